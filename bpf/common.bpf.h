@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* State shared by every BPF program of whyslow: defined in proc.bpf.c,
+ * declared here so the linked object holds one copy of each. */
+#ifndef WHYSLOW_COMMON_BPF_H
+#define WHYSLOW_COMMON_BPF_H
+
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_core_read.h>
+#include "whyslow.h"
+
+extern const volatile bool trace_all;	/* -a: every process but ours */
+extern const volatile __u32 self_tgid;
+
+struct traced_map {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, WS_MAX_TRACED);
+	__type(key, __u32);
+	__type(value, __u8);
+};
+extern struct traced_map traced SEC(".maps");
+
+struct counters_map {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, WS_CNT__MAX);
+	__type(key, __u32);
+	__type(value, __u64);
+};
+extern struct counters_map counters SEC(".maps");
+
+struct events_map {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 4 << 20);	/* resized by the loader */
+};
+extern struct events_map events SEC(".maps");
+
+static __always_inline void count_event(__u32 which)
+{
+	__u64 *v = bpf_map_lookup_elem(&counters, &which);
+
+	if (v)
+		(*v)++;
+}
+
+static __always_inline bool is_traced(__u32 tgid)
+{
+	if (tgid == 0 || tgid == self_tgid)
+		return false;
+	return trace_all || bpf_map_lookup_elem(&traced, &tgid);
+}
+
+#endif

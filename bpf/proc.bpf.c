@@ -1,0 +1,38 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Which processes are traced: the loader seeds the map, fork extends it,
+ * exit of the last thread removes the process. */
+#include "common.bpf.h"
+
+const volatile bool trace_all = false;
+const volatile __u32 self_tgid = 0;
+
+struct traced_map traced SEC(".maps");
+struct counters_map counters SEC(".maps");
+struct events_map events SEC(".maps");
+
+SEC("tp_btf/sched_process_fork")
+int BPF_PROG(track_fork, struct task_struct *parent, struct task_struct *child)
+{
+	__u32 ptgid = BPF_CORE_READ(parent, tgid);
+	__u32 ctgid = BPF_CORE_READ(child, tgid);
+	__u8 one = 1;
+
+	if (trace_all || ptgid == ctgid || !bpf_map_lookup_elem(&traced, &ptgid))
+		return 0;
+	if (bpf_map_update_elem(&traced, &ctgid, &one, BPF_ANY))
+		count_event(WS_CNT_TRACED_FULL);
+	return 0;
+}
+
+SEC("tp_btf/sched_process_exit")
+int BPF_PROG(track_exit, struct task_struct *task)
+{
+	__u32 tgid = BPF_CORE_READ(task, tgid);
+
+	/* signal->live reaches 0 when the last thread of the group exits. */
+	if (BPF_CORE_READ(task, signal, live.counter) == 0)
+		bpf_map_delete_elem(&traced, &tgid);
+	return 0;
+}
+
+char LICENSE[] SEC("license") = "GPL";

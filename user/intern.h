@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Interning of byte-string keys: equal keys get one dense index, so
+ * callers keep their per-item data in plain arrays indexed by it. */
+#ifndef WHYSLOW_INTERN_H
+#define WHYSLOW_INTERN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct intern {
+	uint32_t *slots;	/* item index + 1; 0 = empty */
+	size_t n_slots;
+	uint64_t *hashes;
+	size_t *offsets;	/* of each key in arena */
+	uint32_t *lengths;
+	uint8_t *arena;
+	size_t arena_len, arena_cap;
+	size_t n, cap;
+};
+
+void intern_init(struct intern *in);
+void intern_free(struct intern *in);
+
+/* Index of key, added when new (*added set); -ENOMEM on failure. */
+int64_t intern_bytes(struct intern *in, const void *key, uint32_t len,
+		     int *added);
+static inline const void *intern_key(const struct intern *in, size_t i)
+{
+	return in->arena + in->offsets[i];
+}
+
+#endif

@@ -1,0 +1,228 @@
+// SPDX-License-Identifier: GPL-2.0
+/* whyslow: command line, and the glue from record to the writers. */
+#include <argp.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "launch.h"
+#include "output.h"
+#include "record.h"
+#include "report.h"
+
+#define WHYSLOW_VERSION "0.1"
+
+struct record_env {
+	struct record_opts rec;
+	struct report_opts rep;
+	const char *output;
+	uint32_t pids[64];
+};
+
+enum {
+	OPT_FORMAT = 0x100,
+	OPT_TOP,
+	OPT_BUDGET,
+	OPT_AS_ROOT,
+};
+
+static const char record_doc[] =
+"Profile a command, running processes, or the whole machine, and print why\n"
+"it is slow: where the wall time went, which functions and call paths.\n"
+"\n"
+"EXAMPLES:\n"
+"  sudo whyslow record -- python3 linkcheck.py links.md\n"
+"  sudo whyslow record -F 99 -o report.md -- make -j2\n"
+"  sudo whyslow record --format json -p 1234 -d 10\n"
+"  sudo whyslow record -a -d 5 --format folded > all.folded"
+"\v"
+"The command starts held before exec until every BPF program is attached,\n"
+"and is followed into every process it forks; whyslow exits with its exit\n"
+"status.  Under sudo the command runs as the invoking user (use --as-root\n"
+"to keep root).  SIGINT or SIGTERM end the recording; the report is still\n"
+"written.  -F above kernel.perf_event_max_sample_rate is lowered to it.";
+
+static const struct argp_option record_options[] = {
+	{ "pid", 'p', "PID[,PID...]", 0, "Profile running processes, all their "
+	  "threads, and children they fork later", 0 },
+	{ "all", 'a', NULL, 0, "Profile every process on the machine", 0 },
+	{ "duration", 'd', "SECONDS", 0, "Stop recording after SECONDS", 0 },
+	{ "frequency", 'F', "HZ", 0, "Samples per second per CPU (default 999)", 0 },
+	{ "output", 'o', "FILE", 0, "Write the report to FILE, atomically "
+	  "(default: stdout)", 0 },
+	{ "format", OPT_FORMAT, "md|json|folded", 0, "Report format "
+	  "(default md)", 0 },
+	{ "top", OPT_TOP, "N", 0, "Rows per table (default 15)", 0 },
+	{ "budget", OPT_BUDGET, "TOKENS", 0, "Size limit of the Markdown "
+	  "summary, in tokens of about 4 bytes (default 4000)", 0 },
+	{ "as-root", OPT_AS_ROOT, NULL, 0, "Under sudo, run the command as root "
+	  "instead of the invoking user", 0 },
+	{ "verbose", 'v', NULL, 0, "Show libbpf's messages", 0 },
+	{ 0 },
+};
+
+static long parse_long(const char *s, long min, long max, struct argp_state *st,
+		       const char *what)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v < min || v > max)
+		argp_error(st, "invalid %s '%s' (expected %ld..%ld)", what, s,
+			   min, max);
+	return v;
+}
+
+static void parse_pids(struct record_env *env, char *arg, struct argp_state *st)
+{
+	char *tok, *save = NULL;
+
+	for (tok = strtok_r(arg, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		if (env->rec.n_pids == sizeof(env->pids) / sizeof(env->pids[0]))
+			argp_error(st, "too many PIDs (at most 64)");
+		env->pids[env->rec.n_pids++] =
+			parse_long(tok, 1, INT_MAX, st, "PID");
+	}
+	env->rec.pids = env->pids;
+}
+
+static double parse_seconds(const char *s, struct argp_state *st)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno || end == s || *end || !(v > 0) || v > 86400 * 365)
+		argp_error(st, "invalid duration '%s' (seconds, > 0)", s);
+	return v;
+}
+
+static error_t parse_record_opt(int key, char *arg, struct argp_state *st)
+{
+	struct record_env *env = st->input;
+	int fmt;
+
+	switch (key) {
+	case 'p':
+		parse_pids(env, arg, st);
+		break;
+	case 'a':
+		env->rec.all = true;
+		break;
+	case 'd':
+		env->rec.duration_s = parse_seconds(arg, st);
+		break;
+	case 'F':
+		env->rec.freq = parse_long(arg, 1, 1000000, st, "frequency");
+		break;
+	case 'o':
+		env->output = arg;
+		break;
+	case OPT_FORMAT:
+		fmt = report_format_parse(arg);
+		if (fmt < 0)
+			argp_error(st, "unknown format '%s' (md, json or folded)", arg);
+		env->rep.format = fmt;
+		break;
+	case OPT_TOP:
+		env->rep.top = parse_long(arg, 1, 10000, st, "--top");
+		break;
+	case OPT_BUDGET:
+		env->rep.budget_tokens = parse_long(arg, 200, 10000000, st,
+						    "--budget");
+		break;
+	case OPT_AS_ROOT:
+		env->rec.as_root = true;
+		break;
+	case 'v':
+		env->rec.verbose = true;
+		break;
+	case ARGP_KEY_ARG:
+		/* The command and everything after it belong to the command. */
+		env->rec.argv = &st->argv[st->next - 1];
+		st->next = st->argc;
+		break;
+	case ARGP_KEY_END:
+		if (!!env->rec.argv + !!env->rec.n_pids + env->rec.all != 1)
+			argp_error(st, "give exactly one of: a command after --, "
+				   "-p PID, or -a");
+		break;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
+}
+
+static const struct argp record_argp = {
+	.options = record_options,
+	.parser = parse_record_opt,
+	.args_doc = "[-- CMD [ARGS...]]",
+	.doc = record_doc,
+};
+
+static int cmd_record(int argc, char **argv)
+{
+	struct record_env env = {
+		.rec = { .freq = 999 },
+		.rep = { .format = FORMAT_MD, .top = REPORT_DEFAULT_TOP,
+			 .budget_tokens = REPORT_DEFAULT_BUDGET },
+	};
+	struct record_result res;
+	struct profile prof;
+	int ret;
+
+	argp_parse(&record_argp, argc, argv, ARGP_IN_ORDER, NULL, &env);
+	ret = record_run(&env.rec, &prof, &res);
+	if (ret)
+		return ret;
+	ret = output_report(env.output, &prof, &env.rep);
+	profile_free(&prof);
+	if (res.running_pid > 0)
+		res.cmd_status = launch_wait(res.running_pid, 0, NULL);
+	if (ret)
+		return ret;
+	return res.cmd_status >= 0 ? res.cmd_status : 0;
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+"Usage: whyslow COMMAND [OPTIONS]\n"
+"Why is this slow?  A profiler that says where the wall time went.\n"
+"\n"
+"Commands:\n"
+"  record    profile a command (-- CMD), running processes (-p) or all (-a)\n"
+"\n"
+"Run 'whyslow COMMAND --help' for the options of a command.\n");
+}
+
+int main(int argc, char **argv)
+{
+	argp_err_exit_status = 2;
+	if (argc < 2) {
+		usage(stderr);
+		return 2;
+	}
+	if (!strcmp(argv[1], "record"))
+		return cmd_record(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+		usage(stdout);
+		printf("\n'whyslow record' options:\n");
+		argp_help(&record_argp, stdout, ARGP_HELP_LONG | ARGP_HELP_DOC,
+			  "whyslow record");
+		return 0;
+	}
+	if (!strcmp(argv[1], "--version")) {
+		printf("whyslow %s\n", WHYSLOW_VERSION);
+		return 0;
+	}
+	fprintf(stderr, "whyslow: unknown command '%s'\n", argv[1]);
+	usage(stderr);
+	return 2;
+}

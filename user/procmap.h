@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What each traced process had mapped, and when.  Mappings are recorded as
+ * they happen (perf side-band records, or /proc/PID/maps for processes that
+ * already ran), with their time, so an address is resolved against the
+ * mappings that existed when it was sampled — even after the process, or
+ * the mapping, is gone.
+ */
+#ifndef WHYSLOW_PROCMAP_H
+#define WHYSLOW_PROCMAP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* A mapped file, shared by every process that maps it. */
+struct module {
+	char *path;
+	uint64_t dev;
+	uint64_t ino;
+};
+
+struct mapping {
+	uint64_t start;
+	uint64_t end;
+	uint64_t pgoff;
+	uint64_t time;		/* mmap time; 0 = before recording */
+	uint32_t gen;		/* exec generation of the process */
+	int32_t module;		/* index into modules, -1 for anon */
+	bool vdso;
+};
+
+struct proc {
+	uint32_t pid;
+	uint32_t ppid;
+	char comm[16];
+	char *exe;
+	bool complete;		/* history known from fork, exec or /proc */
+	bool exited;		/* its pid may be reused from now on */
+	uint64_t exit_time;
+	uint32_t gen;		/* number of execs seen */
+	uint64_t *exec_times;	/* exec_times[g - 1]: start of generation g */
+	struct mapping *maps;
+	size_t n_maps, cap_maps;
+};
+
+struct proc_table {
+	struct proc **slots;	/* open addressing on pid */
+	size_t n_slots, n_procs;
+	struct module *modules;
+	size_t n_modules, cap_modules;
+};
+
+void proc_table_init(struct proc_table *t);
+void proc_table_free(struct proc_table *t);
+
+struct proc *proc_table_find(const struct proc_table *t, uint32_t pid);
+/* The entry for pid, created empty when absent; NULL on ENOMEM. */
+struct proc *proc_table_get(struct proc_table *t, uint32_t pid);
+
+/* A new process: starts with a copy of the parent's current mappings. */
+int proc_table_fork(struct proc_table *t, uint32_t ppid, uint32_t pid,
+		    uint64_t time);
+void proc_table_exec(struct proc_table *t, uint32_t pid, const char *comm,
+		     uint64_t time);
+int proc_table_mmap(struct proc_table *t, uint32_t pid, uint64_t start,
+		    uint64_t len, uint64_t pgoff, uint64_t dev, uint64_t ino,
+		    const char *path, uint64_t time);
+/* Load a running process from /proc/PID (maps, comm, exe, ppid). */
+int proc_table_load(struct proc_table *t, uint32_t pid, const char *procfs);
+
+/* The mapping that covered addr in pid at time, or NULL. */
+const struct mapping *proc_lookup(const struct proc *p, uint64_t addr,
+				  uint64_t time);
+
+#endif

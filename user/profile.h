@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The recorded profile: what the record stage hands to aggregation and the
+ * writers.  Everything here is already symbolized, so aggregation and the
+ * writers are pure functions of this struct and can be unit-tested without
+ * root or BPF.
+ */
+#ifndef WHYSLOW_PROFILE_H
+#define WHYSLOW_PROFILE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Where a frame's code comes from; decides folding in call paths. */
+enum frame_class {
+	CLASS_APP,	/* the traced program's own code */
+	CLASS_LIBRARY,	/* a shared library that is not a language runtime */
+	CLASS_RUNTIME,	/* libc, ld.so, libstdc++, libgcc, interpreters */
+	CLASS_KERNEL,
+};
+
+/* One symbolized frame, interned: equal frames share one index. */
+struct frame {
+	char *name;	/* function; "[module+0x1f]" when unresolved */
+	char *module;	/* basename of the mapping, "[kernel]", "[vdso]", ... */
+	char *path;	/* full path of the mapping; NULL for kernel/anon */
+	char *file;	/* source file from DWARF, NULL when unknown */
+	int line;	/* source line, 0 when unknown */
+	enum frame_class cls;
+	bool resolved;	/* false when no symbol covered the address */
+};
+
+/* One distinct stack of one thread, with how often it was seen. */
+struct stack_sample {
+	uint32_t pid;		/* tgid */
+	uint32_t tid;
+	uint32_t n_frames;
+	uint32_t *frames;	/* indexes into profile.frames, root first */
+	uint64_t count;		/* samples */
+	uint64_t ns;		/* on-CPU time those samples stand for */
+	bool truncated;		/* user stack did not reach an entry point */
+	bool kernel_mode;	/* sampled while in the kernel (system time) */
+};
+
+struct thread_info {
+	uint32_t pid;
+	uint32_t tid;
+	char comm[16];
+};
+
+struct process_info {
+	uint32_t pid;
+	uint32_t ppid;
+	char comm[16];
+	char *exe;		/* path of the executable, may be NULL */
+};
+
+/* Data-quality counters; every loss is counted, none is hidden. */
+struct profile_quality {
+	uint64_t lost_samples;		/* ring buffer full: sample dropped */
+	uint64_t lost_sideband;		/* perf mmap/comm records lost */
+	uint64_t kstack_errors;		/* bpf_get_stack failed on kernel side */
+	uint64_t ustack_errors;		/* ... on user side (not kthreads) */
+	uint64_t truncated_samples;	/* samples whose user stack is cut */
+	uint64_t frames_total;		/* frames over all samples */
+	uint64_t frames_unresolved;	/* ... that no symbol covered */
+	uint32_t requested_hz;		/* -F as given, before clamping */
+	uint32_t max_hz;		/* kernel.perf_event_max_sample_rate */
+	bool kernel_addrs_hidden;	/* kptr_restrict zeroed kallsyms */
+};
+
+struct profile {
+	char *command;		/* what was profiled, for the title */
+	uint64_t wall_ns;
+	uint64_t cpu_user_ns;	/* from rusage, else sampled */
+	uint64_t cpu_sys_ns;
+	bool cpu_from_rusage;
+	uint32_t frequency_hz;
+	uint64_t period_ns;	/* CPU time one sample stands for */
+	uint64_t samples;	/* samples kept, sum of stacks[].count */
+
+	struct frame *frames;
+	size_t n_frames;
+	struct stack_sample *stacks;
+	size_t n_stacks;
+	struct thread_info *threads;
+	size_t n_threads;
+	struct process_info *procs;
+	size_t n_procs;
+
+	struct profile_quality quality;
+};
+
+void profile_free(struct profile *p);
+
+#endif

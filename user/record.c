@@ -1,0 +1,519 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The record stage; see record.h. */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/perf_event.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "collect.h"
+#include "launch.h"
+#include "record.h"
+#include "sideband.h"
+#include "whyslow.skel.h"
+
+#define NSEC_PER_SEC	1000000000ull
+#define POLL_MS		100
+#define STATUS_MS	250
+
+struct recorder {
+	const struct record_opts *o;
+	struct whyslow_bpf *skel;
+	struct ring_buffer *rb;
+	struct bpf_link **links;	/* one cpu-clock event per CPU */
+	int n_links;
+	struct sideband *sb;
+	struct proc_table procs;
+	struct collector *coll;
+	struct launch child;
+	int child_pidfd;
+	uint64_t last_drain_ns;
+	uint64_t start_ns;
+	uint64_t samples;
+	int err;
+};
+
+static volatile sig_atomic_t stop_requested;
+static volatile pid_t forward_to;
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * NSEC_PER_SEC + ts.tv_nsec;
+}
+
+/* A signal typed at the terminal reaches the command too; one sent with
+ * kill(1) to whyslow alone is passed on, so the command ends as well. */
+static void on_stop_signal(int sig, siginfo_t *si, void *uctx)
+{
+	(void)uctx;
+	stop_requested = 1;
+	if (forward_to > 0 && si && si->si_code == SI_USER)
+		kill(forward_to, sig);
+}
+
+static void install_signals(void)
+{
+	struct sigaction sa = { .sa_sigaction = on_stop_signal,
+				.sa_flags = SA_SIGINFO };
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+static int libbpf_print_quiet(enum libbpf_print_level level, const char *fmt,
+			      va_list args)
+{
+	(void)level;
+	(void)fmt;
+	(void)args;
+	return 0;
+}
+
+static int libbpf_print_verbose(enum libbpf_print_level level, const char *fmt,
+				va_list args)
+{
+	(void)level;
+	return vfprintf(stderr, fmt, args);
+}
+
+static int has_capability(int cap)
+{
+	char line[256];
+	unsigned long long eff = 0;
+	FILE *f = fopen("/proc/self/status", "re");
+
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "CapEff: %llx", &eff) == 1)
+			break;
+	fclose(f);
+	return (eff >> cap) & 1;
+}
+
+static int check_environment(void)
+{
+	enum { CAP_SYS_ADMIN_ = 21, CAP_PERFMON_ = 38, CAP_BPF_ = 39 };
+	bool admin = has_capability(CAP_SYS_ADMIN_);
+	bool bpf = admin || has_capability(CAP_BPF_);
+	bool perfmon = admin || has_capability(CAP_PERFMON_);
+
+	if (!bpf || !perfmon) {
+		fprintf(stderr, "whyslow: missing %s%s%s: BPF tracing needs root; "
+			"run it as `sudo whyslow ...`\n",
+			bpf ? "" : "CAP_BPF", !bpf && !perfmon ? " and " : "",
+			perfmon ? "" : "CAP_PERFMON");
+		return 1;
+	}
+	if (access("/sys/kernel/btf/vmlinux", R_OK)) {
+		fprintf(stderr, "whyslow: this kernel has no BTF "
+			"(/sys/kernel/btf/vmlinux is missing); whyslow needs a "
+			"kernel built with CONFIG_DEBUG_INFO_BTF=y\n");
+		return 1;
+	}
+	return 0;
+}
+
+static unsigned int kernel_max_hz(void)
+{
+	unsigned int hz = 0;
+	FILE *f = fopen("/proc/sys/kernel/perf_event_max_sample_rate", "re");
+
+	if (f) {
+		if (fscanf(f, "%u", &hz) != 1)
+			hz = 0;
+		fclose(f);
+	}
+	return hz;
+}
+
+static void drain_sideband(struct recorder *r)
+{
+	r->last_drain_ns = now_ns();
+	sideband_drain(r->sb, &r->procs, r->o->all);
+}
+
+static int on_sample(void *ctx, void *data, size_t size)
+{
+	struct recorder *r = ctx;
+	const struct ws_sample *s = data;
+	struct proc *p;
+
+	if (size < sizeof(*s) || s->type != WS_EV_SAMPLE)
+		return 0;
+	/* Every mmap made before this sample is in the side-band by now. */
+	if (s->time_ns >= r->last_drain_ns)
+		drain_sideband(r);
+	p = proc_table_find(&r->procs, s->pid);
+	if (!p || !p->complete)
+		proc_table_load(&r->procs, s->pid, "/proc");
+	r->samples++;
+	r->err = collector_add(r->coll, &r->procs, s);
+	return r->err;
+}
+
+static uint64_t read_counter(struct recorder *r, enum ws_counter which)
+{
+	int n = libbpf_num_possible_cpus(), i;
+	uint32_t key = which;
+	uint64_t *vals, sum = 0;
+
+	if (n <= 0 || !(vals = calloc(n, sizeof(*vals))))
+		return 0;
+	if (!bpf_map_lookup_elem(bpf_map__fd(r->skel->maps.counters), &key, vals))
+		for (i = 0; i < n; i++)
+			sum += vals[i];
+	free(vals);
+	return sum;
+}
+
+static size_t ringbuf_size(unsigned int freq)
+{
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	/* a second of samples from every CPU, at least 8 MiB, power of 2 */
+	size_t want = (size_t)(cpus > 0 ? cpus : 1) * freq * sizeof(struct ws_sample);
+	size_t size = 8 << 20;
+
+	while (size < want && size < (1u << 30))
+		size <<= 1;
+	return size;
+}
+
+static int open_bpf(struct recorder *r)
+{
+	const struct record_opts *o = r->o;
+	int err;
+	uint8_t one = 1;
+	size_t i;
+
+	libbpf_set_print(o->verbose ? libbpf_print_verbose : libbpf_print_quiet);
+	r->skel = whyslow_bpf__open();
+	if (!r->skel) {
+		fprintf(stderr, "whyslow: cannot open BPF object: %s\n", strerror(errno));
+		return 1;
+	}
+	r->skel->rodata->trace_all = o->all;
+	r->skel->rodata->self_tgid = getpid();
+	bpf_map__set_max_entries(r->skel->maps.events, ringbuf_size(o->freq));
+	bpf_program__set_autoattach(r->skel->progs.sample_oncpu, false);
+	err = whyslow_bpf__load(r->skel);
+	if (err) {
+		fprintf(stderr, "whyslow: the kernel refused whyslow's BPF programs "
+			"(%s); run with -v for the verifier log\n", strerror(-err));
+		return 1;
+	}
+	for (i = 0; i < o->n_pids; i++)
+		bpf_map_update_elem(bpf_map__fd(r->skel->maps.traced), &o->pids[i],
+				    &one, BPF_ANY);
+	if (r->child.pid > 0)
+		bpf_map_update_elem(bpf_map__fd(r->skel->maps.traced),
+				    &r->child.pid, &one, BPF_ANY);
+	err = whyslow_bpf__attach(r->skel);
+	if (err) {
+		fprintf(stderr, "whyslow: cannot attach to scheduler tracepoints: %s\n",
+			strerror(-err));
+		return 1;
+	}
+	r->rb = ring_buffer__new(bpf_map__fd(r->skel->maps.events), on_sample, r,
+				 NULL);
+	if (!r->rb) {
+		fprintf(stderr, "whyslow: cannot open the ring buffer: %s\n",
+			strerror(errno));
+		return 1;
+	}
+	return 0;
+}
+
+static int open_sampling(struct recorder *r)
+{
+	struct perf_event_attr attr = {
+		.type = PERF_TYPE_SOFTWARE,
+		.config = PERF_COUNT_SW_CPU_CLOCK,	/* no hardware PMU needed */
+		.size = sizeof(attr),
+		.freq = 1,
+		.sample_freq = r->o->freq,
+	};
+	int n = libbpf_num_possible_cpus(), cpu, fd;
+
+	r->links = calloc(n > 0 ? n : 1, sizeof(*r->links));
+	if (!r->links)
+		return 1;
+	for (cpu = 0; cpu < n; cpu++) {
+		fd = syscall(__NR_perf_event_open, &attr, -1, cpu, -1,
+			     PERF_FLAG_FD_CLOEXEC);
+		if (fd < 0 && errno == ENODEV)
+			continue;	/* offline CPU */
+		if (fd < 0) {
+			fprintf(stderr, "whyslow: cannot open the cpu-clock event "
+				"on CPU %d: %s\n", cpu, strerror(errno));
+			return 1;
+		}
+		r->links[r->n_links] = bpf_program__attach_perf_event(
+			r->skel->progs.sample_oncpu, fd);
+		if (!r->links[r->n_links]) {
+			fprintf(stderr, "whyslow: cannot attach the sampler on CPU "
+				"%d: %s\n", cpu, strerror(errno));
+			close(fd);
+			return 1;
+		}
+		r->n_links++;
+	}
+	return 0;
+}
+
+static int open_targets(struct recorder *r)
+{
+	const struct record_opts *o = r->o;
+	struct proc *p;
+	size_t i;
+	int err;
+
+	for (i = 0; i < o->n_pids; i++) {
+		if (kill(o->pids[i], 0) && errno == ESRCH) {
+			fprintf(stderr, "whyslow: no process with PID %u\n", o->pids[i]);
+			return 1;
+		}
+	}
+	if (o->argv) {
+		err = launch_held(o->argv, o->as_root, &r->child);
+		if (err) {
+			fprintf(stderr, "whyslow: cannot start %s: %s\n", o->argv[0],
+				strerror(-err));
+			return 1;
+		}
+		p = proc_table_get(&r->procs, r->child.pid);
+		if (!p)
+			return 1;
+		p->complete = true;	/* its exec is seen by the side-band */
+		r->child_pidfd = syscall(SYS_pidfd_open, r->child.pid, 0);
+	}
+	return 0;
+}
+
+static void load_target_maps(struct recorder *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->o->n_pids; i++)
+		proc_table_load(&r->procs, r->o->pids[i], "/proc");
+}
+
+static bool pids_alive(const struct record_opts *o)
+{
+	size_t i;
+
+	for (i = 0; i < o->n_pids; i++)
+		if (!kill(o->pids[i], 0) || errno != ESRCH)
+			return true;
+	return false;
+}
+
+static void show_status(struct recorder *r, uint64_t now)
+{
+	fprintf(stderr, "\r\033[Kwhyslow: %.1f s, %llu samples, %llu lost",
+		(now - r->start_ns) / 1e9, (unsigned long long)r->samples,
+		(unsigned long long)read_counter(r, WS_CNT_RINGBUF_FULL));
+}
+
+static void collect_loop(struct recorder *r, int *cmd_status, struct rusage *ru)
+{
+	uint64_t deadline = r->o->duration_s > 0 ?
+		r->start_ns + (uint64_t)(r->o->duration_s * NSEC_PER_SEC) : 0;
+	bool tty = isatty(STDERR_FILENO) && !r->o->verbose;
+	uint64_t last_status = 0, now;
+	struct pollfd pfd[2] = {
+		{ .fd = ring_buffer__epoll_fd(r->rb), .events = POLLIN },
+		{ .fd = r->child_pidfd, .events = POLLIN },
+	};
+
+	while (!stop_requested && !r->err) {
+		poll(pfd, r->child_pidfd >= 0 ? 2 : 1, POLL_MS);
+		ring_buffer__consume(r->rb);
+		now = now_ns();
+		if (r->child.pid > 0 &&
+		    (*cmd_status = launch_wait(r->child.pid, WNOHANG, ru)) >= 0) {
+			r->child.pid = -1;
+			break;
+		}
+		if (deadline && now >= deadline)
+			break;
+		if (r->o->n_pids && !r->o->argv && !pids_alive(r->o))
+			break;
+		if (tty && now - last_status >= STATUS_MS * 1000000ull) {
+			show_status(r, now);
+			last_status = now;
+		}
+	}
+	if (tty)
+		fprintf(stderr, "\r\033[K");
+	ring_buffer__consume(r->rb);
+	drain_sideband(r);
+}
+
+static uint64_t timeval_ns(const struct timeval *tv)
+{
+	return tv->tv_sec * NSEC_PER_SEC + tv->tv_usec * 1000ull;
+}
+
+static void fill_times(struct recorder *r, struct profile *out,
+		       const struct rusage *ru, uint32_t child_pid, bool exited)
+{
+	const struct proc *p = proc_table_find(&r->procs, child_pid);
+	uint64_t end = now_ns();
+	size_t i;
+
+	if (exited && p && p->exit_time > r->start_ns)
+		end = p->exit_time;	/* the kernel's own exit timestamp */
+	out->wall_ns = end - r->start_ns;
+	if (exited) {
+		out->cpu_user_ns = timeval_ns(&ru->ru_utime);
+		out->cpu_sys_ns = timeval_ns(&ru->ru_stime);
+		out->cpu_from_rusage = true;
+		return;
+	}
+	for (i = 0; i < out->n_stacks; i++) {
+		if (out->stacks[i].kernel_mode)
+			out->cpu_sys_ns += out->stacks[i].ns;
+		else
+			out->cpu_user_ns += out->stacks[i].ns;
+	}
+}
+
+static char *join_command(const struct record_opts *o)
+{
+	size_t len = 64, i;
+	char *s;
+
+	for (i = 0; o->argv && o->argv[i]; i++)
+		len += strlen(o->argv[i]) + 1;
+	s = calloc(1, len + o->n_pids * 12);
+	if (!s)
+		return NULL;
+	if (o->argv) {
+		for (i = 0; o->argv[i]; i++)
+			strcat(strcat(s, i ? " " : ""), o->argv[i]);
+	} else if (o->all) {
+		strcpy(s, "-a (all processes)");
+	} else {
+		strcpy(s, "-p ");
+		for (i = 0; i < o->n_pids; i++)
+			sprintf(s + strlen(s), "%s%u", i ? "," : "", o->pids[i]);
+	}
+	return s;
+}
+
+static int finish_profile(struct recorder *r, struct profile *out,
+			  const struct rusage *ru, uint32_t child_pid,
+			  bool exited, unsigned int max_hz)
+{
+	struct symbolizer *sym = symbolizer_new(NULL);
+	int err;
+
+	if (!sym)
+		return 1;
+	out->frequency_hz = r->o->freq;
+	out->period_ns = NSEC_PER_SEC / r->o->freq;
+	out->command = join_command(r->o);
+	err = collector_finish(r->coll, &r->procs, sym, out->period_ns, out);
+	out->quality.kernel_addrs_hidden = symbolizer_kernel_hidden(sym);
+	symbolizer_free(sym);
+	if (err) {
+		fprintf(stderr, "whyslow: out of memory while symbolizing\n");
+		return 1;
+	}
+	fill_times(r, out, ru, child_pid, exited);
+	out->quality.max_hz = max_hz;
+	out->quality.lost_samples = read_counter(r, WS_CNT_RINGBUF_FULL);
+	out->quality.kstack_errors = read_counter(r, WS_CNT_KSTACK_ERR);
+	out->quality.ustack_errors = read_counter(r, WS_CNT_USTACK_ERR);
+	out->quality.lost_sideband = sideband_lost(r->sb);
+	return 0;
+}
+
+static void close_recorder(struct recorder *r)
+{
+	int i;
+
+	for (i = 0; i < r->n_links; i++)
+		bpf_link__destroy(r->links[i]);
+	free(r->links);
+	ring_buffer__free(r->rb);
+	whyslow_bpf__destroy(r->skel);
+	sideband_close(r->sb);
+	collector_free(r->coll);
+	proc_table_free(&r->procs);
+	if (r->child_pidfd >= 0)
+		close(r->child_pidfd);
+}
+
+int record_run(const struct record_opts *o, struct profile *out,
+	       struct record_result *res)
+{
+	struct recorder r = { .o = o, .child = { .pid = -1 }, .child_pidfd = -1 };
+	struct rusage ru = { 0 };
+	unsigned int max_hz = kernel_max_hz();
+	uint32_t child_pid = 0;
+	int ret;
+
+	res->cmd_status = -1;
+	res->running_pid = 0;
+	memset(out, 0, sizeof(*out));
+	out->quality.requested_hz = o->freq;
+	if ((ret = check_environment()))
+		return ret;
+	if (max_hz && o->freq > max_hz) {
+		fprintf(stderr, "whyslow: -F %u is above the kernel's limit "
+			"(kernel.perf_event_max_sample_rate = %u); sampling at %u Hz\n",
+			o->freq, max_hz, max_hz);
+		((struct record_opts *)o)->freq = max_hz;
+	}
+	proc_table_init(&r.procs);
+	install_signals();
+	r.coll = collector_new();
+	r.sb = sideband_open();
+	if (!r.coll || !r.sb) {
+		fprintf(stderr, "whyslow: cannot open perf side-band events: %s\n",
+			strerror(errno));
+		ret = 1;
+		goto out;
+	}
+	if ((ret = open_targets(&r)) || (ret = open_bpf(&r)) ||
+	    (ret = open_sampling(&r)))
+		goto out;
+	load_target_maps(&r);
+	child_pid = r.child.pid > 0 ? r.child.pid : 0;
+	forward_to = r.child.pid;
+	r.start_ns = now_ns();
+	drain_sideband(&r);
+	if (r.child.pid > 0 && (ret = launch_release(&r.child, o->argv[0])))
+		goto out;
+	collect_loop(&r, &res->cmd_status, &ru);
+	ret = finish_profile(&r, out, &ru, child_pid, res->cmd_status >= 0,
+			     max_hz);
+	if (r.err)
+		fprintf(stderr, "whyslow: out of memory while recording\n");
+out:
+	close_recorder(&r);
+	if (r.child.pid > 0 && ret)
+		launch_abort(&r.child);
+	else if (r.child.pid > 0)
+		res->running_pid = r.child.pid;
+	forward_to = 0;
+	return ret;
+}

@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Output writers: one file per format, all fed the same profile. */
+#ifndef WHYSLOW_REPORT_H
+#define WHYSLOW_REPORT_H
+
+#include <stdio.h>
+#include "profile.h"
+
+enum report_format {
+	FORMAT_MD,
+	FORMAT_JSON,
+	FORMAT_FOLDED,
+};
+
+struct report_opts {
+	enum report_format format;
+	int top;		/* rows per table */
+	int budget_tokens;	/* Markdown size limit, ~4 bytes a token */
+};
+
+#define REPORT_DEFAULT_TOP	15
+#define REPORT_DEFAULT_BUDGET	4000
+
+/* Parse "md", "json", "folded"; -1 when unknown. */
+int report_format_parse(const char *s);
+
+/* Render p to f in opts->format; 0 or -errno. */
+int write_report(FILE *f, const struct profile *p, const struct report_opts *opts);
+
+#endif

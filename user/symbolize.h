@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Address → function/file/line.  Kernel addresses from kallsyms, user
+ * addresses from ELF files (libelf for symbols, libdw for lines), JIT code
+ * from /tmp/perf-PID.map.  Symbol tables are cached per ELF file, keyed by
+ * (device, inode) when known, never per process.
+ */
+#ifndef WHYSLOW_SYMBOLIZE_H
+#define WHYSLOW_SYMBOLIZE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct symbolizer;
+
+struct symbolizer_opts {
+	const char *kallsyms_path;	/* default "/proc/kallsyms" */
+	const char *debug_dir;		/* default "/usr/lib/debug" */
+	const char *perfmap_dir;	/* default "/tmp" */
+};
+
+/* Strings point into the symbolizer's caches: valid until symbolizer_free. */
+struct sym_result {
+	const char *name;	/* function name, NULL when nothing covers addr */
+	uint64_t offset;	/* addr - symbol start */
+	const char *file;	/* source file, NULL when no line info */
+	int line;		/* 0 when unknown */
+	const char *module;	/* kernel module name for kernel addrs, else NULL */
+};
+
+struct symbolizer *symbolizer_new(const struct symbolizer_opts *opts);
+void symbolizer_free(struct symbolizer *s);
+
+/* 0 on success, -ENOENT when no symbol covers addr, other -errno on error. */
+int symbolize_kernel(struct symbolizer *s, uint64_t addr, struct sym_result *out);
+
+/* True when kallsyms exists but every address reads 0 (kptr_restrict). */
+bool symbolizer_kernel_hidden(struct symbolizer *s);
+
+/*
+ * A user address given as an offset into the file mapped at path
+ * (addr - map_start + map_pgoff).  dev/ino identify the file for the cache
+ * and guard against a replaced file (0/0: trust the path).
+ */
+int symbolize_elf(struct symbolizer *s, const char *path, uint64_t dev,
+		  uint64_t ino, uint64_t file_offset, struct sym_result *out);
+
+/* addr is an offset into the vDSO image of this kernel. */
+int symbolize_vdso(struct symbolizer *s, uint64_t offset, struct sym_result *out);
+
+/* JIT code of pid, from <perfmap_dir>/perf-<pid>.map. */
+int symbolize_perfmap(struct symbolizer *s, uint32_t pid, uint64_t addr,
+		      struct sym_result *out);
+
+#endif
