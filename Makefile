@@ -12,7 +12,7 @@ DESTDIR   ?=
 CFLAGS    ?= -g -O2
 CFLAGS    += -Wall -Wextra -std=gnu11 -D_GNU_SOURCE
 CPPFLAGS  += -I$(OUTPUT) -Iuser -Ibpf
-LDLIBS    += -lbpf -lelf -ldw -lz
+LDLIBS    += -lbpf -lelf -ldw -lz -lm
 BPF_CFLAGS := -g -O2 -Wall -target bpf -D__TARGET_ARCH_$(ARCH) \
 	      -I vmlinux/$(ARCH) -I bpf
 
@@ -45,7 +45,7 @@ deps:
 $(OUTPUT) $(OUTPUT)/tests:
 	$(Q)mkdir -p $@
 
-$(OUTPUT)/%.bpf.o: bpf/%.bpf.c bpf/whyslow.h vmlinux/$(ARCH)/vmlinux.h | $(OUTPUT)
+$(OUTPUT)/%.bpf.o: bpf/%.bpf.c $(wildcard bpf/*.h) vmlinux/$(ARCH)/vmlinux.h | $(OUTPUT)
 	$(call msg,BPF,$@)
 	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 

@@ -10,8 +10,14 @@
 #include <bpf/bpf_core_read.h>
 #include "whyslow.h"
 
+/* errno values BPF helpers return (no libc headers on the BPF side) */
+#define ENOMEM	12
+#define EFAULT	14
+#define EEXIST	17
+
 extern const volatile bool trace_all;	/* -a: every process but ours */
 extern const volatile __u32 self_tgid;
+extern const volatile __u64 wakeup_bytes;	/* wake the reader past this */
 
 struct traced_map {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -41,6 +47,14 @@ static __always_inline void count_event(__u32 which)
 
 	if (v)
 		(*v)++;
+}
+
+/* Waking the reader on every sample costs an IPI each; it polls every
+ * 100 ms anyway, so wake it only when the ring is filling up. */
+static __always_inline __u64 submit_flags(void)
+{
+	return bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wakeup_bytes ?
+	       BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP;
 }
 
 static __always_inline bool is_traced(__u32 tgid)

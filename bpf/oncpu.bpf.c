@@ -38,7 +38,7 @@ int sample_oncpu(struct bpf_perf_event_data *ctx)
 		if (s->ustack_len < 0)
 			count_event(WS_CNT_USTACK_ERR);
 	}
-	bpf_ringbuf_submit(s, 0);
+	bpf_ringbuf_submit(s, submit_flags());
 	return 0;
 }
 

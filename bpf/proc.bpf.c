@@ -5,6 +5,7 @@
 
 const volatile bool trace_all = false;
 const volatile __u32 self_tgid = 0;
+const volatile __u64 wakeup_bytes = 1 << 20;
 
 struct traced_map traced SEC(".maps");
 struct counters_map counters SEC(".maps");

@@ -25,16 +25,92 @@ struct ws_sample {
 	__u64 ustack[WS_MAX_STACK];
 };
 
+/* What a blocked syscall's file descriptor is, resolved in BPF from the
+ * task's file table at switch-out (the process may be gone by the report). */
+enum ws_target_kind {
+	WS_TGT_NONE,
+	WS_TGT_FILE,		/* regular file, directory, block device */
+	WS_TGT_TCP,
+	WS_TGT_UDP,
+	WS_TGT_UNIX,
+	WS_TGT_SOCKET,		/* another socket family */
+	WS_TGT_PIPE,		/* pipe or FIFO */
+	WS_TGT_CHAR,		/* character device: tty, /dev/null, ... */
+	WS_TGT_ANON,		/* eventfd, epoll, timerfd, signalfd, ... */
+};
+
+#define WS_PATH_LEN	96
+
+struct ws_target {
+	__u8 kind;		/* enum ws_target_kind */
+	__u8 family;		/* AF_INET, AF_INET6 for TCP/UDP */
+	__u16 port;		/* peer port, host byte order */
+	__s32 fd;
+	__u8 addr[16];		/* peer address: 4 bytes for AF_INET */
+	__u64 ino;		/* inode number: files, pipes, sockets */
+	char path[WS_PATH_LEN];	/* last components of a file's path, or the
+				 * name of an anon inode ("[eventfd]") */
+};
+
+#define WS_NO_STACK	(-1)	/* stack not recorded: wait under --min-block-us */
+
+/* One kind of off-CPU interval of one thread: aggregated in BPF. */
+struct ws_offcpu_key {
+	__u32 pid;
+	__u32 tid;
+	__s32 kstack_id;	/* in the stacks map, or WS_NO_STACK / -errno */
+	__s32 ustack_id;
+	__s32 syscall;		/* x86-64 number; -1 when not in a syscall */
+	__u8 runnable;		/* preempted: waiting for a CPU, not blocked */
+	__u8 pad[3];
+	struct ws_target target;
+};
+
+struct ws_offcpu_val {
+	__u64 blocked_ns;	/* switch-out until woken */
+	__u64 runq_ns;		/* woken until running again */
+	__u64 count;
+	__u64 last_ns;		/* when the last interval ended */
+};
+
+/* Switch-out state of a thread that is off the CPU right now. */
+struct ws_offcpu_start {
+	__u64 ts;
+	__u64 wake_ts;		/* 0 until woken */
+	struct ws_offcpu_key key;
+};
+
+/*
+ * Where an off-CPU interval [start, end) turns from blocked into waiting
+ * for a CPU: at the wakeup.  Preempted threads never blocked; a thread
+ * with no wakeup seen was blocked throughout.  Shared by the BPF side
+ * (finished waits) and user space (waits still open at the end).
+ */
+static inline __u64 ws_wake_point(const struct ws_offcpu_start *st,
+				  __u64 start, __u64 end)
+{
+	if (st->key.runnable)
+		return start;
+	if (!st->wake_ts)
+		return end;
+	if (st->wake_ts < start)
+		return start;
+	return st->wake_ts < end ? st->wake_ts : end;
+}
+
 /* Per-CPU counters of everything the BPF side had to drop. */
 enum ws_counter {
 	WS_CNT_RINGBUF_FULL,	/* sample not sent: ring buffer full */
 	WS_CNT_KSTACK_ERR,	/* bpf_get_stack failed, kernel side */
 	WS_CNT_USTACK_ERR,	/* bpf_get_stack failed, user side */
 	WS_CNT_TRACED_FULL,	/* a forked child could not be tracked */
+	WS_CNT_OFFCPU_FULL,	/* off-CPU interval not stored: map full */
+	WS_CNT_STACK_COLLISION,	/* stack map full or hash collision */
 	WS_CNT__MAX,
 };
 
 #define WS_MAX_TRACED	65536	/* processes tracked at once */
+#define WS_MAX_THREADS	65536	/* threads off-CPU at once */
 
 #define WS_PF_KTHREAD	0x00200000	/* include/linux/sched.h, not in BTF */
 

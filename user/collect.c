@@ -9,6 +9,7 @@
 #include "classify.h"
 #include "collect.h"
 #include "intern.h"
+#include "wait.h"
 
 enum raw_kind {
 	RAW_KERNEL,
@@ -31,6 +32,16 @@ struct stack_key {
 	uint32_t n_frames;
 	uint32_t user_frames;	/* of which user space */
 	uint32_t user_full;	/* user stack filled WS_MAX_STACK */
+	uint32_t offcpu;
+	int32_t syscall;	/* off-CPU: the syscall waited in */
+	uint32_t runnable;	/* off-CPU: preempted, not blocked */
+	uint32_t target;	/* off-CPU: index into targets + 1, 0 none */
+};
+
+struct stack_value {
+	uint64_t count;		/* samples, or off-CPU intervals */
+	uint64_t blocked_ns;	/* off-CPU only */
+	uint64_t runq_ns;
 };
 
 struct thread_seen {
@@ -42,8 +53,9 @@ struct thread_seen {
 struct collector {
 	struct intern frames;		/* raw_frame keys */
 	struct intern stacks;		/* stack_key + uint32_t[] keys */
-	uint64_t *stack_counts;
-	size_t cap_counts;
+	struct stack_value *values;	/* per stack */
+	size_t cap_values;
+	struct intern targets;		/* struct ws_target keys */
 	struct intern threads;		/* tid keys */
 	struct thread_seen *thread_info;
 	size_t cap_threads;
@@ -58,6 +70,7 @@ struct collector *collector_new(void)
 		return NULL;
 	intern_init(&c->frames);
 	intern_init(&c->stacks);
+	intern_init(&c->targets);
 	intern_init(&c->threads);
 	return c;
 }
@@ -68,8 +81,9 @@ void collector_free(struct collector *c)
 		return;
 	intern_free(&c->frames);
 	intern_free(&c->stacks);
+	intern_free(&c->targets);
 	intern_free(&c->threads);
-	free(c->stack_counts);
+	free(c->values);
 	free(c->thread_info);
 	free(c);
 }
@@ -124,19 +138,22 @@ static int add_frame(struct collector *c, struct raw_frame f, uint32_t *out)
 	return 0;
 }
 
-static int note_thread(struct collector *c, const struct ws_sample *s)
+/* comm NULL: not known from this event (off-CPU keys carry none). */
+static int note_thread(struct collector *c, uint32_t pid, uint32_t tid,
+		       const char *comm)
 {
 	int added;
-	int64_t i = intern_bytes(&c->threads, &s->tid, sizeof(s->tid), &added);
+	int64_t i = intern_bytes(&c->threads, &tid, sizeof(tid), &added);
 	struct thread_seen *t;
 
 	if (i < 0 || ensure_item((void **)&c->thread_info, &c->cap_threads, i,
 				 sizeof(*t)))
 		return -ENOMEM;
 	t = &c->thread_info[i];
-	t->pid = s->pid;
-	t->tid = s->tid;
-	memcpy(t->comm, s->comm, sizeof(t->comm));	/* latest name wins */
+	t->pid = pid;
+	t->tid = tid;
+	if (comm)
+		memcpy(t->comm, comm, sizeof(t->comm));	/* latest name wins */
 	return 0;
 }
 
@@ -147,46 +164,110 @@ static uint64_t call_site(const __u64 *stack, int i)
 	return i == 0 ? stack[i] : stack[i] - 1;
 }
 
-int collector_add(struct collector *c, const struct proc_table *t,
-		  const struct ws_sample *s)
+/* The stack's frames, root first, appended after the key header. */
+static int add_frames(struct collector *c, const struct proc_table *t,
+		      struct stack_key *k, uint64_t time,
+		      const __u64 *kstack, int nk, const __u64 *ustack, int nu)
 {
-	uint32_t key[sizeof(struct stack_key) / 4 + 2 * WS_MAX_STACK];
-	struct stack_key *k = (struct stack_key *)key;
-	uint32_t *ids = key + sizeof(*k) / 4;
-	int nk = s->kstack_len > 0 ? s->kstack_len / 8 : 0;
-	int nu = s->ustack_len > 0 ? s->ustack_len / 8 : 0;
-	const struct proc *p = proc_table_find(t, s->pid);
+	const struct proc *p = proc_table_find(t, k->pid);
+	uint32_t *ids = (uint32_t *)(k + 1);
 	struct raw_frame f;
-	int i, n = 0, err, added;
-	int64_t idx;
+	int i, n = 0, err;
 
-	nk = nk > WS_MAX_STACK ? WS_MAX_STACK : nk;
-	nu = nu > WS_MAX_STACK ? WS_MAX_STACK : nu;
-	memset(k, 0, sizeof(*k));
+	nk = nk < 0 ? 0 : nk > WS_MAX_STACK ? WS_MAX_STACK : nk;
+	nu = nu < 0 ? 0 : nu > WS_MAX_STACK ? WS_MAX_STACK : nu;
 	for (i = nu - 1; i >= 0; i--) {
-		f = normalize_user(p, s->pid, call_site(s->ustack, i), s->time_ns);
+		f = normalize_user(p, k->pid, call_site(ustack, i), time);
 		if ((err = add_frame(c, f, &ids[n++])))
 			return err;
 	}
 	for (i = nk - 1; i >= 0; i--) {
-		f = (struct raw_frame){ .addr = call_site(s->kstack, i),
+		f = (struct raw_frame){ .addr = call_site(kstack, i),
 					.kind = RAW_KERNEL };
 		if ((err = add_frame(c, f, &ids[n++])))
 			return err;
 	}
-	k->pid = s->pid;
-	k->tid = s->tid;
-	k->kernel_mode = nk > 0;
 	k->n_frames = n;
 	k->user_frames = nu;
 	k->user_full = nu == WS_MAX_STACK;
-	idx = intern_bytes(&c->stacks, key, sizeof(*k) + n * 4, &added);
-	if (idx < 0 || ensure_item((void **)&c->stack_counts, &c->cap_counts,
-				   idx, sizeof(uint64_t)))
+	return 0;
+}
+
+/* The counters of the stack in key, created at zero. */
+static struct stack_value *stack_value(struct collector *c,
+				       const struct stack_key *k)
+{
+	int added;
+	int64_t i = intern_bytes(&c->stacks, k, sizeof(*k) + k->n_frames * 4,
+				 &added);
+
+	if (i < 0 || ensure_item((void **)&c->values, &c->cap_values, i,
+				 sizeof(*c->values)))
+		return NULL;
+	return &c->values[i];
+}
+
+#define STACK_KEY_WORDS	(sizeof(struct stack_key) / 4 + 2 * WS_MAX_STACK)
+
+int collector_add(struct collector *c, const struct proc_table *t,
+		  const struct ws_sample *s)
+{
+	uint32_t key[STACK_KEY_WORDS];
+	struct stack_key *k = (struct stack_key *)key;
+	struct stack_value *v;
+	int err;
+
+	memset(k, 0, sizeof(*k));
+	k->pid = s->pid;
+	k->tid = s->tid;
+	k->kernel_mode = s->kstack_len > 0;
+	err = add_frames(c, t, k, s->time_ns, s->kstack, s->kstack_len / 8,
+			 s->ustack, s->ustack_len / 8);
+	if (err)
+		return err;
+	v = stack_value(c, k);
+	if (!v)
 		return -ENOMEM;
-	c->stack_counts[idx]++;
+	v->count++;
 	c->samples++;
-	return note_thread(c, s);
+	return note_thread(c, s->pid, s->tid, s->comm);
+}
+
+int collector_add_offcpu(struct collector *c, const struct proc_table *t,
+			 const struct ws_offcpu_key *ok,
+			 const struct ws_offcpu_val *ov,
+			 const __u64 *kstack, int nk, const __u64 *ustack, int nu)
+{
+	uint32_t key[STACK_KEY_WORDS];
+	struct stack_key *k = (struct stack_key *)key;
+	struct stack_value *v;
+	int64_t target = 0;
+	int added, err;
+
+	memset(k, 0, sizeof(*k));
+	if (ok->target.kind != WS_TGT_NONE) {
+		target = intern_bytes(&c->targets, &ok->target,
+				      sizeof(ok->target), &added);
+		if (target < 0)
+			return target;
+		target++;
+	}
+	k->pid = ok->pid;
+	k->tid = ok->tid;
+	k->offcpu = 1;
+	k->syscall = ok->syscall;
+	k->runnable = ok->runnable;
+	k->target = target;
+	err = add_frames(c, t, k, ov->last_ns, kstack, nk, ustack, nu);
+	if (err)
+		return err;
+	v = stack_value(c, k);
+	if (!v)
+		return -ENOMEM;
+	v->count += ov->count;
+	v->blocked_ns += ov->blocked_ns;
+	v->runq_ns += ov->runq_ns;
+	return note_thread(c, ok->pid, ok->tid, NULL);
 }
 
 /* ---- finishing: symbolize each distinct frame once ---- */
@@ -316,42 +397,126 @@ static bool reaches_entry(const struct frame *root)
 	return false;
 }
 
+/* A new stack_sample with k's frames; NULL on ENOMEM. */
+static struct stack_sample *new_stack(struct profile *out,
+				      const struct stack_key *k,
+				      const uint32_t *frame_map)
+{
+	const uint32_t *ids = (const uint32_t *)(k + 1);
+	struct stack_sample *st = &out->stacks[out->n_stacks];
+	uint32_t j;
+
+	st->frames = calloc(k->n_frames ? k->n_frames : 1, sizeof(uint32_t));
+	if (!st->frames)
+		return NULL;
+	st->pid = k->pid;
+	st->tid = k->tid;
+	st->kernel_mode = k->kernel_mode;
+	st->n_frames = k->n_frames;
+	st->syscall = -1;
+	for (j = 0; j < k->n_frames; j++)
+		st->frames[j] = frame_map[ids[j]];
+	st->truncated = k->user_full || (k->user_frames &&
+		!reaches_entry(&out->frames[st->frames[0]]));
+	out->n_stacks++;
+	return st;
+}
+
+static void count_quality(struct profile *out, const struct stack_sample *st)
+{
+	uint32_t j;
+
+	for (j = 0; j < st->n_frames; j++)
+		if (!out->frames[st->frames[j]].resolved)
+			out->quality.frames_unresolved += st->count;
+	out->quality.frames_total += (uint64_t)st->n_frames * st->count;
+	if (st->truncated)
+		out->quality.truncated_samples += st->count;
+}
+
+/* Kernel frame names of st, leaf first, for the wait classifier. */
+static size_t kernel_names(const struct profile *out,
+			   const struct stack_sample *st, const char **names)
+{
+	size_t n = 0;
+	uint32_t j;
+
+	for (j = st->n_frames; j-- > 0 && n < WS_MAX_STACK;) {
+		const struct frame *f = &out->frames[st->frames[j]];
+
+		if (f->cls != CLASS_KERNEL)
+			break;
+		names[n++] = f->name;
+	}
+	return n;
+}
+
+/* An off-CPU stack becomes up to two: the blocked part, with its reason,
+ * and the run-queue part, waiting for a CPU. */
+static int add_offcpu_stacks(struct collector *c, struct profile *out,
+			     const struct stack_key *k,
+			     const struct stack_value *v,
+			     const uint32_t *frame_map)
+{
+	const struct ws_target *target = k->target ?
+		intern_key(&c->targets, k->target - 1) : NULL;
+	const char *kframes[WS_MAX_STACK];
+	struct stack_sample *st, *runq;
+	char desc[256];
+	size_t n;
+
+	st = new_stack(out, k, frame_map);
+	if (!st)
+		return -ENOMEM;
+	st->syscall = k->syscall;
+	st->count = v->count;
+	n = kernel_names(out, st, kframes);
+	st->reason = classify_wait(k->syscall, target, k->runnable, kframes, n);
+	describe_wait(k->syscall, target, desc, sizeof(desc));
+	if (desc[0] && !(st->target = strdup(desc)))
+		return -ENOMEM;
+	st->ns = st->reason == WAIT_CPU ? v->blocked_ns + v->runq_ns :
+					  v->blocked_ns;
+	if (st->reason == WAIT_CPU || !v->runq_ns)
+		return 0;
+	runq = new_stack(out, k, frame_map);
+	if (!runq)
+		return -ENOMEM;
+	runq->syscall = k->syscall;
+	runq->count = v->count;
+	runq->reason = WAIT_CPU;
+	runq->ns = v->runq_ns;
+	return 0;
+}
+
 static int build_stacks(struct collector *c, struct finish_ctx *fc,
 			const uint32_t *frame_map, uint64_t period_ns)
 {
 	struct profile *out = fc->out;
+	struct stack_sample *st;
 	size_t i;
-	uint32_t j;
+	int err;
 
-	out->stacks = calloc(c->stacks.n ? c->stacks.n : 1, sizeof(*out->stacks));
+	/* off-CPU stacks may split in two */
+	out->stacks = calloc(2 * c->stacks.n + 1, sizeof(*out->stacks));
 	if (!out->stacks)
 		return -ENOMEM;
 	for (i = 0; i < c->stacks.n; i++) {
 		const struct stack_key *k = intern_key(&c->stacks, i);
-		const uint32_t *ids = (const uint32_t *)(k + 1);
-		struct stack_sample *st = &out->stacks[i];
-		uint64_t count = c->stack_counts[i];
 
-		st->pid = k->pid;
-		st->tid = k->tid;
-		st->count = count;
-		st->ns = count * period_ns;
-		st->kernel_mode = k->kernel_mode;
-		st->n_frames = k->n_frames;
-		st->frames = calloc(k->n_frames ? k->n_frames : 1, sizeof(uint32_t));
-		if (!st->frames)
-			return -ENOMEM;
-		for (j = 0; j < k->n_frames; j++) {
-			st->frames[j] = frame_map[ids[j]];
-			if (!out->frames[st->frames[j]].resolved)
-				out->quality.frames_unresolved += count;
+		if (k->offcpu) {
+			err = add_offcpu_stacks(c, out, k, &c->values[i],
+						frame_map);
+			if (err)
+				return err;
+			continue;
 		}
-		out->quality.frames_total += (uint64_t)k->n_frames * count;
-		st->truncated = k->user_full || (k->user_frames &&
-			!reaches_entry(&out->frames[st->frames[0]]));
-		if (st->truncated)
-			out->quality.truncated_samples += count;
-		out->n_stacks++;
+		st = new_stack(out, k, frame_map);
+		if (!st)
+			return -ENOMEM;
+		st->count = c->values[i].count;
+		st->ns = st->count * period_ns;
+		count_quality(out, st);
 	}
 	return 0;
 }
@@ -368,18 +533,19 @@ static int build_threads_procs(struct collector *c, struct profile *out,
 		return -ENOMEM;
 	for (i = 0; i < c->threads.n; i++) {
 		const struct thread_seen *ts = &c->thread_info[i];
-		const struct proc *p;
+		const struct proc *p = proc_table_find(t, ts->pid);
 
 		out->threads[i].pid = ts->pid;
 		out->threads[i].tid = ts->tid;
-		memcpy(out->threads[i].comm, ts->comm, sizeof(ts->comm));
+		/* a thread seen only off-CPU has no comm of its own */
+		memcpy(out->threads[i].comm, ts->comm[0] || !p ? ts->comm : p->comm,
+		       sizeof(ts->comm));
 		out->n_threads++;
 		for (j = 0; j < out->n_procs; j++)
 			if (out->procs[j].pid == ts->pid)
 				break;
 		if (j < out->n_procs)
 			continue;
-		p = proc_table_find(t, ts->pid);
 		out->procs[j].pid = ts->pid;
 		out->procs[j].ppid = p ? p->ppid : 0;
 		memcpy(out->procs[j].comm, p && p->comm[0] ? p->comm : ts->comm,

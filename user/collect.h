@@ -24,6 +24,12 @@ void collector_free(struct collector *c);
 int collector_add(struct collector *c, const struct proc_table *t,
 		  const struct ws_sample *s);
 
+/* Adds one aggregated off-CPU key with its stacks (read from BPF maps). */
+int collector_add_offcpu(struct collector *c, const struct proc_table *t,
+			 const struct ws_offcpu_key *ok,
+			 const struct ws_offcpu_val *ov,
+			 const __u64 *kstack, int nk, const __u64 *ustack, int nu);
+
 /* Fills out (frames, stacks, threads, procs, samples, quality frame counts);
  * the caller sets the rest. */
 int collector_finish(struct collector *c, const struct proc_table *t,

@@ -27,6 +27,8 @@ enum {
 	OPT_TOP,
 	OPT_BUDGET,
 	OPT_AS_ROOT,
+	OPT_NO_OFFCPU,
+	OPT_MIN_BLOCK,
 };
 
 static const char record_doc[] =
@@ -58,6 +60,11 @@ static const struct argp_option record_options[] = {
 	{ "top", OPT_TOP, "N", 0, "Rows per table (default 15)", 0 },
 	{ "budget", OPT_BUDGET, "TOKENS", 0, "Size limit of the Markdown "
 	  "summary, in tokens of about 4 bytes (default 4000)", 0 },
+	{ "no-offcpu", OPT_NO_OFFCPU, NULL, 0, "Sample on-CPU time only; do "
+	  "not trace waits", 0 },
+	{ "min-block-us", OPT_MIN_BLOCK, "N", 0, "Keep no stacks for waits "
+	  "shorter than N microseconds; their time is still counted "
+	  "(default 10)", 0 },
 	{ "as-root", OPT_AS_ROOT, NULL, 0, "Under sudo, run the command as root "
 	  "instead of the invoking user", 0 },
 	{ "verbose", 'v', NULL, 0, "Show libbpf's messages", 0 },
@@ -140,6 +147,13 @@ static error_t parse_record_opt(int key, char *arg, struct argp_state *st)
 	case OPT_AS_ROOT:
 		env->rec.as_root = true;
 		break;
+	case OPT_NO_OFFCPU:
+		env->rec.no_offcpu = true;
+		break;
+	case OPT_MIN_BLOCK:
+		env->rec.min_block_ns = 1000ull *
+			parse_long(arg, 0, 3600000000L, st, "--min-block-us");
+		break;
 	case 'v':
 		env->rec.verbose = true;
 		break;
@@ -169,7 +183,7 @@ static const struct argp record_argp = {
 static int cmd_record(int argc, char **argv)
 {
 	struct record_env env = {
-		.rec = { .freq = 999 },
+		.rec = { .freq = 999, .min_block_ns = 10000 },
 		.rep = { .format = FORMAT_MD, .top = REPORT_DEFAULT_TOP,
 			 .budget_tokens = REPORT_DEFAULT_BUDGET },
 	};
@@ -177,6 +191,7 @@ static int cmd_record(int argc, char **argv)
 	struct profile prof;
 	int ret;
 
+	argv[0] = "whyslow record";	/* how argp names us in messages */
 	argp_parse(&record_argp, argc, argv, ARGP_IN_ORDER, NULL, &env);
 	ret = record_run(&env.rec, &prof, &res);
 	if (ret)

@@ -20,6 +20,22 @@ enum frame_class {
 	CLASS_KERNEL,
 };
 
+/* What an off-CPU interval waited for; every interval gets exactly one. */
+enum wait_reason {
+	WAIT_NONE,		/* not a wait: an on-CPU sample */
+	WAIT_NETWORK,		/* socket connect/send/recv/accept */
+	WAIT_DISK,		/* block I/O, page-cache misses, fsync */
+	WAIT_LOCK,		/* futex: mutexes, condition variables */
+	WAIT_SLEEP,		/* nanosleep, timeouts with nothing to wait on */
+	WAIT_PIPE,		/* pipes, Unix sockets */
+	WAIT_POLL,		/* select/poll/epoll on several fds */
+	WAIT_CHILD,		/* wait4/waitid */
+	WAIT_PAGE_FAULT,
+	WAIT_CPU,		/* runnable, waiting for a CPU */
+	WAIT_OTHER,
+	WAIT__COUNT,
+};
+
 /* One symbolized frame, interned: equal frames share one index. */
 struct frame {
 	char *name;	/* function; "[module+0x1f]" when unresolved */
@@ -31,14 +47,20 @@ struct frame {
 	bool resolved;	/* false when no symbol covered the address */
 };
 
-/* One distinct stack of one thread, with how often it was seen. */
+/*
+ * One distinct stack of one thread: on-CPU, with how often it was sampled,
+ * or off-CPU (reason != WAIT_NONE), with how long it waited in total.
+ */
 struct stack_sample {
 	uint32_t pid;		/* tgid */
 	uint32_t tid;
 	uint32_t n_frames;
 	uint32_t *frames;	/* indexes into profile.frames, root first */
-	uint64_t count;		/* samples */
-	uint64_t ns;		/* on-CPU time those samples stand for */
+	uint64_t count;		/* samples, or intervals off-CPU */
+	uint64_t ns;		/* time those samples or intervals stand for */
+	enum wait_reason reason;
+	int syscall;		/* x86-64 number the wait was in, -1 none */
+	char *target;		/* "recv from 127.0.0.1:8080", NULL none */
 	bool truncated;		/* user stack did not reach an entry point */
 	bool kernel_mode;	/* sampled while in the kernel (system time) */
 };
@@ -68,6 +90,10 @@ struct profile_quality {
 	uint32_t requested_hz;		/* -F as given, before clamping */
 	uint32_t max_hz;		/* kernel.perf_event_max_sample_rate */
 	bool kernel_addrs_hidden;	/* kptr_restrict zeroed kallsyms */
+	bool offcpu;			/* off-CPU time was traced */
+	uint64_t offcpu_dropped;	/* intervals lost: BPF map full */
+	uint64_t stack_collisions;	/* off-CPU stacks lost in the map */
+	uint64_t min_block_ns;		/* shorter waits have no stacks */
 };
 
 struct profile {

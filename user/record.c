@@ -19,6 +19,7 @@
 
 #include "collect.h"
 #include "launch.h"
+#include "offcpu.h"
 #include "record.h"
 #include "sideband.h"
 #include "whyslow.skel.h"
@@ -198,9 +199,9 @@ static size_t ringbuf_size(unsigned int freq)
 static int open_bpf(struct recorder *r)
 {
 	const struct record_opts *o = r->o;
-	int err;
+	size_t i, rb_size;
 	uint8_t one = 1;
-	size_t i;
+	int err;
 
 	libbpf_set_print(o->verbose ? libbpf_print_verbose : libbpf_print_quiet);
 	r->skel = whyslow_bpf__open();
@@ -210,8 +211,18 @@ static int open_bpf(struct recorder *r)
 	}
 	r->skel->rodata->trace_all = o->all;
 	r->skel->rodata->self_tgid = getpid();
-	bpf_map__set_max_entries(r->skel->maps.events, ringbuf_size(o->freq));
+	rb_size = ringbuf_size(o->freq);
+	bpf_map__set_max_entries(r->skel->maps.events, rb_size);
+	r->skel->rodata->wakeup_bytes = rb_size / 4;
+	r->skel->rodata->offcpu_enabled = !o->no_offcpu;
+	r->skel->rodata->min_block_ns = o->min_block_ns;
 	bpf_program__set_autoattach(r->skel->progs.sample_oncpu, false);
+	if (o->no_offcpu) {
+		bpf_program__set_autoload(r->skel->progs.offcpu_switch, false);
+		bpf_program__set_autoload(r->skel->progs.offcpu_waking, false);
+		bpf_map__set_max_entries(r->skel->maps.stacks, 1);
+		bpf_map__set_max_entries(r->skel->maps.offcpu, 1);
+	}
 	err = whyslow_bpf__load(r->skel);
 	if (err) {
 		fprintf(stderr, "whyslow: the kernel refused whyslow's BPF programs "
@@ -371,16 +382,23 @@ static uint64_t timeval_ns(const struct timeval *tv)
 	return tv->tv_sec * NSEC_PER_SEC + tv->tv_usec * 1000ull;
 }
 
-static void fill_times(struct recorder *r, struct profile *out,
-		       const struct rusage *ru, uint32_t child_pid, bool exited)
+static void fill_wall_time(struct recorder *r, struct profile *out,
+			   uint32_t child_pid, bool exited)
 {
 	const struct proc *p = proc_table_find(&r->procs, child_pid);
 	uint64_t end = now_ns();
-	size_t i;
 
 	if (exited && p && p->exit_time > r->start_ns)
 		end = p->exit_time;	/* the kernel's own exit timestamp */
 	out->wall_ns = end - r->start_ns;
+}
+
+/* CPU time from rusage when the command was reaped, else from samples. */
+static void fill_cpu_times(struct profile *out, const struct rusage *ru,
+			   bool exited)
+{
+	size_t i;
+
 	if (exited) {
 		out->cpu_user_ns = timeval_ns(&ru->ru_utime);
 		out->cpu_sys_ns = timeval_ns(&ru->ru_stime);
@@ -388,6 +406,8 @@ static void fill_times(struct recorder *r, struct profile *out,
 		return;
 	}
 	for (i = 0; i < out->n_stacks; i++) {
+		if (out->stacks[i].reason != WAIT_NONE)
+			continue;
 		if (out->stacks[i].kernel_mode)
 			out->cpu_sys_ns += out->stacks[i].ns;
 		else
@@ -418,13 +438,34 @@ static char *join_command(const struct record_opts *o)
 	return s;
 }
 
+static int read_offcpu(struct recorder *r, uint64_t end_ns)
+{
+	struct offcpu_maps m = {
+		.offcpu_fd = bpf_map__fd(r->skel->maps.offcpu),
+		.start_fd = bpf_map__fd(r->skel->maps.offcpu_start),
+		.stacks_fd = bpf_map__fd(r->skel->maps.stacks),
+		.start_ns = r->start_ns,
+		.min_block_ns = r->o->min_block_ns,
+	};
+
+	if (r->o->no_offcpu)
+		return 0;
+	return offcpu_collect(&m, r->coll, &r->procs, end_ns);
+}
+
 static int finish_profile(struct recorder *r, struct profile *out,
 			  const struct rusage *ru, uint32_t child_pid,
 			  bool exited, unsigned int max_hz)
 {
-	struct symbolizer *sym = symbolizer_new(NULL);
+	struct symbolizer *sym;
 	int err;
 
+	fill_wall_time(r, out, child_pid, exited);
+	if (read_offcpu(r, r->start_ns + out->wall_ns)) {
+		fprintf(stderr, "whyslow: out of memory reading off-CPU data\n");
+		return 1;
+	}
+	sym = symbolizer_new(NULL);
 	if (!sym)
 		return 1;
 	out->frequency_hz = r->o->freq;
@@ -437,8 +478,12 @@ static int finish_profile(struct recorder *r, struct profile *out,
 		fprintf(stderr, "whyslow: out of memory while symbolizing\n");
 		return 1;
 	}
-	fill_times(r, out, ru, child_pid, exited);
+	fill_cpu_times(out, ru, exited);
 	out->quality.max_hz = max_hz;
+	out->quality.offcpu = !r->o->no_offcpu;
+	out->quality.min_block_ns = r->o->min_block_ns;
+	out->quality.offcpu_dropped = read_counter(r, WS_CNT_OFFCPU_FULL);
+	out->quality.stack_collisions = read_counter(r, WS_CNT_STACK_COLLISION);
 	out->quality.lost_samples = read_counter(r, WS_CNT_RINGBUF_FULL);
 	out->quality.kstack_errors = read_counter(r, WS_CNT_KSTACK_ERR);
 	out->quality.ustack_errors = read_counter(r, WS_CNT_USTACK_ERR);
@@ -500,6 +545,7 @@ int record_run(const struct record_opts *o, struct profile *out,
 	child_pid = r.child.pid > 0 ? r.child.pid : 0;
 	forward_to = r.child.pid;
 	r.start_ns = now_ns();
+	r.skel->bss->record_start_ns = r.start_ns;
 	drain_sideband(&r);
 	if (r.child.pid > 0 && (ret = launch_release(&r.child, o->argv[0])))
 		goto out;

@@ -17,6 +17,8 @@ struct record_opts {
 	double duration_s;	/* -d; 0 = until the targets end */
 	unsigned int freq;	/* -F */
 	bool as_root;		/* run argv as root under sudo */
+	bool no_offcpu;		/* --no-offcpu: on-CPU sampling only */
+	uint64_t min_block_ns;	/* --min-block-us: no stacks below */
 	bool verbose;
 };
 

@@ -24,7 +24,21 @@ struct report_opts {
 /* Parse "md", "json", "folded"; -1 when unknown. */
 int report_format_parse(const char *s);
 
-/* Render p to f in opts->format; 0 or -errno. */
+/*
+ * Render p to f in opts->format; 0 or -errno.  top and budget_tokens
+ * of 0 or less mean the defaults.
+ */
 int write_report(FILE *f, const struct profile *p, const struct report_opts *opts);
+
+struct aggregate;
+
+/*
+ * The writers behind write_report, one file each.  They leave checking f
+ * for write errors to write_report; 0 or -ENOMEM.
+ */
+int write_markdown(FILE *f, const struct profile *p,
+		   const struct aggregate *agg, const struct report_opts *opts);
+int write_json(FILE *f, const struct profile *p, const struct aggregate *agg);
+int write_folded(FILE *f, const struct profile *p);
 
 #endif

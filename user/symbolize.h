@@ -40,7 +40,9 @@ bool symbolizer_kernel_hidden(struct symbolizer *s);
 /*
  * A user address given as an offset into the file mapped at path
  * (addr - map_start + map_pgoff).  dev/ino identify the file for the cache
- * and guard against a replaced file (0/0: trust the path).
+ * and guard against a replaced file (0/0: trust the path): dev is encoded
+ * as stat()'s st_dev, makedev(major, minor).  -ESTALE when the file now at
+ * path is another one.  Failures are cached per (dev, ino, path).
  */
 int symbolize_elf(struct symbolizer *s, const char *path, uint64_t dev,
 		  uint64_t ino, uint64_t file_offset, struct sym_result *out);

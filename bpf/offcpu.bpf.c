@@ -1,0 +1,182 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Off-CPU time: every interval a traced thread spends off the CPU, split
+ * into blocked (until woken) and run-queue delay (woken, waiting for a
+ * CPU), keyed by its stacks, the syscall it was in and what that syscall's
+ * file descriptor is.  Aggregated here; user space reads the maps once.
+ */
+#include "common.bpf.h"
+#include "fdtarget.bpf.h"
+
+const volatile bool offcpu_enabled = true;
+const volatile __u64 min_block_ns = 0;	/* shorter waits: no stacks */
+__u64 record_start_ns = 0;		/* set when the command is released */
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, WS_MAX_THREADS);
+	__type(key, __u32);
+	__type(value, struct ws_offcpu_start);
+} offcpu_start SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 65536);	/* resized by the loader */
+	__type(key, struct ws_offcpu_key);
+	__type(value, struct ws_offcpu_val);
+} offcpu SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_STACK_TRACE);
+	__uint(max_entries, 16384);	/* resized by the loader */
+	__uint(key_size, sizeof(__u32));
+	__uint(value_size, WS_MAX_STACK * sizeof(__u64));
+} stacks SEC(".maps");
+
+/* Per-CPU scratch: struct ws_offcpu_start is too big for the BPF stack. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct ws_offcpu_start);
+} scratch SEC(".maps");
+
+/* x86-64 syscalls whose first argument is the file descriptor waited on. */
+static __always_inline bool fd_syscall(long nr)
+{
+	switch (nr) {
+	case 0: case 1: case 17: case 18: case 19: case 20:	/* read..writev */
+	case 40:						/* sendfile */
+	case 42: case 43: case 44: case 45: case 46: case 47:	/* socket I/O */
+	case 73: case 74: case 75:				/* flock, fsync */
+	case 217: case 275: case 277:		/* getdents64, splice, sync_file_range */
+	case 288: case 295: case 296: case 299: case 307:	/* accept4.. */
+	case 326:						/* copy_file_range */
+		return true;
+	}
+	return false;
+}
+
+enum { SYS_POLL = 7, SYS_PPOLL = 271 };
+
+/* poll()/ppoll() on a single descriptor waits on that descriptor. */
+static __always_inline int poll_single_fd(struct pt_regs *regs)
+{
+	struct pollfd pfd;
+
+	if (BPF_CORE_READ(regs, si) != 1)
+		return -1;
+	if (bpf_probe_read_user(&pfd, sizeof(pfd), (void *)BPF_CORE_READ(regs, di)))
+		return -1;
+	return pfd.fd;
+}
+
+static __always_inline __s32 stack_id(void *ctx, __u64 flags)
+{
+	long id = bpf_get_stackid(ctx, &stacks, flags);
+
+	if (id == -EEXIST || id == -ENOMEM)
+		count_event(WS_CNT_STACK_COLLISION);
+	return id;
+}
+
+static __always_inline void switch_out(void *ctx, bool preempt,
+				       struct task_struct *prev)
+{
+	__u32 tid = BPF_CORE_READ(prev, pid), zero = 0;
+	struct ws_offcpu_start *st = bpf_map_lookup_elem(&scratch, &zero);
+	struct pt_regs *regs;
+	long nr;
+	int fd = -1;
+
+	if (!st)
+		return;
+	__builtin_memset(&st->key, 0, sizeof(st->key));
+	st->ts = bpf_ktime_get_ns();
+	st->wake_ts = 0;
+	st->key.pid = BPF_CORE_READ(prev, tgid);
+	st->key.tid = tid;
+	st->key.runnable = preempt || BPF_CORE_READ(prev, __state) == 0;
+	regs = (struct pt_regs *)bpf_task_pt_regs(prev);
+	nr = BPF_CORE_READ(regs, orig_ax);
+	st->key.syscall = nr;
+	if (fd_syscall(nr))
+		fd = BPF_CORE_READ(regs, di);
+	else if (nr == SYS_POLL || nr == SYS_PPOLL)
+		fd = poll_single_fd(regs);
+	resolve_fd_target(prev, fd, &st->key.target);
+	st->key.kstack_id = stack_id(ctx, 0);
+	st->key.ustack_id = BPF_CORE_READ(prev, flags) & WS_PF_KTHREAD ?
+			    WS_NO_STACK : stack_id(ctx, BPF_F_USER_STACK);
+	if (bpf_map_update_elem(&offcpu_start, &tid, st, BPF_ANY))
+		count_event(WS_CNT_OFFCPU_FULL);
+}
+
+static __always_inline void add_interval(struct ws_offcpu_start *st, __u64 now)
+{
+	__u64 start = st->ts > record_start_ns ? st->ts : record_start_ns;
+	struct ws_offcpu_val *v, zero = {};
+	__u64 woke;
+
+	if (now <= start)
+		return;
+	woke = ws_wake_point(st, start, now);
+	if (now - start < min_block_ns)
+		st->key.kstack_id = st->key.ustack_id = WS_NO_STACK;
+	v = bpf_map_lookup_elem(&offcpu, &st->key);
+	if (!v) {
+		if (bpf_map_update_elem(&offcpu, &st->key, &zero, BPF_NOEXIST) &&
+		    !bpf_map_lookup_elem(&offcpu, &st->key)) {
+			count_event(WS_CNT_OFFCPU_FULL);
+			return;
+		}
+		v = bpf_map_lookup_elem(&offcpu, &st->key);
+		if (!v)
+			return;
+	}
+	__sync_fetch_and_add(&v->blocked_ns, woke - start);
+	__sync_fetch_and_add(&v->runq_ns, now - woke);
+	__sync_fetch_and_add(&v->count, 1);
+	v->last_ns = now;
+}
+
+static __always_inline void switch_in(struct task_struct *next)
+{
+	__u32 tid = BPF_CORE_READ(next, pid);
+	struct ws_offcpu_start *st = bpf_map_lookup_elem(&offcpu_start, &tid);
+
+	if (!st)
+		return;
+	add_interval(st, bpf_ktime_get_ns());
+	bpf_map_delete_elem(&offcpu_start, &tid);
+}
+
+SEC("tp_btf/sched_switch")
+int BPF_PROG(offcpu_switch, bool preempt, struct task_struct *prev,
+	     struct task_struct *next)
+{
+	if (!offcpu_enabled)
+		return 0;
+	if (is_traced(BPF_CORE_READ(prev, tgid)) && BPF_CORE_READ(prev, pid))
+		switch_out(ctx, preempt, prev);
+	if (is_traced(BPF_CORE_READ(next, tgid)))
+		switch_in(next);
+	return 0;
+}
+
+/* The end of the blocked part: from here on the thread waits for a CPU. */
+SEC("tp_btf/sched_waking")
+int BPF_PROG(offcpu_waking, struct task_struct *p)
+{
+	__u32 tid = BPF_CORE_READ(p, pid);
+	struct ws_offcpu_start *st;
+
+	if (!offcpu_enabled || !is_traced(BPF_CORE_READ(p, tgid)))
+		return 0;
+	st = bpf_map_lookup_elem(&offcpu_start, &tid);
+	if (st && !st->wake_ts)
+		st->wake_ts = bpf_ktime_get_ns();
+	return 0;
+}
+
+char LICENSE[] SEC("license") = "GPL";

@@ -1,0 +1,161 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Profiles built by hand for the unit tests, owned the way the record
+ * stage owns them (every string malloc'd), so profile_free releases them.
+ */
+#ifndef WHYSLOW_PROFILE_FIXTURE_H
+#define WHYSLOW_PROFILE_FIXTURE_H
+
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "profile.h"
+
+#define FX_PERIOD_NS	10000000ull	/* 100 Hz */
+
+static inline void *fx_grow(void *array, size_t n, size_t size)
+{
+	array = realloc(array, (n + 1) * size);
+	assert_non_null(array);
+	memset((char *)array + n * size, 0, size);
+	return array;
+}
+
+static inline char *fx_strdup(const char *s)
+{
+	char *copy;
+
+	if (!s)
+		return NULL;
+	copy = strdup(s);
+	assert_non_null(copy);
+	return copy;
+}
+
+static inline struct profile *fx_new(const char *command)
+{
+	struct profile *p = calloc(1, sizeof(*p));
+
+	assert_non_null(p);
+	p->command = fx_strdup(command);
+	p->wall_ns = 10500000000ull;
+	p->cpu_user_ns = 9800000000ull;
+	p->cpu_sys_ns = 200000000ull;
+	p->cpu_from_rusage = true;
+	p->frequency_hz = 100;
+	p->period_ns = FX_PERIOD_NS;
+	p->quality.requested_hz = 100;
+	p->quality.max_hz = 100000;
+	return p;
+}
+
+static inline void fx_free(struct profile *p)
+{
+	profile_free(p);
+	free(p);
+}
+
+/* A frame with a source line; returns its index. */
+static inline uint32_t fx_frame_at(struct profile *p, const char *name,
+				   const char *module, enum frame_class cls,
+				   const char *file, int line)
+{
+	struct frame *f;
+
+	p->frames = fx_grow(p->frames, p->n_frames, sizeof(*p->frames));
+	f = &p->frames[p->n_frames];
+	f->name = fx_strdup(name);
+	f->module = fx_strdup(module);
+	f->file = fx_strdup(file);
+	f->line = line;
+	f->cls = cls;
+	f->resolved = true;
+	return p->n_frames++;
+}
+
+static inline uint32_t fx_frame(struct profile *p, const char *name,
+				const char *module, enum frame_class cls)
+{
+	return fx_frame_at(p, name, module, cls, NULL, 0);
+}
+
+static inline struct stack_sample *fx_stack_n(struct profile *p, uint32_t pid,
+					      uint32_t tid, uint64_t count,
+					      const uint32_t *frames,
+					      uint32_t n_frames)
+{
+	struct stack_sample *s;
+	size_t i;
+
+	p->stacks = fx_grow(p->stacks, p->n_stacks, sizeof(*p->stacks));
+	s = &p->stacks[p->n_stacks++];
+	s->pid = pid;
+	s->tid = tid;
+	s->count = count;
+	s->ns = count * p->period_ns;
+	s->n_frames = n_frames;
+	s->frames = calloc(n_frames ? n_frames : 1, sizeof(*s->frames));
+	assert_non_null(s->frames);
+	for (i = 0; i < n_frames; i++) {
+		s->frames[i] = frames[i];
+		p->quality.frames_total += count;
+		if (!p->frames[frames[i]].resolved)
+			p->quality.frames_unresolved += count;
+	}
+	p->samples += count;
+	return s;
+}
+
+/* FX_STACK(p, pid, tid, count, root, ..., leaf) */
+#define FX_STACK(p, pid, tid, count, ...)				\
+	fx_stack_n(p, pid, tid, count, (const uint32_t[]){ __VA_ARGS__ },\
+		   sizeof((const uint32_t[]){ __VA_ARGS__ }) / sizeof(uint32_t))
+
+static inline void fx_thread(struct profile *p, uint32_t pid, uint32_t tid,
+			     const char *comm)
+{
+	p->threads = fx_grow(p->threads, p->n_threads, sizeof(*p->threads));
+	p->threads[p->n_threads].pid = pid;
+	p->threads[p->n_threads].tid = tid;
+	strncpy(p->threads[p->n_threads].comm, comm,
+		sizeof(p->threads[0].comm) - 1);
+	p->n_threads++;
+}
+
+static inline void fx_proc(struct profile *p, uint32_t pid, uint32_t ppid,
+			   const char *comm, const char *exe)
+{
+	p->procs = fx_grow(p->procs, p->n_procs, sizeof(*p->procs));
+	p->procs[p->n_procs].pid = pid;
+	p->procs[p->n_procs].ppid = ppid;
+	strncpy(p->procs[p->n_procs].comm, comm, sizeof(p->procs[0].comm) - 1);
+	p->procs[p->n_procs].exe = fx_strdup(exe);
+	p->n_procs++;
+	fx_thread(p, pid, pid, comm);
+}
+
+/*
+ * The 70/30 profile: "demo" spends 700 samples in burn_a (hot.c:12) and
+ * 300 in burn_b (hot.c:30), both called from main.
+ */
+static inline struct profile *fx_profile_70_30(void)
+{
+	struct profile *p = fx_new("./demo --iterations 5");
+	uint32_t main_f, a, b;
+
+	fx_proc(p, 100, 1, "demo", "/home/u/demo");
+	main_f = fx_frame_at(p, "main", "demo", CLASS_APP, "hot.c", 40);
+	a = fx_frame_at(p, "burn_a", "demo", CLASS_APP, "hot.c", 12);
+	b = fx_frame_at(p, "burn_b", "demo", CLASS_APP, "hot.c", 30);
+	FX_STACK(p, 100, 100, 700, main_f, a);
+	FX_STACK(p, 100, 100, 300, main_f, b);
+	return p;
+}
+
+#endif

@@ -1,0 +1,409 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Aggregation, call-path folding and mapping classes, on hand-built profiles. */
+#include "profile_fixture.h"
+
+#include "aggregate.h"
+#include "classify.h"
+
+static const struct func_stat *find_func(const struct aggregate *agg,
+					 const char *name, const char *module)
+{
+	size_t i;
+
+	for (i = 0; i < agg->n_funcs; i++)
+		if (!strcmp(agg->funcs[i].name, name) &&
+		    !strcmp(agg->funcs[i].module, module))
+			return &agg->funcs[i];
+	fail_msg("no function %s in %s", name, module);
+	return NULL;
+}
+
+static void aggregate_ok(const struct profile *p, struct aggregate *agg)
+{
+	assert_int_equal(aggregate_profile(p, agg), 0);
+}
+
+/* The formatted path i; checks it against want and frees it. */
+static void assert_path(const struct aggregate *agg, size_t i, const char *want)
+{
+	char *text;
+
+	assert_true(i < agg->n_paths);
+	text = path_format(agg, &agg->paths[i]);
+	assert_non_null(text);
+	assert_string_equal(text, want);
+	free(text);
+}
+
+/* a→b→a→b puts a and b on the stack twice: each counts once per sample. */
+static void test_recursion_counts_once(void **state)
+{
+	struct profile *p = fx_new("rec");
+	const struct func_stat *a, *b;
+	struct aggregate agg;
+	uint32_t fa, fb;
+
+	(void)state;
+	fa = fx_frame(p, "a", "rec", CLASS_APP);
+	fb = fx_frame(p, "b", "rec", CLASS_APP);
+	FX_STACK(p, 1, 1, 10, fa, fb, fa, fb);
+	FX_STACK(p, 1, 1, 5, fa);
+	aggregate_ok(p, &agg);
+
+	assert_int_equal(agg.samples, 15);
+	assert_int_equal(agg.ns, 15 * FX_PERIOD_NS);
+	a = find_func(&agg, "a", "rec");
+	b = find_func(&agg, "b", "rec");
+	assert_int_equal(a->self, 5);
+	assert_int_equal(a->total, 15);
+	assert_int_equal(a->total_ns, 15 * FX_PERIOD_NS);
+	assert_int_equal(b->self, 10);
+	assert_int_equal(b->total, 10);
+	assert_int_equal(b->self_ns, 10 * FX_PERIOD_NS);
+	/* b is hotter by self, so first. */
+	assert_string_equal(agg.funcs[0].name, "b");
+	aggregate_free(&agg);
+	fx_free(p);
+}
+
+/* Frames of one (name, module) at different lines are one function. */
+static void test_function_identity_and_line(void **state)
+{
+	struct profile *p = fx_new("id");
+	const struct func_stat *fm, *fn, *main_f;
+	struct aggregate agg;
+	uint32_t m, f10, f20, fother;
+
+	(void)state;
+	m = fx_frame_at(p, "main", "id", CLASS_APP, "main.c", 5);
+	f10 = fx_frame_at(p, "f", "libm.so", CLASS_LIBRARY, "f.c", 10);
+	f20 = fx_frame_at(p, "f", "libm.so", CLASS_LIBRARY, "f.c", 20);
+	fother = fx_frame(p, "f", "other.so", CLASS_LIBRARY);
+	FX_STACK(p, 1, 1, 5, m, f10);
+	FX_STACK(p, 1, 1, 8, m, f20);
+	FX_STACK(p, 1, 1, 3, m, fother);
+	aggregate_ok(p, &agg);
+
+	assert_int_equal(agg.n_funcs, 3);
+	fm = find_func(&agg, "f", "libm.so");
+	assert_int_equal(fm->self, 13);
+	assert_int_equal(fm->total, 13);
+	assert_string_equal(fm->file, "f.c");
+	assert_int_equal(fm->line, 20);
+	fn = find_func(&agg, "f", "other.so");
+	assert_int_equal(fn->self, 3);
+	assert_null(fn->file);
+	/* No self samples: the line is the call site. */
+	main_f = find_func(&agg, "main", "id");
+	assert_int_equal(main_f->self, 0);
+	assert_int_equal(main_f->total, 16);
+	assert_string_equal(main_f->file, "main.c");
+	assert_int_equal(main_f->line, 5);
+	/* Same functions, different lines: one path. */
+	assert_int_equal(agg.n_paths, 2);
+	assert_int_equal(agg.paths[0].samples, 13);
+	aggregate_free(&agg);
+	fx_free(p);
+}
+
+static void test_paths_merge_across_threads(void **state)
+{
+	struct profile *p = fx_new("mt");
+	const struct proc_stat *ps;
+	struct aggregate agg;
+	uint32_t m, w, x;
+
+	(void)state;
+	fx_proc(p, 100, 1, "server", "/srv/server");
+	fx_thread(p, 100, 101, "worker");
+	fx_proc(p, 200, 100, "helper", NULL);
+	m = fx_frame(p, "main", "server", CLASS_APP);
+	w = fx_frame(p, "work", "server", CLASS_APP);
+	x = fx_frame(p, "idle", "server", CLASS_APP);
+	FX_STACK(p, 100, 100, 10, m, w);
+	FX_STACK(p, 100, 101, 20, m, w);
+	FX_STACK(p, 200, 200, 5, m, w);
+	FX_STACK(p, 300, 300, 1, m, x);		/* no records at all */
+	aggregate_ok(p, &agg);
+
+	assert_int_equal(agg.n_paths, 2);
+	assert_int_equal(agg.paths[0].samples, 35);
+	assert_int_equal(agg.paths[0].ns, 35 * FX_PERIOD_NS);
+	assert_path(&agg, 0, "main → work");
+
+	assert_int_equal(agg.n_procs, 3);
+	assert_int_equal(agg.n_threads, 4);
+	ps = &agg.procs[0];
+	assert_int_equal(ps->pid, 100);
+	assert_int_equal(ps->ppid, 1);
+	assert_string_equal(ps->comm, "server");
+	assert_string_equal(ps->exe, "/srv/server");
+	assert_int_equal(ps->samples, 30);
+	assert_int_equal(ps->n_threads, 2);
+	assert_int_equal(ps->threads[0].tid, 101);
+	assert_string_equal(ps->threads[0].comm, "worker");
+	assert_int_equal(ps->threads[1].tid, 100);
+	assert_ptr_equal(agg.threads, ps->threads);
+	ps = &agg.procs[1];
+	assert_int_equal(ps->pid, 200);
+	assert_null(ps->exe);
+	assert_string_equal(ps->threads[0].comm, "helper");
+	assert_ptr_equal(&agg.threads[2], ps->threads);
+	ps = &agg.procs[2];
+	assert_int_equal(ps->pid, 300);
+	assert_int_equal(ps->ppid, 0);
+	assert_string_equal(ps->comm, "");
+	aggregate_free(&agg);
+	fx_free(p);
+}
+
+static void test_path_folding(void **state)
+{
+	static const char *const msort[] = {
+		"msort_a", "msort_b", "msort_c", "msort_d", "msort_e",
+	};
+	struct profile *p = fx_new("fold");
+	struct aggregate agg;
+	uint32_t f[16], n = 0, i, m, parse, g, h, cb, lib3[3], k[4];
+
+	(void)state;
+	m = fx_frame(p, "main", "fold", CLASS_APP);
+	parse = fx_frame(p, "parse", "fold", CLASS_APP);
+	f[n++] = m;
+	f[n++] = parse;
+	f[n++] = fx_frame(p, "qsort", "libc.so.6", CLASS_RUNTIME);
+	for (i = 0; i < 5; i++)
+		f[n++] = fx_frame(p, msort[i], "libc.so.6", CLASS_RUNTIME);
+	f[n++] = fx_frame(p, "msort_with_tmp", "libc.so.6", CLASS_RUNTIME);
+	f[n++] = cb = fx_frame(p, "cmp", "fold", CLASS_APP);
+	fx_stack_n(p, 1, 1, 50, f, n);
+
+	/* Two library frames, a library and a runtime one: too short to fold. */
+	g = fx_frame(p, "g", "libz.so", CLASS_LIBRARY);
+	h = fx_frame(p, "h", "libc.so.6", CLASS_RUNTIME);
+	FX_STACK(p, 1, 1, 40, m, g, h, cb);
+
+	/* Three fold, even at the leaf; kernel runs fold on their own. */
+	lib3[0] = fx_frame(p, "write", "libc.so.6", CLASS_RUNTIME);
+	lib3[1] = fx_frame(p, "_IO_do_write", "libc.so.6", CLASS_RUNTIME);
+	lib3[2] = fx_frame(p, "__libc_write", "libc.so.6", CLASS_RUNTIME);
+	k[0] = fx_frame(p, "entry_SYSCALL_64", "[kernel]", CLASS_KERNEL);
+	k[1] = fx_frame(p, "do_syscall_64", "[kernel]", CLASS_KERNEL);
+	k[2] = fx_frame(p, "ksys_write", "[kernel]", CLASS_KERNEL);
+	k[3] = fx_frame(p, "vfs_write", "[kernel]", CLASS_KERNEL);
+	FX_STACK(p, 1, 1, 30, m, lib3[0], lib3[1], lib3[2], k[0], k[1], k[2],
+		 k[3]);
+	FX_STACK(p, 1, 1, 20, m, lib3[0], lib3[1], lib3[2]);
+	FX_STACK(p, 1, 1, 10, m, k[0], k[1]);
+	aggregate_ok(p, &agg);
+
+	assert_int_equal(agg.n_paths, 5);
+	assert_path(&agg, 0,
+		    "main → parse → qsort → …(5)… → msort_with_tmp → cmp");
+	assert_path(&agg, 1, "main → g → h → cmp");
+	assert_path(&agg, 2, "main → write → …(1)… → __libc_write → "
+		    "entry_SYSCALL_64 → …(2)… → vfs_write");
+	assert_path(&agg, 3, "main → write → …(1)… → __libc_write");
+	assert_path(&agg, 4, "main → entry_SYSCALL_64 → do_syscall_64");
+	aggregate_free(&agg);
+	fx_free(p);
+}
+
+/* The names of funcs and formatted paths of p, in order, one string. */
+static char *describe(const struct profile *p)
+{
+	struct aggregate agg;
+	char *text = NULL, *path;
+	size_t len = 0, i;
+	FILE *f;
+
+	aggregate_ok(p, &agg);
+	f = open_memstream(&text, &len);
+	assert_non_null(f);
+	for (i = 0; i < agg.n_funcs; i++)
+		fprintf(f, "%s/%s %" PRIu64 " %" PRIu64 "\n", agg.funcs[i].name,
+			agg.funcs[i].module, agg.funcs[i].self,
+			agg.funcs[i].total);
+	for (i = 0; i < agg.n_paths; i++) {
+		path = path_format(&agg, &agg.paths[i]);
+		assert_non_null(path);
+		fprintf(f, "%s %" PRIu64 "\n", path, agg.paths[i].samples);
+		free(path);
+	}
+	for (i = 0; i < agg.n_threads; i++)
+		fprintf(f, "%u/%u %" PRIu64 "\n", agg.threads[i].pid,
+			agg.threads[i].tid, agg.threads[i].samples);
+	assert_int_equal(fclose(f), 0);
+	aggregate_free(&agg);
+	return text;
+}
+
+/* Ties everywhere; built in one order or the reverse, same result. */
+static struct profile *tie_profile(bool reversed)
+{
+	static const char *const names[] = { "delta", "alpha", "charlie", "bravo" };
+	struct profile *p = fx_new("ties");
+	uint32_t f[4], m, i, j;
+
+	for (i = 0; i < 4; i++) {
+		j = reversed ? 3 - i : i;
+		f[j] = fx_frame(p, names[j], j % 2 ? "x.so" : "y.so",
+				CLASS_APP);
+	}
+	m = fx_frame(p, "main", "ties", CLASS_APP);
+	for (i = 0; i < 4; i++) {
+		j = reversed ? 3 - i : i;
+		FX_STACK(p, 1, 1 + j, 7, m, f[j]);
+	}
+	return p;
+}
+
+static void test_deterministic_ties(void **state)
+{
+	struct profile *p1 = tie_profile(false), *p2 = tie_profile(true);
+	char *d1 = describe(p1), *d2 = describe(p2);
+
+	(void)state;
+	assert_string_equal(d1, d2);
+	assert_string_equal(d1,
+		"alpha/x.so 7 7\nbravo/x.so 7 7\ncharlie/y.so 7 7\n"
+		"delta/y.so 7 7\nmain/ties 0 28\n"
+		"main → alpha 7\nmain → bravo 7\nmain → charlie 7\n"
+		"main → delta 7\n"
+		"1/1 7\n1/2 7\n1/3 7\n1/4 7\n");
+	free(d1);
+	free(d2);
+	fx_free(p1);
+	fx_free(p2);
+}
+
+static void test_counters_and_empty_stacks(void **state)
+{
+	struct profile *p = fx_new("k");
+	struct stack_sample *s;
+	struct aggregate agg;
+	uint32_t m, k;
+
+	(void)state;
+	m = fx_frame(p, "main", "k", CLASS_APP);
+	k = fx_frame(p, "clear_page", "[kernel]", CLASS_KERNEL);
+	s = FX_STACK(p, 1, 1, 6, m, k);
+	s->kernel_mode = true;
+	s = FX_STACK(p, 1, 1, 4, m);
+	s->truncated = true;
+	fx_stack_n(p, 1, 1, 2, NULL, 0);
+	aggregate_ok(p, &agg);
+
+	assert_int_equal(agg.samples, 12);
+	assert_int_equal(agg.kernel_samples, 6);
+	assert_int_equal(agg.truncated_samples, 4);
+	assert_int_equal(agg.empty_samples, 2);
+	assert_int_equal(agg.n_paths, 2);
+	assert_int_equal(agg.n_threads, 1);
+	assert_int_equal(agg.threads[0].samples, 12);
+	aggregate_free(&agg);
+	fx_free(p);
+}
+
+/* Off-CPU intervals are not samples: they change no on-CPU figure. */
+static void test_offcpu_stacks_ignored(void **state)
+{
+	struct profile *p = fx_new("io");
+	struct stack_sample *s;
+	struct aggregate agg;
+	uint32_t m, w, fs;
+
+	(void)state;
+	m = fx_frame(p, "main", "io", CLASS_APP);
+	w = fx_frame(p, "work", "io", CLASS_APP);
+	fs = fx_frame(p, "fsync", "libc.so.6", CLASS_RUNTIME);
+	FX_STACK(p, 1, 1, 10, m, w);
+	s = FX_STACK(p, 1, 2, 3, m, fs);
+	s->reason = WAIT_DISK;
+	s->ns = 5000000000ull;
+	s->target = fx_strdup("fsync data.bin");
+	aggregate_ok(p, &agg);
+
+	assert_int_equal(agg.samples, 10);
+	assert_int_equal(agg.ns, 10 * FX_PERIOD_NS);
+	assert_int_equal(agg.n_funcs, 2);
+	assert_int_equal(find_func(&agg, "main", "io")->total, 10);
+	assert_int_equal(agg.n_paths, 1);
+	assert_int_equal(agg.n_threads, 1);
+	aggregate_free(&agg);
+	fx_free(p);
+}
+
+static void test_empty_profile(void **state)
+{
+	struct profile *p = fx_new("nothing");
+	struct aggregate agg;
+
+	(void)state;
+	aggregate_ok(p, &agg);
+	assert_int_equal(agg.samples, 0);
+	assert_int_equal(agg.n_funcs, 0);
+	assert_int_equal(agg.n_paths, 0);
+	assert_int_equal(agg.n_procs, 0);
+	aggregate_free(&agg);
+	fx_free(p);
+}
+
+static void test_classify_mapping(void **state)
+{
+	static const struct {
+		const char *map;
+		const char *exe;
+		enum frame_class want;
+	} cases[] = {
+		{ "/home/u/demo", "/home/u/demo", CLASS_APP },
+		{ "/usr/lib/x86_64-linux-gnu/libc.so.6", "/home/u/demo", CLASS_RUNTIME },
+		{ "/lib/x86_64-linux-gnu/libc-2.31.so", NULL, CLASS_RUNTIME },
+		{ "/lib64/ld-linux-x86-64.so.2", "/home/u/demo", CLASS_RUNTIME },
+		{ "/usr/lib/x86_64-linux-gnu/libm.so.6", NULL, CLASS_RUNTIME },
+		{ "/usr/lib/x86_64-linux-gnu/libstdc++.so.6", NULL, CLASS_RUNTIME },
+		{ "/usr/lib/x86_64-linux-gnu/libgcc_s.so.1", NULL, CLASS_RUNTIME },
+		{ "/usr/lib/x86_64-linux-gnu/libpython3.11.so.1.0", NULL, CLASS_RUNTIME },
+		{ "/usr/bin/python3.11", "/usr/bin/python3.11", CLASS_RUNTIME },
+		{ "/usr/bin/perl", "/usr/bin/perl", CLASS_RUNTIME },
+		{ "/usr/lib/jvm/java-17/bin/java", "/usr/lib/jvm/java-17/bin/java", CLASS_RUNTIME },
+		{ "/usr/lib/x86_64-linux-gnu/libcrypto.so.3", NULL, CLASS_LIBRARY },
+		{ "/usr/lib/x86_64-linux-gnu/libmount.so.1", NULL, CLASS_LIBRARY },
+		{ "/usr/local/lib/libfoo.so", NULL, CLASS_LIBRARY },
+		{ "/snap/core22/current/lib/libz.so.1", NULL, CLASS_LIBRARY },
+		{ "/usr/lib/firefox/firefox", "/usr/lib/firefox/firefox", CLASS_APP },
+		{ "/home/u/build/libmine.so", "/home/u/build/demo", CLASS_APP },
+		{ "/usr/bin/pythonista", "/usr/bin/pythonista", CLASS_APP },
+		{ "[vdso]", "/home/u/demo", CLASS_RUNTIME },
+		{ "[anon:v8]", "/usr/bin/node", CLASS_APP },
+		{ "//anon", NULL, CLASS_APP },
+		{ "", NULL, CLASS_APP },
+		{ NULL, NULL, CLASS_APP },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		if (classify_mapping(cases[i].map, cases[i].exe) != cases[i].want)
+			fail_msg("%s (exe %s): want %s", cases[i].map,
+				 cases[i].exe, frame_class_name(cases[i].want));
+	}
+	assert_string_equal(frame_class_name(CLASS_KERNEL), "kernel");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_recursion_counts_once),
+		cmocka_unit_test(test_function_identity_and_line),
+		cmocka_unit_test(test_paths_merge_across_threads),
+		cmocka_unit_test(test_path_folding),
+		cmocka_unit_test(test_deterministic_ties),
+		cmocka_unit_test(test_counters_and_empty_stacks),
+		cmocka_unit_test(test_offcpu_stacks_ignored),
+		cmocka_unit_test(test_empty_profile),
+		cmocka_unit_test(test_classify_mapping),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,431 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The writers: Markdown, JSON and folded output of hand-built profiles. */
+#include "profile_fixture.h"
+
+#include <errno.h>
+#include <sys/wait.h>
+
+#include "report.h"
+
+/* p rendered in format; malloc'd. */
+static char *render(const struct profile *p, enum report_format format,
+		    int top, int budget_tokens)
+{
+	struct report_opts opts = {
+		.format = format,
+		.top = top,
+		.budget_tokens = budget_tokens,
+	};
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	f = open_memstream(&text, &len);
+	assert_non_null(f);
+	assert_int_equal(write_report(f, p, &opts), 0);
+	assert_int_equal(fclose(f), 0);
+	return text;
+}
+
+static char *render_md(const struct profile *p)
+{
+	return render(p, FORMAT_MD, 0, 0);
+}
+
+/* Each of want[] occurs in text, in this order. */
+static void assert_in_order(const char *text, const char *const *want,
+			    size_t n)
+{
+	const char *at = text, *found;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		found = strstr(at, want[i]);
+		if (!found)
+			fail_msg("missing, or out of order: \"%s\" in\n%s",
+				 want[i], text);
+		at = found + strlen(want[i]);
+	}
+}
+
+static void assert_contains(const char *text, const char *want)
+{
+	if (!strstr(text, want))
+		fail_msg("missing \"%s\" in\n%s", want, text);
+}
+
+static void assert_lacks(const char *text, const char *unwanted)
+{
+	if (strstr(text, unwanted))
+		fail_msg("unexpected \"%s\" in\n%s", unwanted, text);
+}
+
+static const char *last_line(const char *text)
+{
+	size_t len = strlen(text);
+	const char *line;
+
+	assert_true(len > 1 && text[len - 1] == '\n');
+	for (line = text + len - 1; line > text && line[-1] != '\n'; line--)
+		;
+	return line;
+}
+
+/*
+ * Exit status of python3 checking json: it must parse, and the Python
+ * expression check (no single quotes) must be true of it as d.
+ */
+static int json_check(const char *json, const char *check)
+{
+	static const char script[] =
+		"import json, sys\n"
+		"d = json.load(sys.stdin)\n"
+		"ok = eval(sys.argv[1])\n"
+		"ok or print(\"check failed:\", sys.argv[1], file=sys.stderr)\n"
+		"sys.exit(0 if ok else 1)\n";
+	char *cmd;
+	FILE *py;
+	int status;
+
+	assert_true(asprintf(&cmd, "python3 -c '%s' '%s'", script, check) > 0);
+	py = popen(cmd, "w");
+	assert_non_null(py);
+	fputs(json, py);
+	status = pclose(py);
+	free(cmd);
+	assert_true(WIFEXITED(status));
+	return WEXITSTATUS(status);
+}
+
+static void test_format_parse(void **state)
+{
+	struct profile *p = fx_new("x");
+	struct report_opts opts = { .format = 7 };
+
+	(void)state;
+	assert_int_equal(report_format_parse("md"), FORMAT_MD);
+	assert_int_equal(report_format_parse("json"), FORMAT_JSON);
+	assert_int_equal(report_format_parse("folded"), FORMAT_FOLDED);
+	assert_int_equal(report_format_parse("html"), -1);
+	assert_int_equal(report_format_parse(NULL), -1);
+	assert_int_equal(write_report(stdout, p, &opts), -EINVAL);
+	fx_free(p);
+}
+
+static void test_md_70_30(void **state)
+{
+	static const char *const sections[] = {
+		"# whyslow: ./demo --iterations 5\n",
+		"\nWall time 10.50 s, CPU time 10.00 s (user 9.80 s, sys "
+		"200.0 ms), 1000 samples at 100 Hz.\n",
+		"\n## Verdict\n\n`burn_a` (app, hot.c:12) is 70.0% of on-CPU "
+		"samples (self), 70.0% with its callees (total); its hottest "
+		"path is `main → burn_a` (70.0%).\n",
+		"\n## Top functions\n",
+		"Percentages are of 1000 on-CPU samples (10.00 s of CPU time).",
+		"| `burn_a` | hot.c:12 | 70.0% | 70.0% | 700 |\n"
+		"| `burn_b` | hot.c:30 | 30.0% | 30.0% | 300 |\n"
+		"| `main` | hot.c:40 | 0.0% | 100.0% | 0 |\n",
+		"\n## Hot call paths\n",
+		"| 70.0% | 700 | `main → burn_a` |\n"
+		"| 30.0% | 300 | `main → burn_b` |\n",
+		"\n## Data quality\n",
+		"- Samples: 1000 kept, 0 lost",
+		"- Truncated stacks: 0.0% of samples (0).\n",
+		"- Frequency: 100 Hz, one sample = 10.0 ms of CPU time.\n",
+		"\nomitted: nothing\n",
+	};
+	struct profile *p = fx_profile_70_30();
+	char *md = render_md(p);
+
+	(void)state;
+	assert_in_order(md, sections, sizeof(sections) / sizeof(sections[0]));
+	assert_lacks(md, "## Processes");
+	assert_lacks(md, "% ±");
+	assert_lacks(md, "clamped");
+	assert_lacks(md, "kptr_restrict");
+	assert_string_equal(last_line(md), "omitted: nothing\n");
+	free(md);
+	fx_free(p);
+}
+
+static void test_md_cpu_sampled_and_threads(void **state)
+{
+	static const char *const sections[] = {
+		"CPU time 10.00 s sampled (user",
+		"\n## Hot call paths\n",
+		"\n## Processes / threads\n\n"
+		"| pid | tid | comm | samples | share |\n"
+		"|--:|--:|---|--:|--:|\n"
+		"| 100 | 100 | demo | 1000 | 83.3% |\n"
+		"| 100 | 101 | demo\\|io | 200 | 16.7% |\n",
+		"\n## Data quality\n",
+	};
+	struct profile *p = fx_profile_70_30();
+	char *md;
+
+	(void)state;
+	p->cpu_from_rusage = false;
+	fx_thread(p, 100, 101, "demo|io");
+	FX_STACK(p, 100, 101, 200, p->stacks[0].frames[0],
+		 p->stacks[0].frames[1]);
+	md = render_md(p);
+	assert_in_order(md, sections, sizeof(sections) / sizeof(sections[0]));
+	free(md);
+	fx_free(p);
+}
+
+/* 20 samples: too short to trust, and every share is uncertain. */
+static void test_md_uncertainty(void **state)
+{
+	struct profile *p = fx_new("short");
+	uint32_t m, a, b;
+	char *md;
+
+	(void)state;
+	m = fx_frame(p, "main", "short", CLASS_APP);
+	a = fx_frame(p, "burn_a", "short", CLASS_APP);
+	b = fx_frame(p, "burn_b", "short", CLASS_APP);
+	FX_STACK(p, 1, 1, 14, m, a);
+	FX_STACK(p, 1, 1, 6, m, b);
+	md = render_md(p);
+	/* 100·√(0.7·0.3/20) = 10.25 */
+	assert_contains(md, "is 70.0% ±10.2~ of on-CPU samples (self)");
+	assert_contains(md, "Only 20 samples: the profile is too short to "
+			"trust");
+	assert_contains(md, "| `burn_a` | short | 70.0% ±10.2~ | 70.0% ±10.2~ "
+			"| 14 |\n");
+	/* 100·√(0.3·0.7/20) = 10.25 as well; 0 samples is exact. */
+	assert_contains(md, "| `burn_b` | short | 30.0% ±10.2~ | 30.0% ±10.2~ "
+			"| 6 |\n");
+	assert_contains(md, "| `main` | short | 0.0% | 100.0% ±0.0~ | 0 |\n");
+	assert_contains(md, "- Uncertainty: `~` marks a share resting on "
+			"fewer than 30 samples; ± is its standard error");
+	free(md);
+	fx_free(p);
+}
+
+static void test_md_quality_warnings(void **state)
+{
+	struct profile *p = fx_new("sys");
+	struct stack_sample *s;
+	uint32_t m, k;
+	char *md;
+
+	(void)state;
+	m = fx_frame(p, "main", "sys", CLASS_APP);
+	k = fx_frame(p, "clear_page_erms", "[kernel]", CLASS_KERNEL);
+	s = FX_STACK(p, 1, 1, 60, m, k);
+	s->kernel_mode = true;
+	s = FX_STACK(p, 1, 1, 40, m);
+	s->truncated = true;
+	p->quality.requested_hz = 50000;
+	p->quality.max_hz = 25000;
+	p->quality.kernel_addrs_hidden = true;
+	p->quality.lost_samples = 3;
+	p->quality.kstack_errors = 2;
+	md = render_md(p);
+	assert_contains(md, "`clear_page_erms` (kernel, [kernel]) is 60.0%");
+	assert_contains(md, "The kernel dominates: 60.0% of samples");
+	assert_contains(md, "- Samples: 100 kept, 3 lost");
+	assert_contains(md, "- Truncated stacks: 40.0% of samples (40): "
+			"usually code built without frame pointers");
+	assert_contains(md, "50000 Hz requested, clamped to the kernel limit "
+			"kernel.perf_event_max_sample_rate = 25000");
+	assert_contains(md, "- Kernel addresses hidden (kernel.kptr_restrict)");
+	assert_contains(md, "- Stack read errors: 2 kernel, 0 user.\n");
+	free(md);
+	fx_free(p);
+}
+
+static void test_md_no_samples(void **state)
+{
+	static const char *const sections[] = {
+		"# whyslow: true\n",
+		"No samples were recorded",
+		"\n## Data quality\n",
+		"\nomitted: nothing\n",
+	};
+	struct profile *p = fx_new("true");
+	char *md = render_md(p);
+
+	(void)state;
+	assert_in_order(md, sections, sizeof(sections) / sizeof(sections[0]));
+	assert_lacks(md, "## Top functions");
+	free(md);
+	fx_free(p);
+}
+
+/* 500 functions, each with its own path, under a 1000-token budget. */
+static void test_md_budget(void **state)
+{
+	static const char *const sections[] = {
+		"## Verdict", "## Top functions", "## Data quality", "\nomitted: ",
+	};
+	struct profile *p = fx_new("many");
+	char name[64], *md;
+	uint32_t m, f;
+	int i;
+
+	(void)state;
+	m = fx_frame(p, "main", "many", CLASS_APP);
+	for (i = 0; i < 500; i++) {
+		snprintf(name, sizeof(name), "function_with_a_long_name_%03d", i);
+		f = fx_frame_at(p, name, "libmany.so", CLASS_LIBRARY,
+				"/home/user/src/many/generated.c", i + 1);
+		FX_STACK(p, 1, 1, 1000 - i, m, f);
+	}
+	md = render(p, FORMAT_MD, 500, 1000);
+	assert_true(strlen(md) <= 4000);
+	assert_in_order(md, sections, sizeof(sections) / sizeof(sections[0]));
+	assert_contains(md, "| `function_with_a_long_name_000` |");
+	assert_lacks(md, "function_with_a_long_name_499");
+	assert_true(!strncmp(last_line(md), "omitted: ", 9));
+	assert_contains(last_line(md), "% of samples across ");
+	assert_contains(last_line(md), " call paths (");
+	free(md);
+
+	/* The default budget holds the default 15 rows per table. */
+	md = render_md(p);
+	assert_contains(md, "| `function_with_a_long_name_014` |");
+	assert_lacks(md, "| `function_with_a_long_name_015` |");
+	assert_contains(last_line(md), "omitted: 96.0% of samples across 485 "
+			"functions; 485 call paths (96.0%)");
+	free(md);
+	fx_free(p);
+}
+
+static void test_output_deterministic(void **state)
+{
+	struct profile *p = fx_profile_70_30();
+	enum report_format formats[] = { FORMAT_MD, FORMAT_JSON, FORMAT_FOLDED };
+	char *first, *second;
+	size_t i;
+
+	(void)state;
+	fx_thread(p, 100, 101, "io");
+	FX_STACK(p, 100, 101, 300, p->stacks[1].frames[0],
+		 p->stacks[1].frames[1]);
+	for (i = 0; i < sizeof(formats) / sizeof(formats[0]); i++) {
+		first = render(p, formats[i], 0, 0);
+		second = render(p, formats[i], 0, 0);
+		assert_string_equal(first, second);
+		free(first);
+		free(second);
+	}
+	fx_free(p);
+}
+
+static void test_json_valid_with_keys(void **state)
+{
+	struct profile *p = fx_profile_70_30();
+	char *json;
+
+	(void)state;
+	json = render(p, FORMAT_JSON, 1, 100);
+	assert_int_equal(json_check(json,
+		"all(k in d for k in (\"command\", \"wall_ns\", \"cpu_ns\", "
+		"\"cpu_user_ns\", \"cpu_sys_ns\", \"samples\", \"lost\", "
+		"\"frequency_hz\", \"period_ns\", \"functions\", \"paths\", "
+		"\"processes\", \"quality\"))"), 0);
+	assert_int_equal(json_check(json,
+		"all(set(f) >= {\"name\", \"module\", \"file\", \"line\", "
+		"\"self_samples\", \"total_samples\", \"self_ns\", "
+		"\"total_ns\", \"self_pct\", \"total_pct\", \"class\"} "
+		"for f in d[\"functions\"])"), 0);
+	/* top limits Markdown only: all three functions are here. */
+	assert_int_equal(json_check(json,
+		"[(f[\"name\"], f[\"self_samples\"], f[\"total_pct\"], "
+		"f[\"line\"]) for f in d[\"functions\"]] == "
+		"[(\"burn_a\", 700, 70.0, 12), (\"burn_b\", 300, 30.0, 30), "
+		"(\"main\", 0, 100.0, 40)]"), 0);
+	assert_int_equal(json_check(json,
+		"d[\"paths\"][0] == {\"frames\": [\"main\", \"burn_a\"], "
+		"\"samples\": 700, \"ns\": 7000000000, \"pct\": 70.0}"), 0);
+	assert_int_equal(json_check(json,
+		"d[\"processes\"][0][\"exe\"] == \"/home/u/demo\" and "
+		"d[\"processes\"][0][\"threads\"][0][\"tid\"] == 100 and "
+		"d[\"cpu_ns\"] == 10000000000 and d[\"samples\"] == 1000 and "
+		"d[\"quality\"][\"max_hz\"] == 100000 and "
+		"d[\"quality\"][\"kernel_addrs_hidden\"] is False"), 0);
+	/* And the check itself can fail. */
+	assert_int_not_equal(json_check(json, "d[\"samples\"] == 1"), 0);
+	free(json);
+	fx_free(p);
+}
+
+static void test_json_escaping(void **state)
+{
+	struct profile *p = fx_new("say \"hi\"\n");
+	uint32_t f;
+	char *json;
+
+	(void)state;
+	/* quotes, backslash, control characters, a lone byte, valid UTF-8 */
+	f = fx_frame(p, "we\"ird\\\n\t\x01name\xff\xc3\xa9\xed\xa0\x80",
+		     "m", CLASS_APP);
+	FX_STACK(p, 1, 1, 5, f);
+	json = render(p, FORMAT_JSON, 0, 0);
+	assert_contains(json, "\"command\": \"say \\\"hi\\\"\\n\"");
+	assert_contains(json, "\"name\": \"we\\\"ird\\\\\\n\\t\\u0001name"
+			"\\ufffd\xc3\xa9\\ufffd\\ufffd\\ufffd\"");
+	assert_int_equal(json_check(json,
+		"d[\"functions\"][0][\"name\"] == "
+		"\"we\\\"ird\\\\\\n\\t\\x01name\\ufffd\\xe9\\ufffd\\ufffd\\ufffd\""),
+		0);
+	free(json);
+	fx_free(p);
+}
+
+static void test_folded(void **state)
+{
+	struct profile *p = fx_profile_70_30();
+	uint32_t m, odd, sys, k;
+	struct stack_sample *s;
+	char *folded;
+
+	(void)state;
+	m = p->stacks[0].frames[0];
+	/* Same stack in another thread: merged. */
+	fx_thread(p, 100, 101, "io");
+	FX_STACK(p, 100, 101, 5, m, p->stacks[0].frames[1]);
+	odd = fx_frame(p, "operator; x\ny", "demo", CLASS_APP);
+	sys = fx_frame(p, "write", "libc.so.6", CLASS_RUNTIME);
+	k = fx_frame(p, "vfs_write", "[kernel]", CLASS_KERNEL);
+	FX_STACK(p, 100, 100, 2, m, odd);
+	s = FX_STACK(p, 100, 100, 3, m, sys, k);
+	s->kernel_mode = true;
+	/* A process without a record: named by its pid. */
+	FX_STACK(p, 7, 7, 1, m);
+	/* Off-CPU: not a sample. */
+	s = FX_STACK(p, 100, 100, 9, m, sys);
+	s->reason = WAIT_PIPE;
+	folded = render(p, FORMAT_FOLDED, 0, 0);
+	assert_string_equal(folded,
+		"[7];main 1\n"
+		"demo;main;burn_a 705\n"
+		"demo;main;burn_b 300\n"
+		"demo;main;operator__x_y 2\n"
+		"demo;main;write;vfs_write_[k] 3\n");
+	free(folded);
+	fx_free(p);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_format_parse),
+		cmocka_unit_test(test_md_70_30),
+		cmocka_unit_test(test_md_cpu_sampled_and_threads),
+		cmocka_unit_test(test_md_uncertainty),
+		cmocka_unit_test(test_md_quality_warnings),
+		cmocka_unit_test(test_md_no_samples),
+		cmocka_unit_test(test_md_budget),
+		cmocka_unit_test(test_output_deterministic),
+		cmocka_unit_test(test_json_valid_with_keys),
+		cmocka_unit_test(test_json_escaping),
+		cmocka_unit_test(test_folded),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Reading the off-CPU maps once recording ends, into the collector. */
+#ifndef WHYSLOW_OFFCPU_H
+#define WHYSLOW_OFFCPU_H
+
+#include <stdint.h>
+#include "collect.h"
+
+struct offcpu_maps {
+	int offcpu_fd;		/* ws_offcpu_key → ws_offcpu_val */
+	int start_fd;		/* tid → ws_offcpu_start: waits still open */
+	int stacks_fd;		/* stack id → WS_MAX_STACK addresses */
+	uint64_t start_ns;	/* recording start: earlier time is not ours */
+	uint64_t min_block_ns;
+};
+
+/* Feeds every interval, including waits still open at end_ns. 0 or -errno. */
+int offcpu_collect(const struct offcpu_maps *m, struct collector *c,
+		   const struct proc_table *t, uint64_t end_ns);
+
+#endif

@@ -1,0 +1,44 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Release of a recorded profile. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "profile.h"
+
+static void free_frames(struct frame *frames, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(frames[i].name);
+		free(frames[i].module);
+		free(frames[i].path);
+		free(frames[i].file);
+	}
+	free(frames);
+}
+
+/*
+ * Frees what p owns, not p itself: the record stage may hand over a
+ * profile that lives on the caller's stack.  p is left zeroed, so a
+ * second call is harmless.
+ */
+void profile_free(struct profile *p)
+{
+	size_t i;
+
+	if (!p)
+		return;
+	free_frames(p->frames, p->n_frames);
+	for (i = 0; i < p->n_stacks; i++) {
+		free(p->stacks[i].frames);
+		free(p->stacks[i].target);
+	}
+	free(p->stacks);
+	free(p->threads);
+	for (i = 0; i < p->n_procs; i++)
+		free(p->procs[i].exe);
+	free(p->procs);
+	free(p->command);
+	memset(p, 0, sizeof(*p));
+}
