@@ -14,6 +14,7 @@
 #define ENOMEM	12
 #define EFAULT	14
 #define EEXIST	17
+#define ENOSYS	38
 
 extern const volatile bool trace_all;	/* -a: every process but ours */
 extern const volatile __u32 self_tgid;

@@ -98,7 +98,13 @@ static __always_inline void switch_out(void *ctx, bool preempt,
 	st->key.tid = tid;
 	st->key.runnable = preempt || BPF_CORE_READ(prev, __state) == 0;
 	regs = (struct pt_regs *)bpf_task_pt_regs(prev);
-	nr = BPF_CORE_READ(regs, orig_ax);
+	/*
+	 * orig_ax holds the syscall number only inside a syscall; in a page
+	 * fault it is the error code.  Syscall entry sets ax to -ENOSYS and
+	 * it stays so until the syscall returns.
+	 */
+	nr = (long)BPF_CORE_READ(regs, ax) == -ENOSYS ?
+	     (long)BPF_CORE_READ(regs, orig_ax) : -1;
 	st->key.syscall = nr;
 	if (fd_syscall(nr))
 		fd = BPF_CORE_READ(regs, di);
@@ -151,13 +157,21 @@ static __always_inline void switch_in(struct task_struct *next)
 	bpf_map_delete_elem(&offcpu_start, &tid);
 }
 
+/* A thread's last switch-out, in do_task_dead(), starts no wait. */
+static __always_inline bool exiting(struct task_struct *task)
+{
+	return BPF_CORE_READ(task, exit_state) ||
+	       (BPF_CORE_READ(task, __state) & WS_TASK_DEAD);
+}
+
 SEC("tp_btf/sched_switch")
 int BPF_PROG(offcpu_switch, bool preempt, struct task_struct *prev,
 	     struct task_struct *next)
 {
 	if (!offcpu_enabled)
 		return 0;
-	if (is_traced(BPF_CORE_READ(prev, tgid)) && BPF_CORE_READ(prev, pid))
+	if (is_traced(BPF_CORE_READ(prev, tgid)) && BPF_CORE_READ(prev, pid) &&
+	    !exiting(prev))
 		switch_out(ctx, preempt, prev);
 	if (is_traced(BPF_CORE_READ(next, tgid)))
 		switch_in(next);

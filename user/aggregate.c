@@ -2,9 +2,10 @@
 /*
  * Aggregation.  Frames are grouped into functions, and into source lines
  * of functions ("sites"), by sorting them: no hash table, and the groups
- * come out in a stable order.  Counting a function once per sample, even
+ * come out in a stable order.  Counting a function once per stack, even
  * when recursion puts it on the stack several times, uses a stamp: the
- * last stack that counted it.
+ * last stack that counted it.  Call paths and waits are stacks merged the
+ * same way: sorted so that equal ones are adjacent.
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -31,6 +32,7 @@ struct site {
 	uint32_t func;		/* function id, in (name, module) order */
 	uint64_t self;
 	uint64_t total;
+	uint64_t offcpu_ns;
 	size_t stamp;		/* 1 + index of the last stack that counted it */
 };
 
@@ -46,7 +48,7 @@ struct work {
 	uint32_t *func_rank;		/* function id → index in agg->funcs */
 };
 
-/* Stacks of equal function sequences sort together, to be merged. */
+/* Stacks of equal reason, target and functions sort together, to merge. */
 struct path_order {
 	const struct stack_sample *stacks;
 	const uint32_t *pool;		/* function ranks of all stacks */
@@ -145,39 +147,100 @@ static int index_frames(struct work *w)
 	return 0;
 }
 
-static void count_stack(struct work *w, size_t idx, struct aggregate *agg)
+/* A reason out of range (a corrupt profile) counts as WAIT_OTHER. */
+static enum wait_reason stack_category(const struct stack_sample *s)
+{
+	return s->reason < WAIT__COUNT ? s->reason : WAIT_OTHER;
+}
+
+static void count_time(struct time_split *t, const struct stack_sample *s)
+{
+	enum wait_reason c = stack_category(s);
+
+	t->ns[c] += s->ns;
+	if (c != WAIT_NONE)
+		t->offcpu_ns += s->ns;
+}
+
+static void add_time(struct time_split *to, const struct time_split *from)
+{
+	size_t i;
+
+	for (i = 0; i < WAIT__COUNT; i++)
+		to->ns[i] += from->ns[i];
+	to->offcpu_ns += from->offcpu_ns;
+}
+
+static void count_samples(struct aggregate *agg, const struct stack_sample *s)
+{
+	agg->samples += s->count;
+	if (s->kernel_mode)
+		agg->kernel_samples += s->count;
+	if (s->truncated)
+		agg->truncated_samples += s->count;
+	if (!s->n_frames)
+		agg->empty_samples += s->count;
+}
+
+/* Index of the innermost app frame, else innermost user frame, else -1. */
+static int64_t display_frame(const struct profile *p,
+			     const struct stack_sample *s)
+{
+	int64_t user = -1;
+	enum frame_class cls;
+	uint32_t i = s->n_frames;
+
+	while (i--) {
+		cls = p->frames[s->frames[i]].cls;
+		if (cls == CLASS_APP)
+			return s->frames[i];
+		if (cls != CLASS_KERNEL && user < 0)
+			user = s->frames[i];
+	}
+	return user;
+}
+
+/* The stack into the sites and functions on it, each once. */
+static void count_frames(struct work *w, size_t idx)
 {
 	const struct stack_sample *s = &w->p->stacks[idx];
+	bool on_cpu = stack_on_cpu(s);
 	size_t stamp = idx + 1;
 	struct func_stat *func;
 	struct site *site = NULL;
 	uint32_t i;
 
-	if (!stack_on_cpu(s))
-		return;
-	agg->samples += s->count;
-	agg->ns += s->ns;
-	if (s->kernel_mode)
-		agg->kernel_samples += s->count;
-	if (s->truncated)
-		agg->truncated_samples += s->count;
-	if (!s->n_frames) {
-		agg->empty_samples += s->count;
-		return;
-	}
 	for (i = 0; i < s->n_frames; i++) {
 		site = &w->sites[w->frame_site[s->frames[i]]];
 		if (site->stamp != stamp) {
 			site->stamp = stamp;
-			site->total += s->count;
+			if (on_cpu)
+				site->total += s->count;
+			else
+				site->offcpu_ns += s->ns;
 		}
 		if (w->func_stamp[site->func] != stamp) {
 			w->func_stamp[site->func] = stamp;
 			func = &w->funcs[site->func];
-			func->total += s->count;
-			func->total_ns += s->ns;
+			if (on_cpu) {
+				func->total += s->count;
+				func->total_ns += s->ns;
+			} else {
+				func->offcpu_ns += s->ns;
+			}
 		}
 	}
+	if (!on_cpu) {
+		/* a wait is the own time of the function that waited */
+		int64_t where = display_frame(w->p, s);
+
+		if (where >= 0)
+			w->funcs[w->sites[w->frame_site[where]].func].own_offcpu_ns +=
+				s->ns;
+		return;
+	}
+	if (!site)
+		return;
 	/* The loop ended on the leaf. */
 	site->self += s->count;
 	func = &w->funcs[site->func];
@@ -185,17 +248,39 @@ static void count_stack(struct work *w, size_t idx, struct aggregate *agg)
 	func->self_ns += s->ns;
 }
 
+static void count_stack(struct work *w, size_t idx, struct aggregate *agg)
+{
+	const struct stack_sample *s = &w->p->stacks[idx];
+
+	count_time(&agg->time, s);
+	if (stack_on_cpu(s))
+		count_samples(agg, s);
+	else if (!s->n_frames)
+		agg->offcpu_unstacked_ns += s->ns;
+	count_frames(w, idx);
+}
+
 static bool site_has_line(const struct work *w, const struct site *site)
 {
 	const struct frame *f = &w->p->frames[site->frame];
 
-	return site->total && f->file && f->line > 0;
+	return (site->total || site->offcpu_ns) && f->file && f->line > 0;
+}
+
+static int cmp_site_heat(const struct site *a, const struct site *b)
+{
+	int c = CMP(a->self, b->self);
+
+	if (!c)
+		c = CMP(a->total, b->total);
+	return c ? c : CMP(a->offcpu_ns, b->offcpu_ns);
 }
 
 /*
  * A function's line is where it has the most self samples, else where it
- * is most often on the stack (a call site); the first in (file, line)
- * order on ties.  A function's sites are adjacent.
+ * is most often on the stack (a call site), else where it waits longest;
+ * the first in (file, line) order on ties.  A function's sites are
+ * adjacent.
  */
 static void pick_lines(struct work *w)
 {
@@ -210,8 +295,7 @@ static void pick_lines(struct work *w)
 			site = &w->sites[j];
 			if (!site_has_line(w, site))
 				continue;
-			if (!best || site->self > best->self ||
-			    (site->self == best->self && site->total > best->total))
+			if (!best || cmp_site_heat(site, best) > 0)
 				best = site;
 		}
 		if (best) {
@@ -233,31 +317,56 @@ static int cmp_func_rank(const void *a, const void *b, void *ctx)
 	c = CMP(fb->self, fa->self);
 	if (!c)
 		c = CMP(fb->total, fa->total);
+	if (!c)
+		c = CMP(fb->offcpu_ns, fa->offcpu_ns);
 	return c ? c : cmp_identity(fa->name, fa->module, fb->name, fb->module);
 }
 
-/* Sampled functions into agg->funcs, hottest first. */
+static int cmp_func_wall(const void *a, const void *b, void *ctx)
+{
+	const struct func_stat *funcs = ctx, *fa, *fb;
+	uint32_t ia = *(const uint32_t *)a, ib = *(const uint32_t *)b;
+	int c;
+
+	/* Own time first (on-CPU self and the waits it made), so the code
+	 * that spends the time leads, not main() and its callers. */
+	fa = &funcs[ia];
+	fb = &funcs[ib];
+	c = CMP(fb->self_ns + fb->own_offcpu_ns, fa->self_ns + fa->own_offcpu_ns);
+	if (!c)
+		c = CMP(func_wall_ns(fb), func_wall_ns(fa));
+	return c ? c : CMP(ia, ib);
+}
+
+/* Functions with time into agg->funcs, hottest first, and agg->by_wall. */
 static int rank_funcs(struct work *w, struct aggregate *agg)
 {
+	const struct func_stat *fs;
 	uint32_t *order;
 	size_t i, n = 0;
 
 	order = alloc_array(w->n_funcs, sizeof(*order));
 	w->func_rank = alloc_array(w->n_funcs, sizeof(*w->func_rank));
 	agg->funcs = alloc_array(w->n_funcs, sizeof(*agg->funcs));
-	if (!order || !w->func_rank || !agg->funcs) {
+	agg->by_wall = alloc_array(w->n_funcs, sizeof(*agg->by_wall));
+	if (!order || !w->func_rank || !agg->funcs || !agg->by_wall) {
 		free(order);
 		return -ENOMEM;
 	}
-	for (i = 0; i < w->n_funcs; i++)
-		if (w->funcs[i].total)
+	for (i = 0; i < w->n_funcs; i++) {
+		fs = &w->funcs[i];
+		if (fs->total || fs->offcpu_ns)
 			order[n++] = i;
+	}
 	qsort_r(order, n, sizeof(*order), cmp_func_rank, w->funcs);
 	for (i = 0; i < n; i++) {
 		agg->funcs[i] = w->funcs[order[i]];
 		w->func_rank[order[i]] = i;
+		agg->by_wall[i] = i;
 	}
 	agg->n_funcs = n;
+	qsort_r(agg->by_wall, n, sizeof(*agg->by_wall), cmp_func_wall,
+		agg->funcs);
 	free(order);
 	return 0;
 }
@@ -275,36 +384,71 @@ static int cmp_path_funcs(const struct path_order *po, size_t ia, size_t ib)
 	return CMP(na, nb);
 }
 
-static int cmp_stack_path(const void *a, const void *b, void *ctx)
+/* Stacks that merge into one path or wait compare equal. */
+static int cmp_stack_group(const struct path_order *po, size_t ia, size_t ib)
+{
+	const struct stack_sample *a = &po->stacks[ia], *b = &po->stacks[ib];
+	int c = CMP(stack_category(a), stack_category(b));
+
+	if (!c)
+		c = cmp_str(a->target, b->target);
+	return c ? c : cmp_path_funcs(po, ia, ib);
+}
+
+static int cmp_stack_order(const void *a, const void *b, void *ctx)
 {
 	size_t ia = *(const size_t *)a, ib = *(const size_t *)b;
-	int c = cmp_path_funcs(ctx, ia, ib);
+	int c = cmp_stack_group(ctx, ia, ib);
 
 	return c ? c : CMP(ia, ib);
+}
+
+/* Two function sequences by names, root first: a total order. */
+static int cmp_func_names(const struct func_stat *funcs, const uint32_t *a,
+			  uint32_t na, const uint32_t *b, uint32_t nb)
+{
+	const struct func_stat *fa, *fb;
+	uint32_t i;
+	int c;
+
+	for (i = 0; i < na && i < nb; i++) {
+		fa = &funcs[a[i]];
+		fb = &funcs[b[i]];
+		c = cmp_identity(fa->name, fa->module, fb->name, fb->module);
+		if (c)
+			return c;
+	}
+	return CMP(na, nb);
 }
 
 /* Busiest first, then by function names: a total order on merged paths. */
 static int cmp_path(const void *a, const void *b, void *ctx)
 {
-	const struct func_stat *funcs = ctx, *fa, *fb;
 	const struct path_stat *pa = a, *pb = b;
-	uint32_t i;
-	int c;
+	int c = CMP(pb->samples, pa->samples);
 
-	c = CMP(pb->samples, pa->samples);
-	for (i = 0; !c && i < pa->n_funcs && i < pb->n_funcs; i++) {
-		fa = &funcs[pa->funcs[i]];
-		fb = &funcs[pb->funcs[i]];
-		c = cmp_identity(fa->name, fa->module, fb->name, fb->module);
-	}
-	return c ? c : CMP(pa->n_funcs, pb->n_funcs);
+	return c ? c : cmp_func_names(ctx, pa->funcs, pa->n_funcs, pb->funcs,
+				      pb->n_funcs);
+}
+
+/* Longest first, then by reason, target, names: the merge key, in full. */
+static int cmp_wait(const void *a, const void *b, void *ctx)
+{
+	const struct wait_stat *wa = a, *wb = b;
+	int c = CMP(wb->ns, wa->ns);
+
+	if (!c)
+		c = CMP(wa->reason, wb->reason);
+	if (!c)
+		c = cmp_str(wa->target, wb->target);
+	return c ? c : cmp_func_names(ctx, wa->funcs, wa->n_funcs, wb->funcs,
+				      wb->n_funcs);
 }
 
 /*
  * Each stack as function ranks in agg->path_pool; start[] says where.  A
- * function seen only in stacks that hold no sample has no rank (0): such
- * stacks are off-CPU, never merged, or count 0 and add nothing to the
- * path they merge with.
+ * function seen only in stacks of no weight (no sample, no time) has no
+ * rank (0): such stacks are never merged.
  */
 static int fill_path_pool(const struct work *w, struct aggregate *agg,
 			  size_t *start)
@@ -331,44 +475,109 @@ static int fill_path_pool(const struct work *w, struct aggregate *agg,
 	return 0;
 }
 
-/* Stacks with equal function sequences merged, whatever their thread. */
-static int build_paths(const struct work *w, struct aggregate *agg)
+/* The run of n equal on-CPU stacks as one path; frameless ones are none. */
+static void add_path(const struct path_order *po, const size_t *run,
+		     size_t n, struct aggregate *agg)
+{
+	const struct stack_sample *s = &po->stacks[run[0]];
+	struct path_stat *path = &agg->paths[agg->n_paths];
+	size_t i;
+
+	if (!s->n_frames)
+		return;
+	*path = (struct path_stat){
+		.funcs = po->pool + po->start[run[0]],
+		.n_funcs = s->n_frames,
+	};
+	for (i = 0; i < n; i++) {
+		path->samples += po->stacks[run[i]].count;
+		path->ns += po->stacks[run[i]].ns;
+	}
+	agg->n_paths++;
+}
+
+/* Longer wait first, then the first site: an order of frames' contents. */
+static bool shows_better(const struct work *w, int64_t frame, uint64_t ns,
+			 int64_t best, uint64_t best_ns)
+{
+	if (frame < 0 || best < 0)
+		return frame >= 0;
+	if (ns != best_ns)
+		return ns > best_ns;
+	return w->frame_site[frame] < w->frame_site[best];
+}
+
+/*
+ * The run of n equal off-CPU stacks as one wait.  Their display frames
+ * are of one function but may be at different lines: the longest wait's
+ * is shown, the first site in order on ties, whatever the stacks' order.
+ */
+static void add_wait(const struct work *w, const struct path_order *po,
+		     const size_t *run, size_t n, struct aggregate *agg)
+{
+	const struct stack_sample *s = &po->stacks[run[0]];
+	struct wait_stat *wait = &agg->waits[agg->n_waits++];
+	int64_t frame, best = -1;
+	uint64_t best_ns = 0;
+	size_t i;
+
+	*wait = (struct wait_stat){
+		.reason = stack_category(s),
+		.target = s->target,
+		.funcs = po->pool + po->start[run[0]],
+		.n_funcs = s->n_frames,
+	};
+	for (i = 0; i < n; i++) {
+		s = &po->stacks[run[i]];
+		wait->count += s->count;
+		wait->ns += s->ns;
+		frame = display_frame(w->p, s);
+		if (shows_better(w, frame, s->ns, best, best_ns)) {
+			best = frame;
+			best_ns = s->ns;
+		}
+	}
+	wait->where = best < 0 ? NULL : &w->p->frames[best];
+}
+
+/*
+ * Stacks merged, whatever their thread: on-CPU ones with equal function
+ * sequences into paths, off-CPU ones with equal reason, target and
+ * function sequence into waits.
+ */
+static int build_groups(const struct work *w, struct aggregate *agg)
 {
 	const struct profile *p = w->p;
-	const struct stack_sample *s;
 	struct path_order po;
-	struct path_stat *path;
 	size_t *start, *order, i, j, n = 0;
 	int err = -ENOMEM;
 
 	start = alloc_array(p->n_stacks, sizeof(*start));
 	order = alloc_array(p->n_stacks, sizeof(*order));
 	agg->paths = alloc_array(p->n_stacks, sizeof(*agg->paths));
-	if (!start || !order || !agg->paths || fill_path_pool(w, agg, start))
+	agg->waits = alloc_array(p->n_stacks, sizeof(*agg->waits));
+	if (!start || !order || !agg->paths || !agg->waits ||
+	    fill_path_pool(w, agg, start))
 		goto out;
 
 	po = (struct path_order){ p->stacks, agg->path_pool, start };
 	for (i = 0; i < p->n_stacks; i++)
-		if (stack_on_cpu(&p->stacks[i]))
+		if (stack_weight(&p->stacks[i]))
 			order[n++] = i;
-	qsort_r(order, n, sizeof(*order), cmp_stack_path, &po);
+	qsort_r(order, n, sizeof(*order), cmp_stack_order, &po);
 
 	for (i = 0; i < n; i = j) {
-		s = &p->stacks[order[i]];
-		path = &agg->paths[agg->n_paths];
-		*path = (struct path_stat){
-			.funcs = agg->path_pool + start[order[i]],
-			.n_funcs = s->n_frames,
-		};
-		for (j = i; j < n && !cmp_path_funcs(&po, order[i], order[j]);
-		     j++) {
-			path->samples += p->stacks[order[j]].count;
-			path->ns += p->stacks[order[j]].ns;
-		}
-		if (path->n_funcs && path->samples)
-			agg->n_paths++;
+		j = i + 1;
+		while (j < n && !cmp_stack_group(&po, order[i], order[j]))
+			j++;
+		if (stack_on_cpu(&p->stacks[order[i]]))
+			add_path(&po, order + i, j - i, agg);
+		else
+			add_wait(w, &po, order + i, j - i, agg);
 	}
 	qsort_r(agg->paths, agg->n_paths, sizeof(*agg->paths), cmp_path,
+		agg->funcs);
+	qsort_r(agg->waits, agg->n_waits, sizeof(*agg->waits), cmp_wait,
 		agg->funcs);
 	err = 0;
 out:
@@ -430,10 +639,19 @@ static int cmp_thread_id(const void *a, const void *b)
 	return c ? c : CMP(ta->tid, tb->tid);
 }
 
+/* Most time first, then most samples. */
+static int cmp_busy(const struct time_split *ta, uint64_t samples_a,
+		    const struct time_split *tb, uint64_t samples_b)
+{
+	int c = CMP(time_total(tb), time_total(ta));
+
+	return c ? c : CMP(samples_b, samples_a);
+}
+
 static int cmp_thread_busiest(const void *a, const void *b)
 {
 	const struct thread_stat *ta = a, *tb = b;
-	int c = CMP(tb->samples, ta->samples);
+	int c = cmp_busy(&ta->time, ta->samples, &tb->time, tb->samples);
 
 	return c ? c : cmp_thread_id(a, b);
 }
@@ -441,7 +659,7 @@ static int cmp_thread_busiest(const void *a, const void *b)
 static int cmp_proc_busiest(const void *a, const void *b)
 {
 	const struct proc_stat *pa = a, *pb = b;
-	int c = CMP(pb->samples, pa->samples);
+	int c = cmp_busy(&pa->time, pa->samples, &pb->time, pb->samples);
 
 	return c ? c : CMP(pa->pid, pb->pid);
 }
@@ -457,7 +675,7 @@ static void thread_comm(const struct profile *p, struct thread_stat *t)
 		process_comm(p, t->pid, t->comm);
 }
 
-/* Sampled threads, merged by (pid, tid), in (pid, tid) order. */
+/* Threads with samples or waits, merged by (pid, tid), in that order. */
 static int collect_threads(const struct profile *p, struct aggregate *agg)
 {
 	const struct stack_sample *s;
@@ -469,21 +687,23 @@ static int collect_threads(const struct profile *p, struct aggregate *agg)
 		return -ENOMEM;
 	for (i = 0; i < p->n_stacks; i++) {
 		s = &p->stacks[i];
-		if (!stack_on_cpu(s))
+		if (!stack_weight(s))
 			continue;
-		agg->threads[n_stacks++] = (struct thread_stat){
+		t = &agg->threads[n_stacks++];
+		*t = (struct thread_stat){
 			.pid = s->pid,
 			.tid = s->tid,
-			.samples = s->count,
-			.ns = s->ns,
+			.samples = stack_on_cpu(s) ? s->count : 0,
 		};
+		count_time(&t->time, s);
 	}
 	qsort(agg->threads, n_stacks, sizeof(*agg->threads), cmp_thread_id);
+	t = NULL;
 	for (i = 0; i < n_stacks; i++) {
 		if (t && !cmp_thread_id(t, &agg->threads[i])) {
 			t->samples += agg->threads[i].samples;
-			t->ns += agg->threads[i].ns;
-		} else if (agg->threads[i].samples) {
+			add_time(&t->time, &agg->threads[i].time);
+		} else {
 			t = &agg->threads[n++];
 			*t = agg->threads[i];
 		}
@@ -521,7 +741,7 @@ static int group_procs(const struct profile *p, struct aggregate *agg)
 		ps->threads = &threads[i];
 		for (j = i; j < agg->n_threads && threads[j].pid == ps->pid; j++) {
 			ps->samples += threads[j].samples;
-			ps->ns += threads[j].ns;
+			add_time(&ps->time, &threads[j].time);
 		}
 		ps->n_threads = j - i;
 		qsort(&threads[i], j - i, sizeof(*threads), cmp_thread_busiest);
@@ -587,7 +807,7 @@ int aggregate_profile(const struct profile *p, struct aggregate *agg)
 	pick_lines(&w);
 	err = rank_funcs(&w, agg);
 	if (!err)
-		err = build_paths(&w, agg);
+		err = build_groups(&w, agg);
 	if (!err)
 		err = build_procs(p, agg);
 out:
@@ -600,11 +820,36 @@ out:
 void aggregate_free(struct aggregate *agg)
 {
 	free(agg->funcs);
+	free(agg->by_wall);
 	free(agg->paths);
+	free(agg->waits);
 	free(agg->procs);
 	free(agg->threads);
 	free(agg->path_pool);
 	memset(agg, 0, sizeof(*agg));
+}
+
+static int cmp_category(const void *a, const void *b, void *ctx)
+{
+	const struct time_split *t = ctx;
+	enum wait_reason ra = *(const enum wait_reason *)a;
+	enum wait_reason rb = *(const enum wait_reason *)b;
+	int c = CMP(t->ns[rb], t->ns[ra]);
+
+	return c ? c : CMP(ra, rb);
+}
+
+size_t categories_by_time(const struct time_split *t,
+			  enum wait_reason order[WAIT__COUNT])
+{
+	size_t n = 0;
+	int r;
+
+	for (r = 0; r < WAIT__COUNT; r++)
+		if (t->ns[r])
+			order[n++] = r;
+	qsort_r(order, n, sizeof(*order), cmp_category, (void *)t);
+	return n;
 }
 
 /* Runs of frames with the same non-zero group fold; app frames never do. */

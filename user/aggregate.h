@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * A profile's stacks turned into what the writers show: per-function
- * self/total, merged call paths, per-process and per-thread counts.
+ * A profile's stacks turned into what the writers show: where the time
+ * went by category, per-function self/total and wall time, merged call
+ * paths and waits, per-process and per-thread counts.
  * Pure functions of the profile, sorted with full tie-breaks so the same
  * profile always gives the same aggregate.  Strings point into the
  * profile: an aggregate must not outlive it.
@@ -14,6 +15,15 @@
 /* thread_info.comm plus room for the NUL it might lack. */
 #define AGG_COMM_LEN	17
 
+/*
+ * Time by category: ns[WAIT_NONE] is on-CPU time (samples × period), the
+ * others are traced off-CPU time by wait reason.
+ */
+struct time_split {
+	uint64_t ns[WAIT__COUNT];
+	uint64_t offcpu_ns;	/* all of ns[] but ns[WAIT_NONE] */
+};
+
 /* A function: frames with the same (name, module). */
 struct func_stat {
 	const char *name;
@@ -24,7 +34,9 @@ struct func_stat {
 	uint64_t self;		/* samples with the function as the leaf */
 	uint64_t total;		/* samples with it anywhere, once per sample */
 	uint64_t self_ns;
-	uint64_t total_ns;
+	uint64_t total_ns;	/* on-CPU time with it on the stack */
+	uint64_t offcpu_ns;	/* waits with it on the stack, once per stack */
+	uint64_t own_offcpu_ns;	/* waits it is the display frame of */
 };
 
 /* A call path: stacks with the same function sequence, merged. */
@@ -35,12 +47,25 @@ struct path_stat {
 	uint64_t ns;
 };
 
+/* Off-CPU stacks with the same reason, target and function sequence. */
+struct wait_stat {
+	enum wait_reason reason;
+	const char *target;	/* "recv from 127.0.0.1:8080", NULL none */
+	const uint32_t *funcs;	/* indexes into aggregate.funcs, root first */
+	uint32_t n_funcs;	/* 0: waits too short to keep a stack */
+	/* Innermost app frame, else innermost user frame; NULL when none. */
+	const struct frame *where;
+	uint64_t count;		/* intervals */
+	uint64_t ns;
+};
+
+/* Busiest: most time on-CPU and off-CPU together. */
 struct thread_stat {
 	uint32_t pid;
 	uint32_t tid;
 	char comm[AGG_COMM_LEN];
 	uint64_t samples;
-	uint64_t ns;
+	struct time_split time;
 };
 
 struct proc_stat {
@@ -49,27 +74,35 @@ struct proc_stat {
 	char comm[AGG_COMM_LEN];
 	const char *exe;	/* NULL when unknown */
 	uint64_t samples;
-	uint64_t ns;
+	struct time_split time;	/* its threads', added up */
 	const struct thread_stat *threads;	/* busiest first */
 	size_t n_threads;
 };
 
-/* Only sampled (on-CPU) functions, paths, processes and threads appear. */
+/*
+ * Paths are of on-CPU stacks, waits of off-CPU ones; functions, processes
+ * and threads appear when they have time of either kind.
+ */
 struct aggregate {
-	uint64_t samples;		/* sum of stacks[].count */
-	uint64_t ns;			/* sum of stacks[].ns */
+	uint64_t samples;		/* sum of on-CPU stacks[].count */
 	uint64_t kernel_samples;	/* taken in kernel mode */
 	uint64_t truncated_samples;	/* user stack cut short */
 	uint64_t empty_samples;		/* no frame at all: in no path */
-	struct func_stat *funcs;	/* self desc, total desc, name, module */
+	struct time_split time;		/* all threads: can exceed the wall */
+	uint64_t offcpu_unstacked_ns;	/* waits that kept no stack */
+	/* self desc, total desc, off-CPU desc, name, module */
+	struct func_stat *funcs;
 	size_t n_funcs;
+	uint32_t *by_wall;		/* funcs indexes, by wall time desc */
 	struct path_stat *paths;	/* samples desc, then by names */
 	size_t n_paths;
-	struct proc_stat *procs;	/* samples desc, pid */
+	struct wait_stat *waits;	/* ns desc, reason, target, names */
+	size_t n_waits;
+	struct proc_stat *procs;	/* busiest first, pid */
 	size_t n_procs;
 	struct thread_stat *threads;	/* all, in procs order, busiest first */
 	size_t n_threads;
-	uint32_t *path_pool;		/* storage behind paths[].funcs */
+	uint32_t *path_pool;		/* storage behind paths[] and waits[] */
 };
 
 /* 0 or -ENOMEM; on error agg is left empty. */
@@ -89,12 +122,36 @@ void process_comm(const struct profile *p, uint32_t pid,
 		  char comm[AGG_COMM_LEN]);
 
 /*
- * Aggregates and the folded stacks are of on-CPU samples only: off-CPU
- * intervals count waits, not samples, and must not mix with them.
+ * The categories of t that hold time into order, most time first (ties
+ * by reason); returns how many.
+ */
+size_t categories_by_time(const struct time_split *t,
+			  enum wait_reason order[WAIT__COUNT]);
+
+/*
+ * On-CPU stacks count samples, off-CPU stacks count waits: only their
+ * times (ns) add up, never their counts.
  */
 static inline bool stack_on_cpu(const struct stack_sample *s)
 {
 	return s->reason == WAIT_NONE;
+}
+
+/* What a stack adds: samples on-CPU, nanoseconds off-CPU; 0 is nothing. */
+static inline uint64_t stack_weight(const struct stack_sample *s)
+{
+	return stack_on_cpu(s) ? s->count : s->ns;
+}
+
+static inline uint64_t time_total(const struct time_split *t)
+{
+	return t->ns[WAIT_NONE] + t->offcpu_ns;
+}
+
+/* The most that removing the function could save, summed over threads. */
+static inline uint64_t func_wall_ns(const struct func_stat *fs)
+{
+	return fs->total_ns + fs->offcpu_ns;
 }
 
 static inline double pct_of(uint64_t part, uint64_t whole)

@@ -434,6 +434,22 @@ static void count_quality(struct profile *out, const struct stack_sample *st)
 		out->quality.truncated_samples += st->count;
 }
 
+/* The switch-out stack is taken inside the sched_switch tracepoint: its
+ * leaf frames are whyslow's own BPF program and the tracing glue. */
+static void trim_tracing_frames(const struct profile *out,
+				struct stack_sample *st)
+{
+	while (st->n_frames) {
+		const struct frame *f = &out->frames[st->frames[st->n_frames - 1]];
+
+		if (f->cls != CLASS_KERNEL || (strncmp(f->name, "bpf_", 4) &&
+		    strncmp(f->name, "__bpf_", 6) &&
+		    strncmp(f->name, "__traceiter_", 12)))
+			break;
+		st->n_frames--;
+	}
+}
+
 /* Kernel frame names of st, leaf first, for the wait classifier. */
 static size_t kernel_names(const struct profile *out,
 			   const struct stack_sample *st, const char **names)
@@ -468,6 +484,7 @@ static int add_offcpu_stacks(struct collector *c, struct profile *out,
 	st = new_stack(out, k, frame_map);
 	if (!st)
 		return -ENOMEM;
+	trim_tracing_frames(out, st);
 	st->syscall = k->syscall;
 	st->count = v->count;
 	n = kernel_names(out, st, kframes);
@@ -482,6 +499,7 @@ static int add_offcpu_stacks(struct collector *c, struct profile *out,
 	runq = new_stack(out, k, frame_map);
 	if (!runq)
 		return -ENOMEM;
+	runq->n_frames = st->n_frames;
 	runq->syscall = k->syscall;
 	runq->count = v->count;
 	runq->reason = WAIT_CPU;

@@ -98,6 +98,7 @@ struct profile_quality {
 
 struct profile {
 	char *command;		/* what was profiled, for the title */
+	uint32_t root_pid;	/* the command's process; 0 for -p/-a */
 	uint64_t wall_ns;
 	uint64_t cpu_user_ns;	/* from rusage, else sampled */
 	uint64_t cpu_sys_ns;

@@ -461,6 +461,7 @@ static int finish_profile(struct recorder *r, struct profile *out,
 	int err;
 
 	fill_wall_time(r, out, child_pid, exited);
+	out->root_pid = child_pid;
 	if (read_offcpu(r, r->start_ns + out->wall_ns)) {
 		fprintf(stderr, "whyslow: out of memory reading off-CPU data\n");
 		return 1;

@@ -1,9 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Folded stacks, the input of flamegraph.pl and speedscope: one line
- * "comm;root;...;leaf count" per distinct stack, sorted bytewise.  The
+ * "comm;root;...;leaf value" per distinct stack, sorted bytewise.  The
  * process name is the root frame; kernel frames carry the usual "_[k]".
- * On-CPU samples only: off-CPU intervals are counts of a different unit.
+ *
+ * On-CPU stacks count samples, as ever.  Off-CPU stacks, when traced, get
+ * one more leaf frame "[wait:REASON]" (REASON as in the JSON: network,
+ * disk, lock, ...) and count their wait time in sampling periods: the
+ * nanoseconds of all equal stacks added up, divided by the period and
+ * rounded, lines that round to 0 left out.  So every value is in one unit,
+ * one period of time, and the flame graph is of wall time; grep -v
+ * '\[wait:' keeps the on-CPU profile alone.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -12,10 +19,12 @@
 
 #include "aggregate.h"
 #include "report.h"
+#include "wait.h"
 
 struct folded_line {
 	char *text;
-	uint64_t count;
+	uint64_t value;		/* samples, or ns of waits */
+	bool wait;
 };
 
 /* ';' separates frames and the last space the count: neither in names. */
@@ -50,6 +59,8 @@ static char *fold_stack(const struct profile *p, const struct stack_sample *s,
 		if (fr->cls == CLASS_KERNEL)
 			fputs("_[k]", f);
 	}
+	if (!stack_on_cpu(s))
+		fprintf(f, ";[wait:%s]", wait_reason_name(s->reason));
 	if (fclose(f)) {
 		free(text);
 		return NULL;
@@ -64,18 +75,31 @@ static int cmp_line(const void *a, const void *b)
 	return strcmp(la->text, lb->text);
 }
 
-/* Sorted lines, equal ones merged. */
-static void print_lines(FILE *f, struct folded_line *lines, size_t n)
+/* Wait time in periods, rounded; 0 when there is no period to count in. */
+static uint64_t periods(uint64_t ns, uint64_t period_ns)
 {
-	uint64_t count;
+	return period_ns ? (ns + period_ns / 2) / period_ns : 0;
+}
+
+/*
+ * Sorted lines, equal ones merged; a wait line's text ends in its reason,
+ * so it never merges with a sample line.
+ */
+static void print_lines(FILE *f, struct folded_line *lines, size_t n,
+			uint64_t period_ns)
+{
+	uint64_t value;
 	size_t i, j;
 
 	qsort(lines, n, sizeof(*lines), cmp_line);
 	for (i = 0; i < n; i = j) {
-		count = 0;
+		value = 0;
 		for (j = i; j < n && !strcmp(lines[i].text, lines[j].text); j++)
-			count += lines[j].count;
-		fprintf(f, "%s %" PRIu64 "\n", lines[i].text, count);
+			value += lines[j].value;
+		if (lines[i].wait)
+			value = periods(value, period_ns);
+		if (value)
+			fprintf(f, "%s %" PRIu64 "\n", lines[i].text, value);
 	}
 }
 
@@ -98,16 +122,17 @@ int write_folded(FILE *f, const struct profile *p)
 			if (!comm[0])
 				snprintf(comm, sizeof(comm), "[%" PRIu32 "]", s->pid);
 		}
-		if (!s->count || !stack_on_cpu(s))
+		if (!stack_weight(s))
 			continue;
 		lines[n].text = fold_stack(p, s, comm);
 		if (!lines[n].text) {
 			err = -ENOMEM;
 			goto out;
 		}
-		lines[n++].count = s->count;
+		lines[n].wait = !stack_on_cpu(s);
+		lines[n++].value = stack_weight(s);
 	}
-	print_lines(f, lines, n);
+	print_lines(f, lines, n, p->period_ns);
 out:
 	for (i = 0; i < n; i++)
 		free(lines[i].text);

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * JSON: the figures of the Markdown summary, for programs.  The `top`
- * option is for Markdown only: JSON lists every sampled function, but
- * only the JSON_MAX_PATHS hottest call paths, because distinct stacks can
- * run into the hundreds of thousands and the folded format is the one
- * meant to carry them all.  Paths list every frame, unfolded.
+ * option is for Markdown only: JSON lists every function with time, but
+ * only the JSON_MAX_PATHS hottest call paths and longest waits, because
+ * distinct stacks can run into the hundreds of thousands and the folded
+ * format is the one meant to carry them all.  Paths and waits list every
+ * frame, unfolded.  Categories hold time only: on-CPU is sampled, waits
+ * are traced; "pct" of a category, function or wait is of the wall time.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -12,8 +14,20 @@
 #include "aggregate.h"
 #include "classify.h"
 #include "report.h"
+#include "wait.h"
 
 #define JSON_MAX_PATHS	100
+
+/* What the array writers need. */
+struct json {
+	FILE *f;
+	const struct profile *p;
+	const struct aggregate *agg;
+	enum wait_reason categories[WAIT__COUNT];	/* of agg->time */
+	size_t n_categories;
+};
+
+typedef void (*json_item_fn)(const struct json *j, size_t i);
 
 static bool is_continuation(unsigned char c)
 {
@@ -94,8 +108,42 @@ static void json_next(FILE *f, size_t i, const char *indent)
 	fprintf(f, "%s\n%s", i ? "," : "", indent);
 }
 
-static void json_function(FILE *f, const struct func_stat *fs, uint64_t samples)
+/* "key": [ item 0, ..., item n-1 ], one item a line. */
+static void json_array(const struct json *j, const char *key, size_t n,
+		       json_item_fn item)
 {
+	size_t i;
+
+	fprintf(j->f, "  \"%s\": [", key);
+	for (i = 0; i < n; i++) {
+		json_next(j->f, i, "    ");
+		item(j, i);
+	}
+	fputs("\n  ],\n", j->f);
+}
+
+static size_t json_cap(size_t n)
+{
+	return n < JSON_MAX_PATHS ? n : JSON_MAX_PATHS;
+}
+
+static void json_category(const struct json *j, size_t i)
+{
+	enum wait_reason r = j->categories[i];
+	uint64_t ns = j->agg->time.ns[r];
+
+	fprintf(j->f, "{\"name\": \"%s\", \"on_cpu\": ", wait_reason_name(r));
+	json_bool(j->f, r == WAIT_NONE);
+	fprintf(j->f, ", \"ns\": %" PRIu64 ", \"pct\": %.2f}", ns,
+		pct_of(ns, j->p->wall_ns));
+}
+
+static void json_function(const struct json *j, size_t i)
+{
+	const struct func_stat *fs = &j->agg->funcs[i];
+	uint64_t samples = j->agg->samples;
+	FILE *f = j->f;
+
 	fputs("{\"name\": ", f);
 	json_string(f, fs->name);
 	fputs(", \"module\": ", f);
@@ -109,30 +157,77 @@ static void json_function(FILE *f, const struct func_stat *fs, uint64_t samples)
 	fprintf(f, ", \"class\": \"%s\"", frame_class_name(fs->cls));
 	fprintf(f, ", \"self_samples\": %" PRIu64 ", \"total_samples\": %" PRIu64
 		", \"self_ns\": %" PRIu64 ", \"total_ns\": %" PRIu64
-		", \"self_pct\": %.2f, \"total_pct\": %.2f}",
+		", \"self_pct\": %.2f, \"total_pct\": %.2f",
 		fs->self, fs->total, fs->self_ns, fs->total_ns,
 		pct_of(fs->self, samples), pct_of(fs->total, samples));
+	fprintf(f, ", \"oncpu_ns\": %" PRIu64 ", \"offcpu_ns\": %" PRIu64
+		", \"wall_ns\": %" PRIu64 ", \"wall_pct\": %.2f}",
+		fs->total_ns, fs->offcpu_ns, func_wall_ns(fs),
+		pct_of(func_wall_ns(fs), j->p->wall_ns));
 }
 
-static void json_path(FILE *f, const struct aggregate *agg,
-		      const struct path_stat *path)
+static void json_frames(const struct json *j, const uint32_t *funcs,
+			uint32_t n)
 {
 	uint32_t i;
 
-	fputs("{\"frames\": [", f);
-	for (i = 0; i < path->n_funcs; i++) {
-		fputs(i ? ", " : "", f);
-		json_string(f, agg->funcs[path->funcs[i]].name);
+	fputs("\"frames\": [", j->f);
+	for (i = 0; i < n; i++) {
+		fputs(i ? ", " : "", j->f);
+		json_string(j->f, j->agg->funcs[funcs[i]].name);
 	}
-	fprintf(f, "], \"samples\": %" PRIu64 ", \"ns\": %" PRIu64
-		", \"pct\": %.2f}",
-		path->samples, path->ns, pct_of(path->samples, agg->samples));
+	fputs("]", j->f);
 }
 
-static void json_process(FILE *f, const struct proc_stat *ps, uint64_t samples)
+static void json_path(const struct json *j, size_t i)
 {
+	const struct path_stat *path = &j->agg->paths[i];
+
+	fputs("{", j->f);
+	json_frames(j, path->funcs, path->n_funcs);
+	fprintf(j->f, ", \"samples\": %" PRIu64 ", \"ns\": %" PRIu64
+		", \"pct\": %.2f}",
+		path->samples, path->ns,
+		pct_of(path->samples, j->agg->samples));
+}
+
+static void json_wait(const struct json *j, size_t i)
+{
+	const struct wait_stat *wait = &j->agg->waits[i];
+
+	fprintf(j->f, "{\"reason\": \"%s\", \"target\": ",
+		wait_reason_name(wait->reason));
+	json_string(j->f, wait->target);
+	fputs(", ", j->f);
+	json_frames(j, wait->funcs, wait->n_funcs);
+	fputs(", \"function\": ", j->f);
+	json_string(j->f, wait->where ? wait->where->name : NULL);
+	fprintf(j->f, ", \"ns\": %" PRIu64 ", \"pct\": %.2f, \"count\": %"
+		PRIu64 "}", wait->ns, pct_of(wait->ns, j->p->wall_ns),
+		wait->count);
+}
+
+/* On-CPU and off-CPU time, and the categories that hold any, by name. */
+static void json_time(FILE *f, const struct time_split *t)
+{
+	enum wait_reason order[WAIT__COUNT];
+	size_t i, n = categories_by_time(t, order);
+
+	fprintf(f, ", \"oncpu_ns\": %" PRIu64 ", \"offcpu_ns\": %" PRIu64
+		", \"categories\": {", t->ns[WAIT_NONE], t->offcpu_ns);
+	for (i = 0; i < n; i++)
+		fprintf(f, "%s\"%s\": %" PRIu64, i ? ", " : "",
+			wait_reason_name(order[i]), t->ns[order[i]]);
+	fputs("}", f);
+}
+
+static void json_process(const struct json *j, size_t i)
+{
+	const struct proc_stat *ps = &j->agg->procs[i];
+	uint64_t samples = j->agg->samples;
 	const struct thread_stat *t;
-	size_t i;
+	FILE *f = j->f;
+	size_t k;
 
 	fprintf(f, "{\"pid\": %" PRIu32 ", \"ppid\": %" PRIu32 ", \"comm\": ",
 		ps->pid, ps->ppid);
@@ -140,16 +235,22 @@ static void json_process(FILE *f, const struct proc_stat *ps, uint64_t samples)
 	fputs(", \"exe\": ", f);
 	json_string(f, ps->exe);
 	fprintf(f, ", \"samples\": %" PRIu64 ", \"ns\": %" PRIu64
-		", \"pct\": %.2f, \"threads\": [",
-		ps->samples, ps->ns, pct_of(ps->samples, samples));
-	for (i = 0; i < ps->n_threads; i++) {
-		t = &ps->threads[i];
-		json_next(f, i, "      ");
+		", \"pct\": %.2f",
+		ps->samples, ps->time.ns[WAIT_NONE],
+		pct_of(ps->samples, samples));
+	json_time(f, &ps->time);
+	fputs(", \"threads\": [", f);
+	for (k = 0; k < ps->n_threads; k++) {
+		t = &ps->threads[k];
+		json_next(f, k, "      ");
 		fprintf(f, "{\"tid\": %" PRIu32 ", \"comm\": ", t->tid);
 		json_string(f, t->comm);
 		fprintf(f, ", \"samples\": %" PRIu64 ", \"ns\": %" PRIu64
-			", \"pct\": %.2f}",
-			t->samples, t->ns, pct_of(t->samples, samples));
+			", \"pct\": %.2f",
+			t->samples, t->time.ns[WAIT_NONE],
+			pct_of(t->samples, samples));
+		json_time(f, &t->time);
+		fputs("}", f);
 	}
 	fputs("\n    ]}", f);
 }
@@ -171,7 +272,12 @@ static void json_quality(FILE *f, const struct profile_quality *q)
 		q->ustack_errors, q->truncated_samples, q->frames_total,
 		q->frames_unresolved, q->requested_hz, q->max_hz);
 	json_bool(f, q->kernel_addrs_hidden);
-	fputs("\n  }\n", f);
+	fputs(",\n    \"offcpu\": ", f);
+	json_bool(f, q->offcpu);
+	fprintf(f, ",\n    \"offcpu_dropped\": %" PRIu64
+		",\n    \"stack_collisions\": %" PRIu64
+		",\n    \"min_block_ns\": %" PRIu64 "\n  }\n",
+		q->offcpu_dropped, q->stack_collisions, q->min_block_ns);
 }
 
 static void json_header(FILE *f, const struct profile *p,
@@ -193,32 +299,21 @@ static void json_header(FILE *f, const struct profile *p,
 		",\n  \"lost\": %" PRIu64
 		",\n  \"frequency_hz\": %" PRIu32
 		",\n  \"period_ns\": %" PRIu64 ",\n",
-		agg->samples, agg->ns, agg->kernel_samples,
+		agg->samples, agg->time.ns[WAIT_NONE], agg->kernel_samples,
 		p->quality.lost_samples, p->frequency_hz, p->period_ns);
 }
 
 int write_json(FILE *f, const struct profile *p, const struct aggregate *agg)
 {
-	size_t i, n_paths;
+	struct json j = { .f = f, .p = p, .agg = agg };
 
+	j.n_categories = categories_by_time(&agg->time, j.categories);
 	json_header(f, p, agg);
-	fputs("  \"functions\": [", f);
-	for (i = 0; i < agg->n_funcs; i++) {
-		json_next(f, i, "    ");
-		json_function(f, &agg->funcs[i], agg->samples);
-	}
-	fputs("\n  ],\n  \"paths\": [", f);
-	n_paths = agg->n_paths < JSON_MAX_PATHS ? agg->n_paths : JSON_MAX_PATHS;
-	for (i = 0; i < n_paths; i++) {
-		json_next(f, i, "    ");
-		json_path(f, agg, &agg->paths[i]);
-	}
-	fputs("\n  ],\n  \"processes\": [", f);
-	for (i = 0; i < agg->n_procs; i++) {
-		json_next(f, i, "    ");
-		json_process(f, &agg->procs[i], agg->samples);
-	}
-	fputs("\n  ],\n", f);
+	json_array(&j, "categories", j.n_categories, json_category);
+	json_array(&j, "functions", agg->n_funcs, json_function);
+	json_array(&j, "paths", json_cap(agg->n_paths), json_path);
+	json_array(&j, "waits", json_cap(agg->n_waits), json_wait);
+	json_array(&j, "processes", agg->n_procs, json_process);
 	json_quality(f, &p->quality);
 	fputs("}\n", f);
 	return 0;

@@ -17,6 +17,7 @@
 #include "aggregate.h"
 #include "classify.h"
 #include "report.h"
+#include "wait.h"
 
 #define BYTES_PER_TOKEN		4
 /* Fewer samples: a share is marked uncertain, a profile is too short. */
@@ -24,11 +25,39 @@
 #define NAME_MAX_BYTES		96	/* names, modules, files, comms */
 #define PATH_MAX_BYTES		400	/* a formatted call path */
 #define TITLE_MAX_BYTES		200
-#define OMITTED_RESERVE		200	/* room kept for the last line */
+#define OMITTED_RESERVE		300	/* room kept for the last line */
 #define CLEAN_SIZE(max)		(2 * (max) + 8)	/* md_clean's worst case */
 #define WHERE_SIZE		(CLEAN_SIZE(NAME_MAX_BYTES) + 16)
+#define FRAME_WHERE_SIZE	(CLEAN_SIZE(NAME_MAX_BYTES) + WHERE_SIZE + 8)
 #define SHARE_SIZE		32
 #define DURATION_SIZE		32
+#define THREAD_TOP_WAITS	3	/* wait categories in a thread's row */
+#define THREAD_WAITS_SIZE	(THREAD_TOP_WAITS * (32 + DURATION_SIZE))
+
+/* How a category reads in tables and, for waits, in the verdict. */
+static const struct {
+	const char *label;
+	const char *doing;	/* "81% of wall time is <doing>"; waits only */
+} categories[WAIT__COUNT] = {
+	[WAIT_NONE] = { "on-CPU (sampled)", NULL },
+	[WAIT_NETWORK] = { "network", "waiting on the network" },
+	[WAIT_DISK] = { "disk", "waiting on the disk" },
+	[WAIT_LOCK] = { "lock", "waiting on locks" },
+	[WAIT_SLEEP] = { "sleep", "sleeping" },
+	[WAIT_PIPE] = { "pipe", "waiting on pipes and Unix sockets" },
+	[WAIT_POLL] = { "poll", "waiting in poll, select or epoll" },
+	[WAIT_CHILD] = { "child", "waiting for child processes" },
+	[WAIT_PAGE_FAULT] = { "page fault", "waiting on page faults" },
+	[WAIT_CPU] = { "CPU wait (runnable)", "runnable, waiting for a CPU" },
+	[WAIT_OTHER] = { "other wait", "waiting on something else" },
+};
+
+/* The categories of one thread's time, or all threads', most first. */
+struct category_rows {
+	const struct time_split *time;
+	enum wait_reason order[WAIT__COUNT];
+	size_t n;
+};
 
 struct md {
 	FILE *f;
@@ -38,12 +67,20 @@ struct md {
 	size_t budget;		/* bytes for the whole document */
 	size_t reserve;		/* bytes kept for the sections that must follow */
 	size_t used;
+	bool threaded;		/* threads' times can add up past the wall */
+	bool by_wall;		/* waits were traced: functions by wall time */
+	/* Where the wall time went: the main thread's when threaded. */
+	const struct thread_stat *main_thread;
+	struct category_rows wall;
 };
 
 /* Rows each table got, for the omitted: line. */
 struct shown {
+	size_t categories;
+	size_t thread_walls;
 	size_t funcs;
 	size_t paths;
+	size_t waits;
 	size_t threads;
 };
 
@@ -119,17 +156,26 @@ static void fmt_duration(char *buf, uint64_t ns)
 		snprintf(buf, DURATION_SIZE, "%" PRIu64 " ns", ns);
 }
 
-/* Where a function is: file:line when known, else its module. */
-static void fmt_where(char *buf, const struct func_stat *fs)
+/* A duration in a table cell: "—" when there is none. */
+static void fmt_cell_duration(char *buf, uint64_t ns)
 {
-	char file[CLEAN_SIZE(NAME_MAX_BYTES)];
+	if (ns)
+		fmt_duration(buf, ns);
+	else
+		strcpy(buf, "—");
+}
 
-	if (fs->file) {
-		md_clean(file, fs->file, NAME_MAX_BYTES, true);
-		snprintf(buf, WHERE_SIZE, "%s:%d", file, fs->line);
+/* Where code is: file:line when known, else its module. */
+static void fmt_where(char *buf, const char *file, int line,
+		      const char *module)
+{
+	char clean[CLEAN_SIZE(NAME_MAX_BYTES)];
+
+	if (file) {
+		md_clean(clean, file, NAME_MAX_BYTES, true);
+		snprintf(buf, WHERE_SIZE, "%s:%d", clean, line);
 	} else {
-		md_clean(buf, fs->module ? fs->module : "?", NAME_MAX_BYTES,
-			 false);
+		md_clean(buf, module ? module : "?", NAME_MAX_BYTES, false);
 	}
 }
 
@@ -139,17 +185,23 @@ static void md_put(struct md *m, const char *s)
 	m->used += strlen(s);
 }
 
+__attribute__((format(printf, 2, 0)))
+static void md_vprintf(struct md *m, const char *fmt, va_list ap)
+{
+	int n = vfprintf(m->f, fmt, ap);
+
+	if (n > 0)
+		m->used += n;
+}
+
 __attribute__((format(printf, 2, 3)))
 static void md_printf(struct md *m, const char *fmt, ...)
 {
 	va_list ap;
-	int n;
 
 	va_start(ap, fmt);
-	n = vfprintf(m->f, fmt, ap);
+	md_vprintf(m, fmt, ap);
 	va_end(ap);
-	if (n > 0)
-		m->used += n;
 }
 
 static bool md_fits(const struct md *m, size_t len)
@@ -257,7 +309,7 @@ static int md_top_function(struct md *m)
 	char *route;
 
 	md_clean(name, top->name, NAME_MAX_BYTES, false);
-	fmt_where(where, top);
+	fmt_where(where, top->file, top->line, top->module);
 	fmt_share(self, top->self, agg->samples);
 	fmt_share(total, top->total, agg->samples);
 	md_printf(m, "`%s` (%s, %s) is %s of on-CPU samples (self), "
@@ -275,19 +327,78 @@ static int md_top_function(struct md *m)
 	return 0;
 }
 
-static int md_verdict(struct md *m)
+/* What a wait is for and where: "(recv from 10.0.0.1:80 in `fetch`)". */
+static void md_wait_context(struct md *m, const struct wait_stat *wait)
+{
+	char target[CLEAN_SIZE(NAME_MAX_BYTES)];
+	char name[CLEAN_SIZE(NAME_MAX_BYTES)];
+
+	if (!wait->target && !wait->where)
+		return;
+	md_put(m, " (");
+	if (wait->target) {
+		md_clean(target, wait->target, NAME_MAX_BYTES, false);
+		md_put(m, target);
+	}
+	if (wait->where) {
+		md_clean(name, wait->where->name, NAME_MAX_BYTES, false);
+		md_printf(m, "%sin `%s`", wait->target ? " " : "", name);
+	}
+	md_put(m, ")");
+}
+
+/* The longest wait of reason r: waits are longest first. */
+static const struct wait_stat *longest_wait(const struct aggregate *agg,
+					    enum wait_reason r)
+{
+	size_t i;
+
+	for (i = 0; i < agg->n_waits; i++)
+		if (agg->waits[i].reason == r)
+			return &agg->waits[i];
+	return NULL;
+}
+
+/*
+ * Waits outweigh running: name the longest wait category and its longest
+ * wait.  Shares are of the wall time, or of all threads' time when
+ * threads run in parallel.
+ */
+static void md_wait_verdict(struct md *m)
+{
+	const struct time_split *t = &m->agg->time;
+	uint64_t whole = m->threaded ? time_total(t) : m->p->wall_ns;
+	enum wait_reason order[WAIT__COUNT], r;
+	const struct wait_stat *wait;
+
+	/* Some wait has time, so the longest is first or after on-CPU. */
+	categories_by_time(t, order);
+	r = order[order[0] == WAIT_NONE];
+	md_printf(m, "%.1f%% of %s is %s", pct_of(t->ns[r], whole),
+		  m->threaded ? "the threads' time" : "wall time",
+		  categories[r].doing);
+	wait = longest_wait(m->agg, r);
+	if (wait)
+		md_wait_context(m, wait);
+	if (t->offcpu_ns != t->ns[r])
+		md_printf(m, ", %.1f%% in all waits",
+			  pct_of(t->offcpu_ns, whole));
+	md_printf(m, "; on-CPU time is %.1f%%.",
+		  pct_of(t->ns[WAIT_NONE], whole));
+}
+
+static int md_cpu_verdict(struct md *m)
 {
 	const struct aggregate *agg = m->agg;
 	int err;
 
-	md_put(m, "\n## Verdict\n\n");
 	if (!agg->samples) {
 		md_put(m, "No samples were recorded: the program ended too soon "
-		       "or never ran on a CPU (only on-CPU time is sampled).\n");
+		       "or never ran on a CPU (only on-CPU time is sampled).");
 		return 0;
 	}
 	if (!agg->n_funcs) {
-		md_put(m, "No sample has a readable stack; see Data quality.\n");
+		md_put(m, "No sample has a readable stack; see Data quality.");
 		return 0;
 	}
 	err = md_top_function(m);
@@ -301,37 +412,155 @@ static int md_verdict(struct md *m)
 		md_printf(m, " The kernel dominates: %.1f%% of samples were "
 			  "taken in kernel mode (system calls, page faults).",
 			  pct_of(agg->kernel_samples, agg->samples));
-	md_put(m, "\n");
 	return 0;
+}
+
+static int md_verdict(struct md *m)
+{
+	const struct time_split *t = &m->agg->time;
+	int err = 0;
+
+	md_put(m, "\n## Verdict\n\n");
+	if (t->offcpu_ns > t->ns[WAIT_NONE])
+		md_wait_verdict(m);
+	else
+		err = md_cpu_verdict(m);
+	md_put(m, "\n");
+	return err;
+}
+
+static char *category_row(const struct md *m, size_t i)
+{
+	enum wait_reason r = m->wall.order[i];
+	uint64_t ns = m->wall.time->ns[r];
+	char time[DURATION_SIZE];
+
+	fmt_duration(time, ns);
+	return str_printf("| %s | %s | %.1f%% |\n", categories[r].label, time,
+			  pct_of(ns, m->p->wall_ns));
+}
+
+/* "network 1.00 s, lock 20.0 ms": a thread's longest waits, or "—". */
+static void fmt_thread_waits(char *buf, const struct time_split *t)
+{
+	enum wait_reason order[WAIT__COUNT];
+	size_t i, n = categories_by_time(t, order), shown = 0;
+	char time[DURATION_SIZE];
+	int len = 0;
+
+	strcpy(buf, "—");
+	for (i = 0; i < n && shown < THREAD_TOP_WAITS; i++) {
+		if (order[i] == WAIT_NONE)
+			continue;
+		fmt_duration(time, t->ns[order[i]]);
+		len += snprintf(buf + len, THREAD_WAITS_SIZE - len, "%s%s %s",
+				shown++ ? ", " : "", categories[order[i]].label,
+				time);
+	}
+}
+
+static char *thread_wall_row(const struct md *m, size_t i)
+{
+	const struct thread_stat *t = &m->agg->threads[i];
+	char comm[CLEAN_SIZE(AGG_COMM_LEN)], waits[THREAD_WAITS_SIZE];
+	char oncpu[DURATION_SIZE], total[DURATION_SIZE];
+
+	md_clean(comm, t->comm, AGG_COMM_LEN, false);
+	fmt_cell_duration(oncpu, t->time.ns[WAIT_NONE]);
+	fmt_thread_waits(waits, &t->time);
+	fmt_duration(total, time_total(&t->time));
+	return str_printf("| %" PRIu32 " | %s | %s | %s | %s |\n",
+			  t->tid, comm, oncpu, waits, total);
+}
+
+/*
+ * The wall time by category: of the one thread, or of the main thread,
+ * whose life spans the run, and then every thread on its own.
+ */
+static int md_wall(struct md *m, struct shown *shown)
+{
+	static const char threads_head[] =
+		"\nThreads run in parallel, so their times can add up to "
+		"more than the wall time.\n\n"
+		"| thread | comm | on-CPU | top waits | total |\n"
+		"|--:|---|--:|---|--:|\n";
+	char wall[DURATION_SIZE], comm[CLEAN_SIZE(AGG_COMM_LEN)];
+	char *main_thread = NULL, *head;
+	int err;
+
+	fmt_duration(wall, m->p->wall_ns);
+	if (m->main_thread) {
+		md_clean(comm, m->main_thread->comm, AGG_COMM_LEN, false);
+		main_thread = str_printf(" The main thread, tid %" PRIu32
+					 " (%s):", m->main_thread->tid, comm);
+		if (!main_thread)
+			return -ENOMEM;
+	}
+	head = str_printf("\n## Where the wall time went\n\n"
+			  "Percentages are of the wall time, %s.%s%s\n\n"
+			  "| category | time | %% of wall |\n|---|--:|--:|\n",
+			  wall, m->p->quality.offcpu ? "" :
+			  " Off-CPU time was not traced: waits are missing.",
+			  main_thread ? main_thread : "");
+	free(main_thread);
+	if (!head)
+		return -ENOMEM;
+	err = md_table(m, head, m->wall.n, category_row, &shown->categories);
+	free(head);
+	if (err || !m->threaded || !shown->categories)
+		return err;
+	return md_table(m, threads_head, m->agg->n_threads, thread_wall_row,
+			&shown->thread_walls);
+}
+
+/* The i-th function of the table: by wall time once waits were traced. */
+static const struct func_stat *func_at(const struct md *m, size_t i)
+{
+	return &m->agg->funcs[m->by_wall ? m->agg->by_wall[i] : i];
 }
 
 static char *func_row(const struct md *m, size_t i)
 {
-	const struct func_stat *fs = &m->agg->funcs[i];
+	const struct func_stat *fs = func_at(m, i);
 	char name[CLEAN_SIZE(NAME_MAX_BYTES)], where[WHERE_SIZE];
 	char self[SHARE_SIZE], total[SHARE_SIZE];
+	char oncpu[DURATION_SIZE], offcpu[DURATION_SIZE];
 
 	md_clean(name, fs->name, NAME_MAX_BYTES, false);
-	fmt_where(where, fs);
+	fmt_where(where, fs->file, fs->line, fs->module);
 	fmt_share(self, fs->self, m->agg->samples);
 	fmt_share(total, fs->total, m->agg->samples);
-	return str_printf("| `%s` | %s | %s | %s | %" PRIu64 " |\n",
-			  name, where, self, total, fs->self);
+	fmt_cell_duration(oncpu, fs->total_ns);
+	fmt_cell_duration(offcpu, fs->offcpu_ns);
+	return str_printf("| `%s` | %s | %s | %s | %" PRIu64 " | %s | %s | "
+			  "%.1f%% |\n", name, where, self, total, fs->self,
+			  oncpu, offcpu,
+			  pct_of(func_wall_ns(fs), m->p->wall_ns));
 }
 
 static int md_functions(struct md *m, size_t *shown)
 {
-	char cpu[DURATION_SIZE], *head;
+	char cpu[DURATION_SIZE], wall[DURATION_SIZE], *head;
 	int err;
 
-	fmt_duration(cpu, m->agg->ns);
+	fmt_duration(cpu, m->agg->time.ns[WAIT_NONE]);
+	fmt_duration(wall, m->p->wall_ns);
 	head = str_printf("\n## Top functions\n\n"
 			  "Percentages are of %" PRIu64 " on-CPU samples "
 			  "(%s of CPU time). Self: in the function itself; "
-			  "total: with its callees.\n\n"
-			  "| function | where | self | total | samples |\n"
-			  "|---|---|--:|--:|--:|\n",
-			  m->agg->samples, cpu);
+			  "total: with its callees. On-CPU (sampled) and "
+			  "off-CPU (traced waits): its time on the stack; "
+			  "wall: both, as a share of the wall time (%s)%s.%s "
+			  "A function's share of wall time is the most that "
+			  "removing it entirely could save (its Amdahl "
+			  "ceiling): don't tune what cannot matter.\n\n"
+			  "| function | where | self | total | samples | "
+			  "on-CPU | off-CPU | wall |\n"
+			  "|---|---|--:|--:|--:|--:|--:|--:|\n",
+			  m->agg->samples, cpu, wall,
+			  m->threaded ? ", added up over threads, so it can "
+			  "pass 100%" : "",
+			  m->by_wall ? " Sorted by own time (on-CPU self plus the waits the function made itself), then wall time." : "");
 	if (!head)
 		return -ENOMEM;
 	err = md_table(m, head, m->agg->n_funcs, func_row, shown);
@@ -366,6 +595,51 @@ static int md_paths(struct md *m, size_t *shown)
 	return md_table(m, head, m->agg->n_paths, path_row, shown);
 }
 
+/* "`fetch_one` (client.c:42)", or "(no stack)". */
+static void fmt_frame_where(char *buf, const struct frame *fr)
+{
+	char name[CLEAN_SIZE(NAME_MAX_BYTES)], where[WHERE_SIZE];
+
+	if (!fr) {
+		strcpy(buf, "(no stack)");
+		return;
+	}
+	md_clean(name, fr->name, NAME_MAX_BYTES, false);
+	fmt_where(where, fr->file, fr->line, fr->module);
+	snprintf(buf, FRAME_WHERE_SIZE, "`%s` (%s)", name, where);
+}
+
+static char *wait_row(const struct md *m, size_t i)
+{
+	const struct wait_stat *wait = &m->agg->waits[i];
+	char target[CLEAN_SIZE(NAME_MAX_BYTES)], where[FRAME_WHERE_SIZE];
+	char time[DURATION_SIZE], average[DURATION_SIZE];
+
+	md_clean(target, wait->target ? wait->target : "—", NAME_MAX_BYTES,
+		 false);
+	fmt_frame_where(where, wait->where);
+	fmt_duration(time, wait->ns);
+	fmt_duration(average, wait->count ? wait->ns / wait->count : 0);
+	return str_printf("| %s | %s | %s | %s | %.1f%% | %" PRIu64 " | %s |\n",
+			  categories[wait->reason].label, target, where, time,
+			  pct_of(wait->ns, m->p->wall_ns), wait->count,
+			  average);
+}
+
+static int md_waits(struct md *m, size_t *shown)
+{
+	static const char head[] =
+		"\n## Top waits\n\n"
+		"Traced off-CPU time, stacks merged by reason, target and "
+		"call path; where: the innermost application frame, else "
+		"the innermost user frame.\n\n"
+		"| reason | target | where | time | % of wall | waits | "
+		"average |\n"
+		"|---|---|---|--:|--:|--:|--:|\n";
+
+	return md_table(m, head, m->agg->n_waits, wait_row, shown);
+}
+
 static char *thread_row(const struct md *m, size_t i)
 {
 	const struct thread_stat *t = &m->agg->threads[i];
@@ -386,7 +660,7 @@ static int md_threads(struct md *m, size_t *shown)
 		"|--:|--:|---|--:|--:|\n";
 
 	*shown = 0;
-	if (m->agg->n_threads < 2)
+	if (!m->threaded)
 		return 0;
 	return md_table(m, head, m->agg->n_threads, thread_row, shown);
 }
@@ -410,6 +684,27 @@ static void quality_stacks(FILE *f, const struct aggregate *agg,
 	if (agg->empty_samples)
 		fprintf(f, "- Samples without any frame: %" PRIu64
 			" (in no function or path).\n", agg->empty_samples);
+}
+
+static void quality_offcpu(FILE *f, const struct aggregate *agg,
+			   const struct profile_quality *q)
+{
+	char min_block[DURATION_SIZE];
+
+	if (!q->offcpu) {
+		fputs("- Off-CPU traced: no; only on-CPU time is known.\n", f);
+		return;
+	}
+	fprintf(f, "- Off-CPU traced: yes; %" PRIu64 " intervals dropped (map "
+		"full), %" PRIu64 " stack collisions",
+		q->offcpu_dropped, q->stack_collisions);
+	if (q->min_block_ns) {
+		fmt_duration(min_block, q->min_block_ns);
+		fprintf(f, "; waits shorter than %s are counted but keep no "
+			"stack (%.1f%% of off-CPU time)", min_block,
+			pct_of(agg->offcpu_unstacked_ns, agg->time.offcpu_ns));
+	}
+	fputs(".\n", f);
 }
 
 static void quality_sampling(FILE *f, const struct profile *p,
@@ -451,6 +746,7 @@ static char *md_quality(const struct md *m)
 		"full), %" PRIu64 " mmap/comm records lost.\n",
 		m->agg->samples, q->lost_samples, q->lost_sideband);
 	quality_stacks(f, m->agg, q);
+	quality_offcpu(f, m->agg, q);
 	quality_sampling(f, m->p, m->agg);
 	if (fclose(f)) {
 		free(text);
@@ -459,46 +755,151 @@ static char *md_quality(const struct md *m)
 	return text;
 }
 
+/* One part of the omitted: line. */
+__attribute__((format(printf, 3, 4)))
+static void md_omit(struct md *m, bool *any, const char *fmt, ...)
+{
+	va_list ap;
+
+	md_put(m, *any ? "; " : " ");
+	va_start(ap, fmt);
+	md_vprintf(m, fmt, ap);
+	va_end(ap);
+	*any = true;
+}
+
+/* Wall-time categories and threads' splits cut. */
+static void omit_wall(struct md *m, const struct shown *shown, bool *any)
+{
+	const struct aggregate *agg = m->agg;
+	uint64_t cut = 0;
+	size_t i;
+
+	for (i = shown->categories; i < m->wall.n; i++)
+		cut += m->wall.time->ns[m->wall.order[i]];
+	if (shown->categories < m->wall.n)
+		md_omit(m, any, "%zu time categories (%.1f%% of wall)",
+			m->wall.n - shown->categories,
+			pct_of(cut, m->p->wall_ns));
+	/* A single thread gets no table, so it is not left out of one. */
+	if (!m->threaded || shown->thread_walls == agg->n_threads)
+		return;
+	for (cut = 0, i = shown->thread_walls; i < agg->n_threads; i++)
+		cut += time_total(&agg->threads[i].time);
+	md_omit(m, any, "wall time of %zu threads (%.1f%% of thread time)",
+		agg->n_threads - shown->thread_walls,
+		pct_of(cut, time_total(&agg->time)));
+}
+
+/*
+ * Functions cut: by wall time, the first cut bounds what any of them
+ * could save; on-CPU, the self samples of those that have any.
+ */
+static void omit_functions(struct md *m, size_t shown, bool *any)
+{
+	const struct aggregate *agg = m->agg;
+	uint64_t self = 0;
+	size_t i, n = 0;
+
+	if (m->by_wall && shown < agg->n_funcs) {
+		md_omit(m, any, "%zu functions, none over %.1f%% of wall",
+			agg->n_funcs - shown,
+			pct_of(func_wall_ns(func_at(m, shown)), m->p->wall_ns));
+		return;
+	}
+	for (i = shown; i < agg->n_funcs; i++) {
+		if (func_at(m, i)->self) {
+			n++;
+			self += func_at(m, i)->self;
+		}
+	}
+	if (n)
+		md_omit(m, any, "%.1f%% of samples across %zu functions",
+			pct_of(self, agg->samples), n);
+}
+
+static void omit_stacks(struct md *m, const struct shown *shown, bool *any)
+{
+	const struct aggregate *agg = m->agg;
+	uint64_t cut = 0;
+	size_t i;
+
+	for (i = shown->paths; i < agg->n_paths; i++)
+		cut += agg->paths[i].samples;
+	if (shown->paths < agg->n_paths)
+		md_omit(m, any, "%zu call paths (%.1f%%)",
+			agg->n_paths - shown->paths, pct_of(cut, agg->samples));
+	for (cut = 0, i = shown->waits; i < agg->n_waits; i++)
+		cut += agg->waits[i].ns;
+	if (shown->waits < agg->n_waits)
+		md_omit(m, any, "%zu waits (%.1f%% of off-CPU time)",
+			agg->n_waits - shown->waits,
+			pct_of(cut, agg->time.offcpu_ns));
+}
+
+static void omit_threads(struct md *m, size_t shown, bool *any)
+{
+	const struct aggregate *agg = m->agg;
+	uint64_t samples = 0;
+	size_t i;
+
+	if (!m->threaded || shown == agg->n_threads)
+		return;
+	for (i = shown; i < agg->n_threads; i++)
+		samples += agg->threads[i].samples;
+	md_omit(m, any, "%zu threads (%.1f%%)", agg->n_threads - shown,
+		pct_of(samples, agg->samples));
+}
+
 /* The last line: every row cut, by top or by the budget. */
 static void md_omitted(struct md *m, const struct shown *shown)
 {
-	const struct aggregate *agg = m->agg;
-	uint64_t self = 0, path_samples = 0, thread_samples = 0;
-	size_t i, funcs = 0, threads = 0;
-	const char *sep = " ";
-
-	for (i = shown->funcs; i < agg->n_funcs; i++) {
-		if (agg->funcs[i].self) {
-			funcs++;
-			self += agg->funcs[i].self;
-		}
-	}
-	for (i = shown->paths; i < agg->n_paths; i++)
-		path_samples += agg->paths[i].samples;
-	/* A single thread gets no table, so it is not left out of one. */
-	for (i = shown->threads; agg->n_threads > 1 && i < agg->n_threads; i++) {
-		threads++;
-		thread_samples += agg->threads[i].samples;
-	}
+	bool any = false;
 
 	md_put(m, "\nomitted:");
-	if (funcs) {
-		md_printf(m, "%s%.1f%% of samples across %zu functions", sep,
-			  pct_of(self, agg->samples), funcs);
-		sep = "; ";
-	}
-	if (shown->paths < agg->n_paths) {
-		md_printf(m, "%s%zu call paths (%.1f%%)", sep,
-			  agg->n_paths - shown->paths,
-			  pct_of(path_samples, agg->samples));
-		sep = "; ";
-	}
-	if (threads)
-		md_printf(m, "%s%zu threads (%.1f%%)", sep, threads,
-			  pct_of(thread_samples, agg->samples));
-	else if (!funcs && shown->paths == agg->n_paths)
+	omit_wall(m, shown, &any);
+	omit_functions(m, shown->funcs, &any);
+	omit_stacks(m, shown, &any);
+	omit_threads(m, shown->threads, &any);
+	if (!any)
 		md_put(m, " nothing");
 	md_put(m, "\n");
+}
+
+/*
+ * The main thread: the command's (tid == root_pid), else the first thread
+ * of the busiest process; its life spans the run.
+ */
+static const struct thread_stat *main_thread(const struct aggregate *agg,
+					     uint32_t root_pid)
+{
+	const struct proc_stat *ps = &agg->procs[0];
+	const struct thread_stat *first = NULL, *t;
+	size_t i;
+
+	for (i = 0; i < agg->n_procs; i++)
+		if (agg->procs[i].pid == root_pid)
+			ps = &agg->procs[i];
+	for (i = 0; i < ps->n_threads; i++) {
+		t = &ps->threads[i];
+		if (t->tid == ps->pid)
+			return t;
+		if (!first || t->tid < first->tid)
+			first = t;
+	}
+	return first;
+}
+
+/* What the sections show, decided once. */
+static void md_plan(struct md *m)
+{
+	const struct aggregate *agg = m->agg;
+
+	m->threaded = agg->n_threads > 1;
+	m->by_wall = agg->time.offcpu_ns > 0;
+	m->main_thread = m->threaded ? main_thread(agg, m->p->root_pid) : NULL;
+	m->wall.time = m->main_thread ? &m->main_thread->time : &agg->time;
+	m->wall.n = categories_by_time(m->wall.time, m->wall.order);
 }
 
 int write_markdown(FILE *f, const struct profile *p,
@@ -515,6 +916,7 @@ int write_markdown(FILE *f, const struct profile *p,
 	char *quality;
 	int err;
 
+	md_plan(&m);
 	quality = md_quality(&m);
 	if (!quality)
 		return -ENOMEM;
@@ -522,9 +924,13 @@ int write_markdown(FILE *f, const struct profile *p,
 	md_title(&m);
 	err = md_verdict(&m);
 	if (!err)
+		err = md_wall(&m, &shown);
+	if (!err)
 		err = md_functions(&m, &shown.funcs);
 	if (!err)
 		err = md_paths(&m, &shown.paths);
+	if (!err)
+		err = md_waits(&m, &shown.waits);
 	if (!err)
 		err = md_threads(&m, &shown.threads);
 	if (!err) {

@@ -656,6 +656,19 @@ static bool elf_sym_convert(Elf *elf, const GElf_Sym *sym, size_t strndx,
 }
 
 /*
+ * "clock_nanosleep@@GLIBC_2.17" is clock_nanosleep to a reader.  Cutting
+ * in place is safe: strtab strings that share these bytes are suffixes of
+ * this name, and those that include the '@' want the same cut.
+ */
+static void strip_symbol_version(char *name)
+{
+	char *at = strchr(name, '@');
+
+	if (at && at != name)
+		*at = '\0';
+}
+
+/*
  * Among aliases, the name a user would call: printf over _IO_printf,
  * malloc over __libc_malloc.
  */
@@ -758,6 +771,7 @@ static int elf_load_symbols(Elf *elf, Elf64_Word type, struct elf_file *f)
 				     out))
 			continue;
 		out->name = f->names + sym.st_name;
+		strip_symbol_version(f->names + sym.st_name);
 		f->n_syms++;
 	}
 	elf_syms_sort(f);

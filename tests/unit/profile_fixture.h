@@ -117,6 +117,28 @@ static inline struct stack_sample *fx_stack_n(struct profile *p, uint32_t pid,
 	fx_stack_n(p, pid, tid, count, (const uint32_t[]){ __VA_ARGS__ },\
 		   sizeof((const uint32_t[]){ __VA_ARGS__ }) / sizeof(uint32_t))
 
+/*
+ * s made an off-CPU stack: count intervals waiting ns in all for reason,
+ * on target (NULL for none).  FX_WAIT(p, pid, tid, count, reason, ns,
+ * target, root, ..., leaf)
+ */
+static inline struct stack_sample *fx_wait(struct profile *p,
+					   struct stack_sample *s,
+					   enum wait_reason reason, uint64_t ns,
+					   const char *target)
+{
+	p->samples -= s->count;
+	s->reason = reason;
+	s->ns = ns;
+	s->syscall = -1;
+	s->target = fx_strdup(target);
+	return s;
+}
+
+#define FX_WAIT(p, pid, tid, count, reason, ns, target, ...)		\
+	fx_wait(p, FX_STACK(p, pid, tid, count, __VA_ARGS__), reason, ns, \
+		target)
+
 static inline void fx_thread(struct profile *p, uint32_t pid, uint32_t tid,
 			     const char *comm)
 {

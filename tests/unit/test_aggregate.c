@@ -51,7 +51,7 @@ static void test_recursion_counts_once(void **state)
 	aggregate_ok(p, &agg);
 
 	assert_int_equal(agg.samples, 15);
-	assert_int_equal(agg.ns, 15 * FX_PERIOD_NS);
+	assert_int_equal(agg.time.ns[WAIT_NONE], 15 * FX_PERIOD_NS);
 	a = find_func(&agg, "a", "rec");
 	b = find_func(&agg, "b", "rec");
 	assert_int_equal(a->self, 5);
@@ -306,32 +306,309 @@ static void test_counters_and_empty_stacks(void **state)
 }
 
 /* Off-CPU intervals are not samples: they change no on-CPU figure. */
-static void test_offcpu_stacks_ignored(void **state)
+static void test_offcpu_keeps_samples_apart(void **state)
 {
 	struct profile *p = fx_new("io");
-	struct stack_sample *s;
+	const struct func_stat *fs;
 	struct aggregate agg;
-	uint32_t m, w, fs;
+	uint32_t m, w, fsync;
 
 	(void)state;
 	m = fx_frame(p, "main", "io", CLASS_APP);
 	w = fx_frame(p, "work", "io", CLASS_APP);
-	fs = fx_frame(p, "fsync", "libc.so.6", CLASS_RUNTIME);
+	fsync = fx_frame(p, "fsync", "libc.so.6", CLASS_RUNTIME);
 	FX_STACK(p, 1, 1, 10, m, w);
-	s = FX_STACK(p, 1, 2, 3, m, fs);
-	s->reason = WAIT_DISK;
-	s->ns = 5000000000ull;
-	s->target = fx_strdup("fsync data.bin");
+	FX_WAIT(p, 1, 2, 3, WAIT_DISK, 5000000000ull, "fsync data.bin", m,
+		fsync);
 	aggregate_ok(p, &agg);
 
 	assert_int_equal(agg.samples, 10);
-	assert_int_equal(agg.ns, 10 * FX_PERIOD_NS);
-	assert_int_equal(agg.n_funcs, 2);
+	assert_int_equal(agg.time.ns[WAIT_NONE], 10 * FX_PERIOD_NS);
 	assert_int_equal(find_func(&agg, "main", "io")->total, 10);
 	assert_int_equal(agg.n_paths, 1);
-	assert_int_equal(agg.n_threads, 1);
+	assert_int_equal(agg.paths[0].samples, 10);
+	/* The waiting function is listed, with time but no samples. */
+	assert_int_equal(agg.n_funcs, 3);
+	fs = find_func(&agg, "fsync", "libc.so.6");
+	assert_int_equal(fs->self + fs->total + fs->total_ns, 0);
+	assert_int_equal(fs->offcpu_ns, 5000000000ull);
+	assert_int_equal(agg.n_waits, 1);
+	assert_int_equal(agg.n_threads, 2);
 	aggregate_free(&agg);
 	fx_free(p);
+}
+
+/* 1 s on-CPU and 1 s asleep in a 2 s run: half and half. */
+static void test_category_sums(void **state)
+{
+	struct profile *p = fx_new("nap");
+	enum wait_reason order[WAIT__COUNT];
+	struct aggregate agg;
+	uint32_t m, w, sl;
+
+	(void)state;
+	p->wall_ns = 2000000000ull;
+	m = fx_frame(p, "main", "nap", CLASS_APP);
+	w = fx_frame(p, "work", "nap", CLASS_APP);
+	sl = fx_frame(p, "nanosleep", "libc.so.6", CLASS_RUNTIME);
+	FX_STACK(p, 1, 1, 100, m, w);
+	FX_WAIT(p, 1, 1, 2, WAIT_SLEEP, 600000000ull, NULL, m, sl);
+	FX_WAIT(p, 1, 1, 1, WAIT_SLEEP, 400000000ull, NULL, m, sl);
+	aggregate_ok(p, &agg);
+
+	assert_int_equal(agg.time.ns[WAIT_NONE], 1000000000ull);
+	assert_int_equal(agg.time.ns[WAIT_SLEEP], 1000000000ull);
+	assert_int_equal(agg.time.offcpu_ns, 1000000000ull);
+	assert_int_equal(time_total(&agg.time), p->wall_ns);
+	assert_true(pct_of(agg.time.ns[WAIT_NONE], p->wall_ns) == 50.0);
+	assert_true(pct_of(agg.time.ns[WAIT_SLEEP], p->wall_ns) == 50.0);
+	/* Equal times: on-CPU first, by reason. */
+	assert_int_equal(categories_by_time(&agg.time, order), 2);
+	assert_int_equal(order[0], WAIT_NONE);
+	assert_int_equal(order[1], WAIT_SLEEP);
+	assert_int_equal(agg.samples, 100);
+	assert_int_equal(agg.offcpu_unstacked_ns, 0);
+	aggregate_free(&agg);
+	fx_free(p);
+}
+
+/* Each thread's own split; threads and processes ranked by their time. */
+static void test_thread_breakdown(void **state)
+{
+	struct profile *p = fx_new("srv");
+	const struct thread_stat *t;
+	const struct proc_stat *ps;
+	struct aggregate agg;
+	uint32_t m, w, j, r, sl;
+
+	(void)state;
+	fx_proc(p, 100, 1, "srv", "/srv/srv");
+	fx_thread(p, 100, 101, "worker");
+	fx_thread(p, 100, 102, "ticker");
+	fx_proc(p, 200, 100, "helper", NULL);
+	m = fx_frame(p, "main", "srv", CLASS_APP);
+	w = fx_frame(p, "work", "srv", CLASS_APP);
+	j = fx_frame(p, "pthread_join", "libc.so.6", CLASS_RUNTIME);
+	r = fx_frame(p, "recv", "libc.so.6", CLASS_RUNTIME);
+	sl = fx_frame(p, "nanosleep", "libc.so.6", CLASS_RUNTIME);
+	FX_STACK(p, 100, 100, 50, m, w);
+	FX_WAIT(p, 100, 100, 1, WAIT_LOCK, 3000000000ull, NULL, m, j);
+	FX_STACK(p, 100, 101, 150, m, w);
+	FX_WAIT(p, 100, 101, 40, WAIT_NETWORK, 1000000000ull, "recv", m, r);
+	FX_WAIT(p, 100, 102, 20, WAIT_SLEEP, 200000000ull, NULL, m, sl);
+	FX_STACK(p, 200, 200, 10, m, w);
+	aggregate_ok(p, &agg);
+
+	assert_int_equal(agg.n_procs, 2);
+	ps = &agg.procs[0];
+	assert_int_equal(ps->pid, 100);
+	assert_int_equal(ps->samples, 200);
+	assert_int_equal(ps->time.ns[WAIT_NONE], 2000000000ull);
+	assert_int_equal(ps->time.ns[WAIT_NETWORK], 1000000000ull);
+	assert_int_equal(ps->time.offcpu_ns, 4200000000ull);
+	assert_int_equal(ps->n_threads, 3);
+	/* Busiest by on-CPU and off-CPU time: 3.5 s, 2.5 s, 0.2 s. */
+	t = &ps->threads[0];
+	assert_int_equal(t->tid, 100);
+	assert_int_equal(t->samples, 50);
+	assert_int_equal(t->time.ns[WAIT_NONE], 500000000ull);
+	assert_int_equal(t->time.ns[WAIT_LOCK], 3000000000ull);
+	assert_int_equal(t->time.offcpu_ns, 3000000000ull);
+	t = &ps->threads[1];
+	assert_int_equal(t->tid, 101);
+	assert_int_equal(t->time.ns[WAIT_NONE], 1500000000ull);
+	assert_int_equal(t->time.ns[WAIT_NETWORK], 1000000000ull);
+	assert_int_equal(t->time.ns[WAIT_LOCK], 0);
+	/* Only waiting is still a thread. */
+	t = &ps->threads[2];
+	assert_int_equal(t->tid, 102);
+	assert_string_equal(t->comm, "ticker");
+	assert_int_equal(t->samples, 0);
+	assert_int_equal(time_total(&t->time), 200000000ull);
+	assert_int_equal(agg.procs[1].pid, 200);
+	assert_int_equal(agg.n_threads, 4);
+	assert_int_equal(agg.time.offcpu_ns, 4200000000ull);
+	assert_int_equal(agg.time.ns[WAIT_NONE], 2100000000ull);
+	aggregate_free(&agg);
+	fx_free(p);
+}
+
+/*
+ * main works 1 s on-CPU and waits 2 s in fetch: a function's wall time is
+ * its on-CPU and off-CPU time, once per stack even when it recurs.
+ */
+static void test_function_wall(void **state)
+{
+	struct profile *p = fx_new("cli");
+	const struct func_stat *fs;
+	struct aggregate agg;
+	uint32_t m, w, f, f2, r, k;
+
+	(void)state;
+	m = fx_frame_at(p, "main", "cli", CLASS_APP, "cli.c", 9);
+	w = fx_frame_at(p, "work", "cli", CLASS_APP, "cli.c", 20);
+	f = fx_frame_at(p, "fetch", "cli", CLASS_APP, "cli.c", 42);
+	f2 = fx_frame_at(p, "fetch", "cli", CLASS_APP, "cli.c", 47);
+	r = fx_frame(p, "recv", "libc.so.6", CLASS_RUNTIME);
+	k = fx_frame(p, "tcp_recvmsg", "[kernel]", CLASS_KERNEL);
+	FX_STACK(p, 1, 1, 100, m, w);
+	FX_WAIT(p, 1, 1, 4, WAIT_NETWORK, 1500000000ull, "recv", m, f2, f, r,
+		k);
+	FX_WAIT(p, 1, 1, 1, WAIT_NETWORK, 500000000ull, "recv", m, f, r, k);
+	aggregate_ok(p, &agg);
+
+	fs = find_func(&agg, "main", "cli");
+	assert_int_equal(fs->total_ns, 1000000000ull);
+	assert_int_equal(fs->offcpu_ns, 2000000000ull);
+	assert_int_equal(func_wall_ns(fs), 3000000000ull);
+	assert_int_equal(fs->total, 100);
+	assert_int_equal(fs->self, 0);
+	fs = find_func(&agg, "fetch", "cli");
+	assert_int_equal(fs->offcpu_ns, 2000000000ull);
+	assert_int_equal(fs->total_ns, 0);
+	/* No samples: its line is where it waits longest. */
+	assert_string_equal(fs->file, "cli.c");
+	assert_int_equal(fs->line, 42);
+	fs = find_func(&agg, "work", "cli");
+	assert_int_equal(fs->offcpu_ns, 0);
+	assert_int_equal(func_wall_ns(fs), 1000000000ull);
+	/* Samples rank agg->funcs; own time (self on-CPU plus the waits a
+	 * function made), then wall time, ranks by_wall. */
+	assert_string_equal(agg.funcs[0].name, "work");
+	fs = find_func(&agg, "fetch", "cli");
+	assert_int_equal(fs->own_offcpu_ns, 2000000000ull);
+	assert_string_equal(agg.funcs[agg.by_wall[0]].name, "fetch");
+	assert_string_equal(agg.funcs[agg.by_wall[1]].name, "work");
+	assert_string_equal(agg.funcs[agg.by_wall[2]].name, "main");
+	assert_string_equal(agg.funcs[agg.by_wall[3]].name, "recv");
+	assert_string_equal(agg.funcs[agg.by_wall[4]].name, "tcp_recvmsg");
+	/* Samples stay on-CPU only. */
+	assert_int_equal(agg.n_paths, 1);
+	assert_int_equal(agg.samples, 100);
+	aggregate_free(&agg);
+	fx_free(p);
+}
+
+/* The waits of a client; built in one order or the reverse. */
+static struct profile *wait_profile(bool reversed)
+{
+	struct profile *p = fx_new("client");
+	uint32_t m, f42, f50, r, k, st, cw, fw, i, j;
+
+	m = fx_frame_at(p, "main", "client", CLASS_APP, "client.c", 90);
+	f42 = fx_frame_at(p, "fetch_one", "client", CLASS_APP, "client.c", 42);
+	f50 = fx_frame_at(p, "fetch_one", "client", CLASS_APP, "client.c", 50);
+	r = fx_frame(p, "recv", "libc.so.6", CLASS_RUNTIME);
+	k = fx_frame(p, "tcp_recvmsg", "[kernel]", CLASS_KERNEL);
+	st = fx_frame(p, "start_thread", "libc.so.6", CLASS_RUNTIME);
+	cw = fx_frame(p, "pthread_cond_wait", "libc.so.6", CLASS_RUNTIME);
+	fw = fx_frame(p, "futex_wait", "[kernel]", CLASS_KERNEL);
+	for (i = 0; i < 7; i++) {
+		j = reversed ? 6 - i : i;
+		if (j == 0)
+			FX_WAIT(p, 1, 1, 3, WAIT_NETWORK, 600000000ull,
+				"recv from 127.0.0.1:8080", m, f42, r, k);
+		else if (j == 1)	/* another thread, another line */
+			FX_WAIT(p, 1, 2, 2, WAIT_NETWORK, 400000000ull,
+				"recv from 127.0.0.1:8080", m, f50, r, k);
+		else if (j == 2)
+			FX_WAIT(p, 1, 1, 1, WAIT_NETWORK, 300000000ull,
+				"recv from 10.0.0.2:80", m, f42, r, k);
+		else if (j == 3)
+			FX_WAIT(p, 1, 1, 1, WAIT_LOCK, 300000000ull, NULL, m,
+				f42, r, k);
+		else if (j == 4)	/* no app frame at all */
+			FX_WAIT(p, 1, 3, 4, WAIT_LOCK, 200000000ull, NULL, st,
+				cw, fw);
+		else if (j == 5)	/* too short to keep a stack */
+			fx_wait(p, fx_stack_n(p, 1, 1, 10, NULL, 0),
+				WAIT_SLEEP, 50000000ull, NULL);
+		else
+			FX_STACK(p, 1, 1, 5, m);
+	}
+	return p;
+}
+
+static void test_top_waits(void **state)
+{
+	struct profile *p = wait_profile(false);
+	const struct wait_stat *wait;
+	struct aggregate agg;
+
+	(void)state;
+	aggregate_ok(p, &agg);
+	assert_int_equal(agg.n_waits, 5);
+	/* Merged across threads and lines: the longest one's line shows. */
+	wait = &agg.waits[0];
+	assert_int_equal(wait->reason, WAIT_NETWORK);
+	assert_string_equal(wait->target, "recv from 127.0.0.1:8080");
+	assert_int_equal(wait->ns, 1000000000ull);
+	assert_int_equal(wait->count, 5);
+	assert_int_equal(wait->n_funcs, 4);
+	assert_string_equal(agg.funcs[wait->funcs[0]].name, "main");
+	assert_string_equal(agg.funcs[wait->funcs[3]].name, "tcp_recvmsg");
+	assert_string_equal(wait->where->name, "fetch_one");
+	assert_int_equal(wait->where->line, 42);
+	/* Equal time: by reason, then target. */
+	wait = &agg.waits[1];
+	assert_int_equal(wait->reason, WAIT_NETWORK);
+	assert_string_equal(wait->target, "recv from 10.0.0.2:80");
+	wait = &agg.waits[2];
+	assert_int_equal(wait->reason, WAIT_LOCK);
+	assert_null(wait->target);
+	assert_string_equal(wait->where->name, "fetch_one");
+	/* Without an app frame, the innermost user frame. */
+	wait = &agg.waits[3];
+	assert_int_equal(wait->ns, 200000000ull);
+	assert_string_equal(wait->where->name, "pthread_cond_wait");
+	/* No frames: a wait all the same, shown nowhere. */
+	wait = &agg.waits[4];
+	assert_int_equal(wait->reason, WAIT_SLEEP);
+	assert_int_equal(wait->n_funcs, 0);
+	assert_null(wait->where);
+	assert_int_equal(wait->count, 10);
+	assert_int_equal(agg.offcpu_unstacked_ns, 50000000ull);
+	assert_int_equal(agg.time.ns[WAIT_SLEEP], 50000000ull);
+	assert_int_equal(agg.n_paths, 1);
+	aggregate_free(&agg);
+	fx_free(p);
+}
+
+/* The waits, with where each shows, as one string. */
+static char *describe_waits(const struct profile *p)
+{
+	struct aggregate agg;
+	const struct wait_stat *wait;
+	char *text = NULL;
+	size_t len = 0, i;
+	FILE *f;
+
+	aggregate_ok(p, &agg);
+	f = open_memstream(&text, &len);
+	assert_non_null(f);
+	for (i = 0; i < agg.n_waits; i++) {
+		wait = &agg.waits[i];
+		fprintf(f, "%d %s %s:%d %" PRIu64 "\n", wait->reason,
+			wait->target ? wait->target : "-",
+			wait->where ? wait->where->name : "-",
+			wait->where ? wait->where->line : 0, wait->ns);
+	}
+	assert_int_equal(fclose(f), 0);
+	aggregate_free(&agg);
+	return text;
+}
+
+static void test_waits_deterministic(void **state)
+{
+	struct profile *p1 = wait_profile(false), *p2 = wait_profile(true);
+	char *d1 = describe_waits(p1), *d2 = describe_waits(p2);
+
+	(void)state;
+	assert_string_equal(d1, d2);
+	free(d1);
+	free(d2);
+	fx_free(p1);
+	fx_free(p2);
 }
 
 static void test_empty_profile(void **state)
@@ -400,7 +677,12 @@ int main(void)
 		cmocka_unit_test(test_path_folding),
 		cmocka_unit_test(test_deterministic_ties),
 		cmocka_unit_test(test_counters_and_empty_stacks),
-		cmocka_unit_test(test_offcpu_stacks_ignored),
+		cmocka_unit_test(test_offcpu_keeps_samples_apart),
+		cmocka_unit_test(test_category_sums),
+		cmocka_unit_test(test_thread_breakdown),
+		cmocka_unit_test(test_function_wall),
+		cmocka_unit_test(test_top_waits),
+		cmocka_unit_test(test_waits_deterministic),
 		cmocka_unit_test(test_empty_profile),
 		cmocka_unit_test(test_classify_mapping),
 	};

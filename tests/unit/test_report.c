@@ -97,6 +97,37 @@ static int json_check(const char *json, const char *check)
 	return WEXITSTATUS(status);
 }
 
+/*
+ * "./client" (pid 100) parses for cpu_samples samples and waits net_ns on
+ * the network in fetch_one, 1% of it in waits too short to keep a stack;
+ * the wall time is the two together.
+ */
+static struct profile *client_profile(uint64_t cpu_samples, uint64_t net_ns)
+{
+	struct profile *p = fx_new("./client");
+	uint32_t m, parse, fetch, recv, k;
+
+	p->wall_ns = cpu_samples * FX_PERIOD_NS + net_ns;
+	p->cpu_user_ns = cpu_samples * FX_PERIOD_NS;
+	p->cpu_sys_ns = 0;
+	p->root_pid = 100;
+	p->quality.offcpu = true;
+	p->quality.min_block_ns = 10000;
+	fx_proc(p, 100, 1, "client", "/home/u/client");
+	m = fx_frame_at(p, "main", "client", CLASS_APP, "client.c", 60);
+	parse = fx_frame_at(p, "parse", "client", CLASS_APP, "client.c", 20);
+	fetch = fx_frame_at(p, "fetch_one", "client", CLASS_APP, "client.c",
+			    42);
+	recv = fx_frame(p, "recv", "libc.so.6", CLASS_RUNTIME);
+	k = fx_frame(p, "tcp_recvmsg", "[kernel]", CLASS_KERNEL);
+	FX_STACK(p, 100, 100, cpu_samples, m, parse);
+	FX_WAIT(p, 100, 100, 50, WAIT_NETWORK, net_ns - net_ns / 100,
+		"recv from 127.0.0.1:8080", m, fetch, recv, k);
+	fx_wait(p, fx_stack_n(p, 100, 100, 40, NULL, 0), WAIT_NETWORK,
+		net_ns / 100, "recv from 127.0.0.1:8080");
+	return p;
+}
+
 static void test_format_parse(void **state)
 {
 	struct profile *p = fx_new("x");
@@ -121,17 +152,26 @@ static void test_md_70_30(void **state)
 		"\n## Verdict\n\n`burn_a` (app, hot.c:12) is 70.0% of on-CPU "
 		"samples (self), 70.0% with its callees (total); its hottest "
 		"path is `main → burn_a` (70.0%).\n",
+		"\n## Where the wall time went\n\nPercentages are of the wall "
+		"time, 10.50 s. Off-CPU time was not traced: waits are "
+		"missing.\n\n"
+		"| category | time | % of wall |\n|---|--:|--:|\n"
+		"| on-CPU (sampled) | 10.00 s | 95.2% |\n",
 		"\n## Top functions\n",
 		"Percentages are of 1000 on-CPU samples (10.00 s of CPU time).",
-		"| `burn_a` | hot.c:12 | 70.0% | 70.0% | 700 |\n"
-		"| `burn_b` | hot.c:30 | 30.0% | 30.0% | 300 |\n"
-		"| `main` | hot.c:40 | 0.0% | 100.0% | 0 |\n",
+		"| `burn_a` | hot.c:12 | 70.0% | 70.0% | 700 | 7.00 s | — | "
+		"66.7% |\n"
+		"| `burn_b` | hot.c:30 | 30.0% | 30.0% | 300 | 3.00 s | — | "
+		"28.6% |\n"
+		"| `main` | hot.c:40 | 0.0% | 100.0% | 0 | 10.00 s | — | "
+		"95.2% |\n",
 		"\n## Hot call paths\n",
 		"| 70.0% | 700 | `main → burn_a` |\n"
 		"| 30.0% | 300 | `main → burn_b` |\n",
 		"\n## Data quality\n",
 		"- Samples: 1000 kept, 0 lost",
 		"- Truncated stacks: 0.0% of samples (0).\n",
+		"- Off-CPU traced: no; only on-CPU time is known.\n",
 		"- Frequency: 100 Hz, one sample = 10.0 ms of CPU time.\n",
 		"\nomitted: nothing\n",
 	};
@@ -140,7 +180,10 @@ static void test_md_70_30(void **state)
 
 	(void)state;
 	assert_in_order(md, sections, sizeof(sections) / sizeof(sections[0]));
+	assert_lacks(md, "run in parallel");
 	assert_lacks(md, "## Processes");
+	assert_lacks(md, "## Top waits");
+	assert_lacks(md, "Sorted by wall");
 	assert_lacks(md, "% ±");
 	assert_lacks(md, "clamped");
 	assert_lacks(md, "kptr_restrict");
@@ -153,6 +196,20 @@ static void test_md_cpu_sampled_and_threads(void **state)
 {
 	static const char *const sections[] = {
 		"CPU time 10.00 s sampled (user",
+		"\n## Where the wall time went\n",
+		" The main thread, tid 100 (demo):\n\n",
+		"| on-CPU (sampled) | 10.00 s | 95.2% |\n",
+		"\nThreads run in parallel, so their times can add up to "
+		"more than the wall time.\n\n"
+		"| thread | comm | on-CPU | top waits | total |\n"
+		"|--:|---|--:|---|--:|\n"
+		"| 100 | demo | 10.00 s | — | 10.00 s |\n"
+		"| 101 | demo\\|io | 2.00 s | — | 2.00 s |\n",
+		"\n## Top functions\n",
+		"wall: both, as a share of the wall time (10.50 s), added up "
+		"over threads, so it can pass 100%.",
+		"| `main` | hot.c:40 | 0.0% | 100.0% | 0 | 12.00 s | — | "
+		"114.3% |\n",
 		"\n## Hot call paths\n",
 		"\n## Processes / threads\n\n"
 		"| pid | tid | comm | samples | share |\n"
@@ -194,11 +251,11 @@ static void test_md_uncertainty(void **state)
 	assert_contains(md, "Only 20 samples: the profile is too short to "
 			"trust");
 	assert_contains(md, "| `burn_a` | short | 70.0% ±10.2~ | 70.0% ±10.2~ "
-			"| 14 |\n");
+			"| 14 |");
 	/* 100·√(0.3·0.7/20) = 10.25 as well; 0 samples is exact. */
 	assert_contains(md, "| `burn_b` | short | 30.0% ±10.2~ | 30.0% ±10.2~ "
-			"| 6 |\n");
-	assert_contains(md, "| `main` | short | 0.0% | 100.0% ±0.0~ | 0 |\n");
+			"| 6 |");
+	assert_contains(md, "| `main` | short | 0.0% | 100.0% ±0.0~ | 0 |");
 	assert_contains(md, "- Uncertainty: `~` marks a share resting on "
 			"fewer than 30 samples; ± is its standard error");
 	free(md);
@@ -295,17 +352,13 @@ static void test_md_budget(void **state)
 	fx_free(p);
 }
 
-static void test_output_deterministic(void **state)
+/* Every format of p, rendered twice, the same. */
+static void assert_renders_alike(const struct profile *p)
 {
-	struct profile *p = fx_profile_70_30();
 	enum report_format formats[] = { FORMAT_MD, FORMAT_JSON, FORMAT_FOLDED };
 	char *first, *second;
 	size_t i;
 
-	(void)state;
-	fx_thread(p, 100, 101, "io");
-	FX_STACK(p, 100, 101, 300, p->stacks[1].frames[0],
-		 p->stacks[1].frames[1]);
 	for (i = 0; i < sizeof(formats) / sizeof(formats[0]); i++) {
 		first = render(p, formats[i], 0, 0);
 		second = render(p, formats[i], 0, 0);
@@ -313,7 +366,64 @@ static void test_output_deterministic(void **state)
 		free(first);
 		free(second);
 	}
+}
+
+/*
+ * 300 waits on 300 hosts, each in its own function, under a 1000-token
+ * budget: the wall-time split and the quality section stay, the rest is
+ * cut from the bottom and said so.
+ */
+static void test_md_budget_waits(void **state)
+{
+	static const char *const sections[] = {
+		"## Verdict", "## Where the wall time went",
+		"| network | 45.15 s | 99.8% |", "## Top functions",
+		"## Data quality", "- Off-CPU traced: yes", "\nomitted: ",
+	};
+	struct profile *p = client_profile(10, 0);
+	uint32_t m = p->stacks[0].frames[0], f;
+	char name[64], target[64], *md;
+	int i;
+
+	(void)state;
+	for (i = 0; i < 300; i++) {
+		snprintf(name, sizeof(name), "fetch_from_host_%03d", i);
+		snprintf(target, sizeof(target), "recv from 10.0.%d.%d:8080",
+			 i / 200, i % 200);
+		f = fx_frame_at(p, name, "client", CLASS_APP, "client.c",
+				i + 1);
+		FX_WAIT(p, 100, 100, 1, WAIT_NETWORK, 1000000ull * (300 - i),
+			target, m, f);
+	}
+	p->wall_ns = 45250000000ull;
+	md = render(p, FORMAT_MD, 500, 1000);
+	assert_true(strlen(md) <= 4000);
+	assert_in_order(md, sections, sizeof(sections) / sizeof(sections[0]));
+	assert_contains(md, "| `fetch_from_host_000` |");
+	assert_lacks(md, "fetch_from_host_299");
+	assert_contains(last_line(md), "functions, none over ");
+	assert_contains(last_line(md), " waits (");
+	free(md);
 	fx_free(p);
+}
+
+static void test_output_deterministic(void **state)
+{
+	struct profile *p = fx_profile_70_30();
+	struct profile *waits = client_profile(100, 1000000000ull);
+
+	(void)state;
+	fx_thread(p, 100, 101, "io");
+	FX_STACK(p, 100, 101, 300, p->stacks[1].frames[0],
+		 p->stacks[1].frames[1]);
+	assert_renders_alike(p);
+	fx_thread(waits, 100, 101, "io");
+	FX_WAIT(waits, 100, 101, 2, WAIT_NETWORK, 1000000000ull,
+		"recv from 127.0.0.1:8080", waits->stacks[1].frames[0],
+		waits->stacks[1].frames[1]);
+	assert_renders_alike(waits);
+	fx_free(p);
+	fx_free(waits);
 }
 
 static void test_json_valid_with_keys(void **state)
@@ -397,9 +507,6 @@ static void test_folded(void **state)
 	s->kernel_mode = true;
 	/* A process without a record: named by its pid. */
 	FX_STACK(p, 7, 7, 1, m);
-	/* Off-CPU: not a sample. */
-	s = FX_STACK(p, 100, 100, 9, m, sys);
-	s->reason = WAIT_PIPE;
 	folded = render(p, FORMAT_FOLDED, 0, 0);
 	assert_string_equal(folded,
 		"[7];main 1\n"
@@ -407,6 +514,193 @@ static void test_folded(void **state)
 		"demo;main;burn_b 300\n"
 		"demo;main;operator__x_y 2\n"
 		"demo;main;write;vfs_write_[k] 3\n");
+	free(folded);
+	fx_free(p);
+}
+
+/* 1 s on-CPU, 1 s on the network: where the wall time went, in full. */
+static void test_md_wall_time(void **state)
+{
+	static const char *const sections[] = {
+		"Wall time 2.00 s, CPU time 1.00 s (user 1.00 s, sys 0 ns), "
+		"100 samples at 100 Hz.\n",
+		"\n## Verdict\n\n`parse` (app, client.c:20) is 100.0% of "
+		"on-CPU samples (self)",
+		"\n## Where the wall time went\n\nPercentages are of the wall "
+		"time, 2.00 s.\n\n"
+		"| category | time | % of wall |\n|---|--:|--:|\n"
+		"| on-CPU (sampled) | 1.00 s | 50.0% |\n"
+		"| network | 1.00 s | 50.0% |\n",
+		"\n## Top functions\n",
+		" Sorted by own time",
+		"(its Amdahl ceiling): don't tune what cannot matter.",
+		"| `parse` | client.c:20 | 100.0% | 100.0% | 100 | 1.00 s | "
+		"— | 50.0% |\n"
+		"| `fetch_one` | client.c:42 | 0.0% | 0.0% | 0 | — | "
+		"990.0 ms | 49.5% |\n"
+		"| `main` | client.c:60 | 0.0% | 100.0% | 0 | 1.00 s | "
+		"990.0 ms | 99.5% |\n",
+		"\n## Hot call paths\n",
+		"| 100.0% | 100 | `main → parse` |\n",
+		"\n## Top waits\n\n",
+		"| reason | target | where | time | % of wall | waits | "
+		"average |\n|---|---|---|--:|--:|--:|--:|\n"
+		"| network | recv from 127.0.0.1:8080 | `fetch_one` "
+		"(client.c:42) | 990.0 ms | 49.5% | 50 | 19.8 ms |\n"
+		"| network | recv from 127.0.0.1:8080 | (no stack) | 10.0 ms "
+		"| 0.5% | 40 | 250.0 µs |\n",
+		"\n## Data quality\n",
+		"- Off-CPU traced: yes; 0 intervals dropped (map full), 0 "
+		"stack collisions; waits shorter than 10.0 µs are counted but "
+		"keep no stack (1.0% of off-CPU time).\n",
+		"\nomitted: nothing\n",
+	};
+	struct profile *p = client_profile(100, 1000000000ull);
+	char *md = render_md(p);
+
+	(void)state;
+	assert_in_order(md, sections, sizeof(sections) / sizeof(sections[0]));
+	assert_lacks(md, "run in parallel");
+	free(md);
+	fx_free(p);
+}
+
+static void test_md_verdict_names_wait(void **state)
+{
+	struct profile *p = client_profile(190, 8100000000ull);
+	char *md = render_md(p);
+
+	(void)state;
+	assert_contains(md, "\n## Verdict\n\n81.0% of wall time is waiting "
+			"on the network (recv from 127.0.0.1:8080 in "
+			"`fetch_one`); on-CPU time is 19.0%.\n"
+			"\n## Where the wall time went\n");
+	assert_contains(md, "| network | 8.10 s | 81.0% |\n"
+			"| on-CPU (sampled) | 1.90 s | 19.0% |\n");
+	free(md);
+	fx_free(p);
+}
+
+/*
+ * The main thread waits on its worker, which computes and fetches: the
+ * main thread's split, then each thread's.
+ */
+static void test_md_threads_wall_time(void **state)
+{
+	static const char *const sections[] = {
+		"\n## Verdict\n\n52.4% of the threads' time is waiting on "
+		"locks (in `main`), 88.1% in all waits; on-CPU time is "
+		"11.9%.\n",
+		"\n## Where the wall time went\n\nPercentages are of the wall "
+		"time, 2.00 s. The main thread, tid 100 (client):\n\n"
+		"| category | time | % of wall |\n|---|--:|--:|\n"
+		"| lock | 1.90 s | 95.0% |\n"
+		"| on-CPU (sampled) | 100.0 ms | 5.0% |\n",
+		"\nThreads run in parallel, so their times can add up to more "
+		"than the wall time.\n\n"
+		"| thread | comm | on-CPU | top waits | total |\n"
+		"|--:|---|--:|---|--:|\n"
+		"| 101 | fetcher | 400.0 ms | network 1.00 s, sleep 500.0 ms, "
+		"lock 300.0 ms | 2.20 s |\n"
+		"| 100 | client | 100.0 ms | lock 1.90 s | 2.00 s |\n",
+		"\n## Top functions\n",
+		"\n## Top waits\n",
+		"| lock | — | `main` (client.c:60) | 1.90 s | 95.0% | 1 | "
+		"1.90 s |\n",
+	};
+	struct profile *p = client_profile(0, 1000000000ull);
+	uint32_t m, w, j, sl, fu;
+	char *md;
+
+	(void)state;
+	p->wall_ns = 2000000000ull;
+	fx_thread(p, 100, 101, "fetcher");
+	/* The fetch waits move to the worker. */
+	p->stacks[1].tid = p->stacks[2].tid = 101;
+	m = p->stacks[0].frames[0];
+	w = fx_frame_at(p, "work", "client", CLASS_APP, "client.c", 80);
+	j = fx_frame(p, "pthread_join", "libc.so.6", CLASS_RUNTIME);
+	sl = fx_frame(p, "nanosleep", "libc.so.6", CLASS_RUNTIME);
+	fu = fx_frame(p, "futex_wait", "[kernel]", CLASS_KERNEL);
+	FX_STACK(p, 100, 100, 10, m);
+	FX_WAIT(p, 100, 100, 1, WAIT_LOCK, 1900000000ull, NULL, m, j, fu);
+	FX_STACK(p, 100, 101, 40, w);
+	FX_WAIT(p, 100, 101, 5, WAIT_SLEEP, 500000000ull, NULL, w, sl);
+	FX_WAIT(p, 100, 101, 9, WAIT_LOCK, 300000000ull, NULL, w, fu);
+	md = render_md(p);
+	assert_in_order(md, sections, sizeof(sections) / sizeof(sections[0]));
+	free(md);
+	fx_free(p);
+}
+
+static void test_json_wall_time(void **state)
+{
+	struct profile *p = client_profile(100, 1000000000ull);
+	char *json;
+
+	(void)state;
+	json = render(p, FORMAT_JSON, 0, 0);
+	assert_int_equal(json_check(json,
+		"d[\"categories\"] == ["
+		"{\"name\": \"on_cpu\", \"on_cpu\": True, "
+		"\"ns\": 1000000000, \"pct\": 50.0}, "
+		"{\"name\": \"network\", \"on_cpu\": False, "
+		"\"ns\": 1000000000, \"pct\": 50.0}]"), 0);
+	assert_int_equal(json_check(json,
+		"[(f[\"name\"], f[\"oncpu_ns\"], f[\"offcpu_ns\"], "
+		"f[\"wall_ns\"], f[\"wall_pct\"]) for f in d[\"functions\"]] "
+		"== [(\"parse\", 1000000000, 0, 1000000000, 50.0), "
+		"(\"main\", 1000000000, 990000000, 1990000000, 99.5), "
+		"(\"fetch_one\", 0, 990000000, 990000000, 49.5), "
+		"(\"recv\", 0, 990000000, 990000000, 49.5), "
+		"(\"tcp_recvmsg\", 0, 990000000, 990000000, 49.5)]"), 0);
+	assert_int_equal(json_check(json,
+		"d[\"waits\"] == [{\"reason\": \"network\", "
+		"\"target\": \"recv from 127.0.0.1:8080\", "
+		"\"frames\": [\"main\", \"fetch_one\", \"recv\", "
+		"\"tcp_recvmsg\"], \"function\": \"fetch_one\", "
+		"\"ns\": 990000000, \"pct\": 49.5, \"count\": 50}, "
+		"{\"reason\": \"network\", "
+		"\"target\": \"recv from 127.0.0.1:8080\", \"frames\": [], "
+		"\"function\": None, \"ns\": 10000000, \"pct\": 0.5, "
+		"\"count\": 40}]"), 0);
+	assert_int_equal(json_check(json,
+		"[(t[\"tid\"], t[\"oncpu_ns\"], t[\"offcpu_ns\"], "
+		"t[\"categories\"], t[\"ns\"], t[\"samples\"]) "
+		"for t in d[\"processes\"][0][\"threads\"]] == "
+		"[(100, 1000000000, 1000000000, {\"on_cpu\": 1000000000, "
+		"\"network\": 1000000000}, 1000000000, 100)]"), 0);
+	assert_int_equal(json_check(json,
+		"d[\"quality\"][\"offcpu\"] is True and "
+		"d[\"quality\"][\"min_block_ns\"] == 10000 and "
+		"d[\"sampled_ns\"] == 1000000000 and "
+		"d[\"paths\"][0][\"frames\"] == [\"main\", \"parse\"]"), 0);
+	free(json);
+	fx_free(p);
+}
+
+/*
+ * Waits fold with a [wait:REASON] leaf, in sampling periods (10 ms):
+ * equal stacks add up before rounding, and what rounds to 0 is left out.
+ */
+static void test_folded_waits(void **state)
+{
+	struct profile *p = client_profile(100, 1000000000ull);
+	uint32_t m = p->stacks[0].frames[0], sl;
+	char *folded;
+
+	(void)state;
+	sl = fx_frame(p, "nanosleep", "libc.so.6", CLASS_RUNTIME);
+	fx_thread(p, 100, 101, "client");
+	FX_WAIT(p, 100, 100, 1, WAIT_SLEEP, 3000000ull, NULL, m, sl);
+	FX_WAIT(p, 100, 101, 1, WAIT_SLEEP, 3000000ull, NULL, m, sl);
+	FX_WAIT(p, 100, 100, 1, WAIT_DISK, 4999999ull, "read data.bin", m, sl);
+	folded = render(p, FORMAT_FOLDED, 0, 0);
+	assert_string_equal(folded,
+		"client;[wait:network] 1\n"
+		"client;main;fetch_one;recv;tcp_recvmsg_[k];[wait:network] 99\n"
+		"client;main;nanosleep;[wait:sleep] 1\n"
+		"client;main;parse 100\n");
 	free(folded);
 	fx_free(p);
 }
@@ -421,10 +715,16 @@ int main(void)
 		cmocka_unit_test(test_md_quality_warnings),
 		cmocka_unit_test(test_md_no_samples),
 		cmocka_unit_test(test_md_budget),
+		cmocka_unit_test(test_md_budget_waits),
 		cmocka_unit_test(test_output_deterministic),
 		cmocka_unit_test(test_json_valid_with_keys),
 		cmocka_unit_test(test_json_escaping),
 		cmocka_unit_test(test_folded),
+		cmocka_unit_test(test_md_wall_time),
+		cmocka_unit_test(test_md_verdict_names_wait),
+		cmocka_unit_test(test_md_threads_wall_time),
+		cmocka_unit_test(test_json_wall_time),
+		cmocka_unit_test(test_folded_waits),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
