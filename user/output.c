@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /* A report file appears whole or not at all: it is written to a temporary
- * file beside it and renamed into place. */
+ * file beside it and renamed into place.  Targets that are not regular
+ * files (/dev/null, a FIFO, a terminal) are written in place: renaming
+ * over them would replace the device node with a file. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,64 +21,92 @@ static void give_to_sudo_user(int fd)
 		return;	/* keeping root's ownership is harmless */
 }
 
-static int write_to_stdout(const struct profile *p, const struct report_opts *o)
+/* mkstemp creates 0600; a report is as readable as any new file. */
+static void set_default_mode(int fd)
 {
-	int err = write_report(stdout, p, o);
+	mode_t mask = umask(0);
 
-	if (!err && fflush(stdout))
-		err = -errno;
-	if (err) {
-		fprintf(stderr, "whyslow: cannot write the report: %s\n",
-			strerror(-err));
-		return 1;
-	}
-	return 0;
+	umask(mask);
+	fchmod(fd, 0666 & ~mask);
 }
 
-int output_report(const char *path, const struct profile *p,
-		  const struct report_opts *opts)
+static int write_stream(FILE *f, const struct profile *p,
+			const struct report_opts *o)
+{
+	int err = write_report(f, p, o);
+
+	if (!err && fflush(f))
+		err = -errno;
+	return err;
+}
+
+static int write_in_place(const char *path, const struct profile *p,
+			  const struct report_opts *o)
+{
+	FILE *f = fopen(path, "we");
+	int err;
+
+	if (!f)
+		return -errno;
+	err = write_stream(f, p, o);
+	if (fclose(f) && !err)
+		err = -errno;
+	return err;
+}
+
+static int write_atomically(const char *path, const struct profile *p,
+			    const struct report_opts *o)
 {
 	char *tmp;
-	FILE *f = NULL;
+	FILE *f;
 	int fd, err;
 
-	if (!path || !strcmp(path, "-"))
-		return write_to_stdout(p, opts);
 	if (asprintf(&tmp, "%s.XXXXXX", path) < 0)
-		return 1;
+		return -ENOMEM;
 	fd = mkstemp(tmp);
 	if (fd < 0) {
 		err = -errno;
-		goto fail;
+		free(tmp);
+		return err;
 	}
-	{
-		mode_t mask = umask(0);
-
-		umask(mask);
-		fchmod(fd, 0666 & ~mask);	/* mkstemp made it 0600 */
-	}
+	set_default_mode(fd);
 	give_to_sudo_user(fd);
 	f = fdopen(fd, "w");
 	if (!f) {
 		err = -errno;
 		close(fd);
-		goto fail_unlink;
+		goto out;
 	}
-	err = write_report(f, p, opts);
-	if (!err && (fflush(f) || fsync(fileno(f))))
+	err = write_stream(f, p, o);
+	if (!err && fsync(fileno(f)))
 		err = -errno;
 	if (fclose(f) && !err)
 		err = -errno;
 	if (!err && rename(tmp, path))
 		err = -errno;
+out:
 	if (err)
-		goto fail_unlink;
+		unlink(tmp);
 	free(tmp);
+	return err;
+}
+
+int output_report(const char *path, const struct profile *p,
+		  const struct report_opts *opts)
+{
+	struct stat st;
+	int err;
+
+	if (!path || !strcmp(path, "-"))
+		err = write_stream(stdout, p, opts);
+	else if (!stat(path, &st) && !S_ISREG(st.st_mode))
+		err = write_in_place(path, p, opts);
+	else
+		err = write_atomically(path, p, opts);
+	if (err) {
+		fprintf(stderr, "whyslow: cannot write %s: %s\n",
+			path ? path : "the report", strerror(-err));
+		return 1;
+	}
 	return 0;
-fail_unlink:
-	unlink(tmp);
-fail:
-	fprintf(stderr, "whyslow: cannot write %s: %s\n", path, strerror(-err));
-	free(tmp);
-	return 1;
 }
