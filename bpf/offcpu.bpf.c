@@ -2,14 +2,16 @@
 /*
  * Off-CPU time: every interval a traced thread spends off the CPU, split
  * into blocked (until woken) and run-queue delay (woken, waiting for a
- * CPU), keyed by its stacks, the syscall it was in and what that syscall's
- * file descriptor is.  Aggregated here; user space reads the maps once.
+ * CPU), with the syscall it was in, what that syscall's file descriptor
+ * is, and its stacks.  Waits of at least min_block_ns stream to user space
+ * with their kernel stack; shorter ones add up in the offcpu map, which
+ * user space reads once at the end.
  */
 #include "common.bpf.h"
 #include "fdtarget.bpf.h"
 
 const volatile bool offcpu_enabled = true;
-const volatile __u64 min_block_ns = 0;	/* shorter waits: no stacks */
+const volatile __u64 min_block_ns = 0;	/* shorter: no kernel stack */
 __u64 record_start_ns = 0;		/* set when the command is released */
 
 struct {
@@ -71,15 +73,21 @@ static __always_inline int poll_single_fd(struct pt_regs *regs)
 	return pfd.fd;
 }
 
-static __always_inline __s32 stack_id(void *ctx, __u64 flags)
+static __always_inline __s32 user_stack_id(void *ctx)
 {
-	long id = bpf_get_stackid(ctx, &stacks, flags);
+	long id = bpf_get_stackid(ctx, &stacks, BPF_F_USER_STACK);
 
 	if (id == -EEXIST || id == -ENOMEM)
 		count_event(WS_CNT_STACK_COLLISION);
 	return id;
 }
 
+/*
+ * At switch-out only what is gone later: the time, the syscall and its
+ * descriptor, and the user stack (only the thread itself can read it).
+ * The costly kernel stack and descriptor target wait for switch-in, when
+ * the wait's length is known.
+ */
 static __always_inline void switch_out(void *ctx, bool preempt,
 				       struct task_struct *prev)
 {
@@ -87,13 +95,13 @@ static __always_inline void switch_out(void *ctx, bool preempt,
 	struct ws_offcpu_start *st = bpf_map_lookup_elem(&scratch, &zero);
 	struct pt_regs *regs;
 	long nr;
-	int fd = -1;
 
 	if (!st)
 		return;
 	__builtin_memset(&st->key, 0, sizeof(st->key));
 	st->ts = bpf_ktime_get_ns();
 	st->wake_ts = 0;
+	st->fd = -1;
 	st->key.pid = BPF_CORE_READ(prev, tgid);
 	st->key.tid = tid;
 	st->key.runnable = preempt || BPF_CORE_READ(prev, __state) == 0;
@@ -107,53 +115,78 @@ static __always_inline void switch_out(void *ctx, bool preempt,
 	     (long)BPF_CORE_READ(regs, orig_ax) : -1;
 	st->key.syscall = nr;
 	if (fd_syscall(nr))
-		fd = BPF_CORE_READ(regs, di);
+		st->fd = BPF_CORE_READ(regs, di);
 	else if (nr == SYS_POLL || nr == SYS_PPOLL)
-		fd = poll_single_fd(regs);
-	resolve_fd_target(prev, fd, &st->key.target);
-	st->key.kstack_id = stack_id(ctx, 0);
+		st->fd = poll_single_fd(regs);
 	st->key.ustack_id = BPF_CORE_READ(prev, flags) & WS_PF_KTHREAD ?
-			    WS_NO_STACK : stack_id(ctx, BPF_F_USER_STACK);
+			    WS_NO_STACK : user_stack_id(ctx);
 	if (bpf_map_update_elem(&offcpu_start, &tid, st, BPF_ANY))
 		count_event(WS_CNT_OFFCPU_FULL);
 }
 
-static __always_inline void add_interval(struct ws_offcpu_start *st, __u64 now)
+/* A long wait goes to user space whole, with its kernel stack. */
+static __always_inline bool send_wait(struct task_struct *next,
+				      struct ws_offcpu_start *st,
+				      const struct ws_offcpu_val *val)
 {
-	__u64 start = st->ts > record_start_ns ? st->ts : record_start_ns;
-	struct ws_offcpu_val *v, zero = {};
-	__u64 woke;
+	struct ws_wait *w = bpf_ringbuf_reserve(&events, sizeof(*w), 0);
 
-	if (now <= start)
-		return;
-	woke = ws_wake_point(st, start, now);
-	if (now - start < min_block_ns)
-		st->key.kstack_id = st->key.ustack_id = WS_NO_STACK;
+	if (!w) {
+		count_event(WS_CNT_RINGBUF_FULL);
+		return false;
+	}
+	w->type = WS_EV_WAIT;
+	w->key = st->key;
+	w->val = *val;
+	resolve_fd_target(next, st->fd, &w->key.target);
+	w->kstack_len = bpf_get_task_stack(next, w->kstack, sizeof(w->kstack), 0);
+	bpf_ringbuf_submit(w, submit_flags());
+	return true;
+}
+
+/* Short waits add up in a map, by thread, syscall, user stack and what
+ * the descriptor is, with no kernel stack. */
+static __always_inline void add_short_wait(struct task_struct *next,
+					   struct ws_offcpu_start *st,
+					   const struct ws_offcpu_val *val)
+{
+	struct ws_offcpu_val *v;
+
+	resolve_fd_target(next, st->fd, &st->key.target);
 	v = bpf_map_lookup_elem(&offcpu, &st->key);
 	if (!v) {
-		if (bpf_map_update_elem(&offcpu, &st->key, &zero, BPF_NOEXIST) &&
-		    !bpf_map_lookup_elem(&offcpu, &st->key)) {
+		if (!bpf_map_update_elem(&offcpu, &st->key, val, BPF_NOEXIST))
+			return;
+		v = bpf_map_lookup_elem(&offcpu, &st->key);
+		if (!v) {
 			count_event(WS_CNT_OFFCPU_FULL);
 			return;
 		}
-		v = bpf_map_lookup_elem(&offcpu, &st->key);
-		if (!v)
-			return;
 	}
-	__sync_fetch_and_add(&v->blocked_ns, woke - start);
-	__sync_fetch_and_add(&v->runq_ns, now - woke);
+	__sync_fetch_and_add(&v->blocked_ns, val->blocked_ns);
+	__sync_fetch_and_add(&v->runq_ns, val->runq_ns);
 	__sync_fetch_and_add(&v->count, 1);
-	v->last_ns = now;
+	v->last_ns = val->last_ns;
 }
 
 static __always_inline void switch_in(struct task_struct *next)
 {
 	__u32 tid = BPF_CORE_READ(next, pid);
 	struct ws_offcpu_start *st = bpf_map_lookup_elem(&offcpu_start, &tid);
+	struct ws_offcpu_val val = { .count = 1 };
+	__u64 start, woke;
 
 	if (!st)
 		return;
-	add_interval(st, bpf_ktime_get_ns());
+	val.last_ns = bpf_ktime_get_ns();
+	start = st->ts > record_start_ns ? st->ts : record_start_ns;
+	if (val.last_ns > start) {
+		woke = ws_wake_point(st, start, val.last_ns);
+		val.blocked_ns = woke - start;
+		val.runq_ns = val.last_ns - woke;
+		if (val.last_ns - start < min_block_ns || !send_wait(next, st, &val))
+			add_short_wait(next, st, &val);
+	}
 	bpf_map_delete_elem(&offcpu_start, &tid);
 }
 

@@ -8,6 +8,7 @@
 
 enum ws_event_type {
 	WS_EV_SAMPLE = 1,
+	WS_EV_WAIT,
 };
 
 /* One on-CPU sample.  Stack lengths are in bytes (as bpf_get_stack
@@ -52,17 +53,16 @@ struct ws_target {
 				 * name of an anon inode ("[eventfd]") */
 };
 
-#define WS_NO_STACK	(-1)	/* stack not recorded: wait under --min-block-us */
+#define WS_NO_STACK	(-1)	/* stack not recorded */
 
-/* One kind of off-CPU interval of one thread: aggregated in BPF. */
+/* One kind of off-CPU interval of one thread. */
 struct ws_offcpu_key {
 	__u32 pid;
 	__u32 tid;
-	__s32 kstack_id;	/* in the stacks map, or WS_NO_STACK / -errno */
-	__s32 ustack_id;
+	__s32 ustack_id;	/* in the stacks map, or WS_NO_STACK / -errno */
 	__s32 syscall;		/* x86-64 number; -1 when not in a syscall */
 	__u8 runnable;		/* preempted: waiting for a CPU, not blocked */
-	__u8 pad[3];
+	__u8 pad[7];
 	struct ws_target target;
 };
 
@@ -77,7 +77,19 @@ struct ws_offcpu_val {
 struct ws_offcpu_start {
 	__u64 ts;
 	__u64 wake_ts;		/* 0 until woken */
+	__s32 fd;		/* the syscall's descriptor, -1 none */
+	__u32 pad;
 	struct ws_offcpu_key key;
+};
+
+/* A wait of at least --min-block-us, sent as it ends with its kernel
+ * stack (read at switch-in: a sleeping task's stack is where it blocked). */
+struct ws_wait {
+	__u32 type;		/* WS_EV_WAIT */
+	__s32 kstack_len;	/* bytes, or -errno */
+	struct ws_offcpu_key key;
+	struct ws_offcpu_val val;
+	__u64 kstack[WS_MAX_STACK];
 };
 
 /*

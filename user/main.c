@@ -141,7 +141,7 @@ static error_t parse_record_opt(int key, char *arg, struct argp_state *st)
 		env->rep.top = parse_long(arg, 1, 10000, st, "--top");
 		break;
 	case OPT_BUDGET:
-		env->rep.budget_tokens = parse_long(arg, 200, 10000000, st,
+		env->rep.budget_tokens = parse_long(arg, 500, 10000000, st,
 						    "--budget");
 		break;
 	case OPT_AS_ROOT:

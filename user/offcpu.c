@@ -19,20 +19,27 @@ static int read_stack(int fd, __s32 id, __u64 *addrs)
 
 static int add_key(const struct offcpu_maps *m, struct collector *c,
 		   const struct proc_table *t, const struct ws_offcpu_key *k,
-		   const struct ws_offcpu_val *v)
+		   const struct ws_offcpu_val *v, const __u64 *kstack, int nk)
 {
-	__u64 kstack[WS_MAX_STACK], ustack[WS_MAX_STACK];
-	int nk = read_stack(m->stacks_fd, k->kstack_id, kstack);
+	__u64 ustack[WS_MAX_STACK];
 	int nu = read_stack(m->stacks_fd, k->ustack_id, ustack);
 
 	return collector_add_offcpu(c, t, k, v, kstack, nk, ustack, nu);
+}
+
+int offcpu_add_wait(const struct offcpu_maps *m, struct collector *c,
+		    const struct proc_table *t, const struct ws_wait *w)
+{
+	int nk = w->kstack_len > 0 ? w->kstack_len / 8 : 0;
+
+	return add_key(m, c, t, &w->key, &w->val, w->kstack, nk);
 }
 
 /* A wait still going on when recording ended counts up to end_ns, split
  * as the BPF side splits finished ones. */
 static int add_open_wait(const struct offcpu_maps *m, struct collector *c,
 			 const struct proc_table *t,
-			 struct ws_offcpu_start *st, uint64_t end_ns)
+			 const struct ws_offcpu_start *st, uint64_t end_ns)
 {
 	uint64_t start = st->ts > m->start_ns ? st->ts : m->start_ns;
 	struct ws_offcpu_val v = { .count = 1, .last_ns = end_ns };
@@ -43,9 +50,7 @@ static int add_open_wait(const struct offcpu_maps *m, struct collector *c,
 	woke = ws_wake_point(st, start, end_ns);
 	v.blocked_ns = woke - start;
 	v.runq_ns = end_ns - woke;
-	if (end_ns - start < m->min_block_ns)
-		st->key.kstack_id = st->key.ustack_id = WS_NO_STACK;
-	return add_key(m, c, t, &st->key, &v);
+	return add_key(m, c, t, &st->key, &v, NULL, 0);
 }
 
 int offcpu_collect(const struct offcpu_maps *m, struct collector *c,
@@ -63,7 +68,7 @@ int offcpu_collect(const struct offcpu_maps *m, struct collector *c,
 		prev = &key;
 		if (bpf_map_lookup_elem(m->offcpu_fd, &key, &val))
 			continue;
-		if ((err = add_key(m, c, t, &key, &val)))
+		if ((err = add_key(m, c, t, &key, &val, NULL, 0)))
 			return err;
 	}
 	prev = NULL;

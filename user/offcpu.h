@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Reading the off-CPU maps once recording ends, into the collector. */
+/* Off-CPU data into the collector: long waits as they arrive, the short
+ * ones and those still open from the maps once recording ends. */
 #ifndef WHYSLOW_OFFCPU_H
 #define WHYSLOW_OFFCPU_H
 
@@ -11,8 +12,11 @@ struct offcpu_maps {
 	int start_fd;		/* tid → ws_offcpu_start: waits still open */
 	int stacks_fd;		/* stack id → WS_MAX_STACK addresses */
 	uint64_t start_ns;	/* recording start: earlier time is not ours */
-	uint64_t min_block_ns;
 };
+
+/* A long wait from the ring buffer.  0 or -errno. */
+int offcpu_add_wait(const struct offcpu_maps *m, struct collector *c,
+		    const struct proc_table *t, const struct ws_wait *w);
 
 /* Feeds every interval, including waits still open at end_ns. 0 or -errno. */
 int offcpu_collect(const struct offcpu_maps *m, struct collector *c,

@@ -37,8 +37,10 @@ struct recorder {
 	struct sideband *sb;
 	struct proc_table procs;
 	struct collector *coll;
+	struct offcpu_maps offcpu;
 	struct launch child;
 	int child_pidfd;
+	int *pid_fds;			/* pidfds of the -p targets */
 	uint64_t last_drain_ns;
 	uint64_t start_ns;
 	uint64_t samples;
@@ -150,22 +152,33 @@ static void drain_sideband(struct recorder *r)
 	sideband_drain(r->sb, &r->procs, r->o->all);
 }
 
-static int on_sample(void *ctx, void *data, size_t size)
+/* Every mmap made before time is in the side-band once this returns, and
+ * a process that ran before recording has its /proc mappings loaded. */
+static void know_mappings(struct recorder *r, uint32_t pid, uint64_t time)
 {
-	struct recorder *r = ctx;
-	const struct ws_sample *s = data;
 	struct proc *p;
 
-	if (size < sizeof(*s) || s->type != WS_EV_SAMPLE)
-		return 0;
-	/* Every mmap made before this sample is in the side-band by now. */
-	if (s->time_ns >= r->last_drain_ns)
+	if (time >= r->last_drain_ns)
 		drain_sideband(r);
-	p = proc_table_find(&r->procs, s->pid);
+	p = proc_table_find(&r->procs, pid);
 	if (!p || !p->complete)
-		proc_table_load(&r->procs, s->pid, "/proc");
-	r->samples++;
-	r->err = collector_add(r->coll, &r->procs, s);
+		proc_table_load(&r->procs, pid, "/proc");
+}
+
+static int on_event(void *ctx, void *data, size_t size)
+{
+	const struct ws_sample *s = data;
+	const struct ws_wait *w = data;
+	struct recorder *r = ctx;
+
+	if (size >= sizeof(*s) && s->type == WS_EV_SAMPLE) {
+		know_mappings(r, s->pid, s->time_ns);
+		r->samples++;
+		r->err = collector_add(r->coll, &r->procs, s);
+	} else if (size >= sizeof(*w) && w->type == WS_EV_WAIT) {
+		know_mappings(r, w->key.pid, w->val.last_ns);
+		r->err = offcpu_add_wait(&r->offcpu, r->coll, &r->procs, w);
+	}
 	return r->err;
 }
 
@@ -241,7 +254,12 @@ static int open_bpf(struct recorder *r)
 			strerror(-err));
 		return 1;
 	}
-	r->rb = ring_buffer__new(bpf_map__fd(r->skel->maps.events), on_sample, r,
+	r->offcpu = (struct offcpu_maps){
+		.offcpu_fd = bpf_map__fd(r->skel->maps.offcpu),
+		.start_fd = bpf_map__fd(r->skel->maps.offcpu_start),
+		.stacks_fd = bpf_map__fd(r->skel->maps.stacks),
+	};
+	r->rb = ring_buffer__new(bpf_map__fd(r->skel->maps.events), on_event, r,
 				 NULL);
 	if (!r->rb) {
 		fprintf(stderr, "whyslow: cannot open the ring buffer: %s\n",
@@ -295,8 +313,14 @@ static int open_targets(struct recorder *r)
 	size_t i;
 	int err;
 
+	r->pid_fds = calloc(o->n_pids + 1, sizeof(*r->pid_fds));
+	if (!r->pid_fds)
+		return 1;
+	for (i = 0; i < o->n_pids; i++)
+		r->pid_fds[i] = -1;
 	for (i = 0; i < o->n_pids; i++) {
-		if (kill(o->pids[i], 0) && errno == ESRCH) {
+		r->pid_fds[i] = syscall(SYS_pidfd_open, o->pids[i], 0);
+		if (r->pid_fds[i] < 0 && errno == ESRCH) {
 			fprintf(stderr, "whyslow: no process with PID %u\n", o->pids[i]);
 			return 1;
 		}
@@ -325,13 +349,17 @@ static void load_target_maps(struct recorder *r)
 		proc_table_load(&r->procs, r->o->pids[i], "/proc");
 }
 
-static bool pids_alive(const struct record_opts *o)
+/* A pidfd turns readable when its process exits, zombie or not. */
+static bool pids_alive(const struct recorder *r)
 {
+	struct pollfd pfd = { .events = POLLIN };
 	size_t i;
 
-	for (i = 0; i < o->n_pids; i++)
-		if (!kill(o->pids[i], 0) || errno != ESRCH)
+	for (i = 0; i < r->o->n_pids; i++) {
+		pfd.fd = r->pid_fds[i];
+		if (pfd.fd < 0 || poll(&pfd, 1, 0) == 0)
 			return true;
+	}
 	return false;
 }
 
@@ -364,7 +392,7 @@ static void collect_loop(struct recorder *r, int *cmd_status, struct rusage *ru)
 		}
 		if (deadline && now >= deadline)
 			break;
-		if (r->o->n_pids && !r->o->argv && !pids_alive(r->o))
+		if (r->o->n_pids && !pids_alive(r))
 			break;
 		if (tty && now - last_status >= STATUS_MS * 1000000ull) {
 			show_status(r, now);
@@ -440,17 +468,9 @@ static char *join_command(const struct record_opts *o)
 
 static int read_offcpu(struct recorder *r, uint64_t end_ns)
 {
-	struct offcpu_maps m = {
-		.offcpu_fd = bpf_map__fd(r->skel->maps.offcpu),
-		.start_fd = bpf_map__fd(r->skel->maps.offcpu_start),
-		.stacks_fd = bpf_map__fd(r->skel->maps.stacks),
-		.start_ns = r->start_ns,
-		.min_block_ns = r->o->min_block_ns,
-	};
-
 	if (r->o->no_offcpu)
 		return 0;
-	return offcpu_collect(&m, r->coll, &r->procs, end_ns);
+	return offcpu_collect(&r->offcpu, r->coll, &r->procs, end_ns);
 }
 
 static int finish_profile(struct recorder *r, struct profile *out,
@@ -506,6 +526,10 @@ static void close_recorder(struct recorder *r)
 	proc_table_free(&r->procs);
 	if (r->child_pidfd >= 0)
 		close(r->child_pidfd);
+	for (i = 0; r->pid_fds && i < (int)r->o->n_pids; i++)
+		if (r->pid_fds[i] >= 0)
+			close(r->pid_fds[i]);
+	free(r->pid_fds);
 }
 
 int record_run(const struct record_opts *o, struct profile *out,
@@ -547,6 +571,7 @@ int record_run(const struct record_opts *o, struct profile *out,
 	forward_to = r.child.pid;
 	r.start_ns = now_ns();
 	r.skel->bss->record_start_ns = r.start_ns;
+	r.offcpu.start_ns = r.start_ns;
 	drain_sideband(&r);
 	if (r.child.pid > 0 && (ret = launch_release(&r.child, o->argv[0])))
 		goto out;

@@ -1,0 +1,218 @@
+# SPDX-License-Identifier: GPL-2.0
+"""Fixtures for whyslow's integration tests.
+
+The binary under test is $WHYSLOW, by default <repo>/whyslow.  The workload
+programs are built from tests/workloads once per session.  After every test,
+no BPF program of whyslow may still be loaded.
+"""
+import json
+import os
+import re
+import signal
+import subprocess
+import threading
+import time
+import warnings
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+WHYSLOW = os.environ.get("WHYSLOW", str(REPO / "whyslow"))
+WORKLOADS = REPO / "tests" / "workloads"
+BIN = WORKLOADS / "bin"
+DEMO = WORKLOADS / "demo"
+
+
+
+def _bpf_prog_names():
+    """whyslow's BPF programs, as `bpftool prog show` names them: the three
+    the tests were written for, plus any other `SEC("...")` program in bpf/
+    (names are cut to 15 characters by the kernel)."""
+    names = {"sample_oncpu", "track_fork", "track_exit"}
+    decl = re.compile(r'SEC\("(?!\.maps|license)[^"]+"\)\s*\n\s*[\w ]+?\s+'
+                      r'(?:BPF_PROG\(\s*(\w+)|(\w+)\s*\()')
+    for src in (REPO / "bpf").glob("*.bpf.[ch]"):
+        for m in decl.finditer(src.read_text(errors="replace")):
+            names.add((m.group(1) or m.group(2))[:15])
+    return frozenset(names)
+
+
+BPF_PROG_NAMES = _bpf_prog_names()
+
+SHOW_CHARS = 40000  # of each stream, in assertion messages
+
+
+def workload(name):
+    """Path of a workload binary, as a string."""
+    return str(DEMO if name == "demo" else BIN / name)
+
+
+def _clip(text):
+    if len(text) <= SHOW_CHARS:
+        return text
+    return text[:SHOW_CHARS] + f"\n[... {len(text) - SHOW_CHARS} more characters]"
+
+
+class Result:
+    """One whyslow run.  str() shows everything, for assertion messages."""
+
+    def __init__(self, argv, returncode, stdout, stderr, elapsed):
+        self.argv = argv
+        self.returncode = returncode
+        self.stdout = stdout
+        self.stderr = stderr
+        self.elapsed = elapsed
+
+    def __str__(self):
+        return (f"\n$ {' '.join(self.argv)}\n"
+                f"exit status {self.returncode}, {self.elapsed:.2f} s\n"
+                f"--- stderr ---\n{_clip(self.stderr)}\n"
+                f"--- stdout ---\n{_clip(self.stdout)}\n--- end ---")
+
+    __repr__ = __str__
+
+    def json(self):
+        try:
+            return json.loads(self.stdout)
+        except ValueError as e:
+            pytest.fail(f"stdout is not valid JSON ({e}):{self}")
+
+
+def _kill_group(proc):
+    """SIGKILL proc's whole session (it was started in a new one)."""
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+
+
+class Runner:
+    """Starts whyslow and workloads; kills whatever is left at teardown."""
+
+    def __init__(self):
+        self.procs = []
+
+    def popen(self, argv, **kw):
+        kw.setdefault("stdout", subprocess.PIPE)
+        kw.setdefault("stderr", subprocess.PIPE)
+        kw.setdefault("text", True)
+        proc = subprocess.Popen(argv, start_new_session=True, **kw)
+        self.procs.append(proc)
+        return proc
+
+    def finish(self, proc, argv, start, timeout):
+        """Wait for a whyslow started by popen(); a Result."""
+        try:
+            out, err = proc.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            _kill_group(proc)
+            out, err = proc.communicate()
+            res = Result(argv, proc.returncode, out, err,
+                         time.monotonic() - start)
+            pytest.fail(f"whyslow did not finish within {timeout} s "
+                        f"(killed):{res}")
+        return Result(argv, proc.returncode, out, err, time.monotonic() - start)
+
+    def whyslow(self, *args, timeout=60, prefix=(), env=None):
+        """Run `[prefix...] whyslow args...` to completion; a Result."""
+        argv = [*prefix, WHYSLOW, *map(str, args)]
+        start = time.monotonic()
+        proc = self.popen(argv, stdin=subprocess.DEVNULL, env=env)
+        return self.finish(proc, argv, start, timeout)
+
+    def record(self, *args, timeout=60):
+        return self.whyslow("record", *args, timeout=timeout)
+
+    def record_json(self, *args, timeout=60, status=0):
+        """`whyslow record --format json args...`; the parsed report."""
+        res = self.record("--format", "json", *args, timeout=timeout)
+        assert res.returncode == status, f"unexpected exit status:{res}"
+        return res.json(), res
+
+    def background(self, *argv, reap=True):
+        """Start a workload in the background (killed at teardown).
+
+        reap: wait for it in a thread, as a shell would, so that it does not
+        linger as a zombie once it exits."""
+        proc = self.popen([str(a) for a in argv], stdin=subprocess.DEVNULL,
+                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        if reap:
+            threading.Thread(target=proc.wait, daemon=True).start()
+        return proc
+
+    def cleanup(self):
+        for proc in self.procs:
+            if proc.poll() is None:
+                _kill_group(proc)
+            try:
+                proc.communicate(timeout=10)
+            except (subprocess.TimeoutExpired, ValueError):
+                pass
+
+
+@pytest.fixture
+def run():
+    r = Runner()
+    yield r
+    r.cleanup()
+
+
+@pytest.fixture(scope="session")
+def built():
+    """Build the workloads once; check the binary is there."""
+    res = subprocess.run(["make", "-s", "-C", str(WORKLOADS)],
+                         capture_output=True, text=True, timeout=180)
+    assert res.returncode == 0, \
+        f"building tests/workloads failed:\n{res.stdout}\n{res.stderr}"
+    assert os.access(WHYSLOW, os.X_OK), \
+        f"no whyslow binary at {WHYSLOW}: run `make` first (or set $WHYSLOW)"
+    return True
+
+
+def _whyslow_progs():
+    """{id: name} of loaded BPF programs bearing whyslow's names."""
+    res = subprocess.run(["bpftool", "-j", "prog", "show"],
+                         capture_output=True, text=True, timeout=30)
+    assert res.returncode == 0, f"bpftool prog show failed: {res.stderr}"
+    return {p["id"]: p.get("name", "") for p in json.loads(res.stdout or "[]")
+            if p.get("name") in BPF_PROG_NAMES}
+
+
+def _foreign_whyslows():
+    """PIDs of whyslow processes running now (not started by this test)."""
+    pids = []
+    for d in Path("/proc").iterdir():
+        if d.name.isdigit():
+            try:
+                if (d / "comm").read_text().strip() == "whyslow":
+                    pids.append(int(d.name))
+            except OSError:
+                pass
+    return pids
+
+
+@pytest.fixture(autouse=True)
+def no_bpf_left_behind(request, built):
+    """After each test, whyslow's BPF programs must all be unloaded.
+
+    Programs loaded before the test (another whyslow on the machine) are
+    ignored.  Freeing is asynchronous in the kernel, so wait a little."""
+    before = set(_whyslow_progs())
+    yield
+    deadline = time.monotonic() + 5
+    while True:
+        left = {i: n for i, n in _whyslow_progs().items() if i not in before}
+        if not left or time.monotonic() > deadline:
+            break
+        time.sleep(0.1)
+    if not left:
+        return
+    others = _foreign_whyslows()
+    msg = (f"BPF programs still loaded after {request.node.name}: "
+           + ", ".join(f"{n} (id {i})" for i, n in sorted(left.items())))
+    if others:
+        warnings.warn(f"{msg}; not failing: other whyslow processes are "
+                      f"running ({others}) and may own them")
+    else:
+        pytest.fail(msg)
