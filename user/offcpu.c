@@ -54,7 +54,8 @@ static int add_open_wait(const struct offcpu_maps *m, struct collector *c,
 }
 
 int offcpu_collect(const struct offcpu_maps *m, struct collector *c,
-		   const struct proc_table *t, uint64_t end_ns)
+		   const struct proc_table *t, uint64_t end_ns,
+		   uint64_t *short_ns)
 {
 	struct ws_offcpu_key key, next;
 	struct ws_offcpu_val val;
@@ -68,6 +69,7 @@ int offcpu_collect(const struct offcpu_maps *m, struct collector *c,
 		prev = &key;
 		if (bpf_map_lookup_elem(m->offcpu_fd, &key, &val))
 			continue;
+		*short_ns += val.blocked_ns + val.runq_ns;
 		if ((err = add_key(m, c, t, &key, &val, NULL, 0)))
 			return err;
 	}

@@ -18,8 +18,10 @@ struct offcpu_maps {
 int offcpu_add_wait(const struct offcpu_maps *m, struct collector *c,
 		    const struct proc_table *t, const struct ws_wait *w);
 
-/* Feeds every interval, including waits still open at end_ns. 0 or -errno. */
+/* Feeds the short waits, and those still open at end_ns; *short_ns gets
+ * the time of the short ones.  0 or -errno. */
 int offcpu_collect(const struct offcpu_maps *m, struct collector *c,
-		   const struct proc_table *t, uint64_t end_ns);
+		   const struct proc_table *t, uint64_t end_ns,
+		   uint64_t *short_ns);
 
 #endif

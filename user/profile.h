@@ -93,7 +93,8 @@ struct profile_quality {
 	bool offcpu;			/* off-CPU time was traced */
 	uint64_t offcpu_dropped;	/* intervals lost: BPF map full */
 	uint64_t stack_collisions;	/* off-CPU stacks lost in the map */
-	uint64_t min_block_ns;		/* shorter waits have no stacks */
+	uint64_t min_block_ns;		/* shorter waits: no kernel stack */
+	uint64_t offcpu_short_ns;	/* time in such waits */
 };
 
 struct profile {

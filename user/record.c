@@ -466,11 +466,12 @@ static char *join_command(const struct record_opts *o)
 	return s;
 }
 
-static int read_offcpu(struct recorder *r, uint64_t end_ns)
+static int read_offcpu(struct recorder *r, uint64_t end_ns,
+		       uint64_t *short_ns)
 {
 	if (r->o->no_offcpu)
 		return 0;
-	return offcpu_collect(&r->offcpu, r->coll, &r->procs, end_ns);
+	return offcpu_collect(&r->offcpu, r->coll, &r->procs, end_ns, short_ns);
 }
 
 static int finish_profile(struct recorder *r, struct profile *out,
@@ -482,7 +483,8 @@ static int finish_profile(struct recorder *r, struct profile *out,
 
 	fill_wall_time(r, out, child_pid, exited);
 	out->root_pid = child_pid;
-	if (read_offcpu(r, r->start_ns + out->wall_ns)) {
+	if (read_offcpu(r, r->start_ns + out->wall_ns,
+			&out->quality.offcpu_short_ns)) {
 		fprintf(stderr, "whyslow: out of memory reading off-CPU data\n");
 		return 1;
 	}

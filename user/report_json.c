@@ -221,6 +221,16 @@ static void json_time(FILE *f, const struct time_split *t)
 	fputs("}", f);
 }
 
+/* Samples, their share of all, and the time split of a process or thread. */
+static void json_counts(FILE *f, uint64_t samples, const struct time_split *t,
+			uint64_t all_samples)
+{
+	fprintf(f, ", \"samples\": %" PRIu64 ", \"ns\": %" PRIu64
+		", \"pct\": %.2f", samples, t->ns[WAIT_NONE],
+		pct_of(samples, all_samples));
+	json_time(f, t);
+}
+
 static void json_process(const struct json *j, size_t i)
 {
 	const struct proc_stat *ps = &j->agg->procs[i];
@@ -234,22 +244,14 @@ static void json_process(const struct json *j, size_t i)
 	json_string(f, ps->comm);
 	fputs(", \"exe\": ", f);
 	json_string(f, ps->exe);
-	fprintf(f, ", \"samples\": %" PRIu64 ", \"ns\": %" PRIu64
-		", \"pct\": %.2f",
-		ps->samples, ps->time.ns[WAIT_NONE],
-		pct_of(ps->samples, samples));
-	json_time(f, &ps->time);
+	json_counts(f, ps->samples, &ps->time, samples);
 	fputs(", \"threads\": [", f);
 	for (k = 0; k < ps->n_threads; k++) {
 		t = &ps->threads[k];
 		json_next(f, k, "      ");
 		fprintf(f, "{\"tid\": %" PRIu32 ", \"comm\": ", t->tid);
 		json_string(f, t->comm);
-		fprintf(f, ", \"samples\": %" PRIu64 ", \"ns\": %" PRIu64
-			", \"pct\": %.2f",
-			t->samples, t->time.ns[WAIT_NONE],
-			pct_of(t->samples, samples));
-		json_time(f, &t->time);
+		json_counts(f, t->samples, &t->time, samples);
 		fputs("}", f);
 	}
 	fputs("\n    ]}", f);
@@ -276,8 +278,10 @@ static void json_quality(FILE *f, const struct profile_quality *q)
 	json_bool(f, q->offcpu);
 	fprintf(f, ",\n    \"offcpu_dropped\": %" PRIu64
 		",\n    \"stack_collisions\": %" PRIu64
-		",\n    \"min_block_ns\": %" PRIu64 "\n  }\n",
-		q->offcpu_dropped, q->stack_collisions, q->min_block_ns);
+		",\n    \"min_block_ns\": %" PRIu64
+		",\n    \"offcpu_short_ns\": %" PRIu64 "\n  }\n",
+		q->offcpu_dropped, q->stack_collisions, q->min_block_ns,
+		q->offcpu_short_ns);
 }
 
 static void json_header(FILE *f, const struct profile *p,

@@ -700,9 +700,10 @@ static void quality_offcpu(FILE *f, const struct aggregate *agg,
 		q->offcpu_dropped, q->stack_collisions);
 	if (q->min_block_ns) {
 		fmt_duration(min_block, q->min_block_ns);
-		fprintf(f, "; waits shorter than %s are counted but keep no "
-			"stack (%.1f%% of off-CPU time)", min_block,
-			pct_of(agg->offcpu_unstacked_ns, agg->time.offcpu_ns));
+		fprintf(f, "; waits shorter than %s (%.1f%% of off-CPU "
+			"time) keep no kernel stack, their time, user stack "
+			"and target still count", min_block,
+			pct_of(q->offcpu_short_ns, agg->time.offcpu_ns));
 	}
 	fputs(".\n", f);
 }

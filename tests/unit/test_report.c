@@ -113,6 +113,7 @@ static struct profile *client_profile(uint64_t cpu_samples, uint64_t net_ns)
 	p->root_pid = 100;
 	p->quality.offcpu = true;
 	p->quality.min_block_ns = 10000;
+	p->quality.offcpu_short_ns = 10000000ull;	/* the stackless wait */
 	fx_proc(p, 100, 1, "client", "/home/u/client");
 	m = fx_frame_at(p, "main", "client", CLASS_APP, "client.c", 60);
 	parse = fx_frame_at(p, "parse", "client", CLASS_APP, "client.c", 20);
@@ -551,8 +552,9 @@ static void test_md_wall_time(void **state)
 		"| 0.5% | 40 | 250.0 µs |\n",
 		"\n## Data quality\n",
 		"- Off-CPU traced: yes; 0 intervals dropped (map full), 0 "
-		"stack collisions; waits shorter than 10.0 µs are counted but "
-		"keep no stack (1.0% of off-CPU time).\n",
+		"stack collisions; waits shorter than 10.0 µs (1.0% of "
+		"off-CPU time) keep no kernel stack, their time, user stack "
+		"and target still count.\n",
 		"\nomitted: nothing\n",
 	};
 	struct profile *p = client_profile(100, 1000000000ull);

@@ -160,18 +160,39 @@ static struct symbolizer *new_symbolizer(void)
 	return s;
 }
 
+/* The symbol named func in the first section of type sh_type. */
+static bool find_symbol(Elf *elf, Elf64_Word sh_type, const char *func,
+			GElf_Sym *out)
+{
+	Elf_Scn *scn = NULL;
+	Elf_Data *data;
+	GElf_Shdr sh;
+	const char *n;
+	size_t i;
+
+	while ((scn = elf_nextscn(elf, scn))) {
+		if (!gelf_getshdr(scn, &sh) || sh.sh_type != sh_type)
+			continue;
+		data = elf_getdata(scn, NULL);
+		for (i = 0; data && i < sh.sh_size / sh.sh_entsize; i++) {
+			if (!gelf_getsym(data, i, out))
+				continue;
+			n = elf_strptr(elf, sh.sh_link, out->st_name);
+			if (n && !strcmp(n, func))
+				return true;
+		}
+	}
+	return false;
+}
+
 /* vaddr and size of a function, read from the fixture's .symtab. */
 static void fixture_sym(const char *name, const char *func, uint64_t *vaddr,
 			uint64_t *size)
 {
 	char path[512];
-	bool found = false;
-	GElf_Shdr sh;
 	GElf_Sym sym;
-	Elf_Scn *scn = NULL;
-	Elf_Data *data;
 	Elf *elf;
-	size_t i;
+	bool found;
 	int fd;
 
 	path_of(path, sizeof(path), name);
@@ -179,27 +200,12 @@ static void fixture_sym(const char *name, const char *func, uint64_t *vaddr,
 	assert_true(fd >= 0);
 	elf = elf_begin(fd, ELF_C_READ, NULL);
 	assert_non_null(elf);
-	while (!found && (scn = elf_nextscn(elf, scn))) {
-		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_SYMTAB)
-			continue;
-		data = elf_getdata(scn, NULL);
-		for (i = 0; data && i < sh.sh_size / sh.sh_entsize; i++) {
-			const char *n;
-
-			if (!gelf_getsym(data, i, &sym))
-				continue;
-			n = elf_strptr(elf, sh.sh_link, sym.st_name);
-			if (n && !strcmp(n, func)) {
-				*vaddr = sym.st_value;
-				*size = sym.st_size;
-				found = true;
-				break;
-			}
-		}
-	}
+	found = find_symbol(elf, SHT_SYMTAB, func, &sym);
 	elf_end(elf);
 	close(fd);
 	assert_true(found);
+	*vaddr = sym.st_value;
+	*size = sym.st_size;
 }
 
 static uint64_t phdrs_vaddr_to_offset(Elf *elf, uint64_t vaddr)
@@ -754,13 +760,9 @@ static bool vdso_func_offset(const char *func, uint64_t *off)
 	unsigned long start, end;
 	char line[512], *image;
 	bool found = false;
-	GElf_Shdr sh;
 	GElf_Sym sym;
-	Elf_Scn *scn = NULL;
-	Elf_Data *data;
 	Elf *elf;
 	FILE *fp;
-	size_t i;
 
 	fp = fopen("/proc/self/maps", "r");
 	assert_non_null(fp);
@@ -779,24 +781,9 @@ static bool vdso_func_offset(const char *func, uint64_t *off)
 	memcpy(image, (void *)start, end - start);
 	elf = elf_memory(image, end - start);
 	assert_non_null(elf);
-	found = false;
-	while (!found && (scn = elf_nextscn(elf, scn))) {
-		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_DYNSYM)
-			continue;
-		data = elf_getdata(scn, NULL);
-		for (i = 0; data && i < sh.sh_size / sh.sh_entsize; i++) {
-			const char *n;
-
-			if (!gelf_getsym(data, i, &sym))
-				continue;
-			n = elf_strptr(elf, sh.sh_link, sym.st_name);
-			if (n && !strcmp(n, func)) {
-				*off = phdrs_vaddr_to_offset(elf, sym.st_value);
-				found = true;
-				break;
-			}
-		}
-	}
+	found = find_symbol(elf, SHT_DYNSYM, func, &sym);
+	if (found)
+		*off = phdrs_vaddr_to_offset(elf, sym.st_value);
 	elf_end(elf);
 	free(image);
 	return found;
