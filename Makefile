@@ -10,7 +10,7 @@ PREFIX    ?= /usr/local
 DESTDIR   ?=
 
 CFLAGS    ?= -g -O2
-CFLAGS    += -Wall -Wextra -std=gnu11 -D_GNU_SOURCE
+CFLAGS    += -Wall -Wextra -std=gnu11 -D_GNU_SOURCE -pthread
 CPPFLAGS  += -I$(OUTPUT) -Iuser -Ibpf
 LDLIBS    += -lbpf -lelf -ldw -lz -lm
 BPF_CFLAGS := -g -O2 -Wall -target bpf -D__TARGET_ARCH_$(ARCH) \

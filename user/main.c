@@ -62,9 +62,9 @@ static const struct argp_option record_options[] = {
 	  "summary, in tokens of about 4 bytes (default 4000)", 0 },
 	{ "no-offcpu", OPT_NO_OFFCPU, NULL, 0, "Sample on-CPU time only; do "
 	  "not trace waits", 0 },
-	{ "min-block-us", OPT_MIN_BLOCK, "N", 0, "Keep no stacks for waits "
-	  "shorter than N microseconds; their time is still counted "
-	  "(default 10)", 0 },
+	{ "min-block-us", OPT_MIN_BLOCK, "N", 0, "Keep no kernel stack for "
+	  "waits shorter than N microseconds; their time, user stack and "
+	  "target still count (default 10)", 0 },
 	{ "as-root", OPT_AS_ROOT, NULL, 0, "Under sudo, run the command as root "
 	  "instead of the invoking user", 0 },
 	{ "verbose", 'v', NULL, 0, "Show libbpf's messages", 0 },

@@ -37,6 +37,7 @@ struct recorder {
 	struct sideband *sb;
 	struct proc_table procs;
 	struct collector *coll;
+	struct symbolizer *sym;
 	struct offcpu_maps offcpu;
 	struct launch child;
 	int child_pidfd;
@@ -478,7 +479,7 @@ static int finish_profile(struct recorder *r, struct profile *out,
 			  const struct rusage *ru, uint32_t child_pid,
 			  bool exited, unsigned int max_hz)
 {
-	struct symbolizer *sym;
+	struct symbolizer *sym = r->sym;
 	int err;
 
 	fill_wall_time(r, out, child_pid, exited);
@@ -488,15 +489,11 @@ static int finish_profile(struct recorder *r, struct profile *out,
 		fprintf(stderr, "whyslow: out of memory reading off-CPU data\n");
 		return 1;
 	}
-	sym = symbolizer_new(NULL);
-	if (!sym)
-		return 1;
 	out->frequency_hz = r->o->freq;
 	out->period_ns = NSEC_PER_SEC / r->o->freq;
 	out->command = join_command(r->o);
 	err = collector_finish(r->coll, &r->procs, sym, out->period_ns, out);
 	out->quality.kernel_addrs_hidden = symbolizer_kernel_hidden(sym);
-	symbolizer_free(sym);
 	if (err) {
 		fprintf(stderr, "whyslow: out of memory while symbolizing\n");
 		return 1;
@@ -525,6 +522,7 @@ static void close_recorder(struct recorder *r)
 	whyslow_bpf__destroy(r->skel);
 	sideband_close(r->sb);
 	collector_free(r->coll);
+	symbolizer_free(r->sym);
 	proc_table_free(&r->procs);
 	if (r->child_pidfd >= 0)
 		close(r->child_pidfd);
@@ -558,8 +556,9 @@ int record_run(const struct record_opts *o, struct profile *out,
 	proc_table_init(&r.procs);
 	install_signals();
 	r.coll = collector_new();
+	r.sym = symbolizer_new(NULL);
 	r.sb = sideband_open();
-	if (!r.coll || !r.sb) {
+	if (!r.coll || !r.sym || !r.sb) {
 		fprintf(stderr, "whyslow: cannot open perf side-band events: %s\n",
 			strerror(errno));
 		ret = 1;
@@ -569,6 +568,7 @@ int record_run(const struct record_opts *o, struct profile *out,
 	    (ret = open_sampling(&r)))
 		goto out;
 	load_target_maps(&r);
+	symbolizer_preload_kernel(r.sym);
 	child_pid = r.child.pid > 0 ? r.child.pid : 0;
 	forward_to = r.child.pid;
 	r.start_ns = now_ns();

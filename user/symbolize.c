@@ -22,6 +22,8 @@
 #include <gelf.h>
 #include <limits.h>
 #include <link.h>
+#include <pthread.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -131,6 +133,8 @@ struct symbolizer {
 	char *perfmap_dir;
 
 	bool kernel_loaded;
+	bool kernel_preloading;		/* kernel_thread owns the kernel_* */
+	pthread_t kernel_thread;
 	int kernel_err;
 	bool kernel_hidden;
 	struct ksym *ksyms;
@@ -443,6 +447,10 @@ static int kernel_load(struct symbolizer *s)
 	FILE *fp;
 	int err;
 
+	if (s->kernel_preloading) {
+		pthread_join(s->kernel_thread, NULL);
+		s->kernel_preloading = false;
+	}
 	if (s->kernel_loaded)
 		return s->kernel_err;
 	s->kernel_loaded = true;
@@ -459,6 +467,29 @@ static int kernel_load(struct symbolizer *s)
 		kernel_sort(s);
 	s->kernel_err = err;
 	return err;
+}
+
+static void *kernel_preload_thread(void *arg)
+{
+	struct sched_param idle = { 0 };
+
+	/* only spare CPU time: the profiled program comes first */
+	sched_setscheduler(0, SCHED_IDLE, &idle);
+	kernel_load(arg);
+	return NULL;
+}
+
+int symbolizer_preload_kernel(struct symbolizer *s)
+{
+	int err;
+
+	if (!s || s->kernel_loaded || s->kernel_preloading)
+		return 0;
+	err = pthread_create(&s->kernel_thread, NULL, kernel_preload_thread, s);
+	if (err)
+		return -err;
+	s->kernel_preloading = true;
+	return 0;
 }
 
 int symbolize_kernel(struct symbolizer *s, uint64_t addr,
@@ -1514,6 +1545,8 @@ void symbolizer_free(struct symbolizer *s)
 
 	if (!s)
 		return;
+	if (s->kernel_preloading)
+		pthread_join(s->kernel_thread, NULL);
 	for (i = 0; i < ELF_CACHE_BUCKETS; i++) {
 		for (f = s->elf_cache[i]; f; f = fnext) {
 			fnext = f->next;

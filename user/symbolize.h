@@ -31,6 +31,13 @@ struct sym_result {
 struct symbolizer *symbolizer_new(const struct symbolizer_opts *opts);
 void symbolizer_free(struct symbolizer *s);
 
+/*
+ * Starts reading kallsyms in a thread of idle priority, so its cost
+ * (~100 ms for a distribution kernel) overlaps the recording; the first
+ * kernel lookup waits for it.  0 or -errno (then lookups load it).
+ */
+int symbolizer_preload_kernel(struct symbolizer *s);
+
 /* 0 on success, -ENOENT when no symbol covers addr, other -errno on error. */
 int symbolize_kernel(struct symbolizer *s, uint64_t addr, struct sym_result *out);
 
