@@ -22,6 +22,7 @@ extern const volatile __u64 wakeup_bytes;	/* wake the reader past this */
 
 struct traced_map {
 	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(map_flags, BPF_F_NO_PREALLOC);	/* written only at fork */
 	__uint(max_entries, WS_MAX_TRACED);
 	__type(key, __u32);
 	__type(value, __u8);

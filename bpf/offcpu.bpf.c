@@ -23,14 +23,14 @@ struct {
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 65536);	/* resized by the loader */
+	__uint(max_entries, 16384);	/* distinct short waits */
 	__type(key, struct ws_offcpu_key);
 	__type(value, struct ws_offcpu_val);
 } offcpu SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_STACK_TRACE);
-	__uint(max_entries, 16384);	/* resized by the loader */
+	__uint(max_entries, 16384);	/* distinct user stacks of waits */
 	__uint(key_size, sizeof(__u32));
 	__uint(value_size, WS_MAX_STACK * sizeof(__u64));
 } stacks SEC(".maps");

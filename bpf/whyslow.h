@@ -122,7 +122,7 @@ enum ws_counter {
 };
 
 #define WS_MAX_TRACED	65536	/* processes tracked at once */
-#define WS_MAX_THREADS	65536	/* threads off-CPU at once */
+#define WS_MAX_THREADS	16384	/* traced threads off-CPU at once */
 
 #define WS_PF_KTHREAD	0x00200000	/* include/linux/sched.h, not in BTF */
 #define WS_TASK_DEAD	0x00000080	/* ditto */

@@ -349,11 +349,13 @@ static int symbolize_raw(struct finish_ctx *fc, const struct raw_frame *rf,
 		break;
 	case RAW_ELF:
 		m = &fc->t->modules[rf->id];
-		err = symbolize_elf(fc->sym, m->path, m->dev, m->ino, rf->addr, &r);
-		snprintf(module, sizeof(module), "%s", base_name(m->path));
-		fr.path = m->path;
 		fr.cls = classify_mapping(m->path, module_is_exe(fc->t, m->path) ?
 					  m->path : NULL);
+		/* source lines where the reader can act on them: app code */
+		err = symbolize_elf(fc->sym, m->path, m->dev, m->ino, rf->addr,
+				    fr.cls == CLASS_APP, &r);
+		snprintf(module, sizeof(module), "%s", base_name(m->path));
+		fr.path = m->path;
 		break;
 	case RAW_VDSO:
 		err = symbolize_vdso(fc->sym, rf->addr, &r);

@@ -107,6 +107,7 @@ struct elf_file {
 	char *image;		/* in-memory image (vDSO) the Elf reads from */
 	Elf *dwarf_elf;
 	Dwarf *dwarf;		/* owns the file/line strings we return */
+	char *dwarf_path;	/* DWARF not read yet: in this file */
 	struct cu_range *cus;
 	size_t n_cus;
 };
@@ -150,6 +151,7 @@ struct symbolizer {
 struct elf_handle {
 	int fd;
 	Elf *elf;
+	char *path;	/* as opened, for reading its DWARF later */
 };
 
 static int strbuf_add(struct strbuf *b, const char *s, size_t n, uint32_t *off)
@@ -442,15 +444,12 @@ static void kernel_drop(struct symbolizer *s)
 	memset(&s->kstrs, 0, sizeof(s->kstrs));
 }
 
-static int kernel_load(struct symbolizer *s)
+/* Reads kallsyms once; runs in the preload thread or the caller's. */
+static int kernel_read_once(struct symbolizer *s)
 {
 	FILE *fp;
 	int err;
 
-	if (s->kernel_preloading) {
-		pthread_join(s->kernel_thread, NULL);
-		s->kernel_preloading = false;
-	}
 	if (s->kernel_loaded)
 		return s->kernel_err;
 	s->kernel_loaded = true;
@@ -469,13 +468,22 @@ static int kernel_load(struct symbolizer *s)
 	return err;
 }
 
+static int kernel_load(struct symbolizer *s)
+{
+	if (s->kernel_preloading) {
+		pthread_join(s->kernel_thread, NULL);
+		s->kernel_preloading = false;
+	}
+	return kernel_read_once(s);
+}
+
 static void *kernel_preload_thread(void *arg)
 {
 	struct sched_param idle = { 0 };
 
 	/* only spare CPU time: the profiled program comes first */
 	sched_setscheduler(0, SCHED_IDLE, &idle);
-	kernel_load(arg);
+	kernel_read_once(arg);
 	return NULL;
 }
 
@@ -539,8 +547,10 @@ static void elf_handle_close(struct elf_handle *h)
 		elf_end(h->elf);
 	if (h->fd >= 0)
 		close(h->fd);
+	free(h->path);
 	h->elf = NULL;
 	h->fd = -1;
+	h->path = NULL;
 }
 
 static int elf_open(const char *path, struct elf_handle *h, struct stat *st)
@@ -548,9 +558,15 @@ static int elf_open(const char *path, struct elf_handle *h, struct stat *st)
 	int err;
 
 	h->elf = NULL;
+	h->path = NULL;
 	h->fd = open_regular(path, 0, st);
 	if (h->fd < 0)
 		return h->fd;
+	h->path = strdup(path);
+	if (!h->path) {
+		err = -ENOMEM;
+		goto fail;
+	}
 	if ((uint64_t)st->st_size > ELF_MAX_FILE_SIZE) {
 		err = -EFBIG;
 		goto fail;
@@ -919,6 +935,30 @@ static int elf_file_open_dwarf(struct elf_file *f, struct elf_handle *h)
 	return 0;
 }
 
+/* In-memory images (the vDSO) have no path: their DWARF is read now. */
+static int elf_file_defer_dwarf(struct elf_file *f, struct elf_handle *h)
+{
+	if (!h->path)
+		return elf_file_open_dwarf(f, h);
+	f->dwarf_path = strdup(h->path);
+	return f->dwarf_path ? 0 : -ENOMEM;
+}
+
+/* Opens the DWARF noted at load, once; a failure only means no lines. */
+static void elf_file_load_dwarf(struct elf_file *f)
+{
+	struct elf_handle h = { .fd = -1 };
+	struct stat st;
+
+	if (!f->dwarf_path)
+		return;
+	if (!elf_open(f->dwarf_path, &h, &st))
+		elf_file_open_dwarf(f, &h);
+	elf_handle_close(&h);
+	free(f->dwarf_path);
+	f->dwarf_path = NULL;
+}
+
 static void elf_file_lines(const struct elf_file *f, uint64_t vaddr,
 			   struct sym_result *out)
 {
@@ -1094,10 +1134,12 @@ static int elf_file_load_image(const struct symbolizer *s, struct elf_file *f,
 	if (err)
 		goto out;
 
+	/* DWARF is read on the first line asked for: most frames of system
+	 * libraries never need it, and it can be large and compressed. */
 	if (bin_dwarf)
-		err = elf_file_open_dwarf(f, bin);
+		err = elf_file_defer_dwarf(f, bin);
 	else if (dbg.elf && elf_has_dwarf(dbg.elf))
-		err = elf_file_open_dwarf(f, &dbg);
+		err = elf_file_defer_dwarf(f, &dbg);
 out:
 	elf_handle_close(&dbg);
 	return err;
@@ -1115,6 +1157,8 @@ static void elf_file_clear(struct elf_file *f)
 	free(f->syms);
 	free(f->names);
 	free(f->image);
+	free(f->dwarf_path);
+	f->dwarf_path = NULL;
 	f->dwarf = NULL;
 	f->dwarf_elf = NULL;
 	f->cus = NULL;
@@ -1217,8 +1261,8 @@ static int elf_cache_get(struct symbolizer *s, const char *path, uint64_t dev,
 	return 0;
 }
 
-static int elf_file_symbolize(const struct elf_file *f, uint64_t file_offset,
-			      struct sym_result *out)
+static int elf_file_symbolize(struct elf_file *f, uint64_t file_offset,
+			      bool want_line, struct sym_result *out)
 {
 	const struct elf_sym *sym;
 	uint64_t vaddr;
@@ -1232,13 +1276,16 @@ static int elf_file_symbolize(const struct elf_file *f, uint64_t file_offset,
 		return -ENOENT;
 	out->name = sym->name;
 	out->offset = vaddr - sym->start;
-	if (f->dwarf)
+	if (want_line)
+		elf_file_load_dwarf(f);
+	if (want_line && f->dwarf)
 		elf_file_lines(f, vaddr, out);
 	return 0;
 }
 
 int symbolize_elf(struct symbolizer *s, const char *path, uint64_t dev,
-		  uint64_t ino, uint64_t file_offset, struct sym_result *out)
+		  uint64_t ino, uint64_t file_offset, bool want_line,
+		  struct sym_result *out)
 {
 	struct elf_file *f;
 	int err;
@@ -1249,7 +1296,7 @@ int symbolize_elf(struct symbolizer *s, const char *path, uint64_t dev,
 	err = elf_cache_get(s, path, dev, ino, &f);
 	if (err)
 		return err;
-	return elf_file_symbolize(f, file_offset, out);
+	return elf_file_symbolize(f, file_offset, want_line, out);
 }
 
 /* ---- vDSO -------------------------------------------------------------- */
@@ -1333,7 +1380,7 @@ int symbolize_vdso(struct symbolizer *s, uint64_t offset,
 			return -ENOMEM;
 		}
 	}
-	return elf_file_symbolize(s->vdso, offset, out);
+	return elf_file_symbolize(s->vdso, offset, true, out);
 }
 
 /* ---- perf maps --------------------------------------------------------- */

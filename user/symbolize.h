@@ -52,7 +52,8 @@ bool symbolizer_kernel_hidden(struct symbolizer *s);
  * path is another one.  Failures are cached per (dev, ino, path).
  */
 int symbolize_elf(struct symbolizer *s, const char *path, uint64_t dev,
-		  uint64_t ino, uint64_t file_offset, struct sym_result *out);
+		  uint64_t ino, uint64_t file_offset, bool want_line,
+		  struct sym_result *out);
 
 /* addr is an offset into the vDSO image of this kernel. */
 int symbolize_vdso(struct symbolizer *s, uint64_t offset, struct sym_result *out);

@@ -265,7 +265,7 @@ static void expect_func(struct symbolizer *s, const char *name,
 	assert_true(delta < size);
 	path_of(path, sizeof(path), name);
 	assert_int_equal(symbolize_elf(s, path, 0, 0,
-				       vaddr_to_offset(name, vaddr + delta), &r), 0);
+				       vaddr_to_offset(name, vaddr + delta), true, &r), 0);
 	assert_string_equal(r.name, func);
 	assert_int_equal(r.offset, delta);
 	assert_null(r.module);
@@ -343,7 +343,7 @@ static void test_elf_debuglink_bad_crc(void **state)
 	fixture_sym("dl.full", "fixture_alpha", &vaddr, &size);
 	path_of(path, sizeof(path), "bad/dl");
 	assert_int_equal(symbolize_elf(s, path, 0, 0,
-				       vaddr_to_offset("bad/dl", vaddr), &r), -ENOENT);
+				       vaddr_to_offset("bad/dl", vaddr), true, &r), -ENOENT);
 	assert_null(r.name);
 	symbolizer_free(s);
 }
@@ -372,8 +372,8 @@ static void test_elf_uncovered(void **state)
 
 	(void)state;
 	path_of(path, sizeof(path), "nopie");
-	assert_int_equal(symbolize_elf(s, path, 0, 0, 1ull << 40, &r), -ENOENT);
-	assert_int_equal(symbolize_elf(s, path, 0, 0, 0, &r), -ENOENT);
+	assert_int_equal(symbolize_elf(s, path, 0, 0, 1ull << 40, true, &r), -ENOENT);
+	assert_int_equal(symbolize_elf(s, path, 0, 0, 0, true, &r), -ENOENT);
 	assert_null(r.name);
 	symbolizer_free(s);
 }
@@ -391,12 +391,12 @@ static void test_elf_dev_ino(void **state)
 	off = vaddr_to_offset("nopie", vaddr);
 	path_of(path, sizeof(path), "nopie");
 	assert_int_equal(stat(path, &st), 0);
-	assert_int_equal(symbolize_elf(s, path, st.st_dev, st.st_ino, off, &r), 0);
+	assert_int_equal(symbolize_elf(s, path, st.st_dev, st.st_ino, off, true, &r), 0);
 	assert_string_equal(r.name, "fixture_alpha");
-	assert_int_equal(symbolize_elf(s, path, st.st_dev, st.st_ino + 1, off, &r),
+	assert_int_equal(symbolize_elf(s, path, st.st_dev, st.st_ino + 1, off, true, &r),
 			 -ESTALE);
 	assert_null(r.name);
-	assert_int_equal(symbolize_elf(s, path, st.st_dev, st.st_ino + 1, off, &r),
+	assert_int_equal(symbolize_elf(s, path, st.st_dev, st.st_ino + 1, off, true, &r),
 			 -ESTALE);
 
 	/* A file replaced after it was mapped is not symbolized. */
@@ -405,7 +405,7 @@ static void test_elf_dev_ino(void **state)
 	assert_int_equal(run("cp %s/nopie %s && cp %s/pie %s", dir, path, dir, other), 0);
 	assert_int_equal(stat(path, &st), 0);
 	assert_int_equal(rename(other, path), 0);
-	assert_int_equal(symbolize_elf(s, path, st.st_dev, st.st_ino, off, &r),
+	assert_int_equal(symbolize_elf(s, path, st.st_dev, st.st_ino, off, true, &r),
 			 -ESTALE);
 	symbolizer_free(s);
 }
@@ -422,16 +422,16 @@ static void test_elf_missing_path(void **state)
 	fixture_sym("nopie", "fixture_alpha", &vaddr, &size);
 	off = vaddr_to_offset("nopie", vaddr);
 	path_of(path, sizeof(path), "appears-later");
-	assert_int_equal(symbolize_elf(s, path, 0, 0, off, &r), -ENOENT);
+	assert_int_equal(symbolize_elf(s, path, 0, 0, off, true, &r), -ENOENT);
 	assert_int_equal(run("cp %s/nopie %s", dir, path), 0);
-	assert_int_equal(symbolize_elf(s, path, 0, 0, off, &r), -ENOENT);
+	assert_int_equal(symbolize_elf(s, path, 0, 0, off, true, &r), -ENOENT);
 	symbolizer_free(s);
 
 	s = new_symbolizer();
-	assert_int_equal(symbolize_elf(s, path, 0, 0, off, &r), 0);
+	assert_int_equal(symbolize_elf(s, path, 0, 0, off, true, &r), 0);
 	assert_string_equal(r.name, "fixture_alpha");
-	assert_int_equal(symbolize_elf(s, dir, 0, 0, off, &r), -EINVAL);
-	assert_int_equal(symbolize_elf(s, "", 0, 0, off, &r), -EINVAL);
+	assert_int_equal(symbolize_elf(s, dir, 0, 0, off, true, &r), -EINVAL);
+	assert_int_equal(symbolize_elf(s, "", 0, 0, off, true, &r), -EINVAL);
 	symbolizer_free(s);
 }
 
@@ -465,10 +465,10 @@ static void test_elf_corrupt(void **state)
 	(void)state;
 	path_of(path, sizeof(path), "garbage");
 	assert_int_equal(write_file(path, "hello, not an ELF file\n", 23), 0);
-	assert_int_equal(symbolize_elf(s, path, 0, 0, 0, &r), -ENOEXEC);
+	assert_int_equal(symbolize_elf(s, path, 0, 0, 0, true, &r), -ENOEXEC);
 	path_of(path, sizeof(path), "magic-only");
 	assert_int_equal(write_file(path, elf_magic, sizeof(elf_magic)), 0);
-	assert_true(symbolize_elf(s, path, 0, 0, 0, &r) < 0);
+	assert_true(symbolize_elf(s, path, 0, 0, 0, true, &r) < 0);
 
 	fixture_sym("nopie", "fixture_alpha", &vaddr, &size);
 	off = vaddr_to_offset("nopie", vaddr);
@@ -483,7 +483,7 @@ static void test_elf_corrupt(void **state)
 	for (i = 0; i < 6; i++) {
 		snprintf(path, sizeof(path), "%s/cut-%zu", dir, cuts[i]);
 		assert_int_equal(write_file(path, img, cuts[i]), 0);
-		if (symbolize_elf(s, path, 0, 0, off, &r) == 0)
+		if (symbolize_elf(s, path, 0, 0, off, true, &r) == 0)
 			assert_non_null(r.name);
 		else
 			assert_null(r.name);
@@ -527,9 +527,9 @@ static void test_elf_mutated(void **state)
 		}
 		snprintf(path, sizeof(path), "%s/mutant-%d", dir, i);
 		assert_int_equal(write_file(path, mut, len), 0);
-		if (!symbolize_elf(s, path, 0, 0, off, &r))
+		if (!symbolize_elf(s, path, 0, 0, off, true, &r))
 			assert_non_null(r.name);
-		symbolize_elf(s, path, 0, 0, rand() % len, &r);
+		symbolize_elf(s, path, 0, 0, rand() % len, true, &r);
 		unlink(path);
 	}
 	free(mut);
@@ -829,7 +829,7 @@ static void test_null_args(void **state)
 	symbolizer_free(NULL);
 	assert_false(symbolizer_kernel_hidden(NULL));
 	assert_int_equal(symbolize_kernel(NULL, 0, &r), -EINVAL);
-	assert_int_equal(symbolize_elf(NULL, "/bin/true", 0, 0, 0, &r), -EINVAL);
+	assert_int_equal(symbolize_elf(NULL, "/bin/true", 0, 0, 0, true, &r), -EINVAL);
 	assert_int_equal(symbolize_vdso(NULL, 0, &r), -EINVAL);
 	assert_int_equal(symbolize_perfmap(NULL, 1, 0, &r), -EINVAL);
 }
