@@ -5,6 +5,9 @@ workload from tests/workloads and checks what the report says.
 Numbers are checked on the JSON report; the Markdown and folded writers on
 their shape.  Every failure message shows whyslow's output."""
 import os
+import pwd
+import shutil
+import tempfile
 import re
 import signal
 import stat
@@ -473,3 +476,40 @@ def test_output_file_unwritable(run, tmp_path):
     assert res.returncode != 0, f"a report that cannot be written fails:{res}"
     assert str(out) in res.stderr, res
     assert not (tmp_path / "missing-dir").exists(), res
+
+
+# --- sudo: the command runs as the user who typed it -----------------------
+
+def sudo_env(uid, gid):
+    env = dict(os.environ)
+    env.update(SUDO_UID=str(uid), SUDO_GID=str(gid), SUDO_USER="nobody")
+    return env
+
+
+@pytest.mark.parametrize("as_root", [False, True])
+def test_sudo_user(run, as_root):
+    """Under sudo (SUDO_UID/SUDO_GID set, running as root) the command runs
+    as that user with their HOME; --as-root keeps root."""
+    outdir = tempfile.mkdtemp(prefix="whyslow-sudo-")
+    try:
+        os.chmod(outdir, 0o777)
+        out = os.path.join(outdir, "id")
+        args = ["record", "-o", os.path.join(outdir, "report.md")]
+        if as_root:
+            args.append("--as-root")
+        res = run.whyslow(*args, "--", "sh", "-c",
+                          f'echo "$(id -u) $(id -g) $HOME" > {out}',
+                          env=sudo_env(65534, 65534))
+        assert res.returncode == 0, res
+        with open(out) as f:
+            uid, gid, home = f.read().split()
+        if as_root:
+            assert (uid, gid) == ("0", "0"), res
+        else:
+            assert (uid, gid) == ("65534", "65534"), res
+            assert home == pwd.getpwuid(65534).pw_dir, res
+            report = os.path.join(outdir, "report.md")
+            assert os.stat(report).st_uid == 65534, \
+                f"the report belongs to the sudo user:{res}"
+    finally:
+        shutil.rmtree(outdir, ignore_errors=True)
