@@ -12,7 +12,21 @@
 #   BENCH_REPS=9 tools/bench.sh
 #
 # Environment: WHYSLOW (default ./whyslow), PERF (default perf),
-# BENCH_REPS (default 5), BENCH_PROG (default tests/workloads/bin/bench_cpu).
+# BPFTRACE (default bpftrace), BENCH_REPS (default 5),
+# BENCH_PROG (default tests/workloads/bin/bench_cpu),
+# BENCH_PINGPONG (default tests/workloads/bin/pingpong),
+# BENCH_ROUNDS (ping-pong round trips, default 50000).
+#
+# Second section, off-CPU tracing: a pipe ping-pong (a context switch per
+# message, the worst case for tracing waits) alone, under whyslow (default,
+# waits traced; and --no-offcpu), under `perf record -e sched:sched_switch
+# -g`, and under an offcputime-style bpftrace script; then the same with
+# the program pinned to CPU 0 (`taskset -c 0`).  Unpinned, the two
+# processes mostly sit on different CPUs and every message wakes an idle
+# vCPU: here (haltpoll) that costs ~40 us a round trip and varies with
+# whatever else keeps the CPUs awake, a tracer's timers included, so a
+# tracer can even make it faster.  Pinned, the round trip is a few us and
+# the table shows the tracing cost per context switch.
 #
 # Reports go to `-o /dev/null` (whyslow writes devices in place since
 # 64a0fb3; older builds renamed a temporary file over /dev/null: the script
@@ -25,6 +39,9 @@ WHYSLOW=${WHYSLOW:-./whyslow}
 PERF=${PERF:-perf}
 REPS=${BENCH_REPS:-5}
 PROG=${BENCH_PROG:-tests/workloads/bin/bench_cpu}
+BPFTRACE=${BPFTRACE:-bpftrace}
+PP=${BENCH_PINGPONG:-tests/workloads/bin/pingpong}
+ROUNDS=${BENCH_ROUNDS:-50000}
 
 die() { echo "bench: $*" >&2; exit 1; }
 
@@ -32,8 +49,17 @@ die() { echo "bench: $*" >&2; exit 1; }
 [[ -x $WHYSLOW ]] || die "no $WHYSLOW: run make first"
 [[ -x $PROG ]] || make -s -C tests/workloads
 [[ -x $PROG ]] || die "no $PROG"
+[[ -x $PP ]] || make -s -C tests/workloads
+[[ -x $PP ]] || die "no $PP"
 have_perf=1
 command -v "$PERF" >/dev/null || have_perf=0
+have_bpftrace=1
+command -v "$BPFTRACE" >/dev/null || have_bpftrace=0
+# perf's and bpftrace's classic tracepoints need tracefs (whyslow does not).
+if ((have_perf || have_bpftrace)) && [[ ! -d /sys/kernel/tracing/events ]]; then
+	mount -t tracefs nodev /sys/kernel/tracing ||
+		die "tracefs is not mounted on /sys/kernel/tracing and mounting it failed"
+fi
 
 tmp=$(mktemp -d /tmp/whyslow-bench.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
@@ -46,6 +72,45 @@ c_perf99()   { "$PERF" record -g -F 99 -o "$tmp/x.data" -- "$PROG"; }
 c_perf999()  { "$PERF" record -g -F 999 -o "$tmp/x.data" -- "$PROG"; }
 c_ws_true()  { "$WHYSLOW" record -o /dev/null -- true; }
 c_perf_true() { "$PERF" record -o "$tmp/x.data" -- true; }
+c_pp_alone() { "$PP" "$ROUNDS"; }
+c_pp_ws()    { "$WHYSLOW" record -o /dev/null -- "$PP" "$ROUNDS"; }
+c_pp_wsno()  { "$WHYSLOW" record --no-offcpu -o /dev/null -- "$PP" "$ROUNDS"; }
+c_pp_perf()  { "$PERF" record -e sched:sched_switch -g -o "$tmp/s.data" -- "$PP" "$ROUNDS"; }
+c_pp_bt()    { "$BPFTRACE" -c "$PP $ROUNDS" "$tmp/offcputime.bt"; }
+TASKSET=$(command -v taskset || true)
+PIN=("$TASKSET" -c 0)
+c_pin_alone() { "${PIN[@]}" "$PP" "$ROUNDS"; }
+c_pin_ws()    { "$WHYSLOW" record -o /dev/null -- "${PIN[@]}" "$PP" "$ROUNDS"; }
+c_pin_wsno()  { "$WHYSLOW" record --no-offcpu -o /dev/null -- "${PIN[@]}" "$PP" "$ROUNDS"; }
+c_pin_perf()  { "$PERF" record -e sched:sched_switch -g -o "$tmp/s.data" -- "${PIN[@]}" "$PP" "$ROUNDS"; }
+c_pin_bt()    { "$BPFTRACE" -c "${PIN[*]} $PP $ROUNDS" "$tmp/offcputime.bt"; }
+
+# offcputime in bpftrace: on switch-out of a traced thread (by comm, so the
+# forked child is included) note the time and its kernel and user stacks;
+# on its switch-in add the time off-CPU to those stacks.  The sums are
+# printed at exit, as offcputime does.
+pp_comm=$(basename "$PP")
+pp_comm=${pp_comm:0:15}
+cat >"$tmp/offcputime.bt" <<EOF
+tracepoint:sched:sched_switch
+{
+	if (args->prev_comm == "$pp_comm") {
+		@start[args->prev_pid] = nsecs;
+		@kst[args->prev_pid] = kstack;
+		@ust[args->prev_pid] = ustack;
+	}
+	\$s = @start[args->next_pid];
+	if (\$s) {
+		@off[@kst[args->next_pid], @ust[args->next_pid], args->next_comm] =
+			sum(nsecs - \$s);
+		delete(@start[args->next_pid]);
+		delete(@kst[args->next_pid]);
+		delete(@ust[args->next_pid]);
+	}
+}
+
+END { clear(@start); clear(@kst); clear(@ust); }
+EOF
 
 configs=(alone ws99 ws999 ws_true)
 ((have_perf)) && configs+=(perf99 perf999 perf_true)
@@ -58,6 +123,16 @@ declare -A label=(
 	[perf999]="perf record -g -F 999"
 	[ws_true]="whyslow record -- true"
 	[perf_true]="perf record -- true"
+	[pp_alone]="program alone"
+	[pp_ws]="whyslow record"
+	[pp_wsno]="whyslow record --no-offcpu"
+	[pp_perf]="perf -e sched_switch -g"
+	[pp_bt]="bpftrace offcputime"
+	[pin_alone]="program alone"
+	[pin_ws]="whyslow record"
+	[pin_wsno]="whyslow record --no-offcpu"
+	[pin_perf]="perf -e sched_switch -g"
+	[pin_bt]="bpftrace offcputime"
 )
 
 # Wall time of one run, in ms (stdout discarded; stderr shown on failure).
@@ -85,23 +160,48 @@ declare -A times ratios	# "config" -> space-separated values per repetition
 [[ -c /dev/null ]] || die "whyslow -o /dev/null replaced /dev/null with a file: restore it with 'rm /dev/null; mknod -m 666 /dev/null c 1 3'"
 c_alone >/dev/null	# warm the page cache
 
-n=${#configs[@]}
-for ((rep = 0; rep < REPS; rep++)); do
-	[[ -t 2 ]] && printf '\rbench: repetition %d/%d ' $((rep + 1)) "$REPS" >&2
-	declare -A t=()
-	for ((k = 0; k < n; k++)); do
-		c=${configs[(k + rep) % n]}
-		t[$c]=$(run_ms "$c")
-		times[$c]+="${t[$c]} "
+# bench SECTION BASE CONFIG...: every configuration once per repetition,
+# rotated; times[c] and ratios[c] (to BASE, same repetition) filled in.
+bench() {
+	local section=$1 base=$2 c k rep n
+	shift 2
+	local cs=("$@")
+	n=${#cs[@]}
+	for ((rep = 0; rep < REPS; rep++)); do
+		[[ -t 2 ]] && printf '\rbench: %s, repetition %d/%d ' \
+			"$section" $((rep + 1)) "$REPS" >&2
+		declare -A t=()
+		for ((k = 0; k < n; k++)); do
+			c=${cs[(k + rep) % n]}
+			t[$c]=$(run_ms "$c")
+			times[$c]+="${t[$c]} "
+		done
+		for c in "${cs[@]}"; do
+			[[ $c != "$base" && -n ${t[$c]:-} ]] || continue
+			ratios[$c]+="$(awk -v a="${t[$c]}" -v b="${t[$base]}" \
+				'BEGIN { printf "%.4f", a / b }') "
+		done
+		unset t
 	done
-	for c in ws99 ws999 perf99 perf999; do
-		[[ -n ${t[$c]:-} ]] || continue
-		ratios[$c]+="$(awk -v a="${t[$c]}" -v b="${t[alone]}" \
-			'BEGIN { printf "%.4f", a / b }') "
-	done
-	unset t
-done
-[[ -t 2 ]] && printf '\r\033[K' >&2
+	[[ -t 2 ]] && printf '\r\033[K' >&2
+	return 0
+}
+
+bench "CPU-bound" alone "${configs[@]}"
+
+pp_configs=(pp_alone pp_ws pp_wsno)
+((have_perf)) && pp_configs+=(pp_perf)
+((have_bpftrace)) && pp_configs+=(pp_bt)
+c_pp_alone >/dev/null	# warm the page cache
+bench "ping-pong" pp_alone "${pp_configs[@]}"
+if [[ -n $TASKSET ]]; then
+	bench "ping-pong on CPU 0" pin_alone "${pp_configs[@]/#pp_/pin_}"
+fi
+
+# What whyslow kept of the ping-pong's waits (one more run, in JSON).
+pp_quality=$("$WHYSLOW" record --format json -- "$PP" "$ROUNDS" 2>/dev/null |
+	jq -r '.quality | "lost samples \(.lost_samples), lost side-band \(.lost_sideband), off-CPU intervals dropped \(.offcpu_dropped), stack collisions \(.stack_collisions), kernel stack errors \(.kstack_errors)"' \
+	2>/dev/null) || pp_quality="(not available: jq missing or the run failed)"
 
 # --- report ----------------------------------------------------------------
 echo "whyslow bench: $(basename "$PROG") ($(median ${times[alone]}) ms alone)," \
@@ -123,3 +223,32 @@ for c in ws_true perf_true; do
 	printf '%-26s %10.0f\n' "${label[$c]}" "$(median ${times[$c]})"
 done
 ((have_perf)) || echo "(perf not found: its rows are missing)"
+echo
+echo "off-CPU tracing: pipe ping-pong ($(basename "$PP") $ROUNDS round trips," \
+     "$(median ${times[pp_alone]}) ms alone)"
+echo
+printf '%-26s %10s %14s\n' "pipe ping-pong" "wall ms" "ratio vs alone"
+printf '%-26s %10s %14s\n' "--------------------------" "-------" "--------------"
+printf '%-26s %10.0f %14s\n' "${label[pp_alone]}" "$(median ${times[pp_alone]})" "1.00"
+for c in pp_ws pp_wsno pp_perf pp_bt; do
+	[[ -n ${times[$c]:-} ]] || continue
+	printf '%-26s %10.0f %13.2fx\n' "${label[$c]}" "$(median ${times[$c]})" \
+		"$(median ${ratios[$c]})"
+done
+if [[ -n $TASKSET ]]; then
+	echo
+	printf '%-26s %10s %14s\n' "same, pinned to CPU 0" "wall ms" "ratio vs alone"
+	printf '%-26s %10s %14s\n' "--------------------------" "-------" "--------------"
+	printf '%-26s %10.0f %14s\n' "${label[pin_alone]}" "$(median ${times[pin_alone]})" "1.00"
+	for c in pin_ws pin_wsno pin_perf pin_bt; do
+		[[ -n ${times[$c]:-} ]] || continue
+		printf '%-26s %10.0f %13.2fx\n' "${label[$c]}" "$(median ${times[$c]})" \
+			"$(median ${ratios[$c]})"
+	done
+else
+	echo "(taskset not found: the pinned table is missing)"
+fi
+echo
+echo "whyslow on the ping-pong: $pp_quality"
+((have_perf)) || echo "(perf not found: its row is missing)"
+((have_bpftrace)) || echo "(bpftrace not found: its row is missing)"

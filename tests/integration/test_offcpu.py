@@ -477,13 +477,22 @@ def test_min_block_us_keeps_time(min_block_json):
         f"the sleep is still listed as a wait:{res}"
 
 
-def test_min_block_us_drops_stacks(min_block_json):
-    """--help: 'Keep no stacks for waits shorter than N microseconds'."""
-    (doc, res), _ = min_block_json
+def test_min_block_us_drops_kernel_stacks(min_block_json):
+    """--help: waits shorter than N microseconds keep no kernel stack (their
+    time, user stack and target still count).  The kernel frames of the
+    default run's sleep (schedule, do_nanosleep, ...) must not appear."""
+    (doc, res), (base, base_res) = min_block_json
     assert doc["waits"], res
-    with_frames = [w for w in doc["waits"] if w["frames"]]
-    assert not with_frames, \
-        f"waits shorter than --min-block-us kept frames: {with_frames}:{res}"
+    base_sleep = [w for w in base["waits"] if w["reason"] == "sleep"]
+    assert base_sleep, base_res
+    kernel = {f for w in base_sleep for f in w["frames"]
+              if f in ("schedule", "__schedule", "do_nanosleep",
+                       "hrtimer_nanosleep", "entry_SYSCALL_64_after_hwframe",
+                       "do_syscall_64")}
+    assert kernel, f"the default run keeps the sleep's kernel stack:{base_res}"
+    leaked = [w for w in doc["waits"] if kernel & set(w["frames"])]
+    assert not leaked, \
+        f"waits shorter than --min-block-us kept kernel frames: {leaked}:{res}"
 
 
 # --- 8. folded -------------------------------------------------------------
