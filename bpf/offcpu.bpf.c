@@ -9,6 +9,7 @@
  */
 #include "common.bpf.h"
 #include "fdtarget.bpf.h"
+#include "python.bpf.h"
 
 const volatile bool offcpu_enabled = true;
 const volatile __u64 min_block_ns = 0;	/* shorter: no kernel stack */
@@ -34,6 +35,21 @@ struct {
 	__uint(key_size, sizeof(__u32));
 	__uint(value_size, WS_MAX_STACK * sizeof(__u64));
 } stacks SEC(".maps");
+
+/* Python stacks of the threads of CPython processes off the CPU now. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 4096);
+	__type(key, __u32);
+	__type(value, struct ws_py_stack);
+} py_offcpu SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct ws_py_stack);
+} py_scratch SEC(".maps");
 
 /* Per-CPU scratch: struct ws_offcpu_start is too big for the BPF stack. */
 struct {
@@ -82,6 +98,21 @@ static __always_inline __s32 user_stack_id(void *ctx)
 	return id;
 }
 
+/* The Python stack can only be read now, by the thread itself. */
+static __always_inline void save_python_stack(struct task_struct *prev,
+					      __u32 tgid, __u32 tid)
+{
+	__u32 zero = 0;
+	struct ws_py_stack *py = bpf_map_lookup_elem(&py_scratch, &zero);
+
+	if (!py)
+		return;
+	if (py_capture(prev, tgid, tid, py))
+		bpf_map_update_elem(&py_offcpu, &tid, py, BPF_ANY);
+	else
+		bpf_map_delete_elem(&py_offcpu, &tid);
+}
+
 /*
  * At switch-out only what is gone later: the time, the syscall and its
  * descriptor, and the user stack (only the thread itself can read it).
@@ -122,6 +153,7 @@ static __always_inline void switch_out(void *ctx, bool preempt,
 			    WS_NO_STACK : user_stack_id(ctx);
 	if (bpf_map_update_elem(&offcpu_start, &tid, st, BPF_ANY))
 		count_event(WS_CNT_OFFCPU_FULL);
+	save_python_stack(prev, st->key.pid, tid);
 }
 
 /* A long wait goes to user space whole, with its kernel stack. */
@@ -130,6 +162,7 @@ static __always_inline bool send_wait(struct task_struct *next,
 				      const struct ws_offcpu_val *val)
 {
 	struct ws_wait *w = bpf_ringbuf_reserve(&events, sizeof(*w), 0);
+	struct ws_py_stack *py;
 
 	if (!w) {
 		count_event(WS_CNT_RINGBUF_FULL);
@@ -138,6 +171,11 @@ static __always_inline bool send_wait(struct task_struct *next,
 	w->type = WS_EV_WAIT;
 	w->key = st->key;
 	w->val = *val;
+	py = bpf_map_lookup_elem(&py_offcpu, &st->key.tid);
+	if (py)
+		bpf_probe_read_kernel(&w->py, sizeof(w->py), py);
+	else
+		w->py.n = 0;
 	resolve_fd_target(next, st->fd, &w->key.target);
 	w->kstack_len = bpf_get_task_stack(next, w->kstack, sizeof(w->kstack), 0);
 	bpf_ringbuf_submit(w, submit_flags());

@@ -2,6 +2,7 @@
 /* On-CPU sampling: a cpu-clock perf event on every CPU runs this program;
  * samples of traced processes go to user space with both stacks. */
 #include "common.bpf.h"
+#include "python.bpf.h"
 
 SEC("perf_event")
 int sample_oncpu(struct bpf_perf_event_data *ctx)
@@ -38,6 +39,7 @@ int sample_oncpu(struct bpf_perf_event_data *ctx)
 		if (s->ustack_len < 0)
 			count_event(WS_CNT_USTACK_ERR);
 	}
+	py_capture(task, tgid, s->tid, &s->py);
 	bpf_ringbuf_submit(s, submit_flags());
 	return 0;
 }

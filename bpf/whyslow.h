@@ -11,6 +11,89 @@ enum ws_event_type {
 	WS_EV_WAIT,
 };
 
+/* ---- CPython ---------------------------------------------------------- */
+
+#define WS_PY_MAX_FRAMES	64	/* Python frames walked per stack */
+#define WS_PY_NONE		0xffff	/* offset of a field this version lacks */
+
+/*
+ * Where a CPython version keeps what the walker reads, in bytes (see
+ * user/python.c for the table and how each was verified).
+ */
+struct ws_py_offsets {
+	__u16 runtime_interpreters_head;	/* _PyRuntimeState */
+	__u16 interp_threads_head;		/* PyInterpreterState */
+	__u16 tstate_next;			/* PyThreadState */
+	__u16 tstate_thread_id;			/* pthread_t: fsbase on x86-64 */
+	__u16 tstate_native_thread_id;		/* kernel tid; NONE on 3.10 */
+	__u16 tstate_frame;			/* 3.10 frame, 3.13 current_frame */
+	__u16 tstate_cframe;			/* 3.11, 3.12; else NONE */
+	__u16 cframe_current_frame;
+	__u16 frame_code;			/* f_code / f_executable */
+	__u16 frame_previous;			/* f_back / previous */
+	__u16 frame_instr;			/* 3.10 f_lasti (int); else a pointer */
+	__u16 frame_owner;			/* char; NONE on 3.10, 3.11 */
+	__u16 frame_is_entry;			/* 3.11 only; else NONE */
+	__u16 code_first_instr;			/* co_code_adaptive; 3.10: NONE */
+	__u16 code_name;
+	__u16 code_qualname;			/* NONE on 3.10 */
+	__u16 code_filename;
+	__u16 code_firstlineno;
+	__u16 code_linetable;
+	__u16 unicode_state;			/* PyASCIIObject.state */
+	__u16 unicode_ascii_data;		/* compact ASCII: data follows */
+	__u16 unicode_compact_data;		/* compact non-ASCII */
+	__u16 bytes_size;			/* PyVarObject.ob_size */
+	__u16 bytes_data;			/* ob_sval */
+	__u16 type_of_object;			/* ob_type, to check 3.13 f_executable */
+	__u8 minor;				/* 10 for 3.10, ... */
+	__u8 pad;
+};
+
+/* A traced CPython process, as the loader finds it. */
+struct ws_py_proc {
+	__u64 runtime;			/* address of _PyRuntime */
+	__u64 code_type;		/* address of PyCode_Type, 0 unknown */
+	struct ws_py_offsets off;
+};
+
+struct ws_py_frame {
+	__u64 code;			/* PyCodeObject address */
+	__s32 instr;			/* instruction offset in code units, -1 unknown */
+	__u32 pad;
+};
+
+struct ws_py_stack {
+	__u32 n;			/* frames, innermost first */
+	__u32 truncated;		/* more than WS_PY_MAX_FRAMES */
+	struct ws_py_frame frames[WS_PY_MAX_FRAMES];
+};
+
+#define WS_PY_NAME_LEN		96
+#define WS_PY_FILE_LEN		192
+#define WS_PY_LINETABLE_LEN	8192	/* 3.11+: ~20 bytes a line */
+
+/* What the report needs of a code object, copied while the process lives. */
+struct ws_py_code {
+	__s32 firstlineno;
+	__u16 linetable_len;		/* bytes copied */
+	__u16 linetable_full;		/* the object's whole length */
+	__u8 name_kind;			/* PyUnicode kind: 0 ASCII, 1/2/4 bytes */
+	__u8 qualname_kind;
+	__u8 filename_kind;
+	__u8 pad;
+	char name[WS_PY_NAME_LEN];
+	char qualname[WS_PY_NAME_LEN];
+	char filename[WS_PY_FILE_LEN];
+	__u8 linetable[WS_PY_LINETABLE_LEN];
+};
+
+struct ws_py_code_key {
+	__u32 pid;
+	__u32 pad;
+	__u64 code;
+};
+
 /* One on-CPU sample.  Stack lengths are in bytes (as bpf_get_stack
  * returns them) or a negative errno when the stack could not be read. */
 struct ws_sample {
@@ -24,6 +107,7 @@ struct ws_sample {
 	char comm[WS_COMM_LEN];
 	__u64 kstack[WS_MAX_STACK];
 	__u64 ustack[WS_MAX_STACK];
+	struct ws_py_stack py;	/* n == 0: not in Python code */
 };
 
 /* What a blocked syscall's file descriptor is, resolved in BPF from the
@@ -90,6 +174,7 @@ struct ws_wait {
 	struct ws_offcpu_key key;
 	struct ws_offcpu_val val;
 	__u64 kstack[WS_MAX_STACK];
+	struct ws_py_stack py;	/* at switch-out; n == 0: none */
 };
 
 /*
@@ -109,89 +194,6 @@ static inline __u64 ws_wake_point(const struct ws_offcpu_start *st,
 		return start;
 	return st->wake_ts < end ? st->wake_ts : end;
 }
-
-/* ---- CPython ---------------------------------------------------------- */
-
-#define WS_PY_MAX_FRAMES	64	/* Python frames walked per stack */
-#define WS_PY_NONE		0xffff	/* offset of a field this version lacks */
-
-/*
- * Where a CPython version keeps what the walker reads, in bytes (see
- * user/python.c for the table and how each was verified).
- */
-struct ws_py_offsets {
-	__u16 runtime_interpreters_head;	/* _PyRuntimeState */
-	__u16 interp_threads_head;		/* PyInterpreterState */
-	__u16 tstate_next;			/* PyThreadState */
-	__u16 tstate_thread_id;			/* pthread_t: fsbase on x86-64 */
-	__u16 tstate_native_thread_id;		/* kernel tid; NONE on 3.10 */
-	__u16 tstate_frame;			/* 3.10 frame, 3.13 current_frame */
-	__u16 tstate_cframe;			/* 3.11, 3.12; else NONE */
-	__u16 cframe_current_frame;
-	__u16 frame_code;			/* f_code / f_executable */
-	__u16 frame_previous;			/* f_back / previous */
-	__u16 frame_instr;			/* 3.10 f_lasti (int); else a pointer */
-	__u16 frame_owner;			/* char; NONE on 3.10, 3.11 */
-	__u16 frame_is_entry;			/* 3.11 only; else NONE */
-	__u16 code_first_instr;			/* co_code_adaptive; 3.10: NONE */
-	__u16 code_name;
-	__u16 code_qualname;			/* NONE on 3.10 */
-	__u16 code_filename;
-	__u16 code_firstlineno;
-	__u16 code_linetable;
-	__u16 unicode_state;			/* PyASCIIObject.state */
-	__u16 unicode_ascii_data;		/* compact ASCII: data follows */
-	__u16 unicode_compact_data;		/* compact non-ASCII */
-	__u16 bytes_size;			/* PyVarObject.ob_size */
-	__u16 bytes_data;			/* ob_sval */
-	__u16 type_of_object;			/* ob_type, to check 3.13 f_executable */
-	__u8 minor;				/* 10 for 3.10, ... */
-	__u8 pad;
-};
-
-/* A traced CPython process, as the loader finds it. */
-struct ws_py_proc {
-	__u64 runtime;			/* address of _PyRuntime */
-	__u64 code_type;		/* address of PyCode_Type, 0 unknown */
-	struct ws_py_offsets off;
-};
-
-struct ws_py_frame {
-	__u64 code;			/* PyCodeObject address */
-	__s32 instr;			/* instruction offset in code units, -1 unknown */
-	__u32 pad;
-};
-
-struct ws_py_stack {
-	__u32 n;			/* frames, innermost first */
-	__u32 truncated;		/* more than WS_PY_MAX_FRAMES */
-	struct ws_py_frame frames[WS_PY_MAX_FRAMES];
-};
-
-#define WS_PY_NAME_LEN		96
-#define WS_PY_FILE_LEN		192
-#define WS_PY_LINETABLE_LEN	1024
-
-/* What the report needs of a code object, copied while the process lives. */
-struct ws_py_code {
-	__s32 firstlineno;
-	__u16 linetable_len;		/* bytes copied */
-	__u16 linetable_full;		/* the object's whole length */
-	__u8 name_kind;			/* PyUnicode kind: 0 ASCII, 1/2/4 bytes */
-	__u8 qualname_kind;
-	__u8 filename_kind;
-	__u8 pad;
-	char name[WS_PY_NAME_LEN];
-	char qualname[WS_PY_NAME_LEN];
-	char filename[WS_PY_FILE_LEN];
-	__u8 linetable[WS_PY_LINETABLE_LEN];
-};
-
-struct ws_py_code_key {
-	__u32 pid;
-	__u32 pad;
-	__u64 code;
-};
 
 /* Per-CPU counters of everything the BPF side had to drop. */
 enum ws_counter {

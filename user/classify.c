@@ -139,3 +139,13 @@ const char *frame_class_name(enum frame_class cls)
 	}
 	return "unknown";
 }
+
+enum frame_class classify_python_file(const char *file)
+{
+	if (!file || file[0] == '<')	/* <frozen importlib._bootstrap> */
+		return CLASS_RUNTIME;
+	if (strstr(file, "/site-packages/") || strstr(file, "/dist-packages/") ||
+	    strstr(file, "/lib/python3"))
+		return CLASS_LIBRARY;
+	return CLASS_APP;
+}

@@ -12,6 +12,11 @@
  */
 enum frame_class classify_mapping(const char *map_path, const char *exe_path);
 
+/* Class of Python code from its co_filename: the standard library and
+ * installed packages are library, frozen and built-in modules runtime,
+ * the rest the program's own. */
+enum frame_class classify_python_file(const char *file);
+
 /* "app", "library", "runtime", "kernel". */
 const char *frame_class_name(enum frame_class cls);
 

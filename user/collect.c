@@ -9,6 +9,7 @@
 #include "classify.h"
 #include "collect.h"
 #include "intern.h"
+#include "python.h"
 #include "wait.h"
 
 enum raw_kind {
@@ -16,12 +17,16 @@ enum raw_kind {
 	RAW_ELF,	/* id: module, addr: file offset */
 	RAW_VDSO,	/* addr: offset into the vDSO */
 	RAW_ANON,	/* id: pid, addr: address (JIT code or unmapped) */
+	RAW_PY,		/* id: pid, addr: code object, instr, minor */
 };
 
 struct raw_frame {
 	uint64_t addr;
 	uint32_t id;
-	uint32_t kind;
+	uint16_t kind;
+	uint16_t minor;		/* RAW_PY: CPython 3.minor */
+	int32_t instr;		/* RAW_PY: instruction offset, code units */
+	uint32_t pad;
 };
 
 /* Key of a distinct stack: this header, then frame indexes root first. */
@@ -36,6 +41,8 @@ struct stack_key {
 	int32_t syscall;	/* off-CPU: the syscall waited in */
 	uint32_t runnable;	/* off-CPU: preempted, not blocked */
 	uint32_t target;	/* off-CPU: index into targets + 1, 0 none */
+	uint32_t py_frames;	/* Python frames at the root of the stack */
+	uint32_t py_truncated;	/* ... more than WS_PY_MAX_FRAMES of them */
 };
 
 struct stack_value {
@@ -56,6 +63,9 @@ struct collector {
 	struct stack_value *values;	/* per stack */
 	size_t cap_values;
 	struct intern targets;		/* struct ws_target keys */
+	struct intern py_codes;		/* struct ws_py_code_key keys */
+	struct ws_py_code *py_code_data;	/* per py_codes item */
+	size_t cap_py_codes;
 	struct intern threads;		/* tid keys */
 	struct thread_seen *thread_info;
 	size_t cap_threads;
@@ -71,6 +81,7 @@ struct collector *collector_new(void)
 	intern_init(&c->frames);
 	intern_init(&c->stacks);
 	intern_init(&c->targets);
+	intern_init(&c->py_codes);
 	intern_init(&c->threads);
 	return c;
 }
@@ -82,6 +93,8 @@ void collector_free(struct collector *c)
 	intern_free(&c->frames);
 	intern_free(&c->stacks);
 	intern_free(&c->targets);
+	intern_free(&c->py_codes);
+	free(c->py_code_data);
 	intern_free(&c->threads);
 	free(c->values);
 	free(c->thread_info);
@@ -164,23 +177,64 @@ static uint64_t call_site(const __u64 *stack, int i)
 	return i == 0 ? stack[i] : stack[i] - 1;
 }
 
+/*
+ * A Python stack replaces the interpreter's native frames: its frames,
+ * outermost first, then the native leaf frames that ran below the
+ * interpreter (a C extension, libc), up to the first frame in the CPython
+ * runtime itself.  Returns how many native user frames to keep.
+ */
+static int add_python_frames(struct collector *c, struct stack_key *k,
+			     const struct py_context *py,
+			     const struct raw_frame *user, int nu, int *n)
+{
+	uint32_t *ids = (uint32_t *)(k + 1);
+	const struct ws_py_frame *pf;
+	struct raw_frame f;
+	int i, keep, err;
+	uint32_t np = py->stack->n;
+
+	np = np > WS_PY_MAX_FRAMES ? WS_PY_MAX_FRAMES : np;
+	for (i = np - 1; i >= 0; i--) {
+		pf = &py->stack->frames[i];
+		f = (struct raw_frame){ .addr = pf->code, .id = k->pid,
+					.kind = RAW_PY, .minor = py->minor,
+					.instr = pf->instr };
+		if ((err = add_frame(c, f, &ids[(*n)++])))
+			return err;
+	}
+	for (keep = 0; keep < nu; keep++)
+		if (user[keep].kind == RAW_ELF &&
+		    (int32_t)user[keep].id == py->module)
+			break;
+	k->py_frames = np;
+	k->py_truncated = py->stack->truncated;
+	return keep;
+}
+
 /* The stack's frames, root first, appended after the key header. */
 static int add_frames(struct collector *c, const struct proc_table *t,
 		      struct stack_key *k, uint64_t time,
-		      const __u64 *kstack, int nk, const __u64 *ustack, int nu)
+		      const __u64 *kstack, int nk, const __u64 *ustack, int nu,
+		      const struct py_context *py)
 {
 	const struct proc *p = proc_table_find(t, k->pid);
+	struct raw_frame user[WS_MAX_STACK], f;
 	uint32_t *ids = (uint32_t *)(k + 1);
-	struct raw_frame f;
 	int i, n = 0, err;
 
 	nk = nk < 0 ? 0 : nk > WS_MAX_STACK ? WS_MAX_STACK : nk;
 	nu = nu < 0 ? 0 : nu > WS_MAX_STACK ? WS_MAX_STACK : nu;
-	for (i = nu - 1; i >= 0; i--) {
-		f = normalize_user(p, k->pid, call_site(ustack, i), time);
-		if ((err = add_frame(c, f, &ids[n++])))
-			return err;
+	k->user_full = nu == WS_MAX_STACK;
+	for (i = 0; i < nu; i++)
+		user[i] = normalize_user(p, k->pid, call_site(ustack, i), time);
+	if (py && py->stack && py->stack->n) {
+		nu = add_python_frames(c, k, py, user, nu, &n);
+		if (nu < 0)
+			return nu;
 	}
+	for (i = nu - 1; i >= 0; i--)
+		if ((err = add_frame(c, user[i], &ids[n++])))
+			return err;
 	for (i = nk - 1; i >= 0; i--) {
 		f = (struct raw_frame){ .addr = call_site(kstack, i),
 					.kind = RAW_KERNEL };
@@ -189,7 +243,6 @@ static int add_frames(struct collector *c, const struct proc_table *t,
 	}
 	k->n_frames = n;
 	k->user_frames = nu;
-	k->user_full = nu == WS_MAX_STACK;
 	return 0;
 }
 
@@ -207,10 +260,11 @@ static struct stack_value *stack_value(struct collector *c,
 	return &c->values[i];
 }
 
-#define STACK_KEY_WORDS	(sizeof(struct stack_key) / 4 + 2 * WS_MAX_STACK)
+#define STACK_KEY_WORDS	\
+	(sizeof(struct stack_key) / 4 + 2 * WS_MAX_STACK + WS_PY_MAX_FRAMES)
 
 int collector_add(struct collector *c, const struct proc_table *t,
-		  const struct ws_sample *s)
+		  const struct ws_sample *s, const struct py_context *py)
 {
 	uint32_t key[STACK_KEY_WORDS];
 	struct stack_key *k = (struct stack_key *)key;
@@ -222,7 +276,7 @@ int collector_add(struct collector *c, const struct proc_table *t,
 	k->tid = s->tid;
 	k->kernel_mode = s->kstack_len > 0;
 	err = add_frames(c, t, k, s->time_ns, s->kstack, s->kstack_len / 8,
-			 s->ustack, s->ustack_len / 8);
+			 s->ustack, s->ustack_len / 8, py);
 	if (err)
 		return err;
 	v = stack_value(c, k);
@@ -236,7 +290,8 @@ int collector_add(struct collector *c, const struct proc_table *t,
 int collector_add_offcpu(struct collector *c, const struct proc_table *t,
 			 const struct ws_offcpu_key *ok,
 			 const struct ws_offcpu_val *ov,
-			 const __u64 *kstack, int nk, const __u64 *ustack, int nu)
+			 const __u64 *kstack, int nk, const __u64 *ustack, int nu,
+			 const struct py_context *py)
 {
 	uint32_t key[STACK_KEY_WORDS];
 	struct stack_key *k = (struct stack_key *)key;
@@ -258,7 +313,7 @@ int collector_add_offcpu(struct collector *c, const struct proc_table *t,
 	k->syscall = ok->syscall;
 	k->runnable = ok->runnable;
 	k->target = target;
-	err = add_frames(c, t, k, ov->last_ns, kstack, nk, ustack, nu);
+	err = add_frames(c, t, k, ov->last_ns, kstack, nk, ustack, nu, py);
 	if (err)
 		return err;
 	v = stack_value(c, k);
@@ -270,9 +325,24 @@ int collector_add_offcpu(struct collector *c, const struct proc_table *t,
 	return note_thread(c, ok->pid, ok->tid, NULL);
 }
 
+int collector_add_py_code(struct collector *c, const struct ws_py_code_key *k,
+			  const struct ws_py_code *code)
+{
+	struct ws_py_code_key key = { .pid = k->pid, .code = k->code };
+	int added;
+	int64_t i = intern_bytes(&c->py_codes, &key, sizeof(key), &added);
+
+	if (i < 0 || ensure_item((void **)&c->py_code_data, &c->cap_py_codes,
+				 i, sizeof(*code)))
+		return -ENOMEM;
+	c->py_code_data[i] = *code;
+	return 0;
+}
+
 /* ---- finishing: symbolize each distinct frame once ---- */
 
 struct finish_ctx {
+	struct collector *c;
 	struct profile *out;
 	struct intern frames;		/* name\0module\0file\0line keys */
 	size_t cap_frames;
@@ -331,6 +401,34 @@ static int intern_frame(struct finish_ctx *fc, const struct frame *fr,
 	return 0;
 }
 
+/* A Python frame: function (qualified name), file and line, from the code
+ * object the BPF side copied while the process lived. */
+static int symbolize_python(struct finish_ctx *fc, const struct raw_frame *rf,
+			    uint32_t *out)
+{
+	struct ws_py_code_key key = { .pid = rf->id, .code = rf->addr };
+	int64_t i = intern_find(&fc->c->py_codes, &key, sizeof(key));
+	struct python_frame pf;
+	struct frame fr = { .cls = CLASS_APP };
+	char name[64];
+
+	if (i >= 0 && !python_code_resolve(&fc->c->py_code_data[i], rf->minor,
+					   rf->instr, &pf) && pf.name[0]) {
+		fr.name = pf.name;
+		fr.file = pf.file;
+		fr.line = pf.line;
+		fr.module = (char *)base_name(pf.file);
+		fr.cls = classify_python_file(pf.file);
+		fr.resolved = true;
+	} else {
+		snprintf(name, sizeof(name), "[python code 0x%" PRIx64 "]",
+			 rf->addr);
+		fr.name = name;
+		fr.module = "[python]";
+	}
+	return intern_frame(fc, &fr, out);
+}
+
 static int symbolize_raw(struct finish_ctx *fc, const struct raw_frame *rf,
 			 uint32_t *out)
 {
@@ -367,6 +465,8 @@ static int symbolize_raw(struct finish_ctx *fc, const struct raw_frame *rf,
 		snprintf(module, sizeof(module), err ? "[unknown]" : "[jit]");
 		fr.cls = classify_mapping(NULL, NULL);
 		break;
+	case RAW_PY:
+		return symbolize_python(fc, rf, out);
 	}
 	fr.module = module;
 	fr.resolved = !err && r.name;
@@ -418,8 +518,11 @@ static struct stack_sample *new_stack(struct profile *out,
 	st->syscall = -1;
 	for (j = 0; j < k->n_frames; j++)
 		st->frames[j] = frame_map[ids[j]];
-	st->truncated = k->user_full || (k->user_frames &&
-		!reaches_entry(&out->frames[st->frames[0]]));
+	if (k->py_frames)	/* the root is Python's: <module> or a thread */
+		st->truncated = k->py_truncated;
+	else
+		st->truncated = k->user_full || (k->user_frames &&
+			!reaches_entry(&out->frames[st->frames[0]]));
 	out->n_stacks++;
 	return st;
 }
@@ -580,7 +683,7 @@ int collector_finish(struct collector *c, const struct proc_table *t,
 		     struct symbolizer *sym, uint64_t period_ns,
 		     struct profile *out)
 {
-	struct finish_ctx fc = { .out = out, .t = t, .sym = sym };
+	struct finish_ctx fc = { .c = c, .out = out, .t = t, .sym = sym };
 	uint32_t *frame_map = calloc(c->frames.n ? c->frames.n : 1,
 				     sizeof(*frame_map));
 	size_t i;

@@ -17,18 +17,31 @@
 
 struct collector;
 
+/* A sample's Python stack and how to merge it with the native one. */
+struct py_context {
+	const struct ws_py_stack *stack;
+	int32_t module;		/* the CPython runtime's module index */
+	int minor;		/* 3.minor */
+};
+
 struct collector *collector_new(void);
 void collector_free(struct collector *c);
 
-/* Counts one sample; its user frames resolve against t at its time. */
+/* Counts one sample; its user frames resolve against t at its time.
+ * py: its Python stack, NULL when none. */
 int collector_add(struct collector *c, const struct proc_table *t,
-		  const struct ws_sample *s);
+		  const struct ws_sample *s, const struct py_context *py);
 
 /* Adds one aggregated off-CPU key with its stacks (read from BPF maps). */
 int collector_add_offcpu(struct collector *c, const struct proc_table *t,
 			 const struct ws_offcpu_key *ok,
 			 const struct ws_offcpu_val *ov,
-			 const __u64 *kstack, int nk, const __u64 *ustack, int nu);
+			 const __u64 *kstack, int nk, const __u64 *ustack, int nu,
+			 const struct py_context *py);
+
+/* A code object the BPF side copied: names Python frames at the end. */
+int collector_add_py_code(struct collector *c, const struct ws_py_code_key *k,
+			  const struct ws_py_code *code);
 
 /* Fills out (frames, stacks, threads, procs, samples, quality frame counts);
  * the caller sets the rest. */

@@ -48,6 +48,16 @@ static size_t find_slot(const struct intern *in, uint64_t hash,
 	return i;
 }
 
+int64_t intern_find(const struct intern *in, const void *key, uint32_t len)
+{
+	size_t slot;
+
+	if (!in->n_slots)
+		return -1;
+	slot = find_slot(in, hash_bytes(key, len), key, len);
+	return in->slots[slot] ? (int64_t)in->slots[slot] - 1 : -1;
+}
+
 static int grow_slots(struct intern *in)
 {
 	size_t n = in->n_slots ? in->n_slots * 2 : 1024, i, j;

@@ -24,6 +24,9 @@ void intern_free(struct intern *in);
 /* Index of key, added when new (*added set); -ENOMEM on failure. */
 int64_t intern_bytes(struct intern *in, const void *key, uint32_t len,
 		     int *added);
+/* Index of key, or -1 when it was never added. */
+int64_t intern_find(const struct intern *in, const void *key, uint32_t len);
+
 static inline const void *intern_key(const struct intern *in, size_t i)
 {
 	return in->arena + in->offsets[i];

@@ -19,20 +19,22 @@ static int read_stack(int fd, __s32 id, __u64 *addrs)
 
 static int add_key(const struct offcpu_maps *m, struct collector *c,
 		   const struct proc_table *t, const struct ws_offcpu_key *k,
-		   const struct ws_offcpu_val *v, const __u64 *kstack, int nk)
+		   const struct ws_offcpu_val *v, const __u64 *kstack, int nk,
+		   const struct py_context *py)
 {
 	__u64 ustack[WS_MAX_STACK];
 	int nu = read_stack(m->stacks_fd, k->ustack_id, ustack);
 
-	return collector_add_offcpu(c, t, k, v, kstack, nk, ustack, nu);
+	return collector_add_offcpu(c, t, k, v, kstack, nk, ustack, nu, py);
 }
 
 int offcpu_add_wait(const struct offcpu_maps *m, struct collector *c,
-		    const struct proc_table *t, const struct ws_wait *w)
+		    const struct proc_table *t, const struct ws_wait *w,
+		    const struct py_context *py)
 {
 	int nk = w->kstack_len > 0 ? w->kstack_len / 8 : 0;
 
-	return add_key(m, c, t, &w->key, &w->val, w->kstack, nk);
+	return add_key(m, c, t, &w->key, &w->val, w->kstack, nk, py);
 }
 
 /* A wait still going on when recording ended counts up to end_ns, split
@@ -50,7 +52,7 @@ static int add_open_wait(const struct offcpu_maps *m, struct collector *c,
 	woke = ws_wake_point(st, start, end_ns);
 	v.blocked_ns = woke - start;
 	v.runq_ns = end_ns - woke;
-	return add_key(m, c, t, &st->key, &v, NULL, 0);
+	return add_key(m, c, t, &st->key, &v, NULL, 0, NULL);
 }
 
 int offcpu_collect(const struct offcpu_maps *m, struct collector *c,
@@ -70,7 +72,7 @@ int offcpu_collect(const struct offcpu_maps *m, struct collector *c,
 		if (bpf_map_lookup_elem(m->offcpu_fd, &key, &val))
 			continue;
 		*short_ns += val.blocked_ns + val.runq_ns;
-		if ((err = add_key(m, c, t, &key, &val, NULL, 0)))
+		if ((err = add_key(m, c, t, &key, &val, NULL, 0, NULL)))
 			return err;
 	}
 	prev = NULL;

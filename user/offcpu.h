@@ -16,7 +16,8 @@ struct offcpu_maps {
 
 /* A long wait from the ring buffer.  0 or -errno. */
 int offcpu_add_wait(const struct offcpu_maps *m, struct collector *c,
-		    const struct proc_table *t, const struct ws_wait *w);
+		    const struct proc_table *t, const struct ws_wait *w,
+		    const struct py_context *py);
 
 /* Feeds the short waits, and those still open at end_ns; *short_ns gets
  * the time of the short ones.  0 or -errno. */

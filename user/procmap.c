@@ -206,12 +206,12 @@ void proc_table_exec(struct proc_table *t, uint32_t pid, const char *comm,
 
 int proc_table_mmap(struct proc_table *t, uint32_t pid, uint64_t start,
 		    uint64_t len, uint64_t pgoff, uint64_t dev, uint64_t ino,
-		    const char *path, uint64_t time)
+		    const char *path, bool exec, uint64_t time)
 {
 	struct proc *p = proc_table_get(t, pid);
 	struct mapping m = {
 		.start = start, .end = start + len, .pgoff = pgoff,
-		.time = time, .module = -1,
+		.time = time, .module = -1, .exec = exec,
 	};
 
 	if (!p)
@@ -225,7 +225,7 @@ int proc_table_mmap(struct proc_table *t, uint32_t pid, uint64_t start,
 		m.module = intern_module(t, path, dev, ino);
 		if (m.module < 0)
 			return m.module;
-		if (!p->exe && !(p->exe = strdup(path)))
+		if (exec && !p->exe && !(p->exe = strdup(path)))
 			return -ENOMEM;
 	}
 	return add_mapping(p, &m);
@@ -253,8 +253,8 @@ const struct mapping *proc_lookup(const struct proc *p, uint64_t addr,
 	for (i = 0; i < p->n_maps; i++) {
 		const struct mapping *m = &p->maps[i];
 
-		if (m->gen != gen || addr < m->start || addr >= m->end ||
-		    m->time > time)
+		if (!m->exec || m->gen != gen || addr < m->start ||
+		    addr >= m->end || m->time > time)
 			continue;
 		if (!best || m->time >= best->time)
 			best = m;
@@ -308,11 +308,14 @@ static int load_maps(struct proc_table *t, struct proc *p, const char *procfs)
 		file[0] = '\0';
 		if (sscanf(line, "%llx-%llx %7s %llx %x:%x %llu %4095[^\n]",
 			   &start, &end, perms, &off, &major, &minor, &ino,
-			   file) < 7 || perms[2] != 'x')
+			   file) < 7)
+			continue;
+		/* code, and file-backed data (where runtimes keep state) */
+		if (perms[2] != 'x' && file[0] != '/')
 			continue;
 		err = proc_table_mmap(t, p->pid, start, end - start, off,
 				      makedev(major, minor), ino,
-				      file[0] ? file : "//anon", 0);
+				      file[0] ? file : "//anon", perms[2] == 'x', 0);
 		if (err)
 			break;
 	}

@@ -28,6 +28,9 @@ struct mapping {
 	uint32_t gen;		/* exec generation of the process */
 	int32_t module;		/* index into modules, -1 for anon */
 	bool vdso;
+	bool exec;		/* code: the only kind stacks resolve against;
+				 * file-backed data mappings are kept so
+				 * runtimes (CPython) can be found in them */
 };
 
 struct proc {
@@ -65,7 +68,7 @@ void proc_table_exec(struct proc_table *t, uint32_t pid, const char *comm,
 		     uint64_t time);
 int proc_table_mmap(struct proc_table *t, uint32_t pid, uint64_t start,
 		    uint64_t len, uint64_t pgoff, uint64_t dev, uint64_t ino,
-		    const char *path, uint64_t time);
+		    const char *path, bool exec, uint64_t time);
 /* Load a running process from /proc/PID (maps, comm, exe, ppid). */
 int proc_table_load(struct proc_table *t, uint32_t pid, const char *procfs);
 

@@ -118,6 +118,9 @@ struct profile {
 	size_t n_procs;
 
 	struct profile_quality quality;
+	char **notes;		/* more Data quality lines, e.g. a Python
+				 * version whose stacks stay native */
+	size_t n_notes;
 };
 
 void profile_free(struct profile *p);

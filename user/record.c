@@ -20,6 +20,7 @@
 #include "collect.h"
 #include "launch.h"
 #include "offcpu.h"
+#include "pyattach.h"
 #include "record.h"
 #include "sideband.h"
 #include "whyslow.skel.h"
@@ -38,6 +39,7 @@ struct recorder {
 	struct proc_table procs;
 	struct collector *coll;
 	struct symbolizer *sym;
+	struct py_attach *py;
 	struct offcpu_maps offcpu;
 	struct launch child;
 	int child_pidfd;
@@ -151,6 +153,20 @@ static void drain_sideband(struct recorder *r)
 {
 	r->last_drain_ns = now_ns();
 	sideband_drain(r->sb, &r->procs, r->o->all);
+	py_attach_scan(r->py, &r->procs);
+}
+
+/* How to merge pid's Python stack, when it has one. */
+static const struct py_context *python_of(struct recorder *r, uint32_t pid,
+					  const struct ws_py_stack *stack,
+					  struct py_context *ctx)
+{
+	if (!stack->n)
+		return NULL;
+	ctx->stack = stack;
+	ctx->module = py_attach_module(r->py, pid);
+	ctx->minor = py_attach_minor(r->py, pid);
+	return ctx->minor ? ctx : NULL;
 }
 
 /* Every mmap made before time is in the side-band once this returns, and
@@ -171,16 +187,40 @@ static int on_event(void *ctx, void *data, size_t size)
 	const struct ws_sample *s = data;
 	const struct ws_wait *w = data;
 	struct recorder *r = ctx;
+	struct py_context py;
 
 	if (size >= sizeof(*s) && s->type == WS_EV_SAMPLE) {
 		know_mappings(r, s->pid, s->time_ns);
 		r->samples++;
-		r->err = collector_add(r->coll, &r->procs, s);
+		r->err = collector_add(r->coll, &r->procs, s,
+				       python_of(r, s->pid, &s->py, &py));
 	} else if (size >= sizeof(*w) && w->type == WS_EV_WAIT) {
 		know_mappings(r, w->key.pid, w->val.last_ns);
-		r->err = offcpu_add_wait(&r->offcpu, r->coll, &r->procs, w);
+		r->err = offcpu_add_wait(&r->offcpu, r->coll, &r->procs, w,
+					 python_of(r, w->key.pid, &w->py, &py));
 	}
 	return r->err;
+}
+
+/* The code objects the BPF side copied, to name Python frames. */
+static int read_python_codes(struct recorder *r)
+{
+	int fd = bpf_map__fd(r->skel->maps.py_codes);
+	struct ws_py_code_key key, next;
+	struct ws_py_code code;
+	void *prev = NULL;
+	int err;
+
+	while (!bpf_map_get_next_key(fd, prev, &next)) {
+		key = next;
+		prev = &key;
+		if (bpf_map_lookup_elem(fd, &key, &code))
+			continue;
+		err = collector_add_py_code(r->coll, &key, &code);
+		if (err)
+			return err;
+	}
+	return 0;
 }
 
 static uint64_t read_counter(struct recorder *r, enum ws_counter which)
@@ -255,6 +295,9 @@ static int open_bpf(struct recorder *r)
 			strerror(-err));
 		return 1;
 	}
+	r->py = py_attach_new(bpf_map__fd(r->skel->maps.py_procs));
+	if (!r->py)
+		return 1;
 	r->offcpu = (struct offcpu_maps){
 		.offcpu_fd = bpf_map__fd(r->skel->maps.offcpu),
 		.start_fd = bpf_map__fd(r->skel->maps.offcpu_start),
@@ -377,13 +420,15 @@ static void collect_loop(struct recorder *r, int *cmd_status, struct rusage *ru)
 		r->start_ns + (uint64_t)(r->o->duration_s * NSEC_PER_SEC) : 0;
 	bool tty = isatty(STDERR_FILENO) && !r->o->verbose;
 	uint64_t last_status = 0, now;
-	struct pollfd pfd[2] = {
+	struct pollfd pfd[3] = {
 		{ .fd = ring_buffer__epoll_fd(r->rb), .events = POLLIN },
+		{ .fd = sideband_epoll_fd(r->sb), .events = POLLIN },
 		{ .fd = r->child_pidfd, .events = POLLIN },
 	};
 
 	while (!stop_requested && !r->err) {
-		poll(pfd, r->child_pidfd >= 0 ? 2 : 1, POLL_MS);
+		poll(pfd, r->child_pidfd >= 0 ? 3 : 2, POLL_MS);
+		drain_sideband(r);
 		ring_buffer__consume(r->rb);
 		now = now_ns();
 		if (r->child.pid > 0 &&
@@ -475,6 +520,24 @@ static int read_offcpu(struct recorder *r, uint64_t end_ns,
 	return offcpu_collect(&r->offcpu, r->coll, &r->procs, end_ns, short_ns);
 }
 
+/* Data quality lines of the stages, e.g. a Python whyslow cannot walk. */
+static int copy_notes(struct recorder *r, struct profile *out)
+{
+	char **lines;
+	size_t n = py_attach_unsupported(r->py, &lines), i;
+
+	out->notes = calloc(n + 1, sizeof(*out->notes));
+	if (!out->notes)
+		return -ENOMEM;
+	for (i = 0; i < n; i++) {
+		out->notes[i] = strdup(lines[i]);
+		if (!out->notes[i])
+			return -ENOMEM;
+		out->n_notes++;
+	}
+	return 0;
+}
+
 static int finish_profile(struct recorder *r, struct profile *out,
 			  const struct rusage *ru, uint32_t child_pid,
 			  bool exited, unsigned int max_hz)
@@ -484,7 +547,8 @@ static int finish_profile(struct recorder *r, struct profile *out,
 
 	fill_wall_time(r, out, child_pid, exited);
 	out->root_pid = child_pid;
-	if (read_offcpu(r, r->start_ns + out->wall_ns,
+	if (read_python_codes(r) ||
+	    read_offcpu(r, r->start_ns + out->wall_ns,
 			&out->quality.offcpu_short_ns)) {
 		fprintf(stderr, "whyslow: out of memory reading off-CPU data\n");
 		return 1;
@@ -499,6 +563,8 @@ static int finish_profile(struct recorder *r, struct profile *out,
 		return 1;
 	}
 	fill_cpu_times(out, ru, exited);
+	if (copy_notes(r, out))
+		return 1;
 	out->quality.max_hz = max_hz;
 	out->quality.offcpu = !r->o->no_offcpu;
 	out->quality.min_block_ns = r->o->min_block_ns;
@@ -523,6 +589,7 @@ static void close_recorder(struct recorder *r)
 	sideband_close(r->sb);
 	collector_free(r->coll);
 	symbolizer_free(r->sym);
+	py_attach_free(r->py);
 	proc_table_free(&r->procs);
 	if (r->child_pidfd >= 0)
 		close(r->child_pidfd);

@@ -4,6 +4,7 @@
 #include <linux/perf_event.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
@@ -32,6 +33,7 @@ struct sb_record {
 struct sideband {
 	struct sb_cpu *cpus;
 	int n_cpus;
+	int epoll_fd;		/* readable when any CPU's ring has records */
 	uint64_t lost;
 	struct sb_record *pending;
 	size_t n_pending, cap_pending;
@@ -80,11 +82,16 @@ static int open_cpu(struct sb_cpu *c, int cpu)
 		.sample_id_all = 1,
 		.mmap = 1,
 		.mmap2 = 1,
+		.mmap_data = 1,		/* file-backed data: CPython's _PyRuntime */
 		.comm = 1,
 		.comm_exec = 1,
 		.task = 1,
 		.use_clockid = 1,
 		.clockid = CLOCK_MONOTONIC,	/* same clock as bpf_ktime_get_ns */
+		/* wake the reader at once: a new process's mappings are
+		 * how its runtime (CPython) is found before it runs code */
+		.watermark = 1,
+		.wakeup_watermark = 1,
 	};
 	long page = sysconf(_SC_PAGESIZE);
 	size_t len = (SB_DATA_PAGES + 1) * page;
@@ -111,18 +118,27 @@ struct sideband *sideband_open(void)
 	struct sideband *sb = calloc(1, sizeof(*sb));
 	int i, err, n = sysconf(_SC_NPROCESSORS_CONF), opened = 0;
 
-	if (!sb || n <= 0)
+	if (!sb)
+		return NULL;
+	sb->epoll_fd = -1;
+	if (n <= 0)
 		goto fail;
+	sb->epoll_fd = epoll_create1(EPOLL_CLOEXEC);
 	sb->cpus = calloc(n, sizeof(*sb->cpus));
-	if (!sb->cpus)
+	if (sb->epoll_fd < 0 || !sb->cpus)
 		goto fail;
 	sb->n_cpus = n;
+	for (i = 0; i < n; i++)
+		sb->cpus[i].fd = -1;
 	for (i = 0; i < n; i++) {
 		err = open_cpu(&sb->cpus[i], i);
 		if (err == -ENODEV || err == -EINVAL) {	/* offline CPU */
 			sb->cpus[i].fd = -1;
 			continue;
 		}
+		if (!err && epoll_ctl(sb->epoll_fd, EPOLL_CTL_ADD, sb->cpus[i].fd,
+				      &(struct epoll_event){ .events = EPOLLIN }))
+			err = -errno;
 		if (err) {
 			errno = -err;
 			goto fail;
@@ -154,7 +170,14 @@ void sideband_close(struct sideband *sb)
 	}
 	free(sb->cpus);
 	free(sb->pending);
+	if (sb->epoll_fd >= 0)
+		close(sb->epoll_fd);
 	free(sb);
+}
+
+int sideband_epoll_fd(const struct sideband *sb)
+{
+	return sb->epoll_fd;
 }
 
 uint64_t sideband_lost(const struct sideband *sb)
@@ -317,8 +340,11 @@ static void apply_record(struct proc_table *t, const struct perf_event_header *h
 		if (!keep_all && (!p || p->exited))
 			return;
 		record_string(buf, sizeof(buf), mm->filename, h);
+		if (!(mm->prot & PROT_EXEC) && buf[0] != '/')
+			return;		/* anonymous data: nothing to learn */
 		proc_table_mmap(t, mm->pid, mm->addr, mm->len, mm->pgoff,
-				makedev(mm->maj, mm->min), mm->ino, buf, time);
+				makedev(mm->maj, mm->min), mm->ino, buf,
+				mm->prot & PROT_EXEC, time);
 		return;
 	}
 }

@@ -24,6 +24,9 @@ void sideband_close(struct sideband *sb);
  */
 void sideband_drain(struct sideband *sb, struct proc_table *t, bool keep_all);
 
+/* Readable (poll) as soon as records are waiting. */
+int sideband_epoll_fd(const struct sideband *sb);
+
 /* Records the kernel dropped because a buffer was full. */
 uint64_t sideband_lost(const struct sideband *sb);
 

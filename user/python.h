@@ -1,0 +1,126 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Python-aware stacks, the user-space half.  Before recording: which
+ * mapped file is a CPython runtime, of which version, and where its
+ * _PyRuntime lives in a process (what the BPF walker starts from, with the
+ * offsets of that version).  In the report: what a code object the BPF
+ * side copied means, as a UTF-8 function name, a file and a line.
+ *
+ * Supported: CPython 3.10 to 3.13, release (GIL, non-debug) builds on
+ * x86-64.
+ */
+#ifndef WHYSLOW_PYTHON_H
+#define WHYSLOW_PYTHON_H
+
+#include <errno.h>
+#include <linux/types.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include "whyslow.h"
+
+#define PYTHON_MIN_MINOR	10
+#define PYTHON_MAX_MINOR	13
+
+/* python_detect() results besides 0 and -errno of open/read. */
+#define PYTHON_E_NOT_PYTHON	(-ENODATA)	/* defines no _PyRuntime */
+#define PYTHON_E_UNSUPPORTED	(-EPROTONOSUPPORT) /* CPython, but a version,
+						    * build or machine not
+						    * supported: see info */
+#define PYTHON_E_CORRUPT	(-ENOEXEC)	/* not ELF, or inconsistent */
+
+enum python_offsets_source {
+	PYTHON_OFFSETS_TABLE,	/* the table in python.c */
+	PYTHON_OFFSETS_DEBUG,	/* 3.13: _Py_DebugOffsets in the file */
+};
+
+/* The PT_LOAD segment holding a symbol. */
+struct python_segment {
+	uint64_t vaddr;		/* p_vaddr */
+	uint64_t offset;	/* p_offset */
+	uint64_t filesz;	/* p_filesz */
+};
+
+struct python_info {
+	/* Version, 0 where unknown; version_hex is PY_VERSION_HEX when the
+	 * file has Py_Version (3.11+) or _Py_DebugOffsets, else 0 (3.10:
+	 * version from the file name, micro unknown). */
+	int major, minor, micro;
+	uint32_t version_hex;
+	bool free_threaded;	/* "t" build: unsupported */
+	bool debug_build;	/* "d" build: unsupported */
+	bool wrong_machine;	/* not x86-64 ELF64: unsupported */
+
+	/* Symbol values (st_value): file virtual addresses. */
+	uint64_t runtime_vaddr;		/* _PyRuntime, never 0 when detected */
+	uint64_t code_type_vaddr;	/* PyCode_Type, 0 when absent */
+	struct python_segment runtime_seg;
+	struct python_segment code_type_seg;
+
+	enum python_offsets_source source;
+	struct ws_py_offsets off;	/* valid when python_detect() returns 0 */
+};
+
+/*
+ * Is the ELF file at path (an executable or a shared library, as mapped)
+ * a CPython runtime, i.e. does it define _PyRuntime?  0 with *out filled
+ * for a supported version; PYTHON_E_UNSUPPORTED with out's version and
+ * flags filled as far as known (minor 0: version unknown) so the report
+ * can name it; PYTHON_E_NOT_PYTHON; PYTHON_E_CORRUPT; -errno.
+ * Reads the file with pread only; thread-safe.
+ */
+int python_detect(const char *path, struct python_info *out);
+
+/* The built-in offsets of 3.minor: 0, or -ENOENT for a minor not in the
+ * table. */
+int python_table_offsets(int minor, struct ws_py_offsets *out);
+
+/*
+ * Where the file address vaddr (info->runtime_vaddr or ->code_type_vaddr)
+ * is in a process that maps the file at [map_start, map_end) from file
+ * offset map_pgoff (bytes, as /proc/PID/maps and perf MMAP2 records give
+ * it).  0 when this mapping does not hold vaddr's bytes: call it for each
+ * mapping of the file until one answers.
+ */
+uint64_t python_runtime_address(const struct python_info *info,
+				uint64_t vaddr, uint64_t map_start,
+				uint64_t map_end, uint64_t map_pgoff);
+
+/*
+ * Fills the walker's view of a process from one mapping of the detected
+ * file: the offsets, and runtime / code_type when this mapping holds them
+ * (code_type on 3.13+ only, where frames may hold other objects; the
+ * check costs the walker a read per frame).  Start from a zeroed proc and
+ * pass every mapping of the file; true once proc->runtime is known.
+ */
+bool python_proc_add_mapping(const struct python_info *info,
+			     uint64_t map_start, uint64_t map_end,
+			     uint64_t map_pgoff, struct ws_py_proc *proc);
+
+/* Room for a copied string as UTF-8: a Latin-1 byte becomes at most two
+ * bytes, a UCS-2 unit three, a UCS-4 unit four; plus the NUL. */
+#define PYTHON_NAME_MAX		(2 * WS_PY_NAME_LEN + 1)
+#define PYTHON_FILE_MAX		(2 * WS_PY_FILE_LEN + 1)
+
+struct python_frame {
+	char name[PYTHON_NAME_MAX];	/* qualname (3.11+) if not empty, else
+					 * co_name; "" when both are */
+	char file[PYTHON_FILE_MAX];	/* co_filename */
+	int firstlineno;
+	int line;			/* of the instruction; 0 unknown */
+	/* The copy filled its buffer without reaching the string's end:
+	 * the string may have been cut (always at a character). */
+	bool name_truncated;
+	bool file_truncated;
+};
+
+/*
+ * What code object c means at instruction offset instr (code units, as
+ * struct ws_py_frame has it; negative: unknown) for CPython 3.minor.
+ * Never fails on the copied bytes: a string that does not decode gives
+ * U+FFFD, an unusable or cut line table line 0.  0, or -EINVAL for NULL
+ * arguments, PYTHON_E_UNSUPPORTED for a minor outside 10..13.
+ */
+int python_code_resolve(const struct ws_py_code *c, int minor, int instr,
+			struct python_frame *out);
+
+#endif
