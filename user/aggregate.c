@@ -5,13 +5,18 @@
  * come out in a stable order.  Counting a function once per stack, even
  * when recursion puts it on the stack several times, uses a stamp: the
  * last stack that counted it.  Call paths and waits are stacks merged the
- * same way: sorted so that equal ones are adjacent.
+ * same way: sorted so that equal ones are adjacent.  Hot lines are sites
+ * too: those that ran, ranked.  Last, apart, the reading of their text.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/fsuid.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "aggregate.h"
 
@@ -33,6 +38,7 @@ struct site {
 	uint64_t self;
 	uint64_t total;
 	uint64_t offcpu_ns;
+	uint64_t running;	/* samples it is the line running of */
 	size_t stamp;		/* 1 + index of the last stack that counted it */
 };
 
@@ -182,6 +188,11 @@ static void count_samples(struct aggregate *agg, const struct stack_sample *s)
 		agg->empty_samples += s->count;
 }
 
+static bool frame_has_line(const struct frame *f)
+{
+	return f->file && f->line > 0;
+}
+
 /* Index of the innermost app frame, else innermost user frame, else -1. */
 static int64_t display_frame(const struct profile *p,
 			     const struct stack_sample *s)
@@ -200,6 +211,21 @@ static int64_t display_frame(const struct profile *p,
 	return user;
 }
 
+/* Index of the innermost app frame with a source line, else -1. */
+static int64_t running_frame(const struct profile *p,
+			     const struct stack_sample *s)
+{
+	const struct frame *f;
+	uint32_t i = s->n_frames;
+
+	while (i--) {
+		f = &p->frames[s->frames[i]];
+		if (f->cls == CLASS_APP && frame_has_line(f))
+			return s->frames[i];
+	}
+	return -1;
+}
+
 /* The stack into the sites and functions on it, each once. */
 static void count_frames(struct work *w, size_t idx)
 {
@@ -208,6 +234,7 @@ static void count_frames(struct work *w, size_t idx)
 	size_t stamp = idx + 1;
 	struct func_stat *func;
 	struct site *site = NULL;
+	int64_t where;
 	uint32_t i;
 
 	for (i = 0; i < s->n_frames; i++) {
@@ -232,8 +259,7 @@ static void count_frames(struct work *w, size_t idx)
 	}
 	if (!on_cpu) {
 		/* a wait is the own time of the function that waited */
-		int64_t where = display_frame(w->p, s);
-
+		where = display_frame(w->p, s);
 		if (where >= 0)
 			w->funcs[w->sites[w->frame_site[where]].func].own_offcpu_ns +=
 				s->ns;
@@ -246,6 +272,9 @@ static void count_frames(struct work *w, size_t idx)
 	func = &w->funcs[site->func];
 	func->self += s->count;
 	func->self_ns += s->ns;
+	where = running_frame(w->p, s);
+	if (where >= 0)
+		w->sites[w->frame_site[where]].running += s->count;
 }
 
 static void count_stack(struct work *w, size_t idx, struct aggregate *agg)
@@ -262,9 +291,8 @@ static void count_stack(struct work *w, size_t idx, struct aggregate *agg)
 
 static bool site_has_line(const struct work *w, const struct site *site)
 {
-	const struct frame *f = &w->p->frames[site->frame];
-
-	return (site->total || site->offcpu_ns) && f->file && f->line > 0;
+	return (site->total || site->offcpu_ns) &&
+	       frame_has_line(&w->p->frames[site->frame]);
 }
 
 static int cmp_site_heat(const struct site *a, const struct site *b)
@@ -368,6 +396,47 @@ static int rank_funcs(struct work *w, struct aggregate *agg)
 	qsort_r(agg->by_wall, n, sizeof(*agg->by_wall), cmp_func_wall,
 		agg->funcs);
 	free(order);
+	return 0;
+}
+
+static int cmp_line(const void *a, const void *b, void *ctx)
+{
+	const struct func_stat *funcs = ctx;
+	const struct line_stat *la = a, *lb = b;
+	const struct func_stat *fa = &funcs[la->func], *fb = &funcs[lb->func];
+	int c = CMP(lb->samples, la->samples);
+
+	if (!c)
+		c = cmp_str(la->file, lb->file);
+	if (!c)
+		c = CMP(la->line, lb->line);
+	return c ? c : cmp_identity(fa->name, fa->module, fb->name, fb->module);
+}
+
+/* The sites that ran into agg->lines, most samples first. */
+static int build_lines(const struct work *w, struct aggregate *agg)
+{
+	const struct site *site;
+	const struct frame *f;
+	size_t i;
+
+	agg->lines = alloc_array(w->n_sites, sizeof(*agg->lines));
+	if (!agg->lines)
+		return -ENOMEM;
+	for (i = 0; i < w->n_sites; i++) {
+		site = &w->sites[i];
+		if (!site->running)
+			continue;
+		f = &w->p->frames[site->frame];
+		agg->lines[agg->n_lines++] = (struct line_stat){
+			.file = f->file,
+			.line = f->line,
+			.func = w->func_rank[site->func],
+			.samples = site->running,
+		};
+	}
+	qsort_r(agg->lines, agg->n_lines, sizeof(*agg->lines), cmp_line,
+		agg->funcs);
 	return 0;
 }
 
@@ -807,6 +876,8 @@ int aggregate_profile(const struct profile *p, struct aggregate *agg)
 	pick_lines(&w);
 	err = rank_funcs(&w, agg);
 	if (!err)
+		err = build_lines(&w, agg);
+	if (!err)
 		err = build_groups(&w, agg);
 	if (!err)
 		err = build_procs(p, agg);
@@ -821,6 +892,7 @@ void aggregate_free(struct aggregate *agg)
 {
 	free(agg->funcs);
 	free(agg->by_wall);
+	free(agg->lines);
 	free(agg->paths);
 	free(agg->waits);
 	free(agg->procs);
@@ -905,4 +977,239 @@ char *path_format(const struct aggregate *agg, const struct path_stat *path)
 		return NULL;
 	}
 	return buf;
+}
+
+/* ---- the text of source lines ----------------------------------------- */
+
+#define SOURCE_CHUNK	65536
+
+/* One file's rows, read from it in line order. */
+struct source_scan {
+	const struct line_stat *lines;
+	char **text;
+	const size_t *rows;	/* indexes into lines and text, by line */
+	size_t n_rows;
+	size_t next;		/* the first row not read yet */
+	int line;		/* number of the line being read */
+	bool started;		/* a byte of it was read */
+	size_t len;		/* bytes of it kept */
+	char kept[SOURCE_LINE_MAX + 1];	/* one more: was it cut? */
+};
+
+static int cmp_source_row(const void *a, const void *b, void *ctx)
+{
+	const struct line_stat *lines = ctx;
+	size_t ia = *(const size_t *)a, ib = *(const size_t *)b;
+	int c = cmp_str(lines[ia].file, lines[ib].file);
+
+	if (!c)
+		c = CMP(lines[ia].line, lines[ib].line);
+	return c ? c : CMP(ia, ib);
+}
+
+static bool is_blank(unsigned char c)
+{
+	return c == ' ' || (c >= '\t' && c <= '\r');
+}
+
+/* The kept bytes, cut on a UTF-8 boundary and at a NUL, and trimmed. */
+static char *kept_text(const struct source_scan *sc)
+{
+	size_t from = 0, to = sc->len;
+
+	if (to > SOURCE_LINE_MAX) {
+		to = SOURCE_LINE_MAX;
+		while (to > 0 && utf8_continuation(sc->kept[to]))
+			to--;
+	}
+	to = strnlen(sc->kept, to);
+	while (from < to && is_blank(sc->kept[from]))
+		from++;
+	while (to > from && is_blank(sc->kept[to - 1]))
+		to--;
+	return strndup(sc->kept + from, to - from);
+}
+
+/* The line number the next row wants. */
+static int scan_wants(const struct source_scan *sc)
+{
+	return sc->lines[sc->rows[sc->next]].line;
+}
+
+/* The line read is complete: its text to the rows that want it. */
+static int scan_line_end(struct source_scan *sc)
+{
+	size_t row;
+
+	while (sc->next < sc->n_rows && scan_wants(sc) == sc->line) {
+		row = sc->rows[sc->next++];
+		sc->text[row] = kept_text(sc);
+		if (!sc->text[row])
+			return -ENOMEM;
+	}
+	sc->line++;
+	sc->started = false;
+	sc->len = 0;
+	return 0;
+}
+
+/* n bytes of the file; the wanted line's are kept, the others skipped. */
+static int scan_bytes(struct source_scan *sc, const char *bytes, size_t n)
+{
+	const char *end = bytes + n, *nl;
+	size_t len, room;
+	int err;
+
+	while (bytes < end && sc->next < sc->n_rows) {
+		nl = memchr(bytes, '\n', end - bytes);
+		len = (nl ? nl : end) - bytes;
+		if (scan_wants(sc) == sc->line) {
+			room = sizeof(sc->kept) - sc->len;
+			if (len < room)
+				room = len;
+			memcpy(sc->kept + sc->len, bytes, room);
+			sc->len += room;
+		}
+		if (len)
+			sc->started = true;
+		if (!nl)
+			break;
+		err = scan_line_end(sc);
+		if (err)
+			return err;
+		bytes = nl + 1;
+	}
+	return 0;
+}
+
+/*
+ * Paths come from the traced program (co_filename, debug info): under sudo
+ * they are opened with the invoking user's rights, so a report can quote
+ * no line that user could not read anyway.
+ */
+static int open_as_sudo_user(const char *path)
+{
+	const char *uid = getenv("SUDO_UID"), *gid = getenv("SUDO_GID");
+	int fd, err;
+
+	if (!uid || !gid || geteuid() != 0)
+		return open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	setfsgid(atoi(gid));
+	setfsuid(atoi(uid));
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	err = errno;
+	setfsuid(0);
+	setfsgid(0);
+	errno = err;
+	return fd;
+}
+
+/* A regular file at path, links followed; -1 for anything else. */
+static int open_source(const char *path)
+{
+	struct stat st;
+	int fd;
+
+	/* Opening a FIFO or a device could block, or act. */
+	if (stat(path, &st) || !S_ISREG(st.st_mode))
+		return -1;
+	fd = open_as_sudo_user(path);
+	if (fd < 0)
+		return -1;
+	/* It could have been replaced in between. */
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/*
+ * The scan's rows from the file at path, up to SOURCE_FILE_MAX bytes in,
+ * read through chunk (SOURCE_CHUNK bytes); rows it cannot read keep their
+ * NULL.  0 or -ENOMEM.
+ */
+static int scan_file(struct source_scan *sc, const char *path, char *chunk)
+{
+	size_t total = 0, want;
+	ssize_t got;
+	int fd, err = 0;
+
+	/* Lines are numbered from 1: a row below that is never read. */
+	while (sc->next < sc->n_rows && scan_wants(sc) < 1)
+		sc->next++;
+	fd = sc->next < sc->n_rows ? open_source(path) : -1;
+	if (fd < 0)
+		return 0;
+	while (!err && sc->next < sc->n_rows && total < SOURCE_FILE_MAX) {
+		want = SOURCE_FILE_MAX - total;
+		if (want > SOURCE_CHUNK)
+			want = SOURCE_CHUNK;
+		got = read(fd, chunk, want);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got <= 0)
+			break;
+		total += got;
+		err = scan_bytes(sc, chunk, got);
+	}
+	/* A last line without a newline, or one cut by the limit. */
+	if (!err && sc->started)
+		err = scan_line_end(sc);
+	close(fd);
+	return err;
+}
+
+void line_sources_free(char **text, size_t n)
+{
+	size_t i;
+
+	if (!text)
+		return;
+	for (i = 0; i < n; i++)
+		free(text[i]);
+	free(text);
+}
+
+char **line_sources(const struct line_stat *lines, size_t n)
+{
+	struct source_scan sc;
+	size_t *rows, i, j;
+	char **text, *chunk;
+	const char *file;
+	int err = -ENOMEM;
+
+	text = alloc_array(n, sizeof(*text));
+	rows = alloc_array(n, sizeof(*rows));
+	chunk = malloc(SOURCE_CHUNK);
+	if (!text || !rows || !chunk)
+		goto out;
+	for (i = 0; i < n; i++)
+		rows[i] = i;
+	/* Rows of a file together, so that each file is read once. */
+	qsort_r(rows, n, sizeof(*rows), cmp_source_row, (void *)lines);
+	for (err = 0, i = 0; !err && i < n; i = j) {
+		file = lines[rows[i]].file;
+		j = i + 1;
+		while (j < n && !cmp_str(file, lines[rows[j]].file))
+			j++;
+		if (!file)
+			continue;
+		sc = (struct source_scan){
+			.lines = lines,
+			.text = text,
+			.rows = rows + i,
+			.n_rows = j - i,
+			.line = 1,
+		};
+		err = scan_file(&sc, file, chunk);
+	}
+out:
+	free(rows);
+	free(chunk);
+	if (err) {
+		line_sources_free(text, n);
+		return NULL;
+	}
+	return text;
 }

@@ -5,7 +5,8 @@
  * paths and waits, per-process and per-thread counts.
  * Pure functions of the profile, sorted with full tie-breaks so the same
  * profile always gives the same aggregate.  Strings point into the
- * profile: an aggregate must not outlive it.
+ * profile: an aggregate must not outlive it.  Only line_sources reads
+ * files: the text of hot lines, for the writers.
  */
 #ifndef WHYSLOW_AGGREGATE_H
 #define WHYSLOW_AGGREGATE_H
@@ -59,6 +60,18 @@ struct wait_stat {
 	uint64_t ns;
 };
 
+/*
+ * A source line of a function that runs: the on-CPU samples whose
+ * innermost application frame with a line is at it.  For Python code that
+ * is the line under whatever C code it called.
+ */
+struct line_stat {
+	const char *file;
+	int line;
+	uint32_t func;		/* index into aggregate.funcs */
+	uint64_t samples;
+};
+
 /* Busiest: most time on-CPU and off-CPU together. */
 struct thread_stat {
 	uint32_t pid;
@@ -94,6 +107,9 @@ struct aggregate {
 	struct func_stat *funcs;
 	size_t n_funcs;
 	uint32_t *by_wall;		/* funcs indexes, by wall time desc */
+	/* samples desc, file, line, function name, module */
+	struct line_stat *lines;
+	size_t n_lines;
 	struct path_stat *paths;	/* samples desc, then by names */
 	size_t n_paths;
 	struct wait_stat *waits;	/* ns desc, reason, target, names */
@@ -108,6 +124,20 @@ struct aggregate {
 /* 0 or -ENOMEM; on error agg is left empty. */
 int aggregate_profile(const struct profile *p, struct aggregate *agg);
 void aggregate_free(struct aggregate *agg);
+
+/*
+ * The text of lines[0..n-1], read from their files: text[i] is the line
+ * without the white space around it, cut to SOURCE_LINE_MAX bytes on a
+ * UTF-8 boundary and at a NUL, or NULL when it cannot be read.  Files are
+ * untrusted: only regular ones are read (links are followed), each once
+ * and at most SOURCE_FILE_MAX bytes of it.  A relative path is of the
+ * working directory.  NULL when out of memory; free with
+ * line_sources_free.
+ */
+#define SOURCE_FILE_MAX		(4u << 20)
+#define SOURCE_LINE_MAX		4096u
+char **line_sources(const struct line_stat *lines, size_t n);
+void line_sources_free(char **text, size_t n);
 
 /*
  * path as "main → parse → qsort → …(5)… → msort_with_tmp → cmp", root
@@ -152,6 +182,12 @@ static inline uint64_t time_total(const struct time_split *t)
 static inline uint64_t func_wall_ns(const struct func_stat *fs)
 {
 	return fs->total_ns + fs->offcpu_ns;
+}
+
+/* A UTF-8 byte that continues a sequence: not where a string may be cut. */
+static inline bool utf8_continuation(unsigned char c)
+{
+	return (c & 0xc0) == 0x80;
 }
 
 static inline double pct_of(uint64_t part, uint64_t whole)

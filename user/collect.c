@@ -640,6 +640,8 @@ static int build_stacks(struct collector *c, struct finish_ctx *fc,
 		st->count = c->values[i].count;
 		st->ns = st->count * period_ns;
 		count_quality(out, st);
+		if (k->py_frames && k->py_truncated)
+			out->quality.py_truncated_samples += st->count;
 	}
 	return 0;
 }

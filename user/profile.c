@@ -39,6 +39,9 @@ void profile_free(struct profile *p)
 	for (i = 0; i < p->n_procs; i++)
 		free(p->procs[i].exe);
 	free(p->procs);
+	for (i = 0; i < p->n_notes; i++)
+		free(p->notes[i]);
+	free(p->notes);
 	free(p->command);
 	memset(p, 0, sizeof(*p));
 }

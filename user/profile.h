@@ -85,6 +85,8 @@ struct profile_quality {
 	uint64_t kstack_errors;		/* bpf_get_stack failed on kernel side */
 	uint64_t ustack_errors;		/* ... on user side (not kthreads) */
 	uint64_t truncated_samples;	/* samples whose user stack is cut */
+	uint64_t py_truncated_samples;	/* ... of which the Python stack was
+					 * deeper than WS_PY_MAX_FRAMES */
 	uint64_t frames_total;		/* frames over all samples */
 	uint64_t frames_unresolved;	/* ... that no symbol covered */
 	uint32_t requested_hz;		/* -F as given, before clamping */

@@ -2,12 +2,14 @@
 /*
  * JSON: the figures of the Markdown summary, for programs.  The `top`
  * option is for Markdown only: JSON lists every function with time, but
- * only the JSON_MAX_PATHS hottest call paths and longest waits, because
- * distinct stacks can run into the hundreds of thousands and the folded
- * format is the one meant to carry them all.  Paths and waits list every
- * frame, unfolded.  Categories hold time only: on-CPU is sampled, waits
- * are traced; "pct" of a category, function or wait is of the wall time.
+ * only the JSON_MAX_PATHS hottest lines, call paths and longest waits,
+ * because distinct stacks can run into the hundreds of thousands and the
+ * folded format is the one meant to carry them all.  Paths and waits list
+ * every frame, unfolded.  Categories hold time only: on-CPU is sampled,
+ * waits are traced; "pct" of a category, function or wait is of the wall
+ * time, of a line or path of the on-CPU samples.
  */
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 
@@ -25,14 +27,11 @@ struct json {
 	const struct aggregate *agg;
 	enum wait_reason categories[WAIT__COUNT];	/* of agg->time */
 	size_t n_categories;
+	char **sources;		/* text of the first n_lines hot lines */
+	size_t n_lines;
 };
 
 typedef void (*json_item_fn)(const struct json *j, size_t i);
-
-static bool is_continuation(unsigned char c)
-{
-	return (c & 0xc0) == 0x80;
-}
 
 /*
  * Length of the well-formed UTF-8 sequence at s (RFC 3629: no overlong
@@ -46,21 +45,22 @@ static size_t utf8_len(const unsigned char *s)
 	if (s[0] < 0x80)
 		return 1;
 	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		return is_continuation(s[1]) ? 2 : 0;
+		return utf8_continuation(s[1]) ? 2 : 0;
 	if (s[0] >= 0xe0 && s[0] <= 0xef) {
 		if (s[0] == 0xe0)
 			lo = 0xa0;
 		else if (s[0] == 0xed)
 			hi = 0x9f;
-		return s[1] >= lo && s[1] <= hi && is_continuation(s[2]) ? 3 : 0;
+		return s[1] >= lo && s[1] <= hi &&
+		       utf8_continuation(s[2]) ? 3 : 0;
 	}
 	if (s[0] >= 0xf0 && s[0] <= 0xf4) {
 		if (s[0] == 0xf0)
 			lo = 0x90;
 		else if (s[0] == 0xf4)
 			hi = 0x8f;
-		return s[1] >= lo && s[1] <= hi && is_continuation(s[2]) &&
-		       is_continuation(s[3]) ? 4 : 0;
+		return s[1] >= lo && s[1] <= hi && utf8_continuation(s[2]) &&
+		       utf8_continuation(s[3]) ? 4 : 0;
 	}
 	return 0;
 }
@@ -166,6 +166,21 @@ static void json_function(const struct json *j, size_t i)
 		pct_of(func_wall_ns(fs), j->p->wall_ns));
 }
 
+static void json_line(const struct json *j, size_t i)
+{
+	const struct line_stat *ls = &j->agg->lines[i];
+	FILE *f = j->f;
+
+	fputs("{\"file\": ", f);
+	json_string(f, ls->file);
+	fprintf(f, ", \"line\": %d, \"function\": ", ls->line);
+	json_string(f, j->agg->funcs[ls->func].name);
+	fprintf(f, ", \"samples\": %" PRIu64 ", \"pct\": %.2f, \"source\": ",
+		ls->samples, pct_of(ls->samples, j->agg->samples));
+	json_string(f, j->sources[i]);
+	fputs("}", f);
+}
+
 static void json_frames(const struct json *j, const uint32_t *funcs,
 			uint32_t n)
 {
@@ -257,21 +272,26 @@ static void json_process(const struct json *j, size_t i)
 	fputs("\n    ]}", f);
 }
 
-static void json_quality(FILE *f, const struct profile_quality *q)
+static void json_quality(FILE *f, const struct profile *p)
 {
+	const struct profile_quality *q = &p->quality;
+	size_t i;
+
 	fprintf(f, "  \"quality\": {\n"
 		"    \"lost_samples\": %" PRIu64 ",\n"
 		"    \"lost_sideband\": %" PRIu64 ",\n"
 		"    \"kstack_errors\": %" PRIu64 ",\n"
 		"    \"ustack_errors\": %" PRIu64 ",\n"
 		"    \"truncated_samples\": %" PRIu64 ",\n"
+		"    \"py_truncated_samples\": %" PRIu64 ",\n"
 		"    \"frames_total\": %" PRIu64 ",\n"
 		"    \"frames_unresolved\": %" PRIu64 ",\n"
 		"    \"requested_hz\": %" PRIu32 ",\n"
 		"    \"max_hz\": %" PRIu32 ",\n"
 		"    \"kernel_addrs_hidden\": ",
 		q->lost_samples, q->lost_sideband, q->kstack_errors,
-		q->ustack_errors, q->truncated_samples, q->frames_total,
+		q->ustack_errors, q->truncated_samples,
+		q->py_truncated_samples, q->frames_total,
 		q->frames_unresolved, q->requested_hz, q->max_hz);
 	json_bool(f, q->kernel_addrs_hidden);
 	fputs(",\n    \"offcpu\": ", f);
@@ -279,9 +299,14 @@ static void json_quality(FILE *f, const struct profile_quality *q)
 	fprintf(f, ",\n    \"offcpu_dropped\": %" PRIu64
 		",\n    \"stack_collisions\": %" PRIu64
 		",\n    \"min_block_ns\": %" PRIu64
-		",\n    \"offcpu_short_ns\": %" PRIu64 "\n  }\n",
+		",\n    \"offcpu_short_ns\": %" PRIu64 ",\n    \"notes\": [",
 		q->offcpu_dropped, q->stack_collisions, q->min_block_ns,
 		q->offcpu_short_ns);
+	for (i = 0; i < p->n_notes; i++) {
+		json_next(f, i, "      ");
+		json_string(f, p->notes[i]);
+	}
+	fputs("\n    ]\n  }\n", f);
 }
 
 static void json_header(FILE *f, const struct profile *p,
@@ -309,16 +334,26 @@ static void json_header(FILE *f, const struct profile *p,
 
 int write_json(FILE *f, const struct profile *p, const struct aggregate *agg)
 {
-	struct json j = { .f = f, .p = p, .agg = agg };
+	struct json j = {
+		.f = f,
+		.p = p,
+		.agg = agg,
+		.n_lines = json_cap(agg->n_lines),
+	};
 
+	j.sources = line_sources(agg->lines, j.n_lines);
+	if (!j.sources)
+		return -ENOMEM;
 	j.n_categories = categories_by_time(&agg->time, j.categories);
 	json_header(f, p, agg);
 	json_array(&j, "categories", j.n_categories, json_category);
 	json_array(&j, "functions", agg->n_funcs, json_function);
+	json_array(&j, "hot_lines", j.n_lines, json_line);
 	json_array(&j, "paths", json_cap(agg->n_paths), json_path);
 	json_array(&j, "waits", json_cap(agg->n_waits), json_wait);
 	json_array(&j, "processes", agg->n_procs, json_process);
-	json_quality(f, &p->quality);
+	json_quality(f, p);
 	fputs("}\n", f);
+	line_sources_free(j.sources, j.n_lines);
 	return 0;
 }

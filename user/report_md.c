@@ -25,10 +25,14 @@
 #define NAME_MAX_BYTES		96	/* names, modules, files, comms */
 #define PATH_MAX_BYTES		400	/* a formatted call path */
 #define TITLE_MAX_BYTES		200
-#define OMITTED_RESERVE		300	/* room kept for the last line */
-#define CLEAN_SIZE(max)		(2 * (max) + 8)	/* md_clean's worst case */
+#define SOURCE_MAX_BYTES	80	/* a source line's text */
+#define NOTE_MAX_BYTES		300	/* a note in Data quality */
+#define MAX_NOTES		10	/* notes shown; JSON has them all */
+#define OMITTED_RESERVE		330	/* room kept for the last line */
+#define CLEAN_SIZE(max)		(2 * (max) + 8)	/* md_text's worst case */
 #define WHERE_SIZE		(CLEAN_SIZE(NAME_MAX_BYTES) + 16)
 #define FRAME_WHERE_SIZE	(CLEAN_SIZE(NAME_MAX_BYTES) + WHERE_SIZE + 8)
+#define SOURCE_CELL_SIZE	(CLEAN_SIZE(SOURCE_MAX_BYTES) + 2)
 #define SHARE_SIZE		32
 #define DURATION_SIZE		32
 #define THREAD_TOP_WAITS	3	/* wait categories in a thread's row */
@@ -72,6 +76,8 @@ struct md {
 	/* Where the wall time went: the main thread's when threaded. */
 	const struct thread_stat *main_thread;
 	struct category_rows wall;
+	char **sources;		/* text of the hot lines that may show */
+	size_t n_sources;
 };
 
 /* Rows each table got, for the omitted: line. */
@@ -79,6 +85,7 @@ struct shown {
 	size_t categories;
 	size_t thread_walls;
 	size_t funcs;
+	size_t lines;
 	size_t paths;
 	size_t waits;
 	size_t threads;
@@ -86,46 +93,51 @@ struct shown {
 
 typedef char *(*row_fn)(const struct md *m, size_t i);
 
-static bool is_continuation(unsigned char c)
-{
-	return (c & 0xc0) == 0x80;
-}
+/* What a backslash keeps literal in prose: the inline markers. */
+#define PROSE_SPECIAL	"\\`*_[]<>|~&"
 
 /*
- * s made safe for a table cell or code span: '|' escaped, '`' and control
- * characters replaced, and cut to max bytes on a UTF-8 boundary, keeping
- * the head or, for files and paths, the tail (the file name, the leaf).
+ * s made safe for Markdown: control characters replaced, and cut to max
+ * bytes on a UTF-8 boundary, keeping the head or, for files and paths,
+ * the tail (the file name, the leaf).  In a table cell or code span '|'
+ * is escaped and '`' replaced; in prose every inline marker is escaped.
  * out must hold CLEAN_SIZE(max) bytes.
  */
-static void md_clean(char *out, const char *s, size_t max, bool keep_tail)
+static void md_text(char *out, const char *s, size_t max, bool keep_tail,
+		    bool prose)
 {
 	size_t len = strlen(s), from = 0, to = len, o = 0;
 	unsigned char c;
 
 	if (len > max && keep_tail) {
 		from = len - max;
-		while (from < len && is_continuation(s[from]))
+		while (from < len && utf8_continuation(s[from]))
 			from++;
 		o += sprintf(out, "…");
 	} else if (len > max) {
 		to = max;
-		while (to > 0 && is_continuation(s[to]))
+		while (to > 0 && utf8_continuation(s[to]))
 			to--;
 	}
 	for (; from < to; from++) {
 		c = s[from];
-		if (c == '|') {
+		if (c < 0x20 || c == 0x7f) {
+			out[o++] = ' ';
+		} else if (c == '|' || (prose && strchr(PROSE_SPECIAL, c))) {
 			out[o++] = '\\';
-			out[o++] = '|';
-		} else if (c == '`') {
-			out[o++] = '\'';
+			out[o++] = c;
 		} else {
-			out[o++] = c < 0x20 || c == 0x7f ? ' ' : c;
+			out[o++] = c == '`' ? '\'' : c;
 		}
 	}
 	if (to < len)
 		o += sprintf(out + o, "…");
 	out[o] = '\0';
+}
+
+static void md_clean(char *out, const char *s, size_t max, bool keep_tail)
+{
+	md_text(out, s, max, keep_tail, false);
 }
 
 /*
@@ -568,6 +580,61 @@ static int md_functions(struct md *m, size_t *shown)
 	return err;
 }
 
+/* A source line's text as a code span, or "—" when there is none. */
+static void fmt_source(char *buf, const char *text)
+{
+	char clean[CLEAN_SIZE(SOURCE_MAX_BYTES)];
+
+	if (!text || !*text) {
+		strcpy(buf, "—");
+		return;
+	}
+	md_clean(clean, text, SOURCE_MAX_BYTES, false);
+	snprintf(buf, SOURCE_CELL_SIZE, "`%s`", clean);
+}
+
+static char *line_row(const struct md *m, size_t i)
+{
+	const struct line_stat *ls = &m->agg->lines[i];
+	char where[WHERE_SIZE], name[CLEAN_SIZE(NAME_MAX_BYTES)];
+	char share[SHARE_SIZE], source[SOURCE_CELL_SIZE];
+
+	fmt_where(where, ls->file, ls->line, NULL);
+	md_clean(name, m->agg->funcs[ls->func].name, NAME_MAX_BYTES, false);
+	fmt_share(share, ls->samples, m->agg->samples);
+	fmt_source(source, m->sources[i]);
+	return str_printf("| %s | `%s` | %s | %" PRIu64 " | %s |\n",
+			  where, name, share, ls->samples, source);
+}
+
+static int md_lines(struct md *m, size_t *shown)
+{
+	const struct aggregate *agg = m->agg;
+	uint64_t in_lines = 0;
+	size_t i;
+	char *head;
+	int err;
+
+	for (i = 0; i < agg->n_lines; i++)
+		in_lines += agg->lines[i].samples;
+	head = str_printf("\n## Hot lines\n\n"
+			  "The source line each on-CPU sample was running: "
+			  "that of its innermost application frame with a "
+			  "line (for Python, the line that called into C "
+			  "code, if any). Percentages are of %" PRIu64
+			  " on-CPU samples; %.1f%% ran in no application "
+			  "line.\n\n"
+			  "| line | function | share | samples | source |\n"
+			  "|---|---|--:|--:|---|\n",
+			  agg->samples,
+			  pct_of(agg->samples - in_lines, agg->samples));
+	if (!head)
+		return -ENOMEM;
+	err = md_table(m, head, agg->n_lines, line_row, shown);
+	free(head);
+	return err;
+}
+
 static char *path_row(const struct md *m, size_t i)
 {
 	const struct path_stat *path = &m->agg->paths[i];
@@ -671,10 +738,16 @@ static void quality_stacks(FILE *f, const struct aggregate *agg,
 	fprintf(f, "- Truncated stacks: %.1f%% of samples (%" PRIu64 ")",
 		pct_of(agg->truncated_samples, agg->samples),
 		agg->truncated_samples);
-	if (agg->truncated_samples)
+	if (agg->truncated_samples > q->py_truncated_samples)
 		fputs(": usually code built without frame pointers "
 		      "(-fno-omit-frame-pointer); callers above the cut are "
 		      "missing, so totals of outer functions are low", f);
+	if (q->py_truncated_samples)
+		fprintf(f, "; %.1f%% of samples had Python stacks deeper than "
+			"the walker's bound of %d frames, whose outermost "
+			"frames are cut", pct_of(q->py_truncated_samples,
+						  agg->samples),
+			WS_PY_MAX_FRAMES);
 	fprintf(f, ".\n- Unresolved frames: %.1f%% (%" PRIu64 " of %" PRIu64
 		").\n- Stack read errors: %" PRIu64 " kernel, %" PRIu64
 		" user.\n",
@@ -731,6 +804,21 @@ static void quality_sampling(FILE *f, const struct profile *p,
 		MIN_TRUSTED_SAMPLES, agg->samples);
 }
 
+/* The record stage's own lines, in full in the JSON only. */
+static void quality_notes(FILE *f, const struct profile *p)
+{
+	char note[CLEAN_SIZE(NOTE_MAX_BYTES)];
+	size_t i;
+
+	for (i = 0; i < p->n_notes && i < MAX_NOTES; i++) {
+		md_text(note, p->notes[i], NOTE_MAX_BYTES, false, true);
+		fprintf(f, "- %s\n", note);
+	}
+	if (p->n_notes > MAX_NOTES)
+		fprintf(f, "- %zu more notes: see the JSON output.\n",
+			p->n_notes - MAX_NOTES);
+}
+
 /* The data-quality section as a string, to reserve its room up front. */
 static char *md_quality(const struct md *m)
 {
@@ -749,6 +837,7 @@ static char *md_quality(const struct md *m)
 	quality_stacks(f, m->agg, q);
 	quality_offcpu(f, m->agg, q);
 	quality_sampling(f, m->p, m->agg);
+	quality_notes(f, m->p);
 	if (fclose(f)) {
 		free(text);
 		return NULL;
@@ -819,6 +908,19 @@ static void omit_functions(struct md *m, size_t shown, bool *any)
 			pct_of(self, agg->samples), n);
 }
 
+static void omit_lines(struct md *m, size_t shown, bool *any)
+{
+	const struct aggregate *agg = m->agg;
+	uint64_t cut = 0;
+	size_t i;
+
+	for (i = shown; i < agg->n_lines; i++)
+		cut += agg->lines[i].samples;
+	if (shown < agg->n_lines)
+		md_omit(m, any, "%zu hot lines (%.1f%%)", agg->n_lines - shown,
+			pct_of(cut, agg->samples));
+}
+
 static void omit_stacks(struct md *m, const struct shown *shown, bool *any)
 {
 	const struct aggregate *agg = m->agg;
@@ -860,6 +962,7 @@ static void md_omitted(struct md *m, const struct shown *shown)
 	md_put(m, "\nomitted:");
 	omit_wall(m, shown, &any);
 	omit_functions(m, shown->funcs, &any);
+	omit_lines(m, shown->lines, &any);
 	omit_stacks(m, shown, &any);
 	omit_threads(m, shown->threads, &any);
 	if (!any)
@@ -901,6 +1004,7 @@ static void md_plan(struct md *m)
 	m->main_thread = m->threaded ? main_thread(agg, m->p->root_pid) : NULL;
 	m->wall.time = m->main_thread ? &m->main_thread->time : &agg->time;
 	m->wall.n = categories_by_time(m->wall.time, m->wall.order);
+	m->n_sources = agg->n_lines < m->top ? agg->n_lines : m->top;
 }
 
 int write_markdown(FILE *f, const struct profile *p,
@@ -919,8 +1023,11 @@ int write_markdown(FILE *f, const struct profile *p,
 
 	md_plan(&m);
 	quality = md_quality(&m);
-	if (!quality)
-		return -ENOMEM;
+	m.sources = line_sources(agg->lines, m.n_sources);
+	if (!quality || !m.sources) {
+		err = -ENOMEM;
+		goto out;
+	}
 	m.reserve = strlen(quality) + OMITTED_RESERVE;
 	md_title(&m);
 	err = md_verdict(&m);
@@ -928,6 +1035,8 @@ int write_markdown(FILE *f, const struct profile *p,
 		err = md_wall(&m, &shown);
 	if (!err)
 		err = md_functions(&m, &shown.funcs);
+	if (!err)
+		err = md_lines(&m, &shown.lines);
 	if (!err)
 		err = md_paths(&m, &shown.paths);
 	if (!err)
@@ -938,6 +1047,8 @@ int write_markdown(FILE *f, const struct profile *p,
 		md_put(&m, quality);
 		md_omitted(&m, &shown);
 	}
+out:
+	line_sources_free(m.sources, m.n_sources);
 	free(quality);
 	return err;
 }

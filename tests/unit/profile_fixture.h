@@ -6,6 +6,7 @@
 #ifndef WHYSLOW_PROFILE_FIXTURE_H
 #define WHYSLOW_PROFILE_FIXTURE_H
 
+#include <ftw.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -160,6 +161,77 @@ static inline void fx_proc(struct profile *p, uint32_t pid, uint32_t ppid,
 	p->procs[p->n_procs].exe = fx_strdup(exe);
 	p->n_procs++;
 	fx_thread(p, pid, pid, comm);
+}
+
+/* A line for Data quality, as the record stage adds them. */
+static inline void fx_note(struct profile *p, const char *note)
+{
+	p->notes = fx_grow(p->notes, p->n_notes, sizeof(*p->notes));
+	p->notes[p->n_notes++] = fx_strdup(note);
+}
+
+/* A new directory for the files of one test; malloc'd path. */
+static inline char *fx_tmpdir(void)
+{
+	char *dir = fx_strdup("/tmp/whyslow-test-XXXXXX");
+
+	assert_non_null(mkdtemp(dir));
+	return dir;
+}
+
+/* dir/name holding len bytes of data; malloc'd path. */
+static inline char *fx_write_file(const char *dir, const char *name,
+				  const void *data, size_t len)
+{
+	char *path;
+	FILE *f;
+
+	assert_true(asprintf(&path, "%s/%s", dir, name) > 0);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	assert_int_equal(fwrite(data, 1, len, f), len);
+	assert_int_equal(fclose(f), 0);
+	return path;
+}
+
+/*
+ * dir/name holding head_len bytes of head, then a line of n 'é' (2 bytes
+ * each), then tail; malloc'd path.
+ */
+static inline char *fx_write_long_line(const char *dir, const char *name,
+				       const char *head, size_t head_len,
+				       size_t n, const char *tail)
+{
+	char *text = NULL, *path;
+	size_t len = 0, i;
+	FILE *f;
+
+	f = open_memstream(&text, &len);
+	assert_non_null(f);
+	fwrite(head, 1, head_len, f);
+	for (i = 0; i < n; i++)
+		fputs("\xc3\xa9", f);
+	fputs(tail, f);
+	assert_int_equal(fclose(f), 0);
+	path = fx_write_file(dir, name, text, len);
+	free(text);
+	return path;
+}
+
+static inline int fx_remove(const char *path, const struct stat *st,
+			    int type, struct FTW *ftw)
+{
+	(void)st;
+	(void)type;
+	(void)ftw;
+	return remove(path);
+}
+
+/* Removes dir and all below it, and frees its path. */
+static inline void fx_rmtree(char *dir)
+{
+	assert_int_equal(nftw(dir, fx_remove, 8, FTW_DEPTH | FTW_PHYS), 0);
+	free(dir);
 }
 
 /*

@@ -2,6 +2,9 @@
 /* Aggregation, call-path folding and mapping classes, on hand-built profiles. */
 #include "profile_fixture.h"
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include "aggregate.h"
 #include "classify.h"
 
@@ -209,33 +212,49 @@ static void test_path_folding(void **state)
 	fx_free(p);
 }
 
-/* The names of funcs and formatted paths of p, in order, one string. */
-static char *describe(const struct profile *p)
+typedef void (*print_fn)(FILE *f, const struct aggregate *agg);
+
+/* What print writes of the aggregate of p, as one string. */
+static char *describe_with(const struct profile *p, print_fn print)
 {
 	struct aggregate agg;
-	char *text = NULL, *path;
-	size_t len = 0, i;
+	char *text = NULL;
+	size_t len = 0;
 	FILE *f;
 
 	aggregate_ok(p, &agg);
 	f = open_memstream(&text, &len);
 	assert_non_null(f);
-	for (i = 0; i < agg.n_funcs; i++)
-		fprintf(f, "%s/%s %" PRIu64 " %" PRIu64 "\n", agg.funcs[i].name,
-			agg.funcs[i].module, agg.funcs[i].self,
-			agg.funcs[i].total);
-	for (i = 0; i < agg.n_paths; i++) {
-		path = path_format(&agg, &agg.paths[i]);
-		assert_non_null(path);
-		fprintf(f, "%s %" PRIu64 "\n", path, agg.paths[i].samples);
-		free(path);
-	}
-	for (i = 0; i < agg.n_threads; i++)
-		fprintf(f, "%u/%u %" PRIu64 "\n", agg.threads[i].pid,
-			agg.threads[i].tid, agg.threads[i].samples);
+	print(f, &agg);
 	assert_int_equal(fclose(f), 0);
 	aggregate_free(&agg);
 	return text;
+}
+
+/* The names of funcs and formatted paths, in order, and the threads. */
+static void print_funcs(FILE *f, const struct aggregate *agg)
+{
+	char *path;
+	size_t i;
+
+	for (i = 0; i < agg->n_funcs; i++)
+		fprintf(f, "%s/%s %" PRIu64 " %" PRIu64 "\n",
+			agg->funcs[i].name, agg->funcs[i].module,
+			agg->funcs[i].self, agg->funcs[i].total);
+	for (i = 0; i < agg->n_paths; i++) {
+		path = path_format(agg, &agg->paths[i]);
+		assert_non_null(path);
+		fprintf(f, "%s %" PRIu64 "\n", path, agg->paths[i].samples);
+		free(path);
+	}
+	for (i = 0; i < agg->n_threads; i++)
+		fprintf(f, "%u/%u %" PRIu64 "\n", agg->threads[i].pid,
+			agg->threads[i].tid, agg->threads[i].samples);
+}
+
+static char *describe(const struct profile *p)
+{
+	return describe_with(p, print_funcs);
 }
 
 /* Ties everywhere; built in one order or the reverse, same result. */
@@ -574,28 +593,24 @@ static void test_top_waits(void **state)
 	fx_free(p);
 }
 
-/* The waits, with where each shows, as one string. */
-static char *describe_waits(const struct profile *p)
+/* The waits, with where each shows. */
+static void print_waits(FILE *f, const struct aggregate *agg)
 {
-	struct aggregate agg;
 	const struct wait_stat *wait;
-	char *text = NULL;
-	size_t len = 0, i;
-	FILE *f;
+	size_t i;
 
-	aggregate_ok(p, &agg);
-	f = open_memstream(&text, &len);
-	assert_non_null(f);
-	for (i = 0; i < agg.n_waits; i++) {
-		wait = &agg.waits[i];
+	for (i = 0; i < agg->n_waits; i++) {
+		wait = &agg->waits[i];
 		fprintf(f, "%d %s %s:%d %" PRIu64 "\n", wait->reason,
 			wait->target ? wait->target : "-",
 			wait->where ? wait->where->name : "-",
 			wait->where ? wait->where->line : 0, wait->ns);
 	}
-	assert_int_equal(fclose(f), 0);
-	aggregate_free(&agg);
-	return text;
+}
+
+static char *describe_waits(const struct profile *p)
+{
+	return describe_with(p, print_waits);
 }
 
 static void test_waits_deterministic(void **state)
@@ -624,6 +639,198 @@ static void test_empty_profile(void **state)
 	assert_int_equal(agg.n_procs, 0);
 	aggregate_free(&agg);
 	fx_free(p);
+}
+
+/* The hot lines, "file:line function samples" each. */
+static void print_lines(FILE *f, const struct aggregate *agg)
+{
+	const struct line_stat *ls;
+	size_t i;
+
+	for (i = 0; i < agg->n_lines; i++) {
+		ls = &agg->lines[i];
+		fprintf(f, "%s:%d %s %" PRIu64 "\n", ls->file, ls->line,
+			agg->funcs[ls->func].name, ls->samples);
+	}
+}
+
+static char *describe_lines(const struct profile *p)
+{
+	return describe_with(p, print_lines);
+}
+
+/*
+ * A Python program: Checker.check runs line 42 for 70% of the samples and
+ * calls a C extension from line 43 for 30%; a stdlib function, a native
+ * app and a stack with no app frame at all besides.
+ */
+static void test_hot_lines(void **state)
+{
+	static const char py[] = "/home/u/linkcheck.py";
+	struct profile *p = fx_new("python3 linkcheck.py");
+	uint32_t rt, mod, run, c42, c43, ext, url, k, cm, burn, cpy;
+	struct stack_sample *s;
+	char *lines;
+
+	(void)state;
+	rt = fx_frame(p, "Py_RunMain", "libpython3.12.so.1.0", CLASS_RUNTIME);
+	mod = fx_frame_at(p, "<module>", "linkcheck.py", CLASS_APP, py, 90);
+	run = fx_frame_at(p, "Checker.run", "linkcheck.py", CLASS_APP, py, 50);
+	c42 = fx_frame_at(p, "Checker.check", "linkcheck.py", CLASS_APP, py,
+			  42);
+	c43 = fx_frame_at(p, "Checker.check", "linkcheck.py", CLASS_APP, py,
+			  43);
+	ext = fx_frame_at(p, "match_links", "_speedups.so", CLASS_LIBRARY,
+			  "speedups.c", 7);
+	url = fx_frame_at(p, "urlsplit", "parse.py", CLASS_LIBRARY,
+			  "/usr/lib/python3.12/urllib/parse.py", 470);
+	k = fx_frame(p, "clear_page_erms", "[kernel]", CLASS_KERNEL);
+	cm = fx_frame_at(p, "main", "demo", CLASS_APP, "hot.c", 40);
+	burn = fx_frame_at(p, "burn", "demo", CLASS_APP, "hot.c", 12);
+	cpy = fx_frame(p, "memcpy", "libc.so.6", CLASS_RUNTIME);
+	FX_STACK(p, 1, 1, 500, rt, mod, run, c42);
+	s = FX_STACK(p, 1, 1, 200, rt, mod, run, c42, k);
+	s->kernel_mode = true;
+	FX_STACK(p, 1, 1, 300, rt, mod, run, c43, ext);
+	FX_STACK(p, 1, 1, 50, rt, mod, run, url);
+	FX_STACK(p, 1, 1, 10, rt);
+	FX_WAIT(p, 1, 1, 3, WAIT_NETWORK, 900000000ull, NULL, rt, mod, run,
+		c42);
+	FX_STACK(p, 2, 2, 50, cm, burn, cpy);
+	lines = describe_lines(p);
+	/* Equal samples: by file, "/home..." before "hot.c". */
+	assert_string_equal(lines,
+		"/home/u/linkcheck.py:42 Checker.check 700\n"
+		"/home/u/linkcheck.py:43 Checker.check 300\n"
+		"/home/u/linkcheck.py:50 Checker.run 50\n"
+		"hot.c:12 burn 50\n");
+	free(lines);
+	fx_free(p);
+}
+
+/* One line, two functions (a lambda); ties built in either order. */
+static struct profile *line_tie_profile(bool reversed)
+{
+	static const char *const names[] = { "f", "f.<locals>.<lambda>", "g",
+					     "h" };
+	static const char *const files[] = { "a.py", "a.py", "b.py", "a.py" };
+	static const int lines[] = { 7, 7, 1, 9 };
+	struct profile *p = fx_new("ties");
+	uint32_t f[4], i, j;
+
+	for (i = 0; i < 4; i++) {
+		j = reversed ? 3 - i : i;
+		f[j] = fx_frame_at(p, names[j], files[j], CLASS_APP, files[j],
+				   lines[j]);
+	}
+	for (i = 0; i < 4; i++) {
+		j = reversed ? 3 - i : i;
+		FX_STACK(p, 1, 1, 5, f[j]);
+	}
+	return p;
+}
+
+static void test_hot_lines_deterministic(void **state)
+{
+	struct profile *p1 = line_tie_profile(false);
+	struct profile *p2 = line_tie_profile(true);
+	char *d1 = describe_lines(p1), *d2 = describe_lines(p2);
+
+	(void)state;
+	assert_string_equal(d1, d2);
+	assert_string_equal(d1, "a.py:7 f 5\na.py:7 f.<locals>.<lambda> 5\n"
+			    "a.py:9 h 5\nb.py:1 g 5\n");
+	free(d1);
+	free(d2);
+	fx_free(p1);
+	fx_free(p2);
+}
+
+/*
+ * src.py has lines with white space around them, an empty one, a NUL, a
+ * line of 2-byte characters too long to keep, bytes that are not text,
+ * and a last one without a newline.
+ */
+static char *write_source(const char *dir)
+{
+	static const char head[] = "import re\n\t  x = 1   \r\n\na\0b\nx";
+
+	return fx_write_long_line(dir, "src.py", head, sizeof(head) - 1, 3000,
+				  "\n\xff\xfe bin \x01\nlast");
+}
+
+/* More than SOURCE_FILE_MAX bytes: line 1 is read, the last line is not. */
+static char *write_huge_source(const char *dir, int *last)
+{
+	size_t n = SOURCE_FILE_MAX / 64 + 2, i;
+	char *text, *path;
+
+	text = malloc(n * 64);
+	assert_non_null(text);
+	memset(text, ' ', n * 64);
+	for (i = 0; i < n; i++)
+		text[i * 64 + 63] = '\n';
+	memcpy(text, "first", 5);
+	memcpy(text + (n - 1) * 64, "after", 5);
+	path = fx_write_file(dir, "huge.py", text, n * 64);
+	free(text);
+	*last = n;
+	return path;
+}
+
+static void test_line_sources(void **state)
+{
+	char *dir = fx_tmpdir(), *src, *huge, *link, *fifo, **text;
+	struct line_stat rows[] = {
+		{ .line = 2 }, { .line = 7 }, { .line = 1 }, { .line = 3 },
+		{ .line = 4 }, { .line = 5 }, { .line = 6 }, { .line = 8 },
+		{ .line = 0 }, { .line = 2 }, { .line = 1 }, { .line = 1 },
+		{ .line = 1 }, { .line = 1 }, { .line = 1 }, { .line = 1 },
+	};
+	size_t n = sizeof(rows) / sizeof(rows[0]), i;
+	int last;
+
+	(void)state;
+	src = write_source(dir);
+	huge = write_huge_source(dir, &last);
+	assert_true(asprintf(&link, "%s/link.py", dir) > 0);
+	assert_int_equal(symlink(src, link), 0);
+	assert_true(asprintf(&fifo, "%s/fifo.py", dir) > 0);
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	for (i = 0; i < 10; i++)
+		rows[i].file = src;
+	rows[10].file = link;
+	rows[11].file = huge;
+	rows[12] = (struct line_stat){ .file = huge, .line = last };
+	rows[13].file = fifo;
+	rows[14].file = dir;
+	rows[15].file = "/nonexistent/whyslow/src.py";
+	text = line_sources(rows, n);
+	assert_non_null(text);
+	assert_string_equal(text[0], "x = 1");
+	assert_string_equal(text[1], "last");
+	assert_string_equal(text[2], "import re");
+	assert_string_equal(text[3], "");
+	assert_string_equal(text[4], "a");
+	/* Cut to SOURCE_LINE_MAX on a character: 'x' and 2047 of 3000 'é'. */
+	assert_int_equal(strlen(text[5]), SOURCE_LINE_MAX - 1);
+	assert_memory_equal(text[5] + SOURCE_LINE_MAX - 3, "\xc3\xa9", 3);
+	assert_string_equal(text[6], "\xff\xfe bin \x01");
+	assert_null(text[7]);	/* past the end */
+	assert_null(text[8]);	/* no line 0 */
+	assert_string_equal(text[9], "x = 1");
+	assert_string_equal(text[10], "import re");
+	assert_string_equal(text[11], "first");
+	assert_null(text[12]);
+	assert_null(text[13]);	/* a FIFO is not opened, so no block */
+	assert_null(text[14]);
+	assert_null(text[15]);
+	line_sources_free(text, n);
+	free(src);
+	free(huge);
+	free(link);
+	free(fifo);
+	fx_rmtree(dir);
 }
 
 static void test_classify_mapping(void **state)
@@ -684,6 +891,9 @@ int main(void)
 		cmocka_unit_test(test_top_waits),
 		cmocka_unit_test(test_waits_deterministic),
 		cmocka_unit_test(test_empty_profile),
+		cmocka_unit_test(test_hot_lines),
+		cmocka_unit_test(test_hot_lines_deterministic),
+		cmocka_unit_test(test_line_sources),
 		cmocka_unit_test(test_classify_mapping),
 	};
 

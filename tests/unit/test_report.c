@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include "report.h"
 
@@ -129,6 +130,35 @@ static struct profile *client_profile(uint64_t cpu_samples, uint64_t net_ns)
 	return p;
 }
 
+/*
+ * python3 linkcheck.py: Checker.check runs line 3 for 700 samples and
+ * calls a C extension from line 4 for 300; the source is in dir.
+ */
+static struct profile *python_profile(const char *dir, char **file)
+{
+	static const char source[] =
+		"class Checker:\n"
+		"    def check(self):\n"
+		"        for url in self.urls:  # `slow` | here  \n"
+		"            self.seen |= {match_links(url, PATTERN, "
+		"flags=IGNORECASE | MULTILINE | DOTALL | VERBOSE | ASCII)}\n";
+	struct profile *p = fx_new("python3 linkcheck.py");
+	uint32_t mod, c3, c4, ext;
+
+	*file = fx_write_file(dir, "linkcheck.py", source,
+			      sizeof(source) - 1);
+	fx_proc(p, 100, 1, "python3", "/usr/bin/python3.12");
+	mod = fx_frame_at(p, "<module>", "linkcheck.py", CLASS_APP, *file, 9);
+	c3 = fx_frame_at(p, "Checker.check", "linkcheck.py", CLASS_APP,
+			  *file, 3);
+	c4 = fx_frame_at(p, "Checker.check", "linkcheck.py", CLASS_APP,
+			  *file, 4);
+	ext = fx_frame(p, "match_links", "_speedups.so", CLASS_LIBRARY);
+	FX_STACK(p, 100, 100, 700, mod, c3);
+	FX_STACK(p, 100, 100, 300, mod, c4, ext);
+	return p;
+}
+
 static void test_format_parse(void **state)
 {
 	struct profile *p = fx_new("x");
@@ -166,6 +196,14 @@ static void test_md_70_30(void **state)
 		"28.6% |\n"
 		"| `main` | hot.c:40 | 0.0% | 100.0% | 0 | 10.00 s | — | "
 		"95.2% |\n",
+		"\n## Hot lines\n\nThe source line each on-CPU sample was "
+		"running",
+		"Percentages are of 1000 on-CPU samples; 0.0% ran in no "
+		"application line.\n\n"
+		"| line | function | share | samples | source |\n"
+		"|---|---|--:|--:|---|\n"
+		"| hot.c:12 | `burn_a` | 70.0% | 700 | — |\n"
+		"| hot.c:30 | `burn_b` | 30.0% | 300 | — |\n",
 		"\n## Hot call paths\n",
 		"| 70.0% | 700 | `main → burn_a` |\n"
 		"| 30.0% | 300 | `main → burn_b` |\n",
@@ -437,8 +475,9 @@ static void test_json_valid_with_keys(void **state)
 	assert_int_equal(json_check(json,
 		"all(k in d for k in (\"command\", \"wall_ns\", \"cpu_ns\", "
 		"\"cpu_user_ns\", \"cpu_sys_ns\", \"samples\", \"lost\", "
-		"\"frequency_hz\", \"period_ns\", \"functions\", \"paths\", "
-		"\"processes\", \"quality\"))"), 0);
+		"\"frequency_hz\", \"period_ns\", \"functions\", "
+		"\"hot_lines\", \"paths\", \"processes\", \"quality\"))"),
+		0);
 	assert_int_equal(json_check(json,
 		"all(set(f) >= {\"name\", \"module\", \"file\", \"line\", "
 		"\"self_samples\", \"total_samples\", \"self_ns\", "
@@ -685,6 +724,155 @@ static void test_json_wall_time(void **state)
  * Waits fold with a [wait:REASON] leaf, in sampling periods (10 ms):
  * equal stacks add up before rounding, and what rounds to 0 is left out.
  */
+/*
+ * The lines that run, with their source: trimmed, escaped, cut; "—" once
+ * the file is gone.  After the functions, before the paths.
+ */
+static void test_md_hot_lines(void **state)
+{
+	char *dir = fx_tmpdir(), *file, *md, *rows;
+	struct profile *p = python_profile(dir, &file);
+	const char *sections[] = {
+		"\n## Top functions\n",
+		"\n## Hot lines\n",
+		"Percentages are of 1000 on-CPU samples; 0.0% ran in no "
+		"application line.\n\n"
+		"| line | function | share | samples | source |\n"
+		"|---|---|--:|--:|---|\n",
+		NULL,
+		"\n## Hot call paths\n",
+	};
+
+	(void)state;
+	assert_true(asprintf(&rows,
+		"| %s:3 | `Checker.check` | 70.0%% | 700 | `for url in "
+		"self.urls:  # 'slow' \\| here` |\n"
+		"| %s:4 | `Checker.check` | 30.0%% | 300 | `self.seen \\|= "
+		"{match_links(url, PATTERN, flags=IGNORECASE \\| MULTILINE "
+		"\\| DOTALL \\| …` |\n", file, file) > 0);
+	sections[3] = rows;
+	md = render_md(p);
+	assert_in_order(md, sections, sizeof(sections) / sizeof(sections[0]));
+	assert_string_equal(last_line(md), "omitted: nothing\n");
+	free(md);
+	free(rows);
+
+	md = render(p, FORMAT_MD, 1, 0);
+	assert_contains(last_line(md), "; 1 hot lines (30.0%); ");
+	free(md);
+
+	assert_int_equal(unlink(file), 0);
+	md = render_md(p);
+	assert_contains(md, ":3 | `Checker.check` | 70.0% | 700 | — |\n");
+	assert_contains(md, ":4 | `Checker.check` | 30.0% | 300 | — |\n");
+	free(md);
+	free(file);
+	fx_rmtree(dir);
+	fx_free(p);
+}
+
+static void test_json_hot_lines(void **state)
+{
+	char *dir = fx_tmpdir(), *file, *json, *check;
+	struct profile *p = python_profile(dir, &file);
+
+	(void)state;
+	json = render(p, FORMAT_JSON, 0, 0);
+	assert_true(asprintf(&check,
+		"d[\"hot_lines\"] == [{\"file\": \"%s\", \"line\": 3, "
+		"\"function\": \"Checker.check\", \"samples\": 700, "
+		"\"pct\": 70.0, \"source\": \"for url in self.urls:  # "
+		"`slow` | here\"}, {\"file\": \"%s\", \"line\": 4, "
+		"\"function\": \"Checker.check\", \"samples\": 300, "
+		"\"pct\": 30.0, \"source\": \"self.seen |= {match_links(url, "
+		"PATTERN, flags=IGNORECASE | MULTILINE | DOTALL | VERBOSE | "
+		"ASCII)}\"}]", file, file) > 0);
+	assert_int_equal(json_check(json, check), 0);
+	free(check);
+	free(json);
+
+	assert_int_equal(unlink(file), 0);
+	json = render(p, FORMAT_JSON, 0, 0);
+	assert_int_equal(json_check(json,
+		"[h[\"source\"] for h in d[\"hot_lines\"]] == [None, None]"),
+		0);
+	free(json);
+	free(file);
+	fx_rmtree(dir);
+	fx_free(p);
+}
+
+/*
+ * A source line of control characters, backquotes, bars, bytes that are
+ * not UTF-8 and 6000 'é': cut in Markdown, valid and bounded in JSON.
+ */
+static void test_hot_line_binary_source(void **state)
+{
+	static const char head[] = "\x01\x02`|\xff\xfe";
+	char *dir = fx_tmpdir(), *file, *out;
+	struct profile *p = fx_new("bin");
+
+	(void)state;
+	file = fx_write_long_line(dir, "bin.py", head, sizeof(head) - 1, 6000,
+				  "\n");
+	FX_STACK(p, 1, 1, 10, fx_frame_at(p, "f", "bin.py", CLASS_APP, file,
+					  1));
+	out = render_md(p);
+	/* 80 bytes: 6 odd ones, 37 'é' */
+	assert_contains(out, "| 10 | `  '\\|\xff\xfe\xc3\xa9");
+	assert_contains(out, "\xc3\xa9\xc3\xa9…` |\n");
+	assert_lacks(out, "\x01");
+	free(out);
+	out = render(p, FORMAT_JSON, 0, 0);
+	assert_int_equal(json_check(out,
+		"d[\"hot_lines\"][0][\"source\"] == "
+		"\"\\x01\\x02`|\\ufffd\\ufffd\" + \"\\xe9\" * 2045"), 0);
+	free(out);
+	free(file);
+	fx_rmtree(dir);
+	fx_free(p);
+}
+
+/* The record stage's notes end Data quality, escaped; JSON has them all. */
+static void test_notes(void **state)
+{
+	struct profile *p = fx_profile_70_30();
+	char note[32], *md, *json;
+	int i;
+
+	(void)state;
+	fx_note(p, "Python 3.14 at /opt/py/bin/python3.14 (`_PyRuntime` "
+		"*not found*): its stacks stay native");
+	fx_note(p, "two\nlines <b>|</b> [x](y) ~z~ &amp; \\");
+	md = render_md(p);
+	assert_contains(md, "100·√(p(1−p)/n), n = 1000.\n"
+			"- Python 3.14 at /opt/py/bin/python3.14 "
+			"(\\`\\_PyRuntime\\` \\*not found\\*): its stacks "
+			"stay native\n"
+			"- two lines \\<b\\>\\|\\</b\\> \\[x\\](y) \\~z\\~ "
+			"\\&amp; \\\\\n"
+			"\nomitted: nothing\n");
+	free(md);
+
+	for (i = 3; i <= 12; i++) {
+		snprintf(note, sizeof(note), "note %d", i);
+		fx_note(p, note);
+	}
+	md = render_md(p);
+	assert_contains(md, "- note 10\n- 2 more notes: see the JSON output."
+			"\n\nomitted: ");
+	assert_lacks(md, "note 11");
+	free(md);
+	json = render(p, FORMAT_JSON, 0, 0);
+	assert_int_equal(json_check(json,
+		"len(d[\"quality\"][\"notes\"]) == 12 and "
+		"d[\"quality\"][\"notes\"][1] == "
+		"\"two\\nlines <b>|</b> [x](y) ~z~ &amp; \\\\\" and "
+		"d[\"quality\"][\"notes\"][11] == \"note 12\""), 0);
+	free(json);
+	fx_free(p);
+}
+
 static void test_folded_waits(void **state)
 {
 	struct profile *p = client_profile(100, 1000000000ull);
@@ -727,6 +915,10 @@ int main(void)
 		cmocka_unit_test(test_md_threads_wall_time),
 		cmocka_unit_test(test_json_wall_time),
 		cmocka_unit_test(test_folded_waits),
+		cmocka_unit_test(test_md_hot_lines),
+		cmocka_unit_test(test_json_hot_lines),
+		cmocka_unit_test(test_hot_line_binary_source),
+		cmocka_unit_test(test_notes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
