@@ -96,7 +96,7 @@
 /* Frames visited per walk: Python frames plus 3.12+ shims (one per entry
  * from C into the interpreter, at least the outermost). */
 #define WS_PY_MAX_STEPS		(WS_PY_MAX_FRAMES + 16)
-#define WS_PY_COPY_PER_CALL	2	/* new code objects copied per call */
+#define WS_PY_COPY_PER_CALL	8	/* new code objects copied per call */
 #define WS_PY_WIN		256	/* bytes of one object read at once */
 #define WS_PY_WIN_MASK		(WS_PY_WIN - 1)
 #define WS_PY_OWNED_BY_CSTACK	3	/* _PyInterpreterFrame.owner, 3.12+ */
@@ -132,12 +132,15 @@ struct {
 	__type(value, struct ws_py_proc);
 } py_procs SEC(".maps") __weak;
 
-/* (tgid, code object) -> its names and line table, filled here, read by
- * user space at the end. */
+/*
+ * (tgid, code object) -> its names and line table, filled here, read by
+ * user space at the end.  Preallocated: without, every insert allocates
+ * from a small per-CPU cache that refills later, so a stack seen once (a
+ * single long wait) would get one of its new code objects named, not all.
+ */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(map_flags, BPF_F_NO_PREALLOC);
-	__uint(max_entries, 16384);
+	__uint(max_entries, 4096);
 	__type(key, struct ws_py_code_key);
 	__type(value, struct ws_py_code);
 } py_codes SEC(".maps") __weak;
@@ -171,7 +174,7 @@ struct {
 struct ws_py_seen {
 	__u64 code;
 	__u32 tgid;
-	__u32 pad;
+	__u32 ident;
 };
 
 /*
@@ -298,6 +301,25 @@ static long py_thread_step(__u64 i, void *arg)
 	return 0;
 }
 
+/*
+ * Which code object lives at this address now: code objects are freed
+ * (module and class bodies after import) and their addresses reused, so
+ * the address alone would name a later function after an earlier one.
+ * co_filename and co_name are adjacent in 3.10 to 3.13: one read.
+ */
+static __always_inline __u32 py_code_ident(__u64 code,
+					   const struct ws_py_offsets *o)
+{
+	__u64 ptrs[2];
+
+	if (o->code_name != o->code_filename + 8 ||
+	    bpf_probe_read_user(ptrs, sizeof(ptrs),
+				(const void *)(code + o->code_filename)))
+		return 0;
+	return (__u32)(ptrs[0] >> 4) ^ (__u32)(ptrs[0] >> 36) ^
+	       (__u32)(ptrs[1] >> 4) * 0x9e3779b1u ^ (__u32)(ptrs[1] >> 36);
+}
+
 /* One frame: record it unless it is a shim, then on to its caller. */
 static long py_frame_step(__u64 i, void *arg)
 {
@@ -343,7 +365,7 @@ static long py_frame_step(__u64 i, void *arg)
 	}
 	out->frames[n].code = code;
 	out->frames[n].instr = instr < -1 ? -1 : instr;
-	out->frames[n].pad = 0;
+	out->frames[n].ident = py_code_ident(code, o);
 	sc->n = n + 1;
 	return 0;
 }
@@ -643,16 +665,18 @@ static long py_copy_step(__u64 i, void *arg)
 	struct ws_py_scratch *sc = c->sc;
 	struct ws_py_seen *seen;
 	__u64 code;
+	__u32 ident;
 	long err;
 
 	if (i >= WS_PY_MAX_FRAMES)
 		return 1;
 	code = c->stack->frames[i].code;
+	ident = c->stack->frames[i].ident;
 	seen = py_seen_slot(sc, code, c->tgid);
-	if (seen->code == code && seen->tgid == c->tgid)
+	if (seen->code == code && seen->tgid == c->tgid && seen->ident == ident)
 		return 0;
 	sc->key.pid = c->tgid;
-	sc->key.pad = 0;
+	sc->key.ident = ident;
 	sc->key.code = code;
 	if (!bpf_map_lookup_elem(&py_codes, &sc->key)) {
 		if (sc->copied >= WS_PY_COPY_PER_CALL)
@@ -667,6 +691,7 @@ static long py_copy_step(__u64 i, void *arg)
 	}
 	seen->code = code;
 	seen->tgid = c->tgid;
+	seen->ident = ident;
 	return 0;
 }
 

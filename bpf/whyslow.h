@@ -60,7 +60,9 @@ struct ws_py_proc {
 struct ws_py_frame {
 	__u64 code;			/* PyCodeObject address */
 	__s32 instr;			/* instruction offset in code units, -1 unknown */
-	__u32 pad;
+	__u32 ident;			/* hash of its co_filename and co_name
+					 * pointers: a freed code object's
+					 * address is reused by another */
 };
 
 struct ws_py_stack {
@@ -71,7 +73,7 @@ struct ws_py_stack {
 
 #define WS_PY_NAME_LEN		96
 #define WS_PY_FILE_LEN		192
-#define WS_PY_LINETABLE_LEN	8192	/* 3.11+: ~20 bytes a line */
+#define WS_PY_LINETABLE_LEN	3072	/* 3.11+: ~20 bytes a line */
 
 /* What the report needs of a code object, copied while the process lives. */
 struct ws_py_code {
@@ -90,7 +92,7 @@ struct ws_py_code {
 
 struct ws_py_code_key {
 	__u32 pid;
-	__u32 pad;
+	__u32 ident;			/* as in struct ws_py_frame */
 	__u64 code;
 };
 

@@ -252,3 +252,51 @@ echo
 echo "whyslow on the ping-pong: $pp_quality"
 ((have_perf)) || echo "(perf not found: its row is missing)"
 ((have_bpftrace)) || echo "(bpftrace not found: its row is missing)"
+
+# --- Python ----------------------------------------------------------------
+# A CPU-bound Python script (tests/workloads/py/bench_cpu.py, ~1.5 s, calls
+# 4 frames deep) under Debian's python3: alone, under whyslow (which walks
+# the Python stack at every sample) and under perf (native stacks only).
+# Environment: BENCH_PYTHON (default /usr/bin/python3),
+# BENCH_PY_SCRIPT (default tests/workloads/py/bench_cpu.py).
+PYBIN=${BENCH_PYTHON:-/usr/bin/python3}
+PYSCRIPT=${BENCH_PY_SCRIPT:-tests/workloads/py/bench_cpu.py}
+c_py_alone()   { "$PYBIN" "$PYSCRIPT"; }
+c_py_ws99()    { "$WHYSLOW" record -F 99 -o /dev/null -- "$PYBIN" "$PYSCRIPT"; }
+c_py_ws999()   { "$WHYSLOW" record -F 999 -o /dev/null -- "$PYBIN" "$PYSCRIPT"; }
+c_py_perf99()  { "$PERF" record -g -F 99 -o "$tmp/py.data" -- "$PYBIN" "$PYSCRIPT"; }
+c_py_perf999() { "$PERF" record -g -F 999 -o "$tmp/py.data" -- "$PYBIN" "$PYSCRIPT"; }
+label+=(
+	[py_alone]="python3 alone"
+	[py_ws99]="whyslow record -F 99"
+	[py_ws999]="whyslow record -F 999"
+	[py_perf99]="perf record -g -F 99"
+	[py_perf999]="perf record -g -F 999"
+)
+echo
+if [[ -x $PYBIN && -f $PYSCRIPT ]]; then
+	py_configs=(py_alone py_ws99 py_ws999)
+	((have_perf)) && py_configs+=(py_perf99 py_perf999)
+	c_py_alone >/dev/null 2>&1	# warm the page cache
+	bench "Python" py_alone "${py_configs[@]}"
+	# Python frames whyslow named in one more run at 999 Hz (jq).
+	py_quality=$("$WHYSLOW" record --format json -- "$PYBIN" "$PYSCRIPT" 2>/dev/null |
+		jq -r '"samples \(.samples), lost \(.quality.lost_samples), truncated \(.quality.truncated_samples); hottest: \(.functions[0].name) (\(.functions[0].file // .functions[0].module)) \(.functions[0].self_pct)% self"' \
+		2>/dev/null) || py_quality="(not available: jq missing or the run failed)"
+	echo "Python: $PYBIN $PYSCRIPT ($(median ${times[py_alone]}) ms alone)," \
+	     "$REPS repetitions interleaved, medians"
+	echo
+	printf '%-26s %10s %14s\n' "CPU-bound Python" "wall ms" "ratio vs alone"
+	printf '%-26s %10s %14s\n' "--------------------------" "-------" "--------------"
+	printf '%-26s %10.0f %14s\n' "${label[py_alone]}" "$(median ${times[py_alone]})" "1.00"
+	for c in py_ws99 py_ws999 py_perf99 py_perf999; do
+		[[ -n ${times[$c]:-} ]] || continue
+		printf '%-26s %10.0f %13.2fx\n' "${label[$c]}" "$(median ${times[$c]})" \
+			"$(median ${ratios[$c]})"
+	done
+	echo
+	echo "whyslow on the Python script: $py_quality"
+	((have_perf)) || echo "(perf not found: its rows are missing)"
+else
+	echo "(Python section skipped: no $PYBIN or no $PYSCRIPT)"
+fi

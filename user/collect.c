@@ -26,7 +26,7 @@ struct raw_frame {
 	uint16_t kind;
 	uint16_t minor;		/* RAW_PY: CPython 3.minor */
 	int32_t instr;		/* RAW_PY: instruction offset, code units */
-	uint32_t pad;
+	uint32_t py_ident;	/* RAW_PY: which code object at addr */
 };
 
 /* Key of a distinct stack: this header, then frame indexes root first. */
@@ -198,7 +198,7 @@ static int add_python_frames(struct collector *c, struct stack_key *k,
 		pf = &py->stack->frames[i];
 		f = (struct raw_frame){ .addr = pf->code, .id = k->pid,
 					.kind = RAW_PY, .minor = py->minor,
-					.instr = pf->instr };
+					.instr = pf->instr, .py_ident = pf->ident };
 		if ((err = add_frame(c, f, &ids[(*n)++])))
 			return err;
 	}
@@ -328,7 +328,8 @@ int collector_add_offcpu(struct collector *c, const struct proc_table *t,
 int collector_add_py_code(struct collector *c, const struct ws_py_code_key *k,
 			  const struct ws_py_code *code)
 {
-	struct ws_py_code_key key = { .pid = k->pid, .code = k->code };
+	struct ws_py_code_key key = { .pid = k->pid, .ident = k->ident,
+				      .code = k->code };
 	int added;
 	int64_t i = intern_bytes(&c->py_codes, &key, sizeof(key), &added);
 
@@ -406,7 +407,8 @@ static int intern_frame(struct finish_ctx *fc, const struct frame *fr,
 static int symbolize_python(struct finish_ctx *fc, const struct raw_frame *rf,
 			    uint32_t *out)
 {
-	struct ws_py_code_key key = { .pid = rf->id, .code = rf->addr };
+	struct ws_py_code_key key = { .pid = rf->id, .ident = rf->py_ident,
+				      .code = rf->addr };
 	int64_t i = intern_find(&fc->c->py_codes, &key, sizeof(key));
 	struct python_frame pf;
 	struct frame fr = { .cls = CLASS_APP };
@@ -463,7 +465,8 @@ static int symbolize_raw(struct finish_ctx *fc, const struct raw_frame *rf,
 	case RAW_ANON:
 		err = symbolize_perfmap(fc->sym, rf->id, rf->addr, &r);
 		snprintf(module, sizeof(module), err ? "[unknown]" : "[jit]");
-		fr.cls = classify_mapping(NULL, NULL);
+		/* unknown code is no place to point a reader at */
+		fr.cls = err ? CLASS_RUNTIME : classify_mapping(NULL, NULL);
 		break;
 	case RAW_PY:
 		return symbolize_python(fc, rf, out);
