@@ -599,9 +599,11 @@ static void close_recorder(struct recorder *r)
 	free(r->pid_fds);
 }
 
-int record_run(const struct record_opts *o, struct profile *out,
+int record_run(const struct record_opts *given, struct profile *out,
 	       struct record_result *res)
 {
+	struct record_opts opts = *given;	/* -F may be lowered */
+	const struct record_opts *o = &opts;
 	struct recorder r = { .o = o, .child = { .pid = -1 }, .child_pidfd = -1 };
 	struct rusage ru = { 0 };
 	unsigned int max_hz = kernel_max_hz();
@@ -618,7 +620,7 @@ int record_run(const struct record_opts *o, struct profile *out,
 		fprintf(stderr, "whyslow: -F %u is above the kernel's limit "
 			"(kernel.perf_event_max_sample_rate = %u); sampling at %u Hz\n",
 			o->freq, max_hz, max_hz);
-		((struct record_opts *)o)->freq = max_hz;
+		opts.freq = max_hz;
 	}
 	proc_table_init(&r.procs);
 	install_signals();
