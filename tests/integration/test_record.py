@@ -363,7 +363,7 @@ def test_folded(run):
     assert res.returncode == 0, res
     lines = res.stdout.splitlines()
     assert lines, res
-    total = hot = 0
+    total = hot = hot_under_main = 0
     for line in lines:
         m = FOLDED_LINE.match(line)
         assert m, f"malformed folded line {line!r}:{res}"
@@ -374,9 +374,14 @@ def test_folded(run):
         total += count
         if m.group(2).endswith(";hot_seventy"):
             hot += count
-            assert ";main;" in m.group(2) + ";", f"main missing: {line!r}:{res}"
+            if ";main;" in m.group(2) + ";":
+                hot_under_main += count
     assert 600 <= total <= 1500, f"~1 s of samples:{res}"
     assert abs(100 * hot / total - 70) <= 5, f"hot_seventy's share:{res}"
+    # A sample on hot_seventy's first instruction, before its prologue has
+    # pushed the frame pointer, skips main: frame-pointer unwinding's
+    # known blind spot, a sample or two in a thousand.
+    assert hot_under_main >= 0.99 * hot, f"main missing:{res}"
 
 
 def test_markdown_sections(run):

@@ -23,9 +23,12 @@ def cold(n):
 
 def main():
     k, rounds = int(sys.argv[1]), int(sys.argv[2])
-    for _ in range(rounds):
-        hot(7 * k)
-        cold(3 * k)
+    # Round lengths vary (0.5k to 1.5k, k on average): rounds of one fixed
+    # length could beat against the sampling period and alias.
+    for r in range(rounds):
+        k_r = k // 2 + k * ((r * 37) % 100) // 100
+        hot(7 * k_r)
+        cold(3 * k_r)
 
 
 if __name__ == "__main__":
