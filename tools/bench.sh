@@ -204,17 +204,24 @@ pp_quality=$("$WHYSLOW" record --format json -- "$PP" "$ROUNDS" 2>/dev/null |
 	2>/dev/null) || pp_quality="(not available: jq missing or the run failed)"
 
 # --- report ----------------------------------------------------------------
+# A table of wall times and ratios: ratio_table TITLE BASE CONFIG...
+ratio_table() {
+	local title=$1 base=$2 c
+	shift 2
+	printf '%-26s %10s %14s\n' "$title" "wall ms" "ratio vs alone"
+	printf '%-26s %10s %14s\n' "--------------------------" "-------" "--------------"
+	printf '%-26s %10.0f %14s\n' "${label[$base]}" "$(median ${times[$base]})" "1.00"
+	for c in "$@"; do
+		[[ -n ${times[$c]:-} ]] || continue
+		printf '%-26s %10.0f %13.2fx\n' "${label[$c]}" "$(median ${times[$c]})" \
+			"$(median ${ratios[$c]})"
+	done
+}
+
 echo "whyslow bench: $(basename "$PROG") ($(median ${times[alone]}) ms alone)," \
      "$REPS repetitions interleaved, medians; $(nproc) CPUs, $(uname -r)"
 echo
-printf '%-26s %10s %14s\n' "CPU-bound program" "wall ms" "ratio vs alone"
-printf '%-26s %10s %14s\n' "--------------------------" "-------" "--------------"
-printf '%-26s %10.0f %14s\n' "${label[alone]}" "$(median ${times[alone]})" "1.00"
-for c in ws99 ws999 perf99 perf999; do
-	[[ -n ${times[$c]:-} ]] || continue
-	printf '%-26s %10.0f %13.2fx\n' "${label[$c]}" "$(median ${times[$c]})" \
-		"$(median ${ratios[$c]})"
-done
+ratio_table "CPU-bound program" alone ws99 ws999 perf99 perf999
 echo
 printf '%-26s %10s\n' "fixed cost" "wall ms"
 printf '%-26s %10s\n' "--------------------------" "-------"
@@ -227,24 +234,10 @@ echo
 echo "off-CPU tracing: pipe ping-pong ($(basename "$PP") $ROUNDS round trips," \
      "$(median ${times[pp_alone]}) ms alone)"
 echo
-printf '%-26s %10s %14s\n' "pipe ping-pong" "wall ms" "ratio vs alone"
-printf '%-26s %10s %14s\n' "--------------------------" "-------" "--------------"
-printf '%-26s %10.0f %14s\n' "${label[pp_alone]}" "$(median ${times[pp_alone]})" "1.00"
-for c in pp_ws pp_wsno pp_perf pp_bt; do
-	[[ -n ${times[$c]:-} ]] || continue
-	printf '%-26s %10.0f %13.2fx\n' "${label[$c]}" "$(median ${times[$c]})" \
-		"$(median ${ratios[$c]})"
-done
+ratio_table "pipe ping-pong" pp_alone pp_ws pp_wsno pp_perf pp_bt
 if [[ -n $TASKSET ]]; then
 	echo
-	printf '%-26s %10s %14s\n' "same, pinned to CPU 0" "wall ms" "ratio vs alone"
-	printf '%-26s %10s %14s\n' "--------------------------" "-------" "--------------"
-	printf '%-26s %10.0f %14s\n' "${label[pin_alone]}" "$(median ${times[pin_alone]})" "1.00"
-	for c in pin_ws pin_wsno pin_perf pin_bt; do
-		[[ -n ${times[$c]:-} ]] || continue
-		printf '%-26s %10.0f %13.2fx\n' "${label[$c]}" "$(median ${times[$c]})" \
-			"$(median ${ratios[$c]})"
-	done
+	ratio_table "same, pinned to CPU 0" pin_alone pin_ws pin_wsno pin_perf pin_bt
 else
 	echo "(taskset not found: the pinned table is missing)"
 fi
@@ -286,14 +279,7 @@ if [[ -x $PYBIN && -f $PYSCRIPT ]]; then
 	echo "Python: $PYBIN $PYSCRIPT ($(median ${times[py_alone]}) ms alone)," \
 	     "$REPS repetitions interleaved, medians"
 	echo
-	printf '%-26s %10s %14s\n' "CPU-bound Python" "wall ms" "ratio vs alone"
-	printf '%-26s %10s %14s\n' "--------------------------" "-------" "--------------"
-	printf '%-26s %10.0f %14s\n' "${label[py_alone]}" "$(median ${times[py_alone]})" "1.00"
-	for c in py_ws99 py_ws999 py_perf99 py_perf999; do
-		[[ -n ${times[$c]:-} ]] || continue
-		printf '%-26s %10.0f %13.2fx\n' "${label[$c]}" "$(median ${times[$c]})" \
-			"$(median ${ratios[$c]})"
-	done
+	ratio_table "CPU-bound Python" py_alone py_ws99 py_ws999 py_perf99 py_perf999
 	echo
 	echo "whyslow on the Python script: $py_quality"
 	((have_perf)) || echo "(perf not found: its rows are missing)"

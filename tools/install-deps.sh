@@ -3,7 +3,7 @@
 # Only missing packages are installed; apt-get update runs only if needed.
 set -eu
 pkgs="clang llvm libbpf-dev bpftool libelf-dev libdw-dev zlib1g-dev make gcc
-pkg-config libcmocka-dev python3 python3-pytest linux-perf bpftrace"
+pkg-config libcmocka-dev python3 python3-pytest linux-perf bpftrace jq"
 missing=""
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||
