@@ -31,7 +31,7 @@ struct {
 
 struct {
 	__uint(type, BPF_MAP_TYPE_STACK_TRACE);
-	__uint(max_entries, 16384);	/* distinct user stacks of waits */
+	__uint(max_entries, 8192);	/* distinct user stacks of waits */
 	__uint(key_size, sizeof(__u32));
 	__uint(value_size, WS_MAX_STACK * sizeof(__u64));
 } stacks SEC(".maps");
