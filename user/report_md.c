@@ -572,7 +572,9 @@ static int md_functions(struct md *m, size_t *shown)
 			  m->agg->samples, cpu, wall,
 			  m->threaded ? ", added up over threads, so it can "
 			  "pass 100%" : "",
-			  m->by_wall ? " Sorted by own time (on-CPU self plus the waits the function made itself), then wall time." : "");
+			  m->by_wall ? " Sorted by own time (on-CPU self plus "
+			  "the waits the function made itself), then wall "
+			  "time." : "");
 	if (!head)
 		return -ENOMEM;
 	err = md_table(m, head, m->agg->n_funcs, func_row, shown);
