@@ -750,6 +750,10 @@ static void quality_stacks(FILE *f, const struct aggregate *agg,
 			"frames are cut", pct_of(q->py_truncated_samples,
 						  agg->samples),
 			WS_PY_MAX_FRAMES);
+	fputs(".\n- Unwinding: user stacks follow frame pointers, so a "
+	      "function that sets up no frame (a leaf, or code built without "
+	      "them) hides its caller even in stacks not counted as "
+	      "truncated", f);
 	fprintf(f, ".\n- Unresolved frames: %.1f%% (%" PRIu64 " of %" PRIu64
 		").\n- Stack read errors: %" PRIu64 " kernel, %" PRIu64
 		" user.\n",
