@@ -98,19 +98,26 @@ static __always_inline __s32 user_stack_id(void *ctx)
 	return id;
 }
 
-/* The Python stack can only be read now, by the thread itself. */
+/* The Python stack can only be read now, by the thread itself.  Most
+ * switches are of other processes: one lookup decides, nothing else. */
 static __always_inline void save_python_stack(struct task_struct *prev,
 					      __u32 tgid, __u32 tid)
 {
+	const struct ws_py_proc *proc = bpf_map_lookup_elem(&py_procs, &tgid);
+	struct ws_py_stack *py;
 	__u32 zero = 0;
-	struct ws_py_stack *py = bpf_map_lookup_elem(&py_scratch, &zero);
 
+	if (!proc)
+		return;
+	py = bpf_map_lookup_elem(&py_scratch, &zero);
 	if (!py)
 		return;
-	if (py_capture(prev, tgid, tid, py))
+	if (py_walk_proc(prev, tid, proc, py)) {
+		py_copy_new_codes(tgid, proc, py);
 		bpf_map_update_elem(&py_offcpu, &tid, py, BPF_ANY);
-	else
+	} else {
 		bpf_map_delete_elem(&py_offcpu, &tid);
+	}
 }
 
 /*

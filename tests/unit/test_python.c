@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "python.h"
+#include "tmpdir.h"
 
 #define PYENV		"/root/.pyenv/versions/"
 
@@ -705,15 +706,6 @@ static int setup_all(void **state)
 	return 0;
 }
 
-static int remove_entry(const char *path, const struct stat *st, int flag,
-			struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
 static int teardown_all(void **state)
 {
 	size_t i;
@@ -723,7 +715,7 @@ static int teardown_all(void **state)
 		free_truth(interps[i].truth);
 		interps[i].truth = NULL;
 	}
-	return nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+	return tmpdir_remove(dir);
 }
 
 static void path_of(char *buf, size_t size, const char *name)

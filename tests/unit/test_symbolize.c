@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "symbolize.h"
+#include "tmpdir.h"
 
 /* The build-id of one fixture, split as its debug file path is. */
 #define BUILD_ID_HEAD	"01"
@@ -127,21 +128,12 @@ static int build_fixtures(void **state)
 	return 0;
 }
 
-static int remove_entry(const char *path, const struct stat *st, int flag,
-			struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
 static int remove_fixtures(void **state)
 {
 	(void)state;
 	if (chdir("/"))
 		return -1;
-	return nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+	return tmpdir_remove(dir);
 }
 
 static struct symbolizer *new_symbolizer(void)
