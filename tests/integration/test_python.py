@@ -154,8 +154,10 @@ def test_cpu_split(run, python):
     the samples depending on the build, so shares of all samples would sit
     a few points low and vary by interpreter.  The test compares hot and
     cold with each other instead: hot / (hot + cold) of their self samples
-    must be 70 % (and cold's 30 %) within 5 points, whatever start-up
-    costs.  That they hold most samples (>= 80 %) is checked too, so the
+    must be, within 5 points, the share of hot in the time the script
+    itself measured around the two calls (about 70 %; a CI run once saw
+    77 % when a noisy neighbour slowed the hot phases, and the profile was
+    right).  That they hold most samples (>= 80 %) is checked too, so the
     ratio is not one of a few stray samples."""
     doc, res = record_json(run, python, "cpu_split.py", SPLIT_K, SPLIT_ROUNDS)
     check_totals(doc, res)
@@ -173,9 +175,13 @@ def test_cpu_split(run, python):
                f"{cold['self_samples']} ({cold_share:.1f}%); total: hot "
                f"{100 * hot['total_samples'] / tot:.1f}%; report self_pct "
                f"hot {hot['self_pct']}, cold {cold['self_pct']}")
+    m = re.search(r"cpu_split: hot_s=([\d.]+) cold_s=([\d.]+)", res.stderr)
+    assert m, f"the script's own timing line is missing:{res}"
+    measured = 100 * float(m.group(1)) / (float(m.group(1)) + float(m.group(2)))
+    figures += f"; the script measured hot {measured:.1f}%"
     print(figures)
-    assert abs(hot_share - 70) <= 5, f"{figures}:{res}"
-    assert abs(cold_share - 30) <= 5, f"{figures}:{res}"
+    assert abs(hot_share - measured) <= 5, f"{figures}:{res}"
+    assert abs(cold_share - (100 - measured)) <= 5, f"{figures}:{res}"
 
 
 # --- 2. network wait -------------------------------------------------------

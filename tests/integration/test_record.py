@@ -47,6 +47,17 @@ def func(doc, name, res):
     pytest.fail(f"function {name!r} not in the report's functions:{res}")
 
 
+def hot7030_measured(res):
+    """hot_seventy's share (%) of the time hot7030 measured in its two
+    functions: about 70, but a noisy machine can slow one phase more than
+    the other, and the profile must agree with the run it saw."""
+    m = re.search(r"hot7030: hot_seventy_ns=(\d+) warm_thirty_ns=(\d+)",
+                  res.stderr)
+    assert m, f"hot7030's own timing line is missing:{res}"
+    hot, warm = int(m.group(1)), int(m.group(2))
+    return 100 * hot / (hot + warm)
+
+
 def top_self(doc):
     return max(doc["functions"], key=lambda f: f["self_samples"])["name"]
 
@@ -105,8 +116,13 @@ def test_hot7030_split(hot_json):
     doc, res = hot_json
     hot = func(doc, "hot_seventy", res)
     warm = func(doc, "warm_thirty", res)
-    assert abs(hot["self_pct"] - 70) <= 5, f"hot_seventy self_pct:{res}"
-    assert abs(warm["self_pct"] - 30) <= 5, f"warm_thirty self_pct:{res}"
+    want = hot7030_measured(res)
+    # Start-up and exit are a few samples: the two hold nearly all.
+    assert hot["self_pct"] + warm["self_pct"] >= 95, res
+    assert abs(hot["self_pct"] - want) <= 5, \
+        f"hot_seventy self_pct, measured {want:.1f}%:{res}"
+    assert abs(warm["self_pct"] - (100 - want)) <= 5, \
+        f"warm_thirty self_pct, measured {100 - want:.1f}%:{res}"
     assert top_self(doc) == "hot_seventy", res
 
 
@@ -377,7 +393,9 @@ def test_folded(run):
             if ";main;" in m.group(2) + ";":
                 hot_under_main += count
     assert 600 <= total <= 1500, f"~1 s of samples:{res}"
-    assert abs(100 * hot / total - 70) <= 5, f"hot_seventy's share:{res}"
+    want = hot7030_measured(res)
+    assert abs(100 * hot / total - want) <= 5, \
+        f"hot_seventy's share, measured {want:.1f}%:{res}"
     # A sample on hot_seventy's first instruction, before its prologue has
     # pushed the frame pointer, skips main: frame-pointer unwinding's
     # known blind spot, a sample or two in a thousand.
