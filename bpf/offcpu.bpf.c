@@ -10,6 +10,7 @@
 #include "common.bpf.h"
 #include "fdtarget.bpf.h"
 #include "python.bpf.h"
+#include "sysstate.bpf.h"
 
 const volatile bool offcpu_enabled = true;
 const volatile __u64 min_block_ns = 0;	/* shorter: no kernel stack */
@@ -219,6 +220,7 @@ static __always_inline void switch_in(struct task_struct *next)
 	__u32 tid = BPF_CORE_READ(next, pid);
 	struct ws_offcpu_start *st = bpf_map_lookup_elem(&offcpu_start, &tid);
 	struct ws_offcpu_val val = { .count = 1 };
+	struct ws_sys_state *ss;
 	__u64 start, woke;
 
 	if (!st)
@@ -226,6 +228,10 @@ static __always_inline void switch_in(struct task_struct *next)
 	val.last_ns = bpf_ktime_get_ns();
 	start = st->ts > record_start_ns ? st->ts : record_start_ns;
 	if (val.last_ns > start) {
+		/* for io.bpf.c: how much of a syscall was off the CPU */
+		ss = bpf_task_storage_get(&sys_state, next, NULL, 0);
+		if (ss)
+			ss->offcpu_ns += val.last_ns - start;
 		woke = ws_wake_point(st, start, val.last_ns);
 		val.blocked_ns = woke - start;
 		val.runq_ns = val.last_ns - woke;

@@ -9,6 +9,10 @@
 enum ws_event_type {
 	WS_EV_SAMPLE = 1,
 	WS_EV_WAIT,
+	WS_EV_IO_SITE,		/* struct ws_io_site */
+	WS_EV_FD,		/* struct ws_fd_event */
+	WS_EV_EXEC,		/* struct ws_exec */
+	WS_EV_REQUEST,		/* struct ws_fd_event: a request ended */
 };
 
 /* ---- CPython ---------------------------------------------------------- */
@@ -197,6 +201,94 @@ static inline __u64 ws_wake_point(const struct ws_offcpu_start *st,
 	return st->wake_ts < end ? st->wake_ts : end;
 }
 
+/* ---- I/O: files, sockets, spawned programs --------------------------- */
+
+/* A traced process's descriptor: what it is and what was done with it
+ * since it was opened (or first used while traced).  Kept in BPF per
+ * (tgid, fd); sent to user space when closed or replaced. */
+struct ws_fd_key {
+	__u32 pid;
+	__s32 fd;
+};
+
+struct ws_fd_stats {
+	__u64 reads;		/* read and receive syscalls */
+	__u64 read_bytes;
+	__u64 read_ns;		/* their time, enter to exit */
+	__u64 writes;		/* write and send syscalls */
+	__u64 write_bytes;
+	__u64 write_ns;
+	__u64 offcpu_ns;	/* of read_ns + write_ns, off the CPU */
+	/* A connection this process made: the request in flight. */
+	__u64 req_start;	/* 0: none */
+	__u64 last_recv_end;	/* end of the last receive since */
+	__u64 last_end;		/* end of the last syscall on it */
+	__u8 client;		/* connect()ed by this process */
+	__u8 inbound;		/* accept()ed */
+	__u8 responded;		/* received since the request's first send */
+	__u8 pad[5];
+	struct ws_target target;
+};
+
+/* When the request in flight on a connection ended: at its last receive,
+ * else (no answer yet) at the last syscall on it. */
+static inline __u64 ws_request_end(const struct ws_fd_stats *s)
+{
+	return s->responded ? s->last_recv_end : s->last_end;
+}
+
+struct ws_fd_event {
+	__u32 type;		/* WS_EV_FD, WS_EV_REQUEST */
+	__u32 pid;
+	__s32 fd;
+	__u32 pad;
+	__u64 time_ns;
+	struct ws_fd_stats stats;
+};
+
+enum ws_io_op {
+	WS_IO_OPEN = 1,		/* target: the file opened */
+	WS_IO_OPEN_FAILED,	/* target.path: the name given, ret: -errno */
+	WS_IO_CONNECT,
+	WS_IO_ACCEPT,
+	WS_IO_FORK,		/* child: the new process */
+};
+
+/* Bytes of user stack copied from the stack pointer at a site: the
+ * frames of code without frame pointers (libc's syscall wrappers) are
+ * unwound from it with their CFI. */
+#define WS_STACK_COPY	2048
+
+/* Where something happened, with the thread's stacks at that moment. */
+struct ws_io_site {
+	__u32 type;		/* WS_EV_IO_SITE */
+	__u32 op;		/* enum ws_io_op */
+	__u32 pid;
+	__u32 tid;
+	__u32 child;		/* WS_IO_FORK */
+	__s32 ret;		/* the syscall's return value */
+	__u64 time_ns;		/* when the syscall returned */
+	__u64 dur_ns;		/* enter to exit */
+	__u64 offcpu_ns;	/* of which off the CPU */
+	__s32 ustack_len;	/* bytes, or -errno */
+	__u32 stack_copy_len;	/* bytes of stack_copy read */
+	struct ws_target target;
+	__u64 uregs[3];		/* user ip, sp, bp at the syscall */
+	__u64 ustack[WS_MAX_STACK];
+	struct ws_py_stack py;
+	__u8 stack_copy[WS_STACK_COPY];	/* user memory from sp up */
+};
+
+#define WS_EXEC_PATH_LEN	256
+
+/* A successful execve() of a traced process. */
+struct ws_exec {
+	__u32 type;		/* WS_EV_EXEC */
+	__u32 pid;
+	__u64 time_ns;
+	char filename[WS_EXEC_PATH_LEN];	/* as given to execve() */
+};
+
 /* Per-CPU counters of everything the BPF side had to drop. */
 enum ws_counter {
 	WS_CNT_RINGBUF_FULL,	/* sample not sent: ring buffer full */
@@ -205,6 +297,7 @@ enum ws_counter {
 	WS_CNT_TRACED_FULL,	/* a forked child could not be tracked */
 	WS_CNT_OFFCPU_FULL,	/* off-CPU interval not stored: map full */
 	WS_CNT_STACK_COLLISION,	/* stack map full or hash collision */
+	WS_CNT_IO_DROPPED,	/* I/O event or descriptor not recorded */
 	WS_CNT__MAX,
 };
 

@@ -28,6 +28,15 @@
 # tracer can even make it faster.  Pinned, the round trip is a few us and
 # the table shows the tracing cost per context switch.
 #
+# Syscall tracing (last section): tests/workloads/bin/readsmall making
+# 1,000,000 1-byte preads of one cached file (the worst case for tracing
+# file I/O: a syscall every ~0.6 us, each one counted for its file) alone,
+# under whyslow (default: syscalls, waits and samples traced; and
+# --no-offcpu: syscalls and samples), and under a bpftrace script that
+# only counts the preads and their bytes, for comparison (each tool's
+# start-up is in its time: ~0.2 s for whyslow, more for bpftrace).
+# Environment: BENCH_READS (default 1000000).
+#
 # Reports go to `-o /dev/null` (whyslow writes devices in place since
 # 64a0fb3; older builds renamed a temporary file over /dev/null: the script
 # refuses to run if /dev/null is not a character device afterwards).
@@ -286,3 +295,51 @@ if [[ -x $PYBIN && -f $PYSCRIPT ]]; then
 else
 	echo "(Python section skipped: no $PYBIN or no $PYSCRIPT)"
 fi
+
+# --- syscall tracing -------------------------------------------------------
+# readsmall FILE N: N 1-byte preads at offset 0 of a 2-byte file, all from
+# the page cache.  The file is in $tmp, made readable by the user whyslow
+# runs the command as under sudo.
+RS=tests/workloads/bin/readsmall
+READS=${BENCH_READS:-1000000}
+[[ -x $RS ]] || make -s -C tests/workloads
+[[ -x $RS ]] || die "no $RS"
+rs_file=$tmp/small
+printf 'x\n' >"$rs_file"
+chmod 755 "$tmp"
+chmod 644 "$rs_file"
+cat >"$tmp/preads.bt" <<'EOF'
+tracepoint:syscalls:sys_exit_pread64 /pid == cpid/
+{
+	@reads = count();
+	@bytes = sum(args->ret);
+}
+EOF
+c_rs_alone() { "$RS" "$rs_file" "$READS"; }
+c_rs_ws()    { "$WHYSLOW" record -o /dev/null -- "$RS" "$rs_file" "$READS"; }
+c_rs_wsno()  { "$WHYSLOW" record --no-offcpu -o /dev/null -- "$RS" "$rs_file" "$READS"; }
+c_rs_bt()    { "$BPFTRACE" -c "$RS $rs_file $READS" "$tmp/preads.bt"; }
+label+=(
+	[rs_alone]="program alone"
+	[rs_ws]="whyslow record"
+	[rs_wsno]="whyslow record --no-offcpu"
+	[rs_bt]="bpftrace pread counter"
+)
+rs_configs=(rs_alone rs_ws rs_wsno)
+((have_bpftrace)) && rs_configs+=(rs_bt)
+c_rs_alone >/dev/null 2>&1	# warm the page cache
+bench "syscall tracing" rs_alone "${rs_configs[@]}"
+# What whyslow counted for the file (one more run, in JSON).
+rs_counted=$("$WHYSLOW" record --format json -- "$RS" "$rs_file" "$READS" 2>/dev/null |
+	jq -r --arg f "$rs_file" '.quality.io_dropped as $drop | (.io.files // [])[] |
+		select(.path == $f or ($f | endswith("/" + .path))) |
+		"opens \(.opens), reads \(.reads), bytes read \(.read_bytes), time in its syscalls \(.time_ns / 1e6 | floor) ms; I/O events dropped \($drop // "?")"' \
+	2>/dev/null) || true
+echo
+echo "syscall tracing: $(basename "$RS") $READS 1-byte preads" \
+     "($(median ${times[rs_alone]}) ms alone), $REPS repetitions interleaved, medians"
+echo
+ratio_table "1-byte preads" rs_alone rs_ws rs_wsno rs_bt
+echo
+echo "whyslow on the preads: ${rs_counted:-(not available: jq missing, the run failed or no io.files entry for the file)}"
+((have_bpftrace)) || echo "(bpftrace not found: its row is missing)"

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "aggregate.h"
+#include "hints.h"
 
 /* Three-way comparison that cannot overflow, for any integer type. */
 #define CMP(a, b) (((a) > (b)) - ((a) < (b)))
@@ -75,8 +76,8 @@ static int cmp_str(const char *a, const char *b)
 	return strcmp(a, b);
 }
 
-static int cmp_identity(const char *name_a, const char *module_a,
-			const char *name_b, const char *module_b)
+int cmp_identity(const char *name_a, const char *module_a,
+		 const char *name_b, const char *module_b)
 {
 	int c = cmp_str(name_a, name_b);
 
@@ -193,22 +194,31 @@ static bool frame_has_line(const struct frame *f)
 	return f->file && f->line > 0;
 }
 
-/* Index of the innermost app frame, else innermost user frame, else -1. */
-static int64_t display_frame(const struct profile *p,
-			     const struct stack_sample *s)
+int64_t display_frame(const struct profile *p, const uint32_t *frames,
+		      uint32_t n)
 {
 	int64_t user = -1;
 	enum frame_class cls;
-	uint32_t i = s->n_frames;
+	uint32_t i = n;
 
 	while (i--) {
-		cls = p->frames[s->frames[i]].cls;
+		cls = p->frames[frames[i]].cls;
 		if (cls == CLASS_APP)
-			return s->frames[i];
+			return frames[i];
 		if (cls != CLASS_KERNEL && user < 0)
-			user = s->frames[i];
+			user = frames[i];
 	}
 	return user;
+}
+
+int64_t site_display_frame(const struct profile *p, int32_t site)
+{
+	const struct io_site *s;
+
+	if (site < 0 || (size_t)site >= p->io.n_sites)
+		return -1;
+	s = &p->io.sites[site];
+	return display_frame(p, s->frames, s->n_frames);
 }
 
 /* Index of the innermost app frame with a source line, else -1. */
@@ -259,7 +269,7 @@ static void count_frames(struct work *w, size_t idx)
 	}
 	if (!on_cpu) {
 		/* a wait is the own time of the function that waited */
-		where = display_frame(w->p, s);
+		where = display_frame(w->p, s->frames, s->n_frames);
 		if (where >= 0)
 			w->funcs[w->sites[w->frame_site[where]].func].own_offcpu_ns +=
 				s->ns;
@@ -396,6 +406,25 @@ static int rank_funcs(struct work *w, struct aggregate *agg)
 	qsort_r(agg->by_wall, n, sizeof(*agg->by_wall), cmp_func_wall,
 		agg->funcs);
 	free(order);
+	return 0;
+}
+
+/* Each frame's function in agg->funcs, AGG_NO_FUNC when it has no time. */
+static int map_frames(const struct work *w, struct aggregate *agg)
+{
+	const struct func_stat *fs;
+	uint32_t func;
+	size_t i;
+
+	agg->frame_func = alloc_array(w->p->n_frames, sizeof(*agg->frame_func));
+	if (!agg->frame_func)
+		return -ENOMEM;
+	for (i = 0; i < w->p->n_frames; i++) {
+		func = w->sites[w->frame_site[i]].func;
+		fs = &w->funcs[func];
+		agg->frame_func[i] = fs->total || fs->offcpu_ns ?
+				     w->func_rank[func] : AGG_NO_FUNC;
+	}
 	return 0;
 }
 
@@ -600,7 +629,7 @@ static void add_wait(const struct work *w, const struct path_order *po,
 		s = &po->stacks[run[i]];
 		wait->count += s->count;
 		wait->ns += s->ns;
-		frame = display_frame(w->p, s);
+		frame = display_frame(w->p, s->frames, s->n_frames);
 		if (shows_better(w, frame, s->ns, best, best_ns)) {
 			best = frame;
 			best_ns = s->ns;
@@ -881,6 +910,10 @@ int aggregate_profile(const struct profile *p, struct aggregate *agg)
 		err = build_groups(&w, agg);
 	if (!err)
 		err = build_procs(p, agg);
+	if (!err)
+		err = map_frames(&w, agg);
+	if (!err)
+		err = build_hints(p, agg, &agg->hints, &agg->n_hints);
 out:
 	free_work(&w);
 	if (err)
@@ -898,6 +931,8 @@ void aggregate_free(struct aggregate *agg)
 	free(agg->procs);
 	free(agg->threads);
 	free(agg->path_pool);
+	free(agg->frame_func);
+	hints_free(agg->hints, agg->n_hints);
 	memset(agg, 0, sizeof(*agg));
 }
 

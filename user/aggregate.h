@@ -2,7 +2,7 @@
 /*
  * A profile's stacks turned into what the writers show: where the time
  * went by category, per-function self/total and wall time, merged call
- * paths and waits, per-process and per-thread counts.
+ * paths and waits, per-process and per-thread counts, and the hints.
  * Pure functions of the profile, sorted with full tie-breaks so the same
  * profile always gives the same aggregate.  Strings point into the
  * profile: an aggregate must not outlive it.  Only line_sources reads
@@ -11,7 +11,11 @@
 #ifndef WHYSLOW_AGGREGATE_H
 #define WHYSLOW_AGGREGATE_H
 
+#include <string.h>
+
 #include "profile.h"
+
+struct hint;
 
 /* thread_info.comm plus room for the NUL it might lack. */
 #define AGG_COMM_LEN	17
@@ -119,7 +123,14 @@ struct aggregate {
 	struct thread_stat *threads;	/* all, in procs order, busiest first */
 	size_t n_threads;
 	uint32_t *path_pool;		/* storage behind paths[] and waits[] */
+	/* profile.frames index → funcs index; AGG_NO_FUNC when the frame's
+	 * function has no time */
+	uint32_t *frame_func;
+	struct hint *hints;		/* what to do about it: hints.h */
+	size_t n_hints;
 };
+
+#define AGG_NO_FUNC	UINT32_MAX
 
 /* 0 or -ENOMEM; on error agg is left empty. */
 int aggregate_profile(const struct profile *p, struct aggregate *agg);
@@ -146,6 +157,29 @@ void line_sources_free(char **text, size_t n);
  * how many were hidden.  Malloc'd; NULL when out of memory.
  */
 char *path_format(const struct aggregate *agg, const struct path_stat *path);
+
+/*
+ * The frame a stack is shown by (frames[0..n-1], root first): the
+ * innermost application frame, else the innermost user frame; its index
+ * in p->frames, -1 when there is none.
+ */
+int64_t display_frame(const struct profile *p, const uint32_t *frames,
+		      uint32_t n);
+
+/* Functions are frames equal in name and module: their order. */
+int cmp_identity(const char *name_a, const char *module_a,
+		 const char *name_b, const char *module_b);
+
+/* display_frame of p->io.sites[site]; -1 for IO_NO_SITE or out of range. */
+int64_t site_display_frame(const struct profile *p, int32_t site);
+
+/* The last component of a path: "amalg.py" of "/src/amalg.py". */
+static inline const char *path_basename(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash ? slash + 1 : path;
+}
 
 /* The process's comm, else its main thread's, else "" (linear scans). */
 void process_comm(const struct profile *p, uint32_t pid,

@@ -60,6 +60,7 @@ struct thread_seen {
 struct collector {
 	struct intern frames;		/* raw_frame keys */
 	struct intern stacks;		/* stack_key + uint32_t[] keys */
+	struct intern sites;		/* the same, of I/O sites */
 	struct stack_value *values;	/* per stack */
 	size_t cap_values;
 	struct intern targets;		/* struct ws_target keys */
@@ -80,6 +81,7 @@ struct collector *collector_new(void)
 		return NULL;
 	intern_init(&c->frames);
 	intern_init(&c->stacks);
+	intern_init(&c->sites);
 	intern_init(&c->targets);
 	intern_init(&c->py_codes);
 	intern_init(&c->threads);
@@ -92,6 +94,7 @@ void collector_free(struct collector *c)
 		return;
 	intern_free(&c->frames);
 	intern_free(&c->stacks);
+	intern_free(&c->sites);
 	intern_free(&c->targets);
 	intern_free(&c->py_codes);
 	free(c->py_code_data);
@@ -99,25 +102,6 @@ void collector_free(struct collector *c)
 	free(c->values);
 	free(c->thread_info);
 	free(c);
-}
-
-/* Grows a per-item array to hold index i, zero-filling new items. */
-static int ensure_item(void **arr, size_t *cap, size_t i, size_t elem)
-{
-	size_t n = *cap ? *cap : 256;
-	void *p;
-
-	if (i < *cap)
-		return 0;
-	while (n <= i)
-		n *= 2;
-	p = realloc(*arr, n * elem);
-	if (!p)
-		return -ENOMEM;
-	memset((uint8_t *)p + *cap * elem, 0, (n - *cap) * elem);
-	*arr = p;
-	*cap = n;
-	return 0;
 }
 
 static struct raw_frame normalize_user(const struct proc *p, uint32_t pid,
@@ -159,7 +143,7 @@ static int note_thread(struct collector *c, uint32_t pid, uint32_t tid,
 	int64_t i = intern_bytes(&c->threads, &tid, sizeof(tid), &added);
 	struct thread_seen *t;
 
-	if (i < 0 || ensure_item((void **)&c->thread_info, &c->cap_threads, i,
+	if (i < 0 || items_reserve((void **)&c->thread_info, &c->cap_threads, i,
 				 sizeof(*t)))
 		return -ENOMEM;
 	t = &c->thread_info[i];
@@ -254,7 +238,7 @@ static struct stack_value *stack_value(struct collector *c,
 	int64_t i = intern_bytes(&c->stacks, k, sizeof(*k) + k->n_frames * 4,
 				 &added);
 
-	if (i < 0 || ensure_item((void **)&c->values, &c->cap_values, i,
+	if (i < 0 || items_reserve((void **)&c->values, &c->cap_values, i,
 				 sizeof(*c->values)))
 		return NULL;
 	return &c->values[i];
@@ -325,6 +309,24 @@ int collector_add_offcpu(struct collector *c, const struct proc_table *t,
 	return note_thread(c, ok->pid, ok->tid, NULL);
 }
 
+int64_t collector_add_site(struct collector *c, const struct proc_table *t,
+			   uint32_t pid, uint32_t tid, uint64_t time,
+			   const __u64 *ustack, int nu,
+			   const struct py_context *py)
+{
+	uint32_t key[STACK_KEY_WORDS];
+	struct stack_key *k = (struct stack_key *)key;
+	int added, err;
+
+	memset(k, 0, sizeof(*k));
+	k->pid = pid;
+	k->tid = tid;
+	err = add_frames(c, t, k, time, NULL, 0, ustack, nu, py);
+	if (err)
+		return err;
+	return intern_bytes(&c->sites, k, sizeof(*k) + k->n_frames * 4, &added);
+}
+
 int collector_add_py_code(struct collector *c, const struct ws_py_code_key *k,
 			  const struct ws_py_code *code)
 {
@@ -333,7 +335,7 @@ int collector_add_py_code(struct collector *c, const struct ws_py_code_key *k,
 	int added;
 	int64_t i = intern_bytes(&c->py_codes, &key, sizeof(key), &added);
 
-	if (i < 0 || ensure_item((void **)&c->py_code_data, &c->cap_py_codes,
+	if (i < 0 || items_reserve((void **)&c->py_code_data, &c->cap_py_codes,
 				 i, sizeof(*code)))
 		return -ENOMEM;
 	c->py_code_data[i] = *code;
@@ -386,7 +388,7 @@ static int intern_frame(struct finish_ctx *fc, const struct frame *fr,
 	*out = i;
 	if (!added)
 		return 0;
-	if (ensure_item((void **)&fc->out->frames, &fc->cap_frames, i,
+	if (items_reserve((void **)&fc->out->frames, &fc->cap_frames, i,
 			sizeof(*fr)))
 		return -ENOMEM;
 	fc->out->frames[i] = (struct frame){
@@ -649,6 +651,34 @@ static int build_stacks(struct collector *c, struct finish_ctx *fc,
 	return 0;
 }
 
+static int build_sites(struct collector *c, struct profile *out,
+		       const uint32_t *frame_map)
+{
+	struct io_site *site;
+	size_t i;
+	uint32_t j;
+
+	out->io.sites = calloc(c->sites.n ? c->sites.n : 1, sizeof(*site));
+	if (!out->io.sites)
+		return -ENOMEM;
+	for (i = 0; i < c->sites.n; i++) {
+		const struct stack_key *k = intern_key(&c->sites, i);
+		const uint32_t *ids = (const uint32_t *)(k + 1);
+
+		site = &out->io.sites[i];
+		site->frames = calloc(k->n_frames ? k->n_frames : 1,
+				      sizeof(uint32_t));
+		if (!site->frames)
+			return -ENOMEM;
+		site->pid = k->pid;
+		site->n_frames = k->n_frames;
+		for (j = 0; j < k->n_frames; j++)
+			site->frames[j] = frame_map[ids[j]];
+		out->io.n_sites++;
+	}
+	return 0;
+}
+
 static int build_threads_procs(struct collector *c, struct profile *out,
 			       const struct proc_table *t)
 {
@@ -703,6 +733,8 @@ int collector_finish(struct collector *c, const struct proc_table *t,
 			goto out;
 	}
 	err = build_stacks(c, &fc, frame_map, period_ns);
+	if (!err)
+		err = build_sites(c, out, frame_map);
 	if (!err)
 		err = build_threads_procs(c, out, t);
 	out->samples = c->samples;

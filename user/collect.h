@@ -39,11 +39,22 @@ int collector_add_offcpu(struct collector *c, const struct proc_table *t,
 			 const __u64 *kstack, int nk, const __u64 *ustack, int nu,
 			 const struct py_context *py);
 
+/*
+ * A stack where an I/O event happened (a file opened, a connection made,
+ * a process forked), with no time of its own: returns its index in
+ * profile.io.sites once finished, or -ENOMEM.
+ */
+int64_t collector_add_site(struct collector *c, const struct proc_table *t,
+			   uint32_t pid, uint32_t tid, uint64_t time,
+			   const __u64 *ustack, int nu,
+			   const struct py_context *py);
+
 /* A code object the BPF side copied: names Python frames at the end. */
 int collector_add_py_code(struct collector *c, const struct ws_py_code_key *k,
 			  const struct ws_py_code *code);
 
-/* Fills out (frames, stacks, threads, procs, samples, quality frame counts);
+/* Fills out (frames, stacks, threads, procs, io.sites, samples, quality
+ * frame counts);
  * the caller sets the rest. */
 int collector_finish(struct collector *c, const struct proc_table *t,
 		     struct symbolizer *sym, uint64_t period_ns,

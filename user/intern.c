@@ -139,3 +139,21 @@ int64_t intern_bytes(struct intern *in, const void *key, uint32_t len,
 	*added = 1;
 	return in->n - 1;
 }
+
+int items_reserve(void **arr, size_t *cap, size_t i, size_t elem)
+{
+	size_t n = *cap ? *cap : 64;
+	void *p;
+
+	if (i < *cap)
+		return 0;
+	while (n <= i)
+		n *= 2;
+	p = realloc(*arr, n * elem);
+	if (!p)
+		return -ENOMEM;
+	memset((uint8_t *)p + *cap * elem, 0, (n - *cap) * elem);
+	*arr = p;
+	*cap = n;
+	return 0;
+}

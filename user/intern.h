@@ -27,6 +27,12 @@ int64_t intern_bytes(struct intern *in, const void *key, uint32_t len,
 /* Index of key, or -1 when it was never added. */
 int64_t intern_find(const struct intern *in, const void *key, uint32_t len);
 
+/*
+ * Grows *arr, an array of per-item data of elem bytes with *cap items,
+ * to hold item i; new items are zeroed.  0 or -ENOMEM.
+ */
+int items_reserve(void **arr, size_t *cap, size_t i, size_t elem);
+
 static inline const void *intern_key(const struct intern *in, size_t i)
 {
 	return in->arena + in->offsets[i];

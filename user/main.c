@@ -28,6 +28,7 @@ enum {
 	OPT_BUDGET,
 	OPT_AS_ROOT,
 	OPT_NO_OFFCPU,
+	OPT_NO_IO,
 	OPT_MIN_BLOCK,
 };
 
@@ -62,6 +63,8 @@ static const struct argp_option record_options[] = {
 	  "summary, in tokens of about 4 bytes (default 4000)", 0 },
 	{ "no-offcpu", OPT_NO_OFFCPU, NULL, 0, "Sample on-CPU time only; do "
 	  "not trace waits", 0 },
+	{ "no-io", OPT_NO_IO, NULL, 0, "Do not trace file, network and exec "
+	  "syscalls (no I/O section, no hints drawn from it)", 0 },
 	{ "min-block-us", OPT_MIN_BLOCK, "N", 0, "Keep no kernel stack for "
 	  "waits shorter than N microseconds; their time, user stack and "
 	  "target still count (default 10)", 0 },
@@ -149,6 +152,9 @@ static error_t parse_record_opt(int key, char *arg, struct argp_state *st)
 		break;
 	case OPT_NO_OFFCPU:
 		env->rec.no_offcpu = true;
+		break;
+	case OPT_NO_IO:
+		env->rec.no_io = true;
 		break;
 	case OPT_MIN_BLOCK:
 		env->rec.min_block_ns = 1000ull *

@@ -18,6 +18,25 @@ static void free_frames(struct frame *frames, size_t n)
 	free(frames);
 }
 
+static void free_io(struct io_summary *io)
+{
+	size_t i;
+
+	for (i = 0; i < io->n_files; i++)
+		free(io->files[i].path);
+	free(io->files);
+	for (i = 0; i < io->n_endpoints; i++)
+		free(io->endpoints[i].name);
+	free(io->endpoints);
+	free(io->procs);
+	for (i = 0; i < io->n_spawns; i++)
+		free(io->spawns[i].program);
+	free(io->spawns);
+	for (i = 0; i < io->n_sites; i++)
+		free(io->sites[i].frames);
+	free(io->sites);
+}
+
 /*
  * Frees what p owns, not p itself: the record stage may hand over a
  * profile that lives on the caller's stack.  p is left zeroed, so a
@@ -39,6 +58,7 @@ void profile_free(struct profile *p)
 	for (i = 0; i < p->n_procs; i++)
 		free(p->procs[i].exe);
 	free(p->procs);
+	free_io(&p->io);
 	for (i = 0; i < p->n_notes; i++)
 		free(p->notes[i]);
 	free(p->notes);

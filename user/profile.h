@@ -97,6 +97,98 @@ struct profile_quality {
 	uint64_t stack_collisions;	/* off-CPU stacks lost in the map */
 	uint64_t min_block_ns;		/* shorter waits: no kernel stack */
 	uint64_t offcpu_short_ns;	/* time in such waits */
+	uint64_t io_dropped;		/* I/O events or descriptors not
+					 * recorded: ring or BPF map full */
+};
+
+/* ---- I/O: files, network endpoints, spawned programs ---- */
+
+/* A call stack where something happened (a file opened, a connection
+ * made, a process forked): no time of its own. */
+struct io_site {
+	uint32_t pid;
+	uint32_t n_frames;
+	uint32_t *frames;	/* indexes into profile.frames, root first */
+};
+
+#define IO_NO_SITE	(-1)
+
+/* One file, by the path the kernel gives its open descriptor. */
+struct io_file {
+	char *path;		/* "/a/b/c"; "b/c/d" when leading components
+				 * were left out; as given to open() when
+				 * the open failed */
+	uint64_t opens;		/* successful opens */
+	uint64_t failed_opens;	/* open() errors (ENOENT, ...) */
+	uint64_t reads;		/* read-family syscalls */
+	uint64_t read_bytes;
+	uint64_t writes;
+	uint64_t write_bytes;
+	uint64_t time_ns;	/* in its open, read and write syscalls */
+	uint64_t blocked_ns;	/* of which off the CPU */
+	int32_t site;		/* where it was opened most; IO_NO_SITE */
+	uint64_t site_opens;	/* opens from there */
+};
+
+/* One remote endpoint (or, inbound, the peers of a server). */
+struct io_endpoint {
+	char *name;		/* "127.0.0.1:8080", "[::1]:443", a Unix
+				 * socket's path; inbound: the peer address
+				 * without its port */
+	char proto[8];		/* "tcp", "udp", "unix" */
+	bool inbound;		/* accepted connections */
+	uint64_t connections;	/* connect()s or accept()s */
+	uint64_t sends;
+	uint64_t receives;
+	uint64_t bytes_sent;
+	uint64_t bytes_received;
+	uint64_t connect_ns;	/* in connect() */
+	uint64_t send_ns;	/* in send-family syscalls */
+	uint64_t recv_ns;	/* in receive-family syscalls */
+	uint64_t blocked_ns;	/* of the three, off the CPU */
+	uint64_t requests;	/* request/response exchanges (outbound) */
+	uint64_t request_ns;	/* their durations, summed */
+	uint32_t max_in_flight;	/* requests to it at once */
+	int32_t site;		/* where it was connected to most */
+};
+
+/*
+ * Requests in flight in one process.  A request is one exchange on a
+ * connection the process made: from its connect() (or its first send
+ * after a response) to the end of the last receive before the next send
+ * or the close.
+ */
+struct io_concurrency {
+	uint32_t pid;
+	uint64_t requests;
+	uint64_t request_ns;	/* their durations, summed */
+	uint64_t busy_ns;	/* time with at least one in flight; the
+				 * average in flight is request_ns/busy_ns */
+	uint32_t max_in_flight;
+};
+
+/* One program exec'd by the traced processes. */
+struct io_spawn {
+	char *program;		/* the path given to execve() */
+	uint64_t count;		/* successful execs */
+	uint64_t wall_ns;	/* exec to exit (or next exec), summed */
+	int32_t site;		/* where its processes were forked most */
+	uint64_t site_count;
+};
+
+struct io_summary {
+	bool traced;		/* syscalls were traced */
+	bool blocked_known;	/* off-CPU tracing split blocked time out */
+	struct io_file *files;		/* time desc, path */
+	size_t n_files;
+	struct io_endpoint *endpoints;	/* connect+send+recv time desc */
+	size_t n_endpoints;
+	struct io_concurrency *procs;	/* request_ns desc, pid */
+	size_t n_procs;
+	struct io_spawn *spawns;	/* wall desc, program */
+	size_t n_spawns;
+	struct io_site *sites;
+	size_t n_sites;
 };
 
 struct profile {
@@ -118,6 +210,8 @@ struct profile {
 	size_t n_threads;
 	struct process_info *procs;
 	size_t n_procs;
+
+	struct io_summary io;
 
 	struct profile_quality quality;
 	char **notes;		/* more Data quality lines, e.g. a Python

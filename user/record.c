@@ -18,16 +18,19 @@
 #include <bpf/libbpf.h>
 
 #include "collect.h"
+#include "iotrace.h"
 #include "launch.h"
 #include "offcpu.h"
 #include "pyattach.h"
 #include "record.h"
 #include "sideband.h"
+#include "unwind.h"
 #include "whyslow.skel.h"
 
 #define NSEC_PER_SEC	1000000000ull
 #define POLL_MS		100
 #define STATUS_MS	250
+#define IO_SWEEP_MS	1000	/* descriptors of exited processes */
 
 struct recorder {
 	const struct record_opts *o;
@@ -41,10 +44,12 @@ struct recorder {
 	struct symbolizer *sym;
 	struct py_attach *py;
 	struct offcpu_maps offcpu;
+	struct io_trace *io;		/* NULL with --no-io */
 	struct launch child;
 	int child_pidfd;
 	int *pid_fds;			/* pidfds of the -p targets */
 	uint64_t last_drain_ns;
+	uint64_t last_sweep_ns;
 	uint64_t start_ns;
 	uint64_t samples;
 	int err;
@@ -182,22 +187,94 @@ static void know_mappings(struct recorder *r, uint32_t pid, uint64_t time)
 		proc_table_load(&r->procs, pid, "/proc");
 }
 
+/* A site's user stack, completed where frame pointers fall short. */
+static int site_stack(struct recorder *r, const struct ws_io_site *site,
+		      __u64 *ustack)
+{
+	struct unwind_input in = {
+		.ip = site->uregs[0],
+		.sp = site->uregs[1],
+		.bp = site->uregs[2],
+		.stack = site->stack_copy,
+		.stack_len = site->stack_copy_len > WS_STACK_COPY ?
+			     0 : site->stack_copy_len,
+		.time = site->time_ns,
+	};
+	int n = site->ustack_len > 0 ? site->ustack_len / 8 : 0;
+
+	if (n > WS_MAX_STACK)
+		n = WS_MAX_STACK;
+	memcpy(ustack, site->ustack, n * sizeof(*ustack));
+	unwind_complete(r->sym, &r->procs, site->pid, &in, ustack, &n,
+			WS_MAX_STACK);
+	return n;
+}
+
+/* Events of io.bpf.c; sizes were checked by the caller. */
+static int on_io_event(struct recorder *r, const void *data, uint32_t type)
+{
+	const struct ws_io_site *site = data;
+	__u64 ustack[WS_MAX_STACK];
+	struct py_context py;
+	int nu;
+
+	switch (type) {
+	case WS_EV_IO_SITE:
+		know_mappings(r, site->pid, site->time_ns);
+		nu = site_stack(r, site, ustack);
+		return io_trace_site(r->io, r->coll, &r->procs, site, ustack, nu,
+				     python_of(r, site->pid, &site->py, &py));
+	case WS_EV_FD:
+	case WS_EV_REQUEST:
+		return io_trace_fd(r->io, data);
+	case WS_EV_EXEC:
+		return io_trace_exec(r->io, data);
+	}
+	return 0;
+}
+
+static size_t event_size(uint32_t type)
+{
+	switch (type) {
+	case WS_EV_SAMPLE:
+		return sizeof(struct ws_sample);
+	case WS_EV_WAIT:
+		return sizeof(struct ws_wait);
+	case WS_EV_IO_SITE:
+		return sizeof(struct ws_io_site);
+	case WS_EV_FD:
+	case WS_EV_REQUEST:
+		return sizeof(struct ws_fd_event);
+	case WS_EV_EXEC:
+		return sizeof(struct ws_exec);
+	}
+	return SIZE_MAX;
+}
+
 static int on_event(void *ctx, void *data, size_t size)
 {
 	const struct ws_sample *s = data;
 	const struct ws_wait *w = data;
 	struct recorder *r = ctx;
 	struct py_context py;
+	uint32_t type;
 
-	if (size >= sizeof(*s) && s->type == WS_EV_SAMPLE) {
+	if (size < sizeof(type))
+		return 0;
+	memcpy(&type, data, sizeof(type));
+	if (size < event_size(type))
+		return 0;
+	if (type == WS_EV_SAMPLE) {
 		know_mappings(r, s->pid, s->time_ns);
 		r->samples++;
 		r->err = collector_add(r->coll, &r->procs, s,
 				       python_of(r, s->pid, &s->py, &py));
-	} else if (size >= sizeof(*w) && w->type == WS_EV_WAIT) {
+	} else if (type == WS_EV_WAIT) {
 		know_mappings(r, w->key.pid, w->val.last_ns);
 		r->err = offcpu_add_wait(&r->offcpu, r->coll, &r->procs, w,
 					 python_of(r, w->key.pid, &w->py, &py));
+	} else if (r->io) {
+		r->err = on_io_event(r, data, type);
 	}
 	return r->err;
 }
@@ -277,6 +354,13 @@ static int open_bpf(struct recorder *r)
 		bpf_map__set_max_entries(r->skel->maps.stacks, 1);
 		bpf_map__set_max_entries(r->skel->maps.offcpu, 1);
 	}
+	if (o->no_io) {
+		bpf_program__set_autoload(r->skel->progs.io_enter, false);
+		bpf_program__set_autoload(r->skel->progs.io_exit, false);
+		bpf_program__set_autoload(r->skel->progs.io_fork, false);
+		bpf_program__set_autoload(r->skel->progs.io_exec, false);
+		bpf_map__set_max_entries(r->skel->maps.io_fds, 1);
+	}
 	err = whyslow_bpf__load(r->skel);
 	if (err) {
 		fprintf(stderr, "whyslow: the kernel refused whyslow's BPF programs "
@@ -297,6 +381,8 @@ static int open_bpf(struct recorder *r)
 	}
 	r->py = py_attach_new(bpf_map__fd(r->skel->maps.py_procs));
 	if (!r->py)
+		return 1;
+	if (!o->no_io && !(r->io = io_trace_new()))
 		return 1;
 	r->offcpu = (struct offcpu_maps){
 		.offcpu_fd = bpf_map__fd(r->skel->maps.offcpu),
@@ -431,6 +517,12 @@ static void collect_loop(struct recorder *r, int *cmd_status, struct rusage *ru)
 		drain_sideband(r);
 		ring_buffer__consume(r->rb);
 		now = now_ns();
+		if (r->io && now - r->last_sweep_ns >= IO_SWEEP_MS * 1000000ull) {
+			r->err = io_trace_sweep(r->io,
+						bpf_map__fd(r->skel->maps.io_fds),
+						&r->procs, false);
+			r->last_sweep_ns = now;
+		}
 		if (r->child.pid > 0 &&
 		    (*cmd_status = launch_wait(r->child.pid, WNOHANG, ru)) >= 0) {
 			r->child.pid = -1;
@@ -543,7 +635,7 @@ static int finish_profile(struct recorder *r, struct profile *out,
 			  bool exited, unsigned int max_hz)
 {
 	struct symbolizer *sym = r->sym;
-	int err;
+	int err = 0;
 
 	fill_wall_time(r, out, child_pid, exited);
 	out->root_pid = child_pid;
@@ -556,7 +648,16 @@ static int finish_profile(struct recorder *r, struct profile *out,
 	out->frequency_hz = r->o->freq;
 	out->period_ns = NSEC_PER_SEC / r->o->freq;
 	out->command = join_command(r->o);
-	err = collector_finish(r->coll, &r->procs, sym, out->period_ns, out);
+	if (r->io)
+		err = io_trace_sweep(r->io, bpf_map__fd(r->skel->maps.io_fds),
+				     &r->procs, true);
+	if (!err)
+		err = collector_finish(r->coll, &r->procs, sym, out->period_ns,
+				       out);
+	if (!err && r->io)
+		err = io_trace_finish(r->io, &r->procs, child_pid,
+				      r->start_ns + out->wall_ns, out);
+	out->io.blocked_known = r->io && !r->o->no_offcpu;
 	out->quality.kernel_addrs_hidden = symbolizer_kernel_hidden(sym);
 	if (err) {
 		fprintf(stderr, "whyslow: out of memory while symbolizing\n");
@@ -574,6 +675,7 @@ static int finish_profile(struct recorder *r, struct profile *out,
 	out->quality.kstack_errors = read_counter(r, WS_CNT_KSTACK_ERR);
 	out->quality.ustack_errors = read_counter(r, WS_CNT_USTACK_ERR);
 	out->quality.lost_sideband = sideband_lost(r->sb);
+	out->quality.io_dropped = read_counter(r, WS_CNT_IO_DROPPED);
 	return 0;
 }
 
@@ -588,6 +690,7 @@ static void close_recorder(struct recorder *r)
 	whyslow_bpf__destroy(r->skel);
 	sideband_close(r->sb);
 	collector_free(r->coll);
+	io_trace_free(r->io);
 	symbolizer_free(r->sym);
 	py_attach_free(r->py);
 	proc_table_free(&r->procs);

@@ -18,6 +18,7 @@ struct record_opts {
 	unsigned int freq;	/* -F */
 	bool as_root;		/* run argv as root under sudo */
 	bool no_offcpu;		/* --no-offcpu: on-CPU sampling only */
+	bool no_io;		/* --no-io: no syscall tracing */
 	uint64_t min_block_ns;	/* --min-block-us: no stacks below */
 	bool verbose;
 };

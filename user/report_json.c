@@ -4,17 +4,20 @@
  * option is for Markdown only: JSON lists every function with time, but
  * only the JSON_MAX_PATHS hottest lines, call paths and longest waits,
  * because distinct stacks can run into the hundreds of thousands and the
- * folded format is the one meant to carry them all.  Paths and waits list
- * every frame, unfolded.  Categories hold time only: on-CPU is sampled,
- * waits are traced; "pct" of a category, function or wait is of the wall
- * time, of a line or path of the on-CPU samples.
+ * folded format is the one meant to carry them all.  The I/O rows and
+ * the hints are all there.  Paths and waits list every frame, unfolded.
+ * Categories hold time only: on-CPU is sampled, waits are traced; "pct"
+ * of a category, function or wait is of the wall time, of a line or path
+ * of the on-CPU samples.
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <math.h>
 #include <stdio.h>
 
 #include "aggregate.h"
 #include "classify.h"
+#include "hints.h"
 #include "report.h"
 #include "wait.h"
 
@@ -108,18 +111,38 @@ static void json_next(FILE *f, size_t i, const char *indent)
 	fprintf(f, "%s\n%s", i ? "," : "", indent);
 }
 
-/* "key": [ item 0, ..., item n-1 ], one item a line. */
-static void json_array(const struct json *j, const char *key, size_t n,
-		       json_item_fn item)
+/*
+ * "key": [ item 0, ..., item n-1 ], one item a line, in an object at
+ * depth (1: the top level), followed by after.
+ */
+static void json_list(const struct json *j, int depth, const char *key,
+		      size_t n, json_item_fn item, const char *after)
 {
 	size_t i;
 
-	fprintf(j->f, "  \"%s\": [", key);
+	fprintf(j->f, "%*s\"%s\": [", 2 * depth, "", key);
 	for (i = 0; i < n; i++) {
-		json_next(j->f, i, "    ");
+		fprintf(j->f, "%s\n%*s", i ? "," : "", 2 * depth + 2, "");
 		item(j, i);
 	}
-	fputs("\n  ],\n", j->f);
+	fprintf(j->f, "\n%*s]%s", 2 * depth, "", after);
+}
+
+static void json_array(const struct json *j, const char *key, size_t n,
+		       json_item_fn item)
+{
+	json_list(j, 1, key, n, item, ",\n");
+}
+
+/* ", "file": ..., "line": ...", both null when the file is unknown. */
+static void json_file_line(FILE *f, const char *file, int line)
+{
+	fputs(", \"file\": ", f);
+	json_string(f, file);
+	if (file)
+		fprintf(f, ", \"line\": %d", line);
+	else
+		fputs(", \"line\": null", f);
 }
 
 static size_t json_cap(size_t n)
@@ -148,12 +171,7 @@ static void json_function(const struct json *j, size_t i)
 	json_string(f, fs->name);
 	fputs(", \"module\": ", f);
 	json_string(f, fs->module);
-	fputs(", \"file\": ", f);
-	json_string(f, fs->file);
-	if (fs->file)
-		fprintf(f, ", \"line\": %d", fs->line);
-	else
-		fputs(", \"line\": null", f);
+	json_file_line(f, fs->file, fs->line);
 	fprintf(f, ", \"class\": \"%s\"", frame_class_name(fs->cls));
 	fprintf(f, ", \"self_samples\": %" PRIu64 ", \"total_samples\": %" PRIu64
 		", \"self_ns\": %" PRIu64 ", \"total_ns\": %" PRIu64
@@ -272,6 +290,171 @@ static void json_process(const struct json *j, size_t i)
 	fputs("\n    ]}", f);
 }
 
+/* ---- I/O and hints ---- */
+
+/* The display frame of an I/O site as {name, file, line}, or null. */
+static void json_site(FILE *f, const struct profile *p, int32_t site)
+{
+	int64_t frame = site_display_frame(p, site);
+	const struct frame *fr;
+
+	if (frame < 0) {
+		fputs("null", f);
+		return;
+	}
+	fr = &p->frames[frame];
+	fputs("{\"name\": ", f);
+	json_string(f, fr->name);
+	json_file_line(f, fr->file, fr->line);
+	fputs("}", f);
+}
+
+/* Time off the CPU: null when off-CPU tracing could not split it out. */
+static void json_blocked(const struct json *j, uint64_t ns)
+{
+	if (j->p->io.blocked_known)
+		fprintf(j->f, ", \"blocked_ns\": %" PRIu64, ns);
+	else
+		fputs(", \"blocked_ns\": null", j->f);
+}
+
+static void json_file(const struct json *j, size_t i)
+{
+	const struct io_file *io = &j->p->io.files[i];
+	FILE *f = j->f;
+
+	fputs("{\"path\": ", f);
+	json_string(f, io->path);
+	fprintf(f, ", \"opens\": %" PRIu64 ", \"failed_opens\": %" PRIu64
+		", \"reads\": %" PRIu64 ", \"read_bytes\": %" PRIu64
+		", \"writes\": %" PRIu64 ", \"write_bytes\": %" PRIu64
+		", \"time_ns\": %" PRIu64, io->opens, io->failed_opens,
+		io->reads, io->read_bytes, io->writes, io->write_bytes,
+		io->time_ns);
+	json_blocked(j, io->blocked_ns);
+	fputs(", \"opened_from\": ", f);
+	json_site(f, j->p, io->site);
+	fprintf(f, ", \"opened_from_count\": %" PRIu64 ", \"repeated\": ",
+		io->site_opens);
+	json_bool(f, io->opens > 1);
+	fputs("}", f);
+}
+
+static void json_endpoint(const struct json *j, size_t i)
+{
+	const struct io_endpoint *e = &j->p->io.endpoints[i];
+	char proto[sizeof(e->proto) + 1];
+	FILE *f = j->f;
+
+	/* proto may fill its array without a NUL */
+	snprintf(proto, sizeof(proto), "%.*s", (int)sizeof(e->proto),
+		 e->proto);
+	fputs("{\"endpoint\": ", f);
+	json_string(f, e->name);
+	fputs(", \"protocol\": ", f);
+	json_string(f, proto);
+	fputs(", \"inbound\": ", f);
+	json_bool(f, e->inbound);
+	fprintf(f, ", \"connections\": %" PRIu64 ", \"sends\": %" PRIu64
+		", \"receives\": %" PRIu64 ", \"bytes_sent\": %" PRIu64
+		", \"bytes_received\": %" PRIu64 ", \"connect_ns\": %" PRIu64
+		", \"send_ns\": %" PRIu64 ", \"recv_ns\": %" PRIu64,
+		e->connections, e->sends, e->receives, e->bytes_sent,
+		e->bytes_received, e->connect_ns, e->send_ns, e->recv_ns);
+	json_blocked(j, e->blocked_ns);
+	fprintf(f, ", \"requests\": %" PRIu64 ", \"request_ns\": %" PRIu64
+		", \"max_in_flight\": %" PRIu32 ", \"connected_from\": ",
+		e->requests, e->request_ns, e->max_in_flight);
+	json_site(f, j->p, e->site);
+	fputs("}", f);
+}
+
+static void json_concurrency(const struct json *j, size_t i)
+{
+	const struct io_concurrency *c = &j->p->io.procs[i];
+	char comm[AGG_COMM_LEN];
+	FILE *f = j->f;
+
+	process_comm(j->p, c->pid, comm);
+	fprintf(f, "{\"pid\": %" PRIu32 ", \"comm\": ", c->pid);
+	json_string(f, comm);
+	fprintf(f, ", \"requests\": %" PRIu64 ", \"request_ns\": %" PRIu64
+		", \"busy_ns\": %" PRIu64 ", \"max_in_flight\": %" PRIu32,
+		c->requests, c->request_ns, c->busy_ns, c->max_in_flight);
+	if (c->busy_ns)
+		fprintf(f, ", \"avg_in_flight\": %.2f}",
+			(double)c->request_ns / c->busy_ns);
+	else
+		fputs(", \"avg_in_flight\": null}", f);
+}
+
+static void json_spawn(const struct json *j, size_t i)
+{
+	const struct io_spawn *s = &j->p->io.spawns[i];
+	FILE *f = j->f;
+
+	fputs("{\"program\": ", f);
+	json_string(f, s->program);
+	fprintf(f, ", \"count\": %" PRIu64 ", \"wall_ns\": %" PRIu64
+		", \"mean_ns\": %" PRIu64 ", \"spawned_from\": ", s->count,
+		s->wall_ns, s->count ? s->wall_ns / s->count : 0);
+	json_site(f, j->p, s->site);
+	fprintf(f, ", \"spawned_from_count\": %" PRIu64 "}", s->site_count);
+}
+
+/* Every row, not limited by top: files, endpoints, processes, programs. */
+static void json_io(const struct json *j)
+{
+	const struct io_summary *io = &j->p->io;
+
+	fputs("  \"io\": {\n    \"traced\": ", j->f);
+	json_bool(j->f, io->traced);
+	fputs(",\n    \"blocked_known\": ", j->f);
+	json_bool(j->f, io->blocked_known);
+	fputs(",\n", j->f);
+	json_list(j, 2, "files", io->n_files, json_file, ",\n");
+	json_list(j, 2, "endpoints", io->n_endpoints, json_endpoint, ",\n");
+	json_list(j, 2, "concurrency", io->n_procs, json_concurrency, ",\n");
+	json_list(j, 2, "spawns", io->n_spawns, json_spawn, "\n");
+	fputs("  },\n", j->f);
+}
+
+static void json_hint_field(FILE *f, const struct hint_field *hf)
+{
+	fprintf(f, ", \"%s\": ", hf->name);
+	switch (hf->type) {
+	case HINT_UINT:
+		fprintf(f, "%" PRIu64, hf->u);
+		break;
+	case HINT_REAL:
+		if (isfinite(hf->d))
+			fprintf(f, "%.2f", hf->d);
+		else
+			fputs("null", f);
+		break;
+	case HINT_STR:
+		json_string(f, hf->s);
+		break;
+	default:
+		fputs("null", f);
+	}
+}
+
+/* {"rule", "text", and the rule's own numbers}. */
+static void json_hint(const struct json *j, size_t i)
+{
+	const struct hint *h = &j->agg->hints[i];
+	size_t k;
+
+	fputs("{\"rule\": ", j->f);
+	json_string(j->f, h->rule);
+	fputs(", \"text\": ", j->f);
+	json_string(j->f, h->text);
+	for (k = 0; k < h->n_fields; k++)
+		json_hint_field(j->f, &h->fields[k]);
+	fputs("}", j->f);
+}
+
 static void json_quality(FILE *f, const struct profile *p)
 {
 	const struct profile_quality *q = &p->quality;
@@ -299,9 +482,10 @@ static void json_quality(FILE *f, const struct profile *p)
 	fprintf(f, ",\n    \"offcpu_dropped\": %" PRIu64
 		",\n    \"stack_collisions\": %" PRIu64
 		",\n    \"min_block_ns\": %" PRIu64
-		",\n    \"offcpu_short_ns\": %" PRIu64 ",\n    \"notes\": [",
+		",\n    \"offcpu_short_ns\": %" PRIu64
+		",\n    \"io_dropped\": %" PRIu64 ",\n    \"notes\": [",
 		q->offcpu_dropped, q->stack_collisions, q->min_block_ns,
-		q->offcpu_short_ns);
+		q->offcpu_short_ns, q->io_dropped);
 	for (i = 0; i < p->n_notes; i++) {
 		json_next(f, i, "      ");
 		json_string(f, p->notes[i]);
@@ -347,11 +531,13 @@ int write_json(FILE *f, const struct profile *p, const struct aggregate *agg)
 	j.n_categories = categories_by_time(&agg->time, j.categories);
 	json_header(f, p, agg);
 	json_array(&j, "categories", j.n_categories, json_category);
+	json_array(&j, "hints", agg->n_hints, json_hint);
 	json_array(&j, "functions", agg->n_funcs, json_function);
 	json_array(&j, "hot_lines", j.n_lines, json_line);
 	json_array(&j, "paths", json_cap(agg->n_paths), json_path);
 	json_array(&j, "waits", json_cap(agg->n_waits), json_wait);
 	json_array(&j, "processes", agg->n_procs, json_process);
+	json_io(&j);
 	json_quality(f, p);
 	fputs("}\n", f);
 	line_sources_free(j.sources, j.n_lines);

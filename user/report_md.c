@@ -6,6 +6,7 @@
  * section is always kept (its room is reserved up front), and the last
  * line says what was left out.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <math.h>
@@ -16,6 +17,7 @@
 
 #include "aggregate.h"
 #include "classify.h"
+#include "hints.h"
 #include "report.h"
 #include "wait.h"
 
@@ -27,8 +29,9 @@
 #define TITLE_MAX_BYTES		200
 #define SOURCE_MAX_BYTES	80	/* a source line's text */
 #define NOTE_MAX_BYTES		300	/* a note in Data quality */
+#define HINT_MAX_BYTES		600	/* a hint's text */
 #define MAX_NOTES		10	/* notes shown; JSON has them all */
-#define OMITTED_RESERVE		330	/* room kept for the last line */
+#define OMITTED_RESERVE		450	/* room kept for the last line */
 #define CLEAN_SIZE(max)		(2 * (max) + 8)	/* md_text's worst case */
 #define WHERE_SIZE		(CLEAN_SIZE(NAME_MAX_BYTES) + 16)
 #define FRAME_WHERE_SIZE	(CLEAN_SIZE(NAME_MAX_BYTES) + WHERE_SIZE + 8)
@@ -37,6 +40,8 @@
 #define DURATION_SIZE		32
 #define THREAD_TOP_WAITS	3	/* wait categories in a thread's row */
 #define THREAD_WAITS_SIZE	(THREAD_TOP_WAITS * (32 + DURATION_SIZE))
+#define COUNT_SIZE		64	/* a count cell: "×17 (2 failed)" */
+#define BYTES_SIZE		32
 
 /* How a category reads in tables and, for waits, in the verdict. */
 static const struct {
@@ -78,6 +83,8 @@ struct md {
 	struct category_rows wall;
 	char **sources;		/* text of the hot lines that may show */
 	size_t n_sources;
+	size_t n_io_procs;	/* io.procs with requests */
+	bool io_started;	/* the I/O section's heading is out */
 };
 
 /* Rows each table got, for the omitted: line. */
@@ -89,12 +96,34 @@ struct shown {
 	size_t paths;
 	size_t waits;
 	size_t threads;
+	size_t hints;
+	size_t files;
+	size_t endpoints;
+	size_t io_procs;
+	size_t spawns;
 };
 
 typedef char *(*row_fn)(const struct md *m, size_t i);
 
 /* What a backslash keeps literal in prose: the inline markers. */
 #define PROSE_SPECIAL	"\\`*_[]<>|~&"
+
+/*
+ * Whether s[i] needs a backslash.  An underscore between letters or
+ * digits marks no emphasis (CommonMark), so read_file stays readable.
+ */
+static bool md_escapes(const char *s, size_t i, size_t len, bool prose)
+{
+	unsigned char c = s[i];
+
+	if (c == '|')
+		return true;
+	if (!prose || !strchr(PROSE_SPECIAL, c))
+		return false;
+	return c != '_' || i == 0 || i + 1 >= len ||
+	       !isalnum((unsigned char)s[i - 1]) ||
+	       !isalnum((unsigned char)s[i + 1]);
+}
 
 /*
  * s made safe for Markdown: control characters replaced, and cut to max
@@ -123,7 +152,7 @@ static void md_text(char *out, const char *s, size_t max, bool keep_tail,
 		c = s[from];
 		if (c < 0x20 || c == 0x7f) {
 			out[o++] = ' ';
-		} else if (c == '|' || (prose && strchr(PROSE_SPECIAL, c))) {
+		} else if (md_escapes(s, from, len, prose)) {
 			out[o++] = '\\';
 			out[o++] = c;
 		} else {
@@ -664,17 +693,22 @@ static int md_paths(struct md *m, size_t *shown)
 	return md_table(m, head, m->agg->n_paths, path_row, shown);
 }
 
-/* "`fetch_one` (client.c:42)", or "(no stack)". */
-static void fmt_frame_where(char *buf, const struct frame *fr)
+/*
+ * "`fetch_one` (client.c:42)", or "(no stack)"; base: the file's last
+ * component only.
+ */
+static void fmt_frame_where(char *buf, const struct frame *fr, bool base)
 {
 	char name[CLEAN_SIZE(NAME_MAX_BYTES)], where[WHERE_SIZE];
+	const char *file;
 
 	if (!fr) {
 		strcpy(buf, "(no stack)");
 		return;
 	}
+	file = fr->file && base ? path_basename(fr->file) : fr->file;
 	md_clean(name, fr->name, NAME_MAX_BYTES, false);
-	fmt_where(where, fr->file, fr->line, fr->module);
+	fmt_where(where, file, fr->line, fr->module);
 	snprintf(buf, FRAME_WHERE_SIZE, "`%s` (%s)", name, where);
 }
 
@@ -686,7 +720,7 @@ static char *wait_row(const struct md *m, size_t i)
 
 	md_clean(target, wait->target ? wait->target : "—", NAME_MAX_BYTES,
 		 false);
-	fmt_frame_where(where, wait->where);
+	fmt_frame_where(where, wait->where, false);
 	fmt_duration(time, wait->ns);
 	fmt_duration(average, wait->count ? wait->ns / wait->count : 0);
 	return str_printf("| %s | %s | %s | %s | %.1f%% | %" PRIu64 " | %s |\n",
@@ -707,6 +741,229 @@ static int md_waits(struct md *m, size_t *shown)
 		"|---|---|---|--:|--:|--:|--:|\n";
 
 	return md_table(m, head, m->agg->n_waits, wait_row, shown);
+}
+
+/* ---- I/O ---- */
+
+/* Where an I/O site is shown, "—" when it has no frame to show. */
+static void fmt_site(const struct md *m, char *buf, int32_t site)
+{
+	int64_t frame = site_display_frame(m->p, site);
+
+	if (frame < 0)
+		strcpy(buf, "—");
+	else
+		fmt_frame_where(buf, &m->p->frames[frame], true);
+}
+
+/* "512 B", "4.0 KiB", "1.5 MiB", "2.0 GiB"; "—" for none. */
+static void fmt_bytes(char *buf, uint64_t bytes)
+{
+	static const char *const units[] = { "KiB", "MiB", "GiB", "TiB" };
+	double v = bytes;
+	size_t u = 0;
+
+	if (!bytes) {
+		strcpy(buf, "—");
+		return;
+	}
+	if (bytes < 1024) {
+		snprintf(buf, BYTES_SIZE, "%" PRIu64 " B", bytes);
+		return;
+	}
+	for (v /= 1024; v >= 1024 && u + 1 < sizeof(units) / sizeof(units[0]);
+	     v /= 1024)
+		u++;
+	snprintf(buf, BYTES_SIZE, "%.1f %s", v, units[u]);
+}
+
+/* Blocked time: "–" when off-CPU tracing could not split it out. */
+static void fmt_blocked(const struct md *m, char *buf, uint64_t ns)
+{
+	if (m->p->io.blocked_known)
+		fmt_cell_duration(buf, ns);
+	else
+		strcpy(buf, "–");
+}
+
+/* "1", "×17" when opened again and again, "… (2 failed)". */
+static void fmt_opens(char *buf, const struct io_file *f)
+{
+	int n = snprintf(buf, COUNT_SIZE, "%s%" PRIu64,
+			 f->opens > 1 ? "×" : "", f->opens);
+
+	if (f->failed_opens)
+		snprintf(buf + n, COUNT_SIZE - n, " (%" PRIu64 " failed)",
+			 f->failed_opens);
+}
+
+/* A table head, after the section's heading when it is the first. */
+static char *io_head(const struct md *m, const char *head)
+{
+	return str_printf("%s%s", m->io_started ? "" : "\n## I/O\n", head);
+}
+
+/* The I/O table with head and rows; the heading goes with its first. */
+static int md_io_table(struct md *m, const char *head, size_t n, row_fn row,
+		       size_t *shown)
+{
+	char *full = io_head(m, head);
+	int err;
+
+	if (!full)
+		return -ENOMEM;
+	err = md_table(m, full, n, row, shown);
+	free(full);
+	if (*shown)
+		m->io_started = true;
+	return err;
+}
+
+static char *file_row(const struct md *m, size_t i)
+{
+	const struct io_file *f = &m->p->io.files[i];
+	char path[CLEAN_SIZE(NAME_MAX_BYTES)], opens[COUNT_SIZE];
+	char read[BYTES_SIZE], written[BYTES_SIZE], time[DURATION_SIZE];
+	char blocked[DURATION_SIZE], from[FRAME_WHERE_SIZE];
+
+	md_clean(path, f->path, NAME_MAX_BYTES, true);
+	fmt_opens(opens, f);
+	fmt_bytes(read, f->read_bytes);
+	fmt_bytes(written, f->write_bytes);
+	fmt_cell_duration(time, f->time_ns);
+	fmt_blocked(m, blocked, f->blocked_ns);
+	fmt_site(m, from, f->site);
+	return str_printf("| %s | %s | %" PRIu64 " | %s | %" PRIu64
+			  " | %s | %s | %s | %s |\n", path, opens, f->reads,
+			  read, f->writes, written, time, blocked, from);
+}
+
+static uint64_t endpoint_ns(const struct io_endpoint *e)
+{
+	return e->connect_ns + e->send_ns + e->recv_ns;
+}
+
+static char *endpoint_row(const struct md *m, size_t i)
+{
+	const struct io_endpoint *e = &m->p->io.endpoints[i];
+	char name[CLEAN_SIZE(NAME_MAX_BYTES)], raw[sizeof(e->proto) + 1];
+	char proto[CLEAN_SIZE(sizeof(e->proto))], sent[BYTES_SIZE];
+	char received[BYTES_SIZE], time[DURATION_SIZE];
+	char blocked[DURATION_SIZE], from[FRAME_WHERE_SIZE];
+
+	/* proto may fill its array without a NUL */
+	snprintf(raw, sizeof(raw), "%.*s", (int)sizeof(e->proto), e->proto);
+	md_clean(name, e->name, NAME_MAX_BYTES, true);
+	md_clean(proto, raw, sizeof(e->proto), false);
+	fmt_bytes(sent, e->bytes_sent);
+	fmt_bytes(received, e->bytes_received);
+	fmt_cell_duration(time, endpoint_ns(e));
+	fmt_blocked(m, blocked, e->blocked_ns);
+	fmt_site(m, from, e->site);
+	return str_printf("| %s | %s%s | %" PRIu64 " | %" PRIu64 " | %" PRIu32
+			  " | %s | %s | %s | %s | %s |\n", name, proto,
+			  e->inbound ? " in" : "", e->connections, e->requests,
+			  e->max_in_flight, sent, received, time, blocked,
+			  from);
+}
+
+/* The i-th process with requests. */
+static const struct io_concurrency *io_proc_at(const struct md *m, size_t i)
+{
+	const struct io_summary *io = &m->p->io;
+	size_t k;
+
+	for (k = 0; k < io->n_procs; k++)
+		if (io->procs[k].requests && !i--)
+			return &io->procs[k];
+	return NULL;
+}
+
+static char *io_proc_row(const struct md *m, size_t i)
+{
+	const struct io_concurrency *c = io_proc_at(m, i);
+	char comm[AGG_COMM_LEN], clean[CLEAN_SIZE(AGG_COMM_LEN)];
+	char avg[48] = "";
+
+	process_comm(m->p, c->pid, comm);
+	md_clean(clean, comm, AGG_COMM_LEN, false);
+	if (c->busy_ns)
+		snprintf(avg, sizeof(avg), " (avg %.1f while busy)",
+			 (double)c->request_ns / c->busy_ns);
+	return str_printf("- pid %" PRIu32 " (%s): %" PRIu64 " requests, at "
+			  "most %" PRIu32 " in flight%s, busy %.1f%% of "
+			  "wall.\n", c->pid, clean, c->requests,
+			  c->max_in_flight, avg,
+			  pct_of(c->busy_ns, m->p->wall_ns));
+}
+
+static char *spawn_row(const struct md *m, size_t i)
+{
+	const struct io_spawn *s = &m->p->io.spawns[i];
+	char program[CLEAN_SIZE(NAME_MAX_BYTES)], wall[DURATION_SIZE];
+	char mean[DURATION_SIZE], from[FRAME_WHERE_SIZE];
+
+	md_clean(program, s->program, NAME_MAX_BYTES, true);
+	fmt_duration(wall, s->wall_ns);
+	fmt_duration(mean, s->count ? s->wall_ns / s->count : 0);
+	fmt_site(m, from, s->site);
+	return str_printf("| %s | %" PRIu64 " | %s | %s | %s |\n", program,
+			  s->count, wall, mean, from);
+}
+
+/*
+ * Files, endpoints, requests in flight and programs run, each only when
+ * there are any: the I/O behind the waits, and where the code did it.
+ */
+static int md_io(struct md *m, struct shown *shown)
+{
+	static const char files[] =
+		"\nFiles, by time in their open, read and write syscalls "
+		"(blocked: the part off the CPU); ×N: opened N times.\n\n"
+		"| file | opens | reads | read | writes | written | time | "
+		"blocked | opened from |\n"
+		"|---|--:|--:|--:|--:|--:|--:|--:|---|\n";
+	static const char endpoints[] =
+		"\nEndpoints, by time in connect, send and receive "
+		"syscalls; in: the peers of accepted connections.\n\n"
+		"| endpoint | proto | conns | requests | max in flight | "
+		"sent | received | time | blocked | connected from |\n"
+		"|---|---|--:|--:|--:|--:|--:|--:|--:|---|\n";
+	static const char procs[] = "\nRequests in flight, by process:\n\n";
+	static const char spawns[] =
+		"\nPrograms run, by wall time from exec to exit.\n\n"
+		"| program | runs | wall | mean | spawned from |\n"
+		"|---|--:|--:|--:|---|\n";
+	const struct io_summary *io = &m->p->io;
+	int err;
+
+	err = md_io_table(m, files, io->n_files, file_row, &shown->files);
+	if (!err)
+		err = md_io_table(m, endpoints, io->n_endpoints, endpoint_row,
+				  &shown->endpoints);
+	if (!err)
+		err = md_io_table(m, procs, m->n_io_procs, io_proc_row,
+				  &shown->io_procs);
+	if (!err)
+		err = md_io_table(m, spawns, io->n_spawns, spawn_row,
+				  &shown->spawns);
+	return err;
+}
+
+static char *hint_row(const struct md *m, size_t i)
+{
+	char text[CLEAN_SIZE(HINT_MAX_BYTES)];
+
+	md_text(text, m->agg->hints[i].text, HINT_MAX_BYTES, false, true);
+	return str_printf("- %s\n", text);
+}
+
+/* What to do about it: every rule that fired, none when none did. */
+static int md_hints(struct md *m, size_t *shown)
+{
+	static const char head[] = "\n## Hints\n\n";
+
+	return md_table(m, head, m->agg->n_hints, hint_row, shown);
 }
 
 static char *thread_row(const struct md *m, size_t i)
@@ -787,6 +1044,23 @@ static void quality_offcpu(FILE *f, const struct aggregate *agg,
 	fputs(".\n", f);
 }
 
+/* I/O events lost, or I/O not traced when waits show it happened. */
+static void quality_io(FILE *f, const struct profile *p,
+		       const struct aggregate *agg)
+{
+	const uint64_t *ns = agg->time.ns;
+
+	if (p->quality.io_dropped)
+		fprintf(f, "- I/O events lost: %" PRIu64 " (ring buffer or BPF "
+			"map full); file, endpoint and program figures are "
+			"low.\n", p->quality.io_dropped);
+	if (!p->io.traced &&
+	    (ns[WAIT_DISK] || ns[WAIT_NETWORK] || ns[WAIT_PIPE] ||
+	     ns[WAIT_CHILD]))
+		fputs("- I/O syscalls not traced: the files, endpoints and "
+		      "programs behind the waits are unknown.\n", f);
+}
+
 static void quality_sampling(FILE *f, const struct profile *p,
 			     const struct aggregate *agg)
 {
@@ -842,6 +1116,7 @@ static char *md_quality(const struct md *m)
 		m->agg->samples, q->lost_samples, q->lost_sideband);
 	quality_stacks(f, m->agg, q);
 	quality_offcpu(f, m->agg, q);
+	quality_io(f, m->p, m->agg);
 	quality_sampling(f, m->p, m->agg);
 	quality_notes(f, m->p);
 	if (fclose(f)) {
@@ -946,6 +1221,40 @@ static void omit_stacks(struct md *m, const struct shown *shown, bool *any)
 			pct_of(cut, agg->time.offcpu_ns));
 }
 
+static void omit_hints(struct md *m, size_t shown, bool *any)
+{
+	if (shown < m->agg->n_hints)
+		md_omit(m, any, "%zu hints", m->agg->n_hints - shown);
+}
+
+/* One I/O table's cut rows: "3 files". */
+static void omit_rows(struct md *m, size_t n, size_t shown, const char *what,
+		      bool *any)
+{
+	if (shown < n)
+		md_omit(m, any, "%zu %s", n - shown, what);
+}
+
+static void omit_io(struct md *m, const struct shown *shown, bool *any)
+{
+	const struct io_summary *io = &m->p->io;
+	uint64_t cut = 0, all = 0;
+	size_t i;
+
+	for (i = 0; i < io->n_files; i++) {
+		all += io->files[i].time_ns;
+		if (i >= shown->files)
+			cut += io->files[i].time_ns;
+	}
+	if (shown->files < io->n_files)
+		md_omit(m, any, "%zu files (%.1f%% of file time)",
+			io->n_files - shown->files, pct_of(cut, all));
+	omit_rows(m, io->n_endpoints, shown->endpoints, "endpoints", any);
+	omit_rows(m, m->n_io_procs, shown->io_procs,
+		  "process request lines", any);
+	omit_rows(m, io->n_spawns, shown->spawns, "programs run", any);
+}
+
 static void omit_threads(struct md *m, size_t shown, bool *any)
 {
 	const struct aggregate *agg = m->agg;
@@ -967,9 +1276,11 @@ static void md_omitted(struct md *m, const struct shown *shown)
 
 	md_put(m, "\nomitted:");
 	omit_wall(m, shown, &any);
+	omit_hints(m, shown->hints, &any);
 	omit_functions(m, shown->funcs, &any);
 	omit_lines(m, shown->lines, &any);
 	omit_stacks(m, shown, &any);
+	omit_io(m, shown, &any);
 	omit_threads(m, shown->threads, &any);
 	if (!any)
 		md_put(m, " nothing");
@@ -1004,6 +1315,7 @@ static const struct thread_stat *main_thread(const struct aggregate *agg,
 static void md_plan(struct md *m)
 {
 	const struct aggregate *agg = m->agg;
+	size_t i;
 
 	m->threaded = agg->n_threads > 1;
 	m->by_wall = agg->time.offcpu_ns > 0;
@@ -1011,6 +1323,8 @@ static void md_plan(struct md *m)
 	m->wall.time = m->main_thread ? &m->main_thread->time : &agg->time;
 	m->wall.n = categories_by_time(m->wall.time, m->wall.order);
 	m->n_sources = agg->n_lines < m->top ? agg->n_lines : m->top;
+	for (i = 0; i < m->p->io.n_procs; i++)
+		m->n_io_procs += m->p->io.procs[i].requests > 0;
 }
 
 int write_markdown(FILE *f, const struct profile *p,
@@ -1040,6 +1354,8 @@ int write_markdown(FILE *f, const struct profile *p,
 	if (!err)
 		err = md_wall(&m, &shown);
 	if (!err)
+		err = md_hints(&m, &shown.hints);
+	if (!err)
 		err = md_functions(&m, &shown.funcs);
 	if (!err)
 		err = md_lines(&m, &shown.lines);
@@ -1047,6 +1363,8 @@ int write_markdown(FILE *f, const struct profile *p,
 		err = md_paths(&m, &shown.paths);
 	if (!err)
 		err = md_waits(&m, &shown.waits);
+	if (!err)
+		err = md_io(&m, &shown);
 	if (!err)
 		err = md_threads(&m, &shown.threads);
 	if (!err) {

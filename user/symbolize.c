@@ -110,6 +110,9 @@ struct elf_file {
 	char *dwarf_path;	/* DWARF not read yet: in this file */
 	struct cu_range *cus;
 	size_t n_cus;
+	Elf *cfi_elf;		/* read into memory for its .eh_frame */
+	Dwarf_CFI *cfi;		/* NULL: none, or not tried (cfi_tried) */
+	bool cfi_tried;
 };
 
 struct perfmap_sym {
@@ -1148,6 +1151,11 @@ out:
 /* Frees what a load produced; path and identity stay for the cache. */
 static void elf_file_clear(struct elf_file *f)
 {
+	if (f->cfi_elf)
+		elf_end(f->cfi_elf);	/* owns f->cfi */
+	f->cfi_elf = NULL;
+	f->cfi = NULL;
+	f->cfi_tried = false;
 	if (f->dwarf)
 		dwarf_end(f->dwarf);
 	if (f->dwarf_elf)
@@ -1297,6 +1305,60 @@ int symbolize_elf(struct symbolizer *s, const char *path, uint64_t dev,
 	if (err)
 		return err;
 	return elf_file_symbolize(f, file_offset, want_line, out);
+}
+
+/*
+ * The file's call frame information (.eh_frame, else .debug_frame), read
+ * once: the Elf is loaded into memory and its descriptor closed.
+ */
+static Dwarf_CFI *elf_file_cfi(struct elf_file *f)
+{
+	struct elf_handle h = { .fd = -1 };
+	struct stat st;
+
+	if (f->cfi_tried)
+		return f->cfi;
+	f->cfi_tried = true;
+	if (elf_open(f->path, &h, &st))
+		return NULL;
+	if (f->ino && (uint64_t)st.st_ino != f->ino)
+		goto out;
+	if (elf_cntl(h.elf, ELF_C_FDREAD))
+		goto out;
+	f->cfi = dwarf_getcfi_elf(h.elf);
+	if (f->cfi) {
+		f->cfi_elf = h.elf;
+		h.elf = NULL;
+	}
+out:
+	elf_handle_close(&h);
+	return f->cfi;
+}
+
+int symbolize_cfi_frame(struct symbolizer *s, const char *path, uint64_t dev,
+			uint64_t ino, uint64_t file_offset, Dwarf_Frame **frame)
+{
+	struct elf_file *f;
+	Dwarf_CFI *cfi;
+	uint64_t vaddr;
+	int err;
+
+	*frame = NULL;
+	if (!s || !path || !*path)
+		return -EINVAL;
+	err = elf_cache_get(s, path, dev, ino, &f);
+	if (err)
+		return err;
+	if (f->err)
+		return f->err;
+	if (!elf_offset_to_vaddr(f, file_offset, &vaddr))
+		return -ENOENT;
+	cfi = elf_file_cfi(f);
+	if (!cfi || dwarf_cfi_addrframe(cfi, vaddr, frame)) {
+		*frame = NULL;
+		return -ENOENT;
+	}
+	return 0;
 }
 
 /* ---- vDSO -------------------------------------------------------------- */

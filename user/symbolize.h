@@ -55,6 +55,15 @@ int symbolize_elf(struct symbolizer *s, const char *path, uint64_t dev,
 		  uint64_t ino, uint64_t file_offset, bool want_line,
 		  struct sym_result *out);
 
+/*
+ * How to find the caller of the code at file_offset of path: its call
+ * frame information (libdw's Dwarf_Frame; the caller frees it).  -ENOENT
+ * when the file has none for that address.
+ */
+typedef struct Dwarf_Frame_s Dwarf_Frame;
+int symbolize_cfi_frame(struct symbolizer *s, const char *path, uint64_t dev,
+			uint64_t ino, uint64_t file_offset, Dwarf_Frame **frame);
+
 /* addr is an offset into the vDSO image of this kernel. */
 int symbolize_vdso(struct symbolizer *s, uint64_t offset, struct sym_result *out);
 

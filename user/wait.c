@@ -223,16 +223,17 @@ static const char *verb_of(int syscall)
 	}
 }
 
-static void format_peer(const struct ws_target *t, char *buf, size_t size)
+void format_peer(const struct ws_target *t, bool with_port, char *buf,
+		 size_t size)
 {
 	char addr[INET6_ADDRSTRLEN] = "?";
+	bool v6 = t->family == AF_INET6;
 
-	inet_ntop(t->family == AF_INET6 ? AF_INET6 : AF_INET, t->addr, addr,
-		  sizeof(addr));
-	if (t->family == AF_INET6)
-		snprintf(buf, size, "[%s]:%u", addr, t->port);
+	inet_ntop(v6 ? AF_INET6 : AF_INET, t->addr, addr, sizeof(addr));
+	if (!with_port)
+		snprintf(buf, size, "%s", addr);
 	else
-		snprintf(buf, size, "%s:%u", addr, t->port);
+		snprintf(buf, size, v6 ? "[%s]:%u" : "%s:%u", addr, t->port);
 }
 
 void describe_wait(int syscall, const struct ws_target *t, char *buf,
@@ -251,7 +252,7 @@ void describe_wait(int syscall, const struct ws_target *t, char *buf,
 	switch (t->kind) {
 	case WS_TGT_TCP:
 	case WS_TGT_UDP:
-		format_peer(t, peer, sizeof(peer));
+		format_peer(t, true, peer, sizeof(peer));
 		if (syscall == 43 || syscall == 288)
 			snprintf(buf, size, "accept (%s)", t->kind == WS_TGT_TCP ?
 				 "TCP" : "UDP");

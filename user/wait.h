@@ -27,6 +27,11 @@ const char *wait_reason_name(enum wait_reason r);
 /* x86-64 syscall name, or NULL when not in the table. */
 const char *syscall_name(int nr);
 
+/* A TCP/UDP target's peer: "10.0.0.5:5432", "[::1]:443"; the address
+ * alone without the port. */
+void format_peer(const struct ws_target *t, bool with_port, char *buf,
+		 size_t size);
+
 /*
  * "recv from 127.0.0.1:8080", "fsync src/data.bin", "read pipe" into buf;
  * empty when there is nothing to say.

@@ -5,6 +5,7 @@ The binary under test is $WHYSLOW, by default <repo>/whyslow.  The workload
 programs are built from tests/workloads once per session.  After every test,
 no BPF program of whyslow may still be loaded.
 """
+import http.server
 import json
 import os
 import re
@@ -216,3 +217,70 @@ def no_bpf_left_behind(request, built):
                       f"running ({others}) and may own them")
     else:
         pytest.fail(msg)
+
+
+# --- a local HTTP server that answers slowly --------------------------------
+
+SERVER_DELAY = 0.05     # the test HTTP server answers after 50 ms
+
+
+class _CountingReader:
+    """A request handler's rfile that counts the bytes read from it."""
+
+    def __init__(self, f, server):
+        self.f, self.server = f, server
+
+    def _count(self, data):
+        with self.server.lock:
+            self.server.bytes_in += len(data)
+        return data
+
+    def readline(self, *args):
+        return self._count(self.f.readline(*args))
+
+    def read(self, *args):
+        return self._count(self.f.read(*args))
+
+    def __getattr__(self, name):
+        return getattr(self.f, name)
+
+
+class DelayHandler(http.server.BaseHTTPRequestHandler):
+    """HTTP/1.0: one request per connection, closed after the answer.
+    Every GET is answered "ok" after SERVER_DELAY seconds, the whole
+    response in one write; the server counts the bytes both ways."""
+    protocol_version = "HTTP/1.0"
+
+    def setup(self):
+        super().setup()
+        self.rfile = _CountingReader(self.rfile, self.server)
+
+    def do_GET(self):
+        threading.Event().wait(SERVER_DELAY)
+        body = b"ok\n"
+        response = (b"HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n"
+                    b"Content-Length: %d\r\n\r\n%s" % (len(body), body))
+        self.wfile.write(response)
+        self.wfile.flush()
+        with self.server.lock:
+            self.server.served += 1
+            self.server.bytes_out += len(response)
+
+    def log_message(self, fmt, *args):
+        pass
+
+
+@pytest.fixture
+def http_server():
+    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), DelayHandler)
+    srv.daemon_threads = True
+    srv.lock = threading.Lock()
+    srv.served = srv.bytes_in = srv.bytes_out = 0
+    srv.port = srv.server_address[1]
+    thread = threading.Thread(target=srv.serve_forever,
+                              kwargs={"poll_interval": 0.1}, daemon=True)
+    thread.start()
+    yield srv
+    srv.shutdown()
+    srv.server_close()
+    thread.join(timeout=5)

@@ -13,7 +13,6 @@ subprocess has a timeout."""
 import os
 import re
 import socket
-import subprocess
 import threading
 import time
 import uuid

@@ -10,11 +10,9 @@ walk, must still give a native profile and a note saying so.
 
 Servers the tests start listen on 127.0.0.1 and are shut down at teardown;
 every subprocess has a timeout."""
-import http.server
 import os
 import re
 import subprocess
-import threading
 from pathlib import Path
 
 import pytest
@@ -31,7 +29,6 @@ PYENV = Path("/root/.pyenv/versions")
 DEBIAN_PYTHON = Path("/usr/bin/python3")
 PYTHON39 = PYENV / "3.9.18" / "bin" / "python3"
 TIMEOUT = 30            # per whyslow run; the longest script takes ~1.2 s
-SERVER_DELAY = 0.05     # the test HTTP server answers after 50 ms
 FETCHES = 10
 
 
@@ -185,39 +182,6 @@ def test_cpu_split(run, python):
 
 
 # --- 2. network wait -------------------------------------------------------
-
-class DelayHandler(http.server.BaseHTTPRequestHandler):
-    """Answers every GET with "ok" after SERVER_DELAY seconds."""
-
-    def do_GET(self):
-        threading.Event().wait(SERVER_DELAY)
-        body = b"ok\n"
-        self.send_response(200)
-        self.send_header("Content-Type", "text/plain")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-        with self.server.lock:
-            self.server.served += 1
-
-    def log_message(self, fmt, *args):
-        pass
-
-
-@pytest.fixture
-def http_server():
-    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), DelayHandler)
-    srv.daemon_threads = True
-    srv.lock = threading.Lock()
-    srv.served = 0
-    thread = threading.Thread(target=srv.serve_forever,
-                              kwargs={"poll_interval": 0.1}, daemon=True)
-    thread.start()
-    yield srv
-    srv.shutdown()
-    srv.server_close()
-    thread.join(timeout=5)
-
 
 def no_proxy_env():
     """The environment without proxy settings: urllib must go direct."""

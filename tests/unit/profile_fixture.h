@@ -163,6 +163,108 @@ static inline void fx_proc(struct profile *p, uint32_t pid, uint32_t ppid,
 	fx_thread(p, pid, pid, comm);
 }
 
+/* ---- I/O, as the record stage summarizes it ---- */
+
+/* A site of pid: FX_IO_SITE(p, pid, root, ..., leaf); returns its index. */
+static inline int32_t fx_io_site_n(struct profile *p, uint32_t pid,
+				   const uint32_t *frames, uint32_t n_frames)
+{
+	struct io_site *s;
+
+	p->io.sites = fx_grow(p->io.sites, p->io.n_sites, sizeof(*p->io.sites));
+	s = &p->io.sites[p->io.n_sites];
+	s->pid = pid;
+	s->n_frames = n_frames;
+	s->frames = calloc(n_frames ? n_frames : 1, sizeof(*s->frames));
+	assert_non_null(s->frames);
+	memcpy(s->frames, frames, n_frames * sizeof(*frames));
+	return p->io.n_sites++;
+}
+
+#define FX_IO_SITE(p, pid, ...)						\
+	fx_io_site_n(p, pid, (const uint32_t[]){ __VA_ARGS__ },	\
+		     sizeof((const uint32_t[]){ __VA_ARGS__ }) /	\
+		     sizeof(uint32_t))
+
+/*
+ * A file opened opens times, all from site (IO_NO_SITE: none), time_ns in
+ * its syscalls; the rest is the caller's to set, through the pointer,
+ * before the next file.  Files are listed in the order they are added.
+ */
+static inline struct io_file *fx_io_file(struct profile *p, const char *path,
+					 uint64_t opens, uint64_t time_ns,
+					 int32_t site)
+{
+	struct io_file *f;
+
+	p->io.traced = true;
+	p->io.files = fx_grow(p->io.files, p->io.n_files, sizeof(*p->io.files));
+	f = &p->io.files[p->io.n_files++];
+	f->path = fx_strdup(path);
+	f->opens = opens;
+	f->time_ns = time_ns;
+	f->site = site;
+	f->site_opens = site == IO_NO_SITE ? 0 : opens;
+	return f;
+}
+
+/* An outbound endpoint connected to from site; the rest as above. */
+static inline struct io_endpoint *fx_io_endpoint(struct profile *p,
+						 const char *name,
+						 const char *proto,
+						 int32_t site)
+{
+	struct io_endpoint *e;
+
+	p->io.traced = true;
+	p->io.endpoints = fx_grow(p->io.endpoints, p->io.n_endpoints,
+				  sizeof(*p->io.endpoints));
+	e = &p->io.endpoints[p->io.n_endpoints++];
+	e->name = fx_strdup(name);
+	strncpy(e->proto, proto, sizeof(e->proto) - 1);
+	e->site = site;
+	return e;
+}
+
+static inline struct io_concurrency *fx_io_proc(struct profile *p,
+						uint32_t pid,
+						uint64_t requests,
+						uint64_t request_ns,
+						uint64_t busy_ns,
+						uint32_t max_in_flight)
+{
+	struct io_concurrency *c;
+
+	p->io.traced = true;
+	p->io.procs = fx_grow(p->io.procs, p->io.n_procs, sizeof(*p->io.procs));
+	c = &p->io.procs[p->io.n_procs++];
+	c->pid = pid;
+	c->requests = requests;
+	c->request_ns = request_ns;
+	c->busy_ns = busy_ns;
+	c->max_in_flight = max_in_flight;
+	return c;
+}
+
+/* program run count times for wall_ns in all, all forked from site. */
+static inline struct io_spawn *fx_io_spawn(struct profile *p,
+					   const char *program, uint64_t count,
+					   uint64_t wall_ns, int32_t site)
+{
+	struct io_spawn *s;
+
+	p->io.traced = true;
+	p->io.spawns = fx_grow(p->io.spawns, p->io.n_spawns,
+			       sizeof(*p->io.spawns));
+	s = &p->io.spawns[p->io.n_spawns++];
+	s->program = fx_strdup(program);
+	s->count = count;
+	s->wall_ns = wall_ns;
+	s->site = site;
+	s->site_count = site == IO_NO_SITE ? 0 : count;
+	return s;
+}
+
 /* A line for Data quality, as the record stage adds them. */
 static inline void fx_note(struct profile *p, const char *note)
 {

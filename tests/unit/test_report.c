@@ -159,6 +159,72 @@ static struct profile *python_profile(const char *dir, char **file)
 	return p;
 }
 
+#define MS	1000000ull
+
+/*
+ * python3 linkcheck.py for 4 s: 42 requests one at a time to
+ * 127.0.0.1:8080 from check (3.6 s, off-CPU), which also runs re._compile
+ * (30 samples) and git 12 times; read_file (10 samples) opens four pages
+ * five times each; /etc/hosts fails to open twice.
+ */
+static struct profile *io_profile(void)
+{
+	struct profile *p = fx_new("python3 linkcheck.py links.md");
+	uint32_t mod, check, conn, rf, rc;
+	struct io_endpoint *e;
+	int32_t site, fsite;
+	struct io_file *f;
+	char path[64];
+	int i;
+
+	p->wall_ns = 4000 * MS;
+	p->root_pid = 100;
+	p->quality.offcpu = true;
+	p->quality.io_dropped = 3;
+	p->io.blocked_known = true;
+	fx_proc(p, 100, 1, "python3", "/usr/bin/python3");
+	mod = fx_frame_at(p, "<module>", "linkcheck.py", CLASS_APP,
+			  "/home/u/linkcheck.py", 30);
+	check = fx_frame_at(p, "check", "linkcheck.py", CLASS_APP,
+			    "/home/u/linkcheck.py", 17);
+	rf = fx_frame_at(p, "read_file", "linkcheck.py", CLASS_APP,
+			 "/home/u/linkcheck.py", 8);
+	rc = fx_frame_at(p, "re._compile", "re/__init__.py", CLASS_LIBRARY,
+			 "/usr/lib/python3.12/re/__init__.py", 280);
+	conn = fx_frame(p, "connect", "libc.so.6", CLASS_RUNTIME);
+	FX_STACK(p, 100, 100, 30, mod, check, rc);
+	FX_STACK(p, 100, 100, 10, mod, rf);
+	FX_WAIT(p, 100, 100, 42, WAIT_NETWORK, 3600 * MS,
+		"recv from 127.0.0.1:8080", mod, check, conn);
+	site = FX_IO_SITE(p, 100, mod, check, conn);
+	fsite = FX_IO_SITE(p, 100, mod, rf);
+	for (i = 0; i < 4; i++) {
+		snprintf(path, sizeof(path), "/home/u/pages/p%d.html", i);
+		f = fx_io_file(p, path, 5, (30 - i) * MS, fsite);
+		f->reads = 10;
+		f->read_bytes = 40000;
+		f->blocked_ns = 2 * MS;
+	}
+	f = fx_io_file(p, "/etc/hosts", 1, 100000, IO_NO_SITE);
+	f->failed_opens = 2;
+	f->reads = 2;
+	f->read_bytes = 300;
+	e = fx_io_endpoint(p, "127.0.0.1:8080", "tcp", site);
+	e->connections = e->requests = e->sends = 42;
+	e->request_ns = 3600 * MS;
+	e->max_in_flight = 1;
+	e->receives = 84;
+	e->bytes_sent = 42 * 120;
+	e->bytes_received = 42 * 20000;
+	e->connect_ns = 20 * MS;
+	e->send_ns = 5 * MS;
+	e->recv_ns = 3500 * MS;
+	e->blocked_ns = 3400 * MS;
+	fx_io_proc(p, 100, 42, 3600 * MS, 3600 * MS, 1);
+	fx_io_spawn(p, "/usr/bin/git", 12, 600 * MS, site);
+	return p;
+}
+
 static void test_format_parse(void **state)
 {
 	struct profile *p = fx_new("x");
@@ -873,6 +939,279 @@ static void test_notes(void **state)
 	fx_free(p);
 }
 
+/* Hints after the wall time, I/O after the waits, losses in quality. */
+static void test_md_hints_and_io(void **state)
+{
+	static const char *const sections[] = {
+		"\n## Where the wall time went\n",
+		"| on-CPU (sampled) | 400.0 ms | 10.0% |\n",
+		"\n## Hints\n\n"
+		"- 90% of wall time (3.60 s of 4.00 s) had a request in "
+		"flight, never more than one at once: 42 requests of 86 ms "
+		"on average to 127.0.0.1:8080, made from check "
+		"(linkcheck.py:17): issuing them 8 at a time could cut wall "
+		"time up to 4.7×.\n"
+		"- /usr/bin/git ran 12 times (50 ms on average, 600 ms in "
+		"all = 15% of wall time), spawned from check "
+		"(linkcheck.py:17): doing the work in-process or in fewer, "
+		"larger runs would remove most of it.\n"
+		"- re.\\_compile is on 75% of on-CPU time (300 ms), 100% of "
+		"it called directly from check (linkcheck.py:17): calling "
+		"it less often, or caching its results, would save up to "
+		"that.\n"
+		"\n## Top functions\n",
+		"\n## Top waits\n",
+		"\n## I/O\n\nFiles, by time in their open, read and write "
+		"syscalls (blocked: the part off the CPU); ×N: opened N "
+		"times.\n\n"
+		"| file | opens | reads | read | writes | written | time | "
+		"blocked | opened from |\n"
+		"|---|--:|--:|--:|--:|--:|--:|--:|---|\n"
+		"| /home/u/pages/p0.html | ×5 | 10 | 39.1 KiB | 0 | — | "
+		"30.0 ms | 2.0 ms | `read_file` (linkcheck.py:8) |\n",
+		"| /etc/hosts | 1 (2 failed) | 2 | 300 B | 0 | — | 100.0 µs "
+		"| — | — |\n"
+		"\nEndpoints, by time in connect, send and receive syscalls; "
+		"in: the peers of accepted connections.\n\n"
+		"| endpoint | proto | conns | requests | max in flight | sent "
+		"| received | time | blocked | connected from |\n"
+		"|---|---|--:|--:|--:|--:|--:|--:|--:|---|\n"
+		"| 127.0.0.1:8080 | tcp | 42 | 42 | 1 | 4.9 KiB | 820.3 KiB "
+		"| 3.52 s | 3.40 s | `check` (linkcheck.py:17) |\n"
+		"\nRequests in flight, by process:\n\n"
+		"- pid 100 (python3): 42 requests, at most 1 in flight (avg "
+		"1.0 while busy), busy 90.0% of wall.\n"
+		"\nPrograms run, by wall time from exec to exit.\n\n"
+		"| program | runs | wall | mean | spawned from |\n"
+		"|---|--:|--:|--:|---|\n"
+		"| /usr/bin/git | 12 | 600.0 ms | 50.0 ms | `check` "
+		"(linkcheck.py:17) |\n",
+		"\n## Data quality\n",
+		"- Off-CPU traced: yes",
+		"- I/O events lost: 3 (ring buffer or BPF map full); file, "
+		"endpoint and program figures are low.\n",
+		"\nomitted: nothing\n",
+	};
+	struct profile *p = io_profile();
+	char *md = render_md(p);
+
+	(void)state;
+	assert_in_order(md, sections, sizeof(sections) / sizeof(sections[0]));
+	assert_lacks(md, "not traced");
+	free(md);
+
+	/* Blocked time unknown; rows cut by top, and said so. */
+	p->io.blocked_known = false;
+	md = render(p, FORMAT_MD, 2, 0);
+	assert_contains(md, "| 30.0 ms | – | `read_file` (linkcheck.py:8) "
+			"|\n");
+	assert_contains(md, "| 3.52 s | – | `check` (linkcheck.py:17) |\n");
+	assert_lacks(md, "p2.html");
+	assert_contains(last_line(md), "omitted: 1 hints; ");
+	assert_contains(last_line(md), "; 3 files (48.3% of file time)");
+	free(md);
+	fx_free(p);
+}
+
+/*
+ * Hundreds of files, endpoints, processes with requests and programs
+ * under a 1000-token budget: cut from the bottom, and all of it said.
+ */
+static void test_md_budget_io(void **state)
+{
+	struct profile *p = io_profile();
+	struct io_endpoint *e;
+	char name[96];
+	int i;
+
+	(void)state;
+	for (i = 0; i < 300; i++) {
+		snprintf(name, sizeof(name), "/var/lib/app/cache/shard-%03d/"
+			 "entry-with-a-long-name.json", i);
+		fx_io_file(p, name, 2, 1000, IO_NO_SITE);
+		snprintf(name, sizeof(name), "10.0.%d.%d:443", i / 200,
+			 i % 200);
+		e = fx_io_endpoint(p, name, "tcp", IO_NO_SITE);
+		e->requests = 1;
+		fx_io_proc(p, 1000 + i, 1, 1000, 1000, 1);
+		snprintf(name, sizeof(name), "/usr/bin/tool-%03d", i);
+		fx_io_spawn(p, name, 1, 1000, IO_NO_SITE);
+	}
+	for (i = 0; i < 2; i++) {
+		char *md = render(p, FORMAT_MD, 500, i ? 0 : 1000);
+		const char *last = last_line(md);
+
+		assert_true(strlen(md) <= (i ? 16000 : 4000));
+		assert_contains(md, "## Data quality");
+		assert_contains(last, " files (");
+		assert_contains(last, " endpoints");
+		assert_contains(last, " process request lines");
+		assert_contains(last, " programs run");
+		free(md);
+	}
+	fx_free(p);
+}
+
+/* No hint, no I/O: neither section; a note only when waits show I/O. */
+static void test_md_no_hints_no_io(void **state)
+{
+	struct profile *p = fx_profile_70_30();
+	struct profile *waits = client_profile(100, 1000000000ull);
+	char *md;
+
+	(void)state;
+	md = render_md(p);
+	assert_lacks(md, "## Hints");
+	assert_lacks(md, "## I/O");
+	assert_lacks(md, "I/O");
+	free(md);
+	md = render_md(waits);
+	assert_lacks(md, "## I/O");
+	assert_contains(md, "- I/O syscalls not traced: the files, "
+			"endpoints and programs behind the waits are "
+			"unknown.\n");
+	free(md);
+	/* Traced, and nothing found: nothing to say. */
+	waits->io.traced = true;
+	md = render_md(waits);
+	assert_lacks(md, "I/O");
+	free(md);
+	fx_free(p);
+	fx_free(waits);
+}
+
+/* The heading goes with the first table shown; names are escaped. */
+static void test_md_io_spawns_only(void **state)
+{
+	struct profile *p = fx_profile_70_30();
+	uint32_t m = p->stacks[0].frames[0];
+	char *md;
+
+	(void)state;
+	fx_io_spawn(p, "/opt/a|b <c>", 30, 6000 * MS, FX_IO_SITE(p, 100, m));
+	md = render_md(p);
+	assert_contains(md, "\n## Hints\n\n- /opt/a\\|b \\<c\\> ran 30 "
+			"times (200 ms on average, 6.00 s in all = 57% of "
+			"wall time), spawned from main (hot.c:40): doing the "
+			"work");
+	assert_contains(md, "\n## I/O\n\nPrograms run, by wall time from "
+			"exec to exit.\n\n| program | runs |");
+	assert_contains(md, "| /opt/a\\|b <c> | 30 | 6.00 s | 200.0 ms | "
+			"`main` (hot.c:40) |\n");
+	assert_lacks(md, "Files, by time");
+	free(md);
+	fx_free(p);
+}
+
+static void test_json_io_and_hints(void **state)
+{
+	struct profile *p = io_profile();
+	char *json;
+
+	(void)state;
+	json = render(p, FORMAT_JSON, 1, 0);
+	assert_int_equal(json_check(json,
+		"d[\"io\"][\"traced\"] is True and "
+		"d[\"io\"][\"blocked_known\"] is True and "
+		"len(d[\"io\"][\"files\"]) == 5 and "
+		"d[\"quality\"][\"io_dropped\"] == 3"), 0);
+	assert_int_equal(json_check(json,
+		"d[\"io\"][\"files\"][0] == {\"path\": "
+		"\"/home/u/pages/p0.html\", \"opens\": 5, "
+		"\"failed_opens\": 0, \"reads\": 10, \"read_bytes\": 40000, "
+		"\"writes\": 0, \"write_bytes\": 0, \"time_ns\": 30000000, "
+		"\"blocked_ns\": 2000000, \"opened_from\": {\"name\": "
+		"\"read_file\", \"file\": \"/home/u/linkcheck.py\", "
+		"\"line\": 8}, \"opened_from_count\": 5, \"repeated\": True}"
+		" and d[\"io\"][\"files\"][4][\"opened_from\"] is None and "
+		"d[\"io\"][\"files\"][4][\"repeated\"] is False"), 0);
+	assert_int_equal(json_check(json,
+		"d[\"io\"][\"endpoints\"] == [{\"endpoint\": "
+		"\"127.0.0.1:8080\", \"protocol\": \"tcp\", "
+		"\"inbound\": False, \"connections\": 42, \"sends\": 42, "
+		"\"receives\": 84, \"bytes_sent\": 5040, "
+		"\"bytes_received\": 840000, \"connect_ns\": 20000000, "
+		"\"send_ns\": 5000000, \"recv_ns\": 3500000000, "
+		"\"blocked_ns\": 3400000000, \"requests\": 42, "
+		"\"request_ns\": 3600000000, \"max_in_flight\": 1, "
+		"\"connected_from\": {\"name\": \"check\", \"file\": "
+		"\"/home/u/linkcheck.py\", \"line\": 17}}]"), 0);
+	assert_int_equal(json_check(json,
+		"d[\"io\"][\"concurrency\"] == [{\"pid\": 100, "
+		"\"comm\": \"python3\", \"requests\": 42, "
+		"\"request_ns\": 3600000000, \"busy_ns\": 3600000000, "
+		"\"max_in_flight\": 1, \"avg_in_flight\": 1.0}] and "
+		"d[\"io\"][\"spawns\"] == [{\"program\": \"/usr/bin/git\", "
+		"\"count\": 12, \"wall_ns\": 600000000, "
+		"\"mean_ns\": 50000000, \"spawned_from\": {\"name\": "
+		"\"check\", \"file\": \"/home/u/linkcheck.py\", "
+		"\"line\": 17}, \"spawned_from_count\": 12}]"), 0);
+	assert_int_equal(json_check(json,
+		"[h[\"rule\"] for h in d[\"hints\"]] == [\"serial_network\", "
+		"\"spawns\", \"hot_library_function\"] and "
+		"d[\"hints\"][0][\"text\"].startswith(\"90% of wall time\") "
+		"and {k: d[\"hints\"][0][k] for k in (\"pid\", \"requests\", "
+		"\"mean_request_ns\", \"busy_ns\", \"busy_pct\", "
+		"\"max_in_flight\", \"endpoint\", \"location\", "
+		"\"at_a_time\", \"speedup\")} == {\"pid\": 100, "
+		"\"requests\": 42, \"mean_request_ns\": 85714285, "
+		"\"busy_ns\": 3600000000, \"busy_pct\": 90.0, "
+		"\"max_in_flight\": 1, \"endpoint\": \"127.0.0.1:8080\", "
+		"\"location\": \"check (linkcheck.py:17)\", "
+		"\"at_a_time\": 8, \"speedup\": 4.71}"), 0);
+	free(json);
+
+	/* Unknown blocked time and an idle process are null. */
+	p->io.blocked_known = false;
+	p->io.procs[0].busy_ns = 0;
+	json = render(p, FORMAT_JSON, 0, 0);
+	assert_int_equal(json_check(json,
+		"all(f[\"blocked_ns\"] is None for f in d[\"io\"][\"files\"]"
+		" + d[\"io\"][\"endpoints\"]) and "
+		"d[\"io\"][\"concurrency\"][0][\"avg_in_flight\"] is None"),
+		0);
+	free(json);
+	fx_free(p);
+
+	/* Nothing traced: all there, and empty. */
+	p = fx_profile_70_30();
+	json = render(p, FORMAT_JSON, 0, 0);
+	assert_int_equal(json_check(json,
+		"d[\"hints\"] == [] and d[\"io\"] == {\"traced\": False, "
+		"\"blocked_known\": False, \"files\": [], \"endpoints\": [], "
+		"\"concurrency\": [], \"spawns\": []} and "
+		"d[\"quality\"][\"io_dropped\"] == 0"), 0);
+	free(json);
+	fx_free(p);
+}
+
+/* Strings from the traced program stay valid JSON in rows and hints. */
+static void test_json_io_escaping(void **state)
+{
+	struct profile *p = fx_profile_70_30();
+	struct io_endpoint *e;
+	char *json;
+
+	(void)state;
+	fx_io_spawn(p, "/tmp/we\"ird\n\xff", 10, 2000 * MS, IO_NO_SITE);
+	e = fx_io_endpoint(p, "/run/a\\b.sock", "unix", IO_NO_SITE);
+	memcpy(e->proto, "12345678", sizeof(e->proto));
+	json = render(p, FORMAT_JSON, 0, 0);
+	assert_int_equal(json_check(json,
+		"d[\"io\"][\"spawns\"][0][\"program\"] == "
+		"\"/tmp/we\\\"ird\\n\\ufffd\" and "
+		"d[\"hints\"][0][\"program\"] == "
+		"d[\"io\"][\"spawns\"][0][\"program\"] and "
+		"d[\"hints\"][0][\"text\"].startswith(\"/tmp/we\\\"ird\\n\") "
+		"and d[\"hints\"][0][\"location\"] is None and "
+		"d[\"io\"][\"endpoints\"][0][\"endpoint\"] == "
+		"\"/run/a\\\\b.sock\" and "
+		"d[\"io\"][\"endpoints\"][0][\"protocol\"] == \"12345678\" and "
+		"d[\"io\"][\"endpoints\"][0][\"connected_from\"] is None"), 0);
+	free(json);
+	fx_free(p);
+}
+
 static void test_folded_waits(void **state)
 {
 	struct profile *p = client_profile(100, 1000000000ull);
@@ -919,6 +1258,12 @@ int main(void)
 		cmocka_unit_test(test_json_hot_lines),
 		cmocka_unit_test(test_hot_line_binary_source),
 		cmocka_unit_test(test_notes),
+		cmocka_unit_test(test_md_hints_and_io),
+		cmocka_unit_test(test_md_budget_io),
+		cmocka_unit_test(test_md_no_hints_no_io),
+		cmocka_unit_test(test_md_io_spawns_only),
+		cmocka_unit_test(test_json_io_and_hints),
+		cmocka_unit_test(test_json_io_escaping),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,426 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * What traced processes do with files, sockets and processes, from the
+ * raw syscall tracepoints and the fork/exec ones:
+ *
+ *  - per descriptor (tgid, fd): reads, writes, bytes, time in them and how
+ *    much of it off the CPU, in io_fds; sent to user space when the fd is
+ *    closed or replaced (WS_EV_FD); a descriptor first used while traced
+ *    (stdin, socket(), pipe(), inherited) gets an entry then.  User space
+ *    collects the entries left by processes that exited from the map;
+ *  - where files are opened, connections made and accepted, processes
+ *    forked (WS_EV_IO_SITE, with user and Python stacks and the syscall's
+ *    time);
+ *  - on a connection the process made, each request/response exchange
+ *    (WS_EV_REQUEST), for the requests-in-flight figures;
+ *  - every execve() (WS_EV_EXEC).
+ *
+ * Cost: the sys_enter program filters on the syscall number first (a
+ * switch), then on the traced tgid; the exit finds its state in task-local
+ * storage (untraced threads have none: one load and out).  A read or write
+ * on a known descriptor costs one hash lookup and a few atomic adds; what
+ * a descriptor is (a path walk) is resolved once, when it is first seen.
+ */
+#include "common.bpf.h"
+#include "fdtarget.bpf.h"
+#include "python.bpf.h"
+#include "sysstate.bpf.h"
+
+#define WS_EINPROGRESS	115
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(map_flags, BPF_F_NO_PREALLOC);	/* written at open, not per read */
+	__uint(max_entries, 16384);
+	__type(key, struct ws_fd_key);
+	__type(value, struct ws_fd_stats);
+} io_fds SEC(".maps");
+
+/* Where a new io_fds value is made: too big for the BPF stack. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct ws_fd_stats);
+} io_scratch SEC(".maps");
+
+enum io_class {
+	IO_NONE,
+	IO_OPEN,
+	IO_READ,
+	IO_WRITE,
+	IO_CONNECT,
+	IO_ACCEPT,
+	IO_CLOSE,
+	IO_NEWFD,	/* returns a new descriptor: an entry left on its
+			 * number (closed by exec, close_range) is stale */
+	IO_PIPE,	/* the same, two of them, written to int[2] */
+};
+
+/* x86-64 syscall numbers. */
+static __always_inline enum io_class io_class(long nr)
+{
+	switch (nr) {
+	case 2: case 85: case 257: case 437:	/* open creat openat openat2 */
+		return IO_OPEN;
+	case 0: case 17: case 19: case 295: case 327:	/* read pread readv.. */
+	case 45: case 47: case 299:		/* recvfrom recvmsg recvmmsg */
+		return IO_READ;
+	case 1: case 18: case 20: case 296: case 328:	/* write pwrite .. */
+	case 44: case 46: case 307:		/* sendto sendmsg sendmmsg */
+	case 40:				/* sendfile: out_fd first */
+		return IO_WRITE;
+	case 42:
+		return IO_CONNECT;
+	case 43: case 288:
+		return IO_ACCEPT;
+	case 3:
+		return IO_CLOSE;
+	case 32: case 33: case 292:		/* dup dup2 dup3 */
+	case 41: case 213: case 291:	/* socket epoll_create epoll_create1 */
+	case 253: case 294:		/* inotify_init inotify_init1 */
+	case 282: case 283: case 284:	/* signalfd timerfd_create eventfd */
+	case 289: case 290:		/* signalfd4 eventfd2 */
+	case 304: case 319: case 434:	/* open_by_handle memfd pidfd_open */
+	case 72:	/* fcntl: only F_DUPFD* return a descriptor, see exit */
+		return IO_NEWFD;
+	case 22: case 293:			/* pipe pipe2 */
+		return IO_PIPE;
+	}
+	return IO_NONE;
+}
+
+SEC("tp_btf/sys_enter")
+int BPF_PROG(io_enter, struct pt_regs *regs, long id)
+{
+	struct task_struct *task;
+	struct ws_sys_state *st;
+
+	if (io_class(id) == IO_NONE)
+		return 0;
+	task = bpf_get_current_task_btf();
+	st = bpf_task_storage_get(&sys_state, task, NULL, 0);
+	if (!st) {
+		if (!is_traced(task->tgid))
+			return 0;
+		st = bpf_task_storage_get(&sys_state, task, NULL,
+					  BPF_LOCAL_STORAGE_GET_F_CREATE);
+		if (!st) {
+			count_event(WS_CNT_IO_DROPPED);
+			return 0;
+		}
+	}
+	st->nr = id;
+	st->arg0 = regs->di;
+	st->arg1 = regs->si;
+	st->offcpu_at_enter = st->offcpu_ns;
+	st->enter_ns = bpf_ktime_get_ns();
+	return 0;
+}
+
+static __always_inline void send_fd_event(__u32 type, const struct ws_fd_key *key,
+					  const struct ws_fd_stats *v, __u64 now)
+{
+	struct ws_fd_event *ev = bpf_ringbuf_reserve(&events, sizeof(*ev), 0);
+
+	if (!ev) {
+		count_event(WS_CNT_IO_DROPPED);
+		return;
+	}
+	ev->type = type;
+	ev->pid = key->pid;
+	ev->fd = key->fd;
+	ev->pad = 0;
+	ev->time_ns = now;
+	__builtin_memcpy(&ev->stats, v, sizeof(ev->stats));
+	bpf_ringbuf_submit(ev, submit_flags());
+}
+
+/* The descriptor is closed or replaced: its figures go to user space. */
+static __always_inline void fd_flush(const struct ws_fd_key *key, __u64 now)
+{
+	struct ws_fd_stats *v = bpf_map_lookup_elem(&io_fds, key);
+
+	if (!v)
+		return;
+	send_fd_event(WS_EV_FD, key, v, now);
+	bpf_map_delete_elem(&io_fds, key);
+}
+
+/* A fresh entry for key, replacing (and flushing) a stale one. */
+static __always_inline struct ws_fd_stats *fd_entry_new(struct task_struct *task,
+							const struct ws_fd_key *key,
+							__u8 client, __u8 inbound,
+							__u64 start, __u64 now)
+{
+	struct ws_fd_stats *v;
+	__u32 zero = 0;
+
+	v = bpf_map_lookup_elem(&io_scratch, &zero);
+	if (!v)
+		return NULL;
+	__builtin_memset(v, 0, sizeof(*v) - sizeof(v->target));
+	resolve_fd_target(task, key->fd, &v->target);
+	v->client = client;
+	v->inbound = inbound;
+	v->req_start = client ? start : 0;
+	v->last_end = now;
+	fd_flush(key, now);
+	if (bpf_map_update_elem(&io_fds, key, v, BPF_ANY)) {
+		count_event(WS_CNT_IO_DROPPED);
+		return NULL;
+	}
+	return bpf_map_lookup_elem(&io_fds, key);
+}
+
+/* A read or write: counted, and a step of the request on a connection. */
+static __always_inline void fd_account(struct ws_fd_stats *v,
+				       const struct ws_fd_key *key, bool write,
+				       long ret, __u64 start, __u64 now,
+				       __u64 off)
+{
+	if (write) {
+		__sync_fetch_and_add(&v->writes, 1);
+		__sync_fetch_and_add(&v->write_ns, now - start);
+		if (ret > 0)
+			__sync_fetch_and_add(&v->write_bytes, ret);
+	} else {
+		__sync_fetch_and_add(&v->reads, 1);
+		__sync_fetch_and_add(&v->read_ns, now - start);
+		if (ret > 0)
+			__sync_fetch_and_add(&v->read_bytes, ret);
+	}
+	if (off)
+		__sync_fetch_and_add(&v->offcpu_ns, off);
+	v->last_end = now;
+	if (!v->client || ret < 0)
+		return;
+	if (!write) {
+		/* Data, or the end of it: the answer is (still) coming. */
+		if (v->req_start) {
+			v->responded = 1;
+			v->last_recv_end = now;
+		}
+		return;
+	}
+	if (v->responded) {	/* a send after an answer: a new request */
+		send_fd_event(WS_EV_REQUEST, key, v, now);
+		v->responded = 0;
+		v->req_start = start;
+	} else if (!v->req_start) {
+		v->req_start = start;
+	}
+}
+
+/* The thread's user registers and the top of its stack, for unwinding in
+ * user space what frame pointers miss: as much of WS_STACK_COPY as the
+ * stack holds above sp (a thread's stack may end sooner). */
+static __always_inline void copy_user_top(struct task_struct *task,
+					  struct ws_io_site *ev)
+{
+	struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(task);
+	__u64 sp = BPF_CORE_READ(regs, sp);
+
+	ev->uregs[0] = BPF_CORE_READ(regs, ip);
+	ev->uregs[1] = sp;
+	ev->uregs[2] = BPF_CORE_READ(regs, bp);
+	ev->stack_copy_len = WS_STACK_COPY;
+	if (!bpf_probe_read_user(ev->stack_copy, WS_STACK_COPY, (void *)sp))
+		return;
+	ev->stack_copy_len = WS_STACK_COPY / 4;
+	if (!bpf_probe_read_user(ev->stack_copy, WS_STACK_COPY / 4, (void *)sp))
+		return;
+	ev->stack_copy_len = 0;
+}
+
+/* Where it happened, with the thread's stacks; t NULL: the name given to
+ * a failed open(). */
+static __always_inline void send_site(void *ctx, struct task_struct *task,
+				      __u32 op, const struct ws_target *t,
+				      const char *name, long ret, __u64 start,
+				      __u64 now, __u64 off)
+{
+	struct ws_io_site *ev = bpf_ringbuf_reserve(&events, sizeof(*ev), 0);
+	__u32 tgid = task->tgid, tid = task->pid;
+
+	if (!ev) {
+		count_event(WS_CNT_IO_DROPPED);
+		return;
+	}
+	ev->type = WS_EV_IO_SITE;
+	ev->op = op;
+	ev->pid = tgid;
+	ev->tid = tid;
+	ev->child = 0;
+	ev->ret = ret;
+	ev->time_ns = now;
+	ev->dur_ns = now - start;
+	ev->offcpu_ns = off;
+	if (t) {
+		__builtin_memcpy(&ev->target, t, sizeof(ev->target));
+	} else {
+		__builtin_memset(&ev->target, 0, sizeof(ev->target));
+		ev->target.kind = WS_TGT_FILE;
+		ev->target.fd = -1;
+		bpf_probe_read_user_str(ev->target.path, sizeof(ev->target.path),
+					name);
+	}
+	ev->ustack_len = bpf_get_stack(ctx, ev->ustack, sizeof(ev->ustack),
+				       BPF_F_USER_STACK);
+	copy_user_top(task, ev);
+	py_capture(task, tgid, tid, &ev->py);
+	bpf_ringbuf_submit(ev, submit_flags());
+}
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(io_exit, struct pt_regs *regs, long ret)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct ws_sys_state *st = bpf_task_storage_get(&sys_state, task, NULL, 0);
+	struct ws_fd_stats *v = NULL;
+	struct ws_fd_key key;
+	__u8 client = 0, inbound = 0;
+	int fds[2];
+	__u64 now, start, off;
+	enum io_class cls;
+	__u32 op = 0;
+	bool create = false;
+
+	if (!st || st->nr < 0)
+		return 0;
+	cls = io_class(st->nr);
+	st->nr = -1;
+	now = bpf_ktime_get_ns();
+	start = st->enter_ns;
+	off = st->offcpu_ns - st->offcpu_at_enter;
+	if (off > now - start)
+		off = now - start;
+	key.pid = task->tgid;
+	key.fd = (int)st->arg0;
+
+	switch (cls) {
+	case IO_READ:
+	case IO_WRITE:
+		if (key.fd < 0)
+			return 0;
+		v = bpf_map_lookup_elem(&io_fds, &key);
+		create = !v;
+		break;
+	case IO_OPEN:
+		if (ret < 0) {
+			/* open(name) and creat(name); openat*(dirfd, name) */
+			send_site(ctx, task, WS_IO_OPEN_FAILED, NULL,
+				  (const char *)(st->nr == 2 || st->nr == 85 ?
+						 st->arg0 : st->arg1),
+				  ret, start, now, off);
+			return 0;
+		}
+		op = WS_IO_OPEN;
+		key.fd = ret;
+		create = true;
+		break;
+	case IO_CONNECT:
+		if (ret < 0 && ret != -WS_EINPROGRESS)
+			return 0;
+		op = WS_IO_CONNECT;
+		client = 1;
+		create = true;
+		break;
+	case IO_ACCEPT:
+		if (ret < 0)
+			return 0;
+		op = WS_IO_ACCEPT;
+		key.fd = ret;
+		inbound = 1;
+		create = true;
+		break;
+	case IO_CLOSE:
+		fd_flush(&key, now);
+		return 0;
+	case IO_NEWFD:
+		/* fcntl(fd, F_DUPFD or F_DUPFD_CLOEXEC, ...) */
+		if (ret >= 0 && (st->nr != 72 || st->arg1 == 0 ||
+				 st->arg1 == 1030)) {
+			key.fd = ret;
+			fd_flush(&key, now);
+		}
+		return 0;
+	case IO_PIPE:
+		if (ret == 0 &&
+		    !bpf_probe_read_user(fds, sizeof(fds), (void *)st->arg0)) {
+			key.fd = fds[0];
+			fd_flush(&key, now);
+			key.fd = fds[1];
+			fd_flush(&key, now);
+		}
+		return 0;
+	default:
+		return 0;
+	}
+
+	if (create)
+		v = fd_entry_new(task, &key, client, inbound, start, now);
+	if (op && v)
+		send_site(ctx, task, op, &v->target, NULL, ret, start, now, off);
+	if (v && (cls == IO_READ || cls == IO_WRITE))
+		fd_account(v, &key, cls == IO_WRITE, ret, start, now, off);
+	return 0;
+}
+
+/* A new process of a traced one: where it was forked from.  Runs in the
+ * parent, whose stacks are read; threads are not processes. */
+SEC("tp_btf/sched_process_fork")
+int BPF_PROG(io_fork, struct task_struct *parent, struct task_struct *child)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct ws_io_site *ev;
+	__u32 tgid = task->tgid;
+
+	if (child->tgid == parent->tgid || !is_traced(tgid))
+		return 0;
+	ev = bpf_ringbuf_reserve(&events, sizeof(*ev), 0);
+	if (!ev) {
+		count_event(WS_CNT_IO_DROPPED);
+		return 0;
+	}
+	__builtin_memset(ev, 0, __builtin_offsetof(struct ws_io_site, ustack));
+	ev->type = WS_EV_IO_SITE;
+	ev->op = WS_IO_FORK;
+	ev->pid = tgid;
+	ev->tid = task->pid;
+	ev->child = child->tgid;
+	ev->time_ns = bpf_ktime_get_ns();
+	ev->target.fd = -1;
+	ev->ustack_len = bpf_get_stack(ctx, ev->ustack, sizeof(ev->ustack),
+				       BPF_F_USER_STACK);
+	copy_user_top(task, ev);
+	py_capture(task, tgid, ev->tid, &ev->py);
+	bpf_ringbuf_submit(ev, submit_flags());
+	return 0;
+}
+
+SEC("tp_btf/sched_process_exec")
+int BPF_PROG(io_exec, struct task_struct *p, pid_t old_pid,
+	     struct linux_binprm *bprm)
+{
+	__u32 tgid = p->tgid;
+	struct ws_exec *ev;
+
+	if (!is_traced(tgid))
+		return 0;
+	ev = bpf_ringbuf_reserve(&events, sizeof(*ev), 0);
+	if (!ev) {
+		count_event(WS_CNT_IO_DROPPED);
+		return 0;
+	}
+	ev->type = WS_EV_EXEC;
+	ev->pid = tgid;
+	ev->time_ns = bpf_ktime_get_ns();
+	if (bpf_probe_read_kernel_str(ev->filename, sizeof(ev->filename),
+				      BPF_CORE_READ(bprm, filename)) < 0)
+		ev->filename[0] = '\0';
+	bpf_ringbuf_submit(ev, submit_flags());
+	return 0;
+}
+
+char LICENSE[] SEC("license") = "GPL";

@@ -1,0 +1,435 @@
+# SPDX-License-Identifier: GPL-2.0
+"""End-to-end tests of I/O tracing: files, endpoints, concurrency, spawns.
+
+Each workload fixes its own counts, and the tests assert them exactly:
+
+- py/reread.py reads N small files ROUNDS times each, every time with
+  `open(path).read()` in read_file(): ROUNDS opens per file, and two read
+  syscalls per open in every CPython 3.10-3.13 (Debian's and pyenv's, seen
+  with `strace -e trace=openat,read`: read(size + 1) returns the file,
+  read(1) returns 0 at the end of it).
+- py/linkcheck.py checks N links on a local HTTP/1.0 server that answers
+  after 50 ms: one TCP connection and one request per link, one at a time
+  (WORKERS=1) or from a pool of 8 threads.
+- spawn runs /bin/true 200 times (fork + execv + waitpid) from spawn_all().
+- readsmall makes N 1-byte preads of one file from read_loop().
+
+The files are made in a short directory under /tmp (a path of 4
+components or fewer, short enough to be reported whole), readable by the
+sudo user the workload runs as.  Servers listen on 127.0.0.1 and are shut
+down at teardown; every subprocess has a timeout."""
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+
+import pytest
+
+from conftest import REPO, SERVER_DELAY, WORKLOADS, workload
+from test_python import INTERPRETERS, no_proxy_env
+
+pytestmark = pytest.mark.skipif(
+    os.geteuid() != 0,
+    reason="whyslow loads BPF programs: these tests need root "
+           "(run them with sudo, e.g. `sudo make integration`)")
+
+PY = REPO / "tests" / "workloads" / "py"
+DEBIAN_PYTHON = "/usr/bin/python3"
+TIMEOUT = 30            # per whyslow run; the longest workload takes ~1 s
+
+REREAD_FILES, REREAD_ROUNDS = 50, 40
+READS_PER_OPEN = 2      # read(size + 1) -> size, read(1) -> 0 (measured)
+SERIAL_FETCHES = 12
+POOL_FETCHES, POOL_WORKERS = 32, 8
+SPAWNS = 200
+SMALL_READS = 20000
+
+
+# --- helpers ---------------------------------------------------------------
+
+def script(name):
+    return str(PY / name)
+
+
+def source_line(path, needle):
+    """Number of the one line of the workload source `path` (relative to
+    tests/workloads) that holds `needle`: where a frame stands when it
+    makes the call on that line."""
+    lines = (WORKLOADS / path).read_text().splitlines()
+    found = [i + 1 for i, t in enumerate(lines) if needle in t]
+    assert len(found) == 1, f"{needle!r} on lines {found} of {path}"
+    return found[0]
+
+
+# Where the workloads open, connect and fork: the lines their frames show.
+READ_FILE_LINE = source_line("py/reread.py", "return open(path).read()")
+CHECK_LINE = source_line("py/linkcheck.py", "urlopen(url")
+OPEN_LINE = source_line("readsmall.c", "fd = open(argv[1], O_RDONLY)")
+FORK_LINE = source_line("spawn.c", "pid = fork()")
+
+
+def io_of(doc, res, blocked_known=True):
+    """The report's "io" object: syscalls traced, its lists present."""
+    io = doc.get("io")
+    assert isinstance(io, dict), f"no io object in the JSON report:{res}"
+    assert io.get("traced") is True, f"io.traced is not true:{res}"
+    assert io.get("blocked_known") is blocked_known, \
+        f"io.blocked_known should be {blocked_known}:{res}"
+    for key in ("files", "endpoints", "concurrency", "spawns"):
+        assert isinstance(io.get(key), list), f"io.{key} is not a list:{res}"
+    return io
+
+
+def same_path(reported, path):
+    """A reported path is the whole absolute path, or its last components
+    without the leading '/' when the whole did not fit."""
+    if reported.startswith("/"):
+        return reported == path
+    return path.endswith("/" + reported)
+
+
+def file_entry(io, path, res):
+    found = [f for f in io["files"] if same_path(f["path"], path)]
+    assert len(found) == 1, \
+        f"{path}: {len(found)} entries in io.files, expected one:{res}"
+    return found[0]
+
+
+def endpoint(io, name, res, protocol="tcp", inbound=False):
+    found = [e for e in io["endpoints"] if e["endpoint"] == name
+             and e["protocol"] == protocol and e["inbound"] == inbound]
+    assert len(found) == 1, \
+        (f"{name} ({protocol}, inbound {inbound}): {len(found)} entries in "
+         f"io.endpoints, expected one:{res}")
+    return found[0]
+
+
+def concurrency(io, pid, res):
+    found = [c for c in io["concurrency"] if c["pid"] == pid]
+    assert len(found) == 1, \
+        f"pid {pid}: {len(found)} entries in io.concurrency:{res}"
+    return found[0]
+
+
+def root_process(doc, res):
+    pids = {p["pid"] for p in doc["processes"]}
+    roots = [p for p in doc["processes"] if p["ppid"] not in pids]
+    assert len(roots) == 1, f"expected one root process, got {roots}:{res}"
+    return roots[0]
+
+
+def hints(doc, rule):
+    return [h for h in doc.get("hints") or [] if h["rule"] == rule]
+
+
+def one_hint(doc, rule, res):
+    found = hints(doc, rule)
+    rules = [h["rule"] for h in doc.get("hints") or []]
+    assert len(found) == 1, \
+        f"{len(found)} '{rule}' hints, expected one (hints: {rules}):{res}"
+    h = found[0]
+    assert isinstance(h.get("text"), str) and h["text"], \
+        f"the {rule} hint has no text: {h}:{res}"
+    return h
+
+
+def md_section(text, title):
+    m = re.search(rf"^## {re.escape(title)}[^\n]*\n(.*?)(?=^## |\Z)", text,
+                  re.M | re.S)
+    return m.group(1) if m else None
+
+
+def check_site(site, name, path, res, what, line=None):
+    """An opened_from / connected_from / spawned_from object: function
+    name, source file (the whole path, or a tail of it) and line."""
+    assert isinstance(site, dict), f"{what}: no site ({site!r}):{res}"
+    assert site.get("name") == name, \
+        f"{what}: from {site.get('name')!r}, expected {name!r}:{res}"
+    if path is not None:
+        assert site.get("file") and (site["file"] == path or
+                                     path.endswith("/" + site["file"])), \
+            f"{what}: file {site.get('file')!r}, expected {path}:{res}"
+    if line is not None:
+        assert site.get("line") == line, \
+            f"{what}: line {site.get('line')!r}, expected {line}:{res}"
+
+
+def check_repeated_flags(io, res):
+    """repeated: opened more than once (what the repeated_opens hint
+    counts)."""
+    wrong = [(f["path"], f["opens"], f["repeated"]) for f in io["files"]
+             if f["repeated"] != (f["opens"] >= 2)]
+    assert not wrong, f"repeated is not opens >= 2: {wrong}:{res}"
+
+
+def check_blocked(entry, io, res, what):
+    """blocked_ns: a part of the entry's time when blocked time is known,
+    null when it is not (--no-offcpu)."""
+    if io["blocked_known"]:
+        assert isinstance(entry["blocked_ns"], int) and \
+            entry["blocked_ns"] >= 0, f"{what}: blocked_ns:{res}"
+    else:
+        assert entry["blocked_ns"] is None, \
+            f"{what}: blocked_ns must be null without off-CPU tracing:{res}"
+
+
+@pytest.fixture
+def short_dir():
+    """A directory /tmp/wsio-XXXXXXXX the sudo user can read."""
+    d = tempfile.mkdtemp(prefix="wsio-", dir="/tmp")
+    os.chmod(d, 0o755)
+    yield d
+    shutil.rmtree(d, ignore_errors=True)
+
+
+def make_file(path, data):
+    with open(path, "w") as f:
+        f.write(data)
+    os.chmod(path, 0o644)
+
+
+_warmed = set()
+
+
+@pytest.fixture(params=INTERPRETERS)
+def python(request):
+    """The interpreter under test, with its files in the page cache."""
+    path = request.param
+    if path not in _warmed:
+        subprocess.run([path, "-c", "import urllib.request, "
+                        "concurrent.futures"], capture_output=True,
+                       timeout=60, check=False)
+        _warmed.add(path)
+    return path
+
+
+# --- a local HTTP server ---------------------------------------------------
+
+# --- 1. the same files read over and over ----------------------------------
+
+def reread_files(d):
+    """REREAD_FILES files of different sizes (28 to 280 bytes) in d:
+    {path: size}."""
+    sizes = {}
+    for i in range(REREAD_FILES):
+        path = os.path.join(d, f"{i}.txt")
+        make_file(path, f"line of file {i:3d}\n" * (1 + i % 10))
+        sizes[path] = os.path.getsize(path)
+    return sizes
+
+
+def test_reread(run, python, short_dir):
+    """Every file: ROUNDS opens, all from read_file(); 2 reads per open;
+    ROUNDS x its size read; nothing written.  The repeated_opens hint
+    counts exactly these opens and files and names read_file."""
+    sizes = reread_files(short_dir)
+    res = run.whyslow("record", "--format", "json", "--", python,
+                      script("reread.py"), short_dir, REREAD_FILES,
+                      REREAD_ROUNDS, timeout=TIMEOUT)
+    assert res.returncode == 0, f"unexpected exit status:{res}"
+    doc = res.json()
+    io = io_of(doc, res)
+    for path, size in sizes.items():
+        f = file_entry(io, path, res)
+        got = {k: f[k] for k in ("opens", "failed_opens", "reads",
+                                 "read_bytes", "writes", "write_bytes",
+                                 "opened_from_count", "repeated")}
+        want = {"opens": REREAD_ROUNDS, "failed_opens": 0,
+                "reads": READS_PER_OPEN * REREAD_ROUNDS,
+                "read_bytes": REREAD_ROUNDS * size, "writes": 0,
+                "write_bytes": 0, "opened_from_count": REREAD_ROUNDS,
+                "repeated": True}
+        assert got == want, f"{path}: got {got}, expected {want}:{res}"
+        check_site(f["opened_from"], "read_file", script("reread.py"), res,
+                   f"{path} opened_from", READ_FILE_LINE)
+        assert f["time_ns"] > 0, f"{path}: no time in its syscalls:{res}"
+        check_blocked(f, io, res, path)
+        assert f["blocked_ns"] <= f["time_ns"], \
+            f"{path}: blocked longer than its syscalls took:{res}"
+    check_repeated_flags(io, res)
+    # The hint counts every file opened more than once: these, and the
+    # few the interpreter itself opens twice at start-up (the script, the
+    # site-packages directories; 3.11.7 reads /etc/ld.so.cache 4 times).
+    others = [f for f in io["files"] if f["repeated"]
+              and not any(same_path(f["path"], p) for p in sizes)]
+    want = {"opens": REREAD_FILES * REREAD_ROUNDS +
+            sum(f["opens"] for f in others),
+            "files": REREAD_FILES + len(others),
+            "location": f"read_file (reread.py:{READ_FILE_LINE})"}
+    h = one_hint(doc, "repeated_opens", res)
+    got = {k: h.get(k) for k in want}
+    assert got == want, \
+        (f"repeated_opens hint: got {got}, expected {want} (other "
+         f"repeated files: {[(f['path'], f['opens']) for f in others]}):{res}")
+    assert len(others) <= 4 and sum(f["opens"] for f in others) <= 12, \
+        f"more repeated opens than the interpreter's own: {others}:{res}"
+    assert "read_file" in h["text"], \
+        f"the repeated_opens hint should name read_file: {h['text']!r}:{res}"
+
+
+def test_reread_markdown(run, short_dir):
+    reread_files(short_dir)
+    res = run.whyslow("record", "--", DEBIAN_PYTHON, script("reread.py"),
+                      short_dir, REREAD_FILES, REREAD_ROUNDS,
+                      timeout=TIMEOUT)
+    assert res.returncode == 0, res
+    hint_md = md_section(res.stdout, "Hints")
+    assert hint_md is not None, f"no ## Hints section:{res}"
+    assert "read_file" in hint_md, f"the hints do not name read_file:{res}"
+    io_md = md_section(res.stdout, "I/O")
+    assert io_md is not None, f"no ## I/O section:{res}"
+    assert short_dir in io_md or "0.txt" in io_md, \
+        f"the I/O section does not list the files read:{res}"
+
+
+def test_small_reads(run, short_dir):
+    """readsmall opens its file once and makes SMALL_READS 1-byte reads
+    of it: exactly that many reads and bytes, the file not repeated (no
+    repeated_opens hint about it), and a small_reads hint."""
+    path = os.path.join(short_dir, "one.txt")
+    make_file(path, "x\n")
+    doc, res = run.record_json("--", workload("readsmall"), path,
+                               SMALL_READS, timeout=TIMEOUT)
+    io = io_of(doc, res)
+    f = file_entry(io, path, res)
+    got = {k: f[k] for k in ("opens", "failed_opens", "reads", "read_bytes",
+                             "writes", "write_bytes", "repeated")}
+    want = {"opens": 1, "failed_opens": 0, "reads": SMALL_READS,
+            "read_bytes": SMALL_READS, "writes": 0, "write_bytes": 0,
+            "repeated": False}
+    assert got == want, f"{path}: got {got}, expected {want}:{res}"
+    check_site(f["opened_from"], "main", str(WORKLOADS / "readsmall.c"), res,
+               f"{path} opened_from", OPEN_LINE)
+    check_blocked(f, io, res, path)
+    check_repeated_flags(io, res)
+    h = one_hint(doc, "small_reads", res)
+    got = {k: h.get(k) for k in ("reads", "read_bytes", "mean_bytes",
+                                 "location")}
+    want = {"reads": SMALL_READS, "read_bytes": SMALL_READS,
+            "mean_bytes": 1, "location": f"main (readsmall.c:{OPEN_LINE})"}
+    assert got == want and same_path(h.get("path") or "", path), \
+        f"small_reads hint: got {got}, path {h.get('path')!r}; expected " \
+        f"{want}, {path}:{res}"
+    print(f"small_reads: {h['text']}")
+
+
+def test_no_offcpu(run, short_dir):
+    """Without off-CPU tracing the syscalls are still counted, exactly; the
+    time blocked is unknown (null), not zero."""
+    path = os.path.join(short_dir, "one.txt")
+    make_file(path, "x\n")
+    doc, res = run.record_json("--no-offcpu", "--", workload("readsmall"),
+                               path, SMALL_READS, timeout=TIMEOUT)
+    io = io_of(doc, res, blocked_known=False)
+    f = file_entry(io, path, res)
+    assert (f["opens"], f["reads"], f["read_bytes"]) == \
+        (1, SMALL_READS, SMALL_READS), f"{path}: {f}:{res}"
+    assert f["time_ns"] > 0, res
+    for entry in io["files"] + io["endpoints"]:
+        check_blocked(entry, io, res, entry.get("path") or entry["endpoint"])
+
+
+# --- 2. HTTP requests, one at a time or from a pool ------------------------
+
+def linkcheck(run, srv, n, workers):
+    base = f"http://127.0.0.1:{srv.port}"
+    res = run.whyslow("record", "--format", "json", "--", DEBIAN_PYTHON,
+                      script("linkcheck.py"), base, n, workers,
+                      timeout=TIMEOUT, env=no_proxy_env())
+    assert res.returncode == 0, f"unexpected exit status:{res}"
+    assert srv.served == n, f"served {srv.served} of {n}:{res}"
+    return res.json(), res
+
+
+def check_endpoint_counts(ep, srv, n, res):
+    got = {k: ep[k] for k in ("connections", "requests", "bytes_sent",
+                              "bytes_received")}
+    want = {"connections": n, "requests": n, "bytes_sent": srv.bytes_in,
+            "bytes_received": srv.bytes_out}
+    assert got == want, \
+        f"127.0.0.1:{srv.port}: got {got}, expected {want}:{res}"
+    assert ep["sends"] >= n and ep["receives"] >= n, f"{ep}:{res}"
+    assert ep["request_ns"] >= 0.8 * n * SERVER_DELAY * 1e9, \
+        f"requests took {ep['request_ns']} ns, less than the server's " \
+        f"delays:{res}"
+
+
+def test_serial_fetch(run, http_server):
+    """12 requests one after another: 12 connections and requests, never
+    two at once; the process is busy with a request for nearly all of
+    the 12 x 50 ms; a serial_network hint names check()."""
+    n = SERIAL_FETCHES
+    doc, res = linkcheck(run, http_server, n, 1)
+    io = io_of(doc, res)
+    ep = endpoint(io, f"127.0.0.1:{http_server.port}", res)
+    check_endpoint_counts(ep, http_server, n, res)
+    assert ep["max_in_flight"] == 1, f"max_in_flight {ep['max_in_flight']}:{res}"
+    check_site(ep["connected_from"], "check", script("linkcheck.py"), res,
+               "connected_from", CHECK_LINE)
+    check_blocked(ep, io, res, "endpoint")
+    root = root_process(doc, res)
+    c = concurrency(io, root["pid"], res)
+    assert c["comm"] == root["comm"], f"{c}:{res}"
+    assert c["requests"] == n and c["max_in_flight"] == 1, f"{c}:{res}"
+    assert 0.8 * n * SERVER_DELAY * 1e9 <= c["busy_ns"] <= doc["wall_ns"], \
+        f"busy_ns {c['busy_ns']}, wall {doc['wall_ns']}:{res}"
+    assert abs(c["avg_in_flight"] - 1) <= 0.01, f"{c}:{res}"
+    h = one_hint(doc, "serial_network", res)
+    where = f"check (linkcheck.py:{CHECK_LINE})"
+    got = {k: h.get(k) for k in ("pid", "requests", "max_in_flight",
+                                 "endpoint", "location")}
+    want = {"pid": root["pid"], "requests": n, "max_in_flight": 1,
+            "endpoint": ep["endpoint"], "location": where}
+    assert got == want, f"serial_network hint: got {got}, expected {want}:{res}"
+    assert where in h["text"], \
+        f"the serial_network hint should name {where}: {h['text']!r}:{res}"
+    print(f"serial_network: {h['text']}")
+
+
+def test_pooled_fetch(run, http_server):
+    """32 requests from 8 threads: 32 connections and requests, several in
+    flight at once, and no serial_network hint."""
+    n = POOL_FETCHES
+    doc, res = linkcheck(run, http_server, n, POOL_WORKERS)
+    io = io_of(doc, res)
+    ep = endpoint(io, f"127.0.0.1:{http_server.port}", res)
+    check_endpoint_counts(ep, http_server, n, res)
+    assert 4 <= ep["max_in_flight"] <= POOL_WORKERS, \
+        f"max_in_flight {ep['max_in_flight']}:{res}"
+    root = root_process(doc, res)
+    c = concurrency(io, root["pid"], res)
+    assert c["requests"] == n, f"{c}:{res}"
+    assert 4 <= c["max_in_flight"] <= POOL_WORKERS, f"{c}:{res}"
+    assert c["avg_in_flight"] >= 2, f"{c}:{res}"
+    assert c["busy_ns"] < c["request_ns"], f"{c}:{res}"
+    assert not hints(doc, "serial_network"), \
+        f"serial_network hint on requests made 8 at a time:{res}"
+
+
+# --- 3. spawned programs ---------------------------------------------------
+
+def test_spawns(run):
+    """spawn_all() runs /bin/true 200 times: one spawns entry, count 200,
+    forked from spawn_all; the spawns hint says 200."""
+    doc, res = run.record_json("--", workload("spawn"), SPAWNS,
+                               timeout=TIMEOUT)
+    io = io_of(doc, res)
+    found = [s for s in io["spawns"] if s["program"] == "/bin/true"]
+    assert len(found) == 1, f"/bin/true: {len(found)} io.spawns entries:{res}"
+    s = found[0]
+    assert s["count"] == SPAWNS, f"count {s['count']}:{res}"
+    assert 0 < s["wall_ns"] <= doc["wall_ns"], f"{s}:{res}"
+    assert abs(s["mean_ns"] - s["wall_ns"] / SPAWNS) <= 1, f"{s}:{res}"
+    check_site(s["spawned_from"], "spawn_all", str(WORKLOADS / "spawn.c"), res,
+               "spawned_from", FORK_LINE)
+    assert s["spawned_from_count"] == SPAWNS, f"{s}:{res}"
+    share = 100 * s["wall_ns"] / doc["wall_ns"]
+    print(f"/bin/true x {SPAWNS}: {s['wall_ns'] / 1e6:.1f} ms, "
+          f"{share:.1f}% of wall")
+    h = one_hint(doc, "spawns", res)
+    got = {k: h.get(k) for k in ("program", "count", "wall_ns", "location")}
+    want = {"program": "/bin/true", "count": SPAWNS, "wall_ns": s["wall_ns"],
+            "location": f"spawn_all (spawn.c:{FORK_LINE})"}
+    assert got == want, f"spawns hint: got {got}, expected {want}:{res}"
+    assert "/bin/true" in h["text"], f"spawns hint: {h['text']!r}:{res}"
