@@ -85,6 +85,10 @@ struct md {
 	size_t n_sources;
 	size_t n_io_procs;	/* io.procs with requests */
 	bool io_started;	/* the I/O section's heading is out */
+	/* Files opened more than once that the by-time table left out, by
+	 * opens: io.files indexes. */
+	size_t *reopened;
+	size_t n_reopened;
 };
 
 /* Rows each table got, for the omitted: line. */
@@ -98,6 +102,7 @@ struct shown {
 	size_t threads;
 	size_t hints;
 	size_t files;
+	size_t reopened;
 	size_t endpoints;
 	size_t io_procs;
 	size_t spawns;
@@ -838,6 +843,52 @@ static char *file_row(const struct md *m, size_t i)
 			  read, f->writes, written, time, blocked, from);
 }
 
+static char *reopened_row(const struct md *m, size_t i)
+{
+	const struct io_file *f = &m->p->io.files[m->reopened[i]];
+	char path[CLEAN_SIZE(NAME_MAX_BYTES)], opens[COUNT_SIZE];
+	char time[DURATION_SIZE], from[FRAME_WHERE_SIZE];
+
+	md_clean(path, f->path, NAME_MAX_BYTES, true);
+	fmt_opens(opens, f);
+	fmt_cell_duration(time, f->time_ns);
+	fmt_site(m, from, f->site);
+	return str_printf("| %s | %s | %s | %s |\n", path, opens, time, from);
+}
+
+static int cmp_reopened(const void *a, const void *b, void *files)
+{
+	const struct io_file *x = (const struct io_file *)files + *(const size_t *)a;
+	const struct io_file *y = (const struct io_file *)files + *(const size_t *)b;
+
+	if (x->opens != y->opens)
+		return x->opens > y->opens ? -1 : 1;
+	return *(const size_t *)a < *(const size_t *)b ? -1 : 1;
+}
+
+/* The files below the first `shown` rows of the by-time table that were
+ * opened more often than any of those (and more than once), most opened
+ * first: cheap files opened again and again, which the time order hides. */
+static int plan_reopened(struct md *m, size_t shown)
+{
+	const struct io_summary *io = &m->p->io;
+	uint64_t most = 1;
+	size_t i;
+
+	m->reopened = calloc(io->n_files + 1, sizeof(*m->reopened));
+	if (!m->reopened)
+		return -ENOMEM;
+	for (i = 0; i < shown; i++)
+		if (io->files[i].opens > most)
+			most = io->files[i].opens;
+	for (i = shown; i < io->n_files; i++)
+		if (io->files[i].opens > most)
+			m->reopened[m->n_reopened++] = i;
+	qsort_r(m->reopened, m->n_reopened, sizeof(*m->reopened), cmp_reopened,
+		io->files);
+	return 0;
+}
+
 static uint64_t endpoint_ns(const struct io_endpoint *e)
 {
 	return e->connect_ns + e->send_ns + e->recv_ns;
@@ -929,6 +980,10 @@ static int md_io(struct md *m, struct shown *shown)
 		"| endpoint | proto | conns | requests | max in flight | "
 		"sent | received | time | blocked | connected from |\n"
 		"|---|---|--:|--:|--:|--:|--:|--:|--:|---|\n";
+	static const char reopened[] =
+		"\nFiles opened more often than any above, by opens.\n\n"
+		"| file | opens | time | opened from |\n"
+		"|---|--:|--:|---|\n";
 	static const char procs[] = "\nRequests in flight, by process:\n\n";
 	static const char spawns[] =
 		"\nPrograms run, by wall time from exec to exit.\n\n"
@@ -938,6 +993,11 @@ static int md_io(struct md *m, struct shown *shown)
 	int err;
 
 	err = md_io_table(m, files, io->n_files, file_row, &shown->files);
+	if (!err)
+		err = plan_reopened(m, shown->files);
+	if (!err)
+		err = md_io_table(m, reopened, m->n_reopened, reopened_row,
+				  &shown->reopened);
 	if (!err)
 		err = md_io_table(m, endpoints, io->n_endpoints, endpoint_row,
 				  &shown->endpoints);
@@ -1239,16 +1299,17 @@ static void omit_io(struct md *m, const struct shown *shown, bool *any)
 {
 	const struct io_summary *io = &m->p->io;
 	uint64_t cut = 0, all = 0;
-	size_t i;
+	size_t i, left = io->n_files - shown->files - shown->reopened;
 
-	for (i = 0; i < io->n_files; i++) {
+	for (i = 0; i < io->n_files; i++)
 		all += io->files[i].time_ns;
-		if (i >= shown->files)
-			cut += io->files[i].time_ns;
-	}
-	if (shown->files < io->n_files)
-		md_omit(m, any, "%zu files (%.1f%% of file time)",
-			io->n_files - shown->files, pct_of(cut, all));
+	for (i = shown->files; i < io->n_files; i++)
+		cut += io->files[i].time_ns;
+	for (i = 0; i < shown->reopened; i++)
+		cut -= io->files[m->reopened[i]].time_ns;
+	if (left)
+		md_omit(m, any, "%zu files (%.1f%% of file time)", left,
+			pct_of(cut, all));
 	omit_rows(m, io->n_endpoints, shown->endpoints, "endpoints", any);
 	omit_rows(m, m->n_io_procs, shown->io_procs,
 		  "process request lines", any);
@@ -1373,6 +1434,7 @@ int write_markdown(FILE *f, const struct profile *p,
 	}
 out:
 	line_sources_free(m.sources, m.n_sources);
+	free(m.reopened);
 	free(quality);
 	return err;
 }

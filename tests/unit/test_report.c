@@ -1103,6 +1103,32 @@ static void test_md_io_spawns_only(void **state)
 	fx_free(p);
 }
 
+/* With --top 1 the by-time table shows the slow file; the cheap file
+ * opened again and again gets the second table; one opened as often as
+ * the shown ones does not. */
+static void test_md_io_reopened_files(void **state)
+{
+	struct profile *p = fx_profile_70_30();
+	char *md;
+
+	(void)state;
+	fx_io_file(p, "/data/big.bin", 2, 900 * MS, IO_NO_SITE);
+	fx_io_file(p, "/data/once.txt", 1, 5 * MS, IO_NO_SITE);
+	fx_io_file(p, "/data/twice.txt", 2, 4 * MS, IO_NO_SITE);
+	fx_io_file(p, "/data/conf.ini", 300, 3 * MS, IO_NO_SITE);
+	md = render(p, FORMAT_MD, 1, 0);
+	assert_contains(md, "| /data/big.bin | ×2 |");
+	assert_contains(md, "\nFiles opened more often than any above, by "
+			"opens.\n\n| file | opens | time | opened from |\n"
+			"|---|--:|--:|---|\n"
+			"| /data/conf.ini | ×300 | 3.0 ms | — |\n");
+	assert_lacks(md, "twice.txt");
+	assert_contains(md, "omitted: ");
+	assert_contains(md, "2 files (");
+	free(md);
+	fx_free(p);
+}
+
 static void test_json_io_and_hints(void **state)
 {
 	struct profile *p = io_profile();
@@ -1262,6 +1288,7 @@ int main(void)
 		cmocka_unit_test(test_md_budget_io),
 		cmocka_unit_test(test_md_no_hints_no_io),
 		cmocka_unit_test(test_md_io_spawns_only),
+		cmocka_unit_test(test_md_io_reopened_files),
 		cmocka_unit_test(test_json_io_and_hints),
 		cmocka_unit_test(test_json_io_escaping),
 	};
