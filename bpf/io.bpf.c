@@ -278,6 +278,7 @@ int BPF_PROG(io_exit, struct pt_regs *regs, long ret)
 	struct task_struct *task = bpf_get_current_task_btf();
 	struct ws_sys_state *st = bpf_task_storage_get(&sys_state, task, NULL, 0);
 	struct ws_fd_stats *v = NULL;
+	const char *name = NULL;
 	struct ws_fd_key key;
 	__u8 client = 0, inbound = 0;
 	int fds[2];
@@ -309,11 +310,10 @@ int BPF_PROG(io_exit, struct pt_regs *regs, long ret)
 	case IO_OPEN:
 		if (ret < 0) {
 			/* open(name) and creat(name); openat*(dirfd, name) */
-			send_site(ctx, task, WS_IO_OPEN_FAILED, NULL,
-				  (const char *)(st->nr == 2 || st->nr == 85 ?
-						 st->arg0 : st->arg1),
-				  ret, start, now, off);
-			return 0;
+			op = WS_IO_OPEN_FAILED;
+			name = (const char *)(st->nr == 2 || st->nr == 85 ?
+					      st->arg0 : st->arg1);
+			break;
 		}
 		op = WS_IO_OPEN;
 		key.fd = ret;
@@ -360,8 +360,10 @@ int BPF_PROG(io_exit, struct pt_regs *regs, long ret)
 
 	if (create)
 		v = fd_entry_new(task, &key, client, inbound, start, now);
-	if (op && v)
-		send_site(ctx, task, op, &v->target, NULL, ret, start, now, off);
+	/* One call site: each inlines the Python walker for the verifier. */
+	if (name || (op && v))
+		send_site(ctx, task, op, v ? &v->target : NULL, name, ret,
+			  start, now, off);
 	if (v && (cls == IO_READ || cls == IO_WRITE))
 		fd_account(v, &key, cls == IO_WRITE, ret, start, now, off);
 	return 0;

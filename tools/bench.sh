@@ -32,9 +32,14 @@
 # 1,000,000 1-byte preads of one cached file (the worst case for tracing
 # file I/O: a syscall every ~0.6 us, each one counted for its file) alone,
 # under whyslow (default: syscalls, waits and samples traced; and
-# --no-offcpu: syscalls and samples), and under a bpftrace script that
-# only counts the preads and their bytes, for comparison (each tool's
-# start-up is in its time: ~0.2 s for whyslow, more for bpftrace).
+# --no-offcpu: syscalls and samples; --no-io: samples and waits, the
+# program's cost without syscall tracing), and under a bpftrace script
+# that only counts the preads and their bytes, for comparison (each
+# tool's start-up is in its time: ~0.2 s for whyslow, more for bpftrace).
+# On the CI VMs merely attaching empty programs to the raw sys_enter and
+# sys_exit tracepoints makes such a pread 1.38x slower (measured by hand:
+# the kernel's syscall tracing slow path, two BPF dispatches, and the
+# SRSO "safe RET" mitigation that makes every kernel return costly).
 # Environment: BENCH_READS (default 1000000).
 #
 # Reports go to `-o /dev/null` (whyslow writes devices in place since
@@ -318,14 +323,16 @@ EOF
 c_rs_alone() { "$RS" "$rs_file" "$READS"; }
 c_rs_ws()    { "$WHYSLOW" record -o /dev/null -- "$RS" "$rs_file" "$READS"; }
 c_rs_wsno()  { "$WHYSLOW" record --no-offcpu -o /dev/null -- "$RS" "$rs_file" "$READS"; }
+c_rs_wsnoio() { "$WHYSLOW" record --no-io -o /dev/null -- "$RS" "$rs_file" "$READS"; }
 c_rs_bt()    { "$BPFTRACE" -c "$RS $rs_file $READS" "$tmp/preads.bt"; }
 label+=(
 	[rs_alone]="program alone"
 	[rs_ws]="whyslow record"
 	[rs_wsno]="whyslow record --no-offcpu"
+	[rs_wsnoio]="whyslow record --no-io"
 	[rs_bt]="bpftrace pread counter"
 )
-rs_configs=(rs_alone rs_ws rs_wsno)
+rs_configs=(rs_alone rs_ws rs_wsno rs_wsnoio)
 ((have_bpftrace)) && rs_configs+=(rs_bt)
 c_rs_alone >/dev/null 2>&1	# warm the page cache
 bench "syscall tracing" rs_alone "${rs_configs[@]}"
@@ -339,7 +346,7 @@ echo
 echo "syscall tracing: $(basename "$RS") $READS 1-byte preads" \
      "($(median ${times[rs_alone]}) ms alone), $REPS repetitions interleaved, medians"
 echo
-ratio_table "1-byte preads" rs_alone rs_ws rs_wsno rs_bt
+ratio_table "1-byte preads" rs_alone rs_ws rs_wsno rs_wsnoio rs_bt
 echo
 echo "whyslow on the preads: ${rs_counted:-(not available: jq missing, the run failed or no io.files entry for the file)}"
 ((have_bpftrace)) || echo "(bpftrace not found: its row is missing)"

@@ -632,6 +632,21 @@ static void test_hot_library_thresholds(void **state)
 	fx_free(p);
 }
 
+/* 10 s of CPU in a run of 201 s: re._compile's 2.5 s is 25% of on-CPU
+ * time but under 5% of wall, not worth a hint.  In 50 s it is 5% and
+ * fires; deflate's 1.2 s (2.4%) still does not. */
+static void test_hot_library_wall_threshold(void **state)
+{
+	struct profile *p = library_profile();
+
+	(void)state;
+	p->wall_ns = 201000 * MS;
+	assert_int_equal(n_hints(p), 0);
+	p->wall_ns = 50000 * MS;	/* re._compile 5%, deflate 2.4% */
+	assert_int_equal(n_hints(p), 1);
+	fx_free(p);
+}
+
 /* ---- none ---- */
 
 static void test_no_hints(void **state)
@@ -694,6 +709,7 @@ int main(void)
 		cmocka_unit_test(test_small_reads_thresholds),
 		cmocka_unit_test(test_hot_library_function),
 		cmocka_unit_test(test_hot_library_thresholds),
+		cmocka_unit_test(test_hot_library_wall_threshold),
 		cmocka_unit_test(test_no_hints),
 		cmocka_unit_test(test_hint_order),
 	};
