@@ -936,6 +936,29 @@ void aggregate_free(struct aggregate *agg)
 	memset(agg, 0, sizeof(*agg));
 }
 
+const struct thread_stat *main_thread_stat(const struct aggregate *agg,
+					   uint32_t root_pid)
+{
+	const struct thread_stat *first = NULL, *t;
+	const struct proc_stat *ps;
+	size_t i;
+
+	if (!agg->n_procs)
+		return NULL;
+	ps = &agg->procs[0];
+	for (i = 0; i < agg->n_procs; i++)
+		if (agg->procs[i].pid == root_pid)
+			ps = &agg->procs[i];
+	for (i = 0; i < ps->n_threads; i++) {
+		t = &ps->threads[i];
+		if (t->tid == ps->pid)
+			return t;
+		if (!first || t->tid < first->tid)
+			first = t;
+	}
+	return first;
+}
+
 static int cmp_category(const void *a, const void *b, void *ctx)
 {
 	const struct time_split *t = ctx;

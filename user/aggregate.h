@@ -186,6 +186,14 @@ void process_comm(const struct profile *p, uint32_t pid,
 		  char comm[AGG_COMM_LEN]);
 
 /*
+ * The main thread: the command's (tid == root_pid), else the first thread
+ * of the busiest process; its life spans the run, so its time split is
+ * where the wall time went.  NULL when there is no process.
+ */
+const struct thread_stat *main_thread_stat(const struct aggregate *agg,
+					   uint32_t root_pid);
+
+/*
  * The categories of t that hold time into order, most time first (ties
  * by reason); returns how many.
  */

@@ -397,6 +397,8 @@ static int intern_frame(struct finish_ctx *fc, const struct frame *fr,
 		.path = fr->path ? strdup(fr->path) : NULL,
 		.file = fr->file ? strdup(fr->file) : NULL,
 		.line = fr->line,
+		.start_line = fr->start_line,
+		.build_id = fr->build_id ? strdup(fr->build_id) : NULL,
 		.cls = fr->cls,
 		.resolved = fr->resolved,
 	};
@@ -421,6 +423,7 @@ static int symbolize_python(struct finish_ctx *fc, const struct raw_frame *rf,
 		fr.name = pf.name;
 		fr.file = pf.file;
 		fr.line = pf.line;
+		fr.start_line = pf.firstlineno;
 		fr.module = (char *)base_name(pf.file);
 		fr.cls = classify_python_file(pf.file);
 		fr.resolved = true;
@@ -475,6 +478,7 @@ static int symbolize_raw(struct finish_ctx *fc, const struct raw_frame *rf,
 	}
 	fr.module = module;
 	fr.resolved = !err && r.name;
+	fr.build_id = (char *)r.build_id;
 	if (fr.resolved) {
 		fr.name = (char *)r.name;
 		fr.file = (char *)r.file;

@@ -10,6 +10,7 @@
 
 #include "launch.h"
 #include "output.h"
+#include "pprof.h"
 #include "record.h"
 #include "report.h"
 
@@ -19,6 +20,7 @@ struct record_env {
 	struct record_opts rec;
 	struct report_opts rep;
 	const char *output;
+	const char *save;	/* --save: the profile, as pprof */
 	uint32_t pids[64];
 };
 
@@ -30,6 +32,8 @@ enum {
 	OPT_NO_OFFCPU,
 	OPT_NO_IO,
 	OPT_MIN_BLOCK,
+	OPT_SAVE,
+	OPT_FOCUS,
 };
 
 static const char record_doc[] =
@@ -56,8 +60,11 @@ static const struct argp_option record_options[] = {
 	{ "frequency", 'F', "HZ", 0, "Samples per second per CPU (default 999)", 0 },
 	{ "output", 'o', "FILE", 0, "Write the report to FILE, atomically "
 	  "(default: stdout)", 0 },
-	{ "format", OPT_FORMAT, "md|json|folded", 0, "Report format "
-	  "(default md)", 0 },
+	{ "format", OPT_FORMAT, "md|json|folded|pprof", 0, "Report format "
+	  "(default md; pprof: gzip'd profile.proto)", 0 },
+	{ "save", OPT_SAVE, "FILE", 0, "Also save the profile as pprof "
+	  "(FILE.pb.gz), for whyslow report, whyslow diff and pprof tools",
+	  0 },
 	{ "top", OPT_TOP, "N", 0, "Rows per table (default 15)", 0 },
 	{ "budget", OPT_BUDGET, "TOKENS", 0, "Size limit of the Markdown "
 	  "summary, in tokens of about 4 bytes (default 4000)", 0 },
@@ -137,8 +144,12 @@ static error_t parse_record_opt(int key, char *arg, struct argp_state *st)
 	case OPT_FORMAT:
 		fmt = report_format_parse(arg);
 		if (fmt < 0)
-			argp_error(st, "unknown format '%s' (md, json or folded)", arg);
+			argp_error(st, "unknown format '%s' (md, json, folded "
+				   "or pprof)", arg);
 		env->rep.format = fmt;
+		break;
+	case OPT_SAVE:
+		env->save = arg;
 		break;
 	case OPT_TOP:
 		env->rep.top = parse_long(arg, 1, 10000, st, "--top");
@@ -186,6 +197,25 @@ static const struct argp record_argp = {
 	.doc = record_doc,
 };
 
+/* pprof bytes are not for a terminal, as gzip says. */
+static bool binary_to_terminal(const char *output,
+			       const struct report_opts *rep)
+{
+	if (rep->format != FORMAT_PPROF || (output && strcmp(output, "-")) ||
+	    !isatty(STDOUT_FILENO))
+		return false;
+	fprintf(stderr, "whyslow: not writing pprof data to a terminal; use "
+		"-o FILE\n");
+	return true;
+}
+
+static int save_pprof(const char *path, const struct profile *p)
+{
+	struct report_opts o = { .format = FORMAT_PPROF };
+
+	return output_report(path, p, &o);
+}
+
 static int cmd_record(int argc, char **argv)
 {
 	struct record_env env = {
@@ -199,16 +229,227 @@ static int cmd_record(int argc, char **argv)
 
 	argv[0] = "whyslow record";	/* how argp names us in messages */
 	argp_parse(&record_argp, argc, argv, ARGP_IN_ORDER, NULL, &env);
+	if (binary_to_terminal(env.output, &env.rep))
+		return 2;
 	ret = record_run(&env.rec, &prof, &res);
 	if (ret)
 		return ret;
 	ret = output_report(env.output, &prof, &env.rep);
+	if (env.save)
+		ret |= save_pprof(env.save, &prof);
 	profile_free(&prof);
 	if (res.running_pid > 0)
 		res.cmd_status = launch_wait(res.running_pid, 0, NULL);
 	if (ret)
 		return ret;
 	return res.cmd_status >= 0 ? res.cmd_status : 0;
+}
+
+/* ---- whyslow report, whyslow diff ---- */
+
+struct view_env {
+	struct report_opts rep;
+	const char *output;
+	const char *files[2];
+	size_t n_files, want_files;
+};
+
+static const struct argp_option report_options[] = {
+	{ "output", 'o', "FILE", 0, "Write to FILE, atomically (default: "
+	  "stdout)", 0 },
+	{ "format", OPT_FORMAT, "md|json|folded|pprof", 0, "Format (default "
+	  "md)", 0 },
+	{ "top", OPT_TOP, "N", 0, "Rows per table (default 15)", 0 },
+	{ "budget", OPT_BUDGET, "TOKENS", 0, "Size limit of Markdown, in "
+	  "tokens of about 4 bytes (default 4000)", 0 },
+	{ "focus", OPT_FOCUS, "NAME", 0, "Only the functions whose name "
+	  "matches NAME (a substring or extended regex): their callers, "
+	  "callees, hot lines and waits", 0 },
+	{ 0 },
+};
+
+static error_t parse_view_opt(int key, char *arg, struct argp_state *st)
+{
+	struct view_env *env = st->input;
+	int fmt;
+
+	switch (key) {
+	case 'o':
+		env->output = arg;
+		break;
+	case OPT_FORMAT:
+		fmt = report_format_parse(arg);
+		if (fmt < 0 || (env->want_files == 2 && fmt != FORMAT_MD &&
+				fmt != FORMAT_JSON))
+			argp_error(st, "unknown format '%s'", arg);
+		env->rep.format = fmt;
+		break;
+	case OPT_TOP:
+		env->rep.top = parse_long(arg, 1, 10000, st, "--top");
+		break;
+	case OPT_BUDGET:
+		env->rep.budget_tokens = parse_long(arg, 500, 10000000, st,
+						    "--budget");
+		break;
+	case OPT_FOCUS:
+		if (!*arg)
+			argp_error(st, "--focus needs a function name");
+		env->rep.focus = arg;
+		break;
+	case ARGP_KEY_ARG:
+		if (env->n_files == env->want_files)
+			argp_error(st, "too many files");
+		env->files[env->n_files++] = arg;
+		break;
+	case ARGP_KEY_END:
+		if (env->n_files != env->want_files)
+			argp_error(st, env->want_files == 1 ?
+				   "give one profile file" :
+				   "give two profile files: BEFORE AFTER");
+		if (env->rep.focus && env->rep.format != FORMAT_MD &&
+		    env->rep.format != FORMAT_JSON)
+			argp_error(st, "--focus writes md or json");
+		break;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
+}
+
+static const struct argp report_argp = {
+	.options = report_options,
+	.parser = parse_view_opt,
+	.args_doc = "FILE.pb.gz",
+	.doc = "Render a saved profile (whyslow record --save, or a pprof "
+	       "profile of another tool) as record would.",
+};
+
+/* diff has no --focus: its options are report's but the last. */
+static const struct argp_option diff_options[] = {
+	{ "output", 'o', "FILE", 0, "Write to FILE, atomically (default: "
+	  "stdout)", 0 },
+	{ "format", OPT_FORMAT, "md|json", 0, "Format (default md)", 0 },
+	{ "top", OPT_TOP, "N", 0, "Rows per table (default 15)", 0 },
+	{ "budget", OPT_BUDGET, "TOKENS", 0, "Size limit of Markdown, in "
+	  "tokens of about 4 bytes (default 4000)", 0 },
+	{ 0 },
+};
+
+static const struct argp diff_argp = {
+	.options = diff_options,
+	.parser = parse_view_opt,
+	.args_doc = "BEFORE.pb.gz AFTER.pb.gz",
+	.doc = "Compare two saved profiles: did the change help, and where.",
+};
+
+/* Reads a profile; 0, or 1 with the reason printed. */
+static int load_profile(const char *path, struct profile *p)
+{
+	char err[256];
+
+	if (!pprof_load(path, p, err, sizeof(err)))
+		return 0;
+	fprintf(stderr, "whyslow: %s: %s\n", path, err);
+	profile_free(p);
+	return 1;
+}
+
+struct text {
+	char *data;
+	size_t len;
+};
+
+static int text_to(FILE *f, void *arg)
+{
+	const struct text *t = arg;
+
+	return fwrite(t->data, 1, t->len, f) == t->len ? 0 : -EIO;
+}
+
+/* The focus view: rendered first, so that "no such function" is an error
+ * of its own and no output file is touched. */
+static int output_focus(const char *path, const struct profile *p,
+			const struct report_opts *rep)
+{
+	struct text t = { 0 };
+	FILE *mem = open_memstream(&t.data, &t.len);
+	int err, ret = 1;
+
+	if (!mem)
+		return 1;
+	err = write_report(mem, p, rep);
+	if (fclose(mem) && !err)
+		err = -ENOMEM;
+	if (err == -ENOENT)
+		fprintf(stderr, "whyslow: no function matches '%s'\n",
+			rep->focus);
+	else if (err)
+		fprintf(stderr, "whyslow: cannot render the focus view: %s\n",
+			strerror(-err));
+	else
+		ret = output_to(path, text_to, &t);
+	free(t.data);
+	return ret;
+}
+
+static int cmd_report(int argc, char **argv)
+{
+	struct view_env env = {
+		.rep = { .format = FORMAT_MD, .top = REPORT_DEFAULT_TOP,
+			 .budget_tokens = REPORT_DEFAULT_BUDGET },
+		.want_files = 1,
+	};
+	struct profile prof;
+	int ret;
+
+	argv[0] = "whyslow report";
+	argp_parse(&report_argp, argc, argv, 0, NULL, &env);
+	if (binary_to_terminal(env.output, &env.rep))
+		return 2;
+	if (load_profile(env.files[0], &prof))
+		return 1;
+	ret = env.rep.focus ? output_focus(env.output, &prof, &env.rep) :
+			      output_report(env.output, &prof, &env.rep);
+	profile_free(&prof);
+	return ret;
+}
+
+struct diff_job {
+	const struct profile *before, *after;
+	const struct report_opts *opts;
+};
+
+static int diff_to(FILE *f, void *arg)
+{
+	const struct diff_job *job = arg;
+
+	return write_diff(f, job->before, job->after, job->opts);
+}
+
+static int cmd_diff(int argc, char **argv)
+{
+	struct view_env env = {
+		.rep = { .format = FORMAT_MD, .top = REPORT_DEFAULT_TOP,
+			 .budget_tokens = REPORT_DEFAULT_BUDGET },
+		.want_files = 2,
+	};
+	struct profile before, after;
+	struct diff_job job = { .before = &before, .after = &after,
+				.opts = &env.rep };
+	int ret;
+
+	argv[0] = "whyslow diff";
+	argp_parse(&diff_argp, argc, argv, 0, NULL, &env);
+	if (load_profile(env.files[0], &before))
+		return 1;
+	if (load_profile(env.files[1], &after)) {
+		profile_free(&before);
+		return 1;
+	}
+	ret = output_to(env.output, diff_to, &job);
+	profile_free(&before);
+	profile_free(&after);
+	return ret;
 }
 
 static void usage(FILE *f)
@@ -219,6 +460,8 @@ static void usage(FILE *f)
 "\n"
 "Commands:\n"
 "  record    profile a command (-- CMD), running processes (-p) or all (-a)\n"
+"  report    render a saved profile (FILE.pb.gz); --focus NAME drills in\n"
+"  diff      compare two saved profiles: BEFORE.pb.gz AFTER.pb.gz\n"
 "\n"
 "Run 'whyslow COMMAND --help' for the options of a command.\n");
 }
@@ -232,6 +475,10 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "record"))
 		return cmd_record(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "report"))
+		return cmd_report(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "diff"))
+		return cmd_diff(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
 		usage(stdout);
 		printf("\n'whyslow record' options:\n");

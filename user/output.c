@@ -30,32 +30,29 @@ static void set_default_mode(int fd)
 	fchmod(fd, 0666 & ~mask);
 }
 
-static int write_stream(FILE *f, const struct profile *p,
-			const struct report_opts *o)
+static int write_stream(FILE *f, output_fn fn, void *arg)
 {
-	int err = write_report(f, p, o);
+	int err = fn(f, arg);
 
 	if (!err && fflush(f))
 		err = -errno;
 	return err;
 }
 
-static int write_in_place(const char *path, const struct profile *p,
-			  const struct report_opts *o)
+static int write_in_place(const char *path, output_fn fn, void *arg)
 {
 	FILE *f = fopen(path, "we");
 	int err;
 
 	if (!f)
 		return -errno;
-	err = write_stream(f, p, o);
+	err = write_stream(f, fn, arg);
 	if (fclose(f) && !err)
 		err = -errno;
 	return err;
 }
 
-static int write_atomically(const char *path, const struct profile *p,
-			    const struct report_opts *o)
+static int write_atomically(const char *path, output_fn fn, void *arg)
 {
 	char *tmp;
 	FILE *f;
@@ -77,7 +74,7 @@ static int write_atomically(const char *path, const struct profile *p,
 		close(fd);
 		goto out;
 	}
-	err = write_stream(f, p, o);
+	err = write_stream(f, fn, arg);
 	if (!err && fsync(fileno(f)))
 		err = -errno;
 	if (fclose(f) && !err)
@@ -91,22 +88,41 @@ out:
 	return err;
 }
 
-int output_report(const char *path, const struct profile *p,
-		  const struct report_opts *opts)
+int output_to(const char *path, output_fn fn, void *arg)
 {
 	struct stat st;
 	int err;
 
 	if (!path || !strcmp(path, "-"))
-		err = write_stream(stdout, p, opts);
+		err = write_stream(stdout, fn, arg);
 	else if (!stat(path, &st) && !S_ISREG(st.st_mode))
-		err = write_in_place(path, p, opts);
+		err = write_in_place(path, fn, arg);
 	else
-		err = write_atomically(path, p, opts);
+		err = write_atomically(path, fn, arg);
 	if (err) {
 		fprintf(stderr, "whyslow: cannot write %s: %s\n",
 			path ? path : "the report", strerror(-err));
 		return 1;
 	}
 	return 0;
+}
+
+struct report_job {
+	const struct profile *p;
+	const struct report_opts *opts;
+};
+
+static int report_to(FILE *f, void *arg)
+{
+	const struct report_job *job = arg;
+
+	return write_report(f, job->p, job->opts);
+}
+
+int output_report(const char *path, const struct profile *p,
+		  const struct report_opts *opts)
+{
+	struct report_job job = { .p = p, .opts = opts };
+
+	return output_to(path, report_to, &job);
 }

@@ -14,6 +14,7 @@ static void free_frames(struct frame *frames, size_t n)
 		free(frames[i].module);
 		free(frames[i].path);
 		free(frames[i].file);
+		free(frames[i].build_id);
 	}
 	free(frames);
 }

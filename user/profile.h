@@ -43,6 +43,8 @@ struct frame {
 	char *path;	/* full path of the mapping; NULL for kernel/anon */
 	char *file;	/* source file from DWARF, NULL when unknown */
 	int line;	/* source line, 0 when unknown */
+	int start_line;	/* the function's first line, 0 when unknown */
+	char *build_id;	/* hex GNU build-id of path, NULL when unknown */
 	enum frame_class cls;
 	bool resolved;	/* false when no symbol covered the address */
 };
@@ -193,6 +195,7 @@ struct io_summary {
 
 struct profile {
 	char *command;		/* what was profiled, for the title */
+	uint64_t time_ns;	/* when recording began, ns since the epoch */
 	uint32_t root_pid;	/* the command's process; 0 for -p/-a */
 	uint64_t wall_ns;
 	uint64_t cpu_user_ns;	/* from rusage, else sampled */

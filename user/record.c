@@ -51,6 +51,7 @@ struct recorder {
 	uint64_t last_drain_ns;
 	uint64_t last_sweep_ns;
 	uint64_t start_ns;
+	uint64_t start_realtime_ns;	/* the same moment, wall clock */
 	uint64_t samples;
 	int err;
 };
@@ -68,6 +69,14 @@ static uint64_t now_ns(void)
 
 /* A signal typed at the terminal reaches the command too; one sent with
  * kill(1) to whyslow alone is passed on, so the command ends as well. */
+static uint64_t realtime_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return ts.tv_sec * NSEC_PER_SEC + ts.tv_nsec;
+}
+
 static void on_stop_signal(int sig, siginfo_t *si, void *uctx)
 {
 	(void)uctx;
@@ -648,6 +657,7 @@ static int finish_profile(struct recorder *r, struct profile *out,
 	out->frequency_hz = r->o->freq;
 	out->period_ns = NSEC_PER_SEC / r->o->freq;
 	out->command = join_command(r->o);
+	out->time_ns = r->start_realtime_ns;
 	if (r->io)
 		err = io_trace_sweep(r->io, bpf_map__fd(r->skel->maps.io_fds),
 				     &r->procs, true);
@@ -744,6 +754,7 @@ int record_run(const struct record_opts *given, struct profile *out,
 	child_pid = r.child.pid > 0 ? r.child.pid : 0;
 	forward_to = r.child.pid;
 	r.start_ns = now_ns();
+	r.start_realtime_ns = realtime_ns();
 	r.skel->bss->record_start_ns = r.start_ns;
 	r.offcpu.start_ns = r.start_ns;
 	drain_sideband(&r);

@@ -4,12 +4,14 @@
 #include <string.h>
 
 #include "aggregate.h"
+#include "pprof.h"
 #include "report.h"
 
 static const char *const format_names[] = {
 	[FORMAT_MD] = "md",
 	[FORMAT_JSON] = "json",
 	[FORMAT_FOLDED] = "folded",
+	[FORMAT_PPROF] = "pprof",
 };
 
 int report_format_parse(const char *s)
@@ -33,7 +35,9 @@ static int write_aggregated(FILE *f, const struct profile *p,
 	err = aggregate_profile(p, &agg);
 	if (err)
 		return err;
-	if (opts->format == FORMAT_MD)
+	if (opts->focus)
+		err = write_focus(f, p, &agg, opts);
+	else if (opts->format == FORMAT_MD)
 		err = write_markdown(f, p, &agg, opts);
 	else
 		err = write_json(f, p, &agg);
@@ -59,6 +63,9 @@ int write_report(FILE *f, const struct profile *p,
 	case FORMAT_FOLDED:
 		/* Raw stacks: nothing to aggregate. */
 		err = write_folded(f, p);
+		break;
+	case FORMAT_PPROF:
+		err = pprof_write(f, p);
 		break;
 	default:
 		return -EINVAL;

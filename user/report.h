@@ -10,18 +10,21 @@ enum report_format {
 	FORMAT_MD,
 	FORMAT_JSON,
 	FORMAT_FOLDED,
+	FORMAT_PPROF,		/* gzip'd profile.proto: binary */
 };
 
 struct report_opts {
 	enum report_format format;
 	int top;		/* rows per table */
 	int budget_tokens;	/* Markdown size limit, ~4 bytes a token */
+	const char *focus;	/* NULL, or a function name (substring or
+				 * POSIX extended regex): the focus view */
 };
 
 #define REPORT_DEFAULT_TOP	15
 #define REPORT_DEFAULT_BUDGET	4000
 
-/* Parse "md", "json", "folded"; -1 when unknown. */
+/* Parse "md", "json", "folded", "pprof"; -1 when unknown. */
 int report_format_parse(const char *s);
 
 /*
@@ -40,5 +43,21 @@ int write_markdown(FILE *f, const struct profile *p,
 		   const struct aggregate *agg, const struct report_opts *opts);
 int write_json(FILE *f, const struct profile *p, const struct aggregate *agg);
 int write_folded(FILE *f, const struct profile *p);
+
+/*
+ * The focus view of the functions matching opts->focus (md or json):
+ * callers and callees with their shares, hot lines, waits.  -ENOENT when
+ * no function matches, -EINVAL for a bad pattern; 0 or -ENOMEM.
+ */
+int write_focus(FILE *f, const struct profile *p, const struct aggregate *agg,
+		const struct report_opts *opts);
+
+/*
+ * Two profiles compared (md or json by opts->format): wall time and wait
+ * categories before and after, functions faster or slower in absolute
+ * time, paths that appeared or vanished, a verdict.  0 or -ENOMEM.
+ */
+int write_diff(FILE *f, const struct profile *before,
+	       const struct profile *after, const struct report_opts *opts);
 
 #endif

@@ -6,10 +6,8 @@
  * section is always kept (its room is reserved up front), and the last
  * line says what was left out.
  */
-#include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
-#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,47 +17,19 @@
 #include "classify.h"
 #include "hints.h"
 #include "report.h"
+#include "report_md_util.h"
 #include "wait.h"
 
-#define BYTES_PER_TOKEN		4
-/* Fewer samples: a share is marked uncertain, a profile is too short. */
-#define MIN_TRUSTED_SAMPLES	30
-#define NAME_MAX_BYTES		96	/* names, modules, files, comms */
 #define PATH_MAX_BYTES		400	/* a formatted call path */
 #define TITLE_MAX_BYTES		200
-#define SOURCE_MAX_BYTES	80	/* a source line's text */
 #define NOTE_MAX_BYTES		300	/* a note in Data quality */
 #define HINT_MAX_BYTES		600	/* a hint's text */
 #define MAX_NOTES		10	/* notes shown; JSON has them all */
 #define OMITTED_RESERVE		450	/* room kept for the last line */
-#define CLEAN_SIZE(max)		(2 * (max) + 8)	/* md_text's worst case */
-#define WHERE_SIZE		(CLEAN_SIZE(NAME_MAX_BYTES) + 16)
-#define FRAME_WHERE_SIZE	(CLEAN_SIZE(NAME_MAX_BYTES) + WHERE_SIZE + 8)
-#define SOURCE_CELL_SIZE	(CLEAN_SIZE(SOURCE_MAX_BYTES) + 2)
-#define SHARE_SIZE		32
-#define DURATION_SIZE		32
 #define THREAD_TOP_WAITS	3	/* wait categories in a thread's row */
 #define THREAD_WAITS_SIZE	(THREAD_TOP_WAITS * (32 + DURATION_SIZE))
 #define COUNT_SIZE		64	/* a count cell: "×17 (2 failed)" */
 #define BYTES_SIZE		32
-
-/* How a category reads in tables and, for waits, in the verdict. */
-static const struct {
-	const char *label;
-	const char *doing;	/* "81% of wall time is <doing>"; waits only */
-} categories[WAIT__COUNT] = {
-	[WAIT_NONE] = { "on-CPU (sampled)", NULL },
-	[WAIT_NETWORK] = { "network", "waiting on the network" },
-	[WAIT_DISK] = { "disk", "waiting on the disk" },
-	[WAIT_LOCK] = { "lock", "waiting on locks" },
-	[WAIT_SLEEP] = { "sleep", "sleeping" },
-	[WAIT_PIPE] = { "pipe", "waiting on pipes and Unix sockets" },
-	[WAIT_POLL] = { "poll", "waiting in poll, select or epoll" },
-	[WAIT_CHILD] = { "child", "waiting for child processes" },
-	[WAIT_PAGE_FAULT] = { "page fault", "waiting on page faults" },
-	[WAIT_CPU] = { "CPU wait (runnable)", "runnable, waiting for a CPU" },
-	[WAIT_OTHER] = { "other wait", "waiting on something else" },
-};
 
 /* The categories of one thread's time, or all threads', most first. */
 struct category_rows {
@@ -69,13 +39,9 @@ struct category_rows {
 };
 
 struct md {
-	FILE *f;
+	struct md_doc doc;
 	const struct profile *p;
 	const struct aggregate *agg;
-	size_t top;		/* rows per table */
-	size_t budget;		/* bytes for the whole document */
-	size_t reserve;		/* bytes kept for the sections that must follow */
-	size_t used;
 	bool threaded;		/* threads' times can add up past the wall */
 	bool by_wall;		/* waits were traced: functions by wall time */
 	/* Where the wall time went: the main thread's when threaded. */
@@ -110,191 +76,26 @@ struct shown {
 
 typedef char *(*row_fn)(const struct md *m, size_t i);
 
-/* What a backslash keeps literal in prose: the inline markers. */
-#define PROSE_SPECIAL	"\\`*_[]<>|~&"
+/* Row i of one of the tables below. */
+struct md_table_rows {
+	const struct md *m;
+	row_fn row;
+};
 
-/*
- * Whether s[i] needs a backslash.  An underscore between letters or
- * digits marks no emphasis (CommonMark), so read_file stays readable.
- */
-static bool md_escapes(const char *s, size_t i, size_t len, bool prose)
+static char *md_table_row(const void *ctx, size_t i)
 {
-	unsigned char c = s[i];
+	const struct md_table_rows *rows = ctx;
 
-	if (c == '|')
-		return true;
-	if (!prose || !strchr(PROSE_SPECIAL, c))
-		return false;
-	return c != '_' || i == 0 || i + 1 >= len ||
-	       !isalnum((unsigned char)s[i - 1]) ||
-	       !isalnum((unsigned char)s[i + 1]);
+	return rows->row(rows->m, i);
 }
 
-/*
- * s made safe for Markdown: control characters replaced, and cut to max
- * bytes on a UTF-8 boundary, keeping the head or, for files and paths,
- * the tail (the file name, the leaf).  In a table cell or code span '|'
- * is escaped and '`' replaced; in prose every inline marker is escaped.
- * out must hold CLEAN_SIZE(max) bytes.
- */
-static void md_text(char *out, const char *s, size_t max, bool keep_tail,
-		    bool prose)
-{
-	size_t len = strlen(s), from = 0, to = len, o = 0;
-	unsigned char c;
-
-	if (len > max && keep_tail) {
-		from = len - max;
-		while (from < len && utf8_continuation(s[from]))
-			from++;
-		o += sprintf(out, "…");
-	} else if (len > max) {
-		to = max;
-		while (to > 0 && utf8_continuation(s[to]))
-			to--;
-	}
-	for (; from < to; from++) {
-		c = s[from];
-		if (c < 0x20 || c == 0x7f) {
-			out[o++] = ' ';
-		} else if (md_escapes(s, from, len, prose)) {
-			out[o++] = '\\';
-			out[o++] = c;
-		} else {
-			out[o++] = c == '`' ? '\'' : c;
-		}
-	}
-	if (to < len)
-		o += sprintf(out + o, "…");
-	out[o] = '\0';
-}
-
-static void md_clean(char *out, const char *s, size_t max, bool keep_tail)
-{
-	md_text(out, s, max, keep_tail, false);
-}
-
-/*
- * "70.1%", or "4.2% ±2.0~" when fewer than MIN_TRUSTED_SAMPLES back it:
- * ± is the standard error of a sampled proportion, 100·√(p(1−p)/n).
- * No sample at all is exact, not uncertain.
- */
-static void fmt_share(char *buf, uint64_t part, uint64_t whole)
-{
-	double p = pct_of(part, whole) / 100.0;
-
-	if (!part || part >= MIN_TRUSTED_SAMPLES)
-		snprintf(buf, SHARE_SIZE, "%.1f%%", 100.0 * p);
-	else
-		snprintf(buf, SHARE_SIZE, "%.1f%% ±%.1f~", 100.0 * p,
-			 100.0 * sqrt(p * (1.0 - p) / (double)whole));
-}
-
-static void fmt_duration(char *buf, uint64_t ns)
-{
-	if (ns >= 1000000000)
-		snprintf(buf, DURATION_SIZE, "%.2f s", ns / 1e9);
-	else if (ns >= 1000000)
-		snprintf(buf, DURATION_SIZE, "%.1f ms", ns / 1e6);
-	else if (ns >= 1000)
-		snprintf(buf, DURATION_SIZE, "%.1f µs", ns / 1e3);
-	else
-		snprintf(buf, DURATION_SIZE, "%" PRIu64 " ns", ns);
-}
-
-/* A duration in a table cell: "—" when there is none. */
-static void fmt_cell_duration(char *buf, uint64_t ns)
-{
-	if (ns)
-		fmt_duration(buf, ns);
-	else
-		strcpy(buf, "—");
-}
-
-/* Where code is: file:line when known, else its module. */
-static void fmt_where(char *buf, const char *file, int line,
-		      const char *module)
-{
-	char clean[CLEAN_SIZE(NAME_MAX_BYTES)];
-
-	if (file) {
-		md_clean(clean, file, NAME_MAX_BYTES, true);
-		snprintf(buf, WHERE_SIZE, "%s:%d", clean, line);
-	} else {
-		md_clean(buf, module ? module : "?", NAME_MAX_BYTES, false);
-	}
-}
-
-static void md_put(struct md *m, const char *s)
-{
-	fputs(s, m->f);
-	m->used += strlen(s);
-}
-
-__attribute__((format(printf, 2, 0)))
-static void md_vprintf(struct md *m, const char *fmt, va_list ap)
-{
-	int n = vfprintf(m->f, fmt, ap);
-
-	if (n > 0)
-		m->used += n;
-}
-
-__attribute__((format(printf, 2, 3)))
-static void md_printf(struct md *m, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	md_vprintf(m, fmt, ap);
-	va_end(ap);
-}
-
-static bool md_fits(const struct md *m, size_t len)
-{
-	return m->used + len + m->reserve <= m->budget;
-}
-
-/*
- * head, then rows 0..n-1 (at most top) while they fit the budget; nothing
- * at all when not even the first row fits.  0 or -ENOMEM.
- */
+/* md_rows over the summary's row functions. */
 static int md_table(struct md *m, const char *head, size_t n, row_fn row,
 		    size_t *shown)
 {
-	size_t i, need;
-	char *text;
+	struct md_table_rows rows = { m, row };
 
-	for (i = 0; i < n && i < m->top; i++) {
-		text = row(m, i);
-		if (!text)
-			return -ENOMEM;
-		need = strlen(text) + (i ? 0 : strlen(head));
-		if (!md_fits(m, need)) {
-			free(text);
-			break;
-		}
-		if (!i)
-			md_put(m, head);
-		md_put(m, text);
-		free(text);
-	}
-	*shown = i;
-	return 0;
-}
-
-/* asprintf returning the string, NULL when out of memory. */
-__attribute__((format(printf, 1, 2)))
-static char *str_printf(const char *fmt, ...)
-{
-	va_list ap;
-	char *row;
-	int n;
-
-	va_start(ap, fmt);
-	n = vasprintf(&row, fmt, ap);
-	va_end(ap);
-	return n < 0 ? NULL : row;
+	return md_rows(&m->doc, head, n, md_table_row, &rows, shown);
 }
 
 /* path_format made safe for a code span; NULL when out of memory. */
@@ -325,8 +126,8 @@ static void md_title(struct md *m)
 	fmt_duration(cpu, p->cpu_user_ns + p->cpu_sys_ns);
 	fmt_duration(user, p->cpu_user_ns);
 	fmt_duration(sys, p->cpu_sys_ns);
-	md_printf(m, "# whyslow: %s\n\n", cmd);
-	md_printf(m, "Wall time %s, CPU time %s%s (user %s, sys %s), "
+	md_printf(&m->doc, "# whyslow: %s\n\n", cmd);
+	md_printf(&m->doc, "Wall time %s, CPU time %s%s (user %s, sys %s), "
 		  "%" PRIu64 " samples at %" PRIu32 " Hz.\n",
 		  wall, cpu, p->cpu_from_rusage ? "" : " sampled", user, sys,
 		  m->agg->samples, p->frequency_hz);
@@ -358,7 +159,7 @@ static int md_top_function(struct md *m)
 	fmt_where(where, top->file, top->line, top->module);
 	fmt_share(self, top->self, agg->samples);
 	fmt_share(total, top->total, agg->samples);
-	md_printf(m, "`%s` (%s, %s) is %s of on-CPU samples (self), "
+	md_printf(&m->doc, "`%s` (%s, %s) is %s of on-CPU samples (self), "
 		  "%s with its callees (total)",
 		  name, frame_class_name(top->cls), where, self, total);
 	if (path) {
@@ -366,10 +167,11 @@ static int md_top_function(struct md *m)
 		if (!route)
 			return -ENOMEM;
 		fmt_share(share, path->samples, agg->samples);
-		md_printf(m, "; its hottest path is `%s` (%s)", route, share);
+		md_printf(&m->doc, "; its hottest path is `%s` (%s)", route,
+			  share);
 		free(route);
 	}
-	md_put(m, ".");
+	md_put(&m->doc, ".");
 	return 0;
 }
 
@@ -381,16 +183,16 @@ static void md_wait_context(struct md *m, const struct wait_stat *wait)
 
 	if (!wait->target && !wait->where)
 		return;
-	md_put(m, " (");
+	md_put(&m->doc, " (");
 	if (wait->target) {
 		md_clean(target, wait->target, NAME_MAX_BYTES, false);
-		md_put(m, target);
+		md_put(&m->doc, target);
 	}
 	if (wait->where) {
 		md_clean(name, wait->where->name, NAME_MAX_BYTES, false);
-		md_printf(m, "%sin `%s`", wait->target ? " " : "", name);
+		md_printf(&m->doc, "%sin `%s`", wait->target ? " " : "", name);
 	}
-	md_put(m, ")");
+	md_put(&m->doc, ")");
 }
 
 /* The longest wait of reason r: waits are longest first. */
@@ -420,16 +222,16 @@ static void md_wait_verdict(struct md *m)
 	/* Some wait has time, so the longest is first or after on-CPU. */
 	categories_by_time(t, order);
 	r = order[order[0] == WAIT_NONE];
-	md_printf(m, "%.1f%% of %s is %s", pct_of(t->ns[r], whole),
+	md_printf(&m->doc, "%.1f%% of %s is %s", pct_of(t->ns[r], whole),
 		  m->threaded ? "the threads' time" : "wall time",
-		  categories[r].doing);
+		  md_categories[r].doing);
 	wait = longest_wait(m->agg, r);
 	if (wait)
 		md_wait_context(m, wait);
 	if (t->offcpu_ns != t->ns[r])
-		md_printf(m, ", %.1f%% in all waits",
+		md_printf(&m->doc, ", %.1f%% in all waits",
 			  pct_of(t->offcpu_ns, whole));
-	md_printf(m, "; on-CPU time is %.1f%%.",
+	md_printf(&m->doc, "; on-CPU time is %.1f%%.",
 		  pct_of(t->ns[WAIT_NONE], whole));
 }
 
@@ -439,24 +241,28 @@ static int md_cpu_verdict(struct md *m)
 	int err;
 
 	if (!agg->samples) {
-		md_put(m, "No samples were recorded: the program ended too soon "
-		       "or never ran on a CPU (only on-CPU time is sampled).");
+		md_put(&m->doc, "No samples were recorded: the program ended "
+		       "too soon or never ran on a CPU (only on-CPU time is "
+		       "sampled).");
 		return 0;
 	}
 	if (!agg->n_funcs) {
-		md_put(m, "No sample has a readable stack; see Data quality.");
+		md_put(&m->doc, "No sample has a readable stack; see Data "
+		       "quality.");
 		return 0;
 	}
 	err = md_top_function(m);
 	if (err)
 		return err;
 	if (agg->samples < MIN_TRUSTED_SAMPLES)
-		md_printf(m, " Only %" PRIu64 " samples: the profile is too "
-			  "short to trust; run longer or sample faster.",
+		md_printf(&m->doc, " Only %" PRIu64 " samples: the profile "
+			  "is too short to trust; run longer or sample "
+			  "faster.",
 			  agg->samples);
 	else if (agg->kernel_samples * 2 > agg->samples)
-		md_printf(m, " The kernel dominates: %.1f%% of samples were "
-			  "taken in kernel mode (system calls, page faults).",
+		md_printf(&m->doc, " The kernel dominates: %.1f%% of samples "
+			  "were taken in kernel mode (system calls, page "
+			  "faults).",
 			  pct_of(agg->kernel_samples, agg->samples));
 	return 0;
 }
@@ -466,12 +272,12 @@ static int md_verdict(struct md *m)
 	const struct time_split *t = &m->agg->time;
 	int err = 0;
 
-	md_put(m, "\n## Verdict\n\n");
+	md_put(&m->doc, "\n## Verdict\n\n");
 	if (t->offcpu_ns > t->ns[WAIT_NONE])
 		md_wait_verdict(m);
 	else
 		err = md_cpu_verdict(m);
-	md_put(m, "\n");
+	md_put(&m->doc, "\n");
 	return err;
 }
 
@@ -482,8 +288,8 @@ static char *category_row(const struct md *m, size_t i)
 	char time[DURATION_SIZE];
 
 	fmt_duration(time, ns);
-	return str_printf("| %s | %s | %.1f%% |\n", categories[r].label, time,
-			  pct_of(ns, m->p->wall_ns));
+	return str_printf("| %s | %s | %.1f%% |\n", md_categories[r].label,
+			  time, pct_of(ns, m->p->wall_ns));
 }
 
 /* "network 1.00 s, lock 20.0 ms": a thread's longest waits, or "—". */
@@ -500,8 +306,8 @@ static void fmt_thread_waits(char *buf, const struct time_split *t)
 			continue;
 		fmt_duration(time, t->ns[order[i]]);
 		len += snprintf(buf + len, THREAD_WAITS_SIZE - len, "%s%s %s",
-				shown++ ? ", " : "", categories[order[i]].label,
-				time);
+				shown++ ? ", " : "",
+				md_categories[order[i]].label, time);
 	}
 }
 
@@ -616,19 +422,6 @@ static int md_functions(struct md *m, size_t *shown)
 	return err;
 }
 
-/* A source line's text as a code span, or "—" when there is none. */
-static void fmt_source(char *buf, const char *text)
-{
-	char clean[CLEAN_SIZE(SOURCE_MAX_BYTES)];
-
-	if (!text || !*text) {
-		strcpy(buf, "—");
-		return;
-	}
-	md_clean(clean, text, SOURCE_MAX_BYTES, false);
-	snprintf(buf, SOURCE_CELL_SIZE, "`%s`", clean);
-}
-
 static char *line_row(const struct md *m, size_t i)
 {
 	const struct line_stat *ls = &m->agg->lines[i];
@@ -698,25 +491,6 @@ static int md_paths(struct md *m, size_t *shown)
 	return md_table(m, head, m->agg->n_paths, path_row, shown);
 }
 
-/*
- * "`fetch_one` (client.c:42)", or "(no stack)"; base: the file's last
- * component only.
- */
-static void fmt_frame_where(char *buf, const struct frame *fr, bool base)
-{
-	char name[CLEAN_SIZE(NAME_MAX_BYTES)], where[WHERE_SIZE];
-	const char *file;
-
-	if (!fr) {
-		strcpy(buf, "(no stack)");
-		return;
-	}
-	file = fr->file && base ? path_basename(fr->file) : fr->file;
-	md_clean(name, fr->name, NAME_MAX_BYTES, false);
-	fmt_where(where, file, fr->line, fr->module);
-	snprintf(buf, FRAME_WHERE_SIZE, "`%s` (%s)", name, where);
-}
-
 static char *wait_row(const struct md *m, size_t i)
 {
 	const struct wait_stat *wait = &m->agg->waits[i];
@@ -729,8 +503,8 @@ static char *wait_row(const struct md *m, size_t i)
 	fmt_duration(time, wait->ns);
 	fmt_duration(average, wait->count ? wait->ns / wait->count : 0);
 	return str_printf("| %s | %s | %s | %s | %.1f%% | %" PRIu64 " | %s |\n",
-			  categories[wait->reason].label, target, where, time,
-			  pct_of(wait->ns, m->p->wall_ns), wait->count,
+			  md_categories[wait->reason].label, target, where,
+			  time, pct_of(wait->ns, m->p->wall_ns), wait->count,
 			  average);
 }
 
@@ -1192,9 +966,9 @@ static void md_omit(struct md *m, bool *any, const char *fmt, ...)
 {
 	va_list ap;
 
-	md_put(m, *any ? "; " : " ");
+	md_put(&m->doc, *any ? "; " : " ");
 	va_start(ap, fmt);
-	md_vprintf(m, fmt, ap);
+	md_vprintf(&m->doc, fmt, ap);
 	va_end(ap);
 	*any = true;
 }
@@ -1335,7 +1109,7 @@ static void md_omitted(struct md *m, const struct shown *shown)
 {
 	bool any = false;
 
-	md_put(m, "\nomitted:");
+	md_put(&m->doc, "\nomitted:");
 	omit_wall(m, shown, &any);
 	omit_hints(m, shown->hints, &any);
 	omit_functions(m, shown->funcs, &any);
@@ -1344,32 +1118,8 @@ static void md_omitted(struct md *m, const struct shown *shown)
 	omit_io(m, shown, &any);
 	omit_threads(m, shown->threads, &any);
 	if (!any)
-		md_put(m, " nothing");
-	md_put(m, "\n");
-}
-
-/*
- * The main thread: the command's (tid == root_pid), else the first thread
- * of the busiest process; its life spans the run.
- */
-static const struct thread_stat *main_thread(const struct aggregate *agg,
-					     uint32_t root_pid)
-{
-	const struct proc_stat *ps = &agg->procs[0];
-	const struct thread_stat *first = NULL, *t;
-	size_t i;
-
-	for (i = 0; i < agg->n_procs; i++)
-		if (agg->procs[i].pid == root_pid)
-			ps = &agg->procs[i];
-	for (i = 0; i < ps->n_threads; i++) {
-		t = &ps->threads[i];
-		if (t->tid == ps->pid)
-			return t;
-		if (!first || t->tid < first->tid)
-			first = t;
-	}
-	return first;
+		md_put(&m->doc, " nothing");
+	md_put(&m->doc, "\n");
 }
 
 /* What the sections show, decided once. */
@@ -1380,10 +1130,11 @@ static void md_plan(struct md *m)
 
 	m->threaded = agg->n_threads > 1;
 	m->by_wall = agg->time.offcpu_ns > 0;
-	m->main_thread = m->threaded ? main_thread(agg, m->p->root_pid) : NULL;
+	m->main_thread = m->threaded ? main_thread_stat(agg, m->p->root_pid) :
+				       NULL;
 	m->wall.time = m->main_thread ? &m->main_thread->time : &agg->time;
 	m->wall.n = categories_by_time(m->wall.time, m->wall.order);
-	m->n_sources = agg->n_lines < m->top ? agg->n_lines : m->top;
+	m->n_sources = agg->n_lines < m->doc.top ? agg->n_lines : m->doc.top;
 	for (i = 0; i < m->p->io.n_procs; i++)
 		m->n_io_procs += m->p->io.procs[i].requests > 0;
 }
@@ -1392,11 +1143,13 @@ int write_markdown(FILE *f, const struct profile *p,
 		   const struct aggregate *agg, const struct report_opts *opts)
 {
 	struct md m = {
-		.f = f,
+		.doc = {
+			.f = f,
+			.top = opts->top,
+			.budget = (size_t)opts->budget_tokens * BYTES_PER_TOKEN,
+		},
 		.p = p,
 		.agg = agg,
-		.top = opts->top,
-		.budget = (size_t)opts->budget_tokens * BYTES_PER_TOKEN,
 	};
 	struct shown shown = { 0 };
 	char *quality;
@@ -1409,7 +1162,7 @@ int write_markdown(FILE *f, const struct profile *p,
 		err = -ENOMEM;
 		goto out;
 	}
-	m.reserve = strlen(quality) + OMITTED_RESERVE;
+	m.doc.reserve = strlen(quality) + OMITTED_RESERVE;
 	md_title(&m);
 	err = md_verdict(&m);
 	if (!err)
@@ -1429,7 +1182,7 @@ int write_markdown(FILE *f, const struct profile *p,
 	if (!err)
 		err = md_threads(&m, &shown.threads);
 	if (!err) {
-		md_put(&m, quality);
+		md_put(&m.doc, quality);
 		md_omitted(&m, &shown);
 	}
 out:

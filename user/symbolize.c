@@ -110,6 +110,7 @@ struct elf_file {
 	char *dwarf_path;	/* DWARF not read yet: in this file */
 	struct cu_range *cus;
 	size_t n_cus;
+	char *build_id;		/* hex GNU build-id, NULL when none */
 	Elf *cfi_elf;		/* read into memory for its .eh_frame */
 	Dwarf_CFI *cfi;		/* NULL: none, or not tried (cfi_tried) */
 	bool cfi_tried;
@@ -1105,6 +1106,23 @@ static int debug_by_link(const struct symbolizer *s, Elf *elf, const char *path,
 	return -ENOENT;
 }
 
+#define BUILD_ID_MAX	64	/* bytes; GNU ld writes 20 */
+
+static int elf_read_build_id(Elf *elf, struct elf_file *f)
+{
+	const unsigned char *id;
+	ssize_t len = dwelf_elf_gnu_build_id(elf, (const void **)&id), i;
+
+	if (len <= 0 || len > BUILD_ID_MAX)
+		return 0;
+	f->build_id = malloc(2 * len + 1);
+	if (!f->build_id)
+		return -ENOMEM;
+	for (i = 0; i < len; i++)
+		sprintf(f->build_id + 2 * i, "%02x", id[i]);
+	return 0;
+}
+
 /*
  * Symbols from .symtab, else the debug file's .symtab, else .dynsym; lines
  * from whichever of the binary and the debug file has DWARF.  path and
@@ -1119,6 +1137,9 @@ static int elf_file_load_image(const struct symbolizer *s, struct elf_file *f,
 	int err;
 
 	err = elf_load_segments(bin->elf, f);
+	if (err)
+		return err;
+	err = elf_read_build_id(bin->elf, f);
 	if (err)
 		return err;
 	bin_symtab = elf_has_symtab(bin->elf);
@@ -1166,6 +1187,8 @@ static void elf_file_clear(struct elf_file *f)
 	free(f->names);
 	free(f->image);
 	free(f->dwarf_path);
+	free(f->build_id);
+	f->build_id = NULL;
 	f->dwarf_path = NULL;
 	f->dwarf = NULL;
 	f->dwarf_elf = NULL;
@@ -1284,6 +1307,7 @@ static int elf_file_symbolize(struct elf_file *f, uint64_t file_offset,
 		return -ENOENT;
 	out->name = sym->name;
 	out->offset = vaddr - sym->start;
+	out->build_id = f->build_id;
 	if (want_line)
 		elf_file_load_dwarf(f);
 	if (want_line && f->dwarf)

@@ -26,6 +26,7 @@ struct sym_result {
 	const char *file;	/* source file, NULL when no line info */
 	int line;		/* 0 when unknown */
 	const char *module;	/* kernel module name for kernel addrs, else NULL */
+	const char *build_id;	/* ELF files: hex GNU build-id, else NULL */
 };
 
 struct symbolizer *symbolizer_new(const struct symbolizer_opts *opts);

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The writers: Markdown, JSON and folded output of hand-built profiles. */
 #include "profile_fixture.h"
+#include "output_check.h"
 
 #include <errno.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "report.h"
@@ -33,34 +33,6 @@ static char *render_md(const struct profile *p)
 	return render(p, FORMAT_MD, 0, 0);
 }
 
-/* Each of want[] occurs in text, in this order. */
-static void assert_in_order(const char *text, const char *const *want,
-			    size_t n)
-{
-	const char *at = text, *found;
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		found = strstr(at, want[i]);
-		if (!found)
-			fail_msg("missing, or out of order: \"%s\" in\n%s",
-				 want[i], text);
-		at = found + strlen(want[i]);
-	}
-}
-
-static void assert_contains(const char *text, const char *want)
-{
-	if (!strstr(text, want))
-		fail_msg("missing \"%s\" in\n%s", want, text);
-}
-
-static void assert_lacks(const char *text, const char *unwanted)
-{
-	if (strstr(text, unwanted))
-		fail_msg("unexpected \"%s\" in\n%s", unwanted, text);
-}
-
 static const char *last_line(const char *text)
 {
 	size_t len = strlen(text);
@@ -70,32 +42,6 @@ static const char *last_line(const char *text)
 	for (line = text + len - 1; line > text && line[-1] != '\n'; line--)
 		;
 	return line;
-}
-
-/*
- * Exit status of python3 checking json: it must parse, and the Python
- * expression check (no single quotes) must be true of it as d.
- */
-static int json_check(const char *json, const char *check)
-{
-	static const char script[] =
-		"import json, sys\n"
-		"d = json.load(sys.stdin)\n"
-		"ok = eval(sys.argv[1])\n"
-		"ok or print(\"check failed:\", sys.argv[1], file=sys.stderr)\n"
-		"sys.exit(0 if ok else 1)\n";
-	char *cmd;
-	FILE *py;
-	int status;
-
-	assert_true(asprintf(&cmd, "python3 -c '%s' '%s'", script, check) > 0);
-	py = popen(cmd, "w");
-	assert_non_null(py);
-	fputs(json, py);
-	status = pclose(py);
-	free(cmd);
-	assert_true(WIFEXITED(status));
-	return WEXITSTATUS(status);
 }
 
 /*
