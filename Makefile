@@ -34,7 +34,7 @@ Q = @
 msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
 endif
 
-.PHONY: all deps demo test unit integration bench install clean vmlinux
+.PHONY: all deps demo test unit integration bench install clean vmlinux fuzz
 .DELETE_ON_ERROR:
 
 all: whyslow
@@ -89,6 +89,26 @@ test: unit integration
 bench: deps whyslow
 	$(Q)$(MAKE) -s -C tests/workloads
 	tools/bench.sh
+
+# libFuzzer on the pprof reader (tests/fuzz/README.md): FUZZ_SECONDS of it
+# from the seeds in tests/fuzz/corpus (new inputs go to .output/fuzz/corpus);
+# a crash, leak or sanitizer report fails, its input in .output/fuzz/.
+FUZZ_SECONDS ?= 60
+FUZZ_SRCS := tests/fuzz/fuzz_pprof.c user/pprof.c user/protobuf.c \
+	     user/intern.c user/profile.c user/classify.c user/wait.c
+FUZZ_BIN  := $(OUTPUT)/fuzz/fuzz_pprof
+
+$(FUZZ_BIN): $(FUZZ_SRCS) $(wildcard user/*.h) bpf/whyslow.h
+	$(call msg,FUZZ-CC,$@)
+	$(Q)mkdir -p $(OUTPUT)/fuzz/corpus
+	$(Q)$(CLANG) -g -O1 -fsanitize=fuzzer,address,undefined \
+		-fno-sanitize-recover=all -std=gnu11 -D_GNU_SOURCE $(CPPFLAGS) \
+		$(FUZZ_SRCS) -lz -o $@
+
+fuzz: deps $(FUZZ_BIN)
+	$(FUZZ_BIN) -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=10 \
+		-artifact_prefix=$(OUTPUT)/fuzz/ $(OUTPUT)/fuzz/corpus \
+		tests/fuzz/corpus
 
 install: whyslow
 	install -D -m 0755 whyslow $(DESTDIR)$(PREFIX)/bin/whyslow

@@ -3,9 +3,16 @@
 # Only missing packages are installed; apt-get update runs only if needed.
 set -eu
 pkgs="clang llvm libbpf-dev bpftool libelf-dev libdw-dev zlib1g-dev make gcc
-pkg-config libcmocka-dev python3 python3-pytest linux-perf bpftrace jq"
+pkg-config libcmocka-dev python3 python3-pytest linux-perf bpftrace jq
+nodejs npm libclang-rt-dev"
 missing=""
 for p in $pkgs; do
+	# node and npm from elsewhere (NodeSource's nodejs bundles npm and
+	# conflicts with Debian's) will do: the tests only run them
+	case $p in
+	nodejs) command -v node >/dev/null 2>&1 && continue ;;
+	npm) command -v npm >/dev/null 2>&1 && continue ;;
+	esac
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||
 		missing="$missing $p"
 done

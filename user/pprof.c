@@ -62,10 +62,15 @@ enum { WI_TRACED = 1, WI_BLOCKED_KNOWN, WI_FILE, WI_ENDPOINT, WI_CONCURRENCY,
        WI_SPAWN, WI_SITE };
 
 #define WS_FORMAT_VERSION	1
-/* The sample values whyslow writes, in this order. */
-enum { VAL_SAMPLES, VAL_CPU, VAL_OFFCPU, VAL_WALL, VAL_COUNT };
+/* The sample values whyslow writes, in this order: samples and cpu are
+ * a CPU profile on their own (tools that pick "samples" see that), waits
+ * and offcpu count and time the traced waits, wall is their sum. */
+enum { VAL_SAMPLES, VAL_CPU, VAL_WAITS, VAL_OFFCPU, VAL_WALL, VAL_COUNT };
 #define MAX_SAMPLE_TYPES	64	/* in a file of another tool */
 #define MAX_STACK_DEPTH		4096	/* locations of one sample, kept */
+/* A sample value: 13 days in ns, so sums of them cannot wrap; negative
+ * ones (pprof -diff_base output) are refused too. */
+#define MAX_SAMPLE_VALUE	(1ull << 50)
 #define READ_CHUNK		(1u << 16)
 
 /* ---- writing ---------------------------------------------------------- */
@@ -165,7 +170,7 @@ static void put_sample(struct writer *w, struct pb_buf *b,
 	for (i = 0; i < st->n_frames; i++)
 		ids[i] = (uint64_t)st->frames[st->n_frames - 1 - i] + 1;
 	pb_packed(&s, SAMPLE_LOCATION_ID, ids, st->n_frames);
-	v[VAL_SAMPLES] = st->count;
+	v[st->reason == WAIT_NONE ? VAL_SAMPLES : VAL_WAITS] = st->count;
 	v[st->reason == WAIT_NONE ? VAL_CPU : VAL_OFFCPU] = st->ns;
 	v[VAL_WALL] = st->ns;
 	pb_packed(&s, SAMPLE_VALUE, v, VAL_COUNT);
@@ -461,6 +466,7 @@ static int encode(const struct profile *p, struct pb_buf *out)
 	}
 	put_value_type(&w, &b, PROFILE_SAMPLE_TYPE, "samples", "count");
 	put_value_type(&w, &b, PROFILE_SAMPLE_TYPE, "cpu", "nanoseconds");
+	put_value_type(&w, &b, PROFILE_SAMPLE_TYPE, "waits", "count");
 	put_value_type(&w, &b, PROFILE_SAMPLE_TYPE, "offcpu", "nanoseconds");
 	put_value_type(&w, &b, PROFILE_SAMPLE_TYPE, "wall", "nanoseconds");
 	for (i = 0; i < p->n_stacks && !w.err; i++)
@@ -914,6 +920,10 @@ static int read_sample(struct reader *rd, const struct span *sp,
 					return fail(rd, "not a valid pprof "
 						    "profile: too many values "
 						    "in a sample");
+				if (v > MAX_SAMPLE_VALUE)
+					return fail(rd, "unsupported pprof "
+						    "profile: a sample value "
+						    "is negative or over 2^50");
 				s->vals[s->n_vals++] = v;
 			} else if (s->n_locs == MAX_STACK_DEPTH) {
 				s->truncated = true;
@@ -1010,8 +1020,8 @@ static int ws_stack(struct reader *rd, const struct sample_rec *s,
 	st->n_frames = s->n_locs;
 	st->pid = s->pid;
 	st->tid = s->tid;
-	st->count = s->vals[VAL_SAMPLES];
 	st->reason = v[0];
+	st->count = s->vals[st->reason == WAIT_NONE ? VAL_SAMPLES : VAL_WAITS];
 	st->ns = s->vals[st->reason == WAIT_NONE ? VAL_CPU : VAL_OFFCPU];
 	st->syscall = (int)(int64_t)v[1];
 	st->truncated = v[3];
@@ -1595,6 +1605,9 @@ static int foreign_stack(struct reader *rd, const struct tables *t,
 			    (period ? st->ns / period : 1);
 	} else {
 		st->count = s->vals[c->time];
+		if (st->count > MAX_SAMPLE_VALUE / period)
+			return fail(rd, "unsupported pprof profile: a sample "
+				    "stands for over 2^50 ns");
 		st->ns = st->count * period;
 	}
 	return 0;

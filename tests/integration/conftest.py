@@ -5,6 +5,7 @@ The binary under test is $WHYSLOW, by default <repo>/whyslow.  The workload
 programs are built from tests/workloads once per session.  After every test,
 no BPF program of whyslow may still be loaded.
 """
+import contextlib
 import http.server
 import json
 import os
@@ -270,8 +271,9 @@ class DelayHandler(http.server.BaseHTTPRequestHandler):
         pass
 
 
-@pytest.fixture
-def http_server():
+@contextlib.contextmanager
+def slow_http_server():
+    """A local HTTP/1.0 server answering after SERVER_DELAY, counting."""
     srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), DelayHandler)
     srv.daemon_threads = True
     srv.lock = threading.Lock()
@@ -280,7 +282,15 @@ def http_server():
     thread = threading.Thread(target=srv.serve_forever,
                               kwargs={"poll_interval": 0.1}, daemon=True)
     thread.start()
-    yield srv
-    srv.shutdown()
-    srv.server_close()
-    thread.join(timeout=5)
+    try:
+        yield srv
+    finally:
+        srv.shutdown()
+        srv.server_close()
+        thread.join(timeout=5)
+
+
+@pytest.fixture
+def http_server():
+    with slow_http_server() as srv:
+        yield srv

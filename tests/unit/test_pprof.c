@@ -402,9 +402,9 @@ static void test_inconsistent_whyslow_data(void **state)
 	raw.len = sizeof(out) - z.avail_out;
 	inflateEnd(&z);
 	/* one more sample, of location 1, without whyslow's field */
-	memcpy(out + raw.len, (const uint8_t[]){ 0x12, 0x09, 0x0a, 0x01, 0x01,
-		0x12, 0x04, 0x01, 0x01, 0x00, 0x01 }, 11);
-	decode_fails(out, raw.len + 11, "without whyslow's field");
+	memcpy(out + raw.len, (const uint8_t[]){ 0x12, 0x0a, 0x0a, 0x01, 0x01,
+		0x12, 0x05, 0x01, 0x01, 0x00, 0x00, 0x01 }, 12);
+	decode_fails(out, raw.len + 12, "without whyslow's field");
 	/* a later period_type (the last counts) of a future format */
 	memcpy(out + raw.len, (const uint8_t[]){ 0x5a, 0x04, 0x7a, 0x02, 0x08,
 		0x07 }, 6);
