@@ -4,7 +4,7 @@
 set -eu
 pkgs="clang llvm libbpf-dev bpftool libelf-dev libdw-dev zlib1g-dev make gcc
 pkg-config libcmocka-dev python3 python3-pytest linux-perf bpftrace jq
-nodejs npm libclang-rt-dev"
+nodejs npm libclang-rt-dev libxml2-utils chromium"
 missing=""
 for p in $pkgs; do
 	# node and npm from elsewhere (NodeSource's nodejs bundles npm and

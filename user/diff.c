@@ -11,7 +11,9 @@
  *   - 2% of the larger of its two values,
  *   - two sampling periods (the larger period of the two profiles),
  *   - two standard errors of the sampled part, 2·√(n₁·P₁² + n₂·P₂²).
- * The README states the rule; keep the two in step.
+ * The README states the rule; keep the two in step.  diff_noise_ns
+ * (diff.h) is the rule alone, for the differential flame graph that
+ * --format svg hands to report_flame.c.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -21,6 +23,8 @@
 #include <string.h>
 
 #include "aggregate.h"
+#include "diff.h"
+#include "flame.h"
 #include "report.h"
 #include "report_json_util.h"
 #include "report_md_util.h"
@@ -137,20 +141,29 @@ static uint64_t max_u64(uint64_t a, uint64_t b)
  * before and after, of which n_before and n_after sampling periods are
  * sampled (0 for a traced or measured time): the noise rule at the top.
  */
-static struct change change_of(const struct diff *d, uint64_t before,
-			       uint64_t after, uint64_t n_before,
-			       uint64_t n_after)
+uint64_t diff_noise_ns(uint64_t before, uint64_t after, uint64_t n_before,
+		       uint64_t n_after, uint64_t period_before,
+		       uint64_t period_after)
 {
-	double pb = d->side[BEFORE].p->period_ns;
-	double pa = d->side[AFTER].p->period_ns;
+	double pb = period_before, pa = period_after;
 	double rel = NOISE_REL * (double)max_u64(before, after);
 	double periods = NOISE_PERIODS * (pb > pa ? pb : pa);
 	double se = NOISE_SE * sqrt((double)n_before * pb * pb +
 				    (double)n_after * pa * pa);
-	double noise = fmax(rel, fmax(periods, se));
 
-	return (struct change){ .ns = { before, after },
-				.noise = (uint64_t)ceil(noise) };
+	return (uint64_t)ceil(fmax(rel, fmax(periods, se)));
+}
+
+static struct change change_of(const struct diff *d, uint64_t before,
+			       uint64_t after, uint64_t n_before,
+			       uint64_t n_after)
+{
+	return (struct change){
+		.ns = { before, after },
+		.noise = diff_noise_ns(before, after, n_before, n_after,
+				       d->side[BEFORE].p->period_ns,
+				       d->side[AFTER].p->period_ns),
+	};
 }
 
 /* after / before as JSON, null when before is 0. */
@@ -1186,6 +1199,11 @@ int write_diff(FILE *f, const struct profile *before,
 		o.top = REPORT_DEFAULT_TOP;
 	if (o.budget_tokens <= 0)
 		o.budget_tokens = REPORT_DEFAULT_BUDGET;
+	if (o.format == FORMAT_SVG) {
+		/* A picture of the paths: no functions or verdict to plan. */
+		err = write_flame_diff_svg(f, before, after, &o);
+		goto out;
+	}
 	err = diff_plan(&d, before, after);
 	if (err)
 		goto out;
@@ -1195,9 +1213,9 @@ int write_diff(FILE *f, const struct profile *before,
 		err = write_diff_md(f, &d, &o);
 	else
 		err = -EINVAL;
+out:
 	if (!err && (fflush(f) || ferror(f)))
 		err = -EIO;
-out:
 	diff_free(&d);
 	return err;
 }

@@ -60,8 +60,9 @@ static const struct argp_option record_options[] = {
 	{ "frequency", 'F', "HZ", 0, "Samples per second per CPU (default 999)", 0 },
 	{ "output", 'o', "FILE", 0, "Write the report to FILE, atomically "
 	  "(default: stdout)", 0 },
-	{ "format", OPT_FORMAT, "md|json|folded|pprof", 0, "Report format "
-	  "(default md; pprof: gzip'd profile.proto)", 0 },
+	{ "format", OPT_FORMAT, "md|json|folded|pprof|svg|html", 0, "Report "
+	  "format (default md; pprof: gzip'd profile.proto; svg, html: flame "
+	  "graphs)", 0 },
 	{ "save", OPT_SAVE, "FILE", 0, "Also save the profile as pprof "
 	  "(FILE.pb.gz), for whyslow report, whyslow diff and pprof tools",
 	  0 },
@@ -144,8 +145,8 @@ static error_t parse_record_opt(int key, char *arg, struct argp_state *st)
 	case OPT_FORMAT:
 		fmt = report_format_parse(arg);
 		if (fmt < 0)
-			argp_error(st, "unknown format '%s' (md, json, folded "
-				   "or pprof)", arg);
+			argp_error(st, "unknown format '%s' (md, json, folded, "
+				   "pprof, svg or html)", arg);
 		env->rep.format = fmt;
 		break;
 	case OPT_SAVE:
@@ -257,8 +258,8 @@ struct view_env {
 static const struct argp_option report_options[] = {
 	{ "output", 'o', "FILE", 0, "Write to FILE, atomically (default: "
 	  "stdout)", 0 },
-	{ "format", OPT_FORMAT, "md|json|folded|pprof", 0, "Format (default "
-	  "md)", 0 },
+	{ "format", OPT_FORMAT, "md|json|folded|pprof|svg|html", 0, "Format "
+	  "(default md)", 0 },
 	{ "top", OPT_TOP, "N", 0, "Rows per table (default 15)", 0 },
 	{ "budget", OPT_BUDGET, "TOKENS", 0, "Size limit of Markdown, in "
 	  "tokens of about 4 bytes (default 4000)", 0 },
@@ -280,7 +281,7 @@ static error_t parse_view_opt(int key, char *arg, struct argp_state *st)
 	case OPT_FORMAT:
 		fmt = report_format_parse(arg);
 		if (fmt < 0 || (env->want_files == 2 && fmt != FORMAT_MD &&
-				fmt != FORMAT_JSON))
+				fmt != FORMAT_JSON && fmt != FORMAT_SVG))
 			argp_error(st, "unknown format '%s'", arg);
 		env->rep.format = fmt;
 		break;
@@ -328,7 +329,8 @@ static const struct argp report_argp = {
 static const struct argp_option diff_options[] = {
 	{ "output", 'o', "FILE", 0, "Write to FILE, atomically (default: "
 	  "stdout)", 0 },
-	{ "format", OPT_FORMAT, "md|json", 0, "Format (default md)", 0 },
+	{ "format", OPT_FORMAT, "md|json|svg", 0, "Format (default md; svg: "
+	  "a differential flame graph)", 0 },
 	{ "top", OPT_TOP, "N", 0, "Rows per table (default 15)", 0 },
 	{ "budget", OPT_BUDGET, "TOKENS", 0, "Size limit of Markdown, in "
 	  "tokens of about 4 bytes (default 4000)", 0 },

@@ -12,6 +12,8 @@ static const char *const format_names[] = {
 	[FORMAT_JSON] = "json",
 	[FORMAT_FOLDED] = "folded",
 	[FORMAT_PPROF] = "pprof",
+	[FORMAT_SVG] = "svg",
+	[FORMAT_HTML] = "html",
 };
 
 int report_format_parse(const char *s)
@@ -66,6 +68,12 @@ int write_report(FILE *f, const struct profile *p,
 		break;
 	case FORMAT_PPROF:
 		err = pprof_write(f, p);
+		break;
+	case FORMAT_SVG:
+		err = write_flame_svg(f, p, &o);
+		break;
+	case FORMAT_HTML:
+		err = write_flame_html(f, p, &o);
 		break;
 	default:
 		return -EINVAL;

@@ -11,6 +11,8 @@ enum report_format {
 	FORMAT_JSON,
 	FORMAT_FOLDED,
 	FORMAT_PPROF,		/* gzip'd profile.proto: binary */
+	FORMAT_SVG,		/* flame graph */
+	FORMAT_HTML,		/* interactive flame graph, self-contained */
 };
 
 struct report_opts {
@@ -24,7 +26,7 @@ struct report_opts {
 #define REPORT_DEFAULT_TOP	15
 #define REPORT_DEFAULT_BUDGET	4000
 
-/* Parse "md", "json", "folded", "pprof"; -1 when unknown. */
+/* Parse "md", "json", "folded", "pprof", "svg", "html"; -1 when unknown. */
 int report_format_parse(const char *s);
 
 /*
@@ -53,7 +55,18 @@ int write_focus(FILE *f, const struct profile *p, const struct aggregate *agg,
 		const struct report_opts *opts);
 
 /*
- * Two profiles compared (md or json by opts->format): wall time and wait
+ * Flame graphs of all stacks, on-CPU and off-CPU: an SVG image, or an HTML
+ * page with the same graph, zoom, search and an inverted view.  0 or
+ * -ENOMEM.
+ */
+int write_flame_svg(FILE *f, const struct profile *p,
+		    const struct report_opts *opts);
+int write_flame_html(FILE *f, const struct profile *p,
+		     const struct report_opts *opts);
+
+/*
+ * Two profiles compared (md, json, or svg: a differential flame graph of
+ * AFTER by opts->format): wall time and wait
  * categories before and after, functions faster or slower in absolute
  * time, paths that appeared or vanished, a verdict.  0 or -ENOMEM.
  */

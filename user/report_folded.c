@@ -18,8 +18,8 @@
 #include <string.h>
 
 #include "aggregate.h"
+#include "flame.h"
 #include "report.h"
-#include "wait.h"
 
 struct folded_line {
 	char *text;
@@ -42,6 +42,7 @@ static void put_sanitized(FILE *f, const char *s)
 static char *fold_stack(const struct profile *p, const struct stack_sample *s,
 			const char *comm)
 {
+	char label[WAIT_LABEL_SIZE];
 	const struct frame *fr;
 	char *text = NULL;
 	size_t len = 0;
@@ -59,8 +60,10 @@ static char *fold_stack(const struct profile *p, const struct stack_sample *s,
 		if (fr->cls == CLASS_KERNEL)
 			fputs("_[k]", f);
 	}
-	if (!stack_on_cpu(s))
-		fprintf(f, ";[wait:%s]", wait_reason_name(s->reason));
+	if (!stack_on_cpu(s)) {
+		wait_leaf_label(s->reason, label);
+		fprintf(f, ";%s", label);
+	}
 	if (fclose(f)) {
 		free(text);
 		return NULL;

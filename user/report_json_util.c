@@ -8,12 +8,7 @@
 #include "aggregate.h"
 #include "report_json_util.h"
 
-/*
- * Length of the well-formed UTF-8 sequence at s (RFC 3629: no overlong
- * forms, no surrogates, nothing above U+10FFFF), 0 when there is none.
- * Stops at the first byte that fails, so never reads past a NUL.
- */
-static size_t utf8_len(const unsigned char *s)
+size_t utf8_len(const unsigned char *s)
 {
 	unsigned char lo = 0x80, hi = 0xbf;
 

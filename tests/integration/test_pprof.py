@@ -47,7 +47,7 @@ NPM_PACKAGES = ["pprof-format@^2.1.0", "pprof-to-md@^0.2.0"]
 TIMEOUT = 30            # per whyslow run
 HOSTILE_TIMEOUT = 20    # a report of a hostile file: no hang
 
-REREAD_FILES, REREAD_ROUNDS = 30, 20
+REREAD_FILES, REREAD_ROUNDS = 50, 40   # as test_io: the hint fires with room to spare
 FETCHES = 8
 
 # README, "Saved profiles"

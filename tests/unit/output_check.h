@@ -15,6 +15,37 @@
 #include <sys/wait.h>
 #include <cmocka.h>
 
+#include "report.h"
+
+/* What write_report writes of p with opts; malloc'd. */
+static inline __attribute__((noinline)) char *report_text(const struct profile *p,
+				const struct report_opts *opts)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	assert_non_null(f);
+	assert_int_equal(write_report(f, p, opts), 0);
+	assert_int_equal(fclose(f), 0);
+	return text;
+}
+
+/* What write_diff writes; malloc'd. */
+static inline __attribute__((noinline)) char *diff_text(const struct profile *before,
+			      const struct profile *after,
+			      const struct report_opts *opts)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	assert_non_null(f);
+	assert_int_equal(write_diff(f, before, after, opts), 0);
+	assert_int_equal(fclose(f), 0);
+	return text;
+}
+
 /* Each of want[] occurs in text, in this order. */
 static inline void assert_in_order(const char *text,
 				   const char *const *want, size_t n)
@@ -44,6 +75,34 @@ static inline void assert_lacks(const char *text, const char *unwanted)
 }
 
 /*
+ * Exit status of python3 running script (no single quotes) on input fed
+ * to its stdin, with check as sys.argv[1]: the script reads the input,
+ * evaluates check and exits 0 when it holds.
+ */
+static inline int python_check(const char *script, const char *input,
+			       const char *check)
+{
+	char *cmd;
+	FILE *py;
+	int status;
+
+	assert_true(asprintf(&cmd, "python3 -c '%s' '%s'", script, check) > 0);
+	py = popen(cmd, "w");
+	assert_non_null(py);
+	fputs(input, py);
+	status = pclose(py);
+	free(cmd);
+	assert_true(WIFEXITED(status));
+	return WEXITSTATUS(status);
+}
+
+/* The tail of every check script: evaluate, say what failed, exit. */
+#define PYTHON_CHECK_EVAL						\
+	"ok = eval(sys.argv[1])\n"					\
+	"ok or print(\"check failed:\", sys.argv[1], file=sys.stderr)\n"\
+	"sys.exit(0 if ok else 1)\n"
+
+/*
  * Exit status of python3 checking json: it must parse, and the Python
  * expression check (no single quotes) must be true of it as d.
  */
@@ -52,21 +111,9 @@ static inline int json_check(const char *json, const char *check)
 	static const char script[] =
 		"import json, sys\n"
 		"d = json.load(sys.stdin)\n"
-		"ok = eval(sys.argv[1])\n"
-		"ok or print(\"check failed:\", sys.argv[1], file=sys.stderr)\n"
-		"sys.exit(0 if ok else 1)\n";
-	char *cmd;
-	FILE *py;
-	int status;
+		PYTHON_CHECK_EVAL;
 
-	assert_true(asprintf(&cmd, "python3 -c '%s' '%s'", script, check) > 0);
-	py = popen(cmd, "w");
-	assert_non_null(py);
-	fputs(json, py);
-	status = pclose(py);
-	free(cmd);
-	assert_true(WIFEXITED(status));
-	return WEXITSTATUS(status);
+	return python_check(script, json, check);
 }
 
 #endif

@@ -17,15 +17,8 @@ static char *render_diff(const struct profile *before,
 		.top = top,
 		.budget_tokens = budget_tokens,
 	};
-	char *text = NULL;
-	size_t len = 0;
-	FILE *f;
 
-	f = open_memstream(&text, &len);
-	assert_non_null(f);
-	assert_int_equal(write_diff(f, before, after, &opts), 0);
-	assert_int_equal(fclose(f), 0);
-	return text;
+	return diff_text(before, after, &opts);
 }
 
 static char *diff_md(const struct profile *before, const struct profile *after)

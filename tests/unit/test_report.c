@@ -17,15 +17,8 @@ static char *render(const struct profile *p, enum report_format format,
 		.top = top,
 		.budget_tokens = budget_tokens,
 	};
-	char *text = NULL;
-	size_t len = 0;
-	FILE *f;
 
-	f = open_memstream(&text, &len);
-	assert_non_null(f);
-	assert_int_equal(write_report(f, p, &opts), 0);
-	assert_int_equal(fclose(f), 0);
-	return text;
+	return report_text(p, &opts);
 }
 
 static char *render_md(const struct profile *p)
@@ -180,7 +173,10 @@ static void test_format_parse(void **state)
 	assert_int_equal(report_format_parse("md"), FORMAT_MD);
 	assert_int_equal(report_format_parse("json"), FORMAT_JSON);
 	assert_int_equal(report_format_parse("folded"), FORMAT_FOLDED);
-	assert_int_equal(report_format_parse("html"), -1);
+	assert_int_equal(report_format_parse("pprof"), FORMAT_PPROF);
+	assert_int_equal(report_format_parse("svg"), FORMAT_SVG);
+	assert_int_equal(report_format_parse("html"), FORMAT_HTML);
+	assert_int_equal(report_format_parse("png"), -1);
 	assert_int_equal(report_format_parse(NULL), -1);
 	assert_int_equal(write_report(stdout, p, &opts), -EINVAL);
 	fx_free(p);

@@ -1,0 +1,1113 @@
+# SPDX-License-Identifier: GPL-2.0
+"""Flame graphs: `--format svg|html` of record and report, `diff --format svg`.
+
+The writers' contract (top of user/report_flame.c): every frame is an SVG
+`<g class="frame" data-name=... data-ns=... data-depth=...>` holding a
+`<rect>` and a `<title>`; the root "all" (depth 0) spans the on-CPU plus
+off-CPU time of all threads, which is the sum of the JSON report's
+`categories`; an off-CPU stack ends in a leaf "[wait:CATEGORY]"; frames
+too narrow to draw are merged into "[N small frames]" boxes, so widths
+still add up.  The HTML page holds the same frames, zooms on click (a
+#reset control undoes it), searches (#search, matched share in
+#search-share) and turns upside down (#invert).
+
+- Well-formed XML per a real parser (xmllint, Debian's libxml2-utils):
+  record --format svg of a Python workload with network waits, report
+  --format svg of saved profiles, diff --format svg.
+- Geometry: root = JSON total, every frame's width proportional to its ns
+  (±1 px), inside its parent, children adding up to no more than their
+  parent, no overlap within a level, one y per level with the root at
+  the bottom; hot_seventy/warm_thirty split as in the JSON report (±1
+  point) and as hot7030 measured it (±2 points).
+- Colours: wait frames cool (hue green to purple), on-CPU frames warm; in
+  the diff, slow_part (2x faster) blue and fast_part not red.
+- The HTML in headless Chromium, driven over the DevTools protocol on a
+  pipe (--remote-debugging-pipe, Python's stdlib only), offline: a
+  screenshot, click-to-zoom and reset, search share, inverted view, no
+  script errors, no request other than file:/data:, and no external
+  reference in the page.  Skipped only when chromium is missing
+  (tools/install-deps.sh installs it)."""
+import base64
+import colorsys
+import html.parser
+import json
+import os
+import re
+import select
+import shutil
+import struct
+import subprocess
+import tempfile
+import time
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from conftest import WORKLOADS, Runner, slow_http_server, workload
+
+pytestmark = pytest.mark.skipif(
+    os.geteuid() != 0,
+    reason="whyslow loads BPF programs: these tests need root "
+           "(run them with sudo, e.g. `sudo make integration`)")
+
+PY = WORKLOADS / "py"
+PYTHON = "/usr/bin/python3"
+TIMEOUT = 30            # per whyslow run
+FETCHES = 8             # linkcheck.py: 8 serial fetches of 50 ms
+PX = 1.0                # drawn widths are ns-proportional within 1 px
+SPLIT_JSON = 1.0        # points: frames against the JSON report
+SPLIT_MEASURED = 2.0    # points: frames against hot7030's own timing
+SHARE_POINTS = 2.0      # points: #search-share against the JSON report
+VIEW_W, VIEW_H = 1280, 900
+UI_WAIT = 3.0           # s for the page to redraw after an input
+
+
+# --- running whyslow --------------------------------------------------------
+
+def no_proxy_env():
+    env = {k: v for k, v in os.environ.items()
+           if not k.lower().endswith("_proxy")}
+    env["no_proxy"] = env["NO_PROXY"] = "127.0.0.1"
+    return env
+
+
+def ok(res):
+    assert res.returncode == 0, res
+    return res
+
+
+def xmllint(path, why=""):
+    """xmllint --noout: the file is well-formed XML."""
+    exe = shutil.which("xmllint")
+    assert exe, ("xmllint is missing: tools/install-deps.sh installs "
+                 "libxml2-utils (`sudo make deps`)")
+    res = subprocess.run([exe, "--noout", str(path)], capture_output=True,
+                         text=True, timeout=60)
+    assert res.returncode == 0 and not res.stderr, \
+        f"{path} is not well-formed XML (xmllint):\n{res.stderr[:4000]}{why}"
+
+
+def hot7030_measured(res):
+    """hot_seventy's share (%) of the time hot7030 measured itself."""
+    m = re.search(r"hot7030: hot_seventy_ns=(\d+) warm_thirty_ns=(\d+)",
+                  res.stderr)
+    assert m, f"hot7030's own timing line is missing:{res}"
+    hot, warm = int(m.group(1)), int(m.group(2))
+    return 100 * hot / (hot + warm)
+
+
+def diff_measured(res, name):
+    m = re.search(rf"{name}_ns=(\d+)", res.stderr)
+    assert m, f"diff_speedup's timing line is missing:{res}"
+    return int(m.group(1))
+
+
+def json_total(doc):
+    """On-CPU plus off-CPU time of all threads: the JSON categories."""
+    return sum(c["ns"] for c in doc["categories"])
+
+
+def json_func(doc, name, why):
+    for f in doc["functions"]:
+        if f["name"] == name:
+            return f
+    pytest.fail(f"{name} is not in the JSON report's functions:{why}")
+
+
+# --- frames -----------------------------------------------------------------
+
+class Frame:
+    def __init__(self, name, ns, depth, x, y, w, h, fill, title, attrs):
+        self.name, self.ns, self.depth = name, ns, depth
+        self.cls = set(attrs.get("class", "").split())
+        self.attrs = attrs
+        self.x, self.y, self.w, self.h = x, y, w, h
+        self.fill, self.title = fill, title
+        self.parent = None
+        self.children = []
+
+    def __repr__(self):
+        return (f"<{self.name!r} depth {self.depth} ns {self.ns} "
+                f"x {self.x:.2f} y {self.y:.2f} w {self.w:.2f} "
+                f"fill {self.fill}>")
+
+    def ancestors(self):
+        f = self.parent
+        while f:
+            yield f
+            f = f.parent
+
+
+def _local(tag):
+    return tag.rsplit("}", 1)[-1]
+
+
+def _style_fill(el):
+    m = re.search(r"(?:^|;)\s*fill\s*:\s*([^;]+)", el.get("style", ""))
+    return m.group(1).strip() if m else None
+
+
+def _num(v, what, name):
+    try:
+        return float(re.sub(r"px$", "", (v or "").strip()))
+    except ValueError:
+        pytest.fail(f"frame {name!r}: {what}={v!r} is not a number")
+
+
+def svg_frames(path):
+    """The frames of an SVG file (ElementTree), parents linked."""
+    root = ET.parse(path).getroot()
+    frames = []
+    for g in root.iter():
+        if _local(g.tag) != "g" or "frame" not in g.get("class", "").split():
+            continue
+        name = g.get("data-name")
+        rect = next((e for e in g.iter() if _local(e.tag) == "rect"), None)
+        title = next((e for e in g.iter() if _local(e.tag) == "title"), None)
+        assert name is not None and rect is not None and title is not None, \
+            f"{path}: a frame without data-name, <rect> or <title>: " \
+            f"{ET.tostring(g)[:300]!r}"
+        fill = rect.get("fill") or _style_fill(rect) or g.get("fill") or \
+            _style_fill(g)
+        frames.append(Frame(
+            name, int(g.get("data-ns")), int(g.get("data-depth")),
+            _num(rect.get("x"), "x", name), _num(rect.get("y"), "y", name),
+            _num(rect.get("width"), "width", name),
+            _num(rect.get("height"), "height", name),
+            fill, "".join(title.itertext()), dict(g.attrib)))
+    assert frames, f"{path}: no <g class=\"frame\"> at all"
+    link(frames, str(path))
+    return frames
+
+
+def link(frames, what):
+    """Each frame's parent: the frame one level down whose span holds it."""
+    by_depth = {}
+    for f in frames:
+        by_depth.setdefault(f.depth, []).append(f)
+    for f in frames:
+        if f.depth == 0:
+            continue
+        mid = f.x + f.w / 2
+        cands = [p for p in by_depth.get(f.depth - 1, [])
+                 if p.x - PX <= f.x and f.x + f.w <= p.x + p.w + PX]
+        if len(cands) > 1:
+            cands = [p for p in cands if p.x <= mid <= p.x + p.w] or cands
+        assert cands, f"{what}: no parent frame at depth {f.depth - 1} " \
+            f"spans {f}"
+        f.parent = min(cands, key=lambda p: abs(p.x + p.w / 2 - mid))
+        f.parent.children.append(f)
+
+
+def the_root(frames, what):
+    roots = [f for f in frames if f.depth == 0]
+    assert len(roots) == 1 and roots[0].name == "all", \
+        f"{what}: want one root frame \"all\" at depth 0, got {roots}"
+    return roots[0]
+
+
+def check_geometry(frames, what, total=None):
+    """Widths add up; see the module's docstring.  The root."""
+    root = the_root(frames, what)
+    if total is not None:
+        assert root.ns == total, \
+            (f"{what}: the root's data-ns {root.ns} is not the JSON "
+             f"report's on-CPU + off-CPU total {total} (sum of its "
+             f"categories)")
+    assert root.w > 100 and root.ns > 0, f"{what}: root {root}"
+    scale = root.w / root.ns
+    bad = [f for f in frames if abs(f.w - f.ns * scale) > PX]
+    assert not bad, \
+        (f"{what}: widths not proportional to data-ns (root {root}, "
+         f"{scale * 1e6:.4f} px/ms): {bad[:10]}")
+    for f in frames:
+        assert f.h > 0 and f.w >= 0, f"{what}: empty frame {f}"
+        assert f.x >= root.x - PX and f.x + f.w <= root.x + root.w + PX, \
+            f"{what}: {f} sticks out of the root {root}"
+        if f.children:
+            ns = sum(c.ns for c in f.children)
+            w = sum(c.w for c in f.children)
+            assert ns <= f.ns, \
+                (f"{what}: children of {f} add up to {ns} ns > its "
+                 f"{f.ns}: {f.children[:20]}")
+            assert w <= f.w + PX, \
+                (f"{what}: children of {f} are {w:.2f} px wide > its "
+                 f"{f.w:.2f}: {f.children[:20]}")
+    levels = {}
+    for f in frames:
+        levels.setdefault(f.depth, []).append(f)
+    ys = {}
+    for d, level in sorted(levels.items()):
+        level.sort(key=lambda f: f.x)
+        for a, b in zip(level, level[1:]):
+            assert a.x + a.w <= b.x + PX / 2, \
+                f"{what}: frames overlap at depth {d}: {a} and {b}"
+        yset = {round(f.y, 2) for f in level}
+        assert len(yset) == 1, f"{what}: depth {d} drawn at y {yset}"
+        ys[d] = yset.pop()
+        if d:
+            assert ys[d] < ys[d - 1], \
+                (f"{what}: depth {d} at y {ys[d]}, not above depth "
+                 f"{d - 1} at y {ys[d - 1]} (the root is at the bottom)")
+    for f in frames:
+        assert f.name[:200] in f.title, \
+            f"{what}: the title {f.title!r} of {f} does not name it"
+    return root
+
+
+def check_classes(frames, what, diff=False):
+    """The frames' classes, as the contract lists them: by kind, or in a
+    diff by change."""
+    for f in frames:
+        why = f"{what}: {f} has classes {sorted(f.cls)}"
+        if diff:
+            pass
+        elif f.depth == 0:
+            assert "root" in f.cls, why
+        elif is_wait(f):
+            assert {"offcpu", "wait", f"wait-{wait_category(f)}"} <= f.cls, \
+                why
+            assert not f.children, f"{what}: a wait frame with children {f}"
+        elif is_merged(f):
+            pass
+        else:
+            assert "oncpu" in f.cls and len(f.cls & {"app", "lib",
+                                                     "kernel"}) == 1, why
+            assert "data-module" in f.attrs, f"{why}: no data-module"
+        if is_merged(f):
+            assert "small" in f.cls, why
+            n = int(re.match(r"\[(\d+)", f.name).group(1))
+            assert n >= 2 and f.attrs.get("data-count") == str(n), \
+                f"{why}, data-count {f.attrs.get('data-count')!r}"
+        if diff and not is_merged(f):
+            # a "[N small frames]" box has no change of its own
+            assert len(f.cls & {"unchanged", "faster", "slower"}) == 1, why
+        if diff and (not is_merged(f) or "data-before-ns" in f.attrs):
+            before = int(f.attrs["data-before-ns"])
+            assert int(f.attrs["data-delta-ns"]) == f.ns - before, \
+                f"{what}: data-delta-ns is not data-ns - data-before-ns: " \
+                f"{f.attrs}"
+            if "appeared" in f.cls:     # "slower appeared"
+                assert before == 0 and "slower" in f.cls, why
+
+
+def named(frames, name):
+    return [f for f in frames if f.name == name]
+
+
+def outermost(frames, name):
+    """Frames named name that have no ancestor of the same name."""
+    return [f for f in named(frames, name)
+            if not any(a.name == name for a in f.ancestors())]
+
+
+WAIT_RE = re.compile(r"\[wait: ?([\w-]+)\]")   # "[wait:network]"
+
+
+def is_wait(f):
+    return WAIT_RE.fullmatch(f.name) is not None
+
+
+def wait_category(f):
+    return WAIT_RE.fullmatch(f.name).group(1)
+
+
+def is_merged(f):
+    return re.fullmatch(r"\[\d+ small frames?\]", f.name) is not None
+
+
+# --- colours ----------------------------------------------------------------
+
+NAMED_COLOURS = {"white": (255, 255, 255), "black": (0, 0, 0),
+                 "red": (255, 0, 0), "blue": (0, 0, 255),
+                 "green": (0, 128, 0), "grey": (128, 128, 128),
+                 "gray": (128, 128, 128)}
+
+
+def rgb(colour):
+    """(r, g, b) 0-255 of an SVG/CSS colour: #rgb, #rrggbb, rgb(), hsl()."""
+    c = (colour or "").strip().lower()
+    if m := re.fullmatch(r"#([0-9a-f]{3})", c):
+        return tuple(int(ch * 2, 16) for ch in m.group(1))
+    if m := re.fullmatch(r"#([0-9a-f]{6})", c):
+        return tuple(int(m.group(1)[i:i + 2], 16) for i in (0, 2, 4))
+    if m := re.fullmatch(r"rgba?\(\s*([\d.]+)%?[\s,]+([\d.]+)%?[\s,]+"
+                         r"([\d.]+)%?(?:[\s,/]+[\d.]+%?)?\s*\)", c):
+        vals = [float(v) for v in m.groups()]
+        if "%" in c.split(")")[0].split("(")[1].split(",")[0]:
+            vals = [v * 2.55 for v in vals]
+        return tuple(round(v) for v in vals)
+    if m := re.fullmatch(r"hsla?\(\s*([\d.]+)(?:deg)?[\s,]+([\d.]+)%[\s,]+"
+                         r"([\d.]+)%(?:[\s,/]+[\d.]+%?)?\s*\)", c):
+        h, s, l = (float(v) for v in m.groups())
+        r, g, b = colorsys.hls_to_rgb(h / 360, l / 100, s / 100)
+        return round(r * 255), round(g * 255), round(b * 255)
+    if c in NAMED_COLOURS:
+        return NAMED_COLOURS[c]
+    pytest.fail(f"cannot read the colour {colour!r}")
+
+
+def hue_chroma(colour):
+    """(hue in degrees, chroma 0-255) of a colour."""
+    r, g, b = rgb(colour)
+    h, _, _ = colorsys.rgb_to_hsv(r / 255, g / 255, b / 255)
+    return h * 360, max(r, g, b) - min(r, g, b)
+
+
+def is_warm(colour):
+    """Red to yellow (flame colours), clearly coloured."""
+    h, c = hue_chroma(colour)
+    return (h <= 65 or h >= 330) and c >= 40
+
+
+def is_cool(colour):
+    """Green, cyan, blue or purple, clearly coloured."""
+    h, c = hue_chroma(colour)
+    return 80 <= h <= 300 and c >= 30
+
+
+def is_blue(colour):
+    h, c = hue_chroma(colour)
+    return 180 <= h <= 265 and c >= 30
+
+
+def is_red(colour):
+    """Clearly red: red well above both green and blue (a pale pink, a
+    diff's "about the same", is not)."""
+    r, g, b = rgb(colour)
+    return r - max(g, b) >= 60
+
+
+# --- HTML without a browser -------------------------------------------------
+
+class _PageScan(html.parser.HTMLParser):
+    """Frames (name, depth, ns), ids, and every external reference."""
+
+    URL_ATTRS = {"src", "href", "xlink:href", "data", "poster", "action",
+                 "srcset", "background", "manifest", "formaction"}
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.frames, self.ids, self.external = [], set(), []
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if "id" in a:
+            self.ids.add(a["id"])
+        if tag == "g" and "frame" in (a.get("class") or "").split():
+            self.frames.append((a.get("data-name"), int(a["data-depth"]),
+                                int(a["data-ns"])))
+        for k, v in attrs:
+            if k in self.URL_ATTRS and v and \
+                    re.match(r"\s*(https?:|//|ftp:|ws:|wss:)", v, re.I):
+                self.external.append(f"<{tag} {k}={v!r}>")
+
+    handle_startendtag = handle_starttag
+
+
+def external_refs(text):
+    """External references of a page: src/href attributes, CSS url() and
+    @import, and scripts fetching http(s) URLs."""
+    scan = _PageScan()
+    scan.feed(text)
+    scan.close()
+    out = list(scan.external)
+    out += re.findall(r"url\(\s*['\"]?\s*(?:https?:)?//[^)]*\)", text, re.I)
+    out += re.findall(r"@import\s+(?:url\()?['\"]?(?:https?:)?//[^;]*", text,
+                      re.I)
+    out += re.findall(r"(?:fetch|importScripts|import)\s*\(\s*['\"]"
+                      r"(?:https?:)?//[^'\"]*", text, re.I)
+    out += re.findall(r"""(?:src|href)\s*=\s*['"]?https?://[^\s'">]*""",
+                      text, re.I)
+    return sorted(set(out)), scan
+
+
+# --- headless Chromium over the DevTools protocol ----------------------------
+
+def chromium_binary():
+    for name in (os.environ.get("WHYSLOW_CHROMIUM"), "chromium",
+                 "chromium-browser", "google-chrome"):
+        if name and shutil.which(name):
+            return shutil.which(name)
+    return None
+
+
+class CDPError(Exception):
+    pass
+
+
+class Chromium:
+    """Headless Chromium driven over the Chrome DevTools Protocol on a pipe
+    (--remote-debugging-pipe: commands in on fd 3, replies and events out
+    on fd 4, each a JSON message ended by a NUL byte).  No port is opened,
+    the browser is offline (a dead proxy, and offline emulation on the
+    page), and a fresh profile directory is removed at close()."""
+
+    def __init__(self, binary, timeout=20):
+        self.timeout = timeout
+        self.profile = tempfile.mkdtemp(prefix="wsflame-chromium-")
+        self.errlog = open(os.path.join(self.profile, "chromium.log"), "w+")
+        to_child, self._w = os.pipe()
+        self._r, from_child = os.pipe()
+
+        def pipe_fds():
+            a, b = os.dup(to_child), os.dup(from_child)
+            os.dup2(a, 3)
+            os.dup2(b, 4)
+
+        argv = [binary, "--headless", "--no-sandbox", "--disable-gpu",
+                "--remote-debugging-pipe", f"--user-data-dir={self.profile}",
+                "--proxy-server=127.0.0.1:9", "--proxy-bypass-list=<-loopback>",
+                "--no-first-run", "--no-default-browser-check",
+                "--disable-extensions", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync",
+                "--disable-default-apps", "--disable-dev-shm-usage",
+                "--disable-breakpad", "--mute-audio", "--hide-scrollbars",
+                "--force-device-scale-factor=1",
+                f"--window-size={VIEW_W},{VIEW_H}", "about:blank"]
+        self.proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL,
+                                     stdout=self.errlog, stderr=self.errlog,
+                                     pass_fds=(3, 4), preexec_fn=pipe_fds,
+                                     start_new_session=True)
+        os.close(to_child)
+        os.close(from_child)
+        self._buf = b""
+        self._id = 0
+        self.events = []
+        self.session = None
+
+    def log(self):
+        self.errlog.flush()
+        self.errlog.seek(0)
+        return self.errlog.read()[-4000:]
+
+    def _send(self, method, params, session):
+        self._id += 1
+        msg = {"id": self._id, "method": method, "params": params or {}}
+        if session and self.session:
+            msg["sessionId"] = self.session
+        data = json.dumps(msg).encode() + b"\0"
+        while data:
+            data = data[os.write(self._w, data):]
+        return self._id
+
+    def _recv(self, deadline):
+        while b"\0" not in self._buf:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise CDPError(f"no answer from chromium within "
+                               f"{self.timeout} s; its log:\n{self.log()}")
+            if select.select([self._r], [], [], left)[0]:
+                chunk = os.read(self._r, 1 << 20)
+                if not chunk:
+                    raise CDPError(f"chromium closed the pipe (status "
+                                   f"{self.proc.poll()}); its log:\n"
+                                   f"{self.log()}")
+                self._buf += chunk
+        msg, self._buf = self._buf.split(b"\0", 1)
+        return json.loads(msg)
+
+    def call(self, method, params=None, session=True):
+        """A command's result; events that come meanwhile are kept."""
+        mid = self._send(method, params, session)
+        deadline = time.monotonic() + self.timeout
+        while True:
+            msg = self._recv(deadline)
+            if msg.get("id") == mid:
+                if "error" in msg:
+                    raise CDPError(f"{method}: {msg['error']}")
+                return msg.get("result", {})
+            if "method" in msg:
+                self.events.append(msg)
+
+    def wait_event(self, method):
+        deadline = time.monotonic() + self.timeout
+        while True:
+            for i, e in enumerate(self.events):
+                if e["method"] == method:
+                    return self.events.pop(i)
+            msg = self._recv(deadline)
+            if "method" in msg:
+                self.events.append(msg)
+
+    def drain(self):
+        """Collect the events already sent."""
+        while select.select([self._r], [], [], 0)[0] or b"\0" in self._buf:
+            msg = self._recv(time.monotonic() + self.timeout)
+            if "method" in msg:
+                self.events.append(msg)
+
+    def open(self, url):
+        """A new tab, offline, at url, once loaded."""
+        target = self.call("Target.createTarget", {"url": "about:blank"},
+                           session=False)["targetId"]
+        self.session = self.call("Target.attachToTarget",
+                                 {"targetId": target, "flatten": True},
+                                 session=False)["sessionId"]
+        self.events.clear()
+        for method in ("Page.enable", "Runtime.enable", "Network.enable"):
+            self.call(method)
+        self.call("Network.emulateNetworkConditions",
+                  {"offline": True, "latency": 0, "downloadThroughput": -1,
+                   "uploadThroughput": -1})
+        self.call("Emulation.setDeviceMetricsOverride",
+                  {"width": VIEW_W, "height": VIEW_H, "deviceScaleFactor": 1,
+                   "mobile": False})
+        self.call("Page.navigate", {"url": url})
+        self.wait_event("Page.loadEventFired")
+
+    def eval(self, expr):
+        r = self.call("Runtime.evaluate", {"expression": expr,
+                                           "returnByValue": True,
+                                           "awaitPromise": True})
+        if "exceptionDetails" in r:
+            raise CDPError(f"{expr[:300]}\n-> {r['exceptionDetails']}")
+        return r["result"].get("value")
+
+    def click(self, x, y):
+        """A real left click at viewport point (x, y)."""
+        self.call("Input.dispatchMouseEvent",
+                  {"type": "mouseMoved", "x": x, "y": y})
+        for kind in ("mousePressed", "mouseReleased"):
+            self.call("Input.dispatchMouseEvent",
+                      {"type": kind, "x": x, "y": y, "button": "left",
+                       "buttons": 1 if kind == "mousePressed" else 0,
+                       "clickCount": 1})
+
+    def type_text(self, text):
+        """Typed into the focused element, then Enter."""
+        self.call("Input.insertText", {"text": text})
+        for kind in ("keyDown", "keyUp"):
+            self.call("Input.dispatchKeyEvent",
+                      {"type": kind, "key": "Enter", "code": "Enter",
+                       "windowsVirtualKeyCode": 13,
+                       "nativeVirtualKeyCode": 13})
+
+    def screenshot(self):
+        return base64.b64decode(self.call("Page.captureScreenshot",
+                                          {"format": "png"})["data"])
+
+    def close(self):
+        try:
+            self.call("Browser.close", session=False)
+        except (CDPError, OSError):
+            pass
+        try:
+            self.proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.proc.pid, 9)
+            self.proc.wait(timeout=5)
+        for fd in (self._r, self._w):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+        self.errlog.close()
+        shutil.rmtree(self.profile, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    exe = chromium_binary()
+    if not exe:
+        pytest.skip("chromium is not installed: tools/install-deps.sh "
+                    "installs Debian's chromium (`sudo make deps`); no "
+                    "browser to run the HTML flame graph in")
+    browser = Chromium(exe)
+    try:
+        browser.call("Browser.getVersion", session=False)
+        yield browser
+    finally:
+        browser.close()
+
+
+# What the page draws: every frame's on-screen box (clipped to its <svg>),
+# fill and look, and the page's own ids.
+JS_FRAMES = r"""
+(() => {
+  const out = [];
+  for (const g of document.querySelectorAll('g.frame')) {
+    const rect = g.querySelector('rect');
+    const svg = g.ownerSVGElement || g.closest('svg');
+    const r = rect.getBoundingClientRect();
+    const s = svg ? svg.getBoundingClientRect() : {left: -1e9, right: 1e9,
+                                                   top: -1e9, bottom: 1e9};
+    const cs = getComputedStyle(rect), gs = getComputedStyle(g);
+    let shown = rect.getClientRects().length > 0 && cs.display !== 'none'
+      && cs.visibility !== 'hidden' && +cs.opacity > 0 && +gs.opacity > 0;
+    for (let e = g; e && e !== svg && shown; e = e.parentElement)
+      if (getComputedStyle(e).display === 'none') shown = false;
+    const l = Math.max(r.left, s.left), rt = Math.min(r.right, s.right);
+    const t = Math.max(r.top, s.top), b = Math.min(r.bottom, s.bottom);
+    const vis = shown && rt > l && b > t ? rt - l : 0;
+    out.push({name: g.dataset.name, depth: +g.dataset.depth,
+              ns: +g.dataset.ns, x: r.left, y: r.top, w: r.width,
+              h: r.height, vis: vis,
+              look: [cs.fill, cs.stroke, cs.strokeWidth, cs.opacity,
+                     gs.opacity, cs.filter, g.getAttribute('class'),
+                     rect.getAttribute('class'), cs.fillOpacity].join('|')});
+  }
+  return out;
+})()
+"""
+
+
+def frames_by(drawn, name):
+    """The widest drawn frame named name."""
+    c = [f for f in drawn if f["name"] == name]
+    assert c, f"no frame {name!r} on the page"
+    return max(c, key=lambda f: (f["vis"], f["w"]))
+
+
+def widths(drawn):
+    """{(name, depth, ns): sorted drawn widths}: the picture, by frame."""
+    out = {}
+    for f in drawn:
+        out.setdefault((f["name"], f["depth"], f["ns"]), []).append(f["vis"])
+    return {k: sorted(v) for k, v in out.items()}
+
+
+def root_of(drawn):
+    return next(f for f in drawn if f["depth"] == 0)
+
+
+def poll(browser, cond, what, timeout=UI_WAIT):
+    """Frames as drawn once cond(frames) holds; fails after timeout."""
+    deadline = time.monotonic() + timeout
+    while True:
+        drawn = browser.eval(JS_FRAMES)
+        if cond(drawn) or time.monotonic() > deadline:
+            break
+        time.sleep(0.05)
+    assert cond(drawn), f"{what}; frames drawn:\n" + "\n".join(
+        map(str, sorted(drawn, key=lambda f: (f["depth"], f["x"]))[:40]))
+    return drawn
+
+
+def click_frame(browser, drawn, name):
+    f = frames_by(drawn, name)
+    assert f["vis"] >= 4, f"{name} is not drawn wide enough to click: {f}"
+    x = max(f["x"], 0) + min(f["vis"], f["w"]) / 2
+    y = f["y"] + f["h"] / 2
+    browser.eval(f"window.scrollTo(0, Math.max(0, {y} - {VIEW_H} / 2))")
+    y -= browser.eval("window.scrollY")
+    hit = browser.eval(
+        f"(() => {{ const e = document.elementFromPoint({x}, {y}); "
+        f"const g = e && e.closest('g.frame'); "
+        f"return g ? g.dataset.name : (e ? e.tagName : null); }})()")
+    assert hit == name, f"at ({x:.0f}, {y:.0f}) is {hit!r}, not {name!r}"
+    browser.click(x, y)
+
+
+def click_id(browser, ident):
+    pos = browser.eval(
+        f"(() => {{ const e = document.getElementById('{ident}'); "
+        f"if (!e) return null; e.scrollIntoView({{block: 'center'}}); "
+        f"const r = e.getBoundingClientRect(); "
+        f"return [r.left + r.width / 2, r.top + r.height / 2, r.width]; }})()")
+    assert pos, f"the page has no #{ident}"
+    if pos[2] > 0:
+        browser.click(pos[0], pos[1])
+    else:   # e.g. a visually hidden checkbox behind a label
+        browser.eval(f"document.getElementById('{ident}').click()")
+
+
+def png_size(data):
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and data[12:16] == b"IHDR", \
+        "the screenshot is not a PNG"
+    return struct.unpack(">II", data[16:24])
+
+
+# --- recordings, made once per module --------------------------------------
+
+@pytest.fixture(scope="module")
+def workdir():
+    d = tempfile.mkdtemp(prefix="wsflame-", dir="/tmp")
+    os.chmod(d, 0o755)
+    yield Path(d)
+    shutil.rmtree(d, ignore_errors=True)
+
+
+class Recs:
+    """The recordings every test reads, made on first use."""
+
+    def __init__(self, d):
+        self.d = d
+        self.run = Runner()
+        self.cache = {}
+
+    def whyslow(self, *args, env=None):
+        return self.run.whyslow(*args, timeout=TIMEOUT, env=env)
+
+    def report(self, profile, fmt, out):
+        res = self.whyslow("report", "--format", fmt, "-o", out, profile)
+        assert res.returncode == 0 and res.stderr == "", res
+        return res
+
+    def hot(self):
+        """hot7030 recorded as HTML with --save; the saved profile
+        reported as JSON, SVG and HTML."""
+        if "hot" not in self.cache:
+            d = self.d
+            rec = ok(self.whyslow("record", "--format", "html", "-o",
+                                  d / "hot-rec.html", "--save",
+                                  d / "hot.pb.gz", "--",
+                                  workload("hot7030")))
+            js = self.whyslow("report", "--format", "json", d / "hot.pb.gz")
+            assert js.returncode == 0, js
+            self.report(d / "hot.pb.gz", "svg", d / "hot.svg")
+            self.report(d / "hot.pb.gz", "html", d / "hot.html")
+            self.cache["hot"] = (rec, js.json())
+        return self.cache["hot"]
+
+    def link(self):
+        """linkcheck.py (8 serial fetches from a server answering after
+        50 ms) recorded as SVG with --save; the profile reported as JSON
+        and SVG."""
+        if "link" not in self.cache:
+            d = self.d
+            with slow_http_server() as srv:
+                rec = ok(self.whyslow(
+                    "record", "--format", "svg", "-o", d / "link-rec.svg",
+                    "--save", d / "link.pb.gz", "--", PYTHON,
+                    PY / "linkcheck.py", f"http://127.0.0.1:{srv.port}",
+                    FETCHES, 1, env=no_proxy_env()))
+                assert srv.served == FETCHES, f"served {srv.served}:{rec}"
+            js = self.whyslow("report", "--format", "json", d / "link.pb.gz")
+            assert js.returncode == 0, js
+            self.report(d / "link.pb.gz", "svg", d / "link.svg")
+            self.cache["link"] = (rec, js.json())
+        return self.cache["link"]
+
+    def diff(self):
+        """diff_speedup before and after halving slow_part: diff --format
+        svg, and the JSON diff and report of AFTER to compare with."""
+        if "diff" not in self.cache:
+            d = self.d
+            rb = ok(self.whyslow("record", "-o", "/dev/null", "--save",
+                                 d / "before.pb.gz", "--",
+                                 workload("diff_speedup")))
+            ra = ok(self.whyslow("record", "-o", "/dev/null", "--save",
+                                 d / "after.pb.gz", "--",
+                                 workload("diff_speedup"), "0.5"))
+            res = self.whyslow("diff", "--format", "svg", "-o",
+                               d / "diff.svg", d / "before.pb.gz",
+                               d / "after.pb.gz")
+            assert res.returncode == 0 and res.stderr == "", res
+            dj = self.whyslow("diff", "--format", "json", d / "before.pb.gz",
+                              d / "after.pb.gz")
+            assert dj.returncode == 0, dj
+            docs = []
+            for name in ("before", "after"):
+                js = self.whyslow("report", "--format", "json",
+                                  d / f"{name}.pb.gz")
+                assert js.returncode == 0, js
+                docs.append(js.json())
+            self.cache["diff"] = (rb, ra, res, dj.json(), *docs)
+        return self.cache["diff"]
+
+    def cleanup(self):
+        self.run.cleanup()
+
+
+@pytest.fixture(scope="module")
+def recs(built, workdir):
+    r = Recs(workdir)
+    yield r
+    r.cleanup()
+
+
+# --- 1. well-formed SVG -------------------------------------------------------
+
+def test_svg_well_formed(recs, workdir):
+    """record --format svg (Python, with waits) and report --format svg of
+    saved profiles are well-formed XML; report of the saved profile gives
+    the very bytes the recording wrote, as for the other formats."""
+    rec, _ = recs.link()
+    for name in ("link-rec.svg", "link.svg"):
+        xmllint(workdir / name, rec)
+    recs.hot()
+    xmllint(workdir / "hot.svg")
+    svg = (workdir / "link-rec.svg").read_bytes()
+    assert svg.lstrip().startswith((b"<?xml", b"<svg")), svg[:200]
+    assert (workdir / "link.svg").read_bytes() == svg, \
+        (f"report --format svg of {workdir / 'link.pb.gz'} differs from "
+         f"the SVG record wrote ({workdir / 'link-rec.svg'})")
+    assert (workdir / "hot.html").read_bytes() == \
+        (workdir / "hot-rec.html").read_bytes(), \
+        (f"report --format html of {workdir / 'hot.pb.gz'} differs from "
+         f"the HTML record wrote ({workdir / 'hot-rec.html'})")
+
+
+# --- 2. widths add up -----------------------------------------------------------
+
+def test_widths_add_up(recs, workdir):
+    """The root is the JSON total, widths ∝ ns, children within parents;
+    hot_seventy/warm_thirty as the JSON report and as hot7030 measured."""
+    rec, doc = recs.hot()
+    svg = workdir / "hot.svg"
+    frames = svg_frames(svg)
+    why = f"\n{svg}{rec}"
+    root = check_geometry(frames, str(svg), json_total(doc))
+    check_classes(frames, str(svg))
+    hot = outermost(frames, "hot_seventy")
+    warm = outermost(frames, "warm_thirty")
+    assert hot and warm, f"no hot_seventy or warm_thirty frame:{why}"
+    hot_ns, warm_ns = sum(f.ns for f in hot), sum(f.ns for f in warm)
+    hot_w, warm_w = sum(f.w for f in hot), sum(f.w for f in warm)
+    jhot = json_func(doc, "hot_seventy", why)["wall_ns"]
+    jwarm = json_func(doc, "warm_thirty", why)["wall_ns"]
+    split = 100 * hot_ns / (hot_ns + warm_ns)
+    want = 100 * jhot / (jhot + jwarm)
+    assert abs(split - want) <= SPLIT_JSON, \
+        (f"hot_seventy {hot_ns} ns / warm_thirty {warm_ns} ns: {split:.2f}% "
+         f"in the SVG, {want:.2f}% in the JSON report:{why}")
+    assert abs(100 * hot_w / (hot_w + warm_w) - want) <= SPLIT_JSON, \
+        f"drawn {hot_w:.1f} px / {warm_w:.1f} px, JSON {want:.2f}%:{why}"
+    measured = hot7030_measured(rec)
+    assert abs(split - measured) <= SPLIT_MEASURED, \
+        f"hot_seventy {split:.2f}%, hot7030 measured {measured:.2f}%:{why}"
+    # ~1 s of CPU in these two: nearly all of the root
+    assert (hot_ns + warm_ns) >= 0.9 * root.ns, f"{hot} {warm} {root}:{why}"
+    assert all(any(a.name == "main" for a in f.ancestors())
+               for f in hot + warm if f.w >= 10), \
+        f"hot_seventy/warm_thirty not under main:{why}"
+
+
+def test_widths_add_up_with_waits(recs, workdir):
+    """The same on a Python workload that waits: the root is on-CPU +
+    off-CPU, the network wait leaves add up to the network category."""
+    rec, doc = recs.link()
+    svg = workdir / "link.svg"
+    frames = svg_frames(svg)
+    why = f"\n{svg}{rec}"
+    check_geometry(frames, str(svg), json_total(doc))
+    check_classes(frames, str(svg))
+    cats = {c["name"]: c["ns"] for c in doc["categories"]}
+    assert cats.get("network", 0) >= 0.5 * FETCHES * 0.05e9, \
+        f"the JSON report has little network wait: {cats}:{why}"
+    waits = {}
+    for f in frames:
+        if is_wait(f):
+            cat = wait_category(f)
+            waits[cat] = waits.get(cat, 0) + f.ns
+            assert not f.children, f"a wait frame with children: {f}:{why}"
+    net = waits.get("network", 0)
+    assert cats["network"] * 0.9 <= net <= cats["network"], \
+        (f"[wait:network] frames add up to {net} ns, the network "
+         f"category to {cats['network']}: {waits}:{why}")
+    for cat in waits:
+        assert cat in cats, f"[wait:{cat}]: no such category in {cats}:{why}"
+    assert sum(waits.values()) <= sum(ns for c, ns in cats.items()
+                                      if c != "on_cpu"), why
+
+
+# --- 3. colours -------------------------------------------------------------------
+
+def test_offcpu_colours(recs, workdir):
+    """Waits are cool, on-CPU frames warm."""
+    rec, _ = recs.link()
+    svg = workdir / "link.svg"
+    frames = svg_frames(svg)
+    why = f"\n{svg}{rec}"
+    net = [f for f in frames if is_wait(f) and wait_category(f) == "network"]
+    assert net, f"no [wait:network] frame:{why}"
+    wide = max(net, key=lambda f: f.w)
+    assert wide.w >= 0.2 * the_root(frames, svg).w, \
+        f"the 8 x 50 ms of waits should be wide: {wide}:{why}"
+    assert any(a.name == "check" for a in wide.ancestors()), \
+        (f"the widest network wait is not under linkcheck.py's check(): "
+         f"{[a.name for a in wide.ancestors()]}:{why}")
+    for f in frames:
+        if is_wait(f):
+            assert is_cool(f.fill), f"wait frame not blue/green/purple: {f}" \
+                f" (hue, chroma {hue_chroma(f.fill)}){why}"
+    oncpu = [f for f in frames if not is_wait(f) and not is_merged(f)
+             and f.depth > 0 and not f.children and f.w >= 1]
+    assert oncpu and all(is_warm(f.fill) for f in oncpu), \
+        f"on-CPU leaves not red/orange/yellow: " \
+        f"{[f for f in oncpu if not is_warm(f.fill)][:10]}{why}"
+    recs.hot()
+    hot = svg_frames(workdir / "hot.svg")
+    for name in ("main", "hot_seventy", "warm_thirty"):
+        for f in named(hot, name):
+            assert is_warm(f.fill), \
+                f"on-CPU frame {f} of hot7030 is not warm " \
+                f"(hue, chroma {hue_chroma(f.fill)})"
+
+
+# --- 4. HTML in a browser ----------------------------------------------------------
+
+def test_html_self_contained(recs, workdir):
+    """The page loads nothing from elsewhere and holds the SVG's frames
+    and the controls."""
+    recs.hot()
+    page = (workdir / "hot.html").read_text()
+    ext, scan = external_refs(page)
+    assert not ext, f"{workdir / 'hot.html'} refers outside itself: {ext}"
+    for ident in ("search", "search-share", "invert"):
+        assert ident in scan.ids, f"no element with id={ident!r} in the page"
+    want = sorted((f.name, f.depth, f.ns)
+                  for f in svg_frames(workdir / "hot.svg"))
+    assert sorted(scan.frames) == want, \
+        (f"the HTML's frames are not the SVG's: only in HTML "
+         f"{sorted(set(scan.frames) - set(want))[:10]}, only in SVG "
+         f"{sorted(set(want) - set(scan.frames))[:10]}")
+
+
+def test_html_in_browser(recs, workdir, chromium):
+    """Headless Chromium, offline: screenshot; click hot_seventy → it fills
+    the width and the rest shrinks; reset; search "warm" → #search-share
+    ~ warm_thirty's share; #invert → the root goes to the top."""
+    rec, doc = recs.hot()
+    page = workdir / "hot.html"
+    check_page(chromium, page, doc, f"\n{page}{rec}")
+
+
+def check_page(browser, page, doc, why):
+    browser.open(page.as_uri())
+    drawn = poll(browser, lambda d: d and root_of(d)["vis"] > 100,
+                 "the root frame is not drawn")
+    shot = browser.screenshot()
+    assert len(shot) > 2000 and png_size(shot) == (VIEW_W, VIEW_H), \
+        f"screenshot of {len(shot)} bytes, {png_size(shot)}"
+    root = root_of(drawn)
+    scale = root["w"] / root["ns"]
+    bad = [f for f in drawn if abs(f["w"] - f["ns"] * scale) > PX]
+    assert not bad, f"drawn widths not ∝ data-ns: {bad[:10]}{why}"
+    before = widths(drawn)
+    hot0, warm0 = frames_by(drawn, "hot_seventy"), \
+        frames_by(drawn, "warm_thirty")
+
+    # zoom
+    click_frame(browser, drawn, "hot_seventy")
+    full = root["vis"]
+    zoomed = poll(browser, lambda d: frames_by(d, "hot_seventy")["vis"]
+                  >= 0.97 * full,
+                  f"clicking hot_seventy ({hot0['vis']:.0f} px) did not make "
+                  f"it fill the width ({full:.0f} px)")
+    warm1 = frames_by(zoomed, "warm_thirty")
+    assert warm1["vis"] < 0.5 * warm0["vis"], \
+        f"warm_thirty did not shrink or vanish on zooming: {warm1}{why}"
+    assert browser.screenshot() != shot, "the zoom did not change the image"
+
+    # reset
+    def unzoomed(d):
+        now = widths(d)
+        return now.keys() == before.keys() and all(
+            len(now[k]) == len(v) and
+            all(abs(a - b) <= PX for a, b in zip(now[k], v))
+            for k, v in before.items())
+    ids = set(browser.eval("[...document.querySelectorAll('[id]')]"
+                           ".map(e => e.id)"))
+    if "reset" in ids:
+        click_id(browser, "reset")
+    else:
+        click_frame(browser, zoomed, "all")
+    poll(browser, unzoomed, "the reset control (#reset, else a click on "
+         "the root) did not bring back the whole graph")
+
+    # search
+    click_id(browser, "search")
+    looks = {f["name"]: f["look"] for f in browser.eval(JS_FRAMES)}
+    browser.type_text("warm")
+    share = None
+    deadline = time.monotonic() + UI_WAIT
+    while time.monotonic() < deadline:
+        text = browser.eval(
+            "document.getElementById('search-share').textContent")
+        m = re.search(r"(\d+(?:\.\d+)?)\s*%", text or "")
+        if m:
+            share = float(m.group(1))
+            break
+        time.sleep(0.05)
+    assert share is not None, \
+        f"#search-share says {text!r} after searching 'warm'{why}"
+    want = 100 * json_func(doc, "warm_thirty", why)["wall_ns"] / \
+        json_total(doc)
+    assert abs(share - want) <= SHARE_POINTS, \
+        (f"#search-share {text!r} after searching 'warm'; warm_thirty is "
+         f"{want:.2f}% of the total in the JSON report{why}")
+    after = {f["name"]: f["look"] for f in browser.eval(JS_FRAMES)}
+    changed = {n: [i for i, (a, b) in enumerate(
+        zip(looks[n].split("|"), after[n].split("|"))) if a != b]
+        for n in ("warm_thirty", "hot_seventy")}
+    assert any(changed.values()) and \
+        changed["warm_thirty"] != changed["hot_seventy"], \
+        (f"searching 'warm' did not mark warm_thirty apart from "
+         f"hot_seventy: warm_thirty {looks['warm_thirty']} -> "
+         f"{after['warm_thirty']}, hot_seventy {looks['hot_seventy']} -> "
+         f"{after['hot_seventy']}")
+
+    # inverted view
+    drawn = browser.eval(JS_FRAMES)
+    r0, h0 = root_of(drawn)["y"], frames_by(drawn, "hot_seventy")["y"]
+    assert r0 > h0, f"the root is not at the bottom at first{why}"
+    click_id(browser, "invert")
+    inv = poll(browser, lambda d: root_of(d)["y"]
+               < frames_by(d, "hot_seventy")["y"],
+               "#invert did not put the root above hot_seventy")
+    levels = {}
+    for f in inv:
+        if f["vis"] > 0:
+            levels.setdefault(f["depth"], set()).add(round(f["y"], 1))
+    ys = [min(levels[d]) for d in sorted(levels)]
+    assert ys == sorted(ys) and len(set(ys)) == len(ys), \
+        f"inverted: y by depth {dict(sorted(levels.items()))}{why}"
+
+    # offline and quiet
+    browser.drain()
+    errors = [e["params"] for e in browser.events
+              if e["method"] == "Runtime.exceptionThrown"]
+    assert not errors, f"script errors on the page: {errors[:3]}"
+    urls = [e["params"]["request"]["url"] for e in browser.events
+            if e["method"] == "Network.requestWillBeSent"]
+    assert all(re.match(r"(file|data|about|blob):", u) for u in urls), \
+        f"the page requested {[u for u in urls if not u.startswith('file:')]}"
+
+
+# --- 5. differential flame graph ----------------------------------------------------
+
+def test_diff_svg(recs, workdir):
+    """diff --format svg of diff_speedup before/after halving slow_part:
+    well-formed, AFTER's graph (widths add up to its JSON total, BEFORE's
+    total in data-before-ns), slow_part "faster" and blue by the measured
+    ratio (±15%), fast_part not red (and "unchanged" when it measured
+    within 10%)."""
+    rb, ra, res, ddoc, bdoc, adoc = recs.diff()
+    svg = workdir / "diff.svg"
+    why = f"\n{svg}{rb}{ra}{res}"
+    xmllint(svg, why)
+    slow_want = diff_measured(ra, "slow_part") / \
+        diff_measured(rb, "slow_part")
+    assert 0.35 <= slow_want <= 0.7, \
+        f"the machine is too noisy: slow_part measured {slow_want:.2f}x:{why}"
+    frames = svg_frames(svg)
+    root = check_geometry(frames, str(svg), json_total(adoc))
+    check_classes(frames, str(svg), diff=True)
+    assert int(root.attrs["data-before-ns"]) == json_total(bdoc), \
+        (f"the root's data-before-ns {root.attrs['data-before-ns']} is not "
+         f"BEFORE's total {json_total(bdoc)}:{why}")
+    slow, fast = named(frames, "slow_part"), named(frames, "fast_part")
+    assert slow and fast, f"no slow_part or fast_part frame:{why}"
+    s = max(slow, key=lambda f: f.ns)
+    ratio = s.ns / int(s.attrs["data-before-ns"])
+    assert "faster" in s.cls and abs(ratio / slow_want - 1) <= 0.15, \
+        (f"slow_part {s} ({sorted(s.cls)}): after/before {ratio:.3f}, "
+         f"measured {slow_want:.3f}:{why}")
+    fast_want = diff_measured(ra, "fast_part") / \
+        diff_measured(rb, "fast_part")
+    assert is_blue(s.fill), \
+        (f"slow_part, 2x faster, is not blue: {s} (hue, chroma "
+         f"{hue_chroma(s.fill)}){why}")
+    # fast_part's work is the same; its time too, unless the machine was
+    # noisy (then the graph must follow what was measured)
+    f = max(fast, key=lambda f: f.ns)
+    if abs(fast_want - 1) <= 0.1:
+        assert "unchanged" in f.cls and not is_red(f.fill), \
+            (f"fast_part {f} {sorted(f.cls)}, measured {fast_want:.3f}x: "
+             f"not unchanged, or red:{why}")
+    elif fast_want > 1.1:
+        assert not is_blue(f.fill), \
+            f"fast_part measured {fast_want:.3f}x slower, drawn blue:{why}"
