@@ -19,8 +19,12 @@ still add up.  The HTML page holds the same frames, zooms on click (a
   parent, no overlap within a level, one y per level with the root at
   the bottom; hot_seventy/warm_thirty split as in the JSON report (±1
   point) and as hot7030 measured it (±2 points).
+- Classes: root, "oncpu app|lib|kernel", "offcpu wait wait-REASON",
+  "small" with data-count; in the diff one of unchanged/faster/slower
+  and data-delta-ns = data-ns - data-before-ns.
 - Colours: wait frames cool (hue green to purple), on-CPU frames warm; in
-  the diff, slow_part (2x faster) blue and fast_part not red.
+  the diff, slow_part (2x faster) "faster" by the measured ratio and
+  blue, fast_part "unchanged" and not red when it measured the same.
 - The HTML in headless Chromium, driven over the DevTools protocol on a
   pipe (--remote-debugging-pipe, Python's stdlib only), offline: a
   screenshot, click-to-zoom and reset, search share, inverted view, no
@@ -458,7 +462,8 @@ class Chromium:
 
         argv = [binary, "--headless", "--no-sandbox", "--disable-gpu",
                 "--remote-debugging-pipe", f"--user-data-dir={self.profile}",
-                "--proxy-server=127.0.0.1:9", "--proxy-bypass-list=<-loopback>",
+                "--proxy-server=127.0.0.1:9",
+                "--proxy-bypass-list=<-loopback>",
                 "--no-first-run", "--no-default-browser-check",
                 "--disable-extensions", "--disable-background-networking",
                 "--disable-component-update", "--disable-sync",
@@ -622,8 +627,9 @@ def chromium():
         browser.close()
 
 
-# What the page draws: every frame's on-screen box (clipped to its <svg>),
-# fill and look, and the page's own ids.
+# What the page draws: every frame's on-screen box, the width of it that
+# shows inside its <svg> ("vis": 0 when hidden), and its look (for search
+# highlighting).
 JS_FRAMES = r"""
 (() => {
   const out = [];
@@ -763,8 +769,8 @@ class Recs:
 
     def link(self):
         """linkcheck.py (8 serial fetches from a server answering after
-        50 ms) recorded as SVG with --save; the profile reported as JSON
-        and SVG."""
+        50 ms) recorded as SVG with --save; the profile reported as JSON,
+        SVG and HTML."""
         if "link" not in self.cache:
             d = self.d
             with slow_http_server() as srv:
@@ -777,6 +783,7 @@ class Recs:
             js = self.whyslow("report", "--format", "json", d / "link.pb.gz")
             assert js.returncode == 0, js
             self.report(d / "link.pb.gz", "svg", d / "link.svg")
+            self.report(d / "link.pb.gz", "html", d / "link.html")
             self.cache["link"] = (rec, js.json())
         return self.cache["link"]
 
@@ -818,7 +825,7 @@ def recs(built, workdir):
     r.cleanup()
 
 
-# --- 1. well-formed SVG -------------------------------------------------------
+# --- 1. well-formed SVG ------------------------------------------------------
 
 def test_svg_well_formed(recs, workdir):
     """record --format svg (Python, with waits) and report --format svg of
@@ -840,7 +847,7 @@ def test_svg_well_formed(recs, workdir):
          f"the HTML record wrote ({workdir / 'hot-rec.html'})")
 
 
-# --- 2. widths add up -----------------------------------------------------------
+# --- 2. widths add up --------------------------------------------------------
 
 def test_widths_add_up(recs, workdir):
     """The root is the JSON total, widths ∝ ns, children within parents;
@@ -903,7 +910,7 @@ def test_widths_add_up_with_waits(recs, workdir):
                                       if c != "on_cpu"), why
 
 
-# --- 3. colours -------------------------------------------------------------------
+# --- 3. colours --------------------------------------------------------------
 
 def test_offcpu_colours(recs, workdir):
     """Waits are cool, on-CPU frames warm."""
@@ -937,7 +944,7 @@ def test_offcpu_colours(recs, workdir):
                 f"(hue, chroma {hue_chroma(f.fill)})"
 
 
-# --- 4. HTML in a browser ----------------------------------------------------------
+# --- 4. HTML in a browser ----------------------------------------------------
 
 def test_html_self_contained(recs, workdir):
     """The page loads nothing from elsewhere and holds the SVG's frames
@@ -963,6 +970,61 @@ def test_html_in_browser(recs, workdir, chromium):
     rec, doc = recs.hot()
     page = workdir / "hot.html"
     check_page(chromium, page, doc, f"\n{page}{rec}")
+
+
+def test_html_waits_in_browser(recs, workdir, chromium):
+    """The Python workload's page (deep stacks, network waits): drawn
+    without script errors, wait frames in cool colours, and searching
+    "wait:network" matches the network category's share of the total."""
+    rec, doc = recs.link()
+    page = workdir / "link.html"
+    why = f"\n{page}{rec}"
+    ext, _ = external_refs(page.read_text())
+    assert not ext, f"{page} refers outside itself: {ext}"
+    chromium.open(page.as_uri())
+    poll(chromium, lambda d: d and root_of(d)["vis"] > 100,
+                 "the root frame is not drawn")
+    fills = chromium.eval(
+        "[...document.querySelectorAll('g.frame')].map(g => "
+        "[g.dataset.name, getComputedStyle(g.querySelector('rect')).fill])")
+    waits = [(n, c) for n, c in fills if WAIT_RE.fullmatch(n)]
+    assert waits and all(is_cool(c) for _, c in waits), \
+        f"wait frames as drawn: {waits[:10]}{why}"
+    click_id(chromium, "search")
+    chromium.type_text("wait:network")
+    share = search_share(chromium, "wait:network", why)
+    cats = {c["name"]: c["ns"] for c in doc["categories"]}
+    want = 100 * cats["network"] / json_total(doc)
+    assert abs(share - want) <= SHARE_POINTS, \
+        (f"#search-share {share}% after searching 'wait:network'; the "
+         f"network category is {want:.2f}% of the total{why}")
+    no_errors_offline(chromium)
+
+
+def search_share(browser, query, why):
+    """The percentage #search-share shows, once it shows one."""
+    deadline = time.monotonic() + UI_WAIT
+    text = None
+    while time.monotonic() < deadline:
+        text = browser.eval(
+            "document.getElementById('search-share').textContent")
+        m = re.search(r"(\d+(?:\.\d+)?)\s*%", text or "")
+        if m:
+            return float(m.group(1))
+        time.sleep(0.05)
+    pytest.fail(f"#search-share says {text!r} after searching {query!r}{why}")
+
+
+def no_errors_offline(browser):
+    """No script error, no request but file:, data:, about:, blob:."""
+    browser.drain()
+    errors = [e["params"] for e in browser.events
+              if e["method"] == "Runtime.exceptionThrown"]
+    assert not errors, f"script errors on the page: {errors[:3]}"
+    urls = [e["params"]["request"]["url"] for e in browser.events
+            if e["method"] == "Network.requestWillBeSent"]
+    assert all(re.match(r"(file|data|about|blob):", u) for u in urls), \
+        f"the page requested {[u for u in urls if not u.startswith('file:')]}"
 
 
 def check_page(browser, page, doc, why):
@@ -1012,22 +1074,11 @@ def check_page(browser, page, doc, why):
     click_id(browser, "search")
     looks = {f["name"]: f["look"] for f in browser.eval(JS_FRAMES)}
     browser.type_text("warm")
-    share = None
-    deadline = time.monotonic() + UI_WAIT
-    while time.monotonic() < deadline:
-        text = browser.eval(
-            "document.getElementById('search-share').textContent")
-        m = re.search(r"(\d+(?:\.\d+)?)\s*%", text or "")
-        if m:
-            share = float(m.group(1))
-            break
-        time.sleep(0.05)
-    assert share is not None, \
-        f"#search-share says {text!r} after searching 'warm'{why}"
+    share = search_share(browser, "warm", why)
     want = 100 * json_func(doc, "warm_thirty", why)["wall_ns"] / \
         json_total(doc)
     assert abs(share - want) <= SHARE_POINTS, \
-        (f"#search-share {text!r} after searching 'warm'; warm_thirty is "
+        (f"#search-share {share}% after searching 'warm'; warm_thirty is "
          f"{want:.2f}% of the total in the JSON report{why}")
     after = {f["name"]: f["look"] for f in browser.eval(JS_FRAMES)}
     changed = {n: [i for i, (a, b) in enumerate(
@@ -1056,18 +1107,10 @@ def check_page(browser, page, doc, why):
     assert ys == sorted(ys) and len(set(ys)) == len(ys), \
         f"inverted: y by depth {dict(sorted(levels.items()))}{why}"
 
-    # offline and quiet
-    browser.drain()
-    errors = [e["params"] for e in browser.events
-              if e["method"] == "Runtime.exceptionThrown"]
-    assert not errors, f"script errors on the page: {errors[:3]}"
-    urls = [e["params"]["request"]["url"] for e in browser.events
-            if e["method"] == "Network.requestWillBeSent"]
-    assert all(re.match(r"(file|data|about|blob):", u) for u in urls), \
-        f"the page requested {[u for u in urls if not u.startswith('file:')]}"
+    no_errors_offline(browser)
 
 
-# --- 5. differential flame graph ----------------------------------------------------
+# --- 5. differential flame graph ---------------------------------------------
 
 def test_diff_svg(recs, workdir):
     """diff --format svg of diff_speedup before/after halving slow_part:
@@ -1081,8 +1124,11 @@ def test_diff_svg(recs, workdir):
     xmllint(svg, why)
     slow_want = diff_measured(ra, "slow_part") / \
         diff_measured(rb, "slow_part")
-    assert 0.35 <= slow_want <= 0.7, \
-        f"the machine is too noisy: slow_part measured {slow_want:.2f}x:{why}"
+    # The comparison is with what the workload measured, so noise only
+    # matters when it hides the halving altogether.
+    if slow_want > 0.85:
+        pytest.skip(f"too noisy here: the halved slow_part measured "
+                    f"{slow_want:.2f}x of its time before")
     frames = svg_frames(svg)
     root = check_geometry(frames, str(svg), json_total(adoc))
     check_classes(frames, str(svg), diff=True)

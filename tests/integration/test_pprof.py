@@ -1041,8 +1041,11 @@ def test_diff_speedup(run, workdir):
     fast = func(doc, "fast_part", res)
     slow_want = measured(ra, "slow_part") / measured(rb, "slow_part")
     fast_want = measured(ra, "fast_part") / measured(rb, "fast_part")
-    assert 0.35 <= slow_want <= 0.7, \
-        f"the machine is too noisy: slow_part measured {slow_want:.2f}x:{why}"
+    # The comparison is with what the workload measured, so noise only
+    # matters when it hides the halving altogether.
+    if slow_want > 0.85:
+        pytest.skip(f"too noisy here: the halved slow_part measured "
+                    f"{slow_want:.2f}x of its time before")
     assert slow["status"] == "faster", why
     assert abs(slow["ratio"] / slow_want - 1) <= 0.15, \
         (f"slow_part after/before {slow['ratio']}, measured "
