@@ -66,4 +66,35 @@ static __always_inline bool is_traced(__u32 tgid)
 	return trace_all || bpf_map_lookup_elem(&traced, &tgid);
 }
 
+/*
+ * The task's user registers and the top of its user stack, as much of
+ * WS_STACK_COPY as the stack holds above sp (a thread's stack may end
+ * sooner): for unwinding in user space what frame pointers miss.
+ */
+static __always_inline void copy_user_top(struct task_struct *task,
+					  struct ws_user_top *top)
+{
+	struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(task);
+	__u64 sp = BPF_CORE_READ(regs, sp);
+
+	top->ip = BPF_CORE_READ(regs, ip);
+	top->sp = sp;
+	top->bp = BPF_CORE_READ(regs, bp);
+	top->pad = 0;
+	/* Near the top of a stack less is there: halve until it reads. */
+	top->len = WS_STACK_COPY;
+	if (!bpf_probe_read_user(top->stack, WS_STACK_COPY, (void *)sp))
+		return;
+	top->len = WS_STACK_COPY / 2;
+	if (!bpf_probe_read_user(top->stack, WS_STACK_COPY / 2, (void *)sp))
+		return;
+	top->len = WS_STACK_COPY / 4;
+	if (!bpf_probe_read_user(top->stack, WS_STACK_COPY / 4, (void *)sp))
+		return;
+	top->len = WS_STACK_COPY / 16;
+	if (!bpf_probe_read_user(top->stack, WS_STACK_COPY / 16, (void *)sp))
+		return;
+	top->len = 0;
+}
+
 #endif

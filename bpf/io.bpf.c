@@ -212,27 +212,6 @@ static __always_inline void fd_account(struct ws_fd_stats *v,
 	}
 }
 
-/* The thread's user registers and the top of its stack, for unwinding in
- * user space what frame pointers miss: as much of WS_STACK_COPY as the
- * stack holds above sp (a thread's stack may end sooner). */
-static __always_inline void copy_user_top(struct task_struct *task,
-					  struct ws_io_site *ev)
-{
-	struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(task);
-	__u64 sp = BPF_CORE_READ(regs, sp);
-
-	ev->uregs[0] = BPF_CORE_READ(regs, ip);
-	ev->uregs[1] = sp;
-	ev->uregs[2] = BPF_CORE_READ(regs, bp);
-	ev->stack_copy_len = WS_STACK_COPY;
-	if (!bpf_probe_read_user(ev->stack_copy, WS_STACK_COPY, (void *)sp))
-		return;
-	ev->stack_copy_len = WS_STACK_COPY / 4;
-	if (!bpf_probe_read_user(ev->stack_copy, WS_STACK_COPY / 4, (void *)sp))
-		return;
-	ev->stack_copy_len = 0;
-}
-
 /* Where it happened, with the thread's stacks; t NULL: the name given to
  * a failed open(). */
 static __always_inline void send_site(void *ctx, struct task_struct *task,
@@ -256,6 +235,7 @@ static __always_inline void send_site(void *ctx, struct task_struct *task,
 	ev->time_ns = now;
 	ev->dur_ns = now - start;
 	ev->offcpu_ns = off;
+	ev->pad = 0;
 	if (t) {
 		__builtin_memcpy(&ev->target, t, sizeof(ev->target));
 	} else {
@@ -267,7 +247,7 @@ static __always_inline void send_site(void *ctx, struct task_struct *task,
 	}
 	ev->ustack_len = bpf_get_stack(ctx, ev->ustack, sizeof(ev->ustack),
 				       BPF_F_USER_STACK);
-	copy_user_top(task, ev);
+	copy_user_top(task, &ev->top);
 	py_capture(task, tgid, tid, &ev->py);
 	bpf_ringbuf_submit(ev, submit_flags());
 }
@@ -395,7 +375,7 @@ int BPF_PROG(io_fork, struct task_struct *parent, struct task_struct *child)
 	ev->target.fd = -1;
 	ev->ustack_len = bpf_get_stack(ctx, ev->ustack, sizeof(ev->ustack),
 				       BPF_F_USER_STACK);
-	copy_user_top(task, ev);
+	copy_user_top(task, &ev->top);
 	py_capture(task, tgid, ev->tid, &ev->py);
 	bpf_ringbuf_submit(ev, submit_flags());
 	return 0;

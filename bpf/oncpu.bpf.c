@@ -33,11 +33,13 @@ int sample_oncpu(struct bpf_perf_event_data *ctx)
 
 	if (task->flags & WS_PF_KTHREAD) {
 		s->ustack_len = 0;
+		s->top.len = 0;
 	} else {
 		s->ustack_len = bpf_get_stack(ctx, s->ustack, sizeof(s->ustack),
 					      BPF_F_USER_STACK);
 		if (s->ustack_len < 0)
 			count_event(WS_CNT_USTACK_ERR);
+		copy_user_top(task, &s->top);
 	}
 	py_capture(task, tgid, s->tid, &s->py);
 	bpf_ringbuf_submit(s, submit_flags());

@@ -100,6 +100,19 @@ struct ws_py_code_key {
 	__u64 code;
 };
 
+/* Bytes of user stack copied from the stack pointer, with the user
+ * registers: the frames of code without frame pointers (libc, -O2 builds)
+ * are unwound from them in user space with their CFI.  perf's
+ * --call-graph dwarf copies 8 KiB too. */
+#define WS_STACK_COPY	8192
+
+struct ws_user_top {
+	__u64 ip, sp, bp;	/* user registers */
+	__u32 len;		/* bytes of stack read from sp, 0 none */
+	__u32 pad;
+	__u8 stack[WS_STACK_COPY];
+};
+
 /* One on-CPU sample.  Stack lengths are in bytes (as bpf_get_stack
  * returns them) or a negative errno when the stack could not be read. */
 struct ws_sample {
@@ -114,6 +127,7 @@ struct ws_sample {
 	__u64 kstack[WS_MAX_STACK];
 	__u64 ustack[WS_MAX_STACK];
 	struct ws_py_stack py;	/* n == 0: not in Python code */
+	struct ws_user_top top;
 };
 
 /* What a blocked syscall's file descriptor is, resolved in BPF from the
@@ -254,11 +268,6 @@ enum ws_io_op {
 	WS_IO_FORK,		/* child: the new process */
 };
 
-/* Bytes of user stack copied from the stack pointer at a site: the
- * frames of code without frame pointers (libc's syscall wrappers) are
- * unwound from it with their CFI. */
-#define WS_STACK_COPY	2048
-
 /* Where something happened, with the thread's stacks at that moment. */
 struct ws_io_site {
 	__u32 type;		/* WS_EV_IO_SITE */
@@ -271,12 +280,11 @@ struct ws_io_site {
 	__u64 dur_ns;		/* enter to exit */
 	__u64 offcpu_ns;	/* of which off the CPU */
 	__s32 ustack_len;	/* bytes, or -errno */
-	__u32 stack_copy_len;	/* bytes of stack_copy read */
+	__u32 pad;
 	struct ws_target target;
-	__u64 uregs[3];		/* user ip, sp, bp at the syscall */
 	__u64 ustack[WS_MAX_STACK];
 	struct ws_py_stack py;
-	__u8 stack_copy[WS_STACK_COPY];	/* user memory from sp up */
+	struct ws_user_top top;	/* at the syscall */
 };
 
 #define WS_EXEC_PATH_LEN	256

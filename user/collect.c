@@ -248,7 +248,8 @@ static struct stack_value *stack_value(struct collector *c,
 	(sizeof(struct stack_key) / 4 + 2 * WS_MAX_STACK + WS_PY_MAX_FRAMES)
 
 int collector_add(struct collector *c, const struct proc_table *t,
-		  const struct ws_sample *s, const struct py_context *py)
+		  const struct ws_sample *s, const __u64 *ustack, int nu,
+		  const struct py_context *py)
 {
 	uint32_t key[STACK_KEY_WORDS];
 	struct stack_key *k = (struct stack_key *)key;
@@ -260,7 +261,7 @@ int collector_add(struct collector *c, const struct proc_table *t,
 	k->tid = s->tid;
 	k->kernel_mode = s->kstack_len > 0;
 	err = add_frames(c, t, k, s->time_ns, s->kstack, s->kstack_len / 8,
-			 s->ustack, s->ustack_len / 8, py);
+			 ustack, nu, py);
 	if (err)
 		return err;
 	v = stack_value(c, k);

@@ -27,10 +27,12 @@ struct py_context {
 struct collector *collector_new(void);
 void collector_free(struct collector *c);
 
-/* Counts one sample; its user frames resolve against t at its time.
+/* Counts one sample; its user frames (ustack, nu of them: the sample's,
+ * maybe completed by unwind_complete) resolve against t at its time.
  * py: its Python stack, NULL when none. */
 int collector_add(struct collector *c, const struct proc_table *t,
-		  const struct ws_sample *s, const struct py_context *py);
+		  const struct ws_sample *s, const __u64 *ustack, int nu,
+		  const struct py_context *py);
 
 /* Adds one aggregated off-CPU key with its stacks (read from BPF maps). */
 int collector_add_offcpu(struct collector *c, const struct proc_table *t,

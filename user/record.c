@@ -196,26 +196,29 @@ static void know_mappings(struct recorder *r, uint32_t pid, uint64_t time)
 		proc_table_load(&r->procs, pid, "/proc");
 }
 
-/* A site's user stack, completed where frame pointers fall short. */
-static int site_stack(struct recorder *r, const struct ws_io_site *site,
-		      __u64 *ustack)
+/*
+ * A user stack as frame pointers gave it (bytes, or -errno), completed
+ * with CFI from the registers and stack copy taken with it.  Returns the
+ * number of frames in ustack.
+ */
+static int user_stack(struct recorder *r, uint32_t pid, uint64_t time,
+		      const __u64 *fp_stack, int fp_len,
+		      const struct ws_user_top *top, __u64 *ustack)
 {
 	struct unwind_input in = {
-		.ip = site->uregs[0],
-		.sp = site->uregs[1],
-		.bp = site->uregs[2],
-		.stack = site->stack_copy,
-		.stack_len = site->stack_copy_len > WS_STACK_COPY ?
-			     0 : site->stack_copy_len,
-		.time = site->time_ns,
+		.ip = top->ip,
+		.sp = top->sp,
+		.bp = top->bp,
+		.stack = top->stack,
+		.stack_len = top->len > WS_STACK_COPY ? 0 : top->len,
+		.time = time,
 	};
-	int n = site->ustack_len > 0 ? site->ustack_len / 8 : 0;
+	int n = fp_len > 0 ? fp_len / 8 : 0;
 
 	if (n > WS_MAX_STACK)
 		n = WS_MAX_STACK;
-	memcpy(ustack, site->ustack, n * sizeof(*ustack));
-	unwind_complete(r->sym, &r->procs, site->pid, &in, ustack, &n,
-			WS_MAX_STACK);
+	memcpy(ustack, fp_stack, n * sizeof(*ustack));
+	unwind_complete(r->sym, &r->procs, pid, &in, ustack, &n, WS_MAX_STACK);
 	return n;
 }
 
@@ -230,7 +233,8 @@ static int on_io_event(struct recorder *r, const void *data, uint32_t type)
 	switch (type) {
 	case WS_EV_IO_SITE:
 		know_mappings(r, site->pid, site->time_ns);
-		nu = site_stack(r, site, ustack);
+		nu = user_stack(r, site->pid, site->time_ns, site->ustack,
+				site->ustack_len, &site->top, ustack);
 		return io_trace_site(r->io, r->coll, &r->procs, site, ustack, nu,
 				     python_of(r, site->pid, &site->py, &py));
 	case WS_EV_FD:
@@ -265,8 +269,10 @@ static int on_event(void *ctx, void *data, size_t size)
 	const struct ws_sample *s = data;
 	const struct ws_wait *w = data;
 	struct recorder *r = ctx;
+	__u64 ustack[WS_MAX_STACK];
 	struct py_context py;
 	uint32_t type;
+	int nu;
 
 	if (size < sizeof(type))
 		return 0;
@@ -276,7 +282,9 @@ static int on_event(void *ctx, void *data, size_t size)
 	if (type == WS_EV_SAMPLE) {
 		know_mappings(r, s->pid, s->time_ns);
 		r->samples++;
-		r->err = collector_add(r->coll, &r->procs, s,
+		nu = user_stack(r, s->pid, s->time_ns, s->ustack, s->ustack_len,
+				&s->top, ustack);
+		r->err = collector_add(r->coll, &r->procs, s, ustack, nu,
 				       python_of(r, s->pid, &s->py, &py));
 	} else if (type == WS_EV_WAIT) {
 		know_mappings(r, w->key.pid, w->val.last_ns);

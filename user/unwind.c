@@ -9,7 +9,7 @@
 #include "unwind.h"
 #include "whyslow.h"
 
-#define UNWIND_MAX_CFI_FRAMES	16	/* frames unwound with CFI */
+#define UNWIND_MAX_CFI_FRAMES	WS_MAX_STACK	/* frames unwound with CFI */
 #define EVAL_STACK		8	/* DWARF expression stack */
 
 /* DWARF register numbers on x86-64 */
