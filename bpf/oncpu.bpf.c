@@ -4,6 +4,8 @@
 #include "common.bpf.h"
 #include "python.bpf.h"
 
+const volatile bool copy_user_stack = true;	/* false: --fp-only */
+
 SEC("perf_event")
 int sample_oncpu(struct bpf_perf_event_data *ctx)
 {
@@ -39,7 +41,10 @@ int sample_oncpu(struct bpf_perf_event_data *ctx)
 					      BPF_F_USER_STACK);
 		if (s->ustack_len < 0)
 			count_event(WS_CNT_USTACK_ERR);
-		copy_user_top(task, &s->top);
+		if (copy_user_stack)
+			copy_user_top(task, &s->top);
+		else
+			s->top.len = 0;
 	}
 	py_capture(task, tgid, s->tid, &s->py);
 	bpf_ringbuf_submit(s, submit_flags());

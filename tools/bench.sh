@@ -350,3 +350,36 @@ ratio_table "1-byte preads" rs_alone rs_ws rs_wsno rs_wsnoio rs_bt
 echo
 echo "whyslow on the preads: ${rs_counted:-(not available: jq missing, the run failed or no io.files entry for the file)}"
 ((have_bpftrace)) || echo "(bpftrace not found: its row is missing)"
+
+# --- unwinding without frame pointers ----------------------------------------
+# tests/workloads/bin/nofp_tree (and its libnofp.so) is built -O2
+# -fomit-frame-pointer: whyslow (an 8 KiB stack copy per sample, unwound
+# with .eh_frame in user space), whyslow --fp-only (no copy: callers lost),
+# and perf record --call-graph dwarf (perf's own 8 KiB copy), at 99 and
+# 999 Hz.
+NF=tests/workloads/bin/nofp_tree
+[[ -x $NF ]] || make -s -C tests/workloads
+[[ -x $NF ]] || die "no $NF"
+c_nf_alone()  { "$NF"; }
+c_nf_ws99()   { "$WHYSLOW" record -F 99 -o /dev/null -- "$NF"; }
+c_nf_ws999()  { "$WHYSLOW" record -F 999 -o /dev/null -- "$NF"; }
+c_nf_fp999()  { "$WHYSLOW" record -F 999 --fp-only -o /dev/null -- "$NF"; }
+c_nf_perf99() { "$PERF" record --call-graph dwarf -F 99 -o "$tmp/d.data" -- "$NF"; }
+c_nf_perf999() { "$PERF" record --call-graph dwarf -F 999 -o "$tmp/d.data" -- "$NF"; }
+label+=(
+	[nf_alone]="program alone"
+	[nf_ws99]="whyslow -F 99"
+	[nf_ws999]="whyslow -F 999"
+	[nf_fp999]="whyslow -F 999 --fp-only"
+	[nf_perf99]="perf --call-graph dwarf 99"
+	[nf_perf999]="perf --call-graph dwarf 999"
+)
+nf_configs=(nf_alone nf_ws99 nf_ws999 nf_fp999)
+((have_perf)) && nf_configs+=(nf_perf99 nf_perf999)
+c_nf_alone >/dev/null 2>&1	# warm the page cache
+bench "unwinding" nf_alone "${nf_configs[@]}"
+echo
+echo "unwinding without frame pointers: $(basename "$NF")" \
+     "($(median ${times[nf_alone]}) ms alone), $REPS repetitions interleaved, medians"
+echo
+ratio_table "-O2, no frame pointers" nf_alone nf_ws99 nf_ws999 nf_fp999 nf_perf99 nf_perf999

@@ -34,6 +34,7 @@ enum {
 	OPT_MIN_BLOCK,
 	OPT_SAVE,
 	OPT_FOCUS,
+	OPT_FP_ONLY,
 };
 
 static const char record_doc[] =
@@ -73,6 +74,9 @@ static const struct argp_option record_options[] = {
 	  "not trace waits", 0 },
 	{ "no-io", OPT_NO_IO, NULL, 0, "Do not trace file, network and exec "
 	  "syscalls (no I/O section, no hints drawn from it)", 0 },
+	{ "fp-only", OPT_FP_ONLY, NULL, 0, "Unwind samples by frame pointers "
+	  "alone (no 8 KiB stack copy per sample; code built without them "
+	  "loses callers)", 0 },
 	{ "min-block-us", OPT_MIN_BLOCK, "N", 0, "Keep no kernel stack for "
 	  "waits shorter than N microseconds; their time, user stack and "
 	  "target still count (default 10)", 0 },
@@ -167,6 +171,9 @@ static error_t parse_record_opt(int key, char *arg, struct argp_state *st)
 		break;
 	case OPT_NO_IO:
 		env->rec.no_io = true;
+		break;
+	case OPT_FP_ONLY:
+		env->rec.fp_only = true;
 		break;
 	case OPT_MIN_BLOCK:
 		env->rec.min_block_ns = 1000ull *

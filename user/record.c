@@ -364,6 +364,7 @@ static int open_bpf(struct recorder *r)
 	r->skel->rodata->wakeup_bytes = rb_size / 4;
 	r->skel->rodata->offcpu_enabled = !o->no_offcpu;
 	r->skel->rodata->min_block_ns = o->min_block_ns;
+	r->skel->rodata->copy_user_stack = !o->fp_only;
 	bpf_program__set_autoattach(r->skel->progs.sample_oncpu, false);
 	if (o->no_offcpu) {
 		bpf_program__set_autoload(r->skel->progs.offcpu_switch, false);

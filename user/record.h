@@ -19,6 +19,8 @@ struct record_opts {
 	bool as_root;		/* run argv as root under sudo */
 	bool no_offcpu;		/* --no-offcpu: on-CPU sampling only */
 	bool no_io;		/* --no-io: no syscall tracing */
+	bool fp_only;		/* --fp-only: samples unwound by frame
+				 * pointers alone, no stack copy */
 	uint64_t min_block_ns;	/* --min-block-us: no stacks below */
 	bool verbose;
 };

@@ -71,3 +71,16 @@ def test_truncated_share_reported(run):
     """Data quality counts stacks that stop short; here almost none do."""
     doc, res = run.record_json("--", workload("nofp_tree"))
     assert doc["quality"]["truncated_samples"] <= 0.05 * doc["samples"], res
+
+
+def test_fp_only_loses_callers(run):
+    """--fp-only is frame pointers alone: lib_leaf, built without them,
+    shows no callers — what the stack copy is for."""
+    res = run.record("--fp-only", "--format", "folded", "--",
+                     workload("nofp_tree"))
+    assert res.returncode == 0, res
+    leaf = [(f, n) for f, n in folded_samples(res) if f[-1] == "lib_leaf"]
+    total = sum(n for _, n in leaf)
+    with_main = sum(n for f, n in leaf if "main" in f)
+    assert total >= 200 and with_main <= 0.5 * total, \
+        f"{with_main} of {total} with main under --fp-only:{res}"

@@ -21,6 +21,25 @@ struct snapshot {
 
 static struct snapshot snap;
 
+/* Bytes of the mapping that holds addr from addr on (its stack's room
+ * above sp): reading past it would fault, as the BPF side's copy cannot. */
+static size_t room_above(uint64_t addr)
+{
+	FILE *f = fopen("/proc/self/maps", "r");
+	unsigned long start, end;
+	char line[512];
+	size_t room = 0;
+
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "%lx-%lx", &start, &end) == 2 &&
+		    addr >= start && addr < end)
+			room = end - addr;
+	fclose(f);
+	return room;
+}
+
 /* Registers and the top of the stack, as the BPF side reads them. */
 static __attribute__((noipa)) void take_snapshot(void)
 {
@@ -31,7 +50,9 @@ static __attribute__((noipa)) void take_snapshot(void)
 	__asm__ volatile("mov %%rbp, %0" : "=r"(bp));
 	snap.sp = sp;
 	snap.bp = bp;
-	snap.len = sizeof(snap.stack);
+	snap.len = room_above(sp);
+	if (snap.len > sizeof(snap.stack))
+		snap.len = sizeof(snap.stack);
 	memcpy(snap.stack, (void *)sp, snap.len);
 	__asm__ volatile("" ::: "memory");
 }
