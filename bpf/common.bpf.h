@@ -67,34 +67,41 @@ static __always_inline bool is_traced(__u32 tgid)
 }
 
 /*
- * The task's user registers and the top of its user stack, as much of
- * WS_STACK_COPY as the stack holds above sp (a thread's stack may end
- * sooner): for unwinding in user space what frame pointers miss.
+ * The task's user registers and the top of its user stack into
+ * (ip, sp, bp, len, stack[size]): as much of size bytes as the stack holds
+ * above sp (a thread's stack may end sooner), halving until it reads.
+ * For unwinding in user space what frame pointers miss.
  */
+#define COPY_USER_TOP(task, top, size)					\
+	do {								\
+		struct pt_regs *top_regs_ =					\
+			(struct pt_regs *)bpf_task_pt_regs(task);	\
+		__u64 top_sp_ = BPF_CORE_READ(top_regs_, sp);			\
+									\
+		(top)->ip = BPF_CORE_READ(top_regs_, ip);			\
+		(top)->sp = top_sp_;					\
+		(top)->bp = BPF_CORE_READ(top_regs_, bp);			\
+		(top)->pad = 0;						\
+		if (!bpf_probe_read_user((top)->stack, (size),		\
+					 (void *)top_sp_))			\
+			(top)->len = (size);				\
+		else if (!bpf_probe_read_user((top)->stack, (size) / 2,	\
+					      (void *)top_sp_))		\
+			(top)->len = (size) / 2;			\
+		else if (!bpf_probe_read_user((top)->stack, (size) / 4,	\
+					      (void *)top_sp_))		\
+			(top)->len = (size) / 4;			\
+		else if (!bpf_probe_read_user((top)->stack, (size) / 16,\
+					      (void *)top_sp_))		\
+			(top)->len = (size) / 16;			\
+		else							\
+			(top)->len = 0;					\
+	} while (0)
+
 static __always_inline void copy_user_top(struct task_struct *task,
 					  struct ws_user_top *top)
 {
-	struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(task);
-	__u64 sp = BPF_CORE_READ(regs, sp);
-
-	top->ip = BPF_CORE_READ(regs, ip);
-	top->sp = sp;
-	top->bp = BPF_CORE_READ(regs, bp);
-	top->pad = 0;
-	/* Near the top of a stack less is there: halve until it reads. */
-	top->len = WS_STACK_COPY;
-	if (!bpf_probe_read_user(top->stack, WS_STACK_COPY, (void *)sp))
-		return;
-	top->len = WS_STACK_COPY / 2;
-	if (!bpf_probe_read_user(top->stack, WS_STACK_COPY / 2, (void *)sp))
-		return;
-	top->len = WS_STACK_COPY / 4;
-	if (!bpf_probe_read_user(top->stack, WS_STACK_COPY / 4, (void *)sp))
-		return;
-	top->len = WS_STACK_COPY / 16;
-	if (!bpf_probe_read_user(top->stack, WS_STACK_COPY / 16, (void *)sp))
-		return;
-	top->len = 0;
+	COPY_USER_TOP(task, top, WS_STACK_COPY);
 }
 
 #endif

@@ -52,6 +52,28 @@ struct {
 	__type(value, struct ws_py_stack);
 } py_scratch SEC(".maps");
 
+/*
+ * The top of the user stack of threads off the CPU, taken at switch-out
+ * (only the thread itself can read its memory) for the long waits' CFI
+ * unwinding.  LRU: a thread that never runs again ages out.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 1024);
+	__type(key, __u32);
+	__type(value, struct ws_wait_top);
+} offcpu_top SEC(".maps");
+
+const volatile bool copy_wait_stack = true;	/* false: --fp-only */
+
+/* A zero-length ws_wait_top to create offcpu_top entries from. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct ws_wait_top);
+} top_scratch SEC(".maps");
+
 /* Per-CPU scratch: struct ws_offcpu_start is too big for the BPF stack. */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -121,6 +143,26 @@ static __always_inline void save_python_stack(struct task_struct *prev,
 	}
 }
 
+/* The thread's user registers and stack top, in place in offcpu_top. */
+static __always_inline void save_user_top(__u32 tid, struct task_struct *prev)
+{
+	struct ws_wait_top *top = bpf_map_lookup_elem(&offcpu_top, &tid);
+	__u32 zero = 0;
+
+	if (!top) {
+		top = bpf_map_lookup_elem(&top_scratch, &zero);
+		if (!top)
+			return;
+		top->len = 0;
+		if (bpf_map_update_elem(&offcpu_top, &tid, top, BPF_ANY))
+			return;
+		top = bpf_map_lookup_elem(&offcpu_top, &tid);
+		if (!top)
+			return;
+	}
+	COPY_USER_TOP(prev, top, WS_WAIT_STACK_COPY);
+}
+
 /*
  * At switch-out only what is gone later: the time, the syscall and its
  * descriptor, and the user stack (only the thread itself can read it).
@@ -162,6 +204,8 @@ static __always_inline void switch_out(void *ctx, bool preempt,
 	if (bpf_map_update_elem(&offcpu_start, &tid, st, BPF_ANY))
 		count_event(WS_CNT_OFFCPU_FULL);
 	save_python_stack(prev, st->key.pid, tid);
+	if (copy_wait_stack && st->key.ustack_id != WS_NO_STACK)
+		save_user_top(tid, prev);
 }
 
 /* A long wait goes to user space whole, with its kernel stack. */
@@ -169,9 +213,22 @@ static __always_inline bool send_wait(struct task_struct *next,
 				      struct ws_offcpu_start *st,
 				      const struct ws_offcpu_val *val)
 {
-	struct ws_wait *w = bpf_ringbuf_reserve(&events, sizeof(*w), 0);
+	const struct ws_wait_top *top = NULL;
 	struct ws_py_stack *py;
+	struct ws_wait *w;
+	bool full = false;
 
+	/* Only waits of WS_WAIT_TOP_NS and more carry the stack top: the
+	 * event is 2 KiB longer. */
+	if (val->blocked_ns + val->runq_ns >= WS_WAIT_TOP_NS)
+		top = bpf_map_lookup_elem(&offcpu_top, &st->key.tid);
+	if (top && top->len)
+		full = true;
+	if (full)
+		w = bpf_ringbuf_reserve(&events, sizeof(*w), 0);
+	else
+		w = bpf_ringbuf_reserve(&events,
+					__builtin_offsetof(struct ws_wait, top), 0);
 	if (!w) {
 		count_event(WS_CNT_RINGBUF_FULL);
 		return false;
@@ -186,6 +243,8 @@ static __always_inline bool send_wait(struct task_struct *next,
 		w->py.n = 0;
 	resolve_fd_target(next, st->fd, &w->key.target);
 	w->kstack_len = bpf_get_task_stack(next, w->kstack, sizeof(w->kstack), 0);
+	if (full && top)
+		bpf_probe_read_kernel(&w->top, sizeof(w->top), top);
 	bpf_ringbuf_submit(w, submit_flags());
 	return true;
 }

@@ -188,6 +188,23 @@ struct ws_offcpu_start {
 
 /* A wait of at least --min-block-us, sent as it ends with its kernel
  * stack (read at switch-in: a sleeping task's stack is where it blocked). */
+/* The top of the user stack at a switch-out, for unwinding the user stack
+ * of a long wait with CFI: less than a sample's copy, to keep the cost of
+ * every switch-out bounded. */
+#define WS_WAIT_STACK_COPY	2048
+
+struct ws_wait_top {
+	__u64 ip, sp, bp;
+	__u32 len;		/* bytes of stack read from sp, 0 none */
+	__u32 pad;
+	__u8 stack[WS_WAIT_STACK_COPY];
+};
+
+/*
+ * A long wait; waits of at least WS_WAIT_TOP_NS are sent whole, shorter
+ * ones without top (the event ends at its offset): only those are
+ * unwound with CFI.
+ */
 struct ws_wait {
 	__u32 type;		/* WS_EV_WAIT */
 	__s32 kstack_len;	/* bytes, or -errno */
@@ -195,7 +212,10 @@ struct ws_wait {
 	struct ws_offcpu_val val;
 	__u64 kstack[WS_MAX_STACK];
 	struct ws_py_stack py;	/* at switch-out; n == 0: none */
+	struct ws_wait_top top;	/* at switch-out */
 };
+
+#define WS_WAIT_TOP_NS	1000000ull	/* 1 ms */
 
 /*
  * Where an off-CPU interval [start, end) turns from blocked into waiting

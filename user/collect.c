@@ -43,6 +43,7 @@ struct stack_key {
 	uint32_t target;	/* off-CPU: index into targets + 1, 0 none */
 	uint32_t py_frames;	/* Python frames at the root of the stack */
 	uint32_t py_truncated;	/* ... more than WS_PY_MAX_FRAMES of them */
+	uint32_t unwind_stop;	/* on-CPU: enum unwind_stop of the CFI walk */
 };
 
 struct stack_value {
@@ -71,6 +72,7 @@ struct collector {
 	struct thread_seen *thread_info;
 	size_t cap_threads;
 	uint64_t samples;
+	uint32_t unwind_stop;	/* of the next sample: collector_note_unwind */
 };
 
 struct collector *collector_new(void)
@@ -247,6 +249,11 @@ static struct stack_value *stack_value(struct collector *c,
 #define STACK_KEY_WORDS	\
 	(sizeof(struct stack_key) / 4 + 2 * WS_MAX_STACK + WS_PY_MAX_FRAMES)
 
+void collector_note_unwind(struct collector *c, enum unwind_stop why)
+{
+	c->unwind_stop = why;
+}
+
 int collector_add(struct collector *c, const struct proc_table *t,
 		  const struct ws_sample *s, const __u64 *ustack, int nu,
 		  const struct py_context *py)
@@ -260,6 +267,8 @@ int collector_add(struct collector *c, const struct proc_table *t,
 	k->pid = s->pid;
 	k->tid = s->tid;
 	k->kernel_mode = s->kstack_len > 0;
+	k->unwind_stop = c->unwind_stop;
+	c->unwind_stop = UNWIND_DONE;
 	err = add_frames(c, t, k, s->time_ns, s->kstack, s->kstack_len / 8,
 			 ustack, nu, py);
 	if (err)
@@ -549,6 +558,26 @@ static void count_quality(struct profile *out, const struct stack_sample *st)
 		out->quality.truncated_samples += st->count;
 }
 
+/* Why the CFI walk ended a truncated on-CPU stack. */
+static void count_unwind_stop(struct profile_quality *q, uint32_t why,
+			      uint64_t count)
+{
+	switch (why) {
+	case UNWIND_NO_COPY:
+		q->truncated_no_copy += count;
+		break;
+	case UNWIND_COPY_END:
+		q->truncated_copy_end += count;
+		break;
+	case UNWIND_NO_CFI:
+		q->truncated_no_cfi += count;
+		break;
+	case UNWIND_BAD_RULE:
+		q->truncated_bad_rule += count;
+		break;
+	}
+}
+
 /* The switch-out stack is taken inside the sched_switch tracepoint: its
  * leaf frames are whyslow's own BPF program and the tracing glue. */
 static void trim_tracing_frames(const struct profile *out,
@@ -652,6 +681,9 @@ static int build_stacks(struct collector *c, struct finish_ctx *fc,
 		count_quality(out, st);
 		if (k->py_frames && k->py_truncated)
 			out->quality.py_truncated_samples += st->count;
+		else if (st->truncated)
+			count_unwind_stop(&out->quality, k->unwind_stop,
+					  st->count);
 	}
 	return 0;
 }

@@ -14,6 +14,7 @@
 #include "procmap.h"
 #include "profile.h"
 #include "symbolize.h"
+#include "unwind.h"
 
 struct collector;
 
@@ -26,6 +27,10 @@ struct py_context {
 
 struct collector *collector_new(void);
 void collector_free(struct collector *c);
+
+/* Why the CFI walk stopped on the next sample's user stack (reset by
+ * collector_add): counted in Data quality when that stack is truncated. */
+void collector_note_unwind(struct collector *c, enum unwind_stop why);
 
 /* Counts one sample; its user frames (ustack, nu of them: the sample's,
  * maybe completed by unwind_complete) resolve against t at its time.

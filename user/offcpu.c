@@ -4,6 +4,7 @@
 #include <bpf/bpf.h>
 
 #include "offcpu.h"
+#include "unwind.h"
 
 /* Addresses of a stack id; 0 frames when it was not recorded or lost. */
 static int read_stack(int fd, __s32 id, __u64 *addrs)
@@ -17,24 +18,35 @@ static int read_stack(int fd, __s32 id, __u64 *addrs)
 	return n;
 }
 
+/* top: the stack's top at switch-out, to complete it with CFI; NULL. */
 static int add_key(const struct offcpu_maps *m, struct collector *c,
 		   const struct proc_table *t, const struct ws_offcpu_key *k,
 		   const struct ws_offcpu_val *v, const __u64 *kstack, int nk,
-		   const struct py_context *py)
+		   const struct ws_wait_top *top, const struct py_context *py)
 {
 	__u64 ustack[WS_MAX_STACK];
 	int nu = read_stack(m->stacks_fd, k->ustack_id, ustack);
+	struct unwind_input in;
 
+	if (top && top->len && top->len <= WS_WAIT_STACK_COPY && m->sym) {
+		in = (struct unwind_input){ .ip = top->ip, .sp = top->sp,
+					    .bp = top->bp, .stack = top->stack,
+					    .stack_len = top->len,
+					    .time = v->last_ns };
+		unwind_complete(m->sym, t, k->pid, &in, ustack, &nu,
+				WS_MAX_STACK);
+	}
 	return collector_add_offcpu(c, t, k, v, kstack, nk, ustack, nu, py);
 }
 
 int offcpu_add_wait(const struct offcpu_maps *m, struct collector *c,
 		    const struct proc_table *t, const struct ws_wait *w,
-		    const struct py_context *py)
+		    bool has_top, const struct py_context *py)
 {
 	int nk = w->kstack_len > 0 ? w->kstack_len / 8 : 0;
 
-	return add_key(m, c, t, &w->key, &w->val, w->kstack, nk, py);
+	return add_key(m, c, t, &w->key, &w->val, w->kstack, nk,
+		       has_top ? &w->top : NULL, py);
 }
 
 /* A wait still going on when recording ended counts up to end_ns, split
@@ -52,7 +64,7 @@ static int add_open_wait(const struct offcpu_maps *m, struct collector *c,
 	woke = ws_wake_point(st, start, end_ns);
 	v.blocked_ns = woke - start;
 	v.runq_ns = end_ns - woke;
-	return add_key(m, c, t, &st->key, &v, NULL, 0, NULL);
+	return add_key(m, c, t, &st->key, &v, NULL, 0, NULL, NULL);
 }
 
 int offcpu_collect(const struct offcpu_maps *m, struct collector *c,
@@ -72,7 +84,7 @@ int offcpu_collect(const struct offcpu_maps *m, struct collector *c,
 		if (bpf_map_lookup_elem(m->offcpu_fd, &key, &val))
 			continue;
 		*short_ns += val.blocked_ns + val.runq_ns;
-		if ((err = add_key(m, c, t, &key, &val, NULL, 0, NULL)))
+		if ((err = add_key(m, c, t, &key, &val, NULL, 0, NULL, NULL)))
 			return err;
 	}
 	prev = NULL;

@@ -101,6 +101,12 @@ struct profile_quality {
 	uint64_t offcpu_short_ns;	/* time in such waits */
 	uint64_t io_dropped;		/* I/O events or descriptors not
 					 * recorded: ring or BPF map full */
+	/* truncated_samples (not Python's) by why the CFI walk stopped */
+	uint64_t truncated_no_copy;	/* no stack copy (--fp-only, read
+					 * failed) */
+	uint64_t truncated_copy_end;	/* needed stack beyond the copy */
+	uint64_t truncated_no_cfi;	/* code without CFI: JIT, stripped */
+	uint64_t truncated_bad_rule;	/* a CFI rule not evaluated */
 };
 
 /* ---- I/O: files, network endpoints, spawned programs ---- */

@@ -218,7 +218,9 @@ static int user_stack(struct recorder *r, uint32_t pid, uint64_t time,
 	if (n > WS_MAX_STACK)
 		n = WS_MAX_STACK;
 	memcpy(ustack, fp_stack, n * sizeof(*ustack));
-	unwind_complete(r->sym, &r->procs, pid, &in, ustack, &n, WS_MAX_STACK);
+	collector_note_unwind(r->coll, unwind_complete(r->sym, &r->procs, pid,
+						       &in, ustack, &n,
+						       WS_MAX_STACK));
 	return n;
 }
 
@@ -251,8 +253,8 @@ static size_t event_size(uint32_t type)
 	switch (type) {
 	case WS_EV_SAMPLE:
 		return sizeof(struct ws_sample);
-	case WS_EV_WAIT:
-		return sizeof(struct ws_wait);
+	case WS_EV_WAIT:	/* short waits end before their top */
+		return offsetof(struct ws_wait, top);
 	case WS_EV_IO_SITE:
 		return sizeof(struct ws_io_site);
 	case WS_EV_FD:
@@ -289,6 +291,7 @@ static int on_event(void *ctx, void *data, size_t size)
 	} else if (type == WS_EV_WAIT) {
 		know_mappings(r, w->key.pid, w->val.last_ns);
 		r->err = offcpu_add_wait(&r->offcpu, r->coll, &r->procs, w,
+					 size >= sizeof(*w),
 					 python_of(r, w->key.pid, &w->py, &py));
 	} else if (r->io) {
 		r->err = on_io_event(r, data, type);
@@ -365,12 +368,14 @@ static int open_bpf(struct recorder *r)
 	r->skel->rodata->offcpu_enabled = !o->no_offcpu;
 	r->skel->rodata->min_block_ns = o->min_block_ns;
 	r->skel->rodata->copy_user_stack = !o->fp_only;
+	r->skel->rodata->copy_wait_stack = !o->fp_only;
 	bpf_program__set_autoattach(r->skel->progs.sample_oncpu, false);
 	if (o->no_offcpu) {
 		bpf_program__set_autoload(r->skel->progs.offcpu_switch, false);
 		bpf_program__set_autoload(r->skel->progs.offcpu_waking, false);
 		bpf_map__set_max_entries(r->skel->maps.stacks, 1);
 		bpf_map__set_max_entries(r->skel->maps.offcpu, 1);
+		bpf_map__set_max_entries(r->skel->maps.offcpu_top, 1);
 	}
 	if (o->no_io) {
 		bpf_program__set_autoload(r->skel->progs.io_enter, false);
@@ -406,6 +411,7 @@ static int open_bpf(struct recorder *r)
 		.offcpu_fd = bpf_map__fd(r->skel->maps.offcpu),
 		.start_fd = bpf_map__fd(r->skel->maps.offcpu_start),
 		.stacks_fd = bpf_map__fd(r->skel->maps.stacks),
+		.sym = r->sym,
 	};
 	r->rb = ring_buffer__new(bpf_map__fd(r->skel->maps.events), on_event, r,
 				 NULL);

@@ -404,9 +404,16 @@ static void json_quality(FILE *f, const struct profile *p)
 		",\n    \"stack_collisions\": %" PRIu64
 		",\n    \"min_block_ns\": %" PRIu64
 		",\n    \"offcpu_short_ns\": %" PRIu64
-		",\n    \"io_dropped\": %" PRIu64 ",\n    \"notes\": [",
+		",\n    \"io_dropped\": %" PRIu64
+		",\n    \"truncated_no_copy\": %" PRIu64
+		",\n    \"truncated_copy_end\": %" PRIu64
+		",\n    \"truncated_no_cfi\": %" PRIu64
+		",\n    \"truncated_bad_rule\": %" PRIu64
+		",\n    \"notes\": [",
 		q->offcpu_dropped, q->stack_collisions, q->min_block_ns,
-		q->offcpu_short_ns, q->io_dropped);
+		q->offcpu_short_ns, q->io_dropped, q->truncated_no_copy,
+		q->truncated_copy_end, q->truncated_no_cfi,
+		q->truncated_bad_rule);
 	for (i = 0; i < p->n_notes; i++) {
 		json_next(f, i, "      ");
 		json_string(f, p->notes[i]);

@@ -825,12 +825,37 @@ static int md_threads(struct md *m, size_t *shown)
 	return md_table(m, head, m->agg->n_threads, thread_row, shown);
 }
 
+/* Why the CFI walk stopped short, when it did: "; of which ...". */
+static void quality_unwind_stops(FILE *f, const struct profile_quality *q)
+{
+	const struct {
+		uint64_t n;
+		const char *why;
+	} stops[] = {
+		{ q->truncated_copy_end, "stack copy too short" },
+		{ q->truncated_no_cfi, "no CFI (JIT or stripped code)" },
+		{ q->truncated_no_copy, "no stack copy" },
+		{ q->truncated_bad_rule, "CFI rule not followed" },
+	};
+	const char *sep = "; of which ";
+	size_t i;
+
+	for (i = 0; i < sizeof(stops) / sizeof(stops[0]); i++) {
+		if (!stops[i].n)
+			continue;
+		fprintf(f, "%s%" PRIu64 " %s", sep, stops[i].n, stops[i].why);
+		sep = ", ";
+	}
+}
+
 static void quality_stacks(FILE *f, const struct aggregate *agg,
 			   const struct profile_quality *q)
 {
-	fprintf(f, "- Truncated stacks: %.1f%% of samples (%" PRIu64 ")",
+	fprintf(f, "- Truncated stacks: %.1f%% of samples (%" PRIu64,
 		pct_of(agg->truncated_samples, agg->samples),
 		agg->truncated_samples);
+	quality_unwind_stops(f, q);
+	fputc(')', f);
 	if (agg->truncated_samples > q->py_truncated_samples)
 		fputs(": usually code built without frame pointers "
 		      "(-fno-omit-frame-pointer); callers above the cut are "

@@ -24,11 +24,24 @@ struct unwind_input {
 	uint64_t time;		/* for the mappings then */
 };
 
+/* Why the CFI walk stopped, for Data quality. */
+enum unwind_stop {
+	UNWIND_DONE,		/* an end (return address undefined), the
+				 * frame-pointer tail spliced on, or full */
+	UNWIND_NO_COPY,		/* no usable stack copy (--fp-only, the read
+				 * failed, or not the sample's leaf) */
+	UNWIND_COPY_END,	/* needed memory beyond the copy */
+	UNWIND_NO_CFI,		/* code with no CFI or in no mapped file
+				 * (JIT, stripped .eh_frame) */
+	UNWIND_BAD_RULE,	/* a CFI rule or expression not evaluated */
+};
+
 /*
  * Rewrites stack[0..*n) (innermost first, at most max entries) when the
- * CFI walk gets anywhere; leaves it as it was otherwise.
+ * CFI walk gets anywhere; leaves it as it was otherwise.  Returns why the
+ * walk stopped.
  */
-void unwind_complete(struct symbolizer *sym, const struct proc_table *t,
+enum unwind_stop unwind_complete(struct symbolizer *sym, const struct proc_table *t,
 		     uint32_t pid, const struct unwind_input *in, __u64 *stack,
 		     int *n, int max);
 

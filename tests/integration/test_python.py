@@ -268,7 +268,7 @@ def test_deep_recursion(run, python):
     md = record(run, python, "deep.py", DEPTH, 4_000_000, fmt="md")
     quality = md_section(md.stdout, "Data quality")
     assert quality, f"no ## Data quality:{md}"
-    m = re.search(r"^- Truncated stacks: ([\d.]+)% of samples \((\d+)\)",
+    m = re.search(r"^- Truncated stacks: ([\d.]+)% of samples \((\d+)[;)]",
                   quality, re.M)
     assert m, f"Data quality says nothing of truncated stacks:{md}"
     assert int(m.group(2)) > 0 and float(m.group(1)) >= 50, \

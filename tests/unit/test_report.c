@@ -328,16 +328,26 @@ static void test_md_quality_warnings(void **state)
 	p->quality.kernel_addrs_hidden = true;
 	p->quality.lost_samples = 3;
 	p->quality.kstack_errors = 2;
+	p->quality.truncated_copy_end = 30;
+	p->quality.truncated_no_cfi = 10;
 	md = render_md(p);
 	assert_contains(md, "`clear_page_erms` (kernel, [kernel]) is 60.0%");
 	assert_contains(md, "The kernel dominates: 60.0% of samples");
 	assert_contains(md, "- Samples: 100 kept, 3 lost");
-	assert_contains(md, "- Truncated stacks: 40.0% of samples (40): "
-			"usually code built without frame pointers");
+	assert_contains(md, "- Truncated stacks: 40.0% of samples (40; of which "
+			"30 stack copy too short, 10 no CFI (JIT or stripped "
+			"code)): usually code built without frame pointers");
 	assert_contains(md, "50000 Hz requested, clamped to the kernel limit "
 			"kernel.perf_event_max_sample_rate = 25000");
 	assert_contains(md, "- Kernel addresses hidden (kernel.kptr_restrict)");
 	assert_contains(md, "- Stack read errors: 2 kernel, 0 user.\n");
+	free(md);
+	md = render(p, FORMAT_JSON, 0, 0);
+	assert_int_equal(json_check(md,
+		"d[\"quality\"][\"truncated_copy_end\"] == 30 and "
+		"d[\"quality\"][\"truncated_no_cfi\"] == 10 and "
+		"d[\"quality\"][\"truncated_no_copy\"] == 0 and "
+		"d[\"quality\"][\"truncated_bad_rule\"] == 0"), 0);
 	free(md);
 	fx_free(p);
 }

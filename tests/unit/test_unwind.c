@@ -72,6 +72,17 @@ static __attribute__((noipa)) int outer_caller(int x)
 	return y * 2;
 }
 
+/* A new snapshot under outer_caller, the process's mappings in t, and the
+ * unwinder's input from the snapshot. */
+static void fresh_snapshot(struct proc_table *t, struct unwind_input *in)
+{
+	assert_int_equal(outer_caller(1), 4);
+	proc_table_init(t);
+	assert_int_equal(proc_table_load(t, getpid(), "/proc"), 0);
+	*in = (struct unwind_input){ .ip = snap.ip, .sp = snap.sp, .bp = snap.bp,
+				     .stack = snap.stack, .stack_len = snap.len };
+}
+
 static const char *name_of(struct symbolizer *sym, const struct proc_table *t,
 			   const struct proc *p, uint64_t addr)
 {
@@ -107,7 +118,8 @@ static void test_unwinds_callers(void **state)
 				    .stack = snap.stack, .stack_len = snap.len };
 	/* as if frame pointers had given the leaf alone */
 	stack[0] = snap.ip;
-	unwind_complete(sym, &t, getpid(), &in, stack, &n, WS_MAX_STACK);
+	assert_int_not_equal(unwind_complete(sym, &t, getpid(), &in, stack, &n,
+					     WS_MAX_STACK), UNWIND_NO_CFI);
 	assert_true(n >= 4);
 	assert_string_equal(name_of(sym, &t, p, stack[0]), "take_snapshot");
 	assert_string_equal(name_of(sym, &t, p, stack[1] - 1), "middle_caller");
@@ -128,11 +140,7 @@ static void test_splices_frame_pointer_tail(void **state)
 	int n = 1;
 
 	(void)state;
-	assert_int_equal(outer_caller(1), 4);
-	proc_table_init(&t);
-	assert_int_equal(proc_table_load(&t, getpid(), "/proc"), 0);
-	in = (struct unwind_input){ .ip = snap.ip, .sp = snap.sp, .bp = snap.bp,
-				    .stack = snap.stack, .stack_len = snap.len };
+	fresh_snapshot(&t, &in);
 	stack[0] = snap.ip;
 	unwind_complete(sym, &t, getpid(), &in, stack, &n, WS_MAX_STACK);
 	assert_true(n >= 3);
@@ -142,7 +150,8 @@ static void test_splices_frame_pointer_tail(void **state)
 	stack[1] = ret_outer;
 	stack[2] = 0x1234;
 	n = 3;
-	unwind_complete(sym, &t, getpid(), &in, stack, &n, WS_MAX_STACK);
+	assert_int_equal(unwind_complete(sym, &t, getpid(), &in, stack, &n,
+					 WS_MAX_STACK), UNWIND_DONE);
 	assert_int_equal(n, 4);
 	assert_int_equal(stack[2], ret_outer);
 	assert_int_equal(stack[3], 0x1234);
@@ -162,18 +171,63 @@ static void test_keeps_stack_without_data(void **state)
 	(void)state;
 	proc_table_init(&t);
 	assert_int_equal(proc_table_load(&t, getpid(), "/proc"), 0);
-	unwind_complete(sym, &t, getpid(), &in, stack, &n, WS_MAX_STACK);
+	assert_int_equal(unwind_complete(sym, &t, getpid(), &in, stack, &n,
+					 WS_MAX_STACK), UNWIND_NO_COPY);
 	assert_int_equal(n, 2);
 	in.stack = snap.stack;
 	in.stack_len = snap.len;
 	in.ip = 0x5000;		/* not stack[0] */
-	unwind_complete(sym, &t, getpid(), &in, stack, &n, WS_MAX_STACK);
+	assert_int_equal(unwind_complete(sym, &t, getpid(), &in, stack, &n,
+					 WS_MAX_STACK), UNWIND_NO_COPY);
 	assert_int_equal(n, 2);
 	assert_int_equal(stack[1], 0x3000);
-	/* an address in no mapping: no CFI, nothing changes */
+	/* an address in no mapping (JIT code, say): no CFI, nothing changes */
 	in.ip = 0x1000;
-	unwind_complete(sym, &t, getpid(), &in, stack, &n, WS_MAX_STACK);
+	assert_int_equal(unwind_complete(sym, &t, getpid(), &in, stack, &n,
+					 WS_MAX_STACK), UNWIND_NO_CFI);
 	assert_int_equal(n, 2);
+	proc_table_free(&t);
+	symbolizer_free(sym);
+}
+
+/* A copy cut short: the walk stops where it needs a word beyond it, and
+ * keeps the frames it found before. */
+static void test_stops_at_copy_end(void **state)
+{
+	struct symbolizer *sym = symbolizer_new(NULL);
+	struct proc_table t;
+	struct unwind_input in;
+	__u64 stack[WS_MAX_STACK], full[WS_MAX_STACK];
+	int n = 1, n_full = 1;
+
+	(void)state;
+	fresh_snapshot(&t, &in);
+	full[0] = snap.ip;
+	unwind_complete(sym, &t, getpid(), &in, full, &n_full, WS_MAX_STACK);
+	assert_true(n_full >= 4);
+	/* one word: not even take_snapshot's return address */
+	in.stack_len = 8;
+	stack[0] = snap.ip;
+	assert_int_equal(unwind_complete(sym, &t, getpid(), &in, stack, &n,
+					 WS_MAX_STACK), UNWIND_COPY_END);
+	assert_int_equal(n, 1);
+	assert_int_equal(stack[0], snap.ip);
+	/* a longer copy that still ends before the outermost frame: the
+	 * callers it covers are found, the same as with the whole copy */
+	in.stack_len = 16;
+	while (in.stack_len <= snap.len) {
+		n = 1;
+		stack[0] = snap.ip;
+		if (unwind_complete(sym, &t, getpid(), &in, stack, &n,
+				    WS_MAX_STACK) != UNWIND_COPY_END)
+			break;
+		if (n >= 2 && n < n_full) {
+			assert_memory_equal(stack, full, n * sizeof(*stack));
+			break;
+		}
+		in.stack_len += 8;
+	}
+	assert_true(n >= 2 && n < n_full);
 	proc_table_free(&t);
 	symbolizer_free(sym);
 }
@@ -184,6 +238,7 @@ int main(void)
 		cmocka_unit_test(test_unwinds_callers),
 		cmocka_unit_test(test_splices_frame_pointer_tail),
 		cmocka_unit_test(test_keeps_stack_without_data),
+		cmocka_unit_test(test_stops_at_copy_end),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

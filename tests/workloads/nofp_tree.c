@@ -4,7 +4,8 @@
  * pointers (see the Makefile), calling into a library of its own built the
  * same way (libnofp.so).  main → a → b → lib_leaf takes 60% of the work,
  * main → c → lib_leaf 40%; with an argument, main → sorter → qsort → cmp
- * runs afterwards.  Prints the measured split on stderr:
+ * runs afterwards; with "wait", only main -> waiter -> lib_wait, 100
+ * sleeps of 2 ms.  Prints the measured split on stderr:
  * "nofp_tree: ab_ns=N c_ns=M".
  */
 #include <stdint.h>
@@ -12,7 +13,10 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include <string.h>
+
 uint64_t lib_leaf(uint64_t n);	/* libnofp.so */
+void lib_wait(void);
 
 static volatile uint64_t sink;
 
@@ -50,6 +54,14 @@ __attribute__((noipa)) void sorter(void)
 	}
 }
 
+__attribute__((noipa)) void waiter(void)
+{
+	int i;
+
+	for (i = 0; i < 100; i++)
+		lib_wait();
+}
+
 static uint64_t now_ns(void)
 {
 	struct timespec ts;
@@ -58,11 +70,15 @@ static uint64_t now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
 }
 
-int main(int argc, char **argv __attribute__((unused)))
+int main(int argc, char **argv)
 {
 	uint64_t n = 6000000, ab = 0, cn = 0, t0, t1;
 	int i;
 
+	if (argc > 1 && !strcmp(argv[1], "wait")) {
+		waiter();
+		return 0;
+	}
 	for (i = 0; i < 50; i++) {
 		t0 = now_ns();
 		sink += a(n * 6 / 10);
