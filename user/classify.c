@@ -119,7 +119,14 @@ enum frame_class classify_mapping(const char *map_path, const char *exe_path)
 		return CLASS_APP;
 	if (is_runtime_lib(name))
 		return CLASS_RUNTIME;
-	if (has_any_prefix(map_path, library_dirs, ARRAY_SIZE(library_dirs)))
+	/* An interpreter's own C modules (CPython's _socket, zlib, ...),
+	 * wherever it is installed (pyenv: under the home directory). */
+	if (strstr(map_path, "/lib-dynload/"))
+		return CLASS_RUNTIME;
+	/* Third-party packages' C extensions (numpy, lxml, ...). */
+	if (strstr(map_path, "/site-packages/") ||
+	    strstr(map_path, "/dist-packages/") ||
+	    has_any_prefix(map_path, library_dirs, ARRAY_SIZE(library_dirs)))
 		return CLASS_LIBRARY;
 	/* The user's own shared objects, in their build or install tree. */
 	return CLASS_APP;

@@ -857,6 +857,12 @@ static void test_classify_mapping(void **state)
 		{ "/snap/core22/current/lib/libz.so.1", NULL, CLASS_LIBRARY },
 		{ "/usr/lib/firefox/firefox", "/usr/lib/firefox/firefox", CLASS_APP },
 		{ "/home/u/build/libmine.so", "/home/u/build/demo", CLASS_APP },
+		/* pyenv's CPython and its C modules, a venv's C extensions */
+		{ "/root/.pyenv/versions/3.12.1/lib/python3.12/lib-dynload/"
+		  "_socket.cpython-312-x86_64-linux-gnu.so", NULL, CLASS_RUNTIME },
+		{ "/home/u/venv/lib/python3.12/site-packages/numpy/core/"
+		  "_multiarray_umath.cpython-312-x86_64-linux-gnu.so", NULL,
+		  CLASS_LIBRARY },
 		{ "/usr/bin/pythonista", "/usr/bin/pythonista", CLASS_APP },
 		{ "[vdso]", "/home/u/demo", CLASS_RUNTIME },
 		{ "[anon:v8]", "/usr/bin/node", CLASS_APP },
