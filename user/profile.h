@@ -107,6 +107,8 @@ struct profile_quality {
 	uint64_t truncated_copy_end;	/* needed stack beyond the copy */
 	uint64_t truncated_no_cfi;	/* code without CFI: JIT, stripped */
 	uint64_t truncated_bad_rule;	/* a CFI rule not evaluated */
+	bool cfi_unwinding;		/* samples carried stack copies for
+					 * CFI (not --fp-only) */
 };
 
 /* ---- I/O: files, network endpoints, spawned programs ---- */

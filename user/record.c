@@ -701,6 +701,7 @@ static int finish_profile(struct recorder *r, struct profile *out,
 	out->quality.ustack_errors = read_counter(r, WS_CNT_USTACK_ERR);
 	out->quality.lost_sideband = sideband_lost(r->sb);
 	out->quality.io_dropped = read_counter(r, WS_CNT_IO_DROPPED);
+	out->quality.cfi_unwinding = !r->o->fp_only;
 	return 0;
 }
 

@@ -857,7 +857,10 @@ static void quality_stacks(FILE *f, const struct aggregate *agg,
 	quality_unwind_stops(f, q);
 	fputc(')', f);
 	if (agg->truncated_samples > q->py_truncated_samples)
-		fputs(": usually code built without frame pointers "
+		fputs(q->cfi_unwinding ?
+		      ": callers above the cut are missing, so totals of outer "
+		      "functions are low" :
+		      ": usually code built without frame pointers "
 		      "(-fno-omit-frame-pointer); callers above the cut are "
 		      "missing, so totals of outer functions are low", f);
 	if (q->py_truncated_samples)
@@ -866,10 +869,15 @@ static void quality_stacks(FILE *f, const struct aggregate *agg,
 			"frames are cut", pct_of(q->py_truncated_samples,
 						  agg->samples),
 			WS_PY_MAX_FRAMES);
-	fputs(".\n- Unwinding: user stacks follow frame pointers, so a "
-	      "function that sets up no frame (a leaf, or code built without "
-	      "them) hides its caller even in stacks not counted as "
-	      "truncated", f);
+	fputs(q->cfi_unwinding ?
+	      ".\n- Unwinding: frame pointers, completed with .eh_frame rules "
+	      "from an 8 KiB copy of the user stack per sample (2 KiB per "
+	      "wait of 1 ms or more); a stack deeper than its copy ends "
+	      "there" :
+	      ".\n- Unwinding: user stacks follow frame pointers only "
+	      "(--fp-only), so a function that sets up no frame (a leaf, or "
+	      "code built without them) hides its caller even in stacks not "
+	      "counted as truncated", f);
 	fprintf(f, ".\n- Unresolved frames: %.1f%% (%" PRIu64 " of %" PRIu64
 		").\n- Stack read errors: %" PRIu64 " kernel, %" PRIu64
 		" user.\n",

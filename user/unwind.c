@@ -125,7 +125,10 @@ static enum unwind_stop eval_ops(const struct unwind_input *in, const Dwarf_Op *
 }
 
 /* A register's value in the caller; UNWIND_DONE when found, else why
- * not.  "Same value" keeps it; "undefined" makes it unknown. */
+ * not.  "Same value" keeps it; "undefined" makes it unknown, but for rbp:
+ * callee-saved in the x86-64 ABI, a function with no rule for it has not
+ * changed it (libdw reports no rule as undefined when the ABI's default
+ * rules are not known to it). */
 static enum unwind_stop caller_reg(const struct unwind_input *in, Dwarf_Frame *fr,
 		       int reg, uint64_t cfa, const struct frame_regs *r,
 		       uint64_t *val, bool *known)
@@ -139,7 +142,8 @@ static enum unwind_stop caller_reg(const struct unwind_input *in, Dwarf_Frame *f
 	if (dwarf_frame_register(fr, reg, mem, &ops, &n))
 		return UNWIND_BAD_RULE;
 	if (n == 0) {
-		*known = ops != NULL && reg_value(r, reg, val);
+		*known = (ops != NULL || reg == DWARF_RBP) &&
+			 reg_value(r, reg, val);
 		return UNWIND_DONE;
 	}
 	why = eval_ops(in, ops, n, cfa, r, &v, &is_value);
