@@ -125,10 +125,39 @@ static double parse_seconds(const char *s, struct argp_state *st)
 	return v;
 }
 
+/* --format, --top, --budget: the report options every command shares;
+ * diff writes md, json or svg only. */
+static error_t parse_report_opt(int key, char *arg, struct argp_state *st,
+				struct report_opts *rep, bool diff)
+{
+	int fmt;
+
+	switch (key) {
+	case OPT_FORMAT:
+		fmt = report_format_parse(arg);
+		if (fmt < 0 || (diff && fmt != FORMAT_MD && fmt != FORMAT_JSON &&
+				fmt != FORMAT_SVG))
+			argp_error(st, "unknown format '%s' (%s)", arg, diff ?
+				   "md, json or svg" :
+				   "md, json, folded, pprof, svg or html");
+		rep->format = fmt;
+		break;
+	case OPT_TOP:
+		rep->top = parse_long(arg, 1, 10000, st, "--top");
+		break;
+	case OPT_BUDGET:
+		rep->budget_tokens = parse_long(arg, 500, 10000000, st,
+						"--budget");
+		break;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
+}
+
 static error_t parse_record_opt(int key, char *arg, struct argp_state *st)
 {
 	struct record_env *env = st->input;
-	int fmt;
 
 	switch (key) {
 	case 'p':
@@ -146,22 +175,9 @@ static error_t parse_record_opt(int key, char *arg, struct argp_state *st)
 	case 'o':
 		env->output = arg;
 		break;
-	case OPT_FORMAT:
-		fmt = report_format_parse(arg);
-		if (fmt < 0)
-			argp_error(st, "unknown format '%s' (md, json, folded, "
-				   "pprof, svg or html)", arg);
-		env->rep.format = fmt;
-		break;
+
 	case OPT_SAVE:
 		env->save = arg;
-		break;
-	case OPT_TOP:
-		env->rep.top = parse_long(arg, 1, 10000, st, "--top");
-		break;
-	case OPT_BUDGET:
-		env->rep.budget_tokens = parse_long(arg, 500, 10000000, st,
-						    "--budget");
 		break;
 	case OPT_AS_ROOT:
 		env->rec.as_root = true;
@@ -193,7 +209,7 @@ static error_t parse_record_opt(int key, char *arg, struct argp_state *st)
 				   "-p PID, or -a");
 		break;
 	default:
-		return ARGP_ERR_UNKNOWN;
+		return parse_report_opt(key, arg, st, &env->rep, false);
 	}
 	return 0;
 }
@@ -279,25 +295,10 @@ static const struct argp_option report_options[] = {
 static error_t parse_view_opt(int key, char *arg, struct argp_state *st)
 {
 	struct view_env *env = st->input;
-	int fmt;
 
 	switch (key) {
 	case 'o':
 		env->output = arg;
-		break;
-	case OPT_FORMAT:
-		fmt = report_format_parse(arg);
-		if (fmt < 0 || (env->want_files == 2 && fmt != FORMAT_MD &&
-				fmt != FORMAT_JSON && fmt != FORMAT_SVG))
-			argp_error(st, "unknown format '%s'", arg);
-		env->rep.format = fmt;
-		break;
-	case OPT_TOP:
-		env->rep.top = parse_long(arg, 1, 10000, st, "--top");
-		break;
-	case OPT_BUDGET:
-		env->rep.budget_tokens = parse_long(arg, 500, 10000000, st,
-						    "--budget");
 		break;
 	case OPT_FOCUS:
 		if (!*arg)
@@ -319,7 +320,8 @@ static error_t parse_view_opt(int key, char *arg, struct argp_state *st)
 			argp_error(st, "--focus writes md or json");
 		break;
 	default:
-		return ARGP_ERR_UNKNOWN;
+		return parse_report_opt(key, arg, st, &env->rep,
+					env->want_files == 2);
 	}
 	return 0;
 }
