@@ -294,3 +294,52 @@ def slow_http_server():
 def http_server():
     with slow_http_server() as srv:
         yield srv
+
+
+# --- the CPython interpreters the Python tests run under ---------------------
+
+PYENV = Path("/root/.pyenv/versions")
+DEBIAN_PYTHON = Path("/usr/bin/python3")
+
+
+def _interpreters():
+    """pytest params: (path of python3), id naming its version."""
+    params = []
+    if os.access(DEBIAN_PYTHON, os.X_OK):
+        ver = DEBIAN_PYTHON.resolve().name.removeprefix("python")
+        params.append(pytest.param(str(DEBIAN_PYTHON), id=f"debian-{ver}"))
+    else:
+        params.append(pytest.param(
+            None, id="debian", marks=pytest.mark.skip(
+                reason=f"no Debian interpreter at {DEBIAN_PYTHON}")))
+    for minor in (10, 11, 12, 13):
+        found = [p for p in sorted(PYENV.glob(f"3.{minor}*/bin/python3"))
+                 if os.access(p, os.X_OK)]
+        for p in found:
+            params.append(pytest.param(str(p), id=f"py{p.parents[1].name}"))
+        if not found:
+            params.append(pytest.param(
+                None, id=f"py3.{minor}", marks=pytest.mark.skip(
+                    reason=f"no pyenv CPython 3.{minor}: nothing matches "
+                           f"{PYENV}/3.{minor}*/bin/python3")))
+    return params
+
+
+INTERPRETERS = _interpreters()
+_warmed = set()
+
+
+@pytest.fixture(params=INTERPRETERS)
+def python(request):
+    """The interpreter under test, its files in the page cache: a cold
+    cache shows as a large `disk` wait at start-up (seen once: 0.3 s of
+    3.13's libpython read from disk), which is not what these tests are
+    about."""
+    path = request.param
+    if path not in _warmed:
+        subprocess.run([path, "-c", "import urllib.request, asyncio, "
+                        "ctypes, threading, concurrent.futures"],
+                       capture_output=True,
+                       timeout=60, check=False)
+        _warmed.add(path)
+    return path

@@ -21,13 +21,12 @@ down at teardown; every subprocess has a timeout."""
 import os
 import re
 import shutil
-import subprocess
 import tempfile
 
 import pytest
 
 from conftest import REPO, SERVER_DELAY, WORKLOADS, workload
-from test_python import INTERPRETERS, no_proxy_env
+from test_python import no_proxy_env
 
 pytestmark = pytest.mark.skipif(
     os.geteuid() != 0,
@@ -188,23 +187,6 @@ def make_file(path, data):
         f.write(data)
     os.chmod(path, 0o644)
 
-
-_warmed = set()
-
-
-@pytest.fixture(params=INTERPRETERS)
-def python(request):
-    """The interpreter under test, with its files in the page cache."""
-    path = request.param
-    if path not in _warmed:
-        subprocess.run([path, "-c", "import urllib.request, "
-                        "concurrent.futures"], capture_output=True,
-                       timeout=60, check=False)
-        _warmed.add(path)
-    return path
-
-
-# --- a local HTTP server ---------------------------------------------------
 
 # --- 1. the same files read over and over ----------------------------------
 

@@ -12,12 +12,10 @@ Servers the tests start listen on 127.0.0.1 and are shut down at teardown;
 every subprocess has a timeout."""
 import os
 import re
-import subprocess
-from pathlib import Path
 
 import pytest
 
-from conftest import REPO
+from conftest import PYENV, REPO
 
 pytestmark = pytest.mark.skipif(
     os.geteuid() != 0,
@@ -25,55 +23,9 @@ pytestmark = pytest.mark.skipif(
            "(run them with sudo, e.g. `sudo make integration`)")
 
 PY = REPO / "tests" / "workloads" / "py"
-PYENV = Path("/root/.pyenv/versions")
-DEBIAN_PYTHON = Path("/usr/bin/python3")
 PYTHON39 = PYENV / "3.9.18" / "bin" / "python3"
 TIMEOUT = 30            # per whyslow run; the longest script takes ~1.2 s
 FETCHES = 10
-
-
-# --- interpreters ----------------------------------------------------------
-
-def _interpreters():
-    """pytest params: (path of python3), id naming its version."""
-    params = []
-    if os.access(DEBIAN_PYTHON, os.X_OK):
-        ver = DEBIAN_PYTHON.resolve().name.removeprefix("python")
-        params.append(pytest.param(str(DEBIAN_PYTHON), id=f"debian-{ver}"))
-    else:
-        params.append(pytest.param(
-            None, id="debian", marks=pytest.mark.skip(
-                reason=f"no Debian interpreter at {DEBIAN_PYTHON}")))
-    for minor in (10, 11, 12, 13):
-        found = [p for p in sorted(PYENV.glob(f"3.{minor}*/bin/python3"))
-                 if os.access(p, os.X_OK)]
-        for p in found:
-            params.append(pytest.param(str(p), id=f"py{p.parents[1].name}"))
-        if not found:
-            params.append(pytest.param(
-                None, id=f"py3.{minor}", marks=pytest.mark.skip(
-                    reason=f"no pyenv CPython 3.{minor}: nothing matches "
-                           f"{PYENV}/3.{minor}*/bin/python3")))
-    return params
-
-
-INTERPRETERS = _interpreters()
-_warmed = set()
-
-
-@pytest.fixture(params=INTERPRETERS)
-def python(request):
-    """The interpreter under test, its files in the page cache: a cold
-    cache shows as a large `disk` wait at start-up (seen once: 0.3 s of
-    3.13's libpython read from disk), which is not what these tests are
-    about."""
-    path = request.param
-    if path not in _warmed:
-        subprocess.run([path, "-c", "import urllib.request, asyncio, "
-                        "ctypes, threading"], capture_output=True,
-                       timeout=60, check=False)
-        _warmed.add(path)
-    return path
 
 
 # --- helpers ---------------------------------------------------------------
