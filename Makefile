@@ -95,7 +95,8 @@ bench: deps whyslow
 # a crash, leak or sanitizer report fails, its input in .output/fuzz/.
 FUZZ_SECONDS ?= 60
 FUZZ_SRCS := tests/fuzz/fuzz_pprof.c user/pprof.c user/protobuf.c \
-	     user/intern.c user/profile.c user/classify.c user/wait.c
+	     user/intern.c user/profile.c user/classify.c user/wait.c \
+	     user/sudo.c
 FUZZ_BIN  := $(OUTPUT)/fuzz/fuzz_pprof
 
 $(FUZZ_BIN): $(FUZZ_SRCS) $(wildcard user/*.h) bpf/whyslow.h

@@ -14,12 +14,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/fsuid.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "aggregate.h"
 #include "hints.h"
+#include "sudo.h"
 
 /* Three-way comparison that cannot overflow, for any integer type. */
 #define CMP(a, b) (((a) > (b)) - ((a) < (b)))
@@ -1141,40 +1141,18 @@ static int scan_bytes(struct source_scan *sc, const char *bytes, size_t n)
 }
 
 /*
- * Paths come from the traced program (co_filename, debug info): under sudo
- * they are opened with the invoking user's rights, so a report can quote
- * no line that user could not read anyway.
+ * A regular file at path, links followed; -1 for anything else.  Paths
+ * come from the traced program (co_filename, debug info): they are opened
+ * with the invoking user's rights (sudo.h), so a report can quote no line
+ * that user could not read anyway, and without blocking on a FIFO.
  */
-static int open_as_sudo_user(const char *path)
-{
-	const char *uid = getenv("SUDO_UID"), *gid = getenv("SUDO_GID");
-	int fd, err;
-
-	if (!uid || !gid || geteuid() != 0)
-		return open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	setfsgid(atoi(gid));
-	setfsuid(atoi(uid));
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	err = errno;
-	setfsuid(0);
-	setfsgid(0);
-	errno = err;
-	return fd;
-}
-
-/* A regular file at path, links followed; -1 for anything else. */
 static int open_source(const char *path)
 {
 	struct stat st;
-	int fd;
+	int fd = sudo_open_input(path);
 
-	/* Opening a FIFO or a device could block, or act. */
-	if (stat(path, &st) || !S_ISREG(st.st_mode))
-		return -1;
-	fd = open_as_sudo_user(path);
 	if (fd < 0)
 		return -1;
-	/* It could have been replaced in between. */
 	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
 		close(fd);
 		return -1;

@@ -2,8 +2,6 @@
 /* See launch.h. */
 #include <errno.h>
 #include <fcntl.h>
-#include <grp.h>
-#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +10,7 @@
 #include <unistd.h>
 
 #include "launch.h"
+#include "sudo.h"
 
 enum launch_stage {
 	STAGE_USER,	/* becoming the sudo user failed */
@@ -22,42 +21,6 @@ struct launch_error {
 	int stage;
 	int err;
 };
-
-static int parse_id(const char *s, unsigned long *out)
-{
-	char *end;
-
-	if (!s || !*s)
-		return -EINVAL;
-	errno = 0;
-	*out = strtoul(s, &end, 10);
-	if (errno || *end || *out > 0x7fffffff)
-		return -EINVAL;
-	return 0;
-}
-
-/* Under sudo, run the command as the user who typed it, with their
- * groups and HOME, so files it creates are theirs. */
-static int become_sudo_user(void)
-{
-	unsigned long uid, gid;
-	struct passwd *pw;
-
-	if (getuid() != 0 || parse_id(getenv("SUDO_UID"), &uid) ||
-	    parse_id(getenv("SUDO_GID"), &gid))
-		return 0;
-	pw = getpwuid(uid);
-	if (pw ? initgroups(pw->pw_name, gid) : setgroups(0, NULL))
-		return -errno;
-	if (setgid(gid) || setuid(uid))
-		return -errno;
-	if (pw) {
-		setenv("HOME", pw->pw_dir, 1);
-		setenv("USER", pw->pw_name, 1);
-		setenv("LOGNAME", pw->pw_name, 1);
-	}
-	return 0;
-}
 
 static void report_child_error(int fd, int stage, int err)
 {
@@ -76,7 +39,7 @@ static void run_child(char **argv, bool as_root, int go_fd, int status_fd)
 	signal(SIGINT, SIG_DFL);
 	signal(SIGTERM, SIG_DFL);
 	signal(SIGPIPE, SIG_DFL);
-	if (!as_root && (err = become_sudo_user()))
+	if (!as_root && (err = sudo_become_user()))
 		report_child_error(status_fd, STAGE_USER, -err);
 	if (read(go_fd, &go, 1) != 1)
 		_exit(127);	/* whyslow gave up before starting us */

@@ -13,6 +13,7 @@
 #include "pprof.h"
 #include "record.h"
 #include "report.h"
+#include "sudo.h"
 
 #define WHYSLOW_VERSION "0.1"
 
@@ -233,11 +234,25 @@ static bool binary_to_terminal(const char *output,
 	return true;
 }
 
-static int save_pprof(const char *path, const struct profile *p)
+static int save_pprof(struct output *save, const struct profile *p)
 {
 	struct report_opts o = { .format = FORMAT_PPROF };
 
-	return output_report(path, p, &o);
+	return output_write_report(save, p, &o);
+}
+
+/* -o and --save, opened before anything is recorded: a bad path costs
+ * nothing but its error.  0, or 1 with the error printed. */
+static int open_outputs(const struct record_env *env, struct output *out,
+			struct output *save)
+{
+	if (output_open(out, env->output))
+		return 1;
+	if (env->save && output_open(save, env->save)) {
+		output_abort(out);
+		return 1;
+	}
+	return 0;
 }
 
 static int cmd_record(int argc, char **argv)
@@ -247,6 +262,7 @@ static int cmd_record(int argc, char **argv)
 		.rep = { .format = FORMAT_MD, .top = REPORT_DEFAULT_TOP,
 			 .budget_tokens = REPORT_DEFAULT_BUDGET },
 	};
+	struct output out, save;
 	struct record_result res;
 	struct profile prof;
 	int ret;
@@ -255,12 +271,18 @@ static int cmd_record(int argc, char **argv)
 	argp_parse(&record_argp, argc, argv, ARGP_IN_ORDER, NULL, &env);
 	if (binary_to_terminal(env.output, &env.rep))
 		return 2;
+	if (open_outputs(&env, &out, &save))
+		return 1;
 	ret = record_run(&env.rec, &prof, &res);
-	if (ret)
+	if (ret) {
+		output_abort(&out);
+		if (env.save)
+			output_abort(&save);
 		return ret;
-	ret = output_report(env.output, &prof, &env.rep);
+	}
+	ret = output_write_report(&out, &prof, &env.rep);
 	if (env.save)
-		ret |= save_pprof(env.save, &prof);
+		ret |= save_pprof(&save, &prof);
 	profile_free(&prof);
 	if (res.running_pid > 0)
 		res.cmd_status = launch_wait(res.running_pid, 0, NULL);
@@ -477,6 +499,20 @@ static void usage(FILE *f)
 "Run 'whyslow COMMAND --help' for the options of a command.\n");
 }
 
+/* Files are opened with the sudo user's rights from here on. */
+static int start_sudo(void)
+{
+	int err = sudo_init();
+
+	if (err == -EINVAL)
+		fprintf(stderr, "whyslow: SUDO_UID and SUDO_GID must both be "
+			"user and group ids\n");
+	else if (err)
+		fprintf(stderr, "whyslow: cannot act as the sudo user: %s\n",
+			strerror(-err));
+	return err ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	argp_err_exit_status = 2;
@@ -484,6 +520,9 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
+	if ((!strcmp(argv[1], "record") || !strcmp(argv[1], "report") ||
+	     !strcmp(argv[1], "diff")) && start_sudo())
+		return 1;
 	if (!strcmp(argv[1], "record"))
 		return cmd_record(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "report"))

@@ -16,6 +16,7 @@
 #include "intern.h"
 #include "pprof.h"
 #include "protobuf.h"
+#include "sudo.h"
 #include "wait.h"
 
 /* profile.proto field numbers */
@@ -1805,10 +1806,11 @@ int pprof_load(const char *path, struct profile *out, char *err,
 	int fd, ret;
 
 	memset(out, 0, sizeof(*out));
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* As the user, and a FIFO must not hang us. */
+	fd = sudo_open_input(path);
 	if (fd < 0 || fstat(fd, &st)) {
-		ret = -errno;
-		snprintf(err, errlen, "%s", strerror(errno));
+		ret = fd < 0 ? fd : -errno;
+		snprintf(err, errlen, "%s", strerror(-ret));
 		goto out;
 	}
 	if (!S_ISREG(st.st_mode) || (uint64_t)st.st_size > PPROF_MAX_INFLATED) {
