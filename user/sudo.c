@@ -69,6 +69,8 @@ static struct {
 	int sock;
 } su = { .sock = -1 };
 
+static bool atexit_done;
+
 int sudo_parse_id(const char *s, unsigned long *out)
 {
 	char *end;
@@ -362,7 +364,9 @@ static int start_helper(void)
 		sudo_exit();
 		return n != sizeof(rep) ? -EPROTO : rep.err;
 	}
-	atexit(sudo_exit);
+	if (!atexit_done)
+		atexit(sudo_exit);
+	atexit_done = true;
 	return 0;
 }
 
@@ -370,8 +374,12 @@ int sudo_init_with(const char *uid_s, const char *gid_s)
 {
 	int ret;
 
-	if (su.inited)
-		return su.init_err;
+	sudo_exit();
+	free(su.groups);
+	free(su.name);
+	free(su.home);
+	memset(&su, 0, sizeof(su));
+	su.sock = -1;
 	su.inited = true;
 	ret = sudo_parse_env(uid_s, gid_s, &su.uid, &su.gid);
 	/* Not root: whatever sudo said, there is nothing to give up. */
@@ -386,6 +394,8 @@ int sudo_init_with(const char *uid_s, const char *gid_s)
 
 int sudo_init(void)
 {
+	if (su.inited)
+		return su.init_err;
 	return sudo_init_with(getenv("SUDO_UID"), getenv("SUDO_GID"));
 }
 

@@ -34,7 +34,8 @@ int sudo_parse_env(const char *uid_s, const char *gid_s, uid_t *uid,
  */
 int sudo_init(void);
 
-/* As sudo_init, with the ids given (for tests): uid_s NULL = no sudo. */
+/* As sudo_init, with the ids given, ending any earlier helper (for
+ * tests): uid_s NULL = no sudo. */
 int sudo_init_with(const char *uid_s, const char *gid_s);
 
 /* Whether operations run as another user than the current one. */
