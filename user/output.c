@@ -130,6 +130,14 @@ static int open_file(struct output *o, const char *path)
 	return open_new(o);
 }
 
+/* Names of whyslow's own stdout: the helper's /proc/self is not ours, and
+ * a rename over /dev/stdout would replace the link. */
+static bool is_stdout(const char *path)
+{
+	return !path || !strcmp(path, "-") || !strcmp(path, "/dev/stdout") ||
+	       !strcmp(path, "/dev/fd/1") || !strcmp(path, "/proc/self/fd/1");
+}
+
 int output_open(struct output *o, const char *path)
 {
 	int err;
@@ -137,7 +145,7 @@ int output_open(struct output *o, const char *path)
 	memset(o, 0, sizeof(*o));
 	o->fd = -1;
 	o->dirfd = -1;
-	if (!path || !strcmp(path, "-"))
+	if (is_stdout(path))
 		return 0;
 	o->path = path;
 	err = open_file(o, path);

@@ -297,3 +297,20 @@ def test_source_read_with_users_groups(run, burner, mode):
     else:
         assert QUOTED not in res.stdout, \
             f"a source nobody cannot read is quoted:{res}"
+
+
+def test_dev_stdout_is_whyslows_stdout(run, arena):
+    """-o /dev/stdout writes to whyslow's stdout, even redirected to a
+    root-owned file, and never replaces the /dev/stdout link."""
+    save = arena.pub / "s.pb.gz"
+    res = run.whyslow("record", "--save", save, "--", "true",
+                      env=sudo_env(), timeout=30)
+    assert res.returncode == 0, res
+    out = arena.root / "stdout.md"
+    with open(out, "w") as f:
+        proc = subprocess.run([WHYSLOW, "report", str(save), "-o",
+                               "/dev/stdout"], stdout=f, stderr=subprocess.PIPE,
+                              text=True, env=sudo_env(), timeout=30)
+    assert proc.returncode == 0, proc.stderr
+    assert out.read_text().startswith("# whyslow: true"), proc.stderr
+    assert os.path.islink("/dev/stdout")
