@@ -39,9 +39,9 @@ enum sudo_op {
 #define REQ_FD		2u	/* a file fd is attached (OP_LINK) */
 
 /* The flags a request may open with. */
-#define OPEN_FLAGS	(O_ACCMODE | O_CREAT | O_EXCL | O_NOCTTY | O_NONBLOCK | \
-			 O_NOFOLLOW | O_CLOEXEC | O_DIRECTORY | O_PATH | \
-			 O_TMPFILE | O_TRUNC)
+#define OPEN_FLAGS	(O_ACCMODE | O_CREAT | O_EXCL | O_NOCTTY | \
+			 O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC | O_DIRECTORY | \
+			 O_PATH | O_TMPFILE | O_TRUNC)
 
 struct sudo_req {
 	uint32_t op;
