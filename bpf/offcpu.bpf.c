@@ -325,9 +325,13 @@ static __always_inline bool exiting(struct task_struct *task)
 	       (BPF_CORE_READ(task, __state) & WS_TASK_DEAD);
 }
 
-/* Adds the time prev ran to WS_CNT_ONCPU_NS; starts next's. */
-static __always_inline void account_oncpu(__u32 prev_tid, bool prev_traced,
-					  __u32 next_tid, bool next_traced)
+/*
+ * Adds the time prev ran to WS_CNT_ONCPU_NS when it was traced as it came
+ * in (at its last switch-out, an exiting process is no longer in traced);
+ * starts next's.
+ */
+static __always_inline void account_oncpu(__u32 prev_tid, __u32 next_tid,
+					  bool next_traced)
 {
 	struct oncpu_slot *slot;
 	__u64 now, start;
@@ -338,8 +342,8 @@ static __always_inline void account_oncpu(__u32 prev_tid, bool prev_traced,
 		return;
 	now = bpf_ktime_get_ns();
 	start = slot->since > record_start_ns ? slot->since : record_start_ns;
-	if (prev_traced && record_start_ns && slot->tid == prev_tid &&
-	    slot->since && now > start)
+	if (record_start_ns && slot->tid == prev_tid && slot->since &&
+	    now > start)
 		count_add(WS_CNT_ONCPU_NS, now - start);
 	slot->tid = next_traced ? next_tid : 0;
 	slot->since = next_traced ? now : 0;
@@ -356,8 +360,8 @@ int BPF_PROG(offcpu_switch, bool preempt, struct task_struct *prev,
 	prev_traced = is_traced(BPF_CORE_READ(prev, tgid)) &&
 		      BPF_CORE_READ(prev, pid);
 	next_traced = is_traced(BPF_CORE_READ(next, tgid));
-	account_oncpu(BPF_CORE_READ(prev, pid), prev_traced,
-		      BPF_CORE_READ(next, pid), next_traced);
+	account_oncpu(BPF_CORE_READ(prev, pid), BPF_CORE_READ(next, pid),
+		      next_traced);
 	if (prev_traced && !exiting(prev))
 		switch_out(ctx, preempt, prev);
 	if (next_traced)

@@ -116,6 +116,8 @@ struct profile_quality {
 					 * samples; 0 unknown */
 	uint64_t unresolved_samples;	/* samples with a frame no symbol
 					 * covered */
+	uint64_t sampler_ns;		/* the sampler's BPF program ran, all
+					 * CPUs; 0 unknown */
 };
 
 /* ---- I/O: files, network endpoints, spawned programs ---- */

@@ -54,6 +54,8 @@ struct recorder {
 	uint64_t start_realtime_ns;	/* the same moment, wall clock */
 	uint64_t samples;
 	uint64_t cpu_ns;		/* see cpu_sampled_ns() */
+	uint64_t sampler_ns;		/* see sampler_ns() */
+	int stats_fd;			/* BPF run-time statistics on */
 	int err;
 };
 
@@ -380,6 +382,20 @@ static uint64_t cpu_sampled_ns(struct recorder *r, const struct rusage *ru,
 	return ns;
 }
 
+/* How long the sampler's BPF program ran, 0 unknown: its cost, which the
+ * sampled tasks pay and which a too high -F lets dominate. */
+static uint64_t sampler_ns(struct recorder *r)
+{
+	struct bpf_prog_info info = { 0 };
+	__u32 len = sizeof(info);
+
+	if (r->stats_fd < 0 ||
+	    bpf_obj_get_info_by_fd(bpf_program__fd(r->skel->progs.sample_oncpu),
+				   &info, &len))
+		return 0;
+	return info.run_time_ns;
+}
+
 static size_t ringbuf_size(unsigned int freq)
 {
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
@@ -441,6 +457,7 @@ static int open_bpf(struct recorder *r)
 	if (r->child.pid > 0)
 		bpf_map_update_elem(bpf_map__fd(r->skel->maps.traced),
 				    &r->child.pid, &one, BPF_ANY);
+	r->stats_fd = bpf_enable_stats(BPF_STATS_RUN_TIME);
 	err = whyslow_bpf__attach(r->skel);
 	if (err) {
 		fprintf(stderr, "whyslow: cannot attach to scheduler tracepoints: %s\n",
@@ -610,6 +627,7 @@ static void collect_loop(struct recorder *r, int *cmd_status, struct rusage *ru)
 		fprintf(stderr, "\r\033[K");
 	/* before the last samples are read: none is missed by the count */
 	r->cpu_ns = cpu_sampled_ns(r, ru, *cmd_status >= 0, now_ns());
+	r->sampler_ns = sampler_ns(r);
 	ring_buffer__consume(r->rb);
 	drain_sideband(r);
 }
@@ -705,6 +723,7 @@ static int finish_profile(struct recorder *r, struct profile *out,
 
 	fill_wall_time(r, out, child_pid, exited);
 	out->quality.cpu_sampled_ns = r->cpu_ns;
+	out->quality.sampler_ns = r->sampler_ns;
 	out->root_pid = child_pid;
 	if (read_python_codes(r) ||
 	    read_offcpu(r, r->start_ns + out->wall_ns,
@@ -766,6 +785,8 @@ static void close_recorder(struct recorder *r)
 	proc_table_free(&r->procs);
 	if (r->child_pidfd >= 0)
 		close(r->child_pidfd);
+	if (r->stats_fd >= 0)
+		close(r->stats_fd);
 	for (i = 0; r->pid_fds && i < (int)r->o->n_pids; i++)
 		if (r->pid_fds[i] >= 0)
 			close(r->pid_fds[i]);
@@ -777,7 +798,8 @@ int record_run(const struct record_opts *given, struct profile *out,
 {
 	struct record_opts opts = *given;	/* -F may be lowered */
 	const struct record_opts *o = &opts;
-	struct recorder r = { .o = o, .child = { .pid = -1 }, .child_pidfd = -1 };
+	struct recorder r = { .o = o, .child = { .pid = -1 }, .child_pidfd = -1,
+			      .stats_fd = -1 };
 	struct rusage ru = { 0 };
 	unsigned int max_hz = kernel_max_hz();
 	uint32_t child_pid = 0;

@@ -422,9 +422,10 @@ static void json_quality(FILE *f, const struct profile *p)
 		",\n    \"cpu_sampled_ns\": %" PRIu64
 		",\n    \"expected_samples\": %" PRIu64
 		",\n    \"missing_samples_pct\": %.1f"
-		",\n    \"unresolved_samples\": %" PRIu64,
+		",\n    \"unresolved_samples\": %" PRIu64
+		",\n    \"sampler_ns\": %" PRIu64,
 		q->waits_to_map, q->cpu_sampled_ns, sf.expected,
-		sf.missing_pct, q->unresolved_samples);
+		sf.missing_pct, q->unresolved_samples, q->sampler_ns);
 	fputs(",\n    \"notes\": [", f);
 	for (i = 0; i < p->n_notes; i++) {
 		json_next(f, i, "      ");

@@ -971,6 +971,18 @@ static void quality_shortfall(FILE *f, const struct profile *p,
 		p->frequency_hz > 1000 ? "; a lower -F loses fewer" : "");
 }
 
+/* The sampler's cost, when it is a large part of the time measured. */
+static void quality_cost(FILE *f, const struct profile *p)
+{
+	if (!shortfall_costly(p))
+		return;
+	fprintf(f, "- Sampling cost: the sampler itself ran %.2f s, %.0f%% of "
+		"the %.2f s of CPU time measured (the sampled tasks pay for "
+		"it): CPU times are inflated; use a lower -F than %" PRIu32
+		".\n", p->quality.sampler_ns / 1e9, shortfall_cost_pct(p),
+		p->quality.cpu_sampled_ns / 1e9, p->frequency_hz);
+}
+
 /* The record stage's own lines, in full in the JSON only. */
 static void quality_notes(FILE *f, const struct profile *p)
 {
@@ -1006,6 +1018,7 @@ static char *md_quality(const struct md *m)
 			"stack (ring buffer full)", q->waits_to_map);
 	fputs(".\n", f);
 	quality_shortfall(f, m->p, m->agg);
+	quality_cost(f, m->p);
 	quality_stacks(f, m->agg, q);
 	quality_offcpu(f, m->agg, q);
 	quality_io(f, m->p, m->agg);

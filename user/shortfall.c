@@ -20,3 +20,17 @@ bool shortfall_of(const struct profile *p, uint64_t kept,
 	return out->missing_pct > SHORTFALL_MAX_PCT &&
 	       missing > 3 * sqrt(expected);
 }
+
+double shortfall_cost_pct(const struct profile *p)
+{
+	const struct profile_quality *q = &p->quality;
+
+	if (!q->sampler_ns || !q->cpu_sampled_ns)
+		return -1;
+	return 100.0 * q->sampler_ns / q->cpu_sampled_ns;
+}
+
+bool shortfall_costly(const struct profile *p)
+{
+	return shortfall_cost_pct(p) > SHORTFALL_COST_PCT;
+}

@@ -29,4 +29,15 @@ struct shortfall {
 bool shortfall_of(const struct profile *p, uint64_t kept,
 		  struct shortfall *out);
 
+#define SHORTFALL_COST_PCT	10.0	/* sampler cost worth a warning */
+
+/*
+ * The sampler's own run time as a share of the traced CPU time (which
+ * includes it: the sampled task pays for its interrupts); -1 unknown.
+ */
+double shortfall_cost_pct(const struct profile *p);
+
+/* Above SHORTFALL_COST_PCT: times measured are mostly the profiler's. */
+bool shortfall_costly(const struct profile *p);
+
 #endif
