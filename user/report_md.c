@@ -954,21 +954,29 @@ static void quality_sampling(FILE *f, const struct profile *p,
 		MIN_TRUSTED_SAMPLES, agg->samples);
 }
 
-/* Samples that vanished without being counted lost. */
+/* Samples fewer than the CPU time measured stands for: lost in the full
+ * ring buffer, or never taken. */
 static void quality_shortfall(FILE *f, const struct profile *p,
 			      const struct aggregate *agg)
 {
+	uint64_t lost = p->quality.lost_samples;
 	struct shortfall sf;
 
 	if (!shortfall_of(p, agg->samples, &sf))
 		return;
 	fprintf(f, "- Missing samples: %" PRIu64 " samples kept of ≈%" PRIu64
 		" expected from %.2f s of CPU at %" PRIu32 " Hz: %.1f%% "
-		"missing; the sampling timer fired late (its own cost, or a "
-		"busy or virtual CPU), so shares stay right but times are low"
-		"%s.\n", sf.kept, sf.expected, p->quality.cpu_sampled_ns / 1e9,
-		p->frequency_hz, sf.missing_pct,
-		p->frequency_hz > 1000 ? "; a lower -F loses fewer" : "");
+		"missing", sf.kept, sf.expected,
+		p->quality.cpu_sampled_ns / 1e9, p->frequency_hz,
+		sf.missing_pct);
+	if (lost)
+		fprintf(f, "; %" PRIu64 " of them lost (ring buffer full)", lost);
+	if (sf.kept + lost < sf.expected - sf.expected / 50)
+		fprintf(f, "; %s never taken: the sampling timer fired late "
+			"(its own cost, or a busy or virtual CPU)%s",
+			lost ? "the rest were" : "they were",
+			p->frequency_hz > 1000 ? "; a lower -F loses fewer" : "");
+	fputs("; shares stay right, times from samples are low.\n", f);
 }
 
 /* The sampler's cost, when it is a large part of the time measured. */
