@@ -43,12 +43,17 @@ struct events_map {
 };
 extern struct events_map events SEC(".maps");
 
-static __always_inline void count_event(__u32 which)
+static __always_inline void count_add(__u32 which, __u64 n)
 {
 	__u64 *v = bpf_map_lookup_elem(&counters, &which);
 
 	if (v)
-		(*v)++;
+		*v += n;
+}
+
+static __always_inline void count_event(__u32 which)
+{
+	count_add(which, 1);
 }
 
 /* Waking the reader on every sample costs an IPI each; it polls every

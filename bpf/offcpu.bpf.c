@@ -82,6 +82,24 @@ struct {
 	__type(value, struct ws_offcpu_start);
 } scratch SEC(".maps");
 
+/*
+ * Which traced thread runs on this CPU, since when: the CPU time of the
+ * traced tasks, measured apart from the samples, says how many samples
+ * the sampler should have taken.
+ */
+struct oncpu_slot {
+	__u32 tid;		/* 0: no traced thread */
+	__u32 pad;
+	__u64 since;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct oncpu_slot);
+} oncpu_since SEC(".maps");
+
 /* x86-64 syscalls whose first argument is the file descriptor waited on. */
 static __always_inline bool fd_syscall(long nr)
 {
@@ -230,7 +248,7 @@ static __always_inline bool send_wait(struct task_struct *next,
 		w = bpf_ringbuf_reserve(&events,
 					__builtin_offsetof(struct ws_wait, top), 0);
 	if (!w) {
-		count_event(WS_CNT_RINGBUF_FULL);
+		count_event(WS_CNT_WAIT_TO_MAP);	/* not lost: see caller */
 		return false;
 	}
 	w->type = WS_EV_WAIT;
@@ -307,16 +325,46 @@ static __always_inline bool exiting(struct task_struct *task)
 	       (BPF_CORE_READ(task, __state) & WS_TASK_DEAD);
 }
 
+/*
+ * Adds the time prev ran to WS_CNT_ONCPU_NS when it was traced as it came
+ * in (at its last switch-out, an exiting process is no longer in traced);
+ * starts next's.
+ */
+static __always_inline void account_oncpu(__u32 prev_tid, __u32 next_tid,
+					  bool next_traced)
+{
+	struct oncpu_slot *slot;
+	__u64 now, start;
+	__u32 zero = 0;
+
+	slot = bpf_map_lookup_elem(&oncpu_since, &zero);
+	if (!slot)
+		return;
+	now = bpf_ktime_get_ns();
+	start = slot->since > record_start_ns ? slot->since : record_start_ns;
+	if (record_start_ns && slot->tid == prev_tid && slot->since &&
+	    now > start)
+		count_add(WS_CNT_ONCPU_NS, now - start);
+	slot->tid = next_traced ? next_tid : 0;
+	slot->since = next_traced ? now : 0;
+}
+
 SEC("tp_btf/sched_switch")
 int BPF_PROG(offcpu_switch, bool preempt, struct task_struct *prev,
 	     struct task_struct *next)
 {
+	bool prev_traced, next_traced;
+
 	if (!offcpu_enabled)
 		return 0;
-	if (is_traced(BPF_CORE_READ(prev, tgid)) && BPF_CORE_READ(prev, pid) &&
-	    !exiting(prev))
+	prev_traced = is_traced(BPF_CORE_READ(prev, tgid)) &&
+		      BPF_CORE_READ(prev, pid);
+	next_traced = is_traced(BPF_CORE_READ(next, tgid));
+	account_oncpu(BPF_CORE_READ(prev, pid), BPF_CORE_READ(next, pid),
+		      next_traced);
+	if (prev_traced && !exiting(prev))
 		switch_out(ctx, preempt, prev);
-	if (is_traced(BPF_CORE_READ(next, tgid)))
+	if (next_traced)
 		switch_in(next);
 	return 0;
 }

@@ -319,13 +319,16 @@ struct ws_exec {
 
 /* Per-CPU counters of everything the BPF side had to drop. */
 enum ws_counter {
-	WS_CNT_RINGBUF_FULL,	/* sample not sent: ring buffer full */
+	WS_CNT_RINGBUF_FULL,	/* on-CPU sample lost: ring buffer full */
 	WS_CNT_KSTACK_ERR,	/* bpf_get_stack failed, kernel side */
 	WS_CNT_USTACK_ERR,	/* bpf_get_stack failed, user side */
 	WS_CNT_TRACED_FULL,	/* a forked child could not be tracked */
 	WS_CNT_OFFCPU_FULL,	/* off-CPU interval not stored: map full */
 	WS_CNT_STACK_COLLISION,	/* stack map full or hash collision */
 	WS_CNT_IO_DROPPED,	/* I/O event or descriptor not recorded */
+	WS_CNT_WAIT_TO_MAP,	/* long wait not sent (ring buffer full):
+				 * added to the short waits' map instead */
+	WS_CNT_ONCPU_NS,	/* ns traced tasks ran, from sched_switch */
 	WS_CNT__MAX,
 };
 

@@ -10,6 +10,7 @@
 #include "collect.h"
 #include "intern.h"
 #include "python.h"
+#include "stackend.h"
 #include "wait.h"
 
 enum raw_kind {
@@ -502,28 +503,27 @@ static int symbolize_raw(struct finish_ctx *fc, const struct raw_frame *rf,
 	return intern_frame(fc, &fr, out);
 }
 
-/* A user stack that ends in a program's or thread's entry point is whole. */
-static bool reaches_entry(const struct frame *root)
+/* A user stack that ends in a program's or thread's entry point is
+ * whole, named or not. */
+static bool reaches_entry(struct finish_ctx *fc, const struct stack_key *k,
+			  const struct frame *root)
 {
-	static const char *const entries[] = {
-		"_start", "__libc_start_main", "__libc_start_call_main",
-		"start_thread", "clone", "clone3", "__clone", "__clone3",
-		"thread_start",
-	};
-	size_t i;
+	const uint32_t *ids = (const uint32_t *)(k + 1);
+	const struct raw_frame *rf = intern_key(&fc->c->frames, ids[0]);
 
-	for (i = 0; i < sizeof(entries) / sizeof(entries[0]); i++)
-		if (!strcmp(root->name, entries[i]))
-			return true;
-	return false;
+	if (stackend_name(root->name))
+		return true;
+	return rf->kind == RAW_ELF && fc->t && rf->id < fc->t->n_modules &&
+	       stackend_code(fc->sym, &fc->t->modules[rf->id], rf->addr);
 }
 
 /* A new stack_sample with k's frames; NULL on ENOMEM. */
-static struct stack_sample *new_stack(struct profile *out,
+static struct stack_sample *new_stack(struct finish_ctx *fc,
 				      const struct stack_key *k,
 				      const uint32_t *frame_map)
 {
 	const uint32_t *ids = (const uint32_t *)(k + 1);
+	struct profile *out = fc->out;
 	struct stack_sample *st = &out->stacks[out->n_stacks];
 	uint32_t j;
 
@@ -541,18 +541,22 @@ static struct stack_sample *new_stack(struct profile *out,
 		st->truncated = k->py_truncated;
 	else
 		st->truncated = k->user_full || (k->user_frames &&
-			!reaches_entry(&out->frames[st->frames[0]]));
+			!reaches_entry(fc, k, &out->frames[st->frames[0]]));
 	out->n_stacks++;
 	return st;
 }
 
 static void count_quality(struct profile *out, const struct stack_sample *st)
 {
+	uint64_t unresolved = 0;
 	uint32_t j;
 
 	for (j = 0; j < st->n_frames; j++)
 		if (!out->frames[st->frames[j]].resolved)
-			out->quality.frames_unresolved += st->count;
+			unresolved += st->count;
+	out->quality.frames_unresolved += unresolved;
+	if (unresolved)
+		out->quality.unresolved_samples += st->count;
 	out->quality.frames_total += (uint64_t)st->n_frames * st->count;
 	if (st->truncated)
 		out->quality.truncated_samples += st->count;
@@ -613,11 +617,12 @@ static size_t kernel_names(const struct profile *out,
 
 /* An off-CPU stack becomes up to two: the blocked part, with its reason,
  * and the run-queue part, waiting for a CPU. */
-static int add_offcpu_stacks(struct collector *c, struct profile *out,
-			     const struct stack_key *k,
+static int add_offcpu_stacks(struct finish_ctx *fc, const struct stack_key *k,
 			     const struct stack_value *v,
 			     const uint32_t *frame_map)
 {
+	struct collector *c = fc->c;
+	struct profile *out = fc->out;
 	const struct ws_target *target = k->target ?
 		intern_key(&c->targets, k->target - 1) : NULL;
 	const char *kframes[WS_MAX_STACK];
@@ -625,7 +630,7 @@ static int add_offcpu_stacks(struct collector *c, struct profile *out,
 	char desc[256];
 	size_t n;
 
-	st = new_stack(out, k, frame_map);
+	st = new_stack(fc, k, frame_map);
 	if (!st)
 		return -ENOMEM;
 	trim_tracing_frames(out, st);
@@ -640,7 +645,7 @@ static int add_offcpu_stacks(struct collector *c, struct profile *out,
 					  v->blocked_ns;
 	if (st->reason == WAIT_CPU || !v->runq_ns)
 		return 0;
-	runq = new_stack(out, k, frame_map);
+	runq = new_stack(fc, k, frame_map);
 	if (!runq)
 		return -ENOMEM;
 	runq->n_frames = st->n_frames;
@@ -667,13 +672,13 @@ static int build_stacks(struct collector *c, struct finish_ctx *fc,
 		const struct stack_key *k = intern_key(&c->stacks, i);
 
 		if (k->offcpu) {
-			err = add_offcpu_stacks(c, out, k, &c->values[i],
+			err = add_offcpu_stacks(fc, k, &c->values[i],
 						frame_map);
 			if (err)
 				return err;
 			continue;
 		}
-		st = new_stack(out, k, frame_map);
+		st = new_stack(fc, k, frame_map);
 		if (!st)
 			return -ENOMEM;
 		st->count = c->values[i].count;

@@ -109,6 +109,15 @@ struct profile_quality {
 	uint64_t truncated_bad_rule;	/* a CFI rule not evaluated */
 	bool cfi_unwinding;		/* samples carried stack copies for
 					 * CFI (not --fp-only) */
+	uint64_t waits_to_map;		/* long waits kept without kernel
+					 * stack: ring buffer full (not lost) */
+	uint64_t cpu_sampled_ns;	/* CPU time of the traced tasks while
+					 * sampling, measured apart from the
+					 * samples; 0 unknown */
+	uint64_t unresolved_samples;	/* samples with a frame no symbol
+					 * covered */
+	uint64_t sampler_ns;		/* the sampler's BPF program ran, all
+					 * CPUs; 0 unknown */
 };
 
 /* ---- I/O: files, network endpoints, spawned programs ---- */

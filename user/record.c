@@ -53,6 +53,9 @@ struct recorder {
 	uint64_t start_ns;
 	uint64_t start_realtime_ns;	/* the same moment, wall clock */
 	uint64_t samples;
+	uint64_t cpu_ns;		/* see cpu_sampled_ns() */
+	uint64_t sampler_ns;		/* see sampler_ns() */
+	int stats_fd;			/* BPF run-time statistics on */
 	int err;
 };
 
@@ -320,6 +323,11 @@ static int read_python_codes(struct recorder *r)
 	return 0;
 }
 
+static uint64_t timeval_ns(const struct timeval *tv)
+{
+	return tv->tv_sec * NSEC_PER_SEC + tv->tv_usec * 1000ull;
+}
+
 static uint64_t read_counter(struct recorder *r, enum ws_counter which)
 {
 	int n = libbpf_num_possible_cpus(), i;
@@ -333,6 +341,59 @@ static uint64_t read_counter(struct recorder *r, enum ws_counter which)
 			sum += vals[i];
 	free(vals);
 	return sum;
+}
+
+/* The slot of oncpu.bpf.c's CPU-time accounting (offcpu.bpf.c). */
+struct oncpu_slot {
+	__u32 tid;
+	__u32 pad;
+	__u64 since;
+};
+
+/*
+ * CPU time of the traced tasks while sampling, from the scheduler's
+ * switches (threads still running at end count up to end), else from the
+ * command's rusage; 0 when neither is known.  Measured apart from the
+ * samples, it says how many samples there should be.
+ */
+static uint64_t cpu_sampled_ns(struct recorder *r, const struct rusage *ru,
+			       bool exited, uint64_t end)
+{
+	int n = libbpf_num_possible_cpus(), i;
+	struct oncpu_slot *slots;
+	uint64_t ns, start;
+	uint32_t zero = 0;
+
+	if (r->o->no_offcpu)
+		return exited ? timeval_ns(&ru->ru_utime) +
+				timeval_ns(&ru->ru_stime) : 0;
+	ns = read_counter(r, WS_CNT_ONCPU_NS);
+	if (n <= 0 || !(slots = calloc(n, sizeof(*slots))))
+		return ns;
+	if (!bpf_map_lookup_elem(bpf_map__fd(r->skel->maps.oncpu_since), &zero,
+				 slots))
+		for (i = 0; i < n; i++) {
+			start = slots[i].since > r->start_ns ? slots[i].since :
+							       r->start_ns;
+			if (slots[i].tid && slots[i].since && end > start)
+				ns += end - start;
+		}
+	free(slots);
+	return ns;
+}
+
+/* How long the sampler's BPF program ran, 0 unknown: its cost, which the
+ * sampled tasks pay and which a too high -F lets dominate. */
+static uint64_t sampler_ns(struct recorder *r)
+{
+	struct bpf_prog_info info = { 0 };
+	__u32 len = sizeof(info);
+
+	if (r->stats_fd < 0 ||
+	    bpf_obj_get_info_by_fd(bpf_program__fd(r->skel->progs.sample_oncpu),
+				   &info, &len))
+		return 0;
+	return info.run_time_ns;
 }
 
 static size_t ringbuf_size(unsigned int freq)
@@ -396,6 +457,7 @@ static int open_bpf(struct recorder *r)
 	if (r->child.pid > 0)
 		bpf_map_update_elem(bpf_map__fd(r->skel->maps.traced),
 				    &r->child.pid, &one, BPF_ANY);
+	r->stats_fd = bpf_enable_stats(BPF_STATS_RUN_TIME);
 	err = whyslow_bpf__attach(r->skel);
 	if (err) {
 		fprintf(stderr, "whyslow: cannot attach to scheduler tracepoints: %s\n",
@@ -563,13 +625,11 @@ static void collect_loop(struct recorder *r, int *cmd_status, struct rusage *ru)
 	}
 	if (tty)
 		fprintf(stderr, "\r\033[K");
+	/* before the last samples are read: none is missed by the count */
+	r->cpu_ns = cpu_sampled_ns(r, ru, *cmd_status >= 0, now_ns());
+	r->sampler_ns = sampler_ns(r);
 	ring_buffer__consume(r->rb);
 	drain_sideband(r);
-}
-
-static uint64_t timeval_ns(const struct timeval *tv)
-{
-	return tv->tv_sec * NSEC_PER_SEC + tv->tv_usec * 1000ull;
 }
 
 static void fill_wall_time(struct recorder *r, struct profile *out,
@@ -662,6 +722,8 @@ static int finish_profile(struct recorder *r, struct profile *out,
 	int err = 0;
 
 	fill_wall_time(r, out, child_pid, exited);
+	out->quality.cpu_sampled_ns = r->cpu_ns;
+	out->quality.sampler_ns = r->sampler_ns;
 	out->root_pid = child_pid;
 	if (read_python_codes(r) ||
 	    read_offcpu(r, r->start_ns + out->wall_ns,
@@ -697,6 +759,7 @@ static int finish_profile(struct recorder *r, struct profile *out,
 	out->quality.offcpu_dropped = read_counter(r, WS_CNT_OFFCPU_FULL);
 	out->quality.stack_collisions = read_counter(r, WS_CNT_STACK_COLLISION);
 	out->quality.lost_samples = read_counter(r, WS_CNT_RINGBUF_FULL);
+	out->quality.waits_to_map = read_counter(r, WS_CNT_WAIT_TO_MAP);
 	out->quality.kstack_errors = read_counter(r, WS_CNT_KSTACK_ERR);
 	out->quality.ustack_errors = read_counter(r, WS_CNT_USTACK_ERR);
 	out->quality.lost_sideband = sideband_lost(r->sb);
@@ -722,6 +785,8 @@ static void close_recorder(struct recorder *r)
 	proc_table_free(&r->procs);
 	if (r->child_pidfd >= 0)
 		close(r->child_pidfd);
+	if (r->stats_fd >= 0)
+		close(r->stats_fd);
 	for (i = 0; r->pid_fds && i < (int)r->o->n_pids; i++)
 		if (r->pid_fds[i] >= 0)
 			close(r->pid_fds[i]);
@@ -733,7 +798,8 @@ int record_run(const struct record_opts *given, struct profile *out,
 {
 	struct record_opts opts = *given;	/* -F may be lowered */
 	const struct record_opts *o = &opts;
-	struct recorder r = { .o = o, .child = { .pid = -1 }, .child_pidfd = -1 };
+	struct recorder r = { .o = o, .child = { .pid = -1 }, .child_pidfd = -1,
+			      .stats_fd = -1 };
 	struct rusage ru = { 0 };
 	unsigned int max_hz = kernel_max_hz();
 	uint32_t child_pid = 0;

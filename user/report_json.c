@@ -20,6 +20,7 @@
 #include "hints.h"
 #include "report.h"
 #include "report_json_util.h"
+#include "shortfall.h"
 #include "wait.h"
 
 #define JSON_MAX_PATHS	100
@@ -379,6 +380,7 @@ static void json_hint(const struct json *j, size_t i)
 static void json_quality(FILE *f, const struct profile *p)
 {
 	const struct profile_quality *q = &p->quality;
+	struct shortfall sf;
 	size_t i;
 
 	fprintf(f, "  \"quality\": {\n"
@@ -415,6 +417,15 @@ static void json_quality(FILE *f, const struct profile *p)
 		q->truncated_copy_end, q->truncated_no_cfi,
 		q->truncated_bad_rule);
 	json_bool(f, q->cfi_unwinding);
+	shortfall_of(p, p->samples, &sf);
+	fprintf(f, ",\n    \"waits_to_map\": %" PRIu64
+		",\n    \"cpu_sampled_ns\": %" PRIu64
+		",\n    \"expected_samples\": %" PRIu64
+		",\n    \"missing_samples_pct\": %.1f"
+		",\n    \"unresolved_samples\": %" PRIu64
+		",\n    \"sampler_ns\": %" PRIu64,
+		q->waits_to_map, q->cpu_sampled_ns, sf.expected,
+		sf.missing_pct, q->unresolved_samples, q->sampler_ns);
 	fputs(",\n    \"notes\": [", f);
 	for (i = 0; i < p->n_notes; i++) {
 		json_next(f, i, "      ");

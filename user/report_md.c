@@ -18,6 +18,7 @@
 #include "hints.h"
 #include "report.h"
 #include "report_md_util.h"
+#include "shortfall.h"
 #include "wait.h"
 
 #define PATH_MAX_BYTES		400	/* a formatted call path */
@@ -878,11 +879,13 @@ static void quality_stacks(FILE *f, const struct aggregate *agg,
 	      "(--fp-only), so a function that sets up no frame (a leaf, or "
 	      "code built without them) hides its caller even in stacks not "
 	      "counted as truncated", f);
-	fprintf(f, ".\n- Unresolved frames: %.1f%% (%" PRIu64 " of %" PRIu64
-		").\n- Stack read errors: %" PRIu64 " kernel, %" PRIu64
+	fprintf(f, ".\n- Frames without symbols: %.1f%% (%" PRIu64 " of %"
+		PRIu64 "), in %.1f%% of samples (not counted as truncated)"
+		".\n- Stack read errors: %" PRIu64 " kernel, %" PRIu64
 		" user.\n",
 		pct_of(q->frames_unresolved, q->frames_total),
-		q->frames_unresolved, q->frames_total, q->kstack_errors,
+		q->frames_unresolved, q->frames_total,
+		pct_of(q->unresolved_samples, agg->samples), q->kstack_errors,
 		q->ustack_errors);
 	if (agg->empty_samples)
 		fprintf(f, "- Samples without any frame: %" PRIu64
@@ -951,6 +954,43 @@ static void quality_sampling(FILE *f, const struct profile *p,
 		MIN_TRUSTED_SAMPLES, agg->samples);
 }
 
+/* Samples fewer than the CPU time measured stands for: lost in the full
+ * ring buffer, or never taken. */
+static void quality_shortfall(FILE *f, const struct profile *p,
+			      const struct aggregate *agg)
+{
+	uint64_t lost = p->quality.lost_samples;
+	struct shortfall sf;
+
+	if (!shortfall_of(p, agg->samples, &sf))
+		return;
+	fprintf(f, "- Missing samples: %" PRIu64 " samples kept of ≈%" PRIu64
+		" expected from %.2f s of CPU at %" PRIu32 " Hz: %.1f%% "
+		"missing", sf.kept, sf.expected,
+		p->quality.cpu_sampled_ns / 1e9, p->frequency_hz,
+		sf.missing_pct);
+	if (lost)
+		fprintf(f, "; %" PRIu64 " of them lost (ring buffer full)", lost);
+	if (sf.kept + lost < sf.expected - sf.expected / 50)
+		fprintf(f, "; %s never taken: the sampling timer fired late "
+			"(its own cost, or a busy or virtual CPU)%s",
+			lost ? "the rest were" : "they were",
+			p->frequency_hz > 1000 ? "; a lower -F loses fewer" : "");
+	fputs("; shares stay right, times from samples are low.\n", f);
+}
+
+/* The sampler's cost, when it is a large part of the time measured. */
+static void quality_cost(FILE *f, const struct profile *p)
+{
+	if (!shortfall_costly(p))
+		return;
+	fprintf(f, "- Sampling cost: the sampler itself ran %.2f s, %.0f%% of "
+		"the %.2f s of CPU time measured (the sampled tasks pay for "
+		"it): CPU times are inflated; use a lower -F than %" PRIu32
+		".\n", p->quality.sampler_ns / 1e9, shortfall_cost_pct(p),
+		p->quality.cpu_sampled_ns / 1e9, p->frequency_hz);
+}
+
 /* The record stage's own lines, in full in the JSON only. */
 static void quality_notes(FILE *f, const struct profile *p)
 {
@@ -979,8 +1019,14 @@ static char *md_quality(const struct md *m)
 		return NULL;
 	fprintf(f, "\n## Data quality\n\n"
 		"- Samples: %" PRIu64 " kept, %" PRIu64 " lost (ring buffer "
-		"full), %" PRIu64 " mmap/comm records lost.\n",
+		"full), %" PRIu64 " mmap/comm records lost",
 		m->agg->samples, q->lost_samples, q->lost_sideband);
+	if (q->waits_to_map)
+		fprintf(f, "; %" PRIu64 " long waits kept without their kernel "
+			"stack (ring buffer full)", q->waits_to_map);
+	fputs(".\n", f);
+	quality_shortfall(f, m->p, m->agg);
+	quality_cost(f, m->p);
 	quality_stacks(f, m->agg, q);
 	quality_offcpu(f, m->agg, q);
 	quality_io(f, m->p, m->agg);

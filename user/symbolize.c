@@ -111,6 +111,7 @@ struct elf_file {
 	struct cu_range *cus;
 	size_t n_cus;
 	char *build_id;		/* hex GNU build-id, NULL when none */
+	uint64_t entry;		/* e_entry, 0 none */
 	Elf *cfi_elf;		/* read into memory for its .eh_frame */
 	Dwarf_CFI *cfi;		/* NULL: none, or not tried (cfi_tried) */
 	bool cfi_tried;
@@ -1134,6 +1135,7 @@ static int elf_file_load_image(const struct symbolizer *s, struct elf_file *f,
 {
 	struct elf_handle dbg = { .fd = -1 };
 	bool bin_symtab, bin_dwarf;
+	GElf_Ehdr eh;
 	int err;
 
 	err = elf_load_segments(bin->elf, f);
@@ -1142,6 +1144,7 @@ static int elf_file_load_image(const struct symbolizer *s, struct elf_file *f,
 	err = elf_read_build_id(bin->elf, f);
 	if (err)
 		return err;
+	f->entry = gelf_getehdr(bin->elf, &eh) ? eh.e_entry : 0;
 	bin_symtab = elf_has_symtab(bin->elf);
 	bin_dwarf = elf_has_dwarf(bin->elf);
 	if (!bin_symtab || !bin_dwarf) {
@@ -1329,6 +1332,29 @@ int symbolize_elf(struct symbolizer *s, const char *path, uint64_t dev,
 	if (err)
 		return err;
 	return elf_file_symbolize(f, file_offset, want_line, out);
+}
+
+int symbolize_elf_entry(struct symbolizer *s, const char *path, uint64_t dev,
+			uint64_t ino, uint64_t *file_offset)
+{
+	const struct load_seg *seg;
+	struct elf_file *f;
+	size_t i;
+	int err;
+
+	if (!s || !path || !*path)
+		return -EINVAL;
+	err = elf_cache_get(s, path, dev, ino, &f);
+	if (err || f->err)
+		return err ? err : f->err;
+	for (i = 0; f->entry && i < f->n_segs; i++) {
+		seg = &f->segs[i];
+		if (f->entry >= seg->vaddr && f->entry - seg->vaddr < seg->filesz) {
+			*file_offset = seg->offset + (f->entry - seg->vaddr);
+			return 0;
+		}
+	}
+	return -ENOENT;
 }
 
 /*

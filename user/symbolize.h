@@ -56,6 +56,11 @@ int symbolize_elf(struct symbolizer *s, const char *path, uint64_t dev,
 		  uint64_t ino, uint64_t file_offset, bool want_line,
 		  struct sym_result *out);
 
+/* The file offset of path's entry point (e_entry): 0, -ENOENT when it has
+ * none in a loaded segment, or -errno. */
+int symbolize_elf_entry(struct symbolizer *s, const char *path, uint64_t dev,
+			uint64_t ino, uint64_t *file_offset);
+
 /*
  * How to find the caller of the code at file_offset of path: its call
  * frame information (libdw's Dwarf_Frame; the caller frees it).  -ENOENT
