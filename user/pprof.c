@@ -15,18 +15,9 @@
 #include "classify.h"
 #include "intern.h"
 #include "pprof.h"
+#include "pprof_read.h"
 #include "protobuf.h"
 #include "wait.h"
-
-/* profile.proto field numbers */
-enum {
-	PROFILE_SAMPLE_TYPE = 1, PROFILE_SAMPLE, PROFILE_MAPPING,
-	PROFILE_LOCATION, PROFILE_FUNCTION, PROFILE_STRING_TABLE,
-	PROFILE_DROP_FRAMES, PROFILE_KEEP_FRAMES, PROFILE_TIME_NANOS,
-	PROFILE_DURATION_NANOS, PROFILE_PERIOD_TYPE, PROFILE_PERIOD,
-	PROFILE_COMMENT, PROFILE_DEFAULT_SAMPLE_TYPE,
-	PROFILE_FIELDS,
-};
 
 /*
  * whyslow's own data rides in field 15 of messages that stop at a lower
@@ -532,142 +523,6 @@ int pprof_write(FILE *f, const struct profile *p)
 
 /* ---- reading ---------------------------------------------------------- */
 
-struct span {
-	const uint8_t *data;
-	size_t len;
-};
-
-/* Where each kind of top-level field is, in file order. */
-struct top_fields {
-	struct span *of[PROFILE_FIELDS];
-	size_t n[PROFILE_FIELDS];
-	size_t cap[PROFILE_FIELDS];
-	struct span whyslow;
-	bool has_whyslow;
-	uint64_t scalar[PROFILE_FIELDS];	/* the last of each varint */
-};
-
-struct reader {
-	struct top_fields top;
-	struct span *strs;	/* = top.of[PROFILE_STRING_TABLE] */
-	size_t n_strs;
-	char *err;
-	size_t errlen;
-	const uint8_t *base;	/* start of the protobuf, for offsets */
-	bool failed;
-};
-
-static int fail(struct reader *rd, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!rd->failed) {
-		va_start(ap, fmt);
-		vsnprintf(rd->err, rd->errlen, fmt, ap);
-		va_end(ap);
-		rd->failed = true;
-	}
-	return -EINVAL;
-}
-
-static int malformed(struct reader *rd, const struct pb_reader *r,
-		     const char *what)
-{
-	return fail(rd, "not a pprof profile: malformed %s at byte %zu",
-		    what, (size_t)(r->p - rd->base));
-}
-
-/* whyslow's field 15 of a message, when there is one. */
-static int whyslow_field(struct reader *rd, const struct span *msg,
-			 struct span *out, bool *found)
-{
-	struct pb_reader r;
-	struct pb_field f;
-	int got;
-
-	pb_reader_init(&r, msg->data, msg->len);
-	while ((got = pb_next(&r, &f)) > 0) {
-		if (f.num == WHYSLOW_FIELD && f.wire == PB_LEN) {
-			*out = (struct span){ f.data, f.len };
-			*found = true;
-		}
-	}
-	return got < 0 ? malformed(rd, &r, "message") : 0;
-}
-
-static int collect_top(struct reader *rd, const uint8_t *data, size_t len)
-{
-	struct top_fields *t = &rd->top;
-	struct pb_reader r;
-	struct pb_field f;
-	int got;
-
-	pb_reader_init(&r, data, len);
-	while ((got = pb_next(&r, &f)) > 0) {
-		if (f.num < PROFILE_FIELDS && f.wire == PB_LEN) {
-			if (items_reserve((void **)&t->of[f.num], &t->cap[f.num],
-					  t->n[f.num], sizeof(struct span)))
-				return -ENOMEM;
-			t->of[f.num][t->n[f.num]++] = (struct span){ f.data,
-								     f.len };
-		} else if (f.num < PROFILE_FIELDS) {
-			t->scalar[f.num] = f.v;
-		}
-	}
-	if (got < 0)
-		return malformed(rd, &r, "field");
-	/* a message field given twice: the last counts, as in protobuf */
-	if (t->n[PROFILE_PERIOD_TYPE])
-		return whyslow_field(rd, &t->of[PROFILE_PERIOD_TYPE]
-					      [t->n[PROFILE_PERIOD_TYPE] - 1],
-				     &t->whyslow, &t->has_whyslow);
-	return 0;
-}
-
-/* A string of the table as a new C string ("" → NULL when null_empty). */
-static int string_at(struct reader *rd, uint64_t i, bool null_empty,
-		     char **out)
-{
-	*out = NULL;
-	if (i >= rd->n_strs)
-		return fail(rd, "not a valid pprof profile: string index %llu "
-			    "out of range (%zu strings)",
-			    (unsigned long long)i, rd->n_strs);
-	if (null_empty && !rd->strs[i].len)
-		return 0;
-	*out = strndup((const char *)rd->strs[i].data, rd->strs[i].len);
-	return *out ? 0 : -ENOMEM;
-}
-
-/* A string of the table, not copied: NULL when out of range. */
-static const struct span *string_ref(const struct reader *rd, uint64_t i)
-{
-	return i < rd->n_strs ? &rd->strs[i] : NULL;
-}
-
-static bool string_is(const struct reader *rd, uint64_t i, const char *s)
-{
-	const struct span *sp = string_ref(rd, i);
-
-	return sp && sp->len == strlen(s) && !memcmp(sp->data, s, sp->len);
-}
-
-/* The varint fields 1..n of a small message into v[0..n-1]. */
-static int read_small(struct reader *rd, const struct span *sp, uint64_t *v,
-		      size_t n, const char *what)
-{
-	struct pb_reader r;
-	struct pb_field f;
-	int got;
-
-	memset(v, 0, n * sizeof(*v));
-	pb_reader_init(&r, sp->data, sp->len);
-	while ((got = pb_next(&r, &f)) > 0)
-		if (f.num >= 1 && f.num <= n && f.wire != PB_LEN)
-			v[f.num - 1] = f.v;
-	return got < 0 ? malformed(rd, &r, what) : 0;
-}
-
 /* ---- foreign and whyslow profiles share the standard parts ---- */
 
 struct function_rec {
@@ -731,7 +586,7 @@ static int sort_ids(struct reader *rd, void *recs, size_t n, size_t size,
 	qsort(recs, n, size, cmp_id);
 	for (i = 1; i < n; i++)
 		if (!cmp_id((char *)recs + (i - 1) * size, (char *)recs + i * size))
-			return fail(rd, "not a valid pprof profile: duplicate "
+			return pprof_fail(rd, "not a valid pprof profile: duplicate "
 				    "%s id", what);
 	return 0;
 }
@@ -747,16 +602,16 @@ static int read_functions(struct reader *rd, struct tables *t)
 	uint64_t v[5];
 	int err;
 
-	t->fns = calloc(n + 1, sizeof(*t->fns));
+	t->fns = pprof_calloc(rd, n + 1, sizeof(*t->fns));
 	if (!t->fns)
 		return -ENOMEM;
 	for (i = 0; i < n; i++) {
-		err = read_small(rd, &rd->top.of[PROFILE_FUNCTION][i], v, 5,
+		err = pprof_read_small(rd, &rd->top.of[PROFILE_FUNCTION][i], v, 5,
 				 "function");
 		if (err)
 			return err;
 		if (!v[0] || v[1] >= rd->n_strs || v[3] >= rd->n_strs)
-			return fail(rd, "not a valid pprof profile: function %zu "
+			return pprof_fail(rd, "not a valid pprof profile: function %zu "
 				    "has no id or a bad string index", i);
 		t->fns[i] = (struct function_rec){ .id = v[0], .name = v[1],
 						   .filename = v[3],
@@ -772,16 +627,16 @@ static int read_mappings(struct reader *rd, struct tables *t)
 	uint64_t v[6];
 	int err;
 
-	t->maps = calloc(n + 1, sizeof(*t->maps));
+	t->maps = pprof_calloc(rd, n + 1, sizeof(*t->maps));
 	if (!t->maps)
 		return -ENOMEM;
 	for (i = 0; i < n; i++) {
-		err = read_small(rd, &rd->top.of[PROFILE_MAPPING][i], v, 6,
+		err = pprof_read_small(rd, &rd->top.of[PROFILE_MAPPING][i], v, 6,
 				 "mapping");
 		if (err)
 			return err;
 		if (!v[0] || v[4] >= rd->n_strs || v[5] >= rd->n_strs)
-			return fail(rd, "not a valid pprof profile: mapping %zu "
+			return pprof_fail(rd, "not a valid pprof profile: mapping %zu "
 				    "has no id or a bad string index", i);
 		t->maps[i] = (struct mapping_rec){ .id = v[0], .filename = v[4],
 						   .build_id = v[5] };
@@ -809,20 +664,20 @@ static int read_location(struct reader *rd, const struct span *sp,
 			loc->extra = (struct span){ f.data, f.len };
 		if (f.num != LOCATION_LINE || f.wire != PB_LEN)
 			continue;
-		err = read_small(rd, &(struct span){ f.data, f.len }, v, 2,
+		err = pprof_read_small(rd, &(struct span){ f.data, f.len }, v, 2,
 				 "line");
 		if (err)
 			return err;
-		if (items_reserve((void **)&loc->lines, &cap, loc->n_lines,
+		if (pprof_reserve(rd, (void **)&loc->lines, &cap, loc->n_lines,
 				  sizeof(*loc->lines)))
 			return -ENOMEM;
 		loc->lines[loc->n_lines++] = (struct line_rec){
 			.function_id = v[0], .line = (int64_t)v[1] };
 	}
 	if (got < 0)
-		return malformed(rd, &r, "location");
+		return pprof_malformed(rd, &r, "location");
 	if (!loc->id)
-		return fail(rd, "not a valid pprof profile: a location has "
+		return pprof_fail(rd, "not a valid pprof profile: a location has "
 			    "no id");
 	return 0;
 }
@@ -832,7 +687,7 @@ static int read_locations(struct reader *rd, struct tables *t)
 	size_t n = rd->top.n[PROFILE_LOCATION], i;
 	int err;
 
-	t->locs = calloc(n + 1, sizeof(*t->locs));
+	t->locs = pprof_calloc(rd, n + 1, sizeof(*t->locs));
 	if (!t->locs)
 		return -ENOMEM;
 	for (i = 0; i < n; i++) {
@@ -873,17 +728,17 @@ static int read_label(struct reader *rd, const struct pb_field *f,
 		      struct sample_rec *s)
 {
 	uint64_t v[4];
-	int err = read_small(rd, &(struct span){ f->data, f->len }, v, 4,
+	int err = pprof_read_small(rd, &(struct span){ f->data, f->len }, v, 4,
 			     "label");
 
 	if (err)
 		return err;
-	if (string_is(rd, v[0], "pid") || string_is(rd, v[0], "process_id"))
+	if (pprof_string_is(rd, v[0], "pid") || pprof_string_is(rd, v[0], "process_id"))
 		s->pid = v[2];
-	else if (string_is(rd, v[0], "tid") || string_is(rd, v[0], "thread_id"))
+	else if (pprof_string_is(rd, v[0], "tid") || pprof_string_is(rd, v[0], "thread_id"))
 		s->tid = v[2];
-	else if ((string_is(rd, v[0], "thread") ||
-		  string_is(rd, v[0], "thread_name")) && v[1] < rd->n_strs)
+	else if ((pprof_string_is(rd, v[0], "thread") ||
+		  pprof_string_is(rd, v[0], "thread_name")) && v[1] < rd->n_strs)
 		s->thread = v[1];
 	return 0;
 }
@@ -918,11 +773,11 @@ static int read_sample(struct reader *rd, const struct span *sp,
 		while ((more = pb_values_next(&it, &v)) > 0) {
 			if (f.num == SAMPLE_VALUE) {
 				if (s->n_vals == MAX_SAMPLE_TYPES)
-					return fail(rd, "not a valid pprof "
+					return pprof_fail(rd, "not a valid pprof "
 						    "profile: too many values "
 						    "in a sample");
 				if (v > MAX_SAMPLE_VALUE)
-					return fail(rd, "unsupported pprof "
+					return pprof_fail(rd, "unsupported pprof "
 						    "profile: a sample value "
 						    "is negative or over 2^50");
 				s->vals[s->n_vals++] = v;
@@ -937,9 +792,9 @@ static int read_sample(struct reader *rd, const struct span *sp,
 			}
 		}
 		if (more < 0)
-			return malformed(rd, &it.r, "packed values");
+			return pprof_malformed(rd, &it.r, "packed values");
 	}
-	return got < 0 ? malformed(rd, &r, "sample") : 0;
+	return got < 0 ? pprof_malformed(rd, &r, "sample") : 0;
 }
 
 /* ---- a profile of whyslow ---- */
@@ -956,7 +811,7 @@ static int ws_frames(struct reader *rd, const struct tables *t,
 	size_t i;
 	int err;
 
-	out->frames = calloc(n_extra + 1, sizeof(*out->frames));
+	out->frames = pprof_calloc(rd, n_extra + 1, sizeof(*out->frames));
 	if (!out->frames)
 		return -ENOMEM;
 	for (i = 0; i < n_extra; i++) {
@@ -964,14 +819,14 @@ static int ws_frames(struct reader *rd, const struct tables *t,
 		if (!loc || loc->n_lines != 1 || !loc->extra.data ||
 		    !(fn = find_id(t->fns, t->n_fns, sizeof(*fn),
 				   loc->lines[0].function_id)))
-			return fail(rd, "inconsistent whyslow data: location "
+			return pprof_fail(rd, "inconsistent whyslow data: location "
 				    "%zu", i + 1);
 		map = find_id(t->maps, t->n_maps, sizeof(*map), loc->mapping_id);
-		err = read_small(rd, &loc->extra, v, 4, "frame");
+		err = pprof_read_small(rd, &loc->extra, v, 4, "frame");
 		if (err)
 			return err;
 		if (v[2] > CLASS_KERNEL)
-			return fail(rd, "inconsistent whyslow data: frame class "
+			return pprof_fail(rd, "inconsistent whyslow data: frame class "
 				    "%llu", (unsigned long long)v[2]);
 		fr = &out->frames[i];
 		out->n_frames = i + 1;
@@ -979,11 +834,11 @@ static int ws_frames(struct reader *rd, const struct tables *t,
 		fr->resolved = v[3];
 		fr->line = (int)loc->lines[0].line;
 		fr->start_line = (int)fn->start_line;
-		if ((err = string_at(rd, fn->name, false, &fr->name)) ||
-		    (err = string_at(rd, fn->filename, true, &fr->file)) ||
-		    (err = string_at(rd, v[0], false, &fr->module)) ||
-		    (err = string_at(rd, v[1], true, &fr->path)) ||
-		    (map && (err = string_at(rd, map->build_id, true,
+		if ((err = pprof_string_at(rd, fn->name, false, &fr->name)) ||
+		    (err = pprof_string_at(rd, fn->filename, true, &fr->file)) ||
+		    (err = pprof_string_at(rd, v[0], false, &fr->module)) ||
+		    (err = pprof_string_at(rd, v[1], true, &fr->path)) ||
+		    (map && (err = pprof_string_at(rd, map->build_id, true,
 					     &fr->build_id))))
 			return err;
 	}
@@ -999,22 +854,22 @@ static int ws_stack(struct reader *rd, const struct sample_rec *s,
 	int err;
 
 	if (s->n_vals != VAL_COUNT || s->truncated || !s->extra.data)
-		return fail(rd, "inconsistent whyslow data: a sample of %zu "
+		return pprof_fail(rd, "inconsistent whyslow data: a sample of %zu "
 			    "values%s", s->n_vals, s->extra.data ? "" :
 			    " without whyslow's field");
-	err = read_small(rd, &s->extra, v, 5, "stack");
+	err = pprof_read_small(rd, &s->extra, v, 5, "stack");
 	if (err)
 		return err;
 	if (v[0] >= WAIT__COUNT)
-		return fail(rd, "inconsistent whyslow data: wait reason %llu",
+		return pprof_fail(rd, "inconsistent whyslow data: wait reason %llu",
 			    (unsigned long long)v[0]);
-	st->frames = calloc(s->n_locs + 1, sizeof(*st->frames));
+	st->frames = pprof_calloc(rd, s->n_locs + 1, sizeof(*st->frames));
 	if (!st->frames)
 		return -ENOMEM;
 	out->n_stacks++;
 	for (i = 0; i < s->n_locs; i++) {
 		if (!s->locs[i] || s->locs[i] > out->n_frames)
-			return fail(rd, "inconsistent whyslow data: location "
+			return pprof_fail(rd, "inconsistent whyslow data: location "
 				    "id %llu", (unsigned long long)s->locs[i]);
 		st->frames[s->n_locs - 1 - i] = s->locs[i] - 1;
 	}
@@ -1027,7 +882,7 @@ static int ws_stack(struct reader *rd, const struct sample_rec *s,
 	st->syscall = (int)(int64_t)v[1];
 	st->truncated = v[3];
 	st->kernel_mode = v[4];
-	return v[2] ? string_at(rd, v[2], false, &st->target) : 0;
+	return v[2] ? pprof_string_at(rd, v[2], false, &st->target) : 0;
 }
 
 /* Collects the spans of one repeated field of a message. */
@@ -1045,11 +900,11 @@ static int spans_of(struct reader *rd, const struct span *msg, uint32_t num,
 	while ((got = pb_next(&r, &f)) > 0) {
 		if (f.num != num || f.wire != PB_LEN)
 			continue;
-		if (items_reserve((void **)out, &cap, *n, sizeof(**out)))
+		if (pprof_reserve(rd, (void **)out, &cap, *n, sizeof(**out)))
 			return -ENOMEM;
 		(*out)[(*n)++] = (struct span){ f.data, f.len };
 	}
-	return got < 0 ? malformed(rd, &r, "whyslow field") : 0;
+	return got < 0 ? pprof_malformed(rd, &r, "whyslow field") : 0;
 }
 
 static int ws_stacks(struct reader *rd, struct profile *out)
@@ -1058,7 +913,7 @@ static int ws_stacks(struct reader *rd, struct profile *out)
 	size_t n = rd->top.n[PROFILE_SAMPLE], i;
 	int err = 0;
 
-	out->stacks = calloc(n + 1, sizeof(*out->stacks));
+	out->stacks = pprof_calloc(rd, n + 1, sizeof(*out->stacks));
 	if (!out->stacks)
 		return -ENOMEM;
 	for (i = 0; i < n && !err; i++) {
@@ -1072,10 +927,10 @@ static int ws_stacks(struct reader *rd, struct profile *out)
 
 static int ws_comm(struct reader *rd, uint64_t i, char *comm, size_t size)
 {
-	const struct span *sp = string_ref(rd, i);
+	const struct span *sp = pprof_string_ref(rd, i);
 
 	if (!sp)
-		return fail(rd, "inconsistent whyslow data: string %llu",
+		return pprof_fail(rd, "inconsistent whyslow data: string %llu",
 			    (unsigned long long)i);
 	memset(comm, 0, size);
 	memcpy(comm, sp->data, sp->len < size ? sp->len : size);
@@ -1093,8 +948,8 @@ static int ws_tasks(struct reader *rd, const struct span *x,
 	if ((err = spans_of(rd, x, WS_THREAD, &th, &n_th)) ||
 	    (err = spans_of(rd, x, WS_PROCESS, &pr, &n_pr)))
 		goto out;
-	out->threads = calloc(n_th + 1, sizeof(*out->threads));
-	out->procs = calloc(n_pr + 1, sizeof(*out->procs));
+	out->threads = pprof_calloc(rd, n_th + 1, sizeof(*out->threads));
+	out->procs = pprof_calloc(rd, n_pr + 1, sizeof(*out->procs));
 	err = -ENOMEM;
 	if (!out->threads || !out->procs)
 		goto out;
@@ -1102,7 +957,7 @@ static int ws_tasks(struct reader *rd, const struct span *x,
 	for (i = 0; i < n_th && !err; i++) {
 		struct thread_info *t = &out->threads[i];
 
-		err = read_small(rd, &th[i], v, 3, "thread");
+		err = pprof_read_small(rd, &th[i], v, 3, "thread");
 		if (err)
 			break;
 		t->pid = v[0];
@@ -1113,7 +968,7 @@ static int ws_tasks(struct reader *rd, const struct span *x,
 	for (i = 0; i < n_pr && !err; i++) {
 		struct process_info *p = &out->procs[i];
 
-		err = read_small(rd, &pr[i], v, 4, "process");
+		err = pprof_read_small(rd, &pr[i], v, 4, "process");
 		if (err)
 			break;
 		out->n_procs = i + 1;
@@ -1121,7 +976,7 @@ static int ws_tasks(struct reader *rd, const struct span *x,
 		p->ppid = v[1];
 		err = ws_comm(rd, v[2], p->comm, sizeof(p->comm));
 		if (!err)
-			err = string_at(rd, v[3], true, &p->exe);
+			err = pprof_string_at(rd, v[3], true, &p->exe);
 	}
 out:
 	free(th);
@@ -1143,7 +998,7 @@ static int ws_quality(struct reader *rd, const struct span *x,
 		free(sp);
 		return err;
 	}
-	err = read_small(rd, &sp[n - 1], v, 32, "quality");
+	err = pprof_read_small(rd, &sp[n - 1], v, 32, "quality");
 	free(sp);
 	if (err)
 		return err;
@@ -1165,15 +1020,15 @@ static int ws_notes(struct reader *rd, const struct span *x,
 	while ((got = pb_next(&r, &f)) > 0) {
 		if (f.num != WS_NOTE || f.wire != PB_VARINT)
 			continue;
-		if (items_reserve((void **)&out->notes, &cap, out->n_notes + 1,
+		if (pprof_reserve(rd, (void **)&out->notes, &cap, out->n_notes + 1,
 				  sizeof(*out->notes)))
 			return -ENOMEM;
-		err = string_at(rd, f.v, false, &out->notes[out->n_notes]);
+		err = pprof_string_at(rd, f.v, false, &out->notes[out->n_notes]);
 		if (err)
 			return err;
 		out->n_notes++;
 	}
-	return got < 0 ? malformed(rd, &r, "note") : 0;
+	return got < 0 ? pprof_malformed(rd, &r, "note") : 0;
 }
 
 /* A site index as written (+1, 0 none), checked against the sites. */
@@ -1181,7 +1036,7 @@ static int ws_site(struct reader *rd, uint64_t v, size_t n_sites,
 		   int32_t *site)
 {
 	if (v > n_sites)
-		return fail(rd, "inconsistent whyslow data: site %llu of %zu",
+		return pprof_fail(rd, "inconsistent whyslow data: site %llu of %zu",
 			    (unsigned long long)v, n_sites);
 	*site = (int32_t)v - 1;
 	return 0;
@@ -1198,7 +1053,7 @@ static int ws_io_sites(struct reader *rd, const struct span *sp, size_t n,
 	size_t i, k;
 	int got, more;
 
-	io->sites = calloc(n + 1, sizeof(*io->sites));
+	io->sites = pprof_calloc(rd, n + 1, sizeof(*io->sites));
 	if (!io->sites)
 		return -ENOMEM;
 	for (i = 0; i < n; i++) {
@@ -1214,12 +1069,12 @@ static int ws_io_sites(struct reader *rd, const struct span *sp, size_t n,
 				want = f.v;
 		}
 		if (got < 0)
-			return malformed(rd, &r, "site");
+			return pprof_malformed(rd, &r, "site");
 		/* the frame count bounds the allocation by the input */
 		if (want > sp[i].len)
-			return fail(rd, "inconsistent whyslow data: a site of "
+			return pprof_fail(rd, "inconsistent whyslow data: a site of "
 				    "%zu frames", want);
-		s->frames = calloc(want + 1, sizeof(*s->frames));
+		s->frames = pprof_calloc(rd, want + 1, sizeof(*s->frames));
 		if (!s->frames)
 			return -ENOMEM;
 		pb_reader_init(&r, sp[i].data, sp[i].len);
@@ -1230,15 +1085,15 @@ static int ws_io_sites(struct reader *rd, const struct span *sp, size_t n,
 			pb_values_init(&it, &f);
 			while ((more = pb_values_next(&it, &v)) > 0) {
 				if (k >= want || v >= out->n_frames)
-					return fail(rd, "inconsistent whyslow "
+					return pprof_fail(rd, "inconsistent whyslow "
 						    "data: site frames");
 				s->frames[k++] = v;
 			}
 			if (more < 0)
-				return malformed(rd, &it.r, "site frames");
+				return pprof_malformed(rd, &it.r, "site frames");
 		}
 		if (got < 0 || k != want)
-			return fail(rd, "inconsistent whyslow data: site frames");
+			return pprof_fail(rd, "inconsistent whyslow data: site frames");
 		s->n_frames = k;
 	}
 	return 0;
@@ -1252,22 +1107,22 @@ static int ws_io_rows(struct reader *rd, struct span *const *sp,
 	size_t i;
 	int err = -ENOMEM;
 
-	io->files = calloc(n[0] + 1, sizeof(*io->files));
-	io->endpoints = calloc(n[1] + 1, sizeof(*io->endpoints));
-	io->procs = calloc(n[2] + 1, sizeof(*io->procs));
-	io->spawns = calloc(n[3] + 1, sizeof(*io->spawns));
+	io->files = pprof_calloc(rd, n[0] + 1, sizeof(*io->files));
+	io->endpoints = pprof_calloc(rd, n[1] + 1, sizeof(*io->endpoints));
+	io->procs = pprof_calloc(rd, n[2] + 1, sizeof(*io->procs));
+	io->spawns = pprof_calloc(rd, n[3] + 1, sizeof(*io->spawns));
 	if (!io->files || !io->endpoints || !io->procs || !io->spawns)
 		return err;
 #define GET_ROW(f)	row->f = v[k++];
 	for (i = 0; i < n[0]; i++) {
 		struct io_file *row = &io->files[i];
 
-		if ((err = read_small(rd, &sp[0][i], v, 40, "I/O row")))
+		if ((err = pprof_read_small(rd, &sp[0][i], v, 40, "I/O row")))
 			return err;
 		io->n_files = i + 1;
 		k = 0;
 		IO_FILE_FIELDS(GET_ROW)
-		if ((err = string_at(rd, v[IO_STR_FIELD - 1], false, &row->path)) ||
+		if ((err = pprof_string_at(rd, v[IO_STR_FIELD - 1], false, &row->path)) ||
 		    (err = ws_site(rd, v[IO_SITE_FIELD - 1], io->n_sites,
 				   &row->site)))
 			return err;
@@ -1275,12 +1130,12 @@ static int ws_io_rows(struct reader *rd, struct span *const *sp,
 	for (i = 0; i < n[1]; i++) {
 		struct io_endpoint *row = &io->endpoints[i];
 
-		if ((err = read_small(rd, &sp[1][i], v, 40, "I/O row")))
+		if ((err = pprof_read_small(rd, &sp[1][i], v, 40, "I/O row")))
 			return err;
 		io->n_endpoints = i + 1;
 		k = 0;
 		IO_ENDPOINT_FIELDS(GET_ROW)
-		if ((err = string_at(rd, v[IO_STR_FIELD - 1], false, &row->name)) ||
+		if ((err = pprof_string_at(rd, v[IO_STR_FIELD - 1], false, &row->name)) ||
 		    (err = ws_site(rd, v[IO_SITE_FIELD - 1], io->n_sites,
 				   &row->site)) ||
 		    (err = ws_comm(rd, v[IO_PROTO_FIELD - 1], row->proto,
@@ -1290,7 +1145,7 @@ static int ws_io_rows(struct reader *rd, struct span *const *sp,
 	for (i = 0; i < n[2]; i++) {
 		struct io_concurrency *row = &io->procs[i];
 
-		if ((err = read_small(rd, &sp[2][i], v, 40, "I/O row")))
+		if ((err = pprof_read_small(rd, &sp[2][i], v, 40, "I/O row")))
 			return err;
 		io->n_procs = i + 1;
 		k = 0;
@@ -1299,12 +1154,12 @@ static int ws_io_rows(struct reader *rd, struct span *const *sp,
 	for (i = 0; i < n[3]; i++) {
 		struct io_spawn *row = &io->spawns[i];
 
-		if ((err = read_small(rd, &sp[3][i], v, 40, "I/O row")))
+		if ((err = pprof_read_small(rd, &sp[3][i], v, 40, "I/O row")))
 			return err;
 		io->n_spawns = i + 1;
 		k = 0;
 		IO_SPAWN_FIELDS(GET_ROW)
-		if ((err = string_at(rd, v[IO_STR_FIELD - 1], false,
+		if ((err = pprof_string_at(rd, v[IO_STR_FIELD - 1], false,
 				     &row->program)) ||
 		    (err = ws_site(rd, v[IO_SITE_FIELD - 1], io->n_sites,
 				   &row->site)))
@@ -1326,7 +1181,7 @@ static int ws_io(struct reader *rd, const struct span *x, struct profile *out)
 	err = spans_of(rd, x, WS_IO, &io_msg, &n_io);
 	if (err || !n_io)
 		goto out;
-	if ((err = read_small(rd, &io_msg[n_io - 1], v, 2, "I/O")))
+	if ((err = pprof_read_small(rd, &io_msg[n_io - 1], v, 2, "I/O")))
 		goto out;
 	out->io.traced = v[0];
 	out->io.blocked_known = v[1];
@@ -1353,11 +1208,11 @@ static int read_whyslow(struct reader *rd, const struct tables *t,
 	uint64_t v[WS_TIME_NS];
 	int err;
 
-	err = read_small(rd, x, v, WS_TIME_NS, "whyslow data");
+	err = pprof_read_small(rd, x, v, WS_TIME_NS, "whyslow data");
 	if (err)
 		return err;
 	if (v[WS_VERSION - 1] != WS_FORMAT_VERSION)
-		return fail(rd, "whyslow data of format version %llu; this "
+		return pprof_fail(rd, "whyslow data of format version %llu; this "
 			    "whyslow reads version %d",
 			    (unsigned long long)v[WS_VERSION - 1],
 			    WS_FORMAT_VERSION);
@@ -1370,7 +1225,7 @@ static int read_whyslow(struct reader *rd, const struct tables *t,
 	out->period_ns = v[WS_PERIOD_NS - 1];
 	out->samples = v[WS_SAMPLES - 1];
 	out->time_ns = v[WS_TIME_NS - 1];
-	err = string_at(rd, v[WS_COMMAND - 1], false, &out->command);
+	err = pprof_string_at(rd, v[WS_COMMAND - 1], false, &out->command);
 	if (err)
 		return err;
 	err = ws_frames(rd, t, out);
@@ -1408,32 +1263,32 @@ static int choose_value(struct reader *rd, struct value_choice *c)
 	int err;
 
 	if (!n || n > MAX_SAMPLE_TYPES)
-		return fail(rd, "not a valid pprof profile: %zu sample types", n);
+		return pprof_fail(rd, "not a valid pprof profile: %zu sample types", n);
 	c->n_types = n;
 	c->count = -1;
 	for (i = 0; i < n; i++) {
-		err = read_small(rd, &rd->top.of[PROFILE_SAMPLE_TYPE][i], v, 2,
+		err = pprof_read_small(rd, &rd->top.of[PROFILE_SAMPLE_TYPE][i], v, 2,
 				 "sample type");
 		if (err)
 			return err;
 		if (v[0] >= rd->n_strs || v[1] >= rd->n_strs)
-			return fail(rd, "not a valid pprof profile: bad sample "
+			return pprof_fail(rd, "not a valid pprof profile: bad sample "
 				    "type string index");
-		rank = string_is(rd, v[1], "nanoseconds") ?
-		       (string_is(rd, v[0], "cpu") ? 3 :
-			string_is(rd, v[0], "wall") ? 2 : 1) : 0;
+		rank = pprof_string_is(rd, v[1], "nanoseconds") ?
+		       (pprof_string_is(rd, v[0], "cpu") ? 3 :
+			pprof_string_is(rd, v[0], "wall") ? 2 : 1) : 0;
 		if (rank > best_rank || best < 0 || (!rank && !best_rank)) {
 			best = i;
 			best_rank = rank;
 		}
-		if (string_is(rd, v[1], "count") && c->count < 0)
+		if (pprof_string_is(rd, v[1], "count") && c->count < 0)
 			c->count = i;
 	}
 	c->time = best;
 	c->is_ns = best_rank > 0;
-	read_small(rd, &rd->top.of[PROFILE_SAMPLE_TYPE][best], v, 2, "");
-	type = string_ref(rd, v[0]);
-	unit = string_ref(rd, v[1]);
+	pprof_read_small(rd, &rd->top.of[PROFILE_SAMPLE_TYPE][best], v, 2, "");
+	type = pprof_string_ref(rd, v[0]);
+	unit = pprof_string_ref(rd, v[1]);
 	snprintf(c->name, sizeof(c->name), "%.*s/%.*s", (int)type->len,
 		 (const char *)type->data, (int)unit->len,
 		 (const char *)unit->data);
@@ -1454,7 +1309,7 @@ static int foreign_frames(struct reader *rd, struct tables *t,
 
 	for (i = 0; i < t->n_locs; i++)
 		n += t->locs[i].n_lines ? t->locs[i].n_lines : 1;
-	out->frames = calloc(n + 1, sizeof(*out->frames));
+	out->frames = pprof_calloc(rd, n + 1, sizeof(*out->frames));
 	if (!out->frames)
 		return -ENOMEM;
 	for (i = 0; i < t->n_locs; i++) {
@@ -1469,25 +1324,25 @@ static int foreign_frames(struct reader *rd, struct tables *t,
 			fn = loc->n_lines ? find_id(t->fns, t->n_fns, sizeof(*fn),
 						    loc->lines[j].function_id) :
 					    NULL;
-			file = map ? string_ref(rd, map->filename) : NULL;
-			if (fn && (err = string_at(rd, fn->name, false,
+			file = map ? pprof_string_ref(rd, map->filename) : NULL;
+			if (fn && (err = pprof_string_at(rd, fn->name, false,
 						   &fr->name)))
 				return err;
-			if (fn && (err = string_at(rd, fn->filename, true,
+			if (fn && (err = pprof_string_at(rd, fn->filename, true,
 						   &fr->file)))
 				return err;
-			if (map && (err = string_at(rd, map->filename, true,
+			if (map && (err = pprof_string_at(rd, map->filename, true,
 						    &fr->path)))
 				return err;
-			if (map && (err = string_at(rd, map->build_id, true,
+			if (map && (err = pprof_string_at(rd, map->build_id, true,
 						    &fr->build_id)))
 				return err;
 			fr->resolved = fr->name && fr->name[0];
 			if (!fr->resolved) {
 				free(fr->name);
-				fr->name = strdup("[unknown]");
+				fr->name = pprof_strdup(rd, "[unknown]");
 			}
-			fr->module = strdup(fr->path ? (strrchr(fr->path, '/') ?
+			fr->module = pprof_strdup(rd, fr->path ? (strrchr(fr->path, '/') ?
 				strrchr(fr->path, '/') + 1 : fr->path) :
 				"[unknown]");
 			if (!fr->name || !fr->module)
@@ -1520,24 +1375,39 @@ static int note_foreign(struct profile *out, const struct value_choice *c)
 }
 
 /* Threads and processes of the samples' pid/tid labels (0 when none). */
+static int foreign_task(struct reader *rd, struct intern *in, void **arr,
+			size_t *cap, const void *key, uint32_t len,
+			size_t elem, int *added)
+{
+	int64_t i = intern_bytes(in, key, len, added);
+
+	/* the intern's own tables: about 40 bytes an item */
+	if (i < 0 || (*added && pprof_charge(rd, 40, 1)) ||
+	    pprof_reserve(rd, arr, cap, i, elem))
+		return rd->failed ? -EINVAL : -ENOMEM;
+	return i;
+}
+
+/* Threads and processes of the samples' pid/tid labels (0 when none),
+ * found through an intern: samples of other tools can be many. */
 static int foreign_tasks(struct reader *rd, struct profile *out,
 			 const uint64_t *threads)
 {
-	const char *comm;
-	size_t i, j;
+	struct intern th, pr;
+	size_t i, cap_th = 0, cap_pr = 0;
+	int j, k, added, err = 0;
 
-	out->threads = calloc(out->n_stacks + 1, sizeof(*out->threads));
-	out->procs = calloc(out->n_stacks + 1, sizeof(*out->procs));
-	if (!out->threads || !out->procs)
-		return -ENOMEM;
-	for (i = 0; i < out->n_stacks; i++) {
+	intern_init(&th);
+	intern_init(&pr);
+	for (i = 0; i < out->n_stacks && !err; i++) {
 		const struct stack_sample *st = &out->stacks[i];
+		uint32_t key[2] = { st->pid, st->tid };
 
-		for (j = 0; j < out->n_threads; j++)
-			if (out->threads[j].tid == st->tid &&
-			    out->threads[j].pid == st->pid)
-				break;
-		if (j == out->n_threads) {
+		j = foreign_task(rd, &th, (void **)&out->threads, &cap_th, key,
+				 sizeof(key), sizeof(*out->threads), &added);
+		if ((err = j < 0 ? j : 0))
+			break;
+		if (added) {
 			out->threads[j].pid = st->pid;
 			out->threads[j].tid = st->tid;
 			if (threads[i])
@@ -1545,18 +1415,18 @@ static int foreign_tasks(struct reader *rd, struct profile *out,
 					sizeof(out->threads[j].comm));
 			out->n_threads++;
 		}
-		comm = out->threads[j].comm;
-		for (j = 0; j < out->n_procs; j++)
-			if (out->procs[j].pid == st->pid)
-				break;
-		if (j == out->n_procs) {
-			out->procs[j].pid = st->pid;
-			memcpy(out->procs[j].comm, comm,
-			       sizeof(out->procs[j].comm));
-			out->n_procs++;
-		}
+		k = foreign_task(rd, &pr, (void **)&out->procs, &cap_pr, key,
+				 sizeof(key[0]), sizeof(*out->procs), &added);
+		if ((err = k < 0 ? k : 0) || !added)
+			continue;
+		out->procs[k].pid = st->pid;
+		memcpy(out->procs[k].comm, out->threads[j].comm,
+		       sizeof(out->procs[k].comm));
+		out->n_procs++;
 	}
-	return 0;
+	intern_free(&th);
+	intern_free(&pr);
+	return err;
 }
 
 static int foreign_stack(struct reader *rd, const struct tables *t,
@@ -1570,18 +1440,18 @@ static int foreign_stack(struct reader *rd, const struct tables *t,
 	uint32_t *frames;
 
 	if (s->n_vals != c->n_types)
-		return fail(rd, "not a valid pprof profile: a sample has %zu "
+		return pprof_fail(rd, "not a valid pprof profile: a sample has %zu "
 			    "values for %zu sample types", s->n_vals,
 			    c->n_types);
 	for (i = 0; i < s->n_locs; i++) {
 		loc = find_id(t->locs, t->n_locs, sizeof(*loc), s->locs[i]);
 		if (!loc)
-			return fail(rd, "not a valid pprof profile: a sample "
+			return pprof_fail(rd, "not a valid pprof profile: a sample "
 				    "refers to location %llu, which does not "
 				    "exist", (unsigned long long)s->locs[i]);
 		n += loc->n_lines ? loc->n_lines : 1;
 	}
-	frames = calloc(n + 1, sizeof(*frames));
+	frames = pprof_calloc(rd, n + 1, sizeof(*frames));
 	if (!frames)
 		return -ENOMEM;
 	st->frames = frames;
@@ -1607,7 +1477,7 @@ static int foreign_stack(struct reader *rd, const struct tables *t,
 	} else {
 		st->count = s->vals[c->time];
 		if (st->count > MAX_SAMPLE_VALUE / period)
-			return fail(rd, "unsupported pprof profile: a sample "
+			return pprof_fail(rd, "unsupported pprof profile: a sample "
 				    "stands for over 2^50 ns");
 		st->ns = st->count * period;
 	}
@@ -1628,14 +1498,14 @@ static int read_foreign(struct reader *rd, struct tables *t,
 	/* the period counts in nanoseconds only when its type is time */
 	period = rd->top.scalar[PROFILE_PERIOD];
 	if (rd->top.n[PROFILE_PERIOD_TYPE] &&
-	    !read_small(rd, &rd->top.of[PROFILE_PERIOD_TYPE]
+	    !pprof_read_small(rd, &rd->top.of[PROFILE_PERIOD_TYPE]
 				[rd->top.n[PROFILE_PERIOD_TYPE] - 1], v, 2, "") &&
-	    !string_is(rd, v[1], "nanoseconds"))
+	    !pprof_string_is(rd, v[1], "nanoseconds"))
 		period = 0;
 	if (!period || period > 60 * 1000000000ull)
 		period = 10000000;	/* 100 Hz, Go's default */
-	out->stacks = calloc(n + 1, sizeof(*out->stacks));
-	threads = calloc(n + 1, sizeof(*threads));
+	out->stacks = pprof_calloc(rd, n + 1, sizeof(*out->stacks));
+	threads = pprof_calloc(rd, n + 1, sizeof(*threads));
 	if (!out->stacks || !threads) {
 		err = -ENOMEM;
 		goto out;
@@ -1669,20 +1539,24 @@ out:
 	return err;
 }
 
-static int decode(const uint8_t *data, size_t len, struct profile *out,
-		  char *errbuf, size_t errlen)
+/* held: bytes of the file kept besides data (gzip'd), within the budget */
+static int decode(const uint8_t *data, size_t len, size_t held,
+		  struct profile *out, char *errbuf, size_t errlen)
 {
-	struct reader rd = { .err = errbuf, .errlen = errlen, .base = data };
+	struct reader rd = { .err = errbuf, .errlen = errlen, .base = data,
+			     .budget = 2 * len + PPROF_BUDGET_BASE };
 	struct tables t = { 0 };
 	int err, i;
 
-	err = collect_top(&rd, data, len);
+	rd.budget -= held < rd.budget ? held : rd.budget;
+	rd.limit = rd.budget;
+	err = pprof_collect_top(&rd, data, len);
 	if (err)
 		goto out;
 	rd.strs = rd.top.of[PROFILE_STRING_TABLE];
 	rd.n_strs = rd.top.n[PROFILE_STRING_TABLE];
 	if (!rd.n_strs || rd.strs[0].len) {
-		err = fail(&rd, "not a pprof profile: no string table "
+		err = pprof_fail(&rd, "not a pprof profile: no string table "
 			   "starting with \"\"");
 		goto out;
 	}
@@ -1697,9 +1571,9 @@ out:
 	tables_free(&t);
 	for (i = 0; i < PROFILE_FIELDS; i++)
 		free(rd.top.of[i]);
-	if (err == -ENOMEM)
+	if (err == -ENOMEM && !rd.failed)
 		snprintf(errbuf, errlen, "out of memory");
-	return err;
+	return rd.failed ? -EINVAL : err;
 }
 
 /* gunzip, at most PPROF_MAX_INFLATED bytes. */
@@ -1781,7 +1655,8 @@ int pprof_read(const uint8_t *data, size_t len, struct profile *out,
 	if (len >= 2 && data[0] == 0x1f && data[1] == 0x8b) {
 		ret = inflate_all(data, len, &raw, err, errlen);
 		if (!ret)
-			ret = decode(raw.data, raw.len, out, err, errlen);
+			ret = decode(raw.data, raw.len, len, out, err,
+				     errlen);
 		pb_buf_free(&raw);
 	} else if (!len) {
 		snprintf(err, errlen, "empty file");
@@ -1791,7 +1666,7 @@ int pprof_read(const uint8_t *data, size_t len, struct profile *out,
 			 "nor profile.proto)");
 		ret = -EINVAL;
 	} else {
-		ret = decode(data, len, out, err, errlen);
+		ret = decode(data, len, 0, out, err, errlen);
 	}
 	return ret;
 }
