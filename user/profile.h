@@ -109,6 +109,8 @@ struct profile_quality {
 	uint64_t truncated_bad_rule;	/* a CFI rule not evaluated */
 	bool cfi_unwinding;		/* samples carried stack copies for
 					 * CFI (not --fp-only) */
+	uint64_t maps_cut;		/* processes whose /proc maps read
+					 * was cut short (procfs.h caps) */
 };
 
 /* ---- I/O: files, network endpoints, spawned programs ---- */

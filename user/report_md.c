@@ -981,6 +981,10 @@ static char *md_quality(const struct md *m)
 		"- Samples: %" PRIu64 " kept, %" PRIu64 " lost (ring buffer "
 		"full), %" PRIu64 " mmap/comm records lost.\n",
 		m->agg->samples, q->lost_samples, q->lost_sideband);
+	if (q->maps_cut)
+		fprintf(f, "- Memory maps cut short: %" PRIu64 " processes' "
+			"/proc maps over whyslow's caps; frames in the rest "
+			"are unsymbolized.\n", q->maps_cut);
 	quality_stacks(f, m->agg, q);
 	quality_offcpu(f, m->agg, q);
 	quality_io(f, m->p, m->agg);
