@@ -3,7 +3,17 @@
 # after `make` and `make -C tests/workloads`; the foreign profiles need node
 # and npm's pprof-format, as tests/integration/test_pprof.py installs it).
 # Each file stays well under 20 KB.
+# `make-corpus.sh pycode` remakes only fuzz_pycode's seeds, from the pyenv
+# interpreters 3.10 to 3.13 (PYENV_ROOT, default /root/.pyenv).
 set -eu
+P=tests/fuzz/corpus/pycode
+rm -rf $P
+for v in 10 11 12 13; do
+	for py in "${PYENV_ROOT:-/root/.pyenv}"/versions/3.$v.*/bin/python3; do
+		[ -x "$py" ] && "$py" tests/fuzz/pycode_seeds.py $P && break
+	done
+done
+[ "${1:-}" != pycode ] || exit 0
 C=tests/fuzz/corpus/pprof
 W=./whyslow
 B=tests/workloads/bin
