@@ -863,7 +863,7 @@ static int ws_stack(struct reader *rd, const struct sample_rec *s,
 	if (v[0] >= WAIT__COUNT)
 		return pprof_fail(rd, "inconsistent whyslow data: wait reason %llu",
 			    (unsigned long long)v[0]);
-	st->frames = pprof_calloc(rd, s->n_locs + 1, sizeof(*st->frames));
+	st->frames = pprof_stack_frames(rd, s->n_locs);
 	if (!st->frames)
 		return -ENOMEM;
 	out->n_stacks++;
@@ -1451,7 +1451,7 @@ static int foreign_stack(struct reader *rd, const struct tables *t,
 				    "exist", (unsigned long long)s->locs[i]);
 		n += loc->n_lines ? loc->n_lines : 1;
 	}
-	frames = pprof_calloc(rd, n + 1, sizeof(*frames));
+	frames = pprof_stack_frames(rd, n);
 	if (!frames)
 		return -ENOMEM;
 	st->frames = frames;

@@ -72,6 +72,13 @@ int pprof_reserve(struct reader *rd, void **arr, size_t *cap, size_t i,
 	return err;
 }
 
+uint32_t *pprof_stack_frames(struct reader *rd, size_t n)
+{
+	if (pprof_charge(rd, 1, PPROF_REPORT_STACK))
+		return NULL;
+	return pprof_calloc(rd, n + 1, sizeof(uint32_t));
+}
+
 char *pprof_strndup(struct reader *rd, const char *s, size_t len)
 {
 	if (pprof_charge(rd, len + 1, 1))

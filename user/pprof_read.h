@@ -70,6 +70,14 @@ void *pprof_calloc(struct reader *rd, size_t n, size_t size);
 /* items_reserve, its growth charged to the budget. */
 int pprof_reserve(struct reader *rd, void **arr, size_t *cap, size_t i,
 		  size_t elem);
+/*
+ * The frames of a stack of n frames.  Charged with them: what analysing
+ * and reporting a stack takes later (aggregate.c's per-stack tables,
+ * measured at about 250 bytes a stack), so a file of many tiny stacks is
+ * refused here rather than costing many times its size in the report.
+ */
+#define PPROF_REPORT_STACK	256
+uint32_t *pprof_stack_frames(struct reader *rd, size_t n);
 /* strdup / strndup charged to the budget. */
 char *pprof_strndup(struct reader *rd, const char *s, size_t len);
 char *pprof_strdup(struct reader *rd, const char *s);

@@ -77,10 +77,13 @@ def base_rss(tmp_path_factory):
     return rss
 
 
+@pytest.mark.parametrize("size", [1 << 20, 4 << 20, SIZE])
 @pytest.mark.parametrize("kind", ["empty_strings", "tiny_samples",
                                   "many_lines", "deep_stacks"])
-def test_report_memory_bounded(tmp_path, base_rss, kind):
-    data = hostile(kind)
+def test_report_memory_bounded(tmp_path, base_rss, kind, size):
+    """Small ones read (but deep stacks), large ones are refused; both
+    within the bound."""
+    data = hostile(kind, size)
     path = tmp_path / f"{kind}.pb.gz"
     path.write_bytes(gzip.compress(data, 6))
     res, rss = peak_rss(["report", str(path), "-o", "/dev/null"])
