@@ -586,8 +586,9 @@ static int sort_ids(struct reader *rd, void *recs, size_t n, size_t size,
 	qsort(recs, n, size, cmp_id);
 	for (i = 1; i < n; i++)
 		if (!cmp_id((char *)recs + (i - 1) * size, (char *)recs + i * size))
-			return pprof_fail(rd, "not a valid pprof profile: duplicate "
-				    "%s id", what);
+			return pprof_fail(rd,
+					"not a valid pprof profile: duplicate "
+					"%s id", what);
 	return 0;
 }
 
@@ -611,8 +612,9 @@ static int read_functions(struct reader *rd, struct tables *t)
 		if (err)
 			return err;
 		if (!v[0] || v[1] >= rd->n_strs || v[3] >= rd->n_strs)
-			return pprof_fail(rd, "not a valid pprof profile: function %zu "
-				    "has no id or a bad string index", i);
+			return pprof_fail(rd,
+					"not a valid pprof profile: function %zu "
+					"has no id or a bad string index", i);
 		t->fns[i] = (struct function_rec){ .id = v[0], .name = v[1],
 						   .filename = v[3],
 						   .start_line = (int64_t)v[4] };
@@ -636,8 +638,9 @@ static int read_mappings(struct reader *rd, struct tables *t)
 		if (err)
 			return err;
 		if (!v[0] || v[4] >= rd->n_strs || v[5] >= rd->n_strs)
-			return pprof_fail(rd, "not a valid pprof profile: mapping %zu "
-				    "has no id or a bad string index", i);
+			return pprof_fail(rd,
+					"not a valid pprof profile: mapping %zu "
+					"has no id or a bad string index", i);
 		t->maps[i] = (struct mapping_rec){ .id = v[0], .filename = v[4],
 						   .build_id = v[5] };
 	}
@@ -677,8 +680,9 @@ static int read_location(struct reader *rd, const struct span *sp,
 	if (got < 0)
 		return pprof_malformed(rd, &r, "location");
 	if (!loc->id)
-		return pprof_fail(rd, "not a valid pprof profile: a location has "
-			    "no id");
+		return pprof_fail(rd,
+				"not a valid pprof profile: a location has "
+				"no id");
 	return 0;
 }
 
@@ -773,13 +777,15 @@ static int read_sample(struct reader *rd, const struct span *sp,
 		while ((more = pb_values_next(&it, &v)) > 0) {
 			if (f.num == SAMPLE_VALUE) {
 				if (s->n_vals == MAX_SAMPLE_TYPES)
-					return pprof_fail(rd, "not a valid pprof "
-						    "profile: too many values "
-						    "in a sample");
+					return pprof_fail(rd,
+							"not a valid pprof "
+							"profile: too many values "
+							"in a sample");
 				if (v > MAX_SAMPLE_VALUE)
-					return pprof_fail(rd, "unsupported pprof "
-						    "profile: a sample value "
-						    "is negative or over 2^50");
+					return pprof_fail(rd,
+							"unsupported pprof "
+							"profile: a sample value "
+							"is negative or over 2^50");
 				s->vals[s->n_vals++] = v;
 			} else if (s->n_locs == MAX_STACK_DEPTH) {
 				s->truncated = true;
@@ -819,15 +825,17 @@ static int ws_frames(struct reader *rd, const struct tables *t,
 		if (!loc || loc->n_lines != 1 || !loc->extra.data ||
 		    !(fn = find_id(t->fns, t->n_fns, sizeof(*fn),
 				   loc->lines[0].function_id)))
-			return pprof_fail(rd, "inconsistent whyslow data: location "
-				    "%zu", i + 1);
+			return pprof_fail(rd,
+					"inconsistent whyslow data: location "
+					"%zu", i + 1);
 		map = find_id(t->maps, t->n_maps, sizeof(*map), loc->mapping_id);
 		err = pprof_read_small(rd, &loc->extra, v, 4, "frame");
 		if (err)
 			return err;
 		if (v[2] > CLASS_KERNEL)
-			return pprof_fail(rd, "inconsistent whyslow data: frame class "
-				    "%llu", (unsigned long long)v[2]);
+			return pprof_fail(rd,
+					"inconsistent whyslow data: frame class "
+					"%llu", (unsigned long long)v[2]);
 		fr = &out->frames[i];
 		out->n_frames = i + 1;
 		fr->cls = v[2];
@@ -854,23 +862,26 @@ static int ws_stack(struct reader *rd, const struct sample_rec *s,
 	int err;
 
 	if (s->n_vals != VAL_COUNT || s->truncated || !s->extra.data)
-		return pprof_fail(rd, "inconsistent whyslow data: a sample of %zu "
-			    "values%s", s->n_vals, s->extra.data ? "" :
-			    " without whyslow's field");
+		return pprof_fail(rd,
+				"inconsistent whyslow data: a sample of %zu "
+				"values%s", s->n_vals, s->extra.data ? "" :
+				" without whyslow's field");
 	err = pprof_read_small(rd, &s->extra, v, 5, "stack");
 	if (err)
 		return err;
 	if (v[0] >= WAIT__COUNT)
-		return pprof_fail(rd, "inconsistent whyslow data: wait reason %llu",
-			    (unsigned long long)v[0]);
+		return pprof_fail(rd,
+				"inconsistent whyslow data: wait reason %llu",
+				(unsigned long long)v[0]);
 	st->frames = pprof_stack_frames(rd, s->n_locs);
 	if (!st->frames)
 		return -ENOMEM;
 	out->n_stacks++;
 	for (i = 0; i < s->n_locs; i++) {
 		if (!s->locs[i] || s->locs[i] > out->n_frames)
-			return pprof_fail(rd, "inconsistent whyslow data: location "
-				    "id %llu", (unsigned long long)s->locs[i]);
+			return pprof_fail(rd,
+					"inconsistent whyslow data: location "
+					"id %llu", (unsigned long long)s->locs[i]);
 		st->frames[s->n_locs - 1 - i] = s->locs[i] - 1;
 	}
 	st->n_frames = s->n_locs;
@@ -1036,8 +1047,9 @@ static int ws_site(struct reader *rd, uint64_t v, size_t n_sites,
 		   int32_t *site)
 {
 	if (v > n_sites)
-		return pprof_fail(rd, "inconsistent whyslow data: site %llu of %zu",
-			    (unsigned long long)v, n_sites);
+		return pprof_fail(rd,
+				"inconsistent whyslow data: site %llu of %zu",
+				(unsigned long long)v, n_sites);
 	*site = (int32_t)v - 1;
 	return 0;
 }
@@ -1072,8 +1084,9 @@ static int ws_io_sites(struct reader *rd, const struct span *sp, size_t n,
 			return pprof_malformed(rd, &r, "site");
 		/* the frame count bounds the allocation by the input */
 		if (want > sp[i].len)
-			return pprof_fail(rd, "inconsistent whyslow data: a site of "
-				    "%zu frames", want);
+			return pprof_fail(rd,
+					"inconsistent whyslow data: a site of "
+					"%zu frames", want);
 		s->frames = pprof_calloc(rd, want + 1, sizeof(*s->frames));
 		if (!s->frames)
 			return -ENOMEM;
@@ -1085,15 +1098,17 @@ static int ws_io_sites(struct reader *rd, const struct span *sp, size_t n,
 			pb_values_init(&it, &f);
 			while ((more = pb_values_next(&it, &v)) > 0) {
 				if (k >= want || v >= out->n_frames)
-					return pprof_fail(rd, "inconsistent whyslow "
-						    "data: site frames");
+					return pprof_fail(rd,
+							"inconsistent whyslow "
+							"data: site frames");
 				s->frames[k++] = v;
 			}
 			if (more < 0)
 				return pprof_malformed(rd, &it.r, "site frames");
 		}
 		if (got < 0 || k != want)
-			return pprof_fail(rd, "inconsistent whyslow data: site frames");
+			return pprof_fail(rd,
+					"inconsistent whyslow data: site frames");
 		s->n_frames = k;
 	}
 	return 0;
@@ -1212,10 +1227,11 @@ static int read_whyslow(struct reader *rd, const struct tables *t,
 	if (err)
 		return err;
 	if (v[WS_VERSION - 1] != WS_FORMAT_VERSION)
-		return pprof_fail(rd, "whyslow data of format version %llu; this "
-			    "whyslow reads version %d",
-			    (unsigned long long)v[WS_VERSION - 1],
-			    WS_FORMAT_VERSION);
+		return pprof_fail(rd,
+				"whyslow data of format version %llu; this "
+				"whyslow reads version %d",
+				(unsigned long long)v[WS_VERSION - 1],
+				WS_FORMAT_VERSION);
 	out->root_pid = v[WS_ROOT_PID - 1];
 	out->wall_ns = v[WS_WALL_NS - 1];
 	out->cpu_user_ns = v[WS_CPU_USER_NS - 1];
@@ -1263,7 +1279,8 @@ static int choose_value(struct reader *rd, struct value_choice *c)
 	int err;
 
 	if (!n || n > MAX_SAMPLE_TYPES)
-		return pprof_fail(rd, "not a valid pprof profile: %zu sample types", n);
+		return pprof_fail(rd,
+				"not a valid pprof profile: %zu sample types", n);
 	c->n_types = n;
 	c->count = -1;
 	for (i = 0; i < n; i++) {
@@ -1272,8 +1289,9 @@ static int choose_value(struct reader *rd, struct value_choice *c)
 		if (err)
 			return err;
 		if (v[0] >= rd->n_strs || v[1] >= rd->n_strs)
-			return pprof_fail(rd, "not a valid pprof profile: bad sample "
-				    "type string index");
+			return pprof_fail(rd,
+					"not a valid pprof profile: bad sample "
+					"type string index");
 		rank = pprof_string_is(rd, v[1], "nanoseconds") ?
 		       (pprof_string_is(rd, v[0], "cpu") ? 3 :
 			pprof_string_is(rd, v[0], "wall") ? 2 : 1) : 0;
@@ -1440,15 +1458,17 @@ static int foreign_stack(struct reader *rd, const struct tables *t,
 	uint32_t *frames;
 
 	if (s->n_vals != c->n_types)
-		return pprof_fail(rd, "not a valid pprof profile: a sample has %zu "
-			    "values for %zu sample types", s->n_vals,
-			    c->n_types);
+		return pprof_fail(rd,
+				"not a valid pprof profile: a sample has %zu "
+				"values for %zu sample types", s->n_vals,
+				c->n_types);
 	for (i = 0; i < s->n_locs; i++) {
 		loc = find_id(t->locs, t->n_locs, sizeof(*loc), s->locs[i]);
 		if (!loc)
-			return pprof_fail(rd, "not a valid pprof profile: a sample "
-				    "refers to location %llu, which does not "
-				    "exist", (unsigned long long)s->locs[i]);
+			return pprof_fail(rd,
+					"not a valid pprof profile: a sample "
+					"refers to location %llu, which does not "
+					"exist", (unsigned long long)s->locs[i]);
 		n += loc->n_lines ? loc->n_lines : 1;
 	}
 	frames = pprof_stack_frames(rd, n);
@@ -1477,8 +1497,9 @@ static int foreign_stack(struct reader *rd, const struct tables *t,
 	} else {
 		st->count = s->vals[c->time];
 		if (st->count > MAX_SAMPLE_VALUE / period)
-			return pprof_fail(rd, "unsupported pprof profile: a sample "
-				    "stands for over 2^50 ns");
+			return pprof_fail(rd,
+					"unsupported pprof profile: a sample "
+					"stands for over 2^50 ns");
 		st->ns = st->count * period;
 	}
 	return 0;

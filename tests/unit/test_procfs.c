@@ -8,11 +8,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
 
 #include "procfs.h"
+#include "procmap.h"
 #include "tmpdir.h"
 
 static char dir[] = "/tmp/ws-procfs-XXXXXX";
@@ -137,6 +139,35 @@ static void test_lines_proc_maps(void **state)
 	assert_true(procfs_lines_open(&l, "/nonexistent/x", 10, 10) < 0);
 }
 
+/* A maps file with a line over PROCFS_MAPS_LINE: the other mappings load,
+ * and the table counts the process as cut. */
+static void test_maps_cut_counted(void **state)
+{
+	char pdir[64], line[PROCFS_MAPS_LINE + 64];
+	struct proc_table t;
+	FILE *f;
+	int n;
+
+	(void)state;
+	snprintf(pdir, sizeof(pdir), "%s/42", dir);
+	assert_int_equal(mkdir(pdir, 0755), 0);
+	snprintf(pdir, sizeof(pdir), "%s/42/maps", dir);
+	f = fopen(pdir, "w");
+	assert_non_null(f);
+	n = snprintf(line, sizeof(line), "1000-2000 r-xp 0 08:01 7 /");
+	memset(line + n, 'a', sizeof(line) - n - 1);
+	line[sizeof(line) - 1] = '\0';
+	fprintf(f, "400000-401000 r-xp 00000000 08:01 5 /bin/a\n%s\n"
+		"500000-501000 r-xp 00000000 08:01 6 /bin/b\n", line);
+	assert_int_equal(fclose(f), 0);
+	proc_table_init(&t);
+	assert_int_equal(proc_table_load(&t, 42, dir), 0);
+	assert_int_equal(t.maps_cut, 1);
+	assert_non_null(proc_lookup(proc_table_find(&t, 42), 0x400100, 0));
+	assert_non_null(proc_lookup(proc_table_find(&t, 42), 0x500100, 0));
+	proc_table_free(&t);
+}
+
 static int setup(void **state)
 {
 	(void)state;
@@ -160,6 +191,7 @@ int main(void)
 		cmocka_unit_test(test_lines_long_line),
 		cmocka_unit_test(test_lines_total_cap),
 		cmocka_unit_test(test_lines_proc_maps),
+		cmocka_unit_test(test_maps_cut_counted),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
