@@ -90,26 +90,45 @@ bench: deps whyslow
 	$(Q)$(MAKE) -s -C tests/workloads
 	tools/bench.sh
 
-# libFuzzer on the pprof reader (tests/fuzz/README.md): FUZZ_SECONDS of it
-# from the seeds in tests/fuzz/corpus (new inputs go to .output/fuzz/corpus);
-# a crash, leak or sanitizer report fails, its input in .output/fuzz/.
+# libFuzzer targets (tests/fuzz/README.md): each tests/fuzz/fuzz_NAME.c is
+# linked against a library of user/ built with the sanitizers (all but
+# main.c and record.c, which need the skeleton), and run FUZZ_SECONDS from
+# the seeds in tests/fuzz/corpus/NAME (new inputs go to
+# .output/fuzz/corpus/NAME); a crash, leak or sanitizer report fails, its
+# input in .output/fuzz/NAME-*.
 FUZZ_SECONDS ?= 60
-FUZZ_SRCS := tests/fuzz/fuzz_pprof.c user/pprof.c user/protobuf.c \
-	     user/intern.c user/profile.c user/classify.c user/wait.c \
-	     user/sudo.c
-FUZZ_BIN  := $(OUTPUT)/fuzz/fuzz_pprof
+FUZZ_CFLAGS := -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all \
+	       -std=gnu11 -D_GNU_SOURCE -pthread
+FUZZ_DIR    := $(OUTPUT)/fuzz
+FUZZ_LIB_SRCS := $(filter-out user/main.c user/record.c,$(USER_SRCS))
+FUZZ_LIB_OBJS := $(patsubst user/%.c,$(FUZZ_DIR)/obj/%.o,$(FUZZ_LIB_SRCS))
+FUZZ_LIB    := $(FUZZ_DIR)/libwhyslow-fuzz.a
+FUZZ_NAMES  := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BINS   := $(patsubst %,$(FUZZ_DIR)/fuzz_%,$(FUZZ_NAMES))
 
-$(FUZZ_BIN): $(FUZZ_SRCS) $(wildcard user/*.h) bpf/whyslow.h
+$(FUZZ_LIB_OBJS): $(FUZZ_DIR)/obj/%.o: user/%.c $(wildcard user/*.h) bpf/whyslow.h
 	$(call msg,FUZZ-CC,$@)
-	$(Q)mkdir -p $(OUTPUT)/fuzz/corpus
-	$(Q)$(CLANG) -g -O1 -fsanitize=fuzzer,address,undefined \
-		-fno-sanitize-recover=all -std=gnu11 -D_GNU_SOURCE $(CPPFLAGS) \
-		$(FUZZ_SRCS) -lz -o $@
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link $(CPPFLAGS) -c $< -o $@
 
-fuzz: deps $(FUZZ_BIN)
-	$(FUZZ_BIN) -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=10 \
-		-artifact_prefix=$(OUTPUT)/fuzz/ $(OUTPUT)/fuzz/corpus \
-		tests/fuzz/corpus
+$(FUZZ_LIB): $(FUZZ_LIB_OBJS)
+	$(call msg,AR,$@)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(FUZZ_DIR)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_LIB)
+	$(call msg,FUZZ-CC,$@)
+	$(Q)$(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer $(CPPFLAGS) $< $(FUZZ_LIB) \
+		$(LDLIBS) -o $@
+
+fuzz: deps $(FUZZ_BINS)
+	$(Q)for n in $(FUZZ_NAMES); do \
+		mkdir -p $(FUZZ_DIR)/corpus/$$n tests/fuzz/corpus/$$n && \
+		echo "  FUZZ     $$n ($(FUZZ_SECONDS) s)" && \
+		$(FUZZ_DIR)/fuzz_$$n -max_total_time=$(FUZZ_SECONDS) \
+			-max_len=65536 -timeout=10 \
+			-artifact_prefix=$(FUZZ_DIR)/$$n- \
+			$(FUZZ_DIR)/corpus/$$n tests/fuzz/corpus/$$n || exit 1; \
+	done
 
 install: whyslow
 	install -D -m 0755 whyslow $(DESTDIR)$(PREFIX)/bin/whyslow

@@ -15,19 +15,10 @@
 #include "classify.h"
 #include "intern.h"
 #include "pprof.h"
+#include "pprof_read.h"
 #include "protobuf.h"
 #include "sudo.h"
 #include "wait.h"
-
-/* profile.proto field numbers */
-enum {
-	PROFILE_SAMPLE_TYPE = 1, PROFILE_SAMPLE, PROFILE_MAPPING,
-	PROFILE_LOCATION, PROFILE_FUNCTION, PROFILE_STRING_TABLE,
-	PROFILE_DROP_FRAMES, PROFILE_KEEP_FRAMES, PROFILE_TIME_NANOS,
-	PROFILE_DURATION_NANOS, PROFILE_PERIOD_TYPE, PROFILE_PERIOD,
-	PROFILE_COMMENT, PROFILE_DEFAULT_SAMPLE_TYPE,
-	PROFILE_FIELDS,
-};
 
 /*
  * whyslow's own data rides in field 15 of messages that stop at a lower
@@ -314,7 +305,7 @@ static void put_ws_tasks(struct writer *w, struct pb_buf *x,
 	X(io_dropped) X(truncated_no_copy) X(truncated_copy_end)	\
 	X(truncated_no_cfi) X(truncated_bad_rule) X(cfi_unwinding)	\
 	X(waits_to_map) X(cpu_sampled_ns) X(unresolved_samples)	\
-	X(sampler_ns)
+	X(sampler_ns) X(maps_cut)
 
 static void put_ws_quality(struct pb_buf *x, const struct profile_quality *q)
 {
@@ -535,142 +526,6 @@ int pprof_write(FILE *f, const struct profile *p)
 
 /* ---- reading ---------------------------------------------------------- */
 
-struct span {
-	const uint8_t *data;
-	size_t len;
-};
-
-/* Where each kind of top-level field is, in file order. */
-struct top_fields {
-	struct span *of[PROFILE_FIELDS];
-	size_t n[PROFILE_FIELDS];
-	size_t cap[PROFILE_FIELDS];
-	struct span whyslow;
-	bool has_whyslow;
-	uint64_t scalar[PROFILE_FIELDS];	/* the last of each varint */
-};
-
-struct reader {
-	struct top_fields top;
-	struct span *strs;	/* = top.of[PROFILE_STRING_TABLE] */
-	size_t n_strs;
-	char *err;
-	size_t errlen;
-	const uint8_t *base;	/* start of the protobuf, for offsets */
-	bool failed;
-};
-
-static int fail(struct reader *rd, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!rd->failed) {
-		va_start(ap, fmt);
-		vsnprintf(rd->err, rd->errlen, fmt, ap);
-		va_end(ap);
-		rd->failed = true;
-	}
-	return -EINVAL;
-}
-
-static int malformed(struct reader *rd, const struct pb_reader *r,
-		     const char *what)
-{
-	return fail(rd, "not a pprof profile: malformed %s at byte %zu",
-		    what, (size_t)(r->p - rd->base));
-}
-
-/* whyslow's field 15 of a message, when there is one. */
-static int whyslow_field(struct reader *rd, const struct span *msg,
-			 struct span *out, bool *found)
-{
-	struct pb_reader r;
-	struct pb_field f;
-	int got;
-
-	pb_reader_init(&r, msg->data, msg->len);
-	while ((got = pb_next(&r, &f)) > 0) {
-		if (f.num == WHYSLOW_FIELD && f.wire == PB_LEN) {
-			*out = (struct span){ f.data, f.len };
-			*found = true;
-		}
-	}
-	return got < 0 ? malformed(rd, &r, "message") : 0;
-}
-
-static int collect_top(struct reader *rd, const uint8_t *data, size_t len)
-{
-	struct top_fields *t = &rd->top;
-	struct pb_reader r;
-	struct pb_field f;
-	int got;
-
-	pb_reader_init(&r, data, len);
-	while ((got = pb_next(&r, &f)) > 0) {
-		if (f.num < PROFILE_FIELDS && f.wire == PB_LEN) {
-			if (items_reserve((void **)&t->of[f.num], &t->cap[f.num],
-					  t->n[f.num], sizeof(struct span)))
-				return -ENOMEM;
-			t->of[f.num][t->n[f.num]++] = (struct span){ f.data,
-								     f.len };
-		} else if (f.num < PROFILE_FIELDS) {
-			t->scalar[f.num] = f.v;
-		}
-	}
-	if (got < 0)
-		return malformed(rd, &r, "field");
-	/* a message field given twice: the last counts, as in protobuf */
-	if (t->n[PROFILE_PERIOD_TYPE])
-		return whyslow_field(rd, &t->of[PROFILE_PERIOD_TYPE]
-					      [t->n[PROFILE_PERIOD_TYPE] - 1],
-				     &t->whyslow, &t->has_whyslow);
-	return 0;
-}
-
-/* A string of the table as a new C string ("" → NULL when null_empty). */
-static int string_at(struct reader *rd, uint64_t i, bool null_empty,
-		     char **out)
-{
-	*out = NULL;
-	if (i >= rd->n_strs)
-		return fail(rd, "not a valid pprof profile: string index %llu "
-			    "out of range (%zu strings)",
-			    (unsigned long long)i, rd->n_strs);
-	if (null_empty && !rd->strs[i].len)
-		return 0;
-	*out = strndup((const char *)rd->strs[i].data, rd->strs[i].len);
-	return *out ? 0 : -ENOMEM;
-}
-
-/* A string of the table, not copied: NULL when out of range. */
-static const struct span *string_ref(const struct reader *rd, uint64_t i)
-{
-	return i < rd->n_strs ? &rd->strs[i] : NULL;
-}
-
-static bool string_is(const struct reader *rd, uint64_t i, const char *s)
-{
-	const struct span *sp = string_ref(rd, i);
-
-	return sp && sp->len == strlen(s) && !memcmp(sp->data, s, sp->len);
-}
-
-/* The varint fields 1..n of a small message into v[0..n-1]. */
-static int read_small(struct reader *rd, const struct span *sp, uint64_t *v,
-		      size_t n, const char *what)
-{
-	struct pb_reader r;
-	struct pb_field f;
-	int got;
-
-	memset(v, 0, n * sizeof(*v));
-	pb_reader_init(&r, sp->data, sp->len);
-	while ((got = pb_next(&r, &f)) > 0)
-		if (f.num >= 1 && f.num <= n && f.wire != PB_LEN)
-			v[f.num - 1] = f.v;
-	return got < 0 ? malformed(rd, &r, what) : 0;
-}
-
 /* ---- foreign and whyslow profiles share the standard parts ---- */
 
 struct function_rec {
@@ -734,8 +589,9 @@ static int sort_ids(struct reader *rd, void *recs, size_t n, size_t size,
 	qsort(recs, n, size, cmp_id);
 	for (i = 1; i < n; i++)
 		if (!cmp_id((char *)recs + (i - 1) * size, (char *)recs + i * size))
-			return fail(rd, "not a valid pprof profile: duplicate "
-				    "%s id", what);
+			return pprof_fail(rd,
+					"not a valid pprof profile: duplicate "
+					"%s id", what);
 	return 0;
 }
 
@@ -750,17 +606,18 @@ static int read_functions(struct reader *rd, struct tables *t)
 	uint64_t v[5];
 	int err;
 
-	t->fns = calloc(n + 1, sizeof(*t->fns));
+	t->fns = pprof_calloc(rd, n + 1, sizeof(*t->fns));
 	if (!t->fns)
 		return -ENOMEM;
 	for (i = 0; i < n; i++) {
-		err = read_small(rd, &rd->top.of[PROFILE_FUNCTION][i], v, 5,
+		err = pprof_read_small(rd, &rd->top.of[PROFILE_FUNCTION][i], v, 5,
 				 "function");
 		if (err)
 			return err;
 		if (!v[0] || v[1] >= rd->n_strs || v[3] >= rd->n_strs)
-			return fail(rd, "not a valid pprof profile: function %zu "
-				    "has no id or a bad string index", i);
+			return pprof_fail(rd,
+					"not a valid pprof profile: function %zu "
+					"has no id or a bad string index", i);
 		t->fns[i] = (struct function_rec){ .id = v[0], .name = v[1],
 						   .filename = v[3],
 						   .start_line = (int64_t)v[4] };
@@ -775,17 +632,18 @@ static int read_mappings(struct reader *rd, struct tables *t)
 	uint64_t v[6];
 	int err;
 
-	t->maps = calloc(n + 1, sizeof(*t->maps));
+	t->maps = pprof_calloc(rd, n + 1, sizeof(*t->maps));
 	if (!t->maps)
 		return -ENOMEM;
 	for (i = 0; i < n; i++) {
-		err = read_small(rd, &rd->top.of[PROFILE_MAPPING][i], v, 6,
+		err = pprof_read_small(rd, &rd->top.of[PROFILE_MAPPING][i], v, 6,
 				 "mapping");
 		if (err)
 			return err;
 		if (!v[0] || v[4] >= rd->n_strs || v[5] >= rd->n_strs)
-			return fail(rd, "not a valid pprof profile: mapping %zu "
-				    "has no id or a bad string index", i);
+			return pprof_fail(rd,
+					"not a valid pprof profile: mapping %zu "
+					"has no id or a bad string index", i);
 		t->maps[i] = (struct mapping_rec){ .id = v[0], .filename = v[4],
 						   .build_id = v[5] };
 	}
@@ -812,21 +670,22 @@ static int read_location(struct reader *rd, const struct span *sp,
 			loc->extra = (struct span){ f.data, f.len };
 		if (f.num != LOCATION_LINE || f.wire != PB_LEN)
 			continue;
-		err = read_small(rd, &(struct span){ f.data, f.len }, v, 2,
+		err = pprof_read_small(rd, &(struct span){ f.data, f.len }, v, 2,
 				 "line");
 		if (err)
 			return err;
-		if (items_reserve((void **)&loc->lines, &cap, loc->n_lines,
+		if (pprof_reserve(rd, (void **)&loc->lines, &cap, loc->n_lines,
 				  sizeof(*loc->lines)))
 			return -ENOMEM;
 		loc->lines[loc->n_lines++] = (struct line_rec){
 			.function_id = v[0], .line = (int64_t)v[1] };
 	}
 	if (got < 0)
-		return malformed(rd, &r, "location");
+		return pprof_malformed(rd, &r, "location");
 	if (!loc->id)
-		return fail(rd, "not a valid pprof profile: a location has "
-			    "no id");
+		return pprof_fail(rd,
+				"not a valid pprof profile: a location has "
+				"no id");
 	return 0;
 }
 
@@ -835,7 +694,7 @@ static int read_locations(struct reader *rd, struct tables *t)
 	size_t n = rd->top.n[PROFILE_LOCATION], i;
 	int err;
 
-	t->locs = calloc(n + 1, sizeof(*t->locs));
+	t->locs = pprof_calloc(rd, n + 1, sizeof(*t->locs));
 	if (!t->locs)
 		return -ENOMEM;
 	for (i = 0; i < n; i++) {
@@ -876,17 +735,17 @@ static int read_label(struct reader *rd, const struct pb_field *f,
 		      struct sample_rec *s)
 {
 	uint64_t v[4];
-	int err = read_small(rd, &(struct span){ f->data, f->len }, v, 4,
+	int err = pprof_read_small(rd, &(struct span){ f->data, f->len }, v, 4,
 			     "label");
 
 	if (err)
 		return err;
-	if (string_is(rd, v[0], "pid") || string_is(rd, v[0], "process_id"))
+	if (pprof_string_is(rd, v[0], "pid") || pprof_string_is(rd, v[0], "process_id"))
 		s->pid = v[2];
-	else if (string_is(rd, v[0], "tid") || string_is(rd, v[0], "thread_id"))
+	else if (pprof_string_is(rd, v[0], "tid") || pprof_string_is(rd, v[0], "thread_id"))
 		s->tid = v[2];
-	else if ((string_is(rd, v[0], "thread") ||
-		  string_is(rd, v[0], "thread_name")) && v[1] < rd->n_strs)
+	else if ((pprof_string_is(rd, v[0], "thread") ||
+		  pprof_string_is(rd, v[0], "thread_name")) && v[1] < rd->n_strs)
 		s->thread = v[1];
 	return 0;
 }
@@ -921,13 +780,15 @@ static int read_sample(struct reader *rd, const struct span *sp,
 		while ((more = pb_values_next(&it, &v)) > 0) {
 			if (f.num == SAMPLE_VALUE) {
 				if (s->n_vals == MAX_SAMPLE_TYPES)
-					return fail(rd, "not a valid pprof "
-						    "profile: too many values "
-						    "in a sample");
+					return pprof_fail(rd,
+							"not a valid pprof "
+							"profile: too many values "
+							"in a sample");
 				if (v > MAX_SAMPLE_VALUE)
-					return fail(rd, "unsupported pprof "
-						    "profile: a sample value "
-						    "is negative or over 2^50");
+					return pprof_fail(rd,
+							"unsupported pprof "
+							"profile: a sample value "
+							"is negative or over 2^50");
 				s->vals[s->n_vals++] = v;
 			} else if (s->n_locs == MAX_STACK_DEPTH) {
 				s->truncated = true;
@@ -940,9 +801,9 @@ static int read_sample(struct reader *rd, const struct span *sp,
 			}
 		}
 		if (more < 0)
-			return malformed(rd, &it.r, "packed values");
+			return pprof_malformed(rd, &it.r, "packed values");
 	}
-	return got < 0 ? malformed(rd, &r, "sample") : 0;
+	return got < 0 ? pprof_malformed(rd, &r, "sample") : 0;
 }
 
 /* ---- a profile of whyslow ---- */
@@ -959,7 +820,7 @@ static int ws_frames(struct reader *rd, const struct tables *t,
 	size_t i;
 	int err;
 
-	out->frames = calloc(n_extra + 1, sizeof(*out->frames));
+	out->frames = pprof_calloc(rd, n_extra + 1, sizeof(*out->frames));
 	if (!out->frames)
 		return -ENOMEM;
 	for (i = 0; i < n_extra; i++) {
@@ -967,26 +828,28 @@ static int ws_frames(struct reader *rd, const struct tables *t,
 		if (!loc || loc->n_lines != 1 || !loc->extra.data ||
 		    !(fn = find_id(t->fns, t->n_fns, sizeof(*fn),
 				   loc->lines[0].function_id)))
-			return fail(rd, "inconsistent whyslow data: location "
-				    "%zu", i + 1);
+			return pprof_fail(rd,
+					"inconsistent whyslow data: location "
+					"%zu", i + 1);
 		map = find_id(t->maps, t->n_maps, sizeof(*map), loc->mapping_id);
-		err = read_small(rd, &loc->extra, v, 4, "frame");
+		err = pprof_read_small(rd, &loc->extra, v, 4, "frame");
 		if (err)
 			return err;
 		if (v[2] > CLASS_KERNEL)
-			return fail(rd, "inconsistent whyslow data: frame class "
-				    "%llu", (unsigned long long)v[2]);
+			return pprof_fail(rd,
+					"inconsistent whyslow data: frame class "
+					"%llu", (unsigned long long)v[2]);
 		fr = &out->frames[i];
 		out->n_frames = i + 1;
 		fr->cls = v[2];
 		fr->resolved = v[3];
 		fr->line = (int)loc->lines[0].line;
 		fr->start_line = (int)fn->start_line;
-		if ((err = string_at(rd, fn->name, false, &fr->name)) ||
-		    (err = string_at(rd, fn->filename, true, &fr->file)) ||
-		    (err = string_at(rd, v[0], false, &fr->module)) ||
-		    (err = string_at(rd, v[1], true, &fr->path)) ||
-		    (map && (err = string_at(rd, map->build_id, true,
+		if ((err = pprof_string_at(rd, fn->name, false, &fr->name)) ||
+		    (err = pprof_string_at(rd, fn->filename, true, &fr->file)) ||
+		    (err = pprof_string_at(rd, v[0], false, &fr->module)) ||
+		    (err = pprof_string_at(rd, v[1], true, &fr->path)) ||
+		    (map && (err = pprof_string_at(rd, map->build_id, true,
 					     &fr->build_id))))
 			return err;
 	}
@@ -1002,23 +865,26 @@ static int ws_stack(struct reader *rd, const struct sample_rec *s,
 	int err;
 
 	if (s->n_vals != VAL_COUNT || s->truncated || !s->extra.data)
-		return fail(rd, "inconsistent whyslow data: a sample of %zu "
-			    "values%s", s->n_vals, s->extra.data ? "" :
-			    " without whyslow's field");
-	err = read_small(rd, &s->extra, v, 5, "stack");
+		return pprof_fail(rd,
+				"inconsistent whyslow data: a sample of %zu "
+				"values%s", s->n_vals, s->extra.data ? "" :
+				" without whyslow's field");
+	err = pprof_read_small(rd, &s->extra, v, 5, "stack");
 	if (err)
 		return err;
 	if (v[0] >= WAIT__COUNT)
-		return fail(rd, "inconsistent whyslow data: wait reason %llu",
-			    (unsigned long long)v[0]);
-	st->frames = calloc(s->n_locs + 1, sizeof(*st->frames));
+		return pprof_fail(rd,
+				"inconsistent whyslow data: wait reason %llu",
+				(unsigned long long)v[0]);
+	st->frames = pprof_stack_frames(rd, s->n_locs);
 	if (!st->frames)
 		return -ENOMEM;
 	out->n_stacks++;
 	for (i = 0; i < s->n_locs; i++) {
 		if (!s->locs[i] || s->locs[i] > out->n_frames)
-			return fail(rd, "inconsistent whyslow data: location "
-				    "id %llu", (unsigned long long)s->locs[i]);
+			return pprof_fail(rd,
+					"inconsistent whyslow data: location "
+					"id %llu", (unsigned long long)s->locs[i]);
 		st->frames[s->n_locs - 1 - i] = s->locs[i] - 1;
 	}
 	st->n_frames = s->n_locs;
@@ -1030,7 +896,7 @@ static int ws_stack(struct reader *rd, const struct sample_rec *s,
 	st->syscall = (int)(int64_t)v[1];
 	st->truncated = v[3];
 	st->kernel_mode = v[4];
-	return v[2] ? string_at(rd, v[2], false, &st->target) : 0;
+	return v[2] ? pprof_string_at(rd, v[2], false, &st->target) : 0;
 }
 
 /* Collects the spans of one repeated field of a message. */
@@ -1048,11 +914,11 @@ static int spans_of(struct reader *rd, const struct span *msg, uint32_t num,
 	while ((got = pb_next(&r, &f)) > 0) {
 		if (f.num != num || f.wire != PB_LEN)
 			continue;
-		if (items_reserve((void **)out, &cap, *n, sizeof(**out)))
+		if (pprof_reserve(rd, (void **)out, &cap, *n, sizeof(**out)))
 			return -ENOMEM;
 		(*out)[(*n)++] = (struct span){ f.data, f.len };
 	}
-	return got < 0 ? malformed(rd, &r, "whyslow field") : 0;
+	return got < 0 ? pprof_malformed(rd, &r, "whyslow field") : 0;
 }
 
 static int ws_stacks(struct reader *rd, struct profile *out)
@@ -1061,7 +927,7 @@ static int ws_stacks(struct reader *rd, struct profile *out)
 	size_t n = rd->top.n[PROFILE_SAMPLE], i;
 	int err = 0;
 
-	out->stacks = calloc(n + 1, sizeof(*out->stacks));
+	out->stacks = pprof_calloc(rd, n + 1, sizeof(*out->stacks));
 	if (!out->stacks)
 		return -ENOMEM;
 	for (i = 0; i < n && !err; i++) {
@@ -1075,10 +941,10 @@ static int ws_stacks(struct reader *rd, struct profile *out)
 
 static int ws_comm(struct reader *rd, uint64_t i, char *comm, size_t size)
 {
-	const struct span *sp = string_ref(rd, i);
+	const struct span *sp = pprof_string_ref(rd, i);
 
 	if (!sp)
-		return fail(rd, "inconsistent whyslow data: string %llu",
+		return pprof_fail(rd, "inconsistent whyslow data: string %llu",
 			    (unsigned long long)i);
 	memset(comm, 0, size);
 	memcpy(comm, sp->data, sp->len < size ? sp->len : size);
@@ -1096,8 +962,8 @@ static int ws_tasks(struct reader *rd, const struct span *x,
 	if ((err = spans_of(rd, x, WS_THREAD, &th, &n_th)) ||
 	    (err = spans_of(rd, x, WS_PROCESS, &pr, &n_pr)))
 		goto out;
-	out->threads = calloc(n_th + 1, sizeof(*out->threads));
-	out->procs = calloc(n_pr + 1, sizeof(*out->procs));
+	out->threads = pprof_calloc(rd, n_th + 1, sizeof(*out->threads));
+	out->procs = pprof_calloc(rd, n_pr + 1, sizeof(*out->procs));
 	err = -ENOMEM;
 	if (!out->threads || !out->procs)
 		goto out;
@@ -1105,7 +971,7 @@ static int ws_tasks(struct reader *rd, const struct span *x,
 	for (i = 0; i < n_th && !err; i++) {
 		struct thread_info *t = &out->threads[i];
 
-		err = read_small(rd, &th[i], v, 3, "thread");
+		err = pprof_read_small(rd, &th[i], v, 3, "thread");
 		if (err)
 			break;
 		t->pid = v[0];
@@ -1116,7 +982,7 @@ static int ws_tasks(struct reader *rd, const struct span *x,
 	for (i = 0; i < n_pr && !err; i++) {
 		struct process_info *p = &out->procs[i];
 
-		err = read_small(rd, &pr[i], v, 4, "process");
+		err = pprof_read_small(rd, &pr[i], v, 4, "process");
 		if (err)
 			break;
 		out->n_procs = i + 1;
@@ -1124,7 +990,7 @@ static int ws_tasks(struct reader *rd, const struct span *x,
 		p->ppid = v[1];
 		err = ws_comm(rd, v[2], p->comm, sizeof(p->comm));
 		if (!err)
-			err = string_at(rd, v[3], true, &p->exe);
+			err = pprof_string_at(rd, v[3], true, &p->exe);
 	}
 out:
 	free(th);
@@ -1146,7 +1012,7 @@ static int ws_quality(struct reader *rd, const struct span *x,
 		free(sp);
 		return err;
 	}
-	err = read_small(rd, &sp[n - 1], v, 32, "quality");
+	err = pprof_read_small(rd, &sp[n - 1], v, 32, "quality");
 	free(sp);
 	if (err)
 		return err;
@@ -1168,15 +1034,15 @@ static int ws_notes(struct reader *rd, const struct span *x,
 	while ((got = pb_next(&r, &f)) > 0) {
 		if (f.num != WS_NOTE || f.wire != PB_VARINT)
 			continue;
-		if (items_reserve((void **)&out->notes, &cap, out->n_notes + 1,
+		if (pprof_reserve(rd, (void **)&out->notes, &cap, out->n_notes + 1,
 				  sizeof(*out->notes)))
 			return -ENOMEM;
-		err = string_at(rd, f.v, false, &out->notes[out->n_notes]);
+		err = pprof_string_at(rd, f.v, false, &out->notes[out->n_notes]);
 		if (err)
 			return err;
 		out->n_notes++;
 	}
-	return got < 0 ? malformed(rd, &r, "note") : 0;
+	return got < 0 ? pprof_malformed(rd, &r, "note") : 0;
 }
 
 /* A site index as written (+1, 0 none), checked against the sites. */
@@ -1184,8 +1050,9 @@ static int ws_site(struct reader *rd, uint64_t v, size_t n_sites,
 		   int32_t *site)
 {
 	if (v > n_sites)
-		return fail(rd, "inconsistent whyslow data: site %llu of %zu",
-			    (unsigned long long)v, n_sites);
+		return pprof_fail(rd,
+				"inconsistent whyslow data: site %llu of %zu",
+				(unsigned long long)v, n_sites);
 	*site = (int32_t)v - 1;
 	return 0;
 }
@@ -1201,7 +1068,7 @@ static int ws_io_sites(struct reader *rd, const struct span *sp, size_t n,
 	size_t i, k;
 	int got, more;
 
-	io->sites = calloc(n + 1, sizeof(*io->sites));
+	io->sites = pprof_calloc(rd, n + 1, sizeof(*io->sites));
 	if (!io->sites)
 		return -ENOMEM;
 	for (i = 0; i < n; i++) {
@@ -1217,12 +1084,13 @@ static int ws_io_sites(struct reader *rd, const struct span *sp, size_t n,
 				want = f.v;
 		}
 		if (got < 0)
-			return malformed(rd, &r, "site");
+			return pprof_malformed(rd, &r, "site");
 		/* the frame count bounds the allocation by the input */
 		if (want > sp[i].len)
-			return fail(rd, "inconsistent whyslow data: a site of "
-				    "%zu frames", want);
-		s->frames = calloc(want + 1, sizeof(*s->frames));
+			return pprof_fail(rd,
+					"inconsistent whyslow data: a site of "
+					"%zu frames", want);
+		s->frames = pprof_calloc(rd, want + 1, sizeof(*s->frames));
 		if (!s->frames)
 			return -ENOMEM;
 		pb_reader_init(&r, sp[i].data, sp[i].len);
@@ -1233,15 +1101,17 @@ static int ws_io_sites(struct reader *rd, const struct span *sp, size_t n,
 			pb_values_init(&it, &f);
 			while ((more = pb_values_next(&it, &v)) > 0) {
 				if (k >= want || v >= out->n_frames)
-					return fail(rd, "inconsistent whyslow "
-						    "data: site frames");
+					return pprof_fail(rd,
+							"inconsistent whyslow "
+							"data: site frames");
 				s->frames[k++] = v;
 			}
 			if (more < 0)
-				return malformed(rd, &it.r, "site frames");
+				return pprof_malformed(rd, &it.r, "site frames");
 		}
 		if (got < 0 || k != want)
-			return fail(rd, "inconsistent whyslow data: site frames");
+			return pprof_fail(rd,
+					"inconsistent whyslow data: site frames");
 		s->n_frames = k;
 	}
 	return 0;
@@ -1255,22 +1125,22 @@ static int ws_io_rows(struct reader *rd, struct span *const *sp,
 	size_t i;
 	int err = -ENOMEM;
 
-	io->files = calloc(n[0] + 1, sizeof(*io->files));
-	io->endpoints = calloc(n[1] + 1, sizeof(*io->endpoints));
-	io->procs = calloc(n[2] + 1, sizeof(*io->procs));
-	io->spawns = calloc(n[3] + 1, sizeof(*io->spawns));
+	io->files = pprof_calloc(rd, n[0] + 1, sizeof(*io->files));
+	io->endpoints = pprof_calloc(rd, n[1] + 1, sizeof(*io->endpoints));
+	io->procs = pprof_calloc(rd, n[2] + 1, sizeof(*io->procs));
+	io->spawns = pprof_calloc(rd, n[3] + 1, sizeof(*io->spawns));
 	if (!io->files || !io->endpoints || !io->procs || !io->spawns)
 		return err;
 #define GET_ROW(f)	row->f = v[k++];
 	for (i = 0; i < n[0]; i++) {
 		struct io_file *row = &io->files[i];
 
-		if ((err = read_small(rd, &sp[0][i], v, 40, "I/O row")))
+		if ((err = pprof_read_small(rd, &sp[0][i], v, 40, "I/O row")))
 			return err;
 		io->n_files = i + 1;
 		k = 0;
 		IO_FILE_FIELDS(GET_ROW)
-		if ((err = string_at(rd, v[IO_STR_FIELD - 1], false, &row->path)) ||
+		if ((err = pprof_string_at(rd, v[IO_STR_FIELD - 1], false, &row->path)) ||
 		    (err = ws_site(rd, v[IO_SITE_FIELD - 1], io->n_sites,
 				   &row->site)))
 			return err;
@@ -1278,12 +1148,12 @@ static int ws_io_rows(struct reader *rd, struct span *const *sp,
 	for (i = 0; i < n[1]; i++) {
 		struct io_endpoint *row = &io->endpoints[i];
 
-		if ((err = read_small(rd, &sp[1][i], v, 40, "I/O row")))
+		if ((err = pprof_read_small(rd, &sp[1][i], v, 40, "I/O row")))
 			return err;
 		io->n_endpoints = i + 1;
 		k = 0;
 		IO_ENDPOINT_FIELDS(GET_ROW)
-		if ((err = string_at(rd, v[IO_STR_FIELD - 1], false, &row->name)) ||
+		if ((err = pprof_string_at(rd, v[IO_STR_FIELD - 1], false, &row->name)) ||
 		    (err = ws_site(rd, v[IO_SITE_FIELD - 1], io->n_sites,
 				   &row->site)) ||
 		    (err = ws_comm(rd, v[IO_PROTO_FIELD - 1], row->proto,
@@ -1293,7 +1163,7 @@ static int ws_io_rows(struct reader *rd, struct span *const *sp,
 	for (i = 0; i < n[2]; i++) {
 		struct io_concurrency *row = &io->procs[i];
 
-		if ((err = read_small(rd, &sp[2][i], v, 40, "I/O row")))
+		if ((err = pprof_read_small(rd, &sp[2][i], v, 40, "I/O row")))
 			return err;
 		io->n_procs = i + 1;
 		k = 0;
@@ -1302,12 +1172,12 @@ static int ws_io_rows(struct reader *rd, struct span *const *sp,
 	for (i = 0; i < n[3]; i++) {
 		struct io_spawn *row = &io->spawns[i];
 
-		if ((err = read_small(rd, &sp[3][i], v, 40, "I/O row")))
+		if ((err = pprof_read_small(rd, &sp[3][i], v, 40, "I/O row")))
 			return err;
 		io->n_spawns = i + 1;
 		k = 0;
 		IO_SPAWN_FIELDS(GET_ROW)
-		if ((err = string_at(rd, v[IO_STR_FIELD - 1], false,
+		if ((err = pprof_string_at(rd, v[IO_STR_FIELD - 1], false,
 				     &row->program)) ||
 		    (err = ws_site(rd, v[IO_SITE_FIELD - 1], io->n_sites,
 				   &row->site)))
@@ -1329,7 +1199,7 @@ static int ws_io(struct reader *rd, const struct span *x, struct profile *out)
 	err = spans_of(rd, x, WS_IO, &io_msg, &n_io);
 	if (err || !n_io)
 		goto out;
-	if ((err = read_small(rd, &io_msg[n_io - 1], v, 2, "I/O")))
+	if ((err = pprof_read_small(rd, &io_msg[n_io - 1], v, 2, "I/O")))
 		goto out;
 	out->io.traced = v[0];
 	out->io.blocked_known = v[1];
@@ -1356,14 +1226,15 @@ static int read_whyslow(struct reader *rd, const struct tables *t,
 	uint64_t v[WS_TIME_NS];
 	int err;
 
-	err = read_small(rd, x, v, WS_TIME_NS, "whyslow data");
+	err = pprof_read_small(rd, x, v, WS_TIME_NS, "whyslow data");
 	if (err)
 		return err;
 	if (v[WS_VERSION - 1] != WS_FORMAT_VERSION)
-		return fail(rd, "whyslow data of format version %llu; this "
-			    "whyslow reads version %d",
-			    (unsigned long long)v[WS_VERSION - 1],
-			    WS_FORMAT_VERSION);
+		return pprof_fail(rd,
+				"whyslow data of format version %llu; this "
+				"whyslow reads version %d",
+				(unsigned long long)v[WS_VERSION - 1],
+				WS_FORMAT_VERSION);
 	out->root_pid = v[WS_ROOT_PID - 1];
 	out->wall_ns = v[WS_WALL_NS - 1];
 	out->cpu_user_ns = v[WS_CPU_USER_NS - 1];
@@ -1373,7 +1244,7 @@ static int read_whyslow(struct reader *rd, const struct tables *t,
 	out->period_ns = v[WS_PERIOD_NS - 1];
 	out->samples = v[WS_SAMPLES - 1];
 	out->time_ns = v[WS_TIME_NS - 1];
-	err = string_at(rd, v[WS_COMMAND - 1], false, &out->command);
+	err = pprof_string_at(rd, v[WS_COMMAND - 1], false, &out->command);
 	if (err)
 		return err;
 	err = ws_frames(rd, t, out);
@@ -1411,32 +1282,34 @@ static int choose_value(struct reader *rd, struct value_choice *c)
 	int err;
 
 	if (!n || n > MAX_SAMPLE_TYPES)
-		return fail(rd, "not a valid pprof profile: %zu sample types", n);
+		return pprof_fail(rd,
+				"not a valid pprof profile: %zu sample types", n);
 	c->n_types = n;
 	c->count = -1;
 	for (i = 0; i < n; i++) {
-		err = read_small(rd, &rd->top.of[PROFILE_SAMPLE_TYPE][i], v, 2,
+		err = pprof_read_small(rd, &rd->top.of[PROFILE_SAMPLE_TYPE][i], v, 2,
 				 "sample type");
 		if (err)
 			return err;
 		if (v[0] >= rd->n_strs || v[1] >= rd->n_strs)
-			return fail(rd, "not a valid pprof profile: bad sample "
-				    "type string index");
-		rank = string_is(rd, v[1], "nanoseconds") ?
-		       (string_is(rd, v[0], "cpu") ? 3 :
-			string_is(rd, v[0], "wall") ? 2 : 1) : 0;
+			return pprof_fail(rd,
+					"not a valid pprof profile: bad sample "
+					"type string index");
+		rank = pprof_string_is(rd, v[1], "nanoseconds") ?
+		       (pprof_string_is(rd, v[0], "cpu") ? 3 :
+			pprof_string_is(rd, v[0], "wall") ? 2 : 1) : 0;
 		if (rank > best_rank || best < 0 || (!rank && !best_rank)) {
 			best = i;
 			best_rank = rank;
 		}
-		if (string_is(rd, v[1], "count") && c->count < 0)
+		if (pprof_string_is(rd, v[1], "count") && c->count < 0)
 			c->count = i;
 	}
 	c->time = best;
 	c->is_ns = best_rank > 0;
-	read_small(rd, &rd->top.of[PROFILE_SAMPLE_TYPE][best], v, 2, "");
-	type = string_ref(rd, v[0]);
-	unit = string_ref(rd, v[1]);
+	pprof_read_small(rd, &rd->top.of[PROFILE_SAMPLE_TYPE][best], v, 2, "");
+	type = pprof_string_ref(rd, v[0]);
+	unit = pprof_string_ref(rd, v[1]);
 	snprintf(c->name, sizeof(c->name), "%.*s/%.*s", (int)type->len,
 		 (const char *)type->data, (int)unit->len,
 		 (const char *)unit->data);
@@ -1457,7 +1330,7 @@ static int foreign_frames(struct reader *rd, struct tables *t,
 
 	for (i = 0; i < t->n_locs; i++)
 		n += t->locs[i].n_lines ? t->locs[i].n_lines : 1;
-	out->frames = calloc(n + 1, sizeof(*out->frames));
+	out->frames = pprof_calloc(rd, n + 1, sizeof(*out->frames));
 	if (!out->frames)
 		return -ENOMEM;
 	for (i = 0; i < t->n_locs; i++) {
@@ -1472,25 +1345,25 @@ static int foreign_frames(struct reader *rd, struct tables *t,
 			fn = loc->n_lines ? find_id(t->fns, t->n_fns, sizeof(*fn),
 						    loc->lines[j].function_id) :
 					    NULL;
-			file = map ? string_ref(rd, map->filename) : NULL;
-			if (fn && (err = string_at(rd, fn->name, false,
+			file = map ? pprof_string_ref(rd, map->filename) : NULL;
+			if (fn && (err = pprof_string_at(rd, fn->name, false,
 						   &fr->name)))
 				return err;
-			if (fn && (err = string_at(rd, fn->filename, true,
+			if (fn && (err = pprof_string_at(rd, fn->filename, true,
 						   &fr->file)))
 				return err;
-			if (map && (err = string_at(rd, map->filename, true,
+			if (map && (err = pprof_string_at(rd, map->filename, true,
 						    &fr->path)))
 				return err;
-			if (map && (err = string_at(rd, map->build_id, true,
+			if (map && (err = pprof_string_at(rd, map->build_id, true,
 						    &fr->build_id)))
 				return err;
 			fr->resolved = fr->name && fr->name[0];
 			if (!fr->resolved) {
 				free(fr->name);
-				fr->name = strdup("[unknown]");
+				fr->name = pprof_strdup(rd, "[unknown]");
 			}
-			fr->module = strdup(fr->path ? (strrchr(fr->path, '/') ?
+			fr->module = pprof_strdup(rd, fr->path ? (strrchr(fr->path, '/') ?
 				strrchr(fr->path, '/') + 1 : fr->path) :
 				"[unknown]");
 			if (!fr->name || !fr->module)
@@ -1523,24 +1396,39 @@ static int note_foreign(struct profile *out, const struct value_choice *c)
 }
 
 /* Threads and processes of the samples' pid/tid labels (0 when none). */
+static int foreign_task(struct reader *rd, struct intern *in, void **arr,
+			size_t *cap, const void *key, uint32_t len,
+			size_t elem, int *added)
+{
+	int64_t i = intern_bytes(in, key, len, added);
+
+	/* the intern's own tables: about 40 bytes an item */
+	if (i < 0 || (*added && pprof_charge(rd, 40, 1)) ||
+	    pprof_reserve(rd, arr, cap, i, elem))
+		return rd->failed ? -EINVAL : -ENOMEM;
+	return i;
+}
+
+/* Threads and processes of the samples' pid/tid labels (0 when none),
+ * found through an intern: samples of other tools can be many. */
 static int foreign_tasks(struct reader *rd, struct profile *out,
 			 const uint64_t *threads)
 {
-	const char *comm;
-	size_t i, j;
+	struct intern th, pr;
+	size_t i, cap_th = 0, cap_pr = 0;
+	int j, k, added, err = 0;
 
-	out->threads = calloc(out->n_stacks + 1, sizeof(*out->threads));
-	out->procs = calloc(out->n_stacks + 1, sizeof(*out->procs));
-	if (!out->threads || !out->procs)
-		return -ENOMEM;
-	for (i = 0; i < out->n_stacks; i++) {
+	intern_init(&th);
+	intern_init(&pr);
+	for (i = 0; i < out->n_stacks && !err; i++) {
 		const struct stack_sample *st = &out->stacks[i];
+		uint32_t key[2] = { st->pid, st->tid };
 
-		for (j = 0; j < out->n_threads; j++)
-			if (out->threads[j].tid == st->tid &&
-			    out->threads[j].pid == st->pid)
-				break;
-		if (j == out->n_threads) {
+		j = foreign_task(rd, &th, (void **)&out->threads, &cap_th, key,
+				 sizeof(key), sizeof(*out->threads), &added);
+		if ((err = j < 0 ? j : 0))
+			break;
+		if (added) {
 			out->threads[j].pid = st->pid;
 			out->threads[j].tid = st->tid;
 			if (threads[i])
@@ -1548,18 +1436,18 @@ static int foreign_tasks(struct reader *rd, struct profile *out,
 					sizeof(out->threads[j].comm));
 			out->n_threads++;
 		}
-		comm = out->threads[j].comm;
-		for (j = 0; j < out->n_procs; j++)
-			if (out->procs[j].pid == st->pid)
-				break;
-		if (j == out->n_procs) {
-			out->procs[j].pid = st->pid;
-			memcpy(out->procs[j].comm, comm,
-			       sizeof(out->procs[j].comm));
-			out->n_procs++;
-		}
+		k = foreign_task(rd, &pr, (void **)&out->procs, &cap_pr, key,
+				 sizeof(key[0]), sizeof(*out->procs), &added);
+		if ((err = k < 0 ? k : 0) || !added)
+			continue;
+		out->procs[k].pid = st->pid;
+		memcpy(out->procs[k].comm, out->threads[j].comm,
+		       sizeof(out->procs[k].comm));
+		out->n_procs++;
 	}
-	return 0;
+	intern_free(&th);
+	intern_free(&pr);
+	return err;
 }
 
 static int foreign_stack(struct reader *rd, const struct tables *t,
@@ -1573,18 +1461,20 @@ static int foreign_stack(struct reader *rd, const struct tables *t,
 	uint32_t *frames;
 
 	if (s->n_vals != c->n_types)
-		return fail(rd, "not a valid pprof profile: a sample has %zu "
-			    "values for %zu sample types", s->n_vals,
-			    c->n_types);
+		return pprof_fail(rd,
+				"not a valid pprof profile: a sample has %zu "
+				"values for %zu sample types", s->n_vals,
+				c->n_types);
 	for (i = 0; i < s->n_locs; i++) {
 		loc = find_id(t->locs, t->n_locs, sizeof(*loc), s->locs[i]);
 		if (!loc)
-			return fail(rd, "not a valid pprof profile: a sample "
-				    "refers to location %llu, which does not "
-				    "exist", (unsigned long long)s->locs[i]);
+			return pprof_fail(rd,
+					"not a valid pprof profile: a sample "
+					"refers to location %llu, which does not "
+					"exist", (unsigned long long)s->locs[i]);
 		n += loc->n_lines ? loc->n_lines : 1;
 	}
-	frames = calloc(n + 1, sizeof(*frames));
+	frames = pprof_stack_frames(rd, n);
 	if (!frames)
 		return -ENOMEM;
 	st->frames = frames;
@@ -1610,8 +1500,9 @@ static int foreign_stack(struct reader *rd, const struct tables *t,
 	} else {
 		st->count = s->vals[c->time];
 		if (st->count > MAX_SAMPLE_VALUE / period)
-			return fail(rd, "unsupported pprof profile: a sample "
-				    "stands for over 2^50 ns");
+			return pprof_fail(rd,
+					"unsupported pprof profile: a sample "
+					"stands for over 2^50 ns");
 		st->ns = st->count * period;
 	}
 	return 0;
@@ -1631,14 +1522,14 @@ static int read_foreign(struct reader *rd, struct tables *t,
 	/* the period counts in nanoseconds only when its type is time */
 	period = rd->top.scalar[PROFILE_PERIOD];
 	if (rd->top.n[PROFILE_PERIOD_TYPE] &&
-	    !read_small(rd, &rd->top.of[PROFILE_PERIOD_TYPE]
+	    !pprof_read_small(rd, &rd->top.of[PROFILE_PERIOD_TYPE]
 				[rd->top.n[PROFILE_PERIOD_TYPE] - 1], v, 2, "") &&
-	    !string_is(rd, v[1], "nanoseconds"))
+	    !pprof_string_is(rd, v[1], "nanoseconds"))
 		period = 0;
 	if (!period || period > 60 * 1000000000ull)
 		period = 10000000;	/* 100 Hz, Go's default */
-	out->stacks = calloc(n + 1, sizeof(*out->stacks));
-	threads = calloc(n + 1, sizeof(*threads));
+	out->stacks = pprof_calloc(rd, n + 1, sizeof(*out->stacks));
+	threads = pprof_calloc(rd, n + 1, sizeof(*threads));
 	if (!out->stacks || !threads) {
 		err = -ENOMEM;
 		goto out;
@@ -1672,20 +1563,24 @@ out:
 	return err;
 }
 
-static int decode(const uint8_t *data, size_t len, struct profile *out,
-		  char *errbuf, size_t errlen)
+/* held: bytes of the file kept besides data (gzip'd), within the budget */
+static int decode(const uint8_t *data, size_t len, size_t held,
+		  struct profile *out, char *errbuf, size_t errlen)
 {
-	struct reader rd = { .err = errbuf, .errlen = errlen, .base = data };
+	struct reader rd = { .err = errbuf, .errlen = errlen, .base = data,
+			     .budget = 2 * len + PPROF_BUDGET_BASE };
 	struct tables t = { 0 };
 	int err, i;
 
-	err = collect_top(&rd, data, len);
+	rd.budget -= held < rd.budget ? held : rd.budget;
+	rd.limit = rd.budget;
+	err = pprof_collect_top(&rd, data, len);
 	if (err)
 		goto out;
 	rd.strs = rd.top.of[PROFILE_STRING_TABLE];
 	rd.n_strs = rd.top.n[PROFILE_STRING_TABLE];
 	if (!rd.n_strs || rd.strs[0].len) {
-		err = fail(&rd, "not a pprof profile: no string table "
+		err = pprof_fail(&rd, "not a pprof profile: no string table "
 			   "starting with \"\"");
 		goto out;
 	}
@@ -1700,9 +1595,9 @@ out:
 	tables_free(&t);
 	for (i = 0; i < PROFILE_FIELDS; i++)
 		free(rd.top.of[i]);
-	if (err == -ENOMEM)
+	if (err == -ENOMEM && !rd.failed)
 		snprintf(errbuf, errlen, "out of memory");
-	return err;
+	return rd.failed ? -EINVAL : err;
 }
 
 /* gunzip, at most PPROF_MAX_INFLATED bytes. */
@@ -1784,7 +1679,8 @@ int pprof_read(const uint8_t *data, size_t len, struct profile *out,
 	if (len >= 2 && data[0] == 0x1f && data[1] == 0x8b) {
 		ret = inflate_all(data, len, &raw, err, errlen);
 		if (!ret)
-			ret = decode(raw.data, raw.len, out, err, errlen);
+			ret = decode(raw.data, raw.len, len, out, err,
+				     errlen);
 		pb_buf_free(&raw);
 	} else if (!len) {
 		snprintf(err, errlen, "empty file");
@@ -1794,7 +1690,7 @@ int pprof_read(const uint8_t *data, size_t len, struct profile *out,
 			 "nor profile.proto)");
 		ret = -EINVAL;
 	} else {
-		ret = decode(data, len, out, err, errlen);
+		ret = decode(data, len, 0, out, err, errlen);
 	}
 	return ret;
 }

@@ -8,6 +8,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include "procfs.h"
 #include "procmap.h"
 
 #define MAX_MAPS_PER_PROC	(1 << 20)	/* bound hostile mmap storms */
@@ -264,15 +265,9 @@ const struct mapping *proc_lookup(const struct proc *p, uint64_t addr,
 
 static void read_small_file(const char *path, char *buf, size_t size)
 {
-	FILE *f = fopen(path, "re");
-	size_t n = 0;
+	bool cut;
 
-	buf[0] = '\0';
-	if (!f)
-		return;
-	n = fread(buf, 1, size - 1, f);
-	buf[n] = '\0';
-	fclose(f);
+	procfs_read(path, buf, size, &cut);	/* the first line is enough */
 	buf[strcspn(buf, "\n")] = '\0';
 }
 
@@ -290,23 +285,23 @@ static uint32_t read_ppid(const char *procfs, uint32_t pid)
 	return 0;
 }
 
+/* A maps file cut short (a line too long, over PROCFS_MAPS_MAX) is counted:
+ * frames in what it left out go unsymbolized. */
 static int load_maps(struct proc_table *t, struct proc *p, const char *procfs)
 {
 	char path[64], perms[8], file[4096];
 	unsigned long long start, end, off, ino;
 	unsigned int major, minor;
-	char *line = NULL;
-	size_t cap = 0;
-	int err = 0;
-	FILE *f;
+	struct procfs_lines l;
+	int err;
 
 	snprintf(path, sizeof(path), "%s/%u/maps", procfs, p->pid);
-	f = fopen(path, "re");
-	if (!f)
-		return -errno;
-	while (getline(&line, &cap, f) > 0) {
+	err = procfs_lines_open(&l, path, PROCFS_MAPS_MAX, PROCFS_MAPS_LINE);
+	if (err)
+		return err;
+	while (!err && procfs_lines_next(&l)) {
 		file[0] = '\0';
-		if (sscanf(line, "%llx-%llx %7s %llx %x:%x %llu %4095[^\n]",
+		if (sscanf(l.line, "%llx-%llx %7s %llx %x:%x %llu %4095[^\n]",
 			   &start, &end, perms, &off, &major, &minor, &ino,
 			   file) < 7)
 			continue;
@@ -316,11 +311,9 @@ static int load_maps(struct proc_table *t, struct proc *p, const char *procfs)
 		err = proc_table_mmap(t, p->pid, start, end - start, off,
 				      makedev(major, minor), ino,
 				      file[0] ? file : "//anon", perms[2] == 'x', 0);
-		if (err)
-			break;
 	}
-	free(line);
-	fclose(f);
+	if (procfs_lines_close(&l))
+		t->maps_cut++;
 	return err;
 }
 

@@ -52,6 +52,7 @@ struct proc_table {
 	size_t n_slots, n_procs;
 	struct module *modules;
 	size_t n_modules, cap_modules;
+	uint64_t maps_cut;	/* /proc/PID/maps read cut short */
 };
 
 void proc_table_init(struct proc_table *t);

@@ -118,6 +118,8 @@ struct profile_quality {
 					 * covered */
 	uint64_t sampler_ns;		/* the sampler's BPF program ran, all
 					 * CPUs; 0 unknown */
+	uint64_t maps_cut;		/* processes whose /proc maps read
+					 * was cut short (procfs.h caps) */
 };
 
 /* ---- I/O: files, network endpoints, spawned programs ---- */

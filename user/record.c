@@ -21,6 +21,7 @@
 #include "iotrace.h"
 #include "launch.h"
 #include "offcpu.h"
+#include "procfs.h"
 #include "pyattach.h"
 #include "record.h"
 #include "sideband.h"
@@ -117,16 +118,16 @@ static int libbpf_print_verbose(enum libbpf_print_level level, const char *fmt,
 
 static int has_capability(int cap)
 {
-	char line[256];
 	unsigned long long eff = 0;
-	FILE *f = fopen("/proc/self/status", "re");
+	struct procfs_lines l;
 
-	if (!f)
+	if (procfs_lines_open(&l, "/proc/self/status", PROCFS_SMALL_MAX,
+			      PROCFS_SMALL_LINE))
 		return 0;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "CapEff: %llx", &eff) == 1)
+	while (procfs_lines_next(&l))
+		if (sscanf(l.line, "CapEff: %llx", &eff) == 1)
 			break;
-	fclose(f);
+	procfs_lines_close(&l);
 	return (eff >> cap) & 1;
 }
 
@@ -156,13 +157,12 @@ static int check_environment(void)
 static unsigned int kernel_max_hz(void)
 {
 	unsigned int hz = 0;
-	FILE *f = fopen("/proc/sys/kernel/perf_event_max_sample_rate", "re");
+	char buf[32];
+	bool cut;
 
-	if (f) {
-		if (fscanf(f, "%u", &hz) != 1)
-			hz = 0;
-		fclose(f);
-	}
+	if (procfs_read("/proc/sys/kernel/perf_event_max_sample_rate", buf,
+			sizeof(buf), &cut) <= 0 || sscanf(buf, "%u", &hz) != 1)
+		hz = 0;
 	return hz;
 }
 
@@ -763,6 +763,7 @@ static int finish_profile(struct recorder *r, struct profile *out,
 	out->quality.kstack_errors = read_counter(r, WS_CNT_KSTACK_ERR);
 	out->quality.ustack_errors = read_counter(r, WS_CNT_USTACK_ERR);
 	out->quality.lost_sideband = sideband_lost(r->sb);
+	out->quality.maps_cut = r->procs.maps_cut;
 	out->quality.io_dropped = read_counter(r, WS_CNT_IO_DROPPED);
 	out->quality.cfi_unwinding = !r->o->fp_only;
 	return 0;

@@ -411,11 +411,12 @@ static void json_quality(FILE *f, const struct profile *p)
 		",\n    \"truncated_copy_end\": %" PRIu64
 		",\n    \"truncated_no_cfi\": %" PRIu64
 		",\n    \"truncated_bad_rule\": %" PRIu64
+		",\n    \"maps_cut\": %" PRIu64
 		",\n    \"cfi_unwinding\": ",
 		q->offcpu_dropped, q->stack_collisions, q->min_block_ns,
 		q->offcpu_short_ns, q->io_dropped, q->truncated_no_copy,
 		q->truncated_copy_end, q->truncated_no_cfi,
-		q->truncated_bad_rule);
+		q->truncated_bad_rule, q->maps_cut);
 	json_bool(f, q->cfi_unwinding);
 	shortfall_of(p, p->samples, &sf);
 	fprintf(f, ",\n    \"waits_to_map\": %" PRIu64

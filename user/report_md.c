@@ -1027,6 +1027,10 @@ static char *md_quality(const struct md *m)
 	fputs(".\n", f);
 	quality_shortfall(f, m->p, m->agg);
 	quality_cost(f, m->p);
+	if (q->maps_cut)
+		fprintf(f, "- Memory maps cut short: %" PRIu64 " processes' "
+			"/proc maps over whyslow's caps; frames in the rest "
+			"are unsymbolized.\n", q->maps_cut);
 	quality_stacks(f, m->agg, q);
 	quality_offcpu(f, m->agg, q);
 	quality_io(f, m->p, m->agg);

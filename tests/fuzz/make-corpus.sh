@@ -3,8 +3,18 @@
 # after `make` and `make -C tests/workloads`; the foreign profiles need node
 # and npm's pprof-format, as tests/integration/test_pprof.py installs it).
 # Each file stays well under 20 KB.
+# `make-corpus.sh pycode` remakes only fuzz_pycode's seeds, from the pyenv
+# interpreters 3.10 to 3.13 (PYENV_ROOT, default /root/.pyenv).
 set -eu
-C=tests/fuzz/corpus
+P=tests/fuzz/corpus/pycode
+rm -rf $P
+for v in 10 11 12 13; do
+	for py in "${PYENV_ROOT:-/root/.pyenv}"/versions/3.$v.*/bin/python3; do
+		[ -x "$py" ] && "$py" tests/fuzz/pycode_seeds.py $P && break
+	done
+done
+[ "${1:-}" != pycode ] || exit 0
+C=tests/fuzz/corpus/pprof
 W=./whyslow
 B=tests/workloads/bin
 NPM_DIR=${WHYSLOW_NPM_DIR:-/tmp/whyslow-test-npm}
@@ -40,7 +50,7 @@ from pathlib import Path
 sys.path.insert(0, "tests/integration")
 import os
 import test_pprof as t
-c = Path("tests/fuzz/corpus")
+c = Path("tests/fuzz/corpus/pprof")
 npm = {"node": "node",
        "modules": Path(os.environ["WHYSLOW_NPM_DIR"]) / "node_modules"}
 for name, spec in (("go_cpu", t.go_spec()), ("datadog_wall", t.dd_spec())):

@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Bounded reads of /proc files.  What a process shows there is partly its
+ * own doing (its mappings, the paths it maps, its name), so every read
+ * has a cap on the whole file and on a line, and says when it cut.
+ */
+#ifndef WHYSLOW_PROCFS_H
+#define WHYSLOW_PROCFS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+/* Caps of the files whyslow reads */
+#define PROCFS_MAPS_MAX		(64u << 20)	/* 65530 mappings of ~1 KiB */
+#define PROCFS_MAPS_LINE	8192		/* PATH_MAX and the fields */
+#define PROCFS_SMALL_MAX	(64u << 10)	/* status, stat, comm, ... */
+#define PROCFS_SMALL_LINE	1024
+
+/*
+ * Up to size - 1 bytes of path into buf, NUL-terminated (buf[0] = '\0' on
+ * error).  The length read, or -errno; *cut set when the file had more.
+ */
+ssize_t procfs_read(const char *path, char *buf, size_t size, bool *cut);
+
+/* A file read line by line within caps. */
+struct procfs_lines {
+	FILE *f;
+	char *line;		/* the current line, without its newline */
+	size_t max_line;	/* bytes a line may have, newline included */
+	size_t max_total;	/* bytes of the file read at most */
+	size_t total;		/* bytes read so far */
+	size_t long_lines;	/* lines skipped: longer than max_line */
+	bool cut;		/* stopped at max_total before the end */
+};
+
+int procfs_lines_open(struct procfs_lines *l, const char *path,
+		      size_t max_total, size_t max_line);
+/* The next whole line in l->line: true, or false at the end or a cap. */
+bool procfs_lines_next(struct procfs_lines *l);
+/* True when anything was left out (a long line, the cap on the file). */
+bool procfs_lines_close(struct procfs_lines *l);
+
+#endif
