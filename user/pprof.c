@@ -311,7 +311,9 @@ static void put_ws_tasks(struct writer *w, struct pb_buf *x,
 	X(kernel_addrs_hidden) X(offcpu) X(offcpu_dropped)		\
 	X(stack_collisions) X(min_block_ns) X(offcpu_short_ns)		\
 	X(io_dropped) X(truncated_no_copy) X(truncated_copy_end)	\
-	X(truncated_no_cfi) X(truncated_bad_rule) X(cfi_unwinding)
+	X(truncated_no_cfi) X(truncated_bad_rule) X(cfi_unwinding)	\
+	X(dwarf_refused) X(symbols_refused) X(perfmap_lines_skipped)	\
+	X(perfmap_bytes_skipped) X(perfmap_refused)
 
 static void put_ws_quality(struct pb_buf *x, const struct profile_quality *q)
 {

@@ -109,6 +109,12 @@ struct profile_quality {
 	uint64_t truncated_bad_rule;	/* a CFI rule not evaluated */
 	bool cfi_unwinding;		/* samples carried stack copies for
 					 * CFI (not --fp-only) */
+	/* hostile or malformed input the symbolizer left out */
+	uint64_t dwarf_refused;		/* files: DWARF/CFI not read */
+	uint64_t symbols_refused;	/* files: symbol table not read */
+	uint64_t perfmap_lines_skipped;	/* perf-map lines too long */
+	uint64_t perfmap_bytes_skipped;	/* past the perf-map size cap */
+	uint64_t perfmap_refused;	/* perf maps not the process's */
 };
 
 /* ---- I/O: files, network endpoints, spawned programs ---- */

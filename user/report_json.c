@@ -415,6 +415,13 @@ static void json_quality(FILE *f, const struct profile *p)
 		q->truncated_copy_end, q->truncated_no_cfi,
 		q->truncated_bad_rule);
 	json_bool(f, q->cfi_unwinding);
+	fprintf(f, ",\n    \"dwarf_refused\": %" PRIu64
+		",\n    \"symbols_refused\": %" PRIu64
+		",\n    \"perfmap_lines_skipped\": %" PRIu64
+		",\n    \"perfmap_bytes_skipped\": %" PRIu64
+		",\n    \"perfmap_refused\": %" PRIu64,
+		q->dwarf_refused, q->symbols_refused, q->perfmap_lines_skipped,
+		q->perfmap_bytes_skipped, q->perfmap_refused);
 	fputs(",\n    \"notes\": [", f);
 	for (i = 0; i < p->n_notes; i++) {
 		json_next(f, i, "      ");

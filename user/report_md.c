@@ -982,6 +982,7 @@ static char *md_quality(const struct md *m)
 		"full), %" PRIu64 " mmap/comm records lost.\n",
 		m->agg->samples, q->lost_samples, q->lost_sideband);
 	quality_stacks(f, m->agg, q);
+	md_quality_symbols(f, q);
 	quality_offcpu(f, m->agg, q);
 	quality_io(f, m->p, m->agg);
 	quality_sampling(f, m->p, m->agg);
