@@ -90,25 +90,41 @@ bench: deps whyslow
 	$(Q)$(MAKE) -s -C tests/workloads
 	tools/bench.sh
 
-# libFuzzer on the pprof reader (tests/fuzz/README.md): FUZZ_SECONDS of it
-# from the seeds in tests/fuzz/corpus (new inputs go to .output/fuzz/corpus);
-# a crash, leak or sanitizer report fails, its input in .output/fuzz/.
+# libFuzzer targets (tests/fuzz/README.md): every tests/fuzz/fuzz_*.c,
+# linked with all of user/ but main.c built with ASan+UBSan, runs for
+# FUZZ_SECONDS from its seeds in tests/fuzz/corpus/NAME (new inputs go to
+# .output/fuzz/corpus/NAME); a crash, leak or sanitizer report fails, its
+# input in .output/fuzz/.
 FUZZ_SECONDS ?= 60
-FUZZ_SRCS := tests/fuzz/fuzz_pprof.c user/pprof.c user/protobuf.c \
-	     user/intern.c user/profile.c user/classify.c user/wait.c
-FUZZ_BIN  := $(OUTPUT)/fuzz/fuzz_pprof
+FUZZ_CFLAGS  := -g -O1 -fsanitize=fuzzer-no-link,address,undefined \
+		-fno-sanitize-recover=all -std=gnu11 -D_GNU_SOURCE -pthread
+FUZZ_SRCS    := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_NAMES   := $(patsubst tests/fuzz/%.c,%,$(FUZZ_SRCS))
+FUZZ_BINS    := $(addprefix $(OUTPUT)/fuzz/,$(FUZZ_NAMES))
+FUZZ_OBJS    := $(patsubst user/%.c,$(OUTPUT)/fuzz/obj/%.o,\
+		$(filter-out user/main.c,$(USER_SRCS)))
 
-$(FUZZ_BIN): $(FUZZ_SRCS) $(wildcard user/*.h) bpf/whyslow.h
+$(FUZZ_OBJS): $(OUTPUT)/fuzz/obj/%.o: user/%.c $(wildcard user/*.h) bpf/whyslow.h $(OUTPUT)/whyslow.skel.h
 	$(call msg,FUZZ-CC,$@)
-	$(Q)mkdir -p $(OUTPUT)/fuzz/corpus
-	$(Q)$(CLANG) -g -O1 -fsanitize=fuzzer,address,undefined \
-		-fno-sanitize-recover=all -std=gnu11 -D_GNU_SOURCE $(CPPFLAGS) \
-		$(FUZZ_SRCS) -lz -o $@
+	$(Q)mkdir -p $(OUTPUT)/fuzz/obj
+	$(Q)$(CLANG) $(FUZZ_CFLAGS) $(CPPFLAGS) -c $< -o $@
 
-fuzz: deps $(FUZZ_BIN)
-	$(FUZZ_BIN) -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=10 \
-		-artifact_prefix=$(OUTPUT)/fuzz/ $(OUTPUT)/fuzz/corpus \
-		tests/fuzz/corpus
+$(FUZZ_BINS): $(OUTPUT)/fuzz/%: tests/fuzz/%.c $(FUZZ_OBJS)
+	$(call msg,FUZZ-LD,$@)
+	$(Q)$(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer $(CPPFLAGS) $< \
+		$(FUZZ_OBJS) $(LDLIBS) -o $@
+
+fuzz: deps $(FUZZ_BINS)
+	$(Q)for t in $(FUZZ_NAMES); do \
+		echo "  FUZZ     $$t ($(FUZZ_SECONDS) s)"; \
+		mkdir -p $(OUTPUT)/fuzz/corpus/$$t && \
+		$(OUTPUT)/fuzz/$$t -max_total_time=$(FUZZ_SECONDS) \
+			-max_len=65536 -timeout=10 -rss_limit_mb=2048 \
+			-artifact_prefix=$(OUTPUT)/fuzz/$$t- \
+			$(OUTPUT)/fuzz/corpus/$$t \
+			$$(ls -d tests/fuzz/corpus/$$t 2>/dev/null) \
+			|| exit 1; \
+	done
 
 install: whyslow
 	install -D -m 0755 whyslow $(DESTDIR)$(PREFIX)/bin/whyslow

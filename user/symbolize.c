@@ -1079,8 +1079,11 @@ out:
 /* Frees what a load produced; path and identity stay for the cache. */
 static void elf_file_clear(struct elf_file *f)
 {
+	/* dwarf_getcfi_elf's CFI is the caller's to free, before its Elf */
+	if (f->cfi)
+		dwarf_cfi_end(f->cfi);
 	if (f->cfi_elf)
-		elf_end(f->cfi_elf);	/* owns f->cfi */
+		elf_end(f->cfi_elf);
 	f->cfi_elf = NULL;
 	f->cfi = NULL;
 	f->cfi_tried = false;
@@ -1271,13 +1274,14 @@ static Dwarf_CFI *elf_file_cfi(struct elf_file *f)
 		return NULL;
 	if (f->ino && (uint64_t)st.st_ino != f->ino)
 		goto out;
+	/* first: sections read before it would leak (libelf 0.188) */
+	if (elf_cntl(h.elf, ELF_C_FDREAD))
+		goto out;
 	/* .debug_frame, the fallback, may be compressed: same caps */
 	if (elfcheck_dwarf(h.elf)) {
 		f->dwarf_refused = true;
 		goto out;
 	}
-	if (elf_cntl(h.elf, ELF_C_FDREAD))
-		goto out;
 	f->cfi = dwarf_getcfi_elf(h.elf);
 	if (f->cfi) {
 		f->cfi_elf = h.elf;

@@ -4,7 +4,7 @@
 # and npm's pprof-format, as tests/integration/test_pprof.py installs it).
 # Each file stays well under 20 KB.
 set -eu
-C=tests/fuzz/corpus
+C=tests/fuzz/corpus/fuzz_pprof
 W=./whyslow
 B=tests/workloads/bin
 NPM_DIR=${WHYSLOW_NPM_DIR:-/tmp/whyslow-test-npm}
@@ -40,7 +40,7 @@ from pathlib import Path
 sys.path.insert(0, "tests/integration")
 import os
 import test_pprof as t
-c = Path("tests/fuzz/corpus")
+c = Path("tests/fuzz/corpus/fuzz_pprof")
 npm = {"node": "node",
        "modules": Path(os.environ["WHYSLOW_NPM_DIR"]) / "node_modules"}
 for name, spec in (("go_cpu", t.go_spec()), ("datadog_wall", t.dd_spec())):
