@@ -5,6 +5,7 @@ map without a newline; and a busy machine at the end of a recording.
 Each must cost a bounded time and memory, and what is left out is counted
 in Data quality."""
 import os
+import signal
 import struct
 import subprocess
 import sys
@@ -110,27 +111,48 @@ def test_compressed_debug_bomb(run, tmp_path):
     assert "Refused debug info: 1 file(s)" in rep.stdout, rep
 
 
-def _spinner(cpu):
-    return subprocess.Popen(["taskset", "-c", str(cpu), BIN / "spinner", "60"],
-                            stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
+# The busy loops share whyslow's session, as loops started from the same
+# terminal do: with the scheduler's autogroups a session of its own would
+# shield whyslow from them.
+BUSY = """
+pids=
+for cpu in $CPUS; do
+	taskset -c $cpu "$SPINNER" 60 >/dev/null 2>&1 &
+	pids="$pids $!"
+done
+sleep 0.3
+start=$(date +%s.%N)
+"$WHYSLOW" record -o /dev/null -- true
+echo "status=$? took=$(echo "$(date +%s.%N) - $start" | bc)"
+kill $pids
+"""
 
 
 def test_busy_machine_no_stall(run):
     """Kernel symbols load at normal priority: two busy loops on the two
     CPUs must not hold the end of the recording."""
-    spinners = [_spinner(cpu) for cpu in range(min(os.cpu_count(), 2))]
+    env = dict(os.environ, SPINNER=str(BIN / "spinner"), WHYSLOW=WHYSLOW,
+               CPUS=" ".join(str(c) for c in range(min(os.cpu_count(), 2))))
+    proc = run.popen(["sh", "-c", BUSY], env=env, stdin=subprocess.DEVNULL)
     try:
-        time.sleep(0.3)
-        start = time.monotonic()
-        res = run.record("-o", "/dev/null", "--", "true", timeout=60)
-        took = time.monotonic() - start
+        out, err = proc.communicate(timeout=90)
     finally:
-        for s in spinners:
-            s.kill()
-            s.wait()
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)     # the spinners
+        except ProcessLookupError:
+            pass
+    status, took = dict(kv.split("=") for kv in out.split()).values()
+    assert status == "0", (out, err)
+    # 3 s on a machine busy with the two loops alone; when other work
+    # loads it too, what an idle run costs now beyond its usual ~1 s is
+    # allowed on top (the stall this guards against was 25-60 s)
+    start = time.monotonic()
+    res = run.record("-o", "/dev/null", "--", "true")
+    idle = time.monotonic() - start
     assert res.returncode == 0, res
-    assert took < 3.0, f"record -- true took {took:.1f} s:{res}"
+    limit = 3.0 + max(0.0, idle - 1.0)
+    assert float(took) < limit, \
+        f"record -- true took {took} s (idle now: {idle:.2f} s): {err}"
 
 
 # A JIT-like loop in anonymous executable memory, so samples land in code
