@@ -1070,11 +1070,12 @@ def test_diff_speedup(run, workdir):
 # --- 6. the fuzzer's seeds ---------------------------------------------------
 
 def test_fuzz_seeds_read(run):
-    """Every seed of tests/fuzz/corpus reads: a seed the reader refuses
-    (the saved format changed) only teaches the fuzzer error paths.
+    """Every seed of tests/fuzz/corpus/fuzz_pprof reads: a seed the reader
+    refuses (the saved format changed) only teaches the fuzzer error paths.
     tests/fuzz/make-corpus.sh remakes them."""
-    seeds = sorted((WORKLOADS.parent / "fuzz" / "corpus").iterdir())
-    assert seeds, "no seeds in tests/fuzz/corpus"
+    seeds = sorted((WORKLOADS.parent / "fuzz" / "corpus" / "fuzz_pprof")
+                   .iterdir())
+    assert seeds, "no seeds in tests/fuzz/corpus/fuzz_pprof"
     bad = []
     for seed in seeds:
         assert seed.stat().st_size < 20000, f"{seed}: seeds stay < 20 KB"
