@@ -10,7 +10,9 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <gelf.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -222,12 +224,38 @@ static void test_symbolizer_refuses(void **state)
 	assert_int_equal(st.symbols_refused, 1);
 }
 
+/* Ctrl-C while symbolizing: every lookup gives up at once. */
+static void test_cancel(void **state)
+{
+	struct symbolizer_opts o = { .debug_dir = dir, .perfmap_dir = dir };
+	struct symbolizer *s = symbolizer_new(&o);
+	static volatile sig_atomic_t stop;
+	struct sym_result r;
+	char path[256];
+	uint64_t off;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/plain", dir);
+	off = work_offset(path);
+	symbolizer_set_cancel(s, &stop);
+	stop = 1;
+	assert_int_equal(symbolize_elf(s, path, 0, 0, off, true, &r), -EINTR);
+	assert_int_equal(symbolize_kernel(s, 0xffffffff81000000ull, &r),
+			 -EINTR);
+	assert_int_equal(symbolize_perfmap(s, 1, 0x1000, &r), -EINTR);
+	stop = 0;
+	assert_int_equal(symbolize_elf(s, path, 0, 0, off, true, &r), 0);
+	assert_string_equal(r.name, "work");
+	symbolizer_free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_inflate_caps),
 		cmocka_unit_test(test_strtab),
 		cmocka_unit_test(test_symbolizer_refuses),
+		cmocka_unit_test(test_cancel),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
