@@ -30,6 +30,12 @@
 static char dir[] = "/tmp/whyslow-fuzzelf-XXXXXX";
 static char path[64];
 
+static void remove_dir(void)
+{
+	unlink(path);
+	rmdir(dir);
+}
+
 static void write_input(const uint8_t *data, size_t size)
 {
 	int fd;
@@ -38,6 +44,7 @@ static void write_input(const uint8_t *data, size_t size)
 		if (!mkdtemp(dir))
 			abort();
 		snprintf(path, sizeof(path), "%s/bin", dir);
+		atexit(remove_dir);
 	}
 	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (fd < 0 || write(fd, data, size) != (ssize_t)size || close(fd))
