@@ -125,7 +125,7 @@ fuzz: deps $(FUZZ_BINS)
 		mkdir -p $(FUZZ_DIR)/corpus/$$n tests/fuzz/corpus/$$n && \
 		echo "  FUZZ     $$n ($(FUZZ_SECONDS) s)" && \
 		$(FUZZ_DIR)/fuzz_$$n -max_total_time=$(FUZZ_SECONDS) \
-			-max_len=65536 -timeout=10 \
+			-max_len=65536 -timeout=10 -rss_limit_mb=2048 \
 			-artifact_prefix=$(FUZZ_DIR)/$$n- \
 			$(FUZZ_DIR)/corpus/$$n tests/fuzz/corpus/$$n || exit 1; \
 	done

@@ -305,7 +305,9 @@ static void put_ws_tasks(struct writer *w, struct pb_buf *x,
 	X(io_dropped) X(truncated_no_copy) X(truncated_copy_end)	\
 	X(truncated_no_cfi) X(truncated_bad_rule) X(cfi_unwinding)	\
 	X(waits_to_map) X(cpu_sampled_ns) X(unresolved_samples)	\
-	X(sampler_ns) X(maps_cut)
+	X(sampler_ns) X(maps_cut)				\
+	X(dwarf_refused) X(symbols_refused) X(perfmap_lines_skipped)	\
+	X(perfmap_bytes_skipped) X(perfmap_refused)
 
 static void put_ws_quality(struct pb_buf *x, const struct profile_quality *q)
 {
@@ -1002,17 +1004,21 @@ static int ws_quality(struct reader *rd, const struct span *x,
 		      struct profile_quality *q)
 {
 	struct span *sp;
-	uint64_t v[32];
+	uint64_t v[64];
 	size_t n;
 	uint32_t k = 0;
 	int err;
 
+#define COUNT_QUALITY(f)	+1
+	_Static_assert(0 QUALITY_FIELDS(COUNT_QUALITY) <= 64,
+		       "the quality message outgrew its reader");
+#undef COUNT_QUALITY
 	err = spans_of(rd, x, WS_QUALITY, &sp, &n);
 	if (err || !n) {
 		free(sp);
 		return err;
 	}
-	err = pprof_read_small(rd, &sp[n - 1], v, 32, "quality");
+	err = pprof_read_small(rd, &sp[n - 1], v, 64, "quality");
 	free(sp);
 	if (err)
 		return err;

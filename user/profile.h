@@ -120,6 +120,12 @@ struct profile_quality {
 					 * CPUs; 0 unknown */
 	uint64_t maps_cut;		/* processes whose /proc maps read
 					 * was cut short (procfs.h caps) */
+	/* hostile or malformed input the symbolizer left out */
+	uint64_t dwarf_refused;		/* files: DWARF/CFI not read */
+	uint64_t symbols_refused;	/* files: symbol table not read */
+	uint64_t perfmap_lines_skipped;	/* perf-map lines too long */
+	uint64_t perfmap_bytes_skipped;	/* past the perf-map size cap */
+	uint64_t perfmap_refused;	/* perf maps not the process's */
 };
 
 /* ---- I/O: files, network endpoints, spawned programs ---- */

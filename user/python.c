@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "python.h"
+#include "symfile.h"
 
 #define ELF_MAX_FILE_SIZE	(4ull << 30)
 #define ELF_MAX_SECTIONS	65536
@@ -558,14 +559,13 @@ int python_detect(const char *path, struct python_info *out)
 	memset(out, 0, sizeof(*out));
 	if (elf_version(EV_CURRENT) == EV_NONE)
 		return -EINVAL;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* a binary the workload chose: never a FIFO or device (symfile.h) */
+	fd = symfile_open(path, 0, &st);
+	if (fd == -EINVAL)
+		return PYTHON_E_CORRUPT;
 	if (fd < 0)
-		return -errno;
-	if (fstat(fd, &st)) {
-		err = -errno;
-		goto out;
-	}
-	if (!S_ISREG(st.st_mode) || (uint64_t)st.st_size > ELF_MAX_FILE_SIZE) {
+		return fd;
+	if ((uint64_t)st.st_size > ELF_MAX_FILE_SIZE) {
 		err = PYTHON_E_CORRUPT;
 		goto out;
 	}

@@ -61,6 +61,8 @@ struct recorder {
 };
 
 static volatile sig_atomic_t stop_requested;
+/* after the recording: a signal then stops symbolizing, not the command */
+static volatile sig_atomic_t finishing, finish_cancel;
 static volatile pid_t forward_to;
 
 static uint64_t now_ns(void)
@@ -85,6 +87,8 @@ static void on_stop_signal(int sig, siginfo_t *si, void *uctx)
 {
 	(void)uctx;
 	stop_requested = 1;
+	if (finishing)
+		finish_cancel = 1;
 	if (forward_to > 0 && si && si->si_code == SI_USER)
 		kill(forward_to, sig);
 }
@@ -714,6 +718,19 @@ static int copy_notes(struct recorder *r, struct profile *out)
 	return 0;
 }
 
+static void copy_symbolizer_stats(const struct symbolizer *sym,
+				  struct profile_quality *q)
+{
+	struct symbolizer_stats st;
+
+	symbolizer_get_stats(sym, &st);
+	q->dwarf_refused = st.dwarf_refused;
+	q->symbols_refused = st.symbols_refused;
+	q->perfmap_lines_skipped = st.perfmap_lines_skipped;
+	q->perfmap_bytes_skipped = st.perfmap_bytes_skipped;
+	q->perfmap_refused = st.perfmap_refused;
+}
+
 static int finish_profile(struct recorder *r, struct profile *out,
 			  const struct rusage *ru, uint32_t child_pid,
 			  bool exited, unsigned int max_hz)
@@ -746,6 +763,10 @@ static int finish_profile(struct recorder *r, struct profile *out,
 				      r->start_ns + out->wall_ns, out);
 	out->io.blocked_known = r->io && !r->o->no_offcpu;
 	out->quality.kernel_addrs_hidden = symbolizer_kernel_hidden(sym);
+	copy_symbolizer_stats(sym, &out->quality);
+	if (finish_cancel)
+		fprintf(stderr, "whyslow: interrupted: frames not symbolized "
+			"yet are left unresolved\n");
 	if (err) {
 		fprintf(stderr, "whyslow: out of memory while symbolizing\n");
 		return 1;
@@ -844,11 +865,15 @@ int record_run(const struct record_opts *given, struct profile *out,
 	if (r.child.pid > 0 && (ret = launch_release(&r.child, o->argv[0])))
 		goto out;
 	collect_loop(&r, &res->cmd_status, &ru);
+	finish_cancel = 0;
+	finishing = 1;
+	symbolizer_set_cancel(r.sym, &finish_cancel);
 	ret = finish_profile(&r, out, &ru, child_pid, res->cmd_status >= 0,
 			     max_hz);
 	if (r.err)
 		fprintf(stderr, "whyslow: out of memory while recording\n");
 out:
+	finishing = 0;
 	close_recorder(&r);
 	if (r.child.pid > 0 && ret)
 		launch_abort(&r.child);

@@ -427,6 +427,13 @@ static void json_quality(FILE *f, const struct profile *p)
 		",\n    \"sampler_ns\": %" PRIu64,
 		q->waits_to_map, q->cpu_sampled_ns, sf.expected,
 		sf.missing_pct, q->unresolved_samples, q->sampler_ns);
+	fprintf(f, ",\n    \"dwarf_refused\": %" PRIu64
+		",\n    \"symbols_refused\": %" PRIu64
+		",\n    \"perfmap_lines_skipped\": %" PRIu64
+		",\n    \"perfmap_bytes_skipped\": %" PRIu64
+		",\n    \"perfmap_refused\": %" PRIu64,
+		q->dwarf_refused, q->symbols_refused, q->perfmap_lines_skipped,
+		q->perfmap_bytes_skipped, q->perfmap_refused);
 	fputs(",\n    \"notes\": [", f);
 	for (i = 0; i < p->n_notes; i++) {
 		json_next(f, i, "      ");

@@ -1032,6 +1032,7 @@ static char *md_quality(const struct md *m)
 			"/proc maps over whyslow's caps; frames in the rest "
 			"are unsymbolized.\n", q->maps_cut);
 	quality_stacks(f, m->agg, q);
+	md_quality_symbols(f, q);
 	quality_offcpu(f, m->agg, q);
 	quality_io(f, m->p, m->agg);
 	quality_sampling(f, m->p, m->agg);

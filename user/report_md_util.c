@@ -12,6 +12,8 @@
 #include <string.h>
 
 #include "aggregate.h"
+#include "perfmap.h"
+#include "profile.h"
 #include "report_md_util.h"
 
 const struct md_category md_categories[WAIT__COUNT] = {
@@ -242,4 +244,23 @@ int md_rows(struct md_doc *d, const char *head, size_t n, md_row_fn row,
 	}
 	*shown = i;
 	return 0;
+}
+
+void md_quality_symbols(FILE *f, const struct profile_quality *q)
+{
+	if (q->dwarf_refused || q->symbols_refused)
+		fprintf(f, "- Refused debug info: %" PRIu64 " file(s) whose "
+			"DWARF/CFI was not read (compressed sections inflating "
+			"past the caps, or unterminated strings), %" PRIu64
+			" whose symbol table was not; their frames lack lines "
+			"or names.\n", q->dwarf_refused, q->symbols_refused);
+	if (q->perfmap_lines_skipped || q->perfmap_bytes_skipped ||
+	    q->perfmap_refused)
+		fprintf(f, "- Perf maps cut short: %" PRIu64 " line(s) over "
+			"%d bytes skipped, %" PRIu64 " byte(s) past the %u MiB "
+			"cap not read, %" PRIu64 " map(s) refused (not a "
+			"regular file of the process's user).\n",
+			q->perfmap_lines_skipped, PERFMAP_LINE_MAX,
+			q->perfmap_bytes_skipped, PERFMAP_MAX_BYTES >> 20,
+			q->perfmap_refused);
 }

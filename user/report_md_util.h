@@ -112,4 +112,8 @@ typedef char *(*md_row_fn)(const void *ctx, size_t i);
 int md_rows(struct md_doc *d, const char *head, size_t n, md_row_fn row,
 	    const void *ctx, size_t *shown);
 
+/* The Data quality line on input the symbolizer refused; none if none. */
+struct profile_quality;
+void md_quality_symbols(FILE *f, const struct profile_quality *q);
+
 #endif

@@ -23,7 +23,8 @@
 #include <limits.h>
 #include <link.h>
 #include <pthread.h>
-#include <sched.h>
+#include <signal.h>
+#include <time.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,14 +33,17 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "elfcheck.h"
+#include "perfmap.h"
 #include "symbolize.h"
+#include "symfile.h"
+#include "table.h"
 
 #define KSYM_NAME_LEN		512		/* kernel limit, NUL included */
 #define KSYM_MAX_SYMS		(8u << 20)
 #define KSYM_MAX_DISTANCE	(1u << 20)	/* beyond any kernel function */
 #define TEXT_LINE_MAX		4096		/* kallsyms, perf-map lines */
 #define TEXT_MAX_LINES		(64u << 20)
-#define PERFMAP_MAX_SYMS	(8u << 20)
 #define ELF_MAX_FILE_SIZE	(4ull << 30)
 #define ELF_MAX_SECTIONS	65536
 #define ELF_MAX_PHDRS		4096
@@ -61,7 +65,7 @@ struct strbuf {
 };
 
 struct ksym {
-	uint64_t addr;		/* first member: see count_le() */
+	uint64_t addr;		/* first member: see table_count_le() */
 	uint32_t name;		/* offset in symbolizer.kstrs */
 	uint32_t module;	/* offset in symbolizer.kstrs, or NO_MODULE */
 	uint32_t seq;		/* line number, keeps the sort stable */
@@ -115,22 +119,10 @@ struct elf_file {
 	Elf *cfi_elf;		/* read into memory for its .eh_frame */
 	Dwarf_CFI *cfi;		/* NULL: none, or not tried (cfi_tried) */
 	bool cfi_tried;
-};
-
-struct perfmap_sym {
-	uint64_t start;
-	uint64_t end;
-	uint32_t name;		/* offset in perfmap.names */
-	uint32_t seq;		/* line number: later lines replace earlier */
-};
-
-struct perfmap {
-	struct perfmap *next;
-	uint32_t pid;
-	int err;
-	struct perfmap_sym *syms;
-	size_t n_syms;
-	struct strbuf names;
+	bool syms_refused;	/* string table not NUL-terminated */
+	bool dwarf_refused;	/* elfcheck_dwarf() said no */
+	bool syms_counted;	/* ... in symbolizer.symbols_refused */
+	bool dwarf_counted;	/* ... in symbolizer.dwarf_refused */
 };
 
 struct symbolizer {
@@ -138,6 +130,7 @@ struct symbolizer {
 	char *debug_dir;
 	char *perfmap_dir;
 
+	const volatile sig_atomic_t *cancel;	/* set: lookups give up */
 	bool kernel_loaded;
 	bool kernel_preloading;		/* kernel_thread owns the kernel_* */
 	pthread_t kernel_thread;
@@ -150,6 +143,9 @@ struct symbolizer {
 	struct elf_file *elf_cache[ELF_CACHE_BUCKETS];
 	struct elf_file *vdso;	/* NULL until first use */
 	struct perfmap *perfmaps[PERFMAP_BUCKETS];
+	struct perfmap_stats perfmap_stats;
+	uint64_t dwarf_refused;
+	uint64_t symbols_refused;
 };
 
 /* An open ELF file; fd is -1 for in-memory images. */
@@ -181,117 +177,6 @@ static int strbuf_add(struct strbuf *b, const char *s, size_t n, uint32_t *off)
 	*off = b->len;
 	b->len += n + 1;
 	return 0;
-}
-
-/* Makes room for one more element in a growable array. */
-static int grow(void **arr, size_t *cap, size_t n, size_t elem_size)
-{
-	size_t new_cap;
-	void *p;
-
-	if (n < *cap)
-		return 0;
-	new_cap = *cap ? *cap * 2 : 256;
-	p = reallocarray(*arr, new_cap, elem_size);
-	if (!p)
-		return -ENOMEM;
-	*arr = p;
-	*cap = new_cap;
-	return 0;
-}
-
-/*
- * How many elements of a sorted array have a key <= key.  Every table here
- * starts with its uint64_t sort key, so one search serves them all.
- */
-static size_t count_le(const void *base, size_t n, size_t elem_size,
-		       uint64_t key)
-{
-	const char *p = base;
-	size_t lo = 0, hi = n, mid;
-	uint64_t k;
-
-	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		memcpy(&k, p + mid * elem_size, sizeof(k));
-		if (k <= key)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
-}
-
-/* qsort() must not be handed the NULL of a table that never grew. */
-static void sort_table(void *base, size_t n, size_t elem_size,
-		       int (*cmp)(const void *, const void *))
-{
-	if (n)
-		qsort(base, n, elem_size, cmp);
-}
-
-/* Opens a regular file: a FIFO or a device could block or never end. */
-static int open_regular(const char *path, int flags, struct stat *st)
-{
-	int fd, err;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | flags);
-	if (fd < 0)
-		return -errno;
-	if (fstat(fd, st)) {
-		err = -errno;
-		goto fail;
-	}
-	if (!S_ISREG(st->st_mode)) {
-		err = -EINVAL;
-		goto fail;
-	}
-	return fd;
-fail:
-	close(fd);
-	return err;
-}
-
-static FILE *fopen_regular(const char *path, int flags, int *err)
-{
-	struct stat st;
-	FILE *fp;
-	int fd;
-
-	fd = open_regular(path, flags, &st);
-	if (fd < 0) {
-		*err = fd;
-		return NULL;
-	}
-	fp = fdopen(fd, "r");
-	if (!fp) {
-		*err = -errno;
-		close(fd);
-	}
-	return fp;
-}
-
-/*
- * Reads one line, without its newline, into buf.  Returns its length, -1 at
- * end of file, or -2 for a line longer than size - 1 bytes (consumed, to be
- * skipped).
- */
-static ssize_t read_line(FILE *fp, char *buf, size_t size)
-{
-	bool too_long = false;
-	size_t len = 0;
-	int c;
-
-	while ((c = getc_unlocked(fp)) != EOF && c != '\n') {
-		if (len + 1 < size)
-			buf[len++] = c;
-		else
-			too_long = true;
-	}
-	if (c == EOF && !len && !too_long)
-		return -1;
-	buf[len] = '\0';
-	return too_long ? -2 : (ssize_t)len;
 }
 
 /* ---- kernel ------------------------------------------------------------ */
@@ -366,7 +251,7 @@ static int kernel_add(struct symbolizer *s, const struct kallsyms_line *l,
 	struct ksym *k;
 	int err;
 
-	err = grow((void **)&s->ksyms, cap, s->n_ksyms, sizeof(*s->ksyms));
+	err = table_grow((void **)&s->ksyms, cap, s->n_ksyms, sizeof(*s->ksyms));
 	if (err)
 		return err;
 	k = &s->ksyms[s->n_ksyms];
@@ -407,7 +292,7 @@ static int kernel_read(struct symbolizer *s, FILE *fp)
 	int err;
 
 	for (seq = 0; seq < TEXT_MAX_LINES; seq++) {
-		len = read_line(fp, line, sizeof(line));
+		len = symfile_read_line(fp, line, sizeof(line));
 		if (len == -1)
 			break;
 		if (len < 0 || !kallsyms_parse(line, &l))
@@ -431,7 +316,7 @@ static void kernel_sort(struct symbolizer *s)
 {
 	size_t i, n = 0;
 
-	sort_table(s->ksyms, s->n_ksyms, sizeof(*s->ksyms), ksym_cmp);
+	table_sort(s->ksyms, s->n_ksyms, sizeof(*s->ksyms), ksym_cmp);
 	for (i = 0; i < s->n_ksyms; i++) {
 		if (n && s->ksyms[n - 1].addr == s->ksyms[i].addr)
 			continue;
@@ -458,7 +343,7 @@ static int kernel_read_once(struct symbolizer *s)
 	if (s->kernel_loaded)
 		return s->kernel_err;
 	s->kernel_loaded = true;
-	fp = fopen_regular(s->kallsyms_path, 0, &err);
+	fp = symfile_fopen(s->kallsyms_path, 0, &err);
 	if (!fp) {
 		s->kernel_err = err;
 		return err;
@@ -473,21 +358,33 @@ static int kernel_read_once(struct symbolizer *s)
 	return err;
 }
 
+static bool cancelled(const struct symbolizer *s)
+{
+	return s->cancel && *s->cancel;
+}
+
+/* Waits for the preload thread, but not past a cancel (Ctrl-C). */
 static int kernel_load(struct symbolizer *s)
 {
-	if (s->kernel_preloading) {
-		pthread_join(s->kernel_thread, NULL);
-		s->kernel_preloading = false;
+	const struct timespec tick = { .tv_nsec = 2000000 };
+
+	while (s->kernel_preloading) {
+		if (!pthread_tryjoin_np(s->kernel_thread, NULL))
+			s->kernel_preloading = false;
+		else if (cancelled(s))
+			return -EINTR;
+		else
+			nanosleep(&tick, NULL);
 	}
 	return kernel_read_once(s);
 }
 
+/*
+ * At normal priority: at SCHED_IDLE two busy loops on two CPUs starved it
+ * for half a minute, and the end of the recording waits for it.
+ */
 static void *kernel_preload_thread(void *arg)
 {
-	struct sched_param idle = { 0 };
-
-	/* only spare CPU time: the profiled program comes first */
-	sched_setscheduler(0, SCHED_IDLE, &idle);
 	kernel_read_once(arg);
 	return NULL;
 }
@@ -515,10 +412,12 @@ int symbolize_kernel(struct symbolizer *s, uint64_t addr,
 	if (!s || !out)
 		return -EINVAL;
 	memset(out, 0, sizeof(*out));
+	if (cancelled(s))
+		return -EINTR;
 	err = kernel_load(s);
 	if (err)
 		return err;
-	n = count_le(s->ksyms, s->n_ksyms, sizeof(*s->ksyms), addr);
+	n = table_count_le(s->ksyms, s->n_ksyms, sizeof(*s->ksyms), addr);
 	if (!n)
 		return -ENOENT;
 	k = &s->ksyms[n - 1];
@@ -564,7 +463,7 @@ static int elf_open(const char *path, struct elf_handle *h, struct stat *st)
 
 	h->elf = NULL;
 	h->path = NULL;
-	h->fd = open_regular(path, 0, st);
+	h->fd = symfile_open(path, 0, st);
 	if (h->fd < 0)
 		return h->fd;
 	h->path = strdup(path);
@@ -759,7 +658,7 @@ static void elf_syms_sort(struct elf_file *f)
 	struct elf_sym *shrunk;
 	size_t i, n = 0;
 
-	sort_table(f->syms, f->n_syms, sizeof(*f->syms), elf_sym_cmp);
+	table_sort(f->syms, f->n_syms, sizeof(*f->syms), elf_sym_cmp);
 	for (i = 0; i < f->n_syms; i++) {
 		if (n && f->syms[n - 1].start == f->syms[i].start)
 			continue;
@@ -800,6 +699,10 @@ static int elf_load_symbols(Elf *elf, Elf64_Word type, struct elf_file *f)
 	if (!data || !data->d_buf || !strdata || !strdata->d_buf ||
 	    !strdata->d_size || !entsize)
 		return 0;
+	if (!elfcheck_strtab_ok(strdata)) {
+		f->syms_refused = true;
+		return 0;
+	}
 	/* Entry 0 is the undefined symbol. */
 	n = data->d_size / entsize;
 	if (n < 2)
@@ -840,7 +743,7 @@ static const struct elf_sym *elf_sym_find(const struct elf_file *f,
 	const struct elf_sym *sym;
 	size_t n, i;
 
-	n = count_le(f->syms, f->n_syms, sizeof(*f->syms), vaddr);
+	n = table_count_le(f->syms, f->n_syms, sizeof(*f->syms), vaddr);
 	for (i = 1; i <= n && i <= SYM_MAX_NESTING; i++) {
 		sym = &f->syms[n - i];
 		if (sym->sized && vaddr < sym->end)
@@ -874,7 +777,7 @@ static int cu_ranges_add(struct elf_file *f, Dwarf_Die *cudie, size_t *cap)
 		/* Start 0: code the linker discarded. */
 		if (!start || end <= start)
 			continue;
-		err = grow((void **)&f->cus, cap, f->n_cus, sizeof(*f->cus));
+		err = table_grow((void **)&f->cus, cap, f->n_cus, sizeof(*f->cus));
 		if (err)
 			return err;
 		f->cus[f->n_cus++] = (struct cu_range){
@@ -905,7 +808,7 @@ static int cu_ranges_load(Dwarf *dw, struct elf_file *f)
 		if (err)
 			return err;
 	}
-	sort_table(f->cus, f->n_cus, sizeof(*f->cus), cu_range_cmp);
+	table_sort(f->cus, f->n_cus, sizeof(*f->cus), cu_range_cmp);
 	return 0;
 }
 
@@ -918,6 +821,10 @@ static int elf_file_open_dwarf(struct elf_file *f, struct elf_handle *h)
 	Dwarf *dw;
 	int err;
 
+	if (elfcheck_dwarf(h->elf)) {
+		f->dwarf_refused = true;
+		return 0;
+	}
 	dw = dwarf_begin_elf(h->elf, DWARF_C_READ, NULL);
 	if (!dw)
 		return 0;
@@ -974,7 +881,7 @@ static void elf_file_lines(const struct elf_file *f, uint64_t vaddr,
 	size_t n, i;
 	int lineno;
 
-	n = count_le(f->cus, f->n_cus, sizeof(*f->cus), vaddr);
+	n = table_count_le(f->cus, f->n_cus, sizeof(*f->cus), vaddr);
 	for (i = 1; i <= n && i <= SYM_MAX_NESTING && !r; i++)
 		if (vaddr < f->cus[n - i].end)
 			r = &f->cus[n - i];
@@ -1175,8 +1082,11 @@ out:
 /* Frees what a load produced; path and identity stay for the cache. */
 static void elf_file_clear(struct elf_file *f)
 {
+	/* dwarf_getcfi_elf's CFI is the caller's to free, before its Elf */
+	if (f->cfi)
+		dwarf_cfi_end(f->cfi);
 	if (f->cfi_elf)
-		elf_end(f->cfi_elf);	/* owns f->cfi */
+		elf_end(f->cfi_elf);
 	f->cfi_elf = NULL;
 	f->cfi = NULL;
 	f->cfi_tried = false;
@@ -1295,6 +1205,19 @@ static int elf_cache_get(struct symbolizer *s, const char *path, uint64_t dev,
 	return 0;
 }
 
+/* Each refused file once, whichever lookup found it out. */
+static void elf_file_count(struct symbolizer *s, struct elf_file *f)
+{
+	if (f->syms_refused && !f->syms_counted) {
+		f->syms_counted = true;
+		s->symbols_refused++;
+	}
+	if (f->dwarf_refused && !f->dwarf_counted) {
+		f->dwarf_counted = true;
+		s->dwarf_refused++;
+	}
+}
+
 static int elf_file_symbolize(struct elf_file *f, uint64_t file_offset,
 			      bool want_line, struct sym_result *out)
 {
@@ -1328,10 +1251,14 @@ int symbolize_elf(struct symbolizer *s, const char *path, uint64_t dev,
 	if (!s || !path || !*path || !out)
 		return -EINVAL;
 	memset(out, 0, sizeof(*out));
+	if (cancelled(s))
+		return -EINTR;
 	err = elf_cache_get(s, path, dev, ino, &f);
 	if (err)
 		return err;
-	return elf_file_symbolize(f, file_offset, want_line, out);
+	err = elf_file_symbolize(f, file_offset, want_line, out);
+	elf_file_count(s, f);
+	return err;
 }
 
 int symbolize_elf_entry(struct symbolizer *s, const char *path, uint64_t dev,
@@ -1373,8 +1300,14 @@ static Dwarf_CFI *elf_file_cfi(struct elf_file *f)
 		return NULL;
 	if (f->ino && (uint64_t)st.st_ino != f->ino)
 		goto out;
+	/* first: sections read before it would leak (libelf 0.188) */
 	if (elf_cntl(h.elf, ELF_C_FDREAD))
 		goto out;
+	/* .debug_frame, the fallback, may be compressed: same caps */
+	if (elfcheck_dwarf(h.elf)) {
+		f->dwarf_refused = true;
+		goto out;
+	}
 	f->cfi = dwarf_getcfi_elf(h.elf);
 	if (f->cfi) {
 		f->cfi_elf = h.elf;
@@ -1396,6 +1329,8 @@ int symbolize_cfi_frame(struct symbolizer *s, const char *path, uint64_t dev,
 	*frame = NULL;
 	if (!s || !path || !*path)
 		return -EINVAL;
+	if (cancelled(s))
+		return -EINTR;
 	err = elf_cache_get(s, path, dev, ino, &f);
 	if (err)
 		return err;
@@ -1404,6 +1339,7 @@ int symbolize_cfi_frame(struct symbolizer *s, const char *path, uint64_t dev,
 	if (!elf_offset_to_vaddr(f, file_offset, &vaddr))
 		return -ENOENT;
 	cfi = elf_file_cfi(f);
+	elf_file_count(s, f);
 	if (!cfi || dwarf_cfi_addrframe(cfi, vaddr, frame)) {
 		*frame = NULL;
 		return -ENOENT;
@@ -1478,9 +1414,13 @@ out:
 int symbolize_vdso(struct symbolizer *s, uint64_t offset,
 		   struct sym_result *out)
 {
+	int err;
+
 	if (!s || !out)
 		return -EINVAL;
 	memset(out, 0, sizeof(*out));
+	if (cancelled(s))
+		return -EINTR;
 	if (!s->vdso) {
 		s->vdso = calloc(1, sizeof(*s->vdso));
 		if (!s->vdso)
@@ -1492,125 +1432,17 @@ int symbolize_vdso(struct symbolizer *s, uint64_t offset,
 			return -ENOMEM;
 		}
 	}
-	return elf_file_symbolize(s->vdso, offset, true, out);
+	err = elf_file_symbolize(s->vdso, offset, true, out);
+	elf_file_count(s, s->vdso);
+	return err;
 }
 
 /* ---- perf maps --------------------------------------------------------- */
 
-/* "START SIZE name", hex numbers, the name running to the end of the line. */
-static bool perfmap_parse(const char *line, uint64_t *start, uint64_t *size,
-			  const char **name, size_t *name_len)
-{
-	const char *p = line;
-	char *end;
-
-	if (!isxdigit((unsigned char)*p))
-		return false;
-	errno = 0;
-	*start = strtoull(p, &end, 16);
-	if (errno || (*end != ' ' && *end != '\t'))
-		return false;
-	p = end + strspn(end, " \t");
-	if (!isxdigit((unsigned char)*p))
-		return false;
-	*size = strtoull(p, &end, 16);
-	if (errno || (*end != ' ' && *end != '\t'))
-		return false;
-	p = end + strspn(end, " \t");
-	*name = p;
-	*name_len = strlen(p);
-	while (*name_len && isspace((unsigned char)p[*name_len - 1]))
-		(*name_len)--;
-	return *name_len > 0;
-}
-
-static int perfmap_sym_cmp(const void *a, const void *b)
-{
-	const struct perfmap_sym *x = a, *y = b;
-
-	if (x->start != y->start)
-		return x->start < y->start ? -1 : 1;
-	return x->seq > y->seq ? -1 : x->seq < y->seq;
-}
-
-static int perfmap_read(struct perfmap *m, FILE *fp)
-{
-	char line[TEXT_LINE_MAX];
-	uint64_t start, size;
-	struct perfmap_sym *e;
-	const char *name;
-	size_t name_len, cap = 0, i, n = 0;
-	uint32_t seq;
-	ssize_t len;
-	int err;
-
-	for (seq = 0; seq < TEXT_MAX_LINES; seq++) {
-		if (m->n_syms >= PERFMAP_MAX_SYMS)
-			break;
-		len = read_line(fp, line, sizeof(line));
-		if (len == -1)
-			break;
-		if (len < 0 ||
-		    !perfmap_parse(line, &start, &size, &name, &name_len) ||
-		    !size || start + size < start)
-			continue;
-		err = grow((void **)&m->syms, &cap, m->n_syms,
-			   sizeof(*m->syms));
-		if (err)
-			return err;
-		e = &m->syms[m->n_syms];
-		e->start = start;
-		e->end = start + size;
-		e->seq = seq;
-		err = strbuf_add(&m->names, name, name_len, &e->name);
-		if (err)
-			return err;
-		m->n_syms++;
-	}
-	if (ferror(fp))
-		return -EIO;
-	/* Code regenerated at the same address: the later line is current. */
-	sort_table(m->syms, m->n_syms, sizeof(*m->syms), perfmap_sym_cmp);
-	for (i = 0; i < m->n_syms; i++) {
-		if (n && m->syms[n - 1].start == m->syms[i].start)
-			continue;
-		m->syms[n++] = m->syms[i];
-	}
-	m->n_syms = n;
-	return 0;
-}
-
 static void perfmap_free(struct perfmap *m)
 {
-	free(m->syms);
-	free(m->names.buf);
+	perfmap_clear(m);
 	free(m);
-}
-
-static int perfmap_load(const struct symbolizer *s, struct perfmap *m)
-{
-	char path[PATH_MAX];
-	FILE *fp;
-	int err, n;
-
-	n = snprintf(path, sizeof(path), "%s/perf-%u.map", s->perfmap_dir,
-		     m->pid);
-	if (n < 0 || (size_t)n >= sizeof(path))
-		return -ENAMETOOLONG;
-	/* /tmp is world-writable: do not follow a planted symlink. */
-	fp = fopen_regular(path, O_NOFOLLOW, &err);
-	if (!fp)
-		return err;
-	err = perfmap_read(m, fp);
-	fclose(fp);
-	if (err) {
-		free(m->syms);
-		free(m->names.buf);
-		m->syms = NULL;
-		m->n_syms = 0;
-		memset(&m->names, 0, sizeof(m->names));
-	}
-	return err;
 }
 
 static int perfmap_get(struct symbolizer *s, uint32_t pid, struct perfmap **out)
@@ -1628,7 +1460,7 @@ static int perfmap_get(struct symbolizer *s, uint32_t pid, struct perfmap **out)
 	if (!m)
 		return -ENOMEM;
 	m->pid = pid;
-	m->err = perfmap_load(s, m);
+	m->err = perfmap_load(m, s->perfmap_dir, &s->perfmap_stats);
 	if (m->err == -ENOMEM) {
 		perfmap_free(m);
 		return -ENOMEM;
@@ -1644,27 +1476,43 @@ int symbolize_perfmap(struct symbolizer *s, uint32_t pid, uint64_t addr,
 {
 	const struct perfmap_sym *e;
 	struct perfmap *m;
-	size_t n, i;
 	int err;
 
 	if (!s || !out)
 		return -EINVAL;
 	memset(out, 0, sizeof(*out));
+	if (cancelled(s))
+		return -EINTR;
 	err = perfmap_get(s, pid, &m);
 	if (err)
 		return err;
 	if (m->err)
 		return m->err;
-	n = count_le(m->syms, m->n_syms, sizeof(*m->syms), addr);
-	for (i = 1; i <= n && i <= SYM_MAX_NESTING; i++) {
-		e = &m->syms[n - i];
-		if (addr < e->end) {
-			out->name = m->names.buf + e->name;
-			out->offset = addr - e->start;
-			return 0;
-		}
-	}
-	return -ENOENT;
+	e = perfmap_find(m, addr);
+	if (!e)
+		return -ENOENT;
+	out->name = m->names + e->name;
+	out->offset = addr - e->start;
+	return 0;
+}
+
+void symbolizer_set_cancel(struct symbolizer *s,
+			   const volatile sig_atomic_t *flag)
+{
+	s->cancel = flag;
+}
+
+void symbolizer_get_stats(const struct symbolizer *s,
+			  struct symbolizer_stats *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (!s)
+		return;
+	out->dwarf_refused = s->dwarf_refused;
+	out->symbols_refused = s->symbols_refused;
+	out->perfmap_lines_skipped = s->perfmap_stats.lines_skipped;
+	out->perfmap_bytes_skipped = s->perfmap_stats.bytes_skipped;
+	out->perfmap_refused = s->perfmap_stats.refused;
 }
 
 /* ---- lifetime ---------------------------------------------------------- */

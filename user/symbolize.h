@@ -8,6 +8,7 @@
 #ifndef WHYSLOW_SYMBOLIZE_H
 #define WHYSLOW_SYMBOLIZE_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -33,9 +34,9 @@ struct symbolizer *symbolizer_new(const struct symbolizer_opts *opts);
 void symbolizer_free(struct symbolizer *s);
 
 /*
- * Starts reading kallsyms in a thread of idle priority, so its cost
- * (~100 ms for a distribution kernel) overlaps the recording; the first
- * kernel lookup waits for it.  0 or -errno (then lookups load it).
+ * Starts reading kallsyms in a thread, so its cost (~100 ms for a
+ * distribution kernel) overlaps the recording; the first kernel lookup
+ * waits for it.  0 or -errno (then lookups load it).
  */
 int symbolizer_preload_kernel(struct symbolizer *s);
 
@@ -76,5 +77,26 @@ int symbolize_vdso(struct symbolizer *s, uint64_t offset, struct sym_result *out
 /* JIT code of pid, from <perfmap_dir>/perf-<pid>.map. */
 int symbolize_perfmap(struct symbolizer *s, uint32_t pid, uint64_t addr,
 		      struct sym_result *out);
+
+/*
+ * Once *flag is set (by a signal handler), every lookup fails with -EINTR
+ * at once instead of reading or waiting: what is resolved by then is
+ * kept.
+ */
+void symbolizer_set_cancel(struct symbolizer *s,
+			   const volatile sig_atomic_t *flag);
+
+/* What hostile input made the symbolizer leave out; see elfcheck.h. */
+struct symbolizer_stats {
+	uint64_t dwarf_refused;		/* files whose DWARF/CFI was refused:
+					 * decompression bomb, bad strings */
+	uint64_t symbols_refused;	/* files whose symbol table was */
+	uint64_t perfmap_lines_skipped;	/* too long, or over the symbol cap */
+	uint64_t perfmap_bytes_skipped;	/* past the size cap, not read */
+	uint64_t perfmap_refused;	/* not regular, or not the process's */
+};
+
+void symbolizer_get_stats(const struct symbolizer *s,
+			  struct symbolizer_stats *out);
 
 #endif
