@@ -8,12 +8,12 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "launch.h"
-#include "output.h"
-#include "pprof.h"
-#include "record.h"
-#include "report.h"
-#include "sudo.h"
+#include "record/launch.h"
+#include "lib/output.h"
+#include "pprof/pprof.h"
+#include "record/record.h"
+#include "report/report.h"
+#include "lib/sudo.h"
 
 #define WHYSLOW_VERSION "0.1"
 

@@ -17,9 +17,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "procmap.h"
-#include "symbolize.h"
-#include "unwind.h"
+#include "proc/procmap.h"
+#include "symbols/symbolize.h"
+#include "record/unwind.h"
 #include "whyslow.h"
 
 #define BASE		0x400000ull	/* where the file is "mapped" */

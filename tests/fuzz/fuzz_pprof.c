@@ -12,8 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "pprof.h"
-#include "profile.h"
+#include "pprof/pprof.h"
+#include "profile/profile.h"
 
 /* p in pprof bytes, malloc'd; NULL when pprof_write fails. */
 static char *encode(const struct profile *p, size_t *len)

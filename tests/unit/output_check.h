@@ -15,7 +15,7 @@
 #include <sys/wait.h>
 #include <cmocka.h>
 
-#include "report.h"
+#include "report/report.h"
 
 /* What write_report writes of p with opts; malloc'd.  Not inlined: GCC 12
  * then takes the memstream's buffer for a dangling local (a false

@@ -16,7 +16,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "profile.h"
+#include "profile/profile.h"
 
 #define FX_PERIOD_NS	10000000ull	/* 100 Hz */
 

@@ -1,0 +1,569 @@
+// SPDX-License-Identifier: GPL-2.0
+/* whyslow diff: two hand-built profiles compared, in Markdown and JSON. */
+#include "profile_fixture.h"
+#include "output_check.h"
+
+#include <errno.h>
+
+#include "report/report.h"
+
+/* before and after compared in format; malloc'd. */
+static char *render_diff(const struct profile *before,
+			 const struct profile *after,
+			 enum report_format format, int top, int budget_tokens)
+{
+	struct report_opts opts = {
+		.format = format,
+		.top = top,
+		.budget_tokens = budget_tokens,
+	};
+
+	return diff_text(before, after, &opts);
+}
+
+static char *diff_md(const struct profile *before, const struct profile *after)
+{
+	return render_diff(before, after, FORMAT_MD, 0, 0);
+}
+
+static char *diff_json(const struct profile *before,
+		       const struct profile *after)
+{
+	return render_diff(before, after, FORMAT_JSON, 0, 0);
+}
+
+/* Stack i of p now holds count samples. */
+static void set_samples(struct profile *p, size_t i, uint64_t count)
+{
+	struct stack_sample *s = &p->stacks[i];
+
+	p->samples = p->samples - s->count + count;
+	s->count = count;
+	s->ns = count * p->period_ns;
+}
+
+static void rename_frame(struct profile *p, uint32_t frame, const char *name)
+{
+	free(p->frames[frame].name);
+	p->frames[frame].name = fx_strdup(name);
+}
+
+/*
+ * The 70/30 profile with burn_a at a samples and burn_b at b, sampled
+ * every period_ns, running for wall_ns.
+ */
+static struct profile *demo(uint64_t period_ns, uint64_t a, uint64_t b,
+			    uint64_t wall_ns)
+{
+	struct profile *p = fx_profile_70_30();
+
+	p->period_ns = period_ns;
+	p->frequency_hz = 1000000000ull / period_ns;
+	set_samples(p, 0, a);
+	set_samples(p, 1, b);
+	p->wall_ns = wall_ns;
+	return p;
+}
+
+/* burn_a twice as fast: 700 samples (7 s) → 350, burn_b unchanged. */
+static void test_speedup(void **state)
+{
+	struct profile *before = fx_profile_70_30();
+	struct profile *after = demo(FX_PERIOD_NS, 350, 300, 7000000000ull);
+	char *md, *json;
+
+	(void)state;
+	md = diff_md(before, after);
+	assert_in_order(md, (const char *const[]){
+		"# whyslow diff: ./demo --iterations 5 → ./demo --iterations 5",
+		"## Verdict",
+		"AFTER is 1.5× faster: wall 10.50 s → 7.00 s (−3.50 s). Most "
+		"of the change: `burn_a` −3.50 s (2.0× faster).",
+		"## Wall time and waits",
+		"| **wall** | 10.50 s | 7.00 s | −3.50 s | 1.5× faster |",
+		"| on-CPU (sampled) | 10.00 s | 6.50 s | −3.50 s | "
+		"1.5× faster |",
+		"## Functions", "Faster:",
+		"| `burn_a` | hot.c:12 | 7.00 s | 3.50 s | −3.50 s | "
+		"2.0× faster | 7.00 s | 3.50 s |",
+		"omitted: nothing",
+	}, 9);
+	/* burn_b did not change, and main has no time of its own. */
+	assert_lacks(md, "`burn_b`");
+	assert_lacks(md, "`main`");
+	assert_lacks(md, "Slower:");
+	assert_lacks(md, "## Hot paths");
+
+	json = diff_json(before, after);
+	assert_int_equal(json_check(json,
+		"d[\"wall\"] == {\"by\": \"wall\", \"before_ns\": 10500000000, "
+		"\"after_ns\": 7000000000, \"delta_ns\": -3500000000, "
+		"\"ratio\": 0.667, \"noise_ns\": 210000000, "
+		"\"significant\": True}"), 0);
+	assert_int_equal(json_check(json,
+		"[(f[\"name\"], f[\"status\"], f[\"before_ns\"], "
+		"f[\"after_ns\"], f[\"delta_ns\"], f[\"ratio\"]) for f in d[\"functions\"]] == ["
+		"(\"burn_a\", \"faster\", 7000000000, 3500000000, -3500000000, "
+		"0.5), "
+		"(\"main\", \"unchanged\", 0, 0, 0, None), "
+		"(\"burn_b\", \"unchanged\", 3000000000, 3000000000, 0, 1.0)]"),
+		0);
+	/* main's time with its callees fell by as much. */
+	assert_int_equal(json_check(json,
+		"[(f[\"total_before_ns\"], f[\"total_after_ns\"], "
+		"f[\"wall_before_ns\"], f[\"wall_after_ns\"]) for f in "
+		"d[\"functions\"] if f[\"name\"] == \"main\"] == "
+		"[(10000000000, 6500000000, 10000000000, 6500000000)]"), 0);
+	assert_int_equal(json_check(json,
+		"(lambda f: f[\"self_samples_before\"] == 700 and "
+		"f[\"self_samples_after\"] == 350 and f[\"file\"] == "
+		"\"hot.c\" and f[\"line\"] == 12 and f[\"module\"] == "
+		"\"demo\")(d[\"functions\"][0])"), 0);
+	assert_int_equal(json_check(json,
+		"d[\"before\"][\"wall_ns\"] == 10500000000 and "
+		"d[\"after\"][\"samples\"] == 650 and "
+		"d[\"before\"][\"command\"] == \"./demo --iterations 5\" and "
+		"d[\"paths\"] == {\"appeared\": [], \"vanished\": []} and "
+		"d[\"verdict\"].startswith(\"AFTER is 1.5× faster\") and "
+		"\"burn_a −3.50 s (2.0× faster)\" in d[\"verdict\"]"), 0);
+	free(md);
+	free(json);
+	fx_free(before);
+	fx_free(after);
+}
+
+/* The other way round: slower, with the ratio the right way up. */
+static void test_slowdown(void **state)
+{
+	struct profile *before = demo(FX_PERIOD_NS, 350, 300, 7000000000ull);
+	struct profile *after = fx_profile_70_30();
+	char *md;
+
+	(void)state;
+	md = diff_md(before, after);
+	assert_in_order(md, (const char *const[]){
+		"AFTER is 1.5× slower: wall 7.00 s → 10.50 s (+3.50 s). Most "
+		"of the change: `burn_a` +3.50 s (2.0× slower).",
+		"Slower:",
+		"| `burn_a` | hot.c:12 | 3.50 s | 7.00 s | +3.50 s | "
+		"2.0× slower |",
+	}, 3);
+	assert_lacks(md, "Faster:");
+	free(md);
+	fx_free(before);
+	fx_free(after);
+}
+
+/* burn_b gone, burn_c in its place: a function and a path each way. */
+static void test_appeared_vanished(void **state)
+{
+	struct profile *before = fx_profile_70_30();
+	struct profile *after = fx_profile_70_30();
+	char *md, *json;
+
+	(void)state;
+	rename_frame(after, 2, "burn_c");
+	set_samples(after, 1, 100);
+	after->wall_ns = 8500000000ull;
+	md = diff_md(before, after);
+	assert_in_order(md, (const char *const[]){
+		"AFTER is 1.2× faster: wall 10.50 s → 8.50 s (−2.00 s). Most "
+		"of the change: `burn_b` −3.00 s (vanished), `burn_c` +1.00 s "
+		"(appeared).",
+		"Faster:",
+		"| `burn_b` | hot.c:30 | 3.00 s | — | −3.00 s | vanished |",
+		"Slower:",
+		"| `burn_c` | hot.c:30 | — | 1.00 s | +1.00 s | appeared |",
+		"## Hot paths appeared or vanished",
+		"| appeared | 0.0% | 11.8% | `main → burn_c` |",
+		"| vanished | 28.6% | 0.0% | `main → burn_b` |",
+	}, 8);
+	assert_lacks(md, "`burn_a`");
+
+	json = diff_json(before, after);
+	assert_int_equal(json_check(json,
+		"{f[\"name\"]: f[\"status\"] for f in d[\"functions\"]} == "
+		"{\"burn_b\": \"vanished\", \"burn_c\": \"appeared\", "
+		"\"burn_a\": \"unchanged\", \"main\": \"unchanged\"}"), 0);
+	assert_int_equal(json_check(json,
+		"[(p[\"path\"], p[\"before_ns\"], p[\"after_ns\"], "
+		"p[\"after_samples\"]) for p in d[\"paths\"][\"appeared\"]] == "
+		"[(\"main → burn_c\", 0, 1000000000, 100)] and "
+		"[(p[\"path\"], p[\"before_pct\"]) for p in "
+		"d[\"paths\"][\"vanished\"]] == [(\"main → burn_b\", 28.57)]"),
+		0);
+	/* ratio is after / before: null when there was nothing before */
+	assert_int_equal(json_check(json,
+		"[f[\"ratio\"] for f in d[\"functions\"] if f[\"name\"] in "
+		"(\"burn_b\", \"burn_c\")] == [0.0, None]"), 0);
+	free(md);
+	free(json);
+	fx_free(before);
+	fx_free(after);
+}
+
+/*
+ * A path that moved: burn_a called through a new helper.  burn_a's own
+ * time is the same; the helper appeared with time on the stack only.
+ */
+static void test_path_moved(void **state)
+{
+	struct profile *before = fx_profile_70_30();
+	struct profile *after = fx_profile_70_30();
+	uint32_t helper;
+	char *md, *json;
+
+	(void)state;
+	helper = fx_frame_at(after, "batch", "demo", CLASS_APP, "hot.c", 50);
+	after->stacks[0].n_frames = 3;
+	after->stacks[0].frames = realloc(after->stacks[0].frames,
+					  3 * sizeof(uint32_t));
+	assert_non_null(after->stacks[0].frames);
+	after->stacks[0].frames[1] = helper;
+	after->stacks[0].frames[2] = 1;	/* burn_a */
+	md = diff_md(before, after);
+	assert_in_order(md, (const char *const[]){
+		"No significant change: wall 10.50 s → 10.50 s (0 ns, within "
+		"the ±210.0 ms noise). Changed beyond noise all the same: "
+		"`batch` +7.00 s (appeared).",
+		"Slower:",
+		"| `batch` | hot.c:50 | — | — | 0 ns | appeared | — | 7.00 s |",
+		"| appeared | 0.0% | 66.7% | `main → batch → burn_a` |",
+		"| vanished | 66.7% | 0.0% | `main → burn_a` |",
+	}, 5);
+	json = diff_json(before, after);
+	assert_int_equal(json_check(json,
+		"[p[\"path\"] for p in d[\"paths\"][\"appeared\"]] == "
+		"[\"main → batch → burn_a\"] and [p[\"path\"] for p in "
+		"d[\"paths\"][\"vanished\"]] == [\"main → burn_a\"] and "
+		"[f[\"status\"] for f in d[\"functions\"] if f[\"name\"] == "
+		"\"burn_a\"] == [\"unchanged\"]"), 0);
+	free(md);
+	free(json);
+	fx_free(before);
+	fx_free(after);
+}
+
+/*
+ * "./client": parse runs cpu_samples samples, fetch_one waits net_ns on
+ * the network in recv; the wall time is both.
+ */
+static struct profile *client(uint64_t cpu_samples, uint64_t net_ns)
+{
+	struct profile *p = fx_new("./client");
+	uint32_t m, parse, fetch, recv;
+
+	p->wall_ns = cpu_samples * FX_PERIOD_NS + net_ns;
+	p->root_pid = 100;
+	p->quality.offcpu = true;
+	fx_proc(p, 100, 1, "client", "/home/u/client");
+	m = fx_frame_at(p, "main", "client", CLASS_APP, "client.c", 60);
+	parse = fx_frame_at(p, "parse", "client", CLASS_APP, "client.c", 20);
+	fetch = fx_frame_at(p, "fetch_one", "client", CLASS_APP, "client.c",
+			    42);
+	recv = fx_frame(p, "recv", "libc.so.6", CLASS_RUNTIME);
+	FX_STACK(p, 100, 100, cpu_samples, m, parse);
+	FX_WAIT(p, 100, 100, 40, WAIT_NETWORK, net_ns,
+		"recv from 127.0.0.1:8080", m, fetch, recv);
+	return p;
+}
+
+/* Network time halved: the wait category and the function that waits. */
+static void test_wait_halved(void **state)
+{
+	struct profile *before = client(100, 4000000000ull);
+	struct profile *after = client(100, 2000000000ull);
+	char *md, *json;
+
+	(void)state;
+	md = diff_md(before, after);
+	assert_in_order(md, (const char *const[]){
+		"AFTER is 1.7× faster: wall 5.00 s → 3.00 s (−2.00 s). Most of "
+		"the change: `fetch_one` −2.00 s (2.0× faster); waits: network "
+		"−2.00 s (2.0× less).",
+		"| **wall** | 5.00 s | 3.00 s | −2.00 s | 1.7× faster |",
+		"| network | 4.00 s | 2.00 s | −2.00 s | 2.0× less |",
+		"| on-CPU (sampled) | 1.00 s | 1.00 s | 0 ns | ≈ |",
+		"| `fetch_one` | client.c:42 | 4.00 s | 2.00 s | −2.00 s | "
+		"2.0× faster | 4.00 s | 2.00 s |",
+	}, 5);
+	assert_lacks(md, "`parse`");
+	assert_lacks(md, "`recv`");
+	json = diff_json(before, after);
+	assert_int_equal(json_check(json,
+		"d[\"categories\"] == [{\"name\": \"network\", "
+		"\"before_ns\": 4000000000, \"after_ns\": 2000000000, "
+		"\"delta_ns\": -2000000000, \"ratio\": 0.5, "
+		"\"noise_ns\": 80000000, \"significant\": True}, "
+		"{\"name\": \"on_cpu\", \"before_ns\": 1000000000, "
+		"\"after_ns\": 1000000000, \"delta_ns\": 0, \"ratio\": 1.0, "
+		"\"noise_ns\": 282842713, \"significant\": False}]"), 0);
+	assert_int_equal(json_check(json,
+		"{f[\"name\"]: f[\"status\"] for f in d[\"functions\"]} == "
+		"{\"fetch_one\": \"faster\", \"parse\": \"unchanged\", "
+		"\"main\": \"unchanged\", \"recv\": \"unchanged\"} and "
+		"\"waits: network −2.00 s (2.0× less)\" in d[\"verdict\"]"), 0);
+	free(md);
+	free(json);
+	fx_free(before);
+	fx_free(after);
+}
+
+/*
+ * Different lengths and sampling rates compare in absolute time: burn_a
+ * 7 s at 100 Hz against 3.5 s at 1000 Hz is 2× faster; burn_b's 3 s is 3 s.
+ */
+static void test_different_durations(void **state)
+{
+	struct profile *before = fx_profile_70_30();
+	struct profile *after = demo(1000000, 3500, 3000, 7000000000ull);
+	char *md, *json;
+
+	(void)state;
+	md = diff_md(before, after);
+	assert_in_order(md, (const char *const[]){
+		"BEFORE: wall 10.50 s, CPU 10.00 s, 1000 samples at 100 Hz",
+		"AFTER: wall 7.00 s, CPU 10.00 s, 6500 samples at 1000 Hz",
+		"AFTER is 1.5× faster: wall 10.50 s → 7.00 s (−3.50 s). Most "
+		"of the change: `burn_a` −3.50 s (2.0× faster).",
+	}, 3);
+	json = diff_json(before, after);
+	assert_int_equal(json_check(json,
+		"[(f[\"name\"], f[\"status\"], f[\"delta_ns\"]) for f in "
+		"d[\"functions\"]] == [(\"burn_a\", \"faster\", -3500000000), "
+		"(\"main\", \"unchanged\", 0), (\"burn_b\", \"unchanged\", 0)] "
+		"and d[\"after\"][\"period_ns\"] == 1000000"), 0);
+	free(md);
+	free(json);
+	fx_free(before);
+	fx_free(after);
+}
+
+static void test_identical(void **state)
+{
+	struct profile *before = fx_profile_70_30();
+	struct profile *after = fx_profile_70_30();
+	char *md, *json;
+
+	(void)state;
+	md = diff_md(before, after);
+	assert_in_order(md, (const char *const[]){
+		"## Verdict\n\nNo significant change: wall 10.50 s → 10.50 s "
+		"(0 ns, within the ±210.0 ms noise).\n",
+		"| **wall** | 10.50 s | 10.50 s | 0 ns | ≈ |",
+		"No function's own time changed beyond noise.",
+		"omitted: nothing",
+	}, 4);
+	assert_lacks(md, "Most of the change");
+	assert_lacks(md, "## Hot paths");
+	json = diff_json(before, after);
+	assert_int_equal(json_check(json,
+		"all(f[\"status\"] == \"unchanged\" and f[\"delta_ns\"] == 0 "
+		"for f in d[\"functions\"]) and len(d[\"functions\"]) == 3 and "
+		"not d[\"wall\"][\"significant\"] and "
+		"d[\"verdict\"].startswith(\"No significant change\")"), 0);
+	free(md);
+	free(json);
+	fx_free(before);
+	fx_free(after);
+}
+
+/*
+ * Sampling noise: 700 → 690 samples is well under two standard errors
+ * (2·√1390 samples ≈ 75), 700 → 620 (80 samples) is just over.
+ */
+static void test_sampling_noise(void **state)
+{
+	struct profile *before = fx_profile_70_30();
+	struct profile *noisy = demo(FX_PERIOD_NS, 690, 310, 10520000000ull);
+	struct profile *real = demo(FX_PERIOD_NS, 620, 300, 10520000000ull);
+	char *md, *json;
+
+	(void)state;
+	md = diff_md(before, noisy);
+	assert_contains(md, "No significant change: wall 10.50 s → 10.52 s "
+			"(+20.0 ms, within the ±210.4 ms noise).\n");
+	assert_contains(md, "No function's own time changed beyond noise.");
+	json = diff_json(before, noisy);
+	assert_int_equal(json_check(json,
+		"[(f[\"name\"], f[\"status\"], f[\"delta_ns\"], "
+		"f[\"noise_ns\"]) for f in d[\"functions\"] if f[\"name\"] == \"burn_a\"] == "
+		"[(\"burn_a\", \"unchanged\", -100000000, 745654076)]"), 0);
+	free(md);
+	free(json);
+
+	md = diff_md(before, real);
+	assert_contains(md, "Changed beyond noise all the same: `burn_a` "
+			"−800.0 ms (1.1× faster).");
+	free(md);
+
+	/* A real change of 4%: not rounded to "1.0×". */
+	real->wall_ns = 10100000000ull;
+	md = diff_md(before, real);
+	assert_contains(md, "AFTER is 1.04× faster: wall 10.50 s → 10.10 s "
+			"(−400.0 ms).");
+	free(md);
+	fx_free(before);
+	fx_free(noisy);
+	fx_free(real);
+}
+
+/*
+ * "./pool": the main thread (100) waits on a lock for worker 101, which
+ * computes work samples; the worker's on-CPU time is not wall time.
+ */
+static struct profile *pool(uint64_t work, uint64_t lock_ns)
+{
+	struct profile *p = fx_new("./pool");
+	uint32_t m, join, run, crunch;
+
+	p->wall_ns = lock_ns + 100000000ull;
+	p->root_pid = 100;
+	p->quality.offcpu = true;
+	fx_proc(p, 100, 1, "pool", "/home/u/pool");
+	fx_thread(p, 100, 101, "worker");
+	m = fx_frame_at(p, "main", "pool", CLASS_APP, "pool.c", 10);
+	join = fx_frame_at(p, "join_all", "pool", CLASS_APP, "pool.c", 20);
+	run = fx_frame_at(p, "worker_run", "pool", CLASS_APP, "pool.c", 30);
+	crunch = fx_frame_at(p, "crunch", "pool", CLASS_APP, "pool.c", 40);
+	FX_STACK(p, 100, 100, 10, m);
+	FX_WAIT(p, 100, 100, 1, WAIT_LOCK, lock_ns, NULL, m, join);
+	FX_STACK(p, 100, 101, work, run, crunch);
+	return p;
+}
+
+static void test_threaded(void **state)
+{
+	struct profile *before = pool(500, 5000000000ull);
+	struct profile *after = pool(250, 2500000000ull);
+	char *md, *json;
+
+	(void)state;
+	md = diff_md(before, after);
+	assert_in_order(md, (const char *const[]){
+		"2 threads (main: tid 100)",
+		"AFTER is 2.0× faster: wall 5.10 s → 2.60 s (−2.50 s). Most of "
+		"the change: `crunch` −2.50 s (2.0× faster), `join_all` "
+		"−2.50 s (2.0× faster); waits: lock −2.50 s (2.0× less).",
+		"Categories are the main thread's",
+		"| lock | 5.00 s | 2.50 s | −2.50 s | 2.0× less |",
+		"| on-CPU (sampled) | 100.0 ms | 100.0 ms | 0 ns | ≈ |",
+	}, 5);
+	json = diff_json(before, after);
+	assert_int_equal(json_check(json,
+		"d[\"before\"][\"main_thread\"] == 100 and "
+		"[c[\"name\"] for c in d[\"categories\"]] == "
+		"[\"lock\", \"on_cpu\"]"), 0);
+	free(md);
+	free(json);
+	fx_free(before);
+	fx_free(after);
+}
+
+/* Five functions each twice as fast: top and the budget cut rows. */
+static struct profile *five(uint64_t samples)
+{
+	static const char *const names[] = {
+		"f_one", "f_two", "f_three", "f_four", "f_five",
+	};
+	struct profile *p = fx_new("./five");
+	uint32_t m, f;
+	size_t i;
+
+	p->wall_ns = 5 * samples * FX_PERIOD_NS;
+	fx_proc(p, 100, 1, "five", "/home/u/five");
+	m = fx_frame(p, "main", "five", CLASS_APP);
+	for (i = 0; i < 5; i++) {
+		f = fx_frame(p, names[i], "five", CLASS_APP);
+		FX_STACK(p, 100, 100, samples * (10 - i) / 10, m, f);
+	}
+	return p;
+}
+
+static void test_top_and_budget(void **state)
+{
+	struct profile *before = five(400), *after = five(200);
+	char *md;
+
+	(void)state;
+	md = render_diff(before, after, FORMAT_MD, 2, 0);
+	assert_in_order(md, (const char *const[]){
+		"| `f_one` |", "| `f_two` |",
+		"omitted: 3 faster functions (−4.20 s own time in all)\n",
+	}, 3);
+	assert_lacks(md, "| `f_three` |");
+	free(md);
+
+	/* Room for the head and verdict only: every table is left out. */
+	md = render_diff(before, after, FORMAT_MD, 0, 250);
+	assert_contains(md, "## Verdict");
+	assert_lacks(md, "## Functions");
+	assert_lacks(md, "| `f_five` |");
+	assert_contains(md, "5 faster functions");
+	free(md);
+	fx_free(before);
+	fx_free(after);
+}
+
+/* Untrusted names stay valid JSON and plain Markdown table cells. */
+static void test_escaping(void **state)
+{
+	struct profile *before = fx_profile_70_30();
+	struct profile *after = demo(FX_PERIOD_NS, 350, 300, 7000000000ull);
+	char *md, *json;
+
+	(void)state;
+	free(after->command);
+	after->command = fx_strdup("./demo \"fast\"|x\n");
+	rename_frame(before, 1, "op|er`\"x\"");
+	rename_frame(after, 1, "op|er`\"x\"");
+	md = diff_md(before, after);
+	assert_contains(md, "# whyslow diff: ./demo --iterations 5 → "
+			"./demo \"fast\"\\|x \n");
+	assert_contains(md, "| `op\\|er'\"x\"` | hot.c:12 |");
+	json = diff_json(before, after);
+	assert_int_equal(json_check(json,
+		"d[\"after\"][\"command\"] == \"./demo \\\"fast\\\"|x\\n\" and "
+		"d[\"functions\"][0][\"name\"] == \"op|er`\\\"x\\\"\""), 0);
+	free(md);
+	free(json);
+	fx_free(before);
+	fx_free(after);
+}
+
+static void test_bad_format(void **state)
+{
+	struct profile *p = fx_profile_70_30();
+	struct report_opts opts = { .format = FORMAT_FOLDED };
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	(void)state;
+	f = open_memstream(&text, &len);
+	assert_non_null(f);
+	assert_int_equal(write_diff(f, p, p, &opts), -EINVAL);
+	assert_int_equal(fclose(f), 0);
+	free(text);
+	fx_free(p);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_speedup),
+		cmocka_unit_test(test_slowdown),
+		cmocka_unit_test(test_appeared_vanished),
+		cmocka_unit_test(test_path_moved),
+		cmocka_unit_test(test_wait_halved),
+		cmocka_unit_test(test_different_durations),
+		cmocka_unit_test(test_identical),
+		cmocka_unit_test(test_sampling_noise),
+		cmocka_unit_test(test_threaded),
+		cmocka_unit_test(test_top_and_budget),
+		cmocka_unit_test(test_escaping),
+		cmocka_unit_test(test_bad_format),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

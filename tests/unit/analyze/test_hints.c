@@ -1,0 +1,718 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The hint rules: each fires with its numbers, in its fields and its
+ * text, at its thresholds, and not just below them.
+ */
+#include "profile_fixture.h"
+
+#include <math.h>
+
+#include "analyze/aggregate.h"
+#include "analyze/hints.h"
+
+#define MS	1000000ull
+#define SEC	1000000000ull
+
+/* The hints of p, aggregated; free with aggregate_free. */
+static void hints_of(const struct profile *p, struct aggregate *agg)
+{
+	assert_int_equal(aggregate_profile(p, agg), 0);
+}
+
+/* The one hint of p, in agg; free with aggregate_free. */
+static const struct hint *only_hint(const struct profile *p,
+				    struct aggregate *agg)
+{
+	hints_of(p, agg);
+	assert_int_equal(agg->n_hints, 1);
+	return &agg->hints[0];
+}
+
+static size_t n_hints(const struct profile *p)
+{
+	struct aggregate agg;
+	size_t n;
+
+	hints_of(p, &agg);
+	n = agg.n_hints;
+	aggregate_free(&agg);
+	return n;
+}
+
+static const struct hint_field *field(const struct hint *h, const char *name,
+				      enum hint_type type)
+{
+	const struct hint_field *f = hint_field(h, name);
+
+	if (!f)
+		fail_msg("%s: no field %s", h->rule, name);
+	if (f->type != type)
+		fail_msg("%s: field %s is of type %d, not %d", h->rule, name,
+			 f->type, type);
+	return f;
+}
+
+static void assert_uint(const struct hint *h, const char *name, uint64_t v)
+{
+	const struct hint_field *f = field(h, name, HINT_UINT);
+
+	if (f->u != v)
+		fail_msg("%s.%s = %" PRIu64 ", not %" PRIu64, h->rule, name,
+			 f->u, v);
+}
+
+static void assert_real(const struct hint *h, const char *name, double v)
+{
+	const struct hint_field *f = field(h, name, HINT_REAL);
+
+	if (fabs(f->d - v) > 1e-9 * fmax(1.0, fabs(v)))
+		fail_msg("%s.%s = %.12g, not %.12g", h->rule, name, f->d, v);
+}
+
+/* v NULL: the field is there, and null. */
+static void assert_str(const struct hint *h, const char *name, const char *v)
+{
+	const struct hint_field *f = field(h, name, HINT_STR);
+
+	if (!v)
+		assert_null(f->s);
+	else
+		assert_string_equal(f->s, v);
+}
+
+static void assert_text(const struct hint *h, const char *rule,
+			const char *text)
+{
+	assert_string_equal(h->rule, rule);
+	assert_string_equal(h->text, text);
+}
+
+/* ---- repeated_opens ---- */
+
+/*
+ * amalg.py reads includes again and again: read_file opens 10 files 3
+ * times each from line 24 and one 4 times from line 25, expand one twice,
+ * <module> one once.  read_file runs 280 of the 380 samples.
+ */
+static struct profile *amalg_profile(void)
+{
+	struct profile *p = fx_new("python3 amalg.py");
+	uint32_t mod, rf24, rf25, rf26, ex, op, other;
+	int32_t s24, s25, s33, smod;
+	char path[64];
+	int i;
+
+	p->wall_ns = 10 * SEC;
+	fx_proc(p, 100, 1, "python3", "/usr/bin/python3");
+	mod = fx_frame_at(p, "<module>", "amalg.py", CLASS_APP,
+			  "/home/u/amalg.py", 60);
+	rf24 = fx_frame_at(p, "read_file", "amalg.py", CLASS_APP,
+			   "/home/u/amalg.py", 24);
+	rf25 = fx_frame_at(p, "read_file", "amalg.py", CLASS_APP,
+			   "/home/u/amalg.py", 25);
+	rf26 = fx_frame_at(p, "read_file", "amalg.py", CLASS_APP,
+			   "/home/u/amalg.py", 26);
+	ex = fx_frame_at(p, "expand", "amalg.py", CLASS_APP,
+			 "/home/u/amalg.py", 33);
+	op = fx_frame(p, "open", "libc.so.6", CLASS_RUNTIME);
+	other = fx_frame_at(p, "emit", "amalg.py", CLASS_APP,
+			    "/home/u/amalg.py", 40);
+	FX_STACK(p, 100, 100, 280, mod, rf26);
+	FX_STACK(p, 100, 100, 100, mod, other);
+	s24 = FX_IO_SITE(p, 100, mod, ex, rf24, op);
+	s25 = FX_IO_SITE(p, 100, mod, rf25, op);
+	s33 = FX_IO_SITE(p, 100, mod, ex, op);
+	smod = FX_IO_SITE(p, 100, mod, op);
+	fx_io_file(p, "/src/big.h", 4, 20 * MS, s25);
+	for (i = 0; i < 10; i++) {
+		snprintf(path, sizeof(path), "/src/inc/f%d.h", i);
+		fx_io_file(p, path, 3, 10 * MS, s24);
+	}
+	fx_io_file(p, "/src/other.h", 2, 0, s33);
+	fx_io_file(p, "/home/u/amalg.py", 1, 900 * MS, smod);
+	return p;
+}
+
+static void test_repeated_opens(void **state)
+{
+	struct profile *p = amalg_profile();
+	struct aggregate agg;
+	const struct hint *h;
+
+	(void)state;
+	h = only_hint(p, &agg);
+	assert_text(h, "repeated_opens",
+		    "36 opens of 12 distinct files, each opened more than "
+		    "once (3.0 per file); their open, read and write "
+		    "syscalls took 1.2% of wall time (120 ms), and read_file "
+		    "(amalg.py:24), which opened most of them, is on 28% of "
+		    "wall time: caching the files' contents would remove "
+		    "most of that.");
+	assert_uint(h, "opens", 36);
+	assert_uint(h, "files", 12);
+	assert_real(h, "opens_per_file", 3.0);
+	assert_uint(h, "syscall_ns", 120 * MS);
+	assert_real(h, "syscall_pct", 1.2);
+	assert_str(h, "location", "read_file (amalg.py:24)");
+	assert_uint(h, "location_opens", 34);
+	assert_real(h, "location_wall_pct", 28.0);
+	aggregate_free(&agg);
+	fx_free(p);
+}
+
+/* Whoever opened fewer than half says how many, a lower bound. */
+static void test_repeated_opens_spread(void **state)
+{
+	struct profile *p = amalg_profile();
+	struct aggregate agg;
+	const struct hint *h;
+
+	(void)state;
+	p->io.files[11].opens = p->io.files[11].site_opens = 40;
+	p->io.files[11].time_ns = 500 * MS;
+	h = only_hint(p, &agg);
+	/* expand: 40 of 74; it has no time of its own */
+	assert_text(h, "repeated_opens",
+		    "74 opens of 12 distinct files, each opened more than "
+		    "once (6.2 per file); their open, read and write "
+		    "syscalls took 6.2% of wall time (620 ms), and expand "
+		    "(amalg.py:33) opened most of them: caching the files' "
+		    "contents would remove most of that.");
+	assert_uint(h, "location_opens", 40);
+	assert_real(h, "location_wall_pct", 0.0);
+	aggregate_free(&agg);
+
+	/* read_file 31 of 64 (1 of big.h's 4 from its site), expand 30 */
+	p->io.files[11].opens = p->io.files[11].site_opens = 30;
+	p->io.files[0].site_opens = 1;
+	h = only_hint(p, &agg);
+	assert_non_null(strstr(h->text, ", and read_file "
+			       "(amalg.py:24), which opened at least 31 of "
+			       "them, is on 28% of wall time:"));
+	assert_uint(h, "location_opens", 31);
+	aggregate_free(&agg);
+	fx_free(p);
+}
+
+/* 10 files twice, no site, no samples: syscall time is the whole cost. */
+static struct profile *reopen_profile(uint64_t syscall_ns)
+{
+	struct profile *p = fx_new("reopen");
+	char path[32];
+	int i;
+
+	p->wall_ns = 10 * SEC;
+	for (i = 0; i < 10; i++) {
+		snprintf(path, sizeof(path), "/d/%d", i);
+		fx_io_file(p, path, 2, syscall_ns / 10, IO_NO_SITE);
+	}
+	return p;
+}
+
+static void test_repeated_opens_thresholds(void **state)
+{
+	struct profile *p = reopen_profile(500 * MS);
+	struct aggregate agg;
+	const struct hint *h;
+
+	(void)state;
+	/* 10 opens beyond the first, 5% of wall: fires */
+	h = only_hint(p, &agg);
+	assert_text(h, "repeated_opens",
+		    "20 opens of 10 distinct files, each opened more than "
+		    "once (2.0 per file); their open, read and write "
+		    "syscalls took 5% of wall time (500 ms): caching the "
+		    "files' contents would remove most of that.");
+	assert_str(h, "location", NULL);
+	field(h, "location_wall_pct", HINT_NULL);
+	aggregate_free(&agg);
+
+	/* 9 beyond the first */
+	p->io.files[9].opens = 1;
+	p->io.files[0].time_ns += 5 * SEC;
+	assert_int_equal(n_hints(p), 0);
+	fx_free(p);
+
+	/* 1 ns short of 5% */
+	p = reopen_profile(500 * MS);
+	p->io.files[0].time_ns--;
+	assert_int_equal(n_hints(p), 0);
+	fx_free(p);
+}
+
+/* The function that opened them can carry the cost on its own. */
+static void test_repeated_opens_function_cost(void **state)
+{
+	struct profile *p = reopen_profile(1 * MS);
+	uint32_t m, load;
+	int32_t site;
+	size_t i;
+
+	(void)state;
+	m = fx_frame_at(p, "main", "reopen", CLASS_APP, "/s/reopen.c", 9);
+	load = fx_frame_at(p, "load", "reopen", CLASS_APP, "/s/reopen.c", 4);
+	site = FX_IO_SITE(p, 1, m, load);
+	for (i = 0; i < p->io.n_files; i++) {
+		p->io.files[i].site = site;
+		p->io.files[i].site_opens = 2;
+	}
+	/* 49 samples: 490 ms, 4.9% of wall */
+	FX_STACK(p, 1, 1, 49, m, load);
+	assert_int_equal(n_hints(p), 0);
+	p->stacks[0].count = 50;
+	p->stacks[0].ns = 500 * MS;
+	assert_int_equal(n_hints(p), 1);
+	fx_free(p);
+}
+
+/* ---- serial_network ---- */
+
+/*
+ * linkcheck.py checks 42 links one at a time, 40 of them on
+ * 127.0.0.1:8080, for 3.6 s of a 4 s run.
+ */
+static struct profile *linkcheck_profile(void)
+{
+	struct profile *p = fx_new("python3 linkcheck.py");
+	struct io_endpoint *e;
+	uint32_t mod, check, conn;
+	int32_t site;
+
+	p->wall_ns = 4 * SEC;
+	fx_proc(p, 100, 1, "python3", "/usr/bin/python3");
+	mod = fx_frame_at(p, "<module>", "linkcheck.py", CLASS_APP,
+			  "/home/u/linkcheck.py", 30);
+	check = fx_frame_at(p, "check", "linkcheck.py", CLASS_APP,
+			    "/home/u/linkcheck.py", 17);
+	conn = fx_frame(p, "connect", "libc.so.6", CLASS_RUNTIME);
+	site = FX_IO_SITE(p, 100, mod, check, conn);
+	/* inbound: never a request target */
+	e = fx_io_endpoint(p, "127.0.0.1", "tcp", IO_NO_SITE);
+	e->inbound = true;
+	e->requests = 50;
+	e->request_ns = 9 * SEC;
+	e = fx_io_endpoint(p, "127.0.0.1:8080", "tcp", site);
+	e->requests = 40;
+	e->request_ns = 3500 * MS;
+	e = fx_io_endpoint(p, "10.0.0.1:53", "udp", site);
+	e->requests = 2;
+	e->request_ns = 100 * MS;
+	fx_io_proc(p, 100, 42, 3600 * MS, 3600 * MS, 1);
+	return p;
+}
+
+static void test_serial_network(void **state)
+{
+	struct profile *p = linkcheck_profile();
+	struct aggregate agg;
+	const struct hint *h;
+
+	(void)state;
+	h = only_hint(p, &agg);
+	/* 4 / (4 - 3.6 + 3.6 / 8) = 4.7 */
+	assert_text(h, "serial_network",
+		    "90% of wall time (3.60 s of 4.00 s) had a request in "
+		    "flight, never more than one at once: 42 requests of "
+		    "86 ms on average, 40 of them to 127.0.0.1:8080, made "
+		    "from check (linkcheck.py:17): issuing them 8 at a time "
+		    "could cut wall time up to 4.7×.");
+	assert_uint(h, "pid", 100);
+	assert_uint(h, "requests", 42);
+	assert_uint(h, "mean_request_ns", 85714285);
+	assert_uint(h, "busy_ns", 3600 * MS);
+	assert_real(h, "busy_pct", 90.0);
+	assert_uint(h, "max_in_flight", 1);
+	assert_str(h, "endpoint", "127.0.0.1:8080");
+	assert_str(h, "location", "check (linkcheck.py:17)");
+	assert_uint(h, "at_a_time", 8);
+	assert_real(h, "speedup", 4.0 / 0.85);
+	aggregate_free(&agg);
+	fx_free(p);
+}
+
+/* 3 requests, 20% of wall, nothing known of where they went. */
+static void test_serial_network_thresholds(void **state)
+{
+	struct profile *p = fx_new("few");
+	struct io_concurrency *c;
+	struct aggregate agg;
+	const struct hint *h;
+
+	(void)state;
+	p->wall_ns = 10 * SEC;
+	c = fx_io_proc(p, 1, 3, 2 * SEC, 2 * SEC, 1);
+	h = only_hint(p, &agg);
+	/* 10 / (10 - 2 + 2 / 3) = 1.15 */
+	assert_text(h, "serial_network",
+		    "20% of wall time (2.00 s of 10.00 s) had a request in "
+		    "flight, never more than one at once: 3 requests of 667 "
+		    "ms on average: issuing them 3 at a time could cut wall "
+		    "time up to 1.2×.");
+	assert_str(h, "endpoint", NULL);
+	assert_str(h, "location", NULL);
+	assert_uint(h, "at_a_time", 3);
+	aggregate_free(&agg);
+
+	c->busy_ns--;
+	assert_int_equal(n_hints(p), 0);
+	c->busy_ns++;
+	c->requests = 2;
+	assert_int_equal(n_hints(p), 0);
+	c->requests = 3;
+	c->max_in_flight = 2;
+	assert_int_equal(n_hints(p), 0);
+	fx_free(p);
+}
+
+/*
+ * Two processes fetch one at a time: each is named, and each gets the
+ * endpoint it connected to.
+ */
+static void test_serial_network_two_procs(void **state)
+{
+	struct profile *p = fx_new("fetch2");
+	uint32_t a, b;
+	struct aggregate agg;
+	struct io_endpoint *e;
+
+	(void)state;
+	p->wall_ns = 10 * SEC;
+	fx_proc(p, 100, 1, "fetch", "/home/u/fetch");
+	fx_proc(p, 200, 100, "fetch-child", "/home/u/fetch");
+	a = fx_frame_at(p, "get_a", "fetch", CLASS_APP, "/s/fetch.c", 10);
+	b = fx_frame_at(p, "get_b", "fetch", CLASS_APP, "/s/fetch.c", 20);
+	e = fx_io_endpoint(p, "10.0.0.2:80", "tcp", FX_IO_SITE(p, 200, b));
+	e->requests = 5;
+	e->request_ns = 8 * SEC;
+	e = fx_io_endpoint(p, "10.0.0.1:80", "tcp", FX_IO_SITE(p, 100, a));
+	e->requests = 4;
+	e->request_ns = 4 * SEC;
+	fx_io_proc(p, 200, 5, 8 * SEC, 8 * SEC, 1);
+	fx_io_proc(p, 100, 4, 4 * SEC, 4 * SEC, 1);
+	hints_of(p, &agg);
+	assert_int_equal(agg.n_hints, 2);
+	assert_string_equal(agg.hints[0].text,
+		"In pid 200 (fetch-child), 80% of wall time (8.00 s of 10.00 "
+		"s) had a request in flight, never more than one at once: 5 "
+		"requests of 1.60 s on average to 10.0.0.2:80, made from "
+		"get_b (fetch.c:20): issuing them 5 at a time could cut wall "
+		"time up to 2.8×.");
+	assert_str(&agg.hints[1], "endpoint", "10.0.0.1:80");
+	assert_str(&agg.hints[1], "location", "get_a (fetch.c:10)");
+	assert_uint(&agg.hints[1], "pid", 100);
+	aggregate_free(&agg);
+	fx_free(p);
+}
+
+/* ---- spawns ---- */
+
+static struct profile *spawn_profile(uint64_t count, uint64_t wall_ns)
+{
+	struct profile *p = fx_new("./spawn");
+	uint32_t m, fork_f;
+
+	p->wall_ns = 400 * MS;
+	m = fx_frame_at(p, "main", "spawn", CLASS_APP, "/home/u/spawn.c", 21);
+	fork_f = fx_frame(p, "fork", "libc.so.6", CLASS_RUNTIME);
+	fx_io_spawn(p, "/bin/true", count, wall_ns,
+		    FX_IO_SITE(p, 1, m, fork_f));
+	return p;
+}
+
+static void test_spawns(void **state)
+{
+	struct profile *p = spawn_profile(200, 280 * MS);
+	struct aggregate agg;
+	const struct hint *h;
+
+	(void)state;
+	h = only_hint(p, &agg);
+	assert_text(h, "spawns",
+		    "/bin/true ran 200 times (1.4 ms on average, 280 ms in "
+		    "all = 70% of wall time), spawned from main (spawn.c:21): "
+		    "doing the work in-process or in fewer, larger runs would "
+		    "remove most of it.");
+	assert_str(h, "program", "/bin/true");
+	assert_uint(h, "count", 200);
+	assert_uint(h, "mean_ns", 1400000);
+	assert_uint(h, "wall_ns", 280 * MS);
+	assert_real(h, "wall_pct", 70.0);
+	assert_str(h, "location", "main (spawn.c:21)");
+	aggregate_free(&agg);
+	fx_free(p);
+}
+
+static void test_spawns_thresholds(void **state)
+{
+	struct profile *p = spawn_profile(10, 40 * MS);
+
+	(void)state;
+	/* 10 runs, 10% of wall */
+	assert_int_equal(n_hints(p), 1);
+	p->io.spawns[0].count = 9;
+	assert_int_equal(n_hints(p), 0);
+	p->io.spawns[0].count = 10;
+	p->io.spawns[0].wall_ns--;
+	assert_int_equal(n_hints(p), 0);
+	fx_free(p);
+}
+
+/* ---- small_reads ---- */
+
+static struct profile *reader_profile(uint64_t reads, uint64_t bytes,
+				      uint64_t time_ns)
+{
+	struct profile *p = fx_new("./reader");
+	struct io_file *f;
+	uint32_t m;
+
+	p->wall_ns = 10 * SEC;
+	m = fx_frame_at(p, "main", "reader", CLASS_APP, "/home/u/reader.c",
+			12);
+	f = fx_io_file(p, "/data/data.bin", 1, time_ns, FX_IO_SITE(p, 1, m));
+	f->reads = reads;
+	f->read_bytes = bytes;
+	return p;
+}
+
+static void test_small_reads(void **state)
+{
+	struct profile *p = reader_profile(1000000, 1000000, 3500 * MS);
+	struct aggregate agg;
+	const struct hint *h;
+
+	(void)state;
+	h = only_hint(p, &agg);
+	assert_text(h, "small_reads",
+		    "1,000,000 reads of /data/data.bin averaging 1 byte took "
+		    "35% of wall time (3.50 s) in syscalls on the file, "
+		    "opened from main (reader.c:12): reading in larger blocks "
+		    "(a buffered reader) would remove most of those "
+		    "syscalls.");
+	assert_str(h, "path", "/data/data.bin");
+	assert_uint(h, "reads", 1000000);
+	assert_uint(h, "read_bytes", 1000000);
+	assert_real(h, "mean_bytes", 1.0);
+	assert_uint(h, "time_ns", 3500 * MS);
+	assert_real(h, "time_pct", 35.0);
+	assert_str(h, "location", "main (reader.c:12)");
+	aggregate_free(&agg);
+	fx_free(p);
+}
+
+static void test_small_reads_thresholds(void **state)
+{
+	/* 10000 reads of 511.9999 bytes on average, 5% of wall */
+	struct profile *p = reader_profile(10000, 10000 * 512 - 1, 500 * MS);
+	struct aggregate agg;
+	const struct hint *h;
+
+	(void)state;
+	h = only_hint(p, &agg);
+	assert_non_null(strstr(h->text, "10,000 reads of "
+			       "/data/data.bin averaging 512 bytes took 5% "
+			       "of wall time (500 ms)"));
+	aggregate_free(&agg);
+	/* 512 on average */
+	p->io.files[0].read_bytes++;
+	assert_int_equal(n_hints(p), 0);
+	fx_free(p);
+
+	p = reader_profile(9999, 9999, 500 * MS);
+	assert_int_equal(n_hints(p), 0);
+	p->io.files[0].reads = p->io.files[0].read_bytes = 10000;
+	assert_int_equal(n_hints(p), 1);
+	p->io.files[0].time_ns--;
+	assert_int_equal(n_hints(p), 0);
+	fx_free(p);
+}
+
+/* ---- hot_library_function ---- */
+
+/*
+ * Of 1000 samples: re._compile 250 (200 called from expand, 50 from
+ * check), re._parse 150 under it, the interpreter 300, zlib's deflate 120
+ * from compress, json.loads 100 from check.
+ */
+static struct profile *library_profile(void)
+{
+	static const char re_py[] = "/usr/lib/python3.12/re/__init__.py";
+	struct profile *p = fx_new("python3 amalg.py");
+	uint32_t mod, ex, ch17, ch18, cz, rc, rp, ev, df, jl, work;
+
+	fx_proc(p, 100, 1, "python3", "/usr/bin/python3");
+	mod = fx_frame_at(p, "<module>", "amalg.py", CLASS_APP,
+			  "/home/u/amalg.py", 60);
+	ex = fx_frame_at(p, "expand", "amalg.py", CLASS_APP,
+			 "/home/u/amalg.py", 33);
+	ch17 = fx_frame_at(p, "check", "amalg.py", CLASS_APP,
+			   "/home/u/amalg.py", 17);
+	ch18 = fx_frame_at(p, "check", "amalg.py", CLASS_APP,
+			   "/home/u/amalg.py", 18);
+	cz = fx_frame_at(p, "compress", "amalg.py", CLASS_APP,
+			 "/home/u/amalg.py", 50);
+	work = fx_frame_at(p, "work", "amalg.py", CLASS_APP,
+			   "/home/u/amalg.py", 70);
+	rc = fx_frame_at(p, "re._compile", "re/__init__.py", CLASS_LIBRARY,
+			 re_py, 280);
+	rp = fx_frame_at(p, "re._parse", "re/_parser.py", CLASS_LIBRARY,
+			 "/usr/lib/python3.12/re/_parser.py", 970);
+	ev = fx_frame(p, "_PyEval_EvalFrameDefault", "libpython3.12.so",
+		      CLASS_RUNTIME);
+	df = fx_frame(p, "deflate", "libz.so.1", CLASS_LIBRARY);
+	jl = fx_frame_at(p, "json.loads", "json/__init__.py", CLASS_LIBRARY,
+			 "/usr/lib/python3.12/json/__init__.py", 346);
+	FX_STACK(p, 100, 100, 150, mod, ex, rc, rp);
+	FX_STACK(p, 100, 100, 50, mod, ex, rc);
+	FX_STACK(p, 100, 100, 50, mod, ch17, rc);
+	FX_STACK(p, 100, 100, 300, mod, ch17, ev);
+	FX_STACK(p, 100, 100, 120, mod, cz, df);
+	FX_STACK(p, 100, 100, 100, mod, ch18, jl);
+	FX_STACK(p, 100, 100, 230, mod, work);
+	return p;
+}
+
+static void test_hot_library_function(void **state)
+{
+	struct profile *p = library_profile();
+	struct aggregate agg;
+	const struct hint *h;
+
+	(void)state;
+	hints_of(p, &agg);
+	/* Not the interpreter, not re._parse (called by re), not the third */
+	assert_int_equal(agg.n_hints, 2);
+	h = &agg.hints[0];
+	assert_text(h, "hot_library_function",
+		    "re._compile is on 25% of on-CPU time (2.50 s), 80% of it "
+		    "called directly from expand (amalg.py:33): calling it "
+		    "less often, or caching its results, would save up to "
+		    "that.");
+	assert_str(h, "function", "re._compile");
+	assert_str(h, "module", "re/__init__.py");
+	assert_uint(h, "cpu_ns", 2500 * MS);
+	assert_real(h, "cpu_pct", 25.0);
+	assert_str(h, "location", "expand (amalg.py:33)");
+	assert_real(h, "caller_pct", 80.0);
+	h = &agg.hints[1];
+	assert_text(h, "hot_library_function",
+		    "deflate is on 12% of on-CPU time (1.20 s), 100% of it "
+		    "called directly from compress (amalg.py:50): calling it "
+		    "less often, or caching its results, would save up to "
+		    "that.");
+	assert_str(h, "module", "libz.so.1");
+	aggregate_free(&agg);
+	fx_free(p);
+}
+
+/* json.loads alone: 10% of on-CPU time fires, 99 of 1000 samples not. */
+static void test_hot_library_thresholds(void **state)
+{
+	struct profile *p = library_profile();
+	struct aggregate agg;
+	const struct hint *h;
+	size_t i;
+
+	(void)state;
+	/* re._compile, re._parse and deflate to the app's work */
+	for (i = 0; i < 3; i++)
+		p->stacks[i].n_frames = 2;
+	p->stacks[4].n_frames = 2;
+	h = only_hint(p, &agg);
+	assert_string_equal(h->text,
+		"json.loads is on 10% of on-CPU time (1.00 s), 100% of it "
+		"called directly from check (amalg.py:18): calling it less "
+		"often, or caching its results, would save up to that.");
+	aggregate_free(&agg);
+	p->stacks[5].count = 99;
+	p->stacks[5].ns = 990 * MS;
+	p->stacks[6].count = 231;
+	p->stacks[6].ns = 2310 * MS;
+	assert_int_equal(n_hints(p), 0);
+	fx_free(p);
+}
+
+/* 10 s of CPU in a run of 201 s: re._compile's 2.5 s is 25% of on-CPU
+ * time but under 5% of wall, not worth a hint.  In 50 s it is 5% and
+ * fires; deflate's 1.2 s (2.4%) still does not. */
+static void test_hot_library_wall_threshold(void **state)
+{
+	struct profile *p = library_profile();
+
+	(void)state;
+	p->wall_ns = 201000 * MS;
+	assert_int_equal(n_hints(p), 0);
+	p->wall_ns = 50000 * MS;	/* re._compile 5%, deflate 2.4% */
+	assert_int_equal(n_hints(p), 1);
+	fx_free(p);
+}
+
+/* ---- none ---- */
+
+static void test_no_hints(void **state)
+{
+	struct profile *p = fx_profile_70_30();
+
+	(void)state;
+	assert_int_equal(n_hints(p), 0);
+	fx_free(p);
+	p = fx_new("empty");
+	assert_int_equal(n_hints(p), 0);
+	/* traced, nothing found; and a wall time of 0 shares nothing */
+	p->io.traced = true;
+	assert_int_equal(n_hints(p), 0);
+	fx_free(p);
+	p = reopen_profile(10 * SEC);
+	p->wall_ns = 0;
+	assert_int_equal(n_hints(p), 0);
+	fx_free(p);
+}
+
+/* All rules at once: in the order of the rules. */
+static void test_hint_order(void **state)
+{
+	struct profile *p = amalg_profile();
+	struct aggregate agg;
+	struct io_file *f;
+	uint32_t m;
+
+	(void)state;
+	m = p->stacks[0].frames[0];
+	fx_io_spawn(p, "/bin/sh", 10, 1 * SEC, FX_IO_SITE(p, 100, m));
+	fx_io_proc(p, 100, 5, 5 * SEC, 5 * SEC, 1);
+	f = fx_io_file(p, "/data/x", 1, 1 * SEC, IO_NO_SITE);
+	f->reads = 20000;
+	f->read_bytes = 20000;
+	hints_of(p, &agg);
+	assert_int_equal(agg.n_hints, 4);
+	assert_string_equal(agg.hints[0].rule, "repeated_opens");
+	assert_string_equal(agg.hints[1].rule, "serial_network");
+	assert_string_equal(agg.hints[2].rule, "spawns");
+	assert_string_equal(agg.hints[3].rule, "small_reads");
+	aggregate_free(&agg);
+	fx_free(p);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_repeated_opens),
+		cmocka_unit_test(test_repeated_opens_spread),
+		cmocka_unit_test(test_repeated_opens_thresholds),
+		cmocka_unit_test(test_repeated_opens_function_cost),
+		cmocka_unit_test(test_serial_network),
+		cmocka_unit_test(test_serial_network_thresholds),
+		cmocka_unit_test(test_serial_network_two_procs),
+		cmocka_unit_test(test_spawns),
+		cmocka_unit_test(test_spawns_thresholds),
+		cmocka_unit_test(test_small_reads),
+		cmocka_unit_test(test_small_reads_thresholds),
+		cmocka_unit_test(test_hot_library_function),
+		cmocka_unit_test(test_hot_library_thresholds),
+		cmocka_unit_test(test_hot_library_wall_threshold),
+		cmocka_unit_test(test_no_hints),
+		cmocka_unit_test(test_hint_order),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

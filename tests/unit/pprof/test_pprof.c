@@ -1,0 +1,426 @@
+// SPDX-License-Identifier: GPL-2.0
+/* pprof: profile → bytes → profile, foreign profiles, hostile bytes. */
+#include "profile_fixture.h"
+#include "output_check.h"
+
+#include <errno.h>
+#include <zlib.h>
+
+#include "pprof/pprof.h"
+#include "pprof/protobuf.h"
+#include "report/report.h"
+
+#define MS	1000000ull
+
+static uint8_t *encode_profile(const struct profile *p, size_t *len)
+{
+	char *buf = NULL;
+	FILE *f = open_memstream(&buf, len);
+
+	assert_non_null(f);
+	assert_int_equal(pprof_write(f, p), 0);
+	assert_int_equal(fclose(f), 0);
+	return (uint8_t *)buf;
+}
+
+static char *render_fmt(const struct profile *p, enum report_format fmt)
+{
+	struct report_opts opts = { .format = fmt };
+
+	return report_text(p, &opts);
+}
+
+/* Decoding must succeed; the caller frees *out with profile_free. */
+static void decode_ok(const uint8_t *data, size_t len, struct profile *out)
+{
+	char err[256];
+	int ret = pprof_read(data, len, out, err, sizeof(err));
+
+	if (ret)
+		fail_msg("pprof_read: %d %s", ret, err);
+}
+
+/* Decoding must fail cleanly, with a reason containing want. */
+static void decode_fails(const uint8_t *data, size_t len, const char *want)
+{
+	struct profile p;
+	char err[256];
+
+	assert_int_equal(pprof_read(data, len, &p, err, sizeof(err)), -EINVAL);
+	if (!strstr(err, want))
+		fail_msg("error \"%s\" lacks \"%s\"", err, want);
+	profile_free(&p);
+}
+
+/* Everything the writers show, and then some: waits, threads, I/O. */
+static struct profile *rich_profile(void)
+{
+	struct profile *p = fx_profile_70_30();
+	uint32_t m = p->stacks[0].frames[0], k;
+	int32_t site;
+	struct io_file *f;
+	struct io_endpoint *e;
+
+	k = fx_frame(p, "tcp_recvmsg", "[kernel]", CLASS_KERNEL);
+	p->frames[k].build_id = fx_strdup("abcdef0123");
+	p->frames[m].start_line = 38;
+	p->frames[m].path = fx_strdup("/home/u/demo");
+	FX_WAIT(p, 100, 101, 12, WAIT_NETWORK, 600 * MS,
+		"recv from 127.0.0.1:8080", m, k)->syscall = 45;
+	FX_WAIT(p, 100, 101, 3, WAIT_CPU, 5 * MS, NULL, m)->truncated = true;
+	p->stacks[0].kernel_mode = true;
+	fx_thread(p, 100, 101, "worker");
+	fx_note(p, "pid 7 (python3.9): CPython 3.9 is not supported");
+	p->quality.offcpu = true;
+	p->quality.lost_samples = 3;
+	p->quality.io_dropped = 2;
+	p->quality.min_block_ns = 10000;
+	p->root_pid = 100;
+	p->time_ns = 1764000000123456789ull;
+	site = FX_IO_SITE(p, 100, m);
+	f = fx_io_file(p, "/data/a.txt", 40, 30 * MS, site);
+	f->reads = 80;
+	f->read_bytes = 4000;
+	f->failed_opens = 1;
+	f->blocked_ns = 2 * MS;
+	e = fx_io_endpoint(p, "127.0.0.1:8080", "tcp", site);
+	e->connections = 12;
+	e->requests = 12;
+	e->request_ns = 620 * MS;
+	e->max_in_flight = 1;
+	fx_io_proc(p, 100, 12, 620 * MS, 600 * MS, 1);
+	fx_io_spawn(p, "/bin/true", 20, 40 * MS, IO_NO_SITE);
+	p->io.blocked_known = true;
+	return p;
+}
+
+static void assert_same_reports(const struct profile *a,
+				const struct profile *b)
+{
+	static const enum report_format fmts[] = { FORMAT_MD, FORMAT_JSON,
+						   FORMAT_FOLDED };
+	size_t i;
+
+	for (i = 0; i < sizeof(fmts) / sizeof(fmts[0]); i++) {
+		char *x = render_fmt(a, fmts[i]), *y = render_fmt(b, fmts[i]);
+
+		assert_string_equal(x, y);
+		free(x);
+		free(y);
+	}
+}
+
+static void test_round_trip(void **state)
+{
+	struct profile *p = rich_profile(), q;
+	uint8_t *data, *again;
+	size_t len, len2;
+
+	(void)state;
+	data = encode_profile(p, &len);
+	assert_true(len > 18 && data[0] == 0x1f && data[1] == 0x8b);
+	decode_ok(data, len, &q);
+	assert_same_reports(p, &q);
+	/* what the writers may not show, field by field */
+	assert_int_equal(q.time_ns, p->time_ns);
+	assert_int_equal(q.n_frames, p->n_frames);
+	assert_string_equal(q.frames[3].build_id, "abcdef0123");
+	assert_null(q.frames[1].build_id);
+	assert_int_equal(q.frames[0].start_line, 38);
+	assert_string_equal(q.frames[0].path, "/home/u/demo");
+	assert_int_equal(q.stacks[2].syscall, 45);
+	assert_true(q.stacks[3].truncated);
+	assert_true(q.stacks[0].kernel_mode);
+	assert_int_equal(q.quality.io_dropped, 2);
+	assert_int_equal(q.io.n_sites, 1);
+	assert_int_equal(q.io.files[0].failed_opens, 1);
+	assert_int_equal(q.io.spawns[0].site, IO_NO_SITE);
+	assert_true(q.io.blocked_known);
+	/* and it encodes to the same bytes again */
+	again = encode_profile(&q, &len2);
+	assert_int_equal(len, len2);
+	assert_memory_equal(data, again, len);
+	free(again);
+	free(data);
+	profile_free(&q);
+	fx_free(p);
+}
+
+/* ---- profiles of other tools, built with the wire helpers ---- */
+
+struct builder {
+	struct pb_buf b;
+	const char **strs;
+	size_t n_strs;
+};
+
+static uint64_t str_of(struct builder *bd, const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < bd->n_strs; i++)
+		if (!strcmp(bd->strs[i], s))
+			return i;
+	bd->strs = realloc(bd->strs, (bd->n_strs + 1) * sizeof(*bd->strs));
+	assert_non_null(bd->strs);
+	bd->strs[bd->n_strs] = s;
+	return bd->n_strs++;
+}
+
+static void value_type(struct builder *bd, uint32_t field, const char *type,
+		       const char *unit)
+{
+	struct pb_buf vt = { 0 };
+
+	pb_uint(&vt, 1, str_of(bd, type));
+	pb_uint(&vt, 2, str_of(bd, unit));
+	pb_msg(&bd->b, field, &vt);
+	pb_buf_free(&vt);
+}
+
+static void function(struct builder *bd, uint64_t id, const char *name,
+		     const char *file)
+{
+	struct pb_buf m = { 0 };
+
+	pb_uint(&m, 1, id);
+	pb_uint(&m, 2, str_of(bd, name));
+	pb_uint(&m, 4, str_of(bd, file));
+	pb_msg(&bd->b, 5, &m);
+	pb_buf_free(&m);
+}
+
+/* A location of one or two lines (an inlined callee first). */
+static void location(struct builder *bd, uint64_t id, uint64_t fn,
+		     int64_t line, uint64_t inlined_fn)
+{
+	struct pb_buf loc = { 0 }, l = { 0 };
+
+	pb_uint(&loc, 1, id);
+	pb_uint(&loc, 2, 1);
+	if (inlined_fn) {
+		pb_uint(&l, 1, inlined_fn);
+		pb_int(&l, 2, 7);
+		pb_msg(&loc, 4, &l);
+		l.len = 0;
+	}
+	pb_uint(&l, 1, fn);
+	pb_int(&l, 2, line);
+	pb_msg(&loc, 4, &l);
+	pb_msg(&bd->b, 4, &loc);
+	pb_buf_free(&loc);
+	pb_buf_free(&l);
+}
+
+static void sample(struct builder *bd, const uint64_t *locs, size_t n,
+		   uint64_t count, uint64_t ns)
+{
+	struct pb_buf s = { 0 };
+	uint64_t v[2] = { count, ns };
+
+	pb_packed(&s, 1, locs, n);
+	pb_packed(&s, 2, v, 2);
+	pb_msg(&bd->b, 2, &s);
+	pb_buf_free(&s);
+}
+
+static uint8_t *finish(struct builder *bd, size_t *len)
+{
+	size_t i;
+
+	for (i = 0; i < bd->n_strs; i++)
+		pb_bytes(&bd->b, 6, bd->strs[i], strlen(bd->strs[i]));
+	assert_int_equal(bd->b.err, 0);
+	free(bd->strs);
+	*len = bd->b.len;
+	return bd->b.data;
+}
+
+/* main → work → (inlined) hash: 30 samples; main → idle: 10. */
+static uint8_t *go_cpu_profile(size_t *len)
+{
+	struct builder bd = { 0 };
+	struct pb_buf m = { 0 };
+
+	str_of(&bd, "");
+	value_type(&bd, 1, "samples", "count");
+	value_type(&bd, 1, "cpu", "nanoseconds");
+	pb_uint(&m, 1, 1);
+	pb_uint(&m, 5, str_of(&bd, "/usr/local/bin/server"));
+	pb_msg(&bd.b, 3, &m);
+	pb_buf_free(&m);
+	function(&bd, 1, "main.main", "/src/main.go");
+	function(&bd, 2, "main.work", "/src/work.go");
+	function(&bd, 3, "main.hash", "/src/hash.go");
+	function(&bd, 4, "runtime.usleep", "/go/src/runtime/sys.s");
+	location(&bd, 10, 1, 12, 0);
+	location(&bd, 11, 2, 30, 3);	/* hash inlined into work */
+	location(&bd, 12, 4, 99, 0);
+	sample(&bd, (const uint64_t[]){ 11, 10 }, 2, 30, 300 * MS);
+	sample(&bd, (const uint64_t[]){ 12, 10 }, 2, 10, 100 * MS);
+	value_type(&bd, 11, "cpu", "nanoseconds");
+	pb_int(&bd.b, 12, 10 * MS);
+	pb_int(&bd.b, 10, 2000 * MS);
+	return finish(&bd, len);
+}
+
+static void test_foreign_go_profile(void **state)
+{
+	struct profile p;
+	const struct stack_sample *s;
+	uint8_t *data;
+	size_t len;
+	char *md;
+
+	(void)state;
+	data = go_cpu_profile(&len);
+	decode_ok(data, len, &p);
+	assert_int_equal(p.n_stacks, 2);
+	assert_int_equal(p.samples, 40);
+	assert_int_equal(p.period_ns, 10 * MS);
+	assert_int_equal(p.wall_ns, 2000 * MS);
+	s = &p.stacks[0];
+	/* root first: main, work, then the inlined hash */
+	assert_int_equal(s->n_frames, 3);
+	assert_string_equal(p.frames[s->frames[0]].name, "main.main");
+	assert_string_equal(p.frames[s->frames[1]].name, "main.work");
+	assert_string_equal(p.frames[s->frames[2]].name, "main.hash");
+	assert_int_equal(p.frames[s->frames[2]].line, 7);
+	assert_string_equal(p.frames[s->frames[0]].module, "server");
+	assert_int_equal(s->ns, 300 * MS);
+	assert_int_equal(s->count, 30);
+	assert_int_equal(p.frames[p.stacks[1].frames[1]].cls, CLASS_RUNTIME);
+	assert_int_equal(p.n_notes, 1);
+	md = render_fmt(&p, FORMAT_MD);
+	assert_non_null(strstr(md, "main.hash"));
+	free(md);
+	profile_free(&p);
+	free(data);
+}
+
+/* ---- hostile input ---- */
+
+static void test_not_pprof(void **state)
+{
+	static const uint8_t text[] = "hello, world\n";
+	static const uint8_t gz_garbage[] = { 0x1f, 0x8b, 8, 0, 1, 2, 3, 4 };
+	struct profile *p = rich_profile();
+	uint8_t *data;
+	size_t len;
+
+	(void)state;
+	decode_fails(text, 0, "empty");
+	decode_fails(text, sizeof(text) - 1, "not a pprof profile");
+	decode_fails(gz_garbage, sizeof(gz_garbage), "gzip");
+	data = encode_profile(p, &len);
+	decode_fails(data, len / 2, "truncated gzip");
+	free(data);
+	fx_free(p);
+}
+
+/* A raw profile.proto: a string table, then what the test appends. */
+static void test_bad_indexes(void **state)
+{
+	struct builder bd = { 0 };
+	struct pb_buf m = { 0 };
+	uint8_t *data;
+	size_t len;
+
+	(void)state;
+	str_of(&bd, "");
+	value_type(&bd, 1, "cpu", "nanoseconds");
+	pb_uint(&m, 1, 1);
+	pb_uint(&m, 2, 99);		/* name: no such string */
+	pb_msg(&bd.b, 5, &m);
+	pb_buf_free(&m);
+	data = finish(&bd, &len);
+	decode_fails(data, len, "bad string index");
+	free(data);
+
+	memset(&bd, 0, sizeof(bd));
+	str_of(&bd, "");
+	value_type(&bd, 1, "cpu", "nanoseconds");
+	function(&bd, 1, "f", "f.c");
+	location(&bd, 5, 1, 1, 0);
+	location(&bd, 5, 1, 2, 0);
+	data = finish(&bd, &len);
+	decode_fails(data, len, "duplicate location id");
+	free(data);
+
+	memset(&bd, 0, sizeof(bd));
+	str_of(&bd, "");
+	value_type(&bd, 1, "samples", "count");
+	value_type(&bd, 1, "cpu", "nanoseconds");
+	function(&bd, 1, "f", "f.c");
+	location(&bd, 5, 1, 1, 0);
+	sample(&bd, (const uint64_t[]){ 6 }, 1, 1, 1);
+	data = finish(&bd, &len);
+	decode_fails(data, len, "location 6");
+	free(data);
+}
+
+/* Lengths past the end, a varint that never ends, a group. */
+static void test_malformed_wire(void **state)
+{
+	/* field 6 (string), length 2^35 */
+	static const uint8_t huge[] = { 0x32, 0x80, 0x80, 0x80, 0x80, 0x80, 1 };
+	static const uint8_t endless[] = { 0x32, 0xff, 0xff, 0xff, 0xff, 0xff,
+					   0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+	static const uint8_t group[] = { 0x32, 0x00, 0x0b };
+	static const uint8_t short_str[] = { 0x32, 0x05, 'a' };
+
+	(void)state;
+	decode_fails(huge, sizeof(huge), "malformed field");
+	decode_fails(endless, sizeof(endless), "malformed field");
+	decode_fails(group, sizeof(group), "malformed field");
+	decode_fails(short_str, sizeof(short_str), "malformed field");
+}
+
+/* whyslow's own data, edited to disagree with the standard part. */
+static void test_inconsistent_whyslow_data(void **state)
+{
+	struct profile *p = rich_profile(), q;
+	struct pb_buf raw = { 0 };
+	uint8_t *gz, out[1 << 16];
+	z_stream z = { 0 };
+	size_t len;
+
+	(void)state;
+	p->stacks[0].reason = WAIT_NONE;
+	gz = encode_profile(p, &len);
+	assert_int_equal(inflateInit2(&z, 15 + 32), Z_OK);
+	z.next_in = gz;
+	z.avail_in = len;
+	z.next_out = out;
+	z.avail_out = sizeof(out);
+	assert_int_equal(inflate(&z, Z_FINISH), Z_STREAM_END);
+	raw.len = sizeof(out) - z.avail_out;
+	inflateEnd(&z);
+	/* one more sample, of location 1, without whyslow's field */
+	memcpy(out + raw.len, (const uint8_t[]){ 0x12, 0x0a, 0x0a, 0x01, 0x01,
+		0x12, 0x05, 0x01, 0x01, 0x00, 0x00, 0x01 }, 12);
+	decode_fails(out, raw.len + 12, "without whyslow's field");
+	/* a later period_type (the last counts) of a future format */
+	memcpy(out + raw.len, (const uint8_t[]){ 0x5a, 0x04, 0x7a, 0x02, 0x08,
+		0x07 }, 6);
+	decode_fails(out, raw.len + 6, "format version 7");
+	/* the plain bytes, untouched, read back */
+	decode_ok(out, raw.len, &q);
+	profile_free(&q);
+	free(gz);
+	fx_free(p);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_round_trip),
+		cmocka_unit_test(test_foreign_go_profile),
+		cmocka_unit_test(test_not_pprof),
+		cmocka_unit_test(test_bad_indexes),
+		cmocka_unit_test(test_malformed_wire),
+		cmocka_unit_test(test_inconsistent_whyslow_data),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,198 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Bounded /proc reads (procfs.c): caps on the file and on a line, each
+ * side of them, and what is counted when a read is cut. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "proc/procfs.h"
+#include "proc/procmap.h"
+#include "tmpdir.h"
+
+static char dir[] = "/tmp/ws-procfs-XXXXXX";
+static char path[64];
+
+static void write_file(const char *data, size_t len)
+{
+	FILE *f = fopen(path, "w");
+
+	assert_non_null(f);
+	assert_int_equal(fwrite(data, 1, len, f), len);
+	assert_int_equal(fclose(f), 0);
+}
+
+static void test_read_caps(void **state)
+{
+	char buf[8];
+	bool cut;
+
+	(void)state;
+	write_file("1234567", 7);	/* exactly size - 1: not cut */
+	assert_int_equal(procfs_read(path, buf, sizeof(buf), &cut), 7);
+	assert_string_equal(buf, "1234567");
+	assert_false(cut);
+	write_file("12345678", 8);	/* one more: cut */
+	assert_int_equal(procfs_read(path, buf, sizeof(buf), &cut), 7);
+	assert_string_equal(buf, "1234567");
+	assert_true(cut);
+	write_file("", 0);
+	assert_int_equal(procfs_read(path, buf, sizeof(buf), &cut), 0);
+	assert_string_equal(buf, "");
+	assert_false(cut);
+	assert_true(procfs_read("/nonexistent/x", buf, sizeof(buf), &cut) < 0);
+	assert_string_equal(buf, "");
+}
+
+static void test_proc_file(void **state)
+{
+	char buf[64];
+	bool cut;
+
+	(void)state;
+	assert_true(procfs_read("/proc/self/comm", buf, sizeof(buf), &cut) > 0);
+	assert_false(cut);
+	assert_non_null(strchr(buf, '\n'));
+}
+
+/* Lines of path with caps: the lines read joined by '|'. */
+static void lines_of(size_t max_total, size_t max_line, char *out,
+		     size_t *long_lines, bool *cut, bool *lost)
+{
+	struct procfs_lines l;
+
+	out[0] = '\0';
+	assert_int_equal(procfs_lines_open(&l, path, max_total, max_line), 0);
+	while (procfs_lines_next(&l)) {
+		strcat(out, l.line);
+		strcat(out, "|");
+	}
+	*long_lines = l.long_lines;
+	*cut = l.cut;
+	*lost = procfs_lines_close(&l);
+}
+
+static void test_lines_long_line(void **state)
+{
+	char out[256];
+	size_t long_lines;
+	bool cut, lost;
+
+	(void)state;
+	/* "abcd\n" is 5 bytes: it fits a 5-byte line cap, "abcdef\n" not */
+	write_file("abcd\nabcdef\nxy\nabcdefghijklmnop\nz", 34);
+	lines_of(1000, 5, out, &long_lines, &cut, &lost);
+	assert_string_equal(out, "abcd|xy|z|");
+	assert_int_equal(long_lines, 2);
+	assert_false(cut);
+	assert_true(lost);
+	lines_of(1000, 64, out, &long_lines, &cut, &lost);
+	assert_string_equal(out, "abcd|abcdef|xy|abcdefghijklmnop|z|");
+	assert_int_equal(long_lines, 0);
+	assert_false(lost);
+}
+
+static void test_lines_total_cap(void **state)
+{
+	char out[256];
+	size_t long_lines;
+	bool cut, lost;
+
+	(void)state;
+	write_file("aa\nbb\ncc\n", 9);
+	lines_of(9, 64, out, &long_lines, &cut, &lost);	/* the whole file */
+	assert_string_equal(out, "aa|bb|cc|");
+	assert_false(lost);
+	lines_of(8, 64, out, &long_lines, &cut, &lost);	/* "cc" cut short */
+	assert_string_equal(out, "aa|bb|");
+	assert_true(cut);
+	assert_true(lost);
+	lines_of(6, 64, out, &long_lines, &cut, &lost);	/* at a line end */
+	assert_string_equal(out, "aa|bb|");
+	assert_true(cut);
+	write_file("aa\nbb\n", 6);	/* the cap at the very end: not cut */
+	lines_of(6, 64, out, &long_lines, &cut, &lost);
+	assert_string_equal(out, "aa|bb|");
+	assert_false(cut);
+	assert_false(lost);
+}
+
+static void test_lines_proc_maps(void **state)
+{
+	struct procfs_lines l;
+	size_t n = 0;
+
+	(void)state;
+	assert_int_equal(procfs_lines_open(&l, "/proc/self/maps",
+					   PROCFS_MAPS_MAX, PROCFS_MAPS_LINE), 0);
+	while (procfs_lines_next(&l))
+		n += strstr(l.line, "-") != NULL;
+	assert_false(procfs_lines_close(&l));
+	assert_true(n > 5);
+	assert_true(procfs_lines_open(&l, "/nonexistent/x", 10, 10) < 0);
+}
+
+/* A maps file with a line over PROCFS_MAPS_LINE: the other mappings load,
+ * and the table counts the process as cut. */
+static void test_maps_cut_counted(void **state)
+{
+	char pdir[64], line[PROCFS_MAPS_LINE + 64];
+	struct proc_table t;
+	FILE *f;
+	int n;
+
+	(void)state;
+	snprintf(pdir, sizeof(pdir), "%s/42", dir);
+	assert_int_equal(mkdir(pdir, 0755), 0);
+	snprintf(pdir, sizeof(pdir), "%s/42/maps", dir);
+	f = fopen(pdir, "w");
+	assert_non_null(f);
+	n = snprintf(line, sizeof(line), "1000-2000 r-xp 0 08:01 7 /");
+	memset(line + n, 'a', sizeof(line) - n - 1);
+	line[sizeof(line) - 1] = '\0';
+	fprintf(f, "400000-401000 r-xp 00000000 08:01 5 /bin/a\n%s\n"
+		"500000-501000 r-xp 00000000 08:01 6 /bin/b\n", line);
+	assert_int_equal(fclose(f), 0);
+	proc_table_init(&t);
+	assert_int_equal(proc_table_load(&t, 42, dir), 0);
+	assert_int_equal(t.maps_cut, 1);
+	assert_non_null(proc_lookup(proc_table_find(&t, 42), 0x400100, 0));
+	assert_non_null(proc_lookup(proc_table_find(&t, 42), 0x500100, 0));
+	proc_table_free(&t);
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	if (!mkdtemp(dir))
+		return -1;
+	snprintf(path, sizeof(path), "%s/f", dir);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	return tmpdir_remove(dir);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_read_caps),
+		cmocka_unit_test(test_proc_file),
+		cmocka_unit_test(test_lines_long_line),
+		cmocka_unit_test(test_lines_total_cap),
+		cmocka_unit_test(test_lines_proc_maps),
+		cmocka_unit_test(test_maps_cut_counted),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}

@@ -1,0 +1,365 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The I/O stage: events of io.bpf.c → profile.io tables, without BPF. */
+#include "profile_fixture.h"
+
+#include <arpa/inet.h>
+#include <sys/socket.h>
+
+#include "record/collect.h"
+#include "record/io.h"
+#include "symbols/symbolize.h"
+
+#define MS	1000000ull
+#define T0	(1000 * MS)	/* ktime is never 0: 0 means "none" */
+
+struct io_fixture {
+	struct io_trace *io;
+	struct collector *c;
+	struct proc_table t;
+	struct profile p;
+};
+
+static int setup(void **state)
+{
+	struct io_fixture *f = calloc(1, sizeof(*f));
+
+	assert_non_null(f);
+	f->io = io_trace_new();
+	f->c = collector_new();
+	assert_non_null(f->io);
+	assert_non_null(f->c);
+	proc_table_init(&f->t);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct io_fixture *f = *state;
+
+	io_trace_free(f->io);
+	collector_free(f->c);
+	proc_table_free(&f->t);
+	profile_free(&f->p);
+	free(f);
+	return 0;
+}
+
+/* Sites carry no stack here: the tables are what is tested. */
+static void finish(struct io_fixture *f, uint32_t root_pid, uint64_t end_ns)
+{
+	struct symbolizer *sym = symbolizer_new(NULL);
+
+	assert_non_null(sym);
+	assert_int_equal(collector_finish(f->c, &f->t, sym, FX_PERIOD_NS,
+					  &f->p), 0);
+	symbolizer_free(sym);
+	assert_int_equal(io_trace_finish(f->io, &f->t, root_pid, end_ns, &f->p),
+			 0);
+}
+
+static struct ws_target file_target(const char *path)
+{
+	struct ws_target t = { .kind = WS_TGT_FILE, .fd = 3 };
+
+	snprintf(t.path, sizeof(t.path), "%s", path);
+	return t;
+}
+
+static struct ws_target tcp_target(const char *addr, uint16_t port)
+{
+	struct ws_target t = { .kind = WS_TGT_TCP, .port = port, .fd = 4 };
+
+	if (strchr(addr, ':')) {
+		t.family = AF_INET6;
+		assert_int_equal(inet_pton(AF_INET6, addr, t.addr), 1);
+	} else {
+		t.family = AF_INET;
+		assert_int_equal(inet_pton(AF_INET, addr, t.addr), 1);
+	}
+	return t;
+}
+
+static void site(struct io_fixture *f, uint32_t op, uint32_t pid,
+		 const struct ws_target *t, uint64_t dur, uint64_t off)
+{
+	struct ws_io_site *ev = calloc(1, sizeof(*ev));
+
+	assert_non_null(ev);
+	ev->type = WS_EV_IO_SITE;
+	ev->op = op;
+	ev->pid = pid;
+	ev->tid = pid;
+	ev->dur_ns = dur;
+	ev->offcpu_ns = off;
+	if (t)
+		ev->target = *t;
+	assert_int_equal(io_trace_site(f->io, f->c, &f->t, ev, NULL, 0, NULL),
+			 0);
+	free(ev);
+}
+
+static void fd_event(struct io_fixture *f, uint32_t type, uint32_t pid,
+		     const struct ws_fd_stats *s)
+{
+	struct ws_fd_event ev = { .type = type, .pid = pid, .stats = *s };
+
+	assert_int_equal(io_trace_fd(f->io, &ev), 0);
+}
+
+static const struct io_file *find_file(const struct profile *p,
+				       const char *path)
+{
+	size_t i;
+
+	for (i = 0; i < p->io.n_files; i++)
+		if (!strcmp(p->io.files[i].path, path))
+			return &p->io.files[i];
+	fail_msg("no file %s", path);
+	return NULL;
+}
+
+static void test_files(void **state)
+{
+	struct io_fixture *f = *state;
+	struct ws_target a = file_target("/data/a.txt");
+	struct ws_target b = file_target("/data/b.txt");
+	struct ws_target pipe = { .kind = WS_TGT_PIPE };
+	struct ws_fd_stats s = { .reads = 2, .read_bytes = 100, .read_ns = 7,
+				 .writes = 1, .write_bytes = 5, .write_ns = 3,
+				 .offcpu_ns = 4, .target = a };
+	const struct io_file *fa, *fb;
+
+	site(f, WS_IO_OPEN, 10, &a, 20, 1);
+	site(f, WS_IO_OPEN, 10, &a, 30, 0);
+	site(f, WS_IO_OPEN, 10, &b, 1000, 0);
+	site(f, WS_IO_OPEN_FAILED, 10, &b, 5, 0);
+	site(f, WS_IO_OPEN, 10, &pipe, 5, 0);	/* a FIFO: no file row */
+	fd_event(f, WS_EV_FD, 10, &s);
+	fd_event(f, WS_EV_FD, 10, &s);
+	finish(f, 0, 100 * MS);
+
+	assert_true(f->p.io.traced);
+	assert_int_equal(f->p.io.n_files, 2);
+	/* by time, most first */
+	assert_string_equal(f->p.io.files[0].path, "/data/b.txt");
+	fa = find_file(&f->p, "/data/a.txt");
+	assert_int_equal(fa->opens, 2);
+	assert_int_equal(fa->failed_opens, 0);
+	assert_int_equal(fa->reads, 4);
+	assert_int_equal(fa->read_bytes, 200);
+	assert_int_equal(fa->writes, 2);
+	assert_int_equal(fa->write_bytes, 10);
+	assert_int_equal(fa->time_ns, 20 + 30 + 2 * (7 + 3));
+	assert_int_equal(fa->blocked_ns, 1 + 2 * 4);
+	/* both opens came from the same (empty) stack */
+	assert_int_not_equal(fa->site, IO_NO_SITE);
+	assert_int_equal(fa->site_opens, 2);
+	fb = find_file(&f->p, "/data/b.txt");
+	assert_int_equal(fb->opens, 1);
+	assert_int_equal(fb->failed_opens, 1);
+	assert_int_equal(fb->time_ns, 1005);
+}
+
+/* A request on a connection the process made, [start, end). */
+static void request(struct io_fixture *f, uint32_t pid,
+		    const struct ws_target *t, uint64_t start, uint64_t end)
+{
+	struct ws_fd_stats s = { .client = 1, .responded = 1,
+				 .req_start = T0 + start, .last_recv_end = T0 + end,
+				 .last_end = T0 + end + 1, .target = *t };
+
+	fd_event(f, WS_EV_REQUEST, pid, &s);
+}
+
+static void test_serial_requests(void **state)
+{
+	struct io_fixture *f = *state;
+	struct ws_target t = tcp_target("127.0.0.1", 8080);
+	struct ws_fd_stats closed = { .client = 1, .req_start = T0 + 25 * MS,
+				      .last_end = T0 + 30 * MS, .reads = 3,
+				      .read_bytes = 300, .writes = 1,
+				      .write_bytes = 40,
+				      .target = t };
+	const struct io_endpoint *e;
+	const struct io_concurrency *c;
+
+	site(f, WS_IO_CONNECT, 7, &t, 2 * MS, MS);
+	site(f, WS_IO_CONNECT, 7, &t, 2 * MS, MS);
+	request(f, 7, &t, 0, 10 * MS);
+	request(f, 7, &t, 10 * MS, 20 * MS);	/* touches: not overlapping */
+	/* closed before an answer: ends at its last syscall */
+	fd_event(f, WS_EV_FD, 7, &closed);
+	finish(f, 7, 100 * MS);
+
+	assert_int_equal(f->p.io.n_endpoints, 1);
+	e = &f->p.io.endpoints[0];
+	assert_string_equal(e->name, "127.0.0.1:8080");
+	assert_string_equal(e->proto, "tcp");
+	assert_false(e->inbound);
+	assert_int_equal(e->connections, 2);
+	assert_int_equal(e->connect_ns, 4 * MS);
+	assert_int_equal(e->blocked_ns, 2 * MS);
+	assert_int_equal(e->receives, 3);
+	assert_int_equal(e->bytes_received, 300);
+	assert_int_equal(e->sends, 1);
+	assert_int_equal(e->bytes_sent, 40);
+	assert_int_equal(e->requests, 3);
+	assert_int_equal(e->request_ns, 25 * MS);
+	assert_int_equal(e->max_in_flight, 1);
+	assert_int_equal(f->p.io.n_procs, 1);
+	c = &f->p.io.procs[0];
+	assert_int_equal(c->pid, 7);
+	assert_int_equal(c->requests, 3);
+	assert_int_equal(c->max_in_flight, 1);
+	assert_int_equal(c->busy_ns, 25 * MS);
+}
+
+static void test_concurrent_requests(void **state)
+{
+	struct io_fixture *f = *state;
+	struct ws_target a = tcp_target("10.0.0.1", 443);
+	struct ws_target b = tcp_target("::1", 8443);
+	const struct io_concurrency *c;
+	size_t i;
+
+	request(f, 3, &a, 0, 10 * MS);
+	request(f, 3, &a, 5 * MS, 15 * MS);
+	request(f, 3, &b, 6 * MS, 8 * MS);
+	request(f, 3, &b, 40 * MS, 50 * MS);
+	request(f, 4, &a, 0, 1 * MS);
+	finish(f, 0, 100 * MS);
+
+	assert_int_equal(f->p.io.n_procs, 2);
+	c = &f->p.io.procs[0];		/* most request time first */
+	assert_int_equal(c->pid, 3);
+	assert_int_equal(c->requests, 4);
+	assert_int_equal(c->request_ns, 32 * MS);
+	assert_int_equal(c->busy_ns, 25 * MS);
+	assert_int_equal(c->max_in_flight, 3);
+	for (i = 0; i < f->p.io.n_endpoints; i++) {
+		const struct io_endpoint *e = &f->p.io.endpoints[i];
+
+		if (!strcmp(e->name, "[::1]:8443"))
+			assert_int_equal(e->max_in_flight, 1);
+		else if (!strcmp(e->name, "10.0.0.1:443"))
+			assert_int_equal(e->max_in_flight, 2);
+		else
+			fail_msg("endpoint %s", e->name);
+	}
+}
+
+static void test_inbound_and_unix(void **state)
+{
+	struct io_fixture *f = *state;
+	struct ws_target peer = tcp_target("192.168.1.9", 51234);
+	struct ws_target peer2 = tcp_target("192.168.1.9", 51235);
+	struct ws_target ux = { .kind = WS_TGT_UNIX };
+	struct ws_fd_stats s = { .inbound = 1, .reads = 1, .read_bytes = 9,
+				 .target = peer };
+
+	snprintf(ux.path, sizeof(ux.path), "/run/db.sock");
+	site(f, WS_IO_ACCEPT, 5, &peer, 0, 0);
+	site(f, WS_IO_ACCEPT, 5, &peer2, 0, 0);
+	site(f, WS_IO_CONNECT, 5, &ux, MS, 0);
+	fd_event(f, WS_EV_FD, 5, &s);
+	finish(f, 0, MS);
+
+	assert_int_equal(f->p.io.n_endpoints, 2);
+	/* connect time first */
+	assert_string_equal(f->p.io.endpoints[0].name, "/run/db.sock");
+	assert_string_equal(f->p.io.endpoints[0].proto, "unix");
+	/* the peers of a server, by address: ephemeral ports merged */
+	assert_string_equal(f->p.io.endpoints[1].name, "192.168.1.9");
+	assert_true(f->p.io.endpoints[1].inbound);
+	assert_int_equal(f->p.io.endpoints[1].connections, 2);
+	assert_int_equal(f->p.io.endpoints[1].bytes_received, 9);
+	assert_int_equal(f->p.io.n_procs, 0);
+}
+
+static void exec_event(struct io_fixture *f, uint32_t pid, const char *path,
+		       uint64_t time)
+{
+	struct ws_exec ev = { .type = WS_EV_EXEC, .pid = pid, .time_ns = time };
+
+	snprintf(ev.filename, sizeof(ev.filename), "%s", path);
+	assert_int_equal(io_trace_exec(f->io, &ev), 0);
+}
+
+static void exited(struct io_fixture *f, uint32_t pid, uint64_t when)
+{
+	struct proc *p = proc_table_get(&f->t, pid);
+
+	assert_non_null(p);
+	p->exited = true;
+	p->exit_time = when;
+}
+
+static void test_spawns(void **state)
+{
+	struct io_fixture *f = *state;
+	struct ws_io_site *fork_ev = calloc(1, sizeof(*fork_ev));
+	const struct io_spawn *s;
+
+	assert_non_null(fork_ev);
+	fork_ev->op = WS_IO_FORK;
+	fork_ev->pid = 1;
+	fork_ev->child = 2;
+	assert_int_equal(io_trace_site(f->io, f->c, &f->t, fork_ev, NULL, 0,
+				       NULL), 0);
+	fork_ev->child = 3;
+	assert_int_equal(io_trace_site(f->io, f->c, &f->t, fork_ev, NULL, 0,
+				       NULL), 0);
+	free(fork_ev);
+	exec_event(f, 1, "./build.sh", 0);	/* the command: not a spawn */
+	exec_event(f, 2, "/bin/true", 10 * MS);
+	exited(f, 2, 12 * MS);
+	exec_event(f, 3, "/bin/sh", 20 * MS);	/* sh -c, then exec of cc */
+	exec_event(f, 3, "/usr/bin/cc", 21 * MS);
+	exec_event(f, 4, "/bin/true", 40 * MS);	/* still running at the end */
+	finish(f, 1, 50 * MS);
+
+	assert_int_equal(f->p.io.n_spawns, 3);
+	s = &f->p.io.spawns[0];		/* most wall first */
+	assert_string_equal(s->program, "/usr/bin/cc");
+	assert_int_equal(s->count, 1);
+	assert_int_equal(s->wall_ns, 29 * MS);
+	assert_int_not_equal(s->site, IO_NO_SITE);
+	s = &f->p.io.spawns[1];
+	assert_string_equal(s->program, "/bin/true");
+	assert_int_equal(s->count, 2);
+	assert_int_equal(s->wall_ns, 2 * MS + 10 * MS);
+	assert_int_equal(s->site_count, 1);	/* pid 4 was not seen forked */
+	s = &f->p.io.spawns[2];
+	assert_string_equal(s->program, "/bin/sh");
+	assert_int_equal(s->wall_ns, 1 * MS);
+}
+
+static void test_empty(void **state)
+{
+	struct io_fixture *f = *state;
+
+	finish(f, 0, MS);
+	assert_true(f->p.io.traced);
+	assert_int_equal(f->p.io.n_files, 0);
+	assert_int_equal(f->p.io.n_endpoints, 0);
+	assert_int_equal(f->p.io.n_procs, 0);
+	assert_int_equal(f->p.io.n_spawns, 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_files, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_serial_requests, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_concurrent_requests, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_inbound_and_unix, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_spawns, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_empty, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

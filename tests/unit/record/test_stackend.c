@@ -1,0 +1,113 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Where user stacks begin: by name, and for a stripped program by its
+ * entry point and its CFI. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <cmocka.h>
+
+#include <fcntl.h>
+#include <gelf.h>
+#include <unistd.h>
+
+#include "record/stackend.h"
+
+static char dir[] = "/tmp/whyslow-stackend-XXXXXX";
+static char prog[64];
+static uint64_t main_vaddr;
+
+static int build(void **state)
+{
+	char cmd[512];
+	FILE *nm;
+
+	(void)state;
+	if (!mkdtemp(dir))
+		return -1;
+	snprintf(prog, sizeof(prog), "%s/prog", dir);
+	snprintf(cmd, sizeof(cmd), "printf 'int main(void){return 0;}\\n' > "
+		 "%s/m.c && cc -O1 -no-pie -o %s %s/m.c", dir, prog, dir);
+	if (system(cmd))
+		return -1;
+	snprintf(cmd, sizeof(cmd), "nm %s | awk '$3 == \"main\" {print $1}'",
+		 prog);
+	nm = popen(cmd, "r");
+	if (!nm || fscanf(nm, "%lx", &main_vaddr) != 1)
+		return -1;
+	pclose(nm);
+	snprintf(cmd, sizeof(cmd), "strip --strip-all %s", prog);
+	return system(cmd) ? -1 : 0;
+}
+
+static int cleanup(void **state)
+{
+	char cmd[128];
+
+	(void)state;
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	return system(cmd) ? -1 : 0;
+}
+
+/* vaddr → file offset through the program headers. */
+static uint64_t offset_of(uint64_t vaddr)
+{
+	int fd = open(prog, O_RDONLY);
+	Elf *elf;
+	GElf_Phdr ph;
+	size_t n, i;
+	uint64_t off = 0;
+
+	elf_version(EV_CURRENT);
+	elf = elf_begin(fd, ELF_C_READ, NULL);
+	assert_non_null(elf);
+	assert_int_equal(elf_getphdrnum(elf, &n), 0);
+	for (i = 0; i < n; i++)
+		if (gelf_getphdr(elf, i, &ph) && ph.p_type == PT_LOAD &&
+		    vaddr >= ph.p_vaddr && vaddr - ph.p_vaddr < ph.p_filesz)
+			off = ph.p_offset + (vaddr - ph.p_vaddr);
+	elf_end(elf);
+	close(fd);
+	return off;
+}
+
+static void test_names(void **state)
+{
+	(void)state;
+	assert_true(stackend_name("_start"));
+	assert_true(stackend_name("start_thread"));
+	assert_true(stackend_name("__clone3"));
+	assert_false(stackend_name("main"));
+	assert_false(stackend_name("[prog+0x1040]"));
+	assert_false(stackend_name(NULL));
+}
+
+static void test_stripped_entry(void **state)
+{
+	struct symbolizer *sym = symbolizer_new(NULL);
+	struct module m = { .path = prog };
+	uint64_t entry, main_off = offset_of(main_vaddr);
+
+	(void)state;
+	assert_non_null(sym);
+	assert_int_equal(symbolize_elf_entry(sym, prog, 0, 0, &entry), 0);
+	/* _start's call to __libc_start_main: whole */
+	assert_true(stackend_code(sym, &m, entry));
+	assert_true(stackend_code(sym, &m, entry + 0x20));
+	/* main is called, not where stacks begin: cut */
+	assert_true(main_off != 0);
+	assert_false(stackend_code(sym, &m, main_off));
+	assert_false(stackend_code(sym, NULL, entry));
+	symbolizer_free(sym);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_names),
+		cmocka_unit_test(test_stripped_entry),
+	};
+
+	return cmocka_run_group_tests(tests, build, cleanup);
+}

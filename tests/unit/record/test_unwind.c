@@ -1,0 +1,245 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * CFI unwinding on this very process: a leaf function takes its registers
+ * and a copy of its stack, as io.bpf.c does at a syscall, and the
+ * unwinder must find the callers from them alone.
+ */
+#include "profile_fixture.h"
+
+#include <unistd.h>
+
+#include "proc/procmap.h"
+#include "symbols/symbolize.h"
+#include "record/unwind.h"
+#include "whyslow.h"
+
+struct snapshot {
+	uint64_t ip, sp, bp;
+	uint8_t stack[WS_STACK_COPY];
+	size_t len;
+};
+
+static struct snapshot snap;
+
+/* Bytes of the mapping that holds addr from addr on (its stack's room
+ * above sp): reading past it would fault, as the BPF side's copy cannot. */
+static size_t room_above(uint64_t addr)
+{
+	FILE *f = fopen("/proc/self/maps", "r");
+	unsigned long start, end;
+	char line[512];
+	size_t room = 0;
+
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "%lx-%lx", &start, &end) == 2 &&
+		    addr >= start && addr < end)
+			room = end - addr;
+	fclose(f);
+	return room;
+}
+
+/* Registers and the top of the stack, as the BPF side reads them. */
+static __attribute__((noipa)) void take_snapshot(void)
+{
+	uint64_t sp, bp;
+
+	__asm__ volatile("lea 0(%%rip), %0" : "=r"(snap.ip));
+	__asm__ volatile("mov %%rsp, %0" : "=r"(sp));
+	__asm__ volatile("mov %%rbp, %0" : "=r"(bp));
+	snap.sp = sp;
+	snap.bp = bp;
+	snap.len = room_above(sp);
+	if (snap.len > sizeof(snap.stack))
+		snap.len = sizeof(snap.stack);
+	memcpy(snap.stack, (void *)sp, snap.len);
+	__asm__ volatile("" ::: "memory");
+}
+
+static __attribute__((noipa)) int middle_caller(int x)
+{
+	take_snapshot();
+	__asm__ volatile("" ::: "memory");	/* no tail call */
+	return x + 1;
+}
+
+static __attribute__((noipa)) int outer_caller(int x)
+{
+	int y = middle_caller(x);
+
+	__asm__ volatile("" ::: "memory");
+	return y * 2;
+}
+
+/* A new snapshot under outer_caller, the process's mappings in t, and the
+ * unwinder's input from the snapshot. */
+static void fresh_snapshot(struct proc_table *t, struct unwind_input *in)
+{
+	assert_int_equal(outer_caller(1), 4);
+	proc_table_init(t);
+	assert_int_equal(proc_table_load(t, getpid(), "/proc"), 0);
+	*in = (struct unwind_input){ .ip = snap.ip, .sp = snap.sp, .bp = snap.bp,
+				     .stack = snap.stack, .stack_len = snap.len };
+}
+
+static const char *name_of(struct symbolizer *sym, const struct proc_table *t,
+			   const struct proc *p, uint64_t addr)
+{
+	const struct mapping *m = proc_lookup(p, addr, 0);
+	const struct module *mod;
+	struct sym_result r;
+
+	if (!m || m->module < 0)
+		return "?";
+	mod = &t->modules[m->module];
+	if (symbolize_elf(sym, mod->path, mod->dev, mod->ino,
+			  addr - m->start + m->pgoff, false, &r) || !r.name)
+		return "?";
+	return r.name;
+}
+
+static void test_unwinds_callers(void **state)
+{
+	struct symbolizer *sym = symbolizer_new(NULL);
+	struct proc_table t;
+	const struct proc *p;
+	struct unwind_input in;
+	__u64 stack[WS_MAX_STACK];
+	int n = 1;
+
+	(void)state;
+	assert_int_equal(outer_caller(1), 4);
+	proc_table_init(&t);
+	assert_int_equal(proc_table_load(&t, getpid(), "/proc"), 0);
+	p = proc_table_find(&t, getpid());
+	assert_non_null(p);
+	in = (struct unwind_input){ .ip = snap.ip, .sp = snap.sp, .bp = snap.bp,
+				    .stack = snap.stack, .stack_len = snap.len };
+	/* as if frame pointers had given the leaf alone */
+	stack[0] = snap.ip;
+	assert_int_not_equal(unwind_complete(sym, &t, getpid(), &in, stack, &n,
+					     WS_MAX_STACK), UNWIND_NO_CFI);
+	assert_true(n >= 4);
+	assert_string_equal(name_of(sym, &t, p, stack[0]), "take_snapshot");
+	assert_string_equal(name_of(sym, &t, p, stack[1] - 1), "middle_caller");
+	assert_string_equal(name_of(sym, &t, p, stack[2] - 1), "outer_caller");
+	assert_string_equal(name_of(sym, &t, p, stack[3] - 1),
+			    "test_unwinds_callers");
+	proc_table_free(&t);
+	symbolizer_free(sym);
+}
+
+/* Frame-pointer frames that the CFI walk meets are kept from there on. */
+static void test_splices_frame_pointer_tail(void **state)
+{
+	struct symbolizer *sym = symbolizer_new(NULL);
+	struct proc_table t;
+	struct unwind_input in;
+	__u64 stack[WS_MAX_STACK], ret_outer;
+	int n = 1;
+
+	(void)state;
+	fresh_snapshot(&t, &in);
+	stack[0] = snap.ip;
+	unwind_complete(sym, &t, getpid(), &in, stack, &n, WS_MAX_STACK);
+	assert_true(n >= 3);
+	ret_outer = stack[2];
+	/* a frame-pointer walk that skipped middle_caller, with a tail */
+	stack[0] = snap.ip;
+	stack[1] = ret_outer;
+	stack[2] = 0x1234;
+	n = 3;
+	assert_int_equal(unwind_complete(sym, &t, getpid(), &in, stack, &n,
+					 WS_MAX_STACK), UNWIND_DONE);
+	assert_int_equal(n, 4);
+	assert_int_equal(stack[2], ret_outer);
+	assert_int_equal(stack[3], 0x1234);
+	proc_table_free(&t);
+	symbolizer_free(sym);
+}
+
+/* No copy, or a leaf that is not the walk's: the stack stays as it was. */
+static void test_keeps_stack_without_data(void **state)
+{
+	struct symbolizer *sym = symbolizer_new(NULL);
+	struct proc_table t;
+	struct unwind_input in = { .ip = 0x1000, .sp = 0x2000 };
+	__u64 stack[WS_MAX_STACK] = { 0x1000, 0x3000 };
+	int n = 2;
+
+	(void)state;
+	proc_table_init(&t);
+	assert_int_equal(proc_table_load(&t, getpid(), "/proc"), 0);
+	assert_int_equal(unwind_complete(sym, &t, getpid(), &in, stack, &n,
+					 WS_MAX_STACK), UNWIND_NO_COPY);
+	assert_int_equal(n, 2);
+	in.stack = snap.stack;
+	in.stack_len = snap.len;
+	in.ip = 0x5000;		/* not stack[0] */
+	assert_int_equal(unwind_complete(sym, &t, getpid(), &in, stack, &n,
+					 WS_MAX_STACK), UNWIND_NO_COPY);
+	assert_int_equal(n, 2);
+	assert_int_equal(stack[1], 0x3000);
+	/* an address in no mapping (JIT code, say): no CFI, nothing changes */
+	in.ip = 0x1000;
+	assert_int_equal(unwind_complete(sym, &t, getpid(), &in, stack, &n,
+					 WS_MAX_STACK), UNWIND_NO_CFI);
+	assert_int_equal(n, 2);
+	proc_table_free(&t);
+	symbolizer_free(sym);
+}
+
+/* A copy cut short: the walk stops where it needs a word beyond it, and
+ * keeps the frames it found before. */
+static void test_stops_at_copy_end(void **state)
+{
+	struct symbolizer *sym = symbolizer_new(NULL);
+	struct proc_table t;
+	struct unwind_input in;
+	__u64 stack[WS_MAX_STACK], full[WS_MAX_STACK];
+	int n = 1, n_full = 1;
+
+	(void)state;
+	fresh_snapshot(&t, &in);
+	full[0] = snap.ip;
+	unwind_complete(sym, &t, getpid(), &in, full, &n_full, WS_MAX_STACK);
+	assert_true(n_full >= 4);
+	/* one word: not even take_snapshot's return address */
+	in.stack_len = 8;
+	stack[0] = snap.ip;
+	assert_int_equal(unwind_complete(sym, &t, getpid(), &in, stack, &n,
+					 WS_MAX_STACK), UNWIND_COPY_END);
+	assert_int_equal(n, 1);
+	assert_int_equal(stack[0], snap.ip);
+	/* a longer copy that still ends before the outermost frame: the
+	 * callers it covers are found, the same as with the whole copy */
+	in.stack_len = 16;
+	while (in.stack_len <= snap.len) {
+		n = 1;
+		stack[0] = snap.ip;
+		if (unwind_complete(sym, &t, getpid(), &in, stack, &n,
+				    WS_MAX_STACK) != UNWIND_COPY_END)
+			break;
+		if (n >= 2 && n < n_full) {
+			assert_memory_equal(stack, full, n * sizeof(*stack));
+			break;
+		}
+		in.stack_len += 8;
+	}
+	assert_true(n >= 2 && n < n_full);
+	proc_table_free(&t);
+	symbolizer_free(sym);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_unwinds_callers),
+		cmocka_unit_test(test_splices_frame_pointer_tail),
+		cmocka_unit_test(test_keeps_stack_without_data),
+		cmocka_unit_test(test_stops_at_copy_end),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

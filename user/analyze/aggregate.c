@@ -1,0 +1,1251 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Aggregation.  Frames are grouped into functions, and into source lines
+ * of functions ("sites"), by sorting them: no hash table, and the groups
+ * come out in a stable order.  Counting a function once per stack, even
+ * when recursion puts it on the stack several times, uses a stamp: the
+ * last stack that counted it.  Call paths and waits are stacks merged the
+ * same way: sorted so that equal ones are adjacent.  Hot lines are sites
+ * too: those that ran, ranked.  Last, apart, the reading of their text.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "analyze/aggregate.h"
+#include "analyze/hints.h"
+#include "lib/sudo.h"
+
+/* Three-way comparison that cannot overflow, for any integer type. */
+#define CMP(a, b) (((a) > (b)) - ((a) < (b)))
+
+/* Runs at least this long fold in path_format. */
+#define FOLD_MIN_RUN	3
+
+#define PROFILE_COMM_LEN sizeof(((struct thread_info *)0)->comm)
+_Static_assert(PROFILE_COMM_LEN < AGG_COMM_LEN, "comm copy needs its NUL");
+_Static_assert(sizeof(((struct process_info *)0)->comm) == PROFILE_COMM_LEN,
+	       "thread and process comm differ in size");
+
+/* A source line of a function: frames equal in name, module, file, line. */
+struct site {
+	uint32_t frame;		/* one frame of the site, for file and line */
+	uint32_t func;		/* function id, in (name, module) order */
+	uint64_t self;
+	uint64_t total;
+	uint64_t offcpu_ns;
+	uint64_t running;	/* samples it is the line running of */
+	size_t stamp;		/* 1 + index of the last stack that counted it */
+};
+
+/* Scratch state of one aggregation. */
+struct work {
+	const struct profile *p;
+	uint32_t *frame_site;		/* frame index → site id */
+	struct site *sites;		/* in (name, module, file, line) order */
+	size_t n_sites;
+	struct func_stat *funcs;	/* by function id */
+	size_t *func_stamp;
+	size_t n_funcs;
+	uint32_t *func_rank;		/* function id → index in agg->funcs */
+};
+
+/* Stacks of equal reason, target and functions sort together, to merge. */
+struct path_order {
+	const struct stack_sample *stacks;
+	const uint32_t *pool;		/* function ranks of all stacks */
+	const size_t *start;		/* stack index → its first in pool */
+};
+
+/* calloc that does not fail for zero elements. */
+static void *alloc_array(size_t n, size_t size)
+{
+	return calloc(n ? n : 1, size);
+}
+
+/* strcmp with NULL (unknown) before any string. */
+static int cmp_str(const char *a, const char *b)
+{
+	if (!a || !b)
+		return CMP(a != NULL, b != NULL);
+	return strcmp(a, b);
+}
+
+int cmp_identity(const char *name_a, const char *module_a,
+		 const char *name_b, const char *module_b)
+{
+	int c = cmp_str(name_a, name_b);
+
+	return c ? c : cmp_str(module_a, module_b);
+}
+
+static int cmp_frame_site(const void *a, const void *b, void *ctx)
+{
+	const struct frame *frames = ctx;
+	uint32_t ia = *(const uint32_t *)a, ib = *(const uint32_t *)b;
+	const struct frame *fa = &frames[ia], *fb = &frames[ib];
+	int c;
+
+	c = cmp_identity(fa->name, fa->module, fb->name, fb->module);
+	if (!c)
+		c = cmp_str(fa->file, fb->file);
+	if (!c)
+		c = CMP(fa->line, fb->line);
+	return c ? c : CMP(ia, ib);
+}
+
+static void add_site(struct work *w, uint32_t frame)
+{
+	w->sites[w->n_sites++] = (struct site){
+		.frame = frame,
+		.func = w->n_funcs - 1,
+	};
+}
+
+static void add_func(struct work *w, const struct frame *f)
+{
+	w->funcs[w->n_funcs++] = (struct func_stat){
+		.name = f->name,
+		.module = f->module,
+		.cls = f->cls,
+	};
+}
+
+/* Group frames into functions and sites. */
+static int index_frames(struct work *w)
+{
+	const struct profile *p = w->p;
+	const struct frame *f, *prev = NULL;
+	uint32_t *order;
+	size_t i;
+
+	order = alloc_array(p->n_frames, sizeof(*order));
+	w->frame_site = alloc_array(p->n_frames, sizeof(*w->frame_site));
+	w->sites = alloc_array(p->n_frames, sizeof(*w->sites));
+	w->funcs = alloc_array(p->n_frames, sizeof(*w->funcs));
+	w->func_stamp = alloc_array(p->n_frames, sizeof(*w->func_stamp));
+	if (!order || !w->frame_site || !w->sites || !w->funcs ||
+	    !w->func_stamp) {
+		free(order);
+		return -ENOMEM;
+	}
+	for (i = 0; i < p->n_frames; i++)
+		order[i] = i;
+	qsort_r(order, p->n_frames, sizeof(*order), cmp_frame_site, p->frames);
+
+	for (i = 0; i < p->n_frames; i++) {
+		f = &p->frames[order[i]];
+		if (!prev || cmp_identity(prev->name, prev->module,
+					  f->name, f->module)) {
+			add_func(w, f);
+			add_site(w, order[i]);
+		} else if (cmp_str(prev->file, f->file) || prev->line != f->line) {
+			add_site(w, order[i]);
+		}
+		w->frame_site[order[i]] = w->n_sites - 1;
+		prev = f;
+	}
+	free(order);
+	return 0;
+}
+
+/* A reason out of range (a corrupt profile) counts as WAIT_OTHER. */
+static enum wait_reason stack_category(const struct stack_sample *s)
+{
+	return s->reason < WAIT__COUNT ? s->reason : WAIT_OTHER;
+}
+
+static void count_time(struct time_split *t, const struct stack_sample *s)
+{
+	enum wait_reason c = stack_category(s);
+
+	t->ns[c] += s->ns;
+	if (c != WAIT_NONE)
+		t->offcpu_ns += s->ns;
+}
+
+static void add_time(struct time_split *to, const struct time_split *from)
+{
+	size_t i;
+
+	for (i = 0; i < WAIT__COUNT; i++)
+		to->ns[i] += from->ns[i];
+	to->offcpu_ns += from->offcpu_ns;
+}
+
+static void count_samples(struct aggregate *agg, const struct stack_sample *s)
+{
+	agg->samples += s->count;
+	if (s->kernel_mode)
+		agg->kernel_samples += s->count;
+	if (s->truncated)
+		agg->truncated_samples += s->count;
+	if (!s->n_frames)
+		agg->empty_samples += s->count;
+}
+
+static bool frame_has_line(const struct frame *f)
+{
+	return f->file && f->line > 0;
+}
+
+int64_t display_frame(const struct profile *p, const uint32_t *frames,
+		      uint32_t n)
+{
+	int64_t user = -1;
+	enum frame_class cls;
+	uint32_t i = n;
+
+	while (i--) {
+		cls = p->frames[frames[i]].cls;
+		if (cls == CLASS_APP)
+			return frames[i];
+		if (cls != CLASS_KERNEL && user < 0)
+			user = frames[i];
+	}
+	return user;
+}
+
+int64_t site_display_frame(const struct profile *p, int32_t site)
+{
+	const struct io_site *s;
+
+	if (site < 0 || (size_t)site >= p->io.n_sites)
+		return -1;
+	s = &p->io.sites[site];
+	return display_frame(p, s->frames, s->n_frames);
+}
+
+/* Index of the innermost app frame with a source line, else -1. */
+static int64_t running_frame(const struct profile *p,
+			     const struct stack_sample *s)
+{
+	const struct frame *f;
+	uint32_t i = s->n_frames;
+
+	while (i--) {
+		f = &p->frames[s->frames[i]];
+		if (f->cls == CLASS_APP && frame_has_line(f))
+			return s->frames[i];
+	}
+	return -1;
+}
+
+/* The stack into the sites and functions on it, each once. */
+static void count_frames(struct work *w, size_t idx)
+{
+	const struct stack_sample *s = &w->p->stacks[idx];
+	bool on_cpu = stack_on_cpu(s);
+	size_t stamp = idx + 1;
+	struct func_stat *func;
+	struct site *site = NULL;
+	int64_t where;
+	uint32_t i;
+
+	for (i = 0; i < s->n_frames; i++) {
+		site = &w->sites[w->frame_site[s->frames[i]]];
+		if (site->stamp != stamp) {
+			site->stamp = stamp;
+			if (on_cpu)
+				site->total += s->count;
+			else
+				site->offcpu_ns += s->ns;
+		}
+		if (w->func_stamp[site->func] != stamp) {
+			w->func_stamp[site->func] = stamp;
+			func = &w->funcs[site->func];
+			if (on_cpu) {
+				func->total += s->count;
+				func->total_ns += s->ns;
+			} else {
+				func->offcpu_ns += s->ns;
+			}
+		}
+	}
+	if (!on_cpu) {
+		/* a wait is the own time of the function that waited */
+		where = display_frame(w->p, s->frames, s->n_frames);
+		if (where >= 0)
+			w->funcs[w->sites[w->frame_site[where]].func].own_offcpu_ns +=
+				s->ns;
+		return;
+	}
+	if (!site)
+		return;
+	/* The loop ended on the leaf. */
+	site->self += s->count;
+	func = &w->funcs[site->func];
+	func->self += s->count;
+	func->self_ns += s->ns;
+	where = running_frame(w->p, s);
+	if (where >= 0)
+		w->sites[w->frame_site[where]].running += s->count;
+}
+
+static void count_stack(struct work *w, size_t idx, struct aggregate *agg)
+{
+	const struct stack_sample *s = &w->p->stacks[idx];
+
+	count_time(&agg->time, s);
+	if (stack_on_cpu(s))
+		count_samples(agg, s);
+	else if (!s->n_frames)
+		agg->offcpu_unstacked_ns += s->ns;
+	count_frames(w, idx);
+}
+
+static bool site_has_line(const struct work *w, const struct site *site)
+{
+	return (site->total || site->offcpu_ns) &&
+	       frame_has_line(&w->p->frames[site->frame]);
+}
+
+static int cmp_site_heat(const struct site *a, const struct site *b)
+{
+	int c = CMP(a->self, b->self);
+
+	if (!c)
+		c = CMP(a->total, b->total);
+	return c ? c : CMP(a->offcpu_ns, b->offcpu_ns);
+}
+
+/*
+ * A function's line is where it has the most self samples, else where it
+ * is most often on the stack (a call site), else where it waits longest;
+ * the first in (file, line) order on ties.  A function's sites are
+ * adjacent.
+ */
+static void pick_lines(struct work *w)
+{
+	const struct site *site, *best;
+	const struct frame *f;
+	size_t i = 0, j;
+
+	while (i < w->n_sites) {
+		best = NULL;
+		for (j = i; j < w->n_sites && w->sites[j].func == w->sites[i].func;
+		     j++) {
+			site = &w->sites[j];
+			if (!site_has_line(w, site))
+				continue;
+			if (!best || cmp_site_heat(site, best) > 0)
+				best = site;
+		}
+		if (best) {
+			f = &w->p->frames[best->frame];
+			w->funcs[best->func].file = f->file;
+			w->funcs[best->func].line = f->line;
+		}
+		i = j;
+	}
+}
+
+static int cmp_func_rank(const void *a, const void *b, void *ctx)
+{
+	const struct func_stat *funcs = ctx;
+	const struct func_stat *fa = &funcs[*(const uint32_t *)a];
+	const struct func_stat *fb = &funcs[*(const uint32_t *)b];
+	int c;
+
+	c = CMP(fb->self, fa->self);
+	if (!c)
+		c = CMP(fb->total, fa->total);
+	if (!c)
+		c = CMP(fb->offcpu_ns, fa->offcpu_ns);
+	return c ? c : cmp_identity(fa->name, fa->module, fb->name, fb->module);
+}
+
+static int cmp_func_wall(const void *a, const void *b, void *ctx)
+{
+	const struct func_stat *funcs = ctx, *fa, *fb;
+	uint32_t ia = *(const uint32_t *)a, ib = *(const uint32_t *)b;
+	int c;
+
+	/* Own time first (on-CPU self and the waits it made), so the code
+	 * that spends the time leads, not main() and its callers. */
+	fa = &funcs[ia];
+	fb = &funcs[ib];
+	c = CMP(fb->self_ns + fb->own_offcpu_ns, fa->self_ns + fa->own_offcpu_ns);
+	if (!c)
+		c = CMP(func_wall_ns(fb), func_wall_ns(fa));
+	return c ? c : CMP(ia, ib);
+}
+
+/* Functions with time into agg->funcs, hottest first, and agg->by_wall. */
+static int rank_funcs(struct work *w, struct aggregate *agg)
+{
+	const struct func_stat *fs;
+	uint32_t *order;
+	size_t i, n = 0;
+
+	order = alloc_array(w->n_funcs, sizeof(*order));
+	w->func_rank = alloc_array(w->n_funcs, sizeof(*w->func_rank));
+	agg->funcs = alloc_array(w->n_funcs, sizeof(*agg->funcs));
+	agg->by_wall = alloc_array(w->n_funcs, sizeof(*agg->by_wall));
+	if (!order || !w->func_rank || !agg->funcs || !agg->by_wall) {
+		free(order);
+		return -ENOMEM;
+	}
+	for (i = 0; i < w->n_funcs; i++) {
+		fs = &w->funcs[i];
+		if (fs->total || fs->offcpu_ns)
+			order[n++] = i;
+	}
+	qsort_r(order, n, sizeof(*order), cmp_func_rank, w->funcs);
+	for (i = 0; i < n; i++) {
+		agg->funcs[i] = w->funcs[order[i]];
+		w->func_rank[order[i]] = i;
+		agg->by_wall[i] = i;
+	}
+	agg->n_funcs = n;
+	qsort_r(agg->by_wall, n, sizeof(*agg->by_wall), cmp_func_wall,
+		agg->funcs);
+	free(order);
+	return 0;
+}
+
+/* Each frame's function in agg->funcs, AGG_NO_FUNC when it has no time. */
+static int map_frames(const struct work *w, struct aggregate *agg)
+{
+	const struct func_stat *fs;
+	uint32_t func;
+	size_t i;
+
+	agg->frame_func = alloc_array(w->p->n_frames, sizeof(*agg->frame_func));
+	if (!agg->frame_func)
+		return -ENOMEM;
+	for (i = 0; i < w->p->n_frames; i++) {
+		func = w->sites[w->frame_site[i]].func;
+		fs = &w->funcs[func];
+		agg->frame_func[i] = fs->total || fs->offcpu_ns ?
+				     w->func_rank[func] : AGG_NO_FUNC;
+	}
+	return 0;
+}
+
+static int cmp_line(const void *a, const void *b, void *ctx)
+{
+	const struct func_stat *funcs = ctx;
+	const struct line_stat *la = a, *lb = b;
+	const struct func_stat *fa = &funcs[la->func], *fb = &funcs[lb->func];
+	int c = CMP(lb->samples, la->samples);
+
+	if (!c)
+		c = cmp_str(la->file, lb->file);
+	if (!c)
+		c = CMP(la->line, lb->line);
+	return c ? c : cmp_identity(fa->name, fa->module, fb->name, fb->module);
+}
+
+/* The sites that ran into agg->lines, most samples first. */
+static int build_lines(const struct work *w, struct aggregate *agg)
+{
+	const struct site *site;
+	const struct frame *f;
+	size_t i;
+
+	agg->lines = alloc_array(w->n_sites, sizeof(*agg->lines));
+	if (!agg->lines)
+		return -ENOMEM;
+	for (i = 0; i < w->n_sites; i++) {
+		site = &w->sites[i];
+		if (!site->running)
+			continue;
+		f = &w->p->frames[site->frame];
+		agg->lines[agg->n_lines++] = (struct line_stat){
+			.file = f->file,
+			.line = f->line,
+			.func = w->func_rank[site->func],
+			.samples = site->running,
+		};
+	}
+	qsort_r(agg->lines, agg->n_lines, sizeof(*agg->lines), cmp_line,
+		agg->funcs);
+	return 0;
+}
+
+static int cmp_path_funcs(const struct path_order *po, size_t ia, size_t ib)
+{
+	uint32_t na = po->stacks[ia].n_frames, nb = po->stacks[ib].n_frames;
+	const uint32_t *fa = po->pool + po->start[ia];
+	const uint32_t *fb = po->pool + po->start[ib];
+	uint32_t i;
+
+	for (i = 0; i < na && i < nb; i++)
+		if (fa[i] != fb[i])
+			return CMP(fa[i], fb[i]);
+	return CMP(na, nb);
+}
+
+/* Stacks that merge into one path or wait compare equal. */
+static int cmp_stack_group(const struct path_order *po, size_t ia, size_t ib)
+{
+	const struct stack_sample *a = &po->stacks[ia], *b = &po->stacks[ib];
+	int c = CMP(stack_category(a), stack_category(b));
+
+	if (!c)
+		c = cmp_str(a->target, b->target);
+	return c ? c : cmp_path_funcs(po, ia, ib);
+}
+
+static int cmp_stack_order(const void *a, const void *b, void *ctx)
+{
+	size_t ia = *(const size_t *)a, ib = *(const size_t *)b;
+	int c = cmp_stack_group(ctx, ia, ib);
+
+	return c ? c : CMP(ia, ib);
+}
+
+/* Two function sequences by names, root first: a total order. */
+static int cmp_func_names(const struct func_stat *funcs, const uint32_t *a,
+			  uint32_t na, const uint32_t *b, uint32_t nb)
+{
+	const struct func_stat *fa, *fb;
+	uint32_t i;
+	int c;
+
+	for (i = 0; i < na && i < nb; i++) {
+		fa = &funcs[a[i]];
+		fb = &funcs[b[i]];
+		c = cmp_identity(fa->name, fa->module, fb->name, fb->module);
+		if (c)
+			return c;
+	}
+	return CMP(na, nb);
+}
+
+/* Busiest first, then by function names: a total order on merged paths. */
+static int cmp_path(const void *a, const void *b, void *ctx)
+{
+	const struct path_stat *pa = a, *pb = b;
+	int c = CMP(pb->samples, pa->samples);
+
+	return c ? c : cmp_func_names(ctx, pa->funcs, pa->n_funcs, pb->funcs,
+				      pb->n_funcs);
+}
+
+/* Longest first, then by reason, target, names: the merge key, in full. */
+static int cmp_wait(const void *a, const void *b, void *ctx)
+{
+	const struct wait_stat *wa = a, *wb = b;
+	int c = CMP(wb->ns, wa->ns);
+
+	if (!c)
+		c = CMP(wa->reason, wb->reason);
+	if (!c)
+		c = cmp_str(wa->target, wb->target);
+	return c ? c : cmp_func_names(ctx, wa->funcs, wa->n_funcs, wb->funcs,
+				      wb->n_funcs);
+}
+
+/*
+ * Each stack as function ranks in agg->path_pool; start[] says where.  A
+ * function seen only in stacks of no weight (no sample, no time) has no
+ * rank (0): such stacks are never merged.
+ */
+static int fill_path_pool(const struct work *w, struct aggregate *agg,
+			  size_t *start)
+{
+	const struct stack_sample *s;
+	size_t i, n_pool = 0;
+	uint32_t k, site;
+
+	for (i = 0; i < w->p->n_stacks; i++) {
+		start[i] = n_pool;
+		n_pool += w->p->stacks[i].n_frames;
+	}
+	agg->path_pool = alloc_array(n_pool, sizeof(*agg->path_pool));
+	if (!agg->path_pool)
+		return -ENOMEM;
+	for (i = 0; i < w->p->n_stacks; i++) {
+		s = &w->p->stacks[i];
+		for (k = 0; k < s->n_frames; k++) {
+			site = w->frame_site[s->frames[k]];
+			agg->path_pool[start[i] + k] =
+				w->func_rank[w->sites[site].func];
+		}
+	}
+	return 0;
+}
+
+/* The run of n equal on-CPU stacks as one path; frameless ones are none. */
+static void add_path(const struct path_order *po, const size_t *run,
+		     size_t n, struct aggregate *agg)
+{
+	const struct stack_sample *s = &po->stacks[run[0]];
+	struct path_stat *path = &agg->paths[agg->n_paths];
+	size_t i;
+
+	if (!s->n_frames)
+		return;
+	*path = (struct path_stat){
+		.funcs = po->pool + po->start[run[0]],
+		.n_funcs = s->n_frames,
+	};
+	for (i = 0; i < n; i++) {
+		path->samples += po->stacks[run[i]].count;
+		path->ns += po->stacks[run[i]].ns;
+	}
+	agg->n_paths++;
+}
+
+/* Longer wait first, then the first site: an order of frames' contents. */
+static bool shows_better(const struct work *w, int64_t frame, uint64_t ns,
+			 int64_t best, uint64_t best_ns)
+{
+	if (frame < 0 || best < 0)
+		return frame >= 0;
+	if (ns != best_ns)
+		return ns > best_ns;
+	return w->frame_site[frame] < w->frame_site[best];
+}
+
+/*
+ * The run of n equal off-CPU stacks as one wait.  Their display frames
+ * are of one function but may be at different lines: the longest wait's
+ * is shown, the first site in order on ties, whatever the stacks' order.
+ */
+static void add_wait(const struct work *w, const struct path_order *po,
+		     const size_t *run, size_t n, struct aggregate *agg)
+{
+	const struct stack_sample *s = &po->stacks[run[0]];
+	struct wait_stat *wait = &agg->waits[agg->n_waits++];
+	int64_t frame, best = -1;
+	uint64_t best_ns = 0;
+	size_t i;
+
+	*wait = (struct wait_stat){
+		.reason = stack_category(s),
+		.target = s->target,
+		.funcs = po->pool + po->start[run[0]],
+		.n_funcs = s->n_frames,
+	};
+	for (i = 0; i < n; i++) {
+		s = &po->stacks[run[i]];
+		wait->count += s->count;
+		wait->ns += s->ns;
+		frame = display_frame(w->p, s->frames, s->n_frames);
+		if (shows_better(w, frame, s->ns, best, best_ns)) {
+			best = frame;
+			best_ns = s->ns;
+		}
+	}
+	wait->where = best < 0 ? NULL : &w->p->frames[best];
+}
+
+/*
+ * Stacks merged, whatever their thread: on-CPU ones with equal function
+ * sequences into paths, off-CPU ones with equal reason, target and
+ * function sequence into waits.
+ */
+static int build_groups(const struct work *w, struct aggregate *agg)
+{
+	const struct profile *p = w->p;
+	struct path_order po;
+	size_t *start, *order, i, j, n = 0;
+	int err = -ENOMEM;
+
+	start = alloc_array(p->n_stacks, sizeof(*start));
+	order = alloc_array(p->n_stacks, sizeof(*order));
+	agg->paths = alloc_array(p->n_stacks, sizeof(*agg->paths));
+	agg->waits = alloc_array(p->n_stacks, sizeof(*agg->waits));
+	if (!start || !order || !agg->paths || !agg->waits ||
+	    fill_path_pool(w, agg, start))
+		goto out;
+
+	po = (struct path_order){ p->stacks, agg->path_pool, start };
+	for (i = 0; i < p->n_stacks; i++)
+		if (stack_weight(&p->stacks[i]))
+			order[n++] = i;
+	qsort_r(order, n, sizeof(*order), cmp_stack_order, &po);
+
+	for (i = 0; i < n; i = j) {
+		j = i + 1;
+		while (j < n && !cmp_stack_group(&po, order[i], order[j]))
+			j++;
+		if (stack_on_cpu(&p->stacks[order[i]]))
+			add_path(&po, order + i, j - i, agg);
+		else
+			add_wait(w, &po, order + i, j - i, agg);
+	}
+	qsort_r(agg->paths, agg->n_paths, sizeof(*agg->paths), cmp_path,
+		agg->funcs);
+	qsort_r(agg->waits, agg->n_waits, sizeof(*agg->waits), cmp_wait,
+		agg->funcs);
+	err = 0;
+out:
+	free(start);
+	free(order);
+	return err;
+}
+
+static const struct process_info *find_process(const struct profile *p,
+					       uint32_t pid)
+{
+	size_t i;
+
+	for (i = 0; i < p->n_procs; i++)
+		if (p->procs[i].pid == pid)
+			return &p->procs[i];
+	return NULL;
+}
+
+static const struct thread_info *find_thread(const struct profile *p,
+					     uint32_t pid, uint32_t tid)
+{
+	size_t i;
+
+	for (i = 0; i < p->n_threads; i++)
+		if (p->threads[i].pid == pid && p->threads[i].tid == tid)
+			return &p->threads[i];
+	return NULL;
+}
+
+/* comm may fill its array without a NUL. */
+static void copy_comm(char dst[AGG_COMM_LEN], const char *comm)
+{
+	size_t len = strnlen(comm, PROFILE_COMM_LEN);
+
+	memcpy(dst, comm, len);
+	dst[len] = '\0';
+}
+
+void process_comm(const struct profile *p, uint32_t pid,
+		  char comm[AGG_COMM_LEN])
+{
+	const struct process_info *pi = find_process(p, pid);
+	const struct thread_info *ti = find_thread(p, pid, pid);
+
+	if (pi && pi->comm[0])
+		copy_comm(comm, pi->comm);
+	else if (ti)
+		copy_comm(comm, ti->comm);
+	else
+		comm[0] = '\0';
+}
+
+static int cmp_thread_id(const void *a, const void *b)
+{
+	const struct thread_stat *ta = a, *tb = b;
+	int c = CMP(ta->pid, tb->pid);
+
+	return c ? c : CMP(ta->tid, tb->tid);
+}
+
+/* Most time first, then most samples. */
+static int cmp_busy(const struct time_split *ta, uint64_t samples_a,
+		    const struct time_split *tb, uint64_t samples_b)
+{
+	int c = CMP(time_total(tb), time_total(ta));
+
+	return c ? c : CMP(samples_b, samples_a);
+}
+
+static int cmp_thread_busiest(const void *a, const void *b)
+{
+	const struct thread_stat *ta = a, *tb = b;
+	int c = cmp_busy(&ta->time, ta->samples, &tb->time, tb->samples);
+
+	return c ? c : cmp_thread_id(a, b);
+}
+
+static int cmp_proc_busiest(const void *a, const void *b)
+{
+	const struct proc_stat *pa = a, *pb = b;
+	int c = cmp_busy(&pa->time, pa->samples, &pb->time, pb->samples);
+
+	return c ? c : CMP(pa->pid, pb->pid);
+}
+
+/* A thread's own comm, else its process's. */
+static void thread_comm(const struct profile *p, struct thread_stat *t)
+{
+	const struct thread_info *ti = find_thread(p, t->pid, t->tid);
+
+	if (ti && ti->comm[0])
+		copy_comm(t->comm, ti->comm);
+	else
+		process_comm(p, t->pid, t->comm);
+}
+
+/* Threads with samples or waits, merged by (pid, tid), in that order. */
+static int collect_threads(const struct profile *p, struct aggregate *agg)
+{
+	const struct stack_sample *s;
+	struct thread_stat *t = NULL;
+	size_t i, n_stacks = 0, n = 0;
+
+	agg->threads = alloc_array(p->n_stacks, sizeof(*agg->threads));
+	if (!agg->threads)
+		return -ENOMEM;
+	for (i = 0; i < p->n_stacks; i++) {
+		s = &p->stacks[i];
+		if (!stack_weight(s))
+			continue;
+		t = &agg->threads[n_stacks++];
+		*t = (struct thread_stat){
+			.pid = s->pid,
+			.tid = s->tid,
+			.samples = stack_on_cpu(s) ? s->count : 0,
+		};
+		count_time(&t->time, s);
+	}
+	qsort(agg->threads, n_stacks, sizeof(*agg->threads), cmp_thread_id);
+	t = NULL;
+	for (i = 0; i < n_stacks; i++) {
+		if (t && !cmp_thread_id(t, &agg->threads[i])) {
+			t->samples += agg->threads[i].samples;
+			add_time(&t->time, &agg->threads[i].time);
+		} else {
+			t = &agg->threads[n++];
+			*t = agg->threads[i];
+		}
+	}
+	agg->n_threads = n;
+	for (i = 0; i < n; i++)
+		thread_comm(p, &agg->threads[i]);
+	return 0;
+}
+
+static void describe_proc(const struct profile *p, struct proc_stat *ps)
+{
+	const struct process_info *pi = find_process(p, ps->pid);
+
+	process_comm(p, ps->pid, ps->comm);
+	if (pi) {
+		ps->ppid = pi->ppid;
+		ps->exe = pi->exe;
+	}
+}
+
+/* One proc_stat per run of equal pids in the (pid, tid) ordered threads. */
+static int group_procs(const struct profile *p, struct aggregate *agg)
+{
+	struct thread_stat *threads = agg->threads;
+	struct proc_stat *ps;
+	size_t i, j;
+
+	agg->procs = alloc_array(agg->n_threads, sizeof(*agg->procs));
+	if (!agg->procs)
+		return -ENOMEM;
+	for (i = 0; i < agg->n_threads; i = j) {
+		ps = &agg->procs[agg->n_procs++];
+		ps->pid = threads[i].pid;
+		ps->threads = &threads[i];
+		for (j = i; j < agg->n_threads && threads[j].pid == ps->pid; j++) {
+			ps->samples += threads[j].samples;
+			add_time(&ps->time, &threads[j].time);
+		}
+		ps->n_threads = j - i;
+		qsort(&threads[i], j - i, sizeof(*threads), cmp_thread_busiest);
+		describe_proc(p, ps);
+	}
+	qsort(agg->procs, agg->n_procs, sizeof(*agg->procs), cmp_proc_busiest);
+	return 0;
+}
+
+/* Lay the threads out in procs order, so that rows can simply follow. */
+static int order_threads_by_procs(struct aggregate *agg)
+{
+	struct thread_stat *threads;
+	size_t i, n = 0;
+
+	threads = alloc_array(agg->n_threads, sizeof(*threads));
+	if (!threads)
+		return -ENOMEM;
+	for (i = 0; i < agg->n_procs; i++) {
+		memcpy(threads + n, agg->procs[i].threads,
+		       agg->procs[i].n_threads * sizeof(*threads));
+		agg->procs[i].threads = threads + n;
+		n += agg->procs[i].n_threads;
+	}
+	free(agg->threads);
+	agg->threads = threads;
+	return 0;
+}
+
+static int build_procs(const struct profile *p, struct aggregate *agg)
+{
+	int err;
+
+	err = collect_threads(p, agg);
+	if (!err)
+		err = group_procs(p, agg);
+	if (!err)
+		err = order_threads_by_procs(agg);
+	return err;
+}
+
+static void free_work(struct work *w)
+{
+	free(w->frame_site);
+	free(w->sites);
+	free(w->funcs);
+	free(w->func_stamp);
+	free(w->func_rank);
+}
+
+int aggregate_profile(const struct profile *p, struct aggregate *agg)
+{
+	struct work w = { .p = p };
+	size_t i;
+	int err;
+
+	memset(agg, 0, sizeof(*agg));
+	err = index_frames(&w);
+	if (err)
+		goto out;
+	for (i = 0; i < p->n_stacks; i++)
+		count_stack(&w, i, agg);
+	pick_lines(&w);
+	err = rank_funcs(&w, agg);
+	if (!err)
+		err = build_lines(&w, agg);
+	if (!err)
+		err = build_groups(&w, agg);
+	if (!err)
+		err = build_procs(p, agg);
+	if (!err)
+		err = map_frames(&w, agg);
+	if (!err)
+		err = build_hints(p, agg, &agg->hints, &agg->n_hints);
+out:
+	free_work(&w);
+	if (err)
+		aggregate_free(agg);
+	return err;
+}
+
+void aggregate_free(struct aggregate *agg)
+{
+	free(agg->funcs);
+	free(agg->by_wall);
+	free(agg->lines);
+	free(agg->paths);
+	free(agg->waits);
+	free(agg->procs);
+	free(agg->threads);
+	free(agg->path_pool);
+	free(agg->frame_func);
+	hints_free(agg->hints, agg->n_hints);
+	memset(agg, 0, sizeof(*agg));
+}
+
+const struct thread_stat *main_thread_stat(const struct aggregate *agg,
+					   uint32_t root_pid)
+{
+	const struct thread_stat *first = NULL, *t;
+	const struct proc_stat *ps;
+	size_t i;
+
+	if (!agg->n_procs)
+		return NULL;
+	ps = &agg->procs[0];
+	for (i = 0; i < agg->n_procs; i++)
+		if (agg->procs[i].pid == root_pid)
+			ps = &agg->procs[i];
+	for (i = 0; i < ps->n_threads; i++) {
+		t = &ps->threads[i];
+		if (t->tid == ps->pid)
+			return t;
+		if (!first || t->tid < first->tid)
+			first = t;
+	}
+	return first;
+}
+
+static int cmp_category(const void *a, const void *b, void *ctx)
+{
+	const struct time_split *t = ctx;
+	enum wait_reason ra = *(const enum wait_reason *)a;
+	enum wait_reason rb = *(const enum wait_reason *)b;
+	int c = CMP(t->ns[rb], t->ns[ra]);
+
+	return c ? c : CMP(ra, rb);
+}
+
+size_t categories_by_time(const struct time_split *t,
+			  enum wait_reason order[WAIT__COUNT])
+{
+	size_t n = 0;
+	int r;
+
+	for (r = 0; r < WAIT__COUNT; r++)
+		if (t->ns[r])
+			order[n++] = r;
+	qsort_r(order, n, sizeof(*order), cmp_category, (void *)t);
+	return n;
+}
+
+/* Runs of frames with the same non-zero group fold; app frames never do. */
+static int fold_group(enum frame_class cls)
+{
+	switch (cls) {
+	case CLASS_LIBRARY:
+	case CLASS_RUNTIME:
+		return 1;
+	case CLASS_KERNEL:
+		return 2;
+	default:
+		return 0;
+	}
+}
+
+static void put_segment(FILE *f, bool first, const char *text)
+{
+	fprintf(f, "%s%s", first ? "" : " → ", text);
+}
+
+char *path_format(const struct aggregate *agg, const struct path_stat *path)
+{
+	const struct func_stat *funcs = agg->funcs;
+	char *buf = NULL, hidden[32];
+	size_t len = 0;
+	uint32_t i = 0, end, k;
+	int group;
+	FILE *f;
+
+	f = open_memstream(&buf, &len);
+	if (!f)
+		return NULL;
+	while (i < path->n_funcs) {
+		group = fold_group(funcs[path->funcs[i]].cls);
+		end = i + 1;
+		while (group && end < path->n_funcs &&
+		       fold_group(funcs[path->funcs[end]].cls) == group)
+			end++;
+		if (end - i >= FOLD_MIN_RUN) {
+			snprintf(hidden, sizeof(hidden), "…(%u)…", end - i - 2);
+			put_segment(f, i == 0, funcs[path->funcs[i]].name);
+			put_segment(f, false, hidden);
+			put_segment(f, false, funcs[path->funcs[end - 1]].name);
+		} else {
+			for (k = i; k < end; k++)
+				put_segment(f, k == 0, funcs[path->funcs[k]].name);
+		}
+		i = end;
+	}
+	if (fclose(f)) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
+/* ---- the text of source lines ----------------------------------------- */
+
+#define SOURCE_CHUNK	65536
+
+/* One file's rows, read from it in line order. */
+struct source_scan {
+	const struct line_stat *lines;
+	char **text;
+	const size_t *rows;	/* indexes into lines and text, by line */
+	size_t n_rows;
+	size_t next;		/* the first row not read yet */
+	int line;		/* number of the line being read */
+	bool started;		/* a byte of it was read */
+	size_t len;		/* bytes of it kept */
+	char kept[SOURCE_LINE_MAX + 1];	/* one more: was it cut? */
+};
+
+static int cmp_source_row(const void *a, const void *b, void *ctx)
+{
+	const struct line_stat *lines = ctx;
+	size_t ia = *(const size_t *)a, ib = *(const size_t *)b;
+	int c = cmp_str(lines[ia].file, lines[ib].file);
+
+	if (!c)
+		c = CMP(lines[ia].line, lines[ib].line);
+	return c ? c : CMP(ia, ib);
+}
+
+static bool is_blank(unsigned char c)
+{
+	return c == ' ' || (c >= '\t' && c <= '\r');
+}
+
+/* The kept bytes, cut on a UTF-8 boundary and at a NUL, and trimmed. */
+static char *kept_text(const struct source_scan *sc)
+{
+	size_t from = 0, to = sc->len;
+
+	if (to > SOURCE_LINE_MAX) {
+		to = SOURCE_LINE_MAX;
+		while (to > 0 && utf8_continuation(sc->kept[to]))
+			to--;
+	}
+	to = strnlen(sc->kept, to);
+	while (from < to && is_blank(sc->kept[from]))
+		from++;
+	while (to > from && is_blank(sc->kept[to - 1]))
+		to--;
+	return strndup(sc->kept + from, to - from);
+}
+
+/* The line number the next row wants. */
+static int scan_wants(const struct source_scan *sc)
+{
+	return sc->lines[sc->rows[sc->next]].line;
+}
+
+/* The line read is complete: its text to the rows that want it. */
+static int scan_line_end(struct source_scan *sc)
+{
+	size_t row;
+
+	while (sc->next < sc->n_rows && scan_wants(sc) == sc->line) {
+		row = sc->rows[sc->next++];
+		sc->text[row] = kept_text(sc);
+		if (!sc->text[row])
+			return -ENOMEM;
+	}
+	sc->line++;
+	sc->started = false;
+	sc->len = 0;
+	return 0;
+}
+
+/* n bytes of the file; the wanted line's are kept, the others skipped. */
+static int scan_bytes(struct source_scan *sc, const char *bytes, size_t n)
+{
+	const char *end = bytes + n, *nl;
+	size_t len, room;
+	int err;
+
+	while (bytes < end && sc->next < sc->n_rows) {
+		nl = memchr(bytes, '\n', end - bytes);
+		len = (nl ? nl : end) - bytes;
+		if (scan_wants(sc) == sc->line) {
+			room = sizeof(sc->kept) - sc->len;
+			if (len < room)
+				room = len;
+			memcpy(sc->kept + sc->len, bytes, room);
+			sc->len += room;
+		}
+		if (len)
+			sc->started = true;
+		if (!nl)
+			break;
+		err = scan_line_end(sc);
+		if (err)
+			return err;
+		bytes = nl + 1;
+	}
+	return 0;
+}
+
+/*
+ * A regular file at path, links followed; -1 for anything else.  Paths
+ * come from the traced program (co_filename, debug info): they are opened
+ * with the invoking user's rights (sudo.h), so a report can quote no line
+ * that user could not read anyway, and without blocking on a FIFO.
+ */
+static int open_source(const char *path)
+{
+	struct stat st;
+	int fd = sudo_open_input(path);
+
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/*
+ * The scan's rows from the file at path, up to SOURCE_FILE_MAX bytes in,
+ * read through chunk (SOURCE_CHUNK bytes); rows it cannot read keep their
+ * NULL.  0 or -ENOMEM.
+ */
+static int scan_file(struct source_scan *sc, const char *path, char *chunk)
+{
+	size_t total = 0, want;
+	ssize_t got;
+	int fd, err = 0;
+
+	/* Lines are numbered from 1: a row below that is never read. */
+	while (sc->next < sc->n_rows && scan_wants(sc) < 1)
+		sc->next++;
+	fd = sc->next < sc->n_rows ? open_source(path) : -1;
+	if (fd < 0)
+		return 0;
+	while (!err && sc->next < sc->n_rows && total < SOURCE_FILE_MAX) {
+		want = SOURCE_FILE_MAX - total;
+		if (want > SOURCE_CHUNK)
+			want = SOURCE_CHUNK;
+		got = read(fd, chunk, want);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got <= 0)
+			break;
+		total += got;
+		err = scan_bytes(sc, chunk, got);
+	}
+	/* A last line without a newline, or one cut by the limit. */
+	if (!err && sc->started)
+		err = scan_line_end(sc);
+	close(fd);
+	return err;
+}
+
+void line_sources_free(char **text, size_t n)
+{
+	size_t i;
+
+	if (!text)
+		return;
+	for (i = 0; i < n; i++)
+		free(text[i]);
+	free(text);
+}
+
+char **line_sources(const struct line_stat *lines, size_t n)
+{
+	struct source_scan sc;
+	size_t *rows, i, j;
+	char **text, *chunk;
+	const char *file;
+	int err = -ENOMEM;
+
+	text = alloc_array(n, sizeof(*text));
+	rows = alloc_array(n, sizeof(*rows));
+	chunk = malloc(SOURCE_CHUNK);
+	if (!text || !rows || !chunk)
+		goto out;
+	for (i = 0; i < n; i++)
+		rows[i] = i;
+	/* Rows of a file together, so that each file is read once. */
+	qsort_r(rows, n, sizeof(*rows), cmp_source_row, (void *)lines);
+	for (err = 0, i = 0; !err && i < n; i = j) {
+		file = lines[rows[i]].file;
+		j = i + 1;
+		while (j < n && !cmp_str(file, lines[rows[j]].file))
+			j++;
+		if (!file)
+			continue;
+		sc = (struct source_scan){
+			.lines = lines,
+			.text = text,
+			.rows = rows + i,
+			.n_rows = j - i,
+			.line = 1,
+		};
+		err = scan_file(&sc, file, chunk);
+	}
+out:
+	free(rows);
+	free(chunk);
+	if (err) {
+		line_sources_free(text, n);
+		return NULL;
+	}
+	return text;
+}

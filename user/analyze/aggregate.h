@@ -1,0 +1,240 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A profile's stacks turned into what the writers show: where the time
+ * went by category, per-function self/total and wall time, merged call
+ * paths and waits, per-process and per-thread counts, and the hints.
+ * Pure functions of the profile, sorted with full tie-breaks so the same
+ * profile always gives the same aggregate.  Strings point into the
+ * profile: an aggregate must not outlive it.  Only line_sources reads
+ * files: the text of hot lines, for the writers.
+ */
+#ifndef WHYSLOW_AGGREGATE_H
+#define WHYSLOW_AGGREGATE_H
+
+#include <string.h>
+
+#include "profile/profile.h"
+
+struct hint;
+
+/* thread_info.comm plus room for the NUL it might lack. */
+#define AGG_COMM_LEN	17
+
+/*
+ * Time by category: ns[WAIT_NONE] is on-CPU time (samples × period), the
+ * others are traced off-CPU time by wait reason.
+ */
+struct time_split {
+	uint64_t ns[WAIT__COUNT];
+	uint64_t offcpu_ns;	/* all of ns[] but ns[WAIT_NONE] */
+};
+
+/* A function: frames with the same (name, module). */
+struct func_stat {
+	const char *name;
+	const char *module;
+	const char *file;	/* its hottest source line, NULL when unknown */
+	int line;
+	enum frame_class cls;
+	uint64_t self;		/* samples with the function as the leaf */
+	uint64_t total;		/* samples with it anywhere, once per sample */
+	uint64_t self_ns;
+	uint64_t total_ns;	/* on-CPU time with it on the stack */
+	uint64_t offcpu_ns;	/* waits with it on the stack, once per stack */
+	uint64_t own_offcpu_ns;	/* waits it is the display frame of */
+};
+
+/* A call path: stacks with the same function sequence, merged. */
+struct path_stat {
+	const uint32_t *funcs;	/* indexes into aggregate.funcs, root first */
+	uint32_t n_funcs;
+	uint64_t samples;
+	uint64_t ns;
+};
+
+/* Off-CPU stacks with the same reason, target and function sequence. */
+struct wait_stat {
+	enum wait_reason reason;
+	const char *target;	/* "recv from 127.0.0.1:8080", NULL none */
+	const uint32_t *funcs;	/* indexes into aggregate.funcs, root first */
+	uint32_t n_funcs;	/* 0: waits too short to keep a stack */
+	/* Innermost app frame, else innermost user frame; NULL when none. */
+	const struct frame *where;
+	uint64_t count;		/* intervals */
+	uint64_t ns;
+};
+
+/*
+ * A source line of a function that runs: the on-CPU samples whose
+ * innermost application frame with a line is at it.  For Python code that
+ * is the line under whatever C code it called.
+ */
+struct line_stat {
+	const char *file;
+	int line;
+	uint32_t func;		/* index into aggregate.funcs */
+	uint64_t samples;
+};
+
+/* Busiest: most time on-CPU and off-CPU together. */
+struct thread_stat {
+	uint32_t pid;
+	uint32_t tid;
+	char comm[AGG_COMM_LEN];
+	uint64_t samples;
+	struct time_split time;
+};
+
+struct proc_stat {
+	uint32_t pid;
+	uint32_t ppid;		/* 0 when the profile has no process record */
+	char comm[AGG_COMM_LEN];
+	const char *exe;	/* NULL when unknown */
+	uint64_t samples;
+	struct time_split time;	/* its threads', added up */
+	const struct thread_stat *threads;	/* busiest first */
+	size_t n_threads;
+};
+
+/*
+ * Paths are of on-CPU stacks, waits of off-CPU ones; functions, processes
+ * and threads appear when they have time of either kind.
+ */
+struct aggregate {
+	uint64_t samples;		/* sum of on-CPU stacks[].count */
+	uint64_t kernel_samples;	/* taken in kernel mode */
+	uint64_t truncated_samples;	/* user stack cut short */
+	uint64_t empty_samples;		/* no frame at all: in no path */
+	struct time_split time;		/* all threads: can exceed the wall */
+	uint64_t offcpu_unstacked_ns;	/* waits that kept no stack */
+	/* self desc, total desc, off-CPU desc, name, module */
+	struct func_stat *funcs;
+	size_t n_funcs;
+	uint32_t *by_wall;		/* funcs indexes, by wall time desc */
+	/* samples desc, file, line, function name, module */
+	struct line_stat *lines;
+	size_t n_lines;
+	struct path_stat *paths;	/* samples desc, then by names */
+	size_t n_paths;
+	struct wait_stat *waits;	/* ns desc, reason, target, names */
+	size_t n_waits;
+	struct proc_stat *procs;	/* busiest first, pid */
+	size_t n_procs;
+	struct thread_stat *threads;	/* all, in procs order, busiest first */
+	size_t n_threads;
+	uint32_t *path_pool;		/* storage behind paths[] and waits[] */
+	/* profile.frames index → funcs index; AGG_NO_FUNC when the frame's
+	 * function has no time */
+	uint32_t *frame_func;
+	struct hint *hints;		/* what to do about it: hints.h */
+	size_t n_hints;
+};
+
+#define AGG_NO_FUNC	UINT32_MAX
+
+/* 0 or -ENOMEM; on error agg is left empty. */
+int aggregate_profile(const struct profile *p, struct aggregate *agg);
+void aggregate_free(struct aggregate *agg);
+
+/*
+ * The text of lines[0..n-1], read from their files: text[i] is the line
+ * without the white space around it, cut to SOURCE_LINE_MAX bytes on a
+ * UTF-8 boundary and at a NUL, or NULL when it cannot be read.  Files are
+ * untrusted: only regular ones are read (links are followed), each once
+ * and at most SOURCE_FILE_MAX bytes of it.  A relative path is of the
+ * working directory.  NULL when out of memory; free with
+ * line_sources_free.
+ */
+#define SOURCE_FILE_MAX		(4u << 20)
+#define SOURCE_LINE_MAX		4096u
+char **line_sources(const struct line_stat *lines, size_t n);
+void line_sources_free(char **text, size_t n);
+
+/*
+ * path as "main → parse → qsort → …(5)… → msort_with_tmp → cmp", root
+ * first: runs of 3 or more library/runtime frames, or of kernel frames,
+ * keep their first and last frame (where code calls in and out) and show
+ * how many were hidden.  Malloc'd; NULL when out of memory.
+ */
+char *path_format(const struct aggregate *agg, const struct path_stat *path);
+
+/*
+ * The frame a stack is shown by (frames[0..n-1], root first): the
+ * innermost application frame, else the innermost user frame; its index
+ * in p->frames, -1 when there is none.
+ */
+int64_t display_frame(const struct profile *p, const uint32_t *frames,
+		      uint32_t n);
+
+/* Functions are frames equal in name and module: their order. */
+int cmp_identity(const char *name_a, const char *module_a,
+		 const char *name_b, const char *module_b);
+
+/* display_frame of p->io.sites[site]; -1 for IO_NO_SITE or out of range. */
+int64_t site_display_frame(const struct profile *p, int32_t site);
+
+/* The last component of a path: "amalg.py" of "/src/amalg.py". */
+static inline const char *path_basename(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash ? slash + 1 : path;
+}
+
+/* The process's comm, else its main thread's, else "" (linear scans). */
+void process_comm(const struct profile *p, uint32_t pid,
+		  char comm[AGG_COMM_LEN]);
+
+/*
+ * The main thread: the command's (tid == root_pid), else the first thread
+ * of the busiest process; its life spans the run, so its time split is
+ * where the wall time went.  NULL when there is no process.
+ */
+const struct thread_stat *main_thread_stat(const struct aggregate *agg,
+					   uint32_t root_pid);
+
+/*
+ * The categories of t that hold time into order, most time first (ties
+ * by reason); returns how many.
+ */
+size_t categories_by_time(const struct time_split *t,
+			  enum wait_reason order[WAIT__COUNT]);
+
+/*
+ * On-CPU stacks count samples, off-CPU stacks count waits: only their
+ * times (ns) add up, never their counts.
+ */
+static inline bool stack_on_cpu(const struct stack_sample *s)
+{
+	return s->reason == WAIT_NONE;
+}
+
+/* What a stack adds: samples on-CPU, nanoseconds off-CPU; 0 is nothing. */
+static inline uint64_t stack_weight(const struct stack_sample *s)
+{
+	return stack_on_cpu(s) ? s->count : s->ns;
+}
+
+static inline uint64_t time_total(const struct time_split *t)
+{
+	return t->ns[WAIT_NONE] + t->offcpu_ns;
+}
+
+/* The most that removing the function could save, summed over threads. */
+static inline uint64_t func_wall_ns(const struct func_stat *fs)
+{
+	return fs->total_ns + fs->offcpu_ns;
+}
+
+/* A UTF-8 byte that continues a sequence: not where a string may be cut. */
+static inline bool utf8_continuation(unsigned char c)
+{
+	return (c & 0xc0) == 0x80;
+}
+
+static inline double pct_of(uint64_t part, uint64_t whole)
+{
+	return whole ? 100.0 * (double)part / (double)whole : 0.0;
+}
+
+#endif

@@ -1,0 +1,310 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The flame graph's tree.  Stacks are sorted by their steps (frames by
+ * name and module, then the wait leaf) and walked in that order: a stack
+ * shares the nodes of the longest prefix it has in common with the one
+ * before it and opens new ones for the rest.  So the tree comes out in
+ * pre-order with siblings sorted, in O(n log n) whatever the fan-out.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analyze/aggregate.h"
+#include "analyze/flame.h"
+#include "classify/wait.h"
+
+#define CMP(a, b)	(((a) > (b)) - ((a) < (b)))
+
+void wait_leaf_label(enum wait_reason r, char buf[WAIT_LABEL_SIZE])
+{
+	snprintf(buf, WAIT_LABEL_SIZE, "[wait:%s]", wait_reason_name(r));
+}
+
+/* One step of a stack from the root: a frame, or the wait it ends in. */
+struct step {
+	const char *name;
+	const char *module;
+	enum flame_kind kind;
+};
+
+struct build {
+	const struct profile *p;
+	struct flame_tree *t;
+	uint32_t *order;	/* stacks with time, sorted by steps */
+	size_t n_order;
+	uint32_t *open;		/* the current path's node at each depth */
+	uint32_t cap;
+};
+
+/* A saved profile's reason is untrusted: keep it inside the table. */
+static enum wait_reason stack_reason(const struct stack_sample *s)
+{
+	return s->reason < WAIT__COUNT ? s->reason : WAIT_OTHER;
+}
+
+static uint32_t stack_len(const struct stack_sample *s)
+{
+	return s->n_frames + !stack_on_cpu(s);
+}
+
+static struct step stack_step(const struct build *b,
+			      const struct stack_sample *s, uint32_t i)
+{
+	const struct frame *fr;
+
+	if (i < s->n_frames) {
+		fr = &b->p->frames[s->frames[i]];
+		return (struct step){ fr->name, fr->module, FLAME_FRAME };
+	}
+	return (struct step){ b->t->wait_label[stack_reason(s)], NULL,
+			      FLAME_WAIT };
+}
+
+static int cmp_step(const struct step *a, const struct step *b)
+{
+	int c = cmp_identity(a->name, a->module, b->name, b->module);
+
+	return c ? c : CMP(a->kind, b->kind);
+}
+
+/* Steps of the two stacks that are equal from the root. */
+static uint32_t common_prefix(const struct build *b,
+			      const struct stack_sample *x,
+			      const struct stack_sample *y)
+{
+	uint32_t n = stack_len(x) < stack_len(y) ? stack_len(x) : stack_len(y);
+	struct step sx, sy;
+	uint32_t i;
+
+	for (i = 0; i < n; i++) {
+		sx = stack_step(b, x, i);
+		sy = stack_step(b, y, i);
+		if (cmp_step(&sx, &sy))
+			break;
+	}
+	return i;
+}
+
+static int cmp_stack(const void *pa, const void *pb, void *ctx)
+{
+	const struct build *b = ctx;
+	uint32_t ia = *(const uint32_t *)pa, ib = *(const uint32_t *)pb;
+	const struct stack_sample *x = &b->p->stacks[ia];
+	const struct stack_sample *y = &b->p->stacks[ib];
+	uint32_t i = common_prefix(b, x, y);
+	struct step sx, sy;
+
+	if (i < stack_len(x) && i < stack_len(y)) {
+		sx = stack_step(b, x, i);
+		sy = stack_step(b, y, i);
+		return cmp_step(&sx, &sy);
+	}
+	if (stack_len(x) != stack_len(y))
+		return CMP(stack_len(x), stack_len(y));
+	return CMP(ia, ib);
+}
+
+/* The stacks with time, sorted; their deepest length in *max_len. */
+static int sort_stacks(struct build *b, uint32_t *max_len)
+{
+	const struct profile *p = b->p;
+	size_t i;
+
+	*max_len = 0;
+	b->order = calloc(p->n_stacks ? p->n_stacks : 1, sizeof(*b->order));
+	if (!b->order)
+		return -ENOMEM;
+	for (i = 0; i < p->n_stacks; i++) {
+		if (!p->stacks[i].ns)
+			continue;
+		b->order[b->n_order++] = i;
+		if (stack_len(&p->stacks[i]) > *max_len)
+			*max_len = stack_len(&p->stacks[i]);
+	}
+	qsort_r(b->order, b->n_order, sizeof(*b->order), cmp_stack, b);
+	return 0;
+}
+
+/* A new node for step st below parent; its index, FLAME_NONE on ENOMEM. */
+static uint32_t add_node(struct build *b, uint32_t parent,
+			 const struct step *st, enum frame_class cls,
+			 enum wait_reason reason)
+{
+	struct flame_tree *t = b->t;
+	struct flame_node *nodes, *n;
+	uint32_t cap;
+
+	if (t->n_nodes == b->cap) {
+		if (b->cap >= UINT32_MAX / 2)
+			return FLAME_NONE;
+		cap = b->cap ? 2 * b->cap : 64;
+		nodes = realloc(t->nodes, cap * sizeof(*nodes));
+		if (!nodes)
+			return FLAME_NONE;
+		t->nodes = nodes;
+		b->cap = cap;
+	}
+	n = &t->nodes[t->n_nodes];
+	memset(n, 0, sizeof(*n));
+	n->name = st->name;
+	n->module = st->module;
+	n->kind = st->kind;
+	n->cls = cls;
+	n->reason = reason;
+	n->parent = parent;
+	n->depth = parent == FLAME_NONE ? 0 : t->nodes[parent].depth + 1;
+	if (n->depth > t->max_depth)
+		t->max_depth = n->depth;
+	return t->n_nodes++;
+}
+
+/* Stack s below the nodes it shares with the previous one (common). */
+static int add_stack(struct build *b, const struct stack_sample *s,
+		     uint32_t common)
+{
+	struct flame_node *n;
+	enum frame_class cls;
+	struct step st;
+	uint32_t d, len = stack_len(s);
+
+	for (d = common; d < len; d++) {
+		st = stack_step(b, s, d);
+		cls = d < s->n_frames ? b->p->frames[s->frames[d]].cls :
+					CLASS_KERNEL;
+		b->open[d + 1] = add_node(b, b->open[d], &st, cls,
+					  st.kind == FLAME_WAIT ?
+					  stack_reason(s) : WAIT_NONE);
+		if (b->open[d + 1] == FLAME_NONE)
+			return -ENOMEM;
+	}
+	for (d = 0; d <= len; d++) {
+		n = &b->t->nodes[b->open[d]];
+		n->ns += s->ns;
+		if (stack_on_cpu(s)) {
+			n->samples += s->count;
+			n->oncpu_ns += s->ns;
+		}
+	}
+	return 0;
+}
+
+/* Subtree sizes (children come after their parent), then x offsets. */
+static void finish_tree(struct flame_tree *t)
+{
+	uint32_t i, c;
+	uint64_t start;
+
+	for (i = 0; i < t->n_nodes; i++)
+		t->nodes[i].size = 1;
+	for (i = t->n_nodes; i-- > 1;)
+		t->nodes[t->nodes[i].parent].size += t->nodes[i].size;
+	for (i = 0; i < t->n_nodes; i++) {
+		start = t->nodes[i].start;
+		for (c = i + 1; c < flame_end(t, i); c += t->nodes[c].size) {
+			t->nodes[c].start = start;
+			start += t->nodes[c].ns;
+		}
+	}
+}
+
+static int build_nodes(struct build *b, uint32_t max_len)
+{
+	static const struct step root = { "all", NULL, FLAME_ROOT };
+	const struct stack_sample *s, *prev = NULL;
+	size_t i;
+	int err;
+
+	b->open = calloc(max_len + 1, sizeof(*b->open));
+	if (!b->open)
+		return -ENOMEM;
+	b->open[0] = add_node(b, FLAME_NONE, &root, CLASS_APP, WAIT_NONE);
+	if (b->open[0] == FLAME_NONE)
+		return -ENOMEM;
+	for (i = 0; i < b->n_order; i++) {
+		s = &b->p->stacks[b->order[i]];
+		err = add_stack(b, s, prev ? common_prefix(b, prev, s) : 0);
+		if (err)
+			return err;
+		prev = s;
+	}
+	finish_tree(b->t);
+	return 0;
+}
+
+int flame_build(const struct profile *p, struct flame_tree *t)
+{
+	struct build b = { .p = p, .t = t };
+	uint32_t max_len;
+	int r, err;
+
+	memset(t, 0, sizeof(*t));
+	for (r = 0; r < WAIT__COUNT; r++)
+		wait_leaf_label(r, t->wait_label[r]);
+	err = sort_stacks(&b, &max_len);
+	if (!err)
+		err = build_nodes(&b, max_len);
+	free(b.order);
+	free(b.open);
+	if (err)
+		flame_free(t);
+	return err;
+}
+
+void flame_free(struct flame_tree *t)
+{
+	free(t->nodes);
+	t->nodes = NULL;
+	t->n_nodes = 0;
+}
+
+static int cmp_node(const struct flame_node *a, const struct flame_node *b)
+{
+	struct step sa = { a->name, a->module, a->kind };
+	struct step sb = { b->name, b->module, b->kind };
+
+	return cmp_step(&sa, &sb);
+}
+
+/* The children of after's node a and before's node b, merged by name. */
+static void match_children(const struct flame_tree *before,
+			   const struct flame_tree *after, uint32_t a,
+			   uint32_t b, uint32_t *match, uint64_t *vanished_ns)
+{
+	uint32_t ca = a + 1, cb = b + 1;
+	int c;
+
+	while (ca < flame_end(after, a) && cb < flame_end(before, b)) {
+		c = cmp_node(&after->nodes[ca], &before->nodes[cb]);
+		if (c <= 0) {
+			if (!c)
+				match[ca] = cb;
+			ca += after->nodes[ca].size;
+		}
+		if (c >= 0) {
+			if (c)
+				*vanished_ns += before->nodes[cb].ns;
+			cb += before->nodes[cb].size;
+		}
+	}
+	for (; cb < flame_end(before, b); cb += before->nodes[cb].size)
+		*vanished_ns += before->nodes[cb].ns;
+}
+
+void flame_match(const struct flame_tree *before,
+		 const struct flame_tree *after, uint32_t *match,
+		 uint64_t *vanished_ns)
+{
+	uint32_t i;
+
+	*vanished_ns = 0;
+	for (i = 0; i < after->n_nodes; i++)
+		match[i] = FLAME_NONE;
+	if (!after->n_nodes || !before->n_nodes)
+		return;
+	match[0] = 0;
+	for (i = 0; i < after->n_nodes; i++)
+		if (match[i] != FLAME_NONE)
+			match_children(before, after, i, match[i], match,
+				       vanished_ns);
+}

@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Hints: what to do about what the profile shows.  Each is a sentence or
+ * two quoting its numbers and naming the code it is about, and the same
+ * numbers as named fields, for programs.  A pure function of the profile
+ * and its aggregate; aggregate_profile computes them into agg->hints.
+ */
+#ifndef WHYSLOW_HINTS_H
+#define WHYSLOW_HINTS_H
+
+#include "analyze/aggregate.h"
+
+enum hint_type {
+	HINT_UINT,
+	HINT_REAL,
+	HINT_STR,	/* NULL: not known */
+	HINT_NULL,	/* a number that is not known */
+};
+
+struct hint_field {
+	const char *name;	/* a literal: "opens", "syscall_pct", ... */
+	enum hint_type type;
+	union {
+		uint64_t u;
+		double d;
+		char *s;	/* owned */
+	};
+};
+
+#define HINT_MAX_FIELDS	12
+
+struct hint {
+	const char *rule;	/* "repeated_opens", ... */
+	char *text;
+	struct hint_field fields[HINT_MAX_FIELDS];
+	size_t n_fields;
+};
+
+/*
+ * The hints of p, whose aggregate is agg (all but its hints), by rule in
+ * the order of the README's table, then in the order the profile lists
+ * files, processes and programs.  0 or -ENOMEM (nothing allocated).
+ */
+int build_hints(const struct profile *p, const struct aggregate *agg,
+		struct hint **hints, size_t *n);
+void hints_free(struct hint *hints, size_t n);
+
+/* The field called name, NULL when h has none. */
+const struct hint_field *hint_field(const struct hint *h, const char *name);
+
+#endif

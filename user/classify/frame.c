@@ -1,0 +1,158 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Mapping → frame class.  Call paths fold runs of library and runtime
+ * frames, so the user sees where their own code calls in and out and not
+ * the internals of qsort or the interpreter loop.  Matching is on the
+ * path only, never on the file: the same input always gives the same
+ * class and the function can be tested without the files.
+ */
+#include <ctype.h>
+#include <stdbool.h>
+#include <string.h>
+
+#include "classify/frame.h"
+
+/*
+ * Interpreters and VMs: when one of these is the executable, its own code
+ * is the runtime, and the user's program is the script it runs.
+ */
+static const char *const interpreters[] = {
+	"python", "perl", "ruby", "node", "nodejs", "java",
+};
+
+/* Runtime shared objects named stem.so* or stem-VERSION.so (old glibc). */
+static const char *const runtime_libs[] = {
+	"libc", "libm", "libpthread", "libdl", "librt", "libstdc++",
+	"libgcc_s", "libperl", "libjvm", "libnode",
+};
+
+/* Runtime shared objects whose version sits inside the name. */
+static const char *const runtime_prefixes[] = {
+	"ld-linux", "ld-musl", "libpython", "libruby",
+};
+
+/* Where distributions and package managers install shared libraries. */
+static const char *const library_dirs[] = {
+	"/usr/lib/", "/lib/", "/usr/lib64/", "/lib64/", "/usr/local/lib/",
+	"/snap/",
+};
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+static bool has_prefix(const char *s, const char *prefix)
+{
+	return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+static bool has_any_prefix(const char *s, const char *const *prefixes,
+			   size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (has_prefix(s, prefixes[i]))
+			return true;
+	return false;
+}
+
+static const char *base_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash ? slash + 1 : path;
+}
+
+/* name is stem, bare or versioned: python3, python3.11, perl5.36.0. */
+static bool is_interpreter(const char *name)
+{
+	size_t i, len;
+
+	for (i = 0; i < ARRAY_SIZE(interpreters); i++) {
+		len = strlen(interpreters[i]);
+		if (strncmp(name, interpreters[i], len))
+			continue;
+		if (name[len + strspn(name + len, "0123456789.")] == '\0')
+			return true;
+	}
+	return false;
+}
+
+static bool is_runtime_lib(const char *name)
+{
+	const char *rest;
+	size_t i, len;
+
+	for (i = 0; i < ARRAY_SIZE(runtime_libs); i++) {
+		len = strlen(runtime_libs[i]);
+		if (strncmp(name, runtime_libs[i], len))
+			continue;
+		rest = name + len;
+		if (has_prefix(rest, ".so") ||
+		    (rest[0] == '-' && isdigit((unsigned char)rest[1])))
+			return true;
+	}
+	return has_any_prefix(name, runtime_prefixes,
+			      ARRAY_SIZE(runtime_prefixes));
+}
+
+enum frame_class classify_mapping(const char *map_path, const char *exe_path)
+{
+	const char *name;
+
+	/*
+	 * No file behind the code: anonymous memory is JIT output (or code
+	 * we cannot name) generated from the user's program, so it is theirs.
+	 * The vDSO is the exception: the kernel's clock_gettime and friends,
+	 * reached through libc like any runtime call.
+	 */
+	if (!map_path || map_path[0] != '/') {
+		if (map_path && (!strcmp(map_path, "[vdso]") ||
+				 !strcmp(map_path, "[vsyscall]")))
+			return CLASS_RUNTIME;
+		return CLASS_APP;
+	}
+	name = base_name(map_path);
+	/* Checked before the executable: python3 running a script is runtime. */
+	if (is_interpreter(name))
+		return CLASS_RUNTIME;
+	if (exe_path && !strcmp(map_path, exe_path))
+		return CLASS_APP;
+	if (is_runtime_lib(name))
+		return CLASS_RUNTIME;
+	/* An interpreter's own C modules (CPython's _socket, zlib, ...),
+	 * wherever it is installed (pyenv: under the home directory). */
+	if (strstr(map_path, "/lib-dynload/"))
+		return CLASS_RUNTIME;
+	/* Third-party packages' C extensions (numpy, lxml, ...). */
+	if (strstr(map_path, "/site-packages/") ||
+	    strstr(map_path, "/dist-packages/") ||
+	    has_any_prefix(map_path, library_dirs, ARRAY_SIZE(library_dirs)))
+		return CLASS_LIBRARY;
+	/* The user's own shared objects, in their build or install tree. */
+	return CLASS_APP;
+}
+
+const char *frame_class_name(enum frame_class cls)
+{
+	switch (cls) {
+	case CLASS_APP:
+		return "app";
+	case CLASS_LIBRARY:
+		return "library";
+	case CLASS_RUNTIME:
+		return "runtime";
+	case CLASS_KERNEL:
+		return "kernel";
+	}
+	return "unknown";
+}
+
+enum frame_class classify_python_file(const char *file)
+{
+	if (!file || file[0] == '<')	/* <frozen importlib._bootstrap> */
+		return CLASS_RUNTIME;
+	if (strstr(file, "/site-packages/") || strstr(file, "/dist-packages/") ||
+	    strstr(file, "/lib/python3"))
+		return CLASS_LIBRARY;
+	return CLASS_APP;
+}

@@ -1,0 +1,68 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Release of a recorded profile. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "profile/profile.h"
+
+static void free_frames(struct frame *frames, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(frames[i].name);
+		free(frames[i].module);
+		free(frames[i].path);
+		free(frames[i].file);
+		free(frames[i].build_id);
+	}
+	free(frames);
+}
+
+static void free_io(struct io_summary *io)
+{
+	size_t i;
+
+	for (i = 0; i < io->n_files; i++)
+		free(io->files[i].path);
+	free(io->files);
+	for (i = 0; i < io->n_endpoints; i++)
+		free(io->endpoints[i].name);
+	free(io->endpoints);
+	free(io->procs);
+	for (i = 0; i < io->n_spawns; i++)
+		free(io->spawns[i].program);
+	free(io->spawns);
+	for (i = 0; i < io->n_sites; i++)
+		free(io->sites[i].frames);
+	free(io->sites);
+}
+
+/*
+ * Frees what p owns, not p itself: the record stage may hand over a
+ * profile that lives on the caller's stack.  p is left zeroed, so a
+ * second call is harmless.
+ */
+void profile_free(struct profile *p)
+{
+	size_t i;
+
+	if (!p)
+		return;
+	free_frames(p->frames, p->n_frames);
+	for (i = 0; i < p->n_stacks; i++) {
+		free(p->stacks[i].frames);
+		free(p->stacks[i].target);
+	}
+	free(p->stacks);
+	free(p->threads);
+	for (i = 0; i < p->n_procs; i++)
+		free(p->procs[i].exe);
+	free(p->procs);
+	free_io(&p->io);
+	for (i = 0; i < p->n_notes; i++)
+		free(p->notes[i]);
+	free(p->notes);
+	free(p->command);
+	memset(p, 0, sizeof(*p));
+}

@@ -1,0 +1,257 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The recorded profile: what the record stage hands to aggregation and the
+ * writers.  Everything here is already symbolized, so aggregation and the
+ * writers are pure functions of this struct and can be unit-tested without
+ * root or BPF.
+ */
+#ifndef WHYSLOW_PROFILE_H
+#define WHYSLOW_PROFILE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Where a frame's code comes from; decides folding in call paths. */
+enum frame_class {
+	CLASS_APP,	/* the traced program's own code */
+	CLASS_LIBRARY,	/* a shared library that is not a language runtime */
+	CLASS_RUNTIME,	/* libc, ld.so, libstdc++, libgcc, interpreters */
+	CLASS_KERNEL,
+};
+
+/* What an off-CPU interval waited for; every interval gets exactly one. */
+enum wait_reason {
+	WAIT_NONE,		/* not a wait: an on-CPU sample */
+	WAIT_NETWORK,		/* socket connect/send/recv/accept */
+	WAIT_DISK,		/* block I/O, page-cache misses, fsync */
+	WAIT_LOCK,		/* futex: mutexes, condition variables */
+	WAIT_SLEEP,		/* nanosleep, timeouts with nothing to wait on */
+	WAIT_PIPE,		/* pipes, Unix sockets */
+	WAIT_POLL,		/* select/poll/epoll on several fds */
+	WAIT_CHILD,		/* wait4/waitid */
+	WAIT_PAGE_FAULT,
+	WAIT_CPU,		/* runnable, waiting for a CPU */
+	WAIT_OTHER,
+	WAIT__COUNT,
+};
+
+/* One symbolized frame, interned: equal frames share one index. */
+struct frame {
+	char *name;	/* function; "[module+0x1f]" when unresolved */
+	char *module;	/* basename of the mapping, "[kernel]", "[vdso]", ... */
+	char *path;	/* full path of the mapping; NULL for kernel/anon */
+	char *file;	/* source file from DWARF, NULL when unknown */
+	int line;	/* source line, 0 when unknown */
+	int start_line;	/* the function's first line, 0 when unknown */
+	char *build_id;	/* hex GNU build-id of path, NULL when unknown */
+	enum frame_class cls;
+	bool resolved;	/* false when no symbol covered the address */
+};
+
+/*
+ * One distinct stack of one thread: on-CPU, with how often it was sampled,
+ * or off-CPU (reason != WAIT_NONE), with how long it waited in total.
+ */
+struct stack_sample {
+	uint32_t pid;		/* tgid */
+	uint32_t tid;
+	uint32_t n_frames;
+	uint32_t *frames;	/* indexes into profile.frames, root first */
+	uint64_t count;		/* samples, or intervals off-CPU */
+	uint64_t ns;		/* time those samples or intervals stand for */
+	enum wait_reason reason;
+	int syscall;		/* x86-64 number the wait was in, -1 none */
+	char *target;		/* "recv from 127.0.0.1:8080", NULL none */
+	bool truncated;		/* user stack did not reach an entry point */
+	bool kernel_mode;	/* sampled while in the kernel (system time) */
+};
+
+struct thread_info {
+	uint32_t pid;
+	uint32_t tid;
+	char comm[16];
+};
+
+struct process_info {
+	uint32_t pid;
+	uint32_t ppid;
+	char comm[16];
+	char *exe;		/* path of the executable, may be NULL */
+};
+
+/* Data-quality counters; every loss is counted, none is hidden. */
+/* What the perf-map counters of struct profile_quality count against. */
+#define PROFILE_PERFMAP_MAX_BYTES	(64u << 20)	/* read of one map */
+#define PROFILE_PERFMAP_LINE_MAX	4096		/* longer lines skipped */
+
+struct profile_quality {
+	uint64_t lost_samples;		/* ring buffer full: sample dropped */
+	uint64_t lost_sideband;		/* perf mmap/comm records lost */
+	uint64_t kstack_errors;		/* bpf_get_stack failed on kernel side */
+	uint64_t ustack_errors;		/* ... on user side (not kthreads) */
+	uint64_t truncated_samples;	/* samples whose user stack is cut */
+	uint64_t py_truncated_samples;	/* ... of which the Python stack was
+					 * deeper than WS_PY_MAX_FRAMES */
+	uint64_t frames_total;		/* frames over all samples */
+	uint64_t frames_unresolved;	/* ... that no symbol covered */
+	uint32_t requested_hz;		/* -F as given, before clamping */
+	uint32_t max_hz;		/* kernel.perf_event_max_sample_rate */
+	bool kernel_addrs_hidden;	/* kptr_restrict zeroed kallsyms */
+	bool offcpu;			/* off-CPU time was traced */
+	uint64_t offcpu_dropped;	/* intervals lost: BPF map full */
+	uint64_t stack_collisions;	/* off-CPU stacks lost in the map */
+	uint64_t min_block_ns;		/* shorter waits: no kernel stack */
+	uint64_t offcpu_short_ns;	/* time in such waits */
+	uint64_t io_dropped;		/* I/O events or descriptors not
+					 * recorded: ring or BPF map full */
+	/* truncated_samples (not Python's) by why the CFI walk stopped */
+	uint64_t truncated_no_copy;	/* no stack copy (--fp-only, read
+					 * failed) */
+	uint64_t truncated_copy_end;	/* needed stack beyond the copy */
+	uint64_t truncated_no_cfi;	/* code without CFI: JIT, stripped */
+	uint64_t truncated_bad_rule;	/* a CFI rule not evaluated */
+	bool cfi_unwinding;		/* samples carried stack copies for
+					 * CFI (not --fp-only) */
+	uint64_t waits_to_map;		/* long waits kept without kernel
+					 * stack: ring buffer full (not lost) */
+	uint64_t cpu_sampled_ns;	/* CPU time of the traced tasks while
+					 * sampling, measured apart from the
+					 * samples; 0 unknown */
+	uint64_t unresolved_samples;	/* samples with a frame no symbol
+					 * covered */
+	uint64_t sampler_ns;		/* the sampler's BPF program ran, all
+					 * CPUs; 0 unknown */
+	uint64_t maps_cut;		/* processes whose /proc maps read
+					 * was cut short (procfs.h caps) */
+	/* hostile or malformed input the symbolizer left out; the perf-map
+	 * caps are PROFILE_PERFMAP_* */
+	uint64_t dwarf_refused;		/* files: DWARF/CFI not read */
+	uint64_t symbols_refused;	/* files: symbol table not read */
+	uint64_t perfmap_lines_skipped;	/* perf-map lines too long */
+	uint64_t perfmap_bytes_skipped;	/* past the perf-map size cap */
+	uint64_t perfmap_refused;	/* perf maps not the process's */
+};
+
+/* ---- I/O: files, network endpoints, spawned programs ---- */
+
+/* A call stack where something happened (a file opened, a connection
+ * made, a process forked): no time of its own. */
+struct io_site {
+	uint32_t pid;
+	uint32_t n_frames;
+	uint32_t *frames;	/* indexes into profile.frames, root first */
+};
+
+#define IO_NO_SITE	(-1)
+
+/* One file, by the path the kernel gives its open descriptor. */
+struct io_file {
+	char *path;		/* "/a/b/c"; "b/c/d" when leading components
+				 * were left out; as given to open() when
+				 * the open failed */
+	uint64_t opens;		/* successful opens */
+	uint64_t failed_opens;	/* open() errors (ENOENT, ...) */
+	uint64_t reads;		/* read-family syscalls */
+	uint64_t read_bytes;
+	uint64_t writes;
+	uint64_t write_bytes;
+	uint64_t time_ns;	/* in its open, read and write syscalls */
+	uint64_t blocked_ns;	/* of which off the CPU */
+	int32_t site;		/* where it was opened most; IO_NO_SITE */
+	uint64_t site_opens;	/* opens from there */
+};
+
+/* One remote endpoint (or, inbound, the peers of a server). */
+struct io_endpoint {
+	char *name;		/* "127.0.0.1:8080", "[::1]:443", a Unix
+				 * socket's path; inbound: the peer address
+				 * without its port */
+	char proto[8];		/* "tcp", "udp", "unix" */
+	bool inbound;		/* accepted connections */
+	uint64_t connections;	/* connect()s or accept()s */
+	uint64_t sends;
+	uint64_t receives;
+	uint64_t bytes_sent;
+	uint64_t bytes_received;
+	uint64_t connect_ns;	/* in connect() */
+	uint64_t send_ns;	/* in send-family syscalls */
+	uint64_t recv_ns;	/* in receive-family syscalls */
+	uint64_t blocked_ns;	/* of the three, off the CPU */
+	uint64_t requests;	/* request/response exchanges (outbound) */
+	uint64_t request_ns;	/* their durations, summed */
+	uint32_t max_in_flight;	/* requests to it at once */
+	int32_t site;		/* where it was connected to most */
+};
+
+/*
+ * Requests in flight in one process.  A request is one exchange on a
+ * connection the process made: from its connect() (or its first send
+ * after a response) to the end of the last receive before the next send
+ * or the close.
+ */
+struct io_concurrency {
+	uint32_t pid;
+	uint64_t requests;
+	uint64_t request_ns;	/* their durations, summed */
+	uint64_t busy_ns;	/* time with at least one in flight; the
+				 * average in flight is request_ns/busy_ns */
+	uint32_t max_in_flight;
+};
+
+/* One program exec'd by the traced processes. */
+struct io_spawn {
+	char *program;		/* the path given to execve() */
+	uint64_t count;		/* successful execs */
+	uint64_t wall_ns;	/* exec to exit (or next exec), summed */
+	int32_t site;		/* where its processes were forked most */
+	uint64_t site_count;
+};
+
+struct io_summary {
+	bool traced;		/* syscalls were traced */
+	bool blocked_known;	/* off-CPU tracing split blocked time out */
+	struct io_file *files;		/* time desc, path */
+	size_t n_files;
+	struct io_endpoint *endpoints;	/* connect+send+recv time desc */
+	size_t n_endpoints;
+	struct io_concurrency *procs;	/* request_ns desc, pid */
+	size_t n_procs;
+	struct io_spawn *spawns;	/* wall desc, program */
+	size_t n_spawns;
+	struct io_site *sites;
+	size_t n_sites;
+};
+
+struct profile {
+	char *command;		/* what was profiled, for the title */
+	uint64_t time_ns;	/* when recording began, ns since the epoch */
+	uint32_t root_pid;	/* the command's process; 0 for -p/-a */
+	uint64_t wall_ns;
+	uint64_t cpu_user_ns;	/* from rusage, else sampled */
+	uint64_t cpu_sys_ns;
+	bool cpu_from_rusage;
+	uint32_t frequency_hz;
+	uint64_t period_ns;	/* CPU time one sample stands for */
+	uint64_t samples;	/* samples kept, sum of stacks[].count */
+
+	struct frame *frames;
+	size_t n_frames;
+	struct stack_sample *stacks;
+	size_t n_stacks;
+	struct thread_info *threads;
+	size_t n_threads;
+	struct process_info *procs;
+	size_t n_procs;
+
+	struct io_summary io;
+
+	struct profile_quality quality;
+	char **notes;		/* more Data quality lines, e.g. a Python
+				 * version whose stacks stay native */
+	size_t n_notes;
+};
+
+void profile_free(struct profile *p);
+
+#endif

@@ -1,0 +1,787 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Raw samples → distinct stacks → symbolized profile; see collect.h. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "classify/frame.h"
+#include "record/collect.h"
+#include "lib/intern.h"
+#include "python/python.h"
+#include "record/stackend.h"
+#include "classify/wait.h"
+
+enum raw_kind {
+	RAW_KERNEL,
+	RAW_ELF,	/* id: module, addr: file offset */
+	RAW_VDSO,	/* addr: offset into the vDSO */
+	RAW_ANON,	/* id: pid, addr: address (JIT code or unmapped) */
+	RAW_PY,		/* id: pid, addr: code object, instr, minor */
+};
+
+struct raw_frame {
+	uint64_t addr;
+	uint32_t id;
+	uint16_t kind;
+	uint16_t minor;		/* RAW_PY: CPython 3.minor */
+	int32_t instr;		/* RAW_PY: instruction offset, code units */
+	uint32_t py_ident;	/* RAW_PY: which code object at addr */
+};
+
+/* Key of a distinct stack: this header, then frame indexes root first. */
+struct stack_key {
+	uint32_t pid;
+	uint32_t tid;
+	uint32_t kernel_mode;
+	uint32_t n_frames;
+	uint32_t user_frames;	/* of which user space */
+	uint32_t user_full;	/* user stack filled WS_MAX_STACK */
+	uint32_t offcpu;
+	int32_t syscall;	/* off-CPU: the syscall waited in */
+	uint32_t runnable;	/* off-CPU: preempted, not blocked */
+	uint32_t target;	/* off-CPU: index into targets + 1, 0 none */
+	uint32_t py_frames;	/* Python frames at the root of the stack */
+	uint32_t py_truncated;	/* ... more than WS_PY_MAX_FRAMES of them */
+	uint32_t unwind_stop;	/* on-CPU: enum unwind_stop of the CFI walk */
+};
+
+struct stack_value {
+	uint64_t count;		/* samples, or off-CPU intervals */
+	uint64_t blocked_ns;	/* off-CPU only */
+	uint64_t runq_ns;
+};
+
+struct thread_seen {
+	uint32_t pid;
+	uint32_t tid;
+	char comm[WS_COMM_LEN];
+};
+
+struct collector {
+	struct intern frames;		/* raw_frame keys */
+	struct intern stacks;		/* stack_key + uint32_t[] keys */
+	struct intern sites;		/* the same, of I/O sites */
+	struct stack_value *values;	/* per stack */
+	size_t cap_values;
+	struct intern targets;		/* struct ws_target keys */
+	struct intern py_codes;		/* struct ws_py_code_key keys */
+	struct ws_py_code *py_code_data;	/* per py_codes item */
+	size_t cap_py_codes;
+	struct intern threads;		/* tid keys */
+	struct thread_seen *thread_info;
+	size_t cap_threads;
+	uint64_t samples;
+	uint32_t unwind_stop;	/* of the next sample: collector_note_unwind */
+};
+
+struct collector *collector_new(void)
+{
+	struct collector *c = calloc(1, sizeof(*c));
+
+	if (!c)
+		return NULL;
+	intern_init(&c->frames);
+	intern_init(&c->stacks);
+	intern_init(&c->sites);
+	intern_init(&c->targets);
+	intern_init(&c->py_codes);
+	intern_init(&c->threads);
+	return c;
+}
+
+void collector_free(struct collector *c)
+{
+	if (!c)
+		return;
+	intern_free(&c->frames);
+	intern_free(&c->stacks);
+	intern_free(&c->sites);
+	intern_free(&c->targets);
+	intern_free(&c->py_codes);
+	free(c->py_code_data);
+	intern_free(&c->threads);
+	free(c->values);
+	free(c->thread_info);
+	free(c);
+}
+
+static struct raw_frame normalize_user(const struct proc *p, uint32_t pid,
+				       uint64_t addr, uint64_t time)
+{
+	const struct mapping *m = p ? proc_lookup(p, addr, time) : NULL;
+	struct raw_frame f = { .addr = addr, .id = pid, .kind = RAW_ANON };
+
+	if (!m)
+		return f;
+	if (m->vdso) {
+		f.kind = RAW_VDSO;
+		f.addr = addr - m->start;
+		f.id = 0;
+	} else if (m->module >= 0) {
+		f.kind = RAW_ELF;
+		f.addr = addr - m->start + m->pgoff;
+		f.id = m->module;
+	}
+	return f;
+}
+
+static int add_frame(struct collector *c, struct raw_frame f, uint32_t *out)
+{
+	int added;
+	int64_t i = intern_bytes(&c->frames, &f, sizeof(f), &added);
+
+	if (i < 0)
+		return i;
+	*out = i;
+	return 0;
+}
+
+/* comm NULL: not known from this event (off-CPU keys carry none). */
+static int note_thread(struct collector *c, uint32_t pid, uint32_t tid,
+		       const char *comm)
+{
+	int added;
+	int64_t i = intern_bytes(&c->threads, &tid, sizeof(tid), &added);
+	struct thread_seen *t;
+
+	if (i < 0 || items_reserve((void **)&c->thread_info, &c->cap_threads, i,
+				 sizeof(*t)))
+		return -ENOMEM;
+	t = &c->thread_info[i];
+	t->pid = pid;
+	t->tid = tid;
+	if (comm)
+		memcpy(t->comm, comm, sizeof(t->comm));	/* latest name wins */
+	return 0;
+}
+
+/* Return addresses point after the call: step back into the call so the
+ * caller's symbol and line are found.  The leaf is an exact IP. */
+static uint64_t call_site(const __u64 *stack, int i)
+{
+	return i == 0 ? stack[i] : stack[i] - 1;
+}
+
+/*
+ * A Python stack replaces the interpreter's native frames: its frames,
+ * outermost first, then the native leaf frames that ran below the
+ * interpreter (a C extension, libc), up to the first frame in the CPython
+ * runtime itself.  Returns how many native user frames to keep.
+ */
+static int add_python_frames(struct collector *c, struct stack_key *k,
+			     const struct py_context *py,
+			     const struct raw_frame *user, int nu, int *n)
+{
+	uint32_t *ids = (uint32_t *)(k + 1);
+	const struct ws_py_frame *pf;
+	struct raw_frame f;
+	int i, keep, err;
+	uint32_t np = py->stack->n;
+
+	np = np > WS_PY_MAX_FRAMES ? WS_PY_MAX_FRAMES : np;
+	for (i = np - 1; i >= 0; i--) {
+		pf = &py->stack->frames[i];
+		f = (struct raw_frame){ .addr = pf->code, .id = k->pid,
+					.kind = RAW_PY, .minor = py->minor,
+					.instr = pf->instr, .py_ident = pf->ident };
+		if ((err = add_frame(c, f, &ids[(*n)++])))
+			return err;
+	}
+	for (keep = 0; keep < nu; keep++)
+		if (user[keep].kind == RAW_ELF &&
+		    (int32_t)user[keep].id == py->module)
+			break;
+	k->py_frames = np;
+	k->py_truncated = py->stack->truncated;
+	return keep;
+}
+
+/* The stack's frames, root first, appended after the key header. */
+static int add_frames(struct collector *c, const struct proc_table *t,
+		      struct stack_key *k, uint64_t time,
+		      const __u64 *kstack, int nk, const __u64 *ustack, int nu,
+		      const struct py_context *py)
+{
+	const struct proc *p = proc_table_find(t, k->pid);
+	struct raw_frame user[WS_MAX_STACK], f;
+	uint32_t *ids = (uint32_t *)(k + 1);
+	int i, n = 0, err;
+
+	nk = nk < 0 ? 0 : nk > WS_MAX_STACK ? WS_MAX_STACK : nk;
+	nu = nu < 0 ? 0 : nu > WS_MAX_STACK ? WS_MAX_STACK : nu;
+	k->user_full = nu == WS_MAX_STACK;
+	for (i = 0; i < nu; i++)
+		user[i] = normalize_user(p, k->pid, call_site(ustack, i), time);
+	if (py && py->stack && py->stack->n) {
+		nu = add_python_frames(c, k, py, user, nu, &n);
+		if (nu < 0)
+			return nu;
+	}
+	for (i = nu - 1; i >= 0; i--)
+		if ((err = add_frame(c, user[i], &ids[n++])))
+			return err;
+	for (i = nk - 1; i >= 0; i--) {
+		f = (struct raw_frame){ .addr = call_site(kstack, i),
+					.kind = RAW_KERNEL };
+		if ((err = add_frame(c, f, &ids[n++])))
+			return err;
+	}
+	k->n_frames = n;
+	k->user_frames = nu;
+	return 0;
+}
+
+/* The counters of the stack in key, created at zero. */
+static struct stack_value *stack_value(struct collector *c,
+				       const struct stack_key *k)
+{
+	int added;
+	int64_t i = intern_bytes(&c->stacks, k, sizeof(*k) + k->n_frames * 4,
+				 &added);
+
+	if (i < 0 || items_reserve((void **)&c->values, &c->cap_values, i,
+				 sizeof(*c->values)))
+		return NULL;
+	return &c->values[i];
+}
+
+#define STACK_KEY_WORDS	\
+	(sizeof(struct stack_key) / 4 + 2 * WS_MAX_STACK + WS_PY_MAX_FRAMES)
+
+void collector_note_unwind(struct collector *c, enum unwind_stop why)
+{
+	c->unwind_stop = why;
+}
+
+int collector_add(struct collector *c, const struct proc_table *t,
+		  const struct ws_sample *s, const __u64 *ustack, int nu,
+		  const struct py_context *py)
+{
+	uint32_t key[STACK_KEY_WORDS];
+	struct stack_key *k = (struct stack_key *)key;
+	struct stack_value *v;
+	int err;
+
+	memset(k, 0, sizeof(*k));
+	k->pid = s->pid;
+	k->tid = s->tid;
+	k->kernel_mode = s->kstack_len > 0;
+	k->unwind_stop = c->unwind_stop;
+	c->unwind_stop = UNWIND_DONE;
+	err = add_frames(c, t, k, s->time_ns, s->kstack, s->kstack_len / 8,
+			 ustack, nu, py);
+	if (err)
+		return err;
+	v = stack_value(c, k);
+	if (!v)
+		return -ENOMEM;
+	v->count++;
+	c->samples++;
+	return note_thread(c, s->pid, s->tid, s->comm);
+}
+
+int collector_add_offcpu(struct collector *c, const struct proc_table *t,
+			 const struct ws_offcpu_key *ok,
+			 const struct ws_offcpu_val *ov,
+			 const __u64 *kstack, int nk, const __u64 *ustack, int nu,
+			 const struct py_context *py)
+{
+	uint32_t key[STACK_KEY_WORDS];
+	struct stack_key *k = (struct stack_key *)key;
+	struct stack_value *v;
+	int64_t target = 0;
+	int added, err;
+
+	memset(k, 0, sizeof(*k));
+	if (ok->target.kind != WS_TGT_NONE) {
+		target = intern_bytes(&c->targets, &ok->target,
+				      sizeof(ok->target), &added);
+		if (target < 0)
+			return target;
+		target++;
+	}
+	k->pid = ok->pid;
+	k->tid = ok->tid;
+	k->offcpu = 1;
+	k->syscall = ok->syscall;
+	k->runnable = ok->runnable;
+	k->target = target;
+	err = add_frames(c, t, k, ov->last_ns, kstack, nk, ustack, nu, py);
+	if (err)
+		return err;
+	v = stack_value(c, k);
+	if (!v)
+		return -ENOMEM;
+	v->count += ov->count;
+	v->blocked_ns += ov->blocked_ns;
+	v->runq_ns += ov->runq_ns;
+	return note_thread(c, ok->pid, ok->tid, NULL);
+}
+
+int64_t collector_add_site(struct collector *c, const struct proc_table *t,
+			   uint32_t pid, uint32_t tid, uint64_t time,
+			   const __u64 *ustack, int nu,
+			   const struct py_context *py)
+{
+	uint32_t key[STACK_KEY_WORDS];
+	struct stack_key *k = (struct stack_key *)key;
+	int added, err;
+
+	memset(k, 0, sizeof(*k));
+	k->pid = pid;
+	k->tid = tid;
+	err = add_frames(c, t, k, time, NULL, 0, ustack, nu, py);
+	if (err)
+		return err;
+	return intern_bytes(&c->sites, k, sizeof(*k) + k->n_frames * 4, &added);
+}
+
+int collector_add_py_code(struct collector *c, const struct ws_py_code_key *k,
+			  const struct ws_py_code *code)
+{
+	struct ws_py_code_key key = { .pid = k->pid, .ident = k->ident,
+				      .code = k->code };
+	int added;
+	int64_t i = intern_bytes(&c->py_codes, &key, sizeof(key), &added);
+
+	if (i < 0 || items_reserve((void **)&c->py_code_data, &c->cap_py_codes,
+				 i, sizeof(*code)))
+		return -ENOMEM;
+	c->py_code_data[i] = *code;
+	return 0;
+}
+
+/* ---- finishing: symbolize each distinct frame once ---- */
+
+struct finish_ctx {
+	struct collector *c;
+	struct profile *out;
+	struct intern frames;		/* name\0module\0file\0line keys */
+	size_t cap_frames;
+	const struct proc_table *t;
+	struct symbolizer *sym;
+};
+
+static const char *base_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash ? slash + 1 : path;
+}
+
+static bool module_is_exe(const struct proc_table *t, const char *path)
+{
+	size_t i;
+
+	for (i = 0; i < t->n_slots; i++)
+		if (t->slots[i] && t->slots[i]->exe &&
+		    !strcmp(t->slots[i]->exe, path))
+			return true;
+	return false;
+}
+
+static int intern_frame(struct finish_ctx *fc, const struct frame *fr,
+			uint32_t *out)
+{
+	char key[8192];
+	int len, added;
+	int64_t i;
+
+	len = snprintf(key, sizeof(key), "%s%c%s%c%s%c%d", fr->name, 0,
+		       fr->module, 0, fr->file ? fr->file : "", 0, fr->line);
+	if (len < 0 || len >= (int)sizeof(key))
+		len = sizeof(key) - 1;
+	i = intern_bytes(&fc->frames, key, len, &added);
+	if (i < 0)
+		return i;
+	*out = i;
+	if (!added)
+		return 0;
+	if (items_reserve((void **)&fc->out->frames, &fc->cap_frames, i,
+			sizeof(*fr)))
+		return -ENOMEM;
+	fc->out->frames[i] = (struct frame){
+		.name = strdup(fr->name),
+		.module = strdup(fr->module),
+		.path = fr->path ? strdup(fr->path) : NULL,
+		.file = fr->file ? strdup(fr->file) : NULL,
+		.line = fr->line,
+		.start_line = fr->start_line,
+		.build_id = fr->build_id ? strdup(fr->build_id) : NULL,
+		.cls = fr->cls,
+		.resolved = fr->resolved,
+	};
+	fc->out->n_frames = i + 1;
+	return 0;
+}
+
+/* A Python frame: function (qualified name), file and line, from the code
+ * object the BPF side copied while the process lived. */
+static int symbolize_python(struct finish_ctx *fc, const struct raw_frame *rf,
+			    uint32_t *out)
+{
+	struct ws_py_code_key key = { .pid = rf->id, .ident = rf->py_ident,
+				      .code = rf->addr };
+	int64_t i = intern_find(&fc->c->py_codes, &key, sizeof(key));
+	struct python_frame pf;
+	struct frame fr = { .cls = CLASS_APP };
+	char name[64];
+
+	if (i >= 0 && !python_code_resolve(&fc->c->py_code_data[i], rf->minor,
+					   rf->instr, &pf) && pf.name[0]) {
+		fr.name = pf.name;
+		fr.file = pf.file;
+		fr.line = pf.line;
+		fr.start_line = pf.firstlineno;
+		fr.module = (char *)base_name(pf.file);
+		fr.cls = classify_python_file(pf.file);
+		fr.resolved = true;
+	} else {
+		snprintf(name, sizeof(name), "[python code 0x%" PRIx64 "]",
+			 rf->addr);
+		fr.name = name;
+		fr.module = "[python]";
+	}
+	return intern_frame(fc, &fr, out);
+}
+
+static int symbolize_raw(struct finish_ctx *fc, const struct raw_frame *rf,
+			 uint32_t *out)
+{
+	struct sym_result r = { 0 };
+	struct frame fr = { 0 };
+	const struct module *m = NULL;
+	char name[512], module[256];
+	int err = -ENOENT;
+
+	switch (rf->kind) {
+	case RAW_KERNEL:
+		err = symbolize_kernel(fc->sym, rf->addr, &r);
+		snprintf(module, sizeof(module), "%s", r.module && !err ?
+			 r.module : "[kernel]");
+		fr.cls = CLASS_KERNEL;
+		break;
+	case RAW_ELF:
+		m = &fc->t->modules[rf->id];
+		fr.cls = classify_mapping(m->path, module_is_exe(fc->t, m->path) ?
+					  m->path : NULL);
+		/* source lines where the reader can act on them: app code */
+		err = symbolize_elf(fc->sym, m->path, m->dev, m->ino, rf->addr,
+				    fr.cls == CLASS_APP, &r);
+		snprintf(module, sizeof(module), "%s", base_name(m->path));
+		fr.path = m->path;
+		break;
+	case RAW_VDSO:
+		err = symbolize_vdso(fc->sym, rf->addr, &r);
+		snprintf(module, sizeof(module), "[vdso]");
+		fr.cls = CLASS_RUNTIME;
+		break;
+	case RAW_ANON:
+		err = symbolize_perfmap(fc->sym, rf->id, rf->addr, &r);
+		snprintf(module, sizeof(module), err ? "[unknown]" : "[jit]");
+		/* unknown code is no place to point a reader at */
+		fr.cls = err ? CLASS_RUNTIME : classify_mapping(NULL, NULL);
+		break;
+	case RAW_PY:
+		return symbolize_python(fc, rf, out);
+	}
+	fr.module = module;
+	fr.resolved = !err && r.name;
+	fr.build_id = (char *)r.build_id;
+	if (fr.resolved) {
+		fr.name = (char *)r.name;
+		fr.file = (char *)r.file;
+		fr.line = r.line;
+	} else if (rf->kind == RAW_ELF || rf->kind == RAW_VDSO) {
+		snprintf(name, sizeof(name), "[%s+0x%" PRIx64 "]", module, rf->addr);
+		fr.name = name;
+	} else {
+		fr.name = "[unknown]";
+	}
+	return intern_frame(fc, &fr, out);
+}
+
+/* A user stack that ends in a program's or thread's entry point is
+ * whole, named or not. */
+static bool reaches_entry(struct finish_ctx *fc, const struct stack_key *k,
+			  const struct frame *root)
+{
+	const uint32_t *ids = (const uint32_t *)(k + 1);
+	const struct raw_frame *rf = intern_key(&fc->c->frames, ids[0]);
+
+	if (stackend_name(root->name))
+		return true;
+	return rf->kind == RAW_ELF && fc->t && rf->id < fc->t->n_modules &&
+	       stackend_code(fc->sym, &fc->t->modules[rf->id], rf->addr);
+}
+
+/* A new stack_sample with k's frames; NULL on ENOMEM. */
+static struct stack_sample *new_stack(struct finish_ctx *fc,
+				      const struct stack_key *k,
+				      const uint32_t *frame_map)
+{
+	const uint32_t *ids = (const uint32_t *)(k + 1);
+	struct profile *out = fc->out;
+	struct stack_sample *st = &out->stacks[out->n_stacks];
+	uint32_t j;
+
+	st->frames = calloc(k->n_frames ? k->n_frames : 1, sizeof(uint32_t));
+	if (!st->frames)
+		return NULL;
+	st->pid = k->pid;
+	st->tid = k->tid;
+	st->kernel_mode = k->kernel_mode;
+	st->n_frames = k->n_frames;
+	st->syscall = -1;
+	for (j = 0; j < k->n_frames; j++)
+		st->frames[j] = frame_map[ids[j]];
+	if (k->py_frames)	/* the root is Python's: <module> or a thread */
+		st->truncated = k->py_truncated;
+	else
+		st->truncated = k->user_full || (k->user_frames &&
+			!reaches_entry(fc, k, &out->frames[st->frames[0]]));
+	out->n_stacks++;
+	return st;
+}
+
+static void count_quality(struct profile *out, const struct stack_sample *st)
+{
+	uint64_t unresolved = 0;
+	uint32_t j;
+
+	for (j = 0; j < st->n_frames; j++)
+		if (!out->frames[st->frames[j]].resolved)
+			unresolved += st->count;
+	out->quality.frames_unresolved += unresolved;
+	if (unresolved)
+		out->quality.unresolved_samples += st->count;
+	out->quality.frames_total += (uint64_t)st->n_frames * st->count;
+	if (st->truncated)
+		out->quality.truncated_samples += st->count;
+}
+
+/* Why the CFI walk ended a truncated on-CPU stack. */
+static void count_unwind_stop(struct profile_quality *q, uint32_t why,
+			      uint64_t count)
+{
+	switch (why) {
+	case UNWIND_NO_COPY:
+		q->truncated_no_copy += count;
+		break;
+	case UNWIND_COPY_END:
+		q->truncated_copy_end += count;
+		break;
+	case UNWIND_NO_CFI:
+		q->truncated_no_cfi += count;
+		break;
+	case UNWIND_BAD_RULE:
+		q->truncated_bad_rule += count;
+		break;
+	}
+}
+
+/* The switch-out stack is taken inside the sched_switch tracepoint: its
+ * leaf frames are whyslow's own BPF program and the tracing glue. */
+static void trim_tracing_frames(const struct profile *out,
+				struct stack_sample *st)
+{
+	while (st->n_frames) {
+		const struct frame *f = &out->frames[st->frames[st->n_frames - 1]];
+
+		if (f->cls != CLASS_KERNEL || (strncmp(f->name, "bpf_", 4) &&
+		    strncmp(f->name, "__bpf_", 6) &&
+		    strncmp(f->name, "__traceiter_", 12)))
+			break;
+		st->n_frames--;
+	}
+}
+
+/* Kernel frame names of st, leaf first, for the wait classifier. */
+static size_t kernel_names(const struct profile *out,
+			   const struct stack_sample *st, const char **names)
+{
+	size_t n = 0;
+	uint32_t j;
+
+	for (j = st->n_frames; j-- > 0 && n < WS_MAX_STACK;) {
+		const struct frame *f = &out->frames[st->frames[j]];
+
+		if (f->cls != CLASS_KERNEL)
+			break;
+		names[n++] = f->name;
+	}
+	return n;
+}
+
+/* An off-CPU stack becomes up to two: the blocked part, with its reason,
+ * and the run-queue part, waiting for a CPU. */
+static int add_offcpu_stacks(struct finish_ctx *fc, const struct stack_key *k,
+			     const struct stack_value *v,
+			     const uint32_t *frame_map)
+{
+	struct collector *c = fc->c;
+	struct profile *out = fc->out;
+	const struct ws_target *target = k->target ?
+		intern_key(&c->targets, k->target - 1) : NULL;
+	const char *kframes[WS_MAX_STACK];
+	struct stack_sample *st, *runq;
+	char desc[256];
+	size_t n;
+
+	st = new_stack(fc, k, frame_map);
+	if (!st)
+		return -ENOMEM;
+	trim_tracing_frames(out, st);
+	st->syscall = k->syscall;
+	st->count = v->count;
+	n = kernel_names(out, st, kframes);
+	st->reason = classify_wait(k->syscall, target, k->runnable, kframes, n);
+	describe_wait(k->syscall, target, desc, sizeof(desc));
+	if (desc[0] && !(st->target = strdup(desc)))
+		return -ENOMEM;
+	st->ns = st->reason == WAIT_CPU ? v->blocked_ns + v->runq_ns :
+					  v->blocked_ns;
+	if (st->reason == WAIT_CPU || !v->runq_ns)
+		return 0;
+	runq = new_stack(fc, k, frame_map);
+	if (!runq)
+		return -ENOMEM;
+	runq->n_frames = st->n_frames;
+	runq->syscall = k->syscall;
+	runq->count = v->count;
+	runq->reason = WAIT_CPU;
+	runq->ns = v->runq_ns;
+	return 0;
+}
+
+static int build_stacks(struct collector *c, struct finish_ctx *fc,
+			const uint32_t *frame_map, uint64_t period_ns)
+{
+	struct profile *out = fc->out;
+	struct stack_sample *st;
+	size_t i;
+	int err;
+
+	/* off-CPU stacks may split in two */
+	out->stacks = calloc(2 * c->stacks.n + 1, sizeof(*out->stacks));
+	if (!out->stacks)
+		return -ENOMEM;
+	for (i = 0; i < c->stacks.n; i++) {
+		const struct stack_key *k = intern_key(&c->stacks, i);
+
+		if (k->offcpu) {
+			err = add_offcpu_stacks(fc, k, &c->values[i],
+						frame_map);
+			if (err)
+				return err;
+			continue;
+		}
+		st = new_stack(fc, k, frame_map);
+		if (!st)
+			return -ENOMEM;
+		st->count = c->values[i].count;
+		st->ns = st->count * period_ns;
+		count_quality(out, st);
+		if (k->py_frames && k->py_truncated)
+			out->quality.py_truncated_samples += st->count;
+		else if (st->truncated)
+			count_unwind_stop(&out->quality, k->unwind_stop,
+					  st->count);
+	}
+	return 0;
+}
+
+static int build_sites(struct collector *c, struct profile *out,
+		       const uint32_t *frame_map)
+{
+	struct io_site *site;
+	size_t i;
+	uint32_t j;
+
+	out->io.sites = calloc(c->sites.n ? c->sites.n : 1, sizeof(*site));
+	if (!out->io.sites)
+		return -ENOMEM;
+	for (i = 0; i < c->sites.n; i++) {
+		const struct stack_key *k = intern_key(&c->sites, i);
+		const uint32_t *ids = (const uint32_t *)(k + 1);
+
+		site = &out->io.sites[i];
+		site->frames = calloc(k->n_frames ? k->n_frames : 1,
+				      sizeof(uint32_t));
+		if (!site->frames)
+			return -ENOMEM;
+		site->pid = k->pid;
+		site->n_frames = k->n_frames;
+		for (j = 0; j < k->n_frames; j++)
+			site->frames[j] = frame_map[ids[j]];
+		out->io.n_sites++;
+	}
+	return 0;
+}
+
+static int build_threads_procs(struct collector *c, struct profile *out,
+			       const struct proc_table *t)
+{
+	size_t i, j;
+
+	out->threads = calloc(c->threads.n ? c->threads.n : 1,
+			      sizeof(*out->threads));
+	out->procs = calloc(c->threads.n ? c->threads.n : 1, sizeof(*out->procs));
+	if (!out->threads || !out->procs)
+		return -ENOMEM;
+	for (i = 0; i < c->threads.n; i++) {
+		const struct thread_seen *ts = &c->thread_info[i];
+		const struct proc *p = proc_table_find(t, ts->pid);
+
+		out->threads[i].pid = ts->pid;
+		out->threads[i].tid = ts->tid;
+		/* a thread seen only off-CPU has no comm of its own */
+		memcpy(out->threads[i].comm, ts->comm[0] || !p ? ts->comm : p->comm,
+		       sizeof(ts->comm));
+		out->n_threads++;
+		for (j = 0; j < out->n_procs; j++)
+			if (out->procs[j].pid == ts->pid)
+				break;
+		if (j < out->n_procs)
+			continue;
+		out->procs[j].pid = ts->pid;
+		out->procs[j].ppid = p ? p->ppid : 0;
+		memcpy(out->procs[j].comm, p && p->comm[0] ? p->comm : ts->comm,
+		       sizeof(out->procs[j].comm));
+		out->procs[j].exe = p && p->exe ? strdup(p->exe) : NULL;
+		out->n_procs++;
+	}
+	return 0;
+}
+
+int collector_finish(struct collector *c, const struct proc_table *t,
+		     struct symbolizer *sym, uint64_t period_ns,
+		     struct profile *out)
+{
+	struct finish_ctx fc = { .c = c, .out = out, .t = t, .sym = sym };
+	uint32_t *frame_map = calloc(c->frames.n ? c->frames.n : 1,
+				     sizeof(*frame_map));
+	size_t i;
+	int err = -ENOMEM;
+
+	intern_init(&fc.frames);
+	if (!frame_map)
+		goto out;
+	for (i = 0; i < c->frames.n; i++) {
+		err = symbolize_raw(&fc, intern_key(&c->frames, i), &frame_map[i]);
+		if (err)
+			goto out;
+	}
+	err = build_stacks(c, &fc, frame_map, period_ns);
+	if (!err)
+		err = build_sites(c, out, frame_map);
+	if (!err)
+		err = build_threads_procs(c, out, t);
+	out->samples = c->samples;
+out:
+	intern_free(&fc.frames);
+	free(frame_map);
+	return err;
+}

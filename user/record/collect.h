@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Aggregates raw samples as they arrive: user addresses become
+ * (file, offset) while the mappings are known, identical stacks are merged
+ * and counted, so memory grows with distinct stacks, not with time.
+ * collector_finish() symbolizes each distinct frame once and builds the
+ * profile.
+ */
+#ifndef WHYSLOW_COLLECT_H
+#define WHYSLOW_COLLECT_H
+
+#include <linux/types.h>
+#include "whyslow.h"
+#include "proc/procmap.h"
+#include "profile/profile.h"
+#include "symbols/symbolize.h"
+#include "record/unwind.h"
+
+struct collector;
+
+/* A sample's Python stack and how to merge it with the native one. */
+struct py_context {
+	const struct ws_py_stack *stack;
+	int32_t module;		/* the CPython runtime's module index */
+	int minor;		/* 3.minor */
+};
+
+struct collector *collector_new(void);
+void collector_free(struct collector *c);
+
+/* Why the CFI walk stopped on the next sample's user stack (reset by
+ * collector_add): counted in Data quality when that stack is truncated. */
+void collector_note_unwind(struct collector *c, enum unwind_stop why);
+
+/* Counts one sample; its user frames (ustack, nu of them: the sample's,
+ * maybe completed by unwind_complete) resolve against t at its time.
+ * py: its Python stack, NULL when none. */
+int collector_add(struct collector *c, const struct proc_table *t,
+		  const struct ws_sample *s, const __u64 *ustack, int nu,
+		  const struct py_context *py);
+
+/* Adds one aggregated off-CPU key with its stacks (read from BPF maps). */
+int collector_add_offcpu(struct collector *c, const struct proc_table *t,
+			 const struct ws_offcpu_key *ok,
+			 const struct ws_offcpu_val *ov,
+			 const __u64 *kstack, int nk, const __u64 *ustack, int nu,
+			 const struct py_context *py);
+
+/*
+ * A stack where an I/O event happened (a file opened, a connection made,
+ * a process forked), with no time of its own: returns its index in
+ * profile.io.sites once finished, or -ENOMEM.
+ */
+int64_t collector_add_site(struct collector *c, const struct proc_table *t,
+			   uint32_t pid, uint32_t tid, uint64_t time,
+			   const __u64 *ustack, int nu,
+			   const struct py_context *py);
+
+/* A code object the BPF side copied: names Python frames at the end. */
+int collector_add_py_code(struct collector *c, const struct ws_py_code_key *k,
+			  const struct ws_py_code *code);
+
+/* Fills out (frames, stacks, threads, procs, io.sites, samples, quality
+ * frame counts);
+ * the caller sets the rest. */
+int collector_finish(struct collector *c, const struct proc_table *t,
+		     struct symbolizer *sym, uint64_t period_ns,
+		     struct profile *out);
+
+#endif

@@ -1,0 +1,728 @@
+// SPDX-License-Identifier: GPL-2.0
+/* I/O events → profile.io; see iotrace.h. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <bpf/bpf.h>
+
+#include "lib/intern.h"
+#include "record/io.h"
+#include "classify/wait.h"
+
+/* An endpoint as interned: fixed size, zero-padded. */
+struct endpoint_key {
+	char proto[8];
+	uint32_t inbound;
+	char name[WS_PATH_LEN + 8];
+};
+
+enum { SITE_OF_FILE, SITE_OF_ENDPOINT, SITE_OF_PROGRAM };
+
+/* How often a table row's event came from one site. */
+struct site_count_key {
+	uint32_t table;		/* SITE_OF_* */
+	uint32_t row;
+	int32_t site;
+};
+
+struct request {
+	uint32_t pid;
+	uint32_t endpoint;
+	uint64_t start;
+	uint64_t end;
+};
+
+struct exec_rec {
+	uint32_t pid;
+	uint32_t program;	/* index into programs */
+	uint64_t time;
+};
+
+struct fork_rec {
+	uint32_t child;
+	int32_t site;
+};
+
+struct io_trace {
+	struct intern files;		/* path strings */
+	struct io_file *file;
+	size_t cap_file;
+	struct intern endpoints;	/* struct endpoint_key */
+	struct io_endpoint *endpoint;
+	size_t cap_endpoint;
+	struct intern site_counts;	/* struct site_count_key */
+	uint64_t *site_count;
+	size_t cap_site_count;
+	struct intern programs;		/* exec'd paths */
+	struct request *reqs;
+	size_t n_reqs, cap_reqs;
+	struct exec_rec *execs;
+	size_t n_execs, cap_execs;
+	struct fork_rec *forks;
+	size_t n_forks, cap_forks;
+};
+
+struct io_trace *io_trace_new(void)
+{
+	struct io_trace *io = calloc(1, sizeof(*io));
+
+	if (!io)
+		return NULL;
+	intern_init(&io->files);
+	intern_init(&io->endpoints);
+	intern_init(&io->site_counts);
+	intern_init(&io->programs);
+	return io;
+}
+
+void io_trace_free(struct io_trace *io)
+{
+	if (!io)
+		return;
+	intern_free(&io->files);
+	intern_free(&io->endpoints);
+	intern_free(&io->site_counts);
+	intern_free(&io->programs);
+	free(io->file);
+	free(io->endpoint);
+	free(io->site_count);
+	free(io->reqs);
+	free(io->execs);
+	free(io->forks);
+	free(io);
+}
+
+/* The BPF side's path: at most WS_PATH_LEN bytes, maybe unterminated. */
+static struct io_file *file_row(struct io_trace *io, const char *path)
+{
+	size_t len = strnlen(path, WS_PATH_LEN);
+	int added;
+	int64_t i;
+
+	if (!len)
+		return NULL;
+	i = intern_bytes(&io->files, path, len, &added);
+	if (i < 0 || items_reserve((void **)&io->file, &io->cap_file, i,
+			  sizeof(*io->file)))
+		return NULL;
+	io->file[i].site = IO_NO_SITE;
+	return &io->file[i];
+}
+
+static bool is_file(const struct ws_target *t)
+{
+	return t->kind == WS_TGT_FILE || t->kind == WS_TGT_CHAR;
+}
+
+static bool is_endpoint(const struct ws_target *t)
+{
+	return t->kind == WS_TGT_TCP || t->kind == WS_TGT_UDP ||
+	       t->kind == WS_TGT_UNIX;
+}
+
+static bool has_peer(const struct ws_target *t)
+{
+	static const uint8_t zero[16];
+
+	return t->port || memcmp(t->addr, zero, sizeof(zero));
+}
+
+/* The row of a socket's peer; inbound: the peers of a server, by address. */
+static int64_t endpoint_index(struct io_trace *io, const struct ws_target *t,
+			      bool inbound)
+{
+	struct endpoint_key k;
+	int added;
+	int64_t i;
+
+	memset(&k, 0, sizeof(k));
+	k.inbound = inbound;
+	if (t->kind == WS_TGT_UNIX) {
+		strcpy(k.proto, "unix");
+		memcpy(k.name, t->path, WS_PATH_LEN);
+		if (!k.name[0])
+			strcpy(k.name, "(unnamed)");
+	} else {
+		strcpy(k.proto, t->kind == WS_TGT_TCP ? "tcp" : "udp");
+		if (has_peer(t))
+			format_peer(t, !inbound, k.name, sizeof(k.name));
+		else
+			strcpy(k.name, "(unconnected)");
+	}
+	i = intern_bytes(&io->endpoints, &k, sizeof(k), &added);
+	if (i < 0 || items_reserve((void **)&io->endpoint, &io->cap_endpoint, i,
+			  sizeof(*io->endpoint)))
+		return -ENOMEM;
+	io->endpoint[i].site = IO_NO_SITE;
+	return i;
+}
+
+static int count_site(struct io_trace *io, uint32_t table, uint32_t row,
+		      int64_t site)
+{
+	struct site_count_key k = { .table = table, .row = row,
+				    .site = (int32_t)site };
+	int added;
+	int64_t i;
+
+	if (site < 0)
+		return 0;
+	i = intern_bytes(&io->site_counts, &k, sizeof(k), &added);
+	if (i < 0 || items_reserve((void **)&io->site_count, &io->cap_site_count, i,
+			  sizeof(*io->site_count)))
+		return -ENOMEM;
+	io->site_count[i]++;
+	return 0;
+}
+
+static int add_fork(struct io_trace *io, uint32_t child, int64_t site)
+{
+	if (items_reserve((void **)&io->forks, &io->cap_forks, io->n_forks,
+		 sizeof(*io->forks)))
+		return -ENOMEM;
+	io->forks[io->n_forks++] = (struct fork_rec){ .child = child,
+						      .site = (int32_t)site };
+	return 0;
+}
+
+int io_trace_site(struct io_trace *io, struct collector *c,
+		  const struct proc_table *t, const struct ws_io_site *ev,
+		  const __u64 *ustack, int nu, const struct py_context *py)
+{
+	struct io_endpoint *e;
+	struct io_file *f;
+	int64_t site, i;
+
+	site = collector_add_site(c, t, ev->pid, ev->tid, ev->time_ns,
+				  ustack, nu, py);
+	if (site < 0)
+		return site;
+	switch (ev->op) {
+	case WS_IO_OPEN:
+	case WS_IO_OPEN_FAILED:
+		if (!is_file(&ev->target) || !(f = file_row(io, ev->target.path)))
+			return 0;	/* a FIFO, a socket file: not a file */
+		if (ev->op == WS_IO_OPEN)
+			f->opens++;
+		else
+			f->failed_opens++;
+		f->time_ns += ev->dur_ns;
+		f->blocked_ns += ev->offcpu_ns;
+		return count_site(io, SITE_OF_FILE, f - io->file, site);
+	case WS_IO_CONNECT:
+	case WS_IO_ACCEPT:
+		if (!is_endpoint(&ev->target))
+			return 0;
+		i = endpoint_index(io, &ev->target, ev->op == WS_IO_ACCEPT);
+		if (i < 0)
+			return i;
+		e = &io->endpoint[i];
+		e->connections++;
+		if (ev->op == WS_IO_CONNECT) {
+			e->connect_ns += ev->dur_ns;
+			e->blocked_ns += ev->offcpu_ns;
+		}
+		return count_site(io, SITE_OF_ENDPOINT, i, site);
+	case WS_IO_FORK:
+		return add_fork(io, ev->child, site);
+	}
+	return 0;
+}
+
+static int add_request(struct io_trace *io, uint32_t pid, uint32_t endpoint,
+		       uint64_t start, uint64_t end)
+{
+	if (!start || end < start)
+		return 0;
+	if (items_reserve((void **)&io->reqs, &io->cap_reqs, io->n_reqs,
+		 sizeof(*io->reqs)))
+		return -ENOMEM;
+	io->reqs[io->n_reqs++] = (struct request){
+		.pid = pid, .endpoint = endpoint, .start = start, .end = end,
+	};
+	return 0;
+}
+
+/* A descriptor's figures: to its file or endpoint row. */
+static int add_fd_stats(struct io_trace *io, uint32_t pid,
+			const struct ws_fd_stats *s, bool request_only)
+{
+	struct io_endpoint *e;
+	struct io_file *f;
+	int64_t i;
+
+	if (is_file(&s->target)) {
+		if (request_only || !(f = file_row(io, s->target.path)))
+			return 0;
+		f->reads += s->reads;
+		f->read_bytes += s->read_bytes;
+		f->writes += s->writes;
+		f->write_bytes += s->write_bytes;
+		f->time_ns += s->read_ns + s->write_ns;
+		f->blocked_ns += s->offcpu_ns;
+		return 0;
+	}
+	if (!is_endpoint(&s->target))
+		return 0;
+	i = endpoint_index(io, &s->target, s->inbound);
+	if (i < 0)
+		return i;
+	e = &io->endpoint[i];
+	if (!request_only) {
+		e->receives += s->reads;
+		e->bytes_received += s->read_bytes;
+		e->recv_ns += s->read_ns;
+		e->sends += s->writes;
+		e->bytes_sent += s->write_bytes;
+		e->send_ns += s->write_ns;
+		e->blocked_ns += s->offcpu_ns;
+	}
+	if (!s->client)
+		return 0;
+	return add_request(io, pid, i, s->req_start, ws_request_end(s));
+}
+
+int io_trace_fd(struct io_trace *io, const struct ws_fd_event *ev)
+{
+	return add_fd_stats(io, ev->pid, &ev->stats, ev->type == WS_EV_REQUEST);
+}
+
+int io_trace_exec(struct io_trace *io, const struct ws_exec *ev)
+{
+	size_t len = strnlen(ev->filename, sizeof(ev->filename));
+	int added;
+	int64_t prog;
+
+	if (!len)
+		return 0;
+	prog = intern_bytes(&io->programs, ev->filename, len, &added);
+	if (prog < 0 || items_reserve((void **)&io->execs, &io->cap_execs, io->n_execs,
+			     sizeof(*io->execs)))
+		return -ENOMEM;
+	io->execs[io->n_execs++] = (struct exec_rec){
+		.pid = ev->pid, .program = prog, .time = ev->time_ns,
+	};
+	return 0;
+}
+
+static bool sweep_wanted(const struct proc_table *t, uint32_t pid, bool all)
+{
+	const struct proc *p;
+
+	if (all)
+		return true;
+	p = proc_table_find(t, pid);
+	return p && p->exited;
+}
+
+int io_trace_sweep(struct io_trace *io, int map_fd, const struct proc_table *t,
+		   bool all)
+{
+	struct ws_fd_key key, next, *keys = NULL;
+	size_t n = 0, cap = 0, i;
+	struct ws_fd_stats s;
+	void *prev = NULL;
+	int err = 0;
+
+	/* Keys first: deleting while walking restarts a hash map's walk. */
+	while (!bpf_map_get_next_key(map_fd, prev, &next)) {
+		key = next;
+		prev = &key;
+		if (!sweep_wanted(t, key.pid, all))
+			continue;
+		if (items_reserve((void **)&keys, &cap, n, sizeof(*keys))) {
+			err = -ENOMEM;
+			goto out;
+		}
+		keys[n++] = key;
+	}
+	for (i = 0; i < n && !err; i++) {
+		if (bpf_map_lookup_and_delete_elem(map_fd, &keys[i], &s) &&
+		    (bpf_map_lookup_elem(map_fd, &keys[i], &s) ||
+		     bpf_map_delete_elem(map_fd, &keys[i])))
+			continue;
+		err = add_fd_stats(io, keys[i].pid, &s, false);
+	}
+out:
+	free(keys);
+	return err;
+}
+
+/* ---- finishing ---- */
+
+/*
+ * Sites whose frames are the same once symbolized (raw stacks differ in
+ * a return address within one line, in the process) count as one: the
+ * first of them.  Rebuilds site_counts with those.
+ */
+static int merge_equal_sites(struct io_trace *io, const struct io_summary *sum)
+{
+	struct intern frames, counts;
+	uint64_t *count = NULL;
+	size_t cap = 0, i;
+	int32_t *first, *rep;	/* site → its first equal; frames → site */
+	int added, err = -ENOMEM;
+	int64_t j;
+
+	intern_init(&frames);
+	intern_init(&counts);
+	first = calloc(sum->n_sites + 1, sizeof(*first));
+	rep = calloc(sum->n_sites + 1, sizeof(*rep));
+	if (!first || !rep)
+		goto out;
+	for (i = 0; i < sum->n_sites; i++) {
+		j = intern_bytes(&frames, sum->sites[i].frames,
+				 sum->sites[i].n_frames * sizeof(uint32_t), &added);
+		if (j < 0)
+			goto out;
+		if (added)
+			rep[j] = i;
+		first[i] = rep[j];
+	}
+	for (i = 0; i < io->site_counts.n; i++) {
+		struct site_count_key k = *(const struct site_count_key *)
+					   intern_key(&io->site_counts, i);
+
+		if (k.site >= 0 && (size_t)k.site < sum->n_sites)
+			k.site = first[k.site];
+		j = intern_bytes(&counts, &k, sizeof(k), &added);
+		if (j < 0 || items_reserve((void **)&count, &cap, j, sizeof(*count)))
+			goto out;
+		count[j] += io->site_count[i];
+	}
+	intern_free(&io->site_counts);
+	free(io->site_count);
+	io->site_counts = counts;
+	io->site_count = count;
+	io->cap_site_count = cap;
+	intern_init(&counts);
+	count = NULL;
+	err = 0;
+out:
+	intern_free(&frames);
+	intern_free(&counts);
+	free(count);
+	free(first);
+	free(rep);
+	return err;
+}
+
+/* The site each row came from most often; ties to the lower site. */
+static int pick_sites(const struct io_trace *io, struct profile *out)
+{
+	uint64_t *best[3];
+	int32_t *site;
+	size_t i;
+
+	best[SITE_OF_FILE] = calloc(io->files.n + 1, sizeof(uint64_t));
+	best[SITE_OF_ENDPOINT] = calloc(io->endpoints.n + 1, sizeof(uint64_t));
+	best[SITE_OF_PROGRAM] = calloc(io->programs.n + 1, sizeof(uint64_t));
+	for (i = 0; best[0] && best[1] && best[2] && i < io->site_counts.n; i++) {
+		const struct site_count_key *k = intern_key(&io->site_counts, i);
+		uint64_t n = io->site_count[i], *b = &best[k->table][k->row];
+
+		if (k->table == SITE_OF_FILE)
+			site = &out->io.files[k->row].site;
+		else if (k->table == SITE_OF_ENDPOINT)
+			site = &out->io.endpoints[k->row].site;
+		else
+			site = &out->io.spawns[k->row].site;
+		if (n > *b || (n == *b && (*site < 0 || k->site < *site))) {
+			*b = n;
+			*site = k->site;
+		}
+	}
+	for (i = 0; best[0] && i < out->io.n_files; i++)
+		out->io.files[i].site_opens = best[SITE_OF_FILE][i];
+	for (i = 0; best[2] && i < out->io.n_spawns; i++)
+		out->io.spawns[i].site_count = best[SITE_OF_PROGRAM][i];
+	i = best[0] && best[1] && best[2];
+	free(best[0]);
+	free(best[1]);
+	free(best[2]);
+	return i ? 0 : -ENOMEM;
+}
+
+static char *key_string(const struct intern *in, size_t i)
+{
+	return strndup(intern_key(in, i), in->lengths[i]);
+}
+
+static int finish_files(struct io_trace *io, struct profile *out)
+{
+	size_t i;
+
+	out->io.files = calloc(io->files.n + 1, sizeof(*out->io.files));
+	if (!out->io.files)
+		return -ENOMEM;
+	for (i = 0; i < io->files.n; i++) {
+		out->io.files[i] = io->file[i];
+		out->io.files[i].site = IO_NO_SITE;
+		out->io.files[i].path = key_string(&io->files, i);
+		if (!out->io.files[i].path)
+			return -ENOMEM;
+		out->io.n_files++;
+	}
+	return 0;
+}
+
+/* Points where the number of requests in flight changes. */
+struct edge {
+	uint64_t t;
+	int delta;
+};
+
+static int cmp_edge(const void *a, const void *b)
+{
+	const struct edge *x = a, *y = b;
+
+	if (x->t != y->t)
+		return x->t < y->t ? -1 : 1;
+	return x->delta - y->delta;	/* ends first: touching is not overlap */
+}
+
+/*
+ * Requests whose (pid or endpoint) matches: how many at once at most, and
+ * for how long at least one was in flight.
+ */
+static int in_flight(const struct io_trace *io, bool by_pid, uint32_t id,
+		     uint32_t *max, uint64_t *busy)
+{
+	struct edge *e = malloc((2 * io->n_reqs + 1) * sizeof(*e));
+	size_t n = 0, i;
+	int cur = 0;
+
+	if (!e)
+		return -ENOMEM;
+	for (i = 0; i < io->n_reqs; i++) {
+		const struct request *r = &io->reqs[i];
+
+		if ((by_pid ? r->pid : r->endpoint) != id)
+			continue;
+		e[n++] = (struct edge){ r->start, +1 };
+		e[n++] = (struct edge){ r->end, -1 };
+	}
+	qsort(e, n, sizeof(*e), cmp_edge);
+	*max = 0;
+	*busy = 0;
+	for (i = 0; i < n; i++) {
+		if (cur > 0 && i > 0)
+			*busy += e[i].t - e[i - 1].t;
+		cur += e[i].delta;
+		if (cur > 0 && (uint32_t)cur > *max)
+			*max = cur;
+	}
+	free(e);
+	return 0;
+}
+
+static int finish_endpoints(struct io_trace *io, struct profile *out)
+{
+	uint64_t busy;
+	size_t i;
+
+	out->io.endpoints = calloc(io->endpoints.n + 1,
+				   sizeof(*out->io.endpoints));
+	if (!out->io.endpoints)
+		return -ENOMEM;
+	for (i = 0; i < io->endpoints.n; i++) {
+		const struct endpoint_key *k = intern_key(&io->endpoints, i);
+		struct io_endpoint *e = &out->io.endpoints[i];
+
+		*e = io->endpoint[i];
+		e->site = IO_NO_SITE;
+		memcpy(e->proto, k->proto, sizeof(e->proto));
+		e->inbound = k->inbound;
+		e->name = strndup(k->name, sizeof(k->name));
+		if (!e->name)
+			return -ENOMEM;
+		out->io.n_endpoints++;
+	}
+	for (i = 0; i < io->n_reqs; i++) {
+		struct io_endpoint *e = &out->io.endpoints[io->reqs[i].endpoint];
+
+		e->requests++;
+		e->request_ns += io->reqs[i].end - io->reqs[i].start;
+	}
+	for (i = 0; i < out->io.n_endpoints; i++)
+		if (out->io.endpoints[i].requests &&
+		    in_flight(io, false, i, &out->io.endpoints[i].max_in_flight,
+			      &busy))
+			return -ENOMEM;
+	return 0;
+}
+
+static int finish_concurrency(struct io_trace *io, struct profile *out)
+{
+	struct io_concurrency *c;
+	size_t i, j;
+
+	out->io.procs = calloc(io->n_reqs + 1, sizeof(*out->io.procs));
+	if (!out->io.procs)
+		return -ENOMEM;
+	for (i = 0; i < io->n_reqs; i++) {
+		for (j = 0; j < out->io.n_procs; j++)
+			if (out->io.procs[j].pid == io->reqs[i].pid)
+				break;
+		c = &out->io.procs[j];
+		if (j == out->io.n_procs) {
+			c->pid = io->reqs[i].pid;
+			out->io.n_procs++;
+		}
+		c->requests++;
+		c->request_ns += io->reqs[i].end - io->reqs[i].start;
+	}
+	for (j = 0; j < out->io.n_procs; j++) {
+		c = &out->io.procs[j];
+		if (in_flight(io, true, c->pid, &c->max_in_flight, &c->busy_ns))
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+static int cmp_exec(const void *a, const void *b)
+{
+	const struct exec_rec *x = a, *y = b;
+
+	if (x->pid != y->pid)
+		return x->pid < y->pid ? -1 : 1;
+	return x->time < y->time ? -1 : x->time > y->time;
+}
+
+/* Where pid was forked from (its latest fork, should the pid be reused). */
+static int32_t fork_site(const struct io_trace *io, uint32_t pid)
+{
+	size_t i;
+
+	for (i = io->n_forks; i-- > 0;)
+		if (io->forks[i].child == pid)
+			return io->forks[i].site;
+	return IO_NO_SITE;
+}
+
+static int finish_spawns(struct io_trace *io, const struct proc_table *t,
+			 uint32_t root_pid, uint64_t end_ns, struct profile *out)
+{
+	const struct proc *p;
+	struct io_spawn *s;
+	uint64_t end;
+	size_t i;
+
+	out->io.spawns = calloc(io->programs.n + 1, sizeof(*out->io.spawns));
+	if (!out->io.spawns)
+		return -ENOMEM;
+	for (i = 0; i < io->programs.n; i++) {
+		out->io.spawns[i].site = IO_NO_SITE;
+		out->io.spawns[i].program = key_string(&io->programs, i);
+		if (!out->io.spawns[i].program)
+			return -ENOMEM;
+		out->io.n_spawns++;
+	}
+	qsort(io->execs, io->n_execs, sizeof(*io->execs), cmp_exec);
+	for (i = 0; i < io->n_execs; i++) {
+		const struct exec_rec *x = &io->execs[i];
+
+		/* The profiled command itself is not a spawn. */
+		if (x->pid == root_pid && (i == 0 || io->execs[i - 1].pid != x->pid))
+			continue;
+		p = proc_table_find(t, x->pid);
+		if (i + 1 < io->n_execs && io->execs[i + 1].pid == x->pid)
+			end = io->execs[i + 1].time;
+		else if (p && p->exited && p->exit_time > x->time)
+			end = p->exit_time;
+		else
+			end = end_ns;
+		s = &out->io.spawns[x->program];
+		s->count++;
+		s->wall_ns += end > x->time ? end - x->time : 0;
+		if (count_site(io, SITE_OF_PROGRAM, x->program,
+			       fork_site(io, x->pid)))
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+static int cmp_file(const void *a, const void *b)
+{
+	const struct io_file *x = a, *y = b;
+
+	if (x->time_ns != y->time_ns)
+		return x->time_ns > y->time_ns ? -1 : 1;
+	return strcmp(x->path, y->path);
+}
+
+static uint64_t endpoint_ns(const struct io_endpoint *e)
+{
+	return e->connect_ns + e->send_ns + e->recv_ns;
+}
+
+static int cmp_endpoint(const void *a, const void *b)
+{
+	const struct io_endpoint *x = a, *y = b;
+	int c;
+
+	if (endpoint_ns(x) != endpoint_ns(y))
+		return endpoint_ns(x) > endpoint_ns(y) ? -1 : 1;
+	if ((c = strcmp(x->proto, y->proto)))
+		return c;
+	if (x->inbound != y->inbound)
+		return x->inbound - y->inbound;
+	return strcmp(x->name, y->name);
+}
+
+static int cmp_concurrency(const void *a, const void *b)
+{
+	const struct io_concurrency *x = a, *y = b;
+
+	if (x->request_ns != y->request_ns)
+		return x->request_ns > y->request_ns ? -1 : 1;
+	return x->pid < y->pid ? -1 : x->pid > y->pid;
+}
+
+static int cmp_spawn(const void *a, const void *b)
+{
+	const struct io_spawn *x = a, *y = b;
+
+	if (x->wall_ns != y->wall_ns)
+		return x->wall_ns > y->wall_ns ? -1 : 1;
+	return strcmp(x->program, y->program);
+}
+
+/* Programs exec'd only by the command itself leave empty rows. */
+static void drop_unspawned(struct io_summary *io)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < io->n_spawns; i++) {
+		if (io->spawns[i].count)
+			io->spawns[n++] = io->spawns[i];
+		else
+			free(io->spawns[i].program);
+	}
+	io->n_spawns = n;
+}
+
+int io_trace_finish(struct io_trace *io, const struct proc_table *t,
+		    uint32_t root_pid, uint64_t end_ns, struct profile *out)
+{
+	int err;
+
+	out->io.traced = true;
+	if ((err = finish_files(io, out)) || (err = finish_endpoints(io, out)) ||
+	    (err = finish_concurrency(io, out)) ||
+	    (err = finish_spawns(io, t, root_pid, end_ns, out)))
+		return err;
+	/* Sites are picked while rows are still in intern order. */
+	if ((err = merge_equal_sites(io, &out->io)) ||
+	    (err = pick_sites(io, out)))
+		return err;
+	drop_unspawned(&out->io);
+	qsort(out->io.files, out->io.n_files, sizeof(*out->io.files), cmp_file);
+	qsort(out->io.endpoints, out->io.n_endpoints,
+	      sizeof(*out->io.endpoints), cmp_endpoint);
+	qsort(out->io.procs, out->io.n_procs, sizeof(*out->io.procs),
+	      cmp_concurrency);
+	qsort(out->io.spawns, out->io.n_spawns, sizeof(*out->io.spawns),
+	      cmp_spawn);
+	return 0;
+}

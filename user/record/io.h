@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The I/O stage: events of bpf/io.bpf.c (where files were opened,
+ * connections made, processes forked; descriptors' figures when closed;
+ * requests; execs) → per-file, per-endpoint, per-program tables and the
+ * requests-in-flight figures of profile.io.  The stacks of sites go to the
+ * collector, which turns them into profile.io.sites; the tables here refer
+ * to them by index.
+ */
+#ifndef WHYSLOW_IOTRACE_H
+#define WHYSLOW_IOTRACE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "record/collect.h"
+#include "proc/procmap.h"
+#include "profile/profile.h"
+#include "whyslow.h"
+
+struct io_trace;
+
+struct io_trace *io_trace_new(void);
+void io_trace_free(struct io_trace *io);
+
+/* A site: counted (an open, a connection...) and its stack (ustack, nu
+ * frames: the event's, maybe completed by unwind_complete) interned in c.
+ * 0 or -errno. */
+int io_trace_site(struct io_trace *io, struct collector *c,
+		  const struct proc_table *t, const struct ws_io_site *ev,
+		  const __u64 *ustack, int nu, const struct py_context *py);
+
+/* A descriptor's figures (closed, or found in the map once its process
+ * exited), or a finished request (WS_EV_REQUEST).  0 or -errno. */
+int io_trace_fd(struct io_trace *io, const struct ws_fd_event *ev);
+
+int io_trace_exec(struct io_trace *io, const struct ws_exec *ev);
+
+/*
+ * Takes the entries of the BPF map io_fds (map_fd) that belong to
+ * processes that exited, or all of them when all is set: their figures
+ * are added and the entries deleted, so the map does not fill up and a
+ * reused pid starts afresh.  0 or -errno.
+ */
+int io_trace_sweep(struct io_trace *io, int map_fd, const struct proc_table *t,
+		   bool all);
+
+/*
+ * Fills out->io but its sites (see collector_finish): files, endpoints,
+ * concurrency, spawns, sorted.  root_pid's first exec is the profiled
+ * command, not a spawn.  Processes still running count until end_ns.
+ * 0 or -ENOMEM.
+ */
+int io_trace_finish(struct io_trace *io, const struct proc_table *t,
+		    uint32_t root_pid, uint64_t end_ns, struct profile *out);
+
+#endif

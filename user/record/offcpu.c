@@ -1,0 +1,100 @@
+// SPDX-License-Identifier: GPL-2.0
+/* See offcpu.h. */
+#include <errno.h>
+#include <bpf/bpf.h>
+
+#include "record/offcpu.h"
+#include "record/unwind.h"
+
+/* Addresses of a stack id; 0 frames when it was not recorded or lost. */
+static int read_stack(int fd, __s32 id, __u64 *addrs)
+{
+	int n;
+
+	if (id < 0 || bpf_map_lookup_elem(fd, &id, addrs))
+		return 0;
+	for (n = 0; n < WS_MAX_STACK && addrs[n]; n++)
+		;
+	return n;
+}
+
+/* top: the stack's top at switch-out, to complete it with CFI; NULL. */
+static int add_key(const struct offcpu_maps *m, struct collector *c,
+		   const struct proc_table *t, const struct ws_offcpu_key *k,
+		   const struct ws_offcpu_val *v, const __u64 *kstack, int nk,
+		   const struct ws_wait_top *top, const struct py_context *py)
+{
+	__u64 ustack[WS_MAX_STACK];
+	int nu = read_stack(m->stacks_fd, k->ustack_id, ustack);
+	struct unwind_input in;
+
+	if (top && top->len && top->len <= WS_WAIT_STACK_COPY && m->sym) {
+		in = (struct unwind_input){ .ip = top->ip, .sp = top->sp,
+					    .bp = top->bp, .stack = top->stack,
+					    .stack_len = top->len,
+					    .time = v->last_ns };
+		unwind_complete(m->sym, t, k->pid, &in, ustack, &nu,
+				WS_MAX_STACK);
+	}
+	return collector_add_offcpu(c, t, k, v, kstack, nk, ustack, nu, py);
+}
+
+int offcpu_add_wait(const struct offcpu_maps *m, struct collector *c,
+		    const struct proc_table *t, const struct ws_wait *w,
+		    bool has_top, const struct py_context *py)
+{
+	int nk = w->kstack_len > 0 ? w->kstack_len / 8 : 0;
+
+	return add_key(m, c, t, &w->key, &w->val, w->kstack, nk,
+		       has_top ? &w->top : NULL, py);
+}
+
+/* A wait still going on when recording ended counts up to end_ns, split
+ * as the BPF side splits finished ones. */
+static int add_open_wait(const struct offcpu_maps *m, struct collector *c,
+			 const struct proc_table *t,
+			 const struct ws_offcpu_start *st, uint64_t end_ns)
+{
+	uint64_t start = st->ts > m->start_ns ? st->ts : m->start_ns;
+	struct ws_offcpu_val v = { .count = 1, .last_ns = end_ns };
+	uint64_t woke;
+
+	if (end_ns <= start)
+		return 0;
+	woke = ws_wake_point(st, start, end_ns);
+	v.blocked_ns = woke - start;
+	v.runq_ns = end_ns - woke;
+	return add_key(m, c, t, &st->key, &v, NULL, 0, NULL, NULL);
+}
+
+int offcpu_collect(const struct offcpu_maps *m, struct collector *c,
+		   const struct proc_table *t, uint64_t end_ns,
+		   uint64_t *short_ns)
+{
+	struct ws_offcpu_key key, next;
+	struct ws_offcpu_val val;
+	struct ws_offcpu_start st;
+	__u32 tid, next_tid;
+	void *prev = NULL;
+	int err;
+
+	while (!bpf_map_get_next_key(m->offcpu_fd, prev, &next)) {
+		key = next;
+		prev = &key;
+		if (bpf_map_lookup_elem(m->offcpu_fd, &key, &val))
+			continue;
+		*short_ns += val.blocked_ns + val.runq_ns;
+		if ((err = add_key(m, c, t, &key, &val, NULL, 0, NULL, NULL)))
+			return err;
+	}
+	prev = NULL;
+	while (!bpf_map_get_next_key(m->start_fd, prev, &next_tid)) {
+		tid = next_tid;
+		prev = &tid;
+		if (bpf_map_lookup_elem(m->start_fd, &tid, &st))
+			continue;
+		if ((err = add_open_wait(m, c, t, &st, end_ns)))
+			return err;
+	}
+	return 0;
+}

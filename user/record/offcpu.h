@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Off-CPU data into the collector: long waits as they arrive, the short
+ * ones and those still open from the maps once recording ends. */
+#ifndef WHYSLOW_OFFCPU_H
+#define WHYSLOW_OFFCPU_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "record/collect.h"
+#include "symbols/symbolize.h"
+
+struct offcpu_maps {
+	int offcpu_fd;		/* ws_offcpu_key → ws_offcpu_val */
+	int start_fd;		/* tid → ws_offcpu_start: waits still open */
+	int stacks_fd;		/* stack id → WS_MAX_STACK addresses */
+	struct symbolizer *sym;	/* for CFI unwinding of long waits */
+	uint64_t start_ns;	/* recording start: earlier time is not ours */
+};
+
+/* A long wait from the ring buffer; has_top: the event holds w->top (it
+ * is cut before it otherwise).  0 or -errno. */
+int offcpu_add_wait(const struct offcpu_maps *m, struct collector *c,
+		    const struct proc_table *t, const struct ws_wait *w,
+		    bool has_top, const struct py_context *py);
+
+/* Feeds the short waits, and those still open at end_ns; *short_ns gets
+ * the time of the short ones.  0 or -errno. */
+int offcpu_collect(const struct offcpu_maps *m, struct collector *c,
+		   const struct proc_table *t, uint64_t end_ns,
+		   uint64_t *short_ns);
+
+#endif

@@ -1,0 +1,884 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The record stage; see record.h. */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/perf_event.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "record/collect.h"
+#include "record/io.h"
+#include "record/launch.h"
+#include "record/offcpu.h"
+#include "proc/procfs.h"
+#include "python/attach.h"
+#include "record/record.h"
+#include "proc/sideband.h"
+#include "record/unwind.h"
+#include "whyslow.skel.h"
+
+#define NSEC_PER_SEC	1000000000ull
+#define POLL_MS		100
+#define STATUS_MS	250
+#define IO_SWEEP_MS	1000	/* descriptors of exited processes */
+
+struct recorder {
+	const struct record_opts *o;
+	struct whyslow_bpf *skel;
+	struct ring_buffer *rb;
+	struct bpf_link **links;	/* one cpu-clock event per CPU */
+	int n_links;
+	struct sideband *sb;
+	struct proc_table procs;
+	struct collector *coll;
+	struct symbolizer *sym;
+	struct py_attach *py;
+	struct offcpu_maps offcpu;
+	struct io_trace *io;		/* NULL with --no-io */
+	struct launch child;
+	int child_pidfd;
+	int *pid_fds;			/* pidfds of the -p targets */
+	uint64_t last_drain_ns;
+	uint64_t last_sweep_ns;
+	uint64_t start_ns;
+	uint64_t start_realtime_ns;	/* the same moment, wall clock */
+	uint64_t samples;
+	uint64_t cpu_ns;		/* see cpu_sampled_ns() */
+	uint64_t sampler_ns;		/* see sampler_ns() */
+	int stats_fd;			/* BPF run-time statistics on */
+	int err;
+};
+
+static volatile sig_atomic_t stop_requested;
+/* after the recording: a signal then stops symbolizing, not the command */
+static volatile sig_atomic_t finishing, finish_cancel;
+static volatile pid_t forward_to;
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * NSEC_PER_SEC + ts.tv_nsec;
+}
+
+/* A signal typed at the terminal reaches the command too; one sent with
+ * kill(1) to whyslow alone is passed on, so the command ends as well. */
+static uint64_t realtime_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return ts.tv_sec * NSEC_PER_SEC + ts.tv_nsec;
+}
+
+static void on_stop_signal(int sig, siginfo_t *si, void *uctx)
+{
+	(void)uctx;
+	stop_requested = 1;
+	if (finishing)
+		finish_cancel = 1;
+	if (forward_to > 0 && si && si->si_code == SI_USER)
+		kill(forward_to, sig);
+}
+
+static void install_signals(void)
+{
+	struct sigaction sa = { .sa_sigaction = on_stop_signal,
+				.sa_flags = SA_SIGINFO };
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+static int libbpf_print_quiet(enum libbpf_print_level level, const char *fmt,
+			      va_list args)
+{
+	(void)level;
+	(void)fmt;
+	(void)args;
+	return 0;
+}
+
+static int libbpf_print_verbose(enum libbpf_print_level level, const char *fmt,
+				va_list args)
+{
+	(void)level;
+	return vfprintf(stderr, fmt, args);
+}
+
+static int has_capability(int cap)
+{
+	unsigned long long eff = 0;
+	struct procfs_lines l;
+
+	if (procfs_lines_open(&l, "/proc/self/status", PROCFS_SMALL_MAX,
+			      PROCFS_SMALL_LINE))
+		return 0;
+	while (procfs_lines_next(&l))
+		if (sscanf(l.line, "CapEff: %llx", &eff) == 1)
+			break;
+	procfs_lines_close(&l);
+	return (eff >> cap) & 1;
+}
+
+static int check_environment(void)
+{
+	enum { CAP_SYS_ADMIN_ = 21, CAP_PERFMON_ = 38, CAP_BPF_ = 39 };
+	bool admin = has_capability(CAP_SYS_ADMIN_);
+	bool bpf = admin || has_capability(CAP_BPF_);
+	bool perfmon = admin || has_capability(CAP_PERFMON_);
+
+	if (!bpf || !perfmon) {
+		fprintf(stderr, "whyslow: missing %s%s%s: BPF tracing needs root; "
+			"run it as `sudo whyslow ...`\n",
+			bpf ? "" : "CAP_BPF", !bpf && !perfmon ? " and " : "",
+			perfmon ? "" : "CAP_PERFMON");
+		return 1;
+	}
+	if (access("/sys/kernel/btf/vmlinux", R_OK)) {
+		fprintf(stderr, "whyslow: this kernel has no BTF "
+			"(/sys/kernel/btf/vmlinux is missing); whyslow needs a "
+			"kernel built with CONFIG_DEBUG_INFO_BTF=y\n");
+		return 1;
+	}
+	return 0;
+}
+
+static unsigned int kernel_max_hz(void)
+{
+	unsigned int hz = 0;
+	char buf[32];
+	bool cut;
+
+	if (procfs_read("/proc/sys/kernel/perf_event_max_sample_rate", buf,
+			sizeof(buf), &cut) <= 0 || sscanf(buf, "%u", &hz) != 1)
+		hz = 0;
+	return hz;
+}
+
+static void drain_sideband(struct recorder *r)
+{
+	r->last_drain_ns = now_ns();
+	sideband_drain(r->sb, &r->procs, r->o->all);
+	py_attach_scan(r->py, &r->procs);
+}
+
+/* How to merge pid's Python stack, when it has one. */
+static const struct py_context *python_of(struct recorder *r, uint32_t pid,
+					  const struct ws_py_stack *stack,
+					  struct py_context *ctx)
+{
+	if (!stack->n)
+		return NULL;
+	ctx->stack = stack;
+	ctx->module = py_attach_module(r->py, pid);
+	ctx->minor = py_attach_minor(r->py, pid);
+	return ctx->minor ? ctx : NULL;
+}
+
+/* Every mmap made before time is in the side-band once this returns, and
+ * a process that ran before recording has its /proc mappings loaded. */
+static void know_mappings(struct recorder *r, uint32_t pid, uint64_t time)
+{
+	struct proc *p;
+
+	if (time >= r->last_drain_ns)
+		drain_sideband(r);
+	p = proc_table_find(&r->procs, pid);
+	if (!p || !p->complete)
+		proc_table_load(&r->procs, pid, "/proc");
+}
+
+/*
+ * A user stack as frame pointers gave it (bytes, or -errno), completed
+ * with CFI from the registers and stack copy taken with it.  Returns the
+ * number of frames in ustack.
+ */
+static int user_stack(struct recorder *r, uint32_t pid, uint64_t time,
+		      const __u64 *fp_stack, int fp_len,
+		      const struct ws_user_top *top, __u64 *ustack)
+{
+	struct unwind_input in = {
+		.ip = top->ip,
+		.sp = top->sp,
+		.bp = top->bp,
+		.stack = top->stack,
+		.stack_len = top->len > WS_STACK_COPY ? 0 : top->len,
+		.time = time,
+	};
+	int n = fp_len > 0 ? fp_len / 8 : 0;
+
+	if (n > WS_MAX_STACK)
+		n = WS_MAX_STACK;
+	memcpy(ustack, fp_stack, n * sizeof(*ustack));
+	collector_note_unwind(r->coll, unwind_complete(r->sym, &r->procs, pid,
+						       &in, ustack, &n,
+						       WS_MAX_STACK));
+	return n;
+}
+
+/* Events of io.bpf.c; sizes were checked by the caller. */
+static int on_io_event(struct recorder *r, const void *data, uint32_t type)
+{
+	const struct ws_io_site *site = data;
+	__u64 ustack[WS_MAX_STACK];
+	struct py_context py;
+	int nu;
+
+	switch (type) {
+	case WS_EV_IO_SITE:
+		know_mappings(r, site->pid, site->time_ns);
+		nu = user_stack(r, site->pid, site->time_ns, site->ustack,
+				site->ustack_len, &site->top, ustack);
+		return io_trace_site(r->io, r->coll, &r->procs, site, ustack, nu,
+				     python_of(r, site->pid, &site->py, &py));
+	case WS_EV_FD:
+	case WS_EV_REQUEST:
+		return io_trace_fd(r->io, data);
+	case WS_EV_EXEC:
+		return io_trace_exec(r->io, data);
+	}
+	return 0;
+}
+
+static size_t event_size(uint32_t type)
+{
+	switch (type) {
+	case WS_EV_SAMPLE:
+		return sizeof(struct ws_sample);
+	case WS_EV_WAIT:	/* short waits end before their top */
+		return offsetof(struct ws_wait, top);
+	case WS_EV_IO_SITE:
+		return sizeof(struct ws_io_site);
+	case WS_EV_FD:
+	case WS_EV_REQUEST:
+		return sizeof(struct ws_fd_event);
+	case WS_EV_EXEC:
+		return sizeof(struct ws_exec);
+	}
+	return SIZE_MAX;
+}
+
+static int on_event(void *ctx, void *data, size_t size)
+{
+	const struct ws_sample *s = data;
+	const struct ws_wait *w = data;
+	struct recorder *r = ctx;
+	__u64 ustack[WS_MAX_STACK];
+	struct py_context py;
+	uint32_t type;
+	int nu;
+
+	if (size < sizeof(type))
+		return 0;
+	memcpy(&type, data, sizeof(type));
+	if (size < event_size(type))
+		return 0;
+	if (type == WS_EV_SAMPLE) {
+		know_mappings(r, s->pid, s->time_ns);
+		r->samples++;
+		nu = user_stack(r, s->pid, s->time_ns, s->ustack, s->ustack_len,
+				&s->top, ustack);
+		r->err = collector_add(r->coll, &r->procs, s, ustack, nu,
+				       python_of(r, s->pid, &s->py, &py));
+	} else if (type == WS_EV_WAIT) {
+		know_mappings(r, w->key.pid, w->val.last_ns);
+		r->err = offcpu_add_wait(&r->offcpu, r->coll, &r->procs, w,
+					 size >= sizeof(*w),
+					 python_of(r, w->key.pid, &w->py, &py));
+	} else if (r->io) {
+		r->err = on_io_event(r, data, type);
+	}
+	return r->err;
+}
+
+/* The code objects the BPF side copied, to name Python frames. */
+static int read_python_codes(struct recorder *r)
+{
+	int fd = bpf_map__fd(r->skel->maps.py_codes);
+	struct ws_py_code_key key, next;
+	struct ws_py_code code;
+	void *prev = NULL;
+	int err;
+
+	while (!bpf_map_get_next_key(fd, prev, &next)) {
+		key = next;
+		prev = &key;
+		if (bpf_map_lookup_elem(fd, &key, &code))
+			continue;
+		err = collector_add_py_code(r->coll, &key, &code);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+static uint64_t timeval_ns(const struct timeval *tv)
+{
+	return tv->tv_sec * NSEC_PER_SEC + tv->tv_usec * 1000ull;
+}
+
+static uint64_t read_counter(struct recorder *r, enum ws_counter which)
+{
+	int n = libbpf_num_possible_cpus(), i;
+	uint32_t key = which;
+	uint64_t *vals, sum = 0;
+
+	if (n <= 0 || !(vals = calloc(n, sizeof(*vals))))
+		return 0;
+	if (!bpf_map_lookup_elem(bpf_map__fd(r->skel->maps.counters), &key, vals))
+		for (i = 0; i < n; i++)
+			sum += vals[i];
+	free(vals);
+	return sum;
+}
+
+/* The slot of oncpu.bpf.c's CPU-time accounting (offcpu.bpf.c). */
+struct oncpu_slot {
+	__u32 tid;
+	__u32 pad;
+	__u64 since;
+};
+
+/*
+ * CPU time of the traced tasks while sampling, from the scheduler's
+ * switches (threads still running at end count up to end), else from the
+ * command's rusage; 0 when neither is known.  Measured apart from the
+ * samples, it says how many samples there should be.
+ */
+static uint64_t cpu_sampled_ns(struct recorder *r, const struct rusage *ru,
+			       bool exited, uint64_t end)
+{
+	int n = libbpf_num_possible_cpus(), i;
+	struct oncpu_slot *slots;
+	uint64_t ns, start;
+	uint32_t zero = 0;
+
+	if (r->o->no_offcpu)
+		return exited ? timeval_ns(&ru->ru_utime) +
+				timeval_ns(&ru->ru_stime) : 0;
+	ns = read_counter(r, WS_CNT_ONCPU_NS);
+	if (n <= 0 || !(slots = calloc(n, sizeof(*slots))))
+		return ns;
+	if (!bpf_map_lookup_elem(bpf_map__fd(r->skel->maps.oncpu_since), &zero,
+				 slots))
+		for (i = 0; i < n; i++) {
+			start = slots[i].since > r->start_ns ? slots[i].since :
+							       r->start_ns;
+			if (slots[i].tid && slots[i].since && end > start)
+				ns += end - start;
+		}
+	free(slots);
+	return ns;
+}
+
+/* How long the sampler's BPF program ran, 0 unknown: its cost, which the
+ * sampled tasks pay and which a too high -F lets dominate. */
+static uint64_t sampler_ns(struct recorder *r)
+{
+	struct bpf_prog_info info = { 0 };
+	__u32 len = sizeof(info);
+
+	if (r->stats_fd < 0 ||
+	    bpf_obj_get_info_by_fd(bpf_program__fd(r->skel->progs.sample_oncpu),
+				   &info, &len))
+		return 0;
+	return info.run_time_ns;
+}
+
+static size_t ringbuf_size(unsigned int freq)
+{
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	/* a second of samples from every CPU, at least 8 MiB, power of 2 */
+	size_t want = (size_t)(cpus > 0 ? cpus : 1) * freq * sizeof(struct ws_sample);
+	size_t size = 8 << 20;
+
+	while (size < want && size < (1u << 30))
+		size <<= 1;
+	return size;
+}
+
+static int open_bpf(struct recorder *r)
+{
+	const struct record_opts *o = r->o;
+	size_t i, rb_size;
+	uint8_t one = 1;
+	int err;
+
+	libbpf_set_print(o->verbose ? libbpf_print_verbose : libbpf_print_quiet);
+	r->skel = whyslow_bpf__open();
+	if (!r->skel) {
+		fprintf(stderr, "whyslow: cannot open BPF object: %s\n", strerror(errno));
+		return 1;
+	}
+	r->skel->rodata->trace_all = o->all;
+	r->skel->rodata->self_tgid = getpid();
+	rb_size = ringbuf_size(o->freq);
+	bpf_map__set_max_entries(r->skel->maps.events, rb_size);
+	r->skel->rodata->wakeup_bytes = rb_size / 4;
+	r->skel->rodata->offcpu_enabled = !o->no_offcpu;
+	r->skel->rodata->min_block_ns = o->min_block_ns;
+	r->skel->rodata->copy_user_stack = !o->fp_only;
+	r->skel->rodata->copy_wait_stack = !o->fp_only;
+	bpf_program__set_autoattach(r->skel->progs.sample_oncpu, false);
+	if (o->no_offcpu) {
+		bpf_program__set_autoload(r->skel->progs.offcpu_switch, false);
+		bpf_program__set_autoload(r->skel->progs.offcpu_waking, false);
+		bpf_map__set_max_entries(r->skel->maps.stacks, 1);
+		bpf_map__set_max_entries(r->skel->maps.offcpu, 1);
+		bpf_map__set_max_entries(r->skel->maps.offcpu_top, 1);
+	}
+	if (o->no_io) {
+		bpf_program__set_autoload(r->skel->progs.io_enter, false);
+		bpf_program__set_autoload(r->skel->progs.io_exit, false);
+		bpf_program__set_autoload(r->skel->progs.io_fork, false);
+		bpf_program__set_autoload(r->skel->progs.io_exec, false);
+		bpf_map__set_max_entries(r->skel->maps.io_fds, 1);
+	}
+	err = whyslow_bpf__load(r->skel);
+	if (err) {
+		fprintf(stderr, "whyslow: the kernel refused whyslow's BPF programs "
+			"(%s); run with -v for the verifier log\n", strerror(-err));
+		return 1;
+	}
+	for (i = 0; i < o->n_pids; i++)
+		bpf_map_update_elem(bpf_map__fd(r->skel->maps.traced), &o->pids[i],
+				    &one, BPF_ANY);
+	if (r->child.pid > 0)
+		bpf_map_update_elem(bpf_map__fd(r->skel->maps.traced),
+				    &r->child.pid, &one, BPF_ANY);
+	r->stats_fd = bpf_enable_stats(BPF_STATS_RUN_TIME);
+	err = whyslow_bpf__attach(r->skel);
+	if (err) {
+		fprintf(stderr, "whyslow: cannot attach to scheduler tracepoints: %s\n",
+			strerror(-err));
+		return 1;
+	}
+	r->py = py_attach_new(bpf_map__fd(r->skel->maps.py_procs));
+	if (!r->py)
+		return 1;
+	if (!o->no_io && !(r->io = io_trace_new()))
+		return 1;
+	r->offcpu = (struct offcpu_maps){
+		.offcpu_fd = bpf_map__fd(r->skel->maps.offcpu),
+		.start_fd = bpf_map__fd(r->skel->maps.offcpu_start),
+		.stacks_fd = bpf_map__fd(r->skel->maps.stacks),
+		.sym = r->sym,
+	};
+	r->rb = ring_buffer__new(bpf_map__fd(r->skel->maps.events), on_event, r,
+				 NULL);
+	if (!r->rb) {
+		fprintf(stderr, "whyslow: cannot open the ring buffer: %s\n",
+			strerror(errno));
+		return 1;
+	}
+	return 0;
+}
+
+static int open_sampling(struct recorder *r)
+{
+	struct perf_event_attr attr = {
+		.type = PERF_TYPE_SOFTWARE,
+		.config = PERF_COUNT_SW_CPU_CLOCK,	/* no hardware PMU needed */
+		.size = sizeof(attr),
+		.freq = 1,
+		.sample_freq = r->o->freq,
+	};
+	int n = libbpf_num_possible_cpus(), cpu, fd;
+
+	r->links = calloc(n > 0 ? n : 1, sizeof(*r->links));
+	if (!r->links)
+		return 1;
+	for (cpu = 0; cpu < n; cpu++) {
+		fd = syscall(__NR_perf_event_open, &attr, -1, cpu, -1,
+			     PERF_FLAG_FD_CLOEXEC);
+		if (fd < 0 && errno == ENODEV)
+			continue;	/* offline CPU */
+		if (fd < 0) {
+			fprintf(stderr, "whyslow: cannot open the cpu-clock event "
+				"on CPU %d: %s\n", cpu, strerror(errno));
+			return 1;
+		}
+		r->links[r->n_links] = bpf_program__attach_perf_event(
+			r->skel->progs.sample_oncpu, fd);
+		if (!r->links[r->n_links]) {
+			fprintf(stderr, "whyslow: cannot attach the sampler on CPU "
+				"%d: %s\n", cpu, strerror(errno));
+			close(fd);
+			return 1;
+		}
+		r->n_links++;
+	}
+	return 0;
+}
+
+static int open_targets(struct recorder *r)
+{
+	const struct record_opts *o = r->o;
+	struct proc *p;
+	size_t i;
+	int err;
+
+	r->pid_fds = calloc(o->n_pids + 1, sizeof(*r->pid_fds));
+	if (!r->pid_fds)
+		return 1;
+	for (i = 0; i < o->n_pids; i++)
+		r->pid_fds[i] = -1;
+	for (i = 0; i < o->n_pids; i++) {
+		r->pid_fds[i] = syscall(SYS_pidfd_open, o->pids[i], 0);
+		if (r->pid_fds[i] < 0 && errno == ESRCH) {
+			fprintf(stderr, "whyslow: no process with PID %u\n", o->pids[i]);
+			return 1;
+		}
+	}
+	if (o->argv) {
+		err = launch_held(o->argv, o->as_root, &r->child);
+		if (err) {
+			fprintf(stderr, "whyslow: cannot start %s: %s\n", o->argv[0],
+				strerror(-err));
+			return 1;
+		}
+		p = proc_table_get(&r->procs, r->child.pid);
+		if (!p)
+			return 1;
+		p->complete = true;	/* its exec is seen by the side-band */
+		r->child_pidfd = syscall(SYS_pidfd_open, r->child.pid, 0);
+	}
+	return 0;
+}
+
+static void load_target_maps(struct recorder *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->o->n_pids; i++)
+		proc_table_load(&r->procs, r->o->pids[i], "/proc");
+}
+
+/* A pidfd turns readable when its process exits, zombie or not. */
+static bool pids_alive(const struct recorder *r)
+{
+	struct pollfd pfd = { .events = POLLIN };
+	size_t i;
+
+	for (i = 0; i < r->o->n_pids; i++) {
+		pfd.fd = r->pid_fds[i];
+		if (pfd.fd < 0 || poll(&pfd, 1, 0) == 0)
+			return true;
+	}
+	return false;
+}
+
+static void show_status(struct recorder *r, uint64_t now)
+{
+	fprintf(stderr, "\r\033[Kwhyslow: %.1f s, %llu samples, %llu lost",
+		(now - r->start_ns) / 1e9, (unsigned long long)r->samples,
+		(unsigned long long)read_counter(r, WS_CNT_RINGBUF_FULL));
+}
+
+static void collect_loop(struct recorder *r, int *cmd_status, struct rusage *ru)
+{
+	uint64_t deadline = r->o->duration_s > 0 ?
+		r->start_ns + (uint64_t)(r->o->duration_s * NSEC_PER_SEC) : 0;
+	bool tty = isatty(STDERR_FILENO) && !r->o->verbose;
+	uint64_t last_status = 0, now;
+	struct pollfd pfd[3] = {
+		{ .fd = ring_buffer__epoll_fd(r->rb), .events = POLLIN },
+		{ .fd = sideband_epoll_fd(r->sb), .events = POLLIN },
+		{ .fd = r->child_pidfd, .events = POLLIN },
+	};
+
+	while (!stop_requested && !r->err) {
+		poll(pfd, r->child_pidfd >= 0 ? 3 : 2, POLL_MS);
+		drain_sideband(r);
+		ring_buffer__consume(r->rb);
+		now = now_ns();
+		if (r->io && now - r->last_sweep_ns >= IO_SWEEP_MS * 1000000ull) {
+			r->err = io_trace_sweep(r->io,
+						bpf_map__fd(r->skel->maps.io_fds),
+						&r->procs, false);
+			r->last_sweep_ns = now;
+		}
+		if (r->child.pid > 0 &&
+		    (*cmd_status = launch_wait(r->child.pid, WNOHANG, ru)) >= 0) {
+			r->child.pid = -1;
+			break;
+		}
+		if (deadline && now >= deadline)
+			break;
+		if (r->o->n_pids && !pids_alive(r))
+			break;
+		if (tty && now - last_status >= STATUS_MS * 1000000ull) {
+			show_status(r, now);
+			last_status = now;
+		}
+	}
+	if (tty)
+		fprintf(stderr, "\r\033[K");
+	/* before the last samples are read: none is missed by the count */
+	r->cpu_ns = cpu_sampled_ns(r, ru, *cmd_status >= 0, now_ns());
+	r->sampler_ns = sampler_ns(r);
+	ring_buffer__consume(r->rb);
+	drain_sideband(r);
+}
+
+static void fill_wall_time(struct recorder *r, struct profile *out,
+			   uint32_t child_pid, bool exited)
+{
+	const struct proc *p = proc_table_find(&r->procs, child_pid);
+	uint64_t end = now_ns();
+
+	if (exited && p && p->exit_time > r->start_ns)
+		end = p->exit_time;	/* the kernel's own exit timestamp */
+	out->wall_ns = end - r->start_ns;
+}
+
+/* CPU time from rusage when the command was reaped, else from samples. */
+static void fill_cpu_times(struct profile *out, const struct rusage *ru,
+			   bool exited)
+{
+	size_t i;
+
+	if (exited) {
+		out->cpu_user_ns = timeval_ns(&ru->ru_utime);
+		out->cpu_sys_ns = timeval_ns(&ru->ru_stime);
+		out->cpu_from_rusage = true;
+		return;
+	}
+	for (i = 0; i < out->n_stacks; i++) {
+		if (out->stacks[i].reason != WAIT_NONE)
+			continue;
+		if (out->stacks[i].kernel_mode)
+			out->cpu_sys_ns += out->stacks[i].ns;
+		else
+			out->cpu_user_ns += out->stacks[i].ns;
+	}
+}
+
+static char *join_command(const struct record_opts *o)
+{
+	size_t len = 64, i;
+	char *s;
+
+	for (i = 0; o->argv && o->argv[i]; i++)
+		len += strlen(o->argv[i]) + 1;
+	s = calloc(1, len + o->n_pids * 12);
+	if (!s)
+		return NULL;
+	if (o->argv) {
+		for (i = 0; o->argv[i]; i++)
+			strcat(strcat(s, i ? " " : ""), o->argv[i]);
+	} else if (o->all) {
+		strcpy(s, "-a (all processes)");
+	} else {
+		strcpy(s, "-p ");
+		for (i = 0; i < o->n_pids; i++)
+			sprintf(s + strlen(s), "%s%u", i ? "," : "", o->pids[i]);
+	}
+	return s;
+}
+
+static int read_offcpu(struct recorder *r, uint64_t end_ns,
+		       uint64_t *short_ns)
+{
+	if (r->o->no_offcpu)
+		return 0;
+	return offcpu_collect(&r->offcpu, r->coll, &r->procs, end_ns, short_ns);
+}
+
+/* Data quality lines of the stages, e.g. a Python whyslow cannot walk. */
+static int copy_notes(struct recorder *r, struct profile *out)
+{
+	char **lines;
+	size_t n = py_attach_unsupported(r->py, &lines), i;
+
+	out->notes = calloc(n + 1, sizeof(*out->notes));
+	if (!out->notes)
+		return -ENOMEM;
+	for (i = 0; i < n; i++) {
+		out->notes[i] = strdup(lines[i]);
+		if (!out->notes[i])
+			return -ENOMEM;
+		out->n_notes++;
+	}
+	return 0;
+}
+
+static void copy_symbolizer_stats(const struct symbolizer *sym,
+				  struct profile_quality *q)
+{
+	struct symbolizer_stats st;
+
+	symbolizer_get_stats(sym, &st);
+	q->dwarf_refused = st.dwarf_refused;
+	q->symbols_refused = st.symbols_refused;
+	q->perfmap_lines_skipped = st.perfmap_lines_skipped;
+	q->perfmap_bytes_skipped = st.perfmap_bytes_skipped;
+	q->perfmap_refused = st.perfmap_refused;
+}
+
+static int finish_profile(struct recorder *r, struct profile *out,
+			  const struct rusage *ru, uint32_t child_pid,
+			  bool exited, unsigned int max_hz)
+{
+	struct symbolizer *sym = r->sym;
+	int err = 0;
+
+	fill_wall_time(r, out, child_pid, exited);
+	out->quality.cpu_sampled_ns = r->cpu_ns;
+	out->quality.sampler_ns = r->sampler_ns;
+	out->root_pid = child_pid;
+	if (read_python_codes(r) ||
+	    read_offcpu(r, r->start_ns + out->wall_ns,
+			&out->quality.offcpu_short_ns)) {
+		fprintf(stderr, "whyslow: out of memory reading off-CPU data\n");
+		return 1;
+	}
+	out->frequency_hz = r->o->freq;
+	out->period_ns = NSEC_PER_SEC / r->o->freq;
+	out->command = join_command(r->o);
+	out->time_ns = r->start_realtime_ns;
+	if (r->io)
+		err = io_trace_sweep(r->io, bpf_map__fd(r->skel->maps.io_fds),
+				     &r->procs, true);
+	if (!err)
+		err = collector_finish(r->coll, &r->procs, sym, out->period_ns,
+				       out);
+	if (!err && r->io)
+		err = io_trace_finish(r->io, &r->procs, child_pid,
+				      r->start_ns + out->wall_ns, out);
+	out->io.blocked_known = r->io && !r->o->no_offcpu;
+	out->quality.kernel_addrs_hidden = symbolizer_kernel_hidden(sym);
+	copy_symbolizer_stats(sym, &out->quality);
+	if (finish_cancel)
+		fprintf(stderr, "whyslow: interrupted: frames not symbolized "
+			"yet are left unresolved\n");
+	if (err) {
+		fprintf(stderr, "whyslow: out of memory while symbolizing\n");
+		return 1;
+	}
+	fill_cpu_times(out, ru, exited);
+	if (copy_notes(r, out))
+		return 1;
+	out->quality.max_hz = max_hz;
+	out->quality.offcpu = !r->o->no_offcpu;
+	out->quality.min_block_ns = r->o->min_block_ns;
+	out->quality.offcpu_dropped = read_counter(r, WS_CNT_OFFCPU_FULL);
+	out->quality.stack_collisions = read_counter(r, WS_CNT_STACK_COLLISION);
+	out->quality.lost_samples = read_counter(r, WS_CNT_RINGBUF_FULL);
+	out->quality.waits_to_map = read_counter(r, WS_CNT_WAIT_TO_MAP);
+	out->quality.kstack_errors = read_counter(r, WS_CNT_KSTACK_ERR);
+	out->quality.ustack_errors = read_counter(r, WS_CNT_USTACK_ERR);
+	out->quality.lost_sideband = sideband_lost(r->sb);
+	out->quality.maps_cut = r->procs.maps_cut;
+	out->quality.io_dropped = read_counter(r, WS_CNT_IO_DROPPED);
+	out->quality.cfi_unwinding = !r->o->fp_only;
+	return 0;
+}
+
+static void close_recorder(struct recorder *r)
+{
+	int i;
+
+	for (i = 0; i < r->n_links; i++)
+		bpf_link__destroy(r->links[i]);
+	free(r->links);
+	ring_buffer__free(r->rb);
+	whyslow_bpf__destroy(r->skel);
+	sideband_close(r->sb);
+	collector_free(r->coll);
+	io_trace_free(r->io);
+	symbolizer_free(r->sym);
+	py_attach_free(r->py);
+	proc_table_free(&r->procs);
+	if (r->child_pidfd >= 0)
+		close(r->child_pidfd);
+	if (r->stats_fd >= 0)
+		close(r->stats_fd);
+	for (i = 0; r->pid_fds && i < (int)r->o->n_pids; i++)
+		if (r->pid_fds[i] >= 0)
+			close(r->pid_fds[i]);
+	free(r->pid_fds);
+}
+
+int record_run(const struct record_opts *given, struct profile *out,
+	       struct record_result *res)
+{
+	struct record_opts opts = *given;	/* -F may be lowered */
+	const struct record_opts *o = &opts;
+	struct recorder r = { .o = o, .child = { .pid = -1 }, .child_pidfd = -1,
+			      .stats_fd = -1 };
+	struct rusage ru = { 0 };
+	unsigned int max_hz = kernel_max_hz();
+	uint32_t child_pid = 0;
+	int ret;
+
+	res->cmd_status = -1;
+	res->running_pid = 0;
+	memset(out, 0, sizeof(*out));
+	out->quality.requested_hz = o->freq;
+	if ((ret = check_environment()))
+		return ret;
+	if (max_hz && o->freq > max_hz) {
+		fprintf(stderr, "whyslow: -F %u is above the kernel's limit "
+			"(kernel.perf_event_max_sample_rate = %u); sampling at %u Hz\n",
+			o->freq, max_hz, max_hz);
+		opts.freq = max_hz;
+	}
+	proc_table_init(&r.procs);
+	install_signals();
+	r.coll = collector_new();
+	r.sym = symbolizer_new(NULL);
+	r.sb = sideband_open();
+	if (!r.coll || !r.sym || !r.sb) {
+		fprintf(stderr, "whyslow: cannot open perf side-band events: %s\n",
+			strerror(errno));
+		ret = 1;
+		goto out;
+	}
+	if ((ret = open_targets(&r)) || (ret = open_bpf(&r)) ||
+	    (ret = open_sampling(&r)))
+		goto out;
+	load_target_maps(&r);
+	symbolizer_preload_kernel(r.sym);
+	child_pid = r.child.pid > 0 ? r.child.pid : 0;
+	forward_to = r.child.pid;
+	r.start_ns = now_ns();
+	r.start_realtime_ns = realtime_ns();
+	r.skel->bss->record_start_ns = r.start_ns;
+	r.offcpu.start_ns = r.start_ns;
+	drain_sideband(&r);
+	if (r.child.pid > 0 && (ret = launch_release(&r.child, o->argv[0])))
+		goto out;
+	collect_loop(&r, &res->cmd_status, &ru);
+	finish_cancel = 0;
+	finishing = 1;
+	symbolizer_set_cancel(r.sym, &finish_cancel);
+	ret = finish_profile(&r, out, &ru, child_pid, res->cmd_status >= 0,
+			     max_hz);
+	if (r.err)
+		fprintf(stderr, "whyslow: out of memory while recording\n");
+out:
+	finishing = 0;
+	close_recorder(&r);
+	if (r.child.pid > 0 && ret)
+		launch_abort(&r.child);
+	else if (r.child.pid > 0)
+		res->running_pid = r.child.pid;
+	forward_to = 0;
+	return ret;
+}

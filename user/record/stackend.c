@@ -1,0 +1,54 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Where user stacks begin; see stackend.h. */
+#include <elfutils/libdw.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "record/stackend.h"
+
+#define DWARF_RA	16	/* x86-64 return address column */
+
+bool stackend_name(const char *name)
+{
+	static const char *const entries[] = {
+		"_start", "__libc_start_main", "__libc_start_call_main",
+		"start_thread", "clone", "clone3", "__clone", "__clone3",
+		"thread_start",
+	};
+	size_t i;
+
+	for (i = 0; name && i < sizeof(entries) / sizeof(entries[0]); i++)
+		if (!strcmp(name, entries[i]))
+			return true;
+	return false;
+}
+
+/* DW_CFA_undefined on the return address: the ABI's mark of the
+ * outermost frame. */
+static bool cfi_outermost(struct symbolizer *sym, const struct module *m,
+			  uint64_t file_offset)
+{
+	Dwarf_Op mem[3], *ops;
+	Dwarf_Frame *fr;
+	size_t n;
+	bool end;
+
+	if (symbolize_cfi_frame(sym, m->path, m->dev, m->ino, file_offset, &fr))
+		return false;
+	end = !dwarf_frame_register(fr, DWARF_RA, mem, &ops, &n) && !n && !ops;
+	free(fr);
+	return end;
+}
+
+bool stackend_code(struct symbolizer *sym, const struct module *m,
+		   uint64_t file_offset)
+{
+	uint64_t entry;
+
+	if (!sym || !m || !m->path)
+		return false;
+	if (!symbolize_elf_entry(sym, m->path, m->dev, m->ino, &entry) &&
+	    file_offset >= entry && file_offset - entry < STACKEND_ENTRY_SPAN)
+		return true;
+	return cfi_outermost(sym, m, file_offset);
+}

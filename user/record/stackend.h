@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Whether a user stack is whole: its outermost frame is where stacks
+ * begin, known by name (_start, start_thread, ...) or, when the names are
+ * unusable (a stripped program), by the code itself: the program's entry
+ * point, or code whose CFI marks the return address undefined, as glibc's
+ * _start and the thread entry of clone/clone3 do.
+ */
+#ifndef WHYSLOW_STACKEND_H
+#define WHYSLOW_STACKEND_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "proc/procmap.h"
+#include "symbols/symbolize.h"
+
+/* Bytes from e_entry still counted as the entry function when no CFI
+ * bounds it: glibc's _start is 43, musl's 24. */
+#define STACKEND_ENTRY_SPAN	64
+
+/* name: the frame's function, or NULL when unresolved. */
+bool stackend_name(const char *name);
+
+/* The code at file_offset of m (a call site: return address - 1) is the
+ * outermost frame of a stack. */
+bool stackend_code(struct symbolizer *sym, const struct module *m,
+		   uint64_t file_offset);
+
+#endif

@@ -1,0 +1,244 @@
+// SPDX-License-Identifier: GPL-2.0
+/* See unwind.h.  x86-64 only, like the rest of whyslow. */
+#include <dwarf.h>
+#include <elfutils/libdw.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "record/unwind.h"
+#include "whyslow.h"
+
+#define UNWIND_MAX_CFI_FRAMES	WS_MAX_STACK	/* frames unwound with CFI */
+#define EVAL_STACK		8	/* DWARF expression stack */
+
+/* DWARF register numbers on x86-64 */
+#define DWARF_RBP	6
+#define DWARF_RSP	7
+#define DWARF_RA	16
+
+struct frame_regs {
+	uint64_t ip, sp, bp;
+	bool bp_known;
+};
+
+/* A word of the copied stack; false outside the copy. */
+static bool read_copy(const struct unwind_input *in, uint64_t addr,
+		      uint64_t *val)
+{
+	if (addr < in->sp || in->stack_len < 8 ||
+	    addr - in->sp > in->stack_len - 8)
+		return false;
+	memcpy(val, in->stack + (addr - in->sp), sizeof(*val));
+	return true;
+}
+
+static bool reg_value(const struct frame_regs *r, unsigned int reg,
+		      uint64_t *val)
+{
+	if (reg == DWARF_RSP)
+		*val = r->sp;
+	else if (reg == DWARF_RBP && r->bp_known)
+		*val = r->bp;
+	else
+		return false;
+	return true;
+}
+
+/*
+ * The small DWARF expressions CFI rules use: the CFA, constants, register
+ * plus offset, add, subtract, load.  *is_value: the result is the value
+ * itself (DW_OP_stack_value), not where it is saved.  Returns UNWIND_DONE
+ * when evaluated, else why not.
+ */
+static enum unwind_stop eval_ops(const struct unwind_input *in, const Dwarf_Op *ops,
+		     size_t n, uint64_t cfa, const struct frame_regs *r,
+		     uint64_t *out, bool *is_value)
+{
+	uint64_t st[EVAL_STACK], v;
+	size_t depth = 0, i;
+	uint8_t a;
+
+	*is_value = false;
+	for (i = 0; i < n; i++) {
+		a = ops[i].atom;
+		if (*is_value || (depth >= EVAL_STACK && a != DW_OP_plus &&
+				  a != DW_OP_minus && a != DW_OP_plus_uconst &&
+				  a != DW_OP_deref && a != DW_OP_stack_value))
+			return UNWIND_BAD_RULE;
+		if (a >= DW_OP_lit0 && a <= DW_OP_lit31) {
+			st[depth++] = a - DW_OP_lit0;
+		} else if (a >= DW_OP_breg0 && a <= DW_OP_breg31) {
+			if (!reg_value(r, a - DW_OP_breg0, &v))
+				return UNWIND_BAD_RULE;
+			st[depth++] = v + (int64_t)ops[i].number;
+		} else {
+			switch (a) {
+			case DW_OP_call_frame_cfa:
+				st[depth++] = cfa;
+				break;
+			case DW_OP_bregx:
+				if (!reg_value(r, ops[i].number, &v))
+					return UNWIND_BAD_RULE;
+				st[depth++] = v + (int64_t)ops[i].number2;
+				break;
+			case DW_OP_const1u: case DW_OP_const1s:
+			case DW_OP_const2u: case DW_OP_const2s:
+			case DW_OP_const4u: case DW_OP_const4s:
+			case DW_OP_const8u: case DW_OP_const8s:
+			case DW_OP_constu: case DW_OP_consts:
+				st[depth++] = ops[i].number;
+				break;
+			case DW_OP_plus_uconst:
+				if (!depth)
+					return UNWIND_BAD_RULE;
+				st[depth - 1] += ops[i].number;
+				break;
+			case DW_OP_plus:
+			case DW_OP_minus:
+				if (depth < 2)
+					return UNWIND_BAD_RULE;
+				depth--;
+				st[depth - 1] = a == DW_OP_plus ?
+					st[depth - 1] + st[depth] :
+					st[depth - 1] - st[depth];
+				break;
+			case DW_OP_deref:
+				if (!depth)
+					return UNWIND_BAD_RULE;
+				if (!read_copy(in, st[depth - 1], &v))
+					return UNWIND_COPY_END;
+				st[depth - 1] = v;
+				break;
+			case DW_OP_stack_value:
+				*is_value = true;
+				break;
+			default:
+				return UNWIND_BAD_RULE;
+			}
+		}
+	}
+	if (depth != 1)
+		return UNWIND_BAD_RULE;
+	*out = st[0];
+	return UNWIND_DONE;
+}
+
+/* A register's value in the caller; UNWIND_DONE when found, else why
+ * not.  "Same value" keeps it; "undefined" makes it unknown, but for rbp:
+ * callee-saved in the x86-64 ABI, a function with no rule for it has not
+ * changed it (libdw reports no rule as undefined when the ABI's default
+ * rules are not known to it). */
+static enum unwind_stop caller_reg(const struct unwind_input *in, Dwarf_Frame *fr,
+		       int reg, uint64_t cfa, const struct frame_regs *r,
+		       uint64_t *val, bool *known)
+{
+	Dwarf_Op mem[3], *ops;
+	size_t n;
+	bool is_value;
+	enum unwind_stop why;
+	uint64_t v;
+
+	if (dwarf_frame_register(fr, reg, mem, &ops, &n))
+		return UNWIND_BAD_RULE;
+	if (n == 0) {
+		*known = (ops != NULL || reg == DWARF_RBP) &&
+			 reg_value(r, reg, val);
+		return UNWIND_DONE;
+	}
+	why = eval_ops(in, ops, n, cfa, r, &v, &is_value);
+	if (why != UNWIND_DONE)
+		return why;
+	if (!is_value && !read_copy(in, v, &v))
+		return UNWIND_COPY_END;
+	*val = v;
+	*known = true;
+	return UNWIND_DONE;
+}
+
+/* One frame up: r becomes the caller's registers (UNWIND_DONE), or why
+ * not; UNWIND_DONE with r unchanged at an outermost frame (return address
+ * undefined or zero).  The innermost frame's ip is exact; a return
+ * address points after its call. */
+static enum unwind_stop cfi_step(struct symbolizer *sym, const struct proc_table *t,
+		     const struct proc *p, const struct unwind_input *in,
+		     struct frame_regs *r, bool innermost)
+{
+	uint64_t pc = innermost ? r->ip : r->ip - 1, cfa, ra = 0, bp = 0;
+	const struct mapping *m = proc_lookup(p, pc, in->time);
+	const struct module *mod;
+	Dwarf_Frame *fr;
+	Dwarf_Op *ops;
+	size_t n;
+	bool is_value, ra_known = false, bp_known = false;
+	enum unwind_stop why;
+
+	if (!m || m->module < 0 || (size_t)m->module >= t->n_modules)
+		return UNWIND_NO_CFI;
+	mod = &t->modules[m->module];
+	if (symbolize_cfi_frame(sym, mod->path, mod->dev, mod->ino,
+				pc - m->start + m->pgoff, &fr))
+		return UNWIND_NO_CFI;
+	why = dwarf_frame_cfa(fr, &ops, &n) ? UNWIND_BAD_RULE :
+		eval_ops(in, ops, n, 0, r, &cfa, &is_value);
+	if (why == UNWIND_DONE)
+		why = caller_reg(in, fr, DWARF_RA, cfa, r, &ra, &ra_known);
+	if (why != UNWIND_DONE || !ra_known || !ra)
+		goto out;	/* !ra_known, !ra: the outermost frame */
+	why = caller_reg(in, fr, DWARF_RBP, cfa, r, &bp, &bp_known);
+	if (why != UNWIND_DONE)
+		goto out;
+	/* The stack grows down: a caller's frame is above. */
+	if (cfa <= r->sp) {
+		why = UNWIND_BAD_RULE;
+		goto out;
+	}
+	r->ip = ra;
+	r->sp = cfa;
+	r->bp = bp;
+	r->bp_known = bp_known;
+out:
+	free(fr);
+	return why;
+}
+
+enum unwind_stop unwind_complete(struct symbolizer *sym,
+				 const struct proc_table *t, uint32_t pid,
+				 const struct unwind_input *in, __u64 *stack,
+				 int *n, int max)
+{
+	const struct proc *p = proc_table_find(t, pid);
+	struct frame_regs r = { .ip = in->ip, .sp = in->sp, .bp = in->bp,
+				.bp_known = true };
+	enum unwind_stop why = UNWIND_DONE;
+	__u64 out[WS_MAX_STACK];
+	uint64_t prev_sp;
+	int k = 0, depth, j;
+
+	if (!p || !in->stack_len || *n < 1 || stack[0] != in->ip ||
+	    max > WS_MAX_STACK)
+		return UNWIND_NO_COPY;
+	out[k++] = in->ip;
+	for (depth = 0; depth < UNWIND_MAX_CFI_FRAMES && k < max; depth++) {
+		prev_sp = r.sp;
+		why = cfi_step(sym, t, p, in, &r, depth == 0);
+		if (why != UNWIND_DONE || r.sp == prev_sp)
+			break;
+		/* Where the frame-pointer walk has this frame too, it is
+		 * right from there on. */
+		for (j = 1; j < *n; j++)
+			if (stack[j] == r.ip)
+				break;
+		if (j < *n) {
+			for (; j < *n && k < max; j++)
+				out[k++] = stack[j];
+			break;
+		}
+		out[k++] = r.ip;
+	}
+	if (k == 1)
+		return why;	/* nothing learnt: keep what there was */
+	memcpy(stack, out, k * sizeof(*out));
+	*n = k;
+	return why;
+}

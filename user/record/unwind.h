@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Completing a frame-pointer stack with CFI.  bpf_get_stack() follows
+ * frame pointers; code built without them (libc's syscall wrappers, where
+ * every file open, connect and fork starts) hides its caller, or sends
+ * the walk into garbage.  Given the user registers and a copy of the top
+ * of the stack taken at the same moment, the innermost frames are unwound
+ * with their .eh_frame rules, and the frame-pointer stack is kept from
+ * where the two agree.
+ */
+#ifndef WHYSLOW_UNWIND_H
+#define WHYSLOW_UNWIND_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <linux/types.h>
+#include "proc/procmap.h"
+#include "symbols/symbolize.h"
+
+struct unwind_input {
+	uint64_t ip, sp, bp;	/* user registers at the event */
+	const uint8_t *stack;	/* user memory from sp */
+	size_t stack_len;
+	uint64_t time;		/* for the mappings then */
+};
+
+/* Why the CFI walk stopped, for Data quality. */
+enum unwind_stop {
+	UNWIND_DONE,		/* an end (return address undefined), the
+				 * frame-pointer tail spliced on, or full */
+	UNWIND_NO_COPY,		/* no usable stack copy (--fp-only, the read
+				 * failed, or not the sample's leaf) */
+	UNWIND_COPY_END,	/* needed memory beyond the copy */
+	UNWIND_NO_CFI,		/* code with no CFI or in no mapped file
+				 * (JIT, stripped .eh_frame) */
+	UNWIND_BAD_RULE,	/* a CFI rule or expression not evaluated */
+};
+
+/*
+ * Rewrites stack[0..*n) (innermost first, at most max entries) when the
+ * CFI walk gets anywhere; leaves it as it was otherwise.  Returns why the
+ * walk stopped.
+ */
+enum unwind_stop unwind_complete(struct symbolizer *sym, const struct proc_table *t,
+		     uint32_t pid, const struct unwind_input *in, __u64 *stack,
+		     int *n, int max);
+
+#endif

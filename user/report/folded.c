@@ -1,0 +1,144 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Folded stacks, the input of flamegraph.pl and speedscope: one line
+ * "comm;root;...;leaf value" per distinct stack, sorted bytewise.  The
+ * process name is the root frame; kernel frames carry the usual "_[k]".
+ *
+ * On-CPU stacks count samples, as ever.  Off-CPU stacks, when traced, get
+ * one more leaf frame "[wait:REASON]" (REASON as in the JSON: network,
+ * disk, lock, ...) and count their wait time in sampling periods: the
+ * nanoseconds of all equal stacks added up, divided by the period and
+ * rounded, lines that round to 0 left out.  So every value is in one unit,
+ * one period of time, and the flame graph is of wall time; grep -v
+ * '\[wait:' keeps the on-CPU profile alone.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analyze/aggregate.h"
+#include "analyze/flame.h"
+#include "report/report.h"
+
+struct folded_line {
+	char *text;
+	uint64_t value;		/* samples, or ns of waits */
+	bool wait;
+};
+
+/* ';' separates frames and the last space the count: neither in names. */
+static void put_sanitized(FILE *f, const char *s)
+{
+	unsigned char c;
+
+	for (; *s; s++) {
+		c = *s;
+		fputc(c == ';' || c == ' ' || c < 0x20 || c == 0x7f ? '_' : c, f);
+	}
+}
+
+/* The stack as "comm;root;...;leaf"; malloc'd, NULL when out of memory. */
+static char *fold_stack(const struct profile *p, const struct stack_sample *s,
+			const char *comm)
+{
+	char label[WAIT_LABEL_SIZE];
+	const struct frame *fr;
+	char *text = NULL;
+	size_t len = 0;
+	uint32_t i;
+	FILE *f;
+
+	f = open_memstream(&text, &len);
+	if (!f)
+		return NULL;
+	put_sanitized(f, comm);
+	for (i = 0; i < s->n_frames; i++) {
+		fr = &p->frames[s->frames[i]];
+		fputc(';', f);
+		put_sanitized(f, fr->name);
+		if (fr->cls == CLASS_KERNEL)
+			fputs("_[k]", f);
+	}
+	if (!stack_on_cpu(s)) {
+		wait_leaf_label(s->reason, label);
+		fprintf(f, ";%s", label);
+	}
+	if (fclose(f)) {
+		free(text);
+		return NULL;
+	}
+	return text;
+}
+
+static int cmp_line(const void *a, const void *b)
+{
+	const struct folded_line *la = a, *lb = b;
+
+	return strcmp(la->text, lb->text);
+}
+
+/* Wait time in periods, rounded; 0 when there is no period to count in. */
+static uint64_t periods(uint64_t ns, uint64_t period_ns)
+{
+	return period_ns ? (ns + period_ns / 2) / period_ns : 0;
+}
+
+/*
+ * Sorted lines, equal ones merged; a wait line's text ends in its reason,
+ * so it never merges with a sample line.
+ */
+static void print_lines(FILE *f, struct folded_line *lines, size_t n,
+			uint64_t period_ns)
+{
+	uint64_t value;
+	size_t i, j;
+
+	qsort(lines, n, sizeof(*lines), cmp_line);
+	for (i = 0; i < n; i = j) {
+		value = 0;
+		for (j = i; j < n && !strcmp(lines[i].text, lines[j].text); j++)
+			value += lines[j].value;
+		if (lines[i].wait)
+			value = periods(value, period_ns);
+		if (value)
+			fprintf(f, "%s %" PRIu64 "\n", lines[i].text, value);
+	}
+}
+
+int write_folded(FILE *f, const struct profile *p)
+{
+	const struct stack_sample *s;
+	struct folded_line *lines;
+	char comm[AGG_COMM_LEN];
+	size_t i, n = 0;
+	int err = 0;
+
+	lines = calloc(p->n_stacks ? p->n_stacks : 1, sizeof(*lines));
+	if (!lines)
+		return -ENOMEM;
+	for (i = 0; i < p->n_stacks; i++) {
+		s = &p->stacks[i];
+		/* Stacks of one process tend to be adjacent: look up once. */
+		if (!i || s->pid != p->stacks[i - 1].pid) {
+			process_comm(p, s->pid, comm);
+			if (!comm[0])
+				snprintf(comm, sizeof(comm), "[%" PRIu32 "]", s->pid);
+		}
+		if (!stack_weight(s))
+			continue;
+		lines[n].text = fold_stack(p, s, comm);
+		if (!lines[n].text) {
+			err = -ENOMEM;
+			goto out;
+		}
+		lines[n].wait = !stack_on_cpu(s);
+		lines[n++].value = stack_weight(s);
+	}
+	print_lines(f, lines, n, p->period_ns);
+out:
+	for (i = 0; i < n; i++)
+		free(lines[i].text);
+	free(lines);
+	return err;
+}

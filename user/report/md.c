@@ -1,0 +1,1277 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The Markdown summary: what a person or an AI assistant reads first.
+ * Sections come in order of importance and the document stays within the
+ * token budget: tables lose rows from the bottom, the data-quality
+ * section is always kept (its room is reserved up front), and the last
+ * line says what was left out.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analyze/aggregate.h"
+#include "classify/frame.h"
+#include "analyze/hints.h"
+#include "report/report.h"
+#include "report/md_util.h"
+#include "analyze/shortfall.h"
+#include "classify/wait.h"
+
+#define PATH_MAX_BYTES		400	/* a formatted call path */
+#define TITLE_MAX_BYTES		200
+#define NOTE_MAX_BYTES		300	/* a note in Data quality */
+#define HINT_MAX_BYTES		600	/* a hint's text */
+#define MAX_NOTES		10	/* notes shown; JSON has them all */
+#define OMITTED_RESERVE		450	/* room kept for the last line */
+#define THREAD_TOP_WAITS	3	/* wait categories in a thread's row */
+#define THREAD_WAITS_SIZE	(THREAD_TOP_WAITS * (32 + DURATION_SIZE))
+#define COUNT_SIZE		64	/* a count cell: "×17 (2 failed)" */
+#define BYTES_SIZE		32
+
+/* The categories of one thread's time, or all threads', most first. */
+struct category_rows {
+	const struct time_split *time;
+	enum wait_reason order[WAIT__COUNT];
+	size_t n;
+};
+
+struct md {
+	struct md_doc doc;
+	const struct profile *p;
+	const struct aggregate *agg;
+	bool threaded;		/* threads' times can add up past the wall */
+	bool by_wall;		/* waits were traced: functions by wall time */
+	/* Where the wall time went: the main thread's when threaded. */
+	const struct thread_stat *main_thread;
+	struct category_rows wall;
+	char **sources;		/* text of the hot lines that may show */
+	size_t n_sources;
+	size_t n_io_procs;	/* io.procs with requests */
+	bool io_started;	/* the I/O section's heading is out */
+	/* Files opened more than once that the by-time table left out, by
+	 * opens: io.files indexes. */
+	size_t *reopened;
+	size_t n_reopened;
+};
+
+/* Rows each table got, for the omitted: line. */
+struct shown {
+	size_t categories;
+	size_t thread_walls;
+	size_t funcs;
+	size_t lines;
+	size_t paths;
+	size_t waits;
+	size_t threads;
+	size_t hints;
+	size_t files;
+	size_t reopened;
+	size_t endpoints;
+	size_t io_procs;
+	size_t spawns;
+};
+
+typedef char *(*row_fn)(const struct md *m, size_t i);
+
+/* Row i of one of the tables below. */
+struct md_table_rows {
+	const struct md *m;
+	row_fn row;
+};
+
+static char *md_table_row(const void *ctx, size_t i)
+{
+	const struct md_table_rows *rows = ctx;
+
+	return rows->row(rows->m, i);
+}
+
+/* md_rows over the summary's row functions. */
+static int md_table(struct md *m, const char *head, size_t n, row_fn row,
+		    size_t *shown)
+{
+	struct md_table_rows rows = { m, row };
+
+	return md_rows(&m->doc, head, n, md_table_row, &rows, shown);
+}
+
+/* path_format made safe for a code span; NULL when out of memory. */
+static char *path_text(const struct aggregate *agg,
+		       const struct path_stat *path)
+{
+	char *raw, *clean;
+
+	raw = path_format(agg, path);
+	if (!raw)
+		return NULL;
+	clean = malloc(CLEAN_SIZE(PATH_MAX_BYTES));
+	if (clean)
+		md_clean(clean, raw, PATH_MAX_BYTES, true);
+	free(raw);
+	return clean;
+}
+
+static void md_title(struct md *m)
+{
+	const struct profile *p = m->p;
+	char cmd[CLEAN_SIZE(TITLE_MAX_BYTES)], wall[DURATION_SIZE];
+	char cpu[DURATION_SIZE], user[DURATION_SIZE], sys[DURATION_SIZE];
+
+	md_clean(cmd, p->command ? p->command : "(unknown)", TITLE_MAX_BYTES,
+		 false);
+	fmt_duration(wall, p->wall_ns);
+	fmt_duration(cpu, p->cpu_user_ns + p->cpu_sys_ns);
+	fmt_duration(user, p->cpu_user_ns);
+	fmt_duration(sys, p->cpu_sys_ns);
+	md_printf(&m->doc, "# whyslow: %s\n\n", cmd);
+	md_printf(&m->doc, "Wall time %s, CPU time %s%s (user %s, sys %s), "
+		  "%" PRIu64 " samples at %" PRIu32 " Hz.\n",
+		  wall, cpu, p->cpu_from_rusage ? "" : " sampled", user, sys,
+		  m->agg->samples, p->frequency_hz);
+}
+
+/* The hottest path that ends in function func. */
+static const struct path_stat *hottest_path_to(const struct aggregate *agg,
+					       uint32_t func)
+{
+	size_t i;
+
+	for (i = 0; i < agg->n_paths; i++)
+		if (agg->paths[i].funcs[agg->paths[i].n_funcs - 1] == func)
+			return &agg->paths[i];
+	return NULL;
+}
+
+/* The hottest function, its share, and the path that reaches it most. */
+static int md_top_function(struct md *m)
+{
+	const struct aggregate *agg = m->agg;
+	const struct func_stat *top = &agg->funcs[0];
+	const struct path_stat *path = hottest_path_to(agg, 0);
+	char name[CLEAN_SIZE(NAME_MAX_BYTES)], where[WHERE_SIZE];
+	char self[SHARE_SIZE], total[SHARE_SIZE], share[SHARE_SIZE];
+	char *route;
+
+	md_clean(name, top->name, NAME_MAX_BYTES, false);
+	fmt_where(where, top->file, top->line, top->module);
+	fmt_share(self, top->self, agg->samples);
+	fmt_share(total, top->total, agg->samples);
+	md_printf(&m->doc, "`%s` (%s, %s) is %s of on-CPU samples (self), "
+		  "%s with its callees (total)",
+		  name, frame_class_name(top->cls), where, self, total);
+	if (path) {
+		route = path_text(agg, path);
+		if (!route)
+			return -ENOMEM;
+		fmt_share(share, path->samples, agg->samples);
+		md_printf(&m->doc, "; its hottest path is `%s` (%s)", route,
+			  share);
+		free(route);
+	}
+	md_put(&m->doc, ".");
+	return 0;
+}
+
+/* What a wait is for and where: "(recv from 10.0.0.1:80 in `fetch`)". */
+static void md_wait_context(struct md *m, const struct wait_stat *wait)
+{
+	char target[CLEAN_SIZE(NAME_MAX_BYTES)];
+	char name[CLEAN_SIZE(NAME_MAX_BYTES)];
+
+	if (!wait->target && !wait->where)
+		return;
+	md_put(&m->doc, " (");
+	if (wait->target) {
+		md_clean(target, wait->target, NAME_MAX_BYTES, false);
+		md_put(&m->doc, target);
+	}
+	if (wait->where) {
+		md_clean(name, wait->where->name, NAME_MAX_BYTES, false);
+		md_printf(&m->doc, "%sin `%s`", wait->target ? " " : "", name);
+	}
+	md_put(&m->doc, ")");
+}
+
+/* The longest wait of reason r: waits are longest first. */
+static const struct wait_stat *longest_wait(const struct aggregate *agg,
+					    enum wait_reason r)
+{
+	size_t i;
+
+	for (i = 0; i < agg->n_waits; i++)
+		if (agg->waits[i].reason == r)
+			return &agg->waits[i];
+	return NULL;
+}
+
+/*
+ * Waits outweigh running: name the longest wait category and its longest
+ * wait.  Shares are of the wall time, or of all threads' time when
+ * threads run in parallel.
+ */
+static void md_wait_verdict(struct md *m)
+{
+	const struct time_split *t = &m->agg->time;
+	uint64_t whole = m->threaded ? time_total(t) : m->p->wall_ns;
+	enum wait_reason order[WAIT__COUNT], r;
+	const struct wait_stat *wait;
+
+	/* Some wait has time, so the longest is first or after on-CPU. */
+	categories_by_time(t, order);
+	r = order[order[0] == WAIT_NONE];
+	md_printf(&m->doc, "%.1f%% of %s is %s", pct_of(t->ns[r], whole),
+		  m->threaded ? "the threads' time" : "wall time",
+		  md_categories[r].doing);
+	wait = longest_wait(m->agg, r);
+	if (wait)
+		md_wait_context(m, wait);
+	if (t->offcpu_ns != t->ns[r])
+		md_printf(&m->doc, ", %.1f%% in all waits",
+			  pct_of(t->offcpu_ns, whole));
+	md_printf(&m->doc, "; on-CPU time is %.1f%%.",
+		  pct_of(t->ns[WAIT_NONE], whole));
+}
+
+static int md_cpu_verdict(struct md *m)
+{
+	const struct aggregate *agg = m->agg;
+	int err;
+
+	if (!agg->samples) {
+		md_put(&m->doc, "No samples were recorded: the program ended "
+		       "too soon or never ran on a CPU (only on-CPU time is "
+		       "sampled).");
+		return 0;
+	}
+	if (!agg->n_funcs) {
+		md_put(&m->doc, "No sample has a readable stack; see Data "
+		       "quality.");
+		return 0;
+	}
+	err = md_top_function(m);
+	if (err)
+		return err;
+	if (agg->samples < MIN_TRUSTED_SAMPLES)
+		md_printf(&m->doc, " Only %" PRIu64 " samples: the profile "
+			  "is too short to trust; run longer or sample "
+			  "faster.",
+			  agg->samples);
+	else if (agg->kernel_samples * 2 > agg->samples)
+		md_printf(&m->doc, " The kernel dominates: %.1f%% of samples "
+			  "were taken in kernel mode (system calls, page "
+			  "faults).",
+			  pct_of(agg->kernel_samples, agg->samples));
+	return 0;
+}
+
+static int md_verdict(struct md *m)
+{
+	const struct time_split *t = &m->agg->time;
+	int err = 0;
+
+	md_put(&m->doc, "\n## Verdict\n\n");
+	if (t->offcpu_ns > t->ns[WAIT_NONE])
+		md_wait_verdict(m);
+	else
+		err = md_cpu_verdict(m);
+	md_put(&m->doc, "\n");
+	return err;
+}
+
+static char *category_row(const struct md *m, size_t i)
+{
+	enum wait_reason r = m->wall.order[i];
+	uint64_t ns = m->wall.time->ns[r];
+	char time[DURATION_SIZE];
+
+	fmt_duration(time, ns);
+	return str_printf("| %s | %s | %.1f%% |\n", md_categories[r].label,
+			  time, pct_of(ns, m->p->wall_ns));
+}
+
+/* "network 1.00 s, lock 20.0 ms": a thread's longest waits, or "—". */
+static void fmt_thread_waits(char *buf, const struct time_split *t)
+{
+	enum wait_reason order[WAIT__COUNT];
+	size_t i, n = categories_by_time(t, order), shown = 0;
+	char time[DURATION_SIZE];
+	int len = 0;
+
+	strcpy(buf, "—");
+	for (i = 0; i < n && shown < THREAD_TOP_WAITS; i++) {
+		if (order[i] == WAIT_NONE)
+			continue;
+		fmt_duration(time, t->ns[order[i]]);
+		len += snprintf(buf + len, THREAD_WAITS_SIZE - len, "%s%s %s",
+				shown++ ? ", " : "",
+				md_categories[order[i]].label, time);
+	}
+}
+
+static char *thread_wall_row(const struct md *m, size_t i)
+{
+	const struct thread_stat *t = &m->agg->threads[i];
+	char comm[CLEAN_SIZE(AGG_COMM_LEN)], waits[THREAD_WAITS_SIZE];
+	char oncpu[DURATION_SIZE], total[DURATION_SIZE];
+
+	md_clean(comm, t->comm, AGG_COMM_LEN, false);
+	fmt_cell_duration(oncpu, t->time.ns[WAIT_NONE]);
+	fmt_thread_waits(waits, &t->time);
+	fmt_duration(total, time_total(&t->time));
+	return str_printf("| %" PRIu32 " | %s | %s | %s | %s |\n",
+			  t->tid, comm, oncpu, waits, total);
+}
+
+/*
+ * The wall time by category: of the one thread, or of the main thread,
+ * whose life spans the run, and then every thread on its own.
+ */
+static int md_wall(struct md *m, struct shown *shown)
+{
+	static const char threads_head[] =
+		"\nThreads run in parallel, so their times can add up to "
+		"more than the wall time.\n\n"
+		"| thread | comm | on-CPU | top waits | total |\n"
+		"|--:|---|--:|---|--:|\n";
+	char wall[DURATION_SIZE], comm[CLEAN_SIZE(AGG_COMM_LEN)];
+	char *main_thread = NULL, *head;
+	int err;
+
+	fmt_duration(wall, m->p->wall_ns);
+	if (m->main_thread) {
+		md_clean(comm, m->main_thread->comm, AGG_COMM_LEN, false);
+		main_thread = str_printf(" The main thread, tid %" PRIu32
+					 " (%s):", m->main_thread->tid, comm);
+		if (!main_thread)
+			return -ENOMEM;
+	}
+	head = str_printf("\n## Where the wall time went\n\n"
+			  "Percentages are of the wall time, %s.%s%s\n\n"
+			  "| category | time | %% of wall |\n|---|--:|--:|\n",
+			  wall, m->p->quality.offcpu ? "" :
+			  " Off-CPU time was not traced: waits are missing.",
+			  main_thread ? main_thread : "");
+	free(main_thread);
+	if (!head)
+		return -ENOMEM;
+	err = md_table(m, head, m->wall.n, category_row, &shown->categories);
+	free(head);
+	if (err || !m->threaded || !shown->categories)
+		return err;
+	return md_table(m, threads_head, m->agg->n_threads, thread_wall_row,
+			&shown->thread_walls);
+}
+
+/* The i-th function of the table: by wall time once waits were traced. */
+static const struct func_stat *func_at(const struct md *m, size_t i)
+{
+	return &m->agg->funcs[m->by_wall ? m->agg->by_wall[i] : i];
+}
+
+static char *func_row(const struct md *m, size_t i)
+{
+	const struct func_stat *fs = func_at(m, i);
+	char name[CLEAN_SIZE(NAME_MAX_BYTES)], where[WHERE_SIZE];
+	char self[SHARE_SIZE], total[SHARE_SIZE];
+	char oncpu[DURATION_SIZE], offcpu[DURATION_SIZE];
+
+	md_clean(name, fs->name, NAME_MAX_BYTES, false);
+	fmt_where(where, fs->file, fs->line, fs->module);
+	fmt_share(self, fs->self, m->agg->samples);
+	fmt_share(total, fs->total, m->agg->samples);
+	fmt_cell_duration(oncpu, fs->total_ns);
+	fmt_cell_duration(offcpu, fs->offcpu_ns);
+	return str_printf("| `%s` | %s | %s | %s | %" PRIu64 " | %s | %s | "
+			  "%.1f%% |\n", name, where, self, total, fs->self,
+			  oncpu, offcpu,
+			  pct_of(func_wall_ns(fs), m->p->wall_ns));
+}
+
+static int md_functions(struct md *m, size_t *shown)
+{
+	char cpu[DURATION_SIZE], wall[DURATION_SIZE], *head;
+	int err;
+
+	fmt_duration(cpu, m->agg->time.ns[WAIT_NONE]);
+	fmt_duration(wall, m->p->wall_ns);
+	head = str_printf("\n## Top functions\n\n"
+			  "Percentages are of %" PRIu64 " on-CPU samples "
+			  "(%s of CPU time). Self: in the function itself; "
+			  "total: with its callees. On-CPU (sampled) and "
+			  "off-CPU (traced waits): its time on the stack; "
+			  "wall: both, as a share of the wall time (%s)%s.%s "
+			  "A function's share of wall time is the most that "
+			  "removing it entirely could save (its Amdahl "
+			  "ceiling): don't tune what cannot matter.\n\n"
+			  "| function | where | self | total | samples | "
+			  "on-CPU | off-CPU | wall |\n"
+			  "|---|---|--:|--:|--:|--:|--:|--:|\n",
+			  m->agg->samples, cpu, wall,
+			  m->threaded ? ", added up over threads, so it can "
+			  "pass 100%" : "",
+			  m->by_wall ? " Sorted by own time (on-CPU self plus "
+			  "the waits the function made itself), then wall "
+			  "time." : "");
+	if (!head)
+		return -ENOMEM;
+	err = md_table(m, head, m->agg->n_funcs, func_row, shown);
+	free(head);
+	return err;
+}
+
+static char *line_row(const struct md *m, size_t i)
+{
+	const struct line_stat *ls = &m->agg->lines[i];
+	char where[WHERE_SIZE], name[CLEAN_SIZE(NAME_MAX_BYTES)];
+	char share[SHARE_SIZE], source[SOURCE_CELL_SIZE];
+
+	fmt_where(where, ls->file, ls->line, NULL);
+	md_clean(name, m->agg->funcs[ls->func].name, NAME_MAX_BYTES, false);
+	fmt_share(share, ls->samples, m->agg->samples);
+	fmt_source(source, m->sources[i]);
+	return str_printf("| %s | `%s` | %s | %" PRIu64 " | %s |\n",
+			  where, name, share, ls->samples, source);
+}
+
+static int md_lines(struct md *m, size_t *shown)
+{
+	const struct aggregate *agg = m->agg;
+	uint64_t in_lines = 0;
+	size_t i;
+	char *head;
+	int err;
+
+	for (i = 0; i < agg->n_lines; i++)
+		in_lines += agg->lines[i].samples;
+	head = str_printf("\n## Hot lines\n\n"
+			  "The source line each on-CPU sample was running: "
+			  "that of its innermost application frame with a "
+			  "line (for Python, the line that called into C "
+			  "code, if any). Percentages are of %" PRIu64
+			  " on-CPU samples; %.1f%% ran in no application "
+			  "line.\n\n"
+			  "| line | function | share | samples | source |\n"
+			  "|---|---|--:|--:|---|\n",
+			  agg->samples,
+			  pct_of(agg->samples - in_lines, agg->samples));
+	if (!head)
+		return -ENOMEM;
+	err = md_table(m, head, agg->n_lines, line_row, shown);
+	free(head);
+	return err;
+}
+
+static char *path_row(const struct md *m, size_t i)
+{
+	const struct path_stat *path = &m->agg->paths[i];
+	char share[SHARE_SIZE], *route, *row;
+
+	route = path_text(m->agg, path);
+	if (!route)
+		return NULL;
+	fmt_share(share, path->samples, m->agg->samples);
+	row = str_printf("| %s | %" PRIu64 " | `%s` |\n",
+			 share, path->samples, route);
+	free(route);
+	return row;
+}
+
+static int md_paths(struct md *m, size_t *shown)
+{
+	static const char head[] =
+		"\n## Hot call paths\n\n"
+		"Root first; runs of library, runtime or kernel frames fold "
+		"to …(n)…, keeping the frames where code calls in and out.\n\n"
+		"| share | samples | path |\n"
+		"|--:|--:|---|\n";
+
+	return md_table(m, head, m->agg->n_paths, path_row, shown);
+}
+
+static char *wait_row(const struct md *m, size_t i)
+{
+	const struct wait_stat *wait = &m->agg->waits[i];
+	char target[CLEAN_SIZE(NAME_MAX_BYTES)], where[FRAME_WHERE_SIZE];
+	char time[DURATION_SIZE], average[DURATION_SIZE];
+
+	md_clean(target, wait->target ? wait->target : "—", NAME_MAX_BYTES,
+		 false);
+	fmt_frame_where(where, wait->where, false);
+	fmt_duration(time, wait->ns);
+	fmt_duration(average, wait->count ? wait->ns / wait->count : 0);
+	return str_printf("| %s | %s | %s | %s | %.1f%% | %" PRIu64 " | %s |\n",
+			  md_categories[wait->reason].label, target, where,
+			  time, pct_of(wait->ns, m->p->wall_ns), wait->count,
+			  average);
+}
+
+static int md_waits(struct md *m, size_t *shown)
+{
+	static const char head[] =
+		"\n## Top waits\n\n"
+		"Traced off-CPU time, stacks merged by reason, target and "
+		"call path; where: the innermost application frame, else "
+		"the innermost user frame.\n\n"
+		"| reason | target | where | time | % of wall | waits | "
+		"average |\n"
+		"|---|---|---|--:|--:|--:|--:|\n";
+
+	return md_table(m, head, m->agg->n_waits, wait_row, shown);
+}
+
+/* ---- I/O ---- */
+
+/* Where an I/O site is shown, "—" when it has no frame to show. */
+static void fmt_site(const struct md *m, char *buf, int32_t site)
+{
+	int64_t frame = site_display_frame(m->p, site);
+
+	if (frame < 0)
+		strcpy(buf, "—");
+	else
+		fmt_frame_where(buf, &m->p->frames[frame], true);
+}
+
+/* "512 B", "4.0 KiB", "1.5 MiB", "2.0 GiB"; "—" for none. */
+static void fmt_bytes(char *buf, uint64_t bytes)
+{
+	static const char *const units[] = { "KiB", "MiB", "GiB", "TiB" };
+	double v = bytes;
+	size_t u = 0;
+
+	if (!bytes) {
+		strcpy(buf, "—");
+		return;
+	}
+	if (bytes < 1024) {
+		snprintf(buf, BYTES_SIZE, "%" PRIu64 " B", bytes);
+		return;
+	}
+	for (v /= 1024; v >= 1024 && u + 1 < sizeof(units) / sizeof(units[0]);
+	     v /= 1024)
+		u++;
+	snprintf(buf, BYTES_SIZE, "%.1f %s", v, units[u]);
+}
+
+/* Blocked time: "–" when off-CPU tracing could not split it out. */
+static void fmt_blocked(const struct md *m, char *buf, uint64_t ns)
+{
+	if (m->p->io.blocked_known)
+		fmt_cell_duration(buf, ns);
+	else
+		strcpy(buf, "–");
+}
+
+/* "1", "×17" when opened again and again, "… (2 failed)". */
+static void fmt_opens(char *buf, const struct io_file *f)
+{
+	int n = snprintf(buf, COUNT_SIZE, "%s%" PRIu64,
+			 f->opens > 1 ? "×" : "", f->opens);
+
+	if (f->failed_opens)
+		snprintf(buf + n, COUNT_SIZE - n, " (%" PRIu64 " failed)",
+			 f->failed_opens);
+}
+
+/* A table head, after the section's heading when it is the first. */
+static char *io_head(const struct md *m, const char *head)
+{
+	return str_printf("%s%s", m->io_started ? "" : "\n## I/O\n", head);
+}
+
+/* The I/O table with head and rows; the heading goes with its first. */
+static int md_io_table(struct md *m, const char *head, size_t n, row_fn row,
+		       size_t *shown)
+{
+	char *full = io_head(m, head);
+	int err;
+
+	if (!full)
+		return -ENOMEM;
+	err = md_table(m, full, n, row, shown);
+	free(full);
+	if (*shown)
+		m->io_started = true;
+	return err;
+}
+
+static char *file_row(const struct md *m, size_t i)
+{
+	const struct io_file *f = &m->p->io.files[i];
+	char path[CLEAN_SIZE(NAME_MAX_BYTES)], opens[COUNT_SIZE];
+	char read[BYTES_SIZE], written[BYTES_SIZE], time[DURATION_SIZE];
+	char blocked[DURATION_SIZE], from[FRAME_WHERE_SIZE];
+
+	md_clean(path, f->path, NAME_MAX_BYTES, true);
+	fmt_opens(opens, f);
+	fmt_bytes(read, f->read_bytes);
+	fmt_bytes(written, f->write_bytes);
+	fmt_cell_duration(time, f->time_ns);
+	fmt_blocked(m, blocked, f->blocked_ns);
+	fmt_site(m, from, f->site);
+	return str_printf("| %s | %s | %" PRIu64 " | %s | %" PRIu64
+			  " | %s | %s | %s | %s |\n", path, opens, f->reads,
+			  read, f->writes, written, time, blocked, from);
+}
+
+static char *reopened_row(const struct md *m, size_t i)
+{
+	const struct io_file *f = &m->p->io.files[m->reopened[i]];
+	char path[CLEAN_SIZE(NAME_MAX_BYTES)], opens[COUNT_SIZE];
+	char time[DURATION_SIZE], from[FRAME_WHERE_SIZE];
+
+	md_clean(path, f->path, NAME_MAX_BYTES, true);
+	fmt_opens(opens, f);
+	fmt_cell_duration(time, f->time_ns);
+	fmt_site(m, from, f->site);
+	return str_printf("| %s | %s | %s | %s |\n", path, opens, time, from);
+}
+
+static int cmp_reopened(const void *a, const void *b, void *files)
+{
+	const struct io_file *x = (const struct io_file *)files + *(const size_t *)a;
+	const struct io_file *y = (const struct io_file *)files + *(const size_t *)b;
+
+	if (x->opens != y->opens)
+		return x->opens > y->opens ? -1 : 1;
+	return *(const size_t *)a < *(const size_t *)b ? -1 : 1;
+}
+
+/* The files below the first `shown` rows of the by-time table that were
+ * opened more often than any of those (and more than once), most opened
+ * first: cheap files opened again and again, which the time order hides. */
+static int plan_reopened(struct md *m, size_t shown)
+{
+	const struct io_summary *io = &m->p->io;
+	uint64_t most = 1;
+	size_t i;
+
+	m->reopened = calloc(io->n_files + 1, sizeof(*m->reopened));
+	if (!m->reopened)
+		return -ENOMEM;
+	for (i = 0; i < shown; i++)
+		if (io->files[i].opens > most)
+			most = io->files[i].opens;
+	for (i = shown; i < io->n_files; i++)
+		if (io->files[i].opens > most)
+			m->reopened[m->n_reopened++] = i;
+	qsort_r(m->reopened, m->n_reopened, sizeof(*m->reopened), cmp_reopened,
+		io->files);
+	return 0;
+}
+
+static uint64_t endpoint_ns(const struct io_endpoint *e)
+{
+	return e->connect_ns + e->send_ns + e->recv_ns;
+}
+
+static char *endpoint_row(const struct md *m, size_t i)
+{
+	const struct io_endpoint *e = &m->p->io.endpoints[i];
+	char name[CLEAN_SIZE(NAME_MAX_BYTES)], raw[sizeof(e->proto) + 1];
+	char proto[CLEAN_SIZE(sizeof(e->proto))], sent[BYTES_SIZE];
+	char received[BYTES_SIZE], time[DURATION_SIZE];
+	char blocked[DURATION_SIZE], from[FRAME_WHERE_SIZE];
+
+	/* proto may fill its array without a NUL */
+	snprintf(raw, sizeof(raw), "%.*s", (int)sizeof(e->proto), e->proto);
+	md_clean(name, e->name, NAME_MAX_BYTES, true);
+	md_clean(proto, raw, sizeof(e->proto), false);
+	fmt_bytes(sent, e->bytes_sent);
+	fmt_bytes(received, e->bytes_received);
+	fmt_cell_duration(time, endpoint_ns(e));
+	fmt_blocked(m, blocked, e->blocked_ns);
+	fmt_site(m, from, e->site);
+	return str_printf("| %s | %s%s | %" PRIu64 " | %" PRIu64 " | %" PRIu32
+			  " | %s | %s | %s | %s | %s |\n", name, proto,
+			  e->inbound ? " in" : "", e->connections, e->requests,
+			  e->max_in_flight, sent, received, time, blocked,
+			  from);
+}
+
+/* The i-th process with requests. */
+static const struct io_concurrency *io_proc_at(const struct md *m, size_t i)
+{
+	const struct io_summary *io = &m->p->io;
+	size_t k;
+
+	for (k = 0; k < io->n_procs; k++)
+		if (io->procs[k].requests && !i--)
+			return &io->procs[k];
+	return NULL;
+}
+
+static char *io_proc_row(const struct md *m, size_t i)
+{
+	const struct io_concurrency *c = io_proc_at(m, i);
+	char comm[AGG_COMM_LEN], clean[CLEAN_SIZE(AGG_COMM_LEN)];
+	char avg[48] = "";
+
+	process_comm(m->p, c->pid, comm);
+	md_clean(clean, comm, AGG_COMM_LEN, false);
+	if (c->busy_ns)
+		snprintf(avg, sizeof(avg), " (avg %.1f while busy)",
+			 (double)c->request_ns / c->busy_ns);
+	return str_printf("- pid %" PRIu32 " (%s): %" PRIu64 " requests, at "
+			  "most %" PRIu32 " in flight%s, busy %.1f%% of "
+			  "wall.\n", c->pid, clean, c->requests,
+			  c->max_in_flight, avg,
+			  pct_of(c->busy_ns, m->p->wall_ns));
+}
+
+static char *spawn_row(const struct md *m, size_t i)
+{
+	const struct io_spawn *s = &m->p->io.spawns[i];
+	char program[CLEAN_SIZE(NAME_MAX_BYTES)], wall[DURATION_SIZE];
+	char mean[DURATION_SIZE], from[FRAME_WHERE_SIZE];
+
+	md_clean(program, s->program, NAME_MAX_BYTES, true);
+	fmt_duration(wall, s->wall_ns);
+	fmt_duration(mean, s->count ? s->wall_ns / s->count : 0);
+	fmt_site(m, from, s->site);
+	return str_printf("| %s | %" PRIu64 " | %s | %s | %s |\n", program,
+			  s->count, wall, mean, from);
+}
+
+/*
+ * Files, endpoints, requests in flight and programs run, each only when
+ * there are any: the I/O behind the waits, and where the code did it.
+ */
+static int md_io(struct md *m, struct shown *shown)
+{
+	static const char files[] =
+		"\nFiles, by time in their open, read and write syscalls "
+		"(blocked: the part off the CPU); ×N: opened N times.\n\n"
+		"| file | opens | reads | read | writes | written | time | "
+		"blocked | opened from |\n"
+		"|---|--:|--:|--:|--:|--:|--:|--:|---|\n";
+	static const char endpoints[] =
+		"\nEndpoints, by time in connect, send and receive "
+		"syscalls; in: the peers of accepted connections.\n\n"
+		"| endpoint | proto | conns | requests | max in flight | "
+		"sent | received | time | blocked | connected from |\n"
+		"|---|---|--:|--:|--:|--:|--:|--:|--:|---|\n";
+	static const char reopened[] =
+		"\nFiles opened more often than any above, by opens.\n\n"
+		"| file | opens | time | opened from |\n"
+		"|---|--:|--:|---|\n";
+	static const char procs[] = "\nRequests in flight, by process:\n\n";
+	static const char spawns[] =
+		"\nPrograms run, by wall time from exec to exit.\n\n"
+		"| program | runs | wall | mean | spawned from |\n"
+		"|---|--:|--:|--:|---|\n";
+	const struct io_summary *io = &m->p->io;
+	int err;
+
+	err = md_io_table(m, files, io->n_files, file_row, &shown->files);
+	if (!err)
+		err = plan_reopened(m, shown->files);
+	if (!err)
+		err = md_io_table(m, reopened, m->n_reopened, reopened_row,
+				  &shown->reopened);
+	if (!err)
+		err = md_io_table(m, endpoints, io->n_endpoints, endpoint_row,
+				  &shown->endpoints);
+	if (!err)
+		err = md_io_table(m, procs, m->n_io_procs, io_proc_row,
+				  &shown->io_procs);
+	if (!err)
+		err = md_io_table(m, spawns, io->n_spawns, spawn_row,
+				  &shown->spawns);
+	return err;
+}
+
+static char *hint_row(const struct md *m, size_t i)
+{
+	char text[CLEAN_SIZE(HINT_MAX_BYTES)];
+
+	md_text(text, m->agg->hints[i].text, HINT_MAX_BYTES, false, true);
+	return str_printf("- %s\n", text);
+}
+
+/* What to do about it: every rule that fired, none when none did. */
+static int md_hints(struct md *m, size_t *shown)
+{
+	static const char head[] = "\n## Hints\n\n";
+
+	return md_table(m, head, m->agg->n_hints, hint_row, shown);
+}
+
+static char *thread_row(const struct md *m, size_t i)
+{
+	const struct thread_stat *t = &m->agg->threads[i];
+	char comm[CLEAN_SIZE(AGG_COMM_LEN)], share[SHARE_SIZE];
+
+	md_clean(comm, t->comm, AGG_COMM_LEN, false);
+	fmt_share(share, t->samples, m->agg->samples);
+	return str_printf("| %" PRIu32 " | %" PRIu32 " | %s | %" PRIu64
+			  " | %s |\n", t->pid, t->tid, comm, t->samples, share);
+}
+
+/* Only worth a table when there is more than one thread. */
+static int md_threads(struct md *m, size_t *shown)
+{
+	static const char head[] =
+		"\n## Processes / threads\n\n"
+		"| pid | tid | comm | samples | share |\n"
+		"|--:|--:|---|--:|--:|\n";
+
+	*shown = 0;
+	if (!m->threaded)
+		return 0;
+	return md_table(m, head, m->agg->n_threads, thread_row, shown);
+}
+
+/* Why the CFI walk stopped short, when it did: "; of which ...". */
+static void quality_unwind_stops(FILE *f, const struct profile_quality *q)
+{
+	const struct {
+		uint64_t n;
+		const char *why;
+	} stops[] = {
+		{ q->truncated_copy_end, "stack copy too short" },
+		{ q->truncated_no_cfi, "no CFI (JIT or stripped code)" },
+		{ q->truncated_no_copy, "no stack copy" },
+		{ q->truncated_bad_rule, "CFI rule not followed" },
+	};
+	const char *sep = "; of which ";
+	size_t i;
+
+	for (i = 0; i < sizeof(stops) / sizeof(stops[0]); i++) {
+		if (!stops[i].n)
+			continue;
+		fprintf(f, "%s%" PRIu64 " %s", sep, stops[i].n, stops[i].why);
+		sep = ", ";
+	}
+}
+
+static void quality_stacks(FILE *f, const struct aggregate *agg,
+			   const struct profile_quality *q)
+{
+	fprintf(f, "- Truncated stacks: %.1f%% of samples (%" PRIu64,
+		pct_of(agg->truncated_samples, agg->samples),
+		agg->truncated_samples);
+	quality_unwind_stops(f, q);
+	fputc(')', f);
+	if (agg->truncated_samples > q->py_truncated_samples)
+		fputs(q->cfi_unwinding ?
+		      ": callers above the cut are missing, so totals of outer "
+		      "functions are low" :
+		      ": usually code built without frame pointers "
+		      "(-fno-omit-frame-pointer); callers above the cut are "
+		      "missing, so totals of outer functions are low", f);
+	if (q->py_truncated_samples)
+		fprintf(f, "; %.1f%% of samples had Python stacks deeper than "
+			"the walker's bound of %d frames, whose outermost "
+			"frames are cut", pct_of(q->py_truncated_samples,
+						  agg->samples),
+			WS_PY_MAX_FRAMES);
+	fputs(q->cfi_unwinding ?
+	      ".\n- Unwinding: frame pointers, completed with .eh_frame rules "
+	      "from an 8 KiB copy of the user stack per sample (2 KiB per "
+	      "wait of 1 ms or more); a stack deeper than its copy ends "
+	      "there" :
+	      ".\n- Unwinding: user stacks follow frame pointers only "
+	      "(--fp-only), so a function that sets up no frame (a leaf, or "
+	      "code built without them) hides its caller even in stacks not "
+	      "counted as truncated", f);
+	fprintf(f, ".\n- Frames without symbols: %.1f%% (%" PRIu64 " of %"
+		PRIu64 "), in %.1f%% of samples (not counted as truncated)"
+		".\n- Stack read errors: %" PRIu64 " kernel, %" PRIu64
+		" user.\n",
+		pct_of(q->frames_unresolved, q->frames_total),
+		q->frames_unresolved, q->frames_total,
+		pct_of(q->unresolved_samples, agg->samples), q->kstack_errors,
+		q->ustack_errors);
+	if (agg->empty_samples)
+		fprintf(f, "- Samples without any frame: %" PRIu64
+			" (in no function or path).\n", agg->empty_samples);
+}
+
+static void quality_offcpu(FILE *f, const struct aggregate *agg,
+			   const struct profile_quality *q)
+{
+	char min_block[DURATION_SIZE];
+
+	if (!q->offcpu) {
+		fputs("- Off-CPU traced: no; only on-CPU time is known.\n", f);
+		return;
+	}
+	fprintf(f, "- Off-CPU traced: yes; %" PRIu64 " intervals dropped (map "
+		"full), %" PRIu64 " stack collisions",
+		q->offcpu_dropped, q->stack_collisions);
+	if (q->min_block_ns) {
+		fmt_duration(min_block, q->min_block_ns);
+		fprintf(f, "; waits shorter than %s (%.1f%% of off-CPU "
+			"time) keep no kernel stack, their time, user stack "
+			"and target still count", min_block,
+			pct_of(q->offcpu_short_ns, agg->time.offcpu_ns));
+	}
+	fputs(".\n", f);
+}
+
+/* I/O events lost, or I/O not traced when waits show it happened. */
+static void quality_io(FILE *f, const struct profile *p,
+		       const struct aggregate *agg)
+{
+	const uint64_t *ns = agg->time.ns;
+
+	if (p->quality.io_dropped)
+		fprintf(f, "- I/O events lost: %" PRIu64 " (ring buffer or BPF "
+			"map full); file, endpoint and program figures are "
+			"low.\n", p->quality.io_dropped);
+	if (!p->io.traced &&
+	    (ns[WAIT_DISK] || ns[WAIT_NETWORK] || ns[WAIT_PIPE] ||
+	     ns[WAIT_CHILD]))
+		fputs("- I/O syscalls not traced: the files, endpoints and "
+		      "programs behind the waits are unknown.\n", f);
+}
+
+static void quality_sampling(FILE *f, const struct profile *p,
+			     const struct aggregate *agg)
+{
+	const struct profile_quality *q = &p->quality;
+	char period[DURATION_SIZE];
+
+	fmt_duration(period, p->period_ns);
+	fprintf(f, "- Frequency: %" PRIu32 " Hz, one sample = %s of CPU time",
+		p->frequency_hz, period);
+	if (q->requested_hz > q->max_hz && q->max_hz)
+		fprintf(f, "; %" PRIu32 " Hz requested, clamped to the kernel "
+			"limit kernel.perf_event_max_sample_rate = %" PRIu32,
+			q->requested_hz, q->max_hz);
+	fputs(".\n", f);
+	if (q->kernel_addrs_hidden)
+		fputs("- Kernel addresses hidden (kernel.kptr_restrict): "
+		      "kernel frames are unresolved.\n", f);
+	fprintf(f, "- Uncertainty: `~` marks a share resting on fewer than "
+		"%d samples; ± is its standard error in percentage points, "
+		"100·√(p(1−p)/n), n = %" PRIu64 ".\n",
+		MIN_TRUSTED_SAMPLES, agg->samples);
+}
+
+/* Samples fewer than the CPU time measured stands for: lost in the full
+ * ring buffer, or never taken. */
+static void quality_shortfall(FILE *f, const struct profile *p,
+			      const struct aggregate *agg)
+{
+	uint64_t lost = p->quality.lost_samples;
+	struct shortfall sf;
+
+	if (!shortfall_of(p, agg->samples, &sf))
+		return;
+	fprintf(f, "- Missing samples: %" PRIu64 " samples kept of ≈%" PRIu64
+		" expected from %.2f s of CPU at %" PRIu32 " Hz: %.1f%% "
+		"missing", sf.kept, sf.expected,
+		p->quality.cpu_sampled_ns / 1e9, p->frequency_hz,
+		sf.missing_pct);
+	if (lost)
+		fprintf(f, "; %" PRIu64 " of them lost (ring buffer full)", lost);
+	if (sf.kept + lost < sf.expected - sf.expected / 50)
+		fprintf(f, "; %s never taken: the sampling timer fired late "
+			"(its own cost, or a busy or virtual CPU)%s",
+			lost ? "the rest were" : "they were",
+			p->frequency_hz > 1000 ? "; a lower -F loses fewer" : "");
+	fputs("; shares stay right, times from samples are low.\n", f);
+}
+
+/* The sampler's cost, when it is a large part of the time measured. */
+static void quality_cost(FILE *f, const struct profile *p)
+{
+	if (!shortfall_costly(p))
+		return;
+	fprintf(f, "- Sampling cost: the sampler itself ran %.2f s, %.0f%% of "
+		"the %.2f s of CPU time measured (the sampled tasks pay for "
+		"it): CPU times are inflated; use a lower -F than %" PRIu32
+		".\n", p->quality.sampler_ns / 1e9, shortfall_cost_pct(p),
+		p->quality.cpu_sampled_ns / 1e9, p->frequency_hz);
+}
+
+/* The record stage's own lines, in full in the JSON only. */
+static void quality_notes(FILE *f, const struct profile *p)
+{
+	char note[CLEAN_SIZE(NOTE_MAX_BYTES)];
+	size_t i;
+
+	for (i = 0; i < p->n_notes && i < MAX_NOTES; i++) {
+		md_text(note, p->notes[i], NOTE_MAX_BYTES, false, true);
+		fprintf(f, "- %s\n", note);
+	}
+	if (p->n_notes > MAX_NOTES)
+		fprintf(f, "- %zu more notes: see the JSON output.\n",
+			p->n_notes - MAX_NOTES);
+}
+
+/* The data-quality section as a string, to reserve its room up front. */
+static char *md_quality(const struct md *m)
+{
+	const struct profile_quality *q = &m->p->quality;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	f = open_memstream(&text, &len);
+	if (!f)
+		return NULL;
+	fprintf(f, "\n## Data quality\n\n"
+		"- Samples: %" PRIu64 " kept, %" PRIu64 " lost (ring buffer "
+		"full), %" PRIu64 " mmap/comm records lost",
+		m->agg->samples, q->lost_samples, q->lost_sideband);
+	if (q->waits_to_map)
+		fprintf(f, "; %" PRIu64 " long waits kept without their kernel "
+			"stack (ring buffer full)", q->waits_to_map);
+	fputs(".\n", f);
+	quality_shortfall(f, m->p, m->agg);
+	quality_cost(f, m->p);
+	if (q->maps_cut)
+		fprintf(f, "- Memory maps cut short: %" PRIu64 " processes' "
+			"/proc maps over whyslow's caps; frames in the rest "
+			"are unsymbolized.\n", q->maps_cut);
+	quality_stacks(f, m->agg, q);
+	md_quality_symbols(f, q);
+	quality_offcpu(f, m->agg, q);
+	quality_io(f, m->p, m->agg);
+	quality_sampling(f, m->p, m->agg);
+	quality_notes(f, m->p);
+	if (fclose(f)) {
+		free(text);
+		return NULL;
+	}
+	return text;
+}
+
+/* One part of the omitted: line. */
+__attribute__((format(printf, 3, 4)))
+static void md_omit(struct md *m, bool *any, const char *fmt, ...)
+{
+	va_list ap;
+
+	md_put(&m->doc, *any ? "; " : " ");
+	va_start(ap, fmt);
+	md_vprintf(&m->doc, fmt, ap);
+	va_end(ap);
+	*any = true;
+}
+
+/* Wall-time categories and threads' splits cut. */
+static void omit_wall(struct md *m, const struct shown *shown, bool *any)
+{
+	const struct aggregate *agg = m->agg;
+	uint64_t cut = 0;
+	size_t i;
+
+	for (i = shown->categories; i < m->wall.n; i++)
+		cut += m->wall.time->ns[m->wall.order[i]];
+	if (shown->categories < m->wall.n)
+		md_omit(m, any, "%zu time categories (%.1f%% of wall)",
+			m->wall.n - shown->categories,
+			pct_of(cut, m->p->wall_ns));
+	/* A single thread gets no table, so it is not left out of one. */
+	if (!m->threaded || shown->thread_walls == agg->n_threads)
+		return;
+	for (cut = 0, i = shown->thread_walls; i < agg->n_threads; i++)
+		cut += time_total(&agg->threads[i].time);
+	md_omit(m, any, "wall time of %zu threads (%.1f%% of thread time)",
+		agg->n_threads - shown->thread_walls,
+		pct_of(cut, time_total(&agg->time)));
+}
+
+/*
+ * Functions cut: by wall time, the first cut bounds what any of them
+ * could save; on-CPU, the self samples of those that have any.
+ */
+static void omit_functions(struct md *m, size_t shown, bool *any)
+{
+	const struct aggregate *agg = m->agg;
+	uint64_t self = 0;
+	size_t i, n = 0;
+
+	if (m->by_wall && shown < agg->n_funcs) {
+		md_omit(m, any, "%zu functions, none over %.1f%% of wall",
+			agg->n_funcs - shown,
+			pct_of(func_wall_ns(func_at(m, shown)), m->p->wall_ns));
+		return;
+	}
+	for (i = shown; i < agg->n_funcs; i++) {
+		if (func_at(m, i)->self) {
+			n++;
+			self += func_at(m, i)->self;
+		}
+	}
+	if (n)
+		md_omit(m, any, "%.1f%% of samples across %zu functions",
+			pct_of(self, agg->samples), n);
+}
+
+static void omit_lines(struct md *m, size_t shown, bool *any)
+{
+	const struct aggregate *agg = m->agg;
+	uint64_t cut = 0;
+	size_t i;
+
+	for (i = shown; i < agg->n_lines; i++)
+		cut += agg->lines[i].samples;
+	if (shown < agg->n_lines)
+		md_omit(m, any, "%zu hot lines (%.1f%%)", agg->n_lines - shown,
+			pct_of(cut, agg->samples));
+}
+
+static void omit_stacks(struct md *m, const struct shown *shown, bool *any)
+{
+	const struct aggregate *agg = m->agg;
+	uint64_t cut = 0;
+	size_t i;
+
+	for (i = shown->paths; i < agg->n_paths; i++)
+		cut += agg->paths[i].samples;
+	if (shown->paths < agg->n_paths)
+		md_omit(m, any, "%zu call paths (%.1f%%)",
+			agg->n_paths - shown->paths, pct_of(cut, agg->samples));
+	for (cut = 0, i = shown->waits; i < agg->n_waits; i++)
+		cut += agg->waits[i].ns;
+	if (shown->waits < agg->n_waits)
+		md_omit(m, any, "%zu waits (%.1f%% of off-CPU time)",
+			agg->n_waits - shown->waits,
+			pct_of(cut, agg->time.offcpu_ns));
+}
+
+static void omit_hints(struct md *m, size_t shown, bool *any)
+{
+	if (shown < m->agg->n_hints)
+		md_omit(m, any, "%zu hints", m->agg->n_hints - shown);
+}
+
+/* One I/O table's cut rows: "3 files". */
+static void omit_rows(struct md *m, size_t n, size_t shown, const char *what,
+		      bool *any)
+{
+	if (shown < n)
+		md_omit(m, any, "%zu %s", n - shown, what);
+}
+
+static void omit_io(struct md *m, const struct shown *shown, bool *any)
+{
+	const struct io_summary *io = &m->p->io;
+	uint64_t cut = 0, all = 0;
+	size_t i, left = io->n_files - shown->files - shown->reopened;
+
+	for (i = 0; i < io->n_files; i++)
+		all += io->files[i].time_ns;
+	for (i = shown->files; i < io->n_files; i++)
+		cut += io->files[i].time_ns;
+	for (i = 0; i < shown->reopened; i++)
+		cut -= io->files[m->reopened[i]].time_ns;
+	if (left)
+		md_omit(m, any, "%zu files (%.1f%% of file time)", left,
+			pct_of(cut, all));
+	omit_rows(m, io->n_endpoints, shown->endpoints, "endpoints", any);
+	omit_rows(m, m->n_io_procs, shown->io_procs,
+		  "process request lines", any);
+	omit_rows(m, io->n_spawns, shown->spawns, "programs run", any);
+}
+
+static void omit_threads(struct md *m, size_t shown, bool *any)
+{
+	const struct aggregate *agg = m->agg;
+	uint64_t samples = 0;
+	size_t i;
+
+	if (!m->threaded || shown == agg->n_threads)
+		return;
+	for (i = shown; i < agg->n_threads; i++)
+		samples += agg->threads[i].samples;
+	md_omit(m, any, "%zu threads (%.1f%%)", agg->n_threads - shown,
+		pct_of(samples, agg->samples));
+}
+
+/* The last line: every row cut, by top or by the budget. */
+static void md_omitted(struct md *m, const struct shown *shown)
+{
+	bool any = false;
+
+	md_put(&m->doc, "\nomitted:");
+	omit_wall(m, shown, &any);
+	omit_hints(m, shown->hints, &any);
+	omit_functions(m, shown->funcs, &any);
+	omit_lines(m, shown->lines, &any);
+	omit_stacks(m, shown, &any);
+	omit_io(m, shown, &any);
+	omit_threads(m, shown->threads, &any);
+	if (!any)
+		md_put(&m->doc, " nothing");
+	md_put(&m->doc, "\n");
+}
+
+/* What the sections show, decided once. */
+static void md_plan(struct md *m)
+{
+	const struct aggregate *agg = m->agg;
+	size_t i;
+
+	m->threaded = agg->n_threads > 1;
+	m->by_wall = agg->time.offcpu_ns > 0;
+	m->main_thread = m->threaded ? main_thread_stat(agg, m->p->root_pid) :
+				       NULL;
+	m->wall.time = m->main_thread ? &m->main_thread->time : &agg->time;
+	m->wall.n = categories_by_time(m->wall.time, m->wall.order);
+	m->n_sources = agg->n_lines < m->doc.top ? agg->n_lines : m->doc.top;
+	for (i = 0; i < m->p->io.n_procs; i++)
+		m->n_io_procs += m->p->io.procs[i].requests > 0;
+}
+
+int write_markdown(FILE *f, const struct profile *p,
+		   const struct aggregate *agg, const struct report_opts *opts)
+{
+	struct md m = {
+		.doc = {
+			.f = f,
+			.top = opts->top,
+			.budget = (size_t)opts->budget_tokens * BYTES_PER_TOKEN,
+		},
+		.p = p,
+		.agg = agg,
+	};
+	struct shown shown = { 0 };
+	char *quality;
+	int err;
+
+	md_plan(&m);
+	quality = md_quality(&m);
+	m.sources = line_sources(agg->lines, m.n_sources);
+	if (!quality || !m.sources) {
+		err = -ENOMEM;
+		goto out;
+	}
+	m.doc.reserve = strlen(quality) + OMITTED_RESERVE;
+	md_title(&m);
+	err = md_verdict(&m);
+	if (!err)
+		err = md_wall(&m, &shown);
+	if (!err)
+		err = md_hints(&m, &shown.hints);
+	if (!err)
+		err = md_functions(&m, &shown.funcs);
+	if (!err)
+		err = md_lines(&m, &shown.lines);
+	if (!err)
+		err = md_paths(&m, &shown.paths);
+	if (!err)
+		err = md_waits(&m, &shown.waits);
+	if (!err)
+		err = md_io(&m, &shown);
+	if (!err)
+		err = md_threads(&m, &shown.threads);
+	if (!err) {
+		md_put(&m.doc, quality);
+		md_omitted(&m, &shown);
+	}
+out:
+	line_sources_free(m.sources, m.n_sources);
+	free(m.reopened);
+	free(quality);
+	return err;
+}

@@ -1,0 +1,112 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Report dispatch: aggregate the profile once, hand it to one writer. */
+#include <errno.h>
+#include <string.h>
+
+#include "analyze/aggregate.h"
+#include "pprof/pprof.h"
+#include "report/report.h"
+
+static const char *const format_names[] = {
+	[FORMAT_MD] = "md",
+	[FORMAT_JSON] = "json",
+	[FORMAT_FOLDED] = "folded",
+	[FORMAT_PPROF] = "pprof",
+	[FORMAT_SVG] = "svg",
+	[FORMAT_HTML] = "html",
+};
+
+int report_format_parse(const char *s)
+{
+	size_t i;
+
+	if (!s)
+		return -1;
+	for (i = 0; i < sizeof(format_names) / sizeof(format_names[0]); i++)
+		if (!strcmp(s, format_names[i]))
+			return (int)i;
+	return -1;
+}
+
+static int write_aggregated(FILE *f, const struct profile *p,
+			    const struct report_opts *opts)
+{
+	struct aggregate agg;
+	int err;
+
+	err = aggregate_profile(p, &agg);
+	if (err)
+		return err;
+	if (opts->focus)
+		err = write_focus(f, p, &agg, opts);
+	else if (opts->format == FORMAT_MD)
+		err = write_markdown(f, p, &agg, opts);
+	else
+		err = write_json(f, p, &agg);
+	aggregate_free(&agg);
+	return err;
+}
+
+int write_report(FILE *f, const struct profile *p,
+		 const struct report_opts *opts)
+{
+	struct report_opts o = *opts;
+	int err;
+
+	if (o.top <= 0)
+		o.top = REPORT_DEFAULT_TOP;
+	if (o.budget_tokens <= 0)
+		o.budget_tokens = REPORT_DEFAULT_BUDGET;
+	switch (o.format) {
+	case FORMAT_MD:
+	case FORMAT_JSON:
+		err = write_aggregated(f, p, &o);
+		break;
+	case FORMAT_FOLDED:
+		/* Raw stacks: nothing to aggregate. */
+		err = write_folded(f, p);
+		break;
+	case FORMAT_PPROF:
+		err = pprof_write(f, p);
+		break;
+	case FORMAT_SVG:
+		err = write_flame_svg(f, p, &o);
+		break;
+	case FORMAT_HTML:
+		err = write_flame_html(f, p, &o);
+		break;
+	default:
+		return -EINVAL;
+	}
+	if (!err && (fflush(f) || ferror(f)))
+		err = -EIO;
+	return err;
+}
+
+struct report_job {
+	const struct profile *p;
+	const struct report_opts *opts;
+};
+
+static int report_to(FILE *f, void *arg)
+{
+	const struct report_job *job = arg;
+
+	return write_report(f, job->p, job->opts);
+}
+
+int output_write_report(struct output *o, const struct profile *p,
+			const struct report_opts *opts)
+{
+	struct report_job job = { .p = p, .opts = opts };
+
+	return output_write(o, report_to, &job);
+}
+
+int output_report(const char *path, const struct profile *p,
+		  const struct report_opts *opts)
+{
+	struct report_job job = { .p = p, .opts = opts };
+
+	return output_to(path, report_to, &job);
+}

@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Output writers: one file per format, all fed the same profile. */
+#ifndef WHYSLOW_REPORT_H
+#define WHYSLOW_REPORT_H
+
+#include <stdio.h>
+#include "lib/output.h"
+#include "profile/profile.h"
+
+enum report_format {
+	FORMAT_MD,
+	FORMAT_JSON,
+	FORMAT_FOLDED,
+	FORMAT_PPROF,		/* gzip'd profile.proto: binary */
+	FORMAT_SVG,		/* flame graph */
+	FORMAT_HTML,		/* interactive flame graph, self-contained */
+};
+
+struct report_opts {
+	enum report_format format;
+	int top;		/* rows per table */
+	int budget_tokens;	/* Markdown size limit, ~4 bytes a token */
+	const char *focus;	/* NULL, or a function name (substring or
+				 * POSIX extended regex): the focus view */
+};
+
+#define REPORT_DEFAULT_TOP	15
+#define REPORT_DEFAULT_BUDGET	4000
+
+/* Parse "md", "json", "folded", "pprof", "svg", "html"; -1 when unknown. */
+int report_format_parse(const char *s);
+
+/*
+ * Render p to f in opts->format; 0 or -errno.  top and budget_tokens
+ * of 0 or less mean the defaults.
+ */
+int write_report(FILE *f, const struct profile *p, const struct report_opts *opts);
+
+struct aggregate;
+
+/*
+ * The writers behind write_report, one file each.  They leave checking f
+ * for write errors to write_report; 0 or -ENOMEM.
+ */
+int write_markdown(FILE *f, const struct profile *p,
+		   const struct aggregate *agg, const struct report_opts *opts);
+int write_json(FILE *f, const struct profile *p, const struct aggregate *agg);
+int write_folded(FILE *f, const struct profile *p);
+
+/*
+ * The focus view of the functions matching opts->focus (md or json):
+ * callers and callees with their shares, hot lines, waits.  -ENOENT when
+ * no function matches, -EINVAL for a bad pattern; 0 or -ENOMEM.
+ */
+int write_focus(FILE *f, const struct profile *p, const struct aggregate *agg,
+		const struct report_opts *opts);
+
+/*
+ * Flame graphs of all stacks, on-CPU and off-CPU: an SVG image, or an HTML
+ * page with the same graph, zoom, search and an inverted view.  0 or
+ * -ENOMEM.
+ */
+int write_flame_svg(FILE *f, const struct profile *p,
+		    const struct report_opts *opts);
+int write_flame_html(FILE *f, const struct profile *p,
+		     const struct report_opts *opts);
+
+/*
+ * Two profiles compared (md, json, or svg: a differential flame graph of
+ * AFTER by opts->format): wall time and wait
+ * categories before and after, functions faster or slower in absolute
+ * time, paths that appeared or vanished, a verdict.  0 or -ENOMEM.
+ */
+int write_diff(FILE *f, const struct profile *before,
+	       const struct profile *after, const struct report_opts *opts);
+
+/* The report of p to o, as output_write (lib/output.h). */
+int output_write_report(struct output *o, const struct profile *p,
+			const struct report_opts *opts);
+
+/* The report of p to path, as output_to. */
+int output_report(const char *path, const struct profile *p,
+		  const struct report_opts *opts);
+
+#endif
