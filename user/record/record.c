@@ -17,6 +17,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "record/bpf.h"
 #include "record/collect.h"
 #include "record/io.h"
 #include "record/launch.h"
@@ -26,7 +27,6 @@
 #include "record/record.h"
 #include "proc/sideband.h"
 #include "record/unwind.h"
-#include "whyslow.skel.h"
 
 #define NSEC_PER_SEC	1000000000ull
 #define POLL_MS		100
@@ -35,10 +35,8 @@
 
 struct recorder {
 	const struct record_opts *o;
-	struct whyslow_bpf *skel;
+	struct record_bpf *bpf;
 	struct ring_buffer *rb;
-	struct bpf_link **links;	/* one cpu-clock event per CPU */
-	int n_links;
 	struct sideband *sb;
 	struct proc_table procs;
 	struct collector *coll;
@@ -55,8 +53,7 @@ struct recorder {
 	uint64_t start_realtime_ns;	/* the same moment, wall clock */
 	uint64_t samples;
 	uint64_t cpu_ns;		/* see cpu_sampled_ns() */
-	uint64_t sampler_ns;		/* see sampler_ns() */
-	int stats_fd;			/* BPF run-time statistics on */
+	uint64_t sampler_ns;		/* see record_bpf_sampler_ns() */
 	int err;
 };
 
@@ -102,22 +99,6 @@ static void install_signals(void)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
-}
-
-static int libbpf_print_quiet(enum libbpf_print_level level, const char *fmt,
-			      va_list args)
-{
-	(void)level;
-	(void)fmt;
-	(void)args;
-	return 0;
-}
-
-static int libbpf_print_verbose(enum libbpf_print_level level, const char *fmt,
-				va_list args)
-{
-	(void)level;
-	return vfprintf(stderr, fmt, args);
 }
 
 static int has_capability(int cap)
@@ -306,27 +287,6 @@ static int on_event(void *ctx, void *data, size_t size)
 	return r->err;
 }
 
-/* The code objects the BPF side copied, to name Python frames. */
-static int read_python_codes(struct recorder *r)
-{
-	int fd = bpf_map__fd(r->skel->maps.py_codes);
-	struct ws_py_code_key key, next;
-	struct ws_py_code code;
-	void *prev = NULL;
-	int err;
-
-	while (!bpf_map_get_next_key(fd, prev, &next)) {
-		key = next;
-		prev = &key;
-		if (bpf_map_lookup_elem(fd, &key, &code))
-			continue;
-		err = collector_add_py_code(r->coll, &key, &code);
-		if (err)
-			return err;
-	}
-	return 0;
-}
-
 static uint64_t timeval_ns(const struct timeval *tv)
 {
 	return tv->tv_sec * NSEC_PER_SEC + tv->tv_usec * 1000ull;
@@ -334,25 +294,8 @@ static uint64_t timeval_ns(const struct timeval *tv)
 
 static uint64_t read_counter(struct recorder *r, enum ws_counter which)
 {
-	int n = libbpf_num_possible_cpus(), i;
-	uint32_t key = which;
-	uint64_t *vals, sum = 0;
-
-	if (n <= 0 || !(vals = calloc(n, sizeof(*vals))))
-		return 0;
-	if (!bpf_map_lookup_elem(bpf_map__fd(r->skel->maps.counters), &key, vals))
-		for (i = 0; i < n; i++)
-			sum += vals[i];
-	free(vals);
-	return sum;
+	return record_bpf_counter(r->bpf, which);
 }
-
-/* The slot of oncpu.bpf.c's CPU-time accounting (offcpu.bpf.c). */
-struct oncpu_slot {
-	__u32 tid;
-	__u32 pad;
-	__u64 since;
-};
 
 /*
  * CPU time of the traced tasks while sampling, from the scheduler's
@@ -363,165 +306,49 @@ struct oncpu_slot {
 static uint64_t cpu_sampled_ns(struct recorder *r, const struct rusage *ru,
 			       bool exited, uint64_t end)
 {
-	int n = libbpf_num_possible_cpus(), i;
-	struct oncpu_slot *slots;
-	uint64_t ns, start;
-	uint32_t zero = 0;
-
 	if (r->o->no_offcpu)
 		return exited ? timeval_ns(&ru->ru_utime) +
 				timeval_ns(&ru->ru_stime) : 0;
-	ns = read_counter(r, WS_CNT_ONCPU_NS);
-	if (n <= 0 || !(slots = calloc(n, sizeof(*slots))))
-		return ns;
-	if (!bpf_map_lookup_elem(bpf_map__fd(r->skel->maps.oncpu_since), &zero,
-				 slots))
-		for (i = 0; i < n; i++) {
-			start = slots[i].since > r->start_ns ? slots[i].since :
-							       r->start_ns;
-			if (slots[i].tid && slots[i].since && end > start)
-				ns += end - start;
-		}
-	free(slots);
-	return ns;
-}
-
-/* How long the sampler's BPF program ran, 0 unknown: its cost, which the
- * sampled tasks pay and which a too high -F lets dominate. */
-static uint64_t sampler_ns(struct recorder *r)
-{
-	struct bpf_prog_info info = { 0 };
-	__u32 len = sizeof(info);
-
-	if (r->stats_fd < 0 ||
-	    bpf_obj_get_info_by_fd(bpf_program__fd(r->skel->progs.sample_oncpu),
-				   &info, &len))
-		return 0;
-	return info.run_time_ns;
-}
-
-static size_t ringbuf_size(unsigned int freq)
-{
-	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-	/* a second of samples from every CPU, at least 8 MiB, power of 2 */
-	size_t want = (size_t)(cpus > 0 ? cpus : 1) * freq * sizeof(struct ws_sample);
-	size_t size = 8 << 20;
-
-	while (size < want && size < (1u << 30))
-		size <<= 1;
-	return size;
+	return record_bpf_counter(r->bpf, WS_CNT_ONCPU_NS) +
+	       record_bpf_oncpu_open_ns(r->bpf, r->start_ns, end);
 }
 
 static int open_bpf(struct recorder *r)
 {
 	const struct record_opts *o = r->o;
-	size_t i, rb_size;
-	uint8_t one = 1;
-	int err;
+	const struct record_bpf_knobs k = {
+		.all = o->all,
+		.freq = o->freq,
+		.no_offcpu = o->no_offcpu,
+		.no_io = o->no_io,
+		.fp_only = o->fp_only,
+		.min_block_ns = o->min_block_ns,
+		.verbose = o->verbose,
+	};
+	size_t i;
 
-	libbpf_set_print(o->verbose ? libbpf_print_verbose : libbpf_print_quiet);
-	r->skel = whyslow_bpf__open();
-	if (!r->skel) {
-		fprintf(stderr, "whyslow: cannot open BPF object: %s\n", strerror(errno));
+	r->bpf = record_bpf_open(&k);
+	if (!r->bpf)
 		return 1;
-	}
-	r->skel->rodata->trace_all = o->all;
-	r->skel->rodata->self_tgid = getpid();
-	rb_size = ringbuf_size(o->freq);
-	bpf_map__set_max_entries(r->skel->maps.events, rb_size);
-	r->skel->rodata->wakeup_bytes = rb_size / 4;
-	r->skel->rodata->offcpu_enabled = !o->no_offcpu;
-	r->skel->rodata->min_block_ns = o->min_block_ns;
-	r->skel->rodata->copy_user_stack = !o->fp_only;
-	r->skel->rodata->copy_wait_stack = !o->fp_only;
-	bpf_program__set_autoattach(r->skel->progs.sample_oncpu, false);
-	if (o->no_offcpu) {
-		bpf_program__set_autoload(r->skel->progs.offcpu_switch, false);
-		bpf_program__set_autoload(r->skel->progs.offcpu_waking, false);
-		bpf_map__set_max_entries(r->skel->maps.stacks, 1);
-		bpf_map__set_max_entries(r->skel->maps.offcpu, 1);
-		bpf_map__set_max_entries(r->skel->maps.offcpu_top, 1);
-	}
-	if (o->no_io) {
-		bpf_program__set_autoload(r->skel->progs.io_enter, false);
-		bpf_program__set_autoload(r->skel->progs.io_exit, false);
-		bpf_program__set_autoload(r->skel->progs.io_fork, false);
-		bpf_program__set_autoload(r->skel->progs.io_exec, false);
-		bpf_map__set_max_entries(r->skel->maps.io_fds, 1);
-	}
-	err = whyslow_bpf__load(r->skel);
-	if (err) {
-		fprintf(stderr, "whyslow: the kernel refused whyslow's BPF programs "
-			"(%s); run with -v for the verifier log\n", strerror(-err));
-		return 1;
-	}
 	for (i = 0; i < o->n_pids; i++)
-		bpf_map_update_elem(bpf_map__fd(r->skel->maps.traced), &o->pids[i],
-				    &one, BPF_ANY);
+		record_bpf_trace(r->bpf, o->pids[i]);
 	if (r->child.pid > 0)
-		bpf_map_update_elem(bpf_map__fd(r->skel->maps.traced),
-				    &r->child.pid, &one, BPF_ANY);
-	r->stats_fd = bpf_enable_stats(BPF_STATS_RUN_TIME);
-	err = whyslow_bpf__attach(r->skel);
-	if (err) {
-		fprintf(stderr, "whyslow: cannot attach to scheduler tracepoints: %s\n",
-			strerror(-err));
+		record_bpf_trace(r->bpf, r->child.pid);
+	if (record_bpf_attach(r->bpf))
 		return 1;
-	}
-	r->py = py_attach_new(bpf_map__fd(r->skel->maps.py_procs));
+	r->py = py_attach_new(record_bpf_py_procs_fd(r->bpf));
 	if (!r->py)
 		return 1;
 	if (!o->no_io && !(r->io = io_trace_new()))
 		return 1;
-	r->offcpu = (struct offcpu_maps){
-		.offcpu_fd = bpf_map__fd(r->skel->maps.offcpu),
-		.start_fd = bpf_map__fd(r->skel->maps.offcpu_start),
-		.stacks_fd = bpf_map__fd(r->skel->maps.stacks),
-		.sym = r->sym,
-	};
-	r->rb = ring_buffer__new(bpf_map__fd(r->skel->maps.events), on_event, r,
+	r->offcpu = record_bpf_offcpu_maps(r->bpf);
+	r->offcpu.sym = r->sym;
+	r->rb = ring_buffer__new(record_bpf_events_fd(r->bpf), on_event, r,
 				 NULL);
 	if (!r->rb) {
 		fprintf(stderr, "whyslow: cannot open the ring buffer: %s\n",
 			strerror(errno));
 		return 1;
-	}
-	return 0;
-}
-
-static int open_sampling(struct recorder *r)
-{
-	struct perf_event_attr attr = {
-		.type = PERF_TYPE_SOFTWARE,
-		.config = PERF_COUNT_SW_CPU_CLOCK,	/* no hardware PMU needed */
-		.size = sizeof(attr),
-		.freq = 1,
-		.sample_freq = r->o->freq,
-	};
-	int n = libbpf_num_possible_cpus(), cpu, fd;
-
-	r->links = calloc(n > 0 ? n : 1, sizeof(*r->links));
-	if (!r->links)
-		return 1;
-	for (cpu = 0; cpu < n; cpu++) {
-		fd = syscall(__NR_perf_event_open, &attr, -1, cpu, -1,
-			     PERF_FLAG_FD_CLOEXEC);
-		if (fd < 0 && errno == ENODEV)
-			continue;	/* offline CPU */
-		if (fd < 0) {
-			fprintf(stderr, "whyslow: cannot open the cpu-clock event "
-				"on CPU %d: %s\n", cpu, strerror(errno));
-			return 1;
-		}
-		r->links[r->n_links] = bpf_program__attach_perf_event(
-			r->skel->progs.sample_oncpu, fd);
-		if (!r->links[r->n_links]) {
-			fprintf(stderr, "whyslow: cannot attach the sampler on CPU "
-				"%d: %s\n", cpu, strerror(errno));
-			close(fd);
-			return 1;
-		}
-		r->n_links++;
 	}
 	return 0;
 }
@@ -609,7 +436,7 @@ static void collect_loop(struct recorder *r, int *cmd_status, struct rusage *ru)
 		now = now_ns();
 		if (r->io && now - r->last_sweep_ns >= IO_SWEEP_MS * 1000000ull) {
 			r->err = io_trace_sweep(r->io,
-						bpf_map__fd(r->skel->maps.io_fds),
+						record_bpf_io_fds_fd(r->bpf),
 						&r->procs, false);
 			r->last_sweep_ns = now;
 		}
@@ -631,7 +458,7 @@ static void collect_loop(struct recorder *r, int *cmd_status, struct rusage *ru)
 		fprintf(stderr, "\r\033[K");
 	/* before the last samples are read: none is missed by the count */
 	r->cpu_ns = cpu_sampled_ns(r, ru, *cmd_status >= 0, now_ns());
-	r->sampler_ns = sampler_ns(r);
+	r->sampler_ns = record_bpf_sampler_ns(r->bpf);
 	ring_buffer__consume(r->rb);
 	drain_sideband(r);
 }
@@ -742,7 +569,7 @@ static int finish_profile(struct recorder *r, struct profile *out,
 	out->quality.cpu_sampled_ns = r->cpu_ns;
 	out->quality.sampler_ns = r->sampler_ns;
 	out->root_pid = child_pid;
-	if (read_python_codes(r) ||
+	if (record_bpf_read_py_codes(r->bpf, r->coll) ||
 	    read_offcpu(r, r->start_ns + out->wall_ns,
 			&out->quality.offcpu_short_ns)) {
 		fprintf(stderr, "whyslow: out of memory reading off-CPU data\n");
@@ -753,7 +580,7 @@ static int finish_profile(struct recorder *r, struct profile *out,
 	out->command = join_command(r->o);
 	out->time_ns = r->start_realtime_ns;
 	if (r->io)
-		err = io_trace_sweep(r->io, bpf_map__fd(r->skel->maps.io_fds),
+		err = io_trace_sweep(r->io, record_bpf_io_fds_fd(r->bpf),
 				     &r->procs, true);
 	if (!err)
 		err = collector_finish(r->coll, &r->procs, sym, out->period_ns,
@@ -792,13 +619,10 @@ static int finish_profile(struct recorder *r, struct profile *out,
 
 static void close_recorder(struct recorder *r)
 {
-	int i;
+	size_t i;
 
-	for (i = 0; i < r->n_links; i++)
-		bpf_link__destroy(r->links[i]);
-	free(r->links);
 	ring_buffer__free(r->rb);
-	whyslow_bpf__destroy(r->skel);
+	record_bpf_close(r->bpf);
 	sideband_close(r->sb);
 	collector_free(r->coll);
 	io_trace_free(r->io);
@@ -807,9 +631,7 @@ static void close_recorder(struct recorder *r)
 	proc_table_free(&r->procs);
 	if (r->child_pidfd >= 0)
 		close(r->child_pidfd);
-	if (r->stats_fd >= 0)
-		close(r->stats_fd);
-	for (i = 0; r->pid_fds && i < (int)r->o->n_pids; i++)
+	for (i = 0; r->pid_fds && i < r->o->n_pids; i++)
 		if (r->pid_fds[i] >= 0)
 			close(r->pid_fds[i]);
 	free(r->pid_fds);
@@ -820,8 +642,7 @@ int record_run(const struct record_opts *given, struct profile *out,
 {
 	struct record_opts opts = *given;	/* -F may be lowered */
 	const struct record_opts *o = &opts;
-	struct recorder r = { .o = o, .child = { .pid = -1 }, .child_pidfd = -1,
-			      .stats_fd = -1 };
+	struct recorder r = { .o = o, .child = { .pid = -1 }, .child_pidfd = -1 };
 	struct rusage ru = { 0 };
 	unsigned int max_hz = kernel_max_hz();
 	uint32_t child_pid = 0;
@@ -851,7 +672,7 @@ int record_run(const struct record_opts *given, struct profile *out,
 		goto out;
 	}
 	if ((ret = open_targets(&r)) || (ret = open_bpf(&r)) ||
-	    (ret = open_sampling(&r)))
+	    (ret = record_bpf_attach_sampler(r.bpf, o->freq)))
 		goto out;
 	load_target_maps(&r);
 	symbolizer_preload_kernel(r.sym);
@@ -859,7 +680,7 @@ int record_run(const struct record_opts *given, struct profile *out,
 	forward_to = r.child.pid;
 	r.start_ns = now_ns();
 	r.start_realtime_ns = realtime_ns();
-	r.skel->bss->record_start_ns = r.start_ns;
+	record_bpf_set_start(r.bpf, r.start_ns);
 	r.offcpu.start_ns = r.start_ns;
 	drain_sideband(&r);
 	if (r.child.pid > 0 && (ret = launch_release(&r.child, o->argv[0])))

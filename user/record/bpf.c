@@ -1,0 +1,293 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The BPF programs: open, load, attach, read their maps; see bpf.h. */
+#include <errno.h>
+#include <linux/perf_event.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "record/bpf.h"
+#include "whyslow.skel.h"
+
+struct record_bpf {
+	struct whyslow_bpf *skel;
+	struct bpf_link **links;	/* one cpu-clock event per CPU */
+	int n_links;
+	int stats_fd;			/* BPF run-time statistics on */
+};
+
+/* The slot of oncpu.bpf.c's CPU-time accounting (offcpu.bpf.c). */
+struct oncpu_slot {
+	__u32 tid;
+	__u32 pad;
+	__u64 since;
+};
+
+static int libbpf_print_quiet(enum libbpf_print_level level, const char *fmt,
+			      va_list args)
+{
+	(void)level;
+	(void)fmt;
+	(void)args;
+	return 0;
+}
+
+static int libbpf_print_verbose(enum libbpf_print_level level, const char *fmt,
+				va_list args)
+{
+	(void)level;
+	return vfprintf(stderr, fmt, args);
+}
+
+static size_t ringbuf_size(unsigned int freq)
+{
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	/* a second of samples from every CPU, at least 8 MiB, power of 2 */
+	size_t want = (size_t)(cpus > 0 ? cpus : 1) * freq * sizeof(struct ws_sample);
+	size_t size = 8 << 20;
+
+	while (size < want && size < (1u << 30))
+		size <<= 1;
+	return size;
+}
+
+/* The rodata knobs, and what the options leave unloaded. */
+static void set_knobs(struct whyslow_bpf *skel,
+		      const struct record_bpf_knobs *o)
+{
+	size_t rb_size;
+
+	skel->rodata->trace_all = o->all;
+	skel->rodata->self_tgid = getpid();
+	rb_size = ringbuf_size(o->freq);
+	bpf_map__set_max_entries(skel->maps.events, rb_size);
+	skel->rodata->wakeup_bytes = rb_size / 4;
+	skel->rodata->offcpu_enabled = !o->no_offcpu;
+	skel->rodata->min_block_ns = o->min_block_ns;
+	skel->rodata->copy_user_stack = !o->fp_only;
+	skel->rodata->copy_wait_stack = !o->fp_only;
+	bpf_program__set_autoattach(skel->progs.sample_oncpu, false);
+	if (o->no_offcpu) {
+		bpf_program__set_autoload(skel->progs.offcpu_switch, false);
+		bpf_program__set_autoload(skel->progs.offcpu_waking, false);
+		bpf_map__set_max_entries(skel->maps.stacks, 1);
+		bpf_map__set_max_entries(skel->maps.offcpu, 1);
+		bpf_map__set_max_entries(skel->maps.offcpu_top, 1);
+	}
+	if (o->no_io) {
+		bpf_program__set_autoload(skel->progs.io_enter, false);
+		bpf_program__set_autoload(skel->progs.io_exit, false);
+		bpf_program__set_autoload(skel->progs.io_fork, false);
+		bpf_program__set_autoload(skel->progs.io_exec, false);
+		bpf_map__set_max_entries(skel->maps.io_fds, 1);
+	}
+}
+
+struct record_bpf *record_bpf_open(const struct record_bpf_knobs *o)
+{
+	struct record_bpf *b;
+	int err;
+
+	b = calloc(1, sizeof(*b));
+	if (!b)
+		return NULL;
+	b->stats_fd = -1;
+	libbpf_set_print(o->verbose ? libbpf_print_verbose : libbpf_print_quiet);
+	b->skel = whyslow_bpf__open();
+	if (!b->skel) {
+		fprintf(stderr, "whyslow: cannot open BPF object: %s\n", strerror(errno));
+		goto fail;
+	}
+	set_knobs(b->skel, o);
+	err = whyslow_bpf__load(b->skel);
+	if (err) {
+		fprintf(stderr, "whyslow: the kernel refused whyslow's BPF programs "
+			"(%s); run with -v for the verifier log\n", strerror(-err));
+		goto fail;
+	}
+	return b;
+fail:
+	record_bpf_close(b);
+	return NULL;
+}
+
+void record_bpf_trace(struct record_bpf *b, uint32_t pid)
+{
+	uint8_t one = 1;
+
+	bpf_map_update_elem(bpf_map__fd(b->skel->maps.traced), &pid, &one,
+			    BPF_ANY);
+}
+
+int record_bpf_attach(struct record_bpf *b)
+{
+	int err;
+
+	b->stats_fd = bpf_enable_stats(BPF_STATS_RUN_TIME);
+	err = whyslow_bpf__attach(b->skel);
+	if (err) {
+		fprintf(stderr, "whyslow: cannot attach to scheduler tracepoints: %s\n",
+			strerror(-err));
+		return 1;
+	}
+	return 0;
+}
+
+int record_bpf_attach_sampler(struct record_bpf *b, unsigned int freq)
+{
+	struct perf_event_attr attr = {
+		.type = PERF_TYPE_SOFTWARE,
+		.config = PERF_COUNT_SW_CPU_CLOCK,	/* no hardware PMU needed */
+		.size = sizeof(attr),
+		.freq = 1,
+		.sample_freq = freq,
+	};
+	int n = libbpf_num_possible_cpus(), cpu, fd;
+
+	b->links = calloc(n > 0 ? n : 1, sizeof(*b->links));
+	if (!b->links)
+		return 1;
+	for (cpu = 0; cpu < n; cpu++) {
+		fd = syscall(__NR_perf_event_open, &attr, -1, cpu, -1,
+			     PERF_FLAG_FD_CLOEXEC);
+		if (fd < 0 && errno == ENODEV)
+			continue;	/* offline CPU */
+		if (fd < 0) {
+			fprintf(stderr, "whyslow: cannot open the cpu-clock event "
+				"on CPU %d: %s\n", cpu, strerror(errno));
+			return 1;
+		}
+		b->links[b->n_links] = bpf_program__attach_perf_event(
+			b->skel->progs.sample_oncpu, fd);
+		if (!b->links[b->n_links]) {
+			fprintf(stderr, "whyslow: cannot attach the sampler on CPU "
+				"%d: %s\n", cpu, strerror(errno));
+			close(fd);
+			return 1;
+		}
+		b->n_links++;
+	}
+	return 0;
+}
+
+void record_bpf_set_start(struct record_bpf *b, uint64_t start_ns)
+{
+	b->skel->bss->record_start_ns = start_ns;
+}
+
+int record_bpf_events_fd(const struct record_bpf *b)
+{
+	return bpf_map__fd(b->skel->maps.events);
+}
+
+int record_bpf_py_procs_fd(const struct record_bpf *b)
+{
+	return bpf_map__fd(b->skel->maps.py_procs);
+}
+
+int record_bpf_io_fds_fd(const struct record_bpf *b)
+{
+	return bpf_map__fd(b->skel->maps.io_fds);
+}
+
+struct offcpu_maps record_bpf_offcpu_maps(const struct record_bpf *b)
+{
+	return (struct offcpu_maps){
+		.offcpu_fd = bpf_map__fd(b->skel->maps.offcpu),
+		.start_fd = bpf_map__fd(b->skel->maps.offcpu_start),
+		.stacks_fd = bpf_map__fd(b->skel->maps.stacks),
+	};
+}
+
+/* ---- reading the maps ---- */
+
+uint64_t record_bpf_counter(const struct record_bpf *b, enum ws_counter which)
+{
+	int n = libbpf_num_possible_cpus(), i;
+	uint32_t key = which;
+	uint64_t *vals, sum = 0;
+
+	if (n <= 0 || !(vals = calloc(n, sizeof(*vals))))
+		return 0;
+	if (!bpf_map_lookup_elem(bpf_map__fd(b->skel->maps.counters), &key, vals))
+		for (i = 0; i < n; i++)
+			sum += vals[i];
+	free(vals);
+	return sum;
+}
+
+uint64_t record_bpf_oncpu_open_ns(const struct record_bpf *b,
+				  uint64_t start_ns, uint64_t end)
+{
+	int n = libbpf_num_possible_cpus(), i;
+	struct oncpu_slot *slots;
+	uint64_t ns = 0, start;
+	uint32_t zero = 0;
+
+	if (n <= 0 || !(slots = calloc(n, sizeof(*slots))))
+		return 0;
+	if (!bpf_map_lookup_elem(bpf_map__fd(b->skel->maps.oncpu_since), &zero,
+				 slots))
+		for (i = 0; i < n; i++) {
+			start = slots[i].since > start_ns ? slots[i].since :
+							    start_ns;
+			if (slots[i].tid && slots[i].since && end > start)
+				ns += end - start;
+		}
+	free(slots);
+	return ns;
+}
+
+/* Its cost, which the sampled tasks pay and which a too high -F lets
+ * dominate. */
+uint64_t record_bpf_sampler_ns(const struct record_bpf *b)
+{
+	struct bpf_prog_info info = { 0 };
+	__u32 len = sizeof(info);
+
+	if (b->stats_fd < 0 ||
+	    bpf_obj_get_info_by_fd(bpf_program__fd(b->skel->progs.sample_oncpu),
+				   &info, &len))
+		return 0;
+	return info.run_time_ns;
+}
+
+int record_bpf_read_py_codes(const struct record_bpf *b, struct collector *c)
+{
+	int fd = bpf_map__fd(b->skel->maps.py_codes);
+	struct ws_py_code_key key, next;
+	struct ws_py_code code;
+	void *prev = NULL;
+	int err;
+
+	while (!bpf_map_get_next_key(fd, prev, &next)) {
+		key = next;
+		prev = &key;
+		if (bpf_map_lookup_elem(fd, &key, &code))
+			continue;
+		err = collector_add_py_code(c, &key, &code);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+void record_bpf_close(struct record_bpf *b)
+{
+	int i;
+
+	if (!b)
+		return;
+	for (i = 0; i < b->n_links; i++)
+		bpf_link__destroy(b->links[i]);
+	free(b->links);
+	whyslow_bpf__destroy(b->skel);
+	if (b->stats_fd >= 0)
+		close(b->stats_fd);
+	free(b);
+}
