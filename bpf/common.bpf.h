@@ -8,13 +8,8 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
 #include <bpf/bpf_core_read.h>
+#include <asm-generic/errno.h>	/* what BPF helpers return, negated */
 #include "whyslow.h"
-
-/* errno values BPF helpers return (no libc headers on the BPF side) */
-#define ENOMEM	12
-#define EFAULT	14
-#define EEXIST	17
-#define ENOSYS	38
 
 extern const volatile bool trace_all;	/* -a: every process but ours */
 extern const volatile __u32 self_tgid;

@@ -91,7 +91,7 @@ struct {
 	__uint(max_entries, 1);
 	__type(key, __u32);
 	__type(value, struct ws_fdt_scratch);
-} ws_fdt_scratch SEC(".maps") __weak;
+} fdt_scratch SEC(".maps") __weak;
 
 /* Reads fields fa and fb of *src into the same-named members of the local
  * struct *dst: in one probe read when the running kernel lays the two out
@@ -141,7 +141,7 @@ static __always_inline bool fdt_path(struct ws_target *t,
 	long ret;
 	int i, j;
 
-	sc = bpf_map_lookup_elem(&ws_fdt_scratch, &zero);
+	sc = bpf_map_lookup_elem(&fdt_scratch, &zero);
 	if (!dentry || !sc)
 		return false;
 	/* struct mount embeds the vfsmount a file points to (real_mount()). */

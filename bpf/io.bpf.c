@@ -24,9 +24,8 @@
 #include "common.bpf.h"
 #include "fdtarget.bpf.h"
 #include "python.bpf.h"
+#include "syscalls.h"
 #include "sysstate.bpf.h"
-
-#define WS_EINPROGRESS	115
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -42,7 +41,7 @@ struct {
 	__uint(max_entries, 1);
 	__type(key, __u32);
 	__type(value, struct ws_fd_stats);
-} io_scratch SEC(".maps");
+} fdstats_scratch SEC(".maps");
 
 enum io_class {
 	IO_NONE,
@@ -57,34 +56,36 @@ enum io_class {
 	IO_PIPE,	/* the same, two of them, written to int[2] */
 };
 
-/* x86-64 syscall numbers. */
 static __always_inline enum io_class io_class(long nr)
 {
 	switch (nr) {
-	case 2: case 85: case 257: case 437:	/* open creat openat openat2 */
+	case WS_NR_open: case WS_NR_creat: case WS_NR_openat: case WS_NR_openat2:
 		return IO_OPEN;
-	case 0: case 17: case 19: case 295: case 327:	/* read pread readv.. */
-	case 45: case 47: case 299:		/* recvfrom recvmsg recvmmsg */
+	case WS_NR_read: case WS_NR_pread64: case WS_NR_readv:
+	case WS_NR_preadv: case WS_NR_preadv2:
+	case WS_NR_recvfrom: case WS_NR_recvmsg: case WS_NR_recvmmsg:
 		return IO_READ;
-	case 1: case 18: case 20: case 296: case 328:	/* write pwrite .. */
-	case 44: case 46: case 307:		/* sendto sendmsg sendmmsg */
-	case 40:				/* sendfile: out_fd first */
+	case WS_NR_write: case WS_NR_pwrite64: case WS_NR_writev:
+	case WS_NR_pwritev: case WS_NR_pwritev2:
+	case WS_NR_sendto: case WS_NR_sendmsg: case WS_NR_sendmmsg:
+	case WS_NR_sendfile:			/* out_fd first */
 		return IO_WRITE;
-	case 42:
+	case WS_NR_connect:
 		return IO_CONNECT;
-	case 43: case 288:
+	case WS_NR_accept: case WS_NR_accept4:
 		return IO_ACCEPT;
-	case 3:
+	case WS_NR_close:
 		return IO_CLOSE;
-	case 32: case 33: case 292:		/* dup dup2 dup3 */
-	case 41: case 213: case 291:	/* socket epoll_create epoll_create1 */
-	case 253: case 294:		/* inotify_init inotify_init1 */
-	case 282: case 283: case 284:	/* signalfd timerfd_create eventfd */
-	case 289: case 290:		/* signalfd4 eventfd2 */
-	case 304: case 319: case 434:	/* open_by_handle memfd pidfd_open */
-	case 72:	/* fcntl: only F_DUPFD* return a descriptor, see exit */
+	case WS_NR_dup: case WS_NR_dup2: case WS_NR_dup3:
+	case WS_NR_socket: case WS_NR_epoll_create: case WS_NR_epoll_create1:
+	case WS_NR_inotify_init: case WS_NR_inotify_init1:
+	case WS_NR_signalfd: case WS_NR_timerfd_create: case WS_NR_eventfd:
+	case WS_NR_signalfd4: case WS_NR_eventfd2:
+	case WS_NR_open_by_handle_at: case WS_NR_memfd_create:
+	case WS_NR_pidfd_open:
+	case WS_NR_fcntl:	/* only F_DUPFD* return a descriptor, see exit */
 		return IO_NEWFD;
-	case 22: case 293:			/* pipe pipe2 */
+	case WS_NR_pipe: case WS_NR_pipe2:
 		return IO_PIPE;
 	}
 	return IO_NONE;
@@ -156,7 +157,7 @@ static __always_inline struct ws_fd_stats *fd_entry_new(struct task_struct *task
 	struct ws_fd_stats *v;
 	__u32 zero = 0;
 
-	v = bpf_map_lookup_elem(&io_scratch, &zero);
+	v = bpf_map_lookup_elem(&fdstats_scratch, &zero);
 	if (!v)
 		return NULL;
 	__builtin_memset(v, 0, sizeof(*v) - sizeof(v->target));
@@ -291,7 +292,8 @@ int BPF_PROG(io_exit, struct pt_regs *regs, long ret)
 		if (ret < 0) {
 			/* open(name) and creat(name); openat*(dirfd, name) */
 			op = WS_IO_OPEN_FAILED;
-			name = (const char *)(st->nr == 2 || st->nr == 85 ?
+			name = (const char *)(st->nr == WS_NR_open ||
+					      st->nr == WS_NR_creat ?
 					      st->arg0 : st->arg1);
 			break;
 		}
@@ -300,7 +302,7 @@ int BPF_PROG(io_exit, struct pt_regs *regs, long ret)
 		create = true;
 		break;
 	case IO_CONNECT:
-		if (ret < 0 && ret != -WS_EINPROGRESS)
+		if (ret < 0 && ret != -EINPROGRESS)
 			return 0;
 		op = WS_IO_CONNECT;
 		client = 1;
@@ -319,8 +321,9 @@ int BPF_PROG(io_exit, struct pt_regs *regs, long ret)
 		return 0;
 	case IO_NEWFD:
 		/* fcntl(fd, F_DUPFD or F_DUPFD_CLOEXEC, ...) */
-		if (ret >= 0 && (st->nr != 72 || st->arg1 == 0 ||
-				 st->arg1 == 1030)) {
+		if (ret >= 0 && (st->nr != WS_NR_fcntl ||
+				 st->arg1 == WS_F_DUPFD ||
+				 st->arg1 == WS_F_DUPFD_CLOEXEC)) {
 			key.fd = ret;
 			fd_flush(&key, now);
 		}

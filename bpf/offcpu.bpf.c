@@ -9,7 +9,9 @@
  */
 #include "common.bpf.h"
 #include "fdtarget.bpf.h"
+#include "maps.bpf.h"
 #include "python.bpf.h"
+#include "syscalls.h"
 #include "sysstate.bpf.h"
 
 const volatile bool offcpu_enabled = true;
@@ -50,7 +52,7 @@ struct {
 	__uint(max_entries, 1);
 	__type(key, __u32);
 	__type(value, struct ws_py_stack);
-} py_scratch SEC(".maps");
+} pystack_scratch SEC(".maps");
 
 /*
  * The top of the user stack of threads off the CPU, taken at switch-out
@@ -72,7 +74,7 @@ struct {
 	__uint(max_entries, 1);
 	__type(key, __u32);
 	__type(value, struct ws_wait_top);
-} top_scratch SEC(".maps");
+} waittop_scratch SEC(".maps");
 
 /* Per-CPU scratch: struct ws_offcpu_start is too big for the BPF stack. */
 struct {
@@ -80,7 +82,7 @@ struct {
 	__uint(max_entries, 1);
 	__type(key, __u32);
 	__type(value, struct ws_offcpu_start);
-} scratch SEC(".maps");
+} start_scratch SEC(".maps");
 
 /*
  * Which traced thread runs on this CPU, since when: the CPU time of the
@@ -104,19 +106,20 @@ struct {
 static __always_inline bool fd_syscall(long nr)
 {
 	switch (nr) {
-	case 0: case 1: case 17: case 18: case 19: case 20:	/* read..writev */
-	case 40:						/* sendfile */
-	case 42: case 43: case 44: case 45: case 46: case 47:	/* socket I/O */
-	case 73: case 74: case 75:				/* flock, fsync */
-	case 217: case 275: case 277:		/* getdents64, splice, sync_file_range */
-	case 288: case 295: case 296: case 299: case 307:	/* accept4.. */
-	case 326:						/* copy_file_range */
+	case WS_NR_read: case WS_NR_write: case WS_NR_pread64:
+	case WS_NR_pwrite64: case WS_NR_readv: case WS_NR_writev:
+	case WS_NR_sendfile:
+	case WS_NR_connect: case WS_NR_accept: case WS_NR_sendto:
+	case WS_NR_recvfrom: case WS_NR_sendmsg: case WS_NR_recvmsg:
+	case WS_NR_flock: case WS_NR_fsync: case WS_NR_fdatasync:
+	case WS_NR_getdents64: case WS_NR_splice: case WS_NR_sync_file_range:
+	case WS_NR_accept4: case WS_NR_preadv: case WS_NR_pwritev:
+	case WS_NR_recvmmsg: case WS_NR_sendmmsg:
+	case WS_NR_copy_file_range:
 		return true;
 	}
 	return false;
 }
-
-enum { SYS_POLL = 7, SYS_PPOLL = 271 };
 
 /* poll()/ppoll() on a single descriptor waits on that descriptor. */
 static __always_inline int poll_single_fd(struct pt_regs *regs)
@@ -150,7 +153,7 @@ static __always_inline void save_python_stack(struct task_struct *prev,
 
 	if (!proc)
 		return;
-	py = bpf_map_lookup_elem(&py_scratch, &zero);
+	py = bpf_map_lookup_elem(&pystack_scratch, &zero);
 	if (!py)
 		return;
 	if (py_walk_proc(prev, tid, proc, py)) {
@@ -164,20 +167,16 @@ static __always_inline void save_python_stack(struct task_struct *prev,
 /* The thread's user registers and stack top, in place in offcpu_top. */
 static __always_inline void save_user_top(__u32 tid, struct task_struct *prev)
 {
-	struct ws_wait_top *top = bpf_map_lookup_elem(&offcpu_top, &tid);
+	struct ws_wait_top *top, *init;
 	__u32 zero = 0;
 
-	if (!top) {
-		top = bpf_map_lookup_elem(&top_scratch, &zero);
-		if (!top)
-			return;
-		top->len = 0;
-		if (bpf_map_update_elem(&offcpu_top, &tid, top, BPF_ANY))
-			return;
-		top = bpf_map_lookup_elem(&offcpu_top, &tid);
-		if (!top)
-			return;
-	}
+	init = bpf_map_lookup_elem(&waittop_scratch, &zero);
+	if (!init)
+		return;
+	init->len = 0;
+	top = map_lookup_or_try_init(&offcpu_top, &tid, init);
+	if (!top)
+		return;
 	COPY_USER_TOP(prev, top, WS_WAIT_STACK_COPY);
 }
 
@@ -191,7 +190,7 @@ static __always_inline void switch_out(void *ctx, bool preempt,
 				       struct task_struct *prev)
 {
 	__u32 tid = BPF_CORE_READ(prev, pid), zero = 0;
-	struct ws_offcpu_start *st = bpf_map_lookup_elem(&scratch, &zero);
+	struct ws_offcpu_start *st = bpf_map_lookup_elem(&start_scratch, &zero);
 	struct pt_regs *regs;
 	long nr;
 
@@ -215,7 +214,7 @@ static __always_inline void switch_out(void *ctx, bool preempt,
 	st->key.syscall = nr;
 	if (fd_syscall(nr))
 		st->fd = BPF_CORE_READ(regs, di);
-	else if (nr == SYS_POLL || nr == SYS_PPOLL)
+	else if (nr == WS_NR_poll || nr == WS_NR_ppoll)
 		st->fd = poll_single_fd(regs);
 	st->key.ustack_id = BPF_CORE_READ(prev, flags) & WS_PF_KTHREAD ?
 			    WS_NO_STACK : user_stack_id(ctx);
@@ -273,18 +272,14 @@ static __always_inline void add_short_wait(struct task_struct *next,
 					   struct ws_offcpu_start *st,
 					   const struct ws_offcpu_val *val)
 {
+	static const struct ws_offcpu_val zero;
 	struct ws_offcpu_val *v;
 
 	resolve_fd_target(next, st->fd, &st->key.target);
-	v = bpf_map_lookup_elem(&offcpu, &st->key);
+	v = map_lookup_or_try_init(&offcpu, &st->key, &zero);
 	if (!v) {
-		if (!bpf_map_update_elem(&offcpu, &st->key, val, BPF_NOEXIST))
-			return;
-		v = bpf_map_lookup_elem(&offcpu, &st->key);
-		if (!v) {
-			count_event(WS_CNT_OFFCPU_FULL);
-			return;
-		}
+		count_event(WS_CNT_OFFCPU_FULL);
+		return;
 	}
 	__sync_fetch_and_add(&v->blocked_ns, val->blocked_ns);
 	__sync_fetch_and_add(&v->runq_ns, val->runq_ns);

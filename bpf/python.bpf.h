@@ -19,7 +19,7 @@
  *	Fill *out with the thread's Python frames, innermost first; return
  *	how many.  0: no py_procs entry, the interpreter is not (or no longer)
  *	initialized, the thread has no PyThreadState, no Python code is
- *	running in it, or the per-CPU scratch is busy (see ws_py_scratch).
+ *	running in it, or the per-CPU scratch is busy (see pywalk_scratch).
  *	out->n and out->truncated are always set; frames[n..] are left as
  *	they were.
  *   void py_copy_new_codes(tgid, proc, stack)
@@ -75,7 +75,7 @@
  * Needs: bpf_loop (5.17; inlined by the verifier, so each loop body is
  * verified once whatever its bound), BPF_F_NO_PREALLOC hash maps in
  * perf_event programs (6.1).  BPF stack: about 60 bytes; the big state is
- * in the per-CPU ws_py_scratch map.
+ * in the per-CPU pywalk_scratch map.
  *
  * Limits: code objects are keyed by (tgid, address): one freed and another
  * allocated at the same address (exec()'d, eval()'d or reloaded code)
@@ -224,7 +224,7 @@ struct {
 	__uint(max_entries, 1);
 	__type(key, __u32);
 	__type(value, struct ws_py_scratch);
-} ws_py_scratch SEC(".maps") __weak;
+} pywalk_scratch SEC(".maps") __weak;
 
 /* bpf_loop() context: on the caller's stack, so small. */
 struct py_loop_ctx {
@@ -510,7 +510,7 @@ static __always_inline __u32 py_walk_locked(struct ws_py_scratch *sc,
 static __always_inline struct ws_py_scratch *py_scratch_get(void)
 {
 	__u32 zero = 0;
-	struct ws_py_scratch *sc = bpf_map_lookup_elem(&ws_py_scratch, &zero);
+	struct ws_py_scratch *sc = bpf_map_lookup_elem(&pywalk_scratch, &zero);
 
 	if (!sc || sc->busy)
 		return NULL;
