@@ -1,25 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * What an off-CPU interval waited for: its reason (one of enum
- * wait_reason) from the syscall, the file descriptor's target and the
- * kernel stack, and a short description of the target.  Pure functions;
- * the rules are listed in the README.
+ * Wait reasons and syscalls by name: what writers print.  No BPF types
+ * here: classifying a recorded wait (its syscall, descriptor target and
+ * kernel stack) is wait_event.h's, for the record stage.
  */
 #ifndef WHYSLOW_WAIT_H
 #define WHYSLOW_WAIT_H
 
-#include <stddef.h>
-#include <linux/types.h>
-#include "whyslow.h"
 #include "profile/profile.h"
-
-/*
- * kframes: kernel function names of the blocking stack, leaf first
- * (NULL entries are skipped).  runnable: preempted, not blocked.
- */
-enum wait_reason classify_wait(int syscall, const struct ws_target *target,
-			       bool runnable, const char *const *kframes,
-			       size_t n_kframes);
 
 /* "network", "disk", ... as in the JSON and the README. */
 const char *wait_reason_name(enum wait_reason r);
@@ -27,16 +15,8 @@ const char *wait_reason_name(enum wait_reason r);
 /* x86-64 syscall name, or NULL when not in the table. */
 const char *syscall_name(int nr);
 
-/* A TCP/UDP target's peer: "10.0.0.5:5432", "[::1]:443"; the address
- * alone without the port. */
-void format_peer(const struct ws_target *t, bool with_port, char *buf,
-		 size_t size);
-
-/*
- * "recv from 127.0.0.1:8080", "fsync src/data.bin", "read pipe" into buf;
- * empty when there is nothing to say.
- */
-void describe_wait(int syscall, const struct ws_target *target, char *buf,
-		   size_t size);
+/* What blocking in syscall nr waits for by itself; WAIT_NONE when the
+ * descriptor or the kernel stack decides (or nr is not in the table). */
+enum wait_reason wait_syscall_reason(int nr);
 
 #endif

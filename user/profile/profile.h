@@ -84,6 +84,8 @@ struct process_info {
 /* What the perf-map counters of struct profile_quality count against. */
 #define PROFILE_PERFMAP_MAX_BYTES	(64u << 20)	/* read of one map */
 #define PROFILE_PERFMAP_LINE_MAX	4096		/* longer lines skipped */
+/* The BPF Python walker's bound (WS_PY_MAX_FRAMES), for the writers. */
+#define PROFILE_PY_MAX_FRAMES		64
 
 struct profile_quality {
 	uint64_t lost_samples;		/* ring buffer full: sample dropped */

@@ -11,7 +11,11 @@
 #include "lib/intern.h"
 #include "python/python.h"
 #include "record/stackend.h"
-#include "classify/wait.h"
+#include "classify/wait_event.h"
+
+/* Writers print the walker's bound from profile.h. */
+_Static_assert(PROFILE_PY_MAX_FRAMES == WS_PY_MAX_FRAMES,
+	       "profile.h and whyslow.h disagree on the Python frames walked");
 
 enum raw_kind {
 	RAW_KERNEL,

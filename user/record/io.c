@@ -7,7 +7,7 @@
 
 #include "lib/intern.h"
 #include "record/io.h"
-#include "classify/wait.h"
+#include "classify/wait_event.h"
 
 /* An endpoint as interned: fixed size, zero-padded. */
 struct endpoint_key {

@@ -869,7 +869,7 @@ static void quality_stacks(FILE *f, const struct aggregate *agg,
 			"the walker's bound of %d frames, whose outermost "
 			"frames are cut", pct_of(q->py_truncated_samples,
 						  agg->samples),
-			WS_PY_MAX_FRAMES);
+			PROFILE_PY_MAX_FRAMES);
 	fputs(q->cfi_unwinding ?
 	      ".\n- Unwinding: frame pointers, completed with .eh_frame rules "
 	      "from an 8 KiB copy of the user stack per sample (2 KiB per "

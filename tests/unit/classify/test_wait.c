@@ -1,0 +1,149 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Wait classification: a recorded wait's syscall, descriptor target and
+ * kernel stack to its reason and description, and the names writers
+ * print. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include <arpa/inet.h>
+#include <sys/socket.h>
+
+#include "classify/wait.h"
+#include "classify/wait_event.h"
+#include "syscalls.h"
+
+static enum wait_reason by_stack(int nr, const char *const *kframes,
+				 size_t n)
+{
+	return classify_wait(nr, NULL, false, kframes, n);
+}
+
+static struct ws_target tcp_peer(const char *ip, uint16_t port)
+{
+	struct ws_target t = { .kind = WS_TGT_TCP, .family = AF_INET,
+			       .port = port, .fd = 3 };
+
+	inet_pton(AF_INET, ip, t.addr);
+	return t;
+}
+
+/* A syscall that says what it waits for decides by itself. */
+static void test_syscall_decides(void **state)
+{
+	(void)state;
+	assert_int_equal(by_stack(WS_NR_nanosleep, NULL, 0), WAIT_SLEEP);
+	assert_int_equal(by_stack(WS_NR_clock_nanosleep, NULL, 0), WAIT_SLEEP);
+	assert_int_equal(by_stack(WS_NR_futex, NULL, 0), WAIT_LOCK);
+	assert_int_equal(by_stack(WS_NR_fsync, NULL, 0), WAIT_DISK);
+	assert_int_equal(by_stack(WS_NR_wait4, NULL, 0), WAIT_CHILD);
+	assert_int_equal(by_stack(WS_NR_epoll_wait, NULL, 0), WAIT_POLL);
+	assert_int_equal(by_stack(WS_NR_connect, NULL, 0), WAIT_NETWORK);
+	assert_int_equal(by_stack(WS_NR_sched_yield, NULL, 0), WAIT_CPU);
+}
+
+/* Preempted is waiting for a CPU, whatever the syscall. */
+static void test_runnable(void **state)
+{
+	struct ws_target t = tcp_peer("10.0.0.5", 5432);
+
+	(void)state;
+	assert_int_equal(classify_wait(WS_NR_futex, NULL, true, NULL, 0),
+			 WAIT_CPU);
+	assert_int_equal(classify_wait(WS_NR_read, &t, true, NULL, 0),
+			 WAIT_CPU);
+}
+
+/* read() and poll() wait on what their descriptor is. */
+static void test_target_decides(void **state)
+{
+	struct ws_target tcp = tcp_peer("10.0.0.5", 5432);
+	struct ws_target pipe = { .kind = WS_TGT_PIPE, .fd = 4 };
+	struct ws_target file = { .kind = WS_TGT_FILE, .fd = 5 };
+
+	(void)state;
+	assert_int_equal(classify_wait(WS_NR_read, &tcp, false, NULL, 0),
+			 WAIT_NETWORK);
+	assert_int_equal(classify_wait(WS_NR_read, &pipe, false, NULL, 0),
+			 WAIT_PIPE);
+	assert_int_equal(classify_wait(WS_NR_pread64, &file, false, NULL, 0),
+			 WAIT_DISK);
+	assert_int_equal(classify_wait(WS_NR_poll, &pipe, false, NULL, 0),
+			 WAIT_PIPE);
+	/* a syscall with its own reason (a lock) is not decided by the fd */
+	assert_int_equal(classify_wait(WS_NR_futex, &file, false, NULL, 0),
+			 WAIT_LOCK);
+}
+
+/* Without a telling syscall or target, the innermost known kernel
+ * function decides; nothing known is "other". */
+static void test_stack_decides(void **state)
+{
+	const char *const fault[] = { "schedule", "io_schedule",
+				      "folio_wait_bit", "filemap_fault",
+				      "handle_mm_fault", "exc_page_fault" };
+	const char *const pipe[] = { NULL, "schedule", "pipe_read",
+				     "vfs_read" };
+	const char *const tcp[] = { "schedule", "sk_wait_data",
+				    "tcp_recvmsg" };
+	const char *const unknown[] = { "schedule", "something_else" };
+
+	(void)state;
+	assert_int_equal(by_stack(-1, fault, 6), WAIT_DISK);
+	assert_int_equal(by_stack(-1, fault + 4, 2), WAIT_PAGE_FAULT);
+	assert_int_equal(by_stack(WS_NR_read, pipe, 4), WAIT_PIPE);
+	assert_int_equal(by_stack(WS_NR_recvfrom, tcp, 3), WAIT_NETWORK);
+	assert_int_equal(by_stack(WS_NR_read, unknown, 2), WAIT_OTHER);
+	assert_int_equal(by_stack(-1, NULL, 0), WAIT_OTHER);
+}
+
+static void test_describe(void **state)
+{
+	struct ws_target tcp = tcp_peer("127.0.0.1", 8080);
+	struct ws_target file = { .kind = WS_TGT_FILE, .fd = 5 };
+	char buf[128];
+
+	(void)state;
+	describe_wait(WS_NR_recvfrom, &tcp, buf, sizeof(buf));
+	assert_string_equal(buf, "recv from 127.0.0.1:8080");
+	describe_wait(WS_NR_sendto, &tcp, buf, sizeof(buf));
+	assert_string_equal(buf, "send to 127.0.0.1:8080");
+	describe_wait(WS_NR_accept4, &tcp, buf, sizeof(buf));
+	assert_string_equal(buf, "accept (TCP)");
+	strcpy(file.path, "src/data.bin");
+	describe_wait(WS_NR_fsync, &file, buf, sizeof(buf));
+	assert_string_equal(buf, "fsync src/data.bin");
+	describe_wait(WS_NR_read, NULL, buf, sizeof(buf));
+	assert_string_equal(buf, "");
+}
+
+static void test_names(void **state)
+{
+	(void)state;
+	assert_string_equal(wait_reason_name(WAIT_NONE), "on_cpu");
+	assert_string_equal(wait_reason_name(WAIT_CPU), "cpu_wait");
+	assert_string_equal(wait_reason_name(WAIT_PAGE_FAULT), "page_fault");
+	assert_string_equal(wait_reason_name(WAIT__COUNT), "other");
+	assert_string_equal(syscall_name(WS_NR_openat), "openat");
+	assert_string_equal(syscall_name(WS_NR_futex_waitv), "futex_waitv");
+	assert_null(syscall_name(-1));
+	assert_int_equal(wait_syscall_reason(WS_NR_read), WAIT_NONE);
+	assert_int_equal(wait_syscall_reason(WS_NR_flock), WAIT_LOCK);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_syscall_decides),
+		cmocka_unit_test(test_runnable),
+		cmocka_unit_test(test_target_decides),
+		cmocka_unit_test(test_stack_decides),
+		cmocka_unit_test(test_describe),
+		cmocka_unit_test(test_names),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
