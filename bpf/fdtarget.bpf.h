@@ -75,8 +75,8 @@
  * two calls could interleave on a CPU and mix their path bytes: a wrong
  * path, never an unsafe access.
  *
- * __weak: several .bpf.c files linked into one object may include this
- * header and share the one map. */
+ * Defined once, in proc.bpf.c: the .bpf.c files that include this header
+ * share the one map in the linked object. */
 struct ws_fdt_scratch {
 	/* Names found leaf first are shifted in at [0], so [0..n) ends up
 	 * root first, always at constant indices: clang turns a variable
@@ -86,12 +86,13 @@ struct ws_fdt_scratch {
 								 * by words */
 };
 
-struct {
+struct fdt_scratch_map {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 1);
 	__type(key, __u32);
 	__type(value, struct ws_fdt_scratch);
-} fdt_scratch SEC(".maps") __weak;
+};
+extern struct fdt_scratch_map fdt_scratch SEC(".maps");
 
 /* Reads fields fa and fb of *src into the same-named members of the local
  * struct *dst: in one probe read when the running kernel lays the two out

@@ -2,6 +2,9 @@
 /* Which processes are traced: the loader seeds the map, fork extends it,
  * exit of the last thread removes the process. */
 #include "common.bpf.h"
+#include "fdtarget.bpf.h"
+#include "python.bpf.h"
+#include "sysstate.bpf.h"
 
 const volatile bool trace_all = false;
 const volatile __u32 self_tgid = 0;
@@ -10,6 +13,13 @@ const volatile __u64 wakeup_bytes = 1 << 20;
 struct traced_map traced SEC(".maps");
 struct counters_map counters SEC(".maps");
 struct events_map events SEC(".maps");
+/* The maps of the helper headers, which declare them extern. */
+struct fdt_scratch_map fdt_scratch SEC(".maps");
+struct py_procs_map py_procs SEC(".maps");
+struct py_codes_map py_codes SEC(".maps");
+struct py_threads_map py_threads SEC(".maps");
+struct pywalk_scratch_map pywalk_scratch SEC(".maps");
+struct sys_state_map sys_state SEC(".maps");
 
 SEC("tp_btf/sched_process_fork")
 int BPF_PROG(track_fork, struct task_struct *parent, struct task_struct *child)

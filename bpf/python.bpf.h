@@ -125,12 +125,13 @@ enum {
 };
 
 /* tgid -> where its interpreter is, filled by the loader. */
-struct {
+struct py_procs_map {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 4096);
 	__type(key, __u32);
 	__type(value, struct ws_py_proc);
-} py_procs SEC(".maps") __weak;
+};
+extern struct py_procs_map py_procs SEC(".maps");
 
 /*
  * (tgid, code object) -> its names and line table, filled here, read by
@@ -138,12 +139,13 @@ struct {
  * from a small per-CPU cache that refills later, so a stack seen once (a
  * single long wait) would get one of its new code objects named, not all.
  */
-struct {
+struct py_codes_map {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 4096);
 	__type(key, struct ws_py_code_key);
 	__type(value, struct ws_py_code);
-} py_codes SEC(".maps") __weak;
+};
+extern struct py_codes_map py_codes SEC(".maps");
 
 /*
  * tid -> its PyThreadState, so that a walk need not go down the thread
@@ -162,12 +164,13 @@ struct ws_py_thread {
 	__u64 when;		/* tstate 0: bpf_ktime_get_ns() of the search */
 };
 
-struct {
+struct py_threads_map {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, WS_PY_THREADS_CACHED);
 	__type(key, __u32);
 	__type(value, struct ws_py_thread);
-} py_threads SEC(".maps") __weak;
+};
+extern struct py_threads_map py_threads SEC(".maps");
 
 /* A code object known to be in py_codes: a direct-mapped per-CPU cache
  * that spares py_copy_new_codes() a hash lookup per frame. */
@@ -189,7 +192,8 @@ struct ws_py_seen {
  * same CPU; the interrupting call then gives up (0 frames) rather than mix
  * its data into the interrupted one's.
  *
- * __weak: oncpu.bpf.c and offcpu.bpf.c share one map in the linked object.
+ * The maps here are defined once, in proc.bpf.c: oncpu.bpf.c, offcpu.bpf.c
+ * and io.bpf.c share them in the linked object.
  */
 struct ws_py_scratch {
 	__u32 busy;
@@ -219,12 +223,13 @@ struct ws_py_scratch {
 	struct ws_py_code zero;
 };
 
-struct {
+struct pywalk_scratch_map {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 1);
 	__type(key, __u32);
 	__type(value, struct ws_py_scratch);
-} pywalk_scratch SEC(".maps") __weak;
+};
+extern struct pywalk_scratch_map pywalk_scratch SEC(".maps");
 
 /* bpf_loop() context: on the caller's stack, so small. */
 struct py_loop_ctx {

@@ -7,7 +7,7 @@
  *
  * Task-local storage: found from the task in a few loads, no hashing, and
  * freed with the task.  Created only for traced threads that make an I/O
- * syscall.  __weak: both objects share the one map.
+ * syscall.  Defined once, in proc.bpf.c: both objects share the one map.
  */
 #ifndef WHYSLOW_SYSSTATE_BPF_H
 #define WHYSLOW_SYSSTATE_BPF_H
@@ -24,11 +24,12 @@ struct ws_sys_state {
 	__u32 pad;
 };
 
-struct {
+struct sys_state_map {
 	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
 	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__type(key, int);
 	__type(value, struct ws_sys_state);
-} sys_state SEC(".maps") __weak;
+};
+extern struct sys_state_map sys_state SEC(".maps");
 
 #endif
