@@ -19,6 +19,7 @@
 
 #include "record/bpf.h"
 #include "record/collect.h"
+#include "record/events.h"
 #include "record/io.h"
 #include "record/launch.h"
 #include "record/offcpu.h"
@@ -26,7 +27,6 @@
 #include "python/attach.h"
 #include "record/record.h"
 #include "proc/sideband.h"
-#include "record/unwind.h"
 
 #define NSEC_PER_SEC	1000000000ull
 #define POLL_MS		100
@@ -47,14 +47,12 @@ struct recorder {
 	struct launch child;
 	int child_pidfd;
 	int *pid_fds;			/* pidfds of the -p targets */
-	uint64_t last_drain_ns;
+	struct record_events ev;	/* what the ring buffer's events reach */
 	uint64_t last_sweep_ns;
 	uint64_t start_ns;
 	uint64_t start_realtime_ns;	/* the same moment, wall clock */
-	uint64_t samples;
 	uint64_t cpu_ns;		/* see cpu_sampled_ns() */
 	uint64_t sampler_ns;		/* see record_bpf_sampler_ns() */
-	int err;
 };
 
 static volatile sig_atomic_t stop_requested;
@@ -151,142 +149,6 @@ static unsigned int kernel_max_hz(void)
 	return hz;
 }
 
-static void drain_sideband(struct recorder *r)
-{
-	r->last_drain_ns = now_ns();
-	sideband_drain(r->sb, &r->procs, r->o->all);
-	py_attach_scan(r->py, &r->procs);
-}
-
-/* How to merge pid's Python stack, when it has one. */
-static const struct py_context *python_of(struct recorder *r, uint32_t pid,
-					  const struct ws_py_stack *stack,
-					  struct py_context *ctx)
-{
-	if (!stack->n)
-		return NULL;
-	ctx->stack = stack;
-	ctx->module = py_attach_module(r->py, pid);
-	ctx->minor = py_attach_minor(r->py, pid);
-	return ctx->minor ? ctx : NULL;
-}
-
-/* Every mmap made before time is in the side-band once this returns, and
- * a process that ran before recording has its /proc mappings loaded. */
-static void know_mappings(struct recorder *r, uint32_t pid, uint64_t time)
-{
-	struct proc *p;
-
-	if (time >= r->last_drain_ns)
-		drain_sideband(r);
-	p = proc_table_find(&r->procs, pid);
-	if (!p || !p->complete)
-		proc_table_load(&r->procs, pid, "/proc");
-}
-
-/*
- * A user stack as frame pointers gave it (bytes, or -errno), completed
- * with CFI from the registers and stack copy taken with it.  Returns the
- * number of frames in ustack.
- */
-static int user_stack(struct recorder *r, uint32_t pid, uint64_t time,
-		      const __u64 *fp_stack, int fp_len,
-		      const struct ws_user_top *top, __u64 *ustack)
-{
-	struct unwind_input in = {
-		.ip = top->ip,
-		.sp = top->sp,
-		.bp = top->bp,
-		.stack = top->stack,
-		.stack_len = top->len > WS_STACK_COPY ? 0 : top->len,
-		.time = time,
-	};
-	int n = fp_len > 0 ? fp_len / 8 : 0;
-
-	if (n > WS_MAX_STACK)
-		n = WS_MAX_STACK;
-	memcpy(ustack, fp_stack, n * sizeof(*ustack));
-	collector_note_unwind(r->coll, unwind_complete(r->sym, &r->procs, pid,
-						       &in, ustack, &n,
-						       WS_MAX_STACK));
-	return n;
-}
-
-/* Events of io.bpf.c; sizes were checked by the caller. */
-static int on_io_event(struct recorder *r, const void *data, uint32_t type)
-{
-	const struct ws_io_site *site = data;
-	__u64 ustack[WS_MAX_STACK];
-	struct py_context py;
-	int nu;
-
-	switch (type) {
-	case WS_EV_IO_SITE:
-		know_mappings(r, site->pid, site->time_ns);
-		nu = user_stack(r, site->pid, site->time_ns, site->ustack,
-				site->ustack_len, &site->top, ustack);
-		return io_trace_site(r->io, r->coll, &r->procs, site, ustack, nu,
-				     python_of(r, site->pid, &site->py, &py));
-	case WS_EV_FD:
-	case WS_EV_REQUEST:
-		return io_trace_fd(r->io, data);
-	case WS_EV_EXEC:
-		return io_trace_exec(r->io, data);
-	}
-	return 0;
-}
-
-static size_t event_size(uint32_t type)
-{
-	switch (type) {
-	case WS_EV_SAMPLE:
-		return sizeof(struct ws_sample);
-	case WS_EV_WAIT:	/* short waits end before their top */
-		return offsetof(struct ws_wait, top);
-	case WS_EV_IO_SITE:
-		return sizeof(struct ws_io_site);
-	case WS_EV_FD:
-	case WS_EV_REQUEST:
-		return sizeof(struct ws_fd_event);
-	case WS_EV_EXEC:
-		return sizeof(struct ws_exec);
-	}
-	return SIZE_MAX;
-}
-
-static int on_event(void *ctx, void *data, size_t size)
-{
-	const struct ws_sample *s = data;
-	const struct ws_wait *w = data;
-	struct recorder *r = ctx;
-	__u64 ustack[WS_MAX_STACK];
-	struct py_context py;
-	uint32_t type;
-	int nu;
-
-	if (size < sizeof(type))
-		return 0;
-	memcpy(&type, data, sizeof(type));
-	if (size < event_size(type))
-		return 0;
-	if (type == WS_EV_SAMPLE) {
-		know_mappings(r, s->pid, s->time_ns);
-		r->samples++;
-		nu = user_stack(r, s->pid, s->time_ns, s->ustack, s->ustack_len,
-				&s->top, ustack);
-		r->err = collector_add(r->coll, &r->procs, s, ustack, nu,
-				       python_of(r, s->pid, &s->py, &py));
-	} else if (type == WS_EV_WAIT) {
-		know_mappings(r, w->key.pid, w->val.last_ns);
-		r->err = offcpu_add_wait(&r->offcpu, r->coll, &r->procs, w,
-					 size >= sizeof(*w),
-					 python_of(r, w->key.pid, &w->py, &py));
-	} else if (r->io) {
-		r->err = on_io_event(r, data, type);
-	}
-	return r->err;
-}
-
 static uint64_t timeval_ns(const struct timeval *tv)
 {
 	return tv->tv_sec * NSEC_PER_SEC + tv->tv_usec * 1000ull;
@@ -343,8 +205,18 @@ static int open_bpf(struct recorder *r)
 		return 1;
 	r->offcpu = record_bpf_offcpu_maps(r->bpf);
 	r->offcpu.sym = r->sym;
-	r->rb = ring_buffer__new(record_bpf_events_fd(r->bpf), on_event, r,
-				 NULL);
+	r->ev = (struct record_events){
+		.sb = r->sb,
+		.procs = &r->procs,
+		.coll = r->coll,
+		.sym = r->sym,
+		.py = r->py,
+		.offcpu = &r->offcpu,
+		.io = r->io,
+		.all = o->all,
+	};
+	r->rb = ring_buffer__new(record_bpf_events_fd(r->bpf),
+				 record_events_handle, &r->ev, NULL);
 	if (!r->rb) {
 		fprintf(stderr, "whyslow: cannot open the ring buffer: %s\n",
 			strerror(errno));
@@ -413,7 +285,7 @@ static bool pids_alive(const struct recorder *r)
 static void show_status(struct recorder *r, uint64_t now)
 {
 	fprintf(stderr, "\r\033[Kwhyslow: %.1f s, %llu samples, %llu lost",
-		(now - r->start_ns) / 1e9, (unsigned long long)r->samples,
+		(now - r->start_ns) / 1e9, (unsigned long long)r->ev.samples,
 		(unsigned long long)read_counter(r, WS_CNT_RINGBUF_FULL));
 }
 
@@ -429,13 +301,13 @@ static void collect_loop(struct recorder *r, int *cmd_status, struct rusage *ru)
 		{ .fd = r->child_pidfd, .events = POLLIN },
 	};
 
-	while (!stop_requested && !r->err) {
+	while (!stop_requested && !r->ev.err) {
 		poll(pfd, r->child_pidfd >= 0 ? 3 : 2, POLL_MS);
-		drain_sideband(r);
+		record_events_drain(&r->ev);
 		ring_buffer__consume(r->rb);
 		now = now_ns();
 		if (r->io && now - r->last_sweep_ns >= IO_SWEEP_MS * 1000000ull) {
-			r->err = io_trace_sweep(r->io,
+			r->ev.err = io_trace_sweep(r->io,
 						record_bpf_io_fds_fd(r->bpf),
 						&r->procs, false);
 			r->last_sweep_ns = now;
@@ -460,7 +332,7 @@ static void collect_loop(struct recorder *r, int *cmd_status, struct rusage *ru)
 	r->cpu_ns = cpu_sampled_ns(r, ru, *cmd_status >= 0, now_ns());
 	r->sampler_ns = record_bpf_sampler_ns(r->bpf);
 	ring_buffer__consume(r->rb);
-	drain_sideband(r);
+	record_events_drain(&r->ev);
 }
 
 static void fill_wall_time(struct recorder *r, struct profile *out,
@@ -682,7 +554,7 @@ int record_run(const struct record_opts *given, struct profile *out,
 	r.start_realtime_ns = realtime_ns();
 	record_bpf_set_start(r.bpf, r.start_ns);
 	r.offcpu.start_ns = r.start_ns;
-	drain_sideband(&r);
+	record_events_drain(&r.ev);
 	if (r.child.pid > 0 && (ret = launch_release(&r.child, o->argv[0])))
 		goto out;
 	collect_loop(&r, &res->cmd_status, &ru);
@@ -691,7 +563,7 @@ int record_run(const struct record_opts *given, struct profile *out,
 	symbolizer_set_cancel(r.sym, &finish_cancel);
 	ret = finish_profile(&r, out, &ru, child_pid, res->cmd_status >= 0,
 			     max_hz);
-	if (r.err)
+	if (r.ev.err)
 		fprintf(stderr, "whyslow: out of memory while recording\n");
 out:
 	finishing = 0;

@@ -1,0 +1,155 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Ring-buffer events into the collector; see events.h. */
+#include <string.h>
+#include <time.h>
+
+#include "record/events.h"
+
+#define NSEC_PER_SEC	1000000000ull
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * NSEC_PER_SEC + ts.tv_nsec;
+}
+
+void record_events_drain(struct record_events *r)
+{
+	r->last_drain_ns = now_ns();
+	sideband_drain(r->sb, r->procs, r->all);
+	py_attach_scan(r->py, r->procs);
+}
+
+/* How to merge pid's Python stack, when it has one. */
+static const struct py_context *python_of(struct record_events *r,
+					  uint32_t pid,
+					  const struct ws_py_stack *stack,
+					  struct py_context *ctx)
+{
+	if (!stack->n)
+		return NULL;
+	ctx->stack = stack;
+	ctx->module = py_attach_module(r->py, pid);
+	ctx->minor = py_attach_minor(r->py, pid);
+	return ctx->minor ? ctx : NULL;
+}
+
+/* Every mmap made before time is in the side-band once this returns, and
+ * a process that ran before recording has its /proc mappings loaded. */
+static void know_mappings(struct record_events *r, uint32_t pid,
+			  uint64_t time)
+{
+	struct proc *p;
+
+	if (time >= r->last_drain_ns)
+		record_events_drain(r);
+	p = proc_table_find(r->procs, pid);
+	if (!p || !p->complete)
+		proc_table_load(r->procs, pid, "/proc");
+}
+
+/*
+ * A user stack as frame pointers gave it (bytes, or -errno), completed
+ * with CFI from the registers and stack copy taken with it.  Returns the
+ * number of frames in ustack.
+ */
+static int user_stack(struct record_events *r, uint32_t pid, uint64_t time,
+		      const __u64 *fp_stack, int fp_len,
+		      const struct ws_user_top *top, __u64 *ustack)
+{
+	struct unwind_input in = {
+		.ip = top->ip,
+		.sp = top->sp,
+		.bp = top->bp,
+		.stack = top->stack,
+		.stack_len = top->len > WS_STACK_COPY ? 0 : top->len,
+		.time = time,
+	};
+	int n = fp_len > 0 ? fp_len / 8 : 0;
+
+	if (n > WS_MAX_STACK)
+		n = WS_MAX_STACK;
+	memcpy(ustack, fp_stack, n * sizeof(*ustack));
+	collector_note_unwind(r->coll, unwind_complete(r->sym, r->procs, pid,
+						       &in, ustack, &n,
+						       WS_MAX_STACK));
+	return n;
+}
+
+/* Events of io.bpf.c; sizes were checked by the caller. */
+static int on_io_event(struct record_events *r, const void *data,
+		       uint32_t type)
+{
+	const struct ws_io_site *site = data;
+	__u64 ustack[WS_MAX_STACK];
+	struct py_context py;
+	int nu;
+
+	switch (type) {
+	case WS_EV_IO_SITE:
+		know_mappings(r, site->pid, site->time_ns);
+		nu = user_stack(r, site->pid, site->time_ns, site->ustack,
+				site->ustack_len, &site->top, ustack);
+		return io_trace_site(r->io, r->coll, r->procs, site, ustack, nu,
+				     python_of(r, site->pid, &site->py, &py));
+	case WS_EV_FD:
+	case WS_EV_REQUEST:
+		return io_trace_fd(r->io, data);
+	case WS_EV_EXEC:
+		return io_trace_exec(r->io, data);
+	}
+	return 0;
+}
+
+static size_t event_size(uint32_t type)
+{
+	switch (type) {
+	case WS_EV_SAMPLE:
+		return sizeof(struct ws_sample);
+	case WS_EV_WAIT:	/* short waits end before their top */
+		return offsetof(struct ws_wait, top);
+	case WS_EV_IO_SITE:
+		return sizeof(struct ws_io_site);
+	case WS_EV_FD:
+	case WS_EV_REQUEST:
+		return sizeof(struct ws_fd_event);
+	case WS_EV_EXEC:
+		return sizeof(struct ws_exec);
+	}
+	return SIZE_MAX;
+}
+
+int record_events_handle(void *ctx, void *data, size_t size)
+{
+	const struct ws_sample *s = data;
+	const struct ws_wait *w = data;
+	struct record_events *r = ctx;
+	__u64 ustack[WS_MAX_STACK];
+	struct py_context py;
+	uint32_t type;
+	int nu;
+
+	if (size < sizeof(type))
+		return 0;
+	memcpy(&type, data, sizeof(type));
+	if (size < event_size(type))
+		return 0;
+	if (type == WS_EV_SAMPLE) {
+		know_mappings(r, s->pid, s->time_ns);
+		r->samples++;
+		nu = user_stack(r, s->pid, s->time_ns, s->ustack, s->ustack_len,
+				&s->top, ustack);
+		r->err = collector_add(r->coll, r->procs, s, ustack, nu,
+				       python_of(r, s->pid, &s->py, &py));
+	} else if (type == WS_EV_WAIT) {
+		know_mappings(r, w->key.pid, w->val.last_ns);
+		r->err = offcpu_add_wait(r->offcpu, r->coll, r->procs, w,
+					 size >= sizeof(*w),
+					 python_of(r, w->key.pid, &w->py, &py));
+	} else if (r->io) {
+		r->err = on_io_event(r, data, type);
+	}
+	return r->err;
+}

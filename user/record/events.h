@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The ring buffer's events (samples, long waits, I/O) decoded and handed
+ * to the collector, the off-CPU and the I/O stages, with the side-band
+ * drained first so that every mapping a stack needs is known.
+ */
+#ifndef WHYSLOW_EVENTS_H
+#define WHYSLOW_EVENTS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "proc/procmap.h"
+#include "proc/sideband.h"
+#include "python/attach.h"
+#include "record/collect.h"
+#include "record/io.h"
+#include "record/offcpu.h"
+#include "symbols/symbolize.h"
+
+/* The stages events go to, owned by the recorder, and what the events
+ * counted. */
+struct record_events {
+	struct sideband *sb;
+	struct proc_table *procs;
+	struct collector *coll;
+	struct symbolizer *sym;
+	struct py_attach *py;
+	const struct offcpu_maps *offcpu;
+	struct io_trace *io;		/* NULL with --no-io */
+	bool all;			/* -a */
+	uint64_t last_drain_ns;
+	uint64_t samples;
+	int err;			/* the first -errno: stop */
+};
+
+/* New processes and mappings from the side-band, Python interpreters to
+ * attach to. */
+void record_events_drain(struct record_events *ev);
+
+/* ring_buffer_sample_fn on a struct record_events: 0 or ev->err. */
+int record_events_handle(void *ctx, void *data, size_t size);
+
+#endif
