@@ -59,7 +59,8 @@ enum io_class {
 static __always_inline enum io_class io_class(long nr)
 {
 	switch (nr) {
-	case WS_NR_open: case WS_NR_creat: case WS_NR_openat: case WS_NR_openat2:
+	case WS_NR_open: case WS_NR_creat:
+	case WS_NR_openat: case WS_NR_openat2:
 		return IO_OPEN;
 	case WS_NR_read: case WS_NR_pread64: case WS_NR_readv:
 	case WS_NR_preadv: case WS_NR_preadv2:
@@ -83,7 +84,7 @@ static __always_inline enum io_class io_class(long nr)
 	case WS_NR_signalfd4: case WS_NR_eventfd2:
 	case WS_NR_open_by_handle_at: case WS_NR_memfd_create:
 	case WS_NR_pidfd_open:
-	case WS_NR_fcntl:	/* only F_DUPFD* return a descriptor, see exit */
+	case WS_NR_fcntl:	/* only F_DUPFD* make a descriptor: see exit */
 		return IO_NEWFD;
 	case WS_NR_pipe: case WS_NR_pipe2:
 		return IO_PIPE;

@@ -47,7 +47,7 @@ struct recorder {
 	struct launch child;
 	int child_pidfd;
 	int *pid_fds;			/* pidfds of the -p targets */
-	struct record_events ev;	/* what the ring buffer's events reach */
+	struct record_events ev;	/* where ring-buffer events go */
 	uint64_t last_sweep_ns;
 	uint64_t start_ns;
 	uint64_t start_realtime_ns;	/* the same moment, wall clock */
