@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "analyze/aggregate.h"
+#include "analyze/diff.h"
 #include "pprof/pprof.h"
 #include "report/report.h"
 
@@ -80,6 +81,38 @@ int write_report(FILE *f, const struct profile *p,
 	}
 	if (!err && (fflush(f) || ferror(f)))
 		err = -EIO;
+	return err;
+}
+
+int write_diff(FILE *f, const struct profile *before,
+	       const struct profile *after, const struct report_opts *opts)
+{
+	struct report_opts o = *opts;
+	struct diff d = { 0 };
+	int err;
+
+	if (o.top <= 0)
+		o.top = REPORT_DEFAULT_TOP;
+	if (o.budget_tokens <= 0)
+		o.budget_tokens = REPORT_DEFAULT_BUDGET;
+	if (o.format == FORMAT_SVG) {
+		/* A picture of the paths: no functions or verdict to plan. */
+		err = write_flame_diff_svg(f, before, after, &o);
+		goto out;
+	}
+	err = diff_compare(&d, before, after);
+	if (err)
+		goto out;
+	if (o.format == FORMAT_JSON)
+		err = write_diff_json(f, &d);
+	else if (o.format == FORMAT_MD)
+		err = write_diff_md(f, &d, &o);
+	else
+		err = -EINVAL;
+out:
+	if (!err && (fflush(f) || ferror(f)))
+		err = -EIO;
+	diff_free(&d);
 	return err;
 }
 
