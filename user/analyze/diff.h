@@ -39,8 +39,10 @@ enum diff_func_status {
 /* A function (name, module) in either profile. */
 struct diff_func {
 	const struct func_stat *fs[2];	/* NULL where it has no time */
-	struct diff_change own;	/* self_ns + own_offcpu_ns: its own time */
-	struct diff_change wall;	/* func_wall_ns: with callees, on or off CPU */
+	/* self_ns + own_offcpu_ns: its own time */
+	struct diff_change own;
+	/* func_wall_ns: with callees, on or off CPU */
+	struct diff_change wall;
 	enum diff_func_status status;
 };
 

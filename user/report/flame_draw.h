@@ -21,7 +21,7 @@
 #define FLAME_CHAR_W		7.2	/* px, 12 px monospace */
 #define FLAME_MIN_PX		0.5	/* narrower: merged with its siblings */
 #define FLAME_NAME_MAX		1000	/* characters of a name shown */
-#define FLAME_COMMAND_MAX	120	/* characters of the command in the title */
+#define FLAME_COMMAND_MAX	120	/* characters of the command shown */
 #define FLAME_CLASS_SIZE	48
 #define FLAME_FILL_SIZE		8	/* "#rrggbb" */
 

@@ -5,6 +5,7 @@
 
 #include "analyze/aggregate.h"
 #include "analyze/diff.h"
+#include "analyze/focus.h"
 #include "pprof/pprof.h"
 #include "report/report.h"
 
@@ -113,6 +114,36 @@ out:
 	if (!err && (fflush(f) || ferror(f)))
 		err = -EIO;
 	diff_free(&d);
+	return err;
+}
+
+int write_focus(FILE *f, const struct profile *p, const struct aggregate *agg,
+		const struct report_opts *opts)
+{
+	struct focus fo = {
+		.p = p,
+		.agg = agg,
+		.pattern = opts->focus,
+	};
+	struct report_opts o = *opts;
+	int err;
+
+	if (!o.focus || !*o.focus ||
+	    (o.format != FORMAT_MD && o.format != FORMAT_JSON))
+		return -EINVAL;
+	if (o.top <= 0)
+		o.top = REPORT_DEFAULT_TOP;
+	if (o.budget_tokens <= 0)
+		o.budget_tokens = REPORT_DEFAULT_BUDGET;
+	err = focus_build(&fo);
+	if (err)
+		goto out;
+	if (o.format == FORMAT_MD)
+		err = write_focus_md(f, &fo, &o);
+	else
+		err = write_focus_json(f, &fo);
+out:
+	focus_free(&fo);
 	return err;
 }
 

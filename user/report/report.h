@@ -66,6 +66,12 @@ int write_flame_html(FILE *f, const struct profile *p,
 		     const struct report_opts *opts);
 
 struct diff;
+struct focus;
+
+/* The writers behind write_focus: focus_md.c and focus_json.c. */
+int write_focus_md(FILE *f, const struct focus *fo,
+		   const struct report_opts *opts);
+int write_focus_json(FILE *f, const struct focus *fo);
 
 /*
  * The writers behind write_diff: Markdown (diff_md.c) within opts->top
