@@ -18,11 +18,11 @@
 #include "analyze/noise.h"
 
 static const char *const status_names[] = {
-	[FUNC_UNCHANGED] = "unchanged",
-	[FUNC_FASTER] = "faster",
-	[FUNC_SLOWER] = "slower",
-	[FUNC_APPEARED] = "appeared",
-	[FUNC_VANISHED] = "vanished",
+	[DIFF_FUNC_UNCHANGED] = "unchanged",
+	[DIFF_FUNC_FASTER] = "faster",
+	[DIFF_FUNC_SLOWER] = "slower",
+	[DIFF_FUNC_APPEARED] = "appeared",
+	[DIFF_FUNC_VANISHED] = "vanished",
 };
 
 const char *diff_func_status_name(enum diff_func_status s)
@@ -180,14 +180,14 @@ static void func_compare(const struct diff *d, struct diff_func *fd)
 	own = diff_change_significant(&fd->own);
 	wall = diff_change_significant(&fd->wall);
 	if (!a && (own || wall))
-		fd->status = FUNC_VANISHED;
+		fd->status = DIFF_FUNC_VANISHED;
 	else if (!b && (own || wall))
-		fd->status = FUNC_APPEARED;
+		fd->status = DIFF_FUNC_APPEARED;
 	else if (!own)
-		fd->status = FUNC_UNCHANGED;
+		fd->status = DIFF_FUNC_UNCHANGED;
 	else
-		fd->status = diff_change_delta(&fd->own) < 0 ? FUNC_FASTER :
-							  FUNC_SLOWER;
+		fd->status = diff_change_delta(&fd->own) < 0 ?
+			     DIFF_FUNC_FASTER : DIFF_FUNC_SLOWER;
 }
 
 /* The function's name, module, file and line: after's, else before's. */
@@ -255,12 +255,12 @@ static int split_funcs(struct diff *d)
 		return -ENOMEM;
 	for (i = 0; i < d->n_funcs; i++) {
 		switch (d->funcs[i].status) {
-		case FUNC_FASTER:
-		case FUNC_VANISHED:
+		case DIFF_FUNC_FASTER:
+		case DIFF_FUNC_VANISHED:
 			d->faster[d->n_faster++] = i;
 			break;
-		case FUNC_SLOWER:
-		case FUNC_APPEARED:
+		case DIFF_FUNC_SLOWER:
+		case DIFF_FUNC_APPEARED:
 			d->slower[d->n_slower++] = i;
 			break;
 		default:
@@ -325,7 +325,7 @@ static int group_paths(struct diff_side *s, enum diff_which which)
 
 /* Of the wall time, or of on-CPU time when a wall time is unknown. */
 double diff_path_pct(const struct diff *d, const struct diff_path *pd,
-		       enum diff_which which)
+		     enum diff_which which)
 {
 	return pct_of(pd->ns[which], d->wall.ns[which]);
 }
@@ -437,7 +437,7 @@ static void plan_verdict(struct diff *d)
 
 	for (i = 0; i < d->n_funcs &&
 		    d->n_verdict_funcs < DIFF_VERDICT_FUNCS; i++)
-		if (d->funcs[i].status != FUNC_UNCHANGED)
+		if (d->funcs[i].status != DIFF_FUNC_UNCHANGED)
 			d->verdict_funcs[d->n_verdict_funcs++] = i;
 	for (i = 0; i < d->n_cats &&
 		    d->n_verdict_waits < DIFF_VERDICT_WAITS; i++)

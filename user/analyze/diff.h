@@ -29,11 +29,11 @@ struct diff_change {
 };
 
 enum diff_func_status {
-	FUNC_UNCHANGED,
-	FUNC_FASTER,
-	FUNC_SLOWER,
-	FUNC_APPEARED,
-	FUNC_VANISHED,
+	DIFF_FUNC_UNCHANGED,
+	DIFF_FUNC_FASTER,
+	DIFF_FUNC_SLOWER,
+	DIFF_FUNC_APPEARED,
+	DIFF_FUNC_VANISHED,
 };
 
 /* A function (name, module) in either profile. */

@@ -152,7 +152,8 @@ static char *func_row(const void *ctx, size_t i)
 	fmt_cell_duration(before, fd->own.ns[DIFF_BEFORE]);
 	fmt_cell_duration(after, fd->own.ns[DIFF_AFTER]);
 	diff_text_delta(delta, &fd->own);
-	if (fd->status == FUNC_APPEARED || fd->status == FUNC_VANISHED)
+	if (fd->status == DIFF_FUNC_APPEARED ||
+	    fd->status == DIFF_FUNC_VANISHED)
 		strcpy(change, diff_func_status_name(fd->status));
 	else
 		diff_text_change(change, &fd->own, DIFF_WORDS_OWN);

@@ -85,7 +85,8 @@ static void put_func_change(FILE *f, const struct diff_func *fd, bool md)
 	char delta[DIFF_DELTA_SIZE], change[DIFF_CHANGE_SIZE];
 
 	put_name(f, diff_func_id(fd)->name, md);
-	if (fd->status == FUNC_APPEARED || fd->status == FUNC_VANISHED) {
+	if (fd->status == DIFF_FUNC_APPEARED ||
+	    fd->status == DIFF_FUNC_VANISHED) {
 		/* one with no time of its own shows its wall time */
 		diff_text_delta(delta, diff_change_size(own) >
 				       diff_change_size(wall) ? own : wall);
