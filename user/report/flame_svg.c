@@ -2,10 +2,10 @@
 /*
  * Flame graphs as SVG: the profile's tree (flame.c) drawn root at the
  * bottom, widths in proportion to time, on-CPU frames in warm colours by
- * class and waits in cool ones by reason; and the differential graph of
- * whyslow diff --format svg (flame_diff_svg.c) paints the same frames.
- * The HTML page is in flame_html.c; colours, classes and text escaping
- * shared by all three in flame_draw.c.
+ * class and waits in cool ones by reason.  The differential graph of
+ * whyslow diff --format svg (flame_diff_svg.c) paints the same frames its
+ * own way, and the HTML page (flame_html.c) embeds them; the colours,
+ * classes and text escaping all three share are in flame_draw.c.
  *
  * The contract the tests and the page's script rely on (keep stable):
  *   <svg id="flame" width height viewBox>  (the standalone image too)
