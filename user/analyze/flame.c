@@ -7,6 +7,7 @@
  * pre-order with siblings sorted, in O(n log n) whatever the fan-out.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 

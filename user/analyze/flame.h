@@ -13,11 +13,8 @@
 #define WHYSLOW_FLAME_H
 
 #include <stdint.h>
-#include <stdio.h>
 
 #include "profile/profile.h"
-
-struct report_opts;
 
 enum flame_kind {
 	FLAME_ROOT,
@@ -81,69 +78,5 @@ static inline uint32_t flame_end(const struct flame_tree *t, uint32_t i)
 void flame_match(const struct flame_tree *before,
 		 const struct flame_tree *after, uint32_t *match,
 		 uint64_t *vanished_ns);
-
-/* ---- shared by the flame graph writers (report_flame*.c) ---- */
-
-#define FLAME_WIDTH		1200	/* px, of the image and the page */
-#define FLAME_PAD		10	/* px left and right of the root */
-#define FLAME_FRAME_H		16	/* px a level */
-#define FLAME_CHAR_W		7.2	/* px, 12 px monospace */
-#define FLAME_MIN_PX		0.5	/* narrower: merged with its siblings */
-#define FLAME_NAME_MAX		1000	/* characters of a name shown */
-#define FLAME_CLASS_SIZE	48
-#define FLAME_FILL_SIZE		8	/* "#rrggbb" */
-
-/* What the title lines say; the writers escape them. */
-struct flame_titles {
-	const char *command;	/* what was profiled, "?" when unknown */
-	char subtitle[256];	/* the time the full width stands for */
-};
-
-void flame_titles(const struct profile *p, const struct flame_tree *t,
-		  struct flame_titles *out);
-
-/* s as XML text or attribute value: at most max characters, else cut
- * with "..", bad UTF-8 and control characters as U+FFFD. */
-void xml_put(FILE *f, const char *s, size_t max);
-
-/* Characters in s as xml_put counts them. */
-size_t text_chars(const char *s);
-
-/* Node i's colour, by class and reason, lightness by a hash of its name. */
-void flame_fill(const struct flame_tree *t, uint32_t i,
-		char fill[FLAME_FILL_SIZE]);
-
-/* "oncpu app", "oncpu lib", "oncpu kernel", "offcpu wait wait-disk",
- * "root": the frame's CSS classes after "frame". */
-void flame_classes(const struct flame_tree *t, uint32_t i,
-		   char cls[FLAME_CLASS_SIZE]);
-
-/* A colour swatch of the legend. */
-struct flame_key {
-	char fill[FLAME_FILL_SIZE];
-	char cls[FLAME_CLASS_SIZE];
-	char label[40];
-};
-
-/* The legend of t's colours: the frame classes, then each wait reason
- * present; returns how many of keys[] it filled (at most 3 + WAIT__COUNT). */
-size_t flame_legend(const struct flame_tree *t, struct flame_key *keys);
-
-#define FLAME_MAX_KEYS	(3 + WAIT__COUNT)
-
-/*
- * The graph as an <svg> element for the page (no title, no legend: the
- * page has them), frames as in the image.  0 or -ENOMEM.
- */
-int flame_page_svg(FILE *f, const struct flame_tree *t);
-
-/*
- * The differential flame graph of whyslow diff --format svg, in
- * report_flame.c: after's graph, coloured by each frame's change from
- * before.  0 or -ENOMEM.
- */
-int write_flame_diff_svg(FILE *f, const struct profile *before,
-			 const struct profile *after,
-			 const struct report_opts *opts);
 
 #endif

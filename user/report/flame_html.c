@@ -1,17 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The flame graph as one self-contained HTML page: the tree as JSON, and
- * a script that draws it into an inline <svg> the way report_flame.c
+ * a script that draws it into an inline <svg> the way flame_svg.c
  * draws the image (same layout, colours, classes and data attributes),
  * with click-to-zoom, search and an inverted (icicle) view.  Nothing is
  * fetched: no external script, style, font or image, and a Content
  * Security Policy that forbids them.  Element ids and classes: the
- * comment at the top of report_flame.c.
+ * comment at the top of flame_svg.c.
  */
 #include <inttypes.h>
 #include <stdio.h>
 
 #include "analyze/flame.h"
+#include "report/flame_draw.h"
+#include "report/flame_svg.h"
 #include "report/report.h"
 #include "report/json_util.h"
 
@@ -31,7 +33,7 @@ static const char page_style[] =
 ".frame.hidden { display: none; }\n"
 "#details { font-family: monospace; white-space: pre; min-height: 1.2em; }\n";
 
-/* Mirrors layout_tree and put_box in report_flame.c: keep them in step. */
+/* Mirrors layout_tree and put_box in flame_svg.c: keep them in step. */
 static const char page_script[] =
 "(function () {\n"
 "'use strict';\n"
@@ -230,7 +232,7 @@ static void script_string(FILE *f, const char *s, size_t max)
 	const unsigned char *c = (const unsigned char *)s;
 	size_t n, len, keep = max;
 
-	if (text_chars(s) > max)
+	if (flame_text_chars(s) > max)
 		keep = max - 2;
 	fputc('"', f);
 	for (n = 0; *c && n < keep; c += len ? len : 1, n++) {
@@ -287,7 +289,7 @@ static void put_head(FILE *f, const struct flame_titles *titles)
 	      "<meta http-equiv=\"Content-Security-Policy\" "
 	      "content=\"default-src 'none'; script-src 'unsafe-inline'; "
 	      "style-src 'unsafe-inline'\">\n<title>whyslow flame graph: ", f);
-	xml_put(f, titles->command, 120);
+	flame_xml_put(f, titles->command, 120);
 	fprintf(f, "</title>\n<style>\n%s</style>\n</head>\n<body>\n",
 		page_style);
 }
@@ -302,7 +304,7 @@ static void put_legend(FILE *f, const struct flame_tree *t)
 		fprintf(f, "<span class=\"key %s\"><span class=\"swatch\" "
 			"style=\"background: %s\"></span>", keys[i].cls,
 			keys[i].fill);
-		xml_put(f, keys[i].label, sizeof(keys[i].label));
+		flame_xml_put(f, keys[i].label, sizeof(keys[i].label));
 		fputs("</span>", f);
 	}
 	fputs("</p>\n", f);
@@ -312,9 +314,9 @@ static void put_body(FILE *f, const struct flame_tree *t,
 		     const struct flame_titles *titles)
 {
 	fputs("<h1 id=\"title\">whyslow flame graph: ", f);
-	xml_put(f, titles->command, 120);
+	flame_xml_put(f, titles->command, 120);
 	fputs("</h1>\n<p id=\"subtitle\">", f);
-	xml_put(f, titles->subtitle, sizeof(titles->subtitle));
+	flame_xml_put(f, titles->subtitle, sizeof(titles->subtitle));
 	fputs("</p>\n", f);
 	put_legend(f, t);
 	fputs("<div id=\"controls\"><input id=\"search\" type=\"search\" "

@@ -4,6 +4,8 @@
 #include <string.h>
 
 #include "analyze/aggregate.h"
+#include "analyze/diff.h"
+#include "analyze/focus.h"
 #include "pprof/pprof.h"
 #include "report/report.h"
 
@@ -80,6 +82,68 @@ int write_report(FILE *f, const struct profile *p,
 	}
 	if (!err && (fflush(f) || ferror(f)))
 		err = -EIO;
+	return err;
+}
+
+int write_diff(FILE *f, const struct profile *before,
+	       const struct profile *after, const struct report_opts *opts)
+{
+	struct report_opts o = *opts;
+	struct diff d = { 0 };
+	int err;
+
+	if (o.top <= 0)
+		o.top = REPORT_DEFAULT_TOP;
+	if (o.budget_tokens <= 0)
+		o.budget_tokens = REPORT_DEFAULT_BUDGET;
+	if (o.format == FORMAT_SVG) {
+		/* A picture of the paths: no functions or verdict to plan. */
+		err = write_flame_diff_svg(f, before, after, &o);
+		goto out;
+	}
+	err = diff_compare(&d, before, after);
+	if (err)
+		goto out;
+	if (o.format == FORMAT_JSON)
+		err = write_diff_json(f, &d);
+	else if (o.format == FORMAT_MD)
+		err = write_diff_md(f, &d, &o);
+	else
+		err = -EINVAL;
+out:
+	if (!err && (fflush(f) || ferror(f)))
+		err = -EIO;
+	diff_free(&d);
+	return err;
+}
+
+int write_focus(FILE *f, const struct profile *p, const struct aggregate *agg,
+		const struct report_opts *opts)
+{
+	struct focus fo = {
+		.p = p,
+		.agg = agg,
+		.pattern = opts->focus,
+	};
+	struct report_opts o = *opts;
+	int err;
+
+	if (!o.focus || !*o.focus ||
+	    (o.format != FORMAT_MD && o.format != FORMAT_JSON))
+		return -EINVAL;
+	if (o.top <= 0)
+		o.top = REPORT_DEFAULT_TOP;
+	if (o.budget_tokens <= 0)
+		o.budget_tokens = REPORT_DEFAULT_BUDGET;
+	err = focus_build(&fo);
+	if (err)
+		goto out;
+	if (o.format == FORMAT_MD)
+		err = write_focus_md(f, &fo, &o);
+	else
+		err = write_focus_json(f, &fo);
+out:
+	focus_free(&fo);
 	return err;
 }
 

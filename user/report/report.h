@@ -65,6 +65,28 @@ int write_flame_svg(FILE *f, const struct profile *p,
 int write_flame_html(FILE *f, const struct profile *p,
 		     const struct report_opts *opts);
 
+struct diff;
+struct focus;
+
+/* The writers behind write_focus: focus_md.c and focus_json.c. */
+int write_focus_md(FILE *f, const struct focus *fo,
+		   const struct report_opts *opts);
+int write_focus_json(FILE *f, const struct focus *fo);
+
+/*
+ * The writers behind write_diff: Markdown (diff_md.c) within opts->top
+ * rows a table and opts->budget_tokens in all; JSON (diff_json.c), every
+ * function with time in either profile; the differential flame graph
+ * (flame_diff_svg.c), after's graph coloured by each frame's change from
+ * before.  0 or -ENOMEM.
+ */
+int write_diff_md(FILE *f, const struct diff *d,
+		  const struct report_opts *opts);
+int write_diff_json(FILE *f, const struct diff *d);
+int write_flame_diff_svg(FILE *f, const struct profile *before,
+			 const struct profile *after,
+			 const struct report_opts *opts);
+
 /*
  * Two profiles compared (md, json, or svg: a differential flame graph of
  * AFTER by opts->format): wall time and wait

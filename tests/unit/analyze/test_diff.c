@@ -5,6 +5,8 @@
 
 #include <errno.h>
 
+#include "analyze/diff.h"
+#include "analyze/noise.h"
 #include "report/report.h"
 
 /* before and after compared in format; malloc'd. */
@@ -548,9 +550,58 @@ static void test_bad_format(void **state)
 	fx_free(p);
 }
 
+/* The rule alone: 2% of the larger value, two periods, two errors. */
+static void test_noise_rule(void **state)
+{
+	(void)state;
+	/* measured: 2% of 10.50 s */
+	assert_int_equal(noise_ns(10500000000ull, 7000000000ull, 0, 0,
+				  FX_PERIOD_NS, FX_PERIOD_NS), 210000000ull);
+	/* sampled: 2·√(700·P² + 350·P²) */
+	assert_int_equal(noise_ns(7000000000ull, 3500000000ull, 700, 350,
+				  FX_PERIOD_NS, FX_PERIOD_NS), 648074070ull);
+	/* tiny: two of the larger period */
+	assert_int_equal(noise_ns(0, 1, 0, 0, FX_PERIOD_NS, 2 * FX_PERIOD_NS),
+			 4 * FX_PERIOD_NS);
+}
+
+/* The comparison without a writer: the struct the writers are given. */
+static void test_compare(void **state)
+{
+	struct profile *before = fx_profile_70_30();
+	struct profile *after = demo(FX_PERIOD_NS, 350, 300, 7000000000ull);
+	const struct diff_func *fd;
+	struct diff d = { 0 };
+
+	(void)state;
+	assert_int_equal(diff_compare(&d, before, after), 0);
+	assert_false(d.by_cpu);
+	assert_int_equal(d.wall.ns[DIFF_BEFORE], 10500000000ull);
+	assert_int_equal(d.wall.ns[DIFF_AFTER], 7000000000ull);
+	assert_true(diff_change_significant(&d.wall));
+	assert_int_equal(diff_change_delta(&d.wall), -3500000000ll);
+	assert_int_equal(d.n_funcs, 3);
+	assert_int_equal(d.n_faster, 1);
+	assert_int_equal(d.n_slower, 0);
+	fd = &d.funcs[d.faster[0]];
+	assert_string_equal(diff_func_id(fd)->name, "burn_a");
+	assert_int_equal(fd->status, DIFF_FUNC_FASTER);
+	assert_string_equal(diff_func_status_name(fd->status), "faster");
+	/* the verdict names burn_a alone, and no wait */
+	assert_int_equal(d.n_verdict_funcs, 1);
+	assert_int_equal(d.verdict_funcs[0], d.faster[0]);
+	assert_int_equal(d.n_verdict_waits, 0);
+	assert_int_equal(d.n_appeared + d.n_vanished, 0);
+	diff_free(&d);
+	fx_free(before);
+	fx_free(after);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_noise_rule),
+		cmocka_unit_test(test_compare),
 		cmocka_unit_test(test_speedup),
 		cmocka_unit_test(test_slowdown),
 		cmocka_unit_test(test_appeared_vanished),

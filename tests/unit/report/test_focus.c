@@ -6,6 +6,7 @@
 #include <errno.h>
 
 #include "analyze/aggregate.h"
+#include "analyze/focus.h"
 #include "report/report.h"
 
 #define MS	1000000ull
@@ -436,9 +437,43 @@ static void test_escaping(void **state)
 	fx_free(p);
 }
 
+/* The selection without a writer: what focus_md.c and focus_json.c get. */
+static void test_build(void **state)
+{
+	struct profile *p = parse_profile();
+	struct aggregate agg;
+	struct focus fo = { .p = p, .agg = &agg, .pattern = "parse" };
+	struct focus none = { .p = p, .agg = &agg, .pattern = "nomatch" };
+
+	(void)state;
+	assert_int_equal(aggregate_profile(p, &agg), 0);
+	assert_int_equal(focus_build(&fo), 0);
+	assert_int_equal(fo.n_matched, 1);
+	assert_string_equal(focus_func_name(&agg.funcs[fo.matched[0]]),
+			    "parse");
+	assert_int_equal(fo.self, 400);
+	assert_int_equal(fo.total, 1000);
+	assert_int_equal(focus_wall_ns(&fo), fo.total_ns);
+	assert_int_equal(fo.n_callers, 2);
+	assert_string_equal(agg.funcs[fo.callers[0].func].name, "handler_a");
+	assert_int_equal(fo.callers[0].samples, 700);
+	assert_int_equal(fo.n_callees, 3);
+	assert_string_equal(agg.funcs[fo.callees[0].func].name, "lex");
+	/* (self) ties with lex, after the function */
+	assert_int_equal(fo.callees[1].func, FOCUS_NONE);
+	assert_int_equal(fo.callees[1].samples, 400);
+	assert_string_equal(agg.funcs[fo.callees[2].func].name, "emit");
+	assert_int_equal(focus_build(&none), -ENOENT);
+	focus_free(&fo);
+	focus_free(&none);
+	aggregate_free(&agg);
+	fx_free(p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_build),
 		cmocka_unit_test(test_callers_callees),
 		cmocka_unit_test(test_md_sections),
 		cmocka_unit_test(test_md_top_and_budget),
