@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Small helpers every stage shares, header only: array sizes, three-way
+ * comparison, shares of a whole, path components and UTF-8 boundaries.
+ */
+#ifndef WHYSLOW_LIB_UTIL_H
+#define WHYSLOW_LIB_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+
+/*
+ * -1, 0 or 1 as a is below, equal to or above b, for a qsort comparator:
+ * `return a - b` overflows the int it returns for 64-bit values.  Each
+ * argument is evaluated twice.
+ */
+#define CMP(a, b)	(((a) > (b)) - ((a) < (b)))
+
+/* part as a percentage of whole; 0 of an empty whole. */
+static inline double pct_of(uint64_t part, uint64_t whole)
+{
+	return whole ? 100.0 * (double)part / (double)whole : 0.0;
+}
+
+/* The last component of a path: "amalg.py" of "/src/amalg.py". */
+static inline const char *path_basename(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash ? slash + 1 : path;
+}
+
+/* A UTF-8 byte that continues a sequence: not where a string may be cut. */
+static inline bool utf8_continuation(unsigned char c)
+{
+	return (c & 0xc0) == 0x80;
+}
+
+#endif
