@@ -70,6 +70,31 @@ static void test_utf8_continuation(void **state)
 	assert_false(utf8_continuation(0xff));
 }
 
+static void test_utf8_len(void **state)
+{
+	static const struct {
+		const char *s;
+		size_t len;
+	} cases[] = {
+		{ "a", 1 }, { "", 1 },
+		{ "\xc3\xa9", 2 },		/* é */
+		{ "\xe2\x82\xac", 3 },	/* € */
+		{ "\xf0\x9f\x98\x80", 4 },	/* U+1F600 */
+		{ "\xc0\xaf", 0 },		/* overlong "/" */
+		{ "\xe0\x80\xaf", 0 },	/* overlong, 3 bytes */
+		{ "\xed\xa0\x80", 0 },	/* surrogate U+D800 */
+		{ "\xf4\x90\x80\x80", 0 },	/* above U+10FFFF */
+		{ "\xc3", 0 },		/* cut at the NUL */
+		{ "\x80", 0 },		/* a continuation first */
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(cases); i++)
+		assert_int_equal(utf8_len((const unsigned char *)cases[i].s),
+				 cases[i].len);
+}
+
 /* What the pr_* calls of fn write to stderr, in buf. */
 static void capture_stderr(void (*fn)(void), char *buf, size_t size)
 {
@@ -125,6 +150,7 @@ int main(void)
 		cmocka_unit_test(test_pct_of),
 		cmocka_unit_test(test_path_basename),
 		cmocka_unit_test(test_utf8_continuation),
+		cmocka_unit_test(test_utf8_len),
 		cmocka_unit_test(test_log),
 	};
 
