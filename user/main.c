@@ -160,7 +160,7 @@ static error_t cli_parse_output_opt(int key, char *arg, struct argp_state *st,
 		break;
 	case OPT_BUDGET:
 		rep->budget_tokens = cli_parse_long(arg, 500, 10000000, st,
-						"--budget");
+						    "--budget");
 		break;
 	default:
 		return ARGP_ERR_UNKNOWN;
