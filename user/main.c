@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* whyslow: command line, and the glue from record to the writers. */
+/* whyslow: the command line; record, report and diff do the work. */
 #include <argp.h>
 #include <errno.h>
 #include <limits.h>
@@ -8,19 +8,26 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "record/launch.h"
+#include "lib/log.h"
 #include "lib/output.h"
+#include "lib/sudo.h"
+#include "lib/util.h"
 #include "pprof/pprof.h"
+#include "record/launch.h"
 #include "record/record.h"
 #include "report/report.h"
-#include "lib/sudo.h"
 
 #define WHYSLOW_VERSION "0.1"
 
-struct record_env {
-	struct record_opts rec;
+/* -o, --format, --top, --budget: what every command writes, and where. */
+struct cli_output {
 	struct report_opts rep;
-	const char *output;
+	const char *path;	/* -o; NULL: stdout */
+};
+
+struct cli_record_env {
+	struct record_opts rec;
+	struct cli_output out;
 	const char *save;	/* --save: the profile, as pprof */
 	uint32_t pids[64];
 };
@@ -38,7 +45,7 @@ enum {
 	OPT_FP_ONLY,
 };
 
-static const char record_doc[] =
+static const char cli_record_doc[] =
 "Profile a command, running processes, or the whole machine, and print why\n"
 "it is slow: where the wall time went, which functions and call paths.\n"
 "\n"
@@ -54,7 +61,7 @@ static const char record_doc[] =
 "to keep root).  SIGINT or SIGTERM end the recording; the report is still\n"
 "written.  -F above kernel.perf_event_max_sample_rate is lowered to it.";
 
-static const struct argp_option record_options[] = {
+static const struct argp_option cli_record_options[] = {
 	{ "pid", 'p', "PID[,PID...]", 0, "Profile running processes, all their "
 	  "threads, and children they fork later", 0 },
 	{ "all", 'a', NULL, 0, "Profile every process on the machine", 0 },
@@ -87,8 +94,8 @@ static const struct argp_option record_options[] = {
 	{ 0 },
 };
 
-static long parse_long(const char *s, long min, long max, struct argp_state *st,
-		       const char *what)
+static long cli_parse_long(const char *s, long min, long max,
+			   struct argp_state *st, const char *what)
 {
 	char *end;
 	long v;
@@ -101,20 +108,21 @@ static long parse_long(const char *s, long min, long max, struct argp_state *st,
 	return v;
 }
 
-static void parse_pids(struct record_env *env, char *arg, struct argp_state *st)
+static void cli_parse_pids(struct cli_record_env *env, char *arg,
+			   struct argp_state *st)
 {
 	char *tok, *save = NULL;
 
 	for (tok = strtok_r(arg, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		if (env->rec.n_pids == sizeof(env->pids) / sizeof(env->pids[0]))
+		if (env->rec.n_pids == ARRAY_SIZE(env->pids))
 			argp_error(st, "too many PIDs (at most 64)");
 		env->pids[env->rec.n_pids++] =
-			parse_long(tok, 1, INT_MAX, st, "PID");
+			cli_parse_long(tok, 1, INT_MAX, st, "PID");
 	}
 	env->rec.pids = env->pids;
 }
 
-static double parse_seconds(const char *s, struct argp_state *st)
+static double cli_parse_seconds(const char *s, struct argp_state *st)
 {
 	char *end;
 	double v;
@@ -126,14 +134,18 @@ static double parse_seconds(const char *s, struct argp_state *st)
 	return v;
 }
 
-/* --format, --top, --budget: the report options every command shares;
- * diff writes md, json or svg only. */
-static error_t parse_report_opt(int key, char *arg, struct argp_state *st,
-				struct report_opts *rep, bool diff)
+/* -o, --format, --top, --budget: the options every command shares; diff
+ * writes md, json or svg only. */
+static error_t cli_parse_output_opt(int key, char *arg, struct argp_state *st,
+				    struct cli_output *out, bool diff)
 {
+	struct report_opts *rep = &out->rep;
 	int fmt;
 
 	switch (key) {
+	case 'o':
+		out->path = arg;
+		break;
 	case OPT_FORMAT:
 		fmt = report_format_parse(arg);
 		if (fmt < 0 || (diff && fmt != FORMAT_MD && fmt != FORMAT_JSON &&
@@ -144,11 +156,11 @@ static error_t parse_report_opt(int key, char *arg, struct argp_state *st,
 		rep->format = fmt;
 		break;
 	case OPT_TOP:
-		rep->top = parse_long(arg, 1, 10000, st, "--top");
+		rep->top = cli_parse_long(arg, 1, 10000, st, "--top");
 		break;
 	case OPT_BUDGET:
-		rep->budget_tokens = parse_long(arg, 500, 10000000, st,
-						"--budget");
+		rep->budget_tokens = cli_parse_long(arg, 500, 10000000, st,
+						    "--budget");
 		break;
 	default:
 		return ARGP_ERR_UNKNOWN;
@@ -156,27 +168,24 @@ static error_t parse_report_opt(int key, char *arg, struct argp_state *st,
 	return 0;
 }
 
-static error_t parse_record_opt(int key, char *arg, struct argp_state *st)
+static error_t cli_parse_record_opt(int key, char *arg, struct argp_state *st)
 {
-	struct record_env *env = st->input;
+	struct cli_record_env *env = st->input;
 
 	switch (key) {
 	case 'p':
-		parse_pids(env, arg, st);
+		cli_parse_pids(env, arg, st);
 		break;
 	case 'a':
 		env->rec.all = true;
 		break;
 	case 'd':
-		env->rec.duration_s = parse_seconds(arg, st);
+		env->rec.duration_s = cli_parse_seconds(arg, st);
 		break;
 	case 'F':
-		env->rec.freq = parse_long(arg, 1, 1000000, st, "frequency");
+		env->rec.freq = cli_parse_long(arg, 1, 1000000, st,
+					       "frequency");
 		break;
-	case 'o':
-		env->output = arg;
-		break;
-
 	case OPT_SAVE:
 		env->save = arg;
 		break;
@@ -194,10 +203,12 @@ static error_t parse_record_opt(int key, char *arg, struct argp_state *st)
 		break;
 	case OPT_MIN_BLOCK:
 		env->rec.min_block_ns = 1000ull *
-			parse_long(arg, 0, 3600000000L, st, "--min-block-us");
+			cli_parse_long(arg, 0, 3600000000L, st,
+				       "--min-block-us");
 		break;
 	case 'v':
 		env->rec.verbose = true;
+		log_verbose = true;
 		break;
 	case ARGP_KEY_ARG:
 		/* The command and everything after it belong to the command. */
@@ -210,31 +221,29 @@ static error_t parse_record_opt(int key, char *arg, struct argp_state *st)
 				   "-p PID, or -a");
 		break;
 	default:
-		return parse_report_opt(key, arg, st, &env->rep, false);
+		return cli_parse_output_opt(key, arg, st, &env->out, false);
 	}
 	return 0;
 }
 
-static const struct argp record_argp = {
-	.options = record_options,
-	.parser = parse_record_opt,
+static const struct argp cli_record_argp = {
+	.options = cli_record_options,
+	.parser = cli_parse_record_opt,
 	.args_doc = "[-- CMD [ARGS...]]",
-	.doc = record_doc,
+	.doc = cli_record_doc,
 };
 
 /* pprof bytes are not for a terminal, as gzip says. */
-static bool binary_to_terminal(const char *output,
-			       const struct report_opts *rep)
+static bool cli_binary_to_terminal(const struct cli_output *out)
 {
-	if (rep->format != FORMAT_PPROF || (output && strcmp(output, "-")) ||
-	    !isatty(STDOUT_FILENO))
+	if (out->rep.format != FORMAT_PPROF ||
+	    (out->path && strcmp(out->path, "-")) || !isatty(STDOUT_FILENO))
 		return false;
-	fprintf(stderr, "whyslow: not writing pprof data to a terminal; use "
-		"-o FILE\n");
+	pr_err("not writing pprof data to a terminal; use -o FILE\n");
 	return true;
 }
 
-static int save_pprof(struct output *save, const struct profile *p)
+static int cli_save_pprof(struct output *save, const struct profile *p)
 {
 	struct report_opts o = { .format = FORMAT_PPROF };
 
@@ -243,10 +252,10 @@ static int save_pprof(struct output *save, const struct profile *p)
 
 /* -o and --save, opened before anything is recorded: a bad path costs
  * nothing but its error.  0, or 1 with the error printed. */
-static int open_outputs(const struct record_env *env, struct output *out,
-			struct output *save)
+static int cli_open_outputs(const struct cli_record_env *env,
+			    struct output *out, struct output *save)
 {
-	if (output_open(out, env->output))
+	if (output_open(out, env->out.path))
 		return 1;
 	if (env->save && output_open(save, env->save)) {
 		output_abort(out);
@@ -255,12 +264,12 @@ static int open_outputs(const struct record_env *env, struct output *out,
 	return 0;
 }
 
-static int cmd_record(int argc, char **argv)
+static int cli_record(int argc, char **argv)
 {
-	struct record_env env = {
+	struct cli_record_env env = {
 		.rec = { .freq = 999, .min_block_ns = 10000 },
-		.rep = { .format = FORMAT_MD, .top = REPORT_DEFAULT_TOP,
-			 .budget_tokens = REPORT_DEFAULT_BUDGET },
+		.out.rep = { .format = FORMAT_MD, .top = REPORT_DEFAULT_TOP,
+			     .budget_tokens = REPORT_DEFAULT_BUDGET },
 	};
 	struct output out, save;
 	struct record_result res;
@@ -268,10 +277,10 @@ static int cmd_record(int argc, char **argv)
 	int ret;
 
 	argv[0] = "whyslow record";	/* how argp names us in messages */
-	argp_parse(&record_argp, argc, argv, ARGP_IN_ORDER, NULL, &env);
-	if (binary_to_terminal(env.output, &env.rep))
+	argp_parse(&cli_record_argp, argc, argv, ARGP_IN_ORDER, NULL, &env);
+	if (cli_binary_to_terminal(&env.out))
 		return 2;
-	if (open_outputs(&env, &out, &save))
+	if (cli_open_outputs(&env, &out, &save))
 		return 1;
 	ret = record_run(&env.rec, &prof, &res);
 	if (ret) {
@@ -280,9 +289,9 @@ static int cmd_record(int argc, char **argv)
 			output_abort(&save);
 		return ret;
 	}
-	ret = output_write_report(&out, &prof, &env.rep);
+	ret = output_write_report(&out, &prof, &env.out.rep);
 	if (env.save)
-		ret |= save_pprof(&save, &prof);
+		ret |= cli_save_pprof(&save, &prof);
 	profile_free(&prof);
 	if (res.running_pid > 0)
 		res.cmd_status = launch_wait(res.running_pid, 0, NULL);
@@ -293,14 +302,13 @@ static int cmd_record(int argc, char **argv)
 
 /* ---- whyslow report, whyslow diff ---- */
 
-struct view_env {
-	struct report_opts rep;
-	const char *output;
+struct cli_view_env {
+	struct cli_output out;
 	const char *files[2];
 	size_t n_files, want_files;
 };
 
-static const struct argp_option report_options[] = {
+static const struct argp_option cli_report_options[] = {
 	{ "output", 'o', "FILE", 0, "Write to FILE, atomically (default: "
 	  "stdout)", 0 },
 	{ "format", OPT_FORMAT, "md|json|folded|pprof|svg|html", 0, "Format "
@@ -314,18 +322,15 @@ static const struct argp_option report_options[] = {
 	{ 0 },
 };
 
-static error_t parse_view_opt(int key, char *arg, struct argp_state *st)
+static error_t cli_parse_view_opt(int key, char *arg, struct argp_state *st)
 {
-	struct view_env *env = st->input;
+	struct cli_view_env *env = st->input;
 
 	switch (key) {
-	case 'o':
-		env->output = arg;
-		break;
 	case OPT_FOCUS:
 		if (!*arg)
 			argp_error(st, "--focus needs a function name");
-		env->rep.focus = arg;
+		env->out.rep.focus = arg;
 		break;
 	case ARGP_KEY_ARG:
 		if (env->n_files == env->want_files)
@@ -337,27 +342,27 @@ static error_t parse_view_opt(int key, char *arg, struct argp_state *st)
 			argp_error(st, env->want_files == 1 ?
 				   "give one profile file" :
 				   "give two profile files: BEFORE AFTER");
-		if (env->rep.focus && env->rep.format != FORMAT_MD &&
-		    env->rep.format != FORMAT_JSON)
+		if (env->out.rep.focus && env->out.rep.format != FORMAT_MD &&
+		    env->out.rep.format != FORMAT_JSON)
 			argp_error(st, "--focus writes md or json");
 		break;
 	default:
-		return parse_report_opt(key, arg, st, &env->rep,
-					env->want_files == 2);
+		return cli_parse_output_opt(key, arg, st, &env->out,
+					    env->want_files == 2);
 	}
 	return 0;
 }
 
-static const struct argp report_argp = {
-	.options = report_options,
-	.parser = parse_view_opt,
+static const struct argp cli_report_argp = {
+	.options = cli_report_options,
+	.parser = cli_parse_view_opt,
 	.args_doc = "FILE.pb.gz",
 	.doc = "Render a saved profile (whyslow record --save, or a pprof "
 	       "profile of another tool) as record would.",
 };
 
 /* diff has no --focus: its options are report's but the last. */
-static const struct argp_option diff_options[] = {
+static const struct argp_option cli_diff_options[] = {
 	{ "output", 'o', "FILE", 0, "Write to FILE, atomically (default: "
 	  "stdout)", 0 },
 	{ "format", OPT_FORMAT, "md|json|svg", 0, "Format (default md; svg: "
@@ -368,43 +373,43 @@ static const struct argp_option diff_options[] = {
 	{ 0 },
 };
 
-static const struct argp diff_argp = {
-	.options = diff_options,
-	.parser = parse_view_opt,
+static const struct argp cli_diff_argp = {
+	.options = cli_diff_options,
+	.parser = cli_parse_view_opt,
 	.args_doc = "BEFORE.pb.gz AFTER.pb.gz",
 	.doc = "Compare two saved profiles: did the change help, and where.",
 };
 
 /* Reads a profile; 0, or 1 with the reason printed. */
-static int load_profile(const char *path, struct profile *p)
+static int cli_load_profile(const char *path, struct profile *p)
 {
 	char err[256];
 
 	if (!pprof_load(path, p, err, sizeof(err)))
 		return 0;
-	fprintf(stderr, "whyslow: %s: %s\n", path, err);
+	pr_err("%s: %s\n", path, err);
 	profile_free(p);
 	return 1;
 }
 
-struct text {
+struct cli_text {
 	char *data;
 	size_t len;
 };
 
-static int text_to(FILE *f, void *arg)
+static int cli_text_to(FILE *f, void *arg)
 {
-	const struct text *t = arg;
+	const struct cli_text *t = arg;
 
 	return fwrite(t->data, 1, t->len, f) == t->len ? 0 : -EIO;
 }
 
 /* The focus view: rendered first, so that "no such function" is an error
  * of its own and no output file is touched. */
-static int output_focus(const char *path, const struct profile *p,
-			const struct report_opts *rep)
+static int cli_write_focus(const char *path, const struct profile *p,
+			   const struct report_opts *rep)
 {
-	struct text t = { 0 };
+	struct cli_text t = { 0 };
 	FILE *mem = open_memstream(&t.data, &t.len);
 	int err, ret = 1;
 
@@ -414,78 +419,77 @@ static int output_focus(const char *path, const struct profile *p,
 	if (fclose(mem) && !err)
 		err = -ENOMEM;
 	if (err == -ENOENT)
-		fprintf(stderr, "whyslow: no function matches '%s'\n",
-			rep->focus);
+		pr_err("no function matches '%s'\n", rep->focus);
 	else if (err)
-		fprintf(stderr, "whyslow: cannot render the focus view: %s\n",
-			strerror(-err));
+		pr_err("cannot render the focus view: %s\n", strerror(-err));
 	else
-		ret = output_to(path, text_to, &t);
+		ret = output_to(path, cli_text_to, &t);
 	free(t.data);
 	return ret;
 }
 
-static int cmd_report(int argc, char **argv)
+static int cli_report(int argc, char **argv)
 {
-	struct view_env env = {
-		.rep = { .format = FORMAT_MD, .top = REPORT_DEFAULT_TOP,
-			 .budget_tokens = REPORT_DEFAULT_BUDGET },
+	struct cli_view_env env = {
+		.out.rep = { .format = FORMAT_MD, .top = REPORT_DEFAULT_TOP,
+			     .budget_tokens = REPORT_DEFAULT_BUDGET },
 		.want_files = 1,
 	};
 	struct profile prof;
 	int ret;
 
 	argv[0] = "whyslow report";
-	argp_parse(&report_argp, argc, argv, 0, NULL, &env);
-	if (binary_to_terminal(env.output, &env.rep))
+	argp_parse(&cli_report_argp, argc, argv, 0, NULL, &env);
+	if (cli_binary_to_terminal(&env.out))
 		return 2;
-	if (load_profile(env.files[0], &prof))
+	if (cli_load_profile(env.files[0], &prof))
 		return 1;
-	ret = env.rep.focus ? output_focus(env.output, &prof, &env.rep) :
-			      output_report(env.output, &prof, &env.rep);
+	ret = env.out.rep.focus ?
+		cli_write_focus(env.out.path, &prof, &env.out.rep) :
+		output_report(env.out.path, &prof, &env.out.rep);
 	profile_free(&prof);
 	return ret;
 }
 
-struct diff_job {
+struct cli_diff_job {
 	const struct profile *before, *after;
 	const struct report_opts *opts;
 };
 
-static int diff_to(FILE *f, void *arg)
+static int cli_diff_to(FILE *f, void *arg)
 {
-	const struct diff_job *job = arg;
+	const struct cli_diff_job *job = arg;
 
 	return write_diff(f, job->before, job->after, job->opts);
 }
 
-static int cmd_diff(int argc, char **argv)
+static int cli_diff(int argc, char **argv)
 {
-	struct view_env env = {
-		.rep = { .format = FORMAT_MD, .top = REPORT_DEFAULT_TOP,
-			 .budget_tokens = REPORT_DEFAULT_BUDGET },
+	struct cli_view_env env = {
+		.out.rep = { .format = FORMAT_MD, .top = REPORT_DEFAULT_TOP,
+			     .budget_tokens = REPORT_DEFAULT_BUDGET },
 		.want_files = 2,
 	};
 	struct profile before, after;
-	struct diff_job job = { .before = &before, .after = &after,
-				.opts = &env.rep };
+	struct cli_diff_job job = { .before = &before, .after = &after,
+				    .opts = &env.out.rep };
 	int ret;
 
 	argv[0] = "whyslow diff";
-	argp_parse(&diff_argp, argc, argv, 0, NULL, &env);
-	if (load_profile(env.files[0], &before))
+	argp_parse(&cli_diff_argp, argc, argv, 0, NULL, &env);
+	if (cli_load_profile(env.files[0], &before))
 		return 1;
-	if (load_profile(env.files[1], &after)) {
+	if (cli_load_profile(env.files[1], &after)) {
 		profile_free(&before);
 		return 1;
 	}
-	ret = output_to(env.output, diff_to, &job);
+	ret = output_to(env.out.path, cli_diff_to, &job);
 	profile_free(&before);
 	profile_free(&after);
 	return ret;
 }
 
-static void usage(FILE *f)
+static void cli_usage(FILE *f)
 {
 	fprintf(f,
 "Usage: whyslow COMMAND [OPTIONS]\n"
@@ -500,16 +504,15 @@ static void usage(FILE *f)
 }
 
 /* Files are opened with the sudo user's rights from here on. */
-static int start_sudo(void)
+static int cli_start_sudo(void)
 {
 	int err = sudo_init();
 
 	if (err == -EINVAL)
-		fprintf(stderr, "whyslow: SUDO_UID and SUDO_GID must both be "
-			"user and group ids\n");
+		pr_err("SUDO_UID and SUDO_GID must both be user and group "
+		       "ids\n");
 	else if (err)
-		fprintf(stderr, "whyslow: cannot act as the sudo user: %s\n",
-			strerror(-err));
+		pr_err("cannot act as the sudo user: %s\n", strerror(-err));
 	return err ? 1 : 0;
 }
 
@@ -517,30 +520,30 @@ int main(int argc, char **argv)
 {
 	argp_err_exit_status = 2;
 	if (argc < 2) {
-		usage(stderr);
+		cli_usage(stderr);
 		return 2;
 	}
 	if ((!strcmp(argv[1], "record") || !strcmp(argv[1], "report") ||
-	     !strcmp(argv[1], "diff")) && start_sudo())
+	     !strcmp(argv[1], "diff")) && cli_start_sudo())
 		return 1;
 	if (!strcmp(argv[1], "record"))
-		return cmd_record(argc - 1, argv + 1);
+		return cli_record(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "report"))
-		return cmd_report(argc - 1, argv + 1);
+		return cli_report(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "diff"))
-		return cmd_diff(argc - 1, argv + 1);
+		return cli_diff(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
-		usage(stdout);
+		cli_usage(stdout);
 		printf("\n'whyslow record' options:\n");
-		argp_help(&record_argp, stdout, ARGP_HELP_LONG | ARGP_HELP_DOC,
-			  "whyslow record");
+		argp_help(&cli_record_argp, stdout,
+			  ARGP_HELP_LONG | ARGP_HELP_DOC, "whyslow record");
 		return 0;
 	}
 	if (!strcmp(argv[1], "--version")) {
 		printf("whyslow %s\n", WHYSLOW_VERSION);
 		return 0;
 	}
-	fprintf(stderr, "whyslow: unknown command '%s'\n", argv[1]);
-	usage(stderr);
+	pr_err("unknown command '%s'\n", argv[1]);
+	cli_usage(stderr);
 	return 2;
 }

@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "lib/log.h"
 #include "lib/output.h"
 #include "lib/sudo.h"
 
@@ -152,11 +153,10 @@ int output_open(struct output *o, const char *path)
 	if (!err)
 		return 0;
 	if (err == -EINVAL)
-		fprintf(stderr, "whyslow: cannot write %s: not a regular file, "
-			"character device or FIFO\n", path);
+		pr_err("cannot write %s: not a regular file, character "
+		       "device or FIFO\n", path);
 	else
-		fprintf(stderr, "whyslow: cannot write %s: %s\n", path,
-			strerror(-err));
+		pr_err("cannot write %s: %s\n", path, strerror(-err));
 	output_abort(o);
 	return 1;
 }
@@ -261,8 +261,8 @@ int output_write(struct output *o, output_fn fn, void *arg)
 		o->fd = -1;
 	}
 	if (err)
-		fprintf(stderr, "whyslow: cannot write %s: %s\n",
-			o->path ? o->path : "the report", strerror(-err));
+		pr_err("cannot write %s: %s\n",
+		       o->path ? o->path : "the report", strerror(-err));
 	output_abort(o);
 	return err ? 1 : 0;
 }

@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Small helpers every stage shares, header only: array sizes, three-way
+ * comparison, shares of a whole, path components and UTF-8 sequences.
+ */
+#ifndef WHYSLOW_LIB_UTIL_H
+#define WHYSLOW_LIB_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+
+/*
+ * -1, 0 or 1 as a is below, equal to or above b, for a qsort comparator:
+ * `return a - b` overflows the int it returns for 64-bit values.  Each
+ * argument is evaluated twice.
+ */
+#define CMP(a, b)	(((a) > (b)) - ((a) < (b)))
+
+/* part as a percentage of whole; 0 of an empty whole. */
+static inline double pct_of(uint64_t part, uint64_t whole)
+{
+	return whole ? 100.0 * (double)part / (double)whole : 0.0;
+}
+
+/* The last component of a path: "amalg.py" of "/src/amalg.py". */
+static inline const char *path_basename(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash ? slash + 1 : path;
+}
+
+/* A UTF-8 byte that continues a sequence: not where a string may be cut. */
+static inline bool utf8_continuation(unsigned char c)
+{
+	return (c & 0xc0) == 0x80;
+}
+
+/*
+ * Length of the well-formed UTF-8 sequence at s (RFC 3629: no overlong
+ * forms, no surrogates, nothing above U+10FFFF), 0 when there is none.
+ * Stops at the first byte that fails, so never reads past a NUL.
+ */
+static inline size_t utf8_len(const unsigned char *s)
+{
+	unsigned char lo = 0x80, hi = 0xbf;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		return utf8_continuation(s[1]) ? 2 : 0;
+	if (s[0] >= 0xe0 && s[0] <= 0xef) {
+		if (s[0] == 0xe0)
+			lo = 0xa0;
+		else if (s[0] == 0xed)
+			hi = 0x9f;
+		return s[1] >= lo && s[1] <= hi &&
+		       utf8_continuation(s[2]) ? 3 : 0;
+	}
+	if (s[0] >= 0xf0 && s[0] <= 0xf4) {
+		if (s[0] == 0xf0)
+			lo = 0x90;
+		else if (s[0] == 0xf4)
+			hi = 0x8f;
+		return s[1] >= lo && s[1] <= hi && utf8_continuation(s[2]) &&
+		       utf8_continuation(s[3]) ? 4 : 0;
+	}
+	return 0;
+}
+
+#endif
