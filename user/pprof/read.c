@@ -10,10 +10,9 @@
 #include <string.h>
 
 #include "lib/intern.h"
+#include "pprof/internal.h"
 #include "pprof/read.h"
 
-/* whyslow's data rides in field 15 (see pprof.c) */
-#define WHYSLOW_FIELD	15
 /* what malloc adds to an allocation, roughly */
 #define ALLOC_OVERHEAD	16
 
@@ -189,6 +188,18 @@ bool pprof_string_is(const struct reader *rd, uint64_t i, const char *s)
 	return sp && sp->len == strlen(s) && !memcmp(sp->data, s, sp->len);
 }
 
+int pprof_string_copy(struct reader *rd, uint64_t i, char *comm, size_t size)
+{
+	const struct span *sp = pprof_string_ref(rd, i);
+
+	if (!sp)
+		return pprof_fail(rd, "inconsistent whyslow data: string %llu",
+				  (unsigned long long)i);
+	memset(comm, 0, size);
+	memcpy(comm, sp->data, sp->len < size ? sp->len : size);
+	return 0;
+}
+
 int pprof_read_small(struct reader *rd, const struct span *sp, uint64_t *v,
 		     size_t n, const char *what)
 {
@@ -202,4 +213,25 @@ int pprof_read_small(struct reader *rd, const struct span *sp, uint64_t *v,
 		if (f.num >= 1 && f.num <= n && f.wire != PB_LEN)
 			v[f.num - 1] = f.v;
 	return got < 0 ? pprof_malformed(rd, &r, what) : 0;
+}
+
+int pprof_spans_of(struct reader *rd, const struct span *msg, uint32_t num,
+		   struct span **out, size_t *n)
+{
+	struct pb_reader r;
+	struct pb_field f;
+	size_t cap = 0;
+	int got;
+
+	*out = NULL;
+	*n = 0;
+	pb_reader_init(&r, msg->data, msg->len);
+	while ((got = pb_next(&r, &f)) > 0) {
+		if (f.num != num || f.wire != PB_LEN)
+			continue;
+		if (pprof_reserve(rd, (void **)out, &cap, *n, sizeof(**out)))
+			return -ENOMEM;
+		(*out)[(*n)++] = (struct span){ f.data, f.len };
+	}
+	return got < 0 ? pprof_malformed(rd, &r, "whyslow field") : 0;
 }

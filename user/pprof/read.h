@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The reader's state shared by pprof.c and pprof_read.c: the top-level
+ * The reader's state shared by the files of the pprof reader: the top-level
  * fields of a profile.proto, its string table, the error and the memory
  * budget that keeps a hostile file from costing more than a few times
  * its own size.
@@ -12,17 +12,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "pprof/internal.h"
 #include "pprof/protobuf.h"
-
-/* profile.proto field numbers */
-enum {
-	PROFILE_SAMPLE_TYPE = 1, PROFILE_SAMPLE, PROFILE_MAPPING,
-	PROFILE_LOCATION, PROFILE_FUNCTION, PROFILE_STRING_TABLE,
-	PROFILE_DROP_FRAMES, PROFILE_KEEP_FRAMES, PROFILE_TIME_NANOS,
-	PROFILE_DURATION_NANOS, PROFILE_PERIOD_TYPE, PROFILE_PERIOD,
-	PROFILE_COMMENT, PROFILE_DEFAULT_SAMPLE_TYPE,
-	PROFILE_FIELDS,
-};
 
 /*
  * What the reader may allocate beyond the protobuf itself: twice its size
@@ -88,11 +79,19 @@ int pprof_collect_top(struct reader *rd, const uint8_t *data, size_t len);
 /* A string of the table as a new C string ("" → NULL when null_empty). */
 int pprof_string_at(struct reader *rd, uint64_t i, bool null_empty,
 		    char **out);
+/*
+ * A string of the table into a char array of size (a comm), cut to fit,
+ * padded with NULs; an index out of range fails as whyslow's data.
+ */
+int pprof_string_copy(struct reader *rd, uint64_t i, char *comm, size_t size);
 /* A string of the table, not copied: NULL when out of range. */
 const struct span *pprof_string_ref(const struct reader *rd, uint64_t i);
 bool pprof_string_is(const struct reader *rd, uint64_t i, const char *s);
 /* The varint fields 1..n of a small message into v[0..n-1]. */
 int pprof_read_small(struct reader *rd, const struct span *sp, uint64_t *v,
 		     size_t n, const char *what);
+/* The spans of one repeated field num of a message (*out to free). */
+int pprof_spans_of(struct reader *rd, const struct span *msg, uint32_t num,
+		   struct span **out, size_t *n);
 
 #endif

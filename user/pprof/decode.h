@@ -1,0 +1,78 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The standard parts of a profile.proto, which profiles of whyslow and of
+ * other tools share: its functions, mappings and locations, found by id,
+ * and its samples one at a time.
+ */
+#ifndef WHYSLOW_PPROF_DECODE_H
+#define WHYSLOW_PPROF_DECODE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "pprof/read.h"
+
+#define MAX_SAMPLE_TYPES	64	/* in a file of another tool */
+#define MAX_STACK_DEPTH		4096	/* locations of one sample, kept */
+/* A sample value: 13 days in ns, so sums of them cannot wrap; negative
+ * ones (pprof -diff_base output) are refused too. */
+#define MAX_SAMPLE_VALUE	(1ull << 50)
+
+struct function_rec {
+	uint64_t id;
+	uint64_t name, filename;
+	int64_t start_line;
+};
+
+struct mapping_rec {
+	uint64_t id;
+	uint64_t filename, build_id;
+};
+
+struct line_rec {
+	uint64_t function_id;
+	int64_t line;
+};
+
+struct location_rec {
+	uint64_t id;
+	uint64_t mapping_id;
+	struct span extra;	/* whyslow's, data NULL when none */
+	struct line_rec *lines;
+	size_t n_lines;
+	uint32_t first_frame;	/* profile frame of lines[n_lines - 1] */
+};
+
+struct tables {
+	struct function_rec *fns;
+	size_t n_fns;
+	struct mapping_rec *maps;
+	size_t n_maps;
+	struct location_rec *locs;
+	size_t n_locs;
+};
+
+/* The functions, mappings and locations, each sorted by id. */
+int pprof_tables_read(struct reader *rd, struct tables *t);
+void pprof_tables_free(struct tables *t);
+/* The record of an id among n sorted ones of this size; NULL when none. */
+void *pprof_find_id(void *recs, size_t n, size_t size, uint64_t id);
+
+/* One sample's parts, the location ids innermost first. */
+struct sample_rec {
+	uint64_t *locs;
+	size_t n_locs, cap_locs;
+	uint64_t vals[MAX_SAMPLE_TYPES];
+	size_t n_vals;
+	uint64_t pid, tid;
+	uint64_t thread;	/* string index of its name, 0 none */
+	bool truncated;
+	struct span extra;	/* whyslow's, data NULL when none */
+};
+
+/* One sample into *s (its locs array reused from the last). */
+int pprof_sample_read(struct reader *rd, const struct span *sp,
+		      struct sample_rec *s);
+
+#endif

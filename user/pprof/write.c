@@ -1,0 +1,250 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * struct profile → profile.proto, gzip-compressed.  See pprof.h for what
+ * goes where, whyslow.c for whyslow's own fields, and the README ("Saved
+ * profiles") for their layout.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zlib.h>
+
+#include "classify/wait.h"
+#include "lib/intern.h"
+#include "pprof/internal.h"
+#include "pprof/pprof.h"
+#include "pprof/protobuf.h"
+#include "pprof/whyslow.h"
+
+static void put_value_type(struct writer *w, struct pb_buf *b, uint32_t field,
+			   const char *type, const char *unit)
+{
+	struct pb_buf vt = { 0 };
+
+	pb_uint(&vt, VT_TYPE, pprof_str_id(w, type));
+	pb_uint(&vt, VT_UNIT, pprof_str_id(w, unit));
+	pb_msg(b, field, &vt);
+	pb_buf_free(&vt);
+}
+
+static void put_label(struct writer *w, struct pb_buf *b, const char *key,
+		      const char *str, int64_t num, bool is_num)
+{
+	struct pb_buf l = { 0 };
+
+	pb_uint(&l, LABEL_KEY, pprof_str_id(w, key));
+	if (is_num)
+		pb_int(&l, LABEL_NUM, num);
+	else
+		pb_uint(&l, LABEL_STR, pprof_str_id(w, str));
+	pb_msg(b, SAMPLE_LABEL, &l);
+	pb_buf_free(&l);
+}
+
+static const char *thread_comm(const struct profile *p, uint32_t tid)
+{
+	size_t i;
+
+	for (i = 0; i < p->n_threads; i++)
+		if (p->threads[i].tid == tid)
+			return p->threads[i].comm;
+	return NULL;
+}
+
+static void put_sample(struct writer *w, struct pb_buf *b,
+		       const struct profile *p, const struct stack_sample *st,
+		       uint64_t *ids)
+{
+	struct pb_buf s = { 0 };
+	uint64_t v[VAL_COUNT] = { 0 };
+	char comm[sizeof(p->threads[0].comm) + 1] = "";
+	const char *c = thread_comm(p, st->tid);
+	uint32_t i;
+
+	for (i = 0; i < st->n_frames; i++)
+		ids[i] = (uint64_t)st->frames[st->n_frames - 1 - i] + 1;
+	pb_packed(&s, SAMPLE_LOCATION_ID, ids, st->n_frames);
+	v[st->reason == WAIT_NONE ? VAL_SAMPLES : VAL_WAITS] = st->count;
+	v[st->reason == WAIT_NONE ? VAL_CPU : VAL_OFFCPU] = st->ns;
+	v[VAL_WALL] = st->ns;
+	pb_packed(&s, SAMPLE_VALUE, v, VAL_COUNT);
+	put_label(w, &s, "pid", NULL, st->pid, true);
+	put_label(w, &s, "tid", NULL, st->tid, true);
+	if (c) {
+		memcpy(comm, c, sizeof(p->threads[0].comm));
+		put_label(w, &s, "thread", comm, 0, false);
+	}
+	if (st->reason != WAIT_NONE)
+		put_label(w, &s, "reason", wait_reason_name(st->reason), 0,
+			  false);
+	if (st->syscall >= 0 && syscall_name(st->syscall))
+		put_label(w, &s, "syscall", syscall_name(st->syscall), 0, false);
+	if (st->target)
+		put_label(w, &s, "target", st->target, 0, false);
+	pprof_whyslow_put_stack(w, &s, st);
+	pb_msg(b, PROFILE_SAMPLE, &s);
+	pb_buf_free(&s);
+}
+
+static const char *frame_file_name(const struct frame *f)
+{
+	return f->path ? f->path : f->module;
+}
+
+/*
+ * One mapping per file of the frames (or module name), numbered from 1 in
+ * order of first use; map_ids[i] is frame i's.
+ */
+static void number_mappings(struct writer *w, const struct profile *p,
+			    uint64_t *map_ids)
+{
+	struct intern files;
+	const char *name;
+	size_t i;
+	int added;
+	int64_t k;
+
+	intern_init(&files);
+	for (i = 0; i < p->n_frames; i++) {
+		name = frame_file_name(&p->frames[i]);
+		k = intern_bytes(&files, name, strlen(name), &added);
+		if (k < 0) {
+			w->err = k;
+			break;
+		}
+		map_ids[i] = (uint64_t)k + 1;
+	}
+	intern_free(&files);
+}
+
+static void put_frames(struct writer *w, struct pb_buf *b,
+		       const struct profile *p)
+{
+	struct pb_buf m = { 0 }, loc = { 0 }, line = { 0 }, fn = { 0 };
+	uint64_t *map_ids = calloc(p->n_frames + 1, sizeof(*map_ids));
+	uint64_t next_map = 1;
+	const struct frame *f;
+	size_t i;
+
+	if (!map_ids) {
+		w->err = -ENOMEM;
+		return;
+	}
+	number_mappings(w, p, map_ids);
+	for (i = 0; i < p->n_frames && !w->err; i++) {
+		f = &p->frames[i];
+		if (map_ids[i] == next_map) {	/* first frame of its file */
+			next_map++;
+			pb_uint(&m, MAPPING_ID, map_ids[i]);
+			pb_uint(&m, MAPPING_FILENAME,
+				pprof_str_id(w, frame_file_name(f)));
+			pb_uint(&m, MAPPING_BUILD_ID,
+				pprof_str_id(w, f->build_id));
+			pb_uint(&m, MAPPING_HAS_FUNCTIONS, 1);
+			pb_msg(b, PROFILE_MAPPING, &m);
+			m.len = 0;
+		}
+		pb_uint(&line, LINE_FUNCTION_ID, i + 1);
+		pb_int(&line, LINE_LINE, f->line);
+		pb_uint(&loc, LOCATION_ID, i + 1);
+		pb_uint(&loc, LOCATION_MAPPING_ID, map_ids[i]);
+		pb_msg(&loc, LOCATION_LINE, &line);
+		pprof_whyslow_put_frame(w, &loc, f);
+		pb_msg(b, PROFILE_LOCATION, &loc);
+		pb_uint(&fn, FUNCTION_ID, i + 1);
+		pb_uint(&fn, FUNCTION_NAME, pprof_str_id(w, f->name));
+		pb_uint(&fn, FUNCTION_SYSTEM_NAME, pprof_str_id(w, f->name));
+		pb_uint(&fn, FUNCTION_FILENAME, pprof_str_id(w, f->file));
+		pb_int(&fn, FUNCTION_START_LINE, f->start_line);
+		pb_msg(b, PROFILE_FUNCTION, &fn);
+		line.len = loc.len = fn.len = 0;
+	}
+	free(map_ids);
+	pb_buf_free(&m);
+	pb_buf_free(&loc);
+	pb_buf_free(&line);
+	pb_buf_free(&fn);
+}
+
+static int encode(const struct profile *p, struct pb_buf *out)
+{
+	struct writer w = { .err = 0 };
+	struct pb_buf b = { 0 };
+	uint64_t *ids = NULL;
+	size_t i, depth = 1;
+	int err;
+
+	intern_init(&w.strs);
+	pprof_str_id(&w, "");		/* string_table[0] */
+	for (i = 0; i < p->n_stacks; i++)
+		if (p->stacks[i].n_frames > depth)
+			depth = p->stacks[i].n_frames;
+	ids = calloc(depth, sizeof(*ids));
+	if (!ids) {
+		err = -ENOMEM;
+		goto out;
+	}
+	put_value_type(&w, &b, PROFILE_SAMPLE_TYPE, "samples", "count");
+	put_value_type(&w, &b, PROFILE_SAMPLE_TYPE, "cpu", "nanoseconds");
+	put_value_type(&w, &b, PROFILE_SAMPLE_TYPE, "waits", "count");
+	put_value_type(&w, &b, PROFILE_SAMPLE_TYPE, "offcpu", "nanoseconds");
+	put_value_type(&w, &b, PROFILE_SAMPLE_TYPE, "wall", "nanoseconds");
+	for (i = 0; i < p->n_stacks && !w.err; i++)
+		put_sample(&w, &b, p, &p->stacks[i], ids);
+	put_frames(&w, &b, p);
+	pb_int(&b, PROFILE_TIME_NANOS, p->time_ns);
+	pb_int(&b, PROFILE_DURATION_NANOS, p->wall_ns);
+	pprof_whyslow_put_period_type(&w, &b, p);
+	pb_int(&b, PROFILE_PERIOD, p->period_ns);
+	pb_int(&b, PROFILE_COMMENT, pprof_str_id(&w, p->command));
+	pb_int(&b, PROFILE_DEFAULT_SAMPLE_TYPE, pprof_str_id(&w, "wall"));
+	/* the strings last: every one is known by now */
+	for (i = 0; i < w.strs.n; i++)
+		pb_bytes(&b, PROFILE_STRING_TABLE, intern_key(&w.strs, i),
+			 w.strs.lengths[i]);
+	err = w.err ? w.err : b.err;
+out:
+	free(ids);
+	intern_free(&w.strs);
+	if (err)
+		pb_buf_free(&b);
+	else
+		*out = b;
+	return err;
+}
+
+int pprof_write(FILE *f, const struct profile *p)
+{
+	struct pb_buf raw = { 0 };
+	z_stream z = { 0 };
+	unsigned char out[READ_CHUNK];
+	int err, zr;
+
+	err = encode(p, &raw);
+	if (err)
+		return err;
+	if (deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) !=
+	    Z_OK) {
+		pb_buf_free(&raw);
+		return -ENOMEM;
+	}
+	z.next_in = raw.data;
+	z.avail_in = raw.len;
+	do {
+		z.next_out = out;
+		z.avail_out = sizeof(out);
+		zr = deflate(&z, Z_FINISH);
+		if (zr == Z_STREAM_ERROR) {
+			err = -EIO;
+			break;
+		}
+		if (fwrite(out, 1, sizeof(out) - z.avail_out, f) !=
+		    sizeof(out) - z.avail_out) {
+			err = -EIO;
+			break;
+		}
+	} while (zr != Z_STREAM_END);
+	deflateEnd(&z);
+	pb_buf_free(&raw);
+	return err;
+}
