@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 """Flame graphs: `--format svg|html` of record and report, `diff --format svg`.
 
-The writers' contract (top of user/report_flame.c): every frame is an SVG
+The writers' contract (top of user/report/flame_svg.c): every frame is an SVG
 `<g class="frame" data-name=... data-ns=... data-depth=...>` holding a
 `<rect>` and a `<title>`; the root "all" (depth 0) spans the on-CPU plus
 off-CPU time of all threads, which is the sum of the JSON report's

@@ -689,7 +689,7 @@ def test_foreign_profile(npm, run, workdir, which):
 
 # --- 4. corrupt and hostile input --------------------------------------------
 
-# whyslow's own data in a saved profile (user/pprof.c): field 15 of the
+# whyslow's own data in a saved profile (user/pprof/whyslow.c): field 15 of the
 # period_type ValueType (the profile's), of each Location (its frame's) and
 # of each Sample (its stack's).  The ws_* cases below edit it.
 WS = 15

@@ -15,7 +15,7 @@ import zlib
 
 from conftest import BIN, WHYSLOW, WORKLOADS
 
-ELFCHECK_MAX_DWARF = 512 << 20          # user/elfcheck.h
+ELFCHECK_MAX_DWARF = 512 << 20          # user/symbols/elfcheck.h
 BOMB_EXTRA = 600 << 20
 
 

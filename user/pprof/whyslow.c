@@ -13,7 +13,7 @@
 #include "pprof/whyslow.h"
 #include "pprof/whyslow_io.h"
 
-/* whyslow's message in field 100 */
+/* whyslow's message in field 15 */
 enum {
 	WS_VERSION = 1, WS_ROOT_PID, WS_WALL_NS, WS_CPU_USER_NS, WS_CPU_SYS_NS,
 	WS_CPU_FROM_RUSAGE, WS_FREQUENCY_HZ, WS_PERIOD_NS, WS_SAMPLES,
