@@ -47,7 +47,7 @@ static bool same_build_id(Elf *a, Elf *b)
 }
 
 int debuglink_by_build_id(const struct symbolizer *s, Elf *elf,
-			     struct elf_handle *dbg)
+			  struct elf_handle *dbg)
 {
 	char path[PATH_MAX], *p;
 	const unsigned char *id;
@@ -107,7 +107,7 @@ static int debug_try_link(const char *prefix, const char *dir, const char *sub,
 
 /* .gnu_debuglink: next to the binary, in .debug/, or under debug_dir. */
 int debuglink_by_link(const struct symbolizer *s, Elf *elf, const char *path,
-			 const struct stat *bin_st, struct elf_handle *dbg)
+		      const struct stat *bin_st, struct elf_handle *dbg)
 {
 	struct debuglink link = { .bin_st = bin_st };
 	const char *slash;

@@ -8,8 +8,8 @@
 struct stat;
 
 int debuglink_by_build_id(const struct symbolizer *s, Elf *elf,
-			     struct elf_handle *dbg);
+			  struct elf_handle *dbg);
 int debuglink_by_link(const struct symbolizer *s, Elf *elf, const char *path,
-			 const struct stat *bin_st, struct elf_handle *dbg);
+		      const struct stat *bin_st, struct elf_handle *dbg);
 
 #endif

@@ -137,7 +137,7 @@ void symdwarf_load(struct elf_file *f)
 }
 
 void symdwarf_lines(const struct elf_file *f, uint64_t vaddr,
-			   struct sym_result *out)
+		    struct sym_result *out)
 {
 	const struct cu_range *r = NULL;
 	Dwarf_Line *line;

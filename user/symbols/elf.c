@@ -66,7 +66,7 @@ fail:
 
 /* The first section of the given type, or (type SHT_NULL) with that name. */
 Elf_Scn *symelf_find_section(Elf *elf, Elf64_Word type, const char *name,
-				 GElf_Shdr *sh)
+			     GElf_Shdr *sh)
 {
 	size_t n, shstrndx, i;
 	const char *sname;
@@ -132,7 +132,7 @@ int symelf_load_segments(Elf *elf, struct elf_file *f)
 }
 
 bool symelf_offset_to_vaddr(const struct elf_file *f, uint64_t off,
-				uint64_t *vaddr)
+			    uint64_t *vaddr)
 {
 	const struct load_seg *seg;
 	size_t i;
@@ -316,7 +316,7 @@ int symelf_load_symbols(Elf *elf, Elf64_Word type, struct elf_file *f)
  * when no sized one covers vaddr.
  */
 const struct elf_sym *symelf_sym_find(const struct elf_file *f,
-					  uint64_t vaddr)
+				      uint64_t vaddr)
 {
 	const struct elf_sym *sym;
 	size_t n, i;

@@ -40,8 +40,8 @@ static int elf_read_build_id(Elf *elf, struct elf_file *f)
  * bin_st are NULL for in-memory images (no debuglink lookup).
  */
 int elffile_load_image(const struct symbolizer *s, struct elf_file *f,
-			       struct elf_handle *bin, const char *path,
-			       const struct stat *bin_st)
+		       struct elf_handle *bin, const char *path,
+		       const struct stat *bin_st)
 {
 	struct elf_handle dbg = { .fd = -1 };
 	bool bin_symtab, bin_dwarf;
@@ -162,7 +162,7 @@ void elffile_count(struct symbolizer *s, struct elf_file *f)
 }
 
 int elffile_symbolize(struct elf_file *f, uint64_t file_offset,
-			      bool want_line, struct sym_result *out)
+		      bool want_line, struct sym_result *out)
 {
 	const struct elf_sym *sym;
 	uint64_t vaddr;

@@ -8,13 +8,13 @@
 struct stat;
 
 int elffile_load_image(const struct symbolizer *s, struct elf_file *f,
-			       struct elf_handle *bin, const char *path,
-			       const struct stat *bin_st);
+		       struct elf_handle *bin, const char *path,
+		       const struct stat *bin_st);
 void elffile_clear(struct elf_file *f);
 void elffile_free(struct elf_file *f);
 int elffile_load(const struct symbolizer *s, struct elf_file *f);
 void elffile_count(struct symbolizer *s, struct elf_file *f);
 int elffile_symbolize(struct elf_file *f, uint64_t file_offset,
-			      bool want_line, struct sym_result *out);
+		      bool want_line, struct sym_result *out);
 
 #endif

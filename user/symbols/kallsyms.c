@@ -251,7 +251,7 @@ static void *kernel_preload_thread(void *arg)
 	return NULL;
 }
 
-int symbolizer_preload_kernel(struct symbolizer *s)
+int kallsyms_preload(struct symbolizer *s)
 {
 	int err;
 
@@ -264,8 +264,8 @@ int symbolizer_preload_kernel(struct symbolizer *s)
 	return 0;
 }
 
-int symbolize_kernel(struct symbolizer *s, uint64_t addr,
-		     struct sym_result *out)
+int kallsyms_lookup(struct symbolizer *s, uint64_t addr,
+		    struct sym_result *out)
 {
 	const struct ksym *k;
 	size_t n;
@@ -297,7 +297,7 @@ int symbolize_kernel(struct symbolizer *s, uint64_t addr,
 	return 0;
 }
 
-bool symbolizer_kernel_hidden(struct symbolizer *s)
+bool kallsyms_hidden(struct symbolizer *s)
 {
 	if (!s)
 		return false;

@@ -1,15 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Address → function/file/line.
+ * Address → function/file/line: the front end.  The lookups of
+ * symbolize.h, the per-file ELF cache, the perf-map cache and the
+ * symbolizer's lifetime; kallsyms.c, elffile.c (over elf.c, dwarf.c and
+ * debuglink.c) and vdso.c do the reading.
  *
  * Every input here is untrusted: kallsyms and perf maps are parsed line by
  * line with a fixed line limit, ELF files are read through libelf with every
  * count and offset bounded, and files are read with pread (ELF_C_READ) rather
  * than mmap so that a file truncated under us is an error, not a SIGBUS.
- *
- * Symbol tables are copied out of the ELF file and the file is closed; only
- * files with DWARF keep their Elf handle, and those without a descriptor:
- * libdw reads all debug sections when it opens them.
  *
  * Not thread-safe: one symbolizer per thread.
  */
@@ -25,6 +24,31 @@
 #include "symbols/kallsyms.h"
 #include "symbols/perfmap.h"
 #include "symbols/symbolize.h"
+#include "symbols/vdso.h"
+
+/* ---- kernel and vDSO: kallsyms.c, vdso.c ------------------------------ */
+
+int symbolizer_preload_kernel(struct symbolizer *s)
+{
+	return kallsyms_preload(s);
+}
+
+int symbolize_kernel(struct symbolizer *s, uint64_t addr,
+		     struct sym_result *out)
+{
+	return kallsyms_lookup(s, addr, out);
+}
+
+bool symbolizer_kernel_hidden(struct symbolizer *s)
+{
+	return kallsyms_hidden(s);
+}
+
+int symbolize_vdso(struct symbolizer *s, uint64_t offset,
+		   struct sym_result *out)
+{
+	return vdso_lookup(s, offset, out);
+}
 
 /* ---- ELF cache --------------------------------------------------------- */
 

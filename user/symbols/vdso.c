@@ -13,6 +13,7 @@
 #include "symbols/internal.h"
 #include "symbols/elf.h"
 #include "symbols/elffile.h"
+#include "symbols/vdso.h"
 
 #define VDSO_MAX_SIZE		(1u << 20)
 
@@ -78,8 +79,8 @@ out:
 	return err;
 }
 
-int symbolize_vdso(struct symbolizer *s, uint64_t offset,
-		   struct sym_result *out)
+int vdso_lookup(struct symbolizer *s, uint64_t offset,
+		struct sym_result *out)
 {
 	int err;
 
