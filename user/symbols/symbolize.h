@@ -12,22 +12,14 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "symbols/result.h"
+
 struct symbolizer;
 
 struct symbolizer_opts {
 	const char *kallsyms_path;	/* default "/proc/kallsyms" */
 	const char *debug_dir;		/* default "/usr/lib/debug" */
 	const char *perfmap_dir;	/* default "/tmp" */
-};
-
-/* Strings point into the symbolizer's caches: valid until symbolizer_free. */
-struct sym_result {
-	const char *name;	/* function name, NULL when nothing covers addr */
-	uint64_t offset;	/* addr - symbol start */
-	const char *file;	/* source file, NULL when no line info */
-	int line;		/* 0 when unknown */
-	const char *module;	/* kernel module name for kernel addrs, else NULL */
-	const char *build_id;	/* ELF files: hex GNU build-id, else NULL */
 };
 
 struct symbolizer *symbolizer_new(const struct symbolizer_opts *opts);

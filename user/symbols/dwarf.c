@@ -1,0 +1,197 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * DWARF through libdw: compile unit ranges and source lines, read lazily on
+ * the first line lookup, and call frame information for the unwinder.
+ */
+#include <dwarf.h>
+#include <elfutils/libdw.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "symbols/internal.h"
+#include "symbols/dwarf.h"
+#include "symbols/elf.h"
+#include "symbols/elfcheck.h"
+#include "symbols/table.h"
+
+#define DWARF_MAX_UNITS		(1u << 20)
+#define DWARF_MAX_RANGES	(4u << 20)
+
+static int cu_range_cmp(const void *a, const void *b)
+{
+	const struct cu_range *x = a, *y = b;
+
+	if (x->start != y->start)
+		return x->start < y->start ? -1 : 1;
+	return (x->end > y->end) - (x->end < y->end);
+}
+
+static int cu_ranges_add(struct elf_file *f, Dwarf_Die *cudie, size_t *cap)
+{
+	Dwarf_Addr base, start, end;
+	ptrdiff_t off = 0;
+	size_t i;
+	int err;
+
+	for (i = 0; i < DWARF_MAX_RANGES && f->n_cus < DWARF_MAX_RANGES; i++) {
+		off = dwarf_ranges(cudie, off, &base, &start, &end);
+		if (off <= 0)
+			break;
+		/* Start 0: code the linker discarded. */
+		if (!start || end <= start)
+			continue;
+		err = table_grow((void **)&f->cus, cap, f->n_cus, sizeof(*f->cus));
+		if (err)
+			return err;
+		f->cus[f->n_cus++] = (struct cu_range){
+			.start = start,
+			.end = end,
+			.die = dwarf_dieoffset(cudie),
+		};
+	}
+	return 0;
+}
+
+static int cu_ranges_load(Dwarf *dw, struct elf_file *f)
+{
+	Dwarf_CU *cu = NULL;
+	Dwarf_Die cudie, subdie;
+	Dwarf_Half version;
+	uint8_t unit_type;
+	size_t cap = 0, units;
+	int err;
+
+	for (units = 0; units < DWARF_MAX_UNITS; units++) {
+		if (dwarf_get_units(dw, cu, &cu, &version, &unit_type,
+				    &cudie, &subdie))
+			break;
+		if (unit_type != DW_UT_compile && unit_type != DW_UT_skeleton)
+			continue;
+		err = cu_ranges_add(f, &cudie, &cap);
+		if (err)
+			return err;
+	}
+	table_sort(f->cus, f->n_cus, sizeof(*f->cus), cu_range_cmp);
+	return 0;
+}
+
+/*
+ * Keeps the Elf for libdw, which has read every debug section by now, and
+ * closes its descriptor so cached files do not hold descriptors.
+ */
+static int elf_file_open_dwarf(struct elf_file *f, struct elf_handle *h)
+{
+	Dwarf *dw;
+	int err;
+
+	if (elfcheck_dwarf(h->elf)) {
+		f->dwarf_refused = true;
+		return 0;
+	}
+	dw = dwarf_begin_elf(h->elf, DWARF_C_READ, NULL);
+	if (!dw)
+		return 0;
+	err = cu_ranges_load(dw, f);
+	if (err || !f->n_cus) {
+		dwarf_end(dw);
+		free(f->cus);
+		f->cus = NULL;
+		f->n_cus = 0;
+		return err;
+	}
+	f->dwarf = dw;
+	f->dwarf_elf = h->elf;
+	h->elf = NULL;
+	if (h->fd >= 0) {
+		elf_cntl(f->dwarf_elf, ELF_C_FDDONE);
+		close(h->fd);
+		h->fd = -1;
+	}
+	return 0;
+}
+
+/* In-memory images (the vDSO) have no path: their DWARF is read now. */
+int symdwarf_defer(struct elf_file *f, struct elf_handle *h)
+{
+	if (!h->path)
+		return elf_file_open_dwarf(f, h);
+	f->dwarf_path = strdup(h->path);
+	return f->dwarf_path ? 0 : -ENOMEM;
+}
+
+/* Opens the DWARF noted at load, once; a failure only means no lines. */
+void symdwarf_load(struct elf_file *f)
+{
+	struct elf_handle h = { .fd = -1 };
+	struct stat st;
+
+	if (!f->dwarf_path)
+		return;
+	if (!symelf_open(f->dwarf_path, &h, &st))
+		elf_file_open_dwarf(f, &h);
+	symelf_handle_close(&h);
+	free(f->dwarf_path);
+	f->dwarf_path = NULL;
+}
+
+void symdwarf_lines(const struct elf_file *f, uint64_t vaddr,
+		    struct sym_result *out)
+{
+	const struct cu_range *r = NULL;
+	Dwarf_Line *line;
+	Dwarf_Die cudie;
+	const char *src;
+	size_t n, i;
+	int lineno;
+
+	n = table_count_le(f->cus, f->n_cus, sizeof(*f->cus), vaddr);
+	for (i = 1; i <= n && i <= SYM_MAX_NESTING && !r; i++)
+		if (vaddr < f->cus[n - i].end)
+			r = &f->cus[n - i];
+	if (!r || !dwarf_offdie(f->dwarf, r->die, &cudie))
+		return;
+	line = dwarf_getsrc_die(&cudie, vaddr);
+	if (!line || dwarf_lineno(line, &lineno) || lineno <= 0)
+		return;
+	src = dwarf_linesrc(line, NULL, NULL);
+	if (!src)
+		return;
+	out->file = src;
+	out->line = lineno;
+}
+
+/*
+ * The file's call frame information (.eh_frame, else .debug_frame), read
+ * once: the Elf is loaded into memory and its descriptor closed.
+ */
+Dwarf_CFI *symdwarf_cfi(struct elf_file *f)
+{
+	struct elf_handle h = { .fd = -1 };
+	struct stat st;
+
+	if (f->cfi_tried)
+		return f->cfi;
+	f->cfi_tried = true;
+	if (symelf_open(f->path, &h, &st))
+		return NULL;
+	if (f->ino && (uint64_t)st.st_ino != f->ino)
+		goto out;
+	/* first: sections read before it would leak (libelf 0.188) */
+	if (elf_cntl(h.elf, ELF_C_FDREAD))
+		goto out;
+	/* .debug_frame, the fallback, may be compressed: same caps */
+	if (elfcheck_dwarf(h.elf)) {
+		f->dwarf_refused = true;
+		goto out;
+	}
+	f->cfi = dwarf_getcfi_elf(h.elf);
+	if (f->cfi) {
+		f->cfi_elf = h.elf;
+		h.elf = NULL;
+	}
+out:
+	symelf_handle_close(&h);
+	return f->cfi;
+}

@@ -1,0 +1,131 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The symbolizer's private structures, shared by symbolize.c (the front
+ * end and its caches), kallsyms.c, elf.c, dwarf.c, debuglink.c, elffile.c
+ * and vdso.c.  Not for other folders: they see symbolize.h only.
+ */
+#ifndef WHYSLOW_SYMBOLS_INTERNAL_H
+#define WHYSLOW_SYMBOLS_INTERNAL_H
+
+#include <elfutils/libdw.h>
+#include <gelf.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "symbols/perfmap.h"
+#include "symbols/result.h"
+
+#define ELF_MAX_FILE_SIZE	(4ull << 30)
+#define SYM_MAX_NESTING		32	/* enclosing symbols looked back at */
+#define BUILD_ID_MAX		64	/* bytes; GNU ld writes 20 */
+#define ELF_CACHE_BUCKETS	1024
+#define PERFMAP_BUCKETS		256
+#define NO_MODULE		UINT32_MAX
+
+
+/* Strings stored back to back; referenced by offset so the buffer can grow. */
+struct strbuf {
+	char *buf;
+	size_t len;
+	size_t cap;
+};
+
+struct ksym {
+	uint64_t addr;		/* first member: see table_count_le() */
+	uint32_t name;		/* offset in symbolizer.kstrs */
+	uint32_t module;	/* offset in symbolizer.kstrs, or NO_MODULE */
+	uint32_t seq;		/* line number, keeps the sort stable */
+	uint8_t rank;		/* which alias wins: T, W, t, w */
+};
+
+struct elf_sym {
+	uint64_t start;
+	uint64_t end;		/* start + size; section end when size is 0 */
+	const char *name;	/* into elf_file.names */
+	bool sized;
+	uint8_t rank;		/* which alias wins: global, weak, local */
+};
+
+struct load_seg {
+	uint64_t offset;
+	uint64_t filesz;
+	uint64_t vaddr;
+};
+
+/*
+ * Address ranges of the compile units, built from the CU DIEs because
+ * .debug_aranges is optional (clang omits it) and libdw 0.188 needs it
+ * for dwarf_addrdie.
+ */
+struct cu_range {
+	uint64_t start;
+	uint64_t end;
+	Dwarf_Off die;
+};
+
+struct elf_file {
+	struct elf_file *next;	/* hash chain */
+	uint64_t dev;
+	uint64_t ino;
+	char *path;
+	int err;		/* loading failed: cached, not retried */
+	struct load_seg *segs;
+	size_t n_segs;
+	struct elf_sym *syms;	/* sorted by start, one per address */
+	size_t n_syms;
+	char *names;		/* copy of the symbols' string table */
+	char *image;		/* in-memory image (vDSO) the Elf reads from */
+	Elf *dwarf_elf;
+	Dwarf *dwarf;		/* owns the file/line strings we return */
+	char *dwarf_path;	/* DWARF not read yet: in this file */
+	struct cu_range *cus;
+	size_t n_cus;
+	char *build_id;		/* hex GNU build-id, NULL when none */
+	uint64_t entry;		/* e_entry, 0 none */
+	Elf *cfi_elf;		/* read into memory for its .eh_frame */
+	Dwarf_CFI *cfi;		/* NULL: none, or not tried (cfi_tried) */
+	bool cfi_tried;
+	bool syms_refused;	/* string table not NUL-terminated */
+	bool dwarf_refused;	/* elfcheck_dwarf() said no */
+	bool syms_counted;	/* ... in symbolizer.symbols_refused */
+	bool dwarf_counted;	/* ... in symbolizer.dwarf_refused */
+};
+
+struct symbolizer {
+	char *kallsyms_path;
+	char *debug_dir;
+	char *perfmap_dir;
+
+	const volatile sig_atomic_t *cancel;	/* set: lookups give up */
+	bool kernel_loaded;
+	bool kernel_preloading;		/* kernel_thread owns the kernel_* */
+	pthread_t kernel_thread;
+	int kernel_err;
+	bool kernel_hidden;
+	struct ksym *ksyms;
+	size_t n_ksyms;
+	struct strbuf kstrs;
+
+	struct elf_file *elf_cache[ELF_CACHE_BUCKETS];
+	struct elf_file *vdso;	/* NULL until first use */
+	struct perfmap *perfmaps[PERFMAP_BUCKETS];
+	struct perfmap_stats perfmap_stats;
+	uint64_t dwarf_refused;
+	uint64_t symbols_refused;
+};
+
+/* An open ELF file; fd is -1 for in-memory images. */
+struct elf_handle {
+	int fd;
+	Elf *elf;
+	char *path;	/* as opened, for reading its DWARF later */
+};
+
+static inline bool symbolizer_cancelled(const struct symbolizer *s)
+{
+	return s->cancel && *s->cancel;
+}
+
+#endif

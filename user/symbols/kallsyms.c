@@ -1,0 +1,306 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Kernel addresses from kallsyms, parsed line by line with a fixed line
+ * limit, optionally read by a preload thread while the recording runs.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "symbols/internal.h"
+#include "symbols/kallsyms.h"
+#include "symbols/file.h"
+#include "symbols/table.h"
+
+#define KSYM_NAME_LEN		512		/* kernel limit, NUL included */
+#define KSYM_MAX_SYMS		(8u << 20)
+#define KSYM_MAX_DISTANCE	(1u << 20)	/* beyond any kernel function */
+#define TEXT_LINE_MAX		4096		/* kallsyms, perf-map lines */
+#define TEXT_MAX_LINES		(64u << 20)
+
+static int strbuf_add(struct strbuf *b, const char *s, size_t n, uint32_t *off)
+{
+	size_t cap;
+	char *buf;
+
+	if (n >= UINT32_MAX - b->len)
+		return -E2BIG;
+	if (b->len + n + 1 > b->cap) {
+		cap = b->cap ? b->cap : 4096;
+		while (cap < b->len + n + 1)
+			cap *= 2;
+		buf = realloc(b->buf, cap);
+		if (!buf)
+			return -ENOMEM;
+		b->buf = buf;
+		b->cap = cap;
+	}
+	memcpy(b->buf + b->len, s, n);
+	b->buf[b->len + n] = '\0';
+	*off = b->len;
+	b->len += n + 1;
+	return 0;
+}
+
+/* ---- kernel ------------------------------------------------------------ */
+
+struct kallsyms_line {
+	uint64_t addr;
+	char type;
+	const char *name;
+	size_t name_len;
+	const char *module;	/* NULL for the core kernel */
+	size_t module_len;
+};
+
+/* "ffffffff81000000 T name" or "ffffffffc0001000 t name\t[module]" */
+static bool kallsyms_parse(const char *line, struct kallsyms_line *l)
+{
+	const char *p;
+	char *end;
+
+	if (!isxdigit((unsigned char)line[0]))
+		return false;
+	errno = 0;
+	l->addr = strtoull(line, &end, 16);
+	if (errno || end[0] != ' ' || !end[1] || end[2] != ' ')
+		return false;
+	l->type = end[1];
+	p = end + 3;
+	l->name = p;
+	l->name_len = strcspn(p, " \t");
+	if (!l->name_len || l->name_len >= KSYM_NAME_LEN)
+		return false;
+	p += l->name_len;
+	p += strspn(p, " \t");
+	l->module = NULL;
+	l->module_len = 0;
+	if (!*p)
+		return true;
+	if (*p != '[')
+		return false;
+	l->module = p + 1;
+	l->module_len = strcspn(l->module, "]");
+	return l->module_len && l->module_len < KSYM_NAME_LEN &&
+	       l->module[l->module_len] == ']';
+}
+
+/* Text symbols only; lower rank wins when several share an address. */
+static int ksym_rank(char type)
+{
+	switch (type) {
+	case 'T': return 0;
+	case 'W': return 1;
+	case 't': return 2;
+	case 'w': return 3;
+	default: return -1;
+	}
+}
+
+static int ksym_cmp(const void *a, const void *b)
+{
+	const struct ksym *x = a, *y = b;
+
+	if (x->addr != y->addr)
+		return x->addr < y->addr ? -1 : 1;
+	if (x->rank != y->rank)
+		return x->rank < y->rank ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+static int kernel_add(struct symbolizer *s, const struct kallsyms_line *l,
+		      uint32_t seq, size_t *cap, uint32_t *last_module)
+{
+	struct ksym *k;
+	int err;
+
+	err = table_grow((void **)&s->ksyms, cap, s->n_ksyms, sizeof(*s->ksyms));
+	if (err)
+		return err;
+	k = &s->ksyms[s->n_ksyms];
+	k->addr = l->addr;
+	k->rank = ksym_rank(l->type);
+	k->seq = seq;
+	k->module = NO_MODULE;
+	err = strbuf_add(&s->kstrs, l->name, l->name_len, &k->name);
+	if (err)
+		return err;
+	if (l->module) {
+		/* A module's symbols are contiguous: reuse its name. */
+		const char *last = s->kstrs.buf + *last_module;
+
+		if (*last_module == NO_MODULE ||
+		    strncmp(last, l->module, l->module_len) ||
+		    last[l->module_len]) {
+			err = strbuf_add(&s->kstrs, l->module, l->module_len,
+					 last_module);
+			if (err)
+				return err;
+		}
+		k->module = *last_module;
+	}
+	s->n_ksyms++;
+	return 0;
+}
+
+static int kernel_read(struct symbolizer *s, FILE *fp)
+{
+	uint32_t last_module = NO_MODULE;
+	uint64_t seen = 0, nonzero = 0;
+	struct kallsyms_line l;
+	char line[TEXT_LINE_MAX];
+	size_t cap = 0;
+	uint32_t seq;
+	ssize_t len;
+	int err;
+
+	for (seq = 0; seq < TEXT_MAX_LINES; seq++) {
+		len = symfile_read_line(fp, line, sizeof(line));
+		if (len == -1)
+			break;
+		if (len < 0 || !kallsyms_parse(line, &l))
+			continue;
+		seen++;
+		nonzero += l.addr != 0;
+		if (ksym_rank(l.type) < 0 || s->n_ksyms >= KSYM_MAX_SYMS)
+			continue;
+		err = kernel_add(s, &l, seq, &cap, &last_module);
+		if (err)
+			return err;
+	}
+	if (ferror(fp))
+		return -EIO;
+	s->kernel_hidden = seen && !nonzero;
+	return 0;
+}
+
+/* Sorts by address and keeps one symbol per address. */
+static void kernel_sort(struct symbolizer *s)
+{
+	size_t i, n = 0;
+
+	table_sort(s->ksyms, s->n_ksyms, sizeof(*s->ksyms), ksym_cmp);
+	for (i = 0; i < s->n_ksyms; i++) {
+		if (n && s->ksyms[n - 1].addr == s->ksyms[i].addr)
+			continue;
+		s->ksyms[n++] = s->ksyms[i];
+	}
+	s->n_ksyms = n;
+}
+
+void kallsyms_free(struct symbolizer *s)
+{
+	free(s->ksyms);
+	free(s->kstrs.buf);
+	s->ksyms = NULL;
+	s->n_ksyms = 0;
+	memset(&s->kstrs, 0, sizeof(s->kstrs));
+}
+
+/* Reads kallsyms once; runs in the preload thread or the caller's. */
+static int kernel_read_once(struct symbolizer *s)
+{
+	FILE *fp;
+	int err;
+
+	if (s->kernel_loaded)
+		return s->kernel_err;
+	s->kernel_loaded = true;
+	fp = symfile_fopen(s->kallsyms_path, 0, &err);
+	if (!fp) {
+		s->kernel_err = err;
+		return err;
+	}
+	err = kernel_read(s, fp);
+	fclose(fp);
+	if (err || s->kernel_hidden)
+		kallsyms_free(s);
+	else
+		kernel_sort(s);
+	s->kernel_err = err;
+	return err;
+}
+
+/* Waits for the preload thread, but not past a cancel (Ctrl-C). */
+static int kernel_load(struct symbolizer *s)
+{
+	const struct timespec tick = { .tv_nsec = 2000000 };
+
+	while (s->kernel_preloading) {
+		if (!pthread_tryjoin_np(s->kernel_thread, NULL))
+			s->kernel_preloading = false;
+		else if (symbolizer_cancelled(s))
+			return -EINTR;
+		else
+			nanosleep(&tick, NULL);
+	}
+	return kernel_read_once(s);
+}
+
+/*
+ * At normal priority: at SCHED_IDLE two busy loops on two CPUs starved it
+ * for half a minute, and the end of the recording waits for it.
+ */
+static void *kernel_preload_thread(void *arg)
+{
+	kernel_read_once(arg);
+	return NULL;
+}
+
+int kallsyms_preload(struct symbolizer *s)
+{
+	int err;
+
+	if (!s || s->kernel_loaded || s->kernel_preloading)
+		return 0;
+	err = pthread_create(&s->kernel_thread, NULL, kernel_preload_thread, s);
+	if (err)
+		return -err;
+	s->kernel_preloading = true;
+	return 0;
+}
+
+int kallsyms_lookup(struct symbolizer *s, uint64_t addr,
+		    struct sym_result *out)
+{
+	const struct ksym *k;
+	size_t n;
+	int err;
+
+	if (!s || !out)
+		return -EINVAL;
+	memset(out, 0, sizeof(*out));
+	if (symbolizer_cancelled(s))
+		return -EINTR;
+	err = kernel_load(s);
+	if (err)
+		return err;
+	n = table_count_le(s->ksyms, s->n_ksyms, sizeof(*s->ksyms), addr);
+	if (!n)
+		return -ENOENT;
+	k = &s->ksyms[n - 1];
+	/*
+	 * kallsyms has no sizes: the next symbol ends this one, and the
+	 * distance bound keeps an address past the last symbol of the kernel
+	 * or of a module from landing on an unrelated function.
+	 */
+	if (addr - k->addr >= KSYM_MAX_DISTANCE)
+		return -ENOENT;
+	out->name = s->kstrs.buf + k->name;
+	out->offset = addr - k->addr;
+	if (k->module != NO_MODULE)
+		out->module = s->kstrs.buf + k->module;
+	return 0;
+}
+
+bool kallsyms_hidden(struct symbolizer *s)
+{
+	if (!s)
+		return false;
+	kernel_load(s);
+	return s->kernel_hidden;
+}

@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* What a lookup gives back; its own header so the readers under symbolize.c
+ * need not include symbolize.h. */
+#ifndef WHYSLOW_SYMBOLS_RESULT_H
+#define WHYSLOW_SYMBOLS_RESULT_H
+
+#include <stdint.h>
+
+/* Strings point into the symbolizer's caches: valid until symbolizer_free. */
+struct sym_result {
+	const char *name;	/* function name, NULL when nothing covers addr */
+	uint64_t offset;	/* addr - symbol start */
+	const char *file;	/* source file, NULL when no line info */
+	int line;		/* 0 when unknown */
+	const char *module;	/* kernel module name for kernel addrs, else NULL */
+	const char *build_id;	/* ELF files: hex GNU build-id, else NULL */
+};
+
+#endif
