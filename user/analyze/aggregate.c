@@ -18,7 +18,6 @@
 #include <unistd.h>
 
 #include "analyze/aggregate.h"
-#include "analyze/hints.h"
 #include "lib/sudo.h"
 
 /* Three-way comparison that cannot overflow, for any integer type. */
@@ -912,8 +911,6 @@ int aggregate_profile(const struct profile *p, struct aggregate *agg)
 		err = build_procs(p, agg);
 	if (!err)
 		err = map_frames(&w, agg);
-	if (!err)
-		err = build_hints(p, agg, &agg->hints, &agg->n_hints);
 out:
 	free_work(&w);
 	if (err)
@@ -932,7 +929,6 @@ void aggregate_free(struct aggregate *agg)
 	free(agg->threads);
 	free(agg->path_pool);
 	free(agg->frame_func);
-	hints_free(agg->hints, agg->n_hints);
 	memset(agg, 0, sizeof(*agg));
 }
 

@@ -2,7 +2,7 @@
 /*
  * A profile's stacks turned into what the writers show: where the time
  * went by category, per-function self/total and wall time, merged call
- * paths and waits, per-process and per-thread counts, and the hints.
+ * paths and waits, and per-process and per-thread counts (the hints: hints.h).
  * Pure functions of the profile, sorted with full tie-breaks so the same
  * profile always gives the same aggregate.  Strings point into the
  * profile: an aggregate must not outlive it.  Only line_sources reads
@@ -15,7 +15,6 @@
 
 #include "profile/profile.h"
 
-struct hint;
 
 /* thread_info.comm plus room for the NUL it might lack. */
 #define AGG_COMM_LEN	17
@@ -126,8 +125,6 @@ struct aggregate {
 	/* profile.frames index → funcs index; AGG_NO_FUNC when the frame's
 	 * function has no time */
 	uint32_t *frame_func;
-	struct hint *hints;		/* what to do about it: hints.h */
-	size_t n_hints;
 };
 
 #define AGG_NO_FUNC	UINT32_MAX

@@ -43,6 +43,8 @@ struct md {
 	struct md_doc doc;
 	const struct profile *p;
 	const struct aggregate *agg;
+	const struct hint *hints;	/* what to do about it: hints.h */
+	size_t n_hints;
 	bool threaded;		/* threads' times can add up past the wall */
 	bool by_wall;		/* waits were traced: functions by wall time */
 	/* Where the wall time went: the main thread's when threaded. */
@@ -789,7 +791,7 @@ static char *hint_row(const struct md *m, size_t i)
 {
 	char text[CLEAN_SIZE(HINT_MAX_BYTES)];
 
-	md_text(text, m->agg->hints[i].text, HINT_MAX_BYTES, false, true);
+	md_text(text, m->hints[i].text, HINT_MAX_BYTES, false, true);
 	return str_printf("- %s\n", text);
 }
 
@@ -798,7 +800,7 @@ static int md_hints(struct md *m, size_t *shown)
 {
 	static const char head[] = "\n## Hints\n\n";
 
-	return md_table(m, head, m->agg->n_hints, hint_row, shown);
+	return md_table(m, head, m->n_hints, hint_row, shown);
 }
 
 static char *thread_row(const struct md *m, size_t i)
@@ -1141,8 +1143,8 @@ static void omit_stacks(struct md *m, const struct shown *shown, bool *any)
 
 static void omit_hints(struct md *m, size_t shown, bool *any)
 {
-	if (shown < m->agg->n_hints)
-		md_omit(m, any, "%zu hints", m->agg->n_hints - shown);
+	if (shown < m->n_hints)
+		md_omit(m, any, "%zu hints", m->n_hints - shown);
 }
 
 /* One I/O table's cut rows: "3 files". */
@@ -1224,7 +1226,8 @@ static void md_plan(struct md *m)
 }
 
 int write_markdown(FILE *f, const struct profile *p,
-		   const struct aggregate *agg, const struct report_opts *opts)
+		   const struct aggregate *agg, const struct hint *hints,
+		   size_t n_hints, const struct report_opts *opts)
 {
 	struct md m = {
 		.doc = {
@@ -1234,6 +1237,8 @@ int write_markdown(FILE *f, const struct profile *p,
 		},
 		.p = p,
 		.agg = agg,
+		.hints = hints,
+		.n_hints = n_hints,
 	};
 	struct shown shown = { 0 };
 	char *quality;
