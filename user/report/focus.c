@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "analyze/aggregate.h"
+#include "report/source.h"
 #include "classify/frame.h"
 #include "report/report.h"
 #include "report/json_util.h"
@@ -284,7 +285,7 @@ static int focus_build(struct focus *fo)
 	return 0;
 }
 
-/* The lines rows 0..n-1 point at, for line_sources. */
+/* The lines rows 0..n-1 point at, for source_lines. */
 static struct line_stat *focus_line_stats(const struct focus *fo, size_t n)
 {
 	struct line_stat *ls = calloc(n + 1, sizeof(*ls));
@@ -305,7 +306,7 @@ static char **focus_sources(const struct focus *fo, size_t n)
 
 	if (!ls)
 		return NULL;
-	text = line_sources(ls, n);
+	text = source_lines(ls, n);
 	free(ls);
 	return text;
 }
@@ -711,7 +712,7 @@ static int write_focus_md(FILE *f, const struct focus *fo,
 		err = md_waits(&m, &shown.waits);
 	if (!err)
 		md_focus_omitted(&m, &shown);
-	line_sources_free(m.sources, m.n_sources);
+	source_lines_free(m.sources, m.n_sources);
 	return err;
 }
 
@@ -888,7 +889,7 @@ static int write_focus_json(FILE *f, const struct focus *fo)
 	json_lines(f, fo, sources, n_lines);
 	json_list(f, fo, "waits", json_cap(fo->n_waits), json_wait);
 	fputs("\n}\n", f);
-	line_sources_free(sources, n_lines);
+	source_lines_free(sources, n_lines);
 	return 0;
 }
 

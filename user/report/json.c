@@ -16,6 +16,7 @@
 #include <stdio.h>
 
 #include "analyze/aggregate.h"
+#include "report/source.h"
 #include "classify/frame.h"
 #include "analyze/hints.h"
 #include "report/report.h"
@@ -477,7 +478,7 @@ int write_json(FILE *f, const struct profile *p, const struct aggregate *agg,
 		.n_lines = json_cap(agg->n_lines),
 	};
 
-	j.sources = line_sources(agg->lines, j.n_lines);
+	j.sources = source_lines(agg->lines, j.n_lines);
 	if (!j.sources)
 		return -ENOMEM;
 	j.n_categories = categories_by_time(&agg->time, j.categories);
@@ -492,6 +493,6 @@ int write_json(FILE *f, const struct profile *p, const struct aggregate *agg,
 	json_io(&j);
 	json_quality(f, p);
 	fputs("}\n", f);
-	line_sources_free(j.sources, j.n_lines);
+	source_lines_free(j.sources, j.n_lines);
 	return 0;
 }

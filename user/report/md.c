@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "analyze/aggregate.h"
+#include "report/source.h"
 #include "classify/frame.h"
 #include "analyze/hints.h"
 #include "report/report.h"
@@ -1246,7 +1247,7 @@ int write_markdown(FILE *f, const struct profile *p,
 
 	md_plan(&m);
 	quality = md_quality(&m);
-	m.sources = line_sources(agg->lines, m.n_sources);
+	m.sources = source_lines(agg->lines, m.n_sources);
 	if (!quality || !m.sources) {
 		err = -ENOMEM;
 		goto out;
@@ -1275,7 +1276,7 @@ int write_markdown(FILE *f, const struct profile *p,
 		md_omitted(&m, &shown);
 	}
 out:
-	line_sources_free(m.sources, m.n_sources);
+	source_lines_free(m.sources, m.n_sources);
 	free(m.reopened);
 	free(quality);
 	return err;
