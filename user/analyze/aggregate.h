@@ -2,11 +2,11 @@
 /*
  * A profile's stacks turned into what the writers show: where the time
  * went by category, per-function self/total and wall time, merged call
- * paths and waits, per-process and per-thread counts, and the hints.
+ * paths and waits, and per-process and per-thread counts (the hints: hints.h).
  * Pure functions of the profile, sorted with full tie-breaks so the same
  * profile always gives the same aggregate.  Strings point into the
- * profile: an aggregate must not outlive it.  Only line_sources reads
- * files: the text of hot lines, for the writers.
+ * profile: an aggregate must not outlive it.  No file is read here: the
+ * text of hot lines is report/source.c's.
  */
 #ifndef WHYSLOW_AGGREGATE_H
 #define WHYSLOW_AGGREGATE_H
@@ -15,7 +15,6 @@
 
 #include "profile/profile.h"
 
-struct hint;
 
 /* thread_info.comm plus room for the NUL it might lack. */
 #define AGG_COMM_LEN	17
@@ -126,8 +125,6 @@ struct aggregate {
 	/* profile.frames index → funcs index; AGG_NO_FUNC when the frame's
 	 * function has no time */
 	uint32_t *frame_func;
-	struct hint *hints;		/* what to do about it: hints.h */
-	size_t n_hints;
 };
 
 #define AGG_NO_FUNC	UINT32_MAX
@@ -136,19 +133,6 @@ struct aggregate {
 int aggregate_profile(const struct profile *p, struct aggregate *agg);
 void aggregate_free(struct aggregate *agg);
 
-/*
- * The text of lines[0..n-1], read from their files: text[i] is the line
- * without the white space around it, cut to SOURCE_LINE_MAX bytes on a
- * UTF-8 boundary and at a NUL, or NULL when it cannot be read.  Files are
- * untrusted: only regular ones are read (links are followed), each once
- * and at most SOURCE_FILE_MAX bytes of it.  A relative path is of the
- * working directory.  NULL when out of memory; free with
- * line_sources_free.
- */
-#define SOURCE_FILE_MAX		(4u << 20)
-#define SOURCE_LINE_MAX		4096u
-char **line_sources(const struct line_stat *lines, size_t n);
-void line_sources_free(char **text, size_t n);
 
 /*
  * path as "main → parse → qsort → …(5)… → msort_with_tmp → cmp", root

@@ -237,28 +237,3 @@ int focus_build(struct focus *fo)
 	select_rows(fo);
 	return 0;
 }
-
-/* The lines rows 0..n-1 point at, for line_sources. */
-static struct line_stat *focus_line_stats(const struct focus *fo, size_t n)
-{
-	struct line_stat *ls = calloc(n + 1, sizeof(*ls));
-	size_t i;
-
-	if (!ls)
-		return NULL;
-	for (i = 0; i < n; i++)
-		ls[i] = fo->agg->lines[fo->lines[i]];
-	return ls;
-}
-
-char **focus_sources(const struct focus *fo, size_t n)
-{
-	struct line_stat *ls = focus_line_stats(fo, n);
-	char **text;
-
-	if (!ls)
-		return NULL;
-	text = line_sources(ls, n);
-	free(ls);
-	return text;
-}

@@ -59,9 +59,6 @@ struct focus {
 int focus_build(struct focus *fo);
 void focus_free(struct focus *fo);
 
-/* The text of the set's first n hot lines; NULL when out of memory. */
-char **focus_sources(const struct focus *fo, size_t n);
-
 /* The set's wall time: on-CPU and waits. */
 uint64_t focus_wall_ns(const struct focus *fo);
 uint64_t focus_link_wall_ns(const struct focus_link *l);

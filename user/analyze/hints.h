@@ -3,7 +3,8 @@
  * Hints: what to do about what the profile shows.  Each is a sentence or
  * two quoting its numbers and naming the code it is about, and the same
  * numbers as named fields, for programs.  A pure function of the profile
- * and its aggregate; aggregate_profile computes them into agg->hints.
+ * and its aggregate; report.c builds them once, after aggregate_profile,
+ * and hands them to the writers that show them.
  */
 #ifndef WHYSLOW_HINTS_H
 #define WHYSLOW_HINTS_H
@@ -37,7 +38,7 @@ struct hint {
 };
 
 /*
- * The hints of p, whose aggregate is agg (all but its hints), by rule in
+ * The hints of p, whose aggregate is agg, by rule in
  * the order of the README's table, then in the order the profile lists
  * files, processes and programs.  0 or -ENOMEM (nothing allocated).
  */

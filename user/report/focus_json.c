@@ -14,6 +14,7 @@
 #include "classify/wait.h"
 #include "report/json_util.h"
 #include "report/report.h"
+#include "report/source.h"
 
 #define FOCUS_JSON_MAX		100	/* lines and waits in JSON */
 
@@ -169,7 +170,7 @@ int write_focus_json(FILE *f, const struct focus *fo)
 	size_t n_lines = json_cap(fo->n_lines);
 	char **sources;
 
-	sources = focus_sources(fo, n_lines);
+	sources = source_focus_lines(fo, n_lines);
 	if (!sources)
 		return -ENOMEM;
 	fputs("{\n  \"focus\": ", f);
@@ -188,6 +189,6 @@ int write_focus_json(FILE *f, const struct focus *fo)
 	json_lines(f, fo, sources, n_lines);
 	json_list(f, fo, "waits", json_cap(fo->n_waits), json_wait);
 	fputs("\n}\n", f);
-	line_sources_free(sources, n_lines);
+	source_lines_free(sources, n_lines);
 	return 0;
 }

@@ -15,6 +15,7 @@
 #include "analyze/focus.h"
 #include "report/md_util.h"
 #include "report/report.h"
+#include "report/source.h"
 
 #define TITLE_MAX_BYTES		200
 #define OMITTED_RESERVE		400	/* room kept for the last line */
@@ -405,7 +406,7 @@ int write_focus_md(FILE *f, const struct focus *fo,
 	int err;
 
 	m.n_sources = fo->n_lines < m.doc.top ? fo->n_lines : m.doc.top;
-	m.sources = focus_sources(fo, m.n_sources);
+	m.sources = source_focus_lines(fo, m.n_sources);
 	if (!m.sources)
 		return -ENOMEM;
 	md_focus_title(&m);
@@ -418,7 +419,7 @@ int write_focus_md(FILE *f, const struct focus *fo,
 		err = md_waits(&m, &shown.waits);
 	if (!err)
 		md_focus_omitted(&m, &shown);
-	line_sources_free(m.sources, m.n_sources);
+	source_lines_free(m.sources, m.n_sources);
 	return err;
 }
 

@@ -16,6 +16,7 @@
 #include <stdio.h>
 
 #include "analyze/aggregate.h"
+#include "report/source.h"
 #include "classify/frame.h"
 #include "analyze/hints.h"
 #include "report/report.h"
@@ -30,6 +31,7 @@ struct json {
 	FILE *f;
 	const struct profile *p;
 	const struct aggregate *agg;
+	const struct hint *hints;	/* what to do about it: hints.h */
 	enum wait_reason categories[WAIT__COUNT];	/* of agg->time */
 	size_t n_categories;
 	char **sources;		/* text of the first n_lines hot lines */
@@ -365,7 +367,7 @@ static void json_hint_field(FILE *f, const struct hint_field *hf)
 /* {"rule", "text", and the rule's own numbers}. */
 static void json_hint(const struct json *j, size_t i)
 {
-	const struct hint *h = &j->agg->hints[i];
+	const struct hint *h = &j->hints[i];
 	size_t k;
 
 	fputs("{\"rule\": ", j->f);
@@ -465,22 +467,24 @@ static void json_header(FILE *f, const struct profile *p,
 		p->quality.lost_samples, p->frequency_hz, p->period_ns);
 }
 
-int write_json(FILE *f, const struct profile *p, const struct aggregate *agg)
+int write_json(FILE *f, const struct profile *p, const struct aggregate *agg,
+	       const struct hint *hints, size_t n_hints)
 {
 	struct json j = {
 		.f = f,
 		.p = p,
 		.agg = agg,
+		.hints = hints,
 		.n_lines = json_cap(agg->n_lines),
 	};
 
-	j.sources = line_sources(agg->lines, j.n_lines);
+	j.sources = source_lines(agg->lines, j.n_lines);
 	if (!j.sources)
 		return -ENOMEM;
 	j.n_categories = categories_by_time(&agg->time, j.categories);
 	json_header(f, p, agg);
 	json_array(&j, "categories", j.n_categories, json_category);
-	json_array(&j, "hints", agg->n_hints, json_hint);
+	json_array(&j, "hints", n_hints, json_hint);
 	json_array(&j, "functions", agg->n_funcs, json_function);
 	json_array(&j, "hot_lines", j.n_lines, json_line);
 	json_array(&j, "paths", json_cap(agg->n_paths), json_path);
@@ -489,6 +493,6 @@ int write_json(FILE *f, const struct profile *p, const struct aggregate *agg)
 	json_io(&j);
 	json_quality(f, p);
 	fputs("}\n", f);
-	line_sources_free(j.sources, j.n_lines);
+	source_lines_free(j.sources, j.n_lines);
 	return 0;
 }

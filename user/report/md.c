@@ -14,68 +14,24 @@
 #include <string.h>
 
 #include "analyze/aggregate.h"
+#include "report/source.h"
 #include "classify/frame.h"
 #include "analyze/hints.h"
 #include "report/report.h"
 #include "report/md_util.h"
+#include "report/md_quality.h"
 #include "analyze/shortfall.h"
 #include "classify/wait.h"
 
 #define PATH_MAX_BYTES		400	/* a formatted call path */
 #define TITLE_MAX_BYTES		200
-#define NOTE_MAX_BYTES		300	/* a note in Data quality */
 #define HINT_MAX_BYTES		600	/* a hint's text */
-#define MAX_NOTES		10	/* notes shown; JSON has them all */
 #define OMITTED_RESERVE		450	/* room kept for the last line */
 #define THREAD_TOP_WAITS	3	/* wait categories in a thread's row */
 #define THREAD_WAITS_SIZE	(THREAD_TOP_WAITS * (32 + DURATION_SIZE))
-#define COUNT_SIZE		64	/* a count cell: "×17 (2 failed)" */
-#define BYTES_SIZE		32
 
-/* The categories of one thread's time, or all threads', most first. */
-struct category_rows {
-	const struct time_split *time;
-	enum wait_reason order[WAIT__COUNT];
-	size_t n;
-};
+#include "report/md.h"
 
-struct md {
-	struct md_doc doc;
-	const struct profile *p;
-	const struct aggregate *agg;
-	bool threaded;		/* threads' times can add up past the wall */
-	bool by_wall;		/* waits were traced: functions by wall time */
-	/* Where the wall time went: the main thread's when threaded. */
-	const struct thread_stat *main_thread;
-	struct category_rows wall;
-	char **sources;		/* text of the hot lines that may show */
-	size_t n_sources;
-	size_t n_io_procs;	/* io.procs with requests */
-	bool io_started;	/* the I/O section's heading is out */
-	/* Files opened more than once that the by-time table left out, by
-	 * opens: io.files indexes. */
-	size_t *reopened;
-	size_t n_reopened;
-};
-
-/* Rows each table got, for the omitted: line. */
-struct shown {
-	size_t categories;
-	size_t thread_walls;
-	size_t funcs;
-	size_t lines;
-	size_t paths;
-	size_t waits;
-	size_t threads;
-	size_t hints;
-	size_t files;
-	size_t reopened;
-	size_t endpoints;
-	size_t io_procs;
-	size_t spawns;
-};
-
-typedef char *(*row_fn)(const struct md *m, size_t i);
 
 /* Row i of one of the tables below. */
 struct md_table_rows {
@@ -91,7 +47,7 @@ static char *md_table_row(const void *ctx, size_t i)
 }
 
 /* md_rows over the summary's row functions. */
-static int md_table(struct md *m, const char *head, size_t n, row_fn row,
+int md_table(struct md *m, const char *head, size_t n, row_fn row,
 		    size_t *shown)
 {
 	struct md_table_rows rows = { m, row };
@@ -523,273 +479,11 @@ static int md_waits(struct md *m, size_t *shown)
 	return md_table(m, head, m->agg->n_waits, wait_row, shown);
 }
 
-/* ---- I/O ---- */
-
-/* Where an I/O site is shown, "—" when it has no frame to show. */
-static void fmt_site(const struct md *m, char *buf, int32_t site)
-{
-	int64_t frame = site_display_frame(m->p, site);
-
-	if (frame < 0)
-		strcpy(buf, "—");
-	else
-		fmt_frame_where(buf, &m->p->frames[frame], true);
-}
-
-/* "512 B", "4.0 KiB", "1.5 MiB", "2.0 GiB"; "—" for none. */
-static void fmt_bytes(char *buf, uint64_t bytes)
-{
-	static const char *const units[] = { "KiB", "MiB", "GiB", "TiB" };
-	double v = bytes;
-	size_t u = 0;
-
-	if (!bytes) {
-		strcpy(buf, "—");
-		return;
-	}
-	if (bytes < 1024) {
-		snprintf(buf, BYTES_SIZE, "%" PRIu64 " B", bytes);
-		return;
-	}
-	for (v /= 1024; v >= 1024 && u + 1 < sizeof(units) / sizeof(units[0]);
-	     v /= 1024)
-		u++;
-	snprintf(buf, BYTES_SIZE, "%.1f %s", v, units[u]);
-}
-
-/* Blocked time: "–" when off-CPU tracing could not split it out. */
-static void fmt_blocked(const struct md *m, char *buf, uint64_t ns)
-{
-	if (m->p->io.blocked_known)
-		fmt_cell_duration(buf, ns);
-	else
-		strcpy(buf, "–");
-}
-
-/* "1", "×17" when opened again and again, "… (2 failed)". */
-static void fmt_opens(char *buf, const struct io_file *f)
-{
-	int n = snprintf(buf, COUNT_SIZE, "%s%" PRIu64,
-			 f->opens > 1 ? "×" : "", f->opens);
-
-	if (f->failed_opens)
-		snprintf(buf + n, COUNT_SIZE - n, " (%" PRIu64 " failed)",
-			 f->failed_opens);
-}
-
-/* A table head, after the section's heading when it is the first. */
-static char *io_head(const struct md *m, const char *head)
-{
-	return str_printf("%s%s", m->io_started ? "" : "\n## I/O\n", head);
-}
-
-/* The I/O table with head and rows; the heading goes with its first. */
-static int md_io_table(struct md *m, const char *head, size_t n, row_fn row,
-		       size_t *shown)
-{
-	char *full = io_head(m, head);
-	int err;
-
-	if (!full)
-		return -ENOMEM;
-	err = md_table(m, full, n, row, shown);
-	free(full);
-	if (*shown)
-		m->io_started = true;
-	return err;
-}
-
-static char *file_row(const struct md *m, size_t i)
-{
-	const struct io_file *f = &m->p->io.files[i];
-	char path[CLEAN_SIZE(NAME_MAX_BYTES)], opens[COUNT_SIZE];
-	char read[BYTES_SIZE], written[BYTES_SIZE], time[DURATION_SIZE];
-	char blocked[DURATION_SIZE], from[FRAME_WHERE_SIZE];
-
-	md_clean(path, f->path, NAME_MAX_BYTES, true);
-	fmt_opens(opens, f);
-	fmt_bytes(read, f->read_bytes);
-	fmt_bytes(written, f->write_bytes);
-	fmt_cell_duration(time, f->time_ns);
-	fmt_blocked(m, blocked, f->blocked_ns);
-	fmt_site(m, from, f->site);
-	return str_printf("| %s | %s | %" PRIu64 " | %s | %" PRIu64
-			  " | %s | %s | %s | %s |\n", path, opens, f->reads,
-			  read, f->writes, written, time, blocked, from);
-}
-
-static char *reopened_row(const struct md *m, size_t i)
-{
-	const struct io_file *f = &m->p->io.files[m->reopened[i]];
-	char path[CLEAN_SIZE(NAME_MAX_BYTES)], opens[COUNT_SIZE];
-	char time[DURATION_SIZE], from[FRAME_WHERE_SIZE];
-
-	md_clean(path, f->path, NAME_MAX_BYTES, true);
-	fmt_opens(opens, f);
-	fmt_cell_duration(time, f->time_ns);
-	fmt_site(m, from, f->site);
-	return str_printf("| %s | %s | %s | %s |\n", path, opens, time, from);
-}
-
-static int cmp_reopened(const void *a, const void *b, void *files)
-{
-	const struct io_file *x = (const struct io_file *)files + *(const size_t *)a;
-	const struct io_file *y = (const struct io_file *)files + *(const size_t *)b;
-
-	if (x->opens != y->opens)
-		return x->opens > y->opens ? -1 : 1;
-	return *(const size_t *)a < *(const size_t *)b ? -1 : 1;
-}
-
-/* The files below the first `shown` rows of the by-time table that were
- * opened more often than any of those (and more than once), most opened
- * first: cheap files opened again and again, which the time order hides. */
-static int plan_reopened(struct md *m, size_t shown)
-{
-	const struct io_summary *io = &m->p->io;
-	uint64_t most = 1;
-	size_t i;
-
-	m->reopened = calloc(io->n_files + 1, sizeof(*m->reopened));
-	if (!m->reopened)
-		return -ENOMEM;
-	for (i = 0; i < shown; i++)
-		if (io->files[i].opens > most)
-			most = io->files[i].opens;
-	for (i = shown; i < io->n_files; i++)
-		if (io->files[i].opens > most)
-			m->reopened[m->n_reopened++] = i;
-	qsort_r(m->reopened, m->n_reopened, sizeof(*m->reopened), cmp_reopened,
-		io->files);
-	return 0;
-}
-
-static uint64_t endpoint_ns(const struct io_endpoint *e)
-{
-	return e->connect_ns + e->send_ns + e->recv_ns;
-}
-
-static char *endpoint_row(const struct md *m, size_t i)
-{
-	const struct io_endpoint *e = &m->p->io.endpoints[i];
-	char name[CLEAN_SIZE(NAME_MAX_BYTES)], raw[sizeof(e->proto) + 1];
-	char proto[CLEAN_SIZE(sizeof(e->proto))], sent[BYTES_SIZE];
-	char received[BYTES_SIZE], time[DURATION_SIZE];
-	char blocked[DURATION_SIZE], from[FRAME_WHERE_SIZE];
-
-	/* proto may fill its array without a NUL */
-	snprintf(raw, sizeof(raw), "%.*s", (int)sizeof(e->proto), e->proto);
-	md_clean(name, e->name, NAME_MAX_BYTES, true);
-	md_clean(proto, raw, sizeof(e->proto), false);
-	fmt_bytes(sent, e->bytes_sent);
-	fmt_bytes(received, e->bytes_received);
-	fmt_cell_duration(time, endpoint_ns(e));
-	fmt_blocked(m, blocked, e->blocked_ns);
-	fmt_site(m, from, e->site);
-	return str_printf("| %s | %s%s | %" PRIu64 " | %" PRIu64 " | %" PRIu32
-			  " | %s | %s | %s | %s | %s |\n", name, proto,
-			  e->inbound ? " in" : "", e->connections, e->requests,
-			  e->max_in_flight, sent, received, time, blocked,
-			  from);
-}
-
-/* The i-th process with requests. */
-static const struct io_concurrency *io_proc_at(const struct md *m, size_t i)
-{
-	const struct io_summary *io = &m->p->io;
-	size_t k;
-
-	for (k = 0; k < io->n_procs; k++)
-		if (io->procs[k].requests && !i--)
-			return &io->procs[k];
-	return NULL;
-}
-
-static char *io_proc_row(const struct md *m, size_t i)
-{
-	const struct io_concurrency *c = io_proc_at(m, i);
-	char comm[AGG_COMM_LEN], clean[CLEAN_SIZE(AGG_COMM_LEN)];
-	char avg[48] = "";
-
-	process_comm(m->p, c->pid, comm);
-	md_clean(clean, comm, AGG_COMM_LEN, false);
-	if (c->busy_ns)
-		snprintf(avg, sizeof(avg), " (avg %.1f while busy)",
-			 (double)c->request_ns / c->busy_ns);
-	return str_printf("- pid %" PRIu32 " (%s): %" PRIu64 " requests, at "
-			  "most %" PRIu32 " in flight%s, busy %.1f%% of "
-			  "wall.\n", c->pid, clean, c->requests,
-			  c->max_in_flight, avg,
-			  pct_of(c->busy_ns, m->p->wall_ns));
-}
-
-static char *spawn_row(const struct md *m, size_t i)
-{
-	const struct io_spawn *s = &m->p->io.spawns[i];
-	char program[CLEAN_SIZE(NAME_MAX_BYTES)], wall[DURATION_SIZE];
-	char mean[DURATION_SIZE], from[FRAME_WHERE_SIZE];
-
-	md_clean(program, s->program, NAME_MAX_BYTES, true);
-	fmt_duration(wall, s->wall_ns);
-	fmt_duration(mean, s->count ? s->wall_ns / s->count : 0);
-	fmt_site(m, from, s->site);
-	return str_printf("| %s | %" PRIu64 " | %s | %s | %s |\n", program,
-			  s->count, wall, mean, from);
-}
-
-/*
- * Files, endpoints, requests in flight and programs run, each only when
- * there are any: the I/O behind the waits, and where the code did it.
- */
-static int md_io(struct md *m, struct shown *shown)
-{
-	static const char files[] =
-		"\nFiles, by time in their open, read and write syscalls "
-		"(blocked: the part off the CPU); ×N: opened N times.\n\n"
-		"| file | opens | reads | read | writes | written | time | "
-		"blocked | opened from |\n"
-		"|---|--:|--:|--:|--:|--:|--:|--:|---|\n";
-	static const char endpoints[] =
-		"\nEndpoints, by time in connect, send and receive "
-		"syscalls; in: the peers of accepted connections.\n\n"
-		"| endpoint | proto | conns | requests | max in flight | "
-		"sent | received | time | blocked | connected from |\n"
-		"|---|---|--:|--:|--:|--:|--:|--:|--:|---|\n";
-	static const char reopened[] =
-		"\nFiles opened more often than any above, by opens.\n\n"
-		"| file | opens | time | opened from |\n"
-		"|---|--:|--:|---|\n";
-	static const char procs[] = "\nRequests in flight, by process:\n\n";
-	static const char spawns[] =
-		"\nPrograms run, by wall time from exec to exit.\n\n"
-		"| program | runs | wall | mean | spawned from |\n"
-		"|---|--:|--:|--:|---|\n";
-	const struct io_summary *io = &m->p->io;
-	int err;
-
-	err = md_io_table(m, files, io->n_files, file_row, &shown->files);
-	if (!err)
-		err = plan_reopened(m, shown->files);
-	if (!err)
-		err = md_io_table(m, reopened, m->n_reopened, reopened_row,
-				  &shown->reopened);
-	if (!err)
-		err = md_io_table(m, endpoints, io->n_endpoints, endpoint_row,
-				  &shown->endpoints);
-	if (!err)
-		err = md_io_table(m, procs, m->n_io_procs, io_proc_row,
-				  &shown->io_procs);
-	if (!err)
-		err = md_io_table(m, spawns, io->n_spawns, spawn_row,
-				  &shown->spawns);
-	return err;
-}
-
 static char *hint_row(const struct md *m, size_t i)
 {
 	char text[CLEAN_SIZE(HINT_MAX_BYTES)];
 
-	md_text(text, m->agg->hints[i].text, HINT_MAX_BYTES, false, true);
+	md_text(text, m->hints[i].text, HINT_MAX_BYTES, false, true);
 	return str_printf("- %s\n", text);
 }
 
@@ -798,7 +492,7 @@ static int md_hints(struct md *m, size_t *shown)
 {
 	static const char head[] = "\n## Hints\n\n";
 
-	return md_table(m, head, m->agg->n_hints, hint_row, shown);
+	return md_table(m, head, m->n_hints, hint_row, shown);
 }
 
 static char *thread_row(const struct md *m, size_t i)
@@ -824,224 +518,6 @@ static int md_threads(struct md *m, size_t *shown)
 	if (!m->threaded)
 		return 0;
 	return md_table(m, head, m->agg->n_threads, thread_row, shown);
-}
-
-/* Why the CFI walk stopped short, when it did: "; of which ...". */
-static void quality_unwind_stops(FILE *f, const struct profile_quality *q)
-{
-	const struct {
-		uint64_t n;
-		const char *why;
-	} stops[] = {
-		{ q->truncated_copy_end, "stack copy too short" },
-		{ q->truncated_no_cfi, "no CFI (JIT or stripped code)" },
-		{ q->truncated_no_copy, "no stack copy" },
-		{ q->truncated_bad_rule, "CFI rule not followed" },
-	};
-	const char *sep = "; of which ";
-	size_t i;
-
-	for (i = 0; i < sizeof(stops) / sizeof(stops[0]); i++) {
-		if (!stops[i].n)
-			continue;
-		fprintf(f, "%s%" PRIu64 " %s", sep, stops[i].n, stops[i].why);
-		sep = ", ";
-	}
-}
-
-static void quality_stacks(FILE *f, const struct aggregate *agg,
-			   const struct profile_quality *q)
-{
-	fprintf(f, "- Truncated stacks: %.1f%% of samples (%" PRIu64,
-		pct_of(agg->truncated_samples, agg->samples),
-		agg->truncated_samples);
-	quality_unwind_stops(f, q);
-	fputc(')', f);
-	if (agg->truncated_samples > q->py_truncated_samples)
-		fputs(q->cfi_unwinding ?
-		      ": callers above the cut are missing, so totals of outer "
-		      "functions are low" :
-		      ": usually code built without frame pointers "
-		      "(-fno-omit-frame-pointer); callers above the cut are "
-		      "missing, so totals of outer functions are low", f);
-	if (q->py_truncated_samples)
-		fprintf(f, "; %.1f%% of samples had Python stacks deeper than "
-			"the walker's bound of %d frames, whose outermost "
-			"frames are cut", pct_of(q->py_truncated_samples,
-						  agg->samples),
-			PROFILE_PY_MAX_FRAMES);
-	fputs(q->cfi_unwinding ?
-	      ".\n- Unwinding: frame pointers, completed with .eh_frame rules "
-	      "from an 8 KiB copy of the user stack per sample (2 KiB per "
-	      "wait of 1 ms or more); a stack deeper than its copy ends "
-	      "there" :
-	      ".\n- Unwinding: user stacks follow frame pointers only "
-	      "(--fp-only), so a function that sets up no frame (a leaf, or "
-	      "code built without them) hides its caller even in stacks not "
-	      "counted as truncated", f);
-	fprintf(f, ".\n- Frames without symbols: %.1f%% (%" PRIu64 " of %"
-		PRIu64 "), in %.1f%% of samples (not counted as truncated)"
-		".\n- Stack read errors: %" PRIu64 " kernel, %" PRIu64
-		" user.\n",
-		pct_of(q->frames_unresolved, q->frames_total),
-		q->frames_unresolved, q->frames_total,
-		pct_of(q->unresolved_samples, agg->samples), q->kstack_errors,
-		q->ustack_errors);
-	if (agg->empty_samples)
-		fprintf(f, "- Samples without any frame: %" PRIu64
-			" (in no function or path).\n", agg->empty_samples);
-}
-
-static void quality_offcpu(FILE *f, const struct aggregate *agg,
-			   const struct profile_quality *q)
-{
-	char min_block[DURATION_SIZE];
-
-	if (!q->offcpu) {
-		fputs("- Off-CPU traced: no; only on-CPU time is known.\n", f);
-		return;
-	}
-	fprintf(f, "- Off-CPU traced: yes; %" PRIu64 " intervals dropped (map "
-		"full), %" PRIu64 " stack collisions",
-		q->offcpu_dropped, q->stack_collisions);
-	if (q->min_block_ns) {
-		fmt_duration(min_block, q->min_block_ns);
-		fprintf(f, "; waits shorter than %s (%.1f%% of off-CPU "
-			"time) keep no kernel stack, their time, user stack "
-			"and target still count", min_block,
-			pct_of(q->offcpu_short_ns, agg->time.offcpu_ns));
-	}
-	fputs(".\n", f);
-}
-
-/* I/O events lost, or I/O not traced when waits show it happened. */
-static void quality_io(FILE *f, const struct profile *p,
-		       const struct aggregate *agg)
-{
-	const uint64_t *ns = agg->time.ns;
-
-	if (p->quality.io_dropped)
-		fprintf(f, "- I/O events lost: %" PRIu64 " (ring buffer or BPF "
-			"map full); file, endpoint and program figures are "
-			"low.\n", p->quality.io_dropped);
-	if (!p->io.traced &&
-	    (ns[WAIT_DISK] || ns[WAIT_NETWORK] || ns[WAIT_PIPE] ||
-	     ns[WAIT_CHILD]))
-		fputs("- I/O syscalls not traced: the files, endpoints and "
-		      "programs behind the waits are unknown.\n", f);
-}
-
-static void quality_sampling(FILE *f, const struct profile *p,
-			     const struct aggregate *agg)
-{
-	const struct profile_quality *q = &p->quality;
-	char period[DURATION_SIZE];
-
-	fmt_duration(period, p->period_ns);
-	fprintf(f, "- Frequency: %" PRIu32 " Hz, one sample = %s of CPU time",
-		p->frequency_hz, period);
-	if (q->requested_hz > q->max_hz && q->max_hz)
-		fprintf(f, "; %" PRIu32 " Hz requested, clamped to the kernel "
-			"limit kernel.perf_event_max_sample_rate = %" PRIu32,
-			q->requested_hz, q->max_hz);
-	fputs(".\n", f);
-	if (q->kernel_addrs_hidden)
-		fputs("- Kernel addresses hidden (kernel.kptr_restrict): "
-		      "kernel frames are unresolved.\n", f);
-	fprintf(f, "- Uncertainty: `~` marks a share resting on fewer than "
-		"%d samples; ± is its standard error in percentage points, "
-		"100·√(p(1−p)/n), n = %" PRIu64 ".\n",
-		MIN_TRUSTED_SAMPLES, agg->samples);
-}
-
-/* Samples fewer than the CPU time measured stands for: lost in the full
- * ring buffer, or never taken. */
-static void quality_shortfall(FILE *f, const struct profile *p,
-			      const struct aggregate *agg)
-{
-	uint64_t lost = p->quality.lost_samples;
-	struct shortfall sf;
-
-	if (!shortfall_of(p, agg->samples, &sf))
-		return;
-	fprintf(f, "- Missing samples: %" PRIu64 " samples kept of ≈%" PRIu64
-		" expected from %.2f s of CPU at %" PRIu32 " Hz: %.1f%% "
-		"missing", sf.kept, sf.expected,
-		p->quality.cpu_sampled_ns / 1e9, p->frequency_hz,
-		sf.missing_pct);
-	if (lost)
-		fprintf(f, "; %" PRIu64 " of them lost (ring buffer full)", lost);
-	if (sf.kept + lost < sf.expected - sf.expected / 50)
-		fprintf(f, "; %s never taken: the sampling timer fired late "
-			"(its own cost, or a busy or virtual CPU)%s",
-			lost ? "the rest were" : "they were",
-			p->frequency_hz > 1000 ? "; a lower -F loses fewer" : "");
-	fputs("; shares stay right, times from samples are low.\n", f);
-}
-
-/* The sampler's cost, when it is a large part of the time measured. */
-static void quality_cost(FILE *f, const struct profile *p)
-{
-	if (!shortfall_costly(p))
-		return;
-	fprintf(f, "- Sampling cost: the sampler itself ran %.2f s, %.0f%% of "
-		"the %.2f s of CPU time measured (the sampled tasks pay for "
-		"it): CPU times are inflated; use a lower -F than %" PRIu32
-		".\n", p->quality.sampler_ns / 1e9, shortfall_cost_pct(p),
-		p->quality.cpu_sampled_ns / 1e9, p->frequency_hz);
-}
-
-/* The record stage's own lines, in full in the JSON only. */
-static void quality_notes(FILE *f, const struct profile *p)
-{
-	char note[CLEAN_SIZE(NOTE_MAX_BYTES)];
-	size_t i;
-
-	for (i = 0; i < p->n_notes && i < MAX_NOTES; i++) {
-		md_text(note, p->notes[i], NOTE_MAX_BYTES, false, true);
-		fprintf(f, "- %s\n", note);
-	}
-	if (p->n_notes > MAX_NOTES)
-		fprintf(f, "- %zu more notes: see the JSON output.\n",
-			p->n_notes - MAX_NOTES);
-}
-
-/* The data-quality section as a string, to reserve its room up front. */
-static char *md_quality(const struct md *m)
-{
-	const struct profile_quality *q = &m->p->quality;
-	char *text = NULL;
-	size_t len = 0;
-	FILE *f;
-
-	f = open_memstream(&text, &len);
-	if (!f)
-		return NULL;
-	fprintf(f, "\n## Data quality\n\n"
-		"- Samples: %" PRIu64 " kept, %" PRIu64 " lost (ring buffer "
-		"full), %" PRIu64 " mmap/comm records lost",
-		m->agg->samples, q->lost_samples, q->lost_sideband);
-	if (q->waits_to_map)
-		fprintf(f, "; %" PRIu64 " long waits kept without their kernel "
-			"stack (ring buffer full)", q->waits_to_map);
-	fputs(".\n", f);
-	quality_shortfall(f, m->p, m->agg);
-	quality_cost(f, m->p);
-	if (q->maps_cut)
-		fprintf(f, "- Memory maps cut short: %" PRIu64 " processes' "
-			"/proc maps over whyslow's caps; frames in the rest "
-			"are unsymbolized.\n", q->maps_cut);
-	quality_stacks(f, m->agg, q);
-	md_quality_symbols(f, q);
-	quality_offcpu(f, m->agg, q);
-	quality_io(f, m->p, m->agg);
-	quality_sampling(f, m->p, m->agg);
-	quality_notes(f, m->p);
-	if (fclose(f)) {
-		free(text);
-		return NULL;
-	}
-	return text;
 }
 
 /* One part of the omitted: line. */
@@ -1141,8 +617,8 @@ static void omit_stacks(struct md *m, const struct shown *shown, bool *any)
 
 static void omit_hints(struct md *m, size_t shown, bool *any)
 {
-	if (shown < m->agg->n_hints)
-		md_omit(m, any, "%zu hints", m->agg->n_hints - shown);
+	if (shown < m->n_hints)
+		md_omit(m, any, "%zu hints", m->n_hints - shown);
 }
 
 /* One I/O table's cut rows: "3 files". */
@@ -1224,7 +700,8 @@ static void md_plan(struct md *m)
 }
 
 int write_markdown(FILE *f, const struct profile *p,
-		   const struct aggregate *agg, const struct report_opts *opts)
+		   const struct aggregate *agg, const struct hint *hints,
+		   size_t n_hints, const struct report_opts *opts)
 {
 	struct md m = {
 		.doc = {
@@ -1234,14 +711,16 @@ int write_markdown(FILE *f, const struct profile *p,
 		},
 		.p = p,
 		.agg = agg,
+		.hints = hints,
+		.n_hints = n_hints,
 	};
 	struct shown shown = { 0 };
 	char *quality;
 	int err;
 
 	md_plan(&m);
-	quality = md_quality(&m);
-	m.sources = line_sources(agg->lines, m.n_sources);
+	quality = md_quality(p, agg);
+	m.sources = source_lines(agg->lines, m.n_sources);
 	if (!quality || !m.sources) {
 		err = -ENOMEM;
 		goto out;
@@ -1270,7 +749,7 @@ int write_markdown(FILE *f, const struct profile *p,
 		md_omitted(&m, &shown);
 	}
 out:
-	line_sources_free(m.sources, m.n_sources);
+	source_lines_free(m.sources, m.n_sources);
 	free(m.reopened);
 	free(quality);
 	return err;

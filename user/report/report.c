@@ -6,6 +6,7 @@
 #include "analyze/aggregate.h"
 #include "analyze/diff.h"
 #include "analyze/focus.h"
+#include "analyze/hints.h"
 #include "pprof/pprof.h"
 #include "report/report.h"
 
@@ -34,17 +35,24 @@ static int write_aggregated(FILE *f, const struct profile *p,
 			    const struct report_opts *opts)
 {
 	struct aggregate agg;
+	struct hint *hints = NULL;
+	size_t n_hints = 0;
 	int err;
 
 	err = aggregate_profile(p, &agg);
 	if (err)
 		return err;
+	err = build_hints(p, &agg, &hints, &n_hints);
+	if (err)
+		goto out;
 	if (opts->focus)
 		err = write_focus(f, p, &agg, opts);
 	else if (opts->format == FORMAT_MD)
-		err = write_markdown(f, p, &agg, opts);
+		err = write_markdown(f, p, &agg, hints, n_hints, opts);
 	else
-		err = write_json(f, p, &agg);
+		err = write_json(f, p, &agg, hints, n_hints);
+out:
+	hints_free(hints, n_hints);
 	aggregate_free(&agg);
 	return err;
 }

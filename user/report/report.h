@@ -37,14 +37,17 @@ int report_format_parse(const char *s);
 int write_report(FILE *f, const struct profile *p, const struct report_opts *opts);
 
 struct aggregate;
+struct hint;
 
 /*
  * The writers behind write_report, one file each.  They leave checking f
  * for write errors to write_report; 0 or -ENOMEM.
  */
 int write_markdown(FILE *f, const struct profile *p,
-		   const struct aggregate *agg, const struct report_opts *opts);
-int write_json(FILE *f, const struct profile *p, const struct aggregate *agg);
+		   const struct aggregate *agg, const struct hint *hints,
+		   size_t n_hints, const struct report_opts *opts);
+int write_json(FILE *f, const struct profile *p, const struct aggregate *agg,
+	       const struct hint *hints, size_t n_hints);
 int write_folded(FILE *f, const struct profile *p);
 
 /*

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "analyze/aggregate.h"
+#include "report/source.h"
 #include "classify/frame.h"
 
 static const struct func_stat *find_func(const struct aggregate *agg,
@@ -805,7 +806,7 @@ static void test_line_sources(void **state)
 	rows[13].file = fifo;
 	rows[14].file = dir;
 	rows[15].file = "/nonexistent/whyslow/src.py";
-	text = line_sources(rows, n);
+	text = source_lines(rows, n);
 	assert_non_null(text);
 	assert_string_equal(text[0], "x = 1");
 	assert_string_equal(text[1], "last");
@@ -825,7 +826,7 @@ static void test_line_sources(void **state)
 	assert_null(text[13]);	/* a FIFO is not opened, so no block */
 	assert_null(text[14]);
 	assert_null(text[15]);
-	line_sources_free(text, n);
+	source_lines_free(text, n);
 	free(src);
 	free(huge);
 	free(link);

@@ -13,15 +13,30 @@
 #define MS	1000000ull
 #define SEC	1000000000ull
 
-/* The hints of p, aggregated; free with aggregate_free. */
-static void hints_of(const struct profile *p, struct aggregate *agg)
+/* A profile's aggregate and the hints built from it, as report.c builds them. */
+struct hinted {
+	struct aggregate agg;
+	struct hint *hints;
+	size_t n_hints;
+};
+
+/* The hints of p, aggregated; free with hinted_free. */
+static void hints_of(const struct profile *p, struct hinted *agg)
 {
-	assert_int_equal(aggregate_profile(p, agg), 0);
+	assert_int_equal(aggregate_profile(p, &agg->agg), 0);
+	assert_int_equal(build_hints(p, &agg->agg, &agg->hints, &agg->n_hints),
+			 0);
 }
 
-/* The one hint of p, in agg; free with aggregate_free. */
+static void hinted_free(struct hinted *agg)
+{
+	hints_free(agg->hints, agg->n_hints);
+	aggregate_free(&agg->agg);
+}
+
+/* The one hint of p, in agg; free with hinted_free. */
 static const struct hint *only_hint(const struct profile *p,
-				    struct aggregate *agg)
+				    struct hinted *agg)
 {
 	hints_of(p, agg);
 	assert_int_equal(agg->n_hints, 1);
@@ -30,12 +45,12 @@ static const struct hint *only_hint(const struct profile *p,
 
 static size_t n_hints(const struct profile *p)
 {
-	struct aggregate agg;
+	struct hinted agg;
 	size_t n;
 
 	hints_of(p, &agg);
 	n = agg.n_hints;
-	aggregate_free(&agg);
+	hinted_free(&agg);
 	return n;
 }
 
@@ -136,7 +151,7 @@ static struct profile *amalg_profile(void)
 static void test_repeated_opens(void **state)
 {
 	struct profile *p = amalg_profile();
-	struct aggregate agg;
+	struct hinted agg;
 	const struct hint *h;
 
 	(void)state;
@@ -156,7 +171,7 @@ static void test_repeated_opens(void **state)
 	assert_str(h, "location", "read_file (amalg.py:24)");
 	assert_uint(h, "location_opens", 34);
 	assert_real(h, "location_wall_pct", 28.0);
-	aggregate_free(&agg);
+	hinted_free(&agg);
 	fx_free(p);
 }
 
@@ -164,7 +179,7 @@ static void test_repeated_opens(void **state)
 static void test_repeated_opens_spread(void **state)
 {
 	struct profile *p = amalg_profile();
-	struct aggregate agg;
+	struct hinted agg;
 	const struct hint *h;
 
 	(void)state;
@@ -180,7 +195,7 @@ static void test_repeated_opens_spread(void **state)
 		    "contents would remove most of that.");
 	assert_uint(h, "location_opens", 40);
 	assert_real(h, "location_wall_pct", 0.0);
-	aggregate_free(&agg);
+	hinted_free(&agg);
 
 	/* read_file 31 of 64 (1 of big.h's 4 from its site), expand 30 */
 	p->io.files[11].opens = p->io.files[11].site_opens = 30;
@@ -190,7 +205,7 @@ static void test_repeated_opens_spread(void **state)
 			       "(amalg.py:24), which opened at least 31 of "
 			       "them, is on 28% of wall time:"));
 	assert_uint(h, "location_opens", 31);
-	aggregate_free(&agg);
+	hinted_free(&agg);
 	fx_free(p);
 }
 
@@ -212,7 +227,7 @@ static struct profile *reopen_profile(uint64_t syscall_ns)
 static void test_repeated_opens_thresholds(void **state)
 {
 	struct profile *p = reopen_profile(500 * MS);
-	struct aggregate agg;
+	struct hinted agg;
 	const struct hint *h;
 
 	(void)state;
@@ -225,7 +240,7 @@ static void test_repeated_opens_thresholds(void **state)
 		    "files' contents would remove most of that.");
 	assert_str(h, "location", NULL);
 	field(h, "location_wall_pct", HINT_NULL);
-	aggregate_free(&agg);
+	hinted_free(&agg);
 
 	/* 9 beyond the first */
 	p->io.files[9].opens = 1;
@@ -304,7 +319,7 @@ static struct profile *linkcheck_profile(void)
 static void test_serial_network(void **state)
 {
 	struct profile *p = linkcheck_profile();
-	struct aggregate agg;
+	struct hinted agg;
 	const struct hint *h;
 
 	(void)state;
@@ -326,7 +341,7 @@ static void test_serial_network(void **state)
 	assert_str(h, "location", "check (linkcheck.py:17)");
 	assert_uint(h, "at_a_time", 8);
 	assert_real(h, "speedup", 4.0 / 0.85);
-	aggregate_free(&agg);
+	hinted_free(&agg);
 	fx_free(p);
 }
 
@@ -335,7 +350,7 @@ static void test_serial_network_thresholds(void **state)
 {
 	struct profile *p = fx_new("few");
 	struct io_concurrency *c;
-	struct aggregate agg;
+	struct hinted agg;
 	const struct hint *h;
 
 	(void)state;
@@ -351,7 +366,7 @@ static void test_serial_network_thresholds(void **state)
 	assert_str(h, "endpoint", NULL);
 	assert_str(h, "location", NULL);
 	assert_uint(h, "at_a_time", 3);
-	aggregate_free(&agg);
+	hinted_free(&agg);
 
 	c->busy_ns--;
 	assert_int_equal(n_hints(p), 0);
@@ -372,7 +387,7 @@ static void test_serial_network_two_procs(void **state)
 {
 	struct profile *p = fx_new("fetch2");
 	uint32_t a, b;
-	struct aggregate agg;
+	struct hinted agg;
 	struct io_endpoint *e;
 
 	(void)state;
@@ -400,7 +415,7 @@ static void test_serial_network_two_procs(void **state)
 	assert_str(&agg.hints[1], "endpoint", "10.0.0.1:80");
 	assert_str(&agg.hints[1], "location", "get_a (fetch.c:10)");
 	assert_uint(&agg.hints[1], "pid", 100);
-	aggregate_free(&agg);
+	hinted_free(&agg);
 	fx_free(p);
 }
 
@@ -422,7 +437,7 @@ static struct profile *spawn_profile(uint64_t count, uint64_t wall_ns)
 static void test_spawns(void **state)
 {
 	struct profile *p = spawn_profile(200, 280 * MS);
-	struct aggregate agg;
+	struct hinted agg;
 	const struct hint *h;
 
 	(void)state;
@@ -438,7 +453,7 @@ static void test_spawns(void **state)
 	assert_uint(h, "wall_ns", 280 * MS);
 	assert_real(h, "wall_pct", 70.0);
 	assert_str(h, "location", "main (spawn.c:21)");
-	aggregate_free(&agg);
+	hinted_free(&agg);
 	fx_free(p);
 }
 
@@ -478,7 +493,7 @@ static struct profile *reader_profile(uint64_t reads, uint64_t bytes,
 static void test_small_reads(void **state)
 {
 	struct profile *p = reader_profile(1000000, 1000000, 3500 * MS);
-	struct aggregate agg;
+	struct hinted agg;
 	const struct hint *h;
 
 	(void)state;
@@ -496,7 +511,7 @@ static void test_small_reads(void **state)
 	assert_uint(h, "time_ns", 3500 * MS);
 	assert_real(h, "time_pct", 35.0);
 	assert_str(h, "location", "main (reader.c:12)");
-	aggregate_free(&agg);
+	hinted_free(&agg);
 	fx_free(p);
 }
 
@@ -504,7 +519,7 @@ static void test_small_reads_thresholds(void **state)
 {
 	/* 10000 reads of 511.9999 bytes on average, 5% of wall */
 	struct profile *p = reader_profile(10000, 10000 * 512 - 1, 500 * MS);
-	struct aggregate agg;
+	struct hinted agg;
 	const struct hint *h;
 
 	(void)state;
@@ -512,7 +527,7 @@ static void test_small_reads_thresholds(void **state)
 	assert_non_null(strstr(h->text, "10,000 reads of "
 			       "/data/data.bin averaging 512 bytes took 5% "
 			       "of wall time (500 ms)"));
-	aggregate_free(&agg);
+	hinted_free(&agg);
 	/* 512 on average */
 	p->io.files[0].read_bytes++;
 	assert_int_equal(n_hints(p), 0);
@@ -575,7 +590,7 @@ static struct profile *library_profile(void)
 static void test_hot_library_function(void **state)
 {
 	struct profile *p = library_profile();
-	struct aggregate agg;
+	struct hinted agg;
 	const struct hint *h;
 
 	(void)state;
@@ -601,7 +616,7 @@ static void test_hot_library_function(void **state)
 		    "less often, or caching its results, would save up to "
 		    "that.");
 	assert_str(h, "module", "libz.so.1");
-	aggregate_free(&agg);
+	hinted_free(&agg);
 	fx_free(p);
 }
 
@@ -609,7 +624,7 @@ static void test_hot_library_function(void **state)
 static void test_hot_library_thresholds(void **state)
 {
 	struct profile *p = library_profile();
-	struct aggregate agg;
+	struct hinted agg;
 	const struct hint *h;
 	size_t i;
 
@@ -623,7 +638,7 @@ static void test_hot_library_thresholds(void **state)
 		"json.loads is on 10% of on-CPU time (1.00 s), 100% of it "
 		"called directly from check (amalg.py:18): calling it less "
 		"often, or caching its results, would save up to that.");
-	aggregate_free(&agg);
+	hinted_free(&agg);
 	p->stacks[5].count = 99;
 	p->stacks[5].ns = 990 * MS;
 	p->stacks[6].count = 231;
@@ -672,7 +687,7 @@ static void test_no_hints(void **state)
 static void test_hint_order(void **state)
 {
 	struct profile *p = amalg_profile();
-	struct aggregate agg;
+	struct hinted agg;
 	struct io_file *f;
 	uint32_t m;
 
@@ -689,7 +704,7 @@ static void test_hint_order(void **state)
 	assert_string_equal(agg.hints[1].rule, "serial_network");
 	assert_string_equal(agg.hints[2].rule, "spawns");
 	assert_string_equal(agg.hints[3].rule, "small_reads");
-	aggregate_free(&agg);
+	hinted_free(&agg);
 	fx_free(p);
 }
 

@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The Markdown summary's state, shared by md.c (the main sections) and
+ * md_io.c (the I/O section).
+ */
+#ifndef WHYSLOW_MD_H
+#define WHYSLOW_MD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "analyze/aggregate.h"
+#include "analyze/hints.h"
+#include "report/md_util.h"
+#include "classify/wait.h"
+
+/* The categories of one thread's time, or all threads', most first. */
+struct category_rows {
+	const struct time_split *time;
+	enum wait_reason order[WAIT__COUNT];
+	size_t n;
+};
+
+struct md {
+	struct md_doc doc;
+	const struct profile *p;
+	const struct aggregate *agg;
+	const struct hint *hints;	/* what to do about it: hints.h */
+	size_t n_hints;
+	bool threaded;		/* threads' times can add up past the wall */
+	bool by_wall;		/* waits were traced: functions by wall time */
+	/* Where the wall time went: the main thread's when threaded. */
+	const struct thread_stat *main_thread;
+	struct category_rows wall;
+	char **sources;		/* text of the hot lines that may show */
+	size_t n_sources;
+	size_t n_io_procs;	/* io.procs with requests */
+	bool io_started;	/* the I/O section's heading is out */
+	/* Files opened more than once that the by-time table left out, by
+	 * opens: io.files indexes. */
+	size_t *reopened;
+	size_t n_reopened;
+};
+
+/* Rows each table got, for the omitted: line. */
+struct shown {
+	size_t categories;
+	size_t thread_walls;
+	size_t funcs;
+	size_t lines;
+	size_t paths;
+	size_t waits;
+	size_t threads;
+	size_t hints;
+	size_t files;
+	size_t reopened;
+	size_t endpoints;
+	size_t io_procs;
+	size_t spawns;
+};
+
+typedef char *(*row_fn)(const struct md *m, size_t i);
+
+/* md_rows over the summary's row functions. */
+int md_table(struct md *m, const char *head, size_t n, row_fn row,
+	     size_t *shown);
+
+/* The I/O section, when the profile traced I/O: md_io.c. */
+int md_io(struct md *m, struct shown *shown);
+
+#endif /* WHYSLOW_MD_H */

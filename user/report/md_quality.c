@@ -1,0 +1,235 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The summary's Data quality section: what was lost, cut short or left
+ * unsymbolized, and what recording cost.  Built as a string before the
+ * other sections so that its room is reserved in the budget up front.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "analyze/aggregate.h"
+#include "analyze/shortfall.h"
+#include "report/md_quality.h"
+#include "report/md_util.h"
+
+#define NOTE_MAX_BYTES		300	/* a note in Data quality */
+#define MAX_NOTES		10	/* notes shown; JSON has them all */
+
+/* Why the CFI walk stopped short, when it did: "; of which ...". */
+static void quality_unwind_stops(FILE *f, const struct profile_quality *q)
+{
+	const struct {
+		uint64_t n;
+		const char *why;
+	} stops[] = {
+		{ q->truncated_copy_end, "stack copy too short" },
+		{ q->truncated_no_cfi, "no CFI (JIT or stripped code)" },
+		{ q->truncated_no_copy, "no stack copy" },
+		{ q->truncated_bad_rule, "CFI rule not followed" },
+	};
+	const char *sep = "; of which ";
+	size_t i;
+
+	for (i = 0; i < sizeof(stops) / sizeof(stops[0]); i++) {
+		if (!stops[i].n)
+			continue;
+		fprintf(f, "%s%" PRIu64 " %s", sep, stops[i].n, stops[i].why);
+		sep = ", ";
+	}
+}
+
+static void quality_stacks(FILE *f, const struct aggregate *agg,
+			   const struct profile_quality *q)
+{
+	fprintf(f, "- Truncated stacks: %.1f%% of samples (%" PRIu64,
+		pct_of(agg->truncated_samples, agg->samples),
+		agg->truncated_samples);
+	quality_unwind_stops(f, q);
+	fputc(')', f);
+	if (agg->truncated_samples > q->py_truncated_samples)
+		fputs(q->cfi_unwinding ?
+		      ": callers above the cut are missing, so totals of outer "
+		      "functions are low" :
+		      ": usually code built without frame pointers "
+		      "(-fno-omit-frame-pointer); callers above the cut are "
+		      "missing, so totals of outer functions are low", f);
+	if (q->py_truncated_samples)
+		fprintf(f, "; %.1f%% of samples had Python stacks deeper than "
+			"the walker's bound of %d frames, whose outermost "
+			"frames are cut", pct_of(q->py_truncated_samples,
+						  agg->samples),
+			PROFILE_PY_MAX_FRAMES);
+	fputs(q->cfi_unwinding ?
+	      ".\n- Unwinding: frame pointers, completed with .eh_frame rules "
+	      "from an 8 KiB copy of the user stack per sample (2 KiB per "
+	      "wait of 1 ms or more); a stack deeper than its copy ends "
+	      "there" :
+	      ".\n- Unwinding: user stacks follow frame pointers only "
+	      "(--fp-only), so a function that sets up no frame (a leaf, or "
+	      "code built without them) hides its caller even in stacks not "
+	      "counted as truncated", f);
+	fprintf(f, ".\n- Frames without symbols: %.1f%% (%" PRIu64 " of %"
+		PRIu64 "), in %.1f%% of samples (not counted as truncated)"
+		".\n- Stack read errors: %" PRIu64 " kernel, %" PRIu64
+		" user.\n",
+		pct_of(q->frames_unresolved, q->frames_total),
+		q->frames_unresolved, q->frames_total,
+		pct_of(q->unresolved_samples, agg->samples), q->kstack_errors,
+		q->ustack_errors);
+	if (agg->empty_samples)
+		fprintf(f, "- Samples without any frame: %" PRIu64
+			" (in no function or path).\n", agg->empty_samples);
+}
+
+static void quality_offcpu(FILE *f, const struct aggregate *agg,
+			   const struct profile_quality *q)
+{
+	char min_block[DURATION_SIZE];
+
+	if (!q->offcpu) {
+		fputs("- Off-CPU traced: no; only on-CPU time is known.\n", f);
+		return;
+	}
+	fprintf(f, "- Off-CPU traced: yes; %" PRIu64 " intervals dropped (map "
+		"full), %" PRIu64 " stack collisions",
+		q->offcpu_dropped, q->stack_collisions);
+	if (q->min_block_ns) {
+		fmt_duration(min_block, q->min_block_ns);
+		fprintf(f, "; waits shorter than %s (%.1f%% of off-CPU "
+			"time) keep no kernel stack, their time, user stack "
+			"and target still count", min_block,
+			pct_of(q->offcpu_short_ns, agg->time.offcpu_ns));
+	}
+	fputs(".\n", f);
+}
+
+/* I/O events lost, or I/O not traced when waits show it happened. */
+static void quality_io(FILE *f, const struct profile *p,
+		       const struct aggregate *agg)
+{
+	const uint64_t *ns = agg->time.ns;
+
+	if (p->quality.io_dropped)
+		fprintf(f, "- I/O events lost: %" PRIu64 " (ring buffer or BPF "
+			"map full); file, endpoint and program figures are "
+			"low.\n", p->quality.io_dropped);
+	if (!p->io.traced &&
+	    (ns[WAIT_DISK] || ns[WAIT_NETWORK] || ns[WAIT_PIPE] ||
+	     ns[WAIT_CHILD]))
+		fputs("- I/O syscalls not traced: the files, endpoints and "
+		      "programs behind the waits are unknown.\n", f);
+}
+
+static void quality_sampling(FILE *f, const struct profile *p,
+			     const struct aggregate *agg)
+{
+	const struct profile_quality *q = &p->quality;
+	char period[DURATION_SIZE];
+
+	fmt_duration(period, p->period_ns);
+	fprintf(f, "- Frequency: %" PRIu32 " Hz, one sample = %s of CPU time",
+		p->frequency_hz, period);
+	if (q->requested_hz > q->max_hz && q->max_hz)
+		fprintf(f, "; %" PRIu32 " Hz requested, clamped to the kernel "
+			"limit kernel.perf_event_max_sample_rate = %" PRIu32,
+			q->requested_hz, q->max_hz);
+	fputs(".\n", f);
+	if (q->kernel_addrs_hidden)
+		fputs("- Kernel addresses hidden (kernel.kptr_restrict): "
+		      "kernel frames are unresolved.\n", f);
+	fprintf(f, "- Uncertainty: `~` marks a share resting on fewer than "
+		"%d samples; ± is its standard error in percentage points, "
+		"100·√(p(1−p)/n), n = %" PRIu64 ".\n",
+		MIN_TRUSTED_SAMPLES, agg->samples);
+}
+
+/* Samples fewer than the CPU time measured stands for: lost in the full
+ * ring buffer, or never taken. */
+static void quality_shortfall(FILE *f, const struct profile *p,
+			      const struct aggregate *agg)
+{
+	uint64_t lost = p->quality.lost_samples;
+	struct shortfall sf;
+
+	if (!shortfall_of(p, agg->samples, &sf))
+		return;
+	fprintf(f, "- Missing samples: %" PRIu64 " samples kept of ≈%" PRIu64
+		" expected from %.2f s of CPU at %" PRIu32 " Hz: %.1f%% "
+		"missing", sf.kept, sf.expected,
+		p->quality.cpu_sampled_ns / 1e9, p->frequency_hz,
+		sf.missing_pct);
+	if (lost)
+		fprintf(f, "; %" PRIu64 " of them lost (ring buffer full)", lost);
+	if (sf.kept + lost < sf.expected - sf.expected / 50)
+		fprintf(f, "; %s never taken: the sampling timer fired late "
+			"(its own cost, or a busy or virtual CPU)%s",
+			lost ? "the rest were" : "they were",
+			p->frequency_hz > 1000 ? "; a lower -F loses fewer" : "");
+	fputs("; shares stay right, times from samples are low.\n", f);
+}
+
+/* The sampler's cost, when it is a large part of the time measured. */
+static void quality_cost(FILE *f, const struct profile *p)
+{
+	if (!shortfall_costly(p))
+		return;
+	fprintf(f, "- Sampling cost: the sampler itself ran %.2f s, %.0f%% of "
+		"the %.2f s of CPU time measured (the sampled tasks pay for "
+		"it): CPU times are inflated; use a lower -F than %" PRIu32
+		".\n", p->quality.sampler_ns / 1e9, shortfall_cost_pct(p),
+		p->quality.cpu_sampled_ns / 1e9, p->frequency_hz);
+}
+
+/* The record stage's own lines, in full in the JSON only. */
+static void quality_notes(FILE *f, const struct profile *p)
+{
+	char note[CLEAN_SIZE(NOTE_MAX_BYTES)];
+	size_t i;
+
+	for (i = 0; i < p->n_notes && i < MAX_NOTES; i++) {
+		md_text(note, p->notes[i], NOTE_MAX_BYTES, false, true);
+		fprintf(f, "- %s\n", note);
+	}
+	if (p->n_notes > MAX_NOTES)
+		fprintf(f, "- %zu more notes: see the JSON output.\n",
+			p->n_notes - MAX_NOTES);
+}
+
+/* The data-quality section as a string, to reserve its room up front. */
+char *md_quality(const struct profile *p, const struct aggregate *agg)
+{
+	const struct profile_quality *q = &p->quality;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	f = open_memstream(&text, &len);
+	if (!f)
+		return NULL;
+	fprintf(f, "\n## Data quality\n\n"
+		"- Samples: %" PRIu64 " kept, %" PRIu64 " lost (ring buffer "
+		"full), %" PRIu64 " mmap/comm records lost",
+		agg->samples, q->lost_samples, q->lost_sideband);
+	if (q->waits_to_map)
+		fprintf(f, "; %" PRIu64 " long waits kept without their kernel "
+			"stack (ring buffer full)", q->waits_to_map);
+	fputs(".\n", f);
+	quality_shortfall(f, p, agg);
+	quality_cost(f, p);
+	if (q->maps_cut)
+		fprintf(f, "- Memory maps cut short: %" PRIu64 " processes' "
+			"/proc maps over whyslow's caps; frames in the rest "
+			"are unsymbolized.\n", q->maps_cut);
+	quality_stacks(f, agg, q);
+	md_quality_symbols(f, q);
+	quality_offcpu(f, agg, q);
+	quality_io(f, p, agg);
+	quality_sampling(f, p, agg);
+	quality_notes(f, p);
+	if (fclose(f)) {
+		free(text);
+		return NULL;
+	}
+	return text;
+}
