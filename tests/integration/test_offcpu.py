@@ -438,7 +438,14 @@ def test_no_offcpu(run):
     doc, res = run.record_json("--no-offcpu", "--", workload("cpu_sleep"),
                                0.5, timeout=TIMEOUT)
     assert set(cats(doc)) <= {"on_cpu"}, f"waits traced with --no-offcpu:{res}"
-    assert abs(cat_pct(doc, "on_cpu") - 50) <= 5, res
+    # Half the wall burns, half sleeps: on-CPU is at most about half, and
+    # as much as the kernel says the process ran (a loaded machine takes
+    # some of the burning half away).
+    assert cat_pct(doc, "on_cpu") <= 55, res
+    on_cpu_ns = sum(c["ns"] for c in doc["categories"] if c["name"] == "on_cpu")
+    assert abs(on_cpu_ns - doc["cpu_ns"]) <= 0.1 * doc["cpu_ns"] + 20e6, \
+        f"sampled {on_cpu_ns / 1e6:.0f} ms, ran {doc['cpu_ns'] / 1e6:.0f} ms:{res}"
+    assert doc["cpu_ns"] >= 0.2e9, f"the burning half barely ran:{res}"
     assert doc["waits"] == [], res
     assert doc["quality"]["offcpu"] is False, res
     for p in doc["processes"]:
