@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "analyze/aggregate.h"
+#include "lib/util.h"
 #include "report/source.h"
 #include "classify/frame.h"
 
