@@ -5,7 +5,6 @@
  */
 #include <stdio.h>
 
-#include "analyze/aggregate.h"
 #include "lib/util.h"
 #include "report/json_util.h"
 
