@@ -15,17 +15,10 @@
 #include <string.h>
 
 #include "analyze/aggregate.h"
-
-/* Three-way comparison that cannot overflow, for any integer type. */
-#define CMP(a, b) (((a) > (b)) - ((a) < (b)))
+#include "lib/util.h"
 
 /* Runs at least this long fold in path_format. */
 #define FOLD_MIN_RUN	3
-
-#define PROFILE_COMM_LEN sizeof(((struct thread_info *)0)->comm)
-_Static_assert(PROFILE_COMM_LEN < AGG_COMM_LEN, "comm copy needs its NUL");
-_Static_assert(sizeof(((struct process_info *)0)->comm) == PROFILE_COMM_LEN,
-	       "thread and process comm differ in size");
 
 /* A source line of a function: frames equal in name, module, file, line. */
 struct site {
@@ -57,14 +50,12 @@ struct path_order {
 	const size_t *start;		/* stack index → its first in pool */
 };
 
-/* calloc that does not fail for zero elements. */
-static void *alloc_array(size_t n, size_t size)
+void *aggregate_alloc_array(size_t n, size_t size)
 {
 	return calloc(n ? n : 1, size);
 }
 
-/* strcmp with NULL (unknown) before any string. */
-static int cmp_str(const char *a, const char *b)
+int aggregate_cmp_str(const char *a, const char *b)
 {
 	if (!a || !b)
 		return CMP(a != NULL, b != NULL);
@@ -74,9 +65,9 @@ static int cmp_str(const char *a, const char *b)
 int cmp_identity(const char *name_a, const char *module_a,
 		 const char *name_b, const char *module_b)
 {
-	int c = cmp_str(name_a, name_b);
+	int c = aggregate_cmp_str(name_a, name_b);
 
-	return c ? c : cmp_str(module_a, module_b);
+	return c ? c : aggregate_cmp_str(module_a, module_b);
 }
 
 static int cmp_frame_site(const void *a, const void *b, void *ctx)
@@ -88,7 +79,7 @@ static int cmp_frame_site(const void *a, const void *b, void *ctx)
 
 	c = cmp_identity(fa->name, fa->module, fb->name, fb->module);
 	if (!c)
-		c = cmp_str(fa->file, fb->file);
+		c = aggregate_cmp_str(fa->file, fb->file);
 	if (!c)
 		c = CMP(fa->line, fb->line);
 	return c ? c : CMP(ia, ib);
@@ -119,11 +110,13 @@ static int index_frames(struct work *w)
 	uint32_t *order;
 	size_t i;
 
-	order = alloc_array(p->n_frames, sizeof(*order));
-	w->frame_site = alloc_array(p->n_frames, sizeof(*w->frame_site));
-	w->sites = alloc_array(p->n_frames, sizeof(*w->sites));
-	w->funcs = alloc_array(p->n_frames, sizeof(*w->funcs));
-	w->func_stamp = alloc_array(p->n_frames, sizeof(*w->func_stamp));
+	order = aggregate_alloc_array(p->n_frames, sizeof(*order));
+	w->frame_site = aggregate_alloc_array(p->n_frames,
+					      sizeof(*w->frame_site));
+	w->sites = aggregate_alloc_array(p->n_frames, sizeof(*w->sites));
+	w->funcs = aggregate_alloc_array(p->n_frames, sizeof(*w->funcs));
+	w->func_stamp = aggregate_alloc_array(p->n_frames,
+					      sizeof(*w->func_stamp));
 	if (!order || !w->frame_site || !w->sites || !w->funcs ||
 	    !w->func_stamp) {
 		free(order);
@@ -139,7 +132,8 @@ static int index_frames(struct work *w)
 					  f->name, f->module)) {
 			add_func(w, f);
 			add_site(w, order[i]);
-		} else if (cmp_str(prev->file, f->file) || prev->line != f->line) {
+		} else if (aggregate_cmp_str(prev->file, f->file) ||
+			   prev->line != f->line) {
 			add_site(w, order[i]);
 		}
 		w->frame_site[order[i]] = w->n_sites - 1;
@@ -155,7 +149,7 @@ static enum wait_reason stack_category(const struct stack_sample *s)
 	return s->reason < WAIT__COUNT ? s->reason : WAIT_OTHER;
 }
 
-static void count_time(struct time_split *t, const struct stack_sample *s)
+void aggregate_count_time(struct time_split *t, const struct stack_sample *s)
 {
 	enum wait_reason c = stack_category(s);
 
@@ -164,7 +158,7 @@ static void count_time(struct time_split *t, const struct stack_sample *s)
 		t->offcpu_ns += s->ns;
 }
 
-static void add_time(struct time_split *to, const struct time_split *from)
+void aggregate_add_time(struct time_split *to, const struct time_split *from)
 {
 	size_t i;
 
@@ -286,7 +280,7 @@ static void count_stack(struct work *w, size_t idx, struct aggregate *agg)
 {
 	const struct stack_sample *s = &w->p->stacks[idx];
 
-	count_time(&agg->time, s);
+	aggregate_count_time(&agg->time, s);
 	if (stack_on_cpu(s))
 		count_samples(agg, s);
 	else if (!s->n_frames)
@@ -378,10 +372,10 @@ static int rank_funcs(struct work *w, struct aggregate *agg)
 	uint32_t *order;
 	size_t i, n = 0;
 
-	order = alloc_array(w->n_funcs, sizeof(*order));
-	w->func_rank = alloc_array(w->n_funcs, sizeof(*w->func_rank));
-	agg->funcs = alloc_array(w->n_funcs, sizeof(*agg->funcs));
-	agg->by_wall = alloc_array(w->n_funcs, sizeof(*agg->by_wall));
+	order = aggregate_alloc_array(w->n_funcs, sizeof(*order));
+	w->func_rank = aggregate_alloc_array(w->n_funcs, sizeof(*w->func_rank));
+	agg->funcs = aggregate_alloc_array(w->n_funcs, sizeof(*agg->funcs));
+	agg->by_wall = aggregate_alloc_array(w->n_funcs, sizeof(*agg->by_wall));
 	if (!order || !w->func_rank || !agg->funcs || !agg->by_wall) {
 		free(order);
 		return -ENOMEM;
@@ -411,7 +405,8 @@ static int map_frames(const struct work *w, struct aggregate *agg)
 	uint32_t func;
 	size_t i;
 
-	agg->frame_func = alloc_array(w->p->n_frames, sizeof(*agg->frame_func));
+	agg->frame_func = aggregate_alloc_array(w->p->n_frames,
+						sizeof(*agg->frame_func));
 	if (!agg->frame_func)
 		return -ENOMEM;
 	for (i = 0; i < w->p->n_frames; i++) {
@@ -431,7 +426,7 @@ static int cmp_line(const void *a, const void *b, void *ctx)
 	int c = CMP(lb->samples, la->samples);
 
 	if (!c)
-		c = cmp_str(la->file, lb->file);
+		c = aggregate_cmp_str(la->file, lb->file);
 	if (!c)
 		c = CMP(la->line, lb->line);
 	return c ? c : cmp_identity(fa->name, fa->module, fb->name, fb->module);
@@ -444,7 +439,7 @@ static int build_lines(const struct work *w, struct aggregate *agg)
 	const struct frame *f;
 	size_t i;
 
-	agg->lines = alloc_array(w->n_sites, sizeof(*agg->lines));
+	agg->lines = aggregate_alloc_array(w->n_sites, sizeof(*agg->lines));
 	if (!agg->lines)
 		return -ENOMEM;
 	for (i = 0; i < w->n_sites; i++) {
@@ -484,7 +479,7 @@ static int cmp_stack_group(const struct path_order *po, size_t ia, size_t ib)
 	int c = CMP(stack_category(a), stack_category(b));
 
 	if (!c)
-		c = cmp_str(a->target, b->target);
+		c = aggregate_cmp_str(a->target, b->target);
 	return c ? c : cmp_path_funcs(po, ia, ib);
 }
 
@@ -533,7 +528,7 @@ static int cmp_wait(const void *a, const void *b, void *ctx)
 	if (!c)
 		c = CMP(wa->reason, wb->reason);
 	if (!c)
-		c = cmp_str(wa->target, wb->target);
+		c = aggregate_cmp_str(wa->target, wb->target);
 	return c ? c : cmp_func_names(ctx, wa->funcs, wa->n_funcs, wb->funcs,
 				      wb->n_funcs);
 }
@@ -554,7 +549,7 @@ static int fill_path_pool(const struct work *w, struct aggregate *agg,
 		start[i] = n_pool;
 		n_pool += w->p->stacks[i].n_frames;
 	}
-	agg->path_pool = alloc_array(n_pool, sizeof(*agg->path_pool));
+	agg->path_pool = aggregate_alloc_array(n_pool, sizeof(*agg->path_pool));
 	if (!agg->path_pool)
 		return -ENOMEM;
 	for (i = 0; i < w->p->n_stacks; i++) {
@@ -645,10 +640,10 @@ static int build_groups(const struct work *w, struct aggregate *agg)
 	size_t *start, *order, i, j, n = 0;
 	int err = -ENOMEM;
 
-	start = alloc_array(p->n_stacks, sizeof(*start));
-	order = alloc_array(p->n_stacks, sizeof(*order));
-	agg->paths = alloc_array(p->n_stacks, sizeof(*agg->paths));
-	agg->waits = alloc_array(p->n_stacks, sizeof(*agg->waits));
+	start = aggregate_alloc_array(p->n_stacks, sizeof(*start));
+	order = aggregate_alloc_array(p->n_stacks, sizeof(*order));
+	agg->paths = aggregate_alloc_array(p->n_stacks, sizeof(*agg->paths));
+	agg->waits = aggregate_alloc_array(p->n_stacks, sizeof(*agg->waits));
 	if (!start || !order || !agg->paths || !agg->waits ||
 	    fill_path_pool(w, agg, start))
 		goto out;
@@ -676,203 +671,6 @@ static int build_groups(const struct work *w, struct aggregate *agg)
 out:
 	free(start);
 	free(order);
-	return err;
-}
-
-static const struct process_info *find_process(const struct profile *p,
-					       uint32_t pid)
-{
-	size_t i;
-
-	for (i = 0; i < p->n_procs; i++)
-		if (p->procs[i].pid == pid)
-			return &p->procs[i];
-	return NULL;
-}
-
-static const struct thread_info *find_thread(const struct profile *p,
-					     uint32_t pid, uint32_t tid)
-{
-	size_t i;
-
-	for (i = 0; i < p->n_threads; i++)
-		if (p->threads[i].pid == pid && p->threads[i].tid == tid)
-			return &p->threads[i];
-	return NULL;
-}
-
-/* comm may fill its array without a NUL. */
-static void copy_comm(char dst[AGG_COMM_LEN], const char *comm)
-{
-	size_t len = strnlen(comm, PROFILE_COMM_LEN);
-
-	memcpy(dst, comm, len);
-	dst[len] = '\0';
-}
-
-void process_comm(const struct profile *p, uint32_t pid,
-		  char comm[AGG_COMM_LEN])
-{
-	const struct process_info *pi = find_process(p, pid);
-	const struct thread_info *ti = find_thread(p, pid, pid);
-
-	if (pi && pi->comm[0])
-		copy_comm(comm, pi->comm);
-	else if (ti)
-		copy_comm(comm, ti->comm);
-	else
-		comm[0] = '\0';
-}
-
-static int cmp_thread_id(const void *a, const void *b)
-{
-	const struct thread_stat *ta = a, *tb = b;
-	int c = CMP(ta->pid, tb->pid);
-
-	return c ? c : CMP(ta->tid, tb->tid);
-}
-
-/* Most time first, then most samples. */
-static int cmp_busy(const struct time_split *ta, uint64_t samples_a,
-		    const struct time_split *tb, uint64_t samples_b)
-{
-	int c = CMP(time_total(tb), time_total(ta));
-
-	return c ? c : CMP(samples_b, samples_a);
-}
-
-static int cmp_thread_busiest(const void *a, const void *b)
-{
-	const struct thread_stat *ta = a, *tb = b;
-	int c = cmp_busy(&ta->time, ta->samples, &tb->time, tb->samples);
-
-	return c ? c : cmp_thread_id(a, b);
-}
-
-static int cmp_proc_busiest(const void *a, const void *b)
-{
-	const struct proc_stat *pa = a, *pb = b;
-	int c = cmp_busy(&pa->time, pa->samples, &pb->time, pb->samples);
-
-	return c ? c : CMP(pa->pid, pb->pid);
-}
-
-/* A thread's own comm, else its process's. */
-static void thread_comm(const struct profile *p, struct thread_stat *t)
-{
-	const struct thread_info *ti = find_thread(p, t->pid, t->tid);
-
-	if (ti && ti->comm[0])
-		copy_comm(t->comm, ti->comm);
-	else
-		process_comm(p, t->pid, t->comm);
-}
-
-/* Threads with samples or waits, merged by (pid, tid), in that order. */
-static int collect_threads(const struct profile *p, struct aggregate *agg)
-{
-	const struct stack_sample *s;
-	struct thread_stat *t = NULL;
-	size_t i, n_stacks = 0, n = 0;
-
-	agg->threads = alloc_array(p->n_stacks, sizeof(*agg->threads));
-	if (!agg->threads)
-		return -ENOMEM;
-	for (i = 0; i < p->n_stacks; i++) {
-		s = &p->stacks[i];
-		if (!stack_weight(s))
-			continue;
-		t = &agg->threads[n_stacks++];
-		*t = (struct thread_stat){
-			.pid = s->pid,
-			.tid = s->tid,
-			.samples = stack_on_cpu(s) ? s->count : 0,
-		};
-		count_time(&t->time, s);
-	}
-	qsort(agg->threads, n_stacks, sizeof(*agg->threads), cmp_thread_id);
-	t = NULL;
-	for (i = 0; i < n_stacks; i++) {
-		if (t && !cmp_thread_id(t, &agg->threads[i])) {
-			t->samples += agg->threads[i].samples;
-			add_time(&t->time, &agg->threads[i].time);
-		} else {
-			t = &agg->threads[n++];
-			*t = agg->threads[i];
-		}
-	}
-	agg->n_threads = n;
-	for (i = 0; i < n; i++)
-		thread_comm(p, &agg->threads[i]);
-	return 0;
-}
-
-static void describe_proc(const struct profile *p, struct proc_stat *ps)
-{
-	const struct process_info *pi = find_process(p, ps->pid);
-
-	process_comm(p, ps->pid, ps->comm);
-	if (pi) {
-		ps->ppid = pi->ppid;
-		ps->exe = pi->exe;
-	}
-}
-
-/* One proc_stat per run of equal pids in the (pid, tid) ordered threads. */
-static int group_procs(const struct profile *p, struct aggregate *agg)
-{
-	struct thread_stat *threads = agg->threads;
-	struct proc_stat *ps;
-	size_t i, j;
-
-	agg->procs = alloc_array(agg->n_threads, sizeof(*agg->procs));
-	if (!agg->procs)
-		return -ENOMEM;
-	for (i = 0; i < agg->n_threads; i = j) {
-		ps = &agg->procs[agg->n_procs++];
-		ps->pid = threads[i].pid;
-		ps->threads = &threads[i];
-		for (j = i; j < agg->n_threads && threads[j].pid == ps->pid; j++) {
-			ps->samples += threads[j].samples;
-			add_time(&ps->time, &threads[j].time);
-		}
-		ps->n_threads = j - i;
-		qsort(&threads[i], j - i, sizeof(*threads), cmp_thread_busiest);
-		describe_proc(p, ps);
-	}
-	qsort(agg->procs, agg->n_procs, sizeof(*agg->procs), cmp_proc_busiest);
-	return 0;
-}
-
-/* Lay the threads out in procs order, so that rows can simply follow. */
-static int order_threads_by_procs(struct aggregate *agg)
-{
-	struct thread_stat *threads;
-	size_t i, n = 0;
-
-	threads = alloc_array(agg->n_threads, sizeof(*threads));
-	if (!threads)
-		return -ENOMEM;
-	for (i = 0; i < agg->n_procs; i++) {
-		memcpy(threads + n, agg->procs[i].threads,
-		       agg->procs[i].n_threads * sizeof(*threads));
-		agg->procs[i].threads = threads + n;
-		n += agg->procs[i].n_threads;
-	}
-	free(agg->threads);
-	agg->threads = threads;
-	return 0;
-}
-
-static int build_procs(const struct profile *p, struct aggregate *agg)
-{
-	int err;
-
-	err = collect_threads(p, agg);
-	if (!err)
-		err = group_procs(p, agg);
-	if (!err)
-		err = order_threads_by_procs(agg);
 	return err;
 }
 
@@ -904,7 +702,7 @@ int aggregate_profile(const struct profile *p, struct aggregate *agg)
 	if (!err)
 		err = build_groups(&w, agg);
 	if (!err)
-		err = build_procs(p, agg);
+		err = aggregate_procs_build(p, agg);
 	if (!err)
 		err = map_frames(&w, agg);
 out:
@@ -926,29 +724,6 @@ void aggregate_free(struct aggregate *agg)
 	free(agg->path_pool);
 	free(agg->frame_func);
 	memset(agg, 0, sizeof(*agg));
-}
-
-const struct thread_stat *main_thread_stat(const struct aggregate *agg,
-					   uint32_t root_pid)
-{
-	const struct thread_stat *first = NULL, *t;
-	const struct proc_stat *ps;
-	size_t i;
-
-	if (!agg->n_procs)
-		return NULL;
-	ps = &agg->procs[0];
-	for (i = 0; i < agg->n_procs; i++)
-		if (agg->procs[i].pid == root_pid)
-			ps = &agg->procs[i];
-	for (i = 0; i < ps->n_threads; i++) {
-		t = &ps->threads[i];
-		if (t->tid == ps->pid)
-			return t;
-		if (!first || t->tid < first->tid)
-			first = t;
-	}
-	return first;
 }
 
 static int cmp_category(const void *a, const void *b, void *ctx)

@@ -157,26 +157,6 @@ int cmp_identity(const char *name_a, const char *module_a,
 /* display_frame of p->io.sites[site]; -1 for IO_NO_SITE or out of range. */
 int64_t site_display_frame(const struct profile *p, int32_t site);
 
-/* The last component of a path: "amalg.py" of "/src/amalg.py". */
-static inline const char *path_basename(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-
-	return slash ? slash + 1 : path;
-}
-
-/* The process's comm, else its main thread's, else "" (linear scans). */
-void process_comm(const struct profile *p, uint32_t pid,
-		  char comm[AGG_COMM_LEN]);
-
-/*
- * The main thread: the command's (tid == root_pid), else the first thread
- * of the busiest process; its life spans the run, so its time split is
- * where the wall time went.  NULL when there is no process.
- */
-const struct thread_stat *main_thread_stat(const struct aggregate *agg,
-					   uint32_t root_pid);
-
 /*
  * The categories of t that hold time into order, most time first (ties
  * by reason); returns how many.
@@ -210,15 +190,21 @@ static inline uint64_t func_wall_ns(const struct func_stat *fs)
 	return fs->total_ns + fs->offcpu_ns;
 }
 
-/* A UTF-8 byte that continues a sequence: not where a string may be cut. */
-static inline bool utf8_continuation(unsigned char c)
-{
-	return (c & 0xc0) == 0x80;
-}
+/*
+ * For the aggregate's other part, analyze/procs.c (processes and threads):
+ * aggregate_procs_build fills agg->procs and agg->threads.
+ */
+int aggregate_procs_build(const struct profile *p, struct aggregate *agg);
 
-static inline double pct_of(uint64_t part, uint64_t whole)
-{
-	return whole ? 100.0 * (double)part / (double)whole : 0.0;
-}
+/* calloc that does not fail for zero elements. */
+void *aggregate_alloc_array(size_t n, size_t size);
+
+/* strcmp with NULL (unknown) before any string. */
+int aggregate_cmp_str(const char *a, const char *b);
+
+/* Adds a stack's time to t, under its category. */
+void aggregate_count_time(struct time_split *t, const struct stack_sample *s);
+
+void aggregate_add_time(struct time_split *to, const struct time_split *from);
 
 #endif

@@ -13,7 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/util.h"
 #include "analyze/aggregate.h"
+#include "analyze/procs.h"
 #include "analyze/diff.h"
 #include "analyze/noise.h"
 
@@ -74,7 +76,7 @@ static void plan_side(struct diff_side *s)
 	const struct aggregate *agg = &s->agg;
 
 	if (agg->n_threads > 1)
-		s->main_thread = main_thread_stat(agg, s->p->root_pid);
+		s->main_thread = procs_main_thread(agg, s->p->root_pid);
 	s->split = s->main_thread ? &s->main_thread->time : &agg->time;
 	s->split_samples = s->main_thread ? s->main_thread->samples :
 					    agg->samples;

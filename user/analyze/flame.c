@@ -14,8 +14,7 @@
 #include "analyze/aggregate.h"
 #include "analyze/flame.h"
 #include "classify/wait.h"
-
-#define CMP(a, b)	(((a) > (b)) - ((a) < (b)))
+#include "lib/util.h"
 
 void wait_leaf_label(enum wait_reason r, char buf[WAIT_LABEL_SIZE])
 {

@@ -14,7 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/util.h"
 #include "analyze/hints.h"
+#include "analyze/procs.h"
 
 /* repeated_opens: the same files opened again and again */
 #define REPEAT_MIN_EXTRA	10	/* opens beyond each file's first */
@@ -480,7 +482,7 @@ static void serial_prefix(const struct hint_list *h, uint32_t pid, char *buf,
 	buf[0] = '\0';
 	if (requesting_procs(&h->p->io) < 2)
 		return;
-	process_comm(h->p, pid, comm);
+	procs_comm(h->p, pid, comm);
 	snprintf(buf, size, "In pid %" PRIu32 " (%s), ", pid, comm);
 }
 

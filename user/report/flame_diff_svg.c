@@ -10,6 +10,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 
+#include "lib/util.h"
 #include "analyze/aggregate.h"
 #include "analyze/flame.h"
 #include "analyze/noise.h"

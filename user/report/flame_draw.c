@@ -9,6 +9,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "lib/util.h"
 #include "analyze/flame.h"
 #include "classify/wait.h"
 #include "report/flame_draw.h"

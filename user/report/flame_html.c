@@ -11,6 +11,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 
+#include "lib/util.h"
 #include "analyze/flame.h"
 #include "report/flame_draw.h"
 #include "report/flame_svg.h"

@@ -31,6 +31,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/util.h"
 #include "analyze/aggregate.h"
 #include "analyze/flame.h"
 #include "report/flame_draw.h"

@@ -8,6 +8,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 
+#include "lib/util.h"
 #include "analyze/aggregate.h"
 #include "analyze/focus.h"
 #include "classify/frame.h"

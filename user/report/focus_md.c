@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/util.h"
 #include "analyze/aggregate.h"
 #include "analyze/focus.h"
 #include "report/md_util.h"

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "analyze/aggregate.h"
+#include "analyze/procs.h"
 #include "analyze/flame.h"
 #include "report/report.h"
 
@@ -121,7 +122,7 @@ int write_folded(FILE *f, const struct profile *p)
 		s = &p->stacks[i];
 		/* Stacks of one process tend to be adjacent: look up once. */
 		if (!i || s->pid != p->stacks[i - 1].pid) {
-			process_comm(p, s->pid, comm);
+			procs_comm(p, s->pid, comm);
 			if (!comm[0])
 				snprintf(comm, sizeof(comm), "[%" PRIu32 "]", s->pid);
 		}

@@ -15,7 +15,9 @@
 #include <math.h>
 #include <stdio.h>
 
+#include "lib/util.h"
 #include "analyze/aggregate.h"
+#include "analyze/procs.h"
 #include "report/source.h"
 #include "classify/frame.h"
 #include "analyze/hints.h"
@@ -299,7 +301,7 @@ static void json_concurrency(const struct json *j, size_t i)
 	char comm[AGG_COMM_LEN];
 	FILE *f = j->f;
 
-	process_comm(j->p, c->pid, comm);
+	procs_comm(j->p, c->pid, comm);
 	fprintf(f, "{\"pid\": %" PRIu32 ", \"comm\": ", c->pid);
 	json_string(f, comm);
 	fprintf(f, ", \"requests\": %" PRIu64 ", \"request_ns\": %" PRIu64

@@ -5,35 +5,8 @@
  */
 #include <stdio.h>
 
-#include "analyze/aggregate.h"
+#include "lib/util.h"
 #include "report/json_util.h"
-
-size_t utf8_len(const unsigned char *s)
-{
-	unsigned char lo = 0x80, hi = 0xbf;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		return utf8_continuation(s[1]) ? 2 : 0;
-	if (s[0] >= 0xe0 && s[0] <= 0xef) {
-		if (s[0] == 0xe0)
-			lo = 0xa0;
-		else if (s[0] == 0xed)
-			hi = 0x9f;
-		return s[1] >= lo && s[1] <= hi &&
-		       utf8_continuation(s[2]) ? 3 : 0;
-	}
-	if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-		if (s[0] == 0xf0)
-			lo = 0x90;
-		else if (s[0] == 0xf4)
-			hi = 0x8f;
-		return s[1] >= lo && s[1] <= hi && utf8_continuation(s[2]) &&
-		       utf8_continuation(s[3]) ? 4 : 0;
-	}
-	return 0;
-}
 
 void json_string(FILE *f, const char *s)
 {

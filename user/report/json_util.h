@@ -7,14 +7,6 @@
 #include <stddef.h>
 #include <stdio.h>
 
-/*
- * Length of the well-formed UTF-8 sequence at s (RFC 3629: no overlong
- * forms, no surrogates, nothing above U+10FFFF), 0 when there is none.
- * Stops at the first byte that fails, so never reads past a NUL.  The
- * XML writers use it too.
- */
-size_t utf8_len(const unsigned char *s);
-
 /* s as a JSON string, null for NULL; bad UTF-8 becomes U+FFFD. */
 void json_string(FILE *f, const char *s);
 

@@ -13,7 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/util.h"
 #include "analyze/aggregate.h"
+#include "analyze/procs.h"
 #include "report/source.h"
 #include "classify/frame.h"
 #include "analyze/hints.h"
@@ -690,7 +692,7 @@ static void md_plan(struct md *m)
 
 	m->threaded = agg->n_threads > 1;
 	m->by_wall = agg->time.offcpu_ns > 0;
-	m->main_thread = m->threaded ? main_thread_stat(agg, m->p->root_pid) :
+	m->main_thread = m->threaded ? procs_main_thread(agg, m->p->root_pid) :
 				       NULL;
 	m->wall.time = m->main_thread ? &m->main_thread->time : &agg->time;
 	m->wall.n = categories_by_time(m->wall.time, m->wall.order);

@@ -9,7 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/util.h"
 #include "analyze/aggregate.h"
+#include "analyze/procs.h"
 #include "report/md.h"
 #include "report/md_util.h"
 #include "classify/wait.h"
@@ -45,7 +47,7 @@ static void fmt_bytes(char *buf, uint64_t bytes)
 		snprintf(buf, BYTES_SIZE, "%" PRIu64 " B", bytes);
 		return;
 	}
-	for (v /= 1024; v >= 1024 && u + 1 < sizeof(units) / sizeof(units[0]);
+	for (v /= 1024; v >= 1024 && u + 1 < ARRAY_SIZE(units);
 	     v /= 1024)
 		u++;
 	snprintf(buf, BYTES_SIZE, "%.1f %s", v, units[u]);
@@ -205,7 +207,7 @@ static char *io_proc_row(const struct md *m, size_t i)
 	char comm[AGG_COMM_LEN], clean[CLEAN_SIZE(AGG_COMM_LEN)];
 	char avg[48] = "";
 
-	process_comm(m->p, c->pid, comm);
+	procs_comm(m->p, c->pid, comm);
 	md_clean(clean, comm, AGG_COMM_LEN, false);
 	if (c->busy_ns)
 		snprintf(avg, sizeof(avg), " (avg %.1f while busy)",

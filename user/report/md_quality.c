@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "lib/util.h"
 #include "analyze/aggregate.h"
 #include "analyze/shortfall.h"
 #include "report/md_quality.h"
@@ -31,7 +32,7 @@ static void quality_unwind_stops(FILE *f, const struct profile_quality *q)
 	const char *sep = "; of which ";
 	size_t i;
 
-	for (i = 0; i < sizeof(stops) / sizeof(stops[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(stops); i++) {
 		if (!stops[i].n)
 			continue;
 		fprintf(f, "%s%" PRIu64 " %s", sep, stops[i].n, stops[i].why);

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "lib/util.h"
 #include "analyze/aggregate.h"
 #include "analyze/diff.h"
 #include "analyze/focus.h"
@@ -25,7 +26,7 @@ int report_format_parse(const char *s)
 
 	if (!s)
 		return -1;
-	for (i = 0; i < sizeof(format_names) / sizeof(format_names[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(format_names); i++)
 		if (!strcmp(s, format_names[i]))
 			return (int)i;
 	return -1;

@@ -15,25 +15,10 @@
 #include <unistd.h>
 
 #include "lib/sudo.h"
+#include "lib/util.h"
+#include "analyze/aggregate.h"
 #include "analyze/focus.h"
 #include "report/source.h"
-
-/* Three-way comparison that cannot overflow (lib/util.h will hold it). */
-#define CMP(a, b) (((a) > (b)) - ((a) < (b)))
-
-/* calloc that does not fail for zero elements. */
-static void *alloc_array(size_t n, size_t size)
-{
-	return calloc(n ? n : 1, size);
-}
-
-/* strcmp with NULL (unknown) before any string. */
-static int cmp_str(const char *a, const char *b)
-{
-	if (!a || !b)
-		return CMP(a != NULL, b != NULL);
-	return strcmp(a, b);
-}
 
 #define SOURCE_CHUNK	65536
 
@@ -54,7 +39,7 @@ static int cmp_source_row(const void *a, const void *b, void *ctx)
 {
 	const struct line_stat *lines = ctx;
 	size_t ia = *(const size_t *)a, ib = *(const size_t *)b;
-	int c = cmp_str(lines[ia].file, lines[ib].file);
+	int c = aggregate_cmp_str(lines[ia].file, lines[ib].file);
 
 	if (!c)
 		c = CMP(lines[ia].line, lines[ib].line);
@@ -211,8 +196,8 @@ char **source_lines(const struct line_stat *lines, size_t n)
 	const char *file;
 	int err = -ENOMEM;
 
-	text = alloc_array(n, sizeof(*text));
-	rows = alloc_array(n, sizeof(*rows));
+	text = aggregate_alloc_array(n, sizeof(*text));
+	rows = aggregate_alloc_array(n, sizeof(*rows));
 	chunk = malloc(SOURCE_CHUNK);
 	if (!text || !rows || !chunk)
 		goto out;
@@ -223,7 +208,7 @@ char **source_lines(const struct line_stat *lines, size_t n)
 	for (err = 0, i = 0; !err && i < n; i = j) {
 		file = lines[rows[i]].file;
 		j = i + 1;
-		while (j < n && !cmp_str(file, lines[rows[j]].file))
+		while (j < n && !aggregate_cmp_str(file, lines[rows[j]].file))
 			j++;
 		if (!file)
 			continue;

@@ -1,0 +1,66 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The folded stacks output (report/folded.c). */
+#include "report_fixture.h"
+
+static void test_folded(void **state)
+{
+	struct profile *p = fx_profile_70_30();
+	uint32_t m, odd, sys, k;
+	struct stack_sample *s;
+	char *folded;
+
+	(void)state;
+	m = p->stacks[0].frames[0];
+	/* Same stack in another thread: merged. */
+	fx_thread(p, 100, 101, "io");
+	FX_STACK(p, 100, 101, 5, m, p->stacks[0].frames[1]);
+	odd = fx_frame(p, "operator; x\ny", "demo", CLASS_APP);
+	sys = fx_frame(p, "write", "libc.so.6", CLASS_RUNTIME);
+	k = fx_frame(p, "vfs_write", "[kernel]", CLASS_KERNEL);
+	FX_STACK(p, 100, 100, 2, m, odd);
+	s = FX_STACK(p, 100, 100, 3, m, sys, k);
+	s->kernel_mode = true;
+	/* A process without a record: named by its pid. */
+	FX_STACK(p, 7, 7, 1, m);
+	folded = render(p, FORMAT_FOLDED, 0, 0);
+	assert_string_equal(folded,
+		"[7];main 1\n"
+		"demo;main;burn_a 705\n"
+		"demo;main;burn_b 300\n"
+		"demo;main;operator__x_y 2\n"
+		"demo;main;write;vfs_write_[k] 3\n");
+	free(folded);
+	fx_free(p);
+}
+
+static void test_folded_waits(void **state)
+{
+	struct profile *p = client_profile(100, 1000000000ull);
+	uint32_t m = p->stacks[0].frames[0], sl;
+	char *folded;
+
+	(void)state;
+	sl = fx_frame(p, "nanosleep", "libc.so.6", CLASS_RUNTIME);
+	fx_thread(p, 100, 101, "client");
+	FX_WAIT(p, 100, 100, 1, WAIT_SLEEP, 3000000ull, NULL, m, sl);
+	FX_WAIT(p, 100, 101, 1, WAIT_SLEEP, 3000000ull, NULL, m, sl);
+	FX_WAIT(p, 100, 100, 1, WAIT_DISK, 4999999ull, "read data.bin", m, sl);
+	folded = render(p, FORMAT_FOLDED, 0, 0);
+	assert_string_equal(folded,
+		"client;[wait:network] 1\n"
+		"client;main;fetch_one;recv;tcp_recvmsg_[k];[wait:network] 99\n"
+		"client;main;nanosleep;[wait:sleep] 1\n"
+		"client;main;parse 100\n");
+	free(folded);
+	fx_free(p);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_folded),
+		cmocka_unit_test(test_folded_waits),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

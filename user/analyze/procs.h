@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Processes and threads of an aggregate (agg->procs, agg->threads, built
+ * by aggregate_profile through aggregate_procs_build) and their names.
+ */
+#ifndef WHYSLOW_PROCS_H
+#define WHYSLOW_PROCS_H
+
+#include "analyze/aggregate.h"
+
+/* The process's comm, else its main thread's, else "" (linear scans). */
+void procs_comm(const struct profile *p, uint32_t pid,
+		char comm[AGG_COMM_LEN]);
+
+/*
+ * The main thread: the command's (tid == root_pid), else the first thread
+ * of the busiest process; its life spans the run, so its time split is
+ * where the wall time went.  NULL when there is no process.
+ */
+const struct thread_stat *procs_main_thread(const struct aggregate *agg,
+					    uint32_t root_pid);
+
+#endif
