@@ -17,7 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "python/python.h"
+#include "python/code.h"
 #include "whyslow.h"
 
 /* One UTF-8 character at s, its length; 0 when it is not valid UTF-8. */

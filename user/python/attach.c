@@ -7,8 +7,9 @@
 #include <string.h>
 
 #include "lib/intern.h"
+#include "lib/util.h"
 #include "python/attach.h"
-#include "python/python.h"
+#include "python/detect.h"
 
 enum py_module_state {
 	PY_MOD_UNKNOWN,
@@ -125,9 +126,8 @@ static struct py_proc_state *get_state(struct py_attach *pa, uint32_t pid)
  * every mapped library of every process would cost far more. */
 static bool may_be_python(const char *path)
 {
-	const char *base = strrchr(path, '/');
+	const char *base = path_basename(path);
 
-	base = base ? base + 1 : path;
 	return !strncmp(base, "python", 6) || !strncmp(base, "libpython", 9);
 }
 

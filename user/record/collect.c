@@ -9,7 +9,7 @@
 #include "classify/frame.h"
 #include "record/collect.h"
 #include "lib/intern.h"
-#include "python/python.h"
+#include "python/code.h"
 #include "record/stackend.h"
 #include "classify/wait_event.h"
 

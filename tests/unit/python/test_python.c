@@ -26,7 +26,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "python/python.h"
+#include "python/code.h"
+#include "python/detect.h"
 #include "tmpdir.h"
 
 #define PYENV		"/root/.pyenv/versions/"
