@@ -7,6 +7,7 @@
 #include <sys/socket.h>
 
 #include "classify/wait_event.h"
+#include "lib/util.h"
 #include "syscalls.h"
 
 static enum wait_reason reason_of_target(const struct ws_target *t)
@@ -72,7 +73,7 @@ static enum wait_reason reason_of_stack(const char *const *kframes, size_t n)
 	for (i = 0; i < n; i++) {
 		if (!kframes[i])
 			continue;
-		for (j = 0; j < sizeof(kernel_waits) / sizeof(kernel_waits[0]); j++)
+		for (j = 0; j < ARRAY_SIZE(kernel_waits); j++)
 			if (!strncmp(kframes[i], kernel_waits[j].prefix,
 				     strlen(kernel_waits[j].prefix)))
 				return kernel_waits[j].reason;

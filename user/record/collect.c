@@ -9,6 +9,7 @@
 #include "classify/frame.h"
 #include "record/collect.h"
 #include "lib/intern.h"
+#include "lib/util.h"
 #include "python/code.h"
 #include "record/stackend.h"
 #include "classify/wait_event.h"
@@ -368,13 +369,6 @@ struct finish_ctx {
 	struct symbolizer *sym;
 };
 
-static const char *base_name(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-
-	return slash ? slash + 1 : path;
-}
-
 static bool module_is_exe(const struct proc_table *t, const char *path)
 {
 	size_t i;
@@ -439,7 +433,7 @@ static int symbolize_python(struct finish_ctx *fc, const struct raw_frame *rf,
 		fr.file = pf.file;
 		fr.line = pf.line;
 		fr.start_line = pf.firstlineno;
-		fr.module = (char *)base_name(pf.file);
+		fr.module = (char *)path_basename(pf.file);
 		fr.cls = classify_python_file(pf.file);
 		fr.resolved = true;
 	} else {
@@ -474,7 +468,7 @@ static int symbolize_raw(struct finish_ctx *fc, const struct raw_frame *rf,
 		/* source lines where the reader can act on them: app code */
 		err = symbolize_elf(fc->sym, m->path, m->dev, m->ino, rf->addr,
 				    fr.cls == CLASS_APP, &r);
-		snprintf(module, sizeof(module), "%s", base_name(m->path));
+		snprintf(module, sizeof(module), "%s", path_basename(m->path));
 		fr.path = m->path;
 		break;
 	case RAW_VDSO:

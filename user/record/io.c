@@ -6,6 +6,7 @@
 #include <bpf/bpf.h>
 
 #include "lib/intern.h"
+#include "lib/util.h"
 #include "record/io.h"
 #include "classify/wait_event.h"
 
@@ -586,7 +587,7 @@ static int cmp_exec(const void *a, const void *b)
 
 	if (x->pid != y->pid)
 		return x->pid < y->pid ? -1 : 1;
-	return x->time < y->time ? -1 : x->time > y->time;
+	return CMP(x->time, y->time);
 }
 
 /* Where pid was forked from (its latest fork, should the pid be reused). */
@@ -676,7 +677,7 @@ static int cmp_concurrency(const void *a, const void *b)
 
 	if (x->request_ns != y->request_ns)
 		return x->request_ns > y->request_ns ? -1 : 1;
-	return x->pid < y->pid ? -1 : x->pid > y->pid;
+	return CMP(x->pid, y->pid);
 }
 
 static int cmp_spawn(const void *a, const void *b)
