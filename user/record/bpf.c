@@ -117,12 +117,14 @@ fail:
 	return NULL;
 }
 
-void record_bpf_trace(struct record_bpf *b, uint32_t pid)
+int record_bpf_trace(struct record_bpf *b, uint32_t pid)
 {
 	uint8_t one = 1;
 
-	bpf_map_update_elem(bpf_map__fd(b->skel->maps.traced), &pid, &one,
-			    BPF_ANY);
+	if (bpf_map_update_elem(bpf_map__fd(b->skel->maps.traced), &pid, &one,
+				BPF_ANY))
+		return -errno;
+	return 0;
 }
 
 int record_bpf_attach(struct record_bpf *b)

@@ -176,6 +176,15 @@ static uint64_t cpu_sampled_ns(struct recorder *r, const struct rusage *ru,
 	       record_bpf_oncpu_open_ns(r->bpf, r->start_ns, end);
 }
 
+static int trace_pid(struct recorder *r, uint32_t pid)
+{
+	int err = record_bpf_trace(r->bpf, pid);
+
+	if (err)
+		pr_err("cannot trace PID %u: %s\n", pid, strerror(-err));
+	return err;
+}
+
 static int open_bpf(struct recorder *r)
 {
 	const struct record_opts *o = r->o;
@@ -189,15 +198,16 @@ static int open_bpf(struct recorder *r)
 		.verbose = o->verbose,
 	};
 	size_t i;
+	int err = 0;
 
 	r->bpf = record_bpf_open(&k);
 	if (!r->bpf)
 		return 1;
-	for (i = 0; i < o->n_pids; i++)
-		record_bpf_trace(r->bpf, o->pids[i]);
-	if (r->child.pid > 0)
-		record_bpf_trace(r->bpf, r->child.pid);
-	if (record_bpf_attach(r->bpf))
+	for (i = 0; i < o->n_pids && !err; i++)
+		err = trace_pid(r, o->pids[i]);
+	if (!err && r->child.pid > 0)
+		err = trace_pid(r, r->child.pid);
+	if (err || record_bpf_attach(r->bpf))
 		return 1;
 	r->py = py_attach_new(record_bpf_py_procs_fd(r->bpf));
 	if (!r->py)
@@ -441,10 +451,12 @@ static int finish_profile(struct recorder *r, struct profile *out,
 	out->quality.cpu_sampled_ns = r->cpu_ns;
 	out->quality.sampler_ns = r->sampler_ns;
 	out->root_pid = child_pid;
-	if (record_bpf_read_py_codes(r->bpf, r->coll) ||
-	    read_offcpu(r, r->start_ns + out->wall_ns,
-			&out->quality.offcpu_short_ns)) {
-		pr_err("out of memory reading off-CPU data\n");
+	err = record_bpf_read_py_codes(r->bpf, r->coll);
+	if (!err)
+		err = read_offcpu(r, r->start_ns + out->wall_ns,
+				  &out->quality.offcpu_short_ns);
+	if (err) {
+		pr_err("cannot read off-CPU data: %s\n", strerror(-err));
 		return 1;
 	}
 	out->frequency_hz = r->o->freq;
@@ -467,7 +479,7 @@ static int finish_profile(struct recorder *r, struct profile *out,
 		pr_warn("interrupted: frames not symbolized yet are left "
 			"unresolved\n");
 	if (err) {
-		pr_err("out of memory while symbolizing\n");
+		pr_err("error while symbolizing: %s\n", strerror(-err));
 		return 1;
 	}
 	fill_cpu_times(out, ru, exited);
@@ -564,7 +576,7 @@ int record_run(const struct record_opts *given, struct profile *out,
 	ret = finish_profile(&r, out, &ru, child_pid, res->cmd_status >= 0,
 			     max_hz);
 	if (r.ev.err)
-		pr_err("out of memory while recording\n");
+		pr_err("error while recording: %s\n", strerror(-r.ev.err));
 out:
 	finishing = 0;
 	close_recorder(&r);
