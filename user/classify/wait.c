@@ -89,7 +89,7 @@ static const struct syscall_info *find_syscall(int nr)
 	return NULL;
 }
 
-const char *syscall_name(int nr)
+const char *wait_syscall_name(int nr)
 {
 	const struct syscall_info *s = find_syscall(nr);
 

@@ -228,9 +228,9 @@ int pprof_sample_read(struct reader *rd, const struct span *sp,
 				s->vals[s->n_vals++] = v;
 			} else if (s->n_locs == MAX_STACK_DEPTH) {
 				s->truncated = true;
-			} else if (items_reserve((void **)&s->locs,
-						 &s->cap_locs, s->n_locs,
-						 sizeof(*s->locs))) {
+			} else if (intern_items_reserve((void **)&s->locs,
+							&s->cap_locs, s->n_locs,
+							sizeof(*s->locs))) {
 				return -ENOMEM;
 			} else {
 				s->locs[s->n_locs++] = v;
