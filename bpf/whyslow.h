@@ -22,7 +22,7 @@ enum ws_event_type {
 
 /*
  * Where a CPython version keeps what the walker reads, in bytes (see
- * user/python.c for the table and how each was verified).
+ * user/python/offsets.c for the table and how each was verified).
  */
 struct ws_py_offsets {
 	__u16 runtime_interpreters_head;	/* _PyRuntimeState */

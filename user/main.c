@@ -247,7 +247,7 @@ static int cli_save_pprof(struct output *save, const struct profile *p)
 {
 	struct report_opts o = { .format = FORMAT_PPROF };
 
-	return output_write_report(save, p, &o);
+	return report_output_write(save, p, &o);
 }
 
 /* -o and --save, opened before anything is recorded: a bad path costs
@@ -289,7 +289,7 @@ static int cli_record(int argc, char **argv)
 			output_abort(&save);
 		return ret;
 	}
-	ret = output_write_report(&out, &prof, &env.out.rep);
+	ret = report_output_write(&out, &prof, &env.out.rep);
 	if (env.save)
 		ret |= cli_save_pprof(&save, &prof);
 	profile_free(&prof);
@@ -415,7 +415,7 @@ static int cli_write_focus(const char *path, const struct profile *p,
 
 	if (!mem)
 		return 1;
-	err = write_report(mem, p, rep);
+	err = report_write(mem, p, rep);
 	if (fclose(mem) && !err)
 		err = -ENOMEM;
 	if (err == -ENOENT)
@@ -446,7 +446,7 @@ static int cli_report(int argc, char **argv)
 		return 1;
 	ret = env.out.rep.focus ?
 		cli_write_focus(env.out.path, &prof, &env.out.rep) :
-		output_report(env.out.path, &prof, &env.out.rep);
+		report_output(env.out.path, &prof, &env.out.rep);
 	profile_free(&prof);
 	return ret;
 }
@@ -460,7 +460,7 @@ static int cli_diff_to(FILE *f, void *arg)
 {
 	const struct cli_diff_job *job = arg;
 
-	return write_diff(f, job->before, job->after, job->opts);
+	return report_write_diff(f, job->before, job->after, job->opts);
 }
 
 static int cli_diff(int argc, char **argv)

@@ -17,36 +17,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "python/python.h"
+#include "lib/util.h"
+#include "python/code.h"
 #include "whyslow.h"
-
-/* One UTF-8 character at s, its length; 0 when it is not valid UTF-8. */
-static size_t utf8_char(const unsigned char *s)
-{
-	size_t n, i;
-	uint32_t cp;
-
-	if (s[0] < 0x80)
-		return 1;
-	if ((s[0] & 0xe0) == 0xc0)
-		n = 2, cp = s[0] & 0x1f;
-	else if ((s[0] & 0xf0) == 0xe0)
-		n = 3, cp = s[0] & 0x0f;
-	else if ((s[0] & 0xf8) == 0xf0)
-		n = 4, cp = s[0] & 0x07;
-	else
-		return 0;
-	for (i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (s[i] & 0x3f);
-	}
-	if ((n == 2 && cp < 0x80) || (n == 3 && cp < 0x800) ||
-	    (n == 4 && cp < 0x10000) || cp > 0x10ffff ||
-	    (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return n;
-}
 
 static void check_utf8(const char *s, size_t size)
 {
@@ -55,7 +28,7 @@ static void check_utf8(const char *s, size_t size)
 	if (len == size)
 		abort();	/* not terminated */
 	for (i = 0; i < len; i += n)
-		if (!(n = utf8_char((const unsigned char *)s + i)))
+		if (!(n = utf8_len((const unsigned char *)s + i)))
 			abort();
 }
 

@@ -17,7 +17,7 @@
 
 #include "report/report.h"
 
-/* What write_report writes of p with opts; malloc'd.  Not inlined: GCC 12
+/* What report_write writes of p with opts; malloc'd.  Not inlined: GCC 12
  * then takes the memstream's buffer for a dangling local (a false
  * -Wdangling-pointer). */
 static __attribute__((noinline, unused)) char *report_text(const struct profile *p,
@@ -28,12 +28,12 @@ static __attribute__((noinline, unused)) char *report_text(const struct profile 
 	FILE *f = open_memstream(&text, &len);
 
 	assert_non_null(f);
-	assert_int_equal(write_report(f, p, opts), 0);
+	assert_int_equal(report_write(f, p, opts), 0);
 	assert_int_equal(fclose(f), 0);
 	return text;
 }
 
-/* What write_diff writes; malloc'd. */
+/* What report_write_diff writes; malloc'd. */
 static __attribute__((noinline, unused)) char *diff_text(const struct profile *before,
 			      const struct profile *after,
 			      const struct report_opts *opts)
@@ -43,7 +43,7 @@ static __attribute__((noinline, unused)) char *diff_text(const struct profile *b
 	FILE *f = open_memstream(&text, &len);
 
 	assert_non_null(f);
-	assert_int_equal(write_diff(f, before, after, opts), 0);
+	assert_int_equal(report_write_diff(f, before, after, opts), 0);
 	assert_int_equal(fclose(f), 0);
 	return text;
 }

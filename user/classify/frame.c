@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "classify/frame.h"
+#include "lib/util.h"
 
 /*
  * Interpreters and VMs: when one of these is the executable, its own code
@@ -37,8 +38,6 @@ static const char *const library_dirs[] = {
 	"/snap/",
 };
 
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-
 static bool has_prefix(const char *s, const char *prefix)
 {
 	return strncmp(s, prefix, strlen(prefix)) == 0;
@@ -53,13 +52,6 @@ static bool has_any_prefix(const char *s, const char *const *prefixes,
 		if (has_prefix(s, prefixes[i]))
 			return true;
 	return false;
-}
-
-static const char *base_name(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-
-	return slash ? slash + 1 : path;
 }
 
 /* name is stem, bare or versioned: python3, python3.11, perl5.36.0. */
@@ -111,7 +103,7 @@ enum frame_class classify_mapping(const char *map_path, const char *exe_path)
 			return CLASS_RUNTIME;
 		return CLASS_APP;
 	}
-	name = base_name(map_path);
+	name = path_basename(map_path);
 	/* Checked before the executable: python3 running a script is runtime. */
 	if (is_interpreter(name))
 		return CLASS_RUNTIME;

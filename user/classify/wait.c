@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Wait reasons and syscall names; see wait.h and the README's rules. */
 #include "classify/wait.h"
+#include "lib/util.h"
 #include "syscalls.h"
 
 struct syscall_info {
@@ -82,13 +83,13 @@ static const struct syscall_info *find_syscall(int nr)
 {
 	size_t i;
 
-	for (i = 0; i < sizeof(syscalls) / sizeof(syscalls[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(syscalls); i++)
 		if (syscalls[i].nr == nr)
 			return &syscalls[i];
 	return NULL;
 }
 
-const char *syscall_name(int nr)
+const char *wait_syscall_name(int nr)
 {
 	const struct syscall_info *s = find_syscall(nr);
 

@@ -13,7 +13,7 @@
 const char *wait_reason_name(enum wait_reason r);
 
 /* x86-64 syscall name, or NULL when not in the table. */
-const char *syscall_name(int nr);
+const char *wait_syscall_name(int nr);
 
 /* What blocking in syscall nr waits for by itself; WAIT_NONE when the
  * descriptor or the kernel stack decides (or nr is not in the table). */

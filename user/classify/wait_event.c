@@ -7,6 +7,7 @@
 #include <sys/socket.h>
 
 #include "classify/wait_event.h"
+#include "lib/util.h"
 #include "syscalls.h"
 
 static enum wait_reason reason_of_target(const struct ws_target *t)
@@ -72,7 +73,7 @@ static enum wait_reason reason_of_stack(const char *const *kframes, size_t n)
 	for (i = 0; i < n; i++) {
 		if (!kframes[i])
 			continue;
-		for (j = 0; j < sizeof(kernel_waits) / sizeof(kernel_waits[0]); j++)
+		for (j = 0; j < ARRAY_SIZE(kernel_waits); j++)
 			if (!strncmp(kframes[i], kernel_waits[j].prefix,
 				     strlen(kernel_waits[j].prefix)))
 				return kernel_waits[j].reason;
@@ -115,12 +116,12 @@ static const char *verb_of(int syscall)
 	case WS_NR_poll: case WS_NR_ppoll:
 		return "poll";
 	default:
-		return syscall_name(syscall);
+		return wait_syscall_name(syscall);
 	}
 }
 
-void format_peer(const struct ws_target *t, bool with_port, char *buf,
-		 size_t size)
+void wait_event_format_peer(const struct ws_target *t, bool with_port,
+			    char *buf, size_t size)
 {
 	char addr[INET6_ADDRSTRLEN] = "?";
 	bool v6 = t->family == AF_INET6;
@@ -132,8 +133,8 @@ void format_peer(const struct ws_target *t, bool with_port, char *buf,
 		snprintf(buf, size, v6 ? "[%s]:%u" : "%s:%u", addr, t->port);
 }
 
-void describe_wait(int syscall, const struct ws_target *t, char *buf,
-		   size_t size)
+void wait_event_describe(int syscall, const struct ws_target *t, char *buf,
+			 size_t size)
 {
 	const char *verb = verb_of(syscall);
 	char peer[64], path[WS_PATH_LEN + 1];
@@ -149,7 +150,7 @@ void describe_wait(int syscall, const struct ws_target *t, char *buf,
 	switch (t->kind) {
 	case WS_TGT_TCP:
 	case WS_TGT_UDP:
-		format_peer(t, true, peer, sizeof(peer));
+		wait_event_format_peer(t, true, peer, sizeof(peer));
 		if (syscall == WS_NR_accept || syscall == WS_NR_accept4)
 			snprintf(buf, size, "accept (%s)", t->kind == WS_TGT_TCP ?
 				 "TCP" : "UDP");

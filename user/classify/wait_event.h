@@ -25,14 +25,14 @@ enum wait_reason classify_wait(int syscall, const struct ws_target *target,
 
 /* A TCP/UDP target's peer: "10.0.0.5:5432", "[::1]:443"; the address
  * alone without the port. */
-void format_peer(const struct ws_target *t, bool with_port, char *buf,
-		 size_t size);
+void wait_event_format_peer(const struct ws_target *t, bool with_port,
+			    char *buf, size_t size);
 
 /*
  * "recv from 127.0.0.1:8080", "fsync src/data.bin", "read pipe" into buf;
  * empty when there is nothing to say.
  */
-void describe_wait(int syscall, const struct ws_target *target, char *buf,
-		   size_t size);
+void wait_event_describe(int syscall, const struct ws_target *target, char *buf,
+			 size_t size);
 
 #endif

@@ -140,7 +140,7 @@ int64_t intern_bytes(struct intern *in, const void *key, uint32_t len,
 	return in->n - 1;
 }
 
-int items_reserve(void **arr, size_t *cap, size_t i, size_t elem)
+int intern_items_reserve(void **arr, size_t *cap, size_t i, size_t elem)
 {
 	size_t n = *cap ? *cap : 64;
 	void *p;

@@ -31,7 +31,7 @@ int64_t intern_find(const struct intern *in, const void *key, uint32_t len);
  * Grows *arr, an array of per-item data of elem bytes with *cap items,
  * to hold item i; new items are zeroed.  0 or -ENOMEM.
  */
-int items_reserve(void **arr, size_t *cap, size_t i, size_t elem);
+int intern_items_reserve(void **arr, size_t *cap, size_t i, size_t elem);
 
 static inline const void *intern_key(const struct intern *in, size_t i)
 {

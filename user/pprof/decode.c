@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <stdlib.h>
 
+#include "lib/util.h"
 #include "pprof/decode.h"
 #include "pprof/internal.h"
 
@@ -24,7 +25,7 @@ static int cmp_id(const void *a, const void *b)
 {
 	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
 
-	return x < y ? -1 : x > y;
+	return CMP(x, y);
 }
 
 /* Records sorted by id (their first member); duplicate ids are refused. */
@@ -227,9 +228,9 @@ int pprof_sample_read(struct reader *rd, const struct span *sp,
 				s->vals[s->n_vals++] = v;
 			} else if (s->n_locs == MAX_STACK_DEPTH) {
 				s->truncated = true;
-			} else if (items_reserve((void **)&s->locs,
-						 &s->cap_locs, s->n_locs,
-						 sizeof(*s->locs))) {
+			} else if (intern_items_reserve((void **)&s->locs,
+							&s->cap_locs, s->n_locs,
+							sizeof(*s->locs))) {
 				return -ENOMEM;
 			} else {
 				s->locs[s->n_locs++] = v;

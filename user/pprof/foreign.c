@@ -10,6 +10,7 @@
 
 #include "classify/frame.h"
 #include "lib/intern.h"
+#include "lib/util.h"
 #include "pprof/foreign.h"
 #include "pprof/internal.h"
 
@@ -114,9 +115,9 @@ static int foreign_frames(struct reader *rd, struct tables *t,
 				free(fr->name);
 				fr->name = pprof_strdup(rd, "[unknown]");
 			}
-			fr->module = pprof_strdup(rd, fr->path ? (strrchr(fr->path, '/') ?
-				strrchr(fr->path, '/') + 1 : fr->path) :
-				"[unknown]");
+			fr->module = pprof_strdup(rd, fr->path ?
+						  path_basename(fr->path) :
+						  "[unknown]");
 			if (!fr->name || !fr->module)
 				return -ENOMEM;
 			fr->line = loc->n_lines ? (int)loc->lines[j].line : 0;

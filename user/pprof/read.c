@@ -65,7 +65,7 @@ int pprof_reserve(struct reader *rd, void **arr, size_t *cap, size_t i,
 
 	if (i < *cap)
 		return 0;
-	err = items_reserve(arr, cap, i, elem);
+	err = intern_items_reserve(arr, cap, i, elem);
 	if (!err)
 		err = pprof_charge(rd, *cap - old, elem);
 	return err;

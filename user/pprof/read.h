@@ -58,7 +58,7 @@ int pprof_malformed(struct reader *rd, const struct pb_reader *r,
 int pprof_charge(struct reader *rd, size_t n, size_t size);
 /* calloc(n, size) charged to the budget; NULL with rd failed when over. */
 void *pprof_calloc(struct reader *rd, size_t n, size_t size);
-/* items_reserve, its growth charged to the budget. */
+/* intern_items_reserve, its growth charged to the budget. */
 int pprof_reserve(struct reader *rd, void **arr, size_t *cap, size_t i,
 		  size_t elem);
 /*

@@ -77,8 +77,9 @@ static void put_sample(struct writer *w, struct pb_buf *b,
 	if (st->reason != WAIT_NONE)
 		put_label(w, &s, "reason", wait_reason_name(st->reason), 0,
 			  false);
-	if (st->syscall >= 0 && syscall_name(st->syscall))
-		put_label(w, &s, "syscall", syscall_name(st->syscall), 0, false);
+	if (st->syscall >= 0 && wait_syscall_name(st->syscall))
+		put_label(w, &s, "syscall", wait_syscall_name(st->syscall), 0,
+			  false);
 	if (st->target)
 		put_label(w, &s, "target", st->target, 0, false);
 	pprof_whyslow_put_stack(w, &s, st);

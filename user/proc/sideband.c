@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "lib/util.h"
 #include "proc/sideband.h"
 
 #define SB_DATA_PAGES	128	/* 512 KiB per CPU, power of two */
@@ -289,7 +290,7 @@ static int cmp_record(const void *a, const void *b)
 
 	if (x->time != y->time)
 		return x->time < y->time ? -1 : 1;
-	return x->seq < y->seq ? -1 : x->seq > y->seq;
+	return CMP(x->seq, y->seq);
 }
 
 /* Copies a NUL-terminated string out of a record's bounded tail. */

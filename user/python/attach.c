@@ -7,8 +7,9 @@
 #include <string.h>
 
 #include "lib/intern.h"
+#include "lib/util.h"
 #include "python/attach.h"
-#include "python/python.h"
+#include "python/detect.h"
 
 enum py_module_state {
 	PY_MOD_UNKNOWN,
@@ -31,6 +32,7 @@ struct py_proc_state {
 	int minor;
 	bool registered;	/* in the BPF map */
 	bool reported;		/* named as unsupported */
+	bool refused;		/* named as refused by the BPF map */
 };
 
 struct py_attach {
@@ -125,9 +127,8 @@ static struct py_proc_state *get_state(struct py_attach *pa, uint32_t pid)
  * every mapped library of every process would cost far more. */
 static bool may_be_python(const char *path)
 {
-	const char *base = strrchr(path, '/');
+	const char *base = path_basename(path);
 
-	base = base ? base + 1 : path;
 	return !strncmp(base, "python", 6) || !strncmp(base, "libpython", 9);
 }
 
@@ -161,10 +162,25 @@ static struct py_module *module_state(struct py_attach *pa,
 	return m;
 }
 
+/* Takes line (from asprintf), dropped when there is no room for it. */
+static void add_note(struct py_attach *pa, char *line)
+{
+	char **lines;
+
+	lines = realloc(pa->unsupported,
+			(pa->n_unsupported + 1) * sizeof(*lines));
+	if (!lines) {
+		free(line);
+		return;
+	}
+	pa->unsupported = lines;
+	pa->unsupported[pa->n_unsupported++] = line;
+}
+
 static void note_unsupported(struct py_attach *pa, const struct proc *p,
 			     const struct python_info *info)
 {
-	char **lines, *line, version[32] = "of an unknown version";
+	char *line, version[32] = "of an unknown version";
 
 	if (info->minor)
 		snprintf(version, sizeof(version), "%d.%d", info->major ?: 3,
@@ -174,13 +190,21 @@ static void note_unsupported(struct py_attach *pa, const struct proc *p,
 		     info->free_threaded ? " (free-threaded)" : "",
 		     info->debug_build ? " (debug build)" : "") < 0)
 		return;
-	lines = realloc(pa->unsupported, (pa->n_unsupported + 1) * sizeof(*lines));
-	if (!lines) {
-		free(line);
+	add_note(pa, line);
+}
+
+/* The BPF map refused the process (full: too many Python processes). */
+static void note_refused(struct py_attach *pa, const struct proc *p,
+			 const struct python_info *info, int err)
+{
+	char *line;
+
+	if (asprintf(&line, "pid %u (%s): the BPF walker could not be given "
+		     "its CPython %d.%d (%s); its stacks may be native only",
+		     p->pid, p->comm, info->major, info->minor,
+		     strerror(-err)) < 0)
 		return;
-	}
-	pa->unsupported = lines;
-	pa->unsupported[pa->n_unsupported++] = line;
+	add_note(pa, line);
 }
 
 /* The walker's view from every current mapping of the runtime's file. */
@@ -190,6 +214,7 @@ static void register_proc(struct py_attach *pa, const struct proc *p,
 	struct ws_py_proc proc = { 0 };
 	bool found = false;
 	size_t i;
+	int err;
 
 	for (i = 0; i < p->n_maps; i++) {
 		const struct mapping *map = &p->maps[i];
@@ -199,9 +224,15 @@ static void register_proc(struct py_attach *pa, const struct proc *p,
 							 map->end, map->pgoff,
 							 &proc);
 	}
-	if (!found || bpf_map_update_elem(pa->py_procs_fd, &p->pid, &proc,
-					  BPF_ANY))
+	if (!found)
 		return;
+	if (bpf_map_update_elem(pa->py_procs_fd, &p->pid, &proc, BPF_ANY)) {
+		err = -errno;
+		if (!st->refused)
+			note_refused(pa, p, &m->info, err);
+		st->refused = true;
+		return;
+	}
 	st->registered = true;
 	st->minor = m->info.minor;
 }

@@ -11,6 +11,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "lib/log.h"
 #include "record/bpf.h"
 #include "whyslow.skel.h"
 
@@ -100,14 +101,14 @@ struct record_bpf *record_bpf_open(const struct record_bpf_knobs *o)
 	libbpf_set_print(o->verbose ? libbpf_print_verbose : libbpf_print_quiet);
 	b->skel = whyslow_bpf__open();
 	if (!b->skel) {
-		fprintf(stderr, "whyslow: cannot open BPF object: %s\n", strerror(errno));
+		pr_err("cannot open BPF object: %s\n", strerror(errno));
 		goto fail;
 	}
 	set_knobs(b->skel, o);
 	err = whyslow_bpf__load(b->skel);
 	if (err) {
-		fprintf(stderr, "whyslow: the kernel refused whyslow's BPF programs "
-			"(%s); run with -v for the verifier log\n", strerror(-err));
+		pr_err("the kernel refused whyslow's BPF programs (%s); "
+		       "run with -v for the verifier log\n", strerror(-err));
 		goto fail;
 	}
 	return b;
@@ -116,12 +117,14 @@ fail:
 	return NULL;
 }
 
-void record_bpf_trace(struct record_bpf *b, uint32_t pid)
+int record_bpf_trace(struct record_bpf *b, uint32_t pid)
 {
 	uint8_t one = 1;
 
-	bpf_map_update_elem(bpf_map__fd(b->skel->maps.traced), &pid, &one,
-			    BPF_ANY);
+	if (bpf_map_update_elem(bpf_map__fd(b->skel->maps.traced), &pid, &one,
+				BPF_ANY))
+		return -errno;
+	return 0;
 }
 
 int record_bpf_attach(struct record_bpf *b)
@@ -131,8 +134,8 @@ int record_bpf_attach(struct record_bpf *b)
 	b->stats_fd = bpf_enable_stats(BPF_STATS_RUN_TIME);
 	err = whyslow_bpf__attach(b->skel);
 	if (err) {
-		fprintf(stderr, "whyslow: cannot attach to scheduler tracepoints: %s\n",
-			strerror(-err));
+		pr_err("cannot attach to scheduler tracepoints: %s\n",
+		       strerror(-err));
 		return 1;
 	}
 	return 0;
@@ -158,15 +161,15 @@ int record_bpf_attach_sampler(struct record_bpf *b, unsigned int freq)
 		if (fd < 0 && errno == ENODEV)
 			continue;	/* offline CPU */
 		if (fd < 0) {
-			fprintf(stderr, "whyslow: cannot open the cpu-clock event "
-				"on CPU %d: %s\n", cpu, strerror(errno));
+			pr_err("cannot open the cpu-clock event on CPU %d: %s\n",
+			       cpu, strerror(errno));
 			return 1;
 		}
 		b->links[b->n_links] = bpf_program__attach_perf_event(
 			b->skel->progs.sample_oncpu, fd);
 		if (!b->links[b->n_links]) {
-			fprintf(stderr, "whyslow: cannot attach the sampler on CPU "
-				"%d: %s\n", cpu, strerror(errno));
+			pr_err("cannot attach the sampler on CPU %d: %s\n", cpu,
+			       strerror(errno));
 			close(fd);
 			return 1;
 		}

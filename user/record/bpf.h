@@ -32,8 +32,9 @@ struct record_bpf_knobs {
 /* Opens and loads the programs set up for k; NULL with the error printed. */
 struct record_bpf *record_bpf_open(const struct record_bpf_knobs *k);
 
-/* Traces pid and its descendants (the -p targets, the command). */
-void record_bpf_trace(struct record_bpf *b, uint32_t pid);
+/* Traces pid and its descendants (the -p targets, the command): 0, or
+ * -errno of the map update. */
+int record_bpf_trace(struct record_bpf *b, uint32_t pid);
 
 /* Turns on run-time statistics and attaches the tracepoint programs.
  * 0, or 1 with the error printed. */

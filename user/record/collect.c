@@ -9,7 +9,8 @@
 #include "classify/frame.h"
 #include "record/collect.h"
 #include "lib/intern.h"
-#include "python/python.h"
+#include "lib/util.h"
+#include "python/code.h"
 #include "record/stackend.h"
 #include "classify/wait_event.h"
 
@@ -150,8 +151,8 @@ static int note_thread(struct collector *c, uint32_t pid, uint32_t tid,
 	int64_t i = intern_bytes(&c->threads, &tid, sizeof(tid), &added);
 	struct thread_seen *t;
 
-	if (i < 0 || items_reserve((void **)&c->thread_info, &c->cap_threads, i,
-				 sizeof(*t)))
+	if (i < 0 || intern_items_reserve((void **)&c->thread_info,
+					  &c->cap_threads, i, sizeof(*t)))
 		return -ENOMEM;
 	t = &c->thread_info[i];
 	t->pid = pid;
@@ -245,8 +246,8 @@ static struct stack_value *stack_value(struct collector *c,
 	int64_t i = intern_bytes(&c->stacks, k, sizeof(*k) + k->n_frames * 4,
 				 &added);
 
-	if (i < 0 || items_reserve((void **)&c->values, &c->cap_values, i,
-				 sizeof(*c->values)))
+	if (i < 0 || intern_items_reserve((void **)&c->values, &c->cap_values,
+					  i, sizeof(*c->values)))
 		return NULL;
 	return &c->values[i];
 }
@@ -350,8 +351,8 @@ int collector_add_py_code(struct collector *c, const struct ws_py_code_key *k,
 	int added;
 	int64_t i = intern_bytes(&c->py_codes, &key, sizeof(key), &added);
 
-	if (i < 0 || items_reserve((void **)&c->py_code_data, &c->cap_py_codes,
-				 i, sizeof(*code)))
+	if (i < 0 || intern_items_reserve((void **)&c->py_code_data,
+					  &c->cap_py_codes, i, sizeof(*code)))
 		return -ENOMEM;
 	c->py_code_data[i] = *code;
 	return 0;
@@ -367,13 +368,6 @@ struct finish_ctx {
 	const struct proc_table *t;
 	struct symbolizer *sym;
 };
-
-static const char *base_name(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-
-	return slash ? slash + 1 : path;
-}
 
 static bool module_is_exe(const struct proc_table *t, const char *path)
 {
@@ -403,8 +397,8 @@ static int intern_frame(struct finish_ctx *fc, const struct frame *fr,
 	*out = i;
 	if (!added)
 		return 0;
-	if (items_reserve((void **)&fc->out->frames, &fc->cap_frames, i,
-			sizeof(*fr)))
+	if (intern_items_reserve((void **)&fc->out->frames, &fc->cap_frames, i,
+				 sizeof(*fr)))
 		return -ENOMEM;
 	fc->out->frames[i] = (struct frame){
 		.name = strdup(fr->name),
@@ -439,7 +433,7 @@ static int symbolize_python(struct finish_ctx *fc, const struct raw_frame *rf,
 		fr.file = pf.file;
 		fr.line = pf.line;
 		fr.start_line = pf.firstlineno;
-		fr.module = (char *)base_name(pf.file);
+		fr.module = (char *)path_basename(pf.file);
 		fr.cls = classify_python_file(pf.file);
 		fr.resolved = true;
 	} else {
@@ -474,7 +468,7 @@ static int symbolize_raw(struct finish_ctx *fc, const struct raw_frame *rf,
 		/* source lines where the reader can act on them: app code */
 		err = symbolize_elf(fc->sym, m->path, m->dev, m->ino, rf->addr,
 				    fr.cls == CLASS_APP, &r);
-		snprintf(module, sizeof(module), "%s", base_name(m->path));
+		snprintf(module, sizeof(module), "%s", path_basename(m->path));
 		fr.path = m->path;
 		break;
 	case RAW_VDSO:
@@ -642,7 +636,7 @@ static int add_offcpu_stacks(struct finish_ctx *fc, const struct stack_key *k,
 	st->count = v->count;
 	n = kernel_names(out, st, kframes);
 	st->reason = classify_wait(k->syscall, target, k->runnable, kframes, n);
-	describe_wait(k->syscall, target, desc, sizeof(desc));
+	wait_event_describe(k->syscall, target, desc, sizeof(desc));
 	if (desc[0] && !(st->target = strdup(desc)))
 		return -ENOMEM;
 	st->ns = st->reason == WAIT_CPU ? v->blocked_ns + v->runq_ns :

@@ -6,6 +6,7 @@
 #include <bpf/bpf.h>
 
 #include "lib/intern.h"
+#include "lib/util.h"
 #include "record/io.h"
 #include "classify/wait_event.h"
 
@@ -102,8 +103,8 @@ static struct io_file *file_row(struct io_trace *io, const char *path)
 	if (!len)
 		return NULL;
 	i = intern_bytes(&io->files, path, len, &added);
-	if (i < 0 || items_reserve((void **)&io->file, &io->cap_file, i,
-			  sizeof(*io->file)))
+	if (i < 0 || intern_items_reserve((void **)&io->file, &io->cap_file, i,
+					  sizeof(*io->file)))
 		return NULL;
 	io->file[i].site = IO_NO_SITE;
 	return &io->file[i];
@@ -145,13 +146,15 @@ static int64_t endpoint_index(struct io_trace *io, const struct ws_target *t,
 	} else {
 		strcpy(k.proto, t->kind == WS_TGT_TCP ? "tcp" : "udp");
 		if (has_peer(t))
-			format_peer(t, !inbound, k.name, sizeof(k.name));
+			wait_event_format_peer(t, !inbound, k.name,
+					       sizeof(k.name));
 		else
 			strcpy(k.name, "(unconnected)");
 	}
 	i = intern_bytes(&io->endpoints, &k, sizeof(k), &added);
-	if (i < 0 || items_reserve((void **)&io->endpoint, &io->cap_endpoint, i,
-			  sizeof(*io->endpoint)))
+	if (i < 0 ||
+	    intern_items_reserve((void **)&io->endpoint, &io->cap_endpoint, i,
+				 sizeof(*io->endpoint)))
 		return -ENOMEM;
 	io->endpoint[i].site = IO_NO_SITE;
 	return i;
@@ -168,8 +171,9 @@ static int count_site(struct io_trace *io, uint32_t table, uint32_t row,
 	if (site < 0)
 		return 0;
 	i = intern_bytes(&io->site_counts, &k, sizeof(k), &added);
-	if (i < 0 || items_reserve((void **)&io->site_count, &io->cap_site_count, i,
-			  sizeof(*io->site_count)))
+	if (i < 0 ||
+	    intern_items_reserve((void **)&io->site_count, &io->cap_site_count,
+				 i, sizeof(*io->site_count)))
 		return -ENOMEM;
 	io->site_count[i]++;
 	return 0;
@@ -177,8 +181,8 @@ static int count_site(struct io_trace *io, uint32_t table, uint32_t row,
 
 static int add_fork(struct io_trace *io, uint32_t child, int64_t site)
 {
-	if (items_reserve((void **)&io->forks, &io->cap_forks, io->n_forks,
-		 sizeof(*io->forks)))
+	if (intern_items_reserve((void **)&io->forks, &io->cap_forks,
+				 io->n_forks, sizeof(*io->forks)))
 		return -ENOMEM;
 	io->forks[io->n_forks++] = (struct fork_rec){ .child = child,
 						      .site = (int32_t)site };
@@ -234,8 +238,8 @@ static int add_request(struct io_trace *io, uint32_t pid, uint32_t endpoint,
 {
 	if (!start || end < start)
 		return 0;
-	if (items_reserve((void **)&io->reqs, &io->cap_reqs, io->n_reqs,
-		 sizeof(*io->reqs)))
+	if (intern_items_reserve((void **)&io->reqs, &io->cap_reqs, io->n_reqs,
+				 sizeof(*io->reqs)))
 		return -ENOMEM;
 	io->reqs[io->n_reqs++] = (struct request){
 		.pid = pid, .endpoint = endpoint, .start = start, .end = end,
@@ -296,8 +300,9 @@ int io_trace_exec(struct io_trace *io, const struct ws_exec *ev)
 	if (!len)
 		return 0;
 	prog = intern_bytes(&io->programs, ev->filename, len, &added);
-	if (prog < 0 || items_reserve((void **)&io->execs, &io->cap_execs, io->n_execs,
-			     sizeof(*io->execs)))
+	if (prog < 0 ||
+	    intern_items_reserve((void **)&io->execs, &io->cap_execs,
+				 io->n_execs, sizeof(*io->execs)))
 		return -ENOMEM;
 	io->execs[io->n_execs++] = (struct exec_rec){
 		.pid = ev->pid, .program = prog, .time = ev->time_ns,
@@ -330,7 +335,8 @@ int io_trace_sweep(struct io_trace *io, int map_fd, const struct proc_table *t,
 		prev = &key;
 		if (!sweep_wanted(t, key.pid, all))
 			continue;
-		if (items_reserve((void **)&keys, &cap, n, sizeof(*keys))) {
+		if (intern_items_reserve((void **)&keys, &cap, n,
+					 sizeof(*keys))) {
 			err = -ENOMEM;
 			goto out;
 		}
@@ -386,7 +392,8 @@ static int merge_equal_sites(struct io_trace *io, const struct io_summary *sum)
 		if (k.site >= 0 && (size_t)k.site < sum->n_sites)
 			k.site = first[k.site];
 		j = intern_bytes(&counts, &k, sizeof(k), &added);
-		if (j < 0 || items_reserve((void **)&count, &cap, j, sizeof(*count)))
+		if (j < 0 || intern_items_reserve((void **)&count, &cap, j,
+						  sizeof(*count)))
 			goto out;
 		count[j] += io->site_count[i];
 	}
@@ -586,7 +593,7 @@ static int cmp_exec(const void *a, const void *b)
 
 	if (x->pid != y->pid)
 		return x->pid < y->pid ? -1 : 1;
-	return x->time < y->time ? -1 : x->time > y->time;
+	return CMP(x->time, y->time);
 }
 
 /* Where pid was forked from (its latest fork, should the pid be reused). */
@@ -676,7 +683,7 @@ static int cmp_concurrency(const void *a, const void *b)
 
 	if (x->request_ns != y->request_ns)
 		return x->request_ns > y->request_ns ? -1 : 1;
-	return x->pid < y->pid ? -1 : x->pid > y->pid;
+	return CMP(x->pid, y->pid);
 }
 
 static int cmp_spawn(const void *a, const void *b)

@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "lib/log.h"
 #include "record/launch.h"
 #include "lib/sudo.h"
 
@@ -95,20 +96,20 @@ int launch_release(struct launch *l, const char *cmd)
 	waitpid(l->pid, NULL, 0);
 	l->pid = -1;
 	if (n != sizeof(e)) {
-		fprintf(stderr, "whyslow: %s: could not be started\n", cmd);
+		pr_err("%s: could not be started\n", cmd);
 		return 1;
 	}
 	if (e.stage == STAGE_USER) {
-		fprintf(stderr, "whyslow: cannot switch to the sudo user (%s); "
-			"use --as-root to run the command as root\n",
-			strerror(e.err));
+		pr_err("cannot switch to the sudo user (%s); "
+		       "use --as-root to run the command as root\n",
+		       strerror(e.err));
 		return 1;
 	}
 	if (e.err == ENOENT) {
-		fprintf(stderr, "whyslow: %s: command not found\n", cmd);
+		pr_err("%s: command not found\n", cmd);
 		return 127;
 	}
-	fprintf(stderr, "whyslow: %s: %s\n", cmd, strerror(e.err));
+	pr_err("%s: %s\n", cmd, strerror(e.err));
 	return 126;
 }
 

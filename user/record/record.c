@@ -17,6 +17,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "lib/log.h"
 #include "record/bpf.h"
 #include "record/collect.h"
 #include "record/events.h"
@@ -122,16 +123,16 @@ static int check_environment(void)
 	bool perfmon = admin || has_capability(CAP_PERFMON_);
 
 	if (!bpf || !perfmon) {
-		fprintf(stderr, "whyslow: missing %s%s%s: BPF tracing needs root; "
-			"run it as `sudo whyslow ...`\n",
-			bpf ? "" : "CAP_BPF", !bpf && !perfmon ? " and " : "",
-			perfmon ? "" : "CAP_PERFMON");
+		pr_err("missing %s%s%s: BPF tracing needs root; "
+		       "run it as `sudo whyslow ...`\n",
+		       bpf ? "" : "CAP_BPF", !bpf && !perfmon ? " and " : "",
+		       perfmon ? "" : "CAP_PERFMON");
 		return 1;
 	}
 	if (access("/sys/kernel/btf/vmlinux", R_OK)) {
-		fprintf(stderr, "whyslow: this kernel has no BTF "
-			"(/sys/kernel/btf/vmlinux is missing); whyslow needs a "
-			"kernel built with CONFIG_DEBUG_INFO_BTF=y\n");
+		pr_err("this kernel has no BTF "
+		       "(/sys/kernel/btf/vmlinux is missing); whyslow needs a "
+		       "kernel built with CONFIG_DEBUG_INFO_BTF=y\n");
 		return 1;
 	}
 	return 0;
@@ -175,6 +176,15 @@ static uint64_t cpu_sampled_ns(struct recorder *r, const struct rusage *ru,
 	       record_bpf_oncpu_open_ns(r->bpf, r->start_ns, end);
 }
 
+static int trace_pid(struct recorder *r, uint32_t pid)
+{
+	int err = record_bpf_trace(r->bpf, pid);
+
+	if (err)
+		pr_err("cannot trace PID %u: %s\n", pid, strerror(-err));
+	return err;
+}
+
 static int open_bpf(struct recorder *r)
 {
 	const struct record_opts *o = r->o;
@@ -188,15 +198,16 @@ static int open_bpf(struct recorder *r)
 		.verbose = o->verbose,
 	};
 	size_t i;
+	int err = 0;
 
 	r->bpf = record_bpf_open(&k);
 	if (!r->bpf)
 		return 1;
-	for (i = 0; i < o->n_pids; i++)
-		record_bpf_trace(r->bpf, o->pids[i]);
-	if (r->child.pid > 0)
-		record_bpf_trace(r->bpf, r->child.pid);
-	if (record_bpf_attach(r->bpf))
+	for (i = 0; i < o->n_pids && !err; i++)
+		err = trace_pid(r, o->pids[i]);
+	if (!err && r->child.pid > 0)
+		err = trace_pid(r, r->child.pid);
+	if (err || record_bpf_attach(r->bpf))
 		return 1;
 	r->py = py_attach_new(record_bpf_py_procs_fd(r->bpf));
 	if (!r->py)
@@ -218,8 +229,7 @@ static int open_bpf(struct recorder *r)
 	r->rb = ring_buffer__new(record_bpf_events_fd(r->bpf),
 				 record_events_handle, &r->ev, NULL);
 	if (!r->rb) {
-		fprintf(stderr, "whyslow: cannot open the ring buffer: %s\n",
-			strerror(errno));
+		pr_err("cannot open the ring buffer: %s\n", strerror(errno));
 		return 1;
 	}
 	return 0;
@@ -240,15 +250,15 @@ static int open_targets(struct recorder *r)
 	for (i = 0; i < o->n_pids; i++) {
 		r->pid_fds[i] = syscall(SYS_pidfd_open, o->pids[i], 0);
 		if (r->pid_fds[i] < 0 && errno == ESRCH) {
-			fprintf(stderr, "whyslow: no process with PID %u\n", o->pids[i]);
+			pr_err("no process with PID %u\n", o->pids[i]);
 			return 1;
 		}
 	}
 	if (o->argv) {
 		err = launch_held(o->argv, o->as_root, &r->child);
 		if (err) {
-			fprintf(stderr, "whyslow: cannot start %s: %s\n", o->argv[0],
-				strerror(-err));
+			pr_err("cannot start %s: %s\n", o->argv[0],
+			       strerror(-err));
 			return 1;
 		}
 		p = proc_table_get(&r->procs, r->child.pid);
@@ -441,10 +451,12 @@ static int finish_profile(struct recorder *r, struct profile *out,
 	out->quality.cpu_sampled_ns = r->cpu_ns;
 	out->quality.sampler_ns = r->sampler_ns;
 	out->root_pid = child_pid;
-	if (record_bpf_read_py_codes(r->bpf, r->coll) ||
-	    read_offcpu(r, r->start_ns + out->wall_ns,
-			&out->quality.offcpu_short_ns)) {
-		fprintf(stderr, "whyslow: out of memory reading off-CPU data\n");
+	err = record_bpf_read_py_codes(r->bpf, r->coll);
+	if (!err)
+		err = read_offcpu(r, r->start_ns + out->wall_ns,
+				  &out->quality.offcpu_short_ns);
+	if (err) {
+		pr_err("cannot read off-CPU data: %s\n", strerror(-err));
 		return 1;
 	}
 	out->frequency_hz = r->o->freq;
@@ -464,10 +476,10 @@ static int finish_profile(struct recorder *r, struct profile *out,
 	out->quality.kernel_addrs_hidden = symbolizer_kernel_hidden(sym);
 	copy_symbolizer_stats(sym, &out->quality);
 	if (finish_cancel)
-		fprintf(stderr, "whyslow: interrupted: frames not symbolized "
-			"yet are left unresolved\n");
+		pr_warn("interrupted: frames not symbolized yet are left "
+			"unresolved\n");
 	if (err) {
-		fprintf(stderr, "whyslow: out of memory while symbolizing\n");
+		pr_err("error while symbolizing: %s\n", strerror(-err));
 		return 1;
 	}
 	fill_cpu_times(out, ru, exited);
@@ -527,9 +539,9 @@ int record_run(const struct record_opts *given, struct profile *out,
 	if ((ret = check_environment()))
 		return ret;
 	if (max_hz && o->freq > max_hz) {
-		fprintf(stderr, "whyslow: -F %u is above the kernel's limit "
-			"(kernel.perf_event_max_sample_rate = %u); sampling at %u Hz\n",
-			o->freq, max_hz, max_hz);
+		pr_warn("-F %u is above the kernel's limit "
+			"(kernel.perf_event_max_sample_rate = %u); "
+			"sampling at %u Hz\n", o->freq, max_hz, max_hz);
 		opts.freq = max_hz;
 	}
 	proc_table_init(&r.procs);
@@ -538,8 +550,8 @@ int record_run(const struct record_opts *given, struct profile *out,
 	r.sym = symbolizer_new(NULL);
 	r.sb = sideband_open();
 	if (!r.coll || !r.sym || !r.sb) {
-		fprintf(stderr, "whyslow: cannot open perf side-band events: %s\n",
-			strerror(errno));
+		pr_err("cannot open perf side-band events: %s\n",
+		       strerror(errno));
 		ret = 1;
 		goto out;
 	}
@@ -564,7 +576,7 @@ int record_run(const struct record_opts *given, struct profile *out,
 	ret = finish_profile(&r, out, &ru, child_pid, res->cmd_status >= 0,
 			     max_hz);
 	if (r.ev.err)
-		fprintf(stderr, "whyslow: out of memory while recording\n");
+		pr_err("error while recording: %s\n", strerror(-r.ev.err));
 out:
 	finishing = 0;
 	close_recorder(&r);

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/util.h"
 #include "record/stackend.h"
 
 #define DWARF_RA	16	/* x86-64 return address column */
@@ -17,7 +18,7 @@ bool stackend_name(const char *name)
 	};
 	size_t i;
 
-	for (i = 0; name && i < sizeof(entries) / sizeof(entries[0]); i++)
+	for (i = 0; name && i < ARRAY_SIZE(entries); i++)
 		if (!strcmp(name, entries[i]))
 			return true;
 	return false;

@@ -127,7 +127,7 @@ static void json_path_list(FILE *f, const struct diff *d, const char *key,
  * ratio is after / before (null from nothing); pct of a path is of its
  * profile's wall time.
  */
-int write_diff_json(FILE *f, const struct diff *d)
+int diff_json_write(FILE *f, const struct diff *d)
 {
 	char *verdict = diff_text_verdict_string(d);
 	size_t i;

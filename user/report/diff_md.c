@@ -291,7 +291,7 @@ static void md_omitted(struct diff_md *m, const struct diff_shown *shown)
 	md_put(&m->doc, any ? "\n" : " nothing\n");
 }
 
-int write_diff_md(FILE *f, const struct diff *d,
+int diff_md_write(FILE *f, const struct diff *d,
 		  const struct report_opts *opts)
 {
 	struct diff_md m = {

@@ -177,7 +177,7 @@ static int draw_diff(FILE *f, const struct profile *before,
 	return err;
 }
 
-int write_flame_diff_svg(FILE *f, const struct profile *before,
+int flame_diff_svg_write(FILE *f, const struct profile *before,
 			 const struct profile *after,
 			 const struct report_opts *opts)
 {

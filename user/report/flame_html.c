@@ -328,7 +328,7 @@ static void put_body(FILE *f, const struct flame_tree *t,
 	      "</button></div>\n", f);
 }
 
-int write_flame_html(FILE *f, const struct profile *p,
+int flame_html_write(FILE *f, const struct profile *p,
 		     const struct report_opts *opts)
 {
 	struct flame_titles titles;

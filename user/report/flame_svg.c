@@ -383,7 +383,7 @@ static const struct flame_painter normal_painter = {
 	.tip = normal_tip,
 };
 
-int write_flame_svg(FILE *f, const struct profile *p,
+int flame_svg_write(FILE *f, const struct profile *p,
 		    const struct report_opts *opts)
 {
 	struct flame_titles titles;

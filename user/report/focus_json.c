@@ -166,7 +166,7 @@ static size_t json_cap(size_t n)
 	return n < FOCUS_JSON_MAX ? n : FOCUS_JSON_MAX;
 }
 
-int write_focus_json(FILE *f, const struct focus *fo)
+int focus_json_write(FILE *f, const struct focus *fo)
 {
 	size_t n_lines = json_cap(fo->n_lines);
 	char **sources;

@@ -391,7 +391,7 @@ static void md_focus_omitted(struct focus_md *m,
 	md_put(&m->doc, "\n");
 }
 
-int write_focus_md(FILE *f, const struct focus *fo,
+int focus_md_write(FILE *f, const struct focus *fo,
 		   const struct report_opts *opts)
 {
 	struct focus_md m = {

@@ -107,7 +107,7 @@ static void print_lines(FILE *f, struct folded_line *lines, size_t n,
 	}
 }
 
-int write_folded(FILE *f, const struct profile *p)
+int folded_write(FILE *f, const struct profile *p)
 {
 	const struct stack_sample *s;
 	struct folded_line *lines;

@@ -469,7 +469,7 @@ static void json_header(FILE *f, const struct profile *p,
 		p->quality.lost_samples, p->frequency_hz, p->period_ns);
 }
 
-int write_json(FILE *f, const struct profile *p, const struct aggregate *agg,
+int json_write(FILE *f, const struct profile *p, const struct aggregate *agg,
 	       const struct hint *hints, size_t n_hints)
 {
 	struct json j = {

@@ -701,7 +701,7 @@ static void md_plan(struct md *m)
 		m->n_io_procs += m->p->io.procs[i].requests > 0;
 }
 
-int write_markdown(FILE *f, const struct profile *p,
+int md_write(FILE *f, const struct profile *p,
 		   const struct aggregate *agg, const struct hint *hints,
 		   size_t n_hints, const struct report_opts *opts)
 {

@@ -47,18 +47,18 @@ static int write_aggregated(FILE *f, const struct profile *p,
 	if (err)
 		goto out;
 	if (opts->focus)
-		err = write_focus(f, p, &agg, opts);
+		err = report_write_focus(f, p, &agg, opts);
 	else if (opts->format == FORMAT_MD)
-		err = write_markdown(f, p, &agg, hints, n_hints, opts);
+		err = md_write(f, p, &agg, hints, n_hints, opts);
 	else
-		err = write_json(f, p, &agg, hints, n_hints);
+		err = json_write(f, p, &agg, hints, n_hints);
 out:
 	hints_free(hints, n_hints);
 	aggregate_free(&agg);
 	return err;
 }
 
-int write_report(FILE *f, const struct profile *p,
+int report_write(FILE *f, const struct profile *p,
 		 const struct report_opts *opts)
 {
 	struct report_opts o = *opts;
@@ -75,16 +75,16 @@ int write_report(FILE *f, const struct profile *p,
 		break;
 	case FORMAT_FOLDED:
 		/* Raw stacks: nothing to aggregate. */
-		err = write_folded(f, p);
+		err = folded_write(f, p);
 		break;
 	case FORMAT_PPROF:
 		err = pprof_write(f, p);
 		break;
 	case FORMAT_SVG:
-		err = write_flame_svg(f, p, &o);
+		err = flame_svg_write(f, p, &o);
 		break;
 	case FORMAT_HTML:
-		err = write_flame_html(f, p, &o);
+		err = flame_html_write(f, p, &o);
 		break;
 	default:
 		return -EINVAL;
@@ -94,7 +94,7 @@ int write_report(FILE *f, const struct profile *p,
 	return err;
 }
 
-int write_diff(FILE *f, const struct profile *before,
+int report_write_diff(FILE *f, const struct profile *before,
 	       const struct profile *after, const struct report_opts *opts)
 {
 	struct report_opts o = *opts;
@@ -107,16 +107,16 @@ int write_diff(FILE *f, const struct profile *before,
 		o.budget_tokens = REPORT_DEFAULT_BUDGET;
 	if (o.format == FORMAT_SVG) {
 		/* A picture of the paths: no functions or verdict to plan. */
-		err = write_flame_diff_svg(f, before, after, &o);
+		err = flame_diff_svg_write(f, before, after, &o);
 		goto out;
 	}
 	err = diff_compare(&d, before, after);
 	if (err)
 		goto out;
 	if (o.format == FORMAT_JSON)
-		err = write_diff_json(f, &d);
+		err = diff_json_write(f, &d);
 	else if (o.format == FORMAT_MD)
-		err = write_diff_md(f, &d, &o);
+		err = diff_md_write(f, &d, &o);
 	else
 		err = -EINVAL;
 out:
@@ -126,8 +126,8 @@ out:
 	return err;
 }
 
-int write_focus(FILE *f, const struct profile *p, const struct aggregate *agg,
-		const struct report_opts *opts)
+int report_write_focus(FILE *f, const struct profile *p,
+		       const struct aggregate *agg, const struct report_opts *opts)
 {
 	struct focus fo = {
 		.p = p,
@@ -148,9 +148,9 @@ int write_focus(FILE *f, const struct profile *p, const struct aggregate *agg,
 	if (err)
 		goto out;
 	if (o.format == FORMAT_MD)
-		err = write_focus_md(f, &fo, &o);
+		err = focus_md_write(f, &fo, &o);
 	else
-		err = write_focus_json(f, &fo);
+		err = focus_json_write(f, &fo);
 out:
 	focus_free(&fo);
 	return err;
@@ -165,10 +165,10 @@ static int report_to(FILE *f, void *arg)
 {
 	const struct report_job *job = arg;
 
-	return write_report(f, job->p, job->opts);
+	return report_write(f, job->p, job->opts);
 }
 
-int output_write_report(struct output *o, const struct profile *p,
+int report_output_write(struct output *o, const struct profile *p,
 			const struct report_opts *opts)
 {
 	struct report_job job = { .p = p, .opts = opts };
@@ -176,7 +176,7 @@ int output_write_report(struct output *o, const struct profile *p,
 	return output_write(o, report_to, &job);
 }
 
-int output_report(const char *path, const struct profile *p,
+int report_output(const char *path, const struct profile *p,
 		  const struct report_opts *opts)
 {
 	struct report_job job = { .p = p, .opts = opts };

@@ -34,59 +34,60 @@ int report_format_parse(const char *s);
  * Render p to f in opts->format; 0 or -errno.  top and budget_tokens
  * of 0 or less mean the defaults.
  */
-int write_report(FILE *f, const struct profile *p, const struct report_opts *opts);
+int report_write(FILE *f, const struct profile *p,
+		 const struct report_opts *opts);
 
 struct aggregate;
 struct hint;
 
 /*
- * The writers behind write_report, one file each.  They leave checking f
- * for write errors to write_report; 0 or -ENOMEM.
+ * The writers behind report_write, one file each.  They leave checking f
+ * for write errors to report_write; 0 or -ENOMEM.
  */
-int write_markdown(FILE *f, const struct profile *p,
+int md_write(FILE *f, const struct profile *p,
 		   const struct aggregate *agg, const struct hint *hints,
 		   size_t n_hints, const struct report_opts *opts);
-int write_json(FILE *f, const struct profile *p, const struct aggregate *agg,
+int json_write(FILE *f, const struct profile *p, const struct aggregate *agg,
 	       const struct hint *hints, size_t n_hints);
-int write_folded(FILE *f, const struct profile *p);
+int folded_write(FILE *f, const struct profile *p);
 
 /*
  * The focus view of the functions matching opts->focus (md or json):
  * callers and callees with their shares, hot lines, waits.  -ENOENT when
  * no function matches, -EINVAL for a bad pattern; 0 or -ENOMEM.
  */
-int write_focus(FILE *f, const struct profile *p, const struct aggregate *agg,
-		const struct report_opts *opts);
+int report_write_focus(FILE *f, const struct profile *p,
+		       const struct aggregate *agg, const struct report_opts *opts);
 
 /*
  * Flame graphs of all stacks, on-CPU and off-CPU: an SVG image, or an HTML
  * page with the same graph, zoom, search and an inverted view.  0 or
  * -ENOMEM.
  */
-int write_flame_svg(FILE *f, const struct profile *p,
+int flame_svg_write(FILE *f, const struct profile *p,
 		    const struct report_opts *opts);
-int write_flame_html(FILE *f, const struct profile *p,
+int flame_html_write(FILE *f, const struct profile *p,
 		     const struct report_opts *opts);
 
 struct diff;
 struct focus;
 
-/* The writers behind write_focus: focus_md.c and focus_json.c. */
-int write_focus_md(FILE *f, const struct focus *fo,
+/* The writers behind report_write_focus: focus_md.c and focus_json.c. */
+int focus_md_write(FILE *f, const struct focus *fo,
 		   const struct report_opts *opts);
-int write_focus_json(FILE *f, const struct focus *fo);
+int focus_json_write(FILE *f, const struct focus *fo);
 
 /*
- * The writers behind write_diff: Markdown (diff_md.c) within opts->top
+ * The writers behind report_write_diff: Markdown (diff_md.c) within opts->top
  * rows a table and opts->budget_tokens in all; JSON (diff_json.c), every
  * function with time in either profile; the differential flame graph
  * (flame_diff_svg.c), after's graph coloured by each frame's change from
  * before.  0 or -ENOMEM.
  */
-int write_diff_md(FILE *f, const struct diff *d,
+int diff_md_write(FILE *f, const struct diff *d,
 		  const struct report_opts *opts);
-int write_diff_json(FILE *f, const struct diff *d);
-int write_flame_diff_svg(FILE *f, const struct profile *before,
+int diff_json_write(FILE *f, const struct diff *d);
+int flame_diff_svg_write(FILE *f, const struct profile *before,
 			 const struct profile *after,
 			 const struct report_opts *opts);
 
@@ -96,15 +97,15 @@ int write_flame_diff_svg(FILE *f, const struct profile *before,
  * categories before and after, functions faster or slower in absolute
  * time, paths that appeared or vanished, a verdict.  0 or -ENOMEM.
  */
-int write_diff(FILE *f, const struct profile *before,
+int report_write_diff(FILE *f, const struct profile *before,
 	       const struct profile *after, const struct report_opts *opts);
 
 /* The report of p to o, as output_write (lib/output.h). */
-int output_write_report(struct output *o, const struct profile *p,
+int report_output_write(struct output *o, const struct profile *p,
 			const struct report_opts *opts);
 
 /* The report of p to path, as output_to. */
-int output_report(const char *path, const struct profile *p,
+int report_output(const char *path, const struct profile *p,
 		  const struct report_opts *opts);
 
 #endif

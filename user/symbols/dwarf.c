@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "lib/util.h"
 #include "symbols/internal.h"
 #include "symbols/dwarf.h"
 #include "symbols/elf.h"
@@ -25,7 +26,7 @@ static int cu_range_cmp(const void *a, const void *b)
 
 	if (x->start != y->start)
 		return x->start < y->start ? -1 : 1;
-	return (x->end > y->end) - (x->end < y->end);
+	return CMP(x->end, y->end);
 }
 
 static int cu_ranges_add(struct elf_file *f, Dwarf_Die *cudie, size_t *cap)

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "lib/util.h"
 #include "symbols/internal.h"
 #include "symbols/kallsyms.h"
 #include "symbols/file.h"
@@ -109,7 +110,7 @@ static int ksym_cmp(const void *a, const void *b)
 		return x->addr < y->addr ? -1 : 1;
 	if (x->rank != y->rank)
 		return x->rank < y->rank ? -1 : 1;
-	return x->seq < y->seq ? -1 : x->seq > y->seq;
+	return CMP(x->seq, y->seq);
 }
 
 static int kernel_add(struct symbolizer *s, const struct kallsyms_line *l,

@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "lib/util.h"
 #include "symbols/perfmap.h"
 #include "symbols/file.h"
 #include "symbols/table.h"
@@ -167,7 +168,7 @@ static int perfmap_sym_cmp(const void *a, const void *b)
 
 	if (x->start != y->start)
 		return x->start < y->start ? -1 : 1;
-	return x->seq > y->seq ? -1 : x->seq < y->seq;
+	return CMP(y->seq, x->seq);
 }
 
 /* Code regenerated at the same address: the later line is current. */

@@ -544,7 +544,7 @@ static void test_bad_format(void **state)
 	(void)state;
 	f = open_memstream(&text, &len);
 	assert_non_null(f);
-	assert_int_equal(write_diff(f, p, p, &opts), -EINVAL);
+	assert_int_equal(report_write_diff(f, p, p, &opts), -EINVAL);
 	assert_int_equal(fclose(f), 0);
 	free(text);
 	fx_free(p);

@@ -107,16 +107,16 @@ static void test_describe(void **state)
 	char buf[128];
 
 	(void)state;
-	describe_wait(WS_NR_recvfrom, &tcp, buf, sizeof(buf));
+	wait_event_describe(WS_NR_recvfrom, &tcp, buf, sizeof(buf));
 	assert_string_equal(buf, "recv from 127.0.0.1:8080");
-	describe_wait(WS_NR_sendto, &tcp, buf, sizeof(buf));
+	wait_event_describe(WS_NR_sendto, &tcp, buf, sizeof(buf));
 	assert_string_equal(buf, "send to 127.0.0.1:8080");
-	describe_wait(WS_NR_accept4, &tcp, buf, sizeof(buf));
+	wait_event_describe(WS_NR_accept4, &tcp, buf, sizeof(buf));
 	assert_string_equal(buf, "accept (TCP)");
 	strcpy(file.path, "src/data.bin");
-	describe_wait(WS_NR_fsync, &file, buf, sizeof(buf));
+	wait_event_describe(WS_NR_fsync, &file, buf, sizeof(buf));
 	assert_string_equal(buf, "fsync src/data.bin");
-	describe_wait(WS_NR_read, NULL, buf, sizeof(buf));
+	wait_event_describe(WS_NR_read, NULL, buf, sizeof(buf));
 	assert_string_equal(buf, "");
 }
 
@@ -127,9 +127,10 @@ static void test_names(void **state)
 	assert_string_equal(wait_reason_name(WAIT_CPU), "cpu_wait");
 	assert_string_equal(wait_reason_name(WAIT_PAGE_FAULT), "page_fault");
 	assert_string_equal(wait_reason_name(WAIT__COUNT), "other");
-	assert_string_equal(syscall_name(WS_NR_openat), "openat");
-	assert_string_equal(syscall_name(WS_NR_futex_waitv), "futex_waitv");
-	assert_null(syscall_name(-1));
+	assert_string_equal(wait_syscall_name(WS_NR_openat), "openat");
+	assert_string_equal(wait_syscall_name(WS_NR_futex_waitv),
+			    "futex_waitv");
+	assert_null(wait_syscall_name(-1));
 	assert_int_equal(wait_syscall_reason(WS_NR_read), WAIT_NONE);
 	assert_int_equal(wait_syscall_reason(WS_NR_flock), WAIT_LOCK);
 }

@@ -22,6 +22,7 @@
 
 #include "lib/output.h"
 #include "lib/sudo.h"
+#include "lib/util.h"
 #include "tmpdir.h"
 
 #define NOBODY	65534
@@ -42,7 +43,7 @@ static void test_parse_id(void **state)
 	assert_int_equal(v, 65534);
 	assert_int_equal(sudo_parse_id("2147483647", &v), 0);
 	assert_int_equal(v, 2147483647);
-	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(bad); i++)
 		assert_int_equal(sudo_parse_id(bad[i], &v), -EINVAL);
 }
 

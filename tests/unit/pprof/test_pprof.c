@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <zlib.h>
 
+#include "lib/util.h"
 #include "pprof/pprof.h"
 #include "pprof/protobuf.h"
 #include "report/report.h"
@@ -101,7 +102,7 @@ static void assert_same_reports(const struct profile *a,
 						   FORMAT_FOLDED };
 	size_t i;
 
-	for (i = 0; i < sizeof(fmts) / sizeof(fmts[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(fmts); i++) {
 		char *x = render_fmt(a, fmts[i]), *y = render_fmt(b, fmts[i]);
 
 		assert_string_equal(x, y);

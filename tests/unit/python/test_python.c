@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Unit tests of python.c.  Ground truth comes from the interpreters
- * themselves, at run time: each CPython found runs a script that prints,
- * for a set of functions, CPython's own line for every instruction offset
- * (co_lines()), the names as UTF-8, and what the BPF side would copy of
- * the code objects (read with ctypes at the offsets python_detect() gave);
- * it also walks its own thread's frames at those offsets the way the BPF
- * walker does, and prints its mappings of the file defining _PyRuntime.
+ * Unit tests of python/offsets.c, detect.c and code.c.  Ground truth
+ * comes from the interpreters themselves, at run time: each CPython found
+ * runs a script that prints, for a set of functions, CPython's own line for
+ * every instruction offset (co_lines()), the names as UTF-8, and what the
+ * BPF side would copy of the code objects (read with ctypes at the
+ * offsets python_detect() gave); it also walks its own thread's frames at
+ * those offsets the way the BPF walker does, and prints its mappings of
+ * the file defining _PyRuntime.
  * A version that is not installed is skipped, by name.
  */
 #include <setjmp.h>
@@ -26,7 +27,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "python/python.h"
+#include "lib/util.h"
+#include "python/code.h"
+#include "python/detect.h"
 #include "tmpdir.h"
 
 #define PYENV		"/root/.pyenv/versions/"
@@ -105,7 +108,7 @@ static struct interp interps[] = {
 	INTERP("3.13.0", PYENV "3.13.0/bin/python3",
 	       PYENV "3.13.0/lib/libpython3.13.so.1.0", 13, 0),
 };
-#define N_INTERPS	(sizeof(interps) / sizeof(interps[0]))
+#define N_INTERPS	(ARRAY_SIZE(interps))
 
 static char dir[] = "/tmp/whyslow-pytest-XXXXXX";
 static char script[PATH_MAX];
@@ -785,39 +788,16 @@ static const struct code_dump *find_dump(const struct truth *t,
 	return NULL;
 }
 
-/* ---- helpers over python.c --------------------------------------------- */
+/* ---- helpers over code.c ----------------------------------------------- */
 
 static bool utf8_valid(const char *s)
 {
-	const uint8_t *p = (const uint8_t *)s;
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n;
 
-	while (*p) {
-		uint32_t cp;
-		int n, i;
-
-		if (*p < 0x80) {
-			p++;
-			continue;
-		} else if ((*p & 0xe0) == 0xc0) {
-			n = 1, cp = *p & 0x1f;
-		} else if ((*p & 0xf0) == 0xe0) {
-			n = 2, cp = *p & 0x0f;
-		} else if ((*p & 0xf8) == 0xf0) {
-			n = 3, cp = *p & 0x07;
-		} else {
+	for (; *p; p += n)
+		if (!(n = utf8_len(p)))
 			return false;
-		}
-		for (i = 1; i <= n; i++) {
-			if ((p[i] & 0xc0) != 0x80)
-				return false;
-			cp = cp << 6 | (p[i] & 0x3f);
-		}
-		if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) ||
-		    (n == 3 && cp < 0x10000) || cp > 0x10ffff ||
-		    (cp >= 0xd800 && cp <= 0xdfff))
-			return false;
-		p += n + 1;
-	}
 	return true;
 }
 
@@ -826,7 +806,7 @@ static size_t utf8_chars(const char *s)
 	size_t n = 0;
 
 	for (; *s; s++)
-		n += ((uint8_t)*s & 0xc0) != 0x80;
+		n += !utf8_continuation(*s);
 	return n;
 }
 
@@ -1177,7 +1157,7 @@ static void test_detect_unsupported(void **state)
 	size_t i, n = 0;
 
 	(void)state;
-	for (i = 0; i < sizeof(olds) / sizeof(olds[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(olds); i++) {
 		if (access(olds[i].path, R_OK)) {
 			print_message("  skipping %s: not installed\n",
 				      olds[i].path);
@@ -1732,7 +1712,7 @@ static void test_linetable_310(void **state)
 	size_t i;
 
 	(void)state;
-	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(want); i++)
 		assert_int_equal(line_of(10, 0, t, sizeof(t), sizeof(t),
 					 want[i].instr), want[i].line);
 	/* Cut: what the copy covers decodes, nothing past it is guessed,
@@ -1780,7 +1760,7 @@ static void test_linetable_locations(void **state)
 	size_t i;
 
 	(void)state;
-	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(want); i++)
 		assert_int_equal(line_of(11, 10, t, sizeof(t), sizeof(t), i),
 				 want[i]);
 	assert_int_equal(line_of(13, 10, t, sizeof(t), sizeof(t), 16), 64);
@@ -1865,7 +1845,7 @@ static const struct {
 	{ "live", test_live },
 	{ "runtime_address", test_runtime_address },
 };
-#define N_PER_INTERP	(sizeof(per_interp) / sizeof(per_interp[0]))
+#define N_PER_INTERP	(ARRAY_SIZE(per_interp))
 
 int main(void)
 {
@@ -1886,7 +1866,7 @@ int main(void)
 		cmocka_unit_test(test_linetable_fuzz),
 		cmocka_unit_test(test_table_shape),
 	};
-	const size_t n_common = sizeof(common) / sizeof(common[0]);
+	const size_t n_common = ARRAY_SIZE(common);
 	const size_t n = n_common + N_INTERPS * N_PER_INTERP;
 	struct CMUnitTest *tests = calloc(n, sizeof(*tests));
 	size_t i, j, k = 0;

@@ -11,7 +11,8 @@
 
 #define MS	1000000ull
 
-/* p's focus view of pattern in format; *err gets write_focus's result. */
+/* p's focus view of pattern in format; *err gets report_write_focus's
+ * result. */
 static char *render_focus_err(const struct profile *p,
 			      enum report_format format, const char *pattern,
 			      int top, int budget_tokens, int *err)
@@ -30,7 +31,7 @@ static char *render_focus_err(const struct profile *p,
 	assert_int_equal(aggregate_profile(p, &agg), 0);
 	f = open_memstream(&text, &len);
 	assert_non_null(f);
-	*err = write_focus(f, p, &agg, &opts);
+	*err = report_write_focus(f, p, &agg, &opts);
 	assert_int_equal(fclose(f), 0);
 	aggregate_free(&agg);
 	return text;

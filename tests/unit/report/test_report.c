@@ -21,7 +21,7 @@ static void test_format_parse(void **state)
 	assert_int_equal(report_format_parse("html"), FORMAT_HTML);
 	assert_int_equal(report_format_parse("png"), -1);
 	assert_int_equal(report_format_parse(NULL), -1);
-	assert_int_equal(write_report(stdout, p, &opts), -EINVAL);
+	assert_int_equal(report_write(stdout, p, &opts), -EINVAL);
 	fx_free(p);
 }
 

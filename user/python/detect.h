@@ -1,37 +1,16 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Python-aware stacks, the user-space half.  Before recording: which
- * mapped file is a CPython runtime, of which version, and where its
- * _PyRuntime lives in a process (what the BPF walker starts from, with the
- * offsets of that version).  In the report: what a code object the BPF
- * side copied means, as a UTF-8 function name, a file and a line.
- *
- * Supported: CPython 3.10 to 3.13, release (GIL, non-debug) builds on
- * x86-64.
+ * Before recording: which mapped file is a CPython runtime, of which
+ * version, and where its _PyRuntime lives in a process (what the BPF
+ * walker starts from, with the offsets of that version).
  */
-#ifndef WHYSLOW_PYTHON_H
-#define WHYSLOW_PYTHON_H
+#ifndef WHYSLOW_PYTHON_DETECT_H
+#define WHYSLOW_PYTHON_DETECT_H
 
-#include <errno.h>
-#include <linux/types.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include "python/offsets.h"
 #include "whyslow.h"
-
-#define PYTHON_MIN_MINOR	10
-#define PYTHON_MAX_MINOR	13
-
-/* python_detect() results besides 0 and -errno of open/read. */
-#define PYTHON_E_NOT_PYTHON	(-ENODATA)	/* defines no _PyRuntime */
-#define PYTHON_E_UNSUPPORTED	(-EPROTONOSUPPORT) /* CPython, but a version,
-						    * build or machine not
-						    * supported: see info */
-#define PYTHON_E_CORRUPT	(-ENOEXEC)	/* not ELF, or inconsistent */
-
-enum python_offsets_source {
-	PYTHON_OFFSETS_TABLE,	/* the table in python.c */
-	PYTHON_OFFSETS_DEBUG,	/* 3.13: _Py_DebugOffsets in the file */
-};
 
 /* The PT_LOAD segment holding a symbol. */
 struct python_segment {
@@ -70,10 +49,6 @@ struct python_info {
  */
 int python_detect(const char *path, struct python_info *out);
 
-/* The built-in offsets of 3.minor: 0, or -ENOENT for a minor not in the
- * table. */
-int python_table_offsets(int minor, struct ws_py_offsets *out);
-
 /*
  * Where the file address vaddr (info->runtime_vaddr or ->code_type_vaddr)
  * is in a process that maps the file at [map_start, map_end) from file
@@ -95,32 +70,5 @@ uint64_t python_runtime_address(const struct python_info *info,
 bool python_proc_add_mapping(const struct python_info *info,
 			     uint64_t map_start, uint64_t map_end,
 			     uint64_t map_pgoff, struct ws_py_proc *proc);
-
-/* Room for a copied string as UTF-8: a Latin-1 byte becomes at most two
- * bytes, a UCS-2 unit three, a UCS-4 unit four; plus the NUL. */
-#define PYTHON_NAME_MAX		(2 * WS_PY_NAME_LEN + 1)
-#define PYTHON_FILE_MAX		(2 * WS_PY_FILE_LEN + 1)
-
-struct python_frame {
-	char name[PYTHON_NAME_MAX];	/* qualname (3.11+) if not empty, else
-					 * co_name; "" when both are */
-	char file[PYTHON_FILE_MAX];	/* co_filename */
-	int firstlineno;
-	int line;			/* of the instruction; 0 unknown */
-	/* The copy filled its buffer without reaching the string's end:
-	 * the string may have been cut (always at a character). */
-	bool name_truncated;
-	bool file_truncated;
-};
-
-/*
- * What code object c means at instruction offset instr (code units, as
- * struct ws_py_frame has it; negative: unknown) for CPython 3.minor.
- * Never fails on the copied bytes: a string that does not decode gives
- * U+FFFD, an unusable or cut line table line 0.  0, or -EINVAL for NULL
- * arguments, PYTHON_E_UNSUPPORTED for a minor outside 10..13.
- */
-int python_code_resolve(const struct ws_py_code *c, int minor, int instr,
-			struct python_frame *out);
 
 #endif
