@@ -83,14 +83,37 @@ static bool elfcheck_is_strings(const char *dbg)
 	return !strcmp(dbg, "str") || !strcmp(dbg, "line_str");
 }
 
+struct debug_section {
+	Elf_Scn *scn;
+	GElf_Shdr sh;
+	const char *name;	/* after .debug_ or .zdebug_ */
+	bool gnu;		/* .zdebug_: GNU-style compression */
+};
+
+/* The DWARF section at index i, if it is one. */
+static bool debug_section(Elf *elf, size_t shstrndx, size_t i,
+			  struct debug_section *d)
+{
+	const char *name;
+
+	d->scn = elf_getscn(elf, i);
+	if (!d->scn || !gelf_getshdr(d->scn, &d->sh))
+		return false;
+	name = elf_strptr(elf, shstrndx, d->sh.sh_name);
+	if (!name)
+		return false;
+	d->gnu = !strncmp(name, ".zdebug_", 8);
+	if (!d->gnu && strncmp(name, ".debug_", 7))
+		return false;
+	d->name = name + (d->gnu ? 8 : 7);
+	return true;
+}
+
 int elfcheck_dwarf(Elf *elf)
 {
 	uint64_t total = 0, size;
+	struct debug_section d;
 	size_t n, shstrndx, i;
-	const char *name;
-	GElf_Shdr sh;
-	Elf_Scn *scn;
-	bool gnu;
 	int err;
 
 	if (elf_getshdrnum(elf, &n) || n > ELFCHECK_MAX_SECTIONS ||
@@ -98,34 +121,19 @@ int elfcheck_dwarf(Elf *elf)
 		return -EBADMSG;
 	/* sizes first: nothing is inflated before the whole file passes */
 	for (i = 1; i < n; i++) {
-		scn = elf_getscn(elf, i);
-		if (!scn || !gelf_getshdr(scn, &sh))
+		if (!debug_section(elf, shstrndx, i, &d))
 			continue;
-		name = elf_strptr(elf, shstrndx, sh.sh_name);
-		if (!name)
-			continue;
-		gnu = !strncmp(name, ".zdebug_", 8);
-		if (!gnu && strncmp(name, ".debug_", 7))
-			continue;
-		err = elfcheck_size(scn, &sh, gnu, &size);
+		err = elfcheck_size(d.scn, &d.sh, d.gnu, &size);
 		if (err)
 			return err;
-		if (!elfcheck_inflate_ok(sh.sh_size, size, &total))
+		if (!elfcheck_inflate_ok(d.sh.sh_size, size, &total))
 			return -EFBIG;
 	}
 	for (i = 1; i < n; i++) {
-		scn = elf_getscn(elf, i);
-		if (!scn || !gelf_getshdr(scn, &sh))
+		if (!debug_section(elf, shstrndx, i, &d) ||
+		    !elfcheck_is_strings(d.name))
 			continue;
-		name = elf_strptr(elf, shstrndx, sh.sh_name);
-		if (!name)
-			continue;
-		gnu = !strncmp(name, ".zdebug_", 8);
-		if (!gnu && strncmp(name, ".debug_", 7))
-			continue;
-		if (!elfcheck_is_strings(name + (gnu ? 8 : 7)))
-			continue;
-		err = elfcheck_strings(scn, &sh, gnu);
+		err = elfcheck_strings(d.scn, &d.sh, d.gnu);
 		if (err)
 			return err;
 	}

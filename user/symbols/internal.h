@@ -12,6 +12,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdbool.h>
+#include <string.h>
 #include <stdint.h>
 
 #include "symbols/perfmap.h"
@@ -126,6 +127,16 @@ struct elf_handle {
 static inline bool symbolizer_cancelled(const struct symbolizer *s)
 {
 	return s->cancel && *s->cancel;
+}
+
+/* What every lookup does first: out cleared, and -EINTR once cancelled. */
+static inline int symbolizer_lookup_begin(const struct symbolizer *s,
+					  struct sym_result *out)
+{
+	if (!s || !out)
+		return -EINVAL;
+	memset(out, 0, sizeof(*out));
+	return symbolizer_cancelled(s) ? -EINTR : 0;
 }
 
 #endif

@@ -272,11 +272,9 @@ int kallsyms_lookup(struct symbolizer *s, uint64_t addr,
 	size_t n;
 	int err;
 
-	if (!s || !out)
-		return -EINVAL;
-	memset(out, 0, sizeof(*out));
-	if (symbolizer_cancelled(s))
-		return -EINTR;
+	err = symbolizer_lookup_begin(s, out);
+	if (err)
+		return err;
 	err = kernel_load(s);
 	if (err)
 		return err;

@@ -119,11 +119,11 @@ int symbolize_elf(struct symbolizer *s, const char *path, uint64_t dev,
 	struct elf_file *f;
 	int err;
 
-	if (!s || !path || !*path || !out)
+	err = symbolizer_lookup_begin(s, out);
+	if (err)
+		return err;
+	if (!path || !*path)
 		return -EINVAL;
-	memset(out, 0, sizeof(*out));
-	if (symbolizer_cancelled(s))
-		return -EINTR;
 	err = elf_cache_get(s, path, dev, ino, &f);
 	if (err)
 		return err;
@@ -224,11 +224,9 @@ int symbolize_perfmap(struct symbolizer *s, uint32_t pid, uint64_t addr,
 	struct perfmap *m;
 	int err;
 
-	if (!s || !out)
-		return -EINVAL;
-	memset(out, 0, sizeof(*out));
-	if (symbolizer_cancelled(s))
-		return -EINTR;
+	err = symbolizer_lookup_begin(s, out);
+	if (err)
+		return err;
 	err = perfmap_get(s, pid, &m);
 	if (err)
 		return err;

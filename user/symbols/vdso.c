@@ -84,11 +84,9 @@ int vdso_lookup(struct symbolizer *s, uint64_t offset,
 {
 	int err;
 
-	if (!s || !out)
-		return -EINVAL;
-	memset(out, 0, sizeof(*out));
-	if (symbolizer_cancelled(s))
-		return -EINTR;
+	err = symbolizer_lookup_begin(s, out);
+	if (err)
+		return err;
 	if (!s->vdso) {
 		s->vdso = calloc(1, sizeof(*s->vdso));
 		if (!s->vdso)
