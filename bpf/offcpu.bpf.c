@@ -68,13 +68,9 @@ struct {
 
 const volatile bool copy_wait_stack = true;	/* false: --fp-only */
 
-/* A zero-length ws_wait_top to create offcpu_top entries from. */
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, struct ws_wait_top);
-} waittop_scratch SEC(".maps");
+/* A zero-length ws_wait_top to create offcpu_top entries from: a global,
+ * so a switch-out costs no scratch lookup or write. */
+static const struct ws_wait_top empty_top;
 
 /* Per-CPU scratch: struct ws_offcpu_start is too big for the BPF stack. */
 struct {
@@ -167,14 +163,9 @@ static __always_inline void save_python_stack(struct task_struct *prev,
 /* The thread's user registers and stack top, in place in offcpu_top. */
 static __always_inline void save_user_top(__u32 tid, struct task_struct *prev)
 {
-	struct ws_wait_top *top, *init;
-	__u32 zero = 0;
+	struct ws_wait_top *top;
 
-	init = bpf_map_lookup_elem(&waittop_scratch, &zero);
-	if (!init)
-		return;
-	init->len = 0;
-	top = map_lookup_or_try_init(&offcpu_top, &tid, init);
+	top = map_lookup_or_try_init(&offcpu_top, &tid, &empty_top);
 	if (!top)
 		return;
 	COPY_USER_TOP(prev, top, WS_WAIT_STACK_COPY);
@@ -333,7 +324,8 @@ static __always_inline void account_oncpu(__u32 prev_tid, __u32 next_tid,
 	__u32 zero = 0;
 
 	slot = bpf_map_lookup_elem(&oncpu_since, &zero);
-	if (!slot)
+	/* most switches on a busy machine are of untraced tasks: no clock */
+	if (!slot || (!slot->tid && !next_traced))
 		return;
 	now = bpf_ktime_get_ns();
 	start = slot->since > record_start_ns ? slot->since : record_start_ns;
