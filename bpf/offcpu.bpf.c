@@ -190,6 +190,8 @@ static __always_inline void switch_out(void *ctx, bool preempt,
 	__builtin_memset(&st->key, 0, sizeof(st->key));
 	st->ts = bpf_ktime_get_ns();
 	st->wake_ts = 0;
+	st->waker.tid = 0;
+	st->waker.pid = 0;
 	st->fd = -1;
 	st->key.pid = BPF_CORE_READ(prev, tgid);
 	st->key.tid = tid;
@@ -244,6 +246,7 @@ static __always_inline bool send_wait(struct task_struct *next,
 	w->type = WS_EV_WAIT;
 	w->key = st->key;
 	w->val = *val;
+	w->waker = st->waker;
 	py = bpf_map_lookup_elem(&py_offcpu, &st->key.tid);
 	if (py)
 		bpf_probe_read_kernel(&w->py, sizeof(w->py), py);
@@ -356,18 +359,41 @@ int BPF_PROG(offcpu_switch, bool preempt, struct task_struct *prev,
 	return 0;
 }
 
-/* The end of the blocked part: from here on the thread waits for a CPU. */
+/*
+ * The end of the blocked part: from here on the thread waits for a CPU.
+ * The task running now ended the wait, or an interrupt did while it ran
+ * (no cheap test tells them apart here: the kernel's preempt count is no
+ * symbol BPF can load): user space follows the critical path only
+ * through waits that tasks end (locks, pipes, children).
+ */
 SEC("tp_btf/sched_waking")
 int BPF_PROG(offcpu_waking, struct task_struct *p)
 {
 	__u32 tid = BPF_CORE_READ(p, pid);
 	struct ws_offcpu_start *st;
+	__u64 id;
 
 	if (!offcpu_enabled || !is_traced(BPF_CORE_READ(p, tgid)))
 		return 0;
 	st = bpf_map_lookup_elem(&offcpu_start, &tid);
-	if (st && !st->wake_ts)
-		st->wake_ts = bpf_ktime_get_ns();
+	if (!st || st->wake_ts)
+		return 0;
+	st->wake_ts = bpf_ktime_get_ns();
+	id = bpf_get_current_pid_tgid();
+	st->waker.tid = (__u32)id;
+	st->waker.pid = id >> 32;
+	return 0;
+}
+
+/* A thread that exits has no wait open: one a switch-in never closed
+ * (the process left the traced set first) would run to the end. */
+SEC("tp_btf/sched_process_exit")
+int BPF_PROG(offcpu_exit, struct task_struct *task)
+{
+	__u32 tid = BPF_CORE_READ(task, pid);
+
+	if (offcpu_enabled)
+		bpf_map_delete_elem(&offcpu_start, &tid);
 	return 0;
 }
 

@@ -177,11 +177,19 @@ struct ws_offcpu_val {
 	__u64 last_ns;		/* when the last interval ended */
 };
 
+/* The task running when a blocked thread was woken: tid 0 when none was
+ * seen (or the idle task). */
+struct ws_waker {
+	__u32 tid;
+	__u32 pid;		/* tgid */
+};
+
 /* Switch-out state of a thread that is off the CPU right now. */
 struct ws_offcpu_start {
 	__u64 ts;
 	__u64 wake_ts;		/* 0 until woken */
 	__s32 fd;		/* the syscall's descriptor, -1 none */
+	struct ws_waker waker;
 	__u32 pad;
 	struct ws_offcpu_key key;
 };
@@ -210,6 +218,7 @@ struct ws_wait {
 	__s32 kstack_len;	/* bytes, or -errno */
 	struct ws_offcpu_key key;
 	struct ws_offcpu_val val;
+	struct ws_waker waker;
 	__u64 kstack[WS_MAX_STACK];
 	struct ws_py_stack py;	/* at switch-out; n == 0: none */
 	struct ws_wait_top top;	/* at switch-out */

@@ -248,6 +248,7 @@ static void count_frames(struct work *w, size_t idx)
 		if (w->func_stamp[site->func] != stamp) {
 			w->func_stamp[site->func] = stamp;
 			func = &w->funcs[site->func];
+			func->cp_ns += s->cp_ns;
 			if (on_cpu) {
 				func->total += s->count;
 				func->total_ns += s->ns;
@@ -259,9 +260,11 @@ static void count_frames(struct work *w, size_t idx)
 	if (!on_cpu) {
 		/* a wait is the own time of the function that waited */
 		where = display_frame(w->p, s->frames, s->n_frames);
-		if (where >= 0)
-			w->funcs[w->sites[w->frame_site[where]].func].own_offcpu_ns +=
-				s->ns;
+		if (where >= 0) {
+			func = &w->funcs[w->sites[w->frame_site[where]].func];
+			func->own_offcpu_ns += s->ns;
+			func->own_cp_ns += s->cp_ns;
+		}
 		return;
 	}
 	if (!site)
@@ -269,6 +272,7 @@ static void count_frames(struct work *w, size_t idx)
 	/* The loop ended on the leaf. */
 	site->self += s->count;
 	func = &w->funcs[site->func];
+	func->own_cp_ns += s->cp_ns;
 	func->self += s->count;
 	func->self_ns += s->ns;
 	where = running_frame(w->p, s);
@@ -281,6 +285,9 @@ static void count_stack(struct work *w, size_t idx, struct aggregate *agg)
 	const struct stack_sample *s = &w->p->stacks[idx];
 
 	aggregate_count_time(&agg->time, s);
+	agg->cp.ns[stack_category(s)] += s->cp_ns;
+	if (!stack_on_cpu(s))
+		agg->cp.offcpu_ns += s->cp_ns;
 	if (stack_on_cpu(s))
 		count_samples(agg, s);
 	else if (!s->n_frames)
@@ -359,7 +366,12 @@ static int cmp_func_wall(const void *a, const void *b, void *ctx)
 	 * that spends the time leads, not main() and its callers. */
 	fa = &funcs[ia];
 	fb = &funcs[ib];
-	c = CMP(fb->self_ns + fb->own_offcpu_ns, fa->self_ns + fa->own_offcpu_ns);
+	c = CMP(fb->own_cp_ns, fa->own_cp_ns);
+	if (!c)
+		c = CMP(fb->cp_ns, fa->cp_ns);
+	if (!c)
+		c = CMP(fb->self_ns + fb->own_offcpu_ns,
+			fa->self_ns + fa->own_offcpu_ns);
 	if (!c)
 		c = CMP(func_wall_ns(fb), func_wall_ns(fa));
 	return c ? c : CMP(ia, ib);
@@ -382,7 +394,7 @@ static int rank_funcs(struct work *w, struct aggregate *agg)
 	}
 	for (i = 0; i < w->n_funcs; i++) {
 		fs = &w->funcs[i];
-		if (fs->total || fs->offcpu_ns)
+		if (fs->total || fs->offcpu_ns || fs->cp_ns)
 			order[n++] = i;
 	}
 	qsort_r(order, n, sizeof(*order), cmp_func_rank, w->funcs);
@@ -412,7 +424,7 @@ static int map_frames(const struct work *w, struct aggregate *agg)
 	for (i = 0; i < w->p->n_frames; i++) {
 		func = w->sites[w->frame_site[i]].func;
 		fs = &w->funcs[func];
-		agg->frame_func[i] = fs->total || fs->offcpu_ns ?
+		agg->frame_func[i] = fs->total || fs->offcpu_ns || fs->cp_ns ?
 				     w->func_rank[func] : AGG_NO_FUNC;
 	}
 	return 0;
@@ -690,6 +702,7 @@ int aggregate_profile(const struct profile *p, struct aggregate *agg)
 	int err;
 
 	memset(agg, 0, sizeof(*agg));
+	agg->cp_known = p->critical.ns > 0;
 	err = index_frames(&w);
 	if (err)
 		goto out;

@@ -41,6 +41,9 @@ struct func_stat {
 	uint64_t total_ns;	/* on-CPU time with it on the stack */
 	uint64_t offcpu_ns;	/* waits with it on the stack, once per stack */
 	uint64_t own_offcpu_ns;	/* waits it is the display frame of */
+	uint64_t cp_ns;		/* critical path with it on the stack */
+	uint64_t own_cp_ns;	/* ... as the leaf, or the waits' display
+				 * frame: where the path's time went */
 };
 
 /* A call path: stacks with the same function sequence, merged. */
@@ -105,11 +108,15 @@ struct aggregate {
 	uint64_t truncated_samples;	/* user stack cut short */
 	uint64_t empty_samples;		/* no frame at all: in no path */
 	struct time_split time;		/* all threads: can exceed the wall */
+	struct time_split cp;		/* the critical path: adds up to the
+					 * wall time when cp_known */
+	bool cp_known;			/* profile.critical.ns != 0 */
 	uint64_t offcpu_unstacked_ns;	/* waits that kept no stack */
 	/* self desc, total desc, off-CPU desc, name, module */
 	struct func_stat *funcs;
 	size_t n_funcs;
-	uint32_t *by_wall;		/* funcs indexes, by wall time desc */
+	uint32_t *by_wall;		/* funcs indexes, by wall time desc:
+					 * on the critical path when known */
 	/* samples desc, file, line, function name, module */
 	struct line_stat *lines;
 	size_t n_lines;
@@ -184,10 +191,19 @@ static inline uint64_t time_total(const struct time_split *t)
 	return t->ns[WAIT_NONE] + t->offcpu_ns;
 }
 
-/* The most that removing the function could save, summed over threads. */
+/* The function's time on the stack, summed over threads. */
 static inline uint64_t func_wall_ns(const struct func_stat *fs)
 {
 	return fs->total_ns + fs->offcpu_ns;
+}
+
+/* The most that removing the function could save: its time on the
+ * critical path when known (never over the wall time), else summed over
+ * threads. */
+static inline uint64_t aggregate_func_wall(const struct aggregate *agg,
+					   const struct func_stat *fs)
+{
+	return agg->cp_known ? fs->cp_ns : func_wall_ns(fs);
 }
 
 /*

@@ -103,6 +103,7 @@ const char *wait_reason_name(enum wait_reason r)
 		[WAIT_DISK] = "disk", [WAIT_LOCK] = "lock",
 		[WAIT_SLEEP] = "sleep", [WAIT_PIPE] = "pipe",
 		[WAIT_POLL] = "poll", [WAIT_CHILD] = "child",
+		[WAIT_JOIN] = "join",
 		[WAIT_PAGE_FAULT] = "page_fault", [WAIT_CPU] = "cpu_wait",
 		[WAIT_OTHER] = "other",
 	};

@@ -38,6 +38,25 @@ static void free_io(struct io_summary *io)
 	free(io->sites);
 }
 
+void profile_critical_free(struct profile_critical *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->n_programs; i++) {
+		free(c->programs[i].name);
+		free(c->programs[i].pids);
+	}
+	free(c->programs);
+	for (i = 0; i < c->n_launchers; i++) {
+		free(c->launchers[i].name);
+		free(c->launchers[i].interpreter);
+		free(c->launchers[i].started);
+	}
+	free(c->launchers);
+	free(c->locks);
+	memset(c, 0, sizeof(*c));
+}
+
 /*
  * Frees what p owns, not p itself: the record stage may hand over a
  * profile that lives on the caller's stack.  p is left zeroed, so a
@@ -60,6 +79,7 @@ void profile_free(struct profile *p)
 		free(p->procs[i].exe);
 	free(p->procs);
 	free_io(&p->io);
+	profile_critical_free(&p->critical);
 	for (i = 0; i < p->n_notes; i++)
 		free(p->notes[i]);
 	free(p->notes);

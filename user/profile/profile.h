@@ -33,6 +33,8 @@ enum wait_reason {
 	WAIT_PAGE_FAULT,
 	WAIT_CPU,		/* runnable, waiting for a CPU */
 	WAIT_OTHER,
+	WAIT_JOIN,		/* for a thread to end: pthread_join; last,
+				 * as saved profiles number the reasons */
 	WAIT__COUNT,
 };
 
@@ -65,6 +67,8 @@ struct stack_sample {
 	char *target;		/* "recv from 127.0.0.1:8080", NULL none */
 	bool truncated;		/* user stack did not reach an entry point */
 	bool kernel_mode;	/* sampled while in the kernel (system time) */
+	uint64_t cp_ns;		/* wall time of the critical path charged
+				 * to this stack (profile.critical) */
 };
 
 struct thread_info {
@@ -225,6 +229,53 @@ struct io_summary {
 	size_t n_sites;
 };
 
+/* ---- the critical path: who held up the end of the run ---- */
+
+/* A program on the critical path: its processes' own time there. */
+struct critical_program {
+	char *name;		/* basename of the program as exec'd */
+	uint32_t *pids;
+	size_t n_pids;
+	uint64_t ns;
+};
+
+/*
+ * A process image that mostly waited for others on the critical path
+ * (shims, `sh -c`, make, compiler drivers): its own cost there, and
+ * before the program it started ran, the cost of everything it ran.
+ */
+struct critical_launcher {
+	char *name;		/* the launcher program, as exec'd */
+	char *interpreter;	/* what ran it when a script: "bash"; NULL */
+	char *started;		/* the program it launched that did work */
+	uint32_t processes;	/* processes charged until then */
+	uint64_t ns;
+};
+
+/* Threads blocked on a lock that other threads released: what those
+ * held it for. */
+struct critical_lock {
+	int64_t holder_frame;	/* profile.frames index: where the
+				 * releasing threads ran; -1 unknown */
+	uint32_t waiting_threads;
+	uint64_t wait_ns;	/* blocked, all waiting threads */
+	uint64_t holder_cpu_ns;	/* the releasers' sampled CPU in
+				 * holder_frame while they waited */
+};
+
+struct profile_critical {
+	uint64_t ns;		/* the root's wall time: the path's
+				 * length, stacks[].cp_ns add up to it;
+				 * 0: no critical path (-a, old files) */
+	uint32_t root_tid;
+	struct critical_program *programs;	/* ns desc */
+	size_t n_programs;
+	struct critical_launcher *launchers;	/* ns desc */
+	size_t n_launchers;
+	struct critical_lock *locks;		/* wait_ns desc */
+	size_t n_locks;
+};
+
 struct profile {
 	char *command;		/* what was profiled, for the title */
 	uint64_t time_ns;	/* when recording began, ns since the epoch */
@@ -247,6 +298,7 @@ struct profile {
 	size_t n_procs;
 
 	struct io_summary io;
+	struct profile_critical critical;
 
 	struct profile_quality quality;
 	char **notes;		/* more Data quality lines, e.g. a Python
@@ -255,5 +307,7 @@ struct profile {
 };
 
 void profile_free(struct profile *p);
+/* Frees and zeroes c. */
+void profile_critical_free(struct profile_critical *c);
 
 #endif

@@ -79,6 +79,13 @@ struct collector {
 	size_t cap_threads;
 	uint64_t samples;
 	uint32_t unwind_stop;	/* of the next sample: collector_note_unwind */
+	/* the critical path's events, stacks as c->stacks indexes until
+	 * collector_critical_path maps them to the profile's */
+	struct cp_timeline tl;
+	size_t cap_samples, cap_waits, cap_execs;
+	int64_t last_stack;	/* of the last stack_value() */
+	uint32_t *out_stack;	/* c->stacks index → profile.stacks */
+	uint32_t *out_runq;	/* ... of an off-CPU stack's runnable part */
 };
 
 struct collector *collector_new(void)
@@ -107,6 +114,13 @@ void collector_free(struct collector *c)
 	intern_free(&c->py_codes);
 	free(c->py_code_data);
 	intern_free(&c->threads);
+	for (size_t i = 0; i < c->tl.n_execs; i++)
+		free((char *)c->tl.execs[i].program);
+	free(c->tl.execs);
+	free(c->tl.samples);
+	free(c->tl.waits);
+	free(c->out_stack);
+	free(c->out_runq);
 	free(c->values);
 	free(c->thread_info);
 	free(c);
@@ -249,6 +263,7 @@ static struct stack_value *stack_value(struct collector *c,
 	if (i < 0 || intern_items_reserve((void **)&c->values, &c->cap_values,
 					  i, sizeof(*c->values)))
 		return NULL;
+	c->last_stack = i;
 	return &c->values[i];
 }
 
@@ -284,6 +299,12 @@ int collector_add(struct collector *c, const struct proc_table *t,
 		return -ENOMEM;
 	v->count++;
 	c->samples++;
+	if (intern_items_reserve((void **)&c->tl.samples, &c->cap_samples,
+				 c->tl.n_samples, sizeof(*c->tl.samples)))
+		return -ENOMEM;
+	c->tl.samples[c->tl.n_samples++] = (struct cp_sample){
+		.ts = s->time_ns, .tid = s->tid, .stack = c->last_stack,
+	};
 	return note_thread(c, s->pid, s->tid, s->comm);
 }
 
@@ -323,6 +344,37 @@ int collector_add_offcpu(struct collector *c, const struct proc_table *t,
 	v->blocked_ns += ov->blocked_ns;
 	v->runq_ns += ov->runq_ns;
 	return note_thread(c, ok->pid, ok->tid, NULL);
+}
+
+int collector_note_wait(struct collector *c, uint32_t tid, uint64_t start,
+			uint64_t wake, uint64_t end, uint32_t waker_tid)
+{
+	if (intern_items_reserve((void **)&c->tl.waits, &c->cap_waits,
+				 c->tl.n_waits, sizeof(*c->tl.waits)))
+		return -ENOMEM;
+	c->tl.waits[c->tl.n_waits++] = (struct cp_wait){
+		.start = start, .wake = wake, .end = end, .tid = tid,
+		.waker_tid = waker_tid, .stack = c->last_stack,
+		.runq_stack = c->last_stack,
+	};
+	return 0;
+}
+
+int collector_note_exec(struct collector *c, uint32_t pid, uint64_t ts,
+			const char *program)
+{
+	char *copy;
+
+	if (intern_items_reserve((void **)&c->tl.execs, &c->cap_execs,
+				 c->tl.n_execs, sizeof(*c->tl.execs)))
+		return -ENOMEM;
+	copy = strdup(program);
+	if (!copy)
+		return -ENOMEM;
+	c->tl.execs[c->tl.n_execs++] = (struct cp_exec){
+		.ts = ts, .pid = pid, .program = copy,
+	};
+	return 0;
 }
 
 int64_t collector_add_site(struct collector *c, const struct proc_table *t,
@@ -617,7 +669,7 @@ static size_t kernel_names(const struct profile *out,
  * and the run-queue part, waiting for a CPU. */
 static int add_offcpu_stacks(struct finish_ctx *fc, const struct stack_key *k,
 			     const struct stack_value *v,
-			     const uint32_t *frame_map)
+			     const uint32_t *frame_map, size_t i)
 {
 	struct collector *c = fc->c;
 	struct profile *out = fc->out;
@@ -628,6 +680,7 @@ static int add_offcpu_stacks(struct finish_ctx *fc, const struct stack_key *k,
 	char desc[256];
 	size_t n;
 
+	c->out_stack[i] = c->out_runq[i] = out->n_stacks;
 	st = new_stack(fc, k, frame_map);
 	if (!st)
 		return -ENOMEM;
@@ -643,6 +696,7 @@ static int add_offcpu_stacks(struct finish_ctx *fc, const struct stack_key *k,
 					  v->blocked_ns;
 	if (st->reason == WAIT_CPU || !v->runq_ns)
 		return 0;
+	c->out_runq[i] = out->n_stacks;
 	runq = new_stack(fc, k, frame_map);
 	if (!runq)
 		return -ENOMEM;
@@ -664,18 +718,21 @@ static int build_stacks(struct collector *c, struct finish_ctx *fc,
 
 	/* off-CPU stacks may split in two */
 	out->stacks = calloc(2 * c->stacks.n + 1, sizeof(*out->stacks));
-	if (!out->stacks)
+	c->out_stack = calloc(c->stacks.n + 1, sizeof(*c->out_stack));
+	c->out_runq = calloc(c->stacks.n + 1, sizeof(*c->out_runq));
+	if (!out->stacks || !c->out_stack || !c->out_runq)
 		return -ENOMEM;
 	for (i = 0; i < c->stacks.n; i++) {
 		const struct stack_key *k = intern_key(&c->stacks, i);
 
 		if (k->offcpu) {
 			err = add_offcpu_stacks(fc, k, &c->values[i],
-						frame_map);
+						frame_map, i);
 			if (err)
 				return err;
 			continue;
 		}
+		c->out_stack[i] = c->out_runq[i] = out->n_stacks;
 		st = new_stack(fc, k, frame_map);
 		if (!st)
 			return -ENOMEM;
@@ -782,4 +839,21 @@ out:
 	intern_free(&fc.frames);
 	free(frame_map);
 	return err;
+}
+
+int collector_critical_path(struct collector *c, struct profile *out,
+			    const struct cp_window *win)
+{
+	struct cp_timeline *tl = &c->tl;
+	size_t i;
+
+	if (!c->out_stack)
+		return 0;
+	for (i = 0; i < tl->n_samples; i++)
+		tl->samples[i].stack = c->out_stack[tl->samples[i].stack];
+	for (i = 0; i < tl->n_waits; i++) {
+		tl->waits[i].runq_stack = c->out_runq[tl->waits[i].stack];
+		tl->waits[i].stack = c->out_stack[tl->waits[i].stack];
+	}
+	return critpath_build(out, tl, win);
 }

@@ -14,6 +14,7 @@
 #include "proc/procmap.h"
 #include "profile/profile.h"
 #include "symbols/symbolize.h"
+#include "record/critpath.h"
 #include "record/unwind.h"
 
 struct collector;
@@ -46,6 +47,16 @@ int collector_add_offcpu(struct collector *c, const struct proc_table *t,
 			 const __u64 *kstack, int nk, const __u64 *ustack, int nu,
 			 const struct py_context *py);
 
+/* The off-CPU interval just added by collector_add_offcpu, on the
+ * timeline: blocked [start, wake), runnable [wake, end), ended by
+ * waker_tid (0: not seen). */
+int collector_note_wait(struct collector *c, uint32_t tid, uint64_t start,
+			uint64_t wake, uint64_t end, uint32_t waker_tid);
+
+/* pid exec'd program at ts. */
+int collector_note_exec(struct collector *c, uint32_t pid, uint64_t ts,
+			const char *program);
+
 /*
  * A stack where an I/O event happened (a file opened, a connection made,
  * a process forked), with no time of its own: returns its index in
@@ -66,5 +77,9 @@ int collector_add_py_code(struct collector *c, const struct ws_py_code_key *k,
 int collector_finish(struct collector *c, const struct proc_table *t,
 		     struct symbolizer *sym, uint64_t period_ns,
 		     struct profile *out);
+
+/* After collector_finish: the critical path of win's root (critpath.h). */
+int collector_critical_path(struct collector *c, struct profile *out,
+			    const struct cp_window *win);
 
 #endif

@@ -78,6 +78,23 @@ static int user_stack(struct record_events *r, uint32_t pid, uint64_t time,
 	return n;
 }
 
+/* An exec: a spawned program for the I/O tables, a new process image for
+ * the critical path. */
+static int note_exec(struct record_events *r, const struct ws_exec *ev)
+{
+	char program[WS_EXEC_PATH_LEN + 1];
+	int err;
+
+	memcpy(program, ev->filename, WS_EXEC_PATH_LEN);
+	program[WS_EXEC_PATH_LEN] = '\0';
+	if (program[0]) {
+		err = collector_note_exec(r->coll, ev->pid, ev->time_ns, program);
+		if (err)
+			return err;
+	}
+	return io_trace_exec(r->io, ev);
+}
+
 /* Events of io.bpf.c; sizes were checked by the caller. */
 static int on_io_event(struct record_events *r, const void *data,
 		       uint32_t type)
@@ -98,7 +115,7 @@ static int on_io_event(struct record_events *r, const void *data,
 	case WS_EV_REQUEST:
 		return io_trace_fd(r->io, data);
 	case WS_EV_EXEC:
-		return io_trace_exec(r->io, data);
+		return note_exec(r, data);
 	}
 	return 0;
 }

@@ -44,9 +44,16 @@ int offcpu_add_wait(const struct offcpu_maps *m, struct collector *c,
 		    bool has_top, const struct py_context *py)
 {
 	int nk = w->kstack_len > 0 ? w->kstack_len / 8 : 0;
+	uint64_t end = w->val.last_ns;
+	uint64_t len = w->val.blocked_ns + w->val.runq_ns;
+	int err;
 
-	return add_key(m, c, t, &w->key, &w->val, w->kstack, nk,
-		       has_top ? &w->top : NULL, py);
+	err = add_key(m, c, t, &w->key, &w->val, w->kstack, nk,
+		      has_top ? &w->top : NULL, py);
+	if (err || len > end)
+		return err;
+	return collector_note_wait(c, w->key.tid, end - len,
+				   end - w->val.runq_ns, end, w->waker.tid);
 }
 
 /* A wait still going on when recording ended counts up to end_ns, split
@@ -58,13 +65,16 @@ static int add_open_wait(const struct offcpu_maps *m, struct collector *c,
 	uint64_t start = st->ts > m->start_ns ? st->ts : m->start_ns;
 	struct ws_offcpu_val v = { .count = 1, .last_ns = end_ns };
 	uint64_t woke;
+	int err;
 
 	if (end_ns <= start)
 		return 0;
 	woke = ws_wake_point(st, start, end_ns);
 	v.blocked_ns = woke - start;
 	v.runq_ns = end_ns - woke;
-	return add_key(m, c, t, &st->key, &v, NULL, 0, NULL, NULL);
+	err = add_key(m, c, t, &st->key, &v, NULL, 0, NULL, NULL);
+	return err ? err : collector_note_wait(c, st->key.tid, start, woke,
+					       end_ns, st->waker.tid);
 }
 
 int offcpu_collect(const struct offcpu_maps *m, struct collector *c,

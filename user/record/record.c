@@ -469,6 +469,10 @@ static int finish_profile(struct recorder *r, struct profile *out,
 	if (!err)
 		err = collector_finish(r->coll, &r->procs, sym, out->period_ns,
 				       out);
+	if (!err && child_pid && !r->o->no_offcpu)
+		err = collector_critical_path(r->coll, out, &(struct cp_window){
+			.root_tid = child_pid, .start = r->start_ns,
+			.end = r->start_ns + out->wall_ns });
 	if (!err && r->io)
 		err = io_trace_finish(r->io, &r->procs, child_pid,
 				      r->start_ns + out->wall_ns, out);

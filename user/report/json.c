@@ -14,6 +14,7 @@
 #include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "lib/util.h"
 #include "analyze/aggregate.h"
@@ -36,6 +37,8 @@ struct json {
 	const struct hint *hints;	/* what to do about it: hints.h */
 	enum wait_reason categories[WAIT__COUNT];	/* of agg->time */
 	size_t n_categories;
+	enum wait_reason cp_categories[WAIT__COUNT];	/* of agg->cp */
+	size_t n_cp_categories;
 	char **sources;		/* text of the first n_lines hot lines */
 	size_t n_lines;
 };
@@ -105,9 +108,100 @@ static void json_function(const struct json *j, size_t i)
 		fs->self, fs->total, fs->self_ns, fs->total_ns,
 		pct_of(fs->self, samples), pct_of(fs->total, samples));
 	fprintf(f, ", \"oncpu_ns\": %" PRIu64 ", \"offcpu_ns\": %" PRIu64
-		", \"wall_ns\": %" PRIu64 ", \"wall_pct\": %.2f}",
-		fs->total_ns, fs->offcpu_ns, func_wall_ns(fs),
-		pct_of(func_wall_ns(fs), j->p->wall_ns));
+		", \"wall_ns\": %" PRIu64 ", \"wall_pct\": %.2f"
+		", \"critical_ns\": %" PRIu64 ", \"threads_wall_ns\": %" PRIu64
+		"}", fs->total_ns, fs->offcpu_ns,
+		aggregate_func_wall(j->agg, fs),
+		pct_of(aggregate_func_wall(j->agg, fs), j->p->wall_ns),
+		fs->cp_ns, func_wall_ns(fs));
+}
+
+/* ---- the critical path ---- */
+
+static void json_cp_category(const struct json *j, size_t i)
+{
+	enum wait_reason r = j->cp_categories[i];
+	uint64_t ns = j->agg->cp.ns[r];
+
+	fprintf(j->f, "{\"category\": \"%s\", \"ns\": %" PRIu64
+		", \"pct\": %.2f}", r == WAIT_NONE ? "cpu" : wait_reason_name(r),
+		ns, pct_of(ns, j->p->critical.ns));
+}
+
+static void json_cp_program(const struct json *j, size_t i)
+{
+	const struct critical_program *cp = &j->p->critical.programs[i];
+	size_t k;
+
+	fputs("{\"name\": ", j->f);
+	json_string(j->f, cp->name);
+	fputs(", \"pids\": [", j->f);
+	for (k = 0; k < cp->n_pids; k++)
+		fprintf(j->f, "%s%" PRIu32, k ? ", " : "", cp->pids[k]);
+	fprintf(j->f, "], \"ns\": %" PRIu64 ", \"pct\": %.2f}", cp->ns,
+		pct_of(cp->ns, j->p->critical.ns));
+}
+
+static void json_cp_function(const struct json *j, size_t i)
+{
+	const struct func_stat *fs = &j->agg->funcs[j->agg->by_wall[i]];
+
+	fputs("{\"name\": ", j->f);
+	json_string(j->f, fs->name);
+	fputs(", \"module\": ", j->f);
+	json_string(j->f, fs->module);
+	json_file_line(j->f, fs->file, fs->line);
+	fprintf(j->f, ", \"ns\": %" PRIu64 ", \"pct\": %.2f"
+		", \"total_ns\": %" PRIu64 ", \"total_pct\": %.2f}",
+		fs->own_cp_ns, pct_of(fs->own_cp_ns, j->p->critical.ns),
+		fs->cp_ns, pct_of(fs->cp_ns, j->p->critical.ns));
+}
+
+static void json_launcher(const struct json *j, size_t i)
+{
+	const struct critical_launcher *l = &j->p->critical.launchers[i];
+
+	fputs("{\"name\": ", j->f);
+	json_string(j->f, l->name);
+	fputs(", \"interpreter\": ", j->f);
+	json_string(j->f, l->interpreter);
+	fputs(", \"started\": ", j->f);
+	json_string(j->f, l->started);
+	fprintf(j->f, ", \"processes\": %" PRIu32 ", \"ns\": %" PRIu64
+		", \"pct\": %.2f}", l->processes, l->ns,
+		pct_of(l->ns, j->p->critical.ns));
+}
+
+/* Functions with time of their own on the path: a prefix of by_wall. */
+static size_t json_cp_funcs(const struct aggregate *agg)
+{
+	size_t n = 0;
+
+	while (n < agg->n_funcs && n < JSON_MAX_PATHS &&
+	       agg->funcs[agg->by_wall[n]].own_cp_ns)
+		n++;
+	return n;
+}
+
+static void json_critical(struct json *j)
+{
+	const struct profile_critical *c = &j->p->critical;
+
+	if (!j->agg->cp_known) {
+		fputs("  \"critical_path\": null,\n  \"launchers\": [],\n",
+		      j->f);
+		return;
+	}
+	j->n_cp_categories = categories_by_time(&j->agg->cp, j->cp_categories);
+	fprintf(j->f, "  \"critical_path\": {\n    \"ns\": %" PRIu64 ",\n",
+		c->ns);
+	json_list(j, 2, "categories", j->n_cp_categories, json_cp_category,
+		  ",\n");
+	json_list(j, 2, "programs", c->n_programs, json_cp_program, ",\n");
+	json_list(j, 2, "functions", json_cp_funcs(j->agg), json_cp_function,
+		  "\n");
+	fputs("  },\n", j->f);
+	json_array(j, "launchers", c->n_launchers, json_launcher);
 }
 
 static void json_line(const struct json *j, size_t i)
@@ -479,13 +573,22 @@ int json_write(FILE *f, const struct profile *p, const struct aggregate *agg,
 		.hints = hints,
 		.n_lines = json_cap(agg->n_lines),
 	};
+	char *verdict;
 
 	j.sources = source_lines(agg->lines, j.n_lines);
-	if (!j.sources)
+	verdict = md_verdict_text(p, agg);
+	if (!j.sources || !verdict) {
+		source_lines_free(j.sources, j.n_lines);
+		free(verdict);
 		return -ENOMEM;
+	}
 	j.n_categories = categories_by_time(&agg->time, j.categories);
 	json_header(f, p, agg);
+	fputs("  \"verdict\": ", f);
+	json_string(f, verdict);
+	fputs(",\n", f);
 	json_array(&j, "categories", j.n_categories, json_category);
+	json_critical(&j);
 	json_array(&j, "hints", n_hints, json_hint);
 	json_array(&j, "functions", agg->n_funcs, json_function);
 	json_array(&j, "hot_lines", j.n_lines, json_line);
@@ -496,5 +599,6 @@ int json_write(FILE *f, const struct profile *p, const struct aggregate *agg,
 	json_quality(f, p);
 	fputs("}\n", f);
 	source_lines_free(j.sources, j.n_lines);
+	free(verdict);
 	return 0;
 }

@@ -21,6 +21,7 @@
 #include "analyze/hints.h"
 #include "report/report.h"
 #include "report/md_util.h"
+#include "report/md_critical.h"
 #include "report/md_quality.h"
 #include "analyze/shortfall.h"
 #include "classify/wait.h"
@@ -232,7 +233,9 @@ static int md_verdict(struct md *m)
 	int err = 0;
 
 	md_put(&m->doc, "\n## Verdict\n\n");
-	if (t->offcpu_ns > t->ns[WAIT_NONE])
+	if (m->agg->cp_known)
+		err = md_critical_verdict(m);
+	else if (t->offcpu_ns > t->ns[WAIT_NONE])
 		md_wait_verdict(m);
 	else
 		err = md_cpu_verdict(m);
@@ -290,7 +293,7 @@ static char *thread_wall_row(const struct md *m, size_t i)
  */
 static int md_wall(struct md *m, struct shown *shown)
 {
-	static const char threads_head[] =
+	const char *threads_head =
 		"\nThreads run in parallel, so their times can add up to "
 		"more than the wall time.\n\n"
 		"| thread | comm | on-CPU | top waits | total |\n"
@@ -300,7 +303,12 @@ static int md_wall(struct md *m, struct shown *shown)
 	int err;
 
 	fmt_duration(wall, m->p->wall_ns);
-	if (m->main_thread) {
+	if (m->agg->cp_known) {
+		main_thread = strdup(" Along the critical path (see below), "
+				     "which adds up to it:");
+		if (!main_thread)
+			return -ENOMEM;
+	} else if (m->main_thread) {
 		md_clean(comm, m->main_thread->comm, AGG_COMM_LEN, false);
 		main_thread = str_printf(" The main thread, tid %" PRIu32
 					 " (%s):", m->main_thread->tid, comm);
@@ -320,6 +328,12 @@ static int md_wall(struct md *m, struct shown *shown)
 	free(head);
 	if (err || !m->threaded || !shown->categories)
 		return err;
+	if (m->agg->cp_known)
+		threads_head = "\nEach thread on its own (not the critical "
+			       "path): threads run in parallel, so their times "
+			       "can add up to more than the wall time.\n\n"
+			       "| thread | comm | on-CPU | top waits | total |\n"
+			       "|--:|---|--:|---|--:|\n";
 	return md_table(m, threads_head, m->agg->n_threads, thread_wall_row,
 			&shown->thread_walls);
 }
@@ -346,7 +360,7 @@ static char *func_row(const struct md *m, size_t i)
 	return str_printf("| `%s` | %s | %s | %s | %" PRIu64 " | %s | %s | "
 			  "%.1f%% |\n", name, where, self, total, fs->self,
 			  oncpu, offcpu,
-			  pct_of(func_wall_ns(fs), m->p->wall_ns));
+			  pct_of(aggregate_func_wall(m->agg, fs), m->p->wall_ns));
 }
 
 static int md_functions(struct md *m, size_t *shown)
@@ -361,16 +375,20 @@ static int md_functions(struct md *m, size_t *shown)
 			  "(%s of CPU time). Self: in the function itself; "
 			  "total: with its callees. On-CPU (sampled) and "
 			  "off-CPU (traced waits): its time on the stack; "
-			  "wall: both, as a share of the wall time (%s)%s.%s "
+			  "wall: %s, as a share of the wall time (%s)%s.%s "
 			  "A function's share of wall time is the most that "
 			  "removing it entirely could save (its Amdahl "
 			  "ceiling): don't tune what cannot matter.\n\n"
 			  "| function | where | self | total | samples | "
 			  "on-CPU | off-CPU | wall |\n"
 			  "|---|---|--:|--:|--:|--:|--:|--:|\n",
-			  m->agg->samples, cpu, wall,
-			  m->threaded ? ", added up over threads, so it can "
-			  "pass 100%" : "",
+			  m->agg->samples, cpu,
+			  m->agg->cp_known ? "its time on the critical path" :
+			  "both", wall,
+			  m->threaded && !m->agg->cp_known ?
+			  ", added up over threads, so it can pass 100%" : "",
+			  m->agg->cp_known ? " Sorted by own time on the "
+			  "critical path, then wall time." :
 			  m->by_wall ? " Sorted by own time (on-CPU self plus "
 			  "the waits the function made itself), then wall "
 			  "time." : "");
@@ -571,7 +589,8 @@ static void omit_functions(struct md *m, size_t shown, bool *any)
 	if (m->by_wall && shown < agg->n_funcs) {
 		md_omit(m, any, "%zu functions, none over %.1f%% of wall",
 			agg->n_funcs - shown,
-			pct_of(func_wall_ns(func_at(m, shown)), m->p->wall_ns));
+			pct_of(aggregate_func_wall(agg, func_at(m, shown)),
+			       m->p->wall_ns));
 		return;
 	}
 	for (i = shown; i < agg->n_funcs; i++) {
@@ -691,14 +710,40 @@ static void md_plan(struct md *m)
 	size_t i;
 
 	m->threaded = agg->n_threads > 1;
-	m->by_wall = agg->time.offcpu_ns > 0;
+	m->by_wall = agg->time.offcpu_ns > 0 || agg->cp_known;
 	m->main_thread = m->threaded ? procs_main_thread(agg, m->p->root_pid) :
 				       NULL;
-	m->wall.time = m->main_thread ? &m->main_thread->time : &agg->time;
+	m->wall.time = agg->cp_known ? &agg->cp :
+		       m->main_thread ? &m->main_thread->time : &agg->time;
 	m->wall.n = categories_by_time(m->wall.time, m->wall.order);
 	m->n_sources = agg->n_lines < m->doc.top ? agg->n_lines : m->doc.top;
 	for (i = 0; i < m->p->io.n_procs; i++)
 		m->n_io_procs += m->p->io.procs[i].requests > 0;
+}
+
+char *md_verdict_text(const struct profile *p, const struct aggregate *agg)
+{
+	static const char head[] = "\n## Verdict\n\n";
+	struct md m = { .p = p, .agg = agg, .doc = { .top = 1,
+						     .budget = SIZE_MAX / 2 } };
+	char *text = NULL;
+	size_t len = 0;
+	int err;
+
+	m.doc.f = open_memstream(&text, &len);
+	if (!m.doc.f)
+		return NULL;
+	md_plan(&m);
+	err = md_verdict(&m);
+	if (fclose(m.doc.f) || err || len < sizeof(head) - 1) {
+		free(text);
+		return NULL;
+	}
+	memmove(text, text + sizeof(head) - 1, len - (sizeof(head) - 1) + 1);
+	len -= sizeof(head) - 1;
+	while (len && text[len - 1] == '\n')
+		text[--len] = '\0';
+	return text;
 }
 
 int md_write(FILE *f, const struct profile *p,
@@ -732,6 +777,8 @@ int md_write(FILE *f, const struct profile *p,
 	err = md_verdict(&m);
 	if (!err)
 		err = md_wall(&m, &shown);
+	if (!err)
+		err = md_critical(&m, &shown.cp_programs, &shown.cp_funcs);
 	if (!err)
 		err = md_hints(&m, &shown.hints);
 	if (!err)

@@ -57,6 +57,8 @@ struct shown {
 	size_t endpoints;
 	size_t io_procs;
 	size_t spawns;
+	size_t cp_programs;
+	size_t cp_funcs;
 };
 
 typedef char *(*row_fn)(const struct md *m, size_t i);

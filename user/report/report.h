@@ -44,6 +44,10 @@ struct hint;
  * The writers behind report_write, one file each.  They leave checking f
  * for write errors to report_write; 0 or -ENOMEM.
  */
+/* The Markdown summary's Verdict paragraph alone, for the JSON;
+ * malloc'd, NULL when out of memory. */
+char *md_verdict_text(const struct profile *p, const struct aggregate *agg);
+
 int md_write(FILE *f, const struct profile *p,
 		   const struct aggregate *agg, const struct hint *hints,
 		   size_t n_hints, const struct report_opts *opts);

@@ -1,0 +1,846 @@
+// SPDX-License-Identifier: GPL-2.0
+/* See critpath.h. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/util.h"
+#include "record/critpath.h"
+
+/* Wakers followed at most this deep: a chain of threads each waiting on
+ * the next (a pipeline) is rarely longer. */
+#define CP_MAX_DEPTH		24
+/* Launcher: at least this share of its time on the path passed to others. */
+#define CP_LAUNCHER_PCT		80
+/* ... and on the path for at least this share of the wall time. */
+#define CP_LAUNCHER_MIN_PCT	2
+#define CP_MAX_LOCKS		3
+/* Parents followed to name a forked process that did not exec. */
+#define CP_MAX_PARENTS		16
+#define WS_COMM_SIZE		17
+
+/* A process image: what one pid ran between two execs. */
+struct cp_image {
+	uint32_t pid;
+	uint32_t seq;		/* execs of pid before it; 0: as forked */
+	uint64_t start;		/* its exec, 0 for seq 0 */
+	uint64_t own_ns;	/* charged to its own stacks */
+	uint64_t passed_ns;	/* passed on to the threads that woke it */
+	uint64_t first_ns;	/* its first charge; UINT64_MAX none */
+	uint64_t born;		/* seq 0: its first event */
+	const char *name;	/* the program as exec'd; NULL until named */
+	int64_t exe_frame;	/* a frame of its executable, charged; -1 */
+	char comm[WS_COMM_SIZE];	/* name of last resort */
+};
+
+struct walker {
+	struct profile *p;
+	struct cp_timeline *tl;
+	struct cp_image *images;	/* by pid, then seq */
+	size_t n_images;
+	uint32_t *thread_pid;		/* by the threads' order below */
+	uint32_t *tids;			/* sorted, distinct */
+	size_t n_tids;
+	int64_t *unsampled;		/* per image: stack for unsampled CPU */
+	size_t cap_stacks;
+	int err;
+};
+
+static int cmp_sample(const void *a, const void *b)
+{
+	const struct cp_sample *x = a, *y = b;
+
+	return x->tid != y->tid ? CMP(x->tid, y->tid) : CMP(x->ts, y->ts);
+}
+
+static int cmp_wait(const void *a, const void *b)
+{
+	const struct cp_wait *x = a, *y = b;
+
+	return x->tid != y->tid ? CMP(x->tid, y->tid) : CMP(x->start, y->start);
+}
+
+static int cmp_exec(const void *a, const void *b)
+{
+	const struct cp_exec *x = a, *y = b;
+
+	return x->pid != y->pid ? CMP(x->pid, y->pid) : CMP(x->ts, y->ts);
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+	return CMP(*(const uint32_t *)a, *(const uint32_t *)b);
+}
+
+/* ---- lookups in the sorted timeline ---- */
+
+/* First sample of tid at or after ts. */
+static size_t sample_at(const struct cp_timeline *tl, uint32_t tid,
+			uint64_t ts)
+{
+	size_t lo = 0, hi = tl->n_samples;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const struct cp_sample *s = &tl->samples[mid];
+
+		if (s->tid < tid || (s->tid == tid && s->ts < ts))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* First wait of tid ending after ts (a thread's waits do not overlap). */
+static size_t wait_after(const struct cp_timeline *tl, uint32_t tid,
+			 uint64_t ts)
+{
+	size_t lo = 0, hi = tl->n_waits;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const struct cp_wait *w = &tl->waits[mid];
+
+		if (w->tid < tid || (w->tid == tid && w->end <= ts))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static int64_t tid_index(const struct walker *w, uint32_t tid)
+{
+	const uint32_t *t = bsearch(&tid, w->tids, w->n_tids,
+				    sizeof(*w->tids), cmp_u32);
+
+	return t ? t - w->tids : -1;
+}
+
+/* The image pid ran at ts. */
+static struct cp_image *image_at(struct walker *w, uint32_t pid, uint64_t ts)
+{
+	size_t lo = 0, hi = w->n_images, first;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (w->images[mid].pid < pid)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == w->n_images || w->images[lo].pid != pid)
+		return NULL;
+	first = lo;
+	while (lo + 1 < w->n_images && w->images[lo + 1].pid == pid &&
+	       w->images[lo + 1].start <= ts)
+		lo++;
+	return &w->images[lo < first ? first : lo];
+}
+
+/* ---- charging ---- */
+
+/* The outermost frame of a stack in an executable (not a library, the
+ * kernel or Python code): what the process image runs, "bash" for a
+ * shell script. */
+static int64_t exe_frame(const struct profile *p, const struct stack_sample *st)
+{
+	uint32_t i;
+
+	for (i = 0; i < st->n_frames; i++) {
+		const struct frame *f = &p->frames[st->frames[i]];
+
+		if (f->cls == CLASS_KERNEL || !f->path || !f->module)
+			continue;
+		if (strstr(f->module, ".so") || strstr(f->module, ".py"))
+			continue;
+		return st->frames[i];
+	}
+	return -1;
+}
+
+static void charge(struct walker *w, uint32_t stack, uint64_t ns,
+		   uint64_t ts)
+{
+	struct stack_sample *st = &w->p->stacks[stack];
+	struct cp_image *img = image_at(w, st->pid, ts);
+
+	st->cp_ns += ns;
+	if (!img)
+		return;
+	img->own_ns += ns;
+	if (img->first_ns > ts)
+		img->first_ns = ts;
+	if (img->exe_frame < 0)
+		img->exe_frame = exe_frame(w->p, st);
+}
+
+/* A stack for the CPU time of an image that no sample fell in: a frame
+ * named after its program, "[gzip]". */
+static int64_t unsampled_stack(struct walker *w, uint32_t pid, uint32_t tid,
+			       uint64_t ts)
+{
+	struct cp_image *img = image_at(w, pid, ts);
+	struct profile *p = w->p;
+	size_t i = img ? (size_t)(img - w->images) : 0;
+	struct stack_sample *st;
+	struct frame *fr;
+	char name[256];
+
+	if (!img)
+		return -1;
+	if (w->unsampled[i] >= 0)
+		return w->unsampled[i];
+	if (p->n_stacks == w->cap_stacks) {
+		void *n = reallocarray(p->stacks, 2 * w->cap_stacks,
+				       sizeof(*p->stacks));
+
+		if (!n)
+			return -ENOMEM;
+		p->stacks = n;
+		w->cap_stacks *= 2;
+	}
+	fr = reallocarray(p->frames, p->n_frames + 1, sizeof(*p->frames));
+	if (!fr)
+		return -ENOMEM;
+	p->frames = fr;
+	fr = &p->frames[p->n_frames];
+	memset(fr, 0, sizeof(*fr));
+	snprintf(name, sizeof(name), "[%s]", img->name ? img->name : "?");
+	fr->name = strdup(name);
+	fr->module = strdup(img->name ? img->name : "?");
+	if (!fr->name || !fr->module) {
+		free(fr->name);
+		free(fr->module);
+		return -ENOMEM;
+	}
+	fr->cls = CLASS_APP;
+	fr->resolved = true;
+	st = &p->stacks[p->n_stacks];
+	memset(st, 0, sizeof(*st));
+	st->frames = malloc(sizeof(*st->frames));
+	if (!st->frames) {
+		free(fr->name);
+		free(fr->module);
+		return -ENOMEM;
+	}
+	st->frames[0] = p->n_frames++;
+	st->n_frames = 1;
+	st->pid = pid;
+	st->tid = tid;
+	st->syscall = -1;
+	st->reason = WAIT_NONE;
+	w->unsampled[i] = p->n_stacks;
+	return p->n_stacks++;
+}
+
+/* tid ran (or waited too briefly to keep) in [s, e): its samples then
+ * share the time; none, the nearest sample of the thread; none at all,
+ * a stack named after its program. */
+static void charge_running(struct walker *w, uint32_t tid, uint64_t s,
+			   uint64_t e)
+{
+	const struct cp_timeline *tl = w->tl;
+	size_t i = sample_at(tl, tid, s), j = i, k;
+	uint64_t len = e - s, share;
+	int64_t stack, t;
+
+	while (j < tl->n_samples && tl->samples[j].tid == tid &&
+	       tl->samples[j].ts < e)
+		j++;
+	if (j > i) {
+		share = len / (j - i);
+		for (k = i; k < j; k++)
+			charge(w, tl->samples[k].stack,
+			       k + 1 == j ? len - share * (j - i - 1) : share,
+			       tl->samples[k].ts);
+		return;
+	}
+	if (i < tl->n_samples && tl->samples[i].tid == tid) {
+		charge(w, tl->samples[i].stack, len, s);
+		return;
+	}
+	if (i > 0 && tl->samples[i - 1].tid == tid) {
+		charge(w, tl->samples[i - 1].stack, len, s);
+		return;
+	}
+	t = tid_index(w, tid);
+	stack = t < 0 ? -1 : unsampled_stack(w, w->thread_pid[t], tid, s);
+	if (stack == -ENOMEM)
+		w->err = -ENOMEM;
+	else if (stack >= 0)
+		charge(w, stack, len, s);
+}
+
+/* Waits a task ends (not an interrupt, a timer or a device): the task
+ * that woke the thread held it up. */
+static bool follow_waker(const struct walker *w, const struct cp_wait *wt,
+			 int depth)
+{
+	if (!wt->waker_tid || wt->waker_tid == wt->tid || depth >= CP_MAX_DEPTH ||
+	    tid_index(w, wt->waker_tid) < 0)
+		return false;
+	switch (w->p->stacks[wt->stack].reason) {
+	case WAIT_LOCK: case WAIT_JOIN: case WAIT_PIPE: case WAIT_CHILD:
+	case WAIT_POLL: case WAIT_OTHER:
+		return true;
+	default:
+		return false;
+	}
+}
+
+static void charge_thread(struct walker *w, uint32_t tid, uint64_t a,
+			  uint64_t b, int depth);
+
+static void charge_blocked(struct walker *w, const struct cp_wait *wt,
+			   uint64_t s, uint64_t e, int depth)
+{
+	const struct stack_sample *st = &w->p->stacks[wt->stack];
+	struct cp_image *img;
+
+	if (!follow_waker(w, wt, depth)) {
+		charge(w, wt->stack, e - s, s);
+		return;
+	}
+	img = image_at(w, st->pid, s);
+	if (img)
+		img->passed_ns += e - s;
+	charge_thread(w, wt->waker_tid, s, e, depth + 1);
+}
+
+/* What tid did in [a, b), charged: running, waiting, or through the
+ * threads that ended its waits. */
+static void charge_thread(struct walker *w, uint32_t tid, uint64_t a,
+			  uint64_t b, int depth)
+{
+	const struct cp_timeline *tl = w->tl;
+	size_t i = wait_after(tl, tid, a);
+	uint64_t t = a;
+
+	for (; t < b && !w->err; i++) {
+		const struct cp_wait *wt = i < tl->n_waits ? &tl->waits[i] : NULL;
+		uint64_t s, e, wake;
+
+		if (!wt || wt->tid != tid || wt->start >= b) {
+			charge_running(w, tid, t, b);
+			return;
+		}
+		if (wt->start > t) {
+			charge_running(w, tid, t, wt->start);
+			t = wt->start;
+		}
+		s = t;
+		e = wt->end < b ? wt->end : b;
+		wake = wt->wake < s ? s : wt->wake > e ? e : wt->wake;
+		if (wake > s)
+			charge_blocked(w, wt, s, wake, depth);
+		if (e > wake)
+			charge(w, wt->runq_stack, e - wake, wake);
+		t = e;
+	}
+}
+
+/* ---- set-up: threads, images ---- */
+
+static int index_threads(struct walker *w)
+{
+	const struct profile *p = w->p;
+	size_t i, k, n = 0;
+
+	w->tids = malloc((p->n_threads + 1) * sizeof(*w->tids));
+	w->thread_pid = malloc((p->n_threads + 1) * sizeof(*w->thread_pid));
+	if (!w->tids || !w->thread_pid)
+		return -ENOMEM;
+	for (i = 0; i < p->n_threads; i++)
+		w->tids[n++] = p->threads[i].tid;
+	qsort(w->tids, n, sizeof(*w->tids), cmp_u32);
+	for (i = k = 0; i < n; i++)	/* distinct */
+		if (!k || w->tids[k - 1] != w->tids[i])
+			w->tids[k++] = w->tids[i];
+	w->n_tids = k;
+	for (i = 0; i < w->n_tids; i++)
+		for (k = 0; k < p->n_threads; k++)
+			if (p->threads[k].tid == w->tids[i]) {
+				w->thread_pid[i] = p->threads[k].pid;
+				break;
+			}
+	return 0;
+}
+
+static const struct process_info *proc_of(const struct profile *p,
+					  uint32_t pid)
+{
+	size_t i;
+
+	for (i = 0; i < p->n_procs; i++)
+		if (p->procs[i].pid == pid)
+			return &p->procs[i];
+	return NULL;
+}
+
+static void init_image(struct cp_image *img, uint32_t pid, uint32_t seq,
+		       uint64_t start, const char *program)
+{
+	memset(img, 0, sizeof(*img));
+	img->pid = pid;
+	img->seq = seq;
+	img->start = start;
+	img->first_ns = UINT64_MAX;
+	img->born = UINT64_MAX;
+	img->exe_frame = -1;
+	img->name = program ? path_basename(program) : NULL;
+}
+
+/* Every pid: its image as forked, then one per exec. */
+static int build_images(struct walker *w)
+{
+	const struct cp_timeline *tl = w->tl;
+	size_t n_pids = 0, i, j, k;
+	uint32_t *pids;
+
+	pids = malloc((w->n_tids + tl->n_execs + 1) * sizeof(*pids));
+	if (!pids)
+		return -ENOMEM;
+	for (i = 0; i < w->n_tids; i++)
+		pids[n_pids++] = w->thread_pid[i];
+	for (i = 0; i < tl->n_execs; i++)
+		pids[n_pids++] = tl->execs[i].pid;
+	qsort(pids, n_pids, sizeof(*pids), cmp_u32);
+	w->images = calloc(n_pids + tl->n_execs + 1, sizeof(*w->images));
+	w->unsampled = malloc((n_pids + tl->n_execs + 1) *
+			      sizeof(*w->unsampled));
+	if (!w->images || !w->unsampled) {
+		free(pids);
+		return -ENOMEM;
+	}
+	for (i = j = 0; i < n_pids; i++) {
+		if (i && pids[i] == pids[i - 1])
+			continue;
+		init_image(&w->images[w->n_images++], pids[i], 0, 0, NULL);
+		for (k = 0; j < tl->n_execs && tl->execs[j].pid <= pids[i]; j++)
+			if (tl->execs[j].pid == pids[i])
+				init_image(&w->images[w->n_images++], pids[i],
+					   ++k, tl->execs[j].ts,
+					   tl->execs[j].program);
+	}
+	for (i = 0; i < w->n_images; i++)
+		w->unsampled[i] = -1;
+	free(pids);
+	return 0;
+}
+
+static void note_born(struct walker *w, uint32_t tid, uint64_t ts)
+{
+	int64_t t = tid_index(w, tid);
+	struct cp_image *img = t < 0 ? NULL : image_at(w, w->thread_pid[t], ts);
+
+	if (img && !img->seq && img->born > ts)
+		img->born = ts;
+}
+
+/*
+ * An image as forked runs its parent's program (a subshell is the shell):
+ * named after the parent's image then, else after the process's comm.
+ */
+static void name_images(struct walker *w)
+{
+	const struct profile *p = w->p;
+	size_t i;
+	int pass;
+
+	for (i = 0; i < w->tl->n_samples; i++)
+		note_born(w, w->tl->samples[i].tid, w->tl->samples[i].ts);
+	for (i = 0; i < w->tl->n_waits; i++)
+		note_born(w, w->tl->waits[i].tid, w->tl->waits[i].start);
+	for (pass = 0; pass < CP_MAX_PARENTS; pass++)
+		for (i = 0; i < w->n_images; i++) {
+			struct cp_image *img = &w->images[i], *parent;
+			const struct process_info *pi;
+
+			if (img->name || img->seq)
+				continue;
+			pi = proc_of(p, img->pid);
+			parent = pi && pi->ppid && pi->ppid != img->pid ?
+				 image_at(w, pi->ppid, img->born) : NULL;
+			if (parent && parent->name)
+				img->name = parent->name;
+		}
+	for (i = 0; i < w->n_images; i++) {
+		struct cp_image *img = &w->images[i];
+		const struct process_info *pi;
+
+		if (img->name)
+			continue;
+		pi = proc_of(p, img->pid);
+		snprintf(img->comm, sizeof(img->comm), "%.*s",
+			 (int)sizeof(pi->comm), pi ? pi->comm : "?");
+		img->name = img->comm;
+	}
+}
+
+/* ---- results: programs, launchers, locks ---- */
+
+/* What an image runs: its executable's module when a frame showed it
+ * ("bash" for a script, "python3.11" for python3), else its name. */
+static const char *image_program(const struct walker *w,
+				 const struct cp_image *img)
+{
+	return img->exe_frame >= 0 ? w->p->frames[img->exe_frame].module :
+				     img->name;
+}
+
+static int add_pid(struct critical_program *cp, uint32_t pid)
+{
+	uint32_t *n;
+	size_t i;
+
+	for (i = 0; i < cp->n_pids; i++)
+		if (cp->pids[i] == pid)
+			return 0;
+	n = reallocarray(cp->pids, cp->n_pids + 1, sizeof(*n));
+	if (!n)
+		return -ENOMEM;
+	cp->pids = n;
+	cp->pids[cp->n_pids++] = pid;
+	return 0;
+}
+
+static int cmp_program(const void *a, const void *b)
+{
+	const struct critical_program *x = a, *y = b;
+
+	return x->ns != y->ns ? CMP(y->ns, x->ns) : strcmp(x->name, y->name);
+}
+
+static int build_programs(struct walker *w)
+{
+	struct profile_critical *c = &w->p->critical;
+	size_t i, k;
+
+	c->programs = calloc(w->n_images + 1, sizeof(*c->programs));
+	if (!c->programs)
+		return -ENOMEM;
+	for (i = 0; i < w->n_images; i++) {
+		const struct cp_image *img = &w->images[i];
+		const char *name = image_program(w, img);
+
+		if (!img->own_ns)
+			continue;
+		for (k = 0; k < c->n_programs; k++)
+			if (!strcmp(c->programs[k].name, name))
+				break;
+		if (k == c->n_programs) {
+			c->programs[k].name = strdup(name);
+			if (!c->programs[k].name)
+				return -ENOMEM;
+			c->n_programs++;
+		}
+		c->programs[k].ns += img->own_ns;
+		if (add_pid(&c->programs[k], img->pid))
+			return -ENOMEM;
+	}
+	qsort(c->programs, c->n_programs, sizeof(*c->programs), cmp_program);
+	return 0;
+}
+
+/* The image of the same pid after img, NULL when it is the last. */
+static const struct cp_image *next_image(const struct walker *w,
+					 const struct cp_image *img)
+{
+	const struct cp_image *n = img + 1;
+
+	return n < w->images + w->n_images && n->pid == img->pid ? n : NULL;
+}
+
+/*
+ * A launcher that exec'd what it launched (a shim) cost everything on the
+ * path before that exec; one that forked it (`sh -c`, make), its own time.
+ */
+static int add_launcher(struct walker *w, const struct cp_image *img,
+			const char *work)
+{
+	struct profile_critical *c = &w->p->critical;
+	struct critical_launcher *l = &c->launchers[c->n_launchers];
+	const struct cp_image *next = next_image(w, img);
+	const char *program = image_program(w, img);
+	uint64_t until = next ? next->start : 0;
+	size_t i;
+
+	l->ns = img->own_ns;
+	l->processes = 1;
+	for (i = 0; until && i < w->n_images; i++) {
+		const struct cp_image *o = &w->images[i];
+
+		if (o == img || !o->own_ns || o->first_ns >= until)
+			continue;
+		l->ns += o->own_ns;
+		if (o->pid != img->pid && (i == 0 || o[-1].pid != o->pid ||
+					   o[-1].first_ns >= until))
+			l->processes++;
+	}
+	l->name = strdup(img->name);
+	l->started = strdup(next ? image_program(w, next) : work);
+	if (strcmp(program, img->name))
+		l->interpreter = strdup(program);
+	if (!l->name || !l->started ||
+	    (strcmp(program, img->name) && !l->interpreter))
+		return -ENOMEM;
+	c->n_launchers++;
+	return 0;
+}
+
+static int cmp_launcher(const void *a, const void *b)
+{
+	const struct critical_launcher *x = a, *y = b;
+
+	return x->ns != y->ns ? CMP(y->ns, x->ns) : strcmp(x->name, y->name);
+}
+
+static int build_launchers(struct walker *w)
+{
+	struct profile_critical *c = &w->p->critical;
+	const char *work = c->n_programs ? c->programs[0].name : NULL;
+	size_t i;
+	int err;
+
+	c->launchers = calloc(w->n_images + 1, sizeof(*c->launchers));
+	if (!c->launchers)
+		return -ENOMEM;
+	for (i = 0; work && i < w->n_images; i++) {
+		const struct cp_image *img = &w->images[i];
+		uint64_t on_path = img->own_ns + img->passed_ns;
+
+		if (!strcmp(image_program(w, img), work) ||
+		    on_path * 100 < c->ns * CP_LAUNCHER_MIN_PCT ||
+		    img->passed_ns * 100 < on_path * CP_LAUNCHER_PCT)
+			continue;
+		err = add_launcher(w, img, work);
+		if (err)
+			return err;
+	}
+	qsort(c->launchers, c->n_launchers, sizeof(*c->launchers),
+	      cmp_launcher);
+	return 0;
+}
+
+struct lock_acc {
+	int64_t frame;
+	uint64_t wait_ns;
+	uint64_t holder_samples;
+	uint32_t tids[64];	/* waiting threads, up to 64 counted */
+	uint32_t n_tids;
+};
+
+/* Where a releasing thread ran: the innermost application frame. */
+static int64_t holder_frame(const struct profile *p, uint32_t stack)
+{
+	const struct stack_sample *st = &p->stacks[stack];
+	uint32_t i;
+
+	for (i = st->n_frames; i-- > 0;)
+		if (p->frames[st->frames[i]].cls == CLASS_APP)
+			return st->frames[i];
+	return -1;
+}
+
+/* The holder's frame with the most samples in [s, e), else the one of its
+ * last sample before e. */
+static int64_t holder_during(const struct walker *w, uint32_t tid,
+			     uint64_t s, uint64_t e)
+{
+	const struct cp_timeline *tl = w->tl;
+	size_t i = sample_at(tl, tid, s), best_n = 0, k, j;
+	int64_t best = -1;
+
+	for (k = i; k < tl->n_samples && tl->samples[k].tid == tid &&
+		    tl->samples[k].ts < e && k < i + 256; k++) {
+		int64_t f = holder_frame(w->p, tl->samples[k].stack);
+		size_t n = 0;
+
+		for (j = i; j < tl->n_samples && tl->samples[j].tid == tid &&
+			    tl->samples[j].ts < e && j < i + 256; j++)
+			n += holder_frame(w->p, tl->samples[j].stack) == f;
+		if (f >= 0 && n > best_n) {
+			best_n = n;
+			best = f;
+		}
+	}
+	if (best < 0 && i > 0 && tl->samples[i - 1].tid == tid)
+		best = holder_frame(w->p, tl->samples[i - 1].stack);
+	return best;
+}
+
+static struct lock_acc *lock_acc(struct lock_acc **accs, size_t *n,
+				 int64_t frame)
+{
+	struct lock_acc *a;
+	size_t i;
+
+	for (i = 0; i < *n; i++)
+		if ((*accs)[i].frame == frame)
+			return &(*accs)[i];
+	a = reallocarray(*accs, *n + 1, sizeof(**accs));
+	if (!a)
+		return NULL;
+	*accs = a;
+	a = &a[(*n)++];
+	memset(a, 0, sizeof(*a));
+	a->frame = frame;
+	return a;
+}
+
+static void lock_add_tid(struct lock_acc *a, uint32_t tid)
+{
+	uint32_t i;
+
+	for (i = 0; i < a->n_tids; i++)
+		if (a->tids[i] == tid)
+			return;
+	if (a->n_tids < ARRAY_SIZE(a->tids))
+		a->tids[a->n_tids++] = tid;
+}
+
+/* The holder's samples in [s, e) in its frame, each counted once. */
+static void lock_add_cpu(const struct walker *w, struct lock_acc *a,
+			 uint32_t tid, uint64_t s, uint64_t e, uint8_t *used)
+{
+	const struct cp_timeline *tl = w->tl;
+	size_t i;
+
+	for (i = sample_at(tl, tid, s); i < tl->n_samples &&
+	     tl->samples[i].tid == tid && tl->samples[i].ts < e; i++)
+		if (!used[i] &&
+		    holder_frame(w->p, tl->samples[i].stack) == a->frame) {
+			used[i] = 1;
+			a->holder_samples++;
+		}
+}
+
+static bool lock_wait(const struct walker *w, const struct cp_wait *wt)
+{
+	int64_t t = tid_index(w, wt->waker_tid);
+
+	return w->p->stacks[wt->stack].reason == WAIT_LOCK && wt->waker_tid &&
+	       wt->waker_tid != wt->tid && t >= 0 &&
+	       w->thread_pid[t] == w->p->stacks[wt->stack].pid &&
+	       wt->wake > wt->start;
+}
+
+static int cmp_lock(const void *a, const void *b)
+{
+	const struct lock_acc *x = a, *y = b;
+
+	return x->wait_ns != y->wait_ns ? CMP(y->wait_ns, x->wait_ns) :
+					  CMP(x->frame, y->frame);
+}
+
+/* Lock waits that another thread of the process ended, by where the
+ * releasers ran while the waiters waited. */
+static int build_locks(struct walker *w, const struct cp_window *win)
+{
+	const struct cp_timeline *tl = w->tl;
+	struct profile_critical *c = &w->p->critical;
+	struct lock_acc *accs = NULL, *a;
+	size_t n = 0, i;
+	uint8_t *used = calloc(tl->n_samples + 1, 1);
+	int err = -ENOMEM;
+
+	if (!used)
+		return -ENOMEM;
+	for (i = 0; i < tl->n_waits; i++) {
+		const struct cp_wait *wt = &tl->waits[i];
+		uint64_t s = wt->start > win->start ? wt->start : win->start;
+		uint64_t e = wt->wake < win->end ? wt->wake : win->end;
+
+		if (!lock_wait(w, wt) || e <= s)
+			continue;
+		a = lock_acc(&accs, &n, holder_during(w, wt->waker_tid, s, e));
+		if (!a)
+			goto out;
+		a->wait_ns += e - s;
+		lock_add_tid(a, wt->tid);
+		if (a->frame >= 0)
+			lock_add_cpu(w, a, wt->waker_tid, s, e, used);
+	}
+	qsort(accs, n, sizeof(*accs), cmp_lock);
+	c->locks = calloc(CP_MAX_LOCKS, sizeof(*c->locks));
+	if (!c->locks)
+		goto out;
+	for (i = 0; i < n && c->n_locks < CP_MAX_LOCKS; i++)
+		c->locks[c->n_locks++] = (struct critical_lock){
+			.holder_frame = accs[i].frame,
+			.waiting_threads = accs[i].n_tids,
+			.wait_ns = accs[i].wait_ns,
+			.holder_cpu_ns = accs[i].holder_samples *
+					 w->p->period_ns,
+		};
+	err = 0;
+out:
+	free(accs);
+	free(used);
+	return err;
+}
+
+/* ---- the whole ---- */
+
+static void walker_free(struct walker *w)
+{
+	free(w->images);
+	free(w->unsampled);
+	free(w->tids);
+	free(w->thread_pid);
+}
+
+static void critical_reset(struct profile *p)
+{
+	size_t i;
+
+	profile_critical_free(&p->critical);
+	for (i = 0; i < p->n_stacks; i++)
+		p->stacks[i].cp_ns = 0;
+}
+
+int critpath_build(struct profile *p, struct cp_timeline *tl,
+		   const struct cp_window *win)
+{
+	struct walker w = { .p = p, .tl = tl, .cap_stacks = p->n_stacks };
+	int err;
+
+	if (win->end <= win->start || !win->root_tid)
+		return 0;
+	qsort(tl->samples, tl->n_samples, sizeof(*tl->samples), cmp_sample);
+	qsort(tl->waits, tl->n_waits, sizeof(*tl->waits), cmp_wait);
+	qsort(tl->execs, tl->n_execs, sizeof(*tl->execs), cmp_exec);
+	err = index_threads(&w);
+	if (!err)
+		err = build_images(&w);
+	if (err)
+		goto out;
+	name_images(&w);
+	if (!w.cap_stacks) {
+		w.cap_stacks = 16;
+		err = -ENOMEM;
+		p->stacks = reallocarray(p->stacks, w.cap_stacks,
+					 sizeof(*p->stacks));
+		if (!p->stacks)
+			goto out;
+	}
+	p->critical.ns = win->end - win->start;
+	p->critical.root_tid = win->root_tid;
+	charge_thread(&w, win->root_tid, win->start, win->end, 0);
+	err = w.err;
+	if (!err)
+		err = build_programs(&w);
+	if (!err)
+		err = build_launchers(&w);
+	if (!err)
+		err = build_locks(&w, win);
+out:
+	if (err)
+		critical_reset(p);
+	walker_free(&w);
+	return err;
+}

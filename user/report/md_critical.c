@@ -1,0 +1,206 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The critical path in the Markdown summary: the verdict built on it, and
+ * its section (programs, launchers, functions).  The path partitions the
+ * wall time, so every share here is of the wall time and none passes 100%.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/util.h"
+#include "classify/frame.h"
+#include "report/md_critical.h"
+
+#define CP_MAX_PIDS_SHOWN	4
+
+/* The wait of reason r that holds most of the path. */
+static const struct stack_sample *path_wait(const struct profile *p,
+					    enum wait_reason r)
+{
+	const struct stack_sample *best = NULL;
+	size_t i;
+
+	for (i = 0; i < p->n_stacks; i++)
+		if (p->stacks[i].reason == r && p->stacks[i].cp_ns &&
+		    (!best || p->stacks[i].cp_ns > best->cp_ns))
+			best = &p->stacks[i];
+	return best;
+}
+
+static void md_path_wait_context(struct md *m, const struct stack_sample *s)
+{
+	char target[CLEAN_SIZE(NAME_MAX_BYTES)], name[CLEAN_SIZE(NAME_MAX_BYTES)];
+	int64_t where = display_frame(m->p, s->frames, s->n_frames);
+
+	if (!s->target && where < 0)
+		return;
+	md_put(&m->doc, " (");
+	if (s->target) {
+		md_clean(target, s->target, NAME_MAX_BYTES, false);
+		md_put(&m->doc, target);
+	}
+	if (where >= 0) {
+		md_clean(name, m->p->frames[where].name, NAME_MAX_BYTES, false);
+		md_printf(&m->doc, "%sin `%s`", s->target ? " " : "", name);
+	}
+	md_put(&m->doc, ")");
+}
+
+/* The function where most of the path's time went: in the program that
+ * does the work when one of its functions has time there. */
+static const struct func_stat *path_function(const struct aggregate *agg,
+					     const char *program)
+{
+	const struct func_stat *any = NULL;
+	size_t i;
+
+	for (i = 0; i < agg->n_funcs; i++) {
+		const struct func_stat *fs = &agg->funcs[agg->by_wall[i]];
+
+		if (!fs->own_cp_ns)
+			break;
+		if (program && fs->module && !strcmp(fs->module, program))
+			return fs;
+		if (!any)
+			any = fs;
+	}
+	return any;
+}
+
+static void md_launchers_sentence(struct md *m)
+{
+	const struct profile_critical *c = &m->p->critical;
+	char name[CLEAN_SIZE(64)], interp[CLEAN_SIZE(64)];
+	char started[CLEAN_SIZE(64)], time[DURATION_SIZE];
+	size_t i;
+
+	for (i = 0; i < c->n_launchers && i < 2; i++) {
+		const struct critical_launcher *l = &c->launchers[i];
+
+		md_clean(name, l->name, 64, false);
+		md_clean(started, l->started, 64, false);
+		fmt_duration(time, l->ns);
+		md_printf(&m->doc, " `%s` is a launcher", name);
+		if (l->interpreter) {
+			md_clean(interp, l->interpreter, 64, false);
+			md_printf(&m->doc, " (%s)", interp);
+		}
+		md_printf(&m->doc, ": %s in %" PRIu32 " process%s before %s "
+			  "started (%.1f%% of wall).", time, l->processes,
+			  l->processes == 1 ? "" : "es", started,
+			  pct_of(l->ns, c->ns));
+	}
+}
+
+int md_critical_verdict(struct md *m)
+{
+	const struct profile_critical *c = &m->p->critical;
+	const struct time_split *t = &m->agg->cp;
+	enum wait_reason order[WAIT__COUNT], r;
+	const struct func_stat *fs = path_function(m->agg, c->n_programs ?
+						   c->programs[0].name : NULL);
+	char name[CLEAN_SIZE(NAME_MAX_BYTES)], where[WHERE_SIZE];
+	char prog[CLEAN_SIZE(64)];
+
+	categories_by_time(t, order);
+	r = order[0];
+	md_clean(prog, c->n_programs ? c->programs[0].name : "?", 64, false);
+	if (r == WAIT_NONE) {
+		md_printf(&m->doc, "On the critical path, %.1f%% of the wall "
+			  "time is on-CPU", pct_of(t->ns[WAIT_NONE], c->ns));
+	} else {
+		md_printf(&m->doc, "On the critical path, %.1f%% of the wall "
+			  "time is %s", pct_of(t->ns[r], c->ns),
+			  md_categories[r].doing);
+		if (path_wait(m->p, r))
+			md_path_wait_context(m, path_wait(m->p, r));
+		md_printf(&m->doc, "; on-CPU time is %.1f%%",
+			  pct_of(t->ns[WAIT_NONE], c->ns));
+	}
+	if (c->n_programs)
+		md_printf(&m->doc, ". `%s` does the work: %.1f%% of the wall "
+			  "time", prog, pct_of(c->programs[0].ns, c->ns));
+	if (fs) {
+		md_clean(name, fs->name, NAME_MAX_BYTES, false);
+		fmt_where(where, fs->file, fs->line, fs->module);
+		md_printf(&m->doc, "; most in `%s` (%s, %s), %.1f%% of the wall "
+			  "time with its callees", name, frame_class_name(fs->cls),
+			  where, pct_of(fs->cp_ns, c->ns));
+	}
+	md_put(&m->doc, ".");
+	md_launchers_sentence(m);
+	return 0;
+}
+
+/* ---- the section ---- */
+
+static char *program_row(const struct md *m, size_t i)
+{
+	const struct critical_program *cp = &m->p->critical.programs[i];
+	char name[CLEAN_SIZE(64)], time[DURATION_SIZE], pids[64];
+	size_t k;
+	int len = 0;
+
+	md_clean(name, cp->name, 64, false);
+	fmt_duration(time, cp->ns);
+	pids[0] = '\0';
+	for (k = 0; k < cp->n_pids && k < CP_MAX_PIDS_SHOWN; k++)
+		len += snprintf(pids + len, sizeof(pids) - len, "%s%" PRIu32,
+				k ? ", " : "", cp->pids[k]);
+	if (cp->n_pids > CP_MAX_PIDS_SHOWN)
+		snprintf(pids + len, sizeof(pids) - len, " … (%zu)",
+			 cp->n_pids);
+	return str_printf("| `%s` | %s | %s | %.1f%% |\n", name, pids, time,
+			  pct_of(cp->ns, m->p->critical.ns));
+}
+
+static char *path_func_row(const struct md *m, size_t i)
+{
+	const struct func_stat *fs = &m->agg->funcs[m->agg->by_wall[i]];
+	char name[CLEAN_SIZE(NAME_MAX_BYTES)], where[WHERE_SIZE];
+	char own[DURATION_SIZE];
+
+	md_clean(name, fs->name, NAME_MAX_BYTES, false);
+	fmt_where(where, fs->file, fs->line, fs->module);
+	fmt_duration(own, fs->own_cp_ns);
+	return str_printf("| `%s` | %s | %s | %.1f%% | %.1f%% |\n", name, where,
+			  own, pct_of(fs->own_cp_ns, m->p->critical.ns),
+			  pct_of(fs->cp_ns, m->p->critical.ns));
+}
+
+/* Functions with time of their own on the path: a prefix of by_wall. */
+static size_t path_funcs(const struct aggregate *agg)
+{
+	size_t n = 0;
+
+	while (n < agg->n_funcs && agg->funcs[agg->by_wall[n]].own_cp_ns)
+		n++;
+	return n;
+}
+
+int md_critical(struct md *m, size_t *shown_programs, size_t *shown_funcs)
+{
+	static const char programs_head[] =
+		"\n## Critical path\n\n"
+		"What held up the end of the run: the main thread's wall time, "
+		"each wait another traced thread or process ended (a lock "
+		"released, a pipe written, a child exited) charged to what "
+		"that one did meanwhile. It adds up to the wall time, so no "
+		"share passes 100%.\n\n"
+		"| program | pids | time | % of wall |\n|---|---|--:|--:|\n";
+	static const char funcs_head[] =
+		"\n| function on the path | where | own | own % | with "
+		"callees % |\n|---|---|--:|--:|--:|\n";
+	int err;
+
+	if (!m->agg->cp_known)
+		return 0;
+	err = md_table(m, programs_head, m->p->critical.n_programs,
+		       program_row, shown_programs);
+	if (!err)
+		err = md_table(m, funcs_head, path_funcs(m->agg), path_func_row,
+			       shown_funcs);
+	return err;
+}
