@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Wait reasons and syscall names; see wait.h and the README's rules. */
+#include <string.h>
+
 #include "classify/wait.h"
 #include "lib/util.h"
 #include "syscalls.h"
@@ -116,4 +118,19 @@ enum wait_reason wait_syscall_reason(int nr)
 	const struct syscall_info *s = find_syscall(nr);
 
 	return s ? s->reason : WAIT_NONE;
+}
+
+bool wait_frame_joins(const char *name)
+{
+	static const char *const joins[] = {
+		"pthread_join", "__pthread_join", "__pthread_clockjoin_ex",
+		"__pthread_timedjoin_ex", "pthread_timedjoin_np",
+		"pthread_clockjoin_np", "thrd_join", "std::thread::join()",
+	};
+	size_t i;
+
+	for (i = 0; name && i < ARRAY_SIZE(joins); i++)
+		if (!strcmp(name, joins[i]))
+			return true;
+	return false;
 }

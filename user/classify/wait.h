@@ -7,6 +7,8 @@
 #ifndef WHYSLOW_WAIT_H
 #define WHYSLOW_WAIT_H
 
+#include <stdbool.h>
+
 #include "profile/profile.h"
 
 /* "network", "disk", ... as in the JSON and the README. */
@@ -18,5 +20,9 @@ const char *wait_syscall_name(int nr);
 /* What blocking in syscall nr waits for by itself; WAIT_NONE when the
  * descriptor or the kernel stack decides (or nr is not in the table). */
 enum wait_reason wait_syscall_reason(int nr);
+
+/* A user frame whose futex waits are for a thread to end (pthread_join
+ * and its kin): such a wait is WAIT_JOIN, not a lock. */
+bool wait_frame_joins(const char *name);
 
 #endif

@@ -12,6 +12,7 @@
 #include "lib/util.h"
 #include "python/code.h"
 #include "record/stackend.h"
+#include "classify/wait.h"
 #include "classify/wait_event.h"
 
 /* Writers print the walker's bound from profile.h. */
@@ -347,14 +348,16 @@ int collector_add_offcpu(struct collector *c, const struct proc_table *t,
 }
 
 int collector_note_wait(struct collector *c, uint32_t tid, uint64_t start,
-			uint64_t wake, uint64_t end, uint32_t waker_tid)
+			uint64_t wake, uint64_t end,
+			const struct ws_waker *waker)
 {
 	if (intern_items_reserve((void **)&c->tl.waits, &c->cap_waits,
 				 c->tl.n_waits, sizeof(*c->tl.waits)))
 		return -ENOMEM;
 	c->tl.waits[c->tl.n_waits++] = (struct cp_wait){
 		.start = start, .wake = wake, .end = end, .tid = tid,
-		.waker_tid = waker_tid, .stack = c->last_stack,
+		.waker_tid = waker->tid, .waker_pid = waker->pid,
+		.stack = c->last_stack,
 		.runq_stack = c->last_stack,
 	};
 	return 0;
@@ -665,6 +668,24 @@ static size_t kernel_names(const struct profile *out,
 	return n;
 }
 
+/* A futex wait under pthread_join waits for a thread to end. */
+static enum wait_reason join_or(const struct profile *out,
+				const struct stack_sample *st,
+				enum wait_reason r)
+{
+	uint32_t j;
+
+	if (r != WAIT_LOCK)
+		return r;
+	for (j = 0; j < st->n_frames; j++) {
+		const struct frame *f = &out->frames[st->frames[j]];
+
+		if (f->cls != CLASS_KERNEL && wait_frame_joins(f->name))
+			return WAIT_JOIN;
+	}
+	return r;
+}
+
 /* An off-CPU stack becomes up to two: the blocked part, with its reason,
  * and the run-queue part, waiting for a CPU. */
 static int add_offcpu_stacks(struct finish_ctx *fc, const struct stack_key *k,
@@ -688,7 +709,8 @@ static int add_offcpu_stacks(struct finish_ctx *fc, const struct stack_key *k,
 	st->syscall = k->syscall;
 	st->count = v->count;
 	n = kernel_names(out, st, kframes);
-	st->reason = classify_wait(k->syscall, target, k->runnable, kframes, n);
+	st->reason = join_or(out, st, classify_wait(k->syscall, target,
+						    k->runnable, kframes, n));
 	wait_event_describe(k->syscall, target, desc, sizeof(desc));
 	if (desc[0] && !(st->target = strdup(desc)))
 		return -ENOMEM;

@@ -49,9 +49,10 @@ int collector_add_offcpu(struct collector *c, const struct proc_table *t,
 
 /* The off-CPU interval just added by collector_add_offcpu, on the
  * timeline: blocked [start, wake), runnable [wake, end), ended by
- * waker_tid (0: not seen). */
+ * waker (tid 0: not seen). */
 int collector_note_wait(struct collector *c, uint32_t tid, uint64_t start,
-			uint64_t wake, uint64_t end, uint32_t waker_tid);
+			uint64_t wake, uint64_t end,
+			const struct ws_waker *waker);
 
 /* pid exec'd program at ts. */
 int collector_note_exec(struct collector *c, uint32_t pid, uint64_t ts,

@@ -15,37 +15,8 @@
 #define CP_LAUNCHER_PCT		80
 /* ... and on the path for at least this share of the wall time. */
 #define CP_LAUNCHER_MIN_PCT	2
-#define CP_MAX_LOCKS		3
 /* Parents followed to name a forked process that did not exec. */
 #define CP_MAX_PARENTS		16
-#define WS_COMM_SIZE		17
-
-/* A process image: what one pid ran between two execs. */
-struct cp_image {
-	uint32_t pid;
-	uint32_t seq;		/* execs of pid before it; 0: as forked */
-	uint64_t start;		/* its exec, 0 for seq 0 */
-	uint64_t own_ns;	/* charged to its own stacks */
-	uint64_t passed_ns;	/* passed on to the threads that woke it */
-	uint64_t first_ns;	/* its first charge; UINT64_MAX none */
-	uint64_t born;		/* seq 0: its first event */
-	const char *name;	/* the program as exec'd; NULL until named */
-	int64_t exe_frame;	/* a frame of its executable, charged; -1 */
-	char comm[WS_COMM_SIZE];	/* name of last resort */
-};
-
-struct walker {
-	struct profile *p;
-	struct cp_timeline *tl;
-	struct cp_image *images;	/* by pid, then seq */
-	size_t n_images;
-	uint32_t *thread_pid;		/* by the threads' order below */
-	uint32_t *tids;			/* sorted, distinct */
-	size_t n_tids;
-	int64_t *unsampled;		/* per image: stack for unsampled CPU */
-	size_t cap_stacks;
-	int err;
-};
 
 static int cmp_sample(const void *a, const void *b)
 {
@@ -76,7 +47,7 @@ static int cmp_u32(const void *a, const void *b)
 /* ---- lookups in the sorted timeline ---- */
 
 /* First sample of tid at or after ts. */
-static size_t sample_at(const struct cp_timeline *tl, uint32_t tid,
+size_t cp_sample_at(const struct cp_timeline *tl, uint32_t tid,
 			uint64_t ts)
 {
 	size_t lo = 0, hi = tl->n_samples;
@@ -111,7 +82,7 @@ static size_t wait_after(const struct cp_timeline *tl, uint32_t tid,
 	return lo;
 }
 
-static int64_t tid_index(const struct walker *w, uint32_t tid)
+int64_t cp_tid_index(const struct walker *w, uint32_t tid)
 {
 	const uint32_t *t = bsearch(&tid, w->tids, w->n_tids,
 				    sizeof(*w->tids), cmp_u32);
@@ -178,6 +149,9 @@ static void charge(struct walker *w, uint32_t stack, uint64_t ns,
 		img->exe_frame = exe_frame(w->p, st);
 }
 
+static const char *image_program(const struct walker *w,
+				 const struct cp_image *img);
+
 /* A stack for the CPU time of an image that no sample fell in: a frame
  * named after its program, "[gzip]". */
 static int64_t unsampled_stack(struct walker *w, uint32_t pid, uint32_t tid,
@@ -209,9 +183,9 @@ static int64_t unsampled_stack(struct walker *w, uint32_t pid, uint32_t tid,
 	p->frames = fr;
 	fr = &p->frames[p->n_frames];
 	memset(fr, 0, sizeof(*fr));
-	snprintf(name, sizeof(name), "[%s]", img->name ? img->name : "?");
+	snprintf(name, sizeof(name), "[%s]", image_program(w, img));
 	fr->name = strdup(name);
-	fr->module = strdup(img->name ? img->name : "?");
+	fr->module = strdup(image_program(w, img));
 	if (!fr->name || !fr->module) {
 		free(fr->name);
 		free(fr->module);
@@ -240,11 +214,11 @@ static int64_t unsampled_stack(struct walker *w, uint32_t pid, uint32_t tid,
 /* tid ran (or waited too briefly to keep) in [s, e): its samples then
  * share the time; none, the nearest sample of the thread; none at all,
  * a stack named after its program. */
-static void charge_running(struct walker *w, uint32_t tid, uint64_t s,
-			   uint64_t e)
+static void charge_running(struct walker *w, uint32_t tid, uint32_t pid,
+			   uint64_t s, uint64_t e)
 {
 	const struct cp_timeline *tl = w->tl;
-	size_t i = sample_at(tl, tid, s), j = i, k;
+	size_t i = cp_sample_at(tl, tid, s), j = i, k;
 	uint64_t len = e - s, share;
 	int64_t stack, t;
 
@@ -267,8 +241,8 @@ static void charge_running(struct walker *w, uint32_t tid, uint64_t s,
 		charge(w, tl->samples[i - 1].stack, len, s);
 		return;
 	}
-	t = tid_index(w, tid);
-	stack = t < 0 ? -1 : unsampled_stack(w, w->thread_pid[t], tid, s);
+	t = cp_tid_index(w, tid);
+	stack = unsampled_stack(w, t < 0 ? pid : w->thread_pid[t], tid, s);
 	if (stack == -ENOMEM)
 		w->err = -ENOMEM;
 	else if (stack >= 0)
@@ -280,8 +254,12 @@ static void charge_running(struct walker *w, uint32_t tid, uint64_t s,
 static bool follow_waker(const struct walker *w, const struct cp_wait *wt,
 			 int depth)
 {
-	if (!wt->waker_tid || wt->waker_tid == wt->tid || depth >= CP_MAX_DEPTH ||
-	    tid_index(w, wt->waker_tid) < 0)
+	if (!wt->waker_tid || wt->waker_tid == wt->tid || depth >= CP_MAX_DEPTH)
+		return false;
+	/* a process that ran too briefly to leave an event, known by its
+	 * exec */
+	if (cp_tid_index(w, wt->waker_tid) < 0 &&
+	    !image_at((struct walker *)w, wt->waker_pid, wt->wake))
 		return false;
 	switch (w->p->stacks[wt->stack].reason) {
 	case WAIT_LOCK: case WAIT_JOIN: case WAIT_PIPE: case WAIT_CHILD:
@@ -292,8 +270,8 @@ static bool follow_waker(const struct walker *w, const struct cp_wait *wt,
 	}
 }
 
-static void charge_thread(struct walker *w, uint32_t tid, uint64_t a,
-			  uint64_t b, int depth);
+static void charge_thread(struct walker *w, uint32_t tid, uint32_t pid,
+			  uint64_t a, uint64_t b, int depth);
 
 static void charge_blocked(struct walker *w, const struct cp_wait *wt,
 			   uint64_t s, uint64_t e, int depth)
@@ -308,13 +286,13 @@ static void charge_blocked(struct walker *w, const struct cp_wait *wt,
 	img = image_at(w, st->pid, s);
 	if (img)
 		img->passed_ns += e - s;
-	charge_thread(w, wt->waker_tid, s, e, depth + 1);
+	charge_thread(w, wt->waker_tid, wt->waker_pid, s, e, depth + 1);
 }
 
 /* What tid did in [a, b), charged: running, waiting, or through the
  * threads that ended its waits. */
-static void charge_thread(struct walker *w, uint32_t tid, uint64_t a,
-			  uint64_t b, int depth)
+static void charge_thread(struct walker *w, uint32_t tid, uint32_t pid,
+			  uint64_t a, uint64_t b, int depth)
 {
 	const struct cp_timeline *tl = w->tl;
 	size_t i = wait_after(tl, tid, a);
@@ -325,11 +303,11 @@ static void charge_thread(struct walker *w, uint32_t tid, uint64_t a,
 		uint64_t s, e, wake;
 
 		if (!wt || wt->tid != tid || wt->start >= b) {
-			charge_running(w, tid, t, b);
+			charge_running(w, tid, pid, t, b);
 			return;
 		}
 		if (wt->start > t) {
-			charge_running(w, tid, t, wt->start);
+			charge_running(w, tid, pid, t, wt->start);
 			t = wt->start;
 		}
 		s = t;
@@ -434,7 +412,7 @@ static int build_images(struct walker *w)
 
 static void note_born(struct walker *w, uint32_t tid, uint64_t ts)
 {
-	int64_t t = tid_index(w, tid);
+	int64_t t = cp_tid_index(w, tid);
 	struct cp_image *img = t < 0 ? NULL : image_at(w, w->thread_pid[t], ts);
 
 	if (img && !img->seq && img->born > ts)
@@ -488,6 +466,11 @@ static void name_images(struct walker *w)
 static const char *image_program(const struct walker *w,
 				 const struct cp_image *img)
 {
+	/* a child between its fork and its exec is starting that program:
+	 * the cost of running date includes its fork and exec */
+	if (!img->seq && img + 1 < w->images + w->n_images &&
+	    img[1].pid == img->pid)
+		img++;
 	return img->exe_frame >= 0 ? w->p->frames[img->exe_frame].module :
 				     img->name;
 }
@@ -546,50 +529,92 @@ static int build_programs(struct walker *w)
 	return 0;
 }
 
-/* The image of the same pid after img, NULL when it is the last. */
-static const struct cp_image *next_image(const struct walker *w,
+/* The last image of img's pid. */
+static const struct cp_image *last_image(const struct walker *w,
 					 const struct cp_image *img)
 {
-	const struct cp_image *n = img + 1;
+	while (img + 1 < w->images + w->n_images && img[1].pid == img->pid)
+		img++;
+	return img;
+}
 
-	return n < w->images + w->n_images && n->pid == img->pid ? n : NULL;
+static bool is_launcher(const struct walker *w, const struct cp_image *img)
+{
+	uint64_t on_path = img->own_ns + img->passed_ns;
+
+	return on_path * 100 >= w->p->critical.ns * CP_LAUNCHER_MIN_PCT &&
+	       img->passed_ns * 100 >= on_path * CP_LAUNCHER_PCT;
+}
+
+/* Distinct pids of the images charged before until. */
+static uint32_t processes_before(const struct walker *w, uint64_t until)
+{
+	uint32_t n = 0;
+	size_t i;
+
+	for (i = 0; i < w->n_images; i++) {
+		const struct cp_image *o = &w->images[i];
+		size_t k;
+
+		if (!o->own_ns || o->first_ns >= until)
+			continue;
+		for (k = i; k-- > 0 && w->images[k].pid == o->pid;)
+			if (w->images[k].own_ns && w->images[k].first_ns < until)
+				break;
+		n += k == (size_t)-1 || w->images[k].pid != o->pid;
+	}
+	return n;
+}
+
+static int push_launcher(struct profile_critical *c, const char *name,
+			 const char *interpreter, const char *started,
+			 uint32_t processes, uint64_t ns)
+{
+	struct critical_launcher *l = &c->launchers[c->n_launchers];
+
+	l->name = strdup(name);
+	l->started = strdup(started);
+	l->interpreter = interpreter ? strdup(interpreter) : NULL;
+	l->processes = processes;
+	l->ns = ns;
+	if (!l->name || !l->started || (interpreter && !l->interpreter)) {
+		free(l->name);
+		free(l->started);
+		free(l->interpreter);
+		return -ENOMEM;
+	}
+	c->n_launchers++;
+	return 0;
 }
 
 /*
- * A launcher that exec'd what it launched (a shim) cost everything on the
- * path before that exec; one that forked it (`sh -c`, make), its own time.
+ * A pid that exec'd its way to the program that ran last (a shim: bash,
+ * then env, then python): everything on the path before that program
+ * started is the launcher's, named after the first program exec'd.
  */
-static int add_launcher(struct walker *w, const struct cp_image *img,
-			const char *work)
+static int add_exec_chain(struct walker *w, const struct cp_image *first)
 {
-	struct profile_critical *c = &w->p->critical;
-	struct critical_launcher *l = &c->launchers[c->n_launchers];
-	const struct cp_image *next = next_image(w, img);
-	const char *program = image_program(w, img);
-	uint64_t until = next ? next->start : 0;
+	const struct cp_image *last = last_image(w, first), *img;
+	const char *interp = NULL;
+	uint64_t ns = 0, most = 0;
 	size_t i;
 
-	l->ns = img->own_ns;
-	l->processes = 1;
-	for (i = 0; until && i < w->n_images; i++) {
-		const struct cp_image *o = &w->images[i];
+	for (img = first; img < last; img++) {
+		uint64_t on_path = img->own_ns + img->passed_ns;
 
-		if (o == img || !o->own_ns || o->first_ns >= until)
-			continue;
-		l->ns += o->own_ns;
-		if (o->pid != img->pid && (i == 0 || o[-1].pid != o->pid ||
-					   o[-1].first_ns >= until))
-			l->processes++;
+		if (on_path > most && strcmp(image_program(w, img), first->name)) {
+			most = on_path;
+			interp = image_program(w, img);
+		}
 	}
-	l->name = strdup(img->name);
-	l->started = strdup(next ? image_program(w, next) : work);
-	if (strcmp(program, img->name))
-		l->interpreter = strdup(program);
-	if (!l->name || !l->started ||
-	    (strcmp(program, img->name) && !l->interpreter))
-		return -ENOMEM;
-	c->n_launchers++;
-	return 0;
+	for (i = 0; i < w->n_images; i++)
+		if (w->images[i].first_ns < last->start)
+			ns += w->images[i].own_ns;
+	if (ns * 100 < w->p->critical.ns * CP_LAUNCHER_MIN_PCT)
+		return 0;
+	return push_launcher(&w->p->critical, first->name, interp,
+			     image_program(w, last),
+			     processes_before(w, last->start), ns);
 }
 
 static int cmp_launcher(const void *a, const void *b)
@@ -599,188 +624,38 @@ static int cmp_launcher(const void *a, const void *b)
 	return x->ns != y->ns ? CMP(y->ns, x->ns) : strcmp(x->name, y->name);
 }
 
+/*
+ * Launchers: exec chains ending in a program that works, and processes
+ * that mostly passed their time on the path to others (`sh -c`, make,
+ * compiler drivers), which cost their own time.
+ */
 static int build_launchers(struct walker *w)
 {
 	struct profile_critical *c = &w->p->critical;
 	const char *work = c->n_programs ? c->programs[0].name : NULL;
 	size_t i;
-	int err;
+	int err = 0;
 
 	c->launchers = calloc(w->n_images + 1, sizeof(*c->launchers));
 	if (!c->launchers)
 		return -ENOMEM;
-	for (i = 0; work && i < w->n_images; i++) {
+	for (i = 0; work && !err && i < w->n_images; i++) {
 		const struct cp_image *img = &w->images[i];
-		uint64_t on_path = img->own_ns + img->passed_ns;
+		const struct cp_image *last = last_image(w, img);
 
-		if (!strcmp(image_program(w, img), work) ||
-		    on_path * 100 < c->ns * CP_LAUNCHER_MIN_PCT ||
-		    img->passed_ns * 100 < on_path * CP_LAUNCHER_PCT)
-			continue;
-		err = add_launcher(w, img, work);
-		if (err)
-			return err;
+		if (img->seq == 1 && last != img && !is_launcher(w, last) &&
+		    (img->pid == c->root_tid ||
+		     !strcmp(image_program(w, last), work)))
+			err = add_exec_chain(w, img);
+		else if (img == last && is_launcher(w, img) &&
+			 strcmp(image_program(w, img), work))
+			err = push_launcher(c, img->name,
+				strcmp(image_program(w, img), img->name) ?
+				image_program(w, img) : NULL, work, 1,
+				img->own_ns);
 	}
 	qsort(c->launchers, c->n_launchers, sizeof(*c->launchers),
 	      cmp_launcher);
-	return 0;
-}
-
-struct lock_acc {
-	int64_t frame;
-	uint64_t wait_ns;
-	uint64_t holder_samples;
-	uint32_t tids[64];	/* waiting threads, up to 64 counted */
-	uint32_t n_tids;
-};
-
-/* Where a releasing thread ran: the innermost application frame. */
-static int64_t holder_frame(const struct profile *p, uint32_t stack)
-{
-	const struct stack_sample *st = &p->stacks[stack];
-	uint32_t i;
-
-	for (i = st->n_frames; i-- > 0;)
-		if (p->frames[st->frames[i]].cls == CLASS_APP)
-			return st->frames[i];
-	return -1;
-}
-
-/* The holder's frame with the most samples in [s, e), else the one of its
- * last sample before e. */
-static int64_t holder_during(const struct walker *w, uint32_t tid,
-			     uint64_t s, uint64_t e)
-{
-	const struct cp_timeline *tl = w->tl;
-	size_t i = sample_at(tl, tid, s), best_n = 0, k, j;
-	int64_t best = -1;
-
-	for (k = i; k < tl->n_samples && tl->samples[k].tid == tid &&
-		    tl->samples[k].ts < e && k < i + 256; k++) {
-		int64_t f = holder_frame(w->p, tl->samples[k].stack);
-		size_t n = 0;
-
-		for (j = i; j < tl->n_samples && tl->samples[j].tid == tid &&
-			    tl->samples[j].ts < e && j < i + 256; j++)
-			n += holder_frame(w->p, tl->samples[j].stack) == f;
-		if (f >= 0 && n > best_n) {
-			best_n = n;
-			best = f;
-		}
-	}
-	if (best < 0 && i > 0 && tl->samples[i - 1].tid == tid)
-		best = holder_frame(w->p, tl->samples[i - 1].stack);
-	return best;
-}
-
-static struct lock_acc *lock_acc(struct lock_acc **accs, size_t *n,
-				 int64_t frame)
-{
-	struct lock_acc *a;
-	size_t i;
-
-	for (i = 0; i < *n; i++)
-		if ((*accs)[i].frame == frame)
-			return &(*accs)[i];
-	a = reallocarray(*accs, *n + 1, sizeof(**accs));
-	if (!a)
-		return NULL;
-	*accs = a;
-	a = &a[(*n)++];
-	memset(a, 0, sizeof(*a));
-	a->frame = frame;
-	return a;
-}
-
-static void lock_add_tid(struct lock_acc *a, uint32_t tid)
-{
-	uint32_t i;
-
-	for (i = 0; i < a->n_tids; i++)
-		if (a->tids[i] == tid)
-			return;
-	if (a->n_tids < ARRAY_SIZE(a->tids))
-		a->tids[a->n_tids++] = tid;
-}
-
-/* The holder's samples in [s, e) in its frame, each counted once. */
-static void lock_add_cpu(const struct walker *w, struct lock_acc *a,
-			 uint32_t tid, uint64_t s, uint64_t e, uint8_t *used)
-{
-	const struct cp_timeline *tl = w->tl;
-	size_t i;
-
-	for (i = sample_at(tl, tid, s); i < tl->n_samples &&
-	     tl->samples[i].tid == tid && tl->samples[i].ts < e; i++)
-		if (!used[i] &&
-		    holder_frame(w->p, tl->samples[i].stack) == a->frame) {
-			used[i] = 1;
-			a->holder_samples++;
-		}
-}
-
-static bool lock_wait(const struct walker *w, const struct cp_wait *wt)
-{
-	int64_t t = tid_index(w, wt->waker_tid);
-
-	return w->p->stacks[wt->stack].reason == WAIT_LOCK && wt->waker_tid &&
-	       wt->waker_tid != wt->tid && t >= 0 &&
-	       w->thread_pid[t] == w->p->stacks[wt->stack].pid &&
-	       wt->wake > wt->start;
-}
-
-static int cmp_lock(const void *a, const void *b)
-{
-	const struct lock_acc *x = a, *y = b;
-
-	return x->wait_ns != y->wait_ns ? CMP(y->wait_ns, x->wait_ns) :
-					  CMP(x->frame, y->frame);
-}
-
-/* Lock waits that another thread of the process ended, by where the
- * releasers ran while the waiters waited. */
-static int build_locks(struct walker *w, const struct cp_window *win)
-{
-	const struct cp_timeline *tl = w->tl;
-	struct profile_critical *c = &w->p->critical;
-	struct lock_acc *accs = NULL, *a;
-	size_t n = 0, i;
-	uint8_t *used = calloc(tl->n_samples + 1, 1);
-	int err = -ENOMEM;
-
-	if (!used)
-		return -ENOMEM;
-	for (i = 0; i < tl->n_waits; i++) {
-		const struct cp_wait *wt = &tl->waits[i];
-		uint64_t s = wt->start > win->start ? wt->start : win->start;
-		uint64_t e = wt->wake < win->end ? wt->wake : win->end;
-
-		if (!lock_wait(w, wt) || e <= s)
-			continue;
-		a = lock_acc(&accs, &n, holder_during(w, wt->waker_tid, s, e));
-		if (!a)
-			goto out;
-		a->wait_ns += e - s;
-		lock_add_tid(a, wt->tid);
-		if (a->frame >= 0)
-			lock_add_cpu(w, a, wt->waker_tid, s, e, used);
-	}
-	qsort(accs, n, sizeof(*accs), cmp_lock);
-	c->locks = calloc(CP_MAX_LOCKS, sizeof(*c->locks));
-	if (!c->locks)
-		goto out;
-	for (i = 0; i < n && c->n_locks < CP_MAX_LOCKS; i++)
-		c->locks[c->n_locks++] = (struct critical_lock){
-			.holder_frame = accs[i].frame,
-			.waiting_threads = accs[i].n_tids,
-			.wait_ns = accs[i].wait_ns,
-			.holder_cpu_ns = accs[i].holder_samples *
-					 w->p->period_ns,
-		};
-	err = 0;
-out:
-	free(accs);
-	free(used);
 	return err;
 }
 
@@ -830,14 +705,14 @@ int critpath_build(struct profile *p, struct cp_timeline *tl,
 	}
 	p->critical.ns = win->end - win->start;
 	p->critical.root_tid = win->root_tid;
-	charge_thread(&w, win->root_tid, win->start, win->end, 0);
+	charge_thread(&w, win->root_tid, win->root_tid, win->start, win->end, 0);
 	err = w.err;
 	if (!err)
 		err = build_programs(&w);
 	if (!err)
 		err = build_launchers(&w);
 	if (!err)
-		err = build_locks(&w, win);
+		err = critpath_locks(&w, win);
 out:
 	if (err)
 		critical_reset(p);

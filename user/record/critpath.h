@@ -30,6 +30,7 @@ struct cp_wait {
 	uint64_t start, wake, end;
 	uint32_t tid;
 	uint32_t waker_tid;	/* 0: none seen */
+	uint32_t waker_pid;
 	uint32_t stack;		/* profile.stacks index of the blocked part */
 	uint32_t runq_stack;	/* ... of the runnable part */
 };
@@ -62,5 +63,48 @@ struct cp_window {
  */
 int critpath_build(struct profile *p, struct cp_timeline *tl,
 		   const struct cp_window *win);
+
+/* ---- inside the walk: critpath.c charges the path, critlock.c reads
+ * lock contention off the same timeline ---- */
+
+#define WS_COMM_SIZE		17
+
+/* A process image: what one pid ran between two execs. */
+struct cp_image {
+	uint32_t pid;
+	uint32_t seq;		/* execs of pid before it; 0: as forked */
+	uint64_t start;		/* its exec, 0 for seq 0 */
+	uint64_t own_ns;	/* charged to its own stacks */
+	uint64_t passed_ns;	/* passed on to the threads that woke it */
+	uint64_t first_ns;	/* its first charge; UINT64_MAX none */
+	uint64_t born;		/* seq 0: its first event */
+	const char *name;	/* the program as exec'd; NULL until named */
+	int64_t exe_frame;	/* a frame of its executable, charged; -1 */
+	char comm[WS_COMM_SIZE];	/* name of last resort */
+};
+
+struct walker {
+	struct profile *p;
+	struct cp_timeline *tl;
+	struct cp_image *images;	/* by pid, then seq */
+	size_t n_images;
+	uint32_t *thread_pid;		/* by the threads' order below */
+	uint32_t *tids;			/* sorted, distinct */
+	size_t n_tids;
+	int64_t *unsampled;		/* per image: stack for unsampled CPU */
+	size_t cap_stacks;
+	int err;
+};
+
+/* First sample of tid at or after ts in the sorted timeline. */
+size_t cp_sample_at(const struct cp_timeline *tl, uint32_t tid, uint64_t ts);
+
+/* Index of tid in w->tids, -1 when no event of it was seen. */
+int64_t cp_tid_index(const struct walker *w, uint32_t tid);
+
+/* Lock waits that another thread of the process ended, by where the
+ * releasers ran: p->critical.locks. */
+int critpath_locks(struct walker *w, const struct cp_window *win);
+
 
 #endif

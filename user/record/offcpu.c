@@ -53,7 +53,7 @@ int offcpu_add_wait(const struct offcpu_maps *m, struct collector *c,
 	if (err || len > end)
 		return err;
 	return collector_note_wait(c, w->key.tid, end - len,
-				   end - w->val.runq_ns, end, w->waker.tid);
+				   end - w->val.runq_ns, end, &w->waker);
 }
 
 /* A wait still going on when recording ended counts up to end_ns, split
@@ -74,7 +74,7 @@ static int add_open_wait(const struct offcpu_maps *m, struct collector *c,
 	v.runq_ns = end_ns - woke;
 	err = add_key(m, c, t, &st->key, &v, NULL, 0, NULL, NULL);
 	return err ? err : collector_note_wait(c, st->key.tid, start, woke,
-					       end_ns, st->waker.tid);
+					       end_ns, &st->waker);
 }
 
 int offcpu_collect(const struct offcpu_maps *m, struct collector *c,

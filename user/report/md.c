@@ -21,7 +21,6 @@
 #include "analyze/hints.h"
 #include "report/report.h"
 #include "report/md_util.h"
-#include "report/md_critical.h"
 #include "report/md_quality.h"
 #include "analyze/shortfall.h"
 #include "classify/wait.h"

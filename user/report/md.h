@@ -70,4 +70,9 @@ int md_table(struct md *m, const char *head, size_t n, row_fn row,
 /* The I/O section, when the profile traced I/O: md_io.c. */
 int md_io(struct md *m, struct shown *shown);
 
+/* The critical path (md_critical.c), when known (agg->cp_known): the
+ * verdict's text, and the "Critical path" section. */
+int md_critical_verdict(struct md *m);
+int md_critical(struct md *m, size_t *shown_programs, size_t *shown_funcs);
+
 #endif /* WHYSLOW_MD_H */

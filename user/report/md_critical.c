@@ -11,7 +11,7 @@
 
 #include "lib/util.h"
 #include "classify/frame.h"
-#include "report/md_critical.h"
+#include "report/md.h"
 
 #define CP_MAX_PIDS_SHOWN	4
 
@@ -49,9 +49,9 @@ static void md_path_wait_context(struct md *m, const struct stack_sample *s)
 }
 
 /* The function where most of the path's time went: in the program that
- * does the work when one of its functions has time there. */
+ * does the work when one of its functions has a fair share of it. */
 static const struct func_stat *path_function(const struct aggregate *agg,
-					     const char *program)
+					     const struct profile_critical *c)
 {
 	const struct func_stat *any = NULL;
 	size_t i;
@@ -61,12 +61,41 @@ static const struct func_stat *path_function(const struct aggregate *agg,
 
 		if (!fs->own_cp_ns)
 			break;
-		if (program && fs->module && !strcmp(fs->module, program))
+		if (c->n_programs && fs->module &&
+		    !strcmp(fs->module, c->programs[0].name) &&
+		    fs->own_cp_ns * 10 >= c->ns)
 			return fs;
 		if (!any)
 			any = fs;
 	}
 	return any;
+}
+
+/* "`sed` does the work: 40.7% of the wall time (271 processes), then
+ * `date` 34.7% (300)": programs until 80% of the path, at most 3. */
+static void md_work_sentence(struct md *m)
+{
+	const struct profile_critical *c = &m->p->critical;
+	char prog[CLEAN_SIZE(64)];
+	uint64_t sum = 0;
+	size_t i;
+
+	for (i = 0; i < c->n_programs && i < 3; i++) {
+		const struct critical_program *cp = &c->programs[i];
+
+		md_clean(prog, cp->name, 64, false);
+		if (!i)
+			md_printf(&m->doc, ". `%s` does the work: %.1f%% of the "
+				  "wall time", prog, pct_of(cp->ns, c->ns));
+		else
+			md_printf(&m->doc, "%s`%s` %.1f%%", i == 1 ?
+				  ", then " : ", ", prog, pct_of(cp->ns, c->ns));
+		if (cp->n_pids > 1)
+			md_printf(&m->doc, " (%zu processes)", cp->n_pids);
+		sum += cp->ns;
+		if (sum * 10 >= c->ns * 8)
+			break;
+	}
 }
 
 static void md_launchers_sentence(struct md *m)
@@ -99,14 +128,11 @@ int md_critical_verdict(struct md *m)
 	const struct profile_critical *c = &m->p->critical;
 	const struct time_split *t = &m->agg->cp;
 	enum wait_reason order[WAIT__COUNT], r;
-	const struct func_stat *fs = path_function(m->agg, c->n_programs ?
-						   c->programs[0].name : NULL);
+	const struct func_stat *fs = path_function(m->agg, c);
 	char name[CLEAN_SIZE(NAME_MAX_BYTES)], where[WHERE_SIZE];
-	char prog[CLEAN_SIZE(64)];
 
 	categories_by_time(t, order);
 	r = order[0];
-	md_clean(prog, c->n_programs ? c->programs[0].name : "?", 64, false);
 	if (r == WAIT_NONE) {
 		md_printf(&m->doc, "On the critical path, %.1f%% of the wall "
 			  "time is on-CPU", pct_of(t->ns[WAIT_NONE], c->ns));
@@ -119,9 +145,7 @@ int md_critical_verdict(struct md *m)
 		md_printf(&m->doc, "; on-CPU time is %.1f%%",
 			  pct_of(t->ns[WAIT_NONE], c->ns));
 	}
-	if (c->n_programs)
-		md_printf(&m->doc, ". `%s` does the work: %.1f%% of the wall "
-			  "time", prog, pct_of(c->programs[0].ns, c->ns));
+	md_work_sentence(m);
 	if (fs) {
 		md_clean(name, fs->name, NAME_MAX_BYTES, false);
 		fmt_where(where, fs->file, fs->line, fs->module);

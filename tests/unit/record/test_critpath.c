@@ -1,0 +1,288 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The critical path over hand-made timelines: who held up the root. */
+#include "profile_fixture.h"
+
+#include "record/critpath.h"
+
+#define MS	1000000ull
+#define T0	(1000 * MS)
+
+struct tl_builder {
+	struct cp_timeline tl;
+};
+
+static void add_sample(struct tl_builder *b, uint32_t tid, uint64_t ts,
+		       uint32_t stack)
+{
+	b->tl.samples = fx_grow(b->tl.samples, b->tl.n_samples,
+				sizeof(*b->tl.samples));
+	b->tl.samples[b->tl.n_samples++] = (struct cp_sample){
+		.ts = ts, .tid = tid, .stack = stack };
+}
+
+/* Samples every ms in [from, to). */
+static void add_run(struct tl_builder *b, uint32_t tid, uint64_t from,
+		    uint64_t to, uint32_t stack)
+{
+	uint64_t t;
+
+	for (t = from + MS; t <= to; t += MS)
+		add_sample(b, tid, t - 1, stack);
+}
+
+static void add_wait(struct tl_builder *b, uint32_t tid, uint64_t start,
+		     uint64_t wake, uint64_t end, uint32_t waker, uint32_t stack)
+{
+	b->tl.waits = fx_grow(b->tl.waits, b->tl.n_waits, sizeof(*b->tl.waits));
+	b->tl.waits[b->tl.n_waits++] = (struct cp_wait){
+		.start = start, .wake = wake, .end = end, .tid = tid,
+		.waker_tid = waker, .waker_pid = waker, .stack = stack,
+		.runq_stack = stack };
+}
+
+static void add_exec(struct tl_builder *b, uint32_t pid, uint64_t ts,
+		     const char *program)
+{
+	b->tl.execs = fx_grow(b->tl.execs, b->tl.n_execs, sizeof(*b->tl.execs));
+	b->tl.execs[b->tl.n_execs++] = (struct cp_exec){
+		.ts = ts, .pid = pid, .program = program };
+}
+
+static void tl_free(struct tl_builder *b)
+{
+	free(b->tl.samples);
+	free(b->tl.waits);
+	free(b->tl.execs);
+}
+
+static uint64_t cp_sum(const struct profile *p)
+{
+	uint64_t sum = 0;
+	size_t i;
+
+	for (i = 0; i < p->n_stacks; i++)
+		sum += p->stacks[i].cp_ns;
+	return sum;
+}
+
+/* The index of the stack just added (s: what FX_STACK returned). */
+static uint32_t stack_index(const struct profile *p,
+			    const struct stack_sample *s)
+{
+	(void)s;
+	return p->n_stacks - 1;
+}
+
+/* Running, then a network wait nobody traced ended: each to its stack. */
+static void test_one_thread(void **state)
+{
+	struct profile *p = fx_new("t");
+	struct tl_builder b = { 0 };
+	uint32_t main_f = fx_frame(p, "main", "t", CLASS_APP);
+	uint32_t work, net;
+
+	(void)state;
+	fx_proc(p, 10, 1, "t", "/bin/t");
+	work = stack_index(p, FX_STACK(p, 10, 10, 40, main_f));
+	net = stack_index(p, FX_WAIT(p, 10, 10, 1, WAIT_NETWORK, 60 * MS,
+				     NULL, main_f));
+	add_run(&b, 10, T0, T0 + 40 * MS, work);
+	add_wait(&b, 10, T0 + 40 * MS, T0 + 100 * MS, T0 + 100 * MS, 0, net);
+	assert_int_equal(critpath_build(p, &b.tl, &(struct cp_window){
+		.root_tid = 10, .start = T0, .end = T0 + 100 * MS }), 0);
+	assert_int_equal(p->critical.ns, 100 * MS);
+	assert_int_equal(p->stacks[work].cp_ns, 40 * MS);
+	assert_int_equal(p->stacks[net].cp_ns, 60 * MS);
+	assert_int_equal(cp_sum(p), 100 * MS);
+	assert_int_equal(p->critical.n_programs, 1);
+	assert_string_equal(p->critical.programs[0].name, "t");
+	tl_free(&b);
+	fx_free(p);
+}
+
+/* sh waits for gzip, which it forked and which exec'd: gzip's work. */
+static void test_child_does_the_work(void **state)
+{
+	struct profile *p = fx_new("sh");
+	struct tl_builder b = { 0 };
+	uint32_t sh_f = fx_frame(p, "main", "sh", CLASS_APP);
+	uint32_t gz_f = fx_frame(p, "deflate", "gzip", CLASS_APP);
+	uint32_t sh_run, sh_wait, gz_run;
+
+	(void)state;
+	fx_proc(p, 10, 1, "sh", "/bin/sh");
+	fx_proc(p, 11, 10, "gzip", "/bin/gzip");
+	sh_run = stack_index(p, FX_STACK(p, 10, 10, 2, sh_f));
+	sh_wait = stack_index(p, FX_WAIT(p, 10, 10, 1, WAIT_CHILD, 98 * MS,
+					 NULL, sh_f));
+	gz_run = stack_index(p, FX_STACK(p, 11, 11, 97, gz_f));
+	add_exec(&b, 10, T0, "/bin/sh");
+	add_exec(&b, 11, T0 + 3 * MS, "/bin/gzip");
+	add_run(&b, 10, T0, T0 + 2 * MS, sh_run);
+	add_wait(&b, 10, T0 + 2 * MS, T0 + 100 * MS, T0 + 100 * MS, 11,
+		 sh_wait);
+	add_run(&b, 11, T0 + 3 * MS, T0 + 100 * MS, gz_run);
+	assert_int_equal(critpath_build(p, &b.tl, &(struct cp_window){
+		.root_tid = 10, .start = T0, .end = T0 + 100 * MS }), 0);
+	assert_int_equal(cp_sum(p), 100 * MS);
+	assert_int_equal(p->stacks[sh_wait].cp_ns, 0);
+	assert_true(p->stacks[gz_run].cp_ns >= 97 * MS);
+	assert_string_equal(p->critical.programs[0].name, "gzip");
+	assert_true(p->critical.programs[0].ns >= 97 * MS);
+	/* sh only waited: a launcher of gzip, costing its own 2 ms */
+	assert_int_equal(p->critical.n_launchers, 1);
+	assert_string_equal(p->critical.launchers[0].name, "sh");
+	assert_string_equal(p->critical.launchers[0].started, "gzip");
+	assert_int_equal(p->critical.launchers[0].ns, 2 * MS);
+	tl_free(&b);
+	fx_free(p);
+}
+
+/* Two threads take turns on a lock held around guarded_update; main
+ * joins them: the path runs through the holders, and the lock's waits
+ * are charged to guarded_update. */
+static void test_lock_holders(void **state)
+{
+	struct profile *p = fx_new("locks");
+	struct tl_builder b = { 0 };
+	uint32_t main_f = fx_frame(p, "main", "locks", CLASS_APP);
+	uint32_t work_f = fx_frame(p, "guarded_update", "locks", CLASS_APP);
+	uint32_t lock_f = fx_frame(p, "__lll_lock_wait", "libc.so.6",
+				   CLASS_RUNTIME);
+	uint32_t join, a_run, b_run, b_lock;
+
+	(void)state;
+	fx_proc(p, 10, 1, "locks", "/bin/locks");
+	fx_thread(p, 10, 11, "locks");
+	fx_thread(p, 10, 12, "locks");
+	join = stack_index(p, FX_WAIT(p, 10, 10, 1, WAIT_JOIN, 100 * MS, NULL,
+				      main_f));
+	a_run = stack_index(p, FX_STACK(p, 10, 11, 50, main_f, work_f));
+	b_run = stack_index(p, FX_STACK(p, 10, 12, 50, main_f, work_f));
+	b_lock = stack_index(p, FX_WAIT(p, 10, 12, 1, WAIT_LOCK, 50 * MS, NULL,
+					main_f, lock_f));
+	add_wait(&b, 10, T0, T0 + 100 * MS, T0 + 100 * MS, 12, join);
+	add_run(&b, 11, T0, T0 + 50 * MS, a_run);
+	add_wait(&b, 12, T0, T0 + 50 * MS, T0 + 50 * MS, 11, b_lock);
+	add_run(&b, 12, T0 + 50 * MS, T0 + 100 * MS, b_run);
+	assert_int_equal(critpath_build(p, &b.tl, &(struct cp_window){
+		.root_tid = 10, .start = T0, .end = T0 + 100 * MS }), 0);
+	assert_int_equal(cp_sum(p), 100 * MS);
+	assert_int_equal(p->stacks[a_run].cp_ns, 50 * MS);
+	assert_int_equal(p->stacks[b_run].cp_ns, 50 * MS);
+	assert_int_equal(p->critical.n_locks, 1);
+	assert_int_equal(p->critical.locks[0].holder_frame, work_f);
+	assert_int_equal(p->critical.locks[0].waiting_threads, 1);
+	assert_int_equal(p->critical.locks[0].wait_ns, 50 * MS);
+	assert_int_equal(p->critical.locks[0].holder_cpu_ns,
+			 50 * p->period_ns);
+	tl_free(&b);
+	fx_free(p);
+}
+
+/* A shim (bash script "python3") runs a subshell, then execs python: the
+ * launcher is everything before python started. */
+static void test_exec_chain_launcher(void **state)
+{
+	struct profile *p = fx_new("python3");
+	struct tl_builder b = { 0 };
+	uint32_t bash_f = fx_frame_at(p, "_start", "bash", CLASS_APP, NULL, 0);
+	uint32_t py_f = fx_frame_at(p, "crunch", "python3.11", CLASS_APP,
+				    NULL, 0);
+	uint32_t shim_run, shim_pipe, sub_run, py_run;
+
+	(void)state;
+	p->frames[bash_f].path = fx_strdup("/usr/bin/bash");
+	p->frames[py_f].path = fx_strdup("/usr/bin/python3.11");
+	fx_proc(p, 10, 1, "python3", "/usr/bin/python3.11");
+	fx_proc(p, 11, 10, "bash", "/usr/bin/bash");
+	shim_run = stack_index(p, FX_STACK(p, 10, 10, 5, bash_f));
+	shim_pipe = stack_index(p, FX_WAIT(p, 10, 10, 1, WAIT_PIPE, 15 * MS,
+					   NULL, bash_f));
+	sub_run = stack_index(p, FX_STACK(p, 11, 11, 15, bash_f));
+	py_run = stack_index(p, FX_STACK(p, 10, 10, 80, py_f));
+	add_exec(&b, 10, T0, "/shims/python3");
+	add_run(&b, 10, T0, T0 + 5 * MS, shim_run);
+	add_wait(&b, 10, T0 + 5 * MS, T0 + 20 * MS, T0 + 20 * MS, 11,
+		 shim_pipe);
+	add_run(&b, 11, T0 + 5 * MS, T0 + 20 * MS, sub_run);
+	add_exec(&b, 10, T0 + 20 * MS, "/usr/bin/python3");
+	add_run(&b, 10, T0 + 20 * MS, T0 + 100 * MS, py_run);
+	assert_int_equal(critpath_build(p, &b.tl, &(struct cp_window){
+		.root_tid = 10, .start = T0, .end = T0 + 100 * MS }), 0);
+	assert_int_equal(cp_sum(p), 100 * MS);
+	assert_string_equal(p->critical.programs[0].name, "python3.11");
+	assert_int_equal(p->critical.programs[0].ns, 80 * MS);
+	assert_int_equal(p->critical.n_launchers, 1);
+	assert_string_equal(p->critical.launchers[0].name, "python3");
+	assert_string_equal(p->critical.launchers[0].interpreter, "bash");
+	assert_string_equal(p->critical.launchers[0].started, "python3.11");
+	assert_int_equal(p->critical.launchers[0].ns, 20 * MS);
+	assert_int_equal(p->critical.launchers[0].processes, 2);
+	tl_free(&b);
+	fx_free(p);
+}
+
+/* A child no sample fell in gets a stack named after its program. */
+static void test_unsampled_child(void **state)
+{
+	struct profile *p = fx_new("sh");
+	struct tl_builder b = { 0 };
+	uint32_t sh_f = fx_frame(p, "main", "sh", CLASS_APP);
+	uint32_t sh_wait;
+	size_t i;
+
+	(void)state;
+	fx_proc(p, 10, 1, "sh", "/bin/sh");
+	sh_wait = stack_index(p, FX_WAIT(p, 10, 10, 1, WAIT_CHILD, 10 * MS,
+					 NULL, sh_f));
+	add_exec(&b, 11, T0 + MS, "/bin/date");
+	add_wait(&b, 10, T0, T0 + 10 * MS, T0 + 10 * MS, 11, sh_wait);
+	assert_int_equal(critpath_build(p, &b.tl, &(struct cp_window){
+		.root_tid = 10, .start = T0, .end = T0 + 10 * MS }), 0);
+	assert_int_equal(cp_sum(p), 10 * MS);
+	for (i = 0; i < p->n_stacks; i++)
+		if (p->stacks[i].cp_ns)
+			break;
+	assert_true(i < p->n_stacks);
+	assert_string_equal(p->frames[p->stacks[i].frames[0]].name, "[date]");
+	tl_free(&b);
+	fx_free(p);
+}
+
+/* Two threads each "woken" by the other over the same time (corrupt or
+ * odd data): the walk ends, the charges still add up. */
+static void test_cycle_bounded(void **state)
+{
+	struct profile *p = fx_new("x");
+	struct tl_builder b = { 0 };
+	uint32_t f = fx_frame(p, "main", "x", CLASS_APP);
+	uint32_t wa, wb;
+
+	(void)state;
+	fx_proc(p, 10, 1, "x", "/bin/x");
+	fx_thread(p, 10, 11, "x");
+	wa = stack_index(p, FX_WAIT(p, 10, 10, 1, WAIT_LOCK, 10 * MS, NULL, f));
+	wb = stack_index(p, FX_WAIT(p, 10, 11, 1, WAIT_LOCK, 10 * MS, NULL, f));
+	add_wait(&b, 10, T0, T0 + 10 * MS, T0 + 10 * MS, 11, wa);
+	add_wait(&b, 11, T0, T0 + 10 * MS, T0 + 10 * MS, 10, wb);
+	assert_int_equal(critpath_build(p, &b.tl, &(struct cp_window){
+		.root_tid = 10, .start = T0, .end = T0 + 10 * MS }), 0);
+	assert_int_equal(cp_sum(p), 10 * MS);
+	tl_free(&b);
+	fx_free(p);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_one_thread),
+		cmocka_unit_test(test_child_does_the_work),
+		cmocka_unit_test(test_lock_holders),
+		cmocka_unit_test(test_exec_chain_launcher),
+		cmocka_unit_test(test_unsampled_child),
+		cmocka_unit_test(test_cycle_bounded),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
