@@ -11,6 +11,7 @@
 #include "classify/frame.h"
 #include "classify/wait.h"
 #include "pprof/whyslow.h"
+#include "pprof/whyslow_critical.h"
 #include "pprof/whyslow_io.h"
 
 /* whyslow's message in field 15 */
@@ -19,10 +20,11 @@ enum {
 	WS_CPU_FROM_RUSAGE, WS_FREQUENCY_HZ, WS_PERIOD_NS, WS_SAMPLES,
 	WS_COMMAND, WS_FRAME_UNUSED, WS_STACK_UNUSED, WS_THREAD, WS_PROCESS,
 	WS_QUALITY,
-	WS_NOTE, WS_IO, WS_TIME_NS,
+	WS_NOTE, WS_IO, WS_TIME_NS, WS_CRITICAL,
 };
 enum { WF_MODULE = 1, WF_PATH, WF_CLASS, WF_RESOLVED };
-enum { WK_REASON = 1, WK_SYSCALL, WK_TARGET, WK_TRUNCATED, WK_KERNEL_MODE };
+enum { WK_REASON = 1, WK_SYSCALL, WK_TARGET, WK_TRUNCATED, WK_KERNEL_MODE,
+       WK_CP_NS };
 enum { WT_PID = 1, WT_TID, WT_COMM };
 enum { WP_PID = 1, WP_PPID, WP_COMM, WP_EXE };
 
@@ -54,6 +56,7 @@ void pprof_whyslow_put_stack(struct writer *w, struct pb_buf *sample,
 	pb_uint(&e, WK_TARGET, pprof_str_id(w, st->target));
 	pb_uint(&e, WK_TRUNCATED, st->truncated);
 	pb_uint(&e, WK_KERNEL_MODE, st->kernel_mode);
+	pb_uint(&e, WK_CP_NS, st->cp_ns);
 	/* present even when all zero: it marks the sample as whyslow's */
 	pb_msg(sample, WHYSLOW_FIELD, &e);
 	pb_buf_free(&e);
@@ -139,6 +142,7 @@ void pprof_whyslow_put_period_type(struct writer *w, struct pb_buf *b,
 	for (i = 0; i < p->n_notes; i++)
 		pb_uint(&x, WS_NOTE, pprof_str_id(w, p->notes[i]));
 	pprof_whyslow_io_put(w, &x, WS_IO, &p->io);
+	pprof_whyslow_critical_put(w, &x, WS_CRITICAL, &p->critical);
 	pb_uint(&vt, VT_TYPE, pprof_str_id(w, "cpu"));
 	pb_uint(&vt, VT_UNIT, pprof_str_id(w, "nanoseconds"));
 	pb_msg(&vt, WHYSLOW_FIELD, &x);
@@ -202,7 +206,7 @@ static int ws_stack(struct reader *rd, const struct sample_rec *s,
 		    struct profile *out)
 {
 	struct stack_sample *st = &out->stacks[out->n_stacks];
-	uint64_t v[5];
+	uint64_t v[WK_CP_NS];
 	size_t i;
 	int err;
 
@@ -211,7 +215,7 @@ static int ws_stack(struct reader *rd, const struct sample_rec *s,
 				"inconsistent whyslow data: a sample of %zu "
 				"values%s", s->n_vals, s->extra.data ? "" :
 				" without whyslow's field");
-	err = pprof_read_small(rd, &s->extra, v, 5, "stack");
+	err = pprof_read_small(rd, &s->extra, v, WK_CP_NS, "stack");
 	if (err)
 		return err;
 	if (v[0] >= WAIT__COUNT)
@@ -238,6 +242,7 @@ static int ws_stack(struct reader *rd, const struct sample_rec *s,
 	st->syscall = (int)(int64_t)v[1];
 	st->truncated = v[3];
 	st->kernel_mode = v[4];
+	st->cp_ns = v[WK_CP_NS - 1];
 	return v[2] ? pprof_string_at(rd, v[2], false, &st->target) : 0;
 }
 
@@ -396,5 +401,7 @@ int pprof_whyslow_read(struct reader *rd, const struct tables *t,
 		err = ws_notes(rd, x, out);
 	if (!err)
 		err = pprof_whyslow_io_read(rd, x, WS_IO, out);
+	if (!err)
+		err = pprof_whyslow_critical_read(rd, x, WS_CRITICAL, out);
 	return err;
 }
