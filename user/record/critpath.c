@@ -17,6 +17,8 @@
 #define CP_LAUNCHER_MIN_PCT	2
 /* Parents followed to name a forked process that did not exec. */
 #define CP_MAX_PARENTS		16
+/* Sample periods a thread cannot run without a sample. */
+#define CP_UNSEEN_PERIODS	20
 
 static int cmp_sample(const void *a, const void *b)
 {
@@ -152,14 +154,18 @@ static void charge(struct walker *w, uint32_t stack, uint64_t ns,
 static const char *image_program(const struct walker *w,
 				 const struct cp_image *img);
 
-/* A stack for the CPU time of an image that no sample fell in: a frame
- * named after its program, "[gzip]". */
+/*
+ * A stack for time of an image that no event shows: a frame named after
+ * its program, "[gzip]" for CPU time no sample fell in, "[gzip: off-CPU,
+ * unseen]" for time too long to have run unsampled (a wait that began
+ * before the recording, or whose event was lost).
+ */
 static int64_t unsampled_stack(struct walker *w, uint32_t pid, uint32_t tid,
-			       uint64_t ts)
+			       uint64_t ts, bool unseen)
 {
 	struct cp_image *img = image_at(w, pid, ts);
 	struct profile *p = w->p;
-	size_t i = img ? (size_t)(img - w->images) : 0;
+	size_t i = img ? 2 * (size_t)(img - w->images) + unseen : 0;
 	struct stack_sample *st;
 	struct frame *fr;
 	char name[256];
@@ -183,7 +189,8 @@ static int64_t unsampled_stack(struct walker *w, uint32_t pid, uint32_t tid,
 	p->frames = fr;
 	fr = &p->frames[p->n_frames];
 	memset(fr, 0, sizeof(*fr));
-	snprintf(name, sizeof(name), "[%s]", image_program(w, img));
+	snprintf(name, sizeof(name), "[%s%s]", image_program(w, img),
+		 unseen ? ": off-CPU, unseen" : "");
 	fr->name = strdup(name);
 	fr->module = strdup(image_program(w, img));
 	if (!fr->name || !fr->module) {
@@ -206,25 +213,42 @@ static int64_t unsampled_stack(struct walker *w, uint32_t pid, uint32_t tid,
 	st->pid = pid;
 	st->tid = tid;
 	st->syscall = -1;
-	st->reason = WAIT_NONE;
+	st->reason = unseen ? WAIT_OTHER : WAIT_NONE;
 	w->unsampled[i] = p->n_stacks;
 	return p->n_stacks++;
 }
 
+static void charge_unseen(struct walker *w, uint32_t tid, uint32_t pid,
+			  uint64_t s, uint64_t len, bool unseen)
+{
+	int64_t t = cp_tid_index(w, tid);
+	int64_t stack = unsampled_stack(w, t < 0 ? pid : w->thread_pid[t],
+					tid, s, unseen);
+
+	if (stack == -ENOMEM)
+		w->err = -ENOMEM;
+	else if (stack >= 0)
+		charge(w, stack, len, s);
+}
+
 /* tid ran (or waited too briefly to keep) in [s, e): its samples then
  * share the time; none, the nearest sample of the thread; none at all,
- * a stack named after its program. */
+ * a stack named after its program.  Long enough that it would have been
+ * sampled, it did not run: a wait we did not see. */
 static void charge_running(struct walker *w, uint32_t tid, uint32_t pid,
 			   uint64_t s, uint64_t e)
 {
 	const struct cp_timeline *tl = w->tl;
 	size_t i = cp_sample_at(tl, tid, s), j = i, k;
 	uint64_t len = e - s, share;
-	int64_t stack, t;
 
 	while (j < tl->n_samples && tl->samples[j].tid == tid &&
 	       tl->samples[j].ts < e)
 		j++;
+	if (j == i && len >= CP_UNSEEN_PERIODS * w->p->period_ns) {
+		charge_unseen(w, tid, pid, s, len, true);
+		return;
+	}
 	if (j > i) {
 		share = len / (j - i);
 		for (k = i; k < j; k++)
@@ -241,12 +265,7 @@ static void charge_running(struct walker *w, uint32_t tid, uint32_t pid,
 		charge(w, tl->samples[i - 1].stack, len, s);
 		return;
 	}
-	t = cp_tid_index(w, tid);
-	stack = unsampled_stack(w, t < 0 ? pid : w->thread_pid[t], tid, s);
-	if (stack == -ENOMEM)
-		w->err = -ENOMEM;
-	else if (stack >= 0)
-		charge(w, stack, len, s);
+	charge_unseen(w, tid, pid, s, len, false);
 }
 
 /* Waits a task ends (not an interrupt, a timer or a device): the task
@@ -388,7 +407,7 @@ static int build_images(struct walker *w)
 		pids[n_pids++] = tl->execs[i].pid;
 	qsort(pids, n_pids, sizeof(*pids), cmp_u32);
 	w->images = calloc(n_pids + tl->n_execs + 1, sizeof(*w->images));
-	w->unsampled = malloc((n_pids + tl->n_execs + 1) *
+	w->unsampled = malloc(2 * (n_pids + tl->n_execs + 1) *
 			      sizeof(*w->unsampled));
 	if (!w->images || !w->unsampled) {
 		free(pids);
@@ -404,7 +423,7 @@ static int build_images(struct walker *w)
 					   ++k, tl->execs[j].ts,
 					   tl->execs[j].program);
 	}
-	for (i = 0; i < w->n_images; i++)
+	for (i = 0; i < 2 * w->n_images; i++)
 		w->unsampled[i] = -1;
 	free(pids);
 	return 0;

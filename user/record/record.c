@@ -440,6 +440,22 @@ static void copy_symbolizer_stats(const struct symbolizer *sym,
 	q->perfmap_refused = st.perfmap_refused;
 }
 
+/* The path of the command's main thread, or of the one process -p names
+ * (the recording ends with it); none for -a or several processes. */
+static int critical_path(struct recorder *r, struct profile *out,
+			 uint32_t child_pid)
+{
+	uint32_t root = child_pid;
+
+	if (!root && r->o->n_pids == 1)
+		root = r->o->pids[0];
+	if (!root)
+		return 0;
+	return collector_critical_path(r->coll, out, &(struct cp_window){
+		.root_tid = root, .start = r->start_ns,
+		.end = r->start_ns + out->wall_ns });
+}
+
 static int finish_profile(struct recorder *r, struct profile *out,
 			  const struct rusage *ru, uint32_t child_pid,
 			  bool exited, unsigned int max_hz)
@@ -469,10 +485,8 @@ static int finish_profile(struct recorder *r, struct profile *out,
 	if (!err)
 		err = collector_finish(r->coll, &r->procs, sym, out->period_ns,
 				       out);
-	if (!err && child_pid && !r->o->no_offcpu)
-		err = collector_critical_path(r->coll, out, &(struct cp_window){
-			.root_tid = child_pid, .start = r->start_ns,
-			.end = r->start_ns + out->wall_ns });
+	if (!err && !r->o->no_offcpu)
+		err = critical_path(r, out, child_pid);
 	if (!err && r->io)
 		err = io_trace_finish(r->io, &r->procs, child_pid,
 				      r->start_ns + out->wall_ns, out);

@@ -328,9 +328,10 @@ static int md_wall(struct md *m, struct shown *shown)
 	if (err || !m->threaded || !shown->categories)
 		return err;
 	if (m->agg->cp_known)
-		threads_head = "\nEach thread on its own (not the critical "
-			       "path): threads run in parallel, so their times "
-			       "can add up to more than the wall time.\n\n"
+		threads_head = "\nEach thread on its own, not along the "
+			       "critical path. Threads run in parallel, so "
+			       "their times can add up to more than the wall "
+			       "time.\n\n"
 			       "| thread | comm | on-CPU | top waits | total |\n"
 			       "|--:|---|--:|---|--:|\n";
 	return md_table(m, threads_head, m->agg->n_threads, thread_wall_row,

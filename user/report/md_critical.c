@@ -123,6 +123,27 @@ static void md_launchers_sentence(struct md *m)
 	}
 }
 
+/* Threads waited on a lock for a fair share of the wall time: the work
+ * under it is serial, whatever the path shows running. */
+static void md_lock_sentence(struct md *m)
+{
+	const struct profile_critical *c = &m->p->critical;
+	const struct critical_lock *k = c->n_locks ? &c->locks[0] : NULL;
+	char name[CLEAN_SIZE(NAME_MAX_BYTES)], time[DURATION_SIZE];
+
+	if (!k || k->wait_ns * 5 < c->ns)
+		return;
+	fmt_duration(time, k->wait_ns);
+	md_printf(&m->doc, " %" PRIu32 " thread%s waited %s on a lock",
+		  k->waiting_threads, k->waiting_threads == 1 ? "" : "s", time);
+	if (k->holder_frame >= 0) {
+		md_clean(name, m->p->frames[k->holder_frame].name,
+			 NAME_MAX_BYTES, false);
+		md_printf(&m->doc, " held in `%s`", name);
+	}
+	md_put(&m->doc, ": the work under it runs one thread at a time.");
+}
+
 int md_critical_verdict(struct md *m)
 {
 	const struct profile_critical *c = &m->p->critical;
@@ -154,6 +175,7 @@ int md_critical_verdict(struct md *m)
 			  where, pct_of(fs->cp_ns, c->ns));
 	}
 	md_put(&m->doc, ".");
+	md_lock_sentence(m);
 	md_launchers_sentence(m);
 	return 0;
 }
