@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "classify/wait.h"
 #include "lib/util.h"
 #include "record/critpath.h"
 
@@ -292,6 +293,18 @@ static bool follow_waker(const struct walker *w, const struct cp_wait *wt,
 static void charge_thread(struct walker *w, uint32_t tid, uint32_t pid,
 			  uint64_t a, uint64_t b, int depth);
 
+/* Waiting for a child to end or for what it returns, not for room to
+ * write into: tar feeding gzip is no launcher. */
+static bool waits_for_result(const struct stack_sample *st)
+{
+	const char *sys = wait_syscall_name(st->syscall);
+
+	if (st->reason == WAIT_CHILD)
+		return true;
+	return !sys || (!strstr(sys, "write") && !strstr(sys, "send") &&
+			!strstr(sys, "splice"));
+}
+
 static void charge_blocked(struct walker *w, const struct cp_wait *wt,
 			   uint64_t s, uint64_t e, int depth)
 {
@@ -303,7 +316,7 @@ static void charge_blocked(struct walker *w, const struct cp_wait *wt,
 		return;
 	}
 	img = image_at(w, st->pid, s);
-	if (img)
+	if (img && waits_for_result(st))
 		img->passed_ns += e - s;
 	charge_thread(w, wt->waker_tid, wt->waker_pid, s, e, depth + 1);
 }
@@ -652,6 +665,7 @@ static int build_launchers(struct walker *w)
 {
 	struct profile_critical *c = &w->p->critical;
 	const char *work = c->n_programs ? c->programs[0].name : NULL;
+	uint64_t chains_end = 0;	/* what ran before is theirs */
 	size_t i;
 	int err = 0;
 
@@ -664,10 +678,17 @@ static int build_launchers(struct walker *w)
 
 		if (img->seq == 1 && last != img && !is_launcher(w, last) &&
 		    (img->pid == c->root_tid ||
-		     !strcmp(image_program(w, last), work)))
+		     !strcmp(image_program(w, last), work))) {
 			err = add_exec_chain(w, img);
-		else if (img == last && is_launcher(w, img) &&
-			 strcmp(image_program(w, img), work))
+			if (last->start > chains_end)
+				chains_end = last->start;
+		}
+	}
+	for (i = 0; work && !err && i < w->n_images; i++) {
+		const struct cp_image *img = &w->images[i];
+
+		if (img == last_image(w, img) && img->first_ns >= chains_end &&
+		    is_launcher(w, img) && strcmp(image_program(w, img), work))
 			err = push_launcher(c, img->name,
 				strcmp(image_program(w, img), img->name) ?
 				image_program(w, img) : NULL, work, 1,

@@ -75,7 +75,10 @@ struct cp_image {
 	uint32_t seq;		/* execs of pid before it; 0: as forked */
 	uint64_t start;		/* its exec, 0 for seq 0 */
 	uint64_t own_ns;	/* charged to its own stacks */
-	uint64_t passed_ns;	/* passed on to the threads that woke it */
+	uint64_t passed_ns;	/* passed on to the threads that woke it,
+				 * waiting for them to end or to answer (a
+				 * launcher's wait), not to make room (a
+				 * producer's pipe write) */
 	uint64_t first_ns;	/* its first charge; UINT64_MAX none */
 	uint64_t born;		/* seq 0: its first event */
 	const char *name;	/* the program as exec'd; NULL until named */

@@ -108,6 +108,9 @@ static void md_launchers_sentence(struct md *m)
 	for (i = 0; i < c->n_launchers && i < 2; i++) {
 		const struct critical_launcher *l = &c->launchers[i];
 
+		/* a fair finding from 5% on; the section lists them all */
+		if (l->ns * 20 < c->ns)
+			break;
 		md_clean(name, l->name, 64, false);
 		md_clean(started, l->started, 64, false);
 		fmt_duration(time, l->ns);
@@ -216,6 +219,21 @@ static char *path_func_row(const struct md *m, size_t i)
 			  pct_of(fs->cp_ns, m->p->critical.ns));
 }
 
+static char *launcher_row(const struct md *m, size_t i)
+{
+	const struct critical_launcher *l = &m->p->critical.launchers[i];
+	char name[CLEAN_SIZE(64)], interp[CLEAN_SIZE(64)];
+	char started[CLEAN_SIZE(64)], time[DURATION_SIZE];
+
+	md_clean(name, l->name, 64, false);
+	md_clean(interp, l->interpreter ? l->interpreter : "—", 64, false);
+	md_clean(started, l->started, 64, false);
+	fmt_duration(time, l->ns);
+	return str_printf("| `%s` | %s | `%s` | %" PRIu32 " | %s | %.1f%% |\n",
+			  name, interp, started, l->processes, time,
+			  pct_of(l->ns, m->p->critical.ns));
+}
+
 /* Functions with time of their own on the path: a prefix of by_wall. */
 static size_t path_funcs(const struct aggregate *agg)
 {
@@ -228,6 +246,7 @@ static size_t path_funcs(const struct aggregate *agg)
 
 int md_critical(struct md *m, size_t *shown_programs, size_t *shown_funcs)
 {
+	size_t shown_launchers;
 	static const char programs_head[] =
 		"\n## Critical path\n\n"
 		"What held up the end of the run: the main thread's wall time, "
@@ -236,6 +255,13 @@ int md_critical(struct md *m, size_t *shown_programs, size_t *shown_funcs)
 		"that one did meanwhile. It adds up to the wall time, so no "
 		"share passes 100%.\n\n"
 		"| program | pids | time | % of wall |\n|---|---|--:|--:|\n";
+	static const char launchers_head[] =
+		"\nLaunchers: processes that mostly waited for what they "
+		"started (shims, `sh -c`, make, compiler drivers), with their "
+		"own cost on the path; a shim that exec'd the program, all "
+		"that ran before it.\n\n"
+		"| launcher | run by | started | processes | time | % of wall "
+		"|\n|---|---|---|--:|--:|--:|\n";
 	static const char funcs_head[] =
 		"\n| function on the path | where | own | own % | with "
 		"callees % |\n|---|---|--:|--:|--:|\n";
@@ -245,6 +271,9 @@ int md_critical(struct md *m, size_t *shown_programs, size_t *shown_funcs)
 		return 0;
 	err = md_table(m, programs_head, m->p->critical.n_programs,
 		       program_row, shown_programs);
+	if (!err && m->p->critical.n_launchers)
+		err = md_table(m, launchers_head, m->p->critical.n_launchers,
+			       launcher_row, &shown_launchers);
 	if (!err)
 		err = md_table(m, funcs_head, path_funcs(m->agg), path_func_row,
 			       shown_funcs);
