@@ -1,0 +1,470 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The hint rules about I/O: files opened again and again or read in small
+ * pieces, requests made one at a time, programs run many times.  See
+ * hints.c for what a rule does; the thresholds are here and in the
+ * README's Hints table.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/util.h"
+#include "analyze/hints.h"
+#include "analyze/hints_rules.h"
+#include "analyze/procs.h"
+
+/* repeated_opens: the same files opened again and again */
+#define REPEAT_MIN_EXTRA	10	/* opens beyond each file's first */
+#define REPEAT_MIN_PCT		5	/* their cost, % of wall time */
+/* serial_network: requests made one at a time */
+#define SERIAL_MIN_REQUESTS	3
+#define SERIAL_MAX_IN_FLIGHT	1
+#define SERIAL_MIN_BUSY_PCT	20	/* time with one in flight, % of wall */
+#define SERIAL_AT_A_TIME	8	/* requests at once, in the estimate */
+/* spawns: a program run many times */
+#define SPAWN_MIN_COUNT		10
+#define SPAWN_MIN_PCT		10	/* its runs' wall time, % of wall */
+/* small_reads: a file read in small pieces */
+#define SMALL_MIN_READS		10000
+#define SMALL_MAX_MEAN		512	/* bytes a read, on average: below */
+#define SMALL_MIN_PCT		5	/* the file's syscalls, % of wall */
+
+/* Who opened the repeated files most. */
+struct opener {
+	int64_t frame;		/* its busiest site's display frame, -1 */
+	uint64_t opens;		/* from all its sites */
+};
+
+/* Files opened more than once, together. */
+struct repeats {
+	uint64_t opens;
+	uint64_t files;
+	uint64_t syscall_ns;
+	struct opener by;
+	uint64_t by_wall_ns;	/* wall time of the opener's function */
+};
+
+static uint64_t min_u64(uint64_t a, uint64_t b)
+{
+	return a < b ? a : b;
+}
+
+
+/* A share of the wall time, or null when there is no code to have one. */
+static void field_wall_pct(const struct hint_list *h, struct hint *hint,
+			   const char *name, int64_t frame, uint64_t ns)
+{
+	if (frame < 0)
+		hint_field_null(hint, name);
+	else
+		hint_field_real(hint, name, pct_of(ns, h->p->wall_ns));
+}
+
+/* Wall time of the frame's function; 0 when it has no time at all. */
+static uint64_t frame_wall_ns(const struct aggregate *agg, int64_t frame)
+{
+	uint32_t func = agg->frame_func[frame];
+
+	return func == AGG_NO_FUNC ? 0 : func_wall_ns(&agg->funcs[func]);
+}
+
+/* ---- repeated_opens ---------------------------------------------------- */
+
+static int cmp_frame_function(const void *a, const void *b, void *ctx)
+{
+	const struct frame *frames = ctx;
+	uint32_t ia = *(const uint32_t *)a, ib = *(const uint32_t *)b;
+	int c = cmp_identity(frames[ia].name, frames[ia].module,
+			     frames[ib].name, frames[ib].module);
+
+	return c ? c : (ia > ib) - (ia < ib);
+}
+
+/*
+ * Frames that opened repeated files, by function: the function with the
+ * most opens wins, and of its frames (lines) the one with the most.
+ */
+static void pick_opener(const struct profile *p, const uint64_t *by_frame,
+			uint32_t *hit, size_t n_hit, struct opener *top)
+{
+	const struct frame *f;
+	uint64_t opens;
+	uint32_t best;
+	size_t i, j;
+
+	qsort_r(hit, n_hit, sizeof(*hit), cmp_frame_function, p->frames);
+	for (i = 0; i < n_hit; i = j) {
+		f = &p->frames[hit[i]];
+		opens = 0;
+		best = hit[i];
+		for (j = i; j < n_hit &&
+		     !cmp_identity(f->name, f->module, p->frames[hit[j]].name,
+				   p->frames[hit[j]].module); j++) {
+			opens += by_frame[hit[j]];
+			if (by_frame[hit[j]] > by_frame[best])
+				best = hit[j];
+		}
+		if (opens > top->opens) {
+			top->opens = opens;
+			top->frame = best;
+		}
+	}
+}
+
+/* The function that opened the files opened more than once most. */
+static int find_opener(const struct profile *p, struct opener *top)
+{
+	const struct io_summary *io = &p->io;
+	uint64_t *by_frame;
+	uint32_t *hit;
+	size_t i, n_hit = 0;
+	int64_t f;
+	int err = -ENOMEM;
+
+	*top = (struct opener){ .frame = -1 };
+	by_frame = calloc(p->n_frames ? p->n_frames : 1, sizeof(*by_frame));
+	hit = calloc(io->n_files ? io->n_files : 1, sizeof(*hit));
+	if (!by_frame || !hit)
+		goto out;
+	for (i = 0; i < io->n_files; i++) {
+		f = site_display_frame(p, io->files[i].site);
+		if (io->files[i].opens < 2 || f < 0 || !io->files[i].site_opens)
+			continue;
+		if (!by_frame[f])
+			hit[n_hit++] = f;
+		by_frame[f] += io->files[i].site_opens;
+	}
+	pick_opener(p, by_frame, hit, n_hit, top);
+	err = 0;
+out:
+	free(by_frame);
+	free(hit);
+	return err;
+}
+
+/* ", and read_file (a.py:24), which opened most of them, is on 28% ..." */
+static char *opener_clause(const struct hint_list *h, const struct repeats *r,
+			   const char *where)
+{
+	char opened[NUM_SIZE + 24], count[NUM_SIZE], wall[NUM_SIZE];
+	char *s = NULL;
+	int n;
+
+	if (!where)
+		return strdup("");
+	if (r->by.opens * 2 > r->opens) {
+		strcpy(opened, "most of them");
+	} else {
+		hint_fmt_count(count, r->by.opens);
+		snprintf(opened, sizeof(opened), "at least %s of them", count);
+	}
+	hint_fmt_pct(wall, r->by_wall_ns, h->p->wall_ns);
+	if (r->by_wall_ns)
+		n = asprintf(&s, ", and %s, which opened %s, is on %s of wall "
+			     "time", where, opened, wall);
+	else
+		n = asprintf(&s, ", and %s opened %s", where, opened);
+	return n < 0 ? NULL : s;
+}
+
+static void repeated_opens_hint(struct hint_list *h, const struct repeats *r)
+{
+	struct hint hint = { .rule = "repeated_opens" };
+	char opens[NUM_SIZE], files[NUM_SIZE], syscall[NUM_SIZE];
+	char time[TIME_SIZE];
+	double per_file = (double)r->opens / r->files;
+	char *where = hint_location(h, r->by.frame), *clause;
+
+	hint_fmt_count(opens, r->opens);
+	hint_fmt_count(files, r->files);
+	hint_fmt_pct(syscall, r->syscall_ns, h->p->wall_ns);
+	hint_fmt_time(time, r->syscall_ns);
+	clause = opener_clause(h, r, where);
+	if (clause)
+		hint_text(&hint, "%s opens of %s distinct files, each opened "
+			  "more than once (%.1f per file); their open, read "
+			  "and write syscalls took %s of wall time (%s)%s: "
+			  "caching the files' contents would remove most of "
+			  "that.", opens, files, per_file, syscall, time,
+			  clause);
+	free(clause);
+	hint_field_uint(&hint, "opens", r->opens);
+	hint_field_uint(&hint, "files", r->files);
+	hint_field_real(&hint, "opens_per_file", per_file);
+	hint_field_uint(&hint, "syscall_ns", r->syscall_ns);
+	hint_field_real(&hint, "syscall_pct",
+			pct_of(r->syscall_ns, h->p->wall_ns));
+	hint_field_own(&hint, "location", where);
+	hint_field_uint(&hint, "location_opens", r->by.opens);
+	field_wall_pct(h, &hint, "location_wall_pct", r->by.frame,
+		       r->by_wall_ns);
+	hint_push(h, &hint);
+}
+
+/*
+ * Files opened more than once: the opens beyond each one's first, and
+ * what they cost: their syscalls, or the function that opened most of
+ * them, whichever is more (it reads and parses them too).
+ */
+void hint_repeated_opens(struct hint_list *h)
+{
+	const struct io_summary *io = &h->p->io;
+	struct repeats r = { 0 };
+	uint64_t cost;
+	size_t i;
+
+	for (i = 0; i < io->n_files; i++) {
+		if (io->files[i].opens < 2)
+			continue;
+		r.files++;
+		r.opens += io->files[i].opens;
+		r.syscall_ns += io->files[i].time_ns;
+	}
+	if (r.opens - r.files < REPEAT_MIN_EXTRA)
+		return;
+	if (find_opener(h->p, &r.by)) {
+		h->err = -ENOMEM;
+		return;
+	}
+	if (r.by.frame >= 0)
+		r.by_wall_ns = frame_wall_ns(h->agg, r.by.frame);
+	cost = r.syscall_ns > r.by_wall_ns ? r.syscall_ns : r.by_wall_ns;
+	if (hint_at_least_pct(cost, h->p->wall_ns, REPEAT_MIN_PCT))
+		repeated_opens_hint(h, &r);
+}
+
+/* ---- serial_network ---------------------------------------------------- */
+
+static bool site_of_pid(const struct io_summary *io, int32_t site,
+			uint32_t pid)
+{
+	return site >= 0 && (size_t)site < io->n_sites &&
+	       io->sites[site].pid == pid;
+}
+
+static size_t requesting_procs(const struct io_summary *io)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < io->n_procs; i++)
+		n += io->procs[i].requests > 0;
+	return n;
+}
+
+/*
+ * The outbound endpoint with the most request time of those pid connected
+ * to; endpoints are not kept per process, so that is known by where they
+ * were connected from, or when pid is the only process with requests.
+ */
+static const struct io_endpoint *request_endpoint(const struct io_summary *io,
+						  uint32_t pid)
+{
+	bool only = requesting_procs(io) == 1;
+	const struct io_endpoint *e, *best = NULL;
+	size_t i;
+
+	for (i = 0; i < io->n_endpoints; i++) {
+		e = &io->endpoints[i];
+		if (e->inbound || !e->requests ||
+		    !(only || site_of_pid(io, e->site, pid)))
+			continue;
+		if (!best || e->request_ns > best->request_ns)
+			best = e;
+	}
+	return best;
+}
+
+/* Wall time if the busy time had gone k requests at a time: W / that. */
+static double serial_speedup(uint64_t wall, uint64_t busy, uint64_t k)
+{
+	double w = wall, b = min_u64(busy, wall);
+
+	return w / (w - b + b / k);
+}
+
+/* "In pid 7 (fetch), " when more than one process made requests. */
+static void serial_prefix(const struct hint_list *h, uint32_t pid, char *buf,
+			  size_t size)
+{
+	char comm[AGG_COMM_LEN];
+
+	buf[0] = '\0';
+	if (requesting_procs(&h->p->io) < 2)
+		return;
+	procs_comm(h->p, pid, comm);
+	snprintf(buf, size, "In pid %" PRIu32 " (%s), ", pid, comm);
+}
+
+/* " to 127.0.0.1:8080", or ", 30 of them to ..." when it had only some. */
+static char *endpoint_clause(const struct io_endpoint *e, uint64_t requests)
+{
+	char count[NUM_SIZE], *s = NULL;
+	int n;
+
+	if (!e)
+		return strdup("");
+	if (e->requests >= requests) {
+		n = asprintf(&s, " to %s", e->name);
+	} else {
+		hint_fmt_count(count, e->requests);
+		n = asprintf(&s, ", %s of them to %s", count, e->name);
+	}
+	return n < 0 ? NULL : s;
+}
+
+static void serial_text(const struct hint_list *h, struct hint *hint,
+			const struct io_concurrency *c,
+			const struct io_endpoint *e, const char *where,
+			uint64_t k, double speedup)
+{
+	char prefix[64 + AGG_COMM_LEN], busy[NUM_SIZE], busy_time[TIME_SIZE];
+	char wall[TIME_SIZE], requests[NUM_SIZE], mean[TIME_SIZE];
+	char *to = endpoint_clause(e, c->requests);
+
+	if (!to)
+		return;
+	serial_prefix(h, c->pid, prefix, sizeof(prefix));
+	hint_fmt_pct(busy, c->busy_ns, h->p->wall_ns);
+	hint_fmt_time(busy_time, c->busy_ns);
+	hint_fmt_time(wall, h->p->wall_ns);
+	hint_fmt_count(requests, c->requests);
+	hint_fmt_time(mean, c->request_ns / c->requests);
+	hint_text(hint, "%s%s of wall time (%s of %s) had a request in "
+		  "flight, never more than one at once: %s requests of %s on "
+		  "average%s%s%s: issuing them %" PRIu64 " at a time could "
+		  "cut wall time up to %.1f×.", prefix, busy, busy_time, wall,
+		  requests, mean, to, where ? ", made from " : "",
+		  where ? where : "", k, speedup);
+	free(to);
+}
+
+static void serial_hint(struct hint_list *h, const struct io_concurrency *c)
+{
+	const struct io_endpoint *e = request_endpoint(&h->p->io, c->pid);
+	struct hint hint = { .rule = "serial_network" };
+	uint64_t k = min_u64(c->requests, SERIAL_AT_A_TIME);
+	double speedup = serial_speedup(h->p->wall_ns, c->busy_ns, k);
+	char *where = NULL;
+
+	if (e)
+		where = hint_location(h, site_display_frame(h->p, e->site));
+	serial_text(h, &hint, c, e, where, k, speedup);
+	hint_field_uint(&hint, "pid", c->pid);
+	hint_field_uint(&hint, "requests", c->requests);
+	hint_field_uint(&hint, "mean_request_ns", c->request_ns / c->requests);
+	hint_field_uint(&hint, "busy_ns", c->busy_ns);
+	hint_field_real(&hint, "busy_pct", pct_of(c->busy_ns, h->p->wall_ns));
+	hint_field_uint(&hint, "max_in_flight", c->max_in_flight);
+	hint_field_copy(h, &hint, "endpoint", e ? e->name : NULL);
+	hint_field_own(&hint, "location", where);
+	hint_field_uint(&hint, "at_a_time", k);
+	hint_field_real(&hint, "speedup", speedup);
+	hint_push(h, &hint);
+}
+
+/* A process whose requests went one at a time for much of the run. */
+void hint_serial_network(struct hint_list *h)
+{
+	const struct io_summary *io = &h->p->io;
+	const struct io_concurrency *c;
+	size_t i;
+
+	for (i = 0; i < io->n_procs; i++) {
+		c = &io->procs[i];
+		if (c->requests < SERIAL_MIN_REQUESTS ||
+		    c->max_in_flight > SERIAL_MAX_IN_FLIGHT)
+			continue;
+		if (hint_at_least_pct(c->busy_ns, h->p->wall_ns,
+				      SERIAL_MIN_BUSY_PCT))
+			serial_hint(h, c);
+	}
+}
+
+/* ---- spawns ------------------------------------------------------------ */
+
+static void spawn_hint(struct hint_list *h, const struct io_spawn *s)
+{
+	struct hint hint = { .rule = "spawns" };
+	char count[NUM_SIZE], mean[TIME_SIZE], wall[TIME_SIZE], pct[NUM_SIZE];
+	char *where = hint_location(h, site_display_frame(h->p, s->site));
+
+	hint_fmt_count(count, s->count);
+	hint_fmt_time(mean, s->wall_ns / s->count);
+	hint_fmt_time(wall, s->wall_ns);
+	hint_fmt_pct(pct, s->wall_ns, h->p->wall_ns);
+	hint_text(&hint, "%s ran %s times (%s on average, %s in all = %s of "
+		  "wall time)%s%s: doing the work in-process or in fewer, "
+		  "larger runs would remove most of it.", s->program, count,
+		  mean, wall, pct, where ? ", spawned from " : "",
+		  where ? where : "");
+	hint_field_copy(h, &hint, "program", s->program);
+	hint_field_uint(&hint, "count", s->count);
+	hint_field_uint(&hint, "mean_ns", s->wall_ns / s->count);
+	hint_field_uint(&hint, "wall_ns", s->wall_ns);
+	hint_field_real(&hint, "wall_pct", pct_of(s->wall_ns, h->p->wall_ns));
+	hint_field_own(&hint, "location", where);
+	hint_push(h, &hint);
+}
+
+/* A program run many times, its runs a good part of the wall time. */
+void hint_spawns(struct hint_list *h)
+{
+	const struct io_summary *io = &h->p->io;
+	size_t i;
+
+	for (i = 0; i < io->n_spawns; i++)
+		if (io->spawns[i].count >= SPAWN_MIN_COUNT &&
+		    hint_at_least_pct(io->spawns[i].wall_ns, h->p->wall_ns,
+				      SPAWN_MIN_PCT))
+			spawn_hint(h, &io->spawns[i]);
+}
+
+/* ---- small_reads ------------------------------------------------------- */
+
+static void small_reads_hint(struct hint_list *h, const struct io_file *f)
+{
+	struct hint hint = { .rule = "small_reads" };
+	char reads[NUM_SIZE], mean[NUM_SIZE], pct[NUM_SIZE], time[TIME_SIZE];
+	double mean_bytes = (double)f->read_bytes / f->reads;
+	char *where = hint_location(h, site_display_frame(h->p, f->site));
+
+	hint_fmt_count(reads, f->reads);
+	hint_fmt_number(mean, mean_bytes);
+	hint_fmt_pct(pct, f->time_ns, h->p->wall_ns);
+	hint_fmt_time(time, f->time_ns);
+	hint_text(&hint, "%s reads of %s averaging %s byte%s took %s of wall "
+		  "time (%s) in syscalls on the file%s%s: reading in larger "
+		  "blocks (a buffered reader) would remove most of those "
+		  "syscalls.", reads, f->path, mean,
+		  strcmp(mean, "1") ? "s" : "", pct, time,
+		  where ? ", opened from " : "", where ? where : "");
+	hint_field_copy(h, &hint, "path", f->path);
+	hint_field_uint(&hint, "reads", f->reads);
+	hint_field_uint(&hint, "read_bytes", f->read_bytes);
+	hint_field_real(&hint, "mean_bytes", mean_bytes);
+	hint_field_uint(&hint, "time_ns", f->time_ns);
+	hint_field_real(&hint, "time_pct", pct_of(f->time_ns, h->p->wall_ns));
+	hint_field_own(&hint, "location", where);
+	hint_push(h, &hint);
+}
+
+/* A file read in many small pieces, its syscalls a part of the wall. */
+void hint_small_reads(struct hint_list *h)
+{
+	const struct io_summary *io = &h->p->io;
+	const struct io_file *f;
+	size_t i;
+
+	for (i = 0; i < io->n_files; i++) {
+		f = &io->files[i];
+		if (f->reads < SMALL_MIN_READS ||
+		    f->read_bytes >= (unsigned __int128)f->reads * SMALL_MAX_MEAN)
+			continue;
+		if (hint_at_least_pct(f->time_ns, h->p->wall_ns,
+				      SMALL_MIN_PCT))
+			small_reads_hint(h, f);
+	}
+}
