@@ -378,6 +378,53 @@ out:
 }
 /* ---- all rules --------------------------------------------------------- */
 
+/* ---- lock_contention --------------------------------------------------- */
+
+/* Threads waited on a lock for a fair share of the wall time, released by
+ * threads that ran the same code while they waited. */
+#define LOCK_MIN_PCT	10
+
+static void lock_hint(struct hint_list *h, const struct critical_lock *k)
+{
+	struct hint hint = { .rule = "lock_contention" };
+	const struct frame *fr = k->holder_frame >= 0 ?
+				 &h->p->frames[k->holder_frame] : NULL;
+	char *where = hint_location(h, k->holder_frame);
+	char wait[TIME_SIZE], cpu[TIME_SIZE];
+
+	/* waits of several threads add up past the wall time: no share */
+	hint_fmt_time(wait, k->wait_ns);
+	hint_fmt_time(cpu, k->holder_cpu_ns);
+	hint_text(&hint, "%" PRIu32 " thread%s waited %s in all for a lock "
+		  "released in %s, which ran %s of CPU while they waited: the "
+		  "work under the lock is serial — shrink the critical section "
+		  "or split the lock.", k->waiting_threads,
+		  k->waiting_threads == 1 ? "" : "s", wait,
+		  where ? where : "code not known", cpu);
+	hint_field_uint(&hint, "waiting_threads", k->waiting_threads);
+	hint_field_uint(&hint, "wait_ns", k->wait_ns);
+	hint_field_copy(h, &hint, "holder_function", fr ? fr->name : NULL);
+	hint_field_copy(h, &hint, "holder_file", fr ? fr->file : NULL);
+	if (fr && fr->line > 0)
+		hint_field_uint(&hint, "holder_line", fr->line);
+	else
+		hint_field_null(&hint, "holder_line");
+	hint_field_uint(&hint, "holder_cpu_ns", k->holder_cpu_ns);
+	hint_field_own(&hint, "location", where);
+	hint_push(h, &hint);
+}
+
+static void lock_contention(struct hint_list *h)
+{
+	const struct profile_critical *c = &h->p->critical;
+	size_t i;
+
+	for (i = 0; i < c->n_locks; i++)
+		if (hint_at_least_pct(c->locks[i].wait_ns, h->p->wall_ns,
+				      LOCK_MIN_PCT))
+			lock_hint(h, &c->locks[i]);
+}
+
 int build_hints(const struct profile *p, const struct aggregate *agg,
 		struct hint **hints, size_t *n)
 {
@@ -390,6 +437,7 @@ int build_hints(const struct profile *p, const struct aggregate *agg,
 	hint_spawns(&h);
 	hint_small_reads(&h);
 	hot_library_functions(&h);
+	lock_contention(&h);
 	if (h.err) {
 		hints_free(h.list, h.n);
 		return h.err;
