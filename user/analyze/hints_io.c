@@ -68,7 +68,8 @@ static uint64_t frame_wall_ns(const struct aggregate *agg, int64_t frame)
 {
 	uint32_t func = agg->frame_func[frame];
 
-	return func == AGG_NO_FUNC ? 0 : func_wall_ns(&agg->funcs[func]);
+	return func == AGG_NO_FUNC ? 0 :
+	       aggregate_func_wall(agg, &agg->funcs[func]);
 }
 
 /* ---- repeated_opens ---------------------------------------------------- */

@@ -41,8 +41,9 @@ static void json_matched(FILE *f, const struct focus *fo, size_t i)
 		fs->self, fs->total, fs->self_ns, fs->total_ns,
 		pct_of(fs->self, samples), pct_of(fs->total, samples));
 	fprintf(f, ", \"offcpu_ns\": %" PRIu64 ", \"wall_ns\": %" PRIu64
-		", \"wall_pct\": %.2f}", fs->offcpu_ns, func_wall_ns(fs),
-		pct_of(func_wall_ns(fs), fo->p->wall_ns));
+		", \"wall_pct\": %.2f}", fs->offcpu_ns,
+		aggregate_func_wall(fo->agg, fs),
+		pct_of(aggregate_func_wall(fo->agg, fs), fo->p->wall_ns));
 }
 
 static void json_link(FILE *f, const struct focus *fo,

@@ -111,7 +111,8 @@ static char *matched_row(const void *ctx, size_t i)
 	return str_printf("| `%s` | %s | %s | %s | %" PRIu64 " | %s | %s | "
 			  "%.1f%% |\n", name, where, self, total, fs->self,
 			  oncpu, offcpu,
-			  pct_of(func_wall_ns(fs), m->fo->p->wall_ns));
+			  pct_of(aggregate_func_wall(m->fo->agg, fs),
+				 m->fo->p->wall_ns));
 }
 
 static int md_matched(struct focus_md *m, size_t *shown)
