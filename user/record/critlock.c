@@ -22,6 +22,19 @@ struct lock_acc {
 	uint32_t n_tids;
 };
 
+/* Frames of one function (name and module): its lines differ. */
+static bool same_function(const struct profile *p, int64_t a, int64_t b)
+{
+	const struct frame *x, *y;
+
+	if (a < 0 || b < 0)
+		return a == b;
+	x = &p->frames[a];
+	y = &p->frames[b];
+	return !strcmp(x->name, y->name) &&
+	       !strcmp(x->module ? x->module : "", y->module ? y->module : "");
+}
+
 /* Where a releasing thread ran: the innermost application frame. */
 static int64_t holder_frame(const struct profile *p, uint32_t stack)
 {
@@ -50,7 +63,8 @@ static int64_t holder_during(const struct walker *w, uint32_t tid,
 
 		for (j = i; j < tl->n_samples && tl->samples[j].tid == tid &&
 			    tl->samples[j].ts < e && j < i + 256; j++)
-			n += holder_frame(w->p, tl->samples[j].stack) == f;
+			n += same_function(w->p, f, holder_frame(w->p,
+					   tl->samples[j].stack));
 		if (f >= 0 && n > best_n) {
 			best_n = n;
 			best = f;
@@ -61,14 +75,15 @@ static int64_t holder_during(const struct walker *w, uint32_t tid,
 	return best;
 }
 
-static struct lock_acc *lock_acc(struct lock_acc **accs, size_t *n,
+static struct lock_acc *lock_acc(const struct profile *p,
+				 struct lock_acc **accs, size_t *n,
 				 int64_t frame)
 {
 	struct lock_acc *a;
 	size_t i;
 
 	for (i = 0; i < *n; i++)
-		if ((*accs)[i].frame == frame)
+		if (same_function(p, (*accs)[i].frame, frame))
 			return &(*accs)[i];
 	a = reallocarray(*accs, *n + 1, sizeof(**accs));
 	if (!a)
@@ -91,20 +106,31 @@ static void lock_add_tid(struct lock_acc *a, uint32_t tid)
 		a->tids[a->n_tids++] = tid;
 }
 
-/* The holder's samples in [s, e) in its frame, each counted once. */
+/*
+ * The samples in [s, e) of the threads of pid in the holder's frame, each
+ * counted once: while the waiter waited, whoever ran there held the lock
+ * (the holder that woke it may have taken over from others meanwhile).
+ */
 static void lock_add_cpu(const struct walker *w, struct lock_acc *a,
-			 uint32_t tid, uint64_t s, uint64_t e, uint8_t *used)
+			 uint32_t pid, uint64_t s, uint64_t e, uint8_t *used)
 {
 	const struct cp_timeline *tl = w->tl;
-	size_t i;
+	size_t t, i;
 
-	for (i = cp_sample_at(tl, tid, s); i < tl->n_samples &&
-	     tl->samples[i].tid == tid && tl->samples[i].ts < e; i++)
-		if (!used[i] &&
-		    holder_frame(w->p, tl->samples[i].stack) == a->frame) {
-			used[i] = 1;
-			a->holder_samples++;
-		}
+	for (t = 0; t < w->n_tids; t++) {
+		uint32_t tid = w->tids[t];
+
+		if (w->thread_pid[t] != pid)
+			continue;
+		for (i = cp_sample_at(tl, tid, s); i < tl->n_samples &&
+		     tl->samples[i].tid == tid && tl->samples[i].ts < e; i++)
+			if (!used[i] &&
+			    same_function(w->p, a->frame, holder_frame(w->p,
+					  tl->samples[i].stack))) {
+				used[i] = 1;
+				a->holder_samples++;
+			}
+	}
 }
 
 static bool lock_wait(const struct walker *w, const struct cp_wait *wt)
@@ -139,17 +165,23 @@ int critpath_locks(struct walker *w, const struct cp_window *win)
 	for (i = 0; i < tl->n_waits; i++) {
 		const struct cp_wait *wt = &tl->waits[i];
 		uint64_t s = wt->start > win->start ? wt->start : win->start;
-		uint64_t e = wt->wake < win->end ? wt->wake : win->end;
+		/* to the end of the wait: getting the CPU back is part of
+		 * waiting for the lock, as its caller sees it */
+		uint64_t e = wt->end < win->end ? wt->end : win->end;
+		/* the holder held it until the wakeup */
+		uint64_t held = wt->wake < e ? wt->wake : e;
 
-		if (!lock_wait(w, wt) || e <= s)
+		if (!lock_wait(w, wt) || held <= s)
 			continue;
-		a = lock_acc(&accs, &n, holder_during(w, wt->waker_tid, s, e));
+		a = lock_acc(w->p, &accs, &n, holder_during(w, wt->waker_tid,
+								 s, held));
 		if (!a)
 			goto out;
 		a->wait_ns += e - s;
 		lock_add_tid(a, wt->tid);
 		if (a->frame >= 0)
-			lock_add_cpu(w, a, wt->waker_tid, s, e, used);
+			lock_add_cpu(w, a, w->p->stacks[wt->stack].pid, s, held,
+				     used);
 	}
 	qsort(accs, n, sizeof(*accs), cmp_lock);
 	c->locks = calloc(CP_MAX_LOCKS, sizeof(*c->locks));

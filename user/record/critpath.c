@@ -578,7 +578,7 @@ static bool is_launcher(const struct walker *w, const struct cp_image *img)
 	       img->passed_ns * 100 >= on_path * CP_LAUNCHER_PCT;
 }
 
-/* Distinct pids of the images charged before until. */
+/* Processes seen (an event, or an exec) before until. */
 static uint32_t processes_before(const struct walker *w, uint64_t until)
 {
 	uint32_t n = 0;
@@ -586,14 +586,14 @@ static uint32_t processes_before(const struct walker *w, uint64_t until)
 
 	for (i = 0; i < w->n_images; i++) {
 		const struct cp_image *o = &w->images[i];
-		size_t k;
 
-		if (!o->own_ns || o->first_ns >= until)
+		/* counted at its first image, which is its seq 0 */
+		if (o->seq)
 			continue;
-		for (k = i; k-- > 0 && w->images[k].pid == o->pid;)
-			if (w->images[k].own_ns && w->images[k].first_ns < until)
-				break;
-		n += k == (size_t)-1 || w->images[k].pid != o->pid;
+		if (o->born < until ||
+		    (o + 1 < w->images + w->n_images && o[1].pid == o->pid &&
+		     o[1].start < until))
+			n++;
 	}
 	return n;
 }
