@@ -15,7 +15,11 @@
 # BPFTRACE (default bpftrace), BENCH_REPS (default 5),
 # BENCH_PROG (default tests/workloads/bin/bench_cpu),
 # BENCH_PINGPONG (default tests/workloads/bin/pingpong),
-# BENCH_ROUNDS (ping-pong round trips, default 50000).
+# BENCH_ROUNDS (ping-pong round trips, default 50000),
+# BENCH_ONLY (the sections to run, space-separated, of: cpu offcpu python
+# syscalls unwind wakeup; default all of them, in that order).
+#
+#   BENCH_ONLY=wakeup BENCH_REPS=3 tools/bench.sh
 #
 # Second section, off-CPU tracing: a pipe ping-pong (a context switch per
 # message, the worst case for tracing waits) alone, under whyslow (default,
@@ -42,10 +46,28 @@
 # SRSO "safe RET" mitigation that makes every kernel return costly).
 # Environment: BENCH_READS (default 1000000).
 #
+# Wakeup tracing (last section): what tracing who ends each wait costs,
+# this build against a baseline whyslow built from another commit in the
+# same run.  The baseline is BENCH_BASE (a git rev; default
+# BENCH_BASE_DEFAULT below, the previous commit), checked out in a
+# temporary `git worktree` and built there (`make -j2 whyslow`, ~1 min);
+# the section is skipped, with the reason, if that fails.  Two worst cases
+# for it: the pipe ping-pong pinned to CPU 0 (a wakeup per message;
+# BENCH_WAKE_ROUNDS round trips, default 200000: ~0.8 s alone, so that
+# tracing outweighs whyslow's ~0.4 s fixed cost) and a shell loop of
+# BENCH_SPAWNS (default 2000) `/bin/true` (a fork, exec, exit and parent
+# wakeup each), each alone, under this whyslow and under the baseline,
+# interleaved; the table gives medians of "whyslow / alone", of "this
+# build / baseline" (aim: at most 1.10x) and of the extra time per round
+# trip or spawn, and the fixed cost of `record -- true` under both.
+#
 # Reports go to `-o /dev/null` (whyslow writes devices in place since
 # 64a0fb3; older builds renamed a temporary file over /dev/null: the script
 # refuses to run if /dev/null is not a character device afterwards).
 set -euo pipefail
+
+# The wakeup-tracing section's baseline, unless BENCH_BASE names another.
+BENCH_BASE_DEFAULT=HEAD~1
 
 cd "$(dirname "$0")/.."
 
@@ -56,8 +78,22 @@ PROG=${BENCH_PROG:-tests/workloads/bin/bench_cpu}
 BPFTRACE=${BPFTRACE:-bpftrace}
 PP=${BENCH_PINGPONG:-tests/workloads/bin/pingpong}
 ROUNDS=${BENCH_ROUNDS:-50000}
+BASE_REV=${BENCH_BASE:-$BENCH_BASE_DEFAULT}
+SPAWNS=${BENCH_SPAWNS:-2000}
+WAKE_ROUNDS=${BENCH_WAKE_ROUNDS:-200000}
+SECTIONS=(cpu offcpu python syscalls unwind wakeup)
+ONLY=${BENCH_ONLY:-${SECTIONS[*]}}
 
 die() { echo "bench: $*" >&2; exit 1; }
+
+for s in $ONLY; do
+	[[ " ${SECTIONS[*]} " == *" $s "* ]] ||
+		die "BENCH_ONLY: no section '$s' (sections: ${SECTIONS[*]})"
+done
+[[ $SPAWNS =~ ^[1-9][0-9]{0,6}$ ]] || die "BENCH_SPAWNS: not a count: $SPAWNS"
+[[ $WAKE_ROUNDS =~ ^[1-9][0-9]{0,8}$ ]] ||
+	die "BENCH_WAKE_ROUNDS: not a count: $WAKE_ROUNDS"
+want() { [[ " $ONLY " == *" $1 "* ]]; }
 
 [[ $(id -u) -eq 0 ]] || die "needs root (whyslow and perf load BPF / perf events)"
 [[ -x $WHYSLOW ]] || die "no $WHYSLOW: run make first"
@@ -76,7 +112,14 @@ if ((have_perf || have_bpftrace)) && [[ ! -d /sys/kernel/tracing/events ]]; then
 fi
 
 tmp=$(mktemp -d /tmp/whyslow-bench.XXXXXX)
-trap 'rm -rf "$tmp"' EXIT
+base_wt=""	# the baseline's git worktree, once added
+cleanup() {
+	if [[ -n $base_wt ]]; then
+		git worktree remove --force "$base_wt" >/dev/null 2>&1 || true
+	fi
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
 
 # --- configurations --------------------------------------------------------
 c_alone()    { "$PROG"; }
@@ -172,7 +215,6 @@ declare -A times ratios	# "config" -> space-separated values per repetition
 
 "$WHYSLOW" record -o /dev/null -- true 2>/dev/null || die "$WHYSLOW record -- true fails"
 [[ -c /dev/null ]] || die "whyslow -o /dev/null replaced /dev/null with a file: restore it with 'rm /dev/null; mknod -m 666 /dev/null c 1 3'"
-c_alone >/dev/null	# warm the page cache
 
 # bench SECTION BASE CONFIG...: every configuration once per repetition,
 # rotated; times[c] and ratios[c] (to BASE, same repetition) filled in.
@@ -201,23 +243,6 @@ bench() {
 	return 0
 }
 
-bench "CPU-bound" alone "${configs[@]}"
-
-pp_configs=(pp_alone pp_ws pp_wsno)
-((have_perf)) && pp_configs+=(pp_perf)
-((have_bpftrace)) && pp_configs+=(pp_bt)
-c_pp_alone >/dev/null	# warm the page cache
-bench "ping-pong" pp_alone "${pp_configs[@]}"
-if [[ -n $TASKSET ]]; then
-	bench "ping-pong on CPU 0" pin_alone "${pp_configs[@]/#pp_/pin_}"
-fi
-
-# What whyslow kept of the ping-pong's waits (one more run, in JSON).
-pp_quality=$("$WHYSLOW" record --format json -- "$PP" "$ROUNDS" 2>/dev/null |
-	jq -r '.quality | "lost samples \(.lost_samples), lost side-band \(.lost_sideband), off-CPU intervals dropped \(.offcpu_dropped), stack collisions \(.stack_collisions), kernel stack errors \(.kstack_errors)"' \
-	2>/dev/null) || pp_quality="(not available: jq missing or the run failed)"
-
-# --- report ----------------------------------------------------------------
 # A table of wall times and ratios: ratio_table TITLE BASE CONFIG...
 ratio_table() {
 	local title=$1 base=$2 c
@@ -232,33 +257,54 @@ ratio_table() {
 	done
 }
 
-echo "whyslow bench: $(basename "$PROG") ($(median ${times[alone]}) ms alone)," \
-     "$REPS repetitions interleaved, medians; $(nproc) CPUs, $(uname -r)"
-echo
-ratio_table "CPU-bound program" alone ws99 ws999 perf99 perf999
-echo
-printf '%-26s %10s\n' "fixed cost" "wall ms"
-printf '%-26s %10s\n' "--------------------------" "-------"
-for c in ws_true perf_true; do
-	[[ -n ${times[$c]:-} ]] || continue
-	printf '%-26s %10.0f\n' "${label[$c]}" "$(median ${times[$c]})"
-done
-((have_perf)) || echo "(perf not found: its rows are missing)"
-echo
-echo "off-CPU tracing: pipe ping-pong ($(basename "$PP") $ROUNDS round trips," \
-     "$(median ${times[pp_alone]}) ms alone)"
-echo
-ratio_table "pipe ping-pong" pp_alone pp_ws pp_wsno pp_perf pp_bt
-if [[ -n $TASKSET ]]; then
+# --- CPU-bound -------------------------------------------------------------
+section_cpu() {
+	c_alone >/dev/null	# warm the page cache
+	bench "CPU-bound" alone "${configs[@]}"
+	echo "CPU-bound: $(basename "$PROG") ($(median ${times[alone]}) ms alone)"
 	echo
-	ratio_table "same, pinned to CPU 0" pin_alone pin_ws pin_wsno pin_perf pin_bt
-else
-	echo "(taskset not found: the pinned table is missing)"
-fi
-echo
-echo "whyslow on the ping-pong: $pp_quality"
-((have_perf)) || echo "(perf not found: its row is missing)"
-((have_bpftrace)) || echo "(bpftrace not found: its row is missing)"
+	ratio_table "CPU-bound program" alone ws99 ws999 perf99 perf999
+	echo
+	printf '%-26s %10s\n' "fixed cost" "wall ms"
+	printf '%-26s %10s\n' "--------------------------" "-------"
+	for c in ws_true perf_true; do
+		[[ -n ${times[$c]:-} ]] || continue
+		printf '%-26s %10.0f\n' "${label[$c]}" "$(median ${times[$c]})"
+	done
+	((have_perf)) || echo "(perf not found: its rows are missing)"
+}
+
+# --- off-CPU tracing -------------------------------------------------------
+section_offcpu() {
+	pp_configs=(pp_alone pp_ws pp_wsno)
+	((have_perf)) && pp_configs+=(pp_perf)
+	((have_bpftrace)) && pp_configs+=(pp_bt)
+	c_pp_alone >/dev/null	# warm the page cache
+	bench "ping-pong" pp_alone "${pp_configs[@]}"
+	if [[ -n $TASKSET ]]; then
+		bench "ping-pong on CPU 0" pin_alone "${pp_configs[@]/#pp_/pin_}"
+	fi
+
+	# What whyslow kept of the ping-pong's waits (one more run, in JSON).
+	pp_quality=$("$WHYSLOW" record --format json -- "$PP" "$ROUNDS" 2>/dev/null |
+		jq -r '.quality | "lost samples \(.lost_samples), lost side-band \(.lost_sideband), off-CPU intervals dropped \(.offcpu_dropped), stack collisions \(.stack_collisions), kernel stack errors \(.kstack_errors)"' \
+		2>/dev/null) || pp_quality="(not available: jq missing or the run failed)"
+
+	echo "off-CPU tracing: pipe ping-pong ($(basename "$PP") $ROUNDS round trips," \
+	     "$(median ${times[pp_alone]}) ms alone)"
+	echo
+	ratio_table "pipe ping-pong" pp_alone pp_ws pp_wsno pp_perf pp_bt
+	if [[ -n $TASKSET ]]; then
+		echo
+		ratio_table "same, pinned to CPU 0" pin_alone pin_ws pin_wsno pin_perf pin_bt
+	else
+		echo "(taskset not found: the pinned table is missing)"
+	fi
+	echo
+	echo "whyslow on the ping-pong: $pp_quality"
+	((have_perf)) || echo "(perf not found: its row is missing)"
+	((have_bpftrace)) || echo "(bpftrace not found: its row is missing)"
+}
 
 # --- Python ----------------------------------------------------------------
 # A CPU-bound Python script (tests/workloads/py/bench_cpu.py, ~1.5 s, calls
@@ -266,90 +312,92 @@ echo "whyslow on the ping-pong: $pp_quality"
 # the Python stack at every sample) and under perf (native stacks only).
 # Environment: BENCH_PYTHON (default /usr/bin/python3),
 # BENCH_PY_SCRIPT (default tests/workloads/py/bench_cpu.py).
-PYBIN=${BENCH_PYTHON:-/usr/bin/python3}
-PYSCRIPT=${BENCH_PY_SCRIPT:-tests/workloads/py/bench_cpu.py}
-c_py_alone()   { "$PYBIN" "$PYSCRIPT"; }
-c_py_ws99()    { "$WHYSLOW" record -F 99 -o /dev/null -- "$PYBIN" "$PYSCRIPT"; }
-c_py_ws999()   { "$WHYSLOW" record -F 999 -o /dev/null -- "$PYBIN" "$PYSCRIPT"; }
-c_py_perf99()  { "$PERF" record -g -F 99 -o "$tmp/py.data" -- "$PYBIN" "$PYSCRIPT"; }
-c_py_perf999() { "$PERF" record -g -F 999 -o "$tmp/py.data" -- "$PYBIN" "$PYSCRIPT"; }
-label+=(
-	[py_alone]="python3 alone"
-	[py_ws99]="whyslow record -F 99"
-	[py_ws999]="whyslow record -F 999"
-	[py_perf99]="perf record -g -F 99"
-	[py_perf999]="perf record -g -F 999"
-)
-echo
-if [[ -x $PYBIN && -f $PYSCRIPT ]]; then
-	py_configs=(py_alone py_ws99 py_ws999)
-	((have_perf)) && py_configs+=(py_perf99 py_perf999)
-	c_py_alone >/dev/null 2>&1	# warm the page cache
-	bench "Python" py_alone "${py_configs[@]}"
-	# Python frames whyslow named in one more run at 999 Hz (jq).
-	py_quality=$("$WHYSLOW" record --format json -- "$PYBIN" "$PYSCRIPT" 2>/dev/null |
-		jq -r '"samples \(.samples), lost \(.quality.lost_samples), truncated \(.quality.truncated_samples); hottest: \(.functions[0].name) (\(.functions[0].file // .functions[0].module)) \(.functions[0].self_pct)% self"' \
-		2>/dev/null) || py_quality="(not available: jq missing or the run failed)"
-	echo "Python: $PYBIN $PYSCRIPT ($(median ${times[py_alone]}) ms alone)," \
-	     "$REPS repetitions interleaved, medians"
-	echo
-	ratio_table "CPU-bound Python" py_alone py_ws99 py_ws999 py_perf99 py_perf999
-	echo
-	echo "whyslow on the Python script: $py_quality"
-	((have_perf)) || echo "(perf not found: its rows are missing)"
-else
-	echo "(Python section skipped: no $PYBIN or no $PYSCRIPT)"
-fi
+section_python() {
+	PYBIN=${BENCH_PYTHON:-/usr/bin/python3}
+	PYSCRIPT=${BENCH_PY_SCRIPT:-tests/workloads/py/bench_cpu.py}
+	c_py_alone()   { "$PYBIN" "$PYSCRIPT"; }
+	c_py_ws99()    { "$WHYSLOW" record -F 99 -o /dev/null -- "$PYBIN" "$PYSCRIPT"; }
+	c_py_ws999()   { "$WHYSLOW" record -F 999 -o /dev/null -- "$PYBIN" "$PYSCRIPT"; }
+	c_py_perf99()  { "$PERF" record -g -F 99 -o "$tmp/py.data" -- "$PYBIN" "$PYSCRIPT"; }
+	c_py_perf999() { "$PERF" record -g -F 999 -o "$tmp/py.data" -- "$PYBIN" "$PYSCRIPT"; }
+	label+=(
+		[py_alone]="python3 alone"
+		[py_ws99]="whyslow record -F 99"
+		[py_ws999]="whyslow record -F 999"
+		[py_perf99]="perf record -g -F 99"
+		[py_perf999]="perf record -g -F 999"
+	)
+	if [[ -x $PYBIN && -f $PYSCRIPT ]]; then
+		py_configs=(py_alone py_ws99 py_ws999)
+		((have_perf)) && py_configs+=(py_perf99 py_perf999)
+		c_py_alone >/dev/null 2>&1	# warm the page cache
+		bench "Python" py_alone "${py_configs[@]}"
+		# Python frames whyslow named in one more run at 999 Hz (jq).
+		py_quality=$("$WHYSLOW" record --format json -- "$PYBIN" "$PYSCRIPT" 2>/dev/null |
+			jq -r '"samples \(.samples), lost \(.quality.lost_samples), truncated \(.quality.truncated_samples); hottest: \(.functions[0].name) (\(.functions[0].file // .functions[0].module)) \(.functions[0].self_pct)% self"' \
+			2>/dev/null) || py_quality="(not available: jq missing or the run failed)"
+		echo "Python: $PYBIN $PYSCRIPT ($(median ${times[py_alone]}) ms alone)," \
+		     "$REPS repetitions interleaved, medians"
+		echo
+		ratio_table "CPU-bound Python" py_alone py_ws99 py_ws999 py_perf99 py_perf999
+		echo
+		echo "whyslow on the Python script: $py_quality"
+		((have_perf)) || echo "(perf not found: its rows are missing)"
+	else
+		echo "(Python section skipped: no $PYBIN or no $PYSCRIPT)"
+	fi
+}
 
 # --- syscall tracing -------------------------------------------------------
 # readsmall FILE N: N 1-byte preads at offset 0 of a 2-byte file, all from
 # the page cache.  The file is in $tmp, made readable by the user whyslow
 # runs the command as under sudo.
-RS=tests/workloads/bin/readsmall
-READS=${BENCH_READS:-1000000}
-[[ -x $RS ]] || make -s -C tests/workloads
-[[ -x $RS ]] || die "no $RS"
-rs_file=$tmp/small
-printf 'x\n' >"$rs_file"
-chmod 755 "$tmp"
-chmod 644 "$rs_file"
-cat >"$tmp/preads.bt" <<'EOF'
-tracepoint:syscalls:sys_exit_pread64 /pid == cpid/
-{
-	@reads = count();
-	@bytes = sum(args->ret);
+section_syscalls() {
+	RS=tests/workloads/bin/readsmall
+	READS=${BENCH_READS:-1000000}
+	[[ -x $RS ]] || make -s -C tests/workloads
+	[[ -x $RS ]] || die "no $RS"
+	rs_file=$tmp/small
+	printf 'x\n' >"$rs_file"
+	chmod 755 "$tmp"
+	chmod 644 "$rs_file"
+	cat >"$tmp/preads.bt" <<-'EOF'
+	tracepoint:syscalls:sys_exit_pread64 /pid == cpid/
+	{
+		@reads = count();
+		@bytes = sum(args->ret);
+	}
+	EOF
+	c_rs_alone() { "$RS" "$rs_file" "$READS"; }
+	c_rs_ws()    { "$WHYSLOW" record -o /dev/null -- "$RS" "$rs_file" "$READS"; }
+	c_rs_wsno()  { "$WHYSLOW" record --no-offcpu -o /dev/null -- "$RS" "$rs_file" "$READS"; }
+	c_rs_wsnoio() { "$WHYSLOW" record --no-io -o /dev/null -- "$RS" "$rs_file" "$READS"; }
+	c_rs_bt()    { "$BPFTRACE" -c "$RS $rs_file $READS" "$tmp/preads.bt"; }
+	label+=(
+		[rs_alone]="program alone"
+		[rs_ws]="whyslow record"
+		[rs_wsno]="whyslow record --no-offcpu"
+		[rs_wsnoio]="whyslow record --no-io"
+		[rs_bt]="bpftrace pread counter"
+	)
+	rs_configs=(rs_alone rs_ws rs_wsno rs_wsnoio)
+	((have_bpftrace)) && rs_configs+=(rs_bt)
+	c_rs_alone >/dev/null 2>&1	# warm the page cache
+	bench "syscall tracing" rs_alone "${rs_configs[@]}"
+	# What whyslow counted for the file (one more run, in JSON).
+	rs_counted=$("$WHYSLOW" record --format json -- "$RS" "$rs_file" "$READS" 2>/dev/null |
+		jq -r --arg f "$rs_file" '.quality.io_dropped as $drop | (.io.files // [])[] |
+			select(.path == $f or ($f | endswith("/" + .path))) |
+			"opens \(.opens), reads \(.reads), bytes read \(.read_bytes), time in its syscalls \(.time_ns / 1e6 | floor) ms; I/O events dropped \($drop // "?")"' \
+		2>/dev/null) || true
+	echo "syscall tracing: $(basename "$RS") $READS 1-byte preads" \
+	     "($(median ${times[rs_alone]}) ms alone), $REPS repetitions interleaved, medians"
+	echo
+	ratio_table "1-byte preads" rs_alone rs_ws rs_wsno rs_wsnoio rs_bt
+	echo
+	echo "whyslow on the preads: ${rs_counted:-(not available: jq missing, the run failed or no io.files entry for the file)}"
+	((have_bpftrace)) || echo "(bpftrace not found: its row is missing)"
 }
-EOF
-c_rs_alone() { "$RS" "$rs_file" "$READS"; }
-c_rs_ws()    { "$WHYSLOW" record -o /dev/null -- "$RS" "$rs_file" "$READS"; }
-c_rs_wsno()  { "$WHYSLOW" record --no-offcpu -o /dev/null -- "$RS" "$rs_file" "$READS"; }
-c_rs_wsnoio() { "$WHYSLOW" record --no-io -o /dev/null -- "$RS" "$rs_file" "$READS"; }
-c_rs_bt()    { "$BPFTRACE" -c "$RS $rs_file $READS" "$tmp/preads.bt"; }
-label+=(
-	[rs_alone]="program alone"
-	[rs_ws]="whyslow record"
-	[rs_wsno]="whyslow record --no-offcpu"
-	[rs_wsnoio]="whyslow record --no-io"
-	[rs_bt]="bpftrace pread counter"
-)
-rs_configs=(rs_alone rs_ws rs_wsno rs_wsnoio)
-((have_bpftrace)) && rs_configs+=(rs_bt)
-c_rs_alone >/dev/null 2>&1	# warm the page cache
-bench "syscall tracing" rs_alone "${rs_configs[@]}"
-# What whyslow counted for the file (one more run, in JSON).
-rs_counted=$("$WHYSLOW" record --format json -- "$RS" "$rs_file" "$READS" 2>/dev/null |
-	jq -r --arg f "$rs_file" '.quality.io_dropped as $drop | (.io.files // [])[] |
-		select(.path == $f or ($f | endswith("/" + .path))) |
-		"opens \(.opens), reads \(.reads), bytes read \(.read_bytes), time in its syscalls \(.time_ns / 1e6 | floor) ms; I/O events dropped \($drop // "?")"' \
-	2>/dev/null) || true
-echo
-echo "syscall tracing: $(basename "$RS") $READS 1-byte preads" \
-     "($(median ${times[rs_alone]}) ms alone), $REPS repetitions interleaved, medians"
-echo
-ratio_table "1-byte preads" rs_alone rs_ws rs_wsno rs_wsnoio rs_bt
-echo
-echo "whyslow on the preads: ${rs_counted:-(not available: jq missing, the run failed or no io.files entry for the file)}"
-((have_bpftrace)) || echo "(bpftrace not found: its row is missing)"
 
 # --- unwinding without frame pointers ----------------------------------------
 # tests/workloads/bin/nofp_tree (and its libnofp.so) is built -O2
@@ -357,29 +405,160 @@ echo "whyslow on the preads: ${rs_counted:-(not available: jq missing, the run f
 # with .eh_frame in user space), whyslow --fp-only (no copy: callers lost),
 # and perf record --call-graph dwarf (perf's own 8 KiB copy), at 99 and
 # 999 Hz.
-NF=tests/workloads/bin/nofp_tree
-[[ -x $NF ]] || make -s -C tests/workloads
-[[ -x $NF ]] || die "no $NF"
-c_nf_alone()  { "$NF"; }
-c_nf_ws99()   { "$WHYSLOW" record -F 99 -o /dev/null -- "$NF"; }
-c_nf_ws999()  { "$WHYSLOW" record -F 999 -o /dev/null -- "$NF"; }
-c_nf_fp999()  { "$WHYSLOW" record -F 999 --fp-only -o /dev/null -- "$NF"; }
-c_nf_perf99() { "$PERF" record --call-graph dwarf -F 99 -o "$tmp/d.data" -- "$NF"; }
-c_nf_perf999() { "$PERF" record --call-graph dwarf -F 999 -o "$tmp/d.data" -- "$NF"; }
-label+=(
-	[nf_alone]="program alone"
-	[nf_ws99]="whyslow -F 99"
-	[nf_ws999]="whyslow -F 999"
-	[nf_fp999]="whyslow -F 999 --fp-only"
-	[nf_perf99]="perf --call-graph dwarf 99"
-	[nf_perf999]="perf --call-graph dwarf 999"
-)
-nf_configs=(nf_alone nf_ws99 nf_ws999 nf_fp999)
-((have_perf)) && nf_configs+=(nf_perf99 nf_perf999)
-c_nf_alone >/dev/null 2>&1	# warm the page cache
-bench "unwinding" nf_alone "${nf_configs[@]}"
-echo
-echo "unwinding without frame pointers: $(basename "$NF")" \
-     "($(median ${times[nf_alone]}) ms alone), $REPS repetitions interleaved, medians"
-echo
-ratio_table "-O2, no frame pointers" nf_alone nf_ws99 nf_ws999 nf_fp999 nf_perf99 nf_perf999
+section_unwind() {
+	NF=tests/workloads/bin/nofp_tree
+	[[ -x $NF ]] || make -s -C tests/workloads
+	[[ -x $NF ]] || die "no $NF"
+	c_nf_alone()  { "$NF"; }
+	c_nf_ws99()   { "$WHYSLOW" record -F 99 -o /dev/null -- "$NF"; }
+	c_nf_ws999()  { "$WHYSLOW" record -F 999 -o /dev/null -- "$NF"; }
+	c_nf_fp999()  { "$WHYSLOW" record -F 999 --fp-only -o /dev/null -- "$NF"; }
+	c_nf_perf99() { "$PERF" record --call-graph dwarf -F 99 -o "$tmp/d.data" -- "$NF"; }
+	c_nf_perf999() { "$PERF" record --call-graph dwarf -F 999 -o "$tmp/d.data" -- "$NF"; }
+	label+=(
+		[nf_alone]="program alone"
+		[nf_ws99]="whyslow -F 99"
+		[nf_ws999]="whyslow -F 999"
+		[nf_fp999]="whyslow -F 999 --fp-only"
+		[nf_perf99]="perf --call-graph dwarf 99"
+		[nf_perf999]="perf --call-graph dwarf 999"
+	)
+	nf_configs=(nf_alone nf_ws99 nf_ws999 nf_fp999)
+	((have_perf)) && nf_configs+=(nf_perf99 nf_perf999)
+	c_nf_alone >/dev/null 2>&1	# warm the page cache
+	bench "unwinding" nf_alone "${nf_configs[@]}"
+	echo "unwinding without frame pointers: $(basename "$NF")" \
+	     "($(median ${times[nf_alone]}) ms alone), $REPS repetitions interleaved, medians"
+	echo
+	ratio_table "-O2, no frame pointers" nf_alone nf_ws99 nf_ws999 nf_fp999 nf_perf99 nf_perf999
+}
+
+# --- wakeup tracing ----------------------------------------------------------
+# (described at the top).  build_base REV: the baseline whyslow built at
+# $tmp/base/whyslow and its short hash in base_sha; or status 1 and the
+# reason in base_why.  Not in a subshell: cleanup needs base_wt.
+build_base() {
+	local rev=$1 sha
+	if ! command -v git >/dev/null; then
+		base_why="git not found"
+		return 1
+	fi
+	if ! sha=$(git rev-parse --verify -q "$rev^{commit}" 2>/dev/null); then
+		base_why="'$rev' is not a commit of this repository"
+		return 1
+	fi
+	echo "bench: building the baseline whyslow ($rev = ${sha:0:12})..." >&2
+	if ! git worktree add -q --detach "$tmp/base" "$sha" >"$tmp/base.log" 2>&1; then
+		base_why="git worktree add failed: $(tail -n 3 "$tmp/base.log")"
+		return 1
+	fi
+	base_wt=$tmp/base
+	if ! make -C "$base_wt" -j2 whyslow >>"$tmp/base.log" 2>&1; then
+		base_why="building $rev failed: $(tail -n 5 "$tmp/base.log")"
+		return 1
+	fi
+	if ! "$base_wt/whyslow" record -o /dev/null -- true >>"$tmp/base.log" 2>&1; then
+		base_why="its 'record -- true' fails: $(tail -n 3 "$tmp/base.log")"
+		return 1
+	fi
+	[[ -c /dev/null ]] || die "the baseline whyslow replaced /dev/null with a file: restore it with 'rm /dev/null; mknod -m 666 /dev/null c 1 3'"
+	base_sha=${sha:0:12}
+}
+
+# pair_stat A B ratio|diff: median over the repetitions of A's time / B's
+# (or A's - B's) in the same repetition.
+pair_stat() {
+	local -a a b r=()
+	local i
+	read -ra a <<<"${times[$1]}"
+	read -ra b <<<"${times[$2]}"
+	for ((i = 0; i < ${#a[@]} && i < ${#b[@]}; i++)); do
+		r+=("$(awk -v x="${a[i]}" -v y="${b[i]}" -v op="$3" \
+			'BEGIN { if (op == "diff") printf "%d", x - y
+				 else printf "%.4f", (y > 0) ? x / y : 0 }')")
+	done
+	median "${r[@]}"
+}
+
+# wake_table TITLE ALONE NEW BASE UNIT N: wall times, ratios to the program
+# alone and of this build to the baseline, and the extra time per UNIT
+# (N of them in a run).
+wake_table() {
+	local title=$1 alone=$2 new=$3 base=$4 unit=$5 n=$6 diff
+	printf '%-26s %10s %10s %12s\n' "$title" "wall ms" "vs alone" "vs baseline"
+	printf '%-26s %10s %10s %12s\n' "--------------------------" "-------" \
+		"--------" "-----------"
+	printf '%-26s %10.0f %10s\n' "${label[$alone]}" "$(median ${times[$alone]})" "1.00"
+	printf '%-26s %10.0f %9.2fx %11.2fx\n' "${label[$new]}" \
+		"$(median ${times[$new]})" "$(median ${ratios[$new]})" \
+		"$(pair_stat "$new" "$base" ratio)"
+	printf '%-26s %10.0f %9.2fx %12s\n' "${label[$base]}" \
+		"$(median ${times[$base]})" "$(median ${ratios[$base]})" "1.00"
+	diff=$(pair_stat "$new" "$base" diff)
+	awk -v d="$diff" -v n="$n" -v u="$unit" 'BEGIN {
+		printf "this build - baseline: %+.0f ms a run, %+.2f us per %s\n",
+			d, d * 1000 / n, u }'
+}
+
+section_wakeup() {
+	if ! build_base "$BASE_REV"; then
+		echo "wakeup tracing: skipped, no baseline whyslow: $base_why"
+		return 0
+	fi
+	BASE_WS=$base_wt/whyslow
+	SPAWN_LOOP="for i in \$(seq $SPAWNS); do /bin/true; done"
+	c_wk_pp_alone() { "${PIN[@]}" "$PP" "$WAKE_ROUNDS"; }
+	c_wk_pp_new()   { "$WHYSLOW" record -o /dev/null -- "${PIN[@]}" "$PP" "$WAKE_ROUNDS"; }
+	c_wk_pp_base()  { "$BASE_WS" record -o /dev/null -- "${PIN[@]}" "$PP" "$WAKE_ROUNDS"; }
+	c_wk_sp_alone() { sh -c "$SPAWN_LOOP"; }
+	c_wk_sp_new()   { "$WHYSLOW" record -o /dev/null -- sh -c "$SPAWN_LOOP"; }
+	c_wk_sp_base()  { "$BASE_WS" record -o /dev/null -- sh -c "$SPAWN_LOOP"; }
+	c_wk_true_new()  { "$WHYSLOW" record -o /dev/null -- true; }
+	c_wk_true_base() { "$BASE_WS" record -o /dev/null -- true; }
+	label+=(
+		[wk_pp_alone]="program alone"
+		[wk_pp_new]="whyslow (this build)"
+		[wk_pp_base]="whyslow (baseline)"
+		[wk_sp_alone]="program alone"
+		[wk_sp_new]="whyslow (this build)"
+		[wk_sp_base]="whyslow (baseline)"
+		[wk_true_new]="whyslow (this build)"
+		[wk_true_base]="whyslow (baseline)"
+	)
+	if [[ -n $TASKSET ]]; then
+		c_wk_pp_alone >/dev/null	# warm the page cache
+		bench "wakeups: ping-pong" wk_pp_alone wk_pp_alone wk_pp_new wk_pp_base
+	fi
+	c_wk_sp_alone >/dev/null
+	bench "wakeups: spawns" wk_sp_alone wk_sp_alone wk_sp_new wk_sp_base
+	bench "wakeups: fixed cost" wk_true_base wk_true_base wk_true_new
+
+	echo "wakeup tracing: this build against the baseline $BASE_REV ($base_sha)," \
+	     "$REPS repetitions interleaved, medians; aim: at most 1.10x"
+	echo
+	if [[ -n $TASKSET ]]; then
+		wake_table "ping-pong, CPU 0 ($WAKE_ROUNDS)" wk_pp_alone wk_pp_new \
+			wk_pp_base "round trip" "$WAKE_ROUNDS"
+	else
+		echo "(taskset not found: the pinned ping-pong is missing)"
+	fi
+	echo
+	wake_table "sh loop, $SPAWNS /bin/true" wk_sp_alone wk_sp_new wk_sp_base \
+		"spawn" "$SPAWNS"
+	echo
+	printf '%-26s %10s %12s\n' "fixed cost: record -- true" "wall ms" "vs baseline"
+	printf '%-26s %10s %12s\n' "--------------------------" "-------" "-----------"
+	printf '%-26s %10.0f %11.2fx\n' "${label[wk_true_new]}" \
+		"$(median ${times[wk_true_new]})" "$(median ${ratios[wk_true_new]})"
+	printf '%-26s %10.0f %12s\n' "${label[wk_true_base]}" \
+		"$(median ${times[wk_true_base]})" "1.00"
+}
+
+# --- run -----------------------------------------------------------------------
+echo "whyslow bench: $REPS repetitions interleaved, medians;" \
+     "$(nproc) CPUs, $(uname -r)"
+for s in "${SECTIONS[@]}"; do
+	want "$s" || continue
+	echo
+	"section_$s"
+done
