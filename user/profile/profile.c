@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Release of a recorded profile. */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -36,6 +37,20 @@ static void free_io(struct io_summary *io)
 	for (i = 0; i < io->n_sites; i++)
 		free(io->sites[i].frames);
 	free(io->sites);
+}
+
+int profile_add_note(struct profile *p, const char *note)
+{
+	char **n = reallocarray(p->notes, p->n_notes + 1, sizeof(*n));
+
+	if (!n)
+		return -ENOMEM;
+	p->notes = n;
+	n[p->n_notes] = strdup(note);
+	if (!n[p->n_notes])
+		return -ENOMEM;
+	p->n_notes++;
+	return 0;
 }
 
 void profile_critical_free(struct profile_critical *c)

@@ -307,6 +307,8 @@ struct profile {
 };
 
 void profile_free(struct profile *p);
+/* Appends a Data quality line (copied); 0 or -ENOMEM. */
+int profile_add_note(struct profile *p, const char *note);
 /* Frees and zeroes c. */
 void profile_critical_free(struct profile_critical *c);
 

@@ -15,6 +15,10 @@
 #include "classify/wait.h"
 #include "classify/wait_event.h"
 
+/* Events kept for the critical path: 16 bytes a sample, 48 a wait; past
+ * this (hours of a busy recording) it is not computed, and said so. */
+#define COLLECT_TIMELINE_MAX	(8u << 20)
+
 /* Writers print the walker's bound from profile.h. */
 _Static_assert(PROFILE_PY_MAX_FRAMES == WS_PY_MAX_FRAMES,
 	       "profile.h and whyslow.h disagree on the Python frames walked");
@@ -84,6 +88,7 @@ struct collector {
 	 * collector_critical_path maps them to the profile's */
 	struct cp_timeline tl;
 	size_t cap_samples, cap_waits, cap_execs;
+	bool tl_full;		/* past COLLECT_TIMELINE_MAX: no path */
 	int64_t last_stack;	/* of the last stack_value() */
 	uint32_t *out_stack;	/* c->stacks index → profile.stacks */
 	uint32_t *out_runq;	/* ... of an off-CPU stack's runnable part */
@@ -300,12 +305,15 @@ int collector_add(struct collector *c, const struct proc_table *t,
 		return -ENOMEM;
 	v->count++;
 	c->samples++;
-	if (intern_items_reserve((void **)&c->tl.samples, &c->cap_samples,
-				 c->tl.n_samples, sizeof(*c->tl.samples)))
+	if (c->tl.n_samples >= COLLECT_TIMELINE_MAX)
+		c->tl_full = true;
+	else if (intern_items_reserve((void **)&c->tl.samples, &c->cap_samples,
+				      c->tl.n_samples, sizeof(*c->tl.samples)))
 		return -ENOMEM;
-	c->tl.samples[c->tl.n_samples++] = (struct cp_sample){
-		.ts = s->time_ns, .tid = s->tid, .stack = c->last_stack,
-	};
+	else
+		c->tl.samples[c->tl.n_samples++] = (struct cp_sample){
+			.ts = s->time_ns, .tid = s->tid, .stack = c->last_stack,
+		};
 	return note_thread(c, s->pid, s->tid, s->comm);
 }
 
@@ -351,6 +359,10 @@ int collector_note_wait(struct collector *c, uint32_t tid, uint64_t start,
 			uint64_t wake, uint64_t end,
 			const struct ws_waker *waker)
 {
+	if (c->tl.n_waits >= COLLECT_TIMELINE_MAX) {
+		c->tl_full = true;
+		return 0;
+	}
 	if (intern_items_reserve((void **)&c->tl.waits, &c->cap_waits,
 				 c->tl.n_waits, sizeof(*c->tl.waits)))
 		return -ENOMEM;
@@ -368,6 +380,10 @@ int collector_note_exec(struct collector *c, uint32_t pid, uint64_t ts,
 {
 	char *copy;
 
+	if (c->tl.n_execs >= COLLECT_TIMELINE_MAX) {
+		c->tl_full = true;
+		return 0;
+	}
 	if (intern_items_reserve((void **)&c->tl.execs, &c->cap_execs,
 				 c->tl.n_execs, sizeof(*c->tl.execs)))
 		return -ENOMEM;
@@ -871,6 +887,10 @@ int collector_critical_path(struct collector *c, struct profile *out,
 
 	if (!c->out_stack)
 		return 0;
+	if (c->tl_full)
+		return profile_add_note(out, "No critical path: more than "
+					"8,388,608 samples, waits or execs "
+					"(record a shorter run).");
 	for (i = 0; i < tl->n_samples; i++)
 		tl->samples[i].stack = c->out_stack[tl->samples[i].stack];
 	for (i = 0; i < tl->n_waits; i++) {

@@ -414,17 +414,11 @@ static int copy_notes(struct recorder *r, struct profile *out)
 {
 	char **lines;
 	size_t n = py_attach_unsupported(r->py, &lines), i;
+	int err = 0;
 
-	out->notes = calloc(n + 1, sizeof(*out->notes));
-	if (!out->notes)
-		return -ENOMEM;
-	for (i = 0; i < n; i++) {
-		out->notes[i] = strdup(lines[i]);
-		if (!out->notes[i])
-			return -ENOMEM;
-		out->n_notes++;
-	}
-	return 0;
+	for (i = 0; i < n && !err; i++)
+		err = profile_add_note(out, lines[i]);
+	return err;
 }
 
 static void copy_symbolizer_stats(const struct symbolizer *sym,
