@@ -120,7 +120,7 @@ enum wait_reason wait_syscall_reason(int nr)
 	return s ? s->reason : WAIT_NONE;
 }
 
-bool wait_frame_joins(const char *name)
+static bool frame_joins(const char *name)
 {
 	static const char *const joins[] = {
 		"pthread_join", "__pthread_join", "__pthread_clockjoin_ex",
@@ -133,4 +133,20 @@ bool wait_frame_joins(const char *name)
 		if (!strcmp(name, joins[i]))
 			return true;
 	return false;
+}
+
+enum wait_reason wait_join_or(const struct profile *p,
+			      const struct stack_sample *st, enum wait_reason r)
+{
+	uint32_t j;
+
+	if (r != WAIT_LOCK)
+		return r;
+	for (j = 0; j < st->n_frames; j++) {
+		const struct frame *f = &p->frames[st->frames[j]];
+
+		if (f->cls != CLASS_KERNEL && frame_joins(f->name))
+			return WAIT_JOIN;
+	}
+	return r;
 }

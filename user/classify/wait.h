@@ -21,8 +21,9 @@ const char *wait_syscall_name(int nr);
  * descriptor or the kernel stack decides (or nr is not in the table). */
 enum wait_reason wait_syscall_reason(int nr);
 
-/* A user frame whose futex waits are for a thread to end (pthread_join
- * and its kin): such a wait is WAIT_JOIN, not a lock. */
-bool wait_frame_joins(const char *name);
+/* r, or WAIT_JOIN for a lock wait under pthread_join or its kin: that
+ * futex waits for a thread to end. */
+enum wait_reason wait_join_or(const struct profile *p,
+			      const struct stack_sample *st, enum wait_reason r);
 
 #endif

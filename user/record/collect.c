@@ -684,24 +684,6 @@ static size_t kernel_names(const struct profile *out,
 	return n;
 }
 
-/* A futex wait under pthread_join waits for a thread to end. */
-static enum wait_reason join_or(const struct profile *out,
-				const struct stack_sample *st,
-				enum wait_reason r)
-{
-	uint32_t j;
-
-	if (r != WAIT_LOCK)
-		return r;
-	for (j = 0; j < st->n_frames; j++) {
-		const struct frame *f = &out->frames[st->frames[j]];
-
-		if (f->cls != CLASS_KERNEL && wait_frame_joins(f->name))
-			return WAIT_JOIN;
-	}
-	return r;
-}
-
 /* An off-CPU stack becomes up to two: the blocked part, with its reason,
  * and the run-queue part, waiting for a CPU. */
 static int add_offcpu_stacks(struct finish_ctx *fc, const struct stack_key *k,
@@ -725,8 +707,9 @@ static int add_offcpu_stacks(struct finish_ctx *fc, const struct stack_key *k,
 	st->syscall = k->syscall;
 	st->count = v->count;
 	n = kernel_names(out, st, kframes);
-	st->reason = join_or(out, st, classify_wait(k->syscall, target,
-						    k->runnable, kframes, n));
+	st->reason = wait_join_or(out, st, classify_wait(k->syscall, target,
+							 k->runnable, kframes,
+							 n));
 	wait_event_describe(k->syscall, target, desc, sizeof(desc));
 	if (desc[0] && !(st->target = strdup(desc)))
 		return -ENOMEM;

@@ -135,9 +135,32 @@ static void test_names(void **state)
 	assert_int_equal(wait_syscall_reason(WS_NR_flock), WAIT_LOCK);
 }
 
+/* A futex wait under pthread_join is a join; under a mutex, a lock. */
+static void test_join(void **state)
+{
+	struct frame frames[] = {
+		{ .name = "main", .cls = CLASS_APP },
+		{ .name = "__pthread_clockjoin_ex", .cls = CLASS_RUNTIME },
+		{ .name = "__lll_lock_wait", .cls = CLASS_RUNTIME },
+		{ .name = "futex_wait", .cls = CLASS_KERNEL },
+	};
+	uint32_t join[] = { 0, 1, 3 }, lock[] = { 0, 2, 3 };
+	struct profile p = { .frames = frames, .n_frames = 4 };
+	struct stack_sample sj = { .frames = join, .n_frames = 3 };
+	struct stack_sample sl = { .frames = lock, .n_frames = 3 };
+
+	(void)state;
+	assert_int_equal(wait_join_or(&p, &sj, WAIT_LOCK), WAIT_JOIN);
+	assert_int_equal(wait_join_or(&p, &sl, WAIT_LOCK), WAIT_LOCK);
+	/* only lock waits: a join frame over a pipe read stays a pipe */
+	assert_int_equal(wait_join_or(&p, &sj, WAIT_PIPE), WAIT_PIPE);
+	assert_string_equal(wait_reason_name(WAIT_JOIN), "join");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_join),
 		cmocka_unit_test(test_syscall_decides),
 		cmocka_unit_test(test_runnable),
 		cmocka_unit_test(test_target_decides),
