@@ -173,9 +173,16 @@ int md_critical_verdict(struct md *m)
 	if (fs) {
 		md_clean(name, fs->name, NAME_MAX_BYTES, false);
 		fmt_where(where, fs->file, fs->line, fs->module);
-		md_printf(&m->doc, "; most in `%s` (%s, %s), %.1f%% of the wall "
-			  "time with its callees", name, frame_class_name(fs->cls),
-			  where, pct_of(fs->cp_ns, c->ns));
+		if (fs->own_cp_ns * 20 >= c->ns)
+			md_printf(&m->doc, "; most in `%s` (%s, %s), %.1f%% of "
+				  "the wall time with its callees", name,
+				  frame_class_name(fs->cls), where,
+				  pct_of(fs->cp_ns, c->ns));
+		else
+			md_printf(&m->doc, "; spread thin: no function has 5%% "
+				  "of it on its own (the most, `%s` in %s, "
+				  "%.1f%%)", name, where,
+				  pct_of(fs->own_cp_ns, c->ns));
 	}
 	md_put(&m->doc, ".");
 	md_lock_sentence(m);
