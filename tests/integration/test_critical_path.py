@@ -450,7 +450,8 @@ def test_lock_contention(run):
     ran under the lock as the time it held it."""
     doc, res = run.record_json("--", workload("locks"), 0.2, timeout=TIMEOUT)
     cp = check_report(doc, res)
-    lock_wait_ns, held_ns = self_measured(res, "lock_wait_ns", "held_ns")
+    lock_wait_ns, held_ns, held_cpu_ns = self_measured(
+        res, "lock_wait_ns", "held_ns", "held_cpu_ns")
     found = hints(doc, "lock_contention")
     assert found, f"no lock_contention hint:{res}"
     h = max(found, key=lambda x: x["wait_ns"])
@@ -471,8 +472,10 @@ def test_lock_contention(run):
         f"(locks.c:{first}-{last}):{res}"
     assert 2 <= h["waiting_threads"] <= 4, f"{figures}:{res}"
     assert near(h["wait_ns"], lock_wait_ns, 0.25, 0), f"{figures}:{res}"
-    assert 0.7 * held_ns <= h["holder_cpu_ns"] <= 1.15 * held_ns, \
-        f"{figures}:{res}"
+    # The CPU the holders ran under the lock (not the time a holder sat
+    # preempted: the machine may be busy).
+    assert 0.7 * held_cpu_ns <= h["holder_cpu_ns"] <= 1.15 * held_ns, \
+        f"{figures}, {held_cpu_ns / MS:.0f} ms of it on a CPU:{res}"
     assert "guarded_update" in h["text"], f"{h['text']!r}:{res}"
     # The path runs through the holder: its CPU is the work.
     assert cp["functions"][0]["name"] == "guarded_update", \

@@ -7,7 +7,8 @@
  * function that releases the lock, so the holder's CPU is its own.
  * Prints on stderr, summed over the four workers and measured with
  * CLOCK_MONOTONIC: lock_wait_ns (in pthread_mutex_lock), held_ns (lock
- * held), alive_ns (thread lifetimes), and wall_ns (all of main).
+ * held), held_cpu_ns (of that, on a CPU: CLOCK_THREAD_CPUTIME_ID), alive_ns
+ * (thread lifetimes), and wall_ns (all of main).
  * Usage: locks [SECONDS]  (default 0.3) */
 #include <pthread.h>
 #include <stdio.h>
@@ -21,6 +22,7 @@ static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static uint64_t state = 0x9e3779b97f4a7c15ull;
 static uint64_t rounds;
 static uint64_t lock_wait_ns, held_ns, alive_ns;	/* summed over workers */
+static uint64_t held_cpu_ns;	/* of held_ns, on a CPU (not preempted) */
 
 static uint64_t now_ns(void)
 {
@@ -30,14 +32,24 @@ static uint64_t now_ns(void)
 	return ts.tv_sec * 1000000000ull + ts.tv_nsec;
 }
 
+static uint64_t thread_cpu_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return ts.tv_sec * 1000000000ull + ts.tv_nsec;
+}
+
 /* One update of the shared state under the lock; returns the time spent
  * waiting for it.  The LCG loop is burn.h's, inline here. */
-static __attribute__((noinline)) uint64_t guarded_update(uint64_t *held)
+static __attribute__((noinline)) uint64_t guarded_update(uint64_t *held,
+							 uint64_t *held_cpu)
 {
-	uint64_t t0 = now_ns(), t1, x;
+	uint64_t t0 = now_ns(), t1, c1, x;
 
 	pthread_mutex_lock(&lock);
 	t1 = now_ns();
+	c1 = thread_cpu_ns();
 	x = state;
 	for (uint64_t i = 0; i < SECTION_ITERS; i++) {
 		x = x * 6364136223846793005ull + 1442695040888963407ull;
@@ -45,17 +57,19 @@ static __attribute__((noinline)) uint64_t guarded_update(uint64_t *held)
 	}
 	state = x;
 	*held += now_ns() - t1;
+	*held_cpu += thread_cpu_ns() - c1;
 	pthread_mutex_unlock(&lock);
 	return t1 - t0;
 }
 
 static void *worker(void *arg)
 {
-	uint64_t start = now_ns(), waited = 0, held = 0;
+	uint64_t start = now_ns(), waited = 0, held = 0, held_cpu = 0;
 
 	(void)arg;
 	for (uint64_t i = 0; i < rounds; i++)
-		waited += guarded_update(&held);
+		waited += guarded_update(&held, &held_cpu);
+	__atomic_fetch_add(&held_cpu_ns, held_cpu, __ATOMIC_RELAXED);
 	__atomic_fetch_add(&lock_wait_ns, waited, __ATOMIC_RELAXED);
 	__atomic_fetch_add(&held_ns, held, __ATOMIC_RELAXED);
 	__atomic_fetch_add(&alive_ns, now_ns() - start, __ATOMIC_RELAXED);
@@ -74,9 +88,10 @@ int main(int argc, char **argv)
 			return 1;
 	for (i = 0; i < NTHREADS; i++)
 		pthread_join(t[i], NULL);
-	fprintf(stderr, "locks: lock_wait_ns=%llu held_ns=%llu alive_ns=%llu "
-		"wall_ns=%llu\n", (unsigned long long)lock_wait_ns,
-		(unsigned long long)held_ns, (unsigned long long)alive_ns,
+	fprintf(stderr, "locks: lock_wait_ns=%llu held_ns=%llu held_cpu_ns=%llu "
+		"alive_ns=%llu wall_ns=%llu\n", (unsigned long long)lock_wait_ns,
+		(unsigned long long)held_ns, (unsigned long long)held_cpu_ns,
+		(unsigned long long)alive_ns,
 		(unsigned long long)(now_ns() - start));
 	return 0;
 }
