@@ -50,8 +50,7 @@ static int cmp_u32(const void *a, const void *b)
 /* ---- lookups in the sorted timeline ---- */
 
 /* First sample of tid at or after ts. */
-size_t cp_sample_at(const struct cp_timeline *tl, uint32_t tid,
-			uint64_t ts)
+size_t cp_sample_at(const struct cp_timeline *tl, uint32_t tid, uint64_t ts)
 {
 	size_t lo = 0, hi = tl->n_samples;
 
@@ -94,7 +93,8 @@ int64_t cp_tid_index(const struct walker *w, uint32_t tid)
 }
 
 /* The image pid ran at ts. */
-static struct cp_image *image_at(struct walker *w, uint32_t pid, uint64_t ts)
+static struct cp_image *image_at(const struct walker *w, uint32_t pid,
+				 uint64_t ts)
 {
 	size_t lo = 0, hi = w->n_images, first;
 
@@ -279,7 +279,7 @@ static bool follow_waker(const struct walker *w, const struct cp_wait *wt,
 	/* a process that ran too briefly to leave an event, known by its
 	 * exec */
 	if (cp_tid_index(w, wt->waker_tid) < 0 &&
-	    !image_at((struct walker *)w, wt->waker_pid, wt->wake))
+	    !image_at(w, wt->waker_pid, wt->wake))
 		return false;
 	switch (w->p->stacks[wt->stack].reason) {
 	case WAIT_LOCK: case WAIT_JOIN: case WAIT_PIPE: case WAIT_CHILD:
