@@ -37,7 +37,8 @@ struct {
 } io_fds SEC(".maps");
 
 /* Processes that exec'd while traced, whose exit is sent: kept apart from
- * `traced`, which proc.bpf.c empties at the same tracepoint. */
+ * `traced`, which proc.bpf.c empties at sched_process_exit, before the
+ * last switch-out. */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(map_flags, BPF_F_NO_PREALLOC);	/* written only at exec */

@@ -511,7 +511,9 @@ static void spawn_text(const struct hint_list *h, struct hint *hint,
 
 	hint_fmt_count(count, s->count);
 	spawn_times(h, s, times, sizeof(times));
-	hint_fmt_pct(cpu, s->cpu_ns, spawn_wall_ns(s));
+	/* the CPU of starting a process, fork to exec, is not in the wall */
+	hint_fmt_pct(cpu, min_u64(s->cpu_ns, spawn_wall_ns(s)),
+		     spawn_wall_ns(s));
 	if (advice == SPAWN_PARALLELISM)
 		hint_text(hint, "%s ran %s times, one at a time (%s), %s of "
 			  "it on its own CPU%s%s: that is work, not the cost "
