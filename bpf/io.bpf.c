@@ -13,7 +13,8 @@
  *    time);
  *  - on a connection the process made, each request/response exchange
  *    (WS_EV_REQUEST), for the requests-in-flight figures;
- *  - every execve() (WS_EV_EXEC).
+ *  - every execve() (WS_EV_EXEC), and the exit of a process that
+ *    exec'd (WS_EV_EXIT), each with the process's CPU time so far.
  *
  * Cost: the sys_enter program filters on the syscall number first (a
  * switch), then on the traced tgid; the exit finds its state in task-local
@@ -34,6 +35,17 @@ struct {
 	__type(key, struct ws_fd_key);
 	__type(value, struct ws_fd_stats);
 } io_fds SEC(".maps");
+
+/* Processes that exec'd while traced, whose exit is sent: kept apart from
+ * `traced`, which proc.bpf.c empties at sched_process_exit, before the
+ * last switch-out. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(map_flags, BPF_F_NO_PREALLOC);	/* written only at exec */
+	__uint(max_entries, WS_MAX_TRACED);
+	__type(key, __u32);
+	__type(value, __u8);
+} io_execd SEC(".maps");
 
 /* Where a new io_fds value is made: too big for the BPF stack. */
 struct {
@@ -385,12 +397,29 @@ int BPF_PROG(io_fork, struct task_struct *parent, struct task_struct *child)
 	return 0;
 }
 
+/*
+ * CPU time of task's thread group so far: the threads released (a thread
+ * but the leader releases itself as it exits), and the leader's own,
+ * added to the group's only when it is reaped.  At an exec the task is
+ * the leader.
+ */
+static __always_inline __u64 group_cpu_ns(struct task_struct *task)
+{
+	struct task_struct *leader = BPF_CORE_READ(task, group_leader);
+	__u64 ns = BPF_CORE_READ(task, signal, sum_sched_runtime);
+
+	if (!(BPF_CORE_READ(leader, exit_state) & WS_EXIT_DEAD))
+		ns += BPF_CORE_READ(leader, se.sum_exec_runtime);
+	return ns;
+}
+
 SEC("tp_btf/sched_process_exec")
 int BPF_PROG(io_exec, struct task_struct *p, pid_t old_pid,
 	     struct linux_binprm *bprm)
 {
 	__u32 tgid = p->tgid;
 	struct ws_exec *ev;
+	__u8 one = 1;
 
 	if (!is_traced(tgid))
 		return 0;
@@ -405,6 +434,43 @@ int BPF_PROG(io_exec, struct task_struct *p, pid_t old_pid,
 	if (bpf_probe_read_kernel_str(ev->filename, sizeof(ev->filename),
 				      BPF_CORE_READ(bprm, filename)) < 0)
 		ev->filename[0] = '\0';
+	ev->cpu_ns = group_cpu_ns(p);
+	bpf_ringbuf_submit(ev, submit_flags());
+	if (bpf_map_update_elem(&io_execd, &tgid, &one, BPF_ANY))
+		count_event(WS_CNT_IO_DROPPED);
+	return 0;
+}
+
+/*
+ * The last switch-out of the last thread of a process that exec'd: its
+ * CPU time, final here (the switch brought it up to date; at
+ * sched_process_exit it can be a scheduler tick behind, all of a short
+ * program's).  Every switch of the machine comes here: one load and out
+ * unless prev is dead.
+ */
+SEC("tp_btf/sched_switch")
+int BPF_PROG(io_dead_switch, bool preempt, struct task_struct *prev,
+	     struct task_struct *next)
+{
+	__u32 tgid;
+	struct ws_exit *ev;
+
+	if (!(BPF_CORE_READ(prev, __state) & WS_TASK_DEAD))
+		return 0;
+	tgid = BPF_CORE_READ(prev, tgid);
+	/* signal->live reaches 0 when the last thread of the group exits. */
+	if (BPF_CORE_READ(prev, signal, live.counter) != 0 ||
+	    bpf_map_delete_elem(&io_execd, &tgid))
+		return 0;
+	ev = bpf_ringbuf_reserve(&events, sizeof(*ev), 0);
+	if (!ev) {
+		count_event(WS_CNT_IO_DROPPED);
+		return 0;
+	}
+	ev->type = WS_EV_EXIT;
+	ev->pid = tgid;
+	ev->time_ns = bpf_ktime_get_ns();
+	ev->cpu_ns = group_cpu_ns(prev);
 	bpf_ringbuf_submit(ev, submit_flags());
 	return 0;
 }

@@ -13,6 +13,7 @@ enum ws_event_type {
 	WS_EV_FD,		/* struct ws_fd_event */
 	WS_EV_EXEC,		/* struct ws_exec */
 	WS_EV_REQUEST,		/* struct ws_fd_event: a request ended */
+	WS_EV_EXIT,		/* struct ws_exit */
 };
 
 /* ---- CPython ---------------------------------------------------------- */
@@ -324,6 +325,24 @@ struct ws_exec {
 	__u32 pid;
 	__u64 time_ns;
 	char filename[WS_EXEC_PATH_LEN];	/* as given to execve() */
+	__u64 cpu_ns;		/* the process's CPU time so far: see
+				 * ws_exit */
+};
+
+/*
+ * The last thread of a process that exec'd while traced switched out for
+ * the last time.  cpu_ns is the thread group's sum_exec_runtime (its
+ * threads', gone or not), so a run's CPU is its exit's (or next exec's)
+ * cpu_ns less its exec's.  The kernel brings a running thread's figure
+ * up to date at its ticks and switches: at the exec it may lag by up to a
+ * tick (the run gets that much of the CPU before it), at the last switch
+ * it does not.
+ */
+struct ws_exit {
+	__u32 type;		/* WS_EV_EXIT */
+	__u32 pid;
+	__u64 time_ns;
+	__u64 cpu_ns;
 };
 
 /* Per-CPU counters of everything the BPF side had to drop. */
@@ -346,5 +365,6 @@ enum ws_counter {
 
 #define WS_PF_KTHREAD	0x00200000	/* include/linux/sched.h, not in BTF */
 #define WS_TASK_DEAD	0x00000080	/* ditto */
+#define WS_EXIT_DEAD	0x00000010	/* ditto: task->exit_state, reaped */
 
 #endif

@@ -415,3 +415,87 @@ def test_spawns(run):
             "location": f"spawn_all (spawn.c:{FORK_LINE})"}
     assert got == want, f"spawns hint: got {got}, expected {want}:{res}"
     assert "/bin/true" in h["text"], f"spawns hint: {h['text']!r}:{res}"
+    # one at a time, never nested: the union is the sum; /bin/true is all
+    # start-up: starting it is the cost
+    assert s["max_parallel"] == 1, f"{s}:{res}"
+    assert s["union_wall_ns"] == s["wall_ns"], f"{s}:{res}"
+    assert h["advice"] == "in_process", f"spawns hint: {h}:{res}"
+    # their CPU, fork to exit, as the workload's getrusage counts it
+    m = re.search(r"spawn: children CPU (\d+) ns", res.stderr)
+    assert m, f"the workload did not say its children's CPU time:{res}"
+    rusage = int(m.group(1))
+    print(f"/bin/true CPU: {s['cpu_ns'] / 1e6:.1f} ms, getrusage "
+          f"{rusage / 1e6:.1f} ms")
+    assert abs(s["cpu_ns"] - rusage) <= 0.05 * rusage + 1_000_000, \
+        f"cpu_ns {s['cpu_ns']}, getrusage {rusage}:{res}"
+
+
+NESTED_ROUNDS, NESTED_LEVELS, NESTED_SLEEP = 4, 3, 0.05
+
+
+def test_spawns_nested(run, short_dir):
+    """A script runs bash in bash in bash NESTED_ROUNDS times (`; true`
+    after each command: bash -c execs a lone last command in its own
+    process, which would not nest): the runs' sum passes the wall time,
+    their union does not, and holds every sleep; the hint's share is of
+    the union; waiting for a nested run is not running beside it."""
+    path = os.path.join(short_dir, "nested.sh")
+    make_file(path, f"for i in $(seq {NESTED_ROUNDS}); do\n"
+              f"    bash -c 'bash -c \"bash -c \\\"sleep {NESTED_SLEEP}; "
+              f"true\\\"; true\"; true'\ndone\n")
+    doc, res = run.record_json("--", "/bin/sh", path, timeout=TIMEOUT)
+    io = io_of(doc, res)
+    found = [s for s in io["spawns"] if s["program"].endswith("/bash")
+             or s["program"] == "bash"]
+    assert len(found) == 1, f"bash: {len(found)} io.spawns entries:{res}"
+    s = found[0]
+    wall = doc["wall_ns"]
+    assert s["count"] == NESTED_ROUNDS * NESTED_LEVELS, f"{s}:{res}"
+    assert s["wall_ns"] > wall, f"not nested, the test proves nothing: {s}:{res}"
+    slept = NESTED_ROUNDS * NESTED_SLEEP * 1e9
+    assert slept <= s["union_wall_ns"] <= wall, f"{s}, wall {wall}:{res}"
+    assert s["max_parallel"] == 1, f"{s}:{res}"
+    assert s["parent"] == "/bin/sh", f"{s}:{res}"
+    assert s["cpu_ns"] < s["union_wall_ns"] / 2, f"{s}:{res}"
+    print(f"bash x {s['count']}: sum {s['wall_ns'] / 1e6:.1f} ms, union "
+          f"{s['union_wall_ns'] / 1e6:.1f} ms, wall {wall / 1e6:.1f} ms")
+    h = one_hint(doc, "spawns", res)
+    assert h["program"] == s["program"] and h["advice"] == "in_process", \
+        f"spawns hint: {h}:{res}"
+    assert h["union_wall_ns"] == s["union_wall_ns"], f"{h}:{res}"
+    assert abs(h["wall_pct"] - 100 * s["union_wall_ns"] / wall) < 0.01 and \
+        h["wall_pct"] <= 100, f"spawns hint: {h}:{res}"
+    assert "counted once" in h["text"], f"spawns hint: {h['text']!r}:{res}"
+
+
+GZIP_RUNS, GZIP_MB = 4, 8
+
+
+def test_spawns_work_serial(run, short_dir):
+    """sh compresses GZIP_MB MB of random bytes GZIP_RUNS times, one after
+    another: gzip's CPU is its wall time, so it is work, and the advice is
+    to run several at once, not in-process."""
+    path = os.path.join(short_dir, "random.bin")
+    with open(path, "wb") as f:
+        f.write(os.urandom(GZIP_MB << 20))
+    os.chmod(path, 0o644)
+    loop = f'for i in $(seq {GZIP_RUNS}); do gzip -c "$0" >/dev/null; done'
+    doc, res = run.record_json("--", "/bin/sh", "-c", loop, path,
+                               timeout=TIMEOUT)
+    io = io_of(doc, res)
+    found = [s for s in io["spawns"] if s["program"].endswith("gzip")]
+    assert len(found) == 1, f"gzip: {len(found)} io.spawns entries:{res}"
+    s = found[0]
+    assert s["count"] == GZIP_RUNS and s["max_parallel"] == 1, f"{s}:{res}"
+    assert s["union_wall_ns"] == s["wall_ns"] <= doc["wall_ns"], f"{s}:{res}"
+    # its own CPU: most of its wall; not more but for starting it (fork
+    # to exec, well under a millisecond)
+    assert s["union_wall_ns"] / 2 <= s["cpu_ns"] <= \
+        s["union_wall_ns"] + GZIP_RUNS * 1_000_000, f"{s}:{res}"
+    print(f"gzip x {GZIP_RUNS}: wall {s['wall_ns'] / 1e6:.1f} ms, CPU "
+          f"{s['cpu_ns'] / 1e6:.1f} ms of {doc['wall_ns'] / 1e6:.1f} ms")
+    h = one_hint(doc, "spawns", res)
+    assert h["program"] == s["program"] and h["advice"] == "parallelism", \
+        f"spawns hint: {h}:{res}"
+    assert "one at a time" in h["text"] and "in-process" not in h["text"], \
+        f"spawns hint: {h['text']!r}:{res}"

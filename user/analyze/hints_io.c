@@ -27,6 +27,15 @@
 /* spawns: a program run many times */
 #define SPAWN_MIN_COUNT		10
 #define SPAWN_MIN_PCT		10	/* its runs' wall time, % of wall */
+/* ... unless its runs do work: then only when they went one at a time */
+#define SPAWN_WORK_CPU_PCT	50	/* own CPU, % of the runs' union */
+#define SPAWN_WORK_MIN_CPU_NS	5000000	/* own CPU a run, on average */
+#define SPAWN_NESTED_PCT	90	/* union under this % of the sum,
+					 * one at a time: nested, not work */
+#define SPAWN_SERIAL_MIN_COUNT	2
+#define SPAWN_SERIAL_MIN_PCT	30	/* its runs' wall time, % of wall */
+/* ... and none for a launcher of programs that do work */
+#define SPAWN_LAUNCH_PCT	50	/* their wall time, % of its own */
 /* small_reads: a file read in small pieces */
 #define SMALL_MIN_READS		10000
 #define SMALL_MAX_MEAN		512	/* bytes a read, on average: below */
@@ -386,41 +395,188 @@ void hint_serial_network(struct hint_list *h)
 
 /* ---- spawns ------------------------------------------------------------ */
 
-static void spawn_hint(struct hint_list *h, const struct io_spawn *s)
+enum spawn_advice { SPAWN_NONE, SPAWN_IN_PROCESS, SPAWN_PARALLELISM };
+
+/* Its runs' wall time counting nested and parallel runs once, or their
+ * sum in a profile saved without it. */
+static uint64_t spawn_wall_ns(const struct io_spawn *s)
 {
-	struct hint hint = { .rule = "spawns" };
-	char count[NUM_SIZE], mean[TIME_SIZE], wall[TIME_SIZE], pct[NUM_SIZE];
-	char *where = hint_location(h, site_display_frame(h->p, s->site));
+	return s->union_ns ? s->union_ns : s->wall_ns;
+}
+
+/* The wall time a program's runs took, counting nested and parallel runs
+ * once (a profile saved without it has the sum), never more than the
+ * wall time. */
+static uint64_t spawn_cost_ns(const struct hint_list *h,
+			      const struct io_spawn *s)
+{
+	return min_u64(spawn_wall_ns(s), h->p->wall_ns);
+}
+
+/*
+ * Its runs went one at a time, yet their sum passes the time with one
+ * going: they ran inside each other, a script running scripts (pyenv's
+ * shims), each waiting for the next.  That is not work to spread out.
+ */
+static bool spawn_nested(const struct io_spawn *s)
+{
+	return s->max_parallel == 1 && s->union_ns &&
+	       !hint_at_least_pct(s->union_ns, s->wall_ns, SPAWN_NESTED_PCT);
+}
+
+/*
+ * Its runs do work: their own CPU time is at least half the wall time
+ * with one going (parallel runs add up against one wall: compilers of a
+ * make -j2 that wait for a CPU half the time still read as work), and
+ * more each than starting a process takes (a short program's time is
+ * all CPU too, but spent being started: exec, the dynamic linker); and
+ * not nested.
+ */
+static bool spawn_is_work(const struct io_spawn *s)
+{
+	return s->count && s->cpu_ns / s->count >= SPAWN_WORK_MIN_CPU_NS &&
+	       hint_at_least_pct(s->cpu_ns, spawn_wall_ns(s),
+				 SPAWN_WORK_CPU_PCT) &&
+	       !spawn_nested(s);
+}
+
+/* Most of its runs' time went waiting for programs it ran that do the
+ * work (the gcc driver for cc1): a launcher, not a cost of its own. */
+static bool spawn_launches_work(const struct hint_list *h,
+				const struct io_spawn *s)
+{
+	const struct io_summary *io = &h->p->io;
+	uint64_t work = 0;
+	size_t i;
+
+	for (i = 0; i < io->n_spawns; i++)
+		if (io->spawns[i].parent &&
+		    !strcmp(io->spawns[i].parent, s->program) &&
+		    spawn_is_work(&io->spawns[i]))
+			work += spawn_cost_ns(h, &io->spawns[i]);
+	return hint_at_least_pct(work, spawn_cost_ns(h, s), SPAWN_LAUNCH_PCT);
+}
+
+static enum spawn_advice spawn_advice(const struct hint_list *h,
+				      const struct io_spawn *s)
+{
+	uint64_t cost = spawn_cost_ns(h, s);
+
+	if (spawn_is_work(s))
+		return s->max_parallel == 1 &&
+		       s->count >= SPAWN_SERIAL_MIN_COUNT &&
+		       hint_at_least_pct(cost, h->p->wall_ns,
+					 SPAWN_SERIAL_MIN_PCT) ?
+		       SPAWN_PARALLELISM : SPAWN_NONE;
+	if (s->count < SPAWN_MIN_COUNT ||
+	    !hint_at_least_pct(cost, h->p->wall_ns, SPAWN_MIN_PCT) ||
+	    spawn_launches_work(h, s))
+		return SPAWN_NONE;
+	return SPAWN_IN_PROCESS;
+}
+
+/*
+ * "1.4 ms on average, 280 ms in all = 70% of wall time"; when runs were
+ * nested in or beside each other, the share is of the time with one
+ * going, or, not known in an older profile, at most all of it.
+ */
+static void spawn_times(const struct hint_list *h, const struct io_spawn *s,
+			char *buf, size_t size)
+{
+	char mean[TIME_SIZE], sum[TIME_SIZE], wall[TIME_SIZE], pct[NUM_SIZE];
+	uint64_t cost = spawn_cost_ns(h, s);
+
+	hint_fmt_time(mean, s->wall_ns / s->count);
+	hint_fmt_time(sum, s->wall_ns);
+	hint_fmt_time(wall, cost);
+	hint_fmt_pct(pct, cost, h->p->wall_ns);
+	if (s->union_ns && s->union_ns < s->wall_ns)
+		snprintf(buf, size, "%s on average, %s in all; %s = %s of wall "
+			 "time with runs nested in or beside each other "
+			 "counted once", mean, sum, wall, pct);
+	else if (!s->union_ns && s->wall_ns > h->p->wall_ns)
+		snprintf(buf, size, "%s on average, %s in all, runs nested in "
+			 "or beside each other: up to all of the wall time",
+			 mean, sum);
+	else
+		snprintf(buf, size, "%s on average, %s in all = %s of wall "
+			 "time", mean, sum, pct);
+}
+
+static void spawn_text(const struct hint_list *h, struct hint *hint,
+		       const struct io_spawn *s, enum spawn_advice advice,
+		       const char *where)
+{
+	char count[NUM_SIZE], times[4 * TIME_SIZE + 128], cpu[NUM_SIZE];
+	const char *from = where ? ", spawned from " : "";
 
 	hint_fmt_count(count, s->count);
-	hint_fmt_time(mean, s->wall_ns / s->count);
-	hint_fmt_time(wall, s->wall_ns);
-	hint_fmt_pct(pct, s->wall_ns, h->p->wall_ns);
-	hint_text(&hint, "%s ran %s times (%s on average, %s in all = %s of "
-		  "wall time)%s%s: doing the work in-process or in fewer, "
-		  "larger runs would remove most of it.", s->program, count,
-		  mean, wall, pct, where ? ", spawned from " : "",
-		  where ? where : "");
+	spawn_times(h, s, times, sizeof(times));
+	/* the CPU of starting a process, fork to exec, is not in the wall */
+	hint_fmt_pct(cpu, min_u64(s->cpu_ns, spawn_wall_ns(s)),
+		     spawn_wall_ns(s));
+	if (advice == SPAWN_PARALLELISM)
+		hint_text(hint, "%s ran %s times, one at a time (%s), %s of "
+			  "it on its own CPU%s%s: that is work, not the cost "
+			  "of starting processes; running several at once "
+			  "(make -jN, a process pool) would overlap it.",
+			  s->program, count, times, cpu, from,
+			  where ? where : "");
+	else
+		hint_text(hint, "%s ran %s times (%s)%s%s: doing the work "
+			  "in-process or in fewer, larger runs would remove "
+			  "most of it.", s->program, count, times, from,
+			  where ? where : "");
+}
+
+/* A figure a profile saved before it existed lacks: null. */
+static void field_known(struct hint *hint, const char *name, uint64_t v)
+{
+	if (v)
+		hint_field_uint(hint, name, v);
+	else
+		hint_field_null(hint, name);
+}
+
+static void spawn_hint(struct hint_list *h, const struct io_spawn *s,
+		       enum spawn_advice advice)
+{
+	struct hint hint = { .rule = "spawns" };
+	char *where = hint_location(h, site_display_frame(h->p, s->site));
+
+	spawn_text(h, &hint, s, advice, where);
 	hint_field_copy(h, &hint, "program", s->program);
 	hint_field_uint(&hint, "count", s->count);
 	hint_field_uint(&hint, "mean_ns", s->wall_ns / s->count);
 	hint_field_uint(&hint, "wall_ns", s->wall_ns);
-	hint_field_real(&hint, "wall_pct", pct_of(s->wall_ns, h->p->wall_ns));
+	hint_field_real(&hint, "wall_pct",
+			pct_of(spawn_cost_ns(h, s), h->p->wall_ns));
 	hint_field_own(&hint, "location", where);
+	field_known(&hint, "union_wall_ns", s->union_ns);
+	field_known(&hint, "cpu_ns", s->cpu_ns);
+	field_known(&hint, "max_parallel", s->max_parallel);
+	hint_field_copy(h, &hint, "advice", advice == SPAWN_PARALLELISM ?
+			"parallelism" : "in_process");
 	hint_push(h, &hint);
 }
 
-/* A program run many times, its runs a good part of the wall time. */
+/*
+ * A program run many times, its runs a good part of the wall time: the
+ * cost of starting processes, unless its runs do work (compilers, gzip),
+ * which is advice to run them in parallel when they ran one at a time,
+ * and no hint when they did not.
+ */
 void hint_spawns(struct hint_list *h)
 {
 	const struct io_summary *io = &h->p->io;
+	enum spawn_advice advice;
 	size_t i;
 
-	for (i = 0; i < io->n_spawns; i++)
-		if (io->spawns[i].count >= SPAWN_MIN_COUNT &&
-		    hint_at_least_pct(io->spawns[i].wall_ns, h->p->wall_ns,
-				      SPAWN_MIN_PCT))
-			spawn_hint(h, &io->spawns[i]);
+	for (i = 0; i < io->n_spawns; i++) {
+		advice = spawn_advice(h, &io->spawns[i]);
+		if (advice != SPAWN_NONE)
+			spawn_hint(h, &io->spawns[i], advice);
+	}
 }
 
 /* ---- small_reads ------------------------------------------------------- */

@@ -23,11 +23,14 @@ enum { WI_TRACED = 1, WI_BLOCKED_KNOWN, WI_FILE, WI_ENDPOINT, WI_CONCURRENCY,
 	X(blocked_ns) X(requests) X(request_ns) X(max_in_flight)
 #define IO_CONCURRENCY_FIELDS(X)					\
 	X(pid) X(requests) X(request_ns) X(busy_ns) X(max_in_flight)
-#define IO_SPAWN_FIELDS(X)	X(count) X(wall_ns) X(site_count)
+#define IO_SPAWN_FIELDS(X)						\
+	X(count) X(wall_ns) X(site_count) X(union_ns) X(cpu_ns)		\
+	X(max_parallel)
 /* after the numbers: the string, then the site (+1, 0 none) */
 #define IO_STR_FIELD	30
 #define IO_SITE_FIELD	31
 #define IO_PROTO_FIELD	32
+#define IO_PARENT_FIELD	33	/* a spawn's parent; none: absent */
 
 void pprof_whyslow_io_put(struct writer *w, struct pb_buf *x, uint32_t field,
 			  const struct io_summary *io)
@@ -78,6 +81,9 @@ void pprof_whyslow_io_put(struct writer *w, struct pb_buf *x, uint32_t field,
 		IO_SPAWN_FIELDS(PUT_ROW)
 		pb_uint(&e, IO_STR_FIELD, pprof_str_id(w, row->program));
 		pb_uint(&e, IO_SITE_FIELD, (uint64_t)(row->site + 1));
+		if (row->parent)
+			pb_uint(&e, IO_PARENT_FIELD,
+				pprof_str_id(w, row->parent));
 		pb_msg(&b, WI_SPAWN, &e);
 	}
 #undef PUT_ROW
@@ -238,6 +244,8 @@ static int ws_io_rows(struct reader *rd, struct span *const *sp,
 		IO_SPAWN_FIELDS(GET_ROW)
 		if ((err = pprof_string_at(rd, v[IO_STR_FIELD - 1], false,
 				     &row->program)) ||
+		    (err = pprof_string_at(rd, v[IO_PARENT_FIELD - 1], true,
+					   &row->parent)) ||
 		    (err = ws_site(rd, v[IO_SITE_FIELD - 1], io->n_sites,
 				   &row->site)))
 			return err;

@@ -31,8 +31,10 @@ static void free_io(struct io_summary *io)
 		free(io->endpoints[i].name);
 	free(io->endpoints);
 	free(io->procs);
-	for (i = 0; i < io->n_spawns; i++)
+	for (i = 0; i < io->n_spawns; i++) {
 		free(io->spawns[i].program);
+		free(io->spawns[i].parent);
+	}
 	free(io->spawns);
 	for (i = 0; i < io->n_sites; i++)
 		free(io->sites[i].frames);

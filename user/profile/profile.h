@@ -205,13 +205,34 @@ struct io_concurrency {
 	uint32_t max_in_flight;
 };
 
-/* One program exec'd by the traced processes. */
+/*
+ * One program exec'd by the traced processes.  A run is one exec, to the
+ * process's exit or next exec.  Figures a profile saved before they
+ * existed lack are 0: not known.
+ */
 struct io_spawn {
 	char *program;		/* the path given to execve() */
 	uint64_t count;		/* successful execs */
 	uint64_t wall_ns;	/* exec to exit (or next exec), summed */
 	int32_t site;		/* where its processes were forked most */
 	uint64_t site_count;
+	uint64_t union_ns;	/* wall time with at least one run going: a
+				 * run nested in another of the program
+				 * (bash -c 'bash -c ...') or beside it
+				 * counts once; at most the profile's wall */
+	uint64_t cpu_ns;	/* the runs' processes' own CPU time (not
+				 * their children's), from the kernel's
+				 * sum_exec_runtime at exec and at the last
+				 * switch-out; a process's first run from
+				 * its fork (starting it is its cost); runs
+				 * still going at the end add none */
+	uint32_t max_parallel;	/* runs at once, at most; a run waiting for
+				 * one nested in it of the same program is
+				 * not counted meanwhile */
+	char *parent;		/* the program whose runs ran it, nearest
+				 * up the process tree and not itself (most
+				 * often, if several): "/usr/bin/gcc" for
+				 * cc1; NULL not known */
 };
 
 struct io_summary {
@@ -223,7 +244,8 @@ struct io_summary {
 	size_t n_endpoints;
 	struct io_concurrency *procs;	/* request_ns desc, pid */
 	size_t n_procs;
-	struct io_spawn *spawns;	/* wall desc, program */
+	struct io_spawn *spawns;	/* union_ns desc, wall_ns desc,
+					 * program */
 	size_t n_spawns;
 	struct io_site *sites;
 	size_t n_sites;

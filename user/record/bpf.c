@@ -85,7 +85,9 @@ static void set_knobs(struct whyslow_bpf *skel,
 		bpf_program__set_autoload(skel->progs.io_exit, false);
 		bpf_program__set_autoload(skel->progs.io_fork, false);
 		bpf_program__set_autoload(skel->progs.io_exec, false);
+		bpf_program__set_autoload(skel->progs.io_dead_switch, false);
 		bpf_map__set_max_entries(skel->maps.io_fds, 1);
+		bpf_map__set_max_entries(skel->maps.io_execd, 1);
 	}
 }
 

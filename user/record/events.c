@@ -116,6 +116,8 @@ static int on_io_event(struct record_events *r, const void *data,
 		return io_trace_fd(r->io, data);
 	case WS_EV_EXEC:
 		return note_exec(r, data);
+	case WS_EV_EXIT:
+		return io_trace_exit(r->io, data);
 	}
 	return 0;
 }
@@ -134,6 +136,8 @@ static size_t event_size(uint32_t type)
 		return sizeof(struct ws_fd_event);
 	case WS_EV_EXEC:
 		return sizeof(struct ws_exec);
+	case WS_EV_EXIT:
+		return sizeof(struct ws_exit);
 	}
 	return SIZE_MAX;
 }

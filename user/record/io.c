@@ -8,6 +8,7 @@
 #include "lib/intern.h"
 #include "lib/util.h"
 #include "record/io.h"
+#include "record/spawns.h"
 #include "classify/wait_event.h"
 
 /* An endpoint as interned: fixed size, zero-padded. */
@@ -33,17 +34,6 @@ struct request {
 	uint64_t end;
 };
 
-struct exec_rec {
-	uint32_t pid;
-	uint32_t program;	/* index into programs */
-	uint64_t time;
-};
-
-struct fork_rec {
-	uint32_t child;
-	int32_t site;
-};
-
 struct io_trace {
 	struct intern files;		/* path strings */
 	struct io_file *file;
@@ -57,10 +47,7 @@ struct io_trace {
 	struct intern programs;		/* exec'd paths */
 	struct request *reqs;
 	size_t n_reqs, cap_reqs;
-	struct exec_rec *execs;
-	size_t n_execs, cap_execs;
-	struct fork_rec *forks;
-	size_t n_forks, cap_forks;
+	struct spawn_trace spawns;	/* execs, exits, forks */
 };
 
 struct io_trace *io_trace_new(void)
@@ -88,8 +75,7 @@ void io_trace_free(struct io_trace *io)
 	free(io->endpoint);
 	free(io->site_count);
 	free(io->reqs);
-	free(io->execs);
-	free(io->forks);
+	spawn_trace_free(&io->spawns);
 	free(io);
 }
 
@@ -179,13 +165,18 @@ static int count_site(struct io_trace *io, uint32_t table, uint32_t row,
 	return 0;
 }
 
-static int add_fork(struct io_trace *io, uint32_t child, int64_t site)
+static int add_fork(struct io_trace *io, const struct ws_io_site *ev,
+		    int64_t site)
 {
-	if (intern_items_reserve((void **)&io->forks, &io->cap_forks,
-				 io->n_forks, sizeof(*io->forks)))
+	struct spawn_trace *st = &io->spawns;
+
+	if (intern_items_reserve((void **)&st->forks, &st->cap_forks,
+				 st->n_forks, sizeof(*st->forks)))
 		return -ENOMEM;
-	io->forks[io->n_forks++] = (struct fork_rec){ .child = child,
-						      .site = (int32_t)site };
+	st->forks[st->n_forks++] = (struct spawn_fork){
+		.child = ev->child, .parent = ev->pid, .site = (int32_t)site,
+		.time = ev->time_ns,
+	};
 	return 0;
 }
 
@@ -228,7 +219,7 @@ int io_trace_site(struct io_trace *io, struct collector *c,
 		}
 		return count_site(io, SITE_OF_ENDPOINT, i, site);
 	case WS_IO_FORK:
-		return add_fork(io, ev->child, site);
+		return add_fork(io, ev, site);
 	}
 	return 0;
 }
@@ -293,6 +284,7 @@ int io_trace_fd(struct io_trace *io, const struct ws_fd_event *ev)
 
 int io_trace_exec(struct io_trace *io, const struct ws_exec *ev)
 {
+	struct spawn_trace *st = &io->spawns;
 	size_t len = strnlen(ev->filename, sizeof(ev->filename));
 	int added;
 	int64_t prog;
@@ -301,11 +293,25 @@ int io_trace_exec(struct io_trace *io, const struct ws_exec *ev)
 		return 0;
 	prog = intern_bytes(&io->programs, ev->filename, len, &added);
 	if (prog < 0 ||
-	    intern_items_reserve((void **)&io->execs, &io->cap_execs,
-				 io->n_execs, sizeof(*io->execs)))
+	    intern_items_reserve((void **)&st->execs, &st->cap_execs,
+				 st->n_execs, sizeof(*st->execs)))
 		return -ENOMEM;
-	io->execs[io->n_execs++] = (struct exec_rec){
+	st->execs[st->n_execs++] = (struct spawn_exec){
 		.pid = ev->pid, .program = prog, .time = ev->time_ns,
+		.cpu = ev->cpu_ns,
+	};
+	return 0;
+}
+
+int io_trace_exit(struct io_trace *io, const struct ws_exit *ev)
+{
+	struct spawn_trace *st = &io->spawns;
+
+	if (intern_items_reserve((void **)&st->exits, &st->cap_exits,
+				 st->n_exits, sizeof(*st->exits)))
+		return -ENOMEM;
+	st->exits[st->n_exits++] = (struct spawn_exit){
+		.pid = ev->pid, .time = ev->time_ns, .cpu = ev->cpu_ns,
 	};
 	return 0;
 }
@@ -587,33 +593,12 @@ static int finish_concurrency(struct io_trace *io, struct profile *out)
 	return 0;
 }
 
-static int cmp_exec(const void *a, const void *b)
-{
-	const struct exec_rec *x = a, *y = b;
-
-	if (x->pid != y->pid)
-		return x->pid < y->pid ? -1 : 1;
-	return CMP(x->time, y->time);
-}
-
-/* Where pid was forked from (its latest fork, should the pid be reused). */
-static int32_t fork_site(const struct io_trace *io, uint32_t pid)
-{
-	size_t i;
-
-	for (i = io->n_forks; i-- > 0;)
-		if (io->forks[i].child == pid)
-			return io->forks[i].site;
-	return IO_NO_SITE;
-}
-
 static int finish_spawns(struct io_trace *io, const struct proc_table *t,
 			 uint32_t root_pid, uint64_t end_ns, struct profile *out)
 {
-	const struct proc *p;
-	struct io_spawn *s;
-	uint64_t end;
-	size_t i;
+	struct spawn_run *runs = NULL;
+	size_t i, n = 0;
+	int err = -ENOMEM;
 
 	out->io.spawns = calloc(io->programs.n + 1, sizeof(*out->io.spawns));
 	if (!out->io.spawns)
@@ -625,28 +610,18 @@ static int finish_spawns(struct io_trace *io, const struct proc_table *t,
 			return -ENOMEM;
 		out->io.n_spawns++;
 	}
-	qsort(io->execs, io->n_execs, sizeof(*io->execs), cmp_exec);
-	for (i = 0; i < io->n_execs; i++) {
-		const struct exec_rec *x = &io->execs[i];
-
-		/* The profiled command itself is not a spawn. */
-		if (x->pid == root_pid && (i == 0 || io->execs[i - 1].pid != x->pid))
-			continue;
-		p = proc_table_find(t, x->pid);
-		if (i + 1 < io->n_execs && io->execs[i + 1].pid == x->pid)
-			end = io->execs[i + 1].time;
-		else if (p && p->exited && p->exit_time > x->time)
-			end = p->exit_time;
-		else
-			end = end_ns;
-		s = &out->io.spawns[x->program];
-		s->count++;
-		s->wall_ns += end > x->time ? end - x->time : 0;
-		if (count_site(io, SITE_OF_PROGRAM, x->program,
-			       fork_site(io, x->pid)))
-			return -ENOMEM;
-	}
-	return 0;
+	if (spawn_runs(&io->spawns, t, root_pid, end_ns, &runs, &n))
+		goto out;
+	for (i = 0; i < n; i++)
+		if (runs[i].spawn &&
+		    count_site(io, SITE_OF_PROGRAM, runs[i].program,
+			       spawn_fork_site(&io->spawns, runs[i].pid)))
+			goto out;
+	err = spawn_figures(runs, n, &io->spawns, t, end_ns, out->io.spawns,
+			    out->io.n_spawns);
+out:
+	free(runs);
+	return err;
 }
 
 static int cmp_file(const void *a, const void *b)
@@ -690,6 +665,8 @@ static int cmp_spawn(const void *a, const void *b)
 {
 	const struct io_spawn *x = a, *y = b;
 
+	if (x->union_ns != y->union_ns)
+		return x->union_ns > y->union_ns ? -1 : 1;
 	if (x->wall_ns != y->wall_ns)
 		return x->wall_ns > y->wall_ns ? -1 : 1;
 	return strcmp(x->program, y->program);
@@ -701,10 +678,12 @@ static void drop_unspawned(struct io_summary *io)
 	size_t i, n = 0;
 
 	for (i = 0; i < io->n_spawns; i++) {
-		if (io->spawns[i].count)
+		if (io->spawns[i].count) {
 			io->spawns[n++] = io->spawns[i];
-		else
+		} else {
 			free(io->spawns[i].program);
+			free(io->spawns[i].parent);
+		}
 	}
 	io->n_spawns = n;
 }

@@ -33,7 +33,10 @@ int io_trace_site(struct io_trace *io, struct collector *c,
  * exited), or a finished request (WS_EV_REQUEST).  0 or -errno. */
 int io_trace_fd(struct io_trace *io, const struct ws_fd_event *ev);
 
+/* An exec, and the exit of a process that exec'd: for spawns.  0 or
+ * -ENOMEM. */
 int io_trace_exec(struct io_trace *io, const struct ws_exec *ev);
+int io_trace_exit(struct io_trace *io, const struct ws_exit *ev);
 
 /*
  * Takes the entries of the BPF map io_fds (map_fd) that belong to

@@ -408,6 +408,15 @@ static void json_concurrency(const struct json *j, size_t i)
 		fputs(", \"avg_in_flight\": null}", f);
 }
 
+/* ", \"name\": v", or null when v is 0: not known (an older profile). */
+static void json_known(FILE *f, const char *name, uint64_t v)
+{
+	if (v)
+		fprintf(f, ", \"%s\": %" PRIu64, name, v);
+	else
+		fprintf(f, ", \"%s\": null", name);
+}
+
 static void json_spawn(const struct json *j, size_t i)
 {
 	const struct io_spawn *s = &j->p->io.spawns[i];
@@ -419,7 +428,13 @@ static void json_spawn(const struct json *j, size_t i)
 		", \"mean_ns\": %" PRIu64 ", \"spawned_from\": ", s->count,
 		s->wall_ns, s->count ? s->wall_ns / s->count : 0);
 	json_site(f, j->p, s->site);
-	fprintf(f, ", \"spawned_from_count\": %" PRIu64 "}", s->site_count);
+	fprintf(f, ", \"spawned_from_count\": %" PRIu64, s->site_count);
+	json_known(f, "union_wall_ns", s->union_ns);
+	json_known(f, "cpu_ns", s->cpu_ns);
+	json_known(f, "max_parallel", s->max_parallel);
+	fputs(", \"parent\": ", f);
+	json_string(f, s->parent);
+	fputc('}', f);
 }
 
 /* Every row, not limited by top: files, endpoints, processes, programs. */

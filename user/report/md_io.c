@@ -219,18 +219,27 @@ static char *io_proc_row(const struct md *m, size_t i)
 			  pct_of(c->busy_ns, m->p->wall_ns));
 }
 
+/*
+ * Wall: time with a run going (a profile saved without it: the runs'
+ * sum); CPU and runs at once "—" when not known.
+ */
 static char *spawn_row(const struct md *m, size_t i)
 {
 	const struct io_spawn *s = &m->p->io.spawns[i];
 	char program[CLEAN_SIZE(NAME_MAX_BYTES)], wall[DURATION_SIZE];
-	char mean[DURATION_SIZE], from[FRAME_WHERE_SIZE];
+	char cpu[DURATION_SIZE], mean[DURATION_SIZE], from[FRAME_WHERE_SIZE];
+	char at_once[16] = "—";
 
 	md_clean(program, s->program, NAME_MAX_BYTES, true);
-	fmt_duration(wall, s->wall_ns);
+	fmt_duration(wall, s->union_ns ? s->union_ns : s->wall_ns);
+	fmt_cell_duration(cpu, s->cpu_ns);
 	fmt_duration(mean, s->count ? s->wall_ns / s->count : 0);
+	if (s->max_parallel)
+		snprintf(at_once, sizeof(at_once), "%" PRIu32,
+			 s->max_parallel);
 	fmt_site(m, from, s->site);
-	return str_printf("| %s | %" PRIu64 " | %s | %s | %s |\n", program,
-			  s->count, wall, mean, from);
+	return str_printf("| %s | %" PRIu64 " | %s | %s | %s | %s | %s |\n",
+			  program, s->count, wall, cpu, mean, at_once, from);
 }
 
 /*
@@ -257,9 +266,13 @@ int md_io(struct md *m, struct shown *shown)
 		"|---|--:|--:|---|\n";
 	static const char procs[] = "\nRequests in flight, by process:\n\n";
 	static const char spawns[] =
-		"\nPrograms run, by wall time from exec to exit.\n\n"
-		"| program | runs | wall | mean | spawned from |\n"
-		"|---|--:|--:|--:|---|\n";
+		"\nPrograms run, by wall time from exec to exit; wall: "
+		"time with a run going (runs nested in or beside each other "
+		"count once), CPU: their processes' own, from fork, at once: "
+		"most runs at the same time.\n\n"
+		"| program | runs | wall | CPU | mean | at once | "
+		"spawned from |\n"
+		"|---|--:|--:|--:|--:|--:|---|\n";
 	const struct io_summary *io = &m->p->io;
 	int err;
 

@@ -472,6 +472,167 @@ static void test_spawns_thresholds(void **state)
 	fx_free(p);
 }
 
+/* A spawn row with the figures of whyslow since they were recorded. */
+static struct io_spawn *spawn_known(struct profile *p, const char *program,
+				    uint64_t count, uint64_t wall_ns,
+				    uint64_t union_ns, uint64_t cpu_ns,
+				    uint32_t max_parallel)
+{
+	struct io_spawn *s = fx_io_spawn(p, program, count, wall_ns, IO_NO_SITE);
+
+	s->union_ns = union_ns;
+	s->cpu_ns = cpu_ns;
+	s->max_parallel = max_parallel;
+	return s;
+}
+
+/* p has one hint: a spawns hint about program with this advice. */
+static void assert_advice(const struct profile *p, const char *program,
+			  const char *advice)
+{
+	struct hinted agg;
+
+	hints_of(p, &agg);
+	assert_int_equal(agg.n_hints, 1);
+	assert_string_equal(agg.hints[0].rule, "spawns");
+	assert_str(&agg.hints[0], "program", program);
+	assert_str(&agg.hints[0], "advice", advice);
+	hinted_free(&agg);
+}
+
+/* A shim run as nested processes: their sum passes the wall time; the
+ * share is of the time with one going. */
+static void test_spawns_nested_once(void **state)
+{
+	struct profile *p = fx_new("./run.sh");
+	struct hinted agg;
+	const struct hint *h;
+
+	(void)state;
+	p->wall_ns = 470 * MS;
+	spawn_known(p, "/bin/bash", 16, 550 * MS, 110 * MS, 12 * MS, 1);
+	h = only_hint(p, &agg);
+	assert_text(h, "spawns",
+		    "/bin/bash ran 16 times (34 ms on average, 550 ms in all; "
+		    "110 ms = 23% of wall time with runs nested in or beside "
+		    "each other counted once): doing the work in-process or "
+		    "in fewer, larger runs would remove most of it.");
+	assert_str(h, "advice", "in_process");
+	assert_uint(h, "wall_ns", 550 * MS);
+	assert_uint(h, "union_wall_ns", 110 * MS);
+	assert_uint(h, "cpu_ns", 12 * MS);
+	assert_uint(h, "max_parallel", 1);
+	assert_real(h, "wall_pct", 110.0 * 100 / 470);
+	hinted_free(&agg);
+	/* all CPU, 20 ms a run, but nested: scripts running scripts */
+	p->io.spawns[0].cpu_ns = 320 * MS;
+	assert_advice(p, "/bin/bash", "in_process");
+	/* 10% of the wall counting each moment once: not more */
+	p->io.spawns[0].union_ns = 47 * MS - 1;
+	assert_int_equal(n_hints(p), 0);
+	fx_free(p);
+}
+
+/* gzip run one at a time: its own CPU is its wall time, that is work:
+ * run several at once.  In parallel already: nothing to say. */
+static void test_spawns_work(void **state)
+{
+	struct profile *p = fx_new("./pack.sh");
+	struct hinted agg;
+	const struct hint *h;
+	struct io_spawn *s;
+
+	(void)state;
+	p->wall_ns = 4200 * MS;
+	s = spawn_known(p, "/usr/bin/gzip", 4, 4000 * MS, 4000 * MS, 3800 * MS, 1);
+	h = only_hint(p, &agg);
+	assert_text(h, "spawns",
+		    "/usr/bin/gzip ran 4 times, one at a time (1.00 s on "
+		    "average, 4.00 s in all = 95% of wall time), 95% of it on "
+		    "its own CPU: that is work, not the cost of starting "
+		    "processes; running several at once (make -jN, a process "
+		    "pool) would overlap it.");
+	assert_str(h, "advice", "parallelism");
+	hinted_free(&agg);
+	/* overlapping one at a time: 90% of the sum at the least, or they
+	 * ran inside each other, not work to spread (and 4 runs are not
+	 * many enough for the cost of starting them) */
+	s->union_ns = 3600 * MS;
+	assert_advice(p, "/usr/bin/gzip", "parallelism");
+	s->union_ns--;
+	assert_int_equal(n_hints(p), 0);
+	s->union_ns = 4000 * MS;
+	s->max_parallel = 2;
+	assert_int_equal(n_hints(p), 0);
+	/* one at a time, but 30% of the wall at the least */
+	s->max_parallel = 1;
+	s->wall_ns = s->union_ns = s->cpu_ns = 1260 * MS;
+	assert_advice(p, "/usr/bin/gzip", "parallelism");
+	s->union_ns--;
+	assert_int_equal(n_hints(p), 0);
+	/* twice at the least */
+	s->union_ns = 1260 * MS;
+	s->count = 1;
+	assert_int_equal(n_hints(p), 0);
+	fx_free(p);
+}
+
+/* Work is half the time with a run going on its own CPU, and 5 ms of it
+ * a run: less, it is waiting, or the start-up of a short program. */
+static void test_spawns_work_thresholds(void **state)
+{
+	struct profile *p = fx_new("./loop.sh");
+	struct io_spawn *s;
+
+	(void)state;
+	p->wall_ns = 1000 * MS;
+	s = spawn_known(p, "/bin/x", 20, 400 * MS, 400 * MS, 200 * MS, 1);
+	assert_advice(p, "/bin/x", "parallelism");
+	s->cpu_ns--;		/* under half: waiting, started many times */
+	assert_advice(p, "/bin/x", "in_process");
+	/* all CPU, but 1 ms a run: date, started 400 times */
+	s->count = 400;
+	s->cpu_ns = 400 * MS;
+	assert_advice(p, "/bin/x", "in_process");
+	s->count = 80;		/* 5 ms a run */
+	assert_advice(p, "/bin/x", "parallelism");
+	/* beside each other, CPU adds up against the union: 62% of it, if
+	 * only 31% of the runs' sum: work, and parallel already */
+	s->max_parallel = 2;
+	s->count = 40;
+	s->wall_ns = 800 * MS;
+	s->cpu_ns = 250 * MS;
+	assert_int_equal(n_hints(p), 0);
+	fx_free(p);
+}
+
+/* The gcc driver waits for cc1, which does the work (side by side): a
+ * launcher, no hint of its own, and none for cc1; when cc1 is under half
+ * of its time, the rest is the driver's own cost. */
+static void test_spawns_launcher(void **state)
+{
+	struct profile *p = fx_new("make -j2");
+	struct io_spawn *cc1;
+
+	(void)state;
+	p->wall_ns = 470 * MS;
+	spawn_known(p, "/usr/bin/gcc", 12, 860 * MS, 465 * MS, 24 * MS, 2);
+	cc1 = spawn_known(p, "/usr/lib/gcc/cc1", 11, 730 * MS, 420 * MS,
+			  500 * MS, 2);
+	cc1->parent = fx_strdup("/usr/bin/gcc");
+	assert_int_equal(n_hints(p), 0);
+	/* cc1 just under half of gcc's time */
+	cc1->union_ns = 232 * MS;
+	cc1->cpu_ns = 232 * MS;
+	assert_advice(p, "/usr/bin/gcc", "in_process");
+	/* run by another program: not gcc's work */
+	cc1->union_ns = 420 * MS;
+	free(cc1->parent);
+	cc1->parent = fx_strdup("/usr/bin/clang");
+	assert_advice(p, "/usr/bin/gcc", "in_process");
+	fx_free(p);
+}
+
 /* ---- small_reads ---- */
 
 static struct profile *reader_profile(uint64_t reads, uint64_t bytes,
@@ -720,6 +881,10 @@ int main(void)
 		cmocka_unit_test(test_serial_network_two_procs),
 		cmocka_unit_test(test_spawns),
 		cmocka_unit_test(test_spawns_thresholds),
+		cmocka_unit_test(test_spawns_nested_once),
+		cmocka_unit_test(test_spawns_work),
+		cmocka_unit_test(test_spawns_work_thresholds),
+		cmocka_unit_test(test_spawns_launcher),
 		cmocka_unit_test(test_small_reads),
 		cmocka_unit_test(test_small_reads_thresholds),
 		cmocka_unit_test(test_hot_library_function),

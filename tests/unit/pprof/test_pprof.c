@@ -61,6 +61,7 @@ static struct profile *rich_profile(void)
 	int32_t site;
 	struct io_file *f;
 	struct io_endpoint *e;
+	struct io_spawn *s;
 
 	k = fx_frame(p, "tcp_recvmsg", "[kernel]", CLASS_KERNEL);
 	p->frames[k].build_id = fx_strdup("abcdef0123");
@@ -91,6 +92,11 @@ static struct profile *rich_profile(void)
 	e->max_in_flight = 1;
 	fx_io_proc(p, 100, 12, 620 * MS, 600 * MS, 1);
 	fx_io_spawn(p, "/bin/true", 20, 40 * MS, IO_NO_SITE);
+	s = fx_io_spawn(p, "/usr/lib/gcc/cc1", 4, 900 * MS, site);
+	s->union_ns = 800 * MS;
+	s->cpu_ns = 700 * MS;
+	s->max_parallel = 2;
+	s->parent = fx_strdup("/usr/bin/gcc");
 	p->io.blocked_known = true;
 	return p;
 }
@@ -136,6 +142,16 @@ static void test_round_trip(void **state)
 	assert_int_equal(q.io.n_sites, 1);
 	assert_int_equal(q.io.files[0].failed_opens, 1);
 	assert_int_equal(q.io.spawns[0].site, IO_NO_SITE);
+	/* 0 is not written: a row of before these figures reads as this */
+	assert_int_equal(q.io.spawns[0].union_ns, 0);
+	assert_int_equal(q.io.spawns[0].cpu_ns, 0);
+	assert_int_equal(q.io.spawns[0].max_parallel, 0);
+	assert_null(q.io.spawns[0].parent);
+	assert_int_equal(q.io.spawns[1].union_ns, 800 * MS);
+	assert_int_equal(q.io.spawns[1].cpu_ns, 700 * MS);
+	assert_int_equal(q.io.spawns[1].max_parallel, 2);
+	assert_string_equal(q.io.spawns[1].parent, "/usr/bin/gcc");
+	assert_int_equal(q.io.spawns[1].site, 0);
 	assert_true(q.io.blocked_known);
 	/* and it encodes to the same bytes again */
 	again = encode_profile(&q, &len2);

@@ -335,6 +335,225 @@ static void test_spawns(void **state)
 	assert_int_equal(s->wall_ns, 1 * MS);
 }
 
+/* ---- spawns: union, CPU, runs at once, parent ---- */
+
+static void fork_event(struct io_fixture *f, uint32_t parent, uint32_t child,
+		       uint64_t time)
+{
+	struct ws_io_site *ev = calloc(1, sizeof(*ev));
+
+	assert_non_null(ev);
+	ev->op = WS_IO_FORK;
+	ev->pid = parent;
+	ev->tid = parent;
+	ev->child = child;
+	ev->time_ns = time;
+	assert_int_equal(io_trace_site(f->io, f->c, &f->t, ev, NULL, 0, NULL),
+			 0);
+	free(ev);
+}
+
+/* pid execs path at time, having used cpu of CPU so far. */
+static void exec_cpu(struct io_fixture *f, uint32_t pid, const char *path,
+		     uint64_t time, uint64_t cpu)
+{
+	struct ws_exec ev = { .type = WS_EV_EXEC, .pid = pid, .time_ns = time,
+			      .cpu_ns = cpu };
+
+	snprintf(ev.filename, sizeof(ev.filename), "%s", path);
+	assert_int_equal(io_trace_exec(f->io, &ev), 0);
+}
+
+/* pid's last thread switched out for good at time, with cpu in all. */
+static void exit_cpu(struct io_fixture *f, uint32_t pid, uint64_t time,
+		     uint64_t cpu)
+{
+	struct ws_exit ev = { .type = WS_EV_EXIT, .pid = pid, .time_ns = time,
+			      .cpu_ns = cpu };
+
+	assert_int_equal(io_trace_exit(f->io, &ev), 0);
+	exited(f, pid, time);
+}
+
+/* pid, a child of parent, runs path from start to end. */
+static void run(struct io_fixture *f, uint32_t parent, uint32_t pid,
+		const char *path, uint64_t start, uint64_t end)
+{
+	fork_event(f, parent, pid, start - 1);
+	exec_cpu(f, pid, path, start, 0);
+	exit_cpu(f, pid, end, 0);
+}
+
+static const struct io_spawn *spawn_row(const struct profile *p,
+					const char *program)
+{
+	size_t i;
+
+	for (i = 0; i < p->io.n_spawns; i++)
+		if (!strcmp(p->io.spawns[i].program, program))
+			return &p->io.spawns[i];
+	fail_msg("no spawn %s", program);
+	return NULL;
+}
+
+static void test_spawns_disjoint(void **state)
+{
+	struct io_fixture *f = *state;
+	const struct io_spawn *s;
+
+	exec_cpu(f, 1, "/bin/sh", 0, 0);
+	run(f, 1, 2, "/bin/true", 10 * MS, 12 * MS);
+	run(f, 1, 3, "/bin/true", 20 * MS, 25 * MS);
+	finish(f, 1, 50 * MS);
+
+	s = spawn_row(&f->p, "/bin/true");
+	assert_int_equal(s->count, 2);
+	assert_int_equal(s->wall_ns, 7 * MS);
+	assert_int_equal(s->union_ns, 7 * MS);
+	assert_int_equal(s->max_parallel, 1);
+	assert_string_equal(s->parent, "/bin/sh");
+}
+
+/* make -j2: two at once, their overlap counted once */
+static void test_spawns_overlapping(void **state)
+{
+	struct io_fixture *f = *state;
+	const struct io_spawn *s;
+
+	exec_cpu(f, 1, "/usr/bin/make", 0, 0);
+	run(f, 1, 2, "/usr/bin/cc1", 10 * MS, 30 * MS);
+	run(f, 1, 3, "/usr/bin/cc1", 20 * MS, 40 * MS);
+	run(f, 1, 4, "/usr/bin/cc1", 40 * MS, 45 * MS);	/* touches */
+	finish(f, 1, 50 * MS);
+
+	s = spawn_row(&f->p, "/usr/bin/cc1");
+	assert_int_equal(s->wall_ns, 45 * MS);
+	assert_int_equal(s->union_ns, 35 * MS);
+	assert_int_equal(s->max_parallel, 2);
+}
+
+/*
+ * bash -c 'bash -c "bash -c ..."': each level inside the one above, one
+ * through a subshell (forked, never exec'd): the time counts once, and a
+ * run waiting for the one nested in it is not beside it.
+ */
+static void test_spawns_nested(void **state)
+{
+	struct io_fixture *f = *state;
+	const struct io_spawn *s;
+
+	exec_cpu(f, 1, "./script.sh", 0, 0);
+	run(f, 1, 2, "/bin/bash", 10 * MS, 60 * MS);
+	run(f, 2, 3, "/bin/bash", 20 * MS, 50 * MS);
+	fork_event(f, 3, 4, 25 * MS);		/* a subshell of 3 */
+	run(f, 4, 5, "/bin/bash", 30 * MS, 40 * MS);
+	/* a sibling beside 3, with 3's nested run going: two at once */
+	run(f, 2, 6, "/bin/bash", 35 * MS, 45 * MS);
+	finish(f, 1, 100 * MS);
+
+	s = spawn_row(&f->p, "/bin/bash");
+	assert_int_equal(s->count, 4);
+	assert_int_equal(s->wall_ns, (50 + 30 + 10 + 10) * MS);
+	assert_int_equal(s->union_ns, 50 * MS);
+	assert_int_equal(s->max_parallel, 2);
+	assert_string_equal(s->parent, "./script.sh");
+}
+
+/* A pool: the parent waits while its workers of the same program run */
+static void test_spawns_pool(void **state)
+{
+	struct io_fixture *f = *state;
+	const struct io_spawn *s;
+
+	exec_cpu(f, 1, "/bin/sh", 0, 0);
+	run(f, 1, 2, "/usr/bin/python3", 10 * MS, 100 * MS);
+	run(f, 2, 3, "/usr/bin/python3", 20 * MS, 80 * MS);
+	run(f, 2, 4, "/usr/bin/python3", 20 * MS, 70 * MS);
+	run(f, 2, 5, "/usr/bin/python3", 25 * MS, 90 * MS);
+	finish(f, 1, 100 * MS);
+
+	s = spawn_row(&f->p, "/usr/bin/python3");
+	assert_int_equal(s->union_ns, 90 * MS);
+	assert_int_equal(s->max_parallel, 3);
+}
+
+/*
+ * A process exec'ing again (a shim exec'ing its program): two runs that
+ * touch, each with its CPU: fork (the first) or exec to exec, exec to
+ * exit.
+ */
+static void test_spawns_exec_again(void **state)
+{
+	struct io_fixture *f = *state;
+	const struct io_spawn *s;
+
+	exec_cpu(f, 1, "/bin/sh", 0, 0);
+	fork_event(f, 1, 2, 9 * MS);
+	exec_cpu(f, 2, "/bin/bash", 10 * MS, 1 * MS);
+	exec_cpu(f, 2, "/bin/bash", 20 * MS, 4 * MS);
+	exec_cpu(f, 2, "/usr/bin/gzip", 30 * MS, 6 * MS);
+	exit_cpu(f, 2, 90 * MS, 60 * MS);
+	finish(f, 1, 100 * MS);
+
+	s = spawn_row(&f->p, "/bin/bash");
+	assert_int_equal(s->count, 2);
+	assert_int_equal(s->wall_ns, 20 * MS);
+	assert_int_equal(s->union_ns, 20 * MS);
+	assert_int_equal(s->max_parallel, 1);
+	assert_int_equal(s->cpu_ns, 4 * MS + 2 * MS);
+	s = spawn_row(&f->p, "/usr/bin/gzip");
+	assert_int_equal(s->cpu_ns, 54 * MS);
+	assert_int_equal(s->wall_ns, 60 * MS);
+	/* the program before it in the same process did not run it */
+	assert_string_equal(s->parent, "/bin/sh");
+}
+
+/*
+ * Drivers and the program they run; a pid reused after an exit; a run
+ * cut by the end of the recording: each run its own CPU.
+ */
+static void test_spawns_parent_and_cpu(void **state)
+{
+	struct io_fixture *f = *state;
+	const struct io_spawn *s;
+
+	exec_cpu(f, 1, "/usr/bin/make", 0, 0);
+	fork_event(f, 1, 2, 9 * MS);
+	exec_cpu(f, 2, "/usr/bin/gcc", 10 * MS, 1 * MS);
+	fork_event(f, 2, 3, 11 * MS);
+	exec_cpu(f, 3, "/usr/lib/cc1", 12 * MS, 0);
+	exit_cpu(f, 3, 40 * MS, 25 * MS);
+	exit_cpu(f, 2, 42 * MS, 3 * MS);
+	/* a second driver, and pid 3 again: a new process */
+	fork_event(f, 1, 5, 44 * MS);
+	exec_cpu(f, 5, "/usr/bin/gcc", 45 * MS, 0);
+	fork_event(f, 5, 3, 50 * MS);
+	exec_cpu(f, 3, "/usr/lib/cc1", 51 * MS, 0);
+	exit_cpu(f, 3, 60 * MS, 7 * MS);
+	exit_cpu(f, 5, 70 * MS, 4 * MS);
+	/* not seen forked (under -p): from its exec; still running at the
+	 * end: its CPU is not known */
+	exec_cpu(f, 6, "/usr/bin/gcc", 80 * MS, 9 * MS);
+	exit_cpu(f, 6, 81 * MS, 10 * MS);
+	fork_event(f, 1, 4, 90 * MS);
+	exec_cpu(f, 4, "/usr/lib/cc1", 95 * MS, 0);
+	finish(f, 1, 100 * MS);
+
+	s = spawn_row(&f->p, "/usr/lib/cc1");
+	assert_int_equal(s->count, 3);
+	assert_int_equal(s->cpu_ns, 32 * MS);
+	assert_int_equal(s->wall_ns, (28 + 9 + 5) * MS);
+	assert_int_equal(s->union_ns, (28 + 9 + 5) * MS);
+	/* two of its three runs were gcc's */
+	assert_string_equal(s->parent, "/usr/bin/gcc");
+	s = spawn_row(&f->p, "/usr/bin/gcc");
+	assert_int_equal(s->cpu_ns, (3 + 4 + 1) * MS);
+	assert_int_equal(s->union_ns, (32 + 25 + 1) * MS);
+	assert_string_equal(s->parent, "/usr/bin/make");
+	/* most wall time first */
+	assert_string_equal(f->p.io.spawns[0].program, "/usr/bin/gcc");
+}
+
 static void test_empty(void **state)
 {
 	struct io_fixture *f = *state;
@@ -358,6 +577,18 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_inbound_and_unix, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_spawns, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_spawns_disjoint, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_spawns_overlapping, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_spawns_nested, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_spawns_pool, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_spawns_exec_again, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_spawns_parent_and_cpu,
+						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_empty, setup, teardown),
 	};
 

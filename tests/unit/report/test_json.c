@@ -146,9 +146,14 @@ static void test_json_hot_lines(void **state)
 static void test_json_io_and_hints(void **state)
 {
 	struct profile *p = io_profile();
+	struct io_spawn *git = &p->io.spawns[0];
 	char *json;
 
 	(void)state;
+	git->union_ns = 450 * MS;
+	git->cpu_ns = 60 * MS;
+	git->max_parallel = 1;
+	git->parent = fx_strdup("/usr/bin/python3");
 	json = render(p, FORMAT_JSON, 1, 0);
 	assert_int_equal(json_check(json,
 		"d[\"io\"][\"traced\"] is True and "
@@ -185,7 +190,10 @@ static void test_json_io_and_hints(void **state)
 		"\"count\": 12, \"wall_ns\": 600000000, "
 		"\"mean_ns\": 50000000, \"spawned_from\": {\"name\": "
 		"\"check\", \"file\": \"/home/u/linkcheck.py\", "
-		"\"line\": 17}, \"spawned_from_count\": 12}]"), 0);
+		"\"line\": 17}, \"spawned_from_count\": 12, "
+		"\"union_wall_ns\": 450000000, \"cpu_ns\": 60000000, "
+		"\"max_parallel\": 1, \"parent\": \"/usr/bin/python3\"}]"),
+		0);
 	assert_int_equal(json_check(json,
 		"[h[\"rule\"] for h in d[\"hints\"]] == [\"serial_network\", "
 		"\"spawns\", \"hot_library_function\"] and "
@@ -199,6 +207,14 @@ static void test_json_io_and_hints(void **state)
 		"\"max_in_flight\": 1, \"endpoint\": \"127.0.0.1:8080\", "
 		"\"location\": \"check (linkcheck.py:17)\", "
 		"\"at_a_time\": 8, \"speedup\": 4.71}"), 0);
+	/* git's runs mostly wait: starting them is the cost, counted once */
+	assert_int_equal(json_check(json,
+		"{k: d[\"hints\"][1][k] for k in (\"union_wall_ns\", "
+		"\"cpu_ns\", \"max_parallel\", \"advice\", \"wall_ns\")} "
+		"== {\"union_wall_ns\": 450000000, \"cpu_ns\": 60000000, "
+		"\"max_parallel\": 1, \"advice\": \"in_process\", "
+		"\"wall_ns\": 600000000} and abs(d[\"hints\"][1][\"wall_pct\"] "
+		"- 4.5e10 / d[\"wall_ns\"]) < 0.01"), 0);
 	free(json);
 
 	/* Unknown blocked time and an idle process are null. */
@@ -248,6 +264,12 @@ static void test_json_io_escaping(void **state)
 		"\"/run/a\\\\b.sock\" and "
 		"d[\"io\"][\"endpoints\"][0][\"protocol\"] == \"12345678\" and "
 		"d[\"io\"][\"endpoints\"][0][\"connected_from\"] is None"), 0);
+	/* a profile saved before these figures: not known */
+	assert_int_equal(json_check(json,
+		"[d[\"io\"][\"spawns\"][0][k] for k in (\"union_wall_ns\", "
+		"\"cpu_ns\", \"max_parallel\", \"parent\")] == [None] * 4 "
+		"and d[\"hints\"][0][\"advice\"] == \"in_process\" and "
+		"d[\"hints\"][0][\"union_wall_ns\"] is None"), 0);
 	free(json);
 	fx_free(p);
 }

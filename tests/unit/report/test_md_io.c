@@ -44,10 +44,14 @@ static void test_md_hints_and_io(void **state)
 		"\nRequests in flight, by process:\n\n"
 		"- pid 100 (python3): 42 requests, at most 1 in flight (avg "
 		"1.0 while busy), busy 90.0% of wall.\n"
-		"\nPrograms run, by wall time from exec to exit.\n\n"
-		"| program | runs | wall | mean | spawned from |\n"
-		"|---|--:|--:|--:|---|\n"
-		"| /usr/bin/git | 12 | 600.0 ms | 50.0 ms | `check` "
+		"\nPrograms run, by wall time from exec to exit; wall: time "
+		"with a run going (runs nested in or beside each other "
+		"count once), CPU: their processes' own, from fork, at "
+		"once: most runs at the same time.\n\n"
+		"| program | runs | wall | CPU | mean | at once | spawned "
+		"from |\n"
+		"|---|--:|--:|--:|--:|--:|---|\n"
+		"| /usr/bin/git | 12 | 600.0 ms | — | 50.0 ms | — | `check` "
 		"(linkcheck.py:17) |\n",
 		"\n## Data quality\n",
 		"- Off-CPU traced: yes",
@@ -158,9 +162,22 @@ static void test_md_io_spawns_only(void **state)
 			"wall time), spawned from main (hot.c:40): doing the "
 			"work");
 	assert_contains(md, "\n## I/O\n\nPrograms run, by wall time from "
-			"exec to exit.\n\n| program | runs |");
-	assert_contains(md, "| /opt/a\\|b <c> | 30 | 6.00 s | 200.0 ms | "
-			"`main` (hot.c:40) |\n");
+			"exec to exit; wall: ");
+	assert_contains(md, "| /opt/a\\|b <c> | 30 | 6.00 s | — | 200.0 ms "
+			"| — | `main` (hot.c:40) |\n");
+	free(md);
+
+	/* Known: the wall is the runs' union, with their CPU and most at
+	 * once; the hint's share is of the union, so never over 100%. */
+	p->io.spawns[0].union_ns = 4000 * MS;
+	p->io.spawns[0].cpu_ns = 300 * MS;
+	p->io.spawns[0].max_parallel = 3;
+	md = render_md(p);
+	assert_contains(md, "| /opt/a\\|b <c> | 30 | 4.00 s | 300.0 ms | "
+			"200.0 ms | 3 | `main` (hot.c:40) |\n");
+	assert_contains(md, "200 ms on average, 6.00 s in all; 4.00 s = 38% "
+			"of wall time with runs nested in or beside each "
+			"other counted once), spawned from");
 	assert_lacks(md, "Files, by time");
 	free(md);
 	fx_free(p);
