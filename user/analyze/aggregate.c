@@ -356,19 +356,43 @@ static int cmp_func_rank(const void *a, const void *b, void *ctx)
 	return c ? c : cmp_identity(fa->name, fa->module, fb->name, fb->module);
 }
 
-static int cmp_func_wall(const void *a, const void *b, void *ctx)
-{
-	const struct func_stat *funcs = ctx, *fa, *fb;
-	uint32_t ia = *(const uint32_t *)a, ib = *(const uint32_t *)b;
-	int c;
+/* Own time on the critical path of at least this share of it: first. */
+#define AGG_PATH_MIN_PCT	1
 
-	/* Own time first (on-CPU self and the waits it made), so the code
-	 * that spends the time leads, not main() and its callers. */
-	fa = &funcs[ia];
-	fb = &funcs[ib];
-	c = CMP(fb->own_cp_ns, fa->own_cp_ns);
+struct rank_ctx {
+	const struct func_stat *funcs;
+	uint64_t path_min_ns;	/* own path time that ranks by the path */
+};
+
+static int cmp_func_path(const void *a, const void *b, void *ctx)
+{
+	const struct rank_ctx *r = ctx;
+	uint32_t ia = *(const uint32_t *)a, ib = *(const uint32_t *)b;
+	const struct func_stat *fa = &r->funcs[ia], *fb = &r->funcs[ib];
+	int c = CMP(fb->own_cp_ns, fa->own_cp_ns);
+
 	if (!c)
 		c = CMP(fb->cp_ns, fa->cp_ns);
+	return c ? c : CMP(ia, ib);
+}
+
+/*
+ * Own time first (on-CPU self and the waits it made), so the code that
+ * spends the time leads, not main() and its callers: on the critical
+ * path when known, then the rest of the CPU and waits, so that work off
+ * the path (a child in parallel) stays in view.
+ */
+static int cmp_func_wall(const void *a, const void *b, void *ctx)
+{
+	const struct rank_ctx *r = ctx;
+	uint32_t ia = *(const uint32_t *)a, ib = *(const uint32_t *)b;
+	const struct func_stat *fa = &r->funcs[ia], *fb = &r->funcs[ib];
+	bool pa = fa->own_cp_ns && fa->own_cp_ns >= r->path_min_ns;
+	bool pb = fb->own_cp_ns && fb->own_cp_ns >= r->path_min_ns;
+	int c = CMP(pb, pa);
+
+	if (!c && pa)
+		return cmp_func_path(a, b, ctx);
 	if (!c)
 		c = CMP(fb->self_ns + fb->own_offcpu_ns,
 			fa->self_ns + fa->own_offcpu_ns);
@@ -381,6 +405,7 @@ static int cmp_func_wall(const void *a, const void *b, void *ctx)
 static int rank_funcs(struct work *w, struct aggregate *agg)
 {
 	const struct func_stat *fs;
+	struct rank_ctx rc;
 	uint32_t *order;
 	size_t i, n = 0;
 
@@ -388,7 +413,9 @@ static int rank_funcs(struct work *w, struct aggregate *agg)
 	w->func_rank = aggregate_alloc_array(w->n_funcs, sizeof(*w->func_rank));
 	agg->funcs = aggregate_alloc_array(w->n_funcs, sizeof(*agg->funcs));
 	agg->by_wall = aggregate_alloc_array(w->n_funcs, sizeof(*agg->by_wall));
-	if (!order || !w->func_rank || !agg->funcs || !agg->by_wall) {
+	agg->by_cp = aggregate_alloc_array(w->n_funcs, sizeof(*agg->by_cp));
+	if (!order || !w->func_rank || !agg->funcs || !agg->by_wall ||
+	    !agg->by_cp) {
 		free(order);
 		return -ENOMEM;
 	}
@@ -402,10 +429,15 @@ static int rank_funcs(struct work *w, struct aggregate *agg)
 		agg->funcs[i] = w->funcs[order[i]];
 		w->func_rank[order[i]] = i;
 		agg->by_wall[i] = i;
+		if (agg->funcs[i].own_cp_ns)
+			agg->by_cp[agg->n_by_cp++] = i;
 	}
 	agg->n_funcs = n;
-	qsort_r(agg->by_wall, n, sizeof(*agg->by_wall), cmp_func_wall,
-		agg->funcs);
+	rc.funcs = agg->funcs;
+	rc.path_min_ns = w->p->critical.ns * AGG_PATH_MIN_PCT / 100;
+	qsort_r(agg->by_wall, n, sizeof(*agg->by_wall), cmp_func_wall, &rc);
+	qsort_r(agg->by_cp, agg->n_by_cp, sizeof(*agg->by_cp), cmp_func_path,
+		&rc);
 	free(order);
 	return 0;
 }
@@ -729,6 +761,7 @@ void aggregate_free(struct aggregate *agg)
 {
 	free(agg->funcs);
 	free(agg->by_wall);
+	free(agg->by_cp);
 	free(agg->lines);
 	free(agg->paths);
 	free(agg->waits);

@@ -115,8 +115,11 @@ struct aggregate {
 	/* self desc, total desc, off-CPU desc, name, module */
 	struct func_stat *funcs;
 	size_t n_funcs;
-	uint32_t *by_wall;		/* funcs indexes, by wall time desc:
-					 * on the critical path when known */
+	uint32_t *by_wall;		/* funcs indexes, by own time: on the
+					 * critical path first when known */
+	uint32_t *by_cp;		/* those with own time on the path,
+					 * most first */
+	size_t n_by_cp;
 	/* samples desc, file, line, function name, module */
 	struct line_stat *lines;
 	size_t n_lines;

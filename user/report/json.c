@@ -144,7 +144,7 @@ static void json_cp_program(const struct json *j, size_t i)
 
 static void json_cp_function(const struct json *j, size_t i)
 {
-	const struct func_stat *fs = &j->agg->funcs[j->agg->by_wall[i]];
+	const struct func_stat *fs = &j->agg->funcs[j->agg->by_cp[i]];
 
 	fputs("{\"name\": ", j->f);
 	json_string(j->f, fs->name);
@@ -172,17 +172,6 @@ static void json_launcher(const struct json *j, size_t i)
 		pct_of(l->ns, j->p->critical.ns));
 }
 
-/* Functions with time of their own on the path: a prefix of by_wall. */
-static size_t json_cp_funcs(const struct aggregate *agg)
-{
-	size_t n = 0;
-
-	while (n < agg->n_funcs && n < JSON_MAX_PATHS &&
-	       agg->funcs[agg->by_wall[n]].own_cp_ns)
-		n++;
-	return n;
-}
-
 static void json_critical(struct json *j)
 {
 	const struct profile_critical *c = &j->p->critical;
@@ -198,7 +187,7 @@ static void json_critical(struct json *j)
 	json_list(j, 2, "categories", j->n_cp_categories, json_cp_category,
 		  ",\n");
 	json_list(j, 2, "programs", c->n_programs, json_cp_program, ",\n");
-	json_list(j, 2, "functions", json_cp_funcs(j->agg), json_cp_function,
+	json_list(j, 2, "functions", json_cap(j->agg->n_by_cp), json_cp_function,
 		  "\n");
 	fputs("  },\n", j->f);
 	json_array(j, "launchers", c->n_launchers, json_launcher);

@@ -388,7 +388,8 @@ static int md_functions(struct md *m, size_t *shown)
 			  m->threaded && !m->agg->cp_known ?
 			  ", added up over threads, so it can pass 100%" : "",
 			  m->agg->cp_known ? " Sorted by own time on the "
-			  "critical path, then wall time." :
+			  "critical path (from 1% of it), then by own time "
+			  "(on-CPU self plus the waits it made)." :
 			  m->by_wall ? " Sorted by own time (on-CPU self plus "
 			  "the waits the function made itself), then wall "
 			  "time." : "");

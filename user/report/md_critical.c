@@ -56,11 +56,9 @@ static const struct func_stat *path_function(const struct aggregate *agg,
 	const struct func_stat *any = NULL;
 	size_t i;
 
-	for (i = 0; i < agg->n_funcs; i++) {
-		const struct func_stat *fs = &agg->funcs[agg->by_wall[i]];
+	for (i = 0; i < agg->n_by_cp; i++) {
+		const struct func_stat *fs = &agg->funcs[agg->by_cp[i]];
 
-		if (!fs->own_cp_ns)
-			break;
 		if (c->n_programs && fs->module &&
 		    !strcmp(fs->module, c->programs[0].name) &&
 		    fs->own_cp_ns * 10 >= c->ns)
@@ -214,7 +212,7 @@ static char *program_row(const struct md *m, size_t i)
 
 static char *path_func_row(const struct md *m, size_t i)
 {
-	const struct func_stat *fs = &m->agg->funcs[m->agg->by_wall[i]];
+	const struct func_stat *fs = &m->agg->funcs[m->agg->by_cp[i]];
 	char name[CLEAN_SIZE(NAME_MAX_BYTES)], where[WHERE_SIZE];
 	char own[DURATION_SIZE];
 
@@ -239,16 +237,6 @@ static char *launcher_row(const struct md *m, size_t i)
 	return str_printf("| `%s` | %s | `%s` | %" PRIu32 " | %s | %.1f%% |\n",
 			  name, interp, started, l->processes, time,
 			  pct_of(l->ns, m->p->critical.ns));
-}
-
-/* Functions with time of their own on the path: a prefix of by_wall. */
-static size_t path_funcs(const struct aggregate *agg)
-{
-	size_t n = 0;
-
-	while (n < agg->n_funcs && agg->funcs[agg->by_wall[n]].own_cp_ns)
-		n++;
-	return n;
 }
 
 int md_critical(struct md *m, size_t *shown_programs, size_t *shown_funcs)
@@ -282,7 +270,7 @@ int md_critical(struct md *m, size_t *shown_programs, size_t *shown_funcs)
 		err = md_table(m, launchers_head, m->p->critical.n_launchers,
 			       launcher_row, &shown_launchers);
 	if (!err)
-		err = md_table(m, funcs_head, path_funcs(m->agg), path_func_row,
+		err = md_table(m, funcs_head, m->agg->n_by_cp, path_func_row,
 			       shown_funcs);
 	return err;
 }
