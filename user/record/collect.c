@@ -378,7 +378,7 @@ int collector_note_wait(struct collector *c, uint32_t tid, uint64_t start,
 int collector_note_exec(struct collector *c, uint32_t pid, uint64_t ts,
 			const char *program)
 {
-	char *copy;
+	char *copy = NULL;
 
 	if (c->tl.n_execs >= COLLECT_TIMELINE_MAX) {
 		c->tl_full = true;
@@ -387,8 +387,7 @@ int collector_note_exec(struct collector *c, uint32_t pid, uint64_t ts,
 	if (intern_items_reserve((void **)&c->tl.execs, &c->cap_execs,
 				 c->tl.n_execs, sizeof(*c->tl.execs)))
 		return -ENOMEM;
-	copy = strdup(program);
-	if (!copy)
+	if (program && !(copy = strdup(program)))
 		return -ENOMEM;
 	c->tl.execs[c->tl.n_execs++] = (struct cp_exec){
 		.ts = ts, .pid = pid, .program = copy,

@@ -427,14 +427,24 @@ static int build_images(struct walker *w)
 		return -ENOMEM;
 	}
 	for (i = j = 0; i < n_pids; i++) {
+		struct cp_image *forked;
+
 		if (i && pids[i] == pids[i - 1])
 			continue;
-		init_image(&w->images[w->n_images++], pids[i], 0, 0, NULL);
-		for (k = 0; j < tl->n_execs && tl->execs[j].pid <= pids[i]; j++)
-			if (tl->execs[j].pid == pids[i])
+		forked = &w->images[w->n_images++];
+		init_image(forked, pids[i], 0, 0, NULL);
+		for (k = 0; j < tl->n_execs && tl->execs[j].pid <= pids[i]; j++) {
+			const struct cp_exec *x = &tl->execs[j];
+
+			if (x->pid != pids[i])
+				continue;
+			if (!x->program)	/* its fork */
+				forked->born = x->ts < forked->born ?
+					       x->ts : forked->born;
+			else
 				init_image(&w->images[w->n_images++], pids[i],
-					   ++k, tl->execs[j].ts,
-					   tl->execs[j].program);
+					   ++k, x->ts, x->program);
+		}
 	}
 	for (i = 0; i < 2 * w->n_images; i++)
 		w->unsampled[i] = -1;

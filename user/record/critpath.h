@@ -35,10 +35,12 @@ struct cp_wait {
 	uint32_t runq_stack;	/* ... of the runnable part */
 };
 
+/* An exec, or a fork: the process's birth. */
 struct cp_exec {
 	uint64_t ts;
 	uint32_t pid;
-	const char *program;	/* the path given to execve() */
+	const char *program;	/* the path given to execve(); NULL: pid
+				 * was forked at ts */
 };
 
 struct cp_timeline {

@@ -106,6 +106,10 @@ static int on_io_event(struct record_events *r, const void *data,
 
 	switch (type) {
 	case WS_EV_IO_SITE:
+		if (site->op == WS_IO_FORK && site->child &&
+		    (r->err = collector_note_exec(r->coll, site->child,
+						  site->time_ns, NULL)))
+			return r->err;
 		know_mappings(r, site->pid, site->time_ns);
 		nu = user_stack(r, site->pid, site->time_ns, site->ustack,
 				site->ustack_len, &site->top, ustack);
