@@ -185,7 +185,9 @@ def test_pipe_gzip(run):
                f"waited {waited / MS:.0f} ms (write {write_ns / MS:.0f}, "
                f"pclose {close_ns / MS:.0f}), formatted {gen_ns / MS:.0f} ms")
     print(figures)
-    assert 0.75 * waited - 30 * MS <= top["ns"] <= 1.05 * waited + 30 * MS, \
+    # Below: the program's write() also copies 48 MB into the pipe on its
+    # own CPU, and waits for a CPU once gzip wakes it (a busy machine).
+    assert 0.6 * waited - 30 * MS <= top["ns"] <= 1.05 * waited + 30 * MS, \
         f"{figures}:{res}"
     # The shells are launchers at most, and cheap ones.
     for name in ("sh", "dash"):
