@@ -303,7 +303,11 @@ def test_shell_loop(run):
             continue
         cw = p["categories"].get("cpu_wait", 0)
         total = p["oncpu_ns"] + p["offcpu_ns"]
-        assert cw <= 50 * MS and total <= 200 * MS, \
+        # A wait left open when its thread exited ran to the end of the
+        # recording (3.15 s of a 3.2 s run); a busy machine can make a
+        # short process wait a while for a CPU, never that long.
+        assert cw <= max(50 * MS, 0.1 * wall) and \
+            total <= max(200 * MS, 0.15 * wall), \
             f"process {p['pid']} ({p['comm']}) of a few ms charged " \
             f"{total / MS:.1f} ms, {cw / MS:.1f} ms of CPU wait:{res}"
     # A program's processes together: no more than they lived, exec to
