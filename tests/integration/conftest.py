@@ -89,8 +89,84 @@ def _kill_group(proc):
         pass
 
 
+# Frames of the tracing machinery and of whyslow's own BPF programs
+# (README, "Data quality"): no report may name one.
+TRACING_FRAME = re.compile(
+    r"\b(?:bpf_prog_[0-9a-f]{16}\w*|bpf_trace_run\d+|__bpf_trace_\w+|"
+    r"__traceiter_\w+|trace_call_bpf|perf_trace_\w+|bpf_probe_read\w*|"
+    r"copy_from_user_nofault|copy_from_kernel_nofault\w*|"
+    r"bpf_get_stack\w*|bpf_task_storage_\w+|bpf_ringbuf_\w+|"
+    r"perf_event_mmap\w*|perf_output_\w+|perf_iterate_sb\w*)")
+TEXT_FORMATS = ("md", "json", "folded", "svg", "html")
+
+
+def _output_of(argv):
+    """(format, file or None) of a whyslow record/report/diff argv."""
+    fmt, out = "md", None
+    if "--" in argv:
+        argv = argv[:argv.index("--")]
+    for i, a in enumerate(argv):
+        nxt = argv[i + 1] if i + 1 < len(argv) else None
+        if a == "--format" and nxt:
+            fmt = nxt
+        elif a.startswith("--format="):
+            fmt = a.split("=", 1)[1]
+        elif a in ("-o", "--output") and nxt:
+            out = nxt
+        elif a.startswith("--output="):
+            out = a.split("=", 1)[1]
+    return fmt, out
+
+
+def _json_strings(node, key=None):
+    """Every string in a parsed JSON document, but the command line."""
+    if isinstance(node, dict):
+        for k, v in node.items():
+            yield from _json_strings(v, k)
+    elif isinstance(node, list):
+        for v in node:
+            yield from _json_strings(v, key)
+    elif isinstance(node, str) and key != "command":
+        yield node
+
+
+def tracing_frames_in(text, fmt):
+    """Tracing frame names in a report's text, as a sorted list."""
+    if fmt == "json":
+        try:
+            strings = _json_strings(json.loads(text))
+        except ValueError:
+            return []   # the test's own .json() says what is wrong
+    else:
+        # the title repeats the command line, which is the test's
+        strings = [re.sub(r"\A# whyslow[^\n]*\n", "", text)]
+    return sorted({m.group(0) for s in strings
+                   for m in TRACING_FRAME.finditer(s)})
+
+
+def assert_no_tracing_frames(res):
+    """Every text report whyslow writes, to stdout or -o, is free of the
+    tracing machinery's frames: checked on every run, not asked for."""
+    argv = [str(a) for a in res.argv]
+    # whatever the exit status: record passes the command's on
+    if not any(c in argv for c in ("record", "report", "diff")):
+        return
+    fmt, out = _output_of(argv)
+    if fmt not in TEXT_FORMATS:
+        return
+    text = res.stdout
+    if out and out != "-":
+        try:
+            text = Path(out).read_text(errors="replace")
+        except OSError:
+            return  # /dev/null, or a test that removed it
+    found = tracing_frames_in(text, fmt)
+    assert not found, f"tracing frames in the {fmt} report: {found}:{res}"
+
+
 class Runner:
-    """Starts whyslow and workloads; kills whatever is left at teardown."""
+    """Starts whyslow and workloads; kills whatever is left at teardown.
+    Every whyslow run's report is checked for tracing frames."""
 
     def __init__(self):
         self.procs = []
@@ -114,7 +190,9 @@ class Runner:
                          time.monotonic() - start)
             pytest.fail(f"whyslow did not finish within {timeout} s "
                         f"(killed):{res}")
-        return Result(argv, proc.returncode, out, err, time.monotonic() - start)
+        res = Result(argv, proc.returncode, out, err, time.monotonic() - start)
+        assert_no_tracing_frames(res)
+        return res
 
     def whyslow(self, *args, timeout=60, prefix=(), env=None):
         """Run `[prefix...] whyslow args...` to completion; a Result."""

@@ -11,8 +11,10 @@ bool shortfall_of(const struct profile *p, uint64_t kept,
 {
 	double expected = (double)p->quality.cpu_sampled_ns *
 			  p->frequency_hz / NSEC_PER_SEC;
-	double missing = expected - (double)kept;
+	double missing;
 
+	kept += p->quality.tracing_samples;	/* taken, then set apart */
+	missing = expected - (double)kept;
 	*out = (struct shortfall){ .expected = llround(expected), .kept = kept };
 	if (!p->quality.cpu_sampled_ns || !p->frequency_hz || missing <= 0)
 		return false;

@@ -21,7 +21,8 @@ struct shortfall {
 };
 
 /*
- * Fills out from p's measured CPU time and kept samples; true when more
+ * Fills out from p's measured CPU time and kept samples (with those set
+ * apart as whyslow's tracing, quality.tracing_samples); true when more
  * than SHORTFALL_MAX_PCT of the expected samples are missing, by more
  * than chance explains (3 standard deviations of a count, √expected).
  * False when the CPU time is unknown.

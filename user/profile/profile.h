@@ -137,6 +137,14 @@ struct profile_quality {
 	uint64_t perfmap_lines_skipped;	/* perf-map lines too long */
 	uint64_t perfmap_bytes_skipped;	/* past the perf-map size cap */
 	uint64_t perfmap_refused;	/* perf maps not the process's */
+	/* whyslow's own cost: on-CPU samples of the traced threads that
+	 * ran tracing code (whyslow's BPF programs, the tracepoints that
+	 * run them, perf output of its side-band records), left out of
+	 * stacks[] and samples; their CPU time (samples × period) */
+	uint64_t tracing_samples;
+	uint64_t tracing_ns;
+	uint64_t whyslow_cpu_ns;	/* whyslow's own process: CPU from
+					 * its start to the profile's end */
 };
 
 /* ---- I/O: files, network endpoints, spawned programs ---- */

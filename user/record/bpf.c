@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <bpf/bpf.h>
+#include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
 #include "lib/log.h"
@@ -20,6 +21,7 @@ struct record_bpf {
 	struct bpf_link **links;	/* one cpu-clock event per CPU */
 	int n_links;
 	int stats_fd;			/* BPF run-time statistics on */
+	const char **func_names;	/* NULL-terminated, into the BTF */
 };
 
 /* The slot of oncpu.bpf.c's CPU-time accounting (offcpu.bpf.c). */
@@ -291,8 +293,30 @@ void record_bpf_close(struct record_bpf *b)
 	for (i = 0; i < b->n_links; i++)
 		bpf_link__destroy(b->links[i]);
 	free(b->links);
+	free(b->func_names);
 	whyslow_bpf__destroy(b->skel);
 	if (b->stats_fd >= 0)
 		close(b->stats_fd);
 	free(b);
+}
+
+const char *const *record_bpf_func_names(struct record_bpf *b)
+{
+	const struct btf *btf = bpf_object__btf(b->skel->obj);
+	__u32 i, n = btf ? btf__type_cnt(btf) : 0, k = 0;
+	const struct btf_type *t;
+	const char *name;
+
+	free(b->func_names);
+	b->func_names = calloc(n + 1, sizeof(*b->func_names));
+	if (!b->func_names)
+		return NULL;
+	for (i = 1; i < n; i++) {
+		t = btf__type_by_id(btf, i);
+		name = t && btf_is_func(t) ?
+		       btf__name_by_offset(btf, t->name_off) : NULL;
+		if (name && name[0])
+			b->func_names[k++] = name;
+	}
+	return b->func_names;
 }

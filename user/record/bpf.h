@@ -67,6 +67,11 @@ uint64_t record_bpf_sampler_ns(const struct record_bpf *b);
 /* The code objects the BPF side copied, into c.  0 or -errno. */
 int record_bpf_read_py_codes(const struct record_bpf *b, struct collector *c);
 
+/* The names of the programs' functions, entry points and subprograms,
+ * as the kernel names their JIT code (bpf_prog_<tag>_<name>):
+ * NULL-terminated, valid until record_bpf_close; NULL out of memory. */
+const char *const *record_bpf_func_names(struct record_bpf *b);
+
 void record_bpf_close(struct record_bpf *b);
 
 #endif

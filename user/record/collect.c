@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "classify/frame.h"
+#include "classify/tracing.h"
 #include "record/collect.h"
 #include "lib/intern.h"
 #include "lib/util.h"
@@ -90,9 +91,13 @@ struct collector {
 	size_t cap_samples, cap_waits, cap_execs;
 	bool tl_full;		/* past COLLECT_TIMELINE_MAX: no path */
 	int64_t last_stack;	/* of the last stack_value() */
-	uint32_t *out_stack;	/* c->stacks index → profile.stacks */
+	uint32_t *out_stack;	/* c->stacks index → profile.stacks, or
+				 * NO_STACK: a sample in tracing code */
 	uint32_t *out_runq;	/* ... of an off-CPU stack's runnable part */
+	const char *const *own_progs;	/* whyslow's BPF functions */
 };
+
+#define NO_STACK	UINT32_MAX
 
 struct collector *collector_new(void)
 {
@@ -275,6 +280,11 @@ static struct stack_value *stack_value(struct collector *c,
 
 #define STACK_KEY_WORDS	\
 	(sizeof(struct stack_key) / 4 + 2 * WS_MAX_STACK + WS_PY_MAX_FRAMES)
+
+void collector_set_own_progs(struct collector *c, const char *const *names)
+{
+	c->own_progs = names;
+}
 
 void collector_note_unwind(struct collector *c, enum unwind_stop why)
 {
@@ -650,22 +660,6 @@ static void count_unwind_stop(struct profile_quality *q, uint32_t why,
 	}
 }
 
-/* The switch-out stack is taken inside the sched_switch tracepoint: its
- * leaf frames are whyslow's own BPF program and the tracing glue. */
-static void trim_tracing_frames(const struct profile *out,
-				struct stack_sample *st)
-{
-	while (st->n_frames) {
-		const struct frame *f = &out->frames[st->frames[st->n_frames - 1]];
-
-		if (f->cls != CLASS_KERNEL || (strncmp(f->name, "bpf_", 4) &&
-		    strncmp(f->name, "__bpf_", 6) &&
-		    strncmp(f->name, "__traceiter_", 12)))
-			break;
-		st->n_frames--;
-	}
-}
-
 /* Kernel frame names of st, leaf first, for the wait classifier. */
 static size_t kernel_names(const struct profile *out,
 			   const struct stack_sample *st, const char **names)
@@ -702,7 +696,9 @@ static int add_offcpu_stacks(struct finish_ctx *fc, const struct stack_key *k,
 	st = new_stack(fc, k, frame_map);
 	if (!st)
 		return -ENOMEM;
-	trim_tracing_frames(out, st);
+	/* taken inside the sched_switch tracepoint: its leaf frames are
+	 * whyslow's program and the tracing glue */
+	st->n_frames = tracing_cut(out, st->frames, st->n_frames, c->own_progs);
 	st->syscall = k->syscall;
 	st->count = v->count;
 	n = kernel_names(out, st, kframes);
@@ -758,6 +754,10 @@ static int build_stacks(struct collector *c, struct finish_ctx *fc,
 			return -ENOMEM;
 		st->count = c->values[i].count;
 		st->ns = st->count * period_ns;
+		if (tracing_drop_last(out, c->own_progs)) {
+			c->out_stack[i] = c->out_runq[i] = NO_STACK;
+			continue;
+		}
 		count_quality(out, st);
 		if (k->py_frames && k->py_truncated)
 			out->quality.py_truncated_samples += st->count;
@@ -788,9 +788,10 @@ static int build_sites(struct collector *c, struct profile *out,
 		if (!site->frames)
 			return -ENOMEM;
 		site->pid = k->pid;
-		site->n_frames = k->n_frames;
 		for (j = 0; j < k->n_frames; j++)
 			site->frames[j] = frame_map[ids[j]];
+		site->n_frames = tracing_cut(out, site->frames, k->n_frames,
+					     c->own_progs);
 		out->io.n_sites++;
 	}
 	return 0;
@@ -854,7 +855,7 @@ int collector_finish(struct collector *c, const struct proc_table *t,
 		err = build_sites(c, out, frame_map);
 	if (!err)
 		err = build_threads_procs(c, out, t);
-	out->samples = c->samples;
+	out->samples = c->samples - out->quality.tracing_samples;
 out:
 	intern_free(&fc.frames);
 	free(frame_map);
@@ -865,7 +866,7 @@ int collector_critical_path(struct collector *c, struct profile *out,
 			    const struct cp_window *win)
 {
 	struct cp_timeline *tl = &c->tl;
-	size_t i;
+	size_t i, n;
 
 	if (!c->out_stack)
 		return 0;
@@ -873,8 +874,12 @@ int collector_critical_path(struct collector *c, struct profile *out,
 		return profile_add_note(out, "No critical path: more than "
 					"8,388,608 samples, waits or execs "
 					"(record a shorter run).");
-	for (i = 0; i < tl->n_samples; i++)
-		tl->samples[i].stack = c->out_stack[tl->samples[i].stack];
+	for (i = n = 0; i < tl->n_samples; i++) {
+		tl->samples[n] = tl->samples[i];
+		tl->samples[n].stack = c->out_stack[tl->samples[i].stack];
+		n += tl->samples[n].stack != NO_STACK;
+	}
+	tl->n_samples = n;
 	for (i = 0; i < tl->n_waits; i++) {
 		tl->waits[i].runq_stack = c->out_runq[tl->waits[i].stack];
 		tl->waits[i].stack = c->out_stack[tl->waits[i].stack];

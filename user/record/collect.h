@@ -29,6 +29,11 @@ struct py_context {
 struct collector *collector_new(void);
 void collector_free(struct collector *c);
 
+/* The names of whyslow's BPF programs and subprograms (NULL-terminated,
+ * kept until collector_finish): samples in their code, or in the tracing
+ * code that runs them, are whyslow's (classify/tracing.h). */
+void collector_set_own_progs(struct collector *c, const char *const *names);
+
 /* Why the CFI walk stopped on the next sample's user stack (reset by
  * collector_add): counted in Data quality when that stack is truncated. */
 void collector_note_unwind(struct collector *c, enum unwind_stop why);

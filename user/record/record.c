@@ -203,6 +203,7 @@ static int open_bpf(struct recorder *r)
 	r->bpf = record_bpf_open(&k);
 	if (!r->bpf)
 		return 1;
+	collector_set_own_progs(r->coll, record_bpf_func_names(r->bpf));
 	for (i = 0; i < o->n_pids && !err; i++)
 		err = trace_pid(r, o->pids[i]);
 	if (!err && r->child.pid > 0)
@@ -368,6 +369,8 @@ static void fill_cpu_times(struct profile *out, const struct rusage *ru,
 		out->cpu_from_rusage = true;
 		return;
 	}
+	/* samples in tracing code ran in the kernel */
+	out->cpu_sys_ns = out->quality.tracing_ns;
 	for (i = 0; i < out->n_stacks; i++) {
 		if (out->stacks[i].reason != WAIT_NONE)
 			continue;
@@ -376,6 +379,23 @@ static void fill_cpu_times(struct profile *out, const struct rusage *ru,
 		else
 			out->cpu_user_ns += out->stacks[i].ns;
 	}
+}
+
+/* whyslow's CPU so far, its threads' and that of children other than
+ * the command (ru, when it exited and was waited for). */
+static uint64_t own_cpu_ns(const struct rusage *cmd, bool exited)
+{
+	struct rusage self, children;
+	uint64_t ns, cmd_ns;
+
+	if (getrusage(RUSAGE_SELF, &self) || getrusage(RUSAGE_CHILDREN,
+						       &children))
+		return 0;
+	ns = timeval_ns(&children.ru_utime) + timeval_ns(&children.ru_stime);
+	cmd_ns = exited ? timeval_ns(&cmd->ru_utime) +
+			  timeval_ns(&cmd->ru_stime) : 0;
+	ns = ns > cmd_ns ? ns - cmd_ns : 0;
+	return ns + timeval_ns(&self.ru_utime) + timeval_ns(&self.ru_stime);
 }
 
 static char *join_command(const struct record_opts *o)
@@ -510,6 +530,7 @@ static int finish_profile(struct recorder *r, struct profile *out,
 	out->quality.maps_cut = r->procs.maps_cut;
 	out->quality.io_dropped = read_counter(r, WS_CNT_IO_DROPPED);
 	out->quality.cfi_unwinding = !r->o->fp_only;
+	out->quality.whyslow_cpu_ns = own_cpu_ns(ru, exited);
 	return 0;
 }
 

@@ -47,6 +47,10 @@ static void json_side(FILE *f, const struct diff_side *s, const char *key)
 		s->agg.time.ns[WAIT_NONE], s->agg.samples, p->frequency_hz,
 		p->period_ns);
 	json_bool(f, p->quality.offcpu);
+	fprintf(f, ", \"overhead\": {\"tracing_samples\": %" PRIu64
+		", \"tracing_ns\": %" PRIu64 ", \"whyslow_cpu_ns\": %" PRIu64
+		"}", p->quality.tracing_samples, p->quality.tracing_ns,
+		p->quality.whyslow_cpu_ns);
 	fputs(", \"main_thread\": ", f);
 	if (s->main_thread)
 		fprintf(f, "%" PRIu32, s->main_thread->tid);

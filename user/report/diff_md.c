@@ -38,6 +38,7 @@ static void md_side(struct diff_md *m, const struct diff_side *s,
 {
 	const struct profile *p = s->p;
 	char wall[DURATION_SIZE], cpu[DURATION_SIZE];
+	char tracing[DURATION_SIZE], own[DURATION_SIZE];
 
 	fmt_duration(wall, p->wall_ns);
 	fmt_duration(cpu, p->cpu_user_ns + p->cpu_sys_ns);
@@ -49,6 +50,13 @@ static void md_side(struct diff_md *m, const struct diff_side *s,
 	if (s->main_thread)
 		md_printf(&m->doc, ", %zu threads (main: tid %" PRIu32 ")",
 			  s->agg.n_threads, s->main_thread->tid);
+	if (p->quality.tracing_ns || p->quality.whyslow_cpu_ns) {
+		fmt_duration(tracing, p->quality.tracing_ns);
+		fmt_duration(own, p->quality.whyslow_cpu_ns);
+		md_printf(&m->doc, "; whyslow's own cost: tracing %s (left "
+			  "out of the samples), its process %s of CPU",
+			  tracing, own);
+	}
 	md_put(&m->doc, ".");
 }
 

@@ -536,6 +536,9 @@ static void json_quality(FILE *f, const struct profile *p)
 		",\n    \"perfmap_refused\": %" PRIu64,
 		q->dwarf_refused, q->symbols_refused, q->perfmap_lines_skipped,
 		q->perfmap_bytes_skipped, q->perfmap_refused);
+	fprintf(f, ",\n    \"overhead\": {\"tracing_samples\": %" PRIu64
+		", \"tracing_ns\": %" PRIu64 ", \"whyslow_cpu_ns\": %" PRIu64
+		"}", q->tracing_samples, q->tracing_ns, q->whyslow_cpu_ns);
 	fputs(",\n    \"notes\": [", f);
 	for (i = 0; i < p->n_notes; i++) {
 		json_next(f, i, "      ");

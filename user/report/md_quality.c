@@ -182,6 +182,37 @@ static void quality_cost(FILE *f, const struct profile *p)
 		p->quality.cpu_sampled_ns / 1e9, p->frequency_hz);
 }
 
+/*
+ * What whyslow cost the run: its tracing code on the traced threads (left
+ * out of the stacks) and its own process.  Shares are of the CPU time,
+ * which includes the first.  Profiles saved before it was counted say
+ * nothing.
+ */
+static void quality_overhead(FILE *f, const struct profile *p,
+			     const struct aggregate *agg)
+{
+	const struct profile_quality *q = &p->quality;
+	uint64_t cpu = p->cpu_user_ns + p->cpu_sys_ns;
+	char tracing[DURATION_SIZE], own[DURATION_SIZE];
+
+	if (!q->tracing_samples && !q->whyslow_cpu_ns)
+		return;
+	if (!cpu)
+		cpu = agg->time.ns[WAIT_NONE] + q->tracing_ns;
+	fmt_duration(tracing, q->tracing_ns);
+	fmt_duration(own, q->whyslow_cpu_ns);
+	fprintf(f, "- whyslow's own cost: its tracing code (BPF programs, "
+		"tracepoints, perf output of its side-band records) ran %s "
+		"on the traced threads, %.1f%% of the CPU time (%" PRIu64
+		" samples), cut from every stack: functions, paths and "
+		"on-CPU time leave it out, the CPU and wall times include "
+		"it%s; whyslow's own process used %s of CPU, %.1f%% as much "
+		"as the traced programs.\n", tracing,
+		pct_of(q->tracing_ns, cpu), q->tracing_samples,
+		agg->cp_known ? " (the critical path gives it to the samples "
+		"of the same run)" : "", own, pct_of(q->whyslow_cpu_ns, cpu));
+}
+
 /* The record stage's own lines, in full in the JSON only. */
 static void quality_notes(FILE *f, const struct profile *p)
 {
@@ -218,6 +249,7 @@ char *md_quality(const struct profile *p, const struct aggregate *agg)
 	fputs(".\n", f);
 	quality_shortfall(f, p, agg);
 	quality_cost(f, p);
+	quality_overhead(f, p, agg);
 	if (q->maps_cut)
 		fprintf(f, "- Memory maps cut short: %" PRIu64 " processes' "
 			"/proc maps over whyslow's caps; frames in the rest "

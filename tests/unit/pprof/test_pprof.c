@@ -77,6 +77,9 @@ static struct profile *rich_profile(void)
 	p->quality.lost_samples = 3;
 	p->quality.io_dropped = 2;
 	p->quality.min_block_ns = 10000;
+	p->quality.tracing_samples = 4;
+	p->quality.tracing_ns = 4 * FX_PERIOD_NS;
+	p->quality.whyslow_cpu_ns = 300 * MS;
 	p->root_pid = 100;
 	p->time_ns = 1764000000123456789ull;
 	site = FX_IO_SITE(p, 100, m);
@@ -139,6 +142,9 @@ static void test_round_trip(void **state)
 	assert_true(q.stacks[3].truncated);
 	assert_true(q.stacks[0].kernel_mode);
 	assert_int_equal(q.quality.io_dropped, 2);
+	assert_int_equal(q.quality.tracing_samples, 4);
+	assert_int_equal(q.quality.tracing_ns, 4 * FX_PERIOD_NS);
+	assert_int_equal(q.quality.whyslow_cpu_ns, 300 * MS);
 	assert_int_equal(q.io.n_sites, 1);
 	assert_int_equal(q.io.files[0].failed_opens, 1);
 	assert_int_equal(q.io.spawns[0].site, IO_NO_SITE);

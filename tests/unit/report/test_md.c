@@ -174,6 +174,49 @@ static void test_md_quality_warnings(void **state)
 	fx_free(p);
 }
 
+/* whyslow's own cost, in time and share of the CPU time, in Markdown
+ * and JSON; the tracing samples are samples taken, not missing ones. */
+static void test_md_overhead(void **state)
+{
+	struct profile *p = fx_new("opens");
+	uint32_t m;
+	char *md;
+
+	(void)state;
+	m = fx_frame(p, "main", "opens", CLASS_APP);
+	FX_STACK(p, 1, 1, 75, m);
+	p->cpu_user_ns = 600000000;
+	p->cpu_sys_ns = 400000000;
+	p->quality.cpu_sampled_ns = 1000000000;
+	p->quality.tracing_samples = 25;
+	p->quality.tracing_ns = 25 * FX_PERIOD_NS;
+	p->quality.whyslow_cpu_ns = 500000000;
+	md = render_md(p);
+	assert_contains(md, "- whyslow's own cost: its tracing code");
+	assert_contains(md, "ran 250.0 ms on the traced threads, 25.0% of "
+			"the CPU time (25 samples), cut from every stack");
+	assert_contains(md, "whyslow's own process used 500.0 ms of CPU, "
+			"50.0% as much as the traced programs.");
+	assert_lacks(md, "Missing samples");
+	/* the functions' shares are of the program's own samples */
+	assert_contains(md, "Percentages are of 75 on-CPU samples");
+	free(md);
+	md = render(p, FORMAT_JSON, 0, 0);
+	assert_int_equal(json_check(md,
+		"d[\"quality\"][\"overhead\"] == {\"tracing_samples\": 25, "
+		"\"tracing_ns\": 250000000, \"whyslow_cpu_ns\": 500000000} "
+		"and d[\"quality\"][\"expected_samples\"] == 100 and "
+		"d[\"quality\"][\"missing_samples_pct\"] == 0"), 0);
+	free(md);
+	/* a profile saved before either was counted says nothing */
+	p->quality.tracing_samples = p->quality.tracing_ns = 0;
+	p->quality.whyslow_cpu_ns = 0;
+	md = render_md(p);
+	assert_lacks(md, "own cost");
+	free(md);
+	fx_free(p);
+}
+
 static void test_md_no_samples(void **state)
 {
 	static const char *const sections[] = {
@@ -444,6 +487,7 @@ int main(void)
 		cmocka_unit_test(test_md_cpu_sampled_and_threads),
 		cmocka_unit_test(test_md_uncertainty),
 		cmocka_unit_test(test_md_quality_warnings),
+		cmocka_unit_test(test_md_overhead),
 		cmocka_unit_test(test_md_no_samples),
 		cmocka_unit_test(test_md_budget),
 		cmocka_unit_test(test_md_budget_waits),
