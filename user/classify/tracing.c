@@ -101,6 +101,16 @@ uint32_t tracing_cut(const struct profile *p, const uint32_t *frames,
 	return n;
 }
 
+/* An on-CPU stack in tracing code: its samples are whyslow's. */
+static void set_apart(struct profile *p, struct stack_sample *st)
+{
+	p->quality.tracing_samples += st->count;
+	p->quality.tracing_ns += st->ns;
+	free(st->frames);
+	free(st->target);
+	memset(st, 0, sizeof(*st));
+}
+
 bool tracing_drop_last(struct profile *p, const char *const *own)
 {
 	struct stack_sample *st;
@@ -111,11 +121,32 @@ bool tracing_drop_last(struct profile *p, const char *const *own)
 	if (st->reason != WAIT_NONE ||
 	    tracing_cut(p, st->frames, st->n_frames, own) == st->n_frames)
 		return false;
-	p->quality.tracing_samples += st->count;
-	p->quality.tracing_ns += st->ns;
-	free(st->frames);
-	free(st->target);
-	memset(st, 0, sizeof(*st));
+	set_apart(p, st);
 	p->n_stacks--;
 	return true;
+}
+
+void tracing_strip(struct profile *p)
+{
+	struct stack_sample *st;
+	size_t i, n = 0;
+	uint32_t keep;
+
+	for (i = 0; i < p->n_stacks; i++) {
+		st = &p->stacks[i];
+		keep = tracing_cut(p, st->frames, st->n_frames, NULL);
+		if (keep < st->n_frames && st->reason == WAIT_NONE) {
+			p->samples -= p->samples < st->count ? p->samples :
+							       st->count;
+			set_apart(p, st);
+			continue;
+		}
+		st->n_frames = keep;
+		p->stacks[n++] = *st;
+	}
+	p->n_stacks = n;
+	for (i = 0; i < p->io.n_sites; i++)
+		p->io.sites[i].n_frames = tracing_cut(p, p->io.sites[i].frames,
+						      p->io.sites[i].n_frames,
+						      NULL);
 }

@@ -39,4 +39,12 @@ uint32_t tracing_cut(const struct profile *p, const uint32_t *frames,
  */
 bool tracing_drop_last(struct profile *p, const char *const *own);
 
+/*
+ * A profile saved before whyslow cut its tracing frames, cut as the record
+ * stage does now, with every BPF program counting as whyslow's: waits and
+ * I/O sites cut back, on-CPU stacks in tracing code set apart (their
+ * critical-path time with them: the path no longer adds up exactly).
+ */
+void tracing_strip(struct profile *p);
+
 #endif

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "classify/frame.h"
+#include "classify/tracing.h"
 #include "classify/wait.h"
 #include "pprof/whyslow.h"
 #include "pprof/whyslow_critical.h"
@@ -404,5 +405,8 @@ int pprof_whyslow_read(struct reader *rd, const struct tables *t,
 		err = pprof_whyslow_io_read(rd, x, WS_IO, out);
 	if (!err)
 		err = pprof_whyslow_critical_read(rd, x, WS_CRITICAL, out);
+	/* every recording since it was counted took some CPU */
+	if (!err && !out->quality.whyslow_cpu_ns)
+		tracing_strip(out);
 	return err;
 }

@@ -9,69 +9,46 @@
 static const char *const own[] = { "io_exit", "io_enter", "py_frame_step",
 				   "sample_oncpu", NULL };
 
-struct fx {
-	struct profile *p;
-	uint32_t main_, write_, entry, dosys, exitwork, iter, bpftrace, run2,
-		 prog, probe, nofault, clock, mmap_region, perf_mmap, msr,
-		 lsm, secperm, cgroup, sdprog, vfs_read;
+/* The frames, in profile order: each one's index is its name here. */
+enum {
+	MAIN, WRITE_, ENTRY, DOSYS, EXITWORK, ITER, BPFTRACE, RUN2, PROG, PROBE,
+	NOFAULT, CLOCK, MMAP_REGION, PERF_MMAP, MSR, LSM, SECPERM, CGROUP,
+	SDPROG, VFS_READ, N_FRAMES
+};
+
+static const char *const frame_names[N_FRAMES] = {
+	"main", "write", "entry_SYSCALL_64_after_hwframe", "do_syscall_64",
+	"syscall_exit_work", "__traceiter_sys_exit", "__bpf_trace_sys_exit",
+	"bpf_trace_run2", "bpf_prog_2a95c382818ef2cf_io_exit",
+	"bpf_probe_read_user", "copy_from_user_nofault",
+	"pvclock_clocksource_read_nowd", "__mmap_region", "perf_event_mmap",
+	"native_write_msr", "bpf_lsm_file_permission",
+	"security_file_permission", "__cgroup_bpf_run_filter_skb",
+	"bpf_prog_0123456789abcdef_sd_fw_egress", "vfs_read",
 };
 
 static int setup(void **state)
 {
-	struct fx *f = calloc(1, sizeof(*f));
-	struct profile *p;
+	struct profile *p = fx_new("python3 opens.py");
+	size_t i;
 
-	assert_non_null(f);
-	p = f->p = fx_new("python3 opens.py");
-	f->main_ = fx_frame(p, "main", "opens", CLASS_APP);
-	f->write_ = fx_frame(p, "write", "libc.so.6", CLASS_RUNTIME);
-	f->entry = fx_frame(p, "entry_SYSCALL_64_after_hwframe", "[kernel]",
-			    CLASS_KERNEL);
-	f->dosys = fx_frame(p, "do_syscall_64", "[kernel]", CLASS_KERNEL);
-	f->exitwork = fx_frame(p, "syscall_exit_work", "[kernel]",
-			       CLASS_KERNEL);
-	f->iter = fx_frame(p, "__traceiter_sys_exit", "[kernel]",
-			   CLASS_KERNEL);
-	f->bpftrace = fx_frame(p, "__bpf_trace_sys_exit", "[kernel]",
-			       CLASS_KERNEL);
-	f->run2 = fx_frame(p, "bpf_trace_run2", "[kernel]", CLASS_KERNEL);
-	f->prog = fx_frame(p, "bpf_prog_2a95c382818ef2cf_io_exit", "[bpf]",
-			   CLASS_KERNEL);
-	f->probe = fx_frame(p, "bpf_probe_read_user", "[kernel]",
-			    CLASS_KERNEL);
-	f->nofault = fx_frame(p, "copy_from_user_nofault", "[kernel]",
-			      CLASS_KERNEL);
-	f->clock = fx_frame(p, "pvclock_clocksource_read_nowd", "[kernel]",
-			    CLASS_KERNEL);
-	f->mmap_region = fx_frame(p, "__mmap_region", "[kernel]",
-				  CLASS_KERNEL);
-	f->perf_mmap = fx_frame(p, "perf_event_mmap", "[kernel]",
-				CLASS_KERNEL);
-	f->msr = fx_frame(p, "native_write_msr", "[kernel]", CLASS_KERNEL);
-	f->lsm = fx_frame(p, "bpf_lsm_file_permission", "[kernel]",
-			  CLASS_KERNEL);
-	f->secperm = fx_frame(p, "security_file_permission", "[kernel]",
-			      CLASS_KERNEL);
-	f->cgroup = fx_frame(p, "__cgroup_bpf_run_filter_skb", "[kernel]",
-			     CLASS_KERNEL);
-	f->sdprog = fx_frame(p, "bpf_prog_0123456789abcdef_sd_fw_egress",
-			     "[bpf]", CLASS_KERNEL);
-	f->vfs_read = fx_frame(p, "vfs_read", "[kernel]", CLASS_KERNEL);
-	*state = f;
+	for (i = 0; i < N_FRAMES; i++)
+		fx_frame(p, frame_names[i], i == MAIN ? "opens" :
+			 i == WRITE_ ? "libc.so.6" : "[kernel]",
+			 i == MAIN ? CLASS_APP : i == WRITE_ ? CLASS_RUNTIME :
+			 CLASS_KERNEL);
+	*state = p;
 	return 0;
 }
 
 static int teardown(void **state)
 {
-	struct fx *f = *state;
-
-	fx_free(f->p);
-	free(f);
+	fx_free(*state);
 	return 0;
 }
 
-#define CUT(f, ...)							\
-	tracing_cut((f)->p, (const uint32_t[]){ __VA_ARGS__ },		\
+#define CUT(p, ...)							\
+	tracing_cut(p, (const uint32_t[]){ __VA_ARGS__ },		\
 		    sizeof((const uint32_t[]){ __VA_ARGS__ }) /		\
 		    sizeof(uint32_t), own)
 
@@ -119,82 +96,95 @@ static void test_names(void **state)
  * tracepoint, the syscall's exit work. */
 static void test_leaf(void **state)
 {
-	struct fx *f = *state;
+	struct profile *p = *state;
 
-	assert_int_equal(CUT(f, f->main_, f->write_, f->entry, f->dosys,
-			     f->exitwork, f->iter, f->bpftrace, f->run2,
-			     f->prog, f->probe, f->nofault), 5);
+	assert_int_equal(CUT(p, MAIN, WRITE_, ENTRY, DOSYS, EXITWORK, ITER,
+			     BPFTRACE, RUN2, PROG, PROBE, NOFAULT), 5);
 	/* the tracepoint's own frames only */
-	assert_int_equal(CUT(f, f->main_, f->write_, f->entry, f->dosys,
-			     f->exitwork, f->iter), 5);
+	assert_int_equal(CUT(p, MAIN, WRITE_, ENTRY, DOSYS, EXITWORK, ITER), 5);
 }
 
 /* A tracing run in the middle: what it called (the clock read by
  * bpf_trace_run2, the MSR write of perf output) goes with it. */
 static void test_middle(void **state)
 {
-	struct fx *f = *state;
+	struct profile *p = *state;
 
-	assert_int_equal(CUT(f, f->main_, f->write_, f->entry, f->dosys,
-			     f->exitwork, f->iter, f->bpftrace, f->run2,
-			     f->clock), 5);
-	assert_int_equal(CUT(f, f->main_, f->entry, f->dosys, f->mmap_region,
-			     f->perf_mmap, f->msr), 4);
+	assert_int_equal(CUT(p, MAIN, WRITE_, ENTRY, DOSYS, EXITWORK, ITER,
+			     BPFTRACE, RUN2, CLOCK), 5);
+	assert_int_equal(CUT(p, MAIN, ENTRY, DOSYS, MMAP_REGION, PERF_MMAP,
+			     MSR), 4);
 }
 
 /* The unwinder saw only the program: the whole kernel part goes, the
  * user frames that made the syscall stay; a kernel-only stack goes. */
 static void test_whole(void **state)
 {
-	struct fx *f = *state;
+	struct profile *p = *state;
 
-	assert_int_equal(CUT(f, f->main_, f->write_, f->prog), 2);
-	assert_int_equal(CUT(f, f->iter, f->bpftrace, f->run2, f->prog,
-			     f->probe), 0);
+	assert_int_equal(CUT(p, MAIN, WRITE_, PROG), 2);
+	assert_int_equal(CUT(p, ITER, BPFTRACE, RUN2, PROG, PROBE), 0);
 }
 
 /* Nothing to cut: the kernel's BPF LSM hook, another loader's cgroup
  * program, user frames that share a tracing name. */
 static void test_none(void **state)
 {
-	struct fx *f = *state;
+	struct profile *p = *state;
 	uint32_t user_named;
 
-	assert_int_equal(CUT(f, f->main_, f->entry, f->dosys, f->vfs_read,
-			     f->secperm, f->lsm), 6);
-	assert_int_equal(CUT(f, f->main_, f->entry, f->cgroup, f->sdprog), 4);
-	user_named = fx_frame(f->p, "perf_output_begin", "mytool",
-			      CLASS_APP);
-	assert_int_equal(CUT(f, f->main_, user_named), 2);
-	assert_int_equal(tracing_cut(f->p, NULL, 0, own), 0);
+	assert_int_equal(CUT(p, MAIN, ENTRY, DOSYS, VFS_READ, SECPERM, LSM), 6);
+	assert_int_equal(CUT(p, MAIN, ENTRY, CGROUP, SDPROG), 4);
+	user_named = fx_frame(p, "perf_output_begin", "mytool", CLASS_APP);
+	assert_int_equal(CUT(p, MAIN, user_named), 2);
+	assert_int_equal(tracing_cut(p, NULL, 0, own), 0);
 	/* a frame index out of range is not read */
-	assert_int_equal(CUT(f, f->main_, 100000), 2);
+	assert_int_equal(CUT(p, MAIN, 100000), 2);
 }
 
 /* On-CPU samples in tracing code leave the stacks and are counted; the
  * program's own samples and waits stay. */
 static void test_drop_last(void **state)
 {
-	struct fx *f = *state;
-	struct profile *p = f->p;
+	struct profile *p = *state;
 
-	FX_STACK(p, 1, 1, 7, f->main_, f->write_, f->entry, f->dosys,
-		 f->exitwork, f->iter, f->bpftrace, f->run2, f->prog);
+	FX_STACK(p, 1, 1, 7, MAIN, WRITE_, ENTRY, DOSYS, EXITWORK, ITER,
+		 BPFTRACE, RUN2, PROG);
 	assert_true(tracing_drop_last(p, own));
 	assert_int_equal(p->n_stacks, 0);
 	assert_int_equal(p->quality.tracing_samples, 7);
 	assert_int_equal(p->quality.tracing_ns, 7 * FX_PERIOD_NS);
 
-	FX_STACK(p, 1, 1, 3, f->main_, f->write_, f->entry, f->dosys);
+	FX_STACK(p, 1, 1, 3, MAIN, WRITE_, ENTRY, DOSYS);
 	assert_false(tracing_drop_last(p, own));
 	assert_int_equal(p->n_stacks, 1);
 
 	/* a wait keeps its stack: the caller cuts it, the time stays */
-	FX_WAIT(p, 1, 1, 2, WAIT_LOCK, 5000, NULL, f->main_, f->entry,
-		f->iter, f->bpftrace);
+	FX_WAIT(p, 1, 1, 2, WAIT_LOCK, 5000, NULL, MAIN, ENTRY, ITER, BPFTRACE);
 	assert_false(tracing_drop_last(p, own));
 	assert_int_equal(p->n_stacks, 2);
 	assert_int_equal(p->quality.tracing_samples, 7);
+}
+
+/* A profile saved before the cut: every stack and site cut in place,
+ * any BPF program counting. */
+static void test_strip(void **state)
+{
+	struct profile *p = *state;
+
+	FX_STACK(p, 1, 1, 30, MAIN, WRITE_);
+	FX_STACK(p, 1, 1, 10, MAIN, WRITE_, ENTRY, SDPROG);
+	FX_WAIT(p, 1, 1, 2, WAIT_DISK, 5000, NULL, MAIN, ENTRY, ITER, BPFTRACE);
+	FX_STACK(p, 1, 1, 4, MAIN, ENTRY, MMAP_REGION, PERF_MMAP, MSR);
+	FX_IO_SITE(p, 1, MAIN, WRITE_, ENTRY, PROG);
+	tracing_strip(p);
+	assert_int_equal(p->n_stacks, 2);
+	assert_int_equal(p->samples, 30);
+	assert_int_equal(p->quality.tracing_samples, 14);
+	assert_int_equal(p->stacks[0].n_frames, 2);
+	assert_int_equal(p->stacks[1].n_frames, 2);
+	assert_int_equal(p->stacks[1].ns, 5000);
+	assert_int_equal(p->io.sites[0].n_frames, 3);
 }
 
 int main(void)
@@ -207,6 +197,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_none, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_drop_last, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_strip, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -120,6 +120,48 @@ static void assert_same_reports(const struct profile *a,
 	}
 }
 
+/* A profile saved before whyslow cut tracing frames (no whyslow CPU in
+ * it) is cut when read: report and diff never show them. */
+static void test_old_profile_cut(void **state)
+{
+	struct profile *p = fx_new("opens"), q;
+	uint32_t m, w, sys, iter, prog;
+	uint8_t *data;
+	size_t len;
+
+	(void)state;
+	m = fx_frame(p, "main", "opens", CLASS_APP);
+	w = fx_frame(p, "write", "libc.so.6", CLASS_RUNTIME);
+	sys = fx_frame(p, "syscall_exit_work", "[kernel]", CLASS_KERNEL);
+	iter = fx_frame(p, "__traceiter_sys_exit", "[kernel]", CLASS_KERNEL);
+	prog = fx_frame(p, "bpf_prog_2a95c382818ef2cf_io_exit", "[kernel]",
+			CLASS_KERNEL);
+	FX_STACK(p, 1, 1, 30, m, w);
+	FX_STACK(p, 1, 1, 10, m, w, sys, iter, prog);
+	FX_WAIT(p, 1, 1, 2, WAIT_DISK, 5 * MS, NULL, m, w, sys, iter);
+	FX_IO_SITE(p, 1, m, w, sys, iter, prog);
+	data = encode_profile(p, &len);
+	decode_ok(data, len, &q);
+	assert_int_equal(q.n_stacks, 2);
+	assert_int_equal(q.samples, 30);
+	assert_int_equal(q.quality.tracing_samples, 10);
+	assert_int_equal(q.quality.tracing_ns, 10 * FX_PERIOD_NS);
+	assert_int_equal(q.stacks[1].n_frames, 3);
+	assert_int_equal(q.stacks[1].ns, 5 * MS);
+	assert_int_equal(q.io.sites[0].n_frames, 3);
+	profile_free(&q);
+	free(data);
+	/* one saved since is read as it is */
+	p->quality.whyslow_cpu_ns = 1;
+	data = encode_profile(p, &len);
+	decode_ok(data, len, &q);
+	assert_int_equal(q.n_stacks, 3);
+	assert_int_equal(q.quality.tracing_samples, 0);
+	profile_free(&q);
+	free(data);
+	fx_free(p);
+}
+
 static void test_round_trip(void **state)
 {
 	struct profile *p = rich_profile(), q;
@@ -438,6 +480,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_round_trip),
+		cmocka_unit_test(test_old_profile_cut),
 		cmocka_unit_test(test_foreign_go_profile),
 		cmocka_unit_test(test_not_pprof),
 		cmocka_unit_test(test_bad_indexes),
