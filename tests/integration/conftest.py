@@ -132,12 +132,18 @@ def _json_strings(node, key=None):
 
 
 def tracing_frames_in(text, fmt):
-    """Tracing frame names in a report's text, as a sorted list."""
+    """Tracing frame names in a report's text, as a sorted list.  A JSON
+    report with data quality must say what whyslow cost."""
     if fmt == "json":
         try:
-            strings = _json_strings(json.loads(text))
+            doc = json.loads(text)
         except ValueError:
             return []   # the test's own .json() says what is wrong
+        if isinstance(doc, dict) and isinstance(doc.get("quality"), dict):
+            assert set(doc["quality"].get("overhead", ())) == {
+                "tracing_samples", "tracing_ns", "whyslow_cpu_ns"}, \
+                "no quality.overhead in a JSON report"
+        strings = _json_strings(doc)
     else:
         # the title repeats the command line, which is the test's
         strings = [re.sub(r"\A# whyslow[^\n]*\n", "", text)]
