@@ -106,7 +106,7 @@ static void put_ws_tasks(struct writer *w, struct pb_buf *x,
 	X(waits_to_map) X(cpu_sampled_ns) X(unresolved_samples)	\
 	X(sampler_ns) X(maps_cut)				\
 	X(dwarf_refused) X(symbols_refused) X(perfmap_lines_skipped)	\
-	X(perfmap_bytes_skipped) X(perfmap_refused)
+	X(perfmap_bytes_skipped) X(perfmap_refused) X(py_invalid_samples)
 
 static void put_ws_quality(struct pb_buf *x, const struct profile_quality *q)
 {

@@ -30,7 +30,8 @@ static void test_json_valid_with_keys(void **state)
 		"(\"main\", 0, 100.0, 40)]"), 0);
 	assert_int_equal(json_check(json,
 		"d[\"paths\"][0] == {\"frames\": [\"main\", \"burn_a\"], "
-		"\"samples\": 700, \"ns\": 7000000000, \"pct\": 70.0}"), 0);
+		"\"repeats\": [1, 1], \"samples\": 700, "
+		"\"ns\": 7000000000, \"pct\": 70.0}"), 0);
 	assert_int_equal(json_check(json,
 		"d[\"processes\"][0][\"exe\"] == \"/home/u/demo\" and "
 		"d[\"processes\"][0][\"threads\"][0][\"tid\"] == 100 and "
@@ -91,11 +92,12 @@ static void test_json_wall_time(void **state)
 		"d[\"waits\"] == [{\"reason\": \"network\", "
 		"\"target\": \"recv from 127.0.0.1:8080\", "
 		"\"frames\": [\"main\", \"fetch_one\", \"recv\", "
-		"\"tcp_recvmsg\"], \"function\": \"fetch_one\", "
+		"\"tcp_recvmsg\"], \"repeats\": [1, 1, 1, 1], "
+		"\"function\": \"fetch_one\", "
 		"\"ns\": 990000000, \"pct\": 49.5, \"count\": 50}, "
 		"{\"reason\": \"network\", "
 		"\"target\": \"recv from 127.0.0.1:8080\", \"frames\": [], "
-		"\"function\": None, \"ns\": 10000000, \"pct\": 0.5, "
+		"\"repeats\": [], \"function\": None, \"ns\": 10000000, \"pct\": 0.5, "
 		"\"count\": 40}]"), 0);
 	assert_int_equal(json_check(json,
 		"[(t[\"tid\"], t[\"oncpu_ns\"], t[\"offcpu_ns\"], "
