@@ -41,13 +41,16 @@ struct {
 
 /*
  * Per thread of a CPython process: the hash of its Python stack at its
- * last switch-out (0: none), what a long wait names; and the hash of the
+ * switch-out at ts (0: none), what a long wait names; and the hash of the
  * last stack sent for it (WS_EV_PY_STACK), which user space keeps, so a
- * thread that blocks again where it did before sends nothing.
+ * thread that blocks again where it did before sends nothing.  ts tells a
+ * wait whether cur is of its own switch-out (a process that exec'd is
+ * walked no more).
  */
 struct ws_py_last {
 	__u64 cur;
 	__u64 sent;
+	__u64 ts;
 };
 
 struct {
@@ -144,7 +147,7 @@ static __always_inline __s32 user_stack_id(void *ctx)
 /* The Python stack can only be read now, by the thread itself.  Most
  * switches are of other processes: one lookup decides, nothing else. */
 static __always_inline void save_python_stack(struct task_struct *prev,
-					      __u32 tgid, __u32 tid)
+					      __u32 tgid, __u32 tid, __u64 ts)
 {
 	static const struct ws_py_last none;
 	const struct ws_py_proc *proc = bpf_map_lookup_elem(&py_procs, &tgid);
@@ -159,6 +162,7 @@ static __always_inline void save_python_stack(struct task_struct *prev,
 	if (!last)
 		return;
 	last->cur = 0;
+	last->ts = ts;
 	if (!py_get(&w))
 		return;
 	n = py_walk_stack(&w, prev, tgid, tid, proc, WS_PY_MAX_FRAMES);
@@ -228,7 +232,7 @@ static __always_inline void switch_out(void *ctx, bool preempt,
 			    WS_NO_STACK : user_stack_id(ctx);
 	if (bpf_map_update_elem(&offcpu_start, &tid, st, BPF_ANY))
 		count_event(WS_CNT_OFFCPU_FULL);
-	save_python_stack(prev, st->key.pid, tid);
+	save_python_stack(prev, st->key.pid, tid, st->ts);
 	if (copy_wait_stack && st->key.ustack_id != WS_NO_STACK)
 		save_user_top(tid, prev);
 }
@@ -263,7 +267,7 @@ static __always_inline bool send_wait(struct task_struct *next,
 	w->val = *val;
 	w->waker = st->waker;
 	py = bpf_map_lookup_elem(&py_last, &st->key.tid);
-	w->py_hash = py ? py->cur : 0;
+	w->py_hash = py && py->ts == st->ts ? py->cur : 0;
 	resolve_fd_target(next, st->fd, &w->key.target);
 	w->kstack_len = bpf_get_task_stack(next, w->kstack, sizeof(w->kstack), 0);
 	if (full && top)
