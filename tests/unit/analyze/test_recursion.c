@@ -5,21 +5,10 @@
  * (flame.c), and every share stays what it was.
  */
 #include "profile_fixture.h"
+#include "path_check.h"
 
 #include "analyze/aggregate.h"
 #include "analyze/flame.h"
-
-/* The formatted path i; checks it against want and frees it. */
-static void assert_path(const struct aggregate *agg, size_t i, const char *want)
-{
-	char *text;
-
-	assert_true(i < agg->n_paths);
-	text = path_format(agg, &agg->paths[i]);
-	assert_non_null(text);
-	assert_string_equal(text, want);
-	free(text);
-}
 
 static const struct func_stat *find_func(const struct aggregate *agg,
 					 const char *name)
