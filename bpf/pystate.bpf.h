@@ -10,8 +10,9 @@
 #include "common.bpf.h"
 #define WS_PY_MAX_THREADS	256	/* PyThreadStates visited per walk */
 /* Frames visited beyond the Python frames kept: 3.12+ shims (one per
- * entry from C into the interpreter, at least the outermost), 3.13's
- * frames of other objects. */
+ * entry from C into the interpreter: as many as Python frames in a
+ * recursion through a C function, map() or a C method) and 3.13's
+ * frames of other objects.  The walk visits 2 * max + this at most. */
 #define WS_PY_MAX_SHIMS		64
 #define WS_PY_COPY_PER_CALL	16	/* new code objects copied per walk */
 #define WS_PY_WIN		256	/* bytes of one object read at once */

@@ -26,7 +26,7 @@
  *	(all of it set), with py_procs looked up here.
  *
  * truncated (enum ws_py_trunc): DEPTH more than max Python frames (or
- * max + WS_PY_MAX_SHIMS frames with shims); FAULT a frame could not be
+ * 2 * max + WS_PY_MAX_SHIMS frames with shims); FAULT a frame could not be
  * read (memory paged out, a racing change); INVALID a frame's code
  * object did not validate: not a PyCode_Type object, a first line out of
  * range, a name or file that is no pointer, or (when copied) a name that
@@ -378,7 +378,7 @@ static __always_inline __u32 py_walk_frames(struct py_loop_ctx *c,
 	sc->fprev = o->minor >= 11 ? frame + WS_PY_FWIN / 4 : 0;
 	sc->last_code = 0;
 	sc->n_todo = 0;
-	bpf_loop(sc->max + WS_PY_MAX_SHIMS, py_frame_step, c, 0);
+	bpf_loop(2 * sc->max + WS_PY_MAX_SHIMS, py_frame_step, c, 0);
 	if (!sc->trunc && sc->ptr)	/* frame or step limit */
 		sc->trunc = WS_PY_TRUNC_DEPTH;
 	return sc->n;
