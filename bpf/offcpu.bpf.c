@@ -39,20 +39,26 @@ struct {
 	__uint(value_size, WS_MAX_STACK * sizeof(__u64));
 } stacks SEC(".maps");
 
-/* Python stacks of the threads of CPython processes off the CPU now. */
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 4096);
-	__type(key, __u32);
-	__type(value, struct ws_py_stack);
-} py_offcpu SEC(".maps");
+/*
+ * Per thread of a CPython process: the hash of its Python stack at its
+ * switch-out at ts (0: none), what a long wait names; and the hash of the
+ * last stack sent for it (WS_EV_PY_STACK), which user space keeps, so a
+ * thread that blocks again where it did before sends nothing.  ts tells a
+ * wait whether cur is of its own switch-out (a process that exec'd is
+ * walked no more).
+ */
+struct ws_py_last {
+	__u64 cur;
+	__u64 sent;
+	__u64 ts;
+};
 
 struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 4096);
 	__type(key, __u32);
-	__type(value, struct ws_py_stack);
-} pystack_scratch SEC(".maps");
+	__type(value, struct ws_py_last);
+} py_last SEC(".maps");
 
 /*
  * The top of the user stack of threads off the CPU, taken at switch-out
@@ -141,23 +147,36 @@ static __always_inline __s32 user_stack_id(void *ctx)
 /* The Python stack can only be read now, by the thread itself.  Most
  * switches are of other processes: one lookup decides, nothing else. */
 static __always_inline void save_python_stack(struct task_struct *prev,
-					      __u32 tgid, __u32 tid)
+					      __u32 tgid, __u32 tid, __u64 ts)
 {
+	static const struct ws_py_last none;
 	const struct ws_py_proc *proc = bpf_map_lookup_elem(&py_procs, &tgid);
-	struct ws_py_stack *py;
-	__u32 zero = 0;
+	struct ws_py_last *last;
+	struct py_walk w;
+	__u64 size;
+	__u32 n;
 
 	if (!proc)
 		return;
-	py = bpf_map_lookup_elem(&pystack_scratch, &zero);
-	if (!py)
+	last = map_lookup_or_try_init(&py_last, &tid, &none);
+	if (!last)
 		return;
-	if (py_walk_proc(prev, tid, proc, py)) {
-		py_copy_new_codes(tgid, proc, py);
-		bpf_map_update_elem(&py_offcpu, &tid, py, BPF_ANY);
-	} else {
-		bpf_map_delete_elem(&py_offcpu, &tid);
+	last->cur = 0;
+	last->ts = ts;
+	if (!py_get(&w))
+		return;
+	n = py_walk_stack(&w, prev, tgid, tid, proc, WS_PY_MAX_FRAMES);
+	if (n > WS_PY_MAX_FRAMES)
+		n = WS_PY_MAX_FRAMES;
+	if (n) {
+		last->cur = w.buf->ev.hash;
+		size = sizeof(w.buf->ev) + n * sizeof(struct ws_py_frame);
+		if (last->cur != last->sent &&
+		    !bpf_ringbuf_output(&events, &w.buf->ev, size,
+					submit_flags()))
+			last->sent = last->cur;
 	}
+	py_put(&w);
 }
 
 /* The thread's user registers and stack top, in place in offcpu_top. */
@@ -213,7 +232,7 @@ static __always_inline void switch_out(void *ctx, bool preempt,
 			    WS_NO_STACK : user_stack_id(ctx);
 	if (bpf_map_update_elem(&offcpu_start, &tid, st, BPF_ANY))
 		count_event(WS_CNT_OFFCPU_FULL);
-	save_python_stack(prev, st->key.pid, tid);
+	save_python_stack(prev, st->key.pid, tid, st->ts);
 	if (copy_wait_stack && st->key.ustack_id != WS_NO_STACK)
 		save_user_top(tid, prev);
 }
@@ -224,7 +243,7 @@ static __always_inline bool send_wait(struct task_struct *next,
 				      const struct ws_offcpu_val *val)
 {
 	const struct ws_wait_top *top = NULL;
-	struct ws_py_stack *py;
+	struct ws_py_last *py;
 	struct ws_wait *w;
 	bool full = false;
 
@@ -247,11 +266,8 @@ static __always_inline bool send_wait(struct task_struct *next,
 	w->key = st->key;
 	w->val = *val;
 	w->waker = st->waker;
-	py = bpf_map_lookup_elem(&py_offcpu, &st->key.tid);
-	if (py)
-		bpf_probe_read_kernel(&w->py, sizeof(w->py), py);
-	else
-		w->py.n = 0;
+	py = bpf_map_lookup_elem(&py_last, &st->key.tid);
+	w->py_hash = py && py->ts == st->ts ? py->cur : 0;
 	resolve_fd_target(next, st->fd, &w->key.target);
 	w->kstack_len = bpf_get_task_stack(next, w->kstack, sizeof(w->kstack), 0);
 	if (full && top)

@@ -1,29 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0
 /* On-CPU sampling: a cpu-clock perf event on every CPU runs this program;
- * samples of traced processes go to user space with both stacks. */
+ * samples of traced processes go to user space with both stacks, and the
+ * Python stack after them: the event is as long as its frames need. */
 #include "common.bpf.h"
 #include "python.bpf.h"
 
 const volatile bool copy_user_stack = true;	/* false: --fp-only */
 
-SEC("perf_event")
-int sample_oncpu(struct bpf_perf_event_data *ctx)
+static __always_inline void fill_sample(struct bpf_perf_event_data *ctx,
+					struct task_struct *task, __u64 id,
+					struct ws_sample *s)
 {
-	struct task_struct *task = bpf_get_current_task_btf();
-	__u64 id = bpf_get_current_pid_tgid();
-	__u32 tgid = id >> 32;
-	struct ws_sample *s;
-
-	if (!is_traced(tgid))
-		return 0;
-
-	s = bpf_ringbuf_reserve(&events, sizeof(*s), 0);
-	if (!s) {
-		count_event(WS_CNT_RINGBUF_FULL);
-		return 0;
-	}
 	s->type = WS_EV_SAMPLE;
-	s->pid = tgid;
+	s->pid = id >> 32;
 	s->tid = (__u32)id;
 	s->cpu = bpf_get_smp_processor_id();
 	s->time_ns = bpf_ktime_get_ns();
@@ -46,8 +35,54 @@ int sample_oncpu(struct bpf_perf_event_data *ctx)
 		else
 			s->top.len = 0;
 	}
-	py_capture(task, tgid, s->tid, &s->py);
-	bpf_ringbuf_submit(s, submit_flags());
+}
+
+SEC("perf_event")
+int sample_oncpu(struct bpf_perf_event_data *ctx)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	__u64 id = bpf_get_current_pid_tgid();
+	const struct ws_py_proc *proc;
+	struct py_walk w = {};
+	struct bpf_dynptr ptr;
+	__u32 tgid = id >> 32;
+	struct ws_sample *s;
+	__u64 len = 0;
+
+	if (!is_traced(tgid))
+		return 0;
+	proc = bpf_map_lookup_elem(&py_procs, &tgid);
+	if (proc && py_get(&w))
+		len = py_walk_stack(&w, task, tgid, (__u32)id, proc,
+				    WS_PY_MAX_FRAMES) *
+		      sizeof(struct ws_py_frame);
+	barrier_var(len);
+	if (len > sizeof(w.buf->frames))
+		len = sizeof(w.buf->frames);
+
+	if (bpf_ringbuf_reserve_dynptr(&events, sizeof(*s) + len, 0, &ptr)) {
+		count_event(WS_CNT_RINGBUF_FULL);
+		goto discard;
+	}
+	s = bpf_dynptr_data(&ptr, 0, sizeof(*s));
+	if (!s)
+		goto discard;
+	fill_sample(ctx, task, id, s);
+	s->py.n = 0;
+	s->py.truncated = 0;
+	if (w.sc) {
+		s->py = w.buf->ev.py;
+		if (len && bpf_dynptr_write(&ptr, sizeof(*s), w.buf->frames,
+					    len, 0))
+			s->py.n = 0;
+	}
+	bpf_ringbuf_submit_dynptr(&ptr, submit_flags());
+	goto out;
+discard:
+	bpf_ringbuf_discard_dynptr(&ptr, 0);
+out:
+	if (w.sc)
+		py_put(&w);
 	return 0;
 }
 

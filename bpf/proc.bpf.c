@@ -19,6 +19,7 @@ struct py_procs_map py_procs SEC(".maps");
 struct py_codes_map py_codes SEC(".maps");
 struct py_threads_map py_threads SEC(".maps");
 struct pywalk_scratch_map pywalk_scratch SEC(".maps");
+struct pyframes_scratch_map pyframes_scratch SEC(".maps");
 struct sys_state_map sys_state SEC(".maps");
 
 SEC("tp_btf/sched_process_fork")

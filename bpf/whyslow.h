@@ -14,11 +14,15 @@ enum ws_event_type {
 	WS_EV_EXEC,		/* struct ws_exec */
 	WS_EV_REQUEST,		/* struct ws_fd_event: a request ended */
 	WS_EV_EXIT,		/* struct ws_exit */
+	WS_EV_PY_STACK,		/* struct ws_py_event */
 };
 
 /* ---- CPython ---------------------------------------------------------- */
 
-#define WS_PY_MAX_FRAMES	64	/* Python frames walked per stack */
+/* Python frames walked per stack: CPython's default recursion limit is
+ * 1,000.  A power of two (the BPF side masks indexes with it). */
+#define WS_PY_MAX_FRAMES	1024
+#define WS_PY_SITE_FRAMES	64	/* ... kept for an I/O site, innermost */
 #define WS_PY_NONE		0xffff	/* offset of a field this version lacks */
 
 /*
@@ -70,10 +74,42 @@ struct ws_py_frame {
 					 * address is reused by another */
 };
 
+/* Why a Python stack lacks its outer frames (ws_py_head.truncated). */
+enum ws_py_trunc {
+	WS_PY_TRUNC_NONE,
+	WS_PY_TRUNC_DEPTH,	/* deeper than the frames walked */
+	WS_PY_TRUNC_FAULT,	/* a frame could not be read */
+	WS_PY_TRUNC_INVALID,	/* a frame's code object did not validate:
+				 * the walk ended there, nothing after it
+				 * is sent */
+};
+
+/* A Python stack as events carry it: this header, then n frames. */
+struct ws_py_head {
+	__u32 n;			/* frames, innermost first */
+	__u32 truncated;		/* enum ws_py_trunc */
+};
+
+/* The innermost frames of a Python stack, in an I/O site. */
 struct ws_py_stack {
 	__u32 n;			/* frames, innermost first */
-	__u32 truncated;		/* more than WS_PY_MAX_FRAMES */
-	struct ws_py_frame frames[WS_PY_MAX_FRAMES];
+	__u32 truncated;		/* enum ws_py_trunc */
+	struct ws_py_frame frames[WS_PY_SITE_FRAMES];
+};
+
+/*
+ * The Python stack a thread had when it went off the CPU: sent only when
+ * it differs from the last one sent for the thread, so that a wait (sent
+ * later, at switch-in) names it by hash.  hash covers pid and the frames
+ * and is never 0.  py.n struct ws_py_frame follow it in the event.
+ */
+struct ws_py_event {
+	__u32 type;			/* WS_EV_PY_STACK */
+	__u32 pid;			/* tgid */
+	__u32 tid;
+	__u32 pad;
+	__u64 hash;
+	struct ws_py_head py;
 };
 
 #define WS_PY_NAME_LEN		96
@@ -127,8 +163,10 @@ struct ws_sample {
 	char comm[WS_COMM_LEN];
 	__u64 kstack[WS_MAX_STACK];
 	__u64 ustack[WS_MAX_STACK];
-	struct ws_py_stack py;	/* n == 0: not in Python code */
 	struct ws_user_top top;
+	struct ws_py_head py;	/* n == 0: not in Python code */
+	struct ws_py_frame py_frames[];	/* py.n of them: the event is
+					 * sizeof + py.n * 16 bytes long */
 };
 
 /* What a blocked syscall's file descriptor is, resolved in BPF from the
@@ -221,7 +259,8 @@ struct ws_wait {
 	struct ws_offcpu_val val;
 	struct ws_waker waker;
 	__u64 kstack[WS_MAX_STACK];
-	struct ws_py_stack py;	/* at switch-out; n == 0: none */
+	__u64 py_hash;		/* the thread's Python stack at switch-out:
+				 * its last ws_py_event of this hash; 0 none */
 	struct ws_wait_top top;	/* at switch-out */
 };
 

@@ -309,13 +309,27 @@ section_offcpu() {
 # --- Python ----------------------------------------------------------------
 # A CPU-bound Python script (tests/workloads/py/bench_cpu.py, ~1.5 s, calls
 # 4 frames deep) under Debian's python3: alone, under whyslow (which walks
-# the Python stack at every sample) and under perf (native stacks only).
+# the Python stack at every sample) and under perf (native stacks only);
+# then the same CPU at the bottom of a recursion 300 deep
+# (tests/workloads/py/deep.py: 302 Python frames walked per sample), alone
+# and under whyslow, with what the sampler's BPF program cost per sample
+# in each (its run time from the kernel's BPF stats, over the samples).
 # Environment: BENCH_PYTHON (default /usr/bin/python3),
-# BENCH_PY_SCRIPT (default tests/workloads/py/bench_cpu.py).
+# BENCH_PY_SCRIPT (default tests/workloads/py/bench_cpu.py),
+# BENCH_PY_DEPTH (default 300).
+sampler_us() {	# µs of sampler per sample of one JSON report on stdin
+	jq -r 'if .samples > 0 then "\(.quality.sampler_ns / .samples / 1000 | . * 10 | round / 10) us per sample (\(.samples) samples, \(.quality.py_truncated_samples) Python stacks cut)" else "no samples" end' 2>/dev/null ||
+		echo "(not available: jq missing or the run failed)"
+}
+
 section_python() {
 	PYBIN=${BENCH_PYTHON:-/usr/bin/python3}
 	PYSCRIPT=${BENCH_PY_SCRIPT:-tests/workloads/py/bench_cpu.py}
+	PYDEPTH=${BENCH_PY_DEPTH:-300}
+	[[ $PYDEPTH =~ ^[1-9][0-9]{0,3}$ ]] || die "BENCH_PY_DEPTH: not a depth: $PYDEPTH"
 	c_py_alone()   { "$PYBIN" "$PYSCRIPT"; }
+	c_pyd_alone()  { "$PYBIN" tests/workloads/py/deep.py "$PYDEPTH" 15000000; }
+	c_pyd_ws999()  { "$WHYSLOW" record -F 999 -o /dev/null -- "$PYBIN" tests/workloads/py/deep.py "$PYDEPTH" 15000000; }
 	c_py_ws99()    { "$WHYSLOW" record -F 99 -o /dev/null -- "$PYBIN" "$PYSCRIPT"; }
 	c_py_ws999()   { "$WHYSLOW" record -F 999 -o /dev/null -- "$PYBIN" "$PYSCRIPT"; }
 	c_py_perf99()  { "$PERF" record -g -F 99 -o "$tmp/py.data" -- "$PYBIN" "$PYSCRIPT"; }
@@ -326,6 +340,8 @@ section_python() {
 		[py_ws999]="whyslow record -F 999"
 		[py_perf99]="perf record -g -F 99"
 		[py_perf999]="perf record -g -F 999"
+		[pyd_alone]="python3 alone"
+		[pyd_ws999]="whyslow record -F 999"
 	)
 	if [[ -x $PYBIN && -f $PYSCRIPT ]]; then
 		py_configs=(py_alone py_ws99 py_ws999)
@@ -343,6 +359,12 @@ section_python() {
 		echo
 		echo "whyslow on the Python script: $py_quality"
 		((have_perf)) || echo "(perf not found: its rows are missing)"
+		bench "Python, deep" pyd_alone pyd_alone pyd_ws999
+		echo
+		ratio_table "Python, $PYDEPTH deep" pyd_alone pyd_ws999
+		echo
+		echo "sampler, shallow: $("$WHYSLOW" record --format json -- "$PYBIN" "$PYSCRIPT" 2>/dev/null | sampler_us)"
+		echo "sampler, $PYDEPTH deep: $("$WHYSLOW" record --format json -- "$PYBIN" tests/workloads/py/deep.py "$PYDEPTH" 15000000 2>/dev/null | sampler_us)"
 	else
 		echo "(Python section skipped: no $PYBIN or no $PYSCRIPT)"
 	fi

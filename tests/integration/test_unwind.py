@@ -13,7 +13,7 @@ import pytest
 
 from conftest import REPO, workload
 
-FOLDED = re.compile(r"^(\S+) (\d+)$")
+FOLDED = re.compile(r"^(.+) (\d+)$")     # "expand (x36)": a recursion
 DEBIAN_PYTHON = "/usr/bin/python3"
 NATIVE_SORT = str(REPO / "tests" / "workloads" / "py" / "native_sort.py")
 

@@ -17,9 +17,6 @@
 #include "analyze/aggregate.h"
 #include "lib/util.h"
 
-/* Runs at least this long fold in path_format. */
-#define FOLD_MIN_RUN	3
-
 /* A source line of a function: frames equal in name, module, file, line. */
 struct site {
 	uint32_t frame;		/* one frame of the site, for file and line */
@@ -793,59 +790,4 @@ size_t categories_by_time(const struct time_split *t,
 			order[n++] = r;
 	qsort_r(order, n, sizeof(*order), cmp_category, (void *)t);
 	return n;
-}
-
-/* Runs of frames with the same non-zero group fold; app frames never do. */
-static int fold_group(enum frame_class cls)
-{
-	switch (cls) {
-	case CLASS_LIBRARY:
-	case CLASS_RUNTIME:
-		return 1;
-	case CLASS_KERNEL:
-		return 2;
-	default:
-		return 0;
-	}
-}
-
-static void put_segment(FILE *f, bool first, const char *text)
-{
-	fprintf(f, "%s%s", first ? "" : " → ", text);
-}
-
-char *path_format(const struct aggregate *agg, const struct path_stat *path)
-{
-	const struct func_stat *funcs = agg->funcs;
-	char *buf = NULL, hidden[32];
-	size_t len = 0;
-	uint32_t i = 0, end, k;
-	int group;
-	FILE *f;
-
-	f = open_memstream(&buf, &len);
-	if (!f)
-		return NULL;
-	while (i < path->n_funcs) {
-		group = fold_group(funcs[path->funcs[i]].cls);
-		end = i + 1;
-		while (group && end < path->n_funcs &&
-		       fold_group(funcs[path->funcs[end]].cls) == group)
-			end++;
-		if (end - i >= FOLD_MIN_RUN) {
-			snprintf(hidden, sizeof(hidden), "…(%u)…", end - i - 2);
-			put_segment(f, i == 0, funcs[path->funcs[i]].name);
-			put_segment(f, false, hidden);
-			put_segment(f, false, funcs[path->funcs[end - 1]].name);
-		} else {
-			for (k = i; k < end; k++)
-				put_segment(f, k == 0, funcs[path->funcs[k]].name);
-		}
-		i = end;
-	}
-	if (fclose(f)) {
-		free(buf);
-		return NULL;
-	}
-	return buf;
 }

@@ -146,11 +146,22 @@ void aggregate_free(struct aggregate *agg);
 
 /*
  * path as "main → parse → qsort → …(5)… → msort_with_tmp → cmp", root
- * first: runs of 3 or more library/runtime frames, or of kernel frames,
- * keep their first and last frame (where code calls in and out) and show
- * how many were hidden.  Malloc'd; NULL when out of memory.
+ * first: a function repeated (recursion) is one frame with its depth,
+ * "expand (×36)"; then runs of 3 or more library/runtime frames, or of
+ * kernel frames, keep their first and last frame (where code calls in and
+ * out) and show how many frames were hidden.  Malloc'd; NULL when out of
+ * memory.
  */
 char *path_format(const struct aggregate *agg, const struct path_stat *path);
+
+/* How many times funcs[i] is repeated from i on, itself included: a
+ * recursion folds into one frame of that depth. */
+uint32_t path_run_length(const uint32_t *funcs, uint32_t n, uint32_t i);
+
+/* The same for frames of s from frames[i] on: of one function when equal
+ * in name and module. */
+uint32_t stack_run_length(const struct profile *p, const struct stack_sample *s,
+			  uint32_t i);
 
 /*
  * The frame a stack is shown by (frames[0..n-1], root first): the

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The flame graph's tree.  Stacks are sorted by their steps (frames by
- * name and module, then the wait leaf) and walked in that order: a stack
+ * The flame graph's tree.  Stacks are sorted by their steps (runs of
+ * frames of one function, by name, module and length, then the wait
+ * leaf) and walked in that order: a stack
  * shares the nodes of the longest prefix it has in common with the one
  * before it and opens new ones for the rest.  So the tree comes out in
  * pre-order with siblings sorted, in O(n log n) whatever the fan-out.
@@ -14,6 +15,7 @@
 #include "analyze/aggregate.h"
 #include "analyze/flame.h"
 #include "classify/wait.h"
+#include "lib/intern.h"
 #include "lib/util.h"
 
 void wait_leaf_label(enum wait_reason r, char buf[WAIT_LABEL_SIZE])
@@ -21,11 +23,20 @@ void wait_leaf_label(enum wait_reason r, char buf[WAIT_LABEL_SIZE])
 	snprintf(buf, WAIT_LABEL_SIZE, "[wait:%s]", wait_reason_name(r));
 }
 
-/* One step of a stack from the root: a frame, or the wait it ends in. */
+/* One step of a stack from the root: a function (count frames of it in
+ * a row: a recursion), or the wait it ends in. */
 struct step {
 	const char *name;
 	const char *module;
 	enum flame_kind kind;
+	uint32_t count;
+	enum frame_class cls;
+};
+
+/* Frames of one function in a row: first, and how many. */
+struct run {
+	uint32_t frame;
+	uint32_t count;
 };
 
 struct build {
@@ -35,6 +46,10 @@ struct build {
 	size_t n_order;
 	uint32_t *open;		/* the current path's node at each depth */
 	uint32_t cap;
+	struct run *runs;	/* of every stack, root first */
+	size_t *first_run;	/* stack index → its first in runs */
+	uint32_t *n_runs;	/* stack index → how many */
+	size_t cap_labels;
 };
 
 /* A saved profile's reason is untrusted: keep it inside the table. */
@@ -43,37 +58,41 @@ static enum wait_reason stack_reason(const struct stack_sample *s)
 	return s->reason < WAIT__COUNT ? s->reason : WAIT_OTHER;
 }
 
-static uint32_t stack_len(const struct stack_sample *s)
+static uint32_t stack_len(const struct build *b, uint32_t i)
 {
-	return s->n_frames + !stack_on_cpu(s);
+	return b->n_runs[i] + !stack_on_cpu(&b->p->stacks[i]);
 }
 
-static struct step stack_step(const struct build *b,
-			      const struct stack_sample *s, uint32_t i)
+static struct step stack_step(const struct build *b, uint32_t si, uint32_t i)
 {
+	const struct stack_sample *s = &b->p->stacks[si];
 	const struct frame *fr;
+	const struct run *r;
 
-	if (i < s->n_frames) {
-		fr = &b->p->frames[s->frames[i]];
-		return (struct step){ fr->name, fr->module, FLAME_FRAME };
+	if (i < b->n_runs[si]) {
+		r = &b->runs[b->first_run[si] + i];
+		fr = &b->p->frames[r->frame];
+		return (struct step){ fr->name, fr->module, FLAME_FRAME,
+				      r->count, fr->cls };
 	}
 	return (struct step){ b->t->wait_label[stack_reason(s)], NULL,
-			      FLAME_WAIT };
+			      FLAME_WAIT, 1, CLASS_KERNEL };
 }
 
 static int cmp_step(const struct step *a, const struct step *b)
 {
 	int c = cmp_identity(a->name, a->module, b->name, b->module);
 
+	if (!c)
+		c = CMP(a->count, b->count);
 	return c ? c : CMP(a->kind, b->kind);
 }
 
 /* Steps of the two stacks that are equal from the root. */
-static uint32_t common_prefix(const struct build *b,
-			      const struct stack_sample *x,
-			      const struct stack_sample *y)
+static uint32_t common_prefix(const struct build *b, uint32_t x, uint32_t y)
 {
-	uint32_t n = stack_len(x) < stack_len(y) ? stack_len(x) : stack_len(y);
+	uint32_t n = stack_len(b, x) < stack_len(b, y) ? stack_len(b, x) :
+							 stack_len(b, y);
 	struct step sx, sy;
 	uint32_t i;
 
@@ -90,19 +109,45 @@ static int cmp_stack(const void *pa, const void *pb, void *ctx)
 {
 	const struct build *b = ctx;
 	uint32_t ia = *(const uint32_t *)pa, ib = *(const uint32_t *)pb;
-	const struct stack_sample *x = &b->p->stacks[ia];
-	const struct stack_sample *y = &b->p->stacks[ib];
-	uint32_t i = common_prefix(b, x, y);
+	uint32_t i = common_prefix(b, ia, ib);
 	struct step sx, sy;
 
-	if (i < stack_len(x) && i < stack_len(y)) {
-		sx = stack_step(b, x, i);
-		sy = stack_step(b, y, i);
+	if (i < stack_len(b, ia) && i < stack_len(b, ib)) {
+		sx = stack_step(b, ia, i);
+		sy = stack_step(b, ib, i);
 		return cmp_step(&sx, &sy);
 	}
-	if (stack_len(x) != stack_len(y))
-		return CMP(stack_len(x), stack_len(y));
+	if (stack_len(b, ia) != stack_len(b, ib))
+		return CMP(stack_len(b, ia), stack_len(b, ib));
 	return CMP(ia, ib);
+}
+
+/* Each stack with time as runs of frames of one function. */
+static int find_runs(struct build *b)
+{
+	const struct profile *p = b->p;
+	size_t i, n = 0;
+	uint32_t k, r;
+
+	for (i = 0; i < p->n_stacks; i++)
+		n += p->stacks[i].n_frames;
+	b->runs = calloc(n ? n : 1, sizeof(*b->runs));
+	b->first_run = calloc(p->n_stacks ? p->n_stacks : 1,
+			      sizeof(*b->first_run));
+	b->n_runs = calloc(p->n_stacks ? p->n_stacks : 1, sizeof(*b->n_runs));
+	if (!b->runs || !b->first_run || !b->n_runs)
+		return -ENOMEM;
+	for (n = 0, i = 0; i < p->n_stacks; i++) {
+		const struct stack_sample *s = &p->stacks[i];
+
+		b->first_run[i] = n;
+		for (k = 0; k < s->n_frames; k += r) {
+			r = stack_run_length(p, s, k);
+			b->runs[n++] = (struct run){ s->frames[k], r };
+			b->n_runs[i]++;
+		}
+	}
+	return 0;
 }
 
 /* The stacks with time, sorted; their deepest length in *max_len. */
@@ -113,17 +158,31 @@ static int sort_stacks(struct build *b, uint32_t *max_len)
 
 	*max_len = 0;
 	b->order = calloc(p->n_stacks ? p->n_stacks : 1, sizeof(*b->order));
-	if (!b->order)
+	if (!b->order || find_runs(b))
 		return -ENOMEM;
 	for (i = 0; i < p->n_stacks; i++) {
 		if (!p->stacks[i].ns)
 			continue;
 		b->order[b->n_order++] = i;
-		if (stack_len(&p->stacks[i]) > *max_len)
-			*max_len = stack_len(&p->stacks[i]);
+		if (stack_len(b, i) > *max_len)
+			*max_len = stack_len(b, i);
 	}
 	qsort_r(b->order, b->n_order, sizeof(*b->order), cmp_stack, b);
 	return 0;
+}
+
+/* "name (×count)", owned by the tree; NULL on ENOMEM. */
+static const char *run_label(struct build *b, const struct step *st)
+{
+	struct flame_tree *t = b->t;
+	char *label;
+
+	if (intern_items_reserve((void **)&t->labels, &b->cap_labels,
+				 t->n_labels, sizeof(*t->labels)) ||
+	    asprintf(&label, "%s (×%u)", st->name, st->count) < 0)
+		return NULL;
+	t->labels[t->n_labels++] = label;
+	return label;
 }
 
 /* A new node for step st below parent; its index, FLAME_NONE on ENOMEM. */
@@ -147,7 +206,11 @@ static uint32_t add_node(struct build *b, uint32_t parent,
 	}
 	n = &t->nodes[t->n_nodes];
 	memset(n, 0, sizeof(*n));
-	n->name = st->name;
+	n->name = st->count > 1 ? run_label(b, st) : st->name;
+	if (!n->name)
+		return FLAME_NONE;
+	n->func = st->name;
+	n->repeat = st->count;
 	n->module = st->module;
 	n->kind = st->kind;
 	n->cls = cls;
@@ -159,20 +222,17 @@ static uint32_t add_node(struct build *b, uint32_t parent,
 	return t->n_nodes++;
 }
 
-/* Stack s below the nodes it shares with the previous one (common). */
-static int add_stack(struct build *b, const struct stack_sample *s,
-		     uint32_t common)
+/* Stack si below the nodes it shares with the previous one (common). */
+static int add_stack(struct build *b, uint32_t si, uint32_t common)
 {
+	const struct stack_sample *s = &b->p->stacks[si];
 	struct flame_node *n;
-	enum frame_class cls;
 	struct step st;
-	uint32_t d, len = stack_len(s);
+	uint32_t d, len = stack_len(b, si);
 
 	for (d = common; d < len; d++) {
-		st = stack_step(b, s, d);
-		cls = d < s->n_frames ? b->p->frames[s->frames[d]].cls :
-					CLASS_KERNEL;
-		b->open[d + 1] = add_node(b, b->open[d], &st, cls,
+		st = stack_step(b, si, d);
+		b->open[d + 1] = add_node(b, b->open[d], &st, st.cls,
 					  st.kind == FLAME_WAIT ?
 					  stack_reason(s) : WAIT_NONE);
 		if (b->open[d + 1] == FLAME_NONE)
@@ -210,8 +270,9 @@ static void finish_tree(struct flame_tree *t)
 
 static int build_nodes(struct build *b, uint32_t max_len)
 {
-	static const struct step root = { "all", NULL, FLAME_ROOT };
-	const struct stack_sample *s, *prev = NULL;
+	static const struct step root = { "all", NULL, FLAME_ROOT, 1,
+					  CLASS_APP };
+	uint32_t si, prev = 0;
 	size_t i;
 	int err;
 
@@ -222,11 +283,11 @@ static int build_nodes(struct build *b, uint32_t max_len)
 	if (b->open[0] == FLAME_NONE)
 		return -ENOMEM;
 	for (i = 0; i < b->n_order; i++) {
-		s = &b->p->stacks[b->order[i]];
-		err = add_stack(b, s, prev ? common_prefix(b, prev, s) : 0);
+		si = b->order[i];
+		err = add_stack(b, si, i ? common_prefix(b, prev, si) : 0);
 		if (err)
 			return err;
-		prev = s;
+		prev = si;
 	}
 	finish_tree(b->t);
 	return 0;
@@ -246,6 +307,9 @@ int flame_build(const struct profile *p, struct flame_tree *t)
 		err = build_nodes(&b, max_len);
 	free(b.order);
 	free(b.open);
+	free(b.runs);
+	free(b.first_run);
+	free(b.n_runs);
 	if (err)
 		flame_free(t);
 	return err;
@@ -253,15 +317,22 @@ int flame_build(const struct profile *p, struct flame_tree *t)
 
 void flame_free(struct flame_tree *t)
 {
+	size_t i;
+
+	for (i = 0; i < t->n_labels; i++)
+		free(t->labels[i]);
+	free(t->labels);
 	free(t->nodes);
+	t->labels = NULL;
+	t->n_labels = 0;
 	t->nodes = NULL;
 	t->n_nodes = 0;
 }
 
 static int cmp_node(const struct flame_node *a, const struct flame_node *b)
 {
-	struct step sa = { a->name, a->module, a->kind };
-	struct step sb = { b->name, b->module, b->kind };
+	struct step sa = { a->func, a->module, a->kind, a->repeat, a->cls };
+	struct step sb = { b->func, b->module, b->kind, b->repeat, b->cls };
 
 	return cmp_step(&sa, &sb);
 }

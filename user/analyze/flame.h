@@ -3,7 +3,10 @@
  * The flame graph's layout: every stack of a profile, on-CPU and off-CPU,
  * merged into one tree from the root "all" to the leaves.  A node is a
  * function (name and module, as aggregation tells functions apart) on one
- * call path; an off-CPU stack ends in one more leaf, its wait reason
+ * call path, or a recursion: frames of one function in a row are one node
+ * named with their count, "expand (×36)", so widths stay exact and the
+ * graph does not grow a floor per level; an off-CPU stack ends in one
+ * more leaf, its wait reason
  * ("[wait:network]", as in the folded output).  Siblings are sorted by
  * name, then module, so equal stacks always merge and the same profile
  * always gives the same tree.  Shared by the SVG, HTML and differential
@@ -37,7 +40,11 @@ void wait_leaf_label(enum wait_reason r, char buf[WAIT_LABEL_SIZE]);
  * sibling of child c nodes[c + c.size].
  */
 struct flame_node {
-	const char *name;	/* the function, or the wait leaf's label */
+	const char *name;	/* the function, "expand (×36)" when it
+				 * recurses, or the wait leaf's label */
+	const char *func;	/* the function (or label) alone */
+	uint32_t repeat;	/* frames of it in a row: 1, or a recursion's
+				 * depth */
 	const char *module;	/* NULL for the root and wait leaves */
 	enum flame_kind kind;
 	enum frame_class cls;	/* frames only */
@@ -57,6 +64,8 @@ struct flame_tree {
 	uint32_t max_depth;
 	/* "[wait:network]", ...: the wait leaves' names */
 	char wait_label[WAIT__COUNT][WAIT_LABEL_SIZE];
+	char **labels;			/* names of recursions' nodes */
+	size_t n_labels;
 };
 
 /* 0 or -ENOMEM; on error t is left empty.  Free with flame_free. */

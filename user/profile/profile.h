@@ -89,7 +89,7 @@ struct process_info {
 #define PROFILE_PERFMAP_MAX_BYTES	(64u << 20)	/* read of one map */
 #define PROFILE_PERFMAP_LINE_MAX	4096		/* longer lines skipped */
 /* The BPF Python walker's bound (WS_PY_MAX_FRAMES), for the writers. */
-#define PROFILE_PY_MAX_FRAMES		64
+#define PROFILE_PY_MAX_FRAMES		1024
 
 struct profile_quality {
 	uint64_t lost_samples;		/* ring buffer full: sample dropped */
@@ -98,7 +98,8 @@ struct profile_quality {
 	uint64_t ustack_errors;		/* ... on user side (not kthreads) */
 	uint64_t truncated_samples;	/* samples whose user stack is cut */
 	uint64_t py_truncated_samples;	/* ... of which the Python stack was
-					 * deeper than WS_PY_MAX_FRAMES */
+					 * cut: deeper than WS_PY_MAX_FRAMES,
+					 * a frame unreadable or invalid */
 	uint64_t frames_total;		/* frames over all samples */
 	uint64_t frames_unresolved;	/* ... that no symbol covered */
 	uint32_t requested_hz;		/* -F as given, before clamping */
@@ -145,6 +146,10 @@ struct profile_quality {
 	uint64_t tracing_ns;
 	uint64_t whyslow_cpu_ns;	/* whyslow's own process: CPU from
 					 * its start to the profile's end */
+	uint64_t py_invalid_samples;	/* samples whose Python stack ended
+					 * at a frame whose code object did
+					 * not validate (outer frames cut,
+					 * or the stack left native) */
 };
 
 /* ---- I/O: files, network endpoints, spawned programs ---- */

@@ -368,10 +368,10 @@ bool python_proc_add_mapping(const struct python_info *info,
 		if (addr)
 			proc->runtime = addr;
 	}
-	/* Only 3.13's f_executable can hold something else than a code
-	 * object; checking costs the walker a read per frame
-	 * (bpf/python.bpf.h), so older versions go without. */
-	if (!proc->code_type && info->code_type_vaddr && info->minor >= 13) {
+	/* The walker checks each frame's code object against it (read with
+	 * the fields it needs anyway): a frame that holds no code object
+	 * ends the walk, or on 3.13 (f_executable) is skipped. */
+	if (!proc->code_type && info->code_type_vaddr) {
 		addr = python_runtime_address(info, info->code_type_vaddr,
 					      map_start, map_end, map_pgoff);
 		if (addr)

@@ -63,8 +63,8 @@ uint64_t python_runtime_address(const struct python_info *info,
 /*
  * Fills the walker's view of a process from one mapping of the detected
  * file: the offsets, and runtime / code_type when this mapping holds them
- * (code_type on 3.13+ only, where frames may hold other objects; the
- * check costs the walker a read per frame).  Start from a zeroed proc and
+ * (the walker validates each frame's code object against code_type).
+ * Start from a zeroed proc and
  * pass every mapping of the file; true once proc->runtime is known.
  */
 bool python_proc_add_mapping(const struct python_info *info,

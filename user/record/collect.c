@@ -54,7 +54,7 @@ struct stack_key {
 	uint32_t runnable;	/* off-CPU: preempted, not blocked */
 	uint32_t target;	/* off-CPU: index into targets + 1, 0 none */
 	uint32_t py_frames;	/* Python frames at the root of the stack */
-	uint32_t py_truncated;	/* ... more than WS_PY_MAX_FRAMES of them */
+	uint32_t py_truncated;	/* enum ws_py_trunc: outer ones missing */
 	uint32_t unwind_stop;	/* on-CPU: enum unwind_stop of the CFI walk */
 };
 
@@ -208,11 +208,11 @@ static int add_python_frames(struct collector *c, struct stack_key *k,
 	const struct ws_py_frame *pf;
 	struct raw_frame f;
 	int i, keep, err;
-	uint32_t np = py->stack->n;
+	uint32_t np = py->stack.n;
 
 	np = np > WS_PY_MAX_FRAMES ? WS_PY_MAX_FRAMES : np;
 	for (i = np - 1; i >= 0; i--) {
-		pf = &py->stack->frames[i];
+		pf = &py->stack.frames[i];
 		f = (struct raw_frame){ .addr = pf->code, .id = k->pid,
 					.kind = RAW_PY, .minor = py->minor,
 					.instr = pf->instr, .py_ident = pf->ident };
@@ -224,7 +224,7 @@ static int add_python_frames(struct collector *c, struct stack_key *k,
 		    (int32_t)user[keep].id == py->module)
 			break;
 	k->py_frames = np;
-	k->py_truncated = py->stack->truncated;
+	k->py_truncated = py->stack.truncated;
 	return keep;
 }
 
@@ -244,10 +244,12 @@ static int add_frames(struct collector *c, const struct proc_table *t,
 	k->user_full = nu == WS_MAX_STACK;
 	for (i = 0; i < nu; i++)
 		user[i] = normalize_user(p, k->pid, call_site(ustack, i), time);
-	if (py && py->stack && py->stack->n) {
+	if (py && py->stack.n) {
 		nu = add_python_frames(c, k, py, user, nu, &n);
 		if (nu < 0)
 			return nu;
+	} else if (py) {	/* native frames, and why */
+		k->py_truncated = py->stack.truncated;
 	}
 	for (i = nu - 1; i >= 0; i--)
 		if ((err = add_frame(c, user[i], &ids[n++])))
@@ -759,6 +761,8 @@ static int build_stacks(struct collector *c, struct finish_ctx *fc,
 			continue;
 		}
 		count_quality(out, st);
+		if (k->py_truncated == WS_PY_TRUNC_INVALID)
+			out->quality.py_invalid_samples += st->count;
 		if (k->py_frames && k->py_truncated)
 			out->quality.py_truncated_samples += st->count;
 		else if (st->truncated)

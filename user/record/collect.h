@@ -15,13 +15,16 @@
 #include "profile/profile.h"
 #include "symbols/symbolize.h"
 #include "record/critpath.h"
+#include "record/pystacks.h"
 #include "record/unwind.h"
 
 struct collector;
 
-/* A sample's Python stack and how to merge it with the native one. */
+/* A sample's Python stack and how to merge it with the native one.  A
+ * stack of no frames still tells, by its truncated field, a walk that
+ * ended at an invalid first frame. */
 struct py_context {
-	const struct ws_py_stack *stack;
+	struct py_frames stack;
 	int32_t module;		/* the CPython runtime's module index */
 	int minor;		/* 3.minor */
 };

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Ring-buffer events into the collector; see events.h. */
+#include <errno.h>
 #include <string.h>
 #include <time.h>
 
@@ -22,18 +23,29 @@ void record_events_drain(struct record_events *r)
 	py_attach_scan(r->py, r->procs);
 }
 
-/* How to merge pid's Python stack, when it has one. */
+/* How to merge pid's Python stack, when it has one (or the walk met an
+ * invalid frame first). */
 static const struct py_context *python_of(struct record_events *r,
 					  uint32_t pid,
-					  const struct ws_py_stack *stack,
+					  const struct py_frames *stack,
 					  struct py_context *ctx)
 {
-	if (!stack->n)
+	if (!stack->n && stack->truncated != WS_PY_TRUNC_INVALID)
 		return NULL;
-	ctx->stack = stack;
+	ctx->stack = *stack;
 	ctx->module = py_attach_module(r->py, pid);
 	ctx->minor = py_attach_minor(r->py, pid);
 	return ctx->minor ? ctx : NULL;
+}
+
+/* An I/O site's Python stack, kept in the event. */
+static struct py_frames site_frames(const struct ws_io_site *site)
+{
+	return (struct py_frames){
+		.frames = site->py.frames,
+		.n = site->py.n > WS_PY_SITE_FRAMES ? 0 : site->py.n,
+		.truncated = site->py.truncated,
+	};
 }
 
 /* Every mmap made before time is in the side-band once this returns, and
@@ -102,6 +114,7 @@ static int on_io_event(struct record_events *r, const void *data,
 	const struct ws_io_site *site = data;
 	__u64 ustack[WS_MAX_STACK];
 	struct py_context py;
+	struct py_frames pf;
 	int nu;
 
 	switch (type) {
@@ -113,8 +126,9 @@ static int on_io_event(struct record_events *r, const void *data,
 		know_mappings(r, site->pid, site->time_ns);
 		nu = user_stack(r, site->pid, site->time_ns, site->ustack,
 				site->ustack_len, &site->top, ustack);
+		pf = site_frames(site);
 		return io_trace_site(r->io, r->coll, r->procs, site, ustack, nu,
-				     python_of(r, site->pid, &site->py, &py));
+				     python_of(r, site->pid, &pf, &py));
 	case WS_EV_FD:
 	case WS_EV_REQUEST:
 		return io_trace_fd(r->io, data);
@@ -142,17 +156,35 @@ static size_t event_size(uint32_t type)
 		return sizeof(struct ws_exec);
 	case WS_EV_EXIT:
 		return sizeof(struct ws_exit);
+	case WS_EV_PY_STACK:
+		return sizeof(struct ws_py_event);
 	}
 	return SIZE_MAX;
+}
+
+/* A long wait, with the Python stack its thread sent at switch-out. */
+static int on_wait(struct record_events *r, const struct ws_wait *w,
+		   size_t size)
+{
+	struct py_context py;
+	struct py_frames pf;
+
+	know_mappings(r, w->key.pid, w->val.last_ns);
+	if (!py_stacks_find(r->py_stacks, w->key.pid, w->key.tid, w->py_hash,
+			    &pf) && w->py_hash)
+		r->py_waits_lost++;
+	return offcpu_add_wait(r->offcpu, r->coll, r->procs, w,
+			       size >= sizeof(*w),
+			       python_of(r, w->key.pid, &pf, &py));
 }
 
 int record_events_handle(void *ctx, void *data, size_t size)
 {
 	const struct ws_sample *s = data;
-	const struct ws_wait *w = data;
 	struct record_events *r = ctx;
 	__u64 ustack[WS_MAX_STACK];
 	struct py_context py;
+	struct py_frames pf;
 	uint32_t type;
 	int nu;
 
@@ -166,13 +198,15 @@ int record_events_handle(void *ctx, void *data, size_t size)
 		r->samples++;
 		nu = user_stack(r, s->pid, s->time_ns, s->ustack, s->ustack_len,
 				&s->top, ustack);
+		py_frames_of_sample(s, size, &pf);
 		r->err = collector_add(r->coll, r->procs, s, ustack, nu,
-				       python_of(r, s->pid, &s->py, &py));
+				       python_of(r, s->pid, &pf, &py));
 	} else if (type == WS_EV_WAIT) {
-		know_mappings(r, w->key.pid, w->val.last_ns);
-		r->err = offcpu_add_wait(r->offcpu, r->coll, r->procs, w,
-					 size >= sizeof(*w),
-					 python_of(r, w->key.pid, &w->py, &py));
+		r->err = on_wait(r, data, size);
+	} else if (type == WS_EV_PY_STACK) {
+		r->err = py_stacks_add(r->py_stacks, data, size);
+		if (r->err == -EINVAL)
+			r->err = 0;	/* malformed: left out */
 	} else if (r->io) {
 		r->err = on_io_event(r, data, type);
 	}

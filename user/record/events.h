@@ -16,6 +16,7 @@
 #include "record/collect.h"
 #include "record/io.h"
 #include "record/offcpu.h"
+#include "record/pystacks.h"
 #include "symbols/symbolize.h"
 
 /* The stages events go to, owned by the recorder, and what the events
@@ -28,9 +29,12 @@ struct record_events {
 	struct py_attach *py;
 	const struct offcpu_maps *offcpu;
 	struct io_trace *io;		/* NULL with --no-io */
+	struct py_stacks *py_stacks;	/* threads' switch-out stacks */
 	bool all;			/* -a */
 	uint64_t last_drain_ns;
 	uint64_t samples;
+	uint64_t py_waits_lost;		/* waits whose Python stack was not
+					 * received (ring buffer full) */
 	int err;			/* the first -errno: stop */
 };
 

@@ -2,6 +2,7 @@
 /* The record stage; see record.h. */
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <linux/perf_event.h>
 #include <poll.h>
 #include <signal.h>
@@ -45,6 +46,7 @@ struct recorder {
 	struct py_attach *py;
 	struct offcpu_maps offcpu;
 	struct io_trace *io;		/* NULL with --no-io */
+	struct py_stacks *py_stacks;
 	struct launch child;
 	int child_pidfd;
 	int *pid_fds;			/* pidfds of the -p targets */
@@ -215,6 +217,9 @@ static int open_bpf(struct recorder *r)
 		return 1;
 	if (!o->no_io && !(r->io = io_trace_new()))
 		return 1;
+	r->py_stacks = py_stacks_new();
+	if (!r->py_stacks)
+		return 1;
 	r->offcpu = record_bpf_offcpu_maps(r->bpf);
 	r->offcpu.sym = r->sym;
 	r->ev = (struct record_events){
@@ -225,6 +230,7 @@ static int open_bpf(struct recorder *r)
 		.py = r->py,
 		.offcpu = &r->offcpu,
 		.io = r->io,
+		.py_stacks = r->py_stacks,
 		.all = o->all,
 	};
 	r->rb = ring_buffer__new(record_bpf_events_fd(r->bpf),
@@ -432,12 +438,21 @@ static int read_offcpu(struct recorder *r, uint64_t end_ns,
 /* Data quality lines of the stages, e.g. a Python whyslow cannot walk. */
 static int copy_notes(struct recorder *r, struct profile *out)
 {
-	char **lines;
+	char **lines, *line;
 	size_t n = py_attach_unsupported(r->py, &lines), i;
 	int err = 0;
 
 	for (i = 0; i < n && !err; i++)
 		err = profile_add_note(out, lines[i]);
+	if (!err && r->ev.py_waits_lost) {
+		if (asprintf(&line, "%" PRIu64 " waits of Python threads "
+			     "lost their Python stack (ring buffer full): "
+			     "their native frames are kept",
+			     r->ev.py_waits_lost) < 0)
+			return -ENOMEM;
+		err = profile_add_note(out, line);
+		free(line);
+	}
 	return err;
 }
 
@@ -545,6 +560,7 @@ static void close_recorder(struct recorder *r)
 	io_trace_free(r->io);
 	symbolizer_free(r->sym);
 	py_attach_free(r->py);
+	py_stacks_free(r->py_stacks);
 	proc_table_free(&r->procs);
 	if (r->child_pidfd >= 0)
 		close(r->child_pidfd);

@@ -170,7 +170,7 @@ void flame_fill(const struct flame_tree *t, uint32_t i,
 		char fill[FLAME_FILL_SIZE])
 {
 	const struct flame_node *n = &t->nodes[i];
-	double v = (name_hash(n->name) % 1000) / 1000.0;
+	double v = (name_hash(n->func ? n->func : "") % 1000) / 1000.0;
 
 	if (n->kind == FLAME_ROOT)
 		snprintf(fill, FLAME_FILL_SIZE, ROOT_FILL);

@@ -11,6 +11,11 @@
  * rounded, lines that round to 0 left out.  So every value is in one unit,
  * one period of time, and the flame graph is of wall time; grep -v
  * '\[wait:' keeps the on-CPU profile alone.
+ *
+ * Frames of one function in a row (a recursion) are one frame named with
+ * their count, "expand (x36)" (ASCII, the one space kept: the readers
+ * split a line at its last space), so a deep recursion makes the graph
+ * neither tall nor empty and every value stays as it was.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -39,7 +44,8 @@ static void put_sanitized(FILE *f, const char *s)
 	}
 }
 
-/* The stack as "comm;root;...;leaf"; malloc'd, NULL when out of memory. */
+/* The stack as "comm;root;...;leaf"; malloc'd, NULL when out of memory.
+ * A recursion is one frame, "expand (x36)". */
 static char *fold_stack(const struct profile *p, const struct stack_sample *s,
 			const char *comm)
 {
@@ -47,17 +53,20 @@ static char *fold_stack(const struct profile *p, const struct stack_sample *s,
 	const struct frame *fr;
 	char *text = NULL;
 	size_t len = 0;
-	uint32_t i;
+	uint32_t i, run;
 	FILE *f;
 
 	f = open_memstream(&text, &len);
 	if (!f)
 		return NULL;
 	put_sanitized(f, comm);
-	for (i = 0; i < s->n_frames; i++) {
+	for (i = 0; i < s->n_frames; i += run) {
 		fr = &p->frames[s->frames[i]];
+		run = stack_run_length(p, s, i);
 		fputc(';', f);
 		put_sanitized(f, fr->name);
+		if (run > 1)
+			fprintf(f, " (x%" PRIu32 ")", run);
 		if (fr->cls == CLASS_KERNEL)
 			fputs("_[k]", f);
 	}

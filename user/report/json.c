@@ -208,15 +208,22 @@ static void json_line(const struct json *j, size_t i)
 	fputs("}", f);
 }
 
+/* Names root first, a function repeated (recursion) once, and how many
+ * times each is repeated. */
 static void json_frames(const struct json *j, const uint32_t *funcs,
 			uint32_t n)
 {
-	uint32_t i;
+	uint32_t i, run;
 
 	fputs("\"frames\": [", j->f);
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n; i += path_run_length(funcs, n, i)) {
 		fputs(i ? ", " : "", j->f);
 		json_string(j->f, j->agg->funcs[funcs[i]].name);
+	}
+	fputs("], \"repeats\": [", j->f);
+	for (i = 0; i < n; i += run) {
+		run = path_run_length(funcs, n, i);
+		fprintf(j->f, "%s%" PRIu32, i ? ", " : "", run);
 	}
 	fputs("]", j->f);
 }
@@ -533,9 +540,11 @@ static void json_quality(FILE *f, const struct profile *p)
 		",\n    \"symbols_refused\": %" PRIu64
 		",\n    \"perfmap_lines_skipped\": %" PRIu64
 		",\n    \"perfmap_bytes_skipped\": %" PRIu64
-		",\n    \"perfmap_refused\": %" PRIu64,
+		",\n    \"perfmap_refused\": %" PRIu64
+		",\n    \"py_invalid_samples\": %" PRIu64,
 		q->dwarf_refused, q->symbols_refused, q->perfmap_lines_skipped,
-		q->perfmap_bytes_skipped, q->perfmap_refused);
+		q->perfmap_bytes_skipped, q->perfmap_refused,
+		q->py_invalid_samples);
 	fprintf(f, ",\n    \"overhead\": {\"tracing_samples\": %" PRIu64
 		", \"tracing_ns\": %" PRIu64 ", \"whyslow_cpu_ns\": %" PRIu64
 		"}", q->tracing_samples, q->tracing_ns, q->whyslow_cpu_ns);

@@ -56,11 +56,17 @@ static void quality_stacks(FILE *f, const struct aggregate *agg,
 		      "(-fno-omit-frame-pointer); callers above the cut are "
 		      "missing, so totals of outer functions are low", f);
 	if (q->py_truncated_samples)
-		fprintf(f, "; %.1f%% of samples had Python stacks deeper than "
-			"the walker's bound of %d frames, whose outermost "
-			"frames are cut", pct_of(q->py_truncated_samples,
-						  agg->samples),
+		fprintf(f, "; %.1f%% of samples had Python stacks cut short "
+			"(deeper than the walker's bound of %d frames, a frame "
+			"unreadable or not valid code), whose outermost frames "
+			"are missing", pct_of(q->py_truncated_samples,
+					      agg->samples),
 			PROFILE_PY_MAX_FRAMES);
+	if (q->py_invalid_samples)
+		fprintf(f, "; in %" PRIu64 " samples the Python walk met a "
+			"frame whose code object did not validate and ended "
+			"there, showing no frame from it on",
+			q->py_invalid_samples);
 	fputs(q->cfi_unwinding ?
 	      ".\n- Unwinding: frame pointers, completed with .eh_frame rules "
 	      "from an 8 KiB copy of the user stack per sample (2 KiB per "

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Aggregation, call-path folding and mapping classes, on hand-built profiles. */
 #include "profile_fixture.h"
+#include "path_check.h"
 
 #include "analyze/aggregate.h"
 #include "lib/util.h"
@@ -22,18 +23,6 @@ static const struct func_stat *find_func(const struct aggregate *agg,
 static void aggregate_ok(const struct profile *p, struct aggregate *agg)
 {
 	assert_int_equal(aggregate_profile(p, agg), 0);
-}
-
-/* The formatted path i; checks it against want and frees it. */
-static void assert_path(const struct aggregate *agg, size_t i, const char *want)
-{
-	char *text;
-
-	assert_true(i < agg->n_paths);
-	text = path_format(agg, &agg->paths[i]);
-	assert_non_null(text);
-	assert_string_equal(text, want);
-	free(text);
 }
 
 /* a→b→a→b puts a and b on the stack twice: each counts once per sample. */

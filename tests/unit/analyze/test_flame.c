@@ -113,6 +113,36 @@ static void test_svg_70_30(void **state)
 	fx_free(p);
 }
 
+/* A recursion is one box named with its depth, coloured as the function,
+ * one floor high: the graph is not a tower of one name. */
+static void test_svg_recursion(void **state)
+{
+	struct profile *p = fx_profile_70_30();
+	uint32_t m = p->stacks[0].frames[0], a = p->stacks[0].frames[1];
+	uint32_t rec, f[52], n = 0, i;
+	char *svg;
+
+	(void)state;
+	rec = fx_frame(p, "rec", "demo", CLASS_APP);
+	f[n++] = m;
+	for (i = 0; i < 50; i++)
+		f[n++] = rec;
+	f[n++] = a;
+	fx_stack_n(p, 100, 100, 1000, f, n);
+	FX_STACK(p, 100, 100, 200, m, rec);
+	svg = render(p, FORMAT_SVG);
+	assert_int_equal(svg_check(svg,
+		"f(\"rec (×50)\")[\"ns\"] == 1000 * 10000000 and "
+		"f(\"rec\")[\"ns\"] == 200 * 10000000 and "
+		"f(\"rec (×50)\")[\"depth\"] == 2 and "
+		"max(x[\"depth\"] for x in F) == 3 and "
+		"f(\"rec (×50)\")[\"fill\"] == f(\"rec\")[\"fill\"] and "
+		"f(\"rec (×50)\")[\"title\"].startswith(\"rec (×50) (demo) \")"
+		" and " ADDS_UP), 0);
+	free(svg);
+	fx_free(p);
+}
+
 /* On-CPU frames warm by class, waits cool by reason, all in the root. */
 static void test_svg_offcpu(void **state)
 {
@@ -453,6 +483,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_tree),
 		cmocka_unit_test(test_svg_70_30),
+		cmocka_unit_test(test_svg_recursion),
 		cmocka_unit_test(test_svg_offcpu),
 		cmocka_unit_test(test_svg_escaping),
 		cmocka_unit_test(test_svg_small_frames),

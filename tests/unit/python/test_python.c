@@ -1101,7 +1101,7 @@ static void test_runtime_address(void **state)
 	assert_int_equal(n_runtime, 1);
 	assert_int_equal(n_code_type, 1);
 	assert_int_equal(proc.runtime, t->runtime);
-	assert_int_equal(proc.code_type, in->minor >= 13 ? t->code_type : 0);
+	assert_int_equal(proc.code_type, t->code_type);
 	assert_memory_equal(&proc.off, &info->off, sizeof(proc.off));
 }
 
@@ -1543,13 +1543,13 @@ static void test_runtime_address_shared_page(void **state)
 	assert_int_equal(proc.code_type, bias + info.code_type_vaddr);
 	assert_false(python_proc_add_mapping(NULL, 0, 0, 0, &proc));
 
-	/* Before 3.13 the walker goes without the code type check. */
+	/* Every version: the walker validates code objects with it. */
 	info.minor = 12;
 	memset(&proc, 0, sizeof(proc));
 	assert_true(python_proc_add_mapping(&info, bias + 0x4cd000,
 					    bias + 0x6b4000, 0x4cc000, &proc));
 	assert_int_equal(proc.runtime, bias + info.runtime_vaddr);
-	assert_int_equal(proc.code_type, 0);
+	assert_int_equal(proc.code_type, bias + info.code_type_vaddr);
 }
 
 /* ---- strings -------------------------------------------------------------- */

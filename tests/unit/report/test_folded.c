@@ -55,11 +55,43 @@ static void test_folded_waits(void **state)
 	fx_free(p);
 }
 
+/* A function repeated in a row is one frame with its count; values and
+ * the lines' order stay those of the stacks. */
+static void test_folded_recursion(void **state)
+{
+	struct profile *p = fx_profile_70_30();
+	uint32_t m = p->stacks[0].frames[0], burn = p->stacks[0].frames[1];
+	uint32_t ex, ex2, k, f[40], n = 0, i;
+	char *folded;
+
+	(void)state;
+	ex = fx_frame_at(p, "expand", "demo", CLASS_APP, "demo.c", 3);
+	ex2 = fx_frame_at(p, "expand", "demo", CLASS_APP, "demo.c", 9);
+	k = fx_frame(p, "walk_component", "[kernel]", CLASS_KERNEL);
+	f[n++] = m;
+	for (i = 0; i < 36; i++)
+		f[n++] = i % 2 ? ex : ex2;	/* lines differ: one function */
+	f[n++] = burn;
+	fx_stack_n(p, 100, 100, 4, f, n);
+	FX_STACK(p, 100, 100, 2, m, ex, burn, ex);	/* not in a row */
+	FX_STACK(p, 100, 100, 1, m, m, k, k, k);
+	folded = render(p, FORMAT_FOLDED, 0, 0);
+	assert_string_equal(folded,
+		"demo;main (x2);walk_component (x3)_[k] 1\n"
+		"demo;main;burn_a 700\n"
+		"demo;main;burn_b 300\n"
+		"demo;main;expand (x36);burn_a 4\n"
+		"demo;main;expand;burn_a;expand 2\n");
+	free(folded);
+	fx_free(p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_folded),
 		cmocka_unit_test(test_folded_waits),
+		cmocka_unit_test(test_folded_recursion),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -30,7 +30,8 @@ static void test_json_valid_with_keys(void **state)
 		"(\"main\", 0, 100.0, 40)]"), 0);
 	assert_int_equal(json_check(json,
 		"d[\"paths\"][0] == {\"frames\": [\"main\", \"burn_a\"], "
-		"\"samples\": 700, \"ns\": 7000000000, \"pct\": 70.0}"), 0);
+		"\"repeats\": [1, 1], \"samples\": 700, "
+		"\"ns\": 7000000000, \"pct\": 70.0}"), 0);
 	assert_int_equal(json_check(json,
 		"d[\"processes\"][0][\"exe\"] == \"/home/u/demo\" and "
 		"d[\"processes\"][0][\"threads\"][0][\"tid\"] == 100 and "
@@ -91,11 +92,12 @@ static void test_json_wall_time(void **state)
 		"d[\"waits\"] == [{\"reason\": \"network\", "
 		"\"target\": \"recv from 127.0.0.1:8080\", "
 		"\"frames\": [\"main\", \"fetch_one\", \"recv\", "
-		"\"tcp_recvmsg\"], \"function\": \"fetch_one\", "
+		"\"tcp_recvmsg\"], \"repeats\": [1, 1, 1, 1], "
+		"\"function\": \"fetch_one\", "
 		"\"ns\": 990000000, \"pct\": 49.5, \"count\": 50}, "
 		"{\"reason\": \"network\", "
 		"\"target\": \"recv from 127.0.0.1:8080\", \"frames\": [], "
-		"\"function\": None, \"ns\": 10000000, \"pct\": 0.5, "
+		"\"repeats\": [], \"function\": None, \"ns\": 10000000, \"pct\": 0.5, "
 		"\"count\": 40}]"), 0);
 	assert_int_equal(json_check(json,
 		"[(t[\"tid\"], t[\"oncpu_ns\"], t[\"offcpu_ns\"], "
@@ -274,9 +276,42 @@ static void test_json_io_escaping(void **state)
 	fx_free(p);
 }
 
+/* A recursion is one entry of paths[].frames, its depth in repeats;
+ * Markdown prints it once too. */
+static void test_json_recursion(void **state)
+{
+	struct profile *p = fx_profile_70_30();
+	uint32_t m = p->stacks[0].frames[0], burn = p->stacks[0].frames[1];
+	uint32_t rec, f[303], n = 0, i;
+	char *json, *md;
+
+	(void)state;
+	rec = fx_frame_at(p, "rec", "demo", CLASS_APP, "hot.c", 50);
+	f[n++] = m;
+	for (i = 0; i < 301; i++)
+		f[n++] = rec;
+	f[n++] = burn;
+	fx_stack_n(p, 100, 100, 2000, f, n);
+	json = render(p, FORMAT_JSON, 0, 0);
+	assert_int_equal(json_check(json,
+		"d[\"paths\"][0] == {\"frames\": [\"main\", \"rec\", "
+		"\"burn_a\"], \"repeats\": [1, 301, 1], \"samples\": 2000, "
+		"\"ns\": 20000000000, \"pct\": 66.67}"), 0);
+	assert_int_equal(json_check(json,
+		"[(f[\"name\"], f[\"total_samples\"]) for f in "
+		"d[\"functions\"] if f[\"name\"] == \"rec\"] == "
+		"[(\"rec\", 2000)]"), 0);
+	md = render_md(p);
+	assert_non_null(strstr(md, "| `main → rec (×301) → burn_a` |"));
+	free(md);
+	free(json);
+	fx_free(p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_json_recursion),
 		cmocka_unit_test(test_json_valid_with_keys),
 		cmocka_unit_test(test_json_escaping),
 		cmocka_unit_test(test_json_wall_time),

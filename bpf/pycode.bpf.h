@@ -1,0 +1,263 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Code objects for the CPython walker (python.bpf.h): told apart,
+ * validated, and copied into py_codes so that user space can name them
+ * even once the process is gone.
+ */
+#ifndef WHYSLOW_PYCODE_BPF_H
+#define WHYSLOW_PYCODE_BPF_H
+
+#include "pystate.bpf.h"
+
+/*
+ * Which code object lives at this address now: code objects are freed
+ * (module and class bodies after import) and their addresses reused, so
+ * the address alone would name a later function after an earlier one.
+ */
+static __always_inline __u32 py_code_ident(__u64 file, __u64 name)
+{
+	return (__u32)(file >> 4) ^ (__u32)(file >> 36) ^
+	       (__u32)(name >> 4) * 0x9e3779b1u ^ (__u32)(name >> 36);
+}
+
+/*
+ * Is the object at code a code object?  1: yes, sc->last_code and
+ * last_ident are it; 0: another object a 3.13 frame may run (skip the
+ * frame); -1: not valid (unreadable, another type, a first line out of
+ * range, a name or file that is no pointer): the walk ends.
+ */
+static __always_inline int py_check_code(struct ws_py_scratch *sc, __u64 code)
+{
+	const struct ws_py_offsets *o = &sc->off;
+	__u64 type, name, file;
+	__s32 first;
+
+	if (!py_user_ptr(code) || !py_read_win(sc, code, sc->code_len))
+		return -1;
+	type = py_win_u64(sc, o->type_of_object);
+	if (!py_user_ptr(type))
+		return -1;
+	if (sc->code_type && type != sc->code_type)
+		return o->minor >= 13 ? 0 : -1;
+	first = (__s32)py_win_u32(sc, o->code_firstlineno);
+	name = py_win_u64(sc, o->code_name);
+	file = py_win_u64(sc, o->code_filename);
+	if (first < 0 || first > WS_PY_MAX_LINE || !py_user_ptr(name) ||
+	    !py_user_ptr(file))
+		return -1;
+	sc->last_code = code;
+	sc->last_ident = py_code_ident(file, name);
+	return 1;
+}
+
+static __always_inline struct ws_py_seen *py_seen_slot(struct ws_py_scratch *sc,
+						       __u64 code, __u32 tgid)
+{
+	/* objects are 16-byte aligned */
+	__u32 h = (__u32)(code >> 4) ^ (__u32)(code >> 12) ^ tgid;
+
+	return &sc->seen[h & (WS_PY_SEEN - 1)];
+}
+
+/* Frame n has a code object just validated: to copy, unless known. */
+static __always_inline void py_note_code(struct ws_py_scratch *sc, __u32 tgid,
+					 __u32 n)
+{
+	struct ws_py_seen *seen = py_seen_slot(sc, sc->last_code, tgid);
+	__u32 k = sc->n_todo;
+
+	if (seen->code == sc->last_code && seen->tgid == tgid &&
+	    seen->ident == sc->last_ident)
+		return;
+	if (k < WS_PY_COPY_PER_CALL) {
+		sc->todo[k & (WS_PY_COPY_PER_CALL - 1)] = n;
+		sc->n_todo = k + 1;
+	}
+}
+
+static __always_inline __u64 py_hash_frame(__u64 h, __u64 code, __s32 instr,
+					   __u32 ident)
+{
+	return (h ^ code ^ ((__u64)(__u32)instr << 32) ^ ident) *
+	       WS_PY_HASH_PRIME;
+}
+
+/*
+ * A str into dst as its code units (1 byte for ASCII and Latin-1, 2 or 4)
+ * with the terminating NUL unit, cut at size: no NUL unit then.  Returns
+ * the kind for struct ws_py_code (0 ASCII, else 1, 2, 4); -1, dst left
+ * empty, when obj is not a compact str or cannot be read.
+ */
+static __always_inline int py_copy_str(struct ws_py_scratch *sc, char *dst,
+				       __u32 size, __u64 obj)
+{
+	const struct ws_py_offsets *o = &sc->off;
+	__u64 len, data;
+	__u32 state, kind, unit;
+
+	if (!obj || !py_read_win(sc, obj,
+				 py_max(o->unicode_state + 4,
+					WS_PY_STR_LENGTH + 8)))
+		return -1;
+	state = py_win_u32(sc, o->unicode_state);
+	if (!(state & WS_PY_STR_COMPACT))
+		return -1;	/* 3.10/3.11 legacy str: not in code objects */
+	if (state & WS_PY_STR_ASCII) {
+		kind = 0;
+		unit = 1;
+		data = obj + o->unicode_ascii_data;
+	} else {
+		kind = WS_PY_STR_KIND(state);
+		if (kind != 1 && kind != 2 && kind != 4)
+			return -1;
+		unit = kind;
+		data = obj + o->unicode_compact_data;
+	}
+	/* The string's own length: no read past its end, and a cut string
+	 * is told by its missing NUL. */
+	len = py_win_u64(sc, WS_PY_STR_LENGTH);
+	if (len > size)
+		len = size;
+	len = (len + 1) * unit;
+	barrier_var(len);
+	if (len > size)
+		len = size;
+	if (bpf_probe_read_user(dst, len, (const void *)data))
+		return -1;	/* dst zeroed by the helper */
+	return kind;
+}
+
+static __always_inline __u8 py_str_kind(int kind)
+{
+	return kind < 0 ? 0 : kind;
+}
+
+/* Fills sc->code from the code object at code; false if it is not one or
+ * its name cannot be read. */
+static __always_inline bool py_copy_code(struct ws_py_scratch *sc, __u64 code)
+{
+	const struct ws_py_offsets *o = &sc->off;
+	struct ws_py_code *pc = &sc->code;
+	__u64 linetable, size;
+	__u32 len;
+	int kind;
+
+	len = py_max(py_max(o->code_name, o->code_filename),
+		     py_max(o->code_linetable, o->type_of_object)) + 8;
+	len = py_max(len, o->code_firstlineno + 4);
+	if (o->code_qualname != WS_PY_NONE)
+		len = py_max(len, o->code_qualname + 8);
+	if (len > WS_PY_WIN || !py_read_win(sc, code, len))
+		return false;
+	if (sc->code_type && py_win_u64(sc, o->type_of_object) != sc->code_type)
+		return false;
+
+	bpf_probe_read_kernel(pc, sizeof(*pc), &sc->zero);
+	pc->firstlineno = (__s32)py_win_u32(sc, o->code_firstlineno);
+	/* The window is reused for each str: keep the pointers. */
+	sc->strs[0] = py_win_u64(sc, o->code_name);
+	sc->strs[1] = o->code_qualname != WS_PY_NONE ?
+		      py_win_u64(sc, o->code_qualname) : 0;
+	sc->strs[2] = py_win_u64(sc, o->code_filename);
+	sc->linetable = py_win_u64(sc, o->code_linetable);
+
+	kind = py_copy_str(sc, pc->name, sizeof(pc->name), sc->strs[0]);
+	if (kind < 0)
+		return false;	/* a code object has a str name */
+	pc->name_kind = kind;
+	pc->qualname_kind = py_str_kind(py_copy_str(sc, pc->qualname,
+						    sizeof(pc->qualname),
+						    sc->strs[1]));
+	pc->filename_kind = py_str_kind(py_copy_str(sc, pc->filename,
+						    sizeof(pc->filename),
+						    sc->strs[2]));
+
+	linetable = sc->linetable;
+	if (linetable) {
+		size = py_read_ptr(linetable + o->bytes_size);	/* ob_size */
+		if ((__s64)size > 0) {
+			len = size > WS_PY_LINETABLE_LEN ? WS_PY_LINETABLE_LEN :
+							   size;
+			barrier_var(len);
+			if (len > WS_PY_LINETABLE_LEN)
+				len = WS_PY_LINETABLE_LEN;
+			if (!bpf_probe_read_user(pc->linetable, len,
+						 (const void *)(linetable +
+								o->bytes_data))) {
+				pc->linetable_len = len;
+				pc->linetable_full = size > 0xffff ? 0xffff : size;
+			}
+		}
+	}
+	return true;
+}
+
+/* The hash of frames[0..sc->n), after a copy cut the stack short. */
+static long py_rehash_step(__u64 i, void *arg)
+{
+	struct py_loop_ctx *c = arg;
+	const struct ws_py_frame *f;
+
+	if (i >= c->sc->n)
+		return 1;
+	f = &c->buf->frames[i & (WS_PY_MAX_FRAMES - 1)];
+	c->sc->hash = py_hash_frame(c->sc->hash, f->code, f->instr, f->ident);
+	return 0;
+}
+
+/* A code object noted by the walk: into py_codes unless there.  One that
+ * is no code object after all ends the stack at its frame. */
+static long py_copy_step(__u64 i, void *arg)
+{
+	struct py_loop_ctx *c = arg;
+	struct ws_py_scratch *sc = c->sc;
+	const struct ws_py_frame *f;
+	struct ws_py_seen *seen;
+	__u32 at;
+	long err;
+
+	if (i >= sc->n_todo)
+		return 1;
+	at = sc->todo[i & (WS_PY_COPY_PER_CALL - 1)];
+	if (at >= sc->n)
+		return 1;	/* after a frame that failed */
+	f = &c->buf->frames[at & (WS_PY_MAX_FRAMES - 1)];
+	seen = py_seen_slot(sc, f->code, c->tgid);
+	if (seen->code == f->code && seen->tgid == c->tgid &&
+	    seen->ident == f->ident)
+		return 0;	/* a repeat, copied by an earlier step */
+	sc->key.pid = c->tgid;
+	sc->key.ident = f->ident;
+	sc->key.code = f->code;
+	if (!bpf_map_lookup_elem(&py_codes, &sc->key)) {
+		if (!py_copy_code(sc, f->code)) {
+			sc->n = at;
+			sc->trunc = WS_PY_TRUNC_INVALID;
+			return 1;
+		}
+		err = bpf_map_update_elem(&py_codes, &sc->key, &sc->code,
+					  BPF_NOEXIST);
+		if (err && err != -EEXIST)
+			return 0;	/* map full: try again later */
+	}
+	seen->code = sc->key.code;
+	seen->tgid = c->tgid;
+	seen->ident = sc->key.ident;
+	return 0;
+}
+
+static __always_inline void py_copy_new_codes(struct py_loop_ctx *c)
+{
+	struct ws_py_scratch *sc = c->sc;
+	__u32 n = sc->n;
+
+	if (!sc->n_todo)
+		return;
+	bpf_loop(WS_PY_COPY_PER_CALL, py_copy_step, c, 0);
+	if (sc->n == n)
+		return;
+	sc->hash = c->tgid;
+	bpf_loop(WS_PY_MAX_FRAMES, py_rehash_step, c, 0);
+}
+
+#endif
