@@ -8,6 +8,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include "lib/util.h"
 #include "proc/procfs.h"
 #include "proc/procmap.h"
 
@@ -205,6 +206,26 @@ void proc_table_exec(struct proc_table *t, uint32_t pid, const char *comm,
 	p->exe = NULL;	/* set by the first file mapping of the new image */
 }
 
+bool proc_path_anon(const char *path)
+{
+	static const char *const prefixes[] = {
+		"//anon",	/* perf's name for any anonymous mapping */
+		"[anon:",	/* named with PR_SET_VMA_ANON_NAME */
+		"/memfd:",	/* JITs that map their code twice */
+		"/dev/zero",	/* shared anonymous memory */
+		"/anon_hugepage",
+		"[heap]", "[stack]",
+	};
+	size_t i;
+
+	if (!path[0])
+		return true;
+	for (i = 0; i < ARRAY_SIZE(prefixes); i++)
+		if (!strncmp(path, prefixes[i], strlen(prefixes[i])))
+			return true;
+	return false;
+}
+
 int proc_table_mmap(struct proc_table *t, uint32_t pid, uint64_t start,
 		    uint64_t len, uint64_t pgoff, uint64_t dev, uint64_t ino,
 		    const char *path, bool exec, uint64_t time)
@@ -214,15 +235,18 @@ int proc_table_mmap(struct proc_table *t, uint32_t pid, uint64_t start,
 		.start = start, .end = start + len, .pgoff = pgoff,
 		.time = time, .module = -1, .exec = exec,
 	};
+	bool anon = proc_path_anon(path);
 
 	if (!p)
 		return -ENOMEM;
 	if (m.end < m.start)
 		return -EINVAL;
+	if (anon && !exec)
+		return 0;	/* data: nothing to resolve in it */
 	m.gen = p->gen;
 	if (!strcmp(path, "[vdso]")) {
 		m.vdso = true;
-	} else if (path[0] == '/') {
+	} else if (path[0] == '/' && !anon) {
 		m.module = intern_module(t, path, dev, ino);
 		if (m.module < 0)
 			return m.module;
@@ -310,7 +334,7 @@ static int load_maps(struct proc_table *t, struct proc *p, const char *procfs)
 			continue;
 		err = proc_table_mmap(t, p->pid, start, end - start, off,
 				      makedev(major, minor), ino,
-				      file[0] ? file : "//anon", perms[2] == 'x', 0);
+				      file, perms[2] == 'x', 0);
 	}
 	if (procfs_lines_close(&l))
 		t->maps_cut++;

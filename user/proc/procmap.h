@@ -67,6 +67,14 @@ int proc_table_fork(struct proc_table *t, uint32_t ppid, uint32_t pid,
 		    uint64_t time);
 void proc_table_exec(struct proc_table *t, uint32_t pid, const char *comm,
 		     uint64_t time);
+/*
+ * Whether a mapping's name is anonymous memory (perf's "//anon", "",
+ * "[anon:NAME]", a memfd, ...): code there is JIT code, found by address
+ * in the process's perf map, never an ELF file to open.
+ */
+bool proc_path_anon(const char *path);
+
+/* Anonymous mappings other than code are not kept. */
 int proc_table_mmap(struct proc_table *t, uint32_t pid, uint64_t start,
 		    uint64_t len, uint64_t pgoff, uint64_t dev, uint64_t ino,
 		    const char *path, bool exec, uint64_t time);

@@ -341,7 +341,8 @@ static void apply_record(struct proc_table *t, const struct perf_event_header *h
 		if (!keep_all && (!p || p->exited))
 			return;
 		record_string(buf, sizeof(buf), mm->filename, h);
-		if (!(mm->prot & PROT_EXEC) && buf[0] != '/')
+		if (!(mm->prot & PROT_EXEC) &&
+		    (buf[0] != '/' || proc_path_anon(buf)))
 			return;		/* anonymous data: nothing to learn */
 		proc_table_mmap(t, mm->pid, mm->addr, mm->len, mm->pgoff,
 				makedev(mm->maj, mm->min), mm->ino, buf,

@@ -575,7 +575,9 @@ static int symbolize_raw(struct finish_ctx *fc, const struct raw_frame *rf,
 		fr.file = (char *)r.file;
 		fr.line = r.line;
 	} else if (rf->kind == RAW_ELF || rf->kind == RAW_VDSO) {
-		snprintf(name, sizeof(name), "[%s+0x%" PRIx64 "]", module, rf->addr);
+		/* stripped code: one frame per function, at its start */
+		snprintf(name, sizeof(name), "[%s+0x%" PRIx64 "]", module,
+			 r.func_known ? r.func_start : rf->addr);
 		fr.name = name;
 	} else {
 		fr.name = "[unknown]";

@@ -18,6 +18,7 @@
 #include "symbols/dwarf.h"
 #include "symbols/elf.h"
 #include "symbols/elffile.h"
+#include "symbols/fde.h"
 
 static int elf_read_build_id(Elf *elf, struct elf_file *f)
 {
@@ -97,6 +98,10 @@ void elffile_clear(struct elf_file *f)
 		dwarf_end(f->dwarf);
 	if (f->dwarf_elf)
 		elf_end(f->dwarf_elf);
+	free(f->fdes);
+	f->fdes = NULL;
+	f->n_fdes = 0;
+	f->fdes_tried = false;
 	free(f->cus);
 	free(f->segs);
 	free(f->syms);
@@ -166,17 +171,23 @@ int elffile_symbolize(struct elf_file *f, uint64_t file_offset,
 {
 	const struct elf_sym *sym;
 	uint64_t vaddr;
+	int err;
 
 	if (f->err)
 		return f->err;
 	if (!symelf_offset_to_vaddr(f, file_offset, &vaddr))
 		return -ENOENT;
-	sym = symelf_sym_find(f, vaddr);
-	if (!sym)
-		return -ENOENT;
-	out->name = sym->name;
-	out->offset = vaddr - sym->start;
 	out->build_id = f->build_id;
+	sym = symelf_sym_find(f, vaddr);
+	if (sym && sym->sized) {
+		out->name = sym->name;
+		out->offset = vaddr - sym->start;
+	} else {
+		/* stripped code: its function from .eh_frame */
+		err = symfde_symbolize(f, vaddr, sym, out);
+		if (err)
+			return err;
+	}
 	if (want_line)
 		symdwarf_load(f);
 	if (want_line && f->dwarf)

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The symbolizer's private structures, shared by symbolize.c (the front
- * end and its caches), kallsyms.c, elf.c, dwarf.c, debuglink.c, elffile.c
- * and vdso.c.  Not for other folders: they see symbolize.h only.
+ * end and its caches), kallsyms.c, elf.c, dwarf.c, fde.c, debuglink.c,
+ * elffile.c and vdso.c.  Not for other folders: they see symbolize.h only.
  */
 #ifndef WHYSLOW_SYMBOLS_INTERNAL_H
 #define WHYSLOW_SYMBOLS_INTERNAL_H
@@ -49,6 +49,12 @@ struct elf_sym {
 	uint8_t rank;		/* which alias wins: global, weak, local */
 };
 
+/* A function's code as its .eh_frame FDE gives it: [start, end). */
+struct fde_range {
+	uint64_t start;		/* first member: see table_count_le() */
+	uint64_t end;
+};
+
 struct load_seg {
 	uint64_t offset;
 	uint64_t filesz;
@@ -88,6 +94,10 @@ struct elf_file {
 	Elf *cfi_elf;		/* read into memory for its .eh_frame */
 	Dwarf_CFI *cfi;		/* NULL: none, or not tried (cfi_tried) */
 	bool cfi_tried;
+	struct fde_range *fdes;	/* sorted; read on the first address no
+				 * symbol covers (fdes_tried) */
+	size_t n_fdes;
+	bool fdes_tried;
 	bool syms_refused;	/* string table not NUL-terminated */
 	bool dwarf_refused;	/* elfcheck_dwarf() said no */
 	bool syms_counted;	/* ... in symbolizer.symbols_refused */

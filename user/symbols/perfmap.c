@@ -16,8 +16,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "lib/sudo.h"
 #include "lib/util.h"
 #include "symbols/perfmap.h"
 #include "symbols/file.h"
@@ -245,33 +247,74 @@ out:
 	return err;
 }
 
+/* Root running a command for the user behind sudo: that user's maps
+ * are as trusted as our own (the report is theirs). */
+static bool perfmap_sudo_user(uid_t owner)
+{
+	uid_t uid;
+	gid_t gid;
+
+	return geteuid() == 0 &&
+	       sudo_parse_env(getenv("SUDO_UID"), getenv("SUDO_GID"), &uid,
+			      &gid) == 1 && uid == owner;
+}
+
 /* The owner of /proc/pid is the process's effective uid. */
 static bool perfmap_owner_ok(uid_t owner, uint32_t pid)
 {
 	char proc[32];
 	struct stat sb;
 
-	if (owner == 0 || owner == geteuid())
+	if (owner == 0 || owner == geteuid() || perfmap_sudo_user(owner))
 		return true;
 	snprintf(proc, sizeof(proc), "/proc/%u", pid);
 	return !stat(proc, &sb) && sb.st_uid == owner;
+}
+
+static int perfmap_path(char *path, size_t size, const char *dir,
+			uint32_t pid)
+{
+	int n = snprintf(path, size, "%s/perf-%u.map", dir, pid);
+
+	return n < 0 || (size_t)n >= size ? -ENAMETOOLONG : 0;
+}
+
+static uint64_t perfmap_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
+}
+
+static struct perfmap_file perfmap_file_of(const struct stat *sb)
+{
+	return (struct perfmap_file){
+		.ino = sb->st_ino,
+		.size = sb->st_size,
+		.mtime_ns = sb->st_mtim.tv_sec * 1000000000ll +
+			    sb->st_mtim.tv_nsec,
+	};
 }
 
 int perfmap_load(struct perfmap *m, const char *dir, struct perfmap_stats *st)
 {
 	char path[PATH_MAX];
 	struct stat sb;
-	int fd, err, n;
+	int fd, err;
 
-	n = snprintf(path, sizeof(path), "%s/perf-%u.map", dir, m->pid);
-	if (n < 0 || (size_t)n >= sizeof(path))
-		return -ENAMETOOLONG;
+	m->file = (struct perfmap_file){ 0 };
+	m->checked_ns = perfmap_now_ns();
+	err = perfmap_path(path, sizeof(path), dir, m->pid);
+	if (err)
+		return err;
 	/* /tmp is world-writable: do not follow a planted symlink. */
 	fd = symfile_open(path, O_NOFOLLOW, &sb);
 	if (fd == -EINVAL || fd == -ELOOP)
 		st->refused++;
 	if (fd < 0)
 		return fd;
+	m->file = perfmap_file_of(&sb);
 	/* as perf does: another user's map could name anything */
 	if (!perfmap_owner_ok(sb.st_uid, m->pid)) {
 		st->refused++;
@@ -281,6 +324,29 @@ int perfmap_load(struct perfmap *m, const char *dir, struct perfmap_stats *st)
 	}
 	close(fd);
 	return err;
+}
+
+bool perfmap_refresh(struct perfmap *m, const char *dir,
+		     struct perfmap_stats *st)
+{
+	struct perfmap_file now_file = { 0 };
+	uint64_t now = perfmap_now_ns();
+	char path[PATH_MAX];
+	struct stat sb;
+
+	if (m->reloads >= PERFMAP_MAX_RELOADS ||
+	    now - m->checked_ns < PERFMAP_RECHECK_NS ||
+	    perfmap_path(path, sizeof(path), dir, m->pid))
+		return false;
+	m->checked_ns = now;
+	if (!lstat(path, &sb))
+		now_file = perfmap_file_of(&sb);
+	if (!memcmp(&now_file, &m->file, sizeof(now_file)))
+		return false;
+	m->reloads++;
+	perfmap_clear(m);
+	m->err = perfmap_load(m, dir, st);
+	return true;
 }
 
 const struct perfmap_sym *perfmap_find(const struct perfmap *m, uint64_t addr)

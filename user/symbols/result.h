@@ -14,6 +14,11 @@ struct sym_result {
 	int line;		/* 0 when unknown */
 	const char *module;	/* kernel module name for kernel addrs, else NULL */
 	const char *build_id;	/* ELF files: hex GNU build-id, else NULL */
+	/* name NULL, func_known: the code is a function without a name
+	 * (stripped; its range from .eh_frame) starting at file offset
+	 * func_start; offset is from there */
+	uint64_t func_start;
+	bool func_known;
 };
 
 #endif

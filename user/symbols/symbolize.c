@@ -230,9 +230,12 @@ int symbolize_perfmap(struct symbolizer *s, uint32_t pid, uint64_t addr,
 	err = perfmap_get(s, pid, &m);
 	if (err)
 		return err;
+	e = m->err ? NULL : perfmap_find(m, addr);
+	/* JITs append as they compile: a miss may be newer than the read */
+	if (!e && perfmap_refresh(m, s->perfmap_dir, &s->perfmap_stats))
+		e = m->err ? NULL : perfmap_find(m, addr);
 	if (m->err)
 		return m->err;
-	e = perfmap_find(m, addr);
 	if (!e)
 		return -ENOENT;
 	out->name = m->names + e->name;

@@ -44,6 +44,9 @@ bool symbolizer_kernel_hidden(struct symbolizer *s);
  * and guard against a replaced file (0/0: trust the path): dev is encoded
  * as stat()'s st_dev, makedev(major, minor).  -ESTALE when the file now at
  * path is another one.  Failures are cached per (dev, ino, path).
+ * Stripped code: the entry point (e_entry) is "_start"; elsewhere, with no
+ * symbol, -ENOENT with out->func_known and func_start, the file offset
+ * where the function starts (its .eh_frame FDE), when one covers addr.
  */
 int symbolize_elf(struct symbolizer *s, const char *path, uint64_t dev,
 		  uint64_t ino, uint64_t file_offset, bool want_line,
@@ -66,7 +69,8 @@ int symbolize_cfi_frame(struct symbolizer *s, const char *path, uint64_t dev,
 /* addr is an offset into the vDSO image of this kernel. */
 int symbolize_vdso(struct symbolizer *s, uint64_t offset, struct sym_result *out);
 
-/* JIT code of pid, from <perfmap_dir>/perf-<pid>.map. */
+/* JIT code of pid, from <perfmap_dir>/perf-<pid>.map, read on the first
+ * lookup and again on a miss once the file has changed (perfmap.h). */
 int symbolize_perfmap(struct symbolizer *s, uint32_t pid, uint64_t addr,
 		      struct sym_result *out);
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Bounded /proc reads (procfs.c): caps on the file and on a line, each
- * side of them, and what is counted when a read is cut. */
+ * side of them, and what is counted when a read is cut; anonymous code
+ * read from maps (procmap.c). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -168,6 +169,68 @@ static void test_maps_cut_counted(void **state)
 	proc_table_free(&t);
 }
 
+static void test_anon_names(void **state)
+{
+	(void)state;
+	assert_true(proc_path_anon("//anon"));
+	assert_true(proc_path_anon(""));
+	assert_true(proc_path_anon("[anon:v8 code]"));
+	assert_true(proc_path_anon("/memfd:jit-cache (deleted)"));
+	assert_true(proc_path_anon("/dev/zero (deleted)"));
+	assert_false(proc_path_anon("/usr/bin/node"));
+	assert_false(proc_path_anon("/tmp/anon"));
+	assert_false(proc_path_anon("[vdso]"));
+}
+
+/* JIT code (anonymous, memfd, unnamed in /proc) is code in no file: no
+ * module, so its addresses go to the perf map; anonymous data is not
+ * kept at all. */
+static void test_anon_code(void **state)
+{
+	const struct mapping *m;
+	char pdir[64];
+	struct proc_table t;
+	struct proc *p;
+	FILE *f;
+
+	(void)state;
+	snprintf(pdir, sizeof(pdir), "%s/43", dir);
+	assert_int_equal(mkdir(pdir, 0755), 0);
+	snprintf(pdir, sizeof(pdir), "%s/43/maps", dir);
+	f = fopen(pdir, "w");
+	assert_non_null(f);
+	fprintf(f, "400000-401000 r-xp 00000000 08:01 5 /usr/bin/node\n"
+		"7f0000000000-7f0000100000 rwxp 00000000 00:00 0 \n"
+		"7f0000200000-7f0000300000 r-xp 00000000 00:01 9 "
+		"/memfd:jit (deleted)\n"
+		"7f0000400000-7f0000500000 rw-p 00000000 00:00 0 \n");
+	assert_int_equal(fclose(f), 0);
+	proc_table_init(&t);
+	assert_int_equal(proc_table_load(&t, 43, dir), 0);
+	p = proc_table_find(&t, 43);
+	assert_non_null(p);
+	assert_int_equal(p->n_maps, 3);
+	m = proc_lookup(p, 0x400100, 0);
+	assert_non_null(m);
+	assert_true(m->module >= 0);
+	m = proc_lookup(p, 0x7f0000000100, 0);
+	assert_non_null(m);
+	assert_int_equal(m->module, -1);
+	m = proc_lookup(p, 0x7f0000200100, 0);
+	assert_non_null(m);
+	assert_int_equal(m->module, -1);
+	assert_int_equal(t.n_modules, 1);
+	/* perf's name for the same, as the side band gives it */
+	assert_int_equal(proc_table_mmap(&t, 43, 0x7f0000600000, 0x1000, 0, 0,
+					 0, "//anon", true, 5), 0);
+	assert_int_equal(proc_table_mmap(&t, 43, 0x7f0000700000, 0x1000, 0, 0,
+					 0, "//anon", false, 5), 0);
+	assert_int_equal(p->n_maps, 4);
+	assert_int_equal(proc_lookup(p, 0x7f0000600000, 5)->module, -1);
+	assert_int_equal(t.n_modules, 1);
+	proc_table_free(&t);
+}
+
 static int setup(void **state)
 {
 	(void)state;
@@ -192,6 +255,8 @@ int main(void)
 		cmocka_unit_test(test_lines_total_cap),
 		cmocka_unit_test(test_lines_proc_maps),
 		cmocka_unit_test(test_maps_cut_counted),
+		cmocka_unit_test(test_anon_names),
+		cmocka_unit_test(test_anon_code),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

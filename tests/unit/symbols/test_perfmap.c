@@ -2,7 +2,7 @@
 /*
  * perf maps as a hostile workload writes them: the line-length cap and the
  * file-size cap on both sides, a sparse file of 10 GB without a newline,
- * and a map owned by another user.
+ * a map owned by another user, and a map read again as it grows.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -150,6 +150,78 @@ static void test_owner(void **state)
 	assert_int_equal(perfmap_load(&m, dir, &st), -EPERM);
 	assert_int_equal(st.refused, 1);
 	assert_int_equal(m.n_syms, 0);
+	/* root under sudo profiles the user's command: the user's map is
+	 * theirs to read, even once the process is gone */
+	assert_int_equal(setenv("SUDO_UID", "65534", 1), 0);
+	assert_int_equal(setenv("SUDO_GID", "65534", 1), 0);
+	assert_int_equal(perfmap_load(&m, dir, &st), 0);
+	assert_int_equal(m.n_syms, 1);
+	perfmap_clear(&m);
+	assert_int_equal(setenv("SUDO_UID", "65533", 1), 0);
+	assert_int_equal(perfmap_load(&m, dir, &st), -EPERM);
+	unsetenv("SUDO_UID");
+	unsetenv("SUDO_GID");
+	unlink(path);
+	rmdir(dir);
+}
+
+static void append(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "a");
+
+	assert_non_null(f);
+	assert_true(fputs(text, f) >= 0);
+	assert_int_equal(fclose(f), 0);
+}
+
+/* A JIT appends while it runs: a miss reads the map again when the file
+ * changed, at most every PERFMAP_RECHECK_NS and PERFMAP_MAX_RELOADS
+ * times. */
+static void test_refresh(void **state)
+{
+	char dir[] = "/tmp/whyslow-perfmap-XXXXXX", path[128], line[64];
+	struct perfmap m = { .pid = 4321 };
+	struct perfmap_stats st = { 0 };
+	unsigned int i, last;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/perf-%u.map", dir, m.pid);
+	/* no map yet: read once it appears */
+	assert_int_equal(perfmap_load(&m, dir, &st), -ENOENT);
+	m.err = -ENOENT;
+	assert_false(perfmap_refresh(&m, dir, &st));	/* too soon */
+	m.checked_ns = 0;
+	assert_false(perfmap_refresh(&m, dir, &st));	/* still none */
+	append(path, "1000 10 first\n");
+	m.checked_ns = 0;
+	assert_true(perfmap_refresh(&m, dir, &st));
+	assert_int_equal(m.err, 0);
+	assert_non_null(perfmap_find(&m, 0x1008));
+	assert_null(perfmap_find(&m, 0x2008));
+	/* grown: read again, only after the interval */
+	append(path, "2000 10 second\n");
+	assert_false(perfmap_refresh(&m, dir, &st));
+	m.checked_ns = 0;
+	assert_true(perfmap_refresh(&m, dir, &st));
+	assert_string_equal(m.names + perfmap_find(&m, 0x2008)->name, "second");
+	assert_non_null(perfmap_find(&m, 0x1008));
+	/* unchanged: not read */
+	m.checked_ns = 0;
+	assert_false(perfmap_refresh(&m, dir, &st));
+	/* a map that keeps changing is read a bounded number of times */
+	for (i = 0; i < 2 * PERFMAP_MAX_RELOADS; i++) {
+		snprintf(line, sizeof(line), "%x 10 f%u\n", 0x3000 + 0x10 * i,
+			 i);
+		append(path, line);
+		m.checked_ns = 0;
+		perfmap_refresh(&m, dir, &st);
+	}
+	assert_int_equal(m.reloads, PERFMAP_MAX_RELOADS);
+	assert_non_null(perfmap_find(&m, 0x3000));
+	last = 0x3000 + 0x10 * (2 * PERFMAP_MAX_RELOADS - 1);
+	assert_null(perfmap_find(&m, last));
+	perfmap_clear(&m);
 	unlink(path);
 	rmdir(dir);
 }
@@ -161,6 +233,7 @@ int main(void)
 		cmocka_unit_test(test_size_cap),
 		cmocka_unit_test(test_sparse_10g),
 		cmocka_unit_test(test_owner),
+		cmocka_unit_test(test_refresh),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -730,6 +730,32 @@ static void test_perfmap(void **state)
 	symbolizer_free(s);
 }
 
+/* Code compiled after the map was read: a miss reads it again once it
+ * has changed (and PERFMAP_RECHECK_NS, 100 ms, have passed). */
+static void test_perfmap_grows(void **state)
+{
+	struct symbolizer *s = new_symbolizer();
+	struct sym_result r;
+	char path[512];
+	FILE *f;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/perf-4245.map", dir);
+	assert_int_equal(write_file(path, "1000 100 early\n", 15), 0);
+	assert_int_equal(symbolize_perfmap(s, 4245, 0x1010, &r), 0);
+	assert_string_equal(r.name, "early");
+	f = fopen(path, "a");
+	assert_non_null(f);
+	fputs("2000 100 late\n", f);
+	assert_int_equal(fclose(f), 0);
+	usleep(150 * 1000);
+	assert_int_equal(symbolize_perfmap(s, 4245, 0x2010, &r), 0);
+	assert_string_equal(r.name, "late");
+	assert_int_equal(symbolize_perfmap(s, 4245, 0x1010, &r), 0);
+	assert_string_equal(r.name, "early");
+	symbolizer_free(s);
+}
+
 /* A symlink planted in the perf-map directory is not followed. */
 static void test_perfmap_symlink(void **state)
 {
@@ -846,6 +872,7 @@ int main(void)
 		cmocka_unit_test(test_kallsyms_missing),
 		cmocka_unit_test(test_kallsyms_real),
 		cmocka_unit_test(test_perfmap),
+		cmocka_unit_test(test_perfmap_grows),
 		cmocka_unit_test(test_perfmap_symlink),
 		cmocka_unit_test(test_vdso),
 		cmocka_unit_test(test_vdso_absent),

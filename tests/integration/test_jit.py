@@ -1,0 +1,118 @@
+# SPDX-License-Identifier: GPL-2.0
+"""JIT code named through perf maps (issue 15): anonymous executable memory
+is looked up in /tmp/perf-PID.map, which the runtime writes: Node.js with
+--perf-basic-prof, CPython 3.12+ with -X perf.
+
+Node.js is Debian's nodejs (tools/install-deps.sh installs it); the
+CPython interpreters are pyenv's (skipped when absent)."""
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO
+
+pytestmark = pytest.mark.skipif(
+    os.geteuid() != 0,
+    reason="whyslow loads BPF programs: these tests need root "
+           "(run them with sudo, e.g. `sudo make integration`)")
+
+WORKLOADS = REPO / "tests" / "workloads"
+PYENV = Path("/root/.pyenv/versions")
+
+
+@pytest.fixture
+def perf_maps():
+    """Removes the perf maps the test's runtimes leave in /tmp: those that
+    appeared during the test and name the script run (given as the
+    fixture's value, a list the test appends to)."""
+    before = set(Path("/tmp").glob("perf-*.map"))
+    scripts = []
+    yield scripts
+    for m in set(Path("/tmp").glob("perf-*.map")) - before:
+        try:
+            if any(str(s) in m.read_text(errors="replace") for s in scripts):
+                m.unlink()
+        except OSError:
+            pass
+
+
+def rows_naming(doc, word):
+    """The report's functions from the perf map whose name holds word."""
+    return [f for f in doc["functions"]
+            if f["module"] == "[jit]" and re.search(rf"\b{word}\b", f["name"])]
+
+
+def node_measured(res):
+    m = re.search(r"crunch\.js: crunchA_ms=([\d.]+) crunchB_ms=([\d.]+)",
+                  res.stderr)
+    assert m, f"the script's own timing line is missing:{res}"
+    a, b = float(m.group(1)), float(m.group(2))
+    return 100 * a / (a + b)
+
+
+def test_node_perf_basic_prof(run, perf_maps):
+    """node --perf-basic-prof: crunchA and crunchB are named from the perf
+    map (V8's "JS:*crunchA /path:line:col", one row per compiled version),
+    with the split the script measured (within 10 points), and almost
+    nothing of the run stays unnamed."""
+    node = shutil.which("node") or shutil.which("nodejs")
+    if not node:
+        pytest.skip("node is not installed (tools/install-deps.sh "
+                    "installs Debian's nodejs)")
+    script = WORKLOADS / "js" / "crunch.js"
+    perf_maps.append(script)
+    doc, res = run.record_json("-F", 999, "--", node, "--perf-basic-prof",
+                               script)
+    a = sum(f["self_pct"] for f in rows_naming(doc, "crunchA"))
+    b = sum(f["self_pct"] for f in rows_naming(doc, "crunchB"))
+    assert a > 0 and b > 0, f"crunchA and crunchB are not named:{res}"
+    assert all(str(script) in f["name"]
+               for f in rows_naming(doc, "crunch[AB]")), res
+    assert a + b >= 60, f"the two functions are most of the run:{res}"
+    want = node_measured(res)
+    assert abs(100 * a / (a + b) - want) <= 10, \
+        f"crunchA's share of the two, measured {want:.1f}%:{res}"
+    unknown = sum(f["self_pct"] for f in doc["functions"]
+                  if f["name"] == "[unknown]")
+    assert unknown <= 5, f"JIT code left unnamed:{res}"
+    assert doc["quality"]["perfmap_refused"] == 0, res
+
+
+def perf_pythons():
+    params = []
+    for minor in (12, 13):
+        found = sorted(PYENV.glob(f"3.{minor}*/bin/python3"))
+        if found:
+            params.append(pytest.param(str(found[0]), id=f"py3.{minor}"))
+        else:
+            params.append(pytest.param(None, id=f"py3.{minor}",
+                                       marks=pytest.mark.skip(
+                                           reason=f"no pyenv CPython 3.{minor}")))
+    return params
+
+
+@pytest.mark.parametrize("python", perf_pythons())
+def test_python_perf_trampolines(run, python, perf_maps):
+    """python -X perf: each call from C into the interpreter runs through
+    a trampoline of its own in anonymous memory.  Samples that land in one
+    (about 0.3% of them; at 2999 Hz for 1.5 s, 13-27 seen) are named
+    "py::tiny:<script>" from the perf map; whyslow's own CPython walker
+    names the Python frames above them."""
+    script = WORKLOADS / "py" / "perf_calls.py"
+    perf_maps.append(script)
+    res = run.record("-F", 2999, "--format", "folded", "--",
+                     python, "-X", "perf", script, "1.5")
+    assert res.returncode == 0, res
+    jit = 0
+    for line in res.stdout.splitlines():
+        stack, _, count = line.rpartition(" ")
+        frames = stack.split(";")
+        if f"py::tiny:{script}" in frames:
+            jit += int(count)
+            assert frames[1:3] == ["<module>", "main"], \
+                f"the Python frames above the trampoline:{res}"
+    assert jit >= 3, f"no trampoline named from the perf map:{res}"
+    assert "[anon+" not in res.stdout, res
