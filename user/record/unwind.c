@@ -45,11 +45,61 @@ static bool reg_value(const struct frame_regs *r, unsigned int reg,
 	return true;
 }
 
+/* In an expression, rip (column 16) is the frame's own ip too: the
+ * PLT's rule reads it. */
+static bool expr_reg(const struct frame_regs *r, unsigned int reg,
+		     uint64_t *val)
+{
+	if (reg != DWARF_RA)
+		return reg_value(r, reg, val);
+	*val = r->ip;
+	return true;
+}
+
+/*
+ * The binary operations of CFI expressions: add and subtract, and the bit
+ * and comparison operations of ld's rule for a .plt entry, rsp + 8 +
+ * (((rip & 15) >= 11) << 3), the CFA before and after its push.
+ */
+static bool op_binary(uint8_t a)
+{
+	switch (a) {
+	case DW_OP_plus: case DW_OP_minus: case DW_OP_mul:
+	case DW_OP_and: case DW_OP_or: case DW_OP_xor:
+	case DW_OP_shl: case DW_OP_shr:
+	case DW_OP_ge: case DW_OP_gt: case DW_OP_le: case DW_OP_lt:
+	case DW_OP_eq: case DW_OP_ne:
+		return true;
+	}
+	return false;
+}
+
+/* x a y; comparisons are signed, as DWARF says. */
+static uint64_t binary_value(uint8_t a, uint64_t x, uint64_t y)
+{
+	switch (a) {
+	case DW_OP_plus: return x + y;
+	case DW_OP_minus: return x - y;
+	case DW_OP_mul: return x * y;
+	case DW_OP_and: return x & y;
+	case DW_OP_or: return x | y;
+	case DW_OP_xor: return x ^ y;
+	case DW_OP_shl: return y < 64 ? x << y : 0;
+	case DW_OP_shr: return y < 64 ? x >> y : 0;
+	case DW_OP_ge: return (int64_t)x >= (int64_t)y;
+	case DW_OP_gt: return (int64_t)x > (int64_t)y;
+	case DW_OP_le: return (int64_t)x <= (int64_t)y;
+	case DW_OP_lt: return (int64_t)x < (int64_t)y;
+	case DW_OP_eq: return x == y;
+	default: return x != y;		/* DW_OP_ne */
+	}
+}
+
 /*
  * The small DWARF expressions CFI rules use: the CFA, constants, register
- * plus offset, add, subtract, load.  *is_value: the result is the value
- * itself (DW_OP_stack_value), not where it is saved.  Returns UNWIND_DONE
- * when evaluated, else why not.
+ * plus offset, load, and the binary operations above.  *is_value: the
+ * result is the value itself (DW_OP_stack_value), not where it is saved.
+ * Returns UNWIND_DONE when evaluated, else why not.
  */
 static enum unwind_stop eval_ops(const struct unwind_input *in, const Dwarf_Op *ops,
 		     size_t n, uint64_t cfa, const struct frame_regs *r,
@@ -62,14 +112,20 @@ static enum unwind_stop eval_ops(const struct unwind_input *in, const Dwarf_Op *
 	*is_value = false;
 	for (i = 0; i < n; i++) {
 		a = ops[i].atom;
-		if (*is_value || (depth >= EVAL_STACK && a != DW_OP_plus &&
-				  a != DW_OP_minus && a != DW_OP_plus_uconst &&
+		if (*is_value || (depth >= EVAL_STACK && !op_binary(a) &&
+				  a != DW_OP_plus_uconst &&
 				  a != DW_OP_deref && a != DW_OP_stack_value))
 			return UNWIND_BAD_RULE;
-		if (a >= DW_OP_lit0 && a <= DW_OP_lit31) {
+		if (op_binary(a)) {
+			if (depth < 2)
+				return UNWIND_BAD_RULE;
+			depth--;
+			st[depth - 1] = binary_value(a, st[depth - 1],
+						     st[depth]);
+		} else if (a >= DW_OP_lit0 && a <= DW_OP_lit31) {
 			st[depth++] = a - DW_OP_lit0;
 		} else if (a >= DW_OP_breg0 && a <= DW_OP_breg31) {
-			if (!reg_value(r, a - DW_OP_breg0, &v))
+			if (!expr_reg(r, a - DW_OP_breg0, &v))
 				return UNWIND_BAD_RULE;
 			st[depth++] = v + (int64_t)ops[i].number;
 		} else {
@@ -78,7 +134,7 @@ static enum unwind_stop eval_ops(const struct unwind_input *in, const Dwarf_Op *
 				st[depth++] = cfa;
 				break;
 			case DW_OP_bregx:
-				if (!reg_value(r, ops[i].number, &v))
+				if (!expr_reg(r, ops[i].number, &v))
 					return UNWIND_BAD_RULE;
 				st[depth++] = v + (int64_t)ops[i].number2;
 				break;
@@ -93,15 +149,6 @@ static enum unwind_stop eval_ops(const struct unwind_input *in, const Dwarf_Op *
 				if (!depth)
 					return UNWIND_BAD_RULE;
 				st[depth - 1] += ops[i].number;
-				break;
-			case DW_OP_plus:
-			case DW_OP_minus:
-				if (depth < 2)
-					return UNWIND_BAD_RULE;
-				depth--;
-				st[depth - 1] = a == DW_OP_plus ?
-					st[depth - 1] + st[depth] :
-					st[depth - 1] - st[depth];
 				break;
 			case DW_OP_deref:
 				if (!depth)

@@ -19,6 +19,7 @@
 #include "symbols/elf.h"
 #include "symbols/elffile.h"
 #include "symbols/fde.h"
+#include "symbols/plt.h"
 
 static int elf_read_build_id(Elf *elf, struct elf_file *f)
 {
@@ -99,9 +100,13 @@ void elffile_clear(struct elf_file *f)
 	if (f->dwarf_elf)
 		elf_end(f->dwarf_elf);
 	free(f->fdes);
+	free(f->plts);
+	free(f->plt_names);
 	f->fdes = NULL;
-	f->n_fdes = 0;
-	f->fdes_tried = false;
+	f->plts = NULL;
+	f->plt_names = NULL;
+	f->n_fdes = f->n_plts = f->plt_names_len = 0;
+	f->unnamed_tried = false;
 	free(f->cus);
 	free(f->segs);
 	free(f->syms);
@@ -166,6 +171,53 @@ void elffile_count(struct symbolizer *s, struct elf_file *f)
 	}
 }
 
+/*
+ * What names code without symbols, read once per file: the FDE ranges of
+ * .eh_frame and the PLT stubs.  Those sections alone are read (libelf's
+ * pread), not the whole file: a browser is 300 MB, its .eh_frame under
+ * 1 MB.  A failure only means no names from them.
+ */
+static void elffile_load_unnamed(struct elf_file *f)
+{
+	struct elf_handle h = { .fd = -1 };
+	struct stat st;
+	Elf_Scn *scn;
+	GElf_Shdr sh;
+
+	f->unnamed_tried = true;
+	/* in-memory images (the vDSO) name all their functions */
+	if (f->image || !f->path || symelf_open(f->path, &h, &st))
+		return;
+	if (f->ino && (uint64_t)st.st_ino != f->ino)
+		goto out;
+	scn = symelf_find_section(h.elf, SHT_NULL, ".eh_frame", &sh);
+	if (scn && sh.sh_type == SHT_PROGBITS && sh.sh_size <= FDE_MAX_SECTION)
+		symfde_parse((const unsigned char *)elf_getident(h.elf, NULL),
+			     elf_getdata(scn, NULL), sh.sh_addr, &f->fdes,
+			     &f->n_fdes);
+	symplt_parse(h.elf, f);
+out:
+	symelf_handle_close(&h);
+}
+
+/* No sized symbol covers vaddr: a PLT stub, or a function by its FDE. */
+static int elffile_unnamed(struct elf_file *f, uint64_t vaddr,
+			   const struct elf_sym *unsized,
+			   struct sym_result *out)
+{
+	const struct plt_stub *stub;
+
+	if (!f->unnamed_tried)
+		elffile_load_unnamed(f);
+	stub = symplt_find(f, vaddr);
+	if (stub) {
+		out->name = f->plt_names + stub->name;
+		out->offset = vaddr - stub->start;
+		return 0;
+	}
+	return symfde_symbolize(f, vaddr, unsized, out);
+}
+
 int elffile_symbolize(struct elf_file *f, uint64_t file_offset,
 		      bool want_line, struct sym_result *out)
 {
@@ -183,8 +235,7 @@ int elffile_symbolize(struct elf_file *f, uint64_t file_offset,
 		out->name = sym->name;
 		out->offset = vaddr - sym->start;
 	} else {
-		/* stripped code: its function from .eh_frame */
-		err = symfde_symbolize(f, vaddr, sym, out);
+		err = elffile_unnamed(f, vaddr, sym, out);
 		if (err)
 			return err;
 	}

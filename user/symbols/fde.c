@@ -13,7 +13,6 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "lib/util.h"
 #include "symbols/internal.h"
@@ -290,40 +289,11 @@ static const struct load_seg *fde_segment(const struct elf_file *f,
 	return NULL;
 }
 
-/*
- * Reads the table once; a failure only means no functions by FDE.  The
- * section alone is read (libelf's pread), not the whole file: a browser
- * is 300 MB, its .eh_frame under 1 MB.
- */
-static void fde_load(struct elf_file *f)
-{
-	struct elf_handle h = { .fd = -1 };
-	struct stat st;
-	Elf_Scn *scn;
-	GElf_Shdr sh;
-
-	f->fdes_tried = true;
-	/* in-memory images (the vDSO) name all their functions */
-	if (f->image || !f->path || symelf_open(f->path, &h, &st))
-		return;
-	if (f->ino && (uint64_t)st.st_ino != f->ino)
-		goto out;
-	scn = symelf_find_section(h.elf, SHT_NULL, ".eh_frame", &sh);
-	if (scn && sh.sh_type == SHT_PROGBITS && sh.sh_size <= FDE_MAX_SECTION)
-		symfde_parse((const unsigned char *)elf_getident(h.elf, NULL),
-			     elf_getdata(scn, NULL), sh.sh_addr, &f->fdes,
-			     &f->n_fdes);
-out:
-	symelf_handle_close(&h);
-}
-
 bool symfde_find(struct elf_file *f, uint64_t vaddr, struct fde_range *r)
 {
 	const struct load_seg *seg;
 	size_t n;
 
-	if (!f->fdes_tried)
-		fde_load(f);
 	n = table_count_le(f->fdes, f->n_fdes, sizeof(*f->fdes), vaddr);
 	if (!n || vaddr >= f->fdes[n - 1].end)
 		return false;

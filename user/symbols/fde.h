@@ -29,8 +29,8 @@
 int symfde_parse(const unsigned char *ident, Elf_Data *data,
 		 uint64_t sh_addr, struct fde_range **out, size_t *n);
 
-/* The FDE around vaddr in f (its table read on first use): true with
- * *r, or false. */
+/* The FDE around vaddr in f (f->fdes, read by elffile.c): true with *r,
+ * or false. */
 bool symfde_find(struct elf_file *f, uint64_t vaddr, struct fde_range *r);
 
 /*

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The symbolizer's private structures, shared by symbolize.c (the front
- * end and its caches), kallsyms.c, elf.c, dwarf.c, fde.c, debuglink.c,
- * elffile.c and vdso.c.  Not for other folders: they see symbolize.h only.
+ * end and its caches), kallsyms.c, elf.c, dwarf.c, fde.c, plt.c,
+ * debuglink.c, elffile.c and vdso.c.  Not for other folders: they see symbolize.h only.
  */
 #ifndef WHYSLOW_SYMBOLS_INTERNAL_H
 #define WHYSLOW_SYMBOLS_INTERNAL_H
@@ -55,6 +55,12 @@ struct fde_range {
 	uint64_t end;
 };
 
+/* A PLT stub, PLT_ENTRY_SIZE bytes from start. */
+struct plt_stub {
+	uint64_t start;		/* first member: see table_count_le() */
+	uint32_t name;		/* offset in elf_file.plt_names */
+};
+
 struct load_seg {
 	uint64_t offset;
 	uint64_t filesz;
@@ -94,10 +100,15 @@ struct elf_file {
 	Elf *cfi_elf;		/* read into memory for its .eh_frame */
 	Dwarf_CFI *cfi;		/* NULL: none, or not tried (cfi_tried) */
 	bool cfi_tried;
-	struct fde_range *fdes;	/* sorted; read on the first address no
-				 * symbol covers (fdes_tried) */
+	/* code without symbols, read on the first address no symbol covers
+	 * (unnamed_tried): functions from .eh_frame, PLT stubs */
+	struct fde_range *fdes;	/* sorted */
 	size_t n_fdes;
-	bool fdes_tried;
+	struct plt_stub *plts;	/* sorted */
+	size_t n_plts;
+	char *plt_names;
+	size_t plt_names_len;
+	bool unnamed_tried;
 	bool syms_refused;	/* string table not NUL-terminated */
 	bool dwarf_refused;	/* elfcheck_dwarf() said no */
 	bool syms_counted;	/* ... in symbolizer.symbols_refused */

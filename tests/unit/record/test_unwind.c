@@ -6,6 +6,9 @@
  */
 #include "profile_fixture.h"
 
+#include <fcntl.h>
+#include <gelf.h>
+#include <link.h>
 #include <unistd.h>
 
 #include "proc/procmap.h"
@@ -232,6 +235,82 @@ static void test_stops_at_copy_end(void **state)
 	symbolizer_free(sym);
 }
 
+static int first_object(struct dl_phdr_info *info, size_t size, void *data)
+{
+	(void)size;
+	*(uint64_t *)data = info->dlpi_addr;
+	return 1;
+}
+
+/* The first entry of this program's lazy .plt (after PLT0), as loaded. */
+static uint64_t plt_entry(void)
+{
+	uint64_t bias = 0, plt = 0;
+	const char *name;
+	size_t shstrndx;
+	Elf_Scn *scn = NULL;
+	GElf_Shdr sh;
+	Elf *elf;
+	int fd;
+
+	dl_iterate_phdr(first_object, &bias);
+	fd = open("/proc/self/exe", O_RDONLY);
+	assert_true(fd >= 0);
+	elf_version(EV_CURRENT);
+	elf = elf_begin(fd, ELF_C_READ, NULL);
+	assert_non_null(elf);
+	assert_int_equal(elf_getshdrstrndx(elf, &shstrndx), 0);
+	while ((scn = elf_nextscn(elf, scn)))
+		if (gelf_getshdr(scn, &sh) &&
+		    (name = elf_strptr(elf, shstrndx, sh.sh_name)) &&
+		    !strcmp(name, ".plt") && sh.sh_size >= 32)
+			plt = bias + sh.sh_addr + 16;
+	elf_end(elf);
+	close(fd);
+	return plt;
+}
+
+/*
+ * A sample in a PLT stub (a call to a library function on its way): ld's
+ * CFI for .plt computes the CFA from rip, with bit and comparison
+ * operations.  At the stub's jmp the return address is on top of the
+ * stack; after its push (offset 11 of the entry) it is one word up.
+ */
+static void test_plt_leaf(void **state)
+{
+	struct symbolizer *sym = symbolizer_new(NULL);
+	uint64_t plt = plt_entry(), caller = (uint64_t)outer_caller + 8;
+	uint64_t words[2];
+	struct proc_table t;
+	struct unwind_input in = { .sp = 0x7ff000000000ull,
+				   .stack = (const uint8_t *)words,
+				   .stack_len = sizeof(words) };
+	__u64 stack[WS_MAX_STACK];
+	int n;
+
+	(void)state;
+	if (!plt)
+		skip();		/* linked without a lazy .plt */
+	proc_table_init(&t);
+	assert_int_equal(proc_table_load(&t, getpid(), "/proc"), 0);
+	words[0] = caller;
+	words[1] = 0;
+	in.ip = stack[0] = plt;
+	n = 1;
+	unwind_complete(sym, &t, getpid(), &in, stack, &n, WS_MAX_STACK);
+	assert_true(n >= 2);
+	assert_int_equal(stack[1], caller);
+	words[0] = 1;		/* the relocation index it pushed */
+	words[1] = caller;
+	in.ip = stack[0] = plt + 11;
+	n = 1;
+	unwind_complete(sym, &t, getpid(), &in, stack, &n, WS_MAX_STACK);
+	assert_true(n >= 2);
+	assert_int_equal(stack[1], caller);
+	proc_table_free(&t);
+	symbolizer_free(sym);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -239,6 +318,7 @@ int main(void)
 		cmocka_unit_test(test_splices_frame_pointer_tail),
 		cmocka_unit_test(test_keeps_stack_without_data),
 		cmocka_unit_test(test_stops_at_copy_end),
+		cmocka_unit_test(test_plt_leaf),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

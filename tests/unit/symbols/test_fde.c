@@ -3,7 +3,8 @@
  * Stripped code by function: .eh_frame sections built byte by byte (CIE
  * augmentations, pointer encodings, overlapping, empty and cut entries,
  * the size cap), and -O2 programs and a library compiled at run time and
- * stripped, whose unstripped copies say where each function starts.
+ * stripped, whose unstripped copies say where each function starts; PLT
+ * stubs named as binutils' objdump labels them, with and without IBT.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -198,10 +199,13 @@ static const char prog_src[] =
 	"int main(int argc, char **argv) { (void)argv; return (int)(one(argc) "
 	"+ two(argc) + three(argc) + four(argc) + five(argc)); }\n";
 
+/* lib_other is exported, so lib_public calls it through the PLT */
 static const char lib_src[] =
 	"static __attribute__((noinline, noclone)) int lib_hidden(int x) "
 	"{ volatile int y = x * 7; return y + 1; }\n"
-	"int lib_public(int x) { return lib_hidden(x) + 2; }\n";
+	"int lib_other(int x);\n"
+	"int lib_public(int x) { return lib_hidden(x) + lib_other(x) + 2; }\n"
+	"int lib_other(int x) { volatile int y = x; return y; }\n";
 
 static const char *const funcs[] = { "one", "two", "three", "four", "five",
 				     "main" };
@@ -233,6 +237,7 @@ static int build(void **state)
 		 "cc -O2 -g -fomit-frame-pointer -o pie.full prog.c && "
 		 "cc -O2 -g -no-pie -o nopie.full prog.c && "
 		 "cc -O2 -g -shared -fPIC -o lib.full lib.c && "
+		 "cc -O2 -shared -fPIC -Wl,-z,ibtplt -o libibt lib.c && "
 		 "strip --strip-all -o pie pie.full && "
 		 "strip --strip-all -o nopie nopie.full && "
 		 "strip --strip-all -o lib lib.full", dir);
@@ -245,20 +250,50 @@ static int cleanup(void **state)
 	return tmpdir_remove(dir);
 }
 
-/* A symbol's vaddr and size from the unstripped copy, and its file
- * offset through the program headers; e_entry's offset for "ENTRY". */
+/* vaddr's file offset in file, through its program headers. */
+static uint64_t file_offset(const char *file, uint64_t vaddr)
+{
+	char path[512];
+	uint64_t off = 0;
+	bool found = false;
+	GElf_Phdr ph;
+	size_t i, n;
+	Elf *elf;
+	int fd;
+
+	path_of(path, sizeof(path), file);
+	fd = open(path, O_RDONLY);
+	assert_true(fd >= 0);
+	elf_version(EV_CURRENT);
+	elf = elf_begin(fd, ELF_C_READ, NULL);
+	assert_non_null(elf);
+	assert_int_equal(elf_getphdrnum(elf, &n), 0);
+	for (i = 0; i < n; i++) {
+		if (gelf_getphdr(elf, i, &ph) && ph.p_type == PT_LOAD &&
+		    vaddr >= ph.p_vaddr && vaddr - ph.p_vaddr < ph.p_filesz) {
+			off = ph.p_offset + (vaddr - ph.p_vaddr);
+			found = true;
+		}
+	}
+	assert_true(found);
+	elf_end(elf);
+	close(fd);
+	return off;
+}
+
+/* A symbol's file offset and size from the unstripped copy; e_entry's
+ * offset for "ENTRY". */
 static void truth(const char *file, const char *func, uint64_t *off,
 		  uint64_t *size)
 {
 	char path[512];
 	uint64_t vaddr = 0;
 	GElf_Ehdr eh;
-	GElf_Phdr ph;
 	GElf_Shdr sh;
 	GElf_Sym sym;
 	Elf_Scn *scn = NULL;
 	Elf_Data *d;
-	size_t i, n;
+	size_t i;
 	bool found = false;
 	Elf *elf;
 	int fd;
@@ -294,17 +329,9 @@ static void truth(const char *file, const char *func, uint64_t *off,
 		}
 	}
 	assert_true(found);
-	assert_int_equal(elf_getphdrnum(elf, &n), 0);
-	for (i = 0, found = false; i < n; i++) {
-		if (gelf_getphdr(elf, i, &ph) && ph.p_type == PT_LOAD &&
-		    vaddr >= ph.p_vaddr && vaddr - ph.p_vaddr < ph.p_filesz) {
-			*off = ph.p_offset + (vaddr - ph.p_vaddr);
-			found = true;
-		}
-	}
-	assert_true(found);
 	elf_end(elf);
 	close(fd);
+	*off = file_offset(file, vaddr);
 }
 
 /* Every byte of each function names the function by its start. */
@@ -384,6 +411,49 @@ static void test_library(void **state)
 	symbolizer_free(s);
 }
 
+/* The file offset of objdump's label <label> in a (stripped) file. */
+static uint64_t objdump_label(const char *file, const char *label)
+{
+	char cmd[1024];
+	uint64_t vaddr = 0;
+	FILE *p;
+
+	snprintf(cmd, sizeof(cmd), "objdump -d %s/%s | sed -n "
+		 "'s/^\\([0-9a-f]*\\) <%s>:$/\\1/p'", dir, file, label);
+	p = popen(cmd, "r");
+	assert_non_null(p);
+	assert_int_equal(fscanf(p, "%lx", &vaddr), 1);
+	pclose(p);
+	return file_offset(file, vaddr);
+}
+
+/* Calls through the PLT: the stub is named after what it jumps to. */
+static void test_plt(void **state)
+{
+	static const char *const libs[] = { "lib", "libibt" };
+	struct symbolizer *s = symbolizer_new(NULL);
+	struct sym_result r;
+	char path[512];
+	uint64_t off;
+	size_t i;
+
+	(void)state;
+	assert_non_null(s);
+	for (i = 0; i < 2; i++) {
+		path_of(path, sizeof(path), libs[i]);
+		off = objdump_label(libs[i], "lib_other@plt");
+		assert_int_equal(symbolize_elf(s, path, 0, 0, off, false, &r),
+				 0);
+		assert_string_equal(r.name, "lib_other@plt");
+		assert_int_equal(r.offset, 0);
+		assert_int_equal(symbolize_elf(s, path, 0, 0, off + 6, false,
+					       &r), 0);
+		assert_string_equal(r.name, "lib_other@plt");
+		assert_int_equal(r.offset, 6);
+	}
+	symbolizer_free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest parse_tests[] = {
@@ -394,6 +464,7 @@ int main(void)
 		cmocka_unit_test(test_pie),
 		cmocka_unit_test(test_nopie),
 		cmocka_unit_test(test_library),
+		cmocka_unit_test(test_plt),
 	};
 
 	int failed = cmocka_run_group_tests(parse_tests, NULL, NULL);
