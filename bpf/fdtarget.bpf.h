@@ -18,8 +18,19 @@
  *             kept), "" for a pipe from pipe(2).
  *   ANON      path "[eventfd]", "[eventpoll]", "[timerfd]", ...; ino 0.
  *   NONE      fd < 0, not open, or a task past exit_files().
- * fd is always set.  Paths are seen from the root of the mount tree, not
- * from the task's chroot.
+ * fd is always set.
+ *
+ * resolve_fd_target_whole(), for the I/O tables, also walks a file's
+ * whole path (up to WS_PATH_COMPS components, WS_FILE_PATH_LEN bytes),
+ * which fdt_send_path() sends as a struct ws_path_event.
+ *
+ * Paths are seen from the root of the mount tree the file's mount belongs
+ * to: for a task in a container (its own mount namespace), the
+ * container's root ("/etc/hosts" as the container sees it, not the
+ * host's path to its overlay); for a chroot'ed task in our namespace, the
+ * real root ("/srv/jail/etc/hosts").  A file on a mount detached since
+ * (umount -l) gets its path from that mount's root, as /proc/PID/fd/N
+ * shows it.
  *
  * Everything is read with CO-RE probe reads (bpf_probe_read_kernel*), so
  * the helper works from any tracing program type, with or without BTF-typed
@@ -28,8 +39,10 @@
  *
  * Cost, in probe reads of ~30 ns each: 10 for a TCP or UDP socket, 13-15
  * for a Unix one, 11 for a pipe or an anon inode, 10 + 2 per component
- * kept (+2 per mount crossed) for a file.  BPF stack: about 200 bytes, the
- * path being assembled in a per-CPU map.
+ * kept (+2 per mount crossed) for a file; the whole path: 2 per component
+ * (the file's only: not from the off-CPU tracer, which keeps the last
+ * components) and one copy of it.  BPF stack: about 200 bytes, the path
+ * being assembled in a per-CPU map.
  */
 #ifndef WHYSLOW_FDTARGET_BPF_H
 #define WHYSLOW_FDTARGET_BPF_H
@@ -58,16 +71,39 @@
 
 #define WS_ANON_INODE_FS_MAGIC	0x09041934	/* uapi/linux/magic.h */
 
-#define WS_FDT_DEPTH	4	/* path components kept */
-/* Walk steps: one per component, one per mount crossed (/dev/pts/0 crosses
- * two, three where devpts is mounted twice), one to see the root. */
-#define WS_FDT_STEPS	(WS_FDT_DEPTH + 4)
+#define WS_FDT_DEPTH	4	/* components kept in ws_target.path */
+/* Walk steps beyond one per component: one per mount crossed (/dev/pts/0
+ * crosses two, three where devpts is mounted twice; a container's file
+ * a few more), one to see the root. */
+#define WS_FDT_MOUNTS	8
+#define WS_FDT_NAME_MAX	255	/* NAME_MAX: a longer name ends the walk */
+/* Where a path ends in ws_fdt_scratch.buf: its NUL. */
+#define WS_FDT_END	(WS_FILE_PATH_LEN - 1)
+#define WS_FDT_MASK	(WS_FILE_PATH_LEN - 1)
 
-/* Where fdt_path() assembles a path.  Twice the path size: the verifier
- * bounds a write at a variable offset by max(offset) + max(size), not by
- * their sum; offsets stay below WS_PATH_LEN and each name read is at most
- * WS_PATH_LEN bytes.  In a map rather than on the stack, where it would
- * take 192 of the 512 bytes that the calling program also needs.
+/* The state of a path walk, between steps of its bpf_loop(): kernel
+ * pointers, read with probe reads only. */
+struct ws_fdt_walk {
+	__u64 dentry;
+	__u64 mnt;		/* struct mount of dentry */
+	__u64 root;		/* its root dentry */
+	__u32 pos;		/* the path so far is buf[pos, WS_FDT_END) */
+	__u32 tail;		/* buf[tail + 1, WS_FDT_END): the last
+				 * components that ws_target.path keeps (at
+				 * most WS_FDT_DEPTH and WS_PATH_LEN - 1
+				 * bytes, but for a long leaf) */
+	__u32 n;		/* components */
+	__u32 max_comps;
+	__u32 max_bytes;	/* but for the leaf */
+	__u8 complete;		/* reached the root of the mount tree */
+	__u8 pseudo;		/* a pseudo file: the path is its bare name */
+	__u8 pad[2];
+};
+
+/* Where fdt_path() assembles a path, and the event that carries a whole
+ * one out: too big for the 512-byte BPF stack.  The walk's state is here
+ * too, so that the verifier checks the loop body once for any values
+ * (bpf_loop) and what follows it once, not once per way out of it.
  *
  * One per CPU: tracepoint programs (tp_btf, raw_tp, tracepoint) run with
  * preemption off and do not nest.  Were a preemptible program (fentry,
@@ -78,12 +114,15 @@
  * Defined once, in proc.bpf.c: the .bpf.c files that include this header
  * share the one map in the linked object. */
 struct ws_fdt_scratch {
-	/* Names found leaf first are shifted in at [0], so [0..n) ends up
-	 * root first, always at constant indices: clang turns a variable
-	 * index into pointer arithmetic the verifier may refuse. */
-	const unsigned char *name[WS_FDT_DEPTH];
-	char buf[2 * WS_PATH_LEN] __attribute__((aligned(8)));	/* copied
-								 * by words */
+	/* Names found leaf first are written right to left, each after a
+	 * '/', so that the path ends at buf[WS_FDT_END].  Twice the path
+	 * size: the verifier bounds a write at a variable offset by
+	 * max(offset) + max(size); offsets are masked below
+	 * WS_FILE_PATH_LEN and a name is at most WS_FDT_NAME_MAX bytes. */
+	char buf[2 * WS_FILE_PATH_LEN];
+	struct ws_fdt_walk walk;
+	__u64 seq;			/* path ids made on this CPU */
+	struct ws_path_event ev;	/* fdt_path(whole): the path */
 };
 
 struct fdt_scratch_map {
@@ -113,19 +152,28 @@ extern struct fdt_scratch_map fdt_scratch SEC(".maps");
 	 (bpf_core_read(&(dst)->fa, sizeof((dst)->fa), &(src)->fa) ?:	\
 	  bpf_core_read(&(dst)->fb, sizeof((dst)->fb), &(src)->fb)))
 
-/* Up to WS_FDT_DEPTH trailing components of the path of (vfsmnt, dentry),
- * root first, into t->path: "/a/b/c" when that is the whole path from the
- * root of the mount tree, "a/b/c" when leading components were left out,
- * and the bare name of a pseudo file (a dentry that is its own parent
- * without being a mount root: pipes, sockets, anon inodes, memfd; the
- * return value is then true).  The walk is prepend_path()'s in
- * fs/d_path.c: at the root of a mount, go on from its mountpoint in the
- * parent mount. */
-static __always_inline bool fdt_path(struct ws_target *t,
-				     struct vfsmount *vfsmnt,
-				     struct dentry *dentry)
-{
+/* bpf_loop() context: on the caller's stack. */
+struct fdt_loop_ctx {
 	struct ws_fdt_scratch *sc;
+};
+
+/*
+ * One step of the walk of a path, leaf first, each name written right to
+ * left into sc->buf: at most max_comps of them and, but for the leaf,
+ * only while the path stays within max_bytes.  The walk is prepend_path()'s
+ * in fs/d_path.c: at the root of a mount, go on from its mountpoint in the
+ * parent mount, up to the root of the mount tree (the task's mount
+ * namespace).  A dentry that is its own parent without being a mount root
+ * is a pseudo file (from alloc_file_pseudo(): pipes, sockets, anon inodes,
+ * memfd) when it is the leaf, else one disconnected from its mount
+ * (opened by handle): the walk stops there, not complete.  0: go on.
+ */
+static long fdt_walk_step(__u64 i, void *arg)
+{
+	struct ws_fdt_scratch *sc = ((struct fdt_loop_ctx *)arg)->sc;
+	struct ws_fdt_walk *w = &sc->walk;
+	struct dentry *dentry = (void *)w->dentry;
+	struct mount *mnt = (void *)w->mnt;
 	struct {
 		struct dentry *d_parent;
 		struct qstr d_name;
@@ -134,87 +182,132 @@ static __always_inline bool fdt_path(struct ws_target *t,
 		struct mount *mnt_parent;
 		struct dentry *mnt_mountpoint;
 	} mp;
-	struct dentry *root;
-	struct mount *mnt;
-	__u32 n = 0, total = 0, comps = 0, zero = 0;
-	bool complete = false, pseudo = false, ok = true;
-	__u64 off = 0;
-	long ret;
-	int i, j;
+	__u64 pos = w->pos, len;
+
+	if (w->dentry == w->root) {
+		if (WS_FDT_READ_PAIR(&mp, mnt, mnt_parent, mnt_mountpoint))
+			return 1;
+		if (mp.mnt_parent == mnt || !mp.mnt_parent) {
+			w->complete = 1;	/* the root mount */
+			return 1;
+		}
+		/* not BPF_CORE_READ(mp.mnt_parent...): CO-RE would relocate
+		 * mp, a local type, too */
+		mnt = mp.mnt_parent;
+		w->dentry = (__u64)mp.mnt_mountpoint;
+		w->mnt = (__u64)mnt;
+		w->root = (__u64)BPF_CORE_READ(mnt, mnt.mnt_root);
+		return 0;
+	}
+	if (w->n >= w->max_comps ||
+	    WS_FDT_READ_PAIR(&dn, dentry, d_parent, d_name))
+		return 1;
+	if (dn.d_parent == dentry || !dn.d_parent) {
+		if (w->n > 0)
+			return 1;
+		w->pseudo = 1;
+	}
+	len = dn.d_name.len;
+	if (len > WS_FDT_NAME_MAX || len + 1 > pos ||
+	    (w->n > 0 && WS_FDT_END - pos + len + 1 > w->max_bytes))
+		return 1;
+	/* The masks are for the verifier, which cannot bound pos by the
+	 * test above: they change nothing. */
+	if (bpf_probe_read_kernel(&sc->buf[(pos - len) & WS_FDT_MASK], len,
+				  dn.d_name.name))
+		return 1;
+	pos -= len + 1;
+	sc->buf[pos & WS_FDT_MASK] = '/';
+	w->pos = pos;
+	w->n++;
+	if (w->n == 1 || (w->n <= WS_FDT_DEPTH &&
+			  WS_FDT_END - pos <= WS_PATH_LEN))
+		w->tail = pos;
+	if (w->pseudo)
+		return 1;
+	w->dentry = (__u64)dn.d_parent;
+	return 0;
+}
+
+/* The walk of (vfsmnt, dentry)'s path into sc->buf and sc->walk. */
+static __always_inline void fdt_walk(struct ws_fdt_scratch *sc,
+				     struct vfsmount *vfsmnt,
+				     struct dentry *dentry, __u32 max_comps,
+				     __u32 max_bytes)
+{
+	struct ws_fdt_walk *w = &sc->walk;
+	struct fdt_loop_ctx c = { .sc = sc };
+
+	w->dentry = (__u64)dentry;
+	/* struct mount embeds the vfsmount a file points to (real_mount()). */
+	w->mnt = (__u64)vfsmnt - bpf_core_field_offset(struct mount, mnt);
+	w->root = (__u64)BPF_CORE_READ(vfsmnt, mnt_root);
+	w->pos = WS_FDT_END;
+	w->tail = WS_FDT_END;
+	w->n = 0;
+	w->max_comps = max_comps;
+	w->max_bytes = max_bytes;
+	w->complete = 0;
+	w->pseudo = 0;
+	bpf_loop(max_comps + WS_FDT_MOUNTS, fdt_walk_step, &c, 0);
+	if (w->complete && w->n == 0) {	/* the root directory itself */
+		w->pos = WS_FDT_END - 1;
+		sc->buf[WS_FDT_END - 1] = '/';
+	}
+	sc->buf[WS_FDT_END] = '\0';
+}
+
+/*
+ * The path of (vfsmnt, dentry) into t->path: "/a/b/c" when that is the
+ * whole path from the root of the mount tree and fits, "b/c" (no leading
+ * '/') when leading components were left out (at most WS_FDT_DEPTH are
+ * kept), the bare name of a pseudo file (the return value is then true).
+ * whole: also the whole path, into sc->ev (len 0: none), walking up to
+ * WS_PATH_COMPS components and WS_FILE_PATH_LEN bytes.
+ */
+static __always_inline bool fdt_path(struct ws_target *t,
+				     struct vfsmount *vfsmnt,
+				     struct dentry *dentry, bool whole)
+{
+	struct ws_fdt_scratch *sc;
+	struct ws_fdt_walk *w;
+	__u64 from, len, pos;	/* 64-bit: a clamp on a 32-bit copy is lost */
+	__u32 zero = 0;
 
 	sc = bpf_map_lookup_elem(&fdt_scratch, &zero);
 	if (!dentry || !sc)
 		return false;
-	/* struct mount embeds the vfsmount a file points to (real_mount()). */
-	mnt = (void *)vfsmnt - bpf_core_field_offset(struct mount, mnt);
-	root = BPF_CORE_READ(vfsmnt, mnt_root);
+	if (whole)
+		sc->ev.len = 0;
+	fdt_walk(sc, vfsmnt, dentry, whole ? WS_PATH_COMPS : WS_FDT_DEPTH,
+		 whole ? WS_FDT_END : WS_PATH_LEN);
+	w = &sc->walk;
+	if (!w->n && !w->complete)
+		return false;
 
-	for (i = 0; i < WS_FDT_STEPS; i++) {
-		if (dentry == root) {
-			if (WS_FDT_READ_PAIR(&mp, mnt, mnt_parent,
-					     mnt_mountpoint))
-				break;
-			if (mp.mnt_parent == mnt || !mp.mnt_parent) {
-				complete = true;	/* the root mount */
-				break;
-			}
-			dentry = mp.mnt_mountpoint;
-			mnt = mp.mnt_parent;
-			root = BPF_CORE_READ(mnt, mnt.mnt_root);
-			continue;
-		}
-		if (n >= WS_FDT_DEPTH ||
-		    WS_FDT_READ_PAIR(&dn, dentry, d_parent, d_name))
-			break;
-		/* Its own parent but no mount root: a pseudo file (from
-		 * alloc_file_pseudo()) when it is the leaf, else a dentry
-		 * disconnected from its mount (opened by handle): stop. */
-		if (dn.d_parent == dentry || !dn.d_parent) {
-			if (n > 0)
-				break;
-			pseudo = true;
-		}
-		/* The leaf is kept even if too long (it is cut), an ancestor
-		 * only if it fits whole with its '/'. */
-		if (n > 0 && total + 1 + dn.d_name.len > WS_PATH_LEN - 1)
-			break;
-		total += dn.d_name.len + (n > 0);
-		for (j = WS_FDT_DEPTH - 1; j > 0; j--)
-			sc->name[j] = sc->name[j - 1];
-		sc->name[0] = dn.d_name.name;
-		n++;
-		if (pseudo)
-			break;
-		dentry = dn.d_parent;
-	}
+	pos = w->pos;
+	if (w->pseudo)
+		from = pos + 1;
+	else if (w->complete && w->n <= WS_FDT_DEPTH &&
+		 WS_FDT_END - pos <= WS_PATH_LEN - 1)
+		from = pos;
+	else
+		from = (__u64)w->tail + 1;
+	len = WS_FDT_END - from;
+	if (len > WS_PATH_LEN - 1)
+		len = WS_PATH_LEN - 1;	/* a long leaf: its head */
+	/* t was zeroed: the NUL is there */
+	bpf_probe_read_kernel(t->path, len, &sc->buf[from & WS_FDT_MASK]);
 
-	/* What is copied out: no bytes of an earlier path after the NUL. */
-	__builtin_memset(sc->buf, 0, WS_PATH_LEN);
-	if (complete && total < WS_PATH_LEN - 1)
-		sc->buf[off++] = '/';
-	for (i = 0; i < WS_FDT_DEPTH; i++) {
-		if (i >= (int)n || !ok || off > WS_PATH_LEN - 1)
-			continue;
-		/* Hide off's known low bits from clang, which would OR them
-		 * into an aligned address: the verifier allows only add and
-		 * sub on pointers. */
-		barrier_var(off);
-		ret = bpf_probe_read_kernel_str(&sc->buf[off], WS_PATH_LEN,
-						sc->name[i]);
-		if (ret <= 0 || ret > WS_PATH_LEN) {
-			ok = false;
-			continue;
-		}
-		off += ret;
-		sc->buf[off - 1] = '/';	/* replaces the NUL */
-		comps++;
+	if (whole) {
+		from = w->pseudo ? pos + 1 : pos;
+		len = (WS_FDT_END - from) & WS_FDT_MASK;
+		sc->ev.flags = w->complete || w->pseudo ? 0 : WS_PATH_CUT;
+		if (!bpf_probe_read_kernel(sc->ev.path, len + 1,
+					   &sc->buf[from & WS_FDT_MASK]))
+			sc->ev.len = len;
 	}
-	if (comps && off > 0)	/* the last '/' ends the string */
-		sc->buf[off - 1] = '\0';
-	/* Whole words (a bytewise copy is 4x the code); re-terminate. */
-	__builtin_memcpy(t->path, sc->buf, WS_PATH_LEN);
-	t->path[WS_PATH_LEN - 1] = '\0';
-	return pseudo;
+	return w->pseudo;
 }
 
 /* Fills t for a socket: peer address of TCP/UDP, a path for AF_UNIX. */
@@ -309,9 +402,10 @@ static __always_inline void fdt_socket(struct ws_target *t, struct socket *sock)
 		bpf_core_read(t->addr, 16, &sk->__sk_common.skc_v6_daddr);
 }
 
-/* Fills *t with what fd of task is (see struct ws_target in whyslow.h). */
-static __always_inline void resolve_fd_target(struct task_struct *task, int fd,
-					      struct ws_target *t)
+/* Fills *t with what fd of task is (see struct ws_target in whyslow.h);
+ * whole: a file's whole path too, in the per-CPU scratch's ev. */
+static __always_inline void fdt_resolve(struct task_struct *task, int fd,
+					struct ws_target *t, bool whole)
 {
 	struct {
 		unsigned int max_fds;
@@ -376,12 +470,75 @@ static __always_inline void resolve_fd_target(struct task_struct *task, int fd,
 	/* Anon files share one inode, so its number says nothing; they
 	 * differ by the name of their pseudo dentry: "[eventfd]",
 	 * "[eventpoll]", "[timerfd]", "[signalfd]", "[io_uring]"... */
-	if (fdt_path(t, path.mnt, path.dentry) &&
+	if (fdt_path(t, path.mnt, path.dentry, whole) &&
 	    (t->kind == WS_TGT_ANON ||
 	     BPF_CORE_READ(inode, i_sb, s_magic) == WS_ANON_INODE_FS_MAGIC)) {
 		t->kind = WS_TGT_ANON;
 		t->ino = 0;
 	}
+}
+
+static __always_inline void resolve_fd_target(struct task_struct *task, int fd,
+					      struct ws_target *t)
+{
+	fdt_resolve(task, fd, t, false);
+}
+
+/*
+ * resolve_fd_target(), and for a file (WS_TGT_FILE, WS_TGT_CHAR) its
+ * whole path in the per-CPU scratch: take it with fdt_take_path() before
+ * another call.
+ */
+static __always_inline void resolve_fd_target_whole(struct task_struct *task,
+						    int fd, struct ws_target *t)
+{
+	struct ws_fdt_scratch *sc;
+	__u32 zero = 0;
+
+	sc = bpf_map_lookup_elem(&fdt_scratch, &zero);
+	if (sc)
+		sc->ev.len = 0;
+	fdt_resolve(task, fd, t, true);
+	if (sc && t->kind != WS_TGT_FILE && t->kind != WS_TGT_CHAR)
+		sc->ev.len = 0;
+}
+
+/*
+ * The path the last resolve_fd_target_whole() left, or name (a string in
+ * user memory) when given, as a WS_EV_PATH event of pid: its id, 0 when
+ * there is none or it could not be sent.
+ */
+static __always_inline __u64 fdt_send_path(__u32 pid, const char *name)
+{
+	struct ws_fdt_scratch *sc;
+	__u32 zero = 0, len;
+	long ret;
+
+	sc = bpf_map_lookup_elem(&fdt_scratch, &zero);
+	if (!sc)
+		return 0;
+	if (name) {
+		ret = bpf_probe_read_user_str(sc->ev.path, sizeof(sc->ev.path),
+					      name);
+		if (ret <= 1)
+			return 0;
+		sc->ev.len = ret - 1;
+		sc->ev.flags = WS_PATH_GIVEN;
+	}
+	len = sc->ev.len;
+	if (!len || len > WS_FDT_END)
+		return 0;
+	sc->ev.type = WS_EV_PATH;
+	sc->ev.pid = pid;
+	/* Unique: this CPU's count, then the CPU. */
+	sc->ev.id = ++sc->seq << 16 | (bpf_get_smp_processor_id() & 0xffff);
+	if (bpf_ringbuf_output(&events, &sc->ev,
+			       __builtin_offsetof(struct ws_path_event, path) +
+			       len + 1, submit_flags())) {
+		count_event(WS_CNT_IO_DROPPED);
+		return 0;
+	}
+	return sc->ev.id;
 }
 
 #endif

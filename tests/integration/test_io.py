@@ -13,6 +13,8 @@ Each workload fixes its own counts, and the tests assert them exactly:
   (WORKERS=1) or from a pool of 8 threads.
 - spawn runs /bin/true 200 times (fork + execv + waitpid) from spawn_all().
 - readsmall makes N 1-byte preads of one file from read_loop().
+- openfiles opens, reads and closes each file of a list once, from
+  open_one().
 
 The files are made in a short directory under /tmp (a path of 4
 components or fewer, short enough to be reported whole), readable by the
@@ -43,6 +45,7 @@ SERIAL_FETCHES = 12
 POOL_FETCHES, POOL_WORKERS = 32, 8
 SPAWNS = 200
 SMALL_READS = 20000
+SHARED_TAIL_FILES = 40
 
 
 # --- helpers ---------------------------------------------------------------
@@ -65,6 +68,7 @@ def source_line(path, needle):
 READ_FILE_LINE = source_line("py/reread.py", "return open(path).read()")
 CHECK_LINE = source_line("py/linkcheck.py", "urlopen(url")
 OPEN_LINE = source_line("readsmall.c", "fd = open(argv[1], O_RDONLY)")
+OPEN_ONE_LINE = source_line("openfiles.c", "fd = open(path, O_RDONLY)")
 FORK_LINE = source_line("spawn.c", "pid = fork()")
 
 
@@ -294,6 +298,73 @@ def test_small_reads(run, short_dir):
         f"small_reads hint: got {got}, path {h.get('path')!r}; expected " \
         f"{want}, {path}:{res}"
     print(f"small_reads: {h['text']}")
+
+
+def shared_tail_files(d):
+    """SHARED_TAIL_FILES files d/a/1/x/y/z/w.h ... d/a/40/x/y/z/w.h
+    (their last four components alike) and a list of them for openfiles:
+    (paths, list path)."""
+    paths = []
+    for i in range(1, SHARED_TAIL_FILES + 1):
+        sub = os.path.join(d, "a", str(i), "x", "y", "z")
+        os.makedirs(sub)
+        path = os.path.join(sub, "w.h")
+        make_file(path, f"#define W {i}\n")
+        paths.append(path)
+    for root, dirs, _ in os.walk(d):
+        for name in dirs:
+            os.chmod(os.path.join(root, name), 0o755)
+    listing = os.path.join(d, "list")
+    make_file(listing, "".join(p + "\n" for p in paths))
+    return paths, listing
+
+
+def test_distinct_paths(run, short_dir):
+    """Files that share their last four components are rows of their own,
+    by whole path: SHARED_TAIL_FILES rows each opened once from
+    open_one(), none repeated, no repeated_opens hint; the saved profile
+    keeps the paths whole, and its Markdown table names every file
+    apart."""
+    paths, listing = shared_tail_files(short_dir)
+    saved = os.path.join(short_dir, "run.pb.gz")
+    doc, res = run.record_json("--save", saved, "--", workload("openfiles"),
+                               listing, timeout=TIMEOUT)
+    assert f"files={SHARED_TAIL_FILES} " in res.stderr, \
+        f"the workload did not open its files:{res}"
+    io = io_of(doc, res)
+    rows = [f for f in io["files"] if f["path"].endswith("/x/y/z/w.h")]
+    got = sorted(f["path"] for f in rows)
+    assert got == sorted(paths), \
+        f"io.files should hold the {len(paths)} whole paths, got {got}:{res}"
+    for f in rows:
+        want = {"opens": 1, "failed_opens": 0, "reads": 2, "repeated": False}
+        have = {k: f[k] for k in want}
+        assert have == want, f"{f['path']}: {have}, expected {want}:{res}"
+        check_site(f["opened_from"], "open_one",
+                   str(WORKLOADS / "openfiles.c"), res,
+                   f"{f['path']} opened_from", OPEN_ONE_LINE)
+    check_repeated_flags(io, res)
+    assert not hints(doc, "repeated_opens"), \
+        f"a repeated_opens hint for files each opened once:{res}"
+
+    rep = run.whyslow("report", "--format", "json", saved, timeout=TIMEOUT)
+    assert rep.returncode == 0, rep
+    again = sorted(f["path"] for f in rep.json()["io"]["files"]
+                   if f["path"].endswith("/x/y/z/w.h"))
+    assert again == sorted(paths), \
+        f"the saved profile lost whole paths: {again}:{rep}"
+    md = run.whyslow("report", "--top", SHARED_TAIL_FILES + 10, "--budget",
+                     20000, saved, timeout=TIMEOUT)
+    assert md.returncode == 0, md
+    cells = [line.split(" | ")[0][2:] for line in
+             (md_section(md.stdout, "I/O") or "").splitlines()
+             if line.startswith("| ") and "w.h |" in line]
+    assert len(cells) == SHARED_TAIL_FILES and \
+        len(set(cells)) == SHARED_TAIL_FILES, \
+        f"the Markdown table should name {SHARED_TAIL_FILES} files apart, " \
+        f"got {cells}:{md}"
+    for path in paths:
+        assert path in cells, f"{path} fits its cell but is not whole:{md}"
 
 
 def test_no_offcpu(run, short_dir):
