@@ -20,9 +20,10 @@
  *   NONE      fd < 0, not open, or a task past exit_files().
  * fd is always set.
  *
- * resolve_fd_target_whole(), for the I/O tables, also walks a file's
- * whole path (up to WS_PATH_COMPS components, WS_FILE_PATH_LEN bytes),
- * which fdt_send_path() sends as a struct ws_path_event.
+ * resolve_fd_target_whole(), for the I/O tables, walks a file's whole
+ * path (up to WS_PATH_COMPS components, WS_FILE_PATH_LEN bytes): one that
+ * fits stays in ws_target.path however deep; fdt_send_path() sends any
+ * other (longer, cut) as a struct ws_path_event.
  *
  * Paths are seen from the root of the mount tree the file's mount belongs
  * to: for a task in a container (its own mount namespace), the
@@ -81,29 +82,48 @@
 #define WS_FDT_END	(WS_FILE_PATH_LEN - 1)
 #define WS_FDT_MASK	(WS_FILE_PATH_LEN - 1)
 
-/* The state of a path walk, between steps of its bpf_loop(): kernel
+#define WS_FDT_INLINE	40	/* DNAME_INLINE_LEN (32 before 6.?) */
+
+/*
+ * A component of a path as one probe read gets it: struct dentry from
+ * d_parent to the end of its inline name (d_shortname, d_iname before
+ * 6.14), which holds the name when it is short, as most are.
+ */
+struct ws_fdt_comp {
+	__u64 parent;		/* d_parent */
+	__u32 hash;		/* d_name */
+	__u32 len;
+	__u64 name;
+	__u64 inl_ok;		/* d_inode as read; then: the name is in
+				 * inl (the walk sets it) */
+	__u64 inl[WS_FDT_INLINE / 8];
+};
+
+/* The state of a path walk, between steps of its bpf_loop()s: kernel
  * pointers, read with probe reads only. */
 struct ws_fdt_walk {
 	__u64 dentry;
 	__u64 mnt;		/* struct mount of dentry */
 	__u64 root;		/* its root dentry */
-	__u32 pos;		/* the path so far is buf[pos, WS_FDT_END) */
-	__u32 tail;		/* buf[tail + 1, WS_FDT_END): the last
-				 * components that ws_target.path keeps (at
-				 * most WS_FDT_DEPTH and WS_PATH_LEN - 1
+	__u32 n;		/* components read, leaf first, in comps[] */
+	__u32 bytes;		/* of the path they make, "/" before each */
+	__u32 tail_n;		/* the last components ws_target.path keeps
+				 * (at most WS_FDT_DEPTH and WS_PATH_LEN - 1
 				 * bytes, but for a long leaf) */
-	__u32 n;		/* components */
+	__u32 tail_bytes;
 	__u32 max_comps;
 	__u32 max_bytes;	/* but for the leaf */
+	__u32 off;		/* fdt_join_step(): bytes written */
 	__u8 complete;		/* reached the root of the mount tree */
 	__u8 pseudo;		/* a pseudo file: the path is its bare name */
-	__u8 pad[2];
+	__u8 failed;		/* a name could not be read */
+	__u8 pad;
 };
 
 /* Where fdt_path() assembles a path, and the event that carries a whole
  * one out: too big for the 512-byte BPF stack.  The walk's state is here
- * too, so that the verifier checks the loop body once for any values
- * (bpf_loop) and what follows it once, not once per way out of it.
+ * too, so that the verifier checks the loop bodies once for any values
+ * (bpf_loop) and what follows them once, not once per way out.
  *
  * One per CPU: tracepoint programs (tp_btf, raw_tp, tracepoint) run with
  * preemption off and do not nest.  Were a preemptible program (fentry,
@@ -114,12 +134,12 @@ struct ws_fdt_walk {
  * Defined once, in proc.bpf.c: the .bpf.c files that include this header
  * share the one map in the linked object. */
 struct ws_fdt_scratch {
-	/* Names found leaf first are written right to left, each after a
-	 * '/', so that the path ends at buf[WS_FDT_END].  Twice the path
-	 * size: the verifier bounds a write at a variable offset by
-	 * max(offset) + max(size); offsets are masked below
-	 * WS_FILE_PATH_LEN and a name is at most WS_FDT_NAME_MAX bytes. */
+	/* The path, root first: "/a/b/c".  Twice its size: the verifier
+	 * bounds a write at a variable offset by max(offset) + max(size);
+	 * offsets are masked below WS_FILE_PATH_LEN and a name is at most
+	 * WS_FDT_NAME_MAX bytes. */
 	char buf[2 * WS_FILE_PATH_LEN];
+	struct ws_fdt_comp comps[WS_PATH_COMPS];
 	struct ws_fdt_walk walk;
 	__u64 seq;			/* path ids made on this CPU */
 	struct ws_path_event ev;	/* fdt_path(whole): the path */
@@ -132,6 +152,11 @@ struct fdt_scratch_map {
 	__type(value, struct ws_fdt_scratch);
 };
 extern struct fdt_scratch_map fdt_scratch SEC(".maps");
+
+/* struct dentry before 6.14, for CO-RE */
+struct dentry___iname {
+	unsigned char d_iname[32];
+} __attribute__((preserve_access_index));
 
 /* Reads fields fa and fb of *src into the same-named members of the local
  * struct *dst: in one probe read when the running kernel lays the two out
@@ -157,11 +182,56 @@ struct fdt_loop_ctx {
 	struct ws_fdt_scratch *sc;
 };
 
+/* Where struct dentry keeps a short name, and how much of it: constants
+ * after CO-RE relocation. */
+#define WS_FDT_SHORT_OFF(d)						\
+	(bpf_core_field_exists((d)->d_shortname) ?			\
+	 bpf_core_field_offset((d)->d_shortname) :			\
+	 bpf_core_field_offset(((struct dentry___iname *)(d))->d_iname))
+#define WS_FDT_SHORT_SIZE(d)						\
+	(bpf_core_field_exists((d)->d_shortname) ?			\
+	 bpf_core_field_size((d)->d_shortname) :			\
+	 bpf_core_field_size(((struct dentry___iname *)(d))->d_iname))
+
 /*
- * One step of the walk of a path, leaf first, each name written right to
- * left into sc->buf: at most max_comps of them and, but for the leaf,
- * only while the path stays within max_bytes.  The walk is prepend_path()'s
- * in fs/d_path.c: at the root of a mount, go on from its mountpoint in the
+ * dentry's parent and name into *c, and the name's bytes too when they
+ * are inline: in one probe read when the kernel lays out d_parent,
+ * d_name, d_inode and the inline name as struct ws_fdt_comp does (every
+ * kernel since 3.x), else two.  Nonzero when it could not be read.
+ */
+static __always_inline long fdt_read_comp(struct ws_fdt_comp *c,
+					  struct dentry *dentry)
+{
+	__u64 parent_off = bpf_core_field_offset(dentry->d_parent);
+	__u64 short_off = WS_FDT_SHORT_OFF(dentry);
+	__u64 short_size = WS_FDT_SHORT_SIZE(dentry);
+	long err;
+
+	if (bpf_core_field_offset(dentry->d_name) - parent_off ==
+	    __builtin_offsetof(struct ws_fdt_comp, hash) &&
+	    bpf_core_field_offset(dentry->d_inode) - parent_off ==
+	    __builtin_offsetof(struct ws_fdt_comp, inl_ok) &&
+	    short_off - parent_off == __builtin_offsetof(struct ws_fdt_comp, inl) &&
+	    short_size >= 16 && short_size <= WS_FDT_INLINE) {
+		err = bpf_probe_read_kernel(c, __builtin_offsetof(struct ws_fdt_comp,
+								  inl) +
+					    short_size,
+					    (void *)dentry + parent_off);
+		/* inline names are shorter than the array, NUL after */
+		c->inl_ok = !err && c->len < short_size &&
+			    c->name == (__u64)dentry + short_off;
+		return err;
+	}
+	c->inl_ok = 0;
+	return bpf_core_read(&c->parent, sizeof(c->parent), &dentry->d_parent) ?:
+	       bpf_core_read(&c->hash, 16, &dentry->d_name);
+}
+
+/*
+ * One step of the walk of a path, leaf first, each component read into
+ * sc->comps[]: at most max_comps of them and, but for the leaf, only
+ * while the path stays within max_bytes.  The walk is prepend_path()'s in
+ * fs/d_path.c: at the root of a mount, go on from its mountpoint in the
  * parent mount, up to the root of the mount tree (the task's mount
  * namespace).  A dentry that is its own parent without being a mount root
  * is a pseudo file (from alloc_file_pseudo(): pipes, sockets, anon inodes,
@@ -172,17 +242,13 @@ static long fdt_walk_step(__u64 i, void *arg)
 {
 	struct ws_fdt_scratch *sc = ((struct fdt_loop_ctx *)arg)->sc;
 	struct ws_fdt_walk *w = &sc->walk;
-	struct dentry *dentry = (void *)w->dentry;
 	struct mount *mnt = (void *)w->mnt;
-	struct {
-		struct dentry *d_parent;
-		struct qstr d_name;
-	} dn;
+	struct ws_fdt_comp *c;
 	struct {
 		struct mount *mnt_parent;
 		struct dentry *mnt_mountpoint;
 	} mp;
-	__u64 pos = w->pos, len;
+	__u32 bytes;
 
 	if (w->dentry == w->root) {
 		if (WS_FDT_READ_PAIR(&mp, mnt, mnt_parent, mnt_mountpoint))
@@ -199,38 +265,70 @@ static long fdt_walk_step(__u64 i, void *arg)
 		w->root = (__u64)BPF_CORE_READ(mnt, mnt.mnt_root);
 		return 0;
 	}
-	if (w->n >= w->max_comps ||
-	    WS_FDT_READ_PAIR(&dn, dentry, d_parent, d_name))
+	if (w->n >= w->max_comps)
 		return 1;
-	if (dn.d_parent == dentry || !dn.d_parent) {
+	c = &sc->comps[w->n & (WS_PATH_COMPS - 1)];
+	if (fdt_read_comp(c, (struct dentry *)w->dentry))
+		return 1;
+	if (c->parent == w->dentry || !c->parent) {
 		if (w->n > 0)
 			return 1;
 		w->pseudo = 1;
 	}
-	len = dn.d_name.len;
-	if (len > WS_FDT_NAME_MAX || len + 1 > pos ||
-	    (w->n > 0 && WS_FDT_END - pos + len + 1 > w->max_bytes))
+	bytes = w->bytes + c->len + 1;
+	if (c->len > WS_FDT_NAME_MAX || bytes > WS_FDT_END ||
+	    (w->n > 0 && bytes > w->max_bytes))
 		return 1;
-	/* The masks are for the verifier, which cannot bound pos by the
-	 * test above: they change nothing. */
-	if (bpf_probe_read_kernel(&sc->buf[(pos - len) & WS_FDT_MASK], len,
-				  dn.d_name.name))
-		return 1;
-	pos -= len + 1;
-	sc->buf[pos & WS_FDT_MASK] = '/';
-	w->pos = pos;
+	w->bytes = bytes;
 	w->n++;
-	if (w->n == 1 || (w->n <= WS_FDT_DEPTH &&
-			  WS_FDT_END - pos <= WS_PATH_LEN))
-		w->tail = pos;
+	if (w->n == 1 || (w->n <= WS_FDT_DEPTH && bytes <= WS_PATH_LEN)) {
+		w->tail_n = w->n;
+		w->tail_bytes = bytes;
+	}
 	if (w->pseudo)
 		return 1;
-	w->dentry = (__u64)dn.d_parent;
+	w->dentry = c->parent;
 	return 0;
 }
 
-/* The walk of (vfsmnt, dentry)'s path into sc->buf and sc->walk. */
-static __always_inline void fdt_walk(struct ws_fdt_scratch *sc,
+/* One component into sc->buf, root first: a '/', then its name. */
+static long fdt_join_step(__u64 k, void *arg)
+{
+	struct ws_fdt_scratch *sc = ((struct fdt_loop_ctx *)arg)->sc;
+	struct ws_fdt_walk *w = &sc->walk;
+	struct ws_fdt_comp *c;
+	__u64 off = w->off, len;
+	char *dst;
+	int j;
+
+	if (k >= w->n)
+		return 1;
+	c = &sc->comps[(w->n - 1 - k) & (WS_PATH_COMPS - 1)];
+	len = c->len;
+	if (len > WS_FDT_NAME_MAX)
+		len = WS_FDT_NAME_MAX;	/* walked: never */
+	/* The masks are for the verifier: offsets stay below the path's
+	 * end (WS_FDT_END) anyway. */
+	sc->buf[off & WS_FDT_MASK] = '/';
+	dst = &sc->buf[(off + 1) & WS_FDT_MASK];
+	if (c->inl_ok) {
+		/* whole words: the bytes past the name are overwritten by
+		 * the next component, or by the NUL */
+		for (j = 0; j < WS_FDT_INLINE / 8; j++)
+			((__u64 *)dst)[j] = c->inl[j];
+	} else if (bpf_probe_read_kernel(dst, len, (void *)c->name)) {
+		w->failed = 1;
+		return 1;
+	}
+	w->off = off + 1 + len;
+	return 0;
+}
+
+/*
+ * The path of (vfsmnt, dentry) into sc->buf, "/a/b/c", and what the walk
+ * found into sc->walk: false when nothing could be read.
+ */
+static __always_inline bool fdt_walk(struct ws_fdt_scratch *sc,
 				     struct vfsmount *vfsmnt,
 				     struct dentry *dentry, __u32 max_comps,
 				     __u32 max_bytes)
@@ -238,23 +336,21 @@ static __always_inline void fdt_walk(struct ws_fdt_scratch *sc,
 	struct ws_fdt_walk *w = &sc->walk;
 	struct fdt_loop_ctx c = { .sc = sc };
 
+	__builtin_memset(w, 0, sizeof(*w));
 	w->dentry = (__u64)dentry;
 	/* struct mount embeds the vfsmount a file points to (real_mount()). */
 	w->mnt = (__u64)vfsmnt - bpf_core_field_offset(struct mount, mnt);
 	w->root = (__u64)BPF_CORE_READ(vfsmnt, mnt_root);
-	w->pos = WS_FDT_END;
-	w->tail = WS_FDT_END;
-	w->n = 0;
 	w->max_comps = max_comps;
 	w->max_bytes = max_bytes;
-	w->complete = 0;
-	w->pseudo = 0;
 	bpf_loop(max_comps + WS_FDT_MOUNTS, fdt_walk_step, &c, 0);
 	if (w->complete && w->n == 0) {	/* the root directory itself */
-		w->pos = WS_FDT_END - 1;
-		sc->buf[WS_FDT_END - 1] = '/';
+		sc->buf[0] = '/';
+		w->bytes = 1;
 	}
-	sc->buf[WS_FDT_END] = '\0';
+	bpf_loop(max_comps, fdt_join_step, &c, 0);
+	sc->buf[w->bytes & WS_FDT_MASK] = '\0';
+	return !w->failed && (w->n || w->complete);
 }
 
 /*
@@ -262,8 +358,10 @@ static __always_inline void fdt_walk(struct ws_fdt_scratch *sc,
  * whole path from the root of the mount tree and fits, "b/c" (no leading
  * '/') when leading components were left out (at most WS_FDT_DEPTH are
  * kept), the bare name of a pseudo file (the return value is then true).
- * whole: also the whole path, into sc->ev (len 0: none), walking up to
- * WS_PATH_COMPS components and WS_FILE_PATH_LEN bytes.
+ * whole: the walk goes on up to WS_PATH_COMPS components and
+ * WS_FILE_PATH_LEN bytes; a whole path that fits t->path is kept there
+ * however deep, any other (longer, cut, a pseudo file's name) goes into
+ * sc->ev for a WS_EV_PATH event (len 0: none needed).
  */
 static __always_inline bool fdt_path(struct ws_target *t,
 				     struct vfsmount *vfsmnt,
@@ -271,40 +369,42 @@ static __always_inline bool fdt_path(struct ws_target *t,
 {
 	struct ws_fdt_scratch *sc;
 	struct ws_fdt_walk *w;
-	__u64 from, len, pos;	/* 64-bit: a clamp on a 32-bit copy is lost */
+	__u64 from, len, bytes;	/* 64-bit: a clamp on a 32-bit copy is lost */
 	__u32 zero = 0;
+	bool fits;
 
 	sc = bpf_map_lookup_elem(&fdt_scratch, &zero);
 	if (!dentry || !sc)
 		return false;
 	if (whole)
 		sc->ev.len = 0;
-	fdt_walk(sc, vfsmnt, dentry, whole ? WS_PATH_COMPS : WS_FDT_DEPTH,
-		 whole ? WS_FDT_END : WS_PATH_LEN);
-	w = &sc->walk;
-	if (!w->n && !w->complete)
+	if (!fdt_walk(sc, vfsmnt, dentry, whole ? WS_PATH_COMPS : WS_FDT_DEPTH,
+		      whole ? WS_FDT_END : WS_PATH_LEN))
 		return false;
-
-	pos = w->pos;
+	w = &sc->walk;
+	bytes = w->bytes;
+	/* A whole path that fits: in t->path, for waits only when it has
+	 * at most WS_FDT_DEPTH components (as the walk stops there), for
+	 * the I/O tables whatever its depth; then no event is needed. */
+	fits = w->complete && !w->pseudo && bytes <= WS_PATH_LEN - 1;
 	if (w->pseudo)
-		from = pos + 1;
-	else if (w->complete && w->n <= WS_FDT_DEPTH &&
-		 WS_FDT_END - pos <= WS_PATH_LEN - 1)
-		from = pos;
+		from = 1;
+	else if (fits && (whole || w->n <= WS_FDT_DEPTH))
+		from = 0;
 	else
-		from = (__u64)w->tail + 1;
-	len = WS_FDT_END - from;
+		from = bytes - w->tail_bytes + 1;
+	len = bytes - from;
 	if (len > WS_PATH_LEN - 1)
 		len = WS_PATH_LEN - 1;	/* a long leaf: its head */
 	/* t was zeroed: the NUL is there */
 	bpf_probe_read_kernel(t->path, len, &sc->buf[from & WS_FDT_MASK]);
 
-	if (whole) {
-		from = w->pseudo ? pos + 1 : pos;
-		len = (WS_FDT_END - from) & WS_FDT_MASK;
+	if (whole && !fits) {
+		from = w->pseudo ? 1 : 0;
+		len = (bytes - from) & WS_FDT_MASK;
 		sc->ev.flags = w->complete || w->pseudo ? 0 : WS_PATH_CUT;
 		if (!bpf_probe_read_kernel(sc->ev.path, len + 1,
-					   &sc->buf[from & WS_FDT_MASK]))
+					   &sc->buf[from]))
 			sc->ev.len = len;
 	}
 	return w->pseudo;
@@ -522,6 +622,8 @@ static __always_inline __u64 fdt_send_path(__u32 pid, const char *name)
 					      name);
 		if (ret <= 1)
 			return 0;
+		if (ret <= WS_PATH_LEN)
+			return 0;	/* the site's target holds it */
 		sc->ev.len = ret - 1;
 		sc->ev.flags = WS_PATH_GIVEN;
 	}

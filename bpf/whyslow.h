@@ -193,10 +193,11 @@ struct ws_target {
 	__s32 fd;
 	__u8 addr[16];		/* peer address: 4 bytes for AF_INET */
 	__u64 ino;		/* inode number: files, pipes, sockets */
-	char path[WS_PATH_LEN];	/* last components of a file's path (its
-				 * whole path, for the I/O tables, comes in
-				 * a struct ws_path_event), or the name of
-				 * an anon inode ("[eventfd]") */
+	char path[WS_PATH_LEN];	/* last components of a file's path (for
+				 * the I/O tables its whole path when it
+				 * fits, else a struct ws_path_event has
+				 * it), or the name of an anon inode
+				 * ("[eventfd]") */
 };
 
 #define WS_NO_STACK	(-1)	/* stack not recorded */
@@ -314,7 +315,8 @@ struct ws_fd_stats {
 	__u8 responded;		/* received since the request's first send */
 	__u8 pad[5];
 	__u64 path_id;		/* a file's whole path: its ws_path_event;
-				 * 0 none (not a file, or not sent) */
+				 * 0 none (target.path has it, not a file,
+				 * or not sent) */
 	struct ws_target target;
 };
 
@@ -356,7 +358,8 @@ struct ws_io_site {
 	__s32 ustack_len;	/* bytes, or -errno */
 	__u32 pad;
 	__u64 path_id;		/* WS_IO_OPEN: the file's ws_path_event,
-				 * WS_IO_OPEN_FAILED: the name given; 0 none */
+				 * WS_IO_OPEN_FAILED: the name given's; 0
+				 * none: target.path has it */
 	struct ws_target target;
 	__u64 ustack[WS_MAX_STACK];
 	struct ws_py_stack py;
@@ -364,12 +367,13 @@ struct ws_io_site {
 };
 
 /*
- * A file's whole path, as d_path() walks it, sent when the I/O tracer
- * first sees a descriptor of a file (an open, or the first read or write
- * of one it did not see opened) and for the name given to a failed
- * open().  Seen from the root of the task's mount namespace (a
- * container's own root), not from a chroot.  Variable length: the event
- * ends at the path's NUL.
+ * A file's whole path, as d_path() walks it, when it does not fit
+ * ws_target.path (or was cut): sent when the I/O tracer first sees a
+ * descriptor of the file (an open, or the first read or write of one it
+ * did not see opened), and for a long name given to a failed open().
+ * Seen from the root of the task's mount namespace (a container's own
+ * root), not from a chroot.  Variable length: the event ends at the
+ * path's NUL.
  */
 #define WS_FILE_PATH_LEN	4096	/* PATH_MAX, with the NUL */
 #define WS_PATH_COMPS		64	/* components walked at most */
