@@ -38,12 +38,14 @@
  * arguments (tested: tp_btf and raw_tp), and a racing close() or rename()
  * can only make a read fail (zeroes) or give stale data, never fault.
  *
- * Cost, in probe reads of ~30 ns each: 10 for a TCP or UDP socket, 13-15
- * for a Unix one, 11 for a pipe or an anon inode, 10 + 2 per component
- * kept (+2 per mount crossed) for a file; the whole path: 2 per component
- * (the file's only: not from the off-CPU tracer, which keeps the last
- * components) and one copy of it.  BPF stack: about 200 bytes, the path
- * being assembled in a per-CPU map.
+ * Cost, in probe reads of ~30-70 ns each: 10 for a TCP or UDP socket,
+ * 13-15 for a Unix one, 10 for a pipe or an anon inode, 10 + 1 per
+ * component read (its parent, name and a short name's bytes at once; +1
+ * for a name longer than the dentry's inline 40 bytes, +2 per mount
+ * crossed) for a file: up to WS_FDT_DEPTH components for a wait, all of
+ * them for the I/O tables, once per descriptor.  A whole path that does
+ * not fit ws_target.path costs one event more.  BPF stack: about 200
+ * bytes, the path being assembled in a per-CPU map.
  */
 #ifndef WHYSLOW_FDTARGET_BPF_H
 #define WHYSLOW_FDTARGET_BPF_H
