@@ -18,18 +18,34 @@
  *             kept), "" for a pipe from pipe(2).
  *   ANON      path "[eventfd]", "[eventpoll]", "[timerfd]", ...; ino 0.
  *   NONE      fd < 0, not open, or a task past exit_files().
- * fd is always set.  Paths are seen from the root of the mount tree, not
- * from the task's chroot.
+ * fd is always set.
+ *
+ * resolve_fd_target_whole(), for the I/O tables, walks a file's whole
+ * path (up to WS_PATH_COMPS components, WS_FILE_PATH_LEN bytes): one that
+ * fits stays in ws_target.path however deep; fdt_send_path() sends any
+ * other (longer, cut) as a struct ws_path_event.
+ *
+ * Paths are seen from the root of the mount tree the file's mount belongs
+ * to: for a task in a container (its own mount namespace), the
+ * container's root ("/etc/hosts" as the container sees it, not the
+ * host's path to its overlay); for a chroot'ed task in our namespace, the
+ * real root ("/srv/jail/etc/hosts").  A file on a mount detached since
+ * (umount -l) gets its path from that mount's root, as /proc/PID/fd/N
+ * shows it.
  *
  * Everything is read with CO-RE probe reads (bpf_probe_read_kernel*), so
  * the helper works from any tracing program type, with or without BTF-typed
  * arguments (tested: tp_btf and raw_tp), and a racing close() or rename()
  * can only make a read fail (zeroes) or give stale data, never fault.
  *
- * Cost, in probe reads of ~30 ns each: 10 for a TCP or UDP socket, 13-15
- * for a Unix one, 11 for a pipe or an anon inode, 10 + 2 per component
- * kept (+2 per mount crossed) for a file.  BPF stack: about 200 bytes, the
- * path being assembled in a per-CPU map.
+ * Cost, in probe reads of ~30-70 ns each: 10 for a TCP or UDP socket,
+ * 13-15 for a Unix one, 10 for a pipe or an anon inode, 10 + 1 per
+ * component read (its parent, name and a short name's bytes at once; +1
+ * for a name longer than the dentry's inline 40 bytes, +2 per mount
+ * crossed) for a file: up to WS_FDT_DEPTH components for a wait, all of
+ * them for the I/O tables, once per descriptor.  A whole path that does
+ * not fit ws_target.path costs one event more.  BPF stack: about 200
+ * bytes, the path being assembled in a per-CPU map.
  */
 #ifndef WHYSLOW_FDTARGET_BPF_H
 #define WHYSLOW_FDTARGET_BPF_H
@@ -58,16 +74,58 @@
 
 #define WS_ANON_INODE_FS_MAGIC	0x09041934	/* uapi/linux/magic.h */
 
-#define WS_FDT_DEPTH	4	/* path components kept */
-/* Walk steps: one per component, one per mount crossed (/dev/pts/0 crosses
- * two, three where devpts is mounted twice), one to see the root. */
-#define WS_FDT_STEPS	(WS_FDT_DEPTH + 4)
+#define WS_FDT_DEPTH	4	/* components kept in ws_target.path */
+/* Walk steps beyond one per component: one per mount crossed (/dev/pts/0
+ * crosses two, three where devpts is mounted twice; a container's file
+ * a few more), one to see the root. */
+#define WS_FDT_MOUNTS	8
+#define WS_FDT_NAME_MAX	255	/* NAME_MAX: a longer name ends the walk */
+/* Where a path ends in ws_fdt_scratch.buf: its NUL. */
+#define WS_FDT_END	(WS_FILE_PATH_LEN - 1)
+#define WS_FDT_MASK	(WS_FILE_PATH_LEN - 1)
 
-/* Where fdt_path() assembles a path.  Twice the path size: the verifier
- * bounds a write at a variable offset by max(offset) + max(size), not by
- * their sum; offsets stay below WS_PATH_LEN and each name read is at most
- * WS_PATH_LEN bytes.  In a map rather than on the stack, where it would
- * take 192 of the 512 bytes that the calling program also needs.
+#define WS_FDT_INLINE	40	/* DNAME_INLINE_LEN (32 before 6.?) */
+
+/*
+ * A component of a path as one probe read gets it: struct dentry from
+ * d_parent to the end of its inline name (d_shortname, d_iname before
+ * 6.14), which holds the name when it is short, as most are.
+ */
+struct ws_fdt_comp {
+	__u64 parent;		/* d_parent */
+	__u32 hash;		/* d_name */
+	__u32 len;
+	__u64 name;
+	__u64 inl_ok;		/* d_inode as read; then: the name is in
+				 * inl (the walk sets it) */
+	__u64 inl[WS_FDT_INLINE / 8];
+};
+
+/* The state of a path walk, between steps of its bpf_loop()s: kernel
+ * pointers, read with probe reads only. */
+struct ws_fdt_walk {
+	__u64 dentry;
+	__u64 mnt;		/* struct mount of dentry */
+	__u64 root;		/* its root dentry */
+	__u32 n;		/* components read, leaf first, in comps[] */
+	__u32 bytes;		/* of the path they make, "/" before each */
+	__u32 tail_n;		/* the last components ws_target.path keeps
+				 * (at most WS_FDT_DEPTH and WS_PATH_LEN - 1
+				 * bytes, but for a long leaf) */
+	__u32 tail_bytes;
+	__u32 max_comps;
+	__u32 max_bytes;	/* but for the leaf */
+	__u32 off;		/* fdt_join_step(): bytes written */
+	__u8 complete;		/* reached the root of the mount tree */
+	__u8 pseudo;		/* a pseudo file: the path is its bare name */
+	__u8 failed;		/* a name could not be read */
+	__u8 pad;
+};
+
+/* Where fdt_path() assembles a path, and the event that carries a whole
+ * one out: too big for the 512-byte BPF stack.  The walk's state is here
+ * too, so that the verifier checks the loop bodies once for any values
+ * (bpf_loop) and what follows them once, not once per way out.
  *
  * One per CPU: tracepoint programs (tp_btf, raw_tp, tracepoint) run with
  * preemption off and do not nest.  Were a preemptible program (fentry,
@@ -78,12 +136,15 @@
  * Defined once, in proc.bpf.c: the .bpf.c files that include this header
  * share the one map in the linked object. */
 struct ws_fdt_scratch {
-	/* Names found leaf first are shifted in at [0], so [0..n) ends up
-	 * root first, always at constant indices: clang turns a variable
-	 * index into pointer arithmetic the verifier may refuse. */
-	const unsigned char *name[WS_FDT_DEPTH];
-	char buf[2 * WS_PATH_LEN] __attribute__((aligned(8)));	/* copied
-								 * by words */
+	/* The path, root first: "/a/b/c".  Twice its size: the verifier
+	 * bounds a write at a variable offset by max(offset) + max(size);
+	 * offsets are masked below WS_FILE_PATH_LEN and a name is at most
+	 * WS_FDT_NAME_MAX bytes. */
+	char buf[2 * WS_FILE_PATH_LEN];
+	struct ws_fdt_comp comps[WS_PATH_COMPS];
+	struct ws_fdt_walk walk;
+	__u64 seq;			/* path ids made on this CPU */
+	struct ws_path_event ev;	/* fdt_path(whole): the path */
 };
 
 struct fdt_scratch_map {
@@ -93,6 +154,11 @@ struct fdt_scratch_map {
 	__type(value, struct ws_fdt_scratch);
 };
 extern struct fdt_scratch_map fdt_scratch SEC(".maps");
+
+/* struct dentry before 6.14, for CO-RE */
+struct dentry___iname {
+	unsigned char d_iname[32];
+} __attribute__((preserve_access_index));
 
 /* Reads fields fa and fb of *src into the same-named members of the local
  * struct *dst: in one probe read when the running kernel lays the two out
@@ -113,108 +179,237 @@ extern struct fdt_scratch_map fdt_scratch SEC(".maps");
 	 (bpf_core_read(&(dst)->fa, sizeof((dst)->fa), &(src)->fa) ?:	\
 	  bpf_core_read(&(dst)->fb, sizeof((dst)->fb), &(src)->fb)))
 
-/* Up to WS_FDT_DEPTH trailing components of the path of (vfsmnt, dentry),
- * root first, into t->path: "/a/b/c" when that is the whole path from the
- * root of the mount tree, "a/b/c" when leading components were left out,
- * and the bare name of a pseudo file (a dentry that is its own parent
- * without being a mount root: pipes, sockets, anon inodes, memfd; the
- * return value is then true).  The walk is prepend_path()'s in
- * fs/d_path.c: at the root of a mount, go on from its mountpoint in the
- * parent mount. */
-static __always_inline bool fdt_path(struct ws_target *t,
-				     struct vfsmount *vfsmnt,
-				     struct dentry *dentry)
-{
+/* bpf_loop() context: on the caller's stack. */
+struct fdt_loop_ctx {
 	struct ws_fdt_scratch *sc;
-	struct {
-		struct dentry *d_parent;
-		struct qstr d_name;
-	} dn;
+};
+
+/* Where struct dentry keeps a short name, and how much of it: constants
+ * after CO-RE relocation. */
+#define WS_FDT_SHORT_OFF(d)						\
+	(bpf_core_field_exists((d)->d_shortname) ?			\
+	 bpf_core_field_offset((d)->d_shortname) :			\
+	 bpf_core_field_offset(((struct dentry___iname *)(d))->d_iname))
+#define WS_FDT_SHORT_SIZE(d)						\
+	(bpf_core_field_exists((d)->d_shortname) ?			\
+	 bpf_core_field_size((d)->d_shortname) :			\
+	 bpf_core_field_size(((struct dentry___iname *)(d))->d_iname))
+
+/*
+ * dentry's parent and name into *c, and the name's bytes too when they
+ * are inline: in one probe read when the kernel lays out d_parent,
+ * d_name, d_inode and the inline name as struct ws_fdt_comp does (every
+ * kernel since 3.x), else two.  Nonzero when it could not be read.
+ */
+static __always_inline long fdt_read_comp(struct ws_fdt_comp *c,
+					  struct dentry *dentry)
+{
+	__u64 parent_off = bpf_core_field_offset(dentry->d_parent);
+	__u64 short_off = WS_FDT_SHORT_OFF(dentry);
+	__u64 short_size = WS_FDT_SHORT_SIZE(dentry);
+	long err;
+
+	if (bpf_core_field_offset(dentry->d_name) - parent_off ==
+	    __builtin_offsetof(struct ws_fdt_comp, hash) &&
+	    bpf_core_field_offset(dentry->d_inode) - parent_off ==
+	    __builtin_offsetof(struct ws_fdt_comp, inl_ok) &&
+	    short_off - parent_off == __builtin_offsetof(struct ws_fdt_comp, inl) &&
+	    short_size >= 16 && short_size <= WS_FDT_INLINE) {
+		err = bpf_probe_read_kernel(c, __builtin_offsetof(struct ws_fdt_comp,
+								  inl) +
+					    short_size,
+					    (void *)dentry + parent_off);
+		/* inline names are shorter than the array, NUL after */
+		c->inl_ok = !err && c->len < short_size &&
+			    c->name == (__u64)dentry + short_off;
+		return err;
+	}
+	c->inl_ok = 0;
+	return bpf_core_read(&c->parent, sizeof(c->parent), &dentry->d_parent) ?:
+	       bpf_core_read(&c->hash, 16, &dentry->d_name);
+}
+
+/*
+ * One step of the walk of a path, leaf first, each component read into
+ * sc->comps[]: at most max_comps of them and, but for the leaf, only
+ * while the path stays within max_bytes.  The walk is prepend_path()'s in
+ * fs/d_path.c: at the root of a mount, go on from its mountpoint in the
+ * parent mount, up to the root of the mount tree (the task's mount
+ * namespace).  A dentry that is its own parent without being a mount root
+ * is a pseudo file (from alloc_file_pseudo(): pipes, sockets, anon inodes,
+ * memfd) when it is the leaf, else one disconnected from its mount
+ * (opened by handle): the walk stops there, not complete.  0: go on.
+ */
+static long fdt_walk_step(__u64 i, void *arg)
+{
+	struct ws_fdt_scratch *sc = ((struct fdt_loop_ctx *)arg)->sc;
+	struct ws_fdt_walk *w = &sc->walk;
+	struct mount *mnt = (void *)w->mnt;
+	struct ws_fdt_comp *c;
 	struct {
 		struct mount *mnt_parent;
 		struct dentry *mnt_mountpoint;
 	} mp;
-	struct dentry *root;
-	struct mount *mnt;
-	__u32 n = 0, total = 0, comps = 0, zero = 0;
-	bool complete = false, pseudo = false, ok = true;
-	__u64 off = 0;
-	long ret;
-	int i, j;
+	__u32 bytes;
+
+	if (w->dentry == w->root) {
+		if (WS_FDT_READ_PAIR(&mp, mnt, mnt_parent, mnt_mountpoint))
+			return 1;
+		if (mp.mnt_parent == mnt || !mp.mnt_parent) {
+			w->complete = 1;	/* the root mount */
+			return 1;
+		}
+		/* not BPF_CORE_READ(mp.mnt_parent...): CO-RE would relocate
+		 * mp, a local type, too */
+		mnt = mp.mnt_parent;
+		w->dentry = (__u64)mp.mnt_mountpoint;
+		w->mnt = (__u64)mnt;
+		w->root = (__u64)BPF_CORE_READ(mnt, mnt.mnt_root);
+		return 0;
+	}
+	if (w->n >= w->max_comps)
+		return 1;
+	c = &sc->comps[w->n & (WS_PATH_COMPS - 1)];
+	if (fdt_read_comp(c, (struct dentry *)w->dentry))
+		return 1;
+	if (c->parent == w->dentry || !c->parent) {
+		if (w->n > 0)
+			return 1;
+		w->pseudo = 1;
+	}
+	bytes = w->bytes + c->len + 1;
+	if (c->len > WS_FDT_NAME_MAX || bytes > WS_FDT_END ||
+	    (w->n > 0 && bytes > w->max_bytes))
+		return 1;
+	w->bytes = bytes;
+	w->n++;
+	if (w->n == 1 || (w->n <= WS_FDT_DEPTH && bytes <= WS_PATH_LEN)) {
+		w->tail_n = w->n;
+		w->tail_bytes = bytes;
+	}
+	if (w->pseudo)
+		return 1;
+	w->dentry = c->parent;
+	return 0;
+}
+
+/* One component into sc->buf, root first: a '/', then its name. */
+static long fdt_join_step(__u64 k, void *arg)
+{
+	struct ws_fdt_scratch *sc = ((struct fdt_loop_ctx *)arg)->sc;
+	struct ws_fdt_walk *w = &sc->walk;
+	struct ws_fdt_comp *c;
+	__u64 off = w->off, len;
+	char *dst;
+	int j;
+
+	if (k >= w->n)
+		return 1;
+	c = &sc->comps[(w->n - 1 - k) & (WS_PATH_COMPS - 1)];
+	len = c->len;
+	if (len > WS_FDT_NAME_MAX)
+		len = WS_FDT_NAME_MAX;	/* walked: never */
+	/* The masks are for the verifier: offsets stay below the path's
+	 * end (WS_FDT_END) anyway. */
+	sc->buf[off & WS_FDT_MASK] = '/';
+	dst = &sc->buf[(off + 1) & WS_FDT_MASK];
+	if (c->inl_ok) {
+		/* whole words: the bytes past the name are overwritten by
+		 * the next component, or by the NUL */
+		for (j = 0; j < WS_FDT_INLINE / 8; j++)
+			((__u64 *)dst)[j] = c->inl[j];
+	} else if (bpf_probe_read_kernel(dst, len, (void *)c->name)) {
+		w->failed = 1;
+		return 1;
+	}
+	w->off = off + 1 + len;
+	return 0;
+}
+
+/*
+ * The path of (vfsmnt, dentry) into sc->buf, "/a/b/c", and what the walk
+ * found into sc->walk: false when nothing could be read.
+ */
+static __always_inline bool fdt_walk(struct ws_fdt_scratch *sc,
+				     struct vfsmount *vfsmnt,
+				     struct dentry *dentry, __u32 max_comps,
+				     __u32 max_bytes)
+{
+	struct ws_fdt_walk *w = &sc->walk;
+	struct fdt_loop_ctx c = { .sc = sc };
+
+	__builtin_memset(w, 0, sizeof(*w));
+	w->dentry = (__u64)dentry;
+	/* struct mount embeds the vfsmount a file points to (real_mount()). */
+	w->mnt = (__u64)vfsmnt - bpf_core_field_offset(struct mount, mnt);
+	w->root = (__u64)BPF_CORE_READ(vfsmnt, mnt_root);
+	w->max_comps = max_comps;
+	w->max_bytes = max_bytes;
+	bpf_loop(max_comps + WS_FDT_MOUNTS, fdt_walk_step, &c, 0);
+	if (w->complete && w->n == 0) {	/* the root directory itself */
+		sc->buf[0] = '/';
+		w->bytes = 1;
+	}
+	bpf_loop(max_comps, fdt_join_step, &c, 0);
+	sc->buf[w->bytes & WS_FDT_MASK] = '\0';
+	return !w->failed && (w->n || w->complete);
+}
+
+/*
+ * The path of (vfsmnt, dentry) into t->path: "/a/b/c" when that is the
+ * whole path from the root of the mount tree and fits, "b/c" (no leading
+ * '/') when leading components were left out (at most WS_FDT_DEPTH are
+ * kept), the bare name of a pseudo file (the return value is then true).
+ * whole: the walk goes on up to WS_PATH_COMPS components and
+ * WS_FILE_PATH_LEN bytes; a whole path that fits t->path is kept there
+ * however deep, any other (longer, cut, a pseudo file's name) goes into
+ * sc->ev for a WS_EV_PATH event (len 0: none needed).
+ */
+static __always_inline bool fdt_path(struct ws_target *t,
+				     struct vfsmount *vfsmnt,
+				     struct dentry *dentry, bool whole)
+{
+	struct ws_fdt_scratch *sc;
+	struct ws_fdt_walk *w;
+	__u64 from, len, bytes;	/* 64-bit: a clamp on a 32-bit copy is lost */
+	__u32 zero = 0;
+	bool fits;
 
 	sc = bpf_map_lookup_elem(&fdt_scratch, &zero);
 	if (!dentry || !sc)
 		return false;
-	/* struct mount embeds the vfsmount a file points to (real_mount()). */
-	mnt = (void *)vfsmnt - bpf_core_field_offset(struct mount, mnt);
-	root = BPF_CORE_READ(vfsmnt, mnt_root);
+	if (whole)
+		sc->ev.len = 0;
+	if (!fdt_walk(sc, vfsmnt, dentry, whole ? WS_PATH_COMPS : WS_FDT_DEPTH,
+		      whole ? WS_FDT_END : WS_PATH_LEN))
+		return false;
+	w = &sc->walk;
+	bytes = w->bytes;
+	/* A whole path that fits: in t->path, for waits only when it has
+	 * at most WS_FDT_DEPTH components (as the walk stops there), for
+	 * the I/O tables whatever its depth; then no event is needed. */
+	fits = w->complete && !w->pseudo && bytes <= WS_PATH_LEN - 1;
+	if (w->pseudo)
+		from = 1;
+	else if (fits && (whole || w->n <= WS_FDT_DEPTH))
+		from = 0;
+	else
+		from = bytes - w->tail_bytes + 1;
+	len = bytes - from;
+	if (len > WS_PATH_LEN - 1)
+		len = WS_PATH_LEN - 1;	/* a long leaf: its head */
+	/* t was zeroed: the NUL is there */
+	bpf_probe_read_kernel(t->path, len, &sc->buf[from & WS_FDT_MASK]);
 
-	for (i = 0; i < WS_FDT_STEPS; i++) {
-		if (dentry == root) {
-			if (WS_FDT_READ_PAIR(&mp, mnt, mnt_parent,
-					     mnt_mountpoint))
-				break;
-			if (mp.mnt_parent == mnt || !mp.mnt_parent) {
-				complete = true;	/* the root mount */
-				break;
-			}
-			dentry = mp.mnt_mountpoint;
-			mnt = mp.mnt_parent;
-			root = BPF_CORE_READ(mnt, mnt.mnt_root);
-			continue;
-		}
-		if (n >= WS_FDT_DEPTH ||
-		    WS_FDT_READ_PAIR(&dn, dentry, d_parent, d_name))
-			break;
-		/* Its own parent but no mount root: a pseudo file (from
-		 * alloc_file_pseudo()) when it is the leaf, else a dentry
-		 * disconnected from its mount (opened by handle): stop. */
-		if (dn.d_parent == dentry || !dn.d_parent) {
-			if (n > 0)
-				break;
-			pseudo = true;
-		}
-		/* The leaf is kept even if too long (it is cut), an ancestor
-		 * only if it fits whole with its '/'. */
-		if (n > 0 && total + 1 + dn.d_name.len > WS_PATH_LEN - 1)
-			break;
-		total += dn.d_name.len + (n > 0);
-		for (j = WS_FDT_DEPTH - 1; j > 0; j--)
-			sc->name[j] = sc->name[j - 1];
-		sc->name[0] = dn.d_name.name;
-		n++;
-		if (pseudo)
-			break;
-		dentry = dn.d_parent;
+	if (whole && !fits) {
+		from = w->pseudo ? 1 : 0;
+		len = (bytes - from) & WS_FDT_MASK;
+		sc->ev.flags = w->complete || w->pseudo ? 0 : WS_PATH_CUT;
+		if (!bpf_probe_read_kernel(sc->ev.path, len + 1,
+					   &sc->buf[from]))
+			sc->ev.len = len;
 	}
-
-	/* What is copied out: no bytes of an earlier path after the NUL. */
-	__builtin_memset(sc->buf, 0, WS_PATH_LEN);
-	if (complete && total < WS_PATH_LEN - 1)
-		sc->buf[off++] = '/';
-	for (i = 0; i < WS_FDT_DEPTH; i++) {
-		if (i >= (int)n || !ok || off > WS_PATH_LEN - 1)
-			continue;
-		/* Hide off's known low bits from clang, which would OR them
-		 * into an aligned address: the verifier allows only add and
-		 * sub on pointers. */
-		barrier_var(off);
-		ret = bpf_probe_read_kernel_str(&sc->buf[off], WS_PATH_LEN,
-						sc->name[i]);
-		if (ret <= 0 || ret > WS_PATH_LEN) {
-			ok = false;
-			continue;
-		}
-		off += ret;
-		sc->buf[off - 1] = '/';	/* replaces the NUL */
-		comps++;
-	}
-	if (comps && off > 0)	/* the last '/' ends the string */
-		sc->buf[off - 1] = '\0';
-	/* Whole words (a bytewise copy is 4x the code); re-terminate. */
-	__builtin_memcpy(t->path, sc->buf, WS_PATH_LEN);
-	t->path[WS_PATH_LEN - 1] = '\0';
-	return pseudo;
+	return w->pseudo;
 }
 
 /* Fills t for a socket: peer address of TCP/UDP, a path for AF_UNIX. */
@@ -309,9 +504,10 @@ static __always_inline void fdt_socket(struct ws_target *t, struct socket *sock)
 		bpf_core_read(t->addr, 16, &sk->__sk_common.skc_v6_daddr);
 }
 
-/* Fills *t with what fd of task is (see struct ws_target in whyslow.h). */
-static __always_inline void resolve_fd_target(struct task_struct *task, int fd,
-					      struct ws_target *t)
+/* Fills *t with what fd of task is (see struct ws_target in whyslow.h);
+ * whole: a file's whole path too, in the per-CPU scratch's ev. */
+static __always_inline void fdt_resolve(struct task_struct *task, int fd,
+					struct ws_target *t, bool whole)
 {
 	struct {
 		unsigned int max_fds;
@@ -376,12 +572,77 @@ static __always_inline void resolve_fd_target(struct task_struct *task, int fd,
 	/* Anon files share one inode, so its number says nothing; they
 	 * differ by the name of their pseudo dentry: "[eventfd]",
 	 * "[eventpoll]", "[timerfd]", "[signalfd]", "[io_uring]"... */
-	if (fdt_path(t, path.mnt, path.dentry) &&
+	if (fdt_path(t, path.mnt, path.dentry, whole) &&
 	    (t->kind == WS_TGT_ANON ||
 	     BPF_CORE_READ(inode, i_sb, s_magic) == WS_ANON_INODE_FS_MAGIC)) {
 		t->kind = WS_TGT_ANON;
 		t->ino = 0;
 	}
+}
+
+static __always_inline void resolve_fd_target(struct task_struct *task, int fd,
+					      struct ws_target *t)
+{
+	fdt_resolve(task, fd, t, false);
+}
+
+/*
+ * resolve_fd_target(), and for a file (WS_TGT_FILE, WS_TGT_CHAR) its
+ * whole path in the per-CPU scratch: take it with fdt_take_path() before
+ * another call.
+ */
+static __always_inline void resolve_fd_target_whole(struct task_struct *task,
+						    int fd, struct ws_target *t)
+{
+	struct ws_fdt_scratch *sc;
+	__u32 zero = 0;
+
+	sc = bpf_map_lookup_elem(&fdt_scratch, &zero);
+	if (sc)
+		sc->ev.len = 0;
+	fdt_resolve(task, fd, t, true);
+	if (sc && t->kind != WS_TGT_FILE && t->kind != WS_TGT_CHAR)
+		sc->ev.len = 0;
+}
+
+/*
+ * The path the last resolve_fd_target_whole() left, or name (a string in
+ * user memory) when given, as a WS_EV_PATH event of pid: its id, 0 when
+ * there is none or it could not be sent.
+ */
+static __always_inline __u64 fdt_send_path(__u32 pid, const char *name)
+{
+	struct ws_fdt_scratch *sc;
+	__u32 zero = 0, len;
+	long ret;
+
+	sc = bpf_map_lookup_elem(&fdt_scratch, &zero);
+	if (!sc)
+		return 0;
+	if (name) {
+		ret = bpf_probe_read_user_str(sc->ev.path, sizeof(sc->ev.path),
+					      name);
+		if (ret <= 1)
+			return 0;
+		if (ret <= WS_PATH_LEN)
+			return 0;	/* the site's target holds it */
+		sc->ev.len = ret - 1;
+		sc->ev.flags = WS_PATH_GIVEN;
+	}
+	len = sc->ev.len;
+	if (!len || len > WS_FDT_END)
+		return 0;
+	sc->ev.type = WS_EV_PATH;
+	sc->ev.pid = pid;
+	/* Unique: this CPU's count, then the CPU. */
+	sc->ev.id = ++sc->seq << 16 | (bpf_get_smp_processor_id() & 0xffff);
+	if (bpf_ringbuf_output(&events, &sc->ev,
+			       __builtin_offsetof(struct ws_path_event, path) +
+			       len + 1, submit_flags())) {
+		count_event(WS_CNT_IO_DROPPED);
+		return 0;
+	}
+	return sc->ev.id;
 }
 
 #endif

@@ -8,6 +8,9 @@
  *    closed or replaced (WS_EV_FD); a descriptor first used while traced
  *    (stdin, socket(), pipe(), inherited) gets an entry then.  User space
  *    collects the entries left by processes that exited from the map;
+ *  - a file's whole path, once per descriptor (WS_EV_PATH, named by an id
+ *    that the descriptor's figures and the open's site carry), and the
+ *    name given to a failed open();
  *  - where files are opened, connections made and accepted, processes
  *    forked (WS_EV_IO_SITE, with user and Python stacks and the syscall's
  *    time);
@@ -174,7 +177,8 @@ static __always_inline struct ws_fd_stats *fd_entry_new(struct task_struct *task
 	if (!v)
 		return NULL;
 	__builtin_memset(v, 0, sizeof(*v) - sizeof(v->target));
-	resolve_fd_target(task, key->fd, &v->target);
+	resolve_fd_target_whole(task, key->fd, &v->target);
+	v->path_id = fdt_send_path(key->pid, NULL);
 	v->client = client;
 	v->inbound = inbound;
 	v->req_start = client ? start : 0;
@@ -227,11 +231,12 @@ static __always_inline void fd_account(struct ws_fd_stats *v,
 }
 
 /* Where it happened, with the thread's stacks; t NULL: the name given to
- * a failed open(). */
+ * a failed open(), path_id: the file's path. */
 static __always_inline void send_site(void *ctx, struct task_struct *task,
 				      __u32 op, const struct ws_target *t,
-				      const char *name, long ret, __u64 start,
-				      __u64 now, __u64 off)
+				      const char *name, __u64 path_id,
+				      long ret, __u64 start, __u64 now,
+				      __u64 off)
 {
 	struct ws_io_site *ev = bpf_ringbuf_reserve(&events, sizeof(*ev), 0);
 	__u32 tgid = task->tgid, tid = task->pid;
@@ -250,6 +255,7 @@ static __always_inline void send_site(void *ctx, struct task_struct *task,
 	ev->dur_ns = now - start;
 	ev->offcpu_ns = off;
 	ev->pad = 0;
+	ev->path_id = path_id;
 	if (t) {
 		__builtin_memcpy(&ev->target, t, sizeof(ev->target));
 	} else {
@@ -358,7 +364,8 @@ int BPF_PROG(io_exit, struct pt_regs *regs, long ret)
 		v = fd_entry_new(task, &key, client, inbound, start, now);
 	/* One call site: each inlines the Python walker for the verifier. */
 	if (name || (op && v))
-		send_site(ctx, task, op, v ? &v->target : NULL, name, ret,
+		send_site(ctx, task, op, v ? &v->target : NULL, name,
+			  v ? v->path_id : fdt_send_path(key.pid, name), ret,
 			  start, now, off);
 	if (v && (cls == IO_READ || cls == IO_WRITE))
 		fd_account(v, &key, cls == IO_WRITE, ret, start, now, off);

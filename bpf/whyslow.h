@@ -15,6 +15,7 @@ enum ws_event_type {
 	WS_EV_REQUEST,		/* struct ws_fd_event: a request ended */
 	WS_EV_EXIT,		/* struct ws_exit */
 	WS_EV_PY_STACK,		/* struct ws_py_event */
+	WS_EV_PATH,		/* struct ws_path_event */
 };
 
 /* ---- CPython ---------------------------------------------------------- */
@@ -192,8 +193,11 @@ struct ws_target {
 	__s32 fd;
 	__u8 addr[16];		/* peer address: 4 bytes for AF_INET */
 	__u64 ino;		/* inode number: files, pipes, sockets */
-	char path[WS_PATH_LEN];	/* last components of a file's path, or the
-				 * name of an anon inode ("[eventfd]") */
+	char path[WS_PATH_LEN];	/* last components of a file's path (for
+				 * the I/O tables its whole path when it
+				 * fits, else a struct ws_path_event has
+				 * it), or the name of an anon inode
+				 * ("[eventfd]") */
 };
 
 #define WS_NO_STACK	(-1)	/* stack not recorded */
@@ -310,6 +314,9 @@ struct ws_fd_stats {
 	__u8 inbound;		/* accept()ed */
 	__u8 responded;		/* received since the request's first send */
 	__u8 pad[5];
+	__u64 path_id;		/* a file's whole path: its ws_path_event;
+				 * 0 none (target.path has it, not a file,
+				 * or not sent) */
 	struct ws_target target;
 };
 
@@ -350,10 +357,43 @@ struct ws_io_site {
 	__u64 offcpu_ns;	/* of which off the CPU */
 	__s32 ustack_len;	/* bytes, or -errno */
 	__u32 pad;
+	__u64 path_id;		/* WS_IO_OPEN: the file's ws_path_event,
+				 * WS_IO_OPEN_FAILED: the name given's; 0
+				 * none: target.path has it */
 	struct ws_target target;
 	__u64 ustack[WS_MAX_STACK];
 	struct ws_py_stack py;
 	struct ws_user_top top;	/* at the syscall */
+};
+
+/*
+ * A file's whole path, as d_path() walks it, when it does not fit
+ * ws_target.path (or was cut): sent when the I/O tracer first sees a
+ * descriptor of the file (an open, or the first read or write of one it
+ * did not see opened), and for a long name given to a failed open().
+ * Seen from the root of the task's mount namespace (a container's own
+ * root), not from a chroot.  Variable length: the event ends at the
+ * path's NUL.
+ */
+#define WS_FILE_PATH_LEN	4096	/* PATH_MAX, with the NUL */
+#define WS_PATH_COMPS		64	/* components walked at most */
+
+enum ws_path_flags {
+	WS_PATH_CUT = 1,	/* leading components left out: deeper than
+				 * WS_PATH_COMPS, longer than
+				 * WS_FILE_PATH_LEN, or not connected to a
+				 * root; path then starts with '/' */
+	WS_PATH_GIVEN = 2,	/* a failed open()'s name, as given */
+};
+
+struct ws_path_event {
+	__u32 type;		/* WS_EV_PATH */
+	__u32 pid;		/* tgid */
+	__u64 id;		/* in ws_fd_stats and ws_io_site: never 0 */
+	__u16 len;		/* bytes of path, the NUL not counted */
+	__u8 flags;		/* enum ws_path_flags */
+	__u8 pad[5];
+	char path[WS_FILE_PATH_LEN];	/* the event ends after the NUL */
 };
 
 #define WS_EXEC_PATH_LEN	256

@@ -13,10 +13,11 @@ Each workload fixes its own counts, and the tests assert them exactly:
   (WORKERS=1) or from a pool of 8 threads.
 - spawn runs /bin/true 200 times (fork + execv + waitpid) from spawn_all().
 - readsmall makes N 1-byte preads of one file from read_loop().
+- openfiles opens, reads and closes each file of a list once, from
+  open_one().
 
-The files are made in a short directory under /tmp (a path of 4
-components or fewer, short enough to be reported whole), readable by the
-sudo user the workload runs as.  Servers listen on 127.0.0.1 and are shut
+The files are made in a directory under /tmp, readable by the sudo user
+the workload runs as; files are reported by their whole paths.  Servers listen on 127.0.0.1 and are shut
 down at teardown; every subprocess has a timeout."""
 import os
 import re
@@ -43,6 +44,7 @@ SERIAL_FETCHES = 12
 POOL_FETCHES, POOL_WORKERS = 32, 8
 SPAWNS = 200
 SMALL_READS = 20000
+SHARED_TAIL_FILES = 40
 
 
 # --- helpers ---------------------------------------------------------------
@@ -65,6 +67,7 @@ def source_line(path, needle):
 READ_FILE_LINE = source_line("py/reread.py", "return open(path).read()")
 CHECK_LINE = source_line("py/linkcheck.py", "urlopen(url")
 OPEN_LINE = source_line("readsmall.c", "fd = open(argv[1], O_RDONLY)")
+OPEN_ONE_LINE = source_line("openfiles.c", "fd = open(path, O_RDONLY)")
 FORK_LINE = source_line("spawn.c", "pid = fork()")
 
 
@@ -81,11 +84,8 @@ def io_of(doc, res, blocked_known=True):
 
 
 def same_path(reported, path):
-    """A reported path is the whole absolute path, or its last components
-    without the leading '/' when the whole did not fit."""
-    if reported.startswith("/"):
-        return reported == path
-    return path.endswith("/" + reported)
+    """A reported path is the whole absolute path."""
+    return reported == path
 
 
 def file_entry(io, path, res):
@@ -294,6 +294,84 @@ def test_small_reads(run, short_dir):
         f"small_reads hint: got {got}, path {h.get('path')!r}; expected " \
         f"{want}, {path}:{res}"
     print(f"small_reads: {h['text']}")
+
+
+# Long enough that the files' paths (~110 bytes) do not fit a wait
+# target's 96 bytes (each comes in a path event of its own) nor a Markdown
+# cell's (each is shortened there).
+LONG_DIR = ("a-directory-name-long-enough/to-push-the-paths-of-these-files/"
+            "past-a-cell")
+
+
+def shared_tail_files(d):
+    """SHARED_TAIL_FILES files d/LONG_DIR/a/1/x/y/z/w.h ... /a/40/x/y/z/w.h
+    (their last four components alike) and a list of them for openfiles:
+    (paths, list path)."""
+    paths = []
+    for i in range(1, SHARED_TAIL_FILES + 1):
+        sub = os.path.join(d, LONG_DIR, "a", str(i), "x", "y", "z")
+        os.makedirs(sub)
+        path = os.path.join(sub, "w.h")
+        make_file(path, f"#define W {i}\n")
+        paths.append(path)
+    for root, dirs, _ in os.walk(d):
+        for name in dirs:
+            os.chmod(os.path.join(root, name), 0o755)
+    listing = os.path.join(d, "list")
+    make_file(listing, "".join(p + "\n" for p in paths))
+    return paths, listing
+
+
+def test_distinct_paths(run, short_dir):
+    """Files that share their last four components are rows of their own,
+    by whole path: SHARED_TAIL_FILES rows each opened once from
+    open_one(), none repeated, no repeated_opens hint; the saved profile
+    keeps the paths whole, and its Markdown table names every file
+    apart, each by a tail of its path."""
+    paths, listing = shared_tail_files(short_dir)
+    assert all(len(p) > 96 for p in paths), paths
+    saved = os.path.join(short_dir, "run.pb.gz")
+    doc, res = run.record_json("--save", saved, "--", workload("openfiles"),
+                               listing, timeout=TIMEOUT)
+    assert f"files={SHARED_TAIL_FILES} " in res.stderr, \
+        f"the workload did not open its files:{res}"
+    io = io_of(doc, res)
+    rows = [f for f in io["files"] if f["path"].endswith("/x/y/z/w.h")]
+    got = sorted(f["path"] for f in rows)
+    assert got == sorted(paths), \
+        f"io.files should hold the {len(paths)} whole paths, got {got}:{res}"
+    for f in rows:
+        want = {"opens": 1, "failed_opens": 0, "reads": 2, "repeated": False}
+        have = {k: f[k] for k in want}
+        assert have == want, f"{f['path']}: {have}, expected {want}:{res}"
+        check_site(f["opened_from"], "open_one",
+                   str(WORKLOADS / "openfiles.c"), res,
+                   f"{f['path']} opened_from", OPEN_ONE_LINE)
+    check_repeated_flags(io, res)
+    assert not hints(doc, "repeated_opens"), \
+        f"a repeated_opens hint for files each opened once:{res}"
+
+    rep = run.whyslow("report", "--format", "json", saved, timeout=TIMEOUT)
+    assert rep.returncode == 0, rep
+    again = sorted(f["path"] for f in rep.json()["io"]["files"]
+                   if f["path"].endswith("/x/y/z/w.h"))
+    assert again == sorted(paths), \
+        f"the saved profile lost whole paths: {again}:{rep}"
+    md = run.whyslow("report", "--top", SHARED_TAIL_FILES + 10, "--budget",
+                     20000, saved, timeout=TIMEOUT)
+    assert md.returncode == 0, md
+    cells = {line.split(" | ")[0][2:] for line in
+             (md_section(md.stdout, "I/O") or "").splitlines()
+             if line.startswith("| ") and "w.h |" in line}
+    assert len(cells) == SHARED_TAIL_FILES, \
+        f"the Markdown table should name {SHARED_TAIL_FILES} files apart, " \
+        f"got {sorted(cells)}:{md}"
+    for i, path in enumerate(paths, 1):
+        mine = [c for c in cells if c.startswith("…/") and
+                path.endswith(c[1:]) and f"/{i}/x/y/z/w.h" in c]
+        assert len(mine) == 1 and len(mine[0].encode()) <= 96, \
+            f"{path}: no cell of at most 96 bytes shows a tail of it " \
+            f"with /{i}/ in {sorted(cells)}:{md}"
 
 
 def test_no_offcpu(run, short_dir):

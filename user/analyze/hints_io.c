@@ -141,7 +141,8 @@ static int find_opener(const struct profile *p, struct opener *top)
 		goto out;
 	for (i = 0; i < io->n_files; i++) {
 		f = site_display_frame(p, io->files[i].site);
-		if (io->files[i].opens < 2 || f < 0 || !io->files[i].site_opens)
+		if (!io_file_repeated(&io->files[i]) || f < 0 ||
+		    !io->files[i].site_opens)
 			continue;
 		if (!by_frame[f])
 			hit[n_hit++] = f;
@@ -217,7 +218,9 @@ static void repeated_opens_hint(struct hint_list *h, const struct repeats *r)
 /*
  * Files opened more than once: the opens beyond each one's first, and
  * what they cost: their syscalls, or the function that opened most of
- * them, whichever is more (it reads and parses them too).
+ * them, whichever is more (it reads and parses them too).  Only rows
+ * that are one file count (io_file_repeated): a row of a cut path may be
+ * many files that end alike, each opened once.
  */
 void hint_repeated_opens(struct hint_list *h)
 {
@@ -227,7 +230,7 @@ void hint_repeated_opens(struct hint_list *h)
 	size_t i;
 
 	for (i = 0; i < io->n_files; i++) {
-		if (io->files[i].opens < 2)
+		if (!io_file_repeated(&io->files[i]))
 			continue;
 		r.files++;
 		r.opens += io->files[i].opens;

@@ -103,3 +103,8 @@ void profile_free(struct profile *p)
 	free(p->command);
 	memset(p, 0, sizeof(*p));
 }
+
+bool io_file_repeated(const struct io_file *f)
+{
+	return f->opens > 1 && f->path && f->path[0] == '/';
+}

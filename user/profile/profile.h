@@ -166,9 +166,14 @@ struct io_site {
 
 /* One file, by the path the kernel gives its open descriptor. */
 struct io_file {
-	char *path;		/* "/a/b/c"; "b/c/d" when leading components
-				 * were left out; as given to open() when
-				 * the open failed */
+	char *path;		/* the whole path, "/a/b/c", each file its
+				 * row; "…/c/d" when leading components
+				 * were left out (deeper than the walk's
+				 * bound: files that end alike then share
+				 * a row; in profiles saved before whole
+				 * paths were kept, "c/d" without the
+				 * "…/"); as given to open() when the open
+				 * failed */
 	uint64_t opens;		/* successful opens */
 	uint64_t failed_opens;	/* open() errors (ENOENT, ...) */
 	uint64_t reads;		/* read-family syscalls */
@@ -342,6 +347,12 @@ struct profile {
 };
 
 void profile_free(struct profile *p);
+
+/*
+ * Opened more than once, as far as is known: a whole path is one file;
+ * a cut one may be several that end alike, each opened once.
+ */
+bool io_file_repeated(const struct io_file *f);
 /* Appends a Data quality line (copied); 0 or -ENOMEM. */
 int profile_add_note(struct profile *p, const char *note);
 /* Frees and zeroes c. */

@@ -109,7 +109,7 @@ static int note_exec(struct record_events *r, const struct ws_exec *ev)
 
 /* Events of io.bpf.c; sizes were checked by the caller. */
 static int on_io_event(struct record_events *r, const void *data,
-		       uint32_t type)
+		       size_t size, uint32_t type)
 {
 	const struct ws_io_site *site = data;
 	__u64 ustack[WS_MAX_STACK];
@@ -136,6 +136,8 @@ static int on_io_event(struct record_events *r, const void *data,
 		return note_exec(r, data);
 	case WS_EV_EXIT:
 		return io_trace_exit(r->io, data);
+	case WS_EV_PATH:
+		return io_trace_path(r->io, data, size);
 	}
 	return 0;
 }
@@ -158,6 +160,8 @@ static size_t event_size(uint32_t type)
 		return sizeof(struct ws_exit);
 	case WS_EV_PY_STACK:
 		return sizeof(struct ws_py_event);
+	case WS_EV_PATH:	/* variable: the path ends it */
+		return offsetof(struct ws_path_event, path);
 	}
 	return SIZE_MAX;
 }
@@ -208,7 +212,7 @@ int record_events_handle(void *ctx, void *data, size_t size)
 		if (r->err == -EINVAL)
 			r->err = 0;	/* malformed: left out */
 	} else if (r->io) {
-		r->err = on_io_event(r, data, type);
+		r->err = on_io_event(r, data, size, type);
 	}
 	return r->err;
 }

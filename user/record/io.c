@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /* I/O events → profile.io; see iotrace.h. */
 #include <errno.h>
+#include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <bpf/bpf.h>
 
+#include "lib/idmap.h"
 #include "lib/intern.h"
 #include "lib/util.h"
 #include "record/io.h"
@@ -38,6 +41,7 @@ struct io_trace {
 	struct intern files;		/* path strings */
 	struct io_file *file;
 	size_t cap_file;
+	struct idmap path_rows;		/* a path event's id → its file row */
 	struct intern endpoints;	/* struct endpoint_key */
 	struct io_endpoint *endpoint;
 	size_t cap_endpoint;
@@ -71,6 +75,7 @@ void io_trace_free(struct io_trace *io)
 	intern_free(&io->endpoints);
 	intern_free(&io->site_counts);
 	intern_free(&io->programs);
+	idmap_free(&io->path_rows);
 	free(io->file);
 	free(io->endpoint);
 	free(io->site_count);
@@ -79,21 +84,77 @@ void io_trace_free(struct io_trace *io)
 	free(io);
 }
 
-/* The BPF side's path: at most WS_PATH_LEN bytes, maybe unterminated. */
-static struct io_file *file_row(struct io_trace *io, const char *path)
+/* The row of a file by its key: its path, len bytes. */
+static int64_t file_index(struct io_trace *io, const char *path, size_t len)
 {
-	size_t len = strnlen(path, WS_PATH_LEN);
 	int added;
 	int64_t i;
 
 	if (!len)
-		return NULL;
+		return -EINVAL;
 	i = intern_bytes(&io->files, path, len, &added);
 	if (i < 0 || intern_items_reserve((void **)&io->file, &io->cap_file, i,
 					  sizeof(*io->file)))
-		return NULL;
+		return -ENOMEM;
 	io->file[i].site = IO_NO_SITE;
-	return &io->file[i];
+	return i;
+}
+
+/*
+ * The key of a path as read: a cut one, which BPF sends with its leading
+ * '/', gets "…" before it ("…/c/d.h"), so that it can never be taken for
+ * a whole path; a whole one, or a name given to open(), is itself.
+ */
+static int64_t path_index(struct io_trace *io, const char *path, size_t len,
+			  bool cut)
+{
+	char *key;
+	int64_t i;
+	int n;
+
+	if (!cut || !len)
+		return file_index(io, path, len);
+	n = asprintf(&key, "…%s%.*s", path[0] == '/' ? "" : "/", (int)len,
+		     path);
+	if (n < 0)
+		return -ENOMEM;
+	i = file_index(io, key, n);
+	free(key);
+	return i;
+}
+
+int io_trace_path(struct io_trace *io, const struct ws_path_event *ev,
+		  size_t size)
+{
+	size_t head = offsetof(struct ws_path_event, path), len;
+	int64_t i;
+
+	if (size <= head || !ev->len || ev->len >= size - head)
+		return 0;	/* not a path: ignored */
+	len = strnlen(ev->path, ev->len);
+	i = path_index(io, ev->path, len, ev->flags & WS_PATH_CUT);
+	if (i == -EINVAL)
+		return 0;
+	return i < 0 ? i : idmap_put(&io->path_rows, ev->id, i);
+}
+
+/*
+ * The row of a file: by its path event, else (that event was lost) by
+ * the last components in its target, marked cut unless whole; given: the
+ * name given to a failed open().  NULL when it has no name.
+ */
+static struct io_file *file_of(struct io_trace *io, uint64_t path_id,
+			       const struct ws_target *t, bool given)
+{
+	const char *path = t->path;
+	size_t len = strnlen(path, WS_PATH_LEN);
+	uint32_t row;
+	int64_t i;
+
+	if (idmap_get(&io->path_rows, path_id, &row))
+		return &io->file[row];
+	i = path_index(io, path, len, !given && len && path[0] != '/');
+	return i < 0 ? NULL : &io->file[i];
 }
 
 static bool is_file(const struct ws_target *t)
@@ -195,12 +256,18 @@ int io_trace_site(struct io_trace *io, struct collector *c,
 	switch (ev->op) {
 	case WS_IO_OPEN:
 	case WS_IO_OPEN_FAILED:
-		if (!is_file(&ev->target) || !(f = file_row(io, ev->target.path)))
-			return 0;	/* a FIFO, a socket file: not a file */
-		if (ev->op == WS_IO_OPEN)
+		/* a FIFO, a socket file: not a file */
+		if (!is_file(&ev->target) ||
+		    !(f = file_of(io, ev->path_id, &ev->target,
+				  ev->op == WS_IO_OPEN_FAILED)))
+			return 0;
+		if (ev->op == WS_IO_OPEN) {
 			f->opens++;
-		else
+		} else {
 			f->failed_opens++;
+			/* no descriptor: its path is not seen again */
+			idmap_del(&io->path_rows, ev->path_id);
+		}
 		f->time_ns += ev->dur_ns;
 		f->blocked_ns += ev->offcpu_ns;
 		return count_site(io, SITE_OF_FILE, f - io->file, site);
@@ -238,7 +305,8 @@ static int add_request(struct io_trace *io, uint32_t pid, uint32_t endpoint,
 	return 0;
 }
 
-/* A descriptor's figures: to its file or endpoint row. */
+/* A descriptor's figures: to its file or endpoint row; request_only: a
+ * request ended (WS_EV_REQUEST), the descriptor is still open. */
 static int add_fd_stats(struct io_trace *io, uint32_t pid,
 			const struct ws_fd_stats *s, bool request_only)
 {
@@ -247,8 +315,11 @@ static int add_fd_stats(struct io_trace *io, uint32_t pid,
 	int64_t i;
 
 	if (is_file(&s->target)) {
-		if (request_only || !(f = file_row(io, s->target.path)))
+		if (request_only ||
+		    !(f = file_of(io, s->path_id, &s->target, false)))
 			return 0;
+		/* closed: its path is not seen again */
+		idmap_del(&io->path_rows, s->path_id);
 		f->reads += s->reads;
 		f->read_bytes += s->read_bytes;
 		f->writes += s->writes;
@@ -672,6 +743,24 @@ static int cmp_spawn(const void *a, const void *b)
 	return strcmp(x->program, y->program);
 }
 
+/* A path whose descriptor saw nothing (its events lost) leaves an empty
+ * row. */
+static void drop_unused_files(struct io_summary *io)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < io->n_files; i++) {
+		const struct io_file *f = &io->files[i];
+
+		if (f->opens || f->failed_opens || f->reads || f->writes ||
+		    f->time_ns)
+			io->files[n++] = *f;
+		else
+			free(f->path);
+	}
+	io->n_files = n;
+}
+
 /* Programs exec'd only by the command itself leave empty rows. */
 static void drop_unspawned(struct io_summary *io)
 {
@@ -703,6 +792,7 @@ int io_trace_finish(struct io_trace *io, const struct proc_table *t,
 	    (err = pick_sites(io, out)))
 		return err;
 	drop_unspawned(&out->io);
+	drop_unused_files(&out->io);
 	qsort(out->io.files, out->io.n_files, sizeof(*out->io.files), cmp_file);
 	qsort(out->io.endpoints, out->io.n_endpoints,
 	      sizeof(*out->io.endpoints), cmp_endpoint);

@@ -29,6 +29,11 @@ int io_trace_site(struct io_trace *io, struct collector *c,
 		  const struct proc_table *t, const struct ws_io_site *ev,
 		  const __u64 *ustack, int nu, const struct py_context *py);
 
+/* A file's whole path (WS_EV_PATH, size bytes), which later sites and
+ * descriptor figures name by its id.  0 or -ENOMEM. */
+int io_trace_path(struct io_trace *io, const struct ws_path_event *ev,
+		  size_t size);
+
 /* A descriptor's figures (closed, or found in the map once its process
  * exited), or a finished request (WS_EV_REQUEST).  0 or -errno. */
 int io_trace_fd(struct io_trace *io, const struct ws_fd_event *ev);

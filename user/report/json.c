@@ -352,7 +352,7 @@ static void json_file(const struct json *j, size_t i)
 	json_site(f, j->p, io->site);
 	fprintf(f, ", \"opened_from_count\": %" PRIu64 ", \"repeated\": ",
 		io->site_opens);
-	json_bool(f, io->opens > 1);
+	json_bool(f, io_file_repeated(io));
 	fputs("}", f);
 }
 

@@ -801,6 +801,7 @@ int md_write(FILE *f, const struct profile *p,
 out:
 	source_lines_free(m.sources, m.n_sources);
 	free(m.reopened);
+	free(m.file_from);
 	free(quality);
 	return err;
 }

@@ -40,6 +40,9 @@ struct md {
 	 * opens: io.files indexes. */
 	size_t *reopened;
 	size_t n_reopened;
+	/* How each file's path shows: path_short_plan(), by io.files
+	 * index. */
+	size_t *file_from;
 };
 
 /* Rows each table got, for the omitted: line. */

@@ -14,6 +14,7 @@
 #include "analyze/procs.h"
 #include "report/md.h"
 #include "report/md_util.h"
+#include "report/path_short.h"
 #include "classify/wait.h"
 
 #define COUNT_SIZE		64	/* a count cell: "×17 (2 failed)" */
@@ -95,36 +96,76 @@ static int md_io_table(struct md *m, const char *head, size_t n, row_fn row,
 	return err;
 }
 
+/* The files' paths as they show: shortened alike in both tables. */
+static int plan_paths(struct md *m)
+{
+	const struct io_summary *io = &m->p->io;
+	const char **paths;
+	size_t i;
+	int err = -ENOMEM;
+
+	paths = calloc(io->n_files + 1, sizeof(*paths));
+	m->file_from = calloc(io->n_files + 1, sizeof(*m->file_from));
+	if (paths && m->file_from) {
+		for (i = 0; i < io->n_files; i++)
+			paths[i] = io->files[i].path;
+		err = path_short_plan(paths, io->n_files, NAME_MAX_BYTES,
+				      m->file_from);
+	}
+	free(paths);
+	return err;
+}
+
+/* File i's path for a table cell, never cut further; malloc'd. */
+static char *path_cell(const struct md *m, size_t i)
+{
+	char *shown = path_short(m->p->io.files[i].path, m->file_from[i]);
+	char *cell = shown ? malloc(CLEAN_SIZE(strlen(shown))) : NULL;
+
+	if (cell)
+		md_clean(cell, shown, strlen(shown), true);
+	free(shown);
+	return cell;
+}
+
 static char *file_row(const struct md *m, size_t i)
 {
 	const struct io_file *f = &m->p->io.files[i];
-	char path[CLEAN_SIZE(NAME_MAX_BYTES)], opens[COUNT_SIZE];
-	char read[BYTES_SIZE], written[BYTES_SIZE], time[DURATION_SIZE];
-	char blocked[DURATION_SIZE], from[FRAME_WHERE_SIZE];
+	char opens[COUNT_SIZE], read[BYTES_SIZE], written[BYTES_SIZE];
+	char time[DURATION_SIZE], blocked[DURATION_SIZE];
+	char from[FRAME_WHERE_SIZE], *path, *row;
 
-	md_clean(path, f->path, NAME_MAX_BYTES, true);
+	path = path_cell(m, i);
+	if (!path)
+		return NULL;
 	fmt_opens(opens, f);
 	fmt_bytes(read, f->read_bytes);
 	fmt_bytes(written, f->write_bytes);
 	fmt_cell_duration(time, f->time_ns);
 	fmt_blocked(m, blocked, f->blocked_ns);
 	fmt_site(m, from, f->site);
-	return str_printf("| %s | %s | %" PRIu64 " | %s | %" PRIu64
-			  " | %s | %s | %s | %s |\n", path, opens, f->reads,
-			  read, f->writes, written, time, blocked, from);
+	row = str_printf("| %s | %s | %" PRIu64 " | %s | %" PRIu64
+			 " | %s | %s | %s | %s |\n", path, opens, f->reads,
+			 read, f->writes, written, time, blocked, from);
+	free(path);
+	return row;
 }
 
 static char *reopened_row(const struct md *m, size_t i)
 {
 	const struct io_file *f = &m->p->io.files[m->reopened[i]];
-	char path[CLEAN_SIZE(NAME_MAX_BYTES)], opens[COUNT_SIZE];
-	char time[DURATION_SIZE], from[FRAME_WHERE_SIZE];
+	char opens[COUNT_SIZE], time[DURATION_SIZE], from[FRAME_WHERE_SIZE];
+	char *path, *row;
 
-	md_clean(path, f->path, NAME_MAX_BYTES, true);
+	path = path_cell(m, m->reopened[i]);
+	if (!path)
+		return NULL;
 	fmt_opens(opens, f);
 	fmt_cell_duration(time, f->time_ns);
 	fmt_site(m, from, f->site);
-	return str_printf("| %s | %s | %s | %s |\n", path, opens, time, from);
+	row = str_printf("| %s | %s | %s | %s |\n", path, opens, time, from);
+	free(path);
+	return row;
 }
 
 static int cmp_reopened(const void *a, const void *b, void *files)
@@ -276,7 +317,10 @@ int md_io(struct md *m, struct shown *shown)
 	const struct io_summary *io = &m->p->io;
 	int err;
 
-	err = md_io_table(m, files, io->n_files, file_row, &shown->files);
+	err = plan_paths(m);
+	if (!err)
+		err = md_io_table(m, files, io->n_files, file_row,
+				  &shown->files);
 	if (!err)
 		err = plan_reopened(m, shown->files);
 	if (!err)

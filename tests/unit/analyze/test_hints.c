@@ -7,6 +7,7 @@
 
 #include <math.h>
 
+#include "lib/util.h"
 #include "analyze/aggregate.h"
 #include "analyze/hints.h"
 
@@ -253,6 +254,44 @@ static void test_repeated_opens_thresholds(void **state)
 	p->io.files[0].time_ns--;
 	assert_int_equal(n_hints(p), 0);
 	fx_free(p);
+}
+
+/*
+ * A row whose path is not whole may be many files that end alike, each
+ * opened once (57 "…/include/prov/der_ecx.h" were one row of a profile):
+ * cut ("…/") and old-style tails ("x/y") count for nothing; whole paths
+ * still do.
+ */
+static void test_repeated_opens_cut_paths(void **state)
+{
+	static const char *const forms[] = { "…/inc/%d/x.h", "inc/%d/x.h" };
+	struct profile *p;
+	struct hinted agg;
+	const struct hint *h;
+	size_t k;
+	int i;
+
+	(void)state;
+	for (k = 0; k < ARRAY_SIZE(forms); k++) {
+		p = reopen_profile(500 * MS);
+		for (i = 0; i < 10; i++) {
+			free(p->io.files[i].path);
+			assert_true(asprintf(&p->io.files[i].path, forms[k],
+					     i) > 0);
+		}
+		assert_int_equal(n_hints(p), 0);
+		/* one whole path among them, opened 11 times: its 10
+		 * extra opens alone fire */
+		free(p->io.files[0].path);
+		p->io.files[0].path = strdup("/src/inc/0/x.h");
+		p->io.files[0].opens = 11;
+		p->io.files[0].time_ns = 500 * MS;
+		h = only_hint(p, &agg);
+		assert_uint(h, "opens", 11);
+		assert_uint(h, "files", 1);
+		hinted_free(&agg);
+		fx_free(p);
+	}
 }
 
 /* The function that opened them can carry the cost on its own. */
@@ -876,6 +915,7 @@ int main(void)
 		cmocka_unit_test(test_repeated_opens_spread),
 		cmocka_unit_test(test_repeated_opens_thresholds),
 		cmocka_unit_test(test_repeated_opens_function_cost),
+		cmocka_unit_test(test_repeated_opens_cut_paths),
 		cmocka_unit_test(test_serial_network),
 		cmocka_unit_test(test_serial_network_thresholds),
 		cmocka_unit_test(test_serial_network_two_procs),

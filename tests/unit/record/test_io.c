@@ -161,6 +161,111 @@ static void test_files(void **state)
 	assert_int_equal(fb->time_ns, 1005);
 }
 
+/* A WS_EV_PATH event as the ring buffer hands it: size bytes. */
+static void path_event(struct io_fixture *f, uint64_t id, const char *path,
+		       uint8_t flags)
+{
+	struct ws_path_event *ev = calloc(1, sizeof(*ev));
+	size_t len = strlen(path);
+
+	assert_non_null(ev);
+	ev->type = WS_EV_PATH;
+	ev->pid = 10;
+	ev->id = id;
+	ev->len = len;
+	ev->flags = flags;
+	memcpy(ev->path, path, len + 1);
+	assert_int_equal(io_trace_path(f->io, ev,
+				       offsetof(struct ws_path_event, path) +
+				       len + 1), 0);
+	free(ev);
+}
+
+static void site_of(struct io_fixture *f, uint32_t op, uint64_t path_id,
+		    const struct ws_target *t)
+{
+	struct ws_io_site *ev = calloc(1, sizeof(*ev));
+
+	assert_non_null(ev);
+	ev->type = WS_EV_IO_SITE;
+	ev->op = op;
+	ev->pid = ev->tid = 10;
+	ev->dur_ns = 1;
+	ev->path_id = path_id;
+	ev->target = *t;
+	assert_int_equal(io_trace_site(f->io, f->c, &f->t, ev, NULL, 0, NULL),
+			 0);
+	free(ev);
+}
+
+/*
+ * Files are rows by their whole path (the path event the site and the
+ * descriptor name), not by the last components their targets keep: 40
+ * files that share "x/y/z/w.h" are 40 rows, each opened once.
+ */
+static void test_whole_paths(void **state)
+{
+	struct io_fixture *f = *state;
+	struct ws_target tail = file_target("x/y/z/w.h");
+	struct ws_fd_stats s = { .reads = 1, .read_bytes = 3, .target = tail };
+	const struct io_file *row;
+	char path[64];
+	int i;
+
+	for (i = 1; i <= 40; i++) {
+		snprintf(path, sizeof(path), "/src/a/%d/x/y/z/w.h", i);
+		path_event(f, i << 16, path, 0);
+		site_of(f, WS_IO_OPEN, i << 16, &tail);
+		s.path_id = i << 16;
+		fd_event(f, WS_EV_FD, 10, &s);
+	}
+	finish(f, 0, 100 * MS);
+	assert_int_equal(f->p.io.n_files, 40);
+	for (i = 1; i <= 40; i++) {
+		snprintf(path, sizeof(path), "/src/a/%d/x/y/z/w.h", i);
+		row = find_file(&f->p, path);
+		assert_int_equal(row->opens, 1);
+		assert_int_equal(row->reads, 1);
+		assert_int_equal(row->read_bytes, 3);
+	}
+}
+
+/*
+ * A cut path reads "…/" and what was read; a site whose path event was
+ * lost falls back on its target's components, marked cut unless whole;
+ * a failed open's name stays as given, and its id is not used again.
+ */
+static void test_cut_and_lost_paths(void **state)
+{
+	struct io_fixture *f = *state;
+	struct ws_target tail = file_target("y/z.h");
+	struct ws_target whole = file_target("/etc/hosts");
+	struct ws_target given = file_target("rel/name.txt");
+	struct ws_path_event bad = { .type = WS_EV_PATH, .id = 9, .len = 8 };
+
+	path_event(f, 1, "/d1/d2/e.h", WS_PATH_CUT);
+	site_of(f, WS_IO_OPEN, 1, &tail);
+	site_of(f, WS_IO_OPEN, 2, &tail);	/* no event 2: lost */
+	site_of(f, WS_IO_OPEN, 0, &whole);
+	path_event(f, 3, "rel/name.txt", WS_PATH_GIVEN);
+	site_of(f, WS_IO_OPEN_FAILED, 3, &given);
+	site_of(f, WS_IO_OPEN_FAILED, 3, &given);
+	/* shorter than its length says, or empty: no row */
+	assert_int_equal(io_trace_path(f->io, &bad,
+				       offsetof(struct ws_path_event, path) +
+				       8), 0);
+	bad.len = 0;
+	assert_int_equal(io_trace_path(f->io, &bad, sizeof(bad)), 0);
+	site_of(f, WS_IO_OPEN, 9, &whole);
+	finish(f, 0, 100 * MS);
+
+	assert_int_equal(f->p.io.n_files, 4);
+	assert_int_equal(find_file(&f->p, "…/d1/d2/e.h")->opens, 1);
+	assert_int_equal(find_file(&f->p, "…/y/z.h")->opens, 1);
+	assert_int_equal(find_file(&f->p, "/etc/hosts")->opens, 2);
+	assert_int_equal(find_file(&f->p, "rel/name.txt")->failed_opens, 2);
+}
+
 /* A request on a connection the process made, [start, end). */
 static void request(struct io_fixture *f, uint32_t pid,
 		    const struct ws_target *t, uint64_t start, uint64_t end)
@@ -570,6 +675,10 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_files, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_whole_paths, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_cut_and_lost_paths, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_serial_requests, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_concurrent_requests, setup,

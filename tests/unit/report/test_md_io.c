@@ -209,6 +209,38 @@ static void test_md_io_reopened_files(void **state)
 	fx_free(p);
 }
 
+/*
+ * 40 files that end alike under long directories: each row its own name,
+ * the longest tail that fits the cell's 96 bytes; a file whose path fits
+ * shows whole.
+ */
+static void test_md_io_distinct_paths(void **state)
+{
+	static const char dir[] = "/home/someone/src/a-rather-long-project-"
+				  "name/build/x86_64-linux-gnu/third_party";
+	struct profile *p = fx_profile_70_30();
+	char path[256], *md;
+	int i;
+
+	(void)state;
+	for (i = 1; i <= 40; i++) {
+		snprintf(path, sizeof(path), "%s/%d/include/prov/der_ecx.h",
+			 dir, i);
+		fx_io_file(p, path, 1, (100 - i) * MS, IO_NO_SITE);
+	}
+	fx_io_file(p, "/etc/hosts", 3, 1 * MS, IO_NO_SITE);
+	md = render(p, FORMAT_MD, 50, 0);
+	for (i = 1; i <= 40; i++) {
+		/* "/home/someone" left out: 13 bytes for the 4 of "…/" */
+		snprintf(path, sizeof(path), "\n| …%s/%d/include/prov/"
+			 "der_ecx.h | 1 |", dir + strlen("/home/someone"), i);
+		assert_contains(md, path);
+	}
+	assert_contains(md, "\n| /etc/hosts | ×3 |");
+	free(md);
+	fx_free(p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -217,6 +249,7 @@ int main(void)
 		cmocka_unit_test(test_md_no_hints_no_io),
 		cmocka_unit_test(test_md_io_spawns_only),
 		cmocka_unit_test(test_md_io_reopened_files),
+		cmocka_unit_test(test_md_io_distinct_paths),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
