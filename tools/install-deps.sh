@@ -3,7 +3,8 @@
 # Only missing packages are installed; apt-get update runs only if needed.
 set -eu
 pkgs="clang llvm libbpf-dev bpftool libelf-dev libdw-dev zlib1g-dev make gcc
-pkg-config libcmocka-dev python3 python3-pytest linux-perf bpftrace jq
+pkg-config libcmocka-dev python3 python3-pytest linux-perf bpftrace jq g++
+libiberty-dev
 nodejs npm libclang-rt-dev libxml2-utils chromium"
 missing=""
 for p in $pkgs; do

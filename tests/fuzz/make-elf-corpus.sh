@@ -10,5 +10,7 @@ gcc -gdwarf-4 -O2 -I$W -o $C/hot7030-gcc4 $W/hot7030.c
 gcc -g -O1 -gz=zlib -I$W -o $C/hot7030-gccz $W/hot7030.c
 gcc -g -O1 -fPIE -pie -s -I$W -o $C/hot7030-stripped $W/hot7030.c
 clang -g -O1 -I$W -o $C/hot7030-clang $W/hot7030.c
+# mangled C++ symbols and GCC clones (.constprop, .isra), for the demangler
+g++ -g1 -O2 -o $C/cxx_geo-gxx $W/cxx_geo.cpp
 chmod 644 $C/*
 ls -l $C

@@ -747,6 +747,8 @@ int aggregate_profile(const struct profile *p, struct aggregate *agg)
 		err = aggregate_procs_build(p, agg);
 	if (!err)
 		err = map_frames(&w, agg);
+	if (!err)
+		err = aggregate_symbols_build(p, agg);
 out:
 	free_work(&w);
 	if (err)
@@ -766,6 +768,7 @@ void aggregate_free(struct aggregate *agg)
 	free(agg->threads);
 	free(agg->path_pool);
 	free(agg->frame_func);
+	free(agg->symbols);
 	memset(agg, 0, sizeof(*agg));
 }
 

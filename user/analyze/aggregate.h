@@ -44,7 +44,15 @@ struct func_stat {
 	uint64_t cp_ns;		/* critical path with it on the stack */
 	uint64_t own_cp_ns;	/* ... as the leaf, or the waits' display
 				 * frame: where the path's time went */
+	/* the symbols its frames were named from (frame.system_name:
+	 * mangled, foo.constprop.0), first seen first:
+	 * aggregate.symbols[first_symbol ..+ n_symbols] */
+	uint32_t first_symbol;
+	uint32_t n_symbols;
 };
+
+/* Symbols kept of one function: a clone of each kind, each overload. */
+#define AGG_MAX_SYMBOLS	8
 
 /* A call path: stacks with the same function sequence, merged. */
 struct path_stat {
@@ -135,6 +143,7 @@ struct aggregate {
 	/* profile.frames index → funcs index; AGG_NO_FUNC when the frame's
 	 * function has no time */
 	uint32_t *frame_func;
+	const char **symbols;		/* storage behind funcs[].n_symbols */
 };
 
 #define AGG_NO_FUNC	UINT32_MAX
@@ -225,6 +234,12 @@ static inline uint64_t aggregate_func_wall(const struct aggregate *agg,
  * aggregate_procs_build fills agg->procs and agg->threads.
  */
 int aggregate_procs_build(const struct profile *p, struct aggregate *agg);
+
+/*
+ * For the aggregate's symbols (analyze/funcsyms.c): funcs[].first_symbol,
+ * n_symbols and agg->symbols, once agg->frame_func is built.
+ */
+int aggregate_symbols_build(const struct profile *p, struct aggregate *agg);
 
 /* calloc that does not fail for zero elements. */
 void *aggregate_alloc_array(size_t n, size_t size);

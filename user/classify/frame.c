@@ -54,6 +54,74 @@ static bool has_any_prefix(const char *s, const char *const *prefixes,
 	return false;
 }
 
+/* Installed packages: pip's (a venv's, the user's), Debian's. */
+static bool in_site_packages(const char *path)
+{
+	return strstr(path, "/site-packages/") ||
+	       strstr(path, "/dist-packages/");
+}
+
+/*
+ * A Python's standard library: <prefix>/lib/python3.12/ wherever the
+ * prefix is (/usr, /usr/local, pyenv's and conda's under the home
+ * directory), and Debian's /usr/lib/python3/ (whose dist-packages is
+ * looked at first).
+ */
+static bool python_stdlib(const char *path)
+{
+	const char *p = path, *rest;
+
+	if (has_prefix(path, "/usr/lib/python3/"))
+		return true;
+	while ((p = strstr(p, "/lib")) != NULL) {
+		rest = p + 4;
+		p = rest;
+		if (has_prefix(rest, "64"))
+			rest += 2;
+		if (!has_prefix(rest, "/python"))
+			continue;
+		rest += 7;
+		if (!isdigit((unsigned char)rest[0]) || rest[1] != '.')
+			continue;
+		rest += 2 + strspn(rest + 2, "0123456789");
+		if (rest[0] == '/' || (rest[0] == 't' && rest[1] == '/'))
+			return true;	/* python3.13t: free-threaded */
+	}
+	return false;
+}
+
+/*
+ * Go's standard library, by the source paths Go binaries record: under
+ * $GOROOT, or where Go is installed: a distribution's /usr/lib/go-1.19,
+ * /usr/local/go, golang.org/dl's ~/sdk/go1.21.0, a toolchain the go
+ * command fetched into the module cache.  A GOPATH named ~/go holds the
+ * user's code in ~/go/src: a bare go/ counts under /usr and /opt only.
+ */
+static bool in_goroot(const char *file, const char *goroot)
+{
+	size_t n = goroot ? strlen(goroot) : 0;
+	const char *src, *dir;
+
+	while (n > 1 && goroot[n - 1] == '/')
+		n--;
+	if (n > 1 && !strncmp(file, goroot, n) && has_prefix(file + n, "/src/"))
+		return true;
+	if (strstr(file, "/golang.org/toolchain@"))
+		return strstr(file, "/src/") != NULL;
+	src = strstr(file, "/src/");
+	if (!src)
+		return false;
+	for (dir = src; dir > file && dir[-1] != '/'; dir--)
+		;
+	if ((has_prefix(dir, "go-") && isdigit((unsigned char)dir[3])) ||
+	    (has_prefix(dir, "go") && isdigit((unsigned char)dir[2])))
+		return true;
+	if (has_prefix(file, "/usr/") || has_prefix(file, "/opt/"))
+		return (src - dir == 2 && has_prefix(dir, "go")) ||
+		       (src - dir == 6 && has_prefix(dir, "golang"));
+	return false;
+}
+
 /* name is stem, bare or versioned: python3, python3.11, perl5.36.0. */
 static bool is_interpreter(const char *name)
 {
@@ -111,14 +179,14 @@ enum frame_class classify_mapping(const char *map_path, const char *exe_path)
 		return CLASS_APP;
 	if (is_runtime_lib(name))
 		return CLASS_RUNTIME;
+	/* Third-party packages' C extensions (numpy, lxml, ...). */
+	if (in_site_packages(map_path))
+		return CLASS_LIBRARY;
 	/* An interpreter's own C modules (CPython's _socket, zlib, ...),
 	 * wherever it is installed (pyenv: under the home directory). */
-	if (strstr(map_path, "/lib-dynload/"))
+	if (strstr(map_path, "/lib-dynload/") || python_stdlib(map_path))
 		return CLASS_RUNTIME;
-	/* Third-party packages' C extensions (numpy, lxml, ...). */
-	if (strstr(map_path, "/site-packages/") ||
-	    strstr(map_path, "/dist-packages/") ||
-	    has_any_prefix(map_path, library_dirs, ARRAY_SIZE(library_dirs)))
+	if (has_any_prefix(map_path, library_dirs, ARRAY_SIZE(library_dirs)))
 		return CLASS_LIBRARY;
 	/* The user's own shared objects, in their build or install tree. */
 	return CLASS_APP;
@@ -143,8 +211,22 @@ enum frame_class classify_python_file(const char *file)
 {
 	if (!file || file[0] == '<')	/* <frozen importlib._bootstrap> */
 		return CLASS_RUNTIME;
-	if (strstr(file, "/site-packages/") || strstr(file, "/dist-packages/") ||
-	    strstr(file, "/lib/python3"))
+	if (in_site_packages(file))
 		return CLASS_LIBRARY;
+	if (python_stdlib(file))
+		return CLASS_RUNTIME;
 	return CLASS_APP;
+}
+
+enum frame_class classify_source(enum frame_class cls, const char *file,
+				 const char *goroot)
+{
+	if (cls != CLASS_APP || !file || file[0] != '/')
+		return cls;
+	if (in_goroot(file, goroot) || has_prefix(file, "/rustc/"))
+		return CLASS_RUNTIME;
+	/* Go's module cache, Rust's crates.io sources */
+	if (strstr(file, "/pkg/mod/") || strstr(file, "/.cargo/registry/"))
+		return CLASS_LIBRARY;
+	return cls;
 }

@@ -12,10 +12,21 @@
  */
 enum frame_class classify_mapping(const char *map_path, const char *exe_path);
 
-/* Class of Python code from its co_filename: the standard library and
- * installed packages are library, frozen and built-in modules runtime,
- * the rest the program's own. */
+/* Class of Python code from its co_filename: installed packages
+ * (site-packages) are library, the standard library (lib/python3.x, also
+ * pyenv's) and frozen modules runtime, the rest the program's own. */
 enum frame_class classify_python_file(const char *file);
+
+/*
+ * The class of native code the mapping said was the program's own (cls
+ * CLASS_APP), from the source file it was compiled from: a language's
+ * standard library built into the program (Go's under its GOROOT, given
+ * or where Go installs, Rust's /rustc/<hash>/library) is runtime, its
+ * package caches (Go's pkg/mod, Cargo's registry) library.  Other
+ * classes, and a NULL or relative file, stay as they are.  Pure.
+ */
+enum frame_class classify_source(enum frame_class cls, const char *file,
+				 const char *goroot);
 
 /* "app", "library", "runtime", "kernel". */
 const char *frame_class_name(enum frame_class cls);

@@ -4,7 +4,11 @@
  * profiles: functions, mappings, locations and samples.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
+#include <string.h>
+
+#include "classify/clone.h"
 
 #include "lib/util.h"
 #include "pprof/decode.h"
@@ -62,16 +66,46 @@ static int read_functions(struct reader *rd, struct tables *t)
 				 "function");
 		if (err)
 			return err;
-		if (!v[0] || v[1] >= rd->n_strs || v[3] >= rd->n_strs)
+		if (!v[0] || v[1] >= rd->n_strs || v[2] >= rd->n_strs ||
+		    v[3] >= rd->n_strs)
 			return pprof_fail(rd,
 					"not a valid pprof profile: function %zu "
 					"has no id or a bad string index", i);
 		t->fns[i] = (struct function_rec){ .id = v[0], .name = v[1],
+						   .system_name = v[2],
 						   .filename = v[3],
 						   .start_line = (int64_t)v[4] };
 	}
 	t->n_fns = n;
 	return sort_ids(rd, t->fns, n, sizeof(*t->fns), "function");
+}
+
+/* Whether span s holds the bytes of the C string c. */
+static bool span_is(const struct span *s, const char *c, size_t len)
+{
+	return s && s->len == len && !memcmp(s->data, c, len);
+}
+
+int pprof_function_names(struct reader *rd, const struct function_rec *fn,
+			 bool fold_clones, char **name, char **system_name)
+{
+	const struct span *sys = pprof_string_ref(rd, fn->system_name);
+	size_t len, base;
+	int err;
+
+	*system_name = NULL;
+	err = pprof_string_at(rd, fn->name, false, name);
+	if (err || !**name)	/* no name: no symbol either */
+		return err;
+	len = strlen(*name);
+	if (sys && sys->len && !span_is(sys, *name, len))
+		return pprof_string_at(rd, fn->system_name, true, system_name);
+	base = fold_clones ? clone_suffix_start(*name, len) : len;
+	if (!base || base == len)
+		return 0;
+	*system_name = *name;
+	*name = pprof_strndup(rd, *system_name, base);
+	return *name ? 0 : rd->failed ? -EINVAL : -ENOMEM;
 }
 
 static int read_mappings(struct reader *rd, struct tables *t)

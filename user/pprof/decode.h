@@ -21,7 +21,7 @@
 
 struct function_rec {
 	uint64_t id;
-	uint64_t name, filename;
+	uint64_t name, system_name, filename;
 	int64_t start_line;
 };
 
@@ -52,6 +52,16 @@ struct tables {
 	struct location_rec *locs;
 	size_t n_locs;
 };
+
+/*
+ * A function's name and system name (its symbol) as a frame keeps them:
+ * *system_name NULL when it is the name.  With fold_clones, a name with a
+ * compiler's clone suffix and no other symbol (another tool's) is folded:
+ * foo.constprop.0 is foo, its symbol kept.  whyslow's own files are
+ * read as written: their Python names (Cache.cold) were never symbols.
+ */
+int pprof_function_names(struct reader *rd, const struct function_rec *fn,
+			 bool fold_clones, char **name, char **system_name);
 
 /* The functions, mappings and locations, each sorted by id. */
 int pprof_tables_read(struct reader *rd, struct tables *t);

@@ -98,8 +98,8 @@ static int foreign_frames(struct reader *rd, struct tables *t,
 			     pprof_find_id(t->fns, t->n_fns, sizeof(*fn),
 					   loc->lines[j].function_id) : NULL;
 			file = map ? pprof_string_ref(rd, map->filename) : NULL;
-			if (fn && (err = pprof_string_at(rd, fn->name, false,
-						   &fr->name)))
+			if (fn && (err = pprof_function_names(rd, fn, true,
+					&fr->name, &fr->system_name)))
 				return err;
 			if (fn && (err = pprof_string_at(rd, fn->filename, true,
 						   &fr->file)))
@@ -126,6 +126,7 @@ static int foreign_frames(struct reader *rd, struct tables *t,
 				  CLASS_RUNTIME :
 				  classify_mapping(file && file->len ?
 						   fr->path : NULL, NULL);
+			fr->cls = classify_source(fr->cls, fr->file, NULL);
 		}
 	}
 	return 0;

@@ -194,7 +194,8 @@ static int ws_frames(struct reader *rd, const struct tables *t,
 		fr->resolved = v[3];
 		fr->line = (int)loc->lines[0].line;
 		fr->start_line = (int)fn->start_line;
-		if ((err = pprof_string_at(rd, fn->name, false, &fr->name)) ||
+		if ((err = pprof_function_names(rd, fn, false, &fr->name,
+						&fr->system_name)) ||
 		    (err = pprof_string_at(rd, fn->filename, true, &fr->file)) ||
 		    (err = pprof_string_at(rd, v[0], false, &fr->module)) ||
 		    (err = pprof_string_at(rd, v[1], true, &fr->path)) ||

@@ -154,7 +154,8 @@ static void put_frames(struct writer *w, struct pb_buf *b,
 		pb_msg(b, PROFILE_LOCATION, &loc);
 		pb_uint(&fn, FUNCTION_ID, i + 1);
 		pb_uint(&fn, FUNCTION_NAME, pprof_str_id(w, f->name));
-		pb_uint(&fn, FUNCTION_SYSTEM_NAME, pprof_str_id(w, f->name));
+		pb_uint(&fn, FUNCTION_SYSTEM_NAME, pprof_str_id(w,
+			f->system_name ? f->system_name : f->name));
 		pb_uint(&fn, FUNCTION_FILENAME, pprof_str_id(w, f->file));
 		pb_int(&fn, FUNCTION_START_LINE, f->start_line);
 		pb_msg(b, PROFILE_FUNCTION, &fn);

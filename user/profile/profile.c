@@ -12,6 +12,7 @@ static void free_frames(struct frame *frames, size_t n)
 
 	for (i = 0; i < n; i++) {
 		free(frames[i].name);
+		free(frames[i].system_name);
 		free(frames[i].module);
 		free(frames[i].path);
 		free(frames[i].file);

@@ -40,7 +40,11 @@ enum wait_reason {
 
 /* One symbolized frame, interned: equal frames share one index. */
 struct frame {
-	char *name;	/* function; "[module+0x1f]" when unresolved */
+	char *name;	/* function; "[module+0x1f]" when unresolved;
+			 * demangled, a clone suffix folded */
+	char *system_name;	/* the symbol name was made from, as in the
+				 * binary (mangled, "foo.constprop.0");
+				 * NULL when it is name */
 	char *module;	/* basename of the mapping, "[kernel]", "[vdso]", ... */
 	char *path;	/* full path of the mapping; NULL for kernel/anon */
 	char *file;	/* source file from DWARF, NULL when unknown */

@@ -469,7 +469,9 @@ static int intern_frame(struct finish_ctx *fc, const struct frame *fr,
 	int len, added;
 	int64_t i;
 
-	len = snprintf(key, sizeof(key), "%s%c%s%c%s%c%d", fr->name, 0,
+	/* the symbol, where there is one, decides the name and is shorter */
+	len = snprintf(key, sizeof(key), "%s%c%s%c%s%c%d",
+		       fr->system_name ? fr->system_name : fr->name, 0,
 		       fr->module, 0, fr->file ? fr->file : "", 0, fr->line);
 	if (len < 0 || len >= (int)sizeof(key))
 		len = sizeof(key) - 1;
@@ -484,6 +486,7 @@ static int intern_frame(struct finish_ctx *fc, const struct frame *fr,
 		return -ENOMEM;
 	fc->out->frames[i] = (struct frame){
 		.name = strdup(fr->name),
+		.system_name = fr->system_name ? strdup(fr->system_name) : NULL,
 		.module = strdup(fr->module),
 		.path = fr->path ? strdup(fr->path) : NULL,
 		.file = fr->file ? strdup(fr->file) : NULL,
@@ -572,8 +575,11 @@ static int symbolize_raw(struct finish_ctx *fc, const struct raw_frame *rf,
 	fr.build_id = (char *)r.build_id;
 	if (fr.resolved) {
 		fr.name = (char *)r.name;
+		fr.system_name = (char *)r.system_name;
 		fr.file = (char *)r.file;
 		fr.line = r.line;
+		/* Go's standard library is in the program's own file */
+		fr.cls = classify_source(fr.cls, fr.file, getenv("GOROOT"));
 	} else if (rf->kind == RAW_ELF || rf->kind == RAW_VDSO) {
 		/* stripped code: one frame per function, at its start */
 		snprintf(name, sizeof(name), "[%s+0x%" PRIx64 "]", module,

@@ -155,7 +155,7 @@ static char *func_row(const void *ctx, size_t i)
 	char delta[DIFF_DELTA_SIZE], change[DIFF_CHANGE_SIZE];
 	char wall_b[DURATION_SIZE], wall_a[DURATION_SIZE];
 
-	md_clean(name, id->name, NAME_MAX_BYTES, false);
+	md_name(name, id->name, NAME_MAX_BYTES, false);
 	fmt_where(where, id->file, id->line, id->module);
 	fmt_cell_duration(before, fd->own.ns[DIFF_BEFORE]);
 	fmt_cell_duration(after, fd->own.ns[DIFF_AFTER]);
@@ -225,7 +225,7 @@ static char *path_row(const void *ctx, size_t i)
 	const struct diff_path *pd = &d->paths[i];
 	char clean[CLEAN_SIZE(PATH_MAX_BYTES)];
 
-	md_clean(clean, pd->text, PATH_MAX_BYTES, true);
+	md_name(clean, pd->text, PATH_MAX_BYTES, true);
 	return str_printf("| %s | %.1f%% | %.1f%% | `%s` |\n",
 			  i < d->n_appeared ? "appeared" : "vanished",
 			  diff_path_pct(d, pd, DIFF_BEFORE),

@@ -74,7 +74,7 @@ static void put_name(FILE *f, const char *name, bool md)
 		fputs(name, f);
 		return;
 	}
-	md_clean(clean, name, NAME_MAX_BYTES, false);
+	md_name(clean, name, NAME_MAX_BYTES, false);
 	fprintf(f, "`%s`", clean);
 }
 

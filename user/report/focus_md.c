@@ -102,7 +102,7 @@ static char *matched_row(const void *ctx, size_t i)
 	char self[SHARE_SIZE], total[SHARE_SIZE];
 	char oncpu[DURATION_SIZE], offcpu[DURATION_SIZE];
 
-	md_clean(name, focus_func_name(fs), NAME_MAX_BYTES, false);
+	md_name(name, focus_func_name(fs), NAME_MAX_BYTES, false);
 	fmt_where(where, fs->file, fs->line, fs->module);
 	fmt_share(self, fs->self, agg->samples);
 	fmt_share(total, fs->total, agg->samples);
@@ -145,7 +145,7 @@ static void fmt_link_name(char *name, char *where,
 		return;
 	}
 	fs = &agg->funcs[l->func];
-	md_clean(clean, focus_func_name(fs), NAME_MAX_BYTES, false);
+	md_name(clean, focus_func_name(fs), NAME_MAX_BYTES, false);
 	snprintf(name, CLEAN_SIZE(NAME_MAX_BYTES) + 2, "`%s`", clean);
 	fmt_where(where, fs->file, fs->line, fs->module);
 }
@@ -264,7 +264,7 @@ static char *line_row(const void *ctx, size_t i)
 	char share[SHARE_SIZE], source[SOURCE_CELL_SIZE];
 
 	fmt_where(where, ls->file, ls->line, NULL);
-	md_clean(name, focus_func_name(&agg->funcs[ls->func]), NAME_MAX_BYTES,
+	md_name(name, focus_func_name(&agg->funcs[ls->func]), NAME_MAX_BYTES,
 		 false);
 	fmt_share(share, ls->samples, m->fo->total);
 	fmt_source(source, i < m->n_sources ? m->sources[i] : NULL);

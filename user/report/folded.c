@@ -33,13 +33,19 @@ struct folded_line {
 	bool wait;
 };
 
-/* ';' separates frames and the last space the count: neither in names. */
+/*
+ * ';' separates frames and the last space the count: neither in names.
+ * A C++ name's spaces after a comma or between closing brackets go
+ * (f(int,long), vector<vector<int>>), the others become '_'.
+ */
 static void put_sanitized(FILE *f, const char *s)
 {
-	unsigned char c;
+	unsigned char c, prev = 0;
 
-	for (; *s; s++) {
+	for (; *s; prev = c, s++) {
 		c = *s;
+		if (c == ' ' && (prev == ',' || (prev == '>' && s[1] == '>')))
+			continue;
 		fputc(c == ';' || c == ' ' || c < 0x20 || c == 0x7f ? '_' : c, f);
 	}
 }

@@ -15,11 +15,13 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "lib/util.h"
 #include "analyze/aggregate.h"
 #include "analyze/procs.h"
 #include "report/source.h"
+#include "classify/clone.h"
 #include "classify/frame.h"
 #include "analyze/hints.h"
 #include "report/report.h"
@@ -90,6 +92,46 @@ static void json_category(const struct json *j, size_t i)
 		pct_of(ns, j->p->wall_ns));
 }
 
+/* The clone suffix of symbol k of fs ("" when none). */
+static const char *json_clone(const struct json *j, const struct func_stat *fs,
+			      uint32_t k)
+{
+	const char *sym = j->agg->symbols[fs->first_symbol + k];
+	size_t len = strlen(sym);
+
+	return sym + clone_suffix_start(sym, len);
+}
+
+/*
+ * The symbols the function was named from, as in the binary (mangled;
+ * foo.constprop.0), and the compiler's clone suffixes among them, each
+ * once.
+ */
+static void json_symbols(const struct json *j, const struct func_stat *fs)
+{
+	const char *clone;
+	uint32_t k, m;
+	bool first = true;
+
+	fputs(", \"symbols\": [", j->f);
+	for (k = 0; k < fs->n_symbols; k++) {
+		fputs(k ? ", " : "", j->f);
+		json_string(j->f, j->agg->symbols[fs->first_symbol + k]);
+	}
+	fputs("], \"clones\": [", j->f);
+	for (k = 0; k < fs->n_symbols; k++) {
+		clone = json_clone(j, fs, k);
+		for (m = 0; m < k && strcmp(json_clone(j, fs, m), clone); m++)
+			;
+		if (!*clone || m < k)
+			continue;
+		fputs(first ? "" : ", ", j->f);
+		json_string(j->f, clone);
+		first = false;
+	}
+	fputc(']', j->f);
+}
+
 static void json_function(const struct json *j, size_t i)
 {
 	const struct func_stat *fs = &j->agg->funcs[i];
@@ -109,11 +151,13 @@ static void json_function(const struct json *j, size_t i)
 		pct_of(fs->self, samples), pct_of(fs->total, samples));
 	fprintf(f, ", \"oncpu_ns\": %" PRIu64 ", \"offcpu_ns\": %" PRIu64
 		", \"wall_ns\": %" PRIu64 ", \"wall_pct\": %.2f"
-		", \"critical_ns\": %" PRIu64 ", \"threads_wall_ns\": %" PRIu64
-		"}", fs->total_ns, fs->offcpu_ns,
+		", \"critical_ns\": %" PRIu64 ", \"threads_wall_ns\": %" PRIu64,
+		fs->total_ns, fs->offcpu_ns,
 		aggregate_func_wall(j->agg, fs),
 		pct_of(aggregate_func_wall(j->agg, fs), j->p->wall_ns),
 		fs->cp_ns, func_wall_ns(fs));
+	json_symbols(j, fs);
+	fputc('}', f);
 }
 
 /* ---- the critical path ---- */

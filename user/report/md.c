@@ -68,7 +68,7 @@ static char *path_text(const struct aggregate *agg,
 		return NULL;
 	clean = malloc(CLEAN_SIZE(PATH_MAX_BYTES));
 	if (clean)
-		md_clean(clean, raw, PATH_MAX_BYTES, true);
+		md_name(clean, raw, PATH_MAX_BYTES, true);
 	free(raw);
 	return clean;
 }
@@ -114,7 +114,7 @@ static int md_top_function(struct md *m)
 	char self[SHARE_SIZE], total[SHARE_SIZE], share[SHARE_SIZE];
 	char *route;
 
-	md_clean(name, top->name, NAME_MAX_BYTES, false);
+	md_name(name, top->name, NAME_MAX_BYTES, false);
 	fmt_where(where, top->file, top->line, top->module);
 	fmt_share(self, top->self, agg->samples);
 	fmt_share(total, top->total, agg->samples);
@@ -148,7 +148,7 @@ static void md_wait_context(struct md *m, const struct wait_stat *wait)
 		md_put(&m->doc, target);
 	}
 	if (wait->where) {
-		md_clean(name, wait->where->name, NAME_MAX_BYTES, false);
+		md_name(name, wait->where->name, NAME_MAX_BYTES, false);
 		md_printf(&m->doc, "%sin `%s`", wait->target ? " " : "", name);
 	}
 	md_put(&m->doc, ")");
@@ -351,7 +351,7 @@ static char *func_row(const struct md *m, size_t i)
 	char self[SHARE_SIZE], total[SHARE_SIZE];
 	char oncpu[DURATION_SIZE], offcpu[DURATION_SIZE];
 
-	md_clean(name, fs->name, NAME_MAX_BYTES, false);
+	md_name(name, fs->name, NAME_MAX_BYTES, false);
 	fmt_where(where, fs->file, fs->line, fs->module);
 	fmt_share(self, fs->self, m->agg->samples);
 	fmt_share(total, fs->total, m->agg->samples);
@@ -407,7 +407,7 @@ static char *line_row(const struct md *m, size_t i)
 	char share[SHARE_SIZE], source[SOURCE_CELL_SIZE];
 
 	fmt_where(where, ls->file, ls->line, NULL);
-	md_clean(name, m->agg->funcs[ls->func].name, NAME_MAX_BYTES, false);
+	md_name(name, m->agg->funcs[ls->func].name, NAME_MAX_BYTES, false);
 	fmt_share(share, ls->samples, m->agg->samples);
 	fmt_source(source, m->sources[i]);
 	return str_printf("| %s | `%s` | %s | %" PRIu64 " | %s |\n",

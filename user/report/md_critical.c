@@ -42,7 +42,7 @@ static void md_path_wait_context(struct md *m, const struct stack_sample *s)
 		md_put(&m->doc, target);
 	}
 	if (where >= 0) {
-		md_clean(name, m->p->frames[where].name, NAME_MAX_BYTES, false);
+		md_name(name, m->p->frames[where].name, NAME_MAX_BYTES, false);
 		md_printf(&m->doc, "%sin `%s`", s->target ? " " : "", name);
 	}
 	md_put(&m->doc, ")");
@@ -138,7 +138,7 @@ static void md_lock_sentence(struct md *m)
 	md_printf(&m->doc, " %" PRIu32 " thread%s waited %s on a lock",
 		  k->waiting_threads, k->waiting_threads == 1 ? "" : "s", time);
 	if (k->holder_frame >= 0) {
-		md_clean(name, m->p->frames[k->holder_frame].name,
+		md_name(name, m->p->frames[k->holder_frame].name,
 			 NAME_MAX_BYTES, false);
 		md_printf(&m->doc, " held in `%s`", name);
 	}
@@ -169,7 +169,7 @@ int md_critical_verdict(struct md *m)
 	}
 	md_work_sentence(m);
 	if (fs) {
-		md_clean(name, fs->name, NAME_MAX_BYTES, false);
+		md_name(name, fs->name, NAME_MAX_BYTES, false);
 		fmt_where(where, fs->file, fs->line, fs->module);
 		if (fs->own_cp_ns * 20 >= c->ns)
 			md_printf(&m->doc, "; most in `%s` (%s, %s), %.1f%% of "
@@ -216,7 +216,7 @@ static char *path_func_row(const struct md *m, size_t i)
 	char name[CLEAN_SIZE(NAME_MAX_BYTES)], where[WHERE_SIZE];
 	char own[DURATION_SIZE];
 
-	md_clean(name, fs->name, NAME_MAX_BYTES, false);
+	md_name(name, fs->name, NAME_MAX_BYTES, false);
 	fmt_where(where, fs->file, fs->line, fs->module);
 	fmt_duration(own, fs->own_cp_ns);
 	return str_printf("| `%s` | %s | %s | %.1f%% | %.1f%% |\n", name, where,

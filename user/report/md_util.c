@@ -109,6 +109,124 @@ void md_clean(char *out, const char *s, size_t max, bool keep_tail)
 	md_text(out, s, max, keep_tail, false);
 }
 
+/* ---- names: C++ templates shortened to fit ---- */
+
+#define NAME_MAX_DEPTHS		8	/* template depths tried */
+#define NAME_MAX_SHORTEN	(64u << 10)	/* longer: cut, not shortened */
+
+/* Whether s[i] is a character of an operator's name (operator<<,
+ * operator->), not a bracket. */
+static bool in_operator(const char *s, size_t i)
+{
+	size_t k = i;
+
+	while (k > 0 && i - k < 3 && strchr("<>=-", s[k - 1]))
+		k--;
+	return k >= 8 && !memcmp(s + k - 8, "operator", 8);
+}
+
+/* A parameter list that says something once left out: not (), not
+ * (anonymous namespace), not a count: a folded path's …(5)…, a
+ * recursion's (×36). */
+static bool params_elidable(const char *s)
+{
+	const char *n = s + 1;
+	size_t digits;
+
+	if (!strncmp(n, "×", strlen("×")))
+		n += strlen("×");
+	digits = strspn(n, "0123456789");
+	return s[1] != ')' && !(digits && n[digits] == ')') &&
+	       strncmp(s + 1, "anonymous namespace)", 20);
+}
+
+/* How deep s's template arguments nest. */
+static int template_depth(const char *s)
+{
+	int t = 0, most = 0;
+	size_t i;
+
+	for (i = 0; s[i]; i++) {
+		if (s[i] == '<' && !in_operator(s, i) && ++t > most)
+			most = t;
+		else if (s[i] == '>' && t > 0 && !in_operator(s, i))
+			t--;
+	}
+	return most;
+}
+
+/*
+ * s into out (4 * strlen(s) + 1 bytes) with template arguments nested
+ * deeper than depth left out ("std::vector<…>" is depth 0) and, with
+ * params, the contents of its top-level parameter lists.
+ */
+static void name_shorten(char *out, const char *s, int depth, bool params)
+{
+	int t = 0, p = 0;
+	size_t o = 0, i;
+
+	for (i = 0; s[i]; i++) {
+		if (p) {		/* in a parameter list left out */
+			if (s[i] == '(')
+				p++;
+			else if (s[i] == ')' && !--p)
+				out[o++] = ')';
+			continue;
+		}
+		if (s[i] == '<' && !in_operator(s, i)) {
+			if (++t == depth + 1)
+				o += sprintf(out + o, "<…");
+			else if (t <= depth)
+				out[o++] = '<';
+		} else if (s[i] == '>' && t > 0 && !in_operator(s, i)) {
+			if (t-- <= depth + 1)
+				out[o++] = '>';
+		} else if (t > depth) {
+			continue;
+		} else if (params && !t && s[i] == '(' &&
+			   params_elidable(s + i)) {
+			o += sprintf(out + o, "(…");
+			p = 1;
+		} else {
+			out[o++] = s[i];
+		}
+	}
+	out[o] = '\0';
+}
+
+void md_name(char *out, const char *s, size_t max, bool keep_tail)
+{
+	size_t len = strlen(s);
+	int levels, keep;
+	char *buf;
+
+	if (len <= max || len > NAME_MAX_SHORTEN || !strpbrk(s, "<(")) {
+		md_clean(out, s, max, keep_tail);
+		return;
+	}
+	buf = malloc(4 * len + 1);
+	if (!buf) {
+		md_clean(out, s, max, keep_tail);
+		return;
+	}
+	levels = template_depth(s);
+	if (levels > NAME_MAX_DEPTHS)
+		levels = NAME_MAX_DEPTHS;
+	/* template arguments tell more than parameters, which often repeat
+	 * them: each depth is tried with its parameters, then without */
+	do {
+		keep = levels ? levels - 1 : 0;
+		if (levels) {
+			name_shorten(buf, s, keep, false);
+			if (strlen(buf) <= max)
+				break;
+		}
+		name_shorten(buf, s, keep, true);
+	} while (strlen(buf) > max && levels-- > 1);
+	md_clean(out, buf, max, keep_tail);
+	free(buf);
+}
+
 /*
  * ± is the standard error of a sampled proportion, 100·√(p(1−p)/n).
  * No sample at all is exact, not uncertain.
@@ -178,7 +296,7 @@ void fmt_frame_where(char *buf, const struct frame *fr, bool base)
 		return;
 	}
 	file = fr->file && base ? path_basename(fr->file) : fr->file;
-	md_clean(name, fr->name, NAME_MAX_BYTES, false);
+	md_name(name, fr->name, NAME_MAX_BYTES, false);
 	fmt_where(where, file, fr->line, fr->module);
 	snprintf(buf, FRAME_WHERE_SIZE, "`%s` (%s)", name, where);
 }

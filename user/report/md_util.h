@@ -48,6 +48,14 @@ void md_text(char *out, const char *s, size_t max, bool keep_tail,
 void md_clean(char *out, const char *s, size_t max, bool keep_tail);
 
 /*
+ * md_clean for a function's name or a call path: when it is over max, a
+ * C++ name's template arguments are left out first, deepest first
+ * (std::vector<…>), then its parameter lists' contents (f(…)); only then
+ * is it cut.  The name itself (JSON, folded, pprof) stays whole.
+ */
+void md_name(char *out, const char *s, size_t max, bool keep_tail);
+
+/*
  * md_text for a code span outside tables, where a backslash would show:
  * only control characters and '`' are replaced.
  */

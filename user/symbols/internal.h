@@ -15,6 +15,7 @@
 #include <string.h>
 #include <stdint.h>
 
+#include "symbols/names.h"
 #include "symbols/perfmap.h"
 #include "symbols/result.h"
 
@@ -136,6 +137,7 @@ struct symbolizer {
 	struct perfmap_stats perfmap_stats;
 	uint64_t dwarf_refused;
 	uint64_t symbols_refused;
+	struct symname_cache names;	/* readable names, by symbol */
 };
 
 /* An open ELF file; fd is -1 for in-memory images. */

@@ -4,11 +4,15 @@
 #ifndef WHYSLOW_SYMBOLS_RESULT_H
 #define WHYSLOW_SYMBOLS_RESULT_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 /* Strings point into the symbolizer's caches: valid until symbolizer_free. */
 struct sym_result {
-	const char *name;	/* function name, NULL when nothing covers addr */
+	const char *name;	/* function name, NULL when nothing covers addr:
+				 * demangled, a clone suffix folded */
+	const char *system_name;	/* the symbol name was made from, as in
+					 * the file; NULL when it is name */
 	uint64_t offset;	/* addr - symbol start */
 	const char *file;	/* source file, NULL when no line info */
 	int line;		/* 0 when unknown */

@@ -22,6 +22,7 @@
 #include "symbols/elf.h"
 #include "symbols/elffile.h"
 #include "symbols/kallsyms.h"
+#include "symbols/names.h"
 #include "symbols/perfmap.h"
 #include "symbols/symbolize.h"
 #include "symbols/vdso.h"
@@ -33,10 +34,19 @@ int symbolizer_preload_kernel(struct symbolizer *s)
 	return kallsyms_preload(s);
 }
 
+/* What every lookup of a symbol table ends with: the name a reader knows. */
+static int symbolize_named(struct symbolizer *s, int err,
+			   struct sym_result *out)
+{
+	if (!err)
+		symname_apply(&s->names, out);
+	return err;
+}
+
 int symbolize_kernel(struct symbolizer *s, uint64_t addr,
 		     struct sym_result *out)
 {
-	return kallsyms_lookup(s, addr, out);
+	return symbolize_named(s, kallsyms_lookup(s, addr, out), out);
 }
 
 bool symbolizer_kernel_hidden(struct symbolizer *s)
@@ -47,7 +57,7 @@ bool symbolizer_kernel_hidden(struct symbolizer *s)
 int symbolize_vdso(struct symbolizer *s, uint64_t offset,
 		   struct sym_result *out)
 {
-	return vdso_lookup(s, offset, out);
+	return symbolize_named(s, vdso_lookup(s, offset, out), out);
 }
 
 /* ---- ELF cache --------------------------------------------------------- */
@@ -129,7 +139,7 @@ int symbolize_elf(struct symbolizer *s, const char *path, uint64_t dev,
 		return err;
 	err = elffile_symbolize(f, file_offset, want_line, out);
 	elffile_count(s, f);
-	return err;
+	return symbolize_named(s, err, out);
 }
 
 int symbolize_elf_entry(struct symbolizer *s, const char *path, uint64_t dev,
@@ -316,6 +326,7 @@ void symbolizer_free(struct symbolizer *s)
 	if (s->vdso)
 		elffile_free(s->vdso);
 	kallsyms_free(s);
+	symname_cache_free(&s->names);
 	free(s->kallsyms_path);
 	free(s->debug_dir);
 	free(s->perfmap_dir);

@@ -733,6 +733,41 @@ static void test_hot_lines_deterministic(void **state)
 	fx_free(p2);
 }
 
+/* A function's symbols: each once, first seen first, at most the cap;
+ * a frame without time adds none. */
+static void test_function_symbols(void **state)
+{
+	static const char *const syms[] = { "foo.isra.0", "foo.cold",
+		"foo.isra.0", "foo.part.0", "foo.part.1", "foo.part.2",
+		"foo.part.3", "foo.part.4", "foo.part.5", "foo.part.6",
+		"foo.part.7" };
+	struct profile *p = fx_new("syms");
+	const struct func_stat *fs;
+	struct aggregate agg;
+	uint32_t m, f, idle;
+	size_t i;
+
+	(void)state;
+	m = fx_frame_at(p, "main", "syms", CLASS_APP, "main.c", 5);
+	for (i = 0; i < ARRAY_SIZE(syms); i++) {
+		f = fx_frame_at(p, "foo", "syms", CLASS_APP, "foo.c", 10 + i);
+		p->frames[f].system_name = fx_strdup(syms[i]);
+		FX_STACK(p, 1, 1, 1, m, f);
+	}
+	idle = fx_frame(p, "bar", "syms", CLASS_APP);
+	p->frames[idle].system_name = fx_strdup("bar.cold");
+	aggregate_ok(p, &agg);
+	fs = find_func(&agg, "foo", "syms");
+	assert_int_equal(fs->n_symbols, AGG_MAX_SYMBOLS);
+	assert_string_equal(agg.symbols[fs->first_symbol], "foo.isra.0");
+	assert_string_equal(agg.symbols[fs->first_symbol + 1], "foo.cold");
+	assert_string_equal(agg.symbols[fs->first_symbol + 2], "foo.part.0");
+	assert_string_equal(agg.symbols[fs->first_symbol + 7], "foo.part.5");
+	assert_int_equal(find_func(&agg, "main", "syms")->n_symbols, 0);
+	aggregate_free(&agg);
+	fx_free(p);
+}
+
 static void test_classify_mapping(void **state)
 {
 	static const struct {
@@ -786,6 +821,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_recursion_counts_once),
 		cmocka_unit_test(test_function_identity_and_line),
+		cmocka_unit_test(test_function_symbols),
 		cmocka_unit_test(test_paths_merge_across_threads),
 		cmocka_unit_test(test_path_folding),
 		cmocka_unit_test(test_deterministic_ties),

@@ -211,6 +211,54 @@ static void test_round_trip(void **state)
 	fx_free(p);
 }
 
+/*
+ * Symbols beside names: the mangled or cloned symbol a name was made
+ * from is Function.system_name, and reads back as it was; a Python name
+ * that looks like a clone (Cache.cold) is no symbol and stays.
+ */
+static void test_round_trip_symbols(void **state)
+{
+	struct profile *p = fx_profile_70_30(), q;
+	uint32_t py;
+	uint8_t *data;
+	size_t len;
+	char *json;
+
+	(void)state;
+	free(p->frames[1].name);
+	p->frames[1].name = fx_strdup("geo::Index<int>::rebuild(int)");
+	p->frames[1].system_name = fx_strdup("_ZN3geo5IndexIiE7rebuildEi");
+	free(p->frames[2].name);
+	p->frames[2].name = fx_strdup("crunch");
+	p->frames[2].system_name = fx_strdup("crunch.constprop.0");
+	py = fx_frame_at(p, "Cache.cold", "cache.py", CLASS_APP, "/a/cache.py",
+			 3);
+	FX_STACK(p, 100, 100, 5, p->stacks[0].frames[0], py);
+	data = encode_profile(p, &len);
+	decode_ok(data, len, &q);
+	assert_same_reports(p, &q);
+	assert_string_equal(q.frames[1].name, "geo::Index<int>::rebuild(int)");
+	assert_string_equal(q.frames[1].system_name,
+			    "_ZN3geo5IndexIiE7rebuildEi");
+	assert_string_equal(q.frames[2].name, "crunch");
+	assert_string_equal(q.frames[2].system_name, "crunch.constprop.0");
+	assert_null(q.frames[0].system_name);
+	assert_string_equal(q.frames[py].name, "Cache.cold");
+	assert_null(q.frames[py].system_name);
+	json = render_fmt(&q, FORMAT_JSON);
+	assert_non_null(strstr(json, "\"name\": \"crunch\""));
+	assert_non_null(strstr(json, "\"symbols\": [\"crunch.constprop.0\"], "
+			       "\"clones\": [\".constprop.0\"]"));
+	assert_non_null(strstr(json, "\"symbols\": [\"_ZN3geo5IndexIiE7"
+			       "rebuildEi\"], \"clones\": []"));
+	assert_non_null(strstr(json,
+			       "\"name\": \"main\", \"module\": \"demo\""));
+	free(json);
+	free(data);
+	profile_free(&q);
+	fx_free(p);
+}
+
 /* ---- profiles of other tools, built with the wire helpers ---- */
 
 struct builder {
@@ -243,16 +291,24 @@ static void value_type(struct builder *bd, uint32_t field, const char *type,
 	pb_buf_free(&vt);
 }
 
-static void function(struct builder *bd, uint64_t id, const char *name,
-		     const char *file)
+static void function_sym(struct builder *bd, uint64_t id, const char *name,
+			 const char *system_name, const char *file)
 {
 	struct pb_buf m = { 0 };
 
 	pb_uint(&m, 1, id);
 	pb_uint(&m, 2, str_of(bd, name));
+	if (system_name)
+		pb_uint(&m, 3, str_of(bd, system_name));
 	pb_uint(&m, 4, str_of(bd, file));
 	pb_msg(&bd->b, 5, &m);
 	pb_buf_free(&m);
+}
+
+static void function(struct builder *bd, uint64_t id, const char *name,
+		     const char *file)
+{
+	function_sym(bd, id, name, NULL, file);
 }
 
 /* A location of one or two lines (an inlined callee first). */
@@ -359,6 +415,52 @@ static void test_foreign_go_profile(void **state)
 	md = render_fmt(&p, FORMAT_MD);
 	assert_non_null(strstr(md, "main.hash"));
 	free(md);
+	profile_free(&p);
+	free(data);
+}
+
+/*
+ * Another tool's C and C++ names: a clone suffix folds into its function
+ * (two builds' functions match in a diff), the symbol kept; a system_name
+ * of its own (pprof-rs: demangled name, mangled symbol) is kept as it is.
+ */
+static void test_foreign_symbols(void **state)
+{
+	struct builder bd = { 0 };
+	struct pb_buf m = { 0 };
+	struct profile p;
+	const struct frame *f;
+	uint8_t *data;
+	size_t len;
+
+	(void)state;
+	str_of(&bd, "");
+	value_type(&bd, 1, "samples", "count");
+	value_type(&bd, 1, "cpu", "nanoseconds");
+	pb_uint(&m, 1, 1);
+	pb_uint(&m, 5, str_of(&bd, "/usr/local/bin/app"));
+	pb_msg(&bd.b, 3, &m);
+	pb_buf_free(&m);
+	function(&bd, 1, "crunch.constprop.0", "/src/app.c");
+	function_sym(&bd, 2, "geo::Index<int>::rebuild(int)",
+		     "_ZN3geo5IndexIiE7rebuildEi", "/src/geo.cc");
+	function_sym(&bd, 3, "main", "main", "/src/app.c");
+	location(&bd, 10, 3, 5, 0);
+	location(&bd, 11, 1, 9, 0);
+	location(&bd, 12, 2, 20, 0);
+	sample(&bd, (const uint64_t[]){ 11, 10 }, 2, 30, 300 * MS);
+	sample(&bd, (const uint64_t[]){ 12, 10 }, 2, 10, 100 * MS);
+	data = finish(&bd, &len);
+	decode_ok(data, len, &p);
+	f = &p.frames[p.stacks[0].frames[1]];
+	assert_string_equal(f->name, "crunch");
+	assert_string_equal(f->system_name, "crunch.constprop.0");
+	f = &p.frames[p.stacks[1].frames[1]];
+	assert_string_equal(f->name, "geo::Index<int>::rebuild(int)");
+	assert_string_equal(f->system_name, "_ZN3geo5IndexIiE7rebuildEi");
+	f = &p.frames[p.stacks[0].frames[0]];
+	assert_string_equal(f->name, "main");
+	assert_null(f->system_name);
 	profile_free(&p);
 	free(data);
 }
@@ -481,7 +583,9 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_round_trip),
 		cmocka_unit_test(test_old_profile_cut),
+		cmocka_unit_test(test_round_trip_symbols),
 		cmocka_unit_test(test_foreign_go_profile),
+		cmocka_unit_test(test_foreign_symbols),
 		cmocka_unit_test(test_not_pprof),
 		cmocka_unit_test(test_bad_indexes),
 		cmocka_unit_test(test_malformed_wire),

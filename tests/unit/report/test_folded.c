@@ -5,7 +5,7 @@
 static void test_folded(void **state)
 {
 	struct profile *p = fx_profile_70_30();
-	uint32_t m, odd, sys, k;
+	uint32_t m, odd, sys, k, cxx;
 	struct stack_sample *s;
 	char *folded;
 
@@ -15,6 +15,9 @@ static void test_folded(void **state)
 	fx_thread(p, 100, 101, "io");
 	FX_STACK(p, 100, 101, 5, m, p->stacks[0].frames[1]);
 	odd = fx_frame(p, "operator; x\ny", "demo", CLASS_APP);
+	cxx = fx_frame(p, "std::vector<std::vector<int> >::at(unsigned long, "
+		       "int) const", "demo", CLASS_APP);
+	FX_STACK(p, 100, 100, 4, m, cxx);
 	sys = fx_frame(p, "write", "libc.so.6", CLASS_RUNTIME);
 	k = fx_frame(p, "vfs_write", "[kernel]", CLASS_KERNEL);
 	FX_STACK(p, 100, 100, 2, m, odd);
@@ -28,6 +31,8 @@ static void test_folded(void **state)
 		"demo;main;burn_a 705\n"
 		"demo;main;burn_b 300\n"
 		"demo;main;operator__x_y 2\n"
+		"demo;main;std::vector<std::vector<int>>::at(unsigned_long,int)"
+		"_const 4\n"
 		"demo;main;write;vfs_write_[k] 3\n");
 	free(folded);
 	fx_free(p);

@@ -4,6 +4,8 @@
 
 #include <unistd.h>
 
+#include "report/md_util.h"
+
 static void test_md_70_30(void **state)
 {
 	static const char *const sections[] = {
@@ -480,6 +482,55 @@ static void test_md_hot_lines(void **state)
 	fx_free(p);
 }
 
+/* The C++ name of std::sort's loop over a vector<int>, as demangled. */
+#define INTROSORT "void std::__introsort_loop<__gnu_cxx::__normal_iterator<" \
+	"int*, std::vector<int, std::allocator<int> > >, long, __gnu_cxx::" \
+	"__ops::_Iter_less_iter>(__gnu_cxx::__normal_iterator<int*, std::" \
+	"vector<int, std::allocator<int> > >, __gnu_cxx::__normal_iterator<" \
+	"int*, std::vector<int, std::allocator<int> > >, long, __gnu_cxx::" \
+	"__ops::_Iter_less_iter)"
+
+static void expect_name(const char *name, size_t max, const char *want)
+{
+	char out[CLEAN_SIZE(400)];
+
+	md_name(out, name, max, false);
+	assert_string_equal(out, want);
+	assert_true(strlen(want) <= max + strlen("…"));
+}
+
+/* Long C++ names lose template arguments first, deepest first, then
+ * parameters, before they are cut; short ones stay whole. */
+static void test_md_names(void **state)
+{
+	(void)state;
+	expect_name("geo::Index<int>::rebuild(int)", 96,
+		    "geo::Index<int>::rebuild(int)");
+	expect_name(INTROSORT, 200,
+		    "void std::__introsort_loop<__gnu_cxx::__normal_iterator<"
+		    "int*, std::vector<int, std::allocator<…> > >, long, "
+		    "__gnu_cxx::__ops::_Iter_less_iter>(…)");
+	expect_name(INTROSORT, 96, "void std::__introsort_loop<…>(…)");
+	expect_name("std::map<std::string, std::vector<int> >::find(int) const",
+		    40, "std::map<…>::find(int) const");
+	/* operators are no brackets; (anonymous namespace) stays */
+	expect_name("std::basic_ostream<char, std::char_traits<char> >& "
+		    "std::operator<< <std::char_traits<char> >(std::basic_"
+		    "ostream<char, std::char_traits<char> >&, char const*)", 90,
+		    "std::basic_ostream<…>& std::operator<< <…>(std::basic_"
+		    "ostream<…>&, char const*)");
+	expect_name("(anonymous namespace)::Pool<Big<Big<int> > >::operator->()",
+		    50, "(anonymous namespace)::Pool<…>::operator->()");
+	/* a call path keeps its folds' counts */
+	expect_name("main → …(5)… → f<a<b<c<d> > > >(std::pair<int, int>)",
+		    40, "main → …(5)… → f<a<…> >(…)");
+	expect_name("main → g<a<b<c> > >(int) (×36) → f<a<b<c<d> > > >(long)",
+		    43, "main → g<…>(…) (×36) → f<…>(…)");
+	/* unbalanced brackets from a hostile binary: cut, no crash */
+	expect_name("a<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<b>(x)>>>>>>>>>>>>>>>>>>>>>"
+		    ">>>>>>>>>>>>>>>>>>>>>>", 10, "a<…>>>>>…");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -495,6 +546,7 @@ int main(void)
 		cmocka_unit_test(test_md_verdict_names_wait),
 		cmocka_unit_test(test_md_threads_wall_time),
 		cmocka_unit_test(test_md_hot_lines),
+		cmocka_unit_test(test_md_names),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,190 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * What a frame is, from its strings alone: a compiler's clone suffix
+ * folded into its function, and the class of a language's own library
+ * (Go's GOROOT, a Python's standard library, pip's packages) wherever it
+ * is installed.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "classify/clone.h"
+#include "classify/frame.h"
+
+/* name with its clone suffix (if any) cut off. */
+static const char *base_of(const char *name)
+{
+	static char buf[256];
+	size_t at = clone_suffix_start(name, strlen(name));
+
+	assert_true(at <= strlen(name));
+	snprintf(buf, sizeof(buf), "%.*s", (int)at, name);
+	return buf;
+}
+
+static void test_clone_suffixes(void **state)
+{
+	static const char *const cases[][2] = {
+		{ "crunch_a.constprop.0", "crunch_a" },
+		{ "foo.isra.0", "foo" },
+		{ "foo.part.12", "foo" },
+		{ "foo.cold", "foo" },
+		{ "foo.cold.3", "foo" },		/* GCC before 8 */
+		{ "foo.lto_priv.0", "foo" },
+		{ "foo.constprop.0.isra.0", "foo" },
+		{ "foo.isra.0.cold", "foo" },
+		{ "foo.part.0.lto_priv.0", "foo" },
+		{ "foo.localalias", "foo" },
+		{ "_ZL6crunchmm.constprop.0", "_ZL6crunchmm" },
+		{ "_ZN3foo3barEv.llvm.12345678", "_ZN3foo3barEv" },
+		/* no suffix, or not a clone's */
+		{ "foo", "foo" },
+		{ "foo.constprop", "foo.constprop" },	/* needs its number */
+		{ "foo.isra", "foo.isra" },
+		{ "foo._omp_fn.0", "foo._omp_fn.0" },	/* other code */
+		{ "foo.resolver", "foo.resolver" },
+		{ "foo.1", "foo.1" },
+		{ "foo..cold", "foo..cold" },
+		{ ".cold", ".cold" },			/* nothing before it */
+		{ "cold", "cold" },
+		{ "", "" },
+		{ "main.main", "main.main" },		/* Go */
+		{ "main.(*T).part", "main.(*T).part" },
+		{ "[libc.so.6+0x1f]", "[libc.so.6+0x1f]" },
+		{ "JSONEncoder.iterencode", "JSONEncoder.iterencode" },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		if (strcmp(base_of(cases[i][0]), cases[i][1]))
+			fail_msg("%s: folded to %s, want %s", cases[i][0],
+				 base_of(cases[i][0]), cases[i][1]);
+}
+
+/* Many dots cost one pass; a name over the bound is left whole. */
+static void test_clone_bounds(void **state)
+{
+	size_t n = CLONE_MAX_NAME + 16, i;
+	char *name = malloc(n + 1);
+
+	(void)state;
+	assert_non_null(name);
+	for (i = 0; i < n; i++)
+		name[i] = i % 2 ? '.' : '1';
+	name[n] = '\0';
+	assert_int_equal(clone_suffix_start(name, n), n);
+	strcpy(name + CLONE_MAX_NAME - 9, ".isra.0");
+	assert_int_equal(clone_suffix_start(name, strlen(name)),
+			 CLONE_MAX_NAME - 9);
+	free(name);
+}
+
+static void test_python_classes(void **state)
+{
+	static const struct {
+		const char *file;
+		enum frame_class want;
+	} cases[] = {
+		{ "/root/.pyenv/versions/3.12.1/lib/python3.12/json/encoder.py",
+		  CLASS_RUNTIME },
+		{ "/usr/lib/python3.11/json/decoder.py", CLASS_RUNTIME },
+		{ "/usr/local/lib/python3.13t/re/_parser.py", CLASS_RUNTIME },
+		{ "/usr/lib64/python3.9/os.py", CLASS_RUNTIME },
+		{ "/home/u/miniconda3/lib/python3.10/asyncio/events.py",
+		  CLASS_RUNTIME },
+		{ "/home/u/venv/lib/python3.12/site-packages/requests/api.py",
+		  CLASS_LIBRARY },
+		{ "/home/u/.local/lib/python3.11/site-packages/x/y.py",
+		  CLASS_LIBRARY },
+		{ "/root/.pyenv/versions/3.12.1/lib/python3.12/site-packages/"
+		  "pip/__init__.py", CLASS_LIBRARY },
+		{ "/usr/lib/python3/dist-packages/yaml/__init__.py",
+		  CLASS_LIBRARY },
+		{ "<frozen importlib._bootstrap>", CLASS_RUNTIME },
+		{ "/home/u/proj/lib/python_tools/x.py", CLASS_APP },
+		{ "/home/u/proj/lib/python3x/x.py", CLASS_APP },
+		{ "/home/u/proj/app.py", CLASS_APP },
+		{ "app.py", CLASS_APP },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		if (classify_python_file(cases[i].file) != cases[i].want)
+			fail_msg("%s: want %s", cases[i].file,
+				 frame_class_name(cases[i].want));
+	/* pyenv's C modules and a venv's C extensions */
+	assert_int_equal(classify_mapping("/root/.pyenv/versions/3.12.1/lib/"
+		"python3.12/lib-dynload/_json.cpython-312-x86_64-linux-gnu.so",
+		NULL), CLASS_RUNTIME);
+	assert_int_equal(classify_mapping("/home/u/venv/lib/python3.12/"
+		"site-packages/numpy/_core/_multiarray_umath.so", NULL),
+		CLASS_LIBRARY);
+}
+
+static void test_source_classes(void **state)
+{
+	static const struct {
+		const char *file;
+		const char *goroot;
+		enum frame_class want;
+	} cases[] = {
+		{ "/usr/lib/go-1.19/src/runtime/proc.go", NULL, CLASS_RUNTIME },
+		{ "/usr/lib/go-1.19/src/runtime/memmove_amd64.s", NULL,
+		  CLASS_RUNTIME },
+		{ "/usr/local/go/src/fmt/print.go", NULL, CLASS_RUNTIME },
+		{ "/usr/lib/golang/src/net/http/server.go", NULL, CLASS_RUNTIME },
+		{ "/home/u/sdk/go1.21.0/src/sort/slices.go", NULL, CLASS_RUNTIME },
+		{ "/home/u/go/pkg/mod/golang.org/toolchain@v0.0.1-go1.22.0."
+		  "linux-amd64/src/strings/builder.go", NULL, CLASS_RUNTIME },
+		{ "/opt/mygo/src/os/file.go", "/opt/mygo", CLASS_RUNTIME },
+		{ "/opt/mygo/src/os/file.go", "/opt/mygo/", CLASS_RUNTIME },
+		{ "/home/u/go/pkg/mod/github.com/pkg/errors@v0.9.1/errors.go",
+		  NULL, CLASS_LIBRARY },
+		{ "/rustc/90b35a6239c3d8bdabc530a6a0816f7ff89a0aaf/library/core/"
+		  "src/fmt/mod.rs", NULL, CLASS_RUNTIME },
+		{ "/home/u/.cargo/registry/src/index.crates.io-6f17d22bba15001f/"
+		  "serde-1.0.0/src/de.rs", NULL, CLASS_LIBRARY },
+		/* the user's own code: a GOPATH named go, a project go-kit */
+		{ "/home/u/go/src/myapp/main.go", NULL, CLASS_APP },
+		{ "/home/u/go-kit/src/x.c", NULL, CLASS_APP },
+		{ "/home/u/proj/src/main.go", "/opt/mygo", CLASS_APP },
+		{ "/opt/mygo2/src/os/file.go", "/opt/mygo", CLASS_APP },
+		{ "/home/u/rustc/src/main.rs", NULL, CLASS_APP },
+		{ "main.go", NULL, CLASS_APP },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		if (classify_source(CLASS_APP, cases[i].file, cases[i].goroot) !=
+		    cases[i].want)
+			fail_msg("%s (GOROOT %s): want %s", cases[i].file,
+				 cases[i].goroot, frame_class_name(cases[i].want));
+	/* only what the mapping called the program's own changes */
+	assert_int_equal(classify_source(CLASS_LIBRARY,
+		"/usr/local/go/src/fmt/print.go", NULL), CLASS_LIBRARY);
+	assert_int_equal(classify_source(CLASS_KERNEL,
+		"/usr/local/go/src/fmt/print.go", NULL), CLASS_KERNEL);
+	assert_int_equal(classify_source(CLASS_APP, NULL, "/x"), CLASS_APP);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_clone_suffixes),
+		cmocka_unit_test(test_clone_bounds),
+		cmocka_unit_test(test_python_classes),
+		cmocka_unit_test(test_source_classes),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
