@@ -131,9 +131,13 @@ def test_hot7030_totals(hot_json):
     doc, res = hot_json
     assert doc["frequency_hz"] == 999, res
     assert abs(doc["period_ns"] - 1e9 / 999) < 1e9 / 999 * 0.02, res
-    assert 600 <= doc["samples"] <= 1500, f"samples for ~1 s of CPU:{res}"
+    # ~1 s of CPU where calibrated; a slower or busier host stretches it,
+    # so the samples are checked against the CPU time rusage measured.
+    assert 0.6e9 <= doc["cpu_ns"] <= 4e9, f"cpu_ns for ~1 s of CPU:{res}"
+    expected = doc["cpu_ns"] / doc["period_ns"]
+    assert 0.75 * expected <= doc["samples"] <= 1.05 * expected + 5, \
+        f"{doc['samples']} samples for {expected:.0f} periods of CPU:{res}"
     assert doc["lost"] == 0, res
-    assert 0.6e9 <= doc["cpu_ns"] <= 2e9, f"cpu_ns for ~1 s of CPU:{res}"
     assert doc["cpu_ns"] >= doc["cpu_user_ns"] >= 0.5e9, res
     assert doc["wall_ns"] >= 0.7 * doc["cpu_ns"], res
     hot = func(doc, "hot_seventy", res)
