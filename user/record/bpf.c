@@ -90,6 +90,8 @@ static void set_knobs(struct whyslow_bpf *skel,
 		bpf_program__set_autoload(skel->progs.io_dead_switch, false);
 		bpf_map__set_max_entries(skel->maps.io_fds, 1);
 		bpf_map__set_max_entries(skel->maps.io_execd, 1);
+		bpf_map__set_max_entries(skel->maps.io_site_rules, 1);
+		bpf_map__set_max_entries(skel->maps.io_sites, 1);
 	}
 }
 
@@ -200,6 +202,16 @@ int record_bpf_py_procs_fd(const struct record_bpf *b)
 int record_bpf_io_fds_fd(const struct record_bpf *b)
 {
 	return bpf_map__fd(b->skel->maps.io_fds);
+}
+
+int record_bpf_io_site_rules_fd(const struct record_bpf *b)
+{
+	return bpf_map__fd(b->skel->maps.io_site_rules);
+}
+
+int record_bpf_io_sites_fd(const struct record_bpf *b)
+{
+	return bpf_map__fd(b->skel->maps.io_sites);
 }
 
 struct offcpu_maps record_bpf_offcpu_maps(const struct record_bpf *b)

@@ -51,6 +51,8 @@ void record_bpf_set_start(struct record_bpf *b, uint64_t start_ns);
 int record_bpf_events_fd(const struct record_bpf *b);
 int record_bpf_py_procs_fd(const struct record_bpf *b);
 int record_bpf_io_fds_fd(const struct record_bpf *b);
+int record_bpf_io_site_rules_fd(const struct record_bpf *b);
+int record_bpf_io_sites_fd(const struct record_bpf *b);
 struct offcpu_maps record_bpf_offcpu_maps(const struct record_bpf *b);
 
 /* One of the per-CPU drop and time counters, summed over the CPUs. */

@@ -23,6 +23,7 @@
 #include "record/collect.h"
 #include "record/events.h"
 #include "record/io.h"
+#include "record/iosites.h"
 #include "record/launch.h"
 #include "record/offcpu.h"
 #include "proc/procfs.h"
@@ -47,6 +48,7 @@ struct recorder {
 	struct offcpu_maps offcpu;
 	struct io_trace *io;		/* NULL with --no-io */
 	struct py_stacks *py_stacks;
+	struct io_sites *sites;		/* NULL with --no-io */
 	struct launch child;
 	int child_pidfd;
 	int *pid_fds;			/* pidfds of the -p targets */
@@ -215,7 +217,10 @@ static int open_bpf(struct recorder *r)
 	r->py = py_attach_new(record_bpf_py_procs_fd(r->bpf));
 	if (!r->py)
 		return 1;
-	if (!o->no_io && !(r->io = io_trace_new()))
+	if (!o->no_io &&
+	    (!(r->io = io_trace_new()) ||
+	     !(r->sites = io_sites_new(record_bpf_io_site_rules_fd(r->bpf),
+				       record_bpf_io_sites_fd(r->bpf)))))
 		return 1;
 	r->py_stacks = py_stacks_new();
 	if (!r->py_stacks)
@@ -231,6 +236,7 @@ static int open_bpf(struct recorder *r)
 		.offcpu = &r->offcpu,
 		.io = r->io,
 		.py_stacks = r->py_stacks,
+		.sites = r->sites,
 		.all = o->all,
 	};
 	r->rb = ring_buffer__new(record_bpf_events_fd(r->bpf),
@@ -327,6 +333,7 @@ static void collect_loop(struct recorder *r, int *cmd_status, struct rusage *ru)
 			r->ev.err = io_trace_sweep(r->io,
 						record_bpf_io_fds_fd(r->bpf),
 						&r->procs, false);
+			io_sites_sweep(r->sites, &r->procs, false);
 			r->last_sweep_ns = now;
 		}
 		if (r->child.pid > 0 &&
@@ -558,6 +565,7 @@ static void close_recorder(struct recorder *r)
 	sideband_close(r->sb);
 	collector_free(r->coll);
 	io_trace_free(r->io);
+	io_sites_free(r->sites);
 	symbolizer_free(r->sym);
 	py_attach_free(r->py);
 	py_stacks_free(r->py_stacks);
@@ -624,6 +632,10 @@ int record_run(const struct record_opts *given, struct profile *out,
 	symbolizer_set_cancel(r.sym, &finish_cancel);
 	ret = finish_profile(&r, out, &ru, child_pid, res->cmd_status >= 0,
 			     max_hz);
+	pr_debug("I/O sites: %llu events with stacks, %llu repeats, %llu sites "
+		 "registered\n", (unsigned long long)r.ev.io_full,
+		 (unsigned long long)r.ev.io_again,
+		 (unsigned long long)io_sites_registered(r.sites));
 	if (r.ev.err)
 		pr_err("error while recording: %s\n", strerror(-r.ev.err));
 out:
