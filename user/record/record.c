@@ -612,11 +612,13 @@ int record_run(const struct record_opts *given, struct profile *out,
 		ret = 1;
 		goto out;
 	}
+	/* kallsyms takes ~50 ms of kernel time to read: on another CPU while
+	 * the verifier checks the BPF programs, before the command runs. */
+	symbolizer_preload_kernel(r.sym);
 	if ((ret = open_targets(&r)) || (ret = open_bpf(&r)) ||
 	    (ret = record_bpf_attach_sampler(r.bpf, o->freq)))
 		goto out;
 	load_target_maps(&r);
-	symbolizer_preload_kernel(r.sym);
 	child_pid = r.child.pid > 0 ? r.child.pid : 0;
 	forward_to = r.child.pid;
 	r.start_ns = now_ns();
