@@ -47,12 +47,21 @@ static int libbpf_print_verbose(enum libbpf_print_level level, const char *fmt,
 	return vfprintf(stderr, fmt, args);
 }
 
+/*
+ * A quarter of a second of samples from every CPU, a power of 2 from 4
+ * MiB: the reader is woken at a quarter full (every ~60 ms when every CPU
+ * runs a traced thread) and polls every 100 ms anyway, so this leaves it
+ * ~200 ms of lag before a sample is lost.  Every page of it is mapped
+ * twice into whyslow (libbpf maps the data area twice, for records that
+ * wrap), so it counts twice in whyslow's RSS: a second's worth, as
+ * before, was 64 MiB of it on 2 CPUs.
+ */
 static size_t ringbuf_size(unsigned int freq)
 {
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-	/* a second of samples from every CPU, at least 8 MiB, power of 2 */
-	size_t want = (size_t)(cpus > 0 ? cpus : 1) * freq * sizeof(struct ws_sample);
-	size_t size = 8 << 20;
+	size_t want = (size_t)(cpus > 0 ? cpus : 1) * freq *
+		      sizeof(struct ws_sample) / 4;
+	size_t size = 4 << 20;
 
 	while (size < want && size < (1u << 30))
 		size <<= 1;
