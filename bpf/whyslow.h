@@ -518,6 +518,10 @@ enum ws_counter {
 	WS_CNT_WAIT_TO_MAP,	/* long wait not sent (ring buffer full):
 				 * added to the short waits' map instead */
 	WS_CNT_ONCPU_NS,	/* ns traced tasks ran, from sched_switch */
+	WS_CNT_SAMPLER_NS,	/* ns the sampler took on traced tasks, timed
+				 * by itself: the kernel's run-time
+				 * statistics would time every BPF program
+				 * of the machine, each syscall's twice */
 	WS_CNT__MAX,
 };
 

@@ -20,7 +20,6 @@ struct record_bpf {
 	struct whyslow_bpf *skel;
 	struct bpf_link **links;	/* one cpu-clock event per CPU */
 	int n_links;
-	int stats_fd;			/* BPF run-time statistics on */
 	const char **func_names;	/* NULL-terminated, into the BTF */
 };
 
@@ -112,7 +111,6 @@ struct record_bpf *record_bpf_open(const struct record_bpf_knobs *o)
 	b = calloc(1, sizeof(*b));
 	if (!b)
 		return NULL;
-	b->stats_fd = -1;
 	libbpf_set_print(o->verbose ? libbpf_print_verbose : libbpf_print_quiet);
 	b->skel = whyslow_bpf__open();
 	if (!b->skel) {
@@ -146,7 +144,6 @@ int record_bpf_attach(struct record_bpf *b)
 {
 	int err;
 
-	b->stats_fd = bpf_enable_stats(BPF_STATS_RUN_TIME);
 	err = whyslow_bpf__attach(b->skel);
 	if (err) {
 		pr_err("cannot attach to scheduler tracepoints: %s\n",
@@ -272,17 +269,10 @@ uint64_t record_bpf_oncpu_open_ns(const struct record_bpf *b,
 }
 
 /* Its cost, which the sampled tasks pay and which a too high -F lets
- * dominate. */
+ * dominate, as it timed itself. */
 uint64_t record_bpf_sampler_ns(const struct record_bpf *b)
 {
-	struct bpf_prog_info info = { 0 };
-	__u32 len = sizeof(info);
-
-	if (b->stats_fd < 0 ||
-	    bpf_obj_get_info_by_fd(bpf_program__fd(b->skel->progs.sample_oncpu),
-				   &info, &len))
-		return 0;
-	return info.run_time_ns;
+	return record_bpf_counter(b, WS_CNT_SAMPLER_NS);
 }
 
 int record_bpf_read_py_codes(const struct record_bpf *b, struct collector *c)
@@ -316,8 +306,6 @@ void record_bpf_close(struct record_bpf *b)
 	free(b->links);
 	free(b->func_names);
 	whyslow_bpf__destroy(b->skel);
-	if (b->stats_fd >= 0)
-		close(b->stats_fd);
 	free(b);
 }
 

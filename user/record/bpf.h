@@ -36,8 +36,7 @@ struct record_bpf *record_bpf_open(const struct record_bpf_knobs *k);
  * -errno of the map update. */
 int record_bpf_trace(struct record_bpf *b, uint32_t pid);
 
-/* Turns on run-time statistics and attaches the tracepoint programs.
- * 0, or 1 with the error printed. */
+/* Attaches the tracepoint programs.  0, or 1 with the error printed. */
 int record_bpf_attach(struct record_bpf *b);
 
 /* The sampler on the cpu-clock event of every CPU at freq Hz.  0, or 1
@@ -63,7 +62,7 @@ uint64_t record_bpf_counter(const struct record_bpf *b, enum ws_counter which);
 uint64_t record_bpf_oncpu_open_ns(const struct record_bpf *b,
 				  uint64_t start_ns, uint64_t end);
 
-/* How long the sampler's BPF program ran, 0 unknown. */
+/* How long the sampler's BPF program ran on traced tasks, 0 unknown. */
 uint64_t record_bpf_sampler_ns(const struct record_bpf *b);
 
 /* The code objects the BPF side copied, into c.  0 or -errno. */
