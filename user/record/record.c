@@ -615,6 +615,8 @@ int record_run(const struct record_opts *given, struct profile *out,
 	/* kallsyms takes ~50 ms of kernel time to read: on another CPU while
 	 * the verifier checks the BPF programs, before the command runs. */
 	symbolizer_preload_kernel(r.sym);
+	if (!o->argv && o->n_pids != 1)
+		collector_skip_timeline(r.coll);	/* see critical_path() */
 	if ((ret = open_targets(&r)) || (ret = open_bpf(&r)) ||
 	    (ret = record_bpf_attach_sampler(r.bpf, o->freq)))
 		goto out;
