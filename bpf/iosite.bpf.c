@@ -230,7 +230,8 @@ static __always_inline void fill_what(struct ws_io_what *w,
 }
 
 static __always_inline void send_again(const struct io_site_args *a,
-				       const struct ws_target *t, __u32 tgid,
+				       const struct ws_target *t,
+				       struct site_scratch *sc, __u32 tgid,
 				       __u32 tid, __u32 site)
 {
 	struct ws_io_again *ev = bpf_ringbuf_reserve(&events, sizeof(*ev), 0);
@@ -242,7 +243,21 @@ static __always_inline void send_again(const struct io_site_args *a,
 	ev->type = WS_EV_IO_AGAIN;
 	ev->pad = 0;
 	fill_what(&ev->what, a, t, tgid, tid, site);
+	__builtin_memcpy(&ev->key, &sc->key, sizeof(ev->key));
+	if (site == WS_SITE_UNTOLD) {
+		ev->key.fp_hash = 0;
+		ev->key.ra = 0;
+	}
 	bpf_ringbuf_submit(ev, submit_flags());
+}
+
+/* A burst of new sites (their stacks 10 KiB each, sent until user space
+ * has read one) could fill the ring before the reader runs: past half
+ * full they go without their stacks, still counted at their file. */
+static __always_inline bool ring_half_full(void)
+{
+	return bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >
+	       bpf_ringbuf_query(&events, BPF_RB_RING_SIZE) / 2;
 }
 
 /*
@@ -309,7 +324,9 @@ __noinline int io_site(struct io_site_args *a, struct ws_target *t)
 	sc->key.pad = 0;
 	site = known_site(task, regs, sc);
 	if (site >= 0)
-		send_again(a, t, tgid, tid, site);
+		send_again(a, t, sc, tgid, tid, site);
+	else if (ring_half_full())
+		send_again(a, t, sc, tgid, tid, WS_SITE_UNTOLD);
 	else
 		send_full(task, a, t, sc, tgid, tid);
 	return 0;

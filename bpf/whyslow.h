@@ -471,11 +471,17 @@ struct ws_path_event {
 	char path[WS_FILE_PATH_LEN];	/* the event ends after the NUL */
 };
 
-/* A repeat of a site user space registered. */
+/* A repeat of a site user space registered; or, what.site
+ * WS_SITE_UNTOLD, an event sent without its stacks because the ring
+ * buffer was half full (a burst of new sites' stacks): counted at its
+ * file, and at its site if user space knows only one for its key. */
+#define WS_SITE_UNTOLD	0xffffffffu
+
 struct ws_io_again {
 	__u32 type;		/* WS_EV_IO_AGAIN */
 	__u32 pad;
 	struct ws_io_what what;
+	struct ws_site_key key;	/* WS_SITE_UNTOLD: fp_hash and ra 0 */
 };
 
 #define WS_EXEC_PATH_LEN	256

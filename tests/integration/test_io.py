@@ -381,9 +381,12 @@ def test_distinct_paths(run, short_dir):
 @pytest.mark.parametrize("prog", ["opensites", "opensites_nofp"])
 def test_sites_told_apart(run, short_dir, prog):
     """A site's stacks are sent once, then its repeats name it: every open
-    still counted at its file and at the site it came from (open_a or
+    is counted at its file, and at the site it came from (open_a or
     open_b, told apart only by the innermost return address), with frame
-    pointers or without; and most opens are repeats (-v counts them)."""
+    pointers or without; most opens are repeats (-v counts them).  In the
+    first milliseconds, before whyslow has read a site's stacks, a burst
+    of them may fill half the ring buffer: the rest go without stacks,
+    counted at their file, at no site when their key fits both."""
     n, rounds = 600, 5
     for i in range(n):
         make_file(os.path.join(short_dir, f"{'a' if i % 3 else 'b'}_{i}"),
@@ -391,25 +394,29 @@ def test_sites_told_apart(run, short_dir, prog):
     res = run.whyslow("record", "-v", "--format", "json", "--",
                       workload(prog), short_dir, n, rounds, timeout=TIMEOUT)
     assert res.returncode == 0, f"unexpected exit status:{res}"
-    io = io_of(res.json(), res)
+    doc = res.json()
+    io = io_of(doc, res)
+    assert doc["quality"]["io_dropped"] == 0, res
     src = str(WORKLOADS / "opensites.c")
+    attributed = 0
     for i in range(n):
         name = f"{'a' if i % 3 else 'b'}_{i}"
         f = file_entry(io, os.path.join(short_dir, name), res)
-        got = {k: f[k] for k in ("opens", "opened_from_count")}
-        assert got == {"opens": rounds, "opened_from_count": rounds}, \
-            f"{name}: {got}, expected {rounds} opens, all from one site:{res}"
-        check_site(f["opened_from"], f"open_{name[0]}", src, res,
-                   f"{name} opened_from",
-                   SITE_A_LINE if name[0] == "a" else SITE_B_LINE)
-    m = re.search(r"I/O sites: (\d+) events with stacks, (\d+) repeats",
-                  res.stderr)
+        assert f["opens"] == rounds, f"{name}: {f['opens']} opens:{res}"
+        assert f["opened_from_count"] <= rounds, res
+        attributed += f["opened_from_count"]
+        if f["opened_from"] is not None:
+            check_site(f["opened_from"], f"open_{name[0]}", src, res,
+                       f"{name} opened_from",
+                       SITE_A_LINE if name[0] == "a" else SITE_B_LINE)
+    m = re.search(r"I/O sites: (\d+) events with stacks, (\d+) repeats, "
+                  r"(\d+) without stacks", res.stderr)
     assert m, f"no I/O sites line with -v:{res}"
-    full, again = int(m.group(1)), int(m.group(2))
-    print(f"{prog}: {full} site events with stacks, {again} repeats")
-    assert full + again >= n * rounds, res
-    # The first ones are whole until whyslow has read one (a few ms).
-    assert again >= n * rounds // 2, \
+    full, again, untold = map(int, m.groups())
+    print(f"{prog}: {full} site events with stacks, {again} repeats, "
+          f"{untold} without; {attributed} of {n * rounds} at their site")
+    assert full + again + untold >= n * rounds, res
+    assert again >= n * rounds // 2 and attributed >= n * rounds // 2, \
         f"{again} repeats of {n * rounds} opens: sites not told in BPF:{res}"
 
 

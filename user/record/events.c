@@ -162,8 +162,14 @@ static int on_io_event(struct record_events *r, const void *data,
 		r->io_full++;
 		return on_io_site(r, data);
 	case WS_EV_IO_AGAIN:
-		r->io_again++;
-		return site_happened(r, &again->what, again->what.site);
+		if (again->what.site != WS_SITE_UNTOLD) {
+			r->io_again++;
+			return site_happened(r, &again->what,
+					     again->what.site);
+		}
+		r->io_untold++;
+		return site_happened(r, &again->what,
+				     io_sites_untold(r->sites, &again->key));
 	case WS_EV_FD:
 	case WS_EV_REQUEST:
 		return io_trace_fd(r->io, data);

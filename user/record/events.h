@@ -38,6 +38,7 @@ struct record_events {
 	uint64_t py_waits_lost;		/* waits whose Python stack was not
 					 * received (ring buffer full) */
 	uint64_t io_full, io_again;	/* site events with stacks, repeats */
+	uint64_t io_untold;		/* ... sent without stacks (burst) */
 	int err;			/* the first -errno: stop */
 };
 

@@ -24,6 +24,11 @@ struct io_sites {
 	struct intern sites;	/* struct ws_site_key */
 	struct entry *site;
 	size_t cap_site;
+	/* What an event sent without its stacks can be told by: its key
+	 * without fp_hash and ra -> the one site seen with it, -1 several */
+	struct intern untold;
+	int64_t *untold_site;
+	size_t cap_untold;
 	uint64_t registered;
 };
 
@@ -37,6 +42,7 @@ struct io_sites *io_sites_new(int rules_fd, int sites_fd)
 	s->sites_fd = sites_fd;
 	intern_init(&s->rules);
 	intern_init(&s->sites);
+	intern_init(&s->untold);
 	return s;
 }
 
@@ -46,8 +52,10 @@ void io_sites_free(struct io_sites *s)
 		return;
 	intern_free(&s->rules);
 	intern_free(&s->sites);
+	intern_free(&s->untold);
 	free(s->rule);
 	free(s->site);
+	free(s->untold_site);
 	free(s);
 }
 
@@ -136,6 +144,48 @@ static void check_fill(struct ws_site_check *c, const struct ws_io_site *ev,
 	check_span(c, ev, why, end);
 }
 
+/* k as an event without stacks carries it. */
+static struct ws_site_key untold_key(const struct ws_site_key *k)
+{
+	struct ws_site_key u = *k;
+
+	u.fp_hash = 0;
+	u.ra = 0;
+	u.pad = 0;
+	return u;
+}
+
+/* site was seen with k: the one site of its untold key, or several. */
+static int note_untold(struct io_sites *s, const struct ws_site_key *k,
+		       int64_t site)
+{
+	struct ws_site_key u = untold_key(k);
+	int added;
+	int64_t i = intern_bytes(&s->untold, &u, sizeof(u), &added);
+
+	if (i < 0 || intern_items_reserve((void **)&s->untold_site,
+					  &s->cap_untold, i,
+					  sizeof(*s->untold_site)))
+		return -ENOMEM;
+	if (added)
+		s->untold_site[i] = site;
+	else if (s->untold_site[i] != site)
+		s->untold_site[i] = -1;
+	return 0;
+}
+
+int64_t io_sites_untold(const struct io_sites *s, const struct ws_site_key *k)
+{
+	struct ws_site_key u;
+	int64_t i;
+
+	if (!s)
+		return -1;
+	u = untold_key(k);
+	i = intern_find(&s->untold, &u, sizeof(u));
+	return i < 0 ? -1 : s->untold_site[i];
+}
+
 /* The rule of ev's (mm, ip) as its unwinding found it; false when the
  * BPF side could not apply it. */
 static bool rule_of(const struct ws_io_site *ev, const struct unwind_trace *tr,
@@ -160,7 +210,12 @@ int io_sites_register(struct io_sites *s, const struct ws_io_site *ev,
 	int added, err;
 	int64_t i;
 
-	if (!s || !k.mm || site < 0 || site > UINT32_MAX || tr->overflow ||
+	if (!s || site < 0)
+		return 0;
+	err = note_untold(s, &k, site);
+	if (err)
+		return err;
+	if (!k.mm || site >= WS_SITE_UNTOLD || tr->overflow ||
 	    why == UNWIND_NO_COPY || !ev->top.len ||
 	    (ev->py.n && !py_merged) || ev->top.ip != k.ip ||
 	    ev->top.len > WS_STACK_COPY || !rule_of(ev, tr, &r))

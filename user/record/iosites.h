@@ -33,6 +33,11 @@ int io_sites_register(struct io_sites *s, const struct ws_io_site *ev,
 		      const struct unwind_trace *tr, enum unwind_stop why,
 		      bool py_merged, int64_t site);
 
+/* The site of an event sent without its stacks (WS_SITE_UNTOLD): the one
+ * site whose events had its key (thread, image, ip, Python frames); -1
+ * when none or several had. */
+int64_t io_sites_untold(const struct io_sites *s, const struct ws_site_key *k);
+
 /* Forgets the sites and rules of processes that exited (or all). */
 void io_sites_sweep(struct io_sites *s, const struct proc_table *t, bool all);
 

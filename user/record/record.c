@@ -29,6 +29,7 @@
 #include "proc/procfs.h"
 #include "python/attach.h"
 #include "record/record.h"
+#include "record/ringbuf.h"
 #include "proc/sideband.h"
 
 #define NSEC_PER_SEC	1000000000ull
@@ -39,7 +40,7 @@
 struct recorder {
 	const struct record_opts *o;
 	struct record_bpf *bpf;
-	struct ring_buffer *rb;
+	struct ringbuf *rb;
 	struct sideband *sb;
 	struct proc_table procs;
 	struct collector *coll;
@@ -239,8 +240,8 @@ static int open_bpf(struct recorder *r)
 		.sites = r->sites,
 		.all = o->all,
 	};
-	r->rb = ring_buffer__new(record_bpf_events_fd(r->bpf),
-				 record_events_handle, &r->ev, NULL);
+	r->rb = ringbuf_new(record_bpf_events_fd(r->bpf),
+			    record_events_handle, &r->ev);
 	if (!r->rb) {
 		pr_err("cannot open the ring buffer: %s\n", strerror(errno));
 		return 1;
@@ -312,6 +313,15 @@ static void show_status(struct recorder *r, uint64_t now)
 		(unsigned long long)read_counter(r, WS_CNT_RINGBUF_FULL));
 }
 
+/* Every event written so far; the first error stops the recording. */
+static void consume(struct recorder *r)
+{
+	int err = ringbuf_consume(r->rb);
+
+	if (err && !r->ev.err)
+		r->ev.err = err;
+}
+
 static void collect_loop(struct recorder *r, int *cmd_status, struct rusage *ru)
 {
 	uint64_t deadline = r->o->duration_s > 0 ?
@@ -319,7 +329,7 @@ static void collect_loop(struct recorder *r, int *cmd_status, struct rusage *ru)
 	bool tty = isatty(STDERR_FILENO) && !r->o->verbose;
 	uint64_t last_status = 0, now;
 	struct pollfd pfd[3] = {
-		{ .fd = ring_buffer__epoll_fd(r->rb), .events = POLLIN },
+		{ .fd = ringbuf_epoll_fd(r->rb), .events = POLLIN },
 		{ .fd = sideband_epoll_fd(r->sb), .events = POLLIN },
 		{ .fd = r->child_pidfd, .events = POLLIN },
 	};
@@ -327,7 +337,7 @@ static void collect_loop(struct recorder *r, int *cmd_status, struct rusage *ru)
 	while (!stop_requested && !r->ev.err) {
 		poll(pfd, r->child_pidfd >= 0 ? 3 : 2, POLL_MS);
 		record_events_drain(&r->ev);
-		ring_buffer__consume(r->rb);
+		consume(r);
 		now = now_ns();
 		if (r->io && now - r->last_sweep_ns >= IO_SWEEP_MS * 1000000ull) {
 			r->ev.err = io_trace_sweep(r->io,
@@ -355,7 +365,7 @@ static void collect_loop(struct recorder *r, int *cmd_status, struct rusage *ru)
 	/* before the last samples are read: none is missed by the count */
 	r->cpu_ns = cpu_sampled_ns(r, ru, *cmd_status >= 0, now_ns());
 	r->sampler_ns = record_bpf_sampler_ns(r->bpf);
-	ring_buffer__consume(r->rb);
+	consume(r);
 	record_events_drain(&r->ev);
 }
 
@@ -560,7 +570,7 @@ static void close_recorder(struct recorder *r)
 {
 	size_t i;
 
-	ring_buffer__free(r->rb);
+	ringbuf_free(r->rb);
 	record_bpf_close(r->bpf);
 	sideband_close(r->sb);
 	collector_free(r->coll);
@@ -636,9 +646,11 @@ int record_run(const struct record_opts *given, struct profile *out,
 	symbolizer_set_cancel(r.sym, &finish_cancel);
 	ret = finish_profile(&r, out, &ru, child_pid, res->cmd_status >= 0,
 			     max_hz);
-	pr_debug("I/O sites: %llu events with stacks, %llu repeats, %llu sites "
+	pr_debug("I/O sites: %llu events with stacks, %llu repeats, %llu "
+		 "without stacks (ring buffer half full), %llu sites "
 		 "registered\n", (unsigned long long)r.ev.io_full,
 		 (unsigned long long)r.ev.io_again,
+		 (unsigned long long)r.ev.io_untold,
 		 (unsigned long long)io_sites_registered(r.sites));
 	if (r.ev.err)
 		pr_err("error while recording: %s\n", strerror(-r.ev.err));
