@@ -21,6 +21,7 @@
 #define KSYM_MAX_DISTANCE	(1u << 20)	/* beyond any kernel function */
 #define TEXT_LINE_MAX		4096		/* kallsyms, perf-map lines */
 #define TEXT_MAX_LINES		(64u << 20)
+#define KALLSYMS_IOBUF		(64u << 10)
 
 static int strbuf_add(struct strbuf *b, const char *s, size_t n, uint32_t *off)
 {
@@ -200,8 +201,6 @@ static int kernel_read(struct symbolizer *s, FILE *fp)
 	ssize_t len;
 	int err;
 
-	/* 5 MB of text: large reads, not stdio's 1 KiB for a proc file. */
-	setvbuf(fp, NULL, _IOFBF, 1 << 16);
 	for (seq = 0; seq < TEXT_MAX_LINES; seq++) {
 		len = read_line(fp, line, sizeof(line));
 		if (len == -1)
@@ -283,6 +282,7 @@ void kallsyms_free(struct symbolizer *s)
 /* Reads kallsyms once; runs in the preload thread or the caller's. */
 static int kernel_read_once(struct symbolizer *s)
 {
+	char *iobuf;
 	FILE *fp;
 	int err;
 
@@ -294,8 +294,14 @@ static int kernel_read_once(struct symbolizer *s)
 		s->kernel_err = err;
 		return err;
 	}
+	/* 5 MB of text: in 64 KiB reads, not stdio's 1 KiB for a proc file
+	 * (glibc sizes its own buffer by st_blksize whatever it is told) */
+	iobuf = malloc(KALLSYMS_IOBUF);
+	if (iobuf)
+		setvbuf(fp, iobuf, _IOFBF, KALLSYMS_IOBUF);
 	err = kernel_read(s, fp);
 	fclose(fp);
+	free(iobuf);
 	if (!err && !s->kernel_hidden)
 		err = kernel_sort(s);
 	if (err || s->kernel_hidden)
