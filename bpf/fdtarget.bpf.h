@@ -46,6 +46,13 @@
  * them for the I/O tables, once per descriptor.  A whole path that does
  * not fit ws_target.path costs one event more.  BPF stack: about 200
  * bytes, the path being assembled in a per-CPU map.
+ *
+ * fdt_resolve() runs in fdt_resolve_global(), a global BPF function
+ * (fdtarget.bpf.c): the verifier checks it once per program that calls
+ * it, on its own, rather than once per call site and per path of the
+ * caller that reaches it (it was most of the instructions verified for
+ * io_exit and offcpu_switch, and so of whyslow's start-up).  It takes the
+ * task as a number: every read of it is a probe read.
  */
 #ifndef WHYSLOW_FDTARGET_BPF_H
 #define WHYSLOW_FDTARGET_BPF_H
@@ -580,10 +587,25 @@ static __always_inline void fdt_resolve(struct task_struct *task, int fd,
 	}
 }
 
+/* fdt_resolve() in a global BPF function, fdtarget.bpf.c's: see there.
+ * t NULL: nothing.  Returns 0. */
+int fdt_resolve_global(__u64 task, int fd, struct ws_target *t, int whole);
+
+/* The verifier passes no pointer to a task where a global function takes
+ * a number: the address is copied out with a probe read. */
+static __always_inline void fdt_call(struct task_struct *task, int fd,
+				     struct ws_target *t, int whole)
+{
+	__u64 addr = 0;
+
+	bpf_probe_read_kernel(&addr, sizeof(addr), &task);
+	fdt_resolve_global(addr, fd, t, whole);
+}
+
 static __always_inline void resolve_fd_target(struct task_struct *task, int fd,
 					      struct ws_target *t)
 {
-	fdt_resolve(task, fd, t, false);
+	fdt_call(task, fd, t, false);
 }
 
 /*
@@ -600,7 +622,7 @@ static __always_inline void resolve_fd_target_whole(struct task_struct *task,
 	sc = bpf_map_lookup_elem(&fdt_scratch, &zero);
 	if (sc)
 		sc->ev.len = 0;
-	fdt_resolve(task, fd, t, true);
+	fdt_call(task, fd, t, true);
 	if (sc && t->kind != WS_TGT_FILE && t->kind != WS_TGT_CHAR)
 		sc->ev.len = 0;
 }

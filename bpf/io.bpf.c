@@ -27,7 +27,7 @@
  */
 #include "common.bpf.h"
 #include "fdtarget.bpf.h"
-#include "python.bpf.h"
+#include "iosite.bpf.h"
 #include "syscalls.h"
 #include "sysstate.bpf.h"
 
@@ -230,48 +230,6 @@ static __always_inline void fd_account(struct ws_fd_stats *v,
 	}
 }
 
-/* Where it happened, with the thread's stacks; t NULL: the name given to
- * a failed open(), path_id: the file's path. */
-static __always_inline void send_site(void *ctx, struct task_struct *task,
-				      __u32 op, const struct ws_target *t,
-				      const char *name, __u64 path_id,
-				      long ret, __u64 start, __u64 now,
-				      __u64 off)
-{
-	struct ws_io_site *ev = bpf_ringbuf_reserve(&events, sizeof(*ev), 0);
-	__u32 tgid = task->tgid, tid = task->pid;
-
-	if (!ev) {
-		count_event(WS_CNT_IO_DROPPED);
-		return;
-	}
-	ev->type = WS_EV_IO_SITE;
-	ev->op = op;
-	ev->pid = tgid;
-	ev->tid = tid;
-	ev->child = 0;
-	ev->ret = ret;
-	ev->time_ns = now;
-	ev->dur_ns = now - start;
-	ev->offcpu_ns = off;
-	ev->pad = 0;
-	ev->path_id = path_id;
-	if (t) {
-		__builtin_memcpy(&ev->target, t, sizeof(ev->target));
-	} else {
-		__builtin_memset(&ev->target, 0, sizeof(ev->target));
-		ev->target.kind = WS_TGT_FILE;
-		ev->target.fd = -1;
-		bpf_probe_read_user_str(ev->target.path, sizeof(ev->target.path),
-					name);
-	}
-	ev->ustack_len = bpf_get_stack(ctx, ev->ustack, sizeof(ev->ustack),
-				       BPF_F_USER_STACK);
-	copy_user_top(task, &ev->top);
-	py_capture(task, tgid, tid, &ev->py);
-	bpf_ringbuf_submit(ev, submit_flags());
-}
-
 SEC("tp_btf/sys_exit")
 int BPF_PROG(io_exit, struct pt_regs *regs, long ret)
 {
@@ -362,11 +320,15 @@ int BPF_PROG(io_exit, struct pt_regs *regs, long ret)
 
 	if (create)
 		v = fd_entry_new(task, &key, client, inbound, start, now);
-	/* One call site: each inlines the Python walker for the verifier. */
-	if (name || (op && v))
-		send_site(ctx, task, op, v ? &v->target : NULL, name,
-			  v ? v->path_id : fdt_send_path(key.pid, name), ret,
-			  start, now, off);
+	if (name || (op && v)) {
+		struct io_site_args a = {
+			.op = op, .ret = ret, .start = start, .now = now,
+			.off = off, .name = (__u64)name,
+			.path_id = v ? v->path_id : fdt_send_path(key.pid, name),
+		};
+
+		io_site(&a, v ? &v->target : NULL);
+	}
 	if (v && (cls == IO_READ || cls == IO_WRITE))
 		fd_account(v, &key, cls == IO_WRITE, ret, start, now, off);
 	return 0;
@@ -377,30 +339,14 @@ int BPF_PROG(io_exit, struct pt_regs *regs, long ret)
 SEC("tp_btf/sched_process_fork")
 int BPF_PROG(io_fork, struct task_struct *parent, struct task_struct *child)
 {
-	struct task_struct *task = bpf_get_current_task_btf();
-	struct ws_io_site *ev;
-	__u32 tgid = task->tgid;
+	struct io_site_args a = { .op = WS_IO_FORK };
+	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
 
 	if (child->tgid == parent->tgid || !is_traced(tgid))
 		return 0;
-	ev = bpf_ringbuf_reserve(&events, sizeof(*ev), 0);
-	if (!ev) {
-		count_event(WS_CNT_IO_DROPPED);
-		return 0;
-	}
-	__builtin_memset(ev, 0, __builtin_offsetof(struct ws_io_site, ustack));
-	ev->type = WS_EV_IO_SITE;
-	ev->op = WS_IO_FORK;
-	ev->pid = tgid;
-	ev->tid = task->pid;
-	ev->child = child->tgid;
-	ev->time_ns = bpf_ktime_get_ns();
-	ev->target.fd = -1;
-	ev->ustack_len = bpf_get_stack(ctx, ev->ustack, sizeof(ev->ustack),
-				       BPF_F_USER_STACK);
-	copy_user_top(task, &ev->top);
-	py_capture(task, tgid, ev->tid, &ev->py);
-	bpf_ringbuf_submit(ev, submit_flags());
+	a.child = child->tgid;
+	a.now = a.start = bpf_ktime_get_ns();
+	io_site(&a, NULL);
 	return 0;
 }
 

@@ -9,13 +9,13 @@ const volatile bool copy_user_stack = true;	/* false: --fp-only */
 
 static __always_inline void fill_sample(struct bpf_perf_event_data *ctx,
 					struct task_struct *task, __u64 id,
-					struct ws_sample *s)
+					__u64 time, struct ws_sample *s)
 {
 	s->type = WS_EV_SAMPLE;
 	s->pid = id >> 32;
 	s->tid = (__u32)id;
 	s->cpu = bpf_get_smp_processor_id();
-	s->time_ns = bpf_ktime_get_ns();
+	s->time_ns = time;
 	bpf_get_current_comm(s->comm, sizeof(s->comm));
 
 	s->kstack_len = bpf_get_stack(ctx, s->kstack, sizeof(s->kstack), 0);
@@ -47,10 +47,11 @@ int sample_oncpu(struct bpf_perf_event_data *ctx)
 	struct bpf_dynptr ptr;
 	__u32 tgid = id >> 32;
 	struct ws_sample *s;
-	__u64 len = 0;
+	__u64 len = 0, start;
 
 	if (!is_traced(tgid))
 		return 0;
+	start = bpf_ktime_get_ns();
 	proc = bpf_map_lookup_elem(&py_procs, &tgid);
 	if (proc && py_get(&w))
 		len = py_walk_stack(&w, task, tgid, (__u32)id, proc,
@@ -67,7 +68,7 @@ int sample_oncpu(struct bpf_perf_event_data *ctx)
 	s = bpf_dynptr_data(&ptr, 0, sizeof(*s));
 	if (!s)
 		goto discard;
-	fill_sample(ctx, task, id, s);
+	fill_sample(ctx, task, id, start, s);
 	s->py.n = 0;
 	s->py.truncated = 0;
 	if (w.sc) {
@@ -76,6 +77,7 @@ int sample_oncpu(struct bpf_perf_event_data *ctx)
 					    len, 0))
 			s->py.n = 0;
 	}
+	count_add(WS_CNT_SAMPLER_NS, bpf_ktime_get_ns() - start);
 	bpf_ringbuf_submit_dynptr(&ptr, submit_flags());
 	goto out;
 discard:

@@ -16,6 +16,7 @@ enum ws_event_type {
 	WS_EV_EXIT,		/* struct ws_exit */
 	WS_EV_PY_STACK,		/* struct ws_py_event */
 	WS_EV_PATH,		/* struct ws_path_event */
+	WS_EV_IO_AGAIN,		/* struct ws_io_again */
 };
 
 /* ---- CPython ---------------------------------------------------------- */
@@ -344,23 +345,97 @@ enum ws_io_op {
 	WS_IO_FORK,		/* child: the new process */
 };
 
-/* Where something happened, with the thread's stacks at that moment. */
-struct ws_io_site {
-	__u32 type;		/* WS_EV_IO_SITE */
+/* What happened at a site: in both site events. */
+struct ws_io_what {
 	__u32 op;		/* enum ws_io_op */
 	__u32 pid;
 	__u32 tid;
 	__u32 child;		/* WS_IO_FORK */
 	__s32 ret;		/* the syscall's return value */
+	__u32 site;		/* WS_EV_IO_AGAIN: the site's ws_site_check.site */
 	__u64 time_ns;		/* when the syscall returned */
 	__u64 dur_ns;		/* enter to exit */
 	__u64 offcpu_ns;	/* of which off the CPU */
-	__s32 ustack_len;	/* bytes, or -errno */
-	__u32 pad;
 	__u64 path_id;		/* WS_IO_OPEN: the file's ws_path_event,
 				 * WS_IO_OPEN_FAILED: the name given's; 0
 				 * none: target.path has it */
 	struct ws_target target;
+};
+
+/*
+ * A site's stacks are sent once per distinct site (bpf/iosite.bpf.c): user
+ * space, having unwound them, tells the BPF side how to know the site
+ * again from the thread's registers and a few words of its stack, and a
+ * repeat is a ws_io_again naming it.  A site is told by its thread, the
+ * process image and user ip, its Python frames and, where the rule for
+ * that ip says so, its frame-pointer stack from fp_from on and its
+ * innermost return address.
+ */
+struct ws_site_key {
+	__u64 mm;		/* the process image (task->mm) */
+	__u64 ip;		/* user ip at the syscall */
+	__u64 py_hash;		/* ws_py_hash() of its Python frames */
+	__u64 fp_hash;		/* of the frame-pointer stack from the rule's
+				 * fp_from on; 0 when the rule has none */
+	__u64 ra;		/* the word at the rule's ra_off from sp (the
+				 * innermost frame's return address); 0 none */
+	__u32 tid;
+	__u32 pad;
+};
+
+/* Per (mm, ip), as the first site there unwound: from which frame on the
+ * frame-pointer stack is to be trusted, WS_SITE_NO_FP none (code without
+ * frame pointers: what the walk finds is not return addresses); where
+ * the innermost frame's return address is, WS_SITE_NO_FP none (so a
+ * function called from two places is two sites). */
+struct ws_site_rule_key {
+	__u64 mm;
+	__u64 ip;
+};
+
+#define WS_SITE_NO_FP	(-1)
+
+struct ws_site_rule {
+	__s32 fp_from;
+	__s32 ra_off;		/* bytes from sp */
+};
+
+/* What makes the CFI unwinding of a repeat come out as the site's: the
+ * words it read from the stack, by offset from sp, bp - sp when bp itself
+ * was used, and a stack copy as long as the walk needed. */
+#define WS_SITE_WORDS	64
+
+struct ws_site_check {
+	__u32 site;		/* user space's number for the site */
+	__u16 n_words;
+	__u16 span;		/* bytes read from sp: every off + 8 <= span;
+				 * a size the stack copy would take whole */
+	__s64 bp_delta;
+	__u64 sp;		/* the walk ran into the copy's end, whose
+				 * length depends on where the stack ends: sp
+				 * must be this one; 0 any */
+	__u8 bp_used;
+	__u8 pad[7];
+	__u16 off[WS_SITE_WORDS];
+	__u64 val[WS_SITE_WORDS];
+};
+
+/* The hashes of ws_site_key, the same on both sides: FNV-1a over whole
+ * words, then over their count. */
+#define WS_HASH_INIT	0xcbf29ce484222325ull
+#define WS_HASH_PRIME	0x100000001b3ull
+
+static inline __u64 ws_hash_word(__u64 h, __u64 v)
+{
+	return (h ^ v) * WS_HASH_PRIME;
+}
+
+/* Where something happened the first times, with the thread's stacks. */
+struct ws_io_site {
+	__u32 type;		/* WS_EV_IO_SITE */
+	__s32 ustack_len;	/* bytes, or -errno */
+	struct ws_io_what what;
+	struct ws_site_key key;	/* key.mm 0: none (no repeat is told) */
 	__u64 ustack[WS_MAX_STACK];
 	struct ws_py_stack py;
 	struct ws_user_top top;	/* at the syscall */
@@ -394,6 +469,19 @@ struct ws_path_event {
 	__u8 flags;		/* enum ws_path_flags */
 	__u8 pad[5];
 	char path[WS_FILE_PATH_LEN];	/* the event ends after the NUL */
+};
+
+/* A repeat of a site user space registered; or, what.site
+ * WS_SITE_UNTOLD, an event sent without its stacks because the ring
+ * buffer was half full (a burst of new sites' stacks): counted at its
+ * file, and at its site if user space knows only one for its key. */
+#define WS_SITE_UNTOLD	0xffffffffu
+
+struct ws_io_again {
+	__u32 type;		/* WS_EV_IO_AGAIN */
+	__u32 pad;
+	struct ws_io_what what;
+	struct ws_site_key key;	/* WS_SITE_UNTOLD: fp_hash and ra 0 */
 };
 
 #define WS_EXEC_PATH_LEN	256
@@ -436,6 +524,10 @@ enum ws_counter {
 	WS_CNT_WAIT_TO_MAP,	/* long wait not sent (ring buffer full):
 				 * added to the short waits' map instead */
 	WS_CNT_ONCPU_NS,	/* ns traced tasks ran, from sched_switch */
+	WS_CNT_SAMPLER_NS,	/* ns the sampler took on traced tasks, timed
+				 * by itself: the kernel's run-time
+				 * statistics would time every BPF program
+				 * of the machine, each syscall's twice */
 	WS_CNT__MAX,
 };
 

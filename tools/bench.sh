@@ -16,8 +16,8 @@
 # BENCH_PROG (default tests/workloads/bin/bench_cpu),
 # BENCH_PINGPONG (default tests/workloads/bin/pingpong),
 # BENCH_ROUNDS (ping-pong round trips, default 50000),
-# BENCH_ONLY (the sections to run, space-separated, of: cpu offcpu python
-# syscalls unwind wakeup; default all of them, in that order).
+# BENCH_ONLY (the sections to run, space-separated, of: cost cpu offcpu
+# python syscalls unwind wakeup; default all of them, in that order).
 #
 #   BENCH_ONLY=wakeup BENCH_REPS=3 tools/bench.sh
 #
@@ -61,6 +61,16 @@
 # build / baseline" (aim: at most 1.10x) and of the extra time per round
 # trip or spawn, and the fixed cost of `record -- true` under both.
 #
+# whyslow's cost (first section, `BENCH_ONLY=cost`): the rows of issue 14's
+# table, each program alone and under whyslow in the same repetition,
+# interleaved: tests/workloads/py/opentree.py (20,000 opens of 10,000 small
+# files from 33-36 frames deep, under /usr/bin/python3), readsmall's 1M
+# 1-byte preads, bench_cpu at 999 Hz, `record -- true` (ms), and the peak
+# RSS (/usr/bin/time -f %M) of `record -- true` and of a BENCH_ALL_SECONDS
+# (default 30) `record -a` while opentree.py and bench_cpu run in a loop.
+# With BENCH_VS=PATH, another whyslow binary (a build of an older commit)
+# gets its column in the same run, interleaved with this one.
+#
 # Reports go to `-o /dev/null` (whyslow writes devices in place since
 # 64a0fb3; older builds renamed a temporary file over /dev/null: the script
 # refuses to run if /dev/null is not a character device afterwards).
@@ -81,7 +91,7 @@ ROUNDS=${BENCH_ROUNDS:-50000}
 BASE_REV=${BENCH_BASE:-$BENCH_BASE_DEFAULT}
 SPAWNS=${BENCH_SPAWNS:-2000}
 WAKE_ROUNDS=${BENCH_WAKE_ROUNDS:-200000}
-SECTIONS=(cpu offcpu python syscalls unwind wakeup)
+SECTIONS=(cost cpu offcpu python syscalls unwind wakeup)
 ONLY=${BENCH_ONLY:-${SECTIONS[*]}}
 
 die() { echo "bench: $*" >&2; exit 1; }
@@ -255,6 +265,109 @@ ratio_table() {
 		printf '%-26s %10.0f %13.2fx\n' "${label[$c]}" "$(median ${times[$c]})" \
 			"$(median ${ratios[$c]})"
 	done
+}
+
+# --- whyslow's cost: issue 14's table ------------------------------------------
+# peak_kb CMD...: the peak RSS of CMD in KiB (its output discarded).
+peak_kb() {
+	/usr/bin/time -f %M -o "$tmp/rss" "$@" >/dev/null 2>"$tmp/err" ||
+		{ cat "$tmp/err" >&2; return 1; }
+	tail -n 1 "$tmp/rss"
+}
+
+# rss_all WS: peak RSS of a BENCH_ALL_SECONDS `record -a` by WS while the
+# Python script and bench_cpu run in a loop.
+rss_all() {
+	local ws=$1 load kb
+	(while :; do "$PYBIN" "$OT" "$ot_dir" >/dev/null 2>&1; "$PROG"; done) &
+	load=$!
+	kb=$(peak_kb "$ws" record -a -d "$ALL_S" -o /dev/null) || kb=0
+	kill "$load" 2>/dev/null
+	wait "$load" 2>/dev/null
+	echo "$kb"
+}
+
+section_cost() {
+	PYBIN=${BENCH_PYTHON:-/usr/bin/python3}
+	OT=tests/workloads/py/opentree.py
+	RS=tests/workloads/bin/readsmall
+	ALL_S=${BENCH_ALL_SECONDS:-30}
+	VS=${BENCH_VS:-}
+	[[ -x $PYBIN ]] || die "no $PYBIN"
+	[[ -x /usr/bin/time ]] || die "no /usr/bin/time (Debian package time)"
+	[[ -z $VS || -x $VS ]] || die "BENCH_VS: no executable $VS"
+	[[ $ALL_S =~ ^[1-9][0-9]{0,4}$ ]] || die "BENCH_ALL_SECONDS: not a count: $ALL_S"
+	ot_dir=$tmp/ot
+	cost_file=$tmp/small1
+	mkdir -p "$ot_dir"
+	printf 'x\n' >"$cost_file"
+	chmod 755 "$tmp" "$ot_dir"
+	chmod 644 "$cost_file"
+	"$PYBIN" "$OT" "$ot_dir" >/dev/null 2>&1 || die "$OT failed"
+	chmod -R a+rX "$ot_dir"
+	c_ot_alone() { "$PYBIN" "$OT" "$ot_dir"; }
+	c_ot_ws()    { "$WHYSLOW" record -o /dev/null -- "$PYBIN" "$OT" "$ot_dir"; }
+	c_ot_vs()    { "$VS" record -o /dev/null -- "$PYBIN" "$OT" "$ot_dir"; }
+	c_pr_alone() { "$RS" "$cost_file" 1000000; }
+	c_pr_ws()    { "$WHYSLOW" record -o /dev/null -- "$RS" "$cost_file" 1000000; }
+	c_pr_vs()    { "$VS" record -o /dev/null -- "$RS" "$cost_file" 1000000; }
+	c_cc_alone() { "$PROG"; }
+	c_cc_ws()    { "$WHYSLOW" record -F 999 -o /dev/null -- "$PROG"; }
+	c_cc_vs()    { "$VS" record -F 999 -o /dev/null -- "$PROG"; }
+	c_tr_ws()    { "$WHYSLOW" record -o /dev/null -- true; }
+	c_tr_vs()    { "$VS" record -o /dev/null -- true; }
+	label+=(
+		[ot_alone]="alone" [pr_alone]="alone" [cc_alone]="alone"
+		[ot_ws]="whyslow" [pr_ws]="whyslow" [cc_ws]="whyslow"
+		[tr_ws]="whyslow"
+		[ot_vs]="BENCH_VS" [pr_vs]="BENCH_VS" [cc_vs]="BENCH_VS"
+		[tr_vs]="BENCH_VS"
+	)
+	local cs=(ot_alone ot_ws pr_alone pr_ws cc_alone cc_ws tr_ws) w
+	[[ -n $VS ]] && cs+=(ot_vs pr_vs cc_vs tr_vs)
+	c_ot_alone >/dev/null 2>&1	# warm the page cache
+	# Each workload's ratios are to its own "alone" of the repetition.
+	for w in ot pr cc; do
+		local sub=()
+		for c in "${cs[@]}"; do
+			[[ $c == ${w}_* ]] && sub+=("$c")
+		done
+		bench "cost: $w" "${w}_alone" "${sub[@]}"
+	done
+	bench "cost: record -- true" tr_ws tr_ws ${VS:+tr_vs}
+	local -a rt=() rv=()
+	for ((rep = 0; rep < REPS; rep++)); do
+		rt+=("$(peak_kb "$WHYSLOW" record -o /dev/null -- true)")
+		[[ -n $VS ]] && rv+=("$(peak_kb "$VS" record -o /dev/null -- true)")
+	done
+	local all_ws all_vs=""
+	all_ws=$(rss_all "$WHYSLOW")
+	[[ -n $VS ]] && all_vs=$(rss_all "$VS")
+
+	echo "whyslow's cost (issue 14): $REPS repetitions interleaved, medians;" \
+	     "ratios to the program alone in the same repetition"
+	[[ -n $VS ]] && echo "BENCH_VS: $VS"
+	echo
+	printf '%-44s %12s %12s %10s\n' "workload" "alone ms" "whyslow" "BENCH_VS"
+	printf '%-44s %12s %12s %10s\n' "--------------------------------------------" \
+		"--------" "-------" "--------"
+	cost_row() {	# cost_row TITLE PREFIX
+		printf '%-44s %12.0f %11.2fx %10s\n' "$1" "$(median ${times[${2}_alone]})" \
+			"$(median ${ratios[${2}_ws]})" \
+			"${VS:+$(printf '%.2fx' "$(median ${ratios[${2}_vs]})")}"
+	}
+	cost_row "Python, 20k opens 33-36 deep (opentree.py)" ot
+	cost_row "1M 1-byte preads (readsmall)" pr
+	cost_row "CPU-bound C at 999 Hz (bench_cpu)" cc
+	printf '%-44s %12s %10.0fms %10s\n' "record -- true" "" \
+		"$(median ${times[tr_ws]})" \
+		"${VS:+$(printf '%.0fms' "$(median ${times[tr_vs]})")}"
+	printf '%-44s %12s %9.1fMiB %10s\n' "peak RSS, record -- true" "" \
+		"$(awk -v k="$(median "${rt[@]}")" 'BEGIN { print k / 1024 }')" \
+		"${VS:+$(awk -v k="$(median "${rv[@]}")" 'BEGIN { printf "%.1fMiB", k / 1024 }')}"
+	printf '%-44s %12s %9.1fMiB %10s\n' "peak RSS, record -a -d $ALL_S (under load)" "" \
+		"$(awk -v k="$all_ws" 'BEGIN { print k / 1024 }')" \
+		"${VS:+$(awk -v k="$all_vs" 'BEGIN { printf "%.1fMiB", k / 1024 }')}"
 }
 
 # --- CPU-bound -------------------------------------------------------------

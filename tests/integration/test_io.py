@@ -15,6 +15,10 @@ Each workload fixes its own counts, and the tests assert them exactly:
 - readsmall makes N 1-byte preads of one file from read_loop().
 - openfiles opens, reads and closes each file of a list once, from
   open_one().
+- opensites opens N files ROUNDS times, a third from open_b(), the rest
+  from open_a(), both called from one call site through a pointer: only
+  the innermost return address tells the two sites apart (the
+  frame-pointer walk from libc's open() starts at the caller's caller).
 
 The files are made in a directory under /tmp, readable by the sudo user
 the workload runs as; files are reported by their whole paths.  Servers listen on 127.0.0.1 and are shut
@@ -68,6 +72,8 @@ READ_FILE_LINE = source_line("py/reread.py", "return open(path).read()")
 CHECK_LINE = source_line("py/linkcheck.py", "urlopen(url")
 OPEN_LINE = source_line("readsmall.c", "fd = open(argv[1], O_RDONLY)")
 OPEN_ONE_LINE = source_line("openfiles.c", "fd = open(path, O_RDONLY)")
+SITE_A_LINE = source_line("opensites.c", "/* site a */")
+SITE_B_LINE = source_line("opensites.c", "/* site b */")
 FORK_LINE = source_line("spawn.c", "pid = fork()")
 
 
@@ -372,6 +378,46 @@ def test_distinct_paths(run, short_dir):
         assert len(mine) == 1 and len(mine[0].encode()) <= 96, \
             f"{path}: no cell of at most 96 bytes shows a tail of it " \
             f"with /{i}/ in {sorted(cells)}:{md}"
+@pytest.mark.parametrize("prog", ["opensites", "opensites_nofp"])
+def test_sites_told_apart(run, short_dir, prog):
+    """A site's stacks are sent once, then its repeats name it: every open
+    is counted at its file, and at the site it came from (open_a or
+    open_b, told apart only by the innermost return address), with frame
+    pointers or without; most opens are repeats (-v counts them).  In the
+    first milliseconds, before whyslow has read a site's stacks, a burst
+    of them may fill half the ring buffer: the rest go without stacks,
+    counted at their file, at no site when their key fits both."""
+    n, rounds = 600, 5
+    for i in range(n):
+        make_file(os.path.join(short_dir, f"{'a' if i % 3 else 'b'}_{i}"),
+                  "x")
+    res = run.whyslow("record", "-v", "--format", "json", "--",
+                      workload(prog), short_dir, n, rounds, timeout=TIMEOUT)
+    assert res.returncode == 0, f"unexpected exit status:{res}"
+    doc = res.json()
+    io = io_of(doc, res)
+    assert doc["quality"]["io_dropped"] == 0, res
+    src = str(WORKLOADS / "opensites.c")
+    attributed = 0
+    for i in range(n):
+        name = f"{'a' if i % 3 else 'b'}_{i}"
+        f = file_entry(io, os.path.join(short_dir, name), res)
+        assert f["opens"] == rounds, f"{name}: {f['opens']} opens:{res}"
+        assert f["opened_from_count"] <= rounds, res
+        attributed += f["opened_from_count"]
+        if f["opened_from"] is not None:
+            check_site(f["opened_from"], f"open_{name[0]}", src, res,
+                       f"{name} opened_from",
+                       SITE_A_LINE if name[0] == "a" else SITE_B_LINE)
+    m = re.search(r"I/O sites: (\d+) events with stacks, (\d+) repeats, "
+                  r"(\d+) without stacks", res.stderr)
+    assert m, f"no I/O sites line with -v:{res}"
+    full, again, untold = map(int, m.groups())
+    print(f"{prog}: {full} site events with stacks, {again} repeats, "
+          f"{untold} without; {attributed} of {n * rounds} at their site")
+    assert full + again + untold >= n * rounds, res
+    assert again >= n * rounds // 2 and attributed >= n * rounds // 2, \
+        f"{again} repeats of {n * rounds} opens: sites not told in BPF:{res}"
 
 
 def test_no_offcpu(run, short_dir):

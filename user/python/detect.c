@@ -142,8 +142,10 @@ static int read_vaddr(Elf *elf, int fd, uint64_t vaddr, void *buf,
 	return -ENOENT;
 }
 
-/* The PT_LOAD segment whose file bytes hold vaddr. */
-static int find_segment(Elf *elf, uint64_t vaddr, struct python_segment *seg)
+/* The PT_LOAD segment whose file bytes hold vaddr; with exec, the first
+ * executable one (vaddr unused). */
+static int find_segment(Elf *elf, uint64_t vaddr, bool exec,
+			struct python_segment *seg)
 {
 	size_t nph = 0, i;
 
@@ -154,7 +156,8 @@ static int find_segment(Elf *elf, uint64_t vaddr, struct python_segment *seg)
 
 		if (!gelf_getphdr(elf, i, &ph) || ph.p_type != PT_LOAD)
 			continue;
-		if (vaddr < ph.p_vaddr || vaddr - ph.p_vaddr >= ph.p_filesz)
+		if (exec ? !(ph.p_flags & PF_X) || !ph.p_filesz :
+		    vaddr < ph.p_vaddr || vaddr - ph.p_vaddr >= ph.p_filesz)
 			continue;
 		seg->vaddr = ph.p_vaddr;
 		seg->offset = ph.p_offset;
@@ -266,12 +269,15 @@ static int detect_elf(Elf *elf, int fd, const char *path,
 	if (!supported(out))
 		return PYTHON_E_UNSUPPORTED;
 
-	err = find_segment(elf, out->runtime_vaddr, &out->runtime_seg);
+	err = find_segment(elf, out->runtime_vaddr, false, &out->runtime_seg);
 	if (err)
 		return PYTHON_E_CORRUPT;
 	if (syms.code_type.found && syms.code_type.value &&
-	    !find_segment(elf, syms.code_type.value, &out->code_type_seg))
+	    !find_segment(elf, syms.code_type.value, false,
+			  &out->code_type_seg))
 		out->code_type_vaddr = syms.code_type.value;
+	if (find_segment(elf, 0, true, &out->exec_seg))
+		memset(&out->exec_seg, 0, sizeof(out->exec_seg));
 	return 0;
 }
 
@@ -333,17 +339,13 @@ static const struct python_segment *segment_of(const struct python_info *info,
  * the page holding the end of .rodata and the start of .data is mapped
  * twice, at two addresses, and only the RW one is the live data.
  */
-uint64_t python_runtime_address(const struct python_info *info,
-				uint64_t vaddr, uint64_t map_start,
-				uint64_t map_end, uint64_t map_pgoff)
+static uint64_t address_in_mapping(const struct python_segment *seg,
+				   uint64_t vaddr, uint64_t map_start,
+				   uint64_t map_end, uint64_t map_pgoff)
 {
-	const struct python_segment *seg;
 	uint64_t file_off;
 
-	if (!info)
-		return 0;
-	seg = segment_of(info, vaddr);
-	if (!seg || map_end <= map_start || vaddr < seg->vaddr ||
+	if (map_end <= map_start || vaddr < seg->vaddr ||
 	    vaddr - seg->vaddr >= seg->filesz)
 		return 0;
 	file_off = seg->offset + (vaddr - seg->vaddr);
@@ -351,6 +353,49 @@ uint64_t python_runtime_address(const struct python_info *info,
 	    file_off < map_pgoff || file_off - map_pgoff >= map_end - map_start)
 		return 0;
 	return map_start + (file_off - map_pgoff);
+}
+
+/*
+ * Through the executable segment's mapping, the only one whyslow asks the
+ * kernel to report (proc/sideband.c): every segment is mapped at the same
+ * load bias from its p_vaddr, and that mapping gives the bias.  The data
+ * segment may not be mapped yet (ld.so maps it next); the walker's reads
+ * fail until it is.
+ */
+static uint64_t address_via_code(const struct python_info *info,
+				 uint64_t vaddr, uint64_t map_start,
+				 uint64_t map_end, uint64_t map_pgoff)
+{
+	const struct python_segment *x = &info->exec_seg;
+	uint64_t start_vaddr, bias;
+
+	if (!x->filesz || map_end <= map_start || x->vaddr < x->offset ||
+	    map_pgoff < (x->offset & ~(X86_64_PAGE_SIZE - 1)) ||
+	    map_pgoff - x->offset >= x->filesz)
+		return 0;
+	/* the file address of map_start, which is at load bias + it */
+	start_vaddr = x->vaddr - x->offset + map_pgoff;
+	if (start_vaddr > map_start)
+		return 0;
+	bias = map_start - start_vaddr;
+	return vaddr > UINT64_MAX - bias ? 0 : bias + vaddr;
+}
+
+uint64_t python_runtime_address(const struct python_info *info,
+				uint64_t vaddr, uint64_t map_start,
+				uint64_t map_end, uint64_t map_pgoff)
+{
+	const struct python_segment *seg;
+	uint64_t addr;
+
+	if (!info)
+		return 0;
+	seg = segment_of(info, vaddr);
+	if (!seg)
+		return 0;
+	addr = address_in_mapping(seg, vaddr, map_start, map_end, map_pgoff);
+	return addr ?: address_via_code(info, vaddr, map_start, map_end,
+					map_pgoff);
 }
 
 bool python_proc_add_mapping(const struct python_info *info,

@@ -34,6 +34,8 @@ struct python_info {
 	uint64_t code_type_vaddr;	/* PyCode_Type, 0 when absent */
 	struct python_segment runtime_seg;
 	struct python_segment code_type_seg;
+	struct python_segment exec_seg;	/* the code: its mapping gives the
+					 * load bias; filesz 0 unknown */
 
 	enum python_offsets_source source;
 	struct ws_py_offsets off;	/* valid when python_detect() returns 0 */
@@ -53,8 +55,9 @@ int python_detect(const char *path, struct python_info *out);
  * Where the file address vaddr (info->runtime_vaddr or ->code_type_vaddr)
  * is in a process that maps the file at [map_start, map_end) from file
  * offset map_pgoff (bytes, as /proc/PID/maps and perf MMAP2 records give
- * it).  0 when this mapping does not hold vaddr's bytes: call it for each
- * mapping of the file until one answers.
+ * it): from the mapping that holds vaddr's bytes, or from the mapping of
+ * the code (the load bias).  0 when this mapping is neither: call it for
+ * each mapping of the file until one answers.
  */
 uint64_t python_runtime_address(const struct python_info *info,
 				uint64_t vaddr, uint64_t map_start,

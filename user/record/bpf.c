@@ -20,7 +20,6 @@ struct record_bpf {
 	struct whyslow_bpf *skel;
 	struct bpf_link **links;	/* one cpu-clock event per CPU */
 	int n_links;
-	int stats_fd;			/* BPF run-time statistics on */
 	const char **func_names;	/* NULL-terminated, into the BTF */
 };
 
@@ -47,12 +46,21 @@ static int libbpf_print_verbose(enum libbpf_print_level level, const char *fmt,
 	return vfprintf(stderr, fmt, args);
 }
 
+/*
+ * A quarter of a second of samples from every CPU, a power of 2 from 4
+ * MiB: the reader is woken at a quarter full (every ~60 ms when every CPU
+ * runs a traced thread) and polls every 100 ms anyway, so this leaves it
+ * ~200 ms of lag before a sample is lost.  Every page of it is mapped
+ * twice into whyslow (libbpf maps the data area twice, for records that
+ * wrap), so it counts twice in whyslow's RSS: a second's worth, as
+ * before, was 64 MiB of it on 2 CPUs.
+ */
 static size_t ringbuf_size(unsigned int freq)
 {
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-	/* a second of samples from every CPU, at least 8 MiB, power of 2 */
-	size_t want = (size_t)(cpus > 0 ? cpus : 1) * freq * sizeof(struct ws_sample);
-	size_t size = 8 << 20;
+	size_t want = (size_t)(cpus > 0 ? cpus : 1) * freq *
+		      sizeof(struct ws_sample) / 4;
+	size_t size = 4 << 20;
 
 	while (size < want && size < (1u << 30))
 		size <<= 1;
@@ -90,6 +98,8 @@ static void set_knobs(struct whyslow_bpf *skel,
 		bpf_program__set_autoload(skel->progs.io_dead_switch, false);
 		bpf_map__set_max_entries(skel->maps.io_fds, 1);
 		bpf_map__set_max_entries(skel->maps.io_execd, 1);
+		bpf_map__set_max_entries(skel->maps.io_site_rules, 1);
+		bpf_map__set_max_entries(skel->maps.io_sites, 1);
 	}
 }
 
@@ -101,7 +111,6 @@ struct record_bpf *record_bpf_open(const struct record_bpf_knobs *o)
 	b = calloc(1, sizeof(*b));
 	if (!b)
 		return NULL;
-	b->stats_fd = -1;
 	libbpf_set_print(o->verbose ? libbpf_print_verbose : libbpf_print_quiet);
 	b->skel = whyslow_bpf__open();
 	if (!b->skel) {
@@ -135,7 +144,6 @@ int record_bpf_attach(struct record_bpf *b)
 {
 	int err;
 
-	b->stats_fd = bpf_enable_stats(BPF_STATS_RUN_TIME);
 	err = whyslow_bpf__attach(b->skel);
 	if (err) {
 		pr_err("cannot attach to scheduler tracepoints: %s\n",
@@ -202,6 +210,16 @@ int record_bpf_io_fds_fd(const struct record_bpf *b)
 	return bpf_map__fd(b->skel->maps.io_fds);
 }
 
+int record_bpf_io_site_rules_fd(const struct record_bpf *b)
+{
+	return bpf_map__fd(b->skel->maps.io_site_rules);
+}
+
+int record_bpf_io_sites_fd(const struct record_bpf *b)
+{
+	return bpf_map__fd(b->skel->maps.io_sites);
+}
+
 struct offcpu_maps record_bpf_offcpu_maps(const struct record_bpf *b)
 {
 	return (struct offcpu_maps){
@@ -251,17 +269,10 @@ uint64_t record_bpf_oncpu_open_ns(const struct record_bpf *b,
 }
 
 /* Its cost, which the sampled tasks pay and which a too high -F lets
- * dominate. */
+ * dominate, as it timed itself. */
 uint64_t record_bpf_sampler_ns(const struct record_bpf *b)
 {
-	struct bpf_prog_info info = { 0 };
-	__u32 len = sizeof(info);
-
-	if (b->stats_fd < 0 ||
-	    bpf_obj_get_info_by_fd(bpf_program__fd(b->skel->progs.sample_oncpu),
-				   &info, &len))
-		return 0;
-	return info.run_time_ns;
+	return record_bpf_counter(b, WS_CNT_SAMPLER_NS);
 }
 
 int record_bpf_read_py_codes(const struct record_bpf *b, struct collector *c)
@@ -284,6 +295,28 @@ int record_bpf_read_py_codes(const struct record_bpf *b, struct collector *c)
 	return 0;
 }
 
+/*
+ * Detaches the tracepoint programs, the last attached first.  Of two
+ * programs on one tracepoint, taking off the first makes the kernel wait
+ * for an RCU grace period (tracepoint_remove_func(): the probe array's
+ * first element changed), ~15 ms each here on sched_process_fork,
+ * sched_process_exit and sched_switch, most of `record -- true`'s exit;
+ * taking off the second first does not, and then the last one needs no
+ * wait either.
+ */
+static void detach_reversed(struct whyslow_bpf *skel)
+{
+	struct bpf_object_skeleton *s = skel ? skel->skeleton : NULL;
+	int i;
+
+	for (i = s ? s->prog_cnt - 1 : -1; i >= 0; i--) {
+		if (!s->progs[i].link)
+			continue;
+		bpf_link__destroy(*s->progs[i].link);
+		*s->progs[i].link = NULL;
+	}
+}
+
 void record_bpf_close(struct record_bpf *b)
 {
 	int i;
@@ -294,9 +327,8 @@ void record_bpf_close(struct record_bpf *b)
 		bpf_link__destroy(b->links[i]);
 	free(b->links);
 	free(b->func_names);
+	detach_reversed(b->skel);
 	whyslow_bpf__destroy(b->skel);
-	if (b->stats_fd >= 0)
-		close(b->stats_fd);
 	free(b);
 }
 

@@ -36,8 +36,7 @@ struct record_bpf *record_bpf_open(const struct record_bpf_knobs *k);
  * -errno of the map update. */
 int record_bpf_trace(struct record_bpf *b, uint32_t pid);
 
-/* Turns on run-time statistics and attaches the tracepoint programs.
- * 0, or 1 with the error printed. */
+/* Attaches the tracepoint programs.  0, or 1 with the error printed. */
 int record_bpf_attach(struct record_bpf *b);
 
 /* The sampler on the cpu-clock event of every CPU at freq Hz.  0, or 1
@@ -51,6 +50,8 @@ void record_bpf_set_start(struct record_bpf *b, uint64_t start_ns);
 int record_bpf_events_fd(const struct record_bpf *b);
 int record_bpf_py_procs_fd(const struct record_bpf *b);
 int record_bpf_io_fds_fd(const struct record_bpf *b);
+int record_bpf_io_site_rules_fd(const struct record_bpf *b);
+int record_bpf_io_sites_fd(const struct record_bpf *b);
 struct offcpu_maps record_bpf_offcpu_maps(const struct record_bpf *b);
 
 /* One of the per-CPU drop and time counters, summed over the CPUs. */
@@ -61,7 +62,7 @@ uint64_t record_bpf_counter(const struct record_bpf *b, enum ws_counter which);
 uint64_t record_bpf_oncpu_open_ns(const struct record_bpf *b,
 				  uint64_t start_ns, uint64_t end);
 
-/* How long the sampler's BPF program ran, 0 unknown. */
+/* How long the sampler's BPF program ran on traced tasks, 0 unknown. */
 uint64_t record_bpf_sampler_ns(const struct record_bpf *b);
 
 /* The code objects the BPF side copied, into c.  0 or -errno. */

@@ -89,7 +89,9 @@ struct collector {
 	 * collector_critical_path maps them to the profile's */
 	struct cp_timeline tl;
 	size_t cap_samples, cap_waits, cap_execs;
-	bool tl_full;		/* past COLLECT_TIMELINE_MAX: no path */
+	bool tl_full;		/* past tl_max: no path */
+	uint32_t tl_max;	/* COLLECT_TIMELINE_MAX; 0 when no path is
+				 * asked for */
 	int64_t last_stack;	/* of the last stack_value() */
 	uint32_t *out_stack;	/* c->stacks index → profile.stacks, or
 				 * NO_STACK: a sample in tracing code */
@@ -111,6 +113,7 @@ struct collector *collector_new(void)
 	intern_init(&c->targets);
 	intern_init(&c->py_codes);
 	intern_init(&c->threads);
+	c->tl_max = COLLECT_TIMELINE_MAX;
 	return c;
 }
 
@@ -288,6 +291,11 @@ void collector_set_own_progs(struct collector *c, const char *const *names)
 	c->own_progs = names;
 }
 
+void collector_skip_timeline(struct collector *c)
+{
+	c->tl_max = 0;
+}
+
 void collector_note_unwind(struct collector *c, enum unwind_stop why)
 {
 	c->unwind_stop = why;
@@ -317,7 +325,7 @@ int collector_add(struct collector *c, const struct proc_table *t,
 		return -ENOMEM;
 	v->count++;
 	c->samples++;
-	if (c->tl.n_samples >= COLLECT_TIMELINE_MAX)
+	if (c->tl.n_samples >= c->tl_max)
 		c->tl_full = true;
 	else if (intern_items_reserve((void **)&c->tl.samples, &c->cap_samples,
 				      c->tl.n_samples, sizeof(*c->tl.samples)))
@@ -371,7 +379,7 @@ int collector_note_wait(struct collector *c, uint32_t tid, uint64_t start,
 			uint64_t wake, uint64_t end,
 			const struct ws_waker *waker)
 {
-	if (c->tl.n_waits >= COLLECT_TIMELINE_MAX) {
+	if (c->tl.n_waits >= c->tl_max) {
 		c->tl_full = true;
 		return 0;
 	}
@@ -392,7 +400,7 @@ int collector_note_exec(struct collector *c, uint32_t pid, uint64_t ts,
 {
 	char *copy = NULL;
 
-	if (c->tl.n_execs >= COLLECT_TIMELINE_MAX) {
+	if (c->tl.n_execs >= c->tl_max) {
 		c->tl_full = true;
 		return 0;
 	}
@@ -634,42 +642,6 @@ static struct stack_sample *new_stack(struct finish_ctx *fc,
 	return st;
 }
 
-static void count_quality(struct profile *out, const struct stack_sample *st)
-{
-	uint64_t unresolved = 0;
-	uint32_t j;
-
-	for (j = 0; j < st->n_frames; j++)
-		if (!out->frames[st->frames[j]].resolved)
-			unresolved += st->count;
-	out->quality.frames_unresolved += unresolved;
-	if (unresolved)
-		out->quality.unresolved_samples += st->count;
-	out->quality.frames_total += (uint64_t)st->n_frames * st->count;
-	if (st->truncated)
-		out->quality.truncated_samples += st->count;
-}
-
-/* Why the CFI walk ended a truncated on-CPU stack. */
-static void count_unwind_stop(struct profile_quality *q, uint32_t why,
-			      uint64_t count)
-{
-	switch (why) {
-	case UNWIND_NO_COPY:
-		q->truncated_no_copy += count;
-		break;
-	case UNWIND_COPY_END:
-		q->truncated_copy_end += count;
-		break;
-	case UNWIND_NO_CFI:
-		q->truncated_no_cfi += count;
-		break;
-	case UNWIND_BAD_RULE:
-		q->truncated_bad_rule += count;
-		break;
-	}
-}
-
 /* Kernel frame names of st, leaf first, for the wait classifier. */
 static size_t kernel_names(const struct profile *out,
 			   const struct stack_sample *st, const char **names)
@@ -768,13 +740,13 @@ static int build_stacks(struct collector *c, struct finish_ctx *fc,
 			c->out_stack[i] = c->out_runq[i] = NO_STACK;
 			continue;
 		}
-		count_quality(out, st);
+		stackend_count_quality(out, st);
 		if (k->py_truncated == WS_PY_TRUNC_INVALID)
 			out->quality.py_invalid_samples += st->count;
 		if (k->py_frames && k->py_truncated)
 			out->quality.py_truncated_samples += st->count;
 		else if (st->truncated)
-			count_unwind_stop(&out->quality, k->unwind_stop,
+			stackend_count_stop(&out->quality, k->unwind_stop,
 					  st->count);
 	}
 	return 0;

@@ -37,6 +37,10 @@ void collector_free(struct collector *c);
  * code that runs them, are whyslow's (classify/tracing.h). */
 void collector_set_own_progs(struct collector *c, const char *const *names);
 
+/* No critical path will be asked for (-a, several -p): samples, waits
+ * and execs are not kept on its timeline, 16-48 bytes each. */
+void collector_skip_timeline(struct collector *c);
+
 /* Why the CFI walk stopped on the next sample's user stack (reset by
  * collector_add): counted in Data quality when that stack is truncated. */
 void collector_note_unwind(struct collector *c, enum unwind_stop why);

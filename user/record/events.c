@@ -69,7 +69,8 @@ static void know_mappings(struct record_events *r, uint32_t pid,
  */
 static int user_stack(struct record_events *r, uint32_t pid, uint64_t time,
 		      const __u64 *fp_stack, int fp_len,
-		      const struct ws_user_top *top, __u64 *ustack)
+		      const struct ws_user_top *top, __u64 *ustack,
+		      struct unwind_trace *trace, enum unwind_stop *why)
 {
 	struct unwind_input in = {
 		.ip = top->ip,
@@ -78,15 +79,16 @@ static int user_stack(struct record_events *r, uint32_t pid, uint64_t time,
 		.stack = top->stack,
 		.stack_len = top->len > WS_STACK_COPY ? 0 : top->len,
 		.time = time,
+		.trace = trace,
 	};
 	int n = fp_len > 0 ? fp_len / 8 : 0;
 
 	if (n > WS_MAX_STACK)
 		n = WS_MAX_STACK;
 	memcpy(ustack, fp_stack, n * sizeof(*ustack));
-	collector_note_unwind(r->coll, unwind_complete(r->sym, r->procs, pid,
-						       &in, ustack, &n,
-						       WS_MAX_STACK));
+	*why = unwind_complete(r->sym, r->procs, pid, &in, ustack, &n,
+			       WS_MAX_STACK);
+	collector_note_unwind(r->coll, *why);
 	return n;
 }
 
@@ -107,28 +109,67 @@ static int note_exec(struct record_events *r, const struct ws_exec *ev)
 	return io_trace_exec(r->io, ev);
 }
 
+/* What happened at a site, counted at it; a fork is a birth on the
+ * critical path's timeline too. */
+static int site_happened(struct record_events *r, const struct ws_io_what *w,
+			 int64_t site)
+{
+	int err;
+
+	if (w->op == WS_IO_FORK && w->child &&
+	    (err = collector_note_exec(r->coll, w->child, w->time_ns, NULL)))
+		return err;
+	return io_trace_site(r->io, w, site);
+}
+
+/* A site's first events: its stack interned, counted, and registered so
+ * that the BPF side sends its repeats as WS_EV_IO_AGAIN. */
+static int on_io_site(struct record_events *r, const struct ws_io_site *ev)
+{
+	const struct ws_io_what *w = &ev->what;
+	const struct py_context *pyc;
+	struct unwind_trace trace;
+	__u64 ustack[WS_MAX_STACK];
+	struct py_context py;
+	struct py_frames pf;
+	enum unwind_stop why;
+	int64_t site;
+	int nu, err;
+
+	know_mappings(r, w->pid, w->time_ns);
+	nu = user_stack(r, w->pid, w->time_ns, ev->ustack, ev->ustack_len,
+			&ev->top, ustack, &trace, &why);
+	pf = site_frames(ev);
+	pyc = python_of(r, w->pid, &pf, &py);
+	site = collector_add_site(r->coll, r->procs, w->pid, w->tid,
+				  w->time_ns, ustack, nu, pyc);
+	if (site < 0)
+		return site;
+	err = site_happened(r, w, site);
+	if (err)
+		return err;
+	return io_sites_register(r->sites, ev, &trace, why, pyc != NULL, site);
+}
+
 /* Events of io.bpf.c; sizes were checked by the caller. */
 static int on_io_event(struct record_events *r, const void *data,
 		       size_t size, uint32_t type)
 {
-	const struct ws_io_site *site = data;
-	__u64 ustack[WS_MAX_STACK];
-	struct py_context py;
-	struct py_frames pf;
-	int nu;
+	const struct ws_io_again *again = data;
 
 	switch (type) {
 	case WS_EV_IO_SITE:
-		if (site->op == WS_IO_FORK && site->child &&
-		    (r->err = collector_note_exec(r->coll, site->child,
-						  site->time_ns, NULL)))
-			return r->err;
-		know_mappings(r, site->pid, site->time_ns);
-		nu = user_stack(r, site->pid, site->time_ns, site->ustack,
-				site->ustack_len, &site->top, ustack);
-		pf = site_frames(site);
-		return io_trace_site(r->io, r->coll, r->procs, site, ustack, nu,
-				     python_of(r, site->pid, &pf, &py));
+		r->io_full++;
+		return on_io_site(r, data);
+	case WS_EV_IO_AGAIN:
+		if (again->what.site != WS_SITE_UNTOLD) {
+			r->io_again++;
+			return site_happened(r, &again->what,
+					     again->what.site);
+		}
+		r->io_untold++;
+		return site_happened(r, &again->what,
+				     io_sites_untold(r->sites, &again->key));
 	case WS_EV_FD:
 	case WS_EV_REQUEST:
 		return io_trace_fd(r->io, data);
@@ -151,6 +192,8 @@ static size_t event_size(uint32_t type)
 		return offsetof(struct ws_wait, top);
 	case WS_EV_IO_SITE:
 		return sizeof(struct ws_io_site);
+	case WS_EV_IO_AGAIN:
+		return sizeof(struct ws_io_again);
 	case WS_EV_FD:
 	case WS_EV_REQUEST:
 		return sizeof(struct ws_fd_event);
@@ -187,6 +230,7 @@ int record_events_handle(void *ctx, void *data, size_t size)
 	const struct ws_sample *s = data;
 	struct record_events *r = ctx;
 	__u64 ustack[WS_MAX_STACK];
+	enum unwind_stop why;
 	struct py_context py;
 	struct py_frames pf;
 	uint32_t type;
@@ -201,7 +245,7 @@ int record_events_handle(void *ctx, void *data, size_t size)
 		know_mappings(r, s->pid, s->time_ns);
 		r->samples++;
 		nu = user_stack(r, s->pid, s->time_ns, s->ustack, s->ustack_len,
-				&s->top, ustack);
+				&s->top, ustack, NULL, &why);
 		py_frames_of_sample(s, size, &pf);
 		r->err = collector_add(r->coll, r->procs, s, ustack, nu,
 				       python_of(r, s->pid, &pf, &py));

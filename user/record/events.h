@@ -15,6 +15,7 @@
 #include "python/attach.h"
 #include "record/collect.h"
 #include "record/io.h"
+#include "record/iosites.h"
 #include "record/offcpu.h"
 #include "record/pystacks.h"
 #include "symbols/symbolize.h"
@@ -30,11 +31,14 @@ struct record_events {
 	const struct offcpu_maps *offcpu;
 	struct io_trace *io;		/* NULL with --no-io */
 	struct py_stacks *py_stacks;	/* threads' switch-out stacks */
+	struct io_sites *sites;		/* NULL with --no-io */
 	bool all;			/* -a */
 	uint64_t last_drain_ns;
 	uint64_t samples;
 	uint64_t py_waits_lost;		/* waits whose Python stack was not
 					 * received (ring buffer full) */
+	uint64_t io_full, io_again;	/* site events with stacks, repeats */
+	uint64_t io_untold;		/* ... sent without stacks (burst) */
 	int err;			/* the first -errno: stop */
 };
 

@@ -226,7 +226,7 @@ static int count_site(struct io_trace *io, uint32_t table, uint32_t row,
 	return 0;
 }
 
-static int add_fork(struct io_trace *io, const struct ws_io_site *ev,
+static int add_fork(struct io_trace *io, const struct ws_io_what *ev,
 		    int64_t site)
 {
 	struct spawn_trace *st = &io->spawns;
@@ -241,18 +241,13 @@ static int add_fork(struct io_trace *io, const struct ws_io_site *ev,
 	return 0;
 }
 
-int io_trace_site(struct io_trace *io, struct collector *c,
-		  const struct proc_table *t, const struct ws_io_site *ev,
-		  const __u64 *ustack, int nu, const struct py_context *py)
+int io_trace_site(struct io_trace *io, const struct ws_io_what *ev,
+		  int64_t site)
 {
 	struct io_endpoint *e;
 	struct io_file *f;
-	int64_t site, i;
+	int64_t i;
 
-	site = collector_add_site(c, t, ev->pid, ev->tid, ev->time_ns,
-				  ustack, nu, py);
-	if (site < 0)
-		return site;
 	switch (ev->op) {
 	case WS_IO_OPEN:
 	case WS_IO_OPEN_FAILED:

@@ -22,12 +22,11 @@ struct io_trace;
 struct io_trace *io_trace_new(void);
 void io_trace_free(struct io_trace *io);
 
-/* A site: counted (an open, a connection...) and its stack (ustack, nu
- * frames: the event's, maybe completed by unwind_complete) interned in c.
- * 0 or -errno. */
-int io_trace_site(struct io_trace *io, struct collector *c,
-		  const struct proc_table *t, const struct ws_io_site *ev,
-		  const __u64 *ustack, int nu, const struct py_context *py);
+/* What happened at a site (an open, a connection, a fork...), counted;
+ * site: its stack as collector_add_site() interned it, -1 none.  0 or
+ * -errno. */
+int io_trace_site(struct io_trace *io, const struct ws_io_what *ev,
+		  int64_t site);
 
 /* A file's whole path (WS_EV_PATH, size bytes), which later sites and
  * descriptor figures name by its id.  0 or -ENOMEM. */

@@ -23,11 +23,13 @@
 #include "record/collect.h"
 #include "record/events.h"
 #include "record/io.h"
+#include "record/iosites.h"
 #include "record/launch.h"
 #include "record/offcpu.h"
 #include "proc/procfs.h"
 #include "python/attach.h"
 #include "record/record.h"
+#include "record/ringbuf.h"
 #include "proc/sideband.h"
 
 #define NSEC_PER_SEC	1000000000ull
@@ -38,7 +40,7 @@
 struct recorder {
 	const struct record_opts *o;
 	struct record_bpf *bpf;
-	struct ring_buffer *rb;
+	struct ringbuf *rb;
 	struct sideband *sb;
 	struct proc_table procs;
 	struct collector *coll;
@@ -47,6 +49,7 @@ struct recorder {
 	struct offcpu_maps offcpu;
 	struct io_trace *io;		/* NULL with --no-io */
 	struct py_stacks *py_stacks;
+	struct io_sites *sites;		/* NULL with --no-io */
 	struct launch child;
 	int child_pidfd;
 	int *pid_fds;			/* pidfds of the -p targets */
@@ -215,7 +218,10 @@ static int open_bpf(struct recorder *r)
 	r->py = py_attach_new(record_bpf_py_procs_fd(r->bpf));
 	if (!r->py)
 		return 1;
-	if (!o->no_io && !(r->io = io_trace_new()))
+	if (!o->no_io &&
+	    (!(r->io = io_trace_new()) ||
+	     !(r->sites = io_sites_new(record_bpf_io_site_rules_fd(r->bpf),
+				       record_bpf_io_sites_fd(r->bpf)))))
 		return 1;
 	r->py_stacks = py_stacks_new();
 	if (!r->py_stacks)
@@ -231,10 +237,11 @@ static int open_bpf(struct recorder *r)
 		.offcpu = &r->offcpu,
 		.io = r->io,
 		.py_stacks = r->py_stacks,
+		.sites = r->sites,
 		.all = o->all,
 	};
-	r->rb = ring_buffer__new(record_bpf_events_fd(r->bpf),
-				 record_events_handle, &r->ev, NULL);
+	r->rb = ringbuf_new(record_bpf_events_fd(r->bpf),
+			    record_events_handle, &r->ev);
 	if (!r->rb) {
 		pr_err("cannot open the ring buffer: %s\n", strerror(errno));
 		return 1;
@@ -306,6 +313,15 @@ static void show_status(struct recorder *r, uint64_t now)
 		(unsigned long long)read_counter(r, WS_CNT_RINGBUF_FULL));
 }
 
+/* Every event written so far; the first error stops the recording. */
+static void consume(struct recorder *r)
+{
+	int err = ringbuf_consume(r->rb);
+
+	if (err && !r->ev.err)
+		r->ev.err = err;
+}
+
 static void collect_loop(struct recorder *r, int *cmd_status, struct rusage *ru)
 {
 	uint64_t deadline = r->o->duration_s > 0 ?
@@ -313,7 +329,7 @@ static void collect_loop(struct recorder *r, int *cmd_status, struct rusage *ru)
 	bool tty = isatty(STDERR_FILENO) && !r->o->verbose;
 	uint64_t last_status = 0, now;
 	struct pollfd pfd[3] = {
-		{ .fd = ring_buffer__epoll_fd(r->rb), .events = POLLIN },
+		{ .fd = ringbuf_epoll_fd(r->rb), .events = POLLIN },
 		{ .fd = sideband_epoll_fd(r->sb), .events = POLLIN },
 		{ .fd = r->child_pidfd, .events = POLLIN },
 	};
@@ -321,12 +337,13 @@ static void collect_loop(struct recorder *r, int *cmd_status, struct rusage *ru)
 	while (!stop_requested && !r->ev.err) {
 		poll(pfd, r->child_pidfd >= 0 ? 3 : 2, POLL_MS);
 		record_events_drain(&r->ev);
-		ring_buffer__consume(r->rb);
+		consume(r);
 		now = now_ns();
 		if (r->io && now - r->last_sweep_ns >= IO_SWEEP_MS * 1000000ull) {
 			r->ev.err = io_trace_sweep(r->io,
 						record_bpf_io_fds_fd(r->bpf),
 						&r->procs, false);
+			io_sites_sweep(r->sites, &r->procs, false);
 			r->last_sweep_ns = now;
 		}
 		if (r->child.pid > 0 &&
@@ -348,7 +365,7 @@ static void collect_loop(struct recorder *r, int *cmd_status, struct rusage *ru)
 	/* before the last samples are read: none is missed by the count */
 	r->cpu_ns = cpu_sampled_ns(r, ru, *cmd_status >= 0, now_ns());
 	r->sampler_ns = record_bpf_sampler_ns(r->bpf);
-	ring_buffer__consume(r->rb);
+	consume(r);
 	record_events_drain(&r->ev);
 }
 
@@ -553,11 +570,12 @@ static void close_recorder(struct recorder *r)
 {
 	size_t i;
 
-	ring_buffer__free(r->rb);
+	ringbuf_free(r->rb);
 	record_bpf_close(r->bpf);
 	sideband_close(r->sb);
 	collector_free(r->coll);
 	io_trace_free(r->io);
+	io_sites_free(r->sites);
 	symbolizer_free(r->sym);
 	py_attach_free(r->py);
 	py_stacks_free(r->py_stacks);
@@ -604,11 +622,15 @@ int record_run(const struct record_opts *given, struct profile *out,
 		ret = 1;
 		goto out;
 	}
+	/* kallsyms takes ~50 ms of kernel time to read: on another CPU while
+	 * the verifier checks the BPF programs, before the command runs. */
+	symbolizer_preload_kernel(r.sym);
+	if (!o->argv && o->n_pids != 1)
+		collector_skip_timeline(r.coll);	/* see critical_path() */
 	if ((ret = open_targets(&r)) || (ret = open_bpf(&r)) ||
 	    (ret = record_bpf_attach_sampler(r.bpf, o->freq)))
 		goto out;
 	load_target_maps(&r);
-	symbolizer_preload_kernel(r.sym);
 	child_pid = r.child.pid > 0 ? r.child.pid : 0;
 	forward_to = r.child.pid;
 	r.start_ns = now_ns();
@@ -624,6 +646,12 @@ int record_run(const struct record_opts *given, struct profile *out,
 	symbolizer_set_cancel(r.sym, &finish_cancel);
 	ret = finish_profile(&r, out, &ru, child_pid, res->cmd_status >= 0,
 			     max_hz);
+	pr_debug("I/O sites: %llu events with stacks, %llu repeats, %llu "
+		 "without stacks (ring buffer half full), %llu sites "
+		 "registered\n", (unsigned long long)r.ev.io_full,
+		 (unsigned long long)r.ev.io_again,
+		 (unsigned long long)r.ev.io_untold,
+		 (unsigned long long)io_sites_registered(r.sites));
 	if (r.ev.err)
 		pr_err("error while recording: %s\n", strerror(-r.ev.err));
 out:

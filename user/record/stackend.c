@@ -6,6 +6,7 @@
 
 #include "lib/util.h"
 #include "record/stackend.h"
+#include "record/unwind.h"
 
 #define DWARF_RA	16	/* x86-64 return address column */
 
@@ -52,4 +53,39 @@ bool stackend_code(struct symbolizer *sym, const struct module *m,
 	    file_offset >= entry && file_offset - entry < STACKEND_ENTRY_SPAN)
 		return true;
 	return cfi_outermost(sym, m, file_offset);
+}
+
+void stackend_count_quality(struct profile *out, const struct stack_sample *st)
+{
+	uint64_t unresolved = 0;
+	uint32_t j;
+
+	for (j = 0; j < st->n_frames; j++)
+		if (!out->frames[st->frames[j]].resolved)
+			unresolved += st->count;
+	out->quality.frames_unresolved += unresolved;
+	if (unresolved)
+		out->quality.unresolved_samples += st->count;
+	out->quality.frames_total += (uint64_t)st->n_frames * st->count;
+	if (st->truncated)
+		out->quality.truncated_samples += st->count;
+}
+
+void stackend_count_stop(struct profile_quality *q, uint32_t why,
+			 uint64_t count)
+{
+	switch (why) {
+	case UNWIND_NO_COPY:
+		q->truncated_no_copy += count;
+		break;
+	case UNWIND_COPY_END:
+		q->truncated_copy_end += count;
+		break;
+	case UNWIND_NO_CFI:
+		q->truncated_no_cfi += count;
+		break;
+	case UNWIND_BAD_RULE:
+		q->truncated_bad_rule += count;
+		break;
+	}
 }

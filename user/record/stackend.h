@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "proc/procmap.h"
+#include "profile/profile.h"
 #include "symbols/symbolize.h"
 
 /* Bytes from e_entry still counted as the entry function when no CFI
@@ -25,5 +26,13 @@ bool stackend_name(const char *name);
  * outermost frame of a stack. */
 bool stackend_code(struct symbolizer *sym, const struct module *m,
 		   uint64_t file_offset);
+
+/* Data quality: st's unresolved frames, frames and truncated samples. */
+void stackend_count_quality(struct profile *out, const struct stack_sample *st);
+
+/* Why the CFI walk ended a truncated on-CPU stack (enum unwind_stop),
+ * count samples of it. */
+void stackend_count_stop(struct profile_quality *q, uint32_t why,
+			 uint64_t count);
 
 #endif

@@ -17,9 +17,18 @@
 #define DWARF_RSP	7
 #define DWARF_RA	16
 
+/* Where a register's value came from, for struct unwind_trace. */
+enum reg_source {
+	SRC_GIVEN,	/* the register at the event */
+	SRC_WORD,	/* a word of the copy */
+	SRC_OTHER,	/* computed from what the trace has already */
+};
+
 struct frame_regs {
 	uint64_t ip, sp, bp;
 	bool bp_known;
+	enum reg_source bp_src;
+	uint64_t bp_addr;
 };
 
 /* A word of the copied stack; false outside the copy. */
@@ -33,7 +42,38 @@ static bool read_copy(const struct unwind_input *in, uint64_t addr,
 	return true;
 }
 
-static bool reg_value(const struct frame_regs *r, unsigned int reg,
+/* The word at addr is part of what the walk's result depends on. */
+static void trace_word(const struct unwind_input *in, uint64_t addr,
+		       uint64_t val)
+{
+	struct unwind_trace *tr = in->trace;
+	uint16_t off = addr - in->sp;
+	uint32_t i;
+
+	if (!tr)
+		return;
+	for (i = 0; i < tr->n; i++)
+		if (tr->off[i] == off)
+			return;
+	if (tr->n == UNWIND_TRACE_WORDS) {
+		tr->overflow = true;
+		return;
+	}
+	tr->off[tr->n] = off;
+	tr->val[tr->n++] = val;
+}
+
+/* read_copy() of a word the result depends on. */
+static bool read_used(const struct unwind_input *in, uint64_t addr,
+		      uint64_t *val)
+{
+	if (!read_copy(in, addr, val))
+		return false;
+	trace_word(in, addr, *val);
+	return true;
+}
+
+static bool reg_plain(const struct frame_regs *r, unsigned int reg,
 		      uint64_t *val)
 {
 	if (reg == DWARF_RSP)
@@ -45,13 +85,30 @@ static bool reg_value(const struct frame_regs *r, unsigned int reg,
 	return true;
 }
 
+/* A register's value that goes into an address or a value: traced. */
+static bool reg_value(const struct unwind_input *in,
+		      const struct frame_regs *r, unsigned int reg,
+		      uint64_t *val)
+{
+	if (!reg_plain(r, reg, val))
+		return false;
+	if (reg != DWARF_RBP || !in->trace)
+		return true;
+	if (r->bp_src == SRC_GIVEN)
+		in->trace->bp_used = true;
+	else if (r->bp_src == SRC_WORD)
+		trace_word(in, r->bp_addr, r->bp);
+	return true;
+}
+
 /* In an expression, rip (column 16) is the frame's own ip too: the
  * PLT's rule reads it. */
-static bool expr_reg(const struct frame_regs *r, unsigned int reg,
+static bool expr_reg(const struct unwind_input *in,
+		     const struct frame_regs *r, unsigned int reg,
 		     uint64_t *val)
 {
 	if (reg != DWARF_RA)
-		return reg_value(r, reg, val);
+		return reg_value(in, r, reg, val);
 	*val = r->ip;
 	return true;
 }
@@ -125,7 +182,7 @@ static enum unwind_stop eval_ops(const struct unwind_input *in, const Dwarf_Op *
 		} else if (a >= DW_OP_lit0 && a <= DW_OP_lit31) {
 			st[depth++] = a - DW_OP_lit0;
 		} else if (a >= DW_OP_breg0 && a <= DW_OP_breg31) {
-			if (!expr_reg(r, a - DW_OP_breg0, &v))
+			if (!expr_reg(in, r, a - DW_OP_breg0, &v))
 				return UNWIND_BAD_RULE;
 			st[depth++] = v + (int64_t)ops[i].number;
 		} else {
@@ -134,7 +191,7 @@ static enum unwind_stop eval_ops(const struct unwind_input *in, const Dwarf_Op *
 				st[depth++] = cfa;
 				break;
 			case DW_OP_bregx:
-				if (!expr_reg(r, ops[i].number, &v))
+				if (!expr_reg(in, r, ops[i].number, &v))
 					return UNWIND_BAD_RULE;
 				st[depth++] = v + (int64_t)ops[i].number2;
 				break;
@@ -153,7 +210,7 @@ static enum unwind_stop eval_ops(const struct unwind_input *in, const Dwarf_Op *
 			case DW_OP_deref:
 				if (!depth)
 					return UNWIND_BAD_RULE;
-				if (!read_copy(in, st[depth - 1], &v))
+				if (!read_used(in, st[depth - 1], &v))
 					return UNWIND_COPY_END;
 				st[depth - 1] = v;
 				break;
@@ -175,10 +232,12 @@ static enum unwind_stop eval_ops(const struct unwind_input *in, const Dwarf_Op *
  * not.  "Same value" keeps it; "undefined" makes it unknown, but for rbp:
  * callee-saved in the x86-64 ABI, a function with no rule for it has not
  * changed it (libdw reports no rule as undefined when the ABI's default
- * rules are not known to it). */
+ * rules are not known to it).  *src and *addr: where the value came
+ * from; a saved rbp is traced only once used. */
 static enum unwind_stop caller_reg(const struct unwind_input *in, Dwarf_Frame *fr,
 		       int reg, uint64_t cfa, const struct frame_regs *r,
-		       uint64_t *val, bool *known)
+		       uint64_t *val, bool *known, enum reg_source *src,
+		       uint64_t *addr)
 {
 	Dwarf_Op mem[3], *ops;
 	size_t n;
@@ -190,15 +249,24 @@ static enum unwind_stop caller_reg(const struct unwind_input *in, Dwarf_Frame *f
 		return UNWIND_BAD_RULE;
 	if (n == 0) {
 		*known = (ops != NULL || reg == DWARF_RBP) &&
-			 reg_value(r, reg, val);
+			 reg_plain(r, reg, val);
+		*src = r->bp_src;
+		*addr = r->bp_addr;
 		return UNWIND_DONE;
 	}
 	why = eval_ops(in, ops, n, cfa, r, &v, &is_value);
 	if (why != UNWIND_DONE)
 		return why;
-	if (!is_value && !read_copy(in, v, &v))
-		return UNWIND_COPY_END;
-	*val = v;
+	*src = SRC_OTHER;
+	if (!is_value) {
+		if (!(reg == DWARF_RBP ? read_copy(in, v, val) :
+					 read_used(in, v, val)))
+			return UNWIND_COPY_END;
+		*src = SRC_WORD;
+		*addr = v;
+	} else {
+		*val = v;
+	}
 	*known = true;
 	return UNWIND_DONE;
 }
@@ -212,12 +280,14 @@ static enum unwind_stop cfi_step(struct symbolizer *sym, const struct proc_table
 		     struct frame_regs *r, bool innermost)
 {
 	uint64_t pc = innermost ? r->ip : r->ip - 1, cfa, ra = 0, bp = 0;
+	uint64_t addr = 0;
 	const struct mapping *m = proc_lookup(p, pc, in->time);
 	const struct module *mod;
 	Dwarf_Frame *fr;
 	Dwarf_Op *ops;
 	size_t n;
 	bool is_value, ra_known = false, bp_known = false;
+	enum reg_source src = SRC_OTHER;
 	enum unwind_stop why;
 
 	if (!m || m->module < 0 || (size_t)m->module >= t->n_modules)
@@ -229,10 +299,14 @@ static enum unwind_stop cfi_step(struct symbolizer *sym, const struct proc_table
 	why = dwarf_frame_cfa(fr, &ops, &n) ? UNWIND_BAD_RULE :
 		eval_ops(in, ops, n, 0, r, &cfa, &is_value);
 	if (why == UNWIND_DONE)
-		why = caller_reg(in, fr, DWARF_RA, cfa, r, &ra, &ra_known);
+		why = caller_reg(in, fr, DWARF_RA, cfa, r, &ra, &ra_known,
+				 &src, &addr);
+	if (why == UNWIND_DONE && innermost && in->trace && src == SRC_WORD)
+		in->trace->ra_off = addr - in->sp;
 	if (why != UNWIND_DONE || !ra_known || !ra)
 		goto out;	/* !ra_known, !ra: the outermost frame */
-	why = caller_reg(in, fr, DWARF_RBP, cfa, r, &bp, &bp_known);
+	why = caller_reg(in, fr, DWARF_RBP, cfa, r, &bp, &bp_known, &src,
+			 &addr);
 	if (why != UNWIND_DONE)
 		goto out;
 	/* The stack grows down: a caller's frame is above. */
@@ -244,6 +318,8 @@ static enum unwind_stop cfi_step(struct symbolizer *sym, const struct proc_table
 	r->sp = cfa;
 	r->bp = bp;
 	r->bp_known = bp_known;
+	r->bp_src = src;
+	r->bp_addr = addr;
 out:
 	free(fr);
 	return why;
@@ -256,12 +332,15 @@ enum unwind_stop unwind_complete(struct symbolizer *sym,
 {
 	const struct proc *p = proc_table_find(t, pid);
 	struct frame_regs r = { .ip = in->ip, .sp = in->sp, .bp = in->bp,
-				.bp_known = true };
+				.bp_known = true, .bp_src = SRC_GIVEN };
 	enum unwind_stop why = UNWIND_DONE;
 	__u64 out[WS_MAX_STACK];
 	uint64_t prev_sp;
-	int k = 0, depth, j;
+	int k = 0, depth, j, spliced = -1;
 
+	if (in->trace)
+		*in->trace = (struct unwind_trace){ .fp_from = 1,
+						    .ra_off = -1 };
 	if (!p || !in->stack_len || *n < 1 || stack[0] != in->ip ||
 	    max > WS_MAX_STACK)
 		return UNWIND_NO_COPY;
@@ -277,6 +356,7 @@ enum unwind_stop unwind_complete(struct symbolizer *sym,
 			if (stack[j] == r.ip)
 				break;
 		if (j < *n) {
+			spliced = j;
 			for (; j < *n && k < max; j++)
 				out[k++] = stack[j];
 			break;
@@ -285,6 +365,8 @@ enum unwind_stop unwind_complete(struct symbolizer *sym,
 	}
 	if (k == 1)
 		return why;	/* nothing learnt: keep what there was */
+	if (in->trace)
+		in->trace->fp_from = spliced;
 	memcpy(stack, out, k * sizeof(*out));
 	*n = k;
 	return why;

@@ -11,17 +11,41 @@
 #ifndef WHYSLOW_UNWIND_H
 #define WHYSLOW_UNWIND_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <linux/types.h>
 #include "proc/procmap.h"
 #include "symbols/symbolize.h"
+#include "whyslow.h"
+
+#define UNWIND_TRACE_WORDS	WS_SITE_WORDS
+
+/*
+ * What a walk's result depends on besides the registers' ip and the
+ * frame-pointer stack, for telling a later stack that unwinds the same
+ * (bpf/iosite.bpf.c): the words of the copy it read, as offsets from sp,
+ * and bp - sp when it used the bp it was given.  A saved bp the walk
+ * loaded but never used is not among them.
+ */
+struct unwind_trace {
+	uint32_t n;
+	bool overflow;		/* more than UNWIND_TRACE_WORDS words */
+	bool bp_used;
+	int fp_from;		/* the frame-pointer stack is kept from this
+				 * index on; -1 not at all */
+	int ra_off;		/* where the innermost frame's return
+				 * address was read, -1 not from the copy */
+	uint16_t off[UNWIND_TRACE_WORDS];
+	uint64_t val[UNWIND_TRACE_WORDS];
+};
 
 struct unwind_input {
 	uint64_t ip, sp, bp;	/* user registers at the event */
 	const uint8_t *stack;	/* user memory from sp */
 	size_t stack_len;
 	uint64_t time;		/* for the mappings then */
+	struct unwind_trace *trace;	/* filled when not NULL */
 };
 
 /* Why the CFI walk stopped, for Data quality. */

@@ -92,7 +92,10 @@ void elffile_clear(struct elf_file *f)
 		dwarf_cfi_end(f->cfi);
 	if (f->cfi_elf)
 		elf_end(f->cfi_elf);
+	if (f->cfi_fd >= 0)
+		close(f->cfi_fd);
 	f->cfi_elf = NULL;
+	f->cfi_fd = -1;
 	f->cfi = NULL;
 	f->cfi_tried = false;
 	if (f->dwarf)

@@ -98,7 +98,9 @@ struct elf_file {
 	size_t n_cus;
 	char *build_id;		/* hex GNU build-id, NULL when none */
 	uint64_t entry;		/* e_entry, 0 none */
-	Elf *cfi_elf;		/* read into memory for its .eh_frame */
+	Elf *cfi_elf;		/* its .eh_frame, read from cfi_fd or (-1)
+				 * read into memory */
+	int cfi_fd;
 	Dwarf_CFI *cfi;		/* NULL: none, or not tried (cfi_tried) */
 	bool cfi_tried;
 	/* code without symbols, read on the first address no symbol covers
@@ -115,6 +117,10 @@ struct elf_file {
 	bool syms_counted;	/* ... in symbolizer.symbols_refused */
 	bool dwarf_counted;	/* ... in symbolizer.dwarf_refused */
 };
+
+/* Files whose CFI is read as needed from their open descriptor; past
+ * these, whole into memory (see symdwarf_cfi). */
+#define SYMBOLIZER_CFI_FDS	256
 
 struct symbolizer {
 	char *kallsyms_path;
@@ -138,6 +144,7 @@ struct symbolizer {
 	uint64_t dwarf_refused;
 	uint64_t symbols_refused;
 	struct symname_cache names;	/* readable names, by symbol */
+	int cfi_fds_left;	/* files symdwarf_cfi() may keep open */
 };
 
 /* An open ELF file; fd is -1 for in-memory images. */

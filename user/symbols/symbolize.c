@@ -103,6 +103,7 @@ static int elf_cache_get(struct symbolizer *s, const char *path, uint64_t dev,
 	f = calloc(1, sizeof(*f));
 	if (!f)
 		return -ENOMEM;
+	f->cfi_fd = -1;
 	f->path = strdup(path);
 	if (!f->path) {
 		free(f);
@@ -184,7 +185,7 @@ int symbolize_cfi_frame(struct symbolizer *s, const char *path, uint64_t dev,
 		return f->err;
 	if (!symelf_offset_to_vaddr(f, file_offset, &vaddr))
 		return -ENOENT;
-	cfi = symdwarf_cfi(f);
+	cfi = symdwarf_cfi(f, &s->cfi_fds_left);
 	elffile_count(s, f);
 	if (!cfi || dwarf_cfi_addrframe(cfi, vaddr, frame)) {
 		*frame = NULL;
@@ -294,6 +295,7 @@ struct symbolizer *symbolizer_new(const struct symbolizer_opts *opts)
 				  defaults.kallsyms_path);
 	s->debug_dir = strdup(opts->debug_dir ?: defaults.debug_dir);
 	s->perfmap_dir = strdup(opts->perfmap_dir ?: defaults.perfmap_dir);
+	s->cfi_fds_left = SYMBOLIZER_CFI_FDS;
 	if (!s->kallsyms_path || !s->debug_dir || !s->perfmap_dir) {
 		symbolizer_free(s);
 		return NULL;

@@ -91,6 +91,7 @@ int vdso_lookup(struct symbolizer *s, uint64_t offset,
 		s->vdso = calloc(1, sizeof(*s->vdso));
 		if (!s->vdso)
 			return -ENOMEM;
+		s->vdso->cfi_fd = -1;
 		s->vdso->err = vdso_load(s, s->vdso);
 		if (s->vdso->err == -ENOMEM) {
 			elffile_free(s->vdso);

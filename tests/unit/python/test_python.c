@@ -1098,11 +1098,40 @@ static void test_runtime_address(void **state)
 		python_proc_add_mapping(info, m->start, m->end, m->pgoff,
 					&proc);
 	}
-	assert_int_equal(n_runtime, 1);
-	assert_int_equal(n_code_type, 1);
+	/* the mapping that holds it, and the code's, which gives the load
+	 * bias: the same address */
+	assert_int_equal(n_runtime, 2);
+	assert_int_equal(n_code_type, 2);
 	assert_int_equal(proc.runtime, t->runtime);
 	assert_int_equal(proc.code_type, t->code_type);
 	assert_memory_equal(&proc.off, &info->off, sizeof(proc.off));
+}
+
+/* The side-band reports code mappings only: the code's mapping alone
+ * finds _PyRuntime and PyCode_Type. */
+static void test_runtime_from_code(void **state)
+{
+	struct interp *in = need_interp(state);
+	struct truth *t = need_truth(in);
+	const struct python_info *info = &in->info;
+	const struct python_segment *x = &info->exec_seg;
+	struct ws_py_proc proc = { 0 };
+	size_t i, n = 0;
+
+	assert_true(x->filesz > 0);
+	for (i = 0; i < t->n_maps; i++) {
+		const struct live_map *m = &t->maps[i];
+
+		if (m->pgoff < (x->offset & ~4095ull) ||
+		    m->pgoff >= x->offset + x->filesz)
+			continue;
+		n++;
+		assert_true(python_proc_add_mapping(info, m->start, m->end,
+						    m->pgoff, &proc));
+	}
+	assert_int_equal(n, 1);
+	assert_int_equal(proc.runtime, t->runtime);
+	assert_int_equal(proc.code_type, t->code_type);
 }
 
 /* ---- detection ----------------------------------------------------------- */
@@ -1543,6 +1572,24 @@ static void test_runtime_address_shared_page(void **state)
 	assert_int_equal(proc.code_type, bias + info.code_type_vaddr);
 	assert_false(python_proc_add_mapping(NULL, 0, 0, 0, &proc));
 
+	/* The code's mapping gives the load bias (the side-band reports no
+	 * other); not a mapping of it, or one below its file address. */
+	info.exec_seg = (struct python_segment){ 0x1b000, 0x1b000, 0x2f0000 };
+	assert_int_equal(python_runtime_address(&info, info.runtime_vaddr,
+						bias + 0x1b000,
+						bias + 0x30b000, 0x1b000),
+			 bias + info.runtime_vaddr);
+	assert_int_equal(python_runtime_address(&info, info.code_type_vaddr,
+						bias + 0x1c000,
+						bias + 0x30b000, 0x1c000),
+			 bias + info.code_type_vaddr);
+	assert_int_equal(python_runtime_address(&info, info.runtime_vaddr,
+						bias + 0x30b000,
+						bias + 0x379000, 0x30b000), 0);
+	assert_int_equal(python_runtime_address(&info, info.runtime_vaddr,
+						0x1000, 0x2000, 0x1b000), 0);
+	memset(&info.exec_seg, 0, sizeof(info.exec_seg));
+
 	/* Every version: the walker validates code objects with it. */
 	info.minor = 12;
 	memset(&proc, 0, sizeof(proc));
@@ -1844,6 +1891,7 @@ static const struct {
 	{ "names", test_names },
 	{ "live", test_live },
 	{ "runtime_address", test_runtime_address },
+	{ "runtime_from_code", test_runtime_from_code },
 };
 #define N_PER_INTERP	(ARRAY_SIZE(per_interp))
 

@@ -80,23 +80,25 @@ static struct ws_target tcp_target(const char *addr, uint16_t port)
 	return t;
 }
 
+/* What happened at a site, counted at the site of pid's empty stack. */
+static void site_event(struct io_fixture *f, const struct ws_io_what *w)
+{
+	int64_t site = collector_add_site(f->c, &f->t, w->pid, w->tid,
+					  w->time_ns, NULL, 0, NULL);
+
+	assert_true(site >= 0);
+	assert_int_equal(io_trace_site(f->io, w, site), 0);
+}
+
 static void site(struct io_fixture *f, uint32_t op, uint32_t pid,
 		 const struct ws_target *t, uint64_t dur, uint64_t off)
 {
-	struct ws_io_site *ev = calloc(1, sizeof(*ev));
+	struct ws_io_what w = { .op = op, .pid = pid, .tid = pid,
+				.dur_ns = dur, .offcpu_ns = off };
 
-	assert_non_null(ev);
-	ev->type = WS_EV_IO_SITE;
-	ev->op = op;
-	ev->pid = pid;
-	ev->tid = pid;
-	ev->dur_ns = dur;
-	ev->offcpu_ns = off;
 	if (t)
-		ev->target = *t;
-	assert_int_equal(io_trace_site(f->io, f->c, &f->t, ev, NULL, 0, NULL),
-			 0);
-	free(ev);
+		w.target = *t;
+	site_event(f, &w);
 }
 
 static void fd_event(struct io_fixture *f, uint32_t type, uint32_t pid,
@@ -184,18 +186,10 @@ static void path_event(struct io_fixture *f, uint64_t id, const char *path,
 static void site_of(struct io_fixture *f, uint32_t op, uint64_t path_id,
 		    const struct ws_target *t)
 {
-	struct ws_io_site *ev = calloc(1, sizeof(*ev));
+	struct ws_io_what w = { .op = op, .pid = 10, .tid = 10, .dur_ns = 1,
+				.path_id = path_id, .target = *t };
 
-	assert_non_null(ev);
-	ev->type = WS_EV_IO_SITE;
-	ev->op = op;
-	ev->pid = ev->tid = 10;
-	ev->dur_ns = 1;
-	ev->path_id = path_id;
-	ev->target = *t;
-	assert_int_equal(io_trace_site(f->io, f->c, &f->t, ev, NULL, 0, NULL),
-			 0);
-	free(ev);
+	site_event(f, &w);
 }
 
 /*
@@ -403,19 +397,12 @@ static void exited(struct io_fixture *f, uint32_t pid, uint64_t when)
 static void test_spawns(void **state)
 {
 	struct io_fixture *f = *state;
-	struct ws_io_site *fork_ev = calloc(1, sizeof(*fork_ev));
+	struct ws_io_what fork_ev = { .op = WS_IO_FORK, .pid = 1, .child = 2 };
 	const struct io_spawn *s;
 
-	assert_non_null(fork_ev);
-	fork_ev->op = WS_IO_FORK;
-	fork_ev->pid = 1;
-	fork_ev->child = 2;
-	assert_int_equal(io_trace_site(f->io, f->c, &f->t, fork_ev, NULL, 0,
-				       NULL), 0);
-	fork_ev->child = 3;
-	assert_int_equal(io_trace_site(f->io, f->c, &f->t, fork_ev, NULL, 0,
-				       NULL), 0);
-	free(fork_ev);
+	site_event(f, &fork_ev);
+	fork_ev.child = 3;
+	site_event(f, &fork_ev);
 	exec_event(f, 1, "./build.sh", 0);	/* the command: not a spawn */
 	exec_event(f, 2, "/bin/true", 10 * MS);
 	exited(f, 2, 12 * MS);
@@ -445,17 +432,11 @@ static void test_spawns(void **state)
 static void fork_event(struct io_fixture *f, uint32_t parent, uint32_t child,
 		       uint64_t time)
 {
-	struct ws_io_site *ev = calloc(1, sizeof(*ev));
+	struct ws_io_what ev = { .op = WS_IO_FORK, .pid = parent,
+				 .tid = parent, .child = child,
+				 .time_ns = time };
 
-	assert_non_null(ev);
-	ev->op = WS_IO_FORK;
-	ev->pid = parent;
-	ev->tid = parent;
-	ev->child = child;
-	ev->time_ns = time;
-	assert_int_equal(io_trace_site(f->io, f->c, &f->t, ev, NULL, 0, NULL),
-			 0);
-	free(ev);
+	site_event(f, &ev);
 }
 
 /* pid execs path at time, having used cpu of CPU so far. */
