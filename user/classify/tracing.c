@@ -62,9 +62,11 @@ static bool bpf_prog_frame(const char *name, const char *const *own)
 			return false;
 	if (tag[i] != '\0' && tag[i] != '_')
 		return false;
-	if (!own)
+	/* a program with no name (a global subprogram's JIT code shows so)
+	 * is BPF machinery, whoever loaded it: never the program's code */
+	if (!own || !tag[i])
 		return true;
-	prog = tag[i] ? tag + i + 1 : "";
+	prog = tag + i + 1;
 	for (i = 0; own[i]; i++)
 		if (!strcmp(prog, own[i]))
 			return true;
