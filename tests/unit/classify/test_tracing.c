@@ -67,6 +67,8 @@ static void test_names(void **state)
 	/* a program with no name: a global subprogram's JIT code, machinery
 	 * whoever loaded it */
 	assert_true(tracing_frame("bpf_prog_2a95c382818ef2cf", own));
+	assert_true(tracing_frame("bpf_prog_59f4a931744dcdc6_libbpf_nametest",
+				  own));
 	assert_true(tracing_frame("__traceiter_sys_enter", own));
 	assert_true(tracing_frame("__bpf_trace_sched_switch", own));
 	assert_true(tracing_frame("bpf_trace_run12", own));
