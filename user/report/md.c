@@ -135,21 +135,21 @@ static int md_top_function(struct md *m)
 }
 
 /* What a wait is for and where: "(recv from 10.0.0.1:80 in `fetch`)". */
-static void md_wait_context(struct md *m, const struct wait_stat *wait)
+void md_wait_context(struct md *m, const char *target,
+		     const struct frame *where)
 {
-	char target[CLEAN_SIZE(NAME_MAX_BYTES)];
-	char name[CLEAN_SIZE(NAME_MAX_BYTES)];
+	char clean[CLEAN_SIZE(NAME_MAX_BYTES)];
 
-	if (!wait->target && !wait->where)
+	if (!target && !where)
 		return;
 	md_put(&m->doc, " (");
-	if (wait->target) {
-		md_clean(target, wait->target, NAME_MAX_BYTES, false);
-		md_put(&m->doc, target);
+	if (target) {
+		md_clean(clean, target, NAME_MAX_BYTES, false);
+		md_put(&m->doc, clean);
 	}
-	if (wait->where) {
-		md_name(name, wait->where->name, NAME_MAX_BYTES, false);
-		md_printf(&m->doc, "%sin `%s`", wait->target ? " " : "", name);
+	if (where) {
+		md_name(clean, where->name, NAME_MAX_BYTES, false);
+		md_printf(&m->doc, "%sin `%s`", target ? " " : "", clean);
 	}
 	md_put(&m->doc, ")");
 }
@@ -186,7 +186,7 @@ static void md_wait_verdict(struct md *m)
 		  md_categories[r].doing);
 	wait = longest_wait(m->agg, r);
 	if (wait)
-		md_wait_context(m, wait);
+		md_wait_context(m, wait->target, wait->where);
 	if (t->offcpu_ns != t->ns[r])
 		md_printf(&m->doc, ", %.1f%% in all waits",
 			  pct_of(t->offcpu_ns, whole));

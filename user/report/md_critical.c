@@ -29,25 +29,6 @@ static const struct stack_sample *path_wait(const struct profile *p,
 	return best;
 }
 
-static void md_path_wait_context(struct md *m, const struct stack_sample *s)
-{
-	char target[CLEAN_SIZE(NAME_MAX_BYTES)], name[CLEAN_SIZE(NAME_MAX_BYTES)];
-	int64_t where = display_frame(m->p, s->frames, s->n_frames);
-
-	if (!s->target && where < 0)
-		return;
-	md_put(&m->doc, " (");
-	if (s->target) {
-		md_clean(target, s->target, NAME_MAX_BYTES, false);
-		md_put(&m->doc, target);
-	}
-	if (where >= 0) {
-		md_name(name, m->p->frames[where].name, NAME_MAX_BYTES, false);
-		md_printf(&m->doc, "%sin `%s`", s->target ? " " : "", name);
-	}
-	md_put(&m->doc, ")");
-}
-
 /* The function where most of the path's time went: in the program that
  * does the work when one of its functions has a fair share of it. */
 static const struct func_stat *path_function(const struct aggregate *agg,
@@ -150,6 +131,8 @@ int md_critical_verdict(struct md *m)
 	const struct profile_critical *c = &m->p->critical;
 	const struct time_split *t = &m->agg->cp;
 	enum wait_reason order[WAIT__COUNT], r;
+	const struct stack_sample *wait;
+	int64_t at;
 	const struct func_stat *fs = path_function(m->agg, c);
 	char name[CLEAN_SIZE(NAME_MAX_BYTES)], where[WHERE_SIZE];
 
@@ -162,8 +145,12 @@ int md_critical_verdict(struct md *m)
 		md_printf(&m->doc, "On the critical path, %.1f%% of the wall "
 			  "time is %s", pct_of(t->ns[r], c->ns),
 			  md_categories[r].doing);
-		if (path_wait(m->p, r))
-			md_path_wait_context(m, path_wait(m->p, r));
+		wait = path_wait(m->p, r);
+		at = wait ? display_frame(m->p, wait->frames,
+					  wait->n_frames) : -1;
+		if (wait)
+			md_wait_context(m, wait->target, at >= 0 ?
+					&m->p->frames[at] : NULL);
 		md_printf(&m->doc, "; on-CPU time is %.1f%%",
 			  pct_of(t->ns[WAIT_NONE], c->ns));
 	}
