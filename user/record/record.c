@@ -202,10 +202,13 @@ static int open_bpf(struct recorder *r)
 		.fp_only = o->fp_only,
 		.min_block_ns = o->min_block_ns,
 		.verbose = o->verbose,
-		/* A command that runs CPython, or processes that may: their
-		 * first samples have their Python frames; otherwise the
-		 * walker waits for one (see collect_loop()). */
-		.python = o->n_pids || (o->argv && python_command(o->argv[0])),
+		/* A command that runs CPython, or processes that may (-p, -a:
+		 * a machine runs some Python): their first samples have their
+		 * Python frames, and no second instance of the programs is
+		 * loaded later (another parse of the kernel's BTF: 20 MB);
+		 * otherwise the walker waits for one (see collect_loop()). */
+		.python = o->all || o->n_pids ||
+			  (o->argv && python_command(o->argv[0])),
 	};
 	size_t i;
 	int err = 0;
