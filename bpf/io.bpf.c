@@ -230,8 +230,9 @@ static __always_inline void fd_account(struct ws_fd_stats *v,
 	}
 }
 
-SEC("tp_btf/sys_exit")
-int BPF_PROG(io_exit, struct pt_regs *regs, long ret)
+/* python: the sites' Python stacks (io_exit_py, see oncpu.bpf.c's
+ * sample_oncpu_py); a constant. */
+static __always_inline int on_sys_exit(long ret, const bool python)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
 	struct ws_sys_state *st = bpf_task_storage_get(&sys_state, task, NULL, 0);
@@ -327,17 +328,32 @@ int BPF_PROG(io_exit, struct pt_regs *regs, long ret)
 			.path_id = v ? v->path_id : fdt_send_path(key.pid, name),
 		};
 
-		io_site(&a, v ? &v->target : NULL);
+		if (python)
+			io_site_py(&a, v ? &v->target : NULL);
+		else
+			io_site(&a, v ? &v->target : NULL);
 	}
 	if (v && (cls == IO_READ || cls == IO_WRITE))
 		fd_account(v, &key, cls == IO_WRITE, ret, start, now, off);
 	return 0;
 }
 
+SEC("tp_btf/sys_exit")
+int BPF_PROG(io_exit, struct pt_regs *regs, long ret)
+{
+	return on_sys_exit(ret, false);
+}
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(io_exit_py, struct pt_regs *regs, long ret)
+{
+	return on_sys_exit(ret, true);
+}
+
 /* A new process of a traced one: where it was forked from.  Runs in the
  * parent, whose stacks are read; threads are not processes. */
-SEC("tp_btf/sched_process_fork")
-int BPF_PROG(io_fork, struct task_struct *parent, struct task_struct *child)
+static __always_inline int on_fork(struct task_struct *parent,
+				   struct task_struct *child, const bool python)
 {
 	struct io_site_args a = { .op = WS_IO_FORK };
 	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
@@ -346,8 +362,23 @@ int BPF_PROG(io_fork, struct task_struct *parent, struct task_struct *child)
 		return 0;
 	a.child = child->tgid;
 	a.now = a.start = bpf_ktime_get_ns();
-	io_site(&a, NULL);
+	if (python)
+		io_site_py(&a, NULL);
+	else
+		io_site(&a, NULL);
 	return 0;
+}
+
+SEC("tp_btf/sched_process_fork")
+int BPF_PROG(io_fork, struct task_struct *parent, struct task_struct *child)
+{
+	return on_fork(parent, child, false);
+}
+
+SEC("tp_btf/sched_process_fork")
+int BPF_PROG(io_fork_py, struct task_struct *parent, struct task_struct *child)
+{
+	return on_fork(parent, child, true);
 }
 
 /*

@@ -28,8 +28,10 @@
  * deepest word checked (a few KiB for CPython's C frames), the
  * frame-pointer walk where the rule wants it, and the small event.
  *
- * io_site() is a global function: the verifier checks it once per program
- * (io_exit, io_fork) on its own, not once per path of its caller.
+ * io_site() and io_site_py() (the same with the sites' Python stacks) are
+ * global functions: the verifier checks each once per program that calls
+ * it (io_exit, io_fork, io_exit_py, io_fork_py) on its own, not once per
+ * path of its caller.
  */
 #include "iosite.bpf.h"
 #include "python.bpf.h"
@@ -300,7 +302,8 @@ static __always_inline void send_full(struct task_struct *task,
 	bpf_ringbuf_submit(ev, new_site_flags(sc, a->now));
 }
 
-__noinline int io_site(struct io_site_args *a, struct ws_target *t)
+static __always_inline int site(struct io_site_args *a, struct ws_target *t,
+				const bool python)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
 	struct site_scratch *sc;
@@ -314,7 +317,12 @@ __noinline int io_site(struct io_site_args *a, struct ws_target *t)
 	tgid = task->tgid;
 	tid = task->pid;
 	regs = (struct pt_regs *)bpf_task_pt_regs(task);
-	py_capture(task, tgid, tid, &sc->py);
+	if (python) {
+		py_capture(task, tgid, tid, &sc->py);
+	} else {
+		sc->py.n = 0;
+		sc->py.truncated = 0;
+	}
 	sc->key.mm = (__u64)BPF_CORE_READ(task, mm);
 	sc->key.ip = BPF_CORE_READ(regs, ip);
 	sc->key.py_hash = py_hash(sc);
@@ -330,6 +338,16 @@ __noinline int io_site(struct io_site_args *a, struct ws_target *t)
 	else
 		send_full(task, a, t, sc, tgid, tid);
 	return 0;
+}
+
+__noinline int io_site(struct io_site_args *a, struct ws_target *t)
+{
+	return site(a, t, false);
+}
+
+__noinline int io_site_py(struct io_site_args *a, struct ws_target *t)
+{
+	return site(a, t, true);
 }
 
 char LICENSE[] SEC("license") = "GPL";

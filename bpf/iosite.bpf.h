@@ -2,7 +2,8 @@
 /*
  * Where files are opened, connections made and processes forked: see
  * iosite.bpf.c.  io_site() is a global BPF function, verified once per
- * program that calls it (io_exit, io_fork) whatever their state.
+ * program that calls it (io_exit, io_fork) whatever their state;
+ * io_site_py() the same with Python stacks (io_exit_py, io_fork_py).
  */
 #ifndef WHYSLOW_IOSITE_BPF_H
 #define WHYSLOW_IOSITE_BPF_H
@@ -25,7 +26,8 @@ struct io_site_args {
 
 /* Sends the site of the current thread: its stacks the first times, its
  * number once user space knows it.  t: what the descriptor is, NULL
- * none.  Returns 0. */
+ * none.  Returns 0.  io_site_py(): with its Python stack. */
 int io_site(struct io_site_args *a, struct ws_target *t);
+int io_site_py(struct io_site_args *a, struct ws_target *t);
 
 #endif

@@ -197,7 +197,8 @@ static __always_inline void save_user_top(__u32 tid, struct task_struct *prev)
  * the wait's length is known.
  */
 static __always_inline void switch_out(void *ctx, bool preempt,
-				       struct task_struct *prev)
+				       struct task_struct *prev,
+				       const bool python)
 {
 	__u32 tid = BPF_CORE_READ(prev, pid), zero = 0;
 	struct ws_offcpu_start *st = bpf_map_lookup_elem(&start_scratch, &zero);
@@ -232,7 +233,8 @@ static __always_inline void switch_out(void *ctx, bool preempt,
 			    WS_NO_STACK : user_stack_id(ctx);
 	if (bpf_map_update_elem(&offcpu_start, &tid, st, BPF_ANY))
 		count_event(WS_CNT_OFFCPU_FULL);
-	save_python_stack(prev, st->key.pid, tid, st->ts);
+	if (python)
+		save_python_stack(prev, st->key.pid, tid, st->ts);
 	if (copy_wait_stack && st->key.ustack_id != WS_NO_STACK)
 		save_user_top(tid, prev);
 }
@@ -355,9 +357,12 @@ static __always_inline void account_oncpu(__u32 prev_tid, __u32 next_tid,
 	slot->since = next_traced ? now : 0;
 }
 
-SEC("tp_btf/sched_switch")
-int BPF_PROG(offcpu_switch, bool preempt, struct task_struct *prev,
-	     struct task_struct *next)
+/* python: save the Python stack at a switch-out (offcpu_switch_py, see
+ * oncpu.bpf.c's sample_oncpu_py); a constant. */
+static __always_inline int on_switch(void *ctx, bool preempt,
+				     struct task_struct *prev,
+				     struct task_struct *next,
+				     const bool python)
 {
 	bool prev_traced, next_traced;
 
@@ -369,10 +374,24 @@ int BPF_PROG(offcpu_switch, bool preempt, struct task_struct *prev,
 	account_oncpu(BPF_CORE_READ(prev, pid), BPF_CORE_READ(next, pid),
 		      next_traced);
 	if (prev_traced && !exiting(prev))
-		switch_out(ctx, preempt, prev);
+		switch_out(ctx, preempt, prev, python);
 	if (next_traced)
 		switch_in(next);
 	return 0;
+}
+
+SEC("tp_btf/sched_switch")
+int BPF_PROG(offcpu_switch, bool preempt, struct task_struct *prev,
+	     struct task_struct *next)
+{
+	return on_switch(ctx, preempt, prev, next, false);
+}
+
+SEC("tp_btf/sched_switch")
+int BPF_PROG(offcpu_switch_py, bool preempt, struct task_struct *prev,
+	     struct task_struct *next)
+{
+	return on_switch(ctx, preempt, prev, next, true);
 }
 
 /*

@@ -37,8 +37,10 @@ static __always_inline void fill_sample(struct bpf_perf_event_data *ctx,
 	}
 }
 
-SEC("perf_event")
-int sample_oncpu(struct bpf_perf_event_data *ctx)
+/* python: walk the Python stack (sample_oncpu_py); a constant, so that
+ * sample_oncpu has no walker for the verifier to check. */
+static __always_inline int sample(struct bpf_perf_event_data *ctx,
+				  const bool python)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
 	__u64 id = bpf_get_current_pid_tgid();
@@ -52,7 +54,7 @@ int sample_oncpu(struct bpf_perf_event_data *ctx)
 	if (!is_traced(tgid))
 		return 0;
 	start = bpf_ktime_get_ns();
-	proc = bpf_map_lookup_elem(&py_procs, &tgid);
+	proc = python ? bpf_map_lookup_elem(&py_procs, &tgid) : NULL;
 	if (proc && py_get(&w))
 		len = py_walk_stack(&w, task, tgid, (__u32)id, proc,
 				    WS_PY_MAX_FRAMES) *
@@ -86,6 +88,20 @@ out:
 	if (w.sc)
 		py_put(&w);
 	return 0;
+}
+
+SEC("perf_event")
+int sample_oncpu(struct bpf_perf_event_data *ctx)
+{
+	return sample(ctx, false);
+}
+
+/* The same with Python stacks: loaded instead, or later in its place,
+ * once a CPython process is seen (user/record/bpf.c). */
+SEC("perf_event")
+int sample_oncpu_py(struct bpf_perf_event_data *ctx)
+{
+	return sample(ctx, true);
 }
 
 char LICENSE[] SEC("license") = "GPL";

@@ -44,6 +44,7 @@ struct py_attach {
 	size_t cap_procs;
 	char **unsupported;
 	size_t n_unsupported;
+	uint64_t registered;	/* processes ever put in the map */
 };
 
 struct py_attach *py_attach_new(int py_procs_fd)
@@ -235,6 +236,7 @@ static void register_proc(struct py_attach *pa, const struct proc *p,
 	}
 	st->registered = true;
 	st->minor = m->info.minor;
+	pa->registered++;
 }
 
 static void scan_proc(struct py_attach *pa, const struct proc_table *t,
@@ -267,6 +269,11 @@ static void scan_proc(struct py_attach *pa, const struct proc_table *t,
 	if (st->module >= 0 && !st->registered && p->n_maps > st->maps_seen)
 		register_proc(pa, p, st, &pa->mods[st->module]);
 	st->maps_seen = p->n_maps;
+}
+
+bool py_attach_seen(const struct py_attach *pa)
+{
+	return pa && pa->registered;
 }
 
 void py_attach_scan(struct py_attach *pa, const struct proc_table *t)

@@ -7,6 +7,7 @@
 #ifndef WHYSLOW_PYATTACH_H
 #define WHYSLOW_PYATTACH_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include "proc/procmap.h"
 
@@ -18,6 +19,9 @@ void py_attach_free(struct py_attach *pa);
 
 /* Looks at mappings added since the last scan. */
 void py_attach_scan(struct py_attach *pa, const struct proc_table *t);
+
+/* A CPython process has been told to the BPF walker (since the start). */
+bool py_attach_seen(const struct py_attach *pa);
 
 /* CPython minor version of pid (10..13), 0 when not (known) CPython. */
 int py_attach_minor(const struct py_attach *pa, uint32_t pid);

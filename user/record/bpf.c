@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The BPF programs: open, load, attach, read their maps; see bpf.h. */
 #include <errno.h>
+#include <pthread.h>
 #include <linux/perf_event.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,11 +17,23 @@
 #include "record/bpf.h"
 #include "whyslow.skel.h"
 
+#define PY_PAIRS	4	/* see py_pairs() */
+
 struct record_bpf {
 	struct whyslow_bpf *skel;
 	struct bpf_link **links;	/* one cpu-clock event per CPU */
 	int n_links;
+	unsigned int freq;		/* the sampler's */
 	const char **func_names;	/* NULL-terminated, into the BTF */
+	struct record_bpf_knobs knobs;
+	/* The programs that walk Python stacks (the *_py ones), loaded in a
+	 * second instance of the object once a CPython process is seen, in
+	 * place of their counterparts (see record_bpf_load_python()). */
+	struct whyslow_bpf *py;
+	bool py_tried;
+	pthread_t py_thread;		/* loading it, while py_loading */
+	bool py_loading;
+	int py_err;
 };
 
 /* The slot of oncpu.bpf.c's CPU-time accounting (offcpu.bpf.c). */
@@ -67,6 +80,40 @@ static size_t ringbuf_size(unsigned int freq)
 	return size;
 }
 
+/* The programs that walk Python stacks, and their counterparts that do
+ * not: the same programs less the walker, thousands of instructions less
+ * for the verifier each. */
+static void py_pairs(struct whyslow_bpf *skel, struct bpf_program **plain,
+		     struct bpf_program **walking)
+{
+	plain[0] = skel->progs.sample_oncpu;
+	walking[0] = skel->progs.sample_oncpu_py;
+	plain[1] = skel->progs.offcpu_switch;
+	walking[1] = skel->progs.offcpu_switch_py;
+	plain[2] = skel->progs.io_exit;
+	walking[2] = skel->progs.io_exit_py;
+	plain[3] = skel->progs.io_fork;
+	walking[3] = skel->progs.io_fork_py;
+}
+
+/* One of each pair, and the walker's own maps only with it (the largest,
+ * py_codes, is 14 MB of preallocated code objects). */
+static void set_python(struct whyslow_bpf *skel, bool python)
+{
+	struct bpf_program *plain[PY_PAIRS], *walking[PY_PAIRS];
+	int i;
+
+	py_pairs(skel, plain, walking);
+	for (i = 0; i < PY_PAIRS; i++) {
+		bpf_program__set_autoload(plain[i], !python);
+		bpf_program__set_autoload(walking[i], python);
+	}
+	bpf_map__set_autocreate(skel->maps.py_codes, python);
+	bpf_map__set_autocreate(skel->maps.py_threads, python);
+	bpf_map__set_autocreate(skel->maps.pywalk_scratch, python);
+	bpf_map__set_autocreate(skel->maps.pyframes_scratch, python);
+}
+
 /* The rodata knobs, and what the options leave unloaded. */
 static void set_knobs(struct whyslow_bpf *skel,
 		      const struct record_bpf_knobs *o)
@@ -83,8 +130,11 @@ static void set_knobs(struct whyslow_bpf *skel,
 	skel->rodata->copy_user_stack = !o->fp_only;
 	skel->rodata->copy_wait_stack = !o->fp_only;
 	bpf_program__set_autoattach(skel->progs.sample_oncpu, false);
+	bpf_program__set_autoattach(skel->progs.sample_oncpu_py, false);
+	set_python(skel, o->python);
 	if (o->no_offcpu) {
 		bpf_program__set_autoload(skel->progs.offcpu_switch, false);
+		bpf_program__set_autoload(skel->progs.offcpu_switch_py, false);
 		bpf_program__set_autoload(skel->progs.offcpu_waking, false);
 		bpf_map__set_max_entries(skel->maps.stacks, 1);
 		bpf_map__set_max_entries(skel->maps.offcpu, 1);
@@ -93,7 +143,9 @@ static void set_knobs(struct whyslow_bpf *skel,
 	if (o->no_io) {
 		bpf_program__set_autoload(skel->progs.io_enter, false);
 		bpf_program__set_autoload(skel->progs.io_exit, false);
+		bpf_program__set_autoload(skel->progs.io_exit_py, false);
 		bpf_program__set_autoload(skel->progs.io_fork, false);
+		bpf_program__set_autoload(skel->progs.io_fork_py, false);
 		bpf_program__set_autoload(skel->progs.io_exec, false);
 		bpf_program__set_autoload(skel->progs.io_dead_switch, false);
 		bpf_map__set_max_entries(skel->maps.io_fds, 1);
@@ -111,6 +163,7 @@ struct record_bpf *record_bpf_open(const struct record_bpf_knobs *o)
 	b = calloc(1, sizeof(*b));
 	if (!b)
 		return NULL;
+	b->knobs = *o;
 	libbpf_set_print(o->verbose ? libbpf_print_verbose : libbpf_print_quiet);
 	b->skel = whyslow_bpf__open();
 	if (!b->skel) {
@@ -153,18 +206,30 @@ int record_bpf_attach(struct record_bpf *b)
 	return 0;
 }
 
-int record_bpf_attach_sampler(struct record_bpf *b, unsigned int freq)
+/* The sampler that is loaded: of the second instance once it is. */
+static struct bpf_program *sampler_prog(const struct record_bpf *b)
+{
+	if (b->py)
+		return b->py->progs.sample_oncpu_py;
+	return b->knobs.python ? b->skel->progs.sample_oncpu_py :
+				 b->skel->progs.sample_oncpu;
+}
+
+/* prog on the cpu-clock event of every CPU at b->freq Hz: 0, or 1 with
+ * the error printed. */
+static int attach_sampler(struct record_bpf *b, struct bpf_program *prog)
 {
 	struct perf_event_attr attr = {
 		.type = PERF_TYPE_SOFTWARE,
 		.config = PERF_COUNT_SW_CPU_CLOCK,	/* no hardware PMU needed */
 		.size = sizeof(attr),
 		.freq = 1,
-		.sample_freq = freq,
+		.sample_freq = b->freq,
 	};
 	int n = libbpf_num_possible_cpus(), cpu, fd;
 
-	b->links = calloc(n > 0 ? n : 1, sizeof(*b->links));
+	if (!b->links)
+		b->links = calloc(n > 0 ? n : 1, sizeof(*b->links));
 	if (!b->links)
 		return 1;
 	for (cpu = 0; cpu < n; cpu++) {
@@ -177,8 +242,7 @@ int record_bpf_attach_sampler(struct record_bpf *b, unsigned int freq)
 			       cpu, strerror(errno));
 			return 1;
 		}
-		b->links[b->n_links] = bpf_program__attach_perf_event(
-			b->skel->progs.sample_oncpu, fd);
+		b->links[b->n_links] = bpf_program__attach_perf_event(prog, fd);
 		if (!b->links[b->n_links]) {
 			pr_err("cannot attach the sampler on CPU %d: %s\n", cpu,
 			       strerror(errno));
@@ -188,6 +252,131 @@ int record_bpf_attach_sampler(struct record_bpf *b, unsigned int freq)
 		b->n_links++;
 	}
 	return 0;
+}
+
+int record_bpf_attach_sampler(struct record_bpf *b, unsigned int freq)
+{
+	b->freq = freq;
+	return attach_sampler(b, sampler_prog(b));
+}
+
+/* The second instance's maps are the first's, but those it alone uses
+ * (the walker's, not created without it). */
+static int py_reuse_maps(struct record_bpf *b)
+{
+	struct bpf_map *m1, *m2 = NULL;
+	int err;
+
+	bpf_object__for_each_map(m1, b->skel->obj) {
+		m2 = bpf_object__next_map(b->py->obj, m2);
+		if (!m2 || strcmp(bpf_map__name(m1), bpf_map__name(m2)))
+			return -EINVAL;
+		if (bpf_map__fd(m1) < 0)
+			continue;
+		err = bpf_map__reuse_fd(m2, bpf_map__fd(m1));
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+/* The walking programs of the second instance take their counterparts'
+ * places: attached first, the others detached after (for a moment both
+ * run: the second finds a syscall or a switch already accounted, and a
+ * fork twice is counted once, user/record/io.c), the sampler moved. */
+static int py_swap(struct record_bpf *b)
+{
+	struct bpf_program *plain[PY_PAIRS], *walking[PY_PAIRS];
+	struct bpf_object_skeleton *s = b->skel->skeleton;
+	int i, j, err;
+
+	err = whyslow_bpf__attach(b->py);
+	if (err)
+		return err;
+	py_pairs(b->skel, plain, walking);
+	for (i = 1; i < PY_PAIRS; i++)	/* [0]: the sampler, below */
+		for (j = 0; j < s->prog_cnt; j++)
+			if (*s->progs[j].prog == plain[i] &&
+			    *s->progs[j].link) {
+				bpf_link__destroy(*s->progs[j].link);
+				*s->progs[j].link = NULL;
+			}
+	if (!b->links)
+		return 0;	/* no sampler yet */
+	for (i = 0; i < b->n_links; i++)
+		bpf_link__destroy(b->links[i]);
+	b->n_links = 0;
+	return attach_sampler(b, b->py->progs.sample_oncpu_py) ? -EIO : 0;
+}
+
+/* The second instance, loaded and in place: 0 or -errno. */
+static int load_python(struct record_bpf *b)
+{
+	struct bpf_program *plain[PY_PAIRS], *walking[PY_PAIRS], *p;
+	struct bpf_program *other[PY_PAIRS];
+	struct record_bpf_knobs k = b->knobs;
+	struct whyslow_bpf *py;
+	int i, err;
+
+	py = whyslow_bpf__open();
+	if (!py)
+		return -errno;
+	k.python = true;
+	set_knobs(py, &k);
+	/* the walking programs whose counterparts run, nothing else */
+	bpf_object__for_each_program(p, py->obj)
+		bpf_program__set_autoload(p, false);
+	py_pairs(py, other, walking);
+	py_pairs(b->skel, plain, other);
+	for (i = 0; i < PY_PAIRS; i++)
+		bpf_program__set_autoload(walking[i],
+					  bpf_program__fd(plain[i]) >= 0);
+	b->py = py;
+	err = py_reuse_maps(b);
+	if (!err)
+		err = whyslow_bpf__load(b->py);
+	if (!err)
+		err = py_swap(b);
+	return err;
+}
+
+static void *load_python_thread(void *arg)
+{
+	struct record_bpf *b = arg;
+
+	b->py_err = load_python(b);
+	return NULL;
+}
+
+int record_bpf_load_python(struct record_bpf *b)
+{
+	int err;
+
+	if (b->knobs.python || b->py_tried)
+		return 0;
+	b->py_tried = true;
+	err = pthread_create(&b->py_thread, NULL, load_python_thread, b);
+	if (err) {
+		b->py_err = -err;
+		return -err;
+	}
+	b->py_loading = true;
+	return 0;
+}
+
+/* The loading thread's end, and what came of it. */
+static void wait_python(struct record_bpf *b)
+{
+	if (!b->py_loading)
+		return;
+	pthread_join(b->py_thread, NULL);
+	b->py_loading = false;
+	if (b->py_err)
+		pr_warn("cannot load whyslow's Python walker (%s): no Python "
+			"stacks since the first CPython process; run with -v "
+			"for the verifier log\n", strerror(-b->py_err));
+	else
+		pr_debug("Python walker loaded\n");
 }
 
 void record_bpf_set_start(struct record_bpf *b, uint64_t start_ns)
@@ -275,13 +464,21 @@ uint64_t record_bpf_sampler_ns(const struct record_bpf *b)
 	return record_bpf_counter(b, WS_CNT_SAMPLER_NS);
 }
 
-int record_bpf_read_py_codes(const struct record_bpf *b, struct collector *c)
+int record_bpf_read_py_codes(struct record_bpf *b, struct collector *c)
 {
-	int fd = bpf_map__fd(b->skel->maps.py_codes);
 	struct ws_py_code_key key, next;
 	struct ws_py_code code;
 	void *prev = NULL;
-	int err;
+	int fd, err;
+
+	wait_python(b);
+	if (b->py_err)
+		return 0;
+
+	/* the instance that walks: it alone has the map */
+	fd = bpf_map__fd(b->py ? b->py->maps.py_codes : b->skel->maps.py_codes);
+	if (fd < 0)
+		return 0;
 
 	while (!bpf_map_get_next_key(fd, prev, &next)) {
 		key = next;
@@ -323,10 +520,13 @@ void record_bpf_close(struct record_bpf *b)
 
 	if (!b)
 		return;
+	wait_python(b);
 	for (i = 0; i < b->n_links; i++)
 		bpf_link__destroy(b->links[i]);
 	free(b->links);
 	free(b->func_names);
+	detach_reversed(b->py);
+	whyslow_bpf__destroy(b->py);
 	detach_reversed(b->skel);
 	whyslow_bpf__destroy(b->skel);
 	free(b);

@@ -27,6 +27,8 @@ struct record_bpf_knobs {
 	bool fp_only;
 	uint64_t min_block_ns;
 	bool verbose;		/* libbpf's messages, the verifier log */
+	bool python;		/* walk Python stacks from the start; else
+				 * from record_bpf_load_python() on */
 };
 
 /* Opens and loads the programs set up for k; NULL with the error printed. */
@@ -65,8 +67,16 @@ uint64_t record_bpf_oncpu_open_ns(const struct record_bpf *b,
 /* How long the sampler's BPF program ran on traced tasks, 0 unknown. */
 uint64_t record_bpf_sampler_ns(const struct record_bpf *b);
 
+/* The programs that walk Python stacks in place of those that do not, at
+ * the first CPython process seen: a second instance of the object (its
+ * verification waits until then), loaded in a thread while events are
+ * read.  Once; nothing to do when they were loaded from the start.  0,
+ * or -errno (the recording goes on without Python stacks, a warning
+ * printed when the thread is joined, by record_bpf_read_py_codes()). */
+int record_bpf_load_python(struct record_bpf *b);
+
 /* The code objects the BPF side copied, into c.  0 or -errno. */
-int record_bpf_read_py_codes(const struct record_bpf *b, struct collector *c);
+int record_bpf_read_py_codes(struct record_bpf *b, struct collector *c);
 
 /* The names of the programs' functions, entry points and subprograms,
  * as the kernel names their JIT code (bpf_prog_<tag>_<name>):

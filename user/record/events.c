@@ -114,11 +114,20 @@ static int note_exec(struct record_events *r, const struct ws_exec *ev)
 static int site_happened(struct record_events *r, const struct ws_io_what *w,
 			 int64_t site)
 {
+	unsigned int i;
 	int err;
 
-	if (w->op == WS_IO_FORK && w->child &&
-	    (err = collector_note_exec(r->coll, w->child, w->time_ns, NULL)))
-		return err;
+	if (w->op == WS_IO_FORK && w->child) {
+		/* For a moment, when the Python walker comes in
+		 * (record_bpf_load_python()), two programs see each fork. */
+		for (i = 0; i < RECORD_EVENTS_FORKS; i++)
+			if (r->forks[i] == w->child)
+				return 0;
+		r->forks[r->n_forks++ % RECORD_EVENTS_FORKS] = w->child;
+		err = collector_note_exec(r->coll, w->child, w->time_ns, NULL);
+		if (err)
+			return err;
+	}
 	return io_trace_site(r->io, w, site);
 }
 

@@ -20,6 +20,8 @@
 #include "record/pystacks.h"
 #include "symbols/symbolize.h"
 
+#define RECORD_EVENTS_FORKS	8	/* children of the last forks */
+
 /* The stages events go to, owned by the recorder, and what the events
  * counted. */
 struct record_events {
@@ -38,6 +40,8 @@ struct record_events {
 	uint64_t py_waits_lost;		/* waits whose Python stack was not
 					 * received (ring buffer full) */
 	uint64_t io_full, io_again;	/* site events with stacks, repeats */
+	uint32_t forks[RECORD_EVENTS_FORKS];	/* ... a fork is seen once */
+	unsigned int n_forks;
 	uint64_t io_untold;		/* ... sent without stacks (burst) */
 	int err;			/* the first -errno: stop */
 };

@@ -28,6 +28,7 @@
 #include "record/offcpu.h"
 #include "proc/procfs.h"
 #include "python/attach.h"
+#include "python/command.h"
 #include "record/record.h"
 #include "record/ringbuf.h"
 #include "proc/sideband.h"
@@ -201,6 +202,13 @@ static int open_bpf(struct recorder *r)
 		.fp_only = o->fp_only,
 		.min_block_ns = o->min_block_ns,
 		.verbose = o->verbose,
+		/* A command that runs CPython, or processes that may (-p, -a:
+		 * a machine runs some Python): their first samples have their
+		 * Python frames, and no second instance of the programs is
+		 * loaded later (another parse of the kernel's BTF: 20 MB);
+		 * otherwise the walker waits for one (see collect_loop()). */
+		.python = o->all || o->n_pids ||
+			  (o->argv && python_command(o->argv[0])),
 	};
 	size_t i;
 	int err = 0;
@@ -337,6 +345,8 @@ static void collect_loop(struct recorder *r, int *cmd_status, struct rusage *ru)
 	while (!stop_requested && !r->ev.err) {
 		poll(pfd, r->child_pidfd >= 0 ? 3 : 2, POLL_MS);
 		record_events_drain(&r->ev);
+		if (py_attach_seen(r->py))
+			record_bpf_load_python(r->bpf);
 		consume(r);
 		now = now_ns();
 		if (r->io && now - r->last_sweep_ns >= IO_SWEEP_MS * 1000000ull) {
