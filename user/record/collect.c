@@ -396,7 +396,7 @@ int collector_note_wait(struct collector *c, uint32_t tid, uint64_t start,
 }
 
 int collector_note_exec(struct collector *c, uint32_t pid, uint64_t ts,
-			const char *program)
+			const char *program, uint32_t parent)
 {
 	char *copy = NULL;
 
@@ -411,6 +411,7 @@ int collector_note_exec(struct collector *c, uint32_t pid, uint64_t ts,
 		return -ENOMEM;
 	c->tl.execs[c->tl.n_execs++] = (struct cp_exec){
 		.ts = ts, .pid = pid, .program = copy,
+		.parent = program ? 0 : parent,
 	};
 	return 0;
 }

@@ -66,9 +66,10 @@ int collector_note_wait(struct collector *c, uint32_t tid, uint64_t start,
 			uint64_t wake, uint64_t end,
 			const struct ws_waker *waker);
 
-/* pid exec'd program at ts; program NULL: pid was forked at ts. */
+/* pid exec'd program at ts; program NULL: pid was forked at ts by
+ * parent. */
 int collector_note_exec(struct collector *c, uint32_t pid, uint64_t ts,
-			const char *program);
+			const char *program, uint32_t parent);
 
 /*
  * A stack where an I/O event happened (a file opened, a connection made,

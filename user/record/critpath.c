@@ -401,6 +401,7 @@ static void init_image(struct cp_image *img, uint32_t pid, uint32_t seq,
 	img->first_ns = UINT64_MAX;
 	img->born = UINT64_MAX;
 	img->exe_frame = -1;
+	img->parent_image = -1;
 	img->name = program ? path_basename(program) : NULL;
 }
 
@@ -438,10 +439,11 @@ static int build_images(struct walker *w)
 
 			if (x->pid != pids[i])
 				continue;
-			if (!x->program)	/* its fork */
+			if (!x->program) {	/* its fork */
 				forked->born = x->ts < forked->born ?
 					       x->ts : forked->born;
-			else
+				forked->parent = x->parent;
+			} else
 				init_image(&w->images[w->n_images++], pids[i],
 					   ++k, x->ts, x->program);
 		}
@@ -479,14 +481,18 @@ static void name_images(struct walker *w)
 		for (i = 0; i < w->n_images; i++) {
 			struct cp_image *img = &w->images[i], *parent;
 			const struct process_info *pi;
+			uint32_t ppid;
 
 			if (img->name || img->seq)
 				continue;
 			pi = proc_of(p, img->pid);
-			parent = pi && pi->ppid && pi->ppid != img->pid ?
-				 image_at(w, pi->ppid, img->born) : NULL;
-			if (parent && parent->name)
+			ppid = pi && pi->ppid ? pi->ppid : img->parent;
+			parent = ppid && ppid != img->pid ?
+				 image_at(w, ppid, img->born) : NULL;
+			if (parent && parent->name) {
 				img->name = parent->name;
+				img->parent_image = parent - w->images;
+			}
 		}
 	for (i = 0; i < w->n_images; i++) {
 		struct cp_image *img = &w->images[i];
@@ -508,11 +514,18 @@ static void name_images(struct walker *w)
 static const char *image_program(const struct walker *w,
 				 const struct cp_image *img)
 {
+	int hops;
+
 	/* a child between its fork and its exec is starting that program:
 	 * the cost of running date includes its fork and exec */
 	if (!img->seq && img + 1 < w->images + w->n_images &&
 	    img[1].pid == img->pid)
 		img++;
+	/* a subshell that never exec'd runs its parent's program: "dash"
+	 * for both, though only the parent was sampled */
+	for (hops = 0; hops < CP_MAX_PARENTS && img->exe_frame < 0 &&
+		       img->parent_image >= 0; hops++)
+		img = &w->images[img->parent_image];
 	return img->exe_frame >= 0 ? w->p->frames[img->exe_frame].module :
 				     img->name;
 }

@@ -41,6 +41,7 @@ struct cp_exec {
 	uint32_t pid;
 	const char *program;	/* the path given to execve(); NULL: pid
 				 * was forked at ts */
+	uint32_t parent;	/* a fork: the process that forked pid */
 };
 
 struct cp_timeline {
@@ -83,6 +84,8 @@ struct cp_image {
 				 * producer's pipe write) */
 	uint64_t first_ns;	/* its first charge; UINT64_MAX none */
 	uint64_t born;		/* seq 0: its first event */
+	uint32_t parent;	/* seq 0: who forked it, when seen; 0 */
+	int64_t parent_image;	/* seq 0: the image it was forked from; -1 */
 	const char *name;	/* the program as exec'd; NULL until named */
 	int64_t exe_frame;	/* a frame of its executable, charged; -1 */
 	char comm[WS_COMM_SIZE];	/* name of last resort */

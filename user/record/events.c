@@ -102,7 +102,8 @@ static int note_exec(struct record_events *r, const struct ws_exec *ev)
 	memcpy(program, ev->filename, WS_EXEC_PATH_LEN);
 	program[WS_EXEC_PATH_LEN] = '\0';
 	if (program[0]) {
-		err = collector_note_exec(r->coll, ev->pid, ev->time_ns, program);
+		err = collector_note_exec(r->coll, ev->pid, ev->time_ns, program,
+					  0);
 		if (err)
 			return err;
 	}
@@ -124,7 +125,8 @@ static int site_happened(struct record_events *r, const struct ws_io_what *w,
 			if (r->forks[i] == w->child)
 				return 0;
 		r->forks[r->n_forks++ % RECORD_EVENTS_FORKS] = w->child;
-		err = collector_note_exec(r->coll, w->child, w->time_ns, NULL);
+		err = collector_note_exec(r->coll, w->child, w->time_ns, NULL,
+					  w->pid);
 		if (err)
 			return err;
 	}

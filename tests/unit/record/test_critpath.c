@@ -250,6 +250,33 @@ static void test_unsampled_child(void **state)
 	fx_free(p);
 }
 
+/* A subshell that never exec'd and of which nothing else is known runs
+ * its parent's program: named after it, not "?". */
+static void test_fork_named_after_parent(void **state)
+{
+	struct profile *p = fx_new("sh");
+	struct tl_builder b = { 0 };
+	uint32_t sh_f = fx_frame(p, "main", "sh", CLASS_APP);
+	uint32_t sh_wait;
+
+	(void)state;
+	fx_proc(p, 10, 1, "sh", "/bin/sh");
+	sh_wait = stack_index(p, FX_WAIT(p, 10, 10, 1, WAIT_CHILD, 10 * MS,
+					 NULL, sh_f));
+	add_exec(&b, 10, T0 - MS, "/bin/sh");
+	b.tl.execs = fx_grow(b.tl.execs, b.tl.n_execs, sizeof(*b.tl.execs));
+	b.tl.execs[b.tl.n_execs++] = (struct cp_exec){
+		.ts = T0, .pid = 11, .parent = 10 };
+	add_wait(&b, 10, T0, T0 + 10 * MS, T0 + 10 * MS, 11, sh_wait);
+	assert_int_equal(critpath_build(p, &b.tl, &(struct cp_window){
+		.root_tid = 10, .start = T0, .end = T0 + 10 * MS }), 0);
+	assert_int_equal(cp_sum(p), 10 * MS);
+	assert_int_equal(p->critical.n_programs, 1);
+	assert_string_equal(p->critical.programs[0].name, "sh");
+	tl_free(&b);
+	fx_free(p);
+}
+
 /* Two threads each "woken" by the other over the same time (corrupt or
  * odd data): the walk ends, the charges still add up. */
 static void test_cycle_bounded(void **state)
@@ -281,6 +308,7 @@ int main(void)
 		cmocka_unit_test(test_lock_holders),
 		cmocka_unit_test(test_exec_chain_launcher),
 		cmocka_unit_test(test_unsampled_child),
+		cmocka_unit_test(test_fork_named_after_parent),
 		cmocka_unit_test(test_cycle_bounded),
 	};
 
