@@ -68,6 +68,10 @@
 # 1-byte preads, bench_cpu at 999 Hz, `record -- true` (ms), and the peak
 # RSS (/usr/bin/time -f %M) of `record -- true` and of a BENCH_ALL_SECONDS
 # (default 30) `record -a` while opentree.py and bench_cpu run in a loop.
+# Beside the end-to-end ratio, "in-run" compares the workload's own time
+# (its elapsed_ms= line) under whyslow and alone: what tracing its events
+# costs, without whyslow's fixed start-up and report (~0.1 s, which is a
+# third of a 0.3 s run's ratio).
 # With BENCH_VS=PATH, another whyslow binary (a build of an older commit)
 # gets its column in the same run, interleaved with this one.
 #
@@ -222,6 +226,10 @@ median() {
 }
 
 declare -A times ratios	# "config" -> space-separated values per repetition
+# The same for the workload's own time, from its "elapsed_ms=" line on
+# stderr (bench_cpu, readsmall, opentree.py): the run without the
+# tracer's start-up and report, i.e. what tracing each event costs.
+declare -A inrun inratios
 
 "$WHYSLOW" record -o /dev/null -- true 2>/dev/null || die "$WHYSLOW record -- true fails"
 [[ -c /dev/null ]] || die "whyslow -o /dev/null replaced /dev/null with a file: restore it with 'rm /dev/null; mknod -m 666 /dev/null c 1 3'"
@@ -236,18 +244,24 @@ bench() {
 	for ((rep = 0; rep < REPS; rep++)); do
 		[[ -t 2 ]] && printf '\rbench: %s, repetition %d/%d ' \
 			"$section" $((rep + 1)) "$REPS" >&2
-		declare -A t=()
+		declare -A t=() e=()
 		for ((k = 0; k < n; k++)); do
 			c=${cs[(k + rep) % n]}
 			t[$c]=$(run_ms "$c")
 			times[$c]+="${t[$c]} "
+			e[$c]=$(sed -n 's/.*elapsed_ms=\([0-9.]*\).*/\1/p' \
+				"$tmp/err" | tail -n 1)
 		done
 		for c in "${cs[@]}"; do
 			[[ $c != "$base" && -n ${t[$c]:-} ]] || continue
 			ratios[$c]+="$(awk -v a="${t[$c]}" -v b="${t[$base]}" \
 				'BEGIN { printf "%.4f", a / b }') "
+			[[ -n ${e[$c]:-} && -n ${e[$base]:-} ]] || continue
+			inrun[$c]+="${e[$c]} "
+			inratios[$c]+="$(awk -v a="${e[$c]}" -v b="${e[$base]}" \
+				'BEGIN { printf "%.4f", a / b }') "
 		done
-		unset t
+		unset t e
 	done
 	[[ -t 2 ]] && printf '\r\033[K' >&2
 	return 0
@@ -279,7 +293,7 @@ peak_kb() {
 # Python script and bench_cpu run in a loop.
 rss_all() {
 	local ws=$1 load kb
-	(while :; do "$PYBIN" "$OT" "$ot_dir" >/dev/null 2>&1; "$PROG"; done) &
+	(while :; do "$PYBIN" "$OT" "$ot_dir" >/dev/null 2>&1; "$PROG" 2>/dev/null; done) &
 	load=$!
 	kb=$(peak_kb "$ws" record -a -d "$ALL_S" -o /dev/null) || kb=0
 	kill "$load" 2>/dev/null
@@ -348,31 +362,36 @@ section_cost() {
 	     "ratios to the program alone in the same repetition"
 	[[ -n $VS ]] && echo "BENCH_VS: $VS"
 	echo
-	printf '%-44s %12s %12s %10s\n' "workload" "alone ms" "whyslow" "BENCH_VS"
-	printf '%-44s %12s %12s %10s\n' "--------------------------------------------" \
-		"--------" "-------" "--------"
+	echo "(in-run: the workload's own time under whyslow against alone, without"
+	echo " whyslow's start-up and report: the cost of tracing its events)"
+	echo
+	printf '%-44s %9s %9s %8s %10s\n' "workload" "alone ms" "whyslow" "in-run" "BENCH_VS"
+	printf '%-44s %9s %9s %8s %10s\n' "--------------------------------------------" \
+		"--------" "-------" "------" "--------"
 	cost_row() {	# cost_row TITLE PREFIX
-		printf '%-44s %12.0f %11.2fx %10s\n' "$1" "$(median ${times[${2}_alone]})" \
+		printf '%-44s %9.0f %8.2fx %7.2fx %10s\n' "$1" \
+			"$(median ${times[${2}_alone]})" \
 			"$(median ${ratios[${2}_ws]})" \
+			"$(median ${inratios[${2}_ws]:-0})" \
 			"${VS:+$(printf '%.2fx' "$(median ${ratios[${2}_vs]})")}"
 	}
 	cost_row "Python, 20k opens 33-36 deep (opentree.py)" ot
 	cost_row "1M 1-byte preads (readsmall)" pr
 	cost_row "CPU-bound C at 999 Hz (bench_cpu)" cc
-	printf '%-44s %12s %10.0fms %10s\n' "record -- true" "" \
-		"$(median ${times[tr_ws]})" \
+	printf '%-44s %9s %7.0fms %8s %10s\n' "record -- true" "" \
+		"$(median ${times[tr_ws]})" "" \
 		"${VS:+$(printf '%.0fms' "$(median ${times[tr_vs]})")}"
-	printf '%-44s %12s %9.1fMiB %10s\n' "peak RSS, record -- true" "" \
-		"$(awk -v k="$(median "${rt[@]}")" 'BEGIN { print k / 1024 }')" \
+	printf '%-44s %9s %6.1fMiB %8s %10s\n' "peak RSS, record -- true" "" \
+		"$(awk -v k="$(median "${rt[@]}")" 'BEGIN { print k / 1024 }')" "" \
 		"${VS:+$(awk -v k="$(median "${rv[@]}")" 'BEGIN { printf "%.1fMiB", k / 1024 }')}"
-	printf '%-44s %12s %9.1fMiB %10s\n' "peak RSS, record -a -d $ALL_S (under load)" "" \
-		"$(awk -v k="$all_ws" 'BEGIN { print k / 1024 }')" \
+	printf '%-44s %9s %6.1fMiB %8s %10s\n' "peak RSS, record -a -d $ALL_S (under load)" "" \
+		"$(awk -v k="$all_ws" 'BEGIN { print k / 1024 }')" "" \
 		"${VS:+$(awk -v k="$all_vs" 'BEGIN { printf "%.1fMiB", k / 1024 }')}"
 }
 
 # --- CPU-bound -------------------------------------------------------------
 section_cpu() {
-	c_alone >/dev/null	# warm the page cache
+	c_alone >/dev/null 2>&1	# warm the page cache
 	bench "CPU-bound" alone "${configs[@]}"
 	echo "CPU-bound: $(basename "$PROG") ($(median ${times[alone]}) ms alone)"
 	echo

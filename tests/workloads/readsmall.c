@@ -4,12 +4,21 @@
  * cache (the file is written first if it is empty).  The reads are
  * read_loop()'s; the file is opened once, read N times and closed.
  * Usage: readsmall FILE [N]   (default N = 1000000)
- * Prints "reads=N bytes=B" on stderr. */
+ * Prints "reads=N bytes=B elapsed_ms=T" on stderr (T: the reads' time). */
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
+
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
 
 static __attribute__((noinline)) long read_loop(int fd, long n)
 {
@@ -27,6 +36,7 @@ static __attribute__((noinline)) long read_loop(int fd, long n)
 int main(int argc, char **argv)
 {
 	long n = argc > 2 ? atol(argv[2]) : 1000000, bytes;
+	double start;
 	struct stat st;
 	int fd;
 
@@ -46,12 +56,14 @@ int main(int argc, char **argv)
 		perror(argv[1]);
 		return 1;
 	}
+	start = now_ms();
 	bytes = read_loop(fd, n);
 	close(fd);
 	if (bytes < 0) {
 		perror("pread");
 		return 1;
 	}
-	fprintf(stderr, "reads=%ld bytes=%ld\n", n, bytes);
+	fprintf(stderr, "reads=%ld bytes=%ld elapsed_ms=%.1f\n", n, bytes,
+		now_ms() - start);
 	return 0;
 }

@@ -9,9 +9,11 @@ DEPTH levels (default 36); from each of the last 4 levels read_file(path)
 does `open(path).read()` on its share of the files, and expand counts
 their words, ROUNDS times over (default FILES 10000, ROUNDS 2: 20,000
 opens, each file opened exactly ROUNDS times, each from read_file at one
-of 4 depths).  Prints "opens=O words=W" on stderr."""
+of 4 depths).  Prints "opens=O words=W elapsed_ms=T" on stderr (T:
+the rounds' time)."""
 import os
 import sys
+import time
 
 
 def read_file(path):
@@ -44,12 +46,15 @@ def main():
     paths = [os.path.join(d, f"{i}.txt") for i in range(n)]
     sys.setrecursionlimit(depth + 100)
     words = opens = 0
+    start = time.monotonic()
     for _ in range(rounds):
         for k in range(4):
             share = paths[k::4]
             words += expand(0, depth - 3 + k, share)
             opens += len(share)
-    print(f"opens={opens} words={words}", file=sys.stderr)
+    elapsed = (time.monotonic() - start) * 1000
+    print(f"opens={opens} words={words} elapsed_ms={elapsed:.1f}",
+          file=sys.stderr)
 
 
 if __name__ == "__main__":
