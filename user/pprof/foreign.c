@@ -121,6 +121,8 @@ static int foreign_frames(struct reader *rd, struct tables *t,
 			if (!fr->name || !fr->module)
 				return -ENOMEM;
 			fr->line = loc->n_lines ? (int)loc->lines[j].line : 0;
+			/* all but the last line are inlined into the next */
+			fr->inlined = j + 1 < lines;
 			fr->start_line = fn ? (int)fn->start_line : 0;
 			fr->cls = !strncmp(fr->name, "runtime.", 8) ?
 				  CLASS_RUNTIME :

@@ -23,7 +23,7 @@ enum {
 	WS_QUALITY,
 	WS_NOTE, WS_IO, WS_TIME_NS, WS_CRITICAL,
 };
-enum { WF_MODULE = 1, WF_PATH, WF_CLASS, WF_RESOLVED };
+enum { WF_MODULE = 1, WF_PATH, WF_CLASS, WF_RESOLVED, WF_INLINED };
 enum { WK_REASON = 1, WK_SYSCALL, WK_TARGET, WK_TRUNCATED, WK_KERNEL_MODE,
        WK_CP_NS };
 enum { WT_PID = 1, WT_TID, WT_COMM };
@@ -43,6 +43,8 @@ void pprof_whyslow_put_frame(struct writer *w, struct pb_buf *loc,
 	pb_uint(&e, WF_PATH, pprof_str_id(w, f->path));
 	pb_uint(&e, WF_CLASS, f->cls);
 	pb_uint(&e, WF_RESOLVED, f->resolved);
+	if (f->inlined)
+		pb_uint(&e, WF_INLINED, 1);
 	pb_msg(loc, WHYSLOW_FIELD, &e);
 	pb_buf_free(&e);
 }
@@ -156,18 +158,78 @@ void pprof_whyslow_put_period_type(struct writer *w, struct pb_buf *b,
 
 /* ---- reading ---- */
 
+/* Lines of a Location of a frame and those inlined into it: whyslow
+ * writes SYM_MAX_INLINE + 1 at most. */
+#define WS_MAX_GROUP_LINES	64
+
+/*
+ * Locations without whyslow's field are runs of a frame and the frames
+ * inlined into it (write.c): each Line a frame's function, whose id is
+ * the frame's Location's.
+ */
+static int ws_groups_check(struct reader *rd, const struct tables *t,
+			   size_t n_frames)
+{
+	const struct location_rec *loc, *fl;
+	uint64_t id;
+	size_t i, j;
+
+	for (i = 0; i < t->n_locs; i++) {
+		loc = &t->locs[i];
+		if (loc->extra.data)
+			continue;
+		if (loc->n_lines < 2 || loc->n_lines > WS_MAX_GROUP_LINES)
+			goto bad;
+		for (j = 0; j < loc->n_lines; j++) {
+			id = loc->lines[j].function_id;
+			fl = id <= n_frames ? pprof_find_id(t->locs, t->n_locs,
+							    sizeof(*fl), id) : NULL;
+			if (!fl || !fl->extra.data ||
+			    fl->lines[0].function_id != id)
+				goto bad;
+		}
+	}
+	return 0;
+bad:
+	return pprof_fail(rd, "inconsistent whyslow data: location %llu",
+			  (unsigned long long)loc->id);
+}
+
+/* The frames of Location id, outermost first, into frames when not
+ * NULL: how many, 0 when id is no Location. */
+static size_t ws_loc_frames(const struct tables *t, size_t n_frames,
+			    uint64_t id, uint32_t *frames)
+{
+	const struct location_rec *loc;
+	size_t j;
+
+	if (id && id <= n_frames) {
+		if (frames)
+			frames[0] = id - 1;
+		return 1;
+	}
+	loc = pprof_find_id(t->locs, t->n_locs, sizeof(*loc), id);
+	if (!loc || loc->extra.data)	/* ws_groups_check checked it */
+		return 0;
+	for (j = 0; frames && j < loc->n_lines; j++)
+		frames[j] = loc->lines[loc->n_lines - 1 - j].function_id - 1;
+	return loc->n_lines;
+}
+
 static int ws_frames(struct reader *rd, const struct tables *t,
 		     struct profile *out)
 {
-	size_t n_extra = t->n_locs;
+	size_t n_extra = 0;
 	const struct function_rec *fn;
 	const struct mapping_rec *map;
 	struct location_rec *loc;
 	struct frame *fr;
-	uint64_t v[4];
+	uint64_t v[WF_INLINED];
 	size_t i;
 	int err;
 
+	for (i = 0; i < t->n_locs; i++)
+		n_extra += t->locs[i].extra.data != NULL;
 	out->frames = pprof_calloc(rd, n_extra + 1, sizeof(*out->frames));
 	if (!out->frames)
 		return -ENOMEM;
@@ -181,7 +243,7 @@ static int ws_frames(struct reader *rd, const struct tables *t,
 					"%zu", i + 1);
 		map = pprof_find_id(t->maps, t->n_maps, sizeof(*map),
 				    loc->mapping_id);
-		err = pprof_read_small(rd, &loc->extra, v, 4, "frame");
+		err = pprof_read_small(rd, &loc->extra, v, WF_INLINED, "frame");
 		if (err)
 			return err;
 		if (v[2] > CLASS_KERNEL)
@@ -192,6 +254,7 @@ static int ws_frames(struct reader *rd, const struct tables *t,
 		out->n_frames = i + 1;
 		fr->cls = v[2];
 		fr->resolved = v[3];
+		fr->inlined = v[4];
 		fr->line = (int)loc->lines[0].line;
 		fr->start_line = (int)fn->start_line;
 		if ((err = pprof_function_names(rd, fn, false, &fr->name,
@@ -203,15 +266,15 @@ static int ws_frames(struct reader *rd, const struct tables *t,
 					     &fr->build_id))))
 			return err;
 	}
-	return 0;
+	return ws_groups_check(rd, t, n_extra);
 }
 
-static int ws_stack(struct reader *rd, const struct sample_rec *s,
-		    struct profile *out)
+static int ws_stack(struct reader *rd, const struct tables *t,
+		    const struct sample_rec *s, struct profile *out)
 {
 	struct stack_sample *st = &out->stacks[out->n_stacks];
 	uint64_t v[WK_CP_NS];
-	size_t i;
+	size_t i, k, n = 0;
 	int err;
 
 	if (s->n_vals != VAL_COUNT || s->truncated || !s->extra.data)
@@ -226,18 +289,23 @@ static int ws_stack(struct reader *rd, const struct sample_rec *s,
 		return pprof_fail(rd,
 				"inconsistent whyslow data: wait reason %llu",
 				(unsigned long long)v[0]);
-	st->frames = pprof_stack_frames(rd, s->n_locs);
-	if (!st->frames)
-		return -ENOMEM;
-	out->n_stacks++;
 	for (i = 0; i < s->n_locs; i++) {
-		if (!s->locs[i] || s->locs[i] > out->n_frames)
+		k = ws_loc_frames(t, out->n_frames, s->locs[i], NULL);
+		if (!k)
 			return pprof_fail(rd,
 					"inconsistent whyslow data: location "
 					"id %llu", (unsigned long long)s->locs[i]);
-		st->frames[s->n_locs - 1 - i] = s->locs[i] - 1;
+		n += k;
 	}
-	st->n_frames = s->n_locs;
+	st->frames = pprof_stack_frames(rd, n);
+	if (!st->frames)
+		return -ENOMEM;
+	out->n_stacks++;
+	/* locations innermost first, frames root first */
+	for (i = s->n_locs, k = 0; i-- > 0;)
+		k += ws_loc_frames(t, out->n_frames, s->locs[i],
+				   st->frames + k);
+	st->n_frames = n;
 	st->pid = s->pid;
 	st->tid = s->tid;
 	st->reason = v[0];
@@ -250,7 +318,8 @@ static int ws_stack(struct reader *rd, const struct sample_rec *s,
 	return v[2] ? pprof_string_at(rd, v[2], false, &st->target) : 0;
 }
 
-static int ws_stacks(struct reader *rd, struct profile *out)
+static int ws_stacks(struct reader *rd, const struct tables *t,
+		     struct profile *out)
 {
 	struct sample_rec s = { 0 };
 	size_t n = rd->top.n[PROFILE_SAMPLE], i;
@@ -262,7 +331,7 @@ static int ws_stacks(struct reader *rd, struct profile *out)
 	for (i = 0; i < n && !err; i++) {
 		err = pprof_sample_read(rd, &rd->top.of[PROFILE_SAMPLE][i], &s);
 		if (!err)
-			err = ws_stack(rd, &s, out);
+			err = ws_stack(rd, t, &s, out);
 	}
 	free(s.locs);
 	return err;
@@ -396,7 +465,7 @@ int pprof_whyslow_read(struct reader *rd, const struct tables *t,
 		return err;
 	err = ws_frames(rd, t, out);
 	if (!err)
-		err = ws_stacks(rd, out);
+		err = ws_stacks(rd, t, out);
 	if (!err)
 		err = ws_tasks(rd, x, out);
 	if (!err)

@@ -51,19 +51,49 @@ static const char *thread_comm(const struct profile *p, uint32_t tid)
 	return NULL;
 }
 
+/*
+ * A frame and the frames inlined into it are one Location, its Lines
+ * innermost first (pprof's convention).  Each frame has its own Location,
+ * id frame + 1; each distinct run of a frame and its inlined ones one
+ * more, numbered after those, which groups interns.
+ */
+static size_t sample_locations(struct writer *w, const struct profile *p,
+			       const struct stack_sample *st,
+			       struct intern *groups, uint64_t *ids)
+{
+	uint32_t i = st->n_frames, j;
+	size_t n = 0;
+	int added;
+	int64_t g;
+
+	while (i-- > 0) {
+		for (j = i; j > 0 && p->frames[st->frames[j]].inlined; j--)
+			;
+		if (j == i) {
+			ids[n++] = (uint64_t)st->frames[i] + 1;
+			continue;
+		}
+		g = intern_bytes(groups, &st->frames[j],
+				 (i - j + 1) * sizeof(*st->frames), &added);
+		if (g < 0)
+			w->err = g;
+		ids[n++] = p->n_frames + 1 + (g < 0 ? 0 : g);
+		i = j;
+	}
+	return n;
+}
+
 static void put_sample(struct writer *w, struct pb_buf *b,
 		       const struct profile *p, const struct stack_sample *st,
-		       uint64_t *ids)
+		       struct intern *groups, uint64_t *ids)
 {
 	struct pb_buf s = { 0 };
 	uint64_t v[VAL_COUNT] = { 0 };
 	char comm[sizeof(p->threads[0].comm) + 1] = "";
 	const char *c = thread_comm(p, st->tid);
-	uint32_t i;
+	size_t n = sample_locations(w, p, st, groups, ids);
 
-	for (i = 0; i < st->n_frames; i++)
-		ids[i] = (uint64_t)st->frames[st->n_frames - 1 - i] + 1;
-	pb_packed(&s, SAMPLE_LOCATION_ID, ids, st->n_frames);
+	pb_packed(&s, SAMPLE_LOCATION_ID, ids, n);
 	v[st->reason == WAIT_NONE ? VAL_SAMPLES : VAL_WAITS] = st->count;
 	v[st->reason == WAIT_NONE ? VAL_CPU : VAL_OFFCPU] = st->ns;
 	v[VAL_WALL] = st->ns;
@@ -118,8 +148,36 @@ static void number_mappings(struct writer *w, const struct profile *p,
 	intern_free(&files);
 }
 
+/* The Locations of groups (sample_locations): a frame's mapping, the
+ * Lines of its run. */
+static void put_groups(struct writer *w, struct pb_buf *b,
+		       const struct profile *p, const struct intern *groups,
+		       const uint64_t *map_ids)
+{
+	struct pb_buf loc = { 0 }, line = { 0 };
+	const uint32_t *run;
+	size_t g, j, n;
+
+	for (g = 0; g < groups->n && !w->err; g++) {
+		run = intern_key(groups, g);
+		n = groups->lengths[g] / sizeof(*run);
+		pb_uint(&loc, LOCATION_ID, p->n_frames + 1 + g);
+		pb_uint(&loc, LOCATION_MAPPING_ID, map_ids[run[0]]);
+		for (j = n; j-- > 0;) {
+			pb_uint(&line, LINE_FUNCTION_ID, (uint64_t)run[j] + 1);
+			pb_int(&line, LINE_LINE, p->frames[run[j]].line);
+			pb_msg(&loc, LOCATION_LINE, &line);
+			line.len = 0;
+		}
+		pb_msg(b, PROFILE_LOCATION, &loc);
+		loc.len = 0;
+	}
+	pb_buf_free(&loc);
+	pb_buf_free(&line);
+}
+
 static void put_frames(struct writer *w, struct pb_buf *b,
-		       const struct profile *p)
+		       const struct profile *p, const struct intern *groups)
 {
 	struct pb_buf m = { 0 }, loc = { 0 }, line = { 0 }, fn = { 0 };
 	uint64_t *map_ids = calloc(p->n_frames + 1, sizeof(*map_ids));
@@ -161,6 +219,7 @@ static void put_frames(struct writer *w, struct pb_buf *b,
 		pb_msg(b, PROFILE_FUNCTION, &fn);
 		line.len = loc.len = fn.len = 0;
 	}
+	put_groups(w, b, p, groups, map_ids);
 	free(map_ids);
 	pb_buf_free(&m);
 	pb_buf_free(&loc);
@@ -172,11 +231,13 @@ static int encode(const struct profile *p, struct pb_buf *out)
 {
 	struct writer w = { .err = 0 };
 	struct pb_buf b = { 0 };
+	struct intern groups;
 	uint64_t *ids = NULL;
 	size_t i, depth = 1;
 	int err;
 
 	intern_init(&w.strs);
+	intern_init(&groups);
 	pprof_str_id(&w, "");		/* string_table[0] */
 	for (i = 0; i < p->n_stacks; i++)
 		if (p->stacks[i].n_frames > depth)
@@ -192,8 +253,8 @@ static int encode(const struct profile *p, struct pb_buf *out)
 	put_value_type(&w, &b, PROFILE_SAMPLE_TYPE, "offcpu", "nanoseconds");
 	put_value_type(&w, &b, PROFILE_SAMPLE_TYPE, "wall", "nanoseconds");
 	for (i = 0; i < p->n_stacks && !w.err; i++)
-		put_sample(&w, &b, p, &p->stacks[i], ids);
-	put_frames(&w, &b, p);
+		put_sample(&w, &b, p, &p->stacks[i], &groups, ids);
+	put_frames(&w, &b, p, &groups);
 	pb_int(&b, PROFILE_TIME_NANOS, p->time_ns);
 	pb_int(&b, PROFILE_DURATION_NANOS, p->wall_ns);
 	pprof_whyslow_put_period_type(&w, &b, p);
@@ -208,6 +269,7 @@ static int encode(const struct profile *p, struct pb_buf *out)
 out:
 	free(ids);
 	intern_free(&w.strs);
+	intern_free(&groups);
 	if (err)
 		pb_buf_free(&b);
 	else

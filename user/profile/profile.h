@@ -53,6 +53,9 @@ struct frame {
 	char *build_id;	/* hex GNU build-id of path, NULL when unknown */
 	enum frame_class cls;
 	bool resolved;	/* false when no symbol covered the address */
+	bool inlined;	/* inlined into the frame before it in a stack
+			 * (its caller), at the same address: both are
+			 * one pprof Location */
 };
 
 /*

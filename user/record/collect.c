@@ -451,11 +451,20 @@ int collector_add_py_code(struct collector *c, const struct ws_py_code_key *k,
 
 /* ---- finishing: symbolize each distinct frame once ---- */
 
+/* A raw frame's profile frames, outermost first: more than one where
+ * functions were inlined at its address. */
+struct frame_run {
+	uint32_t first;		/* into finish_ctx.ids */
+	uint32_t n;
+};
+
 struct finish_ctx {
 	struct collector *c;
 	struct profile *out;
 	struct intern frames;		/* name\0module\0file\0line keys */
 	size_t cap_frames;
+	uint32_t *ids;			/* the runs' profile frames */
+	size_t n_ids, cap_ids;
 	const struct proc_table *t;
 	struct symbolizer *sym;
 };
@@ -479,9 +488,10 @@ static int intern_frame(struct finish_ctx *fc, const struct frame *fr,
 	int64_t i;
 
 	/* the symbol, where there is one, decides the name and is shorter */
-	len = snprintf(key, sizeof(key), "%s%c%s%c%s%c%d",
+	len = snprintf(key, sizeof(key), "%s%c%s%c%s%c%d%s",
 		       fr->system_name ? fr->system_name : fr->name, 0,
-		       fr->module, 0, fr->file ? fr->file : "", 0, fr->line);
+		       fr->module, 0, fr->file ? fr->file : "", 0, fr->line,
+		       fr->inlined ? "i" : "");
 	if (len < 0 || len >= (int)sizeof(key))
 		len = sizeof(key) - 1;
 	i = intern_bytes(&fc->frames, key, len, &added);
@@ -504,15 +514,57 @@ static int intern_frame(struct finish_ctx *fc, const struct frame *fr,
 		.build_id = fr->build_id ? strdup(fr->build_id) : NULL,
 		.cls = fr->cls,
 		.resolved = fr->resolved,
+		.inlined = fr->inlined,
 	};
 	fc->out->n_frames = i + 1;
+	return 0;
+}
+
+/* Appends frame fr to the run being built (the raw frame's). */
+static int run_add(struct finish_ctx *fc, const struct frame *fr,
+		   struct frame_run *run)
+{
+	uint32_t id;
+	int err = intern_frame(fc, fr, &id);
+
+	if (err)
+		return err;
+	if (intern_items_reserve((void **)&fc->ids, &fc->cap_ids, fc->n_ids,
+				 sizeof(*fc->ids)))
+		return -ENOMEM;
+	if (!run->n)
+		run->first = fc->n_ids;
+	fc->ids[fc->n_ids++] = id;
+	run->n++;
+	return 0;
+}
+
+/* The functions inlined at the address of outer, after it. */
+static int add_inlined(struct finish_ctx *fc, const struct frame *outer,
+		       const struct sym_result *r, struct frame_run *run)
+{
+	struct frame fr = *outer;
+	uint32_t i;
+	int err;
+
+	for (i = 0; i < r->n_inlined && i < SYM_MAX_INLINE; i++) {
+		fr.name = (char *)r->inlined[i].name;
+		fr.system_name = (char *)r->inlined[i].system_name;
+		fr.file = (char *)r->inlined[i].file;
+		fr.line = r->inlined[i].line;
+		fr.start_line = 0;
+		fr.inlined = true;
+		fr.cls = classify_source(outer->cls, fr.file, getenv("GOROOT"));
+		if ((err = run_add(fc, &fr, run)))
+			return err;
+	}
 	return 0;
 }
 
 /* A Python frame: function (qualified name), file and line, from the code
  * object the BPF side copied while the process lived. */
 static int symbolize_python(struct finish_ctx *fc, const struct raw_frame *rf,
-			    uint32_t *out)
+			    struct frame_run *out)
 {
 	struct ws_py_code_key key = { .pid = rf->id, .ident = rf->py_ident,
 				      .code = rf->addr };
@@ -536,11 +588,11 @@ static int symbolize_python(struct finish_ctx *fc, const struct raw_frame *rf,
 		fr.name = name;
 		fr.module = "[python]";
 	}
-	return intern_frame(fc, &fr, out);
+	return run_add(fc, &fr, out);
 }
 
 static int symbolize_raw(struct finish_ctx *fc, const struct raw_frame *rf,
-			 uint32_t *out)
+			 struct frame_run *out)
 {
 	struct sym_result r = { 0 };
 	struct frame fr = { 0 };
@@ -597,7 +649,10 @@ static int symbolize_raw(struct finish_ctx *fc, const struct raw_frame *rf,
 	} else {
 		fr.name = "[unknown]";
 	}
-	return intern_frame(fc, &fr, out);
+	err = run_add(fc, &fr, out);
+	if (!err && fr.resolved)
+		err = add_inlined(fc, &fr, &r, out);
+	return err;
 }
 
 /* A user stack that ends in a program's or thread's entry point is
@@ -614,26 +669,44 @@ static bool reaches_entry(struct finish_ctx *fc, const struct stack_key *k,
 	       stackend_code(fc->sym, &fc->t->modules[rf->id], rf->addr);
 }
 
+/* k's profile frames, root first, into a new array (*n of them); NULL
+ * on ENOMEM. */
+static uint32_t *expand_frames(const struct finish_ctx *fc,
+			       const struct stack_key *k,
+			       const struct frame_run *frame_map, uint32_t *n)
+{
+	const uint32_t *ids = (const uint32_t *)(k + 1);
+	const struct frame_run *run;
+	uint32_t j, m, total = 0, *frames;
+
+	for (j = 0; j < k->n_frames; j++)
+		total += frame_map[ids[j]].n;
+	frames = calloc(total ? total : 1, sizeof(uint32_t));
+	if (!frames)
+		return NULL;
+	for (j = 0, *n = 0; j < k->n_frames; j++) {
+		run = &frame_map[ids[j]];
+		for (m = 0; m < run->n; m++)
+			frames[(*n)++] = fc->ids[run->first + m];
+	}
+	return frames;
+}
+
 /* A new stack_sample with k's frames; NULL on ENOMEM. */
 static struct stack_sample *new_stack(struct finish_ctx *fc,
 				      const struct stack_key *k,
-				      const uint32_t *frame_map)
+				      const struct frame_run *frame_map)
 {
-	const uint32_t *ids = (const uint32_t *)(k + 1);
 	struct profile *out = fc->out;
 	struct stack_sample *st = &out->stacks[out->n_stacks];
-	uint32_t j;
 
-	st->frames = calloc(k->n_frames ? k->n_frames : 1, sizeof(uint32_t));
+	st->frames = expand_frames(fc, k, frame_map, &st->n_frames);
 	if (!st->frames)
 		return NULL;
 	st->pid = k->pid;
 	st->tid = k->tid;
 	st->kernel_mode = k->kernel_mode;
-	st->n_frames = k->n_frames;
 	st->syscall = -1;
-	for (j = 0; j < k->n_frames; j++)
-		st->frames[j] = frame_map[ids[j]];
 	if (k->py_frames)	/* the root is Python's: <module> or a thread */
 		st->truncated = k->py_truncated;
 	else
@@ -664,7 +737,7 @@ static size_t kernel_names(const struct profile *out,
  * and the run-queue part, waiting for a CPU. */
 static int add_offcpu_stacks(struct finish_ctx *fc, const struct stack_key *k,
 			     const struct stack_value *v,
-			     const uint32_t *frame_map, size_t i)
+			     const struct frame_run *frame_map, size_t i)
 {
 	struct collector *c = fc->c;
 	struct profile *out = fc->out;
@@ -708,7 +781,7 @@ static int add_offcpu_stacks(struct finish_ctx *fc, const struct stack_key *k,
 }
 
 static int build_stacks(struct collector *c, struct finish_ctx *fc,
-			const uint32_t *frame_map, uint64_t period_ns)
+			const struct frame_run *frame_map, uint64_t period_ns)
 {
 	struct profile *out = fc->out;
 	struct stack_sample *st;
@@ -753,29 +826,26 @@ static int build_stacks(struct collector *c, struct finish_ctx *fc,
 	return 0;
 }
 
-static int build_sites(struct collector *c, struct profile *out,
-		       const uint32_t *frame_map)
+static int build_sites(struct collector *c, struct finish_ctx *fc,
+		       const struct frame_run *frame_map)
 {
+	struct profile *out = fc->out;
 	struct io_site *site;
+	uint32_t n;
 	size_t i;
-	uint32_t j;
 
 	out->io.sites = calloc(c->sites.n ? c->sites.n : 1, sizeof(*site));
 	if (!out->io.sites)
 		return -ENOMEM;
 	for (i = 0; i < c->sites.n; i++) {
 		const struct stack_key *k = intern_key(&c->sites, i);
-		const uint32_t *ids = (const uint32_t *)(k + 1);
 
 		site = &out->io.sites[i];
-		site->frames = calloc(k->n_frames ? k->n_frames : 1,
-				      sizeof(uint32_t));
+		site->frames = expand_frames(fc, k, frame_map, &n);
 		if (!site->frames)
 			return -ENOMEM;
 		site->pid = k->pid;
-		for (j = 0; j < k->n_frames; j++)
-			site->frames[j] = frame_map[ids[j]];
-		site->n_frames = tracing_cut(out, site->frames, k->n_frames,
+		site->n_frames = tracing_cut(out, site->frames, n,
 					     c->own_progs);
 		out->io.n_sites++;
 	}
@@ -822,8 +892,8 @@ int collector_finish(struct collector *c, const struct proc_table *t,
 		     struct profile *out)
 {
 	struct finish_ctx fc = { .c = c, .out = out, .t = t, .sym = sym };
-	uint32_t *frame_map = calloc(c->frames.n ? c->frames.n : 1,
-				     sizeof(*frame_map));
+	struct frame_run *frame_map = calloc(c->frames.n ? c->frames.n : 1,
+					     sizeof(*frame_map));
 	size_t i;
 	int err = -ENOMEM;
 
@@ -837,12 +907,13 @@ int collector_finish(struct collector *c, const struct proc_table *t,
 	}
 	err = build_stacks(c, &fc, frame_map, period_ns);
 	if (!err)
-		err = build_sites(c, out, frame_map);
+		err = build_sites(c, &fc, frame_map);
 	if (!err)
 		err = build_threads_procs(c, out, t);
 	out->samples = c->samples - out->quality.tracing_samples;
 out:
 	intern_free(&fc.frames);
+	free(fc.ids);
 	free(frame_map);
 	return err;
 }

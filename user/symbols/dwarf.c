@@ -15,6 +15,7 @@
 #include "symbols/dwarf.h"
 #include "symbols/elf.h"
 #include "symbols/elfcheck.h"
+#include "symbols/inline.h"
 #include "symbols/table.h"
 
 #define DWARF_MAX_UNITS		(1u << 20)
@@ -137,8 +138,8 @@ void symdwarf_load(struct elf_file *f)
 	f->dwarf_path = NULL;
 }
 
-void symdwarf_lines(const struct elf_file *f, uint64_t vaddr,
-		    struct sym_result *out)
+/* The line vaddr is on, and the functions inlined there. */
+void symdwarf_lines(struct elf_file *f, uint64_t vaddr, struct sym_result *out)
 {
 	const struct cu_range *r = NULL;
 	Dwarf_Line *line;
@@ -161,6 +162,7 @@ void symdwarf_lines(const struct elf_file *f, uint64_t vaddr,
 		return;
 	out->file = src;
 	out->line = lineno;
+	syminline_find(f, &cudie, vaddr, out);
 }
 
 /*

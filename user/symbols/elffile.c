@@ -19,6 +19,7 @@
 #include "symbols/elf.h"
 #include "symbols/elffile.h"
 #include "symbols/fde.h"
+#include "symbols/inline.h"
 #include "symbols/plt.h"
 
 static int elf_read_build_id(Elf *elf, struct elf_file *f)
@@ -111,6 +112,7 @@ void elffile_clear(struct elf_file *f)
 	f->n_fdes = f->n_plts = f->plt_names_len = 0;
 	f->unnamed_tried = false;
 	free(f->cus);
+	syminline_free(f);
 	free(f->segs);
 	free(f->syms);
 	free(f->names);

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <stdint.h>
 
+#include "lib/intern.h"
 #include "symbols/names.h"
 #include "symbols/perfmap.h"
 #include "symbols/result.h"
@@ -79,6 +80,20 @@ struct cu_range {
 	Dwarf_Off die;
 };
 
+/* A function's code, [start, end) of its DIE (one of its ranges). */
+struct func_range {
+	uint64_t start;		/* first member: see table_count_le() */
+	uint64_t end;
+	Dwarf_Off die;
+};
+
+/* The functions of one compile unit, sorted, read on its first inline
+ * lookup (inline.c). */
+struct cu_funcs {
+	struct func_range *r;
+	size_t n;
+};
+
 struct elf_file {
 	struct elf_file *next;	/* hash chain */
 	uint64_t dev;
@@ -96,6 +111,10 @@ struct elf_file {
 	char *dwarf_path;	/* DWARF not read yet: in this file */
 	struct cu_range *cus;
 	size_t n_cus;
+	struct intern inl_cus;	/* CU DIE offsets whose functions were read */
+	struct cu_funcs *cu_funcs;	/* by inl_cus index */
+	size_t cap_cu_funcs;
+	size_t n_func_ranges;	/* over all CUs, bounded */
 	char *build_id;		/* hex GNU build-id, NULL when none */
 	uint64_t entry;		/* e_entry, 0 none */
 	Elf *cfi_elf;		/* its .eh_frame, read from cfi_fd or (-1)

@@ -86,13 +86,15 @@ static char *symname_readable(const char *raw, size_t len)
 	return base < len ? strndup(raw, base) : NULL;
 }
 
-void symname_apply(struct symname_cache *c, struct sym_result *out)
+void symname_lookup(struct symname_cache *c, const char *raw,
+		    const char **name, const char **system_name)
 {
-	const char *raw = out->name;
 	int64_t i;
 	size_t len;
 	int added;
 
+	*name = raw;
+	*system_name = NULL;
 	if (!raw)
 		return;
 	len = strnlen(raw, CLONE_MAX_NAME + 1);
@@ -110,8 +112,20 @@ void symname_apply(struct symname_cache *c, struct sym_result *out)
 	}
 	/* a failed reserve leaves an index past cap: the symbol as it is */
 	if ((size_t)i < c->cap && c->names[i]) {
-		out->system_name = raw;
-		out->name = c->names[i];
+		*system_name = raw;
+		*name = c->names[i];
+	}
+}
+
+void symname_apply(struct symname_cache *c, struct sym_result *out)
+{
+	struct sym_inline *in;
+	uint32_t i;
+
+	symname_lookup(c, out->name, &out->name, &out->system_name);
+	for (i = 0; i < out->n_inlined && i < SYM_MAX_INLINE; i++) {
+		in = &out->inlined[i];
+		symname_lookup(c, in->name, &in->name, &in->system_name);
 	}
 }
 

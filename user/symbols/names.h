@@ -43,9 +43,17 @@ struct symname_cache {
 void symname_cache_free(struct symname_cache *c);
 
 /*
- * out->name made readable: when that changes it, out->system_name is
- * the symbol it was and out->name points into the cache (valid until
- * symname_cache_free).  Out of memory leaves the symbol as it is.
+ * The readable form of the symbol raw: *name points into the cache and
+ * *system_name is raw when that differs from raw, else *name is raw and
+ * *system_name NULL.  Out of memory leaves the symbol as it is.
+ */
+void symname_lookup(struct symname_cache *c, const char *raw,
+		    const char **name, const char **system_name);
+
+/*
+ * out->name made readable, and each inlined function's name: when that
+ * changes it, out->system_name is the symbol it was and out->name points
+ * into the cache (valid until symname_cache_free).
  */
 void symname_apply(struct symname_cache *c, struct sym_result *out);
 

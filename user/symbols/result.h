@@ -7,6 +7,18 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+/* Inlined calls followed at one address: DWARF is untrusted, and deeper
+ * nests are machine-made (templates), no more readable. */
+#define SYM_MAX_INLINE	16
+
+/* A function inlined at the address, from DWARF's inline scopes. */
+struct sym_inline {
+	const char *name;	/* demangled, a clone suffix folded */
+	const char *system_name;	/* as in DWARF; NULL when it is name */
+	const char *file;	/* NULL when unknown */
+	int line;		/* 0 when unknown */
+};
+
 /* Strings point into the symbolizer's caches: valid until symbolizer_free. */
 struct sym_result {
 	const char *name;	/* function name, NULL when nothing covers addr:
@@ -23,6 +35,14 @@ struct sym_result {
 	 * func_start; offset is from there */
 	uint64_t func_start;
 	bool func_known;
+	/*
+	 * The functions inlined at addr, outermost first (want_line, with
+	 * DWARF): file and line are then where inlined[0] was called from
+	 * name, inlined[i]'s where inlined[i + 1] was called, and the last
+	 * one's the line addr is on.
+	 */
+	uint32_t n_inlined;
+	struct sym_inline inlined[SYM_MAX_INLINE];
 };
 
 #endif

@@ -251,7 +251,8 @@ int symbolize_perfmap(struct symbolizer *s, uint32_t pid, uint64_t addr,
 		return -ENOENT;
 	out->name = m->names + e->name;
 	out->offset = addr - e->start;
-	return 0;
+	/* JITs of C++ and Rust (and perf-map agents) write symbols */
+	return symbolize_named(s, 0, out);
 }
 
 void symbolizer_set_cancel(struct symbolizer *s,
