@@ -9,6 +9,7 @@
 #include "classify/frame.h"
 #include "classify/tracing.h"
 #include "record/collect.h"
+#include "record/framerun.h"
 #include "lib/intern.h"
 #include "lib/util.h"
 #include "python/code.h"
@@ -451,20 +452,12 @@ int collector_add_py_code(struct collector *c, const struct ws_py_code_key *k,
 
 /* ---- finishing: symbolize each distinct frame once ---- */
 
-/* A raw frame's profile frames, outermost first: more than one where
- * functions were inlined at its address. */
-struct frame_run {
-	uint32_t first;		/* into finish_ctx.ids */
-	uint32_t n;
-};
-
 struct finish_ctx {
 	struct collector *c;
 	struct profile *out;
 	struct intern frames;		/* name\0module\0file\0line keys */
 	size_t cap_frames;
-	uint32_t *ids;			/* the runs' profile frames */
-	size_t n_ids, cap_ids;
+	struct frame_runs runs;		/* each raw frame's profile frames */
 	const struct proc_table *t;
 	struct symbolizer *sym;
 };
@@ -527,38 +520,20 @@ static int run_add(struct finish_ctx *fc, const struct frame *fr,
 	uint32_t id;
 	int err = intern_frame(fc, fr, &id);
 
-	if (err)
-		return err;
-	if (intern_items_reserve((void **)&fc->ids, &fc->cap_ids, fc->n_ids,
-				 sizeof(*fc->ids)))
-		return -ENOMEM;
-	if (!run->n)
-		run->first = fc->n_ids;
-	fc->ids[fc->n_ids++] = id;
-	run->n++;
-	return 0;
+	return err ? err : frame_runs_add(&fc->runs, run, id);
 }
 
 /* The functions inlined at the address of outer, after it. */
 static int add_inlined(struct finish_ctx *fc, const struct frame *outer,
 		       const struct sym_result *r, struct frame_run *run)
 {
-	struct frame fr = *outer;
+	struct frame fr;
 	uint32_t i;
-	int err;
+	int err = 0;
 
-	for (i = 0; i < r->n_inlined && i < SYM_MAX_INLINE; i++) {
-		fr.name = (char *)r->inlined[i].name;
-		fr.system_name = (char *)r->inlined[i].system_name;
-		fr.file = (char *)r->inlined[i].file;
-		fr.line = r->inlined[i].line;
-		fr.start_line = 0;
-		fr.inlined = true;
-		fr.cls = classify_source(outer->cls, fr.file, getenv("GOROOT"));
-		if ((err = run_add(fc, &fr, run)))
-			return err;
-	}
-	return 0;
+	for (i = 0; i < r->n_inlined && i < SYM_MAX_INLINE && !err; i++)
+		err = run_add(fc, frame_inlined(outer, &r->inlined[i], &fr), run);
+	return err;
 }
 
 /* A Python frame: function (qualified name), file and line, from the code
@@ -669,29 +644,6 @@ static bool reaches_entry(struct finish_ctx *fc, const struct stack_key *k,
 	       stackend_code(fc->sym, &fc->t->modules[rf->id], rf->addr);
 }
 
-/* k's profile frames, root first, into a new array (*n of them); NULL
- * on ENOMEM. */
-static uint32_t *expand_frames(const struct finish_ctx *fc,
-			       const struct stack_key *k,
-			       const struct frame_run *frame_map, uint32_t *n)
-{
-	const uint32_t *ids = (const uint32_t *)(k + 1);
-	const struct frame_run *run;
-	uint32_t j, m, total = 0, *frames;
-
-	for (j = 0; j < k->n_frames; j++)
-		total += frame_map[ids[j]].n;
-	frames = calloc(total ? total : 1, sizeof(uint32_t));
-	if (!frames)
-		return NULL;
-	for (j = 0, *n = 0; j < k->n_frames; j++) {
-		run = &frame_map[ids[j]];
-		for (m = 0; m < run->n; m++)
-			frames[(*n)++] = fc->ids[run->first + m];
-	}
-	return frames;
-}
-
 /* A new stack_sample with k's frames; NULL on ENOMEM. */
 static struct stack_sample *new_stack(struct finish_ctx *fc,
 				      const struct stack_key *k,
@@ -700,7 +652,9 @@ static struct stack_sample *new_stack(struct finish_ctx *fc,
 	struct profile *out = fc->out;
 	struct stack_sample *st = &out->stacks[out->n_stacks];
 
-	st->frames = expand_frames(fc, k, frame_map, &st->n_frames);
+	st->frames = frame_runs_expand(&fc->runs, frame_map,
+				       (const uint32_t *)(k + 1), k->n_frames,
+				       &st->n_frames);
 	if (!st->frames)
 		return NULL;
 	st->pid = k->pid;
@@ -841,7 +795,9 @@ static int build_sites(struct collector *c, struct finish_ctx *fc,
 		const struct stack_key *k = intern_key(&c->sites, i);
 
 		site = &out->io.sites[i];
-		site->frames = expand_frames(fc, k, frame_map, &n);
+		site->frames = frame_runs_expand(&fc->runs, frame_map,
+						 (const uint32_t *)(k + 1),
+						 k->n_frames, &n);
 		if (!site->frames)
 			return -ENOMEM;
 		site->pid = k->pid;
@@ -913,7 +869,7 @@ int collector_finish(struct collector *c, const struct proc_table *t,
 	out->samples = c->samples - out->quality.tracing_samples;
 out:
 	intern_free(&fc.frames);
-	free(fc.ids);
+	frame_runs_free(&fc.runs);
 	free(frame_map);
 	return err;
 }

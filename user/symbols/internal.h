@@ -80,11 +80,29 @@ struct cu_range {
 	Dwarf_Off die;
 };
 
+/* An inlined call's code, [start, end) of its DIE (one of its ranges). */
+struct inl_call {
+	uint64_t start;		/* first member: see table_count_le() */
+	uint64_t end;
+	uint32_t parent;	/* the enclosing call's, INL_NONE: none */
+	uint32_t depth;		/* inlined calls it is in */
+	const char *name;	/* the function's symbol, else its name */
+	const char *call_file;	/* where it was called, NULL unknown */
+	int call_line;
+};
+
+#define INL_NONE	UINT32_MAX
+
 /* A function's code, [start, end) of its DIE (one of its ranges). */
 struct func_range {
 	uint64_t start;		/* first member: see table_count_le() */
 	uint64_t end;
 	Dwarf_Off die;
+	/* the calls inlined in the function, sorted by start then depth,
+	 * read on its first lookup (inl_read) */
+	struct inl_call *calls;
+	uint32_t n_calls;
+	bool inl_read;
 };
 
 /* The functions of one compile unit, sorted, read on its first inline
@@ -115,6 +133,7 @@ struct elf_file {
 	struct cu_funcs *cu_funcs;	/* by inl_cus index */
 	size_t cap_cu_funcs;
 	size_t n_func_ranges;	/* over all CUs, bounded */
+	size_t n_inl_calls;	/* over all functions, bounded */
 	char *build_id;		/* hex GNU build-id, NULL when none */
 	uint64_t entry;		/* e_entry, 0 none */
 	Elf *cfi_elf;		/* its .eh_frame, read from cfi_fd or (-1)
