@@ -31,6 +31,21 @@ static char *render_fmt(const struct profile *p, enum report_format fmt)
 	return report_text(p, &opts);
 }
 
+/* The profile.proto bytes of gzip'd gz, into out (cap bytes): length. */
+static size_t gunzip(const uint8_t *gz, size_t len, uint8_t *out, size_t cap)
+{
+	z_stream z = { 0 };
+
+	assert_int_equal(inflateInit2(&z, 15 + 32), Z_OK);
+	z.next_in = (uint8_t *)gz;
+	z.avail_in = len;
+	z.next_out = out;
+	z.avail_out = cap;
+	assert_int_equal(inflate(&z, Z_FINISH), Z_STREAM_END);
+	inflateEnd(&z);
+	return cap - z.avail_out;
+}
+
 /* Decoding must succeed; the caller frees *out with profile_free. */
 static void decode_ok(const uint8_t *data, size_t len, struct profile *out)
 {
@@ -259,6 +274,83 @@ static void test_round_trip_symbols(void **state)
 	fx_free(p);
 }
 
+/* The function ids of the Lines of Locations with more than one. */
+static size_t multi_line_locations(const uint8_t *pb, size_t len,
+				   uint64_t lines[][4], size_t max)
+{
+	struct pb_reader r, rl, rn;
+	struct pb_field f, fl, fn;
+	size_t n = 0, k;
+
+	pb_reader_init(&r, pb, len);
+	while (pb_next(&r, &f) > 0) {
+		if (f.num != 4 || f.wire != PB_LEN || n == max)
+			continue;
+		k = 0;
+		pb_reader_init(&rl, f.data, f.len);
+		while (pb_next(&rl, &fl) > 0) {
+			if (fl.num != 4 || fl.wire != PB_LEN || k == 4)
+				continue;
+			pb_reader_init(&rn, fl.data, fl.len);
+			while (pb_next(&rn, &fn) > 0)
+				if (fn.num == 1)
+					lines[n][k] = fn.v;
+			k++;
+		}
+		n += k > 1;
+	}
+	return n;
+}
+
+/*
+ * Inlined frames: a frame and those inlined into it are one Location,
+ * its Lines innermost first; the frames read back as they were, the
+ * flag too, and a stack cut to start at an inlined frame still reads.
+ */
+static void test_round_trip_inlined(void **state)
+{
+	struct profile *p = fx_new("inl"), q;
+	uint32_t m, outer, mid, leaf, other;
+	uint64_t lines[8][4] = { { 0 } };
+	uint8_t *gz, pb[1 << 16];
+	size_t len, n, i;
+
+	(void)state;
+	m = fx_frame_at(p, "main", "inl", CLASS_APP, "/s/inl.c", 30);
+	outer = fx_frame_at(p, "outer", "inl", CLASS_APP, "/s/inl.c", 16);
+	mid = fx_frame_at(p, "mid", "inl", CLASS_APP, "/s/inl.c", 11);
+	leaf = fx_frame_at(p, "leaf", "inl", CLASS_APP, "/s/inl.h", 6);
+	other = fx_frame_at(p, "outer", "inl", CLASS_APP, "/s/inl.c", 17);
+	p->frames[mid].inlined = p->frames[leaf].inlined = true;
+	FX_STACK(p, 1, 1, 50, m, outer, mid, leaf);
+	FX_STACK(p, 1, 1, 10, m, outer, mid);
+	FX_STACK(p, 1, 1, 5, m, other);
+	FX_STACK(p, 1, 1, 2, mid, leaf);
+	gz = encode_profile(p, &len);
+	n = multi_line_locations(pb, gunzip(gz, len, pb, sizeof(pb)), lines, 8);
+	assert_int_equal(n, 3);
+	assert_int_equal(lines[0][0], leaf + 1);
+	assert_int_equal(lines[0][1], mid + 1);
+	assert_int_equal(lines[0][2], outer + 1);
+	assert_int_equal(lines[1][0], mid + 1);
+	assert_int_equal(lines[1][1], outer + 1);
+	assert_int_equal(lines[2][0], leaf + 1);
+	assert_int_equal(lines[2][1], mid + 1);
+	decode_ok(gz, len, &q);
+	assert_same_reports(p, &q);
+	assert_int_equal(q.n_stacks, p->n_stacks);
+	for (i = 0; i < p->n_stacks; i++) {
+		assert_int_equal(q.stacks[i].n_frames, p->stacks[i].n_frames);
+		assert_memory_equal(q.stacks[i].frames, p->stacks[i].frames,
+				    p->stacks[i].n_frames * sizeof(uint32_t));
+	}
+	assert_true(q.frames[leaf].inlined && q.frames[mid].inlined);
+	assert_false(q.frames[outer].inlined || q.frames[other].inlined);
+	profile_free(&q);
+	free(gz);
+	fx_free(p);
+}
+
 /* ---- profiles of other tools, built with the wire helpers ---- */
 
 struct builder {
@@ -407,6 +499,8 @@ static void test_foreign_go_profile(void **state)
 	assert_string_equal(p.frames[s->frames[1]].name, "main.work");
 	assert_string_equal(p.frames[s->frames[2]].name, "main.hash");
 	assert_int_equal(p.frames[s->frames[2]].line, 7);
+	assert_true(p.frames[s->frames[2]].inlined);
+	assert_false(p.frames[s->frames[1]].inlined);
 	assert_string_equal(p.frames[s->frames[0]].module, "server");
 	assert_int_equal(s->ns, 300 * MS);
 	assert_int_equal(s->count, 30);
@@ -549,20 +643,12 @@ static void test_inconsistent_whyslow_data(void **state)
 	struct profile *p = rich_profile(), q;
 	struct pb_buf raw = { 0 };
 	uint8_t *gz, out[1 << 16];
-	z_stream z = { 0 };
 	size_t len;
 
 	(void)state;
 	p->stacks[0].reason = WAIT_NONE;
 	gz = encode_profile(p, &len);
-	assert_int_equal(inflateInit2(&z, 15 + 32), Z_OK);
-	z.next_in = gz;
-	z.avail_in = len;
-	z.next_out = out;
-	z.avail_out = sizeof(out);
-	assert_int_equal(inflate(&z, Z_FINISH), Z_STREAM_END);
-	raw.len = sizeof(out) - z.avail_out;
-	inflateEnd(&z);
+	raw.len = gunzip(gz, len, out, sizeof(out));
 	/* one more sample, of location 1, without whyslow's field */
 	memcpy(out + raw.len, (const uint8_t[]){ 0x12, 0x0a, 0x0a, 0x01, 0x01,
 		0x12, 0x05, 0x01, 0x01, 0x00, 0x00, 0x01 }, 12);
@@ -584,6 +670,7 @@ int main(void)
 		cmocka_unit_test(test_round_trip),
 		cmocka_unit_test(test_old_profile_cut),
 		cmocka_unit_test(test_round_trip_symbols),
+		cmocka_unit_test(test_round_trip_inlined),
 		cmocka_unit_test(test_foreign_go_profile),
 		cmocka_unit_test(test_foreign_symbols),
 		cmocka_unit_test(test_not_pprof),

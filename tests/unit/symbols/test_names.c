@@ -2,8 +2,9 @@
 /*
  * Names a reader knows: the demangling wrapper (C++, Rust legacy and v0,
  * failures and bounds keep the symbol), the clone suffix folded, the
- * cache, and a lookup end to end on a fixture whose functions carry a
- * mangled and a cloned symbol (asm labels: no C++ compiler needed).
+ * cache, a lookup end to end on a fixture whose functions carry a
+ * mangled and a cloned symbol (asm labels: no C++ compiler needed), and
+ * names from a perf map.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -264,6 +265,48 @@ static void test_lookup(void **state)
 	symbolizer_free(s);
 }
 
+/* Names from a perf map (JIT agents write C++ and Rust symbols too) are
+ * made readable like a symbol table's; a JIT's own names stay as they
+ * are, dots and all. */
+static void test_perfmap_names(void **state)
+{
+	static const char map[] =
+		"1000 100 _ZN3geo5IndexIiE7rebuildEi\n"
+		"2000 100 _RNvCs1234_7mycrate4main\n"
+		"3000 100 LazyCompile:*fetch /srv/app.js:12\n"
+		"4000 100 py::Cache.cold:/srv/cache.py\n"
+		"5000 100 jit_crunch.constprop.0\n";
+	struct symbolizer_opts opts = { .kallsyms_path = "/nonexistent",
+					.perfmap_dir = dir };
+	struct symbolizer *s = symbolizer_new(&opts);
+	struct sym_result r;
+	char path[512];
+	FILE *f;
+
+	(void)state;
+	assert_non_null(s);
+	snprintf(path, sizeof(path), "%s/perf-4250.map", dir);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	assert_int_equal(fputs(map, f) < 0 || fclose(f), 0);
+	assert_int_equal(symbolize_perfmap(s, 4250, 0x1010, &r), 0);
+	assert_string_equal(r.name, "geo::Index<int>::rebuild(int)");
+	assert_string_equal(r.system_name, "_ZN3geo5IndexIiE7rebuildEi");
+	assert_int_equal(r.offset, 0x10);
+	assert_int_equal(symbolize_perfmap(s, 4250, 0x2000, &r), 0);
+	assert_string_equal(r.name, "mycrate::main");
+	assert_int_equal(symbolize_perfmap(s, 4250, 0x3000, &r), 0);
+	assert_string_equal(r.name, "LazyCompile:*fetch /srv/app.js:12");
+	assert_null(r.system_name);
+	assert_int_equal(symbolize_perfmap(s, 4250, 0x4000, &r), 0);
+	assert_string_equal(r.name, "py::Cache.cold:/srv/cache.py");
+	assert_null(r.system_name);
+	assert_int_equal(symbolize_perfmap(s, 4250, 0x5000, &r), 0);
+	assert_string_equal(r.name, "jit_crunch");
+	assert_string_equal(r.system_name, "jit_crunch.constprop.0");
+	symbolizer_free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -271,6 +314,7 @@ int main(void)
 		cmocka_unit_test(test_demangle_failures),
 		cmocka_unit_test(test_apply),
 		cmocka_unit_test(test_lookup),
+		cmocka_unit_test(test_perfmap_names),
 	};
 
 	return cmocka_run_group_tests(tests, build_fixture, remove_fixture);
