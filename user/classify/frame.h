@@ -21,7 +21,8 @@ enum frame_class classify_python_file(const char *file);
  * The class of native code the mapping said was the program's own (cls
  * CLASS_APP), from the source file it was compiled from: a language's
  * standard library built into the program (Go's under its GOROOT, given
- * or where Go installs, Rust's /rustc/<hash>/library) is runtime, its
+ * or where Go installs, Rust's /rustc/<hash>/library, C++'s headers
+ * under an include/c++/ directory) is runtime, its
  * package caches (Go's pkg/mod, Cargo's registry) library.  Other
  * classes, and a NULL or relative file, stay as they are.  Pure.
  */

@@ -153,6 +153,9 @@ static void test_source_classes(void **state)
 		  "src/fmt/mod.rs", NULL, CLASS_RUNTIME },
 		{ "/home/u/.cargo/registry/src/index.crates.io-6f17d22bba15001f/"
 		  "serde-1.0.0/src/de.rs", NULL, CLASS_LIBRARY },
+		{ "/usr/include/c++/12/bits/stl_algo.h", NULL, CLASS_RUNTIME },
+		{ "/usr/lib/llvm-16/bin/../include/c++/v1/__algorithm/sort.h",
+		  NULL, CLASS_RUNTIME },
 		/* the user's own code: a GOPATH named go, a project go-kit */
 		{ "/home/u/go/src/myapp/main.go", NULL, CLASS_APP },
 		{ "/home/u/go-kit/src/x.c", NULL, CLASS_APP },
@@ -160,6 +163,7 @@ static void test_source_classes(void **state)
 		{ "/opt/mygo2/src/os/file.go", "/opt/mygo", CLASS_APP },
 		{ "/home/u/rustc/src/main.rs", NULL, CLASS_APP },
 		{ "main.go", NULL, CLASS_APP },
+		{ "/home/u/proj/include/cxx/vec.h", NULL, CLASS_APP },
 	};
 	size_t i;
 
