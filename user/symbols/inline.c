@@ -19,9 +19,9 @@
 #include "symbols/internal.h"
 #include "symbols/table.h"
 
-#define INLINE_MAX_FUNC_RANGES	(4u << 20)	/* per file */
+#define INLINE_MAX_FUNC_RANGES	(1u << 20)	/* per file: 24 MiB */
 #define INLINE_MAX_RANGES_PER_FUNC	256
-#define INLINE_MAX_CALLS	(4u << 20)	/* per file */
+#define INLINE_MAX_CALLS	(1u << 20)	/* per file: 48 MiB */
 #define INLINE_MAX_DIES		(1u << 20)	/* looked at in one function */
 #define INLINE_MAX_NEST		64	/* DIE levels under a function */
 

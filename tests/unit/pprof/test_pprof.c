@@ -657,6 +657,17 @@ static void test_inconsistent_whyslow_data(void **state)
 	memcpy(out + raw.len, (const uint8_t[]){ 0x5a, 0x04, 0x7a, 0x02, 0x08,
 		0x07 }, 6);
 	decode_fails(out, raw.len + 6, "format version 7");
+	/* an inlined run's Location whose Lines name no frame's function */
+	memcpy(out + raw.len, (const uint8_t[]){ 0x22, 0x0c, 0x08, 0x63,
+		0x22, 0x03, 0x08, 0xe7, 0x07, 0x22, 0x03, 0x08, 0xe7, 0x07 },
+	       14);
+	decode_fails(out, raw.len + 14, "inconsistent whyslow data: "
+		     "location 99");
+	/* ... or of one Line: a frame's, but without its field 15 */
+	memcpy(out + raw.len, (const uint8_t[]){ 0x22, 0x06, 0x08, 0x63,
+		0x22, 0x02, 0x08, 0x01 }, 8);
+	decode_fails(out, raw.len + 8, "inconsistent whyslow data: "
+		     "location 99");
 	/* the plain bytes, untouched, read back */
 	decode_ok(out, raw.len, &q);
 	profile_free(&q);
