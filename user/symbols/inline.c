@@ -19,7 +19,7 @@
 #include "symbols/internal.h"
 #include "symbols/table.h"
 
-#define INLINE_MAX_FUNC_RANGES	(1u << 20)	/* per file: 24 MiB */
+#define INLINE_MAX_FUNC_RANGES	(1u << 20)	/* per file: 48 MiB */
 #define INLINE_MAX_RANGES_PER_FUNC	256
 #define INLINE_MAX_CALLS	(1u << 20)	/* per file: 48 MiB */
 #define INLINE_MAX_DIES		(1u << 20)	/* looked at in one function */
@@ -29,7 +29,6 @@ struct funcs_ctx {
 	struct elf_file *f;
 	struct cu_funcs *cf;
 	size_t cap;
-	int err;
 };
 
 static int func_range_cmp(const void *a, const void *b)
@@ -58,10 +57,8 @@ static int func_add(Dwarf_Die *die, void *arg)
 		if (c->f->n_func_ranges >= INLINE_MAX_FUNC_RANGES)
 			return DWARF_CB_ABORT;
 		if (table_grow((void **)&c->cf->r, &c->cap, c->cf->n,
-			       sizeof(*c->cf->r))) {
-			c->err = -ENOMEM;
+			       sizeof(*c->cf->r)))
 			return DWARF_CB_ABORT;
-		}
 		c->cf->r[c->cf->n++] = (struct func_range){
 			.start = start, .end = end, .die = dwarf_dieoffset(die),
 		};
@@ -72,8 +69,7 @@ static int func_add(Dwarf_Die *die, void *arg)
 
 /* The functions of cudie's unit, read on the first call; NULL when out
  * of memory (then this unit has no inlined frames). */
-static struct cu_funcs *cu_funcs_get(struct elf_file *f,
-					   Dwarf_Die *cudie)
+static struct cu_funcs *cu_funcs_get(struct elf_file *f, Dwarf_Die *cudie)
 {
 	Dwarf_Off off = dwarf_dieoffset(cudie);
 	struct funcs_ctx c = { .f = f };
@@ -156,7 +152,6 @@ struct calls_ctx {
 	size_t n_files;
 	size_t cap;
 	unsigned int budget;	/* DIEs left to look at */
-	uint32_t *order;	/* sorting: new index by old */
 };
 
 /* The entry of [first, first + n) whose range holds addr: the parent. */
@@ -253,8 +248,8 @@ static int inl_call_cmp(const void *a, const void *b)
 	return CMP(x->depth, y->depth);
 }
 
-/* Sorts fr's calls by start then depth, their parents renumbered (the
- * parent field holds the old index while sorting, in order). */
+/* Sorts fr's calls by start then depth, their parents renumbered
+ * (while sorting, parent holds each call's old index). */
 static int calls_sort(struct func_range *fr)
 {
 	uint32_t *pos = malloc((fr->n_calls + 1) * sizeof(*pos)), i, *old;
