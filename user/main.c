@@ -23,6 +23,7 @@
 struct cli_output {
 	struct report_opts rep;
 	const char *path;	/* -o; NULL: stdout */
+	bool format_given;	/* --format, over -o's extension */
 };
 
 struct cli_record_env {
@@ -68,13 +69,14 @@ static const struct argp_option cli_record_options[] = {
 	{ "duration", 'd', "SECONDS", 0, "Stop recording after SECONDS", 0 },
 	{ "frequency", 'F', "HZ", 0, "Samples per second per CPU (default 999)", 0 },
 	{ "output", 'o', "FILE", 0, "Write the report to FILE, atomically "
-	  "(default: stdout)", 0 },
+	  "(default: stdout); its extension names the format: .md, .json, "
+	  ".folded, .svg, .html, .pb.gz or .pprof", 0 },
 	{ "format", OPT_FORMAT, "md|json|folded|pprof|svg|html", 0, "Report "
-	  "format (default md; pprof: gzip'd profile.proto; svg, html: flame "
-	  "graphs)", 0 },
-	{ "save", OPT_SAVE, "FILE", 0, "Also save the profile as pprof "
-	  "(FILE.pb.gz), for whyslow report, whyslow diff and pprof tools",
-	  0 },
+	  "format (default md, or -o's extension; pprof: gzip'd "
+	  "profile.proto; svg, html: flame graphs)", 0 },
+	{ "save", OPT_SAVE, "FILE", 0, "Also save the profile to FILE as "
+	  "gzip'd pprof (name it FILE.pb.gz), for whyslow report, whyslow "
+	  "diff and pprof tools", 0 },
 	{ "top", OPT_TOP, "N", 0, "Rows per table (default 15)", 0 },
 	{ "budget", OPT_BUDGET, "TOKENS", 0, "Size limit of the Markdown "
 	  "summary, in tokens of about 4 bytes (default 4000)", 0 },
@@ -134,8 +136,47 @@ static double cli_parse_seconds(const char *s, struct argp_state *st)
 	return v;
 }
 
-/* -o, --format, --top, --budget: the options every command shares; diff
- * writes md, json or svg only. */
+/* diff writes md, json or svg only. */
+static bool cli_diff_format(int fmt)
+{
+	return fmt == FORMAT_MD || fmt == FORMAT_JSON || fmt == FORMAT_SVG;
+}
+
+/*
+ * The format -o's extension names, unless --format named one: then a
+ * mismatch warns.  A name with no known extension leaves Markdown, said
+ * only of a ".gz" (not gzip'd, as pprof would be).
+ */
+static void cli_output_format(struct cli_output *out, bool diff,
+			      struct argp_state *st)
+{
+	int ext = report_format_of_path(out->path);
+
+	if (!out->path || !strcmp(out->path, "-"))
+		return;
+	if (ext == REPORT_FORMAT_AMBIGUOUS) {
+		if (!out->format_given)
+			pr_warn("%s: writing Markdown, not gzip'd; for a pprof "
+				"profile name it .pb.gz or give --format "
+				"pprof\n", out->path);
+		return;
+	}
+	if (ext < 0)
+		return;
+	if (!out->format_given) {
+		if (diff && !cli_diff_format(ext))
+			argp_error(st, "diff writes md, json or svg, not %s "
+				   "(-o %s); give --format", report_format_name(ext),
+				   out->path);
+		out->rep.format = ext;
+	} else if ((int)out->rep.format != ext) {
+		pr_warn("writing %s to %s (--format), though its extension "
+			"says %s\n", report_format_name(out->rep.format),
+			out->path, report_format_name(ext));
+	}
+}
+
+/* -o, --format, --top, --budget: the options every command shares. */
 static error_t cli_parse_output_opt(int key, char *arg, struct argp_state *st,
 				    struct cli_output *out, bool diff)
 {
@@ -148,12 +189,12 @@ static error_t cli_parse_output_opt(int key, char *arg, struct argp_state *st,
 		break;
 	case OPT_FORMAT:
 		fmt = report_format_parse(arg);
-		if (fmt < 0 || (diff && fmt != FORMAT_MD && fmt != FORMAT_JSON &&
-				fmt != FORMAT_SVG))
+		if (fmt < 0 || (diff && !cli_diff_format(fmt)))
 			argp_error(st, "unknown format '%s' (%s)", arg, diff ?
 				   "md, json or svg" :
 				   "md, json, folded, pprof, svg or html");
 		rep->format = fmt;
+		out->format_given = true;
 		break;
 	case OPT_TOP:
 		rep->top = cli_parse_long(arg, 1, 10000, st, "--top");
@@ -166,6 +207,18 @@ static error_t cli_parse_output_opt(int key, char *arg, struct argp_state *st,
 		return ARGP_ERR_UNKNOWN;
 	}
 	return 0;
+}
+
+/* --save writes pprof whatever the name; say so when the name says
+ * otherwise. */
+static void cli_save_warn(const char *save)
+{
+	int ext = report_format_of_path(save);
+
+	if (ext >= 0 && ext != FORMAT_PPROF)
+		pr_warn("--save %s: writing a pprof profile (gzip'd "
+			"profile.proto), though its extension says %s\n", save,
+			report_format_name(ext));
 }
 
 static error_t cli_parse_record_opt(int key, char *arg, struct argp_state *st)
@@ -219,6 +272,8 @@ static error_t cli_parse_record_opt(int key, char *arg, struct argp_state *st)
 		if (!!env->rec.argv + !!env->rec.n_pids + env->rec.all != 1)
 			argp_error(st, "give exactly one of: a command after --, "
 				   "-p PID, or -a");
+		cli_output_format(&env->out, false, st);
+		cli_save_warn(env->save);
 		break;
 	default:
 		return cli_parse_output_opt(key, arg, st, &env->out, false);
@@ -251,15 +306,15 @@ static int cli_save_pprof(struct output *save, const struct profile *p)
 }
 
 /* -o and --save, opened before anything is recorded: a bad path costs
- * nothing but its error.  0, or 1 with the error printed. */
+ * nothing but its error.  0, or 2 (a usage error) with it printed. */
 static int cli_open_outputs(const struct cli_record_env *env,
 			    struct output *out, struct output *save)
 {
 	if (output_open(out, env->out.path))
-		return 1;
+		return 2;
 	if (env->save && output_open(save, env->save)) {
 		output_abort(out);
-		return 1;
+		return 2;
 	}
 	return 0;
 }
@@ -280,8 +335,9 @@ static int cli_record(int argc, char **argv)
 	argp_parse(&cli_record_argp, argc, argv, ARGP_IN_ORDER, NULL, &env);
 	if (cli_binary_to_terminal(&env.out))
 		return 2;
-	if (cli_open_outputs(&env, &out, &save))
-		return 1;
+	ret = cli_open_outputs(&env, &out, &save);
+	if (ret)
+		return ret;
 	ret = record_run(&env.rec, &prof, &res);
 	if (ret) {
 		output_abort(&out);
@@ -342,6 +398,7 @@ static error_t cli_parse_view_opt(int key, char *arg, struct argp_state *st)
 			argp_error(st, env->want_files == 1 ?
 				   "give one profile file" :
 				   "give two profile files: BEFORE AFTER");
+		cli_output_format(&env->out, env->want_files == 2, st);
 		if (env->out.rep.focus && env->out.rep.format != FORMAT_MD &&
 		    env->out.rep.format != FORMAT_JSON)
 			argp_error(st, "--focus writes md or json");
@@ -405,16 +462,18 @@ static int cli_text_to(FILE *f, void *arg)
 }
 
 /* The focus view: rendered first, so that "no such function" is an error
- * of its own and no output file is touched. */
-static int cli_write_focus(const char *path, const struct profile *p,
+ * of its own and the output file is left as it was. */
+static int cli_write_focus(struct output *out, const struct profile *p,
 			   const struct report_opts *rep)
 {
 	struct cli_text t = { 0 };
 	FILE *mem = open_memstream(&t.data, &t.len);
 	int err, ret = 1;
 
-	if (!mem)
+	if (!mem) {
+		output_abort(out);
 		return 1;
+	}
 	err = report_write(mem, p, rep);
 	if (fclose(mem) && !err)
 		err = -ENOMEM;
@@ -422,8 +481,10 @@ static int cli_write_focus(const char *path, const struct profile *p,
 		pr_err("no function matches '%s'\n", rep->focus);
 	else if (err)
 		pr_err("cannot render the focus view: %s\n", strerror(-err));
+	if (err)
+		output_abort(out);
 	else
-		ret = output_to(path, cli_text_to, &t);
+		ret = output_write(out, cli_text_to, &t);
 	free(t.data);
 	return ret;
 }
@@ -435,6 +496,7 @@ static int cli_report(int argc, char **argv)
 			     .budget_tokens = REPORT_DEFAULT_BUDGET },
 		.want_files = 1,
 	};
+	struct output out;
 	struct profile prof;
 	int ret;
 
@@ -442,11 +504,16 @@ static int cli_report(int argc, char **argv)
 	argp_parse(&cli_report_argp, argc, argv, 0, NULL, &env);
 	if (cli_binary_to_terminal(&env.out))
 		return 2;
-	if (cli_load_profile(env.files[0], &prof))
+	/* A bad -o fails before the profile is read. */
+	if (output_open(&out, env.out.path))
+		return 2;
+	if (cli_load_profile(env.files[0], &prof)) {
+		output_abort(&out);
 		return 1;
+	}
 	ret = env.out.rep.focus ?
-		cli_write_focus(env.out.path, &prof, &env.out.rep) :
-		report_output(env.out.path, &prof, &env.out.rep);
+		cli_write_focus(&out, &prof, &env.out.rep) :
+		report_output_write(&out, &prof, &env.out.rep);
 	profile_free(&prof);
 	return ret;
 }
@@ -473,17 +540,23 @@ static int cli_diff(int argc, char **argv)
 	struct profile before, after;
 	struct cli_diff_job job = { .before = &before, .after = &after,
 				    .opts = &env.out.rep };
+	struct output out;
 	int ret;
 
 	argv[0] = "whyslow diff";
 	argp_parse(&cli_diff_argp, argc, argv, 0, NULL, &env);
-	if (cli_load_profile(env.files[0], &before))
+	if (output_open(&out, env.out.path))
+		return 2;
+	if (cli_load_profile(env.files[0], &before)) {
+		output_abort(&out);
 		return 1;
+	}
 	if (cli_load_profile(env.files[1], &after)) {
+		output_abort(&out);
 		profile_free(&before);
 		return 1;
 	}
-	ret = output_to(env.out.path, cli_diff_to, &job);
+	ret = output_write(&out, cli_diff_to, &job);
 	profile_free(&before);
 	profile_free(&after);
 	return ret;

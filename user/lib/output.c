@@ -131,6 +131,13 @@ static int open_file(struct output *o, const char *path)
 	return open_new(o);
 }
 
+/* Why root could not write: files are the sudo user's. */
+static const char *sudo_hint(int err)
+{
+	return err == -EACCES && sudo_active() ?
+	       " (whyslow writes as the user who ran sudo)" : "";
+}
+
 /* Names of whyslow's own stdout: the helper's /proc/self is not ours, and
  * a rename over /dev/stdout would replace the link. */
 static bool is_stdout(const char *path)
@@ -155,8 +162,13 @@ int output_open(struct output *o, const char *path)
 	if (err == -EINVAL)
 		pr_err("cannot write %s: not a regular file, character "
 		       "device or FIFO\n", path);
+	else if (o->dirfd < 0 && o->base && err != -ENOMEM &&
+		 err != -EISDIR)
+		pr_err("cannot write %s: its directory: %s%s\n", path,
+		       strerror(-err), sudo_hint(err));
 	else
-		pr_err("cannot write %s: %s\n", path, strerror(-err));
+		pr_err("cannot write %s: %s%s\n", path, strerror(-err),
+		       sudo_hint(err));
 	output_abort(o);
 	return 1;
 }

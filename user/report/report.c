@@ -2,6 +2,7 @@
 /* Report dispatch: aggregate the profile once, hand it to one writer. */
 #include <errno.h>
 #include <string.h>
+#include <strings.h>
 
 #include "lib/util.h"
 #include "analyze/aggregate.h"
@@ -30,6 +31,45 @@ int report_format_parse(const char *s)
 		if (!strcmp(s, format_names[i]))
 			return (int)i;
 	return -1;
+}
+
+/* Extensions, longest first where one ends another (.pb.gz, .gz). */
+static const struct {
+	const char *ext;
+	int format;
+} format_exts[] = {
+	{ ".md", FORMAT_MD }, { ".markdown", FORMAT_MD },
+	{ ".json", FORMAT_JSON },
+	{ ".folded", FORMAT_FOLDED }, { ".collapsed", FORMAT_FOLDED },
+	{ ".svg", FORMAT_SVG },
+	{ ".html", FORMAT_HTML }, { ".htm", FORMAT_HTML },
+	{ ".pb.gz", FORMAT_PPROF }, { ".pprof", FORMAT_PPROF },
+	{ ".pb", FORMAT_PPROF },
+	/* gzip'd what?  pprof is gzip'd, Markdown would not be */
+	{ ".gz", REPORT_FORMAT_AMBIGUOUS },
+};
+
+int report_format_of_path(const char *path)
+{
+	size_t i, len, n;
+
+	if (!path)
+		return -1;
+	path = path_basename(path);
+	len = strlen(path);
+	for (i = 0; i < ARRAY_SIZE(format_exts); i++) {
+		n = strlen(format_exts[i].ext);
+		/* a name that is all extension (".md") is a hidden file */
+		if (len > n && !strcasecmp(path + len - n, format_exts[i].ext))
+			return format_exts[i].format;
+	}
+	return -1;
+}
+
+const char *report_format_name(enum report_format format)
+{
+	return (size_t)format < ARRAY_SIZE(format_names) ?
+	       format_names[format] : "?";
 }
 
 static int write_aggregated(FILE *f, const struct profile *p,

@@ -30,6 +30,19 @@ struct report_opts {
 /* Parse "md", "json", "folded", "pprof", "svg", "html"; -1 when unknown. */
 int report_format_parse(const char *s);
 
+/* "md", ... of a format; "?" when it is none. */
+const char *report_format_name(enum report_format format);
+
+#define REPORT_FORMAT_AMBIGUOUS	(-2)
+
+/*
+ * The format a file name's extension names, case aside: .md (.markdown),
+ * .json, .folded (.collapsed), .svg, .html (.htm), .pb.gz, .pprof or .pb
+ * (pprof); REPORT_FORMAT_AMBIGUOUS for another .gz; -1 for any other
+ * name, NULL included.
+ */
+int report_format_of_path(const char *path);
+
 /*
  * Render p to f in opts->format; 0 or -errno.  top and budget_tokens
  * of 0 or less mean the defaults.
