@@ -46,7 +46,7 @@ msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
 endif
 
 .PHONY: all deps demo test unit integration bench install clean vmlinux fuzz \
-	check-layout
+	check-layout man
 .DELETE_ON_ERROR:
 
 all: whyslow
@@ -157,8 +157,24 @@ fuzz: deps $(FUZZ_BINS)
 			$(FUZZ_DIR)/corpus/$$n tests/fuzz/corpus/$$n || exit 1; \
 	done
 
-install: whyslow
+# whyslow(1) from --help and --version (help2man), with the sections
+# tools/whyslow.h2m adds; bash completion from tools/whyslow.bash.
+MAN_PAGE  := $(OUTPUT)/whyslow.1
+$(MAN_PAGE): whyslow tools/whyslow.h2m
+	$(call msg,MAN,$@)
+	$(Q)help2man --no-info --include=tools/whyslow.h2m \
+		--name="why is this slow? a profiler that says where the wall time went" \
+		--output=$@ ./whyslow
+
+man: $(MAN_PAGE)
+
+install: whyslow $(MAN_PAGE)
 	install -D -m 0755 whyslow $(DESTDIR)$(PREFIX)/bin/whyslow
+	install -d $(DESTDIR)$(PREFIX)/share/man/man1
+	gzip -9n < $(MAN_PAGE) > $(DESTDIR)$(PREFIX)/share/man/man1/whyslow.1.gz
+	chmod 0644 $(DESTDIR)$(PREFIX)/share/man/man1/whyslow.1.gz
+	install -D -m 0644 tools/whyslow.bash \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/whyslow
 
 vmlinux:
 	tools/gen-vmlinux.sh vmlinux/$(ARCH)/vmlinux.h

@@ -19,6 +19,9 @@
 
 #define WHYSLOW_VERSION "0.1"
 
+/* argp's -V, --version of every command */
+const char *argp_program_version = "whyslow " WHYSLOW_VERSION;
+
 /* -o, --format, --top, --budget: what every command writes, and where. */
 struct cli_output {
 	struct report_opts rep;
@@ -565,15 +568,102 @@ static int cli_diff(int argc, char **argv)
 static void cli_usage(FILE *f)
 {
 	fprintf(f,
-"Usage: whyslow COMMAND [OPTIONS]\n"
+"Usage: whyslow record [OPTIONS] -- CMD [ARGS...]\n"
+"  or:  whyslow record [OPTIONS] -p PID[,PID...]\n"
+"  or:  whyslow record [OPTIONS] -a\n"
+"  or:  whyslow report [OPTIONS] FILE\n"
+"  or:  whyslow diff [OPTIONS] BEFORE AFTER\n"
+"  or:  whyslow help [COMMAND]\n"
 "Why is this slow?  A profiler that says where the wall time went.\n"
 "\n"
 "Commands:\n"
 "  record    profile a command (-- CMD), running processes (-p) or all (-a)\n"
-"  report    render a saved profile (FILE.pb.gz); --focus NAME drills in\n"
+"  report    render a saved profile (FILE.pb.gz, or folded stacks);\n"
+"            --focus NAME drills in\n"
 "  diff      compare two saved profiles: BEFORE.pb.gz AFTER.pb.gz\n"
+"  help      this text, or a command's options (whyslow help record)\n"
 "\n"
 "Run 'whyslow COMMAND --help' for the options of a command.\n");
+}
+
+/* A command's options as argp lists them, less the note on mandatory
+ * arguments that cli_help_all prints once. */
+static void cli_help_options(const struct argp *argp)
+{
+	char *text = NULL, *note;
+	size_t len = 0;
+	FILE *mem = open_memstream(&text, &len);
+
+	if (!mem)
+		return;
+	argp_help(argp, mem, ARGP_HELP_LONG, "whyslow");
+	if (!fclose(mem)) {
+		note = strstr(text, "\nMandatory or optional");
+		if (note)
+			note[1] = '\0';
+		fputs(text, stdout);
+	}
+	free(text);
+}
+
+/* The whole manual in one text, as help2man makes whyslow(1) of it
+ * (tools/whyslow.h2m adds the sections --help has no place for). */
+static void cli_help_all(void)
+{
+	const struct {
+		const char *head;
+		const struct argp *argp;
+	} cmds[] = {
+		{ "Record options:\n", &cli_record_argp },
+		{ "Report options:\n", &cli_report_argp },
+		{ "Diff options:\n", &cli_diff_argp },
+	};
+	size_t i;
+
+	cli_usage(stdout);
+	for (i = 0; i < ARRAY_SIZE(cmds); i++) {
+		printf("\n%s", cmds[i].head);
+		cli_help_options(cmds[i].argp);
+	}
+	printf("\nOther options:\n"
+"  -h, --help                 Give this help list (of a command, after it)\n"
+"  -V, --version              Print the program version\n"
+"\n"
+"Mandatory or optional arguments to long options are also mandatory or\n"
+"optional for any corresponding short options.\n"
+"\n"
+"Examples:\n"
+"  sudo whyslow record -- python3 linkcheck.py links.md\n"
+"  sudo whyslow record -F 99 -o report.md -- make -j2\n"
+"  sudo whyslow record -o profile.svg --save run.pb.gz -p 1234 -d 10\n"
+"  sudo whyslow record -a -d 5 --format folded > all.folded\n"
+"  whyslow report run.pb.gz --focus parse_line\n"
+"  whyslow report all.folded -o all.html\n"
+"  whyslow diff before.pb.gz after.pb.gz\n");
+}
+
+/* "whyslow help [COMMAND]": a command's --help, or the whole text. */
+static int cli_help(int argc, char **argv)
+{
+	char help[] = "--help";
+	char *args[3] = { argv[1], help, NULL };
+
+	if (argc < 2) {
+		cli_help_all();
+		return 0;
+	}
+	if (!strcmp(argv[1], "record"))
+		return cli_record(2, args);
+	if (!strcmp(argv[1], "report"))
+		return cli_report(2, args);
+	if (!strcmp(argv[1], "diff"))
+		return cli_diff(2, args);
+	if (!strcmp(argv[1], "help")) {
+		cli_help_all();
+		return 0;
+	}
+	pr_err("no command '%s' (record, report, diff)\n", argv[1]);
+	return 2;
 }
 
 /* Files are opened with the sudo user's rights from here on. */
@@ -605,15 +695,14 @@ int main(int argc, char **argv)
 		return cli_report(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "diff"))
 		return cli_diff(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "help"))
+		return cli_help(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
-		cli_usage(stdout);
-		printf("\n'whyslow record' options:\n");
-		argp_help(&cli_record_argp, stdout,
-			  ARGP_HELP_LONG | ARGP_HELP_DOC, "whyslow record");
+		cli_help_all();
 		return 0;
 	}
-	if (!strcmp(argv[1], "--version")) {
-		printf("whyslow %s\n", WHYSLOW_VERSION);
+	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V")) {
+		printf("%s\n", argp_program_version);
 		return 0;
 	}
 	pr_err("unknown command '%s'\n", argv[1]);
