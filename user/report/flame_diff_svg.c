@@ -170,6 +170,7 @@ static int draw_diff(FILE *f, const struct profile *before,
 		diff_titles(&s, before, after, vanished_ns);
 		flame_svg_frames(&s);
 		flame_svg_legend(&s);
+		flame_svg_script(f);
 		fputs("</svg>\n", f);
 	}
 	flame_svg_free(&s);

@@ -405,6 +405,7 @@ int flame_svg_write(FILE *f, const struct profile *p,
 		   titles.subtitle);
 	flame_svg_frames(&s);
 	flame_svg_legend(&s);
+	flame_svg_script(f);
 	fputs("</svg>\n", f);
 out:
 	flame_svg_free(&s);

@@ -60,6 +60,12 @@ void flame_svg_frames(struct flame_svg *s);
 void flame_svg_legend(const struct flame_svg *s);
 
 /*
+ * The image's controls and script (flame_script.c): zoom, reset, search;
+ * written last, before "</svg>", by the standalone images.
+ */
+void flame_svg_script(FILE *f);
+
+/*
  * The graph as an <svg> element for the page (no title, no legend: the
  * page has them), frames as in the image.  0 or -ENOMEM.
  */

@@ -1,0 +1,160 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The flame graph image's own script: click a frame to zoom to it (it
+ * fills the width, its ancestors span it, the rest hides), "Reset zoom"
+ * or a click on the root to zoom out, "Search" (or Ctrl-F, "/") for a
+ * text or regular expression: matches highlighted and the share of all
+ * time they cover, each stack counted once at its outermost match, as
+ * on the HTML page (flame_html.c).  Written for whyslow; it works on the
+ * frames the image draws (data-depth, data-ns, data-name, the <rect>), so
+ * a frame merged into "[N small frames]" stays merged when zoomed.
+ *
+ * The image reads the same without it (an <img>, a viewer that runs no
+ * script): the controls show only once the script has run, and the
+ * script sits in CDATA so that the file stays well-formed XML.
+ */
+#include <stdio.h>
+
+#include "report/flame_svg.h"
+
+static const char svg_style[] =
+"<style>.ctl { display: none; } .scripted .ctl { display: inline; "
+"cursor: pointer; } .scripted .ctl.off { display: none; } .scripted "
+".frame { cursor: pointer; } .frame.hide { display: none; } "
+".frame.match rect { fill: #e03ce0; }</style>\n";
+
+/* Mirrors put_box in flame_svg.c: keep the label's cut in step. */
+static const char svg_script[] =
+"(function () {\n"
+"'use strict';\n"
+"var W = 1200, PAD = 10, CW = 7.2, FH = 16, HIT = '#e03ce0';\n"
+"var doc = document, svg = doc.documentElement;\n"
+"var NS = 'http://www.w3.org/2000/svg';\n"
+"var reset = doc.getElementById('reset');\n"
+"var find = doc.getElementById('search');\n"
+"var share = doc.getElementById('search-share');\n"
+"var gs = doc.querySelectorAll('#frames > g.frame');\n"
+"var f = [], end = [], open = [], zoomed = -1, last = '', i, k;\n"
+"for (i = 0; i < gs.length; i++) {\n"
+"  var r = gs[i].querySelector('rect');\n"
+"  f.push({ g: gs[i], r: r, t: gs[i].querySelector('text'),\n"
+"           x: +r.getAttribute('x'), w: +r.getAttribute('width'),\n"
+"           y: +r.getAttribute('y'), d: +gs[i].getAttribute('data-depth'),\n"
+"           ns: +gs[i].getAttribute('data-ns'),\n"
+"           name: gs[i].getAttribute('data-name') || '',\n"
+"           small: gs[i].classList.contains('small') });\n"
+"}\n"
+"/* Frames come in pre-order: a frame's subtree is the frames after it\n"
+"   that are deeper, up to the next that is not: f[k .. end[k]). */\n"
+"for (i = 0; i <= f.length; i++) {\n"
+"  while (open.length && (i === f.length || f[i].d <= f[open[open.length - 1]].d))\n"
+"    end[open.pop()] = i;\n"
+"  if (i < f.length) open.push(i);\n"
+"}\n"
+"function label(it, w) {\n"
+"  var fit = w > 6 ? Math.floor((w - 6) / CW) : 0, cs = Array.from(it.name);\n"
+"  if (fit < 3) return '';\n"
+"  return cs.length <= fit ? it.name : cs.slice(0, fit - 2).join('') + '..';\n"
+"}\n"
+"function draw(it, x, w, shown) {\n"
+"  var text = label(it, w);\n"
+"  it.g.classList.toggle('hide', !shown);\n"
+"  it.r.setAttribute('x', x.toFixed(3));\n"
+"  it.r.setAttribute('width', w.toFixed(3));\n"
+"  if (!it.t && text) {\n"
+"    it.t = doc.createElementNS(NS, 'text');\n"
+"    it.t.setAttribute('y', (it.y + FH - 4.5).toFixed(1));\n"
+"    it.g.appendChild(it.t);\n"
+"  }\n"
+"  if (it.t) {\n"
+"    it.t.setAttribute('x', (x + 3).toFixed(3));\n"
+"    it.t.textContent = text;\n"
+"  }\n"
+"}\n"
+"/* Frame z fills the width, its ancestors span it, the rest hides. */\n"
+"function zoom(z) {\n"
+"  var scale = (W - 2 * PAD) / (f[z].w || 1), it;\n"
+"  zoomed = z;\n"
+"  for (k = 0; k < f.length; k++) {\n"
+"    it = f[k];\n"
+"    if (k >= z && k < end[z])\n"
+"      draw(it, PAD + (it.x - f[z].x) * scale, it.w * scale, true);\n"
+"    else if (k < z && end[k] > z)\n"
+"      draw(it, PAD, W - 2 * PAD, true);\n"
+"    else\n"
+"      draw(it, it.x, it.w, false);\n"
+"  }\n"
+"  reset.classList.toggle('off', false);\n"
+"}\n"
+"function unzoom() {\n"
+"  zoomed = -1;\n"
+"  for (k = 0; k < f.length; k++) draw(f[k], f[k].x, f[k].w, true);\n"
+"  reset.classList.toggle('off', true);\n"
+"}\n"
+"function dur(ns) {\n"
+"  if (ns >= 1e9) return (ns / 1e9).toFixed(2) + ' s';\n"
+"  if (ns >= 1e6) return (ns / 1e6).toFixed(1) + ' ms';\n"
+"  if (ns >= 1e3) return (ns / 1e3).toFixed(1) + ' \\u00b5s';\n"
+"  return ns + ' ns';\n"
+"}\n"
+"/* The text itself when some name holds it (\"[wait:network]\" is a name,\n"
+"   not a character class), else a regular expression.  A stack's time\n"
+"   counts once, at its outermost match. */\n"
+"function search(q) {\n"
+"  var re = null, lit, sum = 0, upto = 0, hit, all = f.length ? f[0].ns : 0;\n"
+"  last = q;\n"
+"  lit = f.some(function (it) { return it.name.indexOf(q) >= 0; });\n"
+"  if (q && !lit)\n"
+"    try { re = new RegExp(q); } catch (e) { re = null; }\n"
+"  for (k = 0; k < f.length; k++) {\n"
+"    hit = !!q && k > 0 && !f[k].small &&\n"
+"          (re ? re.test(f[k].name) : f[k].name.indexOf(q) >= 0);\n"
+"    f[k].g.classList.toggle('match', hit);\n"
+"    if (hit && k >= upto) {\n"
+"      sum += f[k].ns;\n"
+"      upto = end[k];\n"
+"    }\n"
+"  }\n"
+"  share.textContent = q ? 'Matched: ' + (all ? 100 * sum / all : 0)\n"
+"    .toFixed(1) + '% (' + dur(sum) + ')' : '';\n"
+"  find.textContent = q ? 'Clear search' : 'Search';\n"
+"}\n"
+"function ask() {\n"
+"  var q;\n"
+"  if (last) return search('');\n"
+"  q = window.prompt('Search frames (text or regular expression)', last);\n"
+"  if (q !== null) search(q);\n"
+"}\n"
+"doc.getElementById('frames').addEventListener('click', function (e) {\n"
+"  var g = e.target.closest('g.frame');\n"
+"  for (k = 0; g && k < f.length; k++)\n"
+"    if (f[k].g === g) return k ? zoom(k) : unzoom();\n"
+"});\n"
+"reset.addEventListener('click', unzoom);\n"
+"find.addEventListener('click', ask);\n"
+"doc.addEventListener('keydown', function (e) {\n"
+"  if ((e.ctrlKey && e.key === 'f') || e.key === '/') {\n"
+"    e.preventDefault();\n"
+"    if (last) search('');\n"
+"    ask();\n"
+"  } else if (e.key === 'Escape') {\n"
+"    search('');\n"
+"    unzoom();\n"
+"  }\n"
+"});\n"
+"svg.classList.add('scripted');\n"
+"window.whyslowFlame = { zoom: zoom, unzoom: unzoom, search: search };\n"
+"})();\n";
+
+void flame_svg_script(FILE *f)
+{
+	fputs(svg_style, f);
+	fprintf(f, "<text id=\"reset\" class=\"ctl off\" x=\"%d\" y=\"20\">"
+		"Reset zoom</text>\n<text id=\"search\" class=\"ctl\" "
+		"x=\"%d\" y=\"20\" text-anchor=\"end\">Search</text>\n"
+		"<text id=\"search-share\" class=\"ctl\" x=\"%d\" y=\"38\" "
+		"text-anchor=\"end\"></text>\n", FLAME_PAD,
+		FLAME_WIDTH - FLAME_PAD, FLAME_WIDTH - FLAME_PAD);
+	fprintf(f, "<script type=\"text/ecmascript\"><![CDATA[\n%s]]>"
+		"</script>\n", svg_script);
+}
