@@ -47,6 +47,7 @@ enum {
 	OPT_SAVE,
 	OPT_FOCUS,
 	OPT_FP_ONLY,
+	OPT_PER_THREAD,
 };
 
 static const char cli_record_doc[] =
@@ -83,6 +84,8 @@ static const struct argp_option cli_record_options[] = {
 	{ "top", OPT_TOP, "N", 0, "Rows per table (default 15)", 0 },
 	{ "budget", OPT_BUDGET, "TOKENS", 0, "Size limit of the Markdown "
 	  "summary, in tokens of about 4 bytes (default 4000)", 0 },
+	{ "per-thread", OPT_PER_THREAD, NULL, 0, "Flame graphs (svg, html): "
+	  "a level per thread below each process's", 0 },
 	{ "no-offcpu", OPT_NO_OFFCPU, NULL, 0, "Sample on-CPU time only; do "
 	  "not trace waits", 0 },
 	{ "no-io", OPT_NO_IO, NULL, 0, "Do not trace file, network and exec "
@@ -148,7 +151,8 @@ static bool cli_diff_format(int fmt)
 /*
  * The format -o's extension names, unless --format named one: then a
  * mismatch warns.  A name with no known extension leaves Markdown, said
- * only of a ".gz" (not gzip'd, as pprof would be).
+ * only of a ".gz" (not gzip'd, as pprof would be).  --per-thread needs
+ * a flame graph.
  */
 static void cli_output_format(struct cli_output *out, bool diff,
 			      struct argp_state *st)
@@ -156,16 +160,16 @@ static void cli_output_format(struct cli_output *out, bool diff,
 	int ext = report_format_of_path(out->path);
 
 	if (!out->path || !strcmp(out->path, "-"))
-		return;
+		goto check;
 	if (ext == REPORT_FORMAT_AMBIGUOUS) {
 		if (!out->format_given)
 			pr_warn("%s: writing Markdown, not gzip'd; for a pprof "
 				"profile name it .pb.gz or give --format "
 				"pprof\n", out->path);
-		return;
+		goto check;
 	}
 	if (ext < 0)
-		return;
+		goto check;
 	if (!out->format_given) {
 		if (diff && !cli_diff_format(ext))
 			argp_error(st, "diff writes md, json or svg, not %s "
@@ -177,6 +181,10 @@ static void cli_output_format(struct cli_output *out, bool diff,
 			"says %s\n", report_format_name(out->rep.format),
 			out->path, report_format_name(ext));
 	}
+check:
+	if (out->rep.per_thread && out->rep.format != FORMAT_SVG &&
+	    out->rep.format != FORMAT_HTML)
+		argp_error(st, "--per-thread draws flame graphs: svg or html");
 }
 
 /* -o, --format, --top, --budget: the options every command shares. */
@@ -205,6 +213,9 @@ static error_t cli_parse_output_opt(int key, char *arg, struct argp_state *st,
 	case OPT_BUDGET:
 		rep->budget_tokens = cli_parse_long(arg, 500, 10000000, st,
 						    "--budget");
+		break;
+	case OPT_PER_THREAD:
+		rep->per_thread = true;
 		break;
 	default:
 		return ARGP_ERR_UNKNOWN;
@@ -375,6 +386,8 @@ static const struct argp_option cli_report_options[] = {
 	{ "top", OPT_TOP, "N", 0, "Rows per table (default 15)", 0 },
 	{ "budget", OPT_BUDGET, "TOKENS", 0, "Size limit of Markdown, in "
 	  "tokens of about 4 bytes (default 4000)", 0 },
+	{ "per-thread", OPT_PER_THREAD, NULL, 0, "Flame graphs (svg, html): "
+	  "a level per thread below each process's", 0 },
 	{ "focus", OPT_FOCUS, "NAME", 0, "Only the functions whose name "
 	  "matches NAME (a substring or extended regex): their callers, "
 	  "callees, hot lines and waits", 0 },

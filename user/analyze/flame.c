@@ -14,6 +14,7 @@
 
 #include "analyze/aggregate.h"
 #include "analyze/flame.h"
+#include "analyze/procs.h"
 #include "classify/wait.h"
 #include "lib/intern.h"
 #include "lib/util.h"
@@ -50,6 +51,8 @@ struct build {
 	size_t *first_run;	/* stack index → its first in runs */
 	uint32_t *n_runs;	/* stack index → how many */
 	size_t cap_labels;
+	uint32_t n_levels;	/* process and thread steps first: 0-2 */
+	const char **task_label;	/* stack index → [process, thread] */
 };
 
 /* A saved profile's reason is untrusted: keep it inside the table. */
@@ -60,7 +63,7 @@ static enum wait_reason stack_reason(const struct stack_sample *s)
 
 static uint32_t stack_len(const struct build *b, uint32_t i)
 {
-	return b->n_runs[i] + !stack_on_cpu(&b->p->stacks[i]);
+	return b->n_levels + b->n_runs[i] + !stack_on_cpu(&b->p->stacks[i]);
 }
 
 static struct step stack_step(const struct build *b, uint32_t si, uint32_t i)
@@ -69,6 +72,11 @@ static struct step stack_step(const struct build *b, uint32_t si, uint32_t i)
 	const struct frame *fr;
 	const struct run *r;
 
+	if (i < b->n_levels)
+		return (struct step){ b->task_label[2 * si + i], NULL,
+				      i ? FLAME_THREAD : FLAME_PROCESS, 1,
+				      CLASS_APP };
+	i -= b->n_levels;
 	if (i < b->n_runs[si]) {
 		r = &b->runs[b->first_run[si] + i];
 		fr = &b->p->frames[r->frame];
@@ -171,17 +179,97 @@ static int sort_stacks(struct build *b, uint32_t *max_len)
 	return 0;
 }
 
+/* *label, of asprintf's result len, owned by the tree; 0 or -ENOMEM. */
+static int keep_label(struct build *b, int len, char **label)
+{
+	struct flame_tree *t = b->t;
+
+	if (len < 0)
+		return -ENOMEM;
+	if (intern_items_reserve((void **)&t->labels, &b->cap_labels,
+				 t->n_labels, sizeof(*t->labels))) {
+		free(*label);
+		return -ENOMEM;
+	}
+	t->labels[t->n_labels++] = *label;
+	return 0;
+}
+
+/* The thread's comm, else its process's. */
+static void thread_comm(const struct profile *p, uint32_t pid, uint32_t tid,
+			char comm[AGG_COMM_LEN])
+{
+	size_t i;
+
+	for (i = 0; i < p->n_threads; i++)
+		if (p->threads[i].tid == tid && p->threads[i].pid == pid &&
+		    p->threads[i].comm[0]) {
+			snprintf(comm, AGG_COMM_LEN, "%.*s",
+				 (int)sizeof(p->threads[i].comm),
+				 p->threads[i].comm);
+			return;
+		}
+	procs_comm(p, pid, comm);
+}
+
+/* One label per process ("comm (pid)") and per thread, found through an
+ * intern, the comm looked up once each. */
+static int task_labels(struct build *b)
+{
+	const struct profile *p = b->p;
+	struct intern in;
+	char comm[AGG_COMM_LEN], *label;
+	const char **by_task = NULL;
+	size_t cap = 0, i, k;
+	int64_t idx;
+	int added, err = -ENOMEM;
+
+	b->task_label = calloc(2 * (p->n_stacks ? p->n_stacks : 1),
+			       sizeof(*b->task_label));
+	if (!b->task_label)
+		return -ENOMEM;
+	intern_init(&in);
+	for (i = 0; i < p->n_stacks; i++) {
+		const struct stack_sample *s = &p->stacks[i];
+
+		for (k = 0; k < b->n_levels; k++) {
+			/* a process: pid, 0; a thread: pid, tid + 1 */
+			uint64_t key = (uint64_t)s->pid << 32 |
+				       (k ? s->tid + 1ull : 0);
+
+			idx = intern_bytes(&in, &key, sizeof(key), &added);
+			if (idx < 0 || intern_items_reserve((void **)&by_task,
+					&cap, idx, sizeof(*by_task)))
+				goto out;
+			if (added) {
+				if (k)
+					thread_comm(p, s->pid, s->tid, comm);
+				else
+					procs_comm(p, s->pid, comm);
+				if (keep_label(b, asprintf(&label, "%s (%u)",
+						comm[0] ? comm : "?",
+						k ? s->tid : s->pid), &label))
+					goto out;
+				by_task[idx] = label;
+			}
+			b->task_label[2 * i + k] = by_task[idx];
+		}
+	}
+	err = 0;
+out:
+	free(by_task);
+	intern_free(&in);
+	return err;
+}
+
 /* "name (×count)", owned by the tree; NULL on ENOMEM. */
 static const char *run_label(struct build *b, const struct step *st)
 {
-	struct flame_tree *t = b->t;
 	char *label;
 
-	if (intern_items_reserve((void **)&t->labels, &b->cap_labels,
-				 t->n_labels, sizeof(*t->labels)) ||
-	    asprintf(&label, "%s (×%u)", st->name, st->count) < 0)
+	if (keep_label(b, asprintf(&label, "%s (×%u)", st->name, st->count),
+		       &label))
 		return NULL;
-	t->labels[t->n_labels++] = label;
 	return label;
 }
 
@@ -293,7 +381,30 @@ static int build_nodes(struct build *b, uint32_t max_len)
 	return 0;
 }
 
+unsigned int flame_default_levels(const struct profile *p, bool per_thread)
+{
+	const struct stack_sample *first = NULL;
+	size_t i;
+
+	if (per_thread)
+		return FLAME_BY_PROCESS | FLAME_BY_THREAD;
+	for (i = 0; i < p->n_stacks; i++) {
+		if (!p->stacks[i].ns)
+			continue;
+		if (first && p->stacks[i].pid != first->pid)
+			return FLAME_BY_PROCESS;
+		first = &p->stacks[i];
+	}
+	return 0;
+}
+
 int flame_build(const struct profile *p, struct flame_tree *t)
+{
+	return flame_build_levels(p, t, 0);
+}
+
+int flame_build_levels(const struct profile *p, struct flame_tree *t,
+		       unsigned int levels)
 {
 	struct build b = { .p = p, .t = t };
 	uint32_t max_len;
@@ -302,7 +413,11 @@ int flame_build(const struct profile *p, struct flame_tree *t)
 	memset(t, 0, sizeof(*t));
 	for (r = 0; r < WAIT__COUNT; r++)
 		wait_leaf_label(r, t->wait_label[r]);
-	err = sort_stacks(&b, &max_len);
+	b.n_levels = levels & FLAME_BY_THREAD ? 2 :
+		     levels & FLAME_BY_PROCESS ? 1 : 0;
+	err = b.n_levels ? task_labels(&b) : 0;
+	if (!err)
+		err = sort_stacks(&b, &max_len);
 	if (!err)
 		err = build_nodes(&b, max_len);
 	free(b.order);
@@ -310,6 +425,7 @@ int flame_build(const struct profile *p, struct flame_tree *t)
 	free(b.runs);
 	free(b.first_run);
 	free(b.n_runs);
+	free(b.task_label);
 	if (err)
 		flame_free(t);
 	return err;

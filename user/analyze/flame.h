@@ -15,6 +15,7 @@
 #ifndef WHYSLOW_FLAME_H
 #define WHYSLOW_FLAME_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "profile/profile.h"
@@ -23,7 +24,13 @@ enum flame_kind {
 	FLAME_ROOT,
 	FLAME_FRAME,
 	FLAME_WAIT,		/* the leaf an off-CPU stack ends in */
+	FLAME_PROCESS,		/* "comm (pid)", below the root */
+	FLAME_THREAD,		/* "comm (tid)", below its process */
 };
+
+/* Levels between the root and the frames (flame_build_levels). */
+#define FLAME_BY_PROCESS	1u
+#define FLAME_BY_THREAD		2u	/* implies FLAME_BY_PROCESS */
 
 #define FLAME_NONE	UINT32_MAX
 #define WAIT_LABEL_SIZE	24
@@ -45,7 +52,8 @@ struct flame_node {
 	const char *func;	/* the function (or label) alone */
 	uint32_t repeat;	/* frames of it in a row: 1, or a recursion's
 				 * depth */
-	const char *module;	/* NULL for the root and wait leaves */
+	const char *module;	/* NULL for the root, wait leaves, processes
+				 * and threads */
 	enum flame_kind kind;
 	enum frame_class cls;	/* frames only */
 	enum wait_reason reason;	/* wait leaves only, else WAIT_NONE */
@@ -70,6 +78,18 @@ struct flame_tree {
 
 /* 0 or -ENOMEM; on error t is left empty.  Free with flame_free. */
 int flame_build(const struct profile *p, struct flame_tree *t);
+
+/*
+ * As flame_build, with a node per process, "comm (pid)", below the root
+ * (FLAME_BY_PROCESS), and one per thread, "comm (tid)", below that
+ * (FLAME_BY_THREAD): stacks of different programs do not merge.
+ */
+int flame_build_levels(const struct profile *p, struct flame_tree *t,
+		       unsigned int levels);
+
+/* The levels of a flame graph: processes when more than one has time,
+ * threads (and processes) when per_thread. */
+unsigned int flame_default_levels(const struct profile *p, bool per_thread);
 void flame_free(struct flame_tree *t);
 
 /* Where node i's subtree ends: one past its last node. */

@@ -119,6 +119,12 @@ static const struct hue wait_hue[WAIT__COUNT] = {
 
 #define ROOT_FILL	"#c8c8c8"
 
+/* Processes and threads: greys with a tint, apart from the root's. */
+static const struct hue task_hue[] = {
+	{ 30, 20, 0.12, 0.72 },		/* process */
+	{ 200, 20, 0.12, 0.76 },	/* thread */
+};
+
 /* FNV-1a: the same name always gets the same shade. */
 static uint32_t name_hash(const char *s)
 {
@@ -174,6 +180,8 @@ void flame_fill(const struct flame_tree *t, uint32_t i,
 
 	if (n->kind == FLAME_ROOT)
 		snprintf(fill, FLAME_FILL_SIZE, ROOT_FILL);
+	else if (n->kind == FLAME_PROCESS || n->kind == FLAME_THREAD)
+		hue_fill(&task_hue[n->kind == FLAME_THREAD], v, fill);
 	else if (n->kind == FLAME_WAIT)
 		hue_fill(&wait_hue[n->reason], v, fill);
 	else
@@ -194,6 +202,9 @@ void flame_classes(const struct flame_tree *t, uint32_t i,
 
 	if (n->kind == FLAME_ROOT)
 		snprintf(cls, FLAME_CLASS_SIZE, "root");
+	else if (n->kind == FLAME_PROCESS || n->kind == FLAME_THREAD)
+		snprintf(cls, FLAME_CLASS_SIZE, n->kind == FLAME_PROCESS ?
+			 "process" : "thread");
 	else if (n->kind == FLAME_WAIT)
 		snprintf(cls, FLAME_CLASS_SIZE, "offcpu wait wait-%s",
 			 wait_reason_name(n->reason));

@@ -335,8 +335,8 @@ int flame_html_write(FILE *f, const struct profile *p,
 	struct flame_tree t;
 	int err;
 
-	(void)opts;
-	err = flame_build(p, &t);
+	err = flame_build_levels(p, &t,
+				 flame_default_levels(p, opts->per_thread));
 	if (err)
 		return err;
 	flame_titles(p, &t, &titles);

@@ -391,8 +391,8 @@ int flame_svg_write(FILE *f, const struct profile *p,
 	struct flame_svg s = { .paint = &normal_painter };
 	int err;
 
-	(void)opts;
-	err = flame_build(p, &t);
+	err = flame_build_levels(p, &t,
+				 flame_default_levels(p, opts->per_thread));
 	if (err)
 		return err;
 	s.n_keys = flame_legend(&t, s.keys);

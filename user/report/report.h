@@ -22,6 +22,7 @@ struct report_opts {
 	int budget_tokens;	/* Markdown size limit, ~4 bytes a token */
 	const char *focus;	/* NULL, or a function name (substring or
 				 * POSIX extended regex): the focus view */
+	bool per_thread;	/* flame graphs: a level per thread */
 };
 
 #define REPORT_DEFAULT_TOP	15
