@@ -16,6 +16,7 @@
 
 #include "lib/sudo.h"
 #include "pprof/decode.h"
+#include "pprof/folded_read.h"
 #include "pprof/foreign.h"
 #include "pprof/internal.h"
 #include "pprof/pprof.h"
@@ -195,7 +196,10 @@ int pprof_load(const char *path, struct profile *out, char *err,
 		snprintf(err, errlen, "%s", strerror(errno));
 		goto out;
 	}
-	ret = pprof_read(buf.data, buf.len, out, err, errlen);
+	/* folded stacks are text, a profile.proto never is */
+	ret = folded_detect(buf.data, buf.len) ?
+	      folded_read(buf.data, buf.len, out, err, errlen) :
+	      pprof_read(buf.data, buf.len, out, err, errlen);
 out:
 	if (fd >= 0)
 		close(fd);

@@ -38,7 +38,8 @@ int pprof_write(FILE *f, const struct profile *p);
 int pprof_read(const uint8_t *data, size_t len, struct profile *out,
 	       char *err, size_t errlen);
 
-/* pprof_read of a file; -errno of open/read with err set too. */
+/* pprof_read of a file, or folded_read when it is text (folded stacks,
+ * pprof/folded_read.h); -errno of open/read with err set too. */
 int pprof_load(const char *path, struct profile *out, char *err,
 	       size_t errlen);
 

@@ -351,6 +351,9 @@ struct profile {
 	char **notes;		/* more Data quality lines, e.g. a Python
 				 * version whose stacks stay native */
 	size_t n_notes;
+	bool foreign;		/* read from another tool's file (folded
+				 * stacks): quality's counters were not
+				 * recorded, the notes say what is known */
 };
 
 void profile_free(struct profile *p);

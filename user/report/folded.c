@@ -16,6 +16,11 @@
  * their count, "expand (x36)" (ASCII, the one space kept: the readers
  * split a line at its last space), so a deep recursion makes the graph
  * neither tall nor empty and every value stays as it was.
+ *
+ * A Python frame carries its file as py-spy names it, "<module> (work.py)",
+ * "get (requests/api.py)", so that functions of one name in different
+ * files stay apart; its count follows, "fib (fib.py) (x30)".
+ * pprof/folded_read.c reads all of this back.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -25,6 +30,7 @@
 #include "analyze/aggregate.h"
 #include "analyze/procs.h"
 #include "analyze/flame.h"
+#include "lib/util.h"
 #include "report/report.h"
 
 struct folded_line {
@@ -50,6 +56,41 @@ static void put_sanitized(FILE *f, const char *s)
 	}
 }
 
+/* A frame of Python code: named by the interpreter, from a .py file (or
+ * a frozen module), not from a mapping. */
+static bool python_frame(const struct frame *fr)
+{
+	return fr->cls != CLASS_KERNEL && !fr->path && fr->file &&
+	       fr->module && !strcmp(fr->module, path_basename(fr->file));
+}
+
+/*
+ * The file as py-spy shows it: within site-packages (or dist-packages)
+ * or the standard library when under one, else the file's name alone.
+ */
+static const char *python_short_file(const char *file)
+{
+	static const char *const roots[] = {
+		"/site-packages/", "/dist-packages/",
+	};
+	const char *at, *best = NULL;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(roots); i++) {
+		at = strstr(file, roots[i]);
+		if (at && (!best || at > best))
+			best = at + strlen(roots[i]);
+	}
+	if (!best) {
+		/* .../lib/python3.12/json/decoder.py */
+		at = strstr(file, "/lib/python");
+		best = at ? strchr(at + 11, '/') : NULL;
+		if (best)
+			best++;
+	}
+	return best && *best ? best : path_basename(file);
+}
+
 /* The stack as "comm;root;...;leaf"; malloc'd, NULL when out of memory.
  * A recursion is one frame, "expand (x36)". */
 static char *fold_stack(const struct profile *p, const struct stack_sample *s,
@@ -71,6 +112,11 @@ static char *fold_stack(const struct profile *p, const struct stack_sample *s,
 		run = stack_run_length(p, s, i);
 		fputc(';', f);
 		put_sanitized(f, fr->name);
+		if (python_frame(fr)) {
+			fputs(" (", f);
+			put_sanitized(f, python_short_file(fr->file));
+			fputc(')', f);
+		}
 		if (run > 1)
 			fprintf(f, " (x%" PRIu32 ")", run);
 		if (fr->cls == CLASS_KERNEL)

@@ -234,6 +234,21 @@ static void quality_notes(FILE *f, const struct profile *p)
 			p->n_notes - MAX_NOTES);
 }
 
+/* Another tool's file: what it holds and the notes on it, no counters
+ * that were never recorded. */
+static void quality_foreign(FILE *f, const struct profile *p,
+			    const struct aggregate *agg)
+{
+	fprintf(f, "\n## Data quality\n\n- Samples: %" PRIu64 " in the "
+		"file; losses, truncation and symbolization were not "
+		"recorded.\n", agg->samples);
+	fprintf(f, "- Uncertainty: `~` marks a share resting on fewer than "
+		"%d samples; ± is its standard error in percentage points, "
+		"100·√(p(1−p)/n), n = %" PRIu64 ".\n",
+		MIN_TRUSTED_SAMPLES, agg->samples);
+	quality_notes(f, p);
+}
+
 /* The data-quality section as a string, to reserve its room up front. */
 char *md_quality(const struct profile *p, const struct aggregate *agg)
 {
@@ -245,6 +260,10 @@ char *md_quality(const struct profile *p, const struct aggregate *agg)
 	f = open_memstream(&text, &len);
 	if (!f)
 		return NULL;
+	if (p->foreign) {
+		quality_foreign(f, p, agg);
+		goto out;
+	}
 	fprintf(f, "\n## Data quality\n\n"
 		"- Samples: %" PRIu64 " kept, %" PRIu64 " lost (ring buffer "
 		"full), %" PRIu64 " mmap/comm records lost",
@@ -266,6 +285,7 @@ char *md_quality(const struct profile *p, const struct aggregate *agg)
 	quality_io(f, p, agg);
 	quality_sampling(f, p, agg);
 	quality_notes(f, p);
+out:
 	if (fclose(f)) {
 		free(text);
 		return NULL;
