@@ -66,7 +66,8 @@ static bool python_frame(const struct frame *fr)
 
 /*
  * The file as py-spy shows it: within site-packages (or dist-packages)
- * or the standard library when under one, else the file's name alone.
+ * or the standard library when under one, else the file's name alone;
+ * a relative name (read back from a folded file) as it is.
  */
 static const char *python_short_file(const char *file)
 {
@@ -76,6 +77,8 @@ static const char *python_short_file(const char *file)
 	const char *at, *best = NULL;
 	size_t i;
 
+	if (file[0] != '/')
+		return file;
 	for (i = 0; i < ARRAY_SIZE(roots); i++) {
 		at = strstr(file, roots[i]);
 		if (at && (!best || at > best))
@@ -92,7 +95,8 @@ static const char *python_short_file(const char *file)
 }
 
 /* The stack as "comm;root;...;leaf"; malloc'd, NULL when out of memory.
- * A recursion is one frame, "expand (x36)". */
+ * A recursion is one frame, "expand (x36)".  comm NULL: no process root
+ * (stacks read from a folded file, whose first frame is its own). */
 static char *fold_stack(const struct profile *p, const struct stack_sample *s,
 			const char *comm)
 {
@@ -106,11 +110,13 @@ static char *fold_stack(const struct profile *p, const struct stack_sample *s,
 	f = open_memstream(&text, &len);
 	if (!f)
 		return NULL;
-	put_sanitized(f, comm);
+	if (comm)
+		put_sanitized(f, comm);
 	for (i = 0; i < s->n_frames; i += run) {
 		fr = &p->frames[s->frames[i]];
 		run = stack_run_length(p, s, i);
-		fputc(';', f);
+		if (comm || i)
+			fputc(';', f);
 		put_sanitized(f, fr->name);
 		if (python_frame(fr)) {
 			fputs(" (", f);
@@ -189,7 +195,8 @@ int folded_write(FILE *f, const struct profile *p)
 		}
 		if (!stack_weight(s))
 			continue;
-		lines[n].text = fold_stack(p, s, comm);
+		lines[n].text = fold_stack(p, s, p->foreign && !p->n_procs &&
+					   s->n_frames ? NULL : comm);
 		if (!lines[n].text) {
 			err = -ENOMEM;
 			goto out;

@@ -467,6 +467,70 @@ static void test_empty(void **state)
 }
 
 /* The folded output names wait leaves as the flame graphs do. */
+/* Two processes: a root frame each, "comm (pid)", their stacks apart
+ * though the functions are the same; --per-thread: a thread level. */
+static void test_process_level(void **state)
+{
+	struct profile *p = fx_profile_70_30();
+	uint32_t m = p->stacks[0].frames[0], a = p->stacks[0].frames[1];
+	struct report_opts opts = { .format = FORMAT_SVG };
+	struct flame_tree t;
+	char *svg;
+
+	(void)state;
+	assert_int_equal(flame_default_levels(p, false), 0);
+	fx_proc(p, 7, 1, "other", "/bin/other");
+	fx_thread(p, 100, 101, "worker");
+	FX_STACK(p, 7, 7, 50, m, a);
+	FX_STACK(p, 100, 101, 20, m, a);
+	/* a process with no time does not count */
+	FX_STACK(p, 9, 9, 0, m);
+	assert_int_equal(flame_default_levels(p, false), FLAME_BY_PROCESS);
+	assert_int_equal(flame_build_levels(p, &t, FLAME_BY_PROCESS), 0);
+	assert_string_equal(t.nodes[1].name, "demo (100)");
+	assert_int_equal(t.nodes[1].kind, FLAME_PROCESS);
+	assert_int_equal(t.nodes[1].ns, 1020 * FX_PERIOD_NS);
+	assert_string_equal(t.nodes[2].name, "main");
+	assert_int_equal(t.nodes[2].depth, 2);
+	assert_string_equal(t.nodes[1 + t.nodes[1].size].name, "other (7)");
+	assert_int_equal(t.nodes[1 + t.nodes[1].size].ns, 50 * FX_PERIOD_NS);
+	flame_free(&t);
+	assert_int_equal(flame_build_levels(p, &t, flame_default_levels(p,
+					    true)), 0);
+	assert_string_equal(t.nodes[2].name, "demo (100)");
+	assert_int_equal(t.nodes[2].kind, FLAME_THREAD);
+	assert_int_equal(t.nodes[2].ns, 1000 * FX_PERIOD_NS);
+	assert_string_equal(t.nodes[2 + t.nodes[2].size].name,
+			    "worker (101)");
+	flame_free(&t);
+	svg = report_text(p, &opts);
+	assert_int_equal(svg_check(svg, "len([x for x in F if \"process\" "
+				   "in x[\"cls\"]]) == 2 and "
+				   "f(\"other (7)\")[\"depth\"] == 1"), 0);
+	free(svg);
+	/* the differential graph matches paths across runs: no pids */
+	assert_int_equal(flame_build(p, &t), 0);
+	assert_string_equal(t.nodes[1].name, "main");
+	flame_free(&t);
+	fx_free(p);
+}
+
+/* The image's script sits in CDATA, its controls hidden until it runs. */
+static void test_svg_script(void **state)
+{
+	struct profile *p = fx_profile_70_30();
+	char *svg = render(p, FORMAT_SVG);
+
+	(void)state;
+	assert_non_null(strstr(svg, "<script type=\"text/ecmascript\">"
+			       "<![CDATA[\n"));
+	assert_non_null(strstr(svg, "]]></script>\n</svg>\n"));
+	assert_int_equal(svg_check(svg, "root.find(S + \"text[@id=\\\"reset\\\"]\")"
+				   ".get(\"class\") == \"ctl off\""), 0);
+	free(svg);
+	fx_free(p);
+}
+
 static void test_wait_label(void **state)
 {
 	char label[WAIT_LABEL_SIZE];
@@ -494,6 +558,8 @@ int main(void)
 		cmocka_unit_test(test_diff_svg),
 		cmocka_unit_test(test_diff_svg_identical),
 		cmocka_unit_test(test_empty),
+		cmocka_unit_test(test_process_level),
+		cmocka_unit_test(test_svg_script),
 		cmocka_unit_test(test_wait_label),
 	};
 

@@ -25,6 +25,39 @@ static void test_format_parse(void **state)
 	fx_free(p);
 }
 
+/* -o's extension: the format it names, case aside; the last dot's. */
+static void test_format_of_path(void **state)
+{
+	(void)state;
+	assert_int_equal(report_format_of_path("r.md"), FORMAT_MD);
+	assert_int_equal(report_format_of_path("dir.svg/r.markdown"),
+			 FORMAT_MD);
+	assert_int_equal(report_format_of_path("/tmp/r.JSON"), FORMAT_JSON);
+	assert_int_equal(report_format_of_path("all.folded"), FORMAT_FOLDED);
+	assert_int_equal(report_format_of_path("all.collapsed"),
+			 FORMAT_FOLDED);
+	assert_int_equal(report_format_of_path("x.svg"), FORMAT_SVG);
+	assert_int_equal(report_format_of_path("x.html"), FORMAT_HTML);
+	assert_int_equal(report_format_of_path("x.htm"), FORMAT_HTML);
+	assert_int_equal(report_format_of_path("cpu.pb.gz"), FORMAT_PPROF);
+	assert_int_equal(report_format_of_path("cpu.PB.GZ"), FORMAT_PPROF);
+	assert_int_equal(report_format_of_path("cpu.pprof"), FORMAT_PPROF);
+	assert_int_equal(report_format_of_path("cpu.pb"), FORMAT_PPROF);
+	/* a .gz of anything else: Markdown would not be gzip'd */
+	assert_int_equal(report_format_of_path("r.md.gz"),
+			 REPORT_FORMAT_AMBIGUOUS);
+	/* no extension, another one, a hidden file, a directory's */
+	assert_int_equal(report_format_of_path("report"), -1);
+	assert_int_equal(report_format_of_path("r.txt"), -1);
+	assert_int_equal(report_format_of_path(".svg"), -1);
+	assert_int_equal(report_format_of_path("/x.svg/"), -1);
+	assert_int_equal(report_format_of_path("r.svg.txt"), -1);
+	assert_int_equal(report_format_of_path(NULL), -1);
+	assert_string_equal(report_format_name(FORMAT_PPROF), "pprof");
+	assert_string_equal(report_format_name(FORMAT_HTML), "html");
+	assert_string_equal(report_format_name(99), "?");
+}
+
 /* Every format of p, rendered twice, the same. */
 static void assert_renders_alike(const struct profile *p)
 {
@@ -135,6 +168,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_format_parse),
+		cmocka_unit_test(test_format_of_path),
 		cmocka_unit_test(test_output_deterministic),
 		cmocka_unit_test(test_hot_line_binary_source),
 		cmocka_unit_test(test_notes),
