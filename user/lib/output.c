@@ -131,6 +131,15 @@ static int open_file(struct output *o, const char *path)
 	return open_new(o);
 }
 
+/* path's directory, as open_dir takes it: its first *len bytes. */
+static const char *dir_of(const char *path, int *len)
+{
+	const char *slash = strrchr(path, '/');
+
+	*len = !slash || slash == path ? 1 : (int)(slash - path);
+	return slash ? path : ".";
+}
+
 /* Why root could not write: files are the sudo user's. */
 static const char *sudo_hint(int err)
 {
@@ -148,7 +157,8 @@ static bool is_stdout(const char *path)
 
 int output_open(struct output *o, const char *path)
 {
-	int err;
+	const char *dir;
+	int err, len;
 
 	memset(o, 0, sizeof(*o));
 	o->fd = -1;
@@ -163,9 +173,11 @@ int output_open(struct output *o, const char *path)
 		pr_err("cannot write %s: not a regular file, character "
 		       "device or FIFO\n", path);
 	else if (o->dirfd < 0 && o->base && err != -ENOMEM &&
-		 err != -EISDIR)
-		pr_err("cannot write %s: its directory: %s%s\n", path,
-		       strerror(-err), sudo_hint(err));
+		 err != -EISDIR) {
+		dir = dir_of(path, &len);
+		pr_err("cannot write %s: directory %.*s: %s%s\n", path, len,
+		       dir, strerror(-err), sudo_hint(err));
+	}
 	else
 		pr_err("cannot write %s: %s%s\n", path, strerror(-err),
 		       sudo_hint(err));
