@@ -35,6 +35,7 @@ struct reader {
 	uint32_t *stack;	/* the line's frames, root first */
 	size_t n_stack;
 	uint64_t all_frames;
+	uint64_t total;		/* samples of all lines */
 	size_t line_no;
 	bool waits;
 	char *err;
@@ -76,12 +77,24 @@ bool folded_detect(const uint8_t *data, size_t len)
 {
 	size_t i;
 
+	size_t n;
+
 	if (!len || (len >= 2 && data[0] == 0x1f && data[1] == 0x8b))
 		return false;
-	for (i = 0; i < len && i < DETECT_BYTES; i++)
+	/* UTF-8 text: protobuf's tags and varints are neither */
+	for (i = 0; i < len && i < DETECT_BYTES; i += n) {
+		n = 1;
 		if (data[i] < 0x20 && data[i] != '\n' && data[i] != '\r' &&
 		    data[i] != '\t')
 			return false;
+		if (data[i] < 0x80)
+			continue;
+		if (len - i < 4)
+			break;	/* utf8_len may look 3 bytes ahead */
+		n = utf8_len(data + i);
+		if (!n)
+			return false;
+	}
 	return true;
 }
 
@@ -321,8 +334,11 @@ static int read_line(struct reader *r, const char *s, size_t len)
 			    "samples", (int)(s + len - space - 1 > 40 ? 40 :
 					     s + len - space - 1), space + 1);
 	if ((uint64_t)count > FOLDED_MAX_COUNT)
-		return fail(r, "count %lld is over 2^40 samples",
+		return fail(r, "count %lld is over 2^32 samples",
 			    (long long)count);
+	r->total += count;
+	if (r->total > FOLDED_MAX_TOTAL)
+		return fail(r, "more than 2^36 samples in all");
 	end = space;
 	while (end > s && end[-1] == ' ')
 		end--;

@@ -16,7 +16,8 @@
 #define FOLDED_LINE_MAX		(1u << 20)	/* bytes of one line */
 #define FOLDED_MAX_FRAMES	65536		/* of one stack, recursions
 						 * expanded */
-#define FOLDED_MAX_COUNT	(1ull << 40)	/* samples of one line */
+#define FOLDED_MAX_COUNT	(1ull << 32)	/* samples of one line */
+#define FOLDED_MAX_TOTAL	(1ull << 36)	/* ... of all: their ns fit */
 #define FOLDED_PERIOD_NS	10000000ull	/* a sample, as the file gives
 						 * no rate: 100 Hz, py-spy's */
 

@@ -133,7 +133,14 @@ static void test_bad_input(void **state)
 	assert_fails("a;b -3\n", "line 1: bad count '-3'");
 	assert_fails("a;b 1.5\n", "bad count '1.5'");
 	assert_fails("a;b 99999999999999999999\n", "line 1: bad count");
-	assert_fails("a;b 2000000000000\n", "over 2^40 samples");
+	assert_fails("a;b 5000000000\n", "over 2^32 samples");
+	assert_fails("a 4000000000\nb 4000000000\nc 4000000000\n"
+		     "d 4000000000\ne 4000000000\nf 4000000000\n"
+		     "g 4000000000\nh 4000000000\ni 4000000000\n"
+		     "j 4000000000\nk 4000000000\nl 4000000000\n"
+		     "m 4000000000\nn 4000000000\no 4000000000\n"
+		     "p 4000000000\nq 4000000000\nr 4000000000\n",
+		     "line 18: more than 2^36 samples in all");
 	assert_fails("a;b\n", "line 1: not folded stacks");
 	assert_fails(" 12\n", "line 1: no frames");
 	assert_fails("a 0\n\n", "no stack with a count above 0");
@@ -159,6 +166,8 @@ static void test_detect(void **state)
 	assert_false(folded_detect(gz, sizeof(gz)));
 	assert_false(folded_detect(pb, sizeof(pb)));
 	assert_false(folded_detect(pb, 0));
+	assert_false(folded_detect((const uint8_t *)"`\xff\xff\xff\xff", 5));
+	assert_true(folded_detect((const uint8_t *)"caf\xc3\xa9 1\n", 8));
 }
 
 int main(void)
