@@ -351,6 +351,9 @@ def test_folded_round_trip(mrun, workdir):
     assert fn["self_samples"] == sum(int(lines[s]) for s in crunch), fn
     md = mrun.whyslow("report", folded)
     assert md.returncode == 0, md
+    head = md.stdout.splitlines()[2]
+    assert re.fullmatch(rf"Wall time .*, CPU time .*, {on_cpu} samples of "
+                        r"10\.0 ms each\.", head), md
     quality = md.stdout.split("## Data quality", 1)[1]
     assert f"Samples: {on_cpu} in the file" in quality, md
     assert "ring buffer" not in quality and "--fp-only" not in quality \

@@ -78,6 +78,7 @@ static void md_title(struct md *m)
 	const struct profile *p = m->p;
 	char cmd[CLEAN_SIZE(TITLE_MAX_BYTES)], wall[DURATION_SIZE];
 	char cpu[DURATION_SIZE], user[DURATION_SIZE], sys[DURATION_SIZE];
+	char period[DURATION_SIZE];
 
 	md_clean(cmd, p->command ? p->command : "(unknown)", TITLE_MAX_BYTES,
 		 false);
@@ -86,6 +87,14 @@ static void md_title(struct md *m)
 	fmt_duration(user, p->cpu_user_ns);
 	fmt_duration(sys, p->cpu_sys_ns);
 	md_printf(&m->doc, "# whyslow: %s\n\n", cmd);
+	if (p->foreign) {
+		/* no user/sys split, no rate of its own: Data quality says */
+		fmt_duration(period, p->period_ns);
+		md_printf(&m->doc, "Wall time %s, CPU time %s, %" PRIu64
+			  " samples of %s each.\n", wall, cpu,
+			  m->agg->samples, period);
+		return;
+	}
 	md_printf(&m->doc, "Wall time %s, CPU time %s%s (user %s, sys %s), "
 		  "%" PRIu64 " samples at %" PRIu32 " Hz.\n",
 		  wall, cpu, p->cpu_from_rusage ? "" : " sampled", user, sys,
