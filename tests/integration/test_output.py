@@ -398,6 +398,12 @@ def test_make_install(workdir):
                  "--per-thread", "--save=FILE", "EXIT STATUS", "EXAMPLES",
                  "whyslow report all.folded -o all.html"):
         assert want in text, f"{want!r} not in the man page:\n{text[:3000]}"
+    # found by name, as `man whyslow` finds it under the prefix
+    man = subprocess.run(["man", "-M", str(dest / "usr/share/man"),
+                          "whyslow"], capture_output=True, text=True,
+                         timeout=60, env=dict(os.environ, MANPAGER="cat",
+                                              PAGER="cat"))
+    assert man.returncode == 0 and "WHYSLOW(1)" in man.stdout, man.stderr
     out = subprocess.run(
         ["bash", "-c", f"source {comp}; complete -p whyslow; "
          "COMP_WORDS=(whyslow record --for); COMP_CWORD=2; _whyslow; "
