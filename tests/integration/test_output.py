@@ -316,6 +316,32 @@ def test_process_level(mrun, workdir):
     assert threads == procs, threads
 
 
+def test_per_thread_levels(mrun, workdir):
+    """threadpool's workers: one process frame, a frame per thread under
+    it (their tids the JSON report's), times adding up."""
+    page = workdir / "tp.html"
+    res = mrun.whyslow("record", "--per-thread", "-o", page, "--save",
+                       workdir / "tp.pb.gz", "--", workload("threadpool"),
+                       timeout=TIMEOUT)
+    assert res.returncode == 0, res
+    doc = mrun.whyslow("report", "--format", "json", workdir / "tp.pb.gz")
+    proc = next(p for p in doc.json()["processes"]
+                if p["comm"] == "threadpool")
+    tids = {t["tid"] for t in proc["threads"] if t["ns"]}
+    data = re.search(r'<script type="application/json" id="flame-data">'
+                     r'(.*?)</script>', page.read_text(), re.S)
+    nodes = json.loads(data.group(1))["nodes"]
+    procs = [i for i, n in enumerate(nodes) if n[5] == "process"]
+    assert [nodes[i][0] for i in procs] == \
+        [f"threadpool ({proc['pid']})"], procs
+    threads = [n for n in nodes if n[5] == "thread"]
+    assert all(n[2] == procs[0] and n[7] == 2 for n in threads), threads
+    got = {int(re.fullmatch(r".* \((\d+)\)", n[0]).group(1))
+           for n in threads}
+    assert got == tids and len(got) >= 3, (got, tids)
+    assert sum(n[3] for n in threads) == nodes[procs[0]][3]
+
+
 def test_per_thread_needs_flame_graph(mrun, workdir):
     res = mrun.whyslow("report", "--per-thread", "-o", workdir / "x.md",
                        workdir / "none.pb.gz")
