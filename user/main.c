@@ -380,9 +380,9 @@ struct cli_view_env {
 
 static const struct argp_option cli_report_options[] = {
 	{ "output", 'o', "FILE", 0, "Write to FILE, atomically (default: "
-	  "stdout)", 0 },
+	  "stdout); its extension names the format", 0 },
 	{ "format", OPT_FORMAT, "md|json|folded|pprof|svg|html", 0, "Format "
-	  "(default md)", 0 },
+	  "(default md, or -o's extension)", 0 },
 	{ "top", OPT_TOP, "N", 0, "Rows per table (default 15)", 0 },
 	{ "budget", OPT_BUDGET, "TOKENS", 0, "Size limit of Markdown, in "
 	  "tokens of about 4 bytes (default 4000)", 0 },
@@ -429,9 +429,9 @@ static error_t cli_parse_view_opt(int key, char *arg, struct argp_state *st)
 static const struct argp cli_report_argp = {
 	.options = cli_report_options,
 	.parser = cli_parse_view_opt,
-	.args_doc = "FILE.pb.gz",
-	.doc = "Render a saved profile (whyslow record --save, or a pprof "
-	       "profile of another tool) as record would.",
+	.args_doc = "FILE",
+	.doc = "Render a saved profile (whyslow record --save, a pprof "
+	       "profile of another tool, or folded stacks) as record would.",
 };
 
 /* diff has no --focus: its options are report's but the last. */
