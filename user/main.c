@@ -437,9 +437,9 @@ static const struct argp cli_report_argp = {
 /* diff has no --focus: its options are report's but the last. */
 static const struct argp_option cli_diff_options[] = {
 	{ "output", 'o', "FILE", 0, "Write to FILE, atomically (default: "
-	  "stdout)", 0 },
-	{ "format", OPT_FORMAT, "md|json|svg", 0, "Format (default md; svg: "
-	  "a differential flame graph)", 0 },
+	  "stdout); its extension names the format", 0 },
+	{ "format", OPT_FORMAT, "md|json|svg", 0, "Format (default md, or "
+	  "-o's extension; svg: a differential flame graph)", 0 },
 	{ "top", OPT_TOP, "N", 0, "Rows per table (default 15)", 0 },
 	{ "budget", OPT_BUDGET, "TOKENS", 0, "Size limit of Markdown, in "
 	  "tokens of about 4 bytes (default 4000)", 0 },
