@@ -18,7 +18,7 @@ CFLAGS    ?= -g -O2
 CFLAGS    += -Wall -Wextra -Werror -std=gnu11 -D_GNU_SOURCE -pthread
 DEPFLAGS  := -MMD -MP
 CPPFLAGS  += -I$(OUTPUT) -Iuser -Ibpf
-LDLIBS    += -lbpf -lelf -ldw -lz -lm -liberty
+LDLIBS    += -lbpf -lelf -ldw -lz -lm -liberty -ljansson
 BPF_CFLAGS := -g -O2 -Wall -Werror -target bpf -D__TARGET_ARCH_$(ARCH) \
 	      -I vmlinux/$(ARCH) -I bpf
 

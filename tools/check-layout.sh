@@ -15,7 +15,8 @@ python:lib profile symbols proc
 record:lib profile classify symbols proc python
 pprof:lib profile classify
 analyze:lib profile classify
-report:lib profile classify analyze pprof'
+report:lib profile classify analyze pprof
+mcp:lib profile pprof analyze report record'
 MAX_LINES=900
 bad=0
 

@@ -12,6 +12,7 @@
 #include "lib/output.h"
 #include "lib/sudo.h"
 #include "lib/util.h"
+#include "mcp/server.h"
 #include "pprof/pprof.h"
 #include "record/launch.h"
 #include "record/record.h"
@@ -594,6 +595,8 @@ static void cli_usage(FILE *f)
 "  report    render a saved profile (FILE.pb.gz, or folded stacks);\n"
 "            --focus NAME drills in\n"
 "  diff      compare two saved profiles: BEFORE.pb.gz AFTER.pb.gz\n"
+"  mcp       serve record, report and diff to an AI assistant (Model\n"
+"            Context Protocol on stdin/stdout; see README)\n"
 "  help      this text, or a command's options (whyslow help record)\n"
 "\n"
 "Run 'whyslow COMMAND --help' for the options of a command.\n");
@@ -700,7 +703,8 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	if ((!strcmp(argv[1], "record") || !strcmp(argv[1], "report") ||
-	     !strcmp(argv[1], "diff")) && cli_start_sudo())
+	     !strcmp(argv[1], "diff") || !strcmp(argv[1], "mcp")) &&
+	    cli_start_sudo())
 		return 1;
 	if (!strcmp(argv[1], "record"))
 		return cli_record(argc - 1, argv + 1);
@@ -710,6 +714,8 @@ int main(int argc, char **argv)
 		return cli_diff(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "help"))
 		return cli_help(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "mcp"))
+		return server_run(WHYSLOW_VERSION);
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
 		cli_help_all();
 		return 0;

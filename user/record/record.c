@@ -95,6 +95,11 @@ static void on_stop_signal(int sig, siginfo_t *si, void *uctx)
 		kill(forward_to, sig);
 }
 
+void record_request_stop(void)
+{
+	stop_requested = 1;
+}
+
 static void install_signals(void)
 {
 	struct sigaction sa = { .sa_sigaction = on_stop_signal,

@@ -38,4 +38,8 @@ struct record_result {
 int record_run(const struct record_opts *o, struct profile *out,
 	       struct record_result *res);
 
+/* Ends the recording as SIGINT does, also before record_run installs its
+ * handlers; async-signal-safe (for a caller's own handler). */
+void record_request_stop(void);
+
 #endif
