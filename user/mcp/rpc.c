@@ -224,7 +224,8 @@ void rpc_parse(const char *line, size_t len, struct rpc_msg *msg)
 	json_error_t jerr;
 
 	memset(msg, 0, sizeof(*msg));
-	msg->root = json_loadb(line, len, JSON_REJECT_DUPLICATES, &jerr);
+	msg->root = json_loadb(line, len, JSON_REJECT_DUPLICATES |
+			       JSON_DECODE_ANY, &jerr);
 	if (!msg->root) {
 		msg->kind = RPC_INVALID;
 		msg->reply = rpc_error(NULL, RPC_PARSE_ERROR,
