@@ -343,6 +343,8 @@ class Raw:
             if self.proc.poll() is not None else ""
 
     def close(self, timeout=20):
+        if self.proc.stdin.closed:
+            return self.proc.wait(timeout=timeout)
         self.proc.stdin.close()
         try:
             return self.proc.wait(timeout=timeout)
@@ -354,11 +356,11 @@ class Raw:
 
 @pytest.fixture
 def raw():
+    """A server; at the end its input closes and it must exit 0."""
     r = Raw()
     yield r
-    if r.proc.poll() is None:
-        os.killpg(r.proc.pid, signal.SIGKILL)
-        r.proc.wait()
+    if not r.proc.stdin.closed:
+        assert r.close() == 0, r.stderr()
 
 
 def error_code(ans):
