@@ -114,10 +114,9 @@ json_t *rpc_text(const char *s, size_t len)
 	json_t *str;
 	char *fixed;
 
-	/* a NUL in s ends a sequence too, so utf8_len never reads past it */
+	/* a NUL ends a sequence, so utf8_len never reads past s[len] */
 	if (memchr(s, 0, len) == NULL) {
-		while (i < len && (n = utf8_len((const unsigned char *)s + i)) &&
-		       i + n <= len)
+		while (i < len && (n = utf8_len((const unsigned char *)s + i)))
 			i += n;
 		if (i == len)
 			return json_stringn(s, len);

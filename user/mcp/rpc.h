@@ -80,7 +80,8 @@ json_t *rpc_result(json_t *id, json_t *result);
 json_t *rpc_error(json_t *id, int code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
-/* s[0..len) as a JSON string, bad UTF-8 replaced by U+FFFD. */
+/* s[0..len) as a JSON string, bad UTF-8 (and NUL) replaced by U+FFFD;
+ * s[len] is a NUL, as a C string's or a memstream's. */
 json_t *rpc_text(const char *s, size_t len);
 
 /* A tools/call result (CallToolResult) of one text; NULL without memory. */

@@ -19,6 +19,7 @@
 
 #define QUEUE_MAX	16	/* tools/calls waiting for a recording */
 #define EXIT_GRACE_MS	5000	/* for a recording's summary at exit */
+#define CANCELLED	"cancelled before it started"
 
 const char *const server_versions[] = {
 	"2025-06-18", "2025-03-26", "2024-11-05", NULL,
@@ -244,7 +245,7 @@ static void cancel(struct server *s, json_t *params)
 		if (!json_equal(id, s->queue[i].id))
 			continue;
 		send_msg(s, rpc_result(s->queue[i].id, rpc_tool_text(
-			"cancelled before it started", 27, true)));
+			CANCELLED, strlen(CANCELLED), true)));
 		rpc_msg_free(&s->queue[i]);
 		memmove(&s->queue[i], &s->queue[i + 1],
 			(s->n_queued - i - 1) * sizeof(s->queue[0]));
@@ -373,10 +374,12 @@ static bool serve_once(struct server *s, struct rpc_reader *in, bool *eof)
 		return false;
 	if (pfd[0].revents) {
 		got = rpc_reader_fill(in, STDIN_FILENO);
-		if (got <= 0)
+		if (got <= 0) {
 			*eof = true;
-		else
-			read_lines(s, in);
+			/* the last message may lack its '\n' */
+			rpc_reader_feed(in, "\n", 1);
+		}
+		read_lines(s, in);
 	}
 	if (pfd[1].revents && recording_read(&s->rec) <= 0)
 		finish_recording(s);

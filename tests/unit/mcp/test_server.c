@@ -16,6 +16,8 @@
 #include "mcp/server.h"
 #include "mcp/tools.h"
 
+#define CALL "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\","
+
 struct fixture {
 	FILE *out;
 	struct server *s;
@@ -114,7 +116,8 @@ static void test_initialize(void **state)
 		json_object_get(ans, "result"), "protocolVersion")),
 		"2025-06-18");
 	json_decref(ans);
-	expect_code(f, "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"initialize\","
+	expect_code(f, "{\"jsonrpc\":\"2.0\",\"id\":3,"
+		    "\"method\":\"initialize\","
 		    "\"params\":{\"protocolVersion\":5}}", -32602,
 		    "protocolVersion");
 }
@@ -131,7 +134,8 @@ static void test_methods(void **state)
 	assert_int_equal(json_object_size(json_object_get(ans, "result")), 0);
 	json_decref(ans);
 
-	ans = ask(f, "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/list\"}");
+	ans = ask(f, "{\"jsonrpc\":\"2.0\",\"id\":2,"
+		  "\"method\":\"tools/list\"}");
 	tools = json_object_get(json_object_get(ans, "result"), "tools");
 	assert_int_equal(json_array_size(tools), 3);
 	json_array_foreach(tools, i, t)
@@ -154,17 +158,17 @@ static void test_call_errors(void **state)
 {
 	struct fixture *f = *state;
 
-	expect_code(f, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\","
+	expect_code(f, CALL
 		    "\"params\":{\"name\":\"flame\"}}", -32602, "unknown tool");
-	expect_code(f, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\","
+	expect_code(f, CALL
 		    "\"params\":{\"name\":7}}", -32602, "name");
-	expect_code(f, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\","
-		    "\"params\":{\"name\":\"report\",\"arguments\":[]}}", -32602,
-		    "object");
-	expect_code(f, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\","
-		    "\"params\":{\"name\":\"report\",\"arguments\":{}}}", -32602,
-		    "profile is required");
-	expect_code(f, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\","
+	expect_code(f, CALL
+		    "\"params\":{\"name\":\"report\",\"arguments\":[]}}",
+		    -32602, "object");
+	expect_code(f, CALL
+		    "\"params\":{\"name\":\"report\",\"arguments\":{}}}",
+		    -32602, "profile is required");
+	expect_code(f, CALL
 		    "\"params\":{\"name\":\"record\",\"arguments\":"
 		    "{\"command\":\"ls -l\"}}}", -32602, "command");
 }
@@ -175,7 +179,7 @@ static void test_report_missing(void **state)
 	struct fixture *f = *state;
 	json_t *ans, *res;
 
-	ans = ask(f, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\","
+	ans = ask(f, CALL
 		  "\"params\":{\"name\":\"report\",\"arguments\":"
 		  "{\"profile\":\"/nonexistent/x.pb.gz\"}}}");
 	res = json_object_get(ans, "result");
