@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -83,8 +84,9 @@ static void on_stop(int sig)
 }
 
 /* The protocol's pipes are not the command's: it reads nothing, and
- * what it prints goes to the server's log. */
-static void child_stdio(void)
+ * what it prints goes to the server's log.  A server gone (killed) ends
+ * the recording as a cancel would. */
+static void child_stdio(pid_t server)
 {
 	int fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	struct sigaction sa = { .sa_handler = on_stop };
@@ -92,6 +94,9 @@ static void child_stdio(void)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	prctl(PR_SET_PDEATHSIG, SIGINT);
+	if (getppid() != server)
+		record_request_stop();
 	if (fd >= 0) {
 		dup2(fd, STDIN_FILENO);
 		close(fd);
@@ -185,7 +190,7 @@ static char *render(const struct profile *p, const struct report_opts *rep,
 
 static __attribute__((noreturn)) void child_main(const struct tools_args *a,
 						 const char *path, bool own,
-						 int fd)
+						 int fd, pid_t server)
 {
 	struct record_opts o = {
 		.argv = a->argv, .pids = (uint32_t *)&a->pid,
@@ -200,7 +205,7 @@ static __attribute__((noreturn)) void child_main(const struct tools_args *a,
 	size_t len;
 	char *text;
 
-	child_stdio();
+	child_stdio(server);
 	if (!own && output_open(&save, path))
 		child_fail(fd, "cannot open the file to save to");
 	if (record_run(&o, &prof, &res)) {
@@ -226,8 +231,8 @@ static __attribute__((noreturn)) void child_main(const struct tools_args *a,
 int recording_start(struct recording *r, const struct tools_args *a,
 		    const char *profile, bool own, json_t *id, json_t *token)
 {
+	pid_t pid, server = getpid();
 	int fds[2];
-	pid_t pid;
 
 	memset(r, 0, sizeof(*r));
 	r->fd = -1;
@@ -246,7 +251,7 @@ int recording_start(struct recording *r, const struct tools_args *a,
 	}
 	if (pid == 0) {
 		close(fds[0]);
-		child_main(a, profile, own, fds[1]);
+		child_main(a, profile, own, fds[1], server);
 	}
 	close(fds[1]);
 	r->pid = pid;
