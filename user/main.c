@@ -579,6 +579,24 @@ static int cli_diff(int argc, char **argv)
 	return ret;
 }
 
+/* whyslow mcp takes no options: the client's calls carry them. */
+static int cli_mcp(int argc, char **argv)
+{
+	if (argc > 1 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+		printf("Usage: sudo whyslow mcp\n"
+		       "Serve record, report and diff as tools over the Model "
+		       "Context Protocol\n(JSON-RPC on stdin and stdout, logs on "
+		       "stderr) for an AI assistant.\nCommands run as the user "
+		       "who invoked sudo; see README, \"AI assistants\".\n");
+		return 0;
+	}
+	if (argc > 1) {
+		pr_err("mcp takes no arguments ('%s')\n", argv[1]);
+		return 2;
+	}
+	return server_run(WHYSLOW_VERSION);
+}
+
 static void cli_usage(FILE *f)
 {
 	fprintf(f,
@@ -715,7 +733,7 @@ int main(int argc, char **argv)
 	if (!strcmp(argv[1], "help"))
 		return cli_help(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "mcp"))
-		return server_run(WHYSLOW_VERSION);
+		return cli_mcp(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
 		cli_help_all();
 		return 0;

@@ -44,6 +44,7 @@ SUDO_ENV = {"SUDO_UID": str(NOBODY), "SUDO_GID": str(NOBODY),
 CANCEL_AFTER = 1.5      # seconds into a recording of a 30 s spinner
 CANCEL_ANSWER = 10.0    # the answer comes within this of the cancel
 SPLIT_MARGIN = 0.05     # the hotter function leads by this share, measured
+SAID = "whyslow-mcp-test: the command's stdout"
 
 
 def profile_of(result):
@@ -490,8 +491,8 @@ def test_duration_and_user(raw, workdir):
     the sudo user; the session's directory is private and goes at exit."""
     out = workdir / "uid.txt"
     rid = call_record(raw, {"command": ["/bin/sh", "-c",
-                                        f"id -u > {out}; exec "
-                                        f"{workload('spinner')} 33"],
+                                        f"id -u > {out}; echo {SAID}; "
+                                        f"exec {workload('spinner')} 33"],
                             "duration_s": 1})
     start = time.monotonic()
     ans = raw.recv(timeout=30)
@@ -510,3 +511,6 @@ def test_duration_and_user(raw, workdir):
         st.st_mode)
     assert raw.close() == 0
     assert not os.path.exists(d), f"{d} outlived the server"
+    # what the command prints is the log's, never the protocol's (every
+    # line recv() read was JSON)
+    assert SAID in raw.proc.stderr.read().decode(errors="replace")
