@@ -44,7 +44,7 @@ SUDO_ENV = {"SUDO_UID": str(NOBODY), "SUDO_GID": str(NOBODY),
 CANCEL_AFTER = 1.5      # seconds into a recording of a 30 s spinner
 CANCEL_ANSWER = 10.0    # the answer comes within this of the cancel
 SPLIT_MARGIN = 0.05     # the hotter function leads by this share, measured
-SAID = "whyslow-mcp-test: the command's stdout"
+SAID = "whyslow-mcp-test-says-hello"
 
 
 def profile_of(result):
