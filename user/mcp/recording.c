@@ -213,14 +213,14 @@ static __attribute__((noreturn)) void child_main(const struct tools_args *a,
 			output_abort(&save);
 		child_fail(fd, "the recording failed");
 	}
+	status = res.cmd_status;
+	if (res.running_pid > 0)
+		status = stop_command(res.running_pid);
 	if (save_profile(path, own, &save, &prof))
 		child_fail(fd, "cannot save the profile");
 	text = render(&prof, &a->rep, &len);
 	if (!text)
 		child_fail(fd, "cannot render the summary");
-	status = res.cmd_status;
-	if (res.running_pid > 0)
-		status = stop_command(res.running_pid);
 	child_reply(fd, json_pack("{s:o, s:i, s:b}", "text",
 				  rpc_text(text, len), "status", status,
 				  "stopped", res.running_pid > 0));
