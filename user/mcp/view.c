@@ -17,10 +17,13 @@
 bool view_in_dir(const char *path, const char *dir)
 {
 	size_t n = dir ? strlen(dir) : 0;
-	const char *name = path + n + 1;
+	const char *name;
 
-	return n && !strncmp(path, dir, n) && path[n] == '/' && *name &&
-	       !strchr(name, '/') && strcmp(name, ".") && strcmp(name, "..");
+	if (!n || strncmp(path, dir, n) || path[n] != '/')
+		return false;
+	name = path + n + 1;
+	return *name && !strchr(name, '/') && strcmp(name, ".") &&
+	       strcmp(name, "..");
 }
 
 /* A file of the session's, as root: its bytes, or -errno. */

@@ -15,6 +15,7 @@
 
 #include "mcp/server.h"
 #include "mcp/tools.h"
+#include "mcp/view.h"
 
 #define CALL "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\","
 
@@ -293,6 +294,24 @@ static void test_long_string(void **state)
 	free(args);
 }
 
+/* Only a file right in the session's directory is read as root. */
+static void test_in_dir(void **state)
+{
+	const char *d = "/tmp/whyslow-mcp-abc";
+
+	(void)state;
+	assert_true(view_in_dir("/tmp/whyslow-mcp-abc/record-1.pb.gz", d));
+	assert_false(view_in_dir("/tmp/whyslow-mcp-abc/../etc/shadow", d));
+	assert_false(view_in_dir("/tmp/whyslow-mcp-abc/sub/x", d));
+	assert_false(view_in_dir("/tmp/whyslow-mcp-abc/..", d));
+	assert_false(view_in_dir("/tmp/whyslow-mcp-abc/", d));
+	assert_false(view_in_dir("/tmp/whyslow-mcp-abcd/x", d));
+	assert_false(view_in_dir("/tmp/whyslow-mcp-ab/x", d));
+	assert_false(view_in_dir("tmp/whyslow-mcp-abc/x", d));
+	assert_false(view_in_dir("/tmp/whyslow-mcp-abc/x", NULL));
+	assert_false(view_in_dir("/tmp/whyslow-mcp-abc/x", ""));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -305,6 +324,7 @@ int main(void)
 						teardown),
 		cmocka_unit_test(test_tools_parse),
 		cmocka_unit_test(test_long_string),
+		cmocka_unit_test(test_in_dir),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
