@@ -12,14 +12,16 @@
 //    "cancel_after_s": S, "timeout_s": T}  tools/call; a string argument
 //        "{{profile:K}}" becomes the profile path step K's result names
 //   {"op": "bpf_progs", "names": [...], "wait_s": S, "ignore": K}
-//        the loaded BPF programs bearing those names ([{id, name}]) but
-//        those step K listed (loaded before), polled for up to S seconds
-//        until there are none
+//        {"progs": the loaded BPF programs bearing those names ([{id,
+//        name}]) but those step K listed (loaded before), "held": the BPF
+//        programs, links and maps the server's processes hold open
+//        (/proc/PID/fdinfo), "foreign": PIDs of other whyslow processes};
+//        polled for up to S seconds until progs and held are empty
 // Prints {"server": serverVersion, "protocol": ..., "steps": [RESULT...],
 // "client_errors": [...]} as JSON on stdout.  RESULT: {"ok": true,
 // "result": ..., "progress": [...], "elapsed_s": ...} or {"ok": false,
 // "error": {"code", "message"}, "aborted": bool, "elapsed_s": ...}.
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport, getDefaultEnvironment }
@@ -58,16 +60,76 @@ function bpfProgs(names, ignore) {
 		.map(p => ({ id: p.id, name: p.name }));
 }
 
-async function bpfStep(step, results) {
+function readOr(path, fallback) {
+	try {
+		return readFileSync(path, 'utf8');
+	} catch {
+		return fallback;
+	}
+}
+
+// {pid: [ppid, comm]} of every process.
+function processes() {
+	const procs = {};
+	for (const d of readdirSync('/proc')) {
+		const stat = /^\d+$/.test(d) ? readOr(`/proc/${d}/stat`, '') : '';
+		const m = /^\d+ \((.*)\) \S+ (\d+)/s.exec(stat);
+		if (m)
+			procs[d] = [m[2], m[1]];
+	}
+	return procs;
+}
+
+// The server and its descendants, and the other whyslow processes.
+function serverTree(root) {
+	const procs = processes(), tree = new Set([String(root)]);
+	for (let grew = true; grew;) {
+		grew = false;
+		for (const [pid, [ppid]] of Object.entries(procs))
+			if (tree.has(ppid) && !tree.has(pid)) {
+				tree.add(pid);
+				grew = true;
+			}
+	}
+	const foreign = Object.entries(procs)
+		.filter(([pid, [, comm]]) => comm === 'whyslow' && !tree.has(pid))
+		.map(([pid]) => Number(pid));
+	return { tree, foreign };
+}
+
+// BPF objects the processes hold open: "prog 12", "link 3", "map 40".
+function heldBpf(pids) {
+	const held = [];
+	for (const pid of pids) {
+		let fds = [];
+		try {
+			fds = readdirSync(`/proc/${pid}/fdinfo`);
+		} catch {
+			continue;
+		}
+		for (const fd of fds) {
+			const info = readOr(`/proc/${pid}/fdinfo/${fd}`, '');
+			const m = /^(prog|link|map)_id:\s*(\d+)/m.exec(info);
+			if (m)
+				held.push(`${m[1]} ${m[2]} (pid ${pid})`);
+		}
+	}
+	return held;
+}
+
+async function bpfStep(step, results, serverPid) {
 	const deadline = Date.now() + (step.wait_s ?? 0) * 1000;
 	const ignore = new Set(step.ignore === undefined ? [] :
-		results[step.ignore].result.map(p => p.id));
-	let left = bpfProgs(step.names, ignore);
-	while (left.length && Date.now() < deadline) {
+		results[step.ignore].result.progs.map(p => p.id));
+	for (;;) {
+		const { tree, foreign } = serverTree(serverPid);
+		const res = { progs: bpfProgs(step.names, ignore),
+			      held: heldBpf(tree), foreign };
+		if ((!res.progs.length && !res.held.length) ||
+		    Date.now() >= deadline)
+			return { ok: true, result: res };
 		await new Promise(r => setTimeout(r, 100));
-		left = bpfProgs(step.names, ignore);
 	}
-	return { ok: true, result: left };
 }
 
 async function callStep(client, step, results) {
@@ -88,7 +150,7 @@ async function callStep(client, step, results) {
 	return { ok: true, result, progress };
 }
 
-async function runStep(client, step, results) {
+async function runStep(client, step, results, serverPid) {
 	const start = Date.now();
 	let res;
 	try {
@@ -99,7 +161,7 @@ async function runStep(client, step, results) {
 		else if (step.op === 'call')
 			res = await callStep(client, step, results);
 		else if (step.op === 'bpf_progs')
-			res = await bpfStep(step, results);
+			res = await bpfStep(step, results, serverPid);
 		else
 			throw new Error(`unknown op ${step.op}`);
 	} catch (e) {
@@ -122,7 +184,7 @@ client.onerror = e => clientErrors.push(String(e));
 await client.connect(transport);
 const results = [];
 for (const step of spec.steps)
-	results.push(await runStep(client, step, results));
+	results.push(await runStep(client, step, results, transport.pid));
 const out = {
 	server: client.getServerVersion(),
 	protocol: transport.protocolVersion ?? null,
