@@ -232,22 +232,22 @@ int recording_start(struct recording *r, const struct tools_args *a,
 		    const char *profile, bool own, json_t *id, json_t *token)
 {
 	pid_t pid, server = getpid();
-	int fds[2];
+	int fds[2], err;
 
 	memset(r, 0, sizeof(*r));
 	r->fd = -1;
 	r->profile = strdup(profile);
 	if (!r->profile || pipe2(fds, O_CLOEXEC)) {
-		free(r->profile);
-		return -ENOMEM;
+		err = r->profile ? -errno : -ENOMEM;
+		goto fail;
 	}
 	fflush(NULL);
 	pid = fork();
 	if (pid < 0) {
+		err = -errno;
 		close(fds[0]);
 		close(fds[1]);
-		free(r->profile);
-		return -errno;
+		goto fail;
 	}
 	if (pid == 0) {
 		close(fds[0]);
@@ -261,6 +261,10 @@ int recording_start(struct recording *r, const struct tools_args *a,
 	r->duration_s = a->duration_s;
 	r->start_ns = r->last_tick_ns = recording_now_ns();
 	return 0;
+fail:
+	free(r->profile);
+	r->profile = NULL;
+	return err;
 }
 
 int recording_read(struct recording *r)
