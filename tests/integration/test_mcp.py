@@ -278,10 +278,13 @@ def test_saved_profile_is_private_and_readable_again(session):
     assert md.startswith("# whyslow focus: `warm_thirty`"), md[:500]
 
 
-def test_diff_of_two_saved_profiles(session):
+def test_diff_of_two_saved_profiles(session, workdir):
     for name in ("before", "after"):
         res = ok(session, name)
         assert not res.get("isError"), res
+        saved = workdir / f"{name}.pb.gz"
+        assert profile_of(res) == str(saved), res
+        assert os.stat(saved).st_uid == NOBODY, "not saved as the user"
     times = re.findall(r"diff_speedup: fast_part_ns=(\d+) slow_part_ns=(\d+)",
                        session["_stderr"])
     assert len(times) == 2, session["_stderr"]
