@@ -29,7 +29,7 @@ _whyslow()
 		esac
 	done
 	if [[ -z $cmd ]]; then
-		COMPREPLY=($(compgen -W "record report diff help --help --version -V" -- "$cur"))
+		COMPREPLY=($(compgen -W "record report diff mcp help --help --version -V" -- "$cur"))
 		return
 	fi
 	case $cmd in
@@ -43,8 +43,11 @@ _whyslow()
 	diff)
 		opts="--output --format --top --budget --help --version"
 		formats="md json svg" ;;
+	mcp)
+		COMPREPLY=($(compgen -W "--help --version" -- "$cur"))
+		return ;;
 	help)
-		COMPREPLY=($(compgen -W "record report diff" -- "$cur"))
+		COMPREPLY=($(compgen -W "record report diff mcp" -- "$cur"))
 		return ;;
 	*)	return ;;
 	esac

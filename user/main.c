@@ -590,6 +590,11 @@ static int cli_mcp(int argc, char **argv)
 		       "who invoked sudo; see README, \"AI assistants\".\n");
 		return 0;
 	}
+	if (argc > 1 && (!strcmp(argv[1], "--version") ||
+			 !strcmp(argv[1], "-V"))) {
+		printf("%s\n", argp_program_version);
+		return 0;
+	}
 	if (argc > 1) {
 		pr_err("mcp takes no arguments ('%s')\n", argv[1]);
 		return 2;
@@ -605,6 +610,7 @@ static void cli_usage(FILE *f)
 "  or:  whyslow record [OPTIONS] -a\n"
 "  or:  whyslow report [OPTIONS] FILE\n"
 "  or:  whyslow diff [OPTIONS] BEFORE AFTER\n"
+"  or:  whyslow mcp\n"
 "  or:  whyslow help [COMMAND]\n"
 "Why is this slow?  A profiler that says where the wall time went.\n"
 "\n"
@@ -692,11 +698,13 @@ static int cli_help(int argc, char **argv)
 		return cli_report(2, args);
 	if (!strcmp(argv[1], "diff"))
 		return cli_diff(2, args);
+	if (!strcmp(argv[1], "mcp"))
+		return cli_mcp(2, args);
 	if (!strcmp(argv[1], "help")) {
 		cli_help_all();
 		return 0;
 	}
-	pr_err("no command '%s' (record, report, diff)\n", argv[1]);
+	pr_err("no command '%s' (record, report, diff, mcp)\n", argv[1]);
 	return 2;
 }
 
