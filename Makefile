@@ -151,6 +151,7 @@ fuzz: deps $(FUZZ_BINS)
 	$(Q)for n in $(FUZZ_NAMES); do \
 		mkdir -p $(FUZZ_DIR)/corpus/$$n tests/fuzz/corpus/$$n && \
 		echo "  FUZZ     $$n ($(FUZZ_SECONDS) s)" && \
+		LSAN_OPTIONS=suppressions=$(CURDIR)/tests/fuzz/lsan.supp \
 		$(FUZZ_DIR)/fuzz_$$n -max_total_time=$(FUZZ_SECONDS) \
 			-max_len=65536 -timeout=10 -rss_limit_mb=2048 \
 			-artifact_prefix=$(FUZZ_DIR)/$$n- \
