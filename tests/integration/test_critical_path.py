@@ -425,7 +425,11 @@ def test_python_shim(run, tmp_path):
         f"the script should lead Top functions: {tops}:{res}"
     crunch = next((f for f in doc["functions"] if f["name"] == "crunch"),
                   None)
-    assert crunch and crunch["wall_pct"] >= 50, f"{tops}:{res}"
+    # Waits for a CPU (a busy machine) stay out of functions' path time.
+    cpu_wait = sum(c["pct"] for c in cp["categories"]
+                   if c["category"] == "cpu_wait")
+    assert crunch and crunch["wall_pct"] >= 0.5 * (100 - cpu_wait), \
+        f"{tops}, CPU wait {cpu_wait}%:{res}"
     bash = [(f["name"], f["wall_pct"]) for f in doc["functions"]
             if f["module"] == "bash" and f["wall_pct"] > shim_row["pct"] + 1]
     assert not bash, f"bash's functions over the shim's {shim_row['pct']}%: " \

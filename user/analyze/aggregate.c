@@ -227,6 +227,12 @@ static void count_frames(struct work *w, size_t idx)
 {
 	const struct stack_sample *s = &w->p->stacks[idx];
 	bool on_cpu = stack_on_cpu(s);
+	/* Waiting for a CPU is the machine's load, not the doing of the
+	 * function it caught: a preempted thread switches out at the next
+	 * preemption point (a syscall's return, mostly), so its stack names
+	 * a syscall stub or caller that may run nothing.  It stays in its
+	 * wait category; functions' path time and own time leave it out. */
+	uint64_t cp_ns = stack_category(s) == WAIT_CPU ? 0 : s->cp_ns;
 	size_t stamp = idx + 1;
 	struct func_stat *func;
 	struct site *site = NULL;
@@ -245,7 +251,7 @@ static void count_frames(struct work *w, size_t idx)
 		if (w->func_stamp[site->func] != stamp) {
 			w->func_stamp[site->func] = stamp;
 			func = &w->funcs[site->func];
-			func->cp_ns += s->cp_ns;
+			func->cp_ns += cp_ns;
 			if (on_cpu) {
 				func->total += s->count;
 				func->total_ns += s->ns;
@@ -256,6 +262,8 @@ static void count_frames(struct work *w, size_t idx)
 	}
 	if (!on_cpu) {
 		/* a wait is the own time of the function that waited */
+		if (stack_category(s) == WAIT_CPU)
+			return;
 		where = display_frame(w->p, s->frames, s->n_frames);
 		if (where >= 0) {
 			func = &w->funcs[w->sites[w->frame_site[where]].func];

@@ -392,7 +392,9 @@ static int md_functions(struct md *m, size_t *shown)
 			  "on-CPU | off-CPU | wall |\n"
 			  "|---|---|--:|--:|--:|--:|--:|--:|\n",
 			  m->agg->samples, cpu,
-			  m->agg->cp_known ? "its time on the critical path" :
+			  m->agg->cp_known ? "its time on the critical path "
+			  "but for waits for a CPU (the machine's load, "
+			  "counted apart)" :
 			  "both", wall,
 			  m->threaded && !m->agg->cp_known ?
 			  ", added up over threads, so it can pass 100%" : "",

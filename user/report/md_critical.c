@@ -245,7 +245,9 @@ int md_critical(struct md *m, size_t *shown_programs, size_t *shown_funcs)
 		"| launcher | run by | started | processes | time | % of wall "
 		"|\n|---|---|---|--:|--:|--:|\n";
 	static const char funcs_head[] =
-		"\n| function on the path | where | own | own % | with "
+		"\nFunctions: their time on the path but for waits for a "
+		"CPU (the machine's load, in its own row above).\n\n"
+		"| function on the path | where | own | own % | with "
 		"callees % |\n|---|---|--:|--:|--:|\n";
 	int err;
 
