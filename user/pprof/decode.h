@@ -27,6 +27,7 @@ struct function_rec {
 
 struct mapping_rec {
 	uint64_t id;
+	uint64_t start, limit, offset;
 	uint64_t filename, build_id;
 };
 
@@ -38,6 +39,7 @@ struct line_rec {
 struct location_rec {
 	uint64_t id;
 	uint64_t mapping_id;
+	uint64_t address;
 	struct span extra;	/* whyslow's, data NULL when none */
 	struct line_rec *lines;
 	size_t n_lines;
@@ -62,6 +64,11 @@ struct tables {
  */
 int pprof_function_names(struct reader *rd, const struct function_rec *fn,
 			 bool fold_clones, char **name, char **system_name);
+
+/* Where in its mapping's file a location's address is: whyslow's
+ * struct frame addr; 0 unknown. */
+uint64_t pprof_location_offset(const struct location_rec *loc,
+			       const struct mapping_rec *map);
 
 /* The functions, mappings and locations, each sorted by id. */
 int pprof_tables_read(struct reader *rd, struct tables *t);

@@ -124,6 +124,7 @@ static int foreign_frames(struct reader *rd, struct tables *t,
 			/* all but the last line are inlined into the next */
 			fr->inlined = j + 1 < lines;
 			fr->start_line = fn ? (int)fn->start_line : 0;
+			fr->addr = pprof_location_offset(loc, map);
 			fr->cls = !strncmp(fr->name, "runtime.", 8) ?
 				  CLASS_RUNTIME :
 				  classify_mapping(file && file->len ?

@@ -257,6 +257,7 @@ static int ws_frames(struct reader *rd, const struct tables *t,
 		fr->inlined = v[4];
 		fr->line = (int)loc->lines[0].line;
 		fr->start_line = (int)fn->start_line;
+		fr->addr = pprof_location_offset(loc, map);
 		if ((err = pprof_function_names(rd, fn, false, &fr->name,
 						&fr->system_name)) ||
 		    (err = pprof_string_at(rd, fn->filename, true, &fr->file)) ||

@@ -51,6 +51,9 @@ struct frame {
 	int line;	/* source line, 0 when unknown */
 	int start_line;	/* the function's first line, 0 when unknown */
 	char *build_id;	/* hex GNU build-id of path, NULL when unknown */
+	uint64_t addr;	/* an instruction sampled in it (the first met):
+			 * its offset in path's file; the kernel's address;
+			 * 0 unknown (Python, JIT) */
 	enum frame_class cls;
 	bool resolved;	/* false when no symbol covered the address */
 	bool inlined;	/* inlined into the frame before it in a stack
@@ -331,6 +334,8 @@ struct profile {
 	uint64_t cpu_user_ns;	/* from rusage, else sampled */
 	uint64_t cpu_sys_ns;
 	bool cpu_from_rusage;
+	bool foreign;		/* another tool's pprof file: its losses,
+				 * unwinding and user/sys split unknown */
 	uint32_t frequency_hz;
 	uint64_t period_ns;	/* CPU time one sample stands for */
 	uint64_t samples;	/* samples kept, sum of stacks[].count */

@@ -505,6 +505,7 @@ static int intern_frame(struct finish_ctx *fc, const struct frame *fr,
 		.line = fr->line,
 		.start_line = fr->start_line,
 		.build_id = fr->build_id ? strdup(fr->build_id) : NULL,
+		.addr = fr->addr,
 		.cls = fr->cls,
 		.resolved = fr->resolved,
 		.inlined = fr->inlined,
@@ -607,6 +608,8 @@ static int symbolize_raw(struct finish_ctx *fc, const struct raw_frame *rf,
 		return symbolize_python(fc, rf, out);
 	}
 	fr.module = module;
+	/* JIT code's addresses are one process's: none kept */
+	fr.addr = rf->kind == RAW_ANON ? 0 : rf->addr;
 	fr.resolved = !err && r.name;
 	fr.build_id = (char *)r.build_id;
 	if (fr.resolved) {
