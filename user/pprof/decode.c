@@ -243,6 +243,14 @@ static int read_label(struct reader *rd, const struct pb_field *f,
 	else if ((pprof_string_is(rd, v[0], "thread") ||
 		  pprof_string_is(rd, v[0], "thread_name")) && v[1] < rd->n_strs)
 		s->thread = v[1];
+	else if (v[1] >= rd->n_strs)
+		return 0;
+	else if (pprof_string_is(rd, v[0], "reason"))
+		s->reason = v[1];
+	else if (pprof_string_is(rd, v[0], "syscall"))
+		s->syscall = v[1];
+	else if (pprof_string_is(rd, v[0], "target"))
+		s->target = v[1];
 	return 0;
 }
 
@@ -257,6 +265,7 @@ int pprof_sample_read(struct reader *rd, const struct span *sp,
 
 	s->n_locs = s->n_vals = 0;
 	s->pid = s->tid = s->thread = 0;
+	s->reason = s->syscall = s->target = 0;
 	s->truncated = false;
 	s->extra.data = NULL;
 	pb_reader_init(&r, sp->data, sp->len);

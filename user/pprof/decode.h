@@ -84,6 +84,7 @@ struct sample_rec {
 	size_t n_vals;
 	uint64_t pid, tid;
 	uint64_t thread;	/* string index of its name, 0 none */
+	uint64_t reason, syscall, target;	/* ... of whyslow's labels */
 	bool truncated;
 	struct span extra;	/* whyslow's, data NULL when none */
 };

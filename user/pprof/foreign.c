@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "classify/frame.h"
+#include "classify/wait.h"
 #include "lib/intern.h"
 #include "lib/util.h"
 #include "pprof/foreign.h"
@@ -21,13 +22,47 @@ struct value_choice {
 	size_t time;		/* index of the value used */
 	bool is_ns;
 	int64_t count;		/* index of a count type, -1 none */
+	bool whyslow;		/* whyslow's own types: a whyslow profile
+				 * re-encoded (go tool pprof -proto) */
 	char name[64];		/* "cpu/nanoseconds" for the note */
 };
+
+/* whyslow's sample types, in the order of internal.h's VAL_* */
+static const char *const ws_types[VAL_COUNT][2] = {
+	{ "samples", "count" }, { "cpu", "nanoseconds" },
+	{ "waits", "count" }, { "offcpu", "nanoseconds" },
+	{ "wall", "nanoseconds" },
+};
+
+#define MAX_SYSCALL_NR	1024	/* x86-64's are below 512 */
+
+/* Memory, goroutines: no sample type that counts time or samples. */
+static int refuse_untimed(struct reader *rd, size_t n)
+{
+	char types[160] = "";
+	const struct span *t, *u;
+	uint64_t v[2];
+	size_t i, len = 0;
+
+	for (i = 0; i < n && len < sizeof(types) - 1; i++) {
+		pprof_read_small(rd, &rd->top.of[PROFILE_SAMPLE_TYPE][i], v, 2,
+				 "");
+		t = pprof_string_ref(rd, v[0]);
+		u = pprof_string_ref(rd, v[1]);
+		len += snprintf(types + len, sizeof(types) - len, "%s%.*s/%.*s",
+				i ? ", " : "", (int)t->len, t->data,
+				(int)u->len, u->data);
+	}
+	return pprof_fail(rd, "unsupported pprof profile: its values (%s) "
+			  "measure no time; whyslow reads CPU and wall-time "
+			  "profiles (go tool pprof reads this one)", types);
+}
 
 static int choose_value(struct reader *rd, struct value_choice *c)
 {
 	size_t n = rd->top.n[PROFILE_SAMPLE_TYPE], i;
 	int best = -1, rank, best_rank = 0;
+	bool samples = false;
 	uint64_t v[2];
 	const struct span *type, *unit;
 	int err;
@@ -37,6 +72,7 @@ static int choose_value(struct reader *rd, struct value_choice *c)
 				"not a valid pprof profile: %zu sample types", n);
 	c->n_types = n;
 	c->count = -1;
+	c->whyslow = n == VAL_COUNT;
 	for (i = 0; i < n; i++) {
 		err = pprof_read_small(rd, &rd->top.of[PROFILE_SAMPLE_TYPE][i], v, 2,
 				 "sample type");
@@ -55,7 +91,14 @@ static int choose_value(struct reader *rd, struct value_choice *c)
 		}
 		if (pprof_string_is(rd, v[1], "count") && c->count < 0)
 			c->count = i;
+		if (pprof_string_is(rd, v[0], "samples"))
+			samples = true;
+		if (i < VAL_COUNT && (!pprof_string_is(rd, v[0], ws_types[i][0]) ||
+				      !pprof_string_is(rd, v[1], ws_types[i][1])))
+			c->whyslow = false;
 	}
+	if (!best_rank && !samples)
+		return refuse_untimed(rd, n);
 	c->time = best;
 	c->is_ns = best_rank > 0;
 	pprof_read_small(rd, &rd->top.of[PROFILE_SAMPLE_TYPE][best], v, 2, "");
@@ -138,13 +181,23 @@ static int foreign_frames(struct reader *rd, struct tables *t,
 static int note_foreign(struct profile *out, const struct value_choice *c)
 {
 	char *line;
+	int n;
 
 	out->notes = calloc(2, sizeof(*out->notes));
-	if (!out->notes ||
-	    asprintf(&line, "read from a pprof profile of another tool: the "
-		     "%s values are shown as on-CPU %s; waits, labels whyslow "
-		     "does not know and data quality were not recorded",
-		     c->name, c->is_ns ? "time" : "samples (one period each)") < 0)
+	if (!out->notes)
+		return -ENOMEM;
+	if (c->whyslow)
+		n = asprintf(&line, "read from a whyslow profile another tool "
+			     "re-encoded (go tool pprof -proto): waits from its "
+			     "values and reason labels; frame classes, tasks, "
+			     "I/O and data quality were not kept");
+	else
+		n = asprintf(&line, "read from a pprof profile of another "
+			     "tool: the %s values are shown as on-CPU %s; "
+			     "waits, labels whyslow does not know and data "
+			     "quality were not recorded", c->name, c->is_ns ?
+			     "time" : "samples (one period each)");
+	if (n < 0)
 		return -ENOMEM;
 	out->notes[0] = line;
 	out->n_notes = 1;
@@ -207,6 +260,29 @@ static int foreign_tasks(struct reader *rd, struct profile *out,
 	return err;
 }
 
+/* A sample of whyslow's layout: a wait by its reason label, with the
+ * values whyslow gives waits. */
+static int ws_layout_stack(struct reader *rd, const struct sample_rec *s,
+			   struct stack_sample *st)
+{
+	int r, nr;
+
+	for (r = WAIT_NONE + 1; s->reason && r < WAIT__COUNT; r++)
+		if (pprof_string_is(rd, s->reason, wait_reason_name(r)))
+			break;
+	st->reason = s->reason && r < WAIT__COUNT ? r : WAIT_NONE;
+	st->count = s->vals[st->reason ? VAL_WAITS : VAL_SAMPLES];
+	st->ns = s->vals[st->reason ? VAL_OFFCPU : VAL_CPU];
+	for (nr = 0; s->syscall && nr < MAX_SYSCALL_NR; nr++)
+		if (wait_syscall_name(nr) &&
+		    pprof_string_is(rd, s->syscall, wait_syscall_name(nr))) {
+			st->syscall = nr;
+			break;
+		}
+	return s->target ? pprof_string_at(rd, s->target, true, &st->target) :
+	       0;
+}
+
 static int foreign_stack(struct reader *rd, const struct tables *t,
 			 const struct sample_rec *s,
 			 const struct value_choice *c, uint64_t period,
@@ -252,6 +328,8 @@ static int foreign_stack(struct reader *rd, const struct tables *t,
 	st->tid = s->tid;
 	st->syscall = -1;
 	st->truncated = s->truncated;
+	if (c->whyslow)
+		return ws_layout_stack(rd, s, st);
 	if (c->is_ns) {
 		st->ns = s->vals[c->time];
 		st->count = c->count >= 0 ? s->vals[c->count] :
@@ -298,7 +376,9 @@ int pprof_foreign_read(struct reader *rd, struct tables *t,
 		threads[i] = s.thread;
 		if (!err)
 			err = foreign_stack(rd, t, &s, &c, period, out);
-		if (!err) {
+		if (!err && out->stacks[i].reason) {
+			out->quality.offcpu = true;
+		} else if (!err) {
 			out->samples += out->stacks[i].count;
 			out->cpu_user_ns += out->stacks[i].ns;
 		}
@@ -312,6 +392,11 @@ int pprof_foreign_read(struct reader *rd, struct tables *t,
 	out->wall_ns = rd->top.scalar[PROFILE_DURATION_NANOS] ?:
 		       out->cpu_user_ns;
 	out->time_ns = rd->top.scalar[PROFILE_TIME_NANOS];
+	out->foreign = true;
+	/* whyslow's comment is the command */
+	if (!err && c.whyslow && rd->top.scalar[PROFILE_COMMENT])
+		err = pprof_string_at(rd, rd->top.scalar[PROFILE_COMMENT], true,
+				      &out->command);
 	if (!err && !out->command)
 		out->command = strdup("(a pprof profile)");
 	if (!err && !out->command)

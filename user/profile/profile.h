@@ -334,8 +334,6 @@ struct profile {
 	uint64_t cpu_user_ns;	/* from rusage, else sampled */
 	uint64_t cpu_sys_ns;
 	bool cpu_from_rusage;
-	bool foreign;		/* another tool's pprof file: its losses,
-				 * unwinding and user/sys split unknown */
 	uint32_t frequency_hz;
 	uint64_t period_ns;	/* CPU time one sample stands for */
 	uint64_t samples;	/* samples kept, sum of stacks[].count */
@@ -357,7 +355,7 @@ struct profile {
 				 * version whose stacks stay native */
 	size_t n_notes;
 	bool foreign;		/* read from another tool's file (folded
-				 * stacks): quality's counters were not
+				 * stacks, pprof): quality's counters were not
 				 * recorded, the notes say what is known */
 };
 
