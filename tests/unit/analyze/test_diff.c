@@ -172,15 +172,19 @@ static void test_appeared_vanished(void **state)
 		"AFTER is 1.2× faster: wall 10.50 s → 8.50 s (−2.00 s). Most "
 		"of the change: `burn_b` −3.00 s (vanished), `burn_c` +1.00 s "
 		"(appeared).",
-		"Faster:",
-		"| `burn_b` | hot.c:30 | 3.00 s | — | −3.00 s | vanished |",
-		"Slower:",
-		"| `burn_c` | hot.c:30 | — | 1.00 s | +1.00 s | appeared |",
+		"Appeared (time in AFTER only):",
+		"| function | where | own | total |",
+		"| `burn_c` | hot.c:30 | 1.00 s | 1.00 s |",
+		"Vanished (time in BEFORE only):",
+		"| `burn_b` | hot.c:30 | 3.00 s | 3.00 s |",
 		"## Hot paths appeared or vanished",
 		"| appeared | 0.0% | 11.8% | `main → burn_c` |",
 		"| vanished | 28.6% | 0.0% | `main → burn_b` |",
-	}, 8);
+	}, 9);
 	assert_lacks(md, "`burn_a`");
+	/* neither under Faster or Slower with a delta of nothing */
+	assert_lacks(md, "Faster:");
+	assert_lacks(md, "Slower:");
 
 	json = diff_json(before, after);
 	assert_int_equal(json_check(json,
@@ -194,10 +198,10 @@ static void test_appeared_vanished(void **state)
 		"[(p[\"path\"], p[\"before_pct\"]) for p in "
 		"d[\"paths\"][\"vanished\"]] == [(\"main → burn_b\", 28.57)]"),
 		0);
-	/* ratio is after / before: null when there was nothing before */
+	/* ratio is after / before: null with nothing on a side */
 	assert_int_equal(json_check(json,
 		"[f[\"ratio\"] for f in d[\"functions\"] if f[\"name\"] in "
-		"(\"burn_b\", \"burn_c\")] == [0.0, None]"), 0);
+		"(\"burn_b\", \"burn_c\")] == [None, None]"), 0);
 	free(md);
 	free(json);
 	fx_free(before);
@@ -228,8 +232,8 @@ static void test_path_moved(void **state)
 		"No significant change: wall 10.50 s → 10.50 s (0 ns, within "
 		"the ±210.0 ms noise). Changed beyond noise all the same: "
 		"`batch` +7.00 s (appeared).",
-		"Slower:",
-		"| `batch` | hot.c:50 | — | — | 0 ns | appeared | — | 7.00 s |",
+		"Appeared (time in AFTER only):",
+		"| `batch` | hot.c:50 | — | 7.00 s |",
 		"| appeared | 0.0% | 66.7% | `main → batch → burn_a` |",
 		"| vanished | 66.7% | 0.0% | `main → burn_a` |",
 	}, 5);
