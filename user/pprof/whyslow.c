@@ -257,7 +257,8 @@ static int ws_frames(struct reader *rd, const struct tables *t,
 		fr->inlined = v[4];
 		fr->line = (int)loc->lines[0].line;
 		fr->start_line = (int)fn->start_line;
-		fr->addr = pprof_location_offset(loc, map);
+		/* whyslow's mappings start at the offset they map */
+		fr->addr = loc->address;
 		if ((err = pprof_function_names(rd, fn, false, &fr->name,
 						&fr->system_name)) ||
 		    (err = pprof_string_at(rd, fn->filename, true, &fr->file)) ||
