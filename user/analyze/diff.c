@@ -166,25 +166,11 @@ static int cmp_key_sort(const void *a, const void *b)
 			   ((const struct func_key *)b)->func);
 }
 
-/* The basename of the profiled program's executable; NULL unknown. */
-static const char *program_module(const struct profile *p)
-{
-	const char *exe = NULL;
-	size_t i;
-
-	for (i = 0; i < p->n_procs && !exe; i++)
-		if (p->procs[i].pid == p->root_pid)
-			exe = p->procs[i].exe;
-	for (i = 0; i < p->n_procs && !exe; i++)
-		exe = p->procs[i].exe;
-	return exe ? path_basename(exe) : NULL;
-}
-
 /* The side's functions by key, sorted; NULL when out of memory. */
 static struct func_key *funcs_by_key(const struct diff_side *s)
 {
 	const struct aggregate *agg = &s->agg;
-	const char *exe = program_module(s->p);
+	const char *exe = procs_program_module(s->p);
 	struct func_key *keys = calloc(agg->n_funcs + 1, sizeof(*keys));
 	const struct func_stat *fs;
 	size_t i, len;

@@ -608,6 +608,13 @@ static void test_renamed_rebuild(void **state)
 	assert_lacks(md, "Appeared");
 	assert_lacks(md, "Vanished");
 	free(md);
+	/* the flame graph matches the two programs' frames too (names
+	 * recorded come with their clone suffix folded) */
+	rename_frame(before, 1, "burn_a");
+	md = render_diff(before, after, FORMAT_SVG, 0, 0);
+	assert_non_null(strstr(md, "class=\"frame faster\""));
+	assert_lacks(md, "appeared");
+	free(md);
 	/* without the executables known, the names alone do not match */
 	free(after->procs[0].exe);
 	after->procs[0].exe = NULL;
