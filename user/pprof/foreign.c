@@ -15,6 +15,9 @@
 #include "pprof/foreign.h"
 #include "pprof/internal.h"
 
+#define MAX_SYSCALL_NR	1024	/* x86-64's are below 512 */
+#define MAX_SYSCALLS	128	/* ... of which whyslow names fewer */
+
 /* Which sample value measures time best: cpu, then wall, then any
  * nanoseconds; else the last type (counts), shown as samples. */
 struct value_choice {
@@ -25,6 +28,9 @@ struct value_choice {
 	bool whyslow;		/* whyslow's own types: a whyslow profile
 				 * re-encoded (go tool pprof -proto) */
 	char name[64];		/* "cpu/nanoseconds" for the note */
+	/* the syscalls whyslow names, for its "syscall" labels */
+	struct { int nr; const char *name; } syscalls[MAX_SYSCALLS];
+	size_t n_syscalls;
 };
 
 /* whyslow's sample types, in the order of internal.h's VAL_* */
@@ -34,7 +40,6 @@ static const char *const ws_types[VAL_COUNT][2] = {
 	{ "wall", "nanoseconds" },
 };
 
-#define MAX_SYSCALL_NR	1024	/* x86-64's are below 512 */
 
 /* Memory, goroutines: no sample type that counts time or samples. */
 static int refuse_untimed(struct reader *rd, size_t n)
@@ -260,12 +265,27 @@ static int foreign_tasks(struct reader *rd, struct profile *out,
 	return err;
 }
 
+/* The syscalls whyslow names, once: a label is looked up among them. */
+static void list_syscalls(struct value_choice *c)
+{
+	int nr;
+
+	for (nr = 0; nr < MAX_SYSCALL_NR && c->n_syscalls < MAX_SYSCALLS; nr++)
+		if (wait_syscall_name(nr)) {
+			c->syscalls[c->n_syscalls].nr = nr;
+			c->syscalls[c->n_syscalls++].name =
+				wait_syscall_name(nr);
+		}
+}
+
 /* A sample of whyslow's layout: a wait by its reason label, with the
  * values whyslow gives waits. */
 static int ws_layout_stack(struct reader *rd, const struct sample_rec *s,
+			   const struct value_choice *c,
 			   struct stack_sample *st)
 {
-	int r, nr;
+	size_t i;
+	int r;
 
 	for (r = WAIT_NONE + 1; s->reason && r < WAIT__COUNT; r++)
 		if (pprof_string_is(rd, s->reason, wait_reason_name(r)))
@@ -273,10 +293,9 @@ static int ws_layout_stack(struct reader *rd, const struct sample_rec *s,
 	st->reason = s->reason && r < WAIT__COUNT ? r : WAIT_NONE;
 	st->count = s->vals[st->reason ? VAL_WAITS : VAL_SAMPLES];
 	st->ns = s->vals[st->reason ? VAL_OFFCPU : VAL_CPU];
-	for (nr = 0; s->syscall && nr < MAX_SYSCALL_NR; nr++)
-		if (wait_syscall_name(nr) &&
-		    pprof_string_is(rd, s->syscall, wait_syscall_name(nr))) {
-			st->syscall = nr;
+	for (i = 0; s->syscall && i < c->n_syscalls; i++)
+		if (pprof_string_is(rd, s->syscall, c->syscalls[i].name)) {
+			st->syscall = c->syscalls[i].nr;
 			break;
 		}
 	return s->target ? pprof_string_at(rd, s->target, true, &st->target) :
@@ -329,7 +348,7 @@ static int foreign_stack(struct reader *rd, const struct tables *t,
 	st->syscall = -1;
 	st->truncated = s->truncated;
 	if (c->whyslow)
-		return ws_layout_stack(rd, s, st);
+		return ws_layout_stack(rd, s, c, st);
 	if (c->is_ns) {
 		st->ns = s->vals[c->time];
 		st->count = c->count >= 0 ? s->vals[c->count] :
@@ -356,6 +375,9 @@ int pprof_foreign_read(struct reader *rd, struct tables *t,
 
 	if ((err = choose_value(rd, &c)) || (err = foreign_frames(rd, t, out)))
 		return err;
+	c.n_syscalls = 0;
+	if (c.whyslow)
+		list_syscalls(&c);
 	/* the period counts in nanoseconds only when its type is time */
 	period = rd->top.scalar[PROFILE_PERIOD];
 	if (rd->top.n[PROFILE_PERIOD_TYPE] &&
