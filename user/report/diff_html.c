@@ -156,9 +156,9 @@ static void html_funcs(FILE *f, const struct diff *d)
 	      "within noise are not listed.</p>\n", f);
 	func_table(f, d, "Faster", d->faster, d->n_faster);
 	func_table(f, d, "Slower", d->slower, d->n_slower);
-	func_table(f, d, "Appeared (time in AFTER only)", d->appeared_funcs,
+	func_table(f, d, "Appeared (time beyond noise in AFTER only)", d->appeared_funcs,
 		   d->n_appeared_funcs);
-	func_table(f, d, "Vanished (time in BEFORE only)", d->vanished_funcs,
+	func_table(f, d, "Vanished (time beyond noise in BEFORE only)", d->vanished_funcs,
 		   d->n_vanished_funcs);
 	if (!d->n_faster && !d->n_slower && !d->n_appeared_funcs &&
 	    !d->n_vanished_funcs)

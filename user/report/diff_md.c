@@ -246,13 +246,13 @@ static int md_funcs(struct diff_md *m, struct diff_shown *shown)
 				    &shown->slower);
 	if (!err)
 		err = md_func_table(m, intro, &out,
-				    "\nAppeared (time in AFTER only):\n\n"
+				    "\nAppeared (time beyond noise in AFTER only):\n\n"
 				    ONE_SIDE_HEAD, d->appeared_funcs,
 				    d->n_appeared_funcs, one_side_row,
 				    &shown->appeared);
 	if (!err)
 		err = md_func_table(m, intro, &out,
-				    "\nVanished (time in BEFORE only):\n\n"
+				    "\nVanished (time beyond noise in BEFORE only):\n\n"
 				    ONE_SIDE_HEAD, d->vanished_funcs,
 				    d->n_vanished_funcs, one_side_row,
 				    &shown->vanished);

@@ -172,10 +172,10 @@ static void test_appeared_vanished(void **state)
 		"AFTER is 1.2× faster: wall 10.50 s → 8.50 s (−2.00 s). Most "
 		"of the change: `burn_b` −3.00 s (vanished), `burn_c` +1.00 s "
 		"(appeared).",
-		"Appeared (time in AFTER only):",
+		"Appeared (time beyond noise in AFTER only):",
 		"| function | where | own | total |",
 		"| `burn_c` | hot.c:30 | 1.00 s | 1.00 s |",
-		"Vanished (time in BEFORE only):",
+		"Vanished (time beyond noise in BEFORE only):",
 		"| `burn_b` | hot.c:30 | 3.00 s | 3.00 s |",
 		"## Hot paths appeared or vanished",
 		"| appeared | 0.0% | 11.8% | `main → burn_c` |",
@@ -232,7 +232,7 @@ static void test_path_moved(void **state)
 		"No significant change: wall 10.50 s → 10.50 s (0 ns, within "
 		"the ±210.0 ms noise). Changed beyond noise all the same: "
 		"`batch` +7.00 s (appeared).",
-		"Appeared (time in AFTER only):",
+		"Appeared (time beyond noise in AFTER only):",
 		"| `batch` | hot.c:50 | — | 7.00 s |",
 		"| appeared | 0.0% | 66.7% | `main → batch → burn_a` |",
 		"| vanished | 66.7% | 0.0% | `main → burn_a` |",
@@ -646,7 +646,7 @@ static void test_ratio_above_noise(void **state)
 	md = diff_md(before, after);
 	assert_in_order(md, (const char *const[]){
 		"`burn_c` +4.99 s (appeared)",
-		"Appeared (time in AFTER only):",
+		"Appeared (time beyond noise in AFTER only):",
 		"| `burn_c` | hot.c:60 | 5.00 s | 5.00 s |",
 	}, 3);
 	assert_lacks(md, "500.0×");
@@ -678,9 +678,9 @@ static void test_html(void **state)
 		"<h3>Faster</h3>",
 		"<td><code>burn_a</code></td>",
 		"2.0× faster",
-		"<h3>Appeared (time in AFTER only)</h3>",
+		"<h3>Appeared (time beyond noise in AFTER only)</h3>",
 		"<td><code>burn_&lt;c&gt;</code></td>",
-		"<h3>Vanished (time in BEFORE only)</h3>",
+		"<h3>Vanished (time beyond noise in BEFORE only)</h3>",
 		"<svg id=\"flame\"",
 		"</svg>",
 		"</html>",
