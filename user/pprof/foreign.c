@@ -19,7 +19,7 @@
 #define MAX_SYSCALLS	128	/* ... of which whyslow names fewer */
 
 /* Which sample value measures time best: cpu, then wall, then any
- * nanoseconds; else the last type (counts), shown as samples. */
+ * nanoseconds; else a count of samples, one period each. */
 struct value_choice {
 	size_t n_types;
 	size_t time;		/* index of the value used */
@@ -63,11 +63,21 @@ static int refuse_untimed(struct reader *rd, size_t n)
 			  "profiles (go tool pprof reads this one)", types);
 }
 
+/* "samples/count", perf_to_profile's "cycles_sample/count": a count of
+ * samples, each a sampling period of time. */
+static bool is_sample_count(const struct reader *rd, const uint64_t *v)
+{
+	const struct span *t = pprof_string_ref(rd, v[0]);
+	size_t len = t->len - (t->len && t->data[t->len - 1] == 's');
+
+	return pprof_string_is(rd, v[1], "count") && len >= 6 &&
+	       !memcmp(t->data + len - 6, "sample", 6);
+}
+
 static int choose_value(struct reader *rd, struct value_choice *c)
 {
 	size_t n = rd->top.n[PROFILE_SAMPLE_TYPE], i;
-	int best = -1, rank, best_rank = 0;
-	bool samples = false;
+	int best = -1, rank, best_rank = 0, samples = -1;
 	uint64_t v[2];
 	const struct span *type, *unit;
 	int err;
@@ -96,17 +106,18 @@ static int choose_value(struct reader *rd, struct value_choice *c)
 		}
 		if (pprof_string_is(rd, v[1], "count") && c->count < 0)
 			c->count = i;
-		if (pprof_string_is(rd, v[0], "samples"))
-			samples = true;
+		if (samples < 0 && is_sample_count(rd, v))
+			samples = i;
 		if (i < VAL_COUNT && (!pprof_string_is(rd, v[0], ws_types[i][0]) ||
 				      !pprof_string_is(rd, v[1], ws_types[i][1])))
 			c->whyslow = false;
 	}
-	if (!best_rank && !samples)
+	if (!best_rank && samples < 0)
 		return refuse_untimed(rd, n);
-	c->time = best;
+	c->time = best_rank ? best : samples;
 	c->is_ns = best_rank > 0;
-	pprof_read_small(rd, &rd->top.of[PROFILE_SAMPLE_TYPE][best], v, 2, "");
+	pprof_read_small(rd, &rd->top.of[PROFILE_SAMPLE_TYPE][c->time], v, 2,
+			 "");
 	type = pprof_string_ref(rd, v[0]);
 	unit = pprof_string_ref(rd, v[1]);
 	snprintf(c->name, sizeof(c->name), "%.*s/%.*s", (int)type->len,

@@ -785,6 +785,33 @@ static void test_foreign_untimed(void **state)
 	free(data);
 }
 
+/*
+ * perf_to_profile's layout: "cycles_sample/count" and "cycles_event/count"
+ * (the events' periods added up): the samples count, one period each.
+ */
+static void test_foreign_perf_counts(void **state)
+{
+	struct builder bd = { 0 };
+	struct profile p;
+	uint8_t *data;
+	size_t len;
+
+	(void)state;
+	str_of(&bd, "");
+	value_type(&bd, 1, "cycles_sample", "count");
+	value_type(&bd, 1, "cycles_event", "count");
+	function(&bd, 1, "main", "/src/main.c");
+	location(&bd, 10, 1, 12, 0);
+	sample(&bd, (const uint64_t[]){ 10 }, 1, 30, 90000000);
+	data = finish(&bd, &len);
+	decode_ok(data, len, &p);
+	assert_int_equal(p.samples, 30);
+	assert_int_equal(p.stacks[0].ns, 30 * p.period_ns);
+	assert_non_null(strstr(p.notes[0], "cycles_sample/count"));
+	profile_free(&p);
+	free(data);
+}
+
 /* A sample of whyslow's five values with labels, as go tool pprof
  * -proto writes one back. */
 static void ws_sample(struct builder *bd, uint64_t loc, const uint64_t *v,
@@ -999,6 +1026,7 @@ int main(void)
 		cmocka_unit_test(test_foreign_symbols),
 		cmocka_unit_test(test_foreign_quality),
 		cmocka_unit_test(test_foreign_untimed),
+		cmocka_unit_test(test_foreign_perf_counts),
 		cmocka_unit_test(test_reencoded_waits),
 		cmocka_unit_test(test_not_pprof),
 		cmocka_unit_test(test_bad_indexes),
