@@ -65,8 +65,8 @@ struct tables {
 int pprof_function_names(struct reader *rd, const struct function_rec *fn,
 			 bool fold_clones, char **name, char **system_name);
 
-/* Where in its mapping's file a location's address is: whyslow's
- * struct frame addr; 0 unknown. */
+/* Where in its mapping's file a location's address is (struct frame
+ * addr_offset). */
 uint64_t pprof_location_offset(const struct location_rec *loc,
 			       const struct mapping_rec *map);
 

@@ -183,7 +183,9 @@ static int foreign_frames(struct reader *rd, struct tables *t,
 			/* all but the last line are inlined into the next */
 			fr->inlined = j + 1 < lines;
 			fr->start_line = fn ? (int)fn->start_line : 0;
-			fr->addr = pprof_location_offset(loc, map);
+			fr->addr = loc->address;
+			fr->addr_offset = map && map->offset ?
+					  pprof_location_offset(loc, map) : 0;
 			fr->cls = !strncmp(fr->name, "runtime.", 8) ?
 				  CLASS_RUNTIME :
 				  classify_mapping(file && file->len ?

@@ -4,8 +4,8 @@
  * back.  Standard fields carry what pprof, Pyroscope, Parca, speedscope or
  * pprof-to-md read: sample types samples/count, cpu/nanoseconds and
  * offcpu/nanoseconds, labels pid, tid, thread, reason, syscall, target,
- * functions, locations with their addresses, mappings with their file
- * offsets and build-ids (the program's executable first, so that
+ * functions, locations with their addresses, mappings with the files'
+ * own layout and build-ids (the program's executable first, so that
  * go tool pprof -disasm finds the code), period, time, duration.
  * What pprof cannot hold (frame classes, thread and process records, data
  * quality, notes, the I/O tables) travels in field 15 of Location, Sample

@@ -141,6 +141,7 @@ static const char *program_exe(const struct profile *p)
 struct map_span {
 	const struct frame *first;	/* its first frame, NULL none */
 	uint64_t lo, hi;		/* hi 0: no address */
+	uint64_t lo_offset;		/* lo's offset in the file, 0 none */
 };
 
 /*
@@ -174,8 +175,10 @@ static size_t number_mappings(struct writer *w, const struct profile *p,
 			spans[k].first = f;
 		if (!f->addr)
 			continue;
-		if (!spans[k].hi || f->addr < spans[k].lo)
+		if (!spans[k].hi || f->addr < spans[k].lo) {
 			spans[k].lo = f->addr;
+			spans[k].lo_offset = f->path ? f->addr_offset : 0;
+		}
 		if (f->addr >= spans[k].hi)
 			spans[k].hi = f->addr + 1;
 	}
@@ -185,9 +188,11 @@ static size_t number_mappings(struct writer *w, const struct profile *p,
 }
 
 /*
- * A file's mapping starts where it maps its own offset (start = offset),
- * so a location's address is where in the file its code is: pprof finds
- * the code there (-disasm) whatever the base the process loaded it at.
+ * A file's mapping is where the file itself puts its code (the layout of
+ * its link: a program's that is not position-independent loads there,
+ * the others as if at base 0), so a location's address is the one
+ * objdump shows and pprof finds the code there (-disasm) whatever base
+ * the process loaded it at; the offset is of the mapping's first page.
  */
 static void put_mapping(struct writer *w, struct pb_buf *b, uint64_t id,
 			const char *file, const struct map_span *sp)
@@ -195,6 +200,7 @@ static void put_mapping(struct writer *w, struct pb_buf *b, uint64_t id,
 	const struct frame *f = sp->first;
 	struct pb_buf m = { 0 };
 	uint64_t start = sp->lo & ~4095ull, limit = sp->hi;
+	uint64_t delta = sp->lo - sp->lo_offset;	/* vaddr - offset */
 
 	if (limit && __builtin_add_overflow(limit, 4095, &limit))
 		limit = UINT64_MAX;
@@ -203,8 +209,8 @@ static void put_mapping(struct writer *w, struct pb_buf *b, uint64_t id,
 	if (sp->hi) {
 		pb_uint(&m, MAPPING_START, start);
 		pb_uint(&m, MAPPING_LIMIT, limit);
-		if (f && f->path)
-			pb_uint(&m, MAPPING_OFFSET, start);
+		if (sp->lo_offset && start >= delta)
+			pb_uint(&m, MAPPING_OFFSET, start - delta);
 	}
 	pb_uint(&m, MAPPING_FILENAME, pprof_str_id(w, file));
 	pb_uint(&m, MAPPING_BUILD_ID, pprof_str_id(w, f ? f->build_id : NULL));

@@ -52,8 +52,9 @@ struct frame {
 	int start_line;	/* the function's first line, 0 when unknown */
 	char *build_id;	/* hex GNU build-id of path, NULL when unknown */
 	uint64_t addr;	/* an instruction sampled in it (the first met):
-			 * its offset in path's file; the kernel's address;
-			 * 0 unknown (Python, JIT) */
+			 * its address as path's ELF file numbers it
+			 * (objdump's), or the kernel's; 0 unknown */
+	uint64_t addr_offset;	/* ... its offset in path's file; 0 none */
 	enum frame_class cls;
 	bool resolved;	/* false when no symbol covered the address */
 	bool inlined;	/* inlined into the frame before it in a stack

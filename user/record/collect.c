@@ -506,6 +506,7 @@ static int intern_frame(struct finish_ctx *fc, const struct frame *fr,
 		.start_line = fr->start_line,
 		.build_id = fr->build_id ? strdup(fr->build_id) : NULL,
 		.addr = fr->addr,
+		.addr_offset = fr->addr_offset,
 		.cls = fr->cls,
 		.resolved = fr->resolved,
 		.inlined = fr->inlined,
@@ -609,7 +610,9 @@ static int symbolize_raw(struct finish_ctx *fc, const struct raw_frame *rf,
 	}
 	fr.module = module;
 	/* JIT code's addresses are one process's: none kept */
-	fr.addr = rf->kind == RAW_ANON ? 0 : rf->addr;
+	fr.addr = rf->kind == RAW_ELF ? r.vaddr :
+		  rf->kind == RAW_ANON ? 0 : rf->addr;
+	fr.addr_offset = rf->kind == RAW_ELF && r.vaddr ? rf->addr : 0;
 	fr.resolved = !err && r.name;
 	fr.build_id = (char *)r.build_id;
 	if (fr.resolved) {

@@ -407,10 +407,12 @@ static bool str_is(const struct parts *pt, uint64_t i, const char *s)
 }
 
 /*
- * Addresses as pprof wants them for -disasm: each location the offset in
- * its file of an instruction sampled, each mapping starting at the offset
- * it maps (page-aligned, spanning its locations), the program's
- * executable first (pprof's "File:"), whatever the order of the frames.
+ * Addresses as pprof wants them for -disasm: each location the address
+ * objdump gives an instruction sampled, each mapping the file's own
+ * layout (here a program that is not position-independent: its code at
+ * 0x401000, file offset 0x1000), page-aligned and spanning its
+ * locations, the program's executable first (pprof's "File:") whatever
+ * the order of the frames.
  */
 static void test_addresses(void **state)
 {
@@ -427,12 +429,15 @@ static void test_addresses(void **state)
 			CLASS_RUNTIME);
 	p->frames[libc].path = fx_strdup("/lib/x86_64-linux-gnu/libc.so.6");
 	p->frames[libc].addr = 0x271c9;
+	p->frames[libc].addr_offset = 0x271c9;
 	m = fx_frame_at(p, "main", "app", CLASS_APP, "app.c", 40);
 	a = fx_frame_at(p, "burn_a", "app", CLASS_APP, "app.c", 12);
 	p->frames[m].path = fx_strdup("/srv/app");
 	p->frames[a].path = fx_strdup("/srv/app");
-	p->frames[m].addr = 0x1139;
-	p->frames[a].addr = 0x21f0;
+	p->frames[m].addr = 0x401139;
+	p->frames[m].addr_offset = 0x1139;
+	p->frames[a].addr = 0x4021f0;
+	p->frames[a].addr_offset = 0x21f0;
 	k = fx_frame(p, "asm_sysvec_apic_timer_interrupt", "[kernel]",
 		     CLASS_KERNEL);
 	p->frames[k].addr = 0xffffffff81e00c4aull;
@@ -446,8 +451,8 @@ static void test_addresses(void **state)
 	/* the program first: id 1, /srv/app, its two frames' pages */
 	assert_int_equal(pt.maps[0][0], 1);
 	assert_true(str_is(&pt, pt.maps[0][4], "/srv/app"));
-	assert_int_equal(pt.maps[0][1], 0x1000);
-	assert_int_equal(pt.maps[0][2], 0x3000);
+	assert_int_equal(pt.maps[0][1], 0x401000);
+	assert_int_equal(pt.maps[0][2], 0x403000);
 	assert_int_equal(pt.maps[0][3], 0x1000);
 	assert_true(str_is(&pt, pt.maps[1][4],
 			   "/lib/x86_64-linux-gnu/libc.so.6"));
@@ -463,15 +468,18 @@ static void test_addresses(void **state)
 	assert_int_equal(pt.maps[3][2], 0);
 	/* locations: frame i is location i + 1 */
 	assert_int_equal(pt.locs[m][1], 1);
-	assert_int_equal(pt.locs[m][2], 0x1139);
-	assert_int_equal(pt.locs[a][2], 0x21f0);
+	assert_int_equal(pt.locs[m][2], 0x401139);
+	assert_int_equal(pt.locs[a][2], 0x4021f0);
 	assert_int_equal(pt.locs[libc][1], 2);
 	assert_int_equal(pt.locs[libc][2], 0x271c9);
 	assert_int_equal(pt.locs[k][2], 0xffffffff81e00c4aull);
 	assert_int_equal(pt.locs[py][2], 0);
 	/* and they read back */
 	decode_ok(data, len, &q);
-	assert_int_equal(q.frames[a].addr, 0x21f0);
+	assert_int_equal(q.frames[a].addr, 0x4021f0);
+	assert_int_equal(q.frames[a].addr_offset, 0x21f0);
+	assert_int_equal(q.frames[libc].addr_offset, 0x271c9);
+	assert_int_equal(q.frames[k].addr_offset, 0);
 	assert_int_equal(q.frames[k].addr, 0xffffffff81e00c4aull);
 	assert_int_equal(q.frames[py].addr, 0);
 	assert_same_reports(p, &q);
