@@ -11,6 +11,9 @@
   of their own (pprof's C++ heuristic would blank them).
 - `go tool pprof -proto` re-encodes a profile (whyslow's own field is lost):
   `whyslow report` of it still shows the waits, within 1% of the original.
+- Go's own profiles (runtime/pprof): the CPU one's Data quality invents
+  nothing (losses, --fp-only, a user/sys split); the heap one is refused
+  in one sentence naming its sample types.
 - whyslow diff of a rebuild under another name (./app-old → ./app) with
   slow_part doing half the work: slow_part matched and 1.5–3× faster
   (within 20% of what the workload measured), no function of the program
@@ -263,3 +266,69 @@ def test_diff_renamed_rebuild(run, workdir):
     text = "".join(p.text)
     assert "slow_part" in text and "faster" in text, text[:1000]
     assert page.stdout.rstrip().endswith("</html>"), page.stdout[-200:]
+
+
+GO_PROGRAM = """package main
+
+import (
+	"os"
+	"runtime"
+	"runtime/pprof"
+	"time"
+)
+
+var sink []byte
+
+func burn(d time.Duration) (x uint64) {
+	for end := time.Now().Add(d); time.Now().Before(end); {
+		for i := 0; i < 100000; i++ {
+			x = x*6364136223846793005 + 1442695040888963407
+		}
+	}
+	return x
+}
+
+func main() {
+	cpu, _ := os.Create(os.Args[1])
+	pprof.StartCPUProfile(cpu)
+	burn(300 * time.Millisecond)
+	pprof.StopCPUProfile()
+	cpu.Close()
+	for i := 0; i < 1000; i++ {
+		sink = make([]byte, 1<<16)
+	}
+	runtime.GC()
+	heap, _ := os.Create(os.Args[2])
+	pprof.WriteHeapProfile(heap)
+	heap.Close()
+}
+"""
+
+
+def test_go_runtime_profiles(run, workdir):
+    """Go's own CPU and heap profiles: the CPU one's Data quality states
+    only what the file shows; the heap one (bytes, objects) is refused in
+    one sentence naming its sample types."""
+    if not GO:
+        pytest.fail("go is missing: tools/install-deps.sh installs "
+                    "golang-go")
+    src, exe = workdir / "main.go", workdir / "gp"
+    src.write_text(GO_PROGRAM)
+    subprocess.run([GO, "build", "-o", str(exe), str(src)], check=True,
+                   timeout=300, cwd=workdir,
+                   env=dict(os.environ, GO111MODULE="off"))
+    cpu, heap = workdir / "cpu.pprof", workdir / "heap.pprof"
+    subprocess.run([str(exe), str(cpu), str(heap)], check=True, timeout=60)
+    res = run.whyslow("report", cpu)
+    assert res.returncode == 0, res
+    quality = res.stdout.split("## Data quality")[1]
+    assert "what the tool that wrote it lost" in quality, res
+    for invented in ("--fp-only", "ring buffer", "Stack read errors",
+                     "Frames without symbols"):
+        assert invented not in quality, f"{invented!r} in:{res}"
+    assert "(user " not in res.stdout and "main.burn" in res.stdout, res
+    res = run.whyslow("report", heap)
+    assert res.returncode == 1 and res.stdout == "", res
+    lines = res.stderr.strip().splitlines()
+    assert len(lines) == 1 and "measure no time" in lines[0] and \
+        "inuse_space/bytes" in lines[0], res
