@@ -322,7 +322,8 @@ def test_go_runtime_profiles(run, workdir):
     res = run.whyslow("report", cpu)
     assert res.returncode == 0, res
     quality = res.stdout.split("## Data quality")[1]
-    assert "what the tool that wrote it lost" in quality, res
+    assert "in the file; losses, truncation and symbolization were not " \
+        "recorded" in quality, res
     for invented in ("--fp-only", "ring buffer", "Stack read errors",
                      "Frames without symbols"):
         assert invented not in quality, f"{invented!r} in:{res}"

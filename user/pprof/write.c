@@ -261,6 +261,7 @@ static void put_groups(struct writer *w, struct pb_buf *b,
 {
 	struct pb_buf loc = { 0 }, line = { 0 };
 	const uint32_t *run;
+	uint64_t addr;
 	size_t g, j, n;
 
 	for (g = 0; g < groups->n && !w->err; g++) {
@@ -268,6 +269,9 @@ static void put_groups(struct writer *w, struct pb_buf *b,
 		n = groups->lengths[g] / sizeof(*run);
 		pb_uint(&loc, LOCATION_ID, p->n_frames + 1 + g);
 		pb_uint(&loc, LOCATION_MAPPING_ID, map_ids[run[0]]);
+		addr = p->frames[run[n - 1]].addr;	/* the innermost's */
+		if (addr)
+			pb_uint(&loc, LOCATION_ADDRESS, addr);
 		for (j = n; j-- > 0;) {
 			pb_uint(&line, LINE_FUNCTION_ID, (uint64_t)run[j] + 1);
 			pb_int(&line, LINE_LINE, p->frames[run[j]].line);

@@ -755,12 +755,13 @@ static void test_foreign_quality(void **state)
 	assert_true(p.foreign);
 	md = render_fmt(&p, FORMAT_MD);
 	assert_in_order(md, (const char *const[]){
-		"CPU time 400.0 ms in the file's samples, 40 samples",
+		"CPU time 400.0 ms, 40 samples of 10.0 ms each.",
 		"## Data quality",
-		"- Samples: 40 in the file; what the tool that wrote it lost",
-		"- Off-CPU: none in the file",
-		"- Frequency: 100 Hz",
-	}, 5);
+		"- Samples: 40 in the file; losses, truncation and "
+		"symbolization were not recorded.",
+		"- Uncertainty:",
+	}, 4);
+	assert_lacks(md, "waits from the file");
 	assert_lacks(md, "--fp-only");
 	assert_lacks(md, "ring buffer");
 	assert_lacks(md, "(user ");
