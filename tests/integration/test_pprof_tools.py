@@ -243,6 +243,11 @@ def test_diff_renamed_rebuild(run, workdir):
     assert slow["before_ns"] and slow["after_ns"], why
     want = measured(rb, "slow_part") / measured(ra, "slow_part")
     got = slow["before_ns"] / slow["after_ns"]
+    # as test_pprof's diff test: the workload's own clock says whether the
+    # halving showed through the machine's load at all
+    if not 1.6 <= want <= 2.8:
+        pytest.skip(f"too noisy here: the halved slow_part measured "
+                    f"{want:.2f}x faster")
     assert slow["status"] == "faster" and 1.5 <= got <= 3, \
         f"slow_part {got:.2f}x faster (measured {want:.2f}x):{why}"
     assert abs(got / want - 1) <= 0.2, \
