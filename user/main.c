@@ -143,10 +143,11 @@ static double cli_parse_seconds(const char *s, struct argp_state *st)
 	return v;
 }
 
-/* diff writes md, json or svg only. */
+/* diff writes md, json, svg or html only. */
 static bool cli_diff_format(int fmt)
 {
-	return fmt == FORMAT_MD || fmt == FORMAT_JSON || fmt == FORMAT_SVG;
+	return fmt == FORMAT_MD || fmt == FORMAT_JSON || fmt == FORMAT_SVG ||
+	       fmt == FORMAT_HTML;
 }
 
 /*
@@ -173,7 +174,7 @@ static void cli_output_format(struct cli_output *out, bool diff,
 		goto check;
 	if (!out->format_given) {
 		if (diff && !cli_diff_format(ext))
-			argp_error(st, "diff writes md, json or svg, not %s "
+			argp_error(st, "diff writes md, json, svg or html, not %s "
 				   "(-o %s); give --format", report_format_name(ext),
 				   out->path);
 		out->rep.format = ext;
@@ -203,7 +204,7 @@ static error_t cli_parse_output_opt(int key, char *arg, struct argp_state *st,
 		fmt = report_format_parse(arg);
 		if (fmt < 0 || (diff && !cli_diff_format(fmt)))
 			argp_error(st, "unknown format '%s' (%s)", arg, diff ?
-				   "md, json or svg" :
+				   "md, json, svg or html" :
 				   "md, json, folded, pprof, svg or html");
 		rep->format = fmt;
 		out->format_given = true;
@@ -439,8 +440,9 @@ static const struct argp cli_report_argp = {
 static const struct argp_option cli_diff_options[] = {
 	{ "output", 'o', "FILE", 0, "Write to FILE, atomically (default: "
 	  "stdout); its extension names the format", 0 },
-	{ "format", OPT_FORMAT, "md|json|svg", 0, "Format (default md, or "
-	  "-o's extension; svg: a differential flame graph)", 0 },
+	{ "format", OPT_FORMAT, "md|json|svg|html", 0, "Format (default md, "
+	  "or -o's extension; svg: a differential flame graph; html: a page "
+	  "of both)", 0 },
 	{ "top", OPT_TOP, "N", 0, "Rows per table (default 15)", 0 },
 	{ "budget", OPT_BUDGET, "TOKENS", 0, "Size limit of Markdown, in "
 	  "tokens of about 4 bytes (default 4000)", 0 },

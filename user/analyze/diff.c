@@ -18,6 +18,7 @@
 #include "analyze/procs.h"
 #include "analyze/diff.h"
 #include "analyze/noise.h"
+#include "classify/clone.h"
 
 static const char *const status_names[] = {
 	[DIFF_FUNC_UNCHANGED] = "unchanged",
@@ -134,28 +135,64 @@ static void plan_time(struct diff *d)
 
 /* ---- functions ---- */
 
-static int cmp_func_identity(const void *a, const void *b, void *ctx)
-{
-	const struct func_stat *funcs = ctx;
-	const struct func_stat *x = &funcs[*(const uint32_t *)a];
-	const struct func_stat *y = &funcs[*(const uint32_t *)b];
+/*
+ * What matches a function across two builds: its name without a
+ * compiler's clone suffix, and its module, the program's own executable
+ * being one module whatever its name (./app-old and ./app).
+ */
+struct func_key {
+	const char *name;
+	size_t len;		/* of name, its clone suffix left out */
+	const char *module;	/* NULL: the program's executable */
+	uint32_t func;		/* agg.funcs index */
+};
 
-	return cmp_identity(x->name, x->module, y->name, y->module);
+static int cmp_key(const struct func_key *x, const struct func_key *y)
+{
+	int c = memcmp(x->name, y->name, x->len < y->len ? x->len : y->len);
+
+	if (c || x->len != y->len)
+		return c ? c : CMP(x->len, y->len);
+	if (!x->module || !y->module)
+		return !x->module - !y->module;
+	return strcmp(x->module, y->module);
 }
 
-/* agg's funcs indexes by (name, module); NULL when out of memory. */
-static uint32_t *funcs_by_identity(const struct aggregate *agg)
+static int cmp_key_sort(const void *a, const void *b)
 {
-	uint32_t *order = calloc(agg->n_funcs + 1, sizeof(*order));
-	size_t i;
+	int c = cmp_key(a, b);
 
-	if (!order)
+	return c ? c : CMP(((const struct func_key *)a)->func,
+			   ((const struct func_key *)b)->func);
+}
+
+/* The side's functions by key, sorted; NULL when out of memory. */
+static struct func_key *funcs_by_key(const struct diff_side *s)
+{
+	const struct aggregate *agg = &s->agg;
+	const char *exe = procs_program_module(s->p);
+	struct func_key *keys = calloc(agg->n_funcs + 1, sizeof(*keys));
+	const struct func_stat *fs;
+	size_t i, len;
+
+	if (!keys)
 		return NULL;
-	for (i = 0; i < agg->n_funcs; i++)
-		order[i] = i;
-	qsort_r(order, agg->n_funcs, sizeof(*order), cmp_func_identity,
-		agg->funcs);
-	return order;
+	for (i = 0; i < agg->n_funcs; i++) {
+		fs = &agg->funcs[i];
+		len = fs->name ? strlen(fs->name) : 0;
+		keys[i] = (struct func_key){
+			.name = fs->name ? fs->name : "",
+			.len = len ? clone_suffix_start(fs->name, len) : 0,
+			.module = exe && fs->module &&
+				  !strcmp(fs->module, exe) ? NULL :
+				  fs->module ? fs->module : "",
+			.func = i,
+		};
+		if (!keys[i].len)	/* all suffix: keep the name */
+			keys[i].len = len;
+	}
+	qsort(keys, agg->n_funcs, sizeof(*keys), cmp_key_sort);
+	return keys;
 }
 
 static uint64_t own_ns(const struct func_stat *fs)
@@ -163,10 +200,17 @@ static uint64_t own_ns(const struct func_stat *fs)
 	return fs ? fs->self_ns + fs->own_offcpu_ns : 0;
 }
 
+/* Whether the function has time beyond noise on that side: no ratio
+ * rests on a side within noise of nothing. */
+static bool func_above_noise(const struct diff_func *fd, enum diff_which w)
+{
+	return fd->own.ns[w] > fd->own.noise || fd->wall.ns[w] > fd->wall.noise;
+}
+
 /*
  * Own time decides: its sampled part is the self samples.  A function
- * with time in one profile only appeared or vanished when its own or its
- * wall time changed beyond noise.
+ * with time (beyond noise) in one profile only appeared or vanished when
+ * its own or its wall time changed beyond noise.
  */
 static void func_compare(const struct diff *d, struct diff_func *fd)
 {
@@ -181,9 +225,11 @@ static void func_compare(const struct diff *d, struct diff_func *fd)
 			     a ? a->total : 0);
 	own = diff_change_significant(&fd->own);
 	wall = diff_change_significant(&fd->wall);
-	if (!a && (own || wall))
+	if (!own && !wall)
+		fd->status = DIFF_FUNC_UNCHANGED;
+	else if (!func_above_noise(fd, DIFF_AFTER))
 		fd->status = DIFF_FUNC_VANISHED;
-	else if (!b && (own || wall))
+	else if (!func_above_noise(fd, DIFF_BEFORE))
 		fd->status = DIFF_FUNC_APPEARED;
 	else if (!own)
 		fd->status = DIFF_FUNC_UNCHANGED;
@@ -214,56 +260,63 @@ static int cmp_func_change(const void *a, const void *b)
 	return cmp_identity(ix->name, ix->module, iy->name, iy->module);
 }
 
-/* Functions of both profiles matched by (name, module), merged. */
+/* Functions of both profiles matched by key, merged. */
 static int merge_funcs(struct diff *d)
 {
 	const struct aggregate *b = &d->side[DIFF_BEFORE].agg;
 	const struct aggregate *a = &d->side[DIFF_AFTER].agg;
-	uint32_t *ob = funcs_by_identity(b), *oa = funcs_by_identity(a);
-	const struct func_stat *fb, *fa;
+	struct func_key *kb = funcs_by_key(&d->side[DIFF_BEFORE]);
+	struct func_key *ka = funcs_by_key(&d->side[DIFF_AFTER]);
+	struct diff_func *fd;
 	size_t ib = 0, ia = 0;
 	int c, err = -ENOMEM;
 
 	d->funcs = calloc(b->n_funcs + a->n_funcs + 1, sizeof(*d->funcs));
-	if (!ob || !oa || !d->funcs)
+	if (!kb || !ka || !d->funcs)
 		goto out;
 	while (ib < b->n_funcs || ia < a->n_funcs) {
-		fb = ib < b->n_funcs ? &b->funcs[ob[ib]] : NULL;
-		fa = ia < a->n_funcs ? &a->funcs[oa[ia]] : NULL;
-		c = !fb ? 1 : !fa ? -1 :
-		    cmp_identity(fb->name, fb->module, fa->name, fa->module);
-		d->funcs[d->n_funcs].fs[DIFF_BEFORE] = c <= 0 ? fb : NULL;
-		d->funcs[d->n_funcs].fs[DIFF_AFTER] = c >= 0 ? fa : NULL;
-		func_compare(d, &d->funcs[d->n_funcs++]);
+		c = ib >= b->n_funcs ? 1 : ia >= a->n_funcs ? -1 :
+		    cmp_key(&kb[ib], &ka[ia]);
+		fd = &d->funcs[d->n_funcs++];
+		fd->fs[DIFF_BEFORE] = c <= 0 ? &b->funcs[kb[ib].func] : NULL;
+		fd->fs[DIFF_AFTER] = c >= 0 ? &a->funcs[ka[ia].func] : NULL;
+		func_compare(d, fd);
 		ib += c <= 0;
 		ia += c >= 0;
 	}
 	err = 0;
 out:
-	free(ob);
-	free(oa);
+	free(kb);
+	free(ka);
 	return err;
 }
 
-/* Faster (or vanished) and slower (or appeared), biggest change first. */
+/* Faster, slower, appeared and vanished, biggest change first. */
 static int split_funcs(struct diff *d)
 {
-	size_t i;
+	size_t i, n = d->n_funcs + 1;
 
 	qsort(d->funcs, d->n_funcs, sizeof(*d->funcs), cmp_func_change);
-	d->faster = calloc(d->n_funcs + 1, sizeof(*d->faster));
-	d->slower = calloc(d->n_funcs + 1, sizeof(*d->slower));
-	if (!d->faster || !d->slower)
+	d->faster = calloc(n, sizeof(*d->faster));
+	d->slower = calloc(n, sizeof(*d->slower));
+	d->appeared_funcs = calloc(n, sizeof(*d->appeared_funcs));
+	d->vanished_funcs = calloc(n, sizeof(*d->vanished_funcs));
+	if (!d->faster || !d->slower || !d->appeared_funcs ||
+	    !d->vanished_funcs)
 		return -ENOMEM;
 	for (i = 0; i < d->n_funcs; i++) {
 		switch (d->funcs[i].status) {
 		case DIFF_FUNC_FASTER:
-		case DIFF_FUNC_VANISHED:
 			d->faster[d->n_faster++] = i;
 			break;
+		case DIFF_FUNC_VANISHED:
+			d->vanished_funcs[d->n_vanished_funcs++] = i;
+			break;
 		case DIFF_FUNC_SLOWER:
-		case DIFF_FUNC_APPEARED:
 			d->slower[d->n_slower++] = i;
+			break;
+		case DIFF_FUNC_APPEARED:
+			d->appeared_funcs[d->n_appeared_funcs++] = i;
 			break;
 		default:
 			break;
@@ -462,6 +515,8 @@ void diff_free(struct diff *d)
 	free(d->funcs);
 	free(d->faster);
 	free(d->slower);
+	free(d->appeared_funcs);
+	free(d->vanished_funcs);
 }
 
 int diff_compare(struct diff *d, const struct profile *before,

@@ -36,7 +36,8 @@ enum diff_func_status {
 	DIFF_FUNC_VANISHED,
 };
 
-/* A function (name, module) in either profile. */
+/* A function in either profile, matched by name without a clone suffix
+ * and module, the programs' own executables one module (diff.c). */
 struct diff_func {
 	const struct func_stat *fs[2];	/* NULL where it has no time */
 	/* self_ns + own_offcpu_ns: its own time */
@@ -75,10 +76,14 @@ struct diff {
 	size_t n_cats;
 	struct diff_func *funcs;	/* all, biggest own change first */
 	size_t n_funcs;
-	uint32_t *faster;	/* funcs indexes: faster or vanished */
+	uint32_t *faster;	/* funcs indexes: faster */
 	size_t n_faster;
-	uint32_t *slower;	/* ... slower or appeared */
+	uint32_t *slower;	/* ... slower */
 	size_t n_slower;
+	uint32_t *appeared_funcs;	/* ... time in AFTER only */
+	size_t n_appeared_funcs;
+	uint32_t *vanished_funcs;	/* ... time in BEFORE only */
+	size_t n_vanished_funcs;
 	struct diff_path *paths;	/* appeared, then vanished */
 	size_t n_appeared;
 	size_t n_vanished;

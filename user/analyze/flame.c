@@ -413,6 +413,7 @@ int flame_build_levels(const struct profile *p, struct flame_tree *t,
 	memset(t, 0, sizeof(*t));
 	for (r = 0; r < WAIT__COUNT; r++)
 		wait_leaf_label(r, t->wait_label[r]);
+	t->program = procs_program_module(p);
 	b.n_levels = levels & FLAME_BY_THREAD ? 2 :
 		     levels & FLAME_BY_PROCESS ? 1 : 0;
 	err = b.n_levels ? task_labels(&b) : 0;
@@ -445,10 +446,23 @@ void flame_free(struct flame_tree *t)
 	t->n_nodes = 0;
 }
 
-static int cmp_node(const struct flame_node *a, const struct flame_node *b)
+/* A node's module to match by: the program's executable is one. */
+static const char *match_module(const struct flame_tree *t,
+				const struct flame_node *n)
 {
-	struct step sa = { a->func, a->module, a->kind, a->repeat, a->cls };
-	struct step sb = { b->func, b->module, b->kind, b->repeat, b->cls };
+	static const char program[] = "[the program]";
+
+	return t->program && n->module && !strcmp(n->module, t->program) ?
+	       program : n->module;
+}
+
+static int cmp_node(const struct flame_tree *ta, const struct flame_node *a,
+		    const struct flame_tree *tb, const struct flame_node *b)
+{
+	struct step sa = { a->func, match_module(ta, a), a->kind, a->repeat,
+			   a->cls };
+	struct step sb = { b->func, match_module(tb, b), b->kind, b->repeat,
+			   b->cls };
 
 	return cmp_step(&sa, &sb);
 }
@@ -462,7 +476,8 @@ static void match_children(const struct flame_tree *before,
 	int c;
 
 	while (ca < flame_end(after, a) && cb < flame_end(before, b)) {
-		c = cmp_node(&after->nodes[ca], &before->nodes[cb]);
+		c = cmp_node(after, &after->nodes[ca], before,
+			     &before->nodes[cb]);
 		if (c <= 0) {
 			if (!c)
 				match[ca] = cb;

@@ -74,6 +74,9 @@ struct flame_tree {
 	char wait_label[WAIT__COUNT][WAIT_LABEL_SIZE];
 	char **labels;			/* names of recursions' nodes */
 	size_t n_labels;
+	const char *program;	/* module of the program's executable, NULL
+				 * unknown: flame_match takes two builds'
+				 * as one whatever their names */
 };
 
 /* 0 or -ENOMEM; on error t is left empty.  Free with flame_free. */

@@ -237,3 +237,16 @@ const struct thread_stat *procs_main_thread(const struct aggregate *agg,
 	}
 	return first;
 }
+
+const char *procs_program_module(const struct profile *p)
+{
+	const char *exe = NULL;
+	size_t i;
+
+	for (i = 0; i < p->n_procs && !exe; i++)
+		if (p->procs[i].pid == p->root_pid)
+			exe = p->procs[i].exe;
+	for (i = 0; i < p->n_procs && !exe; i++)
+		exe = p->procs[i].exe;
+	return exe ? path_basename(exe) : NULL;
+}

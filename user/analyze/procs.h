@@ -20,4 +20,11 @@ void procs_comm(const struct profile *p, uint32_t pid,
 const struct thread_stat *procs_main_thread(const struct aggregate *agg,
 					    uint32_t root_pid);
 
+/*
+ * The basename of the profiled program's executable (the root process's,
+ * else the first known); NULL when none is known.  Two builds' match
+ * (diff.c, flame_match) whatever their names.
+ */
+const char *procs_program_module(const struct profile *p);
+
 #endif

@@ -86,6 +86,17 @@ static bool span_is(const struct span *s, const char *c, size_t len)
 	return s && s->len == len && !memcmp(s->data, c, len);
 }
 
+/* Whether sys is "file:name", what the writer gives code without symbols
+ * (Python) so that pprof keeps its name. */
+static bool is_file_qualified(const struct span *file, const struct span *sys,
+			      const char *name, size_t len)
+{
+	return file && file->len && sys->len == file->len + 1 + len &&
+	       !memcmp(sys->data, file->data, file->len) &&
+	       sys->data[file->len] == ':' &&
+	       !memcmp(sys->data + file->len + 1, name, len);
+}
+
 int pprof_function_names(struct reader *rd, const struct function_rec *fn,
 			 bool fold_clones, char **name, char **system_name)
 {
@@ -98,7 +109,9 @@ int pprof_function_names(struct reader *rd, const struct function_rec *fn,
 	if (err || !**name)	/* no name: no symbol either */
 		return err;
 	len = strlen(*name);
-	if (sys && sys->len && !span_is(sys, *name, len))
+	if (sys && sys->len && !span_is(sys, *name, len) &&
+	    !is_file_qualified(pprof_string_ref(rd, fn->filename), sys, *name,
+			       len))
 		return pprof_string_at(rd, fn->system_name, true, system_name);
 	base = fold_clones ? clone_suffix_start(*name, len) : len;
 	if (!base || base == len)
@@ -106,6 +119,14 @@ int pprof_function_names(struct reader *rd, const struct function_rec *fn,
 	*system_name = *name;
 	*name = pprof_strndup(rd, *system_name, base);
 	return *name ? 0 : rd->failed ? -EINVAL : -ENOMEM;
+}
+
+uint64_t pprof_location_offset(const struct location_rec *loc,
+			       const struct mapping_rec *map)
+{
+	if (!map || loc->address < map->start || loc->address >= map->limit)
+		return loc->address;
+	return loc->address - map->start + map->offset;
 }
 
 static int read_mappings(struct reader *rd, struct tables *t)
@@ -126,7 +147,10 @@ static int read_mappings(struct reader *rd, struct tables *t)
 			return pprof_fail(rd,
 					"not a valid pprof profile: mapping %zu "
 					"has no id or a bad string index", i);
-		t->maps[i] = (struct mapping_rec){ .id = v[0], .filename = v[4],
+		t->maps[i] = (struct mapping_rec){ .id = v[0], .start = v[1],
+						   .limit = v[2],
+						   .offset = v[3],
+						   .filename = v[4],
 						   .build_id = v[5] };
 	}
 	t->n_maps = n;
@@ -148,6 +172,8 @@ static int read_location(struct reader *rd, const struct span *sp,
 			loc->id = f.v;
 		else if (f.num == LOCATION_MAPPING_ID && f.wire == PB_VARINT)
 			loc->mapping_id = f.v;
+		else if (f.num == LOCATION_ADDRESS && f.wire == PB_VARINT)
+			loc->address = f.v;
 		else if (f.num == WHYSLOW_FIELD && f.wire == PB_LEN)
 			loc->extra = (struct span){ f.data, f.len };
 		if (f.num != LOCATION_LINE || f.wire != PB_LEN)
@@ -217,6 +243,14 @@ static int read_label(struct reader *rd, const struct pb_field *f,
 	else if ((pprof_string_is(rd, v[0], "thread") ||
 		  pprof_string_is(rd, v[0], "thread_name")) && v[1] < rd->n_strs)
 		s->thread = v[1];
+	else if (v[1] >= rd->n_strs)
+		return 0;
+	else if (pprof_string_is(rd, v[0], "reason"))
+		s->reason = v[1];
+	else if (pprof_string_is(rd, v[0], "syscall"))
+		s->syscall = v[1];
+	else if (pprof_string_is(rd, v[0], "target"))
+		s->target = v[1];
 	return 0;
 }
 
@@ -231,6 +265,7 @@ int pprof_sample_read(struct reader *rd, const struct span *sp,
 
 	s->n_locs = s->n_vals = 0;
 	s->pid = s->tid = s->thread = 0;
+	s->reason = s->syscall = s->target = 0;
 	s->truncated = false;
 	s->extra.data = NULL;
 	pb_reader_init(&r, sp->data, sp->len);

@@ -27,6 +27,7 @@ struct function_rec {
 
 struct mapping_rec {
 	uint64_t id;
+	uint64_t start, limit, offset;
 	uint64_t filename, build_id;
 };
 
@@ -38,6 +39,7 @@ struct line_rec {
 struct location_rec {
 	uint64_t id;
 	uint64_t mapping_id;
+	uint64_t address;
 	struct span extra;	/* whyslow's, data NULL when none */
 	struct line_rec *lines;
 	size_t n_lines;
@@ -63,6 +65,11 @@ struct tables {
 int pprof_function_names(struct reader *rd, const struct function_rec *fn,
 			 bool fold_clones, char **name, char **system_name);
 
+/* Where in its mapping's file a location's address is (struct frame
+ * addr_offset). */
+uint64_t pprof_location_offset(const struct location_rec *loc,
+			       const struct mapping_rec *map);
+
 /* The functions, mappings and locations, each sorted by id. */
 int pprof_tables_read(struct reader *rd, struct tables *t);
 void pprof_tables_free(struct tables *t);
@@ -77,6 +84,7 @@ struct sample_rec {
 	size_t n_vals;
 	uint64_t pid, tid;
 	uint64_t thread;	/* string index of its name, 0 none */
+	uint64_t reason, syscall, target;	/* ... of whyslow's labels */
 	bool truncated;
 	struct span extra;	/* whyslow's, data NULL when none */
 };

@@ -9,25 +9,75 @@
 #include <string.h>
 
 #include "classify/frame.h"
+#include "classify/wait.h"
 #include "lib/intern.h"
 #include "lib/util.h"
 #include "pprof/foreign.h"
 #include "pprof/internal.h"
 
+#define MAX_SYSCALL_NR	1024	/* x86-64's are below 512 */
+#define MAX_SYSCALLS	128	/* ... of which whyslow names fewer */
+
 /* Which sample value measures time best: cpu, then wall, then any
- * nanoseconds; else the last type (counts), shown as samples. */
+ * nanoseconds; else a count of samples, one period each. */
 struct value_choice {
 	size_t n_types;
 	size_t time;		/* index of the value used */
 	bool is_ns;
 	int64_t count;		/* index of a count type, -1 none */
+	bool whyslow;		/* whyslow's own types: a whyslow profile
+				 * re-encoded (go tool pprof -proto) */
 	char name[64];		/* "cpu/nanoseconds" for the note */
+	/* the syscalls whyslow names, for its "syscall" labels */
+	struct { int nr; const char *name; } syscalls[MAX_SYSCALLS];
+	size_t n_syscalls;
 };
+
+/* whyslow's sample types, in the order of internal.h's VAL_* */
+static const char *const ws_types[VAL_COUNT][2] = {
+	{ "samples", "count" }, { "cpu", "nanoseconds" },
+	{ "waits", "count" }, { "offcpu", "nanoseconds" },
+	{ "wall", "nanoseconds" },
+};
+
+
+/* Memory, goroutines: no sample type that counts time or samples. */
+static int refuse_untimed(struct reader *rd, size_t n)
+{
+	char types[160] = "";
+	const struct span *t, *u;
+	uint64_t v[2];
+	size_t i, len = 0;
+
+	for (i = 0; i < n && len < sizeof(types) - 1; i++) {
+		pprof_read_small(rd, &rd->top.of[PROFILE_SAMPLE_TYPE][i], v, 2,
+				 "");
+		t = pprof_string_ref(rd, v[0]);
+		u = pprof_string_ref(rd, v[1]);
+		len += snprintf(types + len, sizeof(types) - len, "%s%.*s/%.*s",
+				i ? ", " : "", (int)t->len, t->data,
+				(int)u->len, u->data);
+	}
+	return pprof_fail(rd, "unsupported pprof profile: its values (%s) "
+			  "measure no time; whyslow reads CPU and wall-time "
+			  "profiles (go tool pprof reads this one)", types);
+}
+
+/* "samples/count", perf_to_profile's "cycles_sample/count": a count of
+ * samples, each a sampling period of time. */
+static bool is_sample_count(const struct reader *rd, const uint64_t *v)
+{
+	const struct span *t = pprof_string_ref(rd, v[0]);
+	size_t len = t->len - (t->len && t->data[t->len - 1] == 's');
+
+	return pprof_string_is(rd, v[1], "count") && len >= 6 &&
+	       !memcmp(t->data + len - 6, "sample", 6);
+}
 
 static int choose_value(struct reader *rd, struct value_choice *c)
 {
 	size_t n = rd->top.n[PROFILE_SAMPLE_TYPE], i;
-	int best = -1, rank, best_rank = 0;
+	int best = -1, rank, best_rank = 0, samples = -1;
 	uint64_t v[2];
 	const struct span *type, *unit;
 	int err;
@@ -37,6 +87,7 @@ static int choose_value(struct reader *rd, struct value_choice *c)
 				"not a valid pprof profile: %zu sample types", n);
 	c->n_types = n;
 	c->count = -1;
+	c->whyslow = n == VAL_COUNT;
 	for (i = 0; i < n; i++) {
 		err = pprof_read_small(rd, &rd->top.of[PROFILE_SAMPLE_TYPE][i], v, 2,
 				 "sample type");
@@ -55,10 +106,18 @@ static int choose_value(struct reader *rd, struct value_choice *c)
 		}
 		if (pprof_string_is(rd, v[1], "count") && c->count < 0)
 			c->count = i;
+		if (samples < 0 && is_sample_count(rd, v))
+			samples = i;
+		if (i < VAL_COUNT && (!pprof_string_is(rd, v[0], ws_types[i][0]) ||
+				      !pprof_string_is(rd, v[1], ws_types[i][1])))
+			c->whyslow = false;
 	}
-	c->time = best;
+	if (!best_rank && samples < 0)
+		return refuse_untimed(rd, n);
+	c->time = best_rank ? best : samples;
 	c->is_ns = best_rank > 0;
-	pprof_read_small(rd, &rd->top.of[PROFILE_SAMPLE_TYPE][best], v, 2, "");
+	pprof_read_small(rd, &rd->top.of[PROFILE_SAMPLE_TYPE][c->time], v, 2,
+			 "");
 	type = pprof_string_ref(rd, v[0]);
 	unit = pprof_string_ref(rd, v[1]);
 	snprintf(c->name, sizeof(c->name), "%.*s/%.*s", (int)type->len,
@@ -124,6 +183,9 @@ static int foreign_frames(struct reader *rd, struct tables *t,
 			/* all but the last line are inlined into the next */
 			fr->inlined = j + 1 < lines;
 			fr->start_line = fn ? (int)fn->start_line : 0;
+			fr->addr = loc->address;
+			fr->addr_offset = map && map->offset ?
+					  pprof_location_offset(loc, map) : 0;
 			fr->cls = !strncmp(fr->name, "runtime.", 8) ?
 				  CLASS_RUNTIME :
 				  classify_mapping(file && file->len ?
@@ -137,13 +199,23 @@ static int foreign_frames(struct reader *rd, struct tables *t,
 static int note_foreign(struct profile *out, const struct value_choice *c)
 {
 	char *line;
+	int n;
 
 	out->notes = calloc(2, sizeof(*out->notes));
-	if (!out->notes ||
-	    asprintf(&line, "read from a pprof profile of another tool: the "
-		     "%s values are shown as on-CPU %s; waits, labels whyslow "
-		     "does not know and data quality were not recorded",
-		     c->name, c->is_ns ? "time" : "samples (one period each)") < 0)
+	if (!out->notes)
+		return -ENOMEM;
+	if (c->whyslow)
+		n = asprintf(&line, "read from a whyslow profile another tool "
+			     "re-encoded (go tool pprof -proto): waits from its "
+			     "values and reason labels; frame classes, tasks, "
+			     "I/O and data quality were not kept");
+	else
+		n = asprintf(&line, "read from a pprof profile of another "
+			     "tool: the %s values are shown as on-CPU %s; "
+			     "waits, labels whyslow does not know and data "
+			     "quality were not recorded", c->name, c->is_ns ?
+			     "time" : "samples (one period each)");
+	if (n < 0)
 		return -ENOMEM;
 	out->notes[0] = line;
 	out->n_notes = 1;
@@ -206,6 +278,43 @@ static int foreign_tasks(struct reader *rd, struct profile *out,
 	return err;
 }
 
+/* The syscalls whyslow names, once: a label is looked up among them. */
+static void list_syscalls(struct value_choice *c)
+{
+	int nr;
+
+	for (nr = 0; nr < MAX_SYSCALL_NR && c->n_syscalls < MAX_SYSCALLS; nr++)
+		if (wait_syscall_name(nr)) {
+			c->syscalls[c->n_syscalls].nr = nr;
+			c->syscalls[c->n_syscalls++].name =
+				wait_syscall_name(nr);
+		}
+}
+
+/* A sample of whyslow's layout: a wait by its reason label, with the
+ * values whyslow gives waits. */
+static int ws_layout_stack(struct reader *rd, const struct sample_rec *s,
+			   const struct value_choice *c,
+			   struct stack_sample *st)
+{
+	size_t i;
+	int r;
+
+	for (r = WAIT_NONE + 1; s->reason && r < WAIT__COUNT; r++)
+		if (pprof_string_is(rd, s->reason, wait_reason_name(r)))
+			break;
+	st->reason = s->reason && r < WAIT__COUNT ? r : WAIT_NONE;
+	st->count = s->vals[st->reason ? VAL_WAITS : VAL_SAMPLES];
+	st->ns = s->vals[st->reason ? VAL_OFFCPU : VAL_CPU];
+	for (i = 0; s->syscall && i < c->n_syscalls; i++)
+		if (pprof_string_is(rd, s->syscall, c->syscalls[i].name)) {
+			st->syscall = c->syscalls[i].nr;
+			break;
+		}
+	return s->target ? pprof_string_at(rd, s->target, true, &st->target) :
+	       0;
+}
+
 static int foreign_stack(struct reader *rd, const struct tables *t,
 			 const struct sample_rec *s,
 			 const struct value_choice *c, uint64_t period,
@@ -251,6 +360,8 @@ static int foreign_stack(struct reader *rd, const struct tables *t,
 	st->tid = s->tid;
 	st->syscall = -1;
 	st->truncated = s->truncated;
+	if (c->whyslow)
+		return ws_layout_stack(rd, s, c, st);
 	if (c->is_ns) {
 		st->ns = s->vals[c->time];
 		st->count = c->count >= 0 ? s->vals[c->count] :
@@ -277,6 +388,9 @@ int pprof_foreign_read(struct reader *rd, struct tables *t,
 
 	if ((err = choose_value(rd, &c)) || (err = foreign_frames(rd, t, out)))
 		return err;
+	c.n_syscalls = 0;
+	if (c.whyslow)
+		list_syscalls(&c);
 	/* the period counts in nanoseconds only when its type is time */
 	period = rd->top.scalar[PROFILE_PERIOD];
 	if (rd->top.n[PROFILE_PERIOD_TYPE] &&
@@ -297,7 +411,9 @@ int pprof_foreign_read(struct reader *rd, struct tables *t,
 		threads[i] = s.thread;
 		if (!err)
 			err = foreign_stack(rd, t, &s, &c, period, out);
-		if (!err) {
+		if (!err && out->stacks[i].reason) {
+			out->quality.offcpu = true;
+		} else if (!err) {
 			out->samples += out->stacks[i].count;
 			out->cpu_user_ns += out->stacks[i].ns;
 		}
@@ -311,6 +427,11 @@ int pprof_foreign_read(struct reader *rd, struct tables *t,
 	out->wall_ns = rd->top.scalar[PROFILE_DURATION_NANOS] ?:
 		       out->cpu_user_ns;
 	out->time_ns = rd->top.scalar[PROFILE_TIME_NANOS];
+	out->foreign = true;
+	/* whyslow's comment is the command */
+	if (!err && c.whyslow && rd->top.scalar[PROFILE_COMMENT])
+		err = pprof_string_at(rd, rd->top.scalar[PROFILE_COMMENT], true,
+				      &out->command);
 	if (!err && !out->command)
 		out->command = strdup("(a pprof profile)");
 	if (!err && !out->command)

@@ -4,14 +4,17 @@
  * back.  Standard fields carry what pprof, Pyroscope, Parca, speedscope or
  * pprof-to-md read: sample types samples/count, cpu/nanoseconds and
  * offcpu/nanoseconds, labels pid, tid, thread, reason, syscall, target,
- * functions, locations, mappings with build-ids, period, time, duration.
+ * functions, locations with their addresses, mappings with the files'
+ * own layout and build-ids (the program's executable first, so that
+ * go tool pprof -disasm finds the code), period, time, duration.
  * What pprof cannot hold (frame classes, thread and process records, data
  * quality, notes, the I/O tables) travels in field 15 of Location, Sample
  * and the period_type ValueType, which other readers skip; README
  * documents it.  A profile written by whyslow
  * reads back equal, so its reports are the same bytes.  Profiles of other
  * tools (a Go CPU profile, @datadog/pprof) read back as on-CPU samples of
- * the sample type that best measures time.
+ * the sample type that best measures time (one that measures none is
+ * refused); a whyslow profile another tool re-encoded, with its waits.
  *
  * The input is untrusted: every length, index and count is checked, and
  * decoding is bounded (PPROF_MAX_INFLATED bytes after gunzip).

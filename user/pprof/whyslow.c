@@ -257,6 +257,7 @@ static int ws_frames(struct reader *rd, const struct tables *t,
 		fr->inlined = v[4];
 		fr->line = (int)loc->lines[0].line;
 		fr->start_line = (int)fn->start_line;
+		fr->addr = loc->address;
 		if ((err = pprof_function_names(rd, fn, false, &fr->name,
 						&fr->system_name)) ||
 		    (err = pprof_string_at(rd, fn->filename, true, &fr->file)) ||
@@ -265,6 +266,9 @@ static int ws_frames(struct reader *rd, const struct tables *t,
 		    (map && (err = pprof_string_at(rd, map->build_id, true,
 					     &fr->build_id))))
 			return err;
+		/* whyslow writes a mapping's offset for files only */
+		if (fr->path && map && map->offset)
+			fr->addr_offset = pprof_location_offset(loc, map);
 	}
 	return ws_groups_check(rd, t, n_extra);
 }

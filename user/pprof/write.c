@@ -5,6 +5,7 @@
  * profiles") for their layout.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <zlib.h>
@@ -122,30 +123,134 @@ static const char *frame_file_name(const struct frame *f)
 	return f->path ? f->path : f->module;
 }
 
-/*
- * One mapping per file of the frames (or module name), numbered from 1 in
- * order of first use; map_ids[i] is frame i's.
- */
-static void number_mappings(struct writer *w, const struct profile *p,
-			    uint64_t *map_ids)
+/* The profiled program's executable: pprof names it in its header. */
+static const char *program_exe(const struct profile *p)
 {
-	struct intern files;
-	const char *name;
 	size_t i;
+
+	for (i = 0; i < p->n_procs; i++)
+		if (p->procs[i].pid == p->root_pid && p->procs[i].exe)
+			return p->procs[i].exe;
+	for (i = 0; i < p->n_procs; i++)
+		if (p->procs[i].exe)
+			return p->procs[i].exe;
+	return NULL;
+}
+
+/* A mapping: the span of its frames' addresses, whole pages. */
+struct map_span {
+	const struct frame *first;	/* its first frame, NULL none */
+	uint64_t lo, hi;		/* hi 0: no address */
+	uint64_t lo_offset;		/* lo's offset in the file, 0 none */
+};
+
+/*
+ * One mapping per file of the frames (or module name), numbered from 1:
+ * the program's executable first, the rest in order of first use;
+ * map_ids[i] is frame i's.  Returns the number of mappings.
+ */
+static size_t number_mappings(struct writer *w, const struct profile *p,
+			      uint64_t *map_ids, struct map_span *spans)
+{
+	const char *exe = program_exe(p), *name;
+	struct intern files;
+	const struct frame *f;
+	size_t i, n;
 	int added;
 	int64_t k;
 
 	intern_init(&files);
-	for (i = 0; i < p->n_frames; i++) {
-		name = frame_file_name(&p->frames[i]);
+	if (exe && intern_bytes(&files, exe, strlen(exe), &added) < 0)
+		w->err = -ENOMEM;
+	for (i = 0; i < p->n_frames && !w->err; i++) {
+		f = &p->frames[i];
+		name = frame_file_name(f);
 		k = intern_bytes(&files, name, strlen(name), &added);
 		if (k < 0) {
 			w->err = k;
 			break;
 		}
 		map_ids[i] = (uint64_t)k + 1;
+		if (!spans[k].first)
+			spans[k].first = f;
+		if (!f->addr)
+			continue;
+		if (!spans[k].hi || f->addr < spans[k].lo) {
+			spans[k].lo = f->addr;
+			spans[k].lo_offset = f->path ? f->addr_offset : 0;
+		}
+		if (f->addr >= spans[k].hi)
+			spans[k].hi = f->addr + 1;
 	}
+	n = files.n;
 	intern_free(&files);
+	return n;
+}
+
+/*
+ * A file's mapping is where the file itself puts its code (the layout of
+ * its link: a program's that is not position-independent loads there,
+ * the others as if at base 0), so a location's address is the one
+ * objdump shows and pprof finds the code there (-disasm) whatever base
+ * the process loaded it at; the offset is of the mapping's first page.
+ */
+static void put_mapping(struct writer *w, struct pb_buf *b, uint64_t id,
+			const char *file, const struct map_span *sp)
+{
+	const struct frame *f = sp->first;
+	struct pb_buf m = { 0 };
+	uint64_t start = sp->lo & ~4095ull, limit = sp->hi;
+	uint64_t delta = sp->lo - sp->lo_offset;	/* vaddr - offset */
+
+	if (limit && __builtin_add_overflow(limit, 4095, &limit))
+		limit = UINT64_MAX;
+	limit = sp->hi ? limit & ~4095ull : 0;
+	pb_uint(&m, MAPPING_ID, id);
+	if (sp->hi) {
+		pb_uint(&m, MAPPING_START, start);
+		pb_uint(&m, MAPPING_LIMIT, limit);
+		if (sp->lo_offset && start >= delta)
+			pb_uint(&m, MAPPING_OFFSET, start - delta);
+	}
+	pb_uint(&m, MAPPING_FILENAME, pprof_str_id(w, file));
+	pb_uint(&m, MAPPING_BUILD_ID, pprof_str_id(w, f ? f->build_id : NULL));
+	pb_uint(&m, MAPPING_HAS_FUNCTIONS, 1);
+	pb_msg(b, PROFILE_MAPPING, &m);
+	pb_buf_free(&m);
+}
+
+static void put_mappings(struct writer *w, struct pb_buf *b,
+			 const struct profile *p, uint64_t *map_ids)
+{
+	struct map_span *spans = calloc(p->n_frames + 2, sizeof(*spans));
+	const char *exe = program_exe(p);
+	size_t n, i;
+
+	if (!spans) {
+		w->err = -ENOMEM;
+		return;
+	}
+	n = number_mappings(w, p, map_ids, spans);
+	for (i = 0; i < n && !w->err; i++)
+		put_mapping(w, b, i + 1, spans[i].first ?
+			    frame_file_name(spans[i].first) : exe, &spans[i]);
+	free(spans);
+}
+
+/*
+ * A Python function's system_name: its name is no symbol, and equal to
+ * it pprof would take "<module>" for a C++ name and strip its template
+ * arguments.  The reader drops it again (decode.c).
+ */
+static const char *function_system_name(const struct frame *f, char *buf,
+					size_t size)
+{
+	if (f->system_name)
+		return f->system_name;
+	if (f->path || !f->file || f->cls == CLASS_KERNEL ||
+	    snprintf(buf, size, "%s:%s", f->file, f->name) >= (int)size)
+		return f->name;
+	return buf;
 }
 
 /* The Locations of groups (sample_locations): a frame's mapping, the
@@ -156,6 +261,7 @@ static void put_groups(struct writer *w, struct pb_buf *b,
 {
 	struct pb_buf loc = { 0 }, line = { 0 };
 	const uint32_t *run;
+	uint64_t addr;
 	size_t g, j, n;
 
 	for (g = 0; g < groups->n && !w->err; g++) {
@@ -163,6 +269,9 @@ static void put_groups(struct writer *w, struct pb_buf *b,
 		n = groups->lengths[g] / sizeof(*run);
 		pb_uint(&loc, LOCATION_ID, p->n_frames + 1 + g);
 		pb_uint(&loc, LOCATION_MAPPING_ID, map_ids[run[0]]);
+		addr = p->frames[run[n - 1]].addr;	/* the innermost's */
+		if (addr)
+			pb_uint(&loc, LOCATION_ADDRESS, addr);
 		for (j = n; j-- > 0;) {
 			pb_uint(&line, LINE_FUNCTION_ID, (uint64_t)run[j] + 1);
 			pb_int(&line, LINE_LINE, p->frames[run[j]].line);
@@ -179,41 +288,32 @@ static void put_groups(struct writer *w, struct pb_buf *b,
 static void put_frames(struct writer *w, struct pb_buf *b,
 		       const struct profile *p, const struct intern *groups)
 {
-	struct pb_buf m = { 0 }, loc = { 0 }, line = { 0 }, fn = { 0 };
+	struct pb_buf loc = { 0 }, line = { 0 }, fn = { 0 };
 	uint64_t *map_ids = calloc(p->n_frames + 1, sizeof(*map_ids));
-	uint64_t next_map = 1;
 	const struct frame *f;
+	char sys[4096];
 	size_t i;
 
 	if (!map_ids) {
 		w->err = -ENOMEM;
 		return;
 	}
-	number_mappings(w, p, map_ids);
+	put_mappings(w, b, p, map_ids);
 	for (i = 0; i < p->n_frames && !w->err; i++) {
 		f = &p->frames[i];
-		if (map_ids[i] == next_map) {	/* first frame of its file */
-			next_map++;
-			pb_uint(&m, MAPPING_ID, map_ids[i]);
-			pb_uint(&m, MAPPING_FILENAME,
-				pprof_str_id(w, frame_file_name(f)));
-			pb_uint(&m, MAPPING_BUILD_ID,
-				pprof_str_id(w, f->build_id));
-			pb_uint(&m, MAPPING_HAS_FUNCTIONS, 1);
-			pb_msg(b, PROFILE_MAPPING, &m);
-			m.len = 0;
-		}
 		pb_uint(&line, LINE_FUNCTION_ID, i + 1);
 		pb_int(&line, LINE_LINE, f->line);
 		pb_uint(&loc, LOCATION_ID, i + 1);
 		pb_uint(&loc, LOCATION_MAPPING_ID, map_ids[i]);
+		if (f->addr)
+			pb_uint(&loc, LOCATION_ADDRESS, f->addr);
 		pb_msg(&loc, LOCATION_LINE, &line);
 		pprof_whyslow_put_frame(w, &loc, f);
 		pb_msg(b, PROFILE_LOCATION, &loc);
 		pb_uint(&fn, FUNCTION_ID, i + 1);
 		pb_uint(&fn, FUNCTION_NAME, pprof_str_id(w, f->name));
 		pb_uint(&fn, FUNCTION_SYSTEM_NAME, pprof_str_id(w,
-			f->system_name ? f->system_name : f->name));
+			function_system_name(f, sys, sizeof(sys))));
 		pb_uint(&fn, FUNCTION_FILENAME, pprof_str_id(w, f->file));
 		pb_int(&fn, FUNCTION_START_LINE, f->start_line);
 		pb_msg(b, PROFILE_FUNCTION, &fn);
@@ -221,7 +321,6 @@ static void put_frames(struct writer *w, struct pb_buf *b,
 	}
 	put_groups(w, b, p, groups, map_ids);
 	free(map_ids);
-	pb_buf_free(&m);
 	pb_buf_free(&loc);
 	pb_buf_free(&line);
 	pb_buf_free(&fn);

@@ -51,6 +51,10 @@ struct frame {
 	int line;	/* source line, 0 when unknown */
 	int start_line;	/* the function's first line, 0 when unknown */
 	char *build_id;	/* hex GNU build-id of path, NULL when unknown */
+	uint64_t addr;	/* an instruction sampled in it (the first met):
+			 * its address as path's ELF file numbers it
+			 * (objdump's), or the kernel's; 0 unknown */
+	uint64_t addr_offset;	/* ... its offset in path's file; 0 none */
 	enum frame_class cls;
 	bool resolved;	/* false when no symbol covered the address */
 	bool inlined;	/* inlined into the frame before it in a stack
@@ -352,7 +356,7 @@ struct profile {
 				 * version whose stacks stay native */
 	size_t n_notes;
 	bool foreign;		/* read from another tool's file (folded
-				 * stacks): quality's counters were not
+				 * stacks, pprof): quality's counters were not
 				 * recorded, the notes say what is known */
 };
 

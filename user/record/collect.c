@@ -476,6 +476,7 @@ static bool module_is_exe(const struct proc_table *t, const char *path)
 static int intern_frame(struct finish_ctx *fc, const struct frame *fr,
 			uint32_t *out)
 {
+	struct frame *f;
 	char key[8192];
 	int len, added;
 	int64_t i;
@@ -496,19 +497,14 @@ static int intern_frame(struct finish_ctx *fc, const struct frame *fr,
 	if (intern_items_reserve((void **)&fc->out->frames, &fc->cap_frames, i,
 				 sizeof(*fr)))
 		return -ENOMEM;
-	fc->out->frames[i] = (struct frame){
-		.name = strdup(fr->name),
-		.system_name = fr->system_name ? strdup(fr->system_name) : NULL,
-		.module = strdup(fr->module),
-		.path = fr->path ? strdup(fr->path) : NULL,
-		.file = fr->file ? strdup(fr->file) : NULL,
-		.line = fr->line,
-		.start_line = fr->start_line,
-		.build_id = fr->build_id ? strdup(fr->build_id) : NULL,
-		.cls = fr->cls,
-		.resolved = fr->resolved,
-		.inlined = fr->inlined,
-	};
+	f = &fc->out->frames[i];
+	*f = *fr;	/* with copies of its strings of its own: */
+	f->name = strdup(fr->name);
+	f->system_name = fr->system_name ? strdup(fr->system_name) : NULL;
+	f->module = strdup(fr->module);
+	f->path = fr->path ? strdup(fr->path) : NULL;
+	f->file = fr->file ? strdup(fr->file) : NULL;
+	f->build_id = fr->build_id ? strdup(fr->build_id) : NULL;
 	fc->out->n_frames = i + 1;
 	return 0;
 }
@@ -607,6 +603,10 @@ static int symbolize_raw(struct finish_ctx *fc, const struct raw_frame *rf,
 		return symbolize_python(fc, rf, out);
 	}
 	fr.module = module;
+	/* JIT code's addresses are one process's: none kept */
+	fr.addr = rf->kind == RAW_ELF ? r.vaddr :
+		  rf->kind == RAW_ANON ? 0 : rf->addr;
+	fr.addr_offset = rf->kind == RAW_ELF && r.vaddr ? rf->addr : 0;
 	fr.resolved = !err && r.name;
 	fr.build_id = (char *)r.build_id;
 	if (fr.resolved) {

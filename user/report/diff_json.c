@@ -14,10 +14,10 @@
 #include "report/json_util.h"
 #include "report/report.h"
 
-/* after / before as JSON, null when before is 0. */
+/* after / before as JSON, null when a side is within noise of 0. */
 static void json_ratio(FILE *f, const struct diff_change *c)
 {
-	if (c->ns[DIFF_BEFORE])
+	if (c->ns[DIFF_BEFORE] > c->noise && c->ns[DIFF_AFTER] > c->noise)
 		fprintf(f, "%.3f",
 			(double)c->ns[DIFF_AFTER] / c->ns[DIFF_BEFORE]);
 	else
@@ -128,7 +128,8 @@ static void json_path_list(FILE *f, const struct diff *d, const char *key,
 
 /*
  * Every function with time in either profile, biggest own change first;
- * ratio is after / before (null from nothing); pct of a path is of its
+ * ratio is after / before (null when a side is within noise of
+ * nothing); pct of a path is of its
  * profile's wall time.
  */
 int diff_json_write(FILE *f, const struct diff *d)

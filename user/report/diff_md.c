@@ -30,6 +30,8 @@ struct diff_shown {
 	size_t cats;
 	size_t faster;
 	size_t slower;
+	size_t appeared;
+	size_t vanished;
 	size_t paths;
 };
 
@@ -160,11 +162,7 @@ static char *func_row(const void *ctx, size_t i)
 	fmt_cell_duration(before, fd->own.ns[DIFF_BEFORE]);
 	fmt_cell_duration(after, fd->own.ns[DIFF_AFTER]);
 	diff_text_delta(delta, &fd->own);
-	if (fd->status == DIFF_FUNC_APPEARED ||
-	    fd->status == DIFF_FUNC_VANISHED)
-		strcpy(change, diff_func_status_name(fd->status));
-	else
-		diff_text_change(change, &fd->own, DIFF_WORDS_OWN);
+	diff_text_change(change, &fd->own, DIFF_WORDS_OWN);
 	fmt_cell_duration(wall_b, fd->wall.ns[DIFF_BEFORE]);
 	fmt_cell_duration(wall_a, fd->wall.ns[DIFF_AFTER]);
 	return str_printf("| `%s` | %s | %s | %s | %s | %s | %s | %s |\n",
@@ -172,50 +170,92 @@ static char *func_row(const void *ctx, size_t i)
 			  wall_a);
 }
 
+/* A function of one side only: its own and total time there. */
+static char *one_side_row(const void *ctx, size_t i)
+{
+	const struct diff_md *m = ctx;
+	const struct diff_func *fd = &m->d->funcs[m->funcs[i]];
+	const struct func_stat *id = diff_func_id(fd);
+	enum diff_which w = fd->status == DIFF_FUNC_APPEARED ? DIFF_AFTER :
+			    DIFF_BEFORE;
+	char name[CLEAN_SIZE(NAME_MAX_BYTES)], where[WHERE_SIZE];
+	char own[DURATION_SIZE], total[DURATION_SIZE];
+
+	md_name(name, id->name, NAME_MAX_BYTES, false);
+	fmt_where(where, id->file, id->line, id->module);
+	fmt_cell_duration(own, fd->own.ns[w]);
+	fmt_cell_duration(total, fd->wall.ns[w]);
+	return str_printf("| `%s` | %s | %s | %s |\n", name, where, own,
+			  total);
+}
+
+#define ONE_SIDE_HEAD \
+	"| function | where | own | total |\n|---|---|--:|--:|\n"
+
 #define FUNC_TABLE_HEAD \
 	"| function | where | own before | own after | Δ own | change | " \
 	"total before | total after |\n" \
 	"|---|---|--:|--:|--:|---|--:|--:|\n"
 
-/*
- * Faster functions, then slower; the section's heading goes out with
- * the first row that fits.
- */
+/* One table of functions; the section's intro goes out with the first
+ * row that fits (*intro_out). */
+static int md_func_table(struct diff_md *m, const char *intro, bool *intro_out,
+			 const char *table, const uint32_t *funcs, size_t n,
+			 md_row_fn row, size_t *shown)
+{
+	char *head = str_printf("%s%s", *intro_out ? "" : intro, table);
+	int err;
+
+	if (!head)
+		return -ENOMEM;
+	m->funcs = funcs;
+	err = md_rows(&m->doc, head, n, row, m, shown);
+	free(head);
+	*intro_out = *intro_out || *shown;
+	return err;
+}
+
+/* Faster functions, slower, then those of one profile only. */
 static int md_funcs(struct diff_md *m, struct diff_shown *shown)
 {
 	static const char intro[] =
 		"\n## Functions\n\n"
-		"Matched by name and module. Own: on-CPU self time plus the "
-		"waits the function made itself; total: its wall time, on "
-		"and off the CPU with its callees. Biggest change in own time "
-		"first; changes within noise are not listed.\n";
-	static const char faster[] = "\nFaster:\n\n" FUNC_TABLE_HEAD;
-	static const char slower[] = "\nSlower:\n\n" FUNC_TABLE_HEAD;
+		"Matched by name (a compiler's clone suffix aside) and "
+		"module, the two programs' own executables as one. Own: "
+		"on-CPU self time plus the waits the function made itself; "
+		"total: its wall time, on and off the CPU with its callees. "
+		"Biggest change in own time first; changes within noise are "
+		"not listed, and a side within noise of nothing gives no "
+		"ratio.\n";
 	const struct diff *d = m->d;
-	char *head;
+	bool out = false;
 	int err;
 
-	if (!d->n_faster && !d->n_slower) {
+	if (!d->n_faster && !d->n_slower && !d->n_appeared_funcs &&
+	    !d->n_vanished_funcs) {
 		md_put(&m->doc, "\n## Functions\n\nNo function's own time "
 		       "changed beyond noise.\n");
 		return 0;
 	}
-	head = str_printf("%s%s", intro, faster);
-	if (!head)
-		return -ENOMEM;
-	m->funcs = d->faster;
-	err = md_rows(&m->doc, head, d->n_faster, func_row, m,
-		      &shown->faster);
-	free(head);
-	if (err)
-		return err;
-	head = str_printf("%s%s", shown->faster ? "" : intro, slower);
-	if (!head)
-		return -ENOMEM;
-	m->funcs = d->slower;
-	err = md_rows(&m->doc, head, d->n_slower, func_row, m,
-		      &shown->slower);
-	free(head);
+	err = md_func_table(m, intro, &out, "\nFaster:\n\n" FUNC_TABLE_HEAD,
+			    d->faster, d->n_faster, func_row, &shown->faster);
+	if (!err)
+		err = md_func_table(m, intro, &out,
+				    "\nSlower:\n\n" FUNC_TABLE_HEAD,
+				    d->slower, d->n_slower, func_row,
+				    &shown->slower);
+	if (!err)
+		err = md_func_table(m, intro, &out,
+				    "\nAppeared (time beyond noise in AFTER only):\n\n"
+				    ONE_SIDE_HEAD, d->appeared_funcs,
+				    d->n_appeared_funcs, one_side_row,
+				    &shown->appeared);
+	if (!err)
+		err = md_func_table(m, intro, &out,
+				    "\nVanished (time beyond noise in BEFORE only):\n\n"
+				    ONE_SIDE_HEAD, d->vanished_funcs,
+				    d->n_vanished_funcs, one_side_row,
+				    &shown->vanished);
 	return err;
 }
 
@@ -291,6 +331,10 @@ static void md_omitted(struct diff_md *m, const struct diff_shown *shown)
 	}
 	omit_funcs(m, d->faster, d->n_faster, shown->faster, "faster", &any);
 	omit_funcs(m, d->slower, d->n_slower, shown->slower, "slower", &any);
+	omit_funcs(m, d->appeared_funcs, d->n_appeared_funcs,
+		   shown->appeared, "appeared", &any);
+	omit_funcs(m, d->vanished_funcs, d->n_vanished_funcs,
+		   shown->vanished, "vanished", &any);
 	if (shown->paths < paths) {
 		md_printf(&m->doc, "%s%zu changed paths", any ? "; " : " ",
 			  paths - shown->paths);

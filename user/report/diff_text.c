@@ -49,15 +49,18 @@ static void fmt_factor(char *buf, const struct diff_change *c,
 		 less ? down : up);
 }
 
-/* "2.0× faster", "1.5× slower", "≈" within noise, ...: words[w]. */
+/*
+ * "2.0× faster", "1.5× slower", "≈" within noise, ...: words[w].  A side
+ * within noise of nothing gives no ratio: "new", not "129841.6× slower".
+ */
 void diff_text_change(char *buf, const struct diff_change *c,
 		      enum diff_words w)
 {
 	if (!diff_change_significant(c))
 		strcpy(buf, "≈");
-	else if (!c->ns[DIFF_BEFORE])
+	else if (c->ns[DIFF_BEFORE] <= c->noise)
 		snprintf(buf, DIFF_CHANGE_SIZE, "%s", words[w].from_none);
-	else if (!c->ns[DIFF_AFTER])
+	else if (c->ns[DIFF_AFTER] <= c->noise)
 		snprintf(buf, DIFF_CHANGE_SIZE, "%s", words[w].to_none);
 	else
 		fmt_factor(buf, c, words[w].down, words[w].up);
@@ -139,7 +142,8 @@ static void put_wall_verdict(FILE *f, const struct diff *d)
 		fmt_duration(noise, w->noise);
 		fprintf(f, "No significant change: %s %s → %s (%s, within "
 			"the ±%s noise).", what, before, after, delta, noise);
-	} else if (!w->ns[DIFF_BEFORE] || !w->ns[DIFF_AFTER]) {
+	} else if (w->ns[DIFF_BEFORE] <= w->noise ||
+		   w->ns[DIFF_AFTER] <= w->noise) {
 		fprintf(f, "AFTER is %s: %s %s → %s (%s).",
 			faster ? "faster" : "slower", what, before, after,
 			delta);

@@ -147,7 +147,7 @@ static void diff_titles(const struct flame_svg *s,
 
 static int draw_diff(FILE *f, const struct profile *before,
 		     const struct profile *after, const struct flame_tree *tb,
-		     const struct flame_tree *ta)
+		     const struct flame_tree *ta, bool standalone)
 {
 	struct diff_ctx d = {
 		.before = tb,
@@ -166,7 +166,7 @@ static int draw_diff(FILE *f, const struct profile *before,
 	diff_keys(&s);
 	err = flame_svg_begin(&s, f, ta);
 	if (!err) {
-		flame_svg_open(&s, true);
+		flame_svg_open(&s, standalone);
 		diff_titles(&s, before, after, vanished_ns);
 		flame_svg_frames(&s);
 		flame_svg_legend(&s);
@@ -182,6 +182,13 @@ int flame_diff_svg_write(FILE *f, const struct profile *before,
 			 const struct profile *after,
 			 const struct report_opts *opts)
 {
+	return flame_diff_svg_put(f, before, after, opts, true);
+}
+
+int flame_diff_svg_put(FILE *f, const struct profile *before,
+		       const struct profile *after,
+		       const struct report_opts *opts, bool standalone)
+{
 	struct flame_tree tb, ta;
 	int err;
 
@@ -191,7 +198,7 @@ int flame_diff_svg_write(FILE *f, const struct profile *before,
 		return err;
 	err = flame_build(after, &ta);
 	if (!err) {
-		err = draw_diff(f, before, after, &tb, &ta);
+		err = draw_diff(f, before, after, &tb, &ta, standalone);
 		flame_free(&ta);
 	}
 	flame_free(&tb);

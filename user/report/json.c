@@ -536,7 +536,8 @@ static void json_quality(FILE *f, const struct profile *p)
 	struct shortfall sf;
 	size_t i;
 
-	fprintf(f, "  \"quality\": {\n"
+	/* another tool's file: the counters below were not recorded */
+	fprintf(f, "  \"quality\": {\n    \"foreign\": %s,\n"
 		"    \"lost_samples\": %" PRIu64 ",\n"
 		"    \"lost_sideband\": %" PRIu64 ",\n"
 		"    \"kstack_errors\": %" PRIu64 ",\n"
@@ -548,7 +549,7 @@ static void json_quality(FILE *f, const struct profile *p)
 		"    \"requested_hz\": %" PRIu32 ",\n"
 		"    \"max_hz\": %" PRIu32 ",\n"
 		"    \"kernel_addrs_hidden\": ",
-		q->lost_samples, q->lost_sideband, q->kstack_errors,
+		p->foreign ? "true" : "false", q->lost_samples, q->lost_sideband, q->kstack_errors,
 		q->ustack_errors, q->truncated_samples,
 		q->py_truncated_samples, q->frames_total,
 		q->frames_unresolved, q->requested_hz, q->max_hz);

@@ -242,6 +242,9 @@ static void quality_foreign(FILE *f, const struct profile *p,
 	fprintf(f, "\n## Data quality\n\n- Samples: %" PRIu64 " in the "
 		"file; losses, truncation and symbolization were not "
 		"recorded.\n", agg->samples);
+	if (p->quality.offcpu)
+		fputs("- Off-CPU: waits from the file's values and reason "
+		      "labels.\n", f);
 	fprintf(f, "- Uncertainty: `~` marks a share resting on fewer than "
 		"%d samples; ± is its standard error in percentage points, "
 		"100·√(p(1−p)/n), n = %" PRIu64 ".\n",

@@ -157,6 +157,8 @@ int report_write_diff(FILE *f, const struct profile *before,
 		err = diff_json_write(f, &d);
 	else if (o.format == FORMAT_MD)
 		err = diff_md_write(f, &d, &o);
+	else if (o.format == FORMAT_HTML)
+		err = diff_html_write(f, &d, &o);
 	else
 		err = -EINVAL;
 out:

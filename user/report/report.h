@@ -108,10 +108,17 @@ int diff_json_write(FILE *f, const struct diff *d);
 int flame_diff_svg_write(FILE *f, const struct profile *before,
 			 const struct profile *after,
 			 const struct report_opts *opts);
+/* The same, as an <svg> element inside a page when !standalone. */
+int flame_diff_svg_put(FILE *f, const struct profile *before,
+		       const struct profile *after,
+		       const struct report_opts *opts, bool standalone);
+/* The page (diff_html.c): the verdict, the tables, the flame graph. */
+int diff_html_write(FILE *f, const struct diff *d,
+		    const struct report_opts *opts);
 
 /*
- * Two profiles compared (md, json, or svg: a differential flame graph of
- * AFTER by opts->format): wall time and wait
+ * Two profiles compared (md, json, svg: a differential flame graph of
+ * AFTER, or html: a page of both, by opts->format): wall time and wait
  * categories before and after, functions faster or slower in absolute
  * time, paths that appeared or vanished, a verdict.  0 or -ENOMEM.
  */

@@ -234,6 +234,7 @@ int elffile_symbolize(struct elf_file *f, uint64_t file_offset,
 		return f->err;
 	if (!symelf_offset_to_vaddr(f, file_offset, &vaddr))
 		return -ENOENT;
+	out->vaddr = vaddr;
 	out->build_id = f->build_id;
 	sym = symelf_sym_find(f, vaddr);
 	if (sym && sym->sized) {

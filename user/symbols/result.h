@@ -30,6 +30,9 @@ struct sym_result {
 	int line;		/* 0 when unknown */
 	const char *module;	/* kernel module name for kernel addrs, else NULL */
 	const char *build_id;	/* ELF files: hex GNU build-id, else NULL */
+	uint64_t vaddr;		/* ELF files: the address as the file numbers
+				 * it (objdump's), also when no symbol covers
+				 * it; 0 unknown */
 	/* name NULL, func_known: the code is a function without a name
 	 * (stripped; its range from .eh_frame) starting at file offset
 	 * func_start; offset is from there */

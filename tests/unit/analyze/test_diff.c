@@ -172,15 +172,19 @@ static void test_appeared_vanished(void **state)
 		"AFTER is 1.2× faster: wall 10.50 s → 8.50 s (−2.00 s). Most "
 		"of the change: `burn_b` −3.00 s (vanished), `burn_c` +1.00 s "
 		"(appeared).",
-		"Faster:",
-		"| `burn_b` | hot.c:30 | 3.00 s | — | −3.00 s | vanished |",
-		"Slower:",
-		"| `burn_c` | hot.c:30 | — | 1.00 s | +1.00 s | appeared |",
+		"Appeared (time beyond noise in AFTER only):",
+		"| function | where | own | total |",
+		"| `burn_c` | hot.c:30 | 1.00 s | 1.00 s |",
+		"Vanished (time beyond noise in BEFORE only):",
+		"| `burn_b` | hot.c:30 | 3.00 s | 3.00 s |",
 		"## Hot paths appeared or vanished",
 		"| appeared | 0.0% | 11.8% | `main → burn_c` |",
 		"| vanished | 28.6% | 0.0% | `main → burn_b` |",
-	}, 8);
+	}, 9);
 	assert_lacks(md, "`burn_a`");
+	/* neither under Faster or Slower with a delta of nothing */
+	assert_lacks(md, "Faster:");
+	assert_lacks(md, "Slower:");
 
 	json = diff_json(before, after);
 	assert_int_equal(json_check(json,
@@ -194,10 +198,10 @@ static void test_appeared_vanished(void **state)
 		"[(p[\"path\"], p[\"before_pct\"]) for p in "
 		"d[\"paths\"][\"vanished\"]] == [(\"main → burn_b\", 28.57)]"),
 		0);
-	/* ratio is after / before: null when there was nothing before */
+	/* ratio is after / before: null with nothing on a side */
 	assert_int_equal(json_check(json,
 		"[f[\"ratio\"] for f in d[\"functions\"] if f[\"name\"] in "
-		"(\"burn_b\", \"burn_c\")] == [0.0, None]"), 0);
+		"(\"burn_b\", \"burn_c\")] == [None, None]"), 0);
 	free(md);
 	free(json);
 	fx_free(before);
@@ -228,8 +232,8 @@ static void test_path_moved(void **state)
 		"No significant change: wall 10.50 s → 10.50 s (0 ns, within "
 		"the ±210.0 ms noise). Changed beyond noise all the same: "
 		"`batch` +7.00 s (appeared).",
-		"Slower:",
-		"| `batch` | hot.c:50 | — | — | 0 ns | appeared | — | 7.00 s |",
+		"Appeared (time beyond noise in AFTER only):",
+		"| `batch` | hot.c:50 | — | 7.00 s |",
 		"| appeared | 0.0% | 66.7% | `main → batch → burn_a` |",
 		"| vanished | 66.7% | 0.0% | `main → burn_a` |",
 	}, 5);
@@ -550,6 +554,145 @@ static void test_bad_format(void **state)
 	fx_free(p);
 }
 
+/* The module of a frame of p. */
+static void set_module(struct profile *p, uint32_t frame, const char *module)
+{
+	free(p->frames[frame].module);
+	p->frames[frame].module = fx_strdup(module);
+}
+
+/*
+ * A rebuild under another name (./app-old → ./app), with burn_a as
+ * foo.constprop.0 before: the executables and the clone match, so burn_a
+ * is 2× faster and nothing appeared or vanished.
+ */
+static void test_renamed_rebuild(void **state)
+{
+	struct profile *before = fx_profile_70_30();
+	struct profile *after = demo(FX_PERIOD_NS, 350, 300, 7000000000ull);
+	struct diff d = { 0 };
+	uint32_t i;
+	char *md;
+
+	(void)state;
+	free(before->procs[0].exe);
+	before->procs[0].exe = fx_strdup("/tmp/old/app-old");
+	before->root_pid = 100;
+	free(after->procs[0].exe);
+	after->procs[0].exe = fx_strdup("/tmp/new/app");
+	after->root_pid = 100;
+	for (i = 0; i < 3; i++) {
+		set_module(before, i, "app-old");
+		set_module(after, i, "app");
+	}
+	rename_frame(before, 1, "burn_a.constprop.0");
+	/* a library of the same name as neither program stays apart */
+	set_module(after, 2, "libburn.so");
+	assert_int_equal(diff_compare(&d, before, after), 0);
+	assert_int_equal(d.n_faster, 1);
+	assert_string_equal(d.funcs[d.faster[0]].fs[DIFF_BEFORE]->name,
+			    "burn_a.constprop.0");
+	assert_string_equal(d.funcs[d.faster[0]].fs[DIFF_AFTER]->name,
+			    "burn_a");
+	/* burn_b moved to another module: that is a change of place */
+	assert_int_equal(d.n_appeared_funcs, 1);
+	assert_int_equal(d.n_vanished_funcs, 1);
+	diff_free(&d);
+	set_module(after, 2, "app");
+	md = diff_md(before, after);
+	assert_in_order(md, (const char *const[]){
+		"Faster:",
+		"| `burn_a` | hot.c:12 | 7.00 s | 3.50 s | −3.50 s | "
+		"2.0× faster |",
+	}, 2);
+	assert_lacks(md, "Appeared");
+	assert_lacks(md, "Vanished");
+	free(md);
+	/* the flame graph matches the two programs' frames too (names
+	 * recorded come with their clone suffix folded) */
+	rename_frame(before, 1, "burn_a");
+	md = render_diff(before, after, FORMAT_SVG, 0, 0);
+	assert_non_null(strstr(md, "class=\"frame faster\""));
+	assert_lacks(md, "appeared");
+	free(md);
+	/* without the executables known, the names alone do not match */
+	free(after->procs[0].exe);
+	after->procs[0].exe = NULL;
+	memset(&d, 0, sizeof(d));
+	assert_int_equal(diff_compare(&d, before, after), 0);
+	assert_int_equal(d.n_faster, 0);
+	assert_true(d.n_vanished_funcs >= 2);
+	diff_free(&d);
+	fx_free(before);
+	fx_free(after);
+}
+
+/*
+ * A function with one sample before and 500 after: the side within noise
+ * gives no ratio ("500.0× slower"): it appeared, in its own table.
+ */
+static void test_ratio_above_noise(void **state)
+{
+	struct profile *before = fx_profile_70_30();
+	struct profile *after = fx_profile_70_30();
+	uint32_t c;
+	char *md, *json;
+
+	(void)state;
+	c = fx_frame_at(before, "burn_c", "demo", CLASS_APP, "hot.c", 60);
+	FX_STACK(before, 100, 100, 1, 0, c);
+	c = fx_frame_at(after, "burn_c", "demo", CLASS_APP, "hot.c", 60);
+	FX_STACK(after, 100, 100, 500, 0, c);
+	md = diff_md(before, after);
+	assert_in_order(md, (const char *const[]){
+		"`burn_c` +4.99 s (appeared)",
+		"Appeared (time beyond noise in AFTER only):",
+		"| `burn_c` | hot.c:60 | 5.00 s | 5.00 s |",
+	}, 3);
+	assert_lacks(md, "500.0×");
+	assert_lacks(md, "Slower:");
+	json = diff_json(before, after);
+	assert_int_equal(json_check(json,
+		"[(f[\"status\"], f[\"ratio\"]) for f in d[\"functions\"] if "
+		"f[\"name\"] == \"burn_c\"] == [(\"appeared\", None)]"), 0);
+	free(md);
+	free(json);
+	fx_free(before);
+	fx_free(after);
+}
+
+/* The page: the verdict, the tables, the differential flame graph. */
+static void test_html(void **state)
+{
+	struct profile *before = fx_profile_70_30();
+	struct profile *after = demo(FX_PERIOD_NS, 350, 300, 7000000000ull);
+	char *html;
+
+	(void)state;
+	rename_frame(after, 2, "burn_<c>");
+	html = render_diff(before, after, FORMAT_HTML, 0, 0);
+	assert_in_order(html, (const char *const[]){
+		"<!DOCTYPE html>",
+		"<h1>whyslow diff: ./demo --iterations 5 → ./demo",
+		"<p id=\"verdict\">AFTER is 1.5× faster",
+		"<h3>Faster</h3>",
+		"<td><code>burn_a</code></td>",
+		"2.0× faster",
+		"<h3>Appeared (time beyond noise in AFTER only)</h3>",
+		"<td><code>burn_&lt;c&gt;</code></td>",
+		"<h3>Vanished (time beyond noise in BEFORE only)</h3>",
+		"<svg id=\"flame\"",
+		"</svg>",
+		"</html>",
+	}, 12);
+	/* one page: the inline graph has no XML declaration of its own */
+	assert_lacks(html, "<?xml");
+	assert_lacks(html, "burn_<c>");
+	free(html);
+	fx_free(before);
+	fx_free(after);
+}
+
 /* The rule alone: 2% of the larger value, two periods, two errors. */
 static void test_noise_rule(void **state)
 {
@@ -614,6 +757,9 @@ int main(void)
 		cmocka_unit_test(test_top_and_budget),
 		cmocka_unit_test(test_escaping),
 		cmocka_unit_test(test_bad_format),
+		cmocka_unit_test(test_renamed_rebuild),
+		cmocka_unit_test(test_ratio_above_noise),
+		cmocka_unit_test(test_html),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

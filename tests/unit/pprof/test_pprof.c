@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <zlib.h>
 
+#include "classify/wait.h"
 #include "lib/util.h"
 #include "pprof/pprof.h"
 #include "pprof/protobuf.h"
@@ -351,6 +352,184 @@ static void test_round_trip_inlined(void **state)
 	fx_free(p);
 }
 
+/* ---- the standard parts as pprof reads them ---- */
+
+/* The varint fields 1..n of a message into v (0 when absent). */
+static void small_fields(const uint8_t *data, size_t len, uint64_t *v,
+			 size_t n)
+{
+	struct pb_reader r;
+	struct pb_field f;
+
+	memset(v, 0, n * sizeof(*v));
+	pb_reader_init(&r, data, len);
+	while (pb_next(&r, &f) > 0)
+		if (f.wire == PB_VARINT && f.num >= 1 && f.num <= n)
+			v[f.num - 1] = f.v;
+}
+
+#define MAX_PARTS	16
+
+/* Mappings (id, start, limit, offset, filename) and locations (id,
+ * mapping, address), in file order, and the string table. */
+struct parts {
+	uint64_t maps[MAX_PARTS][5];
+	size_t n_maps;
+	uint64_t locs[MAX_PARTS][3];
+	size_t n_locs;
+	struct { const uint8_t *s; size_t len; } strs[64];
+	size_t n_strs;
+};
+
+static void read_parts(const uint8_t *raw, size_t len, struct parts *pt)
+{
+	struct pb_reader r;
+	struct pb_field f;
+
+	memset(pt, 0, sizeof(*pt));
+	pb_reader_init(&r, raw, len);
+	while (pb_next(&r, &f) > 0) {
+		if (f.num == 3 && pt->n_maps < MAX_PARTS)
+			small_fields(f.data, f.len, pt->maps[pt->n_maps++], 5);
+		else if (f.num == 4 && pt->n_locs < MAX_PARTS)
+			small_fields(f.data, f.len, pt->locs[pt->n_locs++], 3);
+		else if (f.num == 6 && pt->n_strs < 64) {
+			pt->strs[pt->n_strs].s = f.data;
+			pt->strs[pt->n_strs++].len = f.len;
+		}
+	}
+}
+
+static bool str_is(const struct parts *pt, uint64_t i, const char *s)
+{
+	return i < pt->n_strs && pt->strs[i].len == strlen(s) &&
+	       !memcmp(pt->strs[i].s, s, pt->strs[i].len);
+}
+
+/*
+ * Addresses as pprof wants them for -disasm: each location the address
+ * objdump gives an instruction sampled, each mapping the file's own
+ * layout (here a program that is not position-independent: its code at
+ * 0x401000, file offset 0x1000), page-aligned and spanning its
+ * locations, the program's executable first (pprof's "File:") whatever
+ * the order of the frames.
+ */
+static void test_addresses(void **state)
+{
+	struct profile *p = fx_new("./app"), q;
+	uint32_t libc, m, a, k, py;
+	struct parts pt;
+	uint8_t *data, raw[1 << 16];
+	size_t len, n;
+
+	(void)state;
+	fx_proc(p, 100, 1, "app", "/srv/app");
+	p->root_pid = 100;
+	libc = fx_frame(p, "__libc_start_call_main", "libc.so.6",
+			CLASS_RUNTIME);
+	p->frames[libc].path = fx_strdup("/lib/x86_64-linux-gnu/libc.so.6");
+	p->frames[libc].addr = 0x271c9;
+	p->frames[libc].addr_offset = 0x271c9;
+	m = fx_frame_at(p, "main", "app", CLASS_APP, "app.c", 40);
+	a = fx_frame_at(p, "burn_a", "app", CLASS_APP, "app.c", 12);
+	p->frames[m].path = fx_strdup("/srv/app");
+	p->frames[a].path = fx_strdup("/srv/app");
+	p->frames[m].addr = 0x401139;
+	p->frames[m].addr_offset = 0x1139;
+	p->frames[a].addr = 0x4021f0;
+	p->frames[a].addr_offset = 0x21f0;
+	k = fx_frame(p, "asm_sysvec_apic_timer_interrupt", "[kernel]",
+		     CLASS_KERNEL);
+	p->frames[k].addr = 0xffffffff81e00c4aull;
+	py = fx_frame_at(p, "<module>", "work.py", CLASS_APP, "/w/work.py", 3);
+	FX_STACK(p, 100, 100, 70, libc, m, a, k);
+	FX_STACK(p, 100, 100, 30, libc, m, py);
+	data = encode_profile(p, &len);
+	n = gunzip(data, len, raw, sizeof(raw));
+	read_parts(raw, n, &pt);
+	assert_int_equal(pt.n_maps, 4);
+	/* the program first: id 1, /srv/app, its two frames' pages */
+	assert_int_equal(pt.maps[0][0], 1);
+	assert_true(str_is(&pt, pt.maps[0][4], "/srv/app"));
+	assert_int_equal(pt.maps[0][1], 0x401000);
+	assert_int_equal(pt.maps[0][2], 0x403000);
+	assert_int_equal(pt.maps[0][3], 0x1000);
+	assert_true(str_is(&pt, pt.maps[1][4],
+			   "/lib/x86_64-linux-gnu/libc.so.6"));
+	assert_int_equal(pt.maps[1][1], 0x27000);
+	assert_int_equal(pt.maps[1][2], 0x28000);
+	assert_int_equal(pt.maps[1][3], 0x27000);
+	/* the kernel's addresses as they are, no file offset */
+	assert_true(str_is(&pt, pt.maps[2][4], "[kernel]"));
+	assert_int_equal(pt.maps[2][1], 0xffffffff81e00000ull);
+	assert_int_equal(pt.maps[2][3], 0);
+	/* Python code has no address */
+	assert_int_equal(pt.maps[3][1], 0);
+	assert_int_equal(pt.maps[3][2], 0);
+	/* locations: frame i is location i + 1 */
+	assert_int_equal(pt.locs[m][1], 1);
+	assert_int_equal(pt.locs[m][2], 0x401139);
+	assert_int_equal(pt.locs[a][2], 0x4021f0);
+	assert_int_equal(pt.locs[libc][1], 2);
+	assert_int_equal(pt.locs[libc][2], 0x271c9);
+	assert_int_equal(pt.locs[k][2], 0xffffffff81e00c4aull);
+	assert_int_equal(pt.locs[py][2], 0);
+	/* and they read back */
+	decode_ok(data, len, &q);
+	assert_int_equal(q.frames[a].addr, 0x4021f0);
+	assert_int_equal(q.frames[a].addr_offset, 0x21f0);
+	assert_int_equal(q.frames[libc].addr_offset, 0x271c9);
+	assert_int_equal(q.frames[k].addr_offset, 0);
+	assert_int_equal(q.frames[k].addr, 0xffffffff81e00c4aull);
+	assert_int_equal(q.frames[py].addr, 0);
+	assert_same_reports(p, &q);
+	profile_free(&q);
+	free(data);
+	/* an executable with no frame of its own still comes first */
+	p->frames[m].path[1] = 'x';
+	p->frames[a].path[1] = 'x';
+	data = encode_profile(p, &len);
+	n = gunzip(data, len, raw, sizeof(raw));
+	read_parts(raw, n, &pt);
+	assert_int_equal(pt.n_maps, 5);
+	assert_true(str_is(&pt, pt.maps[0][4], "/srv/app"));
+	assert_int_equal(pt.maps[0][1], 0);
+	assert_int_equal(pt.maps[0][2], 0);
+	free(data);
+	fx_free(p);
+}
+
+/*
+ * A Python function's system_name is not its name (pprof would strip
+ * "<module>" as a C++ template), and reads back as no symbol.
+ */
+static void test_python_system_name(void **state)
+{
+	struct profile *p = fx_new("python3 work.py"), q;
+	uint32_t mod, lc;
+	uint8_t *data, raw[1 << 16];
+	size_t len, n;
+
+	(void)state;
+	mod = fx_frame_at(p, "<module>", "work.py", CLASS_APP, "/w/work.py",
+			  3);
+	lc = fx_frame_at(p, "<listcomp>", "work.py", CLASS_APP, "/w/work.py",
+			 5);
+	FX_STACK(p, 1, 1, 10, mod, lc);
+	data = encode_profile(p, &len);
+	n = gunzip(data, len, raw, sizeof(raw));
+	assert_non_null(memmem(raw, n, "/w/work.py:<module>", 19));
+	assert_non_null(memmem(raw, n, "/w/work.py:<listcomp>", 21));
+	decode_ok(data, len, &q);
+	assert_string_equal(q.frames[mod].name, "<module>");
+	assert_null(q.frames[mod].system_name);
+	assert_null(q.frames[lc].system_name);
+	assert_same_reports(p, &q);
+	profile_free(&q);
+	free(data);
+	fx_free(p);
+}
+
 /* ---- profiles of other tools, built with the wire helpers ---- */
 
 struct builder {
@@ -559,6 +738,174 @@ static void test_foreign_symbols(void **state)
 	free(data);
 }
 
+/*
+ * Another tool's file says nothing of whyslow's counters: Data quality
+ * invents none (losses, --fp-only, symbols), the title no user/sys split.
+ */
+static void test_foreign_quality(void **state)
+{
+	struct profile p;
+	uint8_t *data;
+	size_t len;
+	char *md;
+
+	(void)state;
+	data = go_cpu_profile(&len);
+	decode_ok(data, len, &p);
+	assert_true(p.foreign);
+	md = render_fmt(&p, FORMAT_MD);
+	assert_in_order(md, (const char *const[]){
+		"CPU time 400.0 ms, 40 samples of 10.0 ms each.",
+		"## Data quality",
+		"- Samples: 40 in the file; losses, truncation and "
+		"symbolization were not recorded.",
+		"- Uncertainty:",
+	}, 4);
+	assert_lacks(md, "waits from the file");
+	assert_lacks(md, "--fp-only");
+	assert_lacks(md, "ring buffer");
+	assert_lacks(md, "(user ");
+	assert_lacks(md, "Frames without symbols");
+	assert_lacks(md, "Stack read errors");
+	free(md);
+	profile_free(&p);
+	free(data);
+}
+
+/* A Go heap profile: bytes and objects are no time: refused, saying so. */
+static void test_foreign_untimed(void **state)
+{
+	struct builder bd = { 0 };
+	uint8_t *data;
+	size_t len;
+
+	(void)state;
+	str_of(&bd, "");
+	value_type(&bd, 1, "alloc_objects", "count");
+	value_type(&bd, 1, "alloc_space", "bytes");
+	function(&bd, 1, "main.alloc", "/src/main.go");
+	location(&bd, 10, 1, 12, 0);
+	sample(&bd, (const uint64_t[]){ 10 }, 1, 30, 595211 * MS);
+	value_type(&bd, 11, "space", "bytes");
+	pb_int(&bd.b, 12, 524288);
+	data = finish(&bd, &len);
+	decode_fails(data, len, "its values (alloc_objects/count, "
+		     "alloc_space/bytes) measure no time");
+	free(data);
+}
+
+/*
+ * perf_to_profile's layout: "cycles_sample/count" and "cycles_event/count"
+ * (the events' periods added up): the samples count, one period each.
+ */
+static void test_foreign_perf_counts(void **state)
+{
+	struct builder bd = { 0 };
+	struct profile p;
+	uint8_t *data;
+	size_t len;
+
+	(void)state;
+	str_of(&bd, "");
+	value_type(&bd, 1, "cycles_sample", "count");
+	value_type(&bd, 1, "cycles_event", "count");
+	function(&bd, 1, "main", "/src/main.c");
+	location(&bd, 10, 1, 12, 0);
+	sample(&bd, (const uint64_t[]){ 10 }, 1, 30, 90000000);
+	data = finish(&bd, &len);
+	decode_ok(data, len, &p);
+	assert_int_equal(p.samples, 30);
+	assert_int_equal(p.stacks[0].ns, 30 * p.period_ns);
+	assert_non_null(strstr(p.notes[0], "cycles_sample/count"));
+	profile_free(&p);
+	free(data);
+}
+
+/* A sample of whyslow's five values with labels, as go tool pprof
+ * -proto writes one back. */
+static void ws_sample(struct builder *bd, uint64_t loc, const uint64_t *v,
+		      const char *reason, const char *syscall)
+{
+	struct pb_buf s = { 0 }, l = { 0 };
+
+	pb_packed(&s, 1, &loc, 1);
+	pb_packed(&s, 2, v, 5);
+	pb_uint(&l, 1, str_of(bd, "tid"));
+	pb_int(&l, 3, 7);
+	pb_msg(&s, 3, &l);
+	l.len = 0;
+	if (reason) {
+		pb_uint(&l, 1, str_of(bd, "reason"));
+		pb_uint(&l, 2, str_of(bd, reason));
+		pb_msg(&s, 3, &l);
+		l.len = 0;
+		pb_uint(&l, 1, str_of(bd, "syscall"));
+		pb_uint(&l, 2, str_of(bd, syscall));
+		pb_msg(&s, 3, &l);
+	}
+	pb_msg(&bd->b, 2, &s);
+	pb_buf_free(&s);
+	pb_buf_free(&l);
+}
+
+/*
+ * A whyslow profile re-encoded by go tool pprof -proto (field 15 gone):
+ * the waits come back from the values and the reason labels.
+ */
+static void test_reencoded_waits(void **state)
+{
+	static const char *const types[] = { "samples", "count", "cpu",
+		"nanoseconds", "waits", "count", "offcpu", "nanoseconds",
+		"wall", "nanoseconds" };
+	struct builder bd = { 0 };
+	struct profile p;
+	uint8_t *data;
+	size_t len, i;
+	char *md;
+
+	(void)state;
+	str_of(&bd, "");
+	for (i = 0; i < 10; i += 2)
+		value_type(&bd, 1, types[i], types[i + 1]);
+	function(&bd, 1, "main", "/src/app.c");
+	location(&bd, 1, 1, 5, 0);
+	ws_sample(&bd, 1, (const uint64_t[]){ 100, 1000 * MS, 0, 0,
+		  1000 * MS }, NULL, NULL);
+	ws_sample(&bd, 1, (const uint64_t[]){ 0, 0, 3, 2000 * MS,
+		  2000 * MS }, "sleep", "nanosleep");
+	ws_sample(&bd, 1, (const uint64_t[]){ 0, 0, 1, 500 * MS, 500 * MS },
+		  "bogus", "nanosleep");
+	value_type(&bd, 11, "cpu", "nanoseconds");
+	pb_int(&bd.b, 12, 10 * MS);
+	pb_int(&bd.b, 13, str_of(&bd, "./app --fast"));
+	pb_int(&bd.b, 10, 3000 * MS);
+	data = finish(&bd, &len);
+	decode_ok(data, len, &p);
+	assert_string_equal(p.command, "./app --fast");
+	assert_int_equal(p.samples, 100 + 0);
+	assert_int_equal(p.stacks[0].reason, WAIT_NONE);
+	assert_int_equal(p.stacks[0].ns, 1000 * MS);
+	assert_int_equal(p.stacks[1].reason, WAIT_SLEEP);
+	assert_int_equal(p.stacks[1].count, 3);
+	assert_int_equal(p.stacks[1].ns, 2000 * MS);
+	assert_string_equal(wait_syscall_name(p.stacks[1].syscall),
+			    "nanosleep");
+	/* a reason whyslow does not know is on-CPU: its cpu value, 0 */
+	assert_int_equal(p.stacks[2].reason, WAIT_NONE);
+	assert_int_equal(p.stacks[2].ns, 0);
+	assert_true(p.quality.offcpu);
+	md = render_fmt(&p, FORMAT_MD);
+	assert_in_order(md, (const char *const[]){
+		"# whyslow: ./app --fast",
+		"| sleep | 2.00 s |",
+		"- Off-CPU: waits from the file's values and reason labels.",
+		"re-encoded (go tool pprof -proto)",
+	}, 4);
+	free(md);
+	profile_free(&p);
+	free(data);
+}
+
 /* ---- hostile input ---- */
 
 static void test_not_pprof(void **state)
@@ -682,8 +1029,14 @@ int main(void)
 		cmocka_unit_test(test_old_profile_cut),
 		cmocka_unit_test(test_round_trip_symbols),
 		cmocka_unit_test(test_round_trip_inlined),
+		cmocka_unit_test(test_addresses),
+		cmocka_unit_test(test_python_system_name),
 		cmocka_unit_test(test_foreign_go_profile),
 		cmocka_unit_test(test_foreign_symbols),
+		cmocka_unit_test(test_foreign_quality),
+		cmocka_unit_test(test_foreign_untimed),
+		cmocka_unit_test(test_foreign_perf_counts),
+		cmocka_unit_test(test_reencoded_waits),
 		cmocka_unit_test(test_not_pprof),
 		cmocka_unit_test(test_bad_indexes),
 		cmocka_unit_test(test_malformed_wire),
