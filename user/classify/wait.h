@@ -21,8 +21,15 @@ const char *wait_syscall_name(int nr);
  * descriptor or the kernel stack decides (or nr is not in the table). */
 enum wait_reason wait_syscall_reason(int nr);
 
+/* A CPython function that waits for the GIL (take_gil, ...), in the
+ * interpreter's own code. */
+bool wait_gil_frame(const struct frame *f);
+/* The interpreter's frame runtime, which called callee (NULL: not known),
+ * waits for the GIL: a GIL function, or it waits on a condition variable. */
+bool wait_gil_call(const struct frame *runtime, const struct frame *callee);
+
 /* r, or WAIT_JOIN for a lock wait under pthread_join or its kin: that
- * futex waits for a thread to end. */
+ * futex waits for a thread to end; WAIT_GIL under wait_gil_call. */
 enum wait_reason wait_join_or(const struct profile *p,
 			      const struct stack_sample *st, enum wait_reason r);
 

@@ -57,6 +57,8 @@ struct stack_key {
 	uint32_t py_frames;	/* Python frames at the root of the stack */
 	uint32_t py_truncated;	/* enum ws_py_trunc: outer ones missing */
 	uint32_t unwind_stop;	/* on-CPU: enum unwind_stop of the CFI walk */
+	uint32_t py_leaf;	/* off-CPU: 1 + the raw frame of the runtime
+				 * leaf the Python frames replaced, 0 none */
 };
 
 struct stack_value {
@@ -227,6 +229,12 @@ static int add_python_frames(struct collector *c, struct stack_key *k,
 		if (user[keep].kind == RAW_ELF &&
 		    (int32_t)user[keep].id == py->module)
 			break;
+	/* the interpreter's frame a wait is in: take_gil is the GIL's */
+	if (k->offcpu && keep < nu) {
+		if ((err = add_frame(c, user[keep], &k->py_leaf)))
+			return err;
+		k->py_leaf++;
+	}
 	k->py_frames = np;
 	k->py_truncated = py->stack.truncated;
 	return keep;
@@ -715,6 +723,13 @@ static int add_offcpu_stacks(struct finish_ctx *fc, const struct stack_key *k,
 	st->reason = wait_join_or(out, st, classify_wait(k->syscall, target,
 							 k->runnable, kframes,
 							 n));
+	/* the Python frames replaced the interpreter's: ask the one that
+	 * called into the wait */
+	if (st->reason == WAIT_LOCK && k->py_leaf &&
+	    wait_gil_call(&out->frames[frame_map[k->py_leaf - 1]],
+			  k->py_frames < st->n_frames ?
+			  &out->frames[st->frames[k->py_frames]] : NULL))
+		st->reason = WAIT_GIL;
 	wait_event_describe(k->syscall, target, desc, sizeof(desc));
 	if (desc[0] && !(st->target = strdup(desc)))
 		return -ENOMEM;
