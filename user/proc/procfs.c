@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -101,4 +102,85 @@ bool procfs_lines_close(struct procfs_lines *l)
 	l->f = NULL;
 	l->line = NULL;
 	return l->cut || l->long_lines;
+}
+
+/* The next NUL-terminated string of buf after *at (len bytes), or NULL. */
+static const char *next_str(const char *buf, size_t len, size_t *at)
+{
+	const char *s = buf + *at;
+	const char *end;
+
+	if (*at >= len)
+		return NULL;
+	end = memchr(s, '\0', len - *at);
+	*at = end ? (size_t)(end - buf) + 1 : len;
+	return s;
+}
+
+/* -u in the interpreter's options: those before the script, -c or -m. */
+static bool cmdline_unbuffered(const char *buf, size_t len)
+{
+	size_t at = 0;
+	const char *a, *c;
+
+	if (!next_str(buf, len, &at))	/* argv[0] */
+		return false;
+	while ((a = next_str(buf, len, &at)) && a[0] == '-' && a[1]) {
+		if (a[1] == '-') {
+			if (!a[2])
+				return false;	/* "--": the script next */
+			continue;
+		}
+		for (c = a + 1; *c && c < buf + len; c++) {
+			if (*c == 'u')
+				return true;
+			if (*c == 'c' || *c == 'm')
+				return false;
+			if (*c == 'W' || *c == 'X') {
+				if (!c[1])
+					next_str(buf, len, &at);
+				break;
+			}
+		}
+	}
+	return false;
+}
+
+bool procfs_python_unbuffered(const char *environ, size_t env_len,
+			      const char *cmdline, size_t cmd_len)
+{
+	static const char var[] = "PYTHONUNBUFFERED=";
+	size_t at = 0;
+	const char *s;
+
+	while ((s = next_str(environ, env_len, &at)))
+		if (!strncmp(s, var, sizeof(var) - 1) &&
+		    s + sizeof(var) - 1 < environ + env_len &&
+		    s[sizeof(var) - 1])
+			return true;
+	return cmdline_unbuffered(cmdline, cmd_len);
+}
+
+int procfs_pid_python_unbuffered(const char *procfs, unsigned int pid)
+{
+	char path[64], *env = malloc(PROCFS_ENV_MAX), *cmd = malloc(4096);
+	ssize_t n_env, n_cmd;
+	bool cut;
+	int ret = -ENOMEM;
+
+	if (!env || !cmd)
+		goto out;
+	snprintf(path, sizeof(path), "%s/%u/environ", procfs, pid);
+	n_env = procfs_read(path, env, PROCFS_ENV_MAX, &cut);
+	snprintf(path, sizeof(path), "%s/%u/cmdline", procfs, pid);
+	n_cmd = procfs_read(path, cmd, 4096, &cut);
+	if (n_env < 0 || n_cmd < 0) {
+		ret = n_env < 0 ? (int)n_env : (int)n_cmd;
+		goto out;
+	}
+	ret = procfs_python_unbuffered(env, n_env, cmd, n_cmd);
+out:
+	free(env);
+	free(cmd);
+	return ret;
 }
