@@ -21,7 +21,7 @@ enum {
 	WS_CPU_FROM_RUSAGE, WS_FREQUENCY_HZ, WS_PERIOD_NS, WS_SAMPLES,
 	WS_COMMAND, WS_FRAME_UNUSED, WS_STACK_UNUSED, WS_THREAD, WS_PROCESS,
 	WS_QUALITY,
-	WS_NOTE, WS_IO, WS_TIME_NS, WS_CRITICAL,
+	WS_NOTE, WS_IO, WS_TIME_NS, WS_CRITICAL, WS_N_CPUS,
 };
 enum { WF_MODULE = 1, WF_PATH, WF_CLASS, WF_RESOLVED, WF_INLINED };
 enum { WK_REASON = 1, WK_SYSCALL, WK_TARGET, WK_TRUNCATED, WK_KERNEL_MODE,
@@ -144,6 +144,7 @@ void pprof_whyslow_put_period_type(struct writer *w, struct pb_buf *b,
 	pb_uint(&x, WS_SAMPLES, p->samples);
 	pb_uint(&x, WS_COMMAND, pprof_str_id(w, p->command));
 	pb_uint(&x, WS_TIME_NS, p->time_ns);
+	pb_uint(&x, WS_N_CPUS, p->n_cpus);
 	put_ws_tasks(w, &x, p);
 	put_ws_quality(&x, &p->quality);
 	for (i = 0; i < p->n_notes; i++)
@@ -443,10 +444,10 @@ int pprof_whyslow_read(struct reader *rd, const struct tables *t,
 		       struct profile *out)
 {
 	const struct span *x = &rd->top.whyslow;
-	uint64_t v[WS_TIME_NS];
+	uint64_t v[WS_N_CPUS];
 	int err;
 
-	err = pprof_read_small(rd, x, v, WS_TIME_NS, "whyslow data");
+	err = pprof_read_small(rd, x, v, WS_N_CPUS, "whyslow data");
 	if (err)
 		return err;
 	if (v[WS_VERSION - 1] != WS_FORMAT_VERSION)
@@ -464,6 +465,7 @@ int pprof_whyslow_read(struct reader *rd, const struct tables *t,
 	out->period_ns = v[WS_PERIOD_NS - 1];
 	out->samples = v[WS_SAMPLES - 1];
 	out->time_ns = v[WS_TIME_NS - 1];
+	out->n_cpus = v[WS_N_CPUS - 1] <= UINT32_MAX ? v[WS_N_CPUS - 1] : 0;
 	err = pprof_string_at(rd, v[WS_COMMAND - 1], false, &out->command);
 	if (err)
 		return err;

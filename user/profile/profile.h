@@ -333,6 +333,7 @@ struct profile {
 	uint64_t time_ns;	/* when recording began, ns since the epoch */
 	uint32_t root_pid;	/* the command's process; 0 for -p/-a */
 	uint64_t wall_ns;
+	uint32_t n_cpus;	/* online CPUs of the machine; 0 not known */
 	uint64_t cpu_user_ns;	/* from rusage, else sampled */
 	uint64_t cpu_sys_ns;
 	bool cpu_from_rusage;
