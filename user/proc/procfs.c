@@ -104,8 +104,10 @@ bool procfs_lines_close(struct procfs_lines *l)
 	return l->cut || l->long_lines;
 }
 
-/* The next NUL-terminated string of buf after *at (len bytes), or NULL. */
-static const char *next_str(const char *buf, size_t len, size_t *at)
+/* The next NUL-separated string of buf (len bytes) after *at, its length
+ * in *n (the last may lack its NUL); NULL at the end. */
+static const char *next_str(const char *buf, size_t len, size_t *at,
+			    size_t *n)
 {
 	const char *s = buf + *at;
 	const char *end;
@@ -113,32 +115,33 @@ static const char *next_str(const char *buf, size_t len, size_t *at)
 	if (*at >= len)
 		return NULL;
 	end = memchr(s, '\0', len - *at);
-	*at = end ? (size_t)(end - buf) + 1 : len;
+	*n = end ? (size_t)(end - s) : len - *at;
+	*at += *n + 1;
 	return s;
 }
 
 /* -u in the interpreter's options: those before the script, -c or -m. */
 static bool cmdline_unbuffered(const char *buf, size_t len)
 {
-	size_t at = 0;
-	const char *a, *c;
+	size_t at = 0, n, i;
+	const char *a;
 
-	if (!next_str(buf, len, &at))	/* argv[0] */
+	if (!next_str(buf, len, &at, &n))	/* argv[0] */
 		return false;
-	while ((a = next_str(buf, len, &at)) && a[0] == '-' && a[1]) {
+	while ((a = next_str(buf, len, &at, &n)) && n >= 2 && a[0] == '-') {
 		if (a[1] == '-') {
-			if (!a[2])
+			if (n == 2)
 				return false;	/* "--": the script next */
 			continue;
 		}
-		for (c = a + 1; *c && c < buf + len; c++) {
-			if (*c == 'u')
+		for (i = 1; i < n; i++) {
+			if (a[i] == 'u')
 				return true;
-			if (*c == 'c' || *c == 'm')
+			if (a[i] == 'c' || a[i] == 'm')
 				return false;
-			if (*c == 'W' || *c == 'X') {
-				if (!c[1])
-					next_str(buf, len, &at);
+			if (a[i] == 'W' || a[i] == 'X') {
+				if (i + 1 == n)	/* its value: the next one */
+					next_str(buf, len, &at, &n);
 				break;
 			}
 		}
@@ -150,13 +153,11 @@ bool procfs_python_unbuffered(const char *environ, size_t env_len,
 			      const char *cmdline, size_t cmd_len)
 {
 	static const char var[] = "PYTHONUNBUFFERED=";
-	size_t at = 0;
+	size_t at = 0, n;
 	const char *s;
 
-	while ((s = next_str(environ, env_len, &at)))
-		if (!strncmp(s, var, sizeof(var) - 1) &&
-		    s + sizeof(var) - 1 < environ + env_len &&
-		    s[sizeof(var) - 1])
+	while ((s = next_str(environ, env_len, &at, &n)))
+		if (n > sizeof(var) - 1 && !memcmp(s, var, sizeof(var) - 1))
 			return true;
 	return cmdline_unbuffered(cmdline, cmd_len);
 }
