@@ -335,6 +335,7 @@ struct serial_estimate {
 	double bounded;		/* with its CPU on this machine's CPUs */
 	uint32_t server_pid;	/* 0: no traced server on this machine */
 	uint64_t server_cpu_ns;	/* its CPU, at most the busy time */
+	uint64_t server_runq_ns;	/* its time waiting for a CPU */
 	uint64_t cpu_floor_ns;	/* the least time that CPU can take */
 };
 
@@ -362,33 +363,35 @@ static bool pid_serves(const struct io_summary *io, uint32_t pid)
  * The traced processes on this machine that accepted connections, other
  * than the client: its server, when the client's endpoint is local too
  * (which of them served which port is not kept: all of them count).
- * Their on-CPU time; the first one's pid in *pid, 0 when none.
+ * Their on-CPU time and their time waiting for a CPU; the first one's
+ * pid, 0 when none.
  */
-static uint64_t local_server_cpu(const struct hint_list *h, uint32_t client,
-				 const struct io_endpoint *e, uint32_t *pid)
+static void local_server(const struct hint_list *h, uint32_t client,
+			 const struct io_endpoint *e,
+			 struct serial_estimate *est)
 {
 	const struct aggregate *agg = h->agg;
-	uint64_t ns = 0;
 	size_t i;
 
-	*pid = 0;
 	if (!e || !endpoint_local(e))
-		return 0;
+		return;
 	for (i = 0; i < agg->n_procs; i++) {
 		if (agg->procs[i].pid == client ||
 		    !pid_serves(&h->p->io, agg->procs[i].pid))
 			continue;
-		if (!*pid)
-			*pid = agg->procs[i].pid;
-		ns += agg->procs[i].time.ns[WAIT_NONE];
+		if (!est->server_pid)
+			est->server_pid = agg->procs[i].pid;
+		est->server_cpu_ns += agg->procs[i].time.ns[WAIT_NONE];
+		est->server_runq_ns += agg->procs[i].time.ns[WAIT_CPU];
 	}
-	return ns;
 }
 
 /*
  * W / (W − busy + busy / k), if the server answers k at once as fast as
- * one; when it is traced here, its CPU for them cannot go faster than
- * this machine's CPUs allow: busy / k is at least its CPU / min(k, CPUs).
+ * one.  When it is traced here, its CPU for them cannot go faster than
+ * this machine's CPUs allow, as busy as they were: it got the CPU for
+ * cpu / (cpu + runnable) of the time it wanted it, so busy / k is at
+ * least its CPU / min(k, CPUs × that share).
  */
 static void serial_estimate(const struct hint_list *h,
 			    const struct io_concurrency *c,
@@ -396,19 +399,20 @@ static void serial_estimate(const struct hint_list *h,
 			    struct serial_estimate *est)
 {
 	uint64_t wall = h->p->wall_ns, busy = min_u64(c->busy_ns, wall);
-	uint64_t cpus = h->p->n_cpus;
-	double rest;
+	double cpus = h->p->n_cpus, want, at_once;
 
 	est->k = min_u64(c->requests, SERIAL_AT_A_TIME);
 	est->speedup = serial_speedup(wall, busy, est->k);
 	est->bounded = est->speedup;
-	est->server_cpu_ns = min_u64(local_server_cpu(h, c->pid, e,
-						      &est->server_pid), busy);
-	if (!est->server_pid || !cpus)
+	local_server(h, c->pid, e, est);
+	if (!est->server_pid || !cpus || !est->server_cpu_ns)
 		return;
-	est->cpu_floor_ns = est->server_cpu_ns / min_u64(est->k, cpus);
-	rest = (double)busy / est->k;
-	if (est->cpu_floor_ns > rest)
+	want = (double)est->server_cpu_ns + est->server_runq_ns;
+	at_once = cpus * est->server_cpu_ns / want;
+	at_once = at_once < est->k ? at_once : est->k;
+	est->server_cpu_ns = min_u64(est->server_cpu_ns, busy);
+	est->cpu_floor_ns = est->server_cpu_ns / at_once;
+	if (est->cpu_floor_ns > (double)busy / est->k)
 		est->bounded = (double)wall /
 			       (wall - busy + (double)est->cpu_floor_ns);
 }
@@ -418,6 +422,7 @@ static char *serial_assumption(const struct hint_list *h,
 			       const struct serial_estimate *est)
 {
 	char comm[AGG_COMM_LEN], cpu[TIME_SIZE], floor[TIME_SIZE];
+	char runq[TIME_SIZE], busy[TIME_SIZE + 64];
 	char *s = NULL;
 	int n;
 
@@ -429,13 +434,20 @@ static char *serial_assumption(const struct hint_list *h,
 	}
 	procs_comm(h->p, est->server_pid, comm);
 	hint_fmt_time(cpu, est->server_cpu_ns);
+	hint_fmt_time(runq, est->server_runq_ns);
 	hint_fmt_time(floor, est->cpu_floor_ns);
+	/* waits for a CPU worth naming: the CPUs were busy with others */
+	if (est->server_runq_ns * 10 >= est->server_cpu_ns)
+		snprintf(busy, sizeof(busy), " and waited %s for a CPU: "
+			 "as busy as they were,", runq);
+	else
+		snprintf(busy, sizeof(busy), ", which");
 	n = asprintf(&s, "up to %.1f×, not the %.1f× of a server that keeps "
 		     "up: the server, traced here (%s, pid %" PRIu32 "), ran "
-		     "%s of CPU for them, which this machine's %" PRIu32
-		     " CPU%s cannot do in less than %s", est->bounded,
-		     est->speedup, comm, est->server_pid, cpu, h->p->n_cpus,
-		     h->p->n_cpus == 1 ? "" : "s", floor);
+		     "%s of CPU for them%s this machine's %" PRIu32 " CPU%s "
+		     "cannot do that in less than %s", est->bounded,
+		     est->speedup, comm, est->server_pid, cpu, busy,
+		     h->p->n_cpus, h->p->n_cpus == 1 ? "" : "s", floor);
 	return n < 0 ? NULL : s;
 }
 
@@ -493,9 +505,11 @@ static void serial_hint(struct hint_list *h, const struct io_concurrency *c)
 	if (est.server_pid) {
 		hint_field_uint(&hint, "server_pid", est.server_pid);
 		hint_field_uint(&hint, "server_cpu_ns", est.server_cpu_ns);
+		hint_field_uint(&hint, "server_runq_ns", est.server_runq_ns);
 	} else {
 		hint_field_null(&hint, "server_pid");
 		hint_field_null(&hint, "server_cpu_ns");
+		hint_field_null(&hint, "server_runq_ns");
 	}
 	hint_push(h, &hint);
 }

@@ -188,13 +188,18 @@ bool wait_gil_call(const struct frame *runtime, const struct frame *callee)
 	       name_in(callee->name, cond, ARRAY_SIZE(cond));
 }
 
-/* Python's Thread.join: its lock is released as the thread ends. */
+/* Python's Thread.join (join before 3.11 named functions by qualname):
+ * the lock it waits on is released as the thread ends. */
 static bool python_joins(const struct frame *f)
 {
+	static const char *const joins[] = {
+		"Thread.join", "join", "Thread._wait_for_tstate_lock",
+		"_wait_for_tstate_lock",
+	};
 	size_t len = f->file ? strlen(f->file) : 0;
 
-	return f->name && !strcmp(f->name, "Thread.join") && len >= 12 &&
-	       !strcmp(f->file + len - 12, "threading.py");
+	return len >= 13 && !strcmp(f->file + len - 13, "/threading.py") &&
+	       name_in(f->name, joins, ARRAY_SIZE(joins));
 }
 
 enum wait_reason wait_join_or(const struct profile *p,

@@ -203,12 +203,30 @@ static void test_serial_network_local_server(void **state)
 		    "wall time up to 1.8×, not the 4.7× of a server that "
 		    "keeps up: the server, traced here (srv, pid 200), ran "
 		    "3.60 s of CPU for them, which this machine's 2 CPUs "
-		    "cannot do in less than 1.80 s.");
+		    "cannot do that in less than 1.80 s.");
 	assert_real(h, "speedup", 4.0 / 2.2);
 	assert_real(h, "speedup_if_server_keeps_up", 4.0 / 0.85);
 	assert_uint(h, "server_pid", 200);
 	assert_uint(h, "server_cpu_ns", 3600 * MS);
+	assert_uint(h, "server_runq_ns", 0);
 	hinted_free(&agg);
+
+	/* it waited as long for a CPU as it ran: the CPUs were half busy
+	 * with others, one at a time is all the server gets: 4 / 4 */
+	FX_WAIT(p, 200, 201, 10, WAIT_CPU, 3600 * MS, NULL,
+		p->stacks[0].frames[0]);
+	h = only_hint(p, &agg);
+	assert_non_null(strstr(h->text, "up to 1.0×, not the 4.7× of a "
+			       "server that keeps up: the server, traced "
+			       "here (srv, pid 200), ran 3.60 s of CPU for "
+			       "them and waited 3.60 s for a CPU: as busy "
+			       "as they were, this machine's 2 CPUs cannot "
+			       "do that in less than 3.60 s."));
+	assert_real(h, "speedup", 1.0);
+	hinted_free(&agg);
+	p->n_stacks--;
+	free(p->stacks[p->n_stacks].frames);
+	free(p->stacks[p->n_stacks].target);
 
 	/* CPUs enough for 8 at once: the server keeps up */
 	p->n_cpus = 8;
