@@ -51,9 +51,14 @@ def test_gil(run, built, py):
     line = source_line("py/gil.py", "s += i * i")
     assert h["location"] == f"spin (gil.py:{line})", f"{h}:{res}"
     assert h["threads"] == 4, f"{h}:{res}"
-    # off the CPU they waited for the GIL, or for a CPU (runnable)
-    assert 0.4 * (alive_ns - cpu_ns) <= h["wait_ns"] <= \
-        1.1 * (alive_ns - cpu_ns), f"{h}:{res}"
+    # off the CPU they waited for the GIL, or, woken, for a CPU: the
+    # machine is shared, and the second may be most of it
+    runq = sum(t["categories"].get("cpu_wait", 0)
+               for p in doc["processes"] if p["pid"] == h["pid"]
+               for t in p["threads"] if t["categories"].get("gil"))
+    assert near(h["wait_ns"] + runq, alive_ns - cpu_ns, 0.25, 50 * MS), \
+        f"gil {h['wait_ns']} + runnable {runq}:{res}"
+    assert h["wait_ns"] >= 0.2 * (alive_ns - cpu_ns), f"{h}:{res}"
     assert near(h["cpu_ns"], cpu_ns, 0.3, 30 * MS), f"{h}:{res}"
     assert cats.get("gil", 0) >= h["wait_ns"], f"{cats}:{res}"
     # the GIL's waits are not left under lock
