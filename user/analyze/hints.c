@@ -500,9 +500,9 @@ int build_hints(const struct profile *p, const struct aggregate *agg,
 	hint_small_reads(&h);
 	hint_small_writes(&h);
 	hint_reread_volume(&h);
-	hot_library_functions(&h);
 	hint_lock_contention(&h);
 	hint_gil(&h);
+	hot_library_functions(&h);
 	if (h.err) {
 		hints_free(h.list, h.n);
 		return h.err;
