@@ -117,12 +117,23 @@ static bool in_names(const char *name, const char *const *names, size_t n)
 	return false;
 }
 
-/* The innermost app frame of s under a kernel frame in names; -1 none. */
+static bool python_frame(const struct frame *f)
+{
+	size_t len = f->file ? strlen(f->file) : 0;
+
+	return len >= 3 && !strcmp(f->file + len - 3, ".py");
+}
+
+/*
+ * The innermost app frame of s under a kernel frame in names, else its
+ * innermost Python frame (a standard module run as a program:
+ * python3 -m json.tool); -1 none.
+ */
 static int64_t syscall_app_frame(const struct profile *p,
 				 const struct stack_sample *s,
 				 const char *const *names, size_t n)
 {
-	int64_t app = -1;
+	int64_t app = -1, py = -1;
 	bool in_call = false;
 	uint32_t k;
 
@@ -133,8 +144,12 @@ static int64_t syscall_app_frame(const struct profile *p,
 			app = s->frames[k];
 		else if (f->cls == CLASS_KERNEL && in_names(f->name, names, n))
 			in_call = true;
+		if (f->cls != CLASS_KERNEL && python_frame(f))
+			py = s->frames[k];
 	}
-	return in_call ? app : -1;
+	if (!in_call)
+		return -1;
+	return app >= 0 ? app : py;
 }
 
 int64_t hint_syscall_caller(const struct hint_list *h,

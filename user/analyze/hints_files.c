@@ -61,9 +61,10 @@ static char *python_clause(const struct process_info *py)
 	if (!py)
 		return strdup("");
 	if (asprintf(&s, " %.16s (pid %" PRIu32 ") ran with PYTHONUNBUFFERED "
-		     "or -u, which makes every print a write: unset it, and "
-		     "flush only where output must appear at once "
-		     "(print(..., flush=True)).", py->comm, py->pid) < 0)
+		     "or -u, which makes each write to stdout and stderr a "
+		     "syscall: unset it, and flush only where output must "
+		     "appear at once (print(..., flush=True)).", py->comm,
+		     py->pid) < 0)
 		return NULL;
 	return s;
 }
@@ -74,7 +75,10 @@ static void small_writes_hint(struct hint_list *h, const struct io_file *f,
 	struct hint hint = { .rule = "small_writes" };
 	char writes[NUM_SIZE], mean[NUM_SIZE], pct[NUM_SIZE], time[TIME_SIZE];
 	double mean_bytes = (double)f->write_bytes / f->writes;
-	const struct process_info *py = unbuffered_python(h->p);
+	/* inherited, not opened: a standard stream, as unbuffered as the
+	 * Python it came to */
+	const struct process_info *py = f->opens ? NULL :
+					unbuffered_python(h->p);
 	char *where = hint_location(h, file_caller(h, f->writes, all_writes,
 						   true));
 	char *py_text = python_clause(py);

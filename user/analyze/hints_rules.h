@@ -90,9 +90,10 @@ void hint_text(struct hint *hint, const char *fmt, ...);
 void hint_push(struct hint_list *h, struct hint *hint);
 
 /*
- * The app frame that most on-CPU samples in one of the syscalls whose
- * kernel entry points are names (n of them) ran under, innermost; -1
- * none.  Who made a kind of syscall, where its events have no stack.
+ * The app frame (else Python frame) that most on-CPU samples in one of
+ * the syscalls whose kernel entry points are names (n of them) ran
+ * under, innermost; -1 none.  Who made a kind of syscall, where its
+ * events have no stack.
  */
 int64_t hint_syscall_caller(const struct hint_list *h,
 			    const char *const *names, size_t n);

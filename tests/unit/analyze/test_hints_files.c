@@ -63,10 +63,16 @@ static void test_small_writes(void **state)
 	h = only_hint(p, &agg);
 	assert_non_null(strstr(h->text, "syscalls. python3 (pid 100) ran "
 			       "with PYTHONUNBUFFERED or -u, which makes "
-			       "every print a write: unset it, and flush "
-			       "only where output must appear at once "
-			       "(print(..., flush=True))."));
+			       "each write to stdout and stderr a syscall: "
+			       "unset it, and flush only where output must "
+			       "appear at once (print(..., flush=True))."));
 	assert_uint(h, "unbuffered_pid", 100);
+	hinted_free(&agg);
+	/* a file it opened: not a standard stream */
+	p->io.files[0].opens = 1;
+	h = only_hint(p, &agg);
+	assert_null(strstr(h->text, "PYTHONUNBUFFERED"));
+	assert_null_field(h, "unbuffered_pid");
 	hinted_free(&agg);
 	fx_free(p);
 }
