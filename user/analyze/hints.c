@@ -305,18 +305,40 @@ static bool library_frame(const struct frame *f)
 	return f->cls == CLASS_LIBRARY && f->resolved;
 }
 
+/*
+ * The app frame that calls frame k of s, directly or through frames no
+ * symbol named (an extension module's glue: _sqlite3 between query and
+ * sqlite3_step); -1 none.
+ */
+static int64_t app_caller(const struct profile *p,
+			  const struct stack_sample *s, uint32_t k)
+{
+	const struct frame *f;
+
+	while (k-- > 0) {
+		f = &p->frames[s->frames[k]];
+		if (f->cls == CLASS_APP)
+			return s->frames[k];
+		if (f->resolved || f->cls == CLASS_KERNEL)
+			return -1;
+	}
+	return -1;
+}
+
 /* Samples of on-CPU stack idx where app code calls func directly. */
 static void count_callers(const struct hint_list *h, size_t idx, uint32_t func,
 			  struct callers *c)
 {
 	const struct stack_sample *s = &h->p->stacks[idx];
 	const uint32_t *frame_func = h->agg->frame_func;
-	uint32_t k, caller, cf;
+	uint32_t k, cf;
+	int64_t caller;
 
 	for (k = 1; k < s->n_frames; k++) {
-		caller = s->frames[k - 1];
-		if (frame_func[s->frames[k]] != func ||
-		    h->p->frames[caller].cls != CLASS_APP)
+		if (frame_func[s->frames[k]] != func)
+			continue;
+		caller = app_caller(h->p, s, k);
+		if (caller < 0)
 			continue;
 		/* Once per stack, even under recursion. */
 		if (c->frame_stamp[caller] != idx + 1) {
