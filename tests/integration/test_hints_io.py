@@ -13,10 +13,13 @@ pattern, checked against the workloads' own figures:
 """
 import os
 import sqlite3
+import subprocess
+import time
 
 import pytest
 
-from conftest import DEBIAN_PYTHON, WORKLOADS, workload
+from conftest import (DEBIAN_PYTHON, WHYSLOW, WORKLOADS,
+                      assert_no_tracing_frames, workload)
 from test_critical_path import hints, self_measured
 from test_io import source_line
 
@@ -49,6 +52,24 @@ def record_json(run, *argv, env=None):
     return res.json(), res
 
 
+def record_lines(run, tmp, unbuffered):
+    """lines.py under whyslow, its standard output the file tmp/out.txt,
+    inherited as a shell's redirection would give it; the report as
+    record_json's, the output file's path."""
+    out, report = tmp / "out.txt", tmp / "report.json"
+    argv = [WHYSLOW, "record", "--format", "json", "-o", str(report), "--",
+            PY, script("lines.py"), str(LINES)]
+    env = env_with(PYTHONUNBUFFERED="1" if unbuffered else None)
+    start = time.monotonic()
+    with open(out, "w") as f:
+        proc = run.popen(argv, stdin=subprocess.DEVNULL, stdout=f, env=env)
+        res = run.finish(proc, argv, start, TIMEOUT)
+    assert res.returncode == 0, f"unexpected exit status:{res}"
+    res.stdout = report.read_text()
+    assert_no_tracing_frames(res)
+    return res.json(), res, str(out)
+
+
 def file_row(doc, path, res):
     rows = [f for f in doc["io"]["files"] if f["path"] == path]
     assert rows, f"{path} not in the I/O files:{res}"
@@ -64,9 +85,7 @@ def tmp(tmp_path):
 def test_small_writes_unbuffered(run, built, tmp):
     """400,000 prints, unbuffered: one hint on the output file, with its
     writes, their mean size, the line that prints, and what to unset."""
-    out = str(tmp / "out.txt")
-    doc, res = record_json(run, PY, script("lines.py"), LINES, out,
-                           env=env_with(PYTHONUNBUFFERED="1"))
+    doc, res, out = record_lines(run, tmp, unbuffered=True)
     (lines,) = self_measured(res, "lines")
     found = hints(doc, "small_writes")
     assert len(found) == 1, f"small_writes hints: {found}:{res}"
@@ -89,9 +108,7 @@ def test_small_writes_unbuffered(run, built, tmp):
 
 def test_small_writes_buffered(run, built, tmp):
     """The same prints buffered: a few large writes, no hint."""
-    out = str(tmp / "out.txt")
-    doc, res = record_json(run, PY, script("lines.py"), LINES, out,
-                           env=env_with(PYTHONUNBUFFERED=None))
+    doc, res, out = record_lines(run, tmp, unbuffered=False)
     row = file_row(doc, out, res)
     assert row["writes"] < LINES / 100, f"{row}:{res}"
     assert not hints(doc, "small_writes"), f"{doc['hints']}:{res}"

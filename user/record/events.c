@@ -107,6 +107,7 @@ static void note_python(struct record_events *r, uint32_t pid,
 	int unbuffered = 0;
 
 	base = base ? base + 1 : program;
+
 	if (!strncmp(base, "python", 6))
 		unbuffered = procfs_pid_python_unbuffered("/proc", pid);
 	p = proc_table_find(r->procs, pid);
