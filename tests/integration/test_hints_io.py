@@ -106,6 +106,24 @@ def test_small_writes_unbuffered(run, built, tmp):
     assert f"{h['writes']:,} writes to {out}" in h["text"], h["text"]
 
 
+def test_small_writes_pipe(run, built, tmp):
+    """Unbuffered into a pipe (whyslow's standard output, read by the
+    test): the hint names the pipe."""
+    report = tmp / "report.json"
+    res = run.whyslow("record", "--format", "json", "-o", report, "--", PY,
+                      script("lines.py"), LINES // 4, timeout=TIMEOUT,
+                      env=env_with(PYTHONUNBUFFERED="1"))
+    assert res.returncode == 0, f"unexpected exit status:{res}"
+    assert res.stdout.count("\n") == LINES // 4, "lines.py's output"
+    res.stdout = report.read_text()
+    doc = res.json()
+    found = hints(doc, "small_writes")
+    assert len(found) == 1, f"small_writes hints: {found}:{res}"
+    h = found[0]
+    assert h["path"].startswith("pipe:["), f"{h}:{res}"
+    assert h["writes"] >= LINES // 4 and h["unbuffered_pid"], f"{h}:{res}"
+
+
 def test_small_writes_buffered(run, built, tmp):
     """The same prints buffered: a few large writes, no hint."""
     doc, res, out = record_lines(run, tmp, unbuffered=False)

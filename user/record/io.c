@@ -303,6 +303,37 @@ static int add_request(struct io_trace *io, uint32_t pid, uint32_t endpoint,
 	return 0;
 }
 
+/* A pipe's descriptor with fewer reads and writes gets no row: plumbing
+ * (a child's captured output), not a stream written in small pieces. */
+#define IO_PIPE_MIN_CALLS	1000
+
+/* A pipe's row, "pipe:[INODE]" as /proc/PID/fd names it; NULL when it
+ * has too few calls for one. */
+static struct io_file *pipe_of(struct io_trace *io,
+			       const struct ws_fd_stats *s)
+{
+	char key[48];
+	int64_t i;
+	int n;
+
+	if (s->reads + s->writes < IO_PIPE_MIN_CALLS)
+		return NULL;
+	n = snprintf(key, sizeof(key), "pipe:[%llu]",
+		     (unsigned long long)s->target.ino);
+	i = file_index(io, key, n);
+	return i < 0 ? NULL : &io->file[i];
+}
+
+static void add_file_stats(struct io_file *f, const struct ws_fd_stats *s)
+{
+	f->reads += s->reads;
+	f->read_bytes += s->read_bytes;
+	f->writes += s->writes;
+	f->write_bytes += s->write_bytes;
+	f->time_ns += s->read_ns + s->write_ns;
+	f->blocked_ns += s->offcpu_ns;
+}
+
 /* A descriptor's figures: to its file or endpoint row; request_only: a
  * request ended (WS_EV_REQUEST), the descriptor is still open. */
 static int add_fd_stats(struct io_trace *io, uint32_t pid,
@@ -312,18 +343,18 @@ static int add_fd_stats(struct io_trace *io, uint32_t pid,
 	struct io_file *f;
 	int64_t i;
 
+	if (s->target.kind == WS_TGT_PIPE) {
+		if (!request_only && (f = pipe_of(io, s)))
+			add_file_stats(f, s);
+		return 0;
+	}
 	if (is_file(&s->target)) {
 		if (request_only ||
 		    !(f = file_of(io, s->path_id, &s->target, false)))
 			return 0;
 		/* closed: its path is not seen again */
 		idmap_del(&io->path_rows, s->path_id);
-		f->reads += s->reads;
-		f->read_bytes += s->read_bytes;
-		f->writes += s->writes;
-		f->write_bytes += s->write_bytes;
-		f->time_ns += s->read_ns + s->write_ns;
-		f->blocked_ns += s->offcpu_ns;
+		add_file_stats(f, s);
 		return 0;
 	}
 	if (!is_endpoint(&s->target))
