@@ -18,6 +18,8 @@
 static const char *const write_calls[] = {
 	"ksys_write", "__x64_sys_write", "__x64_sys_writev",
 	"__x64_sys_pwrite64", "__x64_sys_pwritev", "do_writev",
+	"__sys_sendto", "__x64_sys_sendto", "__sys_sendmsg",
+	"__x64_sys_sendmsg", "__x64_sys_sendmmsg",
 };
 static const char *const read_calls[] = {
 	"ksys_read", "ksys_pread64", "__x64_sys_read", "__x64_sys_pread64",
@@ -69,38 +71,48 @@ static char *python_clause(const struct process_info *py)
 	return s;
 }
 
-static void small_writes_hint(struct hint_list *h, const struct io_file *f,
+/* What was written small: a file's row or an endpoint's. */
+struct written {
+	const char *name;	/* path, or endpoint */
+	uint64_t writes;
+	uint64_t bytes;
+	uint64_t time_ns;
+	bool socket;
+	bool inherited;		/* not opened by the process: stdout */
+};
+
+static void small_writes_hint(struct hint_list *h, const struct written *w,
 			      uint64_t all_writes)
 {
 	struct hint hint = { .rule = "small_writes" };
 	char writes[NUM_SIZE], mean[NUM_SIZE], pct[NUM_SIZE], time[TIME_SIZE];
-	double mean_bytes = (double)f->write_bytes / f->writes;
-	/* inherited, not opened: a standard stream, as unbuffered as the
-	 * Python it came to */
-	const struct process_info *py = f->opens ? NULL :
-					unbuffered_python(h->p);
-	char *where = hint_location(h, file_caller(h, f->writes, all_writes,
+	double mean_bytes = (double)w->bytes / w->writes;
+	/* a standard stream, as unbuffered as the Python it came to */
+	const struct process_info *py = w->inherited ?
+					unbuffered_python(h->p) : NULL;
+	char *where = hint_location(h, file_caller(h, w->writes, all_writes,
 						   true));
 	char *py_text = python_clause(py);
 
-	hint_fmt_count(writes, f->writes);
+	hint_fmt_count(writes, w->writes);
 	hint_fmt_number(mean, mean_bytes);
-	hint_fmt_pct(pct, f->time_ns, h->p->wall_ns);
-	hint_fmt_time(time, f->time_ns);
+	hint_fmt_pct(pct, w->time_ns, h->p->wall_ns);
+	hint_fmt_time(time, w->time_ns);
 	if (py_text)
-		hint_text(&hint, "%s writes to %s averaging %s byte%s took %s "
-			  "of wall time (%s) in syscalls%s%s: buffering the "
+		hint_text(&hint, "%s %s to %s averaging %s byte%s took %s of "
+			  "wall time (%s) in syscalls%s%s: buffering the "
 			  "output, to write a few KB at a time, would remove "
-			  "most of those syscalls.%s", writes, f->path, mean,
+			  "most of those syscalls.%s", writes,
+			  w->socket ? "sends" : "writes", w->name, mean,
 			  strcmp(mean, "1") ? "s" : "", pct, time,
 			  where ? ", from " : "", where ? where : "", py_text);
 	free(py_text);
-	hint_field_copy(h, &hint, "path", f->path);
-	hint_field_uint(&hint, "writes", f->writes);
-	hint_field_uint(&hint, "write_bytes", f->write_bytes);
+	hint_field_copy(h, &hint, "path", w->name);
+	hint_field_uint(&hint, "writes", w->writes);
+	hint_field_uint(&hint, "write_bytes", w->bytes);
 	hint_field_real(&hint, "mean_bytes", mean_bytes);
-	hint_field_uint(&hint, "time_ns", f->time_ns);
-	hint_field_real(&hint, "time_pct", pct_of(f->time_ns, h->p->wall_ns));
+	hint_field_uint(&hint, "time_ns", w->time_ns);
+	hint_field_real(&hint, "time_pct", pct_of(w->time_ns, h->p->wall_ns));
 	hint_field_own(&hint, "location", where);
 	if (py)
 		hint_field_uint(&hint, "unbuffered_pid", py->pid);
@@ -109,14 +121,23 @@ static void small_writes_hint(struct hint_list *h, const struct io_file *f,
 	hint_push(h, &hint);
 }
 
+static void small_writes_check(struct hint_list *h, const struct written *w,
+			       uint64_t all_writes)
+{
+	if (w->writes >= SMALLW_MIN_WRITES &&
+	    w->bytes < (unsigned __int128)w->writes * SMALLW_MAX_MEAN &&
+	    hint_at_least_pct(w->time_ns, h->p->wall_ns, SMALLW_MIN_PCT))
+		small_writes_hint(h, w, all_writes);
+}
+
 /*
- * A file, terminal or pipe written in many small pieces, its syscalls a
- * part of the wall: output that is not buffered.
+ * A file, terminal, pipe or socket written in many small pieces, its
+ * syscalls a part of the wall: output that is not buffered.
  */
 void hint_small_writes(struct hint_list *h)
 {
 	const struct io_summary *io = &h->p->io;
-	const struct io_file *f;
+	struct written w;
 	uint64_t all = 0;
 	size_t i;
 
@@ -124,15 +145,25 @@ void hint_small_writes(struct hint_list *h)
 		all += io->files[i].writes;
 	for (i = 0; i < io->n_endpoints; i++)
 		all += io->endpoints[i].sends;
-	for (i = 0; i < io->n_files; i++) {
-		f = &io->files[i];
-		if (f->writes < SMALLW_MIN_WRITES ||
-		    f->write_bytes >=
-		    (unsigned __int128)f->writes * SMALLW_MAX_MEAN)
-			continue;
-		if (hint_at_least_pct(f->time_ns, h->p->wall_ns,
-				      SMALLW_MIN_PCT))
-			small_writes_hint(h, f, all);
+	for (i = 0; i < io->n_files && !h->err; i++) {
+		const struct io_file *f = &io->files[i];
+
+		w = (struct written){
+			.name = f->path, .writes = f->writes,
+			.bytes = f->write_bytes, .time_ns = f->time_ns,
+			.inherited = !f->opens,
+		};
+		small_writes_check(h, &w, all);
+	}
+	for (i = 0; i < io->n_endpoints && !h->err; i++) {
+		const struct io_endpoint *e = &io->endpoints[i];
+
+		w = (struct written){
+			.name = e->name, .writes = e->sends,
+			.bytes = e->bytes_sent, .time_ns = e->send_ns,
+			.socket = true,
+		};
+		small_writes_check(h, &w, all);
 	}
 }
 

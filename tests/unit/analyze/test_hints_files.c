@@ -122,6 +122,35 @@ static void test_small_writes_not_owner(void **state)
 	fx_free(p);
 }
 
+/* Small sends on a socket: the same advice, without the Python's. */
+static void test_small_writes_socket(void **state)
+{
+	struct profile *p = writer_profile(0, 0, 0);
+	struct io_endpoint *e;
+	struct hinted agg;
+	const struct hint *h;
+
+	(void)state;
+	p->procs[0].py_unbuffered = true;
+	e = fx_io_endpoint(p, "127.0.0.1:6379", "tcp", IO_NO_SITE);
+	e->sends = 20000;
+	e->bytes_sent = 20000 * 30;
+	e->send_ns = 500 * MS;
+	h = only_hint(p, &agg);
+	assert_text(h, "small_writes",
+		    "20,000 sends to 127.0.0.1:6379 averaging 30 bytes took 5% "
+		    "of wall time (500 ms) in syscalls, from emit (lines.py:4)"
+		    ": buffering the output, to write a few KB at a time, "
+		    "would remove most of those syscalls.");
+	assert_str(h, "path", "127.0.0.1:6379");
+	assert_uint(h, "writes", 20000);
+	assert_null_field(h, "unbuffered_pid");
+	hinted_free(&agg);
+	e->send_ns--;
+	assert_int_equal(n_hints(p), 0);
+	fx_free(p);
+}
+
 /* ---- reread_volume ---- */
 
 /* scan.db of size bytes read read_bytes in time_ns, of 10 s; samples in
@@ -248,6 +277,7 @@ int main(void)
 		cmocka_unit_test(test_small_writes),
 		cmocka_unit_test(test_small_writes_thresholds),
 		cmocka_unit_test(test_small_writes_not_owner),
+		cmocka_unit_test(test_small_writes_socket),
 		cmocka_unit_test(test_reread_volume),
 		cmocka_unit_test(test_reread_volume_thresholds),
 		cmocka_unit_test(test_hot_library_database),
