@@ -184,8 +184,23 @@ bool wait_gil_call(const struct frame *runtime, const struct frame *callee)
 
 	if (wait_gil_frame(runtime))
 		return true;
-	return python_runtime(runtime) && callee && callee->cls != CLASS_KERNEL &&
+	return python_runtime(runtime) && callee &&
+	       callee->cls != CLASS_KERNEL &&
 	       name_in(callee->name, cond, ARRAY_SIZE(cond));
+}
+
+bool wait_gil_replaced(const struct profile *p, const uint32_t *ids,
+		       uint32_t n, const struct stack_sample *st,
+		       uint32_t py_frames)
+{
+	const struct frame *callee = py_frames < st->n_frames ?
+				     &p->frames[st->frames[py_frames]] : NULL;
+	uint32_t i;
+
+	for (i = 0; i + 1 < n; i++)	/* inlined: take_gil by name */
+		if (wait_gil_frame(&p->frames[ids[i]]))
+			return true;
+	return n && wait_gil_call(&p->frames[ids[n - 1]], callee);
 }
 
 /* Python's Thread.join (join before 3.11 named functions by qualname):

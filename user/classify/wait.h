@@ -8,6 +8,7 @@
 #define WHYSLOW_WAIT_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "profile/profile.h"
 
@@ -27,6 +28,16 @@ bool wait_gil_frame(const struct frame *f);
 /* The interpreter's frame runtime, which called callee (NULL: not known),
  * waits for the GIL: a GIL function, or it waits on a condition variable. */
 bool wait_gil_call(const struct frame *runtime, const struct frame *callee);
+
+/*
+ * A lock wait whose Python frames replaced the interpreter's (st's first
+ * py_frames frames): whether it waits for the GIL, by the frames of the
+ * interpreter's innermost raw frame there (ids[0..n), outermost first,
+ * inlined functions after their caller) and the frame it called.
+ */
+bool wait_gil_replaced(const struct profile *p, const uint32_t *ids,
+		       uint32_t n, const struct stack_sample *st,
+		       uint32_t py_frames);
 
 /* r, or WAIT_JOIN for a lock wait under pthread_join or its kin: that
  * futex waits for a thread to end; WAIT_GIL under wait_gil_call. */

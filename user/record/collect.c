@@ -57,8 +57,7 @@ struct stack_key {
 	uint32_t py_frames;	/* Python frames at the root of the stack */
 	uint32_t py_truncated;	/* enum ws_py_trunc: outer ones missing */
 	uint32_t unwind_stop;	/* on-CPU: enum unwind_stop of the CFI walk */
-	uint32_t py_leaf;	/* off-CPU: 1 + the raw frame of the runtime
-				 * leaf the Python frames replaced, 0 none */
+	uint32_t py_leaf;	/* off-CPU: 1 + raw frame Python's replaced */
 };
 
 struct stack_value {
@@ -678,23 +677,6 @@ static struct stack_sample *new_stack(struct finish_ctx *fc,
 	return st;
 }
 
-/* Kernel frame names of st, leaf first, for the wait classifier. */
-static size_t kernel_names(const struct profile *out,
-			   const struct stack_sample *st, const char **names)
-{
-	size_t n = 0;
-	uint32_t j;
-
-	for (j = st->n_frames; j-- > 0 && n < WS_MAX_STACK;) {
-		const struct frame *f = &out->frames[st->frames[j]];
-
-		if (f->cls != CLASS_KERNEL)
-			break;
-		names[n++] = f->name;
-	}
-	return n;
-}
-
 /* An off-CPU stack becomes up to two: the blocked part, with its reason,
  * and the run-queue part, waiting for a CPU. */
 static int add_offcpu_stacks(struct finish_ctx *fc, const struct stack_key *k,
@@ -706,6 +688,7 @@ static int add_offcpu_stacks(struct finish_ctx *fc, const struct stack_key *k,
 	const struct ws_target *target = k->target ?
 		intern_key(&c->targets, k->target - 1) : NULL;
 	const char *kframes[WS_MAX_STACK];
+	const struct frame_run *leaf;
 	struct stack_sample *st, *runq;
 	char desc[256];
 	size_t n;
@@ -719,16 +702,14 @@ static int add_offcpu_stacks(struct finish_ctx *fc, const struct stack_key *k,
 	st->n_frames = tracing_cut(out, st->frames, st->n_frames, c->own_progs);
 	st->syscall = k->syscall;
 	st->count = v->count;
-	n = kernel_names(out, st, kframes);
+	n = wait_event_kernel_names(out, st, kframes);
 	st->reason = wait_join_or(out, st, classify_wait(k->syscall, target,
 							 k->runnable, kframes,
 							 n));
-	/* the Python frames replaced the interpreter's: ask the one that
-	 * called into the wait */
-	if (st->reason == WAIT_LOCK && k->py_leaf &&
-	    wait_gil_call(&out->frames[frame_map[k->py_leaf - 1]],
-			  k->py_frames < st->n_frames ?
-			  &out->frames[st->frames[k->py_frames]] : NULL))
+	leaf = k->py_leaf ? &frame_map[k->py_leaf - 1] : NULL;
+	if (st->reason == WAIT_LOCK && leaf &&
+	    wait_gil_replaced(out, fc->runs.ids + leaf->first, leaf->n, st,
+			      k->py_frames))
 		st->reason = WAIT_GIL;
 	wait_event_describe(k->syscall, target, desc, sizeof(desc));
 	if (desc[0] && !(st->target = strdup(desc)))
