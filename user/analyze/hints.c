@@ -6,7 +6,9 @@
  * from and what would remove it.  The thresholds are with each rule and
  * in the README's Hints table.  Shares are compared in integers, so that
  * a threshold is met exactly at its value.  The rules about files,
- * network and spawned programs are in hints_io.c.
+ * network and spawned programs are in hints_io.c and hints_files.c,
+ * those about threads in hints_threads.c; all thresholds at the top of
+ * hints_rules.h.
  */
 #include <assert.h>
 #include <errno.h>
@@ -19,13 +21,6 @@
 #include "lib/util.h"
 #include "analyze/hints.h"
 #include "analyze/hints_rules.h"
-
-/* hot_library_function: library code the application calls */
-#define HOT_LIB_MIN_PCT		10	/* on-CPU time with it, % of all */
-#define HOT_LIB_MIN_WALL_PCT	5	/* ... and % of wall time: CPU that
-					 * is a sliver of a waiting program's
-					 * time is not worth a hint */
-#define HOT_LIB_MAX		2	/* hints of this rule, at most */
 
 /* Scratch of the search for the app code that calls a function. */
 struct callers {

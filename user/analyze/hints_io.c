@@ -16,31 +16,6 @@
 #include "analyze/hints_rules.h"
 #include "analyze/procs.h"
 
-/* repeated_opens: the same files opened again and again */
-#define REPEAT_MIN_EXTRA	10	/* opens beyond each file's first */
-#define REPEAT_MIN_PCT		5	/* their cost, % of wall time */
-/* serial_network: requests made one at a time */
-#define SERIAL_MIN_REQUESTS	3
-#define SERIAL_MAX_IN_FLIGHT	1
-#define SERIAL_MIN_BUSY_PCT	20	/* time with one in flight, % of wall */
-#define SERIAL_AT_A_TIME	8	/* requests at once, in the estimate */
-/* spawns: a program run many times */
-#define SPAWN_MIN_COUNT		10
-#define SPAWN_MIN_PCT		10	/* its runs' wall time, % of wall */
-/* ... unless its runs do work: then only when they went one at a time */
-#define SPAWN_WORK_CPU_PCT	50	/* own CPU, % of the runs' union */
-#define SPAWN_WORK_MIN_CPU_NS	5000000	/* own CPU a run, on average */
-#define SPAWN_NESTED_PCT	90	/* union under this % of the sum,
-					 * one at a time: nested, not work */
-#define SPAWN_SERIAL_MIN_COUNT	2
-#define SPAWN_SERIAL_MIN_PCT	30	/* its runs' wall time, % of wall */
-/* ... and none for a launcher of programs that do work */
-#define SPAWN_LAUNCH_PCT	50	/* their wall time, % of its own */
-/* small_reads: a file read in small pieces */
-#define SMALL_MIN_READS		10000
-#define SMALL_MAX_MEAN		512	/* bytes a read, on average: below */
-#define SMALL_MIN_PCT		5	/* the file's syscalls, % of wall */
-
 /* Who opened the repeated files most. */
 struct opener {
 	int64_t frame;		/* its busiest site's display frame, -1 */

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Private to the hint rules (hints.c, hints_io.c): the list being built,
- * the formatting of numbers in a hint's text, and its fields.
+ * Private to the hint rules (hints.c, hints_io.c, hints_files.c,
+ * hints_threads.c): their thresholds, the list being built, the
+ * formatting of numbers in a hint's text, and its fields.
  */
 #ifndef WHYSLOW_HINTS_RULES_H
 #define WHYSLOW_HINTS_RULES_H
@@ -16,11 +17,38 @@ struct aggregate;
 struct hint;
 struct profile;
 
-/*
- * Thresholds of the rules below (those of the older rules are with them,
- * in hints.c and hints_io.c).  W is the wall time.
- */
-/* small_writes: many small writes to one file, terminal or pipe */
+/* The rules' thresholds.  W is the wall time. */
+/* repeated_opens: the same files opened again and again */
+#define REPEAT_MIN_EXTRA	10	/* opens beyond each file's first */
+#define REPEAT_MIN_PCT		5	/* their cost, % of wall time */
+/* serial_network: requests made one at a time */
+#define SERIAL_MIN_REQUESTS	3
+#define SERIAL_MAX_IN_FLIGHT	1
+#define SERIAL_MIN_BUSY_PCT	20	/* time with one in flight, % of wall */
+#define SERIAL_AT_A_TIME	8	/* requests at once, in the estimate */
+/* spawns: a program run many times */
+#define SPAWN_MIN_COUNT		10
+#define SPAWN_MIN_PCT		10	/* its runs' wall time, % of wall */
+/* ... unless its runs do work: then only when they went one at a time */
+#define SPAWN_WORK_CPU_PCT	50	/* own CPU, % of the runs' union */
+#define SPAWN_WORK_MIN_CPU_NS	5000000	/* own CPU a run, on average */
+#define SPAWN_NESTED_PCT	90	/* union under this % of the sum,
+					 * one at a time: nested, not work */
+#define SPAWN_SERIAL_MIN_COUNT	2
+#define SPAWN_SERIAL_MIN_PCT	30	/* its runs' wall time, % of wall */
+/* ... and none for a launcher of programs that do work */
+#define SPAWN_LAUNCH_PCT	50	/* their wall time, % of its own */
+/* small_reads: a file read in small pieces */
+#define SMALL_MIN_READS		10000
+#define SMALL_MAX_MEAN		512	/* bytes a read, on average: below */
+#define SMALL_MIN_PCT		5	/* the file's syscalls, % of wall */
+/* hot_library_function: library code the application calls */
+#define HOT_LIB_MIN_PCT		10	/* on-CPU time with it, % of all */
+#define HOT_LIB_MIN_WALL_PCT	5	/* ... and % of wall time: CPU that
+					 * is a sliver of a waiting program's
+					 * time is not worth a hint */
+#define HOT_LIB_MAX		2	/* hints of this rule, at most */
+/* small_writes: many small writes to one file, terminal, pipe, socket */
 #define SMALLW_MIN_WRITES	10000
 #define SMALLW_MAX_MEAN		512	/* bytes a write, on average: below */
 #define SMALLW_MIN_PCT		5	/* their syscalls, % of W */
@@ -35,10 +63,6 @@ struct profile;
 /* gil: Python threads that waited for the GIL */
 #define GIL_MIN_THREADS		2	/* threads that waited, at least */
 #define GIL_MIN_PCT		10	/* their GIL waits in all, % of W */
-/* serial_network: the server's CPU bounds the estimate when it is on
- * this machine and traced */
-#define SERIAL_LOCAL_PCT	50	/* its CPU, % of the busy time: the
-					 * requests were mostly its CPU */
 
 #define NUM_SIZE	32	/* a number formatted */
 #define TIME_SIZE	(NUM_SIZE + 8)	/* ... with its unit */
