@@ -2,7 +2,7 @@
 /*
  * The hint rules about I/O: files opened again and again or read in small
  * pieces, requests made one at a time, programs run many times.  See
- * hints.c for what a rule does; the thresholds are here and in the
+ * hints.c for what a rule does; the thresholds are in hints_rules.h and the
  * README's Hints table.
  */
 #include <errno.h>
