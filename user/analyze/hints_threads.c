@@ -127,40 +127,41 @@ static void gil_tally(const struct hint_list *h, struct gil_waits *g,
 			g->frame = i;
 }
 
-/* Whether tid waited for the GIL in g's function (any, without one). */
-static bool gil_thread_waited(const struct hint_list *h,
-			      const struct gil_waits *g, uint32_t tid)
+/* g's GIL wait in s: the process's, in its function (any, without one). */
+static bool gil_wait_of(const struct hint_list *h, const struct gil_waits *g,
+			const struct stack_sample *s)
 {
-	size_t i;
-
-	for (i = 0; i < h->p->n_stacks; i++) {
-		const struct stack_sample *s = &h->p->stacks[i];
-
-		if (s->reason == WAIT_GIL && s->pid == g->pid &&
-		    s->tid == tid && (g->func == AGG_NO_FUNC ||
-		    frame_func_of(h, app_leaf(h->p, s)) == g->func))
-			return true;
-	}
-	return false;
+	return s->reason == WAIT_GIL && s->pid == g->pid &&
+	       (g->func == AGG_NO_FUNC ||
+		frame_func_of(h, app_leaf(h->p, s)) == g->func);
 }
 
-/* The threads that waited, and the CPU they ran. */
-static void gil_threads(const struct hint_list *h, struct gil_waits *g)
+static int cmp_tid(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* The threads that waited (tids holds n_stacks), and the CPU they ran. */
+static void gil_threads(const struct hint_list *h, struct gil_waits *g,
+			uint32_t *tids)
 {
 	const struct profile *p = h->p;
-	size_t i, j;
+	size_t i, n = 0, k;
 
-	for (i = 0; i < p->n_threads; i++) {
-		if (p->threads[i].pid != g->pid ||
-		    !gil_thread_waited(h, g, p->threads[i].tid))
-			continue;
-		g->threads++;
-		for (j = 0; j < p->n_stacks; j++)
-			if (p->stacks[j].tid == p->threads[i].tid &&
-			    p->stacks[j].pid == g->pid &&
-			    stack_on_cpu(&p->stacks[j]))
-				g->cpu_ns += p->stacks[j].ns;
-	}
+	for (i = 0; i < p->n_stacks; i++)
+		if (gil_wait_of(h, g, &p->stacks[i]))
+			tids[n++] = p->stacks[i].tid;
+	qsort(tids, n, sizeof(*tids), cmp_tid);
+	for (i = k = 0; i < n; i++)
+		if (!k || tids[k - 1] != tids[i])
+			tids[k++] = tids[i];
+	g->threads = k;
+	for (i = 0; i < p->n_stacks; i++)
+		if (p->stacks[i].pid == g->pid && stack_on_cpu(&p->stacks[i]) &&
+		    bsearch(&p->stacks[i].tid, tids, k, sizeof(*tids), cmp_tid))
+			g->cpu_ns += p->stacks[i].ns;
 }
 
 static void gil_hint(struct hint_list *h, const struct gil_waits *g)
@@ -227,10 +228,11 @@ void hint_gil(struct hint_list *h)
 	uint64_t *by_func = calloc(nu, sizeof(*by_func));
 	uint64_t *by_frame = calloc(nf, sizeof(*by_frame));
 	uint32_t *pids = calloc(p->n_stacks + 1, sizeof(*pids));
+	uint32_t *tids = calloc(p->n_stacks + 1, sizeof(*tids));
 	struct gil_waits g;
 	size_t i, n;
 
-	if (!by_func || !by_frame || !pids) {
+	if (!by_func || !by_frame || !pids || !tids) {
 		h->err = -ENOMEM;
 		goto out;
 	}
@@ -241,7 +243,7 @@ void hint_gil(struct hint_list *h)
 		g = (struct gil_waits){ .pid = pids[i], .func = AGG_NO_FUNC,
 					.frame = -1 };
 		gil_tally(h, &g, by_func, by_frame);
-		gil_threads(h, &g);
+		gil_threads(h, &g, tids);
 		if (g.threads >= GIL_MIN_THREADS &&
 		    hint_at_least_pct(g.wait_ns, p->wall_ns, GIL_MIN_PCT))
 			gil_hint(h, &g);
@@ -250,4 +252,5 @@ out:
 	free(by_func);
 	free(by_frame);
 	free(pids);
+	free(tids);
 }
