@@ -40,7 +40,7 @@ pytestmark = pytest.mark.skipif(
 
 TIMEOUT = 60            # per whyslow run; the longest workload takes ~3 s
 CP_CATEGORIES = {"cpu", "network", "disk", "lock", "sleep", "pipe", "poll",
-                 "child", "page_fault", "cpu_wait", "join", "other"}
+                 "child", "page_fault", "cpu_wait", "join", "gil", "other"}
 PCT_MAX = 100.5         # rounding
 PYTHON = Path("/usr/bin/python3")
 CRUNCH = REPO / "tests" / "workloads" / "py" / "crunch.py"

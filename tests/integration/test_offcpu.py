@@ -27,7 +27,7 @@ pytestmark = pytest.mark.skipif(
            "(run them with sudo, e.g. `sudo make integration`)")
 
 CATEGORIES = {"on_cpu", "network", "disk", "lock", "sleep", "pipe", "poll",
-              "child", "page_fault", "cpu_wait", "join", "other"}
+              "child", "page_fault", "cpu_wait", "join", "gil", "other"}
 TIMEOUT = 30            # per whyslow run; the longest workload takes ~2 s
 SERVER_DELAY = 0.05     # the test server answers each request after 50 ms
 THREADS_SENTENCE = ("Threads run in parallel, so their times can add up to "

@@ -6,7 +6,9 @@
  * from and what would remove it.  The thresholds are with each rule and
  * in the README's Hints table.  Shares are compared in integers, so that
  * a threshold is met exactly at its value.  The rules about files,
- * network and spawned programs are in hints_io.c.
+ * network and spawned programs are in hints_io.c and hints_files.c,
+ * those about threads in hints_threads.c; all thresholds at the top of
+ * hints_rules.h.
  */
 #include <assert.h>
 #include <errno.h>
@@ -19,13 +21,6 @@
 #include "lib/util.h"
 #include "analyze/hints.h"
 #include "analyze/hints_rules.h"
-
-/* hot_library_function: library code the application calls */
-#define HOT_LIB_MIN_PCT		10	/* on-CPU time with it, % of all */
-#define HOT_LIB_MIN_WALL_PCT	5	/* ... and % of wall time: CPU that
-					 * is a sliver of a waiting program's
-					 * time is not worth a hint */
-#define HOT_LIB_MAX		2	/* hints of this rule, at most */
 
 /* Scratch of the search for the app code that calls a function. */
 struct callers {
@@ -83,6 +78,99 @@ void hint_fmt_time(char *buf, uint64_t ns)
 	} else {
 		snprintf(buf, TIME_SIZE, "%" PRIu64 " ns", ns);
 	}
+}
+
+/* "812 bytes", "4.2 KB", "8.1 MB", "4.5 GB": as file sizes are quoted. */
+void hint_fmt_bytes(char *buf, uint64_t bytes)
+{
+	static const char *const unit[] = { "KB", "MB", "GB", "TB" };
+	char num[NUM_SIZE];
+	double v = bytes;
+	size_t u = 0;
+
+	if (bytes < 1000) {
+		snprintf(buf, TIME_SIZE, "%" PRIu64 " byte%s", bytes,
+			 bytes == 1 ? "" : "s");
+		return;
+	}
+	v /= 1000;
+	while (v >= 999.5 && u + 1 < ARRAY_SIZE(unit)) {
+		v /= 1000;
+		u++;
+	}
+	hint_fmt_number(num, v);
+	snprintf(buf, TIME_SIZE, "%s %s", num, unit[u]);
+}
+
+static bool in_names(const char *name, const char *const *names, size_t n)
+{
+	size_t i;
+
+	for (i = 0; name && i < n; i++)
+		if (!strcmp(name, names[i]))
+			return true;
+	return false;
+}
+
+static bool python_frame(const struct frame *f)
+{
+	size_t len = f->file ? strlen(f->file) : 0;
+
+	return len >= 3 && !strcmp(f->file + len - 3, ".py");
+}
+
+/*
+ * The innermost app frame of s under a kernel frame in names, else its
+ * innermost Python frame (a standard module run as a program:
+ * python3 -m json.tool); -1 none.
+ */
+static int64_t syscall_app_frame(const struct profile *p,
+				 const struct stack_sample *s,
+				 const char *const *names, size_t n)
+{
+	int64_t app = -1, py = -1;
+	bool in_call = false;
+	uint32_t k;
+
+	for (k = 0; k < s->n_frames; k++) {
+		const struct frame *f = &p->frames[s->frames[k]];
+
+		if (f->cls == CLASS_APP)
+			app = s->frames[k];
+		else if (f->cls == CLASS_KERNEL && in_names(f->name, names, n))
+			in_call = true;
+		if (f->cls != CLASS_KERNEL && python_frame(f))
+			py = s->frames[k];
+	}
+	if (!in_call)
+		return -1;
+	return app >= 0 ? app : py;
+}
+
+int64_t hint_syscall_caller(const struct hint_list *h,
+			    const char *const *names, size_t n)
+{
+	const struct profile *p = h->p;
+	uint64_t *by_frame = calloc(p->n_frames ? p->n_frames : 1,
+				    sizeof(*by_frame));
+	int64_t f, best = -1;
+	size_t i;
+
+	if (!by_frame)
+		return -1;
+	for (i = 0; i < p->n_stacks; i++) {
+		if (!stack_on_cpu(&p->stacks[i]))
+			continue;
+		f = syscall_app_frame(p, &p->stacks[i], names, n);
+		if (f < 0)
+			continue;
+		by_frame[f] += p->stacks[i].count;
+		if (best < 0 || by_frame[f] > by_frame[best] ||
+		    (by_frame[f] == by_frame[best] && f < best))
+			best = f;
+	}
+	free(by_frame);
+	return best;
 }
 
 /* "read_file (amalg.py:24)", or without the line or file it lacks. */
@@ -212,18 +300,40 @@ static bool library_frame(const struct frame *f)
 	return f->cls == CLASS_LIBRARY && f->resolved;
 }
 
+/*
+ * The app frame that calls frame k of s, directly or through frames no
+ * symbol named (an extension module's glue: _sqlite3 between query and
+ * sqlite3_step); -1 none.
+ */
+static int64_t app_caller(const struct profile *p,
+			  const struct stack_sample *s, uint32_t k)
+{
+	const struct frame *f;
+
+	while (k-- > 0) {
+		f = &p->frames[s->frames[k]];
+		if (f->cls == CLASS_APP)
+			return s->frames[k];
+		if (f->resolved || f->cls == CLASS_KERNEL)
+			return -1;
+	}
+	return -1;
+}
+
 /* Samples of on-CPU stack idx where app code calls func directly. */
 static void count_callers(const struct hint_list *h, size_t idx, uint32_t func,
 			  struct callers *c)
 {
 	const struct stack_sample *s = &h->p->stacks[idx];
 	const uint32_t *frame_func = h->agg->frame_func;
-	uint32_t k, caller, cf;
+	uint32_t k, cf;
+	int64_t caller;
 
 	for (k = 1; k < s->n_frames; k++) {
-		caller = s->frames[k - 1];
-		if (frame_func[s->frames[k]] != func ||
-		    h->p->frames[caller].cls != CLASS_APP)
+		if (frame_func[s->frames[k]] != func)
+			continue;
+		caller = app_caller(h->p, s, k);
+		if (caller < 0)
 			continue;
 		/* Once per stack, even under recursion. */
 		if (c->frame_stamp[caller] != idx + 1) {
@@ -269,6 +379,31 @@ static int64_t find_caller(const struct hint_list *h, uint32_t func,
 	return frame;
 }
 
+/*
+ * A database client's entry point: its time is the queries it runs,
+ * which caching its results would not make fewer or cheaper.
+ */
+static bool database_call(const struct func_stat *fs)
+{
+	static const char *const prefixes[] = {
+		"sqlite3_", "PQexec", "PQgetResult", "mysql_query",
+		"mysql_real_query", "mysql_stmt_execute",
+	};
+	static const char *const modules[] = {
+		"libsqlite3", "_sqlite3", "libpq", "libmysqlclient",
+		"libmariadb",
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(prefixes); i++)
+		if (!strncmp(fs->name, prefixes[i], strlen(prefixes[i])))
+			return true;
+	for (i = 0; fs->module && i < ARRAY_SIZE(modules); i++)
+		if (!strncmp(fs->module, modules[i], strlen(modules[i])))
+			return true;
+	return false;
+}
+
 static void hot_library_hint(struct hint_list *h, const struct func_stat *fs,
 			     int64_t caller, uint64_t samples)
 {
@@ -276,21 +411,26 @@ static void hot_library_hint(struct hint_list *h, const struct func_stat *fs,
 	uint64_t cpu = h->agg->time.ns[WAIT_NONE];
 	char share[NUM_SIZE], time[TIME_SIZE], called[NUM_SIZE];
 	char *where = hint_location(h, caller);
+	bool db = database_call(fs);
 
 	hint_fmt_pct(share, fs->total_ns, cpu);
 	hint_fmt_time(time, fs->total_ns);
 	hint_fmt_pct(called, samples, fs->total);
 	if (where)
 		hint_text(&hint, "%s is on %s of on-CPU time (%s), %s of it "
-			  "called directly from %s: calling it less often, or "
-			  "caching its results, would save up to that.",
-			  fs->name, share, time, called, where);
+			  "called directly from %s: %s would save up to that.",
+			  fs->name, share, time, called, where, db ?
+			  "running fewer or cheaper queries (an index on the "
+			  "columns they filter by, one query instead of many)" :
+			  "calling it less often, or caching its results,");
 	hint_field_copy(h, &hint, "function", fs->name);
 	hint_field_copy(h, &hint, "module", fs->module);
 	hint_field_uint(&hint, "cpu_ns", fs->total_ns);
 	hint_field_real(&hint, "cpu_pct", pct_of(fs->total_ns, cpu));
 	hint_field_own(&hint, "location", where);
 	hint_field_real(&hint, "caller_pct", pct_of(samples, fs->total));
+	hint_field_copy(h, &hint, "advice", db ? "fewer_queries" :
+			"call_less_or_cache");
 	hint_push(h, &hint);
 }
 
@@ -376,54 +516,8 @@ out:
 	free(cand);
 	free(library);
 }
+
 /* ---- all rules --------------------------------------------------------- */
-
-/* ---- lock_contention --------------------------------------------------- */
-
-/* Threads waited on a lock for a fair share of the wall time, released by
- * threads that ran the same code while they waited. */
-#define LOCK_MIN_PCT	10
-
-static void lock_hint(struct hint_list *h, const struct critical_lock *k)
-{
-	struct hint hint = { .rule = "lock_contention" };
-	const struct frame *fr = k->holder_frame >= 0 ?
-				 &h->p->frames[k->holder_frame] : NULL;
-	char *where = hint_location(h, k->holder_frame);
-	char wait[TIME_SIZE], cpu[TIME_SIZE];
-
-	/* waits of several threads add up past the wall time: no share */
-	hint_fmt_time(wait, k->wait_ns);
-	hint_fmt_time(cpu, k->holder_cpu_ns);
-	hint_text(&hint, "%" PRIu32 " thread%s waited %s in all for a lock "
-		  "released in %s, which ran %s of CPU while they waited: the "
-		  "work under the lock is serial — shrink the critical section "
-		  "or split the lock.", k->waiting_threads,
-		  k->waiting_threads == 1 ? "" : "s", wait,
-		  where ? where : "code not known", cpu);
-	hint_field_uint(&hint, "waiting_threads", k->waiting_threads);
-	hint_field_uint(&hint, "wait_ns", k->wait_ns);
-	hint_field_copy(h, &hint, "holder_function", fr ? fr->name : NULL);
-	hint_field_copy(h, &hint, "holder_file", fr ? fr->file : NULL);
-	if (fr && fr->line > 0)
-		hint_field_uint(&hint, "holder_line", fr->line);
-	else
-		hint_field_null(&hint, "holder_line");
-	hint_field_uint(&hint, "holder_cpu_ns", k->holder_cpu_ns);
-	hint_field_own(&hint, "location", where);
-	hint_push(h, &hint);
-}
-
-static void lock_contention(struct hint_list *h)
-{
-	const struct profile_critical *c = &h->p->critical;
-	size_t i;
-
-	for (i = 0; i < c->n_locks; i++)
-		if (hint_at_least_pct(c->locks[i].wait_ns, h->p->wall_ns,
-				      LOCK_MIN_PCT))
-			lock_hint(h, &c->locks[i]);
-}
 
 int build_hints(const struct profile *p, const struct aggregate *agg,
 		struct hint **hints, size_t *n)
@@ -436,8 +530,11 @@ int build_hints(const struct profile *p, const struct aggregate *agg,
 	hint_serial_network(&h);
 	hint_spawns(&h);
 	hint_small_reads(&h);
+	hint_small_writes(&h);
+	hint_reread_volume(&h);
+	hint_lock_contention(&h);
+	hint_gil(&h);
 	hot_library_functions(&h);
-	lock_contention(&h);
 	if (h.err) {
 		hints_free(h.list, h.n);
 		return h.err;

@@ -28,7 +28,7 @@ struct hint_field {
 	};
 };
 
-#define HINT_MAX_FIELDS	12
+#define HINT_MAX_FIELDS	16
 
 struct hint {
 	const char *rule;	/* "repeated_opens", ... */

@@ -2,7 +2,7 @@
 /*
  * The hint rules about I/O: files opened again and again or read in small
  * pieces, requests made one at a time, programs run many times.  See
- * hints.c for what a rule does; the thresholds are here and in the
+ * hints.c for what a rule does; the thresholds are in hints_rules.h and the
  * README's Hints table.
  */
 #include <errno.h>
@@ -15,31 +15,6 @@
 #include "analyze/hints.h"
 #include "analyze/hints_rules.h"
 #include "analyze/procs.h"
-
-/* repeated_opens: the same files opened again and again */
-#define REPEAT_MIN_EXTRA	10	/* opens beyond each file's first */
-#define REPEAT_MIN_PCT		5	/* their cost, % of wall time */
-/* serial_network: requests made one at a time */
-#define SERIAL_MIN_REQUESTS	3
-#define SERIAL_MAX_IN_FLIGHT	1
-#define SERIAL_MIN_BUSY_PCT	20	/* time with one in flight, % of wall */
-#define SERIAL_AT_A_TIME	8	/* requests at once, in the estimate */
-/* spawns: a program run many times */
-#define SPAWN_MIN_COUNT		10
-#define SPAWN_MIN_PCT		10	/* its runs' wall time, % of wall */
-/* ... unless its runs do work: then only when they went one at a time */
-#define SPAWN_WORK_CPU_PCT	50	/* own CPU, % of the runs' union */
-#define SPAWN_WORK_MIN_CPU_NS	5000000	/* own CPU a run, on average */
-#define SPAWN_NESTED_PCT	90	/* union under this % of the sum,
-					 * one at a time: nested, not work */
-#define SPAWN_SERIAL_MIN_COUNT	2
-#define SPAWN_SERIAL_MIN_PCT	30	/* its runs' wall time, % of wall */
-/* ... and none for a launcher of programs that do work */
-#define SPAWN_LAUNCH_PCT	50	/* their wall time, % of its own */
-/* small_reads: a file read in small pieces */
-#define SMALL_MIN_READS		10000
-#define SMALL_MAX_MEAN		512	/* bytes a read, on average: below */
-#define SMALL_MIN_PCT		5	/* the file's syscalls, % of wall */
 
 /* Who opened the repeated files most. */
 struct opener {
@@ -328,17 +303,141 @@ static char *endpoint_clause(const struct io_endpoint *e, uint64_t requests)
 	return n < 0 ? NULL : s;
 }
 
+/* The estimate, and what bounds it when the server is known. */
+struct serial_estimate {
+	uint64_t k;		/* requests at a time */
+	double speedup;		/* if the server keeps up */
+	double bounded;		/* with its CPU on this machine's CPUs */
+	uint32_t server_pid;	/* 0: no traced server on this machine */
+	uint64_t server_cpu_ns;	/* its CPU, at most the busy time */
+	uint64_t server_runq_ns;	/* its time waiting for a CPU */
+	uint64_t cpu_floor_ns;	/* the least time that CPU can take */
+};
+
+/* An endpoint on this machine: loopback, or a Unix socket. */
+static bool endpoint_local(const struct io_endpoint *e)
+{
+	return !strcmp(e->proto, "unix") || !strncmp(e->name, "127.", 4) ||
+	       !strncmp(e->name, "[::1]", 5) ||
+	       !strncmp(e->name, "localhost", 9);
+}
+
+/* Whether pid accepted connections in the profile: a server traced. */
+static bool pid_serves(const struct io_summary *io, uint32_t pid)
+{
+	size_t i;
+
+	for (i = 0; i < io->n_endpoints; i++)
+		if (io->endpoints[i].inbound &&
+		    site_of_pid(io, io->endpoints[i].site, pid))
+			return true;
+	return false;
+}
+
+/*
+ * The traced processes on this machine that accepted connections, other
+ * than the client: its server, when the client's endpoint is local too
+ * (which of them served which port is not kept: all of them count).
+ * Their on-CPU time and their time waiting for a CPU; the first one's
+ * pid, 0 when none.
+ */
+static void local_server(const struct hint_list *h, uint32_t client,
+			 const struct io_endpoint *e,
+			 struct serial_estimate *est)
+{
+	const struct aggregate *agg = h->agg;
+	size_t i;
+
+	if (!e || !endpoint_local(e))
+		return;
+	for (i = 0; i < agg->n_procs; i++) {
+		if (agg->procs[i].pid == client ||
+		    !pid_serves(&h->p->io, agg->procs[i].pid))
+			continue;
+		if (!est->server_pid)
+			est->server_pid = agg->procs[i].pid;
+		est->server_cpu_ns += agg->procs[i].time.ns[WAIT_NONE];
+		est->server_runq_ns += agg->procs[i].time.ns[WAIT_CPU];
+	}
+}
+
+/*
+ * W / (W − busy + busy / k), if the server answers k at once as fast as
+ * one.  When it is traced here, its CPU for them cannot go faster than
+ * this machine's CPUs allow, as busy as they were: it got the CPU for
+ * cpu / (cpu + runnable) of the time it wanted it, so busy / k is at
+ * least its CPU / min(k, CPUs × that share).
+ */
+static void serial_estimate(const struct hint_list *h,
+			    const struct io_concurrency *c,
+			    const struct io_endpoint *e,
+			    struct serial_estimate *est)
+{
+	uint64_t wall = h->p->wall_ns, busy = min_u64(c->busy_ns, wall);
+	double cpus = h->p->n_cpus, want, at_once;
+
+	est->k = min_u64(c->requests, SERIAL_AT_A_TIME);
+	est->speedup = serial_speedup(wall, busy, est->k);
+	est->bounded = est->speedup;
+	local_server(h, c->pid, e, est);
+	if (!est->server_pid || !cpus || !est->server_cpu_ns)
+		return;
+	want = (double)est->server_cpu_ns + est->server_runq_ns;
+	at_once = cpus * est->server_cpu_ns / want;
+	at_once = at_once < est->k ? at_once : est->k;
+	est->server_cpu_ns = min_u64(est->server_cpu_ns, busy);
+	est->cpu_floor_ns = est->server_cpu_ns / at_once;
+	if (est->cpu_floor_ns > (double)busy / est->k)
+		est->bounded = (double)wall /
+			       (wall - busy + (double)est->cpu_floor_ns);
+}
+
+/* ", if the server keeps up ...", or what bounds the estimate. */
+static char *serial_assumption(const struct hint_list *h,
+			       const struct serial_estimate *est)
+{
+	char comm[AGG_COMM_LEN], cpu[TIME_SIZE], floor[TIME_SIZE];
+	char runq[TIME_SIZE], busy[TIME_SIZE + 64];
+	char *s = NULL;
+	int n;
+
+	if (est->bounded >= est->speedup) {
+		n = asprintf(&s, "up to %.1f×, if the server keeps up: that "
+			     "assumes it answers %" PRIu64 " at once as fast "
+			     "as one", est->speedup, est->k);
+		return n < 0 ? NULL : s;
+	}
+	procs_comm(h->p, est->server_pid, comm);
+	hint_fmt_time(cpu, est->server_cpu_ns);
+	hint_fmt_time(runq, est->server_runq_ns);
+	hint_fmt_time(floor, est->cpu_floor_ns);
+	/* waits for a CPU worth naming: the CPUs were busy with others */
+	if (est->server_runq_ns * 10 >= est->server_cpu_ns)
+		snprintf(busy, sizeof(busy), " and waited %s for a CPU: "
+			 "as busy as they were,", runq);
+	else
+		snprintf(busy, sizeof(busy), ", which");
+	n = asprintf(&s, "up to %.1f×, not the %.1f× of a server that keeps "
+		     "up: the server, traced here (%s, pid %" PRIu32 "), ran "
+		     "%s of CPU for them%s this machine's %" PRIu32 " CPU%s "
+		     "cannot do that in less than %s", est->bounded,
+		     est->speedup, comm, est->server_pid, cpu, busy,
+		     h->p->n_cpus, h->p->n_cpus == 1 ? "" : "s", floor);
+	return n < 0 ? NULL : s;
+}
+
 static void serial_text(const struct hint_list *h, struct hint *hint,
 			const struct io_concurrency *c,
 			const struct io_endpoint *e, const char *where,
-			uint64_t k, double speedup)
+			const struct serial_estimate *est)
 {
 	char prefix[64 + AGG_COMM_LEN], busy[NUM_SIZE], busy_time[TIME_SIZE];
 	char wall[TIME_SIZE], requests[NUM_SIZE], mean[TIME_SIZE];
 	char *to = endpoint_clause(e, c->requests);
+	char *up = serial_assumption(h, est);
 
-	if (!to)
-		return;
+	if (!to || !up)
+		goto out;
 	serial_prefix(h, c->pid, prefix, sizeof(prefix));
 	hint_fmt_pct(busy, c->busy_ns, h->p->wall_ns);
 	hint_fmt_time(busy_time, c->busy_ns);
@@ -348,23 +447,25 @@ static void serial_text(const struct hint_list *h, struct hint *hint,
 	hint_text(hint, "%s%s of wall time (%s of %s) had a request in "
 		  "flight, never more than one at once: %s requests of %s on "
 		  "average%s%s%s: issuing them %" PRIu64 " at a time could "
-		  "cut wall time up to %.1f×.", prefix, busy, busy_time, wall,
+		  "cut wall time %s.", prefix, busy, busy_time, wall,
 		  requests, mean, to, where ? ", made from " : "",
-		  where ? where : "", k, speedup);
+		  where ? where : "", est->k, up);
+out:
 	free(to);
+	free(up);
 }
 
 static void serial_hint(struct hint_list *h, const struct io_concurrency *c)
 {
 	const struct io_endpoint *e = request_endpoint(&h->p->io, c->pid);
 	struct hint hint = { .rule = "serial_network" };
-	uint64_t k = min_u64(c->requests, SERIAL_AT_A_TIME);
-	double speedup = serial_speedup(h->p->wall_ns, c->busy_ns, k);
+	struct serial_estimate est = { 0 };
 	char *where = NULL;
 
+	serial_estimate(h, c, e, &est);
 	if (e)
 		where = hint_location(h, site_display_frame(h->p, e->site));
-	serial_text(h, &hint, c, e, where, k, speedup);
+	serial_text(h, &hint, c, e, where, &est);
 	hint_field_uint(&hint, "pid", c->pid);
 	hint_field_uint(&hint, "requests", c->requests);
 	hint_field_uint(&hint, "mean_request_ns", c->request_ns / c->requests);
@@ -373,8 +474,18 @@ static void serial_hint(struct hint_list *h, const struct io_concurrency *c)
 	hint_field_uint(&hint, "max_in_flight", c->max_in_flight);
 	hint_field_copy(h, &hint, "endpoint", e ? e->name : NULL);
 	hint_field_own(&hint, "location", where);
-	hint_field_uint(&hint, "at_a_time", k);
-	hint_field_real(&hint, "speedup", speedup);
+	hint_field_uint(&hint, "at_a_time", est.k);
+	hint_field_real(&hint, "speedup", est.bounded);
+	hint_field_real(&hint, "speedup_if_server_keeps_up", est.speedup);
+	if (est.server_pid) {
+		hint_field_uint(&hint, "server_pid", est.server_pid);
+		hint_field_uint(&hint, "server_cpu_ns", est.server_cpu_ns);
+		hint_field_uint(&hint, "server_runq_ns", est.server_runq_ns);
+	} else {
+		hint_field_null(&hint, "server_pid");
+		hint_field_null(&hint, "server_cpu_ns");
+		hint_field_null(&hint, "server_runq_ns");
+	}
 	hint_push(h, &hint);
 }
 

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Private to the hint rules (hints.c, hints_io.c): the list being built,
- * the formatting of numbers in a hint's text, and its fields.
+ * Private to the hint rules (hints.c, hints_io.c, hints_files.c,
+ * hints_threads.c): their thresholds, the list being built, the
+ * formatting of numbers in a hint's text, and its fields.
  */
 #ifndef WHYSLOW_HINTS_RULES_H
 #define WHYSLOW_HINTS_RULES_H
@@ -15,6 +16,53 @@
 struct aggregate;
 struct hint;
 struct profile;
+
+/* The rules' thresholds.  W is the wall time. */
+/* repeated_opens: the same files opened again and again */
+#define REPEAT_MIN_EXTRA	10	/* opens beyond each file's first */
+#define REPEAT_MIN_PCT		5	/* their cost, % of wall time */
+/* serial_network: requests made one at a time */
+#define SERIAL_MIN_REQUESTS	3
+#define SERIAL_MAX_IN_FLIGHT	1
+#define SERIAL_MIN_BUSY_PCT	20	/* time with one in flight, % of wall */
+#define SERIAL_AT_A_TIME	8	/* requests at once, in the estimate */
+/* spawns: a program run many times */
+#define SPAWN_MIN_COUNT		10
+#define SPAWN_MIN_PCT		10	/* its runs' wall time, % of wall */
+/* ... unless its runs do work: then only when they went one at a time */
+#define SPAWN_WORK_CPU_PCT	50	/* own CPU, % of the runs' union */
+#define SPAWN_WORK_MIN_CPU_NS	5000000	/* own CPU a run, on average */
+#define SPAWN_NESTED_PCT	90	/* union under this % of the sum,
+					 * one at a time: nested, not work */
+#define SPAWN_SERIAL_MIN_COUNT	2
+#define SPAWN_SERIAL_MIN_PCT	30	/* its runs' wall time, % of wall */
+/* ... and none for a launcher of programs that do work */
+#define SPAWN_LAUNCH_PCT	50	/* their wall time, % of its own */
+/* small_reads: a file read in small pieces */
+#define SMALL_MIN_READS		10000
+#define SMALL_MAX_MEAN		512	/* bytes a read, on average: below */
+#define SMALL_MIN_PCT		5	/* the file's syscalls, % of wall */
+/* hot_library_function: library code the application calls */
+#define HOT_LIB_MIN_PCT		10	/* on-CPU time with it, % of all */
+#define HOT_LIB_MIN_WALL_PCT	5	/* ... and % of wall time: CPU that
+					 * is a sliver of a waiting program's
+					 * time is not worth a hint */
+#define HOT_LIB_MAX		2	/* hints of this rule, at most */
+/* small_writes: many small writes to one file, terminal, pipe, socket */
+#define SMALLW_MIN_WRITES	10000
+#define SMALLW_MAX_MEAN		512	/* bytes a write, on average: below */
+#define SMALLW_MIN_PCT		5	/* their syscalls, % of W */
+/* reread_volume: a file read many times its size */
+#define REREAD_MIN_TIMES	10	/* bytes read, times its size */
+#define REREAD_MIN_BYTES	(1u << 20)	/* bytes read, at least */
+#define REREAD_MIN_PCT		5	/* its read syscalls, % of W */
+/* a syscall's caller is named when its file did this share of them */
+#define SYSCALL_OWNER_PCT	50
+/* lock_contention: threads blocked on a lock held by the others */
+#define LOCK_MIN_PCT		10	/* their waits in all, % of W */
+/* gil: Python threads that waited for the GIL */
+#define GIL_MIN_THREADS		2	/* threads that waited, at least */
+#define GIL_MIN_PCT		10	/* their GIL waits in all, % of W */
 
 #define NUM_SIZE	32	/* a number formatted */
 #define TIME_SIZE	(NUM_SIZE + 8)	/* ... with its unit */
@@ -44,6 +92,8 @@ void hint_fmt_number(char *buf, double v);
 void hint_fmt_pct(char *buf, uint64_t part, uint64_t whole);
 /* "850 ns", "1.4 µs", "52 ms", "3.82 s"; buf holds TIME_SIZE. */
 void hint_fmt_time(char *buf, uint64_t ns);
+/* "812 bytes", "4.2 KB", "8.1 MB", "4.5 GB" (powers of 1000); TIME_SIZE. */
+void hint_fmt_bytes(char *buf, uint64_t bytes);
 /* "read_file (amalg.py:24)": allocated; NULL for no frame (-1), or out of
  * memory (h->err is set). */
 char *hint_location(struct hint_list *h, int64_t frame);
@@ -63,10 +113,25 @@ void hint_text(struct hint *hint, const char *fmt, ...);
 /* The hint into the list, or freed when anything failed on the way. */
 void hint_push(struct hint_list *h, struct hint *hint);
 
-/* The rules of hints_io.c, in the order build_hints runs them. */
+/*
+ * The app frame (else Python frame) that most on-CPU samples in one of
+ * the syscalls whose kernel entry points are names (n of them) ran
+ * under, innermost; -1 none.  Who made a kind of syscall, where its
+ * events have no stack.
+ */
+int64_t hint_syscall_caller(const struct hint_list *h,
+			    const char *const *names, size_t n);
+
+/* The rules of hints_io.c and hints_files.c, in the order build_hints
+ * runs them. */
 void hint_repeated_opens(struct hint_list *h);
 void hint_serial_network(struct hint_list *h);
 void hint_spawns(struct hint_list *h);
 void hint_small_reads(struct hint_list *h);
+void hint_small_writes(struct hint_list *h);
+void hint_reread_volume(struct hint_list *h);
+/* hints_threads.c */
+void hint_lock_contention(struct hint_list *h);
+void hint_gil(struct hint_list *h);
 
 #endif

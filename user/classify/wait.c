@@ -105,7 +105,7 @@ const char *wait_reason_name(enum wait_reason r)
 		[WAIT_DISK] = "disk", [WAIT_LOCK] = "lock",
 		[WAIT_SLEEP] = "sleep", [WAIT_PIPE] = "pipe",
 		[WAIT_POLL] = "poll", [WAIT_CHILD] = "child",
-		[WAIT_JOIN] = "join",
+		[WAIT_JOIN] = "join", [WAIT_GIL] = "gil",
 		[WAIT_PAGE_FAULT] = "page_fault", [WAIT_CPU] = "cpu_wait",
 		[WAIT_OTHER] = "other",
 	};
@@ -135,6 +135,88 @@ static bool frame_joins(const char *name)
 	return false;
 }
 
+/* The CPython interpreter's own code: libpython, or a python executable
+ * that links it statically. */
+static bool python_runtime(const struct frame *f)
+{
+	return f->cls == CLASS_RUNTIME && f->module &&
+	       (!strncmp(f->module, "libpython", 9) ||
+		!strncmp(f->module, "python", 6));
+}
+
+static bool name_in(const char *name, const char *const *names, size_t n)
+{
+	size_t i;
+
+	for (i = 0; name && i < n; i++)
+		if (!strcmp(name, names[i]))
+			return true;
+	return false;
+}
+
+/*
+ * CPython's functions that wait for the GIL: take_gil (PyCOND_TIMEDWAIT
+ * when not inlined), drop_gil (forced to switch, it waits for another
+ * thread to take it).
+ */
+bool wait_gil_frame(const struct frame *f)
+{
+	static const char *const gil[] = {
+		"take_gil", "drop_gil", "PyCOND_TIMEDWAIT", "PyCOND_WAIT",
+	};
+
+	return python_runtime(f) && name_in(f->name, gil, ARRAY_SIZE(gil));
+}
+
+/*
+ * The interpreter waiting on a condition variable is waiting for the GIL
+ * even where take_gil is inlined out of its symbols (a distribution's
+ * python3.11 has no symbol of its own for it): on Linux CPython's locks
+ * are semaphores, and the GIL's are its only condition variables.
+ */
+bool wait_gil_call(const struct frame *runtime, const struct frame *callee)
+{
+	static const char *const cond[] = {
+		"pthread_cond_wait", "pthread_cond_timedwait",
+		"pthread_cond_clockwait", "__pthread_cond_wait",
+		"__pthread_cond_timedwait", "__pthread_cond_clockwait",
+	};
+
+	if (wait_gil_frame(runtime))
+		return true;
+	return python_runtime(runtime) && callee &&
+	       callee->cls != CLASS_KERNEL &&
+	       name_in(callee->name, cond, ARRAY_SIZE(cond));
+}
+
+bool wait_gil_replaced(const struct profile *p, const uint32_t *ids,
+		       uint32_t n, const struct stack_sample *st,
+		       uint32_t py_frames)
+{
+	const struct frame *callee = py_frames < st->n_frames ?
+				     &p->frames[st->frames[py_frames]] : NULL;
+	uint32_t i;
+
+	for (i = 0; i + 1 < n; i++)	/* inlined: take_gil by name */
+		if (wait_gil_frame(&p->frames[ids[i]]))
+			return true;
+	return n && wait_gil_call(&p->frames[ids[n - 1]], callee);
+}
+
+/* Python's Thread.join (join before 3.11 named functions by qualname):
+ * the lock it waits on is released as the thread ends. */
+static bool python_joins(const struct frame *f)
+{
+	static const char *const joins[] = {
+		"Thread.join", "join", "Thread._wait_for_tstate_lock",
+		"_wait_for_tstate_lock",
+	};
+	size_t len = f->file ? strlen(f->file) : 0;
+
+	return len >= 13 && !strcmp(f->file + len - 13, "/threading.py") &&
+	       name_in(f->name, joins, ARRAY_SIZE(joins));
+}
+
 enum wait_reason wait_join_or(const struct profile *p,
 			      const struct stack_sample *st, enum wait_reason r)
 {
@@ -145,8 +227,13 @@ enum wait_reason wait_join_or(const struct profile *p,
 	for (j = 0; j < st->n_frames; j++) {
 		const struct frame *f = &p->frames[st->frames[j]];
 
-		if (f->cls != CLASS_KERNEL && frame_joins(f->name))
+		if (f->cls == CLASS_KERNEL)
+			continue;
+		if (frame_joins(f->name) || python_joins(f))
 			return WAIT_JOIN;
+		if (wait_gil_call(f, j + 1 < st->n_frames ?
+				  &p->frames[st->frames[j + 1]] : NULL))
+			return WAIT_GIL;
 	}
 	return r;
 }

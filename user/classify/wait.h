@@ -8,6 +8,7 @@
 #define WHYSLOW_WAIT_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "profile/profile.h"
 
@@ -21,8 +22,25 @@ const char *wait_syscall_name(int nr);
  * descriptor or the kernel stack decides (or nr is not in the table). */
 enum wait_reason wait_syscall_reason(int nr);
 
+/* A CPython function that waits for the GIL (take_gil, ...), in the
+ * interpreter's own code. */
+bool wait_gil_frame(const struct frame *f);
+/* The interpreter's frame runtime, which called callee (NULL: not known),
+ * waits for the GIL: a GIL function, or it waits on a condition variable. */
+bool wait_gil_call(const struct frame *runtime, const struct frame *callee);
+
+/*
+ * A lock wait whose Python frames replaced the interpreter's (st's first
+ * py_frames frames): whether it waits for the GIL, by the frames of the
+ * interpreter's innermost raw frame there (ids[0..n), outermost first,
+ * inlined functions after their caller) and the frame it called.
+ */
+bool wait_gil_replaced(const struct profile *p, const uint32_t *ids,
+		       uint32_t n, const struct stack_sample *st,
+		       uint32_t py_frames);
+
 /* r, or WAIT_JOIN for a lock wait under pthread_join or its kin: that
- * futex waits for a thread to end. */
+ * futex waits for a thread to end; WAIT_GIL under wait_gil_call. */
 enum wait_reason wait_join_or(const struct profile *p,
 			      const struct stack_sample *st, enum wait_reason r);
 

@@ -174,3 +174,20 @@ void wait_event_describe(int syscall, const struct ws_target *t, char *buf,
 		break;
 	}
 }
+
+size_t wait_event_kernel_names(const struct profile *p,
+			       const struct stack_sample *st,
+			       const char **names)
+{
+	size_t n = 0;
+	uint32_t j;
+
+	for (j = st->n_frames; j-- > 0 && n < WS_MAX_STACK;) {
+		const struct frame *f = &p->frames[st->frames[j]];
+
+		if (f->cls != CLASS_KERNEL)
+			break;
+		names[n++] = f->name;
+	}
+	return n;
+}

@@ -23,6 +23,12 @@ enum wait_reason classify_wait(int syscall, const struct ws_target *target,
 			       bool runnable, const char *const *kframes,
 			       size_t n_kframes);
 
+/* Kernel frame names of st, leaf first, at most WS_MAX_STACK of them:
+ * classify_wait's kframes.  Returns how many. */
+size_t wait_event_kernel_names(const struct profile *p,
+			       const struct stack_sample *st,
+			       const char **names);
+
 /* A TCP/UDP target's peer: "10.0.0.5:5432", "[::1]:443"; the address
  * alone without the port. */
 void wait_event_format_peer(const struct ws_target *t, bool with_port,

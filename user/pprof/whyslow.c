@@ -21,13 +21,13 @@ enum {
 	WS_CPU_FROM_RUSAGE, WS_FREQUENCY_HZ, WS_PERIOD_NS, WS_SAMPLES,
 	WS_COMMAND, WS_FRAME_UNUSED, WS_STACK_UNUSED, WS_THREAD, WS_PROCESS,
 	WS_QUALITY,
-	WS_NOTE, WS_IO, WS_TIME_NS, WS_CRITICAL,
+	WS_NOTE, WS_IO, WS_TIME_NS, WS_CRITICAL, WS_N_CPUS,
 };
 enum { WF_MODULE = 1, WF_PATH, WF_CLASS, WF_RESOLVED, WF_INLINED };
 enum { WK_REASON = 1, WK_SYSCALL, WK_TARGET, WK_TRUNCATED, WK_KERNEL_MODE,
        WK_CP_NS };
 enum { WT_PID = 1, WT_TID, WT_COMM };
-enum { WP_PID = 1, WP_PPID, WP_COMM, WP_EXE };
+enum { WP_PID = 1, WP_PPID, WP_COMM, WP_EXE, WP_PY_UNBUFFERED };
 
 #define WS_FORMAT_VERSION	1
 
@@ -89,6 +89,8 @@ static void put_ws_tasks(struct writer *w, struct pb_buf *x,
 		pb_uint(&e, WP_PPID, p->procs[i].ppid);
 		pb_uint(&e, WP_COMM, pprof_str_id(w, comm));
 		pb_uint(&e, WP_EXE, pprof_str_id(w, p->procs[i].exe));
+		if (p->procs[i].py_unbuffered)
+			pb_uint(&e, WP_PY_UNBUFFERED, 1);
 		pb_msg(x, WS_PROCESS, &e);
 	}
 	pb_buf_free(&e);
@@ -142,6 +144,7 @@ void pprof_whyslow_put_period_type(struct writer *w, struct pb_buf *b,
 	pb_uint(&x, WS_SAMPLES, p->samples);
 	pb_uint(&x, WS_COMMAND, pprof_str_id(w, p->command));
 	pb_uint(&x, WS_TIME_NS, p->time_ns);
+	pb_uint(&x, WS_N_CPUS, p->n_cpus);
 	put_ws_tasks(w, &x, p);
 	put_ws_quality(&x, &p->quality);
 	for (i = 0; i < p->n_notes; i++)
@@ -346,7 +349,7 @@ static int ws_tasks(struct reader *rd, const struct span *x,
 {
 	struct span *th = NULL, *pr = NULL;
 	size_t n_th, n_pr, i;
-	uint64_t v[4];
+	uint64_t v[WP_PY_UNBUFFERED];
 	int err;
 
 	if ((err = pprof_spans_of(rd, x, WS_THREAD, &th, &n_th)) ||
@@ -372,12 +375,14 @@ static int ws_tasks(struct reader *rd, const struct span *x,
 	for (i = 0; i < n_pr && !err; i++) {
 		struct process_info *p = &out->procs[i];
 
-		err = pprof_read_small(rd, &pr[i], v, 4, "process");
+		err = pprof_read_small(rd, &pr[i], v, WP_PY_UNBUFFERED,
+				       "process");
 		if (err)
 			break;
 		out->n_procs = i + 1;
 		p->pid = v[0];
 		p->ppid = v[1];
+		p->py_unbuffered = v[4] != 0;
 		err = pprof_string_copy(rd, v[2], p->comm, sizeof(p->comm));
 		if (!err)
 			err = pprof_string_at(rd, v[3], true, &p->exe);
@@ -443,10 +448,10 @@ int pprof_whyslow_read(struct reader *rd, const struct tables *t,
 		       struct profile *out)
 {
 	const struct span *x = &rd->top.whyslow;
-	uint64_t v[WS_TIME_NS];
+	uint64_t v[WS_N_CPUS];
 	int err;
 
-	err = pprof_read_small(rd, x, v, WS_TIME_NS, "whyslow data");
+	err = pprof_read_small(rd, x, v, WS_N_CPUS, "whyslow data");
 	if (err)
 		return err;
 	if (v[WS_VERSION - 1] != WS_FORMAT_VERSION)
@@ -464,6 +469,7 @@ int pprof_whyslow_read(struct reader *rd, const struct tables *t,
 	out->period_ns = v[WS_PERIOD_NS - 1];
 	out->samples = v[WS_SAMPLES - 1];
 	out->time_ns = v[WS_TIME_NS - 1];
+	out->n_cpus = v[WS_N_CPUS - 1] <= UINT32_MAX ? v[WS_N_CPUS - 1] : 0;
 	err = pprof_string_at(rd, v[WS_COMMAND - 1], false, &out->command);
 	if (err)
 		return err;

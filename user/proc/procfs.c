@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -101,4 +102,86 @@ bool procfs_lines_close(struct procfs_lines *l)
 	l->f = NULL;
 	l->line = NULL;
 	return l->cut || l->long_lines;
+}
+
+/* The next NUL-separated string of buf (len bytes) after *at, its length
+ * in *n (the last may lack its NUL); NULL at the end. */
+static const char *next_str(const char *buf, size_t len, size_t *at,
+			    size_t *n)
+{
+	const char *s = buf + *at;
+	const char *end;
+
+	if (*at >= len)
+		return NULL;
+	end = memchr(s, '\0', len - *at);
+	*n = end ? (size_t)(end - s) : len - *at;
+	*at += *n + 1;
+	return s;
+}
+
+/* -u in the interpreter's options: those before the script, -c or -m. */
+static bool cmdline_unbuffered(const char *buf, size_t len)
+{
+	size_t at = 0, n, i;
+	const char *a;
+
+	if (!next_str(buf, len, &at, &n))	/* argv[0] */
+		return false;
+	while ((a = next_str(buf, len, &at, &n)) && n >= 2 && a[0] == '-') {
+		if (a[1] == '-') {
+			if (n == 2)
+				return false;	/* "--": the script next */
+			continue;
+		}
+		for (i = 1; i < n; i++) {
+			if (a[i] == 'u')
+				return true;
+			if (a[i] == 'c' || a[i] == 'm')
+				return false;
+			if (a[i] == 'W' || a[i] == 'X') {
+				if (i + 1 == n)	/* its value: the next one */
+					next_str(buf, len, &at, &n);
+				break;
+			}
+		}
+	}
+	return false;
+}
+
+bool procfs_python_unbuffered(const char *environ, size_t env_len,
+			      const char *cmdline, size_t cmd_len)
+{
+	static const char var[] = "PYTHONUNBUFFERED=";
+	size_t at = 0, n;
+	const char *s;
+
+	while ((s = next_str(environ, env_len, &at, &n)))
+		if (n > sizeof(var) - 1 && !memcmp(s, var, sizeof(var) - 1))
+			return true;
+	return cmdline_unbuffered(cmdline, cmd_len);
+}
+
+int procfs_pid_python_unbuffered(const char *procfs, unsigned int pid)
+{
+	char path[64], *env = malloc(PROCFS_ENV_MAX), *cmd = malloc(4096);
+	ssize_t n_env, n_cmd;
+	bool cut;
+	int ret = -ENOMEM;
+
+	if (!env || !cmd)
+		goto out;
+	snprintf(path, sizeof(path), "%s/%u/environ", procfs, pid);
+	n_env = procfs_read(path, env, PROCFS_ENV_MAX, &cut);
+	snprintf(path, sizeof(path), "%s/%u/cmdline", procfs, pid);
+	n_cmd = procfs_read(path, cmd, 4096, &cut);
+	if (n_env < 0 || n_cmd < 0) {
+		ret = n_env < 0 ? (int)n_env : (int)n_cmd;
+		goto out;
+	}
+	ret = procfs_python_unbuffered(env, n_env, cmd, n_cmd);
+out:
+	free(env);
+	free(cmd);
+	return ret;
 }

@@ -34,6 +34,20 @@ struct procfs_lines {
 	bool cut;		/* stopped at max_total before the end */
 };
 
+/* Bytes of /proc/PID/environ and cmdline read, at most. */
+#define PROCFS_ENV_MAX		(64u << 10)
+
+/*
+ * Whether a Python's standard streams are unbuffered: PYTHONUNBUFFERED set
+ * to a non-empty value in buf's environment (NUL-separated, len bytes), or
+ * -u among the interpreter's options in its command line (the same).
+ */
+bool procfs_python_unbuffered(const char *environ, size_t env_len,
+			      const char *cmdline, size_t cmd_len);
+/* The same for process pid, read from procfs ("/proc"): 1, 0, or -errno
+ * (the process is gone). */
+int procfs_pid_python_unbuffered(const char *procfs, unsigned int pid);
+
 int procfs_lines_open(struct procfs_lines *l, const char *path,
 		      size_t max_total, size_t max_line);
 /* The next whole line in l->line: true, or false at the end or a cap. */

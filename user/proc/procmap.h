@@ -43,6 +43,7 @@ struct proc {
 	uint64_t exit_time;
 	uint32_t gen;		/* number of execs seen */
 	uint64_t *exec_times;	/* exec_times[g - 1]: start of generation g */
+	bool py_unbuffered;	/* a Python with unbuffered output (procfs.h) */
 	struct mapping *maps;
 	size_t n_maps, cap_maps;
 };

@@ -33,8 +33,9 @@ enum wait_reason {
 	WAIT_PAGE_FAULT,
 	WAIT_CPU,		/* runnable, waiting for a CPU */
 	WAIT_OTHER,
-	WAIT_JOIN,		/* for a thread to end: pthread_join; last,
-				 * as saved profiles number the reasons */
+	WAIT_JOIN,		/* for a thread to end: pthread_join */
+	WAIT_GIL,		/* for CPython's GIL (take_gil); new reasons
+				 * go last, as saved profiles number them */
 	WAIT__COUNT,
 };
 
@@ -93,6 +94,8 @@ struct process_info {
 	uint32_t ppid;
 	char comm[16];
 	char *exe;		/* path of the executable, may be NULL */
+	bool py_unbuffered;	/* a Python whose stdout and stderr are not
+				 * buffered: PYTHONUNBUFFERED or -u at exec */
 };
 
 /* Data-quality counters; every loss is counted, none is hidden. */
@@ -195,6 +198,8 @@ struct io_file {
 	uint64_t blocked_ns;	/* of which off the CPU */
 	int32_t site;		/* where it was opened most; IO_NO_SITE */
 	uint64_t site_opens;	/* opens from there */
+	uint64_t size;		/* bytes, at the end of recording; 0 not
+				 * known (gone, not a regular file) */
 };
 
 /* One remote endpoint (or, inbound, the peers of a server). */
@@ -332,6 +337,7 @@ struct profile {
 	uint64_t time_ns;	/* when recording began, ns since the epoch */
 	uint32_t root_pid;	/* the command's process; 0 for -p/-a */
 	uint64_t wall_ns;
+	uint32_t n_cpus;	/* online CPUs of the machine; 0 not known */
 	uint64_t cpu_user_ns;	/* from rusage, else sampled */
 	uint64_t cpu_sys_ns;
 	bool cpu_from_rusage;

@@ -57,6 +57,7 @@ struct stack_key {
 	uint32_t py_frames;	/* Python frames at the root of the stack */
 	uint32_t py_truncated;	/* enum ws_py_trunc: outer ones missing */
 	uint32_t unwind_stop;	/* on-CPU: enum unwind_stop of the CFI walk */
+	uint32_t py_leaf;	/* off-CPU: 1 + raw frame Python's replaced */
 };
 
 struct stack_value {
@@ -227,6 +228,12 @@ static int add_python_frames(struct collector *c, struct stack_key *k,
 		if (user[keep].kind == RAW_ELF &&
 		    (int32_t)user[keep].id == py->module)
 			break;
+	/* the interpreter's frame a wait is in: take_gil is the GIL's */
+	if (k->offcpu && keep < nu) {
+		if ((err = add_frame(c, user[keep], &k->py_leaf)))
+			return err;
+		k->py_leaf++;
+	}
 	k->py_frames = np;
 	k->py_truncated = py->stack.truncated;
 	return keep;
@@ -670,23 +677,6 @@ static struct stack_sample *new_stack(struct finish_ctx *fc,
 	return st;
 }
 
-/* Kernel frame names of st, leaf first, for the wait classifier. */
-static size_t kernel_names(const struct profile *out,
-			   const struct stack_sample *st, const char **names)
-{
-	size_t n = 0;
-	uint32_t j;
-
-	for (j = st->n_frames; j-- > 0 && n < WS_MAX_STACK;) {
-		const struct frame *f = &out->frames[st->frames[j]];
-
-		if (f->cls != CLASS_KERNEL)
-			break;
-		names[n++] = f->name;
-	}
-	return n;
-}
-
 /* An off-CPU stack becomes up to two: the blocked part, with its reason,
  * and the run-queue part, waiting for a CPU. */
 static int add_offcpu_stacks(struct finish_ctx *fc, const struct stack_key *k,
@@ -698,6 +688,7 @@ static int add_offcpu_stacks(struct finish_ctx *fc, const struct stack_key *k,
 	const struct ws_target *target = k->target ?
 		intern_key(&c->targets, k->target - 1) : NULL;
 	const char *kframes[WS_MAX_STACK];
+	const struct frame_run *leaf;
 	struct stack_sample *st, *runq;
 	char desc[256];
 	size_t n;
@@ -711,10 +702,15 @@ static int add_offcpu_stacks(struct finish_ctx *fc, const struct stack_key *k,
 	st->n_frames = tracing_cut(out, st->frames, st->n_frames, c->own_progs);
 	st->syscall = k->syscall;
 	st->count = v->count;
-	n = kernel_names(out, st, kframes);
+	n = wait_event_kernel_names(out, st, kframes);
 	st->reason = wait_join_or(out, st, classify_wait(k->syscall, target,
 							 k->runnable, kframes,
 							 n));
+	leaf = k->py_leaf ? &frame_map[k->py_leaf - 1] : NULL;
+	if (st->reason == WAIT_LOCK && leaf &&
+	    wait_gil_replaced(out, fc->runs.ids + leaf->first, leaf->n, st,
+			      k->py_frames))
+		st->reason = WAIT_GIL;
 	wait_event_describe(k->syscall, target, desc, sizeof(desc));
 	if (desc[0] && !(st->target = strdup(desc)))
 		return -ENOMEM;
@@ -838,6 +834,7 @@ static int build_threads_procs(struct collector *c, struct profile *out,
 		memcpy(out->procs[j].comm, p && p->comm[0] ? p->comm : ts->comm,
 		       sizeof(out->procs[j].comm));
 		out->procs[j].exe = p && p->exe ? strdup(p->exe) : NULL;
+		out->procs[j].py_unbuffered = p && p->py_unbuffered;
 		out->n_procs++;
 	}
 	return 0;

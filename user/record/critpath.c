@@ -282,8 +282,8 @@ static bool follow_waker(const struct walker *w, const struct cp_wait *wt,
 	    !image_at(w, wt->waker_pid, wt->wake))
 		return false;
 	switch (w->p->stacks[wt->stack].reason) {
-	case WAIT_LOCK: case WAIT_JOIN: case WAIT_PIPE: case WAIT_CHILD:
-	case WAIT_POLL: case WAIT_OTHER:
+	case WAIT_LOCK: case WAIT_JOIN: case WAIT_GIL: case WAIT_PIPE:
+	case WAIT_CHILD: case WAIT_POLL: case WAIT_OTHER:
 		return true;
 	default:
 		return false;

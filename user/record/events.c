@@ -4,6 +4,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "proc/procfs.h"
 #include "record/events.h"
 
 #define NSEC_PER_SEC	1000000000ull
@@ -92,6 +93,32 @@ static int user_stack(struct record_events *r, uint32_t pid, uint64_t time,
 	return n;
 }
 
+/*
+ * A Python's environment and options as it starts: whether its output is
+ * unbuffered (PYTHONUNBUFFERED, -u), for the small_writes hint.  Read
+ * now, while the process is there; a later exec of another program
+ * clears it.
+ */
+static void note_python(struct record_events *r, uint32_t pid,
+			const char *program)
+{
+	const char *base = strrchr(program, '/');
+	struct proc *p;
+	int unbuffered = 0;
+
+	base = base ? base + 1 : program;
+
+	if (!strncmp(base, "python", 6))
+		unbuffered = procfs_pid_python_unbuffered("/proc", pid);
+	p = proc_table_find(r->procs, pid);
+	if (!p && unbuffered > 0) {
+		proc_table_load(r->procs, pid, "/proc");
+		p = proc_table_find(r->procs, pid);
+	}
+	if (p)
+		p->py_unbuffered = unbuffered > 0;
+}
+
 /* An exec: a spawned program for the I/O tables, a new process image for
  * the critical path. */
 static int note_exec(struct record_events *r, const struct ws_exec *ev)
@@ -102,6 +129,7 @@ static int note_exec(struct record_events *r, const struct ws_exec *ev)
 	memcpy(program, ev->filename, WS_EXEC_PATH_LEN);
 	program[WS_EXEC_PATH_LEN] = '\0';
 	if (program[0]) {
+		note_python(r, ev->pid, program);
 		err = collector_note_exec(r->coll, ev->pid, ev->time_ns, program,
 					  0);
 		if (err)

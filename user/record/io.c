@@ -5,10 +5,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
 #include <bpf/bpf.h>
 
 #include "lib/idmap.h"
 #include "lib/intern.h"
+#include "lib/sudo.h"
 #include "lib/util.h"
 #include "record/io.h"
 #include "record/spawns.h"
@@ -300,6 +303,37 @@ static int add_request(struct io_trace *io, uint32_t pid, uint32_t endpoint,
 	return 0;
 }
 
+/* A pipe's descriptor with fewer reads and writes gets no row: plumbing
+ * (a child's captured output), not a stream written in small pieces. */
+#define IO_PIPE_MIN_CALLS	1000
+
+/* A pipe's row, "pipe:[INODE]" as /proc/PID/fd names it; NULL when it
+ * has too few calls for one. */
+static struct io_file *pipe_of(struct io_trace *io,
+			       const struct ws_fd_stats *s)
+{
+	char key[48];
+	int64_t i;
+	int n;
+
+	if (s->reads + s->writes < IO_PIPE_MIN_CALLS)
+		return NULL;
+	n = snprintf(key, sizeof(key), "pipe:[%llu]",
+		     (unsigned long long)s->target.ino);
+	i = file_index(io, key, n);
+	return i < 0 ? NULL : &io->file[i];
+}
+
+static void add_file_stats(struct io_file *f, const struct ws_fd_stats *s)
+{
+	f->reads += s->reads;
+	f->read_bytes += s->read_bytes;
+	f->writes += s->writes;
+	f->write_bytes += s->write_bytes;
+	f->time_ns += s->read_ns + s->write_ns;
+	f->blocked_ns += s->offcpu_ns;
+}
+
 /* A descriptor's figures: to its file or endpoint row; request_only: a
  * request ended (WS_EV_REQUEST), the descriptor is still open. */
 static int add_fd_stats(struct io_trace *io, uint32_t pid,
@@ -309,18 +343,18 @@ static int add_fd_stats(struct io_trace *io, uint32_t pid,
 	struct io_file *f;
 	int64_t i;
 
+	if (s->target.kind == WS_TGT_PIPE) {
+		if (!request_only && (f = pipe_of(io, s)))
+			add_file_stats(f, s);
+		return 0;
+	}
 	if (is_file(&s->target)) {
 		if (request_only ||
 		    !(f = file_of(io, s->path_id, &s->target, false)))
 			return 0;
 		/* closed: its path is not seen again */
 		idmap_del(&io->path_rows, s->path_id);
-		f->reads += s->reads;
-		f->read_bytes += s->read_bytes;
-		f->writes += s->writes;
-		f->write_bytes += s->write_bytes;
-		f->time_ns += s->read_ns + s->write_ns;
-		f->blocked_ns += s->offcpu_ns;
+		add_file_stats(f, s);
 		return 0;
 	}
 	if (!is_endpoint(&s->target))
@@ -772,6 +806,42 @@ static void drop_unspawned(struct io_summary *io)
 	io->n_spawns = n;
 }
 
+/* Rows whose size is looked up, at most: the busiest come first. */
+#define IO_SIZE_MAX_FILES	256
+
+/*
+ * The size of each file read, as it is at the end: how many times over
+ * it was read (the reread_volume hint).  Opened with the user's rights,
+ * and only whole paths that are not kernel files, whose open could do
+ * more than open (/dev); a file that is gone or not regular stays 0.
+ */
+static void file_sizes(struct io_summary *io)
+{
+	static const char *const skip[] = { "/dev/", "/proc/", "/sys/" };
+	size_t i, k, done = 0;
+	struct stat st;
+	int fd;
+
+	for (i = 0; i < io->n_files && done < IO_SIZE_MAX_FILES; i++) {
+		const char *path = io->files[i].path;
+
+		if (!io->files[i].read_bytes || path[0] != '/')
+			continue;
+		for (k = 0; k < ARRAY_SIZE(skip); k++)
+			if (!strncmp(path, skip[k], strlen(skip[k])))
+				break;
+		if (k < ARRAY_SIZE(skip))
+			continue;
+		done++;
+		fd = sudo_open_input(path);
+		if (fd < 0)
+			continue;
+		if (!fstat(fd, &st) && S_ISREG(st.st_mode))
+			io->files[i].size = st.st_size;
+		close(fd);
+	}
+}
+
 int io_trace_finish(struct io_trace *io, const struct proc_table *t,
 		    uint32_t root_pid, uint64_t end_ns, struct profile *out)
 {
@@ -789,6 +859,7 @@ int io_trace_finish(struct io_trace *io, const struct proc_table *t,
 	drop_unspawned(&out->io);
 	drop_unused_files(&out->io);
 	qsort(out->io.files, out->io.n_files, sizeof(*out->io.files), cmp_file);
+	file_sizes(&out->io);
 	qsort(out->io.endpoints, out->io.n_endpoints,
 	      sizeof(*out->io.endpoints), cmp_endpoint);
 	qsort(out->io.procs, out->io.n_procs, sizeof(*out->io.procs),

@@ -389,10 +389,13 @@ static void fill_wall_time(struct recorder *r, struct profile *out,
 {
 	const struct proc *p = proc_table_find(&r->procs, child_pid);
 	uint64_t end = now_ns();
+	long n;
 
 	if (exited && p && p->exit_time > r->start_ns)
 		end = p->exit_time;	/* the kernel's own exit timestamp */
 	out->wall_ns = end - r->start_ns;
+	n = sysconf(_SC_NPROCESSORS_ONLN);
+	out->n_cpus = n > 0 ? n : 0;
 }
 
 /* CPU time from rusage when the command was reaped, else from samples. */

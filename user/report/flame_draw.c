@@ -112,6 +112,7 @@ static const struct hue wait_hue[WAIT__COUNT] = {
 	[WAIT_POLL] = { 198, 8, 0.70, 0.68 },
 	[WAIT_CHILD] = { 255, 8, 0.45, 0.58 },
 	[WAIT_JOIN] = { 265, 8, 0.40, 0.64 },
+	[WAIT_GIL] = { 285, 8, 0.45, 0.56 },
 	[WAIT_PAGE_FAULT] = { 165, 10, 0.50, 0.48 },
 	[WAIT_CPU] = { 295, 10, 0.40, 0.60 },
 	[WAIT_OTHER] = { 215, 10, 0.20, 0.60 },

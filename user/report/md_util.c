@@ -26,6 +26,7 @@ const struct md_category md_categories[WAIT__COUNT] = {
 	[WAIT_POLL] = { "poll", "waiting in poll, select or epoll" },
 	[WAIT_CHILD] = { "child", "waiting for child processes" },
 	[WAIT_JOIN] = { "thread join", "waiting for threads to end" },
+	[WAIT_GIL] = { "GIL", "waiting for Python's GIL" },
 	[WAIT_PAGE_FAULT] = { "page fault", "waiting on page faults" },
 	[WAIT_CPU] = { "CPU wait (runnable)", "runnable, waiting for a CPU" },
 	[WAIT_OTHER] = { "other wait", "waiting on something else" },

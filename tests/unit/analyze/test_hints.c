@@ -3,105 +3,7 @@
  * The hint rules: each fires with its numbers, in its fields and its
  * text, at its thresholds, and not just below them.
  */
-#include "profile_fixture.h"
-
-#include <math.h>
-
-#include "lib/util.h"
-#include "analyze/aggregate.h"
-#include "analyze/hints.h"
-
-#define MS	1000000ull
-#define SEC	1000000000ull
-
-/* A profile's aggregate and the hints built from it, as report.c builds them. */
-struct hinted {
-	struct aggregate agg;
-	struct hint *hints;
-	size_t n_hints;
-};
-
-/* The hints of p, aggregated; free with hinted_free. */
-static void hints_of(const struct profile *p, struct hinted *agg)
-{
-	assert_int_equal(aggregate_profile(p, &agg->agg), 0);
-	assert_int_equal(build_hints(p, &agg->agg, &agg->hints, &agg->n_hints),
-			 0);
-}
-
-static void hinted_free(struct hinted *agg)
-{
-	hints_free(agg->hints, agg->n_hints);
-	aggregate_free(&agg->agg);
-}
-
-/* The one hint of p, in agg; free with hinted_free. */
-static const struct hint *only_hint(const struct profile *p,
-				    struct hinted *agg)
-{
-	hints_of(p, agg);
-	assert_int_equal(agg->n_hints, 1);
-	return &agg->hints[0];
-}
-
-static size_t n_hints(const struct profile *p)
-{
-	struct hinted agg;
-	size_t n;
-
-	hints_of(p, &agg);
-	n = agg.n_hints;
-	hinted_free(&agg);
-	return n;
-}
-
-static const struct hint_field *field(const struct hint *h, const char *name,
-				      enum hint_type type)
-{
-	const struct hint_field *f = hint_field(h, name);
-
-	if (!f)
-		fail_msg("%s: no field %s", h->rule, name);
-	if (f->type != type)
-		fail_msg("%s: field %s is of type %d, not %d", h->rule, name,
-			 f->type, type);
-	return f;
-}
-
-static void assert_uint(const struct hint *h, const char *name, uint64_t v)
-{
-	const struct hint_field *f = field(h, name, HINT_UINT);
-
-	if (f->u != v)
-		fail_msg("%s.%s = %" PRIu64 ", not %" PRIu64, h->rule, name,
-			 f->u, v);
-}
-
-static void assert_real(const struct hint *h, const char *name, double v)
-{
-	const struct hint_field *f = field(h, name, HINT_REAL);
-
-	if (fabs(f->d - v) > 1e-9 * fmax(1.0, fabs(v)))
-		fail_msg("%s.%s = %.12g, not %.12g", h->rule, name, f->d, v);
-}
-
-/* v NULL: the field is there, and null. */
-static void assert_str(const struct hint *h, const char *name, const char *v)
-{
-	const struct hint_field *f = field(h, name, HINT_STR);
-
-	if (!v)
-		assert_null(f->s);
-	else
-		assert_string_equal(f->s, v);
-}
-
-static void assert_text(const struct hint *h, const char *rule,
-			const char *text)
-{
-	assert_string_equal(h->rule, rule);
-	assert_string_equal(h->text, text);
-}
+#include "analyze/hints_check.h"
 
 /* ---- repeated_opens ---- */
 
@@ -369,7 +271,8 @@ static void test_serial_network(void **state)
 		    "flight, never more than one at once: 42 requests of "
 		    "86 ms on average, 40 of them to 127.0.0.1:8080, made "
 		    "from check (linkcheck.py:17): issuing them 8 at a time "
-		    "could cut wall time up to 4.7×.");
+		    "could cut wall time up to 4.7×, if the server keeps up: "
+		    "that assumes it answers 8 at once as fast as one.");
 	assert_uint(h, "pid", 100);
 	assert_uint(h, "requests", 42);
 	assert_uint(h, "mean_request_ns", 85714285);
@@ -401,7 +304,8 @@ static void test_serial_network_thresholds(void **state)
 		    "20% of wall time (2.00 s of 10.00 s) had a request in "
 		    "flight, never more than one at once: 3 requests of 667 "
 		    "ms on average: issuing them 3 at a time could cut wall "
-		    "time up to 1.2×.");
+		    "time up to 1.2×, if the server keeps up: that assumes it "
+		    "answers 3 at once as fast as one.");
 	assert_str(h, "endpoint", NULL);
 	assert_str(h, "location", NULL);
 	assert_uint(h, "at_a_time", 3);
@@ -450,7 +354,8 @@ static void test_serial_network_two_procs(void **state)
 		"s) had a request in flight, never more than one at once: 5 "
 		"requests of 1.60 s on average to 10.0.0.2:80, made from "
 		"get_b (fetch.c:20): issuing them 5 at a time could cut wall "
-		"time up to 2.8×.");
+		"time up to 2.8×, if the server keeps up: that assumes it "
+		"answers 5 at once as fast as one.");
 	assert_str(&agg.hints[1], "endpoint", "10.0.0.1:80");
 	assert_str(&agg.hints[1], "location", "get_a (fetch.c:10)");
 	assert_uint(&agg.hints[1], "pid", 100);

@@ -157,10 +157,62 @@ static void test_join(void **state)
 	assert_string_equal(wait_reason_name(WAIT_JOIN), "join");
 }
 
+/*
+ * GIL waits, by the interpreter's frames: take_gil by name, or the
+ * interpreter calling a condition-variable wait (take_gil inlined away);
+ * not the same names in code that is not the interpreter's.
+ */
+static void test_gil(void **state)
+{
+	struct frame frames[] = {
+		{ .name = "spin", .file = "/home/u/gil.py", .cls = CLASS_APP },
+		{ .name = "take_gil", .module = "libpython3.12.so.1.0",
+		  .cls = CLASS_RUNTIME },
+		{ .name = "pthread_cond_timedwait", .module = "libc.so.6",
+		  .cls = CLASS_RUNTIME },
+		{ .name = "futex_wait", .module = "[kernel]",
+		  .cls = CLASS_KERNEL },
+		{ .name = "_PyEval_EvalFrameDefault", .module = "python3.11",
+		  .cls = CLASS_RUNTIME },
+		{ .name = "take_gil", .module = "myapp", .cls = CLASS_APP },
+		{ .name = "worker", .module = "libfoo.so", .cls = CLASS_LIBRARY },
+		{ .name = "Thread.join", .file = "/usr/lib/python3.11/"
+		  "threading.py", .cls = CLASS_RUNTIME },
+		{ .name = "__new_sem_wait_slow64", .module = "libc.so.6",
+		  .cls = CLASS_RUNTIME },
+	};
+	uint32_t named[] = { 0, 1, 2, 3 }, inlined[] = { 0, 4, 2, 3 };
+	uint32_t app[] = { 0, 5, 2, 3 }, lib[] = { 0, 6, 2, 3 };
+	uint32_t join[] = { 7, 4, 8, 3 };
+	struct profile p = { .frames = frames, .n_frames = 9 };
+	struct stack_sample s = { .n_frames = 4 };
+
+	(void)state;
+	s.frames = named;
+	assert_int_equal(wait_join_or(&p, &s, WAIT_LOCK), WAIT_GIL);
+	s.frames = inlined;
+	assert_int_equal(wait_join_or(&p, &s, WAIT_LOCK), WAIT_GIL);
+	s.frames = app;
+	assert_int_equal(wait_join_or(&p, &s, WAIT_LOCK), WAIT_LOCK);
+	s.frames = lib;
+	assert_int_equal(wait_join_or(&p, &s, WAIT_LOCK), WAIT_LOCK);
+	/* Python's Thread.join waits on a semaphore the thread's end posts */
+	s.frames = join;
+	assert_int_equal(wait_join_or(&p, &s, WAIT_LOCK), WAIT_JOIN);
+	/* the interpreter's frame the Python frames replaced */
+	assert_true(wait_gil_call(&frames[4], &frames[2]));
+	assert_true(wait_gil_call(&frames[1], NULL));
+	assert_false(wait_gil_call(&frames[4], &frames[8]));
+	assert_false(wait_gil_call(&frames[4], NULL));
+	assert_false(wait_gil_call(&frames[5], &frames[2]));
+	assert_string_equal(wait_reason_name(WAIT_GIL), "gil");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_join),
+		cmocka_unit_test(test_gil),
 		cmocka_unit_test(test_syscall_decides),
 		cmocka_unit_test(test_runnable),
 		cmocka_unit_test(test_target_decides),

@@ -86,7 +86,10 @@ static struct profile *rich_profile(void)
 	FX_WAIT(p, 100, 101, 12, WAIT_NETWORK, 600 * MS,
 		"recv from 127.0.0.1:8080", m, k)->syscall = 45;
 	FX_WAIT(p, 100, 101, 3, WAIT_CPU, 5 * MS, NULL, m)->truncated = true;
+	FX_WAIT(p, 100, 101, 2, WAIT_GIL, 7 * MS, NULL, m);
 	p->stacks[0].kernel_mode = true;
+	p->procs[0].py_unbuffered = true;
+	p->n_cpus = 2;
 	fx_thread(p, 100, 101, "worker");
 	fx_note(p, "pid 7 (python3.9): CPython 3.9 is not supported");
 	p->quality.offcpu = true;
@@ -104,6 +107,7 @@ static struct profile *rich_profile(void)
 	f->read_bytes = 4000;
 	f->failed_opens = 1;
 	f->blocked_ns = 2 * MS;
+	f->size = 400;
 	e = fx_io_endpoint(p, "127.0.0.1:8080", "tcp", site);
 	e->connections = 12;
 	e->requests = 12;
@@ -198,7 +202,11 @@ static void test_round_trip(void **state)
 	assert_string_equal(q.frames[0].path, "/home/u/demo");
 	assert_int_equal(q.stacks[2].syscall, 45);
 	assert_true(q.stacks[3].truncated);
+	assert_int_equal(q.stacks[4].reason, WAIT_GIL);
 	assert_true(q.stacks[0].kernel_mode);
+	assert_true(q.procs[0].py_unbuffered);
+	assert_int_equal(q.n_cpus, 2);
+	assert_int_equal(q.io.files[0].size, 400);
 	assert_int_equal(q.quality.io_dropped, 2);
 	assert_int_equal(q.quality.tracing_samples, 4);
 	assert_int_equal(q.quality.tracing_ns, 4 * FX_PERIOD_NS);

@@ -246,10 +246,54 @@ static int teardown(void **state)
 	return tmpdir_remove(dir);
 }
 
+/* NUL-separated strings as /proc gives them; len counts the last NUL. */
+#define STRS(s)	(s), sizeof(s) - 1
+
+/* PYTHONUNBUFFERED set to anything but empty, or -u among the
+ * interpreter's options: not the script's. */
+static void test_python_unbuffered(void **state)
+{
+	static const char env_set[] = "HOME=/root\0PYTHONUNBUFFERED=1\0";
+	static const char env_empty[] = "PYTHONUNBUFFERED=\0PATH=/bin\0";
+	static const char env_none[] = "PYTHONUNBUFFEREDX=1\0";
+	static const char plain[] = "python3\0lines.py\0";
+
+	(void)state;
+	assert_true(procfs_python_unbuffered(STRS(env_set), STRS(plain)));
+	assert_false(procfs_python_unbuffered(STRS(env_empty), STRS(plain)));
+	assert_false(procfs_python_unbuffered(STRS(env_none), STRS(plain)));
+	assert_false(procfs_python_unbuffered("", 0, "", 0));
+	assert_true(procfs_python_unbuffered("", 0,
+					     STRS("python3\0-u\0x.py\0")));
+	assert_true(procfs_python_unbuffered("", 0,
+					     STRS("python3\0-Bu\0x.py\0")));
+	assert_true(procfs_python_unbuffered("", 0,
+			STRS("python3\0-W\0ignore\0-u\0x.py\0")));
+	/* the script's own -u, a -c program's, a module's */
+	assert_false(procfs_python_unbuffered("", 0,
+					      STRS("python3\0x.py\0-u\0")));
+	assert_false(procfs_python_unbuffered("", 0,
+			STRS("python3\0-c\0print(1)\0-u\0")));
+	assert_false(procfs_python_unbuffered("", 0,
+			STRS("python3\0-m\0json.tool\0-u\0")));
+	assert_false(procfs_python_unbuffered("", 0,
+			STRS("python3\0-Wu\0x.py\0")));
+	assert_false(procfs_python_unbuffered("", 0,
+			STRS("python3\0--\0-u\0")));
+	/* a buffer cut without its last NUL */
+	assert_true(procfs_python_unbuffered("", 0, "python3\0-u", 11));
+	/* this process, as its environment says */
+	assert_int_equal(procfs_pid_python_unbuffered("/proc", getpid()),
+			 getenv("PYTHONUNBUFFERED") &&
+			 *getenv("PYTHONUNBUFFERED"));
+	assert_true(procfs_pid_python_unbuffered("/nonexistent", 1) < 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_read_caps),
+		cmocka_unit_test(test_python_unbuffered),
 		cmocka_unit_test(test_proc_file),
 		cmocka_unit_test(test_lines_long_line),
 		cmocka_unit_test(test_lines_total_cap),

@@ -652,10 +652,54 @@ static void test_empty(void **state)
 	assert_int_equal(f->p.io.n_spawns, 0);
 }
 
+/*
+ * A pipe written or read often gets a row, by its inode; one with few
+ * calls is plumbing.  A file read gets its size at the end, read as it
+ * is then; a kernel file is not opened for it.
+ */
+static void test_pipes_and_sizes(void **state)
+{
+	struct io_fixture *f = *state;
+	char path[] = "/tmp/whyslow-io-XXXXXX";
+	struct ws_target busy = { .kind = WS_TGT_PIPE, .ino = 77 };
+	struct ws_target quiet = { .kind = WS_TGT_PIPE, .ino = 78 };
+	struct ws_fd_stats s = { .writes = 1000, .write_bytes = 4000,
+				 .write_ns = 50, .target = busy };
+	const struct io_file *row;
+	char data[1234] = { 0 };
+	int fd = mkstemp(path);
+
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, data, sizeof(data)), sizeof(data));
+	close(fd);
+	fd_event(f, WS_EV_FD, 10, &s);
+	fd_event(f, WS_EV_FD, 10, &s);
+	s = (struct ws_fd_stats){ .writes = 999, .target = quiet };
+	fd_event(f, WS_EV_FD, 10, &s);
+	s = (struct ws_fd_stats){ .reads = 3, .read_bytes = 3702,
+				  .target = file_target(path) };
+	fd_event(f, WS_EV_FD, 10, &s);
+	s.target = file_target("/dev/zero");
+	fd_event(f, WS_EV_FD, 10, &s);
+	finish(f, 10, T0);
+	unlink(path);
+	row = find_file(&f->p, "pipe:[77]");
+	assert_int_equal(row->writes, 2000);
+	assert_int_equal(row->write_bytes, 8000);
+	assert_int_equal(row->time_ns, 100);
+	assert_int_equal(row->opens, 0);
+	assert_int_equal(f->p.io.n_files, 3);
+	assert_int_equal(find_file(&f->p, path)->size, sizeof(data));
+	assert_int_equal(find_file(&f->p, "/dev/zero")->size, 0);
+	assert_int_equal(row->size, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_files, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pipes_and_sizes, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_whole_paths, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_cut_and_lost_paths, setup,

@@ -169,7 +169,8 @@ static void test_json_io_and_hints(void **state)
 		"\"writes\": 0, \"write_bytes\": 0, \"time_ns\": 30000000, "
 		"\"blocked_ns\": 2000000, \"opened_from\": {\"name\": "
 		"\"read_file\", \"file\": \"/home/u/linkcheck.py\", "
-		"\"line\": 8}, \"opened_from_count\": 5, \"repeated\": True}"
+		"\"line\": 8}, \"opened_from_count\": 5, \"repeated\": True, "
+		"\"size_bytes\": None}"
 		" and d[\"io\"][\"files\"][4][\"opened_from\"] is None and "
 		"d[\"io\"][\"files\"][4][\"repeated\"] is False"), 0);
 	assert_int_equal(json_check(json,

@@ -1,0 +1,210 @@
+# SPDX-License-Identifier: GPL-2.0
+"""Hints about how a program's I/O went, on workloads that show each
+pattern, checked against the workloads' own figures:
+
+- small_writes: an unbuffered Python (PYTHONUNBUFFERED=1) printing 400,000
+  short lines, each print a few write()s; buffered, no hint;
+- reread_volume: 60 queries of an SQLite table without an index, each
+  reading the whole database file; with an index, no hint;
+- serial_network: a client making its requests one at a time to a server
+  on this machine that burns CPU for each: the estimate says it is
+  bounded by the server's CPU, and is within 2x of a thread pool's
+  measured speed-up.
+"""
+import os
+import sqlite3
+import subprocess
+import time
+
+import pytest
+
+from conftest import (DEBIAN_PYTHON, WHYSLOW, WORKLOADS,
+                      assert_no_tracing_frames, workload)
+from test_critical_path import hints, self_measured
+from test_io import source_line
+
+TIMEOUT = 60
+PY = str(DEBIAN_PYTHON)
+LINES = 400000
+QUERIES = 60
+ROWS = 100000           # a 5.6 MB database: larger than SQLite's cache
+
+
+def script(name):
+    return str(WORKLOADS / "py" / name)
+
+
+def env_with(**changes):
+    """This environment with changes; None deletes a variable."""
+    env = dict(os.environ)
+    for k, v in changes.items():
+        if v is None:
+            env.pop(k, None)
+        else:
+            env[k] = v
+    return env
+
+
+def record_json(run, *argv, env=None):
+    res = run.whyslow("record", "--format", "json", "--", *argv,
+                      timeout=TIMEOUT, env=env)
+    assert res.returncode == 0, f"unexpected exit status:{res}"
+    return res.json(), res
+
+
+def record_lines(run, tmp, unbuffered):
+    """lines.py under whyslow, its standard output the file tmp/out.txt,
+    inherited as a shell's redirection would give it; the report as
+    record_json's, the output file's path."""
+    out, report = tmp / "out.txt", tmp / "report.json"
+    argv = [WHYSLOW, "record", "--format", "json", "-o", str(report), "--",
+            PY, script("lines.py"), str(LINES)]
+    env = env_with(PYTHONUNBUFFERED="1" if unbuffered else None)
+    start = time.monotonic()
+    with open(out, "w") as f:
+        proc = run.popen(argv, stdin=subprocess.DEVNULL, stdout=f, env=env)
+        res = run.finish(proc, argv, start, TIMEOUT)
+    assert res.returncode == 0, f"unexpected exit status:{res}"
+    res.stdout = report.read_text()
+    assert_no_tracing_frames(res)
+    return res.json(), res, str(out)
+
+
+def file_row(doc, path, res):
+    rows = [f for f in doc["io"]["files"] if f["path"] == path]
+    assert rows, f"{path} not in the I/O files:{res}"
+    return rows[0]
+
+
+@pytest.fixture
+def tmp(tmp_path):
+    os.chmod(tmp_path, 0o755)
+    return tmp_path
+
+
+def test_small_writes_unbuffered(run, built, tmp):
+    """400,000 prints, unbuffered: one hint on the output file, with its
+    writes, their mean size, the line that prints, and what to unset."""
+    doc, res, out = record_lines(run, tmp, unbuffered=True)
+    (lines,) = self_measured(res, "lines")
+    found = hints(doc, "small_writes")
+    assert len(found) == 1, f"small_writes hints: {found}:{res}"
+    h = found[0]
+    print(h["text"])
+    row = file_row(doc, out, res)
+    assert h["path"] == out, f"{h}:{res}"
+    assert h["writes"] == row["writes"] >= lines, f"{h}:{res}"
+    # "i xxxxxxxx\n" is 10 to 17 bytes, in more than one write
+    assert h["write_bytes"] == row["write_bytes"] == os.path.getsize(out)
+    assert h["mean_bytes"] < 17, f"{h}:{res}"
+    assert h["time_pct"] >= 5, f"{h}:{res}"
+    line = source_line("py/lines.py", 'print(i, "x" * 8)')
+    assert h["location"] == f"emit (lines.py:{line})", f"{h}:{res}"
+    root = [p for p in doc["processes"] if p["comm"].startswith("python")]
+    assert h["unbuffered_pid"] in {p["pid"] for p in root}, f"{h}:{res}"
+    assert "PYTHONUNBUFFERED" in h["text"], f"{h['text']!r}:{res}"
+    assert f"{h['writes']:,} writes to {out}" in h["text"], h["text"]
+
+
+def test_small_writes_pipe(run, built, tmp):
+    """Unbuffered into a pipe (whyslow's standard output, read by the
+    test): the hint names the pipe."""
+    report = tmp / "report.json"
+    res = run.whyslow("record", "--format", "json", "-o", report, "--", PY,
+                      script("lines.py"), LINES // 4, timeout=TIMEOUT,
+                      env=env_with(PYTHONUNBUFFERED="1"))
+    assert res.returncode == 0, f"unexpected exit status:{res}"
+    assert res.stdout.count("\n") == LINES // 4, "lines.py's output"
+    res.stdout = report.read_text()
+    doc = res.json()
+    found = hints(doc, "small_writes")
+    assert len(found) == 1, f"small_writes hints: {found}:{res}"
+    h = found[0]
+    assert h["path"].startswith("pipe:["), f"{h}:{res}"
+    assert h["writes"] >= LINES // 4 and h["unbuffered_pid"], f"{h}:{res}"
+
+
+def test_small_writes_buffered(run, built, tmp):
+    """The same prints buffered: a few large writes, no hint."""
+    doc, res, out = record_lines(run, tmp, unbuffered=False)
+    row = file_row(doc, out, res)
+    assert row["writes"] < LINES / 100, f"{row}:{res}"
+    assert not hints(doc, "small_writes"), f"{doc['hints']}:{res}"
+
+
+def make_db(path, index):
+    db = sqlite3.connect(path)
+    db.execute("create table t (id integer, k integer, v text)")
+    db.executemany("insert into t values (?, ?, ?)",
+                   ((i, i * 7919 % ROWS, "v" * 40) for i in range(ROWS)))
+    if index:
+        db.execute("create index t_k on t (k)")
+    db.commit()
+    db.close()
+    os.chmod(path, 0o644)
+
+
+def test_reread_volume(run, built, tmp):
+    """60 queries by an unindexed column: the database file read about 60
+    times its size, from the line that queries; with an index, no hint."""
+    path = str(tmp / "scan.db")
+    make_db(path, index=False)
+    size = os.path.getsize(path)
+    doc, res = record_json(run, PY, script("scan.py"), path, QUERIES)
+    (scan_ns,) = self_measured(res, "wall_ns")
+    found = hints(doc, "reread_volume")
+    assert len(found) == 1, f"reread_volume hints: {found}:{res}"
+    h = found[0]
+    print(h["text"])
+    row = file_row(doc, path, res)
+    assert h["path"] == path and row["size_bytes"] == size, f"{h}:{res}"
+    assert h["size_bytes"] == size, f"{h}:{res}"
+    assert h["read_bytes"] == row["read_bytes"], f"{h}:{res}"
+    # each query reads the table: the file but what SQLite keeps cached
+    assert 0.5 * QUERIES <= h["times_size"] <= 1.2 * QUERIES, f"{h}:{res}"
+    line = source_line("py/scan.py", "return db.execute(")
+    assert h["location"] == f"query (scan.py:{line})", f"{h}:{res}"
+    assert h["location_is"] == "read", f"{h}:{res}"
+    assert f"was read {round(h['times_size'])}× its size" in h["text"], \
+        h["text"]
+
+    indexed = str(tmp / "indexed.db")
+    make_db(indexed, index=True)
+    doc, res = record_json(run, PY, script("scan.py"), indexed, QUERIES)
+    (indexed_ns,) = self_measured(res, "wall_ns")
+    assert not hints(doc, "reread_volume"), f"{doc['hints']}:{res}"
+    row = file_row(doc, indexed, res)
+    assert row["read_bytes"] < 2 * os.path.getsize(indexed), f"{row}:{res}"
+    assert indexed_ns < scan_ns, f"indexed {indexed_ns} ns, {scan_ns} ns"
+
+
+def client_ns(run, k):
+    """cpuserve's client time with k requests at a time, not traced."""
+    proc = run.popen([workload("cpuserve"), "40", str(k), "20"])
+    _, err = proc.communicate(timeout=TIMEOUT)
+    assert proc.returncode == 0, err
+    return int(err.split("client_ns=")[1].split()[0])
+
+
+def test_serial_network_local_server(run, built):
+    """A client makes 40 requests one at a time to a local server that
+    burns 20 ms of CPU for each: the hint bounds its estimate by the
+    server's CPU on this machine's CPUs, as busy as they are, and it is
+    within 2x of the speed-up a pool of 8 client threads measures (one
+    at a time, then 8 at a time, side by side, untraced)."""
+    # "up to": the pool's best of two runs, on a machine others share
+    measured = client_ns(run, 1) / min(client_ns(run, 8), client_ns(run, 8))
+    doc, res = record_json(run, workload("cpuserve"), 40, 1, 20)
+    found = hints(doc, "serial_network")
+    assert len(found) == 1, f"serial_network hints: {found}:{res}"
+    h = found[0]
+    print(h["text"])
+    print(f"estimate {h['speedup']:.2f}x (if the server keeps up "
+          f"{h['speedup_if_server_keeps_up']:.2f}x), measured with 8 "
+          f"threads {measured:.2f}x")
+    assert h["server_pid"] is not None and h["server_cpu_ns"] > 0, \
+        f"{h}:{res}"
+    assert h["speedup"] < h["speedup_if_server_keeps_up"], f"{h}:{res}"
+    assert "traced here" in h["text"], f"{h['text']!r}:{res}"
+    assert measured / 2 <= h["speedup"] <= 2 * measured, \
+        f"estimate {h['speedup']}, measured {measured:.2f}:{res}"

@@ -1,0 +1,234 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The hint rules about how a file's bytes went: written a few bytes at a
+ * time, read many times over.  See hints.c for what a rule does; the
+ * thresholds are at the top of hints_rules.h and in the README's Hints
+ * table.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/util.h"
+#include "analyze/hints.h"
+#include "analyze/hints_rules.h"
+
+/* The kernel's entry points of the write and read syscalls. */
+static const char *const write_calls[] = {
+	"ksys_write", "__x64_sys_write", "__x64_sys_writev",
+	"__x64_sys_pwrite64", "__x64_sys_pwritev", "do_writev",
+	"__sys_sendto", "__x64_sys_sendto", "__sys_sendmsg",
+	"__x64_sys_sendmsg", "__x64_sys_sendmmsg",
+};
+static const char *const read_calls[] = {
+	"ksys_read", "ksys_pread64", "__x64_sys_read", "__x64_sys_pread64",
+	"__x64_sys_readv", "__x64_sys_preadv", "do_readv",
+};
+
+/*
+ * Where a file's reads or writes came from: their events carry no stack,
+ * so the code under the samples taken in those syscalls, when the file
+ * did most of them (of the profile's, by mine of total); -1 otherwise.
+ */
+static int64_t file_caller(const struct hint_list *h, uint64_t mine,
+			   uint64_t total, bool write)
+{
+	if (!hint_at_least_pct(mine, total, SYSCALL_OWNER_PCT))
+		return -1;
+	return write ? hint_syscall_caller(h, write_calls,
+					   ARRAY_SIZE(write_calls)) :
+		       hint_syscall_caller(h, read_calls,
+					   ARRAY_SIZE(read_calls));
+}
+
+/* ---- small_writes ------------------------------------------------------ */
+
+/* The first Python process that ran with unbuffered output; NULL none. */
+static const struct process_info *unbuffered_python(const struct profile *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->n_procs; i++)
+		if (p->procs[i].py_unbuffered)
+			return &p->procs[i];
+	return NULL;
+}
+
+/* " python3 (pid 7) ran with PYTHONUNBUFFERED or -u: ..." or "". */
+static char *python_clause(const struct process_info *py)
+{
+	char *s = NULL;
+
+	if (!py)
+		return strdup("");
+	if (asprintf(&s, " %.16s (pid %" PRIu32 ") ran with PYTHONUNBUFFERED "
+		     "or -u, which makes each write to stdout and stderr a "
+		     "syscall: unset it, and flush only where output must "
+		     "appear at once (print(..., flush=True)).", py->comm,
+		     py->pid) < 0)
+		return NULL;
+	return s;
+}
+
+/* What was written small: a file's row or an endpoint's. */
+struct written {
+	const char *name;	/* path, or endpoint */
+	uint64_t writes;
+	uint64_t bytes;
+	uint64_t time_ns;
+	bool socket;
+	bool inherited;		/* not opened by the process: stdout */
+};
+
+static void small_writes_hint(struct hint_list *h, const struct written *w,
+			      uint64_t all_writes)
+{
+	struct hint hint = { .rule = "small_writes" };
+	char writes[NUM_SIZE], mean[NUM_SIZE], pct[NUM_SIZE], time[TIME_SIZE];
+	double mean_bytes = (double)w->bytes / w->writes;
+	/* a standard stream, as unbuffered as the Python it came to */
+	const struct process_info *py = w->inherited ?
+					unbuffered_python(h->p) : NULL;
+	char *where = hint_location(h, file_caller(h, w->writes, all_writes,
+						   true));
+	char *py_text = python_clause(py);
+
+	hint_fmt_count(writes, w->writes);
+	hint_fmt_number(mean, mean_bytes);
+	hint_fmt_pct(pct, w->time_ns, h->p->wall_ns);
+	hint_fmt_time(time, w->time_ns);
+	if (py_text)
+		hint_text(&hint, "%s %s to %s averaging %s byte%s took %s of "
+			  "wall time (%s) in syscalls%s%s: buffering the "
+			  "output, to write a few KB at a time, would remove "
+			  "most of those syscalls.%s", writes,
+			  w->socket ? "sends" : "writes", w->name, mean,
+			  strcmp(mean, "1") ? "s" : "", pct, time,
+			  where ? ", from " : "", where ? where : "", py_text);
+	free(py_text);
+	hint_field_copy(h, &hint, "path", w->name);
+	hint_field_uint(&hint, "writes", w->writes);
+	hint_field_uint(&hint, "write_bytes", w->bytes);
+	hint_field_real(&hint, "mean_bytes", mean_bytes);
+	hint_field_uint(&hint, "time_ns", w->time_ns);
+	hint_field_real(&hint, "time_pct", pct_of(w->time_ns, h->p->wall_ns));
+	hint_field_own(&hint, "location", where);
+	if (py)
+		hint_field_uint(&hint, "unbuffered_pid", py->pid);
+	else
+		hint_field_null(&hint, "unbuffered_pid");
+	hint_push(h, &hint);
+}
+
+static void small_writes_check(struct hint_list *h, const struct written *w,
+			       uint64_t all_writes)
+{
+	if (w->writes >= SMALLW_MIN_WRITES &&
+	    w->bytes < (unsigned __int128)w->writes * SMALLW_MAX_MEAN &&
+	    hint_at_least_pct(w->time_ns, h->p->wall_ns, SMALLW_MIN_PCT))
+		small_writes_hint(h, w, all_writes);
+}
+
+/*
+ * A file, terminal, pipe or socket written in many small pieces, its
+ * syscalls a part of the wall: output that is not buffered.
+ */
+void hint_small_writes(struct hint_list *h)
+{
+	const struct io_summary *io = &h->p->io;
+	struct written w;
+	uint64_t all = 0;
+	size_t i;
+
+	for (i = 0; i < io->n_files; i++)
+		all += io->files[i].writes;
+	for (i = 0; i < io->n_endpoints; i++)
+		all += io->endpoints[i].sends;
+	for (i = 0; i < io->n_files && !h->err; i++) {
+		const struct io_file *f = &io->files[i];
+
+		w = (struct written){
+			.name = f->path, .writes = f->writes,
+			.bytes = f->write_bytes, .time_ns = f->time_ns,
+			.inherited = !f->opens,
+		};
+		small_writes_check(h, &w, all);
+	}
+	for (i = 0; i < io->n_endpoints && !h->err; i++) {
+		const struct io_endpoint *e = &io->endpoints[i];
+
+		w = (struct written){
+			.name = e->name, .writes = e->sends,
+			.bytes = e->bytes_sent, .time_ns = e->send_ns,
+			.socket = true,
+		};
+		small_writes_check(h, &w, all);
+	}
+}
+
+/* ---- reread_volume ----------------------------------------------------- */
+
+static void reread_hint(struct hint_list *h, const struct io_file *f,
+			uint64_t all_read_bytes)
+{
+	struct hint hint = { .rule = "reread_volume" };
+	char size[TIME_SIZE], bytes[TIME_SIZE], times[NUM_SIZE];
+	char pct[NUM_SIZE], time[TIME_SIZE];
+	double ratio = (double)f->read_bytes / f->size;
+	int64_t frame = file_caller(h, f->read_bytes, all_read_bytes, false);
+	bool opened = frame < 0;
+	char *where;
+
+	if (opened)
+		frame = site_display_frame(h->p, f->site);
+	where = hint_location(h, frame);
+	hint_fmt_bytes(size, f->size);
+	hint_fmt_bytes(bytes, f->read_bytes);
+	hint_fmt_number(times, ratio);
+	hint_fmt_pct(pct, f->time_ns, h->p->wall_ns);
+	hint_fmt_time(time, f->time_ns);
+	hint_text(&hint, "%s (%s) was read %s× its size (%s)%s%s: each pass "
+		  "reads the whole file — an index, or keeping what is "
+		  "needed in memory, would remove most of that; its syscalls "
+		  "took %s of wall time (%s).", f->path, size, times, bytes,
+		  where ? (opened ? ", opened from " : " from ") : "",
+		  where ? where : "", pct, time);
+	hint_field_copy(h, &hint, "path", f->path);
+	hint_field_uint(&hint, "size_bytes", f->size);
+	hint_field_uint(&hint, "read_bytes", f->read_bytes);
+	hint_field_real(&hint, "times_size", ratio);
+	hint_field_uint(&hint, "reads", f->reads);
+	hint_field_uint(&hint, "time_ns", f->time_ns);
+	hint_field_real(&hint, "time_pct", pct_of(f->time_ns, h->p->wall_ns));
+	hint_field_own(&hint, "location", where);
+	hint_field_copy(h, &hint, "location_is", where ?
+			(opened ? "opened" : "read") : NULL);
+	hint_push(h, &hint);
+}
+
+/*
+ * A file read many times its size, and a good many bytes: each pass over
+ * it reads it whole (a query without an index, a file scanned per item).
+ * Its size is known when the recording could look it up at the end.
+ */
+void hint_reread_volume(struct hint_list *h)
+{
+	const struct io_summary *io = &h->p->io;
+	const struct io_file *f;
+	uint64_t all = 0;
+	size_t i;
+
+	for (i = 0; i < io->n_files; i++)
+		all += io->files[i].read_bytes;
+	for (i = 0; i < io->n_files; i++) {
+		f = &io->files[i];
+		if (!f->size || f->read_bytes < REREAD_MIN_BYTES ||
+		    f->read_bytes < (unsigned __int128)f->size *
+				    REREAD_MIN_TIMES)
+			continue;
+		if (hint_at_least_pct(f->time_ns, h->p->wall_ns,
+				      REREAD_MIN_PCT))
+			reread_hint(h, f, all);
+	}
+}
