@@ -46,6 +46,16 @@ BPF_PROG_NAMES = _bpf_prog_names()
 SHOW_CHARS = 40000  # of each stream, in assertion messages
 
 
+# A Python frame in folded output is named as py-spy names it,
+# "rec (deep.py)", a recursion "rec (deep.py) (x301)".
+_PY_FILE = re.compile(r" \((?!x\d+\))[^()]*\)(?= \(x\d+\)$|$)")
+
+
+def folded_frames(stack):
+    """The frames of a folded stack, Python frames without their file."""
+    return [_PY_FILE.sub("", f) for f in stack.split(";")]
+
+
 def workload(name):
     """Path of a workload binary, as a string."""
     return str(DEMO if name == "demo" else BIN / name)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO
+from conftest import REPO, folded_frames
 
 pytestmark = pytest.mark.skipif(
     os.geteuid() != 0,
@@ -111,7 +111,7 @@ def test_python_perf_trampolines(run, python, perf_maps):
     jit = under_main = 0
     for line in res.stdout.splitlines():
         stack, _, count = line.rpartition(" ")
-        frames = stack.split(";")
+        frames = folded_frames(stack)
         if f"py::tiny:{script}" in frames:
             jit += int(count)
             if frames[1:3] == ["<module>", "main"]:

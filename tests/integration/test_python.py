@@ -15,7 +15,7 @@ import re
 
 import pytest
 
-from conftest import PYENV, REPO, SERVER_DELAY
+from conftest import PYENV, REPO, SERVER_DELAY, folded_frames
 
 pytestmark = pytest.mark.skipif(
     os.geteuid() != 0,
@@ -198,11 +198,12 @@ DEPTH = 300
 
 
 def folded_lines(text):
-    """(frames, value) of each on-CPU line of folded output."""
+    """(frames, value) of each on-CPU line of folded output, Python frames
+    without their file."""
     out = []
     for line in text.splitlines():
         stack, value = line.rsplit(" ", 1)
-        frames = stack.split(";")[1:]       # the process name first
+        frames = folded_frames(stack)[1:]   # the process name first
         if not frames or not frames[-1].startswith("[wait:"):
             out.append((frames, int(value)))
     return out

@@ -11,7 +11,7 @@ import re
 
 import pytest
 
-from conftest import REPO, workload
+from conftest import REPO, folded_frames, workload
 
 FOLDED = re.compile(r"^(.+) (\d+)$")     # "expand (x36)": a recursion
 DEBIAN_PYTHON = "/usr/bin/python3"
@@ -24,7 +24,7 @@ def folded_samples(res):
     for line in res.stdout.splitlines():
         m = FOLDED.match(line)
         assert m, f"malformed folded line {line!r}:{res}"
-        frames = m.group(1).split(";")
+        frames = folded_frames(m.group(1))
         if not any(f.startswith("[wait:") for f in frames):
             out.append((frames, int(m.group(2))))
     return out
@@ -103,7 +103,7 @@ def test_long_waits_unwound(run):
     for line in res.stdout.splitlines():
         m = FOLDED.match(line)
         if m and m.group(1).endswith("[wait:sleep]"):
-            sleeps.append((m.group(1).split(";"), int(m.group(2))))
+            sleeps.append((folded_frames(m.group(1)), int(m.group(2))))
     total = sum(n for _, n in sleeps)
     assert total >= 90, f"~100 sleeps of 2 ms:{res}"
     whole = sum(n for f, n in sleeps
