@@ -213,6 +213,7 @@ static long py_copy_step(__u64 i, void *arg)
 	struct ws_py_scratch *sc = c->sc;
 	const struct ws_py_frame *f;
 	struct ws_py_seen *seen;
+	__u64 code;
 	__u32 at;
 	long err;
 
@@ -222,15 +223,16 @@ static long py_copy_step(__u64 i, void *arg)
 	if (at >= sc->n)
 		return 1;	/* after a frame that failed */
 	f = &c->buf->frames[at & (WS_PY_MAX_FRAMES - 1)];
-	seen = py_seen_slot(sc, f->code, c->tgid);
-	if (seen->code == f->code && seen->tgid == c->tgid &&
+	code = f->code & ~WS_PY_FRAME_ENTRY;
+	seen = py_seen_slot(sc, code, c->tgid);
+	if (seen->code == code && seen->tgid == c->tgid &&
 	    seen->ident == f->ident)
 		return 0;	/* a repeat, copied by an earlier step */
 	sc->key.pid = c->tgid;
 	sc->key.ident = f->ident;
-	sc->key.code = f->code;
+	sc->key.code = code;
 	if (!bpf_map_lookup_elem(&py_codes, &sc->key)) {
-		if (!py_copy_code(sc, f->code)) {
+		if (!py_copy_code(sc, code)) {
 			sc->n = at;
 			sc->trunc = WS_PY_TRUNC_INVALID;
 			return 1;

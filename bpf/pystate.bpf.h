@@ -124,6 +124,8 @@ struct ws_py_scratch {
 	__u64 frame;		/* its frame (3.10, 3.13) or cframe pointer */
 	__u64 code_type;
 	__u64 hash;		/* of the frames so far */
+	__u64 hash_prev;	/* ... before the last one: to hash it again
+				 * once a shim marks it an entry */
 	__u64 last_code;	/* the last code object validated */
 	__u32 last_ident;	/* ... its ident */
 	__u32 len;		/* bytes read per visit */

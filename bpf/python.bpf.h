@@ -33,7 +33,9 @@
  * is no str; or a frame is its own caller.  The walk ends there and the
  * frames before it are kept: no garbage frame is ever sent.
  *
- * frames[i].code: the PyCodeObject's address, the py_codes key with tgid
+ * frames[i].code: the PyCodeObject's address (WS_PY_FRAME_ENTRY set on
+ * the first frame of each _PyEval_EvalFrameDefault call, 3.11+: is_entry
+ * on 3.11, the shim under it on 3.12+), the py_codes key with tgid
  * and ident (a hash of its co_filename and co_name pointers, so that a
  * code object freed and another allocated at its address are told
  * apart).  frames[i].instr: the index in 2-byte code units of the
@@ -163,6 +165,26 @@ static __always_inline long py_frame_window(struct ws_py_scratch *sc,
 	return 0;
 }
 
+/*
+ * A shim (3.12+) sits under the frames of one _PyEval_EvalFrameDefault
+ * call: the frame recorded last, unless it is an entry already (a call
+ * whose frames were all skipped), is that call's first, and is hashed
+ * again with its flag.
+ */
+static __always_inline void py_mark_entry(struct py_loop_ctx *c)
+{
+	struct ws_py_scratch *sc = c->sc;
+	struct ws_py_frame *f;
+
+	if (!sc->n)
+		return;
+	f = &c->buf->frames[(sc->n - 1) & (WS_PY_MAX_FRAMES - 1)];
+	if (f->code & WS_PY_FRAME_ENTRY)
+		return;
+	f->code |= WS_PY_FRAME_ENTRY;
+	sc->hash = py_hash_frame(sc->hash_prev, f->code, f->instr, f->ident);
+}
+
 /* One frame: record it unless it is a shim, then on to its caller. */
 static long py_frame_step(__u64 i, void *arg)
 {
@@ -192,8 +214,10 @@ static long py_frame_step(__u64 i, void *arg)
 		return 1;
 	}
 	if (o->frame_owner != WS_PY_NONE &&
-	    py_fwin_u8(sc, at, o->frame_owner) == WS_PY_OWNED_BY_CSTACK)
+	    py_fwin_u8(sc, at, o->frame_owner) == WS_PY_OWNED_BY_CSTACK) {
+		py_mark_entry(c);
 		return 0;
+	}
 	if (!code)
 		return 0;
 	n = sc->n;
@@ -219,10 +243,15 @@ static long py_frame_step(__u64 i, void *arg)
 		instr = d < -2 || d > 2 * WS_PY_MAX_INSTR ? -1 : (__s32)(d >> 1);
 	}
 	instr = instr < -1 ? -1 : instr;
+	/* 3.11: the eval call that ran this frame first set is_entry */
+	if (o->frame_is_entry != WS_PY_NONE &&
+	    py_fwin_u8(sc, at, o->frame_is_entry))
+		code |= WS_PY_FRAME_ENTRY;
 	f = &c->buf->frames[n & (WS_PY_MAX_FRAMES - 1)];
 	f->code = code;
 	f->instr = instr;
 	f->ident = sc->last_ident;
+	sc->hash_prev = sc->hash;
 	sc->hash = py_hash_frame(sc->hash, code, instr, sc->last_ident);
 	sc->n = n + 1;
 	return 0;
@@ -344,6 +373,8 @@ static __always_inline bool py_setup_frames(struct ws_py_scratch *sc)
 		     o->frame_instr) + 8;
 	if (o->frame_owner != WS_PY_NONE)
 		len = py_max(len, o->frame_owner + 1);
+	if (o->frame_is_entry != WS_PY_NONE)
+		len = py_max(len, o->frame_is_entry + 1);
 	if (len > WS_PY_WIN)
 		return false;
 	sc->len = len;

@@ -68,8 +68,19 @@ struct ws_py_proc {
 	struct ws_py_offsets off;
 };
 
+/*
+ * Set in ws_py_frame.code (user addresses stay below 2^47): the frame is
+ * the first one its _PyEval_EvalFrameDefault call ran, so each such call
+ * in the native stack matches a run of Python frames.  3.11 reads it from
+ * _PyInterpreterFrame.is_entry, 3.12+ from the shim frame (owner C stack)
+ * each call pushes under it; on 3.10 every frame has its own call and the
+ * flag is not set.
+ */
+#define WS_PY_FRAME_ENTRY	(1ull << 63)
+
 struct ws_py_frame {
-	__u64 code;			/* PyCodeObject address */
+	__u64 code;			/* PyCodeObject address, with
+					 * WS_PY_FRAME_ENTRY */
 	__s32 instr;			/* instruction offset in code units, -1 unknown */
 	__u32 ident;			/* hash of its co_filename and co_name
 					 * pointers: a freed code object's

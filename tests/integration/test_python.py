@@ -102,28 +102,28 @@ def test_cpu_split(run, python):
     Interpreter start-up (imports, site) is 20-60 ms of CPU, 3-8 % of
     the samples depending on the build, so shares of all samples would sit
     a few points low and vary by interpreter.  The test compares hot and
-    cold with each other instead: hot / (hot + cold) of their self samples
-    must be, within 5 points, the share of hot in the time the script
-    itself measured around the two calls (about 70 %; a CI run once saw
-    77 % when a noisy neighbour slowed the hot phases, and the profile was
-    right).  That they hold most samples (>= 80 %) is checked too, so the
-    ratio is not one of a few stray samples."""
+    cold with each other instead: hot / (hot + cold) of their total
+    samples (their own and the C code they run, the int arithmetic that
+    shows under them as CPython's functions) must be, within 5 points, the
+    share of hot in the time the script itself measured around the two
+    calls (about 70 %; a CI run once saw 77 % when a noisy neighbour slowed
+    the hot phases, and the profile was right).  That they hold most
+    samples (>= 80 %) is checked too, so the ratio is not one of a few
+    stray samples."""
     doc, res = record_json(run, python, "cpu_split.py", SPLIT_K, SPLIT_ROUNDS)
     check_totals(doc, res)
     hot, cold = func(doc, "hot", res), func(doc, "cold", res)
     for f in (hot, cold):
         assert f["file"] == script("cpu_split.py"), f"{f}:{res}"
         assert f["module"] == "cpu_split.py", f"{f}:{res}"
-    both = hot["self_samples"] + cold["self_samples"]
+    both = hot["total_samples"] + cold["total_samples"]
     assert both >= 0.8 * doc["samples"], \
-        f"hot + cold self {both} of {doc['samples']} samples:{res}"
-    hot_share = 100 * hot["self_samples"] / both
-    cold_share = 100 * cold["self_samples"] / both
-    tot = hot["total_samples"] + cold["total_samples"]
-    figures = (f"self: hot {hot['self_samples']} ({hot_share:.1f}%), cold "
-               f"{cold['self_samples']} ({cold_share:.1f}%); total: hot "
-               f"{100 * hot['total_samples'] / tot:.1f}%; report self_pct "
-               f"hot {hot['self_pct']}, cold {cold['self_pct']}")
+        f"hot + cold total {both} of {doc['samples']} samples:{res}"
+    hot_share = 100 * hot["total_samples"] / both
+    cold_share = 100 * cold["total_samples"] / both
+    figures = (f"total: hot {hot['total_samples']} ({hot_share:.1f}%), "
+               f"cold {cold['total_samples']} ({cold_share:.1f}%); report "
+               f"self_pct hot {hot['self_pct']}, cold {cold['self_pct']}")
     m = re.search(r"cpu_split: hot_s=([\d.]+) cold_s=([\d.]+)", res.stderr)
     assert m, f"the script's own timing line is missing:{res}"
     measured = 100 * float(m.group(1)) / (float(m.group(1)) + float(m.group(2)))
@@ -254,12 +254,13 @@ def test_deep_recursion(run, python, tmp_path):
     for p in doc["paths"]:
         assert p["frames"].count("rec") <= 1, f"{p}:{res}"
         assert len(p["repeats"]) == len(p["frames"]), f"{p}:{res}"
-    top = max((p for p in doc["paths"] if "rec" in p["frames"]),
-              key=lambda p: p["samples"])
-    i = top["frames"].index("rec")
-    assert top["frames"][:i + 2] == ["<module>", "rec", "busy"][:i + 2] \
-        and top["repeats"][i] == DEPTH + 1, f"{top}:{res}"
-    assert top["pct"] >= 80, f"{top}:{res}"
+    # busy's paths: itself, or the C code of its int arithmetic under it
+    busy_paths = [p for p in doc["paths"]
+                  if p["frames"][:3] == ["<module>", "rec", "busy"]]
+    assert busy_paths, f"no path <module> → rec → busy:{res}"
+    for p in busy_paths:
+        assert p["repeats"][1] == DEPTH + 1, f"{p}:{res}"
+    assert sum(p["pct"] for p in busy_paths) >= 80, f"{busy_paths}:{res}"
     # Markdown: the path as one line.
     md = run.whyslow("report", saved, timeout=TIMEOUT)
     assert md.returncode == 0, md
@@ -371,14 +372,16 @@ def test_short_script(run, python):
 
 def test_generator_and_asyncio(run, python):
     """CPU inside a generator (produce, consumed by consume) and inside a
-    coroutine (crunch, run by asyncio.run), about half each."""
+    coroutine (crunch, run by asyncio.run), about half each: their total
+    (their own and the C code of the arithmetic they run)."""
     doc, res = record_json(run, python, "gen_async.py", 50000)
     check_totals(doc, res)
     for name in ("produce", "crunch"):
         f = func(doc, name, res)
-        print(f"{name}: self {f['self_samples']} of {doc['samples']} samples")
+        print(f"{name}: total {f['total_samples']} of {doc['samples']} "
+              "samples")
         assert f["file"] == script("gen_async.py"), f"{f}:{res}"
-        assert f["self_samples"] >= 0.25 * doc["samples"], f"{f}:{res}"
+        assert f["total_samples"] >= 0.25 * doc["samples"], f"{f}:{res}"
     gen_paths = [p["frames"] for p in doc["paths"] if "produce" in p["frames"]]
     assert gen_paths, res
     for fr in gen_paths:

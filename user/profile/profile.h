@@ -164,6 +164,10 @@ struct profile_quality {
 					 * at a frame whose code object did
 					 * not validate (outer frames cut,
 					 * or the stack left native) */
+	uint64_t py_native_mismatch_samples;	/* samples whose CPython eval
+					 * calls did not match their Python
+					 * frames: the C code they ran below
+					 * the innermost Python frame only */
 };
 
 /* ---- I/O: files, network endpoints, spawned programs ---- */

@@ -58,6 +58,7 @@ struct stack_key {
 	uint32_t py_truncated;	/* enum ws_py_trunc: outer ones missing */
 	uint32_t unwind_stop;	/* on-CPU: enum unwind_stop of the CFI walk */
 	uint32_t py_leaf;	/* off-CPU: 1 + raw frame Python's replaced */
+	uint32_t py_mismatch;	/* eval calls and Python frames unmatched */
 };
 
 struct stack_value {
@@ -79,9 +80,7 @@ struct collector {
 	struct stack_value *values;	/* per stack */
 	size_t cap_values;
 	struct intern targets;		/* struct ws_target keys */
-	struct intern py_codes;		/* struct ws_py_code_key keys */
-	struct ws_py_code *py_code_data;	/* per py_codes item */
-	size_t cap_py_codes;
+	struct py_codes py_codes;	/* what the BPF side copied */
 	struct intern threads;		/* tid keys */
 	struct thread_seen *thread_info;
 	size_t cap_threads;
@@ -113,7 +112,7 @@ struct collector *collector_new(void)
 	intern_init(&c->stacks);
 	intern_init(&c->sites);
 	intern_init(&c->targets);
-	intern_init(&c->py_codes);
+	py_codes_init(&c->py_codes);
 	intern_init(&c->threads);
 	c->tl_max = COLLECT_TIMELINE_MAX;
 	return c;
@@ -127,8 +126,7 @@ void collector_free(struct collector *c)
 	intern_free(&c->stacks);
 	intern_free(&c->sites);
 	intern_free(&c->targets);
-	intern_free(&c->py_codes);
-	free(c->py_code_data);
+	py_codes_free(&c->py_codes);
 	intern_free(&c->threads);
 	for (size_t i = 0; i < c->tl.n_execs; i++)
 		free((char *)c->tl.execs[i].program);
@@ -199,44 +197,56 @@ static uint64_t call_site(const __u64 *stack, int i)
 	return i == 0 ? stack[i] : stack[i] - 1;
 }
 
-/*
- * A Python stack replaces the interpreter's native frames: its frames,
- * outermost first, then the native leaf frames that ran below the
- * interpreter (a C extension, libc), up to the first frame in the CPython
- * runtime itself.  Returns how many native user frames to keep.
- */
-static int add_python_frames(struct collector *c, struct stack_key *k,
-			     const struct py_context *py,
+/* A Python stack merged with the native one: native frames kept, or -errno */
+static int add_python_frames(struct collector *c, const struct proc_table *t,
+			     struct stack_key *k, const struct py_context *py,
 			     const struct raw_frame *user, int nu, int *n)
 {
+	uint32_t merged[WS_PY_MAX_FRAMES + WS_MAX_STACK], i, m, kept = 0;
 	uint32_t *ids = (uint32_t *)(k + 1);
+	bool entry[WS_PY_MAX_FRAMES];
+	uint8_t kinds[WS_MAX_STACK];
+	struct pyn_input in = { .native = kinds, .n_native = nu,
+		.native_cut = k->user_full || k->unwind_stop != UNWIND_DONE,
+		.site = py->site };
 	const struct ws_py_frame *pf;
 	struct raw_frame f;
-	int i, keep, err;
-	uint32_t np = py->stack.n;
+	enum pyn_how how;
+	int err;
 
-	np = np > WS_PY_MAX_FRAMES ? WS_PY_MAX_FRAMES : np;
-	for (i = np - 1; i >= 0; i--) {
-		pf = &py->stack.frames[i];
-		f = (struct raw_frame){ .addr = pf->code, .id = k->pid,
-					.kind = RAW_PY, .minor = py->minor,
-					.instr = pf->instr, .py_ident = pf->ident };
+	for (i = 0; i < in.n_native; i++)	/* the runtime's own, by name */
+		kinds[i] = user[i].kind == RAW_ANON ? PYN_JIT :
+			   user[i].kind != RAW_ELF ? PYN_C :
+			   pynative_kind_at(py->kinds, py->sym, t, py->module,
+					    user[i].id, user[i].addr);
+	m = pynative_merge(pynative_python(&in, &py->stack, py->minor, entry),
+			   merged, &how);
+	for (i = 0; i < m; i++) {
+		if (!(merged[i] & PYN_PY)) {
+			f = user[merged[i]];
+			kept++;
+		} else {
+			pf = &py->stack.frames[merged[i] & ~PYN_PY];
+			f = (struct raw_frame){ .id = k->pid, .kind = RAW_PY,
+				.addr = pf->code & ~WS_PY_FRAME_ENTRY,
+				.minor = py->minor, .instr = pf->instr,
+				.py_ident = pf->ident };
+		}
 		if ((err = add_frame(c, f, &ids[(*n)++])))
 			return err;
 	}
-	for (keep = 0; keep < nu; keep++)
-		if (user[keep].kind == RAW_ELF &&
-		    (int32_t)user[keep].id == py->module)
-			break;
+	for (i = 0; i < in.n_native && !(kinds[i] & PYN_RUNTIME); i++)
+		;
 	/* the interpreter's frame a wait is in: take_gil is the GIL's */
-	if (k->offcpu && keep < nu) {
-		if ((err = add_frame(c, user[keep], &k->py_leaf)))
+	if (k->offcpu && i < in.n_native) {
+		if ((err = add_frame(c, user[i], &k->py_leaf)))
 			return err;
 		k->py_leaf++;
 	}
-	k->py_frames = np;
+	k->py_frames = in.n_py;
 	k->py_truncated = py->stack.truncated;
-	return keep;
+	k->py_mismatch = how == PYN_FALLBACK;
+	return kept;
 }
 
 /* The stack's frames, root first, appended after the key header. */
@@ -255,16 +265,15 @@ static int add_frames(struct collector *c, const struct proc_table *t,
 	k->user_full = nu == WS_MAX_STACK;
 	for (i = 0; i < nu; i++)
 		user[i] = normalize_user(p, k->pid, call_site(ustack, i), time);
-	if (py && py->stack.n) {
-		nu = add_python_frames(c, k, py, user, nu, &n);
+	if (py) {	/* or native frames only, and why */
+		nu = add_python_frames(c, t, k, py, user, nu, &n);
 		if (nu < 0)
 			return nu;
-	} else if (py) {	/* native frames, and why */
-		k->py_truncated = py->stack.truncated;
+	} else {
+		for (i = nu - 1; i >= 0; i--)
+			if ((err = add_frame(c, user[i], &ids[n++])))
+				return err;
 	}
-	for (i = nu - 1; i >= 0; i--)
-		if ((err = add_frame(c, user[i], &ids[n++])))
-			return err;
 	for (i = nk - 1; i >= 0; i--) {
 		f = (struct raw_frame){ .addr = call_site(kstack, i),
 					.kind = RAW_KERNEL };
@@ -298,6 +307,7 @@ void collector_set_own_progs(struct collector *c, const char *const *names)
 {
 	c->own_progs = names;
 }
+
 
 void collector_skip_timeline(struct collector *c)
 {
@@ -445,16 +455,7 @@ int64_t collector_add_site(struct collector *c, const struct proc_table *t,
 int collector_add_py_code(struct collector *c, const struct ws_py_code_key *k,
 			  const struct ws_py_code *code)
 {
-	struct ws_py_code_key key = { .pid = k->pid, .ident = k->ident,
-				      .code = k->code };
-	int added;
-	int64_t i = intern_bytes(&c->py_codes, &key, sizeof(key), &added);
-
-	if (i < 0 || intern_items_reserve((void **)&c->py_code_data,
-					  &c->cap_py_codes, i, sizeof(*code)))
-		return -ENOMEM;
-	c->py_code_data[i] = *code;
-	return 0;
+	return py_codes_add(&c->py_codes, k, code);
 }
 
 /* ---- finishing: symbolize each distinct frame once ---- */
@@ -544,15 +545,14 @@ static int add_inlined(struct finish_ctx *fc, const struct frame *outer,
 static int symbolize_python(struct finish_ctx *fc, const struct raw_frame *rf,
 			    struct frame_run *out)
 {
-	struct ws_py_code_key key = { .pid = rf->id, .ident = rf->py_ident,
-				      .code = rf->addr };
-	int64_t i = intern_find(&fc->c->py_codes, &key, sizeof(key));
+	const struct ws_py_code *code = py_codes_find(&fc->c->py_codes, rf->id,
+						      rf->py_ident, rf->addr);
 	struct python_frame pf;
 	struct frame fr = { .cls = CLASS_APP };
 	char name[64];
 
-	if (i >= 0 && !python_code_resolve(&fc->c->py_code_data[i], rf->minor,
-					   rf->instr, &pf) && pf.name[0]) {
+	if (code && !python_code_resolve(code, rf->minor, rf->instr, &pf) &&
+	    pf.name[0]) {
 		fr.name = pf.name;
 		fr.file = pf.file;
 		fr.line = pf.line;
@@ -767,6 +767,8 @@ static int build_stacks(struct collector *c, struct finish_ctx *fc,
 		stackend_count_quality(out, st);
 		if (k->py_truncated == WS_PY_TRUNC_INVALID)
 			out->quality.py_invalid_samples += st->count;
+		if (k->py_mismatch)
+			out->quality.py_native_mismatch_samples += st->count;
 		if (k->py_frames && k->py_truncated)
 			out->quality.py_truncated_samples += st->count;
 		else if (st->truncated)

@@ -15,6 +15,7 @@
 #include "profile/profile.h"
 #include "symbols/symbolize.h"
 #include "record/critpath.h"
+#include "record/pynative.h"
 #include "record/pystacks.h"
 #include "record/unwind.h"
 
@@ -27,6 +28,13 @@ struct py_context {
 	struct py_frames stack;
 	int32_t module;		/* the CPython runtime's module index */
 	int minor;		/* 3.minor */
+	/* the runtime's frames named as they come (record/pynative.h);
+	 * NULL: every native frame kept under the innermost Python one */
+	struct symbolizer *sym;
+	struct pyn_kinds *kinds;
+	bool site;		/* an I/O site: native frames only up to the
+				 * runtime's, whose C path to the syscall
+				 * varies (specialized calls skip a frame) */
 };
 
 struct collector *collector_new(void);

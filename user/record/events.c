@@ -36,6 +36,9 @@ static const struct py_context *python_of(struct record_events *r,
 	ctx->stack = *stack;
 	ctx->module = py_attach_module(r->py, pid);
 	ctx->minor = py_attach_minor(r->py, pid);
+	ctx->sym = r->sym;
+	ctx->kinds = &r->kinds;
+	ctx->site = false;
 	return ctx->minor ? ctx : NULL;
 }
 
@@ -180,6 +183,7 @@ static int on_io_site(struct record_events *r, const struct ws_io_site *ev)
 			&ev->top, ustack, &trace, &why);
 	pf = site_frames(ev);
 	pyc = python_of(r, w->pid, &pf, &py);
+	py.site = true;
 	site = collector_add_site(r->coll, r->procs, w->pid, w->tid,
 				  w->time_ns, ustack, nu, pyc);
 	if (site < 0)

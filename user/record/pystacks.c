@@ -114,3 +114,43 @@ bool py_stacks_find(const struct py_stacks *ps, uint32_t pid, uint32_t tid,
 	out->truncated = st->head.truncated;
 	return true;
 }
+
+void py_codes_init(struct py_codes *pc)
+{
+	intern_init(&pc->keys);
+	pc->data = NULL;
+	pc->cap = 0;
+}
+
+void py_codes_free(struct py_codes *pc)
+{
+	intern_free(&pc->keys);
+	free(pc->data);
+}
+
+int py_codes_add(struct py_codes *pc, const struct ws_py_code_key *k,
+		 const struct ws_py_code *code)
+{
+	/* the key's bytes, padding included, are what intern compares */
+	struct ws_py_code_key key = { .pid = k->pid, .ident = k->ident,
+				      .code = k->code };
+	int added;
+	int64_t i = intern_bytes(&pc->keys, &key, sizeof(key), &added);
+
+	if (i < 0 || intern_items_reserve((void **)&pc->data, &pc->cap, i,
+					  sizeof(*code)))
+		return -ENOMEM;
+	pc->data[i] = *code;
+	return 0;
+}
+
+const struct ws_py_code *py_codes_find(const struct py_codes *pc,
+				       uint32_t pid, uint32_t ident,
+				       uint64_t code)
+{
+	struct ws_py_code_key key = { .pid = pid, .ident = ident,
+				      .code = code };
+	int64_t i = intern_find(&pc->keys, &key, sizeof(key));
+
+	return i >= 0 ? &pc->data[i] : NULL;
+}

@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <linux/types.h>
 #include "whyslow.h"
+#include "lib/intern.h"
 
 /* A Python stack: n frames, innermost first; truncated: enum ws_py_trunc. */
 struct py_frames {
@@ -45,5 +46,25 @@ int py_stacks_add(struct py_stacks *ps, const void *event, size_t size);
  */
 bool py_stacks_find(const struct py_stacks *ps, uint32_t pid, uint32_t tid,
 		    uint64_t hash, struct py_frames *out);
+
+/* The code objects the BPF side copied (names, file, line table), by
+ * (pid, ident, address): what names Python frames at the end. */
+struct py_codes {
+	struct intern keys;	/* struct ws_py_code_key */
+	struct ws_py_code *data;	/* per key */
+	size_t cap;
+};
+
+void py_codes_init(struct py_codes *pc);
+void py_codes_free(struct py_codes *pc);
+
+/* Adds or replaces k's code: 0 or -ENOMEM. */
+int py_codes_add(struct py_codes *pc, const struct ws_py_code_key *k,
+		 const struct ws_py_code *code);
+
+/* The code of (pid, ident, code), NULL when none was copied. */
+const struct ws_py_code *py_codes_find(const struct py_codes *pc,
+				       uint32_t pid, uint32_t ident,
+				       uint64_t code);
 
 #endif

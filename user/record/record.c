@@ -597,6 +597,7 @@ static void close_recorder(struct recorder *r)
 	symbolizer_free(r->sym);
 	py_attach_free(r->py);
 	py_stacks_free(r->py_stacks);
+	pynative_kinds_free(&r->ev.kinds);
 	proc_table_free(&r->procs);
 	if (r->child_pidfd >= 0)
 		close(r->child_pidfd);

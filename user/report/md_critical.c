@@ -29,25 +29,41 @@ static const struct stack_sample *path_wait(const struct profile *p,
 	return best;
 }
 
+/* CPython's own C code (the interpreter or libpython), which shows under
+ * the Python function that ran it (record/pynative.h). */
+static bool python_runtime(const struct func_stat *fs)
+{
+	return fs->cls == CLASS_RUNTIME && fs->module &&
+	       (!strncmp(fs->module, "python", 6) ||
+		!strncmp(fs->module, "libpython", 9));
+}
+
 /* The function where most of the path's time went: in the program that
- * does the work when one of its functions has a fair share of it. */
+ * does the work when one of its functions has a fair share of it; not
+ * CPython's int arithmetic or dict lookups when the Python code that
+ * ran them has a fair share of its own. */
 static const struct func_stat *path_function(const struct aggregate *agg,
 					     const struct profile_critical *c)
 {
-	const struct func_stat *any = NULL;
+	const struct func_stat *any = NULL, *py = NULL;
 	size_t i;
 
 	for (i = 0; i < agg->n_by_cp; i++) {
 		const struct func_stat *fs = &agg->funcs[agg->by_cp[i]];
 
+		if (python_runtime(fs)) {
+			any = any ? any : fs;
+			continue;
+		}
 		if (c->n_programs && fs->module &&
 		    !strcmp(fs->module, c->programs[0].name) &&
 		    fs->own_cp_ns * 10 >= c->ns)
 			return fs;
-		if (!any)
-			any = fs;
+		if (!py && fs->own_cp_ns * 20 >= c->ns)
+			py = fs;
+		any = any ? any : fs;
 	}
-	return any;
+	return py && (!any || python_runtime(any)) ? py : any;
 }
 
 /* "`sed` does the work: 40.7% of the wall time (271 processes), then

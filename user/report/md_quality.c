@@ -67,6 +67,12 @@ static void quality_stacks(FILE *f, const struct aggregate *agg,
 			"frame whose code object did not validate and ended "
 			"there, showing no frame from it on",
 			q->py_invalid_samples);
+	if (q->py_native_mismatch_samples)
+		fprintf(f, "; in %.1f%% of samples CPython's native frames did "
+			"not match the Python frames, so the C code between "
+			"Python calls is missing (only what ran below the "
+			"innermost Python frame is shown)",
+			pct_of(q->py_native_mismatch_samples, agg->samples));
 	fputs(q->cfi_unwinding ?
 	      ".\n- Unwinding: frame pointers, completed with .eh_frame rules "
 	      "from an 8 KiB copy of the user stack per sample (2 KiB per "
