@@ -16,7 +16,7 @@ import re
 
 import pytest
 
-from conftest import REPO
+from conftest import REPO, folded_frames
 
 pytestmark = pytest.mark.skipif(
     os.geteuid() != 0,
@@ -65,12 +65,6 @@ def func_{j}(p, q):
     return "".join(out)
 
 
-def bare(frame):
-    """A folded frame's function: without a recursion's " (x36)" and a
-    Python frame's " (file.py)"."""
-    return re.sub(r" \([^()]*\)$", "", re.sub(r" \(x\d+\)$", "", frame))
-
-
 def record(run, tmp_path, *argv):
     """Record argv (JSON, saved as pprof); (doc, on-CPU folded stacks, res)."""
     saved = tmp_path / "profile.pb.gz"
@@ -82,7 +76,8 @@ def record(run, tmp_path, *argv):
     stacks = []
     for line in folded.stdout.splitlines():
         stack, value = line.rsplit(" ", 1)
-        frames = [bare(f) for f in stack.split(";")[1:]]
+        frames = [re.sub(r" \(x\d+\)$", "", f)
+                  for f in folded_frames(stack)[1:]]
         if frames and not frames[-1].startswith("[wait:"):
             stacks.append((frames, int(value)))
     assert stacks, f"no on-CPU stacks:{res}"
