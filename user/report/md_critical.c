@@ -42,10 +42,42 @@ static bool python_runtime(const struct func_stat *fs)
  * does the work when one of its functions has a fair share of it; not
  * CPython's int arithmetic or dict lookups when the Python code that
  * ran them has a fair share of its own. */
+/* The path's time functions can hold: waits for a CPU are the machine's
+ * load, charged to none (aggregate.c), so a busy machine does not make
+ * every function's share look thin. */
+static uint64_t path_work_ns(const struct aggregate *agg,
+			     const struct profile_critical *c)
+{
+	uint64_t cpu_wait = agg->cp.ns[WAIT_CPU];
+
+	return c->ns > cpu_wait ? c->ns - cpu_wait : c->ns;
+}
+
+/* The innermost function at least half the path's work runs under: where
+ * thin spread work comes from (compile() under compileall); NULL when
+ * that is the kernel's or none. */
+static const struct func_stat *path_under(const struct aggregate *agg,
+					  uint64_t work)
+{
+	const struct func_stat *best = NULL;
+	size_t i;
+
+	for (i = 0; i < agg->n_funcs; i++) {
+		const struct func_stat *fs = &agg->funcs[i];
+
+		if (fs->cp_ns * 2 < work || fs->cls == CLASS_KERNEL)
+			continue;
+		if (!best || fs->cp_ns < best->cp_ns)
+			best = fs;
+	}
+	return best;
+}
+
 static const struct func_stat *path_function(const struct aggregate *agg,
 					     const struct profile_critical *c)
 {
 	const struct func_stat *any = NULL, *py = NULL;
+	uint64_t work = path_work_ns(agg, c);
 	size_t i;
 
 	for (i = 0; i < agg->n_by_cp; i++) {
@@ -57,9 +89,9 @@ static const struct func_stat *path_function(const struct aggregate *agg,
 		}
 		if (c->n_programs && fs->module &&
 		    !strcmp(fs->module, c->programs[0].name) &&
-		    fs->own_cp_ns * 10 >= c->ns)
+		    fs->own_cp_ns * 10 >= work)
 			return fs;
-		if (!py && fs->own_cp_ns * 20 >= c->ns)
+		if (!py && fs->own_cp_ns * 20 >= work)
 			py = fs;
 		any = any ? any : fs;
 	}
@@ -142,6 +174,29 @@ static void md_lock_sentence(struct md *m)
 	md_put(&m->doc, ": the work under it runs one thread at a time.");
 }
 
+/* "spread thin: no function has 5% of it on its own (the most, `x` in
+ * y.c:3, 2.1%); most of it under `compile` (py_compile.py:163), 81.0% of
+ * the wall time with its callees" */
+static void md_spread_thin(struct md *m, const struct func_stat *most,
+			   const char *name, const char *where)
+{
+	const struct profile_critical *c = &m->p->critical;
+	const struct func_stat *under = path_under(m->agg,
+						   path_work_ns(m->agg, c));
+	char uname[CLEAN_SIZE(NAME_MAX_BYTES)], uwhere[WHERE_SIZE];
+
+	md_printf(&m->doc, "; spread thin: no function has 5%% of it on its "
+		  "own (the most, `%s` in %s, %.1f%%)", name, where,
+		  pct_of(most->own_cp_ns, c->ns));
+	if (!under || under == most)
+		return;
+	md_name(uname, under->name, NAME_MAX_BYTES, false);
+	fmt_where(uwhere, under->file, under->line, under->module);
+	md_printf(&m->doc, "; most of it under `%s` (%s), %.1f%% of the "
+		  "wall time with its callees", uname, uwhere,
+		  pct_of(under->cp_ns, c->ns));
+}
+
 int md_critical_verdict(struct md *m)
 {
 	const struct profile_critical *c = &m->p->critical;
@@ -174,16 +229,13 @@ int md_critical_verdict(struct md *m)
 	if (fs) {
 		md_name(name, fs->name, NAME_MAX_BYTES, false);
 		fmt_where(where, fs->file, fs->line, fs->module);
-		if (fs->own_cp_ns * 20 >= c->ns)
+		if (fs->own_cp_ns * 20 >= path_work_ns(m->agg, c))
 			md_printf(&m->doc, "; most in `%s` (%s, %s), %.1f%% of "
 				  "the wall time with its callees", name,
 				  frame_class_name(fs->cls), where,
 				  pct_of(fs->cp_ns, c->ns));
 		else
-			md_printf(&m->doc, "; spread thin: no function has 5%% "
-				  "of it on its own (the most, `%s` in %s, "
-				  "%.1f%%)", name, where,
-				  pct_of(fs->own_cp_ns, c->ns));
+			md_spread_thin(m, fs, name, where);
 	}
 	md_put(&m->doc, ".");
 	md_lock_sentence(m);
