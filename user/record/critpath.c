@@ -151,8 +151,9 @@ static void charge(struct walker *w, uint32_t stack, uint64_t ns,
 
 /*
  * A stack for time of an image that no event shows: a frame named after
- * its program, "[gzip]" for CPU time no sample fell in, "[gzip: off-CPU,
- * unseen]" for time too long to have run unsampled (a wait that began
+ * its program, "[gzip: not sampled]" for CPU time no sample fell in (a
+ * start-up, a short run), "[gzip: off-CPU, unseen]" for time too long to
+ * have run unsampled (a wait that began
  * before the recording, or whose event was lost).
  */
 static int64_t unsampled_stack(struct walker *w, uint32_t pid, uint32_t tid,
@@ -185,7 +186,7 @@ static int64_t unsampled_stack(struct walker *w, uint32_t pid, uint32_t tid,
 	fr = &p->frames[p->n_frames];
 	memset(fr, 0, sizeof(*fr));
 	snprintf(name, sizeof(name), "[%s%s]", cp_image_program(w, img),
-		 unseen ? ": off-CPU, unseen" : "");
+		 unseen ? CP_UNSEEN_SUFFIX : CP_UNSAMPLED_SUFFIX);
 	fr->name = strdup(name);
 	fr->module = strdup(cp_image_program(w, img));
 	if (!fr->name || !fr->module) {

@@ -359,7 +359,7 @@ static void test_unsampled_child(void **state)
 		if (p->stacks[i].cp_ns)
 			break;
 	assert_true(i < p->n_stacks);
-	assert_string_equal(p->frames[p->stacks[i].frames[0]].name, "[date]");
+	assert_string_equal(p->frames[p->stacks[i].frames[0]].name, "[date: not sampled]");
 	tl_free(&b);
 	fx_free(p);
 }
