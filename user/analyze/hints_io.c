@@ -755,17 +755,43 @@ static void spawn_hint(struct hint_list *h, const struct io_spawn *s,
  * which is advice to run them in parallel when they ran one at a time,
  * and no hint when they did not.
  */
+struct spawn_pick {
+	size_t i;
+	enum spawn_advice advice;
+	double pct;
+};
+
+static int cmp_pick(const void *a, const void *b)
+{
+	const struct spawn_pick *x = a, *y = b;
+
+	if (x->pct != y->pct)
+		return x->pct < y->pct ? 1 : -1;
+	return CMP(x->i, y->i);
+}
+
+/* Hinted programs by the share each hint quotes, largest first. */
 void hint_spawns(struct hint_list *h)
 {
 	const struct io_summary *io = &h->p->io;
+	struct spawn_pick *pick = calloc(io->n_spawns + 1, sizeof(*pick));
 	enum spawn_advice advice;
-	size_t i;
+	size_t i, n = 0;
 
+	if (!pick) {
+		h->err = -ENOMEM;
+		return;
+	}
 	for (i = 0; i < io->n_spawns; i++) {
 		advice = spawn_advice(h, &io->spawns[i]);
 		if (advice != SPAWN_NONE)
-			spawn_hint(h, &io->spawns[i], advice);
+			pick[n++] = (struct spawn_pick){
+				i, advice, spawn_share_pct(h, &io->spawns[i]) };
 	}
+	qsort(pick, n, sizeof(*pick), cmp_pick);
+	for (i = 0; i < n; i++)
+		spawn_hint(h, &io->spawns[pick[i].i], pick[i].advice);
+	free(pick);
 }
 
 /* ---- small_reads ------------------------------------------------------- */
