@@ -530,18 +530,24 @@ static uint64_t spawn_cost_ns(const struct hint_list *h,
 /*
  * Its processes' time on the critical path, when the path is known and
  * names the program: runs of several programs at once (a pipeline's sed
- * and grep) each count once there, where their wall times overlap.
- * false: not known.
+ * and grep) each count once there, where their wall times overlap.  Not
+ * for a program that runs others (a script running sleep): the path goes
+ * through what it ran, which its runs cost too.  false: not known.
  */
 static bool spawn_path_ns(const struct hint_list *h, const struct io_spawn *s,
 			  uint64_t *ns)
 {
 	const struct profile_critical *c = &h->p->critical;
+	const struct io_summary *io = &h->p->io;
 	const char *name = path_basename(s->program);
 	size_t i;
 
 	if (!c->ns)
 		return false;
+	for (i = 0; i < io->n_spawns; i++)
+		if (io->spawns[i].parent &&
+		    !strcmp(io->spawns[i].parent, s->program))
+			return false;
 	for (i = 0; i < c->n_programs; i++)
 		if (!strcmp(c->programs[i].name, name)) {
 			*ns = min_u64(c->programs[i].ns, c->ns);
@@ -676,7 +682,8 @@ static bool spawn_path_times(const struct hint_list *h,
 	hint_fmt_pct(wall_pct, cost, h->p->wall_ns);
 	if (hint_at_least_pct(ns, cost, SPAWN_ON_PATH_PCT))
 		snprintf(buf, size, "%s on average, %s in all; %s on the "
-			 "critical path = %s of wall time", mean, sum, time,
+			 "critical path%s = %s of wall time", mean, sum, time,
+			 ns > cost ? " with starting them (fork to exec)" : "",
 			 pct);
 	else
 		snprintf(buf, size, "%s on average, %s in all; %s on the "

@@ -548,6 +548,12 @@ static void test_spawns_share_of_the_path(void **state)
 	/* under 10% of the path: no hint, though its runs' union is 27% */
 	cp[1].ns = 174 * MS;
 	assert_int_equal(n_hints(p), 0);
+	/* it ran others: its runs cost what they ran, off its own path */
+	spawn_known(p, "/bin/sleep", 1, 10 * MS, 10 * MS, 0, 1)->parent =
+		fx_strdup("/usr/bin/sed");
+	h = only_hint(p, &agg);
+	assert_real(h, "wall_pct", 480.0 * 100 / 1750);
+	hinted_free(&agg);
 	fx_free(p);
 }
 
