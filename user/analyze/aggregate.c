@@ -197,14 +197,47 @@ int64_t display_frame(const struct profile *p, const uint32_t *frames,
 	return user;
 }
 
+/* libc's way to start a process: where a stripped program (dash) forks,
+ * the innermost frame with a name, and saying nothing of the caller. */
+static bool spawn_machinery(const struct frame *f)
+{
+	static const char *const names[] = {
+		"__vfork", "vfork", "fork", "__fork", "_Fork", "__libc_fork",
+		"posix_spawn", "posix_spawnp", "__posix_spawn", "__spawni",
+		"__spawnix", "__spawni_child", "system", "__libc_system",
+		"do_system", "execve", "__execve", "execv", "execvp",
+		"execvpe", "__execvpe", "execl", "execlp", "execle",
+		"clone", "__clone", "clone3", "__clone3", "__clone_internal",
+	};
+	size_t i;
+
+	if (f->cls == CLASS_APP || f->cls == CLASS_KERNEL || !f->name)
+		return false;
+	for (i = 0; i < ARRAY_SIZE(names); i++)
+		if (!strcmp(f->name, names[i]))
+			return true;
+	return false;
+}
+
 int64_t site_display_frame(const struct profile *p, int32_t site)
 {
 	const struct io_site *s;
+	int64_t frame;
+	uint32_t n;
 
 	if (site < 0 || (size_t)site >= p->io.n_sites)
 		return -1;
 	s = &p->io.sites[site];
-	return display_frame(p, s->frames, s->n_frames);
+	frame = display_frame(p, s->frames, s->n_frames);
+	if (frame < 0 || !spawn_machinery(&p->frames[frame]))
+		return frame;
+	/* its first caller outside them, if the stack goes on */
+	for (n = s->n_frames; n && s->frames[n - 1] != frame; n--)
+		;
+	while (n && (spawn_machinery(&p->frames[s->frames[n - 1]]) ||
+		     p->frames[s->frames[n - 1]].cls == CLASS_KERNEL))
+		n--;
+	return n ? display_frame(p, s->frames, n) : -1;
 }
 
 /* Index of the innermost app frame with a source line, else -1. */

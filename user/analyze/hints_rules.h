@@ -28,7 +28,8 @@ struct profile;
 #define SERIAL_AT_A_TIME	8	/* requests at once, in the estimate */
 /* spawns: a program run many times */
 #define SPAWN_MIN_COUNT		10
-#define SPAWN_MIN_PCT		10	/* its runs' wall time, % of wall */
+#define SPAWN_MIN_PCT		10	/* its time on the critical path
+					 * (else its runs' union), % of wall */
 /* ... unless its runs do work: then only when they went one at a time */
 #define SPAWN_WORK_CPU_PCT	50	/* own CPU, % of the runs' union */
 #define SPAWN_WORK_MIN_CPU_NS	5000000	/* own CPU a run, on average */
@@ -36,6 +37,8 @@ struct profile;
 					 * one at a time: nested, not work */
 #define SPAWN_SERIAL_MIN_COUNT	2
 #define SPAWN_SERIAL_MIN_PCT	30	/* its runs' wall time, % of wall */
+#define SPAWN_ON_PATH_PCT	80	/* on the path, % of its union: less,
+					 * its runs overlapped others' */
 /* ... and none for a launcher of programs that do work */
 #define SPAWN_LAUNCH_PCT	50	/* their wall time, % of its own */
 /* small_reads: a file read in small pieces */

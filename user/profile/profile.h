@@ -291,6 +291,12 @@ struct io_summary {
 
 /* ---- the critical path: who held up the end of the run ---- */
 
+/* Path time no event showed gets a stack of one frame named after the
+ * program: "[date: not sampled]" ran (a start-up, a short run) between
+ * samples, "[date: off-CPU, unseen]" waited with no wait traced. */
+#define CP_UNSAMPLED_SUFFIX	": not sampled"
+#define CP_UNSEEN_SUFFIX	": off-CPU, unseen"
+
 /* A program on the critical path: its processes' own time there. */
 struct critical_program {
 	char *name;		/* basename of the program as exec'd */

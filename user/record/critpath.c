@@ -12,10 +12,6 @@
 /* Wakers followed at most this deep: a chain of threads each waiting on
  * the next (a pipeline) is rarely longer. */
 #define CP_MAX_DEPTH		24
-/* Launcher: at least this share of its time on the path passed to others. */
-#define CP_LAUNCHER_PCT		80
-/* ... and on the path for at least this share of the wall time. */
-#define CP_LAUNCHER_MIN_PCT	2
 /* Parents followed to name a forked process that did not exec. */
 #define CP_MAX_PARENTS		16
 /* Sample periods a thread cannot run without a sample. */
@@ -152,13 +148,12 @@ static void charge(struct walker *w, uint32_t stack, uint64_t ns,
 		img->exe_frame = exe_frame(w->p, st);
 }
 
-static const char *image_program(const struct walker *w,
-				 const struct cp_image *img);
 
 /*
  * A stack for time of an image that no event shows: a frame named after
- * its program, "[gzip]" for CPU time no sample fell in, "[gzip: off-CPU,
- * unseen]" for time too long to have run unsampled (a wait that began
+ * its program, "[gzip: not sampled]" for CPU time no sample fell in (a
+ * start-up, a short run), "[gzip: off-CPU, unseen]" for time too long to
+ * have run unsampled (a wait that began
  * before the recording, or whose event was lost).
  */
 static int64_t unsampled_stack(struct walker *w, uint32_t pid, uint32_t tid,
@@ -190,10 +185,10 @@ static int64_t unsampled_stack(struct walker *w, uint32_t pid, uint32_t tid,
 	p->frames = fr;
 	fr = &p->frames[p->n_frames];
 	memset(fr, 0, sizeof(*fr));
-	snprintf(name, sizeof(name), "[%s%s]", image_program(w, img),
-		 unseen ? ": off-CPU, unseen" : "");
+	snprintf(name, sizeof(name), "[%s%s]", cp_image_program(w, img),
+		 unseen ? CP_UNSEEN_SUFFIX : CP_UNSAMPLED_SUFFIX);
 	fr->name = strdup(name);
-	fr->module = strdup(image_program(w, img));
+	fr->module = strdup(cp_image_program(w, img));
 	if (!fr->name || !fr->module) {
 		free(fr->name);
 		free(fr->module);
@@ -380,8 +375,7 @@ static int index_threads(struct walker *w)
 	return 0;
 }
 
-static const struct process_info *proc_of(const struct profile *p,
-					  uint32_t pid)
+const struct process_info *cp_proc_of(const struct profile *p, uint32_t pid)
 {
 	size_t i;
 
@@ -485,7 +479,7 @@ static void name_images(struct walker *w)
 
 			if (img->name || img->seq)
 				continue;
-			pi = proc_of(p, img->pid);
+			pi = cp_proc_of(p, img->pid);
 			ppid = pi && pi->ppid ? pi->ppid : img->parent;
 			parent = ppid && ppid != img->pid ?
 				 image_at(w, ppid, img->born) : NULL;
@@ -500,7 +494,7 @@ static void name_images(struct walker *w)
 
 		if (img->name)
 			continue;
-		pi = proc_of(p, img->pid);
+		pi = cp_proc_of(p, img->pid);
 		snprintf(img->comm, sizeof(img->comm), "%.*s",
 			 (int)sizeof(pi->comm), pi ? pi->comm : "?");
 		img->name = img->comm;
@@ -511,8 +505,8 @@ static void name_images(struct walker *w)
 
 /* What an image runs: its executable's module when a frame showed it
  * ("bash" for a script, "python3.11" for python3), else its name. */
-static const char *image_program(const struct walker *w,
-				 const struct cp_image *img)
+const char *cp_image_program(const struct walker *w,
+			     const struct cp_image *img)
 {
 	int hops;
 
@@ -563,7 +557,7 @@ static int build_programs(struct walker *w)
 		return -ENOMEM;
 	for (i = 0; i < w->n_images; i++) {
 		const struct cp_image *img = &w->images[i];
-		const char *name = image_program(w, img);
+		const char *name = cp_image_program(w, img);
 
 		if (!img->own_ns)
 			continue;
@@ -582,144 +576,6 @@ static int build_programs(struct walker *w)
 	}
 	qsort(c->programs, c->n_programs, sizeof(*c->programs), cmp_program);
 	return 0;
-}
-
-/* The last image of img's pid. */
-static const struct cp_image *last_image(const struct walker *w,
-					 const struct cp_image *img)
-{
-	while (img + 1 < w->images + w->n_images && img[1].pid == img->pid)
-		img++;
-	return img;
-}
-
-static bool is_launcher(const struct walker *w, const struct cp_image *img)
-{
-	uint64_t on_path = img->own_ns + img->passed_ns;
-
-	return on_path * 100 >= w->p->critical.ns * CP_LAUNCHER_MIN_PCT &&
-	       img->passed_ns * 100 >= on_path * CP_LAUNCHER_PCT;
-}
-
-/* Processes seen (an event, or an exec) before until. */
-static uint32_t processes_before(const struct walker *w, uint64_t until)
-{
-	uint32_t n = 0;
-	size_t i;
-
-	for (i = 0; i < w->n_images; i++) {
-		const struct cp_image *o = &w->images[i];
-
-		/* counted at its first image, which is its seq 0 */
-		if (o->seq)
-			continue;
-		if (o->born < until ||
-		    (o + 1 < w->images + w->n_images && o[1].pid == o->pid &&
-		     o[1].start < until))
-			n++;
-	}
-	return n;
-}
-
-static int push_launcher(struct profile_critical *c, const char *name,
-			 const char *interpreter, const char *started,
-			 uint32_t processes, uint64_t ns)
-{
-	struct critical_launcher *l = &c->launchers[c->n_launchers];
-
-	l->name = strdup(name);
-	l->started = strdup(started);
-	l->interpreter = interpreter ? strdup(interpreter) : NULL;
-	l->processes = processes;
-	l->ns = ns;
-	if (!l->name || !l->started || (interpreter && !l->interpreter)) {
-		free(l->name);
-		free(l->started);
-		free(l->interpreter);
-		return -ENOMEM;
-	}
-	c->n_launchers++;
-	return 0;
-}
-
-/*
- * A pid that exec'd its way to the program that ran last (a shim: bash,
- * then env, then python): everything on the path before that program
- * started is the launcher's, named after the first program exec'd.
- */
-static int add_exec_chain(struct walker *w, const struct cp_image *first)
-{
-	const struct cp_image *last = last_image(w, first), *img;
-	const char *interp = NULL;
-	uint64_t ns = 0, most = 0;
-	size_t i;
-
-	for (img = first; img < last; img++) {
-		uint64_t on_path = img->own_ns + img->passed_ns;
-
-		if (on_path > most && strcmp(image_program(w, img), first->name)) {
-			most = on_path;
-			interp = image_program(w, img);
-		}
-	}
-	for (i = 0; i < w->n_images; i++)
-		if (w->images[i].first_ns < last->start)
-			ns += w->images[i].own_ns;
-	if (ns * 100 < w->p->critical.ns * CP_LAUNCHER_MIN_PCT)
-		return 0;
-	return push_launcher(&w->p->critical, first->name, interp,
-			     image_program(w, last),
-			     processes_before(w, last->start), ns);
-}
-
-static int cmp_launcher(const void *a, const void *b)
-{
-	const struct critical_launcher *x = a, *y = b;
-
-	return x->ns != y->ns ? CMP(y->ns, x->ns) : strcmp(x->name, y->name);
-}
-
-/*
- * Launchers: exec chains ending in a program that works, and processes
- * that mostly passed their time on the path to others (`sh -c`, make,
- * compiler drivers), which cost their own time.
- */
-static int build_launchers(struct walker *w)
-{
-	struct profile_critical *c = &w->p->critical;
-	const char *work = c->n_programs ? c->programs[0].name : NULL;
-	uint64_t chains_end = 0;	/* what ran before is theirs */
-	size_t i;
-	int err = 0;
-
-	c->launchers = calloc(w->n_images + 1, sizeof(*c->launchers));
-	if (!c->launchers)
-		return -ENOMEM;
-	for (i = 0; work && !err && i < w->n_images; i++) {
-		const struct cp_image *img = &w->images[i];
-		const struct cp_image *last = last_image(w, img);
-
-		if (img->seq == 1 && last != img && !is_launcher(w, last) &&
-		    (img->pid == c->root_tid ||
-		     !strcmp(image_program(w, last), work))) {
-			err = add_exec_chain(w, img);
-			if (last->start > chains_end)
-				chains_end = last->start;
-		}
-	}
-	for (i = 0; work && !err && i < w->n_images; i++) {
-		const struct cp_image *img = &w->images[i];
-
-		if (img == last_image(w, img) && img->first_ns >= chains_end &&
-		    is_launcher(w, img) && strcmp(image_program(w, img), work))
-			err = push_launcher(c, img->name,
-				strcmp(image_program(w, img), img->name) ?
-				image_program(w, img) : NULL, work, 1,
-				img->own_ns);
-	}
-	qsort(c->launchers, c->n_launchers, sizeof(*c->launchers),
-	      cmp_launcher);
-	return err;
 }
 
 /* ---- the whole ---- */
@@ -773,7 +629,7 @@ int critpath_build(struct profile *p, struct cp_timeline *tl,
 	if (!err)
 		err = build_programs(&w);
 	if (!err)
-		err = build_launchers(&w);
+		err = critpath_launchers(&w);
 	if (!err)
 		err = critpath_locks(&w, win);
 out:

@@ -110,6 +110,17 @@ size_t cp_sample_at(const struct cp_timeline *tl, uint32_t tid, uint64_t ts);
 /* Index of tid in w->tids, -1 when no event of it was seen. */
 int64_t cp_tid_index(const struct walker *w, uint32_t tid);
 
+/* What an image runs: its executable's module when a frame showed it
+ * ("bash" for a script), else its name. */
+const char *cp_image_program(const struct walker *w,
+			     const struct cp_image *img);
+
+/* pid's entry in the process table; NULL none. */
+const struct process_info *cp_proc_of(const struct profile *p, uint32_t pid);
+
+/* p->critical.launchers from the charged images (critlaunch.c). */
+int critpath_launchers(struct walker *w);
+
 /* Lock waits that another thread of the process ended, by where the
  * releasers ran: p->critical.locks. */
 int critpath_locks(struct walker *w, const struct cp_window *win);

@@ -375,6 +375,7 @@ static char *func_row(const struct md *m, size_t i)
 static int md_functions(struct md *m, size_t *shown)
 {
 	char cpu[DURATION_SIZE], wall[DURATION_SIZE], *head;
+	size_t i;
 	int err;
 
 	fmt_duration(cpu, m->agg->time.ns[WAIT_NONE]);
@@ -408,6 +409,11 @@ static int md_functions(struct md *m, size_t *shown)
 		return -ENOMEM;
 	err = md_table(m, head, m->agg->n_funcs, func_row, shown);
 	free(head);
+	for (i = 0; !err && i < *shown && i < m->agg->n_funcs; i++)
+		if (md_unsampled_name(func_at(m, i)->name)) {
+			md_unsampled_note(m);
+			break;
+		}
 	return err;
 }
 

@@ -36,6 +36,7 @@ struct md {
 	size_t n_sources;
 	size_t n_io_procs;	/* io.procs with requests */
 	bool io_started;	/* the I/O section's heading is out */
+	bool unsampled_noted;	/* "[x: not sampled]" explained */
 	/* Files opened more than once that the by-time table left out, by
 	 * opens: io.files indexes. */
 	size_t *reopened;
@@ -82,5 +83,9 @@ void md_wait_context(struct md *m, const char *target,
  * verdict's text, and the "Critical path" section. */
 int md_critical_verdict(struct md *m);
 int md_critical(struct md *m, size_t *shown_programs, size_t *shown_funcs);
+/* A frame the critical path made for time no event showed ("[date: not
+ * sampled]"), and the sentence that says what it is, said once. */
+bool md_unsampled_name(const char *name);
+void md_unsampled_note(struct md *m);
 
 #endif /* WHYSLOW_MD_H */

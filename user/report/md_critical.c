@@ -294,6 +294,47 @@ static char *launcher_row(const struct md *m, size_t i)
 			  pct_of(l->ns, m->p->critical.ns));
 }
 
+static bool ends_with(const char *s, const char *tail)
+{
+	size_t n = strlen(s), k = strlen(tail);
+
+	return n >= k && !strcmp(s + n - k, tail);
+}
+
+bool md_unsampled_name(const char *name)
+{
+	return name && name[0] == '[' &&
+	       (ends_with(name, CP_UNSAMPLED_SUFFIX "]") ||
+		ends_with(name, CP_UNSEEN_SUFFIX "]"));
+}
+
+void md_unsampled_note(struct md *m)
+{
+	if (m->unsampled_noted)
+		return;
+	m->unsampled_noted = true;
+	md_printf(&m->doc, "\n`[program: not sampled]`: time a process of "
+		  "the program was on the critical path, running (its "
+		  "start-up: fork, exec, the dynamic linker; or a run "
+		  "shorter than a sample period) where no sample fell; "
+		  "`[program: off-CPU, unseen]`: off the CPU with no wait "
+		  "traced (begun before the recording, or its event lost). "
+		  "Nothing was sampled or traced there, so their on-CPU and "
+		  "off-CPU cells are empty; their wall share is the path's "
+		  "own measure.\n");
+}
+
+/* One of the first n functions on the path is such a frame. */
+static bool path_shows_unsampled(const struct md *m, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n && i < m->agg->n_by_cp; i++)
+		if (md_unsampled_name(m->agg->funcs[m->agg->by_cp[i]].name))
+			return true;
+	return false;
+}
+
 int md_critical(struct md *m, size_t *shown_programs, size_t *shown_funcs)
 {
 	size_t shown_launchers;
@@ -309,7 +350,9 @@ int md_critical(struct md *m, size_t *shown_programs, size_t *shown_funcs)
 		"\nLaunchers: processes that mostly waited for what they "
 		"started (shims, `sh -c`, make, compiler drivers), with their "
 		"own cost on the path; a shim that exec'd the program, all "
-		"that ran before it.\n\n"
+		"that ran before it. Started: what their own children ran, "
+		"the program longest on the path; one row per launcher "
+		"program, interpreter and started program.\n\n"
 		"| launcher | run by | started | processes | time | % of wall "
 		"|\n|---|---|---|--:|--:|--:|\n";
 	static const char funcs_head[] =
@@ -329,5 +372,7 @@ int md_critical(struct md *m, size_t *shown_programs, size_t *shown_funcs)
 	if (!err)
 		err = md_table(m, funcs_head, m->agg->n_by_cp, path_func_row,
 			       shown_funcs);
+	if (!err && path_shows_unsampled(m, *shown_funcs))
+		md_unsampled_note(m);
 	return err;
 }

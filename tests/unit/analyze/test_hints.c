@@ -477,6 +477,86 @@ static void test_spawns_nested_once(void **state)
 	fx_free(p);
 }
 
+/* A stripped shell (no frame of its own code classed as such) forks
+ * through libc's vfork: spawned from its caller, not __vfork; a stack of
+ * only libc's spawn machinery names no place. */
+static void test_spawns_from_past_libc(void **state)
+{
+	struct profile *p = fx_new("./run.sh");
+	uint32_t sh_f, vfork_f, sys_f;
+	struct hinted agg;
+	const struct hint *h;
+
+	(void)state;
+	p->wall_ns = 400 * MS;
+	sh_f = fx_frame(p, "[dash+0x1234]", "dash", CLASS_LIBRARY);
+	sys_f = fx_frame(p, "posix_spawn", "libc.so.6", CLASS_RUNTIME);
+	vfork_f = fx_frame(p, "__vfork", "libc.so.6", CLASS_RUNTIME);
+	fx_io_spawn(p, "/bin/sleep", 200, 280 * MS,
+		    FX_IO_SITE(p, 1, sh_f, sys_f, vfork_f));
+	h = only_hint(p, &agg);
+	assert_str(h, "location", "[dash+0x1234]");
+	hinted_free(&agg);
+	p->io.sites[0].frames[0] = vfork_f;
+	h = only_hint(p, &agg);
+	assert_null(strstr(h->text, "spawned from"));
+	hinted_free(&agg);
+	fx_free(p);
+}
+
+/* A pipeline's sed and grep run at once, 300 times: each one's wall time
+ * counts what the other ran meanwhile; the hint quotes its time on the
+ * critical path, which counts each moment once, and says it overlapped. */
+static void test_spawns_share_of_the_path(void **state)
+{
+	struct profile *p = fx_new("./loop.sh");
+	struct critical_program *cp;
+	struct hinted agg;
+	const struct hint *h;
+
+	(void)state;
+	p->wall_ns = 1750 * MS;
+	spawn_known(p, "/usr/bin/sed", 300, 480 * MS, 480 * MS, 300 * MS, 1);
+	p->critical.ns = 1750 * MS;
+	p->critical.n_programs = 2;
+	cp = p->critical.programs = fx_grow(NULL, 0, 2 * sizeof(*cp));
+	memset(cp, 0, 2 * sizeof(*cp));
+	cp[0].name = fx_strdup("bash");
+	cp[0].ns = 1557 * MS;
+	cp[1].name = fx_strdup("sed");
+	cp[1].ns = 193 * MS;
+	h = only_hint(p, &agg);
+	assert_text(h, "spawns",
+		    "/usr/bin/sed ran 300 times (1.6 ms on average, 480 ms in "
+		    "all; 193 ms on the critical path = 11% of wall time, its "
+		    "runs overlapping other programs the rest of their 480 ms "
+		    "(27% of wall time, counting the overlap)): doing the "
+		    "work in-process or in fewer, larger runs would remove "
+		    "most of it.");
+	assert_real(h, "wall_pct", 193.0 * 100 / 1750);
+	assert_uint(h, "critical_path_ns", 193 * MS);
+	hinted_free(&agg);
+	/* on the path for most of its runs: no overlap to speak of */
+	cp[1].ns = 400 * MS;
+	h = only_hint(p, &agg);
+	assert_text(h, "spawns",
+		    "/usr/bin/sed ran 300 times (1.6 ms on average, 480 ms in "
+		    "all; 400 ms on the critical path = 23% of wall time): "
+		    "doing the work in-process or in fewer, larger runs would "
+		    "remove most of it.");
+	hinted_free(&agg);
+	/* under 10% of the path: no hint, though its runs' union is 27% */
+	cp[1].ns = 174 * MS;
+	assert_int_equal(n_hints(p), 0);
+	/* it ran others: its runs cost what they ran, off its own path */
+	spawn_known(p, "/bin/sleep", 1, 10 * MS, 10 * MS, 0, 1)->parent =
+		fx_strdup("/usr/bin/sed");
+	h = only_hint(p, &agg);
+	assert_real(h, "wall_pct", 480.0 * 100 / 1750);
+	hinted_free(&agg);
+	fx_free(p);
+}
+
 /* gzip run one at a time: its own CPU is its wall time, that is work:
  * run several at once.  In parallel already: nothing to say. */
 static void test_spawns_work(void **state)
@@ -827,6 +907,8 @@ int main(void)
 		cmocka_unit_test(test_spawns),
 		cmocka_unit_test(test_spawns_thresholds),
 		cmocka_unit_test(test_spawns_nested_once),
+		cmocka_unit_test(test_spawns_share_of_the_path),
+		cmocka_unit_test(test_spawns_from_past_libc),
 		cmocka_unit_test(test_spawns_work),
 		cmocka_unit_test(test_spawns_work_thresholds),
 		cmocka_unit_test(test_spawns_launcher),

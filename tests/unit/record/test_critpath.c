@@ -223,6 +223,120 @@ static void test_exec_chain_launcher(void **state)
 	fx_free(p);
 }
 
+/* A fork of parent, then its exec of program. */
+static void add_child(struct tl_builder *b, uint32_t pid, uint32_t parent,
+		      uint64_t ts, const char *program)
+{
+	b->tl.execs = fx_grow(b->tl.execs, b->tl.n_execs, sizeof(*b->tl.execs));
+	b->tl.execs[b->tl.n_execs++] = (struct cp_exec){
+		.ts = ts, .pid = pid, .parent = parent };
+	add_exec(b, pid, ts + MS / 10, program);
+}
+
+/* python runs `sh -c "sleep; ls"`: sh started sleep, the program its own
+ * child ran, not python, the run's top program. */
+static void test_launcher_started_its_child(void **state)
+{
+	struct profile *p = fx_new("python3");
+	struct tl_builder b = { 0 };
+	uint32_t py_f = fx_frame(p, "hot", "python3", CLASS_APP);
+	uint32_t sh_f = fx_frame(p, "main", "sh", CLASS_APP);
+	uint32_t sl_f = fx_frame(p, "main", "sleep", CLASS_APP);
+	uint32_t py_run, py_wait, sh_run, sh_wait, sl_wait;
+
+	(void)state;
+	fx_proc(p, 10, 1, "python3", "/bin/python3");
+	fx_proc(p, 11, 10, "sh", "/bin/sh");
+	fx_proc(p, 12, 11, "sleep", "/bin/sleep");
+	py_run = stack_index(p, FX_STACK(p, 10, 10, 60, py_f));
+	py_wait = stack_index(p, FX_WAIT(p, 10, 10, 1, WAIT_CHILD, 40 * MS,
+					 NULL, py_f));
+	sh_run = stack_index(p, FX_STACK(p, 11, 11, 3, sh_f));
+	sh_wait = stack_index(p, FX_WAIT(p, 11, 11, 1, WAIT_CHILD, 37 * MS,
+					 NULL, sh_f));
+	sl_wait = stack_index(p, FX_WAIT(p, 12, 12, 1, WAIT_SLEEP, 36 * MS,
+					 NULL, sl_f));
+	add_exec(&b, 10, T0 - MS, "/bin/python3");
+	add_run(&b, 10, T0, T0 + 60 * MS, py_run);
+	add_wait(&b, 10, T0 + 60 * MS, T0 + 100 * MS, T0 + 100 * MS, 11,
+		 py_wait);
+	add_child(&b, 11, 10, T0 + 60 * MS, "/bin/sh");
+	add_run(&b, 11, T0 + 60 * MS, T0 + 63 * MS, sh_run);
+	add_wait(&b, 11, T0 + 63 * MS, T0 + 100 * MS, T0 + 100 * MS, 12,
+		 sh_wait);
+	add_child(&b, 12, 11, T0 + 63 * MS, "/bin/sleep");
+	add_wait(&b, 12, T0 + 64 * MS, T0 + 100 * MS, T0 + 100 * MS, 0,
+		 sl_wait);
+	assert_int_equal(critpath_build(p, &b.tl, &(struct cp_window){
+		.root_tid = 10, .start = T0, .end = T0 + 100 * MS }), 0);
+	assert_int_equal(cp_sum(p), 100 * MS);
+	assert_string_equal(p->critical.programs[0].name, "python3");
+	assert_int_equal(p->critical.n_launchers, 1);
+	assert_string_equal(p->critical.launchers[0].name, "sh");
+	assert_string_equal(p->critical.launchers[0].started, "sleep");
+	assert_int_equal(p->critical.launchers[0].processes, 1);
+	tl_free(&b);
+	fx_free(p);
+}
+
+/* make runs three gcc drivers one after the other, each running cc1:
+ * one row, gcc started cc1, three processes, their own time summed;
+ * make started gcc. */
+static void test_launchers_of_a_kind_one_row(void **state)
+{
+	struct profile *p = fx_new("make");
+	struct tl_builder b = { 0 };
+	uint32_t mk_f = fx_frame(p, "main", "make", CLASS_APP);
+	uint32_t gcc_f = fx_frame(p, "main", "gcc", CLASS_APP);
+	uint32_t cc1_f = fx_frame(p, "parse", "cc1", CLASS_APP);
+	uint32_t mk_run, mk_wait, gcc_run, gcc_wait, cc1_run;
+	const struct critical_launcher *l;
+	uint64_t t = T0 + 10 * MS;
+	uint32_t k;
+
+	(void)state;
+	fx_proc(p, 10, 1, "make", "/bin/make");
+	mk_run = stack_index(p, FX_STACK(p, 10, 10, 10, mk_f));
+	mk_wait = stack_index(p, FX_WAIT(p, 10, 10, 3, WAIT_CHILD, 300 * MS,
+					 NULL, mk_f));
+	add_exec(&b, 10, T0 - MS, "/bin/make");
+	add_run(&b, 10, T0, t, mk_run);
+	for (k = 0; k < 3; k++, t += 100 * MS) {
+		uint32_t gcc = 20 + 2 * k, cc1 = 21 + 2 * k;
+
+		fx_proc(p, gcc, 10, "gcc", "/bin/gcc");
+		fx_proc(p, cc1, gcc, "cc1", "/lib/cc1");
+		gcc_run = stack_index(p, FX_STACK(p, gcc, gcc, 3, gcc_f));
+		gcc_wait = stack_index(p, FX_WAIT(p, gcc, gcc, 1, WAIT_CHILD,
+						  97 * MS, NULL, gcc_f));
+		cc1_run = stack_index(p, FX_STACK(p, cc1, cc1, 97, cc1_f));
+		add_wait(&b, 10, t, t + 100 * MS, t + 100 * MS, gcc, mk_wait);
+		add_child(&b, gcc, 10, t, "/bin/gcc");
+		add_run(&b, gcc, t, t + MS, gcc_run);
+		add_wait(&b, gcc, t + MS, t + 98 * MS, t + 98 * MS, cc1,
+			 gcc_wait);
+		add_child(&b, cc1, gcc, t + MS, "/lib/cc1");
+		add_run(&b, cc1, t + MS, t + 98 * MS, cc1_run);
+		add_run(&b, gcc, t + 98 * MS, t + 100 * MS, gcc_run);
+	}
+	assert_int_equal(critpath_build(p, &b.tl, &(struct cp_window){
+		.root_tid = 10, .start = T0, .end = t }), 0);
+	assert_int_equal(cp_sum(p), 310 * MS);
+	assert_string_equal(p->critical.programs[0].name, "cc1");
+	assert_int_equal(p->critical.n_launchers, 2);
+	l = &p->critical.launchers[0];
+	assert_string_equal(l->name, "make");
+	assert_string_equal(l->started, "gcc");
+	assert_int_equal(l->processes, 1);
+	l = &p->critical.launchers[1];
+	assert_string_equal(l->name, "gcc");
+	assert_string_equal(l->started, "cc1");
+	assert_int_equal(l->processes, 3);
+	assert_int_equal(l->ns, 9 * MS);
+	tl_free(&b);
+	fx_free(p);
+}
+
 /* A child no sample fell in gets a stack named after its program. */
 static void test_unsampled_child(void **state)
 {
@@ -245,7 +359,7 @@ static void test_unsampled_child(void **state)
 		if (p->stacks[i].cp_ns)
 			break;
 	assert_true(i < p->n_stacks);
-	assert_string_equal(p->frames[p->stacks[i].frames[0]].name, "[date]");
+	assert_string_equal(p->frames[p->stacks[i].frames[0]].name, "[date: not sampled]");
 	tl_free(&b);
 	fx_free(p);
 }
@@ -307,6 +421,8 @@ int main(void)
 		cmocka_unit_test(test_child_does_the_work),
 		cmocka_unit_test(test_lock_holders),
 		cmocka_unit_test(test_exec_chain_launcher),
+		cmocka_unit_test(test_launcher_started_its_child),
+		cmocka_unit_test(test_launchers_of_a_kind_one_row),
 		cmocka_unit_test(test_unsampled_child),
 		cmocka_unit_test(test_fork_named_after_parent),
 		cmocka_unit_test(test_cycle_bounded),
