@@ -16,12 +16,6 @@
 #include "analyze/hints_rules.h"
 #include "analyze/procs.h"
 
-/* Who opened the repeated files most. */
-struct opener {
-	int64_t frame;		/* its busiest site's display frame, -1 */
-	uint64_t opens;		/* from all its sites */
-};
-
 /* Files opened more than once, together. */
 struct repeats {
 	uint64_t opens;
@@ -57,6 +51,33 @@ static uint64_t frame_wall_ns(const struct aggregate *agg, int64_t frame)
 }
 
 /* ---- repeated_opens ---------------------------------------------------- */
+
+/* The dynamic loader: "ld-linux-x86-64.so.2", "ld-musl-x86_64.so.1". */
+static bool loader_module(const char *module)
+{
+	return module && (!strncmp(module, "ld-linux", 8) ||
+			  !strncmp(module, "ld-musl", 7) ||
+			  !strncmp(module, "ld.so", 5));
+}
+
+/*
+ * Opened by the dynamic loader (its cache, shared libraries): each
+ * process that starts opens them once, which is start-up, not rereading.
+ */
+static bool loader_file(const struct profile *p, const struct io_file *f)
+{
+	int64_t frame = site_display_frame(p, f->site);
+
+	if (!strcmp(f->path, "/etc/ld.so.cache"))
+		return true;
+	return frame >= 0 && loader_module(p->frames[frame].module);
+}
+
+/* One file opened more than once, not by the dynamic loader. */
+static bool reread_file(const struct profile *p, const struct io_file *f)
+{
+	return io_file_repeated(f) && !loader_file(p, f);
+}
 
 static int cmp_frame_function(const void *a, const void *b, void *ctx)
 {
@@ -99,8 +120,12 @@ static void pick_opener(const struct profile *p, const uint64_t *by_frame,
 	}
 }
 
-/* The function that opened the files opened more than once most. */
-static int find_opener(const struct profile *p, struct opener *top)
+/*
+ * The function that opened the files counted most: those opened more
+ * than once (not by the dynamic loader), or all of them.
+ */
+int hint_find_opener(const struct profile *p, bool repeated_only,
+		     struct opener *top)
 {
 	const struct io_summary *io = &p->io;
 	uint64_t *by_frame;
@@ -116,8 +141,8 @@ static int find_opener(const struct profile *p, struct opener *top)
 		goto out;
 	for (i = 0; i < io->n_files; i++) {
 		f = site_display_frame(p, io->files[i].site);
-		if (!io_file_repeated(&io->files[i]) || f < 0 ||
-		    !io->files[i].site_opens)
+		if ((repeated_only && !reread_file(p, &io->files[i])) ||
+		    f < 0 || !io->files[i].site_opens)
 			continue;
 		if (!by_frame[f])
 			hit[n_hit++] = f;
@@ -192,36 +217,36 @@ static void repeated_opens_hint(struct hint_list *h, const struct repeats *r)
 
 /*
  * Files opened more than once: the opens beyond each one's first, and
- * what they cost: their syscalls, or the function that opened most of
- * them, whichever is more (it reads and parses them too).  Only rows
- * that are one file count (io_file_repeated): a row of a cut path may be
- * many files that end alike, each opened once.
+ * what they cost: their own open, read and write syscalls, which caching
+ * would remove (the function that opened them does other work too: a
+ * find that reopens directories).  Only rows that are one file count
+ * (io_file_repeated): a row of a cut path may be many files that end
+ * alike, each opened once; nor what the dynamic loader opened, once in
+ * each process started.
  */
 void hint_repeated_opens(struct hint_list *h)
 {
 	const struct io_summary *io = &h->p->io;
 	struct repeats r = { 0 };
-	uint64_t cost;
 	size_t i;
 
 	for (i = 0; i < io->n_files; i++) {
-		if (!io_file_repeated(&io->files[i]))
+		if (!reread_file(h->p, &io->files[i]))
 			continue;
 		r.files++;
 		r.opens += io->files[i].opens;
 		r.syscall_ns += io->files[i].time_ns;
 	}
-	if (r.opens - r.files < REPEAT_MIN_EXTRA)
+	if (r.opens - r.files < REPEAT_MIN_EXTRA ||
+	    !hint_at_least_pct(r.syscall_ns, h->p->wall_ns, REPEAT_MIN_PCT))
 		return;
-	if (find_opener(h->p, &r.by)) {
+	if (hint_find_opener(h->p, true, &r.by)) {
 		h->err = -ENOMEM;
 		return;
 	}
 	if (r.by.frame >= 0)
 		r.by_wall_ns = frame_wall_ns(h->agg, r.by.frame);
-	cost = r.syscall_ns > r.by_wall_ns ? r.syscall_ns : r.by_wall_ns;
-	if (hint_at_least_pct(cost, h->p->wall_ns, REPEAT_MIN_PCT))
-		repeated_opens_hint(h, &r);
+	repeated_opens_hint(h, &r);
 }
 
 /* ---- serial_network ---------------------------------------------------- */

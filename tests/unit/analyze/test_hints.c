@@ -10,7 +10,8 @@
 /*
  * amalg.py reads includes again and again: read_file opens 10 files 3
  * times each from line 24 and one 4 times from line 25, expand one twice,
- * <module> one once.  read_file runs 280 of the 380 samples.
+ * <module> one once.  read_file runs 280 of the 380 samples.  The
+ * repeated files' syscalls: 520 ms of 10 s.
  */
 static struct profile *amalg_profile(void)
 {
@@ -44,7 +45,7 @@ static struct profile *amalg_profile(void)
 	fx_io_file(p, "/src/big.h", 4, 20 * MS, s25);
 	for (i = 0; i < 10; i++) {
 		snprintf(path, sizeof(path), "/src/inc/f%d.h", i);
-		fx_io_file(p, path, 3, 10 * MS, s24);
+		fx_io_file(p, path, 3, 50 * MS, s24);
 	}
 	fx_io_file(p, "/src/other.h", 2, 0, s33);
 	fx_io_file(p, "/home/u/amalg.py", 1, 900 * MS, smod);
@@ -62,15 +63,15 @@ static void test_repeated_opens(void **state)
 	assert_text(h, "repeated_opens",
 		    "36 opens of 12 distinct files, each opened more than "
 		    "once (3.0 per file); their open, read and write "
-		    "syscalls took 1.2% of wall time (120 ms), and read_file "
+		    "syscalls took 5.2% of wall time (520 ms), and read_file "
 		    "(amalg.py:24), which opened most of them, is on 28% of "
 		    "wall time: caching the files' contents would remove "
 		    "most of that.");
 	assert_uint(h, "opens", 36);
 	assert_uint(h, "files", 12);
 	assert_real(h, "opens_per_file", 3.0);
-	assert_uint(h, "syscall_ns", 120 * MS);
-	assert_real(h, "syscall_pct", 1.2);
+	assert_uint(h, "syscall_ns", 520 * MS);
+	assert_real(h, "syscall_pct", 5.2);
 	assert_str(h, "location", "read_file (amalg.py:24)");
 	assert_uint(h, "location_opens", 34);
 	assert_real(h, "location_wall_pct", 28.0);
@@ -93,7 +94,7 @@ static void test_repeated_opens_spread(void **state)
 	assert_text(h, "repeated_opens",
 		    "74 opens of 12 distinct files, each opened more than "
 		    "once (6.2 per file); their open, read and write "
-		    "syscalls took 6.2% of wall time (620 ms), and expand "
+		    "syscalls took 10% of wall time (1.02 s), and expand "
 		    "(amalg.py:33) opened most of them: caching the files' "
 		    "contents would remove most of that.");
 	assert_uint(h, "location_opens", 40);
@@ -196,8 +197,12 @@ static void test_repeated_opens_cut_paths(void **state)
 	}
 }
 
-/* The function that opened them can carry the cost on its own. */
-static void test_repeated_opens_function_cost(void **state)
+/*
+ * The cost is the files' own syscalls, not the function that opened
+ * them: it does other work too (find's directory walk reopens
+ * directories, 0.1% of wall in syscalls, its function 15%).
+ */
+static void test_repeated_opens_own_cost(void **state)
 {
 	struct profile *p = reopen_profile(1 * MS);
 	uint32_t m, load;
@@ -212,12 +217,9 @@ static void test_repeated_opens_function_cost(void **state)
 		p->io.files[i].site = site;
 		p->io.files[i].site_opens = 2;
 	}
-	/* 49 samples: 490 ms, 4.9% of wall */
-	FX_STACK(p, 1, 1, 49, m, load);
+	/* the opener on 90% of wall, the syscalls on 0.01% */
+	FX_STACK(p, 1, 1, 900, m, load);
 	assert_int_equal(n_hints(p), 0);
-	p->stacks[0].count = 50;
-	p->stacks[0].ns = 500 * MS;
-	assert_int_equal(n_hints(p), 1);
 	fx_free(p);
 }
 
@@ -819,7 +821,7 @@ int main(void)
 		cmocka_unit_test(test_repeated_opens),
 		cmocka_unit_test(test_repeated_opens_spread),
 		cmocka_unit_test(test_repeated_opens_thresholds),
-		cmocka_unit_test(test_repeated_opens_function_cost),
+		cmocka_unit_test(test_repeated_opens_own_cost),
 		cmocka_unit_test(test_repeated_opens_cut_paths),
 		cmocka_unit_test(test_serial_network),
 		cmocka_unit_test(test_serial_network_thresholds),
