@@ -23,6 +23,8 @@ struct repeats {
 	uint64_t syscall_ns;
 	struct opener by;
 	uint64_t by_wall_ns;	/* wall time of the opener's function */
+	uint64_t by_all_opens;	/* its opens of any file */
+	uint64_t by_reopens;	/* ... beyond each repeated file's first */
 };
 
 static uint64_t min_u64(uint64_t a, uint64_t b)
@@ -210,24 +212,68 @@ static void repeated_opens_hint(struct hint_list *h, const struct repeats *r)
 			pct_of(r->syscall_ns, h->p->wall_ns));
 	hint_field_own(&hint, "location", where);
 	hint_field_uint(&hint, "location_opens", r->by.opens);
+	hint_field_real(&hint, "location_reopen_pct",
+			pct_of(r->by_reopens, r->by_all_opens));
 	field_wall_pct(h, &hint, "location_wall_pct", r->by.frame,
 		       r->by_wall_ns);
 	hint_push(h, &hint);
 }
 
+/* A file's busiest site is in the function of frame. */
+static bool opened_in(const struct profile *p, const struct io_file *f,
+		      int64_t frame)
+{
+	int64_t g = site_display_frame(p, f->site);
+
+	return g >= 0 && !cmp_identity(p->frames[g].name, p->frames[g].module,
+				       p->frames[frame].name,
+				       p->frames[frame].module);
+}
+
+/* The opener's opens of any file, and of those its reopens. */
+static void count_opener_opens(const struct profile *p, struct repeats *r)
+{
+	const struct io_file *f;
+	size_t i;
+
+	for (i = 0; i < p->io.n_files; i++) {
+		f = &p->io.files[i];
+		if (!f->site_opens || !opened_in(p, f, r->by.frame))
+			continue;
+		r->by_all_opens += f->site_opens;
+		if (reread_file(p, f))
+			r->by_reopens += f->site_opens - 1;
+	}
+}
+
+/*
+ * The part of the opener's wall time that went to reopening: its share
+ * of the opens it made.  A read_file that only rereads has all its time
+ * in them (Python's open() and read() cost more than their syscalls); a
+ * directory walk that reopens a few of the thousands it opens, little.
+ */
+static uint64_t reopen_wall_ns(const struct repeats *r)
+{
+	if (!r->by_all_opens)
+		return 0;
+	return (unsigned __int128)r->by_wall_ns * r->by_reopens /
+	       r->by_all_opens;
+}
+
 /*
  * Files opened more than once: the opens beyond each one's first, and
- * what they cost: their own open, read and write syscalls, which caching
- * would remove (the function that opened them does other work too: a
- * find that reopens directories).  Only rows that are one file count
- * (io_file_repeated): a row of a cut path may be many files that end
- * alike, each opened once; nor what the dynamic loader opened, once in
- * each process started.
+ * what they cost: their own open, read and write syscalls, or the part
+ * of the wall time of the function that opened most of them that its
+ * reopens are of its opens, whichever is more (caching would remove
+ * both).  Only rows that are one file count (io_file_repeated): a row of
+ * a cut path may be many files that end alike, each opened once; nor
+ * what the dynamic loader opened, once in each process started.
  */
 void hint_repeated_opens(struct hint_list *h)
 {
 	const struct io_summary *io = &h->p->io;
 	struct repeats r = { 0 };
+	uint64_t cost;
 	size_t i;
 
 	for (i = 0; i < io->n_files; i++) {
@@ -237,16 +283,20 @@ void hint_repeated_opens(struct hint_list *h)
 		r.opens += io->files[i].opens;
 		r.syscall_ns += io->files[i].time_ns;
 	}
-	if (r.opens - r.files < REPEAT_MIN_EXTRA ||
-	    !hint_at_least_pct(r.syscall_ns, h->p->wall_ns, REPEAT_MIN_PCT))
+	if (r.opens - r.files < REPEAT_MIN_EXTRA)
 		return;
 	if (hint_find_opener(h->p, true, &r.by)) {
 		h->err = -ENOMEM;
 		return;
 	}
-	if (r.by.frame >= 0)
+	if (r.by.frame >= 0) {
 		r.by_wall_ns = frame_wall_ns(h->agg, r.by.frame);
-	repeated_opens_hint(h, &r);
+		count_opener_opens(h->p, &r);
+	}
+	cost = r.syscall_ns > reopen_wall_ns(&r) ? r.syscall_ns :
+	       reopen_wall_ns(&r);
+	if (hint_at_least_pct(cost, h->p->wall_ns, REPEAT_MIN_PCT))
+		repeated_opens_hint(h, &r);
 }
 
 /* ---- serial_network ---------------------------------------------------- */
