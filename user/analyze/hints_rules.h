@@ -23,8 +23,8 @@ struct profile;
 #define REPEAT_MIN_PCT		5	/* their own syscalls, % of W */
 /* many_files: many files, none of which matters on its own */
 #define MANY_MIN_FILES		1000	/* files opened */
-#define MANY_MIN_PCT		20	/* their syscalls in all, % of W */
-#define MANY_MAX_TOP_PCT	10	/* the costliest file, % of that */
+#define MANY_MIN_PCT		20	/* their syscalls but the costliest
+					 * file's, % of W */
 /* serial_network: requests made one at a time */
 #define SERIAL_MIN_REQUESTS	3
 #define SERIAL_MAX_IN_FLIGHT	1
