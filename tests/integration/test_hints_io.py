@@ -6,12 +6,18 @@ pattern, checked against the workloads' own figures:
   short lines, each print a few write()s; buffered, no hint;
 - reread_volume: 60 queries of an SQLite table without an index, each
   reading the whole database file; with an index, no hint;
+- many_files: makefiles creating 3,000 small files, one write each: the
+  I/O section's totals line first, and the hint; none of repeated_opens;
+- repeated_opens: openfiles opening 2,000 files, 20 of them 3 times (a
+  directory walk reopening a few directories): open_one is most of the
+  wall, its reopens 2% of its opens and their syscalls less: no hint;
 - serial_network: a client making its requests one at a time to a server
   on this machine that burns CPU for each: the estimate says it is
   bounded by the server's CPU, and is within 2x of a thread pool's
   measured speed-up.
 """
 import os
+import re
 import sqlite3
 import subprocess
 import time
@@ -21,9 +27,11 @@ import pytest
 from conftest import (DEBIAN_PYTHON, WHYSLOW, WORKLOADS,
                       assert_no_tracing_frames, workload)
 from test_critical_path import hints, self_measured
-from test_io import source_line
+from test_io import md_section, source_line
 
 TIMEOUT = 60
+MANY_FILES = 3000
+WALK_FILES, WALK_REOPENED = 2000, 20
 PY = str(DEBIAN_PYTHON)
 LINES = 400000
 QUERIES = 60
@@ -208,3 +216,74 @@ def test_serial_network_local_server(run, built):
     assert "traced here" in h["text"], f"{h['text']!r}:{res}"
     assert measured / 2 <= h["speedup"] <= 2 * measured, \
         f"estimate {h['speedup']}, measured {measured:.2f}:{res}"
+
+
+def test_many_files(run, built, tmp):
+    """3,000 files created, 100 bytes each: the totals line counts them
+    and their syscall time, which the workload's own clock bounds; the
+    many_files hint says the same and names make_one; no
+    repeated_opens."""
+    d = tmp / "objs"
+    d.mkdir()
+    os.chmod(d, 0o777)
+    saved = tmp / "run.pb.gz"
+    res = run.whyslow("record", "--format", "json", "--save", saved, "--",
+                      workload("makefiles"), d, MANY_FILES, timeout=TIMEOUT)
+    assert res.returncode == 0, f"unexpected exit status:{res}"
+    files, loop_ns = self_measured(res, "files", "ns")
+    assert files == MANY_FILES, res
+    doc = res.json()
+    found = hints(doc, "many_files")
+    assert len(found) == 1, f"many_files hints: {doc['hints']}:{res}"
+    h = found[0]
+    print(h["text"])
+    # the workload's files, and the few the loader opens at its start
+    assert MANY_FILES <= h["files"] <= MANY_FILES + 10, f"{h}:{res}"
+    assert h["written_files"] == MANY_FILES, f"{h}:{res}"
+    # syscalls inside the loop, but for the loader's few
+    assert 0 < h["syscall_ns"] <= loop_ns + 5_000_000, f"{h}:{res}"
+    line = source_line("makefiles.c", "fd = open(path, O_WRONLY")
+    assert h["location"] == f"make_one (makefiles.c:{line})", f"{h}:{res}"
+    assert f"{h['files']:,} files opened" in h["text"], h["text"]
+    assert not hints(doc, "repeated_opens"), f"{doc['hints']}:{res}"
+
+    md = run.whyslow("report", saved, timeout=TIMEOUT)
+    assert md.returncode == 0, md
+    io = md_section(md.stdout, "I/O") or ""
+    m = re.search(r"^Files opened: (\d+) \((\d+) opens\), (\d+) of them "
+                  r"written; their open, read and write syscalls took "
+                  r"[^,]+, ([\d.]+)% of wall time\.$", io, re.M)
+    assert m, f"no totals line first in the I/O section:{md}"
+    assert io.lstrip().startswith("Files opened:"), md
+    assert int(m.group(1)) == h["files"] and \
+        int(m.group(3)) == MANY_FILES, f"{m.group(0)}:{md}"
+    assert abs(float(m.group(4)) - h["syscall_pct"]) < 0.1, m.group(0)
+
+
+def test_walk_reopens_few(run, built, tmp):
+    """A walk that reopens a few of the many files it opens (find
+    reopening directories): open_one opens 2,000 files, 20 of them 3
+    times, and is nearly all the wall time; its reopens are 40 of its
+    2,040 opens, their syscalls a sliver: no repeated_opens hint (one
+    would fire on open_one's wall time alone)."""
+    paths = []
+    for i in range(WALK_FILES):
+        p = tmp / f"d{i % 20}" / f"{i}.h"
+        p.parent.mkdir(exist_ok=True)
+        p.write_text("x" * 100)
+        paths.append(str(p))
+    for sub in tmp.iterdir():
+        os.chmod(sub, 0o755)
+    listing = tmp / "list"
+    listing.write_text("".join(p + "\n" for p in
+                               paths + paths[:WALK_REOPENED] * 2))
+    doc = None
+    res = run.whyslow("record", "--format", "json", "--",
+                      workload("openfiles"), listing, timeout=TIMEOUT)
+    assert res.returncode == 0, f"unexpected exit status:{res}"
+    doc = res.json()
+    rows = [f for f in doc["io"]["files"] if f["path"] in set(paths)]
+    reopened = [f for f in rows if f["opens"] == 3]
+    assert len(rows) == WALK_FILES and \
+        len(reopened) == WALK_REOPENED, f"{len(rows)}, {len(reopened)}:{res}"
+    assert not hints(doc, "repeated_opens"), f"{doc['hints']}:{res}"

@@ -404,6 +404,50 @@ static bool database_call(const struct func_stat *fs)
 	return false;
 }
 
+enum lib_advice { LIB_CALL_LESS, LIB_QUERIES, LIB_WORK };
+
+/*
+ * The program is a driver of the library (xz of liblzma's lzma_code, a
+ * hashing or image tool): the function is nearly all of its on-CPU time,
+ * nearly all of that from one caller, which therefore holds nearly all
+ * of the program's CPU too, its main loop.  Then the time is the
+ * library's work on the input, not calls to save.
+ */
+static bool library_is_job(const struct hint_list *h,
+			   const struct func_stat *fs, uint64_t samples)
+{
+	return hint_at_least_pct(fs->total_ns, h->agg->time.ns[WAIT_NONE],
+				 HOT_LIB_JOB_PCT) &&
+	       hint_at_least_pct(samples, fs->total, HOT_LIB_JOB_PCT);
+}
+
+static enum lib_advice lib_advice(const struct hint_list *h,
+				  const struct func_stat *fs, uint64_t samples)
+{
+	if (database_call(fs))
+		return LIB_QUERIES;
+	return library_is_job(h, fs, samples) ? LIB_WORK : LIB_CALL_LESS;
+}
+
+static const char *const lib_advice_text[] = {
+	[LIB_CALL_LESS] = ": calling it less often, or caching its results, "
+			  "would save up to that.",
+	[LIB_QUERIES] = ": running fewer or cheaper queries (an index on "
+			"the columns they filter by, one query instead of "
+			"many) would save up to that.",
+	[LIB_WORK] = ", nearly all the program does: that is the library's "
+		     "own work on its input — a faster setting (a lower "
+		     "compression level), a faster library or less input "
+		     "would change it; calling it less often only if the "
+		     "same data is processed twice.",
+};
+
+static const char *const lib_advice_name[] = {
+	[LIB_CALL_LESS] = "call_less_or_cache",
+	[LIB_QUERIES] = "fewer_queries",
+	[LIB_WORK] = "library_work",
+};
+
 static void hot_library_hint(struct hint_list *h, const struct func_stat *fs,
 			     int64_t caller, uint64_t samples)
 {
@@ -411,26 +455,22 @@ static void hot_library_hint(struct hint_list *h, const struct func_stat *fs,
 	uint64_t cpu = h->agg->time.ns[WAIT_NONE];
 	char share[NUM_SIZE], time[TIME_SIZE], called[NUM_SIZE];
 	char *where = hint_location(h, caller);
-	bool db = database_call(fs);
+	enum lib_advice advice = lib_advice(h, fs, samples);
 
 	hint_fmt_pct(share, fs->total_ns, cpu);
 	hint_fmt_time(time, fs->total_ns);
 	hint_fmt_pct(called, samples, fs->total);
 	if (where)
 		hint_text(&hint, "%s is on %s of on-CPU time (%s), %s of it "
-			  "called directly from %s: %s would save up to that.",
-			  fs->name, share, time, called, where, db ?
-			  "running fewer or cheaper queries (an index on the "
-			  "columns they filter by, one query instead of many)" :
-			  "calling it less often, or caching its results,");
+			  "called directly from %s%s", fs->name, share, time,
+			  called, where, lib_advice_text[advice]);
 	hint_field_copy(h, &hint, "function", fs->name);
 	hint_field_copy(h, &hint, "module", fs->module);
 	hint_field_uint(&hint, "cpu_ns", fs->total_ns);
 	hint_field_real(&hint, "cpu_pct", pct_of(fs->total_ns, cpu));
 	hint_field_own(&hint, "location", where);
 	hint_field_real(&hint, "caller_pct", pct_of(samples, fs->total));
-	hint_field_copy(h, &hint, "advice", db ? "fewer_queries" :
-			"call_less_or_cache");
+	hint_field_copy(h, &hint, "advice", lib_advice_name[advice]);
 	hint_push(h, &hint);
 }
 
@@ -527,6 +567,7 @@ int build_hints(const struct profile *p, const struct aggregate *agg,
 	*hints = NULL;
 	*n = 0;
 	hint_repeated_opens(&h);
+	hint_many_files(&h);
 	hint_serial_network(&h);
 	hint_spawns(&h);
 	hint_small_reads(&h);

@@ -46,6 +46,19 @@ int build_hints(const struct profile *p, const struct aggregate *agg,
 		struct hint **hints, size_t *n);
 void hints_free(struct hint *hints, size_t n);
 
+/* The files the traced programs opened, together (not inherited
+ * descriptors: stdout; nor pipes). */
+struct io_totals {
+	uint64_t files;		/* rows opened, or that failed to open */
+	uint64_t opens;
+	uint64_t failed_opens;
+	uint64_t written;	/* files among them written to */
+	uint64_t time_ns;	/* their open, read and write syscalls */
+	uint64_t top_ns;	/* ... of the costliest one */
+};
+
+void hint_io_totals(const struct profile *p, struct io_totals *t);
+
 /* The field called name, NULL when h has none. */
 const struct hint_field *hint_field(const struct hint *h, const char *name);
 

@@ -5,6 +5,7 @@
  * thresholds are at the top of hints_rules.h and in the README's Hints
  * table.
  */
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -231,4 +232,95 @@ void hint_reread_volume(struct hint_list *h)
 				      REREAD_MIN_PCT))
 			reread_hint(h, f, all);
 	}
+}
+
+/* ---- many_files -------------------------------------------------------- */
+
+void hint_io_totals(const struct profile *p, struct io_totals *t)
+{
+	const struct io_file *f;
+	size_t i;
+
+	*t = (struct io_totals){ 0 };
+	for (i = 0; i < p->io.n_files; i++) {
+		f = &p->io.files[i];
+		if (!f->opens && !f->failed_opens)
+			continue;
+		t->files++;
+		t->opens += f->opens;
+		t->failed_opens += f->failed_opens;
+		t->written += f->writes > 0;
+		t->time_ns += f->time_ns;
+		if (f->time_ns > t->top_ns)
+			t->top_ns = f->time_ns;
+	}
+}
+
+/* "6,403 files opened (6,954 opens), 2,725 of them written" */
+static void many_files_count(const struct io_totals *t, char *buf,
+			     size_t size)
+{
+	char files[NUM_SIZE], opens[NUM_SIZE], written[NUM_SIZE];
+	int n;
+
+	hint_fmt_count(files, t->files);
+	hint_fmt_count(opens, t->opens);
+	hint_fmt_count(written, t->written);
+	n = snprintf(buf, size, "%s files opened (%s opens)", files, opens);
+	if (t->written && n > 0 && (size_t)n < size)
+		snprintf(buf + n, size - n, ", %s of them written", written);
+}
+
+static void many_files_hint(struct hint_list *h, const struct io_totals *t)
+{
+	struct hint hint = { .rule = "many_files" };
+	char count[4 * NUM_SIZE + 64], time[TIME_SIZE], pct[NUM_SIZE];
+	char top[NUM_SIZE];
+	struct opener by;
+	char *where;
+
+	if (hint_find_opener(h->p, false, &by)) {
+		h->err = -ENOMEM;
+		return;
+	}
+	where = hint_location(h, by.frame);
+	many_files_count(t, count, sizeof(count));
+	hint_fmt_time(time, t->time_ns);
+	hint_fmt_pct(pct, t->time_ns, h->p->wall_ns);
+	hint_fmt_pct(top, t->top_ns, t->time_ns);
+	hint_text(&hint, "%s%s%s: their open, read and write syscalls took "
+		  "%s, %s of wall time, the costliest file %s of that: the "
+		  "cost is the number of files — fewer, larger files "
+		  "(packing them) or a faster filesystem would cut it.",
+		  count, where ? ", most from " : "", where ? where : "",
+		  time, pct, top);
+	hint_field_uint(&hint, "files", t->files);
+	hint_field_uint(&hint, "opens", t->opens);
+	hint_field_uint(&hint, "written_files", t->written);
+	hint_field_uint(&hint, "syscall_ns", t->time_ns);
+	hint_field_real(&hint, "syscall_pct",
+			pct_of(t->time_ns, h->p->wall_ns));
+	hint_field_real(&hint, "top_file_pct", pct_of(t->top_ns, t->time_ns));
+	hint_field_own(&hint, "location", where);
+	hint_field_uint(&hint, "location_opens", by.opens);
+	hint_push(h, &hint);
+}
+
+/*
+ * Many files, their syscalls a large part of the wall even without the
+ * costliest file's (one big file is not this, and one slow create
+ * among thousands is noise): the cost of a file as such (a path lookup,
+ * an inode, a directory entry), which no cache of one file's contents
+ * removes (git writing a loose object per blob).
+ */
+void hint_many_files(struct hint_list *h)
+{
+	struct io_totals t;
+
+	hint_io_totals(h->p, &t);
+	if (t.files < MANY_MIN_FILES ||
+	    !hint_at_least_pct(t.time_ns - t.top_ns, h->p->wall_ns,
+			       MANY_MIN_PCT))
+		return;
+	many_files_hint(h, &t);
 }

@@ -16,12 +16,6 @@
 #include "analyze/hints_rules.h"
 #include "analyze/procs.h"
 
-/* Who opened the repeated files most. */
-struct opener {
-	int64_t frame;		/* its busiest site's display frame, -1 */
-	uint64_t opens;		/* from all its sites */
-};
-
 /* Files opened more than once, together. */
 struct repeats {
 	uint64_t opens;
@@ -29,6 +23,8 @@ struct repeats {
 	uint64_t syscall_ns;
 	struct opener by;
 	uint64_t by_wall_ns;	/* wall time of the opener's function */
+	uint64_t by_all_opens;	/* its opens of any file */
+	uint64_t by_reopens;	/* ... beyond each repeated file's first */
 };
 
 static uint64_t min_u64(uint64_t a, uint64_t b)
@@ -57,6 +53,33 @@ static uint64_t frame_wall_ns(const struct aggregate *agg, int64_t frame)
 }
 
 /* ---- repeated_opens ---------------------------------------------------- */
+
+/* The dynamic loader: "ld-linux-x86-64.so.2", "ld-musl-x86_64.so.1". */
+static bool loader_module(const char *module)
+{
+	return module && (!strncmp(module, "ld-linux", 8) ||
+			  !strncmp(module, "ld-musl", 7) ||
+			  !strncmp(module, "ld.so", 5));
+}
+
+/*
+ * Opened by the dynamic loader (its cache, shared libraries): each
+ * process that starts opens them once, which is start-up, not rereading.
+ */
+static bool loader_file(const struct profile *p, const struct io_file *f)
+{
+	int64_t frame = site_display_frame(p, f->site);
+
+	if (!strcmp(f->path, "/etc/ld.so.cache"))
+		return true;
+	return frame >= 0 && loader_module(p->frames[frame].module);
+}
+
+/* One file opened more than once, not by the dynamic loader. */
+static bool reread_file(const struct profile *p, const struct io_file *f)
+{
+	return io_file_repeated(f) && !loader_file(p, f);
+}
 
 static int cmp_frame_function(const void *a, const void *b, void *ctx)
 {
@@ -99,8 +122,12 @@ static void pick_opener(const struct profile *p, const uint64_t *by_frame,
 	}
 }
 
-/* The function that opened the files opened more than once most. */
-static int find_opener(const struct profile *p, struct opener *top)
+/*
+ * The function that opened the files counted most: those opened more
+ * than once (not by the dynamic loader), or all of them.
+ */
+int hint_find_opener(const struct profile *p, bool repeated_only,
+		     struct opener *top)
 {
 	const struct io_summary *io = &p->io;
 	uint64_t *by_frame;
@@ -116,8 +143,8 @@ static int find_opener(const struct profile *p, struct opener *top)
 		goto out;
 	for (i = 0; i < io->n_files; i++) {
 		f = site_display_frame(p, io->files[i].site);
-		if (!io_file_repeated(&io->files[i]) || f < 0 ||
-		    !io->files[i].site_opens)
+		if ((repeated_only && !reread_file(p, &io->files[i])) ||
+		    f < 0 || !io->files[i].site_opens)
 			continue;
 		if (!by_frame[f])
 			hit[n_hit++] = f;
@@ -185,17 +212,62 @@ static void repeated_opens_hint(struct hint_list *h, const struct repeats *r)
 			pct_of(r->syscall_ns, h->p->wall_ns));
 	hint_field_own(&hint, "location", where);
 	hint_field_uint(&hint, "location_opens", r->by.opens);
+	hint_field_real(&hint, "location_reopen_pct",
+			pct_of(r->by_reopens, r->by_all_opens));
 	field_wall_pct(h, &hint, "location_wall_pct", r->by.frame,
 		       r->by_wall_ns);
 	hint_push(h, &hint);
 }
 
+/* A file's busiest site is in the function of frame. */
+static bool opened_in(const struct profile *p, const struct io_file *f,
+		      int64_t frame)
+{
+	int64_t g = site_display_frame(p, f->site);
+
+	return g >= 0 && !cmp_identity(p->frames[g].name, p->frames[g].module,
+				       p->frames[frame].name,
+				       p->frames[frame].module);
+}
+
+/* The opener's opens of any file, and of those its reopens. */
+static void count_opener_opens(const struct profile *p, struct repeats *r)
+{
+	const struct io_file *f;
+	size_t i;
+
+	for (i = 0; i < p->io.n_files; i++) {
+		f = &p->io.files[i];
+		if (!f->site_opens || !opened_in(p, f, r->by.frame))
+			continue;
+		r->by_all_opens += f->site_opens;
+		if (reread_file(p, f))
+			r->by_reopens += f->site_opens - 1;
+	}
+}
+
+/*
+ * The part of the opener's wall time that went to reopening: its share
+ * of the opens it made.  A read_file that only rereads has all its time
+ * in them (Python's open() and read() cost more than their syscalls); a
+ * directory walk that reopens a few of the thousands it opens, little.
+ */
+static uint64_t reopen_wall_ns(const struct repeats *r)
+{
+	if (!r->by_all_opens)
+		return 0;
+	return (unsigned __int128)r->by_wall_ns * r->by_reopens /
+	       r->by_all_opens;
+}
+
 /*
  * Files opened more than once: the opens beyond each one's first, and
- * what they cost: their syscalls, or the function that opened most of
- * them, whichever is more (it reads and parses them too).  Only rows
- * that are one file count (io_file_repeated): a row of a cut path may be
- * many files that end alike, each opened once.
+ * what they cost: their own open, read and write syscalls, or the part
+ * of the wall time of the function that opened most of them that its
+ * reopens are of its opens, whichever is more (caching would remove
+ * both).  Only rows that are one file count (io_file_repeated): a row of
+ * a cut path may be many files that end alike, each opened once; nor
+ * what the dynamic loader opened, once in each process started.
  */
 void hint_repeated_opens(struct hint_list *h)
 {
@@ -205,7 +277,7 @@ void hint_repeated_opens(struct hint_list *h)
 	size_t i;
 
 	for (i = 0; i < io->n_files; i++) {
-		if (!io_file_repeated(&io->files[i]))
+		if (!reread_file(h->p, &io->files[i]))
 			continue;
 		r.files++;
 		r.opens += io->files[i].opens;
@@ -213,13 +285,16 @@ void hint_repeated_opens(struct hint_list *h)
 	}
 	if (r.opens - r.files < REPEAT_MIN_EXTRA)
 		return;
-	if (find_opener(h->p, &r.by)) {
+	if (hint_find_opener(h->p, true, &r.by)) {
 		h->err = -ENOMEM;
 		return;
 	}
-	if (r.by.frame >= 0)
+	if (r.by.frame >= 0) {
 		r.by_wall_ns = frame_wall_ns(h->agg, r.by.frame);
-	cost = r.syscall_ns > r.by_wall_ns ? r.syscall_ns : r.by_wall_ns;
+		count_opener_opens(h->p, &r);
+	}
+	cost = r.syscall_ns > reopen_wall_ns(&r) ? r.syscall_ns :
+	       reopen_wall_ns(&r);
 	if (hint_at_least_pct(cost, h->p->wall_ns, REPEAT_MIN_PCT))
 		repeated_opens_hint(h, &r);
 }

@@ -20,7 +20,11 @@ struct profile;
 /* The rules' thresholds.  W is the wall time. */
 /* repeated_opens: the same files opened again and again */
 #define REPEAT_MIN_EXTRA	10	/* opens beyond each file's first */
-#define REPEAT_MIN_PCT		5	/* their cost, % of wall time */
+#define REPEAT_MIN_PCT		5	/* their own syscalls, % of W */
+/* many_files: many files, none of which matters on its own */
+#define MANY_MIN_FILES		1000	/* files opened */
+#define MANY_MIN_PCT		20	/* their syscalls but the costliest
+					 * file's, % of W */
 /* serial_network: requests made one at a time */
 #define SERIAL_MIN_REQUESTS	3
 #define SERIAL_MAX_IN_FLIGHT	1
@@ -51,6 +55,9 @@ struct profile;
 					 * is a sliver of a waiting program's
 					 * time is not worth a hint */
 #define HOT_LIB_MAX		2	/* hints of this rule, at most */
+#define HOT_LIB_JOB_PCT		90	/* it is the program's job: this % of
+					 * on-CPU time, and its top caller
+					 * this % of its samples */
 /* small_writes: many small writes to one file, terminal, pipe, socket */
 #define SMALLW_MIN_WRITES	10000
 #define SMALLW_MAX_MEAN		512	/* bytes a write, on average: below */
@@ -125,9 +132,23 @@ void hint_push(struct hint_list *h, struct hint *hint);
 int64_t hint_syscall_caller(const struct hint_list *h,
 			    const char *const *names, size_t n);
 
+/* Who opened the files counted most. */
+struct opener {
+	int64_t frame;		/* its busiest site's display frame, -1 */
+	uint64_t opens;		/* from all its sites */
+};
+
+/*
+ * The function whose sites opened most of the files opened more than
+ * once (not by the dynamic loader), or of all files; 0 or -ENOMEM.
+ */
+int hint_find_opener(const struct profile *p, bool repeated_only,
+		     struct opener *top);
+
 /* The rules of hints_io.c and hints_files.c, in the order build_hints
  * runs them. */
 void hint_repeated_opens(struct hint_list *h);
+void hint_many_files(struct hint_list *h);
 void hint_serial_network(struct hint_list *h);
 void hint_spawns(struct hint_list *h);
 void hint_small_reads(struct hint_list *h);

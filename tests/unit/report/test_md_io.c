@@ -25,7 +25,9 @@ static void test_md_hints_and_io(void **state)
 		"that.\n"
 		"\n## Top functions\n",
 		"\n## Top waits\n",
-		"\n## I/O\n\nFiles, by time in their open, read and write "
+		"\n## I/O\n\nFiles opened: 5 (21 opens, 2 failed); their "
+		"open, read and write syscalls took 114.1 ms, 2.9% of wall "
+		"time.\n\nFiles, by time in their open, read and write "
 		"syscalls (blocked: the part off the CPU); ×N: opened N "
 		"times.\n\n"
 		"| file | opens | reads | read | writes | written | time | "
