@@ -241,6 +241,40 @@ int aggregate_procs_build(const struct profile *p, struct aggregate *agg);
  */
 int aggregate_symbols_build(const struct profile *p, struct aggregate *agg);
 
+/*
+ * The path's time functions can hold: waits for a CPU are the machine's
+ * load, charged to none (aggregate.c), so a busy machine does not make
+ * every function's share look thin.
+ */
+uint64_t aggregate_path_work_ns(const struct aggregate *agg,
+				const struct profile_critical *c);
+
+/*
+ * The function the verdict names (analyze/verdict.c): where most of the
+ * critical path's time went, in the program that does the work when one
+ * of its functions has a tenth of its work; not CPython's own C code when
+ * a Python function has a twentieth; else the first of by_cp.  NULL when
+ * none has path time.
+ */
+const struct func_stat *aggregate_path_function(const struct aggregate *agg,
+						const struct profile_critical *c);
+
+/* Whose call a library or runtime function's time is. */
+struct app_caller {
+	const struct func_stat *func;	/* NULL when none */
+	int64_t frame;		/* p->frames index: its line of most weight */
+	uint64_t ns;		/* the time it was the caller of */
+};
+
+/*
+ * For the stacks where fs holds its own time (an on-CPU leaf, a wait's
+ * display frame), the innermost application frame above it, weighted by
+ * time (on the critical path when known): the function of most weight.
+ * Nothing for an application function.  0 or -ENOMEM.
+ */
+int aggregate_app_caller(const struct profile *p, const struct aggregate *agg,
+			 const struct func_stat *fs, struct app_caller *out);
+
 /* calloc that does not fail for zero elements. */
 void *aggregate_alloc_array(size_t n, size_t size);
 

@@ -20,6 +20,7 @@
 #include "lib/util.h"
 #include "analyze/aggregate.h"
 #include "analyze/procs.h"
+#include "classify/frame.h"
 #include "report/source.h"
 #include "classify/clone.h"
 #include "classify/frame.h"
@@ -628,6 +629,58 @@ static void json_header(FILE *f, const struct profile *p,
 		p->quality.lost_samples, p->frequency_hz, p->period_ns);
 }
 
+/* The function the verdict names, as md_verdict picks it; NULL none. */
+static const struct func_stat *verdict_function(const struct profile *p,
+						const struct aggregate *agg)
+{
+	const struct time_split *t = &agg->time;
+
+	if (agg->cp_known)
+		return aggregate_path_function(agg, &p->critical);
+	if (t->offcpu_ns > t->ns[WAIT_NONE] || !agg->samples || !agg->n_funcs)
+		return NULL;
+	return &agg->funcs[0];
+}
+
+/* "verdict_function": its name and, for a library's or runtime's, the
+ * application function it was called from on most of its time. */
+static int json_verdict_function(FILE *f, const struct profile *p,
+				 const struct aggregate *agg)
+{
+	const struct func_stat *fs = verdict_function(p, agg);
+	const struct frame *fr;
+	struct app_caller caller;
+	int err;
+
+	fputs("  \"verdict_function\": ", f);
+	if (!fs) {
+		fputs("null,\n", f);
+		return 0;
+	}
+	err = aggregate_app_caller(p, agg, fs, &caller);
+	if (err)
+		return err;
+	fputs("{\"name\": ", f);
+	json_string(f, fs->name);
+	fputs(", \"module\": ", f);
+	json_string(f, fs->module);
+	fprintf(f, ", \"class\": \"%s\", \"called_from\": ",
+		frame_class_name(fs->cls));
+	if (!caller.func) {
+		fputs("null},\n", f);
+		return 0;
+	}
+	fr = caller.frame >= 0 ? &p->frames[caller.frame] : NULL;
+	fputs("{\"name\": ", f);
+	json_string(f, caller.func->name);
+	if (fr)
+		json_file_line(f, fr->file, fr->line);
+	else
+		json_file_line(f, caller.func->file, caller.func->line);
+	fprintf(f, ", \"ns\": %" PRIu64 "}},\n", caller.ns);
+	return 0;
+}
+
 int json_write(FILE *f, const struct profile *p, const struct aggregate *agg,
 	       const struct hint *hints, size_t n_hints)
 {
@@ -652,6 +705,11 @@ int json_write(FILE *f, const struct profile *p, const struct aggregate *agg,
 	fputs("  \"verdict\": ", f);
 	json_string(f, verdict);
 	fputs(",\n", f);
+	if (json_verdict_function(f, p, agg)) {
+		source_lines_free(j.sources, j.n_lines);
+		free(verdict);
+		return -ENOMEM;
+	}
 	json_array(&j, "categories", j.n_categories, json_category);
 	json_critical(&j);
 	json_array(&j, "hints", n_hints, json_hint);

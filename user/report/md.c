@@ -127,9 +127,12 @@ static int md_top_function(struct md *m)
 	fmt_where(where, top->file, top->line, top->module);
 	fmt_share(self, top->self, agg->samples);
 	fmt_share(total, top->total, agg->samples);
-	md_printf(&m->doc, "`%s` (%s, %s) is %s of on-CPU samples (self), "
-		  "%s with its callees (total)",
-		  name, frame_class_name(top->cls), where, self, total);
+	md_printf(&m->doc, "`%s` (%s, %s)", name, frame_class_name(top->cls),
+		  where);
+	if (md_called_from(m, top))
+		return -ENOMEM;
+	md_printf(&m->doc, " is %s of on-CPU samples (self), %s with its "
+		  "callees (total)", self, total);
 	if (path) {
 		route = path_text(agg, path);
 		if (!route)

@@ -82,6 +82,13 @@ void md_wait_context(struct md *m, const char *target,
 /* The critical path (md_critical.c), when known (agg->cp_known): the
  * verdict's text, and the "Critical path" section. */
 int md_critical_verdict(struct md *m);
+
+/*
+ * For a library's or runtime's function fs: " called from `sort_many(…)`
+ * (cpp.cpp:10)", the application function it was called from on most of
+ * its time (aggregate_app_caller); nothing for an application function.
+ */
+int md_called_from(struct md *m, const struct func_stat *fs);
 int md_critical(struct md *m, size_t *shown_programs, size_t *shown_funcs);
 /* A frame the critical path made for time no event showed ("[date: not
  * sampled]"), and the sentence that says what it is, said once. */

@@ -29,30 +29,6 @@ static const struct stack_sample *path_wait(const struct profile *p,
 	return best;
 }
 
-/* CPython's own C code (the interpreter or libpython), which shows under
- * the Python function that ran it (record/pynative.h). */
-static bool python_runtime(const struct func_stat *fs)
-{
-	return fs->cls == CLASS_RUNTIME && fs->module &&
-	       (!strncmp(fs->module, "python", 6) ||
-		!strncmp(fs->module, "libpython", 9));
-}
-
-/* The function where most of the path's time went: in the program that
- * does the work when one of its functions has a fair share of it; not
- * CPython's int arithmetic or dict lookups when the Python code that
- * ran them has a fair share of its own. */
-/* The path's time functions can hold: waits for a CPU are the machine's
- * load, charged to none (aggregate.c), so a busy machine does not make
- * every function's share look thin. */
-static uint64_t path_work_ns(const struct aggregate *agg,
-			     const struct profile_critical *c)
-{
-	uint64_t cpu_wait = agg->cp.ns[WAIT_CPU];
-
-	return c->ns > cpu_wait ? c->ns - cpu_wait : c->ns;
-}
-
 /* The innermost function at least half the path's work runs under: where
  * thin spread work comes from (compile() under compileall); NULL when
  * that is the kernel's or none. */
@@ -71,31 +47,6 @@ static const struct func_stat *path_under(const struct aggregate *agg,
 			best = fs;
 	}
 	return best;
-}
-
-static const struct func_stat *path_function(const struct aggregate *agg,
-					     const struct profile_critical *c)
-{
-	const struct func_stat *any = NULL, *py = NULL;
-	uint64_t work = path_work_ns(agg, c);
-	size_t i;
-
-	for (i = 0; i < agg->n_by_cp; i++) {
-		const struct func_stat *fs = &agg->funcs[agg->by_cp[i]];
-
-		if (python_runtime(fs)) {
-			any = any ? any : fs;
-			continue;
-		}
-		if (c->n_programs && fs->module &&
-		    !strcmp(fs->module, c->programs[0].name) &&
-		    fs->own_cp_ns * 10 >= work)
-			return fs;
-		if (!py && fs->own_cp_ns * 20 >= work)
-			py = fs;
-		any = any ? any : fs;
-	}
-	return py && (!any || python_runtime(any)) ? py : any;
 }
 
 /* "`sed` does the work: 40.7% of the wall time (271 processes), then
@@ -182,7 +133,7 @@ static void md_spread_thin(struct md *m, const struct func_stat *most,
 {
 	const struct profile_critical *c = &m->p->critical;
 	const struct func_stat *under = path_under(m->agg,
-						   path_work_ns(m->agg, c));
+						   aggregate_path_work_ns(m->agg, c));
 	char uname[CLEAN_SIZE(NAME_MAX_BYTES)], uwhere[WHERE_SIZE];
 
 	md_printf(&m->doc, "; spread thin: no function has 5%% of it on its "
@@ -197,6 +148,28 @@ static void md_spread_thin(struct md *m, const struct func_stat *most,
 		  pct_of(under->cp_ns, c->ns));
 }
 
+/* A library's or runtime's function is not what the reader changes. */
+int md_called_from(struct md *m, const struct func_stat *fs)
+{
+	char name[CLEAN_SIZE(NAME_MAX_BYTES)], where[WHERE_SIZE];
+	const struct frame *fr;
+	struct app_caller caller;
+	int err;
+
+	err = aggregate_app_caller(m->p, m->agg, fs, &caller);
+	if (err || !caller.func)
+		return err;
+	fr = caller.frame >= 0 ? &m->p->frames[caller.frame] : NULL;
+	md_name(name, caller.func->name, NAME_MAX_BYTES, false);
+	if (fr && fr->file && fr->line > 0)
+		fmt_where(where, fr->file, fr->line, fr->module);
+	else
+		fmt_where(where, caller.func->file, caller.func->line,
+			  caller.func->module);
+	md_printf(&m->doc, " called from `%s` (%s)", name, where);
+	return 0;
+}
+
 int md_critical_verdict(struct md *m)
 {
 	const struct profile_critical *c = &m->p->critical;
@@ -204,8 +177,9 @@ int md_critical_verdict(struct md *m)
 	enum wait_reason order[WAIT__COUNT], r;
 	const struct stack_sample *wait;
 	int64_t at;
-	const struct func_stat *fs = path_function(m->agg, c);
+	const struct func_stat *fs = aggregate_path_function(m->agg, c);
 	char name[CLEAN_SIZE(NAME_MAX_BYTES)], where[WHERE_SIZE];
+	int err;
 
 	categories_by_time(t, order);
 	r = order[0];
@@ -229,13 +203,17 @@ int md_critical_verdict(struct md *m)
 	if (fs) {
 		md_name(name, fs->name, NAME_MAX_BYTES, false);
 		fmt_where(where, fs->file, fs->line, fs->module);
-		if (fs->own_cp_ns * 20 >= path_work_ns(m->agg, c))
-			md_printf(&m->doc, "; most in `%s` (%s, %s), %.1f%% of "
-				  "the wall time with its callees", name,
-				  frame_class_name(fs->cls), where,
-				  pct_of(fs->cp_ns, c->ns));
-		else
+		if (fs->own_cp_ns * 20 >= aggregate_path_work_ns(m->agg, c)) {
+			md_printf(&m->doc, "; most in `%s` (%s, %s)", name,
+				  frame_class_name(fs->cls), where);
+			err = md_called_from(m, fs);
+			if (err)
+				return err;
+			md_printf(&m->doc, ", %.1f%% of the wall time with its "
+				  "callees", pct_of(fs->cp_ns, c->ns));
+		} else {
 			md_spread_thin(m, fs, name, where);
+		}
 	}
 	md_put(&m->doc, ".");
 	md_lock_sentence(m);

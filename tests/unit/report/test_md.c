@@ -155,7 +155,8 @@ static void test_md_quality_warnings(void **state)
 	p->quality.truncated_copy_end = 30;
 	p->quality.truncated_no_cfi = 10;
 	md = render_md(p);
-	assert_contains(md, "`clear_page_erms` (kernel, [kernel]) is 60.0%");
+	assert_contains(md, "`clear_page_erms` (kernel, [kernel]) called from "
+			"`main` (sys) is 60.0%");
 	assert_contains(md, "The kernel dominates: 60.0% of samples");
 	assert_contains(md, "- Samples: 100 kept, 3 lost");
 	assert_contains(md, "- Truncated stacks: 40.0% of samples (40; of which "

@@ -1,0 +1,146 @@
+// SPDX-License-Identifier: GPL-2.0
+/* What the verdict names (analyze/verdict.c): a runtime function's caller. */
+#include "profile_fixture.h"
+
+#include "analyze/aggregate.h"
+
+/* The function named name in agg; fails the test when there is none. */
+static const struct func_stat *func_named(const struct aggregate *agg,
+					  const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < agg->n_funcs; i++)
+		if (!strcmp(agg->funcs[i].name, name))
+			return &agg->funcs[i];
+	fail_msg("no function %s", name);
+	return NULL;
+}
+
+/*
+ * std::sort's partition runs under sort_many (line 40: 5 samples, line
+ * 41: 1) and under build (2), with a runtime frame between; 3 samples of
+ * it have no application frame above; its waits for a CPU do not count.
+ */
+static struct profile *sort_profile(void)
+{
+	struct profile *p = fx_new("./cpp");
+	uint32_t m, s40, s41, b, sort, part, start;
+
+	m = fx_frame_at(p, "main", "cpp", CLASS_APP, "cpp.cpp", 50);
+	s40 = fx_frame_at(p, "sort_many<double>", "cpp", CLASS_APP, "cpp.cpp",
+			  40);
+	s41 = fx_frame_at(p, "sort_many<double>", "cpp", CLASS_APP, "cpp.cpp",
+			  41);
+	b = fx_frame_at(p, "build", "cpp", CLASS_APP, "cpp.cpp", 45);
+	sort = fx_frame_at(p, "std::sort<…>", "cpp", CLASS_RUNTIME,
+			   "stl_algo.h", 4800);
+	part = fx_frame_at(p, "std::__unguarded_partition<…>", "cpp",
+			   CLASS_RUNTIME, "stl_algo.h", 1867);
+	start = fx_frame(p, "_start", "cpp", CLASS_RUNTIME);
+	FX_STACK(p, 1, 1, 5, m, s40, sort, sort, part);
+	FX_STACK(p, 1, 1, 1, m, s41, sort, part);
+	FX_STACK(p, 1, 1, 2, m, b, sort, part);
+	FX_STACK(p, 1, 1, 3, start, part);
+	/* under sort, not at its leaf: not partition's own time */
+	FX_STACK(p, 1, 1, 9, m, b, part, sort);
+	FX_WAIT(p, 1, 1, 1, WAIT_CPU, 900000000ull, NULL, m, b, sort, part);
+	return p;
+}
+
+static void test_app_caller_of_runtime(void **state)
+{
+	struct profile *p = sort_profile();
+	struct aggregate agg;
+	struct app_caller c;
+	const struct frame *fr;
+
+	(void)state;
+	assert_int_equal(aggregate_profile(p, &agg), 0);
+	assert_int_equal(aggregate_app_caller(p, &agg,
+			 func_named(&agg, "std::__unguarded_partition<…>"),
+			 &c), 0);
+	assert_non_null(c.func);
+	assert_string_equal(c.func->name, "sort_many<double>");
+	assert_int_equal(c.ns, 6 * FX_PERIOD_NS);
+	assert_true(c.frame >= 0);
+	fr = &p->frames[c.frame];
+	assert_string_equal(fr->file, "cpp.cpp");
+	assert_int_equal(fr->line, 40);
+
+	/* sort's own time is all under build */
+	assert_int_equal(aggregate_app_caller(p, &agg,
+			 func_named(&agg, "std::sort<…>"), &c), 0);
+	assert_non_null(c.func);
+	assert_string_equal(c.func->name, "build");
+	assert_int_equal(c.ns, 9 * FX_PERIOD_NS);
+
+	/* an application function is its own caller: none */
+	assert_int_equal(aggregate_app_caller(p, &agg,
+			 func_named(&agg, "build"), &c), 0);
+	assert_null(c.func);
+	assert_int_equal(c.frame, -1);
+	aggregate_free(&agg);
+	fx_free(p);
+}
+
+/* A runtime function no application frame calls: no caller. */
+static void test_app_caller_none(void **state)
+{
+	struct profile *p = fx_new("./x");
+	uint32_t start, memcpy_f;
+	struct aggregate agg;
+	struct app_caller c;
+
+	(void)state;
+	start = fx_frame(p, "_start", "x", CLASS_RUNTIME);
+	memcpy_f = fx_frame(p, "memcpy", "libc.so.6", CLASS_RUNTIME);
+	FX_STACK(p, 1, 1, 4, start, memcpy_f);
+	assert_int_equal(aggregate_profile(p, &agg), 0);
+	assert_int_equal(aggregate_app_caller(p, &agg,
+			 func_named(&agg, "memcpy"), &c), 0);
+	assert_null(c.func);
+	assert_int_equal(c.ns, 0);
+	assert_int_equal(aggregate_app_caller(p, &agg, NULL, &c), 0);
+	assert_null(c.func);
+	aggregate_free(&agg);
+	fx_free(p);
+}
+
+/* On the critical path the weight is the path's time, not the samples'. */
+static void test_app_caller_path_weight(void **state)
+{
+	struct profile *p = sort_profile();
+	struct aggregate agg;
+	struct app_caller c;
+	size_t i;
+
+	(void)state;
+	/* only the stack under build is on the path */
+	for (i = 0; i < p->n_stacks; i++)
+		p->stacks[i].cp_ns = i == 2 ? 1000 : 0;
+	p->critical.ns = 1000;
+	assert_int_equal(aggregate_profile(p, &agg), 0);
+	assert_true(agg.cp_known);
+	assert_int_equal(aggregate_app_caller(p, &agg,
+			 func_named(&agg, "std::__unguarded_partition<…>"),
+			 &c), 0);
+	assert_non_null(c.func);
+	assert_string_equal(c.func->name, "build");
+	assert_int_equal(c.ns, 1000);
+	assert_ptr_equal(aggregate_path_function(&agg, &p->critical),
+			 func_named(&agg, "std::__unguarded_partition<…>"));
+	aggregate_free(&agg);
+	fx_free(p);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_app_caller_of_runtime),
+		cmocka_unit_test(test_app_caller_none),
+		cmocka_unit_test(test_app_caller_path_weight),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

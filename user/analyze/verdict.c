@@ -1,0 +1,155 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * What the verdict names (aggregate.h): the function where most of the
+ * critical path's time went, and, when that is a library's or runtime's
+ * (std::sort's partition, memcpy), the application function it was
+ * called from, for that one is what a reader can change.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analyze/aggregate.h"
+
+/* CPython's own C code (the interpreter or libpython), which shows under
+ * the Python function that ran it (record/pynative.h). */
+static bool python_runtime(const struct func_stat *fs)
+{
+	return fs->cls == CLASS_RUNTIME && fs->module &&
+	       (!strncmp(fs->module, "python", 6) ||
+		!strncmp(fs->module, "libpython", 9));
+}
+
+uint64_t aggregate_path_work_ns(const struct aggregate *agg,
+				const struct profile_critical *c)
+{
+	uint64_t cpu_wait = agg->cp.ns[WAIT_CPU];
+
+	return c->ns > cpu_wait ? c->ns - cpu_wait : c->ns;
+}
+
+/* In the program that does the work when one of its functions has a fair
+ * share of it; not CPython's int arithmetic or dict lookups when the
+ * Python code that ran them has a fair share of its own. */
+const struct func_stat *aggregate_path_function(const struct aggregate *agg,
+						const struct profile_critical *c)
+{
+	const struct func_stat *any = NULL, *py = NULL;
+	uint64_t work = aggregate_path_work_ns(agg, c);
+	size_t i;
+
+	for (i = 0; i < agg->n_by_cp; i++) {
+		const struct func_stat *fs = &agg->funcs[agg->by_cp[i]];
+
+		if (python_runtime(fs)) {
+			any = any ? any : fs;
+			continue;
+		}
+		if (c->n_programs && fs->module &&
+		    !strcmp(fs->module, c->programs[0].name) &&
+		    fs->own_cp_ns * 10 >= work)
+			return fs;
+		if (!py && fs->own_cp_ns * 20 >= work)
+			py = fs;
+		any = any ? any : fs;
+	}
+	return py && (!any || python_runtime(any)) ? py : any;
+}
+
+/*
+ * Where stack s keeps its own time, as aggregate.c counts it: an on-CPU
+ * stack at its leaf, a wait (but for a CPU) at its display frame.  Its
+ * position in s->frames, or -1; *weight gets the time it stands for.
+ */
+static int64_t own_position(const struct profile *p, const struct aggregate *agg,
+			    const struct stack_sample *s, uint64_t *weight)
+{
+	int64_t frame;
+	uint32_t i;
+
+	*weight = agg->cp_known ? s->cp_ns : s->ns;
+	if (!s->n_frames || !s->frames)
+		return -1;
+	if (stack_on_cpu(s))
+		return s->n_frames - 1;
+	if (s->reason == WAIT_CPU)
+		return -1;
+	frame = display_frame(p, s->frames, s->n_frames);
+	for (i = s->n_frames; frame >= 0 && i--;)
+		if (s->frames[i] == frame)
+			return i;
+	return -1;
+}
+
+/* The innermost application frame above position own of s; -1 none. */
+static int64_t app_above(const struct profile *p, const struct stack_sample *s,
+			 int64_t own)
+{
+	while (own-- > 0)
+		if (s->frames[own] < p->n_frames &&
+		    p->frames[s->frames[own]].cls == CLASS_APP)
+			return s->frames[own];
+	return -1;
+}
+
+/* The function of most weight, and its frame of most weight in it. */
+static void pick_caller(const struct aggregate *agg, const uint64_t *by_func,
+			const uint64_t *by_frame, size_t n_frames,
+			struct app_caller *out)
+{
+	uint32_t best = AGG_NO_FUNC, f;
+	size_t i;
+
+	for (f = 0; f < agg->n_funcs; f++)
+		if (by_func[f] && (best == AGG_NO_FUNC ||
+				   by_func[f] > by_func[best]))
+			best = f;
+	if (best == AGG_NO_FUNC)
+		return;
+	out->func = &agg->funcs[best];
+	out->ns = by_func[best];
+	for (i = 0; i < n_frames; i++)
+		if (agg->frame_func[i] == best && by_frame[i] &&
+		    (out->frame < 0 || by_frame[i] > by_frame[out->frame]))
+			out->frame = i;
+}
+
+int aggregate_app_caller(const struct profile *p, const struct aggregate *agg,
+			 const struct func_stat *fs, struct app_caller *out)
+{
+	uint64_t *by_func, *by_frame, weight;
+	const struct stack_sample *s;
+	int64_t own, app;
+	uint32_t target;
+	size_t i;
+
+	memset(out, 0, sizeof(*out));
+	out->frame = -1;
+	if (!fs || fs->cls == CLASS_APP || !agg->frame_func ||
+	    fs < agg->funcs || fs >= agg->funcs + agg->n_funcs)
+		return 0;
+	target = fs - agg->funcs;
+	by_func = aggregate_alloc_array(agg->n_funcs, sizeof(*by_func));
+	by_frame = aggregate_alloc_array(p->n_frames, sizeof(*by_frame));
+	if (!by_func || !by_frame) {
+		free(by_func);
+		free(by_frame);
+		return -ENOMEM;
+	}
+	for (i = 0; i < p->n_stacks; i++) {
+		s = &p->stacks[i];
+		own = own_position(p, agg, s, &weight);
+		if (own < 0 || !weight || s->frames[own] >= p->n_frames ||
+		    agg->frame_func[s->frames[own]] != target)
+			continue;
+		app = app_above(p, s, own);
+		if (app < 0 || agg->frame_func[app] == AGG_NO_FUNC)
+			continue;
+		by_func[agg->frame_func[app]] += weight;
+		by_frame[app] += weight;
+	}
+	pick_caller(agg, by_func, by_frame, p->n_frames, out);
+	free(by_func);
+	free(by_frame);
+	return 0;
+}
