@@ -163,6 +163,44 @@ void aggregate_free(struct aggregate *agg);
  */
 char *path_format(const struct aggregate *agg, const struct path_stat *path);
 
+/* Paths that show alike once folded: one row of a table. */
+struct path_row {
+	char *text;	/* as path_format, but a fold's hidden frames are
+			 * the range over the merged paths: "…(3–12)…" */
+	uint64_t samples;
+	uint64_t ns;
+	size_t n_paths;	/* agg->paths merged in */
+	size_t first;	/* the hottest of them, an agg->paths index */
+};
+
+/*
+ * agg->paths merged where they differ only in how many frames a fold
+ * hid, samples desc (then by first): *rows malloc'd, path_rows_free.
+ * 0 or -ENOMEM (then *rows is NULL).
+ */
+int path_rows_build(const struct aggregate *agg, struct path_row **rows,
+		    size_t *n_rows);
+void path_rows_free(struct path_row *rows, size_t n);
+
+/* Waits that show alike in a table: reason, target and where equal. */
+struct wait_row {
+	enum wait_reason reason;
+	const char *target;
+	const struct frame *where;
+	uint64_t count;
+	uint64_t ns;
+	size_t n_waits;	/* agg->waits merged in */
+	size_t first;	/* the longest of them, an agg->waits index */
+};
+
+/*
+ * agg->waits merged where reason, target and where (name, module, file,
+ * line) are equal: the call path a table leaves out.  Longest first (then
+ * by first); *rows malloc'd, free() it.  0 or -ENOMEM.
+ */
+int wait_rows_build(const struct aggregate *agg, struct wait_row **rows,
+		    size_t *n_rows);
+
 /* How many times funcs[i] is repeated from i on, itself included: a
  * recursion folds into one frame of that depth. */
 uint32_t path_run_length(const uint32_t *funcs, uint32_t n, uint32_t i);

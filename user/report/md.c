@@ -464,15 +464,16 @@ static int md_lines(struct md *m, size_t *shown)
 
 static char *path_row(const struct md *m, size_t i)
 {
-	const struct path_stat *path = &m->agg->paths[i];
+	const struct path_row *path = &m->path_rows[i];
 	char share[SHARE_SIZE], *route, *row;
 
-	route = path_text(m->agg, path);
+	route = malloc(CLEAN_SIZE(PATH_MAX_BYTES));
 	if (!route)
 		return NULL;
+	md_name(route, path->text, PATH_MAX_BYTES, true);
 	fmt_share(share, path->samples, m->agg->samples);
-	row = str_printf("| %s | %" PRIu64 " | `%s` |\n",
-			 share, path->samples, route);
+	row = str_printf("| %s | %" PRIu64 " | `%s` |\n", share,
+			 path->samples, route);
 	free(route);
 	return row;
 }
@@ -482,16 +483,25 @@ static int md_paths(struct md *m, size_t *shown)
 	static const char head[] =
 		"\n## Hot call paths\n\n"
 		"Root first; runs of library, runtime or kernel frames fold "
-		"to …(n)…, keeping the frames where code calls in and out.\n\n"
+		"to …(n)…, keeping the frames where code calls in and out; "
+		"paths that differ only in n share a row, n then a range: "
+		"…(3–12)….\n\n"
 		"| share | samples | path |\n"
 		"|--:|--:|---|\n";
 
-	return md_table(m, head, m->agg->n_paths, path_row, shown);
+	return md_table(m, head, m->n_path_rows, path_row, shown);
+}
+
+/* What a wait's share is of: the wall time, or all threads' time when
+ * threads wait in parallel and their waits add up past the wall. */
+static uint64_t waits_whole(const struct md *m)
+{
+	return m->threaded ? time_total(&m->agg->time) : m->p->wall_ns;
 }
 
 static char *wait_row(const struct md *m, size_t i)
 {
-	const struct wait_stat *wait = &m->agg->waits[i];
+	const struct wait_row *wait = &m->wait_rows[i];
 	char target[CLEAN_SIZE(NAME_MAX_BYTES)], where[FRAME_WHERE_SIZE];
 	char time[DURATION_SIZE], average[DURATION_SIZE];
 
@@ -502,22 +512,34 @@ static char *wait_row(const struct md *m, size_t i)
 	fmt_duration(average, wait->count ? wait->ns / wait->count : 0);
 	return str_printf("| %s | %s | %s | %s | %.1f%% | %" PRIu64 " | %s |\n",
 			  md_categories[wait->reason].label, target, where,
-			  time, pct_of(wait->ns, m->p->wall_ns), wait->count,
+			  time, pct_of(wait->ns, waits_whole(m)), wait->count,
 			  average);
 }
 
 static int md_waits(struct md *m, size_t *shown)
 {
-	static const char head[] =
-		"\n## Top waits\n\n"
-		"Traced off-CPU time, stacks merged by reason, target and "
-		"call path; where: the innermost application frame, else "
-		"the innermost user frame.\n\n"
-		"| reason | target | where | time | % of wall | waits | "
-		"average |\n"
-		"|---|---|---|--:|--:|--:|--:|\n";
+	char whole[DURATION_SIZE], *head;
+	int err;
 
-	return md_table(m, head, m->agg->n_waits, wait_row, shown);
+	fmt_duration(whole, waits_whole(m));
+	head = str_printf("\n## Top waits\n\n"
+			  "Traced off-CPU time, stacks merged by reason, "
+			  "target and where: the innermost application frame, "
+			  "else the innermost user frame.%s%s%s\n\n"
+			  "| reason | target | where | time | %% of %s | "
+			  "waits | average |\n"
+			  "|---|---|---|--:|--:|--:|--:|\n",
+			  m->threaded ? " Waits are summed over threads, "
+			  "which wait in parallel: shares are of all threads' "
+			  "time together, " : "",
+			  m->threaded ? whole : "",
+			  m->threaded ? ", not of the wall time." : "",
+			  m->threaded ? "thread time" : "wall");
+	if (!head)
+		return -ENOMEM;
+	err = md_table(m, head, m->n_wait_rows, wait_row, shown);
+	free(head);
+	return err;
 }
 
 static char *hint_row(const struct md *m, size_t i)
@@ -644,16 +666,17 @@ static void omit_stacks(struct md *m, const struct shown *shown, bool *any)
 	uint64_t cut = 0;
 	size_t i;
 
-	for (i = shown->paths; i < agg->n_paths; i++)
-		cut += agg->paths[i].samples;
-	if (shown->paths < agg->n_paths)
+	for (i = shown->paths; i < m->n_path_rows; i++)
+		cut += m->path_rows[i].samples;
+	if (shown->paths < m->n_path_rows)
 		md_omit(m, any, "%zu call paths (%.1f%%)",
-			agg->n_paths - shown->paths, pct_of(cut, agg->samples));
-	for (cut = 0, i = shown->waits; i < agg->n_waits; i++)
-		cut += agg->waits[i].ns;
-	if (shown->waits < agg->n_waits)
+			m->n_path_rows - shown->paths,
+			pct_of(cut, agg->samples));
+	for (cut = 0, i = shown->waits; i < m->n_wait_rows; i++)
+		cut += m->wait_rows[i].ns;
+	if (shown->waits < m->n_wait_rows)
 		md_omit(m, any, "%zu waits (%.1f%% of off-CPU time)",
-			agg->n_waits - shown->waits,
+			m->n_wait_rows - shown->waits,
 			pct_of(cut, agg->time.offcpu_ns));
 }
 
@@ -789,7 +812,9 @@ int md_write(FILE *f, const struct profile *p,
 	md_plan(&m);
 	quality = md_quality(p, agg);
 	m.sources = source_lines(agg->lines, m.n_sources);
-	if (!quality || !m.sources) {
+	if (!quality || !m.sources ||
+	    path_rows_build(agg, &m.path_rows, &m.n_path_rows) ||
+	    wait_rows_build(agg, &m.wait_rows, &m.n_wait_rows)) {
 		err = -ENOMEM;
 		goto out;
 	}
@@ -820,6 +845,8 @@ int md_write(FILE *f, const struct profile *p,
 	}
 out:
 	source_lines_free(m.sources, m.n_sources);
+	path_rows_free(m.path_rows, m.n_path_rows);
+	free(m.wait_rows);
 	free(m.reopened);
 	free(m.file_from);
 	free(quality);

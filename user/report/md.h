@@ -33,6 +33,10 @@ struct md {
 	const struct thread_stat *main_thread;
 	struct category_rows wall;
 	char **sources;		/* text of the hot lines that may show */
+	struct path_row *path_rows;	/* hot call paths as they show */
+	size_t n_path_rows;
+	struct wait_row *wait_rows;	/* top waits as they show */
+	size_t n_wait_rows;
 	size_t n_sources;
 	size_t n_io_procs;	/* io.procs with requests */
 	bool io_started;	/* the I/O section's heading is out */

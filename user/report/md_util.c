@@ -127,8 +127,8 @@ static bool in_operator(const char *s, size_t i)
 }
 
 /* A parameter list that says something once left out: not (), not
- * (anonymous namespace), not a count: a folded path's …(5)…, a
- * recursion's (×36). */
+ * (anonymous namespace), not a count: a folded path's …(5)… or merged
+ * paths' …(3–12)…, a recursion's (×36). */
 static bool params_elidable(const char *s)
 {
 	const char *n = s + 1;
@@ -137,6 +137,10 @@ static bool params_elidable(const char *s)
 	if (!strncmp(n, "×", strlen("×")))
 		n += strlen("×");
 	digits = strspn(n, "0123456789");
+	if (digits && !strncmp(n + digits, "–", strlen("–"))) {
+		n += digits + strlen("–");
+		digits = strspn(n, "0123456789");
+	}
 	return s[1] != ')' && !(digits && n[digits] == ')') &&
 	       strncmp(s + 1, "anonymous namespace)", 20);
 }

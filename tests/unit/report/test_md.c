@@ -404,7 +404,12 @@ static void test_md_threads_wall_time(void **state)
 		"| 100 | client | 100.0 ms | lock 1.90 s | 2.00 s |\n",
 		"\n## Top functions\n",
 		"\n## Top waits\n",
-		"| lock | — | `main` (client.c:60) | 1.90 s | 95.0% | 1 | "
+		/* waits of threads add up: shares of their time together */
+		"Waits are summed over threads, which wait in parallel: "
+		"shares are of all threads' time together, 4.20 s, not of "
+		"the wall time.\n\n| reason | target | where | time | % of "
+		"thread time | waits | average |\n",
+		"| lock | — | `main` (client.c:60) | 1.90 s | 45.2% | 1 | "
 		"1.90 s |\n",
 	};
 	struct profile *p = client_profile(0, 1000000000ull);

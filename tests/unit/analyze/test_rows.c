@@ -1,0 +1,149 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Rows that would show alike are one: hot call paths once folded
+ * (pathfmt.c), waits by what the table shows of them (waitrows.c).
+ */
+#include "profile_fixture.h"
+
+#include "analyze/aggregate.h"
+
+/*
+ * main → sort → intro (×depth, runtime, with a runtime frame between
+ * each) → part: std::sort's recursion, one path per depth; then a path to
+ * another leaf, and one that folds nothing.
+ */
+static struct profile *sort_profile(void)
+{
+	struct profile *p = fx_new("./cpp");
+	uint32_t m, sort, intro, mid, part, less, other, f[32], n, d, k;
+
+	m = fx_frame(p, "main", "cpp", CLASS_APP);
+	sort = fx_frame(p, "std::sort", "cpp", CLASS_RUNTIME);
+	intro = fx_frame(p, "std::__introsort_loop", "cpp", CLASS_RUNTIME);
+	mid = fx_frame(p, "std::__move_median", "cpp", CLASS_RUNTIME);
+	part = fx_frame(p, "std::__unguarded_partition", "cpp",
+			CLASS_RUNTIME);
+	less = fx_frame(p, "std::less", "cpp", CLASS_RUNTIME);
+	other = fx_frame(p, "other", "cpp", CLASS_APP);
+	/* depth d: main sort (intro mid)×d part; hides 2d frames */
+	for (d = 1; d <= 4; d++) {
+		n = 0;
+		f[n++] = m;
+		f[n++] = sort;
+		for (k = 0; k < d; k++) {
+			f[n++] = intro;
+			f[n++] = mid;
+		}
+		f[n++] = part;
+		fx_stack_n(p, 1, 1, 10 * d, f, n);
+	}
+	FX_STACK(p, 1, 1, 15, m, sort, intro, mid, less);
+	FX_STACK(p, 1, 1, 90, m, other);
+	return p;
+}
+
+static void test_rows_merge_fold_counts(void **state)
+{
+	struct profile *p = sort_profile();
+	struct path_row *rows;
+	struct aggregate agg;
+	size_t n;
+
+	(void)state;
+	assert_int_equal(aggregate_profile(p, &agg), 0);
+	assert_int_equal(agg.n_paths, 6);
+	assert_int_equal(path_rows_build(&agg, &rows, &n), 0);
+	assert_int_equal(n, 3);
+	/* 10 + 20 + 30 + 40 samples, hidden 2 to 8 frames */
+	assert_int_equal(rows[0].samples, 100);
+	assert_int_equal(rows[0].ns, 100 * FX_PERIOD_NS);
+	assert_int_equal(rows[0].n_paths, 4);
+	assert_string_equal(rows[0].text, "main → std::sort → …(2–8)… → "
+			    "std::__unguarded_partition");
+	assert_int_equal(agg.paths[rows[0].first].samples, 40);
+	assert_int_equal(rows[1].samples, 90);
+	assert_string_equal(rows[1].text, "main → other");
+	assert_int_equal(rows[1].n_paths, 1);
+	/* a single path keeps its count */
+	assert_int_equal(rows[2].samples, 15);
+	assert_string_equal(rows[2].text, "main → std::sort → …(2)… → "
+			    "std::less");
+	path_rows_free(rows, n);
+	aggregate_free(&agg);
+	fx_free(p);
+}
+
+static void test_rows_empty(void **state)
+{
+	struct profile *p = fx_new("./none");
+	struct path_row *rows;
+	struct aggregate agg;
+	size_t n = 7;
+
+	(void)state;
+	assert_int_equal(aggregate_profile(p, &agg), 0);
+	assert_int_equal(path_rows_build(&agg, &rows, &n), 0);
+	assert_int_equal(n, 0);
+	path_rows_free(rows, n);
+	aggregate_free(&agg);
+	fx_free(p);
+}
+
+/*
+ * Waits for a CPU in sort at one line from three call paths, one at
+ * another line, a lock wait there too, and two without a stack.
+ */
+static void test_wait_rows(void **state)
+{
+	struct profile *p = fx_new("./cpp");
+	uint32_t m, a, b, s10, s11, lib;
+	struct wait_row *rows;
+	struct aggregate agg;
+	size_t n;
+
+	(void)state;
+	m = fx_frame_at(p, "main", "cpp", CLASS_APP, "cpp.cpp", 1);
+	a = fx_frame_at(p, "a", "cpp", CLASS_APP, "cpp.cpp", 2);
+	b = fx_frame_at(p, "b", "cpp", CLASS_APP, "cpp.cpp", 3);
+	s10 = fx_frame_at(p, "sort", "cpp", CLASS_APP, "cpp.cpp", 10);
+	s11 = fx_frame_at(p, "sort", "cpp", CLASS_APP, "cpp.cpp", 11);
+	lib = fx_frame(p, "memmove", "libc.so.6", CLASS_RUNTIME);
+	FX_WAIT(p, 1, 1, 4, WAIT_CPU, 400, NULL, m, a, s10);
+	FX_WAIT(p, 1, 1, 3, WAIT_CPU, 300, NULL, m, b, s10);
+	FX_WAIT(p, 1, 1, 2, WAIT_CPU, 200, NULL, m, a, s10, lib);
+	FX_WAIT(p, 1, 1, 1, WAIT_CPU, 250, NULL, m, s11);
+	FX_WAIT(p, 1, 1, 1, WAIT_LOCK, 350, NULL, m, a, s10);
+	fx_wait(p, fx_stack_n(p, 1, 1, 5, NULL, 0), WAIT_CPU, 50, NULL);
+	fx_wait(p, fx_stack_n(p, 2, 2, 5, NULL, 0), WAIT_CPU, 60, NULL);
+	assert_int_equal(aggregate_profile(p, &agg), 0);
+	assert_int_equal(agg.n_waits, 6);
+	assert_int_equal(wait_rows_build(&agg, &rows, &n), 0);
+	assert_int_equal(n, 4);
+	assert_int_equal(rows[0].reason, WAIT_CPU);
+	assert_int_equal(rows[0].ns, 900);
+	assert_int_equal(rows[0].count, 9);
+	assert_int_equal(rows[0].n_waits, 3);
+	assert_int_equal(rows[0].where->line, 10);
+	assert_int_equal(agg.waits[rows[0].first].ns, 400);
+	assert_int_equal(rows[1].reason, WAIT_LOCK);
+	assert_int_equal(rows[1].ns, 350);
+	assert_int_equal(rows[2].ns, 250);
+	assert_int_equal(rows[2].where->line, 11);
+	assert_null(rows[3].where);
+	assert_int_equal(rows[3].ns, 110);
+	assert_int_equal(rows[3].count, 10);
+	free(rows);
+	aggregate_free(&agg);
+	fx_free(p);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_rows_merge_fold_counts),
+		cmocka_unit_test(test_rows_empty),
+		cmocka_unit_test(test_wait_rows),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
