@@ -297,6 +297,14 @@ uint64_t aggregate_path_work_ns(const struct aggregate *agg,
 const struct func_stat *aggregate_path_function(const struct aggregate *agg,
 						const struct profile_critical *c);
 
+/*
+ * The function the Markdown verdict names: aggregate_path_function with a
+ * critical path; else, when on-CPU time outweighs waits, the hottest
+ * (funcs[0]); NULL when it names none (a wait's verdict).
+ */
+const struct func_stat *aggregate_verdict_function(const struct profile *p,
+						   const struct aggregate *agg);
+
 /* Whose call a library or runtime function's time is. */
 struct app_caller {
 	const struct func_stat *func;	/* NULL when none */

@@ -56,6 +56,18 @@ const struct func_stat *aggregate_path_function(const struct aggregate *agg,
 	return py && (!any || python_runtime(any)) ? py : any;
 }
 
+const struct func_stat *aggregate_verdict_function(const struct profile *p,
+						   const struct aggregate *agg)
+{
+	const struct time_split *t = &agg->time;
+
+	if (agg->cp_known)
+		return aggregate_path_function(agg, &p->critical);
+	if (t->offcpu_ns > t->ns[WAIT_NONE] || !agg->samples || !agg->n_funcs)
+		return NULL;
+	return &agg->funcs[0];
+}
+
 /*
  * Where stack s keeps its own time, as aggregate.c counts it: an on-CPU
  * stack at its leaf, a wait (but for a CPU) at its display frame.  Its

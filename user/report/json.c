@@ -629,25 +629,12 @@ static void json_header(FILE *f, const struct profile *p,
 		p->quality.lost_samples, p->frequency_hz, p->period_ns);
 }
 
-/* The function the verdict names, as md_verdict picks it; NULL none. */
-static const struct func_stat *verdict_function(const struct profile *p,
-						const struct aggregate *agg)
-{
-	const struct time_split *t = &agg->time;
-
-	if (agg->cp_known)
-		return aggregate_path_function(agg, &p->critical);
-	if (t->offcpu_ns > t->ns[WAIT_NONE] || !agg->samples || !agg->n_funcs)
-		return NULL;
-	return &agg->funcs[0];
-}
-
 /* "verdict_function": its name and, for a library's or runtime's, the
  * application function it was called from on most of its time. */
 static int json_verdict_function(FILE *f, const struct profile *p,
 				 const struct aggregate *agg)
 {
-	const struct func_stat *fs = verdict_function(p, agg);
+	const struct func_stat *fs = aggregate_verdict_function(p, agg);
 	const struct frame *fr;
 	struct app_caller caller;
 	int err;

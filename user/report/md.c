@@ -250,6 +250,8 @@ static int md_verdict(struct md *m)
 		md_wait_verdict(m);
 	else
 		err = md_cpu_verdict(m);
+	if (!err)
+		err = md_unnamed_verdict(m);
 	md_put(&m->doc, "\n");
 	return err;
 }

@@ -93,6 +93,10 @@ int md_critical_verdict(struct md *m);
  * its time (aggregate_app_caller); nothing for an application function.
  */
 int md_called_from(struct md *m, const struct func_stat *fs);
+
+/* After the verdict (md_unnamed.c): the stripped binary it names a
+ * function of, or JIT code with no names, and what would name them. */
+int md_unnamed_verdict(struct md *m);
 int md_critical(struct md *m, size_t *shown_programs, size_t *shown_funcs);
 /* A frame the critical path made for time no event showed ("[date: not
  * sampled]"), and the sentence that says what it is, said once. */

@@ -290,6 +290,11 @@ char *md_quality(const struct profile *p, const struct aggregate *agg)
 			"are unsymbolized.\n", q->maps_cut);
 	quality_stacks(f, agg, q);
 	md_quality_symbols(f, q);
+	if (md_unnamed_quality(f, p, agg)) {
+		fclose(f);
+		free(text);
+		return NULL;
+	}
 	quality_offcpu(f, agg, q);
 	quality_io(f, p, agg);
 	quality_sampling(f, p, agg);

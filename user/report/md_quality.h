@@ -3,10 +3,20 @@
 #ifndef WHYSLOW_MD_QUALITY_H
 #define WHYSLOW_MD_QUALITY_H
 
+#include <stdio.h>
+
 #include "analyze/aggregate.h"
 #include "profile/profile.h"
 
 /* The data-quality section of p as a string; NULL when out of memory. */
 char *md_quality(const struct profile *p, const struct aggregate *agg);
+
+/*
+ * Data quality's lines on code that ran without names (md_unnamed.c): a
+ * stripped binary's, a JIT's with no perf map, and how to name it.
+ * 0 or -ENOMEM.
+ */
+int md_unnamed_quality(FILE *f, const struct profile *p,
+		       const struct aggregate *agg);
 
 #endif /* WHYSLOW_MD_QUALITY_H */

@@ -80,11 +80,191 @@ static void test_cpu_verdict_names_caller(void **state)
 	fx_free(p);
 }
 
+/*
+ * std::sort's recursion at depths 1 to 3, one path each, and waits for a
+ * CPU in sort_many from two call paths: one row each.
+ */
+static void test_rows_merged(void **state)
+{
+	struct profile *p = fx_new("./cpp");
+	uint32_t m, s40, sort, intro, mid, part, f[16], n, d, k;
+	char *md;
+
+	(void)state;
+	fx_proc(p, 1, 0, "cpp", "/tmp/cpp");
+	m = fx_frame_at(p, "main", "cpp", CLASS_APP, "cpp.cpp", 50);
+	s40 = fx_frame_at(p, "sort_many", "cpp", CLASS_APP, "cpp.cpp", 40);
+	sort = fx_frame(p, "std::sort", "cpp", CLASS_RUNTIME);
+	intro = fx_frame(p, "std::__introsort_loop", "cpp", CLASS_RUNTIME);
+	mid = fx_frame(p, "std::__move_median", "cpp", CLASS_RUNTIME);
+	part = fx_frame(p, "std::__unguarded_partition", "cpp",
+			CLASS_RUNTIME);
+	for (d = 1; d <= 3; d++) {
+		n = 0;
+		f[n++] = m;
+		f[n++] = s40;
+		f[n++] = sort;
+		for (k = 0; k < d; k++) {
+			f[n++] = intro;
+			f[n++] = mid;
+		}
+		f[n++] = part;
+		fx_stack_n(p, 1, 1, 100 * d, f, n);
+	}
+	FX_WAIT(p, 1, 1, 3, WAIT_CPU, 30000000ull, NULL, m, s40);
+	FX_WAIT(p, 1, 1, 2, WAIT_CPU, 20000000ull, NULL, m, s40, sort);
+	md = render_md(p);
+	assert_contains(md, "| 100.0% | 600 | `main → sort_many → std::sort → "
+			"…(2–6)… → std::__unguarded_partition` |\n\n");
+	assert_contains(md, "| CPU wait (runnable) | — | `sort_many` "
+			"(cpp.cpp:40) | 50.0 ms | 0.5% | 5 | 10.0 ms |\n\n");
+	/* one thread: shares of the wall time */
+	assert_contains(md, "| reason | target | where | time | % of wall |");
+	assert_lacks(md, "summed over threads");
+	assert_contains(md, "omitted: nothing");
+	free(md);
+	fx_free(p);
+}
+
+/* Two processes wait on their children for longer than the wall: the
+ * waits' shares are of the threads' time, and none passes 100%. */
+static void test_waits_of_threads(void **state)
+{
+	struct profile *p = fx_new("make -j2");
+	uint32_t mk, gcc;
+	char *md;
+
+	(void)state;
+	p->wall_ns = 1000000000ull;
+	fx_proc(p, 1, 0, "make", "/usr/bin/make");
+	fx_proc(p, 2, 1, "gcc", "/usr/bin/gcc");
+	fx_proc(p, 3, 1, "gcc", "/usr/bin/gcc");
+	mk = fx_frame(p, "reap_children", "make", CLASS_APP);
+	gcc = fx_frame(p, "execute", "gcc", CLASS_APP);
+	FX_STACK(p, 1, 1, 10, mk);
+	FX_WAIT(p, 1, 1, 1, WAIT_CHILD, 900000000ull, NULL, mk);
+	FX_WAIT(p, 2, 2, 1, WAIT_CHILD, 800000000ull, NULL, gcc);
+	FX_WAIT(p, 3, 3, 1, WAIT_CHILD, 800000000ull, NULL, gcc);
+	md = render_md(p);
+	assert_contains(md, "Waits are summed over threads, which wait in "
+			"parallel: shares are of all threads' time together, "
+			"2.60 s, not of the wall time.");
+	assert_contains(md, "| child | — | `execute` (gcc) | 1.60 s | 61.5% | "
+			"2 | 800.0 ms |\n");
+	assert_lacks(md, "(gcc) | 1.60 s | 160.0% |");
+	free(md);
+	fx_free(p);
+}
+
+/* A frame of code no symbol covered: path NULL for anonymous code. */
+static uint32_t unnamed(struct profile *p, const char *name,
+			const char *module, const char *path)
+{
+	uint32_t i = fx_frame(p, name, module, path ? CLASS_APP :
+			      CLASS_RUNTIME);
+
+	p->frames[i].resolved = false;
+	p->frames[i].path = fx_strdup(path);
+	return i;
+}
+
+static void test_stripped_advice(void **state)
+{
+	struct profile *p = fx_new("git gc");
+	uint32_t g, libc;
+	char *md;
+
+	(void)state;
+	fx_proc(p, 1, 0, "git", "/usr/bin/git");
+	g = unnamed(p, "[git+0x28a290]", "git", "/usr/bin/git");
+	libc = fx_frame(p, "memcpy", "libc.so.6", CLASS_RUNTIME);
+	FX_STACK(p, 1, 1, 70, g);
+	FX_STACK(p, 1, 1, 30, g, libc);
+	md = render_md(p);
+	assert_contains(md, "`[git+0x28a290]` (app, git) is 70.0% of on-CPU "
+			"samples (self), 100.0% with its callees (total); its "
+			"hottest path is `[git+0x28a290]` (70.0%). `git` is "
+			"stripped: its debug symbols (Debian: its package's "
+			"-dbgsym) would name its code (see Data quality).\n");
+	assert_contains(md, "- Stripped code: 70.0% of samples ran in `git` "
+			"(/usr/bin/git) with no symbols, shown as "
+			"`[git+0x…]`. To get names, install its debug symbols: "
+			"on Debian, PKG-dbgsym from the debian-debug archive, "
+			"where `dpkg -S /usr/bin/git` names PKG; whyslow reads "
+			"debug files by build-id under "
+			"/usr/lib/debug/.build-id.\n");
+	assert_lacks(md, "debuginfod");
+	free(md);
+	fx_free(p);
+}
+
+/* A build of one's own: no package to install. */
+static void test_stripped_own_build(void **state)
+{
+	struct profile *p = fx_new("./cpp_s");
+	char *md;
+
+	(void)state;
+	fx_proc(p, 1, 0, "cpp_s", "/home/u/cpp_s");
+	FX_STACK(p, 1, 1, 10, unnamed(p, "[cpp_s+0x1f40]", "cpp_s",
+				      "/home/u/cpp_s"));
+	md = render_md(p);
+	assert_contains(md, "`cpp_s` is stripped: a build with symbols would "
+			"name its code (see Data quality).");
+	assert_contains(md, "To get names, profile a build that keeps its "
+			"symbols (-g, not stripped)");
+	assert_lacks(md, "dbgsym");
+	free(md);
+	fx_free(p);
+}
+
+static struct profile *node_profile(void)
+{
+	struct profile *p = fx_new("node hot.js");
+	uint32_t m, jit, set;
+
+	fx_proc(p, 7, 1, "node", "/usr/bin/node");
+	m = fx_frame(p, "main", "node", CLASS_APP);
+	jit = unnamed(p, "[unknown]", "[unknown]", NULL);
+	set = fx_frame(p, "Builtins_MapPrototypeSet", "node", CLASS_RUNTIME);
+	FX_STACK(p, 7, 7, 40, m, jit, set);
+	FX_STACK(p, 7, 7, 60, m);
+	return p;
+}
+
+static void test_jit_advice(void **state)
+{
+	struct profile *p = node_profile();
+	char *md;
+
+	(void)state;
+	md = render_md(p);
+	assert_contains(md, " 40.0% of samples ran in or under JIT code "
+			"without names (`[unknown]`): run node with "
+			"--perf-basic-prof so whyslow can name it.\n");
+	assert_contains(md, "- JIT code: 40.0% of samples ran in or under "
+			"anonymous executable memory of `node` (pid 7) that no "
+			"perf map names, shown as `[unknown]`: run node with "
+			"--perf-basic-prof so whyslow can name JIT code.\n");
+	free(md);
+	/* a perf map named some: node was run with it */
+	fx_frame(p, "LazyCompile:~fib hot.js:1", "[jit]", CLASS_APP);
+	md = render_md(p);
+	assert_lacks(md, "perf-basic-prof");
+	free(md);
+	fx_free(p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_verdict_names_caller),
 		cmocka_unit_test(test_cpu_verdict_names_caller),
+		cmocka_unit_test(test_rows_merged),
+		cmocka_unit_test(test_waits_of_threads),
+		cmocka_unit_test(test_stripped_advice),
+		cmocka_unit_test(test_stripped_own_build),
+		cmocka_unit_test(test_jit_advice),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,136 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Code that ran without names, and whose (analyze/unnamed.c). */
+#include "profile_fixture.h"
+
+#include "analyze/unnamed.h"
+
+/* A frame of code no symbol covered: path NULL for anonymous code. */
+static uint32_t unnamed(struct profile *p, const char *name,
+			const char *module, const char *path)
+{
+	uint32_t i = fx_frame(p, name, module, CLASS_APP);
+
+	p->frames[i].resolved = false;
+	p->frames[i].path = fx_strdup(path);
+	if (!path)
+		p->frames[i].cls = CLASS_RUNTIME;
+	return i;
+}
+
+static void find(const struct profile *p, struct unnamed_code *u)
+{
+	struct aggregate agg;
+
+	assert_int_equal(aggregate_profile(p, &agg), 0);
+	assert_int_equal(unnamed_code_find(p, &agg, u), 0);
+	aggregate_free(&agg);
+}
+
+/* git's stripped code runs 60 samples (10 of them under a kernel leaf),
+ * libc's named code 30 under it, cc1's stripped code 20. */
+static void test_stripped_binary(void **state)
+{
+	struct profile *p = fx_new("git gc");
+	uint32_t g1, g2, libc, k, cc1;
+	struct stack_sample *s;
+	struct unnamed_code u;
+
+	(void)state;
+	g1 = unnamed(p, "[git+0x10]", "git", "/usr/bin/git");
+	g2 = unnamed(p, "[git+0x20]", "git", "/usr/bin/git");
+	libc = fx_frame(p, "memcpy", "libc.so.6", CLASS_RUNTIME);
+	k = fx_frame(p, "clear_page", "[kernel]", CLASS_KERNEL);
+	cc1 = unnamed(p, "[cc1+0x30]", "cc1", "/usr/lib/gcc/cc1");
+	FX_STACK(p, 1, 1, 50, g1, g2);
+	s = FX_STACK(p, 1, 1, 10, g1, k);
+	s->kernel_mode = true;
+	FX_STACK(p, 1, 1, 30, g1, libc);
+	FX_STACK(p, 2, 2, 20, cc1);
+	FX_WAIT(p, 2, 2, 1, WAIT_DISK, 900000000000ull, NULL, cc1);
+	find(p, &u);
+	assert_non_null(u.module);
+	assert_string_equal(u.module, "git");
+	assert_string_equal(u.path, "/usr/bin/git");
+	assert_int_equal(u.samples, 60);
+	assert_int_equal(u.anon_samples, 0);
+	assert_false(u.perf_map);
+	assert_true(unnamed_frame_stripped(&p->frames[g1]));
+	assert_false(unnamed_frame_stripped(&p->frames[libc]));
+	assert_false(unnamed_frame_stripped(&p->frames[k]));
+	fx_free(p);
+}
+
+/* node's JIT code: anonymous, no perf map, under and over builtins. */
+static struct profile *node_profile(const char *exe, const char *comm)
+{
+	struct profile *p = fx_new("node hot.js");
+	uint32_t m, jit, set;
+
+	fx_proc(p, 7, 1, comm, exe);
+	m = fx_frame(p, "main", "node", CLASS_APP);
+	jit = unnamed(p, "[unknown]", "[unknown]", NULL);
+	set = fx_frame(p, "Builtins_MapPrototypeSet", "node", CLASS_RUNTIME);
+	FX_STACK(p, 7, 7, 40, m, jit, set);
+	FX_STACK(p, 7, 7, 10, m, jit);
+	FX_STACK(p, 7, 7, 50, m);
+	return p;
+}
+
+static void test_jit_without_perf_map(void **state)
+{
+	struct profile *p = node_profile("/usr/bin/node", "node");
+	struct unnamed_code u;
+
+	(void)state;
+	find(p, &u);
+	assert_null(u.module);
+	assert_int_equal(u.anon_samples, 50);
+	assert_int_equal(u.anon_pid, 7);
+	assert_string_equal(u.anon_program, "node");
+	assert_int_equal(u.runtime, UNNAMED_RT_NODE);
+	assert_false(u.perf_map);
+	/* some code named from a perf map: the runtime writes one */
+	fx_frame(p, "LazyCompile:~fib hot.js:1", "[jit]", CLASS_APP);
+	find(p, &u);
+	assert_true(u.perf_map);
+	fx_free(p);
+}
+
+/* -X perf came with Python 3.12; a version not known may have it. */
+static void test_runtimes(void **state)
+{
+	static const struct {
+		const char *exe, *comm;
+		enum unnamed_runtime rt;
+	} cases[] = {
+		{ "/usr/bin/nodejs", "node", UNNAMED_RT_NODE },
+		{ "/usr/bin/python3.11", "python3", UNNAMED_RT_NONE },
+		{ "/usr/bin/python3.12", "python3", UNNAMED_RT_PYTHON },
+		{ "/usr/bin/python3", "python3", UNNAMED_RT_PYTHON },
+		{ "/usr/lib/jvm/bin/java", "java", UNNAMED_RT_JAVA },
+		{ "/usr/bin/luajit", "luajit", UNNAMED_RT_NONE },
+		{ NULL, "node", UNNAMED_RT_NODE },
+	};
+	struct unnamed_code u;
+	struct profile *p;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		p = node_profile(cases[i].exe, cases[i].comm);
+		find(p, &u);
+		assert_int_equal(u.runtime, cases[i].rt);
+		fx_free(p);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_stripped_binary),
+		cmocka_unit_test(test_jit_without_perf_map),
+		cmocka_unit_test(test_runtimes),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,188 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Code that ran without names (unnamed.h): which binary's, which JIT's.
+ * A binary's counts on-CPU samples at their innermost user frame, where
+ * the time went: a stripped caller of named code costs a name, not the
+ * verdict.  A JIT's counts samples with its code anywhere on the stack.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analyze/unnamed.h"
+#include "lib/util.h"
+
+/* Distinct stripped binaries counted; past that, the rest are left out. */
+#define UNNAMED_MAX_MODULES	64
+
+struct module_count {
+	const char *module;
+	const char *path;
+	uint64_t samples;
+};
+
+bool unnamed_frame_stripped(const struct frame *f)
+{
+	return !f->resolved && f->cls != CLASS_KERNEL && f->path && f->module;
+}
+
+/* record/collect.c names anonymous code no perf map covers "[unknown]"
+ * in module "[unknown]"; a perf map's is in "[jit]". */
+bool unnamed_frame_anon(const struct frame *f)
+{
+	return !f->resolved && !f->path && f->module &&
+	       !strcmp(f->module, "[unknown]");
+}
+
+/* Whether s has a frame of anonymous code: JIT code calls into its
+ * runtime's builtins, so its time is mostly its callees'. */
+static bool has_anon(const struct profile *p, const struct stack_sample *s)
+{
+	uint32_t i;
+
+	for (i = 0; i < s->n_frames; i++)
+		if (s->frames[i] < p->n_frames &&
+		    unnamed_frame_anon(&p->frames[s->frames[i]]))
+			return true;
+	return false;
+}
+
+/* The innermost frame of s that is not the kernel's, NULL when none. */
+static const struct frame *innermost_user(const struct profile *p,
+					  const struct stack_sample *s)
+{
+	const struct frame *f;
+	uint32_t i = s->n_frames;
+
+	while (i--) {
+		if (s->frames[i] >= p->n_frames)
+			continue;
+		f = &p->frames[s->frames[i]];
+		if (f->cls != CLASS_KERNEL)
+			return f;
+	}
+	return NULL;
+}
+
+static void count_module(struct module_count *mods, size_t *n,
+			 const struct frame *f, uint64_t samples)
+{
+	size_t i;
+
+	for (i = 0; i < *n; i++)
+		if (!strcmp(mods[i].path, f->path))
+			break;
+	if (i == *n) {
+		if (*n == UNNAMED_MAX_MODULES)
+			return;
+		mods[(*n)++] = (struct module_count){ f->module, f->path, 0 };
+	}
+	mods[i].samples += samples;
+}
+
+/* Per pid: agg->procs is a short list, and anonymous code is rare. */
+static void count_pid(const struct aggregate *agg, uint64_t *by_proc,
+		      uint32_t pid, uint64_t samples)
+{
+	size_t i;
+
+	for (i = 0; i < agg->n_procs; i++)
+		if (agg->procs[i].pid == pid) {
+			by_proc[i] += samples;
+			return;
+		}
+}
+
+/* "python3.12" → 12; "python3" and others: -1, not known. */
+static int python_minor(const char *name)
+{
+	const char *dot;
+
+	if (strncmp(name, "python3.", 8))
+		return -1;
+	dot = name + 8;
+	if (*dot < '0' || *dot > '9')
+		return -1;
+	return atoi(dot);
+}
+
+static enum unnamed_runtime runtime_of(const char *name)
+{
+	int minor;
+
+	if (!strcmp(name, "node") || !strcmp(name, "nodejs"))
+		return UNNAMED_RT_NODE;
+	if (!strcmp(name, "java"))
+		return UNNAMED_RT_JAVA;
+	if (!strncmp(name, "python3", 7)) {
+		minor = python_minor(name);
+		/* -X perf came with 3.12 */
+		return minor < 0 || minor >= 12 ? UNNAMED_RT_PYTHON :
+						  UNNAMED_RT_NONE;
+	}
+	return UNNAMED_RT_NONE;
+}
+
+static void pick_anon(const struct aggregate *agg,
+		      const uint64_t *by_proc, struct unnamed_code *out)
+{
+	const struct proc_stat *best = NULL;
+	const char *exe;
+	size_t i;
+
+	for (i = 0; i < agg->n_procs; i++)
+		if (by_proc[i] && (!best ||
+				   by_proc[i] > by_proc[best - agg->procs]))
+			best = &agg->procs[i];
+	if (!best)
+		return;
+	out->anon_pid = best->pid;
+	exe = best->exe ? path_basename(best->exe) : best->comm;
+	out->anon_program = exe;
+	out->runtime = runtime_of(exe);
+}
+
+int unnamed_code_find(const struct profile *p, const struct aggregate *agg,
+		      struct unnamed_code *out)
+{
+	struct module_count *mods;
+	const struct stack_sample *s;
+	const struct frame *f;
+	uint64_t *by_proc;
+	size_t i, n = 0;
+
+	memset(out, 0, sizeof(*out));
+	mods = calloc(UNNAMED_MAX_MODULES, sizeof(*mods));
+	by_proc = aggregate_alloc_array(agg->n_procs, sizeof(*by_proc));
+	if (!mods || !by_proc) {
+		free(mods);
+		free(by_proc);
+		return -ENOMEM;
+	}
+	for (i = 0; i < p->n_stacks; i++) {
+		s = &p->stacks[i];
+		if (!stack_on_cpu(s))
+			continue;
+		f = innermost_user(p, s);
+		if (f && unnamed_frame_stripped(f))
+			count_module(mods, &n, f, s->count);
+		if (has_anon(p, s)) {
+			out->anon_samples += s->count;
+			count_pid(agg, by_proc, s->pid, s->count);
+		}
+	}
+	for (i = 0; i < n; i++)
+		if (mods[i].samples > out->samples) {
+			out->module = mods[i].module;
+			out->path = mods[i].path;
+			out->samples = mods[i].samples;
+		}
+	pick_anon(agg, by_proc, out);
+	for (i = 0; i < p->n_frames; i++)
+		if (p->frames[i].module &&
+		    !strcmp(p->frames[i].module, "[jit]"))
+			out->perf_map = true;
+	free(mods);
+	free(by_proc);
+	return 0;
+}

@@ -1,0 +1,152 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Code that ran without names, in the summary: what would name it.  A
+ * stripped binary wants its debug symbols (whyslow reads them by build-id
+ * under /usr/lib/debug; it asks no debuginfod server); a JIT's anonymous
+ * code wants the runtime to write a perf map, which whyslow reads.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "lib/util.h"
+#include "analyze/unnamed.h"
+#include "report/md.h"
+#include "report/md_quality.h"
+
+/* From this share of the samples on, unnamed code is worth a fix. */
+#define UNNAMED_MIN_PCT		10
+
+static bool worth(uint64_t part, uint64_t whole)
+{
+	return part && part * 100 >= whole * UNNAMED_MIN_PCT;
+}
+
+/* "run node with --perf-basic-prof": how the runtime writes a perf map. */
+static const char *perf_map_advice(enum unnamed_runtime rt)
+{
+	switch (rt) {
+	case UNNAMED_RT_NODE:
+		return "run node with --perf-basic-prof";
+	case UNNAMED_RT_PYTHON:
+		return "run python with -X perf (Python 3.12+)";
+	case UNNAMED_RT_JAVA:
+		return "run java with -XX:+UnlockDiagnosticVMOptions "
+		       "-XX:+DumpPerfMapAtExit (JDK 17+)";
+	default:
+		return "have the JIT write /tmp/perf-PID.map (perf's "
+		       "convention; node: --perf-basic-prof, Python 3.12+: "
+		       "-X perf)";
+	}
+}
+
+static bool anon_worth(const struct unnamed_code *u, uint64_t samples)
+{
+	return !u->perf_map && worth(u->anon_samples, samples);
+}
+
+/* A distribution's binary, whose debug symbols come as a package; else
+ * the reader's own build. */
+static bool from_distro(const char *path)
+{
+	static const char *const dirs[] = { "/usr/", "/bin/", "/sbin/",
+					    "/lib" };
+	size_t i;
+
+	if (!strncmp(path, "/usr/local/", 11))
+		return false;
+	for (i = 0; i < ARRAY_SIZE(dirs); i++)
+		if (!strncmp(path, dirs[i], strlen(dirs[i])))
+			return true;
+	return false;
+}
+
+static void quality_stripped(FILE *f, const struct unnamed_code *u,
+			     uint64_t samples)
+{
+	char module[CLEAN_SIZE(NAME_MAX_BYTES)], path[CLEAN_SIZE(NAME_MAX_BYTES)];
+
+	md_clean(module, u->module, NAME_MAX_BYTES, false);
+	md_clean(path, u->path, NAME_MAX_BYTES, true);
+	fprintf(f, "- Stripped code: %.1f%% of samples ran in `%s` (%s) with "
+		"no symbols, shown as `[%s+0x…]`. To get names, ",
+		pct_of(u->samples, samples), module, path, module);
+	if (from_distro(u->path))
+		fprintf(f, "install its debug symbols: on Debian, PKG-dbgsym "
+			"from the debian-debug archive, where `dpkg -S %s` "
+			"names PKG", path);
+	else
+		fputs("profile a build that keeps its symbols (-g, not "
+		      "stripped), or put its debug file (objcopy "
+		      "--only-keep-debug) where whyslow looks", f);
+	fputs("; whyslow reads debug files by build-id under "
+	      "/usr/lib/debug/.build-id.\n", f);
+}
+
+static void quality_anon(FILE *f, const struct unnamed_code *u,
+			 uint64_t samples)
+{
+	char program[CLEAN_SIZE(NAME_MAX_BYTES)];
+
+	md_clean(program, u->anon_program ? u->anon_program : "?",
+		 NAME_MAX_BYTES, false);
+	fprintf(f, "- JIT code: %.1f%% of samples ran in or under anonymous "
+		"executable memory of `%s` (pid %" PRIu32 ") that no perf "
+		"map names, shown as `[unknown]`: %s so whyslow can name JIT "
+		"code.\n",
+		pct_of(u->anon_samples, samples), program, u->anon_pid,
+		perf_map_advice(u->runtime));
+}
+
+int md_unnamed_quality(FILE *f, const struct profile *p,
+		       const struct aggregate *agg)
+{
+	struct unnamed_code u;
+	int err = unnamed_code_find(p, agg, &u);
+
+	if (err)
+		return err;
+	if (u.module && worth(u.samples, agg->samples))
+		quality_stripped(f, &u, agg->samples);
+	if (anon_worth(&u, agg->samples))
+		quality_anon(f, &u, agg->samples);
+	return 0;
+}
+
+/* The verdict names "[git+0x28a290]": a function of u's stripped binary. */
+static bool names_stripped(const struct func_stat *fs,
+			   const struct unnamed_code *u)
+{
+	size_t n;
+
+	if (!fs || !u->module || !fs->module || strcmp(fs->module, u->module))
+		return false;
+	n = strlen(u->module);
+	return fs->name[0] == '[' && !strncmp(fs->name + 1, u->module, n) &&
+	       !strncmp(fs->name + 1 + n, "+0x", 3);
+}
+
+int md_unnamed_verdict(struct md *m)
+{
+	const struct func_stat *fs = aggregate_verdict_function(m->p, m->agg);
+	char module[CLEAN_SIZE(NAME_MAX_BYTES)];
+	struct unnamed_code u;
+	int err = unnamed_code_find(m->p, m->agg, &u);
+
+	if (err)
+		return err;
+	if (names_stripped(fs, &u)) {
+		md_clean(module, u.module, NAME_MAX_BYTES, false);
+		md_printf(&m->doc, " `%s` is stripped: %s would name its "
+			  "code (see Data quality).", module,
+			  from_distro(u.path) ? "its debug symbols (Debian: "
+			  "its package's -dbgsym)" : "a build with symbols");
+	}
+	if (anon_worth(&u, m->agg->samples))
+		md_printf(&m->doc, " %.1f%% of samples ran in or under JIT "
+			  "code without names (`[unknown]`): %s so whyslow "
+			  "can name it.", pct_of(u.anon_samples,
+						 m->agg->samples),
+			  perf_map_advice(u.runtime));
+	return 0;
+}
