@@ -81,6 +81,30 @@ def test_node_perf_basic_prof(run, perf_maps, tmp_path):
                   if f["name"] == "[unknown]")
     assert unknown <= 5, f"JIT code left unnamed:{res}"
     assert doc["quality"]["perfmap_refused"] == 0, res
+    assert "perf-basic-prof" not in doc["verdict"], res
+
+
+def test_node_without_perf_map(run, tmp_path):
+    """node without --perf-basic-prof: its JIT code is "[unknown]", and
+    the verdict says how to name it, with the share of samples that have
+    such code on their stack: the "[unknown]" row's total (within 1
+    point), most of the run for a script that is all JavaScript.  With
+    the flag, test_node_perf_basic_prof's run, the advice is gone."""
+    node = shutil.which("node") or shutil.which("nodejs")
+    if not node:
+        pytest.skip("node is not installed (tools/install-deps.sh "
+                    "installs Debian's nodejs)")
+    script = WORKLOADS / "js" / "crunch.js"
+    doc, res = run.record_json("-F", 999, "--", node, script)
+    m = re.search(r" ([\d.]+)% of samples ran in or under JIT code without "
+                  r"names \(`\[unknown\]`\): run node with "
+                  r"--perf-basic-prof so whyslow can name it\.",
+                  doc["verdict"])
+    assert m, f"no --perf-basic-prof advice after the verdict:{res}"
+    unknown = [f for f in doc["functions"] if f["name"] == "[unknown]"]
+    assert unknown, f"JIT code is not [unknown] without a perf map:{res}"
+    assert abs(float(m.group(1)) - unknown[0]["total_pct"]) <= 1, res
+    assert float(m.group(1)) >= 50, res
 
 
 def perf_pythons():

@@ -84,6 +84,25 @@ def pprof_functions(path):
     return out
 
 
+def table_rows(md, heading):
+    """The cells of each row of the table under ## heading."""
+    part = md.split(f"\n## {heading}\n", 1)[1].split("\n## ", 1)[0]
+    return [[c.strip() for c in line.strip("|").split(" | ")]
+            for line in part.splitlines()
+            if line.startswith("| ") and not line.startswith("| share |")
+            and not line.startswith("| reason |")]
+
+
+def assert_rows_read_apart(md):
+    """No two rows of Hot call paths read alike but for a fold's count
+    (std::sort's recursion), none of Top waits alike in what it shows."""
+    paths = [re.sub(r"…\([\d–]+\)…", "…", r[2])
+             for r in table_rows(md, "Hot call paths")]
+    assert len(paths) == len(set(paths)), md
+    waits = [tuple(r[:3]) for r in table_rows(md, "Top waits")]
+    assert len(waits) == len(set(waits)), md
+
+
 def test_cxx_names(run, workdir):
     doc, saved = record_saved(run, workdir, CXX_GEO, "geo")
     names = [f["name"] for f in doc["functions"]]
@@ -108,6 +127,12 @@ def test_cxx_names(run, workdir):
     assert f"`{REBUILD}`" in md and f"`{CRUNCH}`" in md, md
     # std::sort's loop is too long for a cell: its template arguments go
     assert "`void std::__introsort_loop<" in md, md
+    assert_rows_read_apart(md)
+    # a library's function in the verdict says whose call it is
+    vf = doc["verdict_function"]
+    if vf and vf["class"] != "app":
+        assert vf["called_from"]["name"] in (REBUILD, CRUNCH, "main"), vf
+        assert f" called from `{vf['called_from']['name']}`" in md, md
     folded = report(run, saved, "folded").stdout
     frames = {fr for line in folded.splitlines()
               for fr in line.rsplit(" ", 1)[0].split(";")}

@@ -124,6 +124,8 @@ def test_stripped_by_function(run):
     named = re.findall(r"\[stripped\+0x([0-9a-f]+)\]", doc["verdict"])
     assert named and all(int(o, 16) in starts for o in named), \
         f"the verdict names a function, not an instruction:{res}"
+    assert "`stripped` is stripped: a build with symbols would name its " \
+        "code" in doc["verdict"], f"no advice on getting names:{res}"
 
 
 GZIP = "/usr/bin/gzip"
