@@ -1,0 +1,309 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The hint rule about programs run many times (spawns): their runs' cost
+ * on the critical path, and whether doing the work in-process or in
+ * parallel would cut it.  See hints.c for what a rule does; the
+ * thresholds are in hints_rules.h and the README's Hints table.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/util.h"
+#include "analyze/hints.h"
+#include "analyze/hints_rules.h"
+#include "analyze/procs.h"
+
+enum spawn_advice { SPAWN_NONE, SPAWN_IN_PROCESS, SPAWN_PARALLELISM };
+
+/* Its runs' wall time counting nested and parallel runs once, or their
+ * sum in a profile saved without it. */
+static uint64_t spawn_wall_ns(const struct io_spawn *s)
+{
+	return s->union_ns ? s->union_ns : s->wall_ns;
+}
+
+/* The wall time a program's runs took, counting nested and parallel runs
+ * once (a profile saved without it has the sum), never more than the
+ * wall time. */
+static uint64_t spawn_cost_ns(const struct hint_list *h,
+			      const struct io_spawn *s)
+{
+	return min_u64(spawn_wall_ns(s), h->p->wall_ns);
+}
+
+/*
+ * Its processes' time on the critical path, when the path is known and
+ * names the program: runs of several programs at once (a pipeline's sed
+ * and grep) each count once there, where their wall times overlap.  Not
+ * for a program that runs others (a script running sleep): the path goes
+ * through what it ran, which its runs cost too.  false: not known.
+ */
+static bool spawn_path_ns(const struct hint_list *h, const struct io_spawn *s,
+			  uint64_t *ns)
+{
+	const struct profile_critical *c = &h->p->critical;
+	const struct io_summary *io = &h->p->io;
+	const char *name = path_basename(s->program);
+	size_t i;
+
+	if (!c->ns)
+		return false;
+	for (i = 0; i < io->n_spawns; i++)
+		if (io->spawns[i].parent &&
+		    !strcmp(io->spawns[i].parent, s->program))
+			return false;
+	for (i = 0; i < c->n_programs; i++)
+		if (!strcmp(c->programs[i].name, name)) {
+			*ns = min_u64(c->programs[i].ns, c->ns);
+			return true;
+		}
+	return false;
+}
+
+/* Its share of the wall time, counted once: its time on the critical
+ * path, else the time with one of its runs going. */
+static double spawn_share_pct(const struct hint_list *h,
+			      const struct io_spawn *s)
+{
+	uint64_t ns;
+
+	if (spawn_path_ns(h, s, &ns))
+		return pct_of(ns, h->p->critical.ns);
+	return pct_of(spawn_cost_ns(h, s), h->p->wall_ns);
+}
+
+/*
+ * Its runs went one at a time, yet their sum passes the time with one
+ * going: they ran inside each other, a script running scripts (pyenv's
+ * shims), each waiting for the next.  That is not work to spread out.
+ */
+static bool spawn_nested(const struct io_spawn *s)
+{
+	return s->max_parallel == 1 && s->union_ns &&
+	       !hint_at_least_pct(s->union_ns, s->wall_ns, SPAWN_NESTED_PCT);
+}
+
+/*
+ * Its runs do work: their own CPU time is at least half the wall time
+ * with one going (parallel runs add up against one wall: compilers of a
+ * make -j2 that wait for a CPU half the time still read as work), and
+ * more each than starting a process takes (a short program's time is
+ * all CPU too, but spent being started: exec, the dynamic linker); and
+ * not nested.
+ */
+static bool spawn_is_work(const struct io_spawn *s)
+{
+	return s->count && s->cpu_ns / s->count >= SPAWN_WORK_MIN_CPU_NS &&
+	       hint_at_least_pct(s->cpu_ns, spawn_wall_ns(s),
+				 SPAWN_WORK_CPU_PCT) &&
+	       !spawn_nested(s);
+}
+
+/* Most of its runs' time went waiting for programs it ran that do the
+ * work (the gcc driver for cc1): a launcher, not a cost of its own. */
+static bool spawn_launches_work(const struct hint_list *h,
+				const struct io_spawn *s)
+{
+	const struct io_summary *io = &h->p->io;
+	uint64_t work = 0;
+	size_t i;
+
+	for (i = 0; i < io->n_spawns; i++)
+		if (io->spawns[i].parent &&
+		    !strcmp(io->spawns[i].parent, s->program) &&
+		    spawn_is_work(&io->spawns[i]))
+			work += spawn_cost_ns(h, &io->spawns[i]);
+	return hint_at_least_pct(work, spawn_cost_ns(h, s), SPAWN_LAUNCH_PCT);
+}
+
+static enum spawn_advice spawn_advice(const struct hint_list *h,
+				      const struct io_spawn *s)
+{
+	uint64_t cost = spawn_cost_ns(h, s);
+
+	if (spawn_is_work(s))
+		return s->max_parallel == 1 &&
+		       s->count >= SPAWN_SERIAL_MIN_COUNT &&
+		       hint_at_least_pct(cost, h->p->wall_ns,
+					 SPAWN_SERIAL_MIN_PCT) ?
+		       SPAWN_PARALLELISM : SPAWN_NONE;
+	if (s->count < SPAWN_MIN_COUNT ||
+	    spawn_share_pct(h, s) < SPAWN_MIN_PCT ||
+	    spawn_launches_work(h, s))
+		return SPAWN_NONE;
+	return SPAWN_IN_PROCESS;
+}
+
+/*
+ * "1.4 ms on average, 280 ms in all = 70% of wall time"; when runs were
+ * nested in or beside each other, the share is of the time with one
+ * going, or, not known in an older profile, at most all of it.
+ */
+static void spawn_times(const struct hint_list *h, const struct io_spawn *s,
+			char *buf, size_t size)
+{
+	char mean[TIME_SIZE], sum[TIME_SIZE], wall[TIME_SIZE], pct[NUM_SIZE];
+	uint64_t cost = spawn_cost_ns(h, s);
+
+	hint_fmt_time(mean, s->wall_ns / s->count);
+	hint_fmt_time(sum, s->wall_ns);
+	hint_fmt_time(wall, cost);
+	hint_fmt_pct(pct, cost, h->p->wall_ns);
+	if (s->union_ns && s->union_ns < s->wall_ns)
+		snprintf(buf, size, "%s on average, %s in all; %s = %s of wall "
+			 "time with runs nested in or beside each other "
+			 "counted once", mean, sum, wall, pct);
+	else if (!s->union_ns && s->wall_ns > h->p->wall_ns)
+		snprintf(buf, size, "%s on average, %s in all, runs nested in "
+			 "or beside each other: up to all of the wall time",
+			 mean, sum);
+	else
+		snprintf(buf, size, "%s on average, %s in all = %s of wall "
+			 "time", mean, sum, pct);
+}
+
+/*
+ * "1.6 ms on average, 480 ms in all; 193 ms on the critical path = 11% of
+ * wall time, its runs beside other programs' the rest of their 480 ms":
+ * what removing them could save, once, where their wall time would count
+ * what ran at once (a pipeline's sed and grep) twice.  false: the path
+ * does not name it.
+ */
+static bool spawn_path_times(const struct hint_list *h,
+			     const struct io_spawn *s, char *buf, size_t size)
+{
+	char mean[TIME_SIZE], sum[TIME_SIZE], time[TIME_SIZE], pct[NUM_SIZE];
+	char wall[TIME_SIZE], wall_pct[NUM_SIZE];
+	uint64_t ns, cost = spawn_cost_ns(h, s);
+
+	if (!spawn_path_ns(h, s, &ns))
+		return false;
+	hint_fmt_time(mean, s->wall_ns / s->count);
+	hint_fmt_time(sum, s->wall_ns);
+	hint_fmt_time(time, ns);
+	hint_fmt_pct(pct, ns, h->p->critical.ns);
+	hint_fmt_time(wall, cost);
+	hint_fmt_pct(wall_pct, cost, h->p->wall_ns);
+	if (hint_at_least_pct(ns, cost, SPAWN_ON_PATH_PCT))
+		snprintf(buf, size, "%s on average, %s in all; %s on the "
+			 "critical path%s = %s of wall time", mean, sum, time,
+			 ns > cost ? " with starting them (fork to exec)" : "",
+			 pct);
+	else
+		snprintf(buf, size, "%s on average, %s in all; %s on the "
+			 "critical path = %s of wall time, its runs overlapping "
+			 "other programs the rest of their %s (%s of wall "
+			 "time, counting the overlap)", mean, sum, time, pct,
+			 wall, wall_pct);
+	return true;
+}
+
+static void spawn_text(const struct hint_list *h, struct hint *hint,
+		       const struct io_spawn *s, enum spawn_advice advice,
+		       const char *where)
+{
+	char count[NUM_SIZE], times[6 * TIME_SIZE + 256], cpu[NUM_SIZE];
+	const char *from = where ? ", spawned from " : "";
+
+	hint_fmt_count(count, s->count);
+	if (!spawn_path_times(h, s, times, sizeof(times)))
+		spawn_times(h, s, times, sizeof(times));
+	/* the CPU of starting a process, fork to exec, is not in the wall */
+	hint_fmt_pct(cpu, min_u64(s->cpu_ns, spawn_wall_ns(s)),
+		     spawn_wall_ns(s));
+	if (advice == SPAWN_PARALLELISM)
+		hint_text(hint, "%s ran %s times, one at a time (%s), %s of "
+			  "it on its own CPU%s%s: that is work, not the cost "
+			  "of starting processes; running several at once "
+			  "(make -jN, a process pool) would overlap it.",
+			  s->program, count, times, cpu, from,
+			  where ? where : "");
+	else
+		hint_text(hint, "%s ran %s times (%s)%s%s: doing the work "
+			  "in-process or in fewer, larger runs would remove "
+			  "most of it.", s->program, count, times, from,
+			  where ? where : "");
+}
+
+/* A figure a profile saved before it existed lacks: null. */
+static void field_known(struct hint *hint, const char *name, uint64_t v)
+{
+	if (v)
+		hint_field_uint(hint, name, v);
+	else
+		hint_field_null(hint, name);
+}
+
+static void spawn_hint(struct hint_list *h, const struct io_spawn *s,
+		       enum spawn_advice advice)
+{
+	struct hint hint = { .rule = "spawns" };
+	char *where = hint_location(h, site_display_frame(h->p, s->site));
+	uint64_t path_ns;
+
+	spawn_text(h, &hint, s, advice, where);
+	hint_field_copy(h, &hint, "program", s->program);
+	hint_field_uint(&hint, "count", s->count);
+	hint_field_uint(&hint, "mean_ns", s->wall_ns / s->count);
+	hint_field_uint(&hint, "wall_ns", s->wall_ns);
+	hint_field_real(&hint, "wall_pct", spawn_share_pct(h, s));
+	if (spawn_path_ns(h, s, &path_ns))
+		hint_field_uint(&hint, "critical_path_ns", path_ns);
+	else
+		hint_field_null(&hint, "critical_path_ns");
+	hint_field_own(&hint, "location", where);
+	field_known(&hint, "union_wall_ns", s->union_ns);
+	field_known(&hint, "cpu_ns", s->cpu_ns);
+	field_known(&hint, "max_parallel", s->max_parallel);
+	hint_field_copy(h, &hint, "advice", advice == SPAWN_PARALLELISM ?
+			"parallelism" : "in_process");
+	hint_push(h, &hint);
+}
+
+/*
+ * A program run many times, its runs a good part of the wall time: the
+ * cost of starting processes, unless its runs do work (compilers, gzip),
+ * which is advice to run them in parallel when they ran one at a time,
+ * and no hint when they did not.
+ */
+struct spawn_pick {
+	size_t i;
+	enum spawn_advice advice;
+	double pct;
+};
+
+static int cmp_pick(const void *a, const void *b)
+{
+	const struct spawn_pick *x = a, *y = b;
+
+	if (x->pct != y->pct)
+		return x->pct < y->pct ? 1 : -1;
+	return CMP(x->i, y->i);
+}
+
+/* Hinted programs by the share each hint quotes, largest first. */
+void hint_spawns(struct hint_list *h)
+{
+	const struct io_summary *io = &h->p->io;
+	struct spawn_pick *pick = calloc(io->n_spawns + 1, sizeof(*pick));
+	enum spawn_advice advice;
+	size_t i, n = 0;
+
+	if (!pick) {
+		h->err = -ENOMEM;
+		return;
+	}
+	for (i = 0; i < io->n_spawns; i++) {
+		advice = spawn_advice(h, &io->spawns[i]);
+		if (advice != SPAWN_NONE)
+			pick[n++] = (struct spawn_pick){
+				i, advice, spawn_share_pct(h, &io->spawns[i]) };
+	}
+	qsort(pick, n, sizeof(*pick), cmp_pick);
+	for (i = 0; i < n; i++)
+		spawn_hint(h, &io->spawns[pick[i].i], pick[i].advice);
+	free(pick);
+}
