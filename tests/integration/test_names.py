@@ -120,7 +120,8 @@ def test_cxx_names(run, workdir):
     assert crunch["clones"] == [".constprop.0"], crunch
     assert sort[0]["clones"] == [".isra.0"], sort[0]
     # crunch runs 20M steps a round, rebuild sorts 200k ints: both show
-    assert crunch["self_samples"] > 0 and sort[0]["self_samples"] > 0, doc
+    # (the sort's own time is mostly in what it inlines: its total)
+    assert crunch["self_samples"] > 0 and sort[0]["total_samples"] > 0, doc
 
     md = report(run, saved, "md").stdout
     assert not MANGLED.search(md), f"a mangled name in Markdown:\n{md}"
