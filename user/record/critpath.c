@@ -16,6 +16,14 @@
 #define CP_MAX_PARENTS		16
 /* Sample periods a thread cannot run without a sample. */
 #define CP_UNSEEN_PERIODS	20
+/* A wait no traced task ended is cut in at most this many pieces, each
+ * charged to the thread of the process that ran most in it ... */
+#define CP_BUSY_PIECES		8
+#define CP_BUSY_MIN_PIECE	(10 * 1000000ull)	/* ns, unless fewer */
+/* ... when that thread's samples cover this share of the piece. */
+#define CP_BUSY_MIN_PCT		25
+/* Threads looked at for it, at most. */
+#define CP_BUSY_MAX_THREADS	256
 
 static int cmp_sample(const void *a, const void *b)
 {
@@ -300,6 +308,72 @@ static bool waits_for_result(const struct stack_sample *st)
 			!strstr(sys, "splice"));
 }
 
+/* Samples of tid in [s, e), counted up to max. */
+static size_t samples_in(const struct cp_timeline *tl, uint32_t tid,
+			 uint64_t s, uint64_t e, size_t max)
+{
+	size_t i = cp_sample_at(tl, tid, s), n = 0;
+
+	for (; i < tl->n_samples && tl->samples[i].tid == tid &&
+	       tl->samples[i].ts < e && n < max; i++)
+		n++;
+	return n;
+}
+
+/* The thread of pid's process, or of a child of it, other than tid, that
+ * ran most in [s, e), when it ran a fair share of it; -1 none. */
+static int64_t busiest_thread(const struct walker *w, uint32_t tid,
+			      uint32_t pid, uint64_t s, uint64_t e)
+{
+	size_t t, n, best_n = 0, max = (e - s) / w->p->period_ns + 1;
+	int64_t best = -1;
+
+	for (t = 0; t < w->n_tids && t < CP_BUSY_MAX_THREADS; t++) {
+		if (w->tids[t] == tid || (w->thread_pid[t] != pid &&
+					  w->thread_ppid[t] != pid))
+			continue;
+		n = samples_in(w->tl, w->tids[t], s, e, max);
+		if (n > best_n) {
+			best_n = n;
+			best = t;
+		}
+	}
+	if (best_n * w->p->period_ns * 100 < (e - s) * CP_BUSY_MIN_PCT)
+		return -1;
+	return best;
+}
+
+/* Waits of a kind a task ends (a lock, a join) that none traced did: a
+ * timeout, or a waker outside the traced set.  While the process's other
+ * threads ran, their work is what the waiter waited for (a main thread
+ * polling its workers with timed waits), piece by piece; else the wait
+ * is its own. */
+static void charge_unwoken(struct walker *w, const struct cp_wait *wt,
+			   uint64_t s, uint64_t e, int depth)
+{
+	enum wait_reason r = w->p->stacks[wt->stack].reason;
+	uint32_t pid = w->p->stacks[wt->stack].pid;
+	uint64_t piece = (e - s) / CP_BUSY_PIECES, a, b;
+	int64_t t;
+
+	if ((r != WAIT_LOCK && r != WAIT_JOIN && r != WAIT_GIL &&
+	     r != WAIT_OTHER) || depth >= CP_MAX_DEPTH || !w->p->period_ns) {
+		charge(w, wt->stack, e - s, s);
+		return;
+	}
+	if (piece < CP_BUSY_MIN_PIECE)
+		piece = CP_BUSY_MIN_PIECE;
+	for (a = s; a < e && !w->err; a = b) {
+		b = e - a <= piece + piece / 2 ? e : a + piece;
+		t = busiest_thread(w, wt->tid, pid, a, b);
+		if (t < 0)
+			charge(w, wt->stack, b - a, a);
+		else
+			charge_thread(w, w->tids[t], w->thread_pid[t], a, b,
+				      depth + 1);
+	}
+}
+
 static void charge_blocked(struct walker *w, const struct cp_wait *wt,
 			   uint64_t s, uint64_t e, int depth)
 {
@@ -307,7 +381,7 @@ static void charge_blocked(struct walker *w, const struct cp_wait *wt,
 	struct cp_image *img;
 
 	if (!follow_waker(w, wt, depth)) {
-		charge(w, wt->stack, e - s, s);
+		charge_unwoken(w, wt, s, e, depth);
 		return;
 	}
 	img = image_at(w, st->pid, s);
@@ -357,7 +431,8 @@ static int index_threads(struct walker *w)
 
 	w->tids = malloc((p->n_threads + 1) * sizeof(*w->tids));
 	w->thread_pid = malloc((p->n_threads + 1) * sizeof(*w->thread_pid));
-	if (!w->tids || !w->thread_pid)
+	w->thread_ppid = calloc(p->n_threads + 1, sizeof(*w->thread_ppid));
+	if (!w->tids || !w->thread_pid || !w->thread_ppid)
 		return -ENOMEM;
 	for (i = 0; i < p->n_threads; i++)
 		w->tids[n++] = p->threads[i].tid;
@@ -372,6 +447,11 @@ static int index_threads(struct walker *w)
 				w->thread_pid[i] = p->threads[k].pid;
 				break;
 			}
+	for (i = 0; i < w->n_tids; i++) {
+		const struct process_info *pi = cp_proc_of(p, w->thread_pid[i]);
+
+		w->thread_ppid[i] = pi ? pi->ppid : 0;
+	}
 	return 0;
 }
 
@@ -586,6 +666,7 @@ static void walker_free(struct walker *w)
 	free(w->unsampled);
 	free(w->tids);
 	free(w->thread_pid);
+	free(w->thread_ppid);
 }
 
 static void critical_reset(struct profile *p)

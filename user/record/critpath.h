@@ -97,6 +97,7 @@ struct walker {
 	struct cp_image *images;	/* by pid, then seq */
 	size_t n_images;
 	uint32_t *thread_pid;		/* by the threads' order below */
+	uint32_t *thread_ppid;		/* ... their process's parent, 0 */
 	uint32_t *tids;			/* sorted, distinct */
 	size_t n_tids;
 	int64_t *unsampled;		/* per image: stack for unsampled CPU */

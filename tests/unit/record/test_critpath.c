@@ -414,6 +414,104 @@ static void test_cycle_bounded(void **state)
 	fx_free(p);
 }
 
+/* main polls two workers with timed waits (each ended by its timeout: no
+ * waker) while they compute: the path runs through the workers' work,
+ * not main's lock waits; the charges add up to the wall time. */
+static void test_timed_waits_follow_workers(void **state)
+{
+	struct profile *p = fx_new("xz");
+	struct tl_builder b = { 0 };
+	uint32_t main_f = fx_frame(p, "main", "xz", CLASS_APP);
+	uint32_t enc_f = fx_frame(p, "lzma_encode", "liblzma.so.5",
+				  CLASS_LIBRARY);
+	uint32_t cond_f = fx_frame(p, "pthread_cond_timedwait", "libc.so.6",
+				   CLASS_RUNTIME);
+	uint32_t poll, a_run, b_run, on_cpu = 0;
+	uint64_t t;
+	size_t i;
+
+	(void)state;
+	fx_proc(p, 10, 1, "xz", "/bin/xz");
+	fx_thread(p, 10, 11, "xz");
+	fx_thread(p, 10, 12, "xz");
+	poll = stack_index(p, FX_WAIT(p, 10, 10, 10, WAIT_LOCK, 300 * MS, NULL,
+				      main_f, cond_f));
+	a_run = stack_index(p, FX_STACK(p, 10, 11, 300, main_f, enc_f));
+	b_run = stack_index(p, FX_STACK(p, 10, 12, 300, main_f, enc_f));
+	for (t = T0; t < T0 + 300 * MS; t += 30 * MS)
+		add_wait(&b, 10, t, t + 30 * MS, t + 30 * MS, 0, poll);
+	add_run(&b, 11, T0, T0 + 300 * MS, a_run);
+	add_run(&b, 12, T0, T0 + 300 * MS, b_run);
+	assert_int_equal(critpath_build(p, &b.tl, &(struct cp_window){
+		.root_tid = 10, .start = T0, .end = T0 + 300 * MS }), 0);
+	assert_int_equal(cp_sum(p), 300 * MS);
+	assert_int_equal(p->stacks[poll].cp_ns, 0);
+	assert_int_equal(p->stacks[a_run].cp_ns + p->stacks[b_run].cp_ns,
+			 300 * MS);
+	for (i = 0; i < p->n_stacks; i++)
+		if (p->stacks[i].reason == WAIT_NONE)
+			on_cpu += p->stacks[i].cp_ns;
+	assert_true(on_cpu * 10 >= 300 * MS * 9);
+	tl_free(&b);
+	fx_free(p);
+}
+
+/* The same timed waits while the other threads sat idle, or in a wait of
+ * their own: main's waits stay its own. */
+static void test_timed_waits_idle_siblings(void **state)
+{
+	struct profile *p = fx_new("x");
+	struct tl_builder b = { 0 };
+	uint32_t main_f = fx_frame(p, "main", "x", CLASS_APP);
+	uint32_t poll, idle, a_run;
+
+	(void)state;
+	fx_proc(p, 10, 1, "x", "/bin/x");
+	fx_thread(p, 10, 11, "x");
+	poll = stack_index(p, FX_WAIT(p, 10, 10, 1, WAIT_LOCK, 100 * MS, NULL,
+				      main_f));
+	idle = stack_index(p, FX_WAIT(p, 10, 11, 1, WAIT_LOCK, 100 * MS, NULL,
+				      main_f));
+	a_run = stack_index(p, FX_STACK(p, 10, 11, 10, main_f));
+	add_wait(&b, 10, T0, T0 + 100 * MS, T0 + 100 * MS, 0, poll);
+	/* 10 ms of work in 100 ms: under a fair share of any piece but one */
+	add_run(&b, 11, T0, T0 + 10 * MS, a_run);
+	add_wait(&b, 11, T0 + 10 * MS, T0 + 100 * MS, T0 + 100 * MS, 0, idle);
+	assert_int_equal(critpath_build(p, &b.tl, &(struct cp_window){
+		.root_tid = 10, .start = T0, .end = T0 + 100 * MS }), 0);
+	assert_int_equal(cp_sum(p), 100 * MS);
+	assert_true(p->stacks[idle].cp_ns <= 5 * MS);
+	assert_true(p->stacks[poll].cp_ns >= 80 * MS);
+	assert_true(p->stacks[a_run].cp_ns <= 20 * MS);
+	tl_free(&b);
+	fx_free(p);
+}
+
+/* A network wait while a worker runs: what main waited for is the peer,
+ * not the worker. */
+static void test_network_wait_stays(void **state)
+{
+	struct profile *p = fx_new("x");
+	struct tl_builder b = { 0 };
+	uint32_t main_f = fx_frame(p, "main", "x", CLASS_APP);
+	uint32_t net, a_run;
+
+	(void)state;
+	fx_proc(p, 10, 1, "x", "/bin/x");
+	fx_thread(p, 10, 11, "x");
+	net = stack_index(p, FX_WAIT(p, 10, 10, 1, WAIT_NETWORK, 100 * MS,
+				     NULL, main_f));
+	a_run = stack_index(p, FX_STACK(p, 10, 11, 100, main_f));
+	add_wait(&b, 10, T0, T0 + 100 * MS, T0 + 100 * MS, 0, net);
+	add_run(&b, 11, T0, T0 + 100 * MS, a_run);
+	assert_int_equal(critpath_build(p, &b.tl, &(struct cp_window){
+		.root_tid = 10, .start = T0, .end = T0 + 100 * MS }), 0);
+	assert_int_equal(p->stacks[net].cp_ns, 100 * MS);
+	assert_int_equal(p->stacks[a_run].cp_ns, 0);
+	tl_free(&b);
+	fx_free(p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -426,6 +524,9 @@ int main(void)
 		cmocka_unit_test(test_unsampled_child),
 		cmocka_unit_test(test_fork_named_after_parent),
 		cmocka_unit_test(test_cycle_bounded),
+		cmocka_unit_test(test_timed_waits_follow_workers),
+		cmocka_unit_test(test_timed_waits_idle_siblings),
+		cmocka_unit_test(test_network_wait_stays),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
