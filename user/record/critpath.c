@@ -20,10 +20,7 @@
  * charged to the thread of the process that ran most in it ... */
 #define CP_BUSY_PIECES		8
 #define CP_BUSY_MIN_PIECE	(10 * 1000000ull)	/* ns, unless fewer */
-/* ... when that thread's samples cover this share of the piece. */
-#define CP_BUSY_MIN_PCT		25
-/* Threads looked at for it, at most. */
-#define CP_BUSY_MAX_THREADS	256
+/* (the share of it that thread must have run: critbusy.c) */
 
 static int cmp_sample(const void *a, const void *b)
 {
@@ -70,8 +67,7 @@ size_t cp_sample_at(const struct cp_timeline *tl, uint32_t tid, uint64_t ts)
 	return lo;
 }
 
-/* First wait of tid ending after ts (a thread's waits do not overlap). */
-static size_t wait_after(const struct cp_timeline *tl, uint32_t tid,
+size_t cp_wait_after(const struct cp_timeline *tl, uint32_t tid,
 			 uint64_t ts)
 {
 	size_t lo = 0, hi = tl->n_waits;
@@ -308,41 +304,6 @@ static bool waits_for_result(const struct stack_sample *st)
 			!strstr(sys, "splice"));
 }
 
-/* Samples of tid in [s, e), counted up to max. */
-static size_t samples_in(const struct cp_timeline *tl, uint32_t tid,
-			 uint64_t s, uint64_t e, size_t max)
-{
-	size_t i = cp_sample_at(tl, tid, s), n = 0;
-
-	for (; i < tl->n_samples && tl->samples[i].tid == tid &&
-	       tl->samples[i].ts < e && n < max; i++)
-		n++;
-	return n;
-}
-
-/* The thread of pid's process, or of a child of it, other than tid, that
- * ran most in [s, e), when it ran a fair share of it; -1 none. */
-static int64_t busiest_thread(const struct walker *w, uint32_t tid,
-			      uint32_t pid, uint64_t s, uint64_t e)
-{
-	size_t t, n, best_n = 0, max = (e - s) / w->p->period_ns + 1;
-	int64_t best = -1;
-
-	for (t = 0; t < w->n_tids && t < CP_BUSY_MAX_THREADS; t++) {
-		if (w->tids[t] == tid || (w->thread_pid[t] != pid &&
-					  w->thread_ppid[t] != pid))
-			continue;
-		n = samples_in(w->tl, w->tids[t], s, e, max);
-		if (n > best_n) {
-			best_n = n;
-			best = t;
-		}
-	}
-	if (best_n * w->p->period_ns * 100 < (e - s) * CP_BUSY_MIN_PCT)
-		return -1;
-	return best;
-}
-
 /* Waits of a kind a task ends (a lock, a join) that none traced did: a
  * timeout, or a waker outside the traced set.  While the process's other
  * threads ran, their work is what the waiter waited for (a main thread
@@ -365,7 +326,7 @@ static void charge_unwoken(struct walker *w, const struct cp_wait *wt,
 		piece = CP_BUSY_MIN_PIECE;
 	for (a = s; a < e && !w->err; a = b) {
 		b = e - a <= piece + piece / 2 ? e : a + piece;
-		t = busiest_thread(w, wt->tid, pid, a, b);
+		t = cp_busiest_thread(w, wt->tid, pid, a, b);
 		if (t < 0)
 			charge(w, wt->stack, b - a, a);
 		else
@@ -396,7 +357,7 @@ static void charge_thread(struct walker *w, uint32_t tid, uint32_t pid,
 			  uint64_t a, uint64_t b, int depth)
 {
 	const struct cp_timeline *tl = w->tl;
-	size_t i = wait_after(tl, tid, a);
+	size_t i = cp_wait_after(tl, tid, a);
 	uint64_t t = a;
 
 	for (; t < b && !w->err; i++) {

@@ -1,0 +1,93 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Which other thread kept a process busy while one of its threads waited
+ * for something no traced task delivered (a timed wait that timed out):
+ * what the waiter waited for is most likely that thread's work.
+ */
+#include <stdint.h>
+
+#include "record/critpath.h"
+
+/* The busiest thread must have run, or been ready to, this share of the
+ * piece: less, and the process mostly idled with the waiter. */
+#define CP_BUSY_MIN_PCT		25
+/* Threads looked at, and waits of each, at most. */
+#define CP_BUSY_MAX_THREADS	256
+#define CP_BUSY_MAX_WAITS	4096
+
+static uint64_t overlap(uint64_t s, uint64_t e, uint64_t a, uint64_t b)
+{
+	uint64_t lo = s > a ? s : a, hi = e < b ? e : b;
+
+	return hi > lo ? hi - lo : 0;
+}
+
+/* From tid's first event to its last: when it lived, as far as seen. */
+static void thread_span(const struct cp_timeline *tl, uint32_t tid,
+			uint64_t *first, uint64_t *last)
+{
+	size_t i = cp_sample_at(tl, tid, 0), j = cp_sample_at(tl, tid + 1, 0);
+	size_t k = cp_wait_after(tl, tid, 0), l = cp_wait_after(tl, tid + 1, 0);
+
+	*first = UINT64_MAX;
+	*last = 0;
+	if (i < j) {
+		*first = tl->samples[i].ts;
+		*last = tl->samples[j - 1].ts;
+	}
+	if (k < l) {
+		*first = tl->waits[k].start < *first ? tl->waits[k].start :
+						      *first;
+		*last = tl->waits[l - 1].end > *last ? tl->waits[l - 1].end :
+						      *last;
+	}
+}
+
+/* How long tid ran or waited for a CPU in [s, e): alive, not blocked;
+ * 0 when nothing shows it on a CPU or a run queue then (no sample, no
+ * runnable time), as an unseen wait would look busy. */
+static uint64_t busy_in(const struct walker *w, uint32_t tid, uint64_t s,
+			uint64_t e)
+{
+	const struct cp_timeline *tl = w->tl;
+	size_t i = cp_wait_after(tl, tid, s), n;
+	uint64_t first, last, alive, blocked = 0, runq = 0;
+
+	thread_span(tl, tid, &first, &last);
+	alive = overlap(s, e, first, last);
+	for (n = 0; i < tl->n_waits && tl->waits[i].tid == tid &&
+		    tl->waits[i].start < e && n < CP_BUSY_MAX_WAITS; i++, n++) {
+		blocked += overlap(s, e, tl->waits[i].start, tl->waits[i].wake);
+		runq += overlap(s, e, tl->waits[i].wake, tl->waits[i].end);
+	}
+	i = cp_sample_at(tl, tid, s);
+	if (!runq && (i == tl->n_samples || tl->samples[i].tid != tid ||
+		      tl->samples[i].ts >= e))
+		return 0;
+	return alive > blocked ? alive - blocked : 0;
+}
+
+/* The thread of pid's process, or of a child of it, other than tid, that
+ * ran (or was ready to) most in [s, e), when that is a fair share of it;
+ * -1 none. */
+int64_t cp_busiest_thread(const struct walker *w, uint32_t tid,
+			  uint32_t pid, uint64_t s, uint64_t e)
+{
+	uint64_t busy, best_ns = 0;
+	int64_t best = -1;
+	size_t t;
+
+	for (t = 0; t < w->n_tids && t < CP_BUSY_MAX_THREADS; t++) {
+		if (w->tids[t] == tid || (w->thread_pid[t] != pid &&
+					  w->thread_ppid[t] != pid))
+			continue;
+		busy = busy_in(w, w->tids[t], s, e);
+		if (busy > best_ns) {
+			best_ns = busy;
+			best = t;
+		}
+	}
+	if (best_ns * 100 < (e - s) * CP_BUSY_MIN_PCT)
+		return -1;
+	return best;
+}
