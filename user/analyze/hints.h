@@ -59,6 +59,14 @@ struct io_totals {
 
 void hint_io_totals(const struct profile *p, struct io_totals *t);
 
+/*
+ * Threads serialized on lock k, worth saying so (the lock_contention
+ * hint, the verdict's sentence): the holder's code is known, and it ran
+ * under the lock a fair share of the time each waiter waited; a holder
+ * that barely ran signalled work to idle waiters, it did not hold them.
+ */
+bool hints_lock_serial(const struct profile *p, const struct critical_lock *k);
+
 /* The field called name, NULL when h has none. */
 const struct hint_field *hint_field(const struct hint *h, const char *name);
 

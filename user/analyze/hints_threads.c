@@ -50,7 +50,8 @@ static void lock_hint(struct hint_list *h, const struct critical_lock *k)
 /*
  * Threads waited on a lock for a fair share of the wall time, released by
  * threads that ran known code while they waited: without that code the
- * hint would have nothing to say what to change.
+ * hint would have nothing to say what to change; and ran it long enough
+ * to have held them up.
  */
 void hint_lock_contention(struct hint_list *h)
 {
@@ -58,11 +59,19 @@ void hint_lock_contention(struct hint_list *h)
 	size_t i;
 
 	for (i = 0; i < c->n_locks; i++)
-		if (c->locks[i].holder_frame >= 0 &&
-		    (size_t)c->locks[i].holder_frame < h->p->n_frames &&
+		if (hints_lock_serial(h->p, &c->locks[i]) &&
 		    hint_at_least_pct(c->locks[i].wait_ns, h->p->wall_ns,
 				      LOCK_MIN_PCT))
 			lock_hint(h, &c->locks[i]);
+}
+
+bool hints_lock_serial(const struct profile *p, const struct critical_lock *k)
+{
+	return k->holder_frame >= 0 && (size_t)k->holder_frame < p->n_frames &&
+	       k->waiting_threads &&
+	       hint_at_least_pct(k->holder_cpu_ns,
+				 k->wait_ns / k->waiting_threads,
+				 LOCK_HOLDER_MIN_PCT);
 }
 
 /* ---- gil --------------------------------------------------------------- */

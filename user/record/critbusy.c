@@ -4,6 +4,7 @@
  * for something no traced task delivered (a timed wait that timed out):
  * what the waiter waited for is most likely that thread's work.
  */
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "record/critpath.h"
@@ -14,6 +15,11 @@
 /* Threads looked at, and waits of each, at most. */
 #define CP_BUSY_MAX_THREADS	256
 #define CP_BUSY_MAX_WAITS	4096
+/* An idle thread ran or was ready to run under this share of its life: a
+ * worker of a pool waiting for tasks (V8's, zstd's), not one of threads
+ * taking turns on a lock, which each hold it a share (a quarter for
+ * mutex4's four). */
+#define CP_IDLE_MAX_PCT		10
 
 static uint64_t overlap(uint64_t s, uint64_t e, uint64_t a, uint64_t b)
 {
@@ -43,11 +49,10 @@ static void thread_span(const struct cp_timeline *tl, uint32_t tid,
 	}
 }
 
-/* How long tid ran or waited for a CPU in [s, e): alive, not blocked;
- * 0 when nothing shows it on a CPU or a run queue then (no sample, no
- * runnable time), as an unseen wait would look busy. */
-static uint64_t busy_in(const struct walker *w, uint32_t tid, uint64_t s,
-			uint64_t e)
+/* An unseen wait would look busy: nothing on a CPU or a run queue (no
+ * sample, no runnable time), nothing busy. */
+uint64_t cp_busy_in(const struct walker *w, uint32_t tid, uint64_t s,
+		   uint64_t e)
 {
 	const struct cp_timeline *tl = w->tl;
 	size_t i = cp_wait_after(tl, tid, s), n;
@@ -67,9 +72,7 @@ static uint64_t busy_in(const struct walker *w, uint32_t tid, uint64_t s,
 	return alive > blocked ? alive - blocked : 0;
 }
 
-/* The thread of pid's process, or of a child of it, other than tid, that
- * ran (or was ready to) most in [s, e), when that is a fair share of it;
- * -1 none. */
+/* The fair share: CP_BUSY_MIN_PCT. */
 int64_t cp_busiest_thread(const struct walker *w, uint32_t tid,
 			  uint32_t pid, uint64_t s, uint64_t e)
 {
@@ -81,7 +84,7 @@ int64_t cp_busiest_thread(const struct walker *w, uint32_t tid,
 		if (w->tids[t] == tid || (w->thread_pid[t] != pid &&
 					  w->thread_ppid[t] != pid))
 			continue;
-		busy = busy_in(w, w->tids[t], s, e);
+		busy = cp_busy_in(w, w->tids[t], s, e);
 		if (busy > best_ns) {
 			best_ns = busy;
 			best = t;
@@ -90,4 +93,14 @@ int64_t cp_busiest_thread(const struct walker *w, uint32_t tid,
 	if (best_ns * 100 < (e - s) * CP_BUSY_MIN_PCT)
 		return -1;
 	return best;
+}
+
+bool cp_thread_idle(const struct walker *w, uint32_t tid, uint64_t s,
+		    uint64_t e)
+{
+	uint64_t first, last, alive;
+
+	thread_span(w->tl, tid, &first, &last);
+	alive = overlap(s, e, first, last);
+	return cp_busy_in(w, tid, s, e) * 100 < alive * CP_IDLE_MAX_PCT;
 }

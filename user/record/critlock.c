@@ -13,6 +13,11 @@
 #include "record/critpath.h"
 
 #define CP_MAX_LOCKS		3
+/* A wait while the process's other threads ran (or were ready to) this
+ * many at a time, on average, in percent: the work went on in parallel
+ * (a main thread waiting on its workers), whatever lock there was; where
+ * threads take turns on one, about one runs. */
+#define CP_LOCK_PARALLEL_PCT	150
 
 struct lock_acc {
 	int64_t frame;
@@ -143,6 +148,33 @@ static bool lock_wait(const struct walker *w, const struct cp_wait *wt)
 	       wt->wake > wt->start;
 }
 
+/* The other threads of the waiter's process kept several CPUs busy
+ * while it waited, in [s, e). */
+static bool parallel_meanwhile(const struct walker *w,
+			       const struct cp_wait *wt, uint32_t pid,
+			       uint64_t s, uint64_t e)
+{
+	uint64_t busy = 0;
+	size_t t;
+
+	for (t = 0; t < w->n_tids; t++)
+		if (w->thread_pid[t] == pid && w->tids[t] != wt->tid)
+			busy += cp_busy_in(w, w->tids[t], s, e);
+	return busy * 100 >= (e - s) * CP_LOCK_PARALLEL_PCT;
+}
+
+/* Per thread of w->tids: idle over the window (1), else 0. */
+static uint8_t *idle_threads(const struct walker *w,
+			     const struct cp_window *win)
+{
+	uint8_t *idle = calloc(w->n_tids + 1, 1);
+	size_t t;
+
+	for (t = 0; idle && t < w->n_tids; t++)
+		idle[t] = cp_thread_idle(w, w->tids[t], win->start, win->end);
+	return idle;
+}
+
 static int cmp_lock(const void *a, const void *b)
 {
 	const struct lock_acc *x = a, *y = b;
@@ -158,10 +190,11 @@ int critpath_locks(struct walker *w, const struct cp_window *win)
 	struct lock_acc *accs = NULL, *a;
 	size_t n = 0, i;
 	uint8_t *used = calloc(tl->n_samples + 1, 1);
+	uint8_t *idle = idle_threads(w, win);
 	int err = -ENOMEM;
 
-	if (!used)
-		return -ENOMEM;
+	if (!used || !idle)
+		goto out;
 	for (i = 0; i < tl->n_waits; i++) {
 		const struct cp_wait *wt = &tl->waits[i];
 		uint64_t s = wt->start > win->start ? wt->start : win->start;
@@ -170,8 +203,14 @@ int critpath_locks(struct walker *w, const struct cp_window *win)
 		uint64_t e = wt->end < win->end ? wt->end : win->end;
 		/* the holder held it until the wakeup */
 		uint64_t held = wt->wake < e ? wt->wake : e;
+		uint32_t pid = w->p->stacks[wt->stack].pid;
+		int64_t t = cp_tid_index(w, wt->tid);
 
-		if (!lock_wait(w, wt) || held <= s)
+		/* a pool's idle worker waits for work, and threads that
+		 * ran side by side meanwhile were not serialized */
+		if (!lock_wait(w, wt) || held <= s ||
+		    (t >= 0 && idle[t]) ||
+		    parallel_meanwhile(w, wt, pid, s, held))
 			continue;
 		a = lock_acc(w->p, &accs, &n, holder_during(w, wt->waker_tid,
 								 s, held));
@@ -180,8 +219,7 @@ int critpath_locks(struct walker *w, const struct cp_window *win)
 		a->wait_ns += e - s;
 		lock_add_tid(a, wt->tid);
 		if (a->frame >= 0)
-			lock_add_cpu(w, a, w->p->stacks[wt->stack].pid, s, held,
-				     used);
+			lock_add_cpu(w, a, pid, s, held, used);
 	}
 	qsort(accs, n, sizeof(*accs), cmp_lock);
 	c->locks = calloc(CP_MAX_LOCKS, sizeof(*c->locks));
@@ -199,5 +237,6 @@ int critpath_locks(struct walker *w, const struct cp_window *win)
 out:
 	free(accs);
 	free(used);
+	free(idle);
 	return err;
 }

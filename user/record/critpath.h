@@ -14,6 +14,7 @@
 #ifndef WHYSLOW_CRITPATH_H
 #define WHYSLOW_CRITPATH_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -116,6 +117,14 @@ size_t cp_wait_after(const struct cp_timeline *tl, uint32_t tid, uint64_t ts);
  * a fair share of it; -1 none (critbusy.c). */
 int64_t cp_busiest_thread(const struct walker *w, uint32_t tid,
 			  uint32_t pid, uint64_t s, uint64_t e);
+
+/* How long tid ran or waited for a CPU in [s, e): alive, not blocked. */
+uint64_t cp_busy_in(const struct walker *w, uint32_t tid, uint64_t s,
+		   uint64_t e);
+
+/* tid spent most of [s, e) blocked: a pool's worker waiting for work. */
+bool cp_thread_idle(const struct walker *w, uint32_t tid, uint64_t s,
+		    uint64_t e);
 
 /* Index of tid in w->tids, -1 when no event of it was seen. */
 int64_t cp_tid_index(const struct walker *w, uint32_t tid);

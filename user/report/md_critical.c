@@ -104,24 +104,27 @@ static void md_launchers_sentence(struct md *m)
 	}
 }
 
-/* Threads waited on a lock for a fair share of the wall time: the work
- * under it is serial, whatever the path shows running. */
+/* Threads waited on a lock for a fair share of the wall time, held by
+ * code that ran meanwhile (not an idle pool's signaller): the work under
+ * it is serial, whatever the path shows running. */
 static void md_lock_sentence(struct md *m)
 {
 	const struct profile_critical *c = &m->p->critical;
-	const struct critical_lock *k = c->n_locks ? &c->locks[0] : NULL;
+	const struct critical_lock *k = NULL;
 	char name[CLEAN_SIZE(NAME_MAX_BYTES)], time[DURATION_SIZE];
+	size_t i;
 
+	for (i = 0; i < c->n_locks && !k; i++)	/* wait_ns desc */
+		if (hints_lock_serial(m->p, &c->locks[i]))
+			k = &c->locks[i];
 	if (!k || k->wait_ns * 5 < c->ns)
 		return;
 	fmt_duration(time, k->wait_ns);
 	md_printf(&m->doc, " %" PRIu32 " thread%s waited %s on a lock",
 		  k->waiting_threads, k->waiting_threads == 1 ? "" : "s", time);
-	if (k->holder_frame >= 0) {
-		md_name(name, m->p->frames[k->holder_frame].name,
-			 NAME_MAX_BYTES, false);
-		md_printf(&m->doc, " held in `%s`", name);
-	}
+	md_name(name, m->p->frames[k->holder_frame].name, NAME_MAX_BYTES,
+		false);
+	md_printf(&m->doc, " held in `%s`", name);
 	md_put(&m->doc, ": the work under it runs one thread at a time.");
 }
 
