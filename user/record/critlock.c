@@ -13,11 +13,14 @@
 #include "record/critpath.h"
 
 #define CP_MAX_LOCKS		3
-/* A wait while the process's other threads ran (or were ready to) this
- * many at a time, on average, in percent: the work went on in parallel
- * (a main thread waiting on its workers), whatever lock there was; where
- * threads take turns on one, about one runs. */
+/* A wait while the process's other threads ran this many at a time, on
+ * average, in percent: the work went on in parallel (a main thread
+ * waiting on its workers), whatever lock there was; where threads take
+ * turns on one, about one runs (threads that were woken and wait for a
+ * CPU are not counted: on a loaded machine they would pass for work) */
 #define CP_LOCK_PARALLEL_PCT	150
+/* ... measured on waits of this many sample periods or more */
+#define CP_LOCK_PARALLEL_PERIODS	10
 
 struct lock_acc {
 	int64_t frame;
@@ -149,18 +152,27 @@ static bool lock_wait(const struct walker *w, const struct cp_wait *wt)
 }
 
 /* The other threads of the waiter's process kept several CPUs busy
- * while it waited, in [s, e). */
+ * while it waited, in [s, e), by their samples: a wait too short to
+ * tell stays in. */
 static bool parallel_meanwhile(const struct walker *w,
 			       const struct cp_wait *wt, uint32_t pid,
 			       uint64_t s, uint64_t e)
 {
-	uint64_t busy = 0;
-	size_t t;
+	const struct cp_timeline *tl = w->tl;
+	uint64_t n = 0, period = w->p->period_ns;
+	size_t t, i;
 
-	for (t = 0; t < w->n_tids; t++)
-		if (w->thread_pid[t] == pid && w->tids[t] != wt->tid)
-			busy += cp_busy_in(w, w->tids[t], s, e);
-	return busy * 100 >= (e - s) * CP_LOCK_PARALLEL_PCT;
+	if (!period || e - s < CP_LOCK_PARALLEL_PERIODS * period)
+		return false;
+	for (t = 0; t < w->n_tids; t++) {
+		if (w->thread_pid[t] != pid || w->tids[t] == wt->tid)
+			continue;
+		for (i = cp_sample_at(tl, w->tids[t], s); i < tl->n_samples &&
+		     tl->samples[i].tid == w->tids[t] &&
+		     tl->samples[i].ts < e; i++)
+			n++;
+	}
+	return n * period * 100 >= (e - s) * CP_LOCK_PARALLEL_PCT;
 }
 
 /* Per thread of w->tids: idle over the window (1), else 0. */
