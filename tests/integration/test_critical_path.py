@@ -19,7 +19,10 @@ where timing matters, against the figures the workload measured itself
   cost is its own measured time;
 - locks: four threads serialised by one mutex held in guarded_update: a
   lock_contention hint names the holder;
-- threadpool: main joins four workers: that wait is `join`, not `lock`.
+- threadpool: main joins four workers: that wait is `join`, not `lock`;
+- condpool: main polls two workers with timed waits that time out (no
+  thread wakes it): the path runs through the workers' pool_job, not
+  main's waits, and no lock is called contended.
 
 No percentage of the critical path or function wall share may pass 100%.
 The whole file takes ~20 s."""
@@ -529,6 +532,34 @@ def test_thread_join(run):
                 None)
     assert lock is None or lock["pct"] <= 5, \
         f"lock {lock['pct']}% of the critical path:{res}"
+
+
+# --- 7. a main thread polling its workers with timed waits --------------
+
+def test_timed_poll_follows_workers(run):
+    """main hands two jobs to a pool of four and polls for their end with
+    pthread_cond_timedwait every 50 ms; no thread wakes it, its waits
+    time out.  What it waited for is the workers' pool_job: the verdict
+    names it, and the path is their CPU (or their wait for one), not
+    main's lock waits, for as long as main polled."""
+    doc, res = run.record_json("--", workload("condpool"), 0.3,
+                               timeout=TIMEOUT)
+    cp = check_report(doc, res)
+    poll_ns, wall_ns = self_measured(res, "poll_ns", "wall_ns")
+    cats = {c["category"]: c["ns"] for c in cp["categories"]}
+    running = cats.get("cpu", 0) + cats.get("cpu_wait", 0)
+    figures = (f"path: running {running / MS:.0f} ms, lock "
+               f"{cats.get('lock', 0) / MS:.0f} ms; measured poll "
+               f"{poll_ns / MS:.0f} ms of {wall_ns / MS:.0f} ms")
+    print(figures)
+    assert "pool_job" in doc["verdict"], f"verdict:{res}"
+    assert "waiting on locks" not in doc["verdict"], f"verdict:{res}"
+    assert "on a lock" not in doc["verdict"], f"verdict:{res}"
+    assert cats.get("lock", 0) <= 0.1 * doc["wall_ns"], f"{figures}:{res}"
+    assert running >= 0.8 * poll_ns * doc["wall_ns"] / wall_ns, \
+        f"{figures}:{res}"
+    assert cp["functions"][0]["name"] == "pool_job", \
+        f"{[f['name'] for f in cp['functions'][:5]]}:{res}"
 
 
 def test_markdown_section(run):

@@ -7,7 +7,9 @@ workloads' own clocks:
   Debian python3.11 whose take_gil has no symbol, and in a pyenv build),
   and the hint names the loop; one thread alone: no hint;
 - lock_contention: four C threads on one mutex, burning CPU under it: the
-  hint names the function and line that held it and the CPU it ran.
+  hint names the function and line that held it and the CPU it ran;
+- no lock_contention: a pool of four waiting on a condition variable for
+  work while two of them run, signalled by a main thread that barely runs.
 """
 import pytest
 
@@ -97,3 +99,16 @@ def test_lock_contention_mutex4(run, built):
     assert 0.3e9 <= h["holder_cpu_ns"] <= alive_ns, f"{h}:{res}"
     assert f"{h['waiting_threads']} threads waited" in h["text"]
     assert "critical_work (mutex4.c:" in h["text"], h["text"]
+
+
+def test_idle_pool_no_contention(run, built):
+    """Four threads wait on a condition variable for work; two get a job
+    and run side by side, the others idle until main, which ran nothing
+    meanwhile, tells them to quit.  Nothing was serialized: no
+    lock_contention hint, no lock sentence in the verdict."""
+    doc, res = record_json(run, workload("condpool"), 0.3)
+    job_ns, wall_ns = self_measured(res, "job_ns", "wall_ns")
+    print(doc["verdict"])
+    assert job_ns > 0.2 * wall_ns, f"the jobs did not run:{res}"
+    assert not hints(doc, "lock_contention"), f"{doc['hints']}:{res}"
+    assert "on a lock" not in doc["verdict"], f"verdict:{res}"
