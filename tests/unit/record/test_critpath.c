@@ -512,6 +512,82 @@ static void test_network_wait_stays(void **state)
 	fx_free(p);
 }
 
+/* A pool of four: 11 and 12 run a job each, 13 and 14 wait for work
+ * until main (10), in timed waits meanwhile, tells them to quit; then 11
+ * waits for 12 on a lock while 12 and 13 run side by side.  Neither is
+ * lock contention: idle workers, and work that went on in parallel. */
+static void test_idle_pool_no_lock(void **state)
+{
+	struct profile *p = fx_new("pool");
+	struct tl_builder b = { 0 };
+	uint32_t main_f = fx_frame(p, "main", "pool", CLASS_APP);
+	uint32_t job_f = fx_frame(p, "pool_job", "pool", CLASS_APP);
+	uint32_t poll, job[3], idle[2], late;
+	uint32_t tid;
+
+	(void)state;
+	p->period_ns = MS;	/* a sample a ms, as add_run */
+	fx_proc(p, 10, 1, "pool", "/bin/pool");
+	for (tid = 11; tid <= 14; tid++)
+		fx_thread(p, 10, tid, "pool");
+	poll = stack_index(p, FX_WAIT(p, 10, 10, 1, WAIT_LOCK, 300 * MS, NULL,
+				      main_f));
+	for (tid = 0; tid < 3; tid++)
+		job[tid] = stack_index(p, FX_STACK(p, 10, 11 + tid, 100,
+						   main_f, job_f));
+	for (tid = 0; tid < 2; tid++)
+		idle[tid] = stack_index(p, FX_WAIT(p, 10, 13 + tid, 1,
+						   WAIT_LOCK, 300 * MS, NULL,
+						   main_f));
+	late = stack_index(p, FX_WAIT(p, 10, 11, 1, WAIT_LOCK, 100 * MS, NULL,
+				      main_f));
+	add_wait(&b, 10, T0, T0 + 300 * MS, T0 + 300 * MS, 0, poll);
+	add_run(&b, 11, T0, T0 + 200 * MS, job[0]);
+	add_wait(&b, 11, T0 + 200 * MS, T0 + 300 * MS, T0 + 300 * MS, 12, late);
+	add_run(&b, 12, T0, T0 + 300 * MS, job[1]);
+	add_wait(&b, 13, T0, T0 + 200 * MS, T0 + 200 * MS, 10, idle[0]);
+	add_run(&b, 13, T0 + 200 * MS, T0 + 300 * MS, job[2]);
+	add_wait(&b, 14, T0, T0 + 300 * MS, T0 + 300 * MS, 10, idle[1]);
+	assert_int_equal(critpath_build(p, &b.tl, &(struct cp_window){
+		.root_tid = 10, .start = T0, .end = T0 + 300 * MS }), 0);
+	assert_int_equal(cp_sum(p), 300 * MS);
+	assert_int_equal(p->critical.n_locks, 0);
+	tl_free(&b);
+	fx_free(p);
+}
+
+/* A worker waits for work that main prepares for 100 ms, then runs 5 ms:
+ * one thread ran at a time, but the waiter idled, it did not contend. */
+static void test_idle_waiter_no_lock(void **state)
+{
+	struct profile *p = fx_new("pool");
+	struct tl_builder b = { 0 };
+	uint32_t main_f = fx_frame(p, "main", "pool", CLASS_APP);
+	uint32_t prep_f = fx_frame(p, "prepare", "pool", CLASS_APP);
+	uint32_t prep, wait, run, join;
+
+	(void)state;
+	p->period_ns = MS;	/* a sample a ms, as add_run */
+	fx_proc(p, 10, 1, "pool", "/bin/pool");
+	fx_thread(p, 10, 11, "pool");
+	prep = stack_index(p, FX_STACK(p, 10, 10, 100, main_f, prep_f));
+	join = stack_index(p, FX_WAIT(p, 10, 10, 1, WAIT_JOIN, 5 * MS, NULL,
+				      main_f));
+	wait = stack_index(p, FX_WAIT(p, 10, 11, 1, WAIT_LOCK, 100 * MS, NULL,
+				      main_f));
+	run = stack_index(p, FX_STACK(p, 10, 11, 5, main_f));
+	add_run(&b, 10, T0, T0 + 100 * MS, prep);
+	add_wait(&b, 10, T0 + 100 * MS, T0 + 105 * MS, T0 + 105 * MS, 11, join);
+	add_wait(&b, 11, T0, T0 + 100 * MS, T0 + 100 * MS, 10, wait);
+	add_run(&b, 11, T0 + 100 * MS, T0 + 105 * MS, run);
+	assert_int_equal(critpath_build(p, &b.tl, &(struct cp_window){
+		.root_tid = 10, .start = T0, .end = T0 + 105 * MS }), 0);
+	assert_int_equal(cp_sum(p), 105 * MS);
+	assert_int_equal(p->critical.n_locks, 0);
+	tl_free(&b);
+	fx_free(p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -527,6 +603,8 @@ int main(void)
 		cmocka_unit_test(test_timed_waits_follow_workers),
 		cmocka_unit_test(test_timed_waits_idle_siblings),
 		cmocka_unit_test(test_network_wait_stays),
+		cmocka_unit_test(test_idle_pool_no_lock),
+		cmocka_unit_test(test_idle_waiter_no_lock),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
