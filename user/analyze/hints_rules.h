@@ -70,12 +70,13 @@ struct profile;
 #define SYSCALL_OWNER_PCT	50
 /* lock_contention: threads blocked on a lock held by the others */
 #define LOCK_MIN_PCT		10	/* their waits in all, % of W */
-#define LOCK_HOLDER_MIN_PCT	25	/* the holder's CPU under the lock, %
+#define LOCK_HOLDER_MIN_PCT	40	/* the holder's CPU under the lock, %
 					 * of the wait of one waiter (all the
 					 * waits / the waiters): threads that
 					 * take turns (mutex4, locks) give 58-
 					 * 180% on a loaded machine; an idle
-					 * pool's signaller 0-1% (zstd, node) */
+					 * pool's signaller 0-27% (zstd, node,
+					 * xz) */
 /* gil: Python threads that waited for the GIL */
 #define GIL_MIN_THREADS		2	/* threads that waited, at least */
 #define GIL_MIN_PCT		10	/* their GIL waits in all, % of W */

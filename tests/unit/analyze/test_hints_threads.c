@@ -155,24 +155,24 @@ static void test_lock_contention_thresholds(void **state)
 	fx_free(p);
 }
 
-/* The holder must have run under the lock a quarter of one waiter's wait
- * (4.5 s / 3 threads: 375 ms): less, it signalled idle waiters (zstd's
+/* The holder must have run under the lock 40% of one waiter's wait
+ * (4.5 s / 3 threads: 600 ms): less, it signalled idle waiters (zstd's
  * pool: 22 ms against 8.3 s of four threads) and held no one up. */
 static void test_lock_contention_holder_share(void **state)
 {
 	struct profile *p = mutex_profile(4500 * MS, true);
 
 	(void)state;
-	p->critical.locks[0].holder_cpu_ns = 375 * MS;
+	p->critical.locks[0].holder_cpu_ns = 600 * MS;
 	assert_int_equal(n_hints(p), 1);
-	p->critical.locks[0].holder_cpu_ns = 375 * MS - 1;
+	p->critical.locks[0].holder_cpu_ns = 600 * MS - 1;
 	assert_int_equal(n_hints(p), 0);
 	p->critical.locks[0].holder_cpu_ns = 22 * MS;
 	p->critical.locks[0].wait_ns = 8300 * MS;
 	p->critical.locks[0].waiting_threads = 4;
 	assert_int_equal(n_hints(p), 0);
 	assert_false(hints_lock_serial(p, &p->critical.locks[0]));
-	p->critical.locks[0].holder_cpu_ns = 2075 * MS;
+	p->critical.locks[0].holder_cpu_ns = 830 * MS;
 	assert_true(hints_lock_serial(p, &p->critical.locks[0]));
 	p->critical.locks[0].waiting_threads = 0;	/* bad input */
 	assert_false(hints_lock_serial(p, &p->critical.locks[0]));
