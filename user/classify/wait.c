@@ -174,19 +174,42 @@ bool wait_gil_frame(const struct frame *f)
  * python3.11 has no symbol of its own for it): on Linux CPython's locks
  * are semaphores, and the GIL's are its only condition variables.
  */
+static const char *const cond_waits[] = {
+	"pthread_cond_wait", "pthread_cond_timedwait",
+	"pthread_cond_clockwait", "__pthread_cond_wait",
+	"__pthread_cond_timedwait", "__pthread_cond_clockwait",
+};
+
 bool wait_gil_call(const struct frame *runtime, const struct frame *callee)
 {
-	static const char *const cond[] = {
-		"pthread_cond_wait", "pthread_cond_timedwait",
-		"pthread_cond_clockwait", "__pthread_cond_wait",
-		"__pthread_cond_timedwait", "__pthread_cond_clockwait",
-	};
-
 	if (wait_gil_frame(runtime))
 		return true;
 	return python_runtime(runtime) && callee &&
 	       callee->cls != CLASS_KERNEL &&
-	       name_in(callee->name, cond, ARRAY_SIZE(cond));
+	       name_in(callee->name, cond_waits, ARRAY_SIZE(cond_waits));
+}
+
+bool wait_on_condition(const struct profile *p, const struct stack_sample *st)
+{
+	static const char *const mutex[] = {
+		"pthread_mutex_lock", "__pthread_mutex_lock",
+		"___pthread_mutex_lock", "__pthread_mutex_cond_lock",
+		"__lll_lock_wait", "__lll_lock_wait_private",
+	};
+	bool cond = false;
+	uint32_t j;
+
+	for (j = 0; j < st->n_frames; j++) {	/* outermost first */
+		const struct frame *f = &p->frames[st->frames[j]];
+
+		if (f->cls == CLASS_KERNEL)
+			continue;
+		if (name_in(f->name, cond_waits, ARRAY_SIZE(cond_waits)))
+			cond = true;
+		else if (cond && name_in(f->name, mutex, ARRAY_SIZE(mutex)))
+			return false;
+	}
+	return cond;
 }
 
 bool wait_gil_replaced(const struct profile *p, const uint32_t *ids,

@@ -3,12 +3,15 @@
  * Lock contention off the critical path's timeline: a lock wait that
  * another thread of the process ended is charged to where that thread ran
  * while the waiter waited (it held the lock then), so a hint can name the
- * code whose critical section makes the work serial.
+ * code whose critical section makes the work serial.  Not a condition
+ * variable's wait (for work, for a result), nor one of a pool's idle
+ * threads, nor one while the process ran in parallel: no lock held those.
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "classify/wait.h"
 #include "lib/util.h"
 #include "record/critpath.h"
 
@@ -146,6 +149,7 @@ static bool lock_wait(const struct walker *w, const struct cp_wait *wt)
 	int64_t t = cp_tid_index(w, wt->waker_tid);
 
 	return w->p->stacks[wt->stack].reason == WAIT_LOCK && wt->waker_tid &&
+	       !wait_on_condition(w->p, &w->p->stacks[wt->stack]) &&
 	       wt->waker_tid != wt->tid && t >= 0 &&
 	       w->thread_pid[t] == w->p->stacks[wt->stack].pid &&
 	       wt->wake > wt->start;

@@ -588,6 +588,54 @@ static void test_idle_waiter_no_lock(void **state)
 	fx_free(p);
 }
 
+/* main runs 50 ms, then waits 50 ms in pthread_cond_wait (or in the
+ * mutex, taken back inside it) until 11, running produce, wakes it: the
+ * locks seen. */
+static size_t cond_case(bool mutex_inside)
+{
+	struct profile *p = fx_new("c");
+	struct tl_builder b = { 0 };
+	uint32_t main_f = fx_frame(p, "main", "c", CLASS_APP);
+	uint32_t work_f = fx_frame(p, "produce", "c", CLASS_APP);
+	uint32_t cond_f = fx_frame(p, "pthread_cond_wait", "libc.so.6",
+				   CLASS_RUNTIME);
+	uint32_t mtx_f = fx_frame(p, "__lll_lock_wait", "libc.so.6",
+				  CLASS_RUNTIME);
+	uint32_t run, own, wait;
+	size_t n;
+
+	p->period_ns = MS;
+	fx_proc(p, 10, 1, "c", "/bin/c");
+	fx_thread(p, 10, 11, "c");
+	run = stack_index(p, FX_STACK(p, 10, 11, 100, main_f, work_f));
+	if (mutex_inside)
+		wait = stack_index(p, FX_WAIT(p, 10, 10, 1, WAIT_LOCK, 50 * MS,
+					      NULL, main_f, cond_f, mtx_f));
+	else
+		wait = stack_index(p, FX_WAIT(p, 10, 10, 1, WAIT_LOCK, 50 * MS,
+					      NULL, main_f, cond_f));
+	own = stack_index(p, FX_STACK(p, 10, 10, 50, main_f));
+	add_run(&b, 10, T0, T0 + 50 * MS, own);
+	add_wait(&b, 10, T0 + 50 * MS, T0 + 100 * MS, T0 + 100 * MS, 11, wait);
+	add_run(&b, 11, T0, T0 + 100 * MS, run);
+	assert_int_equal(critpath_build(p, &b.tl, &(struct cp_window){
+		.root_tid = 10, .start = T0, .end = T0 + 100 * MS }), 0);
+	assert_int_equal(cp_sum(p), 100 * MS);
+	n = p->critical.n_locks;
+	tl_free(&b);
+	fx_free(p);
+	return n;
+}
+
+/* A thread in pthread_cond_wait waits for an event (work, a result), not
+ * for a lock: no holder; taking the mutex back inside it is one. */
+static void test_cond_wait_no_lock(void **state)
+{
+	(void)state;
+	assert_int_equal(cond_case(false), 0);
+	assert_int_equal(cond_case(true), 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -605,6 +653,7 @@ int main(void)
 		cmocka_unit_test(test_network_wait_stays),
 		cmocka_unit_test(test_idle_pool_no_lock),
 		cmocka_unit_test(test_idle_waiter_no_lock),
+		cmocka_unit_test(test_cond_wait_no_lock),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
