@@ -494,7 +494,13 @@ def test_lock_contention(run):
     assert cp["functions"][0]["name"] == "guarded_update", \
         f"{[f['name'] for f in cp['functions'][:5]]}:{res}"
     assert "guarded_update" in doc["verdict"], f"verdict:{res}"
-    assert "waiting for a CPU" not in doc["verdict"], f"verdict:{res}"
+    # A waiter's time is the holder's work, not a wait for a CPU: unless
+    # the machine is busy enough that waiting for one leads the path.
+    cpu_wait = sum(c["pct"] for c in cp["categories"]
+                   if c["category"] == "cpu_wait")
+    if cpu_wait < 40:
+        assert "waiting for a CPU" not in doc["verdict"], \
+            f"verdict, CPU wait {cpu_wait}%:{res}"
     # main's pthread_join is a join, not a lock.
     _, main = main_thread(doc, res)
     assert main["categories"].get("lock", 0) <= 0.05 * doc["wall_ns"], \

@@ -136,8 +136,16 @@ static void pick_anon(const struct aggregate *agg,
 			best = &agg->procs[i];
 	if (!best)
 		return;
-	out->anon_pid = best->pid;
 	exe = best->exe ? path_basename(best->exe) : best->comm;
+	/* Only a JIT runtime's anonymous code is JIT code: elsewhere
+	 * "[unknown]" is mostly a return address the unwinder could not
+	 * place (cp, make, dash), and no flag would name it. */
+	if (runtime_of(exe) == UNNAMED_RT_NONE) {
+		out->anon_samples = 0;
+		return;
+	}
+	out->anon_samples = by_proc[best - agg->procs];
+	out->anon_pid = best->pid;
 	out->anon_program = exe;
 	out->runtime = runtime_of(exe);
 }

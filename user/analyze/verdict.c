@@ -41,6 +41,8 @@ const struct func_stat *aggregate_path_function(const struct aggregate *agg,
 	for (i = 0; i < agg->n_by_cp; i++) {
 		const struct func_stat *fs = &agg->funcs[agg->by_cp[i]];
 
+		if (profile_name_unsampled(fs->name))
+			continue;	/* time no sample fell in: no code */
 		if (python_runtime(fs)) {
 			any = any ? any : fs;
 			continue;

@@ -109,3 +109,17 @@ bool io_file_repeated(const struct io_file *f)
 {
 	return f->opens > 1 && f->path && f->path[0] == '/';
 }
+
+static bool ends_with(const char *s, const char *tail)
+{
+	size_t n = strlen(s), k = strlen(tail);
+
+	return n >= k && !strcmp(s + n - k, tail);
+}
+
+bool profile_name_unsampled(const char *name)
+{
+	return name && name[0] == '[' &&
+	       (ends_with(name, CP_UNSAMPLED_SUFFIX "]") ||
+		ends_with(name, CP_UNSEEN_SUFFIX "]"));
+}

@@ -297,6 +297,9 @@ struct io_summary {
 #define CP_UNSAMPLED_SUFFIX	": not sampled"
 #define CP_UNSEEN_SUFFIX	": off-CPU, unseen"
 
+/* Whether name is such a stand-in ("[date: not sampled]"), not code. */
+bool profile_name_unsampled(const char *name);
+
 /* A program on the critical path: its processes' own time there. */
 struct critical_program {
 	char *name;		/* basename of the program as exec'd */

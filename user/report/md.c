@@ -415,7 +415,7 @@ static int md_functions(struct md *m, size_t *shown)
 	err = md_table(m, head, m->agg->n_funcs, func_row, shown);
 	free(head);
 	for (i = 0; !err && i < *shown && i < m->agg->n_funcs; i++)
-		if (md_unsampled_name(func_at(m, i)->name)) {
+		if (profile_name_unsampled(func_at(m, i)->name)) {
 			md_unsampled_note(m);
 			break;
 		}

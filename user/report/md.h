@@ -100,7 +100,6 @@ int md_unnamed_verdict(struct md *m);
 int md_critical(struct md *m, size_t *shown_programs, size_t *shown_funcs);
 /* A frame the critical path made for time no event showed ("[date: not
  * sampled]"), and the sentence that says what it is, said once. */
-bool md_unsampled_name(const char *name);
 void md_unsampled_note(struct md *m);
 
 #endif /* WHYSLOW_MD_H */

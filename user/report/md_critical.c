@@ -29,9 +29,24 @@ static const struct stack_sample *path_wait(const struct profile *p,
 	return best;
 }
 
+/* A program's entry, which everything runs under: no place to point at. */
+static bool entry_function(const char *name)
+{
+	static const char *const entries[] = {
+		"_start", "__libc_start_main", "__libc_start_call_main",
+		"main", "<module>", "_run_module_as_main", "_run_code",
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(entries); i++)
+		if (!strcmp(name, entries[i]))
+			return true;
+	return profile_name_unsampled(name);
+}
+
 /* The innermost function at least half the path's work runs under: where
  * thin spread work comes from (compile() under compileall); NULL when
- * that is the kernel's or none. */
+ * that is the kernel's, a program's entry or none. */
 static const struct func_stat *path_under(const struct aggregate *agg,
 					  uint64_t work)
 {
@@ -41,7 +56,8 @@ static const struct func_stat *path_under(const struct aggregate *agg,
 	for (i = 0; i < agg->n_funcs; i++) {
 		const struct func_stat *fs = &agg->funcs[i];
 
-		if (fs->cp_ns * 2 < work || fs->cls == CLASS_KERNEL)
+		if (fs->cp_ns * 2 < work || fs->cls == CLASS_KERNEL ||
+		    entry_function(fs->name))
 			continue;
 		if (!best || fs->cp_ns < best->cp_ns)
 			best = fs;
@@ -275,20 +291,6 @@ static char *launcher_row(const struct md *m, size_t i)
 			  pct_of(l->ns, m->p->critical.ns));
 }
 
-static bool ends_with(const char *s, const char *tail)
-{
-	size_t n = strlen(s), k = strlen(tail);
-
-	return n >= k && !strcmp(s + n - k, tail);
-}
-
-bool md_unsampled_name(const char *name)
-{
-	return name && name[0] == '[' &&
-	       (ends_with(name, CP_UNSAMPLED_SUFFIX "]") ||
-		ends_with(name, CP_UNSEEN_SUFFIX "]"));
-}
-
 void md_unsampled_note(struct md *m)
 {
 	if (m->unsampled_noted)
@@ -311,7 +313,7 @@ static bool path_shows_unsampled(const struct md *m, size_t n)
 	size_t i;
 
 	for (i = 0; i < n && i < m->agg->n_by_cp; i++)
-		if (md_unsampled_name(m->agg->funcs[m->agg->by_cp[i]].name))
+		if (profile_name_unsampled(m->agg->funcs[m->agg->by_cp[i]].name))
 			return true;
 	return false;
 }

@@ -104,6 +104,7 @@ static void test_runtimes(void **state)
 		enum unnamed_runtime rt;
 	} cases[] = {
 		{ "/usr/bin/nodejs", "node", UNNAMED_RT_NODE },
+		{ "/usr/bin/cp", "cp", UNNAMED_RT_NONE },
 		{ "/usr/bin/python3.11", "python3", UNNAMED_RT_NONE },
 		{ "/usr/bin/python3.12", "python3", UNNAMED_RT_PYTHON },
 		{ "/usr/bin/python3", "python3", UNNAMED_RT_PYTHON },
@@ -120,6 +121,10 @@ static void test_runtimes(void **state)
 		p = node_profile(cases[i].exe, cases[i].comm);
 		find(p, &u);
 		assert_int_equal(u.runtime, cases[i].rt);
+		/* no JIT, no JIT code: "[unknown]" in cp or a Python
+		 * without -X perf is an unwinding's lost return address */
+		assert_int_equal(u.anon_samples,
+				 cases[i].rt == UNNAMED_RT_NONE ? 0 : 50);
 		fx_free(p);
 	}
 }
