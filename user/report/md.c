@@ -91,14 +91,16 @@ static void md_title(struct md *m)
 		/* no user/sys split, no rate of its own: Data quality says */
 		fmt_duration(period, p->period_ns);
 		md_printf(&m->doc, "Wall time %s, CPU time %s, %" PRIu64
-			  " samples of %s each.\n", wall, cpu,
-			  m->agg->samples, period);
+			  " sample%s of %s each.\n", wall, cpu,
+			  m->agg->samples, m->agg->samples == 1 ? "" : "s",
+			  period);
 		return;
 	}
 	md_printf(&m->doc, "Wall time %s, CPU time %s%s (user %s, sys %s), "
-		  "%" PRIu64 " samples at %" PRIu32 " Hz.\n",
+		  "%" PRIu64 " sample%s at %" PRIu32 " Hz.\n",
 		  wall, cpu, p->cpu_from_rusage ? "" : " sampled", user, sys,
-		  m->agg->samples, p->frequency_hz);
+		  m->agg->samples, m->agg->samples == 1 ? "" : "s",
+		  p->frequency_hz);
 }
 
 /* The hottest path that ends in function func. */
