@@ -295,7 +295,9 @@ bool diff_func_charged(const struct diff_func *fd)
  * rests on a side within noise of nothing. */
 static bool func_above_noise(const struct diff_func *fd, enum diff_which w)
 {
-	return fd->own.ns[w] > fd->own.noise || fd->wall.ns[w] > fd->wall.noise;
+	return fd->own.ns[w] > fd->own.noise ||
+	       fd->rank.ns[w] > fd->rank.noise ||
+	       fd->wall.ns[w] > fd->wall.noise;
 }
 
 /*
@@ -310,6 +312,7 @@ static void func_compare(const struct diff *d, struct diff_func *fd)
 	const struct diff_side *sa = &d->side[DIFF_AFTER];
 	const struct func_stat *b = fd->fs[DIFF_BEFORE];
 	const struct func_stat *a = fd->fs[DIFF_AFTER];
+	const struct diff_change *by;
 	bool own, wall;
 
 	fd->own = change_of(d, own_ns(b), own_ns(a), b ? b->self : 0,
@@ -321,7 +324,9 @@ static void func_compare(const struct diff *d, struct diff_func *fd)
 	fd->wall = change_of(d, b ? func_wall_ns(b) : 0,
 			     a ? func_wall_ns(a) : 0, b ? b->total : 0,
 			     a ? a->total : 0);
-	own = diff_change_significant(&fd->rank);
+	/* runtime code charged to its caller keeps its own-time row */
+	by = diff_change_significant(&fd->rank) ? &fd->rank : &fd->own;
+	own = diff_change_significant(by);
 	wall = diff_change_significant(&fd->wall);
 	if (!own && !wall)
 		fd->status = DIFF_FUNC_UNCHANGED;
@@ -332,7 +337,7 @@ static void func_compare(const struct diff *d, struct diff_func *fd)
 	else if (!own)
 		fd->status = DIFF_FUNC_UNCHANGED;
 	else
-		fd->status = diff_change_delta(&fd->rank) < 0 ?
+		fd->status = diff_change_delta(by) < 0 ?
 			     DIFF_FUNC_FASTER : DIFF_FUNC_SLOWER;
 }
 
