@@ -786,7 +786,7 @@ static void test_python_charged(void **state)
 	struct profile *after = py_profile(40, 400, 400, 100);
 	const struct diff_func *fd;
 	struct diff d = { 0 };
-	char *md;
+	char *md, *json;
 
 	(void)state;
 	assert_int_equal(diff_compare(&d, before, after), 0);
@@ -825,6 +825,12 @@ static void test_python_charged(void **state)
 		"| `l_mod` | libpython3.11.so.1.0 | 800.0 ms | 4.00 s |",
 	}, 5);
 	assert_lacks(md, "new own time");
+	json = diff_json(before, after);
+	assert_int_equal(json_check(json,
+		"[(f[\"name\"], f[\"ranked_before_ns\"], f[\"ranked_after_ns\"])"
+		" for f in d[\"functions\"]][0] == (\"work\", 900000000, "
+		"4400000000)"), 0);
+	free(json);
 	free(md);
 	diff_free(&d);
 	fx_free(before);
