@@ -200,30 +200,133 @@ static uint64_t own_ns(const struct func_stat *fs)
 	return fs ? fs->self_ns + fs->own_offcpu_ns : 0;
 }
 
+/* ---- runtime code charged to the Python function that called it ---- */
+
+static bool native_support(const struct func_stat *fs)
+{
+	return fs->cls == CLASS_RUNTIME || fs->cls == CLASS_LIBRARY;
+}
+
+/* A Python function of the program: its module is its file's name. */
+static bool python_app(const struct func_stat *fs)
+{
+	const char *base;
+
+	if (fs->cls != CLASS_APP || !fs->file || !fs->module)
+		return false;
+	base = strrchr(fs->file, '/');
+	return !strcmp(base ? base + 1 : fs->file, fs->module);
+}
+
+/*
+ * A path whose leaf is runtime or library code, called (through more of
+ * it only) by a Python function of the program: its time is that
+ * function's work.  The innermost such caller, index or -1.
+ */
+static int64_t charged_caller(const struct aggregate *agg,
+			      const struct path_stat *ps)
+{
+	const struct func_stat *fs;
+	uint32_t i;
+
+	if (!ps->n_funcs ||
+	    !native_support(&agg->funcs[ps->funcs[ps->n_funcs - 1]]))
+		return -1;
+	for (i = ps->n_funcs - 1; i-- > 0;) {
+		fs = &agg->funcs[ps->funcs[i]];
+		if (fs->cls != CLASS_APP)
+			continue;
+		return python_app(fs) ? (int64_t)ps->funcs[i] : -1;
+	}
+	return -1;
+}
+
+static int plan_charges(struct diff_side *s)
+{
+	const struct aggregate *agg = &s->agg;
+	const struct path_stat *ps;
+	int64_t to;
+	size_t i;
+
+	s->charge_ns = calloc(agg->n_funcs + 1, sizeof(*s->charge_ns));
+	s->charge_samples = calloc(agg->n_funcs + 1,
+				   sizeof(*s->charge_samples));
+	if (!s->charge_ns || !s->charge_samples)
+		return -ENOMEM;
+	for (i = 0; i < agg->n_paths; i++) {
+		ps = &agg->paths[i];
+		to = charged_caller(agg, ps);
+		if (to < 0)
+			continue;
+		s->charge_ns[to] += ps->ns;
+		s->charge_samples[to] += ps->samples;
+		s->charge_ns[ps->funcs[ps->n_funcs - 1]] -= ps->ns;
+		s->charge_samples[ps->funcs[ps->n_funcs - 1]] -= ps->samples;
+	}
+	return 0;
+}
+
+/* fs's own time (or self samples) with what was charged to it. */
+static uint64_t charged(const struct diff_side *s, const struct func_stat *fs,
+			uint64_t own, bool samples)
+{
+	int64_t c;
+
+	if (!fs)
+		return 0;
+	c = (samples ? s->charge_samples : s->charge_ns)[fs - s->agg.funcs];
+	return c < 0 && (uint64_t)-c > own ? 0 : own + c;
+}
+
+bool diff_func_charged_away(const struct diff_func *fd)
+{
+	return fd->rank.ns[DIFF_BEFORE] + fd->rank.ns[DIFF_AFTER] <
+	       fd->own.ns[DIFF_BEFORE] + fd->own.ns[DIFF_AFTER] &&
+	       !diff_change_significant(&fd->rank);
+}
+
+bool diff_func_charged(const struct diff_func *fd)
+{
+	return fd->rank.ns[DIFF_BEFORE] + fd->rank.ns[DIFF_AFTER] >
+	       fd->own.ns[DIFF_BEFORE] + fd->own.ns[DIFF_AFTER];
+}
+
 /* Whether the function has time beyond noise on that side: no ratio
  * rests on a side within noise of nothing. */
 static bool func_above_noise(const struct diff_func *fd, enum diff_which w)
 {
-	return fd->own.ns[w] > fd->own.noise || fd->wall.ns[w] > fd->wall.noise;
+	return fd->own.ns[w] > fd->own.noise ||
+	       fd->rank.ns[w] > fd->rank.noise ||
+	       fd->wall.ns[w] > fd->wall.noise;
 }
 
 /*
- * Own time decides: its sampled part is the self samples.  A function
- * with time (beyond noise) in one profile only appeared or vanished when
- * its own or its wall time changed beyond noise.
+ * Own time with charges (rank) decides: its sampled part is the self
+ * samples.  A function with time (beyond noise) in one profile only
+ * appeared or vanished when its own or its wall time changed beyond
+ * noise.
  */
 static void func_compare(const struct diff *d, struct diff_func *fd)
 {
+	const struct diff_side *sb = &d->side[DIFF_BEFORE];
+	const struct diff_side *sa = &d->side[DIFF_AFTER];
 	const struct func_stat *b = fd->fs[DIFF_BEFORE];
 	const struct func_stat *a = fd->fs[DIFF_AFTER];
+	const struct diff_change *by;
 	bool own, wall;
 
 	fd->own = change_of(d, own_ns(b), own_ns(a), b ? b->self : 0,
 			    a ? a->self : 0);
+	fd->rank = change_of(d, charged(sb, b, own_ns(b), false),
+			     charged(sa, a, own_ns(a), false),
+			     charged(sb, b, b ? b->self : 0, true),
+			     charged(sa, a, a ? a->self : 0, true));
 	fd->wall = change_of(d, b ? func_wall_ns(b) : 0,
 			     a ? func_wall_ns(a) : 0, b ? b->total : 0,
 			     a ? a->total : 0);
-	own = diff_change_significant(&fd->own);
+	/* runtime code charged to its caller keeps its own-time row */
+	by = diff_change_significant(&fd->rank) ? &fd->rank : &fd->own;
+	own = diff_change_significant(by);
 	wall = diff_change_significant(&fd->wall);
 	if (!own && !wall)
 		fd->status = DIFF_FUNC_UNCHANGED;
@@ -234,7 +337,7 @@ static void func_compare(const struct diff *d, struct diff_func *fd)
 	else if (!own)
 		fd->status = DIFF_FUNC_UNCHANGED;
 	else
-		fd->status = diff_change_delta(&fd->own) < 0 ?
+		fd->status = diff_change_delta(by) < 0 ?
 			     DIFF_FUNC_FASTER : DIFF_FUNC_SLOWER;
 }
 
@@ -244,12 +347,13 @@ const struct func_stat *diff_func_id(const struct diff_func *fd)
 	return fd->fs[DIFF_AFTER] ? fd->fs[DIFF_AFTER] : fd->fs[DIFF_BEFORE];
 }
 
-/* Biggest own change first, then biggest wall change, then identity. */
+/* Biggest rank change first, then biggest wall change, then identity. */
 static int cmp_func_change(const void *a, const void *b)
 {
 	const struct diff_func *x = a, *y = b;
 	const struct func_stat *ix = diff_func_id(x), *iy = diff_func_id(y);
-	uint64_t sx = diff_change_size(&x->own), sy = diff_change_size(&y->own);
+	uint64_t sx = diff_change_size(&x->rank);
+	uint64_t sy = diff_change_size(&y->rank);
 
 	if (sx != sy)
 		return sx > sy ? -1 : 1;
@@ -492,7 +596,8 @@ static void plan_verdict(struct diff *d)
 
 	for (i = 0; i < d->n_funcs &&
 		    d->n_verdict_funcs < DIFF_VERDICT_FUNCS; i++)
-		if (d->funcs[i].status != DIFF_FUNC_UNCHANGED)
+		if (d->funcs[i].status != DIFF_FUNC_UNCHANGED &&
+		    !diff_func_charged_away(&d->funcs[i]))
 			d->verdict_funcs[d->n_verdict_funcs++] = i;
 	for (i = 0; i < d->n_cats &&
 		    d->n_verdict_waits < DIFF_VERDICT_WAITS; i++)
@@ -509,6 +614,8 @@ void diff_free(struct diff *d)
 
 	for (s = DIFF_BEFORE; s <= DIFF_AFTER; s++) {
 		free_paths(d->side[s].paths, d->side[s].n_paths);
+		free(d->side[s].charge_ns);
+		free(d->side[s].charge_samples);
 		aggregate_free(&d->side[s].agg);
 	}
 	free_paths(d->paths, d->n_appeared + d->n_vanished);
@@ -534,7 +641,11 @@ int diff_compare(struct diff *d, const struct profile *before,
 	plan_side(&d->side[DIFF_BEFORE]);
 	plan_side(&d->side[DIFF_AFTER]);
 	plan_time(d);
-	err = merge_funcs(d);
+	err = plan_charges(&d->side[DIFF_BEFORE]);
+	if (!err)
+		err = plan_charges(&d->side[DIFF_AFTER]);
+	if (!err)
+		err = merge_funcs(d);
 	if (!err)
 		err = split_funcs(d);
 	if (!err)

@@ -44,6 +44,14 @@ struct diff_func {
 	struct diff_change own;
 	/* func_wall_ns: with callees, on or off CPU */
 	struct diff_change wall;
+	/*
+	 * What the order and the status go by: own time, a Python
+	 * function's with the runtime and library code it called (their
+	 * self time under it) charged to it, that code's without it.
+	 * CPython's C frames stay under the Python frame that called them,
+	 * so a Python function's own time leaves out most of its work.
+	 */
+	struct diff_change rank;
 	enum diff_func_status status;
 };
 
@@ -64,6 +72,10 @@ struct diff_side {
 	uint64_t split_samples;
 	struct diff_path *paths;	/* agg.paths grouped by text, sorted */
 	size_t n_paths;
+	/* per agg.funcs: self time charged to a Python caller (+) or
+	 * from the runtime code that ran for it (-), ns and samples */
+	int64_t *charge_ns;
+	int64_t *charge_samples;
 };
 
 struct diff {
@@ -74,7 +86,7 @@ struct diff {
 	/* categories with time in either, biggest change first */
 	enum wait_reason cat_order[WAIT__COUNT];
 	size_t n_cats;
-	struct diff_func *funcs;	/* all, biggest own change first */
+	struct diff_func *funcs;	/* all, biggest rank change first */
 	size_t n_funcs;
 	uint32_t *faster;	/* funcs indexes: faster */
 	size_t n_faster;
@@ -105,6 +117,14 @@ void diff_free(struct diff *d);
 int64_t diff_change_delta(const struct diff_change *c);
 uint64_t diff_change_size(const struct diff_change *c);
 bool diff_change_significant(const struct diff_change *c);
+
+/* Whether the function's change went to the Python function that called
+ * it (runtime or library code), nothing of it left beyond noise. */
+bool diff_func_charged_away(const struct diff_func *fd);
+
+/* Whether rank is more than own time: a Python function's, with the
+ * runtime and library code it called. */
+bool diff_func_charged(const struct diff_func *fd);
 
 /* "unchanged", "faster", "slower", "appeared", "vanished". */
 const char *diff_func_status_name(enum diff_func_status s);

@@ -98,9 +98,12 @@ static void json_func(FILE *f, const struct diff_func *fd)
 		", \"total_before_ns\": %" PRIu64
 		", \"total_after_ns\": %" PRIu64
 		", \"wall_before_ns\": %" PRIu64 ", \"wall_after_ns\": %" PRIu64
+		", \"ranked_before_ns\": %" PRIu64
+		", \"ranked_after_ns\": %" PRIu64
 		"}", diff_func_status_name(fd->status), b->self_ns, a->self_ns,
 		b->self, a->self, b->total_ns, a->total_ns,
-		fd->wall.ns[DIFF_BEFORE], fd->wall.ns[DIFF_AFTER]);
+		fd->wall.ns[DIFF_BEFORE], fd->wall.ns[DIFF_AFTER],
+		fd->rank.ns[DIFF_BEFORE], fd->rank.ns[DIFF_AFTER]);
 }
 
 static void json_path_list(FILE *f, const struct diff *d, const char *key,

@@ -224,7 +224,9 @@ static int md_funcs(struct diff_md *m, struct diff_shown *shown)
 		"module, the two programs' own executables as one. Own: "
 		"on-CPU self time plus the waits the function made itself; "
 		"total: its wall time, on and off the CPU with its callees. "
-		"Biggest change in own time first; changes within noise are "
+		"Biggest change in own time first, a Python function's "
+		"with the runtime and library code it called counted in "
+		"(that code then ranks by the rest); changes within noise are "
 		"not listed, and a side within noise of nothing gives no "
 		"ratio.\n";
 	const struct diff *d = m->d;

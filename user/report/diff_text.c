@@ -49,6 +49,17 @@ static void fmt_factor(char *buf, const struct diff_change *c,
 		 less ? down : up);
 }
 
+/* "own time 8.0 ms → 40.0 ms": some own time on both sides, one within
+ * noise of nothing; "new own time" would say the before side had none. */
+static void fmt_own_change(char *buf, const struct diff_change *c)
+{
+	char before[DURATION_SIZE], after[DURATION_SIZE];
+
+	fmt_duration(before, c->ns[DIFF_BEFORE]);
+	fmt_duration(after, c->ns[DIFF_AFTER]);
+	snprintf(buf, DIFF_CHANGE_SIZE, "own time %s → %s", before, after);
+}
+
 /*
  * "2.0× faster", "1.5× slower", "≈" within noise, ...: words[w].  A side
  * within noise of nothing gives no ratio: "new", not "129841.6× slower".
@@ -58,6 +69,10 @@ void diff_text_change(char *buf, const struct diff_change *c,
 {
 	if (!diff_change_significant(c))
 		strcpy(buf, "≈");
+	else if (w == DIFF_WORDS_OWN && c->ns[DIFF_BEFORE] &&
+		 c->ns[DIFF_AFTER] && (c->ns[DIFF_BEFORE] <= c->noise ||
+				       c->ns[DIFF_AFTER] <= c->noise))
+		fmt_own_change(buf, c);
 	else if (c->ns[DIFF_BEFORE] <= c->noise)
 		snprintf(buf, DIFF_CHANGE_SIZE, "%s", words[w].from_none);
 	else if (c->ns[DIFF_AFTER] <= c->noise)
@@ -95,6 +110,13 @@ static void put_func_change(FILE *f, const struct diff_func *fd, bool md)
 				       diff_change_size(wall) ? own : wall);
 		fprintf(f, " %s (%s)", delta,
 			diff_func_status_name(fd->status));
+		return;
+	}
+	if (diff_func_charged(fd)) {
+		diff_text_delta(delta, &fd->rank);
+		diff_text_change(change, &fd->rank, DIFF_WORDS_TIME);
+		fprintf(f, " %s (%s, with the runtime code it called)", delta,
+			change);
 		return;
 	}
 	diff_text_delta(delta, own);

@@ -12,7 +12,7 @@
 #include "analyze/diff.h"
 #include "report/md_util.h"
 
-#define DIFF_CHANGE_SIZE	48	/* "2.0× faster", "appeared" */
+#define DIFF_CHANGE_SIZE	80	/* "2.0× faster", "own time 8.0 ms → 40.0 ms" */
 #define DIFF_DELTA_SIZE		(DURATION_SIZE + 4)
 
 /* How a change of each kind of time reads. */

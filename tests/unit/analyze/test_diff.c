@@ -7,6 +7,7 @@
 
 #include "analyze/diff.h"
 #include "analyze/noise.h"
+#include "report/diff_text.h"
 #include "report/report.h"
 
 /* before and after compared in format; malloc'd. */
@@ -740,6 +741,126 @@ static void test_compare(void **state)
 	fx_free(after);
 }
 
+/*
+ * A Python script and the pyenv shim's bash: work (sz.py) calls CPython's
+ * l_mod, bash's zread reads a pipe.  work's self samples, l_mod's under
+ * it, zread's and libc's memcpy under zread.
+ */
+static struct profile *py_profile(uint64_t work, uint64_t lmod,
+				  uint64_t zread, uint64_t memcpy_n)
+{
+	struct profile *p = fx_new("python3 sz.py");
+	uint32_t mod, w, l, z, m;
+
+	mod = fx_frame_at(p, "<module>", "sz.py", CLASS_APP, "/t/sz.py", 8);
+	w = fx_frame_at(p, "work", "sz.py", CLASS_APP, "/t/sz.py", 4);
+	l = fx_frame(p, "l_mod", "libpython3.11.so.1.0", CLASS_RUNTIME);
+	z = fx_frame_at(p, "zread", "bash", CLASS_APP, "input.c", 90);
+	m = fx_frame(p, "memcpy", "libc.so.6", CLASS_RUNTIME);
+	FX_STACK(p, 100, 100, work, mod, w);
+	FX_STACK(p, 100, 100, lmod, mod, w, l);
+	FX_STACK(p, 200, 200, zread, z);
+	FX_STACK(p, 200, 200, memcpy_n, z, m);
+	return p;
+}
+
+static const struct diff_func *find_func(const struct diff *d,
+					 const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < d->n_funcs; i++)
+		if (!strcmp(diff_func_id(&d->funcs[i])->name, name))
+			return &d->funcs[i];
+	fail_msg("no %s", name);
+	return NULL;
+}
+
+/*
+ * CPython's C code under a Python function is that function's work: the
+ * order goes by it, not by own time; native code keeps its own rows.
+ */
+static void test_python_charged(void **state)
+{
+	struct profile *before = py_profile(10, 80, 300, 50);
+	struct profile *after = py_profile(40, 400, 400, 100);
+	const struct diff_func *fd;
+	struct diff d = { 0 };
+	char *md, *json;
+
+	(void)state;
+	assert_int_equal(diff_compare(&d, before, after), 0);
+	/* work first: 90 → 440 samples with l_mod, own 10 → 40 only */
+	assert_string_equal(diff_func_id(&d.funcs[0])->name, "work");
+	fd = find_func(&d, "work");
+	assert_int_equal(fd->rank.ns[DIFF_BEFORE], 90 * FX_PERIOD_NS);
+	assert_int_equal(fd->rank.ns[DIFF_AFTER], 440 * FX_PERIOD_NS);
+	assert_int_equal(fd->own.ns[DIFF_AFTER], 40 * FX_PERIOD_NS);
+	assert_int_equal(fd->status, DIFF_FUNC_SLOWER);
+	/* l_mod: charged away, its own row kept, out of the verdict */
+	fd = find_func(&d, "l_mod");
+	assert_int_equal(fd->rank.ns[DIFF_AFTER], 0);
+	assert_int_equal(fd->own.ns[DIFF_AFTER], 400 * FX_PERIOD_NS);
+	assert_true(diff_func_charged_away(fd));
+	assert_int_equal(fd->status, DIFF_FUNC_SLOWER);
+	/* native code under native code: as before, own time */
+	fd = find_func(&d, "memcpy");
+	assert_memory_equal(&fd->rank, &fd->own, sizeof(fd->rank));
+	fd = find_func(&d, "zread");
+	assert_memory_equal(&fd->rank, &fd->own, sizeof(fd->rank));
+	assert_int_equal(d.n_verdict_funcs, 3);
+	assert_string_equal(diff_func_id(&d.funcs[d.verdict_funcs[1]])->name,
+			    "zread");
+	assert_string_equal(diff_func_id(&d.funcs[d.verdict_funcs[2]])->name,
+			    "memcpy");
+	md = diff_md(before, after);
+	assert_in_order(md, (const char *const[]){
+		": `work` +3.50 s (4.9× slower, with the "
+		"runtime code it called), `zread` +1.00 s (1.3× slower), "
+		"`memcpy` +500.0 ms",
+		"Slower:",
+		"| `work` | /t/sz.py:4 | 100.0 ms | 400.0 ms | +300.0 ms | "
+		"own time 100.0 ms → 400.0 ms |",
+		"| `zread` |",
+		"| `l_mod` | libpython3.11.so.1.0 | 800.0 ms | 4.00 s |",
+	}, 5);
+	assert_lacks(md, "new own time");
+	json = diff_json(before, after);
+	assert_int_equal(json_check(json,
+		"[(f[\"name\"], f[\"ranked_before_ns\"], f[\"ranked_after_ns\"])"
+		" for f in d[\"functions\"]][0] == (\"work\", 900000000, "
+		"4400000000)"), 0);
+	free(json);
+	free(md);
+	diff_free(&d);
+	fx_free(before);
+	fx_free(after);
+}
+
+/* "new own time" only when the before side had none at all. */
+static void test_own_words(void **state)
+{
+	struct diff_change c = { .ns = { 0, 400000000 }, .noise = 100000000 };
+	char buf[DIFF_CHANGE_SIZE];
+
+	(void)state;
+	diff_text_change(buf, &c, DIFF_WORDS_OWN);
+	assert_string_equal(buf, "new own time");
+	c.ns[DIFF_BEFORE] = 80000000;
+	diff_text_change(buf, &c, DIFF_WORDS_OWN);
+	assert_string_equal(buf, "own time 80.0 ms → 400.0 ms");
+	c = (struct diff_change){ .ns = { 400000000, 0 }, .noise = 100000000 };
+	diff_text_change(buf, &c, DIFF_WORDS_OWN);
+	assert_string_equal(buf, "no own time");
+	c.ns[DIFF_AFTER] = 80000000;
+	diff_text_change(buf, &c, DIFF_WORDS_OWN);
+	assert_string_equal(buf, "own time 400.0 ms → 80.0 ms");
+	/* wall times and waits keep their words */
+	c.ns[DIFF_AFTER] = 80000000;
+	diff_text_change(buf, &c, DIFF_WORDS_TIME);
+	assert_string_equal(buf, "vanished");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -760,6 +881,8 @@ int main(void)
 		cmocka_unit_test(test_renamed_rebuild),
 		cmocka_unit_test(test_ratio_above_noise),
 		cmocka_unit_test(test_html),
+		cmocka_unit_test(test_python_charged),
+		cmocka_unit_test(test_own_words),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
