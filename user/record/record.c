@@ -60,6 +60,8 @@ struct recorder {
 	uint64_t start_realtime_ns;	/* the same moment, wall clock */
 	uint64_t cpu_ns;		/* see cpu_sampled_ns() */
 	uint64_t sampler_ns;		/* see record_bpf_sampler_ns() */
+	uint64_t targets_gone_ns;	/* -p: when the last target exited,
+					 * ending the recording; 0 */
 };
 
 static volatile sig_atomic_t stop_requested;
@@ -368,8 +370,10 @@ static void collect_loop(struct recorder *r, int *cmd_status, struct rusage *ru)
 		}
 		if (deadline && now >= deadline)
 			break;
-		if (r->o->n_pids && !pids_alive(r))
+		if (r->o->n_pids && !pids_alive(r)) {
+			r->targets_gone_ns = now;
 			break;
+		}
 		if (tty && now - last_status >= STATUS_MS * 1000000ull) {
 			show_status(r, now);
 			last_status = now;
@@ -479,6 +483,19 @@ static int copy_notes(struct recorder *r, struct profile *out)
 
 	for (i = 0; i < n && !err; i++)
 		err = profile_add_note(out, lines[i]);
+	if (!err && r->targets_gone_ns) {
+		/* -p: the recording is as long as the processes lasted */
+		if (asprintf(&line, "The traced process%s exited %.2f s into "
+			     "the recording, which ended with %s%s",
+			     r->o->n_pids > 1 ? "es" : "",
+			     (r->targets_gone_ns - r->start_ns) / 1e9,
+			     r->o->n_pids > 1 ? "them" : "it",
+			     r->o->duration_s > 0 ? ", before the -d asked "
+			     "for" : "") < 0)
+			return -ENOMEM;
+		err = profile_add_note(out, line);
+		free(line);
+	}
 	if (!err && r->ev.py_waits_lost) {
 		if (asprintf(&line, "%" PRIu64 " waits of Python threads "
 			     "lost their Python stack (ring buffer full): "
