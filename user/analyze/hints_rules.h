@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Private to the hint rules (hints.c, hints_io.c, hints_files.c,
- * hints_threads.c): their thresholds, the list being built, the
- * formatting of numbers in a hint's text, and its fields.
+ * hints_threads.c, hints_sleeps.c): their thresholds, the list being
+ * built, the formatting of numbers in a hint's text, and its fields.
  */
 #ifndef WHYSLOW_HINTS_RULES_H
 #define WHYSLOW_HINTS_RULES_H
@@ -80,6 +80,10 @@ struct profile;
 /* gil: Python threads that waited for the GIL */
 #define GIL_MIN_THREADS		2	/* threads that waited, at least */
 #define GIL_MIN_PCT		10	/* their GIL waits in all, % of W */
+/* sleeps: a program sleeping on a timer again and again */
+#define SLEEPS_MIN_COUNT	20	/* sleeps that held up the run */
+#define SLEEPS_MIN_PCT		10	/* the time they held it up (on the
+					 * critical path when known), % of W */
 
 #define NUM_SIZE	32	/* a number formatted */
 #define TIME_SIZE	(NUM_SIZE + 8)	/* ... with its unit */
@@ -164,5 +168,7 @@ void hint_reread_volume(struct hint_list *h);
 /* hints_threads.c */
 void hint_lock_contention(struct hint_list *h);
 void hint_gil(struct hint_list *h);
+/* hints_sleeps.c */
+void hint_sleeps(struct hint_list *h);
 
 #endif

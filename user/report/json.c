@@ -681,7 +681,7 @@ int json_write(FILE *f, const struct profile *p, const struct aggregate *agg,
 	char *verdict;
 
 	j.sources = source_lines(agg->lines, j.n_lines);
-	verdict = md_verdict_text(p, agg);
+	verdict = md_verdict_text(p, agg, hints, n_hints);
 	if (!j.sources || !verdict) {
 		source_lines_free(j.sources, j.n_lines);
 		free(verdict);

@@ -769,11 +769,12 @@ static void md_plan(struct md *m)
 		m->n_io_procs += m->p->io.procs[i].requests > 0;
 }
 
-char *md_verdict_text(const struct profile *p, const struct aggregate *agg)
+char *md_verdict_text(const struct profile *p, const struct aggregate *agg,
+		      const struct hint *hints, size_t n_hints)
 {
 	static const char head[] = "\n## Verdict\n\n";
-	struct md m = { .p = p, .agg = agg, .doc = { .top = 1,
-						     .budget = SIZE_MAX / 2 } };
+	struct md m = { .p = p, .agg = agg, .hints = hints, .n_hints = n_hints,
+			.doc = { .top = 1, .budget = SIZE_MAX / 2 } };
 	char *text = NULL;
 	size_t len = 0;
 	int err;

@@ -14,6 +14,11 @@
 #include "report/md.h"
 
 #define CP_MAX_PIDS_SHOWN	4
+#define CP_SECOND_WAIT_PCT	20	/* a wait category after the first is
+					 * named from this % of the path */
+#define CP_HINT_MIN_PCT		20.0	/* a hint's cause, % of wall, that the
+					 * verdict points to */
+#define CP_HINT_CLAUSE_MAX	240	/* bytes of the hint quoted */
 
 /* The wait of reason r that holds most of the path. */
 static const struct stack_sample *path_wait(const struct profile *p,
@@ -189,6 +194,126 @@ int md_called_from(struct md *m, const struct func_stat *fs)
 	return 0;
 }
 
+/* Another wait category, not the first, that holds a fair share of the
+ * path: "; 30.2% is sleeping (in `<module>`, sl.py:7)".  Waits for a CPU
+ * are the machine's load, not the program's. */
+static enum wait_reason second_wait(const struct md *m, enum wait_reason first)
+{
+	const struct time_split *t = &m->agg->cp;
+	enum wait_reason order[WAIT__COUNT];
+	size_t i, n = categories_by_time(t, order);
+
+	for (i = 0; i < n; i++) {
+		enum wait_reason r = order[i];
+
+		if (r == first || r == WAIT_NONE || r == WAIT_CPU)
+			continue;
+		if (t->ns[r] * 100 >= m->p->critical.ns * CP_SECOND_WAIT_PCT)
+			return r;
+		break;
+	}
+	return WAIT_NONE;
+}
+
+static void md_second_wait(struct md *m, enum wait_reason first)
+{
+	enum wait_reason r = second_wait(m, first);
+	char name[CLEAN_SIZE(NAME_MAX_BYTES)], where[WHERE_SIZE];
+	const struct stack_sample *wait;
+	const struct frame *fr;
+	int64_t at;
+
+	if (r == WAIT_NONE)
+		return;
+	md_printf(&m->doc, "; %.1f%% is %s",
+		  pct_of(m->agg->cp.ns[r], m->p->critical.ns),
+		  md_categories[r].doing);
+	wait = path_wait(m->p, r);
+	at = wait ? display_frame(m->p, wait->frames, wait->n_frames) : -1;
+	fr = at >= 0 ? &m->p->frames[at] : NULL;
+	if (!wait || wait->target || !fr || !fr->file) {
+		if (wait)
+			md_wait_context(m, wait->target, fr);
+		return;
+	}
+	md_name(name, fr->name, NAME_MAX_BYTES, false);
+	fmt_where(where, fr->file, fr->line, fr->module);
+	md_printf(&m->doc, " (in `%s`, %s)", name, where);
+}
+
+/* The hint's share of the wall time, -1 when it has none (a library
+ * function's share is of on-CPU time: it is the verdict's own kind). */
+static double hint_wall_pct(const struct md *m, const struct hint *h)
+{
+	static const char *const names[] = {
+		"sleep_pct", "time_pct", "syscall_pct", "busy_pct",
+		"wall_pct", "wait_pct",
+	};
+	const struct hint_field *f;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(names); i++) {
+		f = hint_field(h, names[i]);
+		if (f && f->type == HINT_REAL)
+			return f->d;
+	}
+	f = hint_field(h, "wait_ns");	/* lock_contention */
+	if (f && f->type == HINT_UINT && m->p->wall_ns)
+		return pct_of(f->u, m->p->wall_ns);
+	return -1;
+}
+
+/* The hint is about fs: its location is "name (file:line)" of fs. */
+static bool hint_is_at(const struct hint *h, const struct func_stat *fs)
+{
+	const struct hint_field *f = hint_field(h, "location");
+	size_t n;
+
+	if (!fs || !fs->name || !f || f->type != HINT_STR || !f->s)
+		return false;
+	n = strlen(fs->name);
+	return !strncmp(f->s, fs->name, n) &&
+	       (!f->s[n] || !strncmp(f->s + n, " (", 2));
+}
+
+/*
+ * The largest hint's cause holds a fair share of the wall time somewhere
+ * the verdict's function is not: "; see the `small_writes` hint: 1.2M
+ * writes … took 21% of wall time (…)", its first clause.  Sleeps the
+ * verdict already named are not said twice.
+ */
+static void md_hint_pointer(struct md *m, const struct func_stat *fs,
+			    enum wait_reason first)
+{
+	char text[CLEAN_SIZE(CP_HINT_CLAUSE_MAX)], clause[CP_HINT_CLAUSE_MAX + 1];
+	const struct hint *best = NULL;
+	double pct, best_pct = CP_HINT_MIN_PCT;
+	const char *cut;
+	size_t i, n;
+
+	for (i = 0; i < m->n_hints; i++) {
+		pct = hint_wall_pct(m, &m->hints[i]);
+		if (pct >= best_pct) {
+			best = &m->hints[i];
+			best_pct = pct;
+		}
+	}
+	if (!best || !best->text || hint_is_at(best, fs))
+		return;
+	if (!strcmp(best->rule, "sleeps") && (first == WAIT_SLEEP ||
+					      second_wait(m, first) ==
+					      WAIT_SLEEP))
+		return;
+	cut = strstr(best->text, ": ");
+	n = cut ? (size_t)(cut - best->text) : strlen(best->text);
+	if (n > CP_HINT_CLAUSE_MAX)
+		n = CP_HINT_CLAUSE_MAX;
+	memcpy(clause, best->text, n);
+	clause[n] = '\0';
+	md_text(text, clause, CP_HINT_CLAUSE_MAX, false, true);
+	md_printf(&m->doc, "; see the `%s` hint: %s", best->rule, text);
+}
+
 int md_critical_verdict(struct md *m)
 {
 	const struct profile_critical *c = &m->p->critical;
@@ -218,6 +343,7 @@ int md_critical_verdict(struct md *m)
 		md_printf(&m->doc, "; on-CPU time is %.1f%%",
 			  pct_of(t->ns[WAIT_NONE], c->ns));
 	}
+	md_second_wait(m, r);
 	md_work_sentence(m);
 	if (fs) {
 		md_name(name, fs->name, NAME_MAX_BYTES, false);
@@ -234,6 +360,7 @@ int md_critical_verdict(struct md *m)
 			md_spread_thin(m, fs, name, where);
 		}
 	}
+	md_hint_pointer(m, fs, r);
 	md_put(&m->doc, ".");
 	md_lock_sentence(m);
 	md_launchers_sentence(m);

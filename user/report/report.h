@@ -60,7 +60,8 @@ struct hint;
  */
 /* The Markdown summary's Verdict paragraph alone, for the JSON;
  * malloc'd, NULL when out of memory. */
-char *md_verdict_text(const struct profile *p, const struct aggregate *agg);
+char *md_verdict_text(const struct profile *p, const struct aggregate *agg,
+		      const struct hint *hints, size_t n_hints);
 
 int md_write(FILE *f, const struct profile *p,
 		   const struct aggregate *agg, const struct hint *hints,

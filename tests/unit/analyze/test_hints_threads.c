@@ -2,7 +2,8 @@
 /*
  * The hint rules about threads and processes waiting for each other:
  * gil, lock_contention (hints_threads.c), and serial_network's estimate
- * bounded by a server traced on the same machine (hints_io.c).
+ * bounded by a server traced on the same machine (hints_io.c); and
+ * sleeps (hints_sleeps.c), the program waiting on a timer.
  */
 #include "analyze/hints_check.h"
 
@@ -276,6 +277,78 @@ static void test_serial_network_local_server(void **state)
 	fx_free(p);
 }
 
+/* ---- sleeps ---- */
+
+/*
+ * sl.py: <module> sleeps n times, sleep_ns in all, and runs work for 2 s
+ * (200 samples).  Wall 3.4 s.
+ */
+static struct profile *sleep_profile(uint64_t n, uint64_t sleep_ns)
+{
+	struct profile *p = fx_new("python3 sl.py");
+	uint32_t mod, work, nsl, hr;
+
+	p->wall_ns = 3400 * MS;
+	fx_proc(p, 100, 1, "python3", "/usr/bin/python3");
+	mod = fx_frame_at(p, "<module>", "sl.py", CLASS_APP, "/home/u/sl.py",
+			  7);
+	work = fx_frame_at(p, "work", "sl.py", CLASS_APP, "/home/u/sl.py", 4);
+	nsl = fx_frame(p, "clock_nanosleep", "libc.so.6", CLASS_RUNTIME);
+	hr = fx_frame(p, "hrtimer_nanosleep", "[kernel]", CLASS_KERNEL);
+	FX_STACK(p, 100, 100, 200, mod, work);
+	FX_WAIT(p, 100, 100, n, WAIT_SLEEP, sleep_ns, NULL, mod, nsl, hr);
+	return p;
+}
+
+static void test_sleeps(void **state)
+{
+	struct profile *p = sleep_profile(100, 1020 * MS);
+	struct hinted agg;
+	const struct hint *h;
+
+	(void)state;
+	h = only_hint(p, &agg);
+	assert_text(h, "sleeps",
+		    "100 sleeps of 10 ms on average in <module> (sl.py:7) "
+		    "took 1.02 s, 30% of wall time: the program waits on a "
+		    "timer, not on work — poll less often, or wait on the "
+		    "event itself (a condition, select/poll on the "
+		    "descriptor) instead of sleeping.");
+	assert_uint(h, "count", 100);
+	assert_uint(h, "mean_ns", 10200000);
+	assert_uint(h, "sleep_ns", 1020 * MS);
+	assert_real(h, "sleep_pct", 30.0);
+	assert_str(h, "location", "<module> (sl.py:7)");
+	hinted_free(&agg);
+	fx_free(p);
+
+	/* the same time in one long sleep: no timer polled */
+	p = sleep_profile(1, 1020 * MS);
+	assert_int_equal(n_hints(p), 0);
+	fx_free(p);
+}
+
+static void test_sleeps_thresholds(void **state)
+{
+	struct profile *p;
+
+	(void)state;
+	/* 20 sleeps: enough; 19: not */
+	p = sleep_profile(20, 1020 * MS);
+	assert_int_equal(n_hints(p), 1);
+	fx_free(p);
+	p = sleep_profile(19, 1020 * MS);
+	assert_int_equal(n_hints(p), 0);
+	fx_free(p);
+	/* 340 ms is 10% of wall: enough; 1 ns less: not */
+	p = sleep_profile(100, 340 * MS);
+	assert_int_equal(n_hints(p), 1);
+	fx_free(p);
+	p = sleep_profile(100, 340 * MS - 1);
+	assert_int_equal(n_hints(p), 0);
+	fx_free(p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -285,6 +358,8 @@ int main(void)
 		cmocka_unit_test(test_lock_contention_thresholds),
 		cmocka_unit_test(test_lock_contention_holder_share),
 		cmocka_unit_test(test_serial_network_local_server),
+		cmocka_unit_test(test_sleeps),
+		cmocka_unit_test(test_sleeps_thresholds),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

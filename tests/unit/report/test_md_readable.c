@@ -255,6 +255,118 @@ static void test_jit_advice(void **state)
 	fx_free(p);
 }
 
+#define VMS	1000000ull
+
+/*
+ * sl.py on the critical path, wall 1 s: <module> runs work on CPU for
+ * what the waits leave, waits pipe_ms on a pipe, and sleeps 50 times,
+ * sleep_ms in all, in <module> itself or in poller.
+ */
+static struct profile *sleep_profile(uint64_t sleep_ms, uint64_t pipe_ms,
+				     bool in_poller)
+{
+	struct profile *p = fx_new("python3 sl.py");
+	uint32_t mod, work, poll, nsl;
+	size_t i;
+
+	p->root_pid = 1;
+	fx_proc(p, 1, 0, "python3", "/usr/bin/python3");
+	mod = fx_frame_at(p, "<module>", "sl.py", CLASS_APP, "sl.py", 7);
+	work = fx_frame_at(p, "work", "sl.py", CLASS_APP, "sl.py", 4);
+	poll = fx_frame_at(p, "poller", "sl.py", CLASS_APP, "sl.py", 9);
+	nsl = fx_frame(p, "clock_nanosleep", "libc.so.6", CLASS_RUNTIME);
+	FX_STACK(p, 1, 1, 100, mod, work)->ns =
+		(1000 - sleep_ms - pipe_ms) * VMS;
+	if (in_poller)
+		FX_WAIT(p, 1, 1, 50, WAIT_SLEEP, sleep_ms * VMS, NULL, mod,
+			poll, nsl);
+	else
+		FX_WAIT(p, 1, 1, 50, WAIT_SLEEP, sleep_ms * VMS, NULL, mod,
+			nsl);
+	if (pipe_ms)
+		FX_WAIT(p, 1, 1, 10, WAIT_PIPE, pipe_ms * VMS, NULL, mod);
+	p->wall_ns = 1000 * VMS;
+	for (i = 0; i < p->n_stacks; i++)
+		p->stacks[i].cp_ns = p->stacks[i].ns;
+	p->critical.ns = p->wall_ns;
+	p->critical.programs = calloc(1, sizeof(*p->critical.programs));
+	assert_non_null(p->critical.programs);
+	p->critical.programs[0].name = fx_strdup("python3");
+	p->critical.programs[0].ns = p->wall_ns;
+	p->critical.n_programs = 1;
+	return p;
+}
+
+static char *sleep_verdict(uint64_t sleep_ms, uint64_t pipe_ms,
+			   bool in_poller)
+{
+	struct profile *p = sleep_profile(sleep_ms, pipe_ms, in_poller);
+	char *md = render_md(p), *json = render(p, FORMAT_JSON, 0, 0);
+	char *start, *end, *v;
+
+	assert_non_null(md);
+	assert_non_null(json);
+	start = strstr(md, "## Verdict\n\n");
+	assert_non_null(start);
+	start += strlen("## Verdict\n\n");
+	end = strchr(start, '\n');
+	assert_non_null(end);
+	v = strndup(start, end - start);
+	assert_non_null(v);
+	/* the JSON's verdict is the same text, hints and all */
+	if (strstr(v, "see the"))
+		assert_contains(json, "see the `sleeps` hint");
+	free(md);
+	free(json);
+	fx_free(p);
+	return v;
+}
+
+/* A second wait category from 20% of the path is named, with its where. */
+static void test_verdict_second_wait(void **state)
+{
+	char *v;
+
+	(void)state;
+	v = sleep_verdict(300, 0, false);
+	assert_contains(v, "On the critical path, 70.0% of the wall time is "
+			"on-CPU; 30.0% is sleeping (in `<module>`, "
+			"sl.py:7).");
+	assert_null(strstr(v, "see the"));	/* said already */
+	free(v);
+	v = sleep_verdict(200, 0, false);
+	assert_contains(v, "; 20.0% is sleeping (in `<module>`, sl.py:7)");
+	free(v);
+	v = sleep_verdict(199, 0, false);
+	assert_null(strstr(v, "is sleeping"));
+	free(v);
+	/* only the second: the third (sleep, 25%) is left to the hint */
+	v = sleep_verdict(250, 300, true);
+	assert_contains(v, "; 30.0% is waiting on pipes and Unix sockets");
+	assert_null(strstr(v, "is sleeping"));
+	free(v);
+}
+
+/* The largest hint from 20% of wall, elsewhere than the verdict's
+ * function, is pointed to. */
+static void test_verdict_points_to_hint(void **state)
+{
+	char *v;
+
+	(void)state;
+	v = sleep_verdict(250, 300, true);
+	assert_contains(v, "; see the `sleeps` hint: 50 sleeps of 5 ms on "
+			"average in poller (sl.py:9) took 250 ms, 25% of wall "
+			"time.");
+	free(v);
+	v = sleep_verdict(200, 300, true);
+	assert_contains(v, "see the `sleeps` hint: 50 sleeps of 4 ms");
+	free(v);
+	v = sleep_verdict(199, 300, true);
+	assert_null(strstr(v, "see the"));
+	free(v);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -265,6 +377,8 @@ int main(void)
 		cmocka_unit_test(test_stripped_advice),
 		cmocka_unit_test(test_stripped_own_build),
 		cmocka_unit_test(test_jit_advice),
+		cmocka_unit_test(test_verdict_second_wait),
+		cmocka_unit_test(test_verdict_points_to_hint),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
