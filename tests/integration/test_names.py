@@ -126,8 +126,9 @@ def test_cxx_names(run, workdir):
     md = report(run, saved, "md").stdout
     assert not MANGLED.search(md), f"a mangled name in Markdown:\n{md}"
     assert f"`{REBUILD}`" in md and f"`{CRUNCH}`" in md, md
-    # std::sort's loop is too long for a cell: its template arguments go
-    assert "`void std::__introsort_loop<" in md, md
+    # std::sort's functions are too long for a cell: their template
+    # arguments go (which of them shows depends on where samples fell)
+    assert re.search(r"`[^`|]*std::__[a-z_]+<…>\(…\)`", md), md
     assert_rows_read_apart(md)
     # a library's function in the verdict says whose call it is
     vf = doc["verdict_function"]
@@ -163,7 +164,9 @@ def test_clones_match_in_diff(run, workdir):
         rows = [f for f in funcs if f["name"].startswith(want)]
         assert len(rows) == 1, f"{want}: {rows}{res}"
         assert rows[0]["status"] not in ("appeared", "vanished"), rows[0]
-        assert rows[0]["before_ns"] > 0 and rows[0]["after_ns"] > 0, rows[0]
+        # the sort's own time is mostly in what it inlines: its total
+        assert rows[0]["total_before_ns"] > 0 and \
+            rows[0]["total_after_ns"] > 0, rows[0]
 
 
 def pyenv_python():

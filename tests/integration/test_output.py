@@ -338,7 +338,10 @@ def test_per_thread_levels(mrun, workdir):
     assert all(n[2] == procs[0] and n[7] == 2 for n in threads), threads
     got = {int(re.fullmatch(r".* \((\d+)\)", n[0]).group(1))
            for n in threads}
-    assert got == tids and len(got) >= 3, (got, tids)
+    # every thread with time has its frame; one whose time rounds to 0 ns
+    # in JSON (the main thread, joining) may have one too
+    every = {t["tid"] for t in proc["threads"]}
+    assert tids <= got <= every and len(got) >= 3, (got, tids, every)
     assert sum(n[3] for n in threads) == nodes[procs[0]][3]
 
 

@@ -179,14 +179,34 @@ static uint64_t read_counter(struct recorder *r, enum ws_counter which)
  * command's rusage; 0 when neither is known.  Measured apart from the
  * samples, it says how many samples there should be.
  */
+/*
+ * The traced threads' CPU time from the scheduler: what the switches added
+ * up, plus the stretches still open on a CPU.  A switch-out between the
+ * two reads moves a stretch from one to the other: read again until none
+ * came between them.
+ */
+static uint64_t oncpu_ns(struct recorder *r, uint64_t end)
+{
+	uint64_t before, open, after = 0;
+	int tries;
+
+	for (tries = 0; tries < 8; tries++) {
+		before = record_bpf_counter(r->bpf, WS_CNT_ONCPU_NS);
+		open = record_bpf_oncpu_open_ns(r->bpf, r->start_ns, end);
+		after = record_bpf_counter(r->bpf, WS_CNT_ONCPU_NS);
+		if (before == after)
+			break;
+	}
+	return after + open;
+}
+
 static uint64_t cpu_sampled_ns(struct recorder *r, const struct rusage *ru,
 			       bool exited, uint64_t end)
 {
 	if (r->o->no_offcpu)
 		return exited ? timeval_ns(&ru->ru_utime) +
 				timeval_ns(&ru->ru_stime) : 0;
-	return record_bpf_counter(r->bpf, WS_CNT_ONCPU_NS) +
-	       record_bpf_oncpu_open_ns(r->bpf, r->start_ns, end);
+	return oncpu_ns(r, end);
 }
 
 static int trace_pid(struct recorder *r, uint32_t pid)
