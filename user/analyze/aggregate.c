@@ -311,6 +311,7 @@ static void count_frames(struct work *w, size_t idx)
 	site->self += s->count;
 	func = &w->funcs[site->func];
 	func->own_cp_ns += s->cp_ns;
+	func->own_cp_cpu_ns += s->cp_ns;
 	func->self += s->count;
 	func->self_ns += s->ns;
 	where = running_frame(w->p, s);

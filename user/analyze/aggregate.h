@@ -44,6 +44,7 @@ struct func_stat {
 	uint64_t cp_ns;		/* critical path with it on the stack */
 	uint64_t own_cp_ns;	/* ... as the leaf, or the waits' display
 				 * frame: where the path's time went */
+	uint64_t own_cp_cpu_ns;	/* ... of it running, as the leaf */
 	/* the symbols its frames were named from (frame.system_name:
 	 * mangled, foo.constprop.0), first seen first:
 	 * aggregate.symbols[first_symbol ..+ n_symbols] */
@@ -294,6 +295,10 @@ uint64_t aggregate_path_work_ns(const struct aggregate *agg,
  * a Python function has a twentieth; else the first of by_cp.  NULL when
  * none has path time.
  */
+/* A function's own time on the path as the verdict weighs it: running
+ * only when running leads the path, else with its waits. */
+uint64_t aggregate_verdict_own_ns(const struct aggregate *agg,
+				  const struct func_stat *fs);
 const struct func_stat *aggregate_path_function(const struct aggregate *agg,
 						const struct profile_critical *c);
 

@@ -28,14 +28,45 @@ uint64_t aggregate_path_work_ns(const struct aggregate *agg,
 	return c->ns > cpu_wait ? c->ns - cpu_wait : c->ns;
 }
 
+/* Whether running leads the path's waits (waits for a CPU aside, the
+ * machine's load): then the work is what the verdict is about. */
+static bool path_mostly_running(const struct aggregate *agg)
+{
+	size_t r;
+
+	for (r = WAIT_NONE + 1; r < WAIT__COUNT; r++)
+		if (r != WAIT_CPU && agg->cp.ns[r] > agg->cp.ns[WAIT_NONE])
+			return false;
+	return true;
+}
+
+uint64_t aggregate_verdict_own_ns(const struct aggregate *agg,
+				  const struct func_stat *fs)
+{
+	return path_mostly_running(agg) ? fs->own_cp_cpu_ns : fs->own_cp_ns;
+}
+
+/* The larger of a and b by own, a when b is NULL. */
+static const struct func_stat *more_own(const struct aggregate *agg,
+					const struct func_stat *a,
+					const struct func_stat *b)
+{
+	if (!a || !b)
+		return a ? a : b;
+	return aggregate_verdict_own_ns(agg, b) >
+	       aggregate_verdict_own_ns(agg, a) ? b : a;
+}
+
 /* In the program that does the work when one of its functions has a fair
  * share of it; not CPython's int arithmetic or dict lookups when the
- * Python code that ran them has a fair share of its own. */
+ * Python code that ran them has a fair share of its own.  By own time
+ * running when running leads the path (sl.py's <module> sleeps, `work`
+ * runs), else by own time with its waits. */
 const struct func_stat *aggregate_path_function(const struct aggregate *agg,
 						const struct profile_critical *c)
 {
-	const struct func_stat *any = NULL, *py = NULL;
-	uint64_t work = aggregate_path_work_ns(agg, c);
+	const struct func_stat *any = NULL, *py = NULL, *in_main = NULL;
+	uint64_t work = aggregate_path_work_ns(agg, c), own;
 	size_t i;
 
 	for (i = 0; i < agg->n_by_cp; i++) {
@@ -43,18 +74,21 @@ const struct func_stat *aggregate_path_function(const struct aggregate *agg,
 
 		if (profile_name_unsampled(fs->name))
 			continue;	/* time no sample fell in: no code */
-		if (python_runtime(fs)) {
-			any = any ? any : fs;
+		own = aggregate_verdict_own_ns(agg, fs);
+		if (!own)
 			continue;
-		}
+		any = more_own(agg, any, fs);
+		if (python_runtime(fs))
+			continue;
 		if (c->n_programs && fs->module &&
 		    !strcmp(fs->module, c->programs[0].name) &&
-		    fs->own_cp_ns * 10 >= work)
-			return fs;
-		if (!py && fs->own_cp_ns * 20 >= work)
-			py = fs;
-		any = any ? any : fs;
+		    own * 10 >= work)
+			in_main = more_own(agg, in_main, fs);
+		if (own * 20 >= work)
+			py = more_own(agg, py, fs);
 	}
+	if (in_main)
+		return in_main;
 	return py && (!any || python_runtime(any)) ? py : any;
 }
 

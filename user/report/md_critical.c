@@ -162,7 +162,7 @@ static void md_spread_thin(struct md *m, const struct func_stat *most,
 
 	md_printf(&m->doc, "; spread thin: no function has 5%% of it on its "
 		  "own (the most, `%s` in %s, %.1f%%)", name, where,
-		  pct_of(most->own_cp_ns, c->ns));
+		  pct_of(aggregate_verdict_own_ns(m->agg, most), c->ns));
 	if (!under || under == most)
 		return;
 	md_name(uname, under->name, NAME_MAX_BYTES, false);
@@ -348,7 +348,8 @@ int md_critical_verdict(struct md *m)
 	if (fs) {
 		md_name(name, fs->name, NAME_MAX_BYTES, false);
 		fmt_where(where, fs->file, fs->line, fs->module);
-		if (fs->own_cp_ns * 20 >= aggregate_path_work_ns(m->agg, c)) {
+		if (aggregate_verdict_own_ns(m->agg, fs) * 20 >=
+		    aggregate_path_work_ns(m->agg, c)) {
 			md_printf(&m->doc, "; most in `%s` (%s, %s)", name,
 				  frame_class_name(fs->cls), where);
 			err = md_called_from(m, fs);
