@@ -385,8 +385,6 @@ static __always_inline bool fdt_path(struct ws_target *t,
 	sc = bpf_map_lookup_elem(&fdt_scratch, &zero);
 	if (!dentry || !sc)
 		return false;
-	if (whole)
-		sc->ev.len = 0;
 	if (!fdt_walk(sc, vfsmnt, dentry, whole ? WS_PATH_COMPS : WS_FDT_DEPTH,
 		      whole ? WS_FDT_END : WS_PATH_LEN))
 		return false;

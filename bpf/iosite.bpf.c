@@ -246,10 +246,6 @@ static __always_inline void send_again(const struct io_site_args *a,
 	ev->pad = 0;
 	fill_what(&ev->what, a, t, tgid, tid, site);
 	__builtin_memcpy(&ev->key, &sc->key, sizeof(ev->key));
-	if (site == WS_SITE_UNTOLD) {
-		ev->key.fp_hash = 0;
-		ev->key.ra = 0;
-	}
 	bpf_ringbuf_submit(ev, submit_flags());
 }
 

@@ -78,8 +78,7 @@ static __always_inline void py_note_code(struct ws_py_scratch *sc, __u32 tgid,
 static __always_inline __u64 py_hash_frame(__u64 h, __u64 code, __s32 instr,
 					   __u32 ident)
 {
-	return (h ^ code ^ ((__u64)(__u32)instr << 32) ^ ident) *
-	       WS_PY_HASH_PRIME;
+	return ws_hash_word(h, code ^ ((__u64)(__u32)instr << 32) ^ ident);
 }
 
 /*

@@ -29,7 +29,6 @@
  * again: a thread that gains one (PyGILState_Ensure) may miss its first
  * 20 ms of Python stacks. */
 #define WS_PY_NEG_NS		(20 * 1000 * 1000ULL)
-#define WS_PY_HASH_PRIME	0x100000001b3ULL	/* FNV-1a, 64-bit */
 
 /* PyASCIIObject.state: interned:2, kind:3, compact:1, ascii:1 from bit 0
  * in 3.10-3.13 (GCC allocates bitfields from the low bit on x86-64). */

@@ -210,12 +210,9 @@ static bool native_support(const struct func_stat *fs)
 /* A Python function of the program: its module is its file's name. */
 static bool python_app(const struct func_stat *fs)
 {
-	const char *base;
-
 	if (fs->cls != CLASS_APP || !fs->file || !fs->module)
 		return false;
-	base = strrchr(fs->file, '/');
-	return !strcmp(base ? base + 1 : fs->file, fs->module);
+	return !strcmp(path_basename(fs->file), fs->module);
 }
 
 /*

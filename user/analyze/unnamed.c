@@ -140,14 +140,14 @@ static void pick_anon(const struct aggregate *agg,
 	/* Only a JIT runtime's anonymous code is JIT code: elsewhere
 	 * "[unknown]" is mostly a return address the unwinder could not
 	 * place (cp, make, dash), and no flag would name it. */
-	if (runtime_of(exe) == UNNAMED_RT_NONE) {
+	out->runtime = runtime_of(exe);
+	if (out->runtime == UNNAMED_RT_NONE) {
 		out->anon_samples = 0;
 		return;
 	}
 	out->anon_samples = by_proc[best - agg->procs];
 	out->anon_pid = best->pid;
 	out->anon_program = exe;
-	out->runtime = runtime_of(exe);
 }
 
 int unnamed_code_find(const struct profile *p, const struct aggregate *agg,

@@ -20,12 +20,12 @@
  */
 #define CMP(a, b)	(((a) > (b)) - ((a) < (b)))
 
-/* part as a percentage of whole; 0 of an empty whole. */
 static inline uint64_t min_u64(uint64_t a, uint64_t b)
 {
 	return a < b ? a : b;
 }
 
+/* part as a percentage of whole; 0 of an empty whole. */
 static inline double pct_of(uint64_t part, uint64_t whole)
 {
 	return whole ? 100.0 * (double)part / (double)whole : 0.0;

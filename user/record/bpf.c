@@ -63,10 +63,8 @@ static int libbpf_print_verbose(enum libbpf_print_level level, const char *fmt,
  * A quarter of a second of samples from every CPU, a power of 2 from 4
  * MiB: the reader is woken at a quarter full (every ~60 ms when every CPU
  * runs a traced thread) and polls every 100 ms anyway, so this leaves it
- * ~200 ms of lag before a sample is lost.  Every page of it is mapped
- * twice into whyslow (libbpf maps the data area twice, for records that
- * wrap), so it counts twice in whyslow's RSS: a second's worth, as
- * before, was 64 MiB of it on 2 CPUs.
+ * ~200 ms of lag before a sample is lost (a second's worth, as before,
+ * was 32 MiB on 2 CPUs, mapped once: record/ringbuf.c).
  */
 static size_t ringbuf_size(unsigned int freq)
 {

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "lib/util.h"
 #include "proc/procfs.h"
 #include "record/events.h"
 
@@ -105,11 +106,9 @@ static int user_stack(struct record_events *r, uint32_t pid, uint64_t time,
 static void note_python(struct record_events *r, uint32_t pid,
 			const char *program)
 {
-	const char *base = strrchr(program, '/');
+	const char *base = path_basename(program);
 	struct proc *p;
 	int unbuffered = 0;
-
-	base = base ? base + 1 : program;
 
 	if (!strncmp(base, "python", 6))
 		unbuffered = procfs_pid_python_unbuffered("/proc", pid);

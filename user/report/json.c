@@ -20,7 +20,6 @@
 #include "lib/util.h"
 #include "analyze/aggregate.h"
 #include "analyze/procs.h"
-#include "classify/frame.h"
 #include "report/source.h"
 #include "classify/clone.h"
 #include "classify/frame.h"

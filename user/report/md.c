@@ -253,7 +253,7 @@ static int md_verdict(struct md *m)
 	else
 		err = md_cpu_verdict(m);
 	if (!err)
-		err = md_unnamed_verdict(m);
+		md_unnamed_verdict(m);
 	md_put(&m->doc, "\n");
 	return err;
 }
@@ -783,7 +783,9 @@ char *md_verdict_text(const struct profile *p, const struct aggregate *agg,
 	if (!m.doc.f)
 		return NULL;
 	md_plan(&m);
-	err = md_verdict(&m);
+	err = unnamed_code_find(p, agg, &m.unnamed);
+	if (!err)
+		err = md_verdict(&m);
 	if (fclose(m.doc.f) || err || len < sizeof(head) - 1) {
 		free(text);
 		return NULL;
@@ -815,7 +817,9 @@ int md_write(FILE *f, const struct profile *p,
 	int err;
 
 	md_plan(&m);
-	quality = md_quality(p, agg);
+	if (unnamed_code_find(p, agg, &m.unnamed))
+		return -ENOMEM;
+	quality = md_quality(p, agg, &m.unnamed);
 	m.sources = source_lines(agg->lines, m.n_sources);
 	if (!quality || !m.sources ||
 	    path_rows_build(agg, &m.path_rows, &m.n_path_rows) ||

@@ -10,6 +10,7 @@
 #include <stddef.h>
 
 #include "analyze/aggregate.h"
+#include "analyze/unnamed.h"
 #include "analyze/hints.h"
 #include "report/md_util.h"
 #include "classify/wait.h"
@@ -41,6 +42,8 @@ struct md {
 	size_t n_io_procs;	/* io.procs with requests */
 	bool io_started;	/* the I/O section's heading is out */
 	bool unsampled_noted;	/* "[x: not sampled]" explained */
+	struct unnamed_code unnamed;	/* code without names: one scan,
+					 * for the verdict and Data quality */
 	/* Files opened more than once that the by-time table left out, by
 	 * opens: io.files indexes. */
 	size_t *reopened;
@@ -96,7 +99,7 @@ int md_called_from(struct md *m, const struct func_stat *fs);
 
 /* After the verdict (md_unnamed.c): the stripped binary it names a
  * function of, or JIT code with no names, and what would name them. */
-int md_unnamed_verdict(struct md *m);
+void md_unnamed_verdict(struct md *m);
 int md_critical(struct md *m, size_t *shown_programs, size_t *shown_funcs);
 /* A frame the critical path made for time no event showed ("[date: not
  * sampled]"), and the sentence that says what it is, said once. */

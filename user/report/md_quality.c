@@ -259,7 +259,8 @@ static void quality_foreign(FILE *f, const struct profile *p,
 }
 
 /* The data-quality section as a string, to reserve its room up front. */
-char *md_quality(const struct profile *p, const struct aggregate *agg)
+char *md_quality(const struct profile *p, const struct aggregate *agg,
+		 const struct unnamed_code *unnamed)
 {
 	const struct profile_quality *q = &p->quality;
 	char *text = NULL;
@@ -290,11 +291,7 @@ char *md_quality(const struct profile *p, const struct aggregate *agg)
 			"are unsymbolized.\n", q->maps_cut);
 	quality_stacks(f, agg, q);
 	md_quality_symbols(f, q);
-	if (md_unnamed_quality(f, p, agg)) {
-		fclose(f);
-		free(text);
-		return NULL;
-	}
+	md_unnamed_quality(f, unnamed, agg->samples);
 	quality_offcpu(f, agg, q);
 	quality_io(f, p, agg);
 	quality_sampling(f, p, agg);

@@ -6,17 +6,19 @@
 #include <stdio.h>
 
 #include "analyze/aggregate.h"
+#include "analyze/unnamed.h"
 #include "profile/profile.h"
 
 /* The data-quality section of p as a string; NULL when out of memory. */
-char *md_quality(const struct profile *p, const struct aggregate *agg);
+char *md_quality(const struct profile *p, const struct aggregate *agg,
+		 const struct unnamed_code *unnamed);
 
 /*
  * Data quality's lines on code that ran without names (md_unnamed.c): a
  * stripped binary's, a JIT's with no perf map, and how to name it.
  * 0 or -ENOMEM.
  */
-int md_unnamed_quality(FILE *f, const struct profile *p,
-		       const struct aggregate *agg);
+void md_unnamed_quality(FILE *f, const struct unnamed_code *u,
+			uint64_t samples);
 
 #endif /* WHYSLOW_MD_QUALITY_H */

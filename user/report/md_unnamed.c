@@ -98,19 +98,13 @@ static void quality_anon(FILE *f, const struct unnamed_code *u,
 		perf_map_advice(u->runtime));
 }
 
-int md_unnamed_quality(FILE *f, const struct profile *p,
-		       const struct aggregate *agg)
+void md_unnamed_quality(FILE *f, const struct unnamed_code *u,
+			uint64_t samples)
 {
-	struct unnamed_code u;
-	int err = unnamed_code_find(p, agg, &u);
-
-	if (err)
-		return err;
-	if (u.module && worth(u.samples, agg->samples))
-		quality_stripped(f, &u, agg->samples);
-	if (anon_worth(&u, agg->samples))
-		quality_anon(f, &u, agg->samples);
-	return 0;
+	if (u->module && worth(u->samples, samples))
+		quality_stripped(f, u, samples);
+	if (anon_worth(u, samples))
+		quality_anon(f, u, samples);
 }
 
 /* The verdict names "[git+0x28a290]": a function of u's stripped binary. */
@@ -126,27 +120,23 @@ static bool names_stripped(const struct func_stat *fs,
 	       !strncmp(fs->name + 1 + n, "+0x", 3);
 }
 
-int md_unnamed_verdict(struct md *m)
+void md_unnamed_verdict(struct md *m)
 {
 	const struct func_stat *fs = aggregate_verdict_function(m->p, m->agg);
 	char module[CLEAN_SIZE(NAME_MAX_BYTES)];
-	struct unnamed_code u;
-	int err = unnamed_code_find(m->p, m->agg, &u);
+	const struct unnamed_code *u = &m->unnamed;
 
-	if (err)
-		return err;
-	if (names_stripped(fs, &u)) {
-		md_clean(module, u.module, NAME_MAX_BYTES, false);
+	if (names_stripped(fs, u)) {
+		md_clean(module, u->module, NAME_MAX_BYTES, false);
 		md_printf(&m->doc, " `%s` is stripped: %s would name its "
 			  "code (see Data quality).", module,
-			  from_distro(u.path) ? "its debug symbols (Debian: "
+			  from_distro(u->path) ? "its debug symbols (Debian: "
 			  "its package's -dbgsym)" : "a build with symbols");
 	}
-	if (anon_worth(&u, m->agg->samples))
+	if (anon_worth(u, m->agg->samples))
 		md_printf(&m->doc, " %.1f%% of samples ran in or under JIT "
 			  "code without names (`[unknown]`): %s so whyslow "
-			  "can name it.", pct_of(u.anon_samples,
+			  "can name it.", pct_of(u->anon_samples,
 						 m->agg->samples),
-			  perf_map_advice(u.runtime));
-	return 0;
+			  perf_map_advice(u->runtime));
 }

@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "symbols/file.h"
@@ -79,20 +80,23 @@ FILE *symfile_fopen(const char *path, int flags, int *err)
 	return fp;
 }
 
+/* fgets() finds the line ends with memchr, several times faster than a
+ * getc() loop on /proc/kallsyms. */
 ssize_t symfile_read_line(FILE *fp, char *buf, size_t size)
 {
-	int too_long = 0;
-	size_t len = 0;
+	size_t len;
 	int c;
 
-	while ((c = getc_unlocked(fp)) != EOF && c != '\n') {
-		if (len + 1 < size)
-			buf[len++] = c;
-		else
-			too_long = 1;
-	}
-	if (c == EOF && !len && !too_long)
+	if (!fgets_unlocked(buf, size, fp))
 		return -1;
-	buf[len] = '\0';
-	return too_long ? -2 : (ssize_t)len;
+	len = strlen(buf);
+	if (len && buf[len - 1] == '\n') {
+		buf[--len] = '\0';
+		return len;
+	}
+	if (len + 1 < size)
+		return len;	/* the last line, with no newline */
+	while ((c = getc_unlocked(fp)) != EOF && c != '\n')
+		;
+	return -2;
 }

@@ -166,30 +166,6 @@ static int kernel_add(struct symbolizer *s, const struct kallsyms_line *l,
 	return 0;
 }
 
-/*
- * One line into buf without its newline: its length, -1 at the end, -2
- * when it is longer than buf (the rest skipped).  fgets() finds the line
- * ends with memchr, several times faster here than a getc() loop.
- */
-static ssize_t read_line(FILE *fp, char *buf, size_t size)
-{
-	size_t len;
-	int c;
-
-	if (!fgets_unlocked(buf, size, fp))
-		return -1;
-	len = strlen(buf);
-	if (len && buf[len - 1] == '\n') {
-		buf[--len] = '\0';
-		return len;
-	}
-	if (len + 1 < size)
-		return len;	/* the last line, with no newline */
-	while ((c = getc_unlocked(fp)) != EOF && c != '\n')
-		;
-	return -2;
-}
-
 static int kernel_read(struct symbolizer *s, FILE *fp)
 {
 	uint32_t last_module = NO_MODULE;
@@ -202,7 +178,7 @@ static int kernel_read(struct symbolizer *s, FILE *fp)
 	int err;
 
 	for (seq = 0; seq < TEXT_MAX_LINES; seq++) {
-		len = read_line(fp, line, sizeof(line));
+		len = symfile_read_line(fp, line, sizeof(line));
 		if (len == -1)
 			break;
 		if (len < 0 || !kallsyms_parse(line, &l))
