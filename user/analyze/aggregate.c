@@ -209,14 +209,9 @@ static bool spawn_machinery(const struct frame *f)
 		"execvpe", "__execvpe", "execl", "execlp", "execle",
 		"clone", "__clone", "clone3", "__clone3", "__clone_internal",
 	};
-	size_t i;
-
-	if (f->cls == CLASS_APP || f->cls == CLASS_KERNEL || !f->name)
+	if (f->cls == CLASS_APP || f->cls == CLASS_KERNEL)
 		return false;
-	for (i = 0; i < ARRAY_SIZE(names); i++)
-		if (!strcmp(f->name, names[i]))
-			return true;
-	return false;
+	return name_in(f->name, names, ARRAY_SIZE(names));
 }
 
 int64_t site_display_frame(const struct profile *p, int32_t site)

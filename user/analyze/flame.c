@@ -195,23 +195,6 @@ static int keep_label(struct build *b, int len, char **label)
 	return 0;
 }
 
-/* The thread's comm, else its process's. */
-static void thread_comm(const struct profile *p, uint32_t pid, uint32_t tid,
-			char comm[AGG_COMM_LEN])
-{
-	size_t i;
-
-	for (i = 0; i < p->n_threads; i++)
-		if (p->threads[i].tid == tid && p->threads[i].pid == pid &&
-		    p->threads[i].comm[0]) {
-			snprintf(comm, AGG_COMM_LEN, "%.*s",
-				 (int)sizeof(p->threads[i].comm),
-				 p->threads[i].comm);
-			return;
-		}
-	procs_comm(p, pid, comm);
-}
-
 /* One label per process ("comm (pid)") and per thread, found through an
  * intern, the comm looked up once each. */
 static int task_labels(struct build *b)
@@ -243,7 +226,7 @@ static int task_labels(struct build *b)
 				goto out;
 			if (added) {
 				if (k)
-					thread_comm(p, s->pid, s->tid, comm);
+					procs_thread_comm(p, s->pid, s->tid, comm);
 				else
 					procs_comm(p, s->pid, comm);
 				if (keep_label(b, asprintf(&label, "%s (%u)",

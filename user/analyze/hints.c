@@ -102,16 +102,6 @@ void hint_fmt_bytes(char *buf, uint64_t bytes)
 	snprintf(buf, TIME_SIZE, "%s %s", num, unit[u]);
 }
 
-static bool in_names(const char *name, const char *const *names, size_t n)
-{
-	size_t i;
-
-	for (i = 0; name && i < n; i++)
-		if (!strcmp(name, names[i]))
-			return true;
-	return false;
-}
-
 static bool python_frame(const struct frame *f)
 {
 	size_t len = f->file ? strlen(f->file) : 0;
@@ -137,7 +127,7 @@ static int64_t syscall_app_frame(const struct profile *p,
 
 		if (f->cls == CLASS_APP)
 			app = s->frames[k];
-		else if (f->cls == CLASS_KERNEL && in_names(f->name, names, n))
+		else if (f->cls == CLASS_KERNEL && name_in(f->name, names, n))
 			in_call = true;
 		if (f->cls != CLASS_KERNEL && python_frame(f))
 			py = s->frames[k];

@@ -237,8 +237,9 @@ static void field_known(struct hint *hint, const char *name, uint64_t v)
 		hint_field_null(hint, name);
 }
 
+/* pct: spawn_share_pct(h, s), worked out when the spawns were picked. */
 static void spawn_hint(struct hint_list *h, const struct io_spawn *s,
-		       enum spawn_advice advice)
+		       enum spawn_advice advice, double pct)
 {
 	struct hint hint = { .rule = "spawns" };
 	char *where = hint_location(h, site_display_frame(h->p, s->site));
@@ -249,7 +250,7 @@ static void spawn_hint(struct hint_list *h, const struct io_spawn *s,
 	hint_field_uint(&hint, "count", s->count);
 	hint_field_uint(&hint, "mean_ns", s->wall_ns / s->count);
 	hint_field_uint(&hint, "wall_ns", s->wall_ns);
-	hint_field_real(&hint, "wall_pct", spawn_share_pct(h, s));
+	hint_field_real(&hint, "wall_pct", pct);
 	if (spawn_path_ns(h, s, &path_ns))
 		hint_field_uint(&hint, "critical_path_ns", path_ns);
 	else
@@ -304,6 +305,7 @@ void hint_spawns(struct hint_list *h)
 	}
 	qsort(pick, n, sizeof(*pick), cmp_pick);
 	for (i = 0; i < n; i++)
-		spawn_hint(h, &io->spawns[pick[i].i], pick[i].advice);
+		spawn_hint(h, &io->spawns[pick[i].i], pick[i].advice,
+			   pick[i].pct);
 	free(pick);
 }

@@ -94,15 +94,15 @@ static int cmp_proc_busiest(const void *a, const void *b)
 	return c ? c : CMP(pa->pid, pb->pid);
 }
 
-/* A thread's own comm, else its process's. */
-static void thread_comm(const struct profile *p, struct thread_stat *t)
+void procs_thread_comm(const struct profile *p, uint32_t pid, uint32_t tid,
+		       char comm[AGG_COMM_LEN])
 {
-	const struct thread_info *ti = find_thread(p, t->pid, t->tid);
+	const struct thread_info *ti = find_thread(p, pid, tid);
 
 	if (ti && ti->comm[0])
-		copy_comm(t->comm, ti->comm);
+		copy_comm(comm, ti->comm);
 	else
-		procs_comm(p, t->pid, t->comm);
+		procs_comm(p, pid, comm);
 }
 
 /* Threads with samples or waits, merged by (pid, tid), in that order. */
@@ -141,7 +141,8 @@ static int collect_threads(const struct profile *p, struct aggregate *agg)
 	}
 	agg->n_threads = n;
 	for (i = 0; i < n; i++)
-		thread_comm(p, &agg->threads[i]);
+		procs_thread_comm(p, agg->threads[i].pid, agg->threads[i].tid,
+				  agg->threads[i].comm);
 	return 0;
 }
 

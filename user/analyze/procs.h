@@ -11,6 +11,9 @@
 /* The process's comm, else its main thread's, else "" (linear scans). */
 void procs_comm(const struct profile *p, uint32_t pid,
 		char comm[AGG_COMM_LEN]);
+/* The thread's own comm, else its process's. */
+void procs_thread_comm(const struct profile *p, uint32_t pid, uint32_t tid,
+		       char comm[AGG_COMM_LEN]);
 
 /*
  * The main thread: the command's (tid == root_pid), else the first thread

@@ -127,12 +127,7 @@ static bool frame_joins(const char *name)
 		"__pthread_timedjoin_ex", "pthread_timedjoin_np",
 		"pthread_clockjoin_np", "thrd_join", "std::thread::join()",
 	};
-	size_t i;
-
-	for (i = 0; name && i < ARRAY_SIZE(joins); i++)
-		if (!strcmp(name, joins[i]))
-			return true;
-	return false;
+	return name_in(name, joins, ARRAY_SIZE(joins));
 }
 
 /* The CPython interpreter's own code: libpython, or a python executable
@@ -142,16 +137,6 @@ static bool python_runtime(const struct frame *f)
 	return f->cls == CLASS_RUNTIME && f->module &&
 	       (!strncmp(f->module, "libpython", 9) ||
 		!strncmp(f->module, "python", 6));
-}
-
-static bool name_in(const char *name, const char *const *names, size_t n)
-{
-	size_t i;
-
-	for (i = 0; name && i < n; i++)
-		if (!strcmp(name, names[i]))
-			return true;
-	return false;
 }
 
 /*

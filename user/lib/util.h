@@ -20,6 +20,18 @@
  */
 #define CMP(a, b)	(((a) > (b)) - ((a) < (b)))
 
+/* Whether name (NULL: no) is one of names[0..n). */
+static inline bool name_in(const char *name, const char *const *names,
+			   size_t n)
+{
+	size_t i;
+
+	for (i = 0; name && i < n; i++)
+		if (!strcmp(name, names[i]))
+			return true;
+	return false;
+}
+
 static inline uint64_t min_u64(uint64_t a, uint64_t b)
 {
 	return a < b ? a : b;
