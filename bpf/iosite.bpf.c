@@ -22,8 +22,8 @@
  * sends the stacks again: every open is still counted at the site it was
  * made from, its figures at its file.
  *
- * Cost of a repeat: the Python walk and copy (as at a sample), a hash of
- * its frames, two hash lookups, a read of the return address, one read of
+ * Cost of a repeat: the Python walk and copy (as at a sample), two hash
+ * lookups, a read of the return address, one read of
  * the stack top down to the
  * deepest word checked (a few KiB for CPython's C frames), the
  * frame-pointer walk where the rule wants it, and the small event.
@@ -85,34 +85,6 @@ struct check_ctx {
 	__u32 n;
 	__u32 bad;
 };
-
-static long py_hash_step(__u64 i, void *arg)
-{
-	struct hash_ctx *c = arg;
-	const struct ws_py_frame *f;
-
-	if (i >= c->n)
-		return 1;
-	f = &c->sc->py.frames[i & (WS_PY_SITE_FRAMES - 1)];
-	c->h = ws_hash_word(c->h, f->code);
-	c->h = ws_hash_word(c->h, (__u64)(__u32)f->instr << 32 | f->ident);
-	return 0;
-}
-
-/* Of the Python frames, their instructions and whether the walk reached
- * the outermost; 0 with none. */
-static __always_inline __u64 py_hash(struct site_scratch *sc)
-{
-	struct hash_ctx c = { .sc = sc, .h = WS_HASH_INIT };
-
-	c.n = sc->py.n;
-	if (!c.n)
-		return 0;
-	if (c.n > WS_PY_SITE_FRAMES)
-		c.n = WS_PY_SITE_FRAMES;
-	bpf_loop(WS_PY_SITE_FRAMES, py_hash_step, &c, 0);
-	return ws_hash_word(c.h, (__u64)c.n << 32 | sc->py.truncated);
-}
 
 static long fp_hash_step(__u64 i, void *arg)
 {
@@ -305,6 +277,7 @@ static __always_inline int site(struct io_site_args *a, struct ws_target *t,
 	struct site_scratch *sc;
 	struct pt_regs *regs;
 	__u32 tgid, tid, zero = 0;
+	__u64 py_hash = 0;
 	__s64 site;
 
 	sc = bpf_map_lookup_elem(&site_scratch, &zero);
@@ -314,14 +287,16 @@ static __always_inline int site(struct io_site_args *a, struct ws_target *t,
 	tid = task->pid;
 	regs = (struct pt_regs *)bpf_task_pt_regs(task);
 	if (python) {
-		py_capture(task, tgid, tid, &sc->py);
+		py_capture(task, tgid, tid, &sc->py, &py_hash);
 	} else {
 		sc->py.n = 0;
 		sc->py.truncated = 0;
 	}
 	sc->key.mm = (__u64)BPF_CORE_READ(task, mm);
 	sc->key.ip = BPF_CORE_READ(regs, ip);
-	sc->key.py_hash = py_hash(sc);
+	/* the walk's hash, with how it ended */
+	sc->key.py_hash = sc->py.n ? ws_hash_word(py_hash, (__u64)sc->py.n << 32 |
+						  sc->py.truncated) : 0;
 	sc->key.fp_hash = 0;
 	sc->key.ra = 0;
 	sc->key.tid = tid;

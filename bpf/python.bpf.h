@@ -21,9 +21,9 @@
  *	yet in py_codes.  Returns n.  0: the interpreter is not (or no
  *	longer) initialized, the thread has no PyThreadState, or no Python
  *	code is running in it.
- *   __u32 py_capture(task, tgid, tid, out)
+ *   __u32 py_capture(task, tgid, tid, out, hash)
  *	For I/O sites: the innermost WS_PY_SITE_FRAMES frames into *out
- *	(all of it set), with py_procs looked up here.
+ *	(all of it set) and their hash, with py_procs looked up here.
  *
  * truncated (enum ws_py_trunc): DEPTH more than max Python frames (or
  * 2 * max + WS_PY_MAX_SHIMS frames with shims); FAULT a frame could not be
@@ -466,9 +466,11 @@ static __always_inline __u32 py_walk_stack(struct py_walk *w,
 	return sc->n;
 }
 
-/* For I/O sites: the innermost frames, bounded. */
+/* For I/O sites: the innermost frames, bounded, and in *hash the walk's
+ * hash of them (0 with none). */
 static __always_inline __u32 py_capture(struct task_struct *task, __u32 tgid,
-					__u32 tid, struct ws_py_stack *out)
+					__u32 tid, struct ws_py_stack *out,
+					__u64 *hash)
 {
 	const struct ws_py_proc *proc = bpf_map_lookup_elem(&py_procs, &tgid);
 	struct py_walk w;
@@ -476,6 +478,7 @@ static __always_inline __u32 py_capture(struct task_struct *task, __u32 tgid,
 
 	out->n = 0;
 	out->truncated = 0;
+	*hash = 0;
 	if (!proc || !py_get(&w))
 		return 0;
 	n = py_walk_stack(&w, task, tgid, tid, proc, WS_PY_SITE_FRAMES);
@@ -486,6 +489,7 @@ static __always_inline __u32 py_capture(struct task_struct *task, __u32 tgid,
 					w.buf->frames)) {
 		out->n = n;
 		out->truncated = w.buf->ev.py.truncated;
+		*hash = w.buf->ev.hash;
 	}
 	py_put(&w);
 	return out->n;
