@@ -21,15 +21,25 @@
  *
  * Cost: the sys_enter program filters on the syscall number first (a
  * switch), then on the traced tgid; the exit finds its state in task-local
- * storage (untraced threads have none: one load and out).  A read or write
- * on a known descriptor costs one hash lookup and a few atomic adds; what
- * a descriptor is (a path walk) is resolved once, when it is first seen.
+ * storage (untraced threads have none: one load and out).  What a
+ * descriptor is (a path walk) is resolved once, when it is first seen.
+ * Reads and writes repeated on one descriptor by one thread are timed one
+ * in WS_IO_TIME_EVERY (never on a connection the process made, whose
+ * requests need every call's time, nor without off-CPU tracing): the others cost no clock read, no
+ * hash lookup and no atomic add, but a few adds in the thread's storage
+ * (struct ws_quick_fd), put in the descriptor's entry at the next timed
+ * call, at its close, at exec and at the thread's exit.  Their counts,
+ * bytes and off-CPU time are exact; their on-CPU time is the thread's last
+ * timed call's on the descriptor (for 1 M one-byte preads that saves 60%
+ * of our cost per call; their syscalls' total stays within a few %).
  */
 #include "common.bpf.h"
 #include "fdtarget.bpf.h"
 #include "iosite.bpf.h"
 #include "syscalls.h"
 #include "sysstate.bpf.h"
+
+extern const volatile bool offcpu_enabled;	/* offcpu.bpf.c */
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -110,10 +120,12 @@ static __always_inline enum io_class io_class(long nr)
 SEC("tp_btf/sys_enter")
 int BPF_PROG(io_enter, struct pt_regs *regs, long id)
 {
+	enum io_class cls = io_class(id);
 	struct task_struct *task;
 	struct ws_sys_state *st;
+	struct ws_quick_fd *q;
 
-	if (io_class(id) == IO_NONE)
+	if (cls == IO_NONE)
 		return 0;
 	task = bpf_get_current_task_btf();
 	st = bpf_task_storage_get(&sys_state, task, NULL, 0);
@@ -131,6 +143,16 @@ int BPF_PROG(io_enter, struct pt_regs *regs, long id)
 	st->arg0 = regs->di;
 	st->arg1 = regs->si;
 	st->offcpu_at_enter = st->offcpu_ns;
+	/* without off-CPU tracing a call's time is not split into on and
+	 * off the CPU: one that blocked would stand for those that did not */
+	if (offcpu_enabled && (cls == IO_READ || cls == IO_WRITE)) {
+		q = &st->quick[cls == IO_WRITE];
+		if (q->fd1 && q->fd1 == (__s32)st->arg0 + 1 &&
+		    ++q->calls < WS_IO_TIME_EVERY) {
+			st->enter_ns = 0;
+			return 0;
+		}
+	}
 	st->enter_ns = bpf_ktime_get_ns();
 	return 0;
 }
@@ -164,6 +186,71 @@ static __always_inline void fd_flush(const struct ws_fd_key *key, __u64 now)
 	bpf_map_delete_elem(&io_fds, key);
 }
 
+/* The calls a thread did not time, into their descriptor's entry e (or
+ * the entry looked up here, e NULL), if it is still the one they were
+ * made on; else they are lost, and counted. */
+static __always_inline void quick_put(struct ws_quick_fd *q, __u32 pid,
+				      struct ws_fd_stats *e, bool write)
+{
+	struct ws_fd_key key = { .pid = pid, .fd = q->fd1 - 1 };
+
+	if (!q->n)
+		return;
+	if (!e)
+		e = bpf_map_lookup_elem(&io_fds, &key);
+	if (e && e->born_ns == q->born_ns) {
+		__sync_fetch_and_add(write ? &e->writes : &e->reads, q->n);
+		__sync_fetch_and_add(write ? &e->write_bytes : &e->read_bytes,
+				     q->bytes);
+		__sync_fetch_and_add(write ? &e->write_ns : &e->read_ns, q->ns);
+		if (q->off)
+			__sync_fetch_and_add(&e->offcpu_ns, q->off);
+		__sync_fetch_and_add(&e->untimed, q->n);
+	} else {
+		count_event(WS_CNT_IO_DROPPED);
+	}
+	q->n = q->bytes = q->ns = q->off = 0;
+}
+
+/* fd is closed or replaced (or the thread ends, fd -1: both): what the
+ * thread did not time on it goes to its entry first. */
+static __always_inline void quick_close(struct ws_sys_state *st, __u32 pid,
+					int fd)
+{
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		if (!st->quick[i].fd1 ||
+		    (fd >= 0 && st->quick[i].fd1 != fd + 1))
+			continue;
+		quick_put(&st->quick[i], pid, NULL, i);
+		st->quick[i].fd1 = 0;
+	}
+}
+
+/* The thread (current) execs or ends. */
+static __always_inline void quick_exit(__u32 pid)
+{
+	struct ws_sys_state *st;
+
+	st = bpf_task_storage_get(&sys_state, bpf_get_current_task_btf(),
+				  NULL, 0);
+	if (st)
+		quick_close(st, pid, -1);
+}
+
+/* A timed call on v: the next ones on its descriptor may go untimed,
+ * but on a connection the process made. */
+static __always_inline void quick_arm(struct ws_quick_fd *q,
+				      const struct ws_fd_stats *v, int fd,
+				      __u64 on_ns)
+{
+	q->fd1 = v->client ? 0 : fd + 1;
+	q->calls = 0;
+	q->born_ns = v->born_ns;
+	q->on_ns = on_ns;
+}
+
 /* A fresh entry for key, replacing (and flushing) a stale one. */
 static __always_inline struct ws_fd_stats *fd_entry_new(struct task_struct *task,
 							const struct ws_fd_key *key,
@@ -183,6 +270,7 @@ static __always_inline struct ws_fd_stats *fd_entry_new(struct task_struct *task
 	v->inbound = inbound;
 	v->req_start = client ? start : 0;
 	v->last_end = now;
+	v->born_ns = now;
 	fd_flush(key, now);
 	if (bpf_map_update_elem(&io_fds, key, v, BPF_ANY)) {
 		count_event(WS_CNT_IO_DROPPED);
@@ -238,6 +326,7 @@ static __always_inline int on_sys_exit(long ret, const bool python)
 	struct ws_sys_state *st = bpf_task_storage_get(&sys_state, task, NULL, 0);
 	struct ws_fd_stats *v = NULL;
 	const char *name = NULL;
+	struct ws_quick_fd *q;
 	struct ws_fd_key key;
 	__u8 client = 0, inbound = 0;
 	int fds[2];
@@ -250,9 +339,19 @@ static __always_inline int on_sys_exit(long ret, const bool python)
 		return 0;
 	cls = io_class(st->nr);
 	st->nr = -1;
+	off = st->offcpu_ns - st->offcpu_at_enter;
+	if (!st->enter_ns) {
+		/* not timed: a read or write on its thread's quick fd */
+		q = &st->quick[cls == IO_WRITE];
+		q->n++;
+		if (ret > 0)
+			q->bytes += ret;
+		q->ns += q->on_ns + off;
+		q->off += off;
+		return 0;
+	}
 	now = bpf_ktime_get_ns();
 	start = st->enter_ns;
-	off = st->offcpu_ns - st->offcpu_at_enter;
 	if (off > now - start)
 		off = now - start;
 	key.pid = task->tgid;
@@ -295,6 +394,7 @@ static __always_inline int on_sys_exit(long ret, const bool python)
 		create = true;
 		break;
 	case IO_CLOSE:
+		quick_close(st, key.pid, key.fd);
 		fd_flush(&key, now);
 		return 0;
 	case IO_NEWFD:
@@ -303,6 +403,7 @@ static __always_inline int on_sys_exit(long ret, const bool python)
 				 st->arg1 == WS_F_DUPFD ||
 				 st->arg1 == WS_F_DUPFD_CLOEXEC)) {
 			key.fd = ret;
+			quick_close(st, key.pid, key.fd);
 			fd_flush(&key, now);
 		}
 		return 0;
@@ -310,8 +411,10 @@ static __always_inline int on_sys_exit(long ret, const bool python)
 		if (ret == 0 &&
 		    !bpf_probe_read_user(fds, sizeof(fds), (void *)st->arg0)) {
 			key.fd = fds[0];
+			quick_close(st, key.pid, key.fd);
 			fd_flush(&key, now);
 			key.fd = fds[1];
+			quick_close(st, key.pid, key.fd);
 			fd_flush(&key, now);
 		}
 		return 0;
@@ -319,8 +422,10 @@ static __always_inline int on_sys_exit(long ret, const bool python)
 		return 0;
 	}
 
-	if (create)
+	if (create) {
+		quick_close(st, key.pid, key.fd);
 		v = fd_entry_new(task, &key, client, inbound, start, now);
+	}
 	if (name || (op && v)) {
 		struct io_site_args a = {
 			.op = op, .ret = ret, .start = start, .now = now,
@@ -333,8 +438,13 @@ static __always_inline int on_sys_exit(long ret, const bool python)
 		else
 			io_site(&a, v ? &v->target : NULL);
 	}
-	if (v && (cls == IO_READ || cls == IO_WRITE))
+	if (v && (cls == IO_READ || cls == IO_WRITE)) {
+		q = &st->quick[cls == IO_WRITE];
+		quick_put(q, key.pid, q->fd1 == key.fd + 1 ? v : NULL,
+			  cls == IO_WRITE);
 		fd_account(v, &key, cls == IO_WRITE, ret, start, now, off);
+		quick_arm(q, v, key.fd, now - start - off);
+	}
 	return 0;
 }
 
@@ -422,6 +532,17 @@ int BPF_PROG(io_exec, struct task_struct *p, pid_t old_pid,
 	bpf_ringbuf_submit(ev, submit_flags());
 	if (bpf_map_update_elem(&io_execd, &tgid, &one, BPF_ANY))
 		count_event(WS_CNT_IO_DROPPED);
+	quick_exit(tgid);	/* the close-on-exec descriptors are gone */
+	return 0;
+}
+
+/* A thread ends: what it did not time goes to its descriptors.  (Not
+ * asked of `traced`, which track_exit may have left already: only traced
+ * threads have the storage.) */
+SEC("tp_btf/sched_process_exit")
+int BPF_PROG(io_thread_exit)
+{
+	quick_exit(bpf_get_current_task_btf()->tgid);
 	return 0;
 }
 

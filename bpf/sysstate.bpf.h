@@ -14,14 +14,33 @@
 
 #include "common.bpf.h"
 
+/*
+ * Reads (quick[0]) or writes (quick[1]) on the descriptor the thread used
+ * last for them: io.bpf.c times one call in WS_IO_TIME_EVERY there, and
+ * adds the others up here until the next timed one, which puts them in
+ * the descriptor's io_fds entry (if it is still the one born at born_ns).
+ */
+struct ws_quick_fd {
+	__s32 fd1;		/* the descriptor + 1; 0 none */
+	__u32 calls;		/* not timed since the last timed one */
+	__u64 born_ns;		/* its io_fds entry's */
+	__u64 on_ns;		/* on-CPU time of the last timed call */
+	__u64 n;		/* not yet in the entry: calls, */
+	__u64 bytes;		/* their bytes, */
+	__u64 ns;		/* their time (off-CPU measured, on-CPU as
+				 * on_ns), */
+	__u64 off;		/* and its off-CPU part */
+};
+
 struct ws_sys_state {
-	__u64 enter_ns;
+	__u64 enter_ns;		/* 0: a read or write not timed */
 	__u64 offcpu_ns;	/* the thread's off-CPU time so far */
 	__u64 offcpu_at_enter;
 	__u64 arg0;		/* the syscall's first two arguments */
 	__u64 arg1;
 	__s32 nr;		/* the syscall being traced; -1 none */
 	__u32 pad;
+	struct ws_quick_fd quick[2];
 };
 
 struct sys_state_map {

@@ -310,6 +310,10 @@ struct ws_fd_key {
 	__s32 fd;
 };
 
+/* Of the reads (or writes) a thread repeats on one descriptor, one in this
+ * many is timed (bpf/io.bpf.c). */
+#define WS_IO_TIME_EVERY	8
+
 struct ws_fd_stats {
 	__u64 reads;		/* read and receive syscalls */
 	__u64 read_bytes;
@@ -329,6 +333,10 @@ struct ws_fd_stats {
 	__u64 path_id;		/* a file's whole path: its ws_path_event;
 				 * 0 none (target.path has it, not a file,
 				 * or not sent) */
+	__u64 born_ns;		/* when the entry was made */
+	__u64 untimed;		/* of reads + writes, those not timed: their
+				 * on-CPU time is the thread's last timed
+				 * call's on the descriptor */
 	struct ws_target target;
 };
 

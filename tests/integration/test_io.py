@@ -304,6 +304,50 @@ def test_small_reads(run, short_dir):
     print(f"small_reads: {h['text']}")
 
 
+QUICK_ROUNDS = 20000
+
+
+def test_untimed_calls_exact(run, short_dir):
+    """quickfd: 4 threads each make QUICK_ROUNDS 1-byte preads, of a
+    shared descriptor two rounds in three and of their own the third,
+    and as many 3-byte writes to their own file; three close their
+    descriptors, the last leaves them to the process's exit.  whyslow
+    times one in several of such calls, but every count and byte is
+    exact, nothing is lost, the untimed calls are stated in Data quality,
+    and each file's syscall time is there."""
+    d = os.path.join(short_dir, "quick")
+    os.mkdir(d)
+    os.chmod(d, 0o777)
+    doc, res = run.record_json("--", workload("quickfd"), d,
+                               str(QUICK_ROUNDS), timeout=TIMEOUT)
+    io = io_of(doc, res)
+    alt = sum(1 for k in range(QUICK_ROUNDS) if k % 3 == 2)
+    want = {"in": (4 * (QUICK_ROUNDS - alt), 4 * (QUICK_ROUNDS - alt), 1,
+                   4096)}
+    for i in range(4):
+        want[f"alt{i}"] = (alt, alt, 1, 1)
+        want[f"out{i}"] = (0, 0, QUICK_ROUNDS, 3 * QUICK_ROUNDS)
+    calls = 0
+    for name, w in want.items():
+        f = file_entry(io, os.path.join(d, name), res)
+        got = (f["reads"], f["read_bytes"], f["writes"], f["write_bytes"])
+        assert got == w, f"{name}: reads, bytes, writes, bytes {got}, " \
+            f"expected {w}:{res}"
+        assert f["time_ns"] > 0, f"{name}: no syscall time:{res}"
+        calls += f["reads"] + f["writes"]
+    q = doc["quality"]
+    assert q["io_dropped"] == 0, f"I/O events lost:{res}"
+    # at least one in io_timed_every of a thread's calls on a descriptor
+    # is timed, and here most writes are not
+    every = q["io_timed_every"]
+    assert every > 1 and calls / every <= calls - q["io_untimed"] < \
+        calls - 4 * QUICK_ROUNDS / 2, \
+        f"{q['io_untimed']} untimed of {calls}:{res}"
+    md = run.record("--", workload("quickfd"), d, str(QUICK_ROUNDS),
+                    timeout=TIMEOUT).stdout
+    assert f"are timed 1 in {every}:" in md, f"no Data quality line:{md}"
+
+
 # Long enough that the files' paths (~110 bytes) do not fit a wait
 # target's 96 bytes (each comes in a path event of its own) nor a Markdown
 # cell's (each is shortened there).
@@ -424,7 +468,8 @@ def test_sites_told_apart(run, short_dir, prog):
 
 def test_no_offcpu(run, short_dir):
     """Without off-CPU tracing the syscalls are still counted, exactly; the
-    time blocked is unknown (null), not zero."""
+    time blocked is unknown (null), not zero; every call is timed (one
+    that blocked could not stand for others)."""
     path = os.path.join(short_dir, "one.txt")
     make_file(path, "x\n")
     doc, res = run.record_json("--no-offcpu", "--", workload("readsmall"),
@@ -434,6 +479,7 @@ def test_no_offcpu(run, short_dir):
     assert (f["opens"], f["reads"], f["read_bytes"]) == \
         (1, SMALL_READS, SMALL_READS), f"{path}: {f}:{res}"
     assert f["time_ns"] > 0, res
+    assert doc["quality"]["io_untimed"] == 0, res
     for entry in io["files"] + io["endpoints"]:
         check_blocked(entry, io, res, entry.get("path") or entry["endpoint"])
 

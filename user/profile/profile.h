@@ -168,6 +168,10 @@ struct profile_quality {
 					 * calls did not match their Python
 					 * frames: the C code they ran below
 					 * the innermost Python frame only */
+	uint64_t io_untimed;		/* reads and writes not timed: their
+					 * on-CPU time is their thread's last
+					 * timed call's on the descriptor */
+	uint64_t io_timed_every;	/* 1 in this many of them is */
 };
 
 /* ---- I/O: files, network endpoints, spawned programs ---- */

@@ -55,6 +55,7 @@ struct io_trace {
 	struct request *reqs;
 	size_t n_reqs, cap_reqs;
 	struct spawn_trace spawns;	/* execs, exits, forks */
+	uint64_t untimed;		/* reads and writes not timed */
 };
 
 struct io_trace *io_trace_new(void)
@@ -343,6 +344,8 @@ static int add_fd_stats(struct io_trace *io, uint32_t pid,
 	struct io_file *f;
 	int64_t i;
 
+	if (!request_only)
+		io->untimed += s->untimed;
 	if (s->target.kind == WS_TGT_PIPE) {
 		if (!request_only && (f = pipe_of(io, s)))
 			add_file_stats(f, s);
@@ -848,6 +851,8 @@ int io_trace_finish(struct io_trace *io, const struct proc_table *t,
 	int err;
 
 	out->io.traced = true;
+	out->quality.io_untimed = io->untimed;
+	out->quality.io_timed_every = WS_IO_TIME_EVERY;
 	if ((err = finish_files(io, out)) || (err = finish_endpoints(io, out)) ||
 	    (err = finish_concurrency(io, out)) ||
 	    (err = finish_spawns(io, t, root_pid, end_ns, out)))

@@ -10,6 +10,7 @@
 
 #include "lib/util.h"
 #include "analyze/aggregate.h"
+#include "analyze/hints_rules.h"
 #include "analyze/shortfall.h"
 #include "report/md_quality.h"
 #include "report/md_util.h"
@@ -122,11 +123,24 @@ static void quality_io(FILE *f, const struct profile *p,
 		       const struct aggregate *agg)
 {
 	const uint64_t *ns = agg->time.ns;
+	char n[NUM_SIZE];
 
 	if (p->quality.io_dropped)
 		fprintf(f, "- I/O events lost: %" PRIu64 " (ring buffer or BPF "
-			"map full); file, endpoint and program figures are "
-			"low.\n", p->quality.io_dropped);
+			"map full, or untimed reads and writes on a "
+			"descriptor another thread closed); file, endpoint "
+			"and program figures are low.\n",
+			p->quality.io_dropped);
+	/* fewer untimed calls than this are at most a few ms of estimated
+	 * time: not worth a line of the budget */
+	if (p->quality.io_untimed >= 1000) {
+		hint_fmt_count(n, p->quality.io_untimed);
+		fprintf(f, "- Reads and writes a thread repeats on one "
+			"descriptor are timed 1 in %d: %s were not, their "
+			"on-CPU time taken from the thread's last timed call "
+			"there (counts, bytes and off-CPU time are exact).\n",
+			(int)p->quality.io_timed_every, n);
+	}
 	if (!p->io.traced &&
 	    (ns[WAIT_DISK] || ns[WAIT_NETWORK] || ns[WAIT_PIPE] ||
 	     ns[WAIT_CHILD]))

@@ -129,7 +129,9 @@ static void test_files(void **state)
 	struct ws_target pipe = { .kind = WS_TGT_PIPE };
 	struct ws_fd_stats s = { .reads = 2, .read_bytes = 100, .read_ns = 7,
 				 .writes = 1, .write_bytes = 5, .write_ns = 3,
-				 .offcpu_ns = 4, .target = a };
+				 .offcpu_ns = 4, .untimed = 2, .target = a };
+	struct ws_fd_stats req = { .reads = 9, .untimed = 5, .client = 1,
+				   .target = tcp_target("10.0.0.1", 80) };
 	const struct io_file *fa, *fb;
 
 	site(f, WS_IO_OPEN, 10, &a, 20, 1);
@@ -139,9 +141,13 @@ static void test_files(void **state)
 	site(f, WS_IO_OPEN, 10, &pipe, 5, 0);	/* a FIFO: no file row */
 	fd_event(f, WS_EV_FD, 10, &s);
 	fd_event(f, WS_EV_FD, 10, &s);
+	/* a request's figures so far: its untimed calls come with its close */
+	fd_event(f, WS_EV_REQUEST, 10, &req);
 	finish(f, 0, 100 * MS);
 
 	assert_true(f->p.io.traced);
+	assert_int_equal(f->p.quality.io_untimed, 2 * 2);
+	assert_int_equal(f->p.quality.io_timed_every, WS_IO_TIME_EVERY);
 	assert_int_equal(f->p.io.n_files, 2);
 	/* by time, most first */
 	assert_string_equal(f->p.io.files[0].path, "/data/b.txt");

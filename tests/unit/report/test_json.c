@@ -156,12 +156,16 @@ static void test_json_io_and_hints(void **state)
 	git->cpu_ns = 60 * MS;
 	git->max_parallel = 1;
 	git->parent = fx_strdup("/usr/bin/python3");
+	p->quality.io_untimed = 70;
+	p->quality.io_timed_every = 8;
 	json = render(p, FORMAT_JSON, 1, 0);
 	assert_int_equal(json_check(json,
 		"d[\"io\"][\"traced\"] is True and "
 		"d[\"io\"][\"blocked_known\"] is True and "
 		"len(d[\"io\"][\"files\"]) == 5 and "
-		"d[\"quality\"][\"io_dropped\"] == 3"), 0);
+		"d[\"quality\"][\"io_dropped\"] == 3 and "
+		"d[\"quality\"][\"io_untimed\"] == 70 and "
+		"d[\"quality\"][\"io_timed_every\"] == 8"), 0);
 	assert_int_equal(json_check(json,
 		"d[\"io\"][\"files\"][0] == {\"path\": "
 		"\"/home/u/pages/p0.html\", \"opens\": 5, "

@@ -58,8 +58,9 @@ static void test_md_hints_and_io(void **state)
 		"(linkcheck.py:17) |\n",
 		"\n## Data quality\n",
 		"- Off-CPU traced: yes",
-		"- I/O events lost: 3 (ring buffer or BPF map full); file, "
-		"endpoint and program figures are low.\n",
+		"- I/O events lost: 3 (ring buffer or BPF map full, or untimed "
+		"reads and writes on a descriptor another thread closed); "
+		"file, endpoint and program figures are low.\n",
 		"\nomitted: nothing\n",
 	};
 	struct profile *p = io_profile();
@@ -69,6 +70,21 @@ static void test_md_hints_and_io(void **state)
 	assert_in_order(md, sections, sizeof(sections) / sizeof(sections[0]));
 	assert_lacks(md, "not traced");
 	free(md);
+
+	/* Untimed calls: said from 1,000, with the rate they were timed at */
+	p->quality.io_untimed = 999;
+	p->quality.io_timed_every = 8;
+	md = render_md(p);
+	assert_lacks(md, "timed 1 in");
+	free(md);
+	p->quality.io_untimed = 875002;
+	md = render_md(p);
+	assert_contains(md, "- Reads and writes a thread repeats on one "
+			"descriptor are timed 1 in 8: 875,002 were not, their "
+			"on-CPU time taken from the thread's last timed call "
+			"there (counts, bytes and off-CPU time are exact).\n");
+	free(md);
+	p->quality.io_untimed = 0;
 
 	/* Blocked time unknown; rows cut by top, and said so. */
 	p->io.blocked_known = false;
