@@ -39,7 +39,7 @@
 # --no-offcpu: syscalls and samples; --no-io: samples and waits, the
 # program's cost without syscall tracing), and under a bpftrace script
 # that only counts the preads and their bytes, for comparison (each
-# tool's start-up is in its time: ~0.2 s for whyslow, more for bpftrace).
+# tool's start-up is in its time: ~0.06 s for whyslow, more for bpftrace).
 # On the CI VMs merely attaching empty programs to the raw sys_enter and
 # sys_exit tracepoints makes such a pread 1.38x slower (measured by hand:
 # the kernel's syscall tracing slow path, two BPF dispatches, and the
@@ -54,7 +54,7 @@
 # the section is skipped, with the reason, if that fails.  Two worst cases
 # for it: the pipe ping-pong pinned to CPU 0 (a wakeup per message;
 # BENCH_WAKE_ROUNDS round trips, default 200000: ~0.8 s alone, so that
-# tracing outweighs whyslow's ~0.4 s fixed cost) and a shell loop of
+# tracing outweighs whyslow's ~0.07 s fixed cost) and a shell loop of
 # BENCH_SPAWNS (default 2000) `/bin/true` (a fork, exec, exit and parent
 # wakeup each), each alone, under this whyslow and under the baseline,
 # interleaved; the table gives medians of "whyslow / alone", of "this
@@ -70,8 +70,8 @@
 # (default 30) `record -a` while opentree.py and bench_cpu run in a loop.
 # Beside the end-to-end ratio, "in-run" compares the workload's own time
 # (its elapsed_ms= line) under whyslow and alone: what tracing its events
-# costs, without whyslow's fixed start-up and report (~0.1 s, which is a
-# third of a 0.3 s run's ratio).
+# costs, without whyslow's fixed start-up and report (~0.07 s, a quarter
+# of a 0.3 s run's ratio).
 # With BENCH_VS=PATH, another whyslow binary (a build of an older commit)
 # gets its column in the same run, interleaved with this one.
 #

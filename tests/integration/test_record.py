@@ -4,6 +4,7 @@ workload from tests/workloads and checks what the report says.
 
 Numbers are checked on the JSON report; the Markdown and folded writers on
 their shape.  Every failure message shows whyslow's output."""
+import glob
 import os
 import pwd
 import shutil
@@ -205,6 +206,53 @@ def test_forker_both_processes(run):
         assert p["exe"] and p["exe"].endswith("/forker"), res
     for name in ("parent_burn", "child_burn"):
         assert 35 <= func(doc, name, res)["self_pct"] <= 65, res
+
+
+CORE_BTF = "/run/whyslow"
+
+
+def relocations(stderr):
+    """libbpf's CO-RE relocation results in a -v log, as a sorted list."""
+    return sorted(line for line in stderr.splitlines()
+                  if "patched insn" in line)
+
+
+def test_core_btf_cache(run):
+    """The kernel's BTF cut down for CO-RE relocation is cached in
+    /run/whyslow (root's alone): a run makes it, the next one uses it and
+    relocates every instruction as the kernel's whole BTF does; a corrupt
+    copy is removed and the run goes on with the whole BTF; in a
+    directory others may write, nothing is read or cached."""
+    shutil.rmtree(CORE_BTF, ignore_errors=True)
+    try:
+        res = run.record("-v", "-o", "/dev/null", "--", "true")
+        assert res.returncode == 0 and "CO-RE target:" in res.stderr, res
+        files = glob.glob(CORE_BTF + "/core-btf-*")
+        assert len(files) == 1, f"cache: {files}:{res}"
+        assert os.stat(CORE_BTF).st_mode & 0o777 == 0o700, res
+        st = os.stat(files[0])
+        assert st.st_uid == 0 and st.st_mode & 0o077 == 0, res
+        cut = run.record("-v", "-o", "/dev/null", "--", "true")
+        assert cut.returncode == 0 and "CO-RE target:" not in cut.stderr \
+            and "cut BTF failed" not in cut.stderr, f"not from the cache:{cut}"
+        with open(files[0], "wb") as f:
+            f.write(b"\x9f\xeb\x01\x00" + b"\xff" * 60)
+        whole = run.record("-v", "-o", "/dev/null", "--", "true")
+        assert whole.returncode == 0 and "cut BTF failed" in whole.stderr, \
+            f"a corrupt cached cut not refused:{whole}"
+        assert not os.path.exists(files[0]), whole
+        assert relocations(cut.stderr) and \
+            relocations(cut.stderr) == relocations(whole.stderr), \
+            "the cut BTF relocates differently from the kernel's"
+        shutil.rmtree(CORE_BTF)
+        os.mkdir(CORE_BTF, 0o700)
+        os.chmod(CORE_BTF, 0o777)
+        for _ in range(2):
+            res = run.record("-v", "-o", "/dev/null", "--", "true")
+            assert res.returncode == 0 and "CO-RE target:" in res.stderr, res
+        assert not os.listdir(CORE_BTF), "cached in a world-writable dir"
+    finally:
+        shutil.rmtree(CORE_BTF, ignore_errors=True)
 
 
 def test_short_lived_program(run):

@@ -21,7 +21,7 @@ void intern_free(struct intern *in)
 }
 
 /* FNV-1a, then a multiply to spread the low bits used for slots. */
-static uint64_t hash_bytes(const void *key, uint32_t len)
+uint64_t intern_hash(const void *key, uint32_t len)
 {
 	const uint8_t *p = key;
 	uint64_t h = 0xcbf29ce484222325ull;
@@ -54,7 +54,7 @@ int64_t intern_find(const struct intern *in, const void *key, uint32_t len)
 
 	if (!in->n_slots)
 		return -1;
-	slot = find_slot(in, hash_bytes(key, len), key, len);
+	slot = find_slot(in, intern_hash(key, len), key, len);
 	return in->slots[slot] ? (int64_t)in->slots[slot] - 1 : -1;
 }
 
@@ -119,7 +119,7 @@ static int reserve_arena(struct intern *in, uint32_t len)
 int64_t intern_bytes(struct intern *in, const void *key, uint32_t len,
 		     int *added)
 {
-	uint64_t hash = hash_bytes(key, len);
+	uint64_t hash = intern_hash(key, len);
 	size_t slot;
 
 	*added = 0;

@@ -24,6 +24,8 @@ void intern_free(struct intern *in);
 /* Index of key, added when new (*added set); -ENOMEM on failure. */
 int64_t intern_bytes(struct intern *in, const void *key, uint32_t len,
 		     int *added);
+/* The hash intern uses: FNV-1a, its low bits spread. */
+uint64_t intern_hash(const void *key, uint32_t len);
 /* Index of key, or -1 when it was never added. */
 int64_t intern_find(const struct intern *in, const void *key, uint32_t len);
 

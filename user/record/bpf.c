@@ -15,6 +15,7 @@
 
 #include "lib/log.h"
 #include "record/bpf.h"
+#include "record/corebtf.h"
 #include "whyslow.skel.h"
 
 #define PY_PAIRS	4	/* see py_pairs() */
@@ -34,6 +35,7 @@ struct record_bpf {
 	pthread_t py_thread;		/* loading it, while py_loading */
 	bool py_loading;
 	int py_err;
+	struct core_btf core_btf;	/* the types they relocate against */
 };
 
 /* The slot of oncpu.bpf.c's CPU-time accounting (offcpu.bpf.c). */
@@ -146,11 +148,32 @@ static void set_knobs(struct whyslow_bpf *skel,
 		bpf_program__set_autoload(skel->progs.io_fork_py, false);
 		bpf_program__set_autoload(skel->progs.io_exec, false);
 		bpf_program__set_autoload(skel->progs.io_dead_switch, false);
+		bpf_program__set_autoload(skel->progs.io_thread_exit, false);
 		bpf_map__set_max_entries(skel->maps.io_fds, 1);
 		bpf_map__set_max_entries(skel->maps.io_execd, 1);
 		bpf_map__set_max_entries(skel->maps.io_site_rules, 1);
 		bpf_map__set_max_entries(skel->maps.io_sites, 1);
 	}
+}
+
+/* An instance of the object, relocated against the cut BTF if there is. */
+static struct whyslow_bpf *open_skel(const struct record_bpf *b)
+{
+	LIBBPF_OPTS(bpf_object_open_opts, opts,
+		    .btf_custom_path = b->core_btf.fd >= 0 ? b->core_btf.path :
+							     NULL);
+
+	return whyslow_bpf__open_opts(&opts);
+}
+
+/* Opens and loads b->skel: 0 or -errno. */
+static int load_skel(struct record_bpf *b)
+{
+	b->skel = open_skel(b);
+	if (!b->skel)
+		return -errno;
+	set_knobs(b->skel, &b->knobs);
+	return whyslow_bpf__load(b->skel);
 }
 
 struct record_bpf *record_bpf_open(const struct record_bpf_knobs *o)
@@ -162,14 +185,24 @@ struct record_bpf *record_bpf_open(const struct record_bpf_knobs *o)
 	if (!b)
 		return NULL;
 	b->knobs = *o;
+	b->core_btf.fd = -1;
 	libbpf_set_print(o->verbose ? libbpf_print_verbose : libbpf_print_quiet);
 	b->skel = whyslow_bpf__open();
 	if (!b->skel) {
 		pr_err("cannot open BPF object: %s\n", strerror(errno));
 		goto fail;
 	}
-	set_knobs(b->skel, o);
-	err = whyslow_bpf__load(b->skel);
+	core_btf_open(&b->core_btf, bpf_object__btf(b->skel->obj));
+	whyslow_bpf__destroy(b->skel);
+	err = load_skel(b);
+	if (err && b->core_btf.fd >= 0) {
+		/* relocated against the kernel's whole BTF, as libbpf would */
+		pr_debug("loading with the cut BTF failed (%s): again with "
+			 "the kernel's\n", strerror(-err));
+		whyslow_bpf__destroy(b->skel);
+		core_btf_close(&b->core_btf, true);
+		err = load_skel(b);
+	}
 	if (err) {
 		pr_err("the kernel refused whyslow's BPF programs (%s); "
 		       "run with -v for the verifier log\n", strerror(-err));
@@ -316,7 +349,7 @@ static int load_python(struct record_bpf *b)
 	struct whyslow_bpf *py;
 	int i, err;
 
-	py = whyslow_bpf__open();
+	py = open_skel(b);
 	if (!py)
 		return -errno;
 	k.python = true;
@@ -527,6 +560,7 @@ void record_bpf_close(struct record_bpf *b)
 	whyslow_bpf__destroy(b->py);
 	detach_reversed(b->skel);
 	whyslow_bpf__destroy(b->skel);
+	core_btf_close(&b->core_btf, false);
 	free(b);
 }
 
