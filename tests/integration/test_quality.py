@@ -5,7 +5,6 @@ import os
 import re
 import shutil
 import subprocess
-import warnings
 
 import pytest
 
@@ -53,18 +52,19 @@ def test_frequency_above_kernel_limit_lowered(run):
 def test_normal_run_keeps_expected_samples(run):
     """At 999 Hz nothing goes missing: kept within 2% of CPU time × F
     (rusage's), and no shortfall is reported.  The CPU time the scheduler
-    measured should agree with rusage; on a quiet machine it falls short
-    by 100-250 ms in about one run of three (a stretch of the command's
-    CPU time no switch accounts: a known bug), so that is a warning."""
+    measured agrees with rusage (it once fell short by 100-250 ms in one
+    run of three, until its counter was read without racing the
+    switches; 0-3 ms apart since, quiet or with both CPUs busy)."""
     doc, res = run.record_json("-F", 999, "--", workload("bench_cpu"))
     q = doc["quality"]
     kept = doc["samples"]
     exp = doc["cpu_ns"] * 999 / 1e9
     print(f"kept {kept} expected {exp:.0f} cpu {q['cpu_sampled_ns']} "
           f"rusage {doc['cpu_ns']}")
-    if abs(q["cpu_sampled_ns"] - doc["cpu_ns"]) > 0.03 * doc["cpu_ns"] + 20e6:
-        warnings.warn(f"scheduler CPU {q['cpu_sampled_ns'] / 1e6:.0f} ms "
-                      f"against rusage {doc['cpu_ns'] / 1e6:.0f} ms")
+    assert abs(q["cpu_sampled_ns"] - doc["cpu_ns"]) <= \
+        0.03 * doc["cpu_ns"] + 20e6, \
+        f"scheduler CPU {q['cpu_sampled_ns'] / 1e6:.0f} ms against " \
+        f"rusage {doc['cpu_ns'] / 1e6:.0f} ms:{res}"
     assert abs(kept - exp) <= 0.02 * exp + 3 * exp ** 0.5, res
     assert q["missing_samples_pct"] <= 2 + 300 / exp ** 0.5, res
     md = run.record("-F", 999, "--", workload("bench_cpu"))
