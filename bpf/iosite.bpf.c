@@ -15,8 +15,9 @@
  * stack holds the same words at the same offsets from sp (and bp is as
  * far from sp, when the unwinding used it) unwinds to the same frames: it
  * is sent as a WS_EV_IO_AGAIN of 200 bytes naming the site (span bytes
- * from sp are read: a size COPY_USER_TOP would have copied whole, so the
- * walk of a full event would have found every word it needs).  Anything
+ * from sp are read, up to the last word the walk needs: COPY_USER_TOP
+ * would have copied at least those, so the walk of a full event would
+ * have found every word it needs).  Anything
  * else -- no rule yet, a key not registered (user space has not read the
  * first event yet, or could not register it), a word that differs --
  * sends the stacks again: every open is still counted at the site it was

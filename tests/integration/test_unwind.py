@@ -59,18 +59,37 @@ def test_call_tree_without_frame_pointers(run):
         f"a->b share {100 * ab / (ab + c):.1f}%, measured {want:.1f}%:{res}"
 
 
+def leaf_stacks(run, leaf, *command):
+    """The folded on-CPU stacks of `record -- command` that end in leaf,
+    (frames, count), and their samples in all."""
+    res = run.record("--format", "folded", "--", *command)
+    assert res.returncode == 0, res
+    stacks = [(f, n) for f, n in folded_samples(res) if f[-1] == leaf]
+    return stacks, sum(n for _, n in stacks), res
+
+
 def test_qsort_callers(run):
     """Samples in the comparison function show qsort and its caller above
     it: cmp <- msort... <- qsort_r <- sorter <- main."""
-    res = run.record("--format", "folded", "--", workload("nofp_tree"), "1")
-    assert res.returncode == 0, res
-    cmp = [(f, n) for f, n in folded_samples(res) if f[-1] == "cmp"]
-    total = sum(n for _, n in cmp)
+    cmp, total, res = leaf_stacks(run, "cmp", workload("nofp_tree"), "1")
     assert total >= 5, f"no samples in cmp:{res}"
     full = sum(n for f, n in cmp
                if "main" in f and "sorter" in f and "qsort_r" in f and
                f.index("main") < f.index("sorter") < f.index("qsort_r"))
     assert full >= 0.9 * total, f"{full} of {total} cmp samples whole:{res}"
+
+
+def test_stack_copy_to_the_mapping_end(run):
+    """topstack's thread spins 4.7 KiB below the end of its stack's
+    mapping (a page no one may read above it), without frame pointers:
+    an 8 KiB copy cannot be read there, and the copy is all there is up
+    to the end (a 4 KiB one would stop at outer), so spin's samples show
+    worker and clone's frame above outer."""
+    spin, total, res = leaf_stacks(run, "spin", workload("topstack"), "0.5")
+    assert total >= 100, f"{total} samples in spin:{res}"
+    whole = sum(n for f, n in spin
+                if f[-3:] == ["worker", "outer", "spin"] and "clone" in f[-4])
+    assert whole >= 0.95 * total, f"{whole} of {total} whole:{res}"
 
 
 def test_truncated_share_reported(run):

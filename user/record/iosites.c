@@ -97,31 +97,21 @@ static int rule_set(struct io_sites *s, const struct ws_site_rule_key *k,
 
 /*
  * The bytes the BPF side is to read from sp: the stack copy of a full
- * event would be the first of 8, 4, 2 or 0.5 KiB that reads (see
- * COPY_USER_TOP), so reading the first of those sizes that holds every
- * word needed proves the copy would have held them.  A walk stopped by
- * the copy's end depends on its length, that is on where the stack
- * ends: sp itself must then be the same.
+ * event reads all there is up to WS_STACK_COPY (see COPY_USER_TOP), so
+ * reading the bytes up to the last word needed proves the copy would
+ * have held every one.  A walk stopped by the copy's end depends on its
+ * length, that is on where the stack ends: sp itself must then be the
+ * same.
  */
 static void check_span(struct ws_site_check *c, const struct ws_io_site *ev,
 		       enum unwind_stop why, uint32_t end)
 {
-	static const uint32_t sizes[] = { WS_STACK_COPY / 16,
-					  WS_STACK_COPY / 4,
-					  WS_STACK_COPY / 2, WS_STACK_COPY };
-	size_t i;
-
 	if (why == UNWIND_COPY_END) {
 		c->span = ev->top.len;
 		c->sp = ev->top.sp;
 		return;
 	}
-	c->span = 0;
-	for (i = 0; i < sizeof(sizes) / sizeof(*sizes) && end; i++)
-		if (end <= sizes[i]) {
-			c->span = sizes[i];
-			break;
-		}
+	c->span = end;
 }
 
 static void check_fill(struct ws_site_check *c, const struct ws_io_site *ev,
