@@ -475,10 +475,14 @@ def test_min_block_us_keeps_time(min_block_json):
     (doc, res), (base, _) = min_block_json
     check_schema(doc, res)
     assert doc["quality"]["min_block_ns"] == 10**9, res
-    for name in ("sleep", "on_cpu"):
-        assert abs(cat_pct(doc, name) - cat_pct(base, name)) <= 5, \
-            f"{name}: {cat_pct(doc, name)}% vs {cat_pct(base, name)}% " \
-            f"with the default:{res}"
+    # the burn loop runs for a time, not an amount of work: with the
+    # host's other VMs busy, how much of it is on the CPU or waiting for
+    # one varies from run to run, not their sum
+    busy = ("on_cpu", "cpu_wait")
+    for names in (("sleep",), busy):
+        got, want = (sum(cat_pct(d, n) for n in names) for d in (doc, base))
+        assert abs(got - want) <= 5, \
+            f"{names}: {got}% vs {want}% with the default:{res}"
     assert abs(cat_pct(doc, "sleep") - 50) <= 5, res
     assert doc["quality"]["offcpu_short_ns"] >= 0.95 * sum(
         v for k, v in cats(doc).items() if k != "on_cpu"), \
