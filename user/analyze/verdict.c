@@ -9,15 +9,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/util.h"
 #include "analyze/aggregate.h"
 
 /* CPython's own C code (the interpreter or libpython), which shows under
  * the Python function that ran it (record/pynative.h). */
 static bool python_runtime(const struct func_stat *fs)
 {
-	return fs->cls == CLASS_RUNTIME && fs->module &&
-	       (!strncmp(fs->module, "python", 6) ||
-		!strncmp(fs->module, "libpython", 9));
+	return fs->cls == CLASS_RUNTIME && cpython_file_name(fs->module);
 }
 
 uint64_t aggregate_path_work_ns(const struct aggregate *agg,

@@ -134,9 +134,7 @@ static bool frame_joins(const char *name)
  * that links it statically. */
 static bool python_runtime(const struct frame *f)
 {
-	return f->cls == CLASS_RUNTIME && f->module &&
-	       (!strncmp(f->module, "libpython", 9) ||
-		!strncmp(f->module, "python", 6));
+	return f->cls == CLASS_RUNTIME && cpython_file_name(f->module);
 }
 
 /*

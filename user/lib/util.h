@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Small helpers every stage shares, header only: array sizes, three-way
- * comparison, shares of a whole, path components and UTF-8 sequences.
+ * comparison, the monotonic clock, shares of a whole, path components and
+ * UTF-8 sequences.
  */
 #ifndef WHYSLOW_LIB_UTIL_H
 #define WHYSLOW_LIB_UTIL_H
@@ -10,8 +11,19 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+#include <time.h>
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+#define NSEC_PER_SEC	1000000000ull
+
+/* CLOCK_MONOTONIC in ns: the clock bpf_ktime_get_ns() reads. */
+static inline uint64_t monotonic_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * NSEC_PER_SEC + ts.tv_nsec;
+}
 
 /*
  * -1, 0 or 1 as a is below, equal to or above b, for a qsort comparator:
@@ -30,6 +42,14 @@ static inline bool name_in(const char *name, const char *const *names,
 		if (!strcmp(name, names[i]))
 			return true;
 	return false;
+}
+
+/* A file name (no directory) like CPython's interpreter or library:
+ * "python3.11", "libpython3.12.so.1.0"; NULL: no. */
+static inline bool cpython_file_name(const char *base)
+{
+	return base && (!strncmp(base, "python", 6) ||
+			!strncmp(base, "libpython", 9));
 }
 
 static inline uint64_t min_u64(uint64_t a, uint64_t b)

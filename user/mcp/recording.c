@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "lib/log.h"
+#include "lib/util.h"
 #include "lib/output.h"
 #include "mcp/recording.h"
 #include "mcp/rpc.h"
@@ -20,16 +21,7 @@
 #include "record/launch.h"
 #include "record/record.h"
 
-#define NSEC_PER_SEC	1000000000ull
 #define STOP_GRACE_MS	2000	/* a command outliving the recording */
-
-uint64_t recording_now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * NSEC_PER_SEC + ts.tv_nsec;
-}
 
 /* ---- the child ---- */
 
@@ -259,7 +251,7 @@ int recording_start(struct recording *r, const struct tools_args *a,
 	r->id = json_incref(id);
 	r->token = json_incref(token);
 	r->duration_s = a->duration_s;
-	r->start_ns = r->last_tick_ns = recording_now_ns();
+	r->start_ns = r->last_tick_ns = monotonic_ns();
 	return 0;
 fail:
 	free(r->profile);

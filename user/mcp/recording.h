@@ -58,7 +58,4 @@ void recording_abort(struct recording *r, int grace_ms);
  * a second passed since the last, else NULL. */
 json_t *recording_progress(struct recording *r, uint64_t now_ns);
 
-/* CLOCK_MONOTONIC in ns. */
-uint64_t recording_now_ns(void);
-
 #endif

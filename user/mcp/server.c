@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "lib/log.h"
+#include "lib/util.h"
 #include "mcp/recording.h"
 #include "mcp/server.h"
 #include "mcp/tools.h"
@@ -384,7 +385,7 @@ static bool serve_once(struct server *s, struct rpc_reader *in, bool *eof)
 	if (pfd[1].revents && recording_read(&s->rec) <= 0)
 		finish_recording(s);
 	if (s->rec.pid > 0 && (note = recording_progress(&s->rec,
-							 recording_now_ns())))
+							 monotonic_ns())))
 		send_msg(s, note);
 	/* at the end of input, what was asked is still answered */
 	return !*eof || s->rec.pid > 0;

@@ -128,9 +128,7 @@ static struct py_proc_state *get_state(struct py_attach *pa, uint32_t pid)
  * every mapped library of every process would cost far more. */
 static bool may_be_python(const char *path)
 {
-	const char *base = path_basename(path);
-
-	return !strncmp(base, "python", 6) || !strncmp(base, "libpython", 9);
+	return cpython_file_name(path_basename(path));
 }
 
 static struct py_module *module_state(struct py_attach *pa,

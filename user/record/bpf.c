@@ -179,21 +179,27 @@ static int load_skel(struct record_bpf *b)
 struct record_bpf *record_bpf_open(const struct record_bpf_knobs *o)
 {
 	struct record_bpf *b;
+	const void *elf;
+	size_t elf_len;
 	int err;
 
 	b = calloc(1, sizeof(*b));
 	if (!b)
 		return NULL;
 	b->knobs = *o;
-	b->core_btf.fd = -1;
 	libbpf_set_print(o->verbose ? libbpf_print_verbose : libbpf_print_quiet);
-	b->skel = whyslow_bpf__open();
-	if (!b->skel) {
-		pr_err("cannot open BPF object: %s\n", strerror(errno));
-		goto fail;
+	elf = whyslow_bpf__elf_bytes(&elf_len);
+	if (!core_btf_cached(&b->core_btf, elf, elf_len)) {
+		/* its BTF names the types to cut */
+		b->skel = whyslow_bpf__open();
+		if (!b->skel) {
+			pr_err("cannot open BPF object: %s\n",
+			       strerror(errno));
+			goto fail;
+		}
+		core_btf_make(&b->core_btf, bpf_object__btf(b->skel->obj));
+		whyslow_bpf__destroy(b->skel);
 	}
-	core_btf_open(&b->core_btf, bpf_object__btf(b->skel->obj));
-	whyslow_bpf__destroy(b->skel);
 	err = load_skel(b);
 	if (err && b->core_btf.fd >= 0) {
 		/* relocated against the kernel's whole BTF, as libbpf would */

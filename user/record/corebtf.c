@@ -241,9 +241,9 @@ fail:
 /*
  * The cut is kept in CORE_BTF_CACHE (tmpfs, emptied at boot, as the
  * kernel's BTF changes only with the kernel), named for a hash of the
- * object's BTF and of the kernel's release, version and BTF size: a
+ * object's ELF image and of the kernel's release, version and BTF size: a
  * `record` finds it there instead of reading the kernel's BTF once more
- * (~14 ms, beside libbpf's own read).  Used only from a directory and a
+ * (~14 ms, beside libbpf's own read) and opening the object twice.  Used only from a directory and a
  * file root owns that nobody else may write.
  */
 #define CORE_BTF_CACHE		"/run/whyslow"
@@ -254,18 +254,16 @@ static bool root_only(const struct stat *st)
 	return st->st_uid == 0 && !(st->st_mode & 022);
 }
 
-static int cache_name(const struct btf *local, char *name, size_t size)
+static int cache_name(const void *elf, size_t len, char *name, size_t size)
 {
-	const void *raw;
 	struct utsname u;
 	struct stat st;
-	uint32_t len;
 	uint64_t h;
 
-	raw = btf__raw_data(local, &len);
-	if (!raw || uname(&u) || stat("/sys/kernel/btf/vmlinux", &st))
+	if (len > UINT32_MAX || uname(&u) ||
+	    stat("/sys/kernel/btf/vmlinux", &st))
 		return -1;
-	h = intern_hash(raw, len);
+	h = intern_hash(elf, len);
 	h = h * 31 + intern_hash(u.release, strlen(u.release));
 	h = h * 31 + intern_hash(u.version, strlen(u.version));
 	h = h * 31 + (uint64_t)st.st_size;
@@ -383,16 +381,21 @@ static int cut_now(const struct btf *local, const char *cache)
 	return fd;
 }
 
-void core_btf_open(struct core_btf *c, const struct btf *local)
+bool core_btf_cached(struct core_btf *c, const void *elf, size_t len)
 {
 	c->fd = -1;
-	c->cache[0] = '\0';
-	if (cache_name(local, c->cache, sizeof(c->cache)) || !cache_dir_ok())
+	if (cache_name(elf, len, c->cache, sizeof(c->cache)) || !cache_dir_ok())
 		c->cache[0] = '\0';
 	if (*c->cache)
 		c->fd = cache_open(c->cache);
-	if (c->fd < 0)
-		c->fd = cut_now(local, c->cache);
+	if (c->fd >= 0)
+		snprintf(c->path, sizeof(c->path), "/proc/self/fd/%d", c->fd);
+	return c->fd >= 0;
+}
+
+void core_btf_make(struct core_btf *c, const struct btf *local)
+{
+	c->fd = cut_now(local, c->cache);
 	if (c->fd >= 0)
 		snprintf(c->path, sizeof(c->path), "/proc/self/fd/%d", c->fd);
 }

@@ -6,6 +6,7 @@
 #include <stddef.h>
 
 #include <stdbool.h>
+#include <stddef.h>
 
 struct btf;
 
@@ -15,9 +16,12 @@ struct core_btf {
 	char cache[64];		/* its cached copy's name; "" none */
 };
 
-/* The kernel's types that local (a BPF object's BTF) may relocate
- * against, cached or cut now; c->fd -1 if neither worked. */
-void core_btf_open(struct core_btf *c, const struct btf *local);
+/* The cut cached for the BPF object whose ELF image is elf[0..len):
+ * true, c set; false, c->fd -1 (and c->cache the name to cache it at). */
+bool core_btf_cached(struct core_btf *c, const void *elf, size_t len);
+/* After a miss, the kernel's types local (the object's BTF) may relocate
+ * against, cut now and cached; c->fd -1 if that failed. */
+void core_btf_make(struct core_btf *c, const struct btf *local);
 /* refused: the load failed with it, the cached copy is removed. */
 void core_btf_close(struct core_btf *c, bool refused);
 

@@ -8,19 +8,10 @@
 #include "proc/procfs.h"
 #include "record/events.h"
 
-#define NSEC_PER_SEC	1000000000ull
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * NSEC_PER_SEC + ts.tv_nsec;
-}
 
 void record_events_drain(struct record_events *r)
 {
-	r->last_drain_ns = now_ns();
+	r->last_drain_ns = monotonic_ns();
 	sideband_drain(r->sb, r->procs, r->all);
 	py_attach_scan(r->py, r->procs);
 }

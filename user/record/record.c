@@ -19,6 +19,7 @@
 #include <bpf/libbpf.h>
 
 #include "lib/log.h"
+#include "lib/util.h"
 #include "record/bpf.h"
 #include "record/collect.h"
 #include "record/events.h"
@@ -33,7 +34,6 @@
 #include "record/ringbuf.h"
 #include "proc/sideband.h"
 
-#define NSEC_PER_SEC	1000000000ull
 #define POLL_MS		100
 #define STATUS_MS	250
 #define IO_SWEEP_MS	1000	/* descriptors of exited processes */
@@ -68,14 +68,6 @@ static volatile sig_atomic_t stop_requested;
 /* after the recording: a signal then stops symbolizing, not the command */
 static volatile sig_atomic_t finishing, finish_cancel;
 static volatile pid_t forward_to;
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * NSEC_PER_SEC + ts.tv_nsec;
-}
 
 /* A signal typed at the terminal reaches the command too; one sent with
  * kill(1) to whyslow alone is passed on, so the command ends as well. */
@@ -375,7 +367,7 @@ static void collect_loop(struct recorder *r, int *cmd_status, struct rusage *ru)
 		if (py_attach_seen(r->py))
 			record_bpf_load_python(r->bpf);
 		consume(r);
-		now = now_ns();
+		now = monotonic_ns();
 		if (r->io && now - r->last_sweep_ns >= IO_SWEEP_MS * 1000000ull) {
 			r->ev.err = io_trace_sweep(r->io,
 						record_bpf_io_fds_fd(r->bpf),
@@ -402,7 +394,7 @@ static void collect_loop(struct recorder *r, int *cmd_status, struct rusage *ru)
 	if (tty)
 		fprintf(stderr, "\r\033[K");
 	/* before the last samples are read: none is missed by the count */
-	r->cpu_ns = cpu_sampled_ns(r, ru, *cmd_status >= 0, now_ns());
+	r->cpu_ns = cpu_sampled_ns(r, ru, *cmd_status >= 0, monotonic_ns());
 	r->sampler_ns = record_bpf_sampler_ns(r->bpf);
 	consume(r);
 	record_events_drain(&r->ev);
@@ -412,7 +404,7 @@ static void fill_wall_time(struct recorder *r, struct profile *out,
 			   uint32_t child_pid, bool exited)
 {
 	const struct proc *p = proc_table_find(&r->procs, child_pid);
-	uint64_t end = now_ns();
+	uint64_t end = monotonic_ns();
 	long n;
 
 	if (exited && p && p->exit_time > r->start_ns)
@@ -689,7 +681,7 @@ int record_run(const struct record_opts *given, struct profile *out,
 	load_target_maps(&r);
 	child_pid = r.child.pid > 0 ? r.child.pid : 0;
 	forward_to = r.child.pid;
-	r.start_ns = now_ns();
+	r.start_ns = monotonic_ns();
 	r.start_realtime_ns = realtime_ns();
 	record_bpf_set_start(r.bpf, r.start_ns);
 	r.offcpu.start_ns = r.start_ns;

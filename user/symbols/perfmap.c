@@ -279,14 +279,6 @@ static int perfmap_path(char *path, size_t size, const char *dir,
 	return n < 0 || (size_t)n >= size ? -ENAMETOOLONG : 0;
 }
 
-static uint64_t perfmap_now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
-}
-
 static struct perfmap_file perfmap_file_of(const struct stat *sb)
 {
 	return (struct perfmap_file){
@@ -304,7 +296,7 @@ int perfmap_load(struct perfmap *m, const char *dir, struct perfmap_stats *st)
 	int fd, err;
 
 	m->file = (struct perfmap_file){ 0 };
-	m->checked_ns = perfmap_now_ns();
+	m->checked_ns = monotonic_ns();
 	err = perfmap_path(path, sizeof(path), dir, m->pid);
 	if (err)
 		return err;
@@ -330,7 +322,7 @@ bool perfmap_refresh(struct perfmap *m, const char *dir,
 		     struct perfmap_stats *st)
 {
 	struct perfmap_file now_file = { 0 };
-	uint64_t now = perfmap_now_ns();
+	uint64_t now = monotonic_ns();
 	char path[PATH_MAX];
 	struct stat sb;
 

@@ -7,19 +7,6 @@
 #include "lib/util.h"
 #include "classify/frame.h"
 
-static const struct func_stat *find_func(const struct aggregate *agg,
-					 const char *name, const char *module)
-{
-	size_t i;
-
-	for (i = 0; i < agg->n_funcs; i++)
-		if (!strcmp(agg->funcs[i].name, name) &&
-		    !strcmp(agg->funcs[i].module, module))
-			return &agg->funcs[i];
-	fail_msg("no function %s in %s", name, module);
-	return NULL;
-}
-
 static void aggregate_ok(const struct profile *p, struct aggregate *agg)
 {
 	assert_int_equal(aggregate_profile(p, agg), 0);
@@ -42,8 +29,8 @@ static void test_recursion_counts_once(void **state)
 
 	assert_int_equal(agg.samples, 15);
 	assert_int_equal(agg.time.ns[WAIT_NONE], 15 * FX_PERIOD_NS);
-	a = find_func(&agg, "a", "rec");
-	b = find_func(&agg, "b", "rec");
+	a = agg_func(&agg, "a", "rec");
+	b = agg_func(&agg, "b", "rec");
 	assert_int_equal(a->self, 5);
 	assert_int_equal(a->total, 15);
 	assert_int_equal(a->total_ns, 15 * FX_PERIOD_NS);
@@ -75,16 +62,16 @@ static void test_function_identity_and_line(void **state)
 	aggregate_ok(p, &agg);
 
 	assert_int_equal(agg.n_funcs, 3);
-	fm = find_func(&agg, "f", "libm.so");
+	fm = agg_func(&agg, "f", "libm.so");
 	assert_int_equal(fm->self, 13);
 	assert_int_equal(fm->total, 13);
 	assert_string_equal(fm->file, "f.c");
 	assert_int_equal(fm->line, 20);
-	fn = find_func(&agg, "f", "other.so");
+	fn = agg_func(&agg, "f", "other.so");
 	assert_int_equal(fn->self, 3);
 	assert_null(fn->file);
 	/* No self samples: the line is the call site. */
-	main_f = find_func(&agg, "main", "id");
+	main_f = agg_func(&agg, "main", "id");
 	assert_int_equal(main_f->self, 0);
 	assert_int_equal(main_f->total, 16);
 	assert_string_equal(main_f->file, "main.c");
@@ -330,12 +317,12 @@ static void test_offcpu_keeps_samples_apart(void **state)
 
 	assert_int_equal(agg.samples, 10);
 	assert_int_equal(agg.time.ns[WAIT_NONE], 10 * FX_PERIOD_NS);
-	assert_int_equal(find_func(&agg, "main", "io")->total, 10);
+	assert_int_equal(agg_func(&agg, "main", "io")->total, 10);
 	assert_int_equal(agg.n_paths, 1);
 	assert_int_equal(agg.paths[0].samples, 10);
 	/* The waiting function is listed, with time but no samples. */
 	assert_int_equal(agg.n_funcs, 3);
-	fs = find_func(&agg, "fsync", "libc.so.6");
+	fs = agg_func(&agg, "fsync", "libc.so.6");
 	assert_int_equal(fs->self + fs->total + fs->total_ns, 0);
 	assert_int_equal(fs->offcpu_ns, 5000000000ull);
 	assert_int_equal(agg.n_waits, 1);
@@ -463,25 +450,25 @@ static void test_function_wall(void **state)
 	FX_WAIT(p, 1, 1, 1, WAIT_NETWORK, 500000000ull, "recv", m, f, r, k);
 	aggregate_ok(p, &agg);
 
-	fs = find_func(&agg, "main", "cli");
+	fs = agg_func(&agg, "main", "cli");
 	assert_int_equal(fs->total_ns, 1000000000ull);
 	assert_int_equal(fs->offcpu_ns, 2000000000ull);
 	assert_int_equal(func_wall_ns(fs), 3000000000ull);
 	assert_int_equal(fs->total, 100);
 	assert_int_equal(fs->self, 0);
-	fs = find_func(&agg, "fetch", "cli");
+	fs = agg_func(&agg, "fetch", "cli");
 	assert_int_equal(fs->offcpu_ns, 2000000000ull);
 	assert_int_equal(fs->total_ns, 0);
 	/* No samples: its line is where it waits longest. */
 	assert_string_equal(fs->file, "cli.c");
 	assert_int_equal(fs->line, 42);
-	fs = find_func(&agg, "work", "cli");
+	fs = agg_func(&agg, "work", "cli");
 	assert_int_equal(fs->offcpu_ns, 0);
 	assert_int_equal(func_wall_ns(fs), 1000000000ull);
 	/* Samples rank agg->funcs; own time (self on-CPU plus the waits a
 	 * function made), then wall time, ranks by_wall. */
 	assert_string_equal(agg.funcs[0].name, "work");
-	fs = find_func(&agg, "fetch", "cli");
+	fs = agg_func(&agg, "fetch", "cli");
 	assert_int_equal(fs->own_offcpu_ns, 2000000000ull);
 	assert_string_equal(agg.funcs[agg.by_wall[0]].name, "fetch");
 	assert_string_equal(agg.funcs[agg.by_wall[1]].name, "work");
@@ -757,13 +744,13 @@ static void test_function_symbols(void **state)
 	idle = fx_frame(p, "bar", "syms", CLASS_APP);
 	p->frames[idle].system_name = fx_strdup("bar.cold");
 	aggregate_ok(p, &agg);
-	fs = find_func(&agg, "foo", "syms");
+	fs = agg_func(&agg, "foo", "syms");
 	assert_int_equal(fs->n_symbols, AGG_MAX_SYMBOLS);
 	assert_string_equal(agg.symbols[fs->first_symbol], "foo.isra.0");
 	assert_string_equal(agg.symbols[fs->first_symbol + 1], "foo.cold");
 	assert_string_equal(agg.symbols[fs->first_symbol + 2], "foo.part.0");
 	assert_string_equal(agg.symbols[fs->first_symbol + 7], "foo.part.5");
-	assert_int_equal(find_func(&agg, "main", "syms")->n_symbols, 0);
+	assert_int_equal(agg_func(&agg, "main", "syms")->n_symbols, 0);
 	aggregate_free(&agg);
 	fx_free(p);
 }

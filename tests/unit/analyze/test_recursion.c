@@ -10,18 +10,6 @@
 #include "analyze/aggregate.h"
 #include "analyze/flame.h"
 
-static const struct func_stat *find_func(const struct aggregate *agg,
-					 const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < agg->n_funcs; i++)
-		if (!strcmp(agg->funcs[i].name, name))
-			return &agg->funcs[i];
-	fail_msg("no function %s", name);
-	return NULL;
-}
-
 /*
  * The directory walker: <module> → main → expand × depth → read_file,
  * 60 samples 36 deep, 30 samples 37 deep, 10 samples 3 deep in open()
@@ -104,10 +92,10 @@ static void test_paths_fold_recursion(void **state)
 		sum += agg.paths[i].samples;
 	assert_int_equal(sum, agg.samples);
 	/* Functions count once per sample, however deep. */
-	expand = find_func(&agg, "expand");
+	expand = agg_func(&agg, "expand", NULL);
 	assert_int_equal(expand->total, 105);
 	assert_int_equal(expand->self, 5);
-	assert_int_equal(find_func(&agg, "read_file")->total, 100);
+	assert_int_equal(agg_func(&agg, "read_file", NULL)->total, 100);
 	aggregate_free(&agg);
 	fx_free(p);
 }

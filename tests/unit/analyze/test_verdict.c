@@ -3,19 +3,7 @@
 #include "profile_fixture.h"
 
 #include "analyze/aggregate.h"
-
-/* The function named name in agg; fails the test when there is none. */
-static const struct func_stat *func_named(const struct aggregate *agg,
-					  const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < agg->n_funcs; i++)
-		if (!strcmp(agg->funcs[i].name, name))
-			return &agg->funcs[i];
-	fail_msg("no function %s", name);
-	return NULL;
-}
+#include "path_check.h"
 
 /*
  * std::sort's partition runs under sort_many (line 40: 5 samples, line
@@ -58,7 +46,7 @@ static void test_app_caller_of_runtime(void **state)
 	(void)state;
 	assert_int_equal(aggregate_profile(p, &agg), 0);
 	assert_int_equal(aggregate_app_caller(p, &agg,
-			 func_named(&agg, "std::__unguarded_partition<…>"),
+			 agg_func(&agg, "std::__unguarded_partition<…>", NULL),
 			 &c), 0);
 	assert_non_null(c.func);
 	assert_string_equal(c.func->name, "sort_many<double>");
@@ -70,14 +58,14 @@ static void test_app_caller_of_runtime(void **state)
 
 	/* sort's own time is all under build */
 	assert_int_equal(aggregate_app_caller(p, &agg,
-			 func_named(&agg, "std::sort<…>"), &c), 0);
+			 agg_func(&agg, "std::sort<…>", NULL), &c), 0);
 	assert_non_null(c.func);
 	assert_string_equal(c.func->name, "build");
 	assert_int_equal(c.ns, 9 * FX_PERIOD_NS);
 
 	/* an application function is its own caller: none */
 	assert_int_equal(aggregate_app_caller(p, &agg,
-			 func_named(&agg, "build"), &c), 0);
+			 agg_func(&agg, "build", NULL), &c), 0);
 	assert_null(c.func);
 	assert_int_equal(c.frame, -1);
 	aggregate_free(&agg);
@@ -98,7 +86,7 @@ static void test_app_caller_none(void **state)
 	FX_STACK(p, 1, 1, 4, start, memcpy_f);
 	assert_int_equal(aggregate_profile(p, &agg), 0);
 	assert_int_equal(aggregate_app_caller(p, &agg,
-			 func_named(&agg, "memcpy"), &c), 0);
+			 agg_func(&agg, "memcpy", NULL), &c), 0);
 	assert_null(c.func);
 	assert_int_equal(c.ns, 0);
 	assert_int_equal(aggregate_app_caller(p, &agg, NULL, &c), 0);
@@ -123,13 +111,13 @@ static void test_app_caller_path_weight(void **state)
 	assert_int_equal(aggregate_profile(p, &agg), 0);
 	assert_true(agg.cp_known);
 	assert_int_equal(aggregate_app_caller(p, &agg,
-			 func_named(&agg, "std::__unguarded_partition<…>"),
+			 agg_func(&agg, "std::__unguarded_partition<…>", NULL),
 			 &c), 0);
 	assert_non_null(c.func);
 	assert_string_equal(c.func->name, "build");
 	assert_int_equal(c.ns, 1000);
 	assert_ptr_equal(aggregate_path_function(&agg, &p->critical),
-			 func_named(&agg, "std::__unguarded_partition<…>"));
+			 agg_func(&agg, "std::__unguarded_partition<…>", NULL));
 	aggregate_free(&agg);
 	fx_free(p);
 }
