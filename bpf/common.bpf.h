@@ -11,6 +11,14 @@
 #include <asm-generic/errno.h>	/* what BPF helpers return, negated */
 #include "whyslow.h"
 
+/*
+ * A tp_btf program whose attach point (the kernel's BTF id of
+ * btf_trace_<tp>) user space gives libbpf: for "tp_btf/<tp>" libbpf 1.1
+ * reads and parses the kernel's whole BTF at every load (~10 ms, 11 MB),
+ * user/record/corebtf.c has the ids cached.
+ */
+#define SEC_TP_BTF(tp)	SEC("ws_tp_btf/" tp)
+
 extern const volatile bool trace_all;	/* -a: every process but ours */
 extern const volatile __u32 self_tgid;
 extern const volatile __u64 wakeup_bytes;	/* wake the reader past this */

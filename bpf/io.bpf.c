@@ -117,7 +117,7 @@ static __always_inline enum io_class io_class(long nr)
 	return IO_NONE;
 }
 
-SEC("tp_btf/sys_enter")
+SEC_TP_BTF("sys_enter")
 int BPF_PROG(io_enter, struct pt_regs *regs, long id)
 {
 	enum io_class cls = io_class(id);
@@ -239,6 +239,23 @@ static __always_inline void quick_exit(__u32 pid)
 		quick_close(st, pid, -1);
 }
 
+/*
+ * fd is closed or replaced: what the thread did not time on it goes to its
+ * entry, and the entry to user space.  Global, hence __noinline: verified
+ * once per program, not on each of its callers' paths (a third of
+ * io_exit's verification).
+ */
+__noinline int io_fd_gone(struct ws_sys_state *st, __u32 pid, int fd,
+			  __u64 now)
+{
+	struct ws_fd_key key = { .pid = pid, .fd = fd };
+
+	if (st)	/* the verifier checks a global's arguments, not its callers */
+		quick_close(st, pid, fd);
+	fd_flush(&key, now);
+	return 0;
+}
+
 /* A timed call on v: the next ones on its descriptor may go untimed,
  * but on a connection the process made. */
 static __always_inline void quick_arm(struct ws_quick_fd *q,
@@ -271,7 +288,6 @@ static __always_inline struct ws_fd_stats *fd_entry_new(struct task_struct *task
 	v->req_start = client ? start : 0;
 	v->last_end = now;
 	v->born_ns = now;
-	fd_flush(key, now);
 	if (bpf_map_update_elem(&io_fds, key, v, BPF_ANY)) {
 		count_event(WS_CNT_IO_DROPPED);
 		return NULL;
@@ -394,28 +410,21 @@ static __always_inline int on_sys_exit(long ret, const bool python)
 		create = true;
 		break;
 	case IO_CLOSE:
-		quick_close(st, key.pid, key.fd);
-		fd_flush(&key, now);
+		io_fd_gone(st, key.pid, key.fd, now);
 		return 0;
 	case IO_NEWFD:
 		/* fcntl(fd, F_DUPFD or F_DUPFD_CLOEXEC, ...) */
 		if (ret >= 0 && (st->nr != WS_NR_fcntl ||
 				 st->arg1 == WS_F_DUPFD ||
 				 st->arg1 == WS_F_DUPFD_CLOEXEC)) {
-			key.fd = ret;
-			quick_close(st, key.pid, key.fd);
-			fd_flush(&key, now);
+			io_fd_gone(st, key.pid, ret, now);
 		}
 		return 0;
 	case IO_PIPE:
 		if (ret == 0 &&
 		    !bpf_probe_read_user(fds, sizeof(fds), (void *)st->arg0)) {
-			key.fd = fds[0];
-			quick_close(st, key.pid, key.fd);
-			fd_flush(&key, now);
-			key.fd = fds[1];
-			quick_close(st, key.pid, key.fd);
-			fd_flush(&key, now);
+			io_fd_gone(st, key.pid, fds[0], now);
+			io_fd_gone(st, key.pid, fds[1], now);
 		}
 		return 0;
 	default:
@@ -423,7 +432,7 @@ static __always_inline int on_sys_exit(long ret, const bool python)
 	}
 
 	if (create) {
-		quick_close(st, key.pid, key.fd);
+		io_fd_gone(st, key.pid, key.fd, now);
 		v = fd_entry_new(task, &key, client, inbound, start, now);
 	}
 	if (name || (op && v)) {
@@ -448,13 +457,13 @@ static __always_inline int on_sys_exit(long ret, const bool python)
 	return 0;
 }
 
-SEC("tp_btf/sys_exit")
+SEC_TP_BTF("sys_exit")
 int BPF_PROG(io_exit, struct pt_regs *regs, long ret)
 {
 	return on_sys_exit(ret, false);
 }
 
-SEC("tp_btf/sys_exit")
+SEC_TP_BTF("sys_exit")
 int BPF_PROG(io_exit_py, struct pt_regs *regs, long ret)
 {
 	return on_sys_exit(ret, true);
@@ -479,13 +488,13 @@ static __always_inline int on_fork(struct task_struct *parent,
 	return 0;
 }
 
-SEC("tp_btf/sched_process_fork")
+SEC_TP_BTF("sched_process_fork")
 int BPF_PROG(io_fork, struct task_struct *parent, struct task_struct *child)
 {
 	return on_fork(parent, child, false);
 }
 
-SEC("tp_btf/sched_process_fork")
+SEC_TP_BTF("sched_process_fork")
 int BPF_PROG(io_fork_py, struct task_struct *parent, struct task_struct *child)
 {
 	return on_fork(parent, child, true);
@@ -507,7 +516,7 @@ static __always_inline __u64 group_cpu_ns(struct task_struct *task)
 	return ns;
 }
 
-SEC("tp_btf/sched_process_exec")
+SEC_TP_BTF("sched_process_exec")
 int BPF_PROG(io_exec, struct task_struct *p, pid_t old_pid,
 	     struct linux_binprm *bprm)
 {
@@ -539,7 +548,7 @@ int BPF_PROG(io_exec, struct task_struct *p, pid_t old_pid,
 /* A thread ends: what it did not time goes to its descriptors.  (Not
  * asked of `traced`, which track_exit may have left already: only traced
  * threads have the storage.) */
-SEC("tp_btf/sched_process_exit")
+SEC_TP_BTF("sched_process_exit")
 int BPF_PROG(io_thread_exit)
 {
 	quick_exit(bpf_get_current_task_btf()->tgid);
@@ -553,7 +562,7 @@ int BPF_PROG(io_thread_exit)
  * program's).  Every switch of the machine comes here: one load and out
  * unless prev is dead.
  */
-SEC("tp_btf/sched_switch")
+SEC_TP_BTF("sched_switch")
 int BPF_PROG(io_dead_switch, bool preempt, struct task_struct *prev,
 	     struct task_struct *next)
 {

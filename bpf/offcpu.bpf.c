@@ -380,14 +380,14 @@ static __always_inline int on_switch(void *ctx, bool preempt,
 	return 0;
 }
 
-SEC("tp_btf/sched_switch")
+SEC_TP_BTF("sched_switch")
 int BPF_PROG(offcpu_switch, bool preempt, struct task_struct *prev,
 	     struct task_struct *next)
 {
 	return on_switch(ctx, preempt, prev, next, false);
 }
 
-SEC("tp_btf/sched_switch")
+SEC_TP_BTF("sched_switch")
 int BPF_PROG(offcpu_switch_py, bool preempt, struct task_struct *prev,
 	     struct task_struct *next)
 {
@@ -401,7 +401,7 @@ int BPF_PROG(offcpu_switch_py, bool preempt, struct task_struct *prev,
  * symbol BPF can load): user space follows the critical path only
  * through waits that tasks end (locks, pipes, children).
  */
-SEC("tp_btf/sched_waking")
+SEC_TP_BTF("sched_waking")
 int BPF_PROG(offcpu_waking, struct task_struct *p)
 {
 	__u32 tid = BPF_CORE_READ(p, pid);
@@ -422,7 +422,7 @@ int BPF_PROG(offcpu_waking, struct task_struct *p)
 
 /* A thread that exits has no wait open: one a switch-in never closed
  * (the process left the traced set first) would run to the end. */
-SEC("tp_btf/sched_process_exit")
+SEC_TP_BTF("sched_process_exit")
 int BPF_PROG(offcpu_exit, struct task_struct *task)
 {
 	__u32 tid = BPF_CORE_READ(task, pid);

@@ -22,7 +22,7 @@ struct pywalk_scratch_map pywalk_scratch SEC(".maps");
 struct pyframes_scratch_map pyframes_scratch SEC(".maps");
 struct sys_state_map sys_state SEC(".maps");
 
-SEC("tp_btf/sched_process_fork")
+SEC_TP_BTF("sched_process_fork")
 int BPF_PROG(track_fork, struct task_struct *parent, struct task_struct *child)
 {
 	__u32 ptgid = BPF_CORE_READ(parent, tgid);
@@ -36,7 +36,7 @@ int BPF_PROG(track_fork, struct task_struct *parent, struct task_struct *child)
 	return 0;
 }
 
-SEC("tp_btf/sched_process_exit")
+SEC_TP_BTF("sched_process_exit")
 int BPF_PROG(track_exit, struct task_struct *task)
 {
 	__u32 tgid = BPF_CORE_READ(task, tgid);

@@ -13,6 +13,7 @@ import re
 import signal
 import stat
 import subprocess
+import sys
 import time
 
 import pytest
@@ -222,7 +223,9 @@ def test_core_btf_cache(run):
     /run/whyslow (root's alone): a run makes it, the next one uses it and
     relocates every instruction as the kernel's whole BTF does; a corrupt
     copy is removed and the run goes on with the whole BTF; in a
-    directory others may write, nothing is read or cached."""
+    directory others may write, nothing is read or cached.  The cut
+    records the tracepoints' BTF ids: a cached start (and the Python
+    walker's instance) never reads the kernel's whole BTF."""
     shutil.rmtree(CORE_BTF, ignore_errors=True)
     try:
         res = run.record("-v", "-o", "/dev/null", "--", "true")
@@ -235,6 +238,11 @@ def test_core_btf_cache(run):
         cut = run.record("-v", "-o", "/dev/null", "--", "true")
         assert cut.returncode == 0 and "CO-RE target:" not in cut.stderr \
             and "cut BTF failed" not in cut.stderr, f"not from the cache:{cut}"
+        assert "loading kernel BTF" not in cut.stderr, cut
+        py = run.record("-v", "-o", "/dev/null", "--", "sh", "-c",
+                        f"{sys.executable} -c pass")
+        assert py.returncode == 0 and "Python walker loaded" in py.stderr \
+            and "loading kernel BTF" not in py.stderr, py
         with open(files[0], "wb") as f:
             f.write(b"\x9f\xeb\x01\x00" + b"\xff" * 60)
         whole = run.record("-v", "-o", "/dev/null", "--", "true")

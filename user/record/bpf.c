@@ -36,7 +36,11 @@ struct record_bpf {
 	bool py_loading;
 	int py_err;
 	struct core_btf core_btf;	/* the types they relocate against */
+	int tp_handler;			/* libbpf's id of tp_btf_handler() */
 };
+
+#define TP_BTF_SEC	"ws_tp_btf/"	/* SEC_TP_BTF, bpf/common.bpf.h */
+#define MAX_PROGS	64
 
 /* The slot of oncpu.bpf.c's CPU-time accounting (offcpu.bpf.c). */
 struct oncpu_slot {
@@ -156,6 +160,68 @@ static void set_knobs(struct whyslow_bpf *skel,
 	}
 }
 
+/*
+ * A SEC_TP_BTF program is loaded as libbpf loads a tp_btf one, but with
+ * the attach point's BTF id from the cut (record/corebtf.c): it is
+ * declared a raw tracepoint until here, so that libbpf does not read the
+ * kernel's BTF to find the id itself (libbpf 1.1 does for every tracing
+ * program, at every load).
+ */
+static int tp_btf_prepare(struct bpf_program *prog,
+			  struct bpf_prog_load_opts *opts, long cookie)
+{
+	const char *tp = bpf_program__section_name(prog) + strlen(TP_BTF_SEC);
+	int id = core_btf_tp_id((struct core_btf *)cookie, tp);
+
+	if (id <= 0) {
+		pr_err("no BTF id for the tracepoint %s: %s\n", tp,
+		       strerror(id ? -id : ENOENT));
+		return id ? id : -ENOENT;
+	}
+	opts->attach_btf_id = id;
+	return bpf_program__set_type(prog, BPF_PROG_TYPE_TRACING);
+}
+
+static int tp_btf_attach(const struct bpf_program *prog, long cookie,
+			 struct bpf_link **link)
+{
+	(void)cookie;
+	*link = bpf_program__attach_trace(prog);
+	return *link ? 0 : -errno;
+}
+
+static int tp_btf_handler(struct core_btf *c)
+{
+	LIBBPF_OPTS(libbpf_prog_handler_opts, o,
+		    .cookie = (long)c,
+		    .prog_prepare_load_fn = tp_btf_prepare,
+		    .prog_attach_fn = tp_btf_attach);
+
+	return libbpf_register_prog_handler(TP_BTF_SEC,
+					    BPF_PROG_TYPE_RAW_TRACEPOINT,
+					    BPF_TRACE_RAW_TP, &o);
+}
+
+/* The tracepoints obj's programs attach to: tps[], NULL-terminated. */
+static void tp_names(struct bpf_object *obj, const char **tps, int max)
+{
+	struct bpf_program *p;
+	const char *sec;
+	int n = 0, i;
+
+	bpf_object__for_each_program(p, obj) {
+		sec = bpf_program__section_name(p);
+		if (strncmp(sec, TP_BTF_SEC, strlen(TP_BTF_SEC)))
+			continue;
+		sec += strlen(TP_BTF_SEC);
+		for (i = 0; i < n && strcmp(tps[i], sec); i++)
+			;
+		if (i == n && n < max - 1)
+			tps[n++] = sec;
+	}
+	tps[n] = NULL;
+}
+
 /* An instance of the object, relocated against the cut BTF if there is. */
 static struct whyslow_bpf *open_skel(const struct record_bpf *b)
 {
@@ -178,6 +244,7 @@ static int load_skel(struct record_bpf *b)
 
 struct record_bpf *record_bpf_open(const struct record_bpf_knobs *o)
 {
+	const char *tps[MAX_PROGS];
 	struct record_bpf *b;
 	const void *elf;
 	size_t elf_len;
@@ -188,17 +255,27 @@ struct record_bpf *record_bpf_open(const struct record_bpf_knobs *o)
 		return NULL;
 	b->knobs = *o;
 	libbpf_set_print(o->verbose ? libbpf_print_verbose : libbpf_print_quiet);
+	b->tp_handler = tp_btf_handler(&b->core_btf);
+	if (b->tp_handler < 0) {
+		pr_err("cannot register a libbpf section handler: %s\n",
+		       strerror(-b->tp_handler));
+		goto fail;
+	}
 	elf = whyslow_bpf__elf_bytes(&elf_len);
 	if (!core_btf_cached(&b->core_btf, elf, elf_len)) {
-		/* its BTF names the types to cut */
+		/* its BTF names the types to cut, its sections the
+		 * tracepoints */
 		b->skel = whyslow_bpf__open();
 		if (!b->skel) {
 			pr_err("cannot open BPF object: %s\n",
 			       strerror(errno));
 			goto fail;
 		}
-		core_btf_make(&b->core_btf, bpf_object__btf(b->skel->obj));
+		tp_names(b->skel->obj, tps, MAX_PROGS);
+		core_btf_make(&b->core_btf, bpf_object__btf(b->skel->obj),
+			      tps);
 		whyslow_bpf__destroy(b->skel);
+		b->skel = NULL;
 	}
 	err = load_skel(b);
 	if (err && b->core_btf.fd >= 0) {
@@ -567,6 +644,8 @@ void record_bpf_close(struct record_bpf *b)
 	detach_reversed(b->skel);
 	whyslow_bpf__destroy(b->skel);
 	core_btf_close(&b->core_btf, false);
+	if (b->tp_handler > 0)
+		libbpf_unregister_prog_handler(b->tp_handler);
 	free(b);
 }
 

@@ -11,8 +11,10 @@
  * and modifier targets), every pointer made a `void *`: what libbpf's
  * field matching reads of a target (names, kinds, sizes, offsets, bit
  * fields; any two pointers are compatible), the idea of bpftool's
- * `gen min_core_btf`.  Attach points (tp_btf) are still looked up in the
- * kernel's own BTF by libbpf.
+ * `gen min_core_btf`.  The cut also records the kernel's BTF ids of the
+ * tracepoints the programs attach to (tp_btf, an enum CORE_BTF_TP_ENUM),
+ * which record/bpf.c gives libbpf: else libbpf reads and parses the whole
+ * kernel BTF at every load to find them (~10 ms and 11 MB).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -80,7 +82,25 @@ struct cut {
 	uint32_t *map;		/* old id -> new id; 0 not kept */
 	uint32_t *stack;	/* ids to visit */
 	uint32_t n_stack, n_kept, n_src;
+	const char *const *tps;	/* the attach points, and their ids: */
+	uint32_t tp_id[CORE_BTF_MAX_TPS];
+	int n_tps;
 };
+
+#define TP_PREFIX	"btf_trace_"
+
+/* name is btf_trace_<one of c->tps>: its id noted. */
+static void note_tp(struct cut *c, const char *name, uint32_t id)
+{
+	int i;
+
+	if (strncmp(name, TP_PREFIX, strlen(TP_PREFIX)))
+		return;
+	name += strlen(TP_PREFIX);
+	for (i = 0; i < c->n_tps; i++)
+		if (!strcmp(name, c->tps[i]))
+			c->tp_id[i] = id;
+}
 
 /* Marks id kept and to be visited; pointers are not followed. */
 static int keep(struct cut *c, uint32_t id)
@@ -132,6 +152,8 @@ static int pick(struct cut *c, const struct intern *names)
 		if (!named_kind(t))
 			continue;
 		name = btf__name_by_offset(c->src, t->name_off);
+		if (name && btf_is_typedef(t))
+			note_tp(c, name, id);
 		if (name && *name && intern_find(names, name, strlen(name)) >= 0) {
 			err = keep(c, id);
 			if (err)
@@ -221,16 +243,24 @@ static int add(struct cut *c, struct btf *out, uint32_t id)
 	return -EINVAL;
 }
 
-/* The kept types written out in order, each pointer a `void *`. */
+/* The kept types written out in order, each pointer a `void *`, then
+ * the attach points found. */
 static struct btf *write_cut(struct cut *c)
 {
 	struct btf *out = btf__new_empty();
 	uint32_t id;
+	int i;
 
 	if (!out)
 		return NULL;
 	for (id = 1; id < c->n_src; id++)
 		if (c->map[id] && add(c, out, id) != (int)c->map[id])
+			goto fail;
+	if (btf__add_enum(out, CORE_BTF_TP_ENUM, sizeof(int)) < 0)
+		goto fail;
+	for (i = 0; i < c->n_tps; i++)
+		if (c->tp_id[i] && c->tp_id[i] <= INT32_MAX &&
+		    btf__add_enum_value(out, c->tps[i], c->tp_id[i]))
 			goto fail;
 	return out;
 fail:
@@ -335,15 +365,19 @@ static int to_memfd(const struct btf *b, const char *cache)
 	return fd;
 }
 
-struct btf *core_btf_cut(const struct btf *local, const struct btf *kernel)
+struct btf *core_btf_cut(const struct btf *local, const struct btf *kernel,
+			 const char *const *tps)
 {
 	struct intern names;
-	struct cut c = { .src = kernel, .n_src = btf__type_cnt(kernel) };
+	struct cut c = { .src = kernel, .n_src = btf__type_cnt(kernel),
+			 .tps = tps };
 	struct btf *out = NULL;
 	int err = -ENOMEM;
 
 	intern_init(&names);
-	if (c.n_src > CORE_BTF_MAX_TYPES) {
+	while (tps && tps[c.n_tps])
+		c.n_tps++;
+	if (c.n_src > CORE_BTF_MAX_TYPES || c.n_tps > CORE_BTF_MAX_TPS) {
 		err = -E2BIG;
 		goto out;
 	}
@@ -366,16 +400,42 @@ out:
 	return out;
 }
 
+/* The attach points the cut records, into c->tp (bounded: the cache is
+ * root's, but a name or id out of range is not taken). */
+static void read_tps(struct core_btf *c, const struct btf *cut)
+{
+	int id = btf__find_by_name_kind(cut, CORE_BTF_TP_ENUM, BTF_KIND_ENUM);
+	const struct btf_type *t = id > 0 ? btf__type_by_id(cut, id) : NULL;
+	const struct btf_enum *e;
+	const char *name;
+	int i;
+
+	c->n_tp = 0;
+	if (!t)
+		return;
+	e = btf_enum(t);
+	for (i = 0; i < btf_vlen(t) && c->n_tp < CORE_BTF_MAX_TPS; i++) {
+		name = btf__name_by_offset(cut, e[i].name_off);
+		if (!name || strlen(name) >= CORE_BTF_TP_NAME || e[i].val <= 0)
+			continue;
+		strcpy(c->tp[c->n_tp].name, name);
+		c->tp[c->n_tp++].id = e[i].val;
+	}
+}
+
 /* The cut made from the kernel's BTF now: its memfd, or -errno. */
-static int cut_now(const struct btf *local, const char *cache)
+static int cut_now(struct core_btf *c, const struct btf *local,
+		   const char *const *tps)
 {
 	struct btf *vmlinux = btf__load_vmlinux_btf(), *out;
 	int fd;
 
 	if (!vmlinux)
 		return -errno;
-	out = core_btf_cut(local, vmlinux);
-	fd = out ? to_memfd(out, cache) : -errno;
+	out = core_btf_cut(local, vmlinux, tps);
+	fd = out ? to_memfd(out, c->cache) : -errno;
+	if (out)
+		read_tps(c, out);
 	btf__free(out);
 	btf__free(vmlinux);
 	return fd;
@@ -383,25 +443,54 @@ static int cut_now(const struct btf *local, const char *cache)
 
 bool core_btf_cached(struct core_btf *c, const void *elf, size_t len)
 {
+	struct btf *cut;
+
 	c->fd = -1;
 	if (cache_name(elf, len, c->cache, sizeof(c->cache)) || !cache_dir_ok())
 		c->cache[0] = '\0';
 	if (*c->cache)
 		c->fd = cache_open(c->cache);
-	if (c->fd >= 0)
-		snprintf(c->path, sizeof(c->path), "/proc/self/fd/%d", c->fd);
-	return c->fd >= 0;
+	if (c->fd < 0)
+		return false;
+	snprintf(c->path, sizeof(c->path), "/proc/self/fd/%d", c->fd);
+	cut = btf__parse_raw(c->path);	/* ~136 KB: 0.2 ms */
+	if (cut)
+		read_tps(c, cut);
+	btf__free(cut);
+	return true;
 }
 
-void core_btf_make(struct core_btf *c, const struct btf *local)
+void core_btf_make(struct core_btf *c, const struct btf *local,
+		   const char *const *tps)
 {
-	c->fd = cut_now(local, c->cache);
+	c->fd = cut_now(c, local, tps);
 	if (c->fd >= 0)
 		snprintf(c->path, sizeof(c->path), "/proc/self/fd/%d", c->fd);
+}
+
+int core_btf_tp_id(struct core_btf *c, const char *tp)
+{
+	char name[CORE_BTF_TP_NAME + sizeof(TP_PREFIX)];
+	int i;
+
+	for (i = 0; i < c->n_tp; i++)
+		if (!strcmp(c->tp[i].name, tp))
+			return c->tp[i].id;
+	if (!c->kernel) {
+		c->kernel = btf__load_vmlinux_btf();
+		if (!c->kernel)
+			return -errno;
+	}
+	if (strlen(tp) >= CORE_BTF_TP_NAME)
+		return -ENAMETOOLONG;
+	snprintf(name, sizeof(name), TP_PREFIX "%s", tp);
+	return btf__find_by_name_kind(c->kernel, name, BTF_KIND_TYPEDEF);
 }
 
 void core_btf_close(struct core_btf *c, bool refused)
 {
+	btf__free(c->kernel);
+	c->kernel = NULL;
 	if (c->fd < 0)
 		return;
 	close(c->fd);

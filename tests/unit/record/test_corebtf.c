@@ -14,7 +14,7 @@
 
 struct kernel {
 	struct btf *btf;
-	int i32, u64;
+	int i32, u64, tp;
 };
 
 /* task_struct { int pid; struct mm_struct *mm; struct thread_struct
@@ -42,6 +42,9 @@ static struct kernel make_kernel(void)
 	assert_true(btf__add_struct(k.btf, "sk_buff", 8) > 0);
 	assert_int_equal(btf__add_field(k.btf, "len", k.u64, 0, 0), 0);
 	assert_true(btf__add_typedef(k.btf, "pid_t", k.i32) > 0);
+	k.tp = btf__add_typedef(k.btf, "btf_trace_sched_switch", k.u64);
+	assert_true(k.tp > 0);
+	assert_true(btf__add_typedef(k.btf, "sched_waking", k.u64) > 0);
 	e = btf__add_enum(k.btf, "pid_type", 4);
 	assert_true(e > 0);
 	assert_int_equal(btf__add_enum_value(k.btf, "PIDTYPE_PID", 0), 0);
@@ -99,7 +102,7 @@ static void test_cut_keeps_layout(void **state)
 	int i;
 
 	(void)state;
-	cut = core_btf_cut(l, k.btf);
+	cut = core_btf_cut(l, k.btf, NULL);
 	assert_non_null(cut);
 	t = find(cut, "task_struct", BTF_KIND_STRUCT);
 	assert_non_null(t);
@@ -152,14 +155,62 @@ static void test_cut_nothing_named(void **state)
 {
 	struct kernel k = make_kernel();
 	struct btf *l = btf__new_empty(), *cut;
+	const struct btf_type *t;
 
 	(void)state;
 	assert_non_null(l);
 	assert_true(btf__add_struct(l, "no_such_type", 4) > 0);
-	cut = core_btf_cut(l, k.btf);
+	cut = core_btf_cut(l, k.btf, NULL);
 	assert_non_null(cut);
-	assert_int_equal(btf__type_cnt(cut), 1);	/* void only */
+	/* void, and the enum of attach points, empty */
+	assert_int_equal(btf__type_cnt(cut), 2);
+	t = find(cut, CORE_BTF_TP_ENUM, BTF_KIND_ENUM);
+	assert_non_null(t);
+	assert_int_equal(btf_vlen(t), 0);
 	btf__free(cut);
+	btf__free(l);
+	btf__free(k.btf);
+}
+
+/* The kernel's ids of btf_trace_<tp> for the tracepoints asked, those
+ * it has; the typedefs themselves not kept. */
+static void test_cut_attach_ids(void **state)
+{
+	const char *tps[] = { "sched_switch", "sched_waking", "no_such", NULL };
+	struct kernel k = make_kernel();
+	struct btf *l = make_local(), *cut;
+	const struct btf_type *t;
+	const struct btf_enum *e;
+
+	(void)state;
+	cut = core_btf_cut(l, k.btf, tps);
+	assert_non_null(cut);
+	t = find(cut, CORE_BTF_TP_ENUM, BTF_KIND_ENUM);
+	assert_non_null(t);
+	assert_int_equal(btf_vlen(t), 1);	/* a typedef sched_waking is not one */
+	e = btf_enum(t);
+	assert_string_equal(btf__name_by_offset(cut, e->name_off),
+			    "sched_switch");
+	assert_int_equal(e->val, k.tp);
+	assert_null(find(cut, "btf_trace_sched_switch", BTF_KIND_TYPEDEF));
+	btf__free(cut);
+	btf__free(l);
+	btf__free(k.btf);
+}
+
+/* More attach points than the cut records: refused, not truncated. */
+static void test_cut_too_many_tps(void **state)
+{
+	const char *tps[CORE_BTF_MAX_TPS + 2];
+	struct kernel k = make_kernel();
+	struct btf *l = make_local();
+	int i;
+
+	(void)state;
+	for (i = 0; i <= CORE_BTF_MAX_TPS; i++)
+		tps[i] = "sched_switch";
+	tps[i] = NULL;
+	assert_null(core_btf_cut(l, k.btf, tps));
 	btf__free(l);
 	btf__free(k.btf);
 }
@@ -169,6 +220,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_cut_keeps_layout),
 		cmocka_unit_test(test_cut_nothing_named),
+		cmocka_unit_test(test_cut_attach_ids),
+		cmocka_unit_test(test_cut_too_many_tps),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
