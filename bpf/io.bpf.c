@@ -501,17 +501,35 @@ int BPF_PROG(io_fork_py, struct task_struct *parent, struct task_struct *child)
 }
 
 /*
- * CPU time of task's thread group so far: the threads released (a thread
- * but the leader releases itself as it exits), and the leader's own,
- * added to the group's only when it is reaped.  At an exec the task is
- * the leader.
+ * CPU time of task's thread group so far: sum_sched_runtime has each
+ * thread released (__exit_signal(): a thread but the leader releases
+ * itself as it exits, the leader is released when its parent reaps it),
+ * and nr_threads counts those not yet released, so the leader's own time
+ * is added here only while nr_threads counts it (the last thread released
+ * is the leader).  Its exit_state is no test: the parent marks it
+ * EXIT_DEAD before releasing it, and in between (at the last switch of a
+ * short program, often) its whole run read 0.  Read under stats_lock's
+ * sequence, as the kernel's readers do, bounded.  At an exec the task is
+ * the leader (de_thread() released the old one, as a thread).
  */
 static __always_inline __u64 group_cpu_ns(struct task_struct *task)
 {
 	struct task_struct *leader = BPF_CORE_READ(task, group_leader);
-	__u64 ns = BPF_CORE_READ(task, signal, sum_sched_runtime);
+	struct signal_struct *sig = BPF_CORE_READ(task, signal);
+	__u32 seq, again;
+	__u64 ns = 0;
+	int i, live;
 
-	if (!(BPF_CORE_READ(leader, exit_state) & WS_EXIT_DEAD))
+	for (i = 0; i < 4; i++) {
+		seq = BPF_CORE_READ(sig, stats_lock.seqcount.seqcount.sequence);
+		ns = BPF_CORE_READ(sig, sum_sched_runtime);
+		live = BPF_CORE_READ(sig, nr_threads);
+		barrier();
+		again = BPF_CORE_READ(sig, stats_lock.seqcount.seqcount.sequence);
+		if (!(seq & 1) && seq == again)
+			break;
+	}
+	if (live > 0)
 		ns += BPF_CORE_READ(leader, se.sum_exec_runtime);
 	return ns;
 }

@@ -555,6 +555,5 @@ enum ws_counter {
 
 #define WS_PF_KTHREAD	0x00200000	/* include/linux/sched.h, not in BTF */
 #define WS_TASK_DEAD	0x00000080	/* ditto */
-#define WS_EXIT_DEAD	0x00000010	/* ditto: task->exit_state, reaped */
 
 #endif
