@@ -144,6 +144,28 @@ static __always_inline __s32 user_stack_id(void *ctx)
 	return id;
 }
 
+/*
+ * py_walk_stack() for save_python_stack(), whose caller holds w (py_get)
+ * and has checked that tgid runs CPython.  Global, hence __noinline:
+ * verified once, not on each path of the switch program (it was 10,000
+ * of offcpu_switch_py's 15,000 instructions verified); the task as its
+ * address (see bpf/README.md).
+ */
+__noinline int offcpu_py_walk(__u64 task, __u32 tgid, __u32 tid)
+{
+	const struct ws_py_proc *proc = bpf_map_lookup_elem(&py_procs, &tgid);
+	__u32 zero = 0;
+	struct py_walk w = {
+		.sc = bpf_map_lookup_elem(&pywalk_scratch, &zero),
+		.buf = bpf_map_lookup_elem(&pyframes_scratch, &zero),
+	};
+
+	if (!proc || !w.sc || !w.buf)
+		return 0;
+	return py_walk_stack(&w, (struct task_struct *)task, tgid, tid, proc,
+			     WS_PY_MAX_FRAMES);
+}
+
 /* The Python stack can only be read now, by the thread itself.  Most
  * switches are of other processes: one lookup decides, nothing else. */
 static __always_inline void save_python_stack(struct task_struct *prev,
@@ -152,9 +174,9 @@ static __always_inline void save_python_stack(struct task_struct *prev,
 	static const struct ws_py_last none;
 	const struct ws_py_proc *proc = bpf_map_lookup_elem(&py_procs, &tgid);
 	struct ws_py_last *last;
+	__u64 size, task = 0;
 	struct py_walk w;
-	__u64 size;
-	__u32 n;
+	long n;
 
 	if (!proc)
 		return;
@@ -165,11 +187,17 @@ static __always_inline void save_python_stack(struct task_struct *prev,
 	last->ts = ts;
 	if (!py_get(&w))
 		return;
-	n = py_walk_stack(&w, prev, tgid, tid, proc, WS_PY_MAX_FRAMES);
-	if (n > WS_PY_MAX_FRAMES)
-		n = WS_PY_MAX_FRAMES;
-	if (n) {
+	/* a pointer to a task is no number to the verifier: copied out */
+	bpf_probe_read_kernel(&task, sizeof(task), &prev);
+	n = offcpu_py_walk(task, tgid, tid);
+	if (n > 0) {
 		last->cur = w.buf->ev.hash;
+		/* at most WS_PY_MAX_FRAMES already: bounded again on the
+		 * register used (barrier_var) for the verifier, which knows
+		 * nothing of a global function's result */
+		barrier_var(n);
+		if (n > WS_PY_MAX_FRAMES)
+			n = WS_PY_MAX_FRAMES;
 		size = sizeof(w.buf->ev) + n * sizeof(struct ws_py_frame);
 		if (last->cur != last->sent &&
 		    !bpf_ringbuf_output(&events, &w.buf->ev, size,
