@@ -21,7 +21,8 @@
 #define PY_PAIRS	4	/* see py_pairs() */
 
 struct record_bpf {
-	struct whyslow_bpf *skel;
+	struct whyslow_bpf *skel;	/* the maps (see load_all()) */
+	struct whyslow_bpf *part[2];	/* the programs */
 	struct bpf_link **links;	/* one cpu-clock event per CPU */
 	int n_links;
 	unsigned int freq;		/* the sampler's */
@@ -232,14 +233,136 @@ static struct whyslow_bpf *open_skel(const struct record_bpf *b)
 	return whyslow_bpf__open_opts(&opts);
 }
 
-/* Opens and loads b->skel: 0 or -errno. */
-static int load_skel(struct record_bpf *b)
+/* to's maps are from's, but those from did not create. */
+static int reuse_maps(struct whyslow_bpf *from, struct whyslow_bpf *to)
 {
+	struct bpf_map *m1, *m2 = NULL;
+	int err;
+
+	bpf_object__for_each_map(m1, from->obj) {
+		m2 = bpf_object__next_map(to->obj, m2);
+		if (!m2 || strcmp(bpf_map__name(m1), bpf_map__name(m2)))
+			return -EINVAL;
+		if (bpf_map__fd(m1) < 0)
+			continue;
+		err = bpf_map__reuse_fd(m2, bpf_map__fd(m1));
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+/* Which part loads each program the knobs want (-1: none): the largest
+ * first, each to the part with fewer instructions so far. */
+static void split_programs(struct whyslow_bpf *skel, int *part, int n)
+{
+	struct bpf_object_skeleton *s = skel->skeleton;
+	size_t load[2] = { 0, 0 }, size;
+	int i, j, big;
+
+	for (i = 0; i < n; i++)
+		part[i] = bpf_program__autoload(*s->progs[i].prog) ? -2 : -1;
+	for (;;) {
+		big = -1;
+		for (j = 0; j < n; j++)
+			if (part[j] == -2 && (big < 0 ||
+			    bpf_program__insn_cnt(*s->progs[j].prog) >
+			    bpf_program__insn_cnt(*s->progs[big].prog)))
+				big = j;
+		if (big < 0)
+			return;
+		size = bpf_program__insn_cnt(*s->progs[big].prog);
+		part[big] = load[1] < load[0];
+		load[part[big]] += size;
+	}
+}
+
+struct part_load {
+	struct whyslow_bpf *skel;
+	int err;
+};
+
+static void *load_part_thread(void *arg)
+{
+	struct part_load *l = arg;
+
+	l->err = whyslow_bpf__load(l->skel);
+	return NULL;
+}
+
+/* Part k: the programs of part[] k, on the maps of b->skel. */
+static struct whyslow_bpf *open_part(struct record_bpf *b, const int *part,
+				     int k)
+{
+	struct whyslow_bpf *skel = open_skel(b);
+	struct bpf_object_skeleton *s;
+	int i;
+
+	if (!skel)
+		return NULL;
+	set_knobs(skel, &b->knobs);
+	s = skel->skeleton;
+	for (i = 0; i < s->prog_cnt; i++)
+		bpf_program__set_autoload(*s->progs[i].prog, part[i] == k);
+	errno = -reuse_maps(b->skel, skel);
+	if (errno) {
+		whyslow_bpf__destroy(skel);
+		return NULL;
+	}
+	return skel;
+}
+
+/*
+ * Loads the object: 0 or -errno.  The verifier takes most of a start
+ * (20 ms, 60 with the Python walker), and it can check two programs at
+ * once: the programs are loaded by two instances of the object, one on
+ * another thread, after a first instance made the maps they share
+ * (b->skel, with no program: libbpf 1.1 makes an object's maps and loads
+ * its programs in one call).
+ */
+static int load_all(struct record_bpf *b)
+{
+	int part[MAX_PROGS], i, err;
+	struct part_load l = { 0 };
+	struct bpf_object_skeleton *s;
+	pthread_t t;
+
 	b->skel = open_skel(b);
 	if (!b->skel)
 		return -errno;
 	set_knobs(b->skel, &b->knobs);
-	return whyslow_bpf__load(b->skel);
+	s = b->skel->skeleton;
+	if (s->prog_cnt > MAX_PROGS)
+		return -E2BIG;
+	split_programs(b->skel, part, s->prog_cnt);
+	for (i = 0; i < s->prog_cnt; i++)
+		bpf_program__set_autoload(*s->progs[i].prog, false);
+	err = whyslow_bpf__load(b->skel);
+	for (i = 0; !err && i < 2; i++)
+		if (!(b->part[i] = open_part(b, part, i)))
+			err = -errno;
+	if (err)
+		return err;
+	l.skel = b->part[0];
+	err = -pthread_create(&t, NULL, load_part_thread, &l);
+	if (err)
+		return err;
+	err = whyslow_bpf__load(b->part[1]);
+	pthread_join(t, NULL);
+	return err ?: l.err;
+}
+
+/* The instances, for a load again. */
+static void destroy_all(struct record_bpf *b)
+{
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		whyslow_bpf__destroy(b->part[i]);
+		b->part[i] = NULL;
+	}
+	whyslow_bpf__destroy(b->skel);
+	b->skel = NULL;
 }
 
 struct record_bpf *record_bpf_open(const struct record_bpf_knobs *o)
@@ -277,14 +400,14 @@ struct record_bpf *record_bpf_open(const struct record_bpf_knobs *o)
 		whyslow_bpf__destroy(b->skel);
 		b->skel = NULL;
 	}
-	err = load_skel(b);
+	err = load_all(b);
 	if (err && b->core_btf.fd >= 0) {
 		/* relocated against the kernel's whole BTF, as libbpf would */
 		pr_debug("loading with the cut BTF failed (%s): again with "
 			 "the kernel's\n", strerror(-err));
-		whyslow_bpf__destroy(b->skel);
+		destroy_all(b);
 		core_btf_close(&b->core_btf, true);
-		err = load_skel(b);
+		err = load_all(b);
 	}
 	if (err) {
 		pr_err("the kernel refused whyslow's BPF programs (%s); "
@@ -307,26 +430,71 @@ int record_bpf_trace(struct record_bpf *b, uint32_t pid)
 	return 0;
 }
 
+/* Program j of the object as the part that loaded it has it (and its
+ * link's place), or NULL. */
+static struct bpf_program *part_prog(const struct record_bpf *b, int j,
+				     struct bpf_link ***link)
+{
+	struct bpf_object_skeleton *s;
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		s = b->part[i] ? b->part[i]->skeleton : NULL;
+		if (s && j >= 0 && j < s->prog_cnt &&
+		    bpf_program__fd(*s->progs[j].prog) >= 0) {
+			if (link)
+				*link = s->progs[j].link;
+			return *s->progs[j].prog;
+		}
+	}
+	return NULL;
+}
+
+/* The index of prog, one of skel's programs. */
+static int prog_index(const struct whyslow_bpf *skel,
+		      const struct bpf_program *prog)
+{
+	const struct bpf_object_skeleton *s = skel->skeleton;
+	int j;
+
+	for (j = 0; j < s->prog_cnt; j++)
+		if (*s->progs[j].prog == prog)
+			return j;
+	return -1;
+}
+
+/* In the object's order, whichever part loaded them, as one instance
+ * would (programs of one tracepoint run in the order attached). */
 int record_bpf_attach(struct record_bpf *b)
 {
-	int err;
+	struct bpf_link **link;
+	struct bpf_program *p;
+	int j;
 
-	err = whyslow_bpf__attach(b->skel);
-	if (err) {
-		pr_err("cannot attach to scheduler tracepoints: %s\n",
-		       strerror(-err));
-		return 1;
+	for (j = 0; j < b->skel->skeleton->prog_cnt; j++) {
+		p = part_prog(b, j, &link);
+		if (!p || !bpf_program__autoattach(p))
+			continue;
+		*link = bpf_program__attach(p);
+		if (!*link) {
+			pr_err("cannot attach %s: %s\n", bpf_program__name(p),
+			       strerror(errno));
+			return 1;
+		}
 	}
 	return 0;
 }
 
-/* The sampler that is loaded: of the second instance once it is. */
+/* The sampler that is loaded: of the Python instance once it is. */
 static struct bpf_program *sampler_prog(const struct record_bpf *b)
 {
+	const struct whyslow_bpf *m = b->skel;
+
 	if (b->py)
 		return b->py->progs.sample_oncpu_py;
-	return b->knobs.python ? b->skel->progs.sample_oncpu_py :
-				 b->skel->progs.sample_oncpu;
+	return part_prog(b, prog_index(m, b->knobs.python ?
+					     m->progs.sample_oncpu_py :
+					     m->progs.sample_oncpu), NULL);
 }
 
 /* prog on the cpu-clock event of every CPU at b->freq Hz: 0, or 1 with
@@ -374,26 +542,6 @@ int record_bpf_attach_sampler(struct record_bpf *b, unsigned int freq)
 	return attach_sampler(b, sampler_prog(b));
 }
 
-/* The second instance's maps are the first's, but those it alone uses
- * (the walker's, not created without it). */
-static int py_reuse_maps(struct record_bpf *b)
-{
-	struct bpf_map *m1, *m2 = NULL;
-	int err;
-
-	bpf_object__for_each_map(m1, b->skel->obj) {
-		m2 = bpf_object__next_map(b->py->obj, m2);
-		if (!m2 || strcmp(bpf_map__name(m1), bpf_map__name(m2)))
-			return -EINVAL;
-		if (bpf_map__fd(m1) < 0)
-			continue;
-		err = bpf_map__reuse_fd(m2, bpf_map__fd(m1));
-		if (err)
-			return err;
-	}
-	return 0;
-}
-
 /* The walking programs of the second instance take their counterparts'
  * places: attached first, the others detached after (for a moment both
  * run: the second finds a syscall or a switch already accounted, and a
@@ -401,20 +549,19 @@ static int py_reuse_maps(struct record_bpf *b)
 static int py_swap(struct record_bpf *b)
 {
 	struct bpf_program *plain[PY_PAIRS], *walking[PY_PAIRS];
-	struct bpf_object_skeleton *s = b->skel->skeleton;
-	int i, j, err;
+	struct bpf_link **link;
+	int i, err;
 
 	err = whyslow_bpf__attach(b->py);
 	if (err)
 		return err;
 	py_pairs(b->skel, plain, walking);
 	for (i = 1; i < PY_PAIRS; i++)	/* [0]: the sampler, below */
-		for (j = 0; j < s->prog_cnt; j++)
-			if (*s->progs[j].prog == plain[i] &&
-			    *s->progs[j].link) {
-				bpf_link__destroy(*s->progs[j].link);
-				*s->progs[j].link = NULL;
-			}
+		if (part_prog(b, prog_index(b->skel, plain[i]), &link) &&
+		    *link) {
+			bpf_link__destroy(*link);
+			*link = NULL;
+		}
 	if (!b->links)
 		return 0;	/* no sampler yet */
 	for (i = 0; i < b->n_links; i++)
@@ -443,10 +590,10 @@ static int load_python(struct record_bpf *b)
 	py_pairs(py, other, walking);
 	py_pairs(b->skel, plain, other);
 	for (i = 0; i < PY_PAIRS; i++)
-		bpf_program__set_autoload(walking[i],
-					  bpf_program__fd(plain[i]) >= 0);
+		bpf_program__set_autoload(walking[i], part_prog(b,
+					  prog_index(b->skel, plain[i]), NULL));
 	b->py = py;
-	err = py_reuse_maps(b);
+	err = reuse_maps(b->skel, b->py);
 	if (!err)
 		err = whyslow_bpf__load(b->py);
 	if (!err)
@@ -615,17 +762,21 @@ int record_bpf_read_py_codes(struct record_bpf *b, struct collector *c)
  * taking off the second first does not, and then the last one needs no
  * wait either.
  */
-static void detach_reversed(struct whyslow_bpf *skel)
+static void detach_reversed(const struct record_bpf *b)
 {
-	struct bpf_object_skeleton *s = skel ? skel->skeleton : NULL;
-	int i;
+	struct bpf_object_skeleton *s = b->py ? b->py->skeleton : NULL;
+	struct bpf_link **link;
+	int j;
 
-	for (i = s ? s->prog_cnt - 1 : -1; i >= 0; i--) {
-		if (!s->progs[i].link)
-			continue;
-		bpf_link__destroy(*s->progs[i].link);
-		*s->progs[i].link = NULL;
+	for (j = s ? s->prog_cnt - 1 : -1; j >= 0; j--) {
+		bpf_link__destroy(*s->progs[j].link);
+		*s->progs[j].link = NULL;
 	}
+	for (j = b->skel ? b->skel->skeleton->prog_cnt - 1 : -1; j >= 0; j--)
+		if (part_prog(b, j, &link)) {
+			bpf_link__destroy(*link);
+			*link = NULL;
+		}
 }
 
 void record_bpf_close(struct record_bpf *b)
@@ -639,10 +790,9 @@ void record_bpf_close(struct record_bpf *b)
 		bpf_link__destroy(b->links[i]);
 	free(b->links);
 	free(b->func_names);
-	detach_reversed(b->py);
+	detach_reversed(b);
 	whyslow_bpf__destroy(b->py);
-	detach_reversed(b->skel);
-	whyslow_bpf__destroy(b->skel);
+	destroy_all(b);
 	core_btf_close(&b->core_btf, false);
 	if (b->tp_handler > 0)
 		libbpf_unregister_prog_handler(b->tp_handler);

@@ -670,15 +670,16 @@ int record_run(const struct record_opts *given, struct profile *out,
 		ret = 1;
 		goto out;
 	}
-	/* kallsyms takes ~50 ms of kernel time to read: on another CPU while
-	 * the verifier checks the BPF programs, before the command runs. */
-	symbolizer_preload_kernel(r.sym);
 	if (!o->argv && o->n_pids != 1)
 		collector_skip_timeline(r.coll);	/* see critical_path() */
 	if ((ret = open_targets(&r)) || (ret = open_bpf(&r)) ||
 	    (ret = record_bpf_attach_sampler(r.bpf, o->freq)))
 		goto out;
 	load_target_maps(&r);
+	/* kallsyms takes ~70 ms of CPU to read and parse (half of it the
+	 * kernel's): on another thread while the command runs, not while
+	 * the BPF programs load (the verifier checks two at once). */
+	symbolizer_preload_kernel(r.sym);
 	child_pid = r.child.pid > 0 ? r.child.pid : 0;
 	forward_to = r.child.pid;
 	r.start_ns = monotonic_ns();
