@@ -550,6 +550,9 @@ enum ws_counter {
 	WS_CNT__MAX,
 };
 
+#define WS_KSYM_LEN	640	/* a kernel symbol as ksym.bpf.c gives it:
+				 * a name of up to 511 bytes, its offset,
+				 * size and module */
 #define WS_MAX_TRACED	65536	/* processes tracked at once */
 #define WS_MAX_THREADS	16384	/* traced threads off-CPU at once */
 

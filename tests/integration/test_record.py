@@ -263,6 +263,25 @@ def test_core_btf_cache(run):
         shutil.rmtree(CORE_BTF, ignore_errors=True)
 
 
+def test_kernel_symbols_looked_up(run):
+    """Kernel addresses are named by the kernel itself, one lookup each
+    (bpf/ksym.bpf.c), not by reading all of /proc/kallsyms: a sleep's
+    kernel path is named, and every kernel name is a text symbol of
+    kallsyms (with no offset or module left in it)."""
+    res = run.record("-v", "--format", "json", "--", "sleep", "0.2")
+    assert res.returncode == 0, res
+    assert "kernel symbols: looked up in the kernel" in res.stderr, res
+    doc = res.json()
+    kernel = [f for f in doc["functions"] if f.get("module") == "[kernel]"]
+    names = {f["name"] for f in kernel}
+    assert {"hrtimer_nanosleep", "do_syscall_64"} <= names, f"{names}:{res}"
+    symbols = {s for f in kernel for s in f.get("symbols") or [f["name"]]}
+    with open("/proc/kallsyms") as f:
+        text = {line.split()[2] for line in f
+                if line.split()[1] in "TtWw"}
+    assert symbols <= text, f"not in kallsyms: {symbols - text}:{res}"
+
+
 def test_short_lived_program(run):
     doc, res = run.record_json("--", workload("short"))
     f = func(doc, "short_burst", res)

@@ -136,6 +136,7 @@ static void set_knobs(struct whyslow_bpf *skel,
 	skel->rodata->copy_wait_stack = !o->fp_only;
 	bpf_program__set_autoattach(skel->progs.sample_oncpu, false);
 	bpf_program__set_autoattach(skel->progs.sample_oncpu_py, false);
+	bpf_program__set_autoattach(skel->progs.ksym_lookup, false);	/* run */
 	set_python(skel, o->python);
 	if (o->no_offcpu) {
 		bpf_program__set_autoload(skel->progs.offcpu_switch, false);
@@ -723,6 +724,29 @@ uint64_t record_bpf_oncpu_open_ns(const struct record_bpf *b,
 uint64_t record_bpf_sampler_ns(const struct record_bpf *b)
 {
 	return record_bpf_counter(b, WS_CNT_SAMPLER_NS);
+}
+
+int record_bpf_ksym(struct record_bpf *b, uint64_t addr, char *buf,
+		    size_t size)
+{
+	struct bpf_program *p = part_prog(b, prog_index(b->skel,
+					  b->skel->progs.ksym_lookup), NULL);
+	const char *name = b->skel->bss->ksym_name;
+	LIBBPF_OPTS(bpf_test_run_opts, run);
+
+	if (!p)
+		return -ENOENT;
+	b->skel->bss->ksym_addr = addr;
+	if (bpf_prog_test_run_opts(bpf_program__fd(p), &run))
+		return -errno;
+	snprintf(buf, size, "%.*s", (int)strnlen(name, WS_KSYM_LEN), name);
+	return 0;
+}
+
+bool record_bpf_has_ksym(const struct record_bpf *b)
+{
+	return part_prog(b, prog_index(b->skel, b->skel->progs.ksym_lookup),
+			 NULL);
 }
 
 int record_bpf_read_py_codes(struct record_bpf *b, struct collector *c)

@@ -613,6 +613,12 @@ static int finish_profile(struct recorder *r, struct profile *out,
 	return 0;
 }
 
+/* symbolizer_ksym_fn: record_bpf_ksym() */
+static int kernel_symbol(void *bpf, uint64_t addr, char *buf, size_t size)
+{
+	return record_bpf_ksym(bpf, addr, buf, size);
+}
+
 static void close_recorder(struct recorder *r)
 {
 	size_t i;
@@ -676,9 +682,13 @@ int record_run(const struct record_opts *given, struct profile *out,
 	    (ret = record_bpf_attach_sampler(r.bpf, o->freq)))
 		goto out;
 	load_target_maps(&r);
-	/* kallsyms takes ~70 ms of CPU to read and parse (half of it the
-	 * kernel's): on another thread while the command runs, not while
-	 * the BPF programs load (the verifier checks two at once). */
+	/* Kernel addresses are looked up in the kernel, one by one; else
+	 * kallsyms is read (~70 ms of CPU, half of it the kernel's), on
+	 * another thread as the command runs, not beside the verifier. */
+	if (record_bpf_has_ksym(r.bpf)) {
+		symbolizer_set_kernel_lookup(r.sym, kernel_symbol, r.bpf);
+		pr_debug("kernel symbols: looked up in the kernel\n");
+	}
 	symbolizer_preload_kernel(r.sym);
 	child_pid = r.child.pid > 0 ? r.child.pid : 0;
 	forward_to = r.child.pid;

@@ -19,6 +19,7 @@
 #include "symbols/names.h"
 #include "symbols/perfmap.h"
 #include "symbols/result.h"
+#include "symbols/result.h"
 
 #define ELF_MAX_FILE_SIZE	(4ull << 30)
 #define SYM_MAX_NESTING		32	/* enclosing symbols looked back at */
@@ -174,6 +175,12 @@ struct symbolizer {
 	struct ksym *ksyms;
 	size_t n_ksyms;
 	struct strbuf kstrs;
+	/* kernel names looked up one by one (symbolizer_set_kernel_lookup):
+	 * no kallsyms then; what the lookups gave, kept for the results */
+	symbolizer_ksym_fn klookup;
+	void *klookup_ctx;
+	char **knames;
+	size_t n_knames, knames_cap;
 
 	struct elf_file *elf_cache[ELF_CACHE_BUCKETS];
 	struct elf_file *vdso;	/* NULL until first use */

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Kernel addresses from kallsyms, parsed line by line with a fixed line
- * limit, optionally read by a preload thread while the recording runs.
+ * limit, optionally read by a preload thread while the recording runs; or,
+ * when a lookup is set (symbolizer_set_kernel_lookup()), one address at a
+ * time from the kernel's own table, its answer parsed here.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -316,13 +318,104 @@ int kallsyms_preload(struct symbolizer *s)
 {
 	int err;
 
-	if (!s || s->kernel_loaded || s->kernel_preloading)
+	if (!s || s->klookup || s->kernel_loaded || s->kernel_preloading)
 		return 0;
 	err = pthread_create(&s->kernel_thread, NULL, kernel_preload_thread, s);
 	if (err)
 		return -err;
 	s->kernel_preloading = true;
 	return 0;
+}
+
+/* ---- one at a time ----------------------------------------------------- */
+
+/* A copy of s[0..n) kept until symbolizer_free: NULL on failure. */
+static const char *kname_keep(struct symbolizer *s, const char *str, size_t n)
+{
+	char *copy;
+
+	if (table_grow((void **)&s->knames, &s->knames_cap, s->n_knames,
+		       sizeof(*s->knames)))
+		return NULL;
+	copy = strndup(str, n);
+	if (copy)
+		s->knames[s->n_knames++] = copy;
+	return copy;
+}
+
+/* Up to 16 hex digits after "0x"; NULL when there are none. */
+static const char *parse_0x(const char *p, uint64_t *v)
+{
+	return p[0] == '0' && p[1] == 'x' ? parse_hex(p + 2, v) : NULL;
+}
+
+/*
+ * "name+0xoff/0xsize" or "name+0xoff/0xsize [module]" (the kernel's
+ * %pB): -ENOENT for anything else, such as "0x..." for no symbol, or an
+ * offset past the size.
+ */
+static int kline_parse(struct symbolizer *s, const char *line,
+		       struct sym_result *out)
+{
+	const char *plus = strchr(line, '+'), *p, *mod = NULL;
+	uint64_t off, size;
+	size_t mod_len = 0;
+
+	if (!plus || plus == line || plus - line >= KSYM_NAME_LEN ||
+	    memchr(line, ' ', plus - line))
+		return -ENOENT;
+	p = parse_0x(plus + 1, &off);
+	if (!p || *p != '/' || !(p = parse_0x(p + 1, &size)) || off >= size)
+		return -ENOENT;
+	if (*p == ' ' && p[1] == '[') {
+		/* "[module]", or "[module build-id]" */
+		mod = p + 2;
+		mod_len = strcspn(mod, " ]");
+		p = strchr(mod, ']');
+		if (!mod_len || mod_len >= KSYM_NAME_LEN || !p || p[1])
+			return -ENOENT;
+	} else if (*p) {
+		return -ENOENT;
+	}
+	out->name = kname_keep(s, line, plus - line);
+	if (mod && out->name)
+		out->module = kname_keep(s, mod, mod_len);
+	if (!out->name || (mod && !out->module))
+		return -ENOMEM;
+	out->offset = off;
+	return 0;
+}
+
+static int klookup(struct symbolizer *s, uint64_t addr,
+		   struct sym_result *out)
+{
+	char line[KSYM_NAME_LEN + 2 * KSYM_NAME_LEN];
+	int err;
+
+	line[0] = '\0';
+	err = s->klookup(s->klookup_ctx, addr, line, sizeof(line));
+	if (err)
+		return err;
+	line[sizeof(line) - 1] = '\0';
+	return kline_parse(s, line, out);
+}
+
+void symbolizer_set_kernel_lookup(struct symbolizer *s, symbolizer_ksym_fn fn,
+				  void *ctx)
+{
+	s->klookup = fn;
+	s->klookup_ctx = ctx;
+}
+
+void kallsyms_free_knames(struct symbolizer *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->n_knames; i++)
+		free(s->knames[i]);
+	free(s->knames);
+	s->knames = NULL;
+	s->n_knames = s->knames_cap = 0;
 }
 
 int kallsyms_lookup(struct symbolizer *s, uint64_t addr,
@@ -335,6 +428,8 @@ int kallsyms_lookup(struct symbolizer *s, uint64_t addr,
 	err = symbolizer_lookup_begin(s, out);
 	if (err)
 		return err;
+	if (s->klookup)
+		return klookup(s, addr, out);
 	err = kernel_load(s);
 	if (err)
 		return err;
@@ -358,7 +453,7 @@ int kallsyms_lookup(struct symbolizer *s, uint64_t addr,
 
 bool kallsyms_hidden(struct symbolizer *s)
 {
-	if (!s)
+	if (!s || s->klookup)	/* the kernel looks up what it knows */
 		return false;
 	kernel_load(s);
 	return s->kernel_hidden;

@@ -12,5 +12,6 @@ int kallsyms_lookup(struct symbolizer *s, uint64_t addr,
 		    struct sym_result *out);
 bool kallsyms_hidden(struct symbolizer *s);
 void kallsyms_free(struct symbolizer *s);
+void kallsyms_free_knames(struct symbolizer *s);
 
 #endif

@@ -5,6 +5,7 @@
 #define WHYSLOW_SYMBOLS_RESULT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 /* Inlined calls followed at one address: DWARF is untrusted, and deeper
@@ -47,5 +48,14 @@ struct sym_result {
 	uint32_t n_inlined;
 	struct sym_inline inlined[SYM_MAX_INLINE];
 };
+
+/*
+ * A kernel's own lookup of addr (symbolizer_set_kernel_lookup()): writes
+ * addr's symbol into buf as the kernel's %pB prints it, "name+0xoff/0xsize"
+ * with " [module]" for a module's, or anything else (the kernel's "0x...")
+ * for an address of no symbol: 0, or -errno.
+ */
+typedef int (*symbolizer_ksym_fn)(void *ctx, uint64_t addr, char *buf,
+				  size_t size);
 
 #endif

@@ -329,6 +329,7 @@ void symbolizer_free(struct symbolizer *s)
 	if (s->vdso)
 		elffile_free(s->vdso);
 	kallsyms_free(s);
+	kallsyms_free_knames(s);
 	symname_cache_free(&s->names);
 	free(s->kallsyms_path);
 	free(s->debug_dir);

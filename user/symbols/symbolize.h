@@ -32,6 +32,14 @@ void symbolizer_free(struct symbolizer *s);
  */
 int symbolizer_preload_kernel(struct symbolizer *s);
 
+/*
+ * Kernel addresses looked up one by one with fn (symbols/result.h)
+ * instead of read from kallsyms.  Set before the first lookup; kallsyms is
+ * not read then.
+ */
+void symbolizer_set_kernel_lookup(struct symbolizer *s, symbolizer_ksym_fn fn,
+				  void *ctx);
+
 /* 0 on success, -ENOENT when no symbol covers addr, other -errno on error. */
 int symbolize_kernel(struct symbolizer *s, uint64_t addr, struct sym_result *out);
 

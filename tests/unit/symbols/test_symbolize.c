@@ -555,6 +555,66 @@ static void expect_ksym(struct symbolizer *s, uint64_t addr, const char *name,
 	assert_null(r.file);
 }
 
+/* What a kernel's lookup answers, by address (symbolizer_ksym_fn). */
+static int fake_kernel_lookup(void *ctx, uint64_t addr, char *buf,
+			      size_t size)
+{
+	static const char *const answers[] = {
+		[1] = "vfs_read+0x10/0x120",
+		[2] = "nf_hook_slow+0x4/0x40 [nf_tables]",
+		[3] = "ext4_read+0x8/0x10 [ext4 0123456789abcdef]",
+		[4] = "0xffffffff81000000",		/* no symbol */
+		[5] = "past_end+0x20/0x10",		/* offset past size */
+		[6] = "two words+0x1/0x2",
+		[7] = "x+0x1/0x2 [unterminated",
+		[8] = "x+0x1/0x2 trailing",
+		[9] = "+0x1/0x2",
+		[10] = "x+1/2",				/* not hex */
+	};
+
+	(*(int *)ctx)++;
+	if (addr == 11)
+		return -EIO;
+	if (addr == 12) {	/* longer than any kernel name */
+		memset(buf, 'a', size - 1);
+		buf[size - 1] = '\0';
+		return 0;
+	}
+	snprintf(buf, size, "%s", addr < sizeof(answers) / sizeof(*answers) && answers[addr] ?
+		 answers[addr] : "");
+	return 0;
+}
+
+/* A kernel lookup set: its answers parsed, kallsyms never read (this
+ * one names address 1 otherwise), results kept valid. */
+static void test_kernel_lookup(void **state)
+{
+	struct symbolizer *s = kallsyms_symbolizer("ks_lookup",
+		"0000000000000001 T wrong_name\n");
+	struct sym_result r, first;
+	uint64_t bad;
+	int calls = 0, i;
+
+	(void)state;
+	assert_non_null(s);
+	symbolizer_set_kernel_lookup(s, fake_kernel_lookup, &calls);
+	assert_int_equal(symbolizer_preload_kernel(s), 0);
+	expect_ksym(s, 1, "vfs_read", 0x10, NULL);
+	expect_ksym(s, 2, "nf_hook_slow", 4, "nf_tables");
+	expect_ksym(s, 3, "ext4_read", 8, "ext4");
+	for (bad = 4; bad <= 10; bad++)
+		assert_int_equal(symbolize_kernel(s, bad, &r), -ENOENT);
+	assert_int_equal(symbolize_kernel(s, 11, &r), -EIO);
+	assert_int_equal(symbolize_kernel(s, 12, &r), -ENOENT);
+	assert_int_equal(symbolize_kernel(s, 1, &first), 0);
+	for (i = 0; i < 1000; i++)
+		assert_int_equal(symbolize_kernel(s, 2, &r), 0);
+	assert_string_equal(first.name, "vfs_read");	/* still */
+	assert_int_equal(calls, 1013);
+	assert_false(symbolizer_kernel_hidden(s));
+	symbolizer_free(s);
+}
+
 static void test_kallsyms(void **state)
 {
 	char long_name[320], too_long[600], text[4096];
@@ -874,6 +934,7 @@ int main(void)
 		cmocka_unit_test(test_perfmap),
 		cmocka_unit_test(test_perfmap_grows),
 		cmocka_unit_test(test_perfmap_symlink),
+		cmocka_unit_test(test_kernel_lookup),
 		cmocka_unit_test(test_vdso),
 		cmocka_unit_test(test_vdso_absent),
 		cmocka_unit_test(test_null_args),
