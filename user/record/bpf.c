@@ -743,10 +743,12 @@ int record_bpf_ksym(struct record_bpf *b, uint64_t addr, char *buf,
 	return 0;
 }
 
-bool record_bpf_has_ksym(const struct record_bpf *b)
+bool record_bpf_has_ksym(struct record_bpf *b)
 {
-	return part_prog(b, prog_index(b->skel, b->skel->progs.ksym_lookup),
-			 NULL);
+	char name[WS_KSYM_LEN];
+
+	/* loaded, and the kernel lets us run it (an address of no symbol) */
+	return !record_bpf_ksym(b, 0, name, sizeof(name));
 }
 
 int record_bpf_read_py_codes(struct record_bpf *b, struct collector *c)

@@ -77,10 +77,11 @@ int record_bpf_load_python(struct record_bpf *b);
 
 /* The code objects the BPF side copied, into c.  0 or -errno. */
 /* The kernel's name of addr, as its %pB prints it (bpf/ksym.bpf.c), into
- * buf: 0, or -errno (-ENOENT: not loaded).  record_bpf_has_ksym(): it is. */
+ * buf: 0, or -errno (-ENOENT: not loaded).  record_bpf_has_ksym(): it is,
+ * and runs. */
 int record_bpf_ksym(struct record_bpf *b, uint64_t addr, char *buf,
 		    size_t size);
-bool record_bpf_has_ksym(const struct record_bpf *b);
+bool record_bpf_has_ksym(struct record_bpf *b);
 int record_bpf_read_py_codes(struct record_bpf *b, struct collector *c);
 
 /* The names of the programs' functions, entry points and subprograms,
