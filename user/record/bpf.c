@@ -511,6 +511,10 @@ static int attach_sampler(struct record_bpf *b, struct bpf_program *prog)
 	};
 	int n = libbpf_num_possible_cpus(), cpu, fd;
 
+	if (!prog) {
+		pr_err("the sampler is not loaded\n");
+		return 1;
+	}
 	if (!b->links)
 		b->links = calloc(n > 0 ? n : 1, sizeof(*b->links));
 	if (!b->links)
