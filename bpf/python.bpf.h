@@ -74,7 +74,8 @@
  * the previous frame's (recursion).  A thread not seen before: 1 + 1 per
  * thread ahead of it in the list (new threads are pushed at the head: the
  * main thread is last).  A thread that is in no list (a C library's
- * thread) is searched again at most every WS_PY_NEG_NS.  Codes already
+ * thread) is searched again at most every WS_PY_NEG_NS; a main thread in
+ * none at every walk (the interpreter's own, as it starts).  Codes already
  * copied cost a per-CPU cache probe; a new one 9 reads, at most
  * WS_PY_COPY_PER_CALL per walk (the rest on later walks).
  *
@@ -326,8 +327,12 @@ static __always_inline bool py_find_tstate(struct ws_py_scratch *sc,
 	r = py_search_interp(sc, c, head ?: main, &nt->head);
 	if (r == 0 && head && head != main)
 		r = py_search_interp(sc, c, main, &nt->head);
-	if (r < 0)
-		return false;	/* unknown: do not cache */
+	/* unknown: not cached; nor is a main thread found in no list: it
+	 * gets its tstate as the interpreter starts (a walk at one of the
+	 * loader's opens came before it, and its first 20 ms of Python
+	 * were lost in one run in ten) */
+	if (r < 0 || (!r && tid == c->tgid))
+		return false;
 	nt->tstate = r ? sc->found : 0;
 	nt->runtime = proc->runtime;
 	nt->when = nt->tstate ? 0 : bpf_ktime_get_ns();
