@@ -67,6 +67,17 @@ static __always_inline __u64 submit_flags(void)
 	       BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP;
 }
 
+/* A task as a number, for a global function: the verifier passes it no
+ * pointer to a task (bpf/README.md), so the address is copied out with a
+ * probe read. */
+static __always_inline __u64 task_addr(struct task_struct *task)
+{
+	__u64 addr = 0;
+
+	bpf_probe_read_kernel(&addr, sizeof(addr), &task);
+	return addr;
+}
+
 static __always_inline bool is_traced(__u32 tgid)
 {
 	if (tgid == 0 || tgid == self_tgid)

@@ -589,15 +589,10 @@ static __always_inline void fdt_resolve(struct task_struct *task, int fd,
  * t NULL: nothing.  Returns 0. */
 int fdt_resolve_global(__u64 task, int fd, struct ws_target *t, int whole);
 
-/* The verifier passes no pointer to a task where a global function takes
- * a number: the address is copied out with a probe read. */
 static __always_inline void fdt_call(struct task_struct *task, int fd,
 				     struct ws_target *t, int whole)
 {
-	__u64 addr = 0;
-
-	bpf_probe_read_kernel(&addr, sizeof(addr), &task);
-	fdt_resolve_global(addr, fd, t, whole);
+	fdt_resolve_global(task_addr(task), fd, t, whole);
 }
 
 static __always_inline void resolve_fd_target(struct task_struct *task, int fd,

@@ -146,14 +146,14 @@ static __always_inline __s32 user_stack_id(void *ctx)
 
 /*
  * py_walk_stack() for save_python_stack(), whose caller holds w (py_get)
- * and has checked that tgid runs CPython.  Global, hence __noinline:
- * verified once, not on each path of the switch program (it was 10,000
- * of offcpu_switch_py's 15,000 instructions verified); the task as its
- * address (see bpf/README.md).
+ * and looked up proc, tgid's.  Global, hence __noinline: verified once,
+ * not on each path of the switch program (it was 10,000 of
+ * offcpu_switch_py's 15,000 instructions verified); the task as its
+ * address (task_addr()).
  */
-__noinline int offcpu_py_walk(__u64 task, __u32 tgid, __u32 tid)
+__noinline int offcpu_py_walk(__u64 task, __u32 tgid, __u32 tid,
+			      const struct ws_py_proc *proc)
 {
-	const struct ws_py_proc *proc = bpf_map_lookup_elem(&py_procs, &tgid);
 	__u32 zero = 0;
 	struct py_walk w = {
 		.sc = bpf_map_lookup_elem(&pywalk_scratch, &zero),
@@ -174,8 +174,8 @@ static __always_inline void save_python_stack(struct task_struct *prev,
 	static const struct ws_py_last none;
 	const struct ws_py_proc *proc = bpf_map_lookup_elem(&py_procs, &tgid);
 	struct ws_py_last *last;
-	__u64 size, task = 0;
 	struct py_walk w;
+	__u64 size;
 	long n;
 
 	if (!proc)
@@ -187,9 +187,7 @@ static __always_inline void save_python_stack(struct task_struct *prev,
 	last->ts = ts;
 	if (!py_get(&w))
 		return;
-	/* a pointer to a task is no number to the verifier: copied out */
-	bpf_probe_read_kernel(&task, sizeof(task), &prev);
-	n = offcpu_py_walk(task, tgid, tid);
+	n = offcpu_py_walk(task_addr(prev), tgid, tid, proc);
 	if (n > 0) {
 		last->cur = w.buf->ev.hash;
 		/* at most WS_PY_MAX_FRAMES already: bounded again on the

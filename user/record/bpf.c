@@ -451,17 +451,19 @@ static struct bpf_program *part_prog(const struct record_bpf *b, int j,
 	return NULL;
 }
 
-/* The index of prog, one of skel's programs. */
-static int prog_index(const struct whyslow_bpf *skel,
-		      const struct bpf_program *prog)
+/* prog, one of b->skel's (which loads none), as the part that loaded it
+ * has it (and its link's place), or NULL. */
+static struct bpf_program *loaded_prog(const struct record_bpf *b,
+				       const struct bpf_program *prog,
+				       struct bpf_link ***link)
 {
-	const struct bpf_object_skeleton *s = skel->skeleton;
+	const struct bpf_object_skeleton *s = b->skel->skeleton;
 	int j;
 
 	for (j = 0; j < s->prog_cnt; j++)
 		if (*s->progs[j].prog == prog)
-			return j;
-	return -1;
+			return part_prog(b, j, link);
+	return NULL;
 }
 
 /* In the object's order, whichever part loaded them, as one instance
@@ -493,9 +495,8 @@ static struct bpf_program *sampler_prog(const struct record_bpf *b)
 
 	if (b->py)
 		return b->py->progs.sample_oncpu_py;
-	return part_prog(b, prog_index(m, b->knobs.python ?
-					     m->progs.sample_oncpu_py :
-					     m->progs.sample_oncpu), NULL);
+	return loaded_prog(b, b->knobs.python ? m->progs.sample_oncpu_py :
+						m->progs.sample_oncpu, NULL);
 }
 
 /* prog on the cpu-clock event of every CPU at b->freq Hz: 0, or 1 with
@@ -562,8 +563,7 @@ static int py_swap(struct record_bpf *b)
 		return err;
 	py_pairs(b->skel, plain, walking);
 	for (i = 1; i < PY_PAIRS; i++)	/* [0]: the sampler, below */
-		if (part_prog(b, prog_index(b->skel, plain[i]), &link) &&
-		    *link) {
+		if (loaded_prog(b, plain[i], &link) && *link) {
 			bpf_link__destroy(*link);
 			*link = NULL;
 		}
@@ -595,8 +595,8 @@ static int load_python(struct record_bpf *b)
 	py_pairs(py, other, walking);
 	py_pairs(b->skel, plain, other);
 	for (i = 0; i < PY_PAIRS; i++)
-		bpf_program__set_autoload(walking[i], part_prog(b,
-					  prog_index(b->skel, plain[i]), NULL));
+		bpf_program__set_autoload(walking[i],
+					  loaded_prog(b, plain[i], NULL));
 	b->py = py;
 	err = reuse_maps(b->skel, b->py);
 	if (!err)
@@ -733,8 +733,8 @@ uint64_t record_bpf_sampler_ns(const struct record_bpf *b)
 int record_bpf_ksym(struct record_bpf *b, uint64_t addr, char *buf,
 		    size_t size)
 {
-	struct bpf_program *p = part_prog(b, prog_index(b->skel,
-					  b->skel->progs.ksym_lookup), NULL);
+	struct bpf_program *p = loaded_prog(b, b->skel->progs.ksym_lookup,
+					    NULL);
 	const char *name = b->skel->bss->ksym_name;
 	LIBBPF_OPTS(bpf_test_run_opts, run);
 

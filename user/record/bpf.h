@@ -75,13 +75,14 @@ uint64_t record_bpf_sampler_ns(const struct record_bpf *b);
  * printed when the thread is joined, by record_bpf_read_py_codes()). */
 int record_bpf_load_python(struct record_bpf *b);
 
-/* The code objects the BPF side copied, into c.  0 or -errno. */
 /* The kernel's name of addr, as its %pB prints it (bpf/ksym.bpf.c), into
  * buf: 0, or -errno (-ENOENT: not loaded).  record_bpf_has_ksym(): it is,
  * and runs. */
 int record_bpf_ksym(struct record_bpf *b, uint64_t addr, char *buf,
 		    size_t size);
 bool record_bpf_has_ksym(struct record_bpf *b);
+
+/* The code objects the BPF side copied, into c.  0 or -errno. */
 int record_bpf_read_py_codes(struct record_bpf *b, struct collector *c);
 
 /* The names of the programs' functions, entry points and subprograms,

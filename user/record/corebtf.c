@@ -18,6 +18,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -470,21 +471,24 @@ void core_btf_make(struct core_btf *c, const struct btf *local,
 
 int core_btf_tp_id(struct core_btf *c, const char *tp)
 {
+	/* the programs load on two threads (record/bpf.c) */
+	static pthread_mutex_t kernel_lock = PTHREAD_MUTEX_INITIALIZER;
 	char name[CORE_BTF_TP_NAME + sizeof(TP_PREFIX)];
-	int i;
+	int i, id;
 
 	for (i = 0; i < c->n_tp; i++)
 		if (!strcmp(c->tp[i].name, tp))
 			return c->tp[i].id;
-	if (!c->kernel) {
-		c->kernel = btf__load_vmlinux_btf();
-		if (!c->kernel)
-			return -errno;
-	}
 	if (strlen(tp) >= CORE_BTF_TP_NAME)
 		return -ENAMETOOLONG;
 	snprintf(name, sizeof(name), TP_PREFIX "%s", tp);
-	return btf__find_by_name_kind(c->kernel, name, BTF_KIND_TYPEDEF);
+	pthread_mutex_lock(&kernel_lock);
+	if (!c->kernel)
+		c->kernel = btf__load_vmlinux_btf();
+	id = c->kernel ? btf__find_by_name_kind(c->kernel, name,
+						BTF_KIND_TYPEDEF) : -errno;
+	pthread_mutex_unlock(&kernel_lock);
+	return id;
 }
 
 void core_btf_close(struct core_btf *c, bool refused)

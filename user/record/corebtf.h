@@ -36,7 +36,8 @@ bool core_btf_cached(struct core_btf *c, const void *elf, size_t len);
 void core_btf_make(struct core_btf *c, const struct btf *local,
 		   const char *const *tps);
 /* The kernel's BTF id of btf_trace_<tp>: from the cut, else from the
- * kernel's BTF (parsed then); or -errno. */
+ * kernel's BTF (parsed then, once, whichever loading thread asks first);
+ * or -errno. */
 int core_btf_tp_id(struct core_btf *c, const char *tp);
 /* refused: the load failed with it, the cached copy is removed (the
  * attach points stay known). */

@@ -2,12 +2,10 @@
 /* Ring-buffer events into the collector; see events.h. */
 #include <errno.h>
 #include <string.h>
-#include <time.h>
 
 #include "lib/util.h"
 #include "proc/procfs.h"
 #include "record/events.h"
-
 
 void record_events_drain(struct record_events *r)
 {

@@ -19,7 +19,6 @@
 #include "symbols/names.h"
 #include "symbols/perfmap.h"
 #include "symbols/result.h"
-#include "symbols/result.h"
 
 #define ELF_MAX_FILE_SIZE	(4ull << 30)
 #define SYM_MAX_NESTING		32	/* enclosing symbols looked back at */

@@ -400,13 +400,6 @@ static int klookup(struct symbolizer *s, uint64_t addr,
 	return kline_parse(s, line, out);
 }
 
-void symbolizer_set_kernel_lookup(struct symbolizer *s, symbolizer_ksym_fn fn,
-				  void *ctx)
-{
-	s->klookup = fn;
-	s->klookup_ctx = ctx;
-}
-
 void kallsyms_free_knames(struct symbolizer *s)
 {
 	size_t i;

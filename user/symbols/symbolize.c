@@ -34,6 +34,13 @@ int symbolizer_preload_kernel(struct symbolizer *s)
 	return kallsyms_preload(s);
 }
 
+void symbolizer_set_kernel_lookup(struct symbolizer *s, symbolizer_ksym_fn fn,
+				  void *ctx)
+{
+	s->klookup = fn;
+	s->klookup_ctx = ctx;
+}
+
 /* What every lookup of a symbol table ends with: the name a reader knows. */
 static int symbolize_named(struct symbolizer *s, int err,
 			   struct sym_result *out)
