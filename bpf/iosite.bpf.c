@@ -23,11 +23,11 @@
  * sends the stacks again: every open is still counted at the site it was
  * made from, its figures at its file.
  *
- * Cost of a repeat: the Python walk and copy (as at a sample), two hash
- * lookups, a read of the return address, one read of
- * the stack top down to the
- * deepest word checked (a few KiB for CPython's C frames), the
- * frame-pointer walk where the rule wants it, and the small event.
+ * Cost of a repeat: the Python walk (as at a sample; its frames are
+ * copied only into a full event), two hash lookups, a read of the return
+ * address, one read of the stack top down to the deepest word checked (a
+ * few KiB for CPython's C frames), the frame-pointer walk where the rule
+ * wants it, and the small event.
  *
  * io_site() and io_site_py() (the same with the sites' Python stacks) are
  * global functions: the verifier checks each once per program that calls
@@ -57,12 +57,11 @@ struct {
  * tracepoint programs, which do not nest on a CPU. */
 struct site_scratch {
 	__u64 last_wake;	/* of the reader, for a new site */
-	struct ws_py_stack py;
 	struct ws_site_key key;
 	__u64 fp[WS_MAX_STACK];
 	/* The stack top; 8 bytes of slack, for a word at any offset below
 	 * WS_STACK_COPY. */
-	__u8 words[WS_STACK_COPY + 8];
+	__u8 words[WS_STACK_COPY + 8] __attribute__((aligned(8)));
 };
 
 struct {
@@ -118,8 +117,11 @@ static long word_step(__u64 i, void *arg)
 
 	if (i >= c->n)
 		return 1;
-	off = c->chk->off[k] & (WS_STACK_COPY - 1);
-	if (*(__u64 *)&c->sc->words[off] != c->chk->val[k]) {
+	/* whole words (user space registers no other offset): loaded as
+	 * one, not byte by byte as clang would a byte array's */
+	off = c->chk->off[k] & (WS_STACK_COPY - 8);
+	if (*(const __u64 *)__builtin_assume_aligned(&c->sc->words[off], 8) !=
+	    c->chk->val[k]) {
 		c->bad = 1;
 		return 1;
 	}
@@ -251,10 +253,12 @@ static __always_inline __u64 new_site_flags(struct site_scratch *sc,
 static __always_inline void send_full(struct task_struct *task,
 				      const struct io_site_args *a,
 				      const struct ws_target *t,
-				      struct site_scratch *sc, __u32 tgid,
+				      struct site_scratch *sc,
+				      const struct py_walk *w, __u32 tgid,
 				      __u32 tid)
 {
 	struct ws_io_site *ev = bpf_ringbuf_reserve(&events, sizeof(*ev), 0);
+	__u32 n = 0;
 
 	if (!ev) {
 		count_event(WS_CNT_IO_DROPPED);
@@ -267,7 +271,14 @@ static __always_inline void send_full(struct task_struct *task,
 					    sizeof(ev->ustack),
 					    BPF_F_USER_STACK);
 	copy_user_top(task, &ev->top);
-	bpf_probe_read_kernel(&ev->py, sizeof(ev->py), &sc->py);
+	ev->py.truncated = 0;
+	if (w->sc && sc->key.py_hash) {
+		n = w->buf->ev.py.n;
+		ev->py.truncated = w->buf->ev.py.truncated;
+		bpf_probe_read_kernel(ev->py.frames, sizeof(ev->py.frames),
+				      w->buf->frames);
+	}
+	ev->py.n = n < WS_PY_SITE_FRAMES ? n : WS_PY_SITE_FRAMES;
 	bpf_ringbuf_submit(ev, new_site_flags(sc, a->now));
 }
 
@@ -275,6 +286,7 @@ static __always_inline int site(struct io_site_args *a, struct ws_target *t,
 				const bool python)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
+	struct py_walk w = { };
 	struct site_scratch *sc;
 	struct pt_regs *regs;
 	__u32 tgid, tid, zero = 0;
@@ -287,17 +299,16 @@ static __always_inline int site(struct io_site_args *a, struct ws_target *t,
 	tgid = task->tgid;
 	tid = task->pid;
 	regs = (struct pt_regs *)bpf_task_pt_regs(task);
-	if (python) {
-		py_capture(task, tgid, tid, &sc->py, &py_hash);
-	} else {
-		sc->py.n = 0;
-		sc->py.truncated = 0;
-	}
+	/* The Python walk is held until the event is sent: its frames are
+	 * copied only for a new site. */
+	if (python)
+		py_hash = py_site_walk(&w, task, tgid, tid);
 	sc->key.mm = (__u64)BPF_CORE_READ(task, mm);
 	sc->key.ip = BPF_CORE_READ(regs, ip);
 	/* the walk's hash, with how it ended */
-	sc->key.py_hash = sc->py.n ? ws_hash_word(py_hash, (__u64)sc->py.n << 32 |
-						  sc->py.truncated) : 0;
+	sc->key.py_hash = py_hash && w.buf ?
+		ws_hash_word(py_hash, (__u64)w.buf->ev.py.n << 32 |
+				      w.buf->ev.py.truncated) : 0;
 	sc->key.fp_hash = 0;
 	sc->key.ra = 0;
 	sc->key.tid = tid;
@@ -308,7 +319,9 @@ static __always_inline int site(struct io_site_args *a, struct ws_target *t,
 	else if (ring_half_full())
 		send_again(a, t, sc, tgid, tid, WS_SITE_UNTOLD);
 	else
-		send_full(task, a, t, sc, tgid, tid);
+		send_full(task, a, t, sc, &w, tgid, tid);
+	if (w.sc)
+		py_put(&w);
 	return 0;
 }
 

@@ -192,32 +192,44 @@ struct py_loop_ctx {
 	__u32 tgid;
 };
 
-/* Loads of the window at an offset from the table. */
+/*
+ * Loads of the window at an offset from the table, as whole words: clang
+ * knows no alignment for an element of a byte array and would load a
+ * word byte by byte (22 instructions for a __u64).  The windows are
+ * aligned and so are the fields of CPython's structs (user space refuses
+ * offsets that are not); an offset that were not would read the word
+ * that holds it, still within the window.
+ */
+#define PY_LOAD(buf, i, type)						\
+	(*(const type *)__builtin_assume_aligned(			\
+		&(buf)[(i) & ~(__u32)(sizeof(type) - 1)], sizeof(type)))
+
 static __always_inline __u64 py_win_u64(const struct ws_py_scratch *sc,
 					__u32 off)
 {
-	return *(const __u64 *)&sc->win[off & WS_PY_WIN_MASK];
+	return PY_LOAD(sc->win, off & WS_PY_WIN_MASK, __u64);
 }
 
 static __always_inline __u32 py_win_u32(const struct ws_py_scratch *sc,
 					__u32 off)
 {
-	return *(const __u32 *)&sc->win[off & WS_PY_WIN_MASK];
+	return PY_LOAD(sc->win, off & WS_PY_WIN_MASK, __u32);
 }
 
-/* Loads of a frame at offset at of the frame window. */
+/* Loads of a frame at offset at of the frame window: at is a multiple of
+ * 8 (frames are 8-byte aligned, and so is every window's start). */
 static __always_inline __u64 py_fwin_u64(const struct ws_py_scratch *sc,
 					 __u32 at, __u32 off)
 {
-	return *(const __u64 *)&sc->fwin[(at & (WS_PY_FWIN - 1)) +
-					 (off & WS_PY_WIN_MASK)];
+	return PY_LOAD(sc->fwin, (at & (WS_PY_FWIN - 1)) +
+				 (off & WS_PY_WIN_MASK), __u64);
 }
 
 static __always_inline __u32 py_fwin_u32(const struct ws_py_scratch *sc,
 					 __u32 at, __u32 off)
 {
-	return *(const __u32 *)&sc->fwin[(at & (WS_PY_FWIN - 1)) +
-					 (off & WS_PY_WIN_MASK)];
+	return PY_LOAD(sc->fwin, (at & (WS_PY_FWIN - 1)) +
+				 (off & WS_PY_WIN_MASK), __u32);
 }
 
 static __always_inline __u8 py_fwin_u8(const struct ws_py_scratch *sc,

@@ -21,17 +21,19 @@
  *	yet in py_codes.  Returns n.  0: the interpreter is not (or no
  *	longer) initialized, the thread has no PyThreadState, or no Python
  *	code is running in it.
- *   __u32 py_capture(task, tgid, tid, out, hash)
- *	For I/O sites: the innermost WS_PY_SITE_FRAMES frames into *out
- *	(all of it set) and their hash, with py_procs looked up here.
+ *   __u64 py_site_walk(w, task, tgid, tid)
+ *	For I/O sites: py_get() and the innermost WS_PY_SITE_FRAMES frames
+ *	into w->buf, with py_procs looked up here; returns their hash, 0
+ *	with none.  The caller copies them only for a site not seen before.
  *
  * truncated (enum ws_py_trunc): DEPTH more than max Python frames (or
  * 2 * max + WS_PY_MAX_SHIMS frames with shims); FAULT a frame could not be
  * read (memory paged out, a racing change); INVALID a frame's code
  * object did not validate: not a PyCode_Type object, a first line out of
  * range, a name or file that is no pointer, or (when copied) a name that
- * is no str; or a frame is its own caller.  The walk ends there and the
- * frames before it are kept: no garbage frame is ever sent.
+ * is no str; or a frame is its own caller or not 8-byte aligned.  The
+ * walk ends there and the frames before it are kept: no garbage frame is
+ * ever sent.
  *
  * frames[i].code: the PyCodeObject's address (WS_PY_FRAME_ENTRY set on
  * the first frame of each _PyEval_EvalFrameDefault call, 3.11+: is_entry
@@ -202,6 +204,10 @@ static long py_frame_step(__u64 i, void *arg)
 
 	if (!frame)
 		return 1;
+	if (frame & 7) {
+		sc->trunc = WS_PY_TRUNC_INVALID;	/* frames are aligned */
+		return 1;
+	}
 	at = py_frame_window(sc, frame);
 	if (at < 0) {
 		sc->trunc = WS_PY_TRUNC_FAULT;
@@ -380,6 +386,8 @@ static __always_inline bool py_setup_frames(struct ws_py_scratch *sc)
 		len = py_max(len, o->frame_owner + 1);
 	if (o->frame_is_entry != WS_PY_NONE)
 		len = py_max(len, o->frame_is_entry + 1);
+	/* whole words: a window that ends at a frame's end starts aligned */
+	len = (len + 7) & ~7u;
 	if (len > WS_PY_WIN)
 		return false;
 	sc->len = len;
@@ -471,33 +479,20 @@ static __always_inline __u32 py_walk_stack(struct py_walk *w,
 	return sc->n;
 }
 
-/* For I/O sites: the innermost frames, bounded, and in *hash the walk's
- * hash of them (0 with none). */
-static __always_inline __u32 py_capture(struct task_struct *task, __u32 tgid,
-					__u32 tid, struct ws_py_stack *out,
-					__u64 *hash)
+/* For I/O sites: takes w (the caller gives it back with py_put() if
+ * w->sc is set) and walks the innermost WS_PY_SITE_FRAMES frames into
+ * w->buf.  Returns their hash, 0 with none. */
+static __always_inline __u64 py_site_walk(struct py_walk *w,
+					  struct task_struct *task,
+					  __u32 tgid, __u32 tid)
 {
 	const struct ws_py_proc *proc = bpf_map_lookup_elem(&py_procs, &tgid);
-	struct py_walk w;
-	__u32 n = 0;
 
-	out->n = 0;
-	out->truncated = 0;
-	*hash = 0;
-	if (!proc || !py_get(&w))
+	w->sc = NULL;
+	if (!proc || !py_get(w) ||
+	    !py_walk_stack(w, task, tgid, tid, proc, WS_PY_SITE_FRAMES))
 		return 0;
-	n = py_walk_stack(&w, task, tgid, tid, proc, WS_PY_SITE_FRAMES);
-	if (n > WS_PY_SITE_FRAMES)
-		n = WS_PY_SITE_FRAMES;
-	if (n && !bpf_probe_read_kernel(out->frames,
-					n * sizeof(struct ws_py_frame),
-					w.buf->frames)) {
-		out->n = n;
-		out->truncated = w.buf->ev.py.truncated;
-		*hash = w.buf->ev.hash;
-	}
-	py_put(&w);
-	return out->n;
+	return w->buf->ev.hash;
 }
 
 #endif

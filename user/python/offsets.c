@@ -214,16 +214,25 @@ uint64_t python_le64(const uint8_t *p)
 	return v;
 }
 
-/* One offset: within its struct (whose size precedes it) and below NONE. */
-static bool debug_offset(const uint8_t *blob, size_t field, size_t size_field,
-			 __u16 *out)
+/* One offset: within its struct (whose size precedes it), below NONE and
+ * aligned as the walker loads it (whole words: see PY_LOAD). */
+static bool debug_field(const uint8_t *blob, size_t field, size_t size_field,
+			unsigned int align, __u16 *out)
 {
 	uint64_t v = python_le64(blob + field);
 
-	if (v >= python_le64(blob + size_field) || v >= WS_PY_NONE)
+	if (v >= python_le64(blob + size_field) || v >= WS_PY_NONE ||
+	    v % align)
 		return false;
 	*out = v;
 	return true;
+}
+
+/* A pointer or 64-bit field. */
+static bool debug_offset(const uint8_t *blob, size_t field, size_t size_field,
+			 __u16 *out)
+{
+	return debug_field(blob, field, size_field, 8, out);
 }
 
 bool python_debug_offsets_313(const uint8_t *blob, struct ws_py_offsets *o)
@@ -252,8 +261,8 @@ bool python_debug_offsets_313(const uint8_t *blob, struct ws_py_offsets *o)
 			   &o->frame_previous);
 	ok &= debug_offset(blob, DBG_FRAME_INSTR_PTR, DBG_FRAME_SIZE,
 			   &o->frame_instr);
-	ok &= debug_offset(blob, DBG_FRAME_OWNER, DBG_FRAME_SIZE,
-			   &o->frame_owner);
+	ok &= debug_field(blob, DBG_FRAME_OWNER, DBG_FRAME_SIZE, 1,
+			  &o->frame_owner);
 	ok &= debug_offset(blob, DBG_CODE_CODE_ADAPTIVE, DBG_CODE_SIZE,
 			   &o->code_first_instr);
 	ok &= debug_offset(blob, DBG_CODE_NAME, DBG_CODE_SIZE, &o->code_name);
@@ -261,12 +270,12 @@ bool python_debug_offsets_313(const uint8_t *blob, struct ws_py_offsets *o)
 			   &o->code_qualname);
 	ok &= debug_offset(blob, DBG_CODE_FILENAME, DBG_CODE_SIZE,
 			   &o->code_filename);
-	ok &= debug_offset(blob, DBG_CODE_FIRSTLINENO, DBG_CODE_SIZE,
-			   &o->code_firstlineno);
+	ok &= debug_field(blob, DBG_CODE_FIRSTLINENO, DBG_CODE_SIZE, 4,
+			  &o->code_firstlineno);
 	ok &= debug_offset(blob, DBG_CODE_LINETABLE, DBG_CODE_SIZE,
 			   &o->code_linetable);
-	ok &= debug_offset(blob, DBG_UNICODE_STATE, DBG_UNICODE_SIZE,
-			   &o->unicode_state);
+	ok &= debug_field(blob, DBG_UNICODE_STATE, DBG_UNICODE_SIZE, 4,
+			  &o->unicode_state);
 	ok &= debug_offset(blob, DBG_BYTES_OB_SIZE, DBG_BYTES_SIZE,
 			   &o->bytes_size);
 	ok &= debug_offset(blob, DBG_BYTES_OB_SVAL, DBG_BYTES_SIZE,

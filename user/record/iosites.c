@@ -205,7 +205,7 @@ int io_sites_register(struct io_sites *s, const struct ws_io_site *ev,
 	err = note_untold(s, &k, site);
 	if (err)
 		return err;
-	if (!k.mm || site >= WS_SITE_UNTOLD || tr->overflow ||
+	if (!k.mm || site >= WS_SITE_UNTOLD || tr->uncheckable ||
 	    why == UNWIND_NO_COPY || !ev->top.len ||
 	    (ev->py.n && !py_merged) || ev->top.ip != k.ip ||
 	    ev->top.len > WS_STACK_COPY || !rule_of(ev, tr, &r))

@@ -55,8 +55,8 @@ static void trace_word(const struct unwind_input *in, uint64_t addr,
 	for (i = 0; i < tr->n; i++)
 		if (tr->off[i] == off)
 			return;
-	if (tr->n == UNWIND_TRACE_WORDS) {
-		tr->overflow = true;
+	if (tr->n == UNWIND_TRACE_WORDS || off % 8) {
+		tr->uncheckable = true;
 		return;
 	}
 	tr->off[tr->n] = off;

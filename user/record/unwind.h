@@ -30,7 +30,9 @@
  */
 struct unwind_trace {
 	uint32_t n;
-	bool overflow;		/* more than UNWIND_TRACE_WORDS words */
+	bool uncheckable;	/* words the BPF side cannot compare: more
+				 * than UNWIND_TRACE_WORDS, or one not
+				 * 8-byte aligned from sp */
 	bool bp_used;
 	int fp_from;		/* the frame-pointer stack is kept from this
 				 * index on; -1 not at all */

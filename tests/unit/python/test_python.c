@@ -1249,6 +1249,27 @@ static void test_detect_by_name(void **state)
 }
 
 /* 3.13's _Py_DebugOffsets against the offsets gdb measured (PYTHON.md). */
+/* The walker loads fields as whole words (bpf/pystate.bpf.h PY_LOAD). */
+static void check_aligned(const struct ws_py_offsets *o)
+{
+	const __u16 words[] = {
+		o->runtime_interpreters_head, o->interp_threads_head,
+		o->tstate_next, o->tstate_thread_id, o->tstate_native_thread_id,
+		o->tstate_frame, o->tstate_cframe, o->cframe_current_frame,
+		o->frame_code, o->frame_previous, o->code_first_instr,
+		o->code_name, o->code_qualname, o->code_filename,
+		o->code_linetable, o->type_of_object,
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(words); i++)
+		assert_true(words[i] == WS_PY_NONE || words[i] % 8 == 0);
+	/* f_lasti is an int on 3.10, instr_ptr a pointer after */
+	assert_int_equal(o->frame_instr % (o->minor == 10 ? 4 : 8), 0);
+	assert_int_equal(o->code_firstlineno % 4, 0);
+	assert_int_equal(o->unicode_state % 4, 0);
+}
+
 static void test_debug_offsets_313(void **state)
 {
 	const struct interp *in = any_interp(13);
@@ -1287,6 +1308,7 @@ static void test_debug_offsets_313(void **state)
 	assert_int_equal(o->bytes_data, 32);
 	assert_int_equal(o->type_of_object, 8);
 	assert_int_equal(o->minor, 13);
+	check_aligned(o);
 }
 
 static void patch(const char *path, uint64_t off, const void *bytes,
@@ -1304,10 +1326,11 @@ static void test_debug_offsets_damaged(void **state)
 {
 	const struct interp *in = any_interp(13);
 	const uint64_t big = 0x10000, v314 = 0x030e00f0, one = 1;
+	const uint64_t twelve = 12, seventy = 70;
 	struct ws_py_offsets table;
 	struct python_info info;
 	char path[PATH_MAX];
-	uint8_t orig[80];
+	uint8_t orig[320];
 	uint64_t at;
 	int fd;
 
@@ -1337,6 +1360,16 @@ static void test_debug_offsets_damaged(void **state)
 	assert_int_equal(python_detect(path, &info), 0);
 	assert_int_equal(info.source, PYTHON_OFFSETS_TABLE);
 	patch(path, at + 72, orig + 72, 8);
+
+	/* a field the walker could not load as a whole word */
+	patch(path, at + 168, &twelve, 8);	/* thread state's next */
+	assert_int_equal(python_detect(path, &info), 0);
+	assert_int_equal(info.source, PYTHON_OFFSETS_TABLE);
+	patch(path, at + 168, orig + 168, 8);
+	patch(path, at + 312, &seventy, 8);	/* code's first line (int) */
+	assert_int_equal(python_detect(path, &info), 0);
+	assert_int_equal(info.source, PYTHON_OFFSETS_TABLE);
+	patch(path, at + 312, orig + 312, 8);
 
 	patch(path, at + 8, &v314, 8);	/* another version's layout */
 	assert_int_equal(python_detect(path, &info), 0);
@@ -1877,6 +1910,7 @@ static void test_table_shape(void **state)
 		assert_int_equal(o.frame_is_entry != WS_PY_NONE, minor == 11);
 		assert_int_equal(o.frame_owner != WS_PY_NONE, minor >= 12);
 		assert_int_equal(o.pad, 0);
+		check_aligned(&o);
 	}
 }
 

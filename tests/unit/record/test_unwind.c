@@ -75,6 +75,15 @@ static __attribute__((noipa)) int outer_caller(int x)
 	return y * 2;
 }
 
+/* A caller whose CFA is rbp-based once its prologue ran. */
+static __attribute__((noipa, optimize("no-omit-frame-pointer"))) int
+fp_caller(int x)
+{
+	take_snapshot();
+	__asm__ volatile("" ::: "memory");
+	return x + 3;
+}
+
 /* A new snapshot under outer_caller, the process's mappings in t, and the
  * unwinder's input from the snapshot. */
 static void fresh_snapshot(struct proc_table *t, struct unwind_input *in)
@@ -158,6 +167,46 @@ static void test_splices_frame_pointer_tail(void **state)
 	assert_int_equal(n, 4);
 	assert_int_equal(stack[2], ret_outer);
 	assert_int_equal(stack[3], 0x1234);
+	proc_table_free(&t);
+	symbolizer_free(sym);
+}
+
+/*
+ * The words a walk depends on, for the BPF side to compare at a repeated
+ * I/O site: whole aligned words from sp.  A word that is not (here an rbp
+ * 4 bytes off, as a hostile program's registers or CFI can make it) makes
+ * the trace uncheckable, and the site is then never registered.
+ */
+static void test_trace_words(void **state)
+{
+	struct symbolizer *sym = symbolizer_new(NULL);
+	struct unwind_trace tr;
+	struct proc_table t;
+	struct unwind_input in;
+	__u64 stack[WS_MAX_STACK];
+	uint32_t i;
+	int n = 1;
+
+	(void)state;
+	assert_int_equal(fp_caller(1), 4);
+	proc_table_init(&t);
+	assert_int_equal(proc_table_load(&t, getpid(), "/proc"), 0);
+	in = (struct unwind_input){ .ip = snap.ip, .sp = snap.sp, .bp = snap.bp,
+				    .stack = snap.stack, .stack_len = snap.len,
+				    .trace = &tr };
+	stack[0] = snap.ip;
+	unwind_complete(sym, &t, getpid(), &in, stack, &n, WS_MAX_STACK);
+	assert_true(n >= 3);
+	assert_true(tr.bp_used);
+	assert_false(tr.uncheckable);
+	assert_true(tr.n > 0);
+	for (i = 0; i < tr.n; i++)
+		assert_int_equal(tr.off[i] % 8, 0);
+
+	in.bp = snap.bp + 4;
+	n = 1;
+	unwind_complete(sym, &t, getpid(), &in, stack, &n, WS_MAX_STACK);
+	assert_true(tr.uncheckable);
 	proc_table_free(&t);
 	symbolizer_free(sym);
 }
@@ -316,6 +365,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_unwinds_callers),
 		cmocka_unit_test(test_splices_frame_pointer_tail),
+		cmocka_unit_test(test_trace_words),
 		cmocka_unit_test(test_keeps_stack_without_data),
 		cmocka_unit_test(test_stops_at_copy_end),
 		cmocka_unit_test(test_plt_leaf),
