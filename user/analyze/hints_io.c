@@ -177,7 +177,8 @@ static char *opener_clause(const struct hint_list *h, const struct repeats *r,
 	return n < 0 ? NULL : s;
 }
 
-static void repeated_opens_hint(struct hint_list *h, const struct repeats *r)
+static void repeated_opens_hint(struct hint_list *h, const struct repeats *r,
+				uint64_t cost)
 {
 	struct hint hint = { .rule = "repeated_opens" };
 	char opens[NUM_SIZE], files[NUM_SIZE], syscall[NUM_SIZE];
@@ -210,6 +211,7 @@ static void repeated_opens_hint(struct hint_list *h, const struct repeats *r)
 			pct_of(r->by_reopens, r->by_all_opens));
 	field_wall_pct(h, &hint, "location_wall_pct", r->by.frame,
 		       r->by_wall_ns);
+	hint_field_real(&hint, "cost_pct", pct_of(cost, h->p->wall_ns));
 	hint_push(h, &hint);
 }
 
@@ -290,7 +292,7 @@ void hint_repeated_opens(struct hint_list *h)
 	cost = r.syscall_ns > reopen_wall_ns(&r) ? r.syscall_ns :
 	       reopen_wall_ns(&r);
 	if (hint_at_least_pct(cost, h->p->wall_ns, REPEAT_MIN_PCT))
-		repeated_opens_hint(h, &r);
+		repeated_opens_hint(h, &r, cost);
 }
 
 /* ---- serial_network ---------------------------------------------------- */

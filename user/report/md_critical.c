@@ -242,12 +242,14 @@ static void md_second_wait(struct md *m, enum wait_reason first)
 }
 
 /* The hint's share of the wall time, -1 when it has none (a library
- * function's share is of on-CPU time: it is the verdict's own kind). */
+ * function's share is of on-CPU time: it is the verdict's own kind).
+ * cost_pct first: a hint that weighs more than its syscalls says so
+ * (files reread: their opener's time that went to rereading them). */
 static double hint_wall_pct(const struct md *m, const struct hint *h)
 {
 	static const char *const names[] = {
-		"sleep_pct", "time_pct", "syscall_pct", "busy_pct",
-		"wall_pct", "wait_pct",
+		"cost_pct", "sleep_pct", "time_pct", "syscall_pct",
+		"busy_pct", "wall_pct", "wait_pct",
 	};
 	const struct hint_field *f;
 	size_t i;

@@ -76,6 +76,8 @@ static void test_repeated_opens(void **state)
 	assert_uint(h, "location_opens", 34);
 	assert_real(h, "location_reopen_pct", 100.0 * 23 / 34);
 	assert_real(h, "location_wall_pct", 28.0);
+	/* read_file's reopens: 23 of its 34 opens, of its 28% */
+	assert_real(h, "cost_pct", 28.0 * 23 / 34);
 	hinted_free(&agg);
 	fx_free(p);
 }
@@ -145,6 +147,7 @@ static void test_repeated_opens_thresholds(void **state)
 		    "files' contents would remove most of that.");
 	assert_str(h, "location", NULL);
 	field(h, "location_wall_pct", HINT_NULL);
+	assert_real(h, "cost_pct", 5.0);	/* the syscalls alone */
 	hinted_free(&agg);
 
 	/* 9 beyond the first */
@@ -236,6 +239,7 @@ static void test_repeated_opens_function_cost(void **state)
 	h = only_hint(p, &agg);
 	assert_real(h, "location_reopen_pct", 10.0);
 	assert_real(h, "location_wall_pct", 50.0);
+	assert_real(h, "cost_pct", 5.0);	/* 10% of load's 50% */
 	hinted_free(&agg);
 	fx_free(p);
 }

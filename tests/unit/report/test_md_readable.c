@@ -6,6 +6,22 @@
  */
 #include "report_fixture.h"
 
+/* The program name the whole critical path (p->wall_ns), every stack on
+ * it. */
+static void one_program_path(struct profile *p, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < p->n_stacks; i++)
+		p->stacks[i].cp_ns = p->stacks[i].ns;
+	p->critical.ns = p->wall_ns;
+	p->critical.programs = calloc(1, sizeof(*p->critical.programs));
+	assert_non_null(p->critical.programs);
+	p->critical.programs[0].name = fx_strdup(name);
+	p->critical.programs[0].ns = p->wall_ns;
+	p->critical.n_programs = 1;
+}
+
 /*
  * ./cpp: std::sort's partition (runtime, inlined into the program) is the
  * hottest function, called from sort_many at line 40 most and from build.
@@ -32,16 +48,9 @@ static struct profile *sort_profile(bool on_path)
 	if (!on_path)
 		return p;
 	p->wall_ns = 0;
-	for (i = 0; i < p->n_stacks; i++) {
-		p->stacks[i].cp_ns = p->stacks[i].ns;
+	for (i = 0; i < p->n_stacks; i++)
 		p->wall_ns += p->stacks[i].ns;
-	}
-	p->critical.ns = p->wall_ns;
-	p->critical.programs = calloc(1, sizeof(*p->critical.programs));
-	assert_non_null(p->critical.programs);
-	p->critical.programs[0].name = fx_strdup("cpp");
-	p->critical.programs[0].ns = p->wall_ns;
-	p->critical.n_programs = 1;
+	one_program_path(p, "cpp");
 	return p;
 }
 
@@ -257,6 +266,21 @@ static void test_jit_advice(void **state)
 
 #define VMS	1000000ull
 
+/* The verdict's text, a copy. */
+static char *verdict_of(const char *md)
+{
+	const char *start = strstr(md, "## Verdict\n\n"), *end;
+	char *v;
+
+	assert_non_null(start);
+	start += strlen("## Verdict\n\n");
+	end = strchr(start, '\n');
+	assert_non_null(end);
+	v = strndup(start, end - start);
+	assert_non_null(v);
+	return v;
+}
+
 /*
  * sl.py on the critical path, wall 1 s: <module> runs work on CPU for
  * what the waits leave, waits pipe_ms on a pipe, and sleeps 50 times,
@@ -267,7 +291,6 @@ static struct profile *sleep_profile(uint64_t sleep_ms, uint64_t pipe_ms,
 {
 	struct profile *p = fx_new("python3 sl.py");
 	uint32_t mod, work, poll, nsl;
-	size_t i;
 
 	p->root_pid = 1;
 	fx_proc(p, 1, 0, "python3", "/usr/bin/python3");
@@ -286,14 +309,7 @@ static struct profile *sleep_profile(uint64_t sleep_ms, uint64_t pipe_ms,
 	if (pipe_ms)
 		FX_WAIT(p, 1, 1, 10, WAIT_PIPE, pipe_ms * VMS, NULL, mod);
 	p->wall_ns = 1000 * VMS;
-	for (i = 0; i < p->n_stacks; i++)
-		p->stacks[i].cp_ns = p->stacks[i].ns;
-	p->critical.ns = p->wall_ns;
-	p->critical.programs = calloc(1, sizeof(*p->critical.programs));
-	assert_non_null(p->critical.programs);
-	p->critical.programs[0].name = fx_strdup("python3");
-	p->critical.programs[0].ns = p->wall_ns;
-	p->critical.n_programs = 1;
+	one_program_path(p, "python3");
 	return p;
 }
 
@@ -302,17 +318,11 @@ static char *sleep_verdict(uint64_t sleep_ms, uint64_t pipe_ms,
 {
 	struct profile *p = sleep_profile(sleep_ms, pipe_ms, in_poller);
 	char *md = render_md(p), *json = render(p, FORMAT_JSON, 0, 0);
-	char *start, *end, *v;
+	char *v;
 
 	assert_non_null(md);
 	assert_non_null(json);
-	start = strstr(md, "## Verdict\n\n");
-	assert_non_null(start);
-	start += strlen("## Verdict\n\n");
-	end = strchr(start, '\n');
-	assert_non_null(end);
-	v = strndup(start, end - start);
-	assert_non_null(v);
+	v = verdict_of(md);
 	/* the JSON's verdict is the same text, hints and all */
 	if (strstr(v, "see the"))
 		assert_contains(json, "see the `sleeps` hint");
@@ -367,6 +377,61 @@ static void test_verdict_points_to_hint(void **state)
 	free(v);
 }
 
+/*
+ * ot.py on the critical path, wall 1 s: read_file (600 ms, most of it in
+ * __tls_get_addr under it) opens 10 files 3 times each, their syscalls
+ * syscall_ms; main runs the rest.  The verdict's function is
+ * __tls_get_addr; the rereading is read_file's.
+ */
+static char *reread_verdict(uint64_t syscall_ms)
+{
+	struct profile *p = fx_new("python3 ot.py");
+	uint32_t mod, rf, tls, op;
+	char path[16], *md, *v;
+	int32_t site;
+	size_t i;
+
+	p->root_pid = 1;
+	fx_proc(p, 1, 0, "python3", "/usr/bin/python3");
+	mod = fx_frame_at(p, "<module>", "ot.py", CLASS_APP, "ot.py", 30);
+	rf = fx_frame_at(p, "read_file", "ot.py", CLASS_APP, "ot.py", 20);
+	tls = fx_frame(p, "__tls_get_addr", "ld-linux-x86-64.so.2",
+		       CLASS_RUNTIME);
+	op = fx_frame(p, "open", "libc.so.6", CLASS_RUNTIME);
+	FX_STACK(p, 1, 1, 100, mod, rf, tls)->ns = 450 * VMS;
+	FX_STACK(p, 1, 1, 100, mod, rf)->ns = 150 * VMS;
+	FX_STACK(p, 1, 1, 100, mod)->ns = 400 * VMS;
+	site = FX_IO_SITE(p, 1, mod, rf, op);
+	for (i = 0; i < 10; i++) {
+		snprintf(path, sizeof(path), "/d/%zu.txt", i);
+		fx_io_file(p, path, 3, syscall_ms * VMS / 10, site);
+	}
+	p->wall_ns = 1000 * VMS;
+	one_program_path(p, "python3");
+	md = render_md(p);
+	assert_non_null(md);
+	v = verdict_of(md);
+	free(md);
+	fx_free(p);
+	return v;
+}
+
+/* Files reread: the opener's time that went to rereading them counts,
+ * not only their syscalls (Python's open() costs more than its syscalls):
+ * read_file's 60%, 2 of 3 opens reopens, 40% of wall. */
+static void test_verdict_points_to_reread(void **state)
+{
+	char *v;
+
+	(void)state;
+	v = reread_verdict(10);
+	assert_contains(v, "most in `__tls_get_addr`");
+	assert_contains(v, "; see the `repeated_opens` hint: 30 opens of 10 "
+			"distinct files, each opened more than once (3.0 per "
+			"file)");
+	free(v);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -379,6 +444,7 @@ int main(void)
 		cmocka_unit_test(test_jit_advice),
 		cmocka_unit_test(test_verdict_second_wait),
 		cmocka_unit_test(test_verdict_points_to_hint),
+		cmocka_unit_test(test_verdict_points_to_reread),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
