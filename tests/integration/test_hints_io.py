@@ -11,6 +11,10 @@ pattern, checked against the workloads' own figures:
 - repeated_opens: openfiles opening 2,000 files, 20 of them 3 times (a
   directory walk reopening a few directories): open_one is most of the
   wall, its reopens 2% of its opens and their syscalls less: no hint;
+- repeated_opens, the verdict: opentree.py rereading 5,000 files from
+  read_file under a recursion 33-36 deep: its syscalls are a small part,
+  read_file most of the wall: the verdict points to the hint, and the
+  hot call paths show each path once whatever the recursion's depth;
 - serial_network: a client making its requests one at a time to a server
   on this machine that burns CPU for each: the estimate says it is
   bounded by the server's CPU, and is within 2x of a thread pool's
@@ -287,3 +291,35 @@ def test_walk_reopens_few(run, built, tmp):
     assert len(rows) == WALK_FILES and \
         len(reopened) == WALK_REOPENED, f"{len(rows)}, {len(reopened)}:{res}"
     assert not hints(doc, "repeated_opens"), f"{doc['hints']}:{res}"
+
+
+def test_reread_verdict_and_depths(run, built, tmp):
+    """opentree.py opens each of 5,000 small files twice from read_file,
+    under expand recursing 33 to 36 deep (the template expander of the
+    README's first example).  Python's open() costs far more than its
+    syscalls: the hint fires on read_file's time, and the verdict, whose
+    function is some C function under it, points to it.  Hot call paths:
+    rows that differ only in expand's depth are one, with the range."""
+    d = tmp / "tree"
+    subprocess.run([PY, script("opentree.py"), d, "5000", "1"], check=True,
+                   capture_output=True, timeout=TIMEOUT)
+    os.chmod(tmp, 0o755)
+    for sub in (d, *d.iterdir()):
+        os.chmod(sub, 0o755)
+    res = run.whyslow("record", "--", PY, script("opentree.py"), d, "5000",
+                      "2", timeout=TIMEOUT)
+    assert res.returncode == 0, f"unexpected exit status:{res}"
+    md = res.stdout
+    verdict = md_section(md, "Verdict") or ""
+    assert re.search(r"; see the `repeated_opens` hint: 10,\d{3} opens "
+                     r"of 5,\d{3} distinct files, each opened more than "
+                     r"once", verdict), md
+    line = source_line("py/opentree.py", "return open(path).read()")
+    assert f"read_file (opentree.py:{line})" in verdict, md
+    part = md_section(md, "Hot call paths") or ""
+    rows = [line.split(" | ")[2] for line in part.splitlines()
+            if line.startswith("| ") and not line.startswith("| share")]
+    keys = [re.sub(r" \(×[\d–]+\)", " (×)",
+                   re.sub(r"…\([\d–]+\)…", "…", r)) for r in rows]
+    assert rows and len(keys) == len(set(keys)), md
+    assert any(re.search(r"expand \(×3[3-6]–3[4-7]\)", r) for r in rows), md

@@ -98,8 +98,10 @@ def table_rows(md, heading):
 
 def assert_rows_read_apart(md):
     """No two rows of Hot call paths read alike but for a fold's count
-    (std::sort's recursion), none of Top waits alike in what it shows."""
-    paths = [re.sub(r"…\([\d–]+\)…", "…", r[2])
+    (std::sort's recursion) or a recursion's depth, none of Top waits
+    alike in what it shows."""
+    paths = [re.sub(r" \(×[\d–]+\)", " (×)",
+                    re.sub(r"…\([\d–]+\)…", "…", r[2]))
              for r in table_rows(md, "Hot call paths")]
     assert paths and len(paths) == len(set(paths)), md
     waits = [tuple(r[:3]) for r in table_rows(md, "Top waits")]

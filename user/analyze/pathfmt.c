@@ -4,7 +4,9 @@
  * one function in a row, is one frame with its depth; then runs of
  * library, runtime or kernel frames fold to their ends.  Paths that read
  * alike but for how many frames a fold hid (std::sort's recursion, one
- * depth per path) are one row of the table (path_rows_build).
+ * depth per path) or how deep a recursion they show went (expand (×34)
+ * and (×37), a template expander's includes) are one row of the table
+ * (path_rows_build).
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -55,12 +57,23 @@ uint32_t stack_run_length(const struct profile *p, const struct stack_sample *s,
 	return end - i;
 }
 
-/* One function of a path, with its recursion's depth when above 1. */
-static void put_segment(FILE *f, bool first, const char *name, uint32_t run)
+/*
+ * One function of a path, with its recursion's depth when above 1: from
+ * lo to hi over merged paths, "(×34–37)"; lo 0 for a key, which leaves
+ * the depth out, "(×)".
+ */
+static void put_segment(FILE *f, bool first, const char *name, uint32_t lo,
+			uint32_t hi)
 {
 	fprintf(f, "%s%s", first ? "" : " → ", name);
-	if (run > 1)
-		fprintf(f, " (×%u)", run);
+	if (hi <= 1)
+		return;
+	if (!lo)
+		fputs(" (×)", f);
+	else if (lo == hi)
+		fprintf(f, " (×%u)", lo);
+	else
+		fprintf(f, " (×%u–%u)", lo, hi);
 }
 
 /*
@@ -127,32 +140,61 @@ static void put_hidden(FILE *f, const uint32_t *lo, const uint32_t *hi,
 		fprintf(f, " → …(%u–%u)…", lo[k], hi[k]);
 }
 
+/*
+ * How a path is put: the counts of its folds' hidden frames (lo, hi) and
+ * the depths of the segments it shows (run_lo, run_hi; NULL: their own)
+ * as ranges over merged paths; lo NULL for a key, without either.  shown,
+ * when set, gets the depth of each segment shown, in order.
+ */
+struct path_put {
+	const uint32_t *lo, *hi;
+	const uint32_t *run_lo, *run_hi;
+	uint32_t *shown;
+	uint32_t n_shown;	/* set by put_path */
+};
+
+static void put_shown(FILE *f, const struct func_stat *funcs,
+		      const uint32_t *seg, const uint32_t *run, uint32_t k,
+		      struct path_put *how)
+{
+	uint32_t i = how->n_shown++, lo = run[k], hi = run[k];
+
+	if (how->shown)
+		how->shown[i] = run[k];
+	if (!how->lo) {
+		lo = 0;
+	} else if (how->run_lo) {
+		lo = how->run_lo[i];
+		hi = how->run_hi[i];
+	}
+	put_segment(f, k == 0, funcs[seg[k]].name, lo, hi);
+}
+
 static void put_path(FILE *f, const struct func_stat *funcs,
 		     const uint32_t *seg, const uint32_t *run, uint32_t n,
-		     const uint32_t *lo, const uint32_t *hi)
+		     struct path_put *how)
 {
 	uint32_t i = 0, end, k, folds = 0;
 
+	how->n_shown = 0;
 	while (i < n) {
 		end = fold_end(funcs, seg, n, i);
 		if (end - i >= FOLD_MIN_RUN) {
-			put_segment(f, i == 0, funcs[seg[i]].name, run[i]);
-			put_hidden(f, lo, hi, folds++);
-			put_segment(f, false, funcs[seg[end - 1]].name,
-				    run[end - 1]);
+			put_shown(f, funcs, seg, run, i, how);
+			put_hidden(f, how->lo, how->hi, folds++);
+			put_shown(f, funcs, seg, run, end - 1, how);
 		} else {
 			for (k = i; k < end; k++)
-				put_segment(f, k == 0, funcs[seg[k]].name,
-					    run[k]);
+				put_shown(f, funcs, seg, run, k, how);
 		}
 		i = end;
 	}
 }
 
-/* The path as text, folds' counts from lo/hi; malloc'd, NULL on error. */
+/* The path as text, put as how says; malloc'd, NULL on error. */
 static char *format_segments(const struct aggregate *agg, const uint32_t *seg,
 			     const uint32_t *run, uint32_t n,
-			     const uint32_t *lo, const uint32_t *hi)
+			     struct path_put *how)
 {
 	char *buf = NULL;
 	size_t len = 0;
@@ -160,7 +202,7 @@ static char *format_segments(const struct aggregate *agg, const uint32_t *seg,
 
 	if (!f)
 		return NULL;
-	put_path(f, agg->funcs, seg, run, n, lo, hi);
+	put_path(f, agg->funcs, seg, run, n, how);
 	if (fclose(f)) {
 		free(buf);
 		buf = NULL;
@@ -179,7 +221,8 @@ char *path_format(const struct aggregate *agg, const struct path_stat *path)
 	if (!counts)
 		goto out;
 	fold_counts(agg->funcs, seg, run, n_seg, counts);
-	buf = format_segments(agg, seg, run, n_seg, counts, counts);
+	buf = format_segments(agg, seg, run, n_seg,
+			      &(struct path_put){ .lo = counts, .hi = counts });
 out:
 	free(seg);
 	free(run);
@@ -189,9 +232,11 @@ out:
 
 /* One path's parts while rows are built. */
 struct path_key {
-	char *key;		/* folds without counts */
+	char *key;		/* folds without counts, recursions without
+				 * depths */
 	uint32_t *seg, *run, *counts;
-	uint32_t n_seg, n_folds;
+	uint32_t *shown;	/* depths of the segments shown */
+	uint32_t n_seg, n_folds, n_shown;
 };
 
 static void path_key_free(struct path_key *k)
@@ -200,19 +245,25 @@ static void path_key_free(struct path_key *k)
 	free(k->seg);
 	free(k->run);
 	free(k->counts);
+	free(k->shown);
 }
 
 static int path_key_build(const struct aggregate *agg,
 			  const struct path_stat *path, struct path_key *k)
 {
+	struct path_put how = { 0 };
+
 	if (path_segments(path, &k->seg, &k->run, &k->n_seg))
 		return -ENOMEM;
 	k->counts = aggregate_alloc_array(k->n_seg, sizeof(*k->counts));
-	if (!k->counts)
+	k->shown = aggregate_alloc_array(k->n_seg, sizeof(*k->shown));
+	if (!k->counts || !k->shown)
 		return -ENOMEM;
 	k->n_folds = fold_counts(agg->funcs, k->seg, k->run, k->n_seg,
 				 k->counts);
-	k->key = format_segments(agg, k->seg, k->run, k->n_seg, NULL, NULL);
+	how.shown = k->shown;
+	k->key = format_segments(agg, k->seg, k->run, k->n_seg, &how);
+	k->n_shown = how.n_shown;
 	return k->key ? 0 : -ENOMEM;
 }
 
@@ -233,37 +284,55 @@ static int cmp_row(const void *a, const void *b)
 	return c ? c : CMP(ra->first, rb->first);
 }
 
-/* Paths order[from, to) share a key: one row, shown by the first. */
+/* lo[i], hi[i] widened to take v[i], for i < n. */
+static void widen(uint32_t *lo, uint32_t *hi, const uint32_t *v, uint32_t n)
+{
+	uint32_t i;
+
+	for (i = 0; i < n; i++) {
+		lo[i] = v[i] < lo[i] ? v[i] : lo[i];
+		hi[i] = v[i] > hi[i] ? v[i] : hi[i];
+	}
+}
+
+/* Paths order[from, to) share a key: one row, shown by the first.  Equal
+ * keys have as many folds and show as many segments. */
 static int add_row(const struct aggregate *agg, const struct path_key *keys,
 		   const size_t *order, size_t from, size_t to,
 		   struct path_row *row)
 {
-	const struct path_key *k = &keys[order[from]];
-	uint32_t *lo, *hi, f, c;
+	const struct path_key *k = &keys[order[from]], *o;
+	uint32_t *lo, *hi, *run_lo, *run_hi;
 	size_t i;
 
 	lo = aggregate_alloc_array(k->n_folds, sizeof(*lo));
 	hi = aggregate_alloc_array(k->n_folds, sizeof(*hi));
-	if (!lo || !hi)
+	run_lo = aggregate_alloc_array(k->n_shown, sizeof(*run_lo));
+	run_hi = aggregate_alloc_array(k->n_shown, sizeof(*run_hi));
+	if (!lo || !hi || !run_lo || !run_hi)
 		goto fail;
 	memcpy(lo, k->counts, k->n_folds * sizeof(*lo));
 	memcpy(hi, k->counts, k->n_folds * sizeof(*hi));
+	memcpy(run_lo, k->shown, k->n_shown * sizeof(*run_lo));
+	memcpy(run_hi, k->shown, k->n_shown * sizeof(*run_hi));
 	row->first = order[from];
 	for (i = from; i < to; i++) {
+		o = &keys[order[i]];
 		row->samples += agg->paths[order[i]].samples;
 		row->ns += agg->paths[order[i]].ns;
-		/* equal keys fold alike: as many folds */
-		for (f = 0; f < k->n_folds; f++) {
-			c = keys[order[i]].counts[f];
-			lo[f] = c < lo[f] ? c : lo[f];
-			hi[f] = c > hi[f] ? c : hi[f];
-		}
+		widen(lo, hi, o->counts, k->n_folds);
+		widen(run_lo, run_hi, o->shown, k->n_shown);
 	}
 	row->n_paths = to - from;
-	row->text = format_segments(agg, k->seg, k->run, k->n_seg, lo, hi);
+	row->text = format_segments(agg, k->seg, k->run, k->n_seg,
+				    &(struct path_put){ .lo = lo, .hi = hi,
+							.run_lo = run_lo,
+							.run_hi = run_hi });
 fail:
 	free(lo);
 	free(hi);
+	free(run_lo);
+	free(run_hi);
 	return row->text ? 0 : -ENOMEM;
 }
 

@@ -488,8 +488,9 @@ static int md_paths(struct md *m, size_t *shown)
 		"\n## Hot call paths\n\n"
 		"Root first; runs of library, runtime or kernel frames fold "
 		"to …(n)…, keeping the frames where code calls in and out; "
-		"paths that differ only in n share a row, n then a range: "
-		"…(3–12)….\n\n"
+		"paths that differ only in n, or in how deep a recursion went, "
+		"share a row, with the range: …(3–12)…, `expand (×34–37)`."
+		"\n\n"
 		"| share | samples | path |\n"
 		"|--:|--:|---|\n";
 

@@ -73,6 +73,82 @@ static void test_rows_merge_fold_counts(void **state)
 	fx_free(p);
 }
 
+/*
+ * A template expander: <module> → expand (×depth) → read_file → _io_open
+ * → 1 or 2 runtime frames → _PyObject_Call → ksys_read, at depths 34 to
+ * 37; expand (×36) to another leaf; expand once, not recursing, to the
+ * same leaf; expand (×2) → include → expand (×3) → read_file, two
+ * recursions in one path.
+ */
+static void test_rows_merge_recursion_depths(void **state)
+{
+	struct profile *p = fx_new("python3 ot.py");
+	uint32_t mod, ex, rf, inc, op, tw, enc, io, rd, spl, f[64], n, d, k;
+	struct path_row *rows;
+	struct aggregate agg;
+	size_t nr;
+
+	(void)state;
+	mod = fx_frame(p, "<module>", "ot.py", CLASS_APP);
+	ex = fx_frame(p, "expand", "ot.py", CLASS_APP);
+	rf = fx_frame(p, "read_file", "ot.py", CLASS_APP);
+	inc = fx_frame(p, "include", "ot.py", CLASS_APP);
+	op = fx_frame(p, "_io_open", "python3", CLASS_RUNTIME);
+	tw = fx_frame(p, "textiowrapper_init", "python3", CLASS_RUNTIME);
+	enc = fx_frame(p, "_PyCodec_Lookup", "python3", CLASS_RUNTIME);
+	io = fx_frame(p, "_PyObject_Call", "python3", CLASS_RUNTIME);
+	rd = fx_frame(p, "ksys_read", "[kernel]", CLASS_KERNEL);
+	spl = fx_frame(p, "unicode_split", "python3", CLASS_RUNTIME);
+	for (d = 34; d <= 37; d++) {
+		n = 0;
+		f[n++] = mod;
+		for (k = 0; k < d; k++)
+			f[n++] = ex;
+		f[n++] = rf;
+		f[n++] = op;
+		/* a fold that hides 1 or 2 frames */
+		f[n++] = tw;
+		if (d % 2)
+			f[n++] = enc;
+		f[n++] = io;
+		f[n++] = rd;
+		fx_stack_n(p, 1, 1, d - 30, f, n);
+	}
+	n = 0;
+	f[n++] = mod;
+	for (k = 0; k < 36; k++)
+		f[n++] = ex;
+	f[n++] = spl;
+	fx_stack_n(p, 1, 1, 20, f, n);
+	FX_STACK(p, 1, 1, 4, mod, ex, rf, op, tw, io, rd);
+	FX_STACK(p, 1, 1, 2, mod, ex, ex, inc, ex, ex, ex, rf);
+	FX_STACK(p, 1, 1, 1, mod, ex, ex, ex, inc, ex, ex, rf);
+	assert_int_equal(aggregate_profile(p, &agg), 0);
+	assert_int_equal(path_rows_build(&agg, &rows, &nr), 0);
+	assert_int_equal(nr, 4);
+	/* 4 + 5 + 6 + 7 samples */
+	assert_int_equal(rows[0].samples, 22);
+	assert_int_equal(rows[0].n_paths, 4);
+	assert_string_equal(rows[0].text, "<module> → expand (×34–37) → "
+			    "read_file → _io_open → …(1–2)… → _PyObject_Call → "
+			    "ksys_read");
+	assert_int_equal(agg.paths[rows[0].first].samples, 7);
+	assert_int_equal(rows[1].samples, 20);
+	assert_string_equal(rows[1].text, "<module> → expand (×36) → "
+			    "unicode_split");
+	/* not recursing is another path */
+	assert_int_equal(rows[2].samples, 4);
+	assert_string_equal(rows[2].text, "<module> → expand → read_file → "
+			    "_io_open → …(1)… → _PyObject_Call → ksys_read");
+	/* each recursion its own range */
+	assert_int_equal(rows[3].samples, 3);
+	assert_string_equal(rows[3].text, "<module> → expand (×2–3) → "
+			    "include → expand (×2–3) → read_file");
+	path_rows_free(rows, nr);
+	aggregate_free(&agg);
+	fx_free(p);
+}
+
 static void test_rows_empty(void **state)
 {
 	struct profile *p = fx_new("./none");
@@ -141,6 +217,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_rows_merge_fold_counts),
+		cmocka_unit_test(test_rows_merge_recursion_depths),
 		cmocka_unit_test(test_rows_empty),
 		cmocka_unit_test(test_wait_rows),
 	};
