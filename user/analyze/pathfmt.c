@@ -267,11 +267,22 @@ static int path_key_build(const struct aggregate *agg,
 	return k->key ? 0 : -ENOMEM;
 }
 
+/* Keys in order; the counts too, as names are the program's: one that
+ * reads like a fold or a depth must not make two shapes one key. */
+static int key_cmp(const struct path_key *a, const struct path_key *b)
+{
+	int c = strcmp(a->key, b->key);
+
+	if (!c)
+		c = CMP(a->n_folds, b->n_folds);
+	return c ? c : CMP(a->n_shown, b->n_shown);
+}
+
 static int cmp_key(const void *a, const void *b, void *ctx)
 {
 	const struct path_key *keys = ctx;
 	size_t ia = *(const size_t *)a, ib = *(const size_t *)b;
-	int c = strcmp(keys[ia].key, keys[ib].key);
+	int c = key_cmp(&keys[ia], &keys[ib]);
 
 	return c ? c : CMP(ia, ib);
 }
@@ -345,7 +356,7 @@ static int group_rows(const struct aggregate *agg, const struct path_key *keys,
 	qsort_r(order, agg->n_paths, sizeof(*order), cmp_key, (void *)keys);
 	for (i = 1; i <= agg->n_paths; i++) {
 		if (i < agg->n_paths &&
-		    !strcmp(keys[order[i]].key, keys[order[from]].key))
+		    !key_cmp(&keys[order[i]], &keys[order[from]]))
 			continue;
 		err = add_row(agg, keys, order, from, i, &rows[*n_rows]);
 		if (err)

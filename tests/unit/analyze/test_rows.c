@@ -149,6 +149,35 @@ static void test_rows_merge_recursion_depths(void **state)
 	fx_free(p);
 }
 
+/* A program's names can read like a path's arrows: two shapes that read
+ * alike stay two rows (merging them read past the shorter one's). */
+static void test_rows_names_like_arrows(void **state)
+{
+	struct profile *p = fx_new("./odd");
+	uint32_t m, x, y, xy;
+	struct path_row *rows;
+	struct aggregate agg;
+	size_t n;
+
+	(void)state;
+	m = fx_frame(p, "main", "odd", CLASS_APP);
+	x = fx_frame(p, "x", "odd", CLASS_APP);
+	y = fx_frame(p, "y", "odd", CLASS_APP);
+	xy = fx_frame(p, "x → y", "odd", CLASS_APP);
+	FX_STACK(p, 1, 1, 5, m, x, y);
+	FX_STACK(p, 1, 1, 4, m, xy);
+	assert_int_equal(aggregate_profile(p, &agg), 0);
+	assert_int_equal(path_rows_build(&agg, &rows, &n), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(rows[0].samples, 5);
+	assert_int_equal(rows[1].samples, 4);
+	assert_string_equal(rows[0].text, "main → x → y");
+	assert_string_equal(rows[1].text, "main → x → y");
+	path_rows_free(rows, n);
+	aggregate_free(&agg);
+	fx_free(p);
+}
+
 static void test_rows_empty(void **state)
 {
 	struct profile *p = fx_new("./none");
@@ -218,6 +247,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_rows_merge_fold_counts),
 		cmocka_unit_test(test_rows_merge_recursion_depths),
+		cmocka_unit_test(test_rows_names_like_arrows),
 		cmocka_unit_test(test_rows_empty),
 		cmocka_unit_test(test_wait_rows),
 	};
