@@ -131,9 +131,13 @@ fi
 
 tmp=$(mktemp -d /tmp/whyslow-bench.XXXXXX)
 base_wt=""	# the baseline's git worktree, once added
+stats_was=""	# kernel.bpf_stats_enabled before section_cost turned it on
 cleanup() {
 	if [[ -n $base_wt ]]; then
 		git worktree remove --force "$base_wt" >/dev/null 2>&1 || true
+	fi
+	if [[ -n $stats_was ]]; then
+		sysctl -q -w kernel.bpf_stats_enabled="$stats_was" || true
 	fi
 	rm -rf "$tmp"
 }
@@ -307,18 +311,16 @@ rss_all() {
 
 # bpf_ns_per_exit WS: the BPF run time whyslow's programs took per syscall
 # exit traced, while WS records opentree.py at depth 36 ten rounds (100,000
-# opens, ~9 syscalls each): the kernel's BPF statistics (on for the run),
-# read every 0.2 s from the programs loaded after it started, and divided
+# opens, ~9 syscalls each): the kernel's BPF statistics (the caller turns
+# them on), read every 0.2 s from the programs loaded after it started, and divided
 # by the exits counted in the same read.  A host's noise moves wall-clock
 # ratios by more than a change to a BPF program: this counts only what it
 # steals while a program runs.  Prints nothing when bpftool or jq is
 # missing.
 bpf_ns_per_exit() {
-	local ws=$1 last_id poll old
+	local ws=$1 last_id poll
 	command -v bpftool >/dev/null && command -v jq >/dev/null || return 0
 	last_id=$(bpftool prog show -j | jq '[.[].id] | max // 0')
-	old=$(sysctl -n kernel.bpf_stats_enabled)
-	sysctl -q -w kernel.bpf_stats_enabled=1
 	(while sleep 0.2; do
 		bpftool prog show -j >"$tmp/progs.new" 2>/dev/null &&
 			mv "$tmp/progs.new" "$tmp/progs.json"
@@ -329,7 +331,6 @@ bpf_ns_per_exit() {
 		>/dev/null 2>&1 || true
 	kill "$poll" 2>/dev/null
 	wait "$poll" 2>/dev/null || true
-	sysctl -q -w kernel.bpf_stats_enabled="$old"
 	[[ -s $tmp/progs.json ]] || return 0
 	jq --argjson id "$last_id" '[.[] | select(.id > $id)] |
 		([.[] | .run_time_ns // 0] | add) as $ns |
@@ -393,10 +394,16 @@ section_cost() {
 	done
 	local all_ws all_vs=""
 	local -a bw=() bv=()
+	# on for these runs only (they cost every BPF program a clock read);
+	# cleanup() restores them if the bench is stopped meanwhile
+	stats_was=$(sysctl -n kernel.bpf_stats_enabled)
+	sysctl -q -w kernel.bpf_stats_enabled=1
 	for ((rep = 0; rep < REPS; rep++)); do
 		bw+=($(bpf_ns_per_exit "$WHYSLOW"))
 		[[ -n $VS ]] && bv+=($(bpf_ns_per_exit "$VS"))
 	done
+	sysctl -q -w kernel.bpf_stats_enabled="$stats_was"
+	stats_was=""
 	all_ws=$(rss_all "$WHYSLOW")
 	[[ -n $VS ]] && all_vs=$(rss_all "$VS")
 
