@@ -279,10 +279,29 @@ static bool hint_is_at(const struct hint *h, const struct func_stat *fs)
 }
 
 /*
+ * Hints whose cause is what code does with files, the network or child
+ * processes: said even when their location is the verdict's function,
+ * whose time alone does not say that it rereads 10,000 files.
+ */
+static bool hint_io_cause(const struct hint *h)
+{
+	static const char *const rules[] = {
+		"repeated_opens", "many_files", "reread_volume", "small_reads",
+		"small_writes", "serial_network", "spawns",
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(rules); i++)
+		if (!strcmp(h->rule, rules[i]))
+			return true;
+	return false;
+}
+
+/*
  * The largest hint's cause holds a fair share of the wall time somewhere
- * the verdict's function is not: "; see the `small_writes` hint: 1.2M
- * writes … took 21% of wall time (…)", its first clause.  Sleeps the
- * verdict already named are not said twice.
+ * the verdict's function is not, or is an I/O pattern: "; see the
+ * `small_writes` hint: 1.2M writes … took 21% of wall time (…)", its
+ * first clause.  Sleeps the verdict already named are not said twice.
  */
 static void md_hint_pointer(struct md *m, const struct func_stat *fs,
 			    enum wait_reason first)
@@ -300,7 +319,8 @@ static void md_hint_pointer(struct md *m, const struct func_stat *fs,
 			best_pct = pct;
 		}
 	}
-	if (!best || !best->text || hint_is_at(best, fs))
+	if (!best || !best->text ||
+	    (hint_is_at(best, fs) && !hint_io_cause(best)))
 		return;
 	if (!strcmp(best->rule, "sleeps") && (first == WAIT_SLEEP ||
 					      second_wait(m, first) ==
