@@ -289,12 +289,8 @@ static bool hint_io_cause(const struct hint *h)
 		"repeated_opens", "many_files", "reread_volume", "small_reads",
 		"small_writes", "serial_network", "spawns",
 	};
-	size_t i;
 
-	for (i = 0; i < ARRAY_SIZE(rules); i++)
-		if (!strcmp(h->rule, rules[i]))
-			return true;
-	return false;
+	return name_in(h->rule, rules, ARRAY_SIZE(rules));
 }
 
 /*

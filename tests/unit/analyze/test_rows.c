@@ -42,35 +42,51 @@ static struct profile *sort_profile(void)
 	return p;
 }
 
+/* A profile's hot-path rows, and what they were built from. */
+struct rows {
+	struct aggregate agg;
+	struct path_row *rows;
+	size_t n;
+};
+
+static void rows_build(struct profile *p, struct rows *r)
+{
+	assert_int_equal(aggregate_profile(p, &r->agg), 0);
+	assert_int_equal(path_rows_build(&r->agg, &r->rows, &r->n), 0);
+}
+
+/* r's rows and aggregate, and p. */
+static void rows_free(struct profile *p, struct rows *r)
+{
+	path_rows_free(r->rows, r->n);
+	aggregate_free(&r->agg);
+	fx_free(p);
+}
+
 static void test_rows_merge_fold_counts(void **state)
 {
 	struct profile *p = sort_profile();
-	struct path_row *rows;
-	struct aggregate agg;
-	size_t n;
+	struct rows r;
 
 	(void)state;
-	assert_int_equal(aggregate_profile(p, &agg), 0);
-	assert_int_equal(agg.n_paths, 6);
-	assert_int_equal(path_rows_build(&agg, &rows, &n), 0);
-	assert_int_equal(n, 3);
+	rows_build(p, &r);
+	assert_int_equal(r.agg.n_paths, 6);
+	assert_int_equal(r.n, 3);
 	/* 10 + 20 + 30 + 40 samples, hidden 2 to 8 frames */
-	assert_int_equal(rows[0].samples, 100);
-	assert_int_equal(rows[0].ns, 100 * FX_PERIOD_NS);
-	assert_int_equal(rows[0].n_paths, 4);
-	assert_string_equal(rows[0].text, "main → std::sort → …(2–8)… → "
+	assert_int_equal(r.rows[0].samples, 100);
+	assert_int_equal(r.rows[0].ns, 100 * FX_PERIOD_NS);
+	assert_int_equal(r.rows[0].n_paths, 4);
+	assert_string_equal(r.rows[0].text, "main → std::sort → …(2–8)… → "
 			    "std::__unguarded_partition");
-	assert_int_equal(agg.paths[rows[0].first].samples, 40);
-	assert_int_equal(rows[1].samples, 90);
-	assert_string_equal(rows[1].text, "main → other");
-	assert_int_equal(rows[1].n_paths, 1);
+	assert_int_equal(r.agg.paths[r.rows[0].first].samples, 40);
+	assert_int_equal(r.rows[1].samples, 90);
+	assert_string_equal(r.rows[1].text, "main → other");
+	assert_int_equal(r.rows[1].n_paths, 1);
 	/* a single path keeps its count */
-	assert_int_equal(rows[2].samples, 15);
-	assert_string_equal(rows[2].text, "main → std::sort → …(2)… → "
+	assert_int_equal(r.rows[2].samples, 15);
+	assert_string_equal(r.rows[2].text, "main → std::sort → …(2)… → "
 			    "std::less");
-	path_rows_free(rows, n);
-	aggregate_free(&agg);
-	fx_free(p);
+	rows_free(p, &r);
 }
 
 /*
@@ -84,9 +100,7 @@ static void test_rows_merge_recursion_depths(void **state)
 {
 	struct profile *p = fx_new("python3 ot.py");
 	uint32_t mod, ex, rf, inc, op, tw, enc, io, rd, spl, f[64], n, d, k;
-	struct path_row *rows;
-	struct aggregate agg;
-	size_t nr;
+	struct rows r;
 
 	(void)state;
 	mod = fx_frame(p, "<module>", "ot.py", CLASS_APP);
@@ -123,30 +137,27 @@ static void test_rows_merge_recursion_depths(void **state)
 	FX_STACK(p, 1, 1, 4, mod, ex, rf, op, tw, io, rd);
 	FX_STACK(p, 1, 1, 2, mod, ex, ex, inc, ex, ex, ex, rf);
 	FX_STACK(p, 1, 1, 1, mod, ex, ex, ex, inc, ex, ex, rf);
-	assert_int_equal(aggregate_profile(p, &agg), 0);
-	assert_int_equal(path_rows_build(&agg, &rows, &nr), 0);
-	assert_int_equal(nr, 4);
+	rows_build(p, &r);
+	assert_int_equal(r.n, 4);
 	/* 4 + 5 + 6 + 7 samples */
-	assert_int_equal(rows[0].samples, 22);
-	assert_int_equal(rows[0].n_paths, 4);
-	assert_string_equal(rows[0].text, "<module> → expand (×34–37) → "
+	assert_int_equal(r.rows[0].samples, 22);
+	assert_int_equal(r.rows[0].n_paths, 4);
+	assert_string_equal(r.rows[0].text, "<module> → expand (×34–37) → "
 			    "read_file → _io_open → …(1–2)… → _PyObject_Call → "
 			    "ksys_read");
-	assert_int_equal(agg.paths[rows[0].first].samples, 7);
-	assert_int_equal(rows[1].samples, 20);
-	assert_string_equal(rows[1].text, "<module> → expand (×36) → "
+	assert_int_equal(r.agg.paths[r.rows[0].first].samples, 7);
+	assert_int_equal(r.rows[1].samples, 20);
+	assert_string_equal(r.rows[1].text, "<module> → expand (×36) → "
 			    "unicode_split");
 	/* not recursing is another path */
-	assert_int_equal(rows[2].samples, 4);
-	assert_string_equal(rows[2].text, "<module> → expand → read_file → "
+	assert_int_equal(r.rows[2].samples, 4);
+	assert_string_equal(r.rows[2].text, "<module> → expand → read_file → "
 			    "_io_open → …(1)… → _PyObject_Call → ksys_read");
 	/* each recursion its own range */
-	assert_int_equal(rows[3].samples, 3);
-	assert_string_equal(rows[3].text, "<module> → expand (×2–3) → "
+	assert_int_equal(r.rows[3].samples, 3);
+	assert_string_equal(r.rows[3].text, "<module> → expand (×2–3) → "
 			    "include → expand (×2–3) → read_file");
-	path_rows_free(rows, nr);
-	aggregate_free(&agg);
-	fx_free(p);
+	rows_free(p, &r);
 }
 
 /* A program's names can read like a path's arrows: two shapes that read
@@ -155,9 +166,7 @@ static void test_rows_names_like_arrows(void **state)
 {
 	struct profile *p = fx_new("./odd");
 	uint32_t m, x, y, xy;
-	struct path_row *rows;
-	struct aggregate agg;
-	size_t n;
+	struct rows r;
 
 	(void)state;
 	m = fx_frame(p, "main", "odd", CLASS_APP);
@@ -166,32 +175,24 @@ static void test_rows_names_like_arrows(void **state)
 	xy = fx_frame(p, "x → y", "odd", CLASS_APP);
 	FX_STACK(p, 1, 1, 5, m, x, y);
 	FX_STACK(p, 1, 1, 4, m, xy);
-	assert_int_equal(aggregate_profile(p, &agg), 0);
-	assert_int_equal(path_rows_build(&agg, &rows, &n), 0);
-	assert_int_equal(n, 2);
-	assert_int_equal(rows[0].samples, 5);
-	assert_int_equal(rows[1].samples, 4);
-	assert_string_equal(rows[0].text, "main → x → y");
-	assert_string_equal(rows[1].text, "main → x → y");
-	path_rows_free(rows, n);
-	aggregate_free(&agg);
-	fx_free(p);
+	rows_build(p, &r);
+	assert_int_equal(r.n, 2);
+	assert_int_equal(r.rows[0].samples, 5);
+	assert_int_equal(r.rows[1].samples, 4);
+	assert_string_equal(r.rows[0].text, "main → x → y");
+	assert_string_equal(r.rows[1].text, "main → x → y");
+	rows_free(p, &r);
 }
 
 static void test_rows_empty(void **state)
 {
 	struct profile *p = fx_new("./none");
-	struct path_row *rows;
-	struct aggregate agg;
-	size_t n = 7;
+	struct rows r = { .n = 7 };
 
 	(void)state;
-	assert_int_equal(aggregate_profile(p, &agg), 0);
-	assert_int_equal(path_rows_build(&agg, &rows, &n), 0);
-	assert_int_equal(n, 0);
-	path_rows_free(rows, n);
-	aggregate_free(&agg);
-	fx_free(p);
+	rows_build(p, &r);
+	assert_int_equal(r.n, 0);
+	rows_free(p, &r);
 }
 
 /*

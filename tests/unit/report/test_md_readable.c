@@ -266,18 +266,21 @@ static void test_jit_advice(void **state)
 
 #define VMS	1000000ull
 
-/* The verdict's text, a copy. */
-static char *verdict_of(const char *md)
+/* The verdict's text in p's Markdown, a copy. */
+static char *verdict_of(const struct profile *p)
 {
-	const char *start = strstr(md, "## Verdict\n\n"), *end;
-	char *v;
+	char *md = render_md(p), *v;
+	const char *start, *end;
 
+	assert_non_null(md);
+	start = strstr(md, "## Verdict\n\n");
 	assert_non_null(start);
 	start += strlen("## Verdict\n\n");
 	end = strchr(start, '\n');
 	assert_non_null(end);
 	v = strndup(start, end - start);
 	assert_non_null(v);
+	free(md);
 	return v;
 }
 
@@ -317,16 +320,12 @@ static char *sleep_verdict(uint64_t sleep_ms, uint64_t pipe_ms,
 			   bool in_poller)
 {
 	struct profile *p = sleep_profile(sleep_ms, pipe_ms, in_poller);
-	char *md = render_md(p), *json = render(p, FORMAT_JSON, 0, 0);
-	char *v;
+	char *json = render(p, FORMAT_JSON, 0, 0), *v = verdict_of(p);
 
-	assert_non_null(md);
 	assert_non_null(json);
-	v = verdict_of(md);
 	/* the JSON's verdict is the same text, hints and all */
 	if (strstr(v, "see the"))
 		assert_contains(json, "see the `sleeps` hint");
-	free(md);
 	free(json);
 	fx_free(p);
 	return v;
@@ -388,7 +387,7 @@ static char *reread_verdict(uint64_t syscall_ms, bool in_tls)
 {
 	struct profile *p = fx_new("python3 ot.py");
 	uint32_t mod, rf, tls, op;
-	char path[16], *md, *v;
+	char path[16], *v;
 	int32_t site;
 	size_t i;
 
@@ -412,10 +411,7 @@ static char *reread_verdict(uint64_t syscall_ms, bool in_tls)
 	}
 	p->wall_ns = 1000 * VMS;
 	one_program_path(p, "python3");
-	md = render_md(p);
-	assert_non_null(md);
-	v = verdict_of(md);
-	free(md);
+	v = verdict_of(p);
 	fx_free(p);
 	return v;
 }
