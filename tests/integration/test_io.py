@@ -671,3 +671,17 @@ def test_spawns_work_serial(run, short_dir):
         f"spawns hint: {h}:{res}"
     assert "one at a time" in h["text"] and "in-process" not in h["text"], \
         f"spawns hint: {h['text']!r}:{res}"
+
+
+def test_spawns_from_python_c(run):
+    """`python3 -c`: the code's pseudo-file <string> is the user's own, so
+    the spawns are placed at its line, not in subprocess.py nor nowhere."""
+    code = "import subprocess\nfor i in range(5):\n    subprocess.run(['/bin/true'])\n"
+    doc, res = run.record_json("--", DEBIAN_PYTHON, "-c", code,
+                               timeout=TIMEOUT)
+    io = io_of(doc, res)
+    found = [s for s in io["spawns"] if s["program"] == "/bin/true"]
+    assert len(found) == 1, f"/bin/true: {len(found)} io.spawns entries:{res}"
+    assert found[0]["count"] == 5, f"{found[0]}:{res}"
+    check_site(found[0]["spawned_from"], "<module>", "<string>", res,
+               "spawned_from", 3)

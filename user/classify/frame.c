@@ -209,7 +209,11 @@ const char *frame_class_name(enum frame_class cls)
 
 enum frame_class classify_python_file(const char *file)
 {
-	if (!file || file[0] == '<')	/* <frozen importlib._bootstrap> */
+	/* python -c, or a script piped in: the user's own code; other
+	 * pseudo-files (<frozen importlib._bootstrap>) are the runtime's */
+	if (file && (!strcmp(file, "<string>") || !strcmp(file, "<stdin>")))
+		return CLASS_APP;
+	if (!file || file[0] == '<')
 		return CLASS_RUNTIME;
 	if (in_site_packages(file))
 		return CLASS_LIBRARY;

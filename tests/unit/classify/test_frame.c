@@ -109,6 +109,10 @@ static void test_python_classes(void **state)
 		{ "/usr/lib/python3/dist-packages/yaml/__init__.py",
 		  CLASS_LIBRARY },
 		{ "<frozen importlib._bootstrap>", CLASS_RUNTIME },
+		{ "<frozen runpy>", CLASS_RUNTIME },
+		{ "<string>", CLASS_APP },	/* python -c */
+		{ "<stdin>", CLASS_APP },
+		{ "<string>x", CLASS_RUNTIME },
 		{ "/home/u/proj/lib/python_tools/x.py", CLASS_APP },
 		{ "/home/u/proj/lib/python3x/x.py", CLASS_APP },
 		{ "/home/u/proj/app.py", CLASS_APP },
