@@ -180,21 +180,33 @@ static bool frame_has_line(const struct frame *f)
 	return f->file && f->line > 0;
 }
 
+/* record/collect.c names such code "[unknown]" in module "[unknown]"; a
+ * perf map's is in "[jit]". */
+bool frame_anon(const struct frame *f)
+{
+	return !f->resolved && !f->path && f->module &&
+	       !strcmp(f->module, "[unknown]");
+}
+
 int64_t display_frame(const struct profile *p, const uint32_t *frames,
 		      uint32_t n)
 {
-	int64_t user = -1;
-	enum frame_class cls;
+	int64_t user = -1, anon = -1;
+	const struct frame *f;
 	uint32_t i = n;
 
 	while (i--) {
-		cls = p->frames[frames[i]].cls;
-		if (cls == CLASS_APP)
+		f = &p->frames[frames[i]];
+		if (f->cls == CLASS_APP)
 			return frames[i];
-		if (cls != CLASS_KERNEL && user < 0)
+		if (f->cls == CLASS_KERNEL)
+			continue;
+		if (!frame_anon(f) && user < 0)
 			user = frames[i];
+		else if (frame_anon(f) && anon < 0)
+			anon = frames[i];
 	}
-	return user;
+	return user >= 0 ? user : anon;
 }
 
 /* libc's way to start a process: where a stripped program (dash) forks,

@@ -211,10 +211,15 @@ uint32_t path_run_length(const uint32_t *funcs, uint32_t n, uint32_t i);
 uint32_t stack_run_length(const struct profile *p, const struct stack_sample *s,
 			  uint32_t i);
 
+/* Code no symbol and no perf map named ("[unknown]"): a JIT's, or a
+ * return address the unwinder could not place. */
+bool frame_anon(const struct frame *f);
+
 /*
  * The frame a stack is shown by (frames[0..n-1], root first): the
- * innermost application frame, else the innermost user frame; its index
- * in p->frames, -1 when there is none.
+ * innermost application frame, else the innermost user frame with a name,
+ * else the innermost "[unknown]"; its index in p->frames, -1 when there
+ * is none.
  */
 int64_t display_frame(const struct profile *p, const uint32_t *frames,
 		      uint32_t n);

@@ -26,14 +26,6 @@ bool unnamed_frame_stripped(const struct frame *f)
 	return !f->resolved && f->cls != CLASS_KERNEL && f->path && f->module;
 }
 
-/* record/collect.c names anonymous code no perf map covers "[unknown]"
- * in module "[unknown]"; a perf map's is in "[jit]". */
-bool unnamed_frame_anon(const struct frame *f)
-{
-	return !f->resolved && !f->path && f->module &&
-	       !strcmp(f->module, "[unknown]");
-}
-
 /* Whether s has a frame of anonymous code: JIT code calls into its
  * runtime's builtins, so its time is mostly its callees'. */
 static bool has_anon(const struct profile *p, const struct stack_sample *s)
@@ -42,7 +34,7 @@ static bool has_anon(const struct profile *p, const struct stack_sample *s)
 
 	for (i = 0; i < s->n_frames; i++)
 		if (s->frames[i] < p->n_frames &&
-		    unnamed_frame_anon(&p->frames[s->frames[i]]))
+		    frame_anon(&p->frames[s->frames[i]]))
 			return true;
 	return false;
 }

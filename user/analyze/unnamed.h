@@ -40,8 +40,7 @@ struct unnamed_code {
 int unnamed_code_find(const struct profile *p, const struct aggregate *agg,
 		      struct unnamed_code *out);
 
-/* A frame of stripped code ("[git+0x1f]") or of unnamed JIT code. */
+/* A frame of stripped code ("[git+0x1f]"). */
 bool unnamed_frame_stripped(const struct frame *f);
-bool unnamed_frame_anon(const struct frame *f);
 
 #endif

@@ -803,6 +803,36 @@ static void test_classify_mapping(void **state)
 	assert_string_equal(frame_class_name(CLASS_KERNEL), "kernel");
 }
 
+/* The frame a site or wait is shown by: the innermost app frame; without
+ * one, the innermost named user frame, not an "[unknown]" the unwinder
+ * left inside it (pyenv's python forking from subprocess.py); kernel
+ * frames never. */
+static void test_display_frame(void **state)
+{
+	struct profile *p = fx_new("python3 -m x");
+	uint32_t main_, popen, anon, k, app, st[4];
+
+	(void)state;
+	main_ = fx_frame(p, "main", "python3", CLASS_RUNTIME);
+	popen = fx_frame_at(p, "Popen._execute_child", "python3",
+			    CLASS_RUNTIME, "/usr/lib/python3.11/subprocess.py",
+			    1834);
+	anon = fx_frame(p, "[unknown]", "[unknown]", CLASS_RUNTIME);
+	p->frames[anon].resolved = false;
+	k = fx_frame(p, "do_syscall_64", "[kernel]", CLASS_KERNEL);
+	app = fx_frame_at(p, "compress", "python3", CLASS_APP, "/x/a.py", 4);
+	st[0] = main_; st[1] = popen; st[2] = anon; st[3] = k;
+	assert_int_equal(display_frame(p, st, 4), popen);
+	st[1] = app;
+	assert_int_equal(display_frame(p, st, 4), app);
+	st[0] = anon; st[1] = k;
+	assert_int_equal(display_frame(p, st, 2), anon);
+	st[0] = k;
+	assert_int_equal(display_frame(p, st, 1), -1);
+	assert_int_equal(display_frame(p, st, 0), -1);
+	fx_free(p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -823,6 +853,7 @@ int main(void)
 		cmocka_unit_test(test_hot_lines),
 		cmocka_unit_test(test_hot_lines_deterministic),
 		cmocka_unit_test(test_classify_mapping),
+		cmocka_unit_test(test_display_frame),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
