@@ -67,6 +67,10 @@ def test_gil(run, built, py):
     assert cats.get("lock", 0) < 0.2 * cats["gil"], f"{cats}:{res}"
     assert not hints(doc, "lock_contention"), f"{doc['hints']}:{res}"
     assert "4 threads ran spin" in h["text"] and "GIL" in h["text"]
+    # spin's time is on the CPU, and the verdict names it: what it does
+    # not say, that its threads take turns, the hint does
+    assert "see the `gil` hint: 4 threads ran spin" in doc["verdict"], \
+        f"{doc['verdict']}:{res}"
 
 
 def test_gil_one_thread(run, built):

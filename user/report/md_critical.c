@@ -279,15 +279,16 @@ static bool hint_is_at(const struct hint *h, const struct func_stat *fs)
 }
 
 /*
- * Hints whose cause is what code does with files, the network or child
- * processes: said even when their location is the verdict's function,
- * whose time alone does not say that it rereads 10,000 files.
+ * Hints whose cause is what code does with files, the network, child
+ * processes or threads: said even when their location is the verdict's
+ * function, whose time alone does not say that it rereads 10,000 files
+ * or that its threads take turns on the GIL.
  */
-static bool hint_io_cause(const struct hint *h)
+static bool hint_names_cause(const struct hint *h)
 {
 	static const char *const rules[] = {
 		"repeated_opens", "many_files", "reread_volume", "small_reads",
-		"small_writes", "serial_network", "spawns",
+		"small_writes", "serial_network", "spawns", "gil",
 	};
 
 	return name_in(h->rule, rules, ARRAY_SIZE(rules));
@@ -316,7 +317,7 @@ static void md_hint_pointer(struct md *m, const struct func_stat *fs,
 		}
 	}
 	if (!best || !best->text ||
-	    (hint_is_at(best, fs) && !hint_io_cause(best)))
+	    (hint_is_at(best, fs) && !hint_names_cause(best)))
 		return;
 	if (!strcmp(best->rule, "sleeps") && (first == WAIT_SLEEP ||
 					      second_wait(m, first) ==

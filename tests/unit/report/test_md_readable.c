@@ -437,6 +437,39 @@ static void test_verdict_points_to_reread(void **state)
 	free(v);
 }
 
+/* gil.py, wall 1 s: two threads run work (gil.py:5), 500 ms each on the
+ * CPU, one after the other, each waiting 500 ms for the GIL meanwhile;
+ * the main thread joins them.  The verdict's function is work, and the
+ * GIL hint at work says what its time does not: they take turns. */
+static void test_verdict_points_to_gil(void **state)
+{
+	struct profile *p = fx_new("python3 gil.py");
+	uint32_t mod, work, take, join, tid;
+	char *v;
+
+	(void)state;
+	p->root_pid = 1;
+	fx_proc(p, 1, 0, "python3", "/usr/bin/python3");
+	mod = fx_frame_at(p, "<module>", "gil.py", CLASS_APP, "gil.py", 9);
+	work = fx_frame_at(p, "work", "gil.py", CLASS_APP, "gil.py", 5);
+	take = fx_frame(p, "take_gil", "libpython3.11.so", CLASS_RUNTIME);
+	join = fx_frame(p, "pthread_join", "libc.so.6", CLASS_RUNTIME);
+	FX_WAIT(p, 1, 1, 1, WAIT_JOIN, 1000 * VMS, NULL, mod, join);
+	for (tid = 2; tid <= 3; tid++) {
+		FX_STACK(p, 1, tid, 500, work)->ns = 500 * VMS;
+		FX_WAIT(p, 1, tid, 50, WAIT_GIL, 500 * VMS, NULL, work, take);
+	}
+	p->wall_ns = 1000 * VMS;
+	one_program_path(p, "python3");
+	p->stacks[0].cp_ns = p->stacks[2].cp_ns = p->stacks[4].cp_ns = 0;
+	v = verdict_of(p);
+	assert_contains(v, "most in `work` (app, gil.py:5)");
+	assert_contains(v, "; see the `gil` hint: 2 threads ran work (gil.py:5) "
+			"but only one held the GIL at a time");
+	free(v);
+	fx_free(p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -450,6 +483,7 @@ int main(void)
 		cmocka_unit_test(test_verdict_second_wait),
 		cmocka_unit_test(test_verdict_points_to_hint),
 		cmocka_unit_test(test_verdict_points_to_reread),
+		cmocka_unit_test(test_verdict_points_to_gil),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
