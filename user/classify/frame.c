@@ -207,11 +207,13 @@ const char *frame_class_name(enum frame_class cls)
 	return "unknown";
 }
 
-enum frame_class classify_python_file(const char *file)
+enum frame_class classify_python_file(const char *file, bool command)
 {
-	/* python -c, or a script piped in: the user's own code; other
-	 * pseudo-files (<frozen importlib._bootstrap>) are the runtime's */
-	if (file && (!strcmp(file, "<string>") || !strcmp(file, "<stdin>")))
+	/* a script piped in, python -c's code: the user's own; other
+	 * pseudo-files (<frozen importlib._bootstrap>, the "<string>" of
+	 * code that dataclasses and namedtuple generate) the runtime's */
+	if (file && (!strcmp(file, "<stdin>") ||
+		     (command && !strcmp(file, "<string>"))))
 		return CLASS_APP;
 	if (!file || file[0] == '<')
 		return CLASS_RUNTIME;

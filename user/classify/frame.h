@@ -14,8 +14,10 @@ enum frame_class classify_mapping(const char *map_path, const char *exe_path);
 
 /* Class of Python code from its co_filename: installed packages
  * (site-packages) are library, the standard library (lib/python3.x, also
- * pyenv's) and frozen modules runtime, the rest the program's own. */
-enum frame_class classify_python_file(const char *file);
+ * pyenv's), frozen modules and generated code runtime, the rest the
+ * program's own; command: the process runs python -c, whose code is
+ * "<string>". */
+enum frame_class classify_python_file(const char *file, bool command);
 
 /*
  * The class of native code the mapping said was the program's own (cls

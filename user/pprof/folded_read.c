@@ -236,7 +236,8 @@ static int64_t frame_index(struct reader *r, const struct parsed *f)
 		fr->file = strndup(f->file, f->file_len);
 		fr->module = fr->file ? strdup(path_basename(fr->file)) : NULL;
 		fr->line = f->line;
-		fr->cls = fr->file ? classify_python_file(fr->file) : CLASS_APP;
+		fr->cls = fr->file ? classify_python_file(fr->file, false)
+				   : CLASS_APP;
 	} else {
 		fr->module = strdup(f->kernel ? "[kernel]" : "[unknown]");
 		fr->cls = f->kernel ? CLASS_KERNEL : CLASS_APP;

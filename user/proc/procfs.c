@@ -120,25 +120,29 @@ static const char *next_str(const char *buf, size_t len, size_t *at,
 	return s;
 }
 
-/* -u in the interpreter's options: those before the script, -c or -m. */
-static bool cmdline_unbuffered(const char *buf, size_t len)
+/* The interpreter's options, those before the script, -c or -m: -u, and
+ * -c itself. */
+static unsigned int cmdline_python_opts(const char *buf, size_t len)
 {
+	unsigned int opts = 0;
 	size_t at = 0, n, i;
 	const char *a;
 
 	if (!next_str(buf, len, &at, &n))	/* argv[0] */
-		return false;
+		return 0;
 	while ((a = next_str(buf, len, &at, &n)) && n >= 2 && a[0] == '-') {
 		if (a[1] == '-') {
 			if (n == 2)
-				return false;	/* "--": the script next */
+				return opts;	/* "--": the script next */
 			continue;
 		}
 		for (i = 1; i < n; i++) {
 			if (a[i] == 'u')
-				return true;
-			if (a[i] == 'c' || a[i] == 'm')
-				return false;
+				opts |= PROCFS_PY_UNBUFFERED;
+			if (a[i] == 'c')
+				return opts | PROCFS_PY_COMMAND;
+			if (a[i] == 'm')
+				return opts;
 			if (a[i] == 'W' || a[i] == 'X') {
 				if (i + 1 == n)	/* its value: the next one */
 					next_str(buf, len, &at, &n);
@@ -146,23 +150,24 @@ static bool cmdline_unbuffered(const char *buf, size_t len)
 			}
 		}
 	}
-	return false;
+	return opts;
 }
 
-bool procfs_python_unbuffered(const char *environ, size_t env_len,
-			      const char *cmdline, size_t cmd_len)
+unsigned int procfs_python_opts(const char *environ, size_t env_len,
+				const char *cmdline, size_t cmd_len)
 {
 	static const char var[] = "PYTHONUNBUFFERED=";
+	unsigned int opts = cmdline_python_opts(cmdline, cmd_len);
 	size_t at = 0, n;
 	const char *s;
 
 	while ((s = next_str(environ, env_len, &at, &n)))
 		if (n > sizeof(var) - 1 && !memcmp(s, var, sizeof(var) - 1))
-			return true;
-	return cmdline_unbuffered(cmdline, cmd_len);
+			opts |= PROCFS_PY_UNBUFFERED;
+	return opts;
 }
 
-int procfs_pid_python_unbuffered(const char *procfs, unsigned int pid)
+int procfs_pid_python_opts(const char *procfs, unsigned int pid)
 {
 	char path[64], *env = malloc(PROCFS_ENV_MAX), *cmd = malloc(4096);
 	ssize_t n_env, n_cmd;
@@ -179,7 +184,7 @@ int procfs_pid_python_unbuffered(const char *procfs, unsigned int pid)
 		ret = n_env < 0 ? (int)n_env : (int)n_cmd;
 		goto out;
 	}
-	ret = procfs_python_unbuffered(env, n_env, cmd, n_cmd);
+	ret = (int)procfs_python_opts(env, n_env, cmd, n_cmd);
 out:
 	free(env);
 	free(cmd);

@@ -37,16 +37,22 @@ struct procfs_lines {
 /* Bytes of /proc/PID/environ and cmdline read, at most. */
 #define PROCFS_ENV_MAX		(64u << 10)
 
-/*
- * Whether a Python's standard streams are unbuffered: PYTHONUNBUFFERED set
- * to a non-empty value in buf's environment (NUL-separated, len bytes), or
- * -u among the interpreter's options in its command line (the same).
- */
-bool procfs_python_unbuffered(const char *environ, size_t env_len,
-			      const char *cmdline, size_t cmd_len);
-/* The same for process pid, read from procfs ("/proc"): 1, 0, or -errno
- * (the process is gone). */
-int procfs_pid_python_unbuffered(const char *procfs, unsigned int pid);
+/* What a Python's environment and command line say of it. */
+enum {
+	/* its standard streams are unbuffered: PYTHONUNBUFFERED set to a
+	 * non-empty value, or -u among the interpreter's options */
+	PROCFS_PY_UNBUFFERED = 1,
+	/* it runs code given with -c, whose file is "<string>" */
+	PROCFS_PY_COMMAND = 2,
+};
+
+/* Those flags, from its environment and command line (NUL-separated,
+ * env_len and cmd_len bytes). */
+unsigned int procfs_python_opts(const char *environ, size_t env_len,
+				const char *cmdline, size_t cmd_len);
+/* The same for process pid, read from procfs ("/proc"): the flags, or
+ * -errno (the process is gone). */
+int procfs_pid_python_opts(const char *procfs, unsigned int pid);
 
 int procfs_lines_open(struct procfs_lines *l, const char *path,
 		      size_t max_total, size_t max_line);

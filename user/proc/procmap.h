@@ -44,6 +44,7 @@ struct proc {
 	uint32_t gen;		/* number of execs seen */
 	uint64_t *exec_times;	/* exec_times[g - 1]: start of generation g */
 	bool py_unbuffered;	/* a Python with unbuffered output (procfs.h) */
+	bool py_command;	/* a Python running -c code (procfs.h) */
 	struct mapping *maps;
 	size_t n_maps, cap_maps;
 };

@@ -547,6 +547,7 @@ static int symbolize_python(struct finish_ctx *fc, const struct raw_frame *rf,
 {
 	const struct ws_py_code *code = py_codes_find(&fc->c->py_codes, rf->id,
 						      rf->py_ident, rf->addr);
+	const struct proc *p = proc_table_find(fc->t, rf->id);	/* python -c? */
 	struct python_frame pf;
 	struct frame fr = { .cls = CLASS_APP };
 	char name[64];
@@ -558,7 +559,7 @@ static int symbolize_python(struct finish_ctx *fc, const struct raw_frame *rf,
 		fr.line = pf.line;
 		fr.start_line = pf.firstlineno;
 		fr.module = (char *)path_basename(pf.file);
-		fr.cls = classify_python_file(pf.file);
+		fr.cls = classify_python_file(pf.file, p && p->py_command);
 		fr.resolved = true;
 	} else {
 		snprintf(name, sizeof(name), "[python code 0x%" PRIx64 "]",

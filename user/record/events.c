@@ -88,26 +88,31 @@ static int user_stack(struct record_events *r, uint32_t pid, uint64_t time,
 
 /*
  * A Python's environment and options as it starts: whether its output is
- * unbuffered (PYTHONUNBUFFERED, -u), for the small_writes hint.  Read
+ * unbuffered (PYTHONUNBUFFERED, -u), for the small_writes hint, and
+ * whether it runs -c code, whose "<string>" is then the user's.  Read
  * now, while the process is there; a later exec of another program
- * clears it.
+ * clears them.
  */
 static void note_python(struct record_events *r, uint32_t pid,
 			const char *program)
 {
 	const char *base = path_basename(program);
 	struct proc *p;
-	int unbuffered = 0;
+	int opts = 0;
 
 	if (!strncmp(base, "python", 6))
-		unbuffered = procfs_pid_python_unbuffered("/proc", pid);
+		opts = procfs_pid_python_opts("/proc", pid);
+	if (opts < 0)
+		opts = 0;
 	p = proc_table_find(r->procs, pid);
-	if (!p && unbuffered > 0) {
+	if (!p && opts) {
 		proc_table_load(r->procs, pid, "/proc");
 		p = proc_table_find(r->procs, pid);
 	}
-	if (p)
-		p->py_unbuffered = unbuffered > 0;
+	if (!p)
+		return;
+	p->py_unbuffered = opts & PROCFS_PY_UNBUFFERED;
+	p->py_command = opts & PROCFS_PY_COMMAND;
 }
 
 /* An exec: a spawned program for the I/O tables, a new process image for

@@ -110,9 +110,8 @@ static void test_python_classes(void **state)
 		  CLASS_LIBRARY },
 		{ "<frozen importlib._bootstrap>", CLASS_RUNTIME },
 		{ "<frozen runpy>", CLASS_RUNTIME },
-		{ "<string>", CLASS_APP },	/* python -c */
+		{ "<string>", CLASS_RUNTIME },	/* dataclasses' __init__ */
 		{ "<stdin>", CLASS_APP },
-		{ "<string>x", CLASS_RUNTIME },
 		{ "/home/u/proj/lib/python_tools/x.py", CLASS_APP },
 		{ "/home/u/proj/lib/python3x/x.py", CLASS_APP },
 		{ "/home/u/proj/app.py", CLASS_APP },
@@ -122,9 +121,15 @@ static void test_python_classes(void **state)
 
 	(void)state;
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
-		if (classify_python_file(cases[i].file) != cases[i].want)
+		if (classify_python_file(cases[i].file, false) != cases[i].want)
 			fail_msg("%s: want %s", cases[i].file,
 				 frame_class_name(cases[i].want));
+	/* python -c: "<string>" is its code */
+	assert_int_equal(classify_python_file("<string>", true), CLASS_APP);
+	assert_int_equal(classify_python_file("<string>x", true),
+			 CLASS_RUNTIME);
+	assert_int_equal(classify_python_file("/usr/lib/python3.11/os.py",
+					      true), CLASS_RUNTIME);
 	/* pyenv's C modules and a venv's C extensions */
 	assert_int_equal(classify_mapping("/root/.pyenv/versions/3.12.1/lib/"
 		"python3.12/lib-dynload/_json.cpython-312-x86_64-linux-gnu.so",

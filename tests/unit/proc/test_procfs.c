@@ -16,6 +16,7 @@
 
 #include "proc/procfs.h"
 #include "proc/procmap.h"
+#include "lib/util.h"
 #include "tmpdir.h"
 
 static char dir[] = "/tmp/ws-procfs-XXXXXX";
@@ -249,6 +250,13 @@ static int teardown(void **state)
 /* NUL-separated strings as /proc gives them; len counts the last NUL. */
 #define STRS(s)	(s), sizeof(s) - 1
 
+static bool unbuffered(const char *env, size_t env_len, const char *cmd,
+		       size_t cmd_len)
+{
+	return procfs_python_opts(env, env_len, cmd, cmd_len) &
+	       PROCFS_PY_UNBUFFERED;
+}
+
 /* PYTHONUNBUFFERED set to anything but empty, or -u among the
  * interpreter's options: not the script's. */
 static void test_python_unbuffered(void **state)
@@ -257,36 +265,61 @@ static void test_python_unbuffered(void **state)
 	static const char env_empty[] = "PYTHONUNBUFFERED=\0PATH=/bin\0";
 	static const char env_none[] = "PYTHONUNBUFFEREDX=1\0";
 	static const char plain[] = "python3\0lines.py\0";
+	int opts;
 
 	(void)state;
-	assert_true(procfs_python_unbuffered(STRS(env_set), STRS(plain)));
-	assert_false(procfs_python_unbuffered(STRS(env_empty), STRS(plain)));
-	assert_false(procfs_python_unbuffered(STRS(env_none), STRS(plain)));
-	assert_false(procfs_python_unbuffered("", 0, "", 0));
-	assert_true(procfs_python_unbuffered("", 0,
-					     STRS("python3\0-u\0x.py\0")));
-	assert_true(procfs_python_unbuffered("", 0,
-					     STRS("python3\0-Bu\0x.py\0")));
-	assert_true(procfs_python_unbuffered("", 0,
-			STRS("python3\0-W\0ignore\0-u\0x.py\0")));
+	assert_true(unbuffered(STRS(env_set), STRS(plain)));
+	assert_false(unbuffered(STRS(env_empty), STRS(plain)));
+	assert_false(unbuffered(STRS(env_none), STRS(plain)));
+	assert_false(unbuffered("", 0, "", 0));
+	assert_true(unbuffered("", 0, STRS("python3\0-u\0x.py\0")));
+	assert_true(unbuffered("", 0, STRS("python3\0-Bu\0x.py\0")));
+	assert_true(unbuffered("", 0,
+			       STRS("python3\0-W\0ignore\0-u\0x.py\0")));
+	assert_true(unbuffered("", 0, STRS("python3\0-uc\0print(1)\0")));
 	/* the script's own -u, a -c program's, a module's */
-	assert_false(procfs_python_unbuffered("", 0,
-					      STRS("python3\0x.py\0-u\0")));
-	assert_false(procfs_python_unbuffered("", 0,
-			STRS("python3\0-c\0print(1)\0-u\0")));
-	assert_false(procfs_python_unbuffered("", 0,
-			STRS("python3\0-m\0json.tool\0-u\0")));
-	assert_false(procfs_python_unbuffered("", 0,
-			STRS("python3\0-Wu\0x.py\0")));
-	assert_false(procfs_python_unbuffered("", 0,
-			STRS("python3\0--\0-u\0")));
+	assert_false(unbuffered("", 0, STRS("python3\0x.py\0-u\0")));
+	assert_false(unbuffered("", 0, STRS("python3\0-c\0print(1)\0-u\0")));
+	assert_false(unbuffered("", 0, STRS("python3\0-cu\0")));
+	assert_false(unbuffered("", 0, STRS("python3\0-m\0json.tool\0-u\0")));
+	assert_false(unbuffered("", 0, STRS("python3\0-Wu\0x.py\0")));
+	assert_false(unbuffered("", 0, STRS("python3\0--\0-u\0")));
 	/* a buffer cut without its last NUL */
-	assert_true(procfs_python_unbuffered("", 0, "python3\0-u", 11));
+	assert_true(unbuffered("", 0, "python3\0-u", 11));
 	/* this process, as its environment says */
-	assert_int_equal(procfs_pid_python_unbuffered("/proc", getpid()),
+	opts = procfs_pid_python_opts("/proc", getpid());
+	assert_true(opts >= 0);
+	assert_int_equal(!!(opts & PROCFS_PY_UNBUFFERED),
 			 getenv("PYTHONUNBUFFERED") &&
 			 *getenv("PYTHONUNBUFFERED"));
-	assert_true(procfs_pid_python_unbuffered("/nonexistent", 1) < 0);
+	assert_true(procfs_pid_python_opts("/nonexistent", 1) < 0);
+}
+
+/* -c among the interpreter's options: its code's file is "<string>". */
+static void test_python_command(void **state)
+{
+	static const struct {
+		const char *cmd;
+		size_t len;
+		unsigned int want;
+	} cases[] = {
+		{ STRS("python3\0-c\0import os\0"), PROCFS_PY_COMMAND },
+		{ STRS("python3\0-cimport os\0"), PROCFS_PY_COMMAND },
+		{ STRS("python3\0-I\0-uc\0pass\0"),
+		  PROCFS_PY_COMMAND | PROCFS_PY_UNBUFFERED },
+		{ STRS("python3\0-X\0dev\0-c\0pass\0"), PROCFS_PY_COMMAND },
+		{ STRS("python3\0x.py\0-c\0"), 0 },	/* the script's */
+		{ STRS("python3\0-m\0mod\0-c\0"), 0 },
+		{ STRS("python3\0-Wc\0x.py\0"), 0 },	/* -W's value */
+		{ STRS("python3\0--\0-c\0"), 0 },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(cases); i++)
+		if (procfs_python_opts("", 0, cases[i].cmd, cases[i].len) !=
+		    cases[i].want)
+			fail_msg("case %zu: want %u", i, cases[i].want);
 }
 
 int main(void)
@@ -294,6 +327,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_read_caps),
 		cmocka_unit_test(test_python_unbuffered),
+		cmocka_unit_test(test_python_command),
 		cmocka_unit_test(test_proc_file),
 		cmocka_unit_test(test_lines_long_line),
 		cmocka_unit_test(test_lines_total_cap),
