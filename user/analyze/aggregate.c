@@ -709,6 +709,7 @@ static void add_wait(const struct work *w, const struct path_order *po,
 		s = &po->stacks[run[i]];
 		wait->count += s->count;
 		wait->ns += s->ns;
+		wait->cp_ns += s->cp_ns;
 		frame = display_frame(w->p, s->frames, s->n_frames);
 		if (shows_better(w, frame, s->ns, best, best_ns)) {
 			best = frame;

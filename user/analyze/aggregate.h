@@ -73,6 +73,7 @@ struct wait_stat {
 	const struct frame *where;
 	uint64_t count;		/* intervals */
 	uint64_t ns;
+	uint64_t cp_ns;		/* of ns, on the critical path */
 };
 
 /*
@@ -186,18 +187,26 @@ void path_rows_free(struct path_row *rows, size_t n);
 /* Waits that show alike in a table: reason, target and where equal. */
 struct wait_row {
 	enum wait_reason reason;
-	const char *target;
+	const char *target;	/* of n_targets > 1, the longest */
+	size_t n_targets;	/* targets merged in (see below), else 1 */
 	const struct frame *where;
 	uint64_t count;
 	uint64_t ns;
+	uint64_t cp_ns;	/* of ns, on the critical path */
 	size_t n_waits;	/* agg->waits merged in */
 	size_t first;	/* the longest of them, an agg->waits index */
 };
 
+/* A target holding less of its where's waits than this (%) is one of its
+ * many: such targets share a row. */
+#define WAIT_ROW_TAIL_PCT	10
+
 /*
  * agg->waits merged where reason, target and where (name, module, file,
- * line) are equal: the call path a table leaves out.  Longest first (then
- * by first); *rows malloc'd, free() it.  0 or -ENOMEM.
+ * line) are equal: the call path a table leaves out; then, of one reason
+ * and where, the targets under WAIT_ROW_TAIL_PCT of its time each, when
+ * two or more.  Longest first (then by first); *rows malloc'd, free() it.
+ * 0 or -ENOMEM.
  */
 int wait_rows_build(const struct aggregate *agg, struct wait_row **rows,
 		    size_t *n_rows);

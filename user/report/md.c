@@ -19,6 +19,7 @@
 #include "report/source.h"
 #include "classify/frame.h"
 #include "analyze/hints.h"
+#include "analyze/hints_rules.h"
 #include "report/report.h"
 #include "report/md_util.h"
 #include "report/md_quality.h"
@@ -148,35 +149,45 @@ static int md_top_function(struct md *m)
 	return 0;
 }
 
-/* What a wait is for and where: "(recv from 10.0.0.1:80 in `fetch`)". */
-void md_wait_context(struct md *m, const char *target,
-		     const struct frame *where)
+/* "read a.html", or "read a.html and 29,928 others" for a row of many. */
+static void wait_target(char *buf, const struct wait_row *wait)
 {
-	char clean[CLEAN_SIZE(NAME_MAX_BYTES)];
+	char others[NUM_SIZE];
 
-	if (!target && !where)
+	md_clean(buf, wait->target ? wait->target : "—", NAME_MAX_BYTES, false);
+	if (wait->n_targets < 2)
+		return;
+	hint_fmt_count(others, wait->n_targets - 1);
+	sprintf(buf + strlen(buf), " and %s others", others);
+}
+
+void md_wait_context(struct md *m, const struct wait_row *wait)
+{
+	char clean[WAIT_TARGET_SIZE];
+
+	if (!wait->target && !wait->where)
 		return;
 	md_put(&m->doc, " (");
-	if (target) {
-		md_clean(clean, target, NAME_MAX_BYTES, false);
+	if (wait->target) {
+		wait_target(clean, wait);
 		md_put(&m->doc, clean);
 	}
-	if (where) {
-		md_name(clean, where->name, NAME_MAX_BYTES, false);
-		md_printf(&m->doc, "%sin `%s`", target ? " " : "", clean);
+	if (wait->where) {
+		md_name(clean, wait->where->name, NAME_MAX_BYTES, false);
+		md_printf(&m->doc, "%sin `%s`", wait->target ? " " : "", clean);
 	}
 	md_put(&m->doc, ")");
 }
 
-/* The longest wait of reason r: waits are longest first. */
-static const struct wait_stat *longest_wait(const struct aggregate *agg,
-					    enum wait_reason r)
+/* The longest row of waits of reason r: rows are longest first. */
+static const struct wait_row *longest_wait(const struct md *m,
+					   enum wait_reason r)
 {
 	size_t i;
 
-	for (i = 0; i < agg->n_waits; i++)
-		if (agg->waits[i].reason == r)
-			return &agg->waits[i];
+	for (i = 0; i < m->n_wait_rows; i++)
+		if (m->wait_rows[i].reason == r)
+			return &m->wait_rows[i];
 	return NULL;
 }
 
@@ -190,7 +201,7 @@ static void md_wait_verdict(struct md *m)
 	const struct time_split *t = &m->agg->time;
 	uint64_t whole = m->threaded ? time_total(t) : m->p->wall_ns;
 	enum wait_reason order[WAIT__COUNT], r;
-	const struct wait_stat *wait;
+	const struct wait_row *wait;
 
 	/* Some wait has time, so the longest is first or after on-CPU. */
 	categories_by_time(t, order);
@@ -198,9 +209,9 @@ static void md_wait_verdict(struct md *m)
 	md_printf(&m->doc, "%.1f%% of %s is %s", pct_of(t->ns[r], whole),
 		  m->threaded ? "the threads' time" : "wall time",
 		  md_categories[r].doing);
-	wait = longest_wait(m->agg, r);
+	wait = longest_wait(m, r);
 	if (wait)
-		md_wait_context(m, wait->target, wait->where);
+		md_wait_context(m, wait);
 	if (t->offcpu_ns != t->ns[r])
 		md_printf(&m->doc, ", %.1f%% in all waits",
 			  pct_of(t->offcpu_ns, whole));
@@ -507,11 +518,10 @@ static uint64_t waits_whole(const struct md *m)
 static char *wait_row(const struct md *m, size_t i)
 {
 	const struct wait_row *wait = &m->wait_rows[i];
-	char target[CLEAN_SIZE(NAME_MAX_BYTES)], where[FRAME_WHERE_SIZE];
+	char target[WAIT_TARGET_SIZE], where[FRAME_WHERE_SIZE];
 	char time[DURATION_SIZE], average[DURATION_SIZE];
 
-	md_clean(target, wait->target ? wait->target : "—", NAME_MAX_BYTES,
-		 false);
+	wait_target(target, wait);
 	fmt_frame_where(where, wait->where, false);
 	fmt_duration(time, wait->ns);
 	fmt_duration(average, wait->count ? wait->ns / wait->count : 0);
@@ -786,7 +796,10 @@ char *md_verdict_text(const struct profile *p, const struct aggregate *agg,
 	md_plan(&m);
 	err = unnamed_code_find(p, agg, &m.unnamed);
 	if (!err)
+		err = wait_rows_build(agg, &m.wait_rows, &m.n_wait_rows);
+	if (!err)
 		err = md_verdict(&m);
+	free(m.wait_rows);
 	if (fclose(m.doc.f) || err || len < sizeof(head) - 1) {
 		free(text);
 		return NULL;

@@ -81,10 +81,10 @@ int md_table(struct md *m, const char *head, size_t n, row_fn row,
 /* The I/O section, when the profile traced I/O: md_io.c. */
 int md_io(struct md *m, struct shown *shown);
 
-/* What a wait is for and where: " (recv from 10.0.0.1:80 in `fetch`)";
- * nothing when both are NULL. */
-void md_wait_context(struct md *m, const char *target,
-		     const struct frame *where);
+/* What a row of waits is for and where: " (recv from 10.0.0.1:80 in
+ * `fetch`)", " (read a.html and 29,928 others in `read`)" for a row of
+ * many targets; nothing when it has neither. */
+void md_wait_context(struct md *m, const struct wait_row *wait);
 
 /* The critical path (md_critical.c), when known (agg->cp_known): the
  * verdict's text, and the "Critical path" section. */

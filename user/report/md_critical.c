@@ -20,17 +20,20 @@
 					 * verdict points to */
 #define CP_HINT_CLAUSE_MAX	240	/* bytes of the hint quoted */
 
-/* The wait of reason r that holds most of the path. */
-static const struct stack_sample *path_wait(const struct profile *p,
-					    enum wait_reason r)
+/* The row of waits of reason r that holds most of the path (a row of
+ * many small targets counts as one: wait_rows_build). */
+static const struct wait_row *path_wait(const struct md *m,
+					enum wait_reason r)
 {
-	const struct stack_sample *best = NULL;
+	const struct wait_row *best = NULL, *row;
 	size_t i;
 
-	for (i = 0; i < p->n_stacks; i++)
-		if (p->stacks[i].reason == r && p->stacks[i].cp_ns &&
-		    (!best || p->stacks[i].cp_ns > best->cp_ns))
-			best = &p->stacks[i];
+	for (i = 0; i < m->n_wait_rows; i++) {
+		row = &m->wait_rows[i];
+		if (row->reason == r && row->cp_ns &&
+		    (!best || row->cp_ns > best->cp_ns))
+			best = row;
+	}
 	return best;
 }
 
@@ -219,21 +222,19 @@ static void md_second_wait(struct md *m, enum wait_reason first)
 {
 	enum wait_reason r = second_wait(m, first);
 	char name[CLEAN_SIZE(NAME_MAX_BYTES)], where[WHERE_SIZE];
-	const struct stack_sample *wait;
+	const struct wait_row *wait;
 	const struct frame *fr;
-	int64_t at;
 
 	if (r == WAIT_NONE)
 		return;
 	md_printf(&m->doc, "; %.1f%% is %s",
 		  pct_of(m->agg->cp.ns[r], m->p->critical.ns),
 		  md_categories[r].doing);
-	wait = path_wait(m->p, r);
-	at = wait ? display_frame(m->p, wait->frames, wait->n_frames) : -1;
-	fr = at >= 0 ? &m->p->frames[at] : NULL;
+	wait = path_wait(m, r);
+	fr = wait ? wait->where : NULL;
 	if (!wait || wait->target || !fr || !fr->file) {
 		if (wait)
-			md_wait_context(m, wait->target, fr);
+			md_wait_context(m, wait);
 		return;
 	}
 	md_name(name, fr->name, NAME_MAX_BYTES, false);
@@ -338,8 +339,7 @@ int md_critical_verdict(struct md *m)
 	const struct profile_critical *c = &m->p->critical;
 	const struct time_split *t = &m->agg->cp;
 	enum wait_reason order[WAIT__COUNT], r;
-	const struct stack_sample *wait;
-	int64_t at;
+	const struct wait_row *wait;
 	const struct func_stat *fs = aggregate_path_function(m->agg, c);
 	char name[CLEAN_SIZE(NAME_MAX_BYTES)], where[WHERE_SIZE];
 	int err;
@@ -353,12 +353,9 @@ int md_critical_verdict(struct md *m)
 		md_printf(&m->doc, "On the critical path, %.1f%% of the wall "
 			  "time is %s", pct_of(t->ns[r], c->ns),
 			  md_categories[r].doing);
-		wait = path_wait(m->p, r);
-		at = wait ? display_frame(m->p, wait->frames,
-					  wait->n_frames) : -1;
+		wait = path_wait(m, r);
 		if (wait)
-			md_wait_context(m, wait->target, at >= 0 ?
-					&m->p->frames[at] : NULL);
+			md_wait_context(m, wait);
 		md_printf(&m->doc, "; on-CPU time is %.1f%%",
 			  pct_of(t->ns[WAIT_NONE], c->ns));
 	}

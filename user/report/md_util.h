@@ -22,6 +22,7 @@
 #define CLEAN_SIZE(max)		(2 * (max) + 8)	/* md_text's worst case */
 #define WHERE_SIZE		(CLEAN_SIZE(NAME_MAX_BYTES) + 16)
 #define FRAME_WHERE_SIZE	(CLEAN_SIZE(NAME_MAX_BYTES) + WHERE_SIZE + 8)
+#define WAIT_TARGET_SIZE	(CLEAN_SIZE(NAME_MAX_BYTES) + 48)	/* "… and 9,999 others" */
 #define SOURCE_CELL_SIZE	(CLEAN_SIZE(SOURCE_MAX_BYTES) + 2)
 #define SHARE_SIZE		32
 #define DURATION_SIZE		32

@@ -243,6 +243,57 @@ static void test_wait_rows(void **state)
 	fx_free(p);
 }
 
+/*
+ * grep_file waits on the disk reading 20 files a little each and one a
+ * lot, and once with no target; grep_dir on two, as long each: the 20
+ * are one row, shown by the longest, with their count; the others keep
+ * theirs.
+ */
+static void test_wait_rows_many_targets(void **state)
+{
+	struct profile *p = fx_new("grep -r x /d");
+	uint32_t m, f, g;
+	struct wait_row *rows;
+	struct aggregate agg;
+	char target[32];
+	size_t n, i;
+
+	(void)state;
+	m = fx_frame_at(p, "main", "grep", CLASS_APP, "grep.c", 1);
+	f = fx_frame_at(p, "grep_file", "grep", CLASS_APP, "grep.c", 5);
+	g = fx_frame_at(p, "grep_dir", "grep", CLASS_APP, "grep.c", 9);
+	for (i = 0; i < 20; i++) {
+		snprintf(target, sizeof(target), "read /d/%zu", i);
+		FX_WAIT(p, 1, 1, 1, WAIT_DISK, i == 7 ? 11 : 10, target, m,
+			f)->cp_ns = 10;
+	}
+	FX_WAIT(p, 1, 1, 1, WAIT_DISK, 300, "read /d/big", m, f);
+	FX_WAIT(p, 1, 1, 1, WAIT_DISK, 5, NULL, m, f);
+	FX_WAIT(p, 1, 1, 1, WAIT_DISK, 1, "getdents64 /d/a", m, g);
+	FX_WAIT(p, 1, 1, 1, WAIT_DISK, 1, "getdents64 /d/b", m, g);
+	assert_int_equal(aggregate_profile(p, &agg), 0);
+	assert_int_equal(wait_rows_build(&agg, &rows, &n), 0);
+	assert_int_equal(n, 5);
+	assert_string_equal(rows[0].target, "read /d/big");
+	assert_int_equal(rows[0].n_targets, 1);
+	assert_string_equal(rows[1].target, "read /d/7");
+	assert_int_equal(rows[1].n_targets, 20);
+	assert_int_equal(rows[1].ns, 201);
+	assert_int_equal(rows[1].cp_ns, 200);
+	assert_int_equal(rows[1].count, 20);
+	assert_int_equal(rows[1].n_waits, 20);
+	assert_int_equal(rows[1].where->line, 5);
+	assert_null(rows[2].target);
+	assert_int_equal(rows[2].ns, 5);
+	for (i = 3; i < 5; i++) {
+		assert_int_equal(rows[i].n_targets, 1);
+		assert_int_equal(rows[i].where->line, 9);
+	}
+	free(rows);
+	aggregate_free(&agg);
+	fx_free(p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -251,6 +302,7 @@ int main(void)
 		cmocka_unit_test(test_rows_names_like_arrows),
 		cmocka_unit_test(test_rows_empty),
 		cmocka_unit_test(test_wait_rows),
+		cmocka_unit_test(test_wait_rows_many_targets),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

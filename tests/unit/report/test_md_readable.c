@@ -470,6 +470,39 @@ static void test_verdict_points_to_gil(void **state)
 	fx_free(p);
 }
 
+/* grep from a cold cache: 20 files read, 30 ms of disk each, 60% of the
+ * wall time: the verdict and the table say the 20, not one of them. */
+static void test_wait_many_targets(void **state)
+{
+	struct profile *p = fx_new("grep -r x /d");
+	uint32_t m, f;
+	char target[32], *md, *v;
+	size_t i;
+
+	(void)state;
+	p->root_pid = 1;
+	fx_proc(p, 1, 0, "grep", "/usr/bin/grep");
+	m = fx_frame_at(p, "main", "grep", CLASS_APP, "grep.c", 1);
+	f = fx_frame_at(p, "grep_file", "grep", CLASS_APP, "grep.c", 5);
+	FX_STACK(p, 1, 1, 400, m, f)->ns = 400 * VMS;
+	for (i = 0; i < 20; i++) {
+		snprintf(target, sizeof(target), "read /d/%zu", i);
+		FX_WAIT(p, 1, 1, 1, WAIT_DISK, (i == 7 ? 31 : 30) * VMS,
+			target, m, f);
+	}
+	p->wall_ns = 1001 * VMS;
+	one_program_path(p, "grep");
+	v = verdict_of(p);
+	assert_contains(v, "is waiting on the disk (read /d/7 and 19 others in "
+			"`grep_file`)");
+	free(v);
+	md = render_md(p);
+	assert_contains(md, "| disk | read /d/7 and 19 others | `grep_file` "
+			"(grep.c:5) | 601.0 ms |");
+	free(md);
+	fx_free(p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -484,6 +517,7 @@ int main(void)
 		cmocka_unit_test(test_verdict_points_to_hint),
 		cmocka_unit_test(test_verdict_points_to_reread),
 		cmocka_unit_test(test_verdict_points_to_gil),
+		cmocka_unit_test(test_wait_many_targets),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
