@@ -174,6 +174,12 @@ bool wait_gil_call(const struct frame *runtime, const struct frame *callee)
 
 bool wait_on_condition(const struct profile *p, const struct stack_sample *st)
 {
+	/* Go parks a thread with no goroutine to run on a note (stopm ->
+	 * notesleep), and its runtime mutex is runtime.lock2 */
+	static const char *const go_notes[] = {
+		"runtime.notesleep", "runtime.notetsleep",
+		"runtime.notetsleepg", "runtime.notetsleep_internal",
+	};
 	static const char *const mutex[] = {
 		"pthread_mutex_lock", "__pthread_mutex_lock",
 		"___pthread_mutex_lock", "__pthread_mutex_cond_lock",
@@ -187,7 +193,8 @@ bool wait_on_condition(const struct profile *p, const struct stack_sample *st)
 
 		if (f->cls == CLASS_KERNEL)
 			continue;
-		if (name_in(f->name, cond_waits, ARRAY_SIZE(cond_waits)))
+		if (name_in(f->name, cond_waits, ARRAY_SIZE(cond_waits)) ||
+		    name_in(f->name, go_notes, ARRAY_SIZE(go_notes)))
 			cond = true;
 		else if (cond && name_in(f->name, mutex, ARRAY_SIZE(mutex)))
 			return false;

@@ -40,8 +40,9 @@ bool wait_gil_replaced(const struct profile *p, const uint32_t *ids,
 		       uint32_t py_frames);
 
 /* A futex wait in pthread_cond_*wait for the condition, not for the
- * mutex it takes back: waiting for an event (work, a result), which no
- * thread holds the way it holds a lock. */
+ * mutex it takes back, or Go's runtime parking an idle thread: waiting
+ * for an event (work, a result), which no thread holds the way it holds
+ * a lock. */
 bool wait_on_condition(const struct profile *p, const struct stack_sample *st);
 
 /* r, or WAIT_JOIN for a lock wait under pthread_join or its kin: that

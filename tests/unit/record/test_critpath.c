@@ -588,19 +588,18 @@ static void test_idle_waiter_no_lock(void **state)
 	fx_free(p);
 }
 
-/* main runs 50 ms, then waits 50 ms in pthread_cond_wait (or in the
+/* main runs 50 ms, then waits 50 ms in cond (pthread_cond_wait; or in
  * mutex, taken back inside it) until 11, running produce, wakes it: the
  * locks seen. */
-static size_t cond_case(bool mutex_inside)
+static size_t cond_case(const char *cond, const char *mutex,
+			bool mutex_inside)
 {
 	struct profile *p = fx_new("c");
 	struct tl_builder b = { 0 };
 	uint32_t main_f = fx_frame(p, "main", "c", CLASS_APP);
 	uint32_t work_f = fx_frame(p, "produce", "c", CLASS_APP);
-	uint32_t cond_f = fx_frame(p, "pthread_cond_wait", "libc.so.6",
-				   CLASS_RUNTIME);
-	uint32_t mtx_f = fx_frame(p, "__lll_lock_wait", "libc.so.6",
-				  CLASS_RUNTIME);
+	uint32_t cond_f = fx_frame(p, cond, "libc.so.6", CLASS_RUNTIME);
+	uint32_t mtx_f = fx_frame(p, mutex, "libc.so.6", CLASS_RUNTIME);
 	uint32_t run, own, wait;
 	size_t n;
 
@@ -628,12 +627,20 @@ static size_t cond_case(bool mutex_inside)
 }
 
 /* A thread in pthread_cond_wait waits for an event (work, a result), not
- * for a lock: no holder; taking the mutex back inside it is one. */
+ * for a lock: no holder; taking the mutex back inside it is one.  So does
+ * a Go thread parked with no goroutine to run (runtime.notesleep), woken
+ * by one that made some: Go's runtime mutex (runtime.lock2) is a lock. */
 static void test_cond_wait_no_lock(void **state)
 {
 	(void)state;
-	assert_int_equal(cond_case(false), 0);
-	assert_int_equal(cond_case(true), 1);
+	assert_int_equal(cond_case("pthread_cond_wait", "__lll_lock_wait",
+				   false), 0);
+	assert_int_equal(cond_case("pthread_cond_wait", "__lll_lock_wait",
+				   true), 1);
+	assert_int_equal(cond_case("runtime.notesleep", "runtime.lock2",
+				   false), 0);
+	assert_int_equal(cond_case("runtime.lock2", "runtime.futexsleep",
+				   false), 1);
 }
 
 int main(void)
