@@ -6,6 +6,7 @@
 #include <dwarf.h>
 #include <elfutils/libdw.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -20,6 +21,7 @@
 
 #define DWARF_MAX_UNITS		(1u << 20)
 #define DWARF_MAX_RANGES	(4u << 20)
+#define DWARF_MAX_PATH_BYTES	(4u << 20)	/* relative ones, made whole */
 
 static int cu_range_cmp(const void *a, const void *b)
 {
@@ -138,13 +140,60 @@ void symdwarf_load(struct elf_file *f)
 	f->dwarf_path = NULL;
 }
 
+/*
+ * A source path relative to its compile unit's directory, made whole:
+ * Rust's standard library is "library/std/src/rt.rs" in "/rustc/<hash>",
+ * which classify_source tells from the program's code by, and which a
+ * reader can open.  Each is kept once, with the file; path when it is not
+ * relative, or past DWARF_MAX_PATH_BYTES of them (the file is the
+ * workload's).
+ */
+static const char *whole_path(struct elf_file *f, const char *dir,
+			      const char *path)
+{
+	char buf[4096];
+	int64_t i;
+	int len, added;
+
+	if (!path || path[0] == '/' || !dir || dir[0] != '/' ||
+	    f->src_paths.arena_len >= DWARF_MAX_PATH_BYTES)
+		return path;
+	len = snprintf(buf, sizeof(buf), "%s/%s", dir, path);
+	if (len < 0 || len >= (int)sizeof(buf))
+		return path;
+	i = intern_bytes(&f->src_paths, buf, len, &added);
+	if (i < 0)
+		return path;
+	if (added) {
+		if (intern_items_reserve((void **)&f->src_path_strs,
+					 &f->cap_src_paths, i,
+					 sizeof(*f->src_path_strs)))
+			return path;
+		f->src_path_strs[i] = strdup(buf);
+	}
+	return f->src_path_strs[i] ? f->src_path_strs[i] : path;
+}
+
+void symdwarf_free_paths(struct elf_file *f)
+{
+	size_t i;
+
+	for (i = 0; i < f->src_paths.n && i < f->cap_src_paths; i++)
+		free(f->src_path_strs[i]);
+	free(f->src_path_strs);
+	f->src_path_strs = NULL;
+	f->cap_src_paths = 0;
+	intern_free(&f->src_paths);
+}
+
 /* The line vaddr is on, and the functions inlined there. */
 void symdwarf_lines(struct elf_file *f, uint64_t vaddr, struct sym_result *out)
 {
 	const struct cu_range *r = NULL;
+	Dwarf_Attribute a;
 	Dwarf_Line *line;
 	Dwarf_Die cudie;
-	const char *src;
+	const char *src, *dir;
 	size_t n, i;
 	int lineno;
 
@@ -163,6 +212,10 @@ void symdwarf_lines(struct elf_file *f, uint64_t vaddr, struct sym_result *out)
 	out->file = src;
 	out->line = lineno;
 	syminline_find(f, &cudie, vaddr, out);
+	dir = dwarf_formstring(dwarf_attr(&cudie, DW_AT_comp_dir, &a));
+	out->file = whole_path(f, dir, out->file);
+	for (i = 0; i < out->n_inlined; i++)
+		out->inlined[i].file = whole_path(f, dir, out->inlined[i].file);
 }
 
 /*

@@ -9,5 +9,6 @@ int symdwarf_defer(struct elf_file *f, struct elf_handle *h);
 void symdwarf_load(struct elf_file *f);
 void symdwarf_lines(struct elf_file *f, uint64_t vaddr, struct sym_result *out);
 Dwarf_CFI *symdwarf_cfi(struct elf_file *f, int *fds_left);
+void symdwarf_free_paths(struct elf_file *f);
 
 #endif

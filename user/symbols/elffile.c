@@ -113,6 +113,7 @@ void elffile_clear(struct elf_file *f)
 	f->unnamed_tried = false;
 	free(f->cus);
 	syminline_free(f);
+	symdwarf_free_paths(f);
 	free(f->segs);
 	free(f->syms);
 	free(f->names);

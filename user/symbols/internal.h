@@ -130,6 +130,9 @@ struct elf_file {
 	struct cu_range *cus;
 	size_t n_cus;
 	struct intern inl_cus;	/* CU DIE offsets whose functions were read */
+	struct intern src_paths;	/* relative source paths made whole */
+	char **src_path_strs;		/* ... by src_paths index */
+	size_t cap_src_paths;
 	struct cu_funcs *cu_funcs;	/* by inl_cus index */
 	size_t cap_cu_funcs;
 	size_t n_func_ranges;	/* over all CUs, bounded */

@@ -160,6 +160,9 @@ static void test_source_classes(void **state)
 		  NULL, CLASS_LIBRARY },
 		{ "/rustc/90b35a6239c3d8bdabc530a6a0816f7ff89a0aaf/library/core/"
 		  "src/fmt/mod.rs", NULL, CLASS_RUNTIME },
+		/* std's HashMap is hashbrown, built with the toolchain */
+		{ "/rust/deps/hashbrown-0.16.1/src/raw/mod.rs", NULL,
+		  CLASS_RUNTIME },
 		{ "/home/u/.cargo/registry/src/index.crates.io-6f17d22bba15001f/"
 		  "serde-1.0.0/src/de.rs", NULL, CLASS_LIBRARY },
 		{ "/usr/include/c++/12/bits/stl_algo.h", NULL, CLASS_RUNTIME },
@@ -171,6 +174,7 @@ static void test_source_classes(void **state)
 		{ "/home/u/proj/src/main.go", "/opt/mygo", CLASS_APP },
 		{ "/opt/mygo2/src/os/file.go", "/opt/mygo", CLASS_APP },
 		{ "/home/u/rustc/src/main.rs", NULL, CLASS_APP },
+		{ "/home/u/rust/deps/x.rs", NULL, CLASS_APP },
 		{ "main.go", NULL, CLASS_APP },
 		{ "/home/u/proj/include/cxx/vec.h", NULL, CLASS_APP },
 	};

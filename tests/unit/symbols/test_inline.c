@@ -90,6 +90,11 @@ static int build_fixtures(void **state)
 	snprintf(cmd, sizeof(cmd), "cc -O2 -g -o %s/inl %s/inl.c", dir, dir);
 	if (system(cmd))
 		return -1;
+	/* built from a relative path: the line table's is "sub/rel.c" */
+	snprintf(cmd, sizeof(cmd), "cd %s && mkdir sub && cp inl.c sub/rel.c "
+		 "&& cc -O2 -g -o rel sub/rel.c", dir);
+	if (system(cmd))
+		return -1;
 	snprintf(cmd, sizeof(cmd), "g++ -O2 -g -o %s/inlxx %s/inl.cc "
 		 "2>/dev/null", dir, dir);
 	have_cxx = !system(cmd);
@@ -277,11 +282,41 @@ static void test_cxx_name(void **state)
 	symbolizer_free(s);
 }
 
+/* A source path relative to its compile unit's directory is made whole,
+ * for the function and the ones inlined into it. */
+static void test_relative_path(void **state)
+{
+	struct symbolizer *s = symbolizer_new(NULL);
+	uint64_t vaddr, size, off, d;
+	char path[512], want[600];
+	struct sym_result r;
+	bool seen = false;
+	uint32_t i;
+
+	(void)state;
+	assert_non_null(s);
+	snprintf(path, sizeof(path), "%s/rel", dir);
+	snprintf(want, sizeof(want), "%s/sub/rel.c", dir);
+	func_range(path, "fixture_outer", &vaddr, &size, &off);
+	for (d = 0; d < size && !seen; d += 4) {
+		if (symbolize_elf(s, path, 0, 0, off + d, true, &r) ||
+		    r.n_inlined != 2)
+			continue;
+		seen = true;
+		assert_string_equal(r.file, want);
+		for (i = 0; i < r.n_inlined; i++)
+			assert_string_equal(r.inlined[i].file, want);
+	}
+	assert_true(seen);
+	symbolizer_free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_chain),
 		cmocka_unit_test(test_cxx_name),
+		cmocka_unit_test(test_relative_path),
 	};
 
 	return cmocka_run_group_tests(tests, build_fixtures, remove_fixtures);
