@@ -8,6 +8,7 @@ CPython interpreters are pyenv's (skipped when absent)."""
 import os
 import re
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -146,3 +147,40 @@ def test_python_perf_trampolines(run, python, perf_maps):
     assert under_main >= 0.7 * jit, \
         f"{under_main} of {jit} trampoline samples under main:{res}"
     assert "[anon+" not in res.stdout, res
+
+
+def java_run(run, tmp_path, perf_maps, *flags):
+    """WhyslowHot.java compiled into tmp_path and run 1.5 s under whyslow
+    with a perf map (HotSpot writes it at exit), and flags."""
+    javac = shutil.which("javac")
+    if not javac:
+        pytest.skip("no JDK (tools/install-deps.sh installs "
+                    "openjdk-17-jdk-headless)")
+    src = WORKLOADS / "java" / "WhyslowHot.java"
+    subprocess.run([javac, "-d", str(tmp_path), str(src)], check=True,
+                   timeout=120)
+    perf_maps.append("WhyslowHot")
+    return run.record_json("--", "java", "-XX:+UnlockDiagnosticVMOptions",
+                           "-XX:+DumpPerfMapAtExit", *flags, "-cp",
+                           str(tmp_path), "WhyslowHot", "1.5", timeout=120)
+
+
+def test_java_perf_map(run, tmp_path, perf_maps):
+    """java with its perf map: the program's method is the app's, the
+    JDK's HashMap.merge the runtime's.  Compiled code keeps no frame
+    pointer, so most samples start in it, their callers lost: the verdict
+    says -XX:+PreserveFramePointer; with it, the samples reach the thread's
+    start, the advice is gone, and merge is called from work."""
+    doc, res = java_run(run, tmp_path, perf_maps)
+    jit = {f["name"]: f["class"] for f in doc["functions"]
+           if f["module"] == "[jit]"}
+    work = [c for n, c in jit.items() if "WhyslowHot.work(" in n]
+    merge = [c for n, c in jit.items() if "java.util.HashMap.merge(" in n]
+    assert work and set(work) == {"app"}, f"{jit}:{res}"
+    assert merge and set(merge) == {"runtime"}, f"{jit}:{res}"
+    assert "-XX:+PreserveFramePointer as well" in doc["verdict"], res
+    doc, res = java_run(run, tmp_path, perf_maps, "-XX:+PreserveFramePointer")
+    assert "PreserveFramePointer" not in doc["verdict"], res
+    if "java.util.HashMap.merge(" in doc["verdict"]:
+        assert re.search(r"called from `long WhyslowHot\.work\(int\)`",
+                         doc["verdict"]), res

@@ -115,20 +115,45 @@ static enum unnamed_runtime runtime_of(const char *name)
 	return UNNAMED_RT_NONE;
 }
 
-static void pick_anon(const struct aggregate *agg,
-		      const uint64_t *by_proc, struct unnamed_code *out)
+/* The process with most of by_proc's samples; NULL when none has any. */
+static const struct proc_stat *busiest(const struct aggregate *agg,
+				       const uint64_t *by_proc)
 {
 	const struct proc_stat *best = NULL;
-	const char *exe;
 	size_t i;
 
 	for (i = 0; i < agg->n_procs; i++)
 		if (by_proc[i] && (!best ||
 				   by_proc[i] > by_proc[best - agg->procs]))
 			best = &agg->procs[i];
+	return best;
+}
+
+static const char *exe_name(const struct proc_stat *ps)
+{
+	return ps->exe ? path_basename(ps->exe) : ps->comm;
+}
+
+/* Stack s starts in code a perf map named: what called it is lost. */
+static bool jit_rooted(const struct profile *p, const struct stack_sample *s)
+{
+	const struct frame *f;
+
+	if (!s->n_frames || s->frames[0] >= p->n_frames)
+		return false;
+	f = &p->frames[s->frames[0]];
+	return f->module && !strcmp(f->module, "[jit]");
+}
+
+static void pick_anon(const struct aggregate *agg,
+		      const uint64_t *by_proc, struct unnamed_code *out)
+{
+	const struct proc_stat *best = busiest(agg, by_proc);
+	const char *exe;
+
 	if (!best)
 		return;
-	exe = best->exe ? path_basename(best->exe) : best->comm;
+	exe = exe_name(best);
 	/* Only a JIT runtime's anonymous code is JIT code: elsewhere
 	 * "[unknown]" is mostly a return address the unwinder could not
 	 * place (cp, make, dash), and no flag would name it. */
@@ -147,16 +172,19 @@ int unnamed_code_find(const struct profile *p, const struct aggregate *agg,
 {
 	struct module_count *mods;
 	const struct stack_sample *s;
+	const struct proc_stat *jvm;
 	const struct frame *f;
-	uint64_t *by_proc;
+	uint64_t *by_proc, *rooted;
 	size_t i, n = 0;
 
 	memset(out, 0, sizeof(*out));
 	mods = calloc(UNNAMED_MAX_MODULES, sizeof(*mods));
 	by_proc = aggregate_alloc_array(agg->n_procs, sizeof(*by_proc));
-	if (!mods || !by_proc) {
+	rooted = aggregate_alloc_array(agg->n_procs, sizeof(*rooted));
+	if (!mods || !by_proc || !rooted) {
 		free(mods);
 		free(by_proc);
+		free(rooted);
 		return -ENOMEM;
 	}
 	for (i = 0; i < p->n_stacks; i++) {
@@ -170,6 +198,8 @@ int unnamed_code_find(const struct profile *p, const struct aggregate *agg,
 			out->anon_samples += s->count;
 			count_pid(agg, by_proc, s->pid, s->count);
 		}
+		if (jit_rooted(p, s))
+			count_pid(agg, rooted, s->pid, s->count);
 	}
 	for (i = 0; i < n; i++)
 		if (mods[i].samples > out->samples) {
@@ -182,7 +212,11 @@ int unnamed_code_find(const struct profile *p, const struct aggregate *agg,
 		if (p->frames[i].module &&
 		    !strcmp(p->frames[i].module, "[jit]"))
 			out->perf_map = true;
+	jvm = busiest(agg, rooted);
+	if (jvm && runtime_of(exe_name(jvm)) == UNNAMED_RT_JAVA)
+		out->java_rootless = rooted[jvm - agg->procs];
 	free(mods);
 	free(by_proc);
+	free(rooted);
 	return 0;
 }

@@ -30,12 +30,16 @@ struct unnamed_code {
 	enum unnamed_runtime runtime;	/* what it is, when one that can
 					 * write a perf map */
 	bool perf_map;		/* some code was named from a perf map */
+	/* samples of a JVM whose stack starts in code its perf map named:
+	 * compiled Java keeps no frame pointer, and its callers are lost */
+	uint64_t java_rootless;
 };
 
 /*
  * On-CPU samples whose innermost user frame is in a binary's code with no
- * symbol (the binary of most), and those with anonymous code no perf map
- * covered on their stack.  0 or -ENOMEM.
+ * symbol (the binary of most), those with anonymous code no perf map
+ * covered on their stack, and a JVM's that start in its JIT code.  0 or
+ * -ENOMEM.
  */
 int unnamed_code_find(const struct profile *p, const struct aggregate *agg,
 		      struct unnamed_code *out);

@@ -224,6 +224,58 @@ enum frame_class classify_python_file(const char *file, bool command)
 	return CLASS_APP;
 }
 
+/* V8's script (perf map "JS:*fib /app/x.js:1:13"): node's own modules
+ * are node:, packages under node_modules. */
+static enum frame_class classify_script(const char *script)
+{
+	if (has_prefix(script, "node:"))
+		return CLASS_RUNTIME;
+	if (strstr(script, "/node_modules/"))
+		return CLASS_LIBRARY;
+	return CLASS_APP;
+}
+
+/* A JVM's "ret pkg.Class.method(args)": the JDK's packages, Kotlin's and
+ * Scala's standard libraries are the runtime. */
+static enum frame_class classify_java(const char *name, const char *paren)
+{
+	static const char *const jdk[] = {
+		"java.", "javax.", "jdk.", "sun.", "com.sun.", "kotlin.",
+		"scala.",
+	};
+	const char *method = paren;
+
+	while (method > name && method[-1] != ' ')
+		method--;
+	return has_any_prefix(method, jdk, ARRAY_SIZE(jdk)) ? CLASS_RUNTIME
+							    : CLASS_APP;
+}
+
+enum frame_class classify_jit(const char *name)
+{
+	static const char *const scripts[] = {
+		"JS:", "Eval:", "Script:", "Function:", "LazyCompile:",
+	};
+	static const char *const runtime[] = {	/* V8's, then HotSpot's */
+		"Builtin:", "BytecodeHandler:", "Stub:", "Handler:",
+		"RegExp:", "Interpreter", "StubRoutines", "I2C/C2I adapters",
+		"MethodHandlesAdapterBlob", "flush_icache_stub",
+	};
+	const char *s;
+
+	if (!name)
+		return CLASS_APP;
+	if (has_prefix(name, "py::"))	/* CPython -X perf: py::fn:file */
+		return (s = strrchr(name, ':')) ?
+		       classify_python_file(s + 1, false) : CLASS_RUNTIME;
+	if (has_any_prefix(name, scripts, ARRAY_SIZE(scripts)))
+		return (s = strrchr(name, ' ')) ? classify_script(s + 1)
+						: CLASS_APP;
+	if (has_any_prefix(name, runtime, ARRAY_SIZE(runtime)))
+		return CLASS_RUNTIME;
+	return (s = strchr(name, '(')) ? classify_java(name, s) : CLASS_APP;
+}
+
 enum frame_class classify_source(enum frame_class cls, const char *file,
 				 const char *goroot)
 {

@@ -19,6 +19,11 @@ enum frame_class classify_mapping(const char *map_path, const char *exe_path);
  * "<string>". */
 enum frame_class classify_python_file(const char *file, bool command);
 
+/* Class of JIT code from the name a perf map gives it: a JVM's JDK
+ * methods, V8's builtins and node's own modules, CPython's standard
+ * library are the runtime; the program's own code, else. */
+enum frame_class classify_jit(const char *name);
+
 /*
  * The class of native code the mapping said was the program's own (cls
  * CLASS_APP), from the source file it was compiled from: a language's

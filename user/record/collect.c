@@ -605,7 +605,7 @@ static int symbolize_raw(struct finish_ctx *fc, const struct raw_frame *rf,
 		err = symbolize_perfmap(fc->sym, rf->id, rf->addr, &r);
 		snprintf(module, sizeof(module), err ? "[unknown]" : "[jit]");
 		/* unknown code is no place to point a reader at */
-		fr.cls = err ? CLASS_RUNTIME : classify_mapping(NULL, NULL);
+		fr.cls = err ? CLASS_RUNTIME : classify_jit(r.name);
 		break;
 	case RAW_PY:
 		return symbolize_python(fc, rf, out);

@@ -16,23 +16,26 @@
 
 /* From this share of the samples on, unnamed code is worth a fix. */
 #define UNNAMED_MIN_PCT		10
+#define ROOTLESS_SIZE		160	/* rootless_advice's text */
 
 static bool worth(uint64_t part, uint64_t whole)
 {
 	return part && part * 100 >= whole * UNNAMED_MIN_PCT;
 }
 
-/* "run node with --perf-basic-prof": how the runtime writes a perf map. */
-static const char *perf_map_advice(enum unnamed_runtime rt)
+/* "run node with --perf-basic-prof": how the runtime writes a perf map
+ * (a JVM's compiled code also keeps no frame pointer). */
+static const char *perf_map_advice(const struct unnamed_code *u)
 {
-	switch (rt) {
+	switch (u->runtime) {
 	case UNNAMED_RT_NODE:
 		return "run node with --perf-basic-prof";
 	case UNNAMED_RT_PYTHON:
 		return "run python with -X perf (Python 3.12+)";
 	case UNNAMED_RT_JAVA:
 		return "run java with -XX:+UnlockDiagnosticVMOptions "
-		       "-XX:+DumpPerfMapAtExit (JDK 17+)";
+		       "-XX:+DumpPerfMapAtExit (JDK 17+) and "
+		       "-XX:+PreserveFramePointer";
 	default:
 		return "have the JIT write /tmp/perf-PID.map (perf's "
 		       "convention; node: --perf-basic-prof, Python 3.12+: "
@@ -43,6 +46,20 @@ static const char *perf_map_advice(enum unnamed_runtime rt)
 static bool anon_worth(const struct unnamed_code *u, uint64_t samples)
 {
 	return !u->perf_map && worth(u->anon_samples, samples);
+}
+
+/* "32.1% of samples start in compiled Java code …" into buf (its callers
+ * lost); false when too few do. */
+static bool rootless_advice(char *buf, size_t size,
+			    const struct unnamed_code *u, uint64_t samples)
+{
+	if (!worth(u->java_rootless, samples))
+		return false;
+	snprintf(buf, size, "%.1f%% of samples start in compiled Java code, "
+		 "whose callers whyslow could not walk: run java with "
+		 "-XX:+PreserveFramePointer as well.",
+		 pct_of(u->java_rootless, samples));
+	return true;
 }
 
 /* A distribution's binary, whose debug symbols come as a package; else
@@ -95,16 +112,20 @@ static void quality_anon(FILE *f, const struct unnamed_code *u,
 		"map names, shown as `[unknown]`: %s so whyslow can name JIT "
 		"code.\n",
 		pct_of(u->anon_samples, samples), program, u->anon_pid,
-		perf_map_advice(u->runtime));
+		perf_map_advice(u));
 }
 
 void md_unnamed_quality(FILE *f, const struct unnamed_code *u,
 			uint64_t samples)
 {
+	char text[ROOTLESS_SIZE];
+
 	if (u->module && worth(u->samples, samples))
 		quality_stripped(f, u, samples);
 	if (anon_worth(u, samples))
 		quality_anon(f, u, samples);
+	if (rootless_advice(text, sizeof(text), u, samples))
+		fprintf(f, "- JIT callers: %s\n", text);
 }
 
 /* The verdict names "[git+0x28a290]": a function of u's stripped binary. */
@@ -123,7 +144,7 @@ static bool names_stripped(const struct func_stat *fs,
 void md_unnamed_verdict(struct md *m)
 {
 	const struct func_stat *fs = aggregate_verdict_function(m->p, m->agg);
-	char module[CLEAN_SIZE(NAME_MAX_BYTES)];
+	char module[CLEAN_SIZE(NAME_MAX_BYTES)], text[ROOTLESS_SIZE];
 	const struct unnamed_code *u = &m->unnamed;
 
 	if (names_stripped(fs, u)) {
@@ -138,5 +159,7 @@ void md_unnamed_verdict(struct md *m)
 			  "code without names (`[unknown]`): %s so whyslow "
 			  "can name it.", pct_of(u->anon_samples,
 						 m->agg->samples),
-			  perf_map_advice(u->runtime));
+			  perf_map_advice(u));
+	if (rootless_advice(text, sizeof(text), u, m->agg->samples))
+		md_printf(&m->doc, " %s", text);
 }

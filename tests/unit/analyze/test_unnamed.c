@@ -129,12 +129,43 @@ static void test_runtimes(void **state)
 	}
 }
 
+/* A JVM's compiled code keeps no frame pointer: samples that start in
+ * code its perf map named lost their callers; node's reach main. */
+static void test_java_rootless(void **state)
+{
+	static const char *const exes[] = { "/usr/lib/jvm/bin/java",
+					    "/usr/bin/node" };
+	uint32_t start, interp, work, merge;
+	struct unnamed_code u;
+	struct profile *p;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < 2; i++) {
+		p = fx_new("java Hot");
+		fx_proc(p, 9, 1, i ? "node" : "java", exes[i]);
+		start = fx_frame(p, "start_thread", "libc.so.6", CLASS_RUNTIME);
+		interp = fx_frame(p, "Interpreter", "[jit]", CLASS_RUNTIME);
+		work = fx_frame(p, "long Hot.work(int)", "[jit]", CLASS_APP);
+		merge = fx_frame(p, "java.lang.Object java.util.HashMap."
+				 "merge(…)", "[jit]", CLASS_RUNTIME);
+		FX_STACK(p, 9, 9, 30, merge);
+		FX_STACK(p, 9, 9, 20, work, merge);
+		FX_STACK(p, 9, 9, 50, start, interp, work, merge);
+		find(p, &u);
+		assert_int_equal(u.java_rootless, i ? 0 : 50);
+		assert_true(u.perf_map);
+		fx_free(p);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_stripped_binary),
 		cmocka_unit_test(test_jit_without_perf_map),
 		cmocka_unit_test(test_runtimes),
+		cmocka_unit_test(test_java_rootless),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

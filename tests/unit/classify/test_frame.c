@@ -194,6 +194,43 @@ static void test_source_classes(void **state)
 	assert_int_equal(classify_source(CLASS_APP, NULL, "/x"), CLASS_APP);
 }
 
+/* JIT code by the name its runtime's perf map gives it. */
+static void test_jit_classes(void **state)
+{
+	static const struct {
+		const char *name;
+		enum frame_class want;
+	} cases[] = {
+		{ "java.lang.Object java.util.HashMap.merge(java.lang.Object, "
+		  "java.lang.Object, java.util.function.BiFunction)",
+		  CLASS_RUNTIME },
+		{ "long Main.work(int)", CLASS_APP },
+		{ "void com.acme.Shop.checkout()", CLASS_APP },
+		{ "void kotlin.collections.ArraysKt.sort(int[])", CLASS_RUNTIME },
+		{ "Interpreter", CLASS_RUNTIME },
+		{ "StubRoutines (1)", CLASS_RUNTIME },
+		{ "JS:*fib /tmp/rp/fib.js:1:13", CLASS_APP },
+		{ "JS:~ node:internal/main/run_main_module:1:1", CLASS_RUNTIME },
+		{ "JS:*parse /app/node_modules/qs/lib/parse.js:9:1",
+		  CLASS_LIBRARY },
+		{ "LazyCompile:~main /srv/app.js:3:10", CLASS_APP },
+		{ "Builtin:ArrayPrototypePush", CLASS_RUNTIME },
+		{ "BytecodeHandler:Ldar", CLASS_RUNTIME },
+		{ "py::expand:/home/u/ot.py", CLASS_APP },
+		{ "py::_run_module_as_main:/usr/lib/python3.12/runpy.py",
+		  CLASS_RUNTIME },
+		{ "luajit trace 12", CLASS_APP },	/* another JIT's */
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		if (classify_jit(cases[i].name) != cases[i].want)
+			fail_msg("%s: want %s", cases[i].name,
+				 frame_class_name(cases[i].want));
+	assert_int_equal(classify_jit(NULL), CLASS_APP);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -201,6 +238,7 @@ int main(void)
 		cmocka_unit_test(test_clone_bounds),
 		cmocka_unit_test(test_python_classes),
 		cmocka_unit_test(test_source_classes),
+		cmocka_unit_test(test_jit_classes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

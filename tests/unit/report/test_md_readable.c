@@ -264,6 +264,32 @@ static void test_jit_advice(void **state)
 	fx_free(p);
 }
 
+/* java with its perf map, 60% of samples starting in compiled code: the
+ * verdict and Data quality say how to keep their callers. */
+static void test_java_rootless_advice(void **state)
+{
+	struct profile *p = fx_new("java Hot");
+	uint32_t start, work, merge;
+	char *md;
+
+	(void)state;
+	fx_proc(p, 9, 1, "java", "/usr/lib/jvm/bin/java");
+	start = fx_frame(p, "start_thread", "libc.so.6", CLASS_RUNTIME);
+	work = fx_frame(p, "long Hot.work(int)", "[jit]", CLASS_APP);
+	merge = fx_frame(p, "java.lang.Object java.util.HashMap.merge(…)",
+			 "[jit]", CLASS_RUNTIME);
+	FX_STACK(p, 9, 9, 60, merge);
+	FX_STACK(p, 9, 9, 40, start, work, merge);
+	md = render_md(p);
+	assert_contains(md, " 60.0% of samples start in compiled Java code, "
+			"whose callers whyslow could not walk: run java with "
+			"-XX:+PreserveFramePointer as well.\n");
+	assert_contains(md, "- JIT callers: 60.0% of samples start in "
+			"compiled Java code");
+	free(md);
+	fx_free(p);
+}
+
 #define VMS	1000000ull
 
 /* The verdict's text in p's Markdown, a copy. */
@@ -513,6 +539,7 @@ int main(void)
 		cmocka_unit_test(test_stripped_advice),
 		cmocka_unit_test(test_stripped_own_build),
 		cmocka_unit_test(test_jit_advice),
+		cmocka_unit_test(test_java_rootless_advice),
 		cmocka_unit_test(test_verdict_second_wait),
 		cmocka_unit_test(test_verdict_points_to_hint),
 		cmocka_unit_test(test_verdict_points_to_reread),
