@@ -341,6 +341,23 @@ static int load_maps(struct proc_table *t, struct proc *p, const char *procfs)
 	return err;
 }
 
+bool proc_is_python(const char *program)
+{
+	return !strncmp(path_basename(program), "python", 6);
+}
+
+void proc_python_opts(struct proc *p, const char *procfs,
+		      const char *program)
+{
+	int opts = proc_is_python(program) ?
+		   procfs_pid_python_opts(procfs, p->pid) : 0;
+
+	if (opts < 0)
+		opts = 0;
+	p->py_unbuffered = opts & PROCFS_PY_UNBUFFERED;
+	p->py_command = opts & PROCFS_PY_COMMAND;
+}
+
 int proc_table_load(struct proc_table *t, uint32_t pid, const char *procfs)
 {
 	struct proc *p = proc_table_get(t, pid);
@@ -359,6 +376,7 @@ int proc_table_load(struct proc_table *t, uint32_t pid, const char *procfs)
 		exe[n] = '\0';
 		free(p->exe);
 		p->exe = strdup(exe);
+		proc_python_opts(p, procfs, exe);
 	}
 	return load_maps(t, p, procfs);
 }

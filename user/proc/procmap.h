@@ -80,8 +80,17 @@ bool proc_path_anon(const char *path);
 int proc_table_mmap(struct proc_table *t, uint32_t pid, uint64_t start,
 		    uint64_t len, uint64_t pgoff, uint64_t dev, uint64_t ino,
 		    const char *path, bool exec, uint64_t time);
-/* Load a running process from /proc/PID (maps, comm, exe, ppid). */
+/* Load a running process from /proc/PID (maps, comm, exe, ppid, a
+ * Python's options). */
 int proc_table_load(struct proc_table *t, uint32_t pid, const char *procfs);
+
+/* program (a path) is a Python interpreter: python3, python3.12, ... */
+bool proc_is_python(const char *program);
+/* p runs program: when a Python, its options from procfs ("/proc"):
+ * py_unbuffered (PYTHONUNBUFFERED, -u), for the small_writes hint, and
+ * py_command (-c, whose "<string>" is the user's code); else none. */
+void proc_python_opts(struct proc *p, const char *procfs,
+		      const char *program);
 
 /* The mapping that covered addr in pid at time, or NULL. */
 const struct mapping *proc_lookup(const struct proc *p, uint64_t addr,

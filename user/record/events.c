@@ -87,32 +87,19 @@ static int user_stack(struct record_events *r, uint32_t pid, uint64_t time,
 }
 
 /*
- * A Python's environment and options as it starts: whether its output is
- * unbuffered (PYTHONUNBUFFERED, -u), for the small_writes hint, and
- * whether it runs -c code, whose "<string>" is then the user's.  Read
- * now, while the process is there; a later exec of another program
- * clears them.
+ * A process execs program: a Python's options are read now, while the
+ * process is there (proc_python_opts); a later exec of another program
+ * clears them.  A Python not seen before is loaded whole, which reads them.
  */
 static void note_python(struct record_events *r, uint32_t pid,
 			const char *program)
 {
-	const char *base = path_basename(program);
-	struct proc *p;
-	int opts = 0;
+	struct proc *p = proc_table_find(r->procs, pid);
 
-	if (!strncmp(base, "python", 6))
-		opts = procfs_pid_python_opts("/proc", pid);
-	if (opts < 0)
-		opts = 0;
-	p = proc_table_find(r->procs, pid);
-	if (!p && opts) {
+	if (p)
+		proc_python_opts(p, "/proc", program);
+	else if (proc_is_python(program))
 		proc_table_load(r->procs, pid, "/proc");
-		p = proc_table_find(r->procs, pid);
-	}
-	if (!p)
-		return;
-	p->py_unbuffered = opts & PROCFS_PY_UNBUFFERED;
-	p->py_command = opts & PROCFS_PY_COMMAND;
 }
 
 /* An exec: a spawned program for the I/O tables, a new process image for

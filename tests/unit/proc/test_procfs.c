@@ -322,12 +322,58 @@ static void test_python_command(void **state)
 			fail_msg("case %zu: want %u", i, cases[i].want);
 }
 
+/* Writes name under dir/pid: len bytes of text. */
+static void fake_file(unsigned int pid, const char *name, const char *text,
+		      size_t len)
+{
+	char file[96];
+	FILE *f;
+
+	snprintf(file, sizeof(file), "%s/%u/%s", dir, pid, name);
+	f = fopen(file, "w");
+	assert_non_null(f);
+	assert_int_equal(fwrite(text, 1, len, f), len);
+	assert_int_equal(fclose(f), 0);
+}
+
+/* A process loaded from procfs (-p, or seen before its exec) has its
+ * Python options read as one that exec'd while traced: -c and -u; a
+ * program that is no Python has none, whatever its command line. */
+static void test_load_python_opts(void **state)
+{
+	static const char *const exes[] = { "/usr/bin/python3.11",
+					    "/usr/bin/cpython-like" };
+	char pdir[64], link[96];
+	struct proc_table t;
+	struct proc *p;
+	unsigned int i;
+
+	(void)state;
+	for (i = 0; i < 2; i++) {
+		snprintf(pdir, sizeof(pdir), "%s/%u", dir, 50 + i);
+		assert_int_equal(mkdir(pdir, 0755), 0);
+		snprintf(link, sizeof(link), "%s/exe", pdir);
+		assert_int_equal(symlink(exes[i], link), 0);
+		fake_file(50 + i, "cmdline", STRS("python3\0-uc\0pass\0"));
+		fake_file(50 + i, "environ", STRS("HOME=/root\0"));
+		fake_file(50 + i, "maps", "", 0);
+		proc_table_init(&t);
+		assert_int_equal(proc_table_load(&t, 50 + i, dir), 0);
+		p = proc_table_find(&t, 50 + i);
+		assert_non_null(p);
+		assert_int_equal(p->py_command, i == 0);
+		assert_int_equal(p->py_unbuffered, i == 0);
+		proc_table_free(&t);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_read_caps),
 		cmocka_unit_test(test_python_unbuffered),
 		cmocka_unit_test(test_python_command),
+		cmocka_unit_test(test_load_python_opts),
 		cmocka_unit_test(test_proc_file),
 		cmocka_unit_test(test_lines_long_line),
 		cmocka_unit_test(test_lines_total_cap),
