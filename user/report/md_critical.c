@@ -75,11 +75,43 @@ static const struct func_stat *path_under(const struct aggregate *agg,
 
 /* "`sed` does the work: 40.7% of the wall time (271 processes), then
  * `date` 34.7% (300)": programs until 80% of the path, at most 3. */
-static void md_work_sentence(struct md *m)
+/* The source line that spawned program name (a comm) most, when it is
+ * the traced program's own code with a line: where the reader changes
+ * how it is run; -1 else, or when the spawns hint the verdict points to
+ * (hint) says it. */
+static int64_t spawned_at(const struct md *m, const char *name,
+			  const struct hint *hint)
+{
+	const struct hint_field *said = hint && !strcmp(hint->rule, "spawns") ?
+					hint_field(hint, "program") : NULL;
+	const struct io_spawn *s;
+	const struct frame *fr;
+	int64_t frame;
+	size_t i;
+
+	for (i = 0; i < m->p->io.n_spawns; i++) {
+		s = &m->p->io.spawns[i];
+		if (strncmp(path_basename(s->program), name, 15))
+			continue;
+		if (said && said->type == HINT_STR && said->s &&
+		    !strcmp(said->s, s->program))
+			return -1;
+		frame = site_display_frame(m->p, s->site);
+		fr = frame >= 0 ? &m->p->frames[frame] : NULL;
+		return fr && fr->cls == CLASS_APP && fr->file && fr->line > 0 ?
+		       frame : -1;
+	}
+	return -1;
+}
+
+static void md_work_sentence(struct md *m, const struct hint *hint)
 {
 	const struct profile_critical *c = &m->p->critical;
-	char prog[CLEAN_SIZE(64)];
+	char prog[CLEAN_SIZE(64)], name[CLEAN_SIZE(NAME_MAX_BYTES)];
+	char where[WHERE_SIZE];
+	const struct frame *fr;
 	uint64_t sum = 0;
+	int64_t at;
 	size_t i;
 
 	for (i = 0; i < c->n_programs && i < 3; i++) {
@@ -94,6 +126,14 @@ static void md_work_sentence(struct md *m)
 				  ", then " : ", ", prog, pct_of(cp->ns, c->ns));
 		if (cp->n_pids > 1)
 			md_printf(&m->doc, " (%zu processes)", cp->n_pids);
+		at = i ? -1 : spawned_at(m, cp->name, hint);
+		if (at >= 0) {
+			fr = &m->p->frames[at];
+			md_name(name, fr->name, NAME_MAX_BYTES, false);
+			fmt_where(where, fr->file, fr->line, fr->module);
+			md_printf(&m->doc, ", spawned from `%s` (%s)", name,
+				  where);
+		}
 		sum += cp->ns;
 		if (sum * 10 >= c->ns * 8)
 			break;
@@ -296,19 +336,17 @@ static bool hint_names_cause(const struct hint *h)
 }
 
 /*
- * The largest hint's cause holds a fair share of the wall time somewhere
- * the verdict's function is not, or is an I/O pattern: "; see the
- * `small_writes` hint: 1.2M writes … took 21% of wall time (…)", its
- * first clause.  Sleeps the verdict already named are not said twice.
+ * The largest hint whose cause holds a fair share of the wall time
+ * somewhere the verdict's function is not, or is an I/O pattern; NULL
+ * when none.  Sleeps the verdict already named are not said twice.
  */
-static void md_hint_pointer(struct md *m, const struct func_stat *fs,
-			    enum wait_reason first)
+static const struct hint *pointed_hint(const struct md *m,
+				       const struct func_stat *fs,
+				       enum wait_reason first)
 {
-	char text[CLEAN_SIZE(CP_HINT_CLAUSE_MAX)], clause[CP_HINT_CLAUSE_MAX + 1];
 	const struct hint *best = NULL;
 	double pct, best_pct = CP_HINT_MIN_PCT;
-	const char *cut;
-	size_t i, n;
+	size_t i;
 
 	for (i = 0; i < m->n_hints; i++) {
 		pct = hint_wall_pct(m, &m->hints[i]);
@@ -319,10 +357,23 @@ static void md_hint_pointer(struct md *m, const struct func_stat *fs,
 	}
 	if (!best || !best->text ||
 	    (hint_is_at(best, fs) && !hint_names_cause(best)))
-		return;
+		return NULL;
 	if (!strcmp(best->rule, "sleeps") && (first == WAIT_SLEEP ||
 					      second_wait(m, first) ==
 					      WAIT_SLEEP))
+		return NULL;
+	return best;
+}
+
+/* "; see the `small_writes` hint: 1.2M writes … took 21% of wall time
+ * (…)", the hint's first clause. */
+static void md_hint_pointer(struct md *m, const struct hint *best)
+{
+	char text[CLEAN_SIZE(CP_HINT_CLAUSE_MAX)], clause[CP_HINT_CLAUSE_MAX + 1];
+	const char *cut;
+	size_t n;
+
+	if (!best)
 		return;
 	cut = strstr(best->text, ": ");
 	n = cut ? (size_t)(cut - best->text) : strlen(best->text);
@@ -342,6 +393,7 @@ int md_critical_verdict(struct md *m)
 	const struct wait_row *wait;
 	const struct func_stat *fs = aggregate_path_function(m->agg, c);
 	char name[CLEAN_SIZE(NAME_MAX_BYTES)], where[WHERE_SIZE];
+	const struct hint *hint;
 	int err;
 
 	categories_by_time(t, order);
@@ -360,7 +412,8 @@ int md_critical_verdict(struct md *m)
 			  pct_of(t->ns[WAIT_NONE], c->ns));
 	}
 	md_second_wait(m, r);
-	md_work_sentence(m);
+	hint = pointed_hint(m, fs, r);
+	md_work_sentence(m, hint);
 	if (fs) {
 		md_name(name, fs->name, NAME_MAX_BYTES, false);
 		fmt_where(where, fs->file, fs->line, fs->module);
@@ -377,7 +430,7 @@ int md_critical_verdict(struct md *m)
 			md_spread_thin(m, fs, name, where);
 		}
 	}
-	md_hint_pointer(m, fs, r);
+	md_hint_pointer(m, hint);
 	md_put(&m->doc, ".");
 	md_lock_sentence(m);
 	md_launchers_sentence(m);

@@ -529,6 +529,66 @@ static void test_wait_many_targets(void **state)
 	fx_free(p);
 }
 
+/* wc.py, wall 1 s: fetch_all (wc.py:4) runs sleep, 700 ms on the path;
+ * python3 crunches 300 ms.  The verdict says where the work was started,
+ * once; a spawner with no source line is not said. */
+static char *spawn_verdict(bool with_line)
+{
+	struct profile *p = fx_new("python3 wc.py");
+	uint32_t mod, fetch, popen, slp, crunch;
+	int32_t site;
+	char *v;
+
+	p->root_pid = 1;
+	fx_proc(p, 1, 0, "python3", "/usr/bin/python3");
+	fx_proc(p, 2, 1, "sleep", "/usr/bin/sleep");
+	mod = fx_frame_at(p, "<module>", "wc.py", CLASS_APP, "wc.py", 10);
+	fetch = with_line ? fx_frame_at(p, "fetch_all", "wc.py", CLASS_APP,
+					"wc.py", 4)
+			  : fx_frame(p, "[wc+0x40]", "wc", CLASS_APP);
+	popen = fx_frame_at(p, "Popen._execute_child", "subprocess.py",
+			    CLASS_RUNTIME, "/usr/lib/python3.11/subprocess.py",
+			    1834);
+	crunch = fx_frame_at(p, "crunch", "wc.py", CLASS_APP, "wc.py", 7);
+	slp = fx_frame(p, "[sleep+0x6420]", "sleep", CLASS_APP);
+	FX_STACK(p, 1, 1, 300, mod, crunch)->ns = 300 * VMS;
+	FX_WAIT(p, 2, 2, 1, WAIT_SLEEP, 700 * VMS, NULL, slp);
+	site = FX_IO_SITE(p, 1, mod, fetch, popen);
+	fx_io_spawn(p, "/usr/bin/sleep", 3, 700 * VMS, site);
+	p->wall_ns = 1000 * VMS;
+	one_program_path(p, "sleep");
+	p->critical.programs = realloc(p->critical.programs,
+				       2 * sizeof(*p->critical.programs));
+	assert_non_null(p->critical.programs);
+	memset(&p->critical.programs[1], 0, sizeof(p->critical.programs[1]));
+	p->critical.programs[0].ns = 700 * VMS;
+	p->critical.programs[1].name = fx_strdup("python3");
+	p->critical.programs[1].ns = 300 * VMS;
+	p->critical.n_programs = 2;
+	v = verdict_of(p);
+	fx_free(p);
+	return v;
+}
+
+static void test_verdict_spawned_from(void **state)
+{
+	const char *at;
+	char *v;
+
+	(void)state;
+	v = spawn_verdict(true);
+	assert_contains(v, "`sleep` does the work: 70.0% of the wall time");
+	at = strstr(v, "spawned from `fetch_all` (wc.py:4)");
+	if (!at)
+		at = strstr(v, "spawned from fetch_all (wc.py:4)");	/* hint */
+	assert_non_null(at);
+	assert_null(strstr(at + 1, "spawned from"));
+	free(v);
+	v = spawn_verdict(false);
+	assert_null(strstr(v, "spawned from `"));
+	free(v);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -545,6 +605,7 @@ int main(void)
 		cmocka_unit_test(test_verdict_points_to_reread),
 		cmocka_unit_test(test_verdict_points_to_gil),
 		cmocka_unit_test(test_wait_many_targets),
+		cmocka_unit_test(test_verdict_spawned_from),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
