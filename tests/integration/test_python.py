@@ -414,6 +414,10 @@ def test_unsupported_python39(run):
     py = [f["name"] for f in doc["functions"]
           if (f.get("file") or "").endswith(".py")]
     assert not py, f"Python frames from an unsupported version: {py}:{res}"
+    # the verdict names the interpreter's C code, and says why
+    assert "(runtime, libpython3.9" in doc["verdict"] and \
+        "Its Python functions are not named: CPython 3.9 is not " \
+        "supported" in doc["verdict"], res
 
 
 # --- 8. one long wait (beyond the first seven) -----------------------------

@@ -376,12 +376,17 @@ struct profile {
 
 	struct profile_quality quality;
 	char **notes;		/* more Data quality lines, e.g. a Python
-				 * version whose stacks stay native */
+				 * version whose stacks stay native
+				 * ("pid 7 (python3): CPython 3.9"
+				 * PROFILE_NOTE_PY_NATIVE) */
 	size_t n_notes;
 	bool foreign;		/* read from another tool's file (folded
 				 * stacks, pprof): quality's counters were not
 				 * recorded, the notes say what is known */
 };
+
+/* The end of a note on a Python whose frames cannot be read. */
+#define PROFILE_NOTE_PY_NATIVE	" is not supported; its stacks are native only"
 
 void profile_free(struct profile *p);
 

@@ -8,6 +8,7 @@
 
 #include "lib/intern.h"
 #include "lib/util.h"
+#include "profile/profile.h"
 #include "python/attach.h"
 #include "python/detect.h"
 
@@ -184,8 +185,8 @@ static void note_unsupported(struct py_attach *pa, const struct proc *p,
 	if (info->minor)
 		snprintf(version, sizeof(version), "%d.%d", info->major ?: 3,
 			 info->minor);
-	if (asprintf(&line, "pid %u (%s): CPython %s%s%s is not supported; "
-		     "its stacks are native only", p->pid, p->comm, version,
+	if (asprintf(&line, "pid %u (%s): CPython %s%s%s"
+		     PROFILE_NOTE_PY_NATIVE, p->pid, p->comm, version,
 		     info->free_threaded ? " (free-threaded)" : "",
 		     info->debug_build ? " (debug build)" : "") < 0)
 		return;

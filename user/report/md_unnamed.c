@@ -7,6 +7,7 @@
  */
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "lib/util.h"
@@ -141,12 +142,42 @@ static bool names_stripped(const struct func_stat *fs,
 	       !strncmp(fs->name + 1 + n, "+0x", 3);
 }
 
+/*
+ * The verdict names CPython's own C code and a Python whyslow cannot walk
+ * ran: its Python functions are named nowhere, which the reader should
+ * know first.  Its note's "CPython 3.9 (debug build)", else NULL.
+ */
+static char *unwalked_python(const struct profile *p, const struct func_stat *fs)
+{
+	const char *from, *to;
+	size_t i;
+
+	if (!fs || !fs->module || (strncmp(fs->module, "libpython", 9) &&
+				   strncmp(fs->module, "python", 6)))
+		return NULL;
+	for (i = 0; i < p->n_notes; i++) {
+		from = strstr(p->notes[i], "): CPython ");
+		to = strstr(p->notes[i], PROFILE_NOTE_PY_NATIVE);
+		if (from && to && to > from)
+			return strndup(from + 3, to - from - 3);
+	}
+	return NULL;
+}
+
 void md_unnamed_verdict(struct md *m)
 {
 	const struct func_stat *fs = aggregate_verdict_function(m->p, m->agg);
 	char module[CLEAN_SIZE(NAME_MAX_BYTES)], text[ROOTLESS_SIZE];
 	const struct unnamed_code *u = &m->unnamed;
+	char *py = unwalked_python(m->p, fs);
 
+	if (py) {
+		md_clean(module, py, NAME_MAX_BYTES, false);
+		md_printf(&m->doc, " Its Python functions are not named: %s "
+			  "is not supported (whyslow reads CPython 3.10 to "
+			  "3.13).", module);
+		free(py);
+	}
 	if (names_stripped(fs, u)) {
 		md_clean(module, u->module, NAME_MAX_BYTES, false);
 		md_printf(&m->doc, " `%s` is stripped: %s would name its "

@@ -589,6 +589,30 @@ static void test_verdict_spawned_from(void **state)
 	free(v);
 }
 
+/* A CPython whyslow cannot walk ran, and the verdict names its C code:
+ * the verdict says its Python functions are not named, and why. */
+static void test_unwalked_python(void **state)
+{
+	struct profile *p = fx_new("python3.9 dc.py");
+	uint32_t m, gc;
+	char *md;
+
+	(void)state;
+	fx_proc(p, 7, 1, "python3", "/usr/bin/python3.9");
+	m = fx_frame(p, "main", "python3.9", CLASS_RUNTIME);
+	gc = fx_frame(p, "collect", "libpython3.9.so.1.0", CLASS_RUNTIME);
+	FX_STACK(p, 7, 7, 60, m, gc);
+	FX_STACK(p, 7, 7, 40, m);
+	fx_note(p, "pid 7 (python3): CPython 3.9" PROFILE_NOTE_PY_NATIVE);
+	md = render_md(p);
+	assert_contains(md, "`collect` (runtime, libpython3.9.so.1.0) is 60.0%");
+	assert_contains(md, " Its Python functions are not named: CPython 3.9 "
+			"is not supported (whyslow reads CPython 3.10 to "
+			"3.13).\n");
+	free(md);
+	fx_free(p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -606,6 +630,7 @@ int main(void)
 		cmocka_unit_test(test_verdict_points_to_gil),
 		cmocka_unit_test(test_wait_many_targets),
 		cmocka_unit_test(test_verdict_spawned_from),
+		cmocka_unit_test(test_unwalked_python),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
