@@ -689,15 +689,17 @@ def test_spawns_from_python_c(run):
 
 def test_verdict_names_spawn_line(run, short_dir):
     """A script whose time is a child it runs: the verdict names the
-    child as the work and the script's line that started it."""
+    child as the work and the script's line that started it, directly
+    (subprocess.run) or through a shell (os.system)."""
     path = os.path.join(short_dir, "waits.py")
-    make_file(path, "import subprocess\n"
-              "def fetch_all():\n"
-              "    for i in range(3):\n"
-              "        subprocess.run(['sleep', '0.2'])\n"
-              "fetch_all()\n")
-    doc, res = run.record_json("--", DEBIAN_PYTHON, path, timeout=TIMEOUT)
-    v = doc["verdict"]
-    assert "`sleep` does the work" in v, f"{v}:{res}"
-    assert re.search(r"spawned from `?fetch_all`? \((\S*/)?waits\.py:4\)", v), \
-        f"{v}:{res}"
+    for head, call in (("import subprocess", "subprocess.run(['sleep', "
+                        "'0.2'])"), ("import os", "os.system('sleep 0.2; "
+                                     "true')")):
+        make_file(path, f"{head}\ndef fetch_all():\n    for i in range(3):"
+                  f"\n        {call}\nfetch_all()\n")
+        doc, res = run.record_json("--", DEBIAN_PYTHON, path,
+                                   timeout=TIMEOUT)
+        v = doc["verdict"]
+        assert "`sleep` does the work" in v, f"{v}:{res}"
+        assert re.search(r"spawned from `?fetch_all`? \((\S*/)?waits\.py:4\)",
+                         v), f"{v}:{res}"

@@ -247,6 +247,34 @@ int64_t site_display_frame(const struct profile *p, int32_t site)
 	return n ? display_frame(p, s->frames, n) : -1;
 }
 
+bool frame_in_source(const struct profile *p, int64_t frame)
+{
+	const struct frame *f;
+
+	if (frame < 0 || (size_t)frame >= p->n_frames)
+		return false;
+	f = &p->frames[frame];
+	return f->cls == CLASS_APP && frame_has_line(f);
+}
+
+int64_t spawn_display_frame(const struct profile *p, const struct io_spawn *s)
+{
+	static const char *const shells[] = { "sh", "dash", "bash" };
+	int64_t frame = site_display_frame(p, s->site), up;
+	size_t i;
+
+	if (frame_in_source(p, frame) || !s->parent ||
+	    !name_in(path_basename(s->parent), shells, ARRAY_SIZE(shells)))
+		return frame;
+	for (i = 0; i < p->io.n_spawns; i++) {
+		if (strcmp(p->io.spawns[i].program, s->parent))
+			continue;
+		up = site_display_frame(p, p->io.spawns[i].site);
+		return frame_in_source(p, up) ? up : frame;
+	}
+	return frame;
+}
+
 /* Index of the innermost app frame with a source line, else -1. */
 static int64_t running_frame(const struct profile *p,
 			     const struct stack_sample *s)

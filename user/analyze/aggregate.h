@@ -240,6 +240,17 @@ int cmp_identity(const char *name_a, const char *module_a,
 /* display_frame of p->io.sites[site]; -1 for IO_NO_SITE or out of range. */
 int64_t site_display_frame(const struct profile *p, int32_t site);
 
+/* frame (a p->frames index, -1 none) is the program's own code at a
+ * source line: where its reader can change something. */
+bool frame_in_source(const struct profile *p, int64_t frame);
+
+/*
+ * Where s's runs were started: site_display_frame of its site; or, when
+ * that is not frame_in_source and a shell ran them (os.system(),
+ * shell=True), where that shell was started, if it is.
+ */
+int64_t spawn_display_frame(const struct profile *p, const struct io_spawn *s);
+
 /*
  * The categories of t that hold time into order, most time first (ties
  * by reason); returns how many.

@@ -242,7 +242,7 @@ static void spawn_hint(struct hint_list *h, const struct io_spawn *s,
 		       enum spawn_advice advice, double pct)
 {
 	struct hint hint = { .rule = "spawns" };
-	char *where = hint_location(h, site_display_frame(h->p, s->site));
+	char *where = hint_location(h, spawn_display_frame(h->p, s));
 	uint64_t path_ns;
 
 	spawn_text(h, &hint, s, advice, where);

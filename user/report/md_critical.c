@@ -75,17 +75,15 @@ static const struct func_stat *path_under(const struct aggregate *agg,
 
 /* "`sed` does the work: 40.7% of the wall time (271 processes), then
  * `date` 34.7% (300)": programs until 80% of the path, at most 3. */
-/* The source line that spawned program name (a comm) most, when it is
- * the traced program's own code with a line: where the reader changes
- * how it is run; -1 else, or when the spawns hint the verdict points to
- * (hint) says it. */
+/* The source line where program name (a comm) was started from
+ * (spawn_display_frame, if frame_in_source); -1 when none, or when the
+ * spawns hint the verdict points to (hint) says it. */
 static int64_t spawned_at(const struct md *m, const char *name,
 			  const struct hint *hint)
 {
 	const struct hint_field *said = hint && !strcmp(hint->rule, "spawns") ?
 					hint_field(hint, "program") : NULL;
 	const struct io_spawn *s;
-	const struct frame *fr;
 	int64_t frame;
 	size_t i;
 
@@ -96,10 +94,8 @@ static int64_t spawned_at(const struct md *m, const char *name,
 		if (said && said->type == HINT_STR && said->s &&
 		    !strcmp(said->s, s->program))
 			return -1;
-		frame = site_display_frame(m->p, s->site);
-		fr = frame >= 0 ? &m->p->frames[frame] : NULL;
-		return fr && fr->cls == CLASS_APP && fr->file && fr->line > 0 ?
-		       frame : -1;
+		frame = spawn_display_frame(m->p, s);
+		return frame_in_source(m->p, frame) ? frame : -1;
 	}
 	return -1;
 }

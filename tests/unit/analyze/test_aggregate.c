@@ -833,6 +833,43 @@ static void test_display_frame(void **state)
 	fx_free(p);
 }
 
+/* Where a program's runs were started: its own site when that is the
+ * program's source; through a shell (os.system), the shell's site; else
+ * its own site, whatever it is. */
+static void test_spawn_display_frame(void **state)
+{
+	struct profile *p = fx_new("python3 x.py");
+	uint32_t mod, pack, sys, dash;
+	struct io_spawn *gz, *sh;
+	int32_t py_site, sh_site;
+
+	(void)state;
+	mod = fx_frame_at(p, "<module>", "x.py", CLASS_APP, "x.py", 5);
+	pack = fx_frame_at(p, "pack", "x.py", CLASS_APP, "x.py", 4);
+	sys = fx_frame(p, "system", "libc.so.6", CLASS_RUNTIME);
+	dash = fx_frame(p, "[dash+0x40]", "dash", CLASS_APP);
+	py_site = FX_IO_SITE(p, 1, mod, pack, sys);
+	sh_site = FX_IO_SITE(p, 2, dash);
+	fx_io_spawn(p, "/bin/sh", 2, 100, py_site);
+	fx_io_spawn(p, "/usr/bin/gzip", 2, 90, sh_site);
+	sh = &p->io.spawns[0];	/* the array moved as it grew */
+	gz = &p->io.spawns[1];
+	assert_int_equal(spawn_display_frame(p, sh), pack);
+	assert_int_equal(spawn_display_frame(p, gz), dash);	/* no parent */
+	gz->parent = fx_strdup("/bin/sh");
+	assert_int_equal(spawn_display_frame(p, gz), pack);
+	assert_true(frame_in_source(p, pack));
+	assert_false(frame_in_source(p, dash));
+	/* a shell started from nowhere in the source: gzip's own site */
+	sh->site = sh_site;
+	assert_int_equal(spawn_display_frame(p, gz), dash);
+	free(gz->parent);
+	gz->parent = fx_strdup("/usr/bin/make");	/* not a shell */
+	sh->site = py_site;
+	assert_int_equal(spawn_display_frame(p, gz), dash);
+	fx_free(p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -854,6 +891,7 @@ int main(void)
 		cmocka_unit_test(test_hot_lines_deterministic),
 		cmocka_unit_test(test_classify_mapping),
 		cmocka_unit_test(test_display_frame),
+		cmocka_unit_test(test_spawn_display_frame),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
