@@ -335,6 +335,10 @@ def test_all_processes(run):
     procs = procs_by_pid(doc)
     assert spinner.pid in procs, res
     assert procs[spinner.pid]["samples"] >= 500, res
+    # the verdict: who ran on the CPUs, not the idle threads' waits
+    assert re.search(rf"the most: `spinner` \(pid {spinner.pid}\) "
+                     r"[\d.]+%", doc["verdict"]), res
+    assert "is waiting" not in doc["verdict"], res
 
 
 # --- signals and exit status -----------------------------------------------

@@ -385,6 +385,9 @@ struct profile {
 				 * recorded, the notes say what is known */
 };
 
+/* The command of a system-wide profile (record -a). */
+#define PROFILE_COMMAND_ALL	"-a (all processes)"
+
 /* The end of a note on a Python whose frames cannot be read. */
 #define PROFILE_NOTE_PY_NATIVE	" is not supported; its stacks are native only"
 

@@ -469,7 +469,7 @@ static char *join_command(const struct record_opts *o)
 		for (i = 0; o->argv[i]; i++)
 			strcat(strcat(s, i ? " " : ""), o->argv[i]);
 	} else if (o->all) {
-		strcpy(s, "-a (all processes)");
+		strcpy(s, PROFILE_COMMAND_ALL);
 	} else {
 		strcpy(s, "-p ");
 		for (i = 0; i < o->n_pids; i++)

@@ -85,6 +85,13 @@ int md_io(struct md *m, struct shown *shown);
  * `fetch`)", " (read a.html and 29,928 others in `read`)" for a row of
  * many targets; nothing when it has neither. */
 void md_wait_context(struct md *m, const struct wait_row *wait);
+/* "read a.html", or "read a.html and 29,928 others" for a row of many
+ * targets, into buf (WAIT_TARGET_SIZE). */
+void md_wait_target(char *buf, const struct wait_row *wait);
+/* path_format made safe for a code span; NULL when out of memory. */
+char *md_path_text(const struct aggregate *agg, const struct path_stat *path);
+/* The Verdict section (md_verdict.c). */
+int md_verdict(struct md *m);
 
 /* The critical path (md_critical.c), when known (agg->cp_known): the
  * verdict's text, and the "Critical path" section. */

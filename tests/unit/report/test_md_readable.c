@@ -613,6 +613,38 @@ static void test_unwalked_python(void **state)
 	fx_free(p);
 }
 
+/* record -a on 2 CPUs for 1 s: a spinner ran 0.9 s, an idle daemon's
+ * thread and a kernel thread waited the whole second.  The verdict is who
+ * ran, not that the machine's threads mostly waited. */
+static void test_machine_verdict(void **state)
+{
+	struct profile *p = fx_new(PROFILE_COMMAND_ALL);
+	uint32_t spin, poll, idle;
+	char *v;
+
+	(void)state;
+	fx_proc(p, 5, 1, "spinner", "/usr/bin/spinner");
+	fx_proc(p, 6, 1, "daemon", "/usr/sbin/daemon");
+	spin = fx_frame_at(p, "spin", "spinner", CLASS_APP, "spin.c", 3);
+	poll = fx_frame(p, "epoll_wait", "libc.so.6", CLASS_RUNTIME);
+	idle = fx_frame(p, "rcu_gp_kthread", "[kernel]", CLASS_KERNEL);
+	FX_STACK(p, 5, 5, 900, spin)->ns = 900 * VMS;
+	FX_STACK(p, 6, 6, 100, poll)->ns = 100 * VMS;
+	FX_WAIT(p, 6, 7, 1, WAIT_POLL, 1000 * VMS, NULL, poll);
+	FX_WAIT(p, 15, 15, 1, WAIT_OTHER, 1000 * VMS, NULL, idle);
+	p->wall_ns = 1000 * VMS;
+	p->n_cpus = 2;
+	v = verdict_of(p);
+	assert_contains(v, "The 2 CPUs were 50.0% busy (1.00 s of CPU time); "
+			"the most: `spinner` (pid 5) 90.0%, `daemon` (pid 6) "
+			"10.0%. `spin` (app, spin.c:3) is 90.0% of on-CPU "
+			"samples");
+	assert_contains(v, " Waits are not weighed here");
+	assert_null(strstr(v, "is waiting"));
+	free(v);
+	fx_free(p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -631,6 +663,7 @@ int main(void)
 		cmocka_unit_test(test_wait_many_targets),
 		cmocka_unit_test(test_verdict_spawned_from),
 		cmocka_unit_test(test_unwalked_python),
+		cmocka_unit_test(test_machine_verdict),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
