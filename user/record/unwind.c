@@ -325,6 +325,34 @@ out:
 	return why;
 }
 
+/*
+ * One frame up by its frame pointer, for code with no CFI that keeps one
+ * (JIT code, V8's builtins): the caller's ip and rbp at [rbp + 8] and
+ * [rbp], in the copy; a return address into no mapping is taken for a
+ * frame pointer that was none.
+ */
+static enum unwind_stop fp_step(const struct unwind_input *in,
+				const struct proc *p, struct frame_regs *r)
+{
+	uint64_t bp, next, ra;
+
+	if (!reg_value(in, r, DWARF_RBP, &bp) || bp < r->sp || bp % 8)
+		return UNWIND_NO_CFI;
+	if (!read_used(in, bp, &next) || !read_used(in, bp + 8, &ra))
+		return UNWIND_COPY_END;
+	if (!ra)
+		return UNWIND_DONE;
+	if (!proc_lookup(p, ra - 1, in->time))
+		return UNWIND_NO_CFI;
+	r->ip = ra;
+	r->sp = bp + 16;
+	r->bp = next;
+	r->bp_known = true;
+	r->bp_src = SRC_WORD;
+	r->bp_addr = bp;
+	return UNWIND_DONE;
+}
+
 enum unwind_stop unwind_complete(struct symbolizer *sym,
 				 const struct proc_table *t, uint32_t pid,
 				 const struct unwind_input *in, __u64 *stack,
@@ -348,6 +376,10 @@ enum unwind_stop unwind_complete(struct symbolizer *sym,
 	for (depth = 0; depth < UNWIND_MAX_CFI_FRAMES && k < max; depth++) {
 		prev_sp = r.sp;
 		why = cfi_step(sym, t, p, in, &r, depth == 0);
+		/* code without CFI called this frame: its frame pointer,
+		 * which the frames since kept, may lead on */
+		if (why == UNWIND_NO_CFI && depth)
+			why = fp_step(in, p, &r);
 		if (why != UNWIND_DONE || r.sp == prev_sp)
 			break;
 		/* Where the frame-pointer walk has this frame too, it is

@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <gelf.h>
 #include <link.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "proc/procmap.h"
@@ -284,6 +285,64 @@ static void test_stops_at_copy_end(void **state)
 	symbolizer_free(sym);
 }
 
+/* Code in anonymous memory, no CFI, keeping a frame pointer as JIT code
+ * does: push rbp; mov rbp, rsp; call rdi; pop rbp; ret. */
+static const uint8_t jit_code[] = {
+	0x55, 0x48, 0x89, 0xe5, 0xff, 0xd7, 0x5d, 0xc3,
+};
+
+static __attribute__((noipa)) void under_jit(void)
+{
+	take_snapshot();
+	__asm__ volatile("" ::: "memory");	/* no tail call */
+}
+
+/* The function that runs the JIT code: the walk must get back to it. */
+static __attribute__((noipa)) void run_jit(void (*jit)(void (*)(void)))
+{
+	jit(under_jit);
+	__asm__ volatile("" ::: "memory");
+}
+
+/* CFI up to the JIT code, then its frame pointer out of it, then CFI
+ * again in the function that called it. */
+static void test_frame_pointer_through_jit(void **state)
+{
+	struct symbolizer *sym = symbolizer_new(NULL);
+	void *page = mmap(NULL, 4096, PROT_READ | PROT_WRITE | PROT_EXEC,
+			  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	struct proc_table t;
+	const struct proc *p;
+	struct unwind_input in;
+	__u64 stack[WS_MAX_STACK];
+	int n = 1, i;
+
+	(void)state;
+	assert_true(page != MAP_FAILED);
+	memcpy(page, jit_code, sizeof(jit_code));
+	run_jit((void (*)(void (*)(void)))page);
+	proc_table_init(&t);
+	assert_int_equal(proc_table_load(&t, getpid(), "/proc"), 0);
+	p = proc_table_find(&t, getpid());
+	in = (struct unwind_input){ .ip = snap.ip, .sp = snap.sp, .bp = snap.bp,
+				    .stack = snap.stack, .stack_len = snap.len };
+	stack[0] = snap.ip;
+	unwind_complete(sym, &t, getpid(), &in, stack, &n, WS_MAX_STACK);
+	assert_true(n >= 5);
+	assert_string_equal(name_of(sym, &t, p, stack[1] - 1), "under_jit");
+	assert_true(stack[2] > (uint64_t)page &&
+		    stack[2] <= (uint64_t)page + sizeof(jit_code));
+	for (i = 3; i < n; i++)
+		if (!strcmp(name_of(sym, &t, p, stack[i] - 1), "run_jit"))
+			break;
+	assert_true(i < n);
+	assert_string_equal(name_of(sym, &t, p, stack[i + 1] - 1),
+			    "test_frame_pointer_through_jit");
+	proc_table_free(&t);
+	symbolizer_free(sym);
+	munmap(page, 4096);
+}
+
 static int first_object(struct dl_phdr_info *info, size_t size, void *data)
 {
 	(void)size;
@@ -368,6 +427,7 @@ int main(void)
 		cmocka_unit_test(test_trace_words),
 		cmocka_unit_test(test_keeps_stack_without_data),
 		cmocka_unit_test(test_stops_at_copy_end),
+		cmocka_unit_test(test_frame_pointer_through_jit),
 		cmocka_unit_test(test_plt_leaf),
 	};
 
