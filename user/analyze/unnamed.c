@@ -145,6 +145,42 @@ static bool jit_rooted(const struct profile *p, const struct stack_sample *s)
 	return f->module && !strcmp(f->module, "[jit]");
 }
 
+/* Stack s runs JavaScript in V8's interpreter, whose frames are all its
+ * trampoline's unless node copies it per function. */
+static bool js_interpreted(const struct profile *p,
+			   const struct stack_sample *s)
+{
+	uint32_t i;
+
+	for (i = 0; i < s->n_frames; i++)
+		if (s->frames[i] < p->n_frames &&
+		    !strcmp(p->frames[s->frames[i]].name,
+			    "Builtins_InterpreterEntryTrampoline"))
+			return true;
+	return false;
+}
+
+/* Stack s of a JIT runtime whose perf map leaves it incomplete. */
+static bool jit_gap(const struct profile *p, const struct aggregate *agg,
+		    const struct stack_sample *s)
+{
+	size_t i;
+
+	for (i = 0; i < agg->n_procs; i++)
+		if (agg->procs[i].pid == s->pid)
+			break;
+	if (i == agg->n_procs)
+		return false;
+	switch (runtime_of(exe_name(&agg->procs[i]))) {
+	case UNNAMED_RT_JAVA:
+		return jit_rooted(p, s);
+	case UNNAMED_RT_NODE:
+		return js_interpreted(p, s);
+	default:
+		return false;
+	}
+}
+
 static void pick_anon(const struct aggregate *agg,
 		      const uint64_t *by_proc, struct unnamed_code *out)
 {
@@ -172,19 +208,19 @@ int unnamed_code_find(const struct profile *p, const struct aggregate *agg,
 {
 	struct module_count *mods;
 	const struct stack_sample *s;
-	const struct proc_stat *jvm;
+	const struct proc_stat *jit;
 	const struct frame *f;
-	uint64_t *by_proc, *rooted;
+	uint64_t *by_proc, *gaps;
 	size_t i, n = 0;
 
 	memset(out, 0, sizeof(*out));
 	mods = calloc(UNNAMED_MAX_MODULES, sizeof(*mods));
 	by_proc = aggregate_alloc_array(agg->n_procs, sizeof(*by_proc));
-	rooted = aggregate_alloc_array(agg->n_procs, sizeof(*rooted));
-	if (!mods || !by_proc || !rooted) {
+	gaps = aggregate_alloc_array(agg->n_procs, sizeof(*gaps));
+	if (!mods || !by_proc || !gaps) {
 		free(mods);
 		free(by_proc);
-		free(rooted);
+		free(gaps);
 		return -ENOMEM;
 	}
 	for (i = 0; i < p->n_stacks; i++) {
@@ -198,8 +234,8 @@ int unnamed_code_find(const struct profile *p, const struct aggregate *agg,
 			out->anon_samples += s->count;
 			count_pid(agg, by_proc, s->pid, s->count);
 		}
-		if (jit_rooted(p, s))
-			count_pid(agg, rooted, s->pid, s->count);
+		if (jit_gap(p, agg, s))
+			count_pid(agg, gaps, s->pid, s->count);
 	}
 	for (i = 0; i < n; i++)
 		if (mods[i].samples > out->samples) {
@@ -212,11 +248,13 @@ int unnamed_code_find(const struct profile *p, const struct aggregate *agg,
 		if (p->frames[i].module &&
 		    !strcmp(p->frames[i].module, "[jit]"))
 			out->perf_map = true;
-	jvm = busiest(agg, rooted);
-	if (jvm && runtime_of(exe_name(jvm)) == UNNAMED_RT_JAVA)
-		out->java_rootless = rooted[jvm - agg->procs];
+	jit = busiest(agg, gaps);
+	if (jit) {
+		out->jit_gap = gaps[jit - agg->procs];
+		out->jit_gap_rt = runtime_of(exe_name(jit));
+	}
 	free(mods);
 	free(by_proc);
-	free(rooted);
+	free(gaps);
 	return 0;
 }

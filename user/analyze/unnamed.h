@@ -30,16 +30,20 @@ struct unnamed_code {
 	enum unnamed_runtime runtime;	/* what it is, when one that can
 					 * write a perf map */
 	bool perf_map;		/* some code was named from a perf map */
-	/* samples of a JVM whose stack starts in code its perf map named:
-	 * compiled Java keeps no frame pointer, and its callers are lost */
-	uint64_t java_rootless;
+	/* samples of a JIT runtime's process (the one with most) whose stack
+	 * its perf map leaves incomplete, and which runtime: a JVM's that
+	 * start in its code (compiled Java keeps no frame pointer: callers
+	 * lost), node's under V8's interpreter (functions it runs not named
+	 * without --interpreted-frames-native-stack) */
+	uint64_t jit_gap;
+	enum unnamed_runtime jit_gap_rt;
 };
 
 /*
  * On-CPU samples whose innermost user frame is in a binary's code with no
  * symbol (the binary of most), those with anonymous code no perf map
- * covered on their stack, and a JVM's that start in its JIT code.  0 or
- * -ENOMEM.
+ * covered on their stack, and those whose JIT frames are incomplete
+ * (jit_gap).  0 or -ENOMEM.
  */
 int unnamed_code_find(const struct profile *p, const struct aggregate *agg,
 		      struct unnamed_code *out);

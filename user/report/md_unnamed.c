@@ -17,7 +17,7 @@
 
 /* From this share of the samples on, unnamed code is worth a fix. */
 #define UNNAMED_MIN_PCT		10
-#define ROOTLESS_SIZE		160	/* rootless_advice's text */
+#define JIT_GAP_SIZE		200	/* jit_gap_advice's text */
 
 static bool worth(uint64_t part, uint64_t whole)
 {
@@ -30,7 +30,8 @@ static const char *perf_map_advice(const struct unnamed_code *u)
 {
 	switch (u->runtime) {
 	case UNNAMED_RT_NODE:
-		return "run node with --perf-basic-prof";
+		return "run node with --perf-basic-prof "
+		       "--interpreted-frames-native-stack";
 	case UNNAMED_RT_PYTHON:
 		return "run python with -X perf (Python 3.12+)";
 	case UNNAMED_RT_JAVA:
@@ -49,17 +50,26 @@ static bool anon_worth(const struct unnamed_code *u, uint64_t samples)
 	return !u->perf_map && worth(u->anon_samples, samples);
 }
 
-/* "32.1% of samples start in compiled Java code …" into buf (its callers
- * lost); false when too few do. */
-static bool rootless_advice(char *buf, size_t size,
-			    const struct unnamed_code *u, uint64_t samples)
+/* What a JIT runtime with a perf map still needs, into buf: "32.1% of
+ * samples start in compiled Java code …"; false when too few samples
+ * miss it. */
+static bool jit_gap_advice(char *buf, size_t size,
+			   const struct unnamed_code *u, uint64_t samples)
 {
-	if (!worth(u->java_rootless, samples))
+	if (!u->perf_map || !worth(u->jit_gap, samples))
 		return false;
-	snprintf(buf, size, "%.1f%% of samples start in compiled Java code, "
-		 "whose callers whyslow could not walk: run java with "
-		 "-XX:+PreserveFramePointer as well.",
-		 pct_of(u->java_rootless, samples));
+	if (u->jit_gap_rt == UNNAMED_RT_JAVA)
+		snprintf(buf, size, "%.1f%% of samples start in compiled Java "
+			 "code, whose callers whyslow could not walk: run java "
+			 "with -XX:+PreserveFramePointer as well.",
+			 pct_of(u->jit_gap, samples));
+	else if (u->jit_gap_rt == UNNAMED_RT_NODE)
+		snprintf(buf, size, "%.1f%% of samples ran JavaScript in V8's "
+			 "interpreter, whose functions the perf map does not "
+			 "name: run node with --interpreted-frames-native-stack "
+			 "as well.", pct_of(u->jit_gap, samples));
+	else
+		return false;
 	return true;
 }
 
@@ -119,14 +129,14 @@ static void quality_anon(FILE *f, const struct unnamed_code *u,
 void md_unnamed_quality(FILE *f, const struct unnamed_code *u,
 			uint64_t samples)
 {
-	char text[ROOTLESS_SIZE];
+	char text[JIT_GAP_SIZE];
 
 	if (u->module && worth(u->samples, samples))
 		quality_stripped(f, u, samples);
 	if (anon_worth(u, samples))
 		quality_anon(f, u, samples);
-	if (rootless_advice(text, sizeof(text), u, samples))
-		fprintf(f, "- JIT callers: %s\n", text);
+	if (jit_gap_advice(text, sizeof(text), u, samples))
+		fprintf(f, "- JIT frames: %s\n", text);
 }
 
 /* The verdict names "[git+0x28a290]": a function of u's stripped binary. */
@@ -167,7 +177,7 @@ static char *unwalked_python(const struct profile *p, const struct func_stat *fs
 void md_unnamed_verdict(struct md *m)
 {
 	const struct func_stat *fs = aggregate_verdict_function(m->p, m->agg);
-	char module[CLEAN_SIZE(NAME_MAX_BYTES)], text[ROOTLESS_SIZE];
+	char module[CLEAN_SIZE(NAME_MAX_BYTES)], text[JIT_GAP_SIZE];
 	const struct unnamed_code *u = &m->unnamed;
 	char *py = unwalked_python(m->p, fs);
 
@@ -191,6 +201,6 @@ void md_unnamed_verdict(struct md *m)
 			  "can name it.", pct_of(u->anon_samples,
 						 m->agg->samples),
 			  perf_map_advice(u));
-	if (rootless_advice(text, sizeof(text), u, m->agg->samples))
+	if (jit_gap_advice(text, sizeof(text), u, m->agg->samples))
 		md_printf(&m->doc, " %s", text);
 }

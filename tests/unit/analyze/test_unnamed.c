@@ -129,32 +129,56 @@ static void test_runtimes(void **state)
 	}
 }
 
-/* A JVM's compiled code keeps no frame pointer: samples that start in
- * code its perf map named lost their callers; node's reach main. */
-static void test_java_rootless(void **state)
+/*
+ * Where a perf map still leaves a JIT runtime's stacks incomplete: a
+ * JVM's samples that start in compiled code (no frame pointer: callers
+ * lost), node's under V8's interpreter trampoline (functions not named).
+ * Each is a gap only for its own runtime: node's stacks reach main, and
+ * a JVM has no such trampoline.
+ */
+static void test_jit_gaps(void **state)
 {
-	static const char *const exes[] = { "/usr/lib/jvm/bin/java",
-					    "/usr/bin/node" };
-	uint32_t start, interp, work, merge;
+	static const struct {
+		const char *exe, *comm;
+		bool jvm_stacks;
+		uint64_t gap;
+		enum unnamed_runtime rt;
+	} cases[] = {
+		{ "/usr/lib/jvm/bin/java", "java", true, 50, UNNAMED_RT_JAVA },
+		{ "/usr/bin/node", "node", true, 0, UNNAMED_RT_NONE },
+		{ "/usr/bin/node", "node", false, 30, UNNAMED_RT_NODE },
+		{ "/usr/lib/jvm/bin/java", "java", false, 0, UNNAMED_RT_NONE },
+	};
+	uint32_t start, code, work, leaf;
 	struct unnamed_code u;
 	struct profile *p;
 	size_t i;
 
 	(void)state;
-	for (i = 0; i < 2; i++) {
-		p = fx_new("java Hot");
-		fx_proc(p, 9, 1, i ? "node" : "java", exes[i]);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		p = fx_new("jit");
+		fx_proc(p, 9, 1, cases[i].comm, cases[i].exe);
 		start = fx_frame(p, "start_thread", "libc.so.6", CLASS_RUNTIME);
-		interp = fx_frame(p, "Interpreter", "[jit]", CLASS_RUNTIME);
+		code = fx_frame(p, cases[i].jvm_stacks ? "Interpreter" :
+				"Builtins_InterpreterEntryTrampoline",
+				cases[i].jvm_stacks ? "[jit]" : "node",
+				CLASS_RUNTIME);
 		work = fx_frame(p, "long Hot.work(int)", "[jit]", CLASS_APP);
-		merge = fx_frame(p, "java.lang.Object java.util.HashMap."
-				 "merge(…)", "[jit]", CLASS_RUNTIME);
-		FX_STACK(p, 9, 9, 30, merge);
-		FX_STACK(p, 9, 9, 20, work, merge);
-		FX_STACK(p, 9, 9, 50, start, interp, work, merge);
+		leaf = fx_frame(p, "java.lang.Object java.util.HashMap."
+				"merge(…)", "[jit]", CLASS_RUNTIME);
+		if (cases[i].jvm_stacks) {
+			FX_STACK(p, 9, 9, 30, leaf);
+			FX_STACK(p, 9, 9, 20, work, leaf);
+			FX_STACK(p, 9, 9, 50, start, code, work, leaf);
+		} else {
+			FX_STACK(p, 9, 9, 30, start, code, leaf);
+			FX_STACK(p, 9, 9, 70, start, work);
+		}
 		find(p, &u);
-		assert_int_equal(u.java_rootless, i ? 0 : 50);
 		assert_true(u.perf_map);
+		if (u.jit_gap != cases[i].gap || u.jit_gap_rt != cases[i].rt)
+			fail_msg("case %zu: gap %" PRIu64 " of runtime %d", i,
+				 u.jit_gap, u.jit_gap_rt);
 		fx_free(p);
 	}
 }
@@ -165,7 +189,7 @@ int main(void)
 		cmocka_unit_test(test_stripped_binary),
 		cmocka_unit_test(test_jit_without_perf_map),
 		cmocka_unit_test(test_runtimes),
-		cmocka_unit_test(test_java_rootless),
+		cmocka_unit_test(test_jit_gaps),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

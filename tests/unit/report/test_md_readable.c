@@ -250,11 +250,13 @@ static void test_jit_advice(void **state)
 	md = render_md(p);
 	assert_contains(md, " 40.0% of samples ran in or under JIT code "
 			"without names (`[unknown]`): run node with "
-			"--perf-basic-prof so whyslow can name it.\n");
+			"--perf-basic-prof --interpreted-frames-native-stack so "
+			"whyslow can name it.\n");
 	assert_contains(md, "- JIT code: 40.0% of samples ran in or under "
 			"anonymous executable memory of `node` (pid 7) that no "
 			"perf map names, shown as `[unknown]`: run node with "
-			"--perf-basic-prof so whyslow can name JIT code.\n");
+			"--perf-basic-prof --interpreted-frames-native-stack so "
+			"whyslow can name JIT code.\n");
 	free(md);
 	/* a perf map named some: node was run with it */
 	fx_frame(p, "LazyCompile:~fib hot.js:1", "[jit]", CLASS_APP);
@@ -284,7 +286,7 @@ static void test_java_rootless_advice(void **state)
 	assert_contains(md, " 60.0% of samples start in compiled Java code, "
 			"whose callers whyslow could not walk: run java with "
 			"-XX:+PreserveFramePointer as well.\n");
-	assert_contains(md, "- JIT callers: 60.0% of samples start in "
+	assert_contains(md, "- JIT frames: 60.0% of samples start in "
 			"compiled Java code");
 	free(md);
 	fx_free(p);
