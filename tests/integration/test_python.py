@@ -16,6 +16,7 @@ import re
 import pytest
 
 from conftest import PYENV, REPO, SERVER_DELAY, folded_frames
+from test_critical_path import hints
 
 pytestmark = pytest.mark.skipif(
     os.geteuid() != 0,
@@ -438,3 +439,37 @@ def test_single_wait_names_callers(run, python):
     assert starts, \
         (f"the sleep ({w['pct']}% of wall) should have frames "
          f"{' -> '.join(want)}; it has {fr}:{res}")
+
+
+# --- the garbage collector -------------------------------------------------
+
+def gc_pythons():
+    """pyenv's builds keep CPython's symbols; Debian's is stripped, and its
+    collector is unnamed code (its -dbgsym would name it)."""
+    params = []
+    for minor in (11, 12):
+        found = sorted(PYENV.glob(f"3.{minor}*/bin/python3"))
+        params.append(pytest.param(str(found[0]) if found else None,
+                                   id=f"py3.{minor}",
+                                   marks=[] if found else pytest.mark.skip(
+                                       reason=f"no pyenv CPython 3.{minor}")))
+    return params
+
+
+@pytest.mark.parametrize("gc_python", gc_pythons())
+def test_python_gc_hint(run, gc_python):
+    """keepobjs.py keeps every object it builds: CPython's collector runs
+    most of the CPU time (60-70% measured; 3x faster with gc.disable()),
+    the python_gc hint says so, under build()'s list, at its line or in
+    the __init__ it calls, and the verdict points to it."""
+    doc, res = record_json(run, gc_python, "keepobjs.py", 10)
+    found = hints(doc, "python_gc")
+    assert len(found) == 1, f"python_gc hints: {found}:{res}"
+    h = found[0]
+    assert h["function"] == "gc_collect_main", f"{h}:{res}"
+    assert h["cpu_pct"] >= 30, f"{h}:{res}"
+    assert re.fullmatch(r"(build\.<locals>\.<listcomp> \(keepobjs\.py:19\)|"
+                        r"Point\.__init__ \(keepobjs\.py:1[34]\))",
+                        h["location"] or ""), f"{h}:{res}"
+    assert "gc.freeze()" in h["text"], f"{h}:{res}"
+    assert "see the `python_gc` hint" in doc["verdict"], res

@@ -566,6 +566,7 @@ int build_hints(const struct profile *p, const struct aggregate *agg,
 	hint_lock_contention(&h);
 	hint_gil(&h);
 	hint_sleeps(&h);
+	hint_python_gc(&h);
 	hot_library_functions(&h);
 	if (h.err) {
 		hints_free(h.list, h.n);

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Private to the hint rules (hints.c, hints_io.c, hints_files.c,
- * hints_threads.c, hints_sleeps.c): their thresholds, the list being
+ * hints_threads.c, hints_sleeps.c, hints_gc.c): their thresholds, the list being
  * built, the formatting of numbers in a hint's text, and its fields.
  */
 #ifndef WHYSLOW_HINTS_RULES_H
@@ -80,6 +80,9 @@ struct profile;
 /* gil: Python threads that waited for the GIL */
 #define GIL_MIN_THREADS		2	/* threads that waited, at least */
 #define GIL_MIN_PCT		10	/* their GIL waits in all, % of W */
+/* python_gc: CPython's cyclic garbage collector */
+#define PYGC_MIN_PCT		15	/* its time, % of on-CPU time */
+#define PYGC_MIN_WALL_PCT	10	/* ... and % of W */
 /* sleeps: a program sleeping on a timer again and again */
 #define SLEEPS_MIN_COUNT	20	/* sleeps that held up the run */
 #define SLEEPS_MIN_PCT		10	/* the time they held it up (on the
@@ -170,5 +173,7 @@ void hint_lock_contention(struct hint_list *h);
 void hint_gil(struct hint_list *h);
 /* hints_sleeps.c */
 void hint_sleeps(struct hint_list *h);
+/* hints_gc.c */
+void hint_python_gc(struct hint_list *h);
 
 #endif

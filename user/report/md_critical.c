@@ -325,7 +325,7 @@ static bool hint_names_cause(const struct hint *h)
 {
 	static const char *const rules[] = {
 		"repeated_opens", "many_files", "reread_volume", "small_reads",
-		"small_writes", "serial_network", "spawns", "gil",
+		"small_writes", "serial_network", "spawns", "gil", "python_gc",
 	};
 
 	return name_in(h->rule, rules, ARRAY_SIZE(rules));
