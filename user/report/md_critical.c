@@ -73,8 +73,6 @@ static const struct func_stat *path_under(const struct aggregate *agg,
 	return best;
 }
 
-/* "`sed` does the work: 40.7% of the wall time (271 processes), then
- * `date` 34.7% (300)": programs until 80% of the path, at most 3. */
 /* The source line where program name (a comm) was started from
  * (spawn_display_frame, if frame_in_source); -1 when none, or when the
  * spawns hint the verdict points to (hint) says it. */
@@ -100,6 +98,9 @@ static int64_t spawned_at(const struct md *m, const char *name,
 	return -1;
 }
 
+/* "`sed` does the work: 40.7% of the wall time (271 processes), then
+ * `date` 34.7% (300)": programs until 80% of the path, at most 3; the
+ * first with where the traced program started it, unless hint says. */
 static void md_work_sentence(struct md *m, const struct hint *hint)
 {
 	const struct profile_critical *c = &m->p->critical;
@@ -317,9 +318,10 @@ static bool hint_is_at(const struct hint *h, const struct func_stat *fs)
 
 /*
  * Hints whose cause is what code does with files, the network, child
- * processes or threads: said even when their location is the verdict's
- * function, whose time alone does not say that it rereads 10,000 files
- * or that its threads take turns on the GIL.
+ * processes, threads or the memory it keeps: said even when their
+ * location is the verdict's function, whose time alone does not say that
+ * it rereads 10,000 files, that its threads take turns on the GIL or
+ * that Python's garbage collector scans what it keeps.
  */
 static bool hint_names_cause(const struct hint *h)
 {
