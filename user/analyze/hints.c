@@ -394,7 +394,22 @@ static bool database_call(const struct func_stat *fs)
 	return false;
 }
 
-enum lib_advice { LIB_CALL_LESS, LIB_QUERIES, LIB_WORK };
+enum lib_advice { LIB_CALL_LESS, LIB_QUERIES, LIB_WORK, LIB_CODEC_WORK };
+
+/* A compression library's: its work has a level to lower. */
+static bool codec_call(const struct func_stat *fs)
+{
+	static const char *const modules[] = {
+		"libz.", "liblzma.", "libzstd.", "libbz2.", "liblz4.",
+		"libbrotli",
+	};
+	size_t i;
+
+	for (i = 0; fs->module && i < ARRAY_SIZE(modules); i++)
+		if (!strncmp(fs->module, modules[i], strlen(modules[i])))
+			return true;
+	return false;
+}
 
 /*
  * The program is a driver of the library (xz of liblzma's lzma_code, a
@@ -416,7 +431,9 @@ static enum lib_advice lib_advice(const struct hint_list *h,
 {
 	if (database_call(fs))
 		return LIB_QUERIES;
-	return library_is_job(h, fs, samples) ? LIB_WORK : LIB_CALL_LESS;
+	if (!library_is_job(h, fs, samples))
+		return LIB_CALL_LESS;
+	return codec_call(fs) ? LIB_CODEC_WORK : LIB_WORK;
 }
 
 static const char *const lib_advice_text[] = {
@@ -426,16 +443,22 @@ static const char *const lib_advice_text[] = {
 			"the columns they filter by, one query instead of "
 			"many) would save up to that.",
 	[LIB_WORK] = ", nearly all the program does: that is the library's "
-		     "own work on its input — a faster setting (a lower "
-		     "compression level), a faster library or less input "
-		     "would change it; calling it less often only if the "
-		     "same data is processed twice.",
+		     "own work on its input — a faster setting, a faster "
+		     "library or less input would change it; calling it "
+		     "less often only if the same data is processed twice.",
+	[LIB_CODEC_WORK] = ", nearly all the program does: that is the "
+			   "library's own work on its input — a faster "
+			   "setting (a lower compression level), a faster "
+			   "library or less input would change it; calling "
+			   "it less often only if the same data is processed "
+			   "twice.",
 };
 
 static const char *const lib_advice_name[] = {
 	[LIB_CALL_LESS] = "call_less_or_cache",
 	[LIB_QUERIES] = "fewer_queries",
 	[LIB_WORK] = "library_work",
+	[LIB_CODEC_WORK] = "library_work",
 };
 
 static void hot_library_hint(struct hint_list *h, const struct func_stat *fs,

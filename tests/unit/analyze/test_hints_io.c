@@ -192,6 +192,16 @@ static void test_hot_library_job(void **state)
 	assert_str(h, "advice", "library_work");
 	hinted_free(&agg);
 	fx_free(p);
+	/* a library that compresses nothing has no level to lower */
+	p = xz_profile(990, 0);
+	free(p->frames[4].module);
+	p->frames[4].module = fx_strdup("libapt-pkg.so.6.0.0");
+	h = only_hint(p, &agg);
+	assert_null(strstr(h->text, "compression level"));
+	assert_non_null(strstr(h->text, "a faster setting, a faster library"));
+	assert_str(h, "advice", "library_work");
+	hinted_free(&agg);
+	fx_free(p);
 }
 
 static void assert_lib_advice(const struct profile *p, const char *advice)
