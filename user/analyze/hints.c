@@ -396,15 +396,23 @@ static bool database_call(const struct func_stat *fs)
 
 enum lib_advice { LIB_CALL_LESS, LIB_QUERIES, LIB_WORK, LIB_CODEC_WORK };
 
-/* A compression library's: its work has a level to lower. */
+/* A compression library's, not decompressing: its work has a level to
+ * lower. */
 static bool codec_call(const struct func_stat *fs)
 {
 	static const char *const modules[] = {
 		"libz.", "liblzma.", "libzstd.", "libbz2.", "liblz4.",
 		"libbrotli",
 	};
+	static const char *const undo[] = {
+		"decompress", "Decompress", "inflate", "decode", "Decode",
+		"uncompress",
+	};
 	size_t i;
 
+	for (i = 0; i < ARRAY_SIZE(undo); i++)
+		if (strstr(fs->name, undo[i]))
+			return false;
 	for (i = 0; fs->module && i < ARRAY_SIZE(modules); i++)
 		if (!strncmp(fs->module, modules[i], strlen(modules[i])))
 			return true;
@@ -426,14 +434,54 @@ static bool library_is_job(const struct hint_list *h,
 	       hint_at_least_pct(samples, fs->total, HOT_LIB_JOB_PCT);
 }
 
+/*
+ * The leaf function with most of fs's on-CPU time, when it has half of it
+ * or more: what fs's work is (apt-cache's libapt-pkg entry decompressing
+ * with liblz4); NULL else.
+ */
+static const struct func_stat *work_under(struct hint_list *h,
+					  const struct func_stat *fs)
+{
+	const struct aggregate *agg = h->agg;
+	uint64_t *by = aggregate_alloc_array(agg->n_funcs, sizeof(*by));
+	uint32_t target = fs - agg->funcs, best = AGG_NO_FUNC, leaf, k;
+	const struct func_stat *g = NULL;
+	size_t i;
+
+	if (!by) {
+		h->err = -ENOMEM;
+		return NULL;
+	}
+	for (i = 0; i < h->p->n_stacks; i++) {
+		const struct stack_sample *s = &h->p->stacks[i];
+
+		if (!stack_on_cpu(s) || !s->n_frames)
+			continue;
+		for (k = 0; k < s->n_frames &&
+		     agg->frame_func[s->frames[k]] != target; k++)
+			;
+		leaf = agg->frame_func[s->frames[s->n_frames - 1]];
+		if (k == s->n_frames || leaf == AGG_NO_FUNC)
+			continue;
+		by[leaf] += s->ns;
+		if (best == AGG_NO_FUNC || by[leaf] > by[best])
+			best = leaf;
+	}
+	if (best != AGG_NO_FUNC && by[best] * 2 >= fs->total_ns)
+		g = &agg->funcs[best];
+	free(by);
+	return g;
+}
+
 static enum lib_advice lib_advice(const struct hint_list *h,
-				  const struct func_stat *fs, uint64_t samples)
+				  const struct func_stat *fs, uint64_t samples,
+				  const struct func_stat *work)
 {
 	if (database_call(fs))
 		return LIB_QUERIES;
 	if (!library_is_job(h, fs, samples))
 		return LIB_CALL_LESS;
-	return codec_call(fs) ? LIB_CODEC_WORK : LIB_WORK;
+	return codec_call(work ? work : fs) ? LIB_CODEC_WORK : LIB_WORK;
 }
 
 static const char *const lib_advice_text[] = {
@@ -468,12 +516,22 @@ static void hot_library_hint(struct hint_list *h, const struct func_stat *fs,
 	uint64_t cpu = h->agg->time.ns[WAIT_NONE];
 	char share[NUM_SIZE], time[TIME_SIZE], called[NUM_SIZE];
 	char *where = hint_location(h, caller);
-	enum lib_advice advice = lib_advice(h, fs, samples);
+	const struct func_stat *work = work_under(h, fs);
+	enum lib_advice advice = lib_advice(h, fs, samples, work);
 
+	/* named when it is another library's, which the work is */
+	if ((advice != LIB_WORK && advice != LIB_CODEC_WORK) || !work ||
+	    !work->module || !fs->module || !strcmp(work->module, fs->module))
+		work = NULL;
 	hint_fmt_pct(share, fs->total_ns, cpu);
 	hint_fmt_time(time, fs->total_ns);
 	hint_fmt_pct(called, samples, fs->total);
-	if (where)
+	if (where && work)
+		hint_text(&hint, "%s is on %s of on-CPU time (%s), %s of it "
+			  "called directly from %s, most of it in %s (%s)%s",
+			  fs->name, share, time, called, where, work->name,
+			  work->module, lib_advice_text[advice]);
+	else if (where)
 		hint_text(&hint, "%s is on %s of on-CPU time (%s), %s of it "
 			  "called directly from %s%s", fs->name, share, time,
 			  called, where, lib_advice_text[advice]);
@@ -483,6 +541,7 @@ static void hot_library_hint(struct hint_list *h, const struct func_stat *fs,
 	hint_field_real(&hint, "cpu_pct", pct_of(fs->total_ns, cpu));
 	hint_field_own(&hint, "location", where);
 	hint_field_real(&hint, "caller_pct", pct_of(samples, fs->total));
+	hint_field_copy(h, &hint, "work_function", work ? work->name : NULL);
 	hint_field_copy(h, &hint, "advice", lib_advice_name[advice]);
 	hint_push(h, &hint);
 }

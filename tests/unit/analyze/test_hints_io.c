@@ -173,6 +173,27 @@ static struct profile *xz_profile(uint64_t lib, uint64_t from_main)
 	return p;
 }
 
+/* xz_profile(990, 0) with lzma_code moved to code_module, its callee to
+ * leaf_module or renamed leaf_name; NULL keeps what there was. */
+static struct profile *xz_variant(const char *code_module,
+				  const char *leaf_module,
+				  const char *leaf_name)
+{
+	struct profile *p = xz_profile(990, 0);
+	char **fields[] = { &p->frames[4].module, &p->frames[5].module,
+			    &p->frames[5].name };
+	const char *to[] = { code_module, leaf_module, leaf_name };
+	size_t i;
+
+	for (i = 0; i < 3; i++) {
+		if (!to[i])
+			continue;
+		free(*fields[i]);
+		*fields[i] = fx_strdup(to[i]);
+	}
+	return p;
+}
+
 static void test_hot_library_job(void **state)
 {
 	struct profile *p = xz_profile(990, 0);
@@ -192,14 +213,29 @@ static void test_hot_library_job(void **state)
 	assert_str(h, "advice", "library_work");
 	hinted_free(&agg);
 	fx_free(p);
-	/* a library that compresses nothing has no level to lower */
-	p = xz_profile(990, 0);
-	free(p->frames[4].module);
-	p->frames[4].module = fx_strdup("libapt-pkg.so.6.0.0");
+	/* another library's entry driving liblzma: named, with the level */
+	p = xz_variant("libapt-pkg.so.6.0.0", NULL, NULL);
+	h = only_hint(p, &agg);
+	assert_non_null(strstr(h->text, "called directly from compress "
+			       "(coder.c:88), most of it in lzma_lzma_encode "
+			       "(liblzma.so.5), nearly all the program does"));
+	assert_non_null(strstr(h->text, "compression level"));
+	assert_str(h, "work_function", "lzma_lzma_encode");
+	hinted_free(&agg);
+	fx_free(p);
+	/* a library that compresses nothing has no level to lower, nor does
+	 * decompressing */
+	p = xz_variant("libapt-pkg.so.6.0.0", "libapt-pkg.so.6.0.0", NULL);
 	h = only_hint(p, &agg);
 	assert_null(strstr(h->text, "compression level"));
 	assert_non_null(strstr(h->text, "a faster setting, a faster library"));
 	assert_str(h, "advice", "library_work");
+	assert_str(h, "work_function", NULL);
+	hinted_free(&agg);
+	fx_free(p);
+	p = xz_variant(NULL, NULL, "lzma_decode");
+	h = only_hint(p, &agg);
+	assert_null(strstr(h->text, "compression level"));
 	hinted_free(&agg);
 	fx_free(p);
 }
