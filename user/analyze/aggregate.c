@@ -247,6 +247,17 @@ int64_t site_display_frame(const struct profile *p, int32_t site)
 	return n ? display_frame(p, s->frames, n) : -1;
 }
 
+uint32_t stack_func_position(const struct aggregate *agg,
+			     const struct stack_sample *s, uint32_t func)
+{
+	uint32_t k;
+
+	for (k = 0; k < s->n_frames; k++)
+		if (agg->frame_func[s->frames[k]] == func)
+			break;
+	return k;
+}
+
 bool frame_in_source(const struct profile *p, int64_t frame)
 {
 	const struct frame *f;

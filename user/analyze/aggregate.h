@@ -211,6 +211,11 @@ struct wait_row {
 int wait_rows_build(const struct aggregate *agg, struct wait_row **rows,
 		    size_t *n_rows);
 
+/* The outermost position in s of a frame of function func (an
+ * agg->funcs index); s->n_frames when it has none. */
+uint32_t stack_func_position(const struct aggregate *agg,
+			     const struct stack_sample *s, uint32_t func);
+
 /* How many times funcs[i] is repeated from i on, itself included: a
  * recursion folds into one frame of that depth. */
 uint32_t path_run_length(const uint32_t *funcs, uint32_t n, uint32_t i);

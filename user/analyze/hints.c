@@ -444,7 +444,7 @@ static const struct func_stat *work_under(struct hint_list *h,
 {
 	const struct aggregate *agg = h->agg;
 	uint64_t *by = aggregate_alloc_array(agg->n_funcs, sizeof(*by));
-	uint32_t target = fs - agg->funcs, best = AGG_NO_FUNC, leaf, k;
+	uint32_t target = fs - agg->funcs, best = AGG_NO_FUNC, leaf;
 	const struct func_stat *g = NULL;
 	size_t i;
 
@@ -455,13 +455,11 @@ static const struct func_stat *work_under(struct hint_list *h,
 	for (i = 0; i < h->p->n_stacks; i++) {
 		const struct stack_sample *s = &h->p->stacks[i];
 
-		if (!stack_on_cpu(s) || !s->n_frames)
+		if (!stack_on_cpu(s) ||
+		    stack_func_position(agg, s, target) == s->n_frames)
 			continue;
-		for (k = 0; k < s->n_frames &&
-		     agg->frame_func[s->frames[k]] != target; k++)
-			;
 		leaf = agg->frame_func[s->frames[s->n_frames - 1]];
-		if (k == s->n_frames || leaf == AGG_NO_FUNC)
+		if (leaf == AGG_NO_FUNC)
 			continue;
 		by[leaf] += s->ns;
 		if (best == AGG_NO_FUNC || by[leaf] > by[best])
@@ -473,15 +471,19 @@ static const struct func_stat *work_under(struct hint_list *h,
 	return g;
 }
 
-static enum lib_advice lib_advice(const struct hint_list *h,
+/* The advice, and for a library's own work what it is (work_under), or
+ * NULL. */
+static enum lib_advice lib_advice(struct hint_list *h,
 				  const struct func_stat *fs, uint64_t samples,
-				  const struct func_stat *work)
+				  const struct func_stat **work)
 {
+	*work = NULL;
 	if (database_call(fs))
 		return LIB_QUERIES;
 	if (!library_is_job(h, fs, samples))
 		return LIB_CALL_LESS;
-	return codec_call(work ? work : fs) ? LIB_CODEC_WORK : LIB_WORK;
+	*work = work_under(h, fs);
+	return codec_call(*work ? *work : fs) ? LIB_CODEC_WORK : LIB_WORK;
 }
 
 static const char *const lib_advice_text[] = {
@@ -516,12 +518,12 @@ static void hot_library_hint(struct hint_list *h, const struct func_stat *fs,
 	uint64_t cpu = h->agg->time.ns[WAIT_NONE];
 	char share[NUM_SIZE], time[TIME_SIZE], called[NUM_SIZE];
 	char *where = hint_location(h, caller);
-	const struct func_stat *work = work_under(h, fs);
-	enum lib_advice advice = lib_advice(h, fs, samples, work);
+	const struct func_stat *work;
+	enum lib_advice advice = lib_advice(h, fs, samples, &work);
 
-	/* named when it is another library's, which the work is */
-	if ((advice != LIB_WORK && advice != LIB_CODEC_WORK) || !work ||
-	    !work->module || !fs->module || !strcmp(work->module, fs->module))
+	/* named when it is another library's */
+	if (work && (!work->module || !fs->module ||
+		     !strcmp(work->module, fs->module)))
 		work = NULL;
 	hint_fmt_pct(share, fs->total_ns, cpu);
 	hint_fmt_time(time, fs->total_ns);

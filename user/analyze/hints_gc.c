@@ -36,7 +36,7 @@ static int64_t gc_trigger(const struct hint_list *h, uint32_t func)
 	uint64_t *by_frame = calloc(p->n_frames ? p->n_frames : 1,
 				    sizeof(*by_frame));
 	int64_t best = -1, app;
-	uint32_t k, j;
+	uint32_t k;
 	size_t i;
 
 	if (!by_frame)
@@ -46,12 +46,12 @@ static int64_t gc_trigger(const struct hint_list *h, uint32_t func)
 
 		if (!stack_on_cpu(s))
 			continue;
-		for (k = 0; k < s->n_frames; k++)
-			if (h->agg->frame_func[s->frames[k]] == func)
-				break;
-		for (app = -1, j = k; k < s->n_frames && app < 0 && j--;)
-			if (frame_in_source(p, s->frames[j]))
-				app = s->frames[j];
+		k = stack_func_position(h->agg, s, func);
+		if (k == s->n_frames)
+			continue;
+		for (app = -1; app < 0 && k--;)
+			if (frame_in_source(p, s->frames[k]))
+				app = s->frames[k];
 		if (app < 0)
 			continue;
 		by_frame[app] += s->ns;
