@@ -72,17 +72,14 @@ static void count_module(struct module_count *mods, size_t *n,
 	mods[i].samples += samples;
 }
 
-/* Per pid: agg->procs is a short list, and anonymous code is rare. */
-static void count_pid(const struct aggregate *agg, uint64_t *by_proc,
-		      uint32_t pid, uint64_t samples)
+/* pid's index in agg->procs (a short list), or agg->n_procs. */
+static size_t proc_index(const struct aggregate *agg, uint32_t pid)
 {
 	size_t i;
 
-	for (i = 0; i < agg->n_procs; i++)
-		if (agg->procs[i].pid == pid) {
-			by_proc[i] += samples;
-			return;
-		}
+	for (i = 0; i < agg->n_procs && agg->procs[i].pid != pid; i++)
+		;
+	return i;
 }
 
 /* "python3.12" → 12; "python3" and others: -1, not known. */
@@ -160,18 +157,12 @@ static bool js_interpreted(const struct profile *p,
 	return false;
 }
 
-/* Stack s of a JIT runtime whose perf map leaves it incomplete. */
-static bool jit_gap(const struct profile *p, const struct aggregate *agg,
+/* Stack s, of a process of runtime rt, whose perf map leaves it
+ * incomplete. */
+static bool jit_gap(const struct profile *p, enum unnamed_runtime rt,
 		    const struct stack_sample *s)
 {
-	size_t i;
-
-	for (i = 0; i < agg->n_procs; i++)
-		if (agg->procs[i].pid == s->pid)
-			break;
-	if (i == agg->n_procs)
-		return false;
-	switch (runtime_of(exe_name(&agg->procs[i]))) {
+	switch (rt) {
 	case UNNAMED_RT_JAVA:
 		return jit_rooted(p, s);
 	case UNNAMED_RT_NODE:
@@ -209,20 +200,26 @@ int unnamed_code_find(const struct profile *p, const struct aggregate *agg,
 	struct module_count *mods;
 	const struct stack_sample *s;
 	const struct proc_stat *jit;
+	enum unnamed_runtime *rts;
 	const struct frame *f;
 	uint64_t *by_proc, *gaps;
-	size_t i, n = 0;
+	size_t i, j, n = 0;
+	bool anon;
 
 	memset(out, 0, sizeof(*out));
 	mods = calloc(UNNAMED_MAX_MODULES, sizeof(*mods));
 	by_proc = aggregate_alloc_array(agg->n_procs, sizeof(*by_proc));
 	gaps = aggregate_alloc_array(agg->n_procs, sizeof(*gaps));
-	if (!mods || !by_proc || !gaps) {
+	rts = aggregate_alloc_array(agg->n_procs, sizeof(*rts));
+	if (!mods || !by_proc || !gaps || !rts) {
 		free(mods);
 		free(by_proc);
 		free(gaps);
+		free(rts);
 		return -ENOMEM;
 	}
+	for (i = 0; i < agg->n_procs; i++)
+		rts[i] = runtime_of(exe_name(&agg->procs[i]));
 	for (i = 0; i < p->n_stacks; i++) {
 		s = &p->stacks[i];
 		if (!stack_on_cpu(s))
@@ -230,12 +227,13 @@ int unnamed_code_find(const struct profile *p, const struct aggregate *agg,
 		f = innermost_user(p, s);
 		if (f && unnamed_frame_stripped(f))
 			count_module(mods, &n, f, s->count);
-		if (has_anon(p, s)) {
-			out->anon_samples += s->count;
-			count_pid(agg, by_proc, s->pid, s->count);
-		}
-		if (jit_gap(p, agg, s))
-			count_pid(agg, gaps, s->pid, s->count);
+		anon = has_anon(p, s);
+		out->anon_samples += anon ? s->count : 0;
+		j = proc_index(agg, s->pid);
+		if (j == agg->n_procs)
+			continue;
+		by_proc[j] += anon ? s->count : 0;
+		gaps[j] += jit_gap(p, rts[j], s) ? s->count : 0;
 	}
 	for (i = 0; i < n; i++)
 		if (mods[i].samples > out->samples) {
@@ -251,10 +249,11 @@ int unnamed_code_find(const struct profile *p, const struct aggregate *agg,
 	jit = busiest(agg, gaps);
 	if (jit) {
 		out->jit_gap = gaps[jit - agg->procs];
-		out->jit_gap_rt = runtime_of(exe_name(jit));
+		out->jit_gap_rt = rts[jit - agg->procs];
 	}
 	free(mods);
 	free(by_proc);
 	free(gaps);
+	free(rts);
 	return 0;
 }
