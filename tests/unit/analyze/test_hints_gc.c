@@ -51,21 +51,25 @@ static void test_python_gc(void **state)
  * outside CPython does not. */
 static void test_python_gc_thresholds(void **state)
 {
+	static const struct {
+		uint64_t gc_ms;
+		const char *gc, *module;
+		size_t hints;
+	} cases[] = {
+		{ 140, "gc_collect_main", "libpython3.11.so.1.0", 0 },
+		{ 150, "gc_collect_main", "python3.12", 1 },
+		{ 300, "collect", "libpython3.9.so.1.0", 1 },
+		{ 300, "collect", "libmine.so", 0 },
+	};
 	struct profile *p;
+	size_t i;
 
 	(void)state;
-	p = gc_profile(140, "gc_collect_main", "libpython3.11.so.1.0");
-	assert_int_equal(n_hints(p), 0);
-	fx_free(p);
-	p = gc_profile(150, "gc_collect_main", "python3.12");
-	assert_int_equal(n_hints(p), 1);
-	fx_free(p);
-	p = gc_profile(300, "collect", "libpython3.9.so.1.0");
-	assert_int_equal(n_hints(p), 1);
-	fx_free(p);
-	p = gc_profile(300, "collect", "libmine.so");
-	assert_int_equal(n_hints(p), 0);
-	fx_free(p);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		p = gc_profile(cases[i].gc_ms, cases[i].gc, cases[i].module);
+		assert_int_equal(n_hints(p), cases[i].hints);
+		fx_free(p);
+	}
 }
 
 int main(void)
