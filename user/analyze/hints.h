@@ -32,6 +32,10 @@ struct hint_field {
 
 struct hint {
 	const char *rule;	/* "repeated_opens", ... */
+	/* its cause is what code does with files, the network, child
+	 * processes, threads or the memory it keeps, which that code's time
+	 * does not say: worth saying even where the verdict names the code */
+	bool names_cause;
 	char *text;
 	struct hint_field fields[HINT_MAX_FIELDS];
 	size_t n_fields;

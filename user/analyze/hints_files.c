@@ -85,7 +85,7 @@ struct written {
 static void small_writes_hint(struct hint_list *h, const struct written *w,
 			      uint64_t all_writes)
 {
-	struct hint hint = { .rule = "small_writes" };
+	struct hint hint = { .rule = "small_writes", .names_cause = true };
 	char writes[NUM_SIZE], mean[NUM_SIZE], pct[NUM_SIZE], time[TIME_SIZE];
 	double mean_bytes = (double)w->bytes / w->writes;
 	/* a standard stream, as unbuffered as the Python it came to */
@@ -173,7 +173,7 @@ void hint_small_writes(struct hint_list *h)
 static void reread_hint(struct hint_list *h, const struct io_file *f,
 			uint64_t all_read_bytes)
 {
-	struct hint hint = { .rule = "reread_volume" };
+	struct hint hint = { .rule = "reread_volume", .names_cause = true };
 	char size[TIME_SIZE], bytes[TIME_SIZE], times[NUM_SIZE];
 	char pct[NUM_SIZE], time[TIME_SIZE];
 	double ratio = (double)f->read_bytes / f->size;
@@ -273,7 +273,7 @@ static void many_files_count(const struct io_totals *t, char *buf,
 
 static void many_files_hint(struct hint_list *h, const struct io_totals *t)
 {
-	struct hint hint = { .rule = "many_files" };
+	struct hint hint = { .rule = "many_files", .names_cause = true };
 	char count[4 * NUM_SIZE + 64], time[TIME_SIZE], pct[NUM_SIZE];
 	char top[NUM_SIZE];
 	struct opener by;

@@ -70,7 +70,7 @@ void hint_python_gc(struct hint_list *h)
 {
 	const struct aggregate *agg = h->agg;
 	const struct func_stat *gc = NULL;
-	struct hint hint = { .rule = "python_gc" };
+	struct hint hint = { .rule = "python_gc", .names_cause = true };
 	char cpu[NUM_SIZE], time[TIME_SIZE], *where;
 	uint64_t on_cpu = agg->time.ns[WAIT_NONE];
 	size_t i;

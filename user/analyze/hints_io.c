@@ -180,7 +180,7 @@ static char *opener_clause(const struct hint_list *h, const struct repeats *r,
 static void repeated_opens_hint(struct hint_list *h, const struct repeats *r,
 				uint64_t cost)
 {
-	struct hint hint = { .rule = "repeated_opens" };
+	struct hint hint = { .rule = "repeated_opens", .names_cause = true };
 	char opens[NUM_SIZE], files[NUM_SIZE], syscall[NUM_SIZE];
 	char time[TIME_SIZE];
 	double per_file = (double)r->opens / r->files;
@@ -529,7 +529,7 @@ out:
 static void serial_hint(struct hint_list *h, const struct io_concurrency *c)
 {
 	const struct io_endpoint *e = request_endpoint(&h->p->io, c->pid);
-	struct hint hint = { .rule = "serial_network" };
+	struct hint hint = { .rule = "serial_network", .names_cause = true };
 	struct serial_estimate est = { 0 };
 	char *where = NULL;
 
@@ -582,7 +582,7 @@ void hint_serial_network(struct hint_list *h)
 
 static void small_reads_hint(struct hint_list *h, const struct io_file *f)
 {
-	struct hint hint = { .rule = "small_reads" };
+	struct hint hint = { .rule = "small_reads", .names_cause = true };
 	char reads[NUM_SIZE], mean[NUM_SIZE], pct[NUM_SIZE], time[TIME_SIZE];
 	double mean_bytes = (double)f->read_bytes / f->reads;
 	char *where = hint_location(h, site_display_frame(h->p, f->site));

@@ -241,7 +241,7 @@ static void field_known(struct hint *hint, const char *name, uint64_t v)
 static void spawn_hint(struct hint_list *h, const struct io_spawn *s,
 		       enum spawn_advice advice, double pct)
 {
-	struct hint hint = { .rule = "spawns" };
+	struct hint hint = { .rule = "spawns", .names_cause = true };
 	char *where = hint_location(h, spawn_display_frame(h->p, s));
 	uint64_t path_ns;
 

@@ -175,7 +175,7 @@ static void gil_threads(const struct hint_list *h, struct gil_waits *g,
 
 static void gil_hint(struct hint_list *h, const struct gil_waits *g)
 {
-	struct hint hint = { .rule = "gil" };
+	struct hint hint = { .rule = "gil", .names_cause = true };
 	char wait[TIME_SIZE], cpu[TIME_SIZE], comm[AGG_COMM_LEN];
 	char *where = hint_location(h, g->frame);
 	uint64_t ns = where ? g->func_ns : g->wait_ns;

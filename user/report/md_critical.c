@@ -317,26 +317,9 @@ static bool hint_is_at(const struct hint *h, const struct func_stat *fs)
 }
 
 /*
- * Hints whose cause is what code does with files, the network, child
- * processes, threads or the memory it keeps: said even when their
- * location is the verdict's function, whose time alone does not say that
- * it rereads 10,000 files, that its threads take turns on the GIL or
- * that Python's garbage collector scans what it keeps.
- */
-static bool hint_names_cause(const struct hint *h)
-{
-	static const char *const rules[] = {
-		"repeated_opens", "many_files", "reread_volume", "small_reads",
-		"small_writes", "serial_network", "spawns", "gil", "python_gc",
-	};
-
-	return name_in(h->rule, rules, ARRAY_SIZE(rules));
-}
-
-/*
  * The largest hint whose cause holds a fair share of the wall time
- * somewhere the verdict's function is not, or is an I/O pattern; NULL
- * when none.  Sleeps the verdict already named are not said twice.
+ * somewhere the verdict's function is not, or one that names a cause
+ * (hint.names_cause) even there; NULL when none.  Sleeps the verdict already named are not said twice.
  */
 static const struct hint *pointed_hint(const struct md *m,
 				       const struct func_stat *fs,
@@ -354,7 +337,7 @@ static const struct hint *pointed_hint(const struct md *m,
 		}
 	}
 	if (!best || !best->text ||
-	    (hint_is_at(best, fs) && !hint_names_cause(best)))
+	    (hint_is_at(best, fs) && !best->names_cause))
 		return NULL;
 	if (!strcmp(best->rule, "sleeps") && (first == WAIT_SLEEP ||
 					      second_wait(m, first) ==
