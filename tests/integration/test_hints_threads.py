@@ -8,8 +8,11 @@ workloads' own clocks:
   and the hint names the loop; one thread alone: no hint;
 - lock_contention: four C threads on one mutex, burning CPU under it: the
   hint names the function and line that held it and the CPU it ran;
+- lock_contention, the lock held across a sleep, in C and in Python: the
+  hint names where the holder slept;
 - no lock_contention: a pool of four waiting on a condition variable for
-  work while two of them run, signalled by a main thread that barely runs.
+  work while two of them run, signalled by a main thread that barely runs;
+  a Python consumer on a queue and a pool's workers, fed by a sleeper.
 """
 import pytest
 
@@ -103,6 +106,56 @@ def test_lock_contention_mutex4(run, built):
     assert 0.3e9 <= h["holder_cpu_ns"] <= alive_ns, f"{h}:{res}"
     assert f"{h['waiting_threads']} threads waited" in h["text"]
     assert "critical_work (mutex4.c:" in h["text"], h["text"]
+
+
+@pytest.mark.parametrize("lang", ["c", "python"])
+def test_lock_held_across_sleep(run, built, lang):
+    """Four threads take turns on a lock held across a sleep (a request
+    made under it), in C on a pthread mutex and in Python with `with
+    lock:`; the threads barely run.  The hint names the function that
+    slept holding it, the waiters' time as they measured it and the
+    sleep; the verdict says the threads take turns on it."""
+    if lang == "c":
+        argv = [workload("heldwait"), 0.4]
+        holder, src = "save_record", "heldwait.c"
+        line = source_line(src, "nanosleep(&ms, NULL)")
+    else:
+        argv = [DEBIAN_PYTHON, WORKLOADS / "py" / "heldlock.py", 60]
+        holder, src = "slow_call", "heldlock.py"
+        line = source_line("py/heldlock.py", "time.sleep(0.002)")
+    doc, res = record_json(run, *argv)
+    lock_wait_ns, held_ns = self_measured(res, "lock_wait_ns", "held_ns")
+    found = hints(doc, "lock_contention")
+    assert len(found) == 1, f"lock_contention hints: {found}:{res}"
+    h = found[0]
+    print(h["text"])
+    print(doc["verdict"])
+    assert h["location"] == f"{holder} ({src}:{line})", f"{h}:{res}"
+    assert 3 <= h["waiting_threads"] <= 4, f"{h}:{res}"
+    assert near(h["wait_ns"], lock_wait_ns, 0.15, 20 * MS), \
+        f"hint {h['wait_ns']}, measured {lock_wait_ns}:{res}"
+    # the sleeps someone waited through: not the first ones, before the
+    # others queued, nor more than all of them
+    assert h["holder_wait"] == "sleep", f"{h}:{res}"
+    assert 0.5 * held_ns <= h["holder_wait_ns"] <= held_ns * 1.05, \
+        f"held {held_ns}:{h}:{res}"
+    assert h["holder_cpu_ns"] < 0.2 * h["holder_wait_ns"], f"{h}:{res}"
+    assert f"which slept" in h["text"] and "holding it" in h["text"]
+    assert f"on a lock held in `{holder}`, which slept" in doc["verdict"], \
+        f"verdict:{res}"
+
+
+def test_queue_waits_no_contention(run, built):
+    """A consumer waits on queue.get() while the producer sleeps (a
+    request per item), and a pool's workers wait for tasks: waits for an
+    event (Condition.wait), not a lock the sleeper holds."""
+    doc, res = record_json(run, DEBIAN_PYTHON, WORKLOADS / "py" /
+                           "queuewait.py")
+    cats = {c["name"]: c["ns"] for c in doc["categories"]}
+    print(doc["verdict"])
+    assert cats.get("sleep", 0) > 0.5 * doc["wall_ns"], f"{cats}:{res}"
+    assert not hints(doc, "lock_contention"), f"{doc['hints']}:{res}"
+    assert "on a lock" not in doc["verdict"], f"verdict:{res}"
 
 
 def test_idle_pool_no_contention(run, built):

@@ -66,10 +66,15 @@ void hint_io_totals(const struct profile *p, struct io_totals *t);
 /*
  * Threads serialized on lock k, worth saying so (the lock_contention
  * hint, the verdict's sentence): the holder's code is known, and it ran
- * under the lock a fair share of the time each waiter waited; a holder
- * that barely ran signalled work to idle waiters, it did not hold them.
+ * or waited (holding a mutex) under the lock a fair share of the time
+ * each waiter waited; a holder that barely did signalled work to idle
+ * waiters, it did not hold them.
  */
 bool hints_lock_serial(const struct profile *p, const struct critical_lock *k);
+
+/* What k's holder did holding it, when it waited more than it ran:
+ * "slept", "waited on the network", ...; NULL. */
+const char *hints_lock_held_doing(const struct critical_lock *k);
 
 /* The field called name, NULL when h has none. */
 const struct hint_field *hint_field(const struct hint *h, const char *name);

@@ -11,23 +11,55 @@
 #include <string.h>
 
 #include "lib/util.h"
+#include "classify/wait.h"
 #include "analyze/hints.h"
 #include "analyze/hints_rules.h"
 #include "analyze/procs.h"
 
 /* ---- lock_contention --------------------------------------------------- */
 
+/* What a lock's holder did holding it: "slept", "waited on the network" */
+static const char *const held_doing[WAIT__COUNT] = {
+	[WAIT_NETWORK] = "waited on the network",
+	[WAIT_DISK] = "waited on the disk", [WAIT_SLEEP] = "slept",
+	[WAIT_PIPE] = "waited on a pipe", [WAIT_POLL] = "waited in poll",
+	[WAIT_CHILD] = "waited for a child process",
+	[WAIT_JOIN] = "waited for a thread to end",
+	[WAIT_PAGE_FAULT] = "waited on page faults",
+	[WAIT_OTHER] = "waited",
+};
+
+const char *hints_lock_held_doing(const struct critical_lock *k)
+{
+	if (k->holder_wait_ns <= k->holder_cpu_ns ||
+	    k->holder_wait_reason >= WAIT__COUNT)
+		return NULL;
+	return held_doing[k->holder_wait_reason] ?: "waited";
+}
+
 static void lock_hint(struct hint_list *h, const struct critical_lock *k)
 {
 	struct hint hint = { .rule = "lock_contention" };
 	const struct frame *fr = &h->p->frames[k->holder_frame];
 	char *where = hint_location(h, k->holder_frame);
-	char wait[TIME_SIZE], cpu[TIME_SIZE];
+	char wait[TIME_SIZE], cpu[TIME_SIZE], held[TIME_SIZE];
+	const char *doing = hints_lock_held_doing(k);
 
 	/* waits of several threads add up past the wall time: no share */
 	hint_fmt_time(wait, k->wait_ns);
 	hint_fmt_time(cpu, k->holder_cpu_ns);
-	if (where)
+	hint_fmt_time(held, k->holder_wait_ns);
+	if (where && doing)
+		hint_text(&hint, "%" PRIu32 " thread%s waited %s in all for a "
+			  "lock released in %s, which %s %s holding it (and "
+			  "ran %s of CPU) while they waited: the threads take "
+			  "turns on the lock and on that wait — do not wait "
+			  "holding a lock: take it only around the shared "
+			  "data.",
+			  k->waiting_threads,
+			  k->waiting_threads == 1 ? "" : "s", wait, where,
+			  doing, held, cpu);
+	else if (where)
 		hint_text(&hint, "%" PRIu32 " thread%s waited %s in all for a "
 			  "lock released in %s, which ran %s of CPU while "
 			  "they waited: the work under the lock is serial — "
@@ -43,6 +75,12 @@ static void lock_hint(struct hint_list *h, const struct critical_lock *k)
 	else
 		hint_field_null(&hint, "holder_line");
 	hint_field_uint(&hint, "holder_cpu_ns", k->holder_cpu_ns);
+	hint_field_uint(&hint, "holder_wait_ns", k->holder_wait_ns);
+	if (k->holder_wait_ns)
+		hint_field_copy(h, &hint, "holder_wait",
+				wait_reason_name(k->holder_wait_reason));
+	else
+		hint_field_null(&hint, "holder_wait");
 	hint_field_own(&hint, "location", where);
 	hint_push(h, &hint);
 }
@@ -69,7 +107,7 @@ bool hints_lock_serial(const struct profile *p, const struct critical_lock *k)
 {
 	return k->holder_frame >= 0 && (size_t)k->holder_frame < p->n_frames &&
 	       k->waiting_threads &&
-	       hint_at_least_pct(k->holder_cpu_ns,
+	       hint_at_least_pct(k->holder_cpu_ns + k->holder_wait_ns,
 				 k->wait_ns / k->waiting_threads,
 				 LOCK_HOLDER_MIN_PCT);
 }

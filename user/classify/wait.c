@@ -172,6 +172,48 @@ bool wait_gil_call(const struct frame *runtime, const struct frame *callee)
 	       name_in(callee->name, cond_waits, ARRAY_SIZE(cond_waits));
 }
 
+/* A mutex being taken (the lock a condition variable takes back once
+ * signalled, too), in libc's names. */
+static const char *const mutex_locks[] = {
+	"pthread_mutex_lock", "__pthread_mutex_lock",
+	"___pthread_mutex_lock", "__pthread_mutex_cond_lock",
+	"__lll_lock_wait", "__lll_lock_wait_private",
+};
+
+/* A frame of Python code (no mapping: its file is a .py) in
+ * threading.py named one of names. */
+static bool python_threading(const struct frame *f, const char *const *names,
+			     size_t n)
+{
+	size_t len = f->file && !f->path ? strlen(f->file) : 0;
+
+	return len >= 13 && !strcmp(f->file + len - 13, "/threading.py") &&
+	       name_in(f->name, names, n);
+}
+
+/* threading.Condition.wait (3.10 names a function without its class):
+ * Event.wait, Queue.get, Semaphore.acquire, Barrier.wait and
+ * Future.result wait in it, for an event, on a lock of its own that
+ * notify() releases. */
+static bool python_condition(const struct frame *f)
+{
+	static const char *const waits[] = {
+		"Condition.wait", "Condition.wait_for", "wait", "wait_for",
+	};
+
+	return python_threading(f, waits, ARRAY_SIZE(waits));
+}
+
+/* ... and the lock it takes back once notified: a lock wait. */
+static bool python_reacquire(const struct frame *f)
+{
+	static const char *const takes[] = {
+		"Condition._acquire_restore", "_acquire_restore",
+	};
+
+	return python_threading(f, takes, ARRAY_SIZE(takes));
+}
+
 bool wait_on_condition(const struct profile *p, const struct stack_sample *st)
 {
 	/* Go parks a thread with no goroutine to run on a note (stopm ->
@@ -179,11 +221,6 @@ bool wait_on_condition(const struct profile *p, const struct stack_sample *st)
 	static const char *const go_notes[] = {
 		"runtime.notesleep", "runtime.notetsleep",
 		"runtime.notetsleepg", "runtime.notetsleep_internal",
-	};
-	static const char *const mutex[] = {
-		"pthread_mutex_lock", "__pthread_mutex_lock",
-		"___pthread_mutex_lock", "__pthread_mutex_cond_lock",
-		"__lll_lock_wait", "__lll_lock_wait_private",
 	};
 	bool cond = false;
 	uint32_t j;
@@ -194,12 +231,38 @@ bool wait_on_condition(const struct profile *p, const struct stack_sample *st)
 		if (f->cls == CLASS_KERNEL)
 			continue;
 		if (name_in(f->name, cond_waits, ARRAY_SIZE(cond_waits)) ||
-		    name_in(f->name, go_notes, ARRAY_SIZE(go_notes)))
+		    name_in(f->name, go_notes, ARRAY_SIZE(go_notes)) ||
+		    python_condition(f))
 			cond = true;
-		else if (cond && name_in(f->name, mutex, ARRAY_SIZE(mutex)))
+		else if (cond && (name_in(f->name, mutex_locks, ARRAY_SIZE(mutex_locks)) ||
+				  python_reacquire(f)))
 			return false;
 	}
 	return cond;
+}
+
+bool wait_on_mutex(const struct profile *p, const struct stack_sample *st)
+{
+	const struct frame *py = NULL;
+	uint32_t j;
+
+	if (st->reason != WAIT_LOCK || wait_on_condition(p, st))
+		return false;
+	for (j = 0; j < st->n_frames; j++) {	/* outermost first */
+		const struct frame *f = &p->frames[st->frames[j]];
+
+		if (f->cls == CLASS_KERNEL)
+			continue;
+		if (name_in(f->name, mutex_locks, ARRAY_SIZE(mutex_locks)) ||
+		    python_reacquire(f))
+			return true;
+		if (f->file && !f->path)
+			py = f;
+	}
+	/* CPython's locks are semaphores: taken by the program's code (`with
+	 * lock:`), not the standard library's (a pool's worker waiting on
+	 * its SimpleQueue) */
+	return py && (py->cls == CLASS_APP || py->cls == CLASS_LIBRARY);
 }
 
 bool wait_gil_replaced(const struct profile *p, const uint32_t *ids,
@@ -224,10 +287,7 @@ static bool python_joins(const struct frame *f)
 		"Thread.join", "join", "Thread._wait_for_tstate_lock",
 		"_wait_for_tstate_lock",
 	};
-	size_t len = f->file ? strlen(f->file) : 0;
-
-	return len >= 13 && !strcmp(f->file + len - 13, "/threading.py") &&
-	       name_in(f->name, joins, ARRAY_SIZE(joins));
+	return python_threading(f, joins, ARRAY_SIZE(joins));
 }
 
 enum wait_reason wait_join_or(const struct profile *p,

@@ -45,6 +45,12 @@ bool wait_gil_replaced(const struct profile *p, const uint32_t *ids,
  * a lock. */
 bool wait_on_condition(const struct profile *p, const struct stack_sample *st);
 
+/* A lock wait taking a mutex: pthread_mutex_lock or its kin (not under
+ * a condition wait), or a CPython lock taken by the program's own Python
+ * code (app or library, not the standard library's).  Whoever holds it
+ * holds the waiter up, whatever it does meanwhile, waits too. */
+bool wait_on_mutex(const struct profile *p, const struct stack_sample *st);
+
 /* r, or WAIT_JOIN for a lock wait under pthread_join or its kin: that
  * futex waits for a thread to end; WAIT_GIL under wait_gil_call. */
 enum wait_reason wait_join_or(const struct profile *p,

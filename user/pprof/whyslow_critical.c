@@ -14,7 +14,8 @@ enum { CR_NS = 1, CR_ROOT_TID, CR_PROGRAM, CR_LAUNCHER, CR_LOCK };
 enum { CRP_NAME = 1, CRP_NS, CRP_PID };		/* CRP_PID repeated */
 enum { CRL_NAME = 1, CRL_INTERPRETER, CRL_STARTED, CRL_PROCESSES, CRL_NS };
 enum { CRK_HOLDER_FRAME = 1 /* +1, 0 none */, CRK_WAITING, CRK_WAIT_NS,
-       CRK_HOLDER_CPU_NS };
+       CRK_HOLDER_CPU_NS, CRK_HOLDER_WAIT_NS, CRK_HOLDER_WAIT_REASON,
+       CRK__COUNT = CRK_HOLDER_WAIT_REASON };
 
 static void put_programs(struct writer *w, struct pb_buf *b,
 			 const struct profile_critical *c)
@@ -65,6 +66,8 @@ void pprof_whyslow_critical_put(struct writer *w, struct pb_buf *x,
 		pb_uint(&e, CRK_WAITING, k->waiting_threads);
 		pb_uint(&e, CRK_WAIT_NS, k->wait_ns);
 		pb_uint(&e, CRK_HOLDER_CPU_NS, k->holder_cpu_ns);
+		pb_uint(&e, CRK_HOLDER_WAIT_NS, k->holder_wait_ns);
+		pb_uint(&e, CRK_HOLDER_WAIT_REASON, k->holder_wait_reason);
 		pb_msg(&b, CR_LOCK, &e);
 	}
 	pb_msg(x, field, &b);
@@ -152,7 +155,7 @@ static int read_launchers(struct reader *rd, const struct span *rows,
 static int read_locks(struct reader *rd, const struct span *rows, size_t n,
 		      const struct profile *out, struct profile_critical *c)
 {
-	uint64_t v[4];
+	uint64_t v[CRK__COUNT];
 	size_t i;
 	int err;
 
@@ -160,18 +163,25 @@ static int read_locks(struct reader *rd, const struct span *rows, size_t n,
 	if (!c->locks)
 		return -ENOMEM;
 	for (i = 0; i < n; i++) {
-		err = pprof_read_small(rd, &rows[i], v, 4, "lock");
+		err = pprof_read_small(rd, &rows[i], v, CRK__COUNT, "lock");
 		if (err)
 			return err;
 		if (v[CRK_HOLDER_FRAME - 1] > out->n_frames)
 			return pprof_fail(rd, "inconsistent whyslow data: lock "
 					  "holder frame %llu", (unsigned long long)
 					  v[CRK_HOLDER_FRAME - 1]);
+		if (v[CRK_HOLDER_WAIT_REASON - 1] >= WAIT__COUNT)
+			return pprof_fail(rd, "inconsistent whyslow data: lock "
+					  "holder wait reason %llu",
+					  (unsigned long long)
+					  v[CRK_HOLDER_WAIT_REASON - 1]);
 		c->locks[i] = (struct critical_lock){
 			.holder_frame = (int64_t)v[CRK_HOLDER_FRAME - 1] - 1,
 			.waiting_threads = v[CRK_WAITING - 1],
 			.wait_ns = v[CRK_WAIT_NS - 1],
 			.holder_cpu_ns = v[CRK_HOLDER_CPU_NS - 1],
+			.holder_wait_ns = v[CRK_HOLDER_WAIT_NS - 1],
+			.holder_wait_reason = v[CRK_HOLDER_WAIT_REASON - 1],
 		};
 		c->n_locks = i + 1;
 	}

@@ -334,6 +334,10 @@ struct critical_lock {
 	uint64_t wait_ns;	/* blocked, all waiting threads */
 	uint64_t holder_cpu_ns;	/* the releasers' sampled CPU in
 				 * holder_frame while they waited */
+	uint64_t holder_wait_ns;	/* ... and their own waits there,
+					 * holding a mutex (a sleep, a
+					 * read): blocked time */
+	enum wait_reason holder_wait_reason;	/* most of those; WAIT_NONE */
 };
 
 struct profile_critical {

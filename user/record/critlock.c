@@ -3,7 +3,9 @@
  * Lock contention off the critical path's timeline: a lock wait that
  * another thread of the process ended is charged to where that thread ran
  * while the waiter waited (it held the lock then), so a hint can name the
- * code whose critical section makes the work serial.  Not a condition
+ * code whose critical section makes the work serial.  On a mutex, where
+ * it waited too: a sleep, a request or a disk read made holding it is
+ * the commonest critical section that serializes threads.  Not a condition
  * variable's wait (for work, for a result), nor one of a pool's idle
  * threads, nor one while the process ran in parallel: no lock held those.
  */
@@ -29,6 +31,8 @@ struct lock_acc {
 	int64_t frame;
 	uint64_t wait_ns;
 	uint64_t holder_samples;
+	uint64_t held_wait_ns[WAIT__COUNT];	/* the holder's own waits
+						 * under it, by reason */
 	uint32_t tids[64];	/* waiting threads, up to 64 counted */
 	uint32_t n_tids;
 };
@@ -58,29 +62,85 @@ static int64_t holder_frame(const struct profile *p, uint32_t stack)
 	return -1;
 }
 
-/* The holder's frame with the most samples in [s, e), else the one of its
- * last sample before e. */
-static int64_t holder_during(const struct walker *w, uint32_t tid,
-			     uint64_t s, uint64_t e)
+/* A wait of a thread that holds a mutex, which holds its waiters up the
+ * whole time: not one for the mutex itself (the holder's own, before it
+ * took it) or for Python's GIL, nor for a CPU. */
+static bool held_across(const struct profile *p, const struct cp_wait *hw)
+{
+	enum wait_reason r = p->stacks[hw->stack].reason;
+
+	return r != WAIT_LOCK && r != WAIT_GIL && r != WAIT_CPU &&
+	       r != WAIT_NONE && hw->wake > hw->start;
+}
+
+/* Samples, and waits, of a holder looked at per lock wait, at most. */
+#define CP_LOCK_SCAN	256
+
+/* Where the holder was in a lock wait's window: its innermost
+ * application frames, by function, and the time in each. */
+struct holder_time {
+	int64_t frame[2 * CP_LOCK_SCAN];
+	uint64_t ns[2 * CP_LOCK_SCAN];
+	size_t n;
+};
+
+static void holder_time_add(const struct profile *p, struct holder_time *h,
+			    int64_t frame, uint64_t ns)
+{
+	size_t k;
+
+	if (frame < 0)
+		return;
+	for (k = 0; k < h->n; k++)
+		if (same_function(p, h->frame[k], frame)) {
+			h->ns[k] += ns;
+			return;
+		}
+	if (h->n < ARRAY_SIZE(h->frame)) {
+		h->frame[h->n] = frame;
+		h->ns[h->n++] = ns;
+	}
+}
+
+/* tid's samples in [s, e), and with waits (a mutex's waiter: the holder
+ * held it across them) its blocked time. */
+static void holder_time_of(const struct walker *w, struct holder_time *h,
+			   uint32_t tid, uint64_t s, uint64_t e, bool waits)
 {
 	const struct cp_timeline *tl = w->tl;
-	size_t i = cp_sample_at(tl, tid, s), best_n = 0, k, j;
-	int64_t best = -1;
+	size_t i = cp_sample_at(tl, tid, s), k;
 
 	for (k = i; k < tl->n_samples && tl->samples[k].tid == tid &&
-		    tl->samples[k].ts < e && k < i + 256; k++) {
-		int64_t f = holder_frame(w->p, tl->samples[k].stack);
-		size_t n = 0;
+		    tl->samples[k].ts < e && k < i + CP_LOCK_SCAN; k++)
+		holder_time_add(w->p, h, holder_frame(w->p,
+				tl->samples[k].stack), w->p->period_ns ?: 1);
+	i = cp_wait_after(tl, tid, s);
+	for (k = i; waits && k < tl->n_waits && tl->waits[k].tid == tid &&
+		    tl->waits[k].start < e && k < i + CP_LOCK_SCAN; k++)
+		if (held_across(w->p, &tl->waits[k]))
+			holder_time_add(w->p, h, holder_frame(w->p,
+					tl->waits[k].stack),
+					tl->waits[k].wake - tl->waits[k].start);
+}
 
-		for (j = i; j < tl->n_samples && tl->samples[j].tid == tid &&
-			    tl->samples[j].ts < e && j < i + 256; j++)
-			n += same_function(w->p, f, holder_frame(w->p,
-					   tl->samples[j].stack));
-		if (f >= 0 && n > best_n) {
-			best_n = n;
-			best = f;
+/* The holder's frame with the most time in [s, e), else the one of its
+ * last sample before e. */
+static int64_t holder_during(const struct walker *w, uint32_t tid,
+			     uint64_t s, uint64_t e, bool waits)
+{
+	const struct cp_timeline *tl = w->tl;
+	struct holder_time h;	/* 8 KiB: only n is set */
+	size_t i, k, best_k = 0;
+	int64_t best = -1;
+
+	h.n = 0;
+	holder_time_of(w, &h, tid, s, e, waits);
+	for (k = 0; k < h.n; k++)
+		if (best < 0 || h.ns[k] > h.ns[best_k]) {
+			best = h.frame[k];
+			best_k = k;
 		}
-	}
+	i = cp_sample_at(tl, tid, s);
 	if (best < 0 && i > 0 && tl->samples[i - 1].tid == tid)
 		best = holder_frame(w->p, tl->samples[i - 1].stack);
 	return best;
@@ -144,6 +204,32 @@ static void lock_add_cpu(const struct walker *w, struct lock_acc *a,
 	}
 }
 
+/*
+ * The holder's own waits in [s, e) in the holder's frame, each counted
+ * once: it held the mutex across them (it held it when the waiter
+ * blocked and until it woke it, and took no lock while blocked).
+ */
+static void lock_add_blocked(const struct walker *w, struct lock_acc *a,
+			     uint32_t holder, uint64_t s, uint64_t e,
+			     uint8_t *used)
+{
+	const struct cp_timeline *tl = w->tl;
+	size_t k, i = cp_wait_after(tl, holder, s);
+
+	for (k = i; k < tl->n_waits && tl->waits[k].tid == holder &&
+		    tl->waits[k].start < e && k < i + CP_LOCK_SCAN; k++) {
+		const struct cp_wait *hw = &tl->waits[k];
+
+		if (used[k] || !held_across(w->p, hw) ||
+		    !same_function(w->p, a->frame,
+				   holder_frame(w->p, hw->stack)))
+			continue;
+		used[k] = 1;
+		a->held_wait_ns[w->p->stacks[hw->stack].reason] +=
+			hw->wake - hw->start;
+	}
+}
+
 static bool lock_wait(const struct walker *w, const struct cp_wait *wt)
 {
 	int64_t t = cp_tid_index(w, wt->waker_tid);
@@ -199,6 +285,26 @@ static int cmp_lock(const void *a, const void *b)
 					  CMP(x->frame, y->frame);
 }
 
+static struct critical_lock lock_summary(const struct profile *p,
+					 const struct lock_acc *a)
+{
+	struct critical_lock k = {
+		.holder_frame = a->frame,
+		.waiting_threads = a->n_tids,
+		.wait_ns = a->wait_ns,
+		.holder_cpu_ns = a->holder_samples * p->period_ns,
+		.holder_wait_reason = WAIT_NONE,
+	};
+	size_t r;
+
+	for (r = 0; r < WAIT__COUNT; r++) {
+		k.holder_wait_ns += a->held_wait_ns[r];
+		if (a->held_wait_ns[r] > a->held_wait_ns[k.holder_wait_reason])
+			k.holder_wait_reason = r;
+	}
+	return k;
+}
+
 int critpath_locks(struct walker *w, const struct cp_window *win)
 {
 	const struct cp_timeline *tl = w->tl;
@@ -206,10 +312,11 @@ int critpath_locks(struct walker *w, const struct cp_window *win)
 	struct lock_acc *accs = NULL, *a;
 	size_t n = 0, i;
 	uint8_t *used = calloc(tl->n_samples + 1, 1);
+	uint8_t *used_waits = calloc(tl->n_waits + 1, 1);
 	uint8_t *idle = idle_threads(w, win);
 	int err = -ENOMEM;
 
-	if (!used || !idle)
+	if (!used || !used_waits || !idle)
 		goto out;
 	for (i = 0; i < tl->n_waits; i++) {
 		const struct cp_wait *wt = &tl->waits[i];
@@ -221,38 +328,41 @@ int critpath_locks(struct walker *w, const struct cp_window *win)
 		uint64_t held = wt->wake < e ? wt->wake : e;
 		uint32_t pid = w->p->stacks[wt->stack].pid;
 		int64_t t = cp_tid_index(w, wt->tid);
+		bool mutex;
 
-		/* a pool's idle worker waits for work, and threads that
-		 * ran side by side meanwhile were not serialized */
-		if (!lock_wait(w, wt) || held <= s ||
-		    (t >= 0 && idle[t]) ||
+		if (!lock_wait(w, wt) || held <= s)
+			continue;
+		/* a pool's idle worker waits for work (a thread blocked on
+		 * a mutex does not, however long), and threads that ran
+		 * side by side meanwhile were not serialized */
+		mutex = wait_on_mutex(w->p, &w->p->stacks[wt->stack]);
+		if ((!mutex && t >= 0 && idle[t]) ||
 		    parallel_meanwhile(w, wt, pid, s, held))
 			continue;
 		a = lock_acc(w->p, &accs, &n, holder_during(w, wt->waker_tid,
-								 s, held));
+							    s, held, mutex));
 		if (!a)
 			goto out;
 		a->wait_ns += e - s;
 		lock_add_tid(a, wt->tid);
-		if (a->frame >= 0)
-			lock_add_cpu(w, a, pid, s, held, used);
+		if (a->frame < 0)
+			continue;
+		lock_add_cpu(w, a, pid, s, held, used);
+		if (mutex)
+			lock_add_blocked(w, a, wt->waker_tid, s, held,
+					 used_waits);
 	}
 	qsort(accs, n, sizeof(*accs), cmp_lock);
 	c->locks = calloc(CP_MAX_LOCKS, sizeof(*c->locks));
 	if (!c->locks)
 		goto out;
 	for (i = 0; i < n && c->n_locks < CP_MAX_LOCKS; i++)
-		c->locks[c->n_locks++] = (struct critical_lock){
-			.holder_frame = accs[i].frame,
-			.waiting_threads = accs[i].n_tids,
-			.wait_ns = accs[i].wait_ns,
-			.holder_cpu_ns = accs[i].holder_samples *
-					 w->p->period_ns,
-		};
+		c->locks[c->n_locks++] = lock_summary(w->p, &accs[i]);
 	err = 0;
 out:
 	free(accs);
 	free(used);
+	free(used_waits);
 	free(idle);
 	return err;
 }

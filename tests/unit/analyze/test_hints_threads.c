@@ -180,6 +180,43 @@ static void test_lock_contention_holder_share(void **state)
 	fx_free(p);
 }
 
+/* The holder slept 700 ms holding a mutex and ran 10 ms: its waits count
+ * toward the 40%, and the hint says it waited holding the lock. */
+static void test_lock_held_across_wait(void **state)
+{
+	struct profile *p = mutex_profile(4500 * MS, true);
+	struct critical_lock *k = &p->critical.locks[0];
+	struct hinted agg;
+	const struct hint *h;
+
+	(void)state;
+	k->holder_cpu_ns = 10 * MS;
+	k->holder_wait_ns = 590 * MS - 1;
+	k->holder_wait_reason = WAIT_SLEEP;
+	assert_int_equal(n_hints(p), 0);
+	k->holder_wait_ns = 700 * MS;
+	assert_string_equal(hints_lock_held_doing(k), "slept");
+	h = only_hint(p, &agg);
+	assert_text(h, "lock_contention",
+		    "3 threads waited 4.50 s in all for a lock released in "
+		    "critical_work (mutex4.c:12), which slept 700 ms holding "
+		    "it (and ran 10 ms of CPU) while they waited: the threads "
+		    "take turns on the lock and on that wait — do not wait "
+		    "holding a lock: take it only around the shared data.");
+	assert_uint(h, "holder_wait_ns", 700 * MS);
+	assert_str(h, "holder_wait", "sleep");
+	hinted_free(&agg);
+	/* more CPU than waits: the work under the lock */
+	k->holder_cpu_ns = 700 * MS;
+	assert_null(hints_lock_held_doing(k));
+	k->holder_cpu_ns = 10 * MS;
+	k->holder_wait_reason = WAIT_NETWORK;
+	assert_string_equal(hints_lock_held_doing(k), "waited on the network");
+	k->holder_wait_reason = WAIT__COUNT;	/* bad input */
+	assert_null(hints_lock_held_doing(k));
+	fx_free(p);
+}
+
 /* ---- serial_network, its server on this machine ---- */
 
 /*
@@ -356,6 +393,7 @@ int main(void)
 		cmocka_unit_test(test_gil_thresholds),
 		cmocka_unit_test(test_lock_contention),
 		cmocka_unit_test(test_lock_contention_thresholds),
+		cmocka_unit_test(test_lock_held_across_wait),
 		cmocka_unit_test(test_lock_contention_holder_share),
 		cmocka_unit_test(test_serial_network_local_server),
 		cmocka_unit_test(test_sleeps),

@@ -12,6 +12,7 @@
 #include <arpa/inet.h>
 #include <sys/socket.h>
 
+#include "lib/util.h"
 #include "classify/wait.h"
 #include "classify/wait_event.h"
 #include "syscalls.h"
@@ -208,10 +209,79 @@ static void test_gil(void **state)
 	assert_string_equal(wait_reason_name(WAIT_GIL), "gil");
 }
 
+/*
+ * Which lock waits take a mutex, whose holder holds the waiter up
+ * whatever it does: pthread_mutex_lock; a CPython lock taken by the
+ * program's code.  Not a wait for an event: pthread_cond_wait, Python's
+ * Condition.wait (Queue.get, Event.wait; "wait" on 3.10) but for the
+ * lock it takes back, nor a standard library function's wait (a pool's
+ * worker on its SimpleQueue).
+ */
+static void test_mutex(void **state)
+{
+	struct frame frames[] = {
+		{ .name = "worker", .file = "/home/u/app.py", .cls = CLASS_APP },
+		{ .name = "__new_sem_wait_slow64", .module = "libc.so.6",
+		  .path = "/usr/lib/x86_64-linux-gnu/libc.so.6",
+		  .cls = CLASS_RUNTIME },
+		{ .name = "futex_wait", .module = "[kernel]",
+		  .cls = CLASS_KERNEL },
+		{ .name = "Condition.wait", .file = "/usr/lib/python3.11/"
+		  "threading.py", .cls = CLASS_RUNTIME },
+		{ .name = "wait", .file = "/usr/lib/python3.10/threading.py",
+		  .cls = CLASS_RUNTIME },
+		{ .name = "Condition._acquire_restore", .file = "/usr/lib/"
+		  "python3.11/threading.py", .cls = CLASS_RUNTIME },
+		{ .name = "_worker", .file = "/usr/lib/python3.11/concurrent/"
+		  "futures/thread.py", .cls = CLASS_RUNTIME },
+		{ .name = "main", .module = "app", .path = "/bin/app",
+		  .cls = CLASS_APP },
+		{ .name = "___pthread_mutex_lock", .module = "libc.so.6",
+		  .path = "/lib/libc.so.6", .cls = CLASS_RUNTIME },
+		{ .name = "pthread_cond_wait", .module = "libc.so.6",
+		  .path = "/lib/libc.so.6", .cls = CLASS_RUNTIME },
+		{ .name = "fetch", .file = "/home/u/lib/site-packages/x.py",
+		  .cls = CLASS_LIBRARY },
+	};
+	uint32_t with_lock[] = { 0, 1, 2 }, cond[] = { 0, 3, 1, 2 };
+	uint32_t cond310[] = { 0, 4, 1, 2 }, back[] = { 0, 3, 5, 1, 2 };
+	uint32_t pool[] = { 6, 1, 2 }, c_mutex[] = { 7, 8, 2 };
+	uint32_t c_cond[] = { 7, 9, 2 }, c_back[] = { 7, 9, 8, 2 };
+	uint32_t lib[] = { 0, 10, 1, 2 }, bare[] = { 7, 2 };
+	struct profile p = { .frames = frames, .n_frames = 11 };
+	struct stack_sample s = { .reason = WAIT_LOCK };
+
+	(void)state;
+#define MUTEX(f) (s.frames = (f), s.n_frames = ARRAY_SIZE(f), \
+		  wait_on_mutex(&p, &s))
+#define COND(f) (s.frames = (f), s.n_frames = ARRAY_SIZE(f), \
+		 wait_on_condition(&p, &s))
+	assert_true(MUTEX(with_lock));
+	assert_true(MUTEX(lib));
+	assert_true(MUTEX(c_mutex));
+	assert_true(MUTEX(back));
+	assert_true(MUTEX(c_back));
+	assert_false(MUTEX(cond));
+	assert_false(MUTEX(cond310));
+	assert_false(MUTEX(pool));
+	assert_false(MUTEX(c_cond));
+	assert_false(MUTEX(bare));	/* a futex of its own: unknown */
+	assert_true(COND(cond));
+	assert_true(COND(cond310));
+	assert_false(COND(back));
+	assert_false(COND(with_lock));
+	/* only a lock wait takes a mutex */
+	s.reason = WAIT_SLEEP;
+	assert_false(MUTEX(with_lock));
+#undef MUTEX
+#undef COND
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_join),
+		cmocka_unit_test(test_mutex),
 		cmocka_unit_test(test_gil),
 		cmocka_unit_test(test_syscall_decides),
 		cmocka_unit_test(test_runnable),

@@ -191,10 +191,27 @@ static void test_round_trip(void **state)
 	size_t len, len2;
 
 	(void)state;
+	p->critical.ns = p->wall_ns;
+	p->critical.root_tid = p->stacks[0].tid;
+	p->critical.locks = calloc(1, sizeof(*p->critical.locks));
+	assert_non_null(p->critical.locks);
+	p->critical.locks[0] = (struct critical_lock){
+		.holder_frame = 1, .waiting_threads = 3, .wait_ns = 90 * MS,
+		.holder_cpu_ns = 2 * MS, .holder_wait_ns = 40 * MS,
+		.holder_wait_reason = WAIT_DISK,
+	};
+	p->critical.n_locks = 1;
 	data = encode_profile(p, &len);
 	assert_true(len > 18 && data[0] == 0x1f && data[1] == 0x8b);
 	decode_ok(data, len, &q);
 	assert_same_reports(p, &q);
+	assert_int_equal(q.critical.n_locks, 1);
+	assert_int_equal(q.critical.locks[0].holder_frame, 1);
+	assert_int_equal(q.critical.locks[0].waiting_threads, 3);
+	assert_int_equal(q.critical.locks[0].wait_ns, 90 * MS);
+	assert_int_equal(q.critical.locks[0].holder_cpu_ns, 2 * MS);
+	assert_int_equal(q.critical.locks[0].holder_wait_ns, 40 * MS);
+	assert_int_equal(q.critical.locks[0].holder_wait_reason, WAIT_DISK);
 	/* what the writers may not show, field by field */
 	assert_int_equal(q.time_ns, p->time_ns);
 	assert_int_equal(q.n_frames, p->n_frames);
@@ -1034,10 +1051,35 @@ static void test_inconsistent_whyslow_data(void **state)
 	fx_free(p);
 }
 
+/* A lock's holder waited for a reason no whyslow has: refused. */
+static void test_bad_lock_reason(void **state)
+{
+	struct profile *p = rich_profile();
+	uint8_t *gz, out[1 << 16];
+	size_t len;
+
+	(void)state;
+	p->critical.ns = p->wall_ns;
+	p->critical.locks = calloc(1, sizeof(*p->critical.locks));
+	assert_non_null(p->critical.locks);
+	p->critical.locks[0] = (struct critical_lock){
+		.holder_frame = -1, .waiting_threads = 1, .wait_ns = MS,
+		.holder_wait_ns = MS, .holder_wait_reason = WAIT__COUNT,
+	};
+	p->critical.n_locks = 1;
+	gz = encode_profile(p, &len);
+	len = gunzip(gz, len, out, sizeof(out));
+	decode_fails(out, len, "inconsistent whyslow data: lock holder wait "
+		     "reason");
+	free(gz);
+	fx_free(p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_round_trip),
+		cmocka_unit_test(test_bad_lock_reason),
 		cmocka_unit_test(test_old_profile_cut),
 		cmocka_unit_test(test_round_trip_symbols),
 		cmocka_unit_test(test_round_trip_inlined),

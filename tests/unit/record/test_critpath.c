@@ -598,8 +598,17 @@ static size_t cond_case(const char *cond, const char *mutex,
 	struct tl_builder b = { 0 };
 	uint32_t main_f = fx_frame(p, "main", "c", CLASS_APP);
 	uint32_t work_f = fx_frame(p, "produce", "c", CLASS_APP);
-	uint32_t cond_f = fx_frame(p, cond, "libc.so.6", CLASS_RUNTIME);
-	uint32_t mtx_f = fx_frame(p, mutex, "libc.so.6", CLASS_RUNTIME);
+	/* "Condition.wait": Python's, in threading.py */
+	bool py = !strncmp(cond, "Condition.", 10);
+	uint32_t cond_f = fx_frame_at(p, cond, py ? "threading.py" :
+				      "libc.so.6", CLASS_RUNTIME,
+				      py ? "/usr/lib/python3.11/threading.py" :
+				      NULL, py ? 320 : 0);
+	uint32_t mtx_f = fx_frame_at(p, mutex, py ? "threading.py" :
+				     "libc.so.6", CLASS_RUNTIME,
+				     py && mutex[0] == 'C' ?
+				     "/usr/lib/python3.11/threading.py" :
+				     NULL, 0);
 	uint32_t run, own, wait;
 	size_t n;
 
@@ -628,6 +637,7 @@ static size_t cond_case(const char *cond, const char *mutex,
 
 /* A thread in pthread_cond_wait waits for an event (work, a result), not
  * for a lock: no holder; taking the mutex back inside it is one.  So does
+ * Python's threading.Condition.wait.  So does
  * a Go thread parked with no goroutine to run (runtime.notesleep), woken
  * by one that made some: Go's runtime mutex (runtime.lock2) is a lock. */
 static void test_cond_wait_no_lock(void **state)
@@ -641,6 +651,78 @@ static void test_cond_wait_no_lock(void **state)
 				   false), 0);
 	assert_int_equal(cond_case("runtime.lock2", "runtime.futexsleep",
 				   false), 1);
+	/* Python's Condition.wait (Queue.get, Event.wait) waits for an
+	 * event too; its _acquire_restore takes the lock back */
+	assert_int_equal(cond_case("Condition.wait", "__new_sem_wait_slow64",
+				   false), 0);
+	assert_int_equal(cond_case("Condition.wait",
+				   "Condition._acquire_restore", true), 1);
+}
+
+/* Thread 11 holds a mutex across a 50 ms sleep in save_record while 12
+ * waits for it (in mutex, a pthread_mutex_lock frame, or a futex of
+ * its own), and 12 is woken as 11 releases it; main joins them: the
+ * locks seen.  12 spends its life blocked, as threads that take turns on
+ * a lock held across a wait do. */
+static size_t held_case(const char *mutex, struct critical_lock *out)
+{
+	struct profile *p = fx_new("hw");
+	struct tl_builder b = { 0 };
+	uint32_t main_f = fx_frame(p, "main", "hw", CLASS_APP);
+	uint32_t save_f = fx_frame(p, "save_record", "hw", CLASS_APP);
+	uint32_t sleep_f = fx_frame(p, "clock_nanosleep", "libc.so.6",
+				    CLASS_RUNTIME);
+	uint32_t mtx_f = fx_frame(p, mutex ? mutex : "futex_wait",
+				  mutex ? "libc.so.6" : "[kernel]",
+				  mutex ? CLASS_RUNTIME : CLASS_KERNEL);
+	uint32_t join, run, slept, wait, after;
+	size_t n;
+
+	p->period_ns = MS;
+	fx_proc(p, 10, 1, "hw", "/bin/hw");
+	fx_thread(p, 10, 11, "hw");
+	fx_thread(p, 10, 12, "hw");
+	join = stack_index(p, FX_WAIT(p, 10, 10, 1, WAIT_JOIN, 102 * MS, NULL,
+				      main_f));
+	run = stack_index(p, FX_STACK(p, 10, 11, 1, main_f, save_f));
+	slept = stack_index(p, FX_WAIT(p, 10, 11, 1, WAIT_SLEEP, 50 * MS, NULL,
+				       main_f, save_f, sleep_f));
+	wait = stack_index(p, FX_WAIT(p, 10, 12, 1, WAIT_LOCK, 51 * MS, NULL,
+				      main_f, save_f, mtx_f));
+	after = stack_index(p, FX_STACK(p, 10, 12, 1, main_f, save_f));
+	add_wait(&b, 10, T0, T0 + 102 * MS, T0 + 102 * MS, 12, join);
+	add_run(&b, 11, T0, T0 + 1 * MS, run);
+	add_wait(&b, 11, T0 + 1 * MS, T0 + 51 * MS, T0 + 51 * MS, 0, slept);
+	add_wait(&b, 12, T0, T0 + 51 * MS, T0 + 51 * MS, 11, wait);
+	add_run(&b, 12, T0 + 51 * MS, T0 + 52 * MS, after);
+	assert_int_equal(critpath_build(p, &b.tl, &(struct cp_window){
+		.root_tid = 10, .start = T0, .end = T0 + 102 * MS }), 0);
+	assert_int_equal(cp_sum(p), 102 * MS);
+	n = p->critical.n_locks;
+	if (n) {
+		*out = p->critical.locks[0];
+		assert_int_equal(out->holder_frame, save_f);
+	}
+	tl_free(&b);
+	fx_free(p);
+	return n;
+}
+
+/* A mutex held across a sleep holds its waiter up the whole sleep, the
+ * waiter blocked nearly all its life; a futex that is no mutex may be an
+ * idle worker's wait for the sleeper's work: not a lock. */
+static void test_mutex_held_across_wait(void **state)
+{
+	struct critical_lock k = { 0 };
+
+	(void)state;
+	assert_int_equal(held_case("__lll_lock_wait", &k), 1);
+	assert_int_equal(k.waiting_threads, 1);
+	assert_int_equal(k.wait_ns, 51 * MS);
+	assert_int_equal(k.holder_wait_ns, 50 * MS);
+	assert_int_equal(k.holder_wait_reason, WAIT_SLEEP);
+	assert_true(k.holder_cpu_ns <= 1 * MS);
+	assert_int_equal(held_case(NULL, &k), 0);
 }
 
 int main(void)
@@ -661,6 +743,7 @@ int main(void)
 		cmocka_unit_test(test_idle_pool_no_lock),
 		cmocka_unit_test(test_idle_waiter_no_lock),
 		cmocka_unit_test(test_cond_wait_no_lock),
+		cmocka_unit_test(test_mutex_held_across_wait),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -384,6 +384,51 @@ static void test_verdict_second_wait(void **state)
 	free(v);
 }
 
+/* Three threads waited 2.7 s on a lock released in poller (frame 2 of
+ * sleep_profile), which ran cpu_ms under it and slept sleep_ms holding
+ * it: the verdict's last sentence. */
+static char *lock_verdict(uint64_t cpu_ms, uint64_t sleep_ms)
+{
+	struct profile *p = sleep_profile(900, 0, true);
+	char *v;
+
+	p->critical.locks = calloc(1, sizeof(*p->critical.locks));
+	assert_non_null(p->critical.locks);
+	p->critical.locks[0] = (struct critical_lock){
+		.holder_frame = 2, .waiting_threads = 3,
+		.wait_ns = 2700 * VMS, .holder_cpu_ns = cpu_ms * VMS,
+		.holder_wait_ns = sleep_ms * VMS,
+		.holder_wait_reason = sleep_ms ? WAIT_SLEEP : WAIT_NONE,
+	};
+	p->critical.n_locks = 1;
+	v = verdict_of(p);
+	fx_free(p);
+	return v;
+}
+
+/* The threads take turns on a lock: on its work, or on a wait made
+ * holding it; neither when the holder barely held them. */
+static void test_verdict_lock(void **state)
+{
+	char *v;
+
+	(void)state;
+	v = lock_verdict(10, 800);
+	assert_contains(v, " 3 threads waited 2.70 s on a lock held in "
+			"`poller`, which slept 800.0 ms holding it meanwhile: "
+			"the threads take turns on the lock and on that "
+			"wait.");
+	free(v);
+	v = lock_verdict(900, 0);
+	assert_contains(v, " 3 threads waited 2.70 s on a lock held in "
+			"`poller`: the work under it runs one thread at a "
+			"time.");
+	free(v);
+	v = lock_verdict(10, 100);
+	assert_null(strstr(v, "on a lock"));
+	free(v);
+}
+
 /* The largest hint from 20% of wall, elsewhere than the verdict's
  * function, is pointed to. */
 static void test_verdict_points_to_hint(void **state)
@@ -659,6 +704,7 @@ int main(void)
 		cmocka_unit_test(test_jit_advice),
 		cmocka_unit_test(test_java_rootless_advice),
 		cmocka_unit_test(test_verdict_second_wait),
+		cmocka_unit_test(test_verdict_lock),
 		cmocka_unit_test(test_verdict_points_to_hint),
 		cmocka_unit_test(test_verdict_points_to_reread),
 		cmocka_unit_test(test_verdict_points_to_gil),
