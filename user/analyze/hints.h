@@ -73,8 +73,10 @@ void hint_io_totals(const struct profile *p, struct io_totals *t);
 bool hints_lock_serial(const struct profile *p, const struct critical_lock *k);
 
 /* What k's holder did holding it, when it waited more than it ran:
- * "slept", "waited on the network", ...; NULL. */
-const char *hints_lock_held_doing(const struct critical_lock *k);
+ * "slept" or "waited", and *on what ("", " on the network", ...), to
+ * say "waited 491 ms on the network"; else NULL. */
+const char *hints_lock_held_wait(const struct critical_lock *k,
+				 const char **on);
 
 /* The field called name, NULL when h has none. */
 const struct hint_field *hint_field(const struct hint *h, const char *name);

@@ -173,7 +173,7 @@ static void md_lock_sentence(struct md *m)
 	const struct profile_critical *c = &m->p->critical;
 	const struct critical_lock *k = NULL;
 	char name[CLEAN_SIZE(NAME_MAX_BYTES)], time[DURATION_SIZE];
-	const char *doing;
+	const char *verb, *on;
 	size_t i;
 
 	for (i = 0; i < c->n_locks && !k; i++)	/* wait_ns desc */
@@ -187,15 +187,15 @@ static void md_lock_sentence(struct md *m)
 	md_name(name, m->p->frames[k->holder_frame].name, NAME_MAX_BYTES,
 		false);
 	md_printf(&m->doc, " held in `%s`", name);
-	doing = hints_lock_held_doing(k);
-	if (!doing) {
+	verb = hints_lock_held_wait(k, &on);
+	if (!verb) {
 		md_put(&m->doc, ": the work under it runs one thread at a "
 		       "time.");
 		return;
 	}
 	fmt_duration(time, k->holder_wait_ns);
-	md_printf(&m->doc, ", which %s %s holding it meanwhile: the threads take turns "
-		  "on the lock and on that wait.", doing, time);
+	md_printf(&m->doc, ", which %s %s%s holding it meanwhile: the threads "
+		  "take turns on the lock and on that wait.", verb, time, on);
 }
 
 /* "spread thin: no function has 5% of it on its own (the most, `x` in

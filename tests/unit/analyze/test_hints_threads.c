@@ -188,6 +188,7 @@ static void test_lock_held_across_wait(void **state)
 	struct critical_lock *k = &p->critical.locks[0];
 	struct hinted agg;
 	const struct hint *h;
+	const char *on;
 
 	(void)state;
 	k->holder_cpu_ns = 10 * MS;
@@ -195,7 +196,8 @@ static void test_lock_held_across_wait(void **state)
 	k->holder_wait_reason = WAIT_SLEEP;
 	assert_int_equal(n_hints(p), 0);
 	k->holder_wait_ns = 700 * MS;
-	assert_string_equal(hints_lock_held_doing(k), "slept");
+	assert_string_equal(hints_lock_held_wait(k, &on), "slept");
+	assert_string_equal(on, "");
 	h = only_hint(p, &agg);
 	assert_text(h, "lock_contention",
 		    "3 threads waited 4.50 s in all for a lock released in "
@@ -208,12 +210,17 @@ static void test_lock_held_across_wait(void **state)
 	hinted_free(&agg);
 	/* more CPU than waits: the work under the lock */
 	k->holder_cpu_ns = 700 * MS;
-	assert_null(hints_lock_held_doing(k));
+	assert_null(hints_lock_held_wait(k, &on));
 	k->holder_cpu_ns = 10 * MS;
 	k->holder_wait_reason = WAIT_NETWORK;
-	assert_string_equal(hints_lock_held_doing(k), "waited on the network");
+	assert_string_equal(hints_lock_held_wait(k, &on), "waited");
+	assert_string_equal(on, " on the network");
+	h = only_hint(p, &agg);
+	assert_non_null(strstr(h->text, "which waited 700 ms on the network "
+				"holding it"));
+	hinted_free(&agg);
 	k->holder_wait_reason = WAIT__COUNT;	/* bad input */
-	assert_null(hints_lock_held_doing(k));
+	assert_null(hints_lock_held_wait(k, &on));
 	fx_free(p);
 }
 
