@@ -561,7 +561,10 @@ def test_timed_poll_follows_workers(run):
     assert "pool_job" in doc["verdict"], f"verdict:{res}"
     assert "waiting on locks" not in doc["verdict"], f"verdict:{res}"
     assert "on a lock" not in doc["verdict"], f"verdict:{res}"
-    assert cats.get("lock", 0) <= 0.1 * doc["wall_ns"], f"{figures}:{res}"
+    # but main's last poll: the jobs over, it waits out its 50 ms with
+    # nothing running, on its own (0 to 50 ms, 10% of wall at worst)
+    assert cats.get("lock", 0) <= 50 * MS + 0.05 * doc["wall_ns"], \
+        f"{figures}:{res}"
     assert running >= 0.8 * poll_ns * doc["wall_ns"] / wall_ns, \
         f"{figures}:{res}"
     assert cp["functions"][0]["name"] == "pool_job", \
