@@ -4,10 +4,11 @@
  * raw syscall tracepoints and the fork/exec ones:
  *
  *  - per descriptor (tgid, fd): reads, writes, bytes, time in them and how
- *    much of it off the CPU, in io_fds; sent to user space when the fd is
- *    closed or replaced (WS_EV_FD); a descriptor first used while traced
- *    (stdin, socket(), pipe(), inherited) gets an entry then.  User space
- *    collects the entries left by processes that exited from the map;
+ *    much of it off the CPU, fsyncs and their time, in io_fds; sent to
+ *    user space when the fd is closed or replaced (WS_EV_FD); a
+ *    descriptor first used while traced (stdin, socket(), pipe(),
+ *    inherited) gets an entry then.  User space collects the entries
+ *    left by processes that exited from the map;
  *  - a file's whole path, once per descriptor (WS_EV_PATH, named by an id
  *    that the descriptor's figures and the open's site carry), and the
  *    name given to a failed open();
@@ -79,6 +80,7 @@ enum io_class {
 	IO_NEWFD,	/* returns a new descriptor: an entry left on its
 			 * number (closed by exec, close_range) is stale */
 	IO_PIPE,	/* the same, two of them, written to int[2] */
+	IO_SYNC,	/* waits for the descriptor's data to be on disk */
 };
 
 static __always_inline enum io_class io_class(long nr)
@@ -113,6 +115,8 @@ static __always_inline enum io_class io_class(long nr)
 		return IO_NEWFD;
 	case WS_NR_pipe: case WS_NR_pipe2:
 		return IO_PIPE;
+	case WS_NR_fsync: case WS_NR_fdatasync: case WS_NR_sync_file_range:
+		return IO_SYNC;
 	}
 	return IO_NONE;
 }
@@ -376,6 +380,7 @@ static __always_inline int on_sys_exit(long ret, const bool python)
 	switch (cls) {
 	case IO_READ:
 	case IO_WRITE:
+	case IO_SYNC:
 		if (key.fd < 0)
 			return 0;
 		v = bpf_map_lookup_elem(&io_fds, &key);
@@ -446,6 +451,10 @@ static __always_inline int on_sys_exit(long ret, const bool python)
 			io_site_py(&a, v ? &v->target : NULL);
 		else
 			io_site(&a, v ? &v->target : NULL);
+	}
+	if (v && cls == IO_SYNC) {
+		__sync_fetch_and_add(&v->syncs, 1);
+		__sync_fetch_and_add(&v->sync_ns, now - start);
 	}
 	if (v && (cls == IO_READ || cls == IO_WRITE)) {
 		q = &st->quick[cls == IO_WRITE];

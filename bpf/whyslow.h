@@ -337,6 +337,8 @@ struct ws_fd_stats {
 	__u64 untimed;		/* of reads + writes, those not timed: their
 				 * on-CPU time is the thread's last timed
 				 * call's on the descriptor */
+	__u64 syncs;		/* fsync, fdatasync, sync_file_range */
+	__u64 sync_ns;		/* their time, enter to exit */
 	struct ws_target target;
 };
 

@@ -19,7 +19,9 @@ import uuid
 
 import pytest
 
-from conftest import WHYSLOW, Runner, workload
+from conftest import DEBIAN_PYTHON, WHYSLOW, WORKLOADS, Runner, workload
+from test_critical_path import MS, near
+from test_io import source_line
 
 pytestmark = pytest.mark.skipif(
     os.geteuid() != 0,
@@ -413,6 +415,53 @@ def test_fsync_writer_disk(run):
         f"disk {disk} ns > fsync's own {fsync_ns} ns:{res}"
     assert disk >= fsync_ns * 0.3, \
         f"disk {disk} ns < 30% of fsync's own {fsync_ns} ns:{res}"
+    # every fsync counted, at its file, and the syncs hint names where
+    row = [f for f in doc["io"]["files"] if f["path"] == path]
+    assert row and row[0]["syncs"] == 400, f"{row}:{res}"
+    assert near(row[0]["sync_ns"], fsync_ns, 0.1, 5 * MS), f"{row}:{res}"
+    found = [h for h in doc["hints"] if h["rule"] == "syncs"]
+    assert len(found) == 1, f"{doc['hints']}:{res}"
+    h = found[0]
+    print(h["text"])
+    assert h["syncs"] == 400 and h["path"] == path, f"{h}:{res}"
+    # waits under 1 ms are unwound by frame pointers alone, which skip
+    # the caller of libc's fsync (it sets up no frame): main's loop then
+    where = {f"append_durably (fsync_writer.c:"
+             f"{source_line('fsync_writer.c', 'err = fsync(fd);')})",
+             f"main (fsync_writer.c:"
+             f"{source_line('fsync_writer.c', 'if (append_durably')})"}
+    assert h["location"] in where, f"{h}:{res}"
+    assert h["advice"] == "batch_syncs", f"{h}:{res}"
+
+
+def test_sqlite_autocommit_syncs(run):
+    """SQLite inserts outside a transaction: each commits, syncing the
+    journal, the database and the directory.  The syncs hint counts them
+    (at least one per insert, most on the journal), names save's line
+    and advises a transaction; the journal, made and deleted at each
+    commit and never read, is no reread file to cache."""
+    path = f"/var/tmp/whyslow-test-sqlite-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+    try:
+        doc, res = run.record_json(
+            "--", DEBIAN_PYTHON, WORKLOADS / "py" / "sqlite_inserts.py",
+            path, 150, timeout=TIMEOUT)
+    finally:
+        for tail in ("", "-journal"):
+            if os.path.exists(path + tail):
+                os.unlink(path + tail)
+    found = [h for h in doc["hints"] if h["rule"] == "syncs"]
+    assert len(found) == 1, f"{doc['hints']}:{res}"
+    h = found[0]
+    print(h["text"])
+    print(doc["verdict"])
+    line = source_line("py/sqlite_inserts.py", "db.execute(\"insert")
+    assert h["syncs"] >= 3 * 150, f"{h}:{res}"
+    assert h["path"] == path + "-journal", f"{h}:{res}"
+    assert h["location"] == f"save (sqlite_inserts.py:{line})", f"{h}:{res}"
+    assert h["advice"] == "sqlite_transaction", f"{h}:{res}"
+    assert "BEGIN" in h["text"], h["text"]
+    assert not [x for x in doc["hints"] if x["rule"] == "repeated_opens"], \
+        f"{doc['hints']}:{res}"
 
 
 # --- 6. child --------------------------------------------------------------

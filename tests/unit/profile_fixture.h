@@ -188,8 +188,9 @@ static inline int32_t fx_io_site_n(struct profile *p, uint32_t pid,
 
 /*
  * A file opened opens times, all from site (IO_NO_SITE: none), time_ns in
- * its syscalls; the rest is the caller's to set, through the pointer,
- * before the next file.  Files are listed in the order they are added.
+ * its syscalls, a byte read at each open (a file read, not only written);
+ * the rest is the caller's to set, through the pointer, before the next
+ * file.  Files are listed in the order they are added.
  */
 static inline struct io_file *fx_io_file(struct profile *p, const char *path,
 					 uint64_t opens, uint64_t time_ns,
@@ -203,6 +204,7 @@ static inline struct io_file *fx_io_file(struct profile *p, const char *path,
 	f->path = fx_strdup(path);
 	f->opens = opens;
 	f->time_ns = time_ns;
+	f->read_bytes = opens;
 	f->site = site;
 	f->site_opens = site == IO_NO_SITE ? 0 : opens;
 	return f;

@@ -69,10 +69,12 @@ static bool loader_file(const struct profile *p, const struct io_file *f)
 	return frame >= 0 && loader_module(p->frames[frame].module);
 }
 
-/* One file opened more than once, not by the dynamic loader. */
+/* One file opened more than once and read, not by the dynamic loader: a
+ * file only written (a journal made and deleted at each commit) or never
+ * read (a directory opened to fsync it) has no contents to cache. */
 static bool reread_file(const struct profile *p, const struct io_file *f)
 {
-	return io_file_repeated(f) && !loader_file(p, f);
+	return io_file_repeated(f) && f->read_bytes && !loader_file(p, f);
 }
 
 static int cmp_frame_function(const void *a, const void *b, void *ctx)

@@ -87,6 +87,9 @@ struct profile;
 #define SLEEPS_MIN_COUNT	20	/* sleeps that held up the run */
 #define SLEEPS_MIN_PCT		10	/* the time they held it up (on the
 					 * critical path when known), % of W */
+/* syncs: fsync and its kin called again and again */
+#define SYNCS_MIN_COUNT		10	/* calls, on every file */
+#define SYNCS_MIN_PCT		10	/* their time, % of W */
 
 #define NUM_SIZE	32	/* a number formatted */
 #define TIME_SIZE	(NUM_SIZE + 8)	/* ... with its unit */
@@ -175,5 +178,7 @@ void hint_gil(struct hint_list *h);
 void hint_sleeps(struct hint_list *h);
 /* hints_gc.c */
 void hint_python_gc(struct hint_list *h);
+/* hints_syncs.c */
+void hint_syncs(struct hint_list *h);
 
 #endif

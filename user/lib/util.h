@@ -63,6 +63,14 @@ static inline double pct_of(uint64_t part, uint64_t whole)
 	return whole ? 100.0 * (double)part / (double)whole : 0.0;
 }
 
+/* s ends with tail. */
+static inline bool str_ends_with(const char *s, const char *tail)
+{
+	size_t n = strlen(s), k = strlen(tail);
+
+	return n >= k && !strcmp(s + n - k, tail);
+}
+
 /* The last component of a path: "amalg.py" of "/src/amalg.py". */
 static inline const char *path_basename(const char *path)
 {

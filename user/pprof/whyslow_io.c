@@ -16,7 +16,8 @@ enum { WI_TRACED = 1, WI_BLOCKED_KNOWN, WI_FILE, WI_ENDPOINT, WI_CONCURRENCY,
 /* I/O rows: each field's number is its position in these lists. */
 #define IO_FILE_FIELDS(X)						\
 	X(opens) X(failed_opens) X(reads) X(read_bytes) X(writes)	\
-	X(write_bytes) X(time_ns) X(blocked_ns) X(site_opens) X(size)
+	X(write_bytes) X(time_ns) X(blocked_ns) X(site_opens) X(size)	\
+	X(syncs) X(sync_ns)
 #define IO_ENDPOINT_FIELDS(X)						\
 	X(inbound) X(connections) X(sends) X(receives) X(bytes_sent)	\
 	X(bytes_received) X(connect_ns) X(send_ns) X(recv_ns)		\

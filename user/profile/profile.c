@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/util.h"
 #include "profile/profile.h"
 
 static void free_frames(struct frame *frames, size_t n)
@@ -110,16 +111,9 @@ bool io_file_repeated(const struct io_file *f)
 	return f->opens > 1 && f->path && f->path[0] == '/';
 }
 
-static bool ends_with(const char *s, const char *tail)
-{
-	size_t n = strlen(s), k = strlen(tail);
-
-	return n >= k && !strcmp(s + n - k, tail);
-}
-
 bool profile_name_unsampled(const char *name)
 {
 	return name && name[0] == '[' &&
-	       (ends_with(name, CP_UNSAMPLED_SUFFIX "]") ||
-		ends_with(name, CP_UNSEEN_SUFFIX "]"));
+	       (str_ends_with(name, CP_UNSAMPLED_SUFFIX "]") ||
+		str_ends_with(name, CP_UNSEEN_SUFFIX "]"));
 }

@@ -208,6 +208,8 @@ struct io_file {
 	uint64_t site_opens;	/* opens from there */
 	uint64_t size;		/* bytes, at the end of recording; 0 not
 				 * known (gone, not a regular file) */
+	uint64_t syncs;		/* fsync, fdatasync, sync_file_range */
+	uint64_t sync_ns;	/* their time (not in time_ns) */
 };
 
 /* One remote endpoint (or, inbound, the peers of a server). */

@@ -333,6 +333,8 @@ static void add_file_stats(struct io_file *f, const struct ws_fd_stats *s)
 	f->write_bytes += s->write_bytes;
 	f->time_ns += s->read_ns + s->write_ns;
 	f->blocked_ns += s->offcpu_ns;
+	f->syncs += s->syncs;
+	f->sync_ns += s->sync_ns;
 }
 
 /* A descriptor's figures: to its file or endpoint row; request_only: a

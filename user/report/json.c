@@ -392,6 +392,8 @@ static void json_file(const struct json *j, size_t i)
 		io->reads, io->read_bytes, io->writes, io->write_bytes,
 		io->time_ns);
 	json_blocked(j, io->blocked_ns);
+	fprintf(f, ", \"syncs\": %" PRIu64 ", \"sync_ns\": %" PRIu64,
+		io->syncs, io->sync_ns);
 	fputs(", \"opened_from\": ", f);
 	json_site(f, j->p, io->site);
 	fprintf(f, ", \"opened_from_count\": %" PRIu64 ", \"repeated\": ",

@@ -201,6 +201,8 @@ static void test_round_trip(void **state)
 		.holder_wait_reason = WAIT_DISK,
 	};
 	p->critical.n_locks = 1;
+	p->io.files[0].syncs = 7;
+	p->io.files[0].sync_ns = 9 * MS;
 	data = encode_profile(p, &len);
 	assert_true(len > 18 && data[0] == 0x1f && data[1] == 0x8b);
 	decode_ok(data, len, &q);
@@ -226,6 +228,8 @@ static void test_round_trip(void **state)
 	assert_true(q.procs[0].py_unbuffered);
 	assert_int_equal(q.n_cpus, 2);
 	assert_int_equal(q.io.files[0].size, 400);
+	assert_int_equal(q.io.files[0].syncs, 7);
+	assert_int_equal(q.io.files[0].sync_ns, 9 * MS);
 	assert_int_equal(q.quality.io_dropped, 2);
 	assert_int_equal(q.quality.io_untimed, 5);
 	assert_int_equal(q.quality.io_timed_every, 8);

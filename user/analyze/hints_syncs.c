@@ -1,0 +1,135 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The syncs hint: fsync, fdatasync or sync_file_range called again and
+ * again, each waiting until the file's data is on the disk.  A program
+ * that syncs after every record (SQLite commits each statement run
+ * outside a transaction: its journal twice, the database, the directory)
+ * waits on the disk's flushes, however little it writes.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/util.h"
+#include "analyze/hints.h"
+#include "analyze/hints_rules.h"
+#include "syscalls.h"
+
+struct syncs {
+	uint64_t count;		/* calls, on every file */
+	uint64_t ns;		/* their time */
+	size_t files;		/* files synced */
+	const struct io_file *most;	/* the file synced most */
+	int64_t frame;		/* where the waits in them were made, -1 */
+	bool sqlite;		/* an SQLite journal or write-ahead log */
+};
+
+static bool sync_syscall(int nr)
+{
+	return nr == WS_NR_fsync || nr == WS_NR_fdatasync ||
+	       nr == WS_NR_sync_file_range;
+}
+
+static void syncs_files(const struct profile *p, struct syncs *z)
+{
+	size_t i;
+
+	for (i = 0; i < p->io.n_files; i++) {
+		const struct io_file *f = &p->io.files[i];
+
+		if (!f->syncs)
+			continue;
+		z->count += f->syncs;
+		z->ns += f->sync_ns;
+		z->files++;
+		if (!z->most || f->syncs > z->most->syncs)
+			z->most = f;
+		if (f->path && (str_ends_with(f->path, "-journal") ||
+				str_ends_with(f->path, "-wal")))
+			z->sqlite = true;
+	}
+}
+
+/* Where the syncs that blocked waited most: their stacks' innermost
+ * application frame, by time. */
+static void syncs_where(const struct profile *p, struct syncs *z,
+			uint64_t *by_frame)
+{
+	int64_t f;
+	size_t i;
+
+	for (i = 0; i < p->n_stacks; i++) {
+		const struct stack_sample *s = &p->stacks[i];
+
+		if (s->reason == WAIT_NONE || !sync_syscall(s->syscall))
+			continue;
+		f = display_frame(p, s->frames, s->n_frames);
+		if (f < 0 || (size_t)f >= p->n_frames)
+			continue;
+		by_frame[f] += s->ns;
+		if (z->frame < 0 || by_frame[f] > by_frame[z->frame])
+			z->frame = f;
+	}
+}
+
+static void syncs_hint(struct hint_list *h, const struct syncs *z)
+{
+	struct hint hint = { .rule = "syncs", .names_cause = true };
+	char count[NUM_SIZE], files[NUM_SIZE], most[NUM_SIZE];
+	char time[TIME_SIZE], pct[NUM_SIZE];
+	char *where = hint_location(h, z->frame);
+
+	hint_fmt_count(count, z->count);
+	hint_fmt_count(files, z->files);
+	hint_fmt_count(most, z->most->syncs);
+	hint_fmt_time(time, z->ns);
+	hint_fmt_pct(pct, z->ns, h->p->wall_ns);
+	hint_text(&hint, "%s fsync/fdatasync calls on %s file%s took %s, %s "
+		  "of wall time, most on %s (%s)%s%s: each waits until the "
+		  "data is on the disk — %s", count, files,
+		  z->files == 1 ? "" : "s", time, pct, z->most->path, most,
+		  where ? ", from " : "", where ? where : "",
+		  z->sqlite ? "SQLite syncs at every commit, and a statement "
+			      "run outside a transaction is one: run many in "
+			      "one transaction (BEGIN … COMMIT), or use "
+			      "PRAGMA journal_mode=WAL with "
+			      "synchronous=NORMAL." :
+			      "sync once per batch of writes, not after each "
+			      "one.");
+	hint_field_uint(&hint, "syncs", z->count);
+	hint_field_uint(&hint, "files", z->files);
+	hint_field_uint(&hint, "sync_ns", z->ns);
+	hint_field_real(&hint, "time_pct", pct_of(z->ns, h->p->wall_ns));
+	hint_field_copy(h, &hint, "path", z->most->path);
+	hint_field_uint(&hint, "path_syncs", z->most->syncs);
+	hint_field_own(&hint, "location", where);
+	hint_field_copy(h, &hint, "advice", z->sqlite ? "sqlite_transaction" :
+			"batch_syncs");
+	hint_push(h, &hint);
+}
+
+/*
+ * Syncs many times over for a fair share of the wall time: the program
+ * waits on the disk's flushes, not on its writes.  One sync at the end,
+ * however long, is not this.
+ */
+void hint_syncs(struct hint_list *h)
+{
+	const struct profile *p = h->p;
+	struct syncs z = { .frame = -1 };
+	uint64_t *by_frame;
+
+	syncs_files(p, &z);
+	if (z.count < SYNCS_MIN_COUNT ||
+	    !hint_at_least_pct(z.ns, p->wall_ns, SYNCS_MIN_PCT))
+		return;
+	by_frame = calloc(p->n_frames ? p->n_frames : 1, sizeof(*by_frame));
+	if (!by_frame) {
+		h->err = -ENOMEM;
+		return;
+	}
+	syncs_where(p, &z, by_frame);
+	free(by_frame);
+	syncs_hint(h, &z);
+}
