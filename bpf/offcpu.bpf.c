@@ -72,6 +72,24 @@ struct {
 	__type(value, struct ws_wait_top);
 } offcpu_top SEC(".maps");
 
+/*
+ * The user stacks (pid, stack id) whose wait has carried its stack top:
+ * the first wait of each does, however short, so that user space learns
+ * how CFI completes it (user/record/splice.h) before the waits that
+ * come without one.  LRU: what ages out is sent once more.
+ */
+struct wait_stack_key {
+	__u32 pid;
+	__s32 ustack_id;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 4096);
+	__type(key, struct wait_stack_key);
+	__type(value, __u8);
+} wait_stacks_topped SEC(".maps");
+
 const volatile bool copy_wait_stack = true;	/* false: --fp-only */
 
 /* A zero-length ws_wait_top to create offcpu_top entries from: a global,
@@ -265,6 +283,20 @@ static __always_inline void switch_out(void *ctx, bool preempt,
 		save_user_top(tid, prev);
 }
 
+/* The first wait sent of this user stack (or the first since its entry
+ * aged out). */
+static __always_inline bool first_of_stack(const struct ws_offcpu_key *k)
+{
+	struct wait_stack_key key = { .pid = k->pid,
+				      .ustack_id = k->ustack_id };
+	__u8 one = 1;
+
+	if (k->ustack_id < 0 || bpf_map_lookup_elem(&wait_stacks_topped, &key))
+		return false;
+	bpf_map_update_elem(&wait_stacks_topped, &key, &one, BPF_ANY);
+	return true;
+}
+
 /* A long wait goes to user space whole, with its kernel stack. */
 static __always_inline bool send_wait(struct task_struct *next,
 				      struct ws_offcpu_start *st,
@@ -275,9 +307,10 @@ static __always_inline bool send_wait(struct task_struct *next,
 	struct ws_wait *w;
 	bool full = false;
 
-	/* Only waits of WS_WAIT_TOP_NS and more carry the stack top: the
-	 * event is 2 KiB longer. */
-	if (val->blocked_ns + val->runq_ns >= WS_WAIT_TOP_NS)
+	/* Only waits of WS_WAIT_TOP_NS and more carry the stack top (the
+	 * event is 2 KiB longer), and the first of each stack. */
+	if (val->blocked_ns + val->runq_ns >= WS_WAIT_TOP_NS ||
+	    first_of_stack(&st->key))
 		top = bpf_map_lookup_elem(&offcpu_top, &st->key.tid);
 	if (top && top->len)
 		full = true;

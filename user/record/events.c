@@ -83,6 +83,9 @@ static int user_stack(struct record_events *r, uint32_t pid, uint64_t time,
 	*why = unwind_complete(r->sym, r->procs, pid, &in, ustack, &n,
 			       WS_MAX_STACK);
 	collector_note_unwind(r->coll, *why);
+	if (!r->err)
+		r->err = splices_learn(r->splices, pid, fp_stack,
+				       fp_len > 0 ? fp_len / 8 : 0, ustack, n);
 	return n;
 }
 

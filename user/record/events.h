@@ -34,6 +34,7 @@ struct record_events {
 	struct io_trace *io;		/* NULL with --no-io */
 	struct py_stacks *py_stacks;	/* threads' switch-out stacks */
 	struct io_sites *sites;		/* NULL with --no-io */
+	struct stack_splices *splices;	/* learnt from completed stacks */
 	struct pyn_kinds kinds;		/* CPython's frames, named once */
 	bool all;			/* -a */
 	uint64_t last_drain_ns;

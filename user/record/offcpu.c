@@ -24,17 +24,24 @@ static int add_key(const struct offcpu_maps *m, struct collector *c,
 		   const struct ws_offcpu_val *v, const __u64 *kstack, int nk,
 		   const struct ws_wait_top *top, const struct py_context *py)
 {
-	__u64 ustack[WS_MAX_STACK];
-	int nu = read_stack(m->stacks_fd, k->ustack_id, ustack);
+	__u64 ustack[WS_MAX_STACK], fp[WS_MAX_STACK];
+	int nu = read_stack(m->stacks_fd, k->ustack_id, ustack), nfp = nu;
 	struct unwind_input in;
+	int err;
 
 	if (top && top->len && top->len <= WS_WAIT_STACK_COPY && m->sym) {
 		in = (struct unwind_input){ .ip = top->ip, .sp = top->sp,
 					    .bp = top->bp, .stack = top->stack,
 					    .stack_len = top->len,
 					    .time = v->last_ns };
+		memcpy(fp, ustack, nfp * sizeof(*fp));
 		unwind_complete(m->sym, t, k->pid, &in, ustack, &nu,
 				WS_MAX_STACK);
+		err = splices_learn(m->splices, k->pid, fp, nfp, ustack, nu);
+		if (err)
+			return err;
+	} else {
+		splices_apply(m->splices, k->pid, ustack, &nu, WS_MAX_STACK);
 	}
 	return collector_add_offcpu(c, t, k, v, kstack, nk, ustack, nu, py);
 }

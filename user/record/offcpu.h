@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "record/collect.h"
+#include "record/splice.h"
 #include "symbols/symbolize.h"
 
 struct offcpu_maps {
@@ -14,6 +15,8 @@ struct offcpu_maps {
 	int start_fd;		/* tid → ws_offcpu_start: waits still open */
 	int stacks_fd;		/* stack id → WS_MAX_STACK addresses */
 	struct symbolizer *sym;	/* for CFI unwinding of long waits */
+	struct stack_splices *splices;	/* learnt from long waits, put
+					 * back in short ones */
 	uint64_t start_ns;	/* recording start: earlier time is not ours */
 };
 

@@ -51,6 +51,7 @@ struct recorder {
 	struct io_trace *io;		/* NULL with --no-io */
 	struct py_stacks *py_stacks;
 	struct io_sites *sites;		/* NULL with --no-io */
+	struct stack_splices *splices;
 	struct launch child;
 	int child_pidfd;
 	int *pid_fds;			/* pidfds of the -p targets */
@@ -253,8 +254,12 @@ static int open_bpf(struct recorder *r)
 	r->py_stacks = py_stacks_new();
 	if (!r->py_stacks)
 		return 1;
+	r->splices = splices_new();
+	if (!r->splices)
+		return 1;
 	r->offcpu = record_bpf_offcpu_maps(r->bpf);
 	r->offcpu.sym = r->sym;
+	r->offcpu.splices = r->splices;
 	r->ev = (struct record_events){
 		.sb = r->sb,
 		.procs = &r->procs,
@@ -265,6 +270,7 @@ static int open_bpf(struct recorder *r)
 		.io = r->io,
 		.py_stacks = r->py_stacks,
 		.sites = r->sites,
+		.splices = r->splices,
 		.all = o->all,
 	};
 	r->rb = ringbuf_new(record_bpf_events_fd(r->bpf),
@@ -632,6 +638,7 @@ static void close_recorder(struct recorder *r)
 	symbolizer_free(r->sym);
 	py_attach_free(r->py);
 	py_stacks_free(r->py_stacks);
+	splices_free(r->splices);
 	pynative_kinds_free(&r->ev.kinds);
 	proc_table_free(&r->procs);
 	if (r->child_pidfd >= 0)

@@ -77,8 +77,9 @@ static void quality_stacks(FILE *f, const struct aggregate *agg,
 	fputs(q->cfi_unwinding ?
 	      ".\n- Unwinding: frame pointers, completed with .eh_frame rules "
 	      "from an 8 KiB copy of the user stack per sample (2 KiB per "
-	      "wait of 1 ms or more); a stack deeper than its copy ends "
-	      "there" :
+	      "wait of 1 ms or more, and the first of each stack; shorter "
+	      "waits get the frames CFI found there put back); a stack "
+	      "deeper than its copy ends there" :
 	      ".\n- Unwinding: user stacks follow frame pointers only "
 	      "(--fp-only), so a function that sets up no frame (a leaf, or "
 	      "code built without them) hides its caller even in stacks not "
