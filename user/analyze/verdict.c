@@ -19,6 +19,22 @@ static bool python_runtime(const struct func_stat *fs)
 	return fs->cls == CLASS_RUNTIME && cpython_file_name(fs->module);
 }
 
+/*
+ * The kernel switching a thread back in: samples due while it switched
+ * with interrupts off land here as it turns them on (a virtual machine's
+ * cpu-clock), under whatever syscall blocked.  What it stands for is the
+ * waits, which the verdict names; as code it is nothing to change.
+ */
+static bool switch_in(const struct func_stat *fs)
+{
+	static const char *const names[] = {
+		"finish_task_switch", "__schedule", "schedule",
+	};
+
+	return fs->cls == CLASS_KERNEL &&
+	       name_in(fs->name, names, ARRAY_SIZE(names));
+}
+
 uint64_t aggregate_path_work_ns(const struct aggregate *agg,
 				const struct profile_critical *c)
 {
@@ -71,8 +87,8 @@ const struct func_stat *aggregate_path_function(const struct aggregate *agg,
 	for (i = 0; i < agg->n_by_cp; i++) {
 		const struct func_stat *fs = &agg->funcs[agg->by_cp[i]];
 
-		if (profile_name_unsampled(fs->name))
-			continue;	/* time no sample fell in: no code */
+		if (profile_name_unsampled(fs->name) || switch_in(fs))
+			continue;	/* no code, or none to change */
 		own = aggregate_verdict_own_ns(agg, fs);
 		if (!own)
 			continue;

@@ -122,12 +122,37 @@ static void test_app_caller_path_weight(void **state)
 	fx_free(p);
 }
 
+/* A syscall loop on the path: the kernel's switch-in, where a virtual
+ * machine's samples pile up after each wait, is not the function named;
+ * the code that runs next is. */
+static void test_path_function_not_switch_in(void **state)
+{
+	struct profile *p = fx_new("sq");
+	struct aggregate agg;
+	uint32_t save, fts, sync;
+
+	(void)state;
+	fx_proc(p, 1, 0, "sq", "/bin/sq");
+	save = fx_frame_at(p, "save", "sq", CLASS_APP, "sq.c", 7);
+	fts = fx_frame(p, "finish_task_switch", "[kernel]", CLASS_KERNEL);
+	sync = fx_frame(p, "ext4_sync_file", "[kernel]", CLASS_KERNEL);
+	FX_STACK(p, 1, 1, 30, save, fts)->cp_ns = 300;
+	FX_STACK(p, 1, 1, 20, save, sync)->cp_ns = 200;
+	p->critical.ns = 500;
+	assert_int_equal(aggregate_profile(p, &agg), 0);
+	assert_ptr_equal(aggregate_path_function(&agg, &p->critical),
+			 agg_func(&agg, "ext4_sync_file", NULL));
+	aggregate_free(&agg);
+	fx_free(p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_app_caller_of_runtime),
 		cmocka_unit_test(test_app_caller_none),
 		cmocka_unit_test(test_app_caller_path_weight),
+		cmocka_unit_test(test_path_function_not_switch_in),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
