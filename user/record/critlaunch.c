@@ -111,13 +111,16 @@ static int cmp_launcher(const void *a, const void *b)
 	return x->ns != y->ns ? CMP(y->ns, x->ns) : strcmp(x->name, y->name);
 }
 
-/* Mostly passed its time on the path to others; by how much it holds,
- * alone or with its kind, a launcher. */
+/* Mostly passed its time on the path to others, and ran mostly other
+ * code than its own source meanwhile (a script that runs programs and
+ * does work of its own is the program, not a launcher); by how much it
+ * holds, alone or with its kind, a launcher. */
 static bool passes_on(const struct cp_image *img)
 {
 	uint64_t on_path = img->own_ns + img->passed_ns;
 
-	return on_path && img->passed_ns * 100 >= on_path * CP_LAUNCHER_PCT;
+	return on_path && img->passed_ns * 100 >= on_path * CP_LAUNCHER_PCT &&
+	       img->source_ns * 2 < img->own_ns;
 }
 
 /* When a forked pid came to be: its first event, else its first exec. */

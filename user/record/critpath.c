@@ -136,6 +136,20 @@ static int64_t exe_frame(const struct profile *p, const struct stack_sample *st)
 	return -1;
 }
 
+/* The stack's innermost application frame has a source line. */
+static bool in_source(const struct profile *p, const struct stack_sample *st)
+{
+	uint32_t i = st->n_frames;
+
+	while (i--) {
+		const struct frame *f = &p->frames[st->frames[i]];
+
+		if (f->cls == CLASS_APP)
+			return f->file && f->line > 0;
+	}
+	return false;
+}
+
 static void charge(struct walker *w, uint32_t stack, uint64_t ns,
 		   uint64_t ts)
 {
@@ -146,6 +160,8 @@ static void charge(struct walker *w, uint32_t stack, uint64_t ns,
 	if (!img)
 		return;
 	img->own_ns += ns;
+	if (in_source(w->p, st))
+		img->source_ns += ns;
 	if (img->first_ns > ts)
 		img->first_ns = ts;
 	if (img->exe_frame < 0)

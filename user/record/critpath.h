@@ -84,6 +84,10 @@ struct cp_image {
 				 * launcher's wait), not to make room (a
 				 * producer's pipe write) */
 	uint64_t first_ns;	/* its first charge; UINT64_MAX none */
+	uint64_t source_ns;	/* of own_ns, in the program's own source
+				 * code (its innermost application frame
+				 * has a line: a script's, or a program
+				 * built with -g): work, not launching */
 	uint64_t born;		/* seq 0: its first event */
 	uint32_t parent;	/* seq 0: who forked it, when seen; 0 */
 	int64_t parent_image;	/* seq 0: the image it was forked from; -1 */

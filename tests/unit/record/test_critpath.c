@@ -138,6 +138,50 @@ static void test_child_does_the_work(void **state)
 	fx_free(p);
 }
 
+/* python3 runs sleep (80 ms), then crunch, its own code, for own_ms:
+ * the launchers seen.  crunch with a source line (a script's function)
+ * is the program's work; a start-up in the interpreter's own code is a
+ * launcher's. */
+static size_t script_case(uint64_t own_ms, bool source)
+{
+	struct profile *p = fx_new("python3 w.py");
+	struct tl_builder b = { 0 };
+	uint32_t mod = fx_frame_at(p, "<module>", "w.py", CLASS_APP,
+				   source ? "/t/w.py" : NULL, source ? 9 : 0);
+	uint32_t cr = fx_frame_at(p, "crunch", "w.py", CLASS_APP,
+				  source ? "/t/w.py" : NULL, source ? 6 : 0);
+	uint32_t sl_f = fx_frame(p, "main", "sleep", CLASS_APP);
+	uint32_t py_wait, py_run, sl_wait;
+	size_t n;
+
+	fx_proc(p, 10, 1, "python3", "/usr/bin/python3.11");
+	fx_proc(p, 11, 10, "sleep", "/bin/sleep");
+	py_wait = stack_index(p, FX_WAIT(p, 10, 10, 1, WAIT_CHILD, 80 * MS,
+					 NULL, mod));
+	py_run = stack_index(p, FX_STACK(p, 10, 10, own_ms, mod, cr));
+	sl_wait = stack_index(p, FX_WAIT(p, 11, 11, 1, WAIT_SLEEP, 80 * MS,
+					 NULL, sl_f));
+	add_exec(&b, 10, T0, "/usr/bin/python3");
+	add_exec(&b, 11, T0, "/bin/sleep");
+	add_wait(&b, 10, T0, T0 + 80 * MS, T0 + 80 * MS, 11, py_wait);
+	add_wait(&b, 11, T0, T0 + 80 * MS, T0 + 80 * MS, 0, sl_wait);
+	add_run(&b, 10, T0 + 80 * MS, T0 + (80 + own_ms) * MS, py_run);
+	assert_int_equal(critpath_build(p, &b.tl, &(struct cp_window){
+		.root_tid = 10, .start = T0,
+		.end = T0 + (80 + own_ms) * MS }), 0);
+	n = p->critical.n_launchers;
+	tl_free(&b);
+	fx_free(p);
+	return n;
+}
+
+static void test_script_no_launcher(void **state)
+{
+	(void)state;
+	assert_int_equal(script_case(18, true), 0);
+	assert_int_equal(script_case(18, false), 1);
+}
+
 /* Two threads take turns on a lock held around guarded_update; main
  * joins them: the path runs through the holders, and the lock's waits
  * are charged to guarded_update. */
@@ -744,6 +788,7 @@ int main(void)
 		cmocka_unit_test(test_idle_waiter_no_lock),
 		cmocka_unit_test(test_cond_wait_no_lock),
 		cmocka_unit_test(test_mutex_held_across_wait),
+		cmocka_unit_test(test_script_no_launcher),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
