@@ -117,7 +117,8 @@ def check_report(doc, res):
         assert "threads_wall_ns" in f, f"{f['name']}: no threads_wall_ns:{res}"
     for la in doc["launchers"]:
         assert {"name", "interpreter", "processes", "ns", "pct",
-                "started"} <= la.keys(), f"launcher fields {la}:{res}"
+                "started", "kind"} <= la.keys(), f"launcher fields {la}:{res}"
+        assert la["kind"] in ("waited", "exec_chain"), f"{la}:{res}"
         assert 0 <= la["pct"] <= PCT_MAX, f"launcher over 100%: {la}:{res}"
     for h in hints(doc, "spawns"):
         assert {"cpu_ns", "union_wall_ns", "advice"} <= h.keys(), \
@@ -198,6 +199,7 @@ def test_pipe_gzip(run):
         assert row is None or row["pct"] <= 10, \
             f"{name} charged {row['pct']}% of the path:{res}"
     shells = [la for la in doc["launchers"] if la["name"] in ("sh", "dash")]
+    assert all(la["kind"] == "waited" for la in shells), f"{shells}:{res}"
     assert all(la["pct"] <= 10 for la in shells), \
         f"a launcher shell charged more than 10%: {shells}:{res}"
     verdict = doc["verdict"]
@@ -406,6 +408,7 @@ def test_python_shim(run, tmp_path):
     assert near(shim_row["ns"], measured, 0.20, 15 * MS), f"{figures}:{res}"
     assert shim_row["interpreter"] == "bash", f"{shim_row}:{res}"
     assert shim_row["started"] == interp, f"{shim_row}:{res}"
+    assert shim_row["kind"] == "exec_chain", f"{shim_row}:{res}"
     # Processes it ran: the 16 it forked, maybe counting itself; whyslow
     # may miss one that ended before it was seen.
     assert SHIM_PROCESSES - 1 <= shim_row["processes"] <= SHIM_PROCESSES + 1, \

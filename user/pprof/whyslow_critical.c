@@ -12,7 +12,8 @@
 
 enum { CR_NS = 1, CR_ROOT_TID, CR_PROGRAM, CR_LAUNCHER, CR_LOCK };
 enum { CRP_NAME = 1, CRP_NS, CRP_PID };		/* CRP_PID repeated */
-enum { CRL_NAME = 1, CRL_INTERPRETER, CRL_STARTED, CRL_PROCESSES, CRL_NS };
+enum { CRL_NAME = 1, CRL_INTERPRETER, CRL_STARTED, CRL_PROCESSES, CRL_NS,
+       CRL_WAITED, CRL__COUNT = CRL_WAITED };
 enum { CRK_HOLDER_FRAME = 1 /* +1, 0 none */, CRK_WAITING, CRK_WAIT_NS,
        CRK_HOLDER_CPU_NS, CRK_HOLDER_WAIT_NS, CRK_HOLDER_WAIT_REASON,
        CRK__COUNT = CRK_HOLDER_WAIT_REASON };
@@ -56,6 +57,7 @@ void pprof_whyslow_critical_put(struct writer *w, struct pb_buf *x,
 		pb_uint(&e, CRL_STARTED, pprof_str_id(w, l->started));
 		pb_uint(&e, CRL_PROCESSES, l->processes);
 		pb_uint(&e, CRL_NS, l->ns);
+		pb_uint(&e, CRL_WAITED, l->waited);
 		pb_msg(&b, CR_LAUNCHER, &e);
 	}
 	for (i = 0; i < c->n_locks; i++) {
@@ -125,7 +127,7 @@ static int read_programs(struct reader *rd, const struct span *rows,
 static int read_launchers(struct reader *rd, const struct span *rows,
 			  size_t n, struct profile_critical *c)
 {
-	uint64_t v[5];
+	uint64_t v[CRL__COUNT];
 	size_t i;
 	int err = 0;
 
@@ -135,12 +137,13 @@ static int read_launchers(struct reader *rd, const struct span *rows,
 	for (i = 0; i < n && !err; i++) {
 		struct critical_launcher *l = &c->launchers[i];
 
-		err = pprof_read_small(rd, &rows[i], v, 5, "launcher");
+		err = pprof_read_small(rd, &rows[i], v, CRL__COUNT, "launcher");
 		if (err)
 			break;
 		c->n_launchers = i + 1;
 		l->processes = v[CRL_PROCESSES - 1];
 		l->ns = v[CRL_NS - 1];
+		l->waited = v[CRL_WAITED - 1] != 0;
 		err = pprof_string_at(rd, v[CRL_NAME - 1], false, &l->name);
 		if (!err)
 			err = pprof_string_at(rd, v[CRL_STARTED - 1], false,

@@ -325,6 +325,10 @@ struct critical_launcher {
 	char *started;		/* the program it launched that did work */
 	uint32_t processes;	/* processes charged until then */
 	uint64_t ns;
+	bool waited;		/* a process that waited for what it started
+				 * (`sh -c`, make): ns is its own time; else
+				 * an exec chain (a shim): all that ran on
+				 * the path before started did */
 };
 
 /* Threads blocked on a lock that other threads released: what those

@@ -55,7 +55,7 @@ static uint32_t processes_before(const struct walker *w, uint64_t until)
 
 static int push_launcher(struct profile_critical *c, const char *name,
 			 const char *interpreter, const char *started,
-			 uint32_t processes, uint64_t ns)
+			 uint32_t processes, uint64_t ns, bool waited)
 {
 	struct critical_launcher *l = &c->launchers[c->n_launchers];
 
@@ -64,6 +64,7 @@ static int push_launcher(struct profile_critical *c, const char *name,
 	l->interpreter = interpreter ? strdup(interpreter) : NULL;
 	l->processes = processes;
 	l->ns = ns;
+	l->waited = waited;
 	if (!l->name || !l->started || (interpreter && !l->interpreter)) {
 		free(l->name);
 		free(l->started);
@@ -101,7 +102,7 @@ static int add_exec_chain(struct walker *w, const struct cp_image *first)
 		return 0;
 	return push_launcher(&w->p->critical, first->name, interp,
 			     cp_image_program(w, last),
-			     processes_before(w, last->start), ns);
+			     processes_before(w, last->start), ns, false);
 }
 
 static int cmp_launcher(const void *a, const void *b)
@@ -228,7 +229,7 @@ static int add_launcher(struct profile_critical *c, uint64_t *on_path,
 		}
 	}
 	on_path[c->n_launchers] = path;
-	return push_launcher(c, name, interp, started, 1, own);
+	return push_launcher(c, name, interp, started, 1, own, true);
 }
 
 /* Rows from start on that hold too little of the path, dropped. */

@@ -212,8 +212,9 @@ static void json_launcher(const struct json *j, size_t i)
 	fputs(", \"started\": ", j->f);
 	json_string(j->f, l->started);
 	fprintf(j->f, ", \"processes\": %" PRIu32 ", \"ns\": %" PRIu64
-		", \"pct\": %.2f}", l->processes, l->ns,
-		pct_of(l->ns, j->p->critical.ns));
+		", \"pct\": %.2f, \"kind\": \"%s\"}", l->processes, l->ns,
+		pct_of(l->ns, j->p->critical.ns),
+		l->waited ? "waited" : "exec_chain");
 }
 
 static void json_critical(struct json *j)

@@ -158,10 +158,17 @@ static void md_launchers_sentence(struct md *m)
 			md_clean(interp, l->interpreter, 64, false);
 			md_printf(&m->doc, " (%s)", interp);
 		}
-		md_printf(&m->doc, ": %s in %" PRIu32 " process%s before %s "
-			  "started (%.1f%% of wall).", time, l->processes,
-			  l->processes == 1 ? "" : "es", started,
-			  pct_of(l->ns, c->ns));
+		if (l->waited)
+			md_printf(&m->doc, " waiting for `%s`: its own %s in "
+				  "%" PRIu32 " process%s (%.1f%% of wall).",
+				  started, time, l->processes,
+				  l->processes == 1 ? "" : "es",
+				  pct_of(l->ns, c->ns));
+		else
+			md_printf(&m->doc, ": %s in %" PRIu32 " process%s "
+				  "before %s started (%.1f%% of wall).", time,
+				  l->processes, l->processes == 1 ? "" : "es",
+				  started, pct_of(l->ns, c->ns));
 	}
 }
 

@@ -201,6 +201,17 @@ static void test_round_trip(void **state)
 		.holder_wait_reason = WAIT_DISK,
 	};
 	p->critical.n_locks = 1;
+	p->critical.launchers = calloc(2, sizeof(*p->critical.launchers));
+	assert_non_null(p->critical.launchers);
+	p->critical.launchers[0] = (struct critical_launcher){
+		.name = strdup("sh"), .started = strdup("gzip"),
+		.processes = 2, .ns = 3 * MS, .waited = true,
+	};
+	p->critical.launchers[1] = (struct critical_launcher){
+		.name = strdup("python3"), .interpreter = strdup("bash"),
+		.started = strdup("python3.11"), .processes = 4, .ns = 5 * MS,
+	};
+	p->critical.n_launchers = 2;
 	p->io.files[0].syncs = 7;
 	p->io.files[0].sync_ns = 9 * MS;
 	data = encode_profile(p, &len);
@@ -208,6 +219,11 @@ static void test_round_trip(void **state)
 	decode_ok(data, len, &q);
 	assert_same_reports(p, &q);
 	assert_int_equal(q.critical.n_locks, 1);
+	assert_int_equal(q.critical.n_launchers, 2);
+	assert_true(q.critical.launchers[0].waited);
+	assert_false(q.critical.launchers[1].waited);
+	assert_string_equal(q.critical.launchers[1].interpreter, "bash");
+	assert_int_equal(q.critical.launchers[1].ns, 5 * MS);
 	assert_int_equal(q.critical.locks[0].holder_frame, 1);
 	assert_int_equal(q.critical.locks[0].waiting_threads, 3);
 	assert_int_equal(q.critical.locks[0].wait_ns, 90 * MS);

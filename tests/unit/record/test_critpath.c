@@ -134,6 +134,7 @@ static void test_child_does_the_work(void **state)
 	assert_string_equal(p->critical.launchers[0].name, "sh");
 	assert_string_equal(p->critical.launchers[0].started, "gzip");
 	assert_int_equal(p->critical.launchers[0].ns, 2 * MS);
+	assert_true(p->critical.launchers[0].waited);
 	tl_free(&b);
 	fx_free(p);
 }
@@ -263,6 +264,7 @@ static void test_exec_chain_launcher(void **state)
 	assert_string_equal(p->critical.launchers[0].started, "python3.11");
 	assert_int_equal(p->critical.launchers[0].ns, 20 * MS);
 	assert_int_equal(p->critical.launchers[0].processes, 2);
+	assert_false(p->critical.launchers[0].waited);	/* an exec chain */
 	tl_free(&b);
 	fx_free(p);
 }

@@ -429,6 +429,35 @@ static void test_verdict_lock(void **state)
 	free(v);
 }
 
+/* A launcher that waited for what it started costs its own time; one
+ * that exec'd its way there, all that ran before. */
+static void test_verdict_launchers(void **state)
+{
+	struct profile *p = sleep_profile(300, 0, false);
+	char *v;
+
+	(void)state;
+	p->critical.launchers = calloc(2, sizeof(*p->critical.launchers));
+	assert_non_null(p->critical.launchers);
+	p->critical.launchers[0] = (struct critical_launcher){
+		.name = fx_strdup("make"), .started = fx_strdup("cc1"),
+		.processes = 3, .ns = 80 * VMS, .waited = true,
+	};
+	p->critical.launchers[1] = (struct critical_launcher){
+		.name = fx_strdup("python3"), .interpreter = fx_strdup("bash"),
+		.started = fx_strdup("python3.11"), .processes = 41,
+		.ns = 60 * VMS,
+	};
+	p->critical.n_launchers = 2;
+	v = verdict_of(p);
+	assert_contains(v, " `make` is a launcher waiting for `cc1`: its own "
+			"80.0 ms in 3 processes (8.0% of wall). `python3` is a "
+			"launcher (bash): 60.0 ms in 41 processes before "
+			"python3.11 started (6.0% of wall).");
+	free(v);
+	fx_free(p);
+}
+
 /* The largest hint from 20% of wall, elsewhere than the verdict's
  * function, is pointed to. */
 static void test_verdict_points_to_hint(void **state)
@@ -705,6 +734,7 @@ int main(void)
 		cmocka_unit_test(test_java_rootless_advice),
 		cmocka_unit_test(test_verdict_second_wait),
 		cmocka_unit_test(test_verdict_lock),
+		cmocka_unit_test(test_verdict_launchers),
 		cmocka_unit_test(test_verdict_points_to_hint),
 		cmocka_unit_test(test_verdict_points_to_reread),
 		cmocka_unit_test(test_verdict_points_to_gil),
