@@ -881,5 +881,9 @@ size_t categories_by_time(const struct time_split *t,
 		if (t->ns[r])
 			order[n++] = r;
 	qsort_r(order, n, sizeof(*order), cmp_category, (void *)t);
+	/* the rest set, so that order[0] is a reason even with no time (a
+	 * critical path whose stacks carry none, in a file) */
+	for (r = n; r < WAIT__COUNT; r++)
+		order[r] = WAIT_NONE;
 	return n;
 }

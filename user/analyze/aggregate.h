@@ -258,7 +258,7 @@ int64_t spawn_display_frame(const struct profile *p, const struct io_spawn *s);
 
 /*
  * The categories of t that hold time into order, most time first (ties
- * by reason); returns how many.
+ * by reason), WAIT_NONE after them; returns how many.
  */
 size_t categories_by_time(const struct time_split *t,
 			  enum wait_reason order[WAIT__COUNT]);

@@ -191,6 +191,8 @@ static void test_round_trip(void **state)
 	size_t len, len2;
 
 	(void)state;
+	/* a critical path whose stacks carry none of it (as a hand-made
+	 * file may): the reports still render, its verdict and all */
 	p->critical.ns = p->wall_ns;
 	p->critical.root_tid = p->stacks[0].tid;
 	p->critical.locks = calloc(1, sizeof(*p->critical.locks));
