@@ -341,6 +341,27 @@ def test_all_processes(run):
     assert "is waiting" not in doc["verdict"], res
 
 
+def test_all_processes_disk(run):
+    """-a while a program fsyncs in a loop: the verdict says the machine
+    waited on the disk, and names that program as the one that waited
+    most (its own measure: the fsync loop, no idle thread's wait)."""
+    path = f"/var/tmp/whyslow-test-all-{os.getpid()}"
+    writer = run.background(BIN / "fsync_writer", path, 100000)
+    try:
+        time.sleep(0.3)
+        doc, res = run.record_json("-a", "-d", 2, timeout=30)
+    finally:
+        writer.kill()
+        writer.wait()
+        if os.path.exists(path):
+            os.unlink(path)
+    m = re.search(r"Waiting on the disk: [\d.]+ m?s in all threads, the "
+                  r"most `(\S+)` \(pid (\d+)\)", doc["verdict"])
+    assert m, f"verdict:{res}"
+    assert m.group(1) == "fsync_writer", f"verdict:{res}"
+    assert "Other waits are not weighed here" in doc["verdict"], res
+
+
 # --- signals and exit status -----------------------------------------------
 
 def _interrupt(run, sig, fmt, expect_status):

@@ -332,10 +332,14 @@ uint64_t aggregate_verdict_own_ns(const struct aggregate *agg,
 const struct func_stat *aggregate_path_function(const struct aggregate *agg,
 						const struct profile_critical *c);
 
+/* Index in funcs of the hottest function but the kernel's switch back
+ * to a thread that waited (see verdict.c); 0 when there is no other. */
+size_t aggregate_top_function(const struct aggregate *agg);
+
 /*
  * The function the Markdown verdict names: aggregate_path_function with a
  * critical path; else, when on-CPU time outweighs waits, the hottest
- * (funcs[0]); NULL when it names none (a wait's verdict).
+ * (aggregate_top_function); NULL when it names none (a wait's verdict).
  */
 const struct func_stat *aggregate_verdict_function(const struct profile *p,
 						   const struct aggregate *agg);

@@ -35,6 +35,16 @@ static bool switch_in(const struct func_stat *fs)
 	       name_in(fs->name, names, ARRAY_SIZE(names));
 }
 
+size_t aggregate_top_function(const struct aggregate *agg)
+{
+	size_t i;
+
+	for (i = 0; i < agg->n_funcs; i++)
+		if (!switch_in(&agg->funcs[i]))
+			return i;
+	return 0;
+}
+
 uint64_t aggregate_path_work_ns(const struct aggregate *agg,
 				const struct profile_critical *c)
 {
@@ -116,7 +126,7 @@ const struct func_stat *aggregate_verdict_function(const struct profile *p,
 		return aggregate_path_function(agg, &p->critical);
 	if (t->offcpu_ns > t->ns[WAIT_NONE] || !agg->samples || !agg->n_funcs)
 		return NULL;
-	return &agg->funcs[0];
+	return &agg->funcs[aggregate_top_function(agg)];
 }
 
 /*

@@ -5,6 +5,7 @@
  * function, the longest wait, or, for a whole machine (record -a), who
  * ran on its CPUs.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
@@ -32,8 +33,9 @@ static const struct path_stat *hottest_path_to(const struct aggregate *agg,
 static int md_top_function(struct md *m)
 {
 	const struct aggregate *agg = m->agg;
-	const struct func_stat *top = &agg->funcs[0];
-	const struct path_stat *path = hottest_path_to(agg, 0);
+	size_t k = aggregate_top_function(agg);
+	const struct func_stat *top = &agg->funcs[k];
+	const struct path_stat *path = hottest_path_to(agg, k);
 	char name[CLEAN_SIZE(NAME_MAX_BYTES)], where[WHERE_SIZE];
 	char self[SHARE_SIZE], total[SHARE_SIZE], share[SHARE_SIZE];
 	char *route;
@@ -203,8 +205,49 @@ static void md_machine_sentence(struct md *m)
 	md_put(&m->doc, ". ");
 }
 
-/* record -a: who ran on the CPUs, and in what; its threads' waits are
- * mostly idle ones, which no verdict should weigh against that. */
+/*
+ * Of a machine's waits, those that say it held work up rather than idled:
+ * the disk, page faults, a CPU (runnable).  Each that adds up to 10% of
+ * the wall or more, with the process that waited most: "Waiting on the
+ * disk: 4.20 s in all threads, the most `tar` (pid 12) 3.90 s."
+ */
+static void md_machine_waits(struct md *m)
+{
+	static const enum wait_reason busy[] = {
+		WAIT_DISK, WAIT_PAGE_FAULT, WAIT_CPU,
+	};
+	const struct aggregate *agg = m->agg;
+	char comm[CLEAN_SIZE(AGG_COMM_LEN)], all[DURATION_SIZE];
+	char most[DURATION_SIZE];
+	const struct proc_stat *top;
+	size_t i, k;
+
+	for (k = 0; k < ARRAY_SIZE(busy); k++) {
+		enum wait_reason r = busy[k];
+
+		if (agg->time.ns[r] * 10 < m->p->wall_ns || !m->p->wall_ns)
+			continue;
+		top = NULL;
+		for (i = 0; i < agg->n_procs; i++)
+			if (!top || agg->procs[i].time.ns[r] > top->time.ns[r])
+				top = &agg->procs[i];
+		fmt_duration(all, agg->time.ns[r]);
+		md_printf(&m->doc, " %c%s: %s in all threads",
+			  toupper((unsigned char)md_categories[r].doing[0]),
+			  md_categories[r].doing + 1, all);
+		if (top && top->time.ns[r]) {
+			md_clean(comm, top->comm, AGG_COMM_LEN, false);
+			fmt_duration(most, top->time.ns[r]);
+			md_printf(&m->doc, ", the most `%s` (pid %" PRIu32
+				  ") %s", comm, top->pid, most);
+		}
+		md_put(&m->doc, ".");
+	}
+}
+
+/* record -a: who ran on the CPUs, and in what; what held work up (the
+ * disk, a CPU); its threads' other waits are mostly idle ones, which no
+ * verdict should weigh against that. */
 static int md_machine_verdict(struct md *m)
 {
 	int err;
@@ -212,12 +255,15 @@ static int md_machine_verdict(struct md *m)
 	if (m->agg->samples)
 		md_machine_sentence(m);
 	err = md_cpu_verdict(m);
-	if (!err && m->agg->time.offcpu_ns)
-		md_put(&m->doc, " Waits are not weighed here: a machine's "
-		       "threads are mostly idle ones waiting for work; record "
-		       "one program (-- CMD, or -p PID) for what it waits "
-		       "on.");
-	return err;
+	if (err)
+		return err;
+	md_machine_waits(m);
+	if (m->agg->time.offcpu_ns)
+		md_put(&m->doc, " Other waits are not weighed here: a "
+		       "machine's threads are mostly idle ones waiting for "
+		       "work; record one program (-- CMD, or -p PID) for what "
+		       "it waits on.");
+	return 0;
 }
 
 int md_verdict(struct md *m)

@@ -689,34 +689,72 @@ static void test_unwalked_python(void **state)
 	fx_free(p);
 }
 
+/* record -a on 2 CPUs for 1 s, a spinner in spin for spin_ms; other is
+ * another process, pid 6 (its frames the caller's to add). */
+static struct profile *machine_profile(uint64_t spin_ms, const char *other,
+				       uint32_t *spin)
+{
+	struct profile *p = fx_new(PROFILE_COMMAND_ALL);
+
+	fx_proc(p, 5, 1, "spinner", "/usr/bin/spinner");
+	fx_proc(p, 6, 1, other, "/usr/bin/other");
+	*spin = fx_frame_at(p, "spin", "spinner", CLASS_APP, "spin.c", 3);
+	FX_STACK(p, 5, 5, spin_ms, *spin)->ns = spin_ms * VMS;
+	p->wall_ns = 1000 * VMS;
+	p->n_cpus = 2;
+	return p;
+}
+
 /* record -a on 2 CPUs for 1 s: a spinner ran 0.9 s, an idle daemon's
  * thread and a kernel thread waited the whole second.  The verdict is who
  * ran, not that the machine's threads mostly waited. */
 static void test_machine_verdict(void **state)
 {
-	struct profile *p = fx_new(PROFILE_COMMAND_ALL);
 	uint32_t spin, poll, idle;
+	struct profile *p = machine_profile(900, "daemon", &spin);
 	char *v;
 
 	(void)state;
-	fx_proc(p, 5, 1, "spinner", "/usr/bin/spinner");
-	fx_proc(p, 6, 1, "daemon", "/usr/sbin/daemon");
-	spin = fx_frame_at(p, "spin", "spinner", CLASS_APP, "spin.c", 3);
 	poll = fx_frame(p, "epoll_wait", "libc.so.6", CLASS_RUNTIME);
 	idle = fx_frame(p, "rcu_gp_kthread", "[kernel]", CLASS_KERNEL);
-	FX_STACK(p, 5, 5, 900, spin)->ns = 900 * VMS;
 	FX_STACK(p, 6, 6, 100, poll)->ns = 100 * VMS;
 	FX_WAIT(p, 6, 7, 1, WAIT_POLL, 1000 * VMS, NULL, poll);
 	FX_WAIT(p, 15, 15, 1, WAIT_OTHER, 1000 * VMS, NULL, idle);
-	p->wall_ns = 1000 * VMS;
-	p->n_cpus = 2;
 	v = verdict_of(p);
 	assert_contains(v, "The 2 CPUs were 50.0% busy (1.00 s of CPU time); "
 			"the most: `spinner` (pid 5) 90.0%, `daemon` (pid 6) "
 			"10.0%. `spin` (app, spin.c:3) is 90.0% of on-CPU "
 			"samples");
-	assert_contains(v, " Waits are not weighed here");
+	assert_contains(v, " Other waits are not weighed here");
 	assert_null(strstr(v, "is waiting"));
+	assert_null(strstr(v, "Waiting on the disk"));
+	free(v);
+	fx_free(p);
+}
+
+/* A machine held up by its disk says so, with who waited most; the idle
+ * waits stay out. */
+static void test_machine_disk_waits(void **state)
+{
+	uint32_t spin, rd, fts;
+	struct profile *p = machine_profile(300, "tar", &spin);
+	char *v;
+
+	(void)state;
+	rd = fx_frame(p, "read", "libc.so.6", CLASS_RUNTIME);
+	fts = fx_frame(p, "finish_task_switch", "[kernel]", CLASS_KERNEL);
+	/* the switch back after each wait: not the function named */
+	FX_STACK(p, 6, 6, 400, rd, fts)->ns = 400 * VMS;
+	FX_WAIT(p, 6, 6, 40, WAIT_DISK, 900 * VMS, NULL, rd);
+	FX_WAIT(p, 5, 9, 2, WAIT_DISK, 99 * VMS, NULL, spin);
+	FX_WAIT(p, 5, 5, 2, WAIT_CPU, 99 * VMS, NULL, spin);
+	v = verdict_of(p);
+	assert_contains(v, "`spin` (app, spin.c:3) is 42.9% of on-CPU "
+			"samples");
+	assert_contains(v, " Waiting on the disk: 999.0 ms in all threads, "
+			"the most `tar` (pid 6) 900.0 ms. Other waits are not "
+			"weighed here");
+	assert_null(strstr(v, "waiting for a CPU"));	/* under 10% */
 	free(v);
 	fx_free(p);
 }
@@ -735,6 +773,7 @@ int main(void)
 		cmocka_unit_test(test_verdict_second_wait),
 		cmocka_unit_test(test_verdict_lock),
 		cmocka_unit_test(test_verdict_launchers),
+		cmocka_unit_test(test_machine_disk_waits),
 		cmocka_unit_test(test_verdict_points_to_hint),
 		cmocka_unit_test(test_verdict_points_to_reread),
 		cmocka_unit_test(test_verdict_points_to_gil),
