@@ -280,7 +280,11 @@ struct ws_wait {
 	struct ws_wait_top top;	/* at switch-out */
 };
 
-#define WS_WAIT_TOP_NS	1000000ull	/* 1 ms */
+/* A wait this long carries its stack's top: a program built without
+ * frame pointers (most of a distribution's) unwinds by CFI alone, and a
+ * lock held across a sleep of 500 us, or a request, is one such wait
+ * (~2 us of user space's unwinding each, 2 KiB of ring buffer). */
+#define WS_WAIT_TOP_NS	100000ull	/* 100 us */
 
 /*
  * Where an off-CPU interval [start, end) turns from blocked into waiting

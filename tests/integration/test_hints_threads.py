@@ -108,17 +108,23 @@ def test_lock_contention_mutex4(run, built):
     assert "critical_work (mutex4.c:" in h["text"], h["text"]
 
 
-@pytest.mark.parametrize("lang", ["c", "python"])
+@pytest.mark.parametrize("lang", ["c", "cxx", "python"])
 def test_lock_held_across_sleep(run, built, lang):
     """Four threads take turns on a lock held across a sleep (a request
-    made under it), in C on a pthread mutex and in Python with `with
-    lock:`; the threads barely run.  The hint names the function that
-    slept holding it, the waiters' time as they measured it and the
-    sleep; the verdict says the threads take turns on it."""
+    made under it), in C on a pthread mutex, in C++ built without frame
+    pointers on a std::mutex held across 500 us sleeps (their waits
+    unwound by CFI), and in Python with `with lock:`; the threads barely
+    run.  The hint names the function that slept holding it, the
+    waiters' time as they measured it and the sleep; the verdict says
+    the threads take turns on it."""
     if lang == "c":
         argv = [workload("heldwait"), 0.4]
         holder, src = "save_record", "heldwait.c"
         line = source_line(src, "nanosleep(&ms, NULL)")
+    elif lang == "cxx":
+        argv = [workload("sinklock"), 400]
+        holder, src = "log_line(int)", "sinklock.cpp"
+        line = source_line(src, "std::this_thread::sleep_for")
     else:
         argv = [DEBIAN_PYTHON, WORKLOADS / "py" / "heldlock.py", 60]
         holder, src = "slow_call", "heldlock.py"

@@ -112,7 +112,7 @@ def test_fp_only_loses_callers(run):
 
 
 def test_long_waits_unwound(run):
-    """Waits of 1 ms and more carry the top of the stack from their
+    """Waits of 100 µs and more carry the top of the stack from their
     switch-out: the 2 ms sleeps of lib_wait (no frame pointers) show
     main -> waiter -> lib_wait above libc's nanosleep."""
     res = run.record("--format", "folded", "--", workload("nofp_tree"),

@@ -77,7 +77,7 @@ static void quality_stacks(FILE *f, const struct aggregate *agg,
 	fputs(q->cfi_unwinding ?
 	      ".\n- Unwinding: frame pointers, completed with .eh_frame rules "
 	      "from an 8 KiB copy of the user stack per sample (2 KiB per "
-	      "wait of 1 ms or more, and the first of each stack; shorter "
+	      "wait of 100 µs or more, and the first of each stack; shorter "
 	      "waits get the frames CFI found there put back); a stack "
 	      "deeper than its copy ends there" :
 	      ".\n- Unwinding: user stacks follow frame pointers only "
