@@ -53,6 +53,8 @@ static const struct {
 	{ "folio_wait", WAIT_DISK },
 	{ "wait_on_page", WAIT_DISK },
 	{ "blk_", WAIT_DISK },
+	{ "submit_bio_wait", WAIT_DISK },	/* a discard at unlink */
+	{ "wait_for_completion_io", WAIT_DISK },
 	{ "jbd2_", WAIT_DISK },
 	{ "ext4_sync", WAIT_DISK },
 	{ "file_write_and_wait", WAIT_DISK },

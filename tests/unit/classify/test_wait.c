@@ -91,6 +91,11 @@ static void test_stack_decides(void **state)
 	const char *const tcp[] = { "schedule", "sk_wait_data",
 				    "tcp_recvmsg" };
 	const char *const unknown[] = { "schedule", "something_else" };
+	/* an unlink that discards the file's blocks (SQLite's journal) */
+	const char *const discard[] = { "schedule", "schedule_timeout",
+					"submit_bio_wait",
+					"blkdev_issue_discard",
+					"ext4_free_blocks" };
 
 	(void)state;
 	assert_int_equal(by_stack(-1, fault, 6), WAIT_DISK);
@@ -98,6 +103,7 @@ static void test_stack_decides(void **state)
 	assert_int_equal(by_stack(WS_NR_read, pipe, 4), WAIT_PIPE);
 	assert_int_equal(by_stack(WS_NR_recvfrom, tcp, 3), WAIT_NETWORK);
 	assert_int_equal(by_stack(WS_NR_read, unknown, 2), WAIT_OTHER);
+	assert_int_equal(by_stack(WS_NR_unlink, discard, 5), WAIT_DISK);
 	assert_int_equal(by_stack(-1, NULL, 0), WAIT_OTHER);
 }
 
