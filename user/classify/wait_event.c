@@ -135,6 +135,14 @@ void wait_event_format_peer(const struct ws_target *t, bool with_port,
 		snprintf(buf, size, v6 ? "[%s]:%u" : "%s:%u", addr, t->port);
 }
 
+/* A socket with no peer: TCP's listening, UDP's unconnected. */
+static bool no_peer(const struct ws_target *t)
+{
+	static const __u8 zero[sizeof(t->addr)];
+
+	return !t->port && !memcmp(t->addr, zero, sizeof(zero));
+}
+
 void wait_event_describe(int syscall, const struct ws_target *t, char *buf,
 			 size_t size)
 {
@@ -156,6 +164,11 @@ void wait_event_describe(int syscall, const struct ws_target *t, char *buf,
 		if (syscall == WS_NR_accept || syscall == WS_NR_accept4)
 			snprintf(buf, size, "accept (%s)", t->kind == WS_TGT_TCP ?
 				 "TCP" : "UDP");
+		else if (no_peer(t))	/* not "to 0.0.0.0:0" */
+			snprintf(buf, size, "%s %s", verb,
+				 t->kind == WS_TGT_TCP ?
+				 "for connections on a listening TCP socket" :
+				 "on an unconnected UDP socket");
 		else
 			snprintf(buf, size, "%s %s %s%s", verb,
 				 incoming ? "from" : "to", peer,
