@@ -59,12 +59,16 @@ static void know_mappings(struct record_events *r, uint32_t pid,
 /*
  * A user stack as frame pointers gave it (bytes, or -errno), completed
  * with CFI from the registers and stack copy taken with it.  Returns the
- * number of frames in ustack.
+ * number of frames in ustack.  in_kernel: taken in the kernel, its user
+ * ip where the thread entered it (a syscall, mostly): what CFI put back
+ * there is learnt for the short waits (splice.h); a user-mode sample's
+ * ip, anywhere, would teach nothing they use.
  */
 static int user_stack(struct record_events *r, uint32_t pid, uint64_t time,
 		      const __u64 *fp_stack, int fp_len,
 		      const struct ws_user_top *top, __u64 *ustack,
-		      struct unwind_trace *trace, enum unwind_stop *why)
+		      struct unwind_trace *trace, enum unwind_stop *why,
+		      bool in_kernel)
 {
 	struct unwind_input in = {
 		.ip = top->ip,
@@ -83,7 +87,7 @@ static int user_stack(struct record_events *r, uint32_t pid, uint64_t time,
 	*why = unwind_complete(r->sym, r->procs, pid, &in, ustack, &n,
 			       WS_MAX_STACK);
 	collector_note_unwind(r->coll, *why);
-	if (!r->err)
+	if (in_kernel && !r->err)
 		r->err = splices_learn(r->splices, pid, fp_stack,
 				       fp_len > 0 ? fp_len / 8 : 0, ustack, n);
 	return n;
@@ -163,7 +167,7 @@ static int on_io_site(struct record_events *r, const struct ws_io_site *ev)
 
 	know_mappings(r, w->pid, w->time_ns);
 	nu = user_stack(r, w->pid, w->time_ns, ev->ustack, ev->ustack_len,
-			&ev->top, ustack, &trace, &why);
+			&ev->top, ustack, &trace, &why, true);
 	pf = site_frames(ev);
 	pyc = python_of(r, w->pid, &pf, &py);
 	py.site = true;
@@ -271,7 +275,8 @@ int record_events_handle(void *ctx, void *data, size_t size)
 		know_mappings(r, s->pid, s->time_ns);
 		r->samples++;
 		nu = user_stack(r, s->pid, s->time_ns, s->ustack, s->ustack_len,
-				&s->top, ustack, NULL, &why);
+				&s->top, ustack, NULL, &why,
+				s->kstack_len > 0);
 		py_frames_of_sample(s, size, &pf);
 		r->err = collector_add(r->coll, r->procs, s, ustack, nu,
 				       python_of(r, s->pid, &pf, &py));
