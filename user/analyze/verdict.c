@@ -154,15 +154,29 @@ static int64_t own_position(const struct profile *p, const struct aggregate *agg
 	return -1;
 }
 
-/* The innermost application frame above position own of s; -1 none. */
+/*
+ * The innermost application frame above position own of s; with none,
+ * and python set, the innermost Python frame (a standard library's: the
+ * program is one, `python -m compileall`) but importlib's frozen
+ * trampolines, which ran the interpreter's code at own; -1 none.
+ */
 static int64_t app_above(const struct profile *p, const struct stack_sample *s,
-			 int64_t own)
+			 int64_t own, bool python)
 {
-	while (own-- > 0)
-		if (s->frames[own] < p->n_frames &&
-		    p->frames[s->frames[own]].cls == CLASS_APP)
-			return s->frames[own];
-	return -1;
+	int64_t i = own, py = -1;
+	const struct frame *f;
+
+	while (i-- > 0) {
+		if (s->frames[i] >= p->n_frames)
+			continue;
+		f = &p->frames[s->frames[i]];
+		if (f->cls == CLASS_APP)
+			return s->frames[i];
+		if (python && py < 0 && f->file && !f->path &&
+		    f->cls != CLASS_KERNEL && strncmp(f->file, "<frozen ", 8))
+			py = s->frames[i];
+	}
+	return py;
 }
 
 /* The function of most weight, and its frame of most weight in it. */
@@ -215,7 +229,7 @@ int aggregate_app_caller(const struct profile *p, const struct aggregate *agg,
 		if (own < 0 || !weight || s->frames[own] >= p->n_frames ||
 		    agg->frame_func[s->frames[own]] != target)
 			continue;
-		app = app_above(p, s, own);
+		app = app_above(p, s, own, python_runtime(fs));
 		if (app < 0 || agg->frame_func[app] == AGG_NO_FUNC)
 			continue;
 		by_func[agg->frame_func[app]] += weight;

@@ -122,6 +122,44 @@ static void test_app_caller_path_weight(void **state)
 	fx_free(p);
 }
 
+/* python -m compileall: no application frame at all; the interpreter's
+ * C code ran under py_compile's compile, through importlib's frozen
+ * trampoline: it is called from compile.  A library's code is not. */
+static void test_app_caller_stdlib_program(void **state)
+{
+	struct profile *p = fx_new("python3 -m compileall");
+	uint32_t mod, comp, tramp, ceval, lib;
+	struct aggregate agg;
+	struct app_caller c;
+
+	(void)state;
+	fx_proc(p, 1, 0, "python3", "/usr/bin/python3.11");
+	mod = fx_frame_at(p, "compile_dir", "compileall.py", CLASS_RUNTIME,
+			  "/usr/lib/python3.11/compileall.py", 117);
+	comp = fx_frame_at(p, "compile", "py_compile.py", CLASS_RUNTIME,
+			   "/usr/lib/python3.11/py_compile.py", 144);
+	tramp = fx_frame_at(p, "_call_with_frames_removed",
+			    "<frozen importlib._bootstrap>", CLASS_RUNTIME,
+			    "<frozen importlib._bootstrap>", 241);
+	ceval = fx_frame(p, "[python3.11+0xfee40]", "python3.11",
+			 CLASS_RUNTIME);
+	lib = fx_frame(p, "inflate", "libz.so.1", CLASS_LIBRARY);
+	p->frames[ceval].path = fx_strdup("/usr/bin/python3.11");
+	p->frames[lib].path = fx_strdup("/usr/lib/libz.so.1");
+	FX_STACK(p, 1, 1, 10, mod, comp, tramp, ceval);
+	FX_STACK(p, 1, 1, 10, mod, comp, tramp, lib);
+	assert_int_equal(aggregate_profile(p, &agg), 0);
+	assert_int_equal(aggregate_app_caller(p, &agg,
+			 agg_func(&agg, "[python3.11+0xfee40]", NULL), &c), 0);
+	assert_non_null(c.func);
+	assert_string_equal(c.func->name, "compile");
+	assert_int_equal(aggregate_app_caller(p, &agg,
+			 agg_func(&agg, "inflate", NULL), &c), 0);
+	assert_null(c.func);
+	aggregate_free(&agg);
+	fx_free(p);
+}
+
 /* A syscall loop on the path: the kernel's switch-in, where a virtual
  * machine's samples pile up after each wait, is not the function named;
  * the code that runs next is. */
@@ -153,6 +191,7 @@ int main(void)
 		cmocka_unit_test(test_app_caller_none),
 		cmocka_unit_test(test_app_caller_path_weight),
 		cmocka_unit_test(test_path_function_not_switch_in),
+		cmocka_unit_test(test_app_caller_stdlib_program),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
