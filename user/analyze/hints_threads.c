@@ -129,17 +129,6 @@ struct gil_waits {
 	uint64_t cpu_ns;	/* those threads' on-CPU time */
 };
 
-/* The innermost app frame of s; -1 none. */
-static int64_t app_leaf(const struct profile *p, const struct stack_sample *s)
-{
-	uint32_t k;
-
-	for (k = s->n_frames; k-- > 0;)
-		if (p->frames[s->frames[k]].cls == CLASS_APP)
-			return s->frames[k];
-	return -1;
-}
-
 static uint32_t frame_func_of(const struct hint_list *h, int64_t frame)
 {
 	return frame < 0 ? AGG_NO_FUNC : h->agg->frame_func[frame];
@@ -160,7 +149,7 @@ static void gil_tally(const struct hint_list *h, struct gil_waits *g,
 		if (s->reason != WAIT_GIL || s->pid != g->pid)
 			continue;
 		g->wait_ns += s->ns;
-		f = app_leaf(p, s);
+		f = profile_app_leaf(p, s->frames, s->n_frames);
 		func = frame_func_of(h, f);
 		if (func == AGG_NO_FUNC)
 			continue;
@@ -184,7 +173,8 @@ static bool gil_wait_of(const struct hint_list *h, const struct gil_waits *g,
 {
 	return s->reason == WAIT_GIL && s->pid == g->pid &&
 	       (g->func == AGG_NO_FUNC ||
-		frame_func_of(h, app_leaf(h->p, s)) == g->func);
+		frame_func_of(h, profile_app_leaf(h->p, s->frames,
+						 s->n_frames)) == g->func);
 }
 
 static int cmp_tid(const void *a, const void *b)

@@ -163,20 +163,18 @@ static int64_t own_position(const struct profile *p, const struct aggregate *agg
 static int64_t app_above(const struct profile *p, const struct stack_sample *s,
 			 int64_t own, bool python)
 {
-	int64_t i = own, py = -1;
+	int64_t app = profile_app_leaf(p, s->frames, own);
 	const struct frame *f;
 
-	while (i-- > 0) {
-		if (s->frames[i] >= p->n_frames)
+	while (app < 0 && python && own-- > 0) {
+		if (s->frames[own] >= p->n_frames)
 			continue;
-		f = &p->frames[s->frames[i]];
-		if (f->cls == CLASS_APP)
-			return s->frames[i];
-		if (python && py < 0 && f->file && !f->path &&
-		    f->cls != CLASS_KERNEL && strncmp(f->file, "<frozen ", 8))
-			py = s->frames[i];
+		f = &p->frames[s->frames[own]];
+		if (f->file && !f->path && f->cls != CLASS_KERNEL &&
+		    strncmp(f->file, "<frozen ", 8))
+			return s->frames[own];
 	}
-	return py;
+	return app;
 }
 
 /* The function of most weight, and its frame of most weight in it. */

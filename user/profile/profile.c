@@ -111,6 +111,16 @@ bool io_file_repeated(const struct io_file *f)
 	return f->opens > 1 && f->path && f->path[0] == '/';
 }
 
+int64_t profile_app_leaf(const struct profile *p, const uint32_t *frames,
+			 uint32_t n)
+{
+	while (n-- > 0)
+		if (frames[n] < p->n_frames &&
+		    p->frames[frames[n]].cls == CLASS_APP)
+			return frames[n];
+	return -1;
+}
+
 bool profile_name_unsampled(const char *name)
 {
 	return name && name[0] == '[' &&

@@ -408,6 +408,11 @@ void profile_free(struct profile *p);
  * a cut one may be several that end alike, each opened once.
  */
 bool io_file_repeated(const struct io_file *f);
+
+/* The innermost application frame of frames[0..n) (root first, indexes
+ * into p->frames): where the program's own code was; -1 none. */
+int64_t profile_app_leaf(const struct profile *p, const uint32_t *frames,
+			 uint32_t n);
 /* Appends a Data quality line (copied); 0 or -ENOMEM. */
 int profile_add_note(struct profile *p, const char *note);
 /* Frees and zeroes c. */

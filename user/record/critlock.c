@@ -54,12 +54,8 @@ static bool same_function(const struct profile *p, int64_t a, int64_t b)
 static int64_t holder_frame(const struct profile *p, uint32_t stack)
 {
 	const struct stack_sample *st = &p->stacks[stack];
-	uint32_t i;
 
-	for (i = st->n_frames; i-- > 0;)
-		if (p->frames[st->frames[i]].cls == CLASS_APP)
-			return st->frames[i];
-	return -1;
+	return profile_app_leaf(p, st->frames, st->n_frames);
 }
 
 /* A wait of a thread that holds a mutex, which holds its waiters up the

@@ -139,15 +139,9 @@ static int64_t exe_frame(const struct profile *p, const struct stack_sample *st)
 /* The stack's innermost application frame has a source line. */
 static bool in_source(const struct profile *p, const struct stack_sample *st)
 {
-	uint32_t i = st->n_frames;
+	int64_t f = profile_app_leaf(p, st->frames, st->n_frames);
 
-	while (i--) {
-		const struct frame *f = &p->frames[st->frames[i]];
-
-		if (f->cls == CLASS_APP)
-			return f->file && f->line > 0;
-	}
-	return false;
+	return f >= 0 && p->frames[f].file && p->frames[f].line > 0;
 }
 
 static void charge(struct walker *w, uint32_t stack, uint64_t ns,
