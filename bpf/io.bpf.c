@@ -85,6 +85,8 @@ enum io_class {
 
 static __always_inline enum io_class io_class(long nr)
 {
+	if (ws_sync_syscall(nr))
+		return IO_SYNC;
 	switch (nr) {
 	case WS_NR_open: case WS_NR_creat:
 	case WS_NR_openat: case WS_NR_openat2:
@@ -115,8 +117,6 @@ static __always_inline enum io_class io_class(long nr)
 		return IO_NEWFD;
 	case WS_NR_pipe: case WS_NR_pipe2:
 		return IO_PIPE;
-	case WS_NR_fsync: case WS_NR_fdatasync: case WS_NR_sync_file_range:
-		return IO_SYNC;
 	}
 	return IO_NONE;
 }

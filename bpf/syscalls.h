@@ -103,4 +103,12 @@
 #define WS_F_DUPFD		0
 #define WS_F_DUPFD_CLOEXEC	1030
 
+/* Waits until a descriptor's data is on the disk: counted as its syncs
+ * (bpf/io.bpf.c), read by the syncs hint. */
+static inline int ws_sync_syscall(long nr)
+{
+	return nr == WS_NR_fsync || nr == WS_NR_fdatasync ||
+	       nr == WS_NR_sync_file_range;
+}
+
 #endif

@@ -25,12 +25,6 @@ struct syncs {
 	bool sqlite;		/* an SQLite journal or write-ahead log */
 };
 
-static bool sync_syscall(int nr)
-{
-	return nr == WS_NR_fsync || nr == WS_NR_fdatasync ||
-	       nr == WS_NR_sync_file_range;
-}
-
 static void syncs_files(const struct profile *p, struct syncs *z)
 {
 	size_t i;
@@ -62,7 +56,7 @@ static void syncs_where(const struct profile *p, struct syncs *z,
 	for (i = 0; i < p->n_stacks; i++) {
 		const struct stack_sample *s = &p->stacks[i];
 
-		if (s->reason == WAIT_NONE || !sync_syscall(s->syscall))
+		if (s->reason == WAIT_NONE || !ws_sync_syscall(s->syscall))
 			continue;
 		f = display_frame(p, s->frames, s->n_frames);
 		if (f < 0 || (size_t)f >= p->n_frames)
