@@ -335,6 +335,38 @@ def test_shell_loop(run):
         f"neither date nor sed on the critical path: {names}:{res}"
 
 
+def test_loader_startup(run):
+    """clang --version 40 times: each run is ~25 ms of CPU, most of it in
+    the dynamic loader binding libLLVM's and libclang-cpp's symbols before
+    main.  That is the cost of starting clang, not work to run in
+    parallel (the spawns hint said "that is work"), and the verdict's
+    loader function is named as clang starting, not called from some
+    function of a lazy binding's few samples."""
+    clang = shutil.which("clang")
+    assert clang, "clang (a build dependency) is not installed"
+    doc, res = run.record_json(
+        "--", "sh", "-c",
+        'for i in $(seq 40); do clang --version >/dev/null; done',
+        timeout=TIMEOUT)
+    check_report(doc, res)
+    spawn = [h for h in hints(doc, "spawns")
+             if os.path.basename(h["program"]) == "clang"]
+    assert spawn, f"no spawns hint about clang:{res}"
+    h = spawn[0]
+    assert h["advice"] == "in_process", f"clang's start-up is work: {h}:{res}"
+    assert h["loading_cpu_ns"] >= 0.5 * h["cpu_ns"], \
+        f"under half of clang's CPU in the loader: {h}:{res}"
+    assert "in the dynamic loader as they started" in h["text"], h["text"]
+    vf = doc["verdict_function"]
+    assert vf and vf["module"].startswith("ld-linux"), \
+        f"the verdict's function is not the loader's: {vf}:{res}"
+    assert vf["starting"] and vf["starting"]["comm"] == "clang", \
+        f"the loader's time not named as clang starting: {vf}:{res}"
+    assert vf["called_from"] is None, vf
+    assert "as `clang` processes started, before main" in doc["verdict"], \
+        f"verdict: {doc['verdict']}:{res}"
+
+
 # --- 4. a pyenv-like shim ---------------------------------------------------
 
 # 16 processes before the exec (bash 5.2): basename, dirname, cd && pwd,

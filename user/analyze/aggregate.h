@@ -94,6 +94,8 @@ struct thread_stat {
 	uint32_t tid;
 	char comm[AGG_COMM_LEN];
 	uint64_t samples;
+	uint64_t loading_samples;	/* of samples, in the dynamic loader
+					 * as it started (procs_stack_loading) */
 	struct time_split time;
 };
 
@@ -103,6 +105,7 @@ struct proc_stat {
 	char comm[AGG_COMM_LEN];
 	const char *exe;	/* NULL when unknown */
 	uint64_t samples;
+	uint64_t loading_samples;	/* as its threads' */
 	struct time_split time;	/* its threads', added up */
 	const struct thread_stat *threads;	/* busiest first */
 	size_t n_threads;
@@ -349,13 +352,19 @@ struct app_caller {
 	const struct func_stat *func;	/* NULL when none */
 	int64_t frame;		/* p->frames index: its line of most weight */
 	uint64_t ns;		/* the time it was the caller of */
+	int64_t loading_pid;	/* -1, or the process of most weight of
+				 * those it ran in as they started */
 };
 
 /*
  * For the stacks where fs holds its own time (an on-CPU leaf, a wait's
  * display frame), the innermost application frame above it, weighted by
- * time (on the critical path when known): the function of most weight.
- * Nothing for an application function.  0 or -ENOMEM.
+ * time (on the critical path when known): the function of most weight,
+ * when the stacks with one hold at least half of fs's time.  When the
+ * stacks of processes starting (procs_stack_loading: the dynamic loader
+ * binding symbols, before main) hold half of it, no caller: the process
+ * of most weight among them.  Nothing for an application function.
+ * 0 or -ENOMEM.
  */
 int aggregate_app_caller(const struct profile *p, const struct aggregate *agg,
 			 const struct func_stat *fs, struct app_caller *out);

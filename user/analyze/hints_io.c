@@ -15,6 +15,7 @@
 #include "analyze/hints.h"
 #include "analyze/hints_rules.h"
 #include "analyze/procs.h"
+#include "classify/frame.h"
 
 /* Files opened more than once, together. */
 struct repeats {
@@ -48,14 +49,6 @@ static uint64_t frame_wall_ns(const struct aggregate *agg, int64_t frame)
 
 /* ---- repeated_opens ---------------------------------------------------- */
 
-/* The dynamic loader: "ld-linux-x86-64.so.2", "ld-musl-x86_64.so.1". */
-static bool loader_module(const char *module)
-{
-	return module && (!strncmp(module, "ld-linux", 8) ||
-			  !strncmp(module, "ld-musl", 7) ||
-			  !strncmp(module, "ld.so", 5));
-}
-
 /*
  * Opened by the dynamic loader (its cache, shared libraries): each
  * process that starts opens them once, which is start-up, not rereading.
@@ -66,7 +59,7 @@ static bool loader_file(const struct profile *p, const struct io_file *f)
 
 	if (!strcmp(f->path, "/etc/ld.so.cache"))
 		return true;
-	return frame >= 0 && loader_module(p->frames[frame].module);
+	return frame >= 0 && classify_loader_module(p->frames[frame].module);
 }
 
 /* One file opened more than once and read, not by the dynamic loader: a

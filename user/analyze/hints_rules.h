@@ -45,6 +45,8 @@ struct profile;
 					 * its runs overlapped others' */
 /* ... and none for a launcher of programs that do work */
 #define SPAWN_LAUNCH_PCT	50	/* their wall time, % of its own */
+#define SPAWN_LOADING_PCT	25	/* of its CPU in the dynamic loader as
+					 * it starts: said in the hint */
 /* small_reads: a file read in small pieces */
 #define SMALL_MIN_READS		10000
 #define SMALL_MAX_MEAN		512	/* bytes a read, on average: below */

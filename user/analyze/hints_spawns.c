@@ -87,18 +87,45 @@ static bool spawn_nested(const struct io_spawn *s)
 }
 
 /*
- * Its runs do work: their own CPU time is at least half the wall time
- * with one going (parallel runs add up against one wall: compilers of a
- * make -j2 that wait for a CPU half the time still read as work), and
- * more each than starting a process takes (a short program's time is
- * all CPU too, but spent being started: exec, the dynamic linker); and
- * not nested.
+ * Of its runs' CPU time, how much went to starting them in the dynamic
+ * loader, before main (a C++ program's thousands of symbols bound at each
+ * start: cmake -E), by the share of its processes' samples taken there.
+ * Its processes: those whose executable (else comm) has its name.
  */
-static bool spawn_is_work(const struct io_spawn *s)
+static uint64_t spawn_loading_ns(const struct hint_list *h,
+				 const struct io_spawn *s)
 {
-	return s->count && s->cpu_ns / s->count >= SPAWN_WORK_MIN_CPU_NS &&
-	       hint_at_least_pct(s->cpu_ns, spawn_wall_ns(s),
-				 SPAWN_WORK_CPU_PCT) &&
+	const char *name = path_basename(s->program);
+	uint64_t samples = 0, loading = 0;
+	const struct proc_stat *ps;
+	size_t i;
+
+	for (i = 0; i < h->agg->n_procs; i++) {
+		ps = &h->agg->procs[i];
+		if (strcmp(ps->exe ? path_basename(ps->exe) : ps->comm, name))
+			continue;
+		samples += ps->samples;
+		loading += ps->loading_samples;
+	}
+	if (!samples)
+		return 0;
+	return (uint64_t)((unsigned __int128)s->cpu_ns * loading / samples);
+}
+
+/*
+ * Its runs do work: their own CPU time but starting them in the dynamic
+ * loader is at least half the wall time with one going (parallel runs
+ * add up against one wall: compilers of a make -j2 that wait for a CPU
+ * half the time still read as work), and more each than starting a
+ * process takes (a short program's time is all CPU too, but spent being
+ * started: exec, the dynamic linker); and not nested.
+ */
+static bool spawn_is_work(const struct hint_list *h, const struct io_spawn *s)
+{
+	uint64_t cpu = s->cpu_ns - min_u64(s->cpu_ns, spawn_loading_ns(h, s));
+
+	return s->count && cpu / s->count >= SPAWN_WORK_MIN_CPU_NS &&
+	       hint_at_least_pct(cpu, spawn_wall_ns(s), SPAWN_WORK_CPU_PCT) &&
 	       !spawn_nested(s);
 }
 
@@ -114,7 +141,7 @@ static bool spawn_launches_work(const struct hint_list *h,
 	for (i = 0; i < io->n_spawns; i++)
 		if (io->spawns[i].parent &&
 		    !strcmp(io->spawns[i].parent, s->program) &&
-		    spawn_is_work(&io->spawns[i]))
+		    spawn_is_work(h, &io->spawns[i]))
 			work += spawn_cost_ns(h, &io->spawns[i]);
 	return hint_at_least_pct(work, spawn_cost_ns(h, s), SPAWN_LAUNCH_PCT);
 }
@@ -124,7 +151,7 @@ static enum spawn_advice spawn_advice(const struct hint_list *h,
 {
 	uint64_t cost = spawn_cost_ns(h, s);
 
-	if (spawn_is_work(s))
+	if (spawn_is_work(h, s))
 		return s->max_parallel == 1 &&
 		       s->count >= SPAWN_SERIAL_MIN_COUNT &&
 		       hint_at_least_pct(cost, h->p->wall_ns,
@@ -201,30 +228,47 @@ static bool spawn_path_times(const struct hint_list *h,
 	return true;
 }
 
+/* ", 61% of their CPU in the dynamic loader as they started, before
+ * main", when that is a fair share; else "". */
+static void spawn_loading_text(const struct io_spawn *s, uint64_t loading,
+			       char *buf, size_t size)
+{
+	char pct[NUM_SIZE];
+
+	buf[0] = '\0';
+	if (!hint_at_least_pct(loading, s->cpu_ns, SPAWN_LOADING_PCT))
+		return;
+	hint_fmt_pct(pct, loading, s->cpu_ns);
+	snprintf(buf, size, ", %s of their CPU in the dynamic loader as they "
+		 "started, before main", pct);
+}
+
 static void spawn_text(const struct hint_list *h, struct hint *hint,
 		       const struct io_spawn *s, enum spawn_advice advice,
-		       const char *where)
+		       const char *where, uint64_t loading)
 {
 	char count[NUM_SIZE], times[6 * TIME_SIZE + 256], cpu[NUM_SIZE];
 	const char *from = where ? ", spawned from " : "";
+	char start[NUM_SIZE + 80];
 
 	hint_fmt_count(count, s->count);
 	if (!spawn_path_times(h, s, times, sizeof(times)))
 		spawn_times(h, s, times, sizeof(times));
+	spawn_loading_text(s, loading, start, sizeof(start));
 	/* the CPU of starting a process, fork to exec, is not in the wall */
 	hint_fmt_pct(cpu, min_u64(s->cpu_ns, spawn_wall_ns(s)),
 		     spawn_wall_ns(s));
 	if (advice == SPAWN_PARALLELISM)
 		hint_text(hint, "%s ran %s times, one at a time (%s), %s of "
-			  "it on its own CPU%s%s: that is work, not the cost "
+			  "it on its own CPU%s%s%s: that is work, not the cost "
 			  "of starting processes; running several at once "
 			  "(make -jN, a process pool) would overlap it.",
-			  s->program, count, times, cpu, from,
+			  s->program, count, times, cpu, start, from,
 			  where ? where : "");
 	else
-		hint_text(hint, "%s ran %s times (%s)%s%s: doing the work "
+		hint_text(hint, "%s ran %s times (%s)%s%s%s: doing the work "
 			  "in-process or in fewer, larger runs would remove "
-			  "most of it.", s->program, count, times, from,
+			  "most of it.", s->program, count, times, start, from,
 			  where ? where : "");
 }
 
@@ -243,9 +287,9 @@ static void spawn_hint(struct hint_list *h, const struct io_spawn *s,
 {
 	struct hint hint = { .rule = "spawns", .names_cause = true };
 	char *where = hint_location(h, spawn_display_frame(h->p, s));
-	uint64_t path_ns;
+	uint64_t path_ns, loading = spawn_loading_ns(h, s);
 
-	spawn_text(h, &hint, s, advice, where);
+	spawn_text(h, &hint, s, advice, where, loading);
 	hint_field_copy(h, &hint, "program", s->program);
 	hint_field_uint(&hint, "count", s->count);
 	hint_field_uint(&hint, "mean_ns", s->wall_ns / s->count);
@@ -258,6 +302,7 @@ static void spawn_hint(struct hint_list *h, const struct io_spawn *s,
 	hint_field_own(&hint, "location", where);
 	field_known(&hint, "union_wall_ns", s->union_ns);
 	field_known(&hint, "cpu_ns", s->cpu_ns);
+	hint_field_uint(&hint, "loading_cpu_ns", loading);
 	field_known(&hint, "max_parallel", s->max_parallel);
 	hint_field_copy(h, &hint, "advice", advice == SPAWN_PARALLELISM ?
 			"parallelism" : "in_process");

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "analyze/procs.h"
+#include "classify/frame.h"
 #include "lib/util.h"
 
 #define PROFILE_COMM_LEN sizeof(((struct thread_info *)0)->comm)
@@ -105,6 +106,19 @@ void procs_thread_comm(const struct profile *p, uint32_t pid, uint32_t tid,
 		procs_comm(p, pid, comm);
 }
 
+bool procs_stack_loading(const struct profile *p, const struct stack_sample *s)
+{
+	const struct frame *root;
+
+	if (!s->n_frames || !s->frames || s->truncated ||
+	    s->frames[0] >= p->n_frames)
+		return false;
+	root = &p->frames[s->frames[0]];
+	return classify_loader_module(root->module) && root->name &&
+	       (!strcmp(root->name, "_start") ||
+		!strncmp(root->name, "_dl_start", 9));
+}
+
 /* Threads with samples or waits, merged by (pid, tid), in that order. */
 static int collect_threads(const struct profile *p, struct aggregate *agg)
 {
@@ -126,6 +140,8 @@ static int collect_threads(const struct profile *p, struct aggregate *agg)
 			.tid = s->tid,
 			.samples = stack_on_cpu(s) ? s->count : 0,
 		};
+		if (t->samples && procs_stack_loading(p, s))
+			t->loading_samples = t->samples;
 		aggregate_count_time(&t->time, s);
 	}
 	qsort(agg->threads, n_stacks, sizeof(*agg->threads), cmp_thread_id);
@@ -133,6 +149,7 @@ static int collect_threads(const struct profile *p, struct aggregate *agg)
 	for (i = 0; i < n_stacks; i++) {
 		if (t && !cmp_thread_id(t, &agg->threads[i])) {
 			t->samples += agg->threads[i].samples;
+			t->loading_samples += agg->threads[i].loading_samples;
 			aggregate_add_time(&t->time, &agg->threads[i].time);
 		} else {
 			t = &agg->threads[n++];
@@ -174,6 +191,7 @@ static int group_procs(const struct profile *p, struct aggregate *agg)
 		ps->threads = &threads[i];
 		for (j = i; j < agg->n_threads && threads[j].pid == ps->pid; j++) {
 			ps->samples += threads[j].samples;
+			ps->loading_samples += threads[j].loading_samples;
 			aggregate_add_time(&ps->time, &threads[j].time);
 		}
 		ps->n_threads = j - i;

@@ -16,6 +16,15 @@ void procs_thread_comm(const struct profile *p, uint32_t pid, uint32_t tid,
 		       char comm[AGG_COMM_LEN]);
 
 /*
+ * Sampled as its process started, in the dynamic loader before main:
+ * mapping the shared libraries, binding their symbols, running their
+ * constructors.  The stack's root is the loader's entry (its _start, or
+ * _dl_start* as the outermost frame unwound), not the program's: a lazy
+ * binding later (_dl_runtime_resolve) is no start-up.
+ */
+bool procs_stack_loading(const struct profile *p, const struct stack_sample *s);
+
+/*
  * The main thread: the command's (tid == root_pid), else the first thread
  * of the busiest process; its life spans the run, so its time split is
  * where the wall time went.  NULL when there is no process.

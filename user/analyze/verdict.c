@@ -11,6 +11,7 @@
 
 #include "lib/util.h"
 #include "analyze/aggregate.h"
+#include "analyze/procs.h"
 
 /* CPython's own C code (the interpreter or libpython), which shows under
  * the Python function that ran it (record/pynative.h). */
@@ -199,10 +200,19 @@ static void pick_caller(const struct aggregate *agg, const uint64_t *by_func,
 			out->frame = i;
 }
 
+/* Where fs's time went, for aggregate_app_caller. */
+struct caller_weights {
+	uint64_t own;		/* all of it */
+	uint64_t with_app;	/* under an application frame */
+	uint64_t loading;	/* as a process started */
+	uint64_t loading_top;	/* the stack of most weight of those */
+};
+
 int aggregate_app_caller(const struct profile *p, const struct aggregate *agg,
 			 const struct func_stat *fs, struct app_caller *out)
 {
 	uint64_t *by_func, *by_frame, weight;
+	struct caller_weights w = { 0 };
 	const struct stack_sample *s;
 	int64_t own, app;
 	uint32_t target;
@@ -210,6 +220,7 @@ int aggregate_app_caller(const struct profile *p, const struct aggregate *agg,
 
 	memset(out, 0, sizeof(*out));
 	out->frame = -1;
+	out->loading_pid = -1;
 	if (!fs || fs->cls == CLASS_APP || !agg->frame_func ||
 	    fs < agg->funcs || fs >= agg->funcs + agg->n_funcs)
 		return 0;
@@ -227,13 +238,26 @@ int aggregate_app_caller(const struct profile *p, const struct aggregate *agg,
 		if (own < 0 || !weight || s->frames[own] >= p->n_frames ||
 		    agg->frame_func[s->frames[own]] != target)
 			continue;
+		w.own += weight;
+		if (procs_stack_loading(p, s)) {
+			w.loading += weight;
+			if (weight > w.loading_top) {
+				w.loading_top = weight;
+				out->loading_pid = s->pid;
+			}
+			continue;
+		}
 		app = app_above(p, s, own, python_runtime(fs));
 		if (app < 0 || agg->frame_func[app] == AGG_NO_FUNC)
 			continue;
+		w.with_app += weight;
 		by_func[agg->frame_func[app]] += weight;
 		by_frame[app] += weight;
 	}
-	pick_caller(agg, by_func, by_frame, p->n_frames, out);
+	if (w.loading * 2 < w.own)
+		out->loading_pid = -1;
+	if (out->loading_pid < 0 && w.with_app * 2 >= w.own)
+		pick_caller(agg, by_func, by_frame, p->n_frames, out);
 	free(by_func);
 	free(by_frame);
 	return 0;

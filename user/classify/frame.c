@@ -293,3 +293,10 @@ enum frame_class classify_source(enum frame_class cls, const char *file,
 		return CLASS_LIBRARY;
 	return cls;
 }
+
+bool classify_loader_module(const char *module)
+{
+	return module && (has_prefix(module, "ld-linux") ||
+			  has_prefix(module, "ld-musl") ||
+			  has_prefix(module, "ld.so"));
+}

@@ -36,6 +36,10 @@ enum frame_class classify_jit(const char *name);
 enum frame_class classify_source(enum frame_class cls, const char *file,
 				 const char *goroot);
 
+/* The dynamic loader's module: "ld-linux-x86-64.so.2",
+ * "ld-musl-x86_64.so.1", "ld.so". */
+bool classify_loader_module(const char *module);
+
 /* "app", "library", "runtime", "kernel". */
 const char *frame_class_name(enum frame_class cls);
 

@@ -634,6 +634,23 @@ static void json_header(FILE *f, const struct profile *p,
 		p->quality.lost_samples, p->frequency_hz, p->period_ns);
 }
 
+/* The process that started (its pid and comm) when the verdict's
+ * function ran mostly as processes started, else null. */
+static void json_starting(FILE *f, const struct profile *p,
+			  const struct app_caller *caller)
+{
+	char comm[AGG_COMM_LEN];
+
+	if (caller->loading_pid < 0) {
+		fputs("null", f);
+		return;
+	}
+	procs_comm(p, caller->loading_pid, comm);
+	fprintf(f, "{\"pid\": %" PRId64 ", \"comm\": ", caller->loading_pid);
+	json_string(f, comm);
+	fputc('}', f);
+}
+
 /* "verdict_function": its name and, for a library's or runtime's, the
  * application function it was called from on most of its time. */
 static int json_verdict_function(FILE *f, const struct profile *p,
@@ -656,8 +673,10 @@ static int json_verdict_function(FILE *f, const struct profile *p,
 	json_string(f, fs->name);
 	fputs(", \"module\": ", f);
 	json_string(f, fs->module);
-	fprintf(f, ", \"class\": \"%s\", \"called_from\": ",
+	fprintf(f, ", \"class\": \"%s\", \"starting\": ",
 		frame_class_name(fs->cls));
+	json_starting(f, p, &caller);
+	fputs(", \"called_from\": ", f);
 	if (!caller.func) {
 		fputs("null},\n", f);
 		return 0;

@@ -11,6 +11,7 @@
 
 #include "lib/util.h"
 #include "classify/frame.h"
+#include "analyze/procs.h"
 #include "report/md.h"
 
 #define CP_MAX_PIDS_SHOWN	4
@@ -237,6 +238,16 @@ int md_called_from(struct md *m, const struct func_stat *fs)
 	int err;
 
 	err = aggregate_app_caller(m->p, m->agg, fs, &caller);
+	if (!err && caller.loading_pid >= 0) {
+		char comm[AGG_COMM_LEN];
+
+		procs_comm(m->p, caller.loading_pid, comm);
+		md_name(name, comm, NAME_MAX_BYTES, false);
+		md_printf(&m->doc, " as `%s` processes started, before main "
+			  "(the dynamic loader binding their libraries' "
+			  "symbols)", name);
+		return 0;
+	}
 	if (err || !caller.func)
 		return err;
 	fr = caller.frame >= 0 ? &m->p->frames[caller.frame] : NULL;

@@ -624,6 +624,53 @@ static void test_spawns_work(void **state)
 	fx_free(p);
 }
 
+/*
+ * cmake -E run 50 times, each 20 ms all on its CPU, 60% of it in the
+ * dynamic loader binding libstdc++'s symbols before main: the cost of
+ * starting it, not work to run in parallel.  Its samples say so (the
+ * stacks rooted at ld.so's _start); another program's do not count.
+ */
+static void test_spawns_loading(void **state)
+{
+	struct profile *p = fx_new("cmake");
+	uint32_t ld_start, lookup, start, cmain, work;
+	struct hinted agg;
+	const struct hint *h;
+
+	(void)state;
+	p->wall_ns = 1000 * MS;
+	spawn_known(p, "/usr/bin/cmake", 50, 1000 * MS, 1000 * MS,
+			1000 * MS, 1);
+	fx_proc(p, 10, 1, "cmake", "/usr/bin/cmake");
+	fx_proc(p, 11, 1, "cmake", "/usr/bin/cmake");
+	fx_proc(p, 12, 1, "other", "/usr/bin/other");
+	ld_start = fx_frame(p, "_start", "ld-linux-x86-64.so.2", CLASS_RUNTIME);
+	lookup = fx_frame(p, "do_lookup_x", "ld-linux-x86-64.so.2",
+			  CLASS_RUNTIME);
+	start = fx_frame(p, "_start", "cmake", CLASS_APP);
+	cmain = fx_frame(p, "main", "cmake", CLASS_APP);
+	work = fx_frame(p, "cmcmd::ExecuteCMakeCommand", "cmake", CLASS_APP);
+	FX_STACK(p, 10, 10, 400, ld_start, lookup);
+	FX_STACK(p, 11, 11, 200, ld_start, lookup);
+	FX_STACK(p, 10, 10, 400, start, cmain, work);
+	FX_STACK(p, 12, 12, 900, ld_start, lookup);	/* not cmake's */
+	h = only_hint(p, &agg);
+	assert_text(h, "spawns",
+		    "/usr/bin/cmake ran 50 times (20 ms on average, 1.00 s in "
+		    "all = 100% of wall time), 60% of their CPU in the dynamic "
+		    "loader as they started, before main: doing the work "
+		    "in-process or in fewer, larger runs would remove most of "
+		    "it.");
+	assert_str(h, "advice", "in_process");
+	assert_uint(h, "loading_cpu_ns", 600 * MS);
+	hinted_free(&agg);
+	/* a lazy binding later, under the program's own _start, is not */
+	p->stacks[0].frames[0] = start;
+	p->stacks[1].frames[0] = start;
+	assert_advice(p, "/usr/bin/cmake", "parallelism");
+	fx_free(p);
+}
+
 /* Work is half the time with a run going on its own CPU, and 5 ms of it
  * a run: less, it is waiting, or the start-up of a short program. */
 static void test_spawns_work_thresholds(void **state)
@@ -934,6 +981,7 @@ int main(void)
 		cmocka_unit_test(test_spawns_from_past_libc),
 		cmocka_unit_test(test_spawns_work),
 		cmocka_unit_test(test_spawns_work_thresholds),
+		cmocka_unit_test(test_spawns_loading),
 		cmocka_unit_test(test_spawns_launcher),
 		cmocka_unit_test(test_small_reads),
 		cmocka_unit_test(test_small_reads_thresholds),

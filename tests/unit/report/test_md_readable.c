@@ -66,12 +66,79 @@ static void test_verdict_names_caller(void **state)
 			"callees.");
 	assert_contains(json, "\"verdict_function\": {\"name\": "
 			"\"std::__unguarded_partition<…>\", \"module\": "
-			"\"cpp\", \"class\": \"runtime\", \"called_from\": "
+			"\"cpp\", \"class\": \"runtime\", \"starting\": "
+			"null, \"called_from\": "
 			"{\"name\": \"sort_many<double>\", \"file\": "
 			"\"cpp.cpp\", \"line\": 40, \"ns\": 6000000000}}");
 	assert_contains(json, "called from `sort_many<double>` (cpp.cpp:40)");
 	free(md);
 	free(json);
+	fx_free(p);
+}
+
+/*
+ * cmake -E run again and again: the dynamic loader's symbol lookup is
+ * the hottest function, 80% of it as the processes start (stacks rooted
+ * at ld.so's _start), 20% a lazy binding from cmake's own code: it is
+ * named as start-up, not called from that function.  With the start-up
+ * under half, the caller is named only when the stacks with one hold
+ * half the time.
+ */
+static void test_verdict_loading(void **state)
+{
+	struct profile *p = fx_new("cmake");
+	uint32_t ld_start, lookup, fixup, run, start;
+	char *md, *json;
+
+	(void)state;
+	p->root_pid = 1;
+	fx_proc(p, 1, 0, "cmake", "/usr/bin/cmake");
+	fx_proc(p, 2, 1, "cmake", "/usr/bin/cmake");
+	ld_start = fx_frame(p, "_start", "ld-linux-x86-64.so.2", CLASS_RUNTIME);
+	lookup = fx_frame(p, "do_lookup_x", "ld-linux-x86-64.so.2",
+			  CLASS_RUNTIME);
+	fixup = fx_frame(p, "_dl_fixup", "ld-linux-x86-64.so.2", CLASS_RUNTIME);
+	start = fx_frame(p, "_start", "cmake", CLASS_APP);
+	run = fx_frame_at(p, "cmSystemTools::RunSingleCommand", "cmake",
+			  CLASS_APP, "cmSystemTools.cxx", 600);
+	FX_STACK(p, 2, 2, 800, ld_start, lookup);
+	FX_STACK(p, 1, 1, 200, start, run, fixup, lookup);
+	p->wall_ns = 1000 * MS;
+	one_program_path(p, "cmake");
+	p->stacks[0].cp_ns = 800 * MS;
+	p->stacks[1].cp_ns = 200 * MS;
+	md = render_md(p);
+	json = render(p, FORMAT_JSON, 0, 0);
+	assert_contains(md, "most in `do_lookup_x` (runtime, "
+			"ld-linux-x86-64.so.2) as `cmake` processes started, "
+			"before main (the dynamic loader binding their "
+			"libraries' symbols), 100.0% of the wall time");
+	assert_contains(json, "\"starting\": {\"pid\": 2, \"comm\": "
+			"\"cmake\"}, \"called_from\": null}");
+	free(md);
+	free(json);
+	/* under half as they start: the caller, with the rest */
+	p->stacks[0].count = 400;
+	p->stacks[0].ns = p->stacks[0].cp_ns = 400 * MS;
+	p->stacks[1].count = 600;
+	p->stacks[1].ns = p->stacks[1].cp_ns = 600 * MS;
+	md = render_md(p);
+	assert_contains(md, "(runtime, ld-linux-x86-64.so.2) called from "
+			"`cmSystemTools::RunSingleCommand` (cmSystemTools.cxx:"
+			"600)");
+	free(md);
+	/* a third of it under the caller, the rest truncated: none named */
+	p->stacks[0].frames[0] = fixup;
+	p->stacks[0].count = 600;
+	p->stacks[0].ns = p->stacks[0].cp_ns = 600 * MS;
+	p->stacks[1].count = 300;
+	p->stacks[1].ns = p->stacks[1].cp_ns = 300 * MS;
+	p->wall_ns = 900 * MS;
+	one_program_path(p, "cmake");
+	md = render_md(p);
+	assert_contains(md, "most in `do_lookup_x` (runtime, "
+			"ld-linux-x86-64.so.2), 100.0% of the wall time");
+	free(md);
 	fx_free(p);
 }
 
@@ -763,6 +830,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_verdict_names_caller),
+		cmocka_unit_test(test_verdict_loading),
 		cmocka_unit_test(test_cpu_verdict_names_caller),
 		cmocka_unit_test(test_rows_merged),
 		cmocka_unit_test(test_waits_of_threads),
