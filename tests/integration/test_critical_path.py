@@ -367,6 +367,40 @@ def test_loader_startup(run):
         f"verdict: {doc['verdict']}:{res}"
 
 
+def test_kernel_time_by_syscall(run, tmp_path):
+    """cp -r of 4,000 small files: its time is the kernel's (opening,
+    creating, copying), under 5% its own.  The verdict says how much of
+    the path is in the kernel and in which system calls, so that the
+    function it names (a kernel memcpy) is not read as the program's
+    cost; JSON's critical_path.kernel holds the same."""
+    src = tmp_path / "src"
+    for i in range(4000):
+        d = src / f"d{i % 40}"
+        d.mkdir(parents=True, exist_ok=True)
+        (d / f"f{i}.txt").write_text(f"line {i}\n" * 40)
+    doc, res = run.record_json("--", "cp", "-r", str(src),
+                               str(tmp_path / "dst"), timeout=TIMEOUT)
+    assert (tmp_path / "dst" / "d39").is_dir(), f"cp did not copy:{res}"
+    cp = check_report(doc, res)
+    k = cp["kernel"]
+    cpu = next(c["ns"] for c in cp["categories"] if c["category"] == "cpu")
+    assert k["ns"] >= 0.5 * cpu, \
+        f"cp -r's CPU not mostly the kernel's: {k} of {cpu}:{res}"
+    names = [c["name"] for c in k["syscalls"]]
+    assert names and set(names) <= {
+        "openat", "copy_file_range", "read", "write", "mkdir", "mkdirat",
+        "newfstatat", "close", "fchmod", "utimensat", "getdents64",
+        "fstat", "ioctl", "fadvise64", "lseek", "chmod", "fchown",
+        "lsetxattr", "fsetxattr", "flistxattr", "sendfile64", "unlink"}, \
+        f"unexpected system calls: {names}:{res}"
+    assert k["syscall_ns"] >= sum(c["ns"] for c in k["syscalls"])
+    m = re.search(r"on-CPU(?: time is [\d.]+%)?, ([\d.]+)% in the kernel: "
+                  r"system calls `(\w+)` ([\d.]+)%", doc["verdict"])
+    assert m, f"the verdict does not split the kernel's time:{res}"
+    assert m.group(2) == names[0], f"{m.group(2)} named, {names}:{res}"
+    assert abs(float(m.group(1)) - k["ns"] * 100 / cp["ns"]) < 0.1
+
+
 # --- 4. a pyenv-like shim ---------------------------------------------------
 
 # 16 processes before the exec (bash 5.2): basename, dirname, cd && pwd,

@@ -369,6 +369,28 @@ struct app_caller {
 int aggregate_app_caller(const struct profile *p, const struct aggregate *agg,
 			 const struct func_stat *fs, struct app_caller *out);
 
+/*
+ * The on-CPU time in the kernel (samples taken in kernel mode), on the
+ * critical path when it is known: in which system calls (named by the
+ * kernel's __x64_sys_NAME / __do_sys_NAME frame: "openat"), the most
+ * first, and in page faults taken from user code.
+ */
+#define KERNEL_SPLIT_TOP	3
+struct kernel_split {
+	uint64_t ns;
+	uint64_t page_fault_ns;
+	uint64_t syscall_ns;			/* all system calls */
+	struct {
+		const char *name;		/* into the profile's frames */
+		uint64_t ns;
+	} syscalls[KERNEL_SPLIT_TOP];
+	size_t n_syscalls;
+};
+
+void aggregate_kernel_split(const struct profile *p,
+			    const struct aggregate *agg,
+			    struct kernel_split *out);
+
 /* calloc that does not fail for zero elements. */
 void *aggregate_alloc_array(size_t n, size_t size);
 

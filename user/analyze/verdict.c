@@ -200,6 +200,10 @@ static void pick_caller(const struct aggregate *agg, const uint64_t *by_func,
 			out->frame = i;
 }
 
+/* Distinct system calls a kernel split tells apart; more count in its
+ * syscall_ns only (x86-64 has some 360). */
+#define KERNEL_SPLIT_MAX	512
+
 /* Where fs's time went, for aggregate_app_caller. */
 struct caller_weights {
 	uint64_t own;		/* all of it */
@@ -261,4 +265,106 @@ int aggregate_app_caller(const struct profile *p, const struct aggregate *agg,
 	free(by_func);
 	free(by_frame);
 	return 0;
+}
+
+/* A system call's entry in the kernel: "__x64_sys_openat" -> "openat";
+ * NULL for another function. */
+static const char *syscall_name(const char *name)
+{
+	static const char *const prefixes[] = {
+		"__x64_sys_", "__ia32_sys_", "__se_sys_", "__do_sys_",
+		"ksys_",	/* read, write, pread64: the x64 entry inlined */
+	};
+	size_t i, len;
+
+	for (i = 0; name && i < ARRAY_SIZE(prefixes); i++) {
+		len = strlen(prefixes[i]);
+		if (!strncmp(name, prefixes[i], len) && name[len])
+			return name + len;
+	}
+	return NULL;
+}
+
+/* What kernel code s ran in: a system call's name, else page fault (set)
+ * or neither (an interrupt, the scheduler). */
+static const char *kernel_context(const struct profile *p,
+				  const struct stack_sample *s, bool *fault)
+{
+	const struct frame *f;
+	const char *name;
+	uint32_t i;
+
+	*fault = false;
+	for (i = 0; i < s->n_frames; i++) {
+		if (s->frames[i] >= p->n_frames)
+			continue;
+		f = &p->frames[s->frames[i]];
+		if (f->cls != CLASS_KERNEL)
+			continue;
+		name = syscall_name(f->name);
+		if (name)
+			return name;
+		if (f->name && !strcmp(f->name, "asm_exc_page_fault"))
+			*fault = true;
+	}
+	return NULL;
+}
+
+/* The KERNEL_SPLIT_TOP of the n calls of most time into out. */
+static void top_syscalls(struct kernel_split *out, const char **names,
+			 const uint64_t *ns, size_t n)
+{
+	size_t i, k, best;
+	bool taken[KERNEL_SPLIT_MAX] = { false };
+
+	for (k = 0; k < KERNEL_SPLIT_TOP; k++) {
+		best = n;
+		for (i = 0; i < n; i++)
+			if (!taken[i] && ns[i] &&
+			    (best == n || ns[i] > ns[best]))
+				best = i;
+		if (best == n)
+			break;
+		taken[best] = true;
+		out->syscalls[k].name = names[best];
+		out->syscalls[k].ns = ns[best];
+		out->n_syscalls = k + 1;
+	}
+}
+
+void aggregate_kernel_split(const struct profile *p,
+			    const struct aggregate *agg,
+			    struct kernel_split *out)
+{
+	const char *names[KERNEL_SPLIT_MAX], *name;
+	uint64_t ns[KERNEL_SPLIT_MAX], w;
+	const struct stack_sample *s;
+	size_t i, k, n = 0;
+	bool fault;
+
+	memset(out, 0, sizeof(*out));
+	for (i = 0; i < p->n_stacks; i++) {
+		s = &p->stacks[i];
+		w = agg->cp_known ? s->cp_ns : s->ns;
+		if (!stack_on_cpu(s) || !s->kernel_mode || !w)
+			continue;
+		out->ns += w;
+		name = kernel_context(p, s, &fault);
+		if (!name) {
+			if (fault)
+				out->page_fault_ns += w;
+			continue;
+		}
+		out->syscall_ns += w;
+		for (k = 0; k < n && strcmp(names[k], name); k++)
+			;
+		if (k == n && n == KERNEL_SPLIT_MAX)
+			continue;	/* counted in syscall_ns only */
+		if (k == n) {
+			names[n] = name;
+			ns[n++] = 0;
+		}
+		ns[k] += w;
+	}
+	top_syscalls(out, names, ns, n);
 }

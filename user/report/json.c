@@ -217,6 +217,24 @@ static void json_launcher(const struct json *j, size_t i)
 		l->waited ? "waited" : "exec_chain");
 }
 
+/* "kernel": the path's on-CPU time in the kernel, by system call. */
+static void json_cp_kernel(struct json *j)
+{
+	struct kernel_split ks;
+	size_t i;
+
+	aggregate_kernel_split(j->p, j->agg, &ks);
+	fprintf(j->f, "    \"kernel\": {\"ns\": %" PRIu64 ", \"syscall_ns\": %"
+		PRIu64 ", \"page_fault_ns\": %" PRIu64 ", \"syscalls\": [",
+		ks.ns, ks.syscall_ns, ks.page_fault_ns);
+	for (i = 0; i < ks.n_syscalls; i++) {
+		fputs(i ? ", {\"name\": " : "{\"name\": ", j->f);
+		json_string(j->f, ks.syscalls[i].name);
+		fprintf(j->f, ", \"ns\": %" PRIu64 "}", ks.syscalls[i].ns);
+	}
+	fputs("]},\n", j->f);
+}
+
 static void json_critical(struct json *j)
 {
 	const struct profile_critical *c = &j->p->critical;
@@ -231,6 +249,7 @@ static void json_critical(struct json *j)
 		c->ns);
 	json_list(j, 2, "categories", j->n_cp_categories, json_cp_category,
 		  ",\n");
+	json_cp_kernel(j);
 	json_list(j, 2, "programs", c->n_programs, json_cp_program, ",\n");
 	json_list(j, 2, "functions", json_cap(j->agg->n_by_cp), json_cp_function,
 		  "\n");

@@ -20,6 +20,10 @@
 #define CP_HINT_MIN_PCT		20.0	/* a hint's cause, % of wall, that the
 					 * verdict points to */
 #define CP_HINT_CLAUSE_MAX	240	/* bytes of the hint quoted */
+#define CP_KERNEL_WALL_PCT	20	/* on-CPU in the kernel, % of the path
+					 * (and half the on-CPU), said */
+#define CP_KERNEL_PART_PCT	5	/* a system call or page faults, % of
+					 * the path, named in it */
 
 /* The row of waits of reason r that holds most of the path (a row of
  * many small targets counts as one: wait_rows_build). */
@@ -261,6 +265,37 @@ int md_called_from(struct md *m, const struct func_stat *fs)
 	return 0;
 }
 
+/*
+ * ", 70.1% in the kernel: system calls `openat` 23.5%, `link` 7.9%, ...;
+ * page faults 12.0%", when the kernel's share is a fair part of the wall
+ * time and most of the time on the CPU: the program's cost is its system
+ * calls (tar, cp -r, git add), not the function the verdict names.
+ */
+static void md_kernel_clause(struct md *m)
+{
+	const struct profile_critical *c = &m->p->critical;
+	char name[CLEAN_SIZE(NAME_MAX_BYTES)];
+	struct kernel_split ks;
+	size_t i;
+
+	aggregate_kernel_split(m->p, m->agg, &ks);
+	if (ks.ns * 100 < c->ns * CP_KERNEL_WALL_PCT ||
+	    ks.ns * 2 < m->agg->cp.ns[WAIT_NONE])
+		return;
+	md_printf(&m->doc, ", %.1f%% in the kernel", pct_of(ks.ns, c->ns));
+	for (i = 0; i < ks.n_syscalls; i++) {
+		if (ks.syscalls[i].ns * 100 < c->ns * CP_KERNEL_PART_PCT)
+			break;
+		md_name(name, ks.syscalls[i].name, NAME_MAX_BYTES, false);
+		md_printf(&m->doc, "%s`%s` %.1f%%",
+			  i ? ", " : ": system calls ", name,
+			  pct_of(ks.syscalls[i].ns, c->ns));
+	}
+	if (ks.page_fault_ns * 100 >= c->ns * CP_KERNEL_PART_PCT)
+		md_printf(&m->doc, "%spage faults %.1f%%",
+			  i ? "; " : ": ", pct_of(ks.page_fault_ns, c->ns));
+}
+
 /* Another wait category, not the first, that holds a fair share of the
  * path: "; 30.2% is sleeping (in `<module>`, sl.py:7)".  Waits for a CPU
  * are the machine's load, not the program's. */
@@ -409,6 +444,7 @@ int md_critical_verdict(struct md *m)
 	if (r == WAIT_NONE) {
 		md_printf(&m->doc, "On the critical path, %.1f%% of the wall "
 			  "time is on-CPU", pct_of(t->ns[WAIT_NONE], c->ns));
+		md_kernel_clause(m);
 	} else {
 		md_printf(&m->doc, "On the critical path, %.1f%% of the wall "
 			  "time is %s", pct_of(t->ns[r], c->ns),
@@ -418,6 +454,7 @@ int md_critical_verdict(struct md *m)
 			md_wait_context(m, wait);
 		md_printf(&m->doc, "; on-CPU time is %.1f%%",
 			  pct_of(t->ns[WAIT_NONE], c->ns));
+		md_kernel_clause(m);
 	}
 	md_second_wait(m, r);
 	hint = pointed_hint(m, fs, r);

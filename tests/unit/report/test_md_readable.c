@@ -142,6 +142,67 @@ static void test_verdict_loading(void **state)
 	fx_free(p);
 }
 
+/*
+ * tar: 80% of its time in the kernel, reading (ksys_read: the x64 entry
+ * inlined), writing (__x64_sys_write over ksys_write: the outer names
+ * it) and faulting pages in from memset; a timer interrupt is in
+ * neither.  The verdict says so by system call; with the kernel under
+ * half the on-CPU time, not at all.
+ */
+static void test_verdict_kernel(void **state)
+{
+	struct profile *p = fx_new("tar");
+	uint32_t m, crc, rd, wr, ms, entry, dsc, ksr, fr, xw, ksw, vw, apf,
+		 epf, irq;
+	char *md, *json;
+
+	(void)state;
+	p->root_pid = 1;
+	fx_proc(p, 1, 0, "tar", "/usr/bin/tar");
+	m = fx_frame(p, "main", "tar", CLASS_APP);
+	crc = fx_frame(p, "crc32", "tar", CLASS_APP);
+	rd = fx_frame(p, "read", "libc.so.6", CLASS_RUNTIME);
+	wr = fx_frame(p, "write", "libc.so.6", CLASS_RUNTIME);
+	ms = fx_frame(p, "memset", "libc.so.6", CLASS_RUNTIME);
+	entry = fx_frame(p, "entry_SYSCALL_64_after_hwframe", "[kernel]",
+			 CLASS_KERNEL);
+	dsc = fx_frame(p, "do_syscall_64", "[kernel]", CLASS_KERNEL);
+	ksr = fx_frame(p, "ksys_read", "[kernel]", CLASS_KERNEL);
+	fr = fx_frame(p, "filemap_read", "[kernel]", CLASS_KERNEL);
+	xw = fx_frame(p, "__x64_sys_write", "[kernel]", CLASS_KERNEL);
+	ksw = fx_frame(p, "ksys_write", "[kernel]", CLASS_KERNEL);
+	vw = fx_frame(p, "vfs_write", "[kernel]", CLASS_KERNEL);
+	apf = fx_frame(p, "asm_exc_page_fault", "[kernel]", CLASS_KERNEL);
+	epf = fx_frame(p, "exc_page_fault", "[kernel]", CLASS_KERNEL);
+	irq = fx_frame(p, "asm_sysvec_apic_timer_interrupt", "[kernel]",
+		       CLASS_KERNEL);
+	FX_STACK(p, 1, 1, 40, m, rd, entry, dsc, ksr, fr)->kernel_mode = true;
+	FX_STACK(p, 1, 1, 20, m, wr, entry, dsc, xw, ksw, vw)->kernel_mode =
+		true;
+	FX_STACK(p, 1, 1, 10, m, ms, apf, epf)->kernel_mode = true;
+	FX_STACK(p, 1, 1, 10, m, crc, irq)->kernel_mode = true;
+	FX_STACK(p, 1, 1, 20, m, crc);
+	p->wall_ns = 100 * FX_PERIOD_NS;
+	one_program_path(p, "tar");
+	md = render_md(p);
+	json = render(p, FORMAT_JSON, 0, 0);
+	assert_contains(md, "On the critical path, 100.0% of the wall time is "
+			"on-CPU, 80.0% in the kernel: system calls `read` "
+			"40.0%, `write` 20.0%; page faults 10.0%. `tar` does");
+	assert_contains(json, "\"kernel\": {\"ns\": 800000000, "
+			"\"syscall_ns\": 600000000, \"page_fault_ns\": "
+			"100000000, \"syscalls\": [{\"name\": \"read\", "
+			"\"ns\": 400000000}, {\"name\": \"write\", \"ns\": "
+			"200000000}]}");
+	free(md);
+	free(json);
+	p->stacks[0].kernel_mode = false;	/* 40% in the kernel */
+	md = render_md(p);
+	assert_contains(md, "100.0% of the wall time is on-CPU. `tar` does");
+	free(md);
+	fx_free(p);
+}
+
 /* Without a critical path the on-CPU verdict names the caller too. */
 static void test_cpu_verdict_names_caller(void **state)
 {
@@ -831,6 +892,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_verdict_names_caller),
 		cmocka_unit_test(test_verdict_loading),
+		cmocka_unit_test(test_verdict_kernel),
 		cmocka_unit_test(test_cpu_verdict_names_caller),
 		cmocka_unit_test(test_rows_merged),
 		cmocka_unit_test(test_waits_of_threads),
