@@ -369,6 +369,52 @@ def test_short_script(run, python):
     assert f["total_samples"] >= 25, f"{f}:{res}"
 
 
+IMPORTS_MAIN = """import time
+import heavypkg
+
+
+def work():
+    t = time.perf_counter()
+    n = 0
+    while time.perf_counter() - t < 0.1:
+        n += 1
+    return n
+
+
+work()
+"""
+
+
+def test_imports_hint(run, python, tmp_path):
+    """A tool whose time goes to importing: main.py's `import heavypkg`
+    (line 2) runs 40 modules that each build a table at import, ~0.3 s,
+    then 0.1 s of work.  The imports hint names the share, the package
+    and the line that imported it, and the verdict points to it."""
+    pkg = tmp_path / "heavypkg"
+    pkg.mkdir()
+    (pkg / "__init__.py").write_text(
+        "".join(f"from . import m{i}\n" for i in range(40)))
+    for i in range(40):
+        (pkg / f"m{i}.py").write_text(
+            f"TABLE = {{k: str(k) * 3 for k in range({i} + 40000)}}\n")
+    main = tmp_path / "main.py"
+    main.write_text(IMPORTS_MAIN)
+    res = run.whyslow("record", "--format", "json", "--", python, str(main),
+                      timeout=TIMEOUT)
+    assert res.returncode == 0, f"unexpected exit status:{res}"
+    doc = res.json()
+    found = hints(doc, "imports")
+    assert len(found) == 1, f"imports hints: {found}:{res}"
+    h = found[0]
+    assert h["location"] == "<module> (main.py:2)", f"{h}:{res}"
+    assert h["module_file"] == str(pkg / "__init__.py"), f"{h}:{res}"
+    assert 50 <= h["time_pct"] <= 95, f"{h}:{res}"
+    assert h["location_ns"] >= 0.8 * h["import_ns"], f"{h}:{res}"
+    assert "most for heavypkg, imported at <module> (main.py:2)" in \
+        h["text"], f"{h}:{res}"
+    assert "see the `imports` hint" in doc["verdict"], res
+
+
 # --- 6. generator and coroutine --------------------------------------------
 
 def test_generator_and_asyncio(run, python):

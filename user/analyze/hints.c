@@ -651,6 +651,7 @@ int build_hints(const struct profile *p, const struct aggregate *agg,
 	hint_gil(&h);
 	hint_sleeps(&h);
 	hint_python_gc(&h);
+	hint_imports(&h);
 	hint_syncs(&h);
 	hot_library_functions(&h);
 	if (h.err) {

@@ -83,6 +83,9 @@ struct profile;
 #define GIL_MIN_THREADS		2	/* threads that waited, at least */
 #define GIL_MIN_PCT		10	/* their GIL waits in all, % of W */
 /* python_gc: CPython's cyclic garbage collector */
+#define IMPORTS_MIN_PCT		20	/* importing, % of W */
+#define IMPORTS_MIN_NS		(50 * 1000000ull)	/* ... and time */
+#define IMPORTS_ROWS		3	/* imports named, most time first */
 #define PYGC_MIN_PCT		15	/* its time, % of on-CPU time */
 #define PYGC_MIN_WALL_PCT	10	/* ... and % of W */
 /* sleeps: a program sleeping on a timer again and again */
@@ -182,5 +185,7 @@ void hint_sleeps(struct hint_list *h);
 void hint_python_gc(struct hint_list *h);
 /* hints_syncs.c */
 void hint_syncs(struct hint_list *h);
+/* hints_imports.c */
+void hint_imports(struct hint_list *h);
 
 #endif

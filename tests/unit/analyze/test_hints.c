@@ -671,6 +671,81 @@ static void test_spawns_loading(void **state)
 	fx_free(p);
 }
 
+/* A Python frame: named by the interpreter, no mapping. */
+static uint32_t py_frame(struct profile *p, const char *name, const char *file,
+			 int line)
+{
+	return fx_frame_at(p, name, path_basename(file), CLASS_APP, file, line);
+}
+
+/*
+ * tool.py imports its package at line 3 (60% of the run: the first
+ * module body run is the package's __init__) and, through
+ * importlib.import_module(), a plugin from load() (20%): the imports
+ * hint names them with the lines that imported them, merging the two
+ * instructions of line 3.  At 20% of the wall or under 50 ms, nothing.
+ */
+static void test_imports(void **state)
+{
+	struct profile *p = fx_new("./tool.py");
+	uint32_t mod3a, mod3b, load, imod, gcd, fal, falu, exec, init, sub,
+		 plugin, work;
+	struct hinted agg;
+	const struct hint *h;
+	size_t i;
+
+	(void)state;
+	p->wall_ns = 1000 * MS;
+	mod3a = py_frame(p, "<module>", "/home/u/tool.py", 3);
+	mod3b = py_frame(p, "<module>", "/home/u/tool.py", 3);
+	load = py_frame(p, "load", "/home/u/tool.py", 9);
+	work = py_frame(p, "work", "/home/u/tool.py", 12);
+	imod = py_frame(p, "import_module",
+			"/usr/lib/python3.11/importlib/__init__.py", 126);
+	gcd = py_frame(p, "_gcd_import", "<frozen importlib._bootstrap>", 1204);
+	fal = py_frame(p, "_find_and_load", "<frozen importlib._bootstrap>",
+		       1176);
+	falu = py_frame(p, "_find_and_load_unlocked",
+			"<frozen importlib._bootstrap>", 1147);
+	exec = py_frame(p, "_call_with_frames_removed",
+			"<frozen importlib._bootstrap>", 241);
+	init = py_frame(p, "<module>", "/home/u/heavy/__init__.py", 1);
+	sub = py_frame(p, "<module>", "/home/u/heavy/tables.py", 4);
+	plugin = py_frame(p, "<module>",
+			  "/home/u/.venv/lib/python3.11/site-packages/"
+			  "plug/fast.py", 2);
+	FX_STACK(p, 1, 1, 40, mod3a, fal, falu, exec, init, fal, falu, exec,
+		 sub);
+	FX_STACK(p, 1, 1, 20, mod3b, fal, falu, exec, init);
+	FX_STACK(p, 1, 1, 20, mod3a, load, imod, gcd, fal, falu, exec, plugin);
+	FX_STACK(p, 1, 1, 20, mod3a, work);
+	h = only_hint(p, &agg);
+	assert_text(h, "imports",
+		    "Importing Python modules took 80% of wall time (800 ms), "
+		    "most for heavy, imported at <module> (tool.py:3): 60%; "
+		    "then plug.fast, imported at load (tool.py:9): 20% — "
+		    "importing where a module is used (inside the function "
+		    "that needs it) instead of at the top of a file, or "
+		    "importing less, would cut it; python -X importtime lists "
+		    "each module's own cost.");
+	assert_str(h, "location", "<module> (tool.py:3)");
+	assert_str(h, "module_file", "/home/u/heavy/__init__.py");
+	assert_uint(h, "import_ns", 800 * MS);
+	assert_uint(h, "location_ns", 600 * MS);
+	hinted_free(&agg);
+	/* under 20% of the wall */
+	p->wall_ns = 4000 * MS + 1;
+	assert_int_equal(n_hints(p), 0);
+	p->wall_ns = 4000 * MS;
+	assert_int_equal(n_hints(p), 1);
+	/* 40 ms of imports in 100: under 50 ms */
+	for (i = 0; i < p->n_stacks; i++)
+		p->stacks[i].ns /= 20;
+	p->wall_ns = 100 * MS;
+	assert_int_equal(n_hints(p), 0);
+	fx_free(p);
+}
+
 /* Work is half the time with a run going on its own CPU, and 5 ms of it
  * a run: less, it is waiting, or the start-up of a short program. */
 static void test_spawns_work_thresholds(void **state)
@@ -982,6 +1057,7 @@ int main(void)
 		cmocka_unit_test(test_spawns_work),
 		cmocka_unit_test(test_spawns_work_thresholds),
 		cmocka_unit_test(test_spawns_loading),
+		cmocka_unit_test(test_imports),
 		cmocka_unit_test(test_spawns_launcher),
 		cmocka_unit_test(test_small_reads),
 		cmocka_unit_test(test_small_reads_thresholds),
