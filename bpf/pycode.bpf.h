@@ -131,65 +131,14 @@ static __always_inline __u8 py_str_kind(int kind)
 	return kind < 0 ? 0 : kind;
 }
 
-/* Fills sc->code from the code object at code; false if it is not one or
- * its name cannot be read. */
-static __always_inline bool py_copy_code(struct ws_py_scratch *sc, __u64 code)
-{
-	const struct ws_py_offsets *o = &sc->off;
-	struct ws_py_code *pc = &sc->code;
-	__u64 linetable, size;
-	__u32 len;
-	int kind;
-
-	len = py_max(py_max(o->code_name, o->code_filename),
-		     py_max(o->code_linetable, o->type_of_object)) + 8;
-	len = py_max(len, o->code_firstlineno + 4);
-	if (o->code_qualname != WS_PY_NONE)
-		len = py_max(len, o->code_qualname + 8);
-	if (len > WS_PY_WIN || !py_read_win(sc, code, len))
-		return false;
-	if (sc->code_type && py_win_u64(sc, o->type_of_object) != sc->code_type)
-		return false;
-
-	bpf_probe_read_kernel(pc, sizeof(*pc), &sc->zero);
-	pc->firstlineno = (__s32)py_win_u32(sc, o->code_firstlineno);
-	/* The window is reused for each str: keep the pointers. */
-	sc->strs[0] = py_win_u64(sc, o->code_name);
-	sc->strs[1] = o->code_qualname != WS_PY_NONE ?
-		      py_win_u64(sc, o->code_qualname) : 0;
-	sc->strs[2] = py_win_u64(sc, o->code_filename);
-	sc->linetable = py_win_u64(sc, o->code_linetable);
-
-	kind = py_copy_str(sc, pc->name, sizeof(pc->name), sc->strs[0]);
-	if (kind < 0)
-		return false;	/* a code object has a str name */
-	pc->name_kind = kind;
-	pc->qualname_kind = py_str_kind(py_copy_str(sc, pc->qualname,
-						    sizeof(pc->qualname),
-						    sc->strs[1]));
-	pc->filename_kind = py_str_kind(py_copy_str(sc, pc->filename,
-						    sizeof(pc->filename),
-						    sc->strs[2]));
-
-	linetable = sc->linetable;
-	if (linetable) {
-		size = py_read_ptr(linetable + o->bytes_size);	/* ob_size */
-		if ((__s64)size > 0) {
-			len = size > WS_PY_LINETABLE_LEN ? WS_PY_LINETABLE_LEN :
-							   size;
-			barrier_var(len);
-			if (len > WS_PY_LINETABLE_LEN)
-				len = WS_PY_LINETABLE_LEN;
-			if (!bpf_probe_read_user(pc->linetable, len,
-						 (const void *)(linetable +
-								o->bytes_data))) {
-				pc->linetable_len = len;
-				pc->linetable_full = size > 0xffff ? 0xffff : size;
-			}
-		}
-	}
-	return true;
-}
+/*
+ * Fills sc->code from the code object at code; 0 if it is not one or its
+ * name cannot be read, else 1.  A global function (bpf/pycode.bpf.c): the
+ * verifier checks it once per program on its own, and its many paths
+ * (three strings of four kinds, a line table) do not multiply the states
+ * of the walk around it.
+ */
+int py_copy_code(struct ws_py_scratch *sc, __u64 code);
 
 /* The hash of frames[0..sc->n), after a copy cut the stack short. */
 static long py_rehash_step(__u64 i, void *arg)
