@@ -3,14 +3,15 @@
  * libFuzzer target for what `whyslow report FILE` does to a saved
  * profile that reads (`make fuzz`, see README.md): the aggregate, the
  * hints and every writer (Markdown, JSON, folded, flame graphs, the
- * focus view) on whatever pprof_read() accepts must end with 0 or an
- * error, never crash, leak or read out of bounds.  A damaged profile
- * that reads is no less hostile than one that does not.
+ * focus view) on whatever pprof_read() accepts, else folded_read(), must
+ * end with 0 or an error, never crash, leak or read out of bounds.  A
+ * damaged profile that reads is no less hostile than one that does not.
  */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "pprof/folded_read.h"
 #include "pprof/pprof.h"
 #include "profile/profile.h"
 #include "report/report.h"
@@ -35,7 +36,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (pprof_read(data, size, &p, err, sizeof(err))) {
 		profile_free(&p);
-		return 0;
+		if (folded_read(data, size, &p, err, sizeof(err))) {
+			profile_free(&p);
+			return 0;
+		}
 	}
 	f = fopen("/dev/null", "w");
 	if (!f)

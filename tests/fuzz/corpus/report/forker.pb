@@ -1,0 +1,1 @@
+../pprof/forker.pb

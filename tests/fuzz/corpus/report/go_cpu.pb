@@ -1,0 +1,1 @@
+../pprof/go_cpu.pb

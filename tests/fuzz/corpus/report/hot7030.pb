@@ -1,0 +1,1 @@
+../pprof/hot7030.pb

@@ -1,0 +1,1 @@
+../pprof/mini.pb

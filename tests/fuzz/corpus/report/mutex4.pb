@@ -1,0 +1,1 @@
+../pprof/mutex4.pb
