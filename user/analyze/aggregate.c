@@ -188,10 +188,17 @@ bool frame_anon(const struct frame *f)
 	       !strcmp(f->module, "[unknown]");
 }
 
+/* Python code (a source file, no mapping) but importlib's frozen one. */
+static bool python_code(const struct frame *f)
+{
+	return f->file && !f->path && f->cls != CLASS_KERNEL &&
+	       strncmp(f->file, "<frozen ", 8);
+}
+
 int64_t display_frame(const struct profile *p, const uint32_t *frames,
 		      uint32_t n)
 {
-	int64_t user = -1, anon = -1;
+	int64_t user = -1, anon = -1, py = -1;
 	const struct frame *f;
 	uint32_t i = n;
 
@@ -201,11 +208,15 @@ int64_t display_frame(const struct profile *p, const uint32_t *frames,
 			return frames[i];
 		if (f->cls == CLASS_KERNEL)
 			continue;
+		if (py < 0 && python_code(f))
+			py = frames[i];
 		if (!frame_anon(f) && user < 0)
 			user = frames[i];
 		else if (frame_anon(f) && anon < 0)
 			anon = frames[i];
 	}
+	if (py >= 0)
+		return py;
 	return user >= 0 ? user : anon;
 }
 

@@ -234,9 +234,11 @@ bool frame_anon(const struct frame *f);
 
 /*
  * The frame a stack is shown by (frames[0..n-1], root first): the
- * innermost application frame, else the innermost user frame with a name,
- * else the innermost "[unknown]"; its index in p->frames, -1 when there
- * is none.
+ * innermost application frame, else the innermost Python frame but
+ * importlib's frozen ones (a program of the standard library's: python -m
+ * http.server waits in serve_forever, not in libc's poll), else the
+ * innermost user frame with a name, else the innermost "[unknown]"; its
+ * index in p->frames, -1 when there is none.
  */
 int64_t display_frame(const struct profile *p, const uint32_t *frames,
 		      uint32_t n);

@@ -833,6 +833,36 @@ static void test_display_frame(void **state)
 	fx_free(p);
 }
 
+/* A program of the standard library's (python -m http.server): its
+ * waits are shown by the innermost Python frame, not libc's poll under
+ * it, nor importlib's frozen bootstrap. */
+static void test_display_frame_python(void **state)
+{
+	struct profile *p = fx_new("python3 -m http.server");
+	uint32_t serve, sel, frozen, poll, k, st[5];
+
+	(void)state;
+	serve = fx_frame_at(p, "BaseServer.serve_forever", "socketserver.py",
+			    CLASS_RUNTIME,
+			    "/usr/lib/python3.11/socketserver.py", 233);
+	sel = fx_frame_at(p, "_PollLikeSelector.select", "selectors.py",
+			  CLASS_RUNTIME, "/usr/lib/python3.11/selectors.py",
+			  415);
+	frozen = fx_frame_at(p, "_find_and_load", "<frozen importlib._bootstrap>",
+			     CLASS_RUNTIME, "<frozen importlib._bootstrap>",
+			     1176);
+	poll = fx_frame(p, "__poll", "libc.so.6", CLASS_RUNTIME);
+	p->frames[poll].path = fx_strdup("/usr/lib/x86_64-linux-gnu/libc.so.6");
+	k = fx_frame(p, "do_sys_poll", "[kernel]", CLASS_KERNEL);
+	st[0] = serve; st[1] = sel; st[2] = poll; st[3] = k;
+	assert_int_equal(display_frame(p, st, 4), sel);
+	st[1] = frozen;
+	assert_int_equal(display_frame(p, st, 4), serve);
+	st[0] = frozen;
+	assert_int_equal(display_frame(p, st, 4), poll);
+	fx_free(p);
+}
+
 /* Where a program's runs were started: its own site when that is the
  * program's source; through a shell (os.system), the shell's site; else
  * its own site, whatever it is. */
@@ -891,6 +921,7 @@ int main(void)
 		cmocka_unit_test(test_hot_lines_deterministic),
 		cmocka_unit_test(test_classify_mapping),
 		cmocka_unit_test(test_display_frame),
+		cmocka_unit_test(test_display_frame_python),
 		cmocka_unit_test(test_spawn_display_frame),
 	};
 
