@@ -180,84 +180,6 @@ static bool frame_has_line(const struct frame *f)
 	return f->file && f->line > 0;
 }
 
-/* record/collect.c names such code "[unknown]" in module "[unknown]"; a
- * perf map's is in "[jit]". */
-bool frame_anon(const struct frame *f)
-{
-	return !f->resolved && !f->path && f->module &&
-	       !strcmp(f->module, "[unknown]");
-}
-
-/* Python code (a source file, no mapping) but importlib's frozen one. */
-static bool python_code(const struct frame *f)
-{
-	return f->file && !f->path && f->cls != CLASS_KERNEL &&
-	       strncmp(f->file, "<frozen ", 8);
-}
-
-int64_t display_frame(const struct profile *p, const uint32_t *frames,
-		      uint32_t n)
-{
-	int64_t user = -1, anon = -1, py = -1;
-	const struct frame *f;
-	uint32_t i = n;
-
-	while (i--) {
-		f = &p->frames[frames[i]];
-		if (f->cls == CLASS_APP)
-			return frames[i];
-		if (f->cls == CLASS_KERNEL)
-			continue;
-		if (py < 0 && python_code(f))
-			py = frames[i];
-		if (!frame_anon(f) && user < 0)
-			user = frames[i];
-		else if (frame_anon(f) && anon < 0)
-			anon = frames[i];
-	}
-	if (py >= 0)
-		return py;
-	return user >= 0 ? user : anon;
-}
-
-/* libc's way to start a process: where a stripped program (dash) forks,
- * the innermost frame with a name, and saying nothing of the caller. */
-static bool spawn_machinery(const struct frame *f)
-{
-	static const char *const names[] = {
-		"__vfork", "vfork", "fork", "__fork", "_Fork", "__libc_fork",
-		"posix_spawn", "posix_spawnp", "__posix_spawn", "__spawni",
-		"__spawnix", "__spawni_child", "system", "__libc_system",
-		"do_system", "execve", "__execve", "execv", "execvp",
-		"execvpe", "__execvpe", "execl", "execlp", "execle",
-		"clone", "__clone", "clone3", "__clone3", "__clone_internal",
-	};
-	if (f->cls == CLASS_APP || f->cls == CLASS_KERNEL)
-		return false;
-	return name_in(f->name, names, ARRAY_SIZE(names));
-}
-
-int64_t site_display_frame(const struct profile *p, int32_t site)
-{
-	const struct io_site *s;
-	int64_t frame;
-	uint32_t n;
-
-	if (site < 0 || (size_t)site >= p->io.n_sites)
-		return -1;
-	s = &p->io.sites[site];
-	frame = display_frame(p, s->frames, s->n_frames);
-	if (frame < 0 || !spawn_machinery(&p->frames[frame]))
-		return frame;
-	/* its first caller outside them, if the stack goes on */
-	for (n = s->n_frames; n && s->frames[n - 1] != frame; n--)
-		;
-	while (n && (spawn_machinery(&p->frames[s->frames[n - 1]]) ||
-		     p->frames[s->frames[n - 1]].cls == CLASS_KERNEL))
-		n--;
-	return n ? display_frame(p, s->frames, n) : -1;
-}
-
 uint32_t stack_func_position(const struct aggregate *agg,
 			     const struct stack_sample *s, uint32_t func)
 {
@@ -277,24 +199,6 @@ bool frame_in_source(const struct profile *p, int64_t frame)
 		return false;
 	f = &p->frames[frame];
 	return f->cls == CLASS_APP && frame_has_line(f);
-}
-
-int64_t spawn_display_frame(const struct profile *p, const struct io_spawn *s)
-{
-	static const char *const shells[] = { "sh", "dash", "bash" };
-	int64_t frame = site_display_frame(p, s->site), up;
-	size_t i;
-
-	if (frame_in_source(p, frame) || !s->parent ||
-	    !name_in(path_basename(s->parent), shells, ARRAY_SIZE(shells)))
-		return frame;
-	for (i = 0; i < p->io.n_spawns; i++) {
-		if (strcmp(p->io.spawns[i].program, s->parent))
-			continue;
-		up = site_display_frame(p, p->io.spawns[i].site);
-		return frame_in_source(p, up) ? up : frame;
-	}
-	return frame;
 }
 
 /* Index of the innermost app frame with a source line, else -1. */
