@@ -30,11 +30,12 @@ import os
 import re
 import shutil
 import stat
+import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import REPO, workload
+from conftest import REPO, WORKLOADS, workload
 
 pytestmark = pytest.mark.skipif(
     os.geteuid() != 0,
@@ -399,6 +400,52 @@ def test_kernel_time_by_syscall(run, tmp_path):
     assert m, f"the verdict does not split the kernel's time:{res}"
     assert m.group(2) == names[0], f"{m.group(2)} named, {names}:{res}"
     assert abs(float(m.group(1)) - k["ns"] * 100 / cp["ns"]) < 0.1
+
+
+def test_idle_server(run, tmp_path):
+    """`record -p` of a one-thread server that mostly waits for
+    connections: that is idle, not slow.  The verdict says so, and names
+    the function its requests ran (work, ~10 ms each), not the poll it
+    waited in; critical_path.idle_ns holds the waiting."""
+    import socket
+    import threading
+    import time
+
+    port_file = tmp_path / "port"
+    srv = run.background(sys.executable, WORKLOADS / "py" / "tcpserve.py",
+                         port_file)
+    for _ in range(100):
+        if port_file.exists():
+            break
+        time.sleep(0.05)
+    port = int(port_file.read_text())
+    stop = threading.Event()
+
+    def client():
+        while not stop.is_set():
+            with socket.create_connection(("127.0.0.1", port)) as c:
+                c.sendall(b"go\n")
+                c.recv(64)
+            time.sleep(0.05)
+
+    t = threading.Thread(target=client, daemon=True)
+    t.start()
+    try:
+        doc, res = run.record_json("-p", srv.pid, "-d", 2, timeout=30)
+    finally:
+        stop.set()
+        t.join(5)
+    cp = check_report(doc, res)
+    assert cp["idle_ns"] >= 0.4 * cp["ns"], f"idle {cp['idle_ns']}:{res}"
+    m = re.match(r"On the critical path, ([\d.]+)% of the wall time is "
+                 r"idle, waiting for new connections \(poll for "
+                 r"connections on a listening TCP socket in `([^`]+)`\)",
+                 doc["verdict"])
+    assert m, f"the verdict does not call the server idle:{res}"
+    assert abs(float(m.group(1)) - cp["idle_ns"] * 100 / cp["ns"]) < 0.1
+    assert re.search(r"; of the rest, most in `work(\.<locals>\.<genexpr>)?` "
+                     r"\(app, [^)]*tcpserve\.py:\d+\)", doc["verdict"]), \
+        f"the request's work not named:{res}"
 
 
 # --- 4. a pyenv-like shim ---------------------------------------------------

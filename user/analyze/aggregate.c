@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "analyze/aggregate.h"
+#include "classify/wait.h"
 #include "lib/util.h"
 
 /* A source line of a function: frames equal in name, module, file, line. */
@@ -288,6 +289,10 @@ static void count_stack(struct work *w, size_t idx, struct aggregate *agg)
 	agg->cp.ns[stack_category(s)] += s->cp_ns;
 	if (!stack_on_cpu(s))
 		agg->cp.offcpu_ns += s->cp_ns;
+	if (!stack_on_cpu(s) && wait_target_idle(s->target)) {
+		agg->cp_idle.ns[stack_category(s)] += s->cp_ns;
+		agg->cp_idle.offcpu_ns += s->cp_ns;
+	}
 	if (stack_on_cpu(s))
 		count_samples(agg, s);
 	else if (!s->n_frames)

@@ -124,6 +124,8 @@ struct aggregate {
 	struct time_split cp;		/* the critical path: adds up to the
 					 * wall time when cp_known */
 	bool cp_known;			/* profile.critical.ns != 0 */
+	struct time_split cp_idle;	/* of cp, a server waiting for new
+					 * connections (wait_target_idle) */
 	uint64_t offcpu_unstacked_ns;	/* waits that kept no stack */
 	/* self desc, total desc, off-CPU desc, name, module */
 	struct func_stat *funcs;
@@ -316,9 +318,17 @@ int aggregate_procs_build(const struct profile *p, struct aggregate *agg);
 int aggregate_symbols_build(const struct profile *p, struct aggregate *agg);
 
 /*
+ * A server waiting for new connections (cp_idle) most of the path: what
+ * it did meanwhile, its work, is its time running; functions' time with
+ * their callees holds the waiting too.
+ */
+bool aggregate_path_idle(const struct aggregate *agg);
+
+/*
  * The path's time functions can hold: waits for a CPU are the machine's
  * load, charged to none (aggregate.c), so a busy machine does not make
- * every function's share look thin.
+ * every function's share look thin; a server's waits for new connections
+ * (cp_idle) are no work either.
  */
 uint64_t aggregate_path_work_ns(const struct aggregate *agg,
 				const struct profile_critical *c);

@@ -49,27 +49,36 @@ size_t aggregate_top_function(const struct aggregate *agg)
 uint64_t aggregate_path_work_ns(const struct aggregate *agg,
 				const struct profile_critical *c)
 {
-	uint64_t cpu_wait = agg->cp.ns[WAIT_CPU];
+	uint64_t aside = agg->cp.ns[WAIT_CPU] + agg->cp_idle.offcpu_ns;
 
-	return c->ns > cpu_wait ? c->ns - cpu_wait : c->ns;
+	return c->ns > aside ? c->ns - aside : c->ns;
 }
 
 /* Whether running leads the path's waits (waits for a CPU aside, the
- * machine's load): then the work is what the verdict is about. */
+ * machine's load, and a server's waits for new connections, its idle
+ * time): then the work is what the verdict is about. */
 static bool path_mostly_running(const struct aggregate *agg)
 {
 	size_t r;
 
 	for (r = WAIT_NONE + 1; r < WAIT__COUNT; r++)
-		if (r != WAIT_CPU && agg->cp.ns[r] > agg->cp.ns[WAIT_NONE])
+		if (r != WAIT_CPU &&
+		    agg->cp.ns[r] - agg->cp_idle.ns[r] > agg->cp.ns[WAIT_NONE])
 			return false;
 	return true;
+}
+
+bool aggregate_path_idle(const struct aggregate *agg)
+{
+	return agg->cp_idle.offcpu_ns * 2 >=
+	       agg->cp.ns[WAIT_NONE] + agg->cp.offcpu_ns;
 }
 
 uint64_t aggregate_verdict_own_ns(const struct aggregate *agg,
 				  const struct func_stat *fs)
 {
-	return path_mostly_running(agg) ? fs->own_cp_cpu_ns : fs->own_cp_ns;
+	return path_mostly_running(agg) || aggregate_path_idle(agg) ?
+	       fs->own_cp_cpu_ns : fs->own_cp_ns;
 }
 
 /* The larger of a and b by own, a when b is NULL. */

@@ -310,3 +310,10 @@ enum wait_reason wait_join_or(const struct profile *p,
 	}
 	return r;
 }
+
+bool wait_target_idle(const char *target)
+{
+	return target && (!strncmp(target, WAIT_ACCEPT_PREFIX,
+				   strlen(WAIT_ACCEPT_PREFIX)) ||
+			  strstr(target, WAIT_LISTENING));
+}

@@ -51,6 +51,16 @@ bool wait_on_condition(const struct profile *p, const struct stack_sample *st);
  * holds the waiter up, whatever it does meanwhile, waits too. */
 bool wait_on_mutex(const struct profile *p, const struct stack_sample *st);
 
+/*
+ * A wait's target (as wait_event_describe() writes it) is a server
+ * waiting for new connections: an accept, or a poll or read on a
+ * listening socket.  Idle, not slow: nothing asked it for work.
+ */
+bool wait_target_idle(const char *target);
+#define WAIT_ACCEPT_PREFIX	"accept ("
+#define WAIT_LISTENING		"for connections on a listening"
+
+
 /* r, or WAIT_JOIN for a lock wait under pthread_join or its kin: that
  * futex waits for a thread to end; WAIT_GIL under wait_gil_call. */
 enum wait_reason wait_join_or(const struct profile *p,

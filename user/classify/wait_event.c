@@ -162,12 +162,12 @@ void wait_event_describe(int syscall, const struct ws_target *t, char *buf,
 	case WS_TGT_UDP:
 		wait_event_format_peer(t, true, peer, sizeof(peer));
 		if (syscall == WS_NR_accept || syscall == WS_NR_accept4)
-			snprintf(buf, size, "accept (%s)", t->kind == WS_TGT_TCP ?
-				 "TCP" : "UDP");
+			snprintf(buf, size, WAIT_ACCEPT_PREFIX "%s)",
+				 t->kind == WS_TGT_TCP ? "TCP" : "UDP");
 		else if (no_peer(t))	/* not "to 0.0.0.0:0" */
 			snprintf(buf, size, "%s %s", verb,
 				 t->kind == WS_TGT_TCP ?
-				 "for connections on a listening TCP socket" :
+				 WAIT_LISTENING " TCP socket" :
 				 "on an unconnected UDP socket");
 		else
 			snprintf(buf, size, "%s %s %s%s", verb,

@@ -245,8 +245,9 @@ static void json_critical(struct json *j)
 		return;
 	}
 	j->n_cp_categories = categories_by_time(&j->agg->cp, j->cp_categories);
-	fprintf(j->f, "  \"critical_path\": {\n    \"ns\": %" PRIu64 ",\n",
-		c->ns);
+	fprintf(j->f, "  \"critical_path\": {\n    \"ns\": %" PRIu64
+		",\n    \"idle_ns\": %" PRIu64 ",\n", c->ns,
+		j->agg->cp_idle.offcpu_ns);
 	json_list(j, 2, "categories", j->n_cp_categories, json_cp_category,
 		  ",\n");
 	json_cp_kernel(j);

@@ -224,7 +224,7 @@ static void md_spread_thin(struct md *m, const struct func_stat *most,
 	md_printf(&m->doc, "; spread thin: no function has 5%% of it on its "
 		  "own (the most, `%s` in %s, %.1f%%)", name, where,
 		  pct_of(aggregate_verdict_own_ns(m->agg, most), c->ns));
-	if (!under || under == most)
+	if (!under || under == most || aggregate_path_idle(m->agg))
 		return;
 	md_name(uname, under->name, NAME_MAX_BYTES, false);
 	fmt_where(uwhere, under->file, under->line, under->module);
@@ -437,17 +437,23 @@ int md_critical_verdict(struct md *m)
 	const struct func_stat *fs = aggregate_path_function(m->agg, c);
 	char name[CLEAN_SIZE(NAME_MAX_BYTES)], where[WHERE_SIZE];
 	const struct hint *hint;
+	bool idle;
 	int err;
 
 	categories_by_time(t, order);
 	r = order[0];
+	/* a server that waits for connections is idle: said, and the
+	 * function named is of the rest */
+	idle = r != WAIT_NONE && aggregate_path_idle(m->agg) &&
+	       m->agg->cp_idle.ns[r] * 2 >= t->ns[r];
 	if (r == WAIT_NONE) {
 		md_printf(&m->doc, "On the critical path, %.1f%% of the wall "
 			  "time is on-CPU", pct_of(t->ns[WAIT_NONE], c->ns));
 		md_kernel_clause(m);
 	} else {
 		md_printf(&m->doc, "On the critical path, %.1f%% of the wall "
-			  "time is %s", pct_of(t->ns[r], c->ns),
+			  "time is %s", pct_of(t->ns[r], c->ns), idle ?
+			  "idle, waiting for new connections" :
 			  md_categories[r].doing);
 		wait = path_wait(m, r);
 		if (wait)
@@ -464,7 +470,8 @@ int md_critical_verdict(struct md *m)
 		fmt_where(where, fs->file, fs->line, fs->module);
 		if (aggregate_verdict_own_ns(m->agg, fs) * 20 >=
 		    aggregate_path_work_ns(m->agg, c)) {
-			md_printf(&m->doc, "; most in `%s` (%s, %s)", name,
+			md_printf(&m->doc, "; %smost in `%s` (%s, %s)",
+				  idle ? "of the rest, " : "", name,
 				  frame_class_name(fs->cls), where);
 			err = md_called_from(m, fs);
 			if (err)

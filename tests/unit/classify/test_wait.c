@@ -118,13 +118,17 @@ static void test_describe(void **state)
 	assert_string_equal(buf, "recv from 127.0.0.1:8080");
 	wait_event_describe(WS_NR_sendto, &tcp, buf, sizeof(buf));
 	assert_string_equal(buf, "send to 127.0.0.1:8080");
+	assert_false(wait_target_idle(buf));
 	wait_event_describe(WS_NR_accept4, &tcp, buf, sizeof(buf));
 	assert_string_equal(buf, "accept (TCP)");
+	assert_true(wait_target_idle(buf));	/* a server, idle */
 	/* no peer: a server's listening socket, not "to 0.0.0.0:0" */
 	tcp = tcp_peer("0.0.0.0", 0);
 	wait_event_describe(WS_NR_poll, &tcp, buf, sizeof(buf));
 	assert_string_equal(buf, "poll for connections on a listening TCP "
 			    "socket");
+	assert_true(wait_target_idle(buf));
+	assert_false(wait_target_idle(NULL));
 	tcp.kind = WS_TGT_UDP;
 	wait_event_describe(WS_NR_recvfrom, &tcp, buf, sizeof(buf));
 	assert_string_equal(buf, "recv on an unconnected UDP socket");

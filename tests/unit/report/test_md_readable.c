@@ -203,6 +203,51 @@ static void test_verdict_kernel(void **state)
 	fx_free(p);
 }
 
+/*
+ * A server profiled with -p: 90% of its path waits for connections on its
+ * listening socket, idle; 10% runs its handler.  The verdict calls it
+ * idle and names the handler, not the poll; JSON has critical_path's
+ * idle_ns.  A poll on a connected socket is no idleness.
+ */
+static void test_verdict_idle_server(void **state)
+{
+	struct profile *p = fx_new("server");
+	uint32_t m, serve, poll, handle;
+	char *md, *json;
+
+	(void)state;
+	p->root_pid = 1;
+	fx_proc(p, 1, 0, "server", "/usr/bin/server");
+	m = fx_frame_at(p, "main", "server", CLASS_APP, "server.c", 90);
+	serve = fx_frame_at(p, "serve", "server", CLASS_APP, "server.c", 40);
+	handle = fx_frame_at(p, "handle", "server", CLASS_APP, "server.c", 20);
+	poll = fx_frame(p, "__poll", "libc.so.6", CLASS_RUNTIME);
+	FX_WAIT(p, 1, 1, 30, WAIT_NETWORK, 900 * MS,
+		"poll for connections on a listening TCP socket", m, serve,
+		poll);
+	FX_STACK(p, 1, 1, 10, m, serve, handle);
+	p->wall_ns = 1000 * MS;
+	one_program_path(p, "server");
+	md = render_md(p);
+	json = render(p, FORMAT_JSON, 0, 0);
+	assert_contains(md, "On the critical path, 90.0% of the wall time is "
+			"idle, waiting for new connections (poll for "
+			"connections on a listening TCP socket in `serve`); "
+			"on-CPU time is 10.0%. `server` does the work: 100.0% of "
+			"the wall time; of the rest, most in `handle` (app, "
+			"server.c:20), 10.0% of the wall time with its callees.");
+	assert_contains(json, "\"idle_ns\": 900000000,");
+	free(md);
+	free(json);
+	free(p->stacks[0].target);
+	p->stacks[0].target = fx_strdup("poll from 10.0.0.2:5432");
+	md = render_md(p);
+	assert_contains(md, "90.0% of the wall time is waiting on the "
+			"network (poll from 10.0.0.2:5432 in `serve`)");
+	free(md);
+	fx_free(p);
+}
+
 /* Without a critical path the on-CPU verdict names the caller too. */
 static void test_cpu_verdict_names_caller(void **state)
 {
@@ -893,6 +938,7 @@ int main(void)
 		cmocka_unit_test(test_verdict_names_caller),
 		cmocka_unit_test(test_verdict_loading),
 		cmocka_unit_test(test_verdict_kernel),
+		cmocka_unit_test(test_verdict_idle_server),
 		cmocka_unit_test(test_cpu_verdict_names_caller),
 		cmocka_unit_test(test_rows_merged),
 		cmocka_unit_test(test_waits_of_threads),
