@@ -443,8 +443,9 @@ def test_idle_server(run, tmp_path):
                  doc["verdict"])
     assert m, f"the verdict does not call the server idle:{res}"
     assert abs(float(m.group(1)) - cp["idle_ns"] * 100 / cp["ns"]) < 0.1
-    assert re.search(r"; of the rest, most in `work(\.<locals>\.<genexpr>)?` "
-                     r"\(app, [^)]*tcpserve\.py:\d+\)", doc["verdict"]), \
+    assert re.search(r"; while it ran \([^)]*\), most of it under "
+                     r"`work(\.<locals>\.<genexpr>)?` \(app, [^)]*"
+                     r"tcpserve\.py:\d+\)", doc["verdict"]), \
         f"the request's work not named:{res}"
 
 

@@ -296,6 +296,68 @@ static void md_kernel_clause(struct md *m)
 			  i ? "; " : ": ", pct_of(ks.page_fault_ns, c->ns));
 }
 
+/* The program's own or Python code: what a server's reader wrote or
+ * reads (a standard library handler), not the interpreter's C. */
+static bool readable_code(const struct func_stat *fs)
+{
+	return fs->cls == CLASS_APP ||
+	       (fs->file && str_ends_with(fs->file, ".py"));
+}
+
+/* The innermost such function half the on-CPU samples run under (a
+ * handler: do_GET; of two as deep, the one with samples of its own), NULL
+ * when none. */
+static const struct func_stat *cpu_under(const struct aggregate *agg)
+{
+	const struct func_stat *best = NULL;
+	size_t i;
+
+	for (i = 0; i < agg->n_funcs; i++) {
+		const struct func_stat *fs = &agg->funcs[i];
+
+		if (fs->total * 2 < agg->samples || !readable_code(fs) ||
+		    entry_function(fs->name))
+			continue;
+		if (!best || fs->total < best->total ||
+		    (fs->total == best->total && fs->self > best->self))
+			best = fs;
+	}
+	return best;
+}
+
+/*
+ * "; while it ran (70.0 ms on the CPU, 12 threads), most of it under
+ * `do_GET` (server.py:672), 61.0% of on-CPU samples with its callees":
+ * what an idle server did when asked, in whichever thread served (a
+ * thread per request is on no path but its own); else the function of
+ * most samples of its own.
+ */
+static int md_idle_work(struct md *m)
+{
+	const struct aggregate *agg = m->agg;
+	char name[CLEAN_SIZE(NAME_MAX_BYTES)], where[WHERE_SIZE];
+	char time[DURATION_SIZE], share[SHARE_SIZE];
+	const struct func_stat *under = cpu_under(agg), *fs = under;
+
+	if (!agg->samples || !agg->n_funcs)
+		return 0;
+	if (!fs)
+		fs = &agg->funcs[aggregate_top_function(agg)];
+	md_name(name, fs->name, NAME_MAX_BYTES, false);
+	fmt_where(where, fs->file, fs->line, fs->module);
+	fmt_duration(time, agg->time.ns[WAIT_NONE]);
+	md_printf(&m->doc, "; while it ran (%s on the CPU, %zu thread%s), "
+		  "most %s `%s` (%s, %s)", time, agg->n_threads,
+		  agg->n_threads == 1 ? "" : "s", under ? "of it under" : "in",
+		  name, frame_class_name(fs->cls), where);
+	if (!under && md_called_from(m, fs))
+		return -ENOMEM;
+	fmt_share(share, under ? fs->total : fs->self, agg->samples);
+	md_printf(&m->doc, ", %s of on-CPU samples%s", share,
+		  under ? " with its callees" : " (self)");
+	return 0;
+}
+
 /* Another wait category, not the first, that holds a fair share of the
  * path: "; 30.2% is sleeping (in `<module>`, sl.py:7)".  Waits for a CPU
  * are the machine's load, not the program's. */
@@ -465,13 +527,16 @@ int md_critical_verdict(struct md *m)
 	md_second_wait(m, r);
 	hint = pointed_hint(m, fs, r);
 	md_work_sentence(m, hint);
-	if (fs) {
+	if (idle) {
+		err = md_idle_work(m);
+		if (err)
+			return err;
+	} else if (fs) {
 		md_name(name, fs->name, NAME_MAX_BYTES, false);
 		fmt_where(where, fs->file, fs->line, fs->module);
 		if (aggregate_verdict_own_ns(m->agg, fs) * 20 >=
 		    aggregate_path_work_ns(m->agg, c)) {
-			md_printf(&m->doc, "; %smost in `%s` (%s, %s)",
-				  idle ? "of the rest, " : "", name,
+			md_printf(&m->doc, "; most in `%s` (%s, %s)", name,
 				  frame_class_name(fs->cls), where);
 			err = md_called_from(m, fs);
 			if (err)

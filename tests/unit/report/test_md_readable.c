@@ -206,8 +206,9 @@ static void test_verdict_kernel(void **state)
 /*
  * A server profiled with -p: 90% of its path waits for connections on its
  * listening socket, idle; 10% runs its handler.  The verdict calls it
- * idle and names the handler, not the poll; JSON has critical_path's
- * idle_ns.  A poll on a connected socket is no idleness.
+ * idle and names the handler its time running went under, not the poll;
+ * JSON has critical_path's idle_ns.  A poll on a connected socket is no
+ * idleness.
  */
 static void test_verdict_idle_server(void **state)
 {
@@ -234,8 +235,9 @@ static void test_verdict_idle_server(void **state)
 			"idle, waiting for new connections (poll for "
 			"connections on a listening TCP socket in `serve`); "
 			"on-CPU time is 10.0%. `server` does the work: 100.0% of "
-			"the wall time; of the rest, most in `handle` (app, "
-			"server.c:20), 10.0% of the wall time with its callees.");
+			"the wall time; while it ran (100.0 ms on the CPU, 1 "
+			"thread), most of it under `handle` (app, server.c:20), "
+			"100.0% ±0.0~ of on-CPU samples with its callees.");
 	assert_contains(json, "\"idle_ns\": 900000000,");
 	free(md);
 	free(json);
