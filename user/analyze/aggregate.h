@@ -324,6 +324,20 @@ int aggregate_symbols_build(const struct profile *p, struct aggregate *agg);
  */
 bool aggregate_path_idle(const struct aggregate *agg);
 
+/* A program's entry, which everything runs under (main, <module>,
+ * _start): no place to point at. */
+bool aggregate_entry_function(const char *name);
+
+/*
+ * What an idle server did when asked, from its on-CPU samples in all its
+ * threads (a thread per request is on no path but its own): the
+ * innermost of its own or Python functions half of them run under (*under
+ * set: a handler, do_GET), else the function of most samples of its own;
+ * NULL with no sample.  The verdict's function when aggregate_path_idle.
+ */
+const struct func_stat *aggregate_idle_function(const struct aggregate *agg,
+						bool *under);
+
 /*
  * The path's time functions can hold: waits for a CPU are the machine's
  * load, charged to none (aggregate.c), so a busy machine does not make

@@ -127,11 +127,68 @@ const struct func_stat *aggregate_path_function(const struct aggregate *agg,
 	return py && (!any || python_runtime(any)) ? py : any;
 }
 
+bool aggregate_entry_function(const char *name)
+{
+	static const char *const entries[] = {
+		"_start", "__libc_start_main", "__libc_start_call_main",
+		"main", "<module>", "_run_module_as_main", "_run_code",
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(entries); i++)
+		if (!strcmp(name, entries[i]))
+			return true;
+	return profile_name_unsampled(name);
+}
+
+/* The program's own or Python code: what a server's reader wrote or
+ * reads (a standard library handler), not the interpreter's C. */
+static bool readable_code(const struct func_stat *fs)
+{
+	return fs->cls == CLASS_APP ||
+	       (fs->file && str_ends_with(fs->file, ".py"));
+}
+
+/* The innermost such function half the on-CPU samples run under (a
+ * handler: do_GET; of two as deep, the one with samples of its own), NULL
+ * when none. */
+static const struct func_stat *cpu_under(const struct aggregate *agg)
+{
+	const struct func_stat *best = NULL;
+	size_t i;
+
+	for (i = 0; i < agg->n_funcs; i++) {
+		const struct func_stat *fs = &agg->funcs[i];
+
+		if (fs->total * 2 < agg->samples || !readable_code(fs) ||
+		    aggregate_entry_function(fs->name))
+			continue;
+		if (!best || fs->total < best->total ||
+		    (fs->total == best->total && fs->self > best->self))
+			best = fs;
+	}
+	return best;
+}
+
+const struct func_stat *aggregate_idle_function(const struct aggregate *agg,
+						bool *under)
+{
+	const struct func_stat *fs = cpu_under(agg);
+
+	*under = fs != NULL;
+	if (fs || !agg->samples || !agg->n_funcs)
+		return fs;
+	return &agg->funcs[aggregate_top_function(agg)];
+}
+
 const struct func_stat *aggregate_verdict_function(const struct profile *p,
 						   const struct aggregate *agg)
 {
 	const struct time_split *t = &agg->time;
+	bool under;
 
+	if (agg->cp_known && aggregate_path_idle(agg))
+		return aggregate_idle_function(agg, &under);
 	if (agg->cp_known)
 		return aggregate_path_function(agg, &p->critical);
 	if (t->offcpu_ns > t->ns[WAIT_NONE] || !agg->samples || !agg->n_funcs)

@@ -42,21 +42,6 @@ static const struct wait_row *path_wait(const struct md *m,
 	return best;
 }
 
-/* A program's entry, which everything runs under: no place to point at. */
-static bool entry_function(const char *name)
-{
-	static const char *const entries[] = {
-		"_start", "__libc_start_main", "__libc_start_call_main",
-		"main", "<module>", "_run_module_as_main", "_run_code",
-	};
-	size_t i;
-
-	for (i = 0; i < ARRAY_SIZE(entries); i++)
-		if (!strcmp(name, entries[i]))
-			return true;
-	return profile_name_unsampled(name);
-}
-
 /* The innermost function at least half the path's work runs under: where
  * thin spread work comes from (compile() under compileall); NULL when
  * that is the kernel's, a program's entry or none. */
@@ -70,7 +55,7 @@ static const struct func_stat *path_under(const struct aggregate *agg,
 		const struct func_stat *fs = &agg->funcs[i];
 
 		if (fs->cp_ns * 2 < work || fs->cls == CLASS_KERNEL ||
-		    entry_function(fs->name))
+		    aggregate_entry_function(fs->name))
 			continue;
 		if (!best || fs->cp_ns < best->cp_ns)
 			best = fs;
@@ -296,35 +281,6 @@ static void md_kernel_clause(struct md *m)
 			  i ? "; " : ": ", pct_of(ks.page_fault_ns, c->ns));
 }
 
-/* The program's own or Python code: what a server's reader wrote or
- * reads (a standard library handler), not the interpreter's C. */
-static bool readable_code(const struct func_stat *fs)
-{
-	return fs->cls == CLASS_APP ||
-	       (fs->file && str_ends_with(fs->file, ".py"));
-}
-
-/* The innermost such function half the on-CPU samples run under (a
- * handler: do_GET; of two as deep, the one with samples of its own), NULL
- * when none. */
-static const struct func_stat *cpu_under(const struct aggregate *agg)
-{
-	const struct func_stat *best = NULL;
-	size_t i;
-
-	for (i = 0; i < agg->n_funcs; i++) {
-		const struct func_stat *fs = &agg->funcs[i];
-
-		if (fs->total * 2 < agg->samples || !readable_code(fs) ||
-		    entry_function(fs->name))
-			continue;
-		if (!best || fs->total < best->total ||
-		    (fs->total == best->total && fs->self > best->self))
-			best = fs;
-	}
-	return best;
-}
-
 /*
  * "; while it ran (70.0 ms on the CPU, 12 threads), most of it under
  * `do_GET` (server.py:672), 61.0% of on-CPU samples with its callees":
@@ -337,12 +293,11 @@ static int md_idle_work(struct md *m)
 	const struct aggregate *agg = m->agg;
 	char name[CLEAN_SIZE(NAME_MAX_BYTES)], where[WHERE_SIZE];
 	char time[DURATION_SIZE], share[SHARE_SIZE];
-	const struct func_stat *under = cpu_under(agg), *fs = under;
+	bool under;
+	const struct func_stat *fs = aggregate_idle_function(agg, &under);
 
-	if (!agg->samples || !agg->n_funcs)
-		return 0;
 	if (!fs)
-		fs = &agg->funcs[aggregate_top_function(agg)];
+		return 0;
 	md_name(name, fs->name, NAME_MAX_BYTES, false);
 	fmt_where(where, fs->file, fs->line, fs->module);
 	fmt_duration(time, agg->time.ns[WAIT_NONE]);

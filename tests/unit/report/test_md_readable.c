@@ -239,6 +239,7 @@ static void test_verdict_idle_server(void **state)
 			"thread), most of it under `handle` (app, server.c:20), "
 			"100.0% ±0.0~ of on-CPU samples with its callees.");
 	assert_contains(json, "\"idle_ns\": 900000000,");
+	assert_contains(json, "\"verdict_function\": {\"name\": \"handle\"");
 	free(md);
 	free(json);
 	free(p->stacks[0].target);
