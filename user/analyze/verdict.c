@@ -266,10 +266,6 @@ static void pick_caller(const struct aggregate *agg, const uint64_t *by_func,
 			out->frame = i;
 }
 
-/* Distinct system calls a kernel split tells apart; more count in its
- * syscall_ns only (x86-64 has some 360). */
-#define KERNEL_SPLIT_MAX	512
-
 /* Where fs's time went, for aggregate_app_caller. */
 struct caller_weights {
 	uint64_t own;		/* all of it */
@@ -332,6 +328,10 @@ int aggregate_app_caller(const struct profile *p, const struct aggregate *agg,
 	free(by_frame);
 	return 0;
 }
+
+/* Distinct system calls a kernel split tells apart; more count in its
+ * syscall_ns only (x86-64 has some 360). */
+#define KERNEL_SPLIT_MAX	512
 
 /* A system call's entry in the kernel: "__x64_sys_openat" -> "openat";
  * NULL for another function. */

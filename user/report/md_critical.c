@@ -459,8 +459,8 @@ int md_critical_verdict(struct md *m)
 
 	categories_by_time(t, order);
 	r = order[0];
-	/* a server that waits for connections is idle: said, and the
-	 * function named is of the rest */
+	/* a server that waits for connections is idle: said, and what it
+	 * did when asked is named instead (md_idle_work) */
 	idle = r != WAIT_NONE && aggregate_path_idle(m->agg) &&
 	       m->agg->cp_idle.ns[r] * 2 >= t->ns[r];
 	if (r == WAIT_NONE) {
