@@ -39,6 +39,7 @@ struct work {
 	size_t *func_stamp;
 	size_t n_funcs;
 	uint32_t *func_rank;		/* function id → index in agg->funcs */
+	bool serving;			/* event-loop waits are idle */
 };
 
 /* Stacks of equal reason, target and functions sort together, to merge. */
@@ -289,7 +290,8 @@ static void count_stack(struct work *w, size_t idx, struct aggregate *agg)
 	agg->cp.ns[stack_category(s)] += s->cp_ns;
 	if (!stack_on_cpu(s))
 		agg->cp.offcpu_ns += s->cp_ns;
-	if (!stack_on_cpu(s) && wait_target_idle(s->target)) {
+	if (!stack_on_cpu(s) && (wait_target_idle(s->target) ||
+				 (w->serving && s->reason == WAIT_POLL))) {
 		agg->cp_idle.ns[stack_category(s)] += s->cp_ns;
 		agg->cp_idle.offcpu_ns += s->cp_ns;
 	}
@@ -733,9 +735,31 @@ static void free_work(struct work *w)
 	free(w->func_rank);
 }
 
+/*
+ * A server and nothing else: it accepted connections and made none over
+ * the network.  Its waits in poll, select or epoll that no traced thread
+ * ended (the path charges those to the thread) wait for its clients: an
+ * event loop's idle time (node, asyncio).
+ */
+static bool only_serving(const struct io_summary *io)
+{
+	bool inbound = false;
+	size_t i;
+
+	for (i = 0; i < io->n_endpoints; i++) {
+		const struct io_endpoint *e = &io->endpoints[i];
+
+		if (e->inbound)
+			inbound = true;
+		else if (strcmp(e->proto, "unix"))
+			return false;
+	}
+	return inbound;
+}
+
 int aggregate_profile(const struct profile *p, struct aggregate *agg)
 {
-	struct work w = { .p = p };
+	struct work w = { .p = p, .serving = only_serving(&p->io) };
 	size_t i;
 	int err;
 

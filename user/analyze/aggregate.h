@@ -125,7 +125,9 @@ struct aggregate {
 					 * wall time when cp_known */
 	bool cp_known;			/* profile.critical.ns != 0 */
 	struct time_split cp_idle;	/* of cp, a server waiting for new
-					 * connections (wait_target_idle) */
+					 * connections (wait_target_idle), or
+					 * in its event loop when it accepted
+					 * connections and made none */
 	uint64_t offcpu_unstacked_ns;	/* waits that kept no stack */
 	/* self desc, total desc, off-CPU desc, name, module */
 	struct func_stat *funcs;

@@ -468,11 +468,14 @@ int md_critical_verdict(struct md *m)
 			  "time is on-CPU", pct_of(t->ns[WAIT_NONE], c->ns));
 		md_kernel_clause(m);
 	} else {
-		md_printf(&m->doc, "On the critical path, %.1f%% of the wall "
-			  "time is %s", pct_of(t->ns[r], c->ns), idle ?
-			  "idle, waiting for new connections" :
-			  md_categories[r].doing);
 		wait = path_wait(m, r);
+		md_printf(&m->doc, "On the critical path, %.1f%% of the wall "
+			  "time is %s", pct_of(idle ? m->agg->cp_idle.offcpu_ns :
+					       t->ns[r], c->ns), !idle ?
+			  md_categories[r].doing :
+			  wait && wait_target_idle(wait->target) ?
+			  "idle, waiting for new connections" :
+			  "idle, waiting in its event loop for requests");
 		if (wait)
 			md_wait_context(m, wait);
 		md_printf(&m->doc, "; on-CPU time is %.1f%%",

@@ -208,7 +208,7 @@ static void test_verdict_kernel(void **state)
  * listening socket, idle; 10% runs its handler.  The verdict calls it
  * idle and names the handler its time running went under, not the poll;
  * JSON has critical_path's idle_ns.  A poll on a connected socket is no
- * idleness.
+ * idleness; an event loop's, of a process that only served, is.
  */
 static void test_verdict_idle_server(void **state)
 {
@@ -247,6 +247,23 @@ static void test_verdict_idle_server(void **state)
 	md = render_md(p);
 	assert_contains(md, "90.0% of the wall time is waiting on the "
 			"network (poll from 10.0.0.2:5432 in `serve`)");
+	free(md);
+	/* an event loop's epoll (no target) in a process that accepted
+	 * connections and made none but to a unix socket (a log): idle */
+	free(p->stacks[0].target);
+	p->stacks[0].target = NULL;
+	p->stacks[0].reason = WAIT_POLL;
+	fx_io_endpoint(p, "127.0.0.1", "tcp", IO_NO_SITE)->inbound = true;
+	fx_io_endpoint(p, "/dev/log", "unix", IO_NO_SITE);
+	md = render_md(p);
+	assert_contains(md, "90.0% of the wall time is idle, waiting in its "
+			"event loop for requests (in `serve`)");
+	free(md);
+	/* it also connected to a database: its epoll may wait for that */
+	fx_io_endpoint(p, "10.0.0.2:5432", "tcp", IO_NO_SITE);
+	md = render_md(p);
+	assert_contains(md, "90.0% of the wall time is waiting in poll, "
+			"select or epoll (in `serve`)");
 	free(md);
 	fx_free(p);
 }
