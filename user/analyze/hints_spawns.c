@@ -86,11 +86,24 @@ static bool spawn_nested(const struct io_spawn *s)
 	       !hint_at_least_pct(s->union_ns, s->wall_ns, SPAWN_NESTED_PCT);
 }
 
+/* A process of the program called name: its executable's name, or its
+ * comm, which exec sets from the name run (cc, a link to gcc-12), cut
+ * to 15 bytes. */
+static bool runs_program(const struct proc_stat *ps, const char *name)
+{
+	size_t n = strlen(name);
+
+	if (ps->exe && !strcmp(path_basename(ps->exe), name))
+		return true;
+	if (n > AGG_COMM_LEN - 2)
+		n = AGG_COMM_LEN - 2;
+	return strlen(ps->comm) == n && !strncmp(ps->comm, name, n);
+}
+
 /*
  * Of its runs' CPU time, how much went to starting them in the dynamic
  * loader, before main (a C++ program's thousands of symbols bound at each
  * start: cmake -E), by the share of its processes' samples taken there.
- * Its processes: those whose executable (else comm) has its name.
  */
 static uint64_t spawn_loading_ns(const struct hint_list *h,
 				 const struct io_spawn *s)
@@ -102,7 +115,7 @@ static uint64_t spawn_loading_ns(const struct hint_list *h,
 
 	for (i = 0; i < h->agg->n_procs; i++) {
 		ps = &h->agg->procs[i];
-		if (strcmp(ps->exe ? path_basename(ps->exe) : ps->comm, name))
+		if (!runs_program(ps, name))
 			continue;
 		samples += ps->samples;
 		loading += ps->loading_samples;

@@ -628,7 +628,8 @@ static void test_spawns_work(void **state)
  * cmake -E run 50 times, each 20 ms all on its CPU, 60% of it in the
  * dynamic loader binding libstdc++'s symbols before main: the cost of
  * starting it, not work to run in parallel.  Its samples say so (the
- * stacks rooted at ld.so's _start); another program's do not count.
+ * stacks rooted at ld.so's _start); another program's do not count,
+ * and its own count when run through a link of another name (by comm).
  */
 static void test_spawns_loading(void **state)
 {
@@ -636,6 +637,7 @@ static void test_spawns_loading(void **state)
 	uint32_t ld_start, lookup, start, cmain, work;
 	struct hinted agg;
 	const struct hint *h;
+	size_t i;
 
 	(void)state;
 	p->wall_ns = 1000 * MS;
@@ -664,6 +666,12 @@ static void test_spawns_loading(void **state)
 	assert_str(h, "advice", "in_process");
 	assert_uint(h, "loading_cpu_ns", 600 * MS);
 	hinted_free(&agg);
+	/* run through a link of another name: its processes by their comm */
+	for (i = 0; i < 2; i++) {
+		free(p->procs[i].exe);
+		p->procs[i].exe = fx_strdup("/usr/libexec/cmake-3.25");
+	}
+	assert_advice(p, "/usr/bin/cmake", "in_process");
 	/* a lazy binding later, under the program's own _start, is not */
 	p->stacks[0].frames[0] = start;
 	p->stacks[1].frames[0] = start;
