@@ -236,6 +236,10 @@ uint32_t stack_run_length(const struct profile *p, const struct stack_sample *s,
  * return address the unwinder could not place. */
 bool frame_anon(const struct frame *f);
 
+/* Python code (a source file, no mapping) but the frozen modules', which
+ * run on behalf of their caller (importlib's bootstrap). */
+bool frame_python_code(const struct frame *f);
+
 /*
  * The frame a stack is shown by (frames[0..n-1], root first): the
  * innermost application frame, else the innermost Python frame but

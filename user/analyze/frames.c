@@ -17,8 +17,7 @@ bool frame_anon(const struct frame *f)
 	       !strcmp(f->module, "[unknown]");
 }
 
-/* Python code (a source file, no mapping) but importlib's frozen one. */
-static bool python_code(const struct frame *f)
+bool frame_python_code(const struct frame *f)
 {
 	return f->file && !f->path && f->cls != CLASS_KERNEL &&
 	       strncmp(f->file, "<frozen ", 8);
@@ -37,7 +36,7 @@ int64_t display_frame(const struct profile *p, const uint32_t *frames,
 			return frames[i];
 		if (f->cls == CLASS_KERNEL)
 			continue;
-		if (py < 0 && python_code(f))
+		if (py < 0 && frame_python_code(f))
 			py = frames[i];
 		if (!frame_anon(f) && user < 0)
 			user = frames[i];

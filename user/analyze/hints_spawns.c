@@ -133,9 +133,9 @@ static uint64_t spawn_loading_ns(const struct hint_list *h,
  * process takes (a short program's time is all CPU too, but spent being
  * started: exec, the dynamic linker); and not nested.
  */
-static bool spawn_is_work(const struct hint_list *h, const struct io_spawn *s)
+static bool spawn_is_work(const struct io_spawn *s, uint64_t loading_ns)
 {
-	uint64_t cpu = s->cpu_ns - min_u64(s->cpu_ns, spawn_loading_ns(h, s));
+	uint64_t cpu = s->cpu_ns - min_u64(s->cpu_ns, loading_ns);
 
 	return s->count && cpu / s->count >= SPAWN_WORK_MIN_CPU_NS &&
 	       hint_at_least_pct(cpu, spawn_wall_ns(s), SPAWN_WORK_CPU_PCT) &&
@@ -143,9 +143,11 @@ static bool spawn_is_work(const struct hint_list *h, const struct io_spawn *s)
 }
 
 /* Most of its runs' time went waiting for programs it ran that do the
- * work (the gcc driver for cc1): a launcher, not a cost of its own. */
+ * work (the gcc driver for cc1): a launcher, not a cost of its own.
+ * loading: spawn_loading_ns of each spawn. */
 static bool spawn_launches_work(const struct hint_list *h,
-				const struct io_spawn *s)
+				const struct io_spawn *s,
+				const uint64_t *loading)
 {
 	const struct io_summary *io = &h->p->io;
 	uint64_t work = 0;
@@ -154,17 +156,18 @@ static bool spawn_launches_work(const struct hint_list *h,
 	for (i = 0; i < io->n_spawns; i++)
 		if (io->spawns[i].parent &&
 		    !strcmp(io->spawns[i].parent, s->program) &&
-		    spawn_is_work(h, &io->spawns[i]))
+		    spawn_is_work(&io->spawns[i], loading[i]))
 			work += spawn_cost_ns(h, &io->spawns[i]);
 	return hint_at_least_pct(work, spawn_cost_ns(h, s), SPAWN_LAUNCH_PCT);
 }
 
-static enum spawn_advice spawn_advice(const struct hint_list *h,
-				      const struct io_spawn *s)
+static enum spawn_advice spawn_advice(const struct hint_list *h, size_t i,
+				      const uint64_t *loading)
 {
+	const struct io_spawn *s = &h->p->io.spawns[i];
 	uint64_t cost = spawn_cost_ns(h, s);
 
-	if (spawn_is_work(h, s))
+	if (spawn_is_work(s, loading[i]))
 		return s->max_parallel == 1 &&
 		       s->count >= SPAWN_SERIAL_MIN_COUNT &&
 		       hint_at_least_pct(cost, h->p->wall_ns,
@@ -172,7 +175,7 @@ static enum spawn_advice spawn_advice(const struct hint_list *h,
 		       SPAWN_PARALLELISM : SPAWN_NONE;
 	if (s->count < SPAWN_MIN_COUNT ||
 	    spawn_share_pct(h, s) < SPAWN_MIN_PCT ||
-	    spawn_launches_work(h, s))
+	    spawn_launches_work(h, s, loading))
 		return SPAWN_NONE;
 	return SPAWN_IN_PROCESS;
 }
@@ -294,13 +297,14 @@ static void field_known(struct hint *hint, const char *name, uint64_t v)
 		hint_field_null(hint, name);
 }
 
-/* pct: spawn_share_pct(h, s), worked out when the spawns were picked. */
+/* pct: spawn_share_pct(h, s), worked out when the spawns were picked;
+ * loading: spawn_loading_ns(h, s). */
 static void spawn_hint(struct hint_list *h, const struct io_spawn *s,
-		       enum spawn_advice advice, double pct)
+		       enum spawn_advice advice, double pct, uint64_t loading)
 {
 	struct hint hint = { .rule = "spawns", .names_cause = true };
 	char *where = hint_location(h, spawn_display_frame(h->p, s));
-	uint64_t path_ns, loading = spawn_loading_ns(h, s);
+	uint64_t path_ns;
 
 	spawn_text(h, &hint, s, advice, where, loading);
 	hint_field_copy(h, &hint, "program", s->program);
@@ -348,15 +352,19 @@ void hint_spawns(struct hint_list *h)
 {
 	const struct io_summary *io = &h->p->io;
 	struct spawn_pick *pick = calloc(io->n_spawns + 1, sizeof(*pick));
+	uint64_t *loading = calloc(io->n_spawns + 1, sizeof(*loading));
 	enum spawn_advice advice;
 	size_t i, n = 0;
 
-	if (!pick) {
+	if (!pick || !loading) {
 		h->err = -ENOMEM;
-		return;
+		goto out;
 	}
+	/* once each: a launcher's advice weighs each program it ran */
+	for (i = 0; i < io->n_spawns; i++)
+		loading[i] = spawn_loading_ns(h, &io->spawns[i]);
 	for (i = 0; i < io->n_spawns; i++) {
-		advice = spawn_advice(h, &io->spawns[i]);
+		advice = spawn_advice(h, i, loading);
 		if (advice != SPAWN_NONE)
 			pick[n++] = (struct spawn_pick){
 				i, advice, spawn_share_pct(h, &io->spawns[i]) };
@@ -364,6 +372,8 @@ void hint_spawns(struct hint_list *h)
 	qsort(pick, n, sizeof(*pick), cmp_pick);
 	for (i = 0; i < n; i++)
 		spawn_hint(h, &io->spawns[pick[i].i], pick[i].advice,
-			   pick[i].pct);
+			   pick[i].pct, loading[pick[i].i]);
+out:
+	free(loading);
 	free(pick);
 }

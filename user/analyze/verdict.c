@@ -231,16 +231,11 @@ static int64_t app_above(const struct profile *p, const struct stack_sample *s,
 			 int64_t own, bool python)
 {
 	int64_t app = profile_app_leaf(p, s->frames, own);
-	const struct frame *f;
 
-	while (app < 0 && python && own-- > 0) {
-		if (s->frames[own] >= p->n_frames)
-			continue;
-		f = &p->frames[s->frames[own]];
-		if (f->file && !f->path && f->cls != CLASS_KERNEL &&
-		    strncmp(f->file, "<frozen ", 8))
+	while (app < 0 && python && own-- > 0)
+		if (s->frames[own] < p->n_frames &&
+		    frame_python_code(&p->frames[s->frames[own]]))
 			return s->frames[own];
-	}
 	return app;
 }
 

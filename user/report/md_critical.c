@@ -461,8 +461,7 @@ int md_critical_verdict(struct md *m)
 	r = order[0];
 	/* a server that waits for connections is idle: said, and what it
 	 * did when asked is named instead (md_idle_work) */
-	idle = r != WAIT_NONE && aggregate_path_idle(m->agg) &&
-	       m->agg->cp_idle.ns[r] * 2 >= t->ns[r];
+	idle = r != WAIT_NONE && aggregate_path_idle(m->agg);
 	if (r == WAIT_NONE) {
 		md_printf(&m->doc, "On the critical path, %.1f%% of the wall "
 			  "time is on-CPU", pct_of(t->ns[WAIT_NONE], c->ns));
