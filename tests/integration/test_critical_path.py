@@ -567,6 +567,53 @@ def test_python_shim(run, tmp_path):
     assert "zread" not in doc["verdict"], f"the verdict blames bash:{res}"
 
 
+
+@pytest.mark.skipif(not os.access(PYTHON, os.X_OK) or not shutil.which("bash"),
+                    reason=f"needs bash and {PYTHON}")
+def test_shim_hint(run, tmp_path):
+    """A short script through the shim, from a shims directory as pyenv's:
+    the shim is a fair share, and the hint says so, names the interpreter
+    it chose to run directly and the manager to ask for it; what it ran
+    choosing (bash subshells, uname, tr, ...) counts in its prelude and
+    gets no spawns hint.  Its runs are those of the spawns table."""
+    shims = tmp_path / ".fakeenv" / "shims"
+    shims.mkdir(parents=True)
+    shim = write_shim(shims)
+    # and 20 bash runs, as pyenv's scripts: a spawns hint's worth
+    shim.write_text(SHIM.replace(
+        "\nexec ", "\nfor i in $(seq 20); do v=$(/usr/bin/bash -c 'echo "
+        "$0' $i); done\nexec "))
+    doc, res = run.record_json("--", shim, "-c",
+                               "sum(i * i for i in range(1500000))",
+                               timeout=TIMEOUT)
+    check_report(doc, res)
+    found = hints(doc, "shim")
+    assert len(found) == 1, f"expected one shim hint: {found}:{res}"
+    h = found[0]
+    interp = PYTHON.resolve()
+    assert h["shim"] == str(shim), f"{h}:{res}"
+    assert h["started"] == interp.name, f"{h}:{res}"
+    assert h["executable"] == str(interp), f"{h}:{res}"
+    assert h["manager"] == "fakeenv", f"{h}:{res}"
+    assert h["interpreter"] == "bash", f"{h}:{res}"
+    shim_processes = SHIM_PROCESSES + 1 + 20      # seq, 20 bash
+    assert shim_processes - 1 <= h["processes"] <= shim_processes + 1, \
+        f"{h}:{res}"
+    assert 5 <= h["wall_pct"] < 80, f"{h}:{res}"
+    assert f"running {interp} directly (\"fakeenv which python3\" " \
+        "prints its path)" in h["text"], f"{h['text']}:{res}"
+    spawns = {s["program"]: s for s in doc["io"]["spawns"]}
+    assert spawns["/usr/bin/bash"]["count"] == 20, f"{spawns}:{res}"
+    for prog in ("/usr/bin/bash", "/usr/bin/uname", "/usr/bin/tr",
+                 "/usr/bin/date"):
+        s = spawns.get(prog) or spawns.get("/bin/" + prog.split("/")[-1])
+        assert s and s["prelude_count"] == s["count"] >= 1, \
+            f"{prog}: {s}:{res}"
+    assert spawns[str(PYTHON)]["prelude_count"] == 0, f"{spawns}:{res}"
+    assert not hints(doc, "spawns"), \
+        f"a spawns hint about the shim's own runs: {hints(doc, 'spawns')}:{res}"
+
+
 # --- 5. four threads on one mutex -------------------------------------------
 
 def function_lines(path, name):

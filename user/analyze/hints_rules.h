@@ -47,6 +47,8 @@ struct profile;
 #define SPAWN_LAUNCH_PCT	50	/* their wall time, % of its own */
 #define SPAWN_LOADING_PCT	25	/* of its CPU in the dynamic loader as
 					 * it starts: said in the hint */
+/* shim: the command exec'd its way to the program it was named for */
+#define SHIM_MIN_PCT		5	/* the launcher's time, % of the path */
 /* small_reads: a file read in small pieces */
 #define SMALL_MIN_READS		10000
 #define SMALL_MAX_MEAN		512	/* bytes a read, on average: below */
@@ -172,6 +174,7 @@ int hint_find_opener(const struct profile *p, bool repeated_only,
 void hint_repeated_opens(struct hint_list *h);
 void hint_many_files(struct hint_list *h);
 void hint_serial_network(struct hint_list *h);
+void hint_shim(struct hint_list *h);
 void hint_spawns(struct hint_list *h);
 void hint_small_reads(struct hint_list *h);
 void hint_small_writes(struct hint_list *h);

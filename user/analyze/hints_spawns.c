@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -161,11 +162,143 @@ static bool spawn_launches_work(const struct hint_list *h,
 	return hint_at_least_pct(work, spawn_cost_ns(h, s), SPAWN_LAUNCH_PCT);
 }
 
+/* ---- shim ------------------------------------------------------------- */
+
+/* The command's first word (its path as run) in buf; "" when none. */
+static void command_path(const struct profile *p, char *buf, size_t size)
+{
+	size_t n = p->command ? strcspn(p->command, " ") : 0;
+
+	snprintf(buf, size, "%.*s", (int)min_u64(n, size - 1),
+		 p->command ? p->command : "");
+}
+
+/*
+ * The manager of a shims directory the command ran from: "pyenv" for
+ * ~/.pyenv/shims/python3, "mise" for ~/.local/share/mise/shims/node
+ * (pyenv, rbenv, nodenv, asdf and mise all have one, and a `which`
+ * command that prints the program a shim runs); NULL when none.
+ */
+static char *shim_manager(const char *path)
+{
+	const char *shims = strstr(path, "/shims/"), *dir;
+
+	if (!shims || shims == path)
+		return NULL;
+	for (dir = shims; dir > path && dir[-1] != '/'; dir--)
+		;
+	if (*dir == '.')
+		dir++;
+	return dir < shims ? strndup(dir, shims - dir) : NULL;
+}
+
+/*
+ * The command's exec chain when it is a shim: a launcher on the path
+ * that exec'd its way to the program (not one that waited for it), named
+ * as the command was run, and either run from a shims directory or
+ * starting a program of its own name (python3 for python3.11).  A script
+ * that runs a loop then execs its last command (sh -c 'grep ...; sort')
+ * is no shim: what ran before is its work.
+ */
+static const struct critical_launcher *shim_launcher(const struct profile *p)
+{
+	const struct profile_critical *c = &p->critical;
+	char path[PATH_MAX];
+	const char *name;
+	size_t i;
+
+	command_path(p, path, sizeof(path));
+	name = path_basename(path);
+	for (i = 0; i < c->n_launchers; i++) {
+		const struct critical_launcher *l = &c->launchers[i];
+
+		if (l->waited || strcmp(l->name, name))
+			continue;
+		if (strstr(path, "/shims/") ||
+		    !strncmp(l->started, l->name, strlen(l->name)))
+			return l;
+	}
+	return NULL;
+}
+
+/* The executable the command's process ran last: the program the shim
+ * chose; NULL not known. */
+static const char *command_exe(const struct profile *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->n_procs; i++)
+		if (p->procs[i].pid == p->root_pid)
+			return p->procs[i].exe;
+	return NULL;
+}
+
+static void shim_text(const struct hint_list *h, struct hint *hint,
+		      const struct critical_launcher *l, const char *path,
+		      const char *exe, const char *manager)
+{
+	char time[TIME_SIZE], pct[NUM_SIZE], by[AGG_COMM_LEN + 16] = "";
+	char which[PATH_MAX] = "";
+
+	hint_fmt_time(time, l->ns);
+	hint_fmt_pct(pct, l->ns, h->p->critical.ns);
+	if (l->interpreter)
+		snprintf(by, sizeof(by), ", run by %.*s", AGG_COMM_LEN,
+			 l->interpreter);
+	if (manager)
+		snprintf(which, sizeof(which), " (\"%s which %s\" prints "
+			 "its path)", manager, l->name);
+	hint_text(hint, "%s is a shim (%s%s): it ran %" PRIu32 " process%s "
+		  "for %s, %s of wall time, before %s started; running %s "
+		  "directly%s would skip that.", l->name, path, by,
+		  l->processes, l->processes == 1 ? "" : "es", time, pct,
+		  l->started, exe ? exe : l->started, which);
+}
+
+/* The command is a shim taking a fair share of the path: say so, and
+ * how to run what it chose. */
+void hint_shim(struct hint_list *h)
+{
+	const struct critical_launcher *l = shim_launcher(h->p);
+	struct hint hint = { .rule = "shim", .names_cause = true };
+	char path[PATH_MAX];
+	const char *exe;
+	char *manager;
+
+	if (!l || !hint_at_least_pct(l->ns, h->p->critical.ns, SHIM_MIN_PCT))
+		return;
+	command_path(h->p, path, sizeof(path));
+	exe = command_exe(h->p);
+	manager = shim_manager(path);
+	shim_text(h, &hint, l, path, exe, manager);
+	hint_field_copy(h, &hint, "shim", path);
+	hint_field_copy(h, &hint, "interpreter", l->interpreter);
+	hint_field_copy(h, &hint, "started", l->started);
+	hint_field_copy(h, &hint, "executable", exe);
+	hint_field_uint(&hint, "processes", l->processes);
+	hint_field_uint(&hint, "ns", l->ns);
+	hint_field_real(&hint, "wall_pct", pct_of(l->ns, h->p->critical.ns));
+	hint_field_own(&hint, "manager", manager);
+	hint_push(h, &hint);
+}
+
+/* ---- spawns ------------------------------------------------------------ */
+
+/* All its runs were a shim's, before the command's program started:
+ * the shim hint's, not work of the program. */
+static bool spawn_in_shim(const struct hint_list *h, const struct io_spawn *s)
+{
+	return s->prelude_count >= s->count && shim_launcher(h->p);
+}
+
 static enum spawn_advice spawn_advice(const struct hint_list *h, size_t i,
 				      const uint64_t *loading)
 {
 	const struct io_spawn *s = &h->p->io.spawns[i];
 	uint64_t cost = spawn_cost_ns(h, s);
+
+	if (spawn_in_shim(h, s))
+		return SPAWN_NONE;
 
 	if (spawn_is_work(s, loading[i]))
 		return s->max_parallel == 1 &&

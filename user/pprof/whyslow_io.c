@@ -26,7 +26,7 @@ enum { WI_TRACED = 1, WI_BLOCKED_KNOWN, WI_FILE, WI_ENDPOINT, WI_CONCURRENCY,
 	X(pid) X(requests) X(request_ns) X(busy_ns) X(max_in_flight)
 #define IO_SPAWN_FIELDS(X)						\
 	X(count) X(wall_ns) X(site_count) X(union_ns) X(cpu_ns)		\
-	X(max_parallel)
+	X(max_parallel) X(prelude_count)
 /* after the numbers: the string, then the site (+1, 0 none) */
 #define IO_STR_FIELD	30
 #define IO_SITE_FIELD	31

@@ -277,6 +277,10 @@ struct io_spawn {
 				 * up the process tree and not itself (most
 				 * often, if several): "/usr/bin/gcc" for
 				 * cc1; NULL not known */
+	uint64_t prelude_count;	/* runs over before the profiled command's
+				 * process made its last exec, when it made
+				 * more than one: what a shim ran choosing
+				 * the program (pyenv's scripts) */
 };
 
 struct io_summary {

@@ -408,6 +408,24 @@ static int elect_parents(struct parent_vote *v, size_t n,
 	return 0;
 }
 
+/*
+ * When the profiled command's process exec'd more than once (a shim:
+ * bash, then env, then python), the time of its last exec, before which
+ * what ran was the shim's doing; else 0.  runs are by pid, then start.
+ */
+static uint64_t command_last_exec(const struct spawn_run *runs, size_t n)
+{
+	size_t i, first;
+
+	for (first = 0; first < n && runs[first].spawn; first++)
+		;
+	if (first == n)
+		return 0;
+	for (i = first + 1; i < n && runs[i].pid == runs[first].pid; i++)
+		;
+	return i - 1 > first ? runs[i - 1].start : 0;
+}
+
 int spawn_figures(const struct spawn_run *runs, size_t n,
 		  const struct spawn_trace *st, const struct proc_table *t,
 		  uint64_t end_ns, struct io_spawn *rows, size_t n_rows)
@@ -415,6 +433,7 @@ int spawn_figures(const struct spawn_run *runs, size_t n,
 	struct run_edge *e = calloc(2 * n + 1, sizeof(*e));
 	struct run_state *s = calloc(n + 1, sizeof(*s));
 	struct parent_vote *v = calloc(n + 1, sizeof(*v));
+	uint64_t prelude_end = command_last_exec(runs, n);
 	size_t i, n_v = 0;
 	int64_t other;
 	int err = -ENOMEM;
@@ -431,6 +450,7 @@ int spawn_figures(const struct spawn_run *runs, size_t n,
 		row->count++;
 		row->wall_ns += runs[i].end - runs[i].start;
 		row->cpu_ns += runs[i].cpu;
+		row->prelude_count += prelude_end && runs[i].end <= prelude_end;
 		runs_above(runs, n, i, st, t, &s[i].same, &other);
 		if (other >= 0)
 			v[n_v++] = (struct parent_vote){

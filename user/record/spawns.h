@@ -72,7 +72,8 @@ int32_t spawn_fork_site(const struct spawn_trace *st, uint32_t pid);
 /*
  * Each program's figures from its runs (spawn_runs's): rows[program]
  * gets count, wall_ns, union_ns (runs cut at end_ns), cpu_ns,
- * max_parallel and parent; rows[].program are the names.  0 or -ENOMEM.
+ * max_parallel, parent and prelude_count; rows[].program are the names.
+ * 0 or -ENOMEM.
  */
 int spawn_figures(const struct spawn_run *runs, size_t n,
 		  const struct spawn_trace *st, const struct proc_table *t,

@@ -500,7 +500,7 @@ static void json_spawn(const struct json *j, size_t i)
 	json_known(f, "max_parallel", s->max_parallel);
 	fputs(", \"parent\": ", f);
 	json_string(f, s->parent);
-	fputc('}', f);
+	fprintf(f, ", \"prelude_count\": %" PRIu64 "}", s->prelude_count);
 }
 
 /* Every row, not limited by top: files, endpoints, processes, programs. */

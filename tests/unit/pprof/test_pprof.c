@@ -122,6 +122,7 @@ static struct profile *rich_profile(void)
 	s->cpu_ns = 700 * MS;
 	s->max_parallel = 2;
 	s->parent = fx_strdup("/usr/bin/gcc");
+	s->prelude_count = 3;
 	p->io.blocked_known = true;
 	return p;
 }
@@ -266,6 +267,8 @@ static void test_round_trip(void **state)
 	assert_int_equal(q.io.spawns[1].cpu_ns, 700 * MS);
 	assert_int_equal(q.io.spawns[1].max_parallel, 2);
 	assert_string_equal(q.io.spawns[1].parent, "/usr/bin/gcc");
+	assert_int_equal(q.io.spawns[1].prelude_count, 3);
+	assert_int_equal(q.io.spawns[0].prelude_count, 0);
 	assert_int_equal(q.io.spawns[1].site, 0);
 	assert_true(q.io.blocked_known);
 	/* and it encodes to the same bytes again */

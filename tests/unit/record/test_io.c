@@ -601,6 +601,51 @@ static void test_spawns_exec_again(void **state)
 }
 
 /*
+ * The command a shim (pid 1: bash, then pyenv's bash, then python): the
+ * runs over before its last exec are its prelude; one still going then,
+ * or started after, is not, nor are the command's later runs.
+ */
+static void test_spawns_prelude(void **state)
+{
+	struct io_fixture *f = *state;
+
+	exec_cpu(f, 1, "/home/u/.pyenv/shims/python3", 0, 0);
+	run(f, 1, 2, "/usr/bin/bash", 2 * MS, 4 * MS);
+	run(f, 1, 3, "/usr/bin/bash", 5 * MS, 9 * MS);
+	run(f, 1, 4, "/usr/bin/readlink", 9 * MS, 10 * MS);
+	exec_cpu(f, 1, "/home/u/.pyenv/libexec/pyenv", 10 * MS, 0);
+	fork_event(f, 1, 5, 11 * MS);		/* a daemon it leaves */
+	exec_cpu(f, 5, "/usr/bin/sleep", 12 * MS, 0);
+	exec_cpu(f, 1, "/usr/bin/python3", 20 * MS, 0);
+	run(f, 1, 6, "/usr/bin/bash", 30 * MS, 40 * MS);	/* os.system */
+	finish(f, 1, 100 * MS);
+
+	assert_int_equal(spawn_row(&f->p, "/usr/bin/bash")->count, 3);
+	assert_int_equal(spawn_row(&f->p, "/usr/bin/bash")->prelude_count, 2);
+	assert_int_equal(spawn_row(&f->p, "/usr/bin/readlink")->prelude_count,
+			 1);
+	assert_int_equal(spawn_row(&f->p,
+				   "/home/u/.pyenv/libexec/pyenv")->prelude_count,
+			 1);
+	assert_int_equal(spawn_row(&f->p, "/usr/bin/sleep")->prelude_count, 0);
+	assert_int_equal(spawn_row(&f->p, "/usr/bin/python3")->prelude_count,
+			 0);
+}
+
+/* A command that never exec'd again has no prelude: sh -c's loop. */
+static void test_spawns_no_prelude(void **state)
+{
+	struct io_fixture *f = *state;
+
+	exec_cpu(f, 1, "/bin/sh", 0, 0);
+	run(f, 1, 2, "/usr/bin/grep", 2 * MS, 4 * MS);
+	run(f, 1, 3, "/usr/bin/grep", 5 * MS, 9 * MS);
+	finish(f, 1, 100 * MS);
+
+	assert_int_equal(spawn_row(&f->p, "/usr/bin/grep")->prelude_count, 0);
+}
+
+/*
  * Drivers and the program they run; a pid reused after an exit; a run
  * cut by the end of the recording: each run its own CPU.
  */
@@ -726,6 +771,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_spawns_pool, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_spawns_exec_again, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_spawns_prelude, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_spawns_no_prelude, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_spawns_parent_and_cpu,
 						setup, teardown),

@@ -200,7 +200,8 @@ static void test_json_io_and_hints(void **state)
 		"\"check\", \"file\": \"/home/u/linkcheck.py\", "
 		"\"line\": 17}, \"spawned_from_count\": 12, "
 		"\"union_wall_ns\": 450000000, \"cpu_ns\": 60000000, "
-		"\"max_parallel\": 1, \"parent\": \"/usr/bin/python3\"}]"),
+		"\"max_parallel\": 1, \"parent\": \"/usr/bin/python3\", "
+		"\"prelude_count\": 0}]"),
 		0);
 	assert_int_equal(json_check(json,
 		"[h[\"rule\"] for h in d[\"hints\"]] == [\"serial_network\", "
