@@ -401,6 +401,22 @@ struct app_caller {
 int aggregate_app_caller(const struct profile *p, const struct aggregate *agg,
 			 const struct func_stat *fs, struct app_caller *out);
 
+/* What an application function's time is spent in. */
+struct top_callee {
+	const struct func_stat *func;	/* NULL when none */
+	uint64_t ns;
+};
+
+/*
+ * Of a native application function's on-CPU time (on the critical path
+ * when it is known), the library's or runtime's function that holds most
+ * of it on its own, as the leaf of its stacks: libc's memcmp under a C++
+ * map lookup inlined into main.  None for a Python function, whose
+ * callees are the interpreter's.  0 or -ENOMEM.
+ */
+int aggregate_top_callee(const struct profile *p, const struct aggregate *agg,
+			 const struct func_stat *fs, struct top_callee *out);
+
 /*
  * The on-CPU time in the kernel (samples taken in kernel mode), on the
  * critical path when it is known: in which system calls (named by the

@@ -429,3 +429,37 @@ void aggregate_kernel_split(const struct profile *p,
 	}
 	top_syscalls(out, names, ns, n);
 }
+
+int aggregate_top_callee(const struct profile *p, const struct aggregate *agg,
+			 const struct func_stat *fs, struct top_callee *out)
+{
+	uint64_t *by = aggregate_alloc_array(agg->n_funcs, sizeof(*by)), w;
+	uint32_t target = fs - agg->funcs, pos, leaf;
+	const struct stack_sample *s;
+	size_t i;
+
+	memset(out, 0, sizeof(*out));
+	if (!by)
+		return -ENOMEM;
+	for (i = 0; fs->cls == CLASS_APP && i < p->n_stacks; i++) {
+		s = &p->stacks[i];
+		w = agg->cp_known ? s->cp_ns : s->ns;
+		if (!stack_on_cpu(s) || !w || !s->n_frames)
+			continue;
+		pos = stack_func_position(agg, s, target);
+		leaf = agg->frame_func[s->frames[s->n_frames - 1]];
+		if (pos == s->n_frames || leaf == AGG_NO_FUNC ||
+		    leaf == target ||
+		    frame_python_code(&p->frames[s->frames[pos]]) ||
+		    (agg->funcs[leaf].cls != CLASS_LIBRARY &&
+		     agg->funcs[leaf].cls != CLASS_RUNTIME))
+			continue;
+		by[leaf] += w;
+		if (!out->func || by[leaf] > out->ns) {
+			out->func = &agg->funcs[leaf];
+			out->ns = by[leaf];
+		}
+	}
+	free(by);
+	return 0;
+}

@@ -671,6 +671,22 @@ static void json_starting(FILE *f, const struct profile *p,
 	fputc('}', f);
 }
 
+/* The library's or runtime's function an application function's time
+ * went to most (aggregate_top_callee), or null. */
+static void json_callee(FILE *f, const struct top_callee *c)
+{
+	if (!c->func) {
+		fputs("null", f);
+		return;
+	}
+	fputs("{\"name\": ", f);
+	json_string(f, c->func->name);
+	fputs(", \"module\": ", f);
+	json_string(f, c->func->module);
+	fprintf(f, ", \"class\": \"%s\", \"ns\": %" PRIu64 "}",
+		frame_class_name(c->func->cls), c->ns);
+}
+
 /* "verdict_function": its name and, for a library's or runtime's, the
  * application function it was called from on most of its time. */
 static int json_verdict_function(FILE *f, const struct profile *p,
@@ -679,6 +695,7 @@ static int json_verdict_function(FILE *f, const struct profile *p,
 	const struct func_stat *fs = aggregate_verdict_function(p, agg);
 	const struct frame *fr;
 	struct app_caller caller;
+	struct top_callee callee;
 	int err;
 
 	fputs("  \"verdict_function\": ", f);
@@ -687,6 +704,8 @@ static int json_verdict_function(FILE *f, const struct profile *p,
 		return 0;
 	}
 	err = aggregate_app_caller(p, agg, fs, &caller);
+	if (!err)
+		err = aggregate_top_callee(p, agg, fs, &callee);
 	if (err)
 		return err;
 	fputs("{\"name\": ", f);
@@ -697,18 +716,22 @@ static int json_verdict_function(FILE *f, const struct profile *p,
 		frame_class_name(fs->cls));
 	json_starting(f, p, &caller);
 	fputs(", \"called_from\": ", f);
-	if (!caller.func) {
-		fputs("null},\n", f);
-		return 0;
+	if (caller.func) {
+		fr = caller.frame >= 0 ? &p->frames[caller.frame] : NULL;
+		fputs("{\"name\": ", f);
+		json_string(f, caller.func->name);
+		if (fr)
+			json_file_line(f, fr->file, fr->line);
+		else
+			json_file_line(f, caller.func->file,
+				       caller.func->line);
+		fprintf(f, ", \"ns\": %" PRIu64 "}", caller.ns);
+	} else {
+		fputs("null", f);
 	}
-	fr = caller.frame >= 0 ? &p->frames[caller.frame] : NULL;
-	fputs("{\"name\": ", f);
-	json_string(f, caller.func->name);
-	if (fr)
-		json_file_line(f, fr->file, fr->line);
-	else
-		json_file_line(f, caller.func->file, caller.func->line);
-	fprintf(f, ", \"ns\": %" PRIu64 "}},\n", caller.ns);
+	fputs(", \"callee\": ", f);
+	json_callee(f, &callee);
+	fputs("},\n", f);
 	return 0;
 }
 

@@ -24,6 +24,9 @@
 					 * (and half the on-CPU), said */
 #define CP_KERNEL_PART_PCT	5	/* a system call or page faults, % of
 					 * the path, named in it */
+#define CP_CALLEE_PCT		20	/* a library's function an application
+					 * function's time is in, % of the
+					 * path's work, named with it */
 
 /* The row of waits of reason r that holds most of the path (a row of
  * many small targets counts as one: wait_rows_build). */
@@ -281,6 +284,27 @@ static void md_kernel_clause(struct md *m)
 			  i ? "; " : ": ", pct_of(ks.page_fault_ns, c->ns));
 }
 
+/* ", of which `memcmp` (runtime, libc.so.6) 38.4%": what an application
+ * function's time went to, when that is a library's or runtime's code
+ * and a fair share of the path (a C++ map's string compares inlined into
+ * main). */
+static int md_callee_clause(struct md *m, const struct func_stat *fs)
+{
+	const struct profile_critical *c = &m->p->critical;
+	char name[CLEAN_SIZE(NAME_MAX_BYTES)], where[WHERE_SIZE];
+	struct top_callee tc;
+	int err = aggregate_top_callee(m->p, m->agg, fs, &tc);
+
+	if (err || !tc.func || tc.ns * 100 < aggregate_path_work_ns(m->agg, c) *
+						 CP_CALLEE_PCT)
+		return err;
+	md_name(name, tc.func->name, NAME_MAX_BYTES, false);
+	fmt_where(where, tc.func->file, tc.func->line, tc.func->module);
+	md_printf(&m->doc, ", of which `%s` (%s, %s) %.1f%%", name,
+		  frame_class_name(tc.func->cls), where, pct_of(tc.ns, c->ns));
+	return 0;
+}
+
 /*
  * "; while it ran (70.0 ms on the CPU, 12 threads), most of it under
  * `do_GET` (server.py:672), 61.0% of on-CPU samples with its callees":
@@ -500,6 +524,9 @@ int md_critical_verdict(struct md *m)
 				return err;
 			md_printf(&m->doc, ", %.1f%% of the wall time with its "
 				  "callees", pct_of(fs->cp_ns, c->ns));
+			err = md_callee_clause(m, fs);
+			if (err)
+				return err;
 		} else {
 			md_spread_thin(m, fs, name, where);
 		}

@@ -69,7 +69,8 @@ static void test_verdict_names_caller(void **state)
 			"\"cpp\", \"class\": \"runtime\", \"starting\": "
 			"null, \"called_from\": "
 			"{\"name\": \"sort_many<double>\", \"file\": "
-			"\"cpp.cpp\", \"line\": 40, \"ns\": 6000000000}}");
+			"\"cpp.cpp\", \"line\": 40, \"ns\": 6000000000}, "
+			"\"callee\": null}");
 	assert_contains(json, "called from `sort_many<double>` (cpp.cpp:40)");
 	free(md);
 	free(json);
@@ -114,7 +115,7 @@ static void test_verdict_loading(void **state)
 			"before main (the dynamic loader binding their "
 			"libraries' symbols), 100.0% of the wall time");
 	assert_contains(json, "\"starting\": {\"pid\": 2, \"comm\": "
-			"\"cmake\"}, \"called_from\": null}");
+			"\"cmake\"}, \"called_from\": null, \"callee\": null}");
 	free(md);
 	free(json);
 	/* under half as they start: the caller, with the rest */
@@ -200,6 +201,70 @@ static void test_verdict_kernel(void **state)
 	md = render_md(p);
 	assert_contains(md, "100.0% of the wall time is on-CPU. `tar` does");
 	free(md);
+	fx_free(p);
+}
+
+/*
+ * A C++ word count: main (a std::map lookup inlined) compares strings in
+ * libc's memcmp 40% of the time, copies them 15%: the verdict names main
+ * and, of its time, memcmp; JSON's verdict_function has it as callee.
+ * Under 20% of the path, the clause goes; a Python function's callees
+ * are the interpreter's, never named so.
+ */
+static void test_verdict_callee(void **state)
+{
+	struct profile *p = fx_new("./wc");
+	uint32_t m, cmp, cpy, mod, py;
+	char *md, *json;
+
+	(void)state;
+	p->root_pid = 1;
+	fx_proc(p, 1, 0, "wc", "/home/u/wc");
+	m = fx_frame(p, "main", "wc", CLASS_APP);
+	cmp = fx_frame(p, "__memcmp_evex_movbe", "libc.so.6", CLASS_RUNTIME);
+	cpy = fx_frame(p, "memcpy", "libc.so.6", CLASS_RUNTIME);
+	FX_STACK(p, 1, 1, 45, m);
+	FX_STACK(p, 1, 1, 40, m, cmp);
+	FX_STACK(p, 1, 1, 15, m, cpy);
+	p->wall_ns = 100 * FX_PERIOD_NS;
+	one_program_path(p, "wc");
+	md = render_md(p);
+	json = render(p, FORMAT_JSON, 0, 0);
+	assert_contains(md, "most in `main` (app, wc), 100.0% of the wall time "
+			"with its callees, of which `__memcmp_evex_movbe` "
+			"(runtime, libc.so.6) 40.0%.");
+	assert_contains(json, "\"callee\": {\"name\": \"__memcmp_evex_movbe\", "
+			"\"module\": \"libc.so.6\", \"class\": \"runtime\", "
+			"\"ns\": 400000000}");
+	free(md);
+	free(json);
+	p->stacks[1].count = 19;
+	p->stacks[1].ns = p->stacks[1].cp_ns = 19 * FX_PERIOD_NS;
+	p->stacks[0].count = 66;
+	p->stacks[0].ns = p->stacks[0].cp_ns = 66 * FX_PERIOD_NS;
+	md = render_md(p);
+	assert_contains(md, "100.0% of the wall time with its callees.");
+	free(md);
+	fx_free(p);
+
+	p = fx_new("python3 crunch.py");
+	p->root_pid = 1;
+	fx_proc(p, 1, 0, "python3", "/usr/bin/python3.11");
+	mod = fx_frame_at(p, "<module>", "crunch.py", CLASS_APP,
+			  "/home/u/crunch.py", 9);
+	py = fx_frame_at(p, "crunch", "crunch.py", CLASS_APP,
+			 "/home/u/crunch.py", 4);
+	cmp = fx_frame(p, "l_mod", "libpython3.11.so.1.0", CLASS_RUNTIME);
+	FX_STACK(p, 1, 1, 50, mod, py);
+	FX_STACK(p, 1, 1, 50, mod, py, cmp);
+	p->wall_ns = 100 * FX_PERIOD_NS;
+	one_program_path(p, "python3.11");
+	md = render_md(p);
+	json = render(p, FORMAT_JSON, 0, 0);
+	assert_null(strstr(md, "of which"));
+	assert_contains(json, "\"callee\": null");
+	free(md);
+	free(json);
 	fx_free(p);
 }
 
@@ -958,6 +1023,7 @@ int main(void)
 		cmocka_unit_test(test_verdict_names_caller),
 		cmocka_unit_test(test_verdict_loading),
 		cmocka_unit_test(test_verdict_kernel),
+		cmocka_unit_test(test_verdict_callee),
 		cmocka_unit_test(test_verdict_idle_server),
 		cmocka_unit_test(test_cpu_verdict_names_caller),
 		cmocka_unit_test(test_rows_merged),
