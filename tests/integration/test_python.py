@@ -399,9 +399,11 @@ def test_imports_hint(run, python, tmp_path):
             f"TABLE = {{k: str(k) * 3 for k in range({i} + 40000)}}\n")
     main = tmp_path / "main.py"
     main.write_text(IMPORTS_MAIN)
-    res = run.whyslow("record", "--format", "json", "--", python, str(main),
+    saved = tmp_path / "imports.pb.gz"
+    res = run.whyslow("record", "-o", str(saved), "--", python, str(main),
                       timeout=TIMEOUT)
     assert res.returncode == 0, f"unexpected exit status:{res}"
+    res = run.whyslow("report", "--format", "json", str(saved))
     doc = res.json()
     found = hints(doc, "imports")
     assert len(found) == 1, f"imports hints: {found}:{res}"
@@ -413,6 +415,18 @@ def test_imports_hint(run, python, tmp_path):
     assert "most for heavypkg, imported at <module> (main.py:2)" in \
         h["text"], f"{h}:{res}"
     assert "see the `imports` hint" in doc["verdict"], res
+    # Folded stacks keep importlib's frozen file as py-spy writes it
+    # ("<frozen importlib._bootstrap>"): read back, the hint is there.
+    folded = tmp_path / "imports.folded"
+    res = run.whyslow("report", "--format", "folded", "-o", str(folded),
+                      str(saved))
+    assert res.returncode == 0, f"no folded output:{res}"
+    assert "(<frozen importlib._bootstrap>)" in folded.read_text(), res
+    res = run.whyslow("report", "--format", "json", str(folded))
+    again = hints(res.json(), "imports")
+    assert len(again) == 1 and \
+        abs(again[0]["time_pct"] - h["time_pct"]) <= 5, \
+        f"read back from folded stacks: {again}, recorded: {h}:{res}"
 
 
 # --- 6. generator and coroutine --------------------------------------------

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Deterministic CPU burning for the test workloads: a fixed number of
+ * Helpers of the test workloads (and the clock they measure their phases
+ * with, now_ns).  Deterministic CPU burning: a fixed number of
  * iterations, not a fixed time, so the work split between functions is
  * exact whatever the machine's speed.
  *
@@ -21,6 +22,7 @@
 
 #include <stdint.h>
 #include <stdlib.h>
+#include <time.h>
 
 #define BURN_ITERS_PER_SEC 900000000ull	/* measured, CI VM */
 
@@ -37,6 +39,15 @@
 		}							\
 		return x;						\
 	}
+
+/* The monotonic clock, for the phases workloads measure themselves. */
+static inline uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
 
 /* Sink for results, so the calls themselves are never dropped. */
 static volatile uint64_t burn_sink;

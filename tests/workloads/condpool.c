@@ -24,14 +24,6 @@ static pthread_cond_t never_cv = PTHREAD_COND_INITIALIZER;
 static int pending, done, quit;
 static uint64_t iters, job_ns;
 
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000000ull + ts.tv_nsec;
-}
-
 static void *worker(void *arg)
 {
 	uint64_t t;

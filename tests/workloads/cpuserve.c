@@ -22,14 +22,6 @@ static uint64_t work_iters;
 static int port;
 static unsigned int next_req, n_reqs;
 
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000000ull + ts.tv_nsec;
-}
-
 static void *serve_one(void *arg)
 {
 	int fd = (int)(intptr_t)arg;

@@ -15,14 +15,6 @@ DEFINE_BURN(slow_part, 0x2545f4914f6cdd1dull)
 
 #define ROUNDS	40
 
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
 int main(int argc, char **argv)
 {
 	double slow_scale = arg_double(argc, argv, 1, 1.0);

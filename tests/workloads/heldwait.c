@@ -16,14 +16,6 @@ static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static uint64_t rounds;
 static uint64_t lock_wait_ns, held_ns, alive_ns;	/* summed */
 
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000000ull + ts.tv_nsec;
-}
-
 /* Waits for the lock, then holds it across a 1 ms sleep; returns the
  * wait. */
 static __attribute__((noinline)) uint64_t save_record(uint64_t *held)

@@ -14,14 +14,6 @@ DEFINE_BURN(warm_thirty, 0xbf58476d1ce4e5b9ull)
 
 #define ROUNDS	100
 
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
 int main(int argc, char **argv)
 {
 	double scale = arg_double(argc, argv, 1, 1.0);

@@ -17,14 +17,6 @@
 
 static char key_a[KEY_BYTES], key_b[KEY_BYTES];
 
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
 /* The loop is main's own: its iterations inline, no function of its own. */
 int main(int argc, char **argv)
 {

@@ -24,14 +24,6 @@ static uint64_t rounds;
 static uint64_t lock_wait_ns, held_ns, alive_ns;	/* summed over workers */
 static uint64_t held_cpu_ns;	/* of held_ns, on a CPU (not preempted) */
 
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000000ull + ts.tv_nsec;
-}
-
 static uint64_t thread_cpu_ns(void)
 {
 	struct timespec ts;

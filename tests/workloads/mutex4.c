@@ -15,14 +15,6 @@ static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static uint64_t rounds;
 static uint64_t lock_wait_ns, alive_ns;	/* summed over the workers */
 
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000000ull + ts.tv_nsec;
-}
-
 static void *worker(void *arg)
 {
 	uint64_t start = now_ns(), waited = 0, t;

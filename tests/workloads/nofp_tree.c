@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include <string.h>
+#include "burn.h"
 
 uint64_t lib_leaf(uint64_t n);	/* libnofp.so */
 void lib_wait(void);
@@ -72,14 +73,6 @@ __attribute__((noipa)) void waiter(void)
 
 	for (i = 0; i < 100; i++)
 		lib_wait();
-}
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
 }
 
 int main(int argc, char **argv)

@@ -20,14 +20,6 @@
 #define CHUNK (64 * 1024)
 #define LINE_MAX_LEN 48
 
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000000ull + ts.tv_nsec;
-}
-
 /* Decimal digits of v, right-aligned in width (zero-padded) if width > 0;
  * returns the end.  snprintf would cost as much as gzip's share. */
 static char *put_num(char *p, uint64_t v, int width)

@@ -31,14 +31,6 @@ static uint64_t (*const funcs[FUNCS])(uint64_t) = {
 };
 static const unsigned int shares[FUNCS] = { 30, 25, 20, 15, 10 };
 
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
 int main(int argc, char **argv)
 {
 	double scale = arg_double(argc, argv, 1, 1.0);

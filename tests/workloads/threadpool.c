@@ -17,14 +17,6 @@ DEFINE_BURN(compute_block, 0xd1b54a32d192ed03ull)
 static uint64_t iters;
 static uint64_t compute_ns;
 
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000000ull + ts.tv_nsec;
-}
-
 static void *worker(void *arg)
 {
 	uint64_t t = now_ns();

@@ -166,14 +166,16 @@ static ssize_t collect_imports(const struct hint_list *h,
  * A module's dotted name from its file: below site-packages (or
  * dist-packages) or the standard library's lib/pythonX.Y, without .py
  * and a package's /__init__: "pip._internal"; a frozen module's name
- * ("<frozen site>": site); else the file's name.
+ * ("<frozen site>": site); a relative file as it is (folded stacks give
+ * them so, from there: "pip/_internal/cli/main.py"); else the file's
+ * name.
  */
 static void module_name(const char *file, char *buf, size_t size)
 {
 	static const char *const roots[] = {
 		"/site-packages/", "/dist-packages/", "/lib/python3",
 	};
-	const char *rel = path_basename(file), *r;
+	const char *rel = file[0] == '/' ? path_basename(file) : file, *r;
 	size_t i, len;
 
 	if (!strncmp(file, "<frozen ", 8)) {	/* "<frozen site>" */

@@ -56,6 +56,19 @@ static void put_sanitized(FILE *f, const char *s)
 	}
 }
 
+/* A Python frame's file, in the " (...)" that ends it, keeps its spaces
+ * as py-spy writes them ("<frozen importlib._bootstrap>"): readers take
+ * the file from the parentheses, and the count after the last space. */
+static void put_python_file(FILE *f, const char *s)
+{
+	unsigned char c;
+
+	for (; *s; s++) {
+		c = *s;
+		fputc(c == ';' || c < 0x20 || c == 0x7f ? '_' : c, f);
+	}
+}
+
 /* A frame of Python code: named by the interpreter, from a .py file (or
  * a frozen module), not from a mapping. */
 static bool python_frame(const struct frame *fr)
@@ -120,7 +133,7 @@ static char *fold_stack(const struct profile *p, const struct stack_sample *s,
 		put_sanitized(f, fr->name);
 		if (python_frame(fr)) {
 			fputs(" (", f);
-			put_sanitized(f, python_short_file(fr->file));
+			put_python_file(f, python_short_file(fr->file));
 			fputc(')', f);
 		}
 		if (run > 1)

@@ -754,6 +754,34 @@ static void test_imports(void **state)
 	fx_free(p);
 }
 
+/* Read from folded stacks, files are relative to site-packages or the
+ * standard library (py-spy's, whyslow's own): a module's name is its
+ * whole relative path. */
+static void test_imports_folded(void **state)
+{
+	struct profile *p = fx_new("python3");
+	uint32_t mod, fal, falu, plugin, work;
+	struct hinted agg;
+	const struct hint *h;
+
+	(void)state;
+	p->wall_ns = 1000 * MS;
+	mod = py_frame(p, "<module>", "tool.py", 3);
+	work = py_frame(p, "work", "tool.py", 12);
+	fal = py_frame(p, "_find_and_load", "<frozen importlib._bootstrap>", 0);
+	falu = py_frame(p, "_find_and_load_unlocked",
+			"<frozen importlib._bootstrap>", 0);
+	plugin = py_frame(p, "<module>", "plug/fast/__init__.py", 0);
+	FX_STACK(p, 1, 1, 40, mod, fal, falu, plugin);
+	FX_STACK(p, 1, 1, 60, mod, work);
+	h = only_hint(p, &agg);
+	assert_str(h, "module_file", "plug/fast/__init__.py");
+	assert_non_null(strstr(h->text, "most for plug.fast, imported at "
+				       "<module> (tool.py:3): 40%"));
+	hinted_free(&agg);
+	fx_free(p);
+}
+
 /* Work is half the time with a run going on its own CPU, and 5 ms of it
  * a run: less, it is waiting, or the start-up of a short program. */
 static void test_spawns_work_thresholds(void **state)
@@ -1066,6 +1094,7 @@ int main(void)
 		cmocka_unit_test(test_spawns_work_thresholds),
 		cmocka_unit_test(test_spawns_loading),
 		cmocka_unit_test(test_imports),
+		cmocka_unit_test(test_imports_folded),
 		cmocka_unit_test(test_spawns_launcher),
 		cmocka_unit_test(test_small_reads),
 		cmocka_unit_test(test_small_reads_thresholds),

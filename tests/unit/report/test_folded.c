@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The folded stacks output (report/folded.c). */
 #include "report_fixture.h"
+#include "pprof/folded_read.h"
 
 static void test_folded(void **state)
 {
@@ -91,12 +92,53 @@ static void test_folded_recursion(void **state)
 	fx_free(p);
 }
 
+/*
+ * Python frames end in their file, as py-spy writes them: a frozen
+ * module's keeps its space, so that reading the output back finds
+ * importlib (the imports hint); a line read back is the same line.
+ */
+static void test_folded_python(void **state)
+{
+	struct profile *p = fx_new("python3 app.py"), *q = NULL;
+	uint32_t mod, imp, load, c;
+	char *folded, *again, err[256];
+
+	(void)state;
+	fx_proc(p, 100, 1, "python3", "/usr/bin/python3.11");
+	mod = fx_frame_at(p, "<module>", "app.py", CLASS_APP,
+			  "/home/u/app.py", 1);
+	imp = fx_frame_at(p, "_find_and_load", "<frozen importlib._bootstrap>",
+			  CLASS_RUNTIME, "<frozen importlib._bootstrap>", 1178);
+	load = fx_frame_at(p, "<module>", "big.py", CLASS_APP,
+			   "/home/u/big.py", 3);
+	c = fx_frame(p, "PyLong_FromLong", "libpython3.11.so.1.0",
+		     CLASS_RUNTIME);
+	FX_STACK(p, 100, 100, 5, mod, imp, load, c);
+	folded = render(p, FORMAT_FOLDED, 0, 0);
+	assert_string_equal(folded,
+		"python3;<module> (app.py);_find_and_load (<frozen "
+		"importlib._bootstrap>);<module> (big.py);PyLong_FromLong 5\n");
+	q = calloc(1, sizeof(*q));
+	assert_non_null(q);
+	assert_int_equal(folded_read((const uint8_t *)folded, strlen(folded),
+				     q, err, sizeof(err)), 0);
+	assert_string_equal(q->frames[q->stacks[0].frames[2]].file,
+			    "<frozen importlib._bootstrap>");
+	again = render(q, FORMAT_FOLDED, 0, 0);
+	assert_string_equal(again, folded);
+	free(again);
+	free(folded);
+	fx_free(q);
+	fx_free(p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_folded),
 		cmocka_unit_test(test_folded_waits),
 		cmocka_unit_test(test_folded_recursion),
+		cmocka_unit_test(test_folded_python),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
