@@ -433,6 +433,9 @@ static const struct hint *pointed_hint(const struct md *m,
 	size_t i;
 
 	for (i = 0; i < m->n_hints; i++) {
+		/* a shim is the launchers sentence's, with its figures */
+		if (!strcmp(m->hints[i].rule, "shim"))
+			continue;
 		pct = hint_wall_pct(m, &m->hints[i]);
 		if (pct >= best_pct) {
 			best = &m->hints[i];
@@ -449,20 +452,38 @@ static const struct hint *pointed_hint(const struct md *m,
 	return best;
 }
 
+/* A hint's first clause, to its first ": "; a longer one than
+ * CP_HINT_CLAUSE_MAX to its last ", " before that outside parentheses, so
+ * it ends whole ("…, before main"), not in a word. */
+static size_t hint_clause_len(const char *text)
+{
+	const char *cut = strstr(text, ": ");
+	size_t n = cut ? (size_t)(cut - text) : strlen(text), i, last = 0;
+	int depth = 0;
+
+	if (n <= CP_HINT_CLAUSE_MAX)
+		return n;
+	for (i = 0; i < CP_HINT_CLAUSE_MAX; i++) {
+		if (text[i] == '(')
+			depth++;
+		else if (text[i] == ')' && depth)
+			depth--;
+		else if (!depth && text[i] == ',' && text[i + 1] == ' ')
+			last = i;
+	}
+	return last ? last : CP_HINT_CLAUSE_MAX;
+}
+
 /* "; see the `small_writes` hint: 1.2M writes … took 21% of wall time
  * (…)", the hint's first clause. */
 static void md_hint_pointer(struct md *m, const struct hint *best)
 {
 	char text[CLEAN_SIZE(CP_HINT_CLAUSE_MAX)], clause[CP_HINT_CLAUSE_MAX + 1];
-	const char *cut;
 	size_t n;
 
 	if (!best)
 		return;
-	cut = strstr(best->text, ": ");
-	n = cut ? (size_t)(cut - best->text) : strlen(best->text);
-	if (n > CP_HINT_CLAUSE_MAX)
-		n = CP_HINT_CLAUSE_MAX;
+	n = hint_clause_len(best->text);
 	memcpy(clause, best->text, n);
 	clause[n] = '\0';
 	md_text(text, clause, CP_HINT_CLAUSE_MAX, false, true);

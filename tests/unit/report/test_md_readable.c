@@ -923,6 +923,66 @@ static void test_verdict_spawned_from(void **state)
 	free(v);
 }
 
+/*
+ * sub.py through pyenv runs git 60 times: the shim (31%) is the
+ * launchers sentence's, so the verdict points to the spawns hint (28%);
+ * its first clause, too long to quote whole, ends at a comma outside
+ * parentheses, not inside a word.
+ */
+static void test_verdict_hint_clause(void **state)
+{
+	struct profile *p = fx_new("/home/u/.pyenv/shims/python3 sub.py");
+	struct critical_launcher *l;
+	struct io_spawn *git;
+	uint32_t mod, popen, slp;
+	const char *at;
+	char *v;
+	int32_t site;
+
+	(void)state;
+	p->root_pid = 1;
+	fx_proc(p, 1, 0, "python3", "/home/u/.pyenv/versions/3.11.7/bin/"
+		"python3.11");
+	fx_proc(p, 2, 1, "git", "/usr/lib/git-core/git");
+	mod = fx_frame_at(p, "<module>", "sub.py", CLASS_APP, "sub.py", 4);
+	popen = fx_frame_at(p, "Popen._execute_child", "subprocess.py",
+			    CLASS_RUNTIME, "/usr/lib/python3.11/subprocess.py",
+			    1834);
+	slp = fx_frame(p, "[git+0x6420]", "git", CLASS_APP);
+	FX_STACK(p, 1, 1, 720, mod)->ns = 720 * VMS;
+	FX_STACK(p, 2, 2, 280, slp)->ns = 280 * VMS;
+	site = FX_IO_SITE(p, 1, mod, popen);
+	git = fx_io_spawn(p, "/usr/lib/git-core/git-with-a-rather-long-name-"
+			  "of-forty-more-bytes-or-so-and-more", 60, 560 * VMS,
+			  site);
+	git->union_ns = 280 * VMS;
+	git->max_parallel = 2;
+	git->cpu_ns = 100 * VMS;
+	p->wall_ns = 1000 * VMS;
+	one_program_path(p, "python3.11");
+	p->critical.launchers = l = calloc(1, sizeof(*l));
+	assert_non_null(l);
+	l->name = fx_strdup("python3");
+	l->interpreter = fx_strdup("bash");
+	l->started = fx_strdup("python3.11");
+	l->processes = 41;
+	l->ns = 310 * VMS;
+	p->critical.n_launchers = 1;
+	v = verdict_of(p);
+	assert_null(strstr(v, "see the `shim` hint"));
+	assert_contains(v, "`python3` is a launcher (bash): 310.0 ms in 41 "
+			"processes before python3.11 started (31.0% of wall).");
+	at = strstr(v, "; see the `spawns` hint: /usr/lib/git-core/git-with-"
+		    "a-rather-long-name-of-forty-more-bytes-or-so-and-more ran 60 "
+		    "times (");
+	assert_non_null(at);
+	/* past 240 bytes, whole clauses: the quote ends where the hint's
+	 * ", spawned from" starts */
+	assert_contains(at, "counted once). `python3` is a launcher");
+	free(v);
+	fx_free(p);
+}
+
 /* A CPython whyslow cannot walk ran, and the verdict names its C code:
  * the verdict says its Python functions are not named, and why. */
 static void test_unwalked_python(void **state)
@@ -1041,6 +1101,7 @@ int main(void)
 		cmocka_unit_test(test_verdict_points_to_gil),
 		cmocka_unit_test(test_wait_many_targets),
 		cmocka_unit_test(test_verdict_spawned_from),
+		cmocka_unit_test(test_verdict_hint_clause),
 		cmocka_unit_test(test_unwalked_python),
 		cmocka_unit_test(test_machine_verdict),
 	};
