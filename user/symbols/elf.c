@@ -199,12 +199,18 @@ static void strip_symbol_version(char *name)
 
 /*
  * Among aliases, the name a user would call: printf over _IO_printf,
- * malloc over __libc_malloc.
+ * malloc over __libc_malloc; never glibc's hidden alias for its own calls
+ * (__GI_____strtod_l_internal for ____strtod_l_internal), whatever its
+ * underscores.
  */
 static int alias_name_cmp(const char *x, const char *y)
 {
 	size_t ux = strspn(x, "_"), uy = strspn(y, "_");
+	bool gx = !strncmp(x, "__GI_", 5), gy = !strncmp(y, "__GI_", 5);
 	size_t lx, ly;
+
+	if (gx != gy)
+		return gx ? 1 : -1;
 
 	if (ux != uy)
 		return ux < uy ? -1 : 1;

@@ -52,7 +52,15 @@ static const char lib_src[] =
 	"static __attribute__((noinline)) int fixture_lib_local(int x) "
 		"{ volatile int y = x; return y; }\n"
 	"int fixture_lib_delta(int x) "
-		"{ return fixture_lib_gamma(x) + fixture_lib_local(x); }\n";
+		"{ return fixture_lib_gamma(x) + fixture_lib_local(x); }\n"
+	/* glibc's way: a local function and its hidden alias for internal
+	 * calls (____strtod_l_internal, __GI_____strtod_l_internal) */
+	"static __attribute__((noinline, used)) int "
+		"____fixture_lib_internal(int x) { volatile int y = x; "
+		"return y; }\n"
+	"static __typeof(____fixture_lib_internal) "
+		"__GI_____fixture_lib_internal "
+		"__attribute__((alias(\"____fixture_lib_internal\"), used));\n";
 
 static char dir[] = "/tmp/whyslow-symtest-XXXXXX";
 static bool have_clang;
@@ -300,6 +308,9 @@ static void test_elf_shared_lib(void **state)
 		    "/lib.c", GAMMA_LINE + 1);
 	expect_func(s, "libfix.so", "libfix.so", "fixture_lib_delta", 2,
 		    "/lib.c", GAMMA_LINE + 2);
+	/* of two aliases, not glibc's __GI_ one, whatever its underscores */
+	expect_func(s, "libfix.so", "libfix.so", "____fixture_lib_internal", 1,
+		    "/lib.c", GAMMA_LINE + 3);
 	symbolizer_free(s);
 }
 
