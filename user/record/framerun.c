@@ -58,6 +58,7 @@ struct frame *frame_inlined(const struct frame *outer,
 	out->start_line = 0;
 	out->inlined = true;
 	/* Go's or Rust's standard library inlined into the app's code */
-	out->cls = classify_source(outer->cls, out->file, getenv("GOROOT"));
+	out->cls = classify_source(outer->cls, out->file, out->name,
+				   getenv("GOROOT"));
 	return out;
 }

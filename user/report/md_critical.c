@@ -210,8 +210,12 @@ static void md_spread_thin(struct md *m, const struct func_stat *most,
 	char uname[CLEAN_SIZE(NAME_MAX_BYTES)], uwhere[WHERE_SIZE];
 
 	md_printf(&m->doc, "; spread thin: no function has 5%% of it on its "
-		  "own (the most, `%s` in %s, %.1f%%)", name, where,
+		  "own (the most, `%s` in %s, %.1f%%", name, where,
 		  pct_of(aggregate_verdict_own_ns(m->agg, most), c->ns));
+	if (under == most && !aggregate_path_idle(m->agg))
+		md_printf(&m->doc, ", and %.1f%% of the wall time with its "
+			  "callees", pct_of(under->cp_ns, c->ns));
+	md_put(&m->doc, ")");
 	if (!under || under == most || aggregate_path_idle(m->agg))
 		return;
 	md_name(uname, under->name, NAME_MAX_BYTES, false);

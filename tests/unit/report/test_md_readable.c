@@ -983,6 +983,61 @@ static void test_verdict_hint_clause(void **state)
 	fx_free(p);
 }
 
+/*
+ * A decoder's time spread over 23 library functions of 4% each: no
+ * function has 5% on its own.  Under `decode_all` (a): the verdict says
+ * most of it is under it.  When the function of most own time is also the
+ * one most of it runs under (b: `object`, 4.5% own, 52.5% with its
+ * callees), that share is said with it, once.
+ */
+static void test_verdict_spread_thin(void **state)
+{
+	struct profile *p;
+	uint32_t m, under, leaf[23];
+	char name[16], *v;
+	int i, k;
+
+	(void)state;
+	for (k = 0; k < 2; k++) {
+		p = fx_new("./dec");
+		p->root_pid = 1;
+		fx_proc(p, 1, 0, "dec", "/home/u/dec");
+		m = fx_frame_at(p, "main", "dec", CLASS_APP, "dec.c", 90);
+		under = fx_frame_at(p, k ? "object" : "decode_all", "dec",
+				    CLASS_APP, "dec.c", 40);
+		for (i = 0; i < 23; i++) {
+			snprintf(name, sizeof(name), "lib_step%d", i);
+			leaf[i] = fx_frame(p, name, "libdec.so", CLASS_LIBRARY);
+		}
+		for (i = 0; i < 23; i++) {
+			if (k && i >= 12)	/* b: 11 of them under main */
+				FX_STACK(p, 1, 1, 40, m, leaf[i]);
+			else
+				FX_STACK(p, 1, 1, 40, m, under, leaf[i]);
+		}
+		FX_STACK(p, 1, 1, k ? 45 : 39, m, under);
+		FX_STACK(p, 1, 1, k ? 35 : 40, m);
+		if (!k)
+			FX_STACK(p, 1, 1, 1, m, under, leaf[0]);
+		p->wall_ns = 1000 * FX_PERIOD_NS;
+		one_program_path(p, "dec");
+		v = verdict_of(p);
+		if (!k)
+			assert_contains(v, "; spread thin: no function has 5% of "
+					"it on its own (the most, `lib_step0` in "
+					"libdec.so, 4.1%); most of it under "
+					"`decode_all` (dec.c:40), 96.0% of the wall "
+					"time with its callees.");
+		else
+			assert_contains(v, "; spread thin: no function has 5% of "
+					"it on its own (the most, `object` in "
+					"dec.c:40, 4.5%, and 52.5% of the wall time "
+					"with its callees).");
+		free(v);
+		fx_free(p);
+	}
+}
+
 /* A CPython whyslow cannot walk ran, and the verdict names its C code:
  * the verdict says its Python functions are not named, and why. */
 static void test_unwalked_python(void **state)
@@ -1102,6 +1157,7 @@ int main(void)
 		cmocka_unit_test(test_wait_many_targets),
 		cmocka_unit_test(test_verdict_spawned_from),
 		cmocka_unit_test(test_verdict_hint_clause),
+		cmocka_unit_test(test_verdict_spread_thin),
 		cmocka_unit_test(test_unwalked_python),
 		cmocka_unit_test(test_machine_verdict),
 	};
