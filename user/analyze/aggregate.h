@@ -392,7 +392,8 @@ struct app_caller {
  * For the stacks where fs holds its own time (an on-CPU leaf, a wait's
  * display frame), the innermost application frame above it, weighted by
  * time (on the critical path when known): the function of most weight,
- * when the stacks with one hold at least half of fs's time.  When the
+ * when the stacks with one hold at least half of fs's time and it a
+ * quarter.  When the
  * stacks of processes starting (procs_stack_loading: the dynamic loader
  * binding symbols, before main) hold half of it, no caller: the process
  * of most weight among them.  Nothing for an application function.

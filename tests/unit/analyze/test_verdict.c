@@ -95,6 +95,48 @@ static void test_app_caller_none(void **state)
 	fx_free(p);
 }
 
+/*
+ * A garbage collection runs under whichever allocation crosses its
+ * threshold: five callers of a fifth each name none; one of a quarter is
+ * named.
+ */
+static void test_app_caller_sliver(void **state)
+{
+	struct profile *p = fx_new("python3 t.py");
+	uint32_t gc, callers[5];
+	struct aggregate agg;
+	struct app_caller c;
+	char name[8];
+	int i;
+
+	(void)state;
+	gc = fx_frame(p, "gc_collect_main", "libpython3.11.so.1.0",
+		      CLASS_RUNTIME);
+	for (i = 0; i < 5; i++) {
+		snprintf(name, sizeof(name), "f%d", i);
+		callers[i] = fx_frame_at(p, name, "t.py", CLASS_APP, "t.py",
+					 i + 1);
+		FX_STACK(p, 1, 1, 4, callers[i], gc);
+	}
+	assert_int_equal(aggregate_profile(p, &agg), 0);
+	assert_int_equal(aggregate_app_caller(p, &agg,
+			 agg_func(&agg, "gc_collect_main", NULL), &c), 0);
+	assert_null(c.func);
+	assert_int_equal(c.frame, -1);
+	aggregate_free(&agg);
+	p->stacks[0].count = 5;		/* f0: 5 of 20 */
+	p->stacks[0].ns = 5 * FX_PERIOD_NS;
+	p->stacks[1].count = 3;
+	p->stacks[1].ns = 3 * FX_PERIOD_NS;
+	assert_int_equal(aggregate_profile(p, &agg), 0);
+	assert_int_equal(aggregate_app_caller(p, &agg,
+			 agg_func(&agg, "gc_collect_main", NULL), &c), 0);
+	assert_non_null(c.func);
+	assert_string_equal(c.func->name, "f0");
+	aggregate_free(&agg);
+	fx_free(p);
+}
+
 /* On the critical path the weight is the path's time, not the samples'. */
 static void test_app_caller_path_weight(void **state)
 {
@@ -189,6 +231,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_app_caller_of_runtime),
 		cmocka_unit_test(test_app_caller_none),
+		cmocka_unit_test(test_app_caller_sliver),
 		cmocka_unit_test(test_app_caller_path_weight),
 		cmocka_unit_test(test_path_function_not_switch_in),
 		cmocka_unit_test(test_app_caller_stdlib_program),
