@@ -290,10 +290,22 @@ static bool library_frame(const struct frame *f)
 	return f->cls == CLASS_LIBRARY && f->resolved;
 }
 
+/* Native code between Python and a library: CPython's own, or an
+ * extension module's (_hashlib.cpython-311-x86_64-linux-gnu.so's
+ * EVP_digest between digest() and libcrypto's EVP_DigestFinal). */
+static bool python_glue(const struct frame *f)
+{
+	const char *m = f->module;
+
+	return f->cls != CLASS_KERNEL && m &&
+	       (cpython_file_name(m) || strstr(m, ".cpython-") ||
+		strstr(m, ".abi3.so"));
+}
+
 /*
  * The app frame that calls frame k of s, directly or through frames no
  * symbol named (an extension module's glue: _sqlite3 between query and
- * sqlite3_step); -1 none.
+ * sqlite3_step) or Python's glue; -1 none.
  */
 static int64_t app_caller(const struct profile *p,
 			  const struct stack_sample *s, uint32_t k)
@@ -304,7 +316,8 @@ static int64_t app_caller(const struct profile *p,
 		f = &p->frames[s->frames[k]];
 		if (f->cls == CLASS_APP)
 			return s->frames[k];
-		if (f->resolved || f->cls == CLASS_KERNEL)
+		if ((f->resolved && !python_glue(f)) ||
+		    f->cls == CLASS_KERNEL)
 			return -1;
 	}
 	return -1;

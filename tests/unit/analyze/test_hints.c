@@ -986,6 +986,47 @@ static void test_hot_library_function(void **state)
 	fx_free(p);
 }
 
+/*
+ * busy.py hashes in a loop: digest() calls hashlib, whose extension
+ * module's C (EVP_digest, in _hashlib.cpython-311-...so) calls libcrypto:
+ * that glue is Python's, not a caller of its own, so the hint names
+ * digest's line for EVP_DigestFinal.  A named library's function between
+ * (libssl's) is a caller, and hides the application.
+ */
+static void test_hot_library_through_python_glue(void **state)
+{
+	struct profile *p = fx_new("python3 busy.py");
+	uint32_t mod, dig, glue, fin, other;
+	struct hinted agg;
+	const struct hint *h;
+
+	(void)state;
+	p->wall_ns = 1000 * MS;
+	mod = fx_frame_at(p, "<module>", "busy.py", CLASS_APP,
+			  "/home/u/busy.py", 10);
+	dig = fx_frame_at(p, "digest", "busy.py", CLASS_APP,
+			  "/home/u/busy.py", 5);
+	glue = fx_frame(p, "EVP_digest",
+			"_hashlib.cpython-311-x86_64-linux-gnu.so",
+			CLASS_RUNTIME);
+	fin = fx_frame(p, "EVP_DigestFinal", "libcrypto.so.3", CLASS_LIBRARY);
+	FX_STACK(p, 1, 1, 30, mod, dig, glue, fin);
+	FX_STACK(p, 1, 1, 70, mod, dig);
+	h = only_hint(p, &agg);
+	assert_string_equal(h->rule, "hot_library_function");
+	assert_str(h, "function", "EVP_DigestFinal");
+	assert_str(h, "location", "digest (busy.py:5)");
+	assert_real(h, "caller_pct", 100.0);
+	hinted_free(&agg);
+	other = fx_frame(p, "SSL_read", "libssl.so.3", CLASS_LIBRARY);
+	p->stacks[0].frames[2] = other;
+	assert_int_equal(n_hints(p), 1);	/* SSL_read's, from digest */
+	h = only_hint(p, &agg);
+	assert_str(h, "function", "SSL_read");
+	hinted_free(&agg);
+	fx_free(p);
+}
+
 /* json.loads alone: 10% of on-CPU time fires, 99 of 1000 samples not. */
 static void test_hot_library_thresholds(void **state)
 {
@@ -1099,6 +1140,7 @@ int main(void)
 		cmocka_unit_test(test_small_reads),
 		cmocka_unit_test(test_small_reads_thresholds),
 		cmocka_unit_test(test_hot_library_function),
+		cmocka_unit_test(test_hot_library_through_python_glue),
 		cmocka_unit_test(test_hot_library_thresholds),
 		cmocka_unit_test(test_hot_library_wall_threshold),
 		cmocka_unit_test(test_no_hints),
