@@ -23,7 +23,9 @@ struct repeats {
 	uint64_t files;
 	uint64_t syscall_ns;
 	struct opener by;
-	uint64_t by_wall_ns;	/* wall time of the opener's function */
+	uint64_t by_wall_ns;	/* wall time of the opener's function, but
+				 * under other application functions */
+	bool by_calls_app;	/* ... which took some of its time */
 	uint64_t by_all_opens;	/* its opens of any file */
 	uint64_t by_reopens;	/* ... beyond each repeated file's first */
 };
@@ -38,13 +40,60 @@ static void field_wall_pct(const struct hint_list *h, struct hint *hint,
 		hint_field_real(hint, name, pct_of(ns, h->p->wall_ns));
 }
 
-/* Wall time of the frame's function; 0 when it has no time at all. */
-static uint64_t frame_wall_ns(const struct aggregate *agg, int64_t frame)
+/* What stack s adds to a function's wall time (aggregate_func_wall). */
+static uint64_t stack_wall_ns(const struct aggregate *agg,
+			      const struct stack_sample *s)
 {
-	uint32_t func = agg->frame_func[frame];
+	if (!agg->cp_known)
+		return s->ns;
+	return s->reason == WAIT_CPU ? 0 : s->cp_ns;	/* the machine's */
+}
 
-	return func == AGG_NO_FUNC ? 0 :
-	       aggregate_func_wall(agg, &agg->funcs[func]);
+/* Under frame k of s, a frame of another application function. */
+static bool app_callee_below(const struct profile *p,
+			     const struct aggregate *agg,
+			     const struct stack_sample *s, uint32_t k)
+{
+	uint32_t func = agg->frame_func[s->frames[k]], f;
+
+	while (++k < s->n_frames) {
+		f = agg->frame_func[s->frames[k]];
+		if (f != func && f != AGG_NO_FUNC &&
+		    p->frames[s->frames[k]].cls == CLASS_APP)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Wall time of the frame's function but what ran under another
+ * application function it called (*calls_app: some did): of a main()
+ * that reads files and counts their words in count(), the counting is no
+ * cost of reading them again.  0 when it has no time at all.
+ */
+static uint64_t opener_wall_ns(const struct profile *p,
+			       const struct aggregate *agg, int64_t frame,
+			       bool *calls_app)
+{
+	uint32_t func = agg->frame_func[frame], k;
+	const struct stack_sample *s;
+	uint64_t ns = 0;
+	size_t i;
+
+	*calls_app = false;
+	if (func == AGG_NO_FUNC)
+		return 0;
+	for (i = 0; i < p->n_stacks; i++) {
+		s = &p->stacks[i];
+		k = stack_func_position(agg, s, func);
+		if (k == s->n_frames || !stack_wall_ns(agg, s))
+			continue;
+		if (app_callee_below(p, agg, s, k))
+			*calls_app = true;
+		else
+			ns += stack_wall_ns(agg, s);
+	}
+	return ns;
 }
 
 /* ---- repeated_opens ---------------------------------------------------- */
@@ -166,7 +215,9 @@ static char *opener_clause(const struct hint_list *h, const struct repeats *r,
 	hint_fmt_pct(wall, r->by_wall_ns, h->p->wall_ns);
 	if (r->by_wall_ns)
 		n = asprintf(&s, ", and %s, which opened %s, is on %s of wall "
-			     "time", where, opened, wall);
+			     "time%s", where, opened, wall, r->by_calls_app ?
+			     " (not counting the program's functions it "
+			     "calls)" : "");
 	else
 		n = asprintf(&s, ", and %s opened %s", where, opened);
 	return n < 0 ? NULL : s;
@@ -281,7 +332,8 @@ void hint_repeated_opens(struct hint_list *h)
 		return;
 	}
 	if (r.by.frame >= 0) {
-		r.by_wall_ns = frame_wall_ns(h->agg, r.by.frame);
+		r.by_wall_ns = opener_wall_ns(h->p, h->agg, r.by.frame,
+					      &r.by_calls_app);
 		count_opener_opens(h->p, &r);
 	}
 	cost = r.syscall_ns > reopen_wall_ns(&r) ? r.syscall_ns :
