@@ -297,7 +297,8 @@ static int add_stack(struct reader *r, uint64_t count, enum wait_reason why)
 	if (!s->frames)
 		return -ENOMEM;
 	p->n_stacks++;
-	memcpy(s->frames, r->stack, r->n_stack * sizeof(*s->frames));
+	if (r->n_stack)		/* "[wait:poll] 4": none, and no r->stack */
+		memcpy(s->frames, r->stack, r->n_stack * sizeof(*s->frames));
 	s->n_frames = r->n_stack;
 	s->ns = count * FOLDED_PERIOD_NS;
 	s->syscall = -1;

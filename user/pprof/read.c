@@ -169,7 +169,8 @@ int pprof_string_at(struct reader *rd, uint64_t i, bool null_empty,
 		return pprof_fail(rd, "not a valid pprof profile: string index "
 				  "%llu out of range (%zu strings)",
 				  (unsigned long long)i, rd->n_strs);
-	if (null_empty && !rd->strs[i].len)
+	/* a C string ends at its first NUL: "\0x" is as empty as "" */
+	if (null_empty && (!rd->strs[i].len || !rd->strs[i].data[0]))
 		return 0;
 	*out = pprof_strndup(rd, (const char *)rd->strs[i].data,
 			     rd->strs[i].len);

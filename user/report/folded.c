@@ -104,6 +104,8 @@ static const char *python_short_file(const char *file)
 		if (best)
 			best++;
 	}
+	while (best && *best == '/')	/* "lib/python3.11//x.py": relative */
+		best++;
 	return best && *best ? best : path_basename(file);
 }
 

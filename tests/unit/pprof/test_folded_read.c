@@ -155,6 +155,24 @@ static void test_bad_input(void **state)
 }
 
 /* Text is folded stacks; gzip and protobuf bytes are not. */
+/* A line of a wait alone, no frame ("[wait:poll] 4": the fuzzer's): a
+ * stack of none, that wait's time. */
+static void test_wait_only_line(void **state)
+{
+	struct profile p;
+	char err[128];
+
+	(void)state;
+	assert_int_equal(read_text("[wait:poll] 4\nmain;work 2\n", &p, err,
+				   sizeof(err)), 0);
+	assert_int_equal(p.n_stacks, 2);
+	assert_int_equal(p.stacks[0].n_frames, 0);
+	assert_int_equal(p.stacks[0].reason, WAIT_POLL);
+	assert_int_equal(p.stacks[0].ns, 4 * FOLDED_PERIOD_NS);
+	assert_int_equal(p.stacks[1].n_frames, 2);
+	profile_free(&p);
+}
+
 static void test_detect(void **state)
 {
 	static const uint8_t gz[] = { 0x1f, 0x8b, 8, 0 };
@@ -177,6 +195,7 @@ int main(void)
 		cmocka_unit_test(test_other_tools),
 		cmocka_unit_test(test_bad_input),
 		cmocka_unit_test(test_detect),
+		cmocka_unit_test(test_wait_only_line),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

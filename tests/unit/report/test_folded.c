@@ -132,6 +132,27 @@ static void test_folded_python(void **state)
 	fx_free(p);
 }
 
+/* A doubled slash after the root the file is cut at leaves it relative,
+ * as read back it stays (the fuzzer's "python3.11//x/y.py"). */
+static void test_folded_python_slashes(void **state)
+{
+	struct profile *p = fx_new("python3 app.py");
+	uint32_t a, b;
+	char *folded;
+
+	(void)state;
+	fx_proc(p, 100, 1, "python3", "/usr/bin/python3.11");
+	a = fx_frame_at(p, "f", "y.py", CLASS_RUNTIME,
+			"/usr/lib/python3.11//x/y.py", 3);
+	b = fx_frame_at(p, "g", "m.py", CLASS_LIBRARY,
+			"/venv/lib/site-packages//pkg/m.py", 4);
+	FX_STACK(p, 100, 100, 2, a, b);
+	folded = render(p, FORMAT_FOLDED, 0, 0);
+	assert_string_equal(folded, "python3;f (x/y.py);g (pkg/m.py) 2\n");
+	free(folded);
+	fx_free(p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -139,6 +160,7 @@ int main(void)
 		cmocka_unit_test(test_folded_waits),
 		cmocka_unit_test(test_folded_recursion),
 		cmocka_unit_test(test_folded_python),
+		cmocka_unit_test(test_folded_python_slashes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
