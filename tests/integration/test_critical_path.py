@@ -326,6 +326,9 @@ def test_shell_loop(run):
         assert charged <= 1.5 * lived[prog] + 20 * MS, \
             f"{prog}'s processes charged {charged / MS:.0f} ms, " \
             f"lived {lived[prog] / MS:.0f} ms:{res}"
+    # bash's or dash's own C code is no place in the script
+    for h in hints(doc, "spawns"):
+        assert h["location"] == "a sh script", f"{h}:{res}"
     verdict = doc["verdict"]
     assert re.search(r"\b(date|sed)\b|spawn", verdict), \
         f"the verdict names neither date, sed nor spawning:{res}"

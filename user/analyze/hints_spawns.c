@@ -421,6 +421,53 @@ static void spawn_text(const struct hint_list *h, struct hint *hint,
 			  where ? where : "");
 }
 
+/* The basename of pid's executable; NULL when not known. */
+static const char *proc_exe_name(const struct profile *p, uint32_t pid)
+{
+	size_t i;
+
+	for (i = 0; i < p->n_procs; i++)
+		if (p->procs[i].pid == pid && p->procs[i].exe)
+			return path_basename(p->procs[i].exe);
+	return NULL;
+}
+
+/*
+ * Where a program's runs were forked: its display frame, or, when that is
+ * a shell's own C code (bash's make_child: no place a reader knows) or
+ * none in a shell's process, the script: "the loop.sh script (bash)", the
+ * process's comm; "a sh script" when that is a shell's name (bash
+ * loop.sh, sh -c '...').
+ */
+static char *spawn_location(struct hint_list *h, const struct io_spawn *s)
+{
+	static const char *const shells[] = {
+		"sh", "dash", "bash", "zsh", "ksh", "mksh", "busybox",
+	};
+	int64_t frame = spawn_display_frame(h->p, s);
+	const char *shell = NULL;
+	char comm[AGG_COMM_LEN], *out = NULL;
+	uint32_t pid;
+	int n;
+
+	if (frame_in_source(h->p, frame) || s->site < 0 ||
+	    (size_t)s->site >= h->p->io.n_sites)
+		return hint_location(h, frame);
+	pid = h->p->io.sites[s->site].pid;
+	shell = frame >= 0 ? h->p->frames[frame].module :
+			     proc_exe_name(h->p, pid);
+	if (!name_in(shell, shells, ARRAY_SIZE(shells)))
+		return hint_location(h, frame);
+	procs_comm(h->p, pid, comm);
+	if (!comm[0] || name_in(comm, shells, ARRAY_SIZE(shells)))
+		n = asprintf(&out, "a %s script", comm[0] ? comm : shell);
+	else
+		n = asprintf(&out, "the %s script (%s)", comm, shell);
+	if (n < 0)
+		h->err = -ENOMEM;
+	return n < 0 ? NULL : out;
+}
+
 /* A figure a profile saved before it existed lacks: null. */
 static void field_known(struct hint *hint, const char *name, uint64_t v)
 {
@@ -436,7 +483,7 @@ static void spawn_hint(struct hint_list *h, const struct io_spawn *s,
 		       enum spawn_advice advice, double pct, uint64_t loading)
 {
 	struct hint hint = { .rule = "spawns", .names_cause = true };
-	char *where = hint_location(h, spawn_display_frame(h->p, s));
+	char *where = spawn_location(h, s);
 	uint64_t path_ns;
 
 	spawn_text(h, &hint, s, advice, where, loading);

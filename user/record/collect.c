@@ -622,9 +622,7 @@ static int symbolize_raw(struct finish_ctx *fc, const struct raw_frame *rf,
 		fr.system_name = (char *)r.system_name;
 		fr.file = (char *)r.file;
 		fr.line = r.line;
-		/* Go's standard library is in the program's own file */
-		fr.cls = classify_source(fr.cls, fr.file, fr.name,
-					 getenv("GOROOT"));
+		fr.cls = frame_source_class(fr.cls, &fr);
 	} else if (rf->kind == RAW_ELF || rf->kind == RAW_VDSO) {
 		/* stripped code: one frame per function, at its start */
 		snprintf(name, sizeof(name), "[%s+0x%" PRIx64 "]", module,

@@ -47,6 +47,12 @@ void frame_runs_free(struct frame_runs *fr)
 	fr->n_ids = fr->cap_ids = 0;
 }
 
+enum frame_class frame_source_class(enum frame_class cls,
+				    const struct frame *f)
+{
+	return classify_source(cls, f->file, f->name, getenv("GOROOT"));
+}
+
 struct frame *frame_inlined(const struct frame *outer,
 			    const struct sym_inline *in, struct frame *out)
 {
@@ -58,7 +64,6 @@ struct frame *frame_inlined(const struct frame *outer,
 	out->start_line = 0;
 	out->inlined = true;
 	/* Go's or Rust's standard library inlined into the app's code */
-	out->cls = classify_source(outer->cls, out->file, out->name,
-				   getenv("GOROOT"));
+	out->cls = frame_source_class(outer->cls, out);
 	return out;
 }

@@ -35,6 +35,12 @@ uint32_t *frame_runs_expand(const struct frame_runs *fr,
 
 void frame_runs_free(struct frame_runs *fr);
 
+/* cls, which f's mapping has, by the source file f's code was compiled
+ * from (classify_source, with $GOROOT): Go's standard library is in the
+ * program's own file. */
+enum frame_class frame_source_class(enum frame_class cls,
+				    const struct frame *f);
+
 /* The frame of a function inlined at outer's address, into out (its
  * strings borrowed from outer and in); out. */
 struct frame *frame_inlined(const struct frame *outer,

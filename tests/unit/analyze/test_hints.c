@@ -561,10 +561,24 @@ static void test_spawns_from_past_libc(void **state)
 	vfork_f = fx_frame(p, "__vfork", "libc.so.6", CLASS_RUNTIME);
 	fx_io_spawn(p, "/bin/sleep", 200, 280 * MS,
 		    FX_IO_SITE(p, 1, sh_f, sys_f, vfork_f));
+	/* a shell's own C code is no place in the script: the script */
 	h = only_hint(p, &agg);
-	assert_str(h, "location", "[dash+0x1234]");
+	assert_str(h, "location", "a dash script");
 	hinted_free(&agg);
+	fx_proc(p, 1, 0, "run.sh", "/usr/bin/dash");
+	h = only_hint(p, &agg);
+	assert_str(h, "location", "the run.sh script (dash)");
+	assert_non_null(strstr(h->text, ", spawned from the run.sh script "
+				       "(dash): "));
+	hinted_free(&agg);
+	/* no frame but libc's: the shell's process names the script */
 	p->io.sites[0].frames[0] = vfork_f;
+	h = only_hint(p, &agg);
+	assert_str(h, "location", "the run.sh script (dash)");
+	hinted_free(&agg);
+	/* ... which another program's does not */
+	free(p->procs[0].exe);
+	p->procs[0].exe = fx_strdup("/usr/bin/make");
 	h = only_hint(p, &agg);
 	assert_null(strstr(h->text, "spawned from"));
 	hinted_free(&agg);
