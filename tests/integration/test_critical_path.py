@@ -407,28 +407,34 @@ def test_kernel_time_by_syscall(run, tmp_path):
 
 
 def test_verdict_names_callee(run):
-    """libcall: main's own loop and libc's memcmp it calls, about a third
-    of the time.  The verdict names main and, of its time, memcmp, with
-    the share the program measured around its calls; JSON's
+    """libcall: main's own loop, and lookup(), which spends its time in
+    libc's memcmp, about 60% of the run.  The verdict names main (the most
+    own time), of its time memcmp, and lookup most of it runs under, each
+    with the share the program measured around its lookups; JSON's
     verdict_function has memcmp as its callee."""
     doc, res = run.record_json("--", workload("libcall"), timeout=TIMEOUT)
     cp = check_report(doc, res)
-    (memcmp_ns,) = self_measured(res, "memcmp_ns")
+    (lookup_ns,) = self_measured(res, "lookup_ns")
     vf = doc["verdict_function"]
     assert vf["name"] == "main", f"{vf}:{res}"
     callee = vf["callee"]
     assert callee and "memcmp" in callee["name"] and \
         callee["module"].startswith("libc.so"), f"{vf}:{res}"
-    assert near(callee["ns"], memcmp_ns, 0.25, 30 * MS), \
-        f"memcmp measured {memcmp_ns / MS:.0f} ms, reported " \
+    assert near(callee["ns"], lookup_ns, 0.25, 30 * MS), \
+        f"lookup measured {lookup_ns / MS:.0f} ms, memcmp reported " \
         f"{callee['ns'] / MS:.0f} ms:{res}"
     m = re.search(r"most in `main` \(app, [^)]*libcall\.c:\d+\), [\d.]+% "
                   r"of the wall time with its callees, of which "
-                  r"`(\w*memcmp\w*)` \(runtime, libc\.so\.6\) ([\d.]+)%",
-                  doc["verdict"])
+                  r"`(\w*memcmp\w*)` \(runtime, libc\.so\.6\) ([\d.]+)%; "
+                  r"most of it under `lookup` \([^)]*libcall\.c:\d+\), "
+                  r"([\d.]+)%", doc["verdict"])
     assert m and m.group(1) == callee["name"], \
-        f"the verdict does not name main's callee:{res}"
+        f"the verdict does not name main's callee and lookup:{res}"
     assert abs(float(m.group(2)) - callee["ns"] * 100 / cp["ns"]) < 0.1
+    under_pct = lookup_ns * 100 / doc["wall_ns"]
+    assert abs(float(m.group(3)) - under_pct) <= max(0.25 * under_pct, 5), \
+        f"lookup said {m.group(3)}%, measured {under_pct:.1f}%:{res}"
+
 
 IDLE_PHRASES = {
     "tcpserve.py": r"idle, waiting for new connections \(poll for "

@@ -47,9 +47,10 @@ static const struct wait_row *path_wait(const struct md *m,
 
 /* The innermost function at least half the path's work runs under: where
  * thin spread work comes from (compile() under compileall); NULL when
- * that is the kernel's, a program's entry or none. */
+ * that is the kernel's, a program's entry or none.  app: of the
+ * application's functions only. */
 static const struct func_stat *path_under(const struct aggregate *agg,
-					  uint64_t work)
+					  uint64_t work, bool app)
 {
 	const struct func_stat *best = NULL;
 	size_t i;
@@ -58,6 +59,7 @@ static const struct func_stat *path_under(const struct aggregate *agg,
 		const struct func_stat *fs = &agg->funcs[i];
 
 		if (fs->cp_ns * 2 < work || fs->cls == CLASS_KERNEL ||
+		    (app && fs->cls != CLASS_APP) ||
 		    aggregate_entry_function(fs->name))
 			continue;
 		if (!best || fs->cp_ns < best->cp_ns)
@@ -206,7 +208,8 @@ static void md_spread_thin(struct md *m, const struct func_stat *most,
 {
 	const struct profile_critical *c = &m->p->critical;
 	const struct func_stat *under = path_under(m->agg,
-						   aggregate_path_work_ns(m->agg, c));
+						   aggregate_path_work_ns(m->agg, c),
+						   false);
 	char uname[CLEAN_SIZE(NAME_MAX_BYTES)], uwhere[WHERE_SIZE];
 
 	md_printf(&m->doc, "; spread thin: no function has 5%% of it on its "
@@ -307,6 +310,27 @@ static int md_callee_clause(struct md *m, const struct func_stat *fs)
 	md_printf(&m->doc, ", of which `%s` (%s, %s) %.1f%%", name,
 		  frame_class_name(tc.func->cls), where, pct_of(tc.ns, c->ns));
 	return 0;
+}
+
+/* "; most of it under `main::count` (main.rs:5), 85.0%": an application
+ * function the named one calls that holds most of the path (a Rust
+ * main() whose own loop leads by own time, its count() by its callees). */
+static void md_app_under(struct md *m, const struct func_stat *fs)
+{
+	const struct profile_critical *c = &m->p->critical;
+	const struct func_stat *under = path_under(m->agg,
+						   aggregate_path_work_ns(m->agg, c),
+						   true);
+	char name[CLEAN_SIZE(NAME_MAX_BYTES)], where[WHERE_SIZE];
+
+	if (!under || under == fs || fs->cls != CLASS_APP ||
+	    under->cp_ns >= fs->cp_ns ||
+	    aggregate_path_idle(m->agg))
+		return;
+	md_name(name, under->name, NAME_MAX_BYTES, false);
+	fmt_where(where, under->file, under->line, under->module);
+	md_printf(&m->doc, "; most of it under `%s` (%s), %.1f%%", name, where,
+		  pct_of(under->cp_ns, c->ns));
 }
 
 /*
@@ -552,6 +576,7 @@ int md_critical_verdict(struct md *m)
 			err = md_callee_clause(m, fs);
 			if (err)
 				return err;
+			md_app_under(m, fs);
 		} else {
 			md_spread_thin(m, fs, name, where);
 		}

@@ -1038,6 +1038,48 @@ static void test_verdict_spread_thin(void **state)
 	}
 }
 
+/*
+ * A Rust word count: main's own loop leads by own time (15%), count()
+ * holds most of the path with its callees (85%, in std's hashing): the
+ * verdict names main and, under it, count.  Under half: not said.
+ */
+static void test_verdict_app_under(void **state)
+{
+	struct profile *p = fx_new("./wc");
+	uint32_t m, cnt, leaf;
+	char name[32], *v;
+	int i;
+
+	(void)state;
+	p->root_pid = 1;
+	fx_proc(p, 1, 0, "wc", "/home/u/wc");
+	m = fx_frame_at(p, "main::main", "wc", CLASS_APP, "main.rs", 13);
+	cnt = fx_frame_at(p, "main::count", "wc", CLASS_APP, "main.rs", 5);
+	FX_STACK(p, 1, 1, 15, m);
+	FX_STACK(p, 1, 1, 1, m, cnt);
+	for (i = 0; i < 6; i++) {	/* std's hashing, each under main's */
+		snprintf(name, sizeof(name), "core::hash::step%d", i);
+		leaf = fx_frame_at(p, name, "wc", CLASS_RUNTIME,
+				   "/rustc/x/library/core/src/sip.rs", i + 1);
+		FX_STACK(p, 1, 1, 14, m, cnt, leaf);
+	}
+	p->wall_ns = 100 * FX_PERIOD_NS;
+	one_program_path(p, "wc");
+	v = verdict_of(p);
+	assert_contains(v, "most in `main::main` (app, main.rs:13), 100.0% of "
+			"the wall time with its callees; most of it under "
+			"`main::count` (main.rs:5), 85.0%.");
+	free(v);
+	p->stacks[0].count = 100;	/* count(): 85 of 185 */
+	p->stacks[0].ns = p->stacks[0].cp_ns = 100 * FX_PERIOD_NS;
+	p->wall_ns = p->critical.ns = 185 * FX_PERIOD_NS;
+	p->critical.programs[0].ns = p->wall_ns;
+	v = verdict_of(p);
+	assert_null(strstr(v, "most of it under"));
+	free(v);
+	fx_free(p);
+}
+
 /* A CPython whyslow cannot walk ran, and the verdict names its C code:
  * the verdict says its Python functions are not named, and why. */
 static void test_unwalked_python(void **state)
@@ -1158,6 +1200,7 @@ int main(void)
 		cmocka_unit_test(test_verdict_spawned_from),
 		cmocka_unit_test(test_verdict_hint_clause),
 		cmocka_unit_test(test_verdict_spread_thin),
+		cmocka_unit_test(test_verdict_app_under),
 		cmocka_unit_test(test_unwalked_python),
 		cmocka_unit_test(test_machine_verdict),
 	};
