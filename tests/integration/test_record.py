@@ -315,6 +315,19 @@ def test_pid_attach(run):
     assert doc["samples"] >= 500, f"2 s of a busy process:{res}"
 
 
+def test_pid_attach_blocked_whole_time(run):
+    """-p of a process asleep since before the recording and through it:
+    no event reaches whyslow, and the verdict says so and why, not that
+    0% of the wall time is on-CPU."""
+    sleeper = run.background("sleep", 60)
+    time.sleep(0.3)
+    doc, res = run.record_json("-p", sleeper.pid, "-d", 1, timeout=30)
+    assert doc["samples"] == 0, res
+    assert doc["verdict"].startswith(
+        "Nothing ran or waited in the traced threads while recording"), res
+    assert "blocked since before the recording began" in doc["verdict"], res
+
+
 @pytest.mark.parametrize("reap", [True, False], ids=["reaped", "zombie"])
 def test_pid_attach_stops_when_target_exits(run, reap):
     """-p ends when the process exits; whether its parent has reaped it yet

@@ -269,26 +269,35 @@ int md_called_from(struct md *m, const struct func_stat *fs)
 static void md_kernel_clause(struct md *m)
 {
 	const struct profile_critical *c = &m->p->critical;
-	char name[CLEAN_SIZE(NAME_MAX_BYTES)];
 	struct kernel_split ks;
-	size_t i;
 
 	aggregate_kernel_split(m->p, m->agg, &ks);
 	if (ks.ns * 100 < c->ns * CP_KERNEL_WALL_PCT ||
 	    ks.ns * 2 < m->agg->cp.ns[WAIT_NONE])
 		return;
 	md_printf(&m->doc, ", %.1f%% in the kernel", pct_of(ks.ns, c->ns));
-	for (i = 0; i < ks.n_syscalls; i++) {
-		if (ks.syscalls[i].ns * 100 < c->ns * CP_KERNEL_PART_PCT)
+	md_kernel_parts(m, &ks, c->ns);
+}
+
+size_t md_kernel_parts(struct md *m, const struct kernel_split *ks,
+		       uint64_t whole)
+{
+	char name[CLEAN_SIZE(NAME_MAX_BYTES)];
+	size_t i;
+
+	for (i = 0; i < ks->n_syscalls; i++) {
+		if (ks->syscalls[i].ns * 100 < whole * CP_KERNEL_PART_PCT)
 			break;
-		md_name(name, ks.syscalls[i].name, NAME_MAX_BYTES, false);
+		md_name(name, ks->syscalls[i].name, NAME_MAX_BYTES, false);
 		md_printf(&m->doc, "%s`%s` %.1f%%",
 			  i ? ", " : ": system calls ", name,
-			  pct_of(ks.syscalls[i].ns, c->ns));
+			  pct_of(ks->syscalls[i].ns, whole));
 	}
-	if (ks.page_fault_ns * 100 >= c->ns * CP_KERNEL_PART_PCT)
-		md_printf(&m->doc, "%spage faults %.1f%%",
-			  i ? "; " : ": ", pct_of(ks.page_fault_ns, c->ns));
+	if (ks->page_fault_ns * 100 < whole * CP_KERNEL_PART_PCT)
+		return i;
+	md_printf(&m->doc, "%spage faults %.1f%%", i ? "; " : ": ",
+		  pct_of(ks->page_fault_ns, whole));
+	return i + 1;
 }
 
 /* ", of which `memcmp` (runtime, libc.so.6) 38.4%": what an application

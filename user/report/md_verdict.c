@@ -133,6 +133,23 @@ static void md_wait_verdict(struct md *m)
 		  pct_of(t->ns[WAIT_NONE], whole));
 }
 
+/* " The kernel dominates: 68.2% of samples were taken in kernel mode:
+ * system calls `openat` 21.1%, …; page faults 12.8%.", shares of the
+ * on-CPU time (a recording with no critical path: -p, -a). */
+static void md_kernel_sentence(struct md *m)
+{
+	const struct aggregate *agg = m->agg;
+	struct kernel_split ks;
+
+	md_printf(&m->doc, " The kernel dominates: %.1f%% of samples were "
+		  "taken in kernel mode", pct_of(agg->kernel_samples,
+						 agg->samples));
+	aggregate_kernel_split(m->p, agg, &ks);
+	if (!md_kernel_parts(m, &ks, agg->time.ns[WAIT_NONE]))
+		md_put(&m->doc, " (system calls, page faults)");
+	md_put(&m->doc, ".");
+}
+
 static int md_cpu_verdict(struct md *m)
 {
 	const struct aggregate *agg = m->agg;
@@ -158,10 +175,7 @@ static int md_cpu_verdict(struct md *m)
 			  "faster.",
 			  agg->samples);
 	else if (agg->kernel_samples * 2 > agg->samples)
-		md_printf(&m->doc, " The kernel dominates: %.1f%% of samples "
-			  "were taken in kernel mode (system calls, page "
-			  "faults).",
-			  pct_of(agg->kernel_samples, agg->samples));
+		md_kernel_sentence(m);
 	return 0;
 }
 
@@ -272,7 +286,16 @@ int md_verdict(struct md *m)
 	int err = 0;
 
 	md_put(&m->doc, "\n## Verdict\n\n");
-	if (m->agg->cp_known)
+	/* record -p of threads that slept through it */
+	if (!m->agg->samples && !t->offcpu_ns && m->p->quality.offcpu &&
+	    !m->p->foreign && !m->p->root_pid && !system_wide(m->p))
+		md_put(&m->doc, "Nothing ran or waited in the traced threads "
+		       "while recording: no sample, and no wait began. "
+		       "whyslow sees a wait from its start, so a thread "
+		       "blocked since before the recording began (a process "
+		       "that hangs) shows nothing until it wakes: record it "
+		       "from its start (-- CMD), or longer.");
+	else if (m->agg->cp_known)
 		err = md_critical_verdict(m);
 	else if (system_wide(m->p))
 		err = md_machine_verdict(m);

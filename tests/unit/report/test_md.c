@@ -157,7 +157,8 @@ static void test_md_quality_warnings(void **state)
 	md = render_md(p);
 	assert_contains(md, "`clear_page_erms` (kernel, [kernel]) called from "
 			"`main` (sys) is 60.0%");
-	assert_contains(md, "The kernel dominates: 60.0% of samples");
+	assert_contains(md, "The kernel dominates: 60.0% of samples were taken "
+			"in kernel mode (system calls, page faults).");
 	assert_contains(md, "- Samples: 100 kept, 3 lost");
 	assert_contains(md, "- Truncated stacks: 40.0% of samples (40; of which "
 			"30 stack copy too short, 10 no CFI (JIT or stripped "
@@ -216,6 +217,26 @@ static void test_md_overhead(void **state)
 	p->quality.whyslow_cpu_ns = 0;
 	md = render_md(p);
 	assert_lacks(md, "own cost");
+	free(md);
+	fx_free(p);
+}
+
+/* record -p of a process blocked since before it began: nothing seen,
+ * and the verdict says why rather than a 0% on-CPU. */
+static void test_md_attached_blocked(void **state)
+{
+	struct profile *p = fx_new("-p 4242");
+	char *md;
+
+	(void)state;
+	fx_proc(p, 4242, 1, "sleep", "/usr/bin/sleep");
+	p->quality.offcpu = true;
+	md = render_md(p);
+	assert_contains(md, "## Verdict\n\nNothing ran or waited in the traced "
+			"threads while recording: no sample, and no wait "
+			"began. whyslow sees a wait from its start, so a "
+			"thread blocked since before the recording began");
+	assert_lacks(md, "No samples were recorded");
 	free(md);
 	fx_free(p);
 }
@@ -537,15 +558,55 @@ static void test_md_names(void **state)
 		    ">>>>>>>>>>>>>>>>>>>>>>", 10, "a<…>>>>>…");
 }
 
+/*
+ * tar recorded with -p (no critical path): 80% of its samples in the
+ * kernel, reading, writing and faulting pages in.  The verdict's kernel
+ * sentence says in which system calls, as shares of the on-CPU time.
+ */
+static void test_kernel_split_no_path(void **state)
+{
+	struct profile *p = fx_new("-p 1");
+	uint32_t m, rd, wr, ms, entry, dsc, ksr, xw, ksw, apf, epf;
+	char *md;
+
+	(void)state;
+	fx_proc(p, 1, 0, "tar", "/usr/bin/tar");
+	m = fx_frame(p, "main", "tar", CLASS_APP);
+	rd = fx_frame(p, "read", "libc.so.6", CLASS_RUNTIME);
+	wr = fx_frame(p, "write", "libc.so.6", CLASS_RUNTIME);
+	ms = fx_frame(p, "memset", "libc.so.6", CLASS_RUNTIME);
+	entry = fx_frame(p, "entry_SYSCALL_64_after_hwframe", "[kernel]",
+			 CLASS_KERNEL);
+	dsc = fx_frame(p, "do_syscall_64", "[kernel]", CLASS_KERNEL);
+	ksr = fx_frame(p, "ksys_read", "[kernel]", CLASS_KERNEL);
+	xw = fx_frame(p, "__x64_sys_write", "[kernel]", CLASS_KERNEL);
+	ksw = fx_frame(p, "ksys_write", "[kernel]", CLASS_KERNEL);
+	apf = fx_frame(p, "asm_exc_page_fault", "[kernel]", CLASS_KERNEL);
+	epf = fx_frame(p, "exc_page_fault", "[kernel]", CLASS_KERNEL);
+	FX_STACK(p, 1, 1, 40, m, rd, entry, dsc, ksr)->kernel_mode = true;
+	FX_STACK(p, 1, 1, 30, m, wr, entry, dsc, xw, ksw)->kernel_mode = true;
+	FX_STACK(p, 1, 1, 10, m, ms, apf, epf)->kernel_mode = true;
+	FX_STACK(p, 1, 1, 20, m);
+	p->wall_ns = 100 * FX_PERIOD_NS;
+	md = render_md(p);
+	assert_contains(md, "The kernel dominates: 80.0% of samples were taken "
+			"in kernel mode: system calls `read` 40.0%, `write` "
+			"30.0%; page faults 10.0%.");
+	free(md);
+	fx_free(p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_kernel_split_no_path),
 		cmocka_unit_test(test_md_70_30),
 		cmocka_unit_test(test_md_cpu_sampled_and_threads),
 		cmocka_unit_test(test_md_uncertainty),
 		cmocka_unit_test(test_md_quality_warnings),
 		cmocka_unit_test(test_md_overhead),
 		cmocka_unit_test(test_md_no_samples),
+		cmocka_unit_test(test_md_attached_blocked),
 		cmocka_unit_test(test_md_budget),
 		cmocka_unit_test(test_md_budget_waits),
 		cmocka_unit_test(test_md_wall_time),
