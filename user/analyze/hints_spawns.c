@@ -221,18 +221,6 @@ static const struct critical_launcher *shim_launcher(const struct profile *p)
 	return NULL;
 }
 
-/* The executable the command's process ran last: the program the shim
- * chose; NULL not known. */
-static const char *command_exe(const struct profile *p)
-{
-	size_t i;
-
-	for (i = 0; i < p->n_procs; i++)
-		if (p->procs[i].pid == p->root_pid)
-			return p->procs[i].exe;
-	return NULL;
-}
-
 static void shim_text(const struct hint_list *h, struct hint *hint,
 		      const struct critical_launcher *l, const char *path,
 		      const char *exe, const char *manager)
@@ -268,7 +256,7 @@ void hint_shim(struct hint_list *h)
 	if (!l || !hint_at_least_pct(l->ns, h->p->critical.ns, SHIM_MIN_PCT))
 		return;
 	command_path(h->p, path, sizeof(path));
-	exe = command_exe(h->p);
+	exe = procs_exe(h->p, h->p->root_pid);	/* what the shim chose */
 	manager = shim_manager(path);
 	shim_text(h, &hint, l, path, exe, manager);
 	hint_field_copy(h, &hint, "shim", path);
@@ -421,17 +409,6 @@ static void spawn_text(const struct hint_list *h, struct hint *hint,
 			  where ? where : "");
 }
 
-/* The basename of pid's executable; NULL when not known. */
-static const char *proc_exe_name(const struct profile *p, uint32_t pid)
-{
-	size_t i;
-
-	for (i = 0; i < p->n_procs; i++)
-		if (p->procs[i].pid == pid && p->procs[i].exe)
-			return path_basename(p->procs[i].exe);
-	return NULL;
-}
-
 /*
  * Where a program's runs were forked: its display frame, or, when that is
  * a shell's own C code (bash's make_child: no place a reader knows) or
@@ -455,7 +432,9 @@ static char *spawn_location(struct hint_list *h, const struct io_spawn *s)
 		return hint_location(h, frame);
 	pid = h->p->io.sites[s->site].pid;
 	shell = frame >= 0 ? h->p->frames[frame].module :
-			     proc_exe_name(h->p, pid);
+			     procs_exe(h->p, pid);
+	if (frame < 0 && shell)
+		shell = path_basename(shell);
 	if (!name_in(shell, shells, ARRAY_SIZE(shells)))
 		return hint_location(h, frame);
 	procs_comm(h->p, pid, comm);

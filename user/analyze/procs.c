@@ -62,6 +62,13 @@ void procs_comm(const struct profile *p, uint32_t pid,
 		comm[0] = '\0';
 }
 
+const char *procs_exe(const struct profile *p, uint32_t pid)
+{
+	const struct process_info *pi = find_process(p, pid);
+
+	return pi ? pi->exe : NULL;
+}
+
 static int cmp_thread_id(const void *a, const void *b)
 {
 	const struct thread_stat *ta = a, *tb = b;
@@ -259,12 +266,9 @@ const struct thread_stat *procs_main_thread(const struct aggregate *agg,
 
 const char *procs_program_module(const struct profile *p)
 {
-	const char *exe = NULL;
+	const char *exe = procs_exe(p, p->root_pid);
 	size_t i;
 
-	for (i = 0; i < p->n_procs && !exe; i++)
-		if (p->procs[i].pid == p->root_pid)
-			exe = p->procs[i].exe;
 	for (i = 0; i < p->n_procs && !exe; i++)
 		exe = p->procs[i].exe;
 	return exe ? path_basename(exe) : NULL;

@@ -11,6 +11,8 @@
 /* The process's comm, else its main thread's, else "" (linear scans). */
 void procs_comm(const struct profile *p, uint32_t pid,
 		char comm[AGG_COMM_LEN]);
+/* The process's executable, NULL when not known. */
+const char *procs_exe(const struct profile *p, uint32_t pid);
 /* The thread's own comm, else its process's. */
 void procs_thread_comm(const struct profile *p, uint32_t pid, uint32_t tid,
 		       char comm[AGG_COMM_LEN]);
