@@ -285,6 +285,14 @@ static inline bool stack_on_cpu(const struct stack_sample *s)
 	return s->reason == WAIT_NONE;
 }
 
+/* What a stack weighs in the verdict and the hints: its time on the
+ * critical path when that is known, else its time. */
+static inline uint64_t stack_path_ns(const struct aggregate *agg,
+				     const struct stack_sample *s)
+{
+	return agg->cp_known ? s->cp_ns : s->ns;
+}
+
 /* What a stack adds: samples on-CPU, nanoseconds off-CPU; 0 is nothing. */
 static inline uint64_t stack_weight(const struct stack_sample *s)
 {

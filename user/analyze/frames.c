@@ -8,6 +8,7 @@
 
 #include "lib/util.h"
 #include "analyze/aggregate.h"
+#include "classify/frame.h"
 
 /* record/collect.c names such code "[unknown]" in module "[unknown]"; a
  * perf map's is in "[jit]". */
@@ -88,12 +89,11 @@ int64_t site_display_frame(const struct profile *p, int32_t site)
 
 int64_t spawn_display_frame(const struct profile *p, const struct io_spawn *s)
 {
-	static const char *const shells[] = { "sh", "dash", "bash" };
 	int64_t frame = site_display_frame(p, s->site), up;
 	size_t i;
 
 	if (frame_in_source(p, frame) || !s->parent ||
-	    !name_in(path_basename(s->parent), shells, ARRAY_SIZE(shells)))
+	    !classify_shell(path_basename(s->parent)))
 		return frame;
 	for (i = 0; i < p->io.n_spawns; i++) {
 		if (strcmp(p->io.spawns[i].program, s->parent))

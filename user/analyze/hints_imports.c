@@ -144,7 +144,7 @@ static ssize_t collect_imports(const struct hint_list *h,
 	for (i = 0; i < p->n_stacks; i++) {
 		const struct stack_sample *s = &p->stacks[i];
 
-		one.ns = h->agg->cp_known ? s->cp_ns : s->ns;
+		one.ns = stack_path_ns(h->agg, s);
 		if (!one.ns || !stack_import(p, s, &one))
 			continue;
 		c[n++] = one;

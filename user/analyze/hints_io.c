@@ -44,9 +44,9 @@ static void field_wall_pct(const struct hint_list *h, struct hint *hint,
 static uint64_t stack_wall_ns(const struct aggregate *agg,
 			      const struct stack_sample *s)
 {
-	if (!agg->cp_known)
-		return s->ns;
-	return s->reason == WAIT_CPU ? 0 : s->cp_ns;	/* the machine's */
+	/* waits for a CPU are the machine's, not the path's work */
+	return agg->cp_known && s->reason == WAIT_CPU ? 0 :
+	       stack_path_ns(agg, s);
 }
 
 /* Under frame k of s, a frame of another application function. */

@@ -84,10 +84,11 @@ struct profile;
 /* gil: Python threads that waited for the GIL */
 #define GIL_MIN_THREADS		2	/* threads that waited, at least */
 #define GIL_MIN_PCT		10	/* their GIL waits in all, % of W */
-/* python_gc: CPython's cyclic garbage collector */
+/* imports: a Python program's time going to importing modules */
 #define IMPORTS_MIN_PCT		20	/* importing, % of W */
 #define IMPORTS_MIN_NS		(50 * 1000000ull)	/* ... and time */
 #define IMPORTS_ROWS		3	/* imports named, most time first */
+/* python_gc: CPython's cyclic garbage collector */
 #define PYGC_MIN_PCT		15	/* its time, % of on-CPU time */
 #define PYGC_MIN_WALL_PCT	10	/* ... and % of W */
 /* sleeps: a program sleeping on a timer again and again */

@@ -20,13 +20,6 @@ struct sleeps {
 	int64_t frame;		/* where most of held_ns slept, -1 */
 };
 
-/* Of s, the part of the wall time it held up. */
-static uint64_t sleep_held(const struct hint_list *h,
-			   const struct stack_sample *s)
-{
-	return h->agg->cp_known ? s->cp_ns : s->ns;
-}
-
 static void sleeps_tally(const struct hint_list *h, struct sleeps *z,
 			 uint64_t *by_frame)
 {
@@ -38,7 +31,7 @@ static void sleeps_tally(const struct hint_list *h, struct sleeps *z,
 	for (i = 0; i < p->n_stacks; i++) {
 		const struct stack_sample *s = &p->stacks[i];
 
-		held = s->reason == WAIT_SLEEP ? sleep_held(h, s) : 0;
+		held = s->reason == WAIT_SLEEP ? stack_path_ns(h->agg, s) : 0;
 		if (!held)
 			continue;
 		z->count += s->count;

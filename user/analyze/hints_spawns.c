@@ -16,6 +16,7 @@
 #include "analyze/hints.h"
 #include "analyze/hints_rules.h"
 #include "analyze/procs.h"
+#include "classify/frame.h"
 
 enum spawn_advice { SPAWN_NONE, SPAWN_IN_PROCESS, SPAWN_PARALLELISM };
 
@@ -272,22 +273,16 @@ void hint_shim(struct hint_list *h)
 
 /* ---- spawns ------------------------------------------------------------ */
 
-/* All its runs were a shim's, before the command's program started:
- * the shim hint's, not work of the program. */
-static bool spawn_in_shim(const struct hint_list *h, const struct io_spawn *s)
-{
-	return s->prelude_count >= s->count && shim_launcher(h->p);
-}
-
+/* shim: the command is one (shim_launcher), whose runs before the program
+ * it chose started are the shim hint's, not work of the program. */
 static enum spawn_advice spawn_advice(const struct hint_list *h, size_t i,
-				      const uint64_t *loading)
+				      const uint64_t *loading, bool shim)
 {
 	const struct io_spawn *s = &h->p->io.spawns[i];
 	uint64_t cost = spawn_cost_ns(h, s);
 
-	if (spawn_in_shim(h, s))
+	if (shim && s->prelude_count >= s->count)
 		return SPAWN_NONE;
-
 	if (spawn_is_work(s, loading[i]))
 		return s->max_parallel == 1 &&
 		       s->count >= SPAWN_SERIAL_MIN_COUNT &&
@@ -418,11 +413,8 @@ static void spawn_text(const struct hint_list *h, struct hint *hint,
  */
 static char *spawn_location(struct hint_list *h, const struct io_spawn *s)
 {
-	static const char *const shells[] = {
-		"sh", "dash", "bash", "zsh", "ksh", "mksh", "busybox",
-	};
 	int64_t frame = spawn_display_frame(h->p, s);
-	const char *shell = NULL;
+	const char *shell;
 	char comm[AGG_COMM_LEN], *out = NULL;
 	uint32_t pid;
 	int n;
@@ -435,10 +427,10 @@ static char *spawn_location(struct hint_list *h, const struct io_spawn *s)
 			     procs_exe(h->p, pid);
 	if (frame < 0 && shell)
 		shell = path_basename(shell);
-	if (!name_in(shell, shells, ARRAY_SIZE(shells)))
+	if (!classify_shell(shell))
 		return hint_location(h, frame);
 	procs_comm(h->p, pid, comm);
-	if (!comm[0] || name_in(comm, shells, ARRAY_SIZE(shells)))
+	if (!comm[0] || classify_shell(comm))
 		n = asprintf(&out, "a %s script", comm[0] ? comm : shell);
 	else
 		n = asprintf(&out, "the %s script (%s)", comm, shell);
@@ -512,6 +504,7 @@ void hint_spawns(struct hint_list *h)
 	const struct io_summary *io = &h->p->io;
 	struct spawn_pick *pick = calloc(io->n_spawns + 1, sizeof(*pick));
 	uint64_t *loading = calloc(io->n_spawns + 1, sizeof(*loading));
+	bool shim = shim_launcher(h->p) != NULL;
 	enum spawn_advice advice;
 	size_t i, n = 0;
 
@@ -523,7 +516,7 @@ void hint_spawns(struct hint_list *h)
 	for (i = 0; i < io->n_spawns; i++)
 		loading[i] = spawn_loading_ns(h, &io->spawns[i]);
 	for (i = 0; i < io->n_spawns; i++) {
-		advice = spawn_advice(h, i, loading);
+		advice = spawn_advice(h, i, loading, shim);
 		if (advice != SPAWN_NONE)
 			pick[n++] = (struct spawn_pick){
 				i, advice, spawn_share_pct(h, &io->spawns[i]) };

@@ -207,7 +207,7 @@ static int64_t own_position(const struct profile *p, const struct aggregate *agg
 	int64_t frame;
 	uint32_t i;
 
-	*weight = agg->cp_known ? s->cp_ns : s->ns;
+	*weight = stack_path_ns(agg, s);
 	if (!s->n_frames || !s->frames)
 		return -1;
 	if (stack_on_cpu(s))
@@ -414,7 +414,7 @@ void aggregate_kernel_split(const struct profile *p,
 	memset(out, 0, sizeof(*out));
 	for (i = 0; i < p->n_stacks; i++) {
 		s = &p->stacks[i];
-		w = agg->cp_known ? s->cp_ns : s->ns;
+		w = stack_path_ns(agg, s);
 		if (!stack_on_cpu(s) || !s->kernel_mode || !w)
 			continue;
 		out->ns += w;
@@ -441,17 +441,20 @@ void aggregate_kernel_split(const struct profile *p,
 int aggregate_top_callee(const struct profile *p, const struct aggregate *agg,
 			 const struct func_stat *fs, struct top_callee *out)
 {
-	uint64_t *by = aggregate_alloc_array(agg->n_funcs, sizeof(*by)), w;
 	uint32_t target = fs - agg->funcs, pos, leaf;
 	const struct stack_sample *s;
+	uint64_t *by, w;
 	size_t i;
 
 	memset(out, 0, sizeof(*out));
+	if (fs->cls != CLASS_APP)
+		return 0;
+	by = aggregate_alloc_array(agg->n_funcs, sizeof(*by));
 	if (!by)
 		return -ENOMEM;
-	for (i = 0; fs->cls == CLASS_APP && i < p->n_stacks; i++) {
+	for (i = 0; i < p->n_stacks; i++) {
 		s = &p->stacks[i];
-		w = agg->cp_known ? s->cp_ns : s->ns;
+		w = stack_path_ns(agg, s);
 		if (!stack_on_cpu(s) || !w || !s->n_frames)
 			continue;
 		pos = stack_func_position(agg, s, target);

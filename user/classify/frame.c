@@ -314,6 +314,15 @@ enum frame_class classify_source(enum frame_class cls, const char *file,
 	return cls;
 }
 
+bool classify_shell(const char *name)
+{
+	static const char *const shells[] = {
+		"sh", "dash", "bash", "zsh", "ksh", "mksh", "busybox",
+	};
+
+	return name_in(name, shells, ARRAY_SIZE(shells));
+}
+
 bool classify_loader_module(const char *module)
 {
 	return module && (has_prefix(module, "ld-linux") ||

@@ -38,6 +38,9 @@ enum frame_class classify_jit(const char *name);
 enum frame_class classify_source(enum frame_class cls, const char *file,
 				 const char *name, const char *goroot);
 
+/* A shell's executable by its name ("dash", not "/bin/dash"). */
+bool classify_shell(const char *name);
+
 /* The dynamic loader's module: "ld-linux-x86-64.so.2",
  * "ld-musl-x86_64.so.1", "ld.so". */
 bool classify_loader_module(const char *module);

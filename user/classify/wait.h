@@ -60,7 +60,6 @@ bool wait_target_idle(const char *target);
 #define WAIT_ACCEPT_PREFIX	"accept ("
 #define WAIT_LISTENING		"for connections on a listening"
 
-
 /* r, or WAIT_JOIN for a lock wait under pthread_join or its kin: that
  * futex waits for a thread to end; WAIT_GIL under wait_gil_call. */
 enum wait_reason wait_join_or(const struct profile *p,

@@ -190,7 +190,8 @@ static int foreign_frames(struct reader *rd, struct tables *t,
 				  CLASS_RUNTIME :
 				  classify_mapping(file && file->len ?
 						   fr->path : NULL, NULL);
-			fr->cls = classify_source(fr->cls, fr->file, fr->name, NULL);
+			fr->cls = classify_source(fr->cls, fr->file, fr->name,
+						  NULL);
 		}
 	}
 	return 0;

@@ -42,30 +42,24 @@ struct folded_line {
 /*
  * ';' separates frames and the last space the count: neither in names.
  * A C++ name's spaces after a comma or between closing brackets go
- * (f(int,long), vector<vector<int>>), the others become '_'.
+ * (f(int,long), vector<vector<int>>), the others become '_'.  spaces:
+ * a Python frame's file, in the " (...)" that ends it, keeps them as
+ * py-spy writes them ("<frozen importlib._bootstrap>"): readers take the
+ * file from the parentheses, and the count after the last space.
  */
-static void put_sanitized(FILE *f, const char *s)
+static void put_sanitized(FILE *f, const char *s, bool spaces)
 {
 	unsigned char c, prev = 0;
 
 	for (; *s; prev = c, s++) {
 		c = *s;
+		if (spaces && c == ' ') {
+			fputc(c, f);
+			continue;
+		}
 		if (c == ' ' && (prev == ',' || (prev == '>' && s[1] == '>')))
 			continue;
 		fputc(c == ';' || c == ' ' || c < 0x20 || c == 0x7f ? '_' : c, f);
-	}
-}
-
-/* A Python frame's file, in the " (...)" that ends it, keeps its spaces
- * as py-spy writes them ("<frozen importlib._bootstrap>"): readers take
- * the file from the parentheses, and the count after the last space. */
-static void put_python_file(FILE *f, const char *s)
-{
-	unsigned char c;
-
-	for (; *s; s++) {
-		c = *s;
-		fputc(c == ';' || c < 0x20 || c == 0x7f ? '_' : c, f);
 	}
 }
 
@@ -126,16 +120,16 @@ static char *fold_stack(const struct profile *p, const struct stack_sample *s,
 	if (!f)
 		return NULL;
 	if (comm)
-		put_sanitized(f, comm);
+		put_sanitized(f, comm, false);
 	for (i = 0; i < s->n_frames; i += run) {
 		fr = &p->frames[s->frames[i]];
 		run = stack_run_length(p, s, i);
 		if (comm || i)
 			fputc(';', f);
-		put_sanitized(f, fr->name);
+		put_sanitized(f, fr->name, false);
 		if (python_frame(fr)) {
 			fputs(" (", f);
-			put_python_file(f, python_short_file(fr->file));
+			put_sanitized(f, python_short_file(fr->file), true);
 			fputc(')', f);
 		}
 		if (run > 1)

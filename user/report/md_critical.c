@@ -527,6 +527,15 @@ static void md_hint_pointer(struct md *m, const struct hint *best)
 	md_printf(&m->doc, "; see the `%s` hint: %s", best->rule, text);
 }
 
+/* What an idle server's path waits in: new connections (an accept, a
+ * listening socket), else its event loop's poll. */
+static const char *idle_doing(const struct wait_row *wait)
+{
+	return wait && wait_target_idle(wait->target) ?
+	       "idle, waiting for new connections" :
+	       "idle, waiting in its event loop for requests";
+}
+
 int md_critical_verdict(struct md *m)
 {
 	const struct profile_critical *c = &m->p->critical;
@@ -552,11 +561,8 @@ int md_critical_verdict(struct md *m)
 		wait = path_wait(m, r);
 		md_printf(&m->doc, "On the critical path, %.1f%% of the wall "
 			  "time is %s", pct_of(idle ? m->agg->cp_idle.offcpu_ns :
-					       t->ns[r], c->ns), !idle ?
-			  md_categories[r].doing :
-			  wait && wait_target_idle(wait->target) ?
-			  "idle, waiting for new connections" :
-			  "idle, waiting in its event loop for requests");
+					       t->ns[r], c->ns),
+			  idle ? idle_doing(wait) : md_categories[r].doing);
 		if (wait)
 			md_wait_context(m, wait);
 		md_printf(&m->doc, "; on-CPU time is %.1f%%",
