@@ -102,12 +102,24 @@ def wait_running(proc, secs=0.3):
 
 # --- shared runs (one whyslow run, several tests) --------------------------
 
+def steal_ns():
+    """The machine's steal time so far (/proc/stat, all CPUs): what the
+    hypervisor took from this VM's CPUs while they had work."""
+    with open("/proc/stat") as f:
+        fields = f.readline().split()
+    return int(fields[8]) * 1_000_000_000 // os.sysconf("SC_CLK_TCK")
+
+
 @pytest.fixture(scope="module")
 def hot_json(built):
-    """hot7030 recorded once in JSON, for the numeric and schema tests."""
+    """hot7030 recorded once in JSON, for the numeric and schema tests,
+    with the steal time of the machine meanwhile."""
     r = Runner()
     try:
-        yield r.record_json("-F", 999, "--", workload("hot7030"))
+        before = steal_ns()
+        doc, res = r.record_json("-F", 999, "--", workload("hot7030"))
+        doc["_steal_ns"] = steal_ns() - before
+        yield doc, res
     finally:
         r.cleanup()
 
@@ -137,8 +149,14 @@ def test_hot7030_totals(hot_json):
     # so the samples are checked against the CPU time rusage measured.
     assert 0.6e9 <= doc["cpu_ns"] <= 4e9, f"cpu_ns for ~1 s of CPU:{res}"
     expected = doc["cpu_ns"] / doc["period_ns"]
-    assert 0.75 * expected <= doc["samples"] <= 1.05 * expected + 5, \
-        f"{doc['samples']} samples for {expected:.0f} periods of CPU:{res}"
+    # Time the hypervisor stole while hot7030 ran is in the CPU clock the
+    # sampler counts, not in its rusage (paravirt steal accounting): one
+    # CI run sampled 1,626 periods for rusage's 1,489 as 0.4 s went.
+    stolen = doc["_steal_ns"] / doc["period_ns"]
+    assert 0.75 * expected <= doc["samples"] <= \
+        1.05 * (expected + stolen) + 5, \
+        f"{doc['samples']} samples for {expected:.0f} periods of CPU " \
+        f"({stolen:.0f} stolen from the machine meanwhile):{res}"
     assert doc["lost"] == 0, res
     assert doc["cpu_ns"] >= doc["cpu_user_ns"] >= 0.5e9, res
     assert doc["wall_ns"] >= 0.7 * doc["cpu_ns"], res

@@ -589,6 +589,9 @@ static void md_omitted(struct md *m, const struct shown *shown)
 	omit_stacks(m, shown, &any);
 	omit_io(m, shown, &any);
 	omit_threads(m, shown->threads, &any);
+	if (shown->brief_quality)
+		md_omit(m, &any, "Data quality's notes on unwinding and "
+			"uncertainty");
 	if (!any)
 		md_put(&m->doc, " nothing");
 	md_put(&m->doc, "\n");
@@ -676,6 +679,12 @@ int md_write(FILE *f, const struct profile *p,
 	m.doc.reserve = strlen(quality) + OMITTED_RESERVE;
 	md_title(&m);
 	err = md_verdict(&m);
+	/* the verdict and Data quality stay: a budget too small for both
+	 * takes the latter without its notes on method */
+	if (!md_fits(&m.doc, 0) && md_quality_brief(quality)) {
+		shown.brief_quality = true;
+		m.doc.reserve = strlen(quality) + OMITTED_RESERVE;
+	}
 	if (!err)
 		err = md_wall(&m, &shown);
 	if (!err)

@@ -70,6 +70,7 @@ struct shown {
 	size_t spawns;
 	size_t cp_programs;
 	size_t cp_funcs;
+	bool brief_quality;	/* Data quality without its method notes */
 };
 
 typedef char *(*row_fn)(const struct md *m, size_t i);

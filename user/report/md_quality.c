@@ -7,6 +7,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "lib/util.h"
 #include "analyze/aggregate.h"
@@ -274,6 +275,42 @@ static void quality_foreign(FILE *f, const struct profile *p,
 }
 
 /* The data-quality section as a string, to reserve its room up front. */
+/* Lines of Data quality on how whyslow measures, not on what went
+ * wrong: a budget too small for the whole section goes without them. */
+static bool method_line(const char *line)
+{
+	static const char *const prefixes[] = {
+		"- Unwinding: frame pointers, completed", "- Uncertainty: ",
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(prefixes); i++)
+		if (!strncmp(line, prefixes[i], strlen(prefixes[i])))
+			return true;
+	return false;
+}
+
+bool md_quality_brief(char *quality)
+{
+	char *line = quality, *end, *out = quality;
+	bool cut = false;
+	size_t len;
+
+	for (; *line; line = end) {
+		end = strchr(line, '\n');
+		end = end ? end + 1 : line + strlen(line);
+		len = end - line;
+		if (method_line(line)) {
+			cut = true;
+			continue;
+		}
+		memmove(out, line, len);
+		out += len;
+	}
+	*out = '\0';
+	return cut;
+}
+
 char *md_quality(const struct profile *p, const struct aggregate *agg,
 		 const struct unnamed_code *unnamed)
 {

@@ -13,6 +13,10 @@
 char *md_quality(const struct profile *p, const struct aggregate *agg,
 		 const struct unnamed_code *unnamed);
 
+/* quality without its lines on how whyslow measures (unwinding,
+ * uncertainty), in place: whether any went. */
+bool md_quality_brief(char *quality);
+
 /*
  * Data quality's lines on code that ran without names (md_unnamed.c): a
  * stripped binary's, a JIT's with no perf map, and how to name it.

@@ -299,6 +299,43 @@ static void test_md_budget(void **state)
 }
 
 /*
+ * The smallest budget (500 tokens) and a Data quality section with much
+ * to say (truncated stacks, whyslow's own cost, refused debug info): the
+ * verdict and Data quality stay within it, Data quality without its
+ * notes on method, which the last line says; a larger budget keeps them.
+ */
+static void test_md_budget_smallest(void **state)
+{
+	struct profile *p = fx_profile_70_30();
+	char *md;
+
+	(void)state;
+	p->stacks[0].truncated = true;
+	p->quality.tracing_samples = 3;
+	p->quality.tracing_ns = 3 * FX_PERIOD_NS;
+	p->quality.whyslow_cpu_ns = 300000000ull;
+	p->quality.dwarf_refused = 1;
+	p->quality.truncated_copy_end = 700;
+	fx_note(p, "pid 7 (python3): CPython 3.9 is not supported; its stacks "
+		"are native only, so its Python functions go unnamed, and its "
+		"time shows as the interpreter's C code: this line stands for "
+		"any such note.");
+	md = render(p, FORMAT_MD, 0, 500);
+	assert_true(strlen(md) <= 2000);
+	assert_contains(md, "## Verdict");
+	assert_contains(md, "- Truncated stacks: ");
+	assert_lacks(md, "- Uncertainty: ");
+	assert_contains(last_line(md), "Data quality's notes on unwinding and "
+			"uncertainty");
+	free(md);
+	md = render(p, FORMAT_MD, 0, 1000);
+	assert_contains(md, "- Uncertainty: ");
+	assert_lacks(md, "notes on unwinding");
+	free(md);
+	fx_free(p);
+}
+
+/*
  * 300 waits on 300 hosts, each in its own function, under a 1000-token
  * budget: the wall-time split and the quality section stay, the rest is
  * cut from the bottom and said so.
@@ -609,6 +646,7 @@ int main(void)
 		cmocka_unit_test(test_md_attached_blocked),
 		cmocka_unit_test(test_md_budget),
 		cmocka_unit_test(test_md_budget_waits),
+		cmocka_unit_test(test_md_budget_smallest),
 		cmocka_unit_test(test_md_wall_time),
 		cmocka_unit_test(test_md_verdict_names_wait),
 		cmocka_unit_test(test_md_threads_wall_time),
