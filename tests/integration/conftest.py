@@ -56,6 +56,14 @@ def folded_frames(stack):
     return [_PY_FILE.sub("", f) for f in stack.split(";")]
 
 
+def steal_ns():
+    """The machine's steal time so far (/proc/stat, all CPUs): what the
+    hypervisor took from this VM's CPUs while they had work."""
+    with open("/proc/stat") as f:
+        fields = f.readline().split()
+    return int(fields[8]) * 1_000_000_000 // os.sysconf("SC_CLK_TCK")
+
+
 def workload(name):
     """Path of a workload binary, as a string."""
     return str(DEMO if name == "demo" else BIN / name)

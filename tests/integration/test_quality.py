@@ -8,7 +8,7 @@ import subprocess
 
 import pytest
 
-from conftest import workload
+from conftest import steal_ns, workload
 
 MAX_RATE = "/proc/sys/kernel/perf_event_max_sample_rate"
 
@@ -54,21 +54,43 @@ def test_normal_run_keeps_expected_samples(run):
     (rusage's), and no shortfall is reported.  The CPU time the scheduler
     measured agrees with rusage (it once fell short by 100-250 ms in one
     run of three, until its counter was read without racing the
-    switches; 0-3 ms apart since, quiet or with both CPUs busy)."""
+    switches; 0-3 ms apart since, quiet or with both CPUs busy) but for
+    the time the hypervisor stole meanwhile: the scheduler's clock counts
+    it, rusage does not, and no sample is taken then (a CI run: 2,565 ms
+    against 2,154, 10% of the samples missing, as 0.4 s was stolen)."""
+    before = steal_ns()
     doc, res = run.record_json("-F", 999, "--", workload("bench_cpu"))
+    stolen = steal_ns() - before
     q = doc["quality"]
     kept = doc["samples"]
     exp = doc["cpu_ns"] * 999 / 1e9
     print(f"kept {kept} expected {exp:.0f} cpu {q['cpu_sampled_ns']} "
-          f"rusage {doc['cpu_ns']}")
+          f"rusage {doc['cpu_ns']} stolen {stolen} (whyslow: "
+          f"{q['steal_ns']})")
+    # whyslow's window is inside the test's; /proc/stat counts in ticks
+    assert q["steal_ns"] <= stolen + 20e6, res
     assert abs(q["cpu_sampled_ns"] - doc["cpu_ns"]) <= \
-        0.03 * doc["cpu_ns"] + 20e6, \
+        0.03 * doc["cpu_ns"] + 20e6 + stolen, \
         f"scheduler CPU {q['cpu_sampled_ns'] / 1e6:.0f} ms against " \
-        f"rusage {doc['cpu_ns'] / 1e6:.0f} ms:{res}"
-    assert abs(kept - exp) <= 0.02 * exp + 3 * exp ** 0.5, res
-    assert q["missing_samples_pct"] <= 2 + 300 / exp ** 0.5, res
+        f"rusage {doc['cpu_ns'] / 1e6:.0f} ms ({stolen / 1e6:.0f} ms " \
+        f"stolen):{res}"
+    assert abs(kept - exp) <= 0.02 * exp + 3 * exp ** 0.5 + \
+        stolen / doc["period_ns"], res
+    assert q["missing_samples_pct"] <= 2 + 300 / exp ** 0.5 + \
+        100 * stolen / q["cpu_sampled_ns"], res
+    before = steal_ns()
     md = run.record("-F", 999, "--", workload("bench_cpu"))
-    assert "Missing samples" not in md.stdout, md
+    stolen = steal_ns() - before
+    if stolen < 20e6:
+        assert "Missing samples" not in md.stdout, md
+        assert "- Steal: " not in md.stdout, md
+    elif "- Steal: " in md.stdout:
+        assert re.search(r"^- Steal: the hypervisor took [\d.]+ m?s of the "
+                         r"[\d.]+ s of the machine's \d+ CPUs during the "
+                         r"recording \(\d+%, /proc/stat\), up to [\d.]+ m?s "
+                         r"of it from the traced tasks", md.stdout, re.M), md
+        if "Missing samples" in md.stdout:
+            assert "(the hypervisor's steal, below)" in md.stdout, md
 
 
 def test_high_frequency_shortfall_reported(run):

@@ -18,7 +18,7 @@ import time
 
 import pytest
 
-from conftest import BIN, WHYSLOW, Runner, workload
+from conftest import BIN, WHYSLOW, Runner, steal_ns, workload
 
 pytestmark = pytest.mark.skipif(
     os.geteuid() != 0,
@@ -101,14 +101,6 @@ def wait_running(proc, secs=0.3):
 
 
 # --- shared runs (one whyslow run, several tests) --------------------------
-
-def steal_ns():
-    """The machine's steal time so far (/proc/stat, all CPUs): what the
-    hypervisor took from this VM's CPUs while they had work."""
-    with open("/proc/stat") as f:
-        fields = f.readline().split()
-    return int(fields[8]) * 1_000_000_000 // os.sysconf("SC_CLK_TCK")
-
 
 @pytest.fixture(scope="module")
 def hot_json(built):

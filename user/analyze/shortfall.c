@@ -36,3 +36,33 @@ bool shortfall_costly(const struct profile *p)
 {
 	return shortfall_cost_pct(p) > SHORTFALL_COST_PCT;
 }
+
+double shortfall_steal_pct(const struct profile *p)
+{
+	double cpus_ns = (double)p->wall_ns * p->n_cpus;
+
+	if (!p->quality.steal_ns || cpus_ns <= 0)
+		return -1;
+	return 100.0 * p->quality.steal_ns / cpus_ns;
+}
+
+int64_t shortfall_held_ns(const struct profile *p)
+{
+	uint64_t rusage = p->cpu_user_ns + p->cpu_sys_ns;
+	uint64_t sched = p->quality.cpu_sampled_ns;
+
+	if (!p->cpu_from_rusage || !sched || !rusage)
+		return -1;
+	return sched > rusage ? (int64_t)(sched - rusage) : 0;
+}
+
+bool shortfall_steal_notable(const struct profile *p)
+{
+	int64_t held = shortfall_held_ns(p);
+
+	if (p->quality.steal_ns < SHORTFALL_STEAL_MIN_NS ||
+	    shortfall_steal_pct(p) <= SHORTFALL_STEAL_PCT)
+		return false;
+	return held < 0 || (uint64_t)held > SHORTFALL_STEAL_MIN_NS +
+					   p->quality.cpu_sampled_ns * 3 / 100;
+}

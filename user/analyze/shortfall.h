@@ -41,4 +41,28 @@ double shortfall_cost_pct(const struct profile *p);
 /* Above SHORTFALL_COST_PCT: times measured are mostly the profiler's. */
 bool shortfall_costly(const struct profile *p);
 
+#define SHORTFALL_STEAL_PCT	2.0	/* steal worth a line */
+#define SHORTFALL_STEAL_MIN_NS	20000000ull
+
+/*
+ * The time the hypervisor took from the machine's CPUs during the
+ * recording, as a share of all their time (wall × CPUs); -1 unknown.
+ */
+double shortfall_steal_pct(const struct profile *p);
+
+/*
+ * The traced tasks' CPU time by the scheduler's clock beyond rusage's: the
+ * time stolen while they ran, which rusage leaves out (and time in
+ * interrupts).  -1 unknown: rusage not read (-p, -a) or no CPU time.
+ */
+int64_t shortfall_held_ns(const struct profile *p);
+
+/*
+ * Steal above SHORTFALL_STEAL_PCT and SHORTFALL_STEAL_MIN_NS of the
+ * machine, and the traced tasks held up by more than chance (3% of their
+ * CPU time and 20 ms, as far as it is known): long enough to show in
+ * their times and samples.
+ */
+bool shortfall_steal_notable(const struct profile *p);
+
 #endif

@@ -190,3 +190,47 @@ out:
 	free(cmd);
 	return ret;
 }
+
+/* "cpu  user nice system idle iowait irq softirq steal ...": the 8th */
+#define STAT_STEAL_FIELD	8
+
+int procfs_stat_steal_ns(const char *stat, long clk_tck, uint64_t *ns)
+{
+	unsigned long long v = 0;
+	const char *s = stat;
+	char *end;
+	int i;
+
+	if (strncmp(s, "cpu ", 4) || clk_tck <= 0)
+		return -EINVAL;
+	s += 4;
+	for (i = 0; i < STAT_STEAL_FIELD; i++) {
+		while (*s == ' ')
+			s++;
+		if (*s < '0' || *s > '9')
+			return -EINVAL;
+		errno = 0;
+		v = strtoull(s, &end, 10);
+		if (errno || (*end != ' ' && *end != '\n' && *end != '\0'))
+			return -EINVAL;
+		s = end;
+	}
+	/* ticks of 10 ms: centuries before the product overflows */
+	if (v > UINT64_MAX / 1000000000ull)
+		return -EINVAL;
+	*ns = v * 1000000000ull / (unsigned long long)clk_tck;
+	return 0;
+}
+
+int procfs_steal_ns(const char *procfs, uint64_t *ns)
+{
+	char path[64], buf[PROCFS_SMALL_LINE];
+	ssize_t n;
+	bool cut;
+
+	snprintf(path, sizeof(path), "%s/stat", procfs);
+	n = procfs_read(path, buf, sizeof(buf), &cut);
+	if (n < 0)
+		return (int)n;
+	return procfs_stat_steal_ns(buf, sysconf(_SC_CLK_TCK), ns);
+}

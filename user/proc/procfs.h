@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 /* Caps of the files whyslow reads */
@@ -53,6 +54,16 @@ unsigned int procfs_python_opts(const char *environ, size_t env_len,
 /* The same for process pid, read from procfs ("/proc"): the flags, or
  * -errno (the process is gone). */
 int procfs_pid_python_opts(const char *procfs, unsigned int pid);
+
+/*
+ * The machine's steal time so far, in ns: how long the hypervisor ran
+ * something else while this guest's CPUs had work (all CPUs, the "cpu"
+ * line of /proc/stat, whose text is stat; clk_tck its unit per second).
+ * 0, or -EINVAL when the line is not there or malformed.
+ */
+int procfs_stat_steal_ns(const char *stat, long clk_tck, uint64_t *ns);
+/* The same, read from procfs ("/proc"): 0 or -errno. */
+int procfs_steal_ns(const char *procfs, uint64_t *ns);
 
 int procfs_lines_open(struct procfs_lines *l, const char *path,
 		      size_t max_total, size_t max_line);

@@ -172,6 +172,11 @@ struct profile_quality {
 					 * on-CPU time is their thread's last
 					 * timed call's on the descriptor */
 	uint64_t io_timed_every;	/* 1 in this many of them is */
+	uint64_t steal_ns;		/* the hypervisor ran something else
+					 * while the machine's CPUs had work,
+					 * all CPUs, during the recording: in
+					 * the wall and scheduler CPU times,
+					 * not in rusage's; 0 none or unknown */
 };
 
 /* ---- I/O: files, network endpoints, spawned programs ---- */

@@ -61,6 +61,9 @@ struct recorder {
 	uint64_t start_realtime_ns;	/* the same moment, wall clock */
 	uint64_t cpu_ns;		/* see cpu_sampled_ns() */
 	uint64_t sampler_ns;		/* see record_bpf_sampler_ns() */
+	uint64_t steal_start_ns;	/* the machine's steal time at the
+					 * start; UINT64_MAX unknown */
+	uint64_t steal_ns;		/* its growth to the end; 0 */
 	uint64_t targets_gone_ns;	/* -p: when the last target exited,
 					 * ending the recording; 0 */
 };
@@ -200,6 +203,16 @@ static uint64_t cpu_sampled_ns(struct recorder *r, const struct rusage *ru,
 		return exited ? timeval_ns(&ru->ru_utime) +
 				timeval_ns(&ru->ru_stime) : 0;
 	return oncpu_ns(r, end);
+}
+
+static uint64_t steal_since(uint64_t start)
+{
+	uint64_t now;
+
+	if (start == UINT64_MAX || procfs_steal_ns("/proc", &now) ||
+	    now < start)
+		return 0;
+	return now - start;
 }
 
 static int trace_pid(struct recorder *r, uint32_t pid)
@@ -402,6 +415,7 @@ static void collect_loop(struct recorder *r, int *cmd_status, struct rusage *ru)
 	/* before the last samples are read: none is missed by the count */
 	r->cpu_ns = cpu_sampled_ns(r, ru, *cmd_status >= 0, monotonic_ns());
 	r->sampler_ns = record_bpf_sampler_ns(r->bpf);
+	r->steal_ns = steal_since(r->steal_start_ns);
 	consume(r);
 	record_events_drain(&r->ev);
 }
@@ -565,6 +579,7 @@ static int finish_profile(struct recorder *r, struct profile *out,
 	fill_wall_time(r, out, child_pid, exited);
 	out->quality.cpu_sampled_ns = r->cpu_ns;
 	out->quality.sampler_ns = r->sampler_ns;
+	out->quality.steal_ns = r->steal_ns;
 	out->root_pid = child_pid;
 	err = record_bpf_read_py_codes(r->bpf, r->coll);
 	if (!err)
@@ -701,6 +716,8 @@ int record_run(const struct record_opts *given, struct profile *out,
 	forward_to = r.child.pid;
 	r.start_ns = monotonic_ns();
 	r.start_realtime_ns = realtime_ns();
+	if (procfs_steal_ns("/proc", &r.steal_start_ns))
+		r.steal_start_ns = UINT64_MAX;
 	record_bpf_set_start(r.bpf, r.start_ns);
 	r.offcpu.start_ns = r.start_ns;
 	record_events_drain(&r.ev);

@@ -192,10 +192,47 @@ static void quality_shortfall(FILE *f, const struct profile *p,
 		fprintf(f, "; %" PRIu64 " of them lost (ring buffer full)", lost);
 	if (sf.kept + lost < sf.expected - sf.expected / 50)
 		fprintf(f, "; %s never taken: the sampling timer fired late "
-			"(its own cost, or a busy or virtual CPU)%s",
-			lost ? "the rest were" : "they were",
+			"(%s)%s", lost ? "the rest were" : "they were",
+			shortfall_steal_notable(p) ?
+			"the hypervisor's steal, below" :
+			"its own cost, or a busy or virtual CPU",
 			p->frequency_hz > 1000 ? "; a lower -F loses fewer" : "");
 	fputs("; shares stay right, times from samples are low.\n", f);
+}
+
+/*
+ * A virtual CPU the hypervisor gave to something else: its task still
+ * counts as running (wall time, the scheduler's CPU time) but is not,
+ * so no sample is taken and rusage, which leaves steal out, is lower.
+ */
+static void quality_steal(FILE *f, const struct profile *p)
+{
+	char steal[DURATION_SIZE], all[DURATION_SIZE], held[DURATION_SIZE];
+	char sched[DURATION_SIZE], rusage[DURATION_SIZE];
+	int64_t held_ns = shortfall_held_ns(p);
+
+	if (!shortfall_steal_notable(p))
+		return;
+	fmt_duration(steal, p->quality.steal_ns);
+	fmt_duration(all, p->wall_ns * p->n_cpus);
+	fprintf(f, "- Steal: the hypervisor took %s of the %s of the "
+		"machine's %" PRIu32 " CPUs during the recording (%.0f%%, "
+		"/proc/stat)", steal, all, p->n_cpus, shortfall_steal_pct(p));
+	if (held_ns >= 0) {
+		fmt_duration(held, (uint64_t)held_ns < p->quality.steal_ns ?
+				   (uint64_t)held_ns : p->quality.steal_ns);
+		fmt_duration(sched, p->quality.cpu_sampled_ns);
+		fmt_duration(rusage, p->cpu_user_ns + p->cpu_sys_ns);
+		fprintf(f, ", up to %s of it from the traced tasks while on a "
+			"CPU (the scheduler's clock counted %s of CPU, rusage "
+			"%s): such time counts as on a CPU in wall and "
+			"critical-path times and takes no samples.\n", held,
+			sched, rusage);
+		return;
+	}
+	fputs(": time stolen from a traced task counts as on a CPU in wall "
+	      "and critical-path times, takes no samples, and is not in "
+	      "rusage's CPU time.\n", f);
 }
 
 /* The sampler's cost, when it is a large part of the time measured. */
@@ -335,6 +372,7 @@ char *md_quality(const struct profile *p, const struct aggregate *agg,
 			"stack (ring buffer full)", q->waits_to_map);
 	fputs(".\n", f);
 	quality_shortfall(f, p, agg);
+	quality_steal(f, p);
 	quality_cost(f, p);
 	quality_overhead(f, p, agg);
 	if (q->maps_cut)

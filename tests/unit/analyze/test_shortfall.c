@@ -116,6 +116,79 @@ static void test_reports_say_it(void **state)
 	fx_free(p);
 }
 
+/* 100 s on 2 CPUs: a line from 4 s of steal (2%: not over), the
+ * shortfall's cause named; nothing from a short or unknown steal, or
+ * when rusage shows the traced tasks were not held up. */
+static void test_steal(void **state)
+{
+	struct profile *p = at_1000hz(80000);
+	char *text;
+
+	(void)state;
+	p->wall_ns = 100 * SEC;
+	p->n_cpus = 2;
+	p->cpu_from_rusage = false;
+	assert_true(shortfall_steal_pct(p) < 0);
+	assert_false(shortfall_steal_notable(p));
+	p->quality.steal_ns = 4 * SEC;
+	assert_false(shortfall_steal_notable(p));
+	text = render(p, FORMAT_MD);
+	assert_lacks(text, "Steal");
+	assert_contains(text, "(its own cost, or a busy or virtual CPU)");
+	free(text);
+	p->quality.steal_ns = 16 * SEC;
+	assert_true(shortfall_held_ns(p) < 0);		/* no rusage */
+	assert_true(shortfall_steal_notable(p));
+	text = render(p, FORMAT_MD);
+	assert_contains(text, "; they were never taken: the sampling timer "
+			"fired late (the hypervisor's steal, below); ");
+	assert_contains(text, "- Steal: the hypervisor took 16.00 s of the "
+			"200.00 s of the machine's 2 CPUs during the recording "
+			"(8%, /proc/stat): time stolen from a traced task "
+			"counts as on a CPU in wall and critical-path times, "
+			"takes no samples, and is not in rusage's CPU time.\n");
+	free(text);
+	text = render(p, FORMAT_JSON);
+	assert_int_equal(json_check(text,
+		"d[\"quality\"][\"steal_ns\"] == 16 * 10**9"), 0);
+	free(text);
+	/* rusage: 90 s of the scheduler's 100 */
+	p->cpu_from_rusage = true;
+	p->cpu_user_ns = 89 * SEC;
+	p->cpu_sys_ns = SEC;
+	assert_int_equal(shortfall_held_ns(p), 10 * SEC);
+	text = render(p, FORMAT_MD);
+	assert_contains(text, "- Steal: the hypervisor took 16.00 s of the "
+			"200.00 s of the machine's 2 CPUs during the recording "
+			"(8%, /proc/stat), up to 10.00 s of it from the traced "
+			"tasks while on a CPU (the scheduler's clock counted "
+			"100.00 s of CPU, rusage 90.00 s): such time counts as "
+			"on a CPU in wall and critical-path times and takes no "
+			"samples.\n");
+	free(text);
+	/* rusage within 3% and 20 ms: the steal was another CPU's */
+	p->cpu_user_ns = 96 * SEC - 20000000;
+	assert_false(shortfall_steal_notable(p));
+	p->cpu_user_ns = 96 * SEC - 30000000;
+	assert_true(shortfall_steal_notable(p));
+	p->cpu_user_ns = 101 * SEC;			/* rusage above */
+	assert_int_equal(shortfall_held_ns(p), 0);
+	text = render(p, FORMAT_MD);
+	assert_lacks(text, "Steal");
+	assert_contains(text, "(its own cost, or a busy or virtual CPU)");
+	free(text);
+	/* 3% of 0.5 s on one CPU: under the 20 ms that shows */
+	p->cpu_from_rusage = false;
+	p->wall_ns = SEC / 2;
+	p->n_cpus = 1;
+	p->quality.steal_ns = 15000000;
+	assert_false(shortfall_steal_notable(p));
+	p->n_cpus = 0;				/* CPUs unknown */
+	p->quality.steal_ns = SEC;
+	assert_false(shortfall_steal_notable(p));
+	fx_free(p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -123,6 +196,7 @@ int main(void)
 		cmocka_unit_test(test_small_counts_within_chance),
 		cmocka_unit_test(test_sampler_cost),
 		cmocka_unit_test(test_reports_say_it),
+		cmocka_unit_test(test_steal),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

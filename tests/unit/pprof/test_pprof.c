@@ -97,6 +97,7 @@ static struct profile *rich_profile(void)
 	p->quality.io_dropped = 2;
 	p->quality.io_untimed = 5;
 	p->quality.io_timed_every = 8;
+	p->quality.steal_ns = 410 * MS;
 	p->quality.min_block_ns = 10000;
 	p->quality.tracing_samples = 4;
 	p->quality.tracing_ns = 4 * FX_PERIOD_NS;
@@ -252,6 +253,7 @@ static void test_round_trip(void **state)
 	assert_int_equal(q.quality.io_dropped, 2);
 	assert_int_equal(q.quality.io_untimed, 5);
 	assert_int_equal(q.quality.io_timed_every, 8);
+	assert_int_equal(q.quality.steal_ns, 410 * MS);
 	assert_int_equal(q.quality.tracing_samples, 4);
 	assert_int_equal(q.quality.tracing_ns, 4 * FX_PERIOD_NS);
 	assert_int_equal(q.quality.whyslow_cpu_ns, 300 * MS);

@@ -2,6 +2,7 @@
 /* Bounded /proc reads (procfs.c): caps on the file and on a line, each
  * side of them, and what is counted when a read is cut; anonymous code
  * read from maps (procmap.c). */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -367,6 +368,42 @@ static void test_load_python_opts(void **state)
 	}
 }
 
+/* The 8th number of /proc/stat's "cpu" line, ticks to ns; anything else
+ * there refused, the machine's own file read. */
+static void test_steal(void **state)
+{
+	uint64_t ns = 7;
+
+	(void)state;
+	assert_int_equal(procfs_stat_steal_ns(
+		"cpu  4705 150 1120 16250 520 0 18 41 0 0\ncpu0 1 2 3\n",
+		100, &ns), 0);
+	assert_int_equal(ns, 410000000);
+	assert_int_equal(procfs_stat_steal_ns("cpu 1 2 3 4 5 6 7 8", 250,
+					      &ns), 0);
+	assert_int_equal(ns, 32000000);
+	ns = 7;
+	assert_int_equal(procfs_stat_steal_ns("cpu  1 2 3 4 5 6 7\n", 100,
+					      &ns), -EINVAL);
+	assert_int_equal(procfs_stat_steal_ns("cpu0 1 2 3 4 5 6 7 8", 100,
+					      &ns), -EINVAL);
+	assert_int_equal(procfs_stat_steal_ns("cpu 1 2 3 4 5 6 7 -8", 100,
+					      &ns), -EINVAL);
+	assert_int_equal(procfs_stat_steal_ns("cpu 1 2 3 4 5 6 7 8x", 100,
+					      &ns), -EINVAL);
+	assert_int_equal(procfs_stat_steal_ns(
+		"cpu 1 2 3 4 5 6 7 99999999999999999999999", 100, &ns),
+		-EINVAL);
+	assert_int_equal(procfs_stat_steal_ns(
+		"cpu 1 2 3 4 5 6 7 99999999999999999", 100, &ns), -EINVAL);
+	assert_int_equal(procfs_stat_steal_ns("", 100, &ns), -EINVAL);
+	assert_int_equal(procfs_stat_steal_ns("cpu 1 2 3 4 5 6 7 8", 0, &ns),
+			 -EINVAL);
+	assert_int_equal(ns, 7);
+	assert_int_equal(procfs_steal_ns("/proc", &ns), 0);
+	assert_true(procfs_steal_ns("/nonexistent", &ns) < 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -381,6 +418,7 @@ int main(void)
 		cmocka_unit_test(test_maps_cut_counted),
 		cmocka_unit_test(test_anon_names),
 		cmocka_unit_test(test_anon_code),
+		cmocka_unit_test(test_steal),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
