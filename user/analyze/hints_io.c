@@ -28,6 +28,7 @@ struct repeats {
 	bool by_calls_app;	/* ... which took some of its time */
 	uint64_t by_all_opens;	/* its opens of any file */
 	uint64_t by_reopens;	/* ... beyond each repeated file's first */
+	const struct io_file *most[2];	/* the two opened most */
 };
 
 /* A share of the wall time, or null when there is no code to have one. */
@@ -223,31 +224,67 @@ static char *opener_clause(const struct hint_list *h, const struct repeats *r,
 	return n < 0 ? NULL : s;
 }
 
+/*
+ * "36 opens of 12 distinct files, each opened more than once (3.0 per
+ * file)"; when one file has more than twice the mean, the files opened
+ * most instead of it: a mean of 390 said nothing of 2 files opened 1,535
+ * times each beside 6 opened 4 to 39 times.
+ */
+static char *files_clause(const struct repeats *r)
+{
+	const struct io_file *a = r->most[0], *b = r->most[1];
+	char opens[NUM_SIZE], files[NUM_SIZE], first[NUM_SIZE];
+	char second[NUM_SIZE];
+	char *s = NULL;
+	int n;
+
+	hint_fmt_count(opens, r->opens);
+	if (r->files == 1)
+		return asprintf(&s, "%s opens of one file, %s", opens,
+				a->path) < 0 ? NULL : s;
+	hint_fmt_count(files, r->files);
+	hint_fmt_count(first, a->opens);
+	if (a->opens * r->files <= 2 * r->opens) {
+		n = asprintf(&s, "%s opens of %s distinct files, each opened "
+			     "more than once (%.1f per file)", opens, files,
+			     (double)r->opens / r->files);
+	} else if (b->opens * 4 < a->opens) {
+		n = asprintf(&s, "%s opens of %s distinct files, each opened "
+			     "more than once (the most: %s, %s times)", opens,
+			     files, a->path, first);
+	} else {
+		hint_fmt_count(second, b->opens);
+		n = asprintf(&s, "%s opens of %s distinct files, each opened "
+			     "more than once (the most: %s %s times, %s %s)",
+			     opens, files, a->path, first, b->path, second);
+	}
+	return n < 0 ? NULL : s;
+}
+
 static void repeated_opens_hint(struct hint_list *h, const struct repeats *r,
 				uint64_t cost)
 {
 	struct hint hint = { .rule = "repeated_opens", .names_cause = true };
-	char opens[NUM_SIZE], files[NUM_SIZE], syscall[NUM_SIZE];
-	char time[TIME_SIZE];
+	char syscall[NUM_SIZE], time[TIME_SIZE];
 	double per_file = (double)r->opens / r->files;
-	char *where = hint_location(h, r->by.frame), *clause;
+	char *where = hint_location(h, r->by.frame), *clause, *files;
 
-	hint_fmt_count(opens, r->opens);
-	hint_fmt_count(files, r->files);
 	hint_fmt_pct(syscall, r->syscall_ns, h->p->wall_ns);
 	hint_fmt_time(time, r->syscall_ns);
 	clause = opener_clause(h, r, where);
-	if (clause)
-		hint_text(&hint, "%s opens of %s distinct files, each opened "
-			  "more than once (%.1f per file); their open, read "
-			  "and write syscalls took %s of wall time (%s)%s: "
-			  "caching the files' contents would remove most of "
-			  "that.", opens, files, per_file, syscall, time,
-			  clause);
+	files = files_clause(r);
+	if (clause && files)
+		hint_text(&hint, "%s; their open, read and write syscalls "
+			  "took %s of wall time (%s)%s: caching the files' "
+			  "contents would remove most of that.", files,
+			  syscall, time, clause);
 	free(clause);
+	free(files);
 	hint_field_uint(&hint, "opens", r->opens);
 	hint_field_uint(&hint, "files", r->files);
 	hint_field_real(&hint, "opens_per_file", per_file);
+	hint_field_copy(h, &hint, "most_opened", r->most[0]->path);
+	hint_field_uint(&hint, "most_opened_opens", r->most[0]->opens);
 	hint_field_uint(&hint, "syscall_ns", r->syscall_ns);
 	hint_field_real(&hint, "syscall_pct",
 			pct_of(r->syscall_ns, h->p->wall_ns));
@@ -302,6 +339,16 @@ static uint64_t reopen_wall_ns(const struct repeats *r)
 	       r->by_all_opens;
 }
 
+static void most_opened(const struct io_file **most, const struct io_file *f)
+{
+	if (!most[0] || f->opens > most[0]->opens) {
+		most[1] = most[0];
+		most[0] = f;
+	} else if (!most[1] || f->opens > most[1]->opens) {
+		most[1] = f;
+	}
+}
+
 /*
  * Files opened more than once: the opens beyond each one's first, and
  * what they cost: their own open, read and write syscalls, or the part
@@ -321,6 +368,7 @@ void hint_repeated_opens(struct hint_list *h)
 	for (i = 0; i < io->n_files; i++) {
 		if (!reread_file(h->p, &io->files[i]))
 			continue;
+		most_opened(r.most, &io->files[i]);
 		r.files++;
 		r.opens += io->files[i].opens;
 		r.syscall_ns += io->files[i].time_ns;

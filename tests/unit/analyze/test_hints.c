@@ -96,7 +96,7 @@ static void test_repeated_opens_spread(void **state)
 	/* expand: 40 of 74; it has no time of its own */
 	assert_text(h, "repeated_opens",
 		    "74 opens of 12 distinct files, each opened more than "
-		    "once (6.2 per file); their open, read and write "
+		    "once (the most: /src/other.h, 40 times); their open, read and write "
 		    "syscalls took 10% of wall time (1.02 s), and expand "
 		    "(amalg.py:33) opened most of them: caching the files' "
 		    "contents would remove most of that.");
@@ -163,6 +163,52 @@ static void test_repeated_opens_thresholds(void **state)
 	fx_free(p);
 }
 
+/* Uneven opens: the files opened most, not a mean none of them has. */
+static void test_repeated_opens_uneven(void **state)
+{
+	struct profile *p = reopen_profile(500 * MS);
+	struct hinted agg;
+	const struct hint *h;
+
+	(void)state;
+	p->io.files[3].opens = 1535;	/* 1535 of 1553: 158.7 the mean */
+	h = only_hint(p, &agg);
+	assert_non_null(strstr(h->text, "1,553 opens of 10 distinct files, "
+			       "each opened more than once (the most: /d/3, "
+			       "1,535 times); their open, read"));
+	assert_real(h, "opens_per_file", 155.3);
+	assert_str(h, "most_opened", "/d/3");
+	assert_uint(h, "most_opened_opens", 1535);
+	hinted_free(&agg);
+	p->io.files[7].opens = 1535;	/* two alike */
+	h = only_hint(p, &agg);
+	assert_non_null(strstr(h->text, "3,086 opens of 10 distinct files, "
+			       "each opened more than once (the most: /d/3 "
+			       "1,535 times, /d/7 1,535); their open"));
+	hinted_free(&agg);
+	p->io.files[7].opens = 384;	/* a quarter of the first: named */
+	h = only_hint(p, &agg);
+	assert_non_null(strstr(h->text, "(the most: /d/3 1,535 times, /d/7 "
+			       "384)"));
+	hinted_free(&agg);
+	p->io.files[7].opens = 383;	/* under a quarter: not */
+	h = only_hint(p, &agg);
+	assert_non_null(strstr(h->text, "(the most: /d/3, 1,535 times)"));
+	hinted_free(&agg);
+	/* not over twice the mean (4 × 10 files ≤ 2 × 22): the mean */
+	p->io.files[3].opens = 4;
+	p->io.files[7].opens = 2;
+	h = only_hint(p, &agg);
+	assert_non_null(strstr(h->text, "22 opens of 10 distinct files, "
+			       "each opened more than once (2.2 per file)"));
+	hinted_free(&agg);
+	p->io.files[3].opens = 5;	/* 5 × 10 > 2 × 23 */
+	h = only_hint(p, &agg);
+	assert_non_null(strstr(h->text, "(the most: /d/3 5 times, /d/0 2)"));
+	hinted_free(&agg);
+	fx_free(p);
+}
+
 /*
  * A row whose path is not whole may be many files that end alike, each
  * opened once (57 "…/include/prov/der_ecx.h" were one row of a profile):
@@ -196,6 +242,8 @@ static void test_repeated_opens_cut_paths(void **state)
 		h = only_hint(p, &agg);
 		assert_uint(h, "opens", 11);
 		assert_uint(h, "files", 1);
+		assert_non_null(strstr(h->text, "11 opens of one file, "
+				       "/src/inc/0/x.h; their open, read"));
 		hinted_free(&agg);
 		fx_free(p);
 	}
@@ -1182,6 +1230,7 @@ int main(void)
 		cmocka_unit_test(test_repeated_opens_thresholds),
 		cmocka_unit_test(test_repeated_opens_function_cost),
 		cmocka_unit_test(test_repeated_opens_cut_paths),
+		cmocka_unit_test(test_repeated_opens_uneven),
 		cmocka_unit_test(test_serial_network),
 		cmocka_unit_test(test_serial_network_thresholds),
 		cmocka_unit_test(test_serial_network_two_procs),
