@@ -375,6 +375,31 @@ static void spawn_loading_text(const struct io_spawn *s, uint64_t loading,
 		 "started, before main", pct);
 }
 
+/*
+ * How the program that ran them does what the advice asks, when it has a
+ * way: find's "-exec cmd {} +" runs one cmd for many files, xargs -P and
+ * make -j run several at once.
+ */
+static const char *spawner_way(const struct io_spawn *s,
+			       enum spawn_advice advice)
+{
+	const char *parent = s->parent ? path_basename(s->parent) : "";
+
+	if (advice == SPAWN_PARALLELISM) {
+		if (!strcmp(parent, "xargs"))
+			return "xargs -P N";
+		if (!strcmp(parent, "find"))
+			return "find … -print0 | xargs -0 -P N";
+		if (!strcmp(parent, "make") || !strcmp(parent, "gmake"))
+			return "make -jN";
+		return "make -jN, a process pool";
+	}
+	if (!strcmp(parent, "find"))
+		return " (find's -exec … {} + in place of -exec … \\;: one "
+		       "run for many files)";
+	return "";
+}
+
 static void spawn_text(const struct hint_list *h, struct hint *hint,
 		       const struct io_spawn *s, enum spawn_advice advice,
 		       const char *where, uint64_t loading)
@@ -394,14 +419,14 @@ static void spawn_text(const struct hint_list *h, struct hint *hint,
 		hint_text(hint, "%s ran %s times, one at a time (%s), %s of "
 			  "it on its own CPU%s%s%s: that is work, not the cost "
 			  "of starting processes; running several at once "
-			  "(make -jN, a process pool) would overlap it.",
-			  s->program, count, times, cpu, start, from,
-			  where ? where : "");
+			  "(%s) would overlap it.", s->program, count, times,
+			  cpu, start, from, where ? where : "",
+			  spawner_way(s, advice));
 	else
 		hint_text(hint, "%s ran %s times (%s)%s%s%s: doing the work "
-			  "in-process or in fewer, larger runs would remove "
+			  "in-process or in fewer, larger runs%s would remove "
 			  "most of it.", s->program, count, times, start, from,
-			  where ? where : "");
+			  where ? where : "", spawner_way(s, advice));
 }
 
 /*

@@ -730,6 +730,58 @@ static void test_spawns_work(void **state)
 	fx_free(p);
 }
 
+/* The program that ran them has its own way: xargs -P, make -j, find's
+ * -exec {} + (one run for many files) or piping its list to xargs. */
+static void test_spawns_spawner_way(void **state)
+{
+	static const struct {
+		const char *parent, *way;
+	} ways[] = {
+		{ "/usr/bin/xargs", "(xargs -P N) would overlap it." },
+		{ "/usr/bin/make", "(make -jN) would overlap it." },
+		{ "/usr/bin/find", "(find … -print0 | xargs -0 -P N) would "
+				   "overlap it." },
+		{ "/usr/bin/sh", "(make -jN, a process pool) would overlap "
+				 "it." },
+	};
+	struct profile *p;
+	struct hinted agg;
+	const struct hint *h;
+	struct io_spawn *s;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(ways); i++) {
+		p = fx_new("./pack.sh");
+		p->wall_ns = 4200 * MS;
+		s = spawn_known(p, "/usr/bin/gzip", 4, 4000 * MS, 4000 * MS,
+				3800 * MS, 1);
+		s->parent = fx_strdup(ways[i].parent);
+		h = only_hint(p, &agg);
+		assert_non_null(strstr(h->text, ways[i].way));
+		hinted_free(&agg);
+		fx_free(p);
+	}
+	p = fx_new("find");
+	p->wall_ns = 1280 * MS;
+	s = spawn_known(p, "/usr/bin/grep", 763, 812 * MS, 812 * MS,
+			300 * MS, 1);
+	s->parent = fx_strdup("/usr/bin/find");
+	h = only_hint(p, &agg);
+	assert_str(h, "advice", "in_process");
+	assert_non_null(strstr(h->text, ": doing the work in-process or in "
+			       "fewer, larger runs (find's -exec … {} + in "
+			       "place of -exec … \\;: one run for many "
+			       "files) would remove most of it."));
+	hinted_free(&agg);
+	free(s->parent);
+	s->parent = fx_strdup("/usr/bin/xargs");	/* it batches already */
+	h = only_hint(p, &agg);
+	assert_non_null(strstr(h->text, "in fewer, larger runs would remove"));
+	hinted_free(&agg);
+	fx_free(p);
+}
+
 /*
  * cmake -E run 50 times, each 20 ms all on its CPU, 60% of it in the
  * dynamic loader binding libstdc++'s symbols before main: the cost of
@@ -1240,6 +1292,7 @@ int main(void)
 		cmocka_unit_test(test_spawns_share_of_the_path),
 		cmocka_unit_test(test_spawns_from_past_libc),
 		cmocka_unit_test(test_spawns_work),
+		cmocka_unit_test(test_spawns_spawner_way),
 		cmocka_unit_test(test_spawns_work_thresholds),
 		cmocka_unit_test(test_spawns_loading),
 		cmocka_unit_test(test_imports),
