@@ -122,25 +122,6 @@ struct {
 	__type(value, struct oncpu_slot);
 } oncpu_since SEC(".maps");
 
-/* x86-64 syscalls whose first argument is the file descriptor waited on. */
-static __always_inline bool fd_syscall(long nr)
-{
-	switch (nr) {
-	case WS_NR_read: case WS_NR_write: case WS_NR_pread64:
-	case WS_NR_pwrite64: case WS_NR_readv: case WS_NR_writev:
-	case WS_NR_sendfile:
-	case WS_NR_connect: case WS_NR_accept: case WS_NR_sendto:
-	case WS_NR_recvfrom: case WS_NR_sendmsg: case WS_NR_recvmsg:
-	case WS_NR_flock: case WS_NR_fsync: case WS_NR_fdatasync:
-	case WS_NR_getdents64: case WS_NR_splice: case WS_NR_sync_file_range:
-	case WS_NR_accept4: case WS_NR_preadv: case WS_NR_pwritev:
-	case WS_NR_recvmmsg: case WS_NR_sendmmsg:
-	case WS_NR_copy_file_range:
-		return true;
-	}
-	return false;
-}
-
 /* poll()/ppoll() on a single descriptor waits on that descriptor. */
 static __always_inline int poll_single_fd(struct pt_regs *regs)
 {
@@ -269,7 +250,7 @@ static __always_inline void switch_out(void *ctx, bool preempt,
 	nr = (long)BPF_CORE_READ(regs, ax) == -ENOSYS ?
 	     (long)BPF_CORE_READ(regs, orig_ax) : -1;
 	st->key.syscall = nr;
-	if (fd_syscall(nr))
+	if (ws_fd_syscall(nr))
 		st->fd = BPF_CORE_READ(regs, di);
 	else if (nr == WS_NR_poll || nr == WS_NR_ppoll)
 		st->fd = poll_single_fd(regs);

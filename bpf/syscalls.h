@@ -111,4 +111,23 @@ static inline int ws_sync_syscall(long nr)
 	       nr == WS_NR_sync_file_range;
 }
 
+/* Syscalls whose first argument is the file descriptor waited on. */
+static inline int ws_fd_syscall(long nr)
+{
+	switch (nr) {
+	case WS_NR_read: case WS_NR_write: case WS_NR_pread64:
+	case WS_NR_pwrite64: case WS_NR_readv: case WS_NR_writev:
+	case WS_NR_sendfile:
+	case WS_NR_connect: case WS_NR_accept: case WS_NR_sendto:
+	case WS_NR_recvfrom: case WS_NR_sendmsg: case WS_NR_recvmsg:
+	case WS_NR_flock: case WS_NR_fsync: case WS_NR_fdatasync:
+	case WS_NR_getdents64: case WS_NR_splice: case WS_NR_sync_file_range:
+	case WS_NR_accept4: case WS_NR_preadv: case WS_NR_pwritev:
+	case WS_NR_recvmmsg: case WS_NR_sendmmsg:
+	case WS_NR_copy_file_range:
+		return 1;
+	}
+	return 0;
+}
+
 #endif

@@ -327,15 +327,61 @@ def test_pid_attach(run):
 
 def test_pid_attach_blocked_whole_time(run):
     """-p of a process asleep since before the recording and through it:
-    no event reaches whyslow, and the verdict says so and why, not that
-    0% of the wall time is on-CPU."""
+    no event reaches whyslow, but /proc shows it did not run and sleeps in
+    clock_nanosleep: its wait spans the recording, with no stack, and the
+    verdict says so, not that 0% of the wall time is on-CPU."""
     sleeper = run.background("sleep", 60)
     time.sleep(0.3)
     doc, res = run.record_json("-p", sleeper.pid, "-d", 1, timeout=30)
     assert doc["samples"] == 0, res
+    assert doc["quality"]["blocked_before"] == 1, res
+    cats = {c["category"]: c["pct"]
+            for c in doc["critical_path"]["categories"]}
+    assert cats.get("sleep", 0) >= 99, res
     assert doc["verdict"].startswith(
-        "Nothing ran or waited in the traced threads while recording"), res
-    assert "blocked since before the recording began" in doc["verdict"], res
+        "On the critical path, 100.0% of the wall time is sleeping"), res
+    assert "A thread was blocked in a syscall since before the recording " \
+        "began and through it" in doc["verdict"], res
+    assert [n for n in doc["quality"]["notes"]
+            if n.startswith(f"Thread {sleeper.pid} (pid {sleeper.pid}) was "
+                            "blocked in clock_nanosleep since before the "
+                            "recording began")], res
+
+
+def test_pid_attach_blocked_in_recv(run, tmp_path):
+    """A process hung in recv() on a connection since before -p: the
+    verdict names the network and the peer, from /proc (its syscall, the
+    descriptor's socket, the socket's peer in /proc/PID/net/tcp); a
+    thread that ran meanwhile is not given such a wait."""
+    script = tmp_path / "hang.py"
+    script.write_text(
+        "import socket, threading, time\n"
+        "srv = socket.socket()\n"
+        "srv.bind(('127.0.0.1', 0))\n"
+        "srv.listen()\n"
+        "c = socket.create_connection(srv.getsockname())\n"
+        "def spin():\n"
+        "    while True:\n"
+        "        time.sleep(0.01)\n"
+        "threading.Thread(target=spin, daemon=True).start()\n"
+        "print(srv.getsockname()[1], flush=True)\n"
+        "c.recv(10)\n")
+    proc = run.popen(["/usr/bin/python3", str(script)],
+                     stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                     stderr=subprocess.DEVNULL)
+    port = int(proc.stdout.readline())
+    time.sleep(0.3)
+    doc, res = run.record_json("-p", proc.pid, "-d", 1, timeout=30)
+    assert doc["quality"]["blocked_before"] == 1, res
+    waits = [w for w in doc["waits"]
+             if w["target"] == f"recv from 127.0.0.1:{port}"]
+    assert waits and waits[0]["reason"] == "network", res
+    assert waits[0]["ns"] >= 0.95 * doc["wall_ns"], res
+    assert f"waiting on the network (recv from 127.0.0.1:{port})" in \
+        doc["verdict"], res
+    # the sleeping thread began its waits during the recording: stacks
+    assert [w for w in doc["waits"] if w["reason"] == "sleep"
+            and w["ns"] > 0], res
 
 
 @pytest.mark.parametrize("reap", [True, False], ids=["reaped", "zombie"])

@@ -114,7 +114,8 @@ static void put_ws_tasks(struct writer *w, struct pb_buf *x,
 	X(perfmap_bytes_skipped) X(perfmap_refused)			\
 	X(tracing_samples) X(tracing_ns) X(whyslow_cpu_ns)	\
 	X(py_invalid_samples) X(py_native_mismatch_samples)		\
-	X(io_untimed) X(io_timed_every) X(steal_ns)
+	X(io_untimed) X(io_timed_every) X(steal_ns)	\
+	X(blocked_before)
 
 static void put_ws_quality(struct pb_buf *x, const struct profile_quality *q)
 {

@@ -65,6 +65,48 @@ int procfs_stat_steal_ns(const char *stat, long clk_tck, uint64_t *ns);
 /* The same, read from procfs ("/proc"): 0 or -errno. */
 int procfs_steal_ns(const char *procfs, uint64_t *ns);
 
+/*
+ * A thread's scheduling so far, /proc/PID/task/TID/schedstat: its time
+ * on a CPU (ns) and how many times it was switched in.  Unchanged over a
+ * span: it never ran in it.  0 or -errno (-EINVAL malformed).
+ */
+int procfs_task_schedstat(const char *procfs, unsigned int pid,
+			  unsigned int tid, uint64_t *run_ns,
+			  uint64_t *switches);
+
+/* Where a thread is, /proc/PID/task/TID/syscall: "nr a0 ... a5 sp pc". */
+struct procfs_syscall {
+	long nr;		/* -1: blocked, not in a syscall */
+	uint64_t args[6];	/* nr >= 0 only */
+};
+
+/* Parses text; -EAGAIN when it is running, -EINVAL malformed. */
+int procfs_parse_syscall(const char *text, struct procfs_syscall *out);
+int procfs_task_syscall(const char *procfs, unsigned int pid,
+			unsigned int tid, struct procfs_syscall *out);
+
+/* A socket's peer by its inode, from the process's /proc/PID/net
+ * tables (tcp, tcp6, udp, udp6, then unix). */
+enum procfs_sock_kind { PROCFS_SOCK_TCP = 1, PROCFS_SOCK_UDP, PROCFS_SOCK_UNIX };
+
+struct procfs_peer {
+	enum procfs_sock_kind kind;
+	int family;		/* AF_INET, AF_INET6; TCP and UDP */
+	uint8_t addr[16];	/* the peer's, network order */
+	uint16_t port;		/* the peer's, host order */
+	bool listening;		/* a TCP socket in LISTEN */
+};
+
+/*
+ * One line of a /proc/net/{tcp,tcp6,udp,udp6} table: true, with the
+ * socket's inode, when it is well formed.
+ */
+bool procfs_parse_inet_line(const char *line, int family,
+			    struct procfs_peer *out, uint64_t *ino);
+/* 0, or -ENOENT when no table has ino, -errno. */
+int procfs_socket_peer(const char *procfs, unsigned int pid, uint64_t ino,
+		       struct procfs_peer *out);
+
 int procfs_lines_open(struct procfs_lines *l, const char *path,
 		      size_t max_total, size_t max_line);
 /* The next whole line in l->line: true, or false at the end or a cap. */

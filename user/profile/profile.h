@@ -177,6 +177,10 @@ struct profile_quality {
 					 * all CPUs, during the recording: in
 					 * the wall and scheduler CPU times,
 					 * not in rusage's; 0 none or unknown */
+	uint64_t blocked_before;	/* -p: threads blocked in a syscall
+					 * since before the recording and
+					 * through it, given a wait over it
+					 * without stack (record/blocked.c) */
 };
 
 /* ---- I/O: files, network endpoints, spawned programs ---- */

@@ -84,6 +84,20 @@ static int add_open_wait(const struct offcpu_maps *m, struct collector *c,
 					       end_ns, &st->waker);
 }
 
+int offcpu_add_blocked(const struct offcpu_maps *m, struct collector *c,
+		       const struct proc_table *t,
+		       const struct ws_offcpu_key *k, uint64_t end_ns)
+{
+	struct ws_offcpu_start st;
+
+	/* a wait that began once tracing was on: offcpu_collect's */
+	if (!bpf_map_lookup_elem(m->start_fd, &k->tid, &st))
+		return -EEXIST;
+	st = (struct ws_offcpu_start){ .ts = m->start_ns, .fd = k->target.fd,
+				       .key = *k };
+	return add_open_wait(m, c, t, &st, end_ns);
+}
+
 int offcpu_collect(const struct offcpu_maps *m, struct collector *c,
 		   const struct proc_table *t, uint64_t end_ns,
 		   uint64_t *short_ns)

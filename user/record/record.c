@@ -20,6 +20,7 @@
 
 #include "lib/log.h"
 #include "lib/util.h"
+#include "record/blocked.h"
 #include "record/bpf.h"
 #include "record/collect.h"
 #include "record/events.h"
@@ -64,9 +65,13 @@ struct recorder {
 	uint64_t steal_start_ns;	/* the machine's steal time at the
 					 * start; UINT64_MAX unknown */
 	uint64_t steal_ns;		/* its growth to the end; 0 */
+	struct blocked_tasks blocked;	/* -p: threads that may sleep
+					 * through the recording */
 	uint64_t targets_gone_ns;	/* -p: when the last target exited,
 					 * ending the recording; 0 */
 };
+
+#define BLOCKED_NOTES	3	/* Data quality lines, at most */
 
 static volatile sig_atomic_t stop_requested;
 /* after the recording: a signal then stops symbolizing, not the command */
@@ -501,20 +506,32 @@ static char *join_command(const struct record_opts *o)
 static int read_offcpu(struct recorder *r, uint64_t end_ns,
 		       uint64_t *short_ns)
 {
+	int err;
+
 	if (r->o->no_offcpu)
 		return 0;
-	return offcpu_collect(&r->offcpu, r->coll, &r->procs, end_ns, short_ns);
+	err = offcpu_collect(&r->offcpu, r->coll, &r->procs, end_ns, short_ns);
+	return err ? err : blocked_collect(&r->blocked, &r->offcpu, r->coll,
+					   &r->procs, end_ns);
 }
 
 /* Data quality lines of the stages, e.g. a Python whyslow cannot walk. */
 static int copy_notes(struct recorder *r, struct profile *out)
 {
-	char **lines, *line;
+	char **lines, *line, *blocked[BLOCKED_NOTES];
 	size_t n = py_attach_unsupported(r->py, &lines), i;
-	int err = 0;
+	int err = 0, n_blocked;
 
 	for (i = 0; i < n && !err; i++)
 		err = profile_add_note(out, lines[i]);
+	n_blocked = blocked_notes(&r->blocked, blocked, BLOCKED_NOTES);
+	if (n_blocked < 0)
+		return n_blocked;
+	for (i = 0; i < (size_t)n_blocked; i++) {
+		if (!err)
+			err = profile_add_note(out, blocked[i]);
+		free(blocked[i]);
+	}
 	if (!err && r->targets_gone_ns) {
 		/* -p: the recording is as long as the processes lasted */
 		if (asprintf(&line, "The traced process%s exited %.2f s into "
@@ -589,6 +606,7 @@ static int finish_profile(struct recorder *r, struct profile *out,
 		pr_err("cannot read off-CPU data: %s\n", strerror(-err));
 		return 1;
 	}
+	out->quality.blocked_before = r->blocked.found;
 	out->frequency_hz = r->o->freq;
 	out->period_ns = NSEC_PER_SEC / r->o->freq;
 	out->command = join_command(r->o);
@@ -656,6 +674,7 @@ static void close_recorder(struct recorder *r)
 	splices_free(r->splices);
 	pynative_kinds_free(&r->ev.kinds);
 	proc_table_free(&r->procs);
+	blocked_free(&r->blocked);
 	if (r->child_pidfd >= 0)
 		close(r->child_pidfd);
 	for (i = 0; r->pid_fds && i < r->o->n_pids; i++)
@@ -714,6 +733,10 @@ int record_run(const struct record_opts *given, struct profile *out,
 	symbolizer_preload_kernel(r.sym);
 	child_pid = r.child.pid > 0 ? r.child.pid : 0;
 	forward_to = r.child.pid;
+	/* before the start: a thread that runs after it is not one */
+	if (o->n_pids && !o->no_offcpu &&
+	    (ret = blocked_snapshot(&r.blocked, "/proc", o->pids, o->n_pids)))
+		goto out;
 	r.start_ns = monotonic_ns();
 	r.start_realtime_ns = realtime_ns();
 	if (procfs_steal_ns("/proc", &r.steal_start_ns))

@@ -280,6 +280,21 @@ static int md_machine_verdict(struct md *m)
 	return 0;
 }
 
+/* -p of threads asleep since before the recording: their waits have no
+ * stack, whyslow not having seen them begin. */
+static void blocked_before_verdict(struct md *m)
+{
+	uint64_t n = m->p->quality.blocked_before;
+
+	if (!n)
+		return;
+	md_printf(&m->doc, " %s blocked in a syscall since before the "
+		  "recording began and through it (see Data quality): whyslow "
+		  "takes a wait's stack as it begins, so where in the code it "
+		  "waits is not known; record it from its start (-- CMD) for "
+		  "that.", n == 1 ? "A thread was" : "Threads were");
+}
+
 int md_verdict(struct md *m)
 {
 	const struct time_split *t = &m->agg->time;
@@ -305,6 +320,8 @@ int md_verdict(struct md *m)
 		err = md_cpu_verdict(m);
 	if (!err)
 		md_unnamed_verdict(m);
+	if (!err)
+		blocked_before_verdict(m);
 	md_put(&m->doc, "\n");
 	return err;
 }

@@ -1,0 +1,223 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A thread as /proc shows it from outside: how often it ran, the syscall
+ * it is in, and the peer of a socket it holds.  What whyslow needs of a
+ * thread blocked since before the recording, which no event describes.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "proc/procfs.h"
+
+/* /proc/PID/task/TID/name into buf, whole: its length or -errno. */
+static ssize_t read_task_file(const char *procfs, unsigned int pid,
+			      unsigned int tid, const char *name, char *buf,
+			      size_t size)
+{
+	char path[96];
+	ssize_t len;
+	bool cut;
+
+	snprintf(path, sizeof(path), "%s/%u/task/%u/%s", procfs, pid, tid,
+		 name);
+	len = procfs_read(path, buf, size, &cut);
+	return len >= 0 && cut ? -EINVAL : len;
+}
+
+int procfs_task_schedstat(const char *procfs, unsigned int pid,
+			  unsigned int tid, uint64_t *run_ns,
+			  uint64_t *switches)
+{
+	unsigned long long run, delay, n;
+	char buf[128];
+	ssize_t len;
+
+	len = read_task_file(procfs, pid, tid, "schedstat", buf, sizeof(buf));
+	if (len < 0)
+		return (int)len;
+	if (sscanf(buf, "%llu %llu %llu", &run, &delay, &n) != 3)
+		return -EINVAL;
+	*run_ns = run;
+	*switches = n;
+	return 0;
+}
+
+int procfs_parse_syscall(const char *text, struct procfs_syscall *out)
+{
+	const char *s = text;
+	char *end;
+	int i;
+
+	if (!strncmp(s, "running", 7))
+		return -EAGAIN;
+	errno = 0;
+	out->nr = strtol(s, &end, 10);
+	if (errno || end == s || *end != ' ' || out->nr < -1 ||
+	    out->nr > 1024)
+		return -EINVAL;
+	memset(out->args, 0, sizeof(out->args));
+	if (out->nr < 0)
+		return 0;
+	for (i = 0; i < 6; i++) {
+		s = end + 1;
+		if (strncmp(s, "0x", 2))
+			return -EINVAL;
+		out->args[i] = strtoull(s + 2, &end, 16);
+		if (errno || end == s + 2 || *end != ' ')
+			return -EINVAL;
+	}
+	return 0;
+}
+
+int procfs_task_syscall(const char *procfs, unsigned int pid,
+			unsigned int tid, struct procfs_syscall *out)
+{
+	char buf[256];
+	ssize_t len;
+
+	len = read_task_file(procfs, pid, tid, "syscall", buf, sizeof(buf));
+	return len < 0 ? (int)len : procfs_parse_syscall(buf, out);
+}
+
+/* "0100007F" (a __be32 printed as a host u32, x86: little-endian) or
+ * IPv6's four of them into addr; the end of what was parsed, or NULL. */
+static const char *parse_addr(const char *s, int words, uint8_t *addr)
+{
+	char word[9];
+	unsigned long v;
+	char *end;
+	int i, j;
+
+	for (i = 0; i < words; i++) {
+		/* stops at the string's end: never reads past it */
+		if (strspn(s, "0123456789ABCDEFabcdef") < 8)
+			return NULL;
+		memcpy(word, s, 8);
+		word[8] = '\0';
+		v = strtoul(word, &end, 16);
+		for (j = 0; j < 4; j++)
+			addr[4 * i + j] = (v >> (8 * j)) & 0xff;
+		s += 8;
+	}
+	return s;
+}
+
+#define TCP_LISTEN	10
+
+bool procfs_parse_inet_line(const char *line, int family,
+			    struct procfs_peer *out, uint64_t *ino)
+{
+	int words = family == AF_INET6 ? 4 : 1, i;
+	uint8_t local[16];
+	unsigned long long v;
+	const char *s;
+	char *end;
+
+	memset(out, 0, sizeof(*out));
+	out->family = family;
+	s = strchr(line, ':');			/* "  12: " */
+	if (!s || s[1] != ' ')
+		return false;
+	s += 2;
+	if (!(s = parse_addr(s, words, local)) || *s != ':')
+		return false;
+	s += 6;					/* ":PORT " */
+	if (!(s = parse_addr(s, words, out->addr)) || *s != ':')
+		return false;
+	errno = 0;
+	v = strtoull(s + 1, &end, 16);
+	if (errno || end != s + 5 || v > UINT16_MAX)
+		return false;
+	out->port = v;
+	v = strtoull(end, &end, 16);		/* state */
+	out->listening = v == TCP_LISTEN;
+	/* tx:rx tr:when retrnsmt uid timeout, then the inode */
+	for (i = 0; i < 5; i++) {
+		while (*end == ' ')
+			end++;
+		end += strcspn(end, " ");
+		if (!*end)
+			return false;
+	}
+	errno = 0;
+	*ino = strtoull(end, &end, 10);
+	return !errno && (*end == ' ' || !*end);
+}
+
+static int find_inet(const char *procfs, unsigned int pid, const char *table,
+		     int family, uint64_t ino, struct procfs_peer *out)
+{
+	struct procfs_lines l;
+	char path[96];
+	uint64_t got;
+	int ret = -ENOENT;
+
+	snprintf(path, sizeof(path), "%s/%u/net/%s", procfs, pid, table);
+	if (procfs_lines_open(&l, path, PROCFS_MAPS_MAX, PROCFS_SMALL_LINE))
+		return -errno;
+	while (procfs_lines_next(&l))
+		if (procfs_parse_inet_line(l.line, family, out, &got) &&
+		    got == ino) {
+			ret = 0;
+			break;
+		}
+	procfs_lines_close(&l);
+	return ret;
+}
+
+/* "Num RefCount Protocol Flags Type St Inode Path": the 7th field */
+static int find_unix(const char *procfs, unsigned int pid, uint64_t ino)
+{
+	struct procfs_lines l;
+	unsigned long long got;
+	char path[96];
+	int ret = -ENOENT;
+
+	snprintf(path, sizeof(path), "%s/%u/net/unix", procfs, pid);
+	if (procfs_lines_open(&l, path, PROCFS_MAPS_MAX, PROCFS_SMALL_LINE))
+		return -errno;
+	while (procfs_lines_next(&l))
+		if (sscanf(l.line, "%*s %*s %*s %*s %*s %*s %llu", &got) == 1 &&
+		    got == ino) {
+			ret = 0;
+			break;
+		}
+	procfs_lines_close(&l);
+	return ret;
+}
+
+int procfs_socket_peer(const char *procfs, unsigned int pid, uint64_t ino,
+		       struct procfs_peer *out)
+{
+	static const struct {
+		const char *table;
+		int family;
+		enum procfs_sock_kind kind;
+	} inet[] = {
+		{ "tcp", AF_INET, PROCFS_SOCK_TCP },
+		{ "tcp6", AF_INET6, PROCFS_SOCK_TCP },
+		{ "udp", AF_INET, PROCFS_SOCK_UDP },
+		{ "udp6", AF_INET6, PROCFS_SOCK_UDP },
+	};
+	size_t i;
+	int err;
+
+	for (i = 0; i < sizeof(inet) / sizeof(inet[0]); i++) {
+		err = find_inet(procfs, pid, inet[i].table, inet[i].family, ino,
+				out);
+		if (!err) {
+			out->kind = inet[i].kind;
+			return 0;
+		}
+	}
+	err = find_unix(procfs, pid, ino);
+	if (!err) {
+		memset(out, 0, sizeof(*out));
+		out->kind = PROCFS_SOCK_UNIX;
+	}
+	return err;
+}

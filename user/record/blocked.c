@@ -1,0 +1,206 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Threads blocked through the whole recording; see blocked.h. */
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "lib/util.h"
+#include "classify/wait.h"
+#include "proc/procfs.h"
+#include "record/blocked.h"
+#include "syscalls.h"
+
+static int add_task(struct blocked_tasks *b, uint32_t pid, uint32_t tid)
+{
+	struct blocked_task *t;
+
+	if (b->n >= BLOCKED_MAX_TASKS)
+		return 0;
+	if (!(b->n & (b->n - 1)) || !b->v) {
+		t = realloc(b->v, (b->n ? 2 * b->n : 8) * sizeof(*t));
+		if (!t)
+			return -ENOMEM;
+		b->v = t;
+	}
+	t = &b->v[b->n];
+	*t = (struct blocked_task){ .pid = pid, .tid = tid, .syscall = -1 };
+	if (procfs_task_schedstat(b->procfs, pid, tid, &t->run_ns,
+				  &t->switches))
+		return 0;		/* gone, or no schedstats */
+	b->n++;
+	return 0;
+}
+
+int blocked_snapshot(struct blocked_tasks *b, const char *procfs,
+		     const uint32_t *pids, size_t n_pids)
+{
+	char path[64], *end;
+	struct dirent *d;
+	unsigned long tid;
+	size_t i;
+	DIR *dir;
+	int err = 0;
+
+	*b = (struct blocked_tasks){ .procfs = procfs };
+	for (i = 0; i < n_pids && !err; i++) {
+		snprintf(path, sizeof(path), "%s/%u/task", procfs, pids[i]);
+		dir = opendir(path);
+		if (!dir)
+			continue;
+		while (!err && (d = readdir(dir))) {
+			tid = strtoul(d->d_name, &end, 10);
+			if (*end || !tid || tid > UINT32_MAX)
+				continue;
+			err = add_task(b, pids[i], tid);
+		}
+		closedir(dir);
+	}
+	return err;
+}
+
+/* "socket:[5222875]" into a TCP, UDP or unix socket's target. */
+static void socket_target(const struct blocked_tasks *b, uint32_t pid,
+			  uint64_t ino, struct ws_target *t)
+{
+	struct procfs_peer peer;
+
+	t->kind = WS_TGT_SOCKET;
+	t->ino = ino;
+	if (procfs_socket_peer(b->procfs, pid, ino, &peer))
+		return;
+	if (peer.kind == PROCFS_SOCK_UNIX) {
+		t->kind = WS_TGT_UNIX;
+		return;
+	}
+	t->kind = peer.kind == PROCFS_SOCK_TCP ? WS_TGT_TCP : WS_TGT_UDP;
+	t->family = peer.family;
+	t->port = peer.port;
+	memcpy(t->addr, peer.addr, sizeof(t->addr));
+}
+
+/* What descriptor fd of pid is, as the BPF side would describe it: a
+ * file by its path's last components, a pipe, a socket's peer. */
+static void fd_target(const struct blocked_tasks *b, uint32_t pid, int fd,
+		      struct ws_target *t)
+{
+	char path[64], link[PATH_MAX];
+	unsigned long long ino;
+	struct stat st;
+	ssize_t len;
+	size_t skip;
+
+	memset(t, 0, sizeof(*t));
+	t->fd = fd;
+	snprintf(path, sizeof(path), "%s/%u/fd/%d", b->procfs, pid, fd);
+	len = readlink(path, link, sizeof(link) - 1);
+	if (len <= 0)
+		return;
+	link[len] = '\0';
+	if (sscanf(link, "socket:[%llu]", &ino) == 1) {
+		socket_target(b, pid, ino, t);
+		return;
+	}
+	if (sscanf(link, "pipe:[%llu]", &ino) == 1) {
+		t->kind = WS_TGT_PIPE;
+		t->ino = ino;
+		return;
+	}
+	if (!strncmp(link, "anon_inode:", 11)) {
+		t->kind = WS_TGT_ANON;
+		memcpy(t->path, link + 11, strnlen(link + 11,
+						   sizeof(t->path) - 1));
+		return;
+	}
+	if (link[0] != '/')
+		return;
+	t->kind = !strncmp(link, "/dev/", 5) && !stat(path, &st) &&
+		  S_ISCHR(st.st_mode) ? WS_TGT_CHAR : WS_TGT_FILE;
+	skip = (size_t)len >= sizeof(t->path) ? len - sizeof(t->path) + 1 : 0;
+	memcpy(t->path, link + skip, len - skip);
+}
+
+int blocked_collect(struct blocked_tasks *b, const struct offcpu_maps *m,
+		    struct collector *c, const struct proc_table *t,
+		    uint64_t end_ns)
+{
+	struct ws_offcpu_key key;
+	struct procfs_syscall sc;
+	struct blocked_task *bt;
+	uint64_t run, switches;
+	size_t i;
+	int err;
+
+	for (i = 0; i < b->n; i++) {
+		bt = &b->v[i];
+		if (procfs_task_schedstat(b->procfs, bt->pid, bt->tid, &run,
+					  &switches) ||
+		    run != bt->run_ns || switches != bt->switches ||
+		    procfs_task_syscall(b->procfs, bt->pid, bt->tid, &sc) ||
+		    sc.nr < 0)
+			continue;
+		memset(&key, 0, sizeof(key));
+		key.pid = bt->pid;
+		key.tid = bt->tid;
+		key.ustack_id = WS_NO_STACK;
+		key.syscall = sc.nr;
+		key.target.fd = -1;
+		if (ws_fd_syscall(sc.nr) && sc.args[0] <= INT32_MAX)
+			fd_target(b, bt->pid, (int)sc.args[0], &key.target);
+		err = offcpu_add_blocked(m, c, t, &key, end_ns);
+		if (err == -EEXIST)
+			continue;
+		if (err)
+			return err;
+		bt->syscall = sc.nr;
+		b->found++;
+	}
+	return 0;
+}
+
+int blocked_notes(const struct blocked_tasks *b, char **lines,
+		  size_t max_lines)
+{
+	const char *name;
+	size_t i, n = 0;
+	int len;
+
+	for (i = 0; i < b->n && n < max_lines; i++) {
+		if (b->v[i].syscall < 0)
+			continue;
+		if (n + 1 == max_lines && b->found > max_lines) {
+			len = asprintf(&lines[n], "%zu more threads were blocked "
+				       "since before the recording began, "
+				       "likewise", b->found - n);
+		} else {
+			name = wait_syscall_name(b->v[i].syscall);
+			len = asprintf(&lines[n], "Thread %u (pid %u) was "
+				       "blocked in %s%s since before the "
+				       "recording began: its wait counts from "
+				       "whyslow's start, with no stack (one "
+				       "is taken as a wait begins)",
+				       b->v[i].tid, b->v[i].pid,
+				       name ? name : "syscall ",
+				       name ? "" : "?");
+		}
+		if (len < 0)
+			goto fail;
+		n++;
+	}
+	return (int)n;
+fail:
+	while (n)
+		free(lines[--n]);
+	return -ENOMEM;
+}
+
+void blocked_free(struct blocked_tasks *b)
+{
+	free(b->v);
+	b->v = NULL;
+	b->n = 0;
+}

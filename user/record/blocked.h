@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Threads of -p targets blocked since before the recording began: no
+ * event ever describes them (a wait is seen as it begins), so their
+ * scheduling counts are read from /proc at the start and at the end, and
+ * a thread that never ran in between gets a wait over the whole
+ * recording, with the syscall and descriptor /proc shows (no stack: one
+ * is taken as a wait begins).
+ */
+#ifndef WHYSLOW_BLOCKED_H
+#define WHYSLOW_BLOCKED_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "whyslow.h"
+#include "record/offcpu.h"
+
+#define BLOCKED_MAX_TASKS	4096	/* threads watched, at most */
+
+struct blocked_task {
+	uint32_t pid, tid;
+	uint64_t run_ns, switches;	/* at the start */
+	int32_t syscall;		/* at the end, when blocked: -1 */
+};
+
+struct blocked_tasks {
+	const char *procfs;
+	struct blocked_task *v;
+	size_t n;
+	size_t found;			/* blocked throughout, at the end */
+};
+
+/* The threads of pids now; 0 or -errno (-ENOMEM).  Threads and processes
+ * already gone are left out. */
+int blocked_snapshot(struct blocked_tasks *b, const char *procfs,
+		     const uint32_t *pids, size_t n_pids);
+
+/* Those that have not run since: a wait each, [m->start_ns, end_ns), into
+ * the collector; b->found counts them.  0 or -errno. */
+int blocked_collect(struct blocked_tasks *b, const struct offcpu_maps *m,
+		    struct collector *c, const struct proc_table *t,
+		    uint64_t end_ns);
+
+/* "Thread 12 (pid 12) was blocked in recvfrom ..." lines, at most
+ * max_lines and one saying how many more; each allocated.  Returns how
+ * many, or -ENOMEM. */
+int blocked_notes(const struct blocked_tasks *b, char **lines,
+		  size_t max_lines);
+
+void blocked_free(struct blocked_tasks *b);
+
+#endif
