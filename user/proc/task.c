@@ -123,7 +123,8 @@ bool procfs_parse_inet_line(const char *line, int family,
 	if (!s || s[1] != ' ')
 		return false;
 	s += 2;
-	if (!(s = parse_addr(s, words, local)) || *s != ':')
+	if (!(s = parse_addr(s, words, local)) || *s != ':' ||
+	    strspn(s + 1, "0123456789ABCDEFabcdef") != 4 || s[5] != ' ')
 		return false;
 	s += 6;					/* ":PORT " */
 	if (!(s = parse_addr(s, words, out->addr)) || *s != ':')

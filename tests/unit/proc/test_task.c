@@ -127,6 +127,10 @@ static void test_inet_line(void **state)
 					    AF_INET, &peer, &ino));
 	assert_false(procfs_parse_inet_line("   3: 0100007F:A8C3", AF_INET6,
 					    &peer, &ino));
+	/* a port cut short: nothing read past the end (fuzz_procfs) */
+	assert_false(procfs_parse_inet_line("   0: 0000000000000000FFF0F10000"
+					    "00007F:Dp", AF_INET6, &peer,
+					    &ino));
 }
 
 static void test_socket_peer(void **state)

@@ -1,0 +1,39 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * libFuzzer target for the /proc lines whyslow reads of a thread it did
+ * not see (`make fuzz`, see README.md): /proc/PID/task/TID/syscall, a
+ * /proc/PID/net/{tcp,tcp6,udp,udp6} line, /proc/stat's cpu line.  The
+ * kernel writes them, but the parsers are bounded as if it did not: each
+ * input, as a string, goes through all of them; what they accept must be
+ * in range.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "proc/procfs.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct procfs_syscall sc;
+	struct procfs_peer peer;
+	char *text = malloc(size + 1);
+	uint64_t ino, ns;
+
+	if (!text)
+		abort();
+	memcpy(text, data, size);
+	text[size] = '\0';
+	if (!procfs_parse_syscall(text, &sc) && (sc.nr < -1 || sc.nr > 1024))
+		abort();
+	if (procfs_parse_inet_line(text, AF_INET, &peer, &ino) &&
+	    peer.family != AF_INET)
+		abort();
+	if (procfs_parse_inet_line(text, AF_INET6, &peer, &ino) &&
+	    peer.family != AF_INET6)
+		abort();
+	procfs_stat_steal_ns(text, 100, &ns);
+	free(text);
+	return 0;
+}
