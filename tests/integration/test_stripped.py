@@ -62,16 +62,22 @@ def symbol_offsets(path):
     return out
 
 
-def fde_offsets(path):
-    """File offsets of the starts of path's FDEs, as binutils reads them."""
+def fde_ranges(path):
+    """File offsets [start, end) of path's FDEs, as binutils reads them."""
     segs = load_segments(path)
-    starts = set()
+    ranges = []
     for m in re.finditer(r"FDE cie=\w+ pc=([0-9a-f]+)\.\.([0-9a-f]+)",
                          readelf("--debug-dump=frames", path)):
         off = file_offset(segs, int(m.group(1), 16))
         if off is not None:
-            starts.add(off)
-    return starts
+            ranges.append((off, off + int(m.group(2), 16) -
+                           int(m.group(1), 16)))
+    return ranges
+
+
+def fde_offsets(path):
+    """File offsets of the starts of path's FDEs."""
+    return {start for start, _ in fde_ranges(path)}
 
 
 def stripped_rows(doc, module):
@@ -105,7 +111,12 @@ def test_stripped_by_function(run):
     doc, res = run.record_json("-F", 999, "--", workload("stripped"))
     rows = stripped_rows(doc, "stripped")
     starts = set(truth.values())
-    stray = {hex(o): r["name"] for o, r in rows.items() if o not in starts}
+    # Code no FDE covers has no start to find: crt's
+    # __do_global_dtors_aux calling __cxa_finalize as it exits (one sample
+    # in a CI run) is named by its address, and is a sliver.
+    fdes = fde_ranges(str(BIN / "stripped"))
+    stray = {hex(o): r["name"] for o, r in rows.items() if o not in starts
+             and (any(a <= o < b for a, b in fdes) or r["total_pct"] > 1)}
     assert not stray, f"rows not at a function's start: {stray}:{res}"
     want = measured_shares(res)
     for func in STRIPPED_FUNCS:
