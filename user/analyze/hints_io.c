@@ -235,7 +235,7 @@ static char *files_clause(const struct repeats *r)
 	const struct io_file *a = r->most[0], *b = r->most[1];
 	char opens[NUM_SIZE], files[NUM_SIZE], first[NUM_SIZE];
 	char second[NUM_SIZE];
-	char *s = NULL;
+	char *spread = NULL, *s = NULL;
 	int n;
 
 	hint_fmt_count(opens, r->opens);
@@ -244,21 +244,22 @@ static char *files_clause(const struct repeats *r)
 				a->path) < 0 ? NULL : s;
 	hint_fmt_count(files, r->files);
 	hint_fmt_count(first, a->opens);
-	if (a->opens * r->files <= 2 * r->opens) {
-		n = asprintf(&s, "%s opens of %s distinct files, each opened "
-			     "more than once (%.1f per file)", opens, files,
+	hint_fmt_count(second, b->opens);
+	if (a->opens * r->files <= 2 * r->opens)
+		n = asprintf(&spread, "%.1f per file",
 			     (double)r->opens / r->files);
-	} else if (b->opens * 4 < a->opens) {
-		n = asprintf(&s, "%s opens of %s distinct files, each opened "
-			     "more than once (the most: %s, %s times)", opens,
-			     files, a->path, first);
-	} else {
-		hint_fmt_count(second, b->opens);
-		n = asprintf(&s, "%s opens of %s distinct files, each opened "
-			     "more than once (the most: %s %s times, %s %s)",
-			     opens, files, a->path, first, b->path, second);
-	}
-	return n < 0 ? NULL : s;
+	else if (b->opens * 4 < a->opens)
+		n = asprintf(&spread, "the most: %s, %s times", a->path, first);
+	else
+		n = asprintf(&spread, "the most: %s %s times, %s %s", a->path,
+			     first, b->path, second);
+	if (n < 0)
+		return NULL;
+	if (asprintf(&s, "%s opens of %s distinct files, each opened more "
+		     "than once (%s)", opens, files, spread) < 0)
+		s = NULL;
+	free(spread);
+	return s;
 }
 
 static void repeated_opens_hint(struct hint_list *h, const struct repeats *r,

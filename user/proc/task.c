@@ -11,7 +11,10 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "lib/util.h"
 #include "proc/procfs.h"
+
+#define HEX_DIGITS	"0123456789ABCDEFabcdef"
 
 /* /proc/PID/task/TID/name into buf, whole: its length or -errno. */
 static ssize_t read_task_file(const char *procfs, unsigned int pid,
@@ -94,7 +97,7 @@ static const char *parse_addr(const char *s, int words, uint8_t *addr)
 
 	for (i = 0; i < words; i++) {
 		/* stops at the string's end: never reads past it */
-		if (strspn(s, "0123456789ABCDEFabcdef") < 8)
+		if (strspn(s, HEX_DIGITS) < 8)
 			return NULL;
 		memcpy(word, s, 8);
 		word[8] = '\0';
@@ -124,7 +127,7 @@ bool procfs_parse_inet_line(const char *line, int family,
 		return false;
 	s += 2;
 	if (!(s = parse_addr(s, words, local)) || *s != ':' ||
-	    strspn(s + 1, "0123456789ABCDEFabcdef") != 4 || s[5] != ' ')
+	    strspn(s + 1, HEX_DIGITS) != 4 || s[5] != ' ')
 		return false;
 	s += 6;					/* ":PORT " */
 	if (!(s = parse_addr(s, words, out->addr)) || *s != ':')
@@ -149,44 +152,40 @@ bool procfs_parse_inet_line(const char *line, int family,
 	return !errno && (*end == ' ' || !*end);
 }
 
-static int find_inet(const char *procfs, unsigned int pid, const char *table,
-		     int family, uint64_t ino, struct procfs_peer *out)
+/* A line of a net table naming the socket sought, and what it says. */
+struct net_match {
+	int family;		/* AF_INET, AF_INET6; AF_UNIX */
+	uint64_t ino;
+	struct procfs_peer *out;
+};
+
+/* "Num RefCount Protocol Flags Type St Inode Path": the 7th field */
+static bool net_line_matches(const char *line, const struct net_match *m)
+{
+	unsigned long long unix_ino;
+	uint64_t ino;
+
+	if (m->family == AF_UNIX)
+		return sscanf(line, "%*s %*s %*s %*s %*s %*s %llu",
+			      &unix_ino) == 1 && unix_ino == m->ino;
+	return procfs_parse_inet_line(line, m->family, m->out, &ino) &&
+	       ino == m->ino;
+}
+
+/* 0 when /proc/PID/net/table has the socket, -ENOENT, or -errno. */
+static int find_in_table(const char *procfs, unsigned int pid,
+			 const char *table, const struct net_match *m)
 {
 	struct procfs_lines l;
 	char path[96];
-	uint64_t got;
 	int ret = -ENOENT;
 
 	snprintf(path, sizeof(path), "%s/%u/net/%s", procfs, pid, table);
 	if (procfs_lines_open(&l, path, PROCFS_MAPS_MAX, PROCFS_SMALL_LINE))
 		return -errno;
-	while (procfs_lines_next(&l))
-		if (procfs_parse_inet_line(l.line, family, out, &got) &&
-		    got == ino) {
+	while (ret && procfs_lines_next(&l))
+		if (net_line_matches(l.line, m))
 			ret = 0;
-			break;
-		}
-	procfs_lines_close(&l);
-	return ret;
-}
-
-/* "Num RefCount Protocol Flags Type St Inode Path": the 7th field */
-static int find_unix(const char *procfs, unsigned int pid, uint64_t ino)
-{
-	struct procfs_lines l;
-	unsigned long long got;
-	char path[96];
-	int ret = -ENOENT;
-
-	snprintf(path, sizeof(path), "%s/%u/net/unix", procfs, pid);
-	if (procfs_lines_open(&l, path, PROCFS_MAPS_MAX, PROCFS_SMALL_LINE))
-		return -errno;
-	while (procfs_lines_next(&l))
-		if (sscanf(l.line, "%*s %*s %*s %*s %*s %*s %llu", &got) == 1 &&
-		    got == ino) {
-			ret = 0;
-			break;
-		}
 	procfs_lines_close(&l);
 	return ret;
 }
@@ -198,27 +197,24 @@ int procfs_socket_peer(const char *procfs, unsigned int pid, uint64_t ino,
 		const char *table;
 		int family;
 		enum procfs_sock_kind kind;
-	} inet[] = {
+	} tables[] = {
 		{ "tcp", AF_INET, PROCFS_SOCK_TCP },
 		{ "tcp6", AF_INET6, PROCFS_SOCK_TCP },
 		{ "udp", AF_INET, PROCFS_SOCK_UDP },
 		{ "udp6", AF_INET6, PROCFS_SOCK_UDP },
+		{ "unix", AF_UNIX, PROCFS_SOCK_UNIX },
 	};
+	struct net_match m = { .ino = ino, .out = out };
 	size_t i;
-	int err;
+	int err = -ENOENT;
 
-	for (i = 0; i < sizeof(inet) / sizeof(inet[0]); i++) {
-		err = find_inet(procfs, pid, inet[i].table, inet[i].family, ino,
-				out);
-		if (!err) {
-			out->kind = inet[i].kind;
-			return 0;
-		}
-	}
-	err = find_unix(procfs, pid, ino);
-	if (!err) {
-		memset(out, 0, sizeof(*out));
-		out->kind = PROCFS_SOCK_UNIX;
+	for (i = 0; i < ARRAY_SIZE(tables) && err; i++) {
+		m.family = tables[i].family;
+		err = find_in_table(procfs, pid, tables[i].table, &m);
+		if (!err && m.family == AF_UNIX)
+			memset(out, 0, sizeof(*out));
+		if (!err)
+			out->kind = tables[i].kind;
 	}
 	return err;
 }

@@ -21,11 +21,12 @@ static int add_task(struct blocked_tasks *b, uint32_t pid, uint32_t tid)
 
 	if (b->n >= BLOCKED_MAX_TASKS)
 		return 0;
-	if (!(b->n & (b->n - 1)) || !b->v) {
-		t = realloc(b->v, (b->n ? 2 * b->n : 8) * sizeof(*t));
+	if (b->n == b->cap) {
+		t = reallocarray(b->v, b->cap ? 2 * b->cap : 8, sizeof(*t));
 		if (!t)
 			return -ENOMEM;
 		b->v = t;
+		b->cap = b->cap ? 2 * b->cap : 8;
 	}
 	t = &b->v[b->n];
 	*t = (struct blocked_task){ .pid = pid, .tid = tid, .syscall = -1 };
@@ -162,45 +163,39 @@ int blocked_collect(struct blocked_tasks *b, const struct offcpu_maps *m,
 	return 0;
 }
 
-int blocked_notes(const struct blocked_tasks *b, char **lines,
-		  size_t max_lines)
+int blocked_notes(const struct blocked_tasks *b, struct profile *out)
 {
 	const char *name;
 	size_t i, n = 0;
-	int len;
+	char *line;
+	int err = 0;
 
-	for (i = 0; i < b->n && n < max_lines; i++) {
+	for (i = 0; i < b->n && n < BLOCKED_MAX_NOTES && !err; i++) {
 		if (b->v[i].syscall < 0)
 			continue;
-		if (n + 1 == max_lines && b->found > max_lines) {
-			len = asprintf(&lines[n], "%zu more threads were blocked "
+		name = wait_syscall_name(b->v[i].syscall);
+		if (++n == BLOCKED_MAX_NOTES && b->found > BLOCKED_MAX_NOTES)
+			err = asprintf(&line, "%zu more threads were blocked "
 				       "since before the recording began, "
-				       "likewise", b->found - n);
-		} else {
-			name = wait_syscall_name(b->v[i].syscall);
-			len = asprintf(&lines[n], "Thread %u (pid %u) was "
-				       "blocked in %s%s since before the "
-				       "recording began: its wait counts from "
-				       "whyslow's start, with no stack (one "
-				       "is taken as a wait begins)",
-				       b->v[i].tid, b->v[i].pid,
+				       "likewise", b->found - n + 1);
+		else
+			err = asprintf(&line, "Thread %u (pid %u) was blocked "
+				       "in %s%s since before the recording "
+				       "began: its wait counts from whyslow's "
+				       "start, with no stack (one is taken as a "
+				       "wait begins)", b->v[i].tid, b->v[i].pid,
 				       name ? name : "syscall ",
 				       name ? "" : "?");
-		}
-		if (len < 0)
-			goto fail;
-		n++;
+		if (err < 0)
+			return -ENOMEM;
+		err = profile_add_note(out, line);
+		free(line);
 	}
-	return (int)n;
-fail:
-	while (n)
-		free(lines[--n]);
-	return -ENOMEM;
+	return err;
 }
 
 void blocked_free(struct blocked_tasks *b)
 {
 	free(b->v);
-	b->v = NULL;
-	b->n = 0;
+	*b = (struct blocked_tasks){ 0 };
 }

@@ -27,7 +27,7 @@ struct blocked_task {
 struct blocked_tasks {
 	const char *procfs;
 	struct blocked_task *v;
-	size_t n;
+	size_t n, cap;
 	size_t found;			/* blocked throughout, at the end */
 };
 
@@ -42,11 +42,12 @@ int blocked_collect(struct blocked_tasks *b, const struct offcpu_maps *m,
 		    struct collector *c, const struct proc_table *t,
 		    uint64_t end_ns);
 
-/* "Thread 12 (pid 12) was blocked in recvfrom ..." lines, at most
- * max_lines and one saying how many more; each allocated.  Returns how
- * many, or -ENOMEM. */
-int blocked_notes(const struct blocked_tasks *b, char **lines,
-		  size_t max_lines);
+#define BLOCKED_MAX_NOTES	3
+
+/* A Data quality note for each in out ("Thread 12 (pid 12) was blocked
+ * in recvfrom ..."), at most BLOCKED_MAX_NOTES, the last saying how many
+ * more.  0 or -ENOMEM. */
+int blocked_notes(const struct blocked_tasks *b, struct profile *out);
 
 void blocked_free(struct blocked_tasks *b);
 

@@ -71,8 +71,6 @@ struct recorder {
 					 * ending the recording; 0 */
 };
 
-#define BLOCKED_NOTES	3	/* Data quality lines, at most */
-
 static volatile sig_atomic_t stop_requested;
 /* after the recording: a signal then stops symbolizing, not the command */
 static volatile sig_atomic_t finishing, finish_cancel;
@@ -518,20 +516,14 @@ static int read_offcpu(struct recorder *r, uint64_t end_ns,
 /* Data quality lines of the stages, e.g. a Python whyslow cannot walk. */
 static int copy_notes(struct recorder *r, struct profile *out)
 {
-	char **lines, *line, *blocked[BLOCKED_NOTES];
+	char **lines, *line;
 	size_t n = py_attach_unsupported(r->py, &lines), i;
-	int err = 0, n_blocked;
+	int err = 0;
 
 	for (i = 0; i < n && !err; i++)
 		err = profile_add_note(out, lines[i]);
-	n_blocked = blocked_notes(&r->blocked, blocked, BLOCKED_NOTES);
-	if (n_blocked < 0)
-		return n_blocked;
-	for (i = 0; i < (size_t)n_blocked; i++) {
-		if (!err)
-			err = profile_add_note(out, blocked[i]);
-		free(blocked[i]);
-	}
+	if (!err)
+		err = blocked_notes(&r->blocked, out);
 	if (!err && r->targets_gone_ns) {
 		/* -p: the recording is as long as the processes lasted */
 		if (asprintf(&line, "The traced process%s exited %.2f s into "
