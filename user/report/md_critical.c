@@ -17,6 +17,7 @@
 #define CP_MAX_PIDS_SHOWN	4
 #define CP_SECOND_WAIT_PCT	20	/* a wait category after the first is
 					 * named from this % of the path */
+#define CP_CPU_WAIT_PCT		40	/* waits for a CPU, from this % */
 #define CP_HINT_MIN_PCT		20.0	/* a hint's cause, % of wall, that the
 					 * verdict points to */
 #define CP_HINT_CLAUSE_MAX	240	/* bytes of the hint quoted */
@@ -376,7 +377,8 @@ static int md_idle_work(struct md *m)
 
 /* Another wait category, not the first, that holds a fair share of the
  * path: "; 30.2% is sleeping (in `<module>`, sl.py:7)".  Waits for a CPU
- * are the machine's load, not the program's. */
+ * are the machine's load, not the program's: named only when they hold
+ * so much of the path that its other figures leave out a large part. */
 static enum wait_reason second_wait(const struct md *m, enum wait_reason first)
 {
 	const struct time_split *t = &m->agg->cp;
@@ -386,7 +388,10 @@ static enum wait_reason second_wait(const struct md *m, enum wait_reason first)
 	for (i = 0; i < n; i++) {
 		enum wait_reason r = order[i];
 
-		if (r == first || r == WAIT_NONE || r == WAIT_CPU)
+		if (r == first || r == WAIT_NONE)
+			continue;
+		if (r == WAIT_CPU &&
+		    t->ns[r] * 100 < m->p->critical.ns * CP_CPU_WAIT_PCT)
 			continue;
 		if (t->ns[r] * 100 >= m->p->critical.ns * CP_SECOND_WAIT_PCT)
 			return r;
@@ -407,6 +412,11 @@ static void md_second_wait(struct md *m, enum wait_reason first)
 	md_printf(&m->doc, "; %.1f%% is %s",
 		  pct_of(m->agg->cp.ns[r], m->p->critical.ns),
 		  md_categories[r].doing);
+	if (r == WAIT_CPU) {
+		md_put(&m->doc, " (the machine's load: other programs, or more "
+		       "runnable threads than CPUs)");
+		return;
+	}
 	wait = path_wait(m, r);
 	fr = wait ? wait->where : NULL;
 	if (!wait || wait->target || !fr || !fr->file) {

@@ -642,6 +642,42 @@ static void test_verdict_second_wait(void **state)
 	free(v);
 }
 
+/* Waits for a CPU, the machine's load, are named second only from 40%
+ * of the path: the rest of the verdict leaves out that much; under it,
+ * the next category is named as before. */
+static char *cpu_wait_verdict(uint64_t cpu_wait_ms, uint64_t sleep_ms)
+{
+	struct profile *p = sleep_profile(sleep_ms, 0, false);
+	struct stack_sample *s;
+	char *v;
+
+	p->stacks[0].cp_ns = p->stacks[0].ns -= cpu_wait_ms * VMS;
+	s = FX_WAIT(p, 1, 1, 40, WAIT_CPU, cpu_wait_ms * VMS, NULL,
+		    p->stacks[0].frames[0], p->stacks[0].frames[1]);
+	s->cp_ns = s->ns;
+	v = verdict_of(p);
+	fx_free(p);
+	return v;
+}
+
+static void test_verdict_cpu_wait(void **state)
+{
+	char *v;
+
+	(void)state;
+	v = cpu_wait_verdict(400, 0);
+	assert_contains(v, "On the critical path, 60.0% of the wall time is "
+			"on-CPU; 40.0% is runnable, waiting for a CPU (the "
+			"machine's load: other programs, or more runnable "
+			"threads than CPUs).");
+	free(v);
+	v = cpu_wait_verdict(390, 210);
+	assert_contains(v, "On the critical path, 40.0% of the wall time is "
+			"on-CPU; 21.0% is sleeping (in `<module>`, sl.py:7)");
+	assert_null(strstr(v, "waiting for a CPU"));
+	free(v);
+}
+
 /* Three threads waited 2.7 s on a lock released in poller (frame 2 of
  * sleep_profile), which ran cpu_ms under it and slept sleep_ms holding
  * it: the verdict's last sentence. */
@@ -1190,6 +1226,7 @@ int main(void)
 		cmocka_unit_test(test_jit_advice),
 		cmocka_unit_test(test_java_rootless_advice),
 		cmocka_unit_test(test_verdict_second_wait),
+		cmocka_unit_test(test_verdict_cpu_wait),
 		cmocka_unit_test(test_verdict_lock),
 		cmocka_unit_test(test_verdict_launchers),
 		cmocka_unit_test(test_machine_disk_waits),
