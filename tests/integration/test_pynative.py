@@ -134,6 +134,16 @@ def test_compileall(run, python, tmp_path):
     assert machinery <= 0.02 * total, f"{figures}:{res}"
     assert mismatch is not None and mismatch <= 0.05 * doc["samples"], \
         f"{figures}:{res}"
+    # Debian's stripped static code is told by the exported function of
+    # python3.11 it runs inside (_PyAST_Compile, PyDict_SetDefault)
+    vf = doc["verdict_function"]
+    if vf and vf["name"].startswith("["):
+        inside = vf["inside"]
+        assert inside and not inside["name"].startswith("[") and \
+            inside["module"] == vf["module"], f"{vf}:{res}"
+        md = run.whyslow("report", tmp_path / "profile.pb.gz")
+        assert f"`{vf['name']}` (runtime, {vf['module']}), inside " \
+            f"`{inside['name']}`" in md.stdout, f"{vf}:{md}"
 
 
 def test_re_engine_under_its_caller(run, python, tmp_path):

@@ -410,11 +410,22 @@ struct app_caller {
 int aggregate_app_caller(const struct profile *p, const struct aggregate *agg,
 			 const struct func_stat *fs, struct app_caller *out);
 
-/* What an application function's time is spent in. */
-struct top_callee {
+/* A function, and the time of another's it stands for. */
+struct func_time {
 	const struct func_stat *func;	/* NULL when none */
 	uint64_t ns;
 };
+
+/*
+ * When fs is a library's or runtime's code with no symbol ("[libz.so.1+
+ * 0xaa60]"), the innermost named function of the same binary above it
+ * (inflate, exported), weighted as aggregate_app_caller weighs: the one
+ * that holds at least half of fs's time, else none.  0 or -ENOMEM.
+ */
+int aggregate_stripped_entry(const struct profile *p,
+			     const struct aggregate *agg,
+			     const struct func_stat *fs,
+			     struct func_time *out);
 
 /*
  * Of a native application function's on-CPU time (on the critical path
@@ -424,7 +435,7 @@ struct top_callee {
  * callees are the interpreter's.  0 or -ENOMEM.
  */
 int aggregate_top_callee(const struct profile *p, const struct aggregate *agg,
-			 const struct func_stat *fs, struct top_callee *out);
+			 const struct func_stat *fs, struct func_time *out);
 
 /*
  * The on-CPU time in the kernel (samples taken in kernel mode), on the

@@ -12,6 +12,7 @@
 #include "lib/util.h"
 #include "analyze/aggregate.h"
 #include "analyze/procs.h"
+#include "analyze/unnamed.h"
 
 /* CPython's own C code (the interpreter or libpython), which shows under
  * the Python function that ran it (record/pynative.h). */
@@ -221,6 +222,32 @@ static int64_t own_position(const struct profile *p, const struct aggregate *agg
 	return -1;
 }
 
+/* fs's index, when its callers mean something: a library's or runtime's
+ * function of agg (an application function is what the reader changes);
+ * AGG_NO_FUNC else. */
+static uint32_t caller_target(const struct aggregate *agg,
+			      const struct func_stat *fs)
+{
+	if (!fs || fs->cls == CLASS_APP || !agg->frame_func ||
+	    fs < agg->funcs || fs >= agg->funcs + agg->n_funcs)
+		return AGG_NO_FUNC;
+	return fs - agg->funcs;
+}
+
+/* own_position when s holds function target's own time, else -1. */
+static int64_t own_position_of(const struct profile *p,
+			       const struct aggregate *agg,
+			       const struct stack_sample *s, uint32_t target,
+			       uint64_t *weight)
+{
+	int64_t own = own_position(p, agg, s, weight);
+
+	if (own < 0 || !*weight || s->frames[own] >= p->n_frames ||
+	    agg->frame_func[s->frames[own]] != target)
+		return -1;
+	return own;
+}
+
 /*
  * The innermost application frame above position own of s; with none,
  * and python set, the innermost Python frame (a standard library's: the
@@ -282,10 +309,9 @@ int aggregate_app_caller(const struct profile *p, const struct aggregate *agg,
 	memset(out, 0, sizeof(*out));
 	out->frame = -1;
 	out->loading_pid = -1;
-	if (!fs || fs->cls == CLASS_APP || !agg->frame_func ||
-	    fs < agg->funcs || fs >= agg->funcs + agg->n_funcs)
+	target = caller_target(agg, fs);
+	if (target == AGG_NO_FUNC)
 		return 0;
-	target = fs - agg->funcs;
 	by_func = aggregate_alloc_array(agg->n_funcs, sizeof(*by_func));
 	by_frame = aggregate_alloc_array(p->n_frames, sizeof(*by_frame));
 	if (!by_func || !by_frame) {
@@ -295,9 +321,8 @@ int aggregate_app_caller(const struct profile *p, const struct aggregate *agg,
 	}
 	for (i = 0; i < p->n_stacks; i++) {
 		s = &p->stacks[i];
-		own = own_position(p, agg, s, &weight);
-		if (own < 0 || !weight || s->frames[own] >= p->n_frames ||
-		    agg->frame_func[s->frames[own]] != target)
+		own = own_position_of(p, agg, s, target, &weight);
+		if (own < 0)
 			continue;
 		w.own += weight;
 		if (procs_stack_loading(p, s)) {
@@ -329,6 +354,68 @@ int aggregate_app_caller(const struct profile *p, const struct aggregate *agg,
 	}
 	free(by_func);
 	free(by_frame);
+	return 0;
+}
+
+/*
+ * The innermost named frame above position own of s, in the same binary
+ * as the stripped code there: the exported function (zlib's inflate) its
+ * unnamed code (the static inflate_fast) runs under; -1 when none, or
+ * when another binary's frame comes first (a callback).
+ */
+static int64_t named_entry_above(const struct profile *p,
+				 const struct stack_sample *s, int64_t own)
+{
+	const struct frame *code = &p->frames[s->frames[own]], *f;
+
+	if (!unnamed_frame_stripped(code))
+		return -1;
+	while (own-- > 0) {
+		if (s->frames[own] >= p->n_frames)
+			return -1;
+		f = &p->frames[s->frames[own]];
+		if (!f->module || strcmp(f->module, code->module))
+			return -1;
+		if (f->resolved)
+			return s->frames[own];
+	}
+	return -1;
+}
+
+int aggregate_stripped_entry(const struct profile *p,
+			     const struct aggregate *agg,
+			     const struct func_stat *fs,
+			     struct func_time *out)
+{
+	uint64_t *by_func, weight, own_ns = 0;
+	const struct stack_sample *s;
+	uint32_t target, f;
+	int64_t own, entry;
+	size_t i;
+
+	memset(out, 0, sizeof(*out));
+	target = caller_target(agg, fs);
+	if (target == AGG_NO_FUNC)
+		return 0;
+	by_func = aggregate_alloc_array(agg->n_funcs, sizeof(*by_func));
+	if (!by_func)
+		return -ENOMEM;
+	for (i = 0; i < p->n_stacks; i++) {
+		s = &p->stacks[i];
+		own = own_position_of(p, agg, s, target, &weight);
+		if (own < 0)
+			continue;
+		own_ns += weight;
+		entry = named_entry_above(p, s, own);
+		if (entry >= 0 && agg->frame_func[entry] != AGG_NO_FUNC)
+			by_func[agg->frame_func[entry]] += weight;
+	}
+	for (f = 0; f < agg->n_funcs; f++)
+		if (by_func[f] * 2 >= own_ns && by_func[f] > out->ns) {
+			out->func = &agg->funcs[f];
+			out->ns = by_func[f];
+		}
+	free(by_func);
 	return 0;
 }
 
@@ -439,7 +526,7 @@ void aggregate_kernel_split(const struct profile *p,
 }
 
 int aggregate_top_callee(const struct profile *p, const struct aggregate *agg,
-			 const struct func_stat *fs, struct top_callee *out)
+			 const struct func_stat *fs, struct func_time *out)
 {
 	uint32_t target = fs - agg->funcs, pos, leaf;
 	const struct stack_sample *s;

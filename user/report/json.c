@@ -674,9 +674,9 @@ static void json_starting(FILE *f, const struct profile *p,
 	fputc('}', f);
 }
 
-/* The library's or runtime's function an application function's time
- * went to most (aggregate_top_callee), or null. */
-static void json_callee(FILE *f, const struct top_callee *c)
+/* A function and its time (aggregate_top_callee's callee,
+ * aggregate_stripped_entry's), or null. */
+static void json_func_time(FILE *f, const struct func_time *c)
 {
 	if (!c->func) {
 		fputs("null", f);
@@ -697,8 +697,9 @@ static int json_verdict_function(FILE *f, const struct profile *p,
 {
 	const struct func_stat *fs = aggregate_verdict_function(p, agg);
 	const struct frame *fr;
+	struct func_time entry;
 	struct app_caller caller;
-	struct top_callee callee;
+	struct func_time callee;
 	int err;
 
 	fputs("  \"verdict_function\": ", f);
@@ -709,6 +710,8 @@ static int json_verdict_function(FILE *f, const struct profile *p,
 	err = aggregate_app_caller(p, agg, fs, &caller);
 	if (!err)
 		err = aggregate_top_callee(p, agg, fs, &callee);
+	if (!err)
+		err = aggregate_stripped_entry(p, agg, fs, &entry);
 	if (err)
 		return err;
 	fputs("{\"name\": ", f);
@@ -733,7 +736,9 @@ static int json_verdict_function(FILE *f, const struct profile *p,
 		fputs("null", f);
 	}
 	fputs(", \"callee\": ", f);
-	json_callee(f, &callee);
+	json_func_time(f, &callee);
+	fputs(", \"inside\": ", f);
+	json_func_time(f, &entry);
 	fputs("},\n", f);
 	return 0;
 }

@@ -229,15 +229,26 @@ static void md_spread_thin(struct md *m, const struct func_stat *most,
 		  pct_of(under->cp_ns, c->ns));
 }
 
-/* A library's or runtime's function is not what the reader changes. */
+/* A library's or runtime's function is not what the reader changes: the
+ * application function it was called from; stripped code, the named
+ * function it runs inside too. */
 int md_called_from(struct md *m, const struct func_stat *fs)
 {
 	char name[CLEAN_SIZE(NAME_MAX_BYTES)], where[WHERE_SIZE];
 	const struct frame *fr;
+	struct func_time entry;
 	struct app_caller caller;
 	int err;
 
+	err = aggregate_stripped_entry(m->p, m->agg, fs, &entry);
+	if (err)
+		return err;
 	err = aggregate_app_caller(m->p, m->agg, fs, &caller);
+	if (!err && entry.func) {
+		md_name(name, entry.func->name, NAME_MAX_BYTES, false);
+		md_printf(&m->doc, ", inside `%s`%s", name,
+			  caller.func || caller.loading_pid >= 0 ? "," : "");
+	}
 	if (!err && caller.loading_pid >= 0) {
 		char comm[AGG_COMM_LEN];
 
@@ -309,7 +320,7 @@ static int md_callee_clause(struct md *m, const struct func_stat *fs)
 {
 	const struct profile_critical *c = &m->p->critical;
 	char name[CLEAN_SIZE(NAME_MAX_BYTES)], where[WHERE_SIZE];
-	struct top_callee tc;
+	struct func_time tc;
 	int err = aggregate_top_callee(m->p, m->agg, fs, &tc);
 
 	if (err || !tc.func || tc.ns * 100 < aggregate_path_work_ns(m->agg, c) *

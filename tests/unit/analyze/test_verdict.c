@@ -226,6 +226,66 @@ static void test_path_function_not_switch_in(void **state)
 	fx_free(p);
 }
 
+/* A stripped library's code: what fx_frame makes it, unresolved. */
+static uint32_t stripped(struct profile *p, const char *name,
+			 const char *module, const char *path)
+{
+	uint32_t i = fx_frame(p, name, module, CLASS_RUNTIME);
+
+	p->frames[i].resolved = false;
+	p->frames[i].path = fx_strdup(path);
+	return i;
+}
+
+/*
+ * git in zlib: the static inflate_fast, unnamed, runs inside the exported
+ * inflate (8 samples, one of them through another unnamed frame of zlib)
+ * and once under a callback from git's code (another binary first: no
+ * entry); named code, or a named function's own time, has none.
+ */
+static void test_stripped_entry(void **state)
+{
+	struct profile *p = fx_new("git log -p");
+	uint32_t git, infl, fast, mid, cb;
+	struct aggregate agg;
+	struct func_time e;
+
+	(void)state;
+	git = stripped(p, "[git+0x2949f0]", "git", "/usr/bin/git");
+	p->frames[git].cls = CLASS_APP;
+	infl = fx_frame(p, "inflate", "libz.so.1", CLASS_RUNTIME);
+	fast = stripped(p, "[libz.so.1+0xaa60]", "libz.so.1",
+			"/usr/lib/libz.so.1");
+	mid = stripped(p, "[libz.so.1+0xefd0]", "libz.so.1",
+		       "/usr/lib/libz.so.1");
+	cb = fx_frame(p, "git_callback", "git", CLASS_APP);
+	FX_STACK(p, 1, 1, 7, git, infl, fast);
+	FX_STACK(p, 1, 1, 1, git, infl, mid, fast);
+	FX_STACK(p, 1, 1, 1, git, infl, cb, fast);
+	FX_STACK(p, 1, 1, 4, git, infl);
+	assert_int_equal(aggregate_profile(p, &agg), 0);
+	assert_int_equal(aggregate_stripped_entry(p, &agg,
+			 agg_func(&agg, "[libz.so.1+0xaa60]", NULL), &e), 0);
+	assert_non_null(e.func);
+	assert_string_equal(e.func->name, "inflate");
+	assert_int_equal(e.ns, 8 * FX_PERIOD_NS);
+	assert_int_equal(aggregate_stripped_entry(p, &agg,
+			 agg_func(&agg, "inflate", NULL), &e), 0);
+	assert_null(e.func);
+	assert_int_equal(aggregate_stripped_entry(p, &agg, NULL, &e), 0);
+	assert_null(e.func);
+	aggregate_free(&agg);
+
+	/* under a callback most of the time: fewer than half, none */
+	FX_STACK(p, 1, 1, 9, git, infl, cb, fast);
+	assert_int_equal(aggregate_profile(p, &agg), 0);
+	assert_int_equal(aggregate_stripped_entry(p, &agg,
+			 agg_func(&agg, "[libz.so.1+0xaa60]", NULL), &e), 0);
+	assert_null(e.func);
+	aggregate_free(&agg);
+	fx_free(p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -235,6 +295,7 @@ int main(void)
 		cmocka_unit_test(test_app_caller_path_weight),
 		cmocka_unit_test(test_path_function_not_switch_in),
 		cmocka_unit_test(test_app_caller_stdlib_program),
+		cmocka_unit_test(test_stripped_entry),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

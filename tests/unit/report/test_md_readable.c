@@ -70,7 +70,7 @@ static void test_verdict_names_caller(void **state)
 			"null, \"called_from\": "
 			"{\"name\": \"sort_many<double>\", \"file\": "
 			"\"cpp.cpp\", \"line\": 40, \"ns\": 6000000000}, "
-			"\"callee\": null}");
+			"\"callee\": null, \"inside\": null}");
 	assert_contains(json, "called from `sort_many<double>` (cpp.cpp:40)");
 	free(md);
 	free(json);
@@ -115,7 +115,8 @@ static void test_verdict_loading(void **state)
 			"before main (the dynamic loader binding their "
 			"libraries' symbols), 100.0% of the wall time");
 	assert_contains(json, "\"starting\": {\"pid\": 2, \"comm\": "
-			"\"cmake\"}, \"called_from\": null, \"callee\": null}");
+			"\"cmake\"}, \"called_from\": null, \"callee\": null, "
+			"\"inside\": null}");
 	free(md);
 	free(json);
 	/* under half as they start: the caller, with the rest */
@@ -462,6 +463,39 @@ static void test_stripped_advice(void **state)
 			"/usr/lib/debug/.build-id.\n");
 	assert_lacks(md, "debuginfod");
 	free(md);
+	fx_free(p);
+}
+
+/* git in a stripped zlib: its unnamed code is told by the exported
+ * function it runs inside, before the caller. */
+static void test_stripped_inside(void **state)
+{
+	struct profile *p = fx_new("git log -p");
+	uint32_t g, infl, fast;
+	char *md, *json;
+
+	(void)state;
+	p->root_pid = 1;
+	fx_proc(p, 1, 0, "git", "/usr/bin/git");
+	g = fx_frame_at(p, "cmd_log", "git", CLASS_APP, "log.c", 7);
+	infl = fx_frame(p, "inflate", "libz.so.1", CLASS_RUNTIME);
+	fast = unnamed(p, "[libz.so.1+0xaa60]", "libz.so.1",
+		       "/usr/lib/x86_64-linux-gnu/libz.so.1");
+	p->frames[fast].cls = CLASS_RUNTIME;
+	FX_STACK(p, 1, 1, 95, g, infl, fast);
+	FX_STACK(p, 1, 1, 5, g);
+	p->wall_ns = 100 * FX_PERIOD_NS;
+	one_program_path(p, "git");
+	md = render_md(p);
+	json = render(p, FORMAT_JSON, 0, 0);
+	assert_contains(md, "most in `[libz.so.1+0xaa60]` (runtime, "
+			"libz.so.1), inside `inflate`, called from `cmd_log` "
+			"(log.c:7), 95.0% of the wall time with its callees.");
+	assert_contains(json, "\"inside\": {\"name\": \"inflate\", "
+			"\"module\": \"libz.so.1\", \"class\": \"runtime\", "
+			"\"ns\": 950000000}");
+	free(md);
+	free(json);
 	fx_free(p);
 }
 
@@ -1223,6 +1257,7 @@ int main(void)
 		cmocka_unit_test(test_waits_of_threads),
 		cmocka_unit_test(test_stripped_advice),
 		cmocka_unit_test(test_stripped_own_build),
+		cmocka_unit_test(test_stripped_inside),
 		cmocka_unit_test(test_jit_advice),
 		cmocka_unit_test(test_java_rootless_advice),
 		cmocka_unit_test(test_verdict_second_wait),
