@@ -82,6 +82,7 @@
 #define WS_ANON_INODE_FS_MAGIC	0x09041934	/* uapi/linux/magic.h */
 
 #define WS_FDT_DEPTH	4	/* components kept in ws_target.path */
+#define WS_POLL_FDS	4	/* poll() descriptors ranked, at most */
 /* Walk steps beyond one per component: one per mount crossed (/dev/pts/0
  * crosses two, three where devpts is mounted twice; a container's file
  * a few more), one to see the root. */
@@ -511,18 +512,43 @@ static __always_inline void fdt_socket(struct ws_target *t, struct socket *sock)
 
 /* Fills *t with what fd of task is (see struct ws_target in whyslow.h);
  * whole: a file's whole path too, in the per-CPU scratch's ev. */
-static __always_inline void fdt_resolve(struct task_struct *task, int fd,
-					struct ws_target *t, bool whole)
+/* What fdt_file() reads of a struct file. */
+struct fdt_file_info {
+	void *private_data;	/* a socket's struct socket */
+	struct inode *f_inode;
+};
+
+/* Descriptor fd of task: its file's socket and inode into *fi; 0, or -1
+ * when fd is not open (or the task is past exit_files(), whose files ==
+ * NULL makes the reads fail or give zeroes). */
+static __always_inline int fdt_file(struct task_struct *task, int fd,
+				    struct fdt_file_info *fi,
+				    struct file **filep)
 {
 	struct {
 		unsigned int max_fds;
 		struct file **fd;
 	} ft;
-	struct {
-		void *private_data;
-		struct inode *f_inode;
-	} fi;
 	struct fdtable *fdt;
+	struct file *file;
+
+	if (fd < 0)
+		return -1;
+	fdt = BPF_CORE_READ(task, files, fdt);
+	if (!fdt || WS_FDT_READ_PAIR(&ft, fdt, max_fds, fd) ||
+	    (__u32)fd >= ft.max_fds || !ft.fd)
+		return -1;
+	if (bpf_probe_read_kernel(&file, sizeof(file), &ft.fd[fd]) || !file ||
+	    WS_FDT_READ_PAIR(fi, file, private_data, f_inode) || !fi->f_inode)
+		return -1;
+	*filep = file;
+	return 0;
+}
+
+static __always_inline void fdt_resolve(struct task_struct *task, int fd,
+					struct ws_target *t, bool whole)
+{
+	struct fdt_file_info fi;
 	struct inode *inode;
 	struct file *file;
 	struct path path;
@@ -530,17 +556,7 @@ static __always_inline void fdt_resolve(struct task_struct *task, int fd,
 
 	__builtin_memset(t, 0, sizeof(*t));
 	t->fd = fd;
-	if (fd < 0)
-		return;
-
-	/* A task past exit_files() has files == NULL: the reads then fail
-	 * or give zeroes, and the checks below make that NONE. */
-	fdt = BPF_CORE_READ(task, files, fdt);
-	if (!fdt || WS_FDT_READ_PAIR(&ft, fdt, max_fds, fd) ||
-	    (__u32)fd >= ft.max_fds || !ft.fd)
-		return;
-	if (bpf_probe_read_kernel(&file, sizeof(file), &ft.fd[fd]) || !file ||
-	    WS_FDT_READ_PAIR(&fi, file, private_data, f_inode) || !fi.f_inode)
+	if (fdt_file(task, fd, &fi, &file))
 		return;
 	inode = fi.f_inode;	/* not fi.: CO-RE would relocate fi too */
 	mode = BPF_CORE_READ(inode, i_mode);
@@ -584,6 +600,40 @@ static __always_inline void fdt_resolve(struct task_struct *task, int fd,
 		t->ino = 0;
 	}
 }
+
+/*
+ * How telling descriptor fd of task is as what a poll() on several waits
+ * for: a network socket most (curl polls its connection beside its multi
+ * handle's wakeup socketpair), then another socket, then a pipe, file or
+ * device, an anon inode (eventfd, timerfd) least; -1 when not open.
+ * 5-6 probe reads.
+ */
+static __always_inline int fdt_poll_rank(struct task_struct *task, int fd)
+{
+	struct fdt_file_info fi;
+	struct socket *sock;
+	struct inode *inode;
+	struct file *file;
+	__u16 mode, family;
+
+	if (fdt_file(task, fd, &fi, &file))
+		return -1;
+	/* not fi.: CO-RE would relocate fi too */
+	sock = fi.private_data;
+	inode = fi.f_inode;
+	mode = BPF_CORE_READ(inode, i_mode) & WS_S_IFMT;
+	if (mode == WS_S_IFSOCK) {
+		family = sock ? BPF_CORE_READ(sock, sk, __sk_common.skc_family) :
+			 0;
+		return family == WS_AF_INET || family == WS_AF_INET6 ? 3 : 2;
+	}
+	return mode ? 1 : 0;
+}
+
+/* Of the n (at most WS_POLL_FDS) struct pollfd at user address ufds of
+ * the current task, the descriptor fdt_poll_rank() ranks highest, the
+ * first of equals; -1 none.  In fdtarget.bpf.c. */
+int fdt_poll_fd_global(__u64 ufds, __u32 n);
 
 /* fdt_resolve() in a global BPF function, fdtarget.bpf.c's: see there.
  * t NULL: nothing.  Returns 0. */

@@ -122,16 +122,19 @@ struct {
 	__type(value, struct oncpu_slot);
 } oncpu_since SEC(".maps");
 
-/* poll()/ppoll() on a single descriptor waits on that descriptor. */
-static __always_inline int poll_single_fd(struct pt_regs *regs)
+/* poll()/ppoll() on a single descriptor waits on that descriptor; on a
+ * few, on the most telling of them (fdt_poll_rank); on more, none. */
+static __always_inline int poll_fd(struct pt_regs *regs)
 {
+	__u64 n = BPF_CORE_READ(regs, si), ufds = BPF_CORE_READ(regs, di);
 	struct pollfd pfd;
 
-	if (BPF_CORE_READ(regs, si) != 1)
+	if (n == 1)
+		return bpf_probe_read_user(&pfd, sizeof(pfd), (void *)ufds) ?
+		       -1 : pfd.fd;
+	if (!n || n > WS_POLL_FDS)
 		return -1;
-	if (bpf_probe_read_user(&pfd, sizeof(pfd), (void *)BPF_CORE_READ(regs, di)))
-		return -1;
-	return pfd.fd;
+	return fdt_poll_fd_global(ufds, n);
 }
 
 static __always_inline __s32 user_stack_id(void *ctx)
@@ -253,7 +256,7 @@ static __always_inline void switch_out(void *ctx, bool preempt,
 	if (ws_fd_syscall(nr))
 		st->fd = BPF_CORE_READ(regs, di);
 	else if (nr == WS_NR_poll || nr == WS_NR_ppoll)
-		st->fd = poll_single_fd(regs);
+		st->fd = poll_fd(regs);
 	st->key.ustack_id = BPF_CORE_READ(prev, flags) & WS_PF_KTHREAD ?
 			    WS_NO_STACK : user_stack_id(ctx);
 	if (bpf_map_update_elem(&offcpu_start, &tid, st, BPF_ANY))

@@ -290,6 +290,22 @@ def test_tcp_client_network(run, slow_server):
         f"no network wait names 127.0.0.1:{port}:{res}"
 
 
+def test_tcp_client_poll_network(run, slow_server):
+    """Answers awaited in poll() on a wakeup socketpair and the connection
+    (curl's way): the wait is on the network, to the server, not on the
+    socketpair listed first."""
+    port = slow_server.port
+    doc, res = run.record_json("--", workload("tcp_client"), port, 20,
+                               "poll", timeout=TIMEOUT)
+    assert slow_server.served == 20, f"served {slow_server.served}:{res}"
+    assert cat_pct(doc, "network") >= 80, f"network share of wall:{res}"
+    net = [w for w in doc["waits"] if w["reason"] == "network"]
+    polled = sum(w["ns"] for w in net
+                 if w["target"] == f"poll to 127.0.0.1:{port}")
+    assert polled >= 0.7 * doc["wall_ns"], \
+        f"{polled} ns of waits name poll to 127.0.0.1:{port}:{res}"
+
+
 def test_tcp_client_markdown(run, slow_server):
     res = run.record("--", workload("tcp_client"), slow_server.port, 20,
                      timeout=TIMEOUT)
