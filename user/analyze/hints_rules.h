@@ -47,6 +47,9 @@ struct profile;
 #define SPAWN_LAUNCH_PCT	50	/* their wall time, % of its own */
 #define SPAWN_LOADING_PCT	25	/* of its CPU in the dynamic loader as
 					 * it starts: said in the hint */
+#define SPAWN_WAITS_PCT		50	/* network or disk waits, % of its
+					 * runs' time: overlapping them is
+					 * the advice */
 /* shim: the command exec'd its way to the program it was named for */
 #define SHIM_MIN_PCT		5	/* the launcher's time, % of the path */
 /* small_reads: a file read in small pieces */

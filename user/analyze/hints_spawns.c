@@ -17,8 +17,20 @@
 #include "analyze/hints_rules.h"
 #include "analyze/procs.h"
 #include "classify/frame.h"
+#include "classify/wait.h"
 
-enum spawn_advice { SPAWN_NONE, SPAWN_IN_PROCESS, SPAWN_PARALLELISM };
+enum spawn_advice {
+	SPAWN_NONE,
+	SPAWN_IN_PROCESS,	/* starting them is the cost */
+	SPAWN_PARALLELISM,	/* work, one run at a time */
+	SPAWN_OVERLAP_WAITS,	/* waits, one run at a time (curl, fetching) */
+};
+
+static const char *const spawn_advice_names[] = {
+	[SPAWN_NONE] = "none", [SPAWN_IN_PROCESS] = "in_process",
+	[SPAWN_PARALLELISM] = "parallelism",
+	[SPAWN_OVERLAP_WAITS] = "overlap_waits",
+};
 
 /* Its runs' wall time counting nested and parallel runs once, or their
  * sum in a profile saved without it. */
@@ -102,6 +114,31 @@ static bool runs_program(const struct proc_stat *ps, const char *name)
 	return strlen(ps->comm) == n && !strncmp(ps->comm, name, n);
 }
 
+/* What the processes that ran a program add up to, as aggregated. */
+struct spawn_procs {
+	uint64_t samples, loading_samples;
+	struct time_split time;
+};
+
+static void spawn_procs_sum(const struct hint_list *h,
+			    const struct io_spawn *s, struct spawn_procs *out)
+{
+	const char *name = path_basename(s->program);
+	const struct proc_stat *ps;
+	size_t i, r;
+
+	memset(out, 0, sizeof(*out));
+	for (i = 0; i < h->agg->n_procs; i++) {
+		ps = &h->agg->procs[i];
+		if (!runs_program(ps, name))
+			continue;
+		out->samples += ps->samples;
+		out->loading_samples += ps->loading_samples;
+		for (r = 0; r < WAIT__COUNT; r++)
+			out->time.ns[r] += ps->time.ns[r];
+	}
+}
+
 /*
  * Of its runs' CPU time, how much went to starting them in the dynamic
  * loader, before main (a C++ program's thousands of symbols bound at each
@@ -110,21 +147,30 @@ static bool runs_program(const struct proc_stat *ps, const char *name)
 static uint64_t spawn_loading_ns(const struct hint_list *h,
 				 const struct io_spawn *s)
 {
-	const char *name = path_basename(s->program);
-	uint64_t samples = 0, loading = 0;
-	const struct proc_stat *ps;
-	size_t i;
+	struct spawn_procs sum;
 
-	for (i = 0; i < h->agg->n_procs; i++) {
-		ps = &h->agg->procs[i];
-		if (!runs_program(ps, name))
-			continue;
-		samples += ps->samples;
-		loading += ps->loading_samples;
-	}
-	if (!samples)
+	spawn_procs_sum(h, s, &sum);
+	if (!sum.samples)
 		return 0;
-	return (uint64_t)((unsigned __int128)s->cpu_ns * loading / samples);
+	return (uint64_t)((unsigned __int128)s->cpu_ns * sum.loading_samples /
+			  sum.samples);
+}
+
+/*
+ * Of its runs' processes' time, the waits that runs made at once would
+ * overlap: on the network (curl fetching URLs one after another) or the
+ * disk, whichever is more, in *reason; 0 when neither.
+ */
+static uint64_t spawn_wait_ns(const struct hint_list *h,
+			      const struct io_spawn *s,
+			      enum wait_reason *reason)
+{
+	struct spawn_procs sum;
+
+	spawn_procs_sum(h, s, &sum);
+	*reason = sum.time.ns[WAIT_NETWORK] >= sum.time.ns[WAIT_DISK] ?
+		  WAIT_NETWORK : WAIT_DISK;
+	return sum.time.ns[*reason];
 }
 
 /*
@@ -280,15 +326,20 @@ static enum spawn_advice spawn_advice(const struct hint_list *h, size_t i,
 {
 	const struct io_spawn *s = &h->p->io.spawns[i];
 	uint64_t cost = spawn_cost_ns(h, s);
+	enum wait_reason reason;
+	bool serial = s->max_parallel == 1 &&
+		      s->count >= SPAWN_SERIAL_MIN_COUNT &&
+		      hint_at_least_pct(cost, h->p->wall_ns,
+					SPAWN_SERIAL_MIN_PCT);
 
 	if (shim && s->prelude_count >= s->count)
 		return SPAWN_NONE;
 	if (spawn_is_work(s, loading[i]))
-		return s->max_parallel == 1 &&
-		       s->count >= SPAWN_SERIAL_MIN_COUNT &&
-		       hint_at_least_pct(cost, h->p->wall_ns,
-					 SPAWN_SERIAL_MIN_PCT) ?
-		       SPAWN_PARALLELISM : SPAWN_NONE;
+		return serial ? SPAWN_PARALLELISM : SPAWN_NONE;
+	if (serial && !spawn_nested(s) &&
+	    hint_at_least_pct(spawn_wait_ns(h, s, &reason), s->wall_ns,
+			      SPAWN_WAITS_PCT))
+		return SPAWN_OVERLAP_WAITS;
 	if (s->count < SPAWN_MIN_COUNT ||
 	    spawn_share_pct(h, s) < SPAWN_MIN_PCT ||
 	    spawn_launches_work(h, s, loading))
@@ -376,22 +427,47 @@ static void spawn_loading_text(const struct io_spawn *s, uint64_t loading,
 }
 
 /*
+ * The shell whose C code forked s's runs (frame: spawn_display_frame),
+ * not a place a reader knows, or that ran them with none in a shell's
+ * process: its name ("bash"); NULL when the runs were forked elsewhere.
+ */
+static const char *spawn_shell(const struct hint_list *h,
+			       const struct io_spawn *s, int64_t frame)
+{
+	const char *shell;
+
+	if (frame_in_source(h->p, frame) || s->site < 0 ||
+	    (size_t)s->site >= h->p->io.n_sites)
+		return NULL;
+	shell = frame >= 0 ? h->p->frames[frame].module :
+			     procs_exe(h->p, h->p->io.sites[s->site].pid);
+	if (frame < 0 && shell)
+		shell = path_basename(shell);
+	return classify_shell(shell) ? shell : NULL;
+}
+
+/*
  * How the program that ran them does what the advice asks, when it has a
  * way: find's "-exec cmd {} +" runs one cmd for many files, xargs -P and
  * make -j run several at once.
  */
-static const char *spawner_way(const struct io_spawn *s,
+static const char *spawner_way(const struct hint_list *h,
+			       const struct io_spawn *s,
 			       enum spawn_advice advice)
 {
 	const char *parent = s->parent ? path_basename(s->parent) : "";
 
-	if (advice == SPAWN_PARALLELISM) {
+	if (advice != SPAWN_IN_PROCESS) {
 		if (!strcmp(parent, "xargs"))
 			return "xargs -P N";
 		if (!strcmp(parent, "find"))
 			return "find … -print0 | xargs -0 -P N";
 		if (!strcmp(parent, "make") || !strcmp(parent, "gmake"))
 			return "make -jN";
+		if (classify_shell(parent) ||
+		    spawn_shell(h, s, spawn_display_frame(h->p, s)))
+			return "each run in the background and one wait "
+			       "after the loop, or xargs -P N";
 		return "make -jN, a process pool";
 	}
 	if (!strcmp(parent, "find"))
@@ -406,8 +482,10 @@ static void spawn_text(const struct hint_list *h, struct hint *hint,
 {
 	char count[NUM_SIZE], times[6 * TIME_SIZE + 256], cpu[NUM_SIZE];
 	const char *from = where ? ", spawned from " : "";
-	char start[NUM_SIZE + 80];
+	char start[NUM_SIZE + 80], wait_pct[NUM_SIZE];
+	enum wait_reason reason;
 
+	hint_fmt_pct(wait_pct, spawn_wait_ns(h, s, &reason), s->wall_ns);
 	hint_fmt_count(count, s->count);
 	if (!spawn_path_times(h, s, times, sizeof(times)))
 		spawn_times(h, s, times, sizeof(times));
@@ -415,18 +493,24 @@ static void spawn_text(const struct hint_list *h, struct hint *hint,
 	/* the CPU of starting a process, fork to exec, is not in the wall */
 	hint_fmt_pct(cpu, min_u64(s->cpu_ns, spawn_wall_ns(s)),
 		     spawn_wall_ns(s));
-	if (advice == SPAWN_PARALLELISM)
+	if (advice == SPAWN_OVERLAP_WAITS)
+		hint_text(hint, "%s ran %s times, one at a time (%s), %s of it "
+			  "waiting on the %s%s%s%s: running several at once "
+			  "(%s) would overlap those waits.", s->program, count,
+			  times, wait_pct, wait_reason_name(reason), start,
+			  from, where ? where : "", spawner_way(h, s, advice));
+	else if (advice == SPAWN_PARALLELISM)
 		hint_text(hint, "%s ran %s times, one at a time (%s), %s of "
 			  "it on its own CPU%s%s%s: that is work, not the cost "
 			  "of starting processes; running several at once "
 			  "(%s) would overlap it.", s->program, count, times,
 			  cpu, start, from, where ? where : "",
-			  spawner_way(s, advice));
+			  spawner_way(h, s, advice));
 	else
 		hint_text(hint, "%s ran %s times (%s)%s%s%s: doing the work "
 			  "in-process or in fewer, larger runs%s would remove "
 			  "most of it.", s->program, count, times, start, from,
-			  where ? where : "", spawner_way(s, advice));
+			  where ? where : "", spawner_way(h, s, advice));
 }
 
 /*
@@ -439,22 +523,13 @@ static void spawn_text(const struct hint_list *h, struct hint *hint,
 static char *spawn_location(struct hint_list *h, const struct io_spawn *s)
 {
 	int64_t frame = spawn_display_frame(h->p, s);
-	const char *shell;
+	const char *shell = spawn_shell(h, s, frame);
 	char comm[AGG_COMM_LEN], *out = NULL;
-	uint32_t pid;
 	int n;
 
-	if (frame_in_source(h->p, frame) || s->site < 0 ||
-	    (size_t)s->site >= h->p->io.n_sites)
+	if (!shell)
 		return hint_location(h, frame);
-	pid = h->p->io.sites[s->site].pid;
-	shell = frame >= 0 ? h->p->frames[frame].module :
-			     procs_exe(h->p, pid);
-	if (frame < 0 && shell)
-		shell = path_basename(shell);
-	if (!classify_shell(shell))
-		return hint_location(h, frame);
-	procs_comm(h->p, pid, comm);
+	procs_comm(h->p, h->p->io.sites[s->site].pid, comm);
 	if (!comm[0] || classify_shell(comm))
 		n = asprintf(&out, "a %s script", comm[0] ? comm : shell);
 	else
@@ -480,7 +555,8 @@ static void spawn_hint(struct hint_list *h, const struct io_spawn *s,
 {
 	struct hint hint = { .rule = "spawns", .names_cause = true };
 	char *where = spawn_location(h, s);
-	uint64_t path_ns;
+	uint64_t path_ns, waits;
+	enum wait_reason reason;
 
 	spawn_text(h, &hint, s, advice, where, loading);
 	hint_field_copy(h, &hint, "program", s->program);
@@ -497,8 +573,11 @@ static void spawn_hint(struct hint_list *h, const struct io_spawn *s,
 	field_known(&hint, "cpu_ns", s->cpu_ns);
 	hint_field_uint(&hint, "loading_cpu_ns", loading);
 	field_known(&hint, "max_parallel", s->max_parallel);
-	hint_field_copy(h, &hint, "advice", advice == SPAWN_PARALLELISM ?
-			"parallelism" : "in_process");
+	hint_field_copy(h, &hint, "advice", spawn_advice_names[advice]);
+	waits = spawn_wait_ns(h, s, &reason);
+	hint_field_uint(&hint, "wait_ns", waits);
+	hint_field_copy(h, &hint, "wait", waits ? wait_reason_name(reason) :
+			NULL);
 	hint_push(h, &hint);
 }
 

@@ -741,8 +741,11 @@ static void test_spawns_spawner_way(void **state)
 		{ "/usr/bin/make", "(make -jN) would overlap it." },
 		{ "/usr/bin/find", "(find … -print0 | xargs -0 -P N) would "
 				   "overlap it." },
-		{ "/usr/bin/sh", "(make -jN, a process pool) would overlap "
-				 "it." },
+		{ "/usr/bin/sh", "(each run in the background and one wait "
+				 "after the loop, or xargs -P N) would "
+				 "overlap it." },
+		{ "/usr/bin/python3", "(make -jN, a process pool) would "
+				      "overlap it." },
 	};
 	struct profile *p;
 	struct hinted agg;
@@ -779,6 +782,52 @@ static void test_spawns_spawner_way(void **state)
 	h = only_hint(p, &agg);
 	assert_non_null(strstr(h->text, "in fewer, larger runs would remove"));
 	hinted_free(&agg);
+	fx_free(p);
+}
+
+/*
+ * fetch.sh runs curl 40 times, one at a time, each waiting 20 ms of its
+ * 30 on the server: waits that runs at once would overlap, not the cost
+ * of starting them (the in-process advice would leave the waits).  Under
+ * half of their time waiting, or runs at once: that advice as before.
+ */
+static void test_spawns_overlap_waits(void **state)
+{
+	struct profile *p = fx_new("./fetch.sh");
+	uint32_t main_f, pid;
+	struct hinted agg;
+	const struct hint *h;
+	struct io_spawn *s;
+
+	(void)state;
+	p->wall_ns = 1250 * MS;
+	s = spawn_known(p, "/usr/bin/curl", 40, 1200 * MS, 1200 * MS,
+			400 * MS, 1);
+	main_f = fx_frame(p, "[curl+0x1b540]", "curl", CLASS_APP);
+	for (pid = 10; pid < 50; pid++) {
+		fx_proc(p, pid, 1, "curl", "/usr/bin/curl");
+		FX_WAIT(p, pid, pid, 1, WAIT_NETWORK, 20 * MS,
+			"poll to 127.0.0.1:18777", main_f);
+	}
+	h = only_hint(p, &agg);
+	assert_text(h, "spawns",
+		    "/usr/bin/curl ran 40 times, one at a time (30 ms on "
+		    "average, 1.20 s in all = 96% of wall time), 67% of it "
+		    "waiting on the network: running several at once (make "
+		    "-jN, a process pool) would overlap those waits.");
+	assert_str(h, "advice", "overlap_waits");
+	assert_str(h, "wait", "network");
+	assert_uint(h, "wait_ns", 800 * MS);
+	hinted_free(&agg);
+	/* runs at once already */
+	s->max_parallel = 2;
+	assert_advice(p, "/usr/bin/curl", "in_process");
+	/* under half of their time waiting */
+	s->max_parallel = 1;
+	s->wall_ns = s->union_ns = 1601 * MS;
+	assert_advice(p, "/usr/bin/curl", "in_process");
+	s->wall_ns = s->union_ns = 1600 * MS;
+	assert_advice(p, "/usr/bin/curl", "overlap_waits");
 	fx_free(p);
 }
 
@@ -1292,6 +1341,7 @@ int main(void)
 		cmocka_unit_test(test_spawns_share_of_the_path),
 		cmocka_unit_test(test_spawns_from_past_libc),
 		cmocka_unit_test(test_spawns_work),
+		cmocka_unit_test(test_spawns_overlap_waits),
 		cmocka_unit_test(test_spawns_spawner_way),
 		cmocka_unit_test(test_spawns_work_thresholds),
 		cmocka_unit_test(test_spawns_loading),
