@@ -217,6 +217,9 @@ def test_pipe_gzip(run):
 
 N_UNITS = 10
 SWITCH_CASES, SWITCH_FUNCS = 35, 5      # ~0.35 s of gcc -O2 a file here
+# One file of 12 times as many functions: compiled in one slot of -j2
+# while the others go through the other, it ends last, alone on the path.
+BIG_UNIT, BIG_TIMES = 4, 12
 DRIVER = re.compile(r"^(x86_64-linux-gnu-)?(gcc|cc)(-\d+)?$")
 
 
@@ -224,7 +227,7 @@ def unit_source(k):
     """A C file that gcc -O2 takes ~0.35 s to compile: switches of
     arithmetic cases, which the optimiser works through one by one."""
     out = ["#include <stdint.h>\n\n"]
-    for f in range(SWITCH_FUNCS):
+    for f in range(SWITCH_FUNCS * (BIG_TIMES if k == BIG_UNIT else 1)):
         out.append(f"uint64_t unit{k}_f{f}(uint64_t x, int op)\n{{\n"
                    f"\tuint64_t y = x ^ {f * 7919 + k}u;\n\n"
                    f"\tswitch (op) {{\n")
@@ -257,8 +260,9 @@ def test_make_j2(run, tmp_path):
     it, nor may a spawn hint call cc1 or gcc overhead to do in-process,
     and no share anywhere may pass 100% (sums over processes did)."""
     objs = make_project(tmp_path)
-    doc, res = run.record_json("--", "make", "-s", "-j2", "-C", tmp_path,
-                               timeout=TIMEOUT)
+    saved = tmp_path / "make.pb.gz"
+    doc, res = run.record_json("--save", saved, "--", "make", "-s", "-j2",
+                               "-C", tmp_path, timeout=TIMEOUT)
     missing = [o.name for o in objs if not o.exists()]
     assert not missing, f"make did not build {missing}:{res}"
     cp = check_report(doc, res)
@@ -281,6 +285,18 @@ def test_make_j2(run, tmp_path):
         assert not over, f"{over}% in {text!r}:{res}"
     assert "waiting for child processes" not in doc["verdict"], \
         f"the verdict blames a waiting parent:{res}"
+    # The longest run on the path is the big file's compiler (the others'
+    # are each cut short by the next: make's wait ends at each), told by
+    # its command line.
+    runs = cp["runs"]
+    assert 1 <= len(runs) <= 5 and all(r["args"] for r in runs), \
+        f"runs {runs}:{res}"
+    assert runs[0]["comm"] == "cc1" and \
+        runs[0]["brief"].endswith(f" unit{BIG_UNIT}.c") and \
+        f"unit{BIG_UNIT}.c" in runs[0]["args"], f"runs {runs}:{res}"
+    md = run.whyslow("report", saved)
+    assert re.search(rf"\| {runs[0]['pid']} \| `cc1` \| cc1 … "
+                     rf"unit{BIG_UNIT}\.c \|", md.stdout), md
 
 
 # --- 3. a shell loop of short programs --------------------------------------

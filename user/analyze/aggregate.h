@@ -104,6 +104,7 @@ struct proc_stat {
 	uint32_t ppid;		/* 0 when the profile has no process record */
 	char comm[AGG_COMM_LEN];
 	const char *exe;	/* NULL when unknown */
+	const char *args;	/* its command line (process_info), NULL */
 	uint64_t samples;
 	uint64_t loading_samples;	/* as its threads' */
 	struct time_split time;	/* its threads', added up */

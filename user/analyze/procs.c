@@ -178,6 +178,7 @@ static void describe_proc(const struct profile *p, struct proc_stat *ps)
 	if (pi) {
 		ps->ppid = pi->ppid;
 		ps->exe = pi->exe;
+		ps->args = pi->args;
 	}
 }
 

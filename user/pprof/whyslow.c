@@ -27,7 +27,7 @@ enum { WF_MODULE = 1, WF_PATH, WF_CLASS, WF_RESOLVED, WF_INLINED };
 enum { WK_REASON = 1, WK_SYSCALL, WK_TARGET, WK_TRUNCATED, WK_KERNEL_MODE,
        WK_CP_NS };
 enum { WT_PID = 1, WT_TID, WT_COMM };
-enum { WP_PID = 1, WP_PPID, WP_COMM, WP_EXE, WP_PY_UNBUFFERED };
+enum { WP_PID = 1, WP_PPID, WP_COMM, WP_EXE, WP_PY_UNBUFFERED, WP_ARGS };
 
 #define WS_FORMAT_VERSION	1
 
@@ -91,6 +91,8 @@ static void put_ws_tasks(struct writer *w, struct pb_buf *x,
 		pb_uint(&e, WP_EXE, pprof_str_id(w, p->procs[i].exe));
 		if (p->procs[i].py_unbuffered)
 			pb_uint(&e, WP_PY_UNBUFFERED, 1);
+		if (p->procs[i].args)
+			pb_uint(&e, WP_ARGS, pprof_str_id(w, p->procs[i].args));
 		pb_msg(x, WS_PROCESS, &e);
 	}
 	pb_buf_free(&e);
@@ -351,7 +353,7 @@ static int ws_tasks(struct reader *rd, const struct span *x,
 {
 	struct span *th = NULL, *pr = NULL;
 	size_t n_th, n_pr, i;
-	uint64_t v[WP_PY_UNBUFFERED];
+	uint64_t v[WP_ARGS];
 	int err;
 
 	if ((err = pprof_spans_of(rd, x, WS_THREAD, &th, &n_th)) ||
@@ -377,8 +379,7 @@ static int ws_tasks(struct reader *rd, const struct span *x,
 	for (i = 0; i < n_pr && !err; i++) {
 		struct process_info *p = &out->procs[i];
 
-		err = pprof_read_small(rd, &pr[i], v, WP_PY_UNBUFFERED,
-				       "process");
+		err = pprof_read_small(rd, &pr[i], v, WP_ARGS, "process");
 		if (err)
 			break;
 		out->n_procs = i + 1;
@@ -388,6 +389,8 @@ static int ws_tasks(struct reader *rd, const struct span *x,
 		err = pprof_string_copy(rd, v[2], p->comm, sizeof(p->comm));
 		if (!err)
 			err = pprof_string_at(rd, v[3], true, &p->exe);
+		if (!err)
+			err = pprof_string_at(rd, v[5], true, &p->args);
 	}
 out:
 	free(th);

@@ -191,6 +191,40 @@ out:
 	return ret;
 }
 
+void procfs_cmdline_join(const char *cmdline, size_t len, char *out,
+			 size_t size)
+{
+	size_t i, n = 0;
+
+	if (!size)
+		return;
+	while (len && !cmdline[len - 1])	/* the last word's NULs */
+		len--;
+	for (i = 0; i < len && n + 1 < size; i++) {
+		unsigned char c = cmdline[i];
+
+		out[n++] = !c ? ' ' : c < 0x20 || c > 0x7e ? '?' : c;
+	}
+	out[n] = '\0';
+}
+
+int procfs_pid_cmdline(const char *procfs, unsigned int pid, char *out,
+		       size_t size)
+{
+	char path[64], raw[PROCFS_ARGS_MAX];
+	ssize_t n;
+	bool cut;
+
+	if (size)
+		out[0] = '\0';
+	snprintf(path, sizeof(path), "%s/%u/cmdline", procfs, pid);
+	n = procfs_read(path, raw, sizeof(raw), &cut);
+	if (n < 0)
+		return (int)n;
+	procfs_cmdline_join(raw, n, out, size);
+	return 0;
+}
+
 /* "cpu  user nice system idle iowait irq softirq steal ...": the 8th */
 #define STAT_STEAL_FIELD	8
 

@@ -55,6 +55,22 @@ unsigned int procfs_python_opts(const char *environ, size_t env_len,
  * -errno (the process is gone). */
 int procfs_pid_python_opts(const char *procfs, unsigned int pid);
 
+/* Bytes of a process's command line kept, joined (procfs_cmdline_join). */
+#define PROCFS_ARGS_MAX		512
+
+/*
+ * cmdline (NUL-separated words, len bytes, as /proc/PID/cmdline has them)
+ * as one line in out: the words joined by a space, a byte outside
+ * printable ASCII as '?', cut at size - 1 bytes.  The workload writes it:
+ * nothing in it is trusted.
+ */
+void procfs_cmdline_join(const char *cmdline, size_t len, char *out,
+			 size_t size);
+/* The same for process pid, read from procfs ("/proc"): 0, or -errno
+ * (the process is gone); "" for a kernel thread or a zombie. */
+int procfs_pid_cmdline(const char *procfs, unsigned int pid, char *out,
+		       size_t size);
+
 /*
  * The machine's steal time so far, in ns: how long the hypervisor ran
  * something else while this guest's CPUs had work (all CPUs, the "cpu"

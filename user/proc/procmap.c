@@ -23,6 +23,7 @@ void proc_table_init(struct proc_table *t)
 static void proc_free(struct proc *p)
 {
 	free(p->exe);
+	free(p->args);
 	free(p->exec_times);
 	free(p->maps);
 	free(p);
@@ -145,8 +146,10 @@ static void proc_reset(struct proc *p)
 {
 	free(p->exe);
 	free(p->exec_times);
+	free(p->args);
 	p->exe = NULL;
 	p->exec_times = NULL;
+	p->args = NULL;
 	p->gen = 0;
 	p->n_maps = 0;
 	p->exited = false;
@@ -172,6 +175,8 @@ int proc_table_fork(struct proc_table *t, uint32_t ppid, uint32_t pid,
 	child->complete = parent->complete;
 	memcpy(child->comm, parent->comm, sizeof(child->comm));
 	if (parent->exe && !(child->exe = strdup(parent->exe)))
+		return -ENOMEM;
+	if (parent->args && !(child->args = strdup(parent->args)))
 		return -ENOMEM;
 	for (i = 0; i < parent->n_maps; i++) {
 		if (parent->maps[i].gen != parent->gen)
@@ -358,6 +363,18 @@ void proc_python_opts(struct proc *p, const char *procfs,
 	p->py_command = opts & PROCFS_PY_COMMAND;
 }
 
+int proc_read_args(struct proc *p, const char *procfs)
+{
+	char args[PROCFS_ARGS_MAX];
+
+	if (procfs_pid_cmdline(procfs, p->pid, args, sizeof(args)) ||
+	    !args[0])
+		return 0;
+	free(p->args);
+	p->args = strdup(args);
+	return p->args ? 0 : -ENOMEM;
+}
+
 int proc_table_load(struct proc_table *t, uint32_t pid, const char *procfs)
 {
 	struct proc *p = proc_table_get(t, pid);
@@ -378,5 +395,7 @@ int proc_table_load(struct proc_table *t, uint32_t pid, const char *procfs)
 		p->exe = strdup(exe);
 		proc_python_opts(p, procfs, exe);
 	}
+	if (proc_read_args(p, procfs))
+		return -ENOMEM;
 	return load_maps(t, p, procfs);
 }

@@ -45,6 +45,8 @@ struct proc {
 	uint64_t *exec_times;	/* exec_times[g - 1]: start of generation g */
 	bool py_unbuffered;	/* a Python with unbuffered output (procfs.h) */
 	bool py_command;	/* a Python running -c code (procfs.h) */
+	char *args;		/* its command line, joined (procfs.h), as of
+				 * its last exec seen; NULL unknown */
 	struct mapping *maps;
 	size_t n_maps, cap_maps;
 };
@@ -91,6 +93,11 @@ bool proc_is_python(const char *program);
  * py_command (-c, whose "<string>" is the user's code); else none. */
 void proc_python_opts(struct proc *p, const char *procfs,
 		      const char *program);
+
+/* p's command line, read from procfs ("/proc") now: as its exec is
+ * seen, while the process is there.  0 or -ENOMEM; a process gone leaves
+ * it NULL. */
+int proc_read_args(struct proc *p, const char *procfs);
 
 /* The mapping that covered addr in pid at time, or NULL. */
 const struct mapping *proc_lookup(const struct proc *p, uint64_t addr,

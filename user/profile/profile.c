@@ -94,8 +94,10 @@ void profile_free(struct profile *p)
 	}
 	free(p->stacks);
 	free(p->threads);
-	for (i = 0; i < p->n_procs; i++)
+	for (i = 0; i < p->n_procs; i++) {
 		free(p->procs[i].exe);
+		free(p->procs[i].args);
+	}
 	free(p->procs);
 	free_io(&p->io);
 	profile_critical_free(&p->critical);

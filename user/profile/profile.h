@@ -94,6 +94,8 @@ struct process_info {
 	uint32_t ppid;
 	char comm[16];
 	char *exe;		/* path of the executable, may be NULL */
+	char *args;		/* its command line, words joined by a space
+				 * (procfs_cmdline_join), cut; NULL unknown */
 	bool py_unbuffered;	/* a Python whose stdout and stderr are not
 				 * buffered: PYTHONUNBUFFERED or -u at exec */
 };

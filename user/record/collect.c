@@ -836,6 +836,7 @@ static int build_threads_procs(struct collector *c, struct profile *out,
 		memcpy(out->procs[j].comm, p && p->comm[0] ? p->comm : ts->comm,
 		       sizeof(out->procs[j].comm));
 		out->procs[j].exe = p && p->exe ? strdup(p->exe) : NULL;
+		out->procs[j].args = p && p->args ? strdup(p->args) : NULL;
 		out->procs[j].py_unbuffered = p && p->py_unbuffered;
 		out->n_procs++;
 	}

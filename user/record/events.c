@@ -94,19 +94,23 @@ static int user_stack(struct record_events *r, uint32_t pid, uint64_t time,
 }
 
 /*
- * A process execs program: a Python's options are read now, while the
- * process is there (proc_python_opts); a later exec of another program
- * clears them.  A Python not seen before is loaded whole, which reads them.
+ * A process execs program: its command line and a Python's options are
+ * read now, while the process is there (proc_python_opts); a later exec
+ * of another program clears the options.  A Python not seen before is
+ * loaded whole, which reads them.
  */
-static void note_python(struct record_events *r, uint32_t pid,
-			const char *program)
+static int note_exec_args(struct record_events *r, uint32_t pid,
+			  const char *program)
 {
 	struct proc *p = proc_table_find(r->procs, pid);
 
-	if (p)
+	if (p) {
 		proc_python_opts(p, "/proc", program);
-	else if (proc_is_python(program))
+		return proc_read_args(p, "/proc");
+	}
+	if (proc_is_python(program))
 		proc_table_load(r->procs, pid, "/proc");
+	return 0;
 }
 
 /* An exec: a spawned program for the I/O tables, a new process image for
@@ -119,9 +123,10 @@ static int note_exec(struct record_events *r, const struct ws_exec *ev)
 	memcpy(program, ev->filename, WS_EXEC_PATH_LEN);
 	program[WS_EXEC_PATH_LEN] = '\0';
 	if (program[0]) {
-		note_python(r, ev->pid, program);
-		err = collector_note_exec(r->coll, ev->pid, ev->time_ns, program,
-					  0);
+		err = note_exec_args(r, ev->pid, program);
+		if (!err)
+			err = collector_note_exec(r->coll, ev->pid,
+						  ev->time_ns, program, 0);
 		if (err)
 			return err;
 	}

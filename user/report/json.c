@@ -20,6 +20,7 @@
 #include "lib/util.h"
 #include "analyze/aggregate.h"
 #include "analyze/procs.h"
+#include "analyze/runs.h"
 #include "report/source.h"
 #include "classify/clone.h"
 #include "classify/frame.h"
@@ -43,6 +44,8 @@ struct json {
 	size_t n_cp_categories;
 	char **sources;		/* text of the first n_lines hot lines */
 	size_t n_lines;
+	struct path_run runs[RUNS_MAX];	/* the longest runs on the path */
+	size_t n_runs;
 };
 
 typedef void (*json_item_fn)(const struct json *j, size_t i);
@@ -186,6 +189,24 @@ static void json_cp_program(const struct json *j, size_t i)
 		pct_of(cp->ns, j->p->critical.ns));
 }
 
+static void json_cp_run(const struct json *j, size_t i)
+{
+	const struct path_run *r = &j->runs[i];
+	const char *args = r->proc ? r->proc->args : NULL;
+	char comm[AGG_COMM_LEN], brief[RUNS_BRIEF_MAX];
+
+	procs_comm(j->p, r->pid, comm);
+	runs_brief(args, brief, sizeof(brief));
+	fprintf(j->f, "{\"pid\": %" PRIu32 ", \"comm\": ", r->pid);
+	json_string(j->f, comm);
+	fputs(", \"args\": ", j->f);
+	json_string(j->f, args);
+	fputs(", \"brief\": ", j->f);
+	json_string(j->f, args ? brief : NULL);
+	fprintf(j->f, ", \"ns\": %" PRIu64 ", \"pct\": %.2f}", r->ns,
+		pct_of(r->ns, j->p->critical.ns));
+}
+
 static void json_cp_function(const struct json *j, size_t i)
 {
 	const struct func_stat *fs = &j->agg->funcs[j->agg->by_cp[i]];
@@ -252,6 +273,8 @@ static void json_critical(struct json *j)
 		  ",\n");
 	json_cp_kernel(j);
 	json_list(j, 2, "programs", c->n_programs, json_cp_program, ",\n");
+	j->n_runs = runs_on_path(j->p, j->agg, j->runs, RUNS_MAX);
+	json_list(j, 2, "runs", j->n_runs, json_cp_run, ",\n");
 	json_list(j, 2, "functions", json_cap(j->agg->n_by_cp), json_cp_function,
 		  "\n");
 	fputs("  },\n", j->f);
@@ -358,6 +381,8 @@ static void json_process(const struct json *j, size_t i)
 	json_string(f, ps->comm);
 	fputs(", \"exe\": ", f);
 	json_string(f, ps->exe);
+	fputs(", \"args\": ", f);
+	json_string(f, ps->args);
 	json_counts(f, ps->samples, &ps->time, samples);
 	fputs(", \"threads\": [", f);
 	for (k = 0; k < ps->n_threads; k++) {

@@ -10,6 +10,7 @@
 #include <stddef.h>
 
 #include "analyze/aggregate.h"
+#include "analyze/runs.h"
 #include "analyze/unnamed.h"
 #include "analyze/hints.h"
 #include "report/md_util.h"
@@ -44,6 +45,8 @@ struct md {
 	bool unsampled_noted;	/* "[x: not sampled]" explained */
 	struct unnamed_code unnamed;	/* code without names: one scan,
 					 * for the verdict and Data quality */
+	struct path_run runs[RUNS_MAX];	/* the longest runs on the path */
+	size_t n_runs;
 	/* Files opened more than once that the by-time table left out, by
 	 * opens: io.files indexes. */
 	size_t *reopened;

@@ -646,6 +646,23 @@ static char *program_row(const struct md *m, size_t i)
 			  pct_of(cp->ns, m->p->critical.ns));
 }
 
+static char *run_row(const struct md *m, size_t i)
+{
+	const struct path_run *r = &m->runs[i];
+	const char *args = r->proc ? r->proc->args : NULL;
+	char comm[AGG_COMM_LEN], name[CLEAN_SIZE(64)], time[DURATION_SIZE];
+	char brief[RUNS_BRIEF_MAX], run[CLEAN_SIZE(RUNS_BRIEF_MAX)];
+
+	procs_comm(m->p, r->pid, comm);
+	md_clean(name, comm, 64, false);
+	runs_brief(args, brief, sizeof(brief));
+	md_clean(run, brief[0] ? brief : "—", RUNS_BRIEF_MAX, false);
+	fmt_duration(time, r->ns);
+	return str_printf("| %" PRIu32 " | `%s` | %s | %s | %.1f%% |\n",
+			  r->pid, name, run, time,
+			  pct_of(r->ns, m->p->critical.ns));
+}
+
 static char *path_func_row(const struct md *m, size_t i)
 {
 	const struct func_stat *fs = &m->agg->funcs[m->agg->by_cp[i]];
@@ -704,7 +721,7 @@ static bool path_shows_unsampled(const struct md *m, size_t n)
 
 int md_critical(struct md *m, size_t *shown_programs, size_t *shown_funcs)
 {
-	size_t shown_launchers;
+	size_t shown_launchers, shown_runs;
 	static const char programs_head[] =
 		"\n## Critical path\n\n"
 		"What held up the end of the run: the main thread's wall time, "
@@ -722,6 +739,12 @@ int md_critical(struct md *m, size_t *shown_programs, size_t *shown_funcs)
 		"program, interpreter and started program.\n\n"
 		"| launcher | run by | started | processes | time | % of wall "
 		"|\n|---|---|---|--:|--:|--:|\n";
+	static const char runs_head[] =
+		"\nLongest runs: the processes longest on the path, by "
+		"their command lines (the program, then its operands: "
+		"options and their values left out).\n\n"
+		"| pid | program | run | time | % of wall |\n"
+		"|--:|---|---|--:|--:|\n";
 	static const char funcs_head[] =
 		"\nFunctions: their time on the path but for waits for a "
 		"CPU (the machine's load, in its own row above).\n\n"
@@ -736,6 +759,10 @@ int md_critical(struct md *m, size_t *shown_programs, size_t *shown_funcs)
 	if (!err && m->p->critical.n_launchers)
 		err = md_table(m, launchers_head, m->p->critical.n_launchers,
 			       launcher_row, &shown_launchers);
+	m->n_runs = runs_on_path(m->p, m->agg, m->runs, RUNS_MAX);
+	if (!err && m->n_runs)
+		err = md_table(m, runs_head, m->n_runs, run_row,
+			       &shown_runs);
 	if (!err)
 		err = md_table(m, funcs_head, m->agg->n_by_cp, path_func_row,
 			       shown_funcs);

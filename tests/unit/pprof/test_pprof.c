@@ -89,6 +89,7 @@ static struct profile *rich_profile(void)
 	FX_WAIT(p, 100, 101, 2, WAIT_GIL, 7 * MS, NULL, m);
 	p->stacks[0].kernel_mode = true;
 	p->procs[0].py_unbuffered = true;
+	p->procs[0].args = fx_strdup("./demo -n 3 in.txt");
 	p->n_cpus = 2;
 	fx_thread(p, 100, 101, "worker");
 	fx_note(p, "pid 7 (python3.9): CPython 3.9 is not supported");
@@ -246,6 +247,7 @@ static void test_round_trip(void **state)
 	assert_int_equal(q.stacks[4].reason, WAIT_GIL);
 	assert_true(q.stacks[0].kernel_mode);
 	assert_true(q.procs[0].py_unbuffered);
+	assert_string_equal(q.procs[0].args, "./demo -n 3 in.txt");
 	assert_int_equal(q.n_cpus, 2);
 	assert_int_equal(q.io.files[0].size, 400);
 	assert_int_equal(q.io.files[0].syncs, 7);

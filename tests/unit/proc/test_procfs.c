@@ -296,6 +296,38 @@ static void test_python_unbuffered(void **state)
 	assert_true(procfs_pid_python_opts("/nonexistent", 1) < 0);
 }
 
+/* A command line as one line: words joined, bytes a terminal or a report
+ * would act on replaced, cut to fit; this process's own from /proc. */
+static void test_cmdline_join(void **state)
+{
+	char out[16], wide[64], self[PROCFS_ARGS_MAX];
+
+	(void)state;
+	procfs_cmdline_join(STRS("cc\0-c\0a.c\0"), out, sizeof(out));
+	assert_string_equal(out, "cc -c a.c");
+	procfs_cmdline_join(STRS("sh\0-c\0echo\x1b[2J\n\xc3\xa9\0"), wide,
+			    sizeof(wide));
+	assert_string_equal(wide, "sh -c echo?[2J???");
+	procfs_cmdline_join(STRS("a-very-long-program\0x\0"), out,
+			    sizeof(out));
+	assert_string_equal(out, "a-very-long-pro");
+	procfs_cmdline_join("", 0, out, sizeof(out));
+	assert_string_equal(out, "");
+	procfs_cmdline_join(STRS("\0\0\0"), out, sizeof(out));
+	assert_string_equal(out, "");
+	/* a cut buffer, no NUL at its end; a word left empty */
+	procfs_cmdline_join("ls\0\0-l", 6, out, sizeof(out));
+	assert_string_equal(out, "ls  -l");
+	procfs_cmdline_join("ab", 2, out, 1);
+	assert_string_equal(out, "");
+	assert_int_equal(procfs_pid_cmdline("/proc", getpid(), self,
+					    sizeof(self)), 0);
+	assert_non_null(strstr(self, "test_procfs"));
+	assert_true(procfs_pid_cmdline("/nonexistent", 1, self,
+				       sizeof(self)) < 0);
+	assert_string_equal(self, "");
+}
+
 /* -c among the interpreter's options: its code's file is "<string>". */
 static void test_python_command(void **state)
 {
@@ -419,6 +451,7 @@ int main(void)
 		cmocka_unit_test(test_anon_names),
 		cmocka_unit_test(test_anon_code),
 		cmocka_unit_test(test_steal),
+		cmocka_unit_test(test_cmdline_join),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -499,6 +499,53 @@ static void test_stripped_inside(void **state)
 	fx_free(p);
 }
 
+/* A build's compiler runs: the longest on the path by their command
+ * lines, the source each compiled; JSON has them whole. */
+static void test_longest_runs(void **state)
+{
+	struct profile *p = fx_new("make -j2");
+	struct critical_program *cp;
+	uint32_t f, pid;
+	char *md, *json, args[64];
+
+	(void)state;
+	f = fx_frame(p, "main", "cc1", CLASS_APP);
+	cp = p->critical.programs = fx_grow(NULL, 0, sizeof(*cp));
+	memset(cp, 0, sizeof(*cp));
+	cp->name = fx_strdup("cc1");
+	cp->pids = fx_grow(NULL, 0, 3 * sizeof(*cp->pids));
+	for (pid = 10; pid < 13; pid++) {
+		FX_STACK(p, pid, pid, 1, f)->cp_ns = (pid - 9) * 100 * MS;
+		fx_proc(p, pid, 1, "cc1", "/usr/lib/gcc/cc1");
+		snprintf(args, sizeof(args), "/usr/lib/gcc/cc1 -quiet -I inc "
+			 "f%u.c -o /tmp/x.s", pid);
+		p->procs[p->n_procs - 1].args = fx_strdup(args);
+		cp->pids[cp->n_pids++] = pid;
+		cp->ns += (pid - 9) * 100 * MS;
+	}
+	p->critical.n_programs = 1;
+	p->critical.ns = p->wall_ns = 600 * MS;
+	md = render_md(p);
+	json = render(p, FORMAT_JSON, 0, 0);
+	assert_contains(md, "| pid | program | run | time | % of wall |\n"
+			"|--:|---|---|--:|--:|\n"
+			"| 12 | `cc1` | cc1 … f12.c | 300.0 ms | 50.0% |\n"
+			"| 11 | `cc1` | cc1 … f11.c | 200.0 ms | 33.3% |\n"
+			"| 10 | `cc1` | cc1 … f10.c | 100.0 ms | 16.7% |\n");
+	assert_contains(json, "\"runs\": [\n      {\"pid\": 12, \"comm\": "
+			"\"cc1\", \"args\": \"/usr/lib/gcc/cc1 -quiet -I inc "
+			"f12.c -o /tmp/x.s\", \"brief\": \"cc1 … f12.c\", "
+			"\"ns\": 300000000, \"pct\": 50.00}");
+	free(md);
+	free(json);
+	/* two runs: no table */
+	cp->n_pids = 2;
+	md = render_md(p);
+	assert_lacks(md, "Longest runs");
+	free(md);
+	fx_free(p);
+}
+
 /* A build of one's own: no package to install. */
 static void test_stripped_own_build(void **state)
 {
@@ -1258,6 +1305,7 @@ int main(void)
 		cmocka_unit_test(test_stripped_advice),
 		cmocka_unit_test(test_stripped_own_build),
 		cmocka_unit_test(test_stripped_inside),
+		cmocka_unit_test(test_longest_runs),
 		cmocka_unit_test(test_jit_advice),
 		cmocka_unit_test(test_java_rootless_advice),
 		cmocka_unit_test(test_verdict_second_wait),

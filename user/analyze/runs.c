@@ -1,0 +1,161 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The runs that held up the critical path longest: see runs.h. */
+#include <errno.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/util.h"
+#include "analyze/runs.h"
+
+/* A program's runs this many at least on the path: a build, a loop. */
+#define RUNS_MIN_PROCESSES	3
+#define RUNS_MAX_OPERANDS	4
+
+static int cmp_pid(const void *a, const void *b)
+{
+	const struct path_run *x = a, *y = b;
+
+	return CMP(x->pid, y->pid);
+}
+
+static int cmp_ns(const void *a, const void *b)
+{
+	const struct path_run *x = a, *y = b;
+
+	return x->ns != y->ns ? CMP(y->ns, x->ns) : CMP(x->pid, y->pid);
+}
+
+static bool path_has_many_runs(const struct profile *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->critical.n_programs; i++)
+		if (p->critical.programs[i].n_pids >= RUNS_MIN_PROCESSES)
+			return true;
+	return false;
+}
+
+static const struct proc_stat *find_proc(const struct aggregate *agg,
+					 uint32_t pid)
+{
+	size_t i;
+
+	for (i = 0; i < agg->n_procs; i++)
+		if (agg->procs[i].pid == pid)
+			return &agg->procs[i];
+	return NULL;
+}
+
+size_t runs_on_path(const struct profile *p, const struct aggregate *agg,
+		    struct path_run *out, size_t n_max)
+{
+	struct path_run *all;
+	size_t i, n = 0, k = 0;
+	bool with_args = false;
+
+	if (!agg->cp_known || !path_has_many_runs(p))
+		return 0;
+	all = calloc(p->n_stacks + 1, sizeof(*all));
+	if (!all)
+		return 0;
+	for (i = 0; i < p->n_stacks; i++)
+		if (p->stacks[i].cp_ns)
+			all[n++] = (struct path_run){ .pid = p->stacks[i].pid,
+						      .ns = p->stacks[i].cp_ns };
+	qsort(all, n, sizeof(*all), cmp_pid);
+	for (i = 0; i < n; i++) {	/* one entry a pid, in place */
+		if (k && all[k - 1].pid == all[i].pid)
+			all[k - 1].ns += all[i].ns;
+		else
+			all[k++] = all[i];
+	}
+	qsort(all, k, sizeof(*all), cmp_ns);
+	n_max = n_max < RUNS_MAX ? n_max : RUNS_MAX;
+	for (i = 0; i < k && i < n_max; i++) {
+		out[i] = all[i];
+		out[i].proc = find_proc(agg, all[i].pid);
+		with_args |= out[i].proc && out[i].proc->args;
+	}
+	free(all);
+	return with_args ? i : 0;
+}
+
+/* Options whose value is the next word, in compilers, linkers, make, git
+ * and others: not an operand. */
+static bool takes_value(const char *w, size_t len)
+{
+	static const char *const opts[] = {
+		"-o", "-I", "-D", "-U", "-L", "-MF", "-MT", "-MQ", "-MD",
+		"-MMD", "-x", "-target", "--target", "-include", "-imacros",
+		"-isystem", "-iquote", "-idirafter", "-imultiarch", "-iprefix",
+		"-isysroot", "--sysroot", "-dumpdir", "-dumpbase",
+		"-dumpbase-ext", "-auxbase", "-auxbase-strip", "-Xlinker",
+		"-Xassembler", "-Xpreprocessor", "-Xclang", "-T", "-z",
+		"-soname", "-rpath", "-main-file-name", "-C", "-f",
+		"--output",
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(opts); i++)
+		if (strlen(opts[i]) == len && !memcmp(w, opts[i], len))
+			return true;
+	return false;
+}
+
+/* Appends the len bytes at s to out (used bytes *n), cutting with "…"
+ * when they do not fit; false once cut. */
+static bool put(char *out, size_t size, size_t *n, const char *s, size_t len)
+{
+	static const char ellipsis[] = "…";
+
+	if (*n + len + 1 <= size) {
+		memcpy(out + *n, s, len);
+		*n += len;
+		out[*n] = '\0';
+		return true;
+	}
+	if (*n + sizeof(ellipsis) <= size) {
+		memcpy(out + *n, ellipsis, sizeof(ellipsis));
+		*n += sizeof(ellipsis) - 1;
+	}
+	return false;
+}
+
+void runs_brief(const char *args, char *out, size_t size)
+{
+	const char *w = args, *end, *base;
+	size_t len, n = 0, operands = 0;
+	bool skipped = false, value = false, ok = true;
+
+	if (!size)
+		return;
+	out[0] = '\0';
+	if (!args || !*args)
+		return;
+	end = strchrnul(w, ' ');
+	for (base = end; base > w && base[-1] != '/'; base--)
+		;
+	ok = put(out, size, &n, base, end - base);
+	for (w = *end ? end + 1 : end; ok && *w; w = *end ? end + 1 : end) {
+		end = strchrnul(w, ' ');
+		len = end - w;
+		if (!len)
+			continue;
+		if (value || w[0] == '-') {
+			value = !value && takes_value(w, len);
+			skipped = true;
+			continue;
+		}
+		if (operands == RUNS_MAX_OPERANDS) {
+			ok = put(out, size, &n, " …", strlen(" …"));
+			break;
+		}
+		if (skipped)
+			ok = put(out, size, &n, " …", strlen(" …"));
+		skipped = false;
+		ok = ok && put(out, size, &n, " ", 1) &&
+		     put(out, size, &n, w, len);
+		operands++;
+	}
+}
