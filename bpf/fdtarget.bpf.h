@@ -82,7 +82,6 @@
 #define WS_ANON_INODE_FS_MAGIC	0x09041934	/* uapi/linux/magic.h */
 
 #define WS_FDT_DEPTH	4	/* components kept in ws_target.path */
-#define WS_POLL_FDS	4	/* poll() descriptors ranked, at most */
 /* Walk steps beyond one per component: one per mount crossed (/dev/pts/0
  * crosses two, three where devpts is mounted twice; a container's file
  * a few more), one to see the root. */
@@ -601,13 +600,9 @@ static __always_inline void fdt_resolve(struct task_struct *task, int fd,
 	}
 }
 
-/*
- * How telling descriptor fd of task is as what a poll() on several waits
- * for: a network socket most (curl polls its connection beside its multi
- * handle's wakeup socketpair), then another socket, then a pipe, file or
- * device, an anon inode (eventfd, timerfd) least; -1 when not open.
- * 5-6 probe reads.
- */
+/* ws_poll_rank() of descriptor fd of task, its kind told apart only as
+ * far as the ranks need: 5-6 probe reads, not fdt_resolve's 10 and more;
+ * -1 when not open. */
 static __always_inline int fdt_poll_rank(struct task_struct *task, int fd)
 {
 	struct fdt_file_info fi;
@@ -625,13 +620,15 @@ static __always_inline int fdt_poll_rank(struct task_struct *task, int fd)
 	if (mode == WS_S_IFSOCK) {
 		family = sock ? BPF_CORE_READ(sock, sk, __sk_common.skc_family) :
 			 0;
-		return family == WS_AF_INET || family == WS_AF_INET6 ? 3 : 2;
+		return ws_poll_rank(family == WS_AF_INET ||
+				    family == WS_AF_INET6 ? WS_TGT_TCP :
+				    WS_TGT_SOCKET);
 	}
-	return mode ? 1 : 0;
+	return ws_poll_rank(mode ? WS_TGT_FILE : WS_TGT_ANON);
 }
 
 /* Of the n (at most WS_POLL_FDS) struct pollfd at user address ufds of
- * the current task, the descriptor fdt_poll_rank() ranks highest, the
+ * the current task, the descriptor ranked highest (ws_poll_rank), the
  * first of equals; -1 none.  In fdtarget.bpf.c. */
 int fdt_poll_fd_global(__u64 ufds, __u32 n);
 

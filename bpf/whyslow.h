@@ -196,6 +196,32 @@ enum ws_target_kind {
 	WS_TGT_ANON,		/* eventfd, epoll, timerfd, signalfd, ... */
 };
 
+/* poll() descriptors looked at, at most: a poll on more waits on none. */
+#define WS_POLL_FDS		4
+
+/*
+ * How telling a descriptor of this kind is as what a poll() on a few of
+ * them waits for: a network socket most (curl polls its connection beside
+ * its multi handle's wakeup socketpair), then another socket, then a
+ * pipe, file or device, an anon inode (eventfd, timerfd) least; -1 none.
+ * The BPF side ranks a waiting thread's, user space a -p thread's blocked
+ * since before the recording.
+ */
+static inline int ws_poll_rank(int kind)
+{
+	switch (kind) {
+	case WS_TGT_TCP: case WS_TGT_UDP:
+		return 3;
+	case WS_TGT_UNIX: case WS_TGT_SOCKET:
+		return 2;
+	case WS_TGT_FILE: case WS_TGT_PIPE: case WS_TGT_CHAR:
+		return 1;
+	case WS_TGT_ANON:
+		return 0;
+	}
+	return -1;
+}
+
 #define WS_PATH_LEN	96
 
 struct ws_target {

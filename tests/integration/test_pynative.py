@@ -135,11 +135,13 @@ def test_compileall(run, python, tmp_path):
     assert mismatch is not None and mismatch <= 0.05 * doc["samples"], \
         f"{figures}:{res}"
     # Debian's stripped static code is told by the exported function of
-    # python3.11 it runs inside (_PyAST_Compile, PyDict_SetDefault)
+    # python3.11 it runs inside (_PyAST_Compile, PyDict_SetDefault) when
+    # one holds half its time (a dict lookup's under both may have none)
     vf = doc["verdict_function"]
-    if vf and vf["name"].startswith("["):
-        inside = vf["inside"]
-        assert inside and not inside["name"].startswith("[") and \
+    inside = vf and vf["inside"]
+    if inside:
+        assert vf["name"].startswith("[") and \
+            not inside["name"].startswith("[") and \
             inside["module"] == vf["module"], f"{vf}:{res}"
         md = run.whyslow("report", tmp_path / "profile.pb.gz")
         assert f"`{vf['name']}` (runtime, {vf['module']}), inside " \

@@ -348,11 +348,26 @@ def test_pid_attach_blocked_whole_time(run):
                             "recording began")], res
 
 
-def test_pid_attach_blocked_in_recv(run, tmp_path):
-    """A process hung in recv() on a connection since before -p: the
-    verdict names the network and the peer, from /proc (its syscall, the
-    descriptor's socket, the socket's peer in /proc/PID/net/tcp); a
-    thread that ran meanwhile is not given such a wait."""
+HANG_WAITS = {
+    "recv": "c.recv(10)\n",
+    # a wakeup socketpair polled first, the connection second, as curl
+    # does: the connection is what it waits for
+    "poll": "import select\n"
+            "a, b = socket.socketpair()\n"
+            "p = select.poll()\n"
+            "p.register(a, select.POLLIN)\n"
+            "p.register(c, select.POLLIN)\n"
+            "p.poll()\n",
+}
+
+
+@pytest.mark.parametrize("syscall", ["recv", "poll"])
+def test_pid_attach_blocked_in_recv(run, tmp_path, syscall):
+    """A process hung in recv() on a connection since before -p, or in a
+    poll() on it and a socketpair: the verdict names the network and the
+    peer, from /proc (its syscall, the descriptor's socket — poll's read
+    from its memory —, the socket's peer in /proc/PID/net/tcp); a thread
+    that ran meanwhile is not given such a wait."""
     script = tmp_path / "hang.py"
     script.write_text(
         "import socket, threading, time\n"
@@ -364,8 +379,7 @@ def test_pid_attach_blocked_in_recv(run, tmp_path):
         "    while True:\n"
         "        time.sleep(0.01)\n"
         "threading.Thread(target=spin, daemon=True).start()\n"
-        "print(srv.getsockname()[1], flush=True)\n"
-        "c.recv(10)\n")
+        "print(srv.getsockname()[1], flush=True)\n" + HANG_WAITS[syscall])
     proc = run.popen(["/usr/bin/python3", str(script)],
                      stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                      stderr=subprocess.DEVNULL)
@@ -373,12 +387,12 @@ def test_pid_attach_blocked_in_recv(run, tmp_path):
     time.sleep(0.3)
     doc, res = run.record_json("-p", proc.pid, "-d", 1, timeout=30)
     assert doc["quality"]["blocked_before"] == 1, res
-    waits = [w for w in doc["waits"]
-             if w["target"] == f"recv from 127.0.0.1:{port}"]
+    target = f"{'poll to' if syscall == 'poll' else 'recv from'} " \
+        f"127.0.0.1:{port}"
+    waits = [w for w in doc["waits"] if w["target"] == target]
     assert waits and waits[0]["reason"] == "network", res
     assert waits[0]["ns"] >= 0.95 * doc["wall_ns"], res
-    assert f"waiting on the network (recv from 127.0.0.1:{port})" in \
-        doc["verdict"], res
+    assert f"waiting on the network ({target})" in doc["verdict"], res
     # the sleeping thread began its waits during the recording: stacks
     assert [w for w in doc["waits"] if w["reason"] == "sleep"
             and w["ns"] > 0], res

@@ -101,6 +101,11 @@ int procfs_parse_syscall(const char *text, struct procfs_syscall *out);
 int procfs_task_syscall(const char *procfs, unsigned int pid,
 			unsigned int tid, struct procfs_syscall *out);
 
+/* len bytes of process pid's memory at addr into buf (process_vm_readv,
+ * as root: what a -p thread's blocked syscall points to): 0, or -errno
+ * (-EFAULT when only part of it could be read). */
+int procfs_task_mem(unsigned int pid, uint64_t addr, void *buf, size_t len);
+
 /* A socket's peer by its inode, from the process's /proc/PID/net
  * tables (tcp, tcp6, udp, udp6, then unix). */
 enum procfs_sock_kind { PROCFS_SOCK_TCP = 1, PROCFS_SOCK_UDP, PROCFS_SOCK_UNIX };

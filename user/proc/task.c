@@ -10,11 +10,24 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 
 #include "lib/util.h"
 #include "proc/procfs.h"
 
 #define HEX_DIGITS	"0123456789ABCDEFabcdef"
+
+int procfs_task_mem(unsigned int pid, uint64_t addr, void *buf, size_t len)
+{
+	struct iovec local = { .iov_base = buf, .iov_len = len };
+	struct iovec remote = { .iov_base = (void *)(uintptr_t)addr,
+				.iov_len = len };
+	ssize_t n = process_vm_readv(pid, &local, 1, &remote, 1, 0);
+
+	if (n < 0)
+		return -errno;
+	return (size_t)n == len ? 0 : -EFAULT;
+}
 
 /* /proc/PID/task/TID/name into buf, whole: its length or -errno. */
 static ssize_t read_task_file(const char *procfs, unsigned int pid,

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Threads blocked through the whole recording; see blocked.h. */
 #include <dirent.h>
+#include <poll.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -125,6 +126,31 @@ static void fd_target(const struct blocked_tasks *b, uint32_t pid, int fd,
 	memcpy(t->path, link + skip, len - skip);
 }
 
+/* What a poll() waits on: of its descriptors (WS_POLL_FDS at most; none
+ * for more), read from the thread's memory, the one ranked highest, as
+ * the BPF side ranks a poll it sees begin. */
+static void poll_target(const struct blocked_tasks *b, uint32_t pid,
+			const struct procfs_syscall *sc, struct ws_target *t)
+{
+	struct pollfd pfd[WS_POLL_FDS];
+	uint64_t n = sc->args[1];
+	struct ws_target fdt;
+	int rank, best = -1;
+	size_t i;
+
+	if (!n || n > WS_POLL_FDS ||
+	    procfs_task_mem(pid, sc->args[0], pfd, n * sizeof(*pfd)))
+		return;
+	for (i = 0; i < n; i++) {
+		fd_target(b, pid, pfd[i].fd, &fdt);
+		rank = ws_poll_rank(fdt.kind);
+		if (rank > best) {
+			best = rank;
+			*t = fdt;
+		}
+	}
+}
+
 int blocked_collect(struct blocked_tasks *b, const struct offcpu_maps *m,
 		    struct collector *c, const struct proc_table *t,
 		    uint64_t end_ns)
@@ -152,6 +178,8 @@ int blocked_collect(struct blocked_tasks *b, const struct offcpu_maps *m,
 		key.target.fd = -1;
 		if (ws_fd_syscall(sc.nr) && sc.args[0] <= INT32_MAX)
 			fd_target(b, bt->pid, (int)sc.args[0], &key.target);
+		else if (sc.nr == WS_NR_poll || sc.nr == WS_NR_ppoll)
+			poll_target(b, bt->pid, &sc, &key.target);
 		err = offcpu_add_blocked(m, c, t, &key, end_ns);
 		if (err == -EEXIST)
 			continue;

@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include "proc/procfs.h"
+#include "whyslow.h"
 #include "tmpdir.h"
 
 static char dir[] = "/tmp/ws-task-XXXXXX";
@@ -176,6 +177,27 @@ static int teardown(void **state)
 	return tmpdir_remove(dir);
 }
 
+/* A process's memory read from outside (here this one's), whole or not
+ * at all; and the order a poll's descriptors are ranked in. */
+static void test_task_mem(void **state)
+{
+	static const char text[] = "pollfd array";
+	char buf[sizeof(text)];
+
+	(void)state;
+	assert_int_equal(procfs_task_mem(getpid(), (uintptr_t)text, buf,
+					 sizeof(buf)), 0);
+	assert_string_equal(buf, text);
+	assert_true(procfs_task_mem(getpid(), 0, buf, sizeof(buf)) < 0);
+	assert_true(procfs_task_mem(0x7fffffff, (uintptr_t)text, buf,
+				    sizeof(buf)) < 0);
+	assert_true(ws_poll_rank(WS_TGT_TCP) > ws_poll_rank(WS_TGT_UNIX));
+	assert_int_equal(ws_poll_rank(WS_TGT_UDP), ws_poll_rank(WS_TGT_TCP));
+	assert_true(ws_poll_rank(WS_TGT_UNIX) > ws_poll_rank(WS_TGT_PIPE));
+	assert_true(ws_poll_rank(WS_TGT_PIPE) > ws_poll_rank(WS_TGT_ANON));
+	assert_true(ws_poll_rank(WS_TGT_ANON) > ws_poll_rank(WS_TGT_NONE));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -183,6 +205,7 @@ int main(void)
 		cmocka_unit_test(test_syscall),
 		cmocka_unit_test(test_inet_line),
 		cmocka_unit_test(test_socket_peer),
+		cmocka_unit_test(test_task_mem),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
