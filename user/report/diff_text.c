@@ -101,14 +101,18 @@ static void put_func_change(FILE *f, const struct diff_func *fd, bool md)
 {
 	const struct diff_change *own = &fd->own, *wall = &fd->wall;
 	char delta[DIFF_DELTA_SIZE], change[DIFF_CHANGE_SIZE];
+	bool by_own;
 
 	put_name(f, diff_func_id(fd)->name, md);
 	if (fd->status == DIFF_FUNC_APPEARED ||
 	    fd->status == DIFF_FUNC_VANISHED) {
-		/* one with no time of its own shows its wall time */
-		diff_text_delta(delta, diff_change_size(own) >
-				       diff_change_size(wall) ? own : wall);
-		fprintf(f, " %s (%s)", delta,
+		/* its own time, what the functions are ranked by (its time
+		 * with callees would count theirs again, past the whole
+		 * change); one with none of its own, that */
+		by_own = diff_change_significant(own);
+		diff_text_delta(delta, by_own ? own : wall);
+		fprintf(f, " %s%s (%s)", delta,
+			by_own ? "" : " with its callees",
 			diff_func_status_name(fd->status));
 		return;
 	}

@@ -157,6 +157,45 @@ static void test_slowdown(void **state)
 	fx_free(after);
 }
 
+/* main → name → burn_a in place of main → burn_a: a new function under
+ * main; its frame. */
+static uint32_t insert_caller(struct profile *after, const char *name)
+{
+	uint32_t f = fx_frame_at(after, name, "demo", CLASS_APP, "hot.c", 50);
+
+	after->stacks[0].n_frames = 3;
+	after->stacks[0].frames = realloc(after->stacks[0].frames,
+					  3 * sizeof(uint32_t));
+	assert_non_null(after->stacks[0].frames);
+	after->stacks[0].frames[1] = f;
+	after->stacks[0].frames[2] = 1;	/* burn_a */
+	return f;
+}
+
+/* batch appears with 1.00 s of its own and 8.00 s with its callees (burn_a
+ * under it): the verdict quotes its own, what functions are ranked by;
+ * its total would count burn_a's again, past the whole change. */
+static void test_appeared_own_time(void **state)
+{
+	struct profile *before = fx_profile_70_30();
+	struct profile *after = fx_profile_70_30();
+	uint32_t batch;
+	char *md;
+
+	(void)state;
+	batch = insert_caller(after, "batch");
+	FX_STACK(after, 100, 100, 100, 0, batch);	/* main → batch */
+	after->wall_ns = 11500000000ull;
+	md = diff_md(before, after);
+	assert_in_order(md, (const char *const[]){
+		"AFTER is 1.1× slower: wall 10.50 s → 11.50 s (+1.00 s). Most "
+		"of the change: `batch` +1.00 s (appeared).",
+	}, 1);
+	free(md);
+	fx_free(before);
+	fx_free(after);
+}
+
 /* burn_b gone, burn_c in its place: a function and a path each way. */
 static void test_appeared_vanished(void **state)
 {
@@ -217,22 +256,15 @@ static void test_path_moved(void **state)
 {
 	struct profile *before = fx_profile_70_30();
 	struct profile *after = fx_profile_70_30();
-	uint32_t helper;
 	char *md, *json;
 
 	(void)state;
-	helper = fx_frame_at(after, "batch", "demo", CLASS_APP, "hot.c", 50);
-	after->stacks[0].n_frames = 3;
-	after->stacks[0].frames = realloc(after->stacks[0].frames,
-					  3 * sizeof(uint32_t));
-	assert_non_null(after->stacks[0].frames);
-	after->stacks[0].frames[1] = helper;
-	after->stacks[0].frames[2] = 1;	/* burn_a */
+	insert_caller(after, "batch");
 	md = diff_md(before, after);
 	assert_in_order(md, (const char *const[]){
 		"No significant change: wall 10.50 s → 10.50 s (0 ns, within "
 		"the ±210.0 ms noise). Changed beyond noise all the same: "
-		"`batch` +7.00 s (appeared).",
+		"`batch` +7.00 s with its callees (appeared).",
 		"Appeared (time beyond noise in AFTER only):",
 		"| `batch` | hot.c:50 | — | 7.00 s |",
 		"| appeared | 0.0% | 66.7% | `main → batch → burn_a` |",
@@ -869,6 +901,7 @@ int main(void)
 		cmocka_unit_test(test_speedup),
 		cmocka_unit_test(test_slowdown),
 		cmocka_unit_test(test_appeared_vanished),
+		cmocka_unit_test(test_appeared_own_time),
 		cmocka_unit_test(test_path_moved),
 		cmocka_unit_test(test_wait_halved),
 		cmocka_unit_test(test_different_durations),
