@@ -8,7 +8,7 @@
 #include "lib/util.h"
 #include "analyze/runs.h"
 
-/* A program's runs this many at least on the path: a build, a loop. */
+/* The path's main program's runs, this many at least: a build, a loop. */
 #define RUNS_MIN_PROCESSES	3
 #define RUNS_MAX_OPERANDS	4
 
@@ -26,14 +26,13 @@ static int cmp_ns(const void *a, const void *b)
 	return x->ns != y->ns ? CMP(y->ns, x->ns) : CMP(x->pid, y->pid);
 }
 
+/* The program longest on the path ran as several processes: which of
+ * them took the time is the question (a shim's many short runs before
+ * the one program that works are not). */
 static bool path_has_many_runs(const struct profile *p)
 {
-	size_t i;
-
-	for (i = 0; i < p->critical.n_programs; i++)
-		if (p->critical.programs[i].n_pids >= RUNS_MIN_PROCESSES)
-			return true;
-	return false;
+	return p->critical.n_programs &&	/* longest first */
+	       p->critical.programs[0].n_pids >= RUNS_MIN_PROCESSES;
 }
 
 static const struct proc_stat *find_proc(const struct aggregate *agg,

@@ -23,9 +23,9 @@ struct path_run {
 /*
  * Of the processes whose stacks hold time on the critical path, the
  * n_max (at most RUNS_MAX) with the most, most first, into out; how
- * many.  None when the path has no program of several processes (a run
- * of one program is the whole profile's), or when none of them has its
- * command line (a profile saved before they were kept).
+ * many.  None unless the program longest on the path ran as several
+ * processes (one run of it is the whole profile's), or when none of them
+ * has its command line (a profile saved before they were kept).
  */
 size_t runs_on_path(const struct profile *p, const struct aggregate *agg,
 		    struct path_run *out, size_t n_max);
