@@ -10,17 +10,6 @@
 #include "pystate.bpf.h"
 
 /*
- * Which code object lives at this address now: code objects are freed
- * (module and class bodies after import) and their addresses reused, so
- * the address alone would name a later function after an earlier one.
- */
-static __always_inline __u32 py_code_ident(__u64 file, __u64 name)
-{
-	return (__u32)(file >> 4) ^ (__u32)(file >> 36) ^
-	       (__u32)(name >> 4) * 0x9e3779b1u ^ (__u32)(name >> 36);
-}
-
-/*
  * Is the object at code a code object?  1: yes, sc->last_code and
  * last_ident are it; 0: another object a 3.13 frame may run (skip the
  * frame); -1: not valid (unreadable, another type, a first line out of
@@ -46,7 +35,7 @@ static __always_inline int py_check_code(struct ws_py_scratch *sc, __u64 code)
 	    !py_user_ptr(file))
 		return -1;
 	sc->last_code = code;
-	sc->last_ident = py_code_ident(file, name);
+	sc->last_ident = ws_py_code_ident(file, name);
 	return 1;
 }
 
@@ -92,26 +81,15 @@ static __always_inline int py_copy_str(struct ws_py_scratch *sc, char *dst,
 {
 	const struct ws_py_offsets *o = &sc->off;
 	__u64 len, data;
-	__u32 state, kind, unit;
+	__u32 kind, unit, at;
 
 	if (!obj || !py_read_win(sc, obj,
 				 py_max(o->unicode_state + 4,
-					WS_PY_STR_LENGTH + 8)))
+					WS_PY_STR_LENGTH + 8)) ||
+	    ws_py_str_layout(o, py_win_u32(sc, o->unicode_state), &kind, &at))
 		return -1;
-	state = py_win_u32(sc, o->unicode_state);
-	if (!(state & WS_PY_STR_COMPACT))
-		return -1;	/* 3.10/3.11 legacy str: not in code objects */
-	if (state & WS_PY_STR_ASCII) {
-		kind = 0;
-		unit = 1;
-		data = obj + o->unicode_ascii_data;
-	} else {
-		kind = WS_PY_STR_KIND(state);
-		if (kind != 1 && kind != 2 && kind != 4)
-			return -1;
-		unit = kind;
-		data = obj + o->unicode_compact_data;
-	}
+	unit = kind ? kind : 1;
+	data = obj + at;
 	/* The string's own length: no read past its end, and a cut string
 	 * is told by its missing NUL. */
 	len = py_win_u64(sc, WS_PY_STR_LENGTH);

@@ -19,9 +19,6 @@
 #define WS_PY_WIN_MASK		(WS_PY_WIN - 1)
 #define WS_PY_FWIN		4096	/* bytes of data stack read at once */
 #define WS_PY_PAGE		4096
-#define WS_PY_OWNED_BY_CSTACK	3	/* _PyInterpreterFrame.owner, 3.12+ */
-#define WS_PY_MAX_INSTR		(1 << 20)	/* code units; beyond: -1 */
-#define WS_PY_MAX_LINE		(1 << 24)	/* a sane co_firstlineno */
 #define WS_PY_SEEN		256	/* per-CPU cache of copied codes */
 #define WS_PY_THREADS_CACHED	16384	/* py_threads entries */
 /* How long a thread found in no PyThreadState is taken not to run Python
@@ -30,15 +27,6 @@
  * 20 ms of Python stacks. */
 #define WS_PY_NEG_NS		(20 * 1000 * 1000ULL)
 
-/* PyASCIIObject.state: interned:2, kind:3, compact:1, ascii:1 from bit 0
- * in 3.10-3.13 (GCC allocates bitfields from the low bit on x86-64). */
-#define WS_PY_STR_KIND(s)	(((s) >> 2) & 7)
-#define WS_PY_STR_COMPACT	(1u << 5)
-#define WS_PY_STR_ASCII		(1u << 6)
-/* PyASCIIObject.length (Py_ssize_t, right after PyObject_HEAD) in every
- * default (not free-threaded) build from 3.3 to 3.13; not in
- * ws_py_offsets. */
-#define WS_PY_STR_LENGTH	16
 
 /* tgid -> where its interpreter is, filled by the loader. */
 struct py_procs_map {

@@ -144,6 +144,54 @@ struct ws_py_code {
 	__u8 linetable[WS_PY_LINETABLE_LEN];
 };
 
+/* PyASCIIObject.state: interned:2, kind:3, compact:1, ascii:1 from bit 0
+ * in 3.10-3.13 (GCC allocates bitfields from the low bit on x86-64). */
+#define WS_PY_STR_KIND(s)	(((s) >> 2) & 7)
+#define WS_PY_STR_COMPACT	(1u << 5)
+#define WS_PY_STR_ASCII		(1u << 6)
+/* PyASCIIObject.length (Py_ssize_t, right after PyObject_HEAD) in every
+ * default (not free-threaded) build from 3.3 to 3.13; not in
+ * ws_py_offsets. */
+#define WS_PY_STR_LENGTH	16
+/*
+ * Where a str's code units are, from its PyASCIIObject.state: its kind
+ * for struct ws_py_code (0 ASCII, else 1, 2 or 4 bytes a unit) into
+ * *kind, the offset of its data into *data; -1 when it is not a compact
+ * str (3.10/3.11's legacy ones are not in code objects) or its kind is
+ * none of those.
+ */
+static inline int ws_py_str_layout(const struct ws_py_offsets *o, __u32 state,
+				   __u32 *kind, __u32 *data)
+{
+	if (!(state & WS_PY_STR_COMPACT))
+		return -1;
+	if (state & WS_PY_STR_ASCII) {
+		*kind = 0;
+		*data = o->unicode_ascii_data;
+		return 0;
+	}
+	*kind = WS_PY_STR_KIND(state);
+	*data = o->unicode_compact_data;
+	return *kind == 1 || *kind == 2 || *kind == 4 ? 0 : -1;
+}
+
+/* _PyInterpreterFrame.owner of a shim frame (3.12+): FRAME_OWNED_BY_CSTACK */
+#define WS_PY_OWNED_BY_CSTACK	3
+#define WS_PY_MAX_INSTR		(1 << 20)	/* code units; beyond: -1 */
+#define WS_PY_MAX_LINE		(1 << 24)	/* a sane co_firstlineno */
+
+/*
+ * Which code object lives at this address now (ws_py_frame.ident): code
+ * objects are freed (module and class bodies after import) and their
+ * addresses reused, so the address alone would name a later function
+ * after an earlier one.  From its co_filename and co_name pointers.
+ */
+static inline __u32 ws_py_code_ident(__u64 file, __u64 name)
+{
+	return (__u32)(file >> 4) ^ (__u32)(file >> 36) ^
+	       (__u32)(name >> 4) * 0x9e3779b1u ^ (__u32)(name >> 36);
+}
+
 struct ws_py_code_key {
 	__u32 pid;
 	__u32 ident;			/* as in struct ws_py_frame */

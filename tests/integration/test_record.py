@@ -349,28 +349,30 @@ def test_pid_attach_blocked_whole_time(run):
 
 
 HANG_WAITS = {
-    "recv": "c.recv(10)\n",
+    "recv": "    c.recv(10)\n",
     # a wakeup socketpair polled first, the connection second, as curl
     # does: the connection is what it waits for
-    "poll": "import select\n"
-            "a, b = socket.socketpair()\n"
-            "p = select.poll()\n"
-            "p.register(a, select.POLLIN)\n"
-            "p.register(c, select.POLLIN)\n"
-            "p.poll()\n",
+    "poll": "    a, b = socket.socketpair()\n"
+            "    p = select.poll()\n"
+            "    p.register(a, select.POLLIN)\n"
+            "    p.register(c, select.POLLIN)\n"
+            "    p.poll()\n",
 }
+HANG_DEPTH = 40
 
 
 @pytest.mark.parametrize("syscall", ["recv", "poll"])
-def test_pid_attach_blocked_in_recv(run, tmp_path, syscall):
+def test_pid_attach_blocked_in_recv(run, tmp_path, syscall, python):
     """A process hung in recv() on a connection since before -p, or in a
     poll() on it and a socketpair: the verdict names the network and the
     peer, from /proc (its syscall, the descriptor's socket — poll's read
-    from its memory —, the socket's peer in /proc/PID/net/tcp); a thread
-    that ran meanwhile is not given such a wait."""
+    from its memory —, the socket's peer in /proc/PID/net/tcp), and where
+    in the Python code, its stack read from its memory (wait_reply, 40
+    calls deep, down to <module>); a thread that ran meanwhile is not
+    given such a wait."""
     script = tmp_path / "hang.py"
     script.write_text(
-        "import socket, threading, time\n"
+        "import select, socket, threading, time\n"
         "srv = socket.socket()\n"
         "srv.bind(('127.0.0.1', 0))\n"
         "srv.listen()\n"
@@ -378,23 +380,35 @@ def test_pid_attach_blocked_in_recv(run, tmp_path, syscall):
         "def spin():\n"
         "    while True:\n"
         "        time.sleep(0.01)\n"
+        "def wait_reply(n):\n"
+        "    if n:\n"
+        "        return wait_reply(n - 1)\n" + HANG_WAITS[syscall] +
         "threading.Thread(target=spin, daemon=True).start()\n"
-        "print(srv.getsockname()[1], flush=True)\n" + HANG_WAITS[syscall])
-    proc = run.popen(["/usr/bin/python3", str(script)],
+        "print(srv.getsockname()[1], flush=True)\n"
+        f"wait_reply({HANG_DEPTH})\n")
+    proc = run.popen([python, str(script)],
                      stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                      stderr=subprocess.DEVNULL)
     port = int(proc.stdout.readline())
     time.sleep(0.3)
     doc, res = run.record_json("-p", proc.pid, "-d", 1, timeout=30)
-    assert doc["quality"]["blocked_before"] == 1, res
+    quality = doc["quality"]
+    assert quality["blocked_before"] == 1, res
     target = f"{'poll to' if syscall == 'poll' else 'recv from'} " \
         f"127.0.0.1:{port}"
     waits = [w for w in doc["waits"] if w["target"] == target]
     assert waits and waits[0]["reason"] == "network", res
     assert waits[0]["ns"] >= 0.95 * doc["wall_ns"], res
-    assert f"waiting on the network ({target})" in doc["verdict"], res
+    assert f"waiting on the network ({target} in `wait_reply`)" in \
+        doc["verdict"], res
+    assert quality["blocked_py_stacks"] == 1 and "its Python stack was " \
+        "read from the process's memory" in doc["verdict"], res
+    frames, repeats = waits[0]["frames"], waits[0]["repeats"]
+    assert frames == ["<module>", "wait_reply"] and \
+        repeats == [1, HANG_DEPTH + 1], f"{waits[0]}:{res}"
     # the sleeping thread began its waits during the recording: stacks
-    assert [w for w in doc["waits"] if w["reason"] == "sleep"
+    # (3.10 sleeps in select(), a poll)
+    assert [w for w in doc["waits"] if "spin" in w["frames"]
             and w["ns"] > 0], res
 
 

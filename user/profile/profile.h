@@ -182,7 +182,10 @@ struct profile_quality {
 	uint64_t blocked_before;	/* -p: threads blocked in a syscall
 					 * since before the recording and
 					 * through it, given a wait over it
-					 * without stack (record/blocked.c) */
+					 * without native stack
+					 * (record/blocked.c) */
+	uint64_t blocked_py_stacks;	/* ... of them, those whose Python
+					 * stack was read from their memory */
 };
 
 /* ---- I/O: files, network endpoints, spawned programs ---- */

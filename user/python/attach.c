@@ -89,6 +89,17 @@ int py_attach_minor(const struct py_attach *pa, uint32_t pid)
 	return st && st->registered ? st->minor : 0;
 }
 
+int py_attach_proc(const struct py_attach *pa, uint32_t pid,
+		   struct ws_py_proc *out)
+{
+	const struct py_proc_state *st = find_state(pa, pid);
+
+	if (!st || !st->registered ||
+	    bpf_map_lookup_elem(pa->py_procs_fd, &pid, out))
+		return -ENOENT;
+	return 0;
+}
+
 int32_t py_attach_module(const struct py_attach *pa, uint32_t pid)
 {
 	const struct py_proc_state *st = find_state(pa, pid);

@@ -7,9 +7,11 @@
 #ifndef WHYSLOW_PYATTACH_H
 #define WHYSLOW_PYATTACH_H
 
+#include <linux/types.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include "proc/procmap.h"
+#include "whyslow.h"
 
 struct py_attach;
 
@@ -25,6 +27,11 @@ bool py_attach_seen(const struct py_attach *pa);
 
 /* CPython minor version of pid (10..13), 0 when not (known) CPython. */
 int py_attach_minor(const struct py_attach *pa, uint32_t pid);
+
+/* What the BPF walker was told of pid's CPython (its offsets and where
+ * its _PyRuntime is) into out: 0, or -ENOENT when pid is none told. */
+int py_attach_proc(const struct py_attach *pa, uint32_t pid,
+		   struct ws_py_proc *out);
 
 /* Module (index into proc_table.modules) of pid's CPython runtime, -1. */
 int32_t py_attach_module(const struct py_attach *pa, uint32_t pid);

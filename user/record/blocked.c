@@ -13,6 +13,8 @@
 #include "lib/util.h"
 #include "classify/wait.h"
 #include "proc/procfs.h"
+#include "python/attach.h"
+#include "python/walk.h"
 #include "record/blocked.h"
 #include "syscalls.h"
 
@@ -151,16 +153,54 @@ static void poll_target(const struct blocked_tasks *b, uint32_t pid,
 	}
 }
 
+static int read_task_mem(void *ctx, uint64_t addr, void *buf, size_t len)
+{
+	return procfs_task_mem(*(const uint32_t *)ctx, addr, buf, len);
+}
+
+/*
+ * bt's Python stack read from its process's memory (no event carries one:
+ * it blocked before the recording), its code objects handed to c: ctx
+ * set and returned, or NULL when it runs no Python whyslow can walk.
+ */
+static const struct py_context *blocked_python(const struct blocked_task *bt,
+					       const struct py_attach *py,
+					       struct py_task_stack *stack,
+					       struct collector *c,
+					       struct py_context *ctx, int *err)
+{
+	struct ws_py_proc proc;
+	uint32_t pid = bt->pid;
+	size_t i;
+
+	if (!py || !stack || py_attach_proc(py, pid, &proc) ||
+	    py_walk_task(read_task_mem, &pid, pid, bt->tid, &proc, stack) ||
+	    (!stack->n && stack->truncated != WS_PY_TRUNC_INVALID))
+		return NULL;
+	for (i = 0; i < stack->n_codes && !*err; i++)
+		*err = collector_add_py_code(c, &stack->keys[i],
+					     &stack->codes[i]);
+	*ctx = (struct py_context){
+		.stack = { .frames = stack->frames, .n = stack->n,
+			   .truncated = stack->truncated },
+		.module = py_attach_module(py, pid),
+		.minor = py_attach_minor(py, pid) };
+	return *err ? NULL : ctx;
+}
+
 int blocked_collect(struct blocked_tasks *b, const struct offcpu_maps *m,
 		    struct collector *c, const struct proc_table *t,
-		    uint64_t end_ns)
+		    const struct py_attach *py, uint64_t end_ns)
 {
+	struct py_task_stack *stack = py ? malloc(sizeof(*stack)) : NULL;
+	const struct py_context *pyc;
 	struct ws_offcpu_key key;
 	struct procfs_syscall sc;
 	struct blocked_task *bt;
+	struct py_context ctx;
 	uint64_t run, switches;
 	size_t i;
-	int err;
+	int err = 0;
 
 	for (i = 0; i < b->n; i++) {
 		bt = &b->v[i];
@@ -180,15 +220,22 @@ int blocked_collect(struct blocked_tasks *b, const struct offcpu_maps *m,
 			fd_target(b, bt->pid, (int)sc.args[0], &key.target);
 		else if (sc.nr == WS_NR_poll || sc.nr == WS_NR_ppoll)
 			poll_target(b, bt->pid, &sc, &key.target);
-		err = offcpu_add_blocked(m, c, t, &key, end_ns);
-		if (err == -EEXIST)
+		pyc = blocked_python(bt, py, stack, c, &ctx, &err);
+		if (!err)
+			err = offcpu_add_blocked(m, c, t, &key, end_ns, pyc);
+		if (err == -EEXIST) {
+			err = 0;
 			continue;
+		}
 		if (err)
-			return err;
+			break;
 		bt->syscall = sc.nr;
+		bt->py_stack = pyc != NULL;
 		b->found++;
+		b->py_stacks += bt->py_stack;
 	}
-	return 0;
+	free(stack);
+	return err;
 }
 
 int blocked_notes(const struct blocked_tasks *b, struct profile *out)
@@ -210,10 +257,13 @@ int blocked_notes(const struct blocked_tasks *b, struct profile *out)
 			err = asprintf(&line, "Thread %u (pid %u) was blocked "
 				       "in %s%s since before the recording "
 				       "began: its wait counts from whyslow's "
-				       "start, with no stack (one is taken as a "
-				       "wait begins)", b->v[i].tid, b->v[i].pid,
+				       "start, %s", b->v[i].tid, b->v[i].pid,
 				       name ? name : "syscall ",
-				       name ? "" : "?");
+				       name ? "" : "?", b->v[i].py_stack ?
+				       "with its Python stack read from the "
+				       "process's memory at the end, no native "
+				       "stack" : "with no stack (one is taken as "
+				       "a wait begins)");
 		if (err < 0)
 			return -ENOMEM;
 		err = profile_add_note(out, line);

@@ -10,10 +10,12 @@
 #ifndef WHYSLOW_BLOCKED_H
 #define WHYSLOW_BLOCKED_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "whyslow.h"
+#include "python/attach.h"
 #include "record/offcpu.h"
 
 #define BLOCKED_MAX_TASKS	4096	/* threads watched, at most */
@@ -22,6 +24,7 @@ struct blocked_task {
 	uint32_t pid, tid;
 	uint64_t run_ns, switches;	/* at the start */
 	int32_t syscall;		/* at the end, when blocked: -1 */
+	bool py_stack;			/* its Python stack was read */
 };
 
 struct blocked_tasks {
@@ -29,6 +32,7 @@ struct blocked_tasks {
 	struct blocked_task *v;
 	size_t n, cap;
 	size_t found;			/* blocked throughout, at the end */
+	size_t py_stacks;		/* ... with a Python stack read */
 };
 
 /* The threads of pids now; 0 or -errno (-ENOMEM).  Threads and processes
@@ -37,10 +41,12 @@ int blocked_snapshot(struct blocked_tasks *b, const char *procfs,
 		     const uint32_t *pids, size_t n_pids);
 
 /* Those that have not run since: a wait each, [m->start_ns, end_ns), into
- * the collector; b->found counts them.  0 or -errno. */
+ * the collector, with the Python stack read from the process's memory
+ * when py knows it runs a CPython (python/walk.h); b->found counts them.
+ * 0 or -errno. */
 int blocked_collect(struct blocked_tasks *b, const struct offcpu_maps *m,
 		    struct collector *c, const struct proc_table *t,
-		    uint64_t end_ns);
+		    const struct py_attach *py, uint64_t end_ns);
 
 #define BLOCKED_MAX_NOTES	3
 

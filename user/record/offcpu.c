@@ -67,7 +67,8 @@ int offcpu_add_wait(const struct offcpu_maps *m, struct collector *c,
  * as the BPF side splits finished ones. */
 static int add_open_wait(const struct offcpu_maps *m, struct collector *c,
 			 const struct proc_table *t,
-			 const struct ws_offcpu_start *st, uint64_t end_ns)
+			 const struct ws_offcpu_start *st, uint64_t end_ns,
+			 const struct py_context *py)
 {
 	uint64_t start = st->ts > m->start_ns ? st->ts : m->start_ns;
 	struct ws_offcpu_val v = { .count = 1, .last_ns = end_ns };
@@ -79,14 +80,15 @@ static int add_open_wait(const struct offcpu_maps *m, struct collector *c,
 	woke = ws_wake_point(st, start, end_ns);
 	v.blocked_ns = woke - start;
 	v.runq_ns = end_ns - woke;
-	err = add_key(m, c, t, &st->key, &v, NULL, 0, NULL, NULL);
+	err = add_key(m, c, t, &st->key, &v, NULL, 0, NULL, py);
 	return err ? err : collector_note_wait(c, st->key.tid, start, woke,
 					       end_ns, &st->waker);
 }
 
 int offcpu_add_blocked(const struct offcpu_maps *m, struct collector *c,
 		       const struct proc_table *t,
-		       const struct ws_offcpu_key *k, uint64_t end_ns)
+		       const struct ws_offcpu_key *k, uint64_t end_ns,
+		       const struct py_context *py)
 {
 	struct ws_offcpu_start st;
 
@@ -95,7 +97,7 @@ int offcpu_add_blocked(const struct offcpu_maps *m, struct collector *c,
 		return -EEXIST;
 	st = (struct ws_offcpu_start){ .ts = m->start_ns, .fd = k->target.fd,
 				       .key = *k };
-	return add_open_wait(m, c, t, &st, end_ns);
+	return add_open_wait(m, c, t, &st, end_ns, py);
 }
 
 int offcpu_collect(const struct offcpu_maps *m, struct collector *c,
@@ -124,7 +126,7 @@ int offcpu_collect(const struct offcpu_maps *m, struct collector *c,
 		prev = &tid;
 		if (bpf_map_lookup_elem(m->start_fd, &tid, &st))
 			continue;
-		if ((err = add_open_wait(m, c, t, &st, end_ns)))
+		if ((err = add_open_wait(m, c, t, &st, end_ns, NULL)))
 			return err;
 	}
 	return 0;

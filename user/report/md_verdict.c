@@ -281,18 +281,27 @@ static int md_machine_verdict(struct md *m)
 }
 
 /* -p of threads asleep since before the recording: their waits have no
- * stack, whyslow not having seen them begin. */
+ * stack, whyslow not having seen them begin, but a Python stack read from
+ * the process's memory. */
 static void blocked_before_verdict(struct md *m)
 {
 	uint64_t n = m->p->quality.blocked_before;
+	uint64_t py = m->p->quality.blocked_py_stacks;
 
 	if (!n)
 		return;
 	md_printf(&m->doc, " %s blocked in a syscall since before the "
-		  "recording began and through it (see Data quality): whyslow "
-		  "takes a wait's stack as it begins, so where in the code it "
-		  "waits is not known; record it from its start (-- CMD) for "
-		  "that.", n == 1 ? "A thread was" : "Threads were");
+		  "recording began and through it (see Data quality): ",
+		  n == 1 ? "A thread was" : "Threads were");
+	if (py >= n)
+		md_printf(&m->doc, "%s Python stack was read from the "
+			  "process's memory at the end, as py-spy dump reads "
+			  "one; where in native code it waits is not known.",
+			  n == 1 ? "its" : "their");
+	else
+		md_put(&m->doc, "whyslow takes a wait's stack as it begins, so "
+		       "where in the code it waits is not known; record it "
+		       "from its start (-- CMD) for that.");
 }
 
 int md_verdict(struct md *m)
