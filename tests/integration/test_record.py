@@ -368,8 +368,8 @@ def test_pid_attach_blocked_in_recv(run, tmp_path, syscall, python):
     peer, from /proc (its syscall, the descriptor's socket — poll's read
     from its memory —, the socket's peer in /proc/PID/net/tcp), and where
     in the Python code, its stack read from its memory (wait_reply, 40
-    calls deep, down to <module>); a thread that ran meanwhile is not
-    given such a wait."""
+    calls deep, down to <module>), the C code under it unwound; a thread
+    that ran meanwhile is not given such a wait."""
     script = tmp_path / "hang.py"
     script.write_text(
         "import select, socket, threading, time\n"
@@ -401,15 +401,83 @@ def test_pid_attach_blocked_in_recv(run, tmp_path, syscall, python):
     assert waits[0]["ns"] >= 0.95 * doc["wall_ns"], res
     assert f"waiting on the network ({target} in `wait_reply`)" in \
         doc["verdict"], res
-    assert quality["blocked_py_stacks"] == 1 and "its Python stack was " \
-        "read from the process's memory" in doc["verdict"], res
+    assert quality["blocked_stacks"] == 1 and "its stack was read from " \
+        "the process's memory" in doc["verdict"], res
+    # the Python frames, then the C code under them, unwound from the
+    # syscall's registers: libc's recv or poll at the end
     frames, repeats = waits[0]["frames"], waits[0]["repeats"]
-    assert frames == ["<module>", "wait_reply"] and \
-        repeats == [1, HANG_DEPTH + 1], f"{waits[0]}:{res}"
+    assert frames[:2] == ["<module>", "wait_reply"] and \
+        repeats[:2] == [1, HANG_DEPTH + 1] and \
+        frames[-1] in ("recv", "__libc_recv", "poll", "__poll"), \
+        f"{waits[0]}:{res}"
     # the sleeping thread began its waits during the recording: stacks
     # (3.10 sleeps in select(), a poll)
     assert [w for w in doc["waits"] if "spin" in w["frames"]
             and w["ns"] > 0], res
+
+
+HANG_C = r"""
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <sys/socket.h>
+
+static __attribute__((noinline)) int read_reply(int fd)
+{
+	char b[10];
+
+	return recv(fd, b, sizeof(b), 0);
+}
+
+static __attribute__((noinline)) int talk(int fd)
+{
+	return read_reply(fd) + 1;
+}
+
+int main(void)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET };
+	socklen_t l = sizeof(a);
+	int srv = socket(AF_INET, SOCK_STREAM, 0), c;
+
+	inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
+	bind(srv, (void *)&a, sizeof(a));
+	listen(srv, 1);
+	getsockname(srv, (void *)&a, &l);
+	c = socket(AF_INET, SOCK_STREAM, 0);
+	connect(c, (void *)&a, sizeof(a));
+	printf("%d\n", ntohs(a.sin_port));
+	fflush(stdout);
+	return talk(c);
+}
+"""
+
+
+def test_pid_attach_blocked_native_stack(run, tmp_path):
+    """A C program (-O2, no frame pointers, as distributions build) hung
+    in recv() since before -p: its user stack, read from its memory from
+    the stack and instruction pointers /proc shows in the syscall, is
+    unwound with CFI down to _start: the verdict names read_reply."""
+    src = tmp_path / "hang.c"
+    src.write_text(HANG_C)
+    exe = tmp_path / "hang"
+    subprocess.run(["gcc", "-O2", "-g", "-fomit-frame-pointer", "-o", exe,
+                    src], check=True)
+    proc = run.popen([str(exe)], stdin=subprocess.DEVNULL,
+                     stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    port = int(proc.stdout.readline())
+    time.sleep(0.2)
+    doc, res = run.record_json("-p", proc.pid, "-d", 1, timeout=30)
+    assert doc["quality"]["blocked_stacks"] == 1, res
+    target = f"recv from 127.0.0.1:{port}"
+    waits = [w for w in doc["waits"] if w["target"] == target]
+    assert waits and waits[0]["ns"] >= 0.95 * doc["wall_ns"], res
+    frames = waits[0]["frames"]
+    assert frames[:1] == ["_start"] and \
+        frames[-4:-1] == ["main", "talk", "read_reply"], f"{frames}:{res}"
+    assert f"waiting on the network ({target} in `read_reply`)" in \
+        doc["verdict"], res
+    assert "its user stack unwound from the process's memory" in \
+        doc["quality"]["notes"][0], res
 
 
 @pytest.mark.parametrize("reap", [True, False], ids=["reaped", "zombie"])

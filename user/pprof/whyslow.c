@@ -117,7 +117,7 @@ static void put_ws_tasks(struct writer *w, struct pb_buf *x,
 	X(tracing_samples) X(tracing_ns) X(whyslow_cpu_ns)	\
 	X(py_invalid_samples) X(py_native_mismatch_samples)		\
 	X(io_untimed) X(io_timed_every) X(steal_ns)	\
-	X(blocked_before) X(blocked_py_stacks)
+	X(blocked_before) X(blocked_stacks)
 
 static void put_ws_quality(struct pb_buf *x, const struct profile_quality *q)
 {

@@ -94,6 +94,7 @@ int procfs_task_schedstat(const char *procfs, unsigned int pid,
 struct procfs_syscall {
 	long nr;		/* -1: blocked, not in a syscall */
 	uint64_t args[6];	/* nr >= 0 only */
+	uint64_t sp, pc;	/* its user stack and instruction pointers */
 };
 
 /* Parses text; -EAGAIN when it is running, -EINVAL malformed. */

@@ -64,6 +64,7 @@ int procfs_task_schedstat(const char *procfs, unsigned int pid,
 
 int procfs_parse_syscall(const char *text, struct procfs_syscall *out)
 {
+	unsigned long long word;
 	const char *s = text;
 	char *end;
 	int i;
@@ -76,15 +77,22 @@ int procfs_parse_syscall(const char *text, struct procfs_syscall *out)
 	    out->nr > 1024)
 		return -EINVAL;
 	memset(out->args, 0, sizeof(out->args));
-	if (out->nr < 0)
-		return 0;
-	for (i = 0; i < 6; i++) {
+	/* the arguments in a syscall, then the stack and instruction
+	 * pointers */
+	for (i = out->nr < 0 ? 6 : 0; i < 8; i++) {
 		s = end + 1;
 		if (strncmp(s, "0x", 2))
 			return -EINVAL;
-		out->args[i] = strtoull(s + 2, &end, 16);
-		if (errno || end == s + 2 || *end != ' ')
+		word = strtoull(s + 2, &end, 16);
+		if (errno || end == s + 2 || (*end != ' ' && i < 7) ||
+		    (i == 7 && *end && *end != '\n'))
 			return -EINVAL;
+		if (i < 6)
+			out->args[i] = word;
+		else if (i == 6)
+			out->sp = word;
+		else
+			out->pc = word;
 	}
 	return 0;
 }

@@ -184,8 +184,9 @@ struct profile_quality {
 					 * through it, given a wait over it
 					 * without native stack
 					 * (record/blocked.c) */
-	uint64_t blocked_py_stacks;	/* ... of them, those whose Python
-					 * stack was read from their memory */
+	uint64_t blocked_stacks;	/* ... of them, those whose stack
+					 * (native, Python) was read from
+					 * their memory */
 };
 
 /* ---- I/O: files, network endpoints, spawned programs ---- */

@@ -169,6 +169,8 @@ static const struct py_context *blocked_python(const struct blocked_task *bt,
 					       struct collector *c,
 					       struct py_context *ctx, int *err)
 {
+	struct symbolizer *sym = ctx->sym;
+	struct pyn_kinds *kinds = ctx->kinds;
 	struct ws_py_proc proc;
 	uint32_t pid = bt->pid;
 	size_t i;
@@ -184,15 +186,46 @@ static const struct py_context *blocked_python(const struct blocked_task *bt,
 		.stack = { .frames = stack->frames, .n = stack->n,
 			   .truncated = stack->truncated },
 		.module = py_attach_module(py, pid),
-		.minor = py_attach_minor(py, pid) };
+		.minor = py_attach_minor(py, pid), .sym = sym, .kinds = kinds };
 	return *err ? NULL : ctx;
+}
+
+/*
+ * The top of a thread's user stack as it is now, for CFI to unwind as it
+ * unwinds a wait's top copied at switch-out: its registers as /proc shows
+ * them in the syscall (the stack and instruction pointers; no frame
+ * pointer, which code built with them needs past its first frame) and
+ * its stack from sp, WS_WAIT_STACK_COPY bytes or to sp's page end.
+ */
+static const struct ws_wait_top *blocked_top(uint32_t pid,
+					     const struct procfs_syscall *sc,
+					     struct ws_wait_top *top)
+{
+	size_t len = WS_WAIT_STACK_COPY, page = getpagesize();
+
+	if (!sc->sp || !sc->pc)
+		return NULL;
+	if (procfs_task_mem(pid, sc->sp, top->stack, len)) {
+		len = page - (sc->sp & (page - 1));
+		if (len > WS_WAIT_STACK_COPY ||
+		    procfs_task_mem(pid, sc->sp, top->stack, len))
+			return NULL;
+	}
+	top->ip = sc->pc;
+	top->sp = sc->sp;
+	top->bp = 0;
+	top->len = len;
+	return top;
 }
 
 int blocked_collect(struct blocked_tasks *b, const struct offcpu_maps *m,
 		    struct collector *c, const struct proc_table *t,
-		    const struct py_attach *py, uint64_t end_ns)
+		    const struct py_attach *py, struct pyn_kinds *kinds,
+		    uint64_t end_ns)
 {
 	struct py_task_stack *stack = py ? malloc(sizeof(*stack)) : NULL;
+	struct ws_wait_top *top = malloc(sizeof(*top));
+	const struct ws_wait_top *tp;
 	const struct py_context *pyc;
 	struct ws_offcpu_key key;
 	struct procfs_syscall sc;
@@ -220,9 +253,12 @@ int blocked_collect(struct blocked_tasks *b, const struct offcpu_maps *m,
 			fd_target(b, bt->pid, (int)sc.args[0], &key.target);
 		else if (sc.nr == WS_NR_poll || sc.nr == WS_NR_ppoll)
 			poll_target(b, bt->pid, &sc, &key.target);
+		ctx = (struct py_context){ .sym = m->sym, .kinds = kinds };
 		pyc = blocked_python(bt, py, stack, c, &ctx, &err);
+		tp = top ? blocked_top(bt->pid, &sc, top) : NULL;
 		if (!err)
-			err = offcpu_add_blocked(m, c, t, &key, end_ns, pyc);
+			err = offcpu_add_blocked(m, c, t, &key, end_ns, tp,
+						 pyc);
 		if (err == -EEXIST) {
 			err = 0;
 			continue;
@@ -231,11 +267,28 @@ int blocked_collect(struct blocked_tasks *b, const struct offcpu_maps *m,
 			break;
 		bt->syscall = sc.nr;
 		bt->py_stack = pyc != NULL;
+		bt->native_stack = tp != NULL;
 		b->found++;
-		b->py_stacks += bt->py_stack;
+		b->stacks += bt->py_stack || bt->native_stack;
 	}
 	free(stack);
+	free(top);
 	return err;
+}
+
+/* How its stack was found, for its note. */
+static const char *stack_read(const struct blocked_task *bt)
+{
+	if (bt->native_stack && bt->py_stack)
+		return "with its user and Python stacks read from the "
+		       "process's memory at the end";
+	if (bt->native_stack)
+		return "with its user stack unwound from the process's "
+		       "memory at the end";
+	if (bt->py_stack)
+		return "with its Python stack read from the process's "
+		       "memory at the end";
+	return "with no stack (one is taken as a wait begins)";
 }
 
 int blocked_notes(const struct blocked_tasks *b, struct profile *out)
@@ -259,11 +312,7 @@ int blocked_notes(const struct blocked_tasks *b, struct profile *out)
 				       "began: its wait counts from whyslow's "
 				       "start, %s", b->v[i].tid, b->v[i].pid,
 				       name ? name : "syscall ",
-				       name ? "" : "?", b->v[i].py_stack ?
-				       "with its Python stack read from the "
-				       "process's memory at the end, no native "
-				       "stack" : "with no stack (one is taken as "
-				       "a wait begins)");
+				       name ? "" : "?", stack_read(&b->v[i]));
 		if (err < 0)
 			return -ENOMEM;
 		err = profile_add_note(out, line);

@@ -24,6 +24,7 @@ struct blocked_task {
 	uint32_t pid, tid;
 	uint64_t run_ns, switches;	/* at the start */
 	int32_t syscall;		/* at the end, when blocked: -1 */
+	bool native_stack;		/* its user stack was read, to unwind */
 	bool py_stack;			/* its Python stack was read */
 };
 
@@ -32,7 +33,7 @@ struct blocked_tasks {
 	struct blocked_task *v;
 	size_t n, cap;
 	size_t found;			/* blocked throughout, at the end */
-	size_t py_stacks;		/* ... with a Python stack read */
+	size_t stacks;			/* ... with a stack read */
 };
 
 /* The threads of pids now; 0 or -errno (-ENOMEM).  Threads and processes
@@ -41,12 +42,14 @@ int blocked_snapshot(struct blocked_tasks *b, const char *procfs,
 		     const uint32_t *pids, size_t n_pids);
 
 /* Those that have not run since: a wait each, [m->start_ns, end_ns), into
- * the collector, with the Python stack read from the process's memory
- * when py knows it runs a CPython (python/walk.h); b->found counts them.
- * 0 or -errno. */
+ * the collector, with the user stack read from the process's memory and
+ * unwound with CFI, and its Python stack when py knows it runs a CPython
+ * (python/walk.h), merged as kinds tells CPython's frames
+ * (record/pynative.h); b->found counts them.  0 or -errno. */
 int blocked_collect(struct blocked_tasks *b, const struct offcpu_maps *m,
 		    struct collector *c, const struct proc_table *t,
-		    const struct py_attach *py, uint64_t end_ns);
+		    const struct py_attach *py, struct pyn_kinds *kinds,
+		    uint64_t end_ns);
 
 #define BLOCKED_MAX_NOTES	3
 

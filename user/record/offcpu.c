@@ -30,6 +30,8 @@ static int add_key(const struct offcpu_maps *m, struct collector *c,
 	int err;
 
 	if (top && top->len && top->len <= WS_WAIT_STACK_COPY && m->sym) {
+		if (!nu)	/* no frame-pointer stack: CFI from the top */
+			ustack[nu++] = top->ip;
 		in = (struct unwind_input){ .ip = top->ip, .sp = top->sp,
 					    .bp = top->bp, .stack = top->stack,
 					    .stack_len = top->len,
@@ -68,6 +70,7 @@ int offcpu_add_wait(const struct offcpu_maps *m, struct collector *c,
 static int add_open_wait(const struct offcpu_maps *m, struct collector *c,
 			 const struct proc_table *t,
 			 const struct ws_offcpu_start *st, uint64_t end_ns,
+			 const struct ws_wait_top *top,
 			 const struct py_context *py)
 {
 	uint64_t start = st->ts > m->start_ns ? st->ts : m->start_ns;
@@ -80,7 +83,7 @@ static int add_open_wait(const struct offcpu_maps *m, struct collector *c,
 	woke = ws_wake_point(st, start, end_ns);
 	v.blocked_ns = woke - start;
 	v.runq_ns = end_ns - woke;
-	err = add_key(m, c, t, &st->key, &v, NULL, 0, NULL, py);
+	err = add_key(m, c, t, &st->key, &v, NULL, 0, top, py);
 	return err ? err : collector_note_wait(c, st->key.tid, start, woke,
 					       end_ns, &st->waker);
 }
@@ -88,6 +91,7 @@ static int add_open_wait(const struct offcpu_maps *m, struct collector *c,
 int offcpu_add_blocked(const struct offcpu_maps *m, struct collector *c,
 		       const struct proc_table *t,
 		       const struct ws_offcpu_key *k, uint64_t end_ns,
+		       const struct ws_wait_top *top,
 		       const struct py_context *py)
 {
 	struct ws_offcpu_start st;
@@ -97,7 +101,7 @@ int offcpu_add_blocked(const struct offcpu_maps *m, struct collector *c,
 		return -EEXIST;
 	st = (struct ws_offcpu_start){ .ts = m->start_ns, .fd = k->target.fd,
 				       .key = *k };
-	return add_open_wait(m, c, t, &st, end_ns, py);
+	return add_open_wait(m, c, t, &st, end_ns, top, py);
 }
 
 int offcpu_collect(const struct offcpu_maps *m, struct collector *c,
@@ -126,7 +130,7 @@ int offcpu_collect(const struct offcpu_maps *m, struct collector *c,
 		prev = &tid;
 		if (bpf_map_lookup_elem(m->start_fd, &tid, &st))
 			continue;
-		if ((err = add_open_wait(m, c, t, &st, end_ns, NULL)))
+		if ((err = add_open_wait(m, c, t, &st, end_ns, NULL, NULL)))
 			return err;
 	}
 	return 0;

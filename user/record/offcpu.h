@@ -33,12 +33,14 @@ int offcpu_collect(const struct offcpu_maps *m, struct collector *c,
 		   uint64_t *short_ns);
 
 /* A wait of k from m->start_ns, still going at end_ns, of a thread
- * blocked since before the recording (record/blocked.c), with its Python
- * stack when py is not NULL.  0, -EEXIST when the BPF side saw it begin
- * (offcpu_collect adds it), or -errno. */
+ * blocked since before the recording (record/blocked.c): its user stack
+ * unwound with CFI from top when not NULL (its registers and stack as
+ * they are now), with its Python stack when py is not NULL.  0, -EEXIST
+ * when the BPF side saw it begin (offcpu_collect adds it), or -errno. */
 int offcpu_add_blocked(const struct offcpu_maps *m, struct collector *c,
 		       const struct proc_table *t,
 		       const struct ws_offcpu_key *k, uint64_t end_ns,
+		       const struct ws_wait_top *top,
 		       const struct py_context *py);
 
 #endif

@@ -510,7 +510,8 @@ static int read_offcpu(struct recorder *r, uint64_t end_ns,
 		return 0;
 	err = offcpu_collect(&r->offcpu, r->coll, &r->procs, end_ns, short_ns);
 	return err ? err : blocked_collect(&r->blocked, &r->offcpu, r->coll,
-					   &r->procs, r->py, end_ns);
+					   &r->procs, r->py, &r->ev.kinds,
+					   end_ns);
 }
 
 /* Data quality lines of the stages, e.g. a Python whyslow cannot walk. */
@@ -599,7 +600,7 @@ static int finish_profile(struct recorder *r, struct profile *out,
 		return 1;
 	}
 	out->quality.blocked_before = r->blocked.found;
-	out->quality.blocked_py_stacks = r->blocked.py_stacks;
+	out->quality.blocked_stacks = r->blocked.stacks;
 	out->frequency_hz = r->o->freq;
 	out->period_ns = NSEC_PER_SEC / r->o->freq;
 	out->command = join_command(r->o);

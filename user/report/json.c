@@ -643,12 +643,12 @@ static void json_quality(FILE *f, const struct profile *p)
 		",\n    \"io_timed_every\": %" PRIu64
 		",\n    \"steal_ns\": %" PRIu64
 		",\n    \"blocked_before\": %" PRIu64
-		",\n    \"blocked_py_stacks\": %" PRIu64,
+		",\n    \"blocked_stacks\": %" PRIu64,
 		q->dwarf_refused, q->symbols_refused, q->perfmap_lines_skipped,
 		q->perfmap_bytes_skipped, q->perfmap_refused,
 		q->py_invalid_samples, q->py_native_mismatch_samples,
 		q->io_untimed, q->io_timed_every, q->steal_ns,
-		q->blocked_before, q->blocked_py_stacks);
+		q->blocked_before, q->blocked_stacks);
 	fprintf(f, ",\n    \"overhead\": {\"tracing_samples\": %" PRIu64
 		", \"tracing_ns\": %" PRIu64 ", \"whyslow_cpu_ns\": %" PRIu64
 		"}", q->tracing_samples, q->tracing_ns, q->whyslow_cpu_ns);

@@ -281,22 +281,21 @@ static int md_machine_verdict(struct md *m)
 }
 
 /* -p of threads asleep since before the recording: their waits have no
- * stack, whyslow not having seen them begin, but a Python stack read from
- * the process's memory. */
+ * stack taken as they began, whyslow not having seen that, but one read
+ * from the process's memory at the end. */
 static void blocked_before_verdict(struct md *m)
 {
 	uint64_t n = m->p->quality.blocked_before;
-	uint64_t py = m->p->quality.blocked_py_stacks;
+	uint64_t read = m->p->quality.blocked_stacks;
 
 	if (!n)
 		return;
 	md_printf(&m->doc, " %s blocked in a syscall since before the "
 		  "recording began and through it (see Data quality): ",
 		  n == 1 ? "A thread was" : "Threads were");
-	if (py >= n)
-		md_printf(&m->doc, "%s Python stack was read from the "
-			  "process's memory at the end, as py-spy dump reads "
-			  "one; where in native code it waits is not known.",
+	if (read >= n)
+		md_printf(&m->doc, "%s stack was read from the process's "
+			  "memory at the end, as gdb or py-spy dump reads one.",
 			  n == 1 ? "its" : "their");
 	else
 		md_put(&m->doc, "whyslow takes a wait's stack as it begins, so "

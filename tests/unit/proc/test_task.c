@@ -67,9 +67,18 @@ static void test_syscall(void **state)
 	assert_int_equal(sc.nr, 45);
 	assert_int_equal(sc.args[0], 4);
 	assert_int_equal(sc.args[2], 10);
+	assert_true(sc.sp == 0x7ffd575b3158 && sc.pc == 0x7fc064128929);
 	assert_int_equal(procfs_parse_syscall("-1 0x7ffd575b3158 0x401000\n",
 					      &sc), 0);
 	assert_int_equal(sc.nr, -1);
+	assert_true(sc.sp == 0x7ffd575b3158 && sc.pc == 0x401000);
+	/* pointers missing, or more after them */
+	assert_int_equal(procfs_parse_syscall("-1 0x7ffd575b3158\n", &sc),
+			 -EINVAL);
+	assert_int_equal(procfs_parse_syscall("45 0x4 0x5 0x6 0x0 0x0 0x0 0x1\n",
+					      &sc), -EINVAL);
+	assert_int_equal(procfs_parse_syscall("45 0x4 0x5 0x6 0x0 0x0 0x0 0x1 "
+					      "0x2 0x3\n", &sc), -EINVAL);
 	assert_int_equal(procfs_parse_syscall("running\n", &sc), -EAGAIN);
 	assert_int_equal(procfs_parse_syscall("", &sc), -EINVAL);
 	assert_int_equal(procfs_parse_syscall("45 0x4 0x5\n", &sc), -EINVAL);
