@@ -26,6 +26,7 @@ where timing matters, against the figures the workload measured itself
 
 No percentage of the critical path or function wall share may pass 100%.
 The whole file takes ~20 s."""
+import math
 import os
 import re
 import shutil
@@ -315,10 +316,15 @@ def test_shell_loop(run):
     cp = check_report(doc, res)
     wall = doc["wall_ns"]
     root = root_process(doc, res)
+    period = doc["period_ns"]
     for p in doc["processes"]:
         for t in p["threads"]:
             life = t["oncpu_ns"] + t["offcpu_ns"]
-            assert life <= wall * 1.02 + 5 * MS, \
+            # on-CPU time is sampled: a thread that runs in bursts
+            # shorter than the period (the shell between its forks) is
+            # caught at a tick by chance, ±√samples periods
+            sampled = 3 * math.sqrt(t["oncpu_ns"] / period) * period
+            assert life <= wall * 1.02 + 5 * MS + sampled, \
                 f"thread {t['tid']} ({t['comm']}) charged " \
                 f"{life / MS:.1f} ms in a {wall / MS:.1f} ms run:{res}"
         if p is root:

@@ -161,7 +161,8 @@ static int read_task_mem(void *ctx, uint64_t addr, void *buf, size_t len)
 /*
  * bt's Python stack read from its process's memory (no event carries one:
  * it blocked before the recording), its code objects handed to c: ctx
- * set and returned, or NULL when it runs no Python whyslow can walk.
+ * (its sym and kinds set by the caller) filled and returned, or NULL when
+ * it runs no Python whyslow can walk.
  */
 static const struct py_context *blocked_python(const struct blocked_task *bt,
 					       const struct py_attach *py,
@@ -169,8 +170,6 @@ static const struct py_context *blocked_python(const struct blocked_task *bt,
 					       struct collector *c,
 					       struct py_context *ctx, int *err)
 {
-	struct symbolizer *sym = ctx->sym;
-	struct pyn_kinds *kinds = ctx->kinds;
 	struct ws_py_proc proc;
 	uint32_t pid = bt->pid;
 	size_t i;
@@ -182,11 +181,11 @@ static const struct py_context *blocked_python(const struct blocked_task *bt,
 	for (i = 0; i < stack->n_codes && !*err; i++)
 		*err = collector_add_py_code(c, &stack->keys[i],
 					     &stack->codes[i]);
-	*ctx = (struct py_context){
-		.stack = { .frames = stack->frames, .n = stack->n,
-			   .truncated = stack->truncated },
-		.module = py_attach_module(py, pid),
-		.minor = py_attach_minor(py, pid), .sym = sym, .kinds = kinds };
+	ctx->stack = (struct py_frames){ .frames = stack->frames,
+					 .n = stack->n,
+					 .truncated = stack->truncated };
+	ctx->module = py_attach_module(py, pid);
+	ctx->minor = py_attach_minor(py, pid);
 	return *err ? NULL : ctx;
 }
 
