@@ -416,6 +416,34 @@ def test_pid_attach_blocked_in_recv(run, tmp_path, syscall, python):
             and w["ns"] > 0], res
 
 
+def test_pid_attach_open_wait_target(run, tmp_path):
+    """A server polling its listening socket every 0.3 s, recorded for 1 s:
+    the wait still open as the recording ends, which the BPF side never saw
+    end, has its descriptor told from /proc as the others are: every poll
+    wait names the listening socket."""
+    script = tmp_path / "serve.py"
+    script.write_text(
+        "import select, socket\n"
+        "srv = socket.socket()\n"
+        "srv.bind(('127.0.0.1', 0))\n"
+        "srv.listen()\n"
+        "p = select.poll()\n"
+        "p.register(srv, select.POLLIN)\n"
+        "print(srv.getsockname()[1], flush=True)\n"
+        "while True:\n"
+        "    p.poll(300)\n")
+    proc = run.popen(["/usr/bin/python3", str(script)],
+                     stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                     stderr=subprocess.DEVNULL)
+    proc.stdout.readline()
+    time.sleep(0.2)
+    doc, res = run.record_json("-p", proc.pid, "-d", 1, timeout=30)
+    polls = [w for w in doc["waits"] if w["reason"] in ("network", "poll")]
+    assert polls, res
+    assert all(w["target"] == "poll for connections on a listening TCP "
+               "socket" for w in polls), f"{polls}:{res}"
+
+
 HANG_C = r"""
 #include <arpa/inet.h>
 #include <stdio.h>

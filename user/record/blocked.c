@@ -16,6 +16,7 @@
 #include "python/attach.h"
 #include "python/walk.h"
 #include "record/blocked.h"
+#include "record/fdproc.h"
 #include "syscalls.h"
 
 static int add_task(struct blocked_tasks *b, uint32_t pid, uint32_t tid)
@@ -67,67 +68,6 @@ int blocked_snapshot(struct blocked_tasks *b, const char *procfs,
 	return err;
 }
 
-/* "socket:[5222875]" into a TCP, UDP or unix socket's target. */
-static void socket_target(const struct blocked_tasks *b, uint32_t pid,
-			  uint64_t ino, struct ws_target *t)
-{
-	struct procfs_peer peer;
-
-	t->kind = WS_TGT_SOCKET;
-	t->ino = ino;
-	if (procfs_socket_peer(b->procfs, pid, ino, &peer))
-		return;
-	if (peer.kind == PROCFS_SOCK_UNIX) {
-		t->kind = WS_TGT_UNIX;
-		return;
-	}
-	t->kind = peer.kind == PROCFS_SOCK_TCP ? WS_TGT_TCP : WS_TGT_UDP;
-	t->family = peer.family;
-	t->port = peer.port;
-	memcpy(t->addr, peer.addr, sizeof(t->addr));
-}
-
-/* What descriptor fd of pid is, as the BPF side would describe it: a
- * file by its path's last components, a pipe, a socket's peer. */
-static void fd_target(const struct blocked_tasks *b, uint32_t pid, int fd,
-		      struct ws_target *t)
-{
-	char path[64], link[PATH_MAX];
-	unsigned long long ino;
-	struct stat st;
-	ssize_t len;
-	size_t skip;
-
-	memset(t, 0, sizeof(*t));
-	t->fd = fd;
-	snprintf(path, sizeof(path), "%s/%u/fd/%d", b->procfs, pid, fd);
-	len = readlink(path, link, sizeof(link) - 1);
-	if (len <= 0)
-		return;
-	link[len] = '\0';
-	if (sscanf(link, "socket:[%llu]", &ino) == 1) {
-		socket_target(b, pid, ino, t);
-		return;
-	}
-	if (sscanf(link, "pipe:[%llu]", &ino) == 1) {
-		t->kind = WS_TGT_PIPE;
-		t->ino = ino;
-		return;
-	}
-	if (!strncmp(link, "anon_inode:", 11)) {
-		t->kind = WS_TGT_ANON;
-		memcpy(t->path, link + 11, strnlen(link + 11,
-						   sizeof(t->path) - 1));
-		return;
-	}
-	if (link[0] != '/')
-		return;
-	t->kind = !strncmp(link, "/dev/", 5) && !stat(path, &st) &&
-		  S_ISCHR(st.st_mode) ? WS_TGT_CHAR : WS_TGT_FILE;
-	skip = (size_t)len >= sizeof(t->path) ? len - sizeof(t->path) + 1 : 0;
-	memcpy(t->path, link + skip, len - skip);
-}
-
 /* What a poll() waits on: of its descriptors (WS_POLL_FDS at most; none
  * for more), read from the thread's memory, the one ranked highest, as
  * the BPF side ranks a poll it sees begin. */
@@ -144,7 +84,7 @@ static void poll_target(const struct blocked_tasks *b, uint32_t pid,
 	    procfs_task_mem(pid, sc->args[0], pfd, n * sizeof(*pfd)))
 		return;
 	for (i = 0; i < n; i++) {
-		fd_target(b, pid, pfd[i].fd, &fdt);
+		fdproc_target(b->procfs, pid, pfd[i].fd, &fdt);
 		rank = ws_poll_rank(fdt.kind);
 		if (rank > best) {
 			best = rank;
@@ -249,7 +189,8 @@ int blocked_collect(struct blocked_tasks *b, const struct offcpu_maps *m,
 		key.syscall = sc.nr;
 		key.target.fd = -1;
 		if (ws_fd_syscall(sc.nr) && sc.args[0] <= INT32_MAX)
-			fd_target(b, bt->pid, (int)sc.args[0], &key.target);
+			fdproc_target(b->procfs, bt->pid, (int)sc.args[0],
+				      &key.target);
 		else if (sc.nr == WS_NR_poll || sc.nr == WS_NR_ppoll)
 			poll_target(b, bt->pid, &sc, &key.target);
 		ctx = (struct py_context){ .sym = m->sym, .kinds = kinds };

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <bpf/bpf.h>
 
+#include "record/fdproc.h"
 #include "record/offcpu.h"
 #include "record/unwind.h"
 
@@ -66,7 +67,8 @@ int offcpu_add_wait(const struct offcpu_maps *m, struct collector *c,
 }
 
 /* A wait still going on when recording ended counts up to end_ns, split
- * as the BPF side splits finished ones. */
+ * as the BPF side splits finished ones.  What its descriptor is, the BPF
+ * side tells as the wait ends: for one still open, /proc tells it now. */
 static int add_open_wait(const struct offcpu_maps *m, struct collector *c,
 			 const struct proc_table *t,
 			 const struct ws_offcpu_start *st, uint64_t end_ns,
@@ -75,15 +77,18 @@ static int add_open_wait(const struct offcpu_maps *m, struct collector *c,
 {
 	uint64_t start = st->ts > m->start_ns ? st->ts : m->start_ns;
 	struct ws_offcpu_val v = { .count = 1, .last_ns = end_ns };
+	struct ws_offcpu_key key = st->key;
 	uint64_t woke;
 	int err;
 
 	if (end_ns <= start)
 		return 0;
+	if (m->procfs && st->fd >= 0 && key.target.kind == WS_TGT_NONE)
+		fdproc_target(m->procfs, key.pid, st->fd, &key.target);
 	woke = ws_wake_point(st, start, end_ns);
 	v.blocked_ns = woke - start;
 	v.runq_ns = end_ns - woke;
-	err = add_key(m, c, t, &st->key, &v, NULL, 0, top, py);
+	err = add_key(m, c, t, &key, &v, NULL, 0, top, py);
 	return err ? err : collector_note_wait(c, st->key.tid, start, woke,
 					       end_ns, &st->waker);
 }

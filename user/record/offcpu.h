@@ -18,6 +18,7 @@ struct offcpu_maps {
 	struct stack_splices *splices;	/* learnt from long waits, put
 					 * back in short ones */
 	uint64_t start_ns;	/* recording start: earlier time is not ours */
+	const char *procfs;	/* "/proc": descriptors of waits still open */
 };
 
 /* A long wait from the ring buffer; has_top: the event holds w->top (it

@@ -276,6 +276,7 @@ static int open_bpf(struct recorder *r)
 	r->offcpu = record_bpf_offcpu_maps(r->bpf);
 	r->offcpu.sym = r->sym;
 	r->offcpu.splices = r->splices;
+	r->offcpu.procfs = "/proc";
 	r->ev = (struct record_events){
 		.sb = r->sb,
 		.procs = &r->procs,
