@@ -53,13 +53,17 @@ static __always_inline void py_note_code(struct ws_py_scratch *sc, __u32 tgid,
 					 __u32 n)
 {
 	struct ws_py_seen *seen = py_seen_slot(sc, sc->last_code, tgid);
-	__u32 k = sc->n_todo;
+	__u32 k = sc->n_todo, j;
 
 	if (seen->code == sc->last_code && seen->tgid == tgid &&
 	    seen->ident == sc->last_ident)
 		return;
+	for (j = 0; j < WS_PY_COPY_PER_CALL; j++)
+		if (j < k && sc->noted[j] == sc->last_code)
+			return;
 	if (k < WS_PY_COPY_PER_CALL) {
 		sc->todo[k & (WS_PY_COPY_PER_CALL - 1)] = n;
+		sc->noted[k & (WS_PY_COPY_PER_CALL - 1)] = sc->last_code;
 		sc->n_todo = k + 1;
 	}
 }

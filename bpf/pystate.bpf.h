@@ -131,8 +131,12 @@ struct ws_py_scratch {
 	struct ws_py_code_key key;
 	__u64 strs[3];			/* name, qualname, filename */
 	__u64 linetable;
-	/* frames whose code was not in the seen cache, walk order */
+	/* frames whose code was not in the seen cache, walk order, and
+	 * their codes: one repeated in the walk (a recursion through two
+	 * functions, _parse and _parse_sub) takes one place, not one a
+	 * frame, which left the outer frames of a deep import uncopied */
 	__u16 todo[WS_PY_COPY_PER_CALL];
+	__u64 noted[WS_PY_COPY_PER_CALL];
 	struct ws_py_seen seen[WS_PY_SEEN];
 	__u8 win[WS_PY_WIN + 8] __attribute__((aligned(8)));
 	__u8 fwin[WS_PY_FWIN + WS_PY_WIN + 8] __attribute__((aligned(8)));
