@@ -155,9 +155,6 @@ static long py_copy_step(__u64 i, void *arg)
 	f = &c->buf->frames[at & (WS_PY_MAX_FRAMES - 1)];
 	code = f->code & ~WS_PY_FRAME_ENTRY;
 	seen = py_seen_slot(sc, code, c->tgid);
-	if (seen->code == code && seen->tgid == c->tgid &&
-	    seen->ident == f->ident)
-		return 0;	/* a repeat, copied by an earlier step */
 	sc->key.pid = c->tgid;
 	sc->key.ident = f->ident;
 	sc->key.code = code;

@@ -114,63 +114,42 @@ static bool runs_program(const struct proc_stat *ps, const char *name)
 	return strlen(ps->comm) == n && !strncmp(ps->comm, name, n);
 }
 
-/* What the processes that ran a program add up to, as aggregated. */
-struct spawn_procs {
-	uint64_t samples, loading_samples;
-	struct time_split time;
+/* What a program's processes cost, summed once for each spawn. */
+struct spawn_procs_cost {
+	/* of its runs' CPU time, how much went to starting them in the
+	 * dynamic loader, before main (a C++ program's thousands of symbols
+	 * bound at each start: cmake -E), by the share of its processes'
+	 * samples taken there */
+	uint64_t loading_ns;
+	/* of its processes' time, the waits that runs made at once would
+	 * overlap: on the network (curl fetching URLs one after another) or
+	 * the disk, whichever is more; 0 when neither */
+	uint64_t wait_ns;
+	enum wait_reason wait;
 };
 
-static void spawn_procs_sum(const struct hint_list *h,
-			    const struct io_spawn *s, struct spawn_procs *out)
+static void spawn_procs_cost(const struct hint_list *h,
+			     const struct io_spawn *s,
+			     struct spawn_procs_cost *out)
 {
 	const char *name = path_basename(s->program);
+	uint64_t samples = 0, loading = 0, network = 0, disk = 0;
 	const struct proc_stat *ps;
-	size_t i, r;
+	size_t i;
 
-	memset(out, 0, sizeof(*out));
 	for (i = 0; i < h->agg->n_procs; i++) {
 		ps = &h->agg->procs[i];
 		if (!runs_program(ps, name))
 			continue;
-		out->samples += ps->samples;
-		out->loading_samples += ps->loading_samples;
-		for (r = 0; r < WAIT__COUNT; r++)
-			out->time.ns[r] += ps->time.ns[r];
+		samples += ps->samples;
+		loading += ps->loading_samples;
+		network += ps->time.ns[WAIT_NETWORK];
+		disk += ps->time.ns[WAIT_DISK];
 	}
-}
-
-/*
- * Of its runs' CPU time, how much went to starting them in the dynamic
- * loader, before main (a C++ program's thousands of symbols bound at each
- * start: cmake -E), by the share of its processes' samples taken there.
- */
-static uint64_t spawn_loading_ns(const struct hint_list *h,
-				 const struct io_spawn *s)
-{
-	struct spawn_procs sum;
-
-	spawn_procs_sum(h, s, &sum);
-	if (!sum.samples)
-		return 0;
-	return (uint64_t)((unsigned __int128)s->cpu_ns * sum.loading_samples /
-			  sum.samples);
-}
-
-/*
- * Of its runs' processes' time, the waits that runs made at once would
- * overlap: on the network (curl fetching URLs one after another) or the
- * disk, whichever is more, in *reason; 0 when neither.
- */
-static uint64_t spawn_wait_ns(const struct hint_list *h,
-			      const struct io_spawn *s,
-			      enum wait_reason *reason)
-{
-	struct spawn_procs sum;
-
-	spawn_procs_sum(h, s, &sum);
-	*reason = sum.time.ns[WAIT_NETWORK] >= sum.time.ns[WAIT_DISK] ?
-		  WAIT_NETWORK : WAIT_DISK;
-	return sum.time.ns[*reason];
+	out->loading_ns = samples ? (uint64_t)((unsigned __int128)s->cpu_ns *
+					       loading / samples) : 0;
+	out->wait = network >= disk ? WAIT_NETWORK : WAIT_DISK;
+	out->wait_ns = network >= disk ? network : disk;
 }
 
 /*
@@ -192,10 +171,10 @@ static bool spawn_is_work(const struct io_spawn *s, uint64_t loading_ns)
 
 /* Most of its runs' time went waiting for programs it ran that do the
  * work (the gcc driver for cc1): a launcher, not a cost of its own.
- * loading: spawn_loading_ns of each spawn. */
+ * costs: each spawn's. */
 static bool spawn_launches_work(const struct hint_list *h,
 				const struct io_spawn *s,
-				const uint64_t *loading)
+				const struct spawn_procs_cost *costs)
 {
 	const struct io_summary *io = &h->p->io;
 	uint64_t work = 0;
@@ -204,7 +183,7 @@ static bool spawn_launches_work(const struct hint_list *h,
 	for (i = 0; i < io->n_spawns; i++)
 		if (io->spawns[i].parent &&
 		    !strcmp(io->spawns[i].parent, s->program) &&
-		    spawn_is_work(&io->spawns[i], loading[i]))
+		    spawn_is_work(&io->spawns[i], costs[i].loading_ns))
 			work += spawn_cost_ns(h, &io->spawns[i]);
 	return hint_at_least_pct(work, spawn_cost_ns(h, s), SPAWN_LAUNCH_PCT);
 }
@@ -322,11 +301,11 @@ void hint_shim(struct hint_list *h)
 /* shim: the command is one (shim_launcher), whose runs before the program
  * it chose started are the shim hint's, not work of the program. */
 static enum spawn_advice spawn_advice(const struct hint_list *h, size_t i,
-				      const uint64_t *loading, bool shim)
+				      const struct spawn_procs_cost *costs,
+				      bool shim)
 {
 	const struct io_spawn *s = &h->p->io.spawns[i];
 	uint64_t cost = spawn_cost_ns(h, s);
-	enum wait_reason reason;
 	bool serial = s->max_parallel == 1 &&
 		      s->count >= SPAWN_SERIAL_MIN_COUNT &&
 		      hint_at_least_pct(cost, h->p->wall_ns,
@@ -334,15 +313,14 @@ static enum spawn_advice spawn_advice(const struct hint_list *h, size_t i,
 
 	if (shim && s->prelude_count >= s->count)
 		return SPAWN_NONE;
-	if (spawn_is_work(s, loading[i]))
+	if (spawn_is_work(s, costs[i].loading_ns))
 		return serial ? SPAWN_PARALLELISM : SPAWN_NONE;
 	if (serial && !spawn_nested(s) &&
-	    hint_at_least_pct(spawn_wait_ns(h, s, &reason), s->wall_ns,
-			      SPAWN_WAITS_PCT))
+	    hint_at_least_pct(costs[i].wait_ns, s->wall_ns, SPAWN_WAITS_PCT))
 		return SPAWN_OVERLAP_WAITS;
 	if (s->count < SPAWN_MIN_COUNT ||
 	    spawn_share_pct(h, s) < SPAWN_MIN_PCT ||
-	    spawn_launches_work(h, s, loading))
+	    spawn_launches_work(h, s, costs))
 		return SPAWN_NONE;
 	return SPAWN_IN_PROCESS;
 }
@@ -478,18 +456,17 @@ static const char *spawner_way(const struct hint_list *h,
 
 static void spawn_text(const struct hint_list *h, struct hint *hint,
 		       const struct io_spawn *s, enum spawn_advice advice,
-		       const char *where, uint64_t loading)
+		       const char *where, const struct spawn_procs_cost *cost)
 {
 	char count[NUM_SIZE], times[6 * TIME_SIZE + 256], cpu[NUM_SIZE];
 	const char *from = where ? ", spawned from " : "";
 	char start[NUM_SIZE + 80], wait_pct[NUM_SIZE];
-	enum wait_reason reason;
 
-	hint_fmt_pct(wait_pct, spawn_wait_ns(h, s, &reason), s->wall_ns);
+	hint_fmt_pct(wait_pct, cost->wait_ns, s->wall_ns);
 	hint_fmt_count(count, s->count);
 	if (!spawn_path_times(h, s, times, sizeof(times)))
 		spawn_times(h, s, times, sizeof(times));
-	spawn_loading_text(s, loading, start, sizeof(start));
+	spawn_loading_text(s, cost->loading_ns, start, sizeof(start));
 	/* the CPU of starting a process, fork to exec, is not in the wall */
 	hint_fmt_pct(cpu, min_u64(s->cpu_ns, spawn_wall_ns(s)),
 		     spawn_wall_ns(s));
@@ -497,7 +474,7 @@ static void spawn_text(const struct hint_list *h, struct hint *hint,
 		hint_text(hint, "%s ran %s times, one at a time (%s), %s of it "
 			  "waiting on the %s%s%s%s: running several at once "
 			  "(%s) would overlap those waits.", s->program, count,
-			  times, wait_pct, wait_reason_name(reason), start,
+			  times, wait_pct, wait_reason_name(cost->wait), start,
 			  from, where ? where : "", spawner_way(h, s, advice));
 	else if (advice == SPAWN_PARALLELISM)
 		hint_text(hint, "%s ran %s times, one at a time (%s), %s of "
@@ -548,17 +525,16 @@ static void field_known(struct hint *hint, const char *name, uint64_t v)
 		hint_field_null(hint, name);
 }
 
-/* pct: spawn_share_pct(h, s), worked out when the spawns were picked;
- * loading: spawn_loading_ns(h, s). */
+/* pct: spawn_share_pct(h, s), worked out when the spawns were picked. */
 static void spawn_hint(struct hint_list *h, const struct io_spawn *s,
-		       enum spawn_advice advice, double pct, uint64_t loading)
+		       enum spawn_advice advice, double pct,
+		       const struct spawn_procs_cost *cost)
 {
 	struct hint hint = { .rule = "spawns", .names_cause = true };
 	char *where = spawn_location(h, s);
-	uint64_t path_ns, waits;
-	enum wait_reason reason;
+	uint64_t path_ns;
 
-	spawn_text(h, &hint, s, advice, where, loading);
+	spawn_text(h, &hint, s, advice, where, cost);
 	hint_field_copy(h, &hint, "program", s->program);
 	hint_field_uint(&hint, "count", s->count);
 	hint_field_uint(&hint, "mean_ns", s->wall_ns / s->count);
@@ -571,13 +547,12 @@ static void spawn_hint(struct hint_list *h, const struct io_spawn *s,
 	hint_field_own(&hint, "location", where);
 	field_known(&hint, "union_wall_ns", s->union_ns);
 	field_known(&hint, "cpu_ns", s->cpu_ns);
-	hint_field_uint(&hint, "loading_cpu_ns", loading);
+	hint_field_uint(&hint, "loading_cpu_ns", cost->loading_ns);
 	field_known(&hint, "max_parallel", s->max_parallel);
 	hint_field_copy(h, &hint, "advice", spawn_advice_names[advice]);
-	waits = spawn_wait_ns(h, s, &reason);
-	hint_field_uint(&hint, "wait_ns", waits);
-	hint_field_copy(h, &hint, "wait", waits ? wait_reason_name(reason) :
-			NULL);
+	hint_field_uint(&hint, "wait_ns", cost->wait_ns);
+	hint_field_copy(h, &hint, "wait", cost->wait_ns ?
+			wait_reason_name(cost->wait) : NULL);
 	hint_push(h, &hint);
 }
 
@@ -607,20 +582,21 @@ void hint_spawns(struct hint_list *h)
 {
 	const struct io_summary *io = &h->p->io;
 	struct spawn_pick *pick = calloc(io->n_spawns + 1, sizeof(*pick));
-	uint64_t *loading = calloc(io->n_spawns + 1, sizeof(*loading));
+	struct spawn_procs_cost *costs = calloc(io->n_spawns + 1,
+						sizeof(*costs));
 	bool shim = shim_launcher(h->p) != NULL;
 	enum spawn_advice advice;
 	size_t i, n = 0;
 
-	if (!pick || !loading) {
+	if (!pick || !costs) {
 		h->err = -ENOMEM;
 		goto out;
 	}
 	/* once each: a launcher's advice weighs each program it ran */
 	for (i = 0; i < io->n_spawns; i++)
-		loading[i] = spawn_loading_ns(h, &io->spawns[i]);
+		spawn_procs_cost(h, &io->spawns[i], &costs[i]);
 	for (i = 0; i < io->n_spawns; i++) {
-		advice = spawn_advice(h, i, loading, shim);
+		advice = spawn_advice(h, i, costs, shim);
 		if (advice != SPAWN_NONE)
 			pick[n++] = (struct spawn_pick){
 				i, advice, spawn_share_pct(h, &io->spawns[i]) };
@@ -628,8 +604,8 @@ void hint_spawns(struct hint_list *h)
 	qsort(pick, n, sizeof(*pick), cmp_pick);
 	for (i = 0; i < n; i++)
 		spawn_hint(h, &io->spawns[pick[i].i], pick[i].advice,
-			   pick[i].pct, loading[pick[i].i]);
+			   pick[i].pct, &costs[pick[i].i]);
 out:
-	free(loading);
+	free(costs);
 	free(pick);
 }

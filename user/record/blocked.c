@@ -157,6 +157,26 @@ static const struct ws_wait_top *blocked_top(uint32_t pid,
 	return top;
 }
 
+/* bt's wait as the BPF side keys one: its syscall, and what the
+ * descriptor it waits on is. */
+static void blocked_key(const struct blocked_tasks *b,
+			const struct blocked_task *bt,
+			const struct procfs_syscall *sc,
+			struct ws_offcpu_key *key)
+{
+	memset(key, 0, sizeof(*key));	/* as the BPF side clears one */
+	key->pid = bt->pid;
+	key->tid = bt->tid;
+	key->ustack_id = WS_NO_STACK;
+	key->syscall = sc->nr;
+	key->target.fd = -1;
+	if (ws_fd_syscall(sc->nr) && sc->args[0] <= INT32_MAX)
+		fdproc_target(b->procfs, bt->pid, (int)sc->args[0],
+			      &key->target);
+	else if (sc->nr == WS_NR_poll || sc->nr == WS_NR_ppoll)
+		poll_target(b, bt->pid, sc, &key->target);
+}
+
 int blocked_collect(struct blocked_tasks *b, const struct offcpu_maps *m,
 		    struct collector *c, const struct proc_table *t,
 		    const struct py_attach *py, struct pyn_kinds *kinds,
@@ -180,29 +200,15 @@ int blocked_collect(struct blocked_tasks *b, const struct offcpu_maps *m,
 					  &switches) ||
 		    run != bt->run_ns || switches != bt->switches ||
 		    procfs_task_syscall(b->procfs, bt->pid, bt->tid, &sc) ||
-		    sc.nr < 0)
+		    sc.nr < 0 || offcpu_wait_open(m, bt->tid))
 			continue;
-		memset(&key, 0, sizeof(key));
-		key.pid = bt->pid;
-		key.tid = bt->tid;
-		key.ustack_id = WS_NO_STACK;
-		key.syscall = sc.nr;
-		key.target.fd = -1;
-		if (ws_fd_syscall(sc.nr) && sc.args[0] <= INT32_MAX)
-			fdproc_target(b->procfs, bt->pid, (int)sc.args[0],
-				      &key.target);
-		else if (sc.nr == WS_NR_poll || sc.nr == WS_NR_ppoll)
-			poll_target(b, bt->pid, &sc, &key.target);
+		blocked_key(b, bt, &sc, &key);
 		ctx = (struct py_context){ .sym = m->sym, .kinds = kinds };
 		pyc = blocked_python(bt, py, stack, c, &ctx, &err);
 		tp = top ? blocked_top(bt->pid, &sc, top) : NULL;
 		if (!err)
 			err = offcpu_add_blocked(m, c, t, &key, end_ns, tp,
 						 pyc);
-		if (err == -EEXIST) {
-			err = 0;
-			continue;
-		}
 		if (err)
 			break;
 		bt->syscall = sc.nr;

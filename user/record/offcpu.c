@@ -99,14 +99,17 @@ int offcpu_add_blocked(const struct offcpu_maps *m, struct collector *c,
 		       const struct ws_wait_top *top,
 		       const struct py_context *py)
 {
+	struct ws_offcpu_start st = { .ts = m->start_ns, .fd = k->target.fd,
+				      .key = *k };
+
+	return add_open_wait(m, c, t, &st, end_ns, top, py);
+}
+
+bool offcpu_wait_open(const struct offcpu_maps *m, uint32_t tid)
+{
 	struct ws_offcpu_start st;
 
-	/* a wait that began once tracing was on: offcpu_collect's */
-	if (!bpf_map_lookup_elem(m->start_fd, &k->tid, &st))
-		return -EEXIST;
-	st = (struct ws_offcpu_start){ .ts = m->start_ns, .fd = k->target.fd,
-				       .key = *k };
-	return add_open_wait(m, c, t, &st, end_ns, top, py);
+	return !bpf_map_lookup_elem(m->start_fd, &tid, &st);
 }
 
 int offcpu_collect(const struct offcpu_maps *m, struct collector *c,

@@ -33,11 +33,15 @@ int offcpu_collect(const struct offcpu_maps *m, struct collector *c,
 		   const struct proc_table *t, uint64_t end_ns,
 		   uint64_t *short_ns);
 
+/* Whether the BPF side saw tid's current wait begin: offcpu_collect
+ * adds it. */
+bool offcpu_wait_open(const struct offcpu_maps *m, uint32_t tid);
+
 /* A wait of k from m->start_ns, still going at end_ns, of a thread
- * blocked since before the recording (record/blocked.c): its user stack
- * unwound with CFI from top when not NULL (its registers and stack as
- * they are now), with its Python stack when py is not NULL.  0, -EEXIST
- * when the BPF side saw it begin (offcpu_collect adds it), or -errno. */
+ * blocked since before the recording (record/blocked.c), whose wait the
+ * BPF side did not see begin (offcpu_wait_open): its user stack unwound
+ * with CFI from top when not NULL (its registers and stack as they are
+ * now), with its Python stack when py is not NULL.  0 or -errno. */
 int offcpu_add_blocked(const struct offcpu_maps *m, struct collector *c,
 		       const struct proc_table *t,
 		       const struct ws_offcpu_key *k, uint64_t end_ns,
