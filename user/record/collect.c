@@ -308,7 +308,6 @@ void collector_set_own_progs(struct collector *c, const char *const *names)
 	c->own_progs = names;
 }
 
-
 void collector_skip_timeline(struct collector *c)
 {
 	c->tl_max = 0;
@@ -414,7 +413,8 @@ int collector_note_wait(struct collector *c, uint32_t tid, uint64_t start,
 }
 
 int collector_note_exec(struct collector *c, uint32_t pid, uint64_t ts,
-			const char *program, uint32_t parent)
+			const char *program, uint32_t parent,
+			uint32_t parent_tid)
 {
 	char *copy = NULL;
 
@@ -429,7 +429,7 @@ int collector_note_exec(struct collector *c, uint32_t pid, uint64_t ts,
 		return -ENOMEM;
 	c->tl.execs[c->tl.n_execs++] = (struct cp_exec){
 		.ts = ts, .pid = pid, .program = copy,
-		.parent = program ? 0 : parent,
+		.parent = parent, .parent_tid = parent_tid,
 	};
 	return 0;
 }

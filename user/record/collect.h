@@ -75,9 +75,10 @@ int collector_note_wait(struct collector *c, uint32_t tid, uint64_t start,
 			const struct ws_waker *waker);
 
 /* pid exec'd program at ts; program NULL: pid was forked at ts by
- * parent. */
+ * parent's thread parent_tid. */
 int collector_note_exec(struct collector *c, uint32_t pid, uint64_t ts,
-			const char *program, uint32_t parent);
+			const char *program, uint32_t parent,
+			uint32_t parent_tid);
 
 /*
  * A stack where an I/O event happened (a file opened, a connection made,

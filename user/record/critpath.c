@@ -362,13 +362,25 @@ static void charge_blocked(struct walker *w, const struct cp_wait *wt,
 }
 
 /* What tid did in [a, b), charged: running, waiting, or through the
- * threads that ended its waits. */
+ * threads that ended its waits; before its process was forked, through
+ * the thread that forked it (a wait ended by a child started meanwhile:
+ * what led to the child is what was waited for). */
 static void charge_thread(struct walker *w, uint32_t tid, uint32_t pid,
 			  uint64_t a, uint64_t b, int depth)
 {
 	const struct cp_timeline *tl = w->tl;
-	size_t i = cp_wait_after(tl, tid, a);
-	uint64_t t = a;
+	const struct cp_image *img = image_at(w, pid, a);
+	uint64_t t = a, born;
+	size_t i;
+
+	if (tid == pid && img && !img->seq && img->born > a &&
+	    img->parent_tid && depth < CP_MAX_DEPTH) {
+		born = img->born < b ? img->born : b;
+		charge_thread(w, img->parent_tid, img->parent, a, born,
+			      depth + 1);
+		t = born;
+	}
+	i = cp_wait_after(tl, tid, t);
 
 	for (; t < b && !w->err; i++) {
 		const struct cp_wait *wt = i < tl->n_waits ? &tl->waits[i] : NULL;
@@ -488,6 +500,7 @@ static int build_images(struct walker *w)
 				forked->born = x->ts < forked->born ?
 					       x->ts : forked->born;
 				forked->parent = x->parent;
+				forked->parent_tid = x->parent_tid;
 			} else
 				init_image(&w->images[w->n_images++], pids[i],
 					   ++k, x->ts, x->program);

@@ -43,6 +43,7 @@ struct cp_exec {
 	const char *program;	/* the path given to execve(); NULL: pid
 				 * was forked at ts */
 	uint32_t parent;	/* a fork: the process that forked pid */
+	uint32_t parent_tid;	/* ... and its thread that did */
 };
 
 struct cp_timeline {
@@ -90,6 +91,7 @@ struct cp_image {
 				 * built with -g): work, not launching */
 	uint64_t born;		/* seq 0: its first event */
 	uint32_t parent;	/* seq 0: who forked it, when seen; 0 */
+	uint32_t parent_tid;	/* ... its thread that did; 0 */
 	int64_t parent_image;	/* seq 0: the image it was forked from; -1 */
 	const char *name;	/* the program as exec'd; NULL until named */
 	int64_t exe_frame;	/* a frame of its executable, charged; -1 */

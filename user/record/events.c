@@ -126,7 +126,7 @@ static int note_exec(struct record_events *r, const struct ws_exec *ev)
 		err = note_exec_args(r, ev->pid, program);
 		if (!err)
 			err = collector_note_exec(r->coll, ev->pid,
-						  ev->time_ns, program, 0);
+						  ev->time_ns, program, 0, 0);
 		if (err)
 			return err;
 	}
@@ -149,7 +149,7 @@ static int site_happened(struct record_events *r, const struct ws_io_what *w,
 				return 0;
 		r->forks[r->n_forks++ % RECORD_EVENTS_FORKS] = w->child;
 		err = collector_note_exec(r->coll, w->child, w->time_ns, NULL,
-					  w->pid);
+					  w->pid, w->tid);
 		if (err)
 			return err;
 	}

@@ -269,13 +269,13 @@ static void test_exec_chain_launcher(void **state)
 	fx_free(p);
 }
 
-/* A fork of parent, then its exec of program. */
+/* A fork by parent's main thread, then its exec of program. */
 static void add_child(struct tl_builder *b, uint32_t pid, uint32_t parent,
 		      uint64_t ts, const char *program)
 {
 	b->tl.execs = fx_grow(b->tl.execs, b->tl.n_execs, sizeof(*b->tl.execs));
 	b->tl.execs[b->tl.n_execs++] = (struct cp_exec){
-		.ts = ts, .pid = pid, .parent = parent };
+		.ts = ts, .pid = pid, .parent = parent, .parent_tid = parent };
 	add_exec(b, pid, ts + MS / 10, program);
 }
 
@@ -406,6 +406,46 @@ static void test_unsampled_child(void **state)
 			break;
 	assert_true(i < p->n_stacks);
 	assert_string_equal(p->frames[p->stacks[i].frames[0]].name, "[date: not sampled]");
+	tl_free(&b);
+	fx_free(p);
+}
+
+/* cmake reads a pipe that a grandchild writes: make ran 60 ms, then
+ * forked the echo that wrote.  The wait before the echo was born is
+ * make's (what led to the echo), not time the echo spent unseen. */
+static void test_waker_born_during_wait(void **state)
+{
+	struct profile *p = fx_new("cmake");
+	struct tl_builder b = { 0 };
+	uint32_t cm_f = fx_frame(p, "main", "cmake", CLASS_APP);
+	uint32_t mk_f = fx_frame(p, "main", "make", CLASS_APP);
+	uint32_t echo_f = fx_frame(p, "echo", "cmake", CLASS_APP);
+	uint32_t cm_wait, mk_run, echo_run;
+	size_t i;
+
+	(void)state;
+	fx_proc(p, 10, 1, "cmake", "/usr/bin/cmake");
+	fx_proc(p, 11, 10, "make", "/usr/bin/make");
+	fx_proc(p, 12, 11, "cmake", "/usr/bin/cmake");
+	cm_wait = stack_index(p, FX_WAIT(p, 10, 10, 1, WAIT_PIPE, 100 * MS,
+					 NULL, cm_f));
+	mk_run = stack_index(p, FX_STACK(p, 11, 11, 60, mk_f));
+	echo_run = stack_index(p, FX_STACK(p, 12, 12, 40, echo_f));
+	add_exec(&b, 10, T0 - MS, "/usr/bin/cmake");
+	add_child(&b, 11, 10, T0 - MS / 2, "/usr/bin/make");
+	add_child(&b, 12, 11, T0 + 60 * MS, "/usr/bin/cmake");
+	add_wait(&b, 10, T0, T0 + 100 * MS, T0 + 100 * MS, 12, cm_wait);
+	add_run(&b, 11, T0, T0 + 60 * MS, mk_run);
+	add_run(&b, 12, T0 + 60 * MS + MS / 10, T0 + 100 * MS, echo_run);
+	assert_int_equal(critpath_build(p, &b.tl, &(struct cp_window){
+		.root_tid = 10, .start = T0, .end = T0 + 100 * MS }), 0);
+	assert_int_equal(cp_sum(p), 100 * MS);
+	assert_int_equal(p->stacks[mk_run].cp_ns, 60 * MS);
+	assert_true(p->stacks[echo_run].cp_ns >= 39 * MS);
+	for (i = 0; i < p->n_stacks; i++)
+		if (p->stacks[i].cp_ns && p->stacks[i].n_frames)
+			assert_null(strstr(p->frames[p->stacks[i].frames[0]].name,
+					   "unseen"));
 	tl_free(&b);
 	fx_free(p);
 }
@@ -781,6 +821,7 @@ int main(void)
 		cmocka_unit_test(test_launcher_started_its_child),
 		cmocka_unit_test(test_launchers_of_a_kind_one_row),
 		cmocka_unit_test(test_unsampled_child),
+		cmocka_unit_test(test_waker_born_during_wait),
 		cmocka_unit_test(test_fork_named_after_parent),
 		cmocka_unit_test(test_cycle_bounded),
 		cmocka_unit_test(test_timed_waits_follow_workers),
