@@ -739,7 +739,10 @@ static void free_work(struct work *w)
  * A server and nothing else: it accepted connections and made none over
  * the network.  Its waits in poll, select or epoll that no traced thread
  * ended (the path charges those to the thread) wait for its clients: an
- * event loop's idle time (node, asyncio).
+ * event loop's idle time (node, asyncio).  A socket it had before the
+ * recording (-p) is neither: its accept or connect was not seen (an
+ * asyncio server attached to between a request and its answer sent on
+ * a client's socket, not a connection it made).
  */
 static bool only_serving(const struct io_summary *io)
 {
@@ -751,7 +754,7 @@ static bool only_serving(const struct io_summary *io)
 
 		if (e->inbound)
 			inbound = true;
-		else if (strcmp(e->proto, "unix"))
+		else if (e->connections && strcmp(e->proto, "unix"))
 			return false;
 	}
 	return inbound;

@@ -325,8 +325,15 @@ static void test_verdict_idle_server(void **state)
 	assert_contains(md, "90.0% of the wall time is idle, waiting in its "
 			"event loop for requests (in `serve`)");
 	free(md);
+	/* a client's socket it had before the recording (-p): no connect
+	 * seen, no connection it made */
+	fx_io_endpoint(p, "127.0.0.1:46262", "tcp", IO_NO_SITE);
+	md = render_md(p);
+	assert_contains(md, "90.0% of the wall time is idle, waiting in its "
+			"event loop for requests (in `serve`)");
+	free(md);
 	/* it also connected to a database: its epoll may wait for that */
-	fx_io_endpoint(p, "10.0.0.2:5432", "tcp", IO_NO_SITE);
+	fx_io_endpoint(p, "10.0.0.2:5432", "tcp", IO_NO_SITE)->connections = 1;
 	md = render_md(p);
 	assert_contains(md, "90.0% of the wall time is waiting in poll, "
 			"select or epoll (in `serve`)");
