@@ -212,6 +212,42 @@ def test_pipe_gzip(run):
     shell = re.search(r"\b(sh|dash)\b", verdict)
     assert not shell or shell.start() > verdict.index("gzip"), \
         f"the verdict names the shell before gzip:{res}"
+    # gzip works on one CPU: the compressor hint says how to spread it
+    gz = hints(doc, "compressor")
+    assert len(gz) == 1 and gz[0]["program"] == "gzip" and \
+        gz[0]["mode"] == "compress" and gz[0]["launcher"] is None, \
+        f"no compressor hint for gzip: {doc['hints']}:{res}"
+    assert gz[0]["critical_path_ns"] == top["ns"], f"{gz}:{res}"
+    if (os.cpu_count() or 1) > 1:
+        assert gz[0]["advice"] == "parallel" and "pigz" in gz[0]["text"], \
+            f"{gz}:{res}"
+
+
+def test_tar_czf(run, tmp_path):
+    """tar czf of 16 MB of hex text (it compresses to about half, at
+    ~30 MB/s here): gzip, behind tar's shell, compresses on one CPU for
+    most of the run; tar only reads the files.  The compressor hint names
+    gzip, the tar that ran it and how tar takes pigz, and the verdict
+    points to it."""
+    src = tmp_path / "src"
+    src.mkdir()
+    for k in range(8):
+        (src / f"f{k}.txt").write_text(os.urandom(1 << 20).hex())
+    doc, res = run.record_json("--", "tar", "czf", str(tmp_path / "o.tgz"),
+                               "-C", str(tmp_path), "src", timeout=TIMEOUT)
+    check_report(doc, res)
+    gz = hints(doc, "compressor")
+    assert len(gz) == 1, f"no compressor hint: {doc['hints']}:{res}"
+    h = gz[0]
+    assert h["program"] == "gzip" and h["mode"] == "compress" and \
+        h["launcher"] == "tar", f"{h}:{res}"
+    assert h["time_pct"] >= 40, f"{h}:{res}"
+    assert h["cpu_ns"] >= 0.5 * h["critical_path_ns"], f"{h}:{res}"
+    if (os.cpu_count() or 1) > 1:
+        assert h["advice"] == "parallel" and \
+            "tar -I pigz -cf" in h["text"], f"{h}:{res}"
+    assert "compressor" in doc["verdict"], \
+        f"the verdict does not point to the compressor hint:{res}"
 
 
 # --- 2. make -j2 ---------------------------------------------------------------

@@ -524,15 +524,37 @@ static const char *const lib_advice_name[] = {
 	[LIB_CODEC_WORK] = "library_work",
 };
 
+/* The compressor hint said what the program calling the library at caller
+ * does (xz driving liblzma): its calls need no second hint. */
+static bool compressor_said(const struct hint_list *h, int64_t caller)
+{
+	const char *module = h->p->frames[caller].module;
+	const struct hint_field *f;
+	size_t i;
+
+	for (i = 0; module && i < h->n; i++) {
+		f = hint_field(&h->list[i], "program");
+		if (!strcmp(h->list[i].rule, "compressor") && f &&
+		    f->type == HINT_STR && f->s && !strcmp(f->s, module))
+			return true;
+	}
+	return false;
+}
+
 static void hot_library_hint(struct hint_list *h, const struct func_stat *fs,
 			     int64_t caller, uint64_t samples)
 {
 	struct hint hint = { .rule = "hot_library_function" };
 	uint64_t cpu = h->agg->time.ns[WAIT_NONE];
 	char share[NUM_SIZE], time[TIME_SIZE], called[NUM_SIZE];
-	char *where = hint_location(h, caller);
 	const struct func_stat *work;
-	enum lib_advice advice = lib_advice(h, fs, samples, &work);
+	enum lib_advice advice;
+	char *where;
+
+	if (compressor_said(h, caller))
+		return;
+	where = hint_location(h, caller);
+	advice = lib_advice(h, fs, samples, &work);
 
 	/* named when it is another library's */
 	if (work && (!work->module || !fs->module ||
@@ -667,6 +689,7 @@ int build_hints(const struct profile *p, const struct aggregate *agg,
 	hint_python_gc(&h);
 	hint_imports(&h);
 	hint_syncs(&h);
+	hint_compressor(&h);
 	hot_library_functions(&h);
 	if (h.err) {
 		hints_free(h.list, h.n);

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Private to the hint rules (hints.c, hints_io.c, hints_files.c,
- * hints_threads.c, hints_sleeps.c, hints_gc.c): their thresholds, the list being
- * built, the formatting of numbers in a hint's text, and its fields.
+ * Private to the hint rules (hints.c and hints_*.c): their thresholds,
+ * the list being built, the formatting of numbers in a hint's text, and
+ * its fields.
  */
 #ifndef WHYSLOW_HINTS_RULES_H
 #define WHYSLOW_HINTS_RULES_H
@@ -98,6 +98,11 @@ struct profile;
 #define SLEEPS_MIN_COUNT	20	/* sleeps that held up the run */
 #define SLEEPS_MIN_PCT		10	/* the time they held it up (on the
 					 * critical path when known), % of W */
+/* compressor: gzip, bzip2, xz, zstd or lzip on one CPU on the path */
+#define COMPRESS_MIN_PCT	20	/* its time on the path, % of W */
+#define COMPRESS_CPU_PCT	50	/* its CPU, % of its time there */
+#define COMPRESS_ONE_THREAD_PCT	90	/* a process's busiest thread, % of
+					 * its samples */
 /* syncs: fsync and its kin called again and again */
 #define SYNCS_MIN_COUNT		10	/* calls, on every file */
 #define SYNCS_MIN_PCT		10	/* their time, % of W */
@@ -194,5 +199,7 @@ void hint_python_gc(struct hint_list *h);
 void hint_syncs(struct hint_list *h);
 /* hints_imports.c */
 void hint_imports(struct hint_list *h);
+/* hints_compress.c */
+void hint_compressor(struct hint_list *h);
 
 #endif

@@ -17,14 +17,24 @@ _Static_assert(PROFILE_COMM_LEN < AGG_COMM_LEN, "comm copy needs its NUL");
 _Static_assert(sizeof(((struct process_info *)0)->comm) == PROFILE_COMM_LEN,
 	       "thread and process comm differ in size");
 
-static const struct process_info *find_process(const struct profile *p,
-					       uint32_t pid)
+const struct process_info *procs_process(const struct profile *p,
+					 uint32_t pid)
 {
 	size_t i;
 
 	for (i = 0; i < p->n_procs; i++)
 		if (p->procs[i].pid == pid)
 			return &p->procs[i];
+	return NULL;
+}
+
+const struct proc_stat *procs_stat(const struct aggregate *agg, uint32_t pid)
+{
+	size_t i;
+
+	for (i = 0; i < agg->n_procs; i++)
+		if (agg->procs[i].pid == pid)
+			return &agg->procs[i];
 	return NULL;
 }
 
@@ -51,7 +61,7 @@ static void copy_comm(char dst[AGG_COMM_LEN], const char *comm)
 void procs_comm(const struct profile *p, uint32_t pid,
 		  char comm[AGG_COMM_LEN])
 {
-	const struct process_info *pi = find_process(p, pid);
+	const struct process_info *pi = procs_process(p, pid);
 	const struct thread_info *ti = find_thread(p, pid, pid);
 
 	if (pi && pi->comm[0])
@@ -64,7 +74,7 @@ void procs_comm(const struct profile *p, uint32_t pid,
 
 const char *procs_exe(const struct profile *p, uint32_t pid)
 {
-	const struct process_info *pi = find_process(p, pid);
+	const struct process_info *pi = procs_process(p, pid);
 
 	return pi ? pi->exe : NULL;
 }
@@ -172,7 +182,7 @@ static int collect_threads(const struct profile *p, struct aggregate *agg)
 
 static void describe_proc(const struct profile *p, struct proc_stat *ps)
 {
-	const struct process_info *pi = find_process(p, ps->pid);
+	const struct process_info *pi = procs_process(p, ps->pid);
 
 	procs_comm(p, ps->pid, ps->comm);
 	if (pi) {

@@ -8,6 +8,12 @@
 
 #include "analyze/aggregate.h"
 
+/* The process record of pid, NULL when the profile has none (a linear
+ * scan); its aggregate's, NULL when it has no time. */
+const struct process_info *procs_process(const struct profile *p,
+					 uint32_t pid);
+const struct proc_stat *procs_stat(const struct aggregate *agg, uint32_t pid);
+
 /* The process's comm, else its main thread's, else "" (linear scans). */
 void procs_comm(const struct profile *p, uint32_t pid,
 		char comm[AGG_COMM_LEN]);

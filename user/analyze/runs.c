@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "lib/util.h"
+#include "analyze/procs.h"
 #include "analyze/runs.h"
 
 /* The path's main program's runs, this many at least: a build, a loop. */
@@ -35,17 +36,6 @@ static bool path_has_many_runs(const struct profile *p)
 	       p->critical.programs[0].n_pids >= RUNS_MIN_PROCESSES;
 }
 
-static const struct proc_stat *find_proc(const struct aggregate *agg,
-					 uint32_t pid)
-{
-	size_t i;
-
-	for (i = 0; i < agg->n_procs; i++)
-		if (agg->procs[i].pid == pid)
-			return &agg->procs[i];
-	return NULL;
-}
-
 size_t runs_on_path(const struct profile *p, const struct aggregate *agg,
 		    struct path_run *out, size_t n_max)
 {
@@ -73,7 +63,7 @@ size_t runs_on_path(const struct profile *p, const struct aggregate *agg,
 	n_max = n_max < RUNS_MAX ? n_max : RUNS_MAX;
 	for (i = 0; i < k && i < n_max; i++) {
 		out[i] = all[i];
-		out[i].proc = find_proc(agg, all[i].pid);
+		out[i].proc = procs_stat(agg, all[i].pid);
 		with_args |= out[i].proc && out[i].proc->args;
 	}
 	free(all);

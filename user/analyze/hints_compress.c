@@ -1,0 +1,245 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The hint rule about compressors: gzip, bzip2, xz, zstd or lzip working
+ * on one CPU for much of the critical path (`tar czf` is mostly gzip),
+ * where the same format made on all CPUs, or a lower level, would cut
+ * it.  See hints.c for what a rule does; the thresholds are in
+ * hints_rules.h and the README's Hints table.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "lib/util.h"
+#include "analyze/hints.h"
+#include "analyze/hints_rules.h"
+#include "analyze/procs.h"
+
+struct codec {
+	const char *names[7];	/* as exec'd: the program and its links */
+	const char *unpack[5];	/* ... of them, those that decompress */
+	const char *threads;	/* its option that asks for threads */
+	const char *parallel;	/* compressing on all CPUs, same format */
+	const char *parallel_tool;	/* ... its program, for tar -I */
+	const char *unpack_parallel;	/* decompressing so; NULL none */
+	const char *lower;	/* a faster level; NULL none worth it */
+	const char *unpack_note;	/* decompressing: no parallel tool */
+};
+
+static const struct codec codecs[] = {
+	{ { "gzip", "gunzip", "zcat" }, { "gunzip", "zcat" }, NULL,
+	  "pigz (the same .gz format, on all CPUs)", "pigz", NULL,
+	  "a lower level (gzip -1)",
+	  "the .gz format decompresses on one CPU whatever the tool: where "
+	  "the format is yours to choose, zstd's decompresses several times "
+	  "faster" },
+	{ { "bzip2", "bunzip2", "bzcat" }, { "bunzip2", "bzcat" }, NULL,
+	  "lbzip2 or pbzip2 (the same .bz2 format, on all CPUs)",
+	  "lbzip2", "lbzip2 -d (any .bz2 file, on all CPUs)", NULL, NULL },
+	{ { "xz", "unxz", "xzcat", "lzma", "unlzma", "lzcat" },
+	  { "unxz", "xzcat", "unlzma", "lzcat" }, "-T",
+	  "xz -T0 (the same .xz format, in blocks, on all CPUs)", "xz -T0",
+	  "xz -d -T0 (xz 5.4 or later, for a file compressed in blocks: "
+	  "by xz -T0)", "a lower preset (xz -1 to -3)", NULL },
+	{ { "zstd", "unzstd", "zstdcat" }, { "unzstd", "zstdcat" }, "-T",
+	  "zstd -T0 (on all CPUs)", "zstd -T0", NULL,
+	  "a lower level (zstd -1, or --fast)", NULL },
+	{ { "lzip" }, { NULL }, NULL,
+	  "plzip (the same .lz format, on all CPUs)", "plzip",
+	  "plzip -d (for a file of several members: by plzip)",
+	  "a lower level (lzip -0 to -3)", NULL },
+};
+
+/* name_in() over names[0..n) up to its first NULL. */
+static bool listed(const char *name, const char *const *names, size_t n)
+{
+	size_t k = 0;
+
+	while (k < n && names[k])
+		k++;
+	return name_in(name, names, k);
+}
+
+static const struct codec *codec_of(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(codecs); i++)
+		if (listed(name, codecs[i].names, ARRAY_SIZE(codecs[i].names)))
+			return &codecs[i];
+	return NULL;
+}
+
+/* A word of args, past the program's own, that is an option asking to
+ * decompress (-d, -dc, --decompress, --uncompress) or, threads given,
+ * naming a count of threads (-T0, --threads=4). */
+static bool args_have(const char *args, bool decompress,
+		      const char *threads)
+{
+	const char *w = args ? strchr(args, ' ') : NULL;
+	size_t n;
+
+	while (w) {
+		w += strspn(w, " ");
+		n = strcspn(w, " ");
+		if (n > 2 && w[0] == '-' && w[1] == '-') {
+			if (decompress ? (!strncmp(w, "--decompress", n) ||
+					  !strncmp(w, "--uncompress", n)) :
+					 !strncmp(w, "--threads", 9))
+				return true;
+		} else if (n > 1 && w[0] == '-') {
+			if (decompress ? memchr(w + 1, 'd', n - 1) != NULL :
+					 threads && !strncmp(w, threads, 2))
+				return true;
+		}
+		w = strchr(w, ' ');
+	}
+	return false;
+}
+
+/* What one program's processes on the path did. */
+struct codec_run {
+	uint64_t cpu_ns;
+	uint32_t processes;
+	bool one_thread;	/* each process's CPU in one thread */
+	bool decompress;	/* some process decompressed */
+	bool threads_asked;	/* ... or asked for threads */
+	const char *launcher;	/* "tar" when tar ran it; else NULL */
+};
+
+/* tar, when it ran pid (through a shell at most). */
+static const char *tar_of(const struct profile *p, uint32_t pid)
+{
+	char comm[AGG_COMM_LEN];
+	const struct process_info *pi;
+	int hops;
+
+	for (hops = 0; hops < 3; hops++) {
+		pi = procs_process(p, pid);
+		if (!pi || !pi->ppid || pi->ppid == pid)
+			return NULL;
+		pid = pi->ppid;
+		procs_comm(p, pid, comm);
+		if (!strcmp(comm, "tar") || !strcmp(comm, "bsdtar"))
+			return "tar";
+	}
+	return NULL;
+}
+
+static void codec_run(const struct hint_list *h, const struct codec *c,
+		      const struct critical_program *cp, struct codec_run *r)
+{
+	const struct proc_stat *ps;
+	uint64_t busiest;
+	size_t i, k;
+
+	memset(r, 0, sizeof(*r));
+	r->one_thread = true;
+	r->decompress = listed(cp->name, c->unpack, ARRAY_SIZE(c->unpack));
+	for (i = 0; i < cp->n_pids; i++) {
+		ps = procs_stat(h->agg, cp->pids[i]);
+		if (!ps)
+			continue;
+		r->processes++;
+		r->cpu_ns += ps->time.ns[WAIT_NONE];
+		for (busiest = 0, k = 0; k < ps->n_threads; k++)
+			if (ps->threads[k].samples > busiest)
+				busiest = ps->threads[k].samples;
+		if (!hint_at_least_pct(busiest, ps->samples,
+				       COMPRESS_ONE_THREAD_PCT))
+			r->one_thread = false;
+		r->decompress |= args_have(ps->args, true, NULL);
+		r->threads_asked |= args_have(ps->args, false, c->threads);
+		if (!r->launcher)
+			r->launcher = tar_of(h->p, ps->pid);
+	}
+}
+
+/* What to do: the same format on all CPUs (and how tar takes it), a
+ * lower level, or, decompressing, what the format allows. */
+static void codec_advice(const struct hint_list *h, const struct codec *c,
+			 const struct codec_run *r, char *buf, size_t size,
+			 const char **advice)
+{
+	const char *parallel = r->decompress ? c->unpack_parallel : c->parallel;
+	const char *lower = r->decompress ? NULL : c->lower;
+	const char *tool = c->parallel_tool;
+	size_t n = 0;
+
+	if (r->threads_asked || h->p->n_cpus == 1)
+		parallel = NULL;
+	*advice = parallel ? "parallel" : lower ? "lower_level" :
+		  r->decompress && c->unpack_note ? "format" : NULL;
+	buf[0] = '\0';
+	if (parallel) {
+		n = snprintf(buf, size, "%s would spread it over this "
+			     "machine's %u CPUs", parallel, h->p->n_cpus);
+		if (!r->decompress && r->launcher && n < size)
+			n += snprintf(buf + n, size - n,
+				      " (with tar: tar -I %s%s%s -cf …)",
+				      strchr(tool, ' ') ? "'" : "", tool,
+				      strchr(tool, ' ') ? "'" : "");
+	}
+	if (lower && n < size)
+		snprintf(buf + n, size - n, "%s%s trades size for time",
+			 parallel ? ", or " : "", lower);
+	else if (!parallel && *advice)
+		snprintf(buf, size, "%s", c->unpack_note);
+}
+
+static void codec_hint(struct hint_list *h, const struct codec *c,
+		       const struct critical_program *cp,
+		       const struct codec_run *r)
+{
+	struct hint hint = { .rule = "compressor", .names_cause = true };
+	char pct[NUM_SIZE], path[TIME_SIZE], cpu[TIME_SIZE], what[512];
+	const char *advice;
+
+	codec_advice(h, c, r, what, sizeof(what), &advice);
+	if (!advice)
+		return;
+	hint_fmt_pct(pct, cp->ns, h->p->wall_ns);
+	hint_fmt_time(path, cp->ns);
+	hint_fmt_time(cpu, r->cpu_ns);
+	hint_text(&hint, "%s %s on one CPU for %s of the wall time (%s on "
+		  "the critical path, %s of CPU, in %u process%s): %s.",
+		  cp->name, r->decompress ? "decompressed" : "compressed",
+		  pct, path, cpu, r->processes, r->processes == 1 ? "" : "es",
+		  what);
+	hint_field_copy(h, &hint, "program", cp->name);
+	hint_field_copy(h, &hint, "mode",
+			r->decompress ? "decompress" : "compress");
+	hint_field_uint(&hint, "critical_path_ns", cp->ns);
+	hint_field_real(&hint, "time_pct", pct_of(cp->ns, h->p->wall_ns));
+	hint_field_uint(&hint, "cpu_ns", r->cpu_ns);
+	hint_field_uint(&hint, "processes", r->processes);
+	hint_field_copy(h, &hint, "advice", advice);
+	hint_field_copy(h, &hint, "launcher", r->launcher);
+	hint_push(h, &hint);
+}
+
+/*
+ * A compressor on the critical path for a fair share of the wall time,
+ * working on the CPU, each process in one thread: the same format on all
+ * CPUs, or a lower level.
+ */
+void hint_compressor(struct hint_list *h)
+{
+	const struct profile_critical *crit = &h->p->critical;
+	const struct codec *c;
+	struct codec_run r;
+	size_t i;
+
+	for (i = 0; i < crit->n_programs && !h->err; i++) {
+		const struct critical_program *cp = &crit->programs[i];
+
+		c = codec_of(cp->name);
+		if (!c || !hint_at_least_pct(cp->ns, h->p->wall_ns,
+					     COMPRESS_MIN_PCT))
+			continue;
+		codec_run(h, c, cp, &r);
+		if (!r.one_thread ||
+		    !hint_at_least_pct(r.cpu_ns, cp->ns, COMPRESS_CPU_PCT))
+			continue;
+		codec_hint(h, c, cp, &r);
+	}
+}
