@@ -444,6 +444,32 @@ def test_pid_attach_open_wait_target(run, tmp_path):
                "socket" for w in polls), f"{polls}:{res}"
 
 
+def test_open_wait_at_end_stacks(run, tmp_path):
+    """A script that works, then sleeps in nap() past the end of a -d 1
+    recording: no event carries the stacks of a wait still open as the
+    recording ends (one does as a wait ends), so its thread's stacks are
+    read from its memory then: the sleep is nap's, with the line, and the
+    verdict says so, not `clock_nanosleep`."""
+    script = tmp_path / "nap.py"
+    script.write_text(
+        "import time\n"
+        "def work():\n"
+        "    return sum(range(2_000_000))\n"
+        "def nap():\n"
+        "    time.sleep(2.5)\n"
+        "work()\n"
+        "nap()\n")
+    doc, res = run.record_json("-d", 1, "--", "/usr/bin/python3", script,
+                               timeout=30)
+    sleeps = [w for w in doc["waits"] if w["reason"] == "sleep"]
+    assert sleeps, res
+    top = max(sleeps, key=lambda w: w["ns"])
+    assert top["function"] == "nap" and \
+        top["frames"][:2] == ["<module>", "nap"], f"{top}:{res}"
+    assert "sleeping (in `nap`)" in doc["verdict"] and \
+        "nap.py:5)" in doc["verdict"], res
+
+
 HANG_C = r"""
 #include <arpa/inet.h>
 #include <stdio.h>

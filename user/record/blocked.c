@@ -13,10 +13,9 @@
 #include "lib/util.h"
 #include "classify/wait.h"
 #include "proc/procfs.h"
-#include "python/attach.h"
-#include "python/walk.h"
 #include "record/blocked.h"
 #include "record/fdproc.h"
+#include "record/taskmem.h"
 #include "syscalls.h"
 
 static int add_task(struct blocked_tasks *b, uint32_t pid, uint32_t tid)
@@ -93,70 +92,6 @@ static void poll_target(const struct blocked_tasks *b, uint32_t pid,
 	}
 }
 
-static int read_task_mem(void *ctx, uint64_t addr, void *buf, size_t len)
-{
-	return procfs_task_mem(*(const uint32_t *)ctx, addr, buf, len);
-}
-
-/*
- * bt's Python stack read from its process's memory (no event carries one:
- * it blocked before the recording), its code objects handed to c: ctx
- * (its sym and kinds set by the caller) filled and returned, or NULL when
- * it runs no Python whyslow can walk.
- */
-static const struct py_context *blocked_python(const struct blocked_task *bt,
-					       const struct py_attach *py,
-					       struct py_task_stack *stack,
-					       struct collector *c,
-					       struct py_context *ctx, int *err)
-{
-	struct ws_py_proc proc;
-	uint32_t pid = bt->pid;
-	size_t i;
-
-	if (!py || !stack || py_attach_proc(py, pid, &proc) ||
-	    py_walk_task(read_task_mem, &pid, pid, bt->tid, &proc, stack) ||
-	    (!stack->n && stack->truncated != WS_PY_TRUNC_INVALID))
-		return NULL;
-	for (i = 0; i < stack->n_codes && !*err; i++)
-		*err = collector_add_py_code(c, &stack->keys[i],
-					     &stack->codes[i]);
-	ctx->stack = (struct py_frames){ .frames = stack->frames,
-					 .n = stack->n,
-					 .truncated = stack->truncated };
-	ctx->module = py_attach_module(py, pid);
-	ctx->minor = py_attach_minor(py, pid);
-	return *err ? NULL : ctx;
-}
-
-/*
- * The top of a thread's user stack as it is now, for CFI to unwind as it
- * unwinds a wait's top copied at switch-out: its registers as /proc shows
- * them in the syscall (the stack and instruction pointers; no frame
- * pointer, which code built with them needs past its first frame) and
- * its stack from sp, WS_WAIT_STACK_COPY bytes or to sp's page end.
- */
-static const struct ws_wait_top *blocked_top(uint32_t pid,
-					     const struct procfs_syscall *sc,
-					     struct ws_wait_top *top)
-{
-	size_t len = WS_WAIT_STACK_COPY, page = getpagesize();
-
-	if (!sc->sp || !sc->pc)
-		return NULL;
-	if (procfs_task_mem(pid, sc->sp, top->stack, len)) {
-		len = page - (sc->sp & (page - 1));
-		if (len > WS_WAIT_STACK_COPY ||
-		    procfs_task_mem(pid, sc->sp, top->stack, len))
-			return NULL;
-	}
-	top->ip = sc->pc;
-	top->sp = sc->sp;
-	top->bp = 0;
-	top->len = len;
-	return top;
-}
-
 /* bt's wait as the BPF side keys one: its syscall, and what the
  * descriptor it waits on is. */
 static void blocked_key(const struct blocked_tasks *b,
@@ -204,8 +139,9 @@ int blocked_collect(struct blocked_tasks *b, const struct offcpu_maps *m,
 			continue;
 		blocked_key(b, bt, &sc, &key);
 		ctx = (struct py_context){ .sym = m->sym, .kinds = kinds };
-		pyc = blocked_python(bt, py, stack, c, &ctx, &err);
-		tp = top ? blocked_top(bt->pid, &sc, top) : NULL;
+		pyc = taskmem_python(bt->pid, bt->tid, py, stack, c, &ctx,
+				     &err);
+		tp = top ? taskmem_top(bt->pid, &sc, top) : NULL;
 		if (!err)
 			err = offcpu_add_blocked(m, c, t, &key, end_ns, tp,
 						 pyc);

@@ -4,8 +4,8 @@
  * event ever describes them (a wait is seen as it begins), so their
  * scheduling counts are read from /proc at the start and at the end, and
  * a thread that never ran in between gets a wait over the whole
- * recording, with the syscall and descriptor /proc shows (no stack: one
- * is taken as a wait begins).
+ * recording, with the syscall and descriptor /proc shows and its stacks
+ * read from its memory (record/taskmem.h).
  */
 #ifndef WHYSLOW_BLOCKED_H
 #define WHYSLOW_BLOCKED_H

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /* See offcpu.h. */
 #include <errno.h>
+#include <stdlib.h>
 #include <bpf/bpf.h>
 
 #include "record/fdproc.h"
 #include "record/offcpu.h"
+#include "record/taskmem.h"
 #include "record/unwind.h"
 
 /* Addresses of a stack id; 0 frames when it was not recorded or lost. */
@@ -112,16 +114,55 @@ bool offcpu_wait_open(const struct offcpu_maps *m, uint32_t tid)
 	return !bpf_map_lookup_elem(m->start_fd, &tid, &st);
 }
 
+/* Buffers for the stacks of waits still open, read from memory. */
+struct open_stacks {
+	struct py_task_stack *py;
+	struct ws_wait_top *top;
+	size_t reads;
+};
+
+/*
+ * st's wait, still open, with its thread's stacks as they are now: the
+ * wait the BPF side saw begin, while the thread is still in its syscall
+ * (no event carries its stacks: one does as a wait ends).
+ */
+static int add_open_read(const struct offcpu_maps *m, struct collector *c,
+			 const struct proc_table *t,
+			 const struct ws_offcpu_start *st, uint64_t end_ns,
+			 struct open_stacks *os)
+{
+	struct py_context ctx = { .sym = m->sym, .kinds = m->kinds };
+	const struct ws_wait_top *top = NULL;
+	const struct py_context *py = NULL;
+	struct procfs_syscall sc;
+	int err = 0;
+
+	if (m->procfs && os->top && os->reads < OFFCPU_OPEN_READS &&
+	    st->key.syscall >= 0 &&
+	    !procfs_task_syscall(m->procfs, st->key.pid, st->key.tid, &sc) &&
+	    sc.nr == st->key.syscall) {
+		os->reads++;
+		py = taskmem_python(st->key.pid, st->key.tid, m->py, os->py, c,
+				    &ctx, &err);
+		top = taskmem_top(st->key.pid, &sc, os->top);
+	}
+	return err ? err : add_open_wait(m, c, t, st, end_ns, top, py);
+}
+
 int offcpu_collect(const struct offcpu_maps *m, struct collector *c,
 		   const struct proc_table *t, uint64_t end_ns,
 		   uint64_t *short_ns)
 {
+	struct open_stacks os = {
+		.py = m->py ? malloc(sizeof(*os.py)) : NULL,
+		.top = malloc(sizeof(*os.top)),
+	};
 	struct ws_offcpu_key key, next;
 	struct ws_offcpu_val val;
 	struct ws_offcpu_start st;
 	__u32 tid, next_tid;
 	void *prev = NULL;
-	int err;
+	int err = 0;
 
 	while (!bpf_map_get_next_key(m->offcpu_fd, prev, &next)) {
 		key = next;
@@ -130,7 +171,7 @@ int offcpu_collect(const struct offcpu_maps *m, struct collector *c,
 			continue;
 		*short_ns += val.blocked_ns + val.runq_ns;
 		if ((err = add_key(m, c, t, &key, &val, NULL, 0, NULL, NULL)))
-			return err;
+			goto out;
 	}
 	prev = NULL;
 	while (!bpf_map_get_next_key(m->start_fd, prev, &next_tid)) {
@@ -138,8 +179,11 @@ int offcpu_collect(const struct offcpu_maps *m, struct collector *c,
 		prev = &tid;
 		if (bpf_map_lookup_elem(m->start_fd, &tid, &st))
 			continue;
-		if ((err = add_open_wait(m, c, t, &st, end_ns, NULL, NULL)))
-			return err;
+		if ((err = add_open_read(m, c, t, &st, end_ns, &os)))
+			goto out;
 	}
-	return 0;
+out:
+	free(os.py);
+	free(os.top);
+	return err;
 }

@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include "python/attach.h"
 #include "record/collect.h"
 #include "record/splice.h"
 #include "symbols/symbolize.h"
@@ -19,6 +20,9 @@ struct offcpu_maps {
 					 * back in short ones */
 	uint64_t start_ns;	/* recording start: earlier time is not ours */
 	const char *procfs;	/* "/proc": descriptors of waits still open */
+	/* waits still open: their stacks read from memory (record/taskmem.h) */
+	const struct py_attach *py;
+	struct pyn_kinds *kinds;
 };
 
 /* A long wait from the ring buffer; has_top: the event holds w->top (it
@@ -27,8 +31,11 @@ int offcpu_add_wait(const struct offcpu_maps *m, struct collector *c,
 		    const struct proc_table *t, const struct ws_wait *w,
 		    bool has_top, const struct py_context *py);
 
-/* Feeds the short waits, and those still open at end_ns; *short_ns gets
- * the time of the short ones.  0 or -errno. */
+/* Feeds the short waits, and those still open at end_ns (the stacks of
+ * the first OFFCPU_OPEN_READS of their threads still in that syscall read
+ * from their memory now); *short_ns gets the time of the short ones.  0
+ * or -errno. */
+#define OFFCPU_OPEN_READS	256
 int offcpu_collect(const struct offcpu_maps *m, struct collector *c,
 		   const struct proc_table *t, uint64_t end_ns,
 		   uint64_t *short_ns);

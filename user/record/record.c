@@ -277,6 +277,8 @@ static int open_bpf(struct recorder *r)
 	r->offcpu.sym = r->sym;
 	r->offcpu.splices = r->splices;
 	r->offcpu.procfs = "/proc";
+	r->offcpu.py = r->py;
+	r->offcpu.kinds = &r->ev.kinds;
 	r->ev = (struct record_events){
 		.sb = r->sb,
 		.procs = &r->procs,

@@ -369,7 +369,7 @@ static int md_idle_work(struct md *m)
 	bool under;
 	const struct func_stat *fs = aggregate_idle_function(agg, &under);
 
-	if (!fs)
+	if (!fs || !agg->samples)	/* it never ran: nothing to name */
 		return 0;
 	md_name(name, fs->name, NAME_MAX_BYTES, false);
 	fmt_where(where, fs->file, fs->line, fs->module);
