@@ -14,6 +14,7 @@ import signal
 import stat
 import subprocess
 import sys
+import threading
 import time
 
 import pytest
@@ -414,6 +415,43 @@ def test_pid_attach_blocked_in_recv(run, tmp_path, syscall, python):
     # (3.10 sleeps in select(), a poll)
     assert [w for w in doc["waits"] if "spin" in w["frames"]
             and w["ns"] > 0], res
+
+
+def test_pid_attach_wait_begun_before(run, tmp_path):
+    """A script blocked reading its stdin since before -p, sent a line 0.4
+    s into a 1.2 s recording: its first wait, begun before the recording
+    and ended during it, is counted from the start (no event saw it
+    begin: whyslow gives it one as it starts), with its reason and the
+    stack read from memory then, not as time the thread spent unseen."""
+    script = tmp_path / "lines.py"
+    script.write_text(
+        "import sys\n"
+        "def wait_line():\n"
+        "    return sys.stdin.readline()\n"
+        "print('ready', flush=True)\n"
+        "while wait_line():\n"
+        "    pass\n")
+    proc = run.popen(["/usr/bin/python3", str(script)],
+                     stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                     stderr=subprocess.DEVNULL)
+    proc.stdout.readline()
+    time.sleep(0.2)
+    feeder = threading.Timer(0.4 + 0.3, lambda: (
+        proc.stdin.write("x\n"), proc.stdin.flush()))
+    feeder.start()
+    try:
+        doc, res = run.record_json("-p", proc.pid, "-d", 1.2, timeout=30)
+    finally:
+        feeder.join()
+    cp = doc["critical_path"]
+    unseen = [f for f in cp["functions"] if "unseen" in f["name"]]
+    assert not unseen, f"{unseen}:{res}"
+    pipe = [w for w in doc["waits"] if w["reason"] == "pipe"]
+    assert pipe and sum(w["ns"] for w in pipe) >= 0.9 * doc["wall_ns"], \
+        f"{pipe}:{res}"
+    assert all(w["function"] == "wait_line" for w in pipe), f"{pipe}:{res}"
+    # the first wait ended during the recording, the second is open
+    assert sum(w["count"] for w in pipe) >= 2, f"{pipe}:{res}"
 
 
 def test_pid_attach_open_wait_target(run, tmp_path):

@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <bpf/bpf.h>
 
 #include "lib/util.h"
 #include "classify/wait.h"
@@ -112,6 +113,93 @@ static void blocked_key(const struct blocked_tasks *b,
 		poll_target(b, bt->pid, sc, &key->target);
 }
 
+/* bt's stacks now, kept for its seeded wait (the code objects to c). */
+static int seed_stacks(struct blocked_task *bt,
+		       const struct procfs_syscall *sc,
+		       const struct py_attach *py, struct py_task_stack *stack,
+		       struct collector *c)
+{
+	struct py_context ctx = { 0 };
+	struct ws_wait_top *top = malloc(sizeof(*top));
+	int err = 0;
+
+	if (top && taskmem_top(bt->pid, sc, top))
+		bt->seed_top = top;
+	else
+		free(top);
+	if (!taskmem_python(bt->pid, bt->tid, py, stack, c, &ctx, &err))
+		return err;
+	bt->seed_py = malloc((stack->n ? stack->n : 1) * sizeof(*bt->seed_py));
+	if (!bt->seed_py)
+		return -ENOMEM;
+	memcpy(bt->seed_py, stack->frames, stack->n * sizeof(*bt->seed_py));
+	bt->seed_py_n = stack->n;
+	bt->seed_py_truncated = stack->truncated;
+	return 0;
+}
+
+int blocked_seed(struct blocked_tasks *b, const struct offcpu_maps *m,
+		 struct collector *c, const struct py_attach *py)
+{
+	struct py_task_stack *stack = py ? malloc(sizeof(*stack)) : NULL;
+	struct ws_offcpu_start st;
+	struct procfs_syscall sc;
+	struct blocked_task *bt;
+	size_t i, n = 0;
+	int err = 0;
+
+	for (i = 0; i < b->n && !err; i++) {
+		bt = &b->v[i];
+		if (procfs_task_syscall(b->procfs, bt->pid, bt->tid, &sc) ||
+		    sc.nr < 0)
+			continue;
+		memset(&st, 0, sizeof(st));	/* ts 0: from the start */
+		blocked_key(b, bt, &sc, &st.key);
+		st.fd = st.key.target.fd;
+		/* not over a wait the BPF side saw begin meanwhile */
+		if (bpf_map_update_elem(m->start_fd, &bt->tid, &st,
+					BPF_NOEXIST))
+			continue;
+		if (n++ < BLOCKED_SEED_STACKS)
+			err = seed_stacks(bt, &sc, py, stack, c);
+	}
+	free(stack);
+	return err;
+}
+
+bool blocked_seed_stacks(struct blocked_tasks *b, const struct ws_wait *w,
+			 uint64_t start_ns, const struct py_attach *py,
+			 struct py_context *ctx, const struct ws_wait_top **top,
+			 const struct py_context **pyc)
+{
+	uint64_t len = w->val.blocked_ns + w->val.runq_ns;
+	struct blocked_task *bt;
+	size_t i;
+
+	if (w->key.ustack_id != WS_NO_STACK || w->val.last_ns < len ||
+	    w->val.last_ns - len != start_ns)
+		return false;
+	for (i = 0; i < b->n; i++) {
+		bt = &b->v[i];
+		if (bt->tid != w->key.tid || bt->seed_given ||
+		    (!bt->seed_top && !bt->seed_py))
+			continue;
+		bt->seed_given = true;
+		*top = bt->seed_top;
+		*pyc = NULL;
+		if (bt->seed_py) {
+			ctx->stack = (struct py_frames){
+				.frames = bt->seed_py, .n = bt->seed_py_n,
+				.truncated = bt->seed_py_truncated };
+			ctx->module = py_attach_module(py, bt->pid);
+			ctx->minor = py_attach_minor(py, bt->pid);
+			*pyc = ctx;
+		}
+		return true;
+	}
+	return false;
+}
+
 int blocked_collect(struct blocked_tasks *b, const struct offcpu_maps *m,
 		    struct collector *c, const struct proc_table *t,
 		    const struct py_attach *py, struct pyn_kinds *kinds,
@@ -205,6 +293,12 @@ int blocked_notes(const struct blocked_tasks *b, struct profile *out)
 
 void blocked_free(struct blocked_tasks *b)
 {
+	size_t i;
+
+	for (i = 0; i < b->n; i++) {
+		free(b->v[i].seed_top);
+		free(b->v[i].seed_py);
+	}
 	free(b->v);
 	*b = (struct blocked_tasks){ 0 };
 }

@@ -251,12 +251,20 @@ static int on_wait(struct record_events *r, const struct ws_wait *w,
 	struct py_context py;
 	struct py_frames pf;
 
+	const struct ws_wait_top *top = size >= sizeof(*w) ? &w->top : NULL;
+	const struct py_context *pyc;
+
 	know_mappings(r, w->key.pid, w->val.last_ns);
+	py = (struct py_context){ .sym = r->sym, .kinds = &r->kinds };
+	if (r->blocked &&
+	    blocked_seed_stacks(r->blocked, w, r->offcpu->start_ns, r->py,
+				&py, &top, &pyc))
+		return offcpu_add_wait(r->offcpu, r->coll, r->procs, w, top,
+				       pyc);
 	if (!py_stacks_find(r->py_stacks, w->key.pid, w->key.tid, w->py_hash,
 			    &pf) && w->py_hash)
 		r->py_waits_lost++;
-	return offcpu_add_wait(r->offcpu, r->coll, r->procs, w,
-			       size >= sizeof(*w),
+	return offcpu_add_wait(r->offcpu, r->coll, r->procs, w, top,
 			       python_of(r, w->key.pid, &pf, &py));
 }
 

@@ -13,6 +13,7 @@
 #include "proc/procmap.h"
 #include "proc/sideband.h"
 #include "python/attach.h"
+#include "record/blocked.h"
 #include "record/collect.h"
 #include "record/io.h"
 #include "record/iosites.h"
@@ -31,6 +32,8 @@ struct record_events {
 	struct symbolizer *sym;
 	struct py_attach *py;
 	const struct offcpu_maps *offcpu;
+	struct blocked_tasks *blocked;	/* -p's, whose first waits were
+					 * seeded; NULL */
 	struct io_trace *io;		/* NULL with --no-io */
 	struct py_stacks *py_stacks;	/* threads' switch-out stacks */
 	struct io_sites *sites;		/* NULL with --no-io */

@@ -53,15 +53,14 @@ static int add_key(const struct offcpu_maps *m, struct collector *c,
 
 int offcpu_add_wait(const struct offcpu_maps *m, struct collector *c,
 		    const struct proc_table *t, const struct ws_wait *w,
-		    bool has_top, const struct py_context *py)
+		    const struct ws_wait_top *top, const struct py_context *py)
 {
 	int nk = w->kstack_len > 0 ? w->kstack_len / 8 : 0;
 	uint64_t end = w->val.last_ns;
 	uint64_t len = w->val.blocked_ns + w->val.runq_ns;
 	int err;
 
-	err = add_key(m, c, t, &w->key, &w->val, w->kstack, nk,
-		      has_top ? &w->top : NULL, py);
+	err = add_key(m, c, t, &w->key, &w->val, w->kstack, nk, top, py);
 	if (err || len > end)
 		return err;
 	return collector_note_wait(c, w->key.tid, end - len,
@@ -111,7 +110,7 @@ bool offcpu_wait_open(const struct offcpu_maps *m, uint32_t tid)
 {
 	struct ws_offcpu_start st;
 
-	return !bpf_map_lookup_elem(m->start_fd, &tid, &st);
+	return !bpf_map_lookup_elem(m->start_fd, &tid, &st) && st.ts;
 }
 
 /* Buffers for the stacks of waits still open, read from memory. */
@@ -177,7 +176,9 @@ int offcpu_collect(const struct offcpu_maps *m, struct collector *c,
 	while (!bpf_map_get_next_key(m->start_fd, prev, &next_tid)) {
 		tid = next_tid;
 		prev = &tid;
-		if (bpf_map_lookup_elem(m->start_fd, &tid, &st))
+		/* a wait seeded at the start (record/blocked.h) still
+		 * open: the thread ran since, or blocked_collect adds it */
+		if (bpf_map_lookup_elem(m->start_fd, &tid, &st) || !st.ts)
 			continue;
 		if ((err = add_open_read(m, c, t, &st, end_ns, &os)))
 			goto out;

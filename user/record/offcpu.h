@@ -25,11 +25,12 @@ struct offcpu_maps {
 	struct pyn_kinds *kinds;
 };
 
-/* A long wait from the ring buffer; has_top: the event holds w->top (it
- * is cut before it otherwise).  0 or -errno. */
+/* A long wait from the ring buffer; top: its user stack's top (w->top
+ * when the event holds it: it is cut before it otherwise), NULL.  0 or
+ * -errno. */
 int offcpu_add_wait(const struct offcpu_maps *m, struct collector *c,
 		    const struct proc_table *t, const struct ws_wait *w,
-		    bool has_top, const struct py_context *py);
+		    const struct ws_wait_top *top, const struct py_context *py);
 
 /* Feeds the short waits, and those still open at end_ns (the stacks of
  * the first OFFCPU_OPEN_READS of their threads still in that syscall read
@@ -40,8 +41,8 @@ int offcpu_collect(const struct offcpu_maps *m, struct collector *c,
 		   const struct proc_table *t, uint64_t end_ns,
 		   uint64_t *short_ns);
 
-/* Whether the BPF side saw tid's current wait begin: offcpu_collect
- * adds it. */
+/* Whether the BPF side saw tid's current wait begin (not one seeded at
+ * the start, record/blocked.h): offcpu_collect adds it. */
 bool offcpu_wait_open(const struct offcpu_maps *m, uint32_t tid);
 
 /* A wait of k from m->start_ns, still going at end_ns, of a thread

@@ -741,6 +741,13 @@ int record_run(const struct record_opts *given, struct profile *out,
 	record_bpf_set_start(r.bpf, r.start_ns);
 	r.offcpu.start_ns = r.start_ns;
 	record_events_drain(&r.ev);
+	/* after the drain: the Python processes are known, to walk */
+	if (o->n_pids && !o->no_offcpu) {
+		ret = blocked_seed(&r.blocked, &r.offcpu, r.coll, r.py);
+		if (ret)
+			goto out;
+		r.ev.blocked = &r.blocked;
+	}
 	if (r.child.pid > 0 && (ret = launch_release(&r.child, o->argv[0])))
 		goto out;
 	collect_loop(&r, &res->cmd_status, &ru);
