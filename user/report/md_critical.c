@@ -12,6 +12,7 @@
 #include "lib/util.h"
 #include "classify/frame.h"
 #include "analyze/procs.h"
+#include "analyze/runs.h"
 #include "report/md.h"
 
 #define CP_MAX_PIDS_SHOWN	4
@@ -28,6 +29,8 @@
 #define CP_CALLEE_PCT		20	/* a library's function an application
 					 * function's time is in, % of the
 					 * path's work, named with it */
+#define CP_VERDICT_RUNS		2	/* longest runs of the top program
+					 * the verdict names */
 
 /* The row of waits of reason r that holds most of the path (a row of
  * many small targets counts as one: wait_rows_build). */
@@ -201,9 +204,39 @@ static void md_lock_sentence(struct md *m)
 		  "take turns on the lock and on that wait.", verb, time, on);
 }
 
+/* "; its longest runs: `cc1 … bpf.c` 3.3%, `cc1 … io.c` 2.9% (see
+ * Longest runs)": which of the top program's many processes took the
+ * time (a build's compiles); false when none of them is among the
+ * longest runs. */
+static bool md_top_runs(struct md *m)
+{
+	const struct profile_critical *c = &m->p->critical;
+	char brief[RUNS_BRIEF_MAX], run[CLEAN_SIZE(RUNS_BRIEF_MAX)];
+	char comm[AGG_COMM_LEN];
+	const struct path_run *r;
+	size_t i, k = 0;
+
+	m->n_runs = runs_on_path(m->p, m->agg, m->runs, RUNS_MAX);
+	for (i = 0; i < m->n_runs && k < CP_VERDICT_RUNS; i++) {
+		r = &m->runs[i];
+		procs_comm(m->p, r->pid, comm);
+		if (!r->proc || !r->proc->args || !comm[0] ||
+		    strncmp(comm, c->programs[0].name, strlen(comm)))
+			continue;
+		runs_brief(r->proc->args, brief, sizeof(brief));
+		md_clean(run, brief, RUNS_BRIEF_MAX, false);
+		md_printf(&m->doc, "%s`%s` %.1f%%", k++ ? ", " :
+			  "; its longest runs: ", run, pct_of(r->ns, c->ns));
+	}
+	if (k)
+		md_put(&m->doc, " (see Longest runs)");
+	return k;
+}
+
 /* "spread thin: no function has 5% of it on its own (the most, `x` in
  * y.c:3, 2.1%); most of it under `compile` (py_compile.py:163), 81.0% of
- * the wall time with its callees" */
+ * the wall time with its callees"; what it is under unnamed (stripped
+ * code), which of the program's runs took it. */
 static void md_spread_thin(struct md *m, const struct func_stat *most,
 			   const char *name, const char *where)
 {
@@ -220,7 +253,8 @@ static void md_spread_thin(struct md *m, const struct func_stat *most,
 		md_printf(&m->doc, ", and %.1f%% of the wall time with its "
 			  "callees", pct_of(under->cp_ns, c->ns));
 	md_put(&m->doc, ")");
-	if (!under || under == most || aggregate_path_idle(m->agg))
+	if (!under || under == most || aggregate_path_idle(m->agg) ||
+	    (under->name[0] == '[' && md_top_runs(m)))
 		return;
 	md_name(uname, under->name, NAME_MAX_BYTES, false);
 	fmt_where(uwhere, under->file, under->line, under->module);

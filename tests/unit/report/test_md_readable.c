@@ -553,6 +553,46 @@ static void test_longest_runs(void **state)
 	fx_free(p);
 }
 
+/* A stripped compiler's work spread thin under unnamed code: the verdict
+ * names the longest compiles of it, not the address they ran under. */
+static void test_spread_thin_names_runs(void **state)
+{
+	struct profile *p = fx_new("make -j2");
+	struct critical_program *cp;
+	uint32_t main_f, under, leaf, pid, k;
+	char *md, args[64], name[32];
+
+	(void)state;
+	main_f = fx_frame(p, "main", "cc1", CLASS_APP);
+	under = fx_frame(p, "[cc1+0x7ed990]", "cc1", CLASS_APP);
+	cp = p->critical.programs = fx_grow(NULL, 0, sizeof(*cp));
+	memset(cp, 0, sizeof(*cp));
+	cp->name = fx_strdup("cc1");
+	cp->pids = fx_grow(NULL, 0, 3 * sizeof(*cp->pids));
+	for (pid = 10; pid < 13; pid++) {
+		fx_proc(p, pid, 1, "cc1", "/usr/lib/gcc/cc1");
+		snprintf(args, sizeof(args), "/usr/lib/gcc/cc1 -quiet f%u.c "
+			 "-o /tmp/x.s", pid);
+		p->procs[p->n_procs - 1].args = fx_strdup(args);
+		cp->pids[cp->n_pids++] = pid;
+		for (k = 0; k < 30; k++) {
+			snprintf(name, sizeof(name), "pass%u", k);
+			leaf = fx_frame(p, name, "cc1", CLASS_APP);
+			FX_STACK(p, pid, pid, 1, main_f, under, leaf)->cp_ns =
+				(pid - 9) * MS;
+			cp->ns += (pid - 9) * MS;
+		}
+	}
+	p->critical.n_programs = 1;
+	p->critical.ns = p->wall_ns = cp->ns;
+	md = render_md(p);
+	assert_contains(md, "; its longest runs: `cc1 … f12.c` 50.0%, "
+			"`cc1 … f11.c` 33.3% (see Longest runs).");
+	assert_lacks(md, "most of it under `[cc1+0x7ed990]`");
+	free(md);
+	fx_free(p);
+}
+
 /* A build of one's own: no package to install. */
 static void test_stripped_own_build(void **state)
 {
@@ -1313,6 +1353,7 @@ int main(void)
 		cmocka_unit_test(test_stripped_own_build),
 		cmocka_unit_test(test_stripped_inside),
 		cmocka_unit_test(test_longest_runs),
+		cmocka_unit_test(test_spread_thin_names_runs),
 		cmocka_unit_test(test_jit_advice),
 		cmocka_unit_test(test_java_rootless_advice),
 		cmocka_unit_test(test_verdict_second_wait),
