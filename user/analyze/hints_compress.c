@@ -233,8 +233,8 @@ void hint_compressor(struct hint_list *h)
 		const struct critical_program *cp = &crit->programs[i];
 
 		c = codec_of(cp->name);
-		if (!c || !hint_at_least_pct(cp->ns, h->p->wall_ns,
-					     COMPRESS_MIN_PCT))
+		if (!c || cp->ns < COMPRESS_MIN_NS ||
+		    !hint_at_least_pct(cp->ns, h->p->wall_ns, COMPRESS_MIN_PCT))
 			continue;
 		codec_run(h, c, cp, &r);
 		if (!r.one_thread ||

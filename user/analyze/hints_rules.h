@@ -100,6 +100,7 @@ struct profile;
 					 * critical path when known), % of W */
 /* compressor: gzip, bzip2, xz, zstd or lzip on one CPU on the path */
 #define COMPRESS_MIN_PCT	20	/* its time on the path, % of W */
+#define COMPRESS_MIN_NS		(100 * 1000000ull)	/* ... and time */
 #define COMPRESS_CPU_PCT	50	/* its CPU, % of its time there */
 #define COMPRESS_ONE_THREAD_PCT	90	/* a process's busiest thread, % of
 					 * its samples */
