@@ -12,6 +12,7 @@ struct codec_case {
 	uint64_t cpu_ms, path_ms;
 	bool two_threads, under_tar;
 	uint32_t n_cpus;
+	uint64_t wall_ms;	/* 0: 1 s */
 };
 
 static void add_program(struct profile *p, const char *name, uint32_t pid,
@@ -57,8 +58,7 @@ static struct profile *codec_profile(const struct codec_case *c)
 		FX_STACK(p, 1, 1, (1000 - c->path_ms) / 10, tar_f);
 		add_program(p, "tar", 1, (1000 - c->path_ms) * MS);
 	}
-	p->critical.ns = SEC;
-	p->wall_ns = SEC;
+	p->critical.ns = p->wall_ns = c->wall_ms ? c->wall_ms * MS : SEC;
 	p->n_cpus = c->n_cpus;
 	return p;
 }
@@ -67,7 +67,7 @@ static struct profile *codec_profile(const struct codec_case *c)
 static void test_compressor_tar_gzip(void **state)
 {
 	const struct codec_case c = { "gzip", "gzip", 900, 780, false, true,
-				      2 };
+				      2, 0 };
 	struct profile *p = codec_profile(&c);
 	const struct hint *h;
 	struct hinted agg;
@@ -97,7 +97,7 @@ static void test_compressor_tar_gzip(void **state)
 static void test_compressor_xz_threads_asked(void **state)
 {
 	const struct codec_case c = { "xz", "xz -T0 -6 big.tar", 1000, 1000,
-				      false, false, 2 };
+				      false, false, 2, 0 };
 	struct profile *p = codec_profile(&c);
 	const struct hint *h;
 	struct hinted agg;
@@ -117,9 +117,9 @@ static void test_compressor_xz_threads_asked(void **state)
 static void test_compressor_decompress(void **state)
 {
 	const struct codec_case gz = { "gzip", "gzip -dc a.gz", 500, 500,
-				       false, false, 2 };
+				       false, false, 2, 0 };
 	const struct codec_case bz = { "bzcat", "bzcat a.bz2", 500, 500,
-				       false, false, 2 };
+				       false, false, 2, 0 };
 	struct profile *p = codec_profile(&gz);
 	const struct hint *h;
 	struct hinted agg;
@@ -147,12 +147,12 @@ static void test_compressor_decompress(void **state)
 static void test_compressor_none(void **state)
 {
 	static const struct codec_case cases[] = {
-		{ "gzip", "gzip", 190, 190, false, true, 2 },
-		{ "gzip", "gzip -d", 90, 90, false, false, 2 },
-		{ "gzip", "gzip", 300, 700, false, true, 2 },
-		{ "zstd", "zstd -19 a", 600, 600, true, false, 2 },
-		{ "bzip2", "bzip2 a", 900, 900, false, false, 1 },
-		{ "gzipper", "gzipper a", 900, 900, false, false, 2 },
+		{ "gzip", "gzip", 190, 190, false, true, 2, 0 },
+		{ "gzip", "gzip -d", 90, 90, false, false, 2, 90 },
+		{ "gzip", "gzip", 300, 700, false, true, 2, 0 },
+		{ "zstd", "zstd -19 a", 600, 600, true, false, 2, 0 },
+		{ "bzip2", "bzip2 a", 900, 900, false, false, 1, 0 },
+		{ "gzipper", "gzipper a", 900, 900, false, false, 2, 0 },
 	};
 	struct profile *p;
 	struct hinted agg;
