@@ -244,15 +244,16 @@ static size_t event_size(uint32_t type)
 	return SIZE_MAX;
 }
 
-/* A long wait, with the Python stack its thread sent at switch-out. */
+/* A long wait, with the Python stack its thread sent at switch-out; the
+ * wait a -p thread was in as the recording began, with the stacks read
+ * then (record/blocked.h). */
 static int on_wait(struct record_events *r, const struct ws_wait *w,
 		   size_t size)
 {
-	struct py_context py;
-	struct py_frames pf;
-
 	const struct ws_wait_top *top = size >= sizeof(*w) ? &w->top : NULL;
 	const struct py_context *pyc;
+	struct py_context py;
+	struct py_frames pf;
 
 	know_mappings(r, w->key.pid, w->val.last_ns);
 	py = (struct py_context){ .sym = r->sym, .kinds = &r->kinds };
