@@ -485,6 +485,30 @@ def test_no_offcpu(run, short_dir):
         check_blocked(entry, io, res, entry.get("path") or entry["endpoint"])
 
 
+def test_directories(run, short_dir):
+    """`find` walks a tree of 30 directories, `cat` reads its 60 files:
+    each directory's row says it is one (opened to list it, never read),
+    each file's that it is not."""
+    dirs, files = [], []
+    for i in range(30):
+        d = os.path.join(short_dir, f"d{i}")
+        os.mkdir(d)
+        os.chmod(d, 0o755)
+        dirs.append(d)
+        for k in range(2):
+            files.append(os.path.join(d, f"f{k}.txt"))
+            make_file(files[-1], f"{i} {k}\n")
+    walk = f"find {short_dir} -type f | xargs cat >/dev/null"
+    doc, res = run.record_json("--", "sh", "-c", walk, timeout=TIMEOUT)
+    io = io_of(doc, res)
+    for d in dirs:
+        assert file_entry(io, d, res)["directory"] is True, f"{d}:{res}"
+    for f in files:
+        entry = file_entry(io, f, res)
+        assert entry["reads"] and entry["directory"] is False, \
+            f"{f}: {entry}:{res}"
+
+
 # --- 2. HTTP requests, one at a time or from a pool ------------------------
 
 def linkcheck(run, srv, n, workers):

@@ -57,6 +57,7 @@ struct io_totals {
 	uint64_t opens;
 	uint64_t failed_opens;
 	uint64_t written;	/* files among them written to */
+	uint64_t directories;	/* ... that are directories */
 	uint64_t time_ns;	/* their open, read and write syscalls */
 	uint64_t top_ns;	/* ... of the costliest one */
 };

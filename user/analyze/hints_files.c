@@ -250,25 +250,46 @@ void hint_io_totals(const struct profile *p, struct io_totals *t)
 		t->opens += f->opens;
 		t->failed_opens += f->failed_opens;
 		t->written += f->writes > 0;
+		t->directories += f->directory;
 		t->time_ns += f->time_ns;
 		if (f->time_ns > t->top_ns)
 			t->top_ns = f->time_ns;
 	}
 }
 
-/* "6,403 files opened (6,954 opens), 2,725 of them written" */
+/* "6,403 files opened (6,954 opens), 2,725 of them written" (or
+ * "7,700 of them directories") */
 static void many_files_count(const struct io_totals *t, char *buf,
 			     size_t size)
 {
 	char files[NUM_SIZE], opens[NUM_SIZE], written[NUM_SIZE];
+	char dirs[NUM_SIZE];
 	int n;
 
 	hint_fmt_count(files, t->files);
 	hint_fmt_count(opens, t->opens);
 	hint_fmt_count(written, t->written);
+	hint_fmt_count(dirs, t->directories);
 	n = snprintf(buf, size, "%s files opened (%s opens)", files, opens);
 	if (t->written && n > 0 && (size_t)n < size)
-		snprintf(buf + n, size - n, ", %s of them written", written);
+		n += snprintf(buf + n, size - n, ", %s of them written",
+			      written);
+	if (t->directories && n > 0 && (size_t)n < size)
+		snprintf(buf + n, size - n, ", %s of them directories", dirs);
+}
+
+/* What cuts it: a walk of many directories is the tree's size, not the
+ * files' number to pack. */
+static const char *many_files_advice(const struct io_totals *t)
+{
+	if (t->directories * 2 >= t->files)
+		return "the cost is walking the directory tree, each "
+		       "directory opened and listed (from the disk when not "
+		       "cached) — walking less of it (pruning what is not "
+		       "needed, a narrower root) or keeping a list of what is "
+		       "needed would cut it.";
+	return "the cost is the number of files — fewer, larger files "
+	       "(packing them) or a faster filesystem would cut it.";
 }
 
 static void many_files_hint(struct hint_list *h, const struct io_totals *t)
@@ -289,12 +310,11 @@ static void many_files_hint(struct hint_list *h, const struct io_totals *t)
 	hint_fmt_pct(pct, t->time_ns, h->p->wall_ns);
 	hint_fmt_pct(top, t->top_ns, t->time_ns);
 	hint_text(&hint, "%s%s%s: their open, read and write syscalls took "
-		  "%s, %s of wall time, the costliest file %s of that: the "
-		  "cost is the number of files — fewer, larger files "
-		  "(packing them) or a faster filesystem would cut it.",
+		  "%s, %s of wall time, the costliest file %s of that: %s",
 		  count, where ? ", most from " : "", where ? where : "",
-		  time, pct, top);
+		  time, pct, top, many_files_advice(t));
 	hint_field_uint(&hint, "files", t->files);
+	hint_field_uint(&hint, "directories", t->directories);
 	hint_field_uint(&hint, "opens", t->opens);
 	hint_field_uint(&hint, "written_files", t->written);
 	hint_field_uint(&hint, "syscall_ns", t->time_ns);

@@ -225,6 +225,8 @@ struct io_file {
 				 * known (gone, not a regular file) */
 	uint64_t syncs;		/* fsync, fdatasync, sync_file_range */
 	uint64_t sync_ns;	/* their time (not in time_ns) */
+	bool directory;		/* a directory, opened to list it (its
+				 * getdents64 is no read) */
 };
 
 /* One remote endpoint (or, inbound, the peers of a server). */

@@ -847,6 +847,28 @@ static void file_sizes(struct io_summary *io)
 	}
 }
 
+#define IO_DIR_MAX_STATS	16384
+
+/*
+ * Which files are directories: of those opened and never read nor
+ * written (listing one is getdents64, no read), a whole path lstat'ed as
+ * it is at the end (nothing of it is opened or read).
+ */
+static void mark_directories(struct io_summary *io)
+{
+	struct stat st;
+	size_t i, done = 0;
+
+	for (i = 0; i < io->n_files && done < IO_DIR_MAX_STATS; i++) {
+		struct io_file *f = &io->files[i];
+
+		if (!f->opens || f->reads || f->writes || f->path[0] != '/')
+			continue;
+		done++;
+		f->directory = !lstat(f->path, &st) && S_ISDIR(st.st_mode);
+	}
+}
+
 int io_trace_finish(struct io_trace *io, const struct proc_table *t,
 		    uint32_t root_pid, uint64_t end_ns, struct profile *out)
 {
@@ -867,6 +889,7 @@ int io_trace_finish(struct io_trace *io, const struct proc_table *t,
 	drop_unused_files(&out->io);
 	qsort(out->io.files, out->io.n_files, sizeof(*out->io.files), cmp_file);
 	file_sizes(&out->io);
+	mark_directories(&out->io);
 	qsort(out->io.endpoints, out->io.n_endpoints,
 	      sizeof(*out->io.endpoints), cmp_endpoint);
 	qsort(out->io.procs, out->io.n_procs, sizeof(*out->io.procs),

@@ -445,6 +445,8 @@ static void json_file(const struct json *j, size_t i)
 	fprintf(f, ", \"opened_from_count\": %" PRIu64 ", \"repeated\": ",
 		io->site_opens);
 	json_bool(f, io_file_repeated(io));
+	fputs(", \"directory\": ", f);
+	json_bool(f, io->directory);
 	if (io->size)	/* null: not known */
 		fprintf(f, ", \"size_bytes\": %" PRIu64 "}", io->size);
 	else

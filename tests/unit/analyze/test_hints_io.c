@@ -72,6 +72,38 @@ static void test_many_files(void **state)
 	fx_free(p);
 }
 
+/* find walking a tree: most of what it opened are directories, listed,
+ * never read: the tree's walk is the cost, not files to pack. */
+static void test_many_files_directories(void **state)
+{
+	struct profile *p = clone_profile(1000);
+	struct hinted agg;
+	const struct hint *h;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < 600; i++) {
+		p->io.files[i].directory = true;
+		p->io.files[i].writes = 0;
+	}
+	h = only_hint(p, &agg);
+	assert_uint(h, "directories", 600);
+	assert_non_null(strstr(h->text, "1,020 files opened (1,060 opens), "
+			       "200 of them written, 600 of them directories"));
+	assert_non_null(strstr(h->text, "the cost is walking the directory "
+			       "tree"));
+	hinted_free(&agg);
+	fx_free(p);
+	/* fewer than half: the number of files */
+	p = clone_profile(1000);
+	for (i = 0; i < 400; i++)
+		p->io.files[i].directory = true;
+	h = only_hint(p, &agg);
+	assert_non_null(strstr(h->text, "fewer, larger files"));
+	hinted_free(&agg);
+	fx_free(p);
+}
+
 static void test_many_files_thresholds(void **state)
 {
 	struct profile *p = clone_profile(980);
@@ -273,6 +305,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_many_files),
+		cmocka_unit_test(test_many_files_directories),
 		cmocka_unit_test(test_many_files_thresholds),
 		cmocka_unit_test(test_repeated_opens_loader),
 		cmocka_unit_test(test_hot_library_job),

@@ -219,6 +219,7 @@ static void test_round_trip(void **state)
 	p->critical.n_launchers = 2;
 	p->io.files[0].syncs = 7;
 	p->io.files[0].sync_ns = 9 * MS;
+	p->io.files[0].directory = true;
 	data = encode_profile(p, &len);
 	assert_true(len > 18 && data[0] == 0x1f && data[1] == 0x8b);
 	decode_ok(data, len, &q);
@@ -252,6 +253,7 @@ static void test_round_trip(void **state)
 	assert_int_equal(q.io.files[0].size, 400);
 	assert_int_equal(q.io.files[0].syncs, 7);
 	assert_int_equal(q.io.files[0].sync_ns, 9 * MS);
+	assert_true(q.io.files[0].directory);
 	assert_int_equal(q.quality.io_dropped, 2);
 	assert_int_equal(q.quality.io_untimed, 5);
 	assert_int_equal(q.quality.io_timed_every, 8);

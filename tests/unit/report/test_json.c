@@ -175,7 +175,7 @@ static void test_json_io_and_hints(void **state)
 		"\"opened_from\": {\"name\": "
 		"\"read_file\", \"file\": \"/home/u/linkcheck.py\", "
 		"\"line\": 8}, \"opened_from_count\": 5, \"repeated\": True, "
-		"\"size_bytes\": None}"
+		"\"directory\": False, \"size_bytes\": None}"
 		" and d[\"io\"][\"files\"][4][\"opened_from\"] is None and "
 		"d[\"io\"][\"files\"][4][\"repeated\"] is False"), 0);
 	assert_int_equal(json_check(json,
