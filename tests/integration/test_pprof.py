@@ -357,7 +357,10 @@ def test_round_trip_carries_io_and_hints(recs):
     _, md, rec = recs.get("reread", "md")
     md = md.decode()
     io = md_section(md, "I/O")
-    assert io and "0.txt" in io, f"no I/O table of the files read:{rec}"
+    # any of the 50 files read: which of them make the table's top rows
+    # is down to their times
+    assert io and re.search(r"/files/\d+\.txt \|", io), \
+        f"no I/O table of the files read:{rec}"
     hints = md_section(md, "Hints")
     assert hints and "read_file" in hints, \
         f"no repeated-opens hint naming read_file:{rec}"
