@@ -99,8 +99,9 @@ def test_node_without_perf_map(run, tmp_path):
     doc, res = run.record_json("-F", 999, "--", node, script)
     m = re.search(r" ([\d.]+)% of samples ran in or under JIT code without "
                   r"names \(`\[unknown\]`\): run node with "
-                  r"--perf-basic-prof --interpreted-frames-native-stack so "
-                  r"whyslow can name it\.",
+                  r"--perf-basic-prof --interpreted-frames-native-stack "
+                  r"\(in NODE_OPTIONS for a node a script starts: npm, "
+                  r"npx\) so whyslow can name it\.",
                   doc["verdict"])
     assert m, f"no --perf-basic-prof advice after the verdict:{res}"
     unknown = [f for f in doc["functions"] if f["name"] == "[unknown]"]

@@ -25,19 +25,23 @@ static bool worth(uint64_t part, uint64_t whole)
 }
 
 /* "run node with --perf-basic-prof": how the runtime writes a perf map
- * (a JVM's compiled code also keeps no frame pointer). */
+ * (a JVM's compiled code also keeps no frame pointer), and, for one a
+ * script starts (npm, mvn), the environment variable that passes it. */
 static const char *perf_map_advice(const struct unnamed_code *u)
 {
 	switch (u->runtime) {
 	case UNNAMED_RT_NODE:
 		return "run node with --perf-basic-prof "
-		       "--interpreted-frames-native-stack";
+		       "--interpreted-frames-native-stack (in NODE_OPTIONS "
+		       "for a node a script starts: npm, npx)";
 	case UNNAMED_RT_PYTHON:
-		return "run python with -X perf (Python 3.12+)";
+		return "run python with -X perf (Python 3.12+; "
+		       "PYTHONPERFSUPPORT=1 for a python a script starts)";
 	case UNNAMED_RT_JAVA:
 		return "run java with -XX:+UnlockDiagnosticVMOptions "
 		       "-XX:+DumpPerfMapAtExit (JDK 17+) and "
-		       "-XX:+PreserveFramePointer";
+		       "-XX:+PreserveFramePointer (in JAVA_TOOL_OPTIONS for a "
+		       "JVM a script starts: mvn, gradle)";
 	default:
 		return "have the JIT write /tmp/perf-PID.map (perf's "
 		       "convention; node: --perf-basic-prof, Python 3.12+: "

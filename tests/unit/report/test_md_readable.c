@@ -636,12 +636,14 @@ static void test_jit_advice(void **state)
 	md = render_md(p);
 	assert_contains(md, " 40.0% of samples ran in or under JIT code "
 			"without names (`[unknown]`): run node with "
-			"--perf-basic-prof --interpreted-frames-native-stack so "
+			"--perf-basic-prof --interpreted-frames-native-stack (in "
+			"NODE_OPTIONS for a node a script starts: npm, npx) so "
 			"whyslow can name it.\n");
 	assert_contains(md, "- JIT code: 40.0% of samples ran in or under "
 			"anonymous executable memory of `node` (pid 7) that no "
 			"perf map names, shown as `[unknown]`: run node with "
-			"--perf-basic-prof --interpreted-frames-native-stack so "
+			"--perf-basic-prof --interpreted-frames-native-stack (in "
+			"NODE_OPTIONS for a node a script starts: npm, npx) so "
 			"whyslow can name JIT code.\n");
 	free(md);
 	/* a perf map named some: node was run with it */
