@@ -254,7 +254,13 @@ def test_diff_renamed_rebuild(run, workdir):
         f"slow_part {got:.2f}x faster, measured {want:.2f}x:{why}"
     moved = [f for f in doc["functions"]
              if f["status"] in ("appeared", "vanished")]
-    assert not [f for f in moved if f["module"] in ("app", "app-old")], why
+    # the program's work matched across the rename; a start-up function
+    # sampled in one run only (arg_double, 4 ms on the path after, none
+    # before, in one loaded CI run) is sampling, not a rename
+    work = 0.05 * doc["wall"]["before_ns"]
+    assert not [f for f in moved if f["module"] in ("app", "app-old") and
+                max(f["wall_before_ns"], f["wall_after_ns"],
+                    f["total_before_ns"], f["total_after_ns"]) > work], why
     noise = sum(max(f["before_ns"], f["after_ns"]) for f in moved)
     assert noise <= doc["wall"]["before_ns"] * 0.05, \
         f"appeared/vanished {noise} ns:{why}"
