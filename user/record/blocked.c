@@ -167,6 +167,21 @@ int blocked_seed(struct blocked_tasks *b, const struct offcpu_maps *m,
 	return err;
 }
 
+/* bt's Python stack as read at the start, into ctx; NULL none. */
+static const struct py_context *seed_python(const struct blocked_task *bt,
+					    const struct py_attach *py,
+					    struct py_context *ctx)
+{
+	if (!bt->seed_py)
+		return NULL;
+	ctx->stack = (struct py_frames){ .frames = bt->seed_py,
+					 .n = bt->seed_py_n,
+					 .truncated = bt->seed_py_truncated };
+	ctx->module = py_attach_module(py, bt->pid);
+	ctx->minor = py_attach_minor(py, bt->pid);
+	return ctx;
+}
+
 bool blocked_seed_stacks(struct blocked_tasks *b, const struct ws_wait *w,
 			 uint64_t start_ns, const struct py_attach *py,
 			 struct py_context *ctx, const struct ws_wait_top **top,
@@ -186,15 +201,7 @@ bool blocked_seed_stacks(struct blocked_tasks *b, const struct ws_wait *w,
 			continue;
 		bt->seed_given = true;
 		*top = bt->seed_top;
-		*pyc = NULL;
-		if (bt->seed_py) {
-			ctx->stack = (struct py_frames){
-				.frames = bt->seed_py, .n = bt->seed_py_n,
-				.truncated = bt->seed_py_truncated };
-			ctx->module = py_attach_module(py, bt->pid);
-			ctx->minor = py_attach_minor(py, bt->pid);
-			*pyc = ctx;
-		}
+		*pyc = seed_python(bt, py, ctx);
 		return true;
 	}
 	return false;
@@ -227,9 +234,15 @@ int blocked_collect(struct blocked_tasks *b, const struct offcpu_maps *m,
 			continue;
 		blocked_key(b, bt, &sc, &key);
 		ctx = (struct py_context){ .sym = m->sym, .kinds = kinds };
-		pyc = taskmem_python(bt->pid, bt->tid, py, stack, c, &ctx,
-				     &err);
-		tp = top ? taskmem_top(bt->pid, &sc, top) : NULL;
+		if (bt->seed_top || bt->seed_py) {
+			/* it has not run since they were read at the start */
+			pyc = seed_python(bt, py, &ctx);
+			tp = bt->seed_top;
+		} else {
+			pyc = taskmem_python(bt->pid, bt->tid, py, stack, c,
+					     &ctx, &err);
+			tp = top ? taskmem_top(bt->pid, &sc, top) : NULL;
+		}
 		if (!err)
 			err = offcpu_add_blocked(m, c, t, &key, end_ns, tp,
 						 pyc);

@@ -76,7 +76,8 @@ bool blocked_seed_stacks(struct blocked_tasks *b, const struct ws_wait *w,
  * the collector, with the user stack read from the process's memory and
  * unwound with CFI, and its Python stack when py knows it runs a CPython
  * (python/walk.h), merged as kinds tells CPython's frames
- * (record/pynative.h); b->found counts them.  0 or -errno. */
+ * (record/pynative.h): those blocked_seed read, else read now;
+ * b->found counts them.  0 or -errno. */
 int blocked_collect(struct blocked_tasks *b, const struct offcpu_maps *m,
 		    struct collector *c, const struct proc_table *t,
 		    const struct py_attach *py, struct pyn_kinds *kinds,

@@ -613,6 +613,8 @@ static void md_plan(struct md *m)
 	m->n_sources = agg->n_lines < m->doc.top ? agg->n_lines : m->doc.top;
 	for (i = 0; i < m->p->io.n_procs; i++)
 		m->n_io_procs += m->p->io.procs[i].requests > 0;
+	if (agg->cp_known)
+		m->n_runs = runs_on_path(m->p, agg, m->runs, RUNS_MAX);
 }
 
 char *md_verdict_text(const struct profile *p, const struct aggregate *agg,

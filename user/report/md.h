@@ -45,7 +45,9 @@ struct md {
 	bool unsampled_noted;	/* "[x: not sampled]" explained */
 	struct unnamed_code unnamed;	/* code without names: one scan,
 					 * for the verdict and Data quality */
-	struct path_run runs[RUNS_MAX];	/* the longest runs on the path */
+	struct path_run runs[RUNS_MAX];	/* the longest runs on the path
+					 * (md_plan), for the verdict and
+					 * its table */
 	size_t n_runs;
 	/* Files opened more than once that the by-time table left out, by
 	 * opens: io.files indexes. */

@@ -12,7 +12,6 @@
 #include "lib/util.h"
 #include "classify/frame.h"
 #include "analyze/procs.h"
-#include "analyze/runs.h"
 #include "report/md.h"
 
 #define CP_MAX_PIDS_SHOWN	4
@@ -216,7 +215,6 @@ static bool md_top_runs(struct md *m)
 	const struct path_run *r;
 	size_t i, k = 0;
 
-	m->n_runs = runs_on_path(m->p, m->agg, m->runs, RUNS_MAX);
 	for (i = 0; i < m->n_runs && k < CP_VERDICT_RUNS; i++) {
 		r = &m->runs[i];
 		procs_comm(m->p, r->pid, comm);
@@ -793,7 +791,6 @@ int md_critical(struct md *m, size_t *shown_programs, size_t *shown_funcs)
 	if (!err && m->p->critical.n_launchers)
 		err = md_table(m, launchers_head, m->p->critical.n_launchers,
 			       launcher_row, &shown_launchers);
-	m->n_runs = runs_on_path(m->p, m->agg, m->runs, RUNS_MAX);
 	if (!err && m->n_runs)
 		err = md_table(m, runs_head, m->n_runs, run_row,
 			       &shown_runs);
