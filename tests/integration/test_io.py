@@ -161,11 +161,13 @@ def check_site(site, name, path, res, what, line=None):
 
 
 def check_repeated_flags(io, res):
-    """repeated: opened more than once (what the repeated_opens hint
-    counts)."""
-    wrong = [(f["path"], f["opens"], f["repeated"]) for f in io["files"]
-             if f["repeated"] != (f["opens"] >= 2)]
-    assert not wrong, f"repeated is not opens >= 2: {wrong}:{res}"
+    """repeated: a process opened it more than once (what the
+    repeated_opens hint counts)."""
+    wrong = [(f["path"], f["opens"], f["processes"], f["repeated"])
+             for f in io["files"]
+             if f["repeated"] != (f["opens"] >= 2 and
+                                  f["opens"] > f["processes"])]
+    assert not wrong, f"repeated is not opens >= 2 in a process: {wrong}:{res}"
 
 
 def check_blocked(entry, io, res, what):
@@ -507,6 +509,32 @@ def test_directories(run, short_dir):
         entry = file_entry(io, f, res)
         assert entry["reads"] and entry["directory"] is False, \
             f"{f}: {entry}:{res}"
+
+
+def test_opened_by_each_process(run, short_dir):
+    """A shell loop runs `cat` 30 times, each opening a file once, its own
+    /proc/self/maps once and another file twice: the first two are opened
+    by 30 processes once each (start-up work, not rereads), in one row
+    each; the third is reread."""
+    once, twice = (os.path.join(short_dir, n) for n in ("once", "twice"))
+    make_file(once, "a\n")
+    make_file(twice, "b\n")
+    loop = (f"for i in $(seq 30); do cat {once} /proc/self/maps {twice} "
+            f"{twice} >/dev/null; done")
+    doc, res = run.record_json("--", "sh", "-c", loop, timeout=TIMEOUT)
+    io = io_of(doc, res)
+    for path, opens, repeated in ((once, 30, False),
+                                  ("/proc/self/maps", 30, False),
+                                  (twice, 60, True)):
+        entry = file_entry(io, path, res)
+        assert (entry["opens"], entry["processes"], entry["repeated"]) == \
+            (opens, 30, repeated), f"{path}: {entry}:{res}"
+    own = [f["path"] for f in io["files"]
+           if re.fullmatch(r"/proc/\d+/maps", f["path"])]
+    assert not own, f"a process's own maps under its number: {own}:{res}"
+    check_repeated_flags(io, res)
+    for h in hints(doc, "repeated_opens"):
+        assert h["most_opened"] != once, f"{h}:{res}"
 
 
 # --- 2. HTTP requests, one at a time or from a pool ------------------------

@@ -110,7 +110,8 @@ void profile_free(struct profile *p)
 
 bool io_file_repeated(const struct io_file *f)
 {
-	return f->opens > 1 && f->path && f->path[0] == '/';
+	return f->opens > 1 && f->opens > f->procs && f->path &&
+	       f->path[0] == '/';
 }
 
 int64_t profile_app_leaf(const struct profile *p, const uint32_t *frames,

@@ -212,6 +212,8 @@ struct io_file {
 				 * "…/"); as given to open() when the open
 				 * failed */
 	uint64_t opens;		/* successful opens */
+	uint64_t procs;		/* processes they were made by; 0 not
+				 * known (a profile saved before) */
 	uint64_t failed_opens;	/* open() errors (ENOENT, ...) */
 	uint64_t reads;		/* read-family syscalls */
 	uint64_t read_bytes;
@@ -425,8 +427,10 @@ struct profile {
 void profile_free(struct profile *p);
 
 /*
- * Opened more than once, as far as is known: a whole path is one file;
- * a cut one may be several that end alike, each opened once.
+ * Opened more than once by a process, as far as is known: a whole path
+ * is one file; a cut one may be several that end alike, each opened once;
+ * a file each of many processes opened once (its shared libraries, its
+ * locale) was not reopened.
  */
 bool io_file_repeated(const struct io_file *f);
 

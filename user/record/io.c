@@ -1,19 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0
 /* I/O events → profile.io; see iotrace.h. */
 #include <errno.h>
+#include <inttypes.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
-#include <sys/stat.h>
 #include <bpf/bpf.h>
 
 #include "lib/idmap.h"
 #include "lib/intern.h"
-#include "lib/sudo.h"
 #include "lib/util.h"
 #include "record/io.h"
+#include "record/iofiles.h"
 #include "record/spawns.h"
 #include "classify/wait_event.h"
 
@@ -33,6 +32,12 @@ struct site_count_key {
 	int32_t site;
 };
 
+/* A file opened by a process: its io_file.procs counts each pair once. */
+struct file_opener {
+	uint32_t row;
+	uint32_t pid;
+};
+
 struct request {
 	uint32_t pid;
 	uint32_t endpoint;
@@ -45,6 +50,7 @@ struct io_trace {
 	struct io_file *file;
 	size_t cap_file;
 	struct idmap path_rows;		/* a path event's id → its file row */
+	struct intern openers;		/* struct file_opener */
 	struct intern endpoints;	/* struct endpoint_key */
 	struct io_endpoint *endpoint;
 	size_t cap_endpoint;
@@ -65,6 +71,7 @@ struct io_trace *io_trace_new(void)
 	if (!io)
 		return NULL;
 	intern_init(&io->files);
+	intern_init(&io->openers);
 	intern_init(&io->endpoints);
 	intern_init(&io->site_counts);
 	intern_init(&io->programs);
@@ -76,6 +83,7 @@ void io_trace_free(struct io_trace *io)
 	if (!io)
 		return;
 	intern_free(&io->files);
+	intern_free(&io->openers);
 	intern_free(&io->endpoints);
 	intern_free(&io->site_counts);
 	intern_free(&io->programs);
@@ -105,19 +113,44 @@ static int64_t file_index(struct io_trace *io, const char *path, size_t len)
 }
 
 /*
- * The key of a path as read: a cut one, which BPF sends with its leading
- * '/', gets "…" before it ("…/c/d.h"), so that it can never be taken for
- * a whole path; a whole one, or a name given to open(), is itself.
+ * "/proc/self/…" for "/proc/<pid>/…" opened by process pid itself: the
+ * kernel resolves /proc/self to the opener's number, which would give
+ * the same file of every process its own row (grep reading its own maps
+ * at each start).  NULL when path is not one.
+ */
+static char *proc_self_path(const char *path, size_t len, uint32_t pid)
+{
+	char prefix[32], *self;
+	int n = snprintf(prefix, sizeof(prefix), "/proc/%" PRIu32 "/", pid);
+
+	if (n <= 0 || (size_t)n > len || memcmp(path, prefix, n))
+		return NULL;
+	if (asprintf(&self, "/proc/self/%.*s", (int)(len - n), path + n) < 0)
+		return NULL;
+	return self;
+}
+
+/*
+ * The key of a path as read, by process pid: a cut one, which BPF sends
+ * with its leading '/', gets "…" before it ("…/c/d.h"), so that it can
+ * never be taken for a whole path; a whole one, or a name given to
+ * open(), is itself, but for the process's own /proc directory.
  */
 static int64_t path_index(struct io_trace *io, const char *path, size_t len,
-			  bool cut)
+			  bool cut, uint32_t pid)
 {
 	char *key;
 	int64_t i;
 	int n;
 
-	if (!cut || !len)
-		return file_index(io, path, len);
+	if (!cut || !len) {
+		key = proc_self_path(path, len, pid);
+		if (!key)
+			return file_index(io, path, len);
+		i = file_index(io, key, strlen(key));
+		free(key);
+		return i;
+	}
 	n = asprintf(&key, "…%s%.*s", path[0] == '/' ? "" : "/", (int)len,
 		     path);
 	if (n < 0)
@@ -136,7 +169,7 @@ int io_trace_path(struct io_trace *io, const struct ws_path_event *ev,
 	if (size <= head || !ev->len || ev->len >= size - head)
 		return 0;	/* not a path: ignored */
 	len = strnlen(ev->path, ev->len);
-	i = path_index(io, ev->path, len, ev->flags & WS_PATH_CUT);
+	i = path_index(io, ev->path, len, ev->flags & WS_PATH_CUT, ev->pid);
 	if (i == -EINVAL)
 		return 0;
 	return i < 0 ? i : idmap_put(&io->path_rows, ev->id, i);
@@ -148,7 +181,8 @@ int io_trace_path(struct io_trace *io, const struct ws_path_event *ev,
  * name given to a failed open().  NULL when it has no name.
  */
 static struct io_file *file_of(struct io_trace *io, uint64_t path_id,
-			       const struct ws_target *t, bool given)
+			       const struct ws_target *t, bool given,
+			       uint32_t pid)
 {
 	const char *path = t->path;
 	size_t len = strnlen(path, WS_PATH_LEN);
@@ -157,7 +191,7 @@ static struct io_file *file_of(struct io_trace *io, uint64_t path_id,
 
 	if (idmap_get(&io->path_rows, path_id, &row))
 		return &io->file[row];
-	i = path_index(io, path, len, !given && len && path[0] != '/');
+	i = path_index(io, path, len, !given && len && path[0] != '/', pid);
 	return i < 0 ? NULL : &io->file[i];
 }
 
@@ -245,6 +279,18 @@ static int add_fork(struct io_trace *io, const struct ws_io_what *ev,
 	return 0;
 }
 
+/* f's first open by process pid: one more process opened it. */
+static int count_opener(struct io_trace *io, struct io_file *f, uint32_t pid)
+{
+	struct file_opener k = { .row = f - io->file, .pid = pid };
+	int added;
+
+	if (intern_bytes(&io->openers, &k, sizeof(k), &added) < 0)
+		return -ENOMEM;
+	f->procs += added;
+	return 0;
+}
+
 int io_trace_site(struct io_trace *io, const struct ws_io_what *ev,
 		  int64_t site)
 {
@@ -258,10 +304,12 @@ int io_trace_site(struct io_trace *io, const struct ws_io_what *ev,
 		/* a FIFO, a socket file: not a file */
 		if (!is_file(&ev->target) ||
 		    !(f = file_of(io, ev->path_id, &ev->target,
-				  ev->op == WS_IO_OPEN_FAILED)))
+				  ev->op == WS_IO_OPEN_FAILED, ev->pid)))
 			return 0;
 		if (ev->op == WS_IO_OPEN) {
 			f->opens++;
+			if (count_opener(io, f, ev->pid))
+				return -ENOMEM;
 		} else {
 			f->failed_opens++;
 			/* no descriptor: its path is not seen again */
@@ -355,7 +403,7 @@ static int add_fd_stats(struct io_trace *io, uint32_t pid,
 	}
 	if (is_file(&s->target)) {
 		if (request_only ||
-		    !(f = file_of(io, s->path_id, &s->target, false)))
+		    !(f = file_of(io, s->path_id, &s->target, false, pid)))
 			return 0;
 		/* closed: its path is not seen again */
 		idmap_del(&io->path_rows, s->path_id);
@@ -811,64 +859,6 @@ static void drop_unspawned(struct io_summary *io)
 	io->n_spawns = n;
 }
 
-/* Rows whose size is looked up, at most: the busiest come first. */
-#define IO_SIZE_MAX_FILES	256
-
-/*
- * The size of each file read, as it is at the end: how many times over
- * it was read (the reread_volume hint).  Opened with the user's rights,
- * and only whole paths that are not kernel files, whose open could do
- * more than open (/dev); a file that is gone or not regular stays 0.
- */
-static void file_sizes(struct io_summary *io)
-{
-	static const char *const skip[] = { "/dev/", "/proc/", "/sys/" };
-	size_t i, k, done = 0;
-	struct stat st;
-	int fd;
-
-	for (i = 0; i < io->n_files && done < IO_SIZE_MAX_FILES; i++) {
-		const char *path = io->files[i].path;
-
-		if (!io->files[i].read_bytes || path[0] != '/')
-			continue;
-		for (k = 0; k < ARRAY_SIZE(skip); k++)
-			if (!strncmp(path, skip[k], strlen(skip[k])))
-				break;
-		if (k < ARRAY_SIZE(skip))
-			continue;
-		done++;
-		fd = sudo_open_input(path);
-		if (fd < 0)
-			continue;
-		if (!fstat(fd, &st) && S_ISREG(st.st_mode))
-			io->files[i].size = st.st_size;
-		close(fd);
-	}
-}
-
-#define IO_DIR_MAX_STATS	16384
-
-/*
- * Which files are directories: of those opened and never read nor
- * written (listing one is getdents64, no read), a whole path lstat'ed as
- * it is at the end (nothing of it is opened or read).
- */
-static void mark_directories(struct io_summary *io)
-{
-	struct stat st;
-	size_t i, done = 0;
-
-	for (i = 0; i < io->n_files && done < IO_DIR_MAX_STATS; i++) {
-		struct io_file *f = &io->files[i];
-
-		if (!f->opens || f->reads || f->writes || f->path[0] != '/')
-			continue;
-		done++;
-		f->directory = !lstat(f->path, &st) && S_ISDIR(st.st_mode);
-	}
-}
-
 int io_trace_finish(struct io_trace *io, const struct proc_table *t,
 		    uint32_t root_pid, uint64_t end_ns, struct profile *out)
 {
@@ -888,8 +878,7 @@ int io_trace_finish(struct io_trace *io, const struct proc_table *t,
 	drop_unspawned(&out->io);
 	drop_unused_files(&out->io);
 	qsort(out->io.files, out->io.n_files, sizeof(*out->io.files), cmp_file);
-	file_sizes(&out->io);
-	mark_directories(&out->io);
+	io_files_inspect(&out->io);
 	qsort(out->io.endpoints, out->io.n_endpoints,
 	      sizeof(*out->io.endpoints), cmp_endpoint);
 	qsort(out->io.procs, out->io.n_procs, sizeof(*out->io.procs),

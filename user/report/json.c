@@ -438,6 +438,11 @@ static void json_file(const struct json *j, size_t i)
 		io->reads, io->read_bytes, io->writes, io->write_bytes,
 		io->time_ns);
 	json_blocked(j, io->blocked_ns);
+	fputs(", \"processes\": ", f);
+	if (io->procs)	/* null: not known */
+		fprintf(f, "%" PRIu64, io->procs);
+	else
+		fputs("null", f);
 	fprintf(f, ", \"syncs\": %" PRIu64 ", \"sync_ns\": %" PRIu64,
 		io->syncs, io->sync_ns);
 	fputs(", \"opened_from\": ", f);

@@ -178,6 +178,33 @@ static void test_repeated_opens_loader(void **state)
 	fx_free(p);
 }
 
+/*
+ * Each of 20 grep processes opening /etc/locale.alias once, from its own
+ * code, 30 ms each in a run of 1 s: its start-up, not a reread; a process
+ * that opens it twice rereads it.
+ */
+static void test_repeated_opens_per_process(void **state)
+{
+	struct profile *p = fx_new("sh loop.sh");
+	uint32_t m, sl;
+	struct io_file *f;
+	int32_t site;
+
+	(void)state;
+	p->wall_ns = 1 * SEC;
+	m = fx_frame_at(p, "main", "grep", CLASS_APP, "/s/grep.c", 10);
+	sl = fx_frame(p, "setlocale", "libc.so.6", CLASS_RUNTIME);
+	site = FX_IO_SITE(p, 100, m, sl);
+	f = fx_io_file(p, "/etc/locale.alias", 20, 60 * MS, site);
+	f->procs = 20;
+	assert_int_equal(n_hints(p), 0);
+	f->procs = 19;
+	assert_int_equal(n_hints(p), 1);
+	f->procs = 0;		/* a profile saved before they were counted */
+	assert_int_equal(n_hints(p), 1);
+	fx_free(p);
+}
+
 /* ---- hot_library_function: the program's job ---- */
 
 /*
@@ -308,6 +335,7 @@ int main(void)
 		cmocka_unit_test(test_many_files_directories),
 		cmocka_unit_test(test_many_files_thresholds),
 		cmocka_unit_test(test_repeated_opens_loader),
+		cmocka_unit_test(test_repeated_opens_per_process),
 		cmocka_unit_test(test_hot_library_job),
 		cmocka_unit_test(test_hot_library_job_thresholds),
 	};
