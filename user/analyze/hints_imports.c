@@ -7,6 +7,7 @@
  * Hints table.
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +25,8 @@ struct import_cost {
 	int64_t at;		/* the importing frame, -1 none (C code) */
 	int64_t module;		/* the first module body run, -1 none */
 	uint64_t ns;
+	uint32_t pid;		/* a process that made it (the last) */
+	uint32_t procs;		/* how many did */
 };
 
 static const struct frame *frame_of(const struct profile *p, uint32_t k)
@@ -117,6 +120,16 @@ static int cmp_import(const void *a, const void *b, void *arg)
 				 p->frames[y->module].file);
 }
 
+/* By import, then by process: a process's stacks of one import are
+ * together. */
+static int cmp_import_pid(const void *a, const void *b, void *arg)
+{
+	const struct import_cost *x = a, *y = b;
+	int c = cmp_import(a, b, arg);
+
+	return c ? c : CMP(x->pid, y->pid);
+}
+
 static int cmp_import_ns(const void *a, const void *b, void *arg)
 {
 	const struct import_cost *x = a, *y = b;
@@ -147,15 +160,20 @@ static ssize_t collect_imports(const struct hint_list *h,
 		one.ns = stack_path_ns(h->agg, s);
 		if (!one.ns || !stack_import(p, s, &one))
 			continue;
+		one.pid = s->pid;
+		one.procs = 1;
 		c[n++] = one;
 		*total += one.ns;
 	}
-	qsort_r(c, n, sizeof(*c), cmp_import, (void *)p);
+	qsort_r(c, n, sizeof(*c), cmp_import_pid, (void *)p);
 	for (i = 0; i < n; i++) {
-		if (k && !cmp_import(&c[k - 1], &c[i], (void *)p))
+		if (k && !cmp_import(&c[k - 1], &c[i], (void *)p)) {
 			c[k - 1].ns += c[i].ns;
-		else
+			c[k - 1].procs += c[k - 1].pid != c[i].pid;
+			c[k - 1].pid = c[i].pid;
+		} else {
 			c[k++] = c[i];
+		}
 	}
 	qsort_r(c, k, sizeof(*c), cmp_import_ns, (void *)p);
 	*out = c;
@@ -209,13 +227,15 @@ static void module_name(const char *file, char *buf, size_t size)
 			buf[i] = '.';
 }
 
-/* "pip._internal, imported at <module> (__main__.py:29): 45%" into buf. */
+/* "pip._internal, imported at <module> (__main__.py:29): 45%" into buf;
+ * "site, imported at start-up in 16 processes: 35%" when several made
+ * it (a script's subprocesses, each importing it anew). */
 static int import_row(struct hint_list *h, const struct import_cost *c,
 		      char *buf, size_t size)
 {
 	const struct frame *mod = c->module >= 0 ?
 				  &h->p->frames[c->module] : NULL;
-	char name[MODULE_NAME_MAX], pct[NUM_SIZE];
+	char name[MODULE_NAME_MAX], pct[NUM_SIZE], procs[NUM_SIZE + 24] = "";
 	char *where = hint_location(h, c->at);
 
 	if (h->err)
@@ -225,8 +245,11 @@ static int import_row(struct hint_list *h, const struct import_cost *c,
 	else
 		snprintf(name, sizeof(name), "modules");
 	hint_fmt_pct(pct, c->ns, h->p->wall_ns);
-	snprintf(buf, size, "%s, imported at %s: %s", name,
-		 where ? where : "start-up", pct);
+	if (c->procs > 1)
+		snprintf(procs, sizeof(procs), " in %" PRIu32 " processes",
+			 c->procs);
+	snprintf(buf, size, "%s, imported at %s%s: %s", name,
+		 where ? where : "start-up", procs, pct);
 	free(where);
 	return 0;
 }
@@ -239,7 +262,7 @@ static int import_row(struct hint_list *h, const struct import_cost *c,
 void hint_imports(struct hint_list *h)
 {
 	struct hint hint = { .rule = "imports", .names_cause = true };
-	char rows[IMPORTS_ROWS][2 * MODULE_NAME_MAX + NUM_SIZE + 32];
+	char rows[IMPORTS_ROWS][2 * MODULE_NAME_MAX + 2 * NUM_SIZE + 64];
 	char time[TIME_SIZE], pct[NUM_SIZE];
 	struct import_cost *c = NULL;
 	ssize_t n, i, shown;
@@ -277,6 +300,7 @@ void hint_imports(struct hint_list *h)
 	else
 		hint_field_null(&hint, "module_file");
 	hint_field_uint(&hint, "location_ns", c[0].ns);
+	hint_field_uint(&hint, "location_processes", c[0].procs);
 	hint_push(h, &hint);
 out:
 	free(c);

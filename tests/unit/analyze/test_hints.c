@@ -989,6 +989,39 @@ static void test_imports_folded(void **state)
 	fx_free(p);
 }
 
+/*
+ * A test suite's subprocesses each import site as they start (C code
+ * imports it: no line): one row, said to be in 3 processes, however many
+ * stacks each had of it.
+ */
+static void test_imports_processes(void **state)
+{
+	struct profile *p = fx_new("python3 -m unittest");
+	uint32_t fal, falu, site, work;
+	struct hinted agg;
+	const struct hint *h;
+
+	(void)state;
+	p->wall_ns = 1000 * MS;
+	fal = py_frame(p, "_find_and_load", "<frozen importlib._bootstrap>",
+		       1176);
+	falu = py_frame(p, "_find_and_load_unlocked",
+			"<frozen importlib._bootstrap>", 1147);
+	site = py_frame(p, "<module>", "<frozen site>", 1);
+	work = py_frame(p, "test_tool", "/t/test_tool.py", 9);
+	FX_STACK(p, 1, 1, 10, fal, falu, site);
+	FX_STACK(p, 2, 2, 10, fal, falu, site);
+	FX_STACK(p, 2, 2, 5, fal, site);
+	FX_STACK(p, 3, 3, 15, fal, falu, site);
+	FX_STACK(p, 1, 1, 60, work);
+	h = only_hint(p, &agg);
+	assert_non_null(strstr(h->text, "most for site, imported at start-up "
+				       "in 3 processes: 40% —"));
+	assert_uint(h, "location_processes", 3);
+	hinted_free(&agg);
+	fx_free(p);
+}
+
 /* Work is half the time with a run going on its own CPU, and 5 ms of it
  * a run: less, it is waiting, or the start-up of a short program. */
 static void test_spawns_work_thresholds(void **state)
@@ -1347,6 +1380,7 @@ int main(void)
 		cmocka_unit_test(test_spawns_loading),
 		cmocka_unit_test(test_imports),
 		cmocka_unit_test(test_imports_folded),
+		cmocka_unit_test(test_imports_processes),
 		cmocka_unit_test(test_spawns_launcher),
 		cmocka_unit_test(test_small_reads),
 		cmocka_unit_test(test_small_reads_thresholds),
