@@ -12,6 +12,7 @@
 #include "lib/intern.h"
 #include "lib/util.h"
 #include "record/io.h"
+#include "record/iocounts.h"
 #include "record/iofiles.h"
 #include "record/spawns.h"
 #include "classify/wait_event.h"
@@ -21,21 +22,6 @@ struct endpoint_key {
 	char proto[8];
 	uint32_t inbound;
 	char name[WS_PATH_LEN + 8];
-};
-
-enum { SITE_OF_FILE, SITE_OF_ENDPOINT, SITE_OF_PROGRAM };
-
-/* How often a table row's event came from one site. */
-struct site_count_key {
-	uint32_t table;		/* SITE_OF_* */
-	uint32_t row;
-	int32_t site;
-};
-
-/* A file opened by a process: its io_file.procs counts each pair once. */
-struct file_opener {
-	uint32_t row;
-	uint32_t pid;
 };
 
 struct request {
@@ -50,13 +36,10 @@ struct io_trace {
 	struct io_file *file;
 	size_t cap_file;
 	struct idmap path_rows;		/* a path event's id → its file row */
-	struct intern openers;		/* struct file_opener */
 	struct intern endpoints;	/* struct endpoint_key */
 	struct io_endpoint *endpoint;
 	size_t cap_endpoint;
-	struct intern site_counts;	/* struct site_count_key */
-	uint64_t *site_count;
-	size_t cap_site_count;
+	struct io_counts counts;	/* rows by site */
 	struct intern programs;		/* exec'd paths */
 	struct request *reqs;
 	size_t n_reqs, cap_reqs;
@@ -71,9 +54,8 @@ struct io_trace *io_trace_new(void)
 	if (!io)
 		return NULL;
 	intern_init(&io->files);
-	intern_init(&io->openers);
 	intern_init(&io->endpoints);
-	intern_init(&io->site_counts);
+	io_counts_init(&io->counts);
 	intern_init(&io->programs);
 	return io;
 }
@@ -83,14 +65,12 @@ void io_trace_free(struct io_trace *io)
 	if (!io)
 		return;
 	intern_free(&io->files);
-	intern_free(&io->openers);
 	intern_free(&io->endpoints);
-	intern_free(&io->site_counts);
+	io_counts_free(&io->counts);
 	intern_free(&io->programs);
 	idmap_free(&io->path_rows);
 	free(io->file);
 	free(io->endpoint);
-	free(io->site_count);
 	free(io->reqs);
 	spawn_trace_free(&io->spawns);
 	free(io);
@@ -245,25 +225,6 @@ static int64_t endpoint_index(struct io_trace *io, const struct ws_target *t,
 	return i;
 }
 
-static int count_site(struct io_trace *io, uint32_t table, uint32_t row,
-		      int64_t site)
-{
-	struct site_count_key k = { .table = table, .row = row,
-				    .site = (int32_t)site };
-	int added;
-	int64_t i;
-
-	if (site < 0)
-		return 0;
-	i = intern_bytes(&io->site_counts, &k, sizeof(k), &added);
-	if (i < 0 ||
-	    intern_items_reserve((void **)&io->site_count, &io->cap_site_count,
-				 i, sizeof(*io->site_count)))
-		return -ENOMEM;
-	io->site_count[i]++;
-	return 0;
-}
-
 static int add_fork(struct io_trace *io, const struct ws_io_what *ev,
 		    int64_t site)
 {
@@ -276,18 +237,6 @@ static int add_fork(struct io_trace *io, const struct ws_io_what *ev,
 		.child = ev->child, .parent = ev->pid, .site = (int32_t)site,
 		.time = ev->time_ns,
 	};
-	return 0;
-}
-
-/* f's first open by process pid: one more process opened it. */
-static int count_opener(struct io_trace *io, struct io_file *f, uint32_t pid)
-{
-	struct file_opener k = { .row = f - io->file, .pid = pid };
-	int added;
-
-	if (intern_bytes(&io->openers, &k, sizeof(k), &added) < 0)
-		return -ENOMEM;
-	f->procs += added;
 	return 0;
 }
 
@@ -308,8 +257,6 @@ int io_trace_site(struct io_trace *io, const struct ws_io_what *ev,
 			return 0;
 		if (ev->op == WS_IO_OPEN) {
 			f->opens++;
-			if (count_opener(io, f, ev->pid))
-				return -ENOMEM;
 		} else {
 			f->failed_opens++;
 			/* no descriptor: its path is not seen again */
@@ -317,7 +264,9 @@ int io_trace_site(struct io_trace *io, const struct ws_io_what *ev,
 		}
 		f->time_ns += ev->dur_ns;
 		f->blocked_ns += ev->offcpu_ns;
-		return count_site(io, SITE_OF_FILE, f - io->file, site);
+		return io_counts_add(&io->counts, ev->op == WS_IO_OPEN ?
+				     IO_COUNT_FILE : IO_COUNT_FILE_FAILED,
+				     f - io->file, site, ev->pid);
 	case WS_IO_CONNECT:
 	case WS_IO_ACCEPT:
 		if (!is_endpoint(&ev->target))
@@ -331,7 +280,8 @@ int io_trace_site(struct io_trace *io, const struct ws_io_what *ev,
 			e->connect_ns += ev->dur_ns;
 			e->blocked_ns += ev->offcpu_ns;
 		}
-		return count_site(io, SITE_OF_ENDPOINT, i, site);
+		return io_counts_add(&io->counts, IO_COUNT_ENDPOINT, i, site,
+				     ev->pid);
 	case WS_IO_FORK:
 		return add_fork(io, ev, site);
 	}
@@ -515,100 +465,6 @@ out:
 
 /* ---- finishing ---- */
 
-/*
- * Sites whose frames are the same once symbolized (raw stacks differ in
- * a return address within one line, in the process) count as one: the
- * first of them.  Rebuilds site_counts with those.
- */
-static int merge_equal_sites(struct io_trace *io, const struct io_summary *sum)
-{
-	struct intern frames, counts;
-	uint64_t *count = NULL;
-	size_t cap = 0, i;
-	int32_t *first, *rep;	/* site → its first equal; frames → site */
-	int added, err = -ENOMEM;
-	int64_t j;
-
-	intern_init(&frames);
-	intern_init(&counts);
-	first = calloc(sum->n_sites + 1, sizeof(*first));
-	rep = calloc(sum->n_sites + 1, sizeof(*rep));
-	if (!first || !rep)
-		goto out;
-	for (i = 0; i < sum->n_sites; i++) {
-		j = intern_bytes(&frames, sum->sites[i].frames,
-				 sum->sites[i].n_frames * sizeof(uint32_t), &added);
-		if (j < 0)
-			goto out;
-		if (added)
-			rep[j] = i;
-		first[i] = rep[j];
-	}
-	for (i = 0; i < io->site_counts.n; i++) {
-		struct site_count_key k = *(const struct site_count_key *)
-					   intern_key(&io->site_counts, i);
-
-		if (k.site >= 0 && (size_t)k.site < sum->n_sites)
-			k.site = first[k.site];
-		j = intern_bytes(&counts, &k, sizeof(k), &added);
-		if (j < 0 || intern_items_reserve((void **)&count, &cap, j,
-						  sizeof(*count)))
-			goto out;
-		count[j] += io->site_count[i];
-	}
-	intern_free(&io->site_counts);
-	free(io->site_count);
-	io->site_counts = counts;
-	io->site_count = count;
-	io->cap_site_count = cap;
-	intern_init(&counts);
-	count = NULL;
-	err = 0;
-out:
-	intern_free(&frames);
-	intern_free(&counts);
-	free(count);
-	free(first);
-	free(rep);
-	return err;
-}
-
-/* The site each row came from most often; ties to the lower site. */
-static int pick_sites(const struct io_trace *io, struct profile *out)
-{
-	uint64_t *best[3];
-	int32_t *site;
-	size_t i;
-
-	best[SITE_OF_FILE] = calloc(io->files.n + 1, sizeof(uint64_t));
-	best[SITE_OF_ENDPOINT] = calloc(io->endpoints.n + 1, sizeof(uint64_t));
-	best[SITE_OF_PROGRAM] = calloc(io->programs.n + 1, sizeof(uint64_t));
-	for (i = 0; best[0] && best[1] && best[2] && i < io->site_counts.n; i++) {
-		const struct site_count_key *k = intern_key(&io->site_counts, i);
-		uint64_t n = io->site_count[i], *b = &best[k->table][k->row];
-
-		if (k->table == SITE_OF_FILE)
-			site = &out->io.files[k->row].site;
-		else if (k->table == SITE_OF_ENDPOINT)
-			site = &out->io.endpoints[k->row].site;
-		else
-			site = &out->io.spawns[k->row].site;
-		if (n > *b || (n == *b && (*site < 0 || k->site < *site))) {
-			*b = n;
-			*site = k->site;
-		}
-	}
-	for (i = 0; best[0] && i < out->io.n_files; i++)
-		out->io.files[i].site_opens = best[SITE_OF_FILE][i];
-	for (i = 0; best[2] && i < out->io.n_spawns; i++)
-		out->io.spawns[i].site_count = best[SITE_OF_PROGRAM][i];
-	i = best[0] && best[1] && best[2];
-	free(best[0]);
-	free(best[1]);
-	free(best[2]);
-	return i ? 0 : -ENOMEM;
-}
-
 static char *key_string(const struct intern *in, size_t i)
 {
 	return strndup(intern_key(in, i), in->lengths[i]);
@@ -767,8 +623,8 @@ static int finish_spawns(struct io_trace *io, const struct proc_table *t,
 		goto out;
 	for (i = 0; i < n; i++)
 		if (runs[i].spawn &&
-		    count_site(io, SITE_OF_PROGRAM, runs[i].program,
-			       spawn_fork_site(&io->spawns, runs[i].pid)))
+		    io_counts_add(&io->counts, IO_COUNT_PROGRAM, runs[i].program,
+				  spawn_fork_site(&io->spawns, runs[i].pid), 0))
 			goto out;
 	err = spawn_figures(runs, n, &io->spawns, t, end_ns, out->io.spawns,
 			    out->io.n_spawns);
@@ -872,8 +728,7 @@ int io_trace_finish(struct io_trace *io, const struct proc_table *t,
 	    (err = finish_spawns(io, t, root_pid, end_ns, out)))
 		return err;
 	/* Sites are picked while rows are still in intern order. */
-	if ((err = merge_equal_sites(io, &out->io)) ||
-	    (err = pick_sites(io, out)))
+	if ((err = io_counts_finish(&io->counts, &out->io)))
 		return err;
 	drop_unspawned(&out->io);
 	drop_unused_files(&out->io);
