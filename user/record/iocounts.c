@@ -4,27 +4,92 @@
 #include <stdbool.h>
 #include <stdlib.h>
 
+#include "lib/intern.h"
 #include "record/iocounts.h"
 
-/* A file opened where no site is known, by process pid: site -1 - pid. */
+/*
+ * A key, never 0: table + 1 in bits 61-63, the row in bits 32-60, the
+ * site in bits 0-31; a file opened where no site is known (its stacks
+ * not sent), by process pid: site -1 - pid.  Rows past 2^29 are not
+ * counted (no table has that many).
+ */
+#define ROW_BITS	29
+#define ROW_MAX		((1u << ROW_BITS) - 1)
+
 struct io_count_key {
 	uint32_t table;		/* enum io_count_table */
 	uint32_t row;
 	int32_t site;
 };
 
+static uint64_t key_pack(struct io_count_key k)
+{
+	return (uint64_t)(k.table + 1) << (32 + ROW_BITS) |
+	       (uint64_t)k.row << 32 | (uint32_t)k.site;
+}
+
+static struct io_count_key key_unpack(uint64_t key)
+{
+	return (struct io_count_key){
+		.table = (key >> (32 + ROW_BITS)) - 1,
+		.row = (key >> 32) & ROW_MAX,
+		.site = (int32_t)(uint32_t)key,
+	};
+}
+
 void io_counts_init(struct io_counts *c)
 {
-	intern_init(&c->keys);
-	c->count = NULL;
-	c->cap = 0;
+	*c = (struct io_counts){ 0 };
 }
 
 void io_counts_free(struct io_counts *c)
 {
-	intern_free(&c->keys);
-	free(c->count);
+	free(c->slots);
 	io_counts_init(c);
+}
+
+static size_t slot_of(const struct io_counts *c, uint64_t key)
+{
+	size_t i = (key * 0x9e3779b97f4a7c15ull >> 32) & (c->cap - 1);
+
+	while (c->slots[i].key && c->slots[i].key != key)
+		i = (i + 1) & (c->cap - 1);
+	return i;
+}
+
+static int grow(struct io_counts *c)
+{
+	struct io_counts bigger = { .cap = c->cap ? 2 * c->cap : 1024 };
+	size_t i;
+
+	bigger.slots = calloc(bigger.cap, sizeof(*bigger.slots));
+	if (!bigger.slots)
+		return -ENOMEM;
+	for (i = 0; i < c->cap; i++)
+		if (c->slots[i].key)
+			bigger.slots[slot_of(&bigger, c->slots[i].key)] =
+				c->slots[i];
+	bigger.n = c->n;
+	free(c->slots);
+	*c = bigger;
+	return 0;
+}
+
+/* Adds n to key's count. */
+static int add_count(struct io_counts *c, struct io_count_key k, uint64_t n)
+{
+	uint64_t key = key_pack(k);
+	size_t i;
+
+	if (4 * (c->n + 1) > 3 * c->cap && grow(c))
+		return -ENOMEM;
+	i = slot_of(c, key);
+	if (!c->slots[i].key) {
+		c->slots[i].key = key;
+		c->n++;
+	}
+	c->slots[i].count += n;
+	return 0;
 }
 
 int io_counts_add(struct io_counts *c, enum io_count_table table,
@@ -32,19 +97,12 @@ int io_counts_add(struct io_counts *c, enum io_count_table table,
 {
 	struct io_count_key k = { .table = table, .row = row,
 				  .site = (int32_t)site };
-	int added;
-	int64_t i;
 
-	if (site < 0 && table != IO_COUNT_FILE)
+	if ((site < 0 && table != IO_COUNT_FILE) || row > ROW_MAX)
 		return 0;
 	if (site < 0)
 		k.site = -1 - (int32_t)(pid & INT32_MAX);
-	i = intern_bytes(&c->keys, &k, sizeof(k), &added);
-	if (i < 0 || intern_items_reserve((void **)&c->count, &c->cap, i,
-					  sizeof(*c->count)))
-		return -ENOMEM;
-	c->count[i]++;
-	return 0;
+	return add_count(c, k, 1);
 }
 
 static int cmp_u32(const void *a, const void *b)
@@ -74,7 +132,8 @@ static bool file_opener(const struct io_count_key *k,
 static int count_openers(const struct io_counts *c, struct io_summary *sum)
 {
 	size_t *start = calloc(sum->n_files + 2, sizeof(*start));
-	uint32_t *pids = calloc(c->keys.n + 1, sizeof(*pids)), pid;
+	uint32_t *pids = calloc(c->n + 1, sizeof(*pids)), pid;
+	struct io_count_key k;
 	size_t i, r;
 
 	if (!start || !pids) {
@@ -82,17 +141,17 @@ static int count_openers(const struct io_counts *c, struct io_summary *sum)
 		free(pids);
 		return -ENOMEM;
 	}
-	for (i = 0; i < c->keys.n; i++)
-		if (file_opener(intern_key(&c->keys, i), sum, &pid))
-			start[((const struct io_count_key *)
-			       intern_key(&c->keys, i))->row + 2]++;
+	for (i = 0; i < c->cap; i++) {
+		k = key_unpack(c->slots[i].key);
+		if (c->slots[i].key && file_opener(&k, sum, &pid))
+			start[k.row + 2]++;
+	}
 	for (r = 2; r < sum->n_files + 2; r++)
 		start[r] += start[r - 1];
-	for (i = 0; i < c->keys.n; i++) {
-		const struct io_count_key *k = intern_key(&c->keys, i);
-
-		if (file_opener(k, sum, &pid))
-			pids[start[k->row + 1]++] = pid;
+	for (i = 0; i < c->cap; i++) {
+		k = key_unpack(c->slots[i].key);
+		if (c->slots[i].key && file_opener(&k, sum, &pid))
+			pids[start[k.row + 1]++] = pid;
 	}
 	/* each file's openers are now pids[start[row] .. start[row + 1]) */
 	for (r = 0; r < sum->n_files; r++) {
@@ -107,23 +166,59 @@ static int count_openers(const struct io_counts *c, struct io_summary *sum)
 	return 0;
 }
 
+/* Sifts slot i down the max-heap of the first n slots, by key. */
+static void sift_down(struct io_count_slot *h, size_t i, size_t n)
+{
+	struct io_count_slot t;
+	size_t child;
+
+	while ((child = 2 * i + 1) < n) {
+		if (child + 1 < n && h[child + 1].key > h[child].key)
+			child++;
+		if (h[i].key >= h[child].key)
+			return;
+		t = h[i];
+		h[i] = h[child];
+		h[child] = t;
+		i = child;
+	}
+}
+
+/* The first n slots sorted by key, in place: the table can be large and
+ * this is the end of the recording, where memory peaks. */
+static void sort_slots(struct io_count_slot *h, size_t n)
+{
+	struct io_count_slot t;
+	size_t i;
+
+	for (i = n / 2; i-- > 0;)
+		sift_down(h, i, n);
+	while (n-- > 1) {
+		t = h[0];
+		h[0] = h[n];
+		h[n] = t;
+		sift_down(h, 0, n);
+	}
+}
+
 /*
  * Sites whose frames are the same once symbolized (raw stacks differ in
  * a return address within one line, in the process) count as one: the
- * first of them.  Rebuilds the counts with those, failed opens counted
- * with their file's opens.
+ * first of them; failed opens count with their file's opens.  In place:
+ * the keys rewritten, packed at the front, sorted, and equal ones added
+ * up; what is left is a sorted array (c->cap its length), which takes no
+ * more events.
  */
 static int merge_equal_sites(struct io_counts *c, const struct io_summary *sum)
 {
-	struct io_counts merged;
+	struct io_count_key k;
 	struct intern frames;
 	int32_t *first, *rep;	/* site → its first equal; frames → site */
 	int added, err = -ENOMEM;
-	size_t i;
+	size_t i, n = 0;
 	int64_t j;
 
 	intern_init(&frames);
-	io_counts_init(&merged);
 	first = calloc(sum->n_sites + 1, sizeof(*first));
 	rep = calloc(sum->n_sites + 1, sizeof(*rep));
 	if (!first || !rep)
@@ -137,28 +232,28 @@ static int merge_equal_sites(struct io_counts *c, const struct io_summary *sum)
 			rep[j] = i;
 		first[i] = rep[j];
 	}
-	for (i = 0; i < c->keys.n; i++) {
-		struct io_count_key k = *(const struct io_count_key *)
-					intern_key(&c->keys, i);
-
+	for (i = 0; i < c->cap; i++) {
+		if (!c->slots[i].key)
+			continue;
+		k = key_unpack(c->slots[i].key);
 		if (k.site >= 0 && (size_t)k.site < sum->n_sites)
 			k.site = first[k.site];
 		if (k.table == IO_COUNT_FILE_FAILED)
 			k.table = IO_COUNT_FILE;
-		j = intern_bytes(&merged.keys, &k, sizeof(k), &added);
-		if (j < 0 || intern_items_reserve((void **)&merged.count,
-						  &merged.cap, j,
-						  sizeof(*merged.count)))
-			goto out;
-		merged.count[j] += c->count[i];
+		c->slots[n].count = c->slots[i].count;
+		c->slots[n++].key = key_pack(k);
 	}
-	io_counts_free(c);
-	*c = merged;
-	io_counts_init(&merged);
+	sort_slots(c->slots, n);
+	for (i = 0, c->n = 0; i < n; i++) {
+		if (c->n && c->slots[c->n - 1].key == c->slots[i].key)
+			c->slots[c->n - 1].count += c->slots[i].count;
+		else
+			c->slots[c->n++] = c->slots[i];
+	}
+	c->cap = c->n;
 	err = 0;
 out:
 	intern_free(&frames);
-	io_counts_free(&merged);
 	free(first);
 	free(rep);
 	return err;
@@ -188,17 +283,17 @@ static int pick_sites(const struct io_counts *c, struct io_summary *sum)
 	best[IO_COUNT_ENDPOINT] = calloc(sum->n_endpoints + 1,
 					 sizeof(uint64_t));
 	best[IO_COUNT_PROGRAM] = calloc(sum->n_spawns + 1, sizeof(uint64_t));
-	for (i = 0; best[0] && best[1] && best[2] && i < c->keys.n; i++) {
-		const struct io_count_key *k = intern_key(&c->keys, i);
-		uint64_t n = c->count[i], *b;
+	for (i = 0; best[0] && best[1] && best[2] && i < c->cap; i++) {
+		struct io_count_key k = key_unpack(c->slots[i].key);
+		uint64_t n = c->slots[i].count, *b;
 
-		site = row_site(sum, k->table, k->row);
-		if (k->site < 0 || !site)
+		site = row_site(sum, k.table, k.row);
+		if (!c->slots[i].key || k.site < 0 || !site)
 			continue;	/* a file's opener without a site */
-		b = &best[k->table][k->row];
-		if (n > *b || (n == *b && (*site < 0 || k->site < *site))) {
+		b = &best[k.table][k.row];
+		if (n > *b || (n == *b && (*site < 0 || k.site < *site))) {
 			*b = n;
-			*site = k->site;
+			*site = k.site;
 		}
 	}
 	for (i = 0; best[0] && i < sum->n_files; i++)

@@ -10,7 +10,6 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include "lib/intern.h"
 #include "profile/profile.h"
 
 /* Failed opens count apart until the processes that opened each file are
@@ -22,10 +21,16 @@ enum io_count_table {
 	IO_COUNT_FILE_FAILED,
 };
 
+/* An open-addressing table (16 bytes an entry: a run of many processes
+ * keeps hundreds of thousands, one per file and site). */
 struct io_counts {
-	struct intern keys;	/* struct io_count_key */
-	uint64_t *count;
-	size_t cap;
+	struct io_count_slot {
+		uint64_t key;	/* 0: empty */
+		uint64_t count;
+	} *slots;
+	size_t cap;		/* 0 or a power of two; once finished, the
+				 * entries' number (a sorted array) */
+	size_t n;
 };
 
 void io_counts_init(struct io_counts *c);
@@ -43,7 +48,7 @@ int io_counts_add(struct io_counts *c, enum io_count_table table,
  * Sets each row's site (the one it came from most, sites equal once
  * symbolized counting as one), a file's site_opens and procs, a spawn's
  * site_count; the rows of sum still in the order they were added, its
- * sites symbolized.  0 or -ENOMEM.
+ * sites symbolized.  Nothing is added after.  0 or -ENOMEM.
  */
 int io_counts_finish(struct io_counts *c, struct io_summary *sum);
 
