@@ -169,6 +169,53 @@ static void test_files(void **state)
 	assert_int_equal(fb->time_ns, 1005);
 }
 
+/*
+ * The processes that opened each file: pid 10 opens a.txt twice and from
+ * a second thread, 11 once, 12 once without a site (its stacks not
+ * sent): 3 processes; each opens its own /proc/PID/maps, one row
+ * /proc/self/maps; another's /proc/11/status keeps its number; a failed
+ * open is no opener.
+ */
+static void test_openers(void **state)
+{
+	struct io_fixture *f = *state;
+	struct ws_target a = file_target("/data/a.txt");
+	struct ws_target b = file_target("/data/b.txt");
+	struct ws_target m10 = file_target("/proc/10/maps");
+	struct ws_target m11 = file_target("/proc/11/maps");
+	struct ws_target st11 = file_target("/proc/11/status");
+	struct ws_io_what w = { .op = WS_IO_OPEN, .pid = 10, .tid = 20,
+				.target = a };
+	const struct io_file *fa, *fm;
+
+	site(f, WS_IO_OPEN, 10, &a, 1, 0);
+	site(f, WS_IO_OPEN, 10, &a, 1, 0);
+	site_event(f, &w);
+	site(f, WS_IO_OPEN, 11, &a, 1, 0);
+	w.pid = w.tid = 12;
+	assert_int_equal(io_trace_site(f->io, &w, -1), 0);
+	site(f, WS_IO_OPEN_FAILED, 13, &b, 1, 0);
+	site(f, WS_IO_OPEN, 10, &m10, 1, 0);
+	site(f, WS_IO_OPEN, 11, &m11, 1, 0);
+	site(f, WS_IO_OPEN, 10, &st11, 1, 0);
+	finish(f, 0, 100 * MS);
+
+	fa = find_file(&f->p, "/data/a.txt");
+	assert_int_equal(fa->opens, 5);
+	assert_int_equal(fa->procs, 3);
+	/* the sites' stacks, all empty, are one site once symbolized; the
+	 * processes were counted before */
+	assert_int_equal(fa->site_opens, 4);
+	assert_true(io_file_repeated(fa));
+	assert_int_equal(find_file(&f->p, "/data/b.txt")->procs, 0);
+	fm = find_file(&f->p, "/proc/self/maps");
+	assert_int_equal(fm->opens, 2);
+	assert_int_equal(fm->procs, 2);
+	assert_false(io_file_repeated(fm));
+	assert_int_equal(find_file(&f->p, "/proc/11/status")->procs, 1);
+	assert_int_equal(f->p.io.n_files, 4);
+}
+
 /* A WS_EV_PATH event as the ring buffer hands it: size bytes. */
 static void path_event(struct io_fixture *f, uint64_t id, const char *path,
 		       uint8_t flags)
@@ -749,6 +796,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_files, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_openers, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pipes_and_sizes, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_whole_paths, setup,
