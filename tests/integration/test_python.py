@@ -12,6 +12,7 @@ Servers the tests start listen on 127.0.0.1 and are shut down at teardown;
 every subprocess has a timeout."""
 import os
 import re
+import subprocess
 
 import pytest
 
@@ -427,6 +428,42 @@ def test_imports_hint(run, python, tmp_path):
     assert len(again) == 1 and \
         abs(again[0]["time_pct"] - h["time_pct"]) <= 5, \
         f"read back from folded stacks: {again}, recorded: {h}:{res}"
+
+
+PTH_MODULE = """import time
+t = time.perf_counter()
+TABLE = {}
+while time.perf_counter() - t < 0.25:
+    TABLE[len(TABLE) % 1000] = str(len(TABLE))
+"""
+
+
+def test_imports_site_pth(run, python, tmp_path):
+    """A .pth file in the user's site-packages imports a module that takes
+    0.25 s at every start of Python (as a certifi or a sandbox's .pth can):
+    the imports hint says that site took the time as Python started, most
+    of it importing that module for a .pth file."""
+    minor = subprocess.run(
+        [python, "-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
+        capture_output=True, text=True, timeout=30, check=True).stdout.strip()
+    site = tmp_path / "lib" / f"python{minor}" / "site-packages"
+    site.mkdir(parents=True)
+    (site / "slowstart.py").write_text(PTH_MODULE)
+    (site / "zz-slowstart.pth").write_text("import slowstart\n")
+    env = dict(os.environ, PYTHONUSERBASE=str(tmp_path))
+    res = run.whyslow("record", "--format", "json", "--", python, "-c",
+                      "pass", env=env, timeout=TIMEOUT)
+    assert res.returncode == 0, f"unexpected exit status:{res}"
+    found = hints(res.json(), "imports")
+    assert len(found) == 1, f"imports hints: {found}:{res}"
+    h = found[0]
+    assert (h.get("site_import"), h.get("site_import_by")) == \
+        ("slowstart", "pth"), f"{h}:{res}"
+    assert h["site_import_ns"] >= 0.7 * 250e6, f"{h}:{res}"
+    assert "most for site, imported at start-up: " in h["text"], \
+        f"{h}:{res}"
+    assert "(most of it slowstart, imported by a .pth file in " \
+        "site-packages at each start: " in h["text"], f"{h}:{res}"
 
 
 # --- 6. generator and coroutine --------------------------------------------

@@ -27,6 +27,14 @@ struct import_cost {
 	uint64_t ns;
 	uint32_t pid;		/* a process that made it (the last) */
 	uint32_t procs;		/* how many did */
+	uint32_t module_pos;	/* of module in the stack, before merging */
+};
+
+/* What site's start-up spent most of its time importing. */
+struct site_import {
+	char name[MODULE_NAME_MAX];
+	uint64_t ns;
+	bool pth;		/* by a line of a .pth file */
 };
 
 static const struct frame *frame_of(const struct profile *p, uint32_t k)
@@ -83,10 +91,49 @@ static bool stack_import(const struct profile *p, const struct stack_sample *s,
 		if (f && f->file && !f->path && !importlib_frame(f) &&
 		    f->name && !strcmp(f->name, "<module>")) {
 			out->module = s->frames[i];
+			out->module_pos = i;
 			break;
 		}
 	}
 	return true;
+}
+
+/* Frame f is in the site module, which runs at start-up: frozen (3.11
+ * on) or not. */
+static bool site_frame(const struct frame *f, const char *name)
+{
+	return f && f->file && f->name && !strcmp(f->name, name) &&
+	       (!strcmp(f->file, "<frozen site>") ||
+		(f->file[0] == '/' && str_ends_with(f->file, "/site.py")));
+}
+
+/*
+ * The import made under the module body at stack position from: the
+ * next _find_and_load's first module body, -1 none; *pth: made by a line
+ * of a .pth file (site's addpackage exec()s those that import).
+ */
+static int64_t nested_import(const struct profile *p,
+			     const struct stack_sample *s, uint32_t from,
+			     bool *pth)
+{
+	const struct frame *f;
+	uint32_t i;
+
+	*pth = false;
+	for (i = from + 1; i < s->n_frames; i++) {
+		f = frame_of(p, s->frames[i]);
+		*pth |= site_frame(f, "addpackage");
+		if (importlib_frame(f) && f->name &&
+		    !strcmp(f->name, "_find_and_load"))
+			break;
+	}
+	for (; i < s->n_frames; i++) {
+		f = frame_of(p, s->frames[i]);
+		if (f && f->file && !f->path && !importlib_frame(f) &&
+		    f->name && !strcmp(f->name, "<module>"))
+			return s->frames[i];
+	}
+	return -1;
 }
 
 /* Frames a and b (-1: none) name the same line: the same (name, file,
@@ -227,6 +274,52 @@ static void module_name(const char *file, char *buf, size_t size)
 			buf[i] = '.';
 }
 
+/*
+ * For an import of site (start-up: its .pth files, sitecustomize), the
+ * module it spent most time importing, by name, into *top; false when
+ * c is not site's or it imported nothing.
+ */
+static bool site_top_import(const struct hint_list *h,
+			    const struct import_cost *c,
+			    struct site_import *top)
+{
+	const struct profile *p = h->p;
+	struct site_import seen[IMPORTS_SITE_NAMES];
+	struct import_cost one;
+	size_t i, k, n = 0;
+	int64_t inner;
+	bool pth;
+
+	if (c->module < 0 || !site_frame(&p->frames[c->module], "<module>"))
+		return false;
+	for (i = 0; i < p->n_stacks; i++) {
+		const struct stack_sample *s = &p->stacks[i];
+
+		one.ns = stack_path_ns(h->agg, s);
+		if (!one.ns || !stack_import(p, s, &one) ||
+		    cmp_import(&one, c, (void *)p))
+			continue;
+		inner = nested_import(p, s, one.module_pos, &pth);
+		if (inner < 0 || !p->frames[inner].file)
+			continue;
+		module_name(p->frames[inner].file, top->name,
+			    sizeof(top->name));
+		for (k = 0; k < n && strcmp(seen[k].name, top->name); k++)
+			;
+		if (k == n && n == IMPORTS_SITE_NAMES)
+			continue;	/* bounded: the first ones seen */
+		if (k == n)
+			seen[n++] = (struct site_import){ .ns = 0 };
+		memcpy(seen[k].name, top->name, sizeof(top->name));
+		seen[k].ns += one.ns;
+		seen[k].pth |= pth;
+	}
+	for (k = 0, *top = (struct site_import){ .ns = 0 }; k < n; k++)
+		if (seen[k].ns > top->ns)
+			*top = seen[k];
+	return top->ns > 0;
+}
+
 /* "pip._internal, imported at <module> (__main__.py:29): 45%" into buf;
  * "site, imported at start-up in 16 processes: 35%" when several made
  * it (a script's subprocesses, each importing it anew). */
@@ -237,6 +330,8 @@ static int import_row(struct hint_list *h, const struct import_cost *c,
 				  &h->p->frames[c->module] : NULL;
 	char name[MODULE_NAME_MAX], pct[NUM_SIZE], procs[NUM_SIZE + 24] = "";
 	char *where = hint_location(h, c->at);
+	struct site_import inner;
+	int n;
 
 	if (h->err)
 		return h->err;
@@ -248,8 +343,14 @@ static int import_row(struct hint_list *h, const struct import_cost *c,
 	if (c->procs > 1)
 		snprintf(procs, sizeof(procs), " in %" PRIu32 " processes",
 			 c->procs);
-	snprintf(buf, size, "%s, imported at %s%s: %s", name,
-		 where ? where : "start-up", procs, pct);
+	n = snprintf(buf, size, "%s, imported at %s%s: %s", name,
+		     where ? where : "start-up", procs, pct);
+	if (site_top_import(h, c, &inner) && n > 0 && (size_t)n < size) {
+		hint_fmt_pct(pct, inner.ns, h->p->wall_ns);
+		snprintf(buf + n, size - n, " (most of it %s, imported by %s: "
+			 "%s)", inner.name, inner.pth ? "a .pth file in "
+			 "site-packages at each start" : "site", pct);
+	}
 	free(where);
 	return 0;
 }
@@ -262,9 +363,10 @@ static int import_row(struct hint_list *h, const struct import_cost *c,
 void hint_imports(struct hint_list *h)
 {
 	struct hint hint = { .rule = "imports", .names_cause = true };
-	char rows[IMPORTS_ROWS][2 * MODULE_NAME_MAX + 2 * NUM_SIZE + 64];
+	char rows[IMPORTS_ROWS][3 * MODULE_NAME_MAX + 3 * NUM_SIZE + 128];
 	char time[TIME_SIZE], pct[NUM_SIZE];
 	struct import_cost *c = NULL;
+	struct site_import inner;
 	ssize_t n, i, shown;
 	uint64_t total;
 	char *where;
@@ -301,6 +403,12 @@ void hint_imports(struct hint_list *h)
 		hint_field_null(&hint, "module_file");
 	hint_field_uint(&hint, "location_ns", c[0].ns);
 	hint_field_uint(&hint, "location_processes", c[0].procs);
+	if (site_top_import(h, &c[0], &inner)) {
+		hint_field_copy(h, &hint, "site_import", inner.name);
+		hint_field_uint(&hint, "site_import_ns", inner.ns);
+		hint_field_copy(h, &hint, "site_import_by",
+				inner.pth ? "pth" : "site");
+	}
 	hint_push(h, &hint);
 out:
 	free(c);

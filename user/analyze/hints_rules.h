@@ -91,6 +91,7 @@ struct profile;
 #define IMPORTS_MIN_PCT		20	/* importing, % of W */
 #define IMPORTS_MIN_NS		(50 * 1000000ull)	/* ... and time */
 #define IMPORTS_ROWS		3	/* imports named, most time first */
+#define IMPORTS_SITE_NAMES	64	/* modules site imported, told apart */
 /* python_gc: CPython's cyclic garbage collector */
 #define PYGC_MIN_PCT		15	/* its time, % of on-CPU time */
 #define PYGC_MIN_WALL_PCT	10	/* ... and % of W */

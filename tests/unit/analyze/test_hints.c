@@ -1022,6 +1022,47 @@ static void test_imports_processes(void **state)
 	fx_free(p);
 }
 
+/*
+ * site's start-up spends most of its time in a .pth file's import (site
+ * exec()s its import lines in addpackage): the row says which module,
+ * and that a .pth file imports it; one site itself imports, less.
+ */
+static void test_imports_site_pth(void **state)
+{
+	struct profile *p = fx_new("python3 tool.py");
+	uint32_t fal, site, main_, addpkg, line, certifi, rlc, work;
+	struct hinted agg;
+	const struct hint *h;
+
+	(void)state;
+	p->wall_ns = 1000 * MS;
+	fal = py_frame(p, "_find_and_load", "<frozen importlib._bootstrap>",
+		       1176);
+	site = py_frame(p, "<module>", "<frozen site>", 1);
+	main_ = py_frame(p, "main", "<frozen site>", 600);
+	addpkg = py_frame(p, "addpackage", "<frozen site>", 190);
+	line = py_frame(p, "<module>", "<string>", 1);
+	certifi = py_frame(p, "<module>", "/v/lib/python3.11/site-packages/"
+			   "certifi/__init__.py", 1);
+	rlc = py_frame(p, "<module>", "/v/lib/python3.11/rlcompleter.py", 1);
+	work = py_frame(p, "work", "/t/tool.py", 9);
+	FX_STACK(p, 1, 1, 5, fal, site);
+	FX_STACK(p, 1, 1, 20, fal, site, main_, addpkg, line, fal, certifi);
+	FX_STACK(p, 2, 2, 10, fal, site, main_, addpkg, line, fal, certifi);
+	FX_STACK(p, 1, 1, 5, fal, site, main_, fal, rlc);
+	FX_STACK(p, 1, 1, 60, work);
+	h = only_hint(p, &agg);
+	assert_non_null(strstr(h->text, "most for site, imported at start-up "
+				       "in 2 processes: 40% (most of it "
+				       "certifi, imported by a .pth file in "
+				       "site-packages at each start: 30%) —"));
+	assert_str(h, "site_import", "certifi");
+	assert_uint(h, "site_import_ns", 300 * MS);
+	assert_str(h, "site_import_by", "pth");
+	hinted_free(&agg);
+	fx_free(p);
+}
+
 /* Work is half the time with a run going on its own CPU, and 5 ms of it
  * a run: less, it is waiting, or the start-up of a short program. */
 static void test_spawns_work_thresholds(void **state)
@@ -1381,6 +1422,7 @@ int main(void)
 		cmocka_unit_test(test_imports),
 		cmocka_unit_test(test_imports_folded),
 		cmocka_unit_test(test_imports_processes),
+		cmocka_unit_test(test_imports_site_pth),
 		cmocka_unit_test(test_spawns_launcher),
 		cmocka_unit_test(test_small_reads),
 		cmocka_unit_test(test_small_reads_thresholds),
