@@ -438,6 +438,13 @@ int aggregate_stripped_entry(const struct profile *p,
 int aggregate_top_callee(const struct profile *p, const struct aggregate *agg,
 			 const struct func_stat *fs, struct func_time *out);
 
+/* The time (on the critical path when it is known) of the stacks where
+ * inner runs under outer, called by it directly or not. */
+uint64_t aggregate_under_ns(const struct profile *p,
+			    const struct aggregate *agg,
+			    const struct func_stat *outer,
+			    const struct func_stat *inner);
+
 /*
  * The on-CPU time in the kernel (samples taken in kernel mode), on the
  * critical path when it is known: in which system calls (named by the

@@ -561,3 +561,26 @@ int aggregate_top_callee(const struct profile *p, const struct aggregate *agg,
 	free(by);
 	return 0;
 }
+
+uint64_t aggregate_under_ns(const struct profile *p,
+			    const struct aggregate *agg,
+			    const struct func_stat *outer,
+			    const struct func_stat *inner)
+{
+	uint32_t o = outer - agg->funcs, in = inner - agg->funcs, po, pi;
+	const struct stack_sample *s;
+	uint64_t ns = 0, w;
+	size_t i;
+
+	for (i = 0; i < p->n_stacks; i++) {
+		s = &p->stacks[i];
+		w = stack_path_ns(agg, s);
+		if (!w)
+			continue;
+		po = stack_func_position(agg, s, o);
+		pi = stack_func_position(agg, s, in);
+		if (po < pi && pi < s->n_frames)
+			ns += w;
+	}
+	return ns;
+}

@@ -376,9 +376,12 @@ static void md_app_under(struct md *m, const struct func_stat *fs)
 						   true);
 	char name[CLEAN_SIZE(NAME_MAX_BYTES)], where[WHERE_SIZE];
 
+	/* a caller of fs whose share is less only for stacks cut short
+	 * (Rust's lang_start under main) is no part of it */
 	if (!under || under == fs || fs->cls != CLASS_APP ||
 	    under->cp_ns >= fs->cp_ns ||
-	    aggregate_path_idle(m->agg))
+	    aggregate_path_idle(m->agg) ||
+	    aggregate_under_ns(m->p, m->agg, fs, under) * 2 < under->cp_ns)
 		return;
 	md_name(name, under->name, NAME_MAX_BYTES, false);
 	fmt_where(where, under->file, under->line, under->module);

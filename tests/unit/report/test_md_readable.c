@@ -1246,6 +1246,39 @@ static void test_verdict_app_under(void **state)
 	fx_free(p);
 }
 
+/*
+ * A Rust main whose own loop holds most of the path, std's lang_start
+ * calling it: stacks cut short (no lang_start above main, 20%) give the
+ * caller less than main with its callees; it is no part of main, and the
+ * verdict does not say main's time is under it.
+ */
+static void test_verdict_app_under_caller(void **state)
+{
+	struct profile *p = fx_new("./rs");
+	uint32_t ls, m, fmt;
+	char *v;
+
+	(void)state;
+	p->root_pid = 1;
+	fx_proc(p, 1, 0, "rs", "/home/u/rs");
+	ls = fx_frame_at(p, "std::rt::lang_start::{{closure}}", "rs",
+			 CLASS_APP, "rt.rs", 190);
+	m = fx_frame_at(p, "rs::main", "rs", CLASS_APP, "main.rs", 3);
+	fmt = fx_frame_at(p, "alloc::fmt::format::format_inner", "rs",
+			  CLASS_RUNTIME, "fmt.rs", 600);
+	FX_STACK(p, 1, 1, 60, ls, m);
+	FX_STACK(p, 1, 1, 20, ls, m, fmt);
+	FX_STACK(p, 1, 1, 20, m, fmt);
+	p->wall_ns = 100 * FX_PERIOD_NS;
+	one_program_path(p, "rs");
+	v = verdict_of(p);
+	assert_contains(v, "most in `rs::main` (app, main.rs:3), 100.0% of "
+			"the wall time with its callees.");
+	assert_null(strstr(v, "most of it under"));
+	free(v);
+	fx_free(p);
+}
+
 /* A CPython whyslow cannot walk ran, and the verdict names its C code:
  * the verdict says its Python functions are not named, and why. */
 static void test_unwalked_python(void **state)
@@ -1371,6 +1404,7 @@ int main(void)
 		cmocka_unit_test(test_verdict_hint_clause),
 		cmocka_unit_test(test_verdict_spread_thin),
 		cmocka_unit_test(test_verdict_app_under),
+		cmocka_unit_test(test_verdict_app_under_caller),
 		cmocka_unit_test(test_unwalked_python),
 		cmocka_unit_test(test_machine_verdict),
 	};
