@@ -151,6 +151,23 @@ def test_lock_held_across_sleep(run, built, lang):
         f"verdict:{res}"
 
 
+def test_lock_inlined_from_headers(run, built):
+    """Four threads take turns on a std::mutex around a std::map update,
+    its lock and unlock inlined from libstdc++'s headers (gthr-default.h,
+    under /usr/include/x86_64-linux-gnu/c++/): one lock_contention hint,
+    naming the program's function that holds it, not the header's
+    inlined wrappers (three hints, one per wrapper, before)."""
+    doc, res = record_json(run, workload("mapmutex"), 300000)
+    found = hints(doc, "lock_contention")
+    print(doc["verdict"])
+    assert len(found) == 1, f"lock_contention hints: {found}:{res}"
+    h = found[0]
+    assert h["location"].startswith("count_into(int, long) (mapmutex.cpp:"), \
+        f"{h}:{res}"
+    assert 3 <= h["waiting_threads"] <= 4, f"{h}:{res}"
+    assert "gthr" not in doc["verdict"], f"verdict:{res}"
+
+
 def test_queue_waits_no_contention(run, built):
     """A consumer waits on queue.get() while the producer sleeps (a
     request per item), and a pool's workers wait for tasks: waits for an

@@ -302,11 +302,14 @@ enum frame_class classify_source(enum frame_class cls, const char *file,
 	if (cls != CLASS_APP || !file || file[0] != '/')
 		return cls;
 	/* C++'s standard library is headers, inlined or instantiated into
-	 * the program: /usr/include/c++/12/, libc++'s .../include/c++/v1/;
+	 * the program: /usr/include/c++/12/, libc++'s .../include/c++/v1/,
+	 * and the system's (libstdc++'s gthr-default.h under
+	 * /usr/include/x86_64-linux-gnu/c++/12/, glibc's fortified stdio);
 	 * Rust's, /rustc/<hash>/library/, and the crates it is built with
 	 * (its HashMap's hashbrown), /rust/deps/ */
 	if (in_goroot(file, goroot) || has_prefix(file, "/rustc/") ||
-	    has_prefix(file, "/rust/deps/") || strstr(file, "/include/c++/"))
+	    has_prefix(file, "/rust/deps/") || strstr(file, "/include/c++/") ||
+	    has_prefix(file, "/usr/include/"))
 		return CLASS_RUNTIME;
 	/* Go's module cache, Rust's crates.io sources */
 	if (strstr(file, "/pkg/mod/") || strstr(file, "/.cargo/registry/"))

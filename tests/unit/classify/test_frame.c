@@ -168,6 +168,12 @@ static void test_source_classes(void **state)
 		{ "/usr/include/c++/12/bits/stl_algo.h", NULL, CLASS_RUNTIME },
 		{ "/usr/lib/llvm-16/bin/../include/c++/v1/__algorithm/sort.h",
 		  NULL, CLASS_RUNTIME },
+		/* the system's headers: std::mutex's lock inlined from
+		 * libstdc++'s target directory, glibc's fortified printf */
+		{ "/usr/include/x86_64-linux-gnu/c++/12/bits/gthr-default.h",
+		  NULL, CLASS_RUNTIME },
+		{ "/usr/include/x86_64-linux-gnu/bits/stdio2.h", NULL,
+		  CLASS_RUNTIME },
 		/* the user's own code: a GOPATH named go, a project go-kit */
 		{ "/home/u/go/src/myapp/main.go", NULL, CLASS_APP },
 		{ "/home/u/go-kit/src/x.c", NULL, CLASS_APP },
@@ -177,6 +183,7 @@ static void test_source_classes(void **state)
 		{ "/home/u/rust/deps/x.rs", NULL, CLASS_APP },
 		{ "main.go", NULL, CLASS_APP },
 		{ "/home/u/proj/include/cxx/vec.h", NULL, CLASS_APP },
+		{ "/home/u/usr/include/x.h", NULL, CLASS_APP },
 	};
 	size_t i;
 
