@@ -250,6 +250,32 @@ def test_tar_czf(run, tmp_path):
         f"the verdict does not point to the compressor hint:{res}"
 
 
+def test_many_links(run, tmp_path):
+    """A shell loop builds 30 one-line C programs, each compiled and linked
+    by one cc: GNU ld links 30 times, a fair share of the run (~17 ms a
+    link here, as much as compiling the line).  The linker hint names it
+    and how to take a faster linker."""
+    for k in range(30):
+        (tmp_path / f"p{k}.c").write_text(
+            f"int main(void) {{ return {k} & 1; }}\n")
+    loop = (f"cd {tmp_path} && for k in $(seq 0 29); do "
+            "cc -o p$k p$k.c || exit 1; done")
+    doc, res = run.record_json("--", "sh", "-c", loop, timeout=TIMEOUT)
+    found = hints(doc, "linker")
+    if not found:
+        ld = [p for p in doc["critical_path"]["programs"]
+              if "ld" in p["name"]]
+        assert ld and ld[0]["pct"] < 20, \
+            f"no linker hint, ld at {ld}:{res}"
+        pytest.skip(f"ld under 20% of the wall here: {ld}")
+    h = found[0]
+    assert h["linker"] == "bfd" and re.fullmatch(
+        r"(x86_64-linux-gnu-)?ld(\.bfd)?", h["program"]), f"{h}:{res}"
+    assert h["processes"] == 30 and "linked 30 times" in h["text"], \
+        f"{h}:{res}"
+    assert "-fuse-ld=mold" in h["text"], f"{h}:{res}"
+
+
 # --- 2. make -j2 ---------------------------------------------------------------
 
 N_UNITS = 10

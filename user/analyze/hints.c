@@ -690,6 +690,7 @@ int build_hints(const struct profile *p, const struct aggregate *agg,
 	hint_imports(&h);
 	hint_syncs(&h);
 	hint_compressor(&h);
+	hint_linker(&h);
 	hot_library_functions(&h);
 	if (h.err) {
 		hints_free(h.list, h.n);

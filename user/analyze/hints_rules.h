@@ -100,6 +100,8 @@ struct profile;
 #define SLEEPS_MIN_PCT		10	/* the time they held it up (on the
 					 * critical path when known), % of W */
 /* compressor: gzip, bzip2, xz, zstd or lzip on one CPU on the path */
+#define LINK_MIN_PCT		20	/* GNU ld's time on the path, % of W */
+#define LINK_MIN_NS		(100 * 1000000ull)	/* ... and time */
 #define COMPRESS_MIN_PCT	20	/* its time on the path, % of W */
 #define COMPRESS_MIN_NS		(100 * 1000000ull)	/* ... and time */
 #define COMPRESS_CPU_PCT	50	/* its CPU, % of its time there */
@@ -203,5 +205,7 @@ void hint_syncs(struct hint_list *h);
 void hint_imports(struct hint_list *h);
 /* hints_compress.c */
 void hint_compressor(struct hint_list *h);
+/* hints_link.c */
+void hint_linker(struct hint_list *h);
 
 #endif

@@ -111,6 +111,53 @@ static bool put(char *out, size_t size, size_t *n, const char *s, size_t len)
 	return false;
 }
 
+/* A linker (GNU ld and gold, lld, mold, gcc's collect2, a cross ld):
+ * what a run made is its output, not its operands (crt files, libraries,
+ * a compiler's temporary objects). */
+static bool linker(const char *base, size_t len)
+{
+	static const char *const names[] = { "ld", "lld", "mold", "collect2" };
+	static const char *const kinds[] = { ".bfd", ".gold", ".lld" };
+	char name[64];
+	size_t i, k;
+
+	if (len >= sizeof(name))
+		return false;
+	memcpy(name, base, len);
+	name[len] = '\0';
+	for (k = 0; k < ARRAY_SIZE(kinds); k++)
+		if (str_ends_with(name, kinds[k]))
+			name[len - strlen(kinds[k])] = '\0';
+	for (i = 0; i < ARRAY_SIZE(names); i++)
+		if (!strcmp(name, names[i]))
+			return true;
+	return str_ends_with(name, "-ld");
+}
+
+/* The value of args' -o (-oFILE, --output=FILE), NULL none; *len its. */
+static const char *output_of(const char *args, size_t *len)
+{
+	const char *w, *end;
+
+	for (w = args; *w; w = *end ? end + 1 : end) {
+		end = strchrnul(w, ' ');
+		if (end - w == 2 && !memcmp(w, "-o", 2) && *end) {
+			w = end + 1;
+			*len = strchrnul(w, ' ') - w;
+			return *len ? w : NULL;
+		}
+		if (end - w > 2 && !memcmp(w, "-o", 2) && w[2] != '-') {
+			*len = end - w - 2;
+			return w + 2;
+		}
+		if (end - w > 9 && !memcmp(w, "--output=", 9)) {
+			*len = end - w - 9;
+			return w + 9;
+		}
+	}
+	return NULL;
+}
+
 void runs_brief(const char *args, char *out, size_t size)
 {
 	const char *w = args, *end, *base;
@@ -126,6 +173,11 @@ void runs_brief(const char *args, char *out, size_t size)
 	for (base = end; base > w && base[-1] != '/'; base--)
 		;
 	ok = put(out, size, &n, base, end - base);
+	if (ok && linker(base, end - base) && (w = output_of(end, &len))) {
+		if (put(out, size, &n, " -o ", 4))
+			put(out, size, &n, w, len);
+		return;
+	}
 	for (w = *end ? end + 1 : end; ok && *w; w = *end ? end + 1 : end) {
 		end = strchrnul(w, ' ');
 		len = end - w;

@@ -34,7 +34,8 @@ size_t runs_on_path(const struct profile *p, const struct aggregate *agg,
  * A command line (words joined by a space) told briefly in out: the
  * program's basename and its operands, the words that are not options
  * or the values of the options that take one (-o, -I, -MF, -target...):
- * "cc1 … user/record/collect.c" for cc1's 40 words.  At most 4 operands,
+ * "cc1 … user/record/collect.c" for cc1's 40 words; a linker's output
+ * ("ld -o bin/app"), which its operands do not tell.  At most 4 operands,
  * and size - 1 bytes ("…" where cut).  "" for an empty args.
  */
 void runs_brief(const char *args, char *out, size_t size);

@@ -36,7 +36,18 @@ static void test_brief(void **state)
 	brief_is("", RUNS_BRIEF_MAX, "");
 	brief_is(NULL, RUNS_BRIEF_MAX, "");
 	/* an option's value that looks like one, spaces in a row */
-	brief_is("ld -o -weird  x.o", RUNS_BRIEF_MAX, "ld … x.o");
+	brief_is("cc -o -weird  x.o", RUNS_BRIEF_MAX, "cc … x.o");
+	/* a linker: what it made */
+	brief_is("/usr/bin/x86_64-linux-gnu-ld.bfd -plugin /usr/lib/gcc/"
+		 "x86_64-linux-gnu/12/liblto_plugin.so -m elf_x86_64 "
+		 "-dynamic-linker /lib64/ld-linux-x86-64.so.2 -pie -o "
+		 "bin/sinklock /usr/lib/x86_64-linux-gnu/Scrt1.o /tmp/cc1.o "
+		 "-lstdc++", RUNS_BRIEF_MAX,
+		 "x86_64-linux-gnu-ld.bfd -o bin/sinklock");
+	brief_is("collect2 -obin/a a.o", RUNS_BRIEF_MAX, "collect2 -o bin/a");
+	brief_is("mold --output=app x.o", RUNS_BRIEF_MAX, "mold -o app");
+	brief_is("ld.lld x.o", RUNS_BRIEF_MAX, "ld.lld x.o");
+	brief_is("ldconfig -o x y", RUNS_BRIEF_MAX, "ldconfig … y");
 	/* cut to fit, where it fits with "…" */
 	brief_is("tar xf archive-with-a-long-name.tar", 16, "tar xf …");
 	brief_is("averyveryverylongprogramname", 8, "…");
