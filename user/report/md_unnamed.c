@@ -5,6 +5,7 @@
  * under /usr/lib/debug; it asks no debuginfod server); a JIT's anonymous
  * code wants the runtime to write a perf map, which whyslow reads.
  */
+#include <ctype.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -178,13 +179,49 @@ static char *unwalked_python(const struct profile *p, const struct func_stat *fs
 	return NULL;
 }
 
+/* An interpreter whose script's functions whyslow cannot name, and the
+ * profiler that names them; the verdict names its own C code. */
+static const struct {
+	const char *exe, *lib;	/* the interpreter's binary, its library */
+	const char *lang, *what, *tool;
+} unwalked_runtimes[] = {
+	{ "perl", "libperl", "Perl", "subs",
+	  "perl -d:NYTProf (Debian: libdevel-nytprof-perl)" },
+	{ "ruby", "libruby", "Ruby", "methods", "rbspy or stackprof" },
+};
+
+/* fs is the C code of an interpreter of unwalked_runtimes: its index,
+ * else -1. */
+static int unwalked_runtime(const struct func_stat *fs)
+{
+	size_t i, n;
+
+	if (!fs || !fs->module || fs->cls != CLASS_RUNTIME)
+		return -1;
+	for (i = 0; i < ARRAY_SIZE(unwalked_runtimes); i++) {
+		n = strlen(unwalked_runtimes[i].exe);
+		if (!strncmp(fs->module, unwalked_runtimes[i].lib,
+			     strlen(unwalked_runtimes[i].lib)) ||
+		    (!strncmp(fs->module, unwalked_runtimes[i].exe, n) &&
+		     (!fs->module[n] || isdigit((unsigned char)fs->module[n]))))
+			return i;
+	}
+	return -1;
+}
+
 void md_unnamed_verdict(struct md *m)
 {
 	const struct func_stat *fs = aggregate_verdict_function(m->p, m->agg);
 	char module[CLEAN_SIZE(NAME_MAX_BYTES)], text[JIT_GAP_SIZE];
 	const struct unnamed_code *u = &m->unnamed;
 	char *py = unwalked_python(m->p, fs);
+	int rt = unwalked_runtime(fs);
 
+	if (rt >= 0)
+		md_printf(&m->doc, " Its %s %s are not named: whyslow reads no "
+			  "%s stacks; %s names them.",
+			  unwalked_runtimes[rt].lang, unwalked_runtimes[rt].what,
+			  unwalked_runtimes[rt].lang, unwalked_runtimes[rt].tool);
 	if (py) {
 		md_clean(module, py, NAME_MAX_BYTES, false);
 		md_printf(&m->doc, " Its Python functions are not named: %s "

@@ -1303,6 +1303,35 @@ static void test_unwalked_python(void **state)
 	fx_free(p);
 }
 
+/* A perl script's time in perl's C code (its hashes): the verdict says
+ * its subs are not named, and what names them; a C program's libperl-
+ * like name is not perl ("perlin"), nor perl's own code when it is not
+ * the runtime. */
+static void test_unwalked_perl(void **state)
+{
+	struct profile *p = fx_new("perl wf.pl");
+	uint32_t m, hv;
+	char *md;
+
+	(void)state;
+	fx_proc(p, 7, 1, "perl", "/usr/bin/perl");
+	m = fx_frame(p, "main", "perl", CLASS_RUNTIME);
+	hv = fx_frame(p, "Perl_hv_common", "libperl.so.5.36", CLASS_RUNTIME);
+	FX_STACK(p, 7, 7, 60, m, hv);
+	FX_STACK(p, 7, 7, 40, m);
+	md = render_md(p);
+	assert_contains(md, " Its Perl subs are not named: whyslow reads no "
+			"Perl stacks; perl -d:NYTProf (Debian: "
+			"libdevel-nytprof-perl) names them.");
+	free(md);
+	free(p->frames[hv].module);
+	p->frames[hv].module = fx_strdup("perlin");
+	md = render_md(p);
+	assert_null(strstr(md, "not named"));
+	free(md);
+	fx_free(p);
+}
+
 /* record -a on 2 CPUs for 1 s, a spinner in spin for spin_ms; other is
  * another process, pid 6 (its frames the caller's to add). */
 static struct profile *machine_profile(uint64_t spin_ms, const char *other,
@@ -1406,6 +1435,7 @@ int main(void)
 		cmocka_unit_test(test_verdict_app_under),
 		cmocka_unit_test(test_verdict_app_under_caller),
 		cmocka_unit_test(test_unwalked_python),
+		cmocka_unit_test(test_unwalked_perl),
 		cmocka_unit_test(test_machine_verdict),
 	};
 
