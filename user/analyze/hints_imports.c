@@ -276,8 +276,8 @@ static void module_name(const char *file, char *buf, size_t size)
 
 /*
  * For an import of site (start-up: its .pth files, sitecustomize), the
- * module it spent most time importing, by name, into *top; false when
- * c is not site's or it imported nothing.
+ * module it spent most time importing, by name, into *top; false (its
+ * ns 0) when c is not site's or it imported nothing.
  */
 static bool site_top_import(const struct hint_list *h,
 			    const struct import_cost *c,
@@ -290,6 +290,7 @@ static bool site_top_import(const struct hint_list *h,
 	int64_t inner;
 	bool pth;
 
+	*top = (struct site_import){ .ns = 0 };
 	if (c->module < 0 || !site_frame(&p->frames[c->module], "<module>"))
 		return false;
 	for (i = 0; i < p->n_stacks; i++) {
@@ -322,15 +323,15 @@ static bool site_top_import(const struct hint_list *h,
 
 /* "pip._internal, imported at <module> (__main__.py:29): 45%" into buf;
  * "site, imported at start-up in 16 processes: 35%" when several made
- * it (a script's subprocesses, each importing it anew). */
+ * it (a script's subprocesses, each importing it anew); *inner: what
+ * site imported most, when c is site's (else its ns 0). */
 static int import_row(struct hint_list *h, const struct import_cost *c,
-		      char *buf, size_t size)
+		      char *buf, size_t size, struct site_import *inner)
 {
 	const struct frame *mod = c->module >= 0 ?
 				  &h->p->frames[c->module] : NULL;
 	char name[MODULE_NAME_MAX], pct[NUM_SIZE], procs[NUM_SIZE + 24] = "";
 	char *where = hint_location(h, c->at);
-	struct site_import inner;
 	int n;
 
 	if (h->err)
@@ -345,10 +346,10 @@ static int import_row(struct hint_list *h, const struct import_cost *c,
 			 c->procs);
 	n = snprintf(buf, size, "%s, imported at %s%s: %s", name,
 		     where ? where : "start-up", procs, pct);
-	if (site_top_import(h, c, &inner) && n > 0 && (size_t)n < size) {
-		hint_fmt_pct(pct, inner.ns, h->p->wall_ns);
+	if (site_top_import(h, c, inner) && n > 0 && (size_t)n < size) {
+		hint_fmt_pct(pct, inner->ns, h->p->wall_ns);
 		snprintf(buf + n, size - n, " (most of it %s, imported by %s: "
-			 "%s)", inner.name, inner.pth ? "a .pth file in "
+			 "%s)", inner->name, inner->pth ? "a .pth file in "
 			 "site-packages at each start" : "site", pct);
 	}
 	free(where);
@@ -366,7 +367,7 @@ void hint_imports(struct hint_list *h)
 	char rows[IMPORTS_ROWS][3 * MODULE_NAME_MAX + 3 * NUM_SIZE + 128];
 	char time[TIME_SIZE], pct[NUM_SIZE];
 	struct import_cost *c = NULL;
-	struct site_import inner;
+	struct site_import inner[IMPORTS_ROWS];
 	ssize_t n, i, shown;
 	uint64_t total;
 	char *where;
@@ -381,7 +382,7 @@ void hint_imports(struct hint_list *h)
 		goto out;
 	shown = n < IMPORTS_ROWS ? n : IMPORTS_ROWS;
 	for (i = 0; i < shown; i++)
-		if (import_row(h, &c[i], rows[i], sizeof(rows[i])))
+		if (import_row(h, &c[i], rows[i], sizeof(rows[i]), &inner[i]))
 			goto out;
 	hint_fmt_time(time, total);
 	hint_fmt_pct(pct, total, h->p->wall_ns);
@@ -403,11 +404,11 @@ void hint_imports(struct hint_list *h)
 		hint_field_null(&hint, "module_file");
 	hint_field_uint(&hint, "location_ns", c[0].ns);
 	hint_field_uint(&hint, "location_processes", c[0].procs);
-	if (site_top_import(h, &c[0], &inner)) {
-		hint_field_copy(h, &hint, "site_import", inner.name);
-		hint_field_uint(&hint, "site_import_ns", inner.ns);
+	if (inner[0].ns) {
+		hint_field_copy(h, &hint, "site_import", inner[0].name);
+		hint_field_uint(&hint, "site_import_ns", inner[0].ns);
 		hint_field_copy(h, &hint, "site_import_by",
-				inner.pth ? "pth" : "site");
+				inner[0].pth ? "pth" : "site");
 	}
 	hint_push(h, &hint);
 out:

@@ -13,21 +13,10 @@
 #include <string.h>
 
 #include "lib/util.h"
+#include "classify/frame.h"
 #include "analyze/hints.h"
 #include "analyze/hints_rules.h"
 #include "analyze/procs.h"
-
-/* GNU's linkers as exec'd, a cross one's too ("x86_64-linux-gnu-ld.bfd"):
- * "bfd", "gold", or NULL for another program (lld, mold: fast already). */
-static const char *gnu_linker(const char *name)
-{
-	if (!strcmp(name, "ld") || !strcmp(name, "ld.bfd") ||
-	    str_ends_with(name, "-ld") || str_ends_with(name, "-ld.bfd"))
-		return "bfd";
-	if (!strcmp(name, "ld.gold") || str_ends_with(name, "-ld.gold"))
-		return "gold";
-	return NULL;
-}
 
 /* Its runs: the execs of it when spawns were traced (a link whose time
  * the path did not take counts), else its processes on the path. */
@@ -43,14 +32,13 @@ static uint64_t links(const struct profile *p,
 }
 
 static void linker_hint(struct hint_list *h, const struct critical_program *cp,
-			const char *kind)
+			bool bfd)
 {
 	struct hint hint = { .rule = "linker", .names_cause = true };
 	char pct[NUM_SIZE], path[TIME_SIZE], cpu[TIME_SIZE];
 	const struct proc_stat *ps;
 	uint64_t cpu_ns = 0, runs = links(h->p, cp);
 	size_t i;
-	bool bfd;
 
 	for (i = 0; i < cp->n_pids; i++)
 		if ((ps = procs_stat(h->agg, cp->pids[i])))
@@ -58,7 +46,6 @@ static void linker_hint(struct hint_list *h, const struct critical_program *cp,
 	hint_fmt_pct(pct, cp->ns, h->p->wall_ns);
 	hint_fmt_time(path, cp->ns);
 	hint_fmt_time(cpu, cpu_ns);
-	bfd = !strcmp(kind, "bfd");
 	hint_text(&hint, "GNU %s (%s) linked %" PRIu64 " time%s for %s of the wall "
 		  "time (%s on the critical path, %s of CPU): %s link the "
 		  "same objects faster, often several times — %s in LDFLAGS "
@@ -68,7 +55,7 @@ static void linker_hint(struct hint_list *h, const struct critical_program *cp,
 		  bfd ? "-fuse-ld=mold (or lld, gold)" : "-fuse-ld=mold (or lld)",
 		  bfd ? "; gold comes with binutils" : "");
 	hint_field_copy(h, &hint, "program", cp->name);
-	hint_field_copy(h, &hint, "linker", kind);
+	hint_field_copy(h, &hint, "linker", bfd ? "bfd" : "gold");
 	hint_field_uint(&hint, "processes", runs);
 	hint_field_uint(&hint, "critical_path_ns", cp->ns);
 	hint_field_real(&hint, "time_pct", pct_of(cp->ns, h->p->wall_ns));
@@ -81,15 +68,16 @@ static void linker_hint(struct hint_list *h, const struct critical_program *cp,
 void hint_linker(struct hint_list *h)
 {
 	const struct profile_critical *crit = &h->p->critical;
-	const char *kind;
+	enum linker_kind kind;
 	size_t i;
 
 	for (i = 0; i < crit->n_programs && !h->err; i++) {
 		const struct critical_program *cp = &crit->programs[i];
 
-		kind = gnu_linker(cp->name);
-		if (kind && cp->ns >= LINK_MIN_NS &&
+		kind = classify_linker(cp->name);
+		if ((kind == LINKER_BFD || kind == LINKER_GOLD) &&
+		    cp->ns >= LINK_MIN_NS &&
 		    hint_at_least_pct(cp->ns, h->p->wall_ns, LINK_MIN_PCT))
-			linker_hint(h, cp, kind);
+			linker_hint(h, cp, kind == LINKER_BFD);
 	}
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "lib/util.h"
+#include "classify/frame.h"
 #include "analyze/procs.h"
 #include "analyze/runs.h"
 
@@ -111,27 +112,17 @@ static bool put(char *out, size_t size, size_t *n, const char *s, size_t len)
 	return false;
 }
 
-/* A linker (GNU ld and gold, lld, mold, gcc's collect2, a cross ld):
- * what a run made is its output, not its operands (crt files, libraries,
- * a compiler's temporary objects). */
+/* A linker (classify_linker): what a run made is its output, not its
+ * operands (crt files, libraries, a compiler's temporary objects). */
 static bool linker(const char *base, size_t len)
 {
-	static const char *const names[] = { "ld", "lld", "mold", "collect2" };
-	static const char *const kinds[] = { ".bfd", ".gold", ".lld" };
 	char name[64];
-	size_t i, k;
 
 	if (len >= sizeof(name))
 		return false;
 	memcpy(name, base, len);
 	name[len] = '\0';
-	for (k = 0; k < ARRAY_SIZE(kinds); k++)
-		if (str_ends_with(name, kinds[k]))
-			name[len - strlen(kinds[k])] = '\0';
-	for (i = 0; i < ARRAY_SIZE(names); i++)
-		if (!strcmp(name, names[i]))
-			return true;
-	return str_ends_with(name, "-ld");
+	return classify_linker(name) != LINKER_NONE;
 }
 
 /* The value of args' -o (-oFILE, --output=FILE), NULL none; *len its. */

@@ -326,6 +326,21 @@ bool classify_shell(const char *name)
 	return name_in(name, shells, ARRAY_SIZE(shells));
 }
 
+enum linker_kind classify_linker(const char *name)
+{
+	static const char *const others[] = {
+		"ld.lld", "lld", "ld64.lld", "mold", "ld.mold", "collect2",
+	};
+
+	if (!strcmp(name, "ld") || !strcmp(name, "ld.bfd") ||
+	    str_ends_with(name, "-ld") || str_ends_with(name, "-ld.bfd"))
+		return LINKER_BFD;
+	if (!strcmp(name, "ld.gold") || str_ends_with(name, "-ld.gold"))
+		return LINKER_GOLD;
+	return name_in(name, others, ARRAY_SIZE(others)) ||
+	       str_ends_with(name, "-ld.lld") ? LINKER_OTHER : LINKER_NONE;
+}
+
 bool classify_loader_module(const char *module)
 {
 	return module && (has_prefix(module, "ld-linux") ||

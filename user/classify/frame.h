@@ -42,6 +42,12 @@ enum frame_class classify_source(enum frame_class cls, const char *file,
 /* A shell's executable by its name ("dash", not "/bin/dash"). */
 bool classify_shell(const char *name);
 
+/* A linker by the name it was exec'd as: GNU ld ("ld", "ld.bfd", a cross
+ * "x86_64-linux-gnu-ld.bfd"), GNU gold, or another (lld, mold, gcc's
+ * collect2, which runs one).  Pure. */
+enum linker_kind { LINKER_NONE, LINKER_BFD, LINKER_GOLD, LINKER_OTHER };
+enum linker_kind classify_linker(const char *name);
+
 /* The dynamic loader's module: "ld-linux-x86-64.so.2",
  * "ld-musl-x86_64.so.1", "ld.so". */
 bool classify_loader_module(const char *module);

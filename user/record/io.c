@@ -101,8 +101,11 @@ static int64_t file_index(struct io_trace *io, const char *path, size_t len)
 static char *proc_self_path(const char *path, size_t len, uint32_t pid)
 {
 	char prefix[32], *self;
-	int n = snprintf(prefix, sizeof(prefix), "/proc/%" PRIu32 "/", pid);
+	int n;
 
+	if (len < 6 || memcmp(path, "/proc/", 6))
+		return NULL;	/* most paths: no number to print */
+	n = snprintf(prefix, sizeof(prefix), "/proc/%" PRIu32 "/", pid);
 	if (n <= 0 || (size_t)n > len || memcmp(path, prefix, n))
 		return NULL;
 	if (asprintf(&self, "/proc/self/%.*s", (int)(len - n), path + n) < 0)

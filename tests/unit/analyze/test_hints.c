@@ -893,6 +893,13 @@ static uint32_t py_frame(struct profile *p, const char *name, const char *file,
 	return fx_frame_at(p, name, path_basename(file), CLASS_APP, file, line);
 }
 
+/* importlib's outermost frame of an import. */
+static uint32_t find_and_load(struct profile *p)
+{
+	return py_frame(p, "_find_and_load", "<frozen importlib._bootstrap>",
+			1176);
+}
+
 /*
  * tool.py imports its package at line 3 (60% of the run: the first
  * module body run is the package's __init__) and, through
@@ -918,8 +925,7 @@ static void test_imports(void **state)
 	imod = py_frame(p, "import_module",
 			"/usr/lib/python3.11/importlib/__init__.py", 126);
 	gcd = py_frame(p, "_gcd_import", "<frozen importlib._bootstrap>", 1204);
-	fal = py_frame(p, "_find_and_load", "<frozen importlib._bootstrap>",
-		       1176);
+	fal = find_and_load(p);
 	falu = py_frame(p, "_find_and_load_unlocked",
 			"<frozen importlib._bootstrap>", 1147);
 	exec = py_frame(p, "_call_with_frames_removed",
@@ -1003,8 +1009,7 @@ static void test_imports_processes(void **state)
 
 	(void)state;
 	p->wall_ns = 1000 * MS;
-	fal = py_frame(p, "_find_and_load", "<frozen importlib._bootstrap>",
-		       1176);
+	fal = find_and_load(p);
 	falu = py_frame(p, "_find_and_load_unlocked",
 			"<frozen importlib._bootstrap>", 1147);
 	site = py_frame(p, "<module>", "<frozen site>", 1);
@@ -1036,8 +1041,7 @@ static void test_imports_site_pth(void **state)
 
 	(void)state;
 	p->wall_ns = 1000 * MS;
-	fal = py_frame(p, "_find_and_load", "<frozen importlib._bootstrap>",
-		       1176);
+	fal = find_and_load(p);
 	site = py_frame(p, "<module>", "<frozen site>", 1);
 	main_ = py_frame(p, "main", "<frozen site>", 600);
 	addpkg = py_frame(p, "addpackage", "<frozen site>", 190);

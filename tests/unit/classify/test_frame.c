@@ -254,6 +254,22 @@ static void test_jit_classes(void **state)
 	assert_int_equal(classify_jit(NULL), CLASS_APP);
 }
 
+/* Linkers by the name they were exec'd as. */
+static void test_linker(void **state)
+{
+	(void)state;
+	assert_int_equal(classify_linker("ld"), LINKER_BFD);
+	assert_int_equal(classify_linker("x86_64-linux-gnu-ld.bfd"),
+			 LINKER_BFD);
+	assert_int_equal(classify_linker("aarch64-linux-gnu-ld"), LINKER_BFD);
+	assert_int_equal(classify_linker("ld.gold"), LINKER_GOLD);
+	assert_int_equal(classify_linker("ld.lld"), LINKER_OTHER);
+	assert_int_equal(classify_linker("mold"), LINKER_OTHER);
+	assert_int_equal(classify_linker("collect2"), LINKER_OTHER);
+	assert_int_equal(classify_linker("ldconfig"), LINKER_NONE);
+	assert_int_equal(classify_linker("old"), LINKER_NONE);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -262,6 +278,7 @@ int main(void)
 		cmocka_unit_test(test_python_classes),
 		cmocka_unit_test(test_source_classes),
 		cmocka_unit_test(test_jit_classes),
+		cmocka_unit_test(test_linker),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
