@@ -564,6 +564,11 @@ int BPF_PROG(io_exec, struct task_struct *p, pid_t old_pid,
 	if (bpf_probe_read_kernel_str(ev->filename, sizeof(ev->filename),
 				      BPF_CORE_READ(bprm, filename)) < 0)
 		ev->filename[0] = '\0';
+	/* bprm->file: what exec_binprm() ended on, the ELF file itself */
+	if (bpf_probe_read_kernel_str(ev->exe, sizeof(ev->exe),
+				      BPF_CORE_READ(bprm, file, f_path.dentry,
+						    d_name.name)) < 0)
+		ev->exe[0] = '\0';
 	ev->cpu_ns = group_cpu_ns(p);
 	bpf_ringbuf_submit(ev, submit_flags());
 	if (bpf_map_update_elem(&io_execd, &tgid, &one, BPF_ANY))

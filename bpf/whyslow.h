@@ -591,6 +591,9 @@ struct ws_exec {
 	__u32 pid;
 	__u64 time_ns;
 	char filename[WS_EXEC_PATH_LEN];	/* as given to execve() */
+	char exe[WS_EXEC_PATH_LEN];	/* the file it runs, by its own name
+					 * (symlinks followed, a script's
+					 * interpreter): its basename */
 	__u64 cpu_ns;		/* the process's CPU time so far: see
 				 * ws_exit */
 };

@@ -273,6 +273,9 @@ def test_many_links(run, tmp_path):
         r"(x86_64-linux-gnu-)?ld(\.bfd)?", h["program"]), f"{h}:{res}"
     assert h["processes"] == 30 and "linked 30 times" in h["text"], \
         f"{h}:{res}"
+    # every link is one program, named after the file ld is, sampled or not
+    names = {p["name"] for p in doc["critical_path"]["programs"]}
+    assert h["program"] in names and "ld" not in names, f"{names}:{res}"
     assert "-fuse-ld=mold" in h["text"], f"{h}:{res}"
 
 

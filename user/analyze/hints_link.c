@@ -18,17 +18,11 @@
 #include "analyze/hints_rules.h"
 #include "analyze/procs.h"
 
-/* Its runs: the execs of it when spawns were traced (a link whose time
- * the path did not take counts), else its processes on the path. */
-static uint64_t links(const struct profile *p,
-		      const struct critical_program *cp)
+/* Its runs: the execs of it traced (a link whose time the path did not
+ * take counts), else its processes on the path. */
+static uint64_t links(const struct critical_program *cp)
 {
-	size_t i;
-
-	for (i = 0; i < p->io.n_spawns; i++)
-		if (!strcmp(path_basename(p->io.spawns[i].program), cp->name))
-			return p->io.spawns[i].count;
-	return cp->n_pids;
+	return cp->runs ? cp->runs : cp->n_pids;
 }
 
 static void linker_hint(struct hint_list *h, const struct critical_program *cp,
@@ -37,7 +31,7 @@ static void linker_hint(struct hint_list *h, const struct critical_program *cp,
 	struct hint hint = { .rule = "linker", .names_cause = true };
 	char pct[NUM_SIZE], path[TIME_SIZE], cpu[TIME_SIZE];
 	const struct proc_stat *ps;
-	uint64_t cpu_ns = 0, runs = links(h->p, cp);
+	uint64_t cpu_ns = 0, runs = links(cp);
 	size_t i;
 
 	for (i = 0; i < cp->n_pids; i++)

@@ -11,7 +11,8 @@
 #include "pprof/whyslow_critical.h"
 
 enum { CR_NS = 1, CR_ROOT_TID, CR_PROGRAM, CR_LAUNCHER, CR_LOCK };
-enum { CRP_NAME = 1, CRP_NS, CRP_PID };		/* CRP_PID repeated */
+enum { CRP_NAME = 1, CRP_NS, CRP_PID /* repeated */, CRP_RUNS,
+       CRP__COUNT = CRP_RUNS };
 enum { CRL_NAME = 1, CRL_INTERPRETER, CRL_STARTED, CRL_PROCESSES, CRL_NS,
        CRL_WAITED, CRL__COUNT = CRL_WAITED };
 enum { CRK_HOLDER_FRAME = 1 /* +1, 0 none */, CRK_WAITING, CRK_WAIT_NS,
@@ -30,6 +31,7 @@ static void put_programs(struct writer *w, struct pb_buf *b,
 		e.len = 0;
 		pb_uint(&e, CRP_NAME, pprof_str_id(w, cp->name));
 		pb_uint(&e, CRP_NS, cp->ns);
+		pb_uint(&e, CRP_RUNS, cp->runs);
 		for (k = 0; k < cp->n_pids; k++)
 			pb_uint(&e, CRP_PID, cp->pids[k]);
 		pb_msg(b, CR_PROGRAM, &e);
@@ -102,7 +104,7 @@ static int read_pids(struct reader *rd, const struct span *sp,
 static int read_programs(struct reader *rd, const struct span *rows,
 			 size_t n, struct profile_critical *c)
 {
-	uint64_t v[2];
+	uint64_t v[CRP__COUNT];
 	size_t i;
 	int err = 0;
 
@@ -112,11 +114,13 @@ static int read_programs(struct reader *rd, const struct span *rows,
 	for (i = 0; i < n && !err; i++) {
 		struct critical_program *cp = &c->programs[i];
 
-		err = pprof_read_small(rd, &rows[i], v, 2, "critical path program");
+		err = pprof_read_small(rd, &rows[i], v, CRP__COUNT,
+				       "critical path program");
 		if (err)
 			break;
 		c->n_programs = i + 1;
 		cp->ns = v[CRP_NS - 1];
+		cp->runs = v[CRP_RUNS - 1];
 		err = pprof_string_at(rd, v[CRP_NAME - 1], false, &cp->name);
 		if (!err)
 			err = read_pids(rd, &rows[i], cp);

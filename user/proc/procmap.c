@@ -59,6 +59,17 @@ struct proc *proc_table_find(const struct proc_table *t, uint32_t pid)
 	return t->slots[pid_slot(t, pid)];
 }
 
+bool proc_table_runs(const struct proc_table *t, const char *path)
+{
+	size_t i;
+
+	for (i = 0; i < t->n_slots; i++)
+		if (t->slots[i] && t->slots[i]->exe &&
+		    !strcmp(t->slots[i]->exe, path))
+			return true;
+	return false;
+}
+
 static int grow_slots(struct proc_table *t)
 {
 	struct proc_table bigger = *t;

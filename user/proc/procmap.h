@@ -63,6 +63,8 @@ void proc_table_init(struct proc_table *t);
 void proc_table_free(struct proc_table *t);
 
 struct proc *proc_table_find(const struct proc_table *t, uint32_t pid);
+/* Whether a process in the table runs the executable at path. */
+bool proc_table_runs(const struct proc_table *t, const char *path);
 /* The entry for pid, created empty when absent; NULL on ENOMEM. */
 struct proc *proc_table_get(struct proc_table *t, uint32_t pid);
 

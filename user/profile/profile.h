@@ -335,6 +335,9 @@ struct critical_program {
 	uint32_t *pids;
 	size_t n_pids;
 	uint64_t ns;
+	uint64_t runs;		/* its execs traced, on the path or not;
+				 * 0: none seen (a process there before the
+				 * recording, or forked and never exec'd) */
 };
 
 /*

@@ -129,7 +129,7 @@ void collector_free(struct collector *c)
 	py_codes_free(&c->py_codes);
 	intern_free(&c->threads);
 	for (size_t i = 0; i < c->tl.n_execs; i++)
-		free((char *)c->tl.execs[i].program);
+		free((char *)c->tl.execs[i].program);	/* and its exe */
 	free(c->tl.execs);
 	free(c->tl.samples);
 	free(c->tl.waits);
@@ -413,8 +413,8 @@ int collector_note_wait(struct collector *c, uint32_t tid, uint64_t start,
 }
 
 int collector_note_exec(struct collector *c, uint32_t pid, uint64_t ts,
-			const char *program, uint32_t parent,
-			uint32_t parent_tid)
+			const char *program, const char *exe,
+			uint32_t parent, uint32_t parent_tid)
 {
 	char *copy = NULL;
 
@@ -425,10 +425,14 @@ int collector_note_exec(struct collector *c, uint32_t pid, uint64_t ts,
 	if (intern_items_reserve((void **)&c->tl.execs, &c->cap_execs,
 				 c->tl.n_execs, sizeof(*c->tl.execs)))
 		return -ENOMEM;
-	if (program && !(copy = strdup(program)))
+	if (program && !(copy = malloc(strlen(program) +
+				       strlen(exe ? exe : "") + 2)))
 		return -ENOMEM;
+	if (program)	/* the program, then its file's name ("": none) */
+		sprintf(copy, "%s%c%s", program, '\0', exe ? exe : "");
 	c->tl.execs[c->tl.n_execs++] = (struct cp_exec){
 		.ts = ts, .pid = pid, .program = copy,
+		.exe = copy && exe ? copy + strlen(copy) + 1 : NULL,
 		.parent = parent, .parent_tid = parent_tid,
 	};
 	return 0;
@@ -469,17 +473,6 @@ struct finish_ctx {
 	const struct proc_table *t;
 	struct symbolizer *sym;
 };
-
-static bool module_is_exe(const struct proc_table *t, const char *path)
-{
-	size_t i;
-
-	for (i = 0; i < t->n_slots; i++)
-		if (t->slots[i] && t->slots[i]->exe &&
-		    !strcmp(t->slots[i]->exe, path))
-			return true;
-	return false;
-}
 
 static int intern_frame(struct finish_ctx *fc, const struct frame *fr,
 			uint32_t *out)
@@ -588,7 +581,7 @@ static int symbolize_raw(struct finish_ctx *fc, const struct raw_frame *rf,
 		break;
 	case RAW_ELF:
 		m = &fc->t->modules[rf->id];
-		fr.cls = classify_mapping(m->path, module_is_exe(fc->t, m->path) ?
+		fr.cls = classify_mapping(m->path, proc_table_runs(fc->t, m->path) ?
 					  m->path : NULL);
 		/* source lines where the reader can act on them: app code */
 		err = symbolize_elf(fc->sym, m->path, m->dev, m->ino, rf->addr,

@@ -74,11 +74,11 @@ int collector_note_wait(struct collector *c, uint32_t tid, uint64_t start,
 			uint64_t wake, uint64_t end,
 			const struct ws_waker *waker);
 
-/* pid exec'd program at ts; program NULL: pid was forked at ts by
- * parent's thread parent_tid. */
+/* pid exec'd program (the file exe, by its basename; NULL: not known) at
+ * ts; program NULL: pid was forked at ts by parent's thread parent_tid. */
 int collector_note_exec(struct collector *c, uint32_t pid, uint64_t ts,
-			const char *program, uint32_t parent,
-			uint32_t parent_tid);
+			const char *program, const char *exe,
+			uint32_t parent, uint32_t parent_tid);
 
 /*
  * A stack where an I/O event happened (a file opened, a connection made,

@@ -449,7 +449,7 @@ const struct process_info *cp_proc_of(const struct profile *p, uint32_t pid)
 }
 
 static void init_image(struct cp_image *img, uint32_t pid, uint32_t seq,
-		       uint64_t start, const char *program)
+		       uint64_t start, const struct cp_exec *x)
 {
 	memset(img, 0, sizeof(*img));
 	img->pid = pid;
@@ -459,7 +459,8 @@ static void init_image(struct cp_image *img, uint32_t pid, uint32_t seq,
 	img->born = UINT64_MAX;
 	img->exe_frame = -1;
 	img->parent_image = -1;
-	img->name = program ? path_basename(program) : NULL;
+	img->name = x ? path_basename(x->program) : NULL;
+	img->exe = x ? x->exe : NULL;
 }
 
 /* Every pid: its image as forked, then one per exec. */
@@ -503,7 +504,7 @@ static int build_images(struct walker *w)
 				forked->parent_tid = x->parent_tid;
 			} else
 				init_image(&w->images[w->n_images++], pids[i],
-					   ++k, x->ts, x->program);
+					   ++k, x->ts, x);
 		}
 	}
 	for (i = 0; i < 2 * w->n_images; i++)
@@ -567,8 +568,9 @@ static void name_images(struct walker *w)
 
 /* ---- results: programs, launchers, locks ---- */
 
-/* What an image runs: its executable's module when a frame showed it
- * ("bash" for a script, "python3.11" for python3), else its name. */
+/* What an image runs: its executable's file, by its own name, as a frame
+ * or its exec showed it ("bash" for a script, "python3.11" for python3,
+ * "x86_64-linux-gnu-ld.bfd" for ld), else the name it was exec'd by. */
 const char *cp_image_program(const struct walker *w,
 			     const struct cp_image *img)
 {
@@ -582,10 +584,11 @@ const char *cp_image_program(const struct walker *w,
 	/* a subshell that never exec'd runs its parent's program: "dash"
 	 * for both, though only the parent was sampled */
 	for (hops = 0; hops < CP_MAX_PARENTS && img->exe_frame < 0 &&
-		       img->parent_image >= 0; hops++)
+		       !img->exe && img->parent_image >= 0; hops++)
 		img = &w->images[img->parent_image];
-	return img->exe_frame >= 0 ? w->p->frames[img->exe_frame].module :
-				     img->name;
+	if (img->exe_frame >= 0)
+		return w->p->frames[img->exe_frame].module;
+	return img->exe ? img->exe : img->name;
 }
 
 static int add_pid(struct critical_program *cp, uint32_t pid)
@@ -609,6 +612,28 @@ static int cmp_program(const void *a, const void *b)
 	const struct critical_program *x = a, *y = b;
 
 	return x->ns != y->ns ? CMP(y->ns, x->ns) : strcmp(x->name, y->name);
+}
+
+/* Each program's execs, those the path did not take too (a link of
+ * make -j beside the one it waited for). */
+static void count_runs(struct walker *w)
+{
+	struct profile_critical *c = &w->p->critical;
+	size_t i, k;
+
+	for (i = 0; i < w->n_images; i++) {
+		const struct cp_image *img = &w->images[i];
+		const char *name;
+
+		if (!img->seq)
+			continue;
+		name = cp_image_program(w, img);
+		for (k = 0; k < c->n_programs; k++)
+			if (!strcmp(c->programs[k].name, name)) {
+				c->programs[k].runs++;
+				break;
+			}
+	}
 }
 
 static int build_programs(struct walker *w)
@@ -638,6 +663,7 @@ static int build_programs(struct walker *w)
 		if (add_pid(&c->programs[k], img->pid))
 			return -ENOMEM;
 	}
+	count_runs(w);
 	qsort(c->programs, c->n_programs, sizeof(*c->programs), cmp_program);
 	return 0;
 }

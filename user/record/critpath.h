@@ -42,6 +42,8 @@ struct cp_exec {
 	uint32_t pid;
 	const char *program;	/* the path given to execve(); NULL: pid
 				 * was forked at ts */
+	const char *exe;	/* the file it runs, its basename (ld.bfd
+				 * for /usr/bin/ld); NULL: not known */
 	uint32_t parent;	/* a fork: the process that forked pid */
 	uint32_t parent_tid;	/* ... and its thread that did */
 };
@@ -94,6 +96,7 @@ struct cp_image {
 	uint32_t parent_tid;	/* ... its thread that did; 0 */
 	int64_t parent_image;	/* seq 0: the image it was forked from; -1 */
 	const char *name;	/* the program as exec'd; NULL until named */
+	const char *exe;	/* the file exec'd, by its own name; NULL */
 	int64_t exe_frame;	/* a frame of its executable, charged; -1 */
 	char comm[WS_COMM_SIZE];	/* name of last resort */
 };

@@ -117,16 +117,19 @@ static int note_exec_args(struct record_events *r, uint32_t pid,
  * the critical path. */
 static int note_exec(struct record_events *r, const struct ws_exec *ev)
 {
-	char program[WS_EXEC_PATH_LEN + 1];
+	char program[WS_EXEC_PATH_LEN + 1], exe[WS_EXEC_PATH_LEN + 1];
 	int err;
 
 	memcpy(program, ev->filename, WS_EXEC_PATH_LEN);
 	program[WS_EXEC_PATH_LEN] = '\0';
+	memcpy(exe, ev->exe, WS_EXEC_PATH_LEN);
+	exe[WS_EXEC_PATH_LEN] = '\0';
 	if (program[0]) {
 		err = note_exec_args(r, ev->pid, program);
 		if (!err)
-			err = collector_note_exec(r->coll, ev->pid,
-						  ev->time_ns, program, 0, 0);
+			err = collector_note_exec(r->coll, ev->pid, ev->time_ns,
+						  program, exe[0] ? exe : NULL,
+						  0, 0);
 		if (err)
 			return err;
 	}
@@ -149,7 +152,7 @@ static int site_happened(struct record_events *r, const struct ws_io_what *w,
 				return 0;
 		r->forks[r->n_forks++ % RECORD_EVENTS_FORKS] = w->child;
 		err = collector_note_exec(r->coll, w->child, w->time_ns, NULL,
-					  w->pid, w->tid);
+					  NULL, w->pid, w->tid);
 		if (err)
 			return err;
 	}

@@ -185,7 +185,8 @@ static void json_cp_program(const struct json *j, size_t i)
 	fputs(", \"pids\": [", j->f);
 	for (k = 0; k < cp->n_pids; k++)
 		fprintf(j->f, "%s%" PRIu32, k ? ", " : "", cp->pids[k]);
-	fprintf(j->f, "], \"ns\": %" PRIu64 ", \"pct\": %.2f}", cp->ns,
+	fprintf(j->f, "], \"runs\": %" PRIu64 ", \"ns\": %" PRIu64
+		", \"pct\": %.2f}", cp->runs, cp->ns,
 		pct_of(cp->ns, j->p->critical.ns));
 }
 

@@ -52,6 +52,12 @@ static void test_linker(void **state)
 	assert_uint(h, "processes", 36);
 	assert_uint(h, "critical_path_ns", 612 * MS);
 	hinted_free(&agg);
+	/* links the path did not take (make -j) count by their execs */
+	p->critical.programs[0].runs = 40;
+	h = only_hint(p, &agg);
+	assert_uint(h, "processes", 40);
+	assert_non_null(strstr(h->text, "linked 40 times"));
+	hinted_free(&agg);
 	fx_free(p);
 	/* gold: mold or lld */
 	p = link_profile("ld.gold", 1, 500, 1000);

@@ -217,6 +217,18 @@ static void test_round_trip(void **state)
 		.started = strdup("python3.11"), .processes = 4, .ns = 5 * MS,
 	};
 	p->critical.n_launchers = 2;
+	p->critical.programs = calloc(1, sizeof(*p->critical.programs));
+	assert_non_null(p->critical.programs);
+	p->critical.programs[0] = (struct critical_program){
+		.name = strdup("x86_64-linux-gnu-ld.bfd"), .ns = 7 * MS,
+		.runs = 12,
+	};
+	p->critical.programs[0].pids = calloc(2, sizeof(uint32_t));
+	assert_non_null(p->critical.programs[0].pids);
+	p->critical.programs[0].pids[0] = 31;
+	p->critical.programs[0].pids[1] = 32;
+	p->critical.programs[0].n_pids = 2;
+	p->critical.n_programs = 1;
 	p->io.files[0].syncs = 7;
 	p->io.files[0].sync_ns = 9 * MS;
 	p->io.files[0].directory = true;
@@ -226,6 +238,12 @@ static void test_round_trip(void **state)
 	assert_same_reports(p, &q);
 	assert_int_equal(q.critical.n_locks, 1);
 	assert_int_equal(q.critical.n_launchers, 2);
+	assert_int_equal(q.critical.n_programs, 1);
+	assert_string_equal(q.critical.programs[0].name,
+			    "x86_64-linux-gnu-ld.bfd");
+	assert_int_equal(q.critical.programs[0].runs, 12);
+	assert_int_equal(q.critical.programs[0].n_pids, 2);
+	assert_int_equal(q.critical.programs[0].pids[1], 32);
 	assert_true(q.critical.launchers[0].waited);
 	assert_false(q.critical.launchers[1].waited);
 	assert_string_equal(q.critical.launchers[1].interpreter, "bash");

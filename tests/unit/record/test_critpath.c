@@ -410,6 +410,48 @@ static void test_unsampled_child(void **state)
 	fx_free(p);
 }
 
+/* sh runs /usr/bin/ld three times, one of them too short for a sample,
+ * and a fourth beside them that nobody waits for: one program, by the
+ * name of the file ld is (a symlink), run four times. */
+static void test_program_named_by_its_file(void **state)
+{
+	static const char exe[] = "x86_64-linux-gnu-ld.bfd";
+	struct profile *p = fx_new("sh");
+	struct tl_builder b = { 0 };
+	uint32_t sh_f = fx_frame(p, "main", "sh", CLASS_APP);
+	uint32_t ld_f = fx_frame(p, "main", exe, CLASS_APP);
+	uint32_t pid, run, wait;
+	uint64_t t;
+
+	(void)state;
+	fx_proc(p, 10, 1, "sh", "/bin/sh");
+	for (pid = 11; pid <= 14; pid++) {
+		t = T0 + (pid - 11) * 10 * MS;
+		b.tl.execs = fx_grow(b.tl.execs, b.tl.n_execs,
+				     sizeof(*b.tl.execs));
+		b.tl.execs[b.tl.n_execs++] = (struct cp_exec){
+			.ts = t, .pid = pid, .program = "/usr/bin/ld",
+			.exe = exe };
+		if (pid == 14)
+			break;
+		wait = stack_index(p, FX_WAIT(p, 10, 10, 1, WAIT_CHILD,
+					      10 * MS, NULL, sh_f));
+		add_wait(&b, 10, t, t + 10 * MS, t + 10 * MS, pid, wait);
+		if (pid == 13)
+			continue;
+		run = stack_index(p, FX_STACK(p, pid, pid, 9, ld_f));
+		add_run(&b, pid, t + MS, t + 10 * MS, run);
+	}
+	assert_int_equal(critpath_build(p, &b.tl, &(struct cp_window){
+		.root_tid = 10, .start = T0, .end = T0 + 30 * MS }), 0);
+	assert_int_equal(p->critical.n_programs, 1);
+	assert_string_equal(p->critical.programs[0].name, exe);
+	assert_int_equal(p->critical.programs[0].n_pids, 3);
+	assert_int_equal(p->critical.programs[0].runs, 4);
+	tl_free(&b);
+	fx_free(p);
+}
+
 /* cmake reads a pipe that a grandchild writes: make ran 60 ms, then
  * forked the echo that wrote.  The wait before the echo was born is
  * make's (what led to the echo), not time the echo spent unseen. */
@@ -821,6 +863,7 @@ int main(void)
 		cmocka_unit_test(test_launcher_started_its_child),
 		cmocka_unit_test(test_launchers_of_a_kind_one_row),
 		cmocka_unit_test(test_unsampled_child),
+		cmocka_unit_test(test_program_named_by_its_file),
 		cmocka_unit_test(test_waker_born_during_wait),
 		cmocka_unit_test(test_fork_named_after_parent),
 		cmocka_unit_test(test_cycle_bounded),
