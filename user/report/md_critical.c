@@ -172,8 +172,9 @@ static void md_launchers_sentence(struct md *m)
 
 /* Threads waited on a lock for a fair share of the wall time, held by
  * code that ran meanwhile (not an idle pool's signaller): the work under
- * it is serial, whatever the path shows running. */
-static void md_lock_sentence(struct md *m)
+ * it is serial, whatever the path shows running.  Not when the verdict
+ * points at the lock_contention hint, which said it. */
+static void md_lock_sentence(struct md *m, const struct hint *pointed)
 {
 	const struct profile_critical *c = &m->p->critical;
 	const struct critical_lock *k = NULL;
@@ -181,6 +182,8 @@ static void md_lock_sentence(struct md *m)
 	const char *verb, *on;
 	size_t i;
 
+	if (pointed && !strcmp(pointed->rule, "lock_contention"))
+		return;
 	for (i = 0; i < c->n_locks && !k; i++)	/* wait_ns desc */
 		if (hints_lock_serial(m->p, &c->locks[i]))
 			k = &c->locks[i];
@@ -654,7 +657,7 @@ int md_critical_verdict(struct md *m)
 	}
 	md_hint_pointer(m, hint);
 	md_put(&m->doc, ".");
-	md_lock_sentence(m);
+	md_lock_sentence(m, hint);
 	md_launchers_sentence(m);
 	return 0;
 }

@@ -808,10 +808,11 @@ static void test_verdict_cpu_wait(void **state)
 	free(v);
 }
 
-/* Three threads waited 2.7 s on a lock released in poller (frame 2 of
- * sleep_profile), which ran cpu_ms under it and slept sleep_ms holding
- * it: the verdict's last sentence. */
-static char *lock_verdict(uint64_t cpu_ms, uint64_t sleep_ms)
+/* Three threads waited 2.7 s on a lock released in holder (a frame of
+ * sleep_profile: 2 poller, 1 work), which ran cpu_ms under it and slept
+ * sleep_ms holding it: the verdict's last sentence. */
+static char *lock_verdict_in(uint32_t holder, uint64_t cpu_ms,
+			     uint64_t sleep_ms)
 {
 	struct profile *p = sleep_profile(900, 0, true);
 	char *v;
@@ -819,7 +820,7 @@ static char *lock_verdict(uint64_t cpu_ms, uint64_t sleep_ms)
 	p->critical.locks = calloc(1, sizeof(*p->critical.locks));
 	assert_non_null(p->critical.locks);
 	p->critical.locks[0] = (struct critical_lock){
-		.holder_frame = 2, .waiting_threads = 3,
+		.holder_frame = holder, .waiting_threads = 3,
 		.wait_ns = 2700 * VMS, .holder_cpu_ns = cpu_ms * VMS,
 		.holder_wait_ns = sleep_ms * VMS,
 		.holder_wait_reason = sleep_ms ? WAIT_SLEEP : WAIT_NONE,
@@ -830,8 +831,14 @@ static char *lock_verdict(uint64_t cpu_ms, uint64_t sleep_ms)
 	return v;
 }
 
+static char *lock_verdict(uint64_t cpu_ms, uint64_t sleep_ms)
+{
+	return lock_verdict_in(2, cpu_ms, sleep_ms);
+}
+
 /* The threads take turns on a lock: on its work, or on a wait made
- * holding it; neither when the holder barely held them. */
+ * holding it; neither when the holder barely held them.  Said once:
+ * by the lock_contention hint when the verdict points at it. */
 static void test_verdict_lock(void **state)
 {
 	char *v;
@@ -850,6 +857,11 @@ static void test_verdict_lock(void **state)
 	free(v);
 	v = lock_verdict(10, 100);
 	assert_null(strstr(v, "on a lock"));
+	free(v);
+	v = lock_verdict_in(1, 900, 0);
+	assert_contains(v, "see the `lock_contention` hint: 3 threads waited "
+			"2.70 s in all for a lock released in work (sl.py:4)");
+	assert_null(strstr(v, "on a lock held in"));
 	free(v);
 }
 
