@@ -614,6 +614,29 @@ def test_pooled_fetch(run, http_server):
         f"serial_network hint on requests made 8 at a time:{res}"
 
 
+def test_pool_too_small(run, http_server):
+    """16 requests from a pool of 2 threads: each worker waits on the
+    network nearly all its life while the main thread waits for their
+    results.  The pool hint says so, names check(), and what to raise;
+    the verdict points at it."""
+    n = 16
+    doc, res = linkcheck(run, http_server, n, 2)
+    h = one_hint(doc, "pool", res)
+    print(h["text"])
+    print(doc["verdict"])
+    root = root_process(doc, res)
+    assert h["pid"] == root["pid"] and h["workers"] == 2, f"{h}:{res}"
+    where = f"check (linkcheck.py:{CHECK_LINE})"
+    assert h["location"] == where, f"{h}:{res}"
+    assert h["busy_of_life_pct"] >= 85, f"{h}:{res}"
+    # each request waits SERVER_DELAY in one of the two workers
+    assert 0.8 * n * SERVER_DELAY * 1e9 <= h["wait_ns"] <= \
+        2 * doc["wall_ns"], f"{h}:{res}"
+    assert 50 <= h["wall_pct"] <= 100, f"{h}:{res}"
+    assert "ThreadPoolExecutor(max_workers=…)" in h["text"], h["text"]
+    assert "see the `pool` hint" in doc["verdict"], doc["verdict"]
+
+
 # --- 3. spawned programs ---------------------------------------------------
 
 def test_spawns(run):

@@ -524,21 +524,27 @@ static const char *const lib_advice_name[] = {
 	[LIB_CODEC_WORK] = "library_work",
 };
 
+bool hint_said(const struct hint_list *h, const char *rule,
+	       const char *name, const char *value)
+{
+	const struct hint_field *f;
+	size_t i;
+
+	for (i = 0; value && i < h->n; i++) {
+		f = hint_field(&h->list[i], name);
+		if (!strcmp(h->list[i].rule, rule) && f &&
+		    f->type == HINT_STR && f->s && !strcmp(f->s, value))
+			return true;
+	}
+	return false;
+}
+
 /* The compressor hint said what the program calling the library at caller
  * does (xz driving liblzma): its calls need no second hint. */
 static bool compressor_said(const struct hint_list *h, int64_t caller)
 {
-	const char *module = h->p->frames[caller].module;
-	const struct hint_field *f;
-	size_t i;
-
-	for (i = 0; module && i < h->n; i++) {
-		f = hint_field(&h->list[i], "program");
-		if (!strcmp(h->list[i].rule, "compressor") && f &&
-		    f->type == HINT_STR && f->s && !strcmp(f->s, module))
-			return true;
-	}
-	return false;
+	return hint_said(h, "compressor", "program",
+			 h->p->frames[caller].module);
 }
 
 static void hot_library_hint(struct hint_list *h, const struct func_stat *fs,
@@ -685,6 +691,7 @@ int build_hints(const struct profile *p, const struct aggregate *agg,
 	hint_reread_volume(&h);
 	hint_lock_contention(&h);
 	hint_gil(&h);
+	hint_pool(&h);
 	hint_sleeps(&h);
 	hint_python_gc(&h);
 	hint_imports(&h);

@@ -100,6 +100,15 @@ struct profile;
 #define SLEEPS_MIN_PCT		10	/* the time they held it up (on the
 					 * critical path when known), % of W */
 /* compressor: gzip, bzip2, xz, zstd or lzip on one CPU on the path */
+/* pool: worker threads each busy, mostly in waits, holding up the run */
+#define POOL_MIN_WORKERS	2
+#define POOL_BUSY_PCT		85	/* on-CPU or in a task's wait (network,
+					 * disk, sleep), % of a worker's life */
+#define POOL_WAIT_PCT		50	/* in a task's wait, % of its life */
+#define POOL_PATH_PCT		30	/* the workers on the path, % of W */
+#define POOL_MIN_WAITS		4	/* task waits a worker, on average */
+#define POOL_MAIN_WAIT_PCT	50	/* the first thread on a lock or in a
+					 * join, % of its life */
 #define LINK_MIN_PCT		20	/* GNU ld's time on the path, % of W */
 #define LINK_MIN_NS		(100 * 1000000ull)	/* ... and time */
 #define COMPRESS_MIN_PCT	20	/* its time on the path, % of W */
@@ -154,6 +163,11 @@ void hint_field_own(struct hint *hint, const char *name, char *s);
 void hint_field_copy(struct hint_list *h, struct hint *hint, const char *name,
 		     const char *s);
 
+/* A hint of rule in the list has the string field name equal to value
+ * (NULL: none has). */
+bool hint_said(const struct hint_list *h, const char *rule,
+	       const char *name, const char *value);
+
 /* The text, or NULL when out of memory, which hint_push notices. */
 __attribute__((format(printf, 2, 3)))
 void hint_text(struct hint *hint, const char *fmt, ...);
@@ -207,5 +221,7 @@ void hint_imports(struct hint_list *h);
 void hint_compressor(struct hint_list *h);
 /* hints_link.c */
 void hint_linker(struct hint_list *h);
+/* hints_pool.c */
+void hint_pool(struct hint_list *h);
 
 #endif

@@ -53,6 +53,13 @@ static void sleeps_hint(struct hint_list *h, const struct sleeps *z)
 	char *where = hint_location(h, z->frame);
 	uint64_t mean_ns = z->ns / z->count;
 
+	/* a pool's workers sleeping there stand for their tasks' waits (a
+	 * fetch), not a timer polled: "sleep less" is not the advice */
+	if (hint_said(h, "pool", "location", where)) {
+		free(where);
+		return;
+	}
+
 	hint_fmt_count(count, z->count);
 	hint_fmt_time(mean, mean_ns);
 	hint_fmt_time(held, z->held_ns);
