@@ -366,6 +366,8 @@ section_cost() {
 	c_cc_alone() { "$PROG"; }
 	c_cc_ws()    { "$WHYSLOW" record -F 999 -o /dev/null -- "$PROG"; }
 	c_cc_vs()    { "$VS" record -F 999 -o /dev/null -- "$PROG"; }
+	# the floor: the same sampling clock, no BPF, no stacks
+	c_cc_perf()  { perf record -q -F 999 -e cpu-clock -o "$tmp/perf.data" -- "$PROG"; }
 	c_tr_ws()    { "$WHYSLOW" record -o /dev/null -- true; }
 	c_tr_vs()    { "$VS" record -o /dev/null -- true; }
 	label+=(
@@ -373,10 +375,11 @@ section_cost() {
 		[ot_ws]="whyslow" [pr_ws]="whyslow" [cc_ws]="whyslow"
 		[tr_ws]="whyslow"
 		[ot_vs]="BENCH_VS" [pr_vs]="BENCH_VS" [cc_vs]="BENCH_VS"
-		[tr_vs]="BENCH_VS"
+		[tr_vs]="BENCH_VS" [cc_perf]="perf record -F 999 (no stacks)"
 	)
 	local cs=(ot_alone ot_ws pr_alone pr_ws cc_alone cc_ws tr_ws) w
 	[[ -n $VS ]] && cs+=(ot_vs pr_vs cc_vs tr_vs)
+	command -v perf >/dev/null && cs+=(cc_perf)
 	c_ot_alone >/dev/null 2>&1	# warm the page cache
 	# Each workload's ratios are to its own "alone" of the repetition.
 	for w in ot pr cc; do
@@ -427,6 +430,10 @@ section_cost() {
 	cost_row "Python, 20k opens 33-36 deep (opentree.py)" ot
 	cost_row "1M 1-byte preads (readsmall)" pr
 	cost_row "CPU-bound C at 999 Hz (bench_cpu)" cc
+	if [[ -n ${ratios[cc_perf]:-} ]]; then
+		printf '%-44s %9s %8.2fx %7.2fx\n' "  the same, perf record -F 999, no stacks" "" \
+			"$(median ${ratios[cc_perf]})" "$(median ${inratios[cc_perf]:-0})"
+	fi
 	if ((${#bw[@]})); then
 		printf '%-44s %9s %7.0fns %8s %10s\n' \
 			"BPF per syscall, opentree (min of $REPS)" "" \
