@@ -61,6 +61,15 @@ struct {
 	__type(value, __u8);
 } io_execd SEC(".maps");
 
+/* Of those, the thread that called exit_group(), once it has. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(map_flags, BPF_F_NO_PREALLOC);	/* written at an exit */
+	__uint(max_entries, WS_MAX_TRACED);
+	__type(key, __u32);
+	__type(value, __u32);
+} io_exit_caller SEC(".maps");
+
 /* Where a new io_fds value is made: too big for the BPF stack. */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -583,7 +592,18 @@ int BPF_PROG(io_exec, struct task_struct *p, pid_t old_pid,
 SEC_TP_BTF("sched_process_exit")
 int BPF_PROG(io_thread_exit)
 {
-	quick_exit(bpf_get_current_task_btf()->tgid);
+	struct task_struct *task = bpf_get_current_task_btf();
+	__u32 tgid = task->tgid, tid = task->pid;
+
+	quick_exit(tgid);
+	/* do_group_exit() flags the group and sends its other threads
+	 * SIGKILL; a fatal signal sends it to every thread */
+	if (!(BPF_CORE_READ(task, signal, flags) & WS_SIGNAL_GROUP_EXIT) ||
+	    (BPF_CORE_READ(task, pending.signal.sig[0]) &
+	     (1ull << (WS_SIGKILL - 1))) ||
+	    !bpf_map_lookup_elem(&io_execd, &tgid))
+		return 0;
+	bpf_map_update_elem(&io_exit_caller, &tgid, &tid, BPF_NOEXIST);
 	return 0;
 }
 
@@ -598,7 +618,7 @@ SEC_TP_BTF("sched_switch")
 int BPF_PROG(io_dead_switch, bool preempt, struct task_struct *prev,
 	     struct task_struct *next)
 {
-	__u32 tgid;
+	__u32 tgid, *caller, exit_tid = 0;
 	struct ws_exit *ev;
 
 	if (!(BPF_CORE_READ(prev, __state) & WS_TASK_DEAD))
@@ -608,6 +628,11 @@ int BPF_PROG(io_dead_switch, bool preempt, struct task_struct *prev,
 	if (BPF_CORE_READ(prev, signal, live.counter) != 0 ||
 	    bpf_map_delete_elem(&io_execd, &tgid))
 		return 0;
+	caller = bpf_map_lookup_elem(&io_exit_caller, &tgid);
+	if (caller) {
+		exit_tid = *caller;
+		bpf_map_delete_elem(&io_exit_caller, &tgid);
+	}
 	ev = bpf_ringbuf_reserve(&events, sizeof(*ev), 0);
 	if (!ev) {
 		count_event(WS_CNT_IO_DROPPED);
@@ -617,6 +642,8 @@ int BPF_PROG(io_dead_switch, bool preempt, struct task_struct *prev,
 	ev->pid = tgid;
 	ev->time_ns = bpf_ktime_get_ns();
 	ev->cpu_ns = group_cpu_ns(prev);
+	ev->exit_tid = exit_tid;
+	ev->pad = 0;
 	bpf_ringbuf_submit(ev, submit_flags());
 	return 0;
 }

@@ -612,6 +612,11 @@ struct ws_exit {
 	__u32 pid;
 	__u64 time_ns;
 	__u64 cpu_ns;
+	__u32 exit_tid;		/* the thread that called exit_group(), the
+				 * one that ended it (a Go program's main
+				 * goroutine's, not its first thread); 0
+				 * unknown: killed by a signal */
+	__u32 pad;
 };
 
 /* Per-CPU counters of everything the BPF side had to drop. */
@@ -641,5 +646,7 @@ enum ws_counter {
 
 #define WS_PF_KTHREAD	0x00200000	/* include/linux/sched.h, not in BTF */
 #define WS_TASK_DEAD	0x00000080	/* ditto */
+#define WS_SIGNAL_GROUP_EXIT	0x00000004	/* include/linux/sched/signal.h */
+#define WS_SIGKILL		9
 
 #endif

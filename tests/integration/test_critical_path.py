@@ -868,6 +868,28 @@ def test_timed_poll_follows_workers(run):
         f"{[f['name'] for f in cp['functions'][:5]]}:{res}"
 
 
+# --- 8. a process ended by a thread not its first ------------------------
+
+def test_path_ends_with_exit_thread(run):
+    """A worker thread computes 0.4 s in crunch() and calls exit(0), the
+    first thread idle in epoll_wait 20 ms at a time meanwhile (a Go
+    program's main goroutine on another thread than its first, which
+    waits in the netpoller): the path ends where the process did, in the
+    worker, and is its CPU, not the first thread's timed-out polls (93%
+    "waiting in poll" before)."""
+    doc, res = run.record_json("--", workload("exit_worker"),
+                               timeout=TIMEOUT)
+    cp = check_report(doc, res)
+    cats = {c["category"]: c["ns"] for c in cp["categories"]}
+    print(cats)
+    assert cats.get("cpu", 0) + cats.get("cpu_wait", 0) >= \
+        0.8 * doc["wall_ns"], f"{cats}:{res}"
+    assert cats.get("poll", 0) <= 0.1 * doc["wall_ns"], f"{cats}:{res}"
+    assert doc["verdict_function"]["name"] == "crunch", \
+        f"{doc['verdict']}:{res}"
+    assert "waiting in poll" not in doc["verdict"], f"verdict:{res}"
+
+
 def test_markdown_section(run):
     """## Critical path comes right after ## Where the wall time went."""
     res = run.record("--", workload("threadpool"), 0.1, timeout=TIMEOUT)

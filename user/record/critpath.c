@@ -715,7 +715,8 @@ int critpath_build(struct profile *p, struct cp_timeline *tl,
 	}
 	p->critical.ns = win->end - win->start;
 	p->critical.root_tid = win->root_tid;
-	charge_thread(&w, win->root_tid, win->root_tid, win->start, win->end, 0);
+	charge_thread(&w, win->end_tid ? win->end_tid : win->root_tid,
+		      win->root_tid, win->start, win->end, 0);
 	err = w.err;
 	if (!err)
 		err = build_programs(&w);

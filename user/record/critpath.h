@@ -58,7 +58,9 @@ struct cp_timeline {
 };
 
 struct cp_window {
-	uint32_t root_tid;
+	uint32_t root_tid;	/* the root process (its first thread) */
+	uint32_t end_tid;	/* its thread that ended it (exit_group()),
+				 * where the path ends; 0: root_tid */
 	uint64_t start, end;	/* the root's wall time */
 };
 

@@ -417,8 +417,20 @@ int io_trace_exit(struct io_trace *io, const struct ws_exit *ev)
 				 st->n_exits, sizeof(*st->exits)))
 		return -ENOMEM;
 	st->exits[st->n_exits++] = (struct spawn_exit){
-		.pid = ev->pid, .time = ev->time_ns, .cpu = ev->cpu_ns,
+		.pid = ev->pid, .exit_tid = ev->exit_tid, .time = ev->time_ns,
+		.cpu = ev->cpu_ns,
 	};
+	return 0;
+}
+
+uint32_t io_trace_exit_tid(const struct io_trace *io, uint32_t pid)
+{
+	const struct spawn_trace *st = &io->spawns;
+	size_t i;
+
+	for (i = st->n_exits; i-- > 0;)
+		if (st->exits[i].pid == pid)
+			return st->exits[i].exit_tid;
 	return 0;
 }
 

@@ -41,6 +41,9 @@ int io_trace_fd(struct io_trace *io, const struct ws_fd_event *ev);
  * -ENOMEM. */
 int io_trace_exec(struct io_trace *io, const struct ws_exec *ev);
 int io_trace_exit(struct io_trace *io, const struct ws_exit *ev);
+/* The thread that ended pid by exit_group(), as its exit told; 0 not
+ * known (still running, killed, or not exec'd while traced). */
+uint32_t io_trace_exit_tid(const struct io_trace *io, uint32_t pid);
 
 /*
  * Takes the entries of the BPF map io_fds (map_fd) that belong to

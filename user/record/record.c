@@ -566,8 +566,10 @@ static void copy_symbolizer_stats(const struct symbolizer *sym,
 	q->perfmap_refused = st.perfmap_refused;
 }
 
-/* The path of the command's main thread, or of the one process -p names
- * (the recording ends with it); none for -a or several processes. */
+/* The path of the command, or of the one process -p names (the recording
+ * ends with it), from its thread that ended it (a Go program's main
+ * goroutine's, wherever it ran last), else its first; none for -a or
+ * several processes. */
 static int critical_path(struct recorder *r, struct profile *out,
 			 uint32_t child_pid)
 {
@@ -578,8 +580,9 @@ static int critical_path(struct recorder *r, struct profile *out,
 	if (!root)
 		return 0;
 	return collector_critical_path(r->coll, out, &(struct cp_window){
-		.root_tid = root, .start = r->start_ns,
-		.end = r->start_ns + out->wall_ns });
+		.root_tid = root,
+		.end_tid = r->io ? io_trace_exit_tid(r->io, root) : 0,
+		.start = r->start_ns, .end = r->start_ns + out->wall_ns });
 }
 
 static int finish_profile(struct recorder *r, struct profile *out,

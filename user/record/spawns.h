@@ -23,6 +23,7 @@ struct spawn_exec {
 
 struct spawn_exit {
 	uint32_t pid;
+	uint32_t exit_tid;	/* ws_exit's */
 	uint64_t time;
 	uint64_t cpu;		/* the process's CPU time, all of it */
 };

@@ -762,7 +762,8 @@ int md_critical(struct md *m, size_t *shown_programs, size_t *shown_funcs)
 	size_t shown_launchers, shown_runs;
 	static const char programs_head[] =
 		"\n## Critical path\n\n"
-		"What held up the end of the run: the main thread's wall time, "
+		"What held up the end of the run: the wall time of the thread "
+		"that ended it, "
 		"each wait another traced thread or process ended (a lock "
 		"released, a pipe written, a child exited) charged to what "
 		"that one did meanwhile. It adds up to the wall time, so no "

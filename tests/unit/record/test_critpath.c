@@ -410,6 +410,36 @@ static void test_unsampled_child(void **state)
 	fx_free(p);
 }
 
+/* The first thread polls 20 ms at a time, its waits ending on their own,
+ * while thread 11 computes and ends the process: the path is thread
+ * 11's, from the end; from the first thread it would be its polls. */
+static void test_path_from_exit_thread(void **state)
+{
+	struct profile *p = fx_new("exit_worker");
+	struct tl_builder b = { 0 };
+	uint32_t main_f = fx_frame(p, "main", "exit_worker", CLASS_APP);
+	uint32_t crunch_f = fx_frame(p, "crunch", "exit_worker", CLASS_APP);
+	uint32_t poll, run;
+	uint64_t t;
+
+	(void)state;
+	fx_proc(p, 10, 1, "exit_worker", "/bin/exit_worker");
+	poll = stack_index(p, FX_WAIT(p, 10, 10, 5, WAIT_POLL, 100 * MS,
+				      NULL, main_f));
+	run = stack_index(p, FX_STACK(p, 10, 11, 100, crunch_f));
+	for (t = T0; t < T0 + 100 * MS; t += 20 * MS)
+		add_wait(&b, 10, t, t + 20 * MS, t + 20 * MS, 0, poll);
+	add_run(&b, 11, T0, T0 + 100 * MS, run);
+	assert_int_equal(critpath_build(p, &b.tl, &(struct cp_window){
+		.root_tid = 10, .end_tid = 11, .start = T0,
+		.end = T0 + 100 * MS }), 0);
+	assert_int_equal(p->stacks[run].cp_ns, 100 * MS);
+	assert_int_equal(p->stacks[poll].cp_ns, 0);
+	assert_int_equal(p->critical.root_tid, 10);
+	tl_free(&b);
+	fx_free(p);
+}
+
 /* sh runs /usr/bin/ld three times, one of them too short for a sample,
  * and a fourth beside them that nobody waits for: one program, by the
  * name of the file ld is (a symlink), run four times. */
@@ -864,6 +894,7 @@ int main(void)
 		cmocka_unit_test(test_launchers_of_a_kind_one_row),
 		cmocka_unit_test(test_unsampled_child),
 		cmocka_unit_test(test_program_named_by_its_file),
+		cmocka_unit_test(test_path_from_exit_thread),
 		cmocka_unit_test(test_waker_born_during_wait),
 		cmocka_unit_test(test_fork_named_after_parent),
 		cmocka_unit_test(test_cycle_bounded),
