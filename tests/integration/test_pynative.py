@@ -144,8 +144,14 @@ def test_compileall(run, python, tmp_path):
             not inside["name"].startswith("[") and \
             inside["module"] == vf["module"], f"{vf}:{res}"
         md = run.whyslow("report", tmp_path / "profile.pb.gz")
-        assert f"`{vf['name']}` (runtime, {vf['module']}), inside " \
-            f"`{inside['name']}`" in md.stdout, f"{vf}:{md}"
+        # "most in `[…]` (runtime, python3.11), inside `…`", or when no
+        # function has 5% of the path, "(the most, `[…]` in python3.11,
+        # inside `…`, 4.7%)"
+        named = (f"`{vf['name']}` (runtime, {vf['module']}), inside "
+                 f"`{inside['name']}`",
+                 f"`{vf['name']}` in {vf['module']}, inside "
+                 f"`{inside['name']}`, ")
+        assert any(s in md.stdout for s in named), f"{vf}:{md}"
 
 
 def test_re_engine_under_its_caller(run, python, tmp_path):

@@ -238,17 +238,27 @@ static bool md_top_runs(struct md *m)
  * y.c:3, 2.1%); most of it under `compile` (py_compile.py:163), 81.0% of
  * the wall time with its callees"; what it is under unnamed (stripped
  * code), which of the program's runs took it. */
-static void md_spread_thin(struct md *m, const struct func_stat *most,
-			   const char *name, const char *where)
+static int md_spread_thin(struct md *m, const struct func_stat *most,
+			  const char *name, const char *where)
 {
 	const struct profile_critical *c = &m->p->critical;
 	const struct func_stat *under = path_under(m->agg,
 						   aggregate_path_work_ns(m->agg, c),
 						   false);
 	char uname[CLEAN_SIZE(NAME_MAX_BYTES)], uwhere[WHERE_SIZE];
+	struct func_time entry;
+	int err = aggregate_stripped_entry(m->p, m->agg, most, &entry);
 
+	if (err)
+		return err;
 	md_printf(&m->doc, "; spread thin: no function has 5%% of it on its "
-		  "own (the most, `%s` in %s, %.1f%%", name, where,
+		  "own (the most, `%s` in %s", name, where);
+	/* stripped code: the named function it runs inside */
+	if (entry.func) {
+		md_name(uname, entry.func->name, NAME_MAX_BYTES, false);
+		md_printf(&m->doc, ", inside `%s`", uname);
+	}
+	md_printf(&m->doc, ", %.1f%%",
 		  pct_of(aggregate_verdict_own_ns(m->agg, most), c->ns));
 	if (under == most && !aggregate_path_idle(m->agg))
 		md_printf(&m->doc, ", and %.1f%% of the wall time with its "
@@ -256,12 +266,13 @@ static void md_spread_thin(struct md *m, const struct func_stat *most,
 	md_put(&m->doc, ")");
 	if (!under || under == most || aggregate_path_idle(m->agg) ||
 	    (under->name[0] == '[' && md_top_runs(m)))
-		return;
+		return 0;
 	md_name(uname, under->name, NAME_MAX_BYTES, false);
 	fmt_where(uwhere, under->file, under->line, under->module);
 	md_printf(&m->doc, "; most of it under `%s` (%s), %.1f%% of the "
 		  "wall time with its callees", uname, uwhere,
 		  pct_of(under->cp_ns, c->ns));
+	return 0;
 }
 
 /* A library's or runtime's function is not what the reader changes: the
@@ -652,7 +663,9 @@ int md_critical_verdict(struct md *m)
 				return err;
 			md_app_under(m, fs);
 		} else {
-			md_spread_thin(m, fs, name, where);
+			err = md_spread_thin(m, fs, name, where);
+			if (err)
+				return err;
 		}
 	}
 	md_hint_pointer(m, hint);

@@ -506,6 +506,37 @@ static void test_stripped_inside(void **state)
 	fx_free(p);
 }
 
+/* The same spread over 30 unnamed functions of zlib, under 5% each: the
+ * most of them is told by the function it runs inside too. */
+static void test_spread_thin_inside(void **state)
+{
+	struct profile *p = fx_new("git log -p");
+	uint32_t g, infl, fast, k;
+	char name[32];
+	char *md;
+
+	(void)state;
+	p->root_pid = 1;
+	fx_proc(p, 1, 0, "git", "/usr/bin/git");
+	g = fx_frame_at(p, "cmd_log", "git", CLASS_APP, "log.c", 7);
+	infl = fx_frame(p, "inflate", "libz.so.1", CLASS_RUNTIME);
+	for (k = 0; k < 30; k++) {
+		snprintf(name, sizeof(name), "[libz.so.1+0x%x]", 0xa000 + k);
+		fast = unnamed(p, name, "libz.so.1",
+			       "/usr/lib/x86_64-linux-gnu/libz.so.1");
+		p->frames[fast].cls = CLASS_RUNTIME;
+		FX_STACK(p, 1, 1, 4 - !!k, g, infl, fast);
+	}
+	p->wall_ns = 91 * FX_PERIOD_NS;
+	one_program_path(p, "git");
+	md = render_md(p);
+	assert_contains(md, "; spread thin: no function has 5% of it on its "
+			"own (the most, `[libz.so.1+0xa000]` in libz.so.1, "
+			"inside `inflate`, 4.4%)");
+	free(md);
+	fx_free(p);
+}
+
 /* A build's compiler runs: the longest on the path by their command
  * lines, the source each compiled; JSON has them whole. */
 static void test_longest_runs(void **state)
@@ -1428,6 +1459,7 @@ int main(void)
 		cmocka_unit_test(test_stripped_advice),
 		cmocka_unit_test(test_stripped_own_build),
 		cmocka_unit_test(test_stripped_inside),
+		cmocka_unit_test(test_spread_thin_inside),
 		cmocka_unit_test(test_longest_runs),
 		cmocka_unit_test(test_spread_thin_names_runs),
 		cmocka_unit_test(test_jit_advice),
