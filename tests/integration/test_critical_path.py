@@ -283,9 +283,11 @@ def test_many_links(run, tmp_path):
 
 N_UNITS = 10
 SWITCH_CASES, SWITCH_FUNCS = 35, 5      # ~0.35 s of gcc -O2 a file here
-# One file of 12 times as many functions: compiled in one slot of -j2
-# while the others go through the other, it ends last, alone on the path.
-BIG_UNIT, BIG_TIMES = 4, 12
+# One file of 6 times as many functions, the last make starts: it ends
+# last, alone on the path, whatever each compile's speed (unit4 of 12
+# times as many, started third, ended before the small files' slot in a
+# CI run on a loaded host).
+BIG_UNIT, BIG_TIMES = N_UNITS - 1, 6
 DRIVER = re.compile(r"^(x86_64-linux-gnu-)?(gcc|cc)(-\d+)?$")
 
 
