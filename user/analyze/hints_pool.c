@@ -2,9 +2,10 @@
 /*
  * The hint rule about thread pools too small for their waits: a process
  * whose worker threads were each busy nearly all their lives, mostly
- * waiting on the network, the disk or a timer (a link checker's fetches,
- * two at a time), and held up much of the run.  Waits need no CPU: more
- * workers overlap more of them.  See hints.c for what a rule does; the
+ * waiting on the network or the disk (a link checker's fetches, two at a
+ * time), and held up much of the run.  Waits need no CPU: more workers
+ * overlap more of them.  Not sleeps: a worker that sleeps may be polling
+ * (the sleeps hint's case), and more pollers poll more.  See hints.c for what a rule does; the
  * thresholds are in hints_rules.h and the README's Hints table.
  */
 #include <errno.h>
@@ -19,11 +20,11 @@
 #include "analyze/hints_rules.h"
 #include "analyze/procs.h"
 
-/* Waits a task makes (a fetch, a read, a sleep standing for either), as
- * opposed to those of a worker with nothing to do (a queue's lock). */
+/* Waits a task makes (a fetch, a read), as opposed to those of a worker
+ * with nothing to do (a queue's lock). */
 static bool task_wait(enum wait_reason r)
 {
-	return r == WAIT_NETWORK || r == WAIT_DISK || r == WAIT_SLEEP;
+	return r == WAIT_NETWORK || r == WAIT_DISK;
 }
 
 struct pool {
@@ -135,7 +136,7 @@ static void pool_tally(struct pool *pool, bool cp_known)
 	}
 }
 
-/* "sleep 3.00 s" or "network 2.1 s, disk 80 ms": the task waits. */
+/* "network 2.1 s, disk 80 ms": the task waits. */
 static void fmt_waits(char *buf, size_t size, const struct pool *pool)
 {
 	char time[TIME_SIZE];

@@ -103,7 +103,7 @@ struct profile;
 /* pool: worker threads each busy, mostly in waits, holding up the run */
 #define POOL_MIN_WORKERS	2
 #define POOL_BUSY_PCT		85	/* on-CPU or in a task's wait (network,
-					 * disk, sleep), % of a worker's life */
+					 * disk), % of a worker's life */
 #define POOL_WAIT_PCT		50	/* in a task's wait, % of its life */
 #define POOL_PATH_PCT		30	/* the workers on the path, % of W */
 #define POOL_MIN_WAITS		4	/* task waits a worker, on average */
