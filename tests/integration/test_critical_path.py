@@ -870,6 +870,28 @@ def test_timed_poll_follows_workers(run):
         f"{[f['name'] for f in cp['functions'][:5]]}:{res}"
 
 
+def test_timeout_runs_command(run):
+    """timeout(1) runs a command and waits for a signal: the command's
+    SIGCHLD as it ends, or the alarm that ends it.  Either way the
+    command's work is the path, not timeout's wait ("98.7% sleeping in
+    [timeout+0x24d0]" both ways before)."""
+    for argv, func, status in (
+            (["timeout", "30", workload("bench_cpu"), 0.3],
+             "bench_main_loop", 0),
+            (["timeout", "0.5", workload("spinner")], "spin_forever", 124)):
+        doc, res = run.record_json("--", *argv, timeout=TIMEOUT,
+                                   status=status)
+        cp = doc["critical_path"]
+        assert cp, f"no critical path:{res}"
+        cats = {c["category"]: c["ns"] for c in cp["categories"]}
+        print(argv[1], cats)
+        assert cats.get("cpu", 0) + cats.get("cpu_wait", 0) >= \
+            0.8 * doc["wall_ns"], f"{cats}:{res}"
+        assert cats.get("sleep", 0) <= 0.1 * doc["wall_ns"], f"{cats}:{res}"
+        assert doc["verdict_function"]["name"] == func, \
+            f"{doc['verdict']}:{res}"
+
+
 # --- 8. a process ended by a thread not its first ------------------------
 
 def test_path_ends_with_exit_thread(run):

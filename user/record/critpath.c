@@ -8,6 +8,7 @@
 #include "classify/wait.h"
 #include "lib/util.h"
 #include "record/critpath.h"
+#include "syscalls.h"
 
 /* Wakers followed at most this deep: a chain of threads each waiting on
  * the next (a pipeline) is rarely longer. */
@@ -278,6 +279,16 @@ static void charge_running(struct walker *w, uint32_t tid, uint32_t pid,
 	charge_unseen(w, tid, pid, s, len, false);
 }
 
+/* pause(), sigsuspend(), sigtimedwait(): waiting for a signal, a child's
+ * SIGCHLD as often as a timer's (timeout(1) running a command), not a
+ * sleep of the program's own. */
+static bool signal_wait(const struct stack_sample *st)
+{
+	return st->reason == WAIT_SLEEP &&
+	       (st->syscall == WS_NR_pause || st->syscall == WS_NR_rt_sigsuspend ||
+		st->syscall == WS_NR_rt_sigtimedwait);
+}
+
 /* Waits a task ends (not an interrupt, a timer or a device): the task
  * that woke the thread held it up. */
 static bool follow_waker(const struct walker *w, const struct cp_wait *wt,
@@ -295,7 +306,7 @@ static bool follow_waker(const struct walker *w, const struct cp_wait *wt,
 	case WAIT_CHILD: case WAIT_POLL: case WAIT_OTHER:
 		return true;
 	default:
-		return false;
+		return signal_wait(&w->p->stacks[wt->stack]);
 	}
 }
 
@@ -314,10 +325,11 @@ static bool waits_for_result(const struct stack_sample *st)
 			!strstr(sys, "splice"));
 }
 
-/* Waits of a kind a task ends (a lock, a join) that none traced did: a
- * timeout, or a waker outside the traced set.  While the process's other
- * threads ran, their work is what the waiter waited for (a main thread
- * polling its workers with timed waits), piece by piece; else the wait
+/* Waits of a kind a task ends (a lock, a join, a signal) that none traced
+ * did: a timeout, or a waker outside the traced set.  While the process's
+ * other threads or its children ran, their work is what the waiter
+ * waited for (a main thread polling its workers with timed waits,
+ * timeout(1)'s alarm ending its command), piece by piece; else the wait
  * is its own. */
 static void charge_unwoken(struct walker *w, const struct cp_wait *wt,
 			   uint64_t s, uint64_t e, int depth)
@@ -328,7 +340,8 @@ static void charge_unwoken(struct walker *w, const struct cp_wait *wt,
 	int64_t t;
 
 	if ((r != WAIT_LOCK && r != WAIT_JOIN && r != WAIT_GIL &&
-	     r != WAIT_OTHER) || depth >= CP_MAX_DEPTH || !w->p->period_ns) {
+	     r != WAIT_OTHER && !signal_wait(&w->p->stacks[wt->stack])) ||
+	    depth >= CP_MAX_DEPTH || !w->p->period_ns) {
 		charge(w, wt->stack, e - s, s);
 		return;
 	}

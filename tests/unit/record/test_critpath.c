@@ -3,6 +3,7 @@
 #include "profile_fixture.h"
 
 #include "record/critpath.h"
+#include "syscalls.h"
 
 #define MS	1000000ull
 #define T0	(1000 * MS)
@@ -438,6 +439,45 @@ static void test_path_from_exit_thread(void **state)
 	assert_int_equal(p->critical.root_tid, 10);
 	tl_free(&b);
 	fx_free(p);
+}
+
+/* timeout runs sha256sum and waits for a signal (rt_sigsuspend): the
+ * child's SIGCHLD as it exits, or the alarm, which no task sends.  Either
+ * way the child's work is the path, not timeout's "sleep". */
+static void test_signal_wait_follows_child(void **state)
+{
+	struct profile *p;
+	struct tl_builder b = { 0 };
+	struct stack_sample *sw;
+	uint32_t t_f, s_f, wait, run;
+	int waker;
+
+	(void)state;
+	for (waker = 0; waker < 2; waker++) {
+		p = fx_new("timeout 10 sha256sum");
+		memset(&b, 0, sizeof(b));
+		t_f = fx_frame(p, "[timeout+0x24d0]", "timeout", CLASS_APP);
+		s_f = fx_frame(p, "[sha256sum+0x4120]", "sha256sum", CLASS_APP);
+		fx_proc(p, 10, 1, "timeout", "/usr/bin/timeout");
+		fx_proc(p, 11, 10, "sha256sum", "/usr/bin/sha256sum");
+		sw = FX_WAIT(p, 10, 10, 1, WAIT_SLEEP, 100 * MS, NULL, t_f);
+		sw->syscall = WS_NR_rt_sigsuspend;
+		wait = stack_index(p, sw);
+		run = stack_index(p, FX_STACK(p, 11, 11, 100, s_f));
+		add_exec(&b, 10, T0 - MS, "/usr/bin/timeout");
+		add_exec(&b, 11, T0, "/usr/bin/sha256sum");
+		add_wait(&b, 10, T0, T0 + 100 * MS, T0 + 100 * MS,
+			 waker ? 11 : 0, wait);
+		add_run(&b, 11, T0, T0 + 100 * MS, run);
+		assert_int_equal(critpath_build(p, &b.tl, &(struct cp_window){
+			.root_tid = 10, .start = T0,
+			.end = T0 + 100 * MS }), 0);
+		assert_true(p->stacks[run].cp_ns >= 95 * MS);
+		assert_true(p->stacks[wait].cp_ns <= 5 * MS);
+		assert_string_equal(p->critical.programs[0].name, "sha256sum");
+		tl_free(&b);
+		fx_free(p);
+	}
 }
 
 /* sh runs /usr/bin/ld three times, one of them too short for a sample,
@@ -895,6 +935,7 @@ int main(void)
 		cmocka_unit_test(test_unsampled_child),
 		cmocka_unit_test(test_program_named_by_its_file),
 		cmocka_unit_test(test_path_from_exit_thread),
+		cmocka_unit_test(test_signal_wait_follows_child),
 		cmocka_unit_test(test_waker_born_during_wait),
 		cmocka_unit_test(test_fork_named_after_parent),
 		cmocka_unit_test(test_cycle_bounded),
