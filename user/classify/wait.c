@@ -311,6 +311,13 @@ enum wait_reason wait_join_or(const struct profile *p,
 	return r;
 }
 
+bool wait_target_terminal(const char *target)
+{
+	return target && (strstr(target, " /dev/ptmx") ||
+			  strstr(target, " /dev/pts/") ||
+			  strstr(target, " /dev/tty"));
+}
+
 bool wait_target_idle(const char *target)
 {
 	return target && (!strncmp(target, WAIT_ACCEPT_PREFIX,

@@ -57,6 +57,10 @@ bool wait_on_mutex(const struct profile *p, const struct stack_sample *st);
  * listening socket.  Idle, not slow: nothing asked it for work.
  */
 bool wait_target_idle(const char *target);
+/* ... is a terminal ("poll /dev/ptmx", "read /dev/pts/3"): what a
+ * program writes to it comes through the kernel's tty worker, never
+ * from the writer itself (script(1), expect, a pty's master). */
+bool wait_target_terminal(const char *target);
 #define WAIT_ACCEPT_PREFIX	"accept ("
 #define WAIT_LISTENING		"for connections on a listening"
 

@@ -325,12 +325,13 @@ static bool waits_for_result(const struct stack_sample *st)
 			!strstr(sys, "splice"));
 }
 
-/* Waits of a kind a task ends (a lock, a join, a signal) that none traced
- * did: a timeout, or a waker outside the traced set.  While the process's
- * other threads or its children ran, their work is what the waiter
- * waited for (a main thread polling its workers with timed waits,
- * timeout(1)'s alarm ending its command), piece by piece; else the wait
- * is its own. */
+/* Waits of a kind a task ends (a lock, a join, a signal, a terminal's
+ * output) that none traced did: a timeout, or a waker outside the traced
+ * set (the tty worker).  While the process's other threads or its
+ * children ran, their work is what the waiter waited for (a main thread
+ * polling its workers with timed waits, timeout(1)'s alarm ending its
+ * command, script(1) relaying its command's output), piece by piece;
+ * else the wait is its own. */
 static void charge_unwoken(struct walker *w, const struct cp_wait *wt,
 			   uint64_t s, uint64_t e, int depth)
 {
@@ -340,7 +341,8 @@ static void charge_unwoken(struct walker *w, const struct cp_wait *wt,
 	int64_t t;
 
 	if ((r != WAIT_LOCK && r != WAIT_JOIN && r != WAIT_GIL &&
-	     r != WAIT_OTHER && !signal_wait(&w->p->stacks[wt->stack])) ||
+	     r != WAIT_OTHER && !signal_wait(&w->p->stacks[wt->stack]) &&
+	     !wait_target_terminal(w->p->stacks[wt->stack].target)) ||
 	    depth >= CP_MAX_DEPTH || !w->p->period_ns) {
 		charge(w, wt->stack, e - s, s);
 		return;

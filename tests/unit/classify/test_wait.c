@@ -135,6 +135,14 @@ static void test_describe(void **state)
 	strcpy(file.path, "src/data.bin");
 	wait_event_describe(WS_NR_fsync, &file, buf, sizeof(buf));
 	assert_string_equal(buf, "fsync src/data.bin");
+	assert_false(wait_target_terminal(buf));
+	strcpy(file.path, "/dev/ptmx");
+	wait_event_describe(WS_NR_poll, &file, buf, sizeof(buf));
+	assert_string_equal(buf, "poll /dev/ptmx");
+	assert_true(wait_target_terminal(buf));
+	assert_true(wait_target_terminal("read /dev/pts/3"));
+	assert_false(wait_target_terminal("read /home/u/dev/pts/x"));
+	assert_false(wait_target_terminal(NULL));
 	wait_event_describe(WS_NR_read, NULL, buf, sizeof(buf));
 	assert_string_equal(buf, "");
 }

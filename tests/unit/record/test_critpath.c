@@ -480,6 +480,36 @@ static void test_signal_wait_follows_child(void **state)
 	}
 }
 
+/* script(1) polls its pty's master while its command computes: the
+ * command's output reaches it through the tty worker (untraced), so no
+ * traced task ends the poll; the command's work is the path. */
+static void test_terminal_wait_follows_child(void **state)
+{
+	struct profile *p = fx_new("script -qc sha256sum");
+	struct tl_builder b = { 0 };
+	uint32_t sc_f = fx_frame(p, "[script+0x8020]", "script", CLASS_APP);
+	uint32_t s_f = fx_frame(p, "[sha256sum+0x4120]", "sha256sum",
+				CLASS_APP);
+	uint32_t wait, run;
+
+	(void)state;
+	fx_proc(p, 10, 1, "script", "/usr/bin/script");
+	fx_proc(p, 11, 10, "sha256sum", "/usr/bin/sha256sum");
+	wait = stack_index(p, FX_WAIT(p, 10, 10, 1, WAIT_POLL, 100 * MS,
+				      "poll /dev/ptmx", sc_f));
+	run = stack_index(p, FX_STACK(p, 11, 11, 100, s_f));
+	add_exec(&b, 10, T0 - MS, "/usr/bin/script");
+	add_exec(&b, 11, T0, "/usr/bin/sha256sum");
+	add_wait(&b, 10, T0, T0 + 100 * MS, T0 + 100 * MS, 0, wait);
+	add_run(&b, 11, T0, T0 + 100 * MS, run);
+	assert_int_equal(critpath_build(p, &b.tl, &(struct cp_window){
+		.root_tid = 10, .start = T0, .end = T0 + 100 * MS }), 0);
+	assert_true(p->stacks[run].cp_ns >= 95 * MS);
+	assert_string_equal(p->critical.programs[0].name, "sha256sum");
+	tl_free(&b);
+	fx_free(p);
+}
+
 /* sh runs /usr/bin/ld three times, one of them too short for a sample,
  * and a fourth beside them that nobody waits for: one program, by the
  * name of the file ld is (a symlink), run four times. */
@@ -936,6 +966,7 @@ int main(void)
 		cmocka_unit_test(test_program_named_by_its_file),
 		cmocka_unit_test(test_path_from_exit_thread),
 		cmocka_unit_test(test_signal_wait_follows_child),
+		cmocka_unit_test(test_terminal_wait_follows_child),
 		cmocka_unit_test(test_waker_born_during_wait),
 		cmocka_unit_test(test_fork_named_after_parent),
 		cmocka_unit_test(test_cycle_bounded),
