@@ -525,6 +525,50 @@ void aggregate_kernel_split(const struct profile *p,
 	top_syscalls(out, names, ns, n);
 }
 
+/* Kernel contexts aggregate_kernel_context tells apart; more are left
+ * out of its count (the half it needs is of all of fs's time). */
+#define KERNEL_CONTEXT_MAX	16
+
+const char *aggregate_kernel_context(const struct profile *p,
+				     const struct aggregate *agg,
+				     const struct func_stat *fs)
+{
+	static const char faults[] = "page faults";
+	const char *names[KERNEL_CONTEXT_MAX], *name;
+	uint64_t ns[KERNEL_CONTEXT_MAX], w, all = 0;
+	uint32_t target = fs - agg->funcs;
+	const struct stack_sample *s;
+	size_t i, k, n = 0, best = 0;
+	bool fault;
+
+	if (fs->cls != CLASS_KERNEL)
+		return NULL;
+	for (i = 0; i < p->n_stacks; i++) {
+		s = &p->stacks[i];
+		w = stack_path_ns(agg, s);
+		if (!stack_on_cpu(s) || !w || !s->n_frames ||
+		    agg->frame_func[s->frames[s->n_frames - 1]] != target)
+			continue;
+		all += w;
+		name = kernel_context(p, s, &fault);
+		if (!name && !fault)
+			continue;
+		name = name ? name : faults;
+		for (k = 0; k < n && strcmp(names[k], name); k++)
+			;
+		if (k == n && n == KERNEL_CONTEXT_MAX)
+			continue;
+		if (k == n) {
+			names[n] = name;
+			ns[n++] = 0;
+		}
+		ns[k] += w;
+		if (ns[k] > ns[best])
+			best = k;
+	}
+	return n && ns[best] * 2 >= all ? names[best] : NULL;
+}
+
 int aggregate_top_callee(const struct profile *p, const struct aggregate *agg,
 			 const struct func_stat *fs, struct func_time *out)
 {

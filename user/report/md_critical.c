@@ -615,6 +615,7 @@ int md_critical_verdict(struct md *m)
 	const struct func_stat *fs = aggregate_path_function(m->agg, c);
 	char name[CLEAN_SIZE(NAME_MAX_BYTES)], where[WHERE_SIZE];
 	const struct hint *hint;
+	const char *kctx;
 	bool idle;
 	int err;
 
@@ -651,6 +652,12 @@ int md_critical_verdict(struct md *m)
 		fmt_where(where, fs->file, fs->line, fs->module);
 		if (aggregate_verdict_own_ns(m->agg, fs) * 20 >=
 		    aggregate_path_work_ns(m->agg, c)) {
+			kctx = aggregate_kernel_context(m->p, m->agg, fs);
+			if (kctx && !strcmp(kctx, "page faults"))
+				snprintf(where, sizeof(where), "in page faults");
+			else if (kctx)
+				snprintf(where, sizeof(where),
+					 "in the `%.32s` system call", kctx);
 			md_printf(&m->doc, "; most in `%s` (%s, %s)", name,
 				  frame_class_name(fs->cls), where);
 			err = md_called_from(m, fs);

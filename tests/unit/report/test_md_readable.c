@@ -205,6 +205,57 @@ static void test_verdict_kernel(void **state)
 	fx_free(p);
 }
 
+/* The Markdown of a run of comm: 40% in root (of module and class), 60%
+ * under it in the kernel, through the n kernel functions k[], leaf last. */
+static char *kernel_leaf_md(const char *comm, const char *root,
+			    const char *module, enum frame_class cls,
+			    const char *const *k, uint32_t n)
+{
+	struct profile *p = fx_new(comm);
+	uint32_t f[8], i;
+	char *md;
+
+	p->root_pid = 1;
+	fx_proc(p, 1, 0, comm, comm);
+	f[0] = fx_frame(p, root, module, cls);
+	for (i = 0; i < n && i < 7; i++)
+		f[i + 1] = fx_frame(p, k[i], "[kernel]", CLASS_KERNEL);
+	fx_stack_n(p, 1, 1, 60, f, i + 1)->kernel_mode = true;
+	FX_STACK(p, 1, 1, 40, f[0]);
+	p->wall_ns = 100 * FX_PERIOD_NS;
+	one_program_path(p, comm);
+	md = render_md(p);
+	fx_free(p);
+	return md;
+}
+
+/* A kernel function as the verdict's is told by what it ran for: page
+ * faults (Java zeroing its new heap), a system call (node waking its
+ * pool's threads, the samples landing where the lock's release turns
+ * interrupts back on, as a VM's do). */
+static void test_verdict_kernel_context(void **state)
+{
+	static const char *const faults[] = {
+		"asm_exc_page_fault", "exc_page_fault", "clear_page_erms",
+	};
+	static const char *const futex[] = {
+		"__x64_sys_futex", "try_to_wake_up",
+		"_raw_spin_unlock_irqrestore",
+	};
+	char *md;
+
+	(void)state;
+	md = kernel_leaf_md("java", "Main.work", "[jit]", CLASS_APP, faults, 3);
+	assert_contains(md, "most in `clear_page_erms` (kernel, in page "
+			"faults)");
+	free(md);
+	md = kernel_leaf_md("node", "uv_cond_signal", "libuv.so.1",
+			    CLASS_LIBRARY, futex, 3);
+	assert_contains(md, "most in `_raw_spin_unlock_irqrestore` (kernel, "
+			"in the `futex` system call)");
+	free(md);
+}
+
 /*
  * A C++ word count: main (a std::map lookup inlined) compares strings in
  * libc's memcmp 40% of the time, copies them 15%: the verdict names main
@@ -1451,6 +1502,7 @@ int main(void)
 		cmocka_unit_test(test_verdict_names_caller),
 		cmocka_unit_test(test_verdict_loading),
 		cmocka_unit_test(test_verdict_kernel),
+		cmocka_unit_test(test_verdict_kernel_context),
 		cmocka_unit_test(test_verdict_callee),
 		cmocka_unit_test(test_verdict_idle_server),
 		cmocka_unit_test(test_cpu_verdict_names_caller),
