@@ -26,6 +26,7 @@ pytestmark = pytest.mark.skipif(
 
 PY = REPO / "tests" / "workloads" / "py"
 PYTHON39 = PYENV / "3.9.18" / "bin" / "python3"
+PYTHON27 = PYENV / "2.7.18" / "bin" / "python2.7"
 TIMEOUT = 30            # per whyslow run; the longest script takes ~1.2 s
 FETCHES = 10
 
@@ -515,6 +516,23 @@ def test_unsupported_python39(run):
     # the verdict names the interpreter's C code, and says why
     assert "(runtime, libpython3.9" in doc["verdict"] and \
         "Its Python functions are not named: CPython 3.9 is not " \
+        "supported" in doc["verdict"], res
+
+
+def test_unsupported_python27(run):
+    """CPython 2.7 has no _PyRuntime for whyslow to find: told by its
+    library's name, said unsupported as 3.9 is (its verdict said nothing
+    of its Python before)."""
+    if not os.access(PYTHON27, os.X_OK):
+        pytest.skip(f"no CPython 2.7 at {PYTHON27}")
+    loop = "def f(n):\n  return sum(i * i for i in range(n))\nf(3000000)\n"
+    doc, res = run.record_json("--", PYTHON27, "-c", loop, timeout=TIMEOUT)
+    proc = root_process(doc, res)
+    notes = doc["quality"]["notes"]
+    assert any(re.search(rf"\bpid {proc['pid']}\b", n) and
+               "CPython 2.7" in n and "not supported" in n
+               for n in notes), f"notes {notes}:{res}"
+    assert "Its Python functions are not named: CPython 2.7 is not " \
         "supported" in doc["verdict"], res
 
 

@@ -175,11 +175,14 @@ static void version_from_name(const char *path, struct python_info *info)
 {
 	const char *base = path_basename(path);
 	const char *p;
-	int minor = 0, digits = 0;
+	int major, minor = 0, digits = 0;
 
 	p = strstr(base, "python3.");
 	if (!p)
+		p = strstr(base, "python2.");
+	if (!p)
 		return;
+	major = p[6] - '0';
 	for (p += strlen("python3."); *p >= '0' && *p <= '9'; p++) {
 		if (++digits > 2)
 			return;
@@ -193,7 +196,7 @@ static void version_from_name(const char *path, struct python_info *info)
 		else if (*p == 't')
 			info->free_threaded = true;
 	}
-	info->major = 3;
+	info->major = major;
 	info->minor = minor;
 }
 
@@ -249,8 +252,12 @@ static int detect_elf(Elf *elf, int fd, const char *path,
 	if (elf_kind(elf) != ELF_K_ELF || !gelf_getehdr(elf, &eh))
 		return PYTHON_E_CORRUPT;
 	find_python_syms(elf, &syms);
-	if (!syms.runtime.found || !syms.runtime.value)
-		return PYTHON_E_NOT_PYTHON;
+	if (!syms.runtime.found || !syms.runtime.value) {
+		/* 2.x and 3.6, before _PyRuntime: told by their name */
+		version_from_name(path, out);
+		return out->major && !supported(out) ? PYTHON_E_UNSUPPORTED :
+						       PYTHON_E_NOT_PYTHON;
+	}
 	out->runtime_vaddr = syms.runtime.value;
 	if (eh.e_ident[EI_CLASS] != ELFCLASS64 ||
 	    eh.e_ident[EI_DATA] != ELFDATA2LSB || eh.e_machine != EM_X86_64)

@@ -1166,21 +1166,24 @@ static void test_detect_not_python(void **state)
 	assert_int_equal(python_detect(NULL, &info), -EINVAL);
 }
 
-/* Older CPythons: named, not walked.  2.7 and 3.6 have no _PyRuntime. */
+/* Older CPythons: named, not walked.  2.7 and 3.6 have no _PyRuntime:
+ * their file's name tells them. */
 static void test_detect_unsupported(void **state)
 {
 	static const struct {
 		const char *path;
-		int err, minor;
+		int err, major, minor;
 	} olds[] = {
 		{ PYENV "3.9.18/lib/libpython3.9.so.1.0",
-		  PYTHON_E_UNSUPPORTED, 9 },
+		  PYTHON_E_UNSUPPORTED, 3, 9 },
 		{ PYENV "3.8.18/lib/libpython3.8.so.1.0",
-		  PYTHON_E_UNSUPPORTED, 8 },
+		  PYTHON_E_UNSUPPORTED, 3, 8 },
 		{ PYENV "3.7.16/lib/libpython3.7m.so.1.0",
-		  PYTHON_E_UNSUPPORTED, 7 },
+		  PYTHON_E_UNSUPPORTED, 3, 7 },
 		{ PYENV "3.6.15/lib/libpython3.6m.so.1.0",
-		  PYTHON_E_NOT_PYTHON, 0 },
+		  PYTHON_E_UNSUPPORTED, 3, 6 },
+		{ PYENV "2.7.18/lib/libpython2.7.so.1.0",
+		  PYTHON_E_UNSUPPORTED, 2, 7 },
 	};
 	struct python_info info;
 	size_t i, n = 0;
@@ -1196,10 +1199,10 @@ static void test_detect_unsupported(void **state)
 		assert_int_equal(python_detect(olds[i].path, &info),
 				 olds[i].err);
 		assert_int_equal(info.minor, olds[i].minor);
-		if (olds[i].err == PYTHON_E_UNSUPPORTED) {
-			assert_int_equal(info.major, 3);
-			assert_true(info.runtime_vaddr != 0);
-		}
+		assert_int_equal(info.major, olds[i].major);
+		/* _PyRuntime from 3.7 */
+		assert_true((info.runtime_vaddr != 0) ==
+			    (info.major == 3 && info.minor >= 7));
 	}
 	if (!n)
 		skip();
