@@ -180,14 +180,22 @@ static char *unwalked_python(const struct profile *p, const struct func_stat *fs
 }
 
 /* An interpreter whose script's functions whyslow cannot name, and the
- * profiler that names them; the verdict names its own C code. */
+ * profiler that names them; the verdict names its own C code.  A shell
+ * runs as the traced program itself (its code the app's), with no
+ * library of its own (lib NULL). */
 static const struct {
 	const char *exe, *lib;	/* the interpreter's binary, its library */
 	const char *lang, *what, *tool;
 } unwalked_runtimes[] = {
 	{ "perl", "libperl", "Perl", "subs",
-	  "perl -d:NYTProf (Debian: libdevel-nytprof-perl)" },
-	{ "ruby", "libruby", "Ruby", "methods", "rbspy or stackprof" },
+	  "perl -d:NYTProf (Debian: libdevel-nytprof-perl) names them" },
+	{ "ruby", "libruby", "Ruby", "methods", "rbspy or stackprof names them" },
+	{ "bash", NULL, "shell", "commands",
+	  "bash -x with PS4='+ $EPOCHREALTIME ' times each one" },
+	{ "dash", NULL, "shell", "commands",
+	  "bash -x with PS4='+ $EPOCHREALTIME ' times each one" },
+	{ "zsh", NULL, "shell", "commands",
+	  "zsh -x with PS4='+%D{%s.%.} ' times each one" },
 };
 
 /* fs is the C code of an interpreter of unwalked_runtimes: its index,
@@ -196,14 +204,19 @@ static int unwalked_runtime(const struct func_stat *fs)
 {
 	size_t i, n;
 
-	if (!fs || !fs->module || fs->cls != CLASS_RUNTIME)
+	if (!fs || !fs->module ||
+	    (fs->cls != CLASS_RUNTIME && fs->cls != CLASS_APP))
 		return -1;
 	for (i = 0; i < ARRAY_SIZE(unwalked_runtimes); i++) {
+		const char *lib = unwalked_runtimes[i].lib;
+
 		n = strlen(unwalked_runtimes[i].exe);
-		if (!strncmp(fs->module, unwalked_runtimes[i].lib,
-			     strlen(unwalked_runtimes[i].lib)) ||
-		    (!strncmp(fs->module, unwalked_runtimes[i].exe, n) &&
-		     (!fs->module[n] || isdigit((unsigned char)fs->module[n]))))
+		if (lib && fs->cls == CLASS_RUNTIME &&
+		    !strncmp(fs->module, lib, strlen(lib)))
+			return i;
+		if (!strncmp(fs->module, unwalked_runtimes[i].exe, n) &&
+		    (!fs->module[n] || isdigit((unsigned char)fs->module[n])) &&
+		    (fs->cls == CLASS_RUNTIME || !lib))
 			return i;
 	}
 	return -1;
@@ -219,7 +232,7 @@ void md_unnamed_verdict(struct md *m)
 
 	if (rt >= 0)
 		md_printf(&m->doc, " Its %s %s are not named: whyslow reads no "
-			  "%s stacks; %s names them.",
+			  "%s stacks; %s.",
 			  unwalked_runtimes[rt].lang, unwalked_runtimes[rt].what,
 			  unwalked_runtimes[rt].lang, unwalked_runtimes[rt].tool);
 	if (py) {

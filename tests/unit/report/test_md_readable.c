@@ -1400,7 +1400,8 @@ static void test_unwalked_python(void **state)
 /* A perl script's time in perl's C code (its hashes): the verdict says
  * its subs are not named, and what names them; a C program's libperl-
  * like name is not perl ("perlin"), nor perl's own code when it is not
- * the runtime. */
+ * the runtime.  A shell's, in the shell itself: its commands, and what
+ * times them. */
 static void test_unwalked_perl(void **state)
 {
 	struct profile *p = fx_new("perl wf.pl");
@@ -1422,6 +1423,17 @@ static void test_unwalked_perl(void **state)
 	p->frames[hv].module = fx_strdup("perlin");
 	md = render_md(p);
 	assert_null(strstr(md, "not named"));
+	free(md);
+	fx_free(p);
+	/* a bash loop's time in bash itself: the program's own code */
+	p = fx_new("bash -c loop");
+	fx_proc(p, 7, 1, "bash", "/usr/bin/bash");
+	m = fx_frame(p, "[bash+0x59ab0]", "bash", CLASS_APP);
+	FX_STACK(p, 7, 7, 100, m);
+	md = render_md(p);
+	assert_contains(md, " Its shell commands are not named: whyslow reads "
+			"no shell stacks; bash -x with PS4='+ $EPOCHREALTIME ' "
+			"times each one.");
 	free(md);
 	fx_free(p);
 }
