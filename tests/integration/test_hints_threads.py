@@ -125,6 +125,9 @@ def test_lock_held_across_sleep(run, built, lang):
         argv = [workload("sinklock"), 400]
         holder, src = "log_line(int)", "sinklock.cpp"
         line = source_line(src, "std::this_thread::sleep_for")
+        # or where the lock_guard is: its destructor's unlock, the
+        # release, has that line (1 run in 10, with the old build too)
+        guard = source_line(src, "std::lock_guard<std::mutex> g(log_mu)")
     else:
         argv = [DEBIAN_PYTHON, WORKLOADS / "py" / "heldlock.py", 60]
         holder, src = "slow_call", "heldlock.py"
@@ -136,7 +139,9 @@ def test_lock_held_across_sleep(run, built, lang):
     h = found[0]
     print(h["text"])
     print(doc["verdict"])
-    assert h["location"] == f"{holder} ({src}:{line})", f"{h}:{res}"
+    assert h["location"] == f"{holder} ({src}:{line})" or (
+        lang == "cxx" and h["location"] == f"{holder} ({src}:{guard})"), \
+        f"{h}:{res}"
     assert 3 <= h["waiting_threads"] <= 4, f"{h}:{res}"
     assert near(h["wait_ns"], lock_wait_ns, 0.15, 20 * MS), \
         f"hint {h['wait_ns']}, measured {lock_wait_ns}:{res}"
