@@ -469,13 +469,13 @@ void aggregate_kernel_split(const struct profile *p,
 
 /*
  * What kernel code fs (a kernel function) ran for, in at least half of
- * its own time: a system call's name ("futex": the lock release where a
- * VM's samples land, waking threads), or "page faults"; NULL when none
- * holds half.
+ * its own time: a system call, its name returned ("futex": the lock
+ * release where a VM's samples land, waking threads), or page faults
+ * (*faults set, NULL returned); NULL when none holds half.
  */
 const char *aggregate_kernel_context(const struct profile *p,
 				     const struct aggregate *agg,
-				     const struct func_stat *fs);
+				     const struct func_stat *fs, bool *faults);
 
 /* calloc that does not fail for zero elements. */
 void *aggregate_alloc_array(size_t n, size_t size);

@@ -40,19 +40,31 @@ struct pool {
 	int64_t frame;		/* where their task waits were most, -1 */
 };
 
+/* t's time in a task's waits; each kind's added to per[], when given. */
+static uint64_t task_wait_ns(const struct thread_stat *t, uint64_t *per)
+{
+	uint64_t ns = 0;
+	int r;
+
+	for (r = 0; r < WAIT__COUNT; r++) {
+		if (!task_wait(r))
+			continue;
+		ns += t->time.ns[r];
+		if (per)
+			per[r] += t->time.ns[r];
+	}
+	return ns;
+}
+
 /* A worker: a thread not its process's first, busy nearly all its life
  * and mostly in a task's waits. */
 static bool is_worker(const struct thread_stat *t)
 {
-	uint64_t life = time_total(&t->time), busy = t->time.ns[WAIT_NONE];
-	uint64_t waits = 0;
-	int r;
+	uint64_t life = time_total(&t->time), waits = task_wait_ns(t, NULL);
 
-	for (r = 0; r < WAIT__COUNT; r++)
-		if (task_wait(r))
-			waits += t->time.ns[r];
-	busy += waits;
-	return t->tid != t->pid && hint_at_least_pct(busy, life, POOL_BUSY_PCT) &&
+	return t->tid != t->pid &&
+	       hint_at_least_pct(t->time.ns[WAIT_NONE] + waits, life,
+				 POOL_BUSY_PCT) &&
 	       hint_at_least_pct(waits, life, POOL_WAIT_PCT);
 }
 
@@ -115,21 +127,16 @@ static void pool_stacks(const struct hint_list *h, struct pool *pool,
 static void pool_tally(struct pool *pool, bool cp_known)
 {
 	size_t i;
-	int r;
 
 	for (i = 0; i < pool->ps->n_threads; i++) {
 		const struct thread_stat *t = &pool->ps->threads[i];
-		uint64_t busy = t->time.ns[WAIT_NONE];
+		uint64_t busy;
 
 		if (!is_worker(t))
 			continue;
 		pool->workers++;
 		pool->life_ns += time_total(&t->time);
-		for (r = 0; r < WAIT__COUNT; r++)
-			if (task_wait(r)) {
-				pool->wait_ns[r] += t->time.ns[r];
-				busy += t->time.ns[r];
-			}
+		busy = t->time.ns[WAIT_NONE] + task_wait_ns(t, pool->wait_ns);
 		pool->busy_ns += busy;
 		if (!cp_known && busy > pool->held_ns)
 			pool->held_ns = busy;
@@ -166,7 +173,7 @@ static void pool_hint(struct hint_list *h, const struct pool *pool)
 	for (r = 0; r < WAIT__COUNT; r++)
 		wait_ns += pool->wait_ns[r];
 	exe = exe ? path_basename(exe) : pool->ps->comm;
-	python = !strncmp(exe, "python", 6);
+	python = cpython_file_name(exe);
 	hint_fmt_pct(busy, pool->busy_ns, pool->life_ns);
 	hint_fmt_pct(waited, wait_ns, pool->life_ns);
 	hint_fmt_pct(held, pool->held_ns, h->p->wall_ns);

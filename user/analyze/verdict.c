@@ -488,6 +488,27 @@ static void top_syscalls(struct kernel_split *out, const char **names,
 	}
 }
 
+/* Adds w to name's entry among the *n of names[] and ns[], a new one
+ * while there are fewer than max: its index, or max when there was no
+ * room. */
+static size_t tally_name(const char **names, uint64_t *ns, size_t *n,
+			 size_t max, const char *name, uint64_t w)
+{
+	size_t k;
+
+	for (k = 0; k < *n && strcmp(names[k], name); k++)
+		;
+	if (k == *n) {
+		if (*n == max)
+			return max;
+		names[k] = name;
+		ns[k] = 0;
+		(*n)++;
+	}
+	ns[k] += w;
+	return k;
+}
+
 void aggregate_kernel_split(const struct profile *p,
 			    const struct aggregate *agg,
 			    struct kernel_split *out)
@@ -495,7 +516,7 @@ void aggregate_kernel_split(const struct profile *p,
 	const char *names[KERNEL_SPLIT_MAX], *name;
 	uint64_t ns[KERNEL_SPLIT_MAX], w;
 	const struct stack_sample *s;
-	size_t i, k, n = 0;
+	size_t i, n = 0;
 	bool fault;
 
 	memset(out, 0, sizeof(*out));
@@ -512,15 +533,8 @@ void aggregate_kernel_split(const struct profile *p,
 			continue;
 		}
 		out->syscall_ns += w;
-		for (k = 0; k < n && strcmp(names[k], name); k++)
-			;
-		if (k == n && n == KERNEL_SPLIT_MAX)
-			continue;	/* counted in syscall_ns only */
-		if (k == n) {
-			names[n] = name;
-			ns[n++] = 0;
-		}
-		ns[k] += w;
+		/* past KERNEL_SPLIT_MAX: counted in syscall_ns only */
+		tally_name(names, ns, &n, KERNEL_SPLIT_MAX, name, w);
 	}
 	top_syscalls(out, names, ns, n);
 }
@@ -531,9 +545,9 @@ void aggregate_kernel_split(const struct profile *p,
 
 const char *aggregate_kernel_context(const struct profile *p,
 				     const struct aggregate *agg,
-				     const struct func_stat *fs)
+				     const struct func_stat *fs, bool *faults)
 {
-	static const char faults[] = "page faults";
+	static const char fault_name[] = "";	/* no syscall's name */
 	const char *names[KERNEL_CONTEXT_MAX], *name;
 	uint64_t ns[KERNEL_CONTEXT_MAX], w, all = 0;
 	uint32_t target = fs - agg->funcs;
@@ -541,6 +555,7 @@ const char *aggregate_kernel_context(const struct profile *p,
 	size_t i, k, n = 0, best = 0;
 	bool fault;
 
+	*faults = false;
 	if (fs->cls != CLASS_KERNEL)
 		return NULL;
 	for (i = 0; i < p->n_stacks; i++) {
@@ -553,20 +568,15 @@ const char *aggregate_kernel_context(const struct profile *p,
 		name = kernel_context(p, s, &fault);
 		if (!name && !fault)
 			continue;
-		name = name ? name : faults;
-		for (k = 0; k < n && strcmp(names[k], name); k++)
-			;
-		if (k == n && n == KERNEL_CONTEXT_MAX)
-			continue;
-		if (k == n) {
-			names[n] = name;
-			ns[n++] = 0;
-		}
-		ns[k] += w;
-		if (ns[k] > ns[best])
+		k = tally_name(names, ns, &n, KERNEL_CONTEXT_MAX,
+			       name ? name : fault_name, w);
+		if (k < n && ns[k] > ns[best])
 			best = k;
 	}
-	return n && ns[best] * 2 >= all ? names[best] : NULL;
+	if (!n || ns[best] * 2 < all)
+		return NULL;
+	*faults = names[best] == fault_name;
+	return *faults ? NULL : names[best];
 }
 
 int aggregate_top_callee(const struct profile *p, const struct aggregate *agg,

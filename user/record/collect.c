@@ -416,6 +416,7 @@ int collector_note_exec(struct collector *c, uint32_t pid, uint64_t ts,
 			const char *program, const char *exe,
 			uint32_t parent, uint32_t parent_tid)
 {
+	size_t len = program ? strlen(program) + 1 : 0;
 	char *copy = NULL;
 
 	if (c->tl.n_execs >= c->tl_max) {
@@ -425,14 +426,17 @@ int collector_note_exec(struct collector *c, uint32_t pid, uint64_t ts,
 	if (intern_items_reserve((void **)&c->tl.execs, &c->cap_execs,
 				 c->tl.n_execs, sizeof(*c->tl.execs)))
 		return -ENOMEM;
-	if (program && !(copy = malloc(strlen(program) +
-				       strlen(exe ? exe : "") + 2)))
+	exe = program ? exe : NULL;	/* a fork has neither */
+	/* one block: the program, then its file's name */
+	if (program && !(copy = malloc(len + (exe ? strlen(exe) + 1 : 0))))
 		return -ENOMEM;
-	if (program)	/* the program, then its file's name ("": none) */
-		sprintf(copy, "%s%c%s", program, '\0', exe ? exe : "");
+	if (program)
+		memcpy(copy, program, len);
+	if (exe)
+		strcpy(copy + len, exe);
 	c->tl.execs[c->tl.n_execs++] = (struct cp_exec){
 		.ts = ts, .pid = pid, .program = copy,
-		.exe = copy && exe ? copy + strlen(copy) + 1 : NULL,
+		.exe = exe ? copy + len : NULL,
 		.parent = parent, .parent_tid = parent_tid,
 	};
 	return 0;

@@ -326,24 +326,28 @@ static bool waits_for_result(const struct stack_sample *st)
 }
 
 /* Waits of a kind a task ends (a lock, a join, a signal, a terminal's
- * output) that none traced did: a timeout, or a waker outside the traced
- * set (the tty worker).  While the process's other threads or its
- * children ran, their work is what the waiter waited for (a main thread
- * polling its workers with timed waits, timeout(1)'s alarm ending its
- * command, script(1) relaying its command's output), piece by piece;
+ * output), were it traced. */
+static bool task_ends(const struct stack_sample *st)
+{
+	return st->reason == WAIT_LOCK || st->reason == WAIT_JOIN ||
+	       st->reason == WAIT_GIL || st->reason == WAIT_OTHER ||
+	       signal_wait(st) || wait_target_terminal(st->target);
+}
+
+/* Waits task_ends() that none traced did: a timeout, or a waker outside
+ * the traced set (the tty worker).  While the process's other threads or
+ * its children ran, their work is what the waiter waited for (a main
+ * thread polling its workers with timed waits, timeout(1)'s alarm ending
+ * its command, script(1) relaying its command's output), piece by piece;
  * else the wait is its own. */
 static void charge_unwoken(struct walker *w, const struct cp_wait *wt,
 			   uint64_t s, uint64_t e, int depth)
 {
-	enum wait_reason r = w->p->stacks[wt->stack].reason;
-	uint32_t pid = w->p->stacks[wt->stack].pid;
+	const struct stack_sample *st = &w->p->stacks[wt->stack];
 	uint64_t piece = (e - s) / CP_BUSY_PIECES, a, b;
 	int64_t t;
 
-	if ((r != WAIT_LOCK && r != WAIT_JOIN && r != WAIT_GIL &&
-	     r != WAIT_OTHER && !signal_wait(&w->p->stacks[wt->stack]) &&
-	     !wait_target_terminal(w->p->stacks[wt->stack].target)) ||
-	    depth >= CP_MAX_DEPTH || !w->p->period_ns) {
+	if (!task_ends(st) || depth >= CP_MAX_DEPTH || !w->p->period_ns) {
 		charge(w, wt->stack, e - s, s);
 		return;
 	}
@@ -351,7 +355,7 @@ static void charge_unwoken(struct walker *w, const struct cp_wait *wt,
 		piece = CP_BUSY_MIN_PIECE;
 	for (a = s; a < e && !w->err; a = b) {
 		b = e - a <= piece + piece / 2 ? e : a + piece;
-		t = cp_busiest_thread(w, wt->tid, pid, a, b);
+		t = cp_busiest_thread(w, wt->tid, st->pid, a, b);
 		if (t < 0)
 			charge(w, wt->stack, b - a, a);
 		else

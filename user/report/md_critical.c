@@ -616,7 +616,7 @@ int md_critical_verdict(struct md *m)
 	char name[CLEAN_SIZE(NAME_MAX_BYTES)], where[WHERE_SIZE];
 	const struct hint *hint;
 	const char *kctx;
-	bool idle;
+	bool idle, faults;
 	int err;
 
 	categories_by_time(t, order);
@@ -652,8 +652,9 @@ int md_critical_verdict(struct md *m)
 		fmt_where(where, fs->file, fs->line, fs->module);
 		if (aggregate_verdict_own_ns(m->agg, fs) * 20 >=
 		    aggregate_path_work_ns(m->agg, c)) {
-			kctx = aggregate_kernel_context(m->p, m->agg, fs);
-			if (kctx && !strcmp(kctx, "page faults"))
+			kctx = aggregate_kernel_context(m->p, m->agg, fs,
+							&faults);
+			if (faults)
 				snprintf(where, sizeof(where), "in page faults");
 			else if (kctx)
 				snprintf(where, sizeof(where),

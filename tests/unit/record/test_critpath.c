@@ -441,33 +441,49 @@ static void test_path_from_exit_thread(void **state)
 	fx_free(p);
 }
 
-/* timeout runs sha256sum and waits for a signal (rt_sigsuspend): the
- * child's SIGCHLD as it exits, or the alarm, which no task sends.  Either
- * way the child's work is the path, not timeout's "sleep". */
-static void test_signal_wait_follows_child(void **state)
+/* A wrapper (pid 10) waits 100 ms while its command (11) computes:
+ * timeout(1) for a signal (rt_sigsuspend), the child's SIGCHLD (woken by
+ * 11) or the alarm (woken by none); script(1) polling its pty's master,
+ * the output reaching it through the tty worker (untraced).  Each way the
+ * command's work is the path, not the wrapper's wait. */
+static void test_wrapper_wait_follows_child(void **state)
 {
-	struct profile *p;
-	struct tl_builder b = { 0 };
+	static const struct {
+		const char *wrapper, *frame, *target;
+		enum wait_reason reason;
+		int syscall;
+		uint32_t waker;
+	} cases[] = {
+		{ "timeout", "[timeout+0x24d0]", NULL, WAIT_SLEEP,
+		  WS_NR_rt_sigsuspend, 11 },
+		{ "timeout", "[timeout+0x24d0]", NULL, WAIT_SLEEP,
+		  WS_NR_rt_sigsuspend, 0 },
+		{ "script", "[script+0x8020]", "poll /dev/ptmx", WAIT_POLL,
+		  WS_NR_poll, 0 },
+	};
 	struct stack_sample *sw;
-	uint32_t t_f, s_f, wait, run;
-	int waker;
+	struct tl_builder b;
+	struct profile *p;
+	uint32_t w_f, s_f, wait, run;
+	size_t i;
 
 	(void)state;
-	for (waker = 0; waker < 2; waker++) {
-		p = fx_new("timeout 10 sha256sum");
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		p = fx_new(cases[i].wrapper);
 		memset(&b, 0, sizeof(b));
-		t_f = fx_frame(p, "[timeout+0x24d0]", "timeout", CLASS_APP);
+		w_f = fx_frame(p, cases[i].frame, cases[i].wrapper, CLASS_APP);
 		s_f = fx_frame(p, "[sha256sum+0x4120]", "sha256sum", CLASS_APP);
-		fx_proc(p, 10, 1, "timeout", "/usr/bin/timeout");
+		fx_proc(p, 10, 1, cases[i].wrapper, "/usr/bin/wrapper");
 		fx_proc(p, 11, 10, "sha256sum", "/usr/bin/sha256sum");
-		sw = FX_WAIT(p, 10, 10, 1, WAIT_SLEEP, 100 * MS, NULL, t_f);
-		sw->syscall = WS_NR_rt_sigsuspend;
+		sw = FX_WAIT(p, 10, 10, 1, cases[i].reason, 100 * MS,
+			     cases[i].target, w_f);
+		sw->syscall = cases[i].syscall;
 		wait = stack_index(p, sw);
 		run = stack_index(p, FX_STACK(p, 11, 11, 100, s_f));
-		add_exec(&b, 10, T0 - MS, "/usr/bin/timeout");
+		add_exec(&b, 10, T0 - MS, "/usr/bin/wrapper");
 		add_exec(&b, 11, T0, "/usr/bin/sha256sum");
 		add_wait(&b, 10, T0, T0 + 100 * MS, T0 + 100 * MS,
-			 waker ? 11 : 0, wait);
+			 cases[i].waker, wait);
 		add_run(&b, 11, T0, T0 + 100 * MS, run);
 		assert_int_equal(critpath_build(p, &b.tl, &(struct cp_window){
 			.root_tid = 10, .start = T0,
@@ -478,36 +494,6 @@ static void test_signal_wait_follows_child(void **state)
 		tl_free(&b);
 		fx_free(p);
 	}
-}
-
-/* script(1) polls its pty's master while its command computes: the
- * command's output reaches it through the tty worker (untraced), so no
- * traced task ends the poll; the command's work is the path. */
-static void test_terminal_wait_follows_child(void **state)
-{
-	struct profile *p = fx_new("script -qc sha256sum");
-	struct tl_builder b = { 0 };
-	uint32_t sc_f = fx_frame(p, "[script+0x8020]", "script", CLASS_APP);
-	uint32_t s_f = fx_frame(p, "[sha256sum+0x4120]", "sha256sum",
-				CLASS_APP);
-	uint32_t wait, run;
-
-	(void)state;
-	fx_proc(p, 10, 1, "script", "/usr/bin/script");
-	fx_proc(p, 11, 10, "sha256sum", "/usr/bin/sha256sum");
-	wait = stack_index(p, FX_WAIT(p, 10, 10, 1, WAIT_POLL, 100 * MS,
-				      "poll /dev/ptmx", sc_f));
-	run = stack_index(p, FX_STACK(p, 11, 11, 100, s_f));
-	add_exec(&b, 10, T0 - MS, "/usr/bin/script");
-	add_exec(&b, 11, T0, "/usr/bin/sha256sum");
-	add_wait(&b, 10, T0, T0 + 100 * MS, T0 + 100 * MS, 0, wait);
-	add_run(&b, 11, T0, T0 + 100 * MS, run);
-	assert_int_equal(critpath_build(p, &b.tl, &(struct cp_window){
-		.root_tid = 10, .start = T0, .end = T0 + 100 * MS }), 0);
-	assert_true(p->stacks[run].cp_ns >= 95 * MS);
-	assert_string_equal(p->critical.programs[0].name, "sha256sum");
-	tl_free(&b);
-	fx_free(p);
 }
 
 /* sh runs /usr/bin/ld three times, one of them too short for a sample,
@@ -965,8 +951,7 @@ int main(void)
 		cmocka_unit_test(test_unsampled_child),
 		cmocka_unit_test(test_program_named_by_its_file),
 		cmocka_unit_test(test_path_from_exit_thread),
-		cmocka_unit_test(test_signal_wait_follows_child),
-		cmocka_unit_test(test_terminal_wait_follows_child),
+		cmocka_unit_test(test_wrapper_wait_follows_child),
 		cmocka_unit_test(test_waker_born_during_wait),
 		cmocka_unit_test(test_fork_named_after_parent),
 		cmocka_unit_test(test_cycle_bounded),
