@@ -218,55 +218,6 @@ static __always_inline void save_user_top(__u32 tid, struct task_struct *prev)
 	COPY_USER_TOP(prev, top, WS_WAIT_STACK_COPY);
 }
 
-/*
- * At switch-out only what is gone later: the time, the syscall and its
- * descriptor, and the user stack (only the thread itself can read it).
- * The costly kernel stack and descriptor target wait for switch-in, when
- * the wait's length is known.
- */
-static __always_inline void switch_out(void *ctx, bool preempt,
-				       struct task_struct *prev,
-				       const bool python)
-{
-	__u32 tid = BPF_CORE_READ(prev, pid), zero = 0;
-	struct ws_offcpu_start *st = bpf_map_lookup_elem(&start_scratch, &zero);
-	struct pt_regs *regs;
-	long nr;
-
-	if (!st)
-		return;
-	__builtin_memset(&st->key, 0, sizeof(st->key));
-	st->ts = bpf_ktime_get_ns();
-	st->wake_ts = 0;
-	st->waker.tid = 0;
-	st->waker.pid = 0;
-	st->fd = -1;
-	st->key.pid = BPF_CORE_READ(prev, tgid);
-	st->key.tid = tid;
-	st->key.runnable = preempt || BPF_CORE_READ(prev, __state) == 0;
-	regs = (struct pt_regs *)bpf_task_pt_regs(prev);
-	/*
-	 * orig_ax holds the syscall number only inside a syscall; in a page
-	 * fault it is the error code.  Syscall entry sets ax to -ENOSYS and
-	 * it stays so until the syscall returns.
-	 */
-	nr = (long)BPF_CORE_READ(regs, ax) == -ENOSYS ?
-	     (long)BPF_CORE_READ(regs, orig_ax) : -1;
-	st->key.syscall = nr;
-	if (ws_fd_syscall(nr))
-		st->fd = BPF_CORE_READ(regs, di);
-	else if (nr == WS_NR_poll || nr == WS_NR_ppoll)
-		st->fd = poll_fd(regs);
-	st->key.ustack_id = BPF_CORE_READ(prev, flags) & WS_PF_KTHREAD ?
-			    WS_NO_STACK : user_stack_id(ctx);
-	if (bpf_map_update_elem(&offcpu_start, &tid, st, BPF_ANY))
-		count_event(WS_CNT_OFFCPU_FULL);
-	if (python)
-		save_python_stack(prev, st->key.pid, tid, st->ts);
-	if (copy_wait_stack && st->key.ustack_id != WS_NO_STACK)
-		save_user_top(tid, prev);
-}
-
 /* The first wait sent of this user stack (or the first since its entry
  * aged out). */
 static __always_inline bool first_of_stack(const struct ws_offcpu_key *k)
@@ -284,7 +235,8 @@ static __always_inline bool first_of_stack(const struct ws_offcpu_key *k)
 /* A long wait goes to user space whole, with its kernel stack. */
 static __always_inline bool send_wait(struct task_struct *next,
 				      struct ws_offcpu_start *st,
-				      const struct ws_offcpu_val *val)
+				      const struct ws_offcpu_val *val,
+				      bool at_switch_in)
 {
 	const struct ws_wait_top *top = NULL;
 	struct ws_py_last *py;
@@ -314,7 +266,9 @@ static __always_inline bool send_wait(struct task_struct *next,
 	py = bpf_map_lookup_elem(&py_last, &st->key.tid);
 	w->py_hash = py && py->ts == st->ts ? py->cur : 0;
 	resolve_fd_target(next, st->fd, &w->key.target);
-	w->kstack_len = bpf_get_task_stack(next, w->kstack, sizeof(w->kstack), 0);
+	w->kstack_len = at_switch_in ?
+			bpf_get_task_stack(next, w->kstack, sizeof(w->kstack), 0) :
+			0;
 	if (full && top)
 		bpf_probe_read_kernel(&w->top, sizeof(w->top), top);
 	bpf_ringbuf_submit(w, submit_flags());
@@ -342,30 +296,116 @@ static __always_inline void add_short_wait(struct task_struct *next,
 	v->last_ns = val->last_ns;
 }
 
+/*
+ * st's wait ended at end; next is its thread.  at_switch_in: as the thread
+ * comes back, when its kernel stack is still where it blocked.
+ */
+static __always_inline void end_wait(struct task_struct *next,
+				     struct ws_offcpu_start *st, __u64 end,
+				     bool at_switch_in)
+{
+	struct ws_offcpu_val val = { .count = 1, .last_ns = end };
+	struct ws_sys_state *ss;
+	__u64 start, woke;
+
+	start = st->ts > record_start_ns ? st->ts : record_start_ns;
+	if (end <= start)
+		return;
+	if (at_switch_in) {
+		/* for io.bpf.c: how much of a syscall was off the CPU */
+		ss = bpf_task_storage_get(&sys_state, next, NULL, 0);
+		if (ss)
+			ss->offcpu_ns += end - start;
+	}
+	woke = ws_wake_point(st, start, end);
+	val.blocked_ns = woke - start;
+	val.runq_ns = end - woke;
+	if (end - start < min_block_ns ||
+	    !send_wait(next, st, &val, at_switch_in))
+		add_short_wait(next, st, &val);
+}
+
 static __always_inline void switch_in(struct task_struct *next)
 {
 	__u32 tid = BPF_CORE_READ(next, pid);
 	struct ws_offcpu_start *st = bpf_map_lookup_elem(&offcpu_start, &tid);
-	struct ws_offcpu_val val = { .count = 1 };
-	struct ws_sys_state *ss;
-	__u64 start, woke;
 
 	if (!st)
 		return;
-	val.last_ns = bpf_ktime_get_ns();
-	start = st->ts > record_start_ns ? st->ts : record_start_ns;
-	if (val.last_ns > start) {
-		/* for io.bpf.c: how much of a syscall was off the CPU */
-		ss = bpf_task_storage_get(&sys_state, next, NULL, 0);
-		if (ss)
-			ss->offcpu_ns += val.last_ns - start;
-		woke = ws_wake_point(st, start, val.last_ns);
-		val.blocked_ns = woke - start;
-		val.runq_ns = val.last_ns - woke;
-		if (val.last_ns - start < min_block_ns || !send_wait(next, st, &val))
-			add_short_wait(next, st, &val);
-	}
+	end_wait(next, st, bpf_ktime_get_ns(), true);
 	bpf_map_delete_elem(&offcpu_start, &tid);
+}
+
+/*
+ * The kernel runs no BPF program while some tasks are current (on these
+ * test machines, the sandbox's own supervisor): a traced thread that one
+ * of them switched to, or woke from an interrupt, came back unreported,
+ * its wait still open when it is next seen, at a switch-out or its exit.
+ * It has run since without a switch-out, which would have been seen: its
+ * CPU time since the wait began says when it came back.
+ */
+static __always_inline void end_unseen_wait(struct task_struct *task,
+					    struct ws_offcpu_start *st)
+{
+	__u64 ran = BPF_CORE_READ(task, se.sum_exec_runtime) - st->run_ns;
+	__u64 now = bpf_ktime_get_ns();
+
+	count_event(WS_CNT_WAIT_END_UNSEEN);
+	if (st->run_ns && ran < now - st->ts)
+		end_wait(task, st, now - ran, false);
+}
+
+/*
+ * At switch-out only what is gone later: the time, the syscall and its
+ * descriptor, and the user stack (only the thread itself can read it).
+ * The costly kernel stack and descriptor target wait for switch-in, when
+ * the wait's length is known.
+ */
+static __always_inline void switch_out(void *ctx, bool preempt,
+				       struct task_struct *prev,
+				       const bool python)
+{
+	__u32 tid = BPF_CORE_READ(prev, pid), zero = 0;
+	struct ws_offcpu_start *st = bpf_map_lookup_elem(&start_scratch, &zero);
+	struct ws_offcpu_start *open = bpf_map_lookup_elem(&offcpu_start, &tid);
+	struct pt_regs *regs;
+	long nr;
+
+	if (open)
+		end_unseen_wait(prev, open);
+	if (!st)
+		return;
+	__builtin_memset(&st->key, 0, sizeof(st->key));
+	st->ts = bpf_ktime_get_ns();
+	st->run_ns = BPF_CORE_READ(prev, se.sum_exec_runtime);
+	st->wake_ts = 0;
+	st->waker.tid = 0;
+	st->waker.pid = 0;
+	st->fd = -1;
+	st->key.pid = BPF_CORE_READ(prev, tgid);
+	st->key.tid = tid;
+	st->key.runnable = preempt || BPF_CORE_READ(prev, __state) == 0;
+	regs = (struct pt_regs *)bpf_task_pt_regs(prev);
+	/*
+	 * orig_ax holds the syscall number only inside a syscall; in a page
+	 * fault it is the error code.  Syscall entry sets ax to -ENOSYS and
+	 * it stays so until the syscall returns.
+	 */
+	nr = (long)BPF_CORE_READ(regs, ax) == -ENOSYS ?
+	     (long)BPF_CORE_READ(regs, orig_ax) : -1;
+	st->key.syscall = nr;
+	if (ws_fd_syscall(nr))
+		st->fd = BPF_CORE_READ(regs, di);
+	else if (nr == WS_NR_poll || nr == WS_NR_ppoll)
+		st->fd = poll_fd(regs);
+	st->key.ustack_id = BPF_CORE_READ(prev, flags) & WS_PF_KTHREAD ?
+			    WS_NO_STACK : user_stack_id(ctx);
+	if (bpf_map_update_elem(&offcpu_start, &tid, st, BPF_ANY))
+		count_event(WS_CNT_OFFCPU_FULL);
+	if (python)
+		save_python_stack(prev, st->key.pid, tid, st->ts);
+	if (copy_wait_stack && st->key.ustack_id != WS_NO_STACK)
+		save_user_top(tid, prev);
 }
 
 /* A thread's last switch-out, in do_task_dead(), starts no wait. */
@@ -463,15 +503,21 @@ int BPF_PROG(offcpu_waking, struct task_struct *p)
 	return 0;
 }
 
-/* A thread that exits has no wait open: one a switch-in never closed
- * (the process left the traced set first) would run to the end. */
+/* A thread that exits has no wait open: one still open came back
+ * unreported (end_unseen_wait()), and would else run to the end. */
 SEC_TP_BTF("sched_process_exit")
 int BPF_PROG(offcpu_exit, struct task_struct *task)
 {
 	__u32 tid = BPF_CORE_READ(task, pid);
+	struct ws_offcpu_start *open;
 
-	if (offcpu_enabled)
-		bpf_map_delete_elem(&offcpu_start, &tid);
+	if (!offcpu_enabled)
+		return 0;
+	open = bpf_map_lookup_elem(&offcpu_start, &tid);
+	if (!open)
+		return 0;
+	end_unseen_wait(task, open);
+	bpf_map_delete_elem(&offcpu_start, &tid);
 	return 0;
 }
 

@@ -317,6 +317,8 @@ struct ws_waker {
 struct ws_offcpu_start {
 	__u64 ts;
 	__u64 wake_ts;		/* 0 until woken */
+	__u64 run_ns;		/* the thread's CPU time at ts (its
+				 * se.sum_exec_runtime), 0 unknown */
 	__s32 fd;		/* the syscall's descriptor, -1 none */
 	struct ws_waker waker;
 	__u32 pad;
@@ -635,6 +637,9 @@ enum ws_counter {
 				 * by itself: the kernel's run-time
 				 * statistics would time every BPF program
 				 * of the machine, each syscall's twice */
+	WS_CNT_WAIT_END_UNSEEN,	/* waits whose switch-in the kernel did not
+				 * report: ended where the thread's CPU
+				 * time says, or (end unknown) dropped */
 	WS_CNT__MAX,
 };
 

@@ -137,6 +137,27 @@ def _output_of(argv):
     return fmt, out
 
 
+def traced_summary(doc):
+    """What a JSON report saw of each process, and what it may have
+    missed: for assertion messages cut before the processes."""
+    lines = ["--- processes (pid ppid comm: samples, on/off-CPU ms, "
+             "categories) ---"]
+    for p in doc.get("processes", ()):
+        cats = {k: round(v / 1e6, 1)
+                for k, v in p.get("categories", {}).items()}
+        lines.append(f"{p['pid']} {p['ppid']} {p['comm']}: "
+                     f"{p['samples']}, {p['oncpu_ns'] / 1e6:.1f}/"
+                     f"{p['offcpu_ns'] / 1e6:.1f}, {cats}")
+    cp = doc.get("critical_path") or {}
+    lines.append(f"critical path programs: {cp.get('programs')}")
+    q = doc.get("quality", {})
+    lines.append("quality: " + ", ".join(
+        f"{k} {q.get(k)}" for k in ("lost_samples", "lost_sideband",
+                                    "offcpu_dropped", "untraced_forks",
+                                    "bpf_missed_runs", "steal_ns")))
+    return "\n" + "\n".join(lines)
+
+
 def _json_strings(node, key=None):
     """Every string in a parsed JSON document, but the command line."""
     if isinstance(node, dict):

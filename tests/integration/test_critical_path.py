@@ -37,7 +37,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, WORKLOADS, workload
+from conftest import REPO, WORKLOADS, traced_summary, workload
 
 pytestmark = pytest.mark.skipif(
     os.geteuid() != 0,
@@ -895,8 +895,9 @@ def test_wrapper_runs_command(run, tmp_path):
         cats = {c["category"]: c["ns"] for c in cp["categories"]}
         print(argv[0], argv[1], cats)
         assert cats.get("cpu", 0) + cats.get("cpu_wait", 0) >= \
-            0.8 * doc["wall_ns"], f"{cats}:{res}"
-        assert cats.get("sleep", 0) <= 0.1 * doc["wall_ns"], f"{cats}:{res}"
+            0.8 * doc["wall_ns"], f"{cats}:{res}{traced_summary(doc)}"
+        assert cats.get("sleep", 0) <= 0.1 * doc["wall_ns"], \
+            f"{cats}:{res}{traced_summary(doc)}"
         assert doc["verdict_function"]["name"] == func, \
             f"{doc['verdict']}:{res}"
 

@@ -19,7 +19,8 @@ import uuid
 
 import pytest
 
-from conftest import DEBIAN_PYTHON, WHYSLOW, WORKLOADS, Runner, workload
+from conftest import (DEBIAN_PYTHON, WHYSLOW, WORKLOADS, Runner,
+                      traced_summary, workload)
 from test_critical_path import MS, near
 from test_io import source_line
 
@@ -498,8 +499,16 @@ def test_child_wait(run):
         f"main thread's child wait {child} ns of wall {doc['wall_ns']} ns:{res}"
     assert any(w["reason"] == "child" for w in doc["waits"]), res
     kids = [p for p in doc["processes"] if p["ppid"] == proc["pid"]]
-    assert len(kids) == 1, f"the child process is traced:{res}"
+    assert len(kids) == 1, \
+        f"the child process is traced:{traced_summary(doc)}{res}"
     assert top_wait_category(kids[0]["categories"]) == "sleep", res
+    assert doc["quality"]["untraced_forks"] == 0, res
+    # on these machines the kernel now and then runs no BPF program at the
+    # child's switch-in (1 run in some hundreds under a fork storm, and in
+    # a CI run): its sleep ends where its CPU time says, not missing
+    assert near(kids[0]["categories"].get("sleep", 0), doc["wall_ns"], 0.05,
+                20 * MS), \
+        f"{traced_summary(doc)}{res}"
 
 
 # --- 7. options ------------------------------------------------------------

@@ -126,6 +126,9 @@ static inline struct profile *io_profile(void)
 	p->root_pid = 100;
 	p->quality.offcpu = true;
 	p->quality.io_dropped = 3;
+	p->quality.untraced_forks = 2;
+	p->quality.bpf_missed_runs = 5;
+	p->quality.waits_end_unseen = 4;
 	p->io.blocked_known = true;
 	fx_proc(p, 100, 1, "python3", "/usr/bin/python3");
 	mod = fx_frame_at(p, "<module>", "linkcheck.py", CLASS_APP,

@@ -117,7 +117,8 @@ static void put_ws_tasks(struct writer *w, struct pb_buf *x,
 	X(tracing_samples) X(tracing_ns) X(whyslow_cpu_ns)	\
 	X(py_invalid_samples) X(py_native_mismatch_samples)		\
 	X(io_untimed) X(io_timed_every) X(steal_ns)	\
-	X(blocked_before) X(blocked_stacks)
+	X(blocked_before) X(blocked_stacks) X(untraced_forks)		\
+	X(bpf_missed_runs) X(waits_end_unseen)
 
 static void put_ws_quality(struct pb_buf *x, const struct profile_quality *q)
 {

@@ -187,6 +187,14 @@ struct profile_quality {
 	uint64_t blocked_stacks;	/* ... of them, those whose stack
 					 * (native, Python) was read from
 					 * their memory */
+	uint64_t untraced_forks;	/* processes forked by traced ones
+					 * left untraced: BPF map full */
+	uint64_t bpf_missed_runs;	/* runs of whyslow's BPF programs the
+					 * kernel skipped (one nested in
+					 * itself on a CPU) */
+	uint64_t waits_end_unseen;	/* waits whose switch-in the kernel
+					 * did not report: ended from the
+					 * thread's CPU time, or dropped */
 };
 
 /* ---- I/O: files, network endpoints, spawned programs ---- */

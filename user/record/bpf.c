@@ -730,6 +730,33 @@ uint64_t record_bpf_sampler_ns(const struct record_bpf *b)
 	return record_bpf_counter(b, WS_CNT_SAMPLER_NS);
 }
 
+static uint64_t missed_runs(const struct whyslow_bpf *skel)
+{
+	const struct bpf_object_skeleton *s = skel ? skel->skeleton : NULL;
+	struct bpf_prog_info info;
+	uint64_t n = 0;
+	__u32 len;
+	int i, fd;
+
+	for (i = 0; s && i < s->prog_cnt; i++) {
+		fd = bpf_program__fd(*s->progs[i].prog);
+		memset(&info, 0, sizeof(info));
+		len = sizeof(info);
+		if (fd >= 0 && !bpf_obj_get_info_by_fd(fd, &info, &len))
+			n += info.recursion_misses;
+	}
+	return n;
+}
+
+/* Runs of its programs the kernel skipped because one was already running
+ * on the CPU (a tracepoint hit inside it, or its perf event firing in
+ * it): what it did not see. */
+uint64_t record_bpf_missed_runs(const struct record_bpf *b)
+{
+	return missed_runs(b->part[0]) + missed_runs(b->part[1]) +
+	       missed_runs(b->py);
+}
+
 int record_bpf_ksym(struct record_bpf *b, uint64_t addr, char *buf,
 		    size_t size)
 {

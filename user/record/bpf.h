@@ -66,6 +66,7 @@ uint64_t record_bpf_oncpu_open_ns(const struct record_bpf *b,
 
 /* How long the sampler's BPF program ran on traced tasks, 0 unknown. */
 uint64_t record_bpf_sampler_ns(const struct record_bpf *b);
+uint64_t record_bpf_missed_runs(const struct record_bpf *b);
 
 /* The programs that walk Python stacks in place of those that do not, at
  * the first CPython process seen: a second instance of the object (its

@@ -647,6 +647,9 @@ static int finish_profile(struct recorder *r, struct profile *out,
 	out->quality.lost_sideband = sideband_lost(r->sb);
 	out->quality.maps_cut = r->procs.maps_cut;
 	out->quality.io_dropped = read_counter(r, WS_CNT_IO_DROPPED);
+	out->quality.untraced_forks = read_counter(r, WS_CNT_TRACED_FULL);
+	out->quality.bpf_missed_runs = record_bpf_missed_runs(r->bpf);
+	out->quality.waits_end_unseen = read_counter(r, WS_CNT_WAIT_END_UNSEEN);
 	out->quality.cfi_unwinding = !r->o->fp_only;
 	out->quality.whyslow_cpu_ns = own_cpu_ns(ru, exited);
 	return 0;

@@ -651,12 +651,16 @@ static void json_quality(FILE *f, const struct profile *p)
 		",\n    \"io_timed_every\": %" PRIu64
 		",\n    \"steal_ns\": %" PRIu64
 		",\n    \"blocked_before\": %" PRIu64
-		",\n    \"blocked_stacks\": %" PRIu64,
+		",\n    \"blocked_stacks\": %" PRIu64
+		",\n    \"untraced_forks\": %" PRIu64
+		",\n    \"bpf_missed_runs\": %" PRIu64
+		",\n    \"waits_end_unseen\": %" PRIu64,
 		q->dwarf_refused, q->symbols_refused, q->perfmap_lines_skipped,
 		q->perfmap_bytes_skipped, q->perfmap_refused,
 		q->py_invalid_samples, q->py_native_mismatch_samples,
 		q->io_untimed, q->io_timed_every, q->steal_ns,
-		q->blocked_before, q->blocked_stacks);
+		q->blocked_before, q->blocked_stacks, q->untraced_forks,
+		q->bpf_missed_runs, q->waits_end_unseen);
 	fprintf(f, ",\n    \"overhead\": {\"tracing_samples\": %" PRIu64
 		", \"tracing_ns\": %" PRIu64 ", \"whyslow_cpu_ns\": %" PRIu64
 		"}", q->tracing_samples, q->tracing_ns, q->whyslow_cpu_ns);

@@ -293,6 +293,27 @@ static void quality_notes(FILE *f, const struct profile *p)
 			p->n_notes - MAX_NOTES);
 }
 
+/* What whyslow did not see at all: its figures are low by unknown
+ * amounts. */
+static void quality_untraced(FILE *f, const struct profile_quality *q)
+{
+	if (q->untraced_forks)
+		fprintf(f, "- Processes not traced: %" PRIu64 " children of "
+			"traced processes (whyslow's map of them full); their "
+			"time is missing.\n", q->untraced_forks);
+	if (q->bpf_missed_runs)
+		fprintf(f, "- Tracing runs skipped by the kernel: %" PRIu64
+			" (a BPF program already running on that CPU); waits, "
+			"samples or children may be missing.\n",
+			q->bpf_missed_runs);
+	if (q->waits_end_unseen)
+		fprintf(f, "- Waits whose end the kernel did not report: %"
+			PRIu64 " (its tracepoints run no BPF program while "
+			"some tasks are current); each ends where its "
+			"thread's CPU time says, without its kernel stack.\n",
+			q->waits_end_unseen);
+}
+
 /* Another tool's file: what it holds and the notes on it, no counters
  * that were never recorded. */
 static void quality_foreign(FILE *f, const struct profile *p,
@@ -371,6 +392,7 @@ char *md_quality(const struct profile *p, const struct aggregate *agg,
 		fprintf(f, "; %" PRIu64 " long waits kept without their kernel "
 			"stack (ring buffer full)", q->waits_to_map);
 	fputs(".\n", f);
+	quality_untraced(f, q);
 	quality_shortfall(f, p, agg);
 	quality_steal(f, p);
 	quality_cost(f, p);

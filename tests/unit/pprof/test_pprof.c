@@ -96,6 +96,9 @@ static struct profile *rich_profile(void)
 	p->quality.offcpu = true;
 	p->quality.lost_samples = 3;
 	p->quality.io_dropped = 2;
+	p->quality.untraced_forks = 6;
+	p->quality.bpf_missed_runs = 7;
+	p->quality.waits_end_unseen = 8;
 	p->quality.io_untimed = 5;
 	p->quality.io_timed_every = 8;
 	p->quality.steal_ns = 410 * MS;
@@ -273,6 +276,9 @@ static void test_round_trip(void **state)
 	assert_int_equal(q.io.files[0].sync_ns, 9 * MS);
 	assert_true(q.io.files[0].directory);
 	assert_int_equal(q.quality.io_dropped, 2);
+	assert_int_equal(q.quality.untraced_forks, 6);
+	assert_int_equal(q.quality.bpf_missed_runs, 7);
+	assert_int_equal(q.quality.waits_end_unseen, 8);
 	assert_int_equal(q.quality.io_untimed, 5);
 	assert_int_equal(q.quality.io_timed_every, 8);
 	assert_int_equal(q.quality.steal_ns, 410 * MS);

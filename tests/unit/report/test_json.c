@@ -164,6 +164,9 @@ static void test_json_io_and_hints(void **state)
 		"d[\"io\"][\"blocked_known\"] is True and "
 		"len(d[\"io\"][\"files\"]) == 5 and "
 		"d[\"quality\"][\"io_dropped\"] == 3 and "
+		"d[\"quality\"][\"untraced_forks\"] == 2 and "
+		"d[\"quality\"][\"bpf_missed_runs\"] == 5 and "
+		"d[\"quality\"][\"waits_end_unseen\"] == 4 and "
 		"d[\"quality\"][\"io_untimed\"] == 70 and "
 		"d[\"quality\"][\"io_timed_every\"] == 8"), 0);
 	assert_int_equal(json_check(json,
