@@ -77,9 +77,13 @@ def test_normal_run_keeps_expected_samples(run):
         0.03 * doc["cpu_ns"] + 20e6 + stolen, f"{figures}:{res}"
     # Under: in two fresh-clone CI runs of ten, on a loaded host, the
     # scheduler's figure came 111 and 281 ms short (of ~1.43 s) while the
-    # samples matched rusage to the sample; not reproduced since, cause
-    # not found.  Within 3% here; a quarter short fails (the counter
-    # broken, not a stretch missed).
+    # samples matched rusage to the sample.  Most likely a stretch begun
+    # by a switch from the sandbox's supervisor, while which the kernel
+    # runs no BPF program (what made test_child_wait fail): uncounted
+    # then, the scheduler's own measure of it counts now (account_oncpu
+    # in bpf/offcpu.bpf.c); not reproduced here to confirm.  Within 3%
+    # here; a quarter short fails (the counter broken, not a stretch
+    # missed).
     assert doc["cpu_ns"] - q["cpu_sampled_ns"] <= 0.25 * doc["cpu_ns"], \
         f"{figures}:{res}"
     if doc["cpu_ns"] - q["cpu_sampled_ns"] > 0.03 * doc["cpu_ns"] + 20e6:
