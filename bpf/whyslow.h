@@ -317,8 +317,9 @@ struct ws_waker {
 struct ws_offcpu_start {
 	__u64 ts;
 	__u64 wake_ts;		/* 0 until woken */
-	__u64 run_ns;		/* the thread's CPU time at ts (its
-				 * se.sum_exec_runtime), 0 unknown */
+	__u64 run_ns;		/* the thread's CPU time as the wait
+				 * began (se.sum_exec_runtime; a -p
+				 * thread's schedstat), 0 unknown */
 	__s32 fd;		/* the syscall's descriptor, -1 none */
 	struct ws_waker waker;
 	__u32 pad;

@@ -156,6 +156,10 @@ int blocked_seed(struct blocked_tasks *b, const struct offcpu_maps *m,
 		memset(&st, 0, sizeof(st));	/* ts 0: from the start */
 		blocked_key(b, bt, &sc, &st.key);
 		st.fd = st.key.target.fd;
+		/* its CPU time, had it run since, would have left a wait
+		 * the BPF side saw begin: what ends this one if its
+		 * switch-in goes unreported */
+		st.run_ns = bt->run_ns;
 		/* not over a wait the BPF side saw begin meanwhile */
 		if (bpf_map_update_elem(m->start_fd, &bt->tid, &st,
 					BPF_NOEXIST))
