@@ -367,12 +367,10 @@ static __always_inline void switch_out(void *ctx, bool preempt,
 {
 	__u32 tid = BPF_CORE_READ(prev, pid), zero = 0;
 	struct ws_offcpu_start *st = bpf_map_lookup_elem(&start_scratch, &zero);
-	struct ws_offcpu_start *open = bpf_map_lookup_elem(&offcpu_start, &tid);
+	struct ws_offcpu_start *open;
 	struct pt_regs *regs;
-	long nr;
+	long nr, err;
 
-	if (open)
-		end_unseen_wait(prev, open);
 	if (!st)
 		return;
 	__builtin_memset(&st->key, 0, sizeof(st->key));
@@ -400,7 +398,15 @@ static __always_inline void switch_out(void *ctx, bool preempt,
 		st->fd = poll_fd(regs);
 	st->key.ustack_id = BPF_CORE_READ(prev, flags) & WS_PF_KTHREAD ?
 			    WS_NO_STACK : user_stack_id(ctx);
-	if (bpf_map_update_elem(&offcpu_start, &tid, st, BPF_ANY))
+	/* one update when no wait is open, as nearly always */
+	err = bpf_map_update_elem(&offcpu_start, &tid, st, BPF_NOEXIST);
+	if (err == -EEXIST) {
+		open = bpf_map_lookup_elem(&offcpu_start, &tid);
+		if (open)
+			end_unseen_wait(prev, open);
+		err = bpf_map_update_elem(&offcpu_start, &tid, st, BPF_ANY);
+	}
+	if (err)
 		count_event(WS_CNT_OFFCPU_FULL);
 	if (python)
 		save_python_stack(prev, st->key.pid, tid, st->ts);
