@@ -154,7 +154,8 @@ def traced_summary(doc):
     lines.append("quality: " + ", ".join(
         f"{k} {q.get(k)}" for k in ("lost_samples", "lost_sideband",
                                     "offcpu_dropped", "untraced_forks",
-                                    "bpf_missed_runs", "steal_ns")))
+                                    "bpf_missed_runs", "waits_end_unseen",
+                                    "steal_ns")))
     return "\n" + "\n".join(lines)
 
 

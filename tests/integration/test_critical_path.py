@@ -882,25 +882,32 @@ def test_wrapper_runs_command(run, tmp_path):
     """timeout(1) runs a command and waits for a signal: the command's
     SIGCHLD as it ends, or the alarm that ends it.  script(1) runs it on
     a pty and polls the master, whose data comes through the kernel's
-    tty worker.  Each way the command's work is the path, not the
+    tty worker, through $SHELL -c: bash execs the command, dash forks it
+    and waits.  Each way the command's work is the path, not the
     wrapper's wait ("98.7% sleeping in [timeout+0x24d0]", "88.4% waiting
-    in poll /dev/ptmx in [script+0x8020]" before)."""
+    in poll /dev/ptmx in [script+0x8020]" before, and still with dash
+    until the wait looked past script's children)."""
     bench = f"{workload('bench_cpu')} 0.3"
-    for argv, func, status in (
+    for argv, func, status, shell in (
             (["timeout", "30", workload("bench_cpu"), 0.3],
-             "bench_main_loop", 0),
-            (["timeout", "0.5", workload("spinner")], "spin_forever", 124),
-            (["script", "-qec", bench, "/dev/null"], "bench_main_loop", 0)):
+             "bench_main_loop", 0, "/bin/sh"),
+            (["timeout", "0.5", workload("spinner")], "spin_forever", 124,
+             "/bin/sh"),
+            (["script", "-qec", bench, "/dev/null"], "bench_main_loop", 0,
+             "/bin/bash"),
+            (["script", "-qec", bench, "/dev/null"], "bench_main_loop", 0,
+             "/bin/sh")):
         # (script's output is the command's: the report goes to a file)
         report = tmp_path / "report.json"
         res = run.whyslow("record", "--format", "json", "-o", report, "--",
-                          *argv, timeout=TIMEOUT)
+                          *argv, timeout=TIMEOUT,
+                          env={**os.environ, "SHELL": shell})
         assert res.returncode == status, f"unexpected exit status:{res}"
         doc = json.loads(report.read_text())
         cp = doc["critical_path"]
         assert cp, f"no critical path:{res}"
         cats = {c["category"]: c["ns"] for c in cp["categories"]}
-        print(argv[0], argv[1], cats)
+        print(argv[0], argv[1], shell, cats)
         assert cats.get("cpu", 0) + cats.get("cpu_wait", 0) >= \
             0.8 * doc["wall_ns"], f"{cats}:{res}{traced_summary(doc)}"
         assert cats.get("sleep", 0) <= 0.1 * doc["wall_ns"], \

@@ -20,6 +20,8 @@
  * taking turns on a lock, which each hold it a share (a quarter for
  * mutex4's four). */
 #define CP_IDLE_MAX_PCT		10
+/* Generations of processes below the waiter's looked through, at most. */
+#define CP_BUSY_MAX_GENERATIONS	16
 
 static uint64_t overlap(uint64_t s, uint64_t e, uint64_t a, uint64_t b)
 {
@@ -72,6 +74,25 @@ uint64_t cp_busy_in(const struct walker *w, uint32_t tid, uint64_t s,
 	return alive > blocked ? alive - blocked : 0;
 }
 
+/* Thread t's process is pid's child, or a child of one (script(1)
+ * running its command through dash, which forks it). */
+static bool descends_from(const struct walker *w, size_t t, uint32_t pid)
+{
+	uint32_t up = w->thread_ppid[t];
+	int64_t i;
+	int depth;
+
+	for (depth = 0; up && depth < CP_BUSY_MAX_GENERATIONS; depth++) {
+		if (up == pid)
+			return true;
+		i = cp_tid_index(w, up);
+		if (i < 0 || w->thread_pid[i] != up)
+			return false;
+		up = w->thread_ppid[i];
+	}
+	return false;
+}
+
 /* The fair share: CP_BUSY_MIN_PCT. */
 int64_t cp_busiest_thread(const struct walker *w, uint32_t tid,
 			  uint32_t pid, uint64_t s, uint64_t e)
@@ -82,7 +103,7 @@ int64_t cp_busiest_thread(const struct walker *w, uint32_t tid,
 
 	for (t = 0; t < w->n_tids && t < CP_BUSY_MAX_THREADS; t++) {
 		if (w->tids[t] == tid || (w->thread_pid[t] != pid &&
-					  w->thread_ppid[t] != pid))
+					  !descends_from(w, t, pid)))
 			continue;
 		busy = cp_busy_in(w, w->tids[t], s, e);
 		if (busy > best_ns) {

@@ -123,8 +123,8 @@ size_t cp_sample_at(const struct cp_timeline *tl, uint32_t tid, uint64_t ts);
 /* First wait of tid ending after ts (a thread's waits do not overlap). */
 size_t cp_wait_after(const struct cp_timeline *tl, uint32_t tid, uint64_t ts);
 
-/* The thread (index in w->tids) of pid's process, or of a child of it,
- * other than tid, that ran or was ready to most in [s, e), when that is
+/* The thread (index in w->tids) of pid's process, or of a process it
+ * started (a child, a grandchild...), other than tid, that ran or was ready to most in [s, e), when that is
  * a fair share of it; -1 none (critbusy.c). */
 int64_t cp_busiest_thread(const struct walker *w, uint32_t tid,
 			  uint32_t pid, uint64_t s, uint64_t e);

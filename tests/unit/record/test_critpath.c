@@ -444,27 +444,30 @@ static void test_path_from_exit_thread(void **state)
 /* A wrapper (pid 10) waits 100 ms while its command (11) computes:
  * timeout(1) for a signal (rt_sigsuspend), the child's SIGCHLD (woken by
  * 11) or the alarm (woken by none); script(1) polling its pty's master,
- * the output reaching it through the tty worker (untraced).  Each way the
- * command's work is the path, not the wrapper's wait. */
+ * the output reaching it through the tty worker (untraced), the command
+ * its child or, through dash (which forks it), its grandchild.  Each way
+ * the command's work is the path, not the wrapper's wait. */
 static void test_wrapper_wait_follows_child(void **state)
 {
 	static const struct {
 		const char *wrapper, *frame, *target;
 		enum wait_reason reason;
 		int syscall;
-		uint32_t waker;
+		uint32_t waker, cmd;
 	} cases[] = {
 		{ "timeout", "[timeout+0x24d0]", NULL, WAIT_SLEEP,
-		  WS_NR_rt_sigsuspend, 11 },
+		  WS_NR_rt_sigsuspend, 11, 11 },
 		{ "timeout", "[timeout+0x24d0]", NULL, WAIT_SLEEP,
-		  WS_NR_rt_sigsuspend, 0 },
+		  WS_NR_rt_sigsuspend, 0, 11 },
 		{ "script", "[script+0x8020]", "poll /dev/ptmx", WAIT_POLL,
-		  WS_NR_poll, 0 },
+		  WS_NR_poll, 0, 11 },
+		{ "script", "[script+0x8020]", "poll /dev/ptmx", WAIT_POLL,
+		  WS_NR_poll, 0, 12 },
 	};
 	struct stack_sample *sw;
 	struct tl_builder b;
 	struct profile *p;
-	uint32_t w_f, s_f, wait, run;
+	uint32_t w_f, s_f, sh_f, wait, run, cmd;
 	size_t i;
 
 	(void)state;
@@ -473,18 +476,28 @@ static void test_wrapper_wait_follows_child(void **state)
 		memset(&b, 0, sizeof(b));
 		w_f = fx_frame(p, cases[i].frame, cases[i].wrapper, CLASS_APP);
 		s_f = fx_frame(p, "[sha256sum+0x4120]", "sha256sum", CLASS_APP);
+		cmd = cases[i].cmd;
 		fx_proc(p, 10, 1, cases[i].wrapper, "/usr/bin/wrapper");
-		fx_proc(p, 11, 10, "sha256sum", "/usr/bin/sha256sum");
+		fx_proc(p, cmd, cmd - 1, "sha256sum", "/usr/bin/sha256sum");
 		sw = FX_WAIT(p, 10, 10, 1, cases[i].reason, 100 * MS,
 			     cases[i].target, w_f);
 		sw->syscall = cases[i].syscall;
 		wait = stack_index(p, sw);
-		run = stack_index(p, FX_STACK(p, 11, 11, 100, s_f));
+		run = stack_index(p, FX_STACK(p, cmd, cmd, 100, s_f));
 		add_exec(&b, 10, T0 - MS, "/usr/bin/wrapper");
-		add_exec(&b, 11, T0, "/usr/bin/sha256sum");
+		if (cmd == 12) {	/* dash -c forking the command */
+			sh_f = fx_frame(p, "[dash+0x5e10]", "dash", CLASS_APP);
+			fx_proc(p, 11, 10, "sh", "/usr/bin/dash");
+			add_exec(&b, 11, T0, "/usr/bin/dash");
+			add_wait(&b, 11, T0, T0 + 100 * MS, T0 + 100 * MS, 12,
+				 stack_index(p, FX_WAIT(p, 11, 11, 1,
+							WAIT_CHILD, 100 * MS,
+							NULL, sh_f)));
+		}
+		add_exec(&b, cmd, T0, "/usr/bin/sha256sum");
 		add_wait(&b, 10, T0, T0 + 100 * MS, T0 + 100 * MS,
 			 cases[i].waker, wait);
-		add_run(&b, 11, T0, T0 + 100 * MS, run);
+		add_run(&b, cmd, T0, T0 + 100 * MS, run);
 		assert_int_equal(critpath_build(p, &b.tl, &(struct cp_window){
 			.root_tid = 10, .start = T0,
 			.end = T0 + 100 * MS }), 0);
