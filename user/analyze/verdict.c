@@ -93,6 +93,12 @@ static const struct func_stat *more_own(const struct aggregate *agg,
 	       aggregate_verdict_own_ns(agg, a) ? b : a;
 }
 
+/* "[prog+0x1f00]": an address in a binary without symbols. */
+static bool unnamed_func(const struct func_stat *fs)
+{
+	return fs->name[0] == '[' && strstr(fs->name, "+0x");
+}
+
 /* In the program that does the work when one of its functions has a fair
  * share of it; not CPython's int arithmetic or dict lookups when the
  * Python code that ran them has a fair share of its own.  By own time
@@ -123,7 +129,10 @@ const struct func_stat *aggregate_path_function(const struct aggregate *agg,
 		if (own * 20 >= work)
 			py = more_own(agg, py, fs);
 	}
-	if (in_main)
+	/* a stripped program's "[git+0x2ab160]" tells less than the library
+	 * code it called that ran longer (zlib inflating git's objects) */
+	if (in_main && (!unnamed_func(in_main) || more_own(agg, in_main, any) ==
+						  in_main))
 		return in_main;
 	return py && (!any || python_runtime(any)) ? py : any;
 }

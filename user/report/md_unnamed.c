@@ -157,6 +157,19 @@ static bool names_stripped(const struct func_stat *fs,
 	       !strncmp(fs->name + 1 + n, "+0x", 3);
 }
 
+/* ... or a library's code called from one ("called from [git+0x2949f0]"). */
+static bool called_from_stripped(const struct md *m,
+				 const struct func_stat *fs,
+				 const struct unnamed_code *u)
+{
+	struct app_caller caller;
+
+	if (!fs || fs->cls == CLASS_APP ||
+	    aggregate_app_caller(m->p, m->agg, fs, &caller))
+		return false;
+	return names_stripped(caller.func, u);
+}
+
 /*
  * The verdict names CPython's own C code and a Python whyslow cannot walk
  * ran: its Python functions are named nowhere, which the reader should
@@ -242,7 +255,7 @@ void md_unnamed_verdict(struct md *m)
 			  "3.13).", module);
 		free(py);
 	}
-	if (names_stripped(fs, u)) {
+	if (names_stripped(fs, u) || called_from_stripped(m, fs, u)) {
 		md_clean(module, u->module, NAME_MAX_BYTES, false);
 		md_printf(&m->doc, " `%s` is stripped: %s would name its "
 			  "code (see Data quality).", module,

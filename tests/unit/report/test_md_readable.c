@@ -557,6 +557,52 @@ static void test_stripped_inside(void **state)
 	fx_free(p);
 }
 
+/* Stripped git and zlib: git's own unnamed function names the verdict
+ * while it ran longest; when zlib's inflating ran longer, zlib's, with the
+ * function it runs inside, git's caller, and git's debug symbols to ask
+ * for (a named function of git's would have been named before). */
+static void test_stripped_app_or_library(void **state)
+{
+	static const char git[] = "/usr/bin/git";
+	unsigned int libz_own;
+	uint32_t g, diff, infl, fast;
+	struct profile *p;
+	char *md;
+
+	(void)state;
+	for (libz_own = 30; libz_own <= 50; libz_own += 20) {
+		p = fx_new("git log -p");
+		p->root_pid = 1;
+		fx_proc(p, 1, 0, "git", git);
+		g = unnamed(p, "[git+0x2949f0]", "git", git);
+		diff = unnamed(p, "[git+0x2ab160]", "git", git);
+		infl = fx_frame(p, "inflate", "libz.so.1", CLASS_LIBRARY);
+		fast = unnamed(p, "[libz.so.1+0xaa60]", "libz.so.1",
+			       "/usr/lib/x86_64-linux-gnu/libz.so.1");
+		p->frames[fast].cls = CLASS_LIBRARY;
+		FX_STACK(p, 1, 1, libz_own, g, infl, fast);
+		FX_STACK(p, 1, 1, 40, g, diff);
+		FX_STACK(p, 1, 1, 20, g);
+		p->wall_ns = (libz_own + 60) * FX_PERIOD_NS;
+		one_program_path(p, "git");
+		md = render_md(p);
+		if (libz_own < 40)
+			assert_contains(md, "most in `[git+0x2ab160]` (app, "
+					"git), 44.4% of the wall time");
+		else
+			assert_contains(md, "most in `[libz.so.1+0xaa60]` "
+					"(library, libz.so.1), inside "
+					"`inflate`, called from "
+					"`[git+0x2949f0]` (git), 45.5% of the "
+					"wall time");
+		assert_contains(md, "`git` is stripped: its debug symbols "
+				"(Debian: its package's -dbgsym) would name "
+				"its code (see Data quality).");
+		free(md);
+		fx_free(p);
+	}
+}
+
 /* The same spread over 30 unnamed functions of zlib, under 5% each: the
  * most of them is told by the function it runs inside too. */
 static void test_spread_thin_inside(void **state)
@@ -1523,6 +1569,7 @@ int main(void)
 		cmocka_unit_test(test_stripped_advice),
 		cmocka_unit_test(test_stripped_own_build),
 		cmocka_unit_test(test_stripped_inside),
+		cmocka_unit_test(test_stripped_app_or_library),
 		cmocka_unit_test(test_spread_thin_inside),
 		cmocka_unit_test(test_longest_runs),
 		cmocka_unit_test(test_spread_thin_names_runs),
