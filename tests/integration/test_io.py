@@ -637,6 +637,43 @@ def test_pool_too_small(run, http_server):
     assert "see the `pool` hint" in doc["verdict"], doc["verdict"]
 
 
+@pytest.mark.parametrize("runtime", ["node", "asyncio"])
+def test_event_loop_fetch(run, http_server, runtime):
+    """An event loop fetching 12 URLs one after another waits for each
+    answer in epoll, over all its descriptors: node's http.get, Python's
+    asyncio streams.  Those waits are on the network, named by the server
+    they awaited, on the path and in the verdict ("88.4% waiting in poll,
+    select or epoll" before, the server named only in a hint)."""
+    n = SERIAL_FETCHES
+    base = f"http://127.0.0.1:{http_server.port}"
+    if runtime == "node":
+        node = shutil.which("node") or shutil.which("nodejs")
+        if not node:
+            pytest.skip("node is not installed (tools/install-deps.sh "
+                        "installs Debian's nodejs)")
+        argv = [node, WORKLOADS / "js" / "fetch_serial.js", base, n]
+    else:
+        argv = [DEBIAN_PYTHON, script("fetch_async.py"), base, n]
+    res = run.whyslow("record", "--format", "json", "--", *argv,
+                      timeout=TIMEOUT, env=no_proxy_env())
+    assert res.returncode == 0, f"unexpected exit status:{res}"
+    assert http_server.served == n, f"served {http_server.served}:{res}"
+    doc = res.json()
+    cats = {c["category"]: c["ns"] for c in doc["critical_path"]["categories"]}
+    waited = n * SERVER_DELAY * 1e9
+    print(runtime, {k: round(v / 1e6) for k, v in cats.items()})
+    assert cats.get("network", 0) >= 0.8 * waited, f"{cats}:{res}"
+    assert cats.get("poll", 0) <= 0.2 * waited, f"{cats}:{res}"
+    peer = f"127.0.0.1:{http_server.port}"
+    assert f"waiting on the network (epoll_wait for a response from " \
+        f"{peer}" in doc["verdict"] or \
+        f"waiting on the network (epoll_pwait for a response from " \
+        f"{peer}" in doc["verdict"], doc["verdict"]
+    net = [w for w in doc["waits"] if w["reason"] == "network"]
+    assert net and sum(w["count"] for w in net) >= n * 0.8, f"{net}:{res}"
+    assert all(peer in w["target"] for w in net), f"{net}:{res}"
+
+
 # --- 3. spawned programs ---------------------------------------------------
 
 def test_spawns(run):

@@ -871,12 +871,13 @@ out:
 	return err;
 }
 
-int collector_critical_path(struct collector *c, struct profile *out,
-			    const struct cp_window *win)
+int collector_timeline(struct collector *c, struct profile *out,
+		       struct cp_timeline **timeline)
 {
 	struct cp_timeline *tl = &c->tl;
 	size_t i, n;
 
+	*timeline = NULL;
 	if (!c->out_stack)
 		return 0;
 	if (c->tl_full)
@@ -893,5 +894,6 @@ int collector_critical_path(struct collector *c, struct profile *out,
 		tl->waits[i].runq_stack = c->out_runq[tl->waits[i].stack];
 		tl->waits[i].stack = c->out_stack[tl->waits[i].stack];
 	}
-	return critpath_build(out, tl, win);
+	*timeline = tl;
+	return 0;
 }

@@ -101,8 +101,10 @@ int collector_finish(struct collector *c, const struct proc_table *t,
 		     struct symbolizer *sym, uint64_t period_ns,
 		     struct profile *out);
 
-/* After collector_finish: the critical path of win's root (critpath.h). */
-int collector_critical_path(struct collector *c, struct profile *out,
-			    const struct cp_window *win);
+/* After collector_finish: the timeline of samples, waits and execs, its
+ * stacks out's (critpath.h), in *tl; NULL when none was kept, or (a note
+ * says so) it overflowed.  0 or -ENOMEM. */
+int collector_timeline(struct collector *c, struct profile *out,
+		       struct cp_timeline **tl);
 
 #endif

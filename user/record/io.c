@@ -24,13 +24,6 @@ struct endpoint_key {
 	char name[WS_PATH_LEN + 8];
 };
 
-struct request {
-	uint32_t pid;
-	uint32_t endpoint;
-	uint64_t start;
-	uint64_t end;
-};
-
 struct io_trace {
 	struct intern files;		/* path strings */
 	struct io_file *file;
@@ -41,7 +34,7 @@ struct io_trace {
 	size_t cap_endpoint;
 	struct io_counts counts;	/* rows by site */
 	struct intern programs;		/* exec'd paths */
-	struct request *reqs;
+	struct io_request *reqs;
 	size_t n_reqs, cap_reqs;
 	struct spawn_trace spawns;	/* execs, exits, forks */
 	uint64_t untimed;		/* reads and writes not timed */
@@ -299,7 +292,7 @@ static int add_request(struct io_trace *io, uint32_t pid, uint32_t endpoint,
 	if (intern_items_reserve((void **)&io->reqs, &io->cap_reqs, io->n_reqs,
 				 sizeof(*io->reqs)))
 		return -ENOMEM;
-	io->reqs[io->n_reqs++] = (struct request){
+	io->reqs[io->n_reqs++] = (struct io_request){
 		.pid = pid, .endpoint = endpoint, .start = start, .end = end,
 	};
 	return 0;
@@ -480,6 +473,35 @@ out:
 
 /* ---- finishing ---- */
 
+static int cmp_request(const void *a, const void *b)
+{
+	const struct io_request *x = a, *y = b;
+
+	if (x->pid != y->pid)
+		return x->pid < y->pid ? -1 : 1;
+	return x->start < y->start ? -1 : x->start > y->start;
+}
+
+const struct io_request *io_trace_requests(struct io_trace *io, size_t *n)
+{
+	qsort(io->reqs, io->n_reqs, sizeof(*io->reqs), cmp_request);
+	*n = io->n_reqs;
+	return io->reqs;
+}
+
+const char *io_trace_peer(const struct io_trace *io, uint32_t endpoint,
+			  bool *unix_socket)
+{
+	const struct endpoint_key *k;
+
+	*unix_socket = false;
+	if (endpoint >= io->endpoints.n)
+		return "?";
+	k = intern_key(&io->endpoints, endpoint);
+	*unix_socket = !strcmp(k->proto, "unix");
+	return k->name;
+}
+
 static char *key_string(const struct intern *in, size_t i)
 {
 	return strndup(intern_key(in, i), in->lengths[i]);
@@ -532,7 +554,7 @@ static int in_flight(const struct io_trace *io, bool by_pid, uint32_t id,
 	if (!e)
 		return -ENOMEM;
 	for (i = 0; i < io->n_reqs; i++) {
-		const struct request *r = &io->reqs[i];
+		const struct io_request *r = &io->reqs[i];
 
 		if ((by_pid ? r->pid : r->endpoint) != id)
 			continue;

@@ -54,6 +54,24 @@ uint32_t io_trace_exit_tid(const struct io_trace *io, uint32_t pid);
 int io_trace_sweep(struct io_trace *io, int map_fd, const struct proc_table *t,
 		   bool all);
 
+/* A request on a connection a process made: from its first send to the
+ * end of the last receive of its answer. */
+struct io_request {
+	uint32_t pid;
+	uint32_t endpoint;	/* io_trace_peer() names it */
+	uint64_t start;
+	uint64_t end;
+};
+
+/* The requests seen so far (io_trace_sweep first, for those still in
+ * flight), sorted by pid then start; *n of them.  The trace's own. */
+const struct io_request *io_trace_requests(struct io_trace *io, size_t *n);
+
+/* An endpoint's peer: "127.0.0.1:8765", or a Unix socket's path (then
+ * *unix_socket is set). */
+const char *io_trace_peer(const struct io_trace *io, uint32_t endpoint,
+			  bool *unix_socket);
+
 /*
  * Fills out->io but its sites (see collector_finish): files, endpoints,
  * concurrency, spawns, sorted.  root_pid's first exec is the profiled

@@ -27,6 +27,7 @@
 #include "record/io.h"
 #include "record/iosites.h"
 #include "record/launch.h"
+#include "record/netwait.h"
 #include "record/offcpu.h"
 #include "proc/procfs.h"
 #include "python/attach.h"
@@ -573,13 +574,20 @@ static void copy_symbolizer_stats(const struct symbolizer *sym,
 static int critical_path(struct recorder *r, struct profile *out,
 			 uint32_t child_pid)
 {
+	struct cp_timeline *tl;
 	uint32_t root = child_pid;
+	int err;
 
 	if (!root && r->o->n_pids == 1)
 		root = r->o->pids[0];
 	if (!root)
 		return 0;
-	return collector_critical_path(r->coll, out, &(struct cp_window){
+	err = collector_timeline(r->coll, out, &tl);
+	if (err || !tl)
+		return err;
+	if (r->io && (err = netwait_split(out, tl, r->io)))
+		return err;
+	return critpath_build(out, tl, &(struct cp_window){
 		.root_tid = root,
 		.end_tid = r->io ? io_trace_exit_tid(r->io, root) : 0,
 		.start = r->start_ns, .end = r->start_ns + out->wall_ns });
