@@ -487,16 +487,39 @@ int BPF_PROG(io_exit_py, struct pt_regs *regs, long ret)
 	return on_sys_exit(ret, true);
 }
 
+/* A new thread of a traced process: who made it, when. */
+static __always_inline void send_thread(struct task_struct *parent,
+					struct task_struct *child)
+{
+	struct ws_thread_event *ev = bpf_ringbuf_reserve(&events, sizeof(*ev),
+							 0);
+
+	if (!ev) {
+		count_event(WS_CNT_IO_DROPPED);
+		return;
+	}
+	ev->type = WS_EV_THREAD;
+	ev->pid = child->tgid;
+	ev->tid = child->pid;
+	ev->parent_tid = parent->pid;
+	ev->time_ns = bpf_ktime_get_ns();
+	bpf_ringbuf_submit(ev, submit_flags());
+}
+
 /* A new process of a traced one: where it was forked from.  Runs in the
- * parent, whose stacks are read; threads are not processes. */
+ * parent, whose stacks are read; a thread is only told. */
 static __always_inline int on_fork(struct task_struct *parent,
 				   struct task_struct *child, const bool python)
 {
 	struct io_site_args a = { .op = WS_IO_FORK };
 	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
 
-	if (child->tgid == parent->tgid || !is_traced(tgid))
+	if (!is_traced(tgid))
 		return 0;
+	if (child->tgid == parent->tgid) {
+		send_thread(parent, child);
+		return 0;
+	}
 	a.child = child->tgid;
 	a.now = a.start = bpf_ktime_get_ns();
 	if (python)

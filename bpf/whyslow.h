@@ -17,6 +17,7 @@ enum ws_event_type {
 	WS_EV_PY_STACK,		/* struct ws_py_event */
 	WS_EV_PATH,		/* struct ws_path_event */
 	WS_EV_IO_AGAIN,		/* struct ws_io_again */
+	WS_EV_THREAD,		/* struct ws_thread_event */
 };
 
 /* ---- CPython ---------------------------------------------------------- */
@@ -620,6 +621,16 @@ struct ws_exit {
 				 * goroutine's, not its first thread); 0
 				 * unknown: killed by a signal */
 	__u32 pad;
+};
+
+/* A thread made in a traced process: before it, what it did later was
+ * its maker's to do (the critical path charges the maker). */
+struct ws_thread_event {
+	__u32 type;		/* WS_EV_THREAD */
+	__u32 pid;
+	__u32 tid;
+	__u32 parent_tid;	/* the thread that cloned it */
+	__u64 time_ns;
 };
 
 /* Per-CPU counters of everything the BPF side had to drop. */

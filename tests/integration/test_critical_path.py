@@ -938,6 +938,26 @@ def test_path_ends_with_exit_thread(run):
     assert "waiting in poll" not in doc["verdict"], f"verdict:{res}"
 
 
+def test_thread_made_during_wait(run):
+    """The first thread waits on a condition variable; a worker burns
+    ~0.2 s in prepare(), then makes a thread that burns as long in
+    finish() and signals it: the path is prepare() then finish(), about
+    half each, not the new thread's finish() for the whole run (99% of
+    the path before whyslow knew when threads were made: the time
+    before a thread existed went to it)."""
+    doc, res = run.record_json("--", workload("thread_made"),
+                               timeout=TIMEOUT)
+    cp = check_report(doc, res)
+    share = {f["name"]: f["pct"] for f in cp["functions"]}
+    print(share)
+    for name in ("prepare", "finish"):
+        assert 30 <= share.get(name, 0) <= 70, \
+            f"{name}: {share}:{res}{traced_summary(doc)}"
+    cats = {c["category"]: c["ns"] for c in cp["categories"]}
+    assert cats.get("other", 0) <= 0.05 * doc["wall_ns"], \
+        f"{cats}:{res}{traced_summary(doc)}"
+
+
 def test_markdown_section(run):
     """## Critical path comes right after ## Where the wall time went."""
     res = run.record("--", workload("threadpool"), 0.1, timeout=TIMEOUT)

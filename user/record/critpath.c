@@ -380,15 +380,38 @@ static void charge_blocked(struct walker *w, const struct cp_wait *wt,
 	charge_thread(w, wt->waker_tid, wt->waker_pid, s, e, depth + 1);
 }
 
+/* tid (not its process's first thread) was made in (a, b): its birth,
+ * NULL when not, or not known. */
+static const struct cp_birth *born_in(const struct cp_timeline *tl,
+				      uint32_t tid, uint64_t a, uint64_t b)
+{
+	size_t lo = 0, hi = tl->n_births, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (tl->births[mid].tid < tid ||
+		    (tl->births[mid].tid == tid && tl->births[mid].ts <= a))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < tl->n_births && tl->births[lo].tid == tid &&
+	    tl->births[lo].ts < b && tl->births[lo].parent_tid != tid)
+		return &tl->births[lo];
+	return NULL;
+}
+
 /* What tid did in [a, b), charged: running, waiting, or through the
  * threads that ended its waits; before its process was forked, through
  * the thread that forked it (a wait ended by a child started meanwhile:
- * what led to the child is what was waited for). */
+ * what led to the child is what was waited for); before it was made, a
+ * thread (Go's new M), through the thread that made it. */
 static void charge_thread(struct walker *w, uint32_t tid, uint32_t pid,
 			  uint64_t a, uint64_t b, int depth)
 {
 	const struct cp_timeline *tl = w->tl;
 	const struct cp_image *img = image_at(w, pid, a);
+	const struct cp_birth *made;
 	uint64_t t = a, born;
 	size_t i;
 
@@ -398,6 +421,11 @@ static void charge_thread(struct walker *w, uint32_t tid, uint32_t pid,
 		charge_thread(w, img->parent_tid, img->parent, a, born,
 			      depth + 1);
 		t = born;
+	} else if (tid != pid && depth < CP_MAX_DEPTH &&
+		   (made = born_in(tl, tid, a, b))) {
+		charge_thread(w, made->parent_tid, pid, a, made->ts,
+			      depth + 1);
+		t = made->ts;
 	}
 	i = cp_wait_after(tl, tid, t);
 

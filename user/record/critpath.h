@@ -48,6 +48,13 @@ struct cp_exec {
 	uint32_t parent_tid;	/* ... and its thread that did */
 };
 
+/* A thread made by another thread of its process. */
+struct cp_birth {
+	uint64_t ts;
+	uint32_t tid;
+	uint32_t parent_tid;
+};
+
 struct cp_timeline {
 	struct cp_sample *samples;
 	size_t n_samples;
@@ -55,6 +62,8 @@ struct cp_timeline {
 	size_t n_waits;
 	struct cp_exec *execs;
 	size_t n_execs;
+	const struct cp_birth *births;	/* sorted by tid; NULL none known */
+	size_t n_births;
 };
 
 struct cp_window {

@@ -215,6 +215,8 @@ static int on_io_event(struct record_events *r, const void *data,
 		return note_exec(r, data);
 	case WS_EV_EXIT:
 		return io_trace_exit(r->io, data);
+	case WS_EV_THREAD:
+		return io_trace_thread(r->io, data);
 	case WS_EV_PATH:
 		return io_trace_path(r->io, data, size);
 	}
@@ -239,6 +241,8 @@ static size_t event_size(uint32_t type)
 		return sizeof(struct ws_exec);
 	case WS_EV_EXIT:
 		return sizeof(struct ws_exit);
+	case WS_EV_THREAD:
+		return sizeof(struct ws_thread_event);
 	case WS_EV_PY_STACK:
 		return sizeof(struct ws_py_event);
 	case WS_EV_PATH:	/* variable: the path ends it */

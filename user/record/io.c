@@ -37,6 +37,9 @@ struct io_trace {
 	struct io_request *reqs;
 	size_t n_reqs, cap_reqs;
 	struct spawn_trace spawns;	/* execs, exits, forks */
+	struct cp_birth *births;	/* threads made */
+	size_t n_births, cap_births;
+	uint64_t births_dropped;	/* past IO_MAX_BIRTHS */
 	uint64_t untimed;		/* reads and writes not timed */
 };
 
@@ -65,6 +68,7 @@ void io_trace_free(struct io_trace *io)
 	free(io->file);
 	free(io->endpoint);
 	free(io->reqs);
+	free(io->births);
 	spawn_trace_free(&io->spawns);
 	free(io);
 }
@@ -298,6 +302,9 @@ static int add_request(struct io_trace *io, uint32_t pid, uint32_t endpoint,
 	return 0;
 }
 
+/* Threads' births kept, at most: 64 MiB of them. */
+#define IO_MAX_BIRTHS	(4u << 20)
+
 /* A pipe's descriptor with fewer reads and writes gets no row: plumbing
  * (a child's captured output), not a stream written in small pieces. */
 #define IO_PIPE_MIN_CALLS	1000
@@ -425,6 +432,42 @@ uint32_t io_trace_exit_tid(const struct io_trace *io, uint32_t pid)
 		if (st->exits[i].pid == pid)
 			return st->exits[i].exit_tid;
 	return 0;
+}
+
+int io_trace_thread(struct io_trace *io, const struct ws_thread_event *ev)
+{
+	if (io->n_births >= IO_MAX_BIRTHS) {
+		io->births_dropped++;
+		return 0;
+	}
+	if (intern_items_reserve((void **)&io->births, &io->cap_births,
+				 io->n_births, sizeof(*io->births)))
+		return -ENOMEM;
+	io->births[io->n_births++] = (struct cp_birth){
+		.ts = ev->time_ns, .tid = ev->tid, .parent_tid = ev->parent_tid,
+	};
+	return 0;
+}
+
+static int cmp_birth(const void *a, const void *b)
+{
+	const struct cp_birth *x = a, *y = b;
+
+	if (x->tid != y->tid)
+		return x->tid < y->tid ? -1 : 1;
+	return x->ts < y->ts ? -1 : x->ts > y->ts;
+}
+
+const struct cp_birth *io_trace_births(struct io_trace *io, size_t *n)
+{
+	qsort(io->births, io->n_births, sizeof(*io->births), cmp_birth);
+	*n = io->n_births;
+	return io->births;
+}
+
+uint64_t io_trace_births_dropped(const struct io_trace *io)
+{
+	return io->births_dropped;
 }
 
 static bool sweep_wanted(const struct proc_table *t, uint32_t pid, bool all)

@@ -45,6 +45,15 @@ int io_trace_exit(struct io_trace *io, const struct ws_exit *ev);
  * known (still running, killed, or not exec'd while traced). */
 uint32_t io_trace_exit_tid(const struct io_trace *io, uint32_t pid);
 
+/* A thread made in a traced process.  0 or -ENOMEM. */
+int io_trace_thread(struct io_trace *io, const struct ws_thread_event *ev);
+
+/* The threads made, sorted by tid (a reused tid: by time), *n of them.
+ * The trace's own. */
+const struct cp_birth *io_trace_births(struct io_trace *io, size_t *n);
+/* ... and those not kept, past a bound: counted as I/O events dropped. */
+uint64_t io_trace_births_dropped(const struct io_trace *io);
+
 /*
  * Takes the entries of the BPF map io_fds (map_fd) that belong to
  * processes that exited, or all of them when all is set: their figures

@@ -585,8 +585,12 @@ static int critical_path(struct recorder *r, struct profile *out,
 	err = collector_timeline(r->coll, out, &tl);
 	if (err || !tl)
 		return err;
-	if (r->io && (err = netwait_split(out, tl, r->io)))
-		return err;
+	if (r->io) {
+		tl->births = io_trace_births(r->io, &tl->n_births);
+		err = netwait_split(out, tl, r->io);
+		if (err)
+			return err;
+	}
 	return critpath_build(out, tl, &(struct cp_window){
 		.root_tid = root,
 		.end_tid = r->io ? io_trace_exit_tid(r->io, root) : 0,
@@ -654,7 +658,8 @@ static int finish_profile(struct recorder *r, struct profile *out,
 	out->quality.ustack_errors = read_counter(r, WS_CNT_USTACK_ERR);
 	out->quality.lost_sideband = sideband_lost(r->sb);
 	out->quality.maps_cut = r->procs.maps_cut;
-	out->quality.io_dropped = read_counter(r, WS_CNT_IO_DROPPED);
+	out->quality.io_dropped = read_counter(r, WS_CNT_IO_DROPPED) +
+				  (r->io ? io_trace_births_dropped(r->io) : 0);
 	out->quality.untraced_forks = read_counter(r, WS_CNT_TRACED_FULL);
 	out->quality.bpf_missed_runs = record_bpf_missed_runs(r->bpf);
 	out->quality.waits_end_unseen = read_counter(r, WS_CNT_WAIT_END_UNSEEN);

@@ -591,6 +591,48 @@ static void test_waker_born_during_wait(void **state)
 	fx_free(p);
 }
 
+/* Go's main thread (10) waits on a lock 100 ms; thread 12 releases it,
+ * made at 60 ms by thread 11, which ran until then (a new M started for
+ * a goroutine).  Before 12 was made, 11's work is what was waited for,
+ * not 60 ms of 12 unseen. */
+static void test_waker_thread_made_during_wait(void **state)
+{
+	struct profile *p = fx_new("gopar");
+	struct tl_builder b = { 0 };
+	uint32_t main_f = fx_frame(p, "main.main", "gopar", CLASS_APP);
+	uint32_t m_f = fx_frame(p, "runtime.schedule", "gopar", CLASS_RUNTIME);
+	uint32_t g_f = fx_frame(p, "main.work", "gopar", CLASS_APP);
+	struct cp_birth made = { .ts = T0 + 60 * MS, .tid = 12,
+				 .parent_tid = 11 };
+	uint32_t wait, m_run, g_run;
+	size_t i;
+
+	(void)state;
+	fx_proc(p, 10, 1, "gopar", "/tmp/gopar");
+	wait = stack_index(p, FX_WAIT(p, 10, 10, 1, WAIT_LOCK, 100 * MS,
+				      NULL, main_f));
+	m_run = stack_index(p, FX_STACK(p, 10, 11, 60, m_f));
+	g_run = stack_index(p, FX_STACK(p, 10, 12, 40, g_f));
+	add_exec(&b, 10, T0 - MS, "/tmp/gopar");
+	add_wait(&b, 10, T0, T0 + 100 * MS, T0 + 100 * MS, 12, wait);
+	b.tl.waits[0].waker_pid = 10;
+	add_run(&b, 11, T0, T0 + 60 * MS, m_run);
+	add_run(&b, 12, T0 + 60 * MS + MS / 10, T0 + 100 * MS, g_run);
+	b.tl.births = &made;
+	b.tl.n_births = 1;
+	assert_int_equal(critpath_build(p, &b.tl, &(struct cp_window){
+		.root_tid = 10, .start = T0, .end = T0 + 100 * MS }), 0);
+	assert_int_equal(cp_sum(p), 100 * MS);
+	assert_int_equal(p->stacks[m_run].cp_ns, 60 * MS);
+	assert_true(p->stacks[g_run].cp_ns >= 39 * MS);
+	for (i = 0; i < p->n_stacks; i++)
+		if (p->stacks[i].cp_ns && p->stacks[i].n_frames)
+			assert_null(strstr(p->frames[p->stacks[i].frames[0]].name,
+					   "unseen"));
+	tl_free(&b);
+	fx_free(p);
+}
+
 /* A subshell that never exec'd and of which nothing else is known runs
  * its parent's program: named after it, not "?". */
 static void test_fork_named_after_parent(void **state)
@@ -966,6 +1008,7 @@ int main(void)
 		cmocka_unit_test(test_path_from_exit_thread),
 		cmocka_unit_test(test_wrapper_wait_follows_child),
 		cmocka_unit_test(test_waker_born_during_wait),
+		cmocka_unit_test(test_waker_thread_made_during_wait),
 		cmocka_unit_test(test_fork_named_after_parent),
 		cmocka_unit_test(test_cycle_bounded),
 		cmocka_unit_test(test_timed_waits_follow_workers),
