@@ -101,13 +101,16 @@ static bool unnamed_func(const struct func_stat *fs)
 
 /* In the program that does the work when one of its functions has a fair
  * share of it; not CPython's int arithmetic or dict lookups when the
- * Python code that ran them has a fair share of its own.  By own time
+ * Python code that ran them has a fair share of its own (the code, not
+ * the kernel's page clearing under an interpreter whyslow cannot walk:
+ * the page faults have their clause).  By own time
  * running when running leads the path (sl.py's <module> sleeps, `work`
  * runs), else by own time with its waits. */
 const struct func_stat *aggregate_path_function(const struct aggregate *agg,
 						const struct profile_critical *c)
 {
 	const struct func_stat *any = NULL, *py = NULL, *in_main = NULL;
+	const struct func_stat *user = NULL;
 	uint64_t work = aggregate_path_work_ns(agg, c), own;
 	size_t i;
 
@@ -120,19 +123,22 @@ const struct func_stat *aggregate_path_function(const struct aggregate *agg,
 		if (!own)
 			continue;
 		any = more_own(agg, any, fs);
+		if (fs->cls != CLASS_KERNEL)
+			user = more_own(agg, user, fs);
 		if (python_runtime(fs))
 			continue;
 		if (c->n_programs && fs->module &&
 		    !strcmp(fs->module, c->programs[0].name) &&
 		    own * 10 >= work)
 			in_main = more_own(agg, in_main, fs);
-		if (own * 20 >= work)
+		if (own * 20 >= work && fs->cls != CLASS_KERNEL)
 			py = more_own(agg, py, fs);
 	}
 	/* a stripped program's "[git+0x2ab160]" tells less than the library
-	 * code it called that ran longer (zlib inflating git's objects) */
-	if (in_main && (!unnamed_func(in_main) || more_own(agg, in_main, any) ==
-						  in_main))
+	 * code it called that ran longer (zlib inflating git's objects); the
+	 * kernel's, the verdict's system calls and page faults say */
+	if (in_main && (!unnamed_func(in_main) ||
+			more_own(agg, in_main, user) == in_main))
 		return in_main;
 	return py && (!any || python_runtime(any)) ? py : any;
 }

@@ -226,6 +226,33 @@ static void test_path_function_not_switch_in(void **state)
 	fx_free(p);
 }
 
+/* CPython 2.7, whose Python whyslow cannot walk: its interpreter's
+ * function is named, not the kernel's page clearing under it that
+ * passed 5% of the path (a sometimes-verdict of "clear_page_erms"). */
+static void test_path_function_interpreter_not_kernel(void **state)
+{
+	struct profile *p = fx_new("python2.7");
+	struct aggregate agg;
+	uint32_t eval, list, clear;
+
+	(void)state;
+	fx_proc(p, 1, 0, "python2.7", "/usr/bin/python2.7");
+	eval = fx_frame(p, "PyEval_EvalFrameEx", "libpython2.7.so.1.0",
+			CLASS_RUNTIME);
+	list = fx_frame(p, "list_dealloc", "libpython2.7.so.1.0",
+			CLASS_RUNTIME);
+	clear = fx_frame(p, "clear_page_erms", "[kernel]", CLASS_KERNEL);
+	FX_STACK(p, 1, 1, 60, eval)->cp_ns = 600;
+	FX_STACK(p, 1, 1, 34, eval, list)->cp_ns = 340;
+	FX_STACK(p, 1, 1, 6, eval, list, clear)->cp_ns = 60;
+	p->critical.ns = 1000;
+	assert_int_equal(aggregate_profile(p, &agg), 0);
+	assert_ptr_equal(aggregate_path_function(&agg, &p->critical),
+			 agg_func(&agg, "PyEval_EvalFrameEx", NULL));
+	aggregate_free(&agg);
+	fx_free(p);
+}
+
 /* A stripped library's code: what fx_frame makes it, unresolved. */
 static uint32_t stripped(struct profile *p, const char *name,
 			 const char *module, const char *path)
@@ -294,6 +321,7 @@ int main(void)
 		cmocka_unit_test(test_app_caller_sliver),
 		cmocka_unit_test(test_app_caller_path_weight),
 		cmocka_unit_test(test_path_function_not_switch_in),
+		cmocka_unit_test(test_path_function_interpreter_not_kernel),
 		cmocka_unit_test(test_app_caller_stdlib_program),
 		cmocka_unit_test(test_stripped_entry),
 	};
