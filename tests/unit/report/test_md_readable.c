@@ -232,7 +232,8 @@ static char *kernel_leaf_md(const char *comm, const char *root,
 /* A kernel function as the verdict's is told by what it ran for: page
  * faults (Java zeroing its new heap), a system call (node waking its
  * pool's threads, the samples landing where the lock's release turns
- * interrupts back on, as a VM's do). */
+ * interrupts back on, as a VM's do), and a device's register written
+ * (virtio's notify, a VM's disk rung under fdatasync). */
 static void test_verdict_kernel_context(void **state)
 {
 	static const char *const faults[] = {
@@ -241,6 +242,10 @@ static void test_verdict_kernel_context(void **state)
 	static const char *const futex[] = {
 		"__x64_sys_futex", "try_to_wake_up",
 		"_raw_spin_unlock_irqrestore",
+	};
+	/* a VM's disk rung: each register write exits to the hypervisor */
+	static const char *const sync[] = {
+		"__x64_sys_fdatasync", "vp_notify", "iowrite16",
 	};
 	char *md;
 
@@ -253,6 +258,11 @@ static void test_verdict_kernel_context(void **state)
 			    CLASS_LIBRARY, futex, 3);
 	assert_contains(md, "most in `_raw_spin_unlock_irqrestore` (kernel, "
 			"in the `futex` system call)");
+	free(md);
+	md = kernel_leaf_md("sqlite3", "fdatasync", "libc.so.6",
+			    CLASS_RUNTIME, sync, 3);
+	assert_contains(md, "most in `iowrite16` (kernel, notifying the "
+			"device, in the `fdatasync` system call)");
 	free(md);
 }
 
