@@ -215,8 +215,8 @@ static int on_io_event(struct record_events *r, const void *data,
 		return note_exec(r, data);
 	case WS_EV_EXIT:
 		return io_trace_exit(r->io, data);
-	case WS_EV_THREAD:
-		return io_trace_thread(r->io, data);
+	case WS_EV_THREAD:	/* for the critical path, which -a has not */
+		return r->all ? 0 : io_trace_thread(r->io, data);
 	case WS_EV_PATH:
 		return io_trace_path(r->io, data, size);
 	}
