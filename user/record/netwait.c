@@ -130,7 +130,7 @@ static int move_wait(struct netwait *nw, struct cp_wait *w, uint32_t endpoint,
 		blocked = from->ns;
 	from->ns -= blocked;
 	to->ns += blocked;
-	if (from->count > 1) {
+	if (from->count) {	/* it counts each timeline wait, and more */
 		from->count--;
 		to->count++;
 	}
