@@ -380,10 +380,11 @@ static void charge_blocked(struct walker *w, const struct cp_wait *wt,
 	charge_thread(w, wt->waker_tid, wt->waker_pid, s, e, depth + 1);
 }
 
-/* tid (not its process's first thread) was made in (a, b): its birth,
- * NULL when not, or not known. */
+/* tid (not its process pid's first thread) was made in (a, b): its
+ * birth, NULL when not, or not known. */
 static const struct cp_birth *born_in(const struct cp_timeline *tl,
-				      uint32_t tid, uint64_t a, uint64_t b)
+				      uint32_t tid, uint32_t pid, uint64_t a,
+				      uint64_t b)
 {
 	size_t lo = 0, hi = tl->n_births, mid;
 
@@ -396,7 +397,8 @@ static const struct cp_birth *born_in(const struct cp_timeline *tl,
 			hi = mid;
 	}
 	if (lo < tl->n_births && tl->births[lo].tid == tid &&
-	    tl->births[lo].ts < b && tl->births[lo].parent_tid != tid)
+	    tl->births[lo].ts < b && tl->births[lo].pid == pid &&
+	    tl->births[lo].parent_tid != tid)
 		return &tl->births[lo];
 	return NULL;
 }
@@ -422,7 +424,7 @@ static void charge_thread(struct walker *w, uint32_t tid, uint32_t pid,
 			      depth + 1);
 		t = born;
 	} else if (tid != pid && depth < CP_MAX_DEPTH &&
-		   (made = born_in(tl, tid, a, b))) {
+		   (made = born_in(tl, tid, pid, a, b))) {
 		charge_thread(w, made->parent_tid, pid, a, made->ts,
 			      depth + 1);
 		t = made->ts;

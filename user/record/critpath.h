@@ -51,6 +51,7 @@ struct cp_exec {
 /* A thread made by another thread of its process. */
 struct cp_birth {
 	uint64_t ts;
+	uint32_t pid;
 	uint32_t tid;
 	uint32_t parent_tid;
 };

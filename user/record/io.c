@@ -302,7 +302,7 @@ static int add_request(struct io_trace *io, uint32_t pid, uint32_t endpoint,
 	return 0;
 }
 
-/* Threads' births kept, at most: 64 MiB of them. */
+/* Threads' births kept, at most: 96 MiB of them. */
 #define IO_MAX_BIRTHS	(4u << 20)
 
 /* A pipe's descriptor with fewer reads and writes gets no row: plumbing
@@ -444,7 +444,8 @@ int io_trace_thread(struct io_trace *io, const struct ws_thread_event *ev)
 				 io->n_births, sizeof(*io->births)))
 		return -ENOMEM;
 	io->births[io->n_births++] = (struct cp_birth){
-		.ts = ev->time_ns, .tid = ev->tid, .parent_tid = ev->parent_tid,
+		.ts = ev->time_ns, .pid = ev->pid, .tid = ev->tid,
+		.parent_tid = ev->parent_tid,
 	};
 	return 0;
 }

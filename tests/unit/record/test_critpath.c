@@ -602,7 +602,7 @@ static void test_waker_thread_made_during_wait(void **state)
 	uint32_t main_f = fx_frame(p, "main.main", "gopar", CLASS_APP);
 	uint32_t m_f = fx_frame(p, "runtime.schedule", "gopar", CLASS_RUNTIME);
 	uint32_t g_f = fx_frame(p, "main.work", "gopar", CLASS_APP);
-	struct cp_birth made = { .ts = T0 + 60 * MS, .tid = 12,
+	struct cp_birth made = { .ts = T0 + 60 * MS, .pid = 10, .tid = 12,
 				 .parent_tid = 11 };
 	uint32_t wait, m_run, g_run;
 	size_t i;
