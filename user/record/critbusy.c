@@ -116,6 +116,29 @@ int64_t cp_busiest_thread(const struct walker *w, uint32_t tid,
 	return best;
 }
 
+int64_t cp_child_ending_near(const struct walker *w, uint32_t pid,
+			     uint64_t s, uint64_t wake, uint64_t within)
+{
+	uint64_t first, last, busy, best_ns = 0;
+	int64_t best = -1;
+	size_t t;
+
+	for (t = 0; t < w->n_tids && t < CP_BUSY_MAX_THREADS; t++) {
+		if (w->thread_ppid[t] != pid)
+			continue;
+		thread_span(w->tl, w->tids[t], &first, &last);
+		if (!cp_alive_at(w, w->thread_pid[t], s) ||
+		    last + within < wake || last > wake + within)
+			continue;
+		busy = cp_busy_in(w, w->tids[t], s, wake);
+		if (busy > best_ns) {
+			best_ns = busy;
+			best = t;
+		}
+	}
+	return best;
+}
+
 bool cp_thread_idle(const struct walker *w, uint32_t tid, uint64_t s,
 		    uint64_t e)
 {

@@ -17,6 +17,10 @@
 #define CP_MAX_PARENTS		16
 /* Sample periods a thread cannot run without a sample. */
 #define CP_UNSEEN_PERIODS	20
+/* Waits for children looked at after one, and the most the waiter may
+ * run between two of them to be back to back. */
+#define CP_CHILD_CHAIN		64
+#define CP_CHILD_GAP_NS		(2 * 1000000ull)
 /* A wait no traced task ended is cut in at most this many pieces, each
  * charged to the thread of the process that ran most in it ... */
 #define CP_BUSY_PIECES		8
@@ -364,11 +368,56 @@ static void charge_unwoken(struct walker *w, const struct cp_wait *wt,
 	}
 }
 
+bool cp_alive_at(const struct walker *w, uint32_t pid, uint64_t ts)
+{
+	const struct cp_image *img = image_at(w, pid, 0);
+
+	return img && img->born <= ts;
+}
+
+/*
+ * Waits for children back to back, each ended by another child's exit,
+ * all of them alive when the first began: a shell waiting for the
+ * processes of a pipeline (tar's exit ends the first, gzip's the next).
+ * Each was for the child that ended last (gzip), whose work went on all
+ * along; not the first to end (tar, feeding gzip beside it).  Of wt and
+ * the waits after it, that last one.
+ */
+static const struct cp_wait *last_child_wait(const struct walker *w,
+					     const struct cp_wait *wt,
+					     uint64_t s, int depth)
+{
+	const struct cp_timeline *tl = w->tl;
+	const struct cp_wait *last = wt, *next;
+	size_t i = wt - tl->waits, n;
+	uint64_t end = wt->end;
+	enum wait_reason r;
+
+	if (w->p->stacks[wt->stack].reason != WAIT_CHILD)
+		return wt;
+	for (n = 0; n < CP_CHILD_CHAIN && ++i < tl->n_waits; n++) {
+		next = &tl->waits[i];
+		if (next->tid != wt->tid || next->start > end + CP_CHILD_GAP_NS)
+			break;
+		end = next->end;
+		r = w->p->stacks[next->stack].reason;
+		if (r == WAIT_CPU)	/* preempted in between: on a busy CPU */
+			continue;
+		if (r != WAIT_CHILD || !follow_waker(w, next, depth) ||
+		    !cp_alive_at(w, next->waker_pid, s))
+			break;
+		last = next;
+	}
+	return last;
+}
+
 static void charge_blocked(struct walker *w, const struct cp_wait *wt,
 			   uint64_t s, uint64_t e, int depth)
 {
 	const struct stack_sample *st = &w->p->stacks[wt->stack];
+	const struct cp_wait *by;
 	struct cp_image *img;
+	int64_t t;
 
 	if (!follow_waker(w, wt, depth)) {
 		charge_unwoken(w, wt, s, e, depth);
@@ -377,7 +426,17 @@ static void charge_blocked(struct walker *w, const struct cp_wait *wt,
 	img = image_at(w, st->pid, s);
 	if (img && waits_for_result(st))
 		img->passed_ns += e - s;
-	charge_thread(w, wt->waker_tid, wt->waker_pid, s, e, depth + 1);
+	by = last_child_wait(w, wt, s, depth);
+	/* children that ended at once (the pipeline's last two, one exit
+	 * waking the waiter, the other's reaped with it): the busiest */
+	if (by == wt && st->reason == WAIT_CHILD &&
+	    (t = cp_child_ending_near(w, st->pid, s, wt->wake,
+				      CP_CHILD_GAP_NS)) >= 0) {
+		charge_thread(w, w->tids[t], w->thread_pid[t], s, e,
+			      depth + 1);
+		return;
+	}
+	charge_thread(w, by->waker_tid, by->waker_pid, s, e, depth + 1);
 }
 
 /* tid (not its process pid's first thread) was made in (a, b): its

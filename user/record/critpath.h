@@ -139,6 +139,15 @@ size_t cp_wait_after(const struct cp_timeline *tl, uint32_t tid, uint64_t ts);
 int64_t cp_busiest_thread(const struct walker *w, uint32_t tid,
 			  uint32_t pid, uint64_t s, uint64_t e);
 
+/* The thread (index in w->tids) of a child process of pid, forked by s
+ * and seen last within `within` of wake, that ran or waited for a CPU
+ * most in [s, wake); -1 none (critbusy.c). */
+int64_t cp_child_ending_near(const struct walker *w, uint32_t pid,
+			     uint64_t s, uint64_t wake, uint64_t within);
+
+/* pid's process had been forked by ts. */
+bool cp_alive_at(const struct walker *w, uint32_t pid, uint64_t ts);
+
 /* How long tid ran or waited for a CPU in [s, e): alive, not blocked. */
 uint64_t cp_busy_in(const struct walker *w, uint32_t tid, uint64_t s,
 		   uint64_t e);

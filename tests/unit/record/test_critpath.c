@@ -633,6 +633,60 @@ static void test_waker_thread_made_during_wait(void **state)
 	fx_free(p);
 }
 
+/* sh runs `tar cf - | gzip` and waits for each: tar's exit ends its
+ * first wait at 60 ms, gzip's its second at 100 ms.  gzip computed all
+ * along, tar fed it (blocked on the pipe, woken by gzip's reads): the
+ * path is gzip's, not tar's for its first 60 ms.  Then `date` run after
+ * the pipeline, born after the first wait began, is a wait of its own. */
+static void test_pipeline_waits_for_last(void **state)
+{
+	struct profile *p = fx_new("sh");
+	struct tl_builder b = { 0 };
+	uint32_t sh_f = fx_frame(p, "main", "sh", CLASS_APP);
+	uint32_t tar_f = fx_frame(p, "main", "tar", CLASS_APP);
+	uint32_t gz_f = fx_frame(p, "deflate", "gzip", CLASS_APP);
+	uint32_t date_f = fx_frame(p, "main", "date", CLASS_APP);
+	uint32_t sh_wait, tar_run, tar_pipe, gz_run, date_run;
+	uint64_t t;
+
+	(void)state;
+	fx_proc(p, 10, 1, "sh", "/bin/sh");
+	fx_proc(p, 11, 10, "tar", "/bin/tar");
+	fx_proc(p, 12, 10, "gzip", "/bin/gzip");
+	fx_proc(p, 13, 10, "date", "/bin/date");
+	sh_wait = stack_index(p, FX_WAIT(p, 10, 10, 3, WAIT_CHILD, 110 * MS,
+					 NULL, sh_f));
+	tar_run = stack_index(p, FX_STACK(p, 11, 11, 30, tar_f));
+	tar_pipe = stack_index(p, FX_WAIT(p, 11, 11, 3, WAIT_PIPE, 30 * MS,
+					  NULL, tar_f));
+	gz_run = stack_index(p, FX_STACK(p, 12, 12, 99, gz_f));
+	date_run = stack_index(p, FX_STACK(p, 13, 13, 9, date_f));
+	add_exec(&b, 10, T0 - 2 * MS, "/bin/sh");
+	add_child(&b, 11, 10, T0 - MS, "/bin/tar");
+	add_child(&b, 12, 10, T0 - MS / 2, "/bin/gzip");
+	add_wait(&b, 10, T0, T0 + 60 * MS, T0 + 60 * MS, 11, sh_wait);
+	add_wait(&b, 10, T0 + 60 * MS + MS / 2, T0 + 100 * MS, T0 + 100 * MS,
+		 12, sh_wait);
+	for (t = T0; t < T0 + 60 * MS; t += 20 * MS) {	/* tar: 10 on, 10 off */
+		add_run(&b, 11, t, t + 10 * MS, tar_run);
+		add_wait(&b, 11, t + 10 * MS, t + 20 * MS, t + 20 * MS, 12,
+			 tar_pipe);
+	}
+	add_run(&b, 12, T0, T0 + 100 * MS, gz_run);
+	add_child(&b, 13, 10, T0 + 100 * MS + MS / 2, "/bin/date");
+	add_wait(&b, 10, T0 + 100 * MS + MS / 2, T0 + 110 * MS, T0 + 110 * MS,
+		 13, sh_wait);
+	add_run(&b, 13, T0 + 101 * MS, T0 + 110 * MS, date_run);
+	assert_int_equal(critpath_build(p, &b.tl, &(struct cp_window){
+		.root_tid = 10, .start = T0, .end = T0 + 110 * MS }), 0);
+	assert_int_equal(cp_sum(p), 110 * MS);
+	assert_true(p->stacks[gz_run].cp_ns >= 99 * MS);
+	assert_int_equal(p->stacks[tar_run].cp_ns, 0);
+	assert_true(p->stacks[date_run].cp_ns >= 8 * MS);
+	tl_free(&b);
+	fx_free(p);
+}
+
 /* A subshell that never exec'd and of which nothing else is known runs
  * its parent's program: named after it, not "?". */
 static void test_fork_named_after_parent(void **state)
@@ -1009,6 +1063,7 @@ int main(void)
 		cmocka_unit_test(test_wrapper_wait_follows_child),
 		cmocka_unit_test(test_waker_born_during_wait),
 		cmocka_unit_test(test_waker_thread_made_during_wait),
+		cmocka_unit_test(test_pipeline_waits_for_last),
 		cmocka_unit_test(test_fork_named_after_parent),
 		cmocka_unit_test(test_cycle_bounded),
 		cmocka_unit_test(test_timed_waits_follow_workers),
