@@ -53,8 +53,8 @@ static void thread_span(const struct cp_timeline *tl, uint32_t tid,
 
 /* An unseen wait would look busy: nothing on a CPU or a run queue (no
  * sample, no runnable time), nothing busy. */
-uint64_t cp_busy_in(const struct walker *w, uint32_t tid, uint64_t s,
-		   uint64_t e)
+static uint64_t busy_in(const struct walker *w, uint32_t tid, uint64_t s,
+			uint64_t e, bool with_runq)
 {
 	const struct cp_timeline *tl = w->tl;
 	size_t i = cp_wait_after(tl, tid, s), n;
@@ -71,7 +71,21 @@ uint64_t cp_busy_in(const struct walker *w, uint32_t tid, uint64_t s,
 	if (!runq && (i == tl->n_samples || tl->samples[i].tid != tid ||
 		      tl->samples[i].ts >= e))
 		return 0;
+	if (!with_runq)
+		blocked += runq;
 	return alive > blocked ? alive - blocked : 0;
+}
+
+uint64_t cp_busy_in(const struct walker *w, uint32_t tid, uint64_t s,
+		   uint64_t e)
+{
+	return busy_in(w, tid, s, e, true);
+}
+
+uint64_t cp_running_in(const struct walker *w, uint32_t tid, uint64_t s,
+		       uint64_t e)
+{
+	return busy_in(w, tid, s, e, false);
 }
 
 /* Thread t's process is pid's child, or a child of one (script(1)

@@ -21,6 +21,8 @@
  * run between two of them to be back to back. */
 #define CP_CHILD_CHAIN		64
 #define CP_CHILD_GAP_NS		(2 * 1000000ull)
+/* How much of a producer's run its pipe's reader must have run for. */
+#define CP_FEED_BUSY_PCT	90
 /* A wait no traced task ended is cut in at most this many pieces, each
  * charged to the thread of the process that ran most in it ... */
 #define CP_BUSY_PIECES		8
@@ -462,6 +464,30 @@ static const struct cp_birth *born_in(const struct cp_timeline *tl,
 	return NULL;
 }
 
+/*
+ * tid ran [a, next's start), then blocked writing into a full pipe until
+ * its reader took some (tar feeding gzip): while the reader ran all along
+ * (CP_FEED_BUSY_PCT of it), the run held nothing up, as the reader could
+ * not have read sooner; what it did is the path.  Else the run's own.
+ */
+static void charge_run_before(struct walker *w, uint32_t tid, uint32_t pid,
+			      uint64_t a, const struct cp_wait *next, int depth)
+{
+	const struct stack_sample *st = &w->p->stacks[next->stack];
+	uint64_t b = next->start;
+
+	if (depth < CP_MAX_DEPTH && st->reason == WAIT_PIPE &&
+	    !waits_for_result(st) && next->waker_pid != pid &&
+	    follow_waker(w, next, depth) &&
+	    cp_running_in(w, next->waker_tid, a, b) * 100 >=
+	    (b - a) * CP_FEED_BUSY_PCT) {
+		charge_thread(w, next->waker_tid, next->waker_pid, a, b,
+			      depth + 1);
+		return;
+	}
+	charge_running(w, tid, pid, a, b);
+}
+
 /* What tid did in [a, b), charged: running, waiting, or through the
  * threads that ended its waits; before its process was forked, through
  * the thread that forked it (a wait ended by a child started meanwhile:
@@ -499,7 +525,7 @@ static void charge_thread(struct walker *w, uint32_t tid, uint32_t pid,
 			return;
 		}
 		if (wt->start > t) {
-			charge_running(w, tid, pid, t, wt->start);
+			charge_run_before(w, tid, pid, t, wt, depth);
 			t = wt->start;
 		}
 		s = t;

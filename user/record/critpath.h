@@ -152,6 +152,10 @@ bool cp_alive_at(const struct walker *w, uint32_t pid, uint64_t ts);
 uint64_t cp_busy_in(const struct walker *w, uint32_t tid, uint64_t s,
 		   uint64_t e);
 
+/* ... running only: not blocked, not waiting for a CPU. */
+uint64_t cp_running_in(const struct walker *w, uint32_t tid, uint64_t s,
+		       uint64_t e);
+
 /* tid spent most of [s, e) blocked: a pool's worker waiting for work. */
 bool cp_thread_idle(const struct walker *w, uint32_t tid, uint64_t s,
 		    uint64_t e);

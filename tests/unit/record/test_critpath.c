@@ -687,6 +687,73 @@ static void test_pipeline_waits_for_last(void **state)
 	fx_free(p);
 }
 
+/* tar (10) forks gzip (11) and feeds it: 10 ms of tar's run, then 10 ms
+ * blocked writing into the full pipe until gzip reads; gzip computes all
+ * along, then tar waits for it to exit.  tar's runs held nothing up: the
+ * path is gzip's.  When gzip instead waited for data while tar ran (the
+ * feeder the bottleneck), tar's runs stay its own. */
+static void test_feeder_runs_beside_reader(void **state)
+{
+	struct stack_sample *sw;
+	struct tl_builder b;
+	struct profile *p;
+	uint32_t tar_f, gz_f, tar_run, tar_pipe, tar_child, gz_run, gz_read;
+	uint64_t t;
+	int starved;
+
+	(void)state;
+	for (starved = 0; starved <= 1; starved++) {
+		p = fx_new("tar");
+		memset(&b, 0, sizeof(b));
+		tar_f = fx_frame(p, "main", "tar", CLASS_APP);
+		gz_f = fx_frame(p, "deflate", "gzip", CLASS_APP);
+		fx_proc(p, 10, 1, "tar", "/bin/tar");
+		fx_proc(p, 11, 10, "gzip", "/bin/gzip");
+		tar_run = stack_index(p, FX_STACK(p, 10, 10, 50, tar_f));
+		sw = FX_WAIT(p, 10, 10, 5, WAIT_PIPE, 50 * MS, NULL, tar_f);
+		sw->syscall = WS_NR_write;
+		tar_pipe = stack_index(p, sw);
+		tar_child = stack_index(p, FX_WAIT(p, 10, 10, 1, WAIT_CHILD,
+						   10 * MS, NULL, tar_f));
+		gz_run = stack_index(p, FX_STACK(p, 11, 11, 110, gz_f));
+		sw = FX_WAIT(p, 11, 11, 5, WAIT_PIPE, 50 * MS, NULL, gz_f);
+		sw->syscall = WS_NR_read;
+		gz_read = stack_index(p, sw);
+		add_exec(&b, 10, T0 - 2 * MS, "/bin/tar");
+		add_child(&b, 11, 10, T0 - MS, "/bin/gzip");
+		for (t = T0; t < T0 + 100 * MS; t += 20 * MS) {
+			add_run(&b, 10, t, t + 10 * MS, tar_run);
+			add_wait(&b, 10, t + 10 * MS, t + 20 * MS, t + 20 * MS,
+				 11, tar_pipe);
+			if (starved) {	/* gzip waits while tar runs */
+				add_wait(&b, 11, t, t + 10 * MS, t + 10 * MS,
+					 10, gz_read);
+				add_run(&b, 11, t + 10 * MS, t + 20 * MS,
+					gz_run);
+			}
+		}
+		if (!starved)
+			add_run(&b, 11, T0, T0 + 110 * MS, gz_run);
+		else
+			add_run(&b, 11, T0 + 100 * MS, T0 + 110 * MS, gz_run);
+		add_wait(&b, 10, T0 + 100 * MS, T0 + 110 * MS, T0 + 110 * MS,
+			 11, tar_child);
+		assert_int_equal(critpath_build(p, &b.tl, &(struct cp_window){
+			.root_tid = 10, .start = T0,
+			.end = T0 + 110 * MS }), 0);
+		assert_int_equal(cp_sum(p), 110 * MS);
+		if (!starved) {
+			assert_int_equal(p->stacks[tar_run].cp_ns, 0);
+			assert_int_equal(p->stacks[gz_run].cp_ns, 110 * MS);
+		} else {
+			assert_int_equal(p->stacks[tar_run].cp_ns, 50 * MS);
+			assert_int_equal(p->stacks[gz_run].cp_ns, 60 * MS);
+		}
+		tl_free(&b);
+		fx_free(p);
+	}
+}
+
 /* A subshell that never exec'd and of which nothing else is known runs
  * its parent's program: named after it, not "?". */
 static void test_fork_named_after_parent(void **state)
@@ -1064,6 +1131,7 @@ int main(void)
 		cmocka_unit_test(test_waker_born_during_wait),
 		cmocka_unit_test(test_waker_thread_made_during_wait),
 		cmocka_unit_test(test_pipeline_waits_for_last),
+		cmocka_unit_test(test_feeder_runs_beside_reader),
 		cmocka_unit_test(test_fork_named_after_parent),
 		cmocka_unit_test(test_cycle_bounded),
 		cmocka_unit_test(test_timed_waits_follow_workers),
