@@ -103,6 +103,8 @@ struct codec_run {
 	bool one_thread;	/* each process's CPU in one thread */
 	bool decompress;	/* some process decompressed */
 	bool threads_asked;	/* ... or asked for threads */
+	double spread;		/* CPUs its runs used at once on average,
+				 * when several; else 0 */
 	const char *launcher;	/* "tar" when tar ran it; else NULL */
 };
 
@@ -123,6 +125,28 @@ static const char *tar_of(const struct profile *p, uint32_t pid)
 			return "tar";
 	}
 	return NULL;
+}
+
+/* The CPUs the program's runs used at once on average (xargs -P2 gzip):
+ * their CPU over the time at least one ran, when COMPRESS_SPREAD_PCT or
+ * more; else 0. */
+static double runs_spread(const struct profile *p, const char *name)
+{
+	const struct io_spawn *s;
+	const char *base;
+	size_t i;
+
+	for (i = 0; i < p->io.n_spawns; i++) {
+		s = &p->io.spawns[i];
+		base = strrchr(s->program, '/');
+		base = base ? base + 1 : s->program;
+		if (strcmp(base, name) || !s->union_ns ||
+		    !hint_at_least_pct(s->cpu_ns, s->union_ns,
+				       COMPRESS_SPREAD_PCT))
+			continue;
+		return (double)s->cpu_ns / (double)s->union_ns;
+	}
+	return 0;
 }
 
 static void codec_run(const struct hint_list *h, const struct codec *c,
@@ -152,6 +176,7 @@ static void codec_run(const struct hint_list *h, const struct codec *c,
 		if (!r->launcher)
 			r->launcher = tar_of(h->p, ps->pid);
 	}
+	r->spread = runs_spread(h->p, cp->name);
 }
 
 /* What to do: the same format on all CPUs (and how tar takes it), a
@@ -165,7 +190,7 @@ static void codec_advice(const struct hint_list *h, const struct codec *c,
 	const char *tool = c->parallel_tool;
 	size_t n = 0;
 
-	if (r->threads_asked || h->p->n_cpus == 1)
+	if (r->threads_asked || r->spread || h->p->n_cpus == 1)
 		parallel = NULL;
 	*advice = parallel ? "parallel" : lower ? "lower_level" :
 		  r->decompress && c->unpack_note ? "format" : NULL;
@@ -200,11 +225,20 @@ static void codec_hint(struct hint_list *h, const struct codec *c,
 	hint_fmt_pct(pct, cp->ns, h->p->wall_ns);
 	hint_fmt_time(path, cp->ns);
 	hint_fmt_time(cpu, r->cpu_ns);
-	hint_text(&hint, "%s %s on one CPU for %s of the wall time (%s on "
-		  "the critical path, %s of CPU, in %u process%s): %s.",
-		  cp->name, r->decompress ? "decompressed" : "compressed",
-		  pct, path, cpu, r->processes, r->processes == 1 ? "" : "es",
-		  what);
+	if (r->spread)
+		hint_text(&hint, "%s %s for %s of the wall time, already on "
+			  "%.1f CPUs at once on average (%s on the critical "
+			  "path, %s of CPU, in %u process%s): %s.", cp->name,
+			  r->decompress ? "decompressed" : "compressed", pct,
+			  r->spread, path, cpu, r->processes,
+			  r->processes == 1 ? "" : "es", what);
+	else
+		hint_text(&hint, "%s %s on one CPU for %s of the wall time (%s "
+			  "on the critical path, %s of CPU, in %u process%s): "
+			  "%s.", cp->name,
+			  r->decompress ? "decompressed" : "compressed", pct,
+			  path, cpu, r->processes,
+			  r->processes == 1 ? "" : "es", what);
 	hint_field_copy(h, &hint, "program", cp->name);
 	hint_field_copy(h, &hint, "mode",
 			r->decompress ? "decompress" : "compress");

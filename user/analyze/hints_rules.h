@@ -114,6 +114,9 @@ struct profile;
 #define COMPRESS_MIN_PCT	20	/* its time on the path, % of W */
 #define COMPRESS_MIN_NS		(100 * 1000000ull)	/* ... and time */
 #define COMPRESS_CPU_PCT	50	/* its CPU, % of its time there */
+#define COMPRESS_SPREAD_PCT	150	/* ... from which its processes ran on
+					 * several CPUs at once (xargs -P):
+					 * no parallel tool to advise */
 #define COMPRESS_ONE_THREAD_PCT	90	/* a process's busiest thread, % of
 					 * its samples */
 /* syncs: fsync and its kin called again and again */

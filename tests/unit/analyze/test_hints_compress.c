@@ -113,6 +113,37 @@ static void test_compressor_xz_threads_asked(void **state)
 	fx_free(p);
 }
 
+/* xargs -P2 gzip: its six runs already went two at a time, 1.8 CPUs on
+ * average (900 ms of CPU while at least one ran, 500 ms): no parallel tool
+ * to advise, only the lower level, and not "on one CPU". */
+static void test_compressor_already_spread(void **state)
+{
+	const struct codec_case c = { "gzip", "gzip -k f3", 500, 500, false,
+				      false, 2, 0 };
+	struct profile *p = codec_profile(&c);
+	const struct hint *h;
+	struct hinted agg;
+
+	(void)state;
+	p->io.spawns = fx_grow(NULL, 0, sizeof(*p->io.spawns));
+	p->io.spawns[0] = (struct io_spawn){
+		.program = fx_strdup("/usr/bin/gzip"), .count = 6,
+		.wall_ns = 900 * MS, .union_ns = 500 * MS, .cpu_ns = 900 * MS,
+		.site = IO_NO_SITE };
+	p->io.n_spawns = 1;
+	h = only_hint(p, &agg);
+	assert_str(h, "advice", "lower_level");
+	assert_null(strstr(h->text, "pigz"));
+	assert_null(strstr(h->text, "on one CPU"));
+	assert_non_null(strstr(h->text, "gzip compressed for 50% of the wall "
+			       "time, already on 1.8 CPUs at once on average "
+			       "(500 ms on the critical path, 500 ms of CPU, "
+			       "in 1 process): a lower level (gzip -1) "
+			       "trades size for time."));
+	hinted_free(&agg);
+	fx_free(p);
+}
+
 /* Decompressing, told by the option or by the name as exec'd. */
 static void test_compressor_decompress(void **state)
 {
@@ -175,6 +206,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_compressor_tar_gzip),
 		cmocka_unit_test(test_compressor_xz_threads_asked),
+		cmocka_unit_test(test_compressor_already_spread),
 		cmocka_unit_test(test_compressor_decompress),
 		cmocka_unit_test(test_compressor_none),
 	};
