@@ -343,6 +343,9 @@ bool aggregate_path_idle(const struct aggregate *agg);
  * _start): no place to point at. */
 bool aggregate_entry_function(const char *name);
 
+/* "[prog+0x1f00]": an address in a binary without symbols. */
+bool aggregate_unnamed_function(const struct func_stat *fs);
+
 /*
  * What an idle server did when asked, from its on-CPU samples in all its
  * threads (a thread per request is on no path but its own): the

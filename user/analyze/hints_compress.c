@@ -133,14 +133,11 @@ static const char *tar_of(const struct profile *p, uint32_t pid)
 static double runs_spread(const struct profile *p, const char *name)
 {
 	const struct io_spawn *s;
-	const char *base;
 	size_t i;
 
 	for (i = 0; i < p->io.n_spawns; i++) {
 		s = &p->io.spawns[i];
-		base = strrchr(s->program, '/');
-		base = base ? base + 1 : s->program;
-		if (strcmp(base, name) || !s->union_ns ||
+		if (strcmp(path_basename(s->program), name) || !s->union_ns ||
 		    !hint_at_least_pct(s->cpu_ns, s->union_ns,
 				       COMPRESS_SPREAD_PCT))
 			continue;

@@ -93,8 +93,7 @@ static const struct func_stat *more_own(const struct aggregate *agg,
 	       aggregate_verdict_own_ns(agg, a) ? b : a;
 }
 
-/* "[prog+0x1f00]": an address in a binary without symbols. */
-static bool unnamed_func(const struct func_stat *fs)
+bool aggregate_unnamed_function(const struct func_stat *fs)
 {
 	return fs->name[0] == '[' && strstr(fs->name, "+0x");
 }
@@ -137,7 +136,7 @@ const struct func_stat *aggregate_path_function(const struct aggregate *agg,
 	/* a stripped program's "[git+0x2ab160]" tells less than the library
 	 * code it called that ran longer (zlib inflating git's objects); the
 	 * kernel's, the verdict's system calls and page faults say */
-	if (in_main && (!unnamed_func(in_main) ||
+	if (in_main && (!aggregate_unnamed_function(in_main) ||
 			more_own(agg, in_main, user) == in_main))
 		return in_main;
 	return py && (!any || python_runtime(any)) ? py : any;

@@ -148,13 +148,8 @@ void md_unnamed_quality(FILE *f, const struct unnamed_code *u,
 static bool names_stripped(const struct func_stat *fs,
 			   const struct unnamed_code *u)
 {
-	size_t n;
-
-	if (!fs || !u->module || !fs->module || strcmp(fs->module, u->module))
-		return false;
-	n = strlen(u->module);
-	return fs->name[0] == '[' && !strncmp(fs->name + 1, u->module, n) &&
-	       !strncmp(fs->name + 1 + n, "+0x", 3);
+	return fs && u->module && fs->module &&
+	       !strcmp(fs->module, u->module) && aggregate_unnamed_function(fs);
 }
 
 /* ... or a library's code called from one ("called from [git+0x2949f0]"). */

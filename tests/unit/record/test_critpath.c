@@ -66,6 +66,17 @@ static uint64_t cp_sum(const struct profile *p)
 	return sum;
 }
 
+/* No time of the path went to a "[program: off-CPU, unseen]" stack. */
+static void assert_nothing_unseen(const struct profile *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->n_stacks; i++)
+		if (p->stacks[i].cp_ns && p->stacks[i].n_frames)
+			assert_null(strstr(p->frames[p->stacks[i].frames[0]].name,
+					   "unseen"));
+}
+
 /* The index of the stack just added (s: what FX_STACK returned). */
 static uint32_t stack_index(const struct profile *p,
 			    const struct stack_sample *s)
@@ -562,7 +573,6 @@ static void test_waker_born_during_wait(void **state)
 	uint32_t mk_f = fx_frame(p, "main", "make", CLASS_APP);
 	uint32_t echo_f = fx_frame(p, "echo", "cmake", CLASS_APP);
 	uint32_t cm_wait, mk_run, echo_run;
-	size_t i;
 
 	(void)state;
 	fx_proc(p, 10, 1, "cmake", "/usr/bin/cmake");
@@ -583,10 +593,7 @@ static void test_waker_born_during_wait(void **state)
 	assert_int_equal(cp_sum(p), 100 * MS);
 	assert_int_equal(p->stacks[mk_run].cp_ns, 60 * MS);
 	assert_true(p->stacks[echo_run].cp_ns >= 39 * MS);
-	for (i = 0; i < p->n_stacks; i++)
-		if (p->stacks[i].cp_ns && p->stacks[i].n_frames)
-			assert_null(strstr(p->frames[p->stacks[i].frames[0]].name,
-					   "unseen"));
+	assert_nothing_unseen(p);
 	tl_free(&b);
 	fx_free(p);
 }
@@ -605,7 +612,6 @@ static void test_waker_thread_made_during_wait(void **state)
 	struct cp_birth made = { .ts = T0 + 60 * MS, .pid = 10, .tid = 12,
 				 .parent_tid = 11 };
 	uint32_t wait, m_run, g_run;
-	size_t i;
 
 	(void)state;
 	fx_proc(p, 10, 1, "gopar", "/tmp/gopar");
@@ -625,10 +631,7 @@ static void test_waker_thread_made_during_wait(void **state)
 	assert_int_equal(cp_sum(p), 100 * MS);
 	assert_int_equal(p->stacks[m_run].cp_ns, 60 * MS);
 	assert_true(p->stacks[g_run].cp_ns >= 39 * MS);
-	for (i = 0; i < p->n_stacks; i++)
-		if (p->stacks[i].cp_ns && p->stacks[i].n_frames)
-			assert_null(strstr(p->frames[p->stacks[i].frames[0]].name,
-					   "unseen"));
+	assert_nothing_unseen(p);
 	tl_free(&b);
 	fx_free(p);
 }
