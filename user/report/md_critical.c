@@ -686,6 +686,10 @@ int md_critical_verdict(struct md *m)
 			if (err)
 				return err;
 			md_app_under(m, fs);
+			/* a stripped program's address says little; which of
+			 * its runs (git gc's pack-objects) says more */
+			if (aggregate_unnamed_function(fs))
+				md_top_runs(m);
 		} else {
 			err = md_spread_thin(m, fs, name, where);
 			if (err)

@@ -691,6 +691,44 @@ static void test_longest_runs(void **state)
 	fx_free(p);
 }
 
+/* git gc: three git processes, one function of stripped git holding most
+ * of the path: the verdict says which run it was (pack-objects). */
+static void test_stripped_names_its_run(void **state)
+{
+	static const char *const args[] = {
+		"git gc", "git repack -d -l", "git pack-objects --all x",
+	};
+	static const uint64_t ms[] = { 10, 20, 570 };
+	struct profile *p = fx_new("git gc");
+	struct critical_program *cp;
+	uint32_t f, pid;
+	char *md;
+
+	(void)state;
+	f = unnamed(p, "[git+0x148eb0]", "git", "/usr/bin/git");
+	cp = p->critical.programs = fx_grow(NULL, 0, sizeof(*cp));
+	memset(cp, 0, sizeof(*cp));
+	cp->name = fx_strdup("git");
+	cp->pids = fx_grow(NULL, 0, 3 * sizeof(*cp->pids));
+	for (pid = 10; pid < 13; pid++) {
+		FX_STACK(p, pid, pid, ms[pid - 10], f)->cp_ns =
+			ms[pid - 10] * MS;
+		fx_proc(p, pid, pid - 1, "git", "/usr/bin/git");
+		p->procs[p->n_procs - 1].args = fx_strdup(args[pid - 10]);
+		cp->pids[cp->n_pids++] = pid;
+		cp->ns += ms[pid - 10] * MS;
+	}
+	p->critical.n_programs = 1;
+	p->critical.ns = p->wall_ns = 600 * MS;
+	md = render_md(p);
+	assert_contains(md, "most in `[git+0x148eb0]` (app, git), 100.0% of "
+			"the wall time with its callees; its longest runs: "
+			"`git pack-objects … x` 95.0%, `git repack` 3.3% (see "
+			"Longest runs). `git` is stripped");
+	free(md);
+	fx_free(p);
+}
+
 /* A stripped compiler's work spread thin under unnamed code: the verdict
  * names the longest compiles of it, not the address they ran under. */
 static void test_spread_thin_names_runs(void **state)
@@ -1580,6 +1618,7 @@ int main(void)
 		cmocka_unit_test(test_stripped_own_build),
 		cmocka_unit_test(test_stripped_inside),
 		cmocka_unit_test(test_stripped_app_or_library),
+		cmocka_unit_test(test_stripped_names_its_run),
 		cmocka_unit_test(test_spread_thin_inside),
 		cmocka_unit_test(test_longest_runs),
 		cmocka_unit_test(test_spread_thin_names_runs),
