@@ -86,53 +86,117 @@ static __always_inline bool is_traced(__u32 tgid)
 }
 
 /*
- * The task's user registers and the top of its user stack into
- * (ip, sp, bp, len, stack[size]): size bytes from sp, else (the stack's
- * mapping ends sooner: a main thread's a few KiB above main) all there is
- * up to the page boundary where it ends, the farthest boundary first;
- * else nothing.  For unwinding in user space what frame pointers miss:
- * halving the size instead lost the outer frames of one sample in five
- * of a program whose stack was 4-8 KiB deep.
+ * size bytes of user memory from `from` into dst, else (the mapping ends
+ * sooner: a main thread's stack a few KiB above main) all there is up to
+ * the page boundary where it ends, the farthest boundary first; got: the
+ * bytes read, 0 none.  Halving the size instead lost the outer frames of
+ * one sample in five of a program whose stack was 4-8 KiB deep.
  */
-#define WS_USER_PAGE	4096ull
-#define COPY_USER_TOP(task, top, size)					\
+#define COPY_USER(dst, size, from, got)					\
 	do {								\
-		struct pt_regs *top_regs_ =				\
-			(struct pt_regs *)bpf_task_pt_regs(task);	\
-		__u64 top_sp_ = BPF_CORE_READ(top_regs_, sp);		\
-		__u64 top_end_ = (top_sp_ + (size)) & ~(WS_USER_PAGE - 1);\
-		__u64 top_len_;						\
-		int top_i_;						\
+		__u64 cu_end_ = ((from) + (size)) & ~(WS_USER_PAGE - 1);\
+		__u64 cu_len_;						\
+		int cu_i_;						\
 									\
-		(top)->ip = BPF_CORE_READ(top_regs_, ip);		\
-		(top)->sp = top_sp_;					\
-		(top)->bp = BPF_CORE_READ(top_regs_, bp);		\
-		(top)->pad = 0;						\
-		(top)->len = 0;						\
-		if (!bpf_probe_read_user((top)->stack, (size),		\
-					 (void *)top_sp_)) {		\
-			(top)->len = (size);				\
+		(got) = 0;						\
+		if (!bpf_probe_read_user((dst), (size), (void *)(from))) {\
+			(got) = (size);					\
 			break;						\
 		}							\
-		for (top_i_ = 0; top_i_ <= (size) / WS_USER_PAGE; top_i_++) {\
-			top_len_ = top_end_ - top_i_ * WS_USER_PAGE - top_sp_;\
-			barrier_var(top_len_);				\
-			if ((__s64)top_len_ <= 0)			\
+		for (cu_i_ = 0; cu_i_ <= (size) / WS_USER_PAGE; cu_i_++) {\
+			cu_len_ = cu_end_ - cu_i_ * WS_USER_PAGE - (from);\
+			barrier_var(cu_len_);				\
+			if ((__s64)cu_len_ <= 0)			\
 				break;					\
-			if (top_len_ >= (size))				\
+			if (cu_len_ >= (size))				\
 				continue;				\
-			if (!bpf_probe_read_user((top)->stack, top_len_,\
-						 (void *)top_sp_)) {	\
-				(top)->len = top_len_;			\
+			if (!bpf_probe_read_user((dst), cu_len_,	\
+						 (void *)(from))) {	\
+				(got) = cu_len_;			\
 				break;					\
 			}						\
 		}							\
 	} while (0)
 
-static __always_inline void copy_user_top(struct task_struct *task,
-					  struct ws_user_top *top)
+/*
+ * The task's user registers and the top of its user stack into
+ * (ip, sp, bp, len, stack[size]), read by COPY_USER from sp: for
+ * unwinding in user space what frame pointers miss.
+ */
+#define COPY_USER_TOP(task, top, size)					\
+	do {								\
+		struct pt_regs *top_regs_ =				\
+			(struct pt_regs *)bpf_task_pt_regs(task);	\
+		__u64 top_sp_ = BPF_CORE_READ(top_regs_, sp);		\
+									\
+		(top)->ip = BPF_CORE_READ(top_regs_, ip);		\
+		(top)->sp = top_sp_;					\
+		(top)->bp = BPF_CORE_READ(top_regs_, bp);		\
+		COPY_USER((top)->stack, (size), top_sp_, (top)->len);	\
+	} while (0)
+
+struct copy_pages {
+	__u8 b[WS_STACK_COPY + WS_USER_PAGE];
+};
+struct copy_pages_map {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, WS_COPY__SLOTS);
+	__type(key, __u32);
+	__type(value, struct copy_pages);
+};
+extern struct copy_pages_map copy_pages SEC(".maps");
+
+/*
+ * WS_STACK_COPY bytes of user stack from `from` into dst.  Where the one
+ * read fails, a page at a time, in slot of copy_pages: a page not there
+ * (a large local buffer's, never touched; or past the stack's mapping)
+ * reads as zeros and sets its bit in *holes (bit i: the i-th page from
+ * from's), for the frames above it are still read.  Returns the bytes
+ * copied: WS_STACK_COPY, or 0 when no page was there.
+ */
+static __always_inline __u32 copy_user_pages(void *dst, __u64 from,
+					     __u32 slot, __u16 *holes)
 {
-	COPY_USER_TOP(task, top, WS_STACK_COPY);
+	__u64 skip = from & (WS_USER_PAGE - 1), base = from - skip;
+	struct copy_pages *pages;
+	__u32 i, all = 0;
+
+	*holes = 0;
+	if (!bpf_probe_read_user(dst, WS_STACK_COPY, (void *)from))
+		return WS_STACK_COPY;
+	pages = bpf_map_lookup_elem(&copy_pages, &slot);
+	if (!pages)
+		return 0;
+	for (i = 0; i <= WS_STACK_COPY / WS_USER_PAGE; i++) {
+		all |= 1 << i;
+		/* on failure the helper zeroes the page */
+		if (bpf_probe_read_user(pages->b + i * WS_USER_PAGE,
+					WS_USER_PAGE,
+					(void *)(base + i * WS_USER_PAGE)))
+			*holes |= 1 << i;
+	}
+	if (*holes == all)
+		return 0;
+	if (!skip)	/* the copy ends where the last page starts */
+		*holes &= ~(1 << (WS_STACK_COPY / WS_USER_PAGE));
+	bpf_probe_read_kernel(dst, WS_STACK_COPY, pages->b + skip);
+	return WS_STACK_COPY;
+}
+
+/* The task's user registers and the top of its user stack, for a sample
+ * or an I/O site: no stack past the copy (oncpu.bpf.c adds it to a
+ * sample where asked). */
+static __always_inline void copy_user_top(struct task_struct *task,
+					  struct ws_user_top *top, __u32 slot)
+{
+	struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(task);
+
+	top->ip = BPF_CORE_READ(regs, ip);
+	top->sp = BPF_CORE_READ(regs, sp);
+	top->bp = BPF_CORE_READ(regs, bp);
+	top->len = copy_user_pages(top->stack, top->sp, slot, &top->holes);
+	top->far_len = 0;
+	top->far_got = 0;
 }
 
 #endif

@@ -15,7 +15,7 @@
  * stack holds the same words at the same offsets from sp (and bp is as
  * far from sp, when the unwinding used it) unwinds to the same frames: it
  * is sent as a WS_EV_IO_AGAIN of 200 bytes naming the site (span bytes
- * from sp are read, up to the last word the walk needs: COPY_USER_TOP
+ * from sp are read, up to the last word the walk needs: copy_user_top()
  * would have copied at least those, so the walk of a full event would
  * have found every word it needs).  Anything
  * else -- no rule yet, a key not registered (user space has not read the
@@ -270,7 +270,7 @@ static __always_inline void send_full(struct task_struct *task,
 	ev->ustack_len = bpf_get_task_stack(task, ev->ustack,
 					    sizeof(ev->ustack),
 					    BPF_F_USER_STACK);
-	copy_user_top(task, &ev->top);
+	copy_user_top(task, &ev->top, WS_COPY_SITE);
 	ev->py.truncated = 0;
 	if (w->sc && sc->key.py_hash) {
 		n = w->buf->ev.py.n;

@@ -7,6 +7,53 @@
 
 const volatile bool copy_user_stack = true;	/* false: --fp-only */
 
+/* tgid -> bytes of stack past the copy its samples carry, a multiple of
+ * WS_STACK_COPY up to WS_STACK_FAR_MAX; set by user space.  LRU: a process
+ * that exited makes room. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 4096);
+	__type(key, __u32);
+	__type(value, __u32);
+} stack_far SEC(".maps");
+
+static __always_inline __u32 far_len_of(__u32 tgid)
+{
+	const __u32 *far;
+
+	if (!copy_user_stack)
+		return 0;
+	far = bpf_map_lookup_elem(&stack_far, &tgid);
+	if (!far || *far > WS_STACK_FAR_MAX)
+		return 0;
+	return *far & ~(WS_STACK_COPY - 1);
+}
+
+/* The stack from `from` on into the event at off, WS_STACK_COPY at a time,
+ * up to far bytes, its missing pages put in *holes: the bytes read. */
+static __always_inline __u32 copy_user_far(struct bpf_dynptr *ptr, __u64 off,
+					   __u32 far, __u64 from, __u16 *holes)
+{
+	__u32 got = 0;
+	__u16 h;
+	void *dst;
+	int i;
+
+	for (i = 0; i < WS_STACK_FAR_MAX / WS_STACK_COPY; i++) {
+		if (got >= far)
+			break;
+		dst = bpf_dynptr_data(ptr, off + got, WS_STACK_COPY);
+		if (!dst)
+			break;
+		if (!copy_user_pages(dst, from + got, WS_COPY_SAMPLE, &h))
+			break;
+		/* its pages from sp's: WS_STACK_COPY is 2 of them */
+		*holes |= h << (2 * (i + 1));
+		got += WS_STACK_COPY;
+	}
+	return got;
+}
+
 static __always_inline void fill_sample(struct bpf_perf_event_data *ctx,
 					struct task_struct *task, __u64 id,
 					__u64 time, struct ws_sample *s)
@@ -25,15 +72,16 @@ static __always_inline void fill_sample(struct bpf_perf_event_data *ctx,
 	if (task->flags & WS_PF_KTHREAD) {
 		s->ustack_len = 0;
 		s->top.len = 0;
+		s->top.holes = 0;
 	} else {
 		s->ustack_len = bpf_get_stack(ctx, s->ustack, sizeof(s->ustack),
 					      BPF_F_USER_STACK);
 		if (s->ustack_len < 0)
 			count_event(WS_CNT_USTACK_ERR);
 		if (copy_user_stack)
-			copy_user_top(task, &s->top);
+			copy_user_top(task, &s->top, WS_COPY_SAMPLE);
 		else
-			s->top.len = 0;
+			s->top.len = s->top.holes = 0;
 	}
 }
 
@@ -50,6 +98,7 @@ static __always_inline int sample(struct bpf_perf_event_data *ctx,
 	__u32 tgid = id >> 32;
 	struct ws_sample *s;
 	__u64 len = 0, start;
+	__u32 far;
 
 	if (!is_traced(tgid))
 		return 0;
@@ -63,7 +112,9 @@ static __always_inline int sample(struct bpf_perf_event_data *ctx,
 	if (len > sizeof(w.buf->frames))
 		len = sizeof(w.buf->frames);
 
-	if (bpf_ringbuf_reserve_dynptr(&events, sizeof(*s) + len, 0, &ptr)) {
+	far = far_len_of(tgid);
+	if (bpf_ringbuf_reserve_dynptr(&events, sizeof(*s) + len + far, 0,
+				       &ptr)) {
 		count_event(WS_CNT_RINGBUF_FULL);
 		goto discard;
 	}
@@ -71,6 +122,12 @@ static __always_inline int sample(struct bpf_perf_event_data *ctx,
 	if (!s)
 		goto discard;
 	fill_sample(ctx, task, id, start, s);
+	s->top.far_len = far;
+	s->top.far_got = 0;
+	if (far && s->top.len == WS_STACK_COPY)
+		s->top.far_got = copy_user_far(&ptr, sizeof(*s) + len, far,
+					       s->top.sp + WS_STACK_COPY,
+					       &s->top.holes);
 	s->py.n = 0;
 	s->py.truncated = 0;
 	if (w.sc) {

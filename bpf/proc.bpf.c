@@ -13,6 +13,7 @@ const volatile __u64 wakeup_bytes = 1 << 20;
 struct traced_map traced SEC(".maps");
 struct counters_map counters SEC(".maps");
 struct events_map events SEC(".maps");
+struct copy_pages_map copy_pages SEC(".maps");
 /* The maps of the helper headers, which declare them extern. */
 struct fdt_scratch_map fdt_scratch SEC(".maps");
 struct py_procs_map py_procs SEC(".maps");

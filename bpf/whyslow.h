@@ -205,10 +205,29 @@ struct ws_py_code_key {
  * --call-graph dwarf copies 8 KiB too. */
 #define WS_STACK_COPY	8192
 
+/* A process whose stack frames are larger (local buffers: GNU sort's
+ * compare takes 8.6 KiB, glibc's strtold 14 KiB) gets up to this much of
+ * its stack past the copy, in its samples: user space asks for it in
+ * stack_far once its samples keep needing it (record/stackfar.c). */
+#define WS_STACK_FAR_MAX	(3 * WS_STACK_COPY)
+
+#define WS_USER_PAGE	4096ull	/* struct ws_user_top's holes */
+
+/* Slots of the scratch where a copy is put together page by page. */
+enum ws_copy_slot {
+	WS_COPY_SAMPLE,		/* perf event: may interrupt the others */
+	WS_COPY_SITE,
+	WS_COPY__SLOTS,
+};
+
 struct ws_user_top {
 	__u64 ip, sp, bp;	/* user registers */
-	__u32 len;		/* bytes of stack read from sp, 0 none */
-	__u32 pad;
+	__u16 len;		/* bytes of stack read from sp, 0 none */
+	__u16 holes;		/* bit i: the i-th page from sp's was not
+				 * there (its bytes read as 0) */
+	__u16 far_len;		/* a sample's last far_len bytes: its stack
+				 * from sp + len on ... */
+	__u16 far_got;		/* ... far_got of them read; 0 none */
 	__u8 stack[WS_STACK_COPY];
 };
 
@@ -227,8 +246,8 @@ struct ws_sample {
 	__u64 ustack[WS_MAX_STACK];
 	struct ws_user_top top;
 	struct ws_py_head py;	/* n == 0: not in Python code */
-	struct ws_py_frame py_frames[];	/* py.n of them: the event is
-					 * sizeof + py.n * 16 bytes long */
+	struct ws_py_frame py_frames[];	/* py.n of them, then the stack
+					 * past top.stack (top.far_len) */
 };
 
 /* What a blocked syscall's file descriptor is, resolved in BPF from the

@@ -92,6 +92,29 @@ def test_stack_copy_to_the_mapping_end(run):
     assert whole >= 0.95 * total, f"{whole} of {total} whole:{res}"
 
 
+@pytest.mark.parametrize("mode,share", [("hole", 0.95), ("far", 0.75)])
+def test_large_frame_keeps_callers(run, mode, share):
+    """bigframe's spin runs under framed(), whose local buffer was never
+    touched: "hole", 6 KB, leaves a page of the 8 KiB copy missing, read
+    page by page; "far", 12 KB, puts framed()'s return address past the
+    copy, and the process's samples get a longer one once 8 were cut
+    (those sent before it asked stay cut: at most 0.25 s of 1.5 s)."""
+    res = run.record("--format", "folded", "--", workload("bigframe"),
+                     mode, "1.5")
+    spin = [(f, n) for f, n in folded_samples(res) if f[-1] == "spin"]
+    total = sum(n for _, n in spin)
+    assert total >= 1000, f"{total} samples in spin:{res}"
+    whole = sum(n for f, n in spin
+                if f[-5:-2] == ["start_thread", "thread", "outer"])
+    assert whole >= share * total, f"{whole} of {total} whole:{res}"
+    doc, res = run.record_json("--", workload("bigframe"), mode, "0.5")
+    longer = [n for n in doc["quality"]["notes"]
+              if n.startswith("Longer copies")]
+    assert len(longer) == (mode == "far"), res
+    if longer:
+        assert "bigframe (" in longer[0] and "16 KiB" in longer[0], res
+
+
 def test_truncated_share_reported(run):
     """Data quality counts stacks that stop short; here almost none do."""
     doc, res = run.record_json("--", workload("nofp_tree"))

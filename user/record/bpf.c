@@ -675,6 +675,11 @@ int record_bpf_io_sites_fd(const struct record_bpf *b)
 	return bpf_map__fd(b->skel->maps.io_sites);
 }
 
+int record_bpf_stack_far_fd(const struct record_bpf *b)
+{
+	return bpf_map__fd(b->skel->maps.stack_far);
+}
+
 struct offcpu_maps record_bpf_offcpu_maps(const struct record_bpf *b)
 {
 	return (struct offcpu_maps){

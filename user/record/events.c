@@ -58,35 +58,48 @@ static void know_mappings(struct record_events *r, uint32_t pid,
 
 /*
  * A user stack as frame pointers gave it (bytes, or -errno), completed
- * with CFI from the registers and stack copy taken with it.  Returns the
- * number of frames in ustack.  in_kernel: taken in the kernel, its user
- * ip where the thread entered it (a syscall, mostly): what CFI put back
- * there is learnt for the short waits (splice.h); a user-mode sample's
- * ip, anywhere, would teach nothing they use.
+ * with CFI from the registers and the stack copy taken with it (far: a
+ * sample's stack past the copy, top->far_got bytes, maybe none; NULL for
+ * an I/O site's, which never has it).  Returns the number of
+ * frames in ustack.  in_kernel: taken in the kernel, its user ip where
+ * the thread entered it (a syscall, mostly): what CFI put back there is
+ * learnt for the short waits (splice.h); a user-mode sample's ip,
+ * anywhere, would teach nothing they use.
  */
 static int user_stack(struct record_events *r, uint32_t pid, uint64_t time,
 		      const __u64 *fp_stack, int fp_len,
-		      const struct ws_user_top *top, __u64 *ustack,
-		      struct unwind_trace *trace, enum unwind_stop *why,
-		      bool in_kernel)
+		      const struct ws_user_top *top, const uint8_t *far,
+		      __u64 *ustack, struct unwind_trace *trace,
+		      enum unwind_stop *why, bool in_kernel)
 {
+	size_t need = 0;
 	struct unwind_input in = {
 		.ip = top->ip,
 		.sp = top->sp,
 		.bp = top->bp,
 		.stack = top->stack,
 		.stack_len = top->len > WS_STACK_COPY ? 0 : top->len,
+		.holes = top->holes,
 		.time = time,
 		.trace = trace,
+		.need = &need,
 	};
 	int n = fp_len > 0 ? fp_len / 8 : 0;
 
+	if (far && top->far_got && in.stack_len == WS_STACK_COPY) {
+		memcpy(r->stack, top->stack, WS_STACK_COPY);
+		memcpy(r->stack + WS_STACK_COPY, far, top->far_got);
+		in.stack = r->stack;
+		in.stack_len += top->far_got;
+	}
 	if (n > WS_MAX_STACK)
 		n = WS_MAX_STACK;
 	memcpy(ustack, fp_stack, n * sizeof(*ustack));
 	*why = unwind_complete(r->sym, r->procs, pid, &in, ustack, &n,
 			       WS_MAX_STACK);
 	collector_note_unwind(r->coll, *why);
+	if (*why == UNWIND_COPY_END && far && r->far && !r->err)
+		r->err = stack_far_note(r->far, pid, need, in.stack_len);
 	if (in_kernel && !r->err)
 		r->err = splices_learn(r->splices, pid, fp_stack,
 				       fp_len > 0 ? fp_len / 8 : 0, ustack, n);
@@ -175,7 +188,7 @@ static int on_io_site(struct record_events *r, const struct ws_io_site *ev)
 
 	know_mappings(r, w->pid, w->time_ns);
 	nu = user_stack(r, w->pid, w->time_ns, ev->ustack, ev->ustack_len,
-			&ev->top, ustack, &trace, &why, true);
+			&ev->top, NULL, ustack, &trace, &why, true);
 	pf = site_frames(ev);
 	pyc = python_of(r, w->pid, &pf, &py);
 	py.site = true;
@@ -283,6 +296,7 @@ int record_events_handle(void *ctx, void *data, size_t size)
 	__u64 ustack[WS_MAX_STACK];
 	enum unwind_stop why;
 	struct py_context py;
+	const uint8_t *far;
 	struct py_frames pf;
 	uint32_t type;
 	int nu;
@@ -295,8 +309,16 @@ int record_events_handle(void *ctx, void *data, size_t size)
 	if (type == WS_EV_SAMPLE) {
 		know_mappings(r, s->pid, s->time_ns);
 		r->samples++;
+		/* the stack past the copy ends the event */
+		far = NULL;
+		if (s->top.far_len <= WS_STACK_FAR_MAX &&
+		    s->top.far_got <= s->top.far_len &&
+		    size - sizeof(*s) >= s->top.far_len) {
+			size -= s->top.far_len;
+			far = (const uint8_t *)data + size;
+		}
 		nu = user_stack(r, s->pid, s->time_ns, s->ustack, s->ustack_len,
-				&s->top, ustack, NULL, &why,
+				&s->top, far, ustack, NULL, &why,
 				s->kstack_len > 0);
 		py_frames_of_sample(s, size, &pf);
 		r->err = collector_add(r->coll, r->procs, s, ustack, nu,

@@ -19,6 +19,7 @@
 #include "record/iosites.h"
 #include "record/offcpu.h"
 #include "record/pystacks.h"
+#include "record/stackfar.h"
 #include "symbols/symbolize.h"
 
 #define RECORD_EVENTS_FORKS	8	/* children of the last forks */
@@ -38,6 +39,7 @@ struct record_events {
 	struct py_stacks *py_stacks;	/* threads' switch-out stacks */
 	struct io_sites *sites;		/* NULL with --no-io */
 	struct stack_splices *splices;	/* learnt from completed stacks */
+	struct stack_far *far;		/* longer copies where needed */
 	struct pyn_kinds kinds;		/* CPython's frames, named once */
 	bool all;			/* -a */
 	uint64_t last_drain_ns;
@@ -49,6 +51,8 @@ struct record_events {
 	unsigned int n_forks;
 	uint64_t io_untold;		/* ... sent without stacks (burst) */
 	int err;			/* the first -errno: stop */
+	uint8_t stack[WS_STACK_COPY + WS_STACK_FAR_MAX];	/* a sample's
+					 * copy with the stack past it */
 };
 
 /* New processes and mappings from the side-band, Python interpreters to

@@ -34,6 +34,7 @@
 #include "python/command.h"
 #include "record/record.h"
 #include "record/ringbuf.h"
+#include "record/stackfar.h"
 #include "proc/sideband.h"
 
 #define POLL_MS		100
@@ -54,6 +55,7 @@ struct recorder {
 	struct py_stacks *py_stacks;
 	struct io_sites *sites;		/* NULL with --no-io */
 	struct stack_splices *splices;
+	struct stack_far far;
 	struct launch child;
 	int child_pidfd;
 	int *pid_fds;			/* pidfds of the -p targets */
@@ -274,6 +276,8 @@ static int open_bpf(struct recorder *r)
 	r->splices = splices_new();
 	if (!r->splices)
 		return 1;
+	stack_far_init(&r->far, o->fp_only ? -1 :
+				record_bpf_stack_far_fd(r->bpf));
 	r->offcpu = record_bpf_offcpu_maps(r->bpf);
 	r->offcpu.sym = r->sym;
 	r->offcpu.splices = r->splices;
@@ -291,6 +295,7 @@ static int open_bpf(struct recorder *r)
 		.py_stacks = r->py_stacks,
 		.sites = r->sites,
 		.splices = r->splices,
+		.far = &r->far,
 		.all = o->all,
 	};
 	r->rb = ringbuf_new(record_bpf_events_fd(r->bpf),
@@ -529,6 +534,8 @@ static int copy_notes(struct recorder *r, struct profile *out)
 		err = profile_add_note(out, lines[i]);
 	if (!err)
 		err = blocked_notes(&r->blocked, out);
+	if (!err)
+		err = stack_far_notes(&r->far, &r->procs, out);
 	if (!err && r->targets_gone_ns) {
 		/* -p: the recording is as long as the processes lasted */
 		if (asprintf(&line, "The traced process%s exited %.2f s into "
@@ -688,6 +695,7 @@ static void close_recorder(struct recorder *r)
 	py_attach_free(r->py);
 	py_stacks_free(r->py_stacks);
 	splices_free(r->splices);
+	stack_far_free(&r->far);
 	pynative_kinds_free(&r->ev.kinds);
 	proc_table_free(&r->procs);
 	blocked_free(&r->blocked);

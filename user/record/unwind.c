@@ -31,12 +31,26 @@ struct frame_regs {
 	uint64_t bp_addr;
 };
 
+/* Whether the copy's page at addr was not there. */
+static bool in_hole(const struct unwind_input *in, uint64_t addr)
+{
+	uint64_t page = addr / WS_USER_PAGE - in->sp / WS_USER_PAGE;
+
+	return page < 16 && (in->holes >> page & 1);
+}
+
 /* A word of the copied stack; false outside the copy. */
 static bool read_copy(const struct unwind_input *in, uint64_t addr,
 		      uint64_t *val)
 {
-	if (addr < in->sp || in->stack_len < 8 ||
-	    addr - in->sp > in->stack_len - 8)
+	if (addr < in->sp)
+		return false;
+	if (in->stack_len < 8 || addr - in->sp > in->stack_len - 8) {
+		if (in->need && addr - in->sp + 8 > *in->need)
+			*in->need = addr - in->sp + 8;
+		return false;
+	}
+	if (in->holes && (in_hole(in, addr) || in_hole(in, addr + 7)))
 		return false;
 	memcpy(val, in->stack + (addr - in->sp), sizeof(*val));
 	return true;

@@ -285,6 +285,54 @@ static void test_stops_at_copy_end(void **state)
 	symbolizer_free(sym);
 }
 
+/* A walk cut by the copy's length tells how far it needed to read; one
+ * cut by a page missing from the copy stops there and needs no more. */
+static void test_need_and_holes(void **state)
+{
+	struct symbolizer *sym = symbolizer_new(NULL);
+	struct unwind_trace tr;
+	struct proc_table t;
+	struct unwind_input in;
+	__u64 stack[WS_MAX_STACK];
+	size_t need = 0;
+	int n = 1;
+
+	(void)state;
+	fresh_snapshot(&t, &in);
+	in.trace = &tr;
+	stack[0] = snap.ip;
+	unwind_complete(sym, &t, getpid(), &in, stack, &n, WS_MAX_STACK);
+	assert_true(n >= 4 && tr.ra_off >= 0);
+
+	/* the copy ends before take_snapshot's return address */
+	in.trace = NULL;
+	in.need = &need;
+	in.stack_len = tr.ra_off & ~7;
+	n = 1;
+	assert_int_equal(unwind_complete(sym, &t, getpid(), &in, stack, &n,
+					 WS_MAX_STACK), UNWIND_COPY_END);
+	assert_int_equal(n, 1);
+	assert_int_equal(need, tr.ra_off + 8);
+
+	/* the whole copy, but the return address's page not there */
+	need = 0;
+	in.stack_len = snap.len;
+	in.holes = 1 << ((snap.sp + tr.ra_off) / WS_USER_PAGE -
+			 snap.sp / WS_USER_PAGE);
+	n = 1;
+	assert_int_equal(unwind_complete(sym, &t, getpid(), &in, stack, &n,
+					 WS_MAX_STACK), UNWIND_COPY_END);
+	assert_int_equal(n, 1);
+	assert_int_equal(need, 0);
+	/* another page missing: the walk does not read it */
+	in.holes = 1 << 15;
+	n = 1;
+	unwind_complete(sym, &t, getpid(), &in, stack, &n, WS_MAX_STACK);
+	assert_true(n >= 4);
+	proc_table_free(&t);
+	symbolizer_free(sym);
+}
+
 /* Code in anonymous memory, no CFI, keeping a frame pointer as JIT code
  * does: push rbp; mov rbp, rsp; call rdi; pop rbp; ret. */
 static const uint8_t jit_code[] = {
@@ -427,6 +475,7 @@ int main(void)
 		cmocka_unit_test(test_trace_words),
 		cmocka_unit_test(test_keeps_stack_without_data),
 		cmocka_unit_test(test_stops_at_copy_end),
+		cmocka_unit_test(test_need_and_holes),
 		cmocka_unit_test(test_frame_pointer_through_jit),
 		cmocka_unit_test(test_plt_leaf),
 	};

@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A hot leaf under a function with a large local buffer, built without
+ * frame pointers, in a thread of its own (a new stack, whose pages are
+ * there only once touched): thread -> outer -> framed -> spin.  framed()
+ * touches only the start of its buffer, so pages of its frame were never
+ * there.  "hole": a 6 KB buffer, the whole frame within an 8 KiB copy of
+ * the stack, but with a page missing in it; "far": a 12 KB buffer, which
+ * puts framed()'s return address past an 8 KiB copy.
+ * Usage: bigframe hole|far [SECONDS]   (default 1)
+ */
+#include <pthread.h>
+#include <string.h>
+
+#include "burn.h"
+
+static double seconds = 1;
+
+DEFINE_BURN(spin, 1442695040888963407ull)
+
+/* One function per buffer size, each a frame of its own. */
+#define FRAMED(name, size)						\
+	__attribute__((noipa)) static uint64_t name(uint64_t end)	\
+	{								\
+		volatile char buf[size];				\
+		uint64_t x = 0;						\
+									\
+		buf[0] = 1;						\
+		while (now_ns() < end)					\
+			x += spin(100000) + buf[0];			\
+		return x;						\
+	}
+FRAMED(framed_hole, 6000)
+FRAMED(framed_far, 12000)
+
+__attribute__((noipa)) static uint64_t outer(int far, uint64_t end)
+{
+	return (far ? framed_far(end) : framed_hole(end)) + 1;
+}
+
+static void *thread(void *arg)
+{
+	burn_sink = outer(arg != NULL, now_ns() + seconds * 1e9);
+	return NULL;
+}
+
+int main(int argc, char **argv)
+{
+	pthread_t t;
+	int far = argc > 1 && !strcmp(argv[1], "far");
+
+	if (argc > 2)
+		seconds = atof(argv[2]);
+	if (pthread_create(&t, NULL, thread, far ? &far : NULL))
+		return 1;
+	pthread_join(t, NULL);
+	return 0;
+}

@@ -1,0 +1,110 @@
+// SPDX-License-Identifier: GPL-2.0
+/* See stackfar.h. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <bpf/bpf.h>
+
+#include "record/stackfar.h"
+#include "whyslow.h"
+
+#define STACK_FAR_SLACK	4096	/* past the frame that cut: its callers' */
+
+void stack_far_init(struct stack_far *sf, int map_fd)
+{
+	*sf = (struct stack_far){ .map_fd = map_fd };
+	idmap_init(&sf->index);
+}
+
+void stack_far_free(struct stack_far *sf)
+{
+	idmap_free(&sf->index);
+	free(sf->procs);
+	sf->procs = NULL;
+	sf->n = 0;
+}
+
+static struct stack_far_proc *proc_of(struct stack_far *sf, uint32_t pid)
+{
+	struct stack_far_proc *more;
+	uint32_t i;
+
+	if (idmap_get(&sf->index, pid, &i))
+		return &sf->procs[i];
+	if (sf->n == STACK_FAR_PROCS)
+		return NULL;
+	if (!(sf->n & (sf->n - 1))) {	/* 0, 1, 2, 4, ...: double */
+		more = realloc(sf->procs, (sf->n ? 2 * sf->n : 1) *
+					  sizeof(*more));
+		if (!more)
+			return NULL;
+		sf->procs = more;
+	}
+	if (idmap_put(&sf->index, pid, sf->n))
+		return NULL;
+	sf->procs[sf->n] = (struct stack_far_proc){ .pid = pid };
+	return &sf->procs[sf->n++];
+}
+
+int stack_far_note(struct stack_far *sf, uint32_t pid, size_t need,
+		   size_t have)
+{
+	struct stack_far_proc *p;
+	uint32_t far;
+
+	/* a walk past what any copy would hold, or a copy cut where the
+	 * stack's mapping ended, learns nothing from a longer one */
+	if (sf->map_fd < 0 || have < WS_STACK_COPY || need <= have ||
+	    need > WS_STACK_COPY + WS_STACK_FAR_MAX)
+		return 0;
+	p = proc_of(sf, pid);
+	if (!p)
+		return sf->n == STACK_FAR_PROCS ? 0 : -ENOMEM;
+	/* sent before the last change, or its copy ended with the stack */
+	if (need <= WS_STACK_COPY + p->far || have < WS_STACK_COPY + p->far)
+		return 0;
+	if (need > p->need)
+		p->need = need;
+	if (++p->cut < STACK_FAR_AFTER)
+		return 0;
+	far = (p->need - WS_STACK_COPY + STACK_FAR_SLACK + WS_STACK_COPY - 1) /
+	      WS_STACK_COPY * WS_STACK_COPY;
+	if (far > WS_STACK_FAR_MAX)
+		far = WS_STACK_FAR_MAX;
+	p->cut = 0;
+	p->need = 0;
+	if (!bpf_map_update_elem(sf->map_fd, &pid, &far, BPF_ANY))
+		p->far = far;
+	return 0;
+}
+
+int stack_far_notes(const struct stack_far *sf, const struct proc_table *t,
+		    struct profile *out)
+{
+	char line[512], note[768];
+	const struct proc *p;
+	uint32_t i, shown = 0;
+	size_t len = 0;
+
+	for (i = 0; i < sf->n && len < sizeof(line) - 64; i++) {
+		if (!sf->procs[i].far)
+			continue;
+		if (shown++ == 4) {
+			len += snprintf(line + len, sizeof(line) - len, ", …");
+			break;
+		}
+		p = proc_table_find(t, sf->procs[i].pid);
+		len += snprintf(line + len, sizeof(line) - len,
+				"%s%s (%u) %u KiB", shown > 1 ? ", " : "",
+				p && p->comm[0] ? p->comm : "?",
+				sf->procs[i].pid,
+				(WS_STACK_COPY + sf->procs[i].far) / 1024);
+	}
+	if (!shown)
+		return 0;
+	snprintf(note, sizeof(note), "Longer copies of the user stack, for "
+		 "processes whose stack frames are larger than the 8 KiB copy "
+		 "(local buffers) and cut their samples' callers, from their "
+		 "%dth such sample on: %s", STACK_FAR_AFTER, line);
+	return profile_add_note(out, note);
+}

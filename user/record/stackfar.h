@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Longer stack copies for the processes whose frames need them.  A
+ * sample carries 8 KiB of user stack for CFI; a function with large local
+ * buffers (GNU sort's compare, 8.6 KiB; glibc's strtold, 14 KiB) puts its
+ * caller's return address past it, and every sample under it loses its
+ * callers.  Once a process's samples keep stopping there, its samples get
+ * the stack past the copy too (stack_far, bpf/oncpu.bpf.c), as much as
+ * they needed, at most WS_STACK_FAR_MAX more: only such a process pays
+ * for the longer copy.
+ */
+#ifndef WHYSLOW_STACKFAR_H
+#define WHYSLOW_STACKFAR_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "lib/idmap.h"
+#include "proc/procmap.h"
+#include "profile/profile.h"
+
+#define STACK_FAR_PROCS	4096	/* processes followed, like the map */
+#define STACK_FAR_AFTER	8	/* samples cut by a frame in reach */
+
+struct stack_far_proc {
+	uint32_t pid;
+	uint32_t cut;		/* samples cut since the last change */
+	uint32_t need;		/* the most bytes from sp one of them read */
+	uint32_t far;		/* bytes past the copy asked for */
+};
+
+struct stack_far {
+	int map_fd;		/* stack_far's; < 0: off (--fp-only) */
+	struct idmap index;	/* pid -> procs[] */
+	struct stack_far_proc *procs;
+	uint32_t n;
+};
+
+void stack_far_init(struct stack_far *sf, int map_fd);
+void stack_far_free(struct stack_far *sf);
+
+/*
+ * A sample of pid whose CFI walk stopped for want of stack: it read need
+ * bytes from sp, and the sample had have.  Asks for a longer copy when
+ * the process's samples keep needing one that would do.  0 or -ENOMEM.
+ */
+int stack_far_note(struct stack_far *sf, uint32_t pid, size_t need,
+		   size_t have);
+
+/* A Data quality note naming the processes given a longer copy, if any:
+ * 0 or -ENOMEM. */
+int stack_far_notes(const struct stack_far *sf, const struct proc_table *t,
+		    struct profile *out);
+
+#endif
