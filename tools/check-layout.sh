@@ -1,7 +1,8 @@
 #!/bin/sh
 # The layout is the architecture (user/README.md): user/ holds main.c and
 # stage folders; a stage includes only the stages below it; no source file
-# in bpf/ or user/ is over 900 lines; every folder says what it holds.
+# in bpf/, user/ or tests/unit/ is over 900 lines; every folder says what
+# it holds.
 set -u
 cd "$(dirname "$0")/.."
 
@@ -60,7 +61,8 @@ for src in $(grep -l 'whyslow.skel.h' user/*/*.c user/main.c); do
 		fail "$src includes the skeleton: only record/bpf.c may"
 done
 
-for src in bpf/*.c bpf/*.h user/*.c user/*/*.c user/*/*.h; do
+for src in bpf/*.c bpf/*.h user/*.c user/*/*.c user/*/*.h \
+	   tests/unit/*.h tests/unit/*/*.c tests/unit/*/*.h; do
 	n=$(wc -l < "$src")
 	[ "$n" -le $MAX_LINES ] || fail "$src: $n lines (at most $MAX_LINES)"
 done

@@ -1,72 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
-/* whyslow diff: two hand-built profiles compared, in Markdown and JSON. */
-#include "profile_fixture.h"
-#include "output_check.h"
-
-#include <errno.h>
+/* whyslow diff: two hand-built profiles compared, in Markdown and JSON:
+ * what got faster, slower, appeared or moved, and whose time it is. */
+#include "diff_check.h"
 
 #include "analyze/diff.h"
-#include "analyze/noise.h"
-#include "report/diff_text.h"
-#include "report/report.h"
-
-/* before and after compared in format; malloc'd. */
-static char *render_diff(const struct profile *before,
-			 const struct profile *after,
-			 enum report_format format, int top, int budget_tokens)
-{
-	struct report_opts opts = {
-		.format = format,
-		.top = top,
-		.budget_tokens = budget_tokens,
-	};
-
-	return diff_text(before, after, &opts);
-}
-
-static char *diff_md(const struct profile *before, const struct profile *after)
-{
-	return render_diff(before, after, FORMAT_MD, 0, 0);
-}
-
-static char *diff_json(const struct profile *before,
-		       const struct profile *after)
-{
-	return render_diff(before, after, FORMAT_JSON, 0, 0);
-}
-
-/* Stack i of p now holds count samples. */
-static void set_samples(struct profile *p, size_t i, uint64_t count)
-{
-	struct stack_sample *s = &p->stacks[i];
-
-	p->samples = p->samples - s->count + count;
-	s->count = count;
-	s->ns = count * p->period_ns;
-}
-
-static void rename_frame(struct profile *p, uint32_t frame, const char *name)
-{
-	free(p->frames[frame].name);
-	p->frames[frame].name = fx_strdup(name);
-}
-
-/*
- * The 70/30 profile with burn_a at a samples and burn_b at b, sampled
- * every period_ns, running for wall_ns.
- */
-static struct profile *demo(uint64_t period_ns, uint64_t a, uint64_t b,
-			    uint64_t wall_ns)
-{
-	struct profile *p = fx_profile_70_30();
-
-	p->period_ns = period_ns;
-	p->frequency_hz = 1000000000ull / period_ns;
-	set_samples(p, 0, a);
-	set_samples(p, 1, b);
-	p->wall_ns = wall_ns;
-	return p;
-}
 
 /* burn_a twice as fast: 700 samples (7 s) → 350, burn_b unchanged. */
 static void test_speedup(void **state)
@@ -378,75 +315,6 @@ static void test_different_durations(void **state)
 	fx_free(after);
 }
 
-static void test_identical(void **state)
-{
-	struct profile *before = fx_profile_70_30();
-	struct profile *after = fx_profile_70_30();
-	char *md, *json;
-
-	(void)state;
-	md = diff_md(before, after);
-	assert_in_order(md, (const char *const[]){
-		"## Verdict\n\nNo significant change: wall 10.50 s → 10.50 s "
-		"(0 ns, within the ±210.0 ms noise).\n",
-		"| **wall** | 10.50 s | 10.50 s | 0 ns | ≈ |",
-		"No function's own time changed beyond noise.",
-		"omitted: nothing",
-	}, 4);
-	assert_lacks(md, "Most of the change");
-	assert_lacks(md, "## Hot paths");
-	json = diff_json(before, after);
-	assert_int_equal(json_check(json,
-		"all(f[\"status\"] == \"unchanged\" and f[\"delta_ns\"] == 0 "
-		"for f in d[\"functions\"]) and len(d[\"functions\"]) == 3 and "
-		"not d[\"wall\"][\"significant\"] and "
-		"d[\"verdict\"].startswith(\"No significant change\")"), 0);
-	free(md);
-	free(json);
-	fx_free(before);
-	fx_free(after);
-}
-
-/*
- * Sampling noise: 700 → 690 samples is well under two standard errors
- * (2·√1390 samples ≈ 75), 700 → 620 (80 samples) is just over.
- */
-static void test_sampling_noise(void **state)
-{
-	struct profile *before = fx_profile_70_30();
-	struct profile *noisy = demo(FX_PERIOD_NS, 690, 310, 10520000000ull);
-	struct profile *real = demo(FX_PERIOD_NS, 620, 300, 10520000000ull);
-	char *md, *json;
-
-	(void)state;
-	md = diff_md(before, noisy);
-	assert_contains(md, "No significant change: wall 10.50 s → 10.52 s "
-			"(+20.0 ms, within the ±210.4 ms noise).\n");
-	assert_contains(md, "No function's own time changed beyond noise.");
-	json = diff_json(before, noisy);
-	assert_int_equal(json_check(json,
-		"[(f[\"name\"], f[\"status\"], f[\"delta_ns\"], "
-		"f[\"noise_ns\"]) for f in d[\"functions\"] if f[\"name\"] == \"burn_a\"] == "
-		"[(\"burn_a\", \"unchanged\", -100000000, 745654076)]"), 0);
-	free(md);
-	free(json);
-
-	md = diff_md(before, real);
-	assert_contains(md, "Changed beyond noise all the same: `burn_a` "
-			"−800.0 ms (1.1× faster).");
-	free(md);
-
-	/* A real change of 4%: not rounded to "1.0×". */
-	real->wall_ns = 10100000000ull;
-	md = diff_md(before, real);
-	assert_contains(md, "AFTER is 1.04× faster: wall 10.50 s → 10.10 s "
-			"(−400.0 ms).");
-	free(md);
-	fx_free(before);
-	fx_free(noisy);
-	fx_free(real);
-}
-
 /*
  * "./pool": the main thread (100) waits on a lock for worker 101, which
  * computes work samples; the worker's on-CPU time is not wall time.
@@ -497,94 +365,6 @@ static void test_threaded(void **state)
 	free(json);
 	fx_free(before);
 	fx_free(after);
-}
-
-/* Five functions each twice as fast: top and the budget cut rows. */
-static struct profile *five(uint64_t samples)
-{
-	static const char *const names[] = {
-		"f_one", "f_two", "f_three", "f_four", "f_five",
-	};
-	struct profile *p = fx_new("./five");
-	uint32_t m, f;
-	size_t i;
-
-	p->wall_ns = 5 * samples * FX_PERIOD_NS;
-	fx_proc(p, 100, 1, "five", "/home/u/five");
-	m = fx_frame(p, "main", "five", CLASS_APP);
-	for (i = 0; i < 5; i++) {
-		f = fx_frame(p, names[i], "five", CLASS_APP);
-		FX_STACK(p, 100, 100, samples * (10 - i) / 10, m, f);
-	}
-	return p;
-}
-
-static void test_top_and_budget(void **state)
-{
-	struct profile *before = five(400), *after = five(200);
-	char *md;
-
-	(void)state;
-	md = render_diff(before, after, FORMAT_MD, 2, 0);
-	assert_in_order(md, (const char *const[]){
-		"| `f_one` |", "| `f_two` |",
-		"omitted: 3 faster functions (−4.20 s own time in all)\n",
-	}, 3);
-	assert_lacks(md, "| `f_three` |");
-	free(md);
-
-	/* Room for the head and verdict only: every table is left out. */
-	md = render_diff(before, after, FORMAT_MD, 0, 250);
-	assert_contains(md, "## Verdict");
-	assert_lacks(md, "## Functions");
-	assert_lacks(md, "| `f_five` |");
-	assert_contains(md, "5 faster functions");
-	free(md);
-	fx_free(before);
-	fx_free(after);
-}
-
-/* Untrusted names stay valid JSON and plain Markdown table cells. */
-static void test_escaping(void **state)
-{
-	struct profile *before = fx_profile_70_30();
-	struct profile *after = demo(FX_PERIOD_NS, 350, 300, 7000000000ull);
-	char *md, *json;
-
-	(void)state;
-	free(after->command);
-	after->command = fx_strdup("./demo \"fast\"|x\n");
-	rename_frame(before, 1, "op|er`\"x\"");
-	rename_frame(after, 1, "op|er`\"x\"");
-	md = diff_md(before, after);
-	assert_contains(md, "# whyslow diff: ./demo --iterations 5 → "
-			"./demo \"fast\"\\|x \n");
-	assert_contains(md, "| `op\\|er'\"x\"` | hot.c:12 |");
-	json = diff_json(before, after);
-	assert_int_equal(json_check(json,
-		"d[\"after\"][\"command\"] == \"./demo \\\"fast\\\"|x\\n\" and "
-		"d[\"functions\"][0][\"name\"] == \"op|er`\\\"x\\\"\""), 0);
-	free(md);
-	free(json);
-	fx_free(before);
-	fx_free(after);
-}
-
-static void test_bad_format(void **state)
-{
-	struct profile *p = fx_profile_70_30();
-	struct report_opts opts = { .format = FORMAT_FOLDED };
-	char *text = NULL;
-	size_t len = 0;
-	FILE *f;
-
-	(void)state;
-	f = open_memstream(&text, &len);
-	assert_non_null(f);
-	assert_int_equal(report_write_diff(f, p, p, &opts), -EINVAL);
-	assert_int_equal(fclose(f), 0);
-	free(text);
-	fx_free(p);
 }
 
 /* The module of a frame of p. */
@@ -658,87 +438,6 @@ static void test_renamed_rebuild(void **state)
 	diff_free(&d);
 	fx_free(before);
 	fx_free(after);
-}
-
-/*
- * A function with one sample before and 500 after: the side within noise
- * gives no ratio ("500.0× slower"): it appeared, in its own table.
- */
-static void test_ratio_above_noise(void **state)
-{
-	struct profile *before = fx_profile_70_30();
-	struct profile *after = fx_profile_70_30();
-	uint32_t c;
-	char *md, *json;
-
-	(void)state;
-	c = fx_frame_at(before, "burn_c", "demo", CLASS_APP, "hot.c", 60);
-	FX_STACK(before, 100, 100, 1, 0, c);
-	c = fx_frame_at(after, "burn_c", "demo", CLASS_APP, "hot.c", 60);
-	FX_STACK(after, 100, 100, 500, 0, c);
-	md = diff_md(before, after);
-	assert_in_order(md, (const char *const[]){
-		"`burn_c` +4.99 s (appeared)",
-		"Appeared (time beyond noise in AFTER only):",
-		"| `burn_c` | hot.c:60 | 5.00 s | 5.00 s |",
-	}, 3);
-	assert_lacks(md, "500.0×");
-	assert_lacks(md, "Slower:");
-	json = diff_json(before, after);
-	assert_int_equal(json_check(json,
-		"[(f[\"status\"], f[\"ratio\"]) for f in d[\"functions\"] if "
-		"f[\"name\"] == \"burn_c\"] == [(\"appeared\", None)]"), 0);
-	free(md);
-	free(json);
-	fx_free(before);
-	fx_free(after);
-}
-
-/* The page: the verdict, the tables, the differential flame graph. */
-static void test_html(void **state)
-{
-	struct profile *before = fx_profile_70_30();
-	struct profile *after = demo(FX_PERIOD_NS, 350, 300, 7000000000ull);
-	char *html;
-
-	(void)state;
-	rename_frame(after, 2, "burn_<c>");
-	html = render_diff(before, after, FORMAT_HTML, 0, 0);
-	assert_in_order(html, (const char *const[]){
-		"<!DOCTYPE html>",
-		"<h1>whyslow diff: ./demo --iterations 5 → ./demo",
-		"<p id=\"verdict\">AFTER is 1.5× faster",
-		"<h3>Faster</h3>",
-		"<td><code>burn_a</code></td>",
-		"2.0× faster",
-		"<h3>Appeared (time beyond noise in AFTER only)</h3>",
-		"<td><code>burn_&lt;c&gt;</code></td>",
-		"<h3>Vanished (time beyond noise in BEFORE only)</h3>",
-		"<svg id=\"flame\"",
-		"</svg>",
-		"</html>",
-	}, 12);
-	/* one page: the inline graph has no XML declaration of its own */
-	assert_lacks(html, "<?xml");
-	assert_lacks(html, "burn_<c>");
-	free(html);
-	fx_free(before);
-	fx_free(after);
-}
-
-/* The rule alone: 2% of the larger value, two periods, two errors. */
-static void test_noise_rule(void **state)
-{
-	(void)state;
-	/* measured: 2% of 10.50 s */
-	assert_int_equal(noise_ns(10500000000ull, 7000000000ull, 0, 0,
-				  FX_PERIOD_NS, FX_PERIOD_NS), 210000000ull);
-	/* sampled: 2·√(700·P² + 350·P²) */
-	assert_int_equal(noise_ns(7000000000ull, 3500000000ull, 700, 350,
-				  FX_PERIOD_NS, FX_PERIOD_NS), 648074070ull);
-	/* tiny: two of the larger period */
-	assert_int_equal(noise_ns(0, 1, 0, 0, FX_PERIOD_NS, 2 * FX_PERIOD_NS),
-			 4 * FX_PERIOD_NS);
 }
 
 /* The comparison without a writer: the struct the writers are given. */
@@ -896,7 +595,6 @@ static void test_own_words(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_noise_rule),
 		cmocka_unit_test(test_compare),
 		cmocka_unit_test(test_speedup),
 		cmocka_unit_test(test_slowdown),
@@ -905,15 +603,8 @@ int main(void)
 		cmocka_unit_test(test_path_moved),
 		cmocka_unit_test(test_wait_halved),
 		cmocka_unit_test(test_different_durations),
-		cmocka_unit_test(test_identical),
-		cmocka_unit_test(test_sampling_noise),
 		cmocka_unit_test(test_threaded),
-		cmocka_unit_test(test_top_and_budget),
-		cmocka_unit_test(test_escaping),
-		cmocka_unit_test(test_bad_format),
 		cmocka_unit_test(test_renamed_rebuild),
-		cmocka_unit_test(test_ratio_above_noise),
-		cmocka_unit_test(test_html),
 		cmocka_unit_test(test_python_charged),
 		cmocka_unit_test(test_own_words),
 	};

@@ -1,0 +1,457 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The summary read by someone who did not write the program: what to do
+ * about missing names (stripped programs and libraries, JIT code, an
+ * interpreter whyslow cannot walk), what an unnamed function runs
+ * inside, and the runs of a program that held it.
+ */
+#include "readable_check.h"
+
+/* A frame of code no symbol covered: path NULL for anonymous code. */
+static uint32_t unnamed(struct profile *p, const char *name,
+			const char *module, const char *path)
+{
+	uint32_t i = fx_frame(p, name, module, path ? CLASS_APP :
+			      CLASS_RUNTIME);
+
+	p->frames[i].resolved = false;
+	p->frames[i].path = fx_strdup(path);
+	return i;
+}
+
+static void test_stripped_advice(void **state)
+{
+	struct profile *p = fx_new("git gc");
+	uint32_t g, libc;
+	char *md;
+
+	(void)state;
+	fx_proc(p, 1, 0, "git", "/usr/bin/git");
+	g = unnamed(p, "[git+0x28a290]", "git", "/usr/bin/git");
+	libc = fx_frame(p, "memcpy", "libc.so.6", CLASS_RUNTIME);
+	FX_STACK(p, 1, 1, 70, g);
+	FX_STACK(p, 1, 1, 30, g, libc);
+	md = render_md(p);
+	assert_contains(md, "`[git+0x28a290]` (app, git) is 70.0% of on-CPU "
+			"samples (self), 100.0% with its callees (total); its "
+			"hottest path is `[git+0x28a290]` (70.0%). `git` is "
+			"stripped: its debug symbols (Debian: its package's "
+			"-dbgsym) would name its code (see Data quality).\n");
+	assert_contains(md, "- Stripped code: 70.0% of samples ran in `git` "
+			"(/usr/bin/git) with no symbols, shown as "
+			"`[git+0x…]`. To get names, install its debug symbols: "
+			"on Debian, PKG-dbgsym from the debian-debug archive, "
+			"where `dpkg -S /usr/bin/git` names PKG; whyslow reads "
+			"debug files by build-id under "
+			"/usr/lib/debug/.build-id.\n");
+	assert_lacks(md, "debuginfod");
+	free(md);
+	fx_free(p);
+}
+
+/* git in a stripped zlib: its unnamed code is told by the exported
+ * function it runs inside, before the caller. */
+static void test_stripped_inside(void **state)
+{
+	struct profile *p = fx_new("git log -p");
+	uint32_t g, infl, fast;
+	char *md, *json;
+
+	(void)state;
+	p->root_pid = 1;
+	fx_proc(p, 1, 0, "git", "/usr/bin/git");
+	g = fx_frame_at(p, "cmd_log", "git", CLASS_APP, "log.c", 7);
+	infl = fx_frame(p, "inflate", "libz.so.1", CLASS_RUNTIME);
+	fast = unnamed(p, "[libz.so.1+0xaa60]", "libz.so.1",
+		       "/usr/lib/x86_64-linux-gnu/libz.so.1");
+	p->frames[fast].cls = CLASS_RUNTIME;
+	FX_STACK(p, 1, 1, 95, g, infl, fast);
+	FX_STACK(p, 1, 1, 5, g);
+	p->wall_ns = 100 * FX_PERIOD_NS;
+	one_program_path(p, "git");
+	md = render_md(p);
+	json = render(p, FORMAT_JSON, 0, 0);
+	assert_contains(md, "most in `[libz.so.1+0xaa60]` (runtime, "
+			"libz.so.1), inside `inflate`, called from `cmd_log` "
+			"(log.c:7), 95.0% of the wall time with its callees.");
+	assert_contains(json, "\"inside\": {\"name\": \"inflate\", "
+			"\"module\": \"libz.so.1\", \"class\": \"runtime\", "
+			"\"ns\": 950000000}");
+	free(md);
+	free(json);
+	fx_free(p);
+}
+
+/* Stripped git and zlib: git's own unnamed function names the verdict
+ * while it ran longest; when zlib's inflating ran longer, zlib's, with the
+ * function it runs inside, git's caller, and git's debug symbols to ask
+ * for (a named function of git's would have been named before). */
+static void test_stripped_app_or_library(void **state)
+{
+	static const char git[] = "/usr/bin/git";
+	unsigned int libz_own;
+	uint32_t g, diff, infl, fast;
+	struct profile *p;
+	char *md;
+
+	(void)state;
+	for (libz_own = 30; libz_own <= 50; libz_own += 20) {
+		p = fx_new("git log -p");
+		p->root_pid = 1;
+		fx_proc(p, 1, 0, "git", git);
+		g = unnamed(p, "[git+0x2949f0]", "git", git);
+		diff = unnamed(p, "[git+0x2ab160]", "git", git);
+		infl = fx_frame(p, "inflate", "libz.so.1", CLASS_LIBRARY);
+		fast = unnamed(p, "[libz.so.1+0xaa60]", "libz.so.1",
+			       "/usr/lib/x86_64-linux-gnu/libz.so.1");
+		p->frames[fast].cls = CLASS_LIBRARY;
+		FX_STACK(p, 1, 1, libz_own, g, infl, fast);
+		FX_STACK(p, 1, 1, 40, g, diff);
+		FX_STACK(p, 1, 1, 20, g);
+		p->wall_ns = (libz_own + 60) * FX_PERIOD_NS;
+		one_program_path(p, "git");
+		md = render_md(p);
+		if (libz_own < 40)
+			assert_contains(md, "most in `[git+0x2ab160]` (app, "
+					"git), 44.4% of the wall time");
+		else
+			assert_contains(md, "most in `[libz.so.1+0xaa60]` "
+					"(library, libz.so.1), inside "
+					"`inflate`, called from "
+					"`[git+0x2949f0]` (git), 45.5% of the "
+					"wall time");
+		assert_contains(md, "`git` is stripped: its debug symbols "
+				"(Debian: its package's -dbgsym) would name "
+				"its code (see Data quality).");
+		free(md);
+		fx_free(p);
+	}
+}
+
+/* The same spread over 30 unnamed functions of zlib, under 5% each: the
+ * most of them is told by the function it runs inside too. */
+static void test_spread_thin_inside(void **state)
+{
+	struct profile *p = fx_new("git log -p");
+	uint32_t g, infl, fast, k;
+	char name[32];
+	char *md;
+
+	(void)state;
+	p->root_pid = 1;
+	fx_proc(p, 1, 0, "git", "/usr/bin/git");
+	g = fx_frame_at(p, "cmd_log", "git", CLASS_APP, "log.c", 7);
+	infl = fx_frame(p, "inflate", "libz.so.1", CLASS_RUNTIME);
+	for (k = 0; k < 30; k++) {
+		snprintf(name, sizeof(name), "[libz.so.1+0x%x]", 0xa000 + k);
+		fast = unnamed(p, name, "libz.so.1",
+			       "/usr/lib/x86_64-linux-gnu/libz.so.1");
+		p->frames[fast].cls = CLASS_RUNTIME;
+		FX_STACK(p, 1, 1, 4 - !!k, g, infl, fast);
+	}
+	p->wall_ns = 91 * FX_PERIOD_NS;
+	one_program_path(p, "git");
+	md = render_md(p);
+	assert_contains(md, "; spread thin: no function has 5% of it on its "
+			"own (the most, `[libz.so.1+0xa000]` in libz.so.1, "
+			"inside `inflate`, 4.4%)");
+	free(md);
+	fx_free(p);
+}
+
+/* A build's compiler runs: the longest on the path by their command
+ * lines, the source each compiled; JSON has them whole. */
+static void test_longest_runs(void **state)
+{
+	struct profile *p = fx_new("make -j2");
+	struct critical_program *cp;
+	uint32_t f, pid;
+	char *md, *json, args[64];
+
+	(void)state;
+	f = fx_frame(p, "main", "cc1", CLASS_APP);
+	cp = p->critical.programs = fx_grow(NULL, 0, sizeof(*cp));
+	memset(cp, 0, sizeof(*cp));
+	cp->name = fx_strdup("cc1");
+	cp->pids = fx_grow(NULL, 0, 3 * sizeof(*cp->pids));
+	for (pid = 10; pid < 13; pid++) {
+		FX_STACK(p, pid, pid, 1, f)->cp_ns = (pid - 9) * 100 * MS;
+		fx_proc(p, pid, 1, "cc1", "/usr/lib/gcc/cc1");
+		snprintf(args, sizeof(args), "/usr/lib/gcc/cc1 -quiet -I inc "
+			 "f%u.c -o /tmp/x.s", pid);
+		p->procs[p->n_procs - 1].args = fx_strdup(args);
+		cp->pids[cp->n_pids++] = pid;
+		cp->ns += (pid - 9) * 100 * MS;
+	}
+	p->critical.n_programs = 1;
+	p->critical.ns = p->wall_ns = 600 * MS;
+	md = render_md(p);
+	json = render(p, FORMAT_JSON, 0, 0);
+	assert_contains(md, "| pid | program | run | time | % of wall |\n"
+			"|--:|---|---|--:|--:|\n"
+			"| 12 | `cc1` | cc1 … f12.c | 300.0 ms | 50.0% |\n"
+			"| 11 | `cc1` | cc1 … f11.c | 200.0 ms | 33.3% |\n"
+			"| 10 | `cc1` | cc1 … f10.c | 100.0 ms | 16.7% |\n");
+	assert_contains(json, "\"runs\": [\n      {\"pid\": 12, \"comm\": "
+			"\"cc1\", \"args\": \"/usr/lib/gcc/cc1 -quiet -I inc "
+			"f12.c -o /tmp/x.s\", \"brief\": \"cc1 … f12.c\", "
+			"\"ns\": 300000000, \"pct\": 50.00}");
+	free(md);
+	free(json);
+	/* two runs: no table */
+	cp->n_pids = 2;
+	md = render_md(p);
+	assert_lacks(md, "Longest runs");
+	free(md);
+	fx_free(p);
+}
+
+/* git gc: three git processes, one function of stripped git holding most
+ * of the path: the verdict says which run it was (pack-objects). */
+static void test_stripped_names_its_run(void **state)
+{
+	static const char *const args[] = {
+		"git gc", "git repack -d -l", "git pack-objects --all x",
+	};
+	static const uint64_t ms[] = { 10, 20, 570 };
+	struct profile *p = fx_new("git gc");
+	struct critical_program *cp;
+	uint32_t f, pid;
+	char *md;
+
+	(void)state;
+	f = unnamed(p, "[git+0x148eb0]", "git", "/usr/bin/git");
+	cp = p->critical.programs = fx_grow(NULL, 0, sizeof(*cp));
+	memset(cp, 0, sizeof(*cp));
+	cp->name = fx_strdup("git");
+	cp->pids = fx_grow(NULL, 0, 3 * sizeof(*cp->pids));
+	for (pid = 10; pid < 13; pid++) {
+		FX_STACK(p, pid, pid, ms[pid - 10], f)->cp_ns =
+			ms[pid - 10] * MS;
+		fx_proc(p, pid, pid - 1, "git", "/usr/bin/git");
+		p->procs[p->n_procs - 1].args = fx_strdup(args[pid - 10]);
+		cp->pids[cp->n_pids++] = pid;
+		cp->ns += ms[pid - 10] * MS;
+	}
+	p->critical.n_programs = 1;
+	p->critical.ns = p->wall_ns = 600 * MS;
+	md = render_md(p);
+	assert_contains(md, "most in `[git+0x148eb0]` (app, git), 100.0% of "
+			"the wall time with its callees; its longest runs: "
+			"`git pack-objects … x` 95.0%, `git repack` 3.3% (see "
+			"Longest runs). `git` is stripped");
+	free(md);
+	fx_free(p);
+}
+
+/* A stripped compiler's work spread thin under unnamed code: the verdict
+ * names the longest compiles of it, not the address they ran under. */
+static void test_spread_thin_names_runs(void **state)
+{
+	struct profile *p = fx_new("make -j2");
+	struct critical_program *cp;
+	uint32_t main_f, under, leaf, pid, k;
+	char *md, args[64], name[32];
+
+	(void)state;
+	main_f = fx_frame(p, "main", "cc1", CLASS_APP);
+	under = fx_frame(p, "[cc1+0x7ed990]", "cc1", CLASS_APP);
+	cp = p->critical.programs = fx_grow(NULL, 0, sizeof(*cp));
+	memset(cp, 0, sizeof(*cp));
+	cp->name = fx_strdup("cc1");
+	cp->pids = fx_grow(NULL, 0, 3 * sizeof(*cp->pids));
+	for (pid = 10; pid < 13; pid++) {
+		fx_proc(p, pid, 1, "cc1", "/usr/lib/gcc/cc1");
+		snprintf(args, sizeof(args), "/usr/lib/gcc/cc1 -quiet f%u.c "
+			 "-o /tmp/x.s", pid);
+		p->procs[p->n_procs - 1].args = fx_strdup(args);
+		cp->pids[cp->n_pids++] = pid;
+		for (k = 0; k < 30; k++) {
+			snprintf(name, sizeof(name), "pass%u", k);
+			leaf = fx_frame(p, name, "cc1", CLASS_APP);
+			FX_STACK(p, pid, pid, 1, main_f, under, leaf)->cp_ns =
+				(pid - 9) * MS;
+			cp->ns += (pid - 9) * MS;
+		}
+	}
+	p->critical.n_programs = 1;
+	p->critical.ns = p->wall_ns = cp->ns;
+	md = render_md(p);
+	assert_contains(md, "; its longest runs: `cc1 … f12.c` 50.0%, "
+			"`cc1 … f11.c` 33.3% (see Longest runs).");
+	assert_lacks(md, "most of it under `[cc1+0x7ed990]`");
+	free(md);
+	fx_free(p);
+}
+
+/* A build of one's own: no package to install. */
+static void test_stripped_own_build(void **state)
+{
+	struct profile *p = fx_new("./cpp_s");
+	char *md;
+
+	(void)state;
+	fx_proc(p, 1, 0, "cpp_s", "/home/u/cpp_s");
+	FX_STACK(p, 1, 1, 10, unnamed(p, "[cpp_s+0x1f40]", "cpp_s",
+				      "/home/u/cpp_s"));
+	md = render_md(p);
+	assert_contains(md, "`cpp_s` is stripped: a build with symbols would "
+			"name its code (see Data quality).");
+	assert_contains(md, "To get names, profile a build that keeps its "
+			"symbols (-g, not stripped)");
+	assert_lacks(md, "dbgsym");
+	free(md);
+	fx_free(p);
+}
+
+static struct profile *node_profile(void)
+{
+	struct profile *p = fx_new("node hot.js");
+	uint32_t m, jit, set;
+
+	fx_proc(p, 7, 1, "node", "/usr/bin/node");
+	m = fx_frame(p, "main", "node", CLASS_APP);
+	jit = unnamed(p, "[unknown]", "[unknown]", NULL);
+	set = fx_frame(p, "Builtins_MapPrototypeSet", "node", CLASS_RUNTIME);
+	FX_STACK(p, 7, 7, 40, m, jit, set);
+	FX_STACK(p, 7, 7, 60, m);
+	return p;
+}
+
+static void test_jit_advice(void **state)
+{
+	struct profile *p = node_profile();
+	char *md;
+
+	(void)state;
+	md = render_md(p);
+	assert_contains(md, " 40.0% of samples ran in or under JIT code "
+			"without names (`[unknown]`): run node with "
+			"--perf-basic-prof --interpreted-frames-native-stack (in "
+			"NODE_OPTIONS for a node a script starts: npm, npx) so "
+			"whyslow can name it.\n");
+	assert_contains(md, "- JIT code: 40.0% of samples ran in or under "
+			"anonymous executable memory of `node` (pid 7) that no "
+			"perf map names, shown as `[unknown]`: run node with "
+			"--perf-basic-prof --interpreted-frames-native-stack (in "
+			"NODE_OPTIONS for a node a script starts: npm, npx) so "
+			"whyslow can name JIT code.\n");
+	free(md);
+	/* a perf map named some: node was run with it */
+	fx_frame(p, "LazyCompile:~fib hot.js:1", "[jit]", CLASS_APP);
+	md = render_md(p);
+	assert_lacks(md, "perf-basic-prof");
+	free(md);
+	fx_free(p);
+}
+
+/* java with its perf map, 60% of samples starting in compiled code: the
+ * verdict and Data quality say how to keep their callers. */
+static void test_java_rootless_advice(void **state)
+{
+	struct profile *p = fx_new("java Hot");
+	uint32_t start, work, merge;
+	char *md;
+
+	(void)state;
+	fx_proc(p, 9, 1, "java", "/usr/lib/jvm/bin/java");
+	start = fx_frame(p, "start_thread", "libc.so.6", CLASS_RUNTIME);
+	work = fx_frame(p, "long Hot.work(int)", "[jit]", CLASS_APP);
+	merge = fx_frame(p, "java.lang.Object java.util.HashMap.merge(…)",
+			 "[jit]", CLASS_RUNTIME);
+	FX_STACK(p, 9, 9, 60, merge);
+	FX_STACK(p, 9, 9, 40, start, work, merge);
+	md = render_md(p);
+	assert_contains(md, " 60.0% of samples start in compiled Java code, "
+			"whose callers whyslow could not walk: run java with "
+			"-XX:+PreserveFramePointer as well.\n");
+	assert_contains(md, "- JIT frames: 60.0% of samples start in "
+			"compiled Java code");
+	free(md);
+	fx_free(p);
+}
+
+/* A CPython whyslow cannot walk ran, and the verdict names its C code:
+ * the verdict says its Python functions are not named, and why. */
+static void test_unwalked_python(void **state)
+{
+	struct profile *p = fx_new("python3.9 dc.py");
+	uint32_t m, gc;
+	char *md;
+
+	(void)state;
+	fx_proc(p, 7, 1, "python3", "/usr/bin/python3.9");
+	m = fx_frame(p, "main", "python3.9", CLASS_RUNTIME);
+	gc = fx_frame(p, "collect", "libpython3.9.so.1.0", CLASS_RUNTIME);
+	FX_STACK(p, 7, 7, 60, m, gc);
+	FX_STACK(p, 7, 7, 40, m);
+	fx_note(p, "pid 7 (python3): CPython 3.9" PROFILE_NOTE_PY_NATIVE);
+	md = render_md(p);
+	assert_contains(md, "`collect` (runtime, libpython3.9.so.1.0) is 60.0%");
+	assert_contains(md, " Its Python functions are not named: CPython 3.9 "
+			"is not supported (whyslow reads CPython 3.10 to "
+			"3.13).\n");
+	free(md);
+	fx_free(p);
+}
+
+/* A perl script's time in perl's C code (its hashes): the verdict says
+ * its subs are not named, and what names them; a C program's libperl-
+ * like name is not perl ("perlin"), nor perl's own code when it is not
+ * the runtime.  A shell's, in the shell itself: its commands, and what
+ * times them. */
+static void test_unwalked_perl(void **state)
+{
+	struct profile *p = fx_new("perl wf.pl");
+	uint32_t m, hv;
+	char *md;
+
+	(void)state;
+	fx_proc(p, 7, 1, "perl", "/usr/bin/perl");
+	m = fx_frame(p, "main", "perl", CLASS_RUNTIME);
+	hv = fx_frame(p, "Perl_hv_common", "libperl.so.5.36", CLASS_RUNTIME);
+	FX_STACK(p, 7, 7, 60, m, hv);
+	FX_STACK(p, 7, 7, 40, m);
+	md = render_md(p);
+	assert_contains(md, " Its Perl subs are not named: whyslow reads no "
+			"Perl stacks; perl -d:NYTProf (Debian: "
+			"libdevel-nytprof-perl) names them.");
+	free(md);
+	free(p->frames[hv].module);
+	p->frames[hv].module = fx_strdup("perlin");
+	md = render_md(p);
+	assert_null(strstr(md, "not named"));
+	free(md);
+	fx_free(p);
+	/* a bash loop's time in bash itself: the program's own code */
+	p = fx_new("bash -c loop");
+	fx_proc(p, 7, 1, "bash", "/usr/bin/bash");
+	m = fx_frame(p, "[bash+0x59ab0]", "bash", CLASS_APP);
+	FX_STACK(p, 7, 7, 100, m);
+	md = render_md(p);
+	assert_contains(md, " Its shell commands are not named: whyslow reads "
+			"no shell stacks; bash -x with PS4='+ $EPOCHREALTIME ' "
+			"times each one.");
+	free(md);
+	fx_free(p);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_stripped_advice),
+		cmocka_unit_test(test_stripped_own_build),
+		cmocka_unit_test(test_stripped_inside),
+		cmocka_unit_test(test_stripped_app_or_library),
+		cmocka_unit_test(test_stripped_names_its_run),
+		cmocka_unit_test(test_spread_thin_inside),
+		cmocka_unit_test(test_longest_runs),
+		cmocka_unit_test(test_spread_thin_names_runs),
+		cmocka_unit_test(test_jit_advice),
+		cmocka_unit_test(test_java_rootless_advice),
+		cmocka_unit_test(test_unwalked_python),
+		cmocka_unit_test(test_unwalked_perl),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
