@@ -12,7 +12,7 @@
 static char script[PATH_MAX];
 
 static const char script_head[] =
-	"# Ground truth for tests/unit/test_python.c, printed by the interpreter under\n"
+	"# Ground truth for tests/unit/python/, printed by the interpreter under\n"
 	"# test.  argv: offsets (name=value,...), the file defining _PyRuntime, the\n"
 	"# copy sizes of names and file names.  \"str\" and \"lt\" records are what the\n"
 	"# BPF copier would copy, read with ctypes at the offsets given; \"lines\" is\n"
