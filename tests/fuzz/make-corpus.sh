@@ -1,7 +1,7 @@
 #!/bin/sh
 # Remake the seed corpus of fuzz_pprof (run from the repository, as root,
 # after `make` and `make -C tests/workloads`; the foreign profiles need node
-# and npm's pprof-format, as tests/integration/test_pprof.py installs it).
+# and npm's pprof-format, as tests/integration/conftest.py installs it).
 # Each file stays well under 20 KB.
 # `make-corpus.sh pycode` remakes only fuzz_pycode's seeds, from the pyenv
 # interpreters 3.10 to 3.13 (PYENV_ROOT, default /root/.pyenv).
@@ -50,10 +50,11 @@ from pathlib import Path
 sys.path.insert(0, "tests/integration")
 import os
 import test_pprof as t
+import test_pprof_foreign as foreign
 c = Path("tests/fuzz/corpus/pprof")
 npm = {"node": "node",
        "modules": Path(os.environ["WHYSLOW_NPM_DIR"]) / "node_modules"}
-for name, spec in (("go_cpu", t.go_spec()), ("datadog_wall", t.dd_spec())):
+for name, spec in (("go_cpu", foreign.go_spec()), ("datadog_wall", foreign.dd_spec())):
     t.pprof_encode(npm, spec, c / f"{name}.pb.gz")
     Path(str(c / f"{name}.pb.gz") + ".json").unlink()
 (c / "mini.pb").write_bytes(t.mini_profile())

@@ -10,15 +10,21 @@ import http.server
 import json
 import os
 import re
+import shutil
 import signal
 import stat
 import subprocess
+import tempfile
 import threading
 import time
 import warnings
 from pathlib import Path
 
 import pytest
+
+# Helper modules of these tests (not test files themselves): their asserts
+# explain themselves as the tests' do.
+pytest.register_assert_rewrite("chromium_cdp", "flame_svg")
 
 REPO = Path(__file__).resolve().parents[2]
 WHYSLOW = os.environ.get("WHYSLOW", str(REPO / "whyslow"))
@@ -301,6 +307,18 @@ def built():
     return True
 
 
+@pytest.fixture(scope="module")
+def workdir(request):
+    """A directory under /tmp the sudo user can read (the workloads run as
+    that user), shared by a module's tests, removed after them.  A module
+    may define its own."""
+    name = request.module.__name__.removeprefix("test_")
+    with tempfile.TemporaryDirectory(prefix=f"ws{name}-", dir="/tmp",
+                                     ignore_cleanup_errors=True) as d:
+        os.chmod(d, 0o755)
+        yield Path(d)
+
+
 def _whyslow_progs():
     """{id: name} of loaded BPF programs bearing whyslow's names."""
     res = subprocess.run(["bpftool", "-j", "prog", "show"],
@@ -423,6 +441,36 @@ def slow_http_server():
 def http_server():
     with slow_http_server() as srv:
         yield srv
+
+
+# --- npm's pprof-format and pprof-to-md, for the pprof tests ---------------
+
+NPM_DIR = Path(os.environ.get("WHYSLOW_NPM_DIR", "/tmp/whyslow-test-npm"))
+NPM_PACKAGES = ["pprof-format@^2.1.0", "pprof-to-md@^0.2.0"]
+
+
+@pytest.fixture(scope="session")
+def npm():
+    """The node_modules directory holding pprof-format and pprof-to-md."""
+    node, npm_bin = shutil.which("node") or shutil.which("nodejs"), \
+        shutil.which("npm")
+    if not node or not npm_bin:
+        pytest.skip("node or npm is not installed (tools/install-deps.sh "
+                    "installs Debian's nodejs and npm): no independent "
+                    "pprof reader")
+    modules = NPM_DIR / "node_modules"
+    if not all((modules / p / "package.json").exists()
+               for p in ("pprof-format", "pprof-to-md")):
+        NPM_DIR.mkdir(parents=True, exist_ok=True)
+        res = subprocess.run(
+            [npm_bin, "install", "--prefix", str(NPM_DIR), "--no-audit",
+             "--no-fund", "--loglevel=error", *NPM_PACKAGES],
+            capture_output=True, text=True, timeout=300)
+        assert res.returncode == 0, \
+            (f"npm install {' '.join(NPM_PACKAGES)} into {NPM_DIR} failed "
+             f"(status {res.returncode}):\n{res.stdout}\n{res.stderr}")
+    return {"node": node, "modules": modules,
+            "to_md": modules / "pprof-to-md" / "dist" / "cli.js"}
 
 
 # --- the CPython interpreters the Python tests run under ---------------------

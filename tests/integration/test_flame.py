@@ -30,25 +30,28 @@ still add up.  The HTML page holds the same frames, zooms on click (a
   screenshot, click-to-zoom and reset, search share, inverted view, no
   script errors, no request other than file:/data:, and no external
   reference in the page.  Skipped only when chromium is missing
-  (tools/install-deps.sh installs it)."""
-import base64
-import colorsys
+  (tools/install-deps.sh installs it).
+
+Reading and checking the SVG is flame_svg.py's, driving Chromium
+chromium_cdp.py's (test_output.py uses both too)."""
 import html.parser
-import json
 import os
 import re
-import select
 import shutil
-import struct
-import subprocess
 import tempfile
 import time
-import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
 
+from chromium_cdp import (JS_FRAMES, UI_WAIT, VIEW_H, VIEW_W, Chromium,
+                          chromium_binary, click_frame, click_id, frames_by,
+                          png_size, poll, root_of, widths)
 from conftest import WORKLOADS, Runner, slow_http_server, workload
+from flame_svg import (PX, WAIT_RE, check_classes, check_geometry,
+                       hue_chroma, is_blue, is_cool, is_merged, is_red,
+                       is_wait, is_warm, named, outermost, svg_frames,
+                       the_root, wait_category, xmllint)
 
 pytestmark = pytest.mark.skipif(
     os.geteuid() != 0,
@@ -59,12 +62,9 @@ PY = WORKLOADS / "py"
 PYTHON = "/usr/bin/python3"
 TIMEOUT = 30            # per whyslow run
 FETCHES = 8             # linkcheck.py: 8 serial fetches of 50 ms
-PX = 1.0                # drawn widths are ns-proportional within 1 px
 SPLIT_JSON = 1.0        # points: frames against the JSON report
 SPLIT_MEASURED = 2.0    # points: frames against hot7030's own timing
 SHARE_POINTS = 2.0      # points: #search-share against the JSON report
-VIEW_W, VIEW_H = 1280, 900
-UI_WAIT = 3.0           # s for the page to redraw after an input
 
 
 # --- running whyslow --------------------------------------------------------
@@ -79,17 +79,6 @@ def no_proxy_env():
 def ok(res):
     assert res.returncode == 0, res
     return res
-
-
-def xmllint(path, why=""):
-    """xmllint --noout: the file is well-formed XML."""
-    exe = shutil.which("xmllint")
-    assert exe, ("xmllint is missing: tools/install-deps.sh installs "
-                 "libxml2-utils (`sudo make deps`)")
-    res = subprocess.run([exe, "--noout", str(path)], capture_output=True,
-                         text=True, timeout=60)
-    assert res.returncode == 0 and not res.stderr, \
-        f"{path} is not well-formed XML (xmllint):\n{res.stderr[:4000]}{why}"
 
 
 def hot7030_measured(res):
@@ -117,270 +106,6 @@ def json_func(doc, name, why):
         if f["name"] == name:
             return f
     pytest.fail(f"{name} is not in the JSON report's functions:{why}")
-
-
-# --- frames -----------------------------------------------------------------
-
-class Frame:
-    def __init__(self, name, ns, depth, x, y, w, h, fill, title, attrs):
-        self.name, self.ns, self.depth = name, ns, depth
-        self.cls = set(attrs.get("class", "").split())
-        self.attrs = attrs
-        self.x, self.y, self.w, self.h = x, y, w, h
-        self.fill, self.title = fill, title
-        self.parent = None
-        self.children = []
-
-    def __repr__(self):
-        return (f"<{self.name!r} depth {self.depth} ns {self.ns} "
-                f"x {self.x:.2f} y {self.y:.2f} w {self.w:.2f} "
-                f"fill {self.fill}>")
-
-    def ancestors(self):
-        f = self.parent
-        while f:
-            yield f
-            f = f.parent
-
-
-def _local(tag):
-    return tag.rsplit("}", 1)[-1]
-
-
-def _style_fill(el):
-    m = re.search(r"(?:^|;)\s*fill\s*:\s*([^;]+)", el.get("style", ""))
-    return m.group(1).strip() if m else None
-
-
-def _num(v, what, name):
-    try:
-        return float(re.sub(r"px$", "", (v or "").strip()))
-    except ValueError:
-        pytest.fail(f"frame {name!r}: {what}={v!r} is not a number")
-
-
-def svg_frames(path):
-    """The frames of an SVG file (ElementTree), parents linked."""
-    root = ET.parse(path).getroot()
-    frames = []
-    for g in root.iter():
-        if _local(g.tag) != "g" or "frame" not in g.get("class", "").split():
-            continue
-        name = g.get("data-name")
-        rect = next((e for e in g.iter() if _local(e.tag) == "rect"), None)
-        title = next((e for e in g.iter() if _local(e.tag) == "title"), None)
-        assert name is not None and rect is not None and title is not None, \
-            f"{path}: a frame without data-name, <rect> or <title>: " \
-            f"{ET.tostring(g)[:300]!r}"
-        fill = rect.get("fill") or _style_fill(rect) or g.get("fill") or \
-            _style_fill(g)
-        frames.append(Frame(
-            name, int(g.get("data-ns")), int(g.get("data-depth")),
-            _num(rect.get("x"), "x", name), _num(rect.get("y"), "y", name),
-            _num(rect.get("width"), "width", name),
-            _num(rect.get("height"), "height", name),
-            fill, "".join(title.itertext()), dict(g.attrib)))
-    assert frames, f"{path}: no <g class=\"frame\"> at all"
-    link(frames, str(path))
-    return frames
-
-
-def link(frames, what):
-    """Each frame's parent: the frame one level down whose span holds it."""
-    by_depth = {}
-    for f in frames:
-        by_depth.setdefault(f.depth, []).append(f)
-    for f in frames:
-        if f.depth == 0:
-            continue
-        mid = f.x + f.w / 2
-        cands = [p for p in by_depth.get(f.depth - 1, [])
-                 if p.x - PX <= f.x and f.x + f.w <= p.x + p.w + PX]
-        if len(cands) > 1:
-            cands = [p for p in cands if p.x <= mid <= p.x + p.w] or cands
-        assert cands, f"{what}: no parent frame at depth {f.depth - 1} " \
-            f"spans {f}"
-        f.parent = min(cands, key=lambda p: abs(p.x + p.w / 2 - mid))
-        f.parent.children.append(f)
-
-
-def the_root(frames, what):
-    roots = [f for f in frames if f.depth == 0]
-    assert len(roots) == 1 and roots[0].name == "all", \
-        f"{what}: want one root frame \"all\" at depth 0, got {roots}"
-    return roots[0]
-
-
-def check_geometry(frames, what, total=None):
-    """Widths add up; see the module's docstring.  The root."""
-    root = the_root(frames, what)
-    if total is not None:
-        assert root.ns == total, \
-            (f"{what}: the root's data-ns {root.ns} is not the JSON "
-             f"report's on-CPU + off-CPU total {total} (sum of its "
-             f"categories)")
-    assert root.w > 100 and root.ns > 0, f"{what}: root {root}"
-    scale = root.w / root.ns
-    bad = [f for f in frames if abs(f.w - f.ns * scale) > PX]
-    assert not bad, \
-        (f"{what}: widths not proportional to data-ns (root {root}, "
-         f"{scale * 1e6:.4f} px/ms): {bad[:10]}")
-    for f in frames:
-        assert f.h > 0 and f.w >= 0, f"{what}: empty frame {f}"
-        assert f.x >= root.x - PX and f.x + f.w <= root.x + root.w + PX, \
-            f"{what}: {f} sticks out of the root {root}"
-        if f.children:
-            ns = sum(c.ns for c in f.children)
-            w = sum(c.w for c in f.children)
-            assert ns <= f.ns, \
-                (f"{what}: children of {f} add up to {ns} ns > its "
-                 f"{f.ns}: {f.children[:20]}")
-            assert w <= f.w + PX, \
-                (f"{what}: children of {f} are {w:.2f} px wide > its "
-                 f"{f.w:.2f}: {f.children[:20]}")
-    levels = {}
-    for f in frames:
-        levels.setdefault(f.depth, []).append(f)
-    ys = {}
-    for d, level in sorted(levels.items()):
-        level.sort(key=lambda f: f.x)
-        for a, b in zip(level, level[1:]):
-            assert a.x + a.w <= b.x + PX / 2, \
-                f"{what}: frames overlap at depth {d}: {a} and {b}"
-        yset = {round(f.y, 2) for f in level}
-        assert len(yset) == 1, f"{what}: depth {d} drawn at y {yset}"
-        ys[d] = yset.pop()
-        if d:
-            assert ys[d] < ys[d - 1], \
-                (f"{what}: depth {d} at y {ys[d]}, not above depth "
-                 f"{d - 1} at y {ys[d - 1]} (the root is at the bottom)")
-    for f in frames:
-        assert f.name[:200] in f.title, \
-            f"{what}: the title {f.title!r} of {f} does not name it"
-    return root
-
-
-def check_classes(frames, what, diff=False):
-    """The frames' classes, as the contract lists them: by kind, or in a
-    diff by change."""
-    for f in frames:
-        why = f"{what}: {f} has classes {sorted(f.cls)}"
-        if diff:
-            pass
-        elif f.depth == 0:
-            assert "root" in f.cls, why
-        elif is_wait(f):
-            assert {"offcpu", "wait", f"wait-{wait_category(f)}"} <= f.cls, \
-                why
-            assert not f.children, f"{what}: a wait frame with children {f}"
-        elif is_merged(f):
-            pass
-        else:
-            assert "oncpu" in f.cls and len(f.cls & {"app", "lib",
-                                                     "kernel"}) == 1, why
-            assert "data-module" in f.attrs, f"{why}: no data-module"
-        if is_merged(f):
-            assert "small" in f.cls, why
-            n = int(re.match(r"\[(\d+)", f.name).group(1))
-            assert n >= 2 and f.attrs.get("data-count") == str(n), \
-                f"{why}, data-count {f.attrs.get('data-count')!r}"
-        if diff and not is_merged(f):
-            # a "[N small frames]" box has no change of its own
-            assert len(f.cls & {"unchanged", "faster", "slower"}) == 1, why
-        if diff and (not is_merged(f) or "data-before-ns" in f.attrs):
-            before = int(f.attrs["data-before-ns"])
-            assert int(f.attrs["data-delta-ns"]) == f.ns - before, \
-                f"{what}: data-delta-ns is not data-ns - data-before-ns: " \
-                f"{f.attrs}"
-            if "appeared" in f.cls:     # "slower appeared"
-                assert before == 0 and "slower" in f.cls, why
-
-
-def named(frames, name):
-    return [f for f in frames if f.name == name]
-
-
-def outermost(frames, name):
-    """Frames named name that have no ancestor of the same name."""
-    return [f for f in named(frames, name)
-            if not any(a.name == name for a in f.ancestors())]
-
-
-WAIT_RE = re.compile(r"\[wait: ?([\w-]+)\]")   # "[wait:network]"
-
-
-def is_wait(f):
-    return WAIT_RE.fullmatch(f.name) is not None
-
-
-def wait_category(f):
-    return WAIT_RE.fullmatch(f.name).group(1)
-
-
-def is_merged(f):
-    return re.fullmatch(r"\[\d+ small frames?\]", f.name) is not None
-
-
-# --- colours ----------------------------------------------------------------
-
-NAMED_COLOURS = {"white": (255, 255, 255), "black": (0, 0, 0),
-                 "red": (255, 0, 0), "blue": (0, 0, 255),
-                 "green": (0, 128, 0), "grey": (128, 128, 128),
-                 "gray": (128, 128, 128)}
-
-
-def rgb(colour):
-    """(r, g, b) 0-255 of an SVG/CSS colour: #rgb, #rrggbb, rgb(), hsl()."""
-    c = (colour or "").strip().lower()
-    if m := re.fullmatch(r"#([0-9a-f]{3})", c):
-        return tuple(int(ch * 2, 16) for ch in m.group(1))
-    if m := re.fullmatch(r"#([0-9a-f]{6})", c):
-        return tuple(int(m.group(1)[i:i + 2], 16) for i in (0, 2, 4))
-    if m := re.fullmatch(r"rgba?\(\s*([\d.]+)%?[\s,]+([\d.]+)%?[\s,]+"
-                         r"([\d.]+)%?(?:[\s,/]+[\d.]+%?)?\s*\)", c):
-        vals = [float(v) for v in m.groups()]
-        if "%" in c.split(")")[0].split("(")[1].split(",")[0]:
-            vals = [v * 2.55 for v in vals]
-        return tuple(round(v) for v in vals)
-    if m := re.fullmatch(r"hsla?\(\s*([\d.]+)(?:deg)?[\s,]+([\d.]+)%[\s,]+"
-                         r"([\d.]+)%(?:[\s,/]+[\d.]+%?)?\s*\)", c):
-        h, s, l = (float(v) for v in m.groups())
-        r, g, b = colorsys.hls_to_rgb(h / 360, l / 100, s / 100)
-        return round(r * 255), round(g * 255), round(b * 255)
-    if c in NAMED_COLOURS:
-        return NAMED_COLOURS[c]
-    pytest.fail(f"cannot read the colour {colour!r}")
-
-
-def hue_chroma(colour):
-    """(hue in degrees, chroma 0-255) of a colour."""
-    r, g, b = rgb(colour)
-    h, _, _ = colorsys.rgb_to_hsv(r / 255, g / 255, b / 255)
-    return h * 360, max(r, g, b) - min(r, g, b)
-
-
-def is_warm(colour):
-    """Red to yellow (flame colours), clearly coloured."""
-    h, c = hue_chroma(colour)
-    return (h <= 65 or h >= 330) and c >= 40
-
-
-def is_cool(colour):
-    """Green, cyan, blue or purple, clearly coloured."""
-    h, c = hue_chroma(colour)
-    return 80 <= h <= 300 and c >= 30
-
-
-def is_blue(colour):
-    h, c = hue_chroma(colour)
-    return 180 <= h <= 265 and c >= 30
-
-
-def is_red(colour):
-    """Clearly red: red well above both green and blue (a pale pink, a
-    diff's "about the same", is not)."""
-    r, g, b = rgb(colour)
-    return r - max(g, b) >= 60
 
 
 # --- HTML without a browser -------------------------------------------------
@@ -427,190 +152,7 @@ def external_refs(text):
     return sorted(set(out)), scan
 
 
-# --- headless Chromium over the DevTools protocol ----------------------------
-
-def chromium_binary():
-    for name in (os.environ.get("WHYSLOW_CHROMIUM"), "chromium",
-                 "chromium-browser", "google-chrome"):
-        if name and shutil.which(name):
-            return shutil.which(name)
-    return None
-
-
-class CDPError(Exception):
-    pass
-
-
-class Chromium:
-    """Headless Chromium driven over the Chrome DevTools Protocol on a pipe
-    (--remote-debugging-pipe: commands in on fd 3, replies and events out
-    on fd 4, each a JSON message ended by a NUL byte).  No port is opened,
-    the browser is offline (a dead proxy, and offline emulation on the
-    page), and a fresh profile directory is removed at close()."""
-
-    def __init__(self, binary, timeout=20):
-        self.timeout = timeout
-        self.profile = tempfile.mkdtemp(prefix="wsflame-chromium-")
-        self.errlog = open(os.path.join(self.profile, "chromium.log"), "w+")
-        to_child, self._w = os.pipe()
-        self._r, from_child = os.pipe()
-
-        def pipe_fds():
-            a, b = os.dup(to_child), os.dup(from_child)
-            os.dup2(a, 3)
-            os.dup2(b, 4)
-
-        argv = [binary, "--headless", "--no-sandbox", "--disable-gpu",
-                "--remote-debugging-pipe", f"--user-data-dir={self.profile}",
-                "--proxy-server=127.0.0.1:9",
-                "--proxy-bypass-list=<-loopback>",
-                "--no-first-run", "--no-default-browser-check",
-                "--disable-extensions", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync",
-                "--disable-default-apps", "--disable-dev-shm-usage",
-                "--disable-breakpad", "--mute-audio", "--hide-scrollbars",
-                "--force-device-scale-factor=1",
-                f"--window-size={VIEW_W},{VIEW_H}", "about:blank"]
-        self.proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL,
-                                     stdout=self.errlog, stderr=self.errlog,
-                                     pass_fds=(3, 4), preexec_fn=pipe_fds,
-                                     start_new_session=True)
-        os.close(to_child)
-        os.close(from_child)
-        self._buf = b""
-        self._id = 0
-        self.events = []
-        self.session = None
-
-    def log(self):
-        self.errlog.flush()
-        self.errlog.seek(0)
-        return self.errlog.read()[-4000:]
-
-    def _send(self, method, params, session):
-        self._id += 1
-        msg = {"id": self._id, "method": method, "params": params or {}}
-        if session and self.session:
-            msg["sessionId"] = self.session
-        data = json.dumps(msg).encode() + b"\0"
-        while data:
-            data = data[os.write(self._w, data):]
-        return self._id
-
-    def _recv(self, deadline):
-        while b"\0" not in self._buf:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                raise CDPError(f"no answer from chromium within "
-                               f"{self.timeout} s; its log:\n{self.log()}")
-            if select.select([self._r], [], [], left)[0]:
-                chunk = os.read(self._r, 1 << 20)
-                if not chunk:
-                    raise CDPError(f"chromium closed the pipe (status "
-                                   f"{self.proc.poll()}); its log:\n"
-                                   f"{self.log()}")
-                self._buf += chunk
-        msg, self._buf = self._buf.split(b"\0", 1)
-        return json.loads(msg)
-
-    def call(self, method, params=None, session=True):
-        """A command's result; events that come meanwhile are kept."""
-        mid = self._send(method, params, session)
-        deadline = time.monotonic() + self.timeout
-        while True:
-            msg = self._recv(deadline)
-            if msg.get("id") == mid:
-                if "error" in msg:
-                    raise CDPError(f"{method}: {msg['error']}")
-                return msg.get("result", {})
-            if "method" in msg:
-                self.events.append(msg)
-
-    def wait_event(self, method):
-        deadline = time.monotonic() + self.timeout
-        while True:
-            for i, e in enumerate(self.events):
-                if e["method"] == method:
-                    return self.events.pop(i)
-            msg = self._recv(deadline)
-            if "method" in msg:
-                self.events.append(msg)
-
-    def drain(self):
-        """Collect the events already sent."""
-        while select.select([self._r], [], [], 0)[0] or b"\0" in self._buf:
-            msg = self._recv(time.monotonic() + self.timeout)
-            if "method" in msg:
-                self.events.append(msg)
-
-    def open(self, url):
-        """A new tab, offline, at url, once loaded."""
-        target = self.call("Target.createTarget", {"url": "about:blank"},
-                           session=False)["targetId"]
-        self.session = self.call("Target.attachToTarget",
-                                 {"targetId": target, "flatten": True},
-                                 session=False)["sessionId"]
-        self.events.clear()
-        for method in ("Page.enable", "Runtime.enable", "Network.enable"):
-            self.call(method)
-        self.call("Network.emulateNetworkConditions",
-                  {"offline": True, "latency": 0, "downloadThroughput": -1,
-                   "uploadThroughput": -1})
-        self.call("Emulation.setDeviceMetricsOverride",
-                  {"width": VIEW_W, "height": VIEW_H, "deviceScaleFactor": 1,
-                   "mobile": False})
-        self.call("Page.navigate", {"url": url})
-        self.wait_event("Page.loadEventFired")
-
-    def eval(self, expr):
-        r = self.call("Runtime.evaluate", {"expression": expr,
-                                           "returnByValue": True,
-                                           "awaitPromise": True})
-        if "exceptionDetails" in r:
-            raise CDPError(f"{expr[:300]}\n-> {r['exceptionDetails']}")
-        return r["result"].get("value")
-
-    def click(self, x, y):
-        """A real left click at viewport point (x, y)."""
-        self.call("Input.dispatchMouseEvent",
-                  {"type": "mouseMoved", "x": x, "y": y})
-        for kind in ("mousePressed", "mouseReleased"):
-            self.call("Input.dispatchMouseEvent",
-                      {"type": kind, "x": x, "y": y, "button": "left",
-                       "buttons": 1 if kind == "mousePressed" else 0,
-                       "clickCount": 1})
-
-    def type_text(self, text):
-        """Typed into the focused element, then Enter."""
-        self.call("Input.insertText", {"text": text})
-        for kind in ("keyDown", "keyUp"):
-            self.call("Input.dispatchKeyEvent",
-                      {"type": kind, "key": "Enter", "code": "Enter",
-                       "windowsVirtualKeyCode": 13,
-                       "nativeVirtualKeyCode": 13})
-
-    def screenshot(self):
-        return base64.b64decode(self.call("Page.captureScreenshot",
-                                          {"format": "png"})["data"])
-
-    def close(self):
-        try:
-            self.call("Browser.close", session=False)
-        except (CDPError, OSError):
-            pass
-        try:
-            self.proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.proc.pid, 9)
-            self.proc.wait(timeout=5)
-        for fd in (self._r, self._w):
-            try:
-                os.close(fd)
-            except OSError:
-                pass
-        self.errlog.close()
-        shutil.rmtree(self.profile, ignore_errors=True)
-
+# --- headless Chromium (chromium_cdp.py) ----------------------------------
 
 @pytest.fixture(scope="module")
 def chromium():
@@ -625,104 +167,6 @@ def chromium():
         yield browser
     finally:
         browser.close()
-
-
-# What the page draws: every frame's on-screen box, the width of it that
-# shows inside its <svg> ("vis": 0 when hidden), and its look (for search
-# highlighting).
-JS_FRAMES = r"""
-(() => {
-  const out = [];
-  for (const g of document.querySelectorAll('g.frame')) {
-    const rect = g.querySelector('rect');
-    const svg = g.ownerSVGElement || g.closest('svg');
-    const r = rect.getBoundingClientRect();
-    const s = svg ? svg.getBoundingClientRect() : {left: -1e9, right: 1e9,
-                                                   top: -1e9, bottom: 1e9};
-    const cs = getComputedStyle(rect), gs = getComputedStyle(g);
-    let shown = rect.getClientRects().length > 0 && cs.display !== 'none'
-      && cs.visibility !== 'hidden' && +cs.opacity > 0 && +gs.opacity > 0;
-    for (let e = g; e && e !== svg && shown; e = e.parentElement)
-      if (getComputedStyle(e).display === 'none') shown = false;
-    const l = Math.max(r.left, s.left), rt = Math.min(r.right, s.right);
-    const t = Math.max(r.top, s.top), b = Math.min(r.bottom, s.bottom);
-    const vis = shown && rt > l && b > t ? rt - l : 0;
-    out.push({name: g.dataset.name, depth: +g.dataset.depth,
-              ns: +g.dataset.ns, x: r.left, y: r.top, w: r.width,
-              h: r.height, vis: vis,
-              look: [cs.fill, cs.stroke, cs.strokeWidth, cs.opacity,
-                     gs.opacity, cs.filter, g.getAttribute('class'),
-                     rect.getAttribute('class'), cs.fillOpacity].join('|')});
-  }
-  return out;
-})()
-"""
-
-
-def frames_by(drawn, name):
-    """The widest drawn frame named name."""
-    c = [f for f in drawn if f["name"] == name]
-    assert c, f"no frame {name!r} on the page"
-    return max(c, key=lambda f: (f["vis"], f["w"]))
-
-
-def widths(drawn):
-    """{(name, depth, ns): sorted drawn widths}: the picture, by frame."""
-    out = {}
-    for f in drawn:
-        out.setdefault((f["name"], f["depth"], f["ns"]), []).append(f["vis"])
-    return {k: sorted(v) for k, v in out.items()}
-
-
-def root_of(drawn):
-    return next(f for f in drawn if f["depth"] == 0)
-
-
-def poll(browser, cond, what, timeout=UI_WAIT):
-    """Frames as drawn once cond(frames) holds; fails after timeout."""
-    deadline = time.monotonic() + timeout
-    while True:
-        drawn = browser.eval(JS_FRAMES)
-        if cond(drawn) or time.monotonic() > deadline:
-            break
-        time.sleep(0.05)
-    assert cond(drawn), f"{what}; frames drawn:\n" + "\n".join(
-        map(str, sorted(drawn, key=lambda f: (f["depth"], f["x"]))[:40]))
-    return drawn
-
-
-def click_frame(browser, drawn, name):
-    f = frames_by(drawn, name)
-    assert f["vis"] >= 4, f"{name} is not drawn wide enough to click: {f}"
-    x = max(f["x"], 0) + min(f["vis"], f["w"]) / 2
-    y = f["y"] + f["h"] / 2
-    browser.eval(f"window.scrollTo(0, Math.max(0, {y} - {VIEW_H} / 2))")
-    y -= browser.eval("window.scrollY")
-    hit = browser.eval(
-        f"(() => {{ const e = document.elementFromPoint({x}, {y}); "
-        f"const g = e && e.closest('g.frame'); "
-        f"return g ? g.dataset.name : (e ? e.tagName : null); }})()")
-    assert hit == name, f"at ({x:.0f}, {y:.0f}) is {hit!r}, not {name!r}"
-    browser.click(x, y)
-
-
-def click_id(browser, ident):
-    pos = browser.eval(
-        f"(() => {{ const e = document.getElementById('{ident}'); "
-        f"if (!e) return null; e.scrollIntoView({{block: 'center'}}); "
-        f"const r = e.getBoundingClientRect(); "
-        f"return [r.left + r.width / 2, r.top + r.height / 2, r.width]; }})()")
-    assert pos, f"the page has no #{ident}"
-    if pos[2] > 0:
-        browser.click(pos[0], pos[1])
-    else:   # e.g. a visually hidden checkbox behind a label
-        browser.eval(f"document.getElementById('{ident}').click()")
-
-
-def png_size(data):
-    assert data[:8] == b"\x89PNG\r\n\x1a\n" and data[12:16] == b"IHDR", \
-        "the screenshot is not a PNG"
-    return struct.unpack(">II", data[16:24])
 
 
 # --- recordings, made once per module --------------------------------------

@@ -35,9 +35,10 @@ from pathlib import Path
 
 import pytest
 
+from chromium_cdp import (VIEW_H, Chromium, chromium_binary, click_frame,
+                          frames_by, poll)
 from conftest import REPO, WHYSLOW, WORKLOADS, Runner, workload
-from test_flame import (VIEW_H, Chromium, chromium_binary, click_frame,
-                        frames_by, poll, svg_frames, xmllint)
+from flame_svg import svg_frames, xmllint
 
 pytestmark = pytest.mark.skipif(
     os.geteuid() != 0,
