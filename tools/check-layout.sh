@@ -1,8 +1,8 @@
 #!/bin/sh
 # The layout is the architecture (user/README.md): user/ holds main.c and
 # stage folders; a stage includes only the stages below it; no source file
-# in bpf/, user/ or tests/unit/ is over 900 lines; every folder says what
-# it holds.
+# in bpf/, user/, tests/unit/ or tests/integration/ is over 900 lines;
+# every folder says what it holds.
 set -u
 cd "$(dirname "$0")/.."
 
@@ -62,7 +62,8 @@ for src in $(grep -l 'whyslow.skel.h' user/*/*.c user/main.c); do
 done
 
 for src in bpf/*.c bpf/*.h user/*.c user/*/*.c user/*/*.h \
-	   tests/unit/*.h tests/unit/*/*.c tests/unit/*/*.h; do
+	   tests/unit/*.h tests/unit/*/*.c tests/unit/*/*.h \
+	   tests/integration/*.py; do
 	n=$(wc -l < "$src")
 	[ "$n" -le $MAX_LINES ] || fail "$src: $n lines (at most $MAX_LINES)"
 done
