@@ -155,7 +155,7 @@ extern struct copy_pages_map copy_pages SEC(".maps");
  * copied: WS_STACK_COPY, or 0 when no page was there.
  */
 static __always_inline __u32 copy_user_pages(void *dst, __u64 from,
-					     __u32 slot, __u16 *holes)
+					     __u32 slot, __u32 *holes)
 {
 	__u64 skip = from & (WS_USER_PAGE - 1), base = from - skip;
 	struct copy_pages *pages;
@@ -195,8 +195,8 @@ static __always_inline void copy_user_top(struct task_struct *task,
 	top->sp = BPF_CORE_READ(regs, sp);
 	top->bp = BPF_CORE_READ(regs, bp);
 	top->len = copy_user_pages(top->stack, top->sp, slot, &top->holes);
-	top->far_len = 0;
-	top->far_got = 0;
+	top->far = 0;
+	top->far_read = 0;
 }
 
 #endif

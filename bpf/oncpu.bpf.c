@@ -30,12 +30,11 @@ static __always_inline __u32 far_len_of(__u32 tgid)
 }
 
 /* The stack from `from` on into the event at off, WS_STACK_COPY at a time,
- * up to far bytes, its missing pages put in *holes: the bytes read. */
+ * up to far bytes, its missing pages put in *holes: the copies read. */
 static __always_inline __u32 copy_user_far(struct bpf_dynptr *ptr, __u64 off,
-					   __u32 far, __u64 from, __u16 *holes)
+					   __u32 far, __u64 from, __u32 *holes)
 {
-	__u32 got = 0;
-	__u16 h;
+	__u32 got = 0, h;
 	void *dst;
 	int i;
 
@@ -51,7 +50,7 @@ static __always_inline __u32 copy_user_far(struct bpf_dynptr *ptr, __u64 off,
 		*holes |= h << (2 * (i + 1));
 		got += WS_STACK_COPY;
 	}
-	return got;
+	return got / WS_STACK_COPY;
 }
 
 static __always_inline void fill_sample(struct bpf_perf_event_data *ctx,
@@ -122,10 +121,10 @@ static __always_inline int sample(struct bpf_perf_event_data *ctx,
 	if (!s)
 		goto discard;
 	fill_sample(ctx, task, id, start, s);
-	s->top.far_len = far;
-	s->top.far_got = 0;
+	s->top.far = far / WS_STACK_COPY;
+	s->top.far_read = 0;
 	if (far && s->top.len == WS_STACK_COPY)
-		s->top.far_got = copy_user_far(&ptr, sizeof(*s) + len, far,
+		s->top.far_read = copy_user_far(&ptr, sizeof(*s) + len, far,
 					       s->top.sp + WS_STACK_COPY,
 					       &s->top.holes);
 	s->py.n = 0;

@@ -206,10 +206,11 @@ struct ws_py_code_key {
 #define WS_STACK_COPY	8192
 
 /* A process whose stack frames are larger (local buffers: GNU sort's
- * compare takes 8.6 KiB, glibc's strtold 14 KiB) gets up to this much of
- * its stack past the copy, in its samples: user space asks for it in
- * stack_far once its samples keep needing it (record/stackfar.c). */
-#define WS_STACK_FAR_MAX	(3 * WS_STACK_COPY)
+ * compare takes 8.6 KiB, glibc's strtold 14 KiB) or whose stack is deeper
+ * (clang's parser: 32-64 KiB) gets up to this much of its stack past the
+ * copy, in its samples: user space asks for it in stack_far once its
+ * samples keep needing it (record/stackfar.c). */
+#define WS_STACK_FAR_MAX	(7 * WS_STACK_COPY)
 
 #define WS_USER_PAGE	4096ull	/* struct ws_user_top's holes */
 
@@ -223,11 +224,11 @@ enum ws_copy_slot {
 struct ws_user_top {
 	__u64 ip, sp, bp;	/* user registers */
 	__u16 len;		/* bytes of stack read from sp, 0 none */
-	__u16 holes;		/* bit i: the i-th page from sp's was not
+	__u8 far;		/* a sample's last far * WS_STACK_COPY bytes:
+				 * its stack from sp + len on ... */
+	__u8 far_read;		/* ... far_read * WS_STACK_COPY of them read */
+	__u32 holes;		/* bit i: the i-th page from sp's was not
 				 * there (its bytes read as 0) */
-	__u16 far_len;		/* a sample's last far_len bytes: its stack
-				 * from sp + len on ... */
-	__u16 far_got;		/* ... far_got of them read; 0 none */
 	__u8 stack[WS_STACK_COPY];
 };
 
@@ -247,7 +248,7 @@ struct ws_sample {
 	struct ws_user_top top;
 	struct ws_py_head py;	/* n == 0: not in Python code */
 	struct ws_py_frame py_frames[];	/* py.n of them, then the stack
-					 * past top.stack (top.far_len) */
+					 * past top.stack (top.far) */
 };
 
 /* What a blocked syscall's file descriptor is, resolved in BPF from the

@@ -59,7 +59,7 @@ static void know_mappings(struct record_events *r, uint32_t pid,
 /*
  * A user stack as frame pointers gave it (bytes, or -errno), completed
  * with CFI from the registers and the stack copy taken with it (far: a
- * sample's stack past the copy, top->far_got bytes, maybe none; NULL for
+ * sample's stack past the copy, top->far_read copies, maybe none; NULL for
  * an I/O site's, which never has it).  Returns the number of
  * frames in ustack.  in_kernel: taken in the kernel, its user ip where
  * the thread entered it (a syscall, mostly): what CFI put back there is
@@ -86,11 +86,12 @@ static int user_stack(struct record_events *r, uint32_t pid, uint64_t time,
 	};
 	int n = fp_len > 0 ? fp_len / 8 : 0;
 
-	if (far && top->far_got && in.stack_len == WS_STACK_COPY) {
+	if (far && top->far_read && in.stack_len == WS_STACK_COPY) {
 		memcpy(r->stack, top->stack, WS_STACK_COPY);
-		memcpy(r->stack + WS_STACK_COPY, far, top->far_got);
+		memcpy(r->stack + WS_STACK_COPY, far,
+		       top->far_read * WS_STACK_COPY);
 		in.stack = r->stack;
-		in.stack_len += top->far_got;
+		in.stack_len += top->far_read * WS_STACK_COPY;
 	}
 	if (n > WS_MAX_STACK)
 		n = WS_MAX_STACK;
@@ -311,10 +312,10 @@ int record_events_handle(void *ctx, void *data, size_t size)
 		r->samples++;
 		/* the stack past the copy ends the event */
 		far = NULL;
-		if (s->top.far_len <= WS_STACK_FAR_MAX &&
-		    s->top.far_got <= s->top.far_len &&
-		    size - sizeof(*s) >= s->top.far_len) {
-			size -= s->top.far_len;
+		if (s->top.far * WS_STACK_COPY <= WS_STACK_FAR_MAX &&
+		    s->top.far_read <= s->top.far &&
+		    size - sizeof(*s) >= s->top.far * WS_STACK_COPY) {
+			size -= s->top.far * WS_STACK_COPY;
 			far = (const uint8_t *)data + size;
 		}
 		nu = user_stack(r, s->pid, s->time_ns, s->ustack, s->ustack_len,

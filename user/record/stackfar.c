@@ -103,8 +103,8 @@ int stack_far_notes(const struct stack_far *sf, const struct proc_table *t,
 	if (!shown)
 		return 0;
 	snprintf(note, sizeof(note), "Longer copies of the user stack, for "
-		 "processes whose stack frames are larger than the 8 KiB copy "
-		 "(local buffers) and cut their samples' callers, from their "
-		 "%dth such sample on: %s", STACK_FAR_AFTER, line);
+		 "processes whose frames reach past the 8 KiB copy (large "
+		 "local buffers, deep stacks) and cut their samples' callers, "
+		 "from their %dth such sample on: %s", STACK_FAR_AFTER, line);
 	return profile_add_note(out, note);
 }

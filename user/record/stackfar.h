@@ -4,7 +4,8 @@
  * sample carries 8 KiB of user stack for CFI; a function with large local
  * buffers (GNU sort's compare, 8.6 KiB; glibc's strtold, 14 KiB) puts its
  * caller's return address past it, and every sample under it loses its
- * callers.  Once a process's samples keep stopping there, its samples get
+ * callers; so does a deep stack (clang parsing C++: 32-64 KiB).  Once a
+ * process's samples keep stopping there, its samples get
  * the stack past the copy too (stack_far, bpf/oncpu.bpf.c), as much as
  * they needed, at most WS_STACK_FAR_MAX more: only such a process pays
  * for the longer copy.

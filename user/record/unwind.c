@@ -36,7 +36,7 @@ static bool in_hole(const struct unwind_input *in, uint64_t addr)
 {
 	uint64_t page = addr / WS_USER_PAGE - in->sp / WS_USER_PAGE;
 
-	return page < 16 && (in->holes >> page & 1);
+	return page < 32 && (in->holes >> page & 1);
 }
 
 /* A word of the copied stack; false outside the copy. */

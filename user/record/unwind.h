@@ -46,7 +46,7 @@ struct unwind_input {
 	uint64_t ip, sp, bp;	/* user registers at the event */
 	const uint8_t *stack;	/* user memory from sp */
 	size_t stack_len;
-	uint16_t holes;		/* bit i: the copy's i-th page from sp's
+	uint32_t holes;		/* bit i: the copy's i-th page from sp's
 				 * page was not there (struct ws_user_top) */
 	uint64_t time;		/* for the mappings then */
 	struct unwind_trace *trace;	/* filled when not NULL */

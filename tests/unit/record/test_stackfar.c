@@ -80,7 +80,7 @@ static void test_asks_after_repeated_cuts(void **state)
 	/* deeper ones, with the longer copy: more, up to the bound */
 	note_n(f, 7, STACK_FAR_AFTER, 2 * COPY + 100, 2 * COPY);
 	assert_int_equal(asked(f, 7), 2 * COPY);
-	note_n(f, 7, STACK_FAR_AFTER, 4 * COPY - 8, 3 * COPY);
+	note_n(f, 7, STACK_FAR_AFTER, COPY + WS_STACK_FAR_MAX, 3 * COPY);
 	assert_int_equal(asked(f, 7), WS_STACK_FAR_MAX);
 	assert_int_equal(asked(f, 8), 0);	/* only the one process */
 }
