@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* See splice.h. */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -9,16 +10,19 @@
 /* Entries kept, at most: a stack's first two frames, of each process. */
 #define SPLICE_MAX_ENTRIES	(1u << 16)
 
+/* next == 0: a lone first frame's callers, tail[0..n). */
 struct splice {
 	uint32_t pid;
 	uint8_t used, n;
 	__u64 ip, next;
 	__u64 frames[SPLICE_MAX_FRAMES];
+	__u64 *tail;
 };
 
 struct stack_splices {
 	struct splice *slot;	/* open addressing, linear probing */
 	size_t cap, n;		/* cap a power of two */
+	size_t tails;		/* entries with next == 0 */
 };
 
 struct stack_splices *splices_new(void)
@@ -28,8 +32,12 @@ struct stack_splices *splices_new(void)
 
 void splices_free(struct stack_splices *s)
 {
+	size_t i;
+
 	if (!s)
 		return;
+	for (i = 0; i < s->cap; i++)
+		free(s->slot[i].tail);
 	free(s->slot);
 	free(s);
 }
@@ -92,17 +100,49 @@ static int inserted(const __u64 *fp, int nfp, const __u64 *done, int ndone)
 	return 0;
 }
 
+/* The callers done has above its first frame, the lone frame fp had: e's
+ * are those every stack from there had, innermost first (a recursion
+ * that went deeper in one differs past its first turn).  0, or -ENOMEM. */
+static int learn_tail(struct stack_splices *s, struct splice *e, uint32_t pid,
+		      const __u64 *done, int ndone)
+{
+	int n = ndone - 1 < UINT8_MAX ? ndone - 1 : UINT8_MAX, k;
+
+	if (e->used) {
+		for (k = 0; k < e->n && k < n && e->tail &&
+			    e->tail[k] == done[1 + k]; k++)
+			;
+		e->n = k;
+		return 0;
+	}
+	if (s->tails == SPLICE_MAX_TAILS)
+		return 0;
+	*e = (struct splice){ .pid = pid, .used = 1, .ip = done[0] };
+	s->n++;
+	s->tails++;
+	e->tail = malloc(n * sizeof(*e->tail));
+	if (!e->tail)
+		return -ENOMEM;
+	memcpy(e->tail, &done[1], n * sizeof(*e->tail));
+	e->n = n;
+	return 0;
+}
+
 int splices_learn(struct stack_splices *s, uint32_t pid, const __u64 *fp,
 		  int nfp, const __u64 *done, int ndone)
 {
 	int k = inserted(fp, nfp, done, ndone), err;
+	bool lone = nfp == 1 && ndone > 1 && done[0] == fp[0];
 	struct splice *e;
 
-	if (!k)
+	if (!k && !lone)
 		return 0;
 	err = grow(s);
 	if (err)
 		return err == -ENOSPC ? 0 : err;	/* full: learnt enough */
+	if (lone)
+		return learn_tail(s, &s->slot[slot_of(s, pid, fp[0], 0)], pid,
+				  done, ndone);
 	e = &s->slot[slot_of(s, pid, fp[0], fp[1])];
 	if (e->used)
 		return 0;
@@ -119,8 +159,17 @@ int splices_apply(const struct stack_splices *s, uint32_t pid, __u64 *stack,
 	const struct splice *e;
 	int k;
 
-	if (!s || !s->cap || *n < 2 || *n >= max)
+	if (!s || !s->cap || *n < 1 || *n >= max)
 		return 0;
+	if (*n == 1) {
+		e = &s->slot[slot_of(s, pid, stack[0], 0)];
+		if (!e->used || !e->n)
+			return 0;
+		k = e->n < max - 1 ? e->n : max - 1;
+		memcpy(&stack[1], e->tail, k * sizeof(*stack));
+		*n += k;
+		return k;
+	}
 	e = &s->slot[slot_of(s, pid, stack[0], stack[1])];
 	if (!e->used)
 		return 0;

@@ -79,8 +79,10 @@ static void quality_stacks(FILE *f, const struct aggregate *agg,
 	      ".\n- Unwinding: frame pointers, completed with .eh_frame rules "
 	      "from an 8 KiB copy of the user stack per sample (2 KiB per "
 	      "wait of 100 µs or more, and the first of each stack; shorter "
-	      "waits get the frames CFI found there put back); a stack "
-	      "deeper than its copy ends there" :
+	      "waits get the frames CFI found there put back, the callers "
+	      "that all such stacks had where frame pointers found none); a "
+	      "stack deeper than its copy (8 KiB, or up to 64 KiB for a "
+	      "process whose samples kept needing more) ends there" :
 	      ".\n- Unwinding: user stacks follow frame pointers only "
 	      "(--fp-only), so a function that sets up no frame (a leaf, or "
 	      "code built without them) hides its caller even in stacks not "

@@ -107,12 +107,53 @@ static void test_splice_many(void **state)
 	splices_free(s);
 }
 
+/* A walk of its first frame alone (code without frame pointers): the
+ * callers every completed stack from that frame had, innermost first,
+ * are put after it; one stack deeper in a recursion keeps them up to
+ * where the two part; a caller of its own leaves nothing. */
+static void test_splice_lone_frame(void **state)
+{
+	struct stack_splices *s = splices_new();
+	const __u64 fp[] = { IP };
+	const __u64 fill[] = { IP, SAVE, 0x401180, 0x401180, MAIN, START };
+	const __u64 deeper[] = { IP, SAVE, 0x401180, 0x401180, 0x401180, MAIN,
+				 START };
+	const __u64 elsewhere[] = { IP, 0x401300, MAIN, START };
+	__u64 st[8] = { IP };
+	int n = 1;
+
+	(void)state;
+	assert_int_equal(splices_learn(s, 7, fp, 1, fill, 6), 0);
+	assert_int_equal(splices_apply(s, 7, st, &n, 8), 5);
+	assert_memory_equal(st, fill, sizeof(fill));
+	assert_int_equal(splices_learn(s, 7, fp, 1, deeper, 7), 0);
+	n = 1;
+	assert_int_equal(splices_apply(s, 7, st, &n, 8), 3);
+	assert_memory_equal(st, fill, 4 * sizeof(*st));
+	/* at most max frames */
+	n = 1;
+	assert_int_equal(splices_apply(s, 7, st, &n, 2), 1);
+	/* not another process's, nor a stack of more frames */
+	n = 1;
+	assert_int_equal(splices_apply(s, 8, st, &n, 8), 0);
+	st[1] = MAIN;
+	n = 2;
+	assert_int_equal(splices_apply(s, 7, st, &n, 8), 0);
+	/* called from elsewhere too: none */
+	assert_int_equal(splices_learn(s, 7, fp, 1, elsewhere, 4), 0);
+	n = 1;
+	assert_int_equal(splices_apply(s, 7, st, &n, 8), 0);
+	assert_int_equal(n, 1);
+	splices_free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_splice),
 		cmocka_unit_test(test_splice_what_is_learnt),
 		cmocka_unit_test(test_splice_many),
+		cmocka_unit_test(test_splice_lone_frame),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
