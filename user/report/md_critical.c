@@ -17,7 +17,7 @@
 #define CP_MAX_PIDS_SHOWN	4
 #define CP_SECOND_WAIT_PCT	20	/* a wait category after the first is
 					 * named from this % of the path */
-#define CP_CPU_WAIT_PCT		40	/* waits for a CPU, from this % */
+#define CP_CPU_WAIT_PCT		25	/* waits for a CPU, from this % */
 #define CP_HINT_MIN_PCT		20.0	/* a hint's cause, % of wall, that the
 					 * verdict points to */
 #define CP_HINT_CLAUSE_MAX	240	/* bytes of the hint quoted */
@@ -435,10 +435,9 @@ static int md_idle_work(struct md *m)
 	return 0;
 }
 
-/* Another wait category, not the first, that holds a fair share of the
- * path: "; 30.2% is sleeping (in `<module>`, sl.py:7)".  Waits for a CPU
- * are the machine's load, not the program's: named only when they hold
- * so much of the path that its other figures leave out a large part. */
+/* Another wait category of the program's, not the first, that holds a
+ * fair share of the path: "; 30.2% is sleeping (in `<module>`,
+ * sl.py:7)".  Waits for a CPU are the machine's load: md_cpu_wait. */
 static enum wait_reason second_wait(const struct md *m, enum wait_reason first)
 {
 	const struct time_split *t = &m->agg->cp;
@@ -448,16 +447,29 @@ static enum wait_reason second_wait(const struct md *m, enum wait_reason first)
 	for (i = 0; i < n; i++) {
 		enum wait_reason r = order[i];
 
-		if (r == first || r == WAIT_NONE)
-			continue;
-		if (r == WAIT_CPU &&
-		    t->ns[r] * 100 < m->p->critical.ns * CP_CPU_WAIT_PCT)
+		if (r == first || r == WAIT_NONE || r == WAIT_CPU)
 			continue;
 		if (t->ns[r] * 100 >= m->p->critical.ns * CP_SECOND_WAIT_PCT)
 			return r;
 		break;
 	}
 	return WAIT_NONE;
+}
+
+/* Waits for a CPU, not the first category, when they hold enough of the
+ * path that the program's own figures leave out a large part: a busy
+ * machine (two loops beside it: 34%) slows what it runs. */
+static void md_cpu_wait(struct md *m, enum wait_reason first)
+{
+	uint64_t ns = m->agg->cp.ns[WAIT_CPU];
+
+	if (first == WAIT_CPU ||
+	    ns * 100 < m->p->critical.ns * CP_CPU_WAIT_PCT)
+		return;
+	md_printf(&m->doc, "; %.1f%% is %s (the machine's load: other "
+		  "programs, or more runnable threads than CPUs)",
+		  pct_of(ns, m->p->critical.ns),
+		  md_categories[WAIT_CPU].doing);
 }
 
 static void md_second_wait(struct md *m, enum wait_reason first)
@@ -472,11 +484,6 @@ static void md_second_wait(struct md *m, enum wait_reason first)
 	md_printf(&m->doc, "; %.1f%% is %s",
 		  pct_of(m->agg->cp.ns[r], m->p->critical.ns),
 		  md_categories[r].doing);
-	if (r == WAIT_CPU) {
-		md_put(&m->doc, " (the machine's load: other programs, or more "
-		       "runnable threads than CPUs)");
-		return;
-	}
 	wait = path_wait(m, r);
 	fr = wait ? wait->where : NULL;
 	if (!wait || wait->target || !fr || !fr->file) {
@@ -655,6 +662,7 @@ int md_critical_verdict(struct md *m)
 		md_kernel_clause(m);
 	}
 	md_second_wait(m, r);
+	md_cpu_wait(m, r);
 	hint = pointed_hint(m, fs, r);
 	md_work_sentence(m, hint);
 	if (idle) {

@@ -100,9 +100,9 @@ static void test_verdict_second_wait(void **state)
 	free(v);
 }
 
-/* Waits for a CPU, the machine's load, are named second only from 40%
- * of the path: the rest of the verdict leaves out that much; under it,
- * the next category is named as before. */
+/* Waits for a CPU, the machine's load, are named from 25% of the path,
+ * after the program's own second category: the rest of the verdict
+ * leaves out that much; under it, not. */
 static char *cpu_wait_verdict(uint64_t cpu_wait_ms, uint64_t sleep_ms)
 {
 	struct profile *p = sleep_profile(sleep_ms, 0, false);
@@ -131,7 +131,14 @@ static void test_verdict_cpu_wait(void **state)
 	free(v);
 	v = cpu_wait_verdict(390, 210);
 	assert_contains(v, "On the critical path, 40.0% of the wall time is "
-			"on-CPU; 21.0% is sleeping (in `<module>`, sl.py:7)");
+			"on-CPU; 21.0% is sleeping (in `<module>`, sl.py:7); "
+			"39.0% is runnable, waiting for a CPU (the machine's "
+			"load: other programs, or more runnable threads than "
+			"CPUs).");
+	free(v);
+	v = cpu_wait_verdict(240, 0);
+	assert_contains(v, "On the critical path, 76.0% of the wall time is "
+			"on-CPU.");
 	assert_null(strstr(v, "waiting for a CPU"));
 	free(v);
 }
