@@ -37,6 +37,7 @@
 #include "common.bpf.h"
 #include "fdtarget.bpf.h"
 #include "iosite.bpf.h"
+#include "stackfar.bpf.h"
 #include "syscalls.h"
 #include "sysstate.bpf.h"
 
@@ -585,6 +586,7 @@ int BPF_PROG(io_exec, struct task_struct *p, pid_t old_pid,
 
 	if (!is_traced(tgid))
 		return 0;
+	stack_far_exec(tgid, BPF_CORE_READ(bprm, file, f_inode, i_ino));
 	ev = bpf_ringbuf_reserve(&events, sizeof(*ev), 0);
 	if (!ev) {
 		count_event(WS_CNT_IO_DROPPED);

@@ -4,18 +4,9 @@
  * Python stack after them: the event is as long as its frames need. */
 #include "common.bpf.h"
 #include "python.bpf.h"
+#include "stackfar.bpf.h"
 
 const volatile bool copy_user_stack = true;	/* false: --fp-only */
-
-/* tgid -> bytes of stack past the copy its samples carry, a multiple of
- * WS_STACK_COPY up to WS_STACK_FAR_MAX; set by user space.  LRU: a process
- * that exited makes room. */
-struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, 4096);
-	__type(key, __u32);
-	__type(value, __u32);
-} stack_far SEC(".maps");
 
 static __always_inline __u32 far_len_of(__u32 tgid)
 {

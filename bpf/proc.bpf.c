@@ -4,6 +4,7 @@
 #include "common.bpf.h"
 #include "fdtarget.bpf.h"
 #include "python.bpf.h"
+#include "stackfar.bpf.h"
 #include "sysstate.bpf.h"
 
 const volatile bool trace_all = false;
@@ -22,6 +23,8 @@ struct py_threads_map py_threads SEC(".maps");
 struct pywalk_scratch_map pywalk_scratch SEC(".maps");
 struct pyframes_scratch_map pyframes_scratch SEC(".maps");
 struct sys_state_map sys_state SEC(".maps");
+struct stack_far_map stack_far SEC(".maps");
+struct stack_far_exe_map stack_far_exe SEC(".maps");
 
 SEC_TP_BTF("sched_process_fork")
 int BPF_PROG(track_fork, struct task_struct *parent, struct task_struct *child)
@@ -30,7 +33,10 @@ int BPF_PROG(track_fork, struct task_struct *parent, struct task_struct *child)
 	__u32 ctgid = BPF_CORE_READ(child, tgid);
 	__u8 one = 1;
 
-	if (trace_all || ptgid == ctgid || !bpf_map_lookup_elem(&traced, &ptgid))
+	if (ptgid == ctgid)
+		return 0;
+	stack_far_fork(ptgid, ctgid);
+	if (trace_all || !bpf_map_lookup_elem(&traced, &ptgid))
 		return 0;
 	if (bpf_map_update_elem(&traced, &ctgid, &one, BPF_ANY))
 		count_event(WS_CNT_TRACED_FULL);

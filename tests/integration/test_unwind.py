@@ -115,6 +115,22 @@ def test_large_frame_keeps_callers(run, mode, share):
         assert "bigframe (" in longer[0] and "16 KiB" in longer[0], res
 
 
+def test_large_frame_later_runs(run):
+    """The same program run again, after its first run's samples asked for
+    a longer copy: the second run's samples have it from the first one
+    (its executable kept it, given at exec)."""
+    big = workload("bigframe")
+    res = run.record("--format", "folded", "--", "sh", "-c",
+                     f"{big} far 0.6 && {big} again 1")
+    again = [(f, n) for f, n in folded_samples(res)
+             if f[-2:] == ["framed_again", "spin"]]
+    total = sum(n for _, n in again)
+    assert total >= 600, f"{total} samples in the second run:{res}"
+    whole = sum(n for f, n in again
+                if f[-5:-2] == ["start_thread", "thread", "outer"])
+    assert whole >= 0.98 * total, f"{whole} of {total} whole:{res}"
+
+
 def test_truncated_share_reported(run):
     """Data quality counts stacks that stop short; here almost none do."""
     doc, res = run.record_json("--", workload("nofp_tree"))

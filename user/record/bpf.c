@@ -680,6 +680,11 @@ int record_bpf_stack_far_fd(const struct record_bpf *b)
 	return bpf_map__fd(b->skel->maps.stack_far);
 }
 
+int record_bpf_stack_far_exe_fd(const struct record_bpf *b)
+{
+	return bpf_map__fd(b->skel->maps.stack_far_exe);
+}
+
 struct offcpu_maps record_bpf_offcpu_maps(const struct record_bpf *b)
 {
 	return (struct offcpu_maps){

@@ -55,6 +55,7 @@ int record_bpf_io_fds_fd(const struct record_bpf *b);
 int record_bpf_io_site_rules_fd(const struct record_bpf *b);
 int record_bpf_io_sites_fd(const struct record_bpf *b);
 int record_bpf_stack_far_fd(const struct record_bpf *b);
+int record_bpf_stack_far_exe_fd(const struct record_bpf *b);
 struct offcpu_maps record_bpf_offcpu_maps(const struct record_bpf *b);
 
 /* One of the per-CPU drop and time counters, summed over the CPUs. */

@@ -100,7 +100,8 @@ static int user_stack(struct record_events *r, uint32_t pid, uint64_t time,
 			       WS_MAX_STACK);
 	collector_note_unwind(r->coll, *why);
 	if (*why == UNWIND_COPY_END && far && r->far && !r->err)
-		r->err = stack_far_note(r->far, pid, need, in.stack_len);
+		r->err = stack_far_note(r->far, r->procs, pid, need,
+					in.stack_len);
 	if (in_kernel && !r->err)
 		r->err = splices_learn(r->splices, pid, fp_stack,
 				       fp_len > 0 ? fp_len / 8 : 0, ustack, n);

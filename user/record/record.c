@@ -277,7 +277,8 @@ static int open_bpf(struct recorder *r)
 	if (!r->splices)
 		return 1;
 	stack_far_init(&r->far, o->fp_only ? -1 :
-				record_bpf_stack_far_fd(r->bpf));
+				record_bpf_stack_far_fd(r->bpf),
+		       record_bpf_stack_far_exe_fd(r->bpf));
 	r->offcpu = record_bpf_offcpu_maps(r->bpf);
 	r->offcpu.sym = r->sym;
 	r->offcpu.splices = r->splices;

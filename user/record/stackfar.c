@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <bpf/bpf.h>
 
 #include "record/stackfar.h"
@@ -10,9 +11,9 @@
 
 #define STACK_FAR_SLACK	4096	/* past the frame that cut: its callers' */
 
-void stack_far_init(struct stack_far *sf, int map_fd)
+void stack_far_init(struct stack_far *sf, int map_fd, int exe_fd)
 {
-	*sf = (struct stack_far){ .map_fd = map_fd };
+	*sf = (struct stack_far){ .map_fd = map_fd, .exe_fd = exe_fd };
 	idmap_init(&sf->index);
 }
 
@@ -46,8 +47,39 @@ static struct stack_far_proc *proc_of(struct stack_far *sf, uint32_t pid)
 	return &sf->procs[sf->n++];
 }
 
-int stack_far_note(struct stack_far *sf, uint32_t pid, size_t need,
-		   size_t have)
+/* The inode of the program pid runs, as the BPF side reads it at exec
+ * (bprm->file): its current mapping of that file; 0 unknown. */
+static uint64_t exe_ino(const struct proc_table *t, uint32_t pid)
+{
+	const struct proc *p = proc_table_find(t, pid);
+	const struct mapping *m;
+	size_t i;
+
+	for (i = 0; p && p->exe && i < p->n_maps; i++) {
+		m = &p->maps[i];
+		if (m->gen == p->gen && m->module >= 0 &&
+		    (size_t)m->module < t->n_modules &&
+		    !strcmp(t->modules[m->module].path, p->exe))
+			return t->modules[m->module].ino;
+	}
+	return 0;
+}
+
+/* Later runs of pid's program start with at least far. */
+static void ask_for_program(struct stack_far *sf, const struct proc_table *t,
+			    uint32_t pid, uint32_t far)
+{
+	uint64_t ino = exe_ino(t, pid);
+	uint32_t had = 0;
+
+	if (!ino || sf->exe_fd < 0)
+		return;
+	if (bpf_map_lookup_elem(sf->exe_fd, &ino, &had) || had < far)
+		bpf_map_update_elem(sf->exe_fd, &ino, &far, BPF_ANY);
+}
+
+int stack_far_note(struct stack_far *sf, const struct proc_table *t,
+		   uint32_t pid, size_t need, size_t have)
 {
 	struct stack_far_proc *p;
 	uint32_t far;
@@ -73,8 +105,10 @@ int stack_far_note(struct stack_far *sf, uint32_t pid, size_t need,
 		far = WS_STACK_FAR_MAX;
 	p->cut = 0;
 	p->need = 0;
-	if (!bpf_map_update_elem(sf->map_fd, &pid, &far, BPF_ANY))
-		p->far = far;
+	if (bpf_map_update_elem(sf->map_fd, &pid, &far, BPF_ANY))
+		return 0;
+	p->far = far;
+	ask_for_program(sf, t, pid, far);
 	return 0;
 }
 
@@ -105,6 +139,8 @@ int stack_far_notes(const struct stack_far *sf, const struct proc_table *t,
 	snprintf(note, sizeof(note), "Longer copies of the user stack, for "
 		 "processes whose frames reach past the 8 KiB copy (large "
 		 "local buffers, deep stacks) and cut their samples' callers, "
-		 "from their %dth such sample on: %s", STACK_FAR_AFTER, line);
+		 "from their %dth such sample on (later runs of the same "
+		 "program, and forks, from their first): %s", STACK_FAR_AFTER,
+		 line);
 	return profile_add_note(out, note);
 }

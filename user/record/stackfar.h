@@ -6,9 +6,10 @@
  * caller's return address past it, and every sample under it loses its
  * callers; so does a deep stack (clang parsing C++: 32-64 KiB).  Once a
  * process's samples keep stopping there, its samples get
- * the stack past the copy too (stack_far, bpf/oncpu.bpf.c), as much as
+ * the stack past the copy too (stack_far, bpf/stackfar.bpf.h), as much as
  * they needed, at most WS_STACK_FAR_MAX more: only such a process pays
- * for the longer copy.
+ * for the longer copy.  Its executable keeps it for the later runs of the
+ * same program (a build's cc1, rustc), which get it at exec.
  */
 #ifndef WHYSLOW_STACKFAR_H
 #define WHYSLOW_STACKFAR_H
@@ -31,21 +32,23 @@ struct stack_far_proc {
 
 struct stack_far {
 	int map_fd;		/* stack_far's; < 0: off (--fp-only) */
+	int exe_fd;		/* stack_far_exe's */
 	struct idmap index;	/* pid -> procs[] */
 	struct stack_far_proc *procs;
 	uint32_t n;
 };
 
-void stack_far_init(struct stack_far *sf, int map_fd);
+void stack_far_init(struct stack_far *sf, int map_fd, int exe_fd);
 void stack_far_free(struct stack_far *sf);
 
 /*
- * A sample of pid whose CFI walk stopped for want of stack: it read need
- * bytes from sp, and the sample had have.  Asks for a longer copy when
- * the process's samples keep needing one that would do.  0 or -ENOMEM.
+ * A sample of pid (in t) whose CFI walk stopped for want of stack: it
+ * read need bytes from sp, and the sample had have.  Asks for a longer
+ * copy when the process's samples keep needing one that would do.  0 or
+ * -ENOMEM.
  */
-int stack_far_note(struct stack_far *sf, uint32_t pid, size_t need,
-		   size_t have);
+int stack_far_note(struct stack_far *sf, const struct proc_table *t,
+		   uint32_t pid, size_t need, size_t have);
 
 /* A Data quality note naming the processes given a longer copy, if any:
  * 0 or -ENOMEM. */

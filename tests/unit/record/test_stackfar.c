@@ -14,17 +14,29 @@
 
 struct fixture {
 	struct stack_far sf;
-	int fd;			/* a map like oncpu.bpf.c's stack_far */
+	struct proc_table t;	/* sort, pid 7, runs inode EXE_INO */
+	int fd, exe_fd;		/* maps like stackfar.bpf.h's */
 };
+
+#define EXE_INO	77
 
 static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
+	struct proc *proc;
 
 	assert_non_null(f);
 	f->fd = bpf_map_create(BPF_MAP_TYPE_HASH, "test_far", sizeof(__u32),
 			       sizeof(__u32), 16, NULL);
-	stack_far_init(&f->sf, f->fd);
+	f->exe_fd = bpf_map_create(BPF_MAP_TYPE_HASH, "test_far_exe",
+				   sizeof(__u64), sizeof(__u32), 16, NULL);
+	stack_far_init(&f->sf, f->fd, f->exe_fd);
+	proc_table_init(&f->t);
+	proc = proc_table_get(&f->t, 7);
+	assert_non_null(proc);
+	strcpy(proc->comm, "sort");
+	assert_int_equal(proc_table_mmap(&f->t, 7, 0x400000, 0x10000, 0, 1,
+					 EXE_INO, "/usr/bin/sort", true, 0), 0);
 	*state = f;
 	return 0;
 }
@@ -34,8 +46,11 @@ static int teardown(void **state)
 	struct fixture *f = *state;
 
 	stack_far_free(&f->sf);
+	proc_table_free(&f->t);
 	if (f->fd >= 0)
 		close(f->fd);
+	if (f->exe_fd >= 0)
+		close(f->exe_fd);
 	free(f);
 	return 0;
 }
@@ -45,7 +60,7 @@ static struct fixture *fixture_of(void **state)
 {
 	struct fixture *f = *state;
 
-	if (f->fd < 0)
+	if (f->fd < 0 || f->exe_fd < 0)
 		skip();
 	return f;
 }
@@ -62,7 +77,8 @@ static void note_n(struct fixture *f, __u32 pid, int n, size_t need,
 		   size_t have)
 {
 	while (n--)
-		assert_int_equal(stack_far_note(&f->sf, pid, need, have), 0);
+		assert_int_equal(stack_far_note(&f->sf, &f->t, pid, need,
+						have), 0);
 }
 
 static void test_asks_after_repeated_cuts(void **state)
@@ -85,6 +101,23 @@ static void test_asks_after_repeated_cuts(void **state)
 	assert_int_equal(asked(f, 8), 0);	/* only the one process */
 }
 
+/* What a process was given, its program's later runs start with. */
+static void test_asks_for_the_program(void **state)
+{
+	struct fixture *f = fixture_of(state);
+	__u64 ino = EXE_INO;
+	__u32 far = 0;
+
+	note_n(f, 7, STACK_FAR_AFTER, 8656, COPY);
+	assert_int_equal(bpf_map_lookup_elem(f->exe_fd, &ino, &far), 0);
+	assert_int_equal(far, COPY);
+	/* a process of no known program: its own only */
+	note_n(f, 8, STACK_FAR_AFTER, 2 * COPY + 100, COPY);
+	assert_int_equal(asked(f, 8), 2 * COPY);
+	assert_int_equal(bpf_map_lookup_elem(f->exe_fd, &ino, &far), 0);
+	assert_int_equal(far, COPY);
+}
+
 static void test_ignores_what_no_copy_would_help(void **state)
 {
 	struct fixture *f = fixture_of(state);
@@ -105,9 +138,9 @@ static void test_off_with_fp_only(void **state)
 	int i;
 
 	(void)state;
-	stack_far_init(&sf, -1);
+	stack_far_init(&sf, -1, -1);
 	for (i = 0; i < 4 * STACK_FAR_AFTER; i++)
-		assert_int_equal(stack_far_note(&sf, 7, 8656, COPY), 0);
+		assert_int_equal(stack_far_note(&sf, NULL, 7, 8656, COPY), 0);
 	assert_int_equal(sf.n, 0);
 	stack_far_free(&sf);
 }
@@ -116,16 +149,15 @@ static void test_note_names_processes(void **state)
 {
 	struct fixture *f = fixture_of(state);
 	struct profile *p = fx_new("sort -n");
-	struct proc_table t;
 
-	proc_table_init(&t);
-	assert_int_equal(stack_far_notes(&f->sf, &t, p), 0);
+	assert_int_equal(stack_far_notes(&f->sf, &f->t, p), 0);
 	assert_int_equal(p->n_notes, 0);
 	note_n(f, 4242, STACK_FAR_AFTER, 8656, COPY);
-	assert_int_equal(stack_far_notes(&f->sf, &t, p), 0);
+	note_n(f, 7, STACK_FAR_AFTER, 8656, COPY);
+	assert_int_equal(stack_far_notes(&f->sf, &f->t, p), 0);
 	assert_int_equal(p->n_notes, 1);
-	assert_non_null(strstr(p->notes[0], "? (4242) 16 KiB"));
-	proc_table_free(&t);
+	assert_non_null(strstr(p->notes[0], "? (4242) 16 KiB, sort (7) "
+				"16 KiB"));
 	profile_free(p);
 }
 
@@ -136,6 +168,8 @@ int main(void)
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(
 			test_ignores_what_no_copy_would_help, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_asks_for_the_program,
+						setup, teardown),
 		cmocka_unit_test(test_off_with_fp_only),
 		cmocka_unit_test_setup_teardown(test_note_names_processes,
 						setup, teardown),
