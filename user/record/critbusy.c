@@ -22,6 +22,8 @@
 #define CP_IDLE_MAX_PCT		10
 /* Generations of processes below the waiter's looked through, at most. */
 #define CP_BUSY_MAX_GENERATIONS	16
+/* Sample periods around an interval where a sample shows its thread ran. */
+#define CP_BUSY_NEAR		2
 
 static uint64_t overlap(uint64_t s, uint64_t e, uint64_t a, uint64_t b)
 {
@@ -52,11 +54,15 @@ static void thread_span(const struct cp_timeline *tl, uint32_t tid,
 }
 
 /* An unseen wait would look busy: nothing on a CPU or a run queue (no
- * sample, no runnable time), nothing busy. */
+ * sample, no runnable time), nothing busy.  A sample is looked for up to
+ * CP_BUSY_NEAR periods around [s, e): an interval shorter than a period
+ * (tar's run between two writes into gzip's pipe) most often has none of
+ * its own. */
 static uint64_t busy_in(const struct walker *w, uint32_t tid, uint64_t s,
 			uint64_t e, bool with_runq)
 {
 	const struct cp_timeline *tl = w->tl;
+	uint64_t near = CP_BUSY_NEAR * w->p->period_ns;
 	size_t i = cp_wait_after(tl, tid, s), n;
 	uint64_t first, last, alive, blocked = 0, runq = 0;
 
@@ -67,9 +73,9 @@ static uint64_t busy_in(const struct walker *w, uint32_t tid, uint64_t s,
 		blocked += overlap(s, e, tl->waits[i].start, tl->waits[i].wake);
 		runq += overlap(s, e, tl->waits[i].wake, tl->waits[i].end);
 	}
-	i = cp_sample_at(tl, tid, s);
+	i = cp_sample_at(tl, tid, s > near ? s - near : 0);
 	if (!runq && (i == tl->n_samples || tl->samples[i].tid != tid ||
-		      tl->samples[i].ts >= e))
+		      tl->samples[i].ts >= e + near))
 		return 0;
 	if (!with_runq)
 		blocked += runq;

@@ -465,22 +465,31 @@ static const struct cp_birth *born_in(const struct cp_timeline *tl,
 }
 
 /*
- * tid ran [a, next's start), then blocked writing into a full pipe until
- * its reader took some (tar feeding gzip): while the reader ran all along
- * (CP_FEED_BUSY_PCT of it), the run held nothing up, as the reader could
- * not have read sooner; what it did is the path.  Else the run's own.
+ * wt is a write into a full pipe that its reader ended by taking some
+ * (tar feeding gzip), and the reader ran all along [a, b) (CP_FEED_BUSY_PCT
+ * of it): the writer's time there held nothing up, as the reader could
+ * not have read sooner; what the reader did is the path.
  */
+static bool feeds_busy_reader(struct walker *w, const struct cp_wait *wt,
+			      uint32_t pid, uint64_t a, uint64_t b, int depth)
+{
+	const struct stack_sample *st = &w->p->stacks[wt->stack];
+
+	return depth < CP_MAX_DEPTH && st->reason == WAIT_PIPE &&
+	       !waits_for_result(st) && wt->waker_pid != pid &&
+	       follow_waker(w, wt, depth) &&
+	       cp_running_in(w, wt->waker_tid, a, b) * 100 >=
+	       (b - a) * CP_FEED_BUSY_PCT;
+}
+
+/* tid ran [a, next's start), then blocked in next: the run is the path,
+ * or, where it fed a busy reader, what the reader did meanwhile. */
 static void charge_run_before(struct walker *w, uint32_t tid, uint32_t pid,
 			      uint64_t a, const struct cp_wait *next, int depth)
 {
-	const struct stack_sample *st = &w->p->stacks[next->stack];
 	uint64_t b = next->start;
 
-	if (depth < CP_MAX_DEPTH && st->reason == WAIT_PIPE &&
-	    !waits_for_result(st) && next->waker_pid != pid &&
-	    follow_waker(w, next, depth) &&
-	    cp_running_in(w, next->waker_tid, a, b) * 100 >=
-	    (b - a) * CP_FEED_BUSY_PCT) {
+	if (feeds_busy_reader(w, next, pid, a, b, depth)) {
 		charge_thread(w, next->waker_tid, next->waker_pid, a, b,
 			      depth + 1);
 		return;
@@ -533,7 +542,12 @@ static void charge_thread(struct walker *w, uint32_t tid, uint32_t pid,
 		wake = wt->wake < s ? s : wt->wake > e ? e : wt->wake;
 		if (wake > s)
 			charge_blocked(w, wt, s, wake, depth);
-		if (e > wake)
+		/* woken, it waited for a CPU: its own, unless the reader it
+		 * feeds worked on meanwhile */
+		if (e > wake && feeds_busy_reader(w, wt, pid, wake, e, depth))
+			charge_thread(w, wt->waker_tid, wt->waker_pid, wake, e,
+				      depth + 1);
+		else if (e > wake)
 			charge(w, wt->runq_stack, e - wake, wake);
 		t = e;
 	}
