@@ -86,53 +86,46 @@ static __always_inline bool is_traced(__u32 tgid)
 }
 
 /*
- * size bytes of user memory from `from` into dst, else (the mapping ends
- * sooner: a main thread's stack a few KiB above main) all there is up to
- * the page boundary where it ends, the farthest boundary first; got: the
- * bytes read, 0 none.  Halving the size instead lost the outer frames of
- * one sample in five of a program whose stack was 4-8 KiB deep.
- */
-#define COPY_USER(dst, size, from, got)					\
-	do {								\
-		__u64 cu_end_ = ((from) + (size)) & ~(WS_USER_PAGE - 1);\
-		__u64 cu_len_;						\
-		int cu_i_;						\
-									\
-		(got) = 0;						\
-		if (!bpf_probe_read_user((dst), (size), (void *)(from))) {\
-			(got) = (size);					\
-			break;						\
-		}							\
-		for (cu_i_ = 0; cu_i_ <= (size) / WS_USER_PAGE; cu_i_++) {\
-			cu_len_ = cu_end_ - cu_i_ * WS_USER_PAGE - (from);\
-			barrier_var(cu_len_);				\
-			if ((__s64)cu_len_ <= 0)			\
-				break;					\
-			if (cu_len_ >= (size))				\
-				continue;				\
-			if (!bpf_probe_read_user((dst), cu_len_,	\
-						 (void *)(from))) {	\
-				(got) = cu_len_;			\
-				break;					\
-			}						\
-		}							\
-	} while (0)
-
-/*
  * The task's user registers and the top of its user stack into
- * (ip, sp, bp, len, stack[size]), read by COPY_USER from sp: for
- * unwinding in user space what frame pointers miss.
+ * (ip, sp, bp, len, stack[size]), for a wait (struct ws_wait_top): size
+ * bytes from sp, else (the stack's mapping ends sooner: a main thread's a
+ * few KiB above main) all there is up to the page boundary where it ends,
+ * the farthest boundary first; else nothing.  For unwinding in user space
+ * what frame pointers miss: halving the size instead lost the outer
+ * frames of one sample in five of a program whose stack was 4-8 KiB deep.
  */
 #define COPY_USER_TOP(task, top, size)					\
 	do {								\
 		struct pt_regs *top_regs_ =				\
 			(struct pt_regs *)bpf_task_pt_regs(task);	\
 		__u64 top_sp_ = BPF_CORE_READ(top_regs_, sp);		\
+		__u64 top_end_ = (top_sp_ + (size)) & ~(WS_USER_PAGE - 1);\
+		__u64 top_len_;						\
+		int top_i_;						\
 									\
 		(top)->ip = BPF_CORE_READ(top_regs_, ip);		\
 		(top)->sp = top_sp_;					\
 		(top)->bp = BPF_CORE_READ(top_regs_, bp);		\
-		COPY_USER((top)->stack, (size), top_sp_, (top)->len);	\
+		(top)->pad = 0;						\
+		(top)->len = 0;						\
+		if (!bpf_probe_read_user((top)->stack, (size),		\
+					 (void *)top_sp_)) {		\
+			(top)->len = (size);				\
+			break;						\
+		}							\
+		for (top_i_ = 0; top_i_ <= (size) / WS_USER_PAGE; top_i_++) {\
+			top_len_ = top_end_ - top_i_ * WS_USER_PAGE - top_sp_;\
+			barrier_var(top_len_);				\
+			if ((__s64)top_len_ <= 0)			\
+				break;					\
+			if (top_len_ >= (size))				\
+				continue;				\
+			if (!bpf_probe_read_user((top)->stack, top_len_,\
+						 (void *)top_sp_)) {	\
+				(top)->len = top_len_;			\
+				break;					\
+			}						\
+		}							\
 	} while (0)
 
 struct copy_pages {

@@ -216,7 +216,6 @@ static __always_inline void save_user_top(__u32 tid, struct task_struct *prev)
 	if (!top)
 		return;
 	COPY_USER_TOP(prev, top, WS_WAIT_STACK_COPY);
-	top->pad = 0;
 }
 
 /* The first wait sent of this user stack (or the first since its entry
