@@ -7,6 +7,10 @@
 #include "stackfar.bpf.h"
 
 const volatile bool copy_user_stack = true;	/* false: --fp-only */
+/* A sample carries the longer copy while the ring buffer holds less than
+ * this (half of it): the copies are 8 times the size of a sample, and the
+ * sample itself matters more than its outer frames. */
+const volatile __u64 far_ring_bytes = 1 << 20;
 
 static __always_inline __u32 far_len_of(__u32 tgid)
 {
@@ -103,6 +107,11 @@ static __always_inline int sample(struct bpf_perf_event_data *ctx,
 		len = sizeof(w.buf->frames);
 
 	far = far_len_of(tgid);
+	if (far && bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >
+		   far_ring_bytes) {
+		far = 0;
+		count_event(WS_CNT_FAR_SKIPPED);
+	}
 	if (bpf_ringbuf_reserve_dynptr(&events, sizeof(*s) + len + far, 0,
 				       &ptr)) {
 		count_event(WS_CNT_RINGBUF_FULL);

@@ -672,6 +672,9 @@ enum ws_counter {
 	WS_CNT_WAIT_END_UNSEEN,	/* waits whose switch-in the kernel did not
 				 * report: ended where the thread's CPU
 				 * time says, or (end unknown) dropped */
+	WS_CNT_FAR_SKIPPED,	/* a sample sent without the longer stack
+				 * copy its process had: the ring buffer
+				 * half full (not lost) */
 	WS_CNT__MAX,
 };
 

@@ -130,6 +130,7 @@ static void set_knobs(struct whyslow_bpf *skel,
 	rb_size = ringbuf_size(o->freq);
 	bpf_map__set_max_entries(skel->maps.events, rb_size);
 	skel->rodata->wakeup_bytes = rb_size / 4;
+	skel->rodata->far_ring_bytes = rb_size / 2;
 	skel->rodata->offcpu_enabled = !o->no_offcpu;
 	skel->rodata->min_block_ns = o->min_block_ns;
 	skel->rodata->copy_user_stack = !o->fp_only;

@@ -536,7 +536,8 @@ static int copy_notes(struct recorder *r, struct profile *out)
 	if (!err)
 		err = blocked_notes(&r->blocked, out);
 	if (!err)
-		err = stack_far_notes(&r->far, &r->procs, out);
+		err = stack_far_notes(&r->far, &r->procs,
+				      read_counter(r, WS_CNT_FAR_SKIPPED), out);
 	if (!err && r->targets_gone_ns) {
 		/* -p: the recording is as long as the processes lasted */
 		if (asprintf(&line, "The traced process%s exited %.2f s into "

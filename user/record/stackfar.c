@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* See stackfar.h. */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -113,12 +114,13 @@ int stack_far_note(struct stack_far *sf, const struct proc_table *t,
 }
 
 int stack_far_notes(const struct stack_far *sf, const struct proc_table *t,
-		    struct profile *out)
+		    uint64_t skipped, struct profile *out)
 {
-	char line[512], note[768];
+	char line[512], note[896];
 	const struct proc *p;
 	uint32_t i, shown = 0;
 	size_t len = 0;
+	int n;
 
 	for (i = 0; i < sf->n && len < sizeof(line) - 64; i++) {
 		if (!sf->procs[i].far)
@@ -136,11 +138,15 @@ int stack_far_notes(const struct stack_far *sf, const struct proc_table *t,
 	}
 	if (!shown)
 		return 0;
-	snprintf(note, sizeof(note), "Longer copies of the user stack, for "
-		 "processes whose frames reach past the 8 KiB copy (large "
-		 "local buffers, deep stacks) and cut their samples' callers, "
-		 "from their %dth such sample on (later runs of the same "
-		 "program, and forks, from their first): %s", STACK_FAR_AFTER,
-		 line);
+	n = snprintf(note, sizeof(note), "Longer copies of the user stack, "
+		     "for processes whose frames reach past the 8 KiB copy "
+		     "(large local buffers, deep stacks) and cut their "
+		     "samples' callers, from their %dth such sample on (later "
+		     "runs of the same program, and forks, from their first): "
+		     "%s", STACK_FAR_AFTER, line);
+	if (skipped && n > 0 && (size_t)n < sizeof(note))
+		snprintf(note + n, sizeof(note) - n, "; %" PRIu64 " of "
+			 "their samples were sent with 8 KiB only, the ring "
+			 "buffer being half full", skipped);
 	return profile_add_note(out, note);
 }

@@ -50,9 +50,10 @@ void stack_far_free(struct stack_far *sf);
 int stack_far_note(struct stack_far *sf, const struct proc_table *t,
 		   uint32_t pid, size_t need, size_t have);
 
-/* A Data quality note naming the processes given a longer copy, if any:
+/* A Data quality note naming the processes given a longer copy, if any,
+ * and the samples sent without it (skipped: the ring buffer half full):
  * 0 or -ENOMEM. */
 int stack_far_notes(const struct stack_far *sf, const struct proc_table *t,
-		    struct profile *out);
+		    uint64_t skipped, struct profile *out);
 
 #endif

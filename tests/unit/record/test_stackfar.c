@@ -150,12 +150,15 @@ static void test_note_names_processes(void **state)
 	struct fixture *f = fixture_of(state);
 	struct profile *p = fx_new("sort -n");
 
-	assert_int_equal(stack_far_notes(&f->sf, &f->t, p), 0);
+	assert_int_equal(stack_far_notes(&f->sf, &f->t, 0, p), 0);
 	assert_int_equal(p->n_notes, 0);
 	note_n(f, 4242, STACK_FAR_AFTER, 8656, COPY);
 	note_n(f, 7, STACK_FAR_AFTER, 8656, COPY);
-	assert_int_equal(stack_far_notes(&f->sf, &f->t, p), 0);
+	assert_int_equal(stack_far_notes(&f->sf, &f->t, 5, p), 0);
 	assert_int_equal(p->n_notes, 1);
+	assert_non_null(strstr(p->notes[0], "; 5 of their samples were sent "
+				"with 8 KiB only, the ring buffer being half "
+				"full"));
 	assert_non_null(strstr(p->notes[0], "? (4242) 16 KiB, sort (7) "
 				"16 KiB"));
 	profile_free(p);
