@@ -214,6 +214,7 @@ static void codec_hint(struct hint_list *h, const struct codec *c,
 {
 	struct hint hint = { .rule = "compressor", .names_cause = true };
 	char pct[NUM_SIZE], path[TIME_SIZE], cpu[TIME_SIZE], what[512];
+	char spread[64] = "";
 	const char *advice;
 
 	codec_advice(h, c, r, what, sizeof(what), &advice);
@@ -223,19 +224,13 @@ static void codec_hint(struct hint_list *h, const struct codec *c,
 	hint_fmt_time(path, cp->ns);
 	hint_fmt_time(cpu, r->cpu_ns);
 	if (r->spread)
-		hint_text(&hint, "%s %s for %s of the wall time, already on "
-			  "%.1f CPUs at once on average (%s on the critical "
-			  "path, %s of CPU, in %u process%s): %s.", cp->name,
-			  r->decompress ? "decompressed" : "compressed", pct,
-			  r->spread, path, cpu, r->processes,
-			  r->processes == 1 ? "" : "es", what);
-	else
-		hint_text(&hint, "%s %s on one CPU for %s of the wall time (%s "
-			  "on the critical path, %s of CPU, in %u process%s): "
-			  "%s.", cp->name,
-			  r->decompress ? "decompressed" : "compressed", pct,
-			  path, cpu, r->processes,
-			  r->processes == 1 ? "" : "es", what);
+		snprintf(spread, sizeof(spread), ", already on %.1f CPUs at "
+			 "once on average", r->spread);
+	hint_text(&hint, "%s %s%s for %s of the wall time%s (%s on the "
+		  "critical path, %s of CPU, in %u process%s): %s.", cp->name,
+		  r->decompress ? "decompressed" : "compressed",
+		  r->spread ? "" : " on one CPU", pct, spread, path, cpu,
+		  r->processes, r->processes == 1 ? "" : "es", what);
 	hint_field_copy(h, &hint, "program", cp->name);
 	hint_field_copy(h, &hint, "mode",
 			r->decompress ? "decompress" : "compress");

@@ -109,8 +109,8 @@ static int learn_tail(struct stack_splices *s, struct splice *e, uint32_t pid,
 	int n = ndone - 1 < UINT8_MAX ? ndone - 1 : UINT8_MAX, k;
 
 	if (e->used) {
-		for (k = 0; k < e->n && k < n && e->tail &&
-			    e->tail[k] == done[1 + k]; k++)
+		for (k = 0; k < e->n && k < n && e->tail[k] == done[1 + k];
+		     k++)
 			;
 		e->n = k;
 		return 0;

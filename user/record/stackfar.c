@@ -7,6 +7,7 @@
 #include <string.h>
 #include <bpf/bpf.h>
 
+#include "lib/intern.h"
 #include "record/stackfar.h"
 #include "whyslow.h"
 
@@ -23,26 +24,19 @@ void stack_far_free(struct stack_far *sf)
 	idmap_free(&sf->index);
 	free(sf->procs);
 	sf->procs = NULL;
-	sf->n = 0;
+	sf->n = sf->cap = 0;
 }
 
 static struct stack_far_proc *proc_of(struct stack_far *sf, uint32_t pid)
 {
-	struct stack_far_proc *more;
 	uint32_t i;
 
 	if (idmap_get(&sf->index, pid, &i))
 		return &sf->procs[i];
-	if (sf->n == STACK_FAR_PROCS)
-		return NULL;
-	if (!(sf->n & (sf->n - 1))) {	/* 0, 1, 2, 4, ...: double */
-		more = realloc(sf->procs, (sf->n ? 2 * sf->n : 1) *
-					  sizeof(*more));
-		if (!more)
-			return NULL;
-		sf->procs = more;
-	}
-	if (idmap_put(&sf->index, pid, sf->n))
+	if (sf->n == STACK_FAR_PROCS ||
+	    intern_items_reserve((void **)&sf->procs, &sf->cap, sf->n,
+				 sizeof(*sf->procs)) ||
+	    idmap_put(&sf->index, pid, sf->n))
 		return NULL;
 	sf->procs[sf->n] = (struct stack_far_proc){ .pid = pid };
 	return &sf->procs[sf->n++];

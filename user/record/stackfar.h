@@ -35,7 +35,7 @@ struct stack_far {
 	int exe_fd;		/* stack_far_exe's */
 	struct idmap index;	/* pid -> procs[] */
 	struct stack_far_proc *procs;
-	uint32_t n;
+	size_t n, cap;
 };
 
 void stack_far_init(struct stack_far *sf, int map_fd, int exe_fd);
