@@ -92,13 +92,14 @@ def test_stack_copy_to_the_mapping_end(run):
     assert whole >= 0.95 * total, f"{whole} of {total} whole:{res}"
 
 
-@pytest.mark.parametrize("mode,share", [("hole", 0.95), ("far", 0.75)])
+@pytest.mark.parametrize("mode,share", [("hole", 0.95), ("far", 0.93)])
 def test_large_frame_keeps_callers(run, mode, share):
     """bigframe's spin runs under framed(), whose local buffer was never
     touched: "hole", 6 KB, leaves a page of the 8 KiB copy missing, read
     page by page; "far", 12 KB, puts framed()'s return address past the
     copy, and the process's samples get a longer one once 8 were cut
-    (those sent before it asked stay cut: at most 0.25 s of 1.5 s)."""
+    (those sent before it asked stay cut: 20 ms here, 98.6% whole; 89%
+    when the reader looked every 100 ms)."""
     res = run.record("--format", "folded", "--", workload("bigframe"),
                      mode, "1.5")
     spin = [(f, n) for f, n in folded_samples(res) if f[-1] == "spin"]
@@ -112,7 +113,8 @@ def test_large_frame_keeps_callers(run, mode, share):
               if n.startswith("Longer copies")]
     assert len(longer) == (mode == "far"), res
     if longer:
-        assert "bigframe (" in longer[0] and "16 KiB" in longer[0], res
+        # twice the 12 KB it needed, + 4 KiB, in 8 KiB steps, + the copy
+        assert "bigframe (" in longer[0] and "32 KiB" in longer[0], res
 
 
 def test_large_frame_later_runs(run):

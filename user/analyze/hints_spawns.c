@@ -473,14 +473,16 @@ static void spawn_text(const struct hint_list *h, struct hint *hint,
 	if (advice == SPAWN_OVERLAP_WAITS)
 		hint_text(hint, "%s ran %s times, one at a time (%s), %s of it "
 			  "waiting on the %s%s%s%s: running several at once "
-			  "(%s) would overlap those waits.", s->program, count,
+			  "(%s), where no run needs another's output, would "
+			  "overlap those waits.", s->program, count,
 			  times, wait_pct, wait_reason_name(cost->wait), start,
 			  from, where ? where : "", spawner_way(h, s, advice));
 	else if (advice == SPAWN_PARALLELISM)
 		hint_text(hint, "%s ran %s times, one at a time (%s), %s of "
 			  "it on its own CPU%s%s%s: that is work, not the cost "
 			  "of starting processes; running several at once "
-			  "(%s) would overlap it.", s->program, count, times,
+			  "(%s), where no run needs another's output, would "
+			  "overlap it.", s->program, count, times,
 			  cpu, start, from, where ? where : "",
 			  spawner_way(h, s, advice));
 	else

@@ -94,8 +94,10 @@ int stack_far_note(struct stack_far *sf, const struct proc_table *t,
 		p->need = need;
 	if (++p->cut < STACK_FAR_AFTER)
 		return 0;
-	far = (p->need - WS_STACK_COPY + STACK_FAR_SLACK + WS_STACK_COPY - 1) /
-	      WS_STACK_COPY * WS_STACK_COPY;
+	/* twice the deepest cut: a stack that went that deep goes deeper
+	 * (ImageMagick, clang), and each step costs 8 more cut samples */
+	far = (2 * p->need - WS_STACK_COPY + STACK_FAR_SLACK +
+	       WS_STACK_COPY - 1) / WS_STACK_COPY * WS_STACK_COPY;
 	if (far > WS_STACK_FAR_MAX)
 		far = WS_STACK_FAR_MAX;
 	p->cut = 0;

@@ -6,8 +6,8 @@
  * caller's return address past it, and every sample under it loses its
  * callers; so does a deep stack (clang parsing C++: 32-64 KiB).  Once a
  * process's samples keep stopping there, its samples get
- * the stack past the copy too (stack_far, bpf/stackfar.bpf.h), as much as
- * they needed, at most WS_STACK_FAR_MAX more: only such a process pays
+ * the stack past the copy too (stack_far, bpf/stackfar.bpf.h), twice as
+ * much as they needed, at most WS_STACK_FAR_MAX more: only such a process pays
  * for the longer copy.  Its executable keeps it for the later runs of the
  * same program (a build's cc1, rustc), which get it at exec.
  */

@@ -231,7 +231,8 @@ static void test_spawns_work(void **state)
 		    "average, 4.00 s in all = 95% of wall time), 95% of it on "
 		    "its own CPU: that is work, not the cost of starting "
 		    "processes; running several at once (make -jN, a process "
-		    "pool) would overlap it.");
+		    "pool), where no run needs another's output, would overlap "
+		    "it.");
 	assert_str(h, "advice", "parallelism");
 	hinted_free(&agg);
 	/* overlapping one at a time: 90% of the sum at the least, or they
@@ -264,15 +265,14 @@ static void test_spawns_spawner_way(void **state)
 	static const struct {
 		const char *parent, *way;
 	} ways[] = {
-		{ "/usr/bin/xargs", "(xargs -P N) would overlap it." },
-		{ "/usr/bin/make", "(make -jN) would overlap it." },
-		{ "/usr/bin/find", "(find … -print0 | xargs -0 -P N) would "
-				   "overlap it." },
+		{ "/usr/bin/xargs", "(xargs -P N), where no run needs another's" },
+		{ "/usr/bin/make", "(make -jN), where no run needs another's" },
+		{ "/usr/bin/find", "(find … -print0 | xargs -0 -P N), "
+				   "where" },
 		{ "/usr/bin/sh", "(each run in the background and one wait "
-				 "after the loop, or xargs -P N) would "
-				 "overlap it." },
-		{ "/usr/bin/python3", "(make -jN, a process pool) would "
-				      "overlap it." },
+				 "after the loop, or xargs -P N), where" },
+		{ "/usr/bin/python3", "(make -jN, a process pool), "
+				      "where" },
 	};
 	struct profile *p;
 	struct hinted agg;
@@ -341,7 +341,8 @@ static void test_spawns_overlap_waits(void **state)
 		    "/usr/bin/curl ran 40 times, one at a time (30 ms on "
 		    "average, 1.20 s in all = 96% of wall time), 67% of it "
 		    "waiting on the network: running several at once (make "
-		    "-jN, a process pool) would overlap those waits.");
+		    "-jN, a process pool), where no run needs another's output, "
+		    "would overlap those waits.");
 	assert_str(h, "advice", "overlap_waits");
 	assert_str(h, "wait", "network");
 	assert_uint(h, "wait_ns", 800 * MS);

@@ -89,14 +89,15 @@ static void test_asks_after_repeated_cuts(void **state)
 	note_n(f, 7, STACK_FAR_AFTER - 1, 8656, COPY);
 	assert_int_equal(asked(f, 7), 0);
 	note_n(f, 7, 1, 8656, COPY);
-	assert_int_equal(asked(f, 7), COPY);	/* 8,656 + 4 KiB: 16 KiB */
-	/* samples sent before it asked change nothing */
-	note_n(f, 7, 2 * STACK_FAR_AFTER, 8656, COPY);
-	assert_int_equal(asked(f, 7), COPY);
-	/* deeper ones, with the longer copy: more, up to the bound */
-	note_n(f, 7, STACK_FAR_AFTER, 2 * COPY + 100, 2 * COPY);
+	/* past the copy: twice 8,656 - 8 KiB + 4 KiB = 13,216, 16 KiB */
 	assert_int_equal(asked(f, 7), 2 * COPY);
-	note_n(f, 7, STACK_FAR_AFTER, COPY + WS_STACK_FAR_MAX, 3 * COPY);
+	/* samples sent before it asked change nothing */
+	note_n(f, 7, 2 * STACK_FAR_AFTER, 3 * COPY - 100, 2 * COPY);
+	assert_int_equal(asked(f, 7), 2 * COPY);
+	/* deeper ones, with the longer copy: more, up to the bound */
+	note_n(f, 7, STACK_FAR_AFTER, 3 * COPY + 100, 3 * COPY);
+	assert_int_equal(asked(f, 7), 6 * COPY);	/* 45,256: 48 KiB */
+	note_n(f, 7, STACK_FAR_AFTER, COPY + WS_STACK_FAR_MAX, 7 * COPY);
 	assert_int_equal(asked(f, 7), WS_STACK_FAR_MAX);
 	assert_int_equal(asked(f, 8), 0);	/* only the one process */
 }
@@ -110,12 +111,12 @@ static void test_asks_for_the_program(void **state)
 
 	note_n(f, 7, STACK_FAR_AFTER, 8656, COPY);
 	assert_int_equal(bpf_map_lookup_elem(f->exe_fd, &ino, &far), 0);
-	assert_int_equal(far, COPY);
+	assert_int_equal(far, 2 * COPY);
 	/* a process of no known program: its own only */
 	note_n(f, 8, STACK_FAR_AFTER, 2 * COPY + 100, COPY);
-	assert_int_equal(asked(f, 8), 2 * COPY);
+	assert_int_equal(asked(f, 8), 4 * COPY);
 	assert_int_equal(bpf_map_lookup_elem(f->exe_fd, &ino, &far), 0);
-	assert_int_equal(far, COPY);
+	assert_int_equal(far, 2 * COPY);
 }
 
 static void test_ignores_what_no_copy_would_help(void **state)
@@ -159,8 +160,8 @@ static void test_note_names_processes(void **state)
 	assert_non_null(strstr(p->notes[0], "; 5 of their samples were sent "
 				"with 8 KiB only, the ring buffer being half "
 				"full"));
-	assert_non_null(strstr(p->notes[0], "? (4242) 16 KiB, sort (7) "
-				"16 KiB"));
+	assert_non_null(strstr(p->notes[0], "? (4242) 24 KiB, sort (7) "
+				"24 KiB"));
 	profile_free(p);
 }
 
