@@ -18,6 +18,8 @@
 #define CP_SECOND_WAIT_PCT	20	/* a wait category after the first is
 					 * named from this % of the path */
 #define CP_CPU_WAIT_PCT		25	/* waits for a CPU, from this % */
+#define CP_OWN_LOAD_PCT		85	/* the traced CPU time, % of all
+					 * CPUs' wall: the load is its own */
 #define CP_HINT_MIN_PCT		20.0	/* a hint's cause, % of wall, that the
 					 * verdict points to */
 #define CP_HINT_CLAUSE_MAX	240	/* bytes of the hint quoted */
@@ -456,20 +458,38 @@ static enum wait_reason second_wait(const struct md *m, enum wait_reason first)
 	return WAIT_NONE;
 }
 
-/* Waits for a CPU, not the first category, when they hold enough of the
+/*
+ * Waits for a CPU, not the first category, when they hold enough of the
  * path that the program's own figures leave out a large part: a busy
- * machine (two loops beside it: 34%) slows what it runs. */
+ * machine (two loops beside it: 34%) slows what it runs.  When the traced
+ * programs themselves kept the CPUs busy (ninja's four compilers on two
+ * CPUs), the load is theirs, and other programs are not to blame.
+ */
 static void md_cpu_wait(struct md *m, enum wait_reason first)
 {
+	const struct profile *p = m->p;
 	uint64_t ns = m->agg->cp.ns[WAIT_CPU];
+	uint64_t cpu = p->cpu_user_ns + p->cpu_sys_ns;
+	uint64_t room = (uint64_t)p->n_cpus * p->wall_ns;
+	char cpu_s[DURATION_SIZE], wall_s[DURATION_SIZE];
 
 	if (first == WAIT_CPU ||
 	    ns * 100 < m->p->critical.ns * CP_CPU_WAIT_PCT)
 		return;
-	md_printf(&m->doc, "; %.1f%% is %s (the machine's load: other "
-		  "programs, or more runnable threads than CPUs)",
-		  pct_of(ns, m->p->critical.ns),
+	md_printf(&m->doc, "; %.1f%% is %s", pct_of(ns, p->critical.ns),
 		  md_categories[WAIT_CPU].doing);
+	if (!room || (unsigned __int128)cpu * 100 <
+		     (unsigned __int128)room * CP_OWN_LOAD_PCT) {
+		md_printf(&m->doc, " (the machine's load: other programs, or "
+			  "more runnable threads than CPUs)");
+		return;
+	}
+	fmt_duration(cpu_s, cpu);
+	fmt_duration(wall_s, p->wall_ns);
+	md_printf(&m->doc, ": the traced programs kept the machine's %u "
+		  "CPUs %.0f%% busy themselves (%s of CPU time in %s), more "
+		  "of their threads runnable at once than there are CPUs",
+		  p->n_cpus, pct_of(cpu, room), cpu_s, wall_s);
 }
 
 static void md_second_wait(struct md *m, enum wait_reason first)

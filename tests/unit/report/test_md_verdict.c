@@ -102,13 +102,18 @@ static void test_verdict_second_wait(void **state)
 
 /* Waits for a CPU, the machine's load, are named from 25% of the path,
  * after the program's own second category: the rest of the verdict
- * leaves out that much; under it, not. */
-static char *cpu_wait_verdict(uint64_t cpu_wait_ms, uint64_t sleep_ms)
+ * leaves out that much; under it, not.  The traced programs' CPU time
+ * (cpu_ms, on n_cpus) tells whose load it was. */
+static char *cpu_wait_verdict_on(uint64_t cpu_wait_ms, uint64_t sleep_ms,
+				 uint32_t n_cpus, uint64_t cpu_ms)
 {
 	struct profile *p = sleep_profile(sleep_ms, 0, false);
 	struct stack_sample *s;
 	char *v;
 
+	p->n_cpus = n_cpus;
+	p->cpu_user_ns = cpu_ms * VMS;
+	p->cpu_sys_ns = 0;
 	p->stacks[0].cp_ns = p->stacks[0].ns -= cpu_wait_ms * VMS;
 	s = FX_WAIT(p, 1, 1, 40, WAIT_CPU, cpu_wait_ms * VMS, NULL,
 		    p->stacks[0].frames[0], p->stacks[0].frames[1]);
@@ -116,6 +121,11 @@ static char *cpu_wait_verdict(uint64_t cpu_wait_ms, uint64_t sleep_ms)
 	v = verdict_of(p);
 	fx_free(p);
 	return v;
+}
+
+static char *cpu_wait_verdict(uint64_t cpu_wait_ms, uint64_t sleep_ms)
+{
+	return cpu_wait_verdict_on(cpu_wait_ms, sleep_ms, 0, 0);
 }
 
 static void test_verdict_cpu_wait(void **state)
@@ -140,6 +150,18 @@ static void test_verdict_cpu_wait(void **state)
 	assert_contains(v, "On the critical path, 76.0% of the wall time is "
 			"on-CPU.");
 	assert_null(strstr(v, "waiting for a CPU"));
+	free(v);
+	/* its own four compilers on two CPUs: 1.7 s of CPU in 1 s */
+	v = cpu_wait_verdict_on(400, 0, 2, 1700);
+	assert_contains(v, "; 40.0% is runnable, waiting for a CPU: the "
+			"traced programs kept the machine's 2 CPUs 85% busy "
+			"themselves (1.70 s of CPU time in 1.00 s), more of "
+			"their threads runnable at once than there are CPUs.");
+	free(v);
+	/* under 85% of both CPUs: others' load, or its bursts */
+	v = cpu_wait_verdict_on(400, 0, 2, 1690);
+	assert_contains(v, "waiting for a CPU (the machine's load: other "
+			"programs, or more runnable threads than CPUs).");
 	free(v);
 }
 
