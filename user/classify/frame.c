@@ -137,6 +137,16 @@ static bool is_interpreter(const char *name)
 	return false;
 }
 
+bool classify_interpreter_module(const char *module)
+{
+	static const char *const libs[] = {
+		"libpython", "libperl", "libruby", "libjvm", "libnode",
+	};
+
+	return module && (is_interpreter(module) ||
+			  has_any_prefix(module, libs, ARRAY_SIZE(libs)));
+}
+
 static bool is_runtime_lib(const char *name)
 {
 	const char *rest;

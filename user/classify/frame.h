@@ -39,6 +39,10 @@ enum frame_class classify_jit(const char *name);
 enum frame_class classify_source(enum frame_class cls, const char *file,
 				 const char *name, const char *goroot);
 
+/* An interpreter's or VM's own native code, by its module's name:
+ * "python3.11", "libpython3.12.so.1.0", "node", "libjvm.so". */
+bool classify_interpreter_module(const char *module);
+
 /* A shell's executable by its name ("dash", not "/bin/dash"). */
 bool classify_shell(const char *name);
 

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The critical path in the Markdown summary: the verdict built on it, and
- * its section (programs, launchers, functions).  The path partitions the
- * wall time, so every share here is of the wall time and none passes 100%.
+ * The verdict built on the critical path, in the Markdown summary (its
+ * section is md_critical_section.c's).  The path partitions the wall
+ * time, so every share here is of the wall time and none passes 100%.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -14,7 +14,6 @@
 #include "analyze/procs.h"
 #include "report/md.h"
 
-#define CP_MAX_PIDS_SHOWN	4
 #define CP_SECOND_WAIT_PCT	20	/* a wait category after the first is
 					 * named from this % of the path */
 #define CP_CPU_WAIT_PCT		25	/* waits for a CPU, from this % */
@@ -52,8 +51,9 @@ static const struct wait_row *path_wait(const struct md *m,
 
 /* The innermost function at least half the path's work runs under: where
  * thin spread work comes from (compile() under compileall); NULL when
- * that is the kernel's, a program's entry or none.  app: of the
- * application's functions only. */
+ * that is the kernel's, a program's entry or none.  Not an interpreter's
+ * own C code (a CPython helper every call goes through), which no reader
+ * changes.  app: of the application's functions only. */
 static const struct func_stat *path_under(const struct aggregate *agg,
 					  uint64_t work, bool app)
 {
@@ -65,6 +65,8 @@ static const struct func_stat *path_under(const struct aggregate *agg,
 
 		if (fs->cp_ns * 2 < work || fs->cls == CLASS_KERNEL ||
 		    (app && fs->cls != CLASS_APP) ||
+		    (fs->cls == CLASS_RUNTIME &&
+		     classify_interpreter_module(fs->module)) ||
 		    aggregate_entry_function(fs->name))
 			continue;
 		if (!best || fs->cp_ns < best->cp_ns)
@@ -236,6 +238,38 @@ static bool md_top_runs(struct md *m)
 	return k;
 }
 
+/* "; of its own code, `test_json` (test_x.py:10) ran in 41.0% of on-CPU
+ * samples with its callees": work under a framework's function (pytest's
+ * runner, a web server's) is the program's own functions' that the
+ * framework calls: the named one with the most samples, from
+ * CP_CALLEE_PCT of them; not an outer one holding as much of the path as
+ * under does (main() around it all). */
+static void md_own_code(struct md *m, const struct func_stat *under)
+{
+	const struct func_stat *best = NULL, *fs;
+	char name[CLEAN_SIZE(NAME_MAX_BYTES)], where[WHERE_SIZE];
+	char share[SHARE_SIZE];
+	size_t i;
+
+	if (under->cls == CLASS_APP)
+		return;
+	for (i = 0; i < m->agg->n_funcs; i++) {
+		fs = &m->agg->funcs[i];
+		if (fs->cls == CLASS_APP && fs->name[0] != '[' &&
+		    !aggregate_entry_function(fs->name) &&
+		    (!best || fs->total > best->total))
+			best = fs;
+	}
+	if (!best || best->total * 100 < m->agg->samples * CP_CALLEE_PCT ||
+	    best->cp_ns >= under->cp_ns)
+		return;
+	md_name(name, best->name, NAME_MAX_BYTES, false);
+	fmt_where(where, best->file, best->line, best->module);
+	fmt_share(share, best->total, m->agg->samples);
+	md_printf(&m->doc, "; of its own code, `%s` (%s) ran in %s of on-CPU "
+		  "samples with its callees", name, where, share);
+}
+
 /* "spread thin: no function has 5% of it on its own (the most, `x` in
  * y.c:3, 2.1%); most of it under `compile` (py_compile.py:163), 81.0% of
  * the wall time with its callees"; what it is under unnamed (stripped
@@ -244,9 +278,8 @@ static int md_spread_thin(struct md *m, const struct func_stat *most,
 			  const char *name, const char *where)
 {
 	const struct profile_critical *c = &m->p->critical;
-	const struct func_stat *under = path_under(m->agg,
-						   aggregate_path_work_ns(m->agg, c),
-						   false);
+	uint64_t work = aggregate_path_work_ns(m->agg, c);
+	const struct func_stat *under = path_under(m->agg, work, false);
 	char uname[CLEAN_SIZE(NAME_MAX_BYTES)], uwhere[WHERE_SIZE];
 	struct func_time entry;
 	int err = aggregate_stripped_entry(m->p, m->agg, most, &entry);
@@ -266,7 +299,9 @@ static int md_spread_thin(struct md *m, const struct func_stat *most,
 		md_printf(&m->doc, ", and %.1f%% of the wall time with its "
 			  "callees", pct_of(under->cp_ns, c->ns));
 	md_put(&m->doc, ")");
-	if (!under || under == most || aggregate_path_idle(m->agg) ||
+	if (aggregate_path_idle(m->agg))
+		return 0;
+	if (!under || under == most ||
 	    (under->name[0] == '[' && md_top_runs(m)))
 		return 0;
 	md_name(uname, under->name, NAME_MAX_BYTES, false);
@@ -274,6 +309,7 @@ static int md_spread_thin(struct md *m, const struct func_stat *most,
 	md_printf(&m->doc, "; most of it under `%s` (%s), %.1f%% of the "
 		  "wall time with its callees", uname, uwhere,
 		  pct_of(under->cp_ns, c->ns));
+	md_own_code(m, under);
 	return 0;
 }
 
@@ -729,151 +765,4 @@ int md_critical_verdict(struct md *m)
 	md_lock_sentence(m, hint);
 	md_launchers_sentence(m);
 	return 0;
-}
-
-/* ---- the section ---- */
-
-static char *program_row(const struct md *m, size_t i)
-{
-	const struct critical_program *cp = &m->p->critical.programs[i];
-	char name[CLEAN_SIZE(64)], time[DURATION_SIZE], pids[64];
-	size_t k;
-	int len = 0;
-
-	md_clean(name, cp->name, 64, false);
-	fmt_duration(time, cp->ns);
-	pids[0] = '\0';
-	for (k = 0; k < cp->n_pids && k < CP_MAX_PIDS_SHOWN; k++)
-		len += snprintf(pids + len, sizeof(pids) - len, "%s%" PRIu32,
-				k ? ", " : "", cp->pids[k]);
-	if (cp->n_pids > CP_MAX_PIDS_SHOWN)
-		snprintf(pids + len, sizeof(pids) - len, " … (%zu)",
-			 cp->n_pids);
-	return str_printf("| `%s` | %s | %s | %.1f%% |\n", name, pids, time,
-			  pct_of(cp->ns, m->p->critical.ns));
-}
-
-static char *run_row(const struct md *m, size_t i)
-{
-	const struct path_run *r = &m->runs[i];
-	const char *args = r->proc ? r->proc->args : NULL;
-	char comm[AGG_COMM_LEN], name[CLEAN_SIZE(64)], time[DURATION_SIZE];
-	char brief[RUNS_BRIEF_MAX], run[CLEAN_SIZE(RUNS_BRIEF_MAX)];
-
-	procs_comm(m->p, r->pid, comm);
-	md_clean(name, comm, 64, false);
-	runs_brief(args, brief, sizeof(brief));
-	md_clean(run, brief[0] ? brief : "—", RUNS_BRIEF_MAX, false);
-	fmt_duration(time, r->ns);
-	return str_printf("| %" PRIu32 " | `%s` | %s | %s | %.1f%% |\n",
-			  r->pid, name, run, time,
-			  pct_of(r->ns, m->p->critical.ns));
-}
-
-static char *path_func_row(const struct md *m, size_t i)
-{
-	const struct func_stat *fs = &m->agg->funcs[m->agg->by_cp[i]];
-	char name[CLEAN_SIZE(NAME_MAX_BYTES)], where[WHERE_SIZE];
-	char own[DURATION_SIZE];
-
-	md_name(name, fs->name, NAME_MAX_BYTES, false);
-	fmt_where(where, fs->file, fs->line, fs->module);
-	fmt_duration(own, fs->own_cp_ns);
-	return str_printf("| `%s` | %s | %s | %.1f%% | %.1f%% |\n", name, where,
-			  own, pct_of(fs->own_cp_ns, m->p->critical.ns),
-			  pct_of(fs->cp_ns, m->p->critical.ns));
-}
-
-static char *launcher_row(const struct md *m, size_t i)
-{
-	const struct critical_launcher *l = &m->p->critical.launchers[i];
-	char name[CLEAN_SIZE(64)], interp[CLEAN_SIZE(64)];
-	char started[CLEAN_SIZE(64)], time[DURATION_SIZE];
-
-	md_clean(name, l->name, 64, false);
-	md_clean(interp, l->interpreter ? l->interpreter : "—", 64, false);
-	md_clean(started, l->started, 64, false);
-	fmt_duration(time, l->ns);
-	return str_printf("| `%s` | %s | `%s` | %" PRIu32 " | %s | %.1f%% |\n",
-			  name, interp, started, l->processes, time,
-			  pct_of(l->ns, m->p->critical.ns));
-}
-
-void md_unsampled_note(struct md *m)
-{
-	if (m->unsampled_noted)
-		return;
-	m->unsampled_noted = true;
-	md_printf(&m->doc, "\n`[program: not sampled]`: time a process of "
-		  "the program was on the critical path, running (its "
-		  "start-up: fork, exec, the dynamic linker; or a run "
-		  "shorter than a sample period) where no sample fell; "
-		  "`[program: off-CPU, unseen]`: off the CPU with no wait "
-		  "traced (begun before the recording, or its event lost). "
-		  "Nothing was sampled or traced there, so their on-CPU and "
-		  "off-CPU cells are empty; their wall share is the path's "
-		  "own measure.\n");
-}
-
-/* One of the first n functions on the path is such a frame. */
-static bool path_shows_unsampled(const struct md *m, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n && i < m->agg->n_by_cp; i++)
-		if (profile_name_unsampled(m->agg->funcs[m->agg->by_cp[i]].name))
-			return true;
-	return false;
-}
-
-int md_critical(struct md *m, size_t *shown_programs, size_t *shown_funcs)
-{
-	size_t shown_launchers, shown_runs;
-	static const char programs_head[] =
-		"\n## Critical path\n\n"
-		"What held up the end of the run: the wall time of the thread "
-		"that ended it, "
-		"each wait another traced thread or process ended (a lock "
-		"released, a pipe written, a child exited) charged to what "
-		"that one did meanwhile. It adds up to the wall time, so no "
-		"share passes 100%.\n\n"
-		"| program | pids | time | % of wall |\n|---|---|--:|--:|\n";
-	static const char launchers_head[] =
-		"\nLaunchers: processes that mostly waited for what they "
-		"started (shims, `sh -c`, make, compiler drivers), with their "
-		"own cost on the path; a shim that exec'd the program, all "
-		"that ran before it. Started: what their own children ran, "
-		"the program longest on the path; one row per launcher "
-		"program, interpreter and started program.\n\n"
-		"| launcher | run by | started | processes | time | % of wall "
-		"|\n|---|---|---|--:|--:|--:|\n";
-	static const char runs_head[] =
-		"\nLongest runs: the processes longest on the path, by "
-		"their command lines (the program, then its operands: "
-		"options and their values left out).\n\n"
-		"| pid | program | run | time | % of wall |\n"
-		"|--:|---|---|--:|--:|\n";
-	static const char funcs_head[] =
-		"\nFunctions: their time on the path but for waits for a "
-		"CPU (the machine's load, in its own row above).\n\n"
-		"| function on the path | where | own | own % | with "
-		"callees % |\n|---|---|--:|--:|--:|\n";
-	int err;
-
-	if (!m->agg->cp_known)
-		return 0;
-	err = md_table(m, programs_head, m->p->critical.n_programs,
-		       program_row, shown_programs);
-	if (!err && m->p->critical.n_launchers)
-		err = md_table(m, launchers_head, m->p->critical.n_launchers,
-			       launcher_row, &shown_launchers);
-	if (!err && m->n_runs)
-		err = md_table(m, runs_head, m->n_runs, run_row,
-			       &shown_runs);
-	if (!err)
-		err = md_table(m, funcs_head, m->agg->n_by_cp, path_func_row,
-			       shown_funcs);
-	if (!err && path_shows_unsampled(m, *shown_funcs))
-		md_unsampled_note(m);
-	return err;
 }

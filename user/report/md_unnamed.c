@@ -230,6 +230,22 @@ static int unwalked_runtime(const struct func_stat *fs)
 	return -1;
 }
 
+/* A stripped CPython whose Python functions were named: its own C code's
+ * names would not be the reader's to change (Data quality still says). */
+static bool python_named(const struct md *m, const struct unnamed_code *u)
+{
+	size_t i;
+
+	if (!u->module || (strncmp(u->module, "libpython", 9) &&
+			   strncmp(u->module, "python", 6)))
+		return false;
+	for (i = 0; i < m->agg->n_funcs; i++)
+		if (m->agg->funcs[i].file &&
+		    str_ends_with(m->agg->funcs[i].file, ".py"))
+			return true;
+	return false;
+}
+
 void md_unnamed_verdict(struct md *m)
 {
 	const struct func_stat *fs = aggregate_verdict_function(m->p, m->agg);
@@ -250,7 +266,8 @@ void md_unnamed_verdict(struct md *m)
 			  "3.13).", module);
 		free(py);
 	}
-	if (names_stripped(fs, u) || called_from_stripped(m, fs, u)) {
+	if ((names_stripped(fs, u) || called_from_stripped(m, fs, u)) &&
+	    (py || !python_named(m, u))) {
 		md_clean(module, u->module, NAME_MAX_BYTES, false);
 		md_printf(&m->doc, " `%s` is stripped: %s would name its "
 			  "code (see Data quality).", module,

@@ -270,6 +270,23 @@ static void test_linker(void **state)
 	assert_int_equal(classify_linker("old"), LINKER_NONE);
 }
 
+/* An interpreter's own native code, by its module's name. */
+static void test_interpreter_module(void **state)
+{
+	(void)state;
+	assert_true(classify_interpreter_module("python3.11"));
+	assert_true(classify_interpreter_module("python3"));
+	assert_true(classify_interpreter_module("libpython3.12.so.1.0"));
+	assert_true(classify_interpreter_module("node"));
+	assert_true(classify_interpreter_module("libjvm.so"));
+	assert_true(classify_interpreter_module("perl5.36.0"));
+	assert_false(classify_interpreter_module("libc.so.6"));
+	assert_false(classify_interpreter_module("python-app"));
+	assert_false(classify_interpreter_module("_json.cpython-311-x86_64-"
+						 "linux-gnu.so"));
+	assert_false(classify_interpreter_module(NULL));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -279,6 +296,7 @@ int main(void)
 		cmocka_unit_test(test_source_classes),
 		cmocka_unit_test(test_jit_classes),
 		cmocka_unit_test(test_linker),
+		cmocka_unit_test(test_interpreter_module),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

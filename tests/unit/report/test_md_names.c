@@ -284,6 +284,75 @@ static void test_spread_thin_names_runs(void **state)
 	fx_free(p);
 }
 
+/* The stack of one sample of pytest, root first: runpy, the runner,
+ * CPython's own C code (stripped), then under[0..n) and an unnamed leaf. */
+static void pytest_stack(struct profile *p, const uint32_t *f, uint32_t n_f,
+			 const uint32_t *under, uint32_t n_under)
+{
+	uint32_t frames[8], n = 0, i;
+	char leaf[40];
+
+	for (i = 0; i < n_f; i++)
+		frames[n++] = f[i];
+	for (i = 0; i < n_under; i++)
+		frames[n++] = under[i];
+	snprintf(leaf, sizeof(leaf), "[python3.11+0x%zx]", 0x1000 + p->n_stacks);
+	frames[n++] = unnamed(p, leaf, "python3.11", NULL);
+	p->frames[frames[n - 1]].path = fx_strdup("/usr/bin/python3.11");
+	fx_stack_n(p, 7, 7, 1, frames, n)->cp_ns = p->period_ns;
+}
+
+/* pytest running the program's tests: the work is under the runner's
+ * function, not the CPython C helper every call goes through (nor is
+ * stripped CPython's symbols the advice), and the program's own test
+ * function holding a large part of it is named. */
+static void test_spread_thin_framework(void **state)
+{
+	struct profile *p = fx_new("python3 -m pytest");
+	struct critical_program *cp;
+	uint32_t f[3], test, imp, i;
+	char *md;
+
+	(void)state;
+	f[0] = fx_frame_at(p, "_run_module_as_main", "runpy.py", CLASS_RUNTIME,
+			   "/usr/lib/python3.11/runpy.py", 198);
+	f[1] = fx_frame_at(p, "call_runtest_hook", "runner.py", CLASS_LIBRARY,
+			   "/usr/lib/python3/dist-packages/_pytest/runner.py",
+			   259);
+	f[2] = unnamed(p, "[python3.11+0x18dfd0]", "python3.11", NULL);
+	test = fx_frame_at(p, "test_json", "test_x.py", CLASS_APP,
+			   "/tmp/test_x.py", 10);
+	imp = fx_frame_at(p, "_find_and_load", "<frozen importlib._bootstrap>",
+			  CLASS_RUNTIME, "<frozen importlib._bootstrap>", 1);
+	for (i = 0; i < 100; i++) {
+		if (i < 40)		/* the test */
+			pytest_stack(p, f, 3, &test, 1);
+		else if (i < 55)	/* the runner, in CPython's helper */
+			pytest_stack(p, f, 3, NULL, 0);
+		else if (i < 60)	/* the runner's own */
+			pytest_stack(p, f, 2, NULL, 0);
+		else			/* imports */
+			pytest_stack(p, f, 1, &imp, 1);
+	}
+	cp = p->critical.programs = fx_grow(NULL, 0, sizeof(*cp));
+	memset(cp, 0, sizeof(*cp));
+	cp->name = fx_strdup("python3.11");
+	cp->pids = fx_grow(NULL, 0, sizeof(*cp->pids));
+	cp->pids[cp->n_pids++] = 7;
+	cp->ns = p->critical.ns = p->wall_ns = 100 * p->period_ns;
+	p->critical.n_programs = 1;
+	md = render_md(p);
+	assert_contains(md, "; most of it under `call_runtest_hook` "
+			"(/usr/lib/python3/dist-packages/_pytest/runner.py:"
+			"259), 60.0% of the wall time with its callees; of its "
+			"own code, `test_json` (/tmp/test_x.py:10) ran in 40.0% "
+			"of on-CPU samples with its callees");
+	assert_lacks(md, "most of it under `[python3.11");
+	assert_lacks(md, "is stripped");
+	free(md);
+	fx_free(p);
+}
+
 /* A build of one's own: no package to install. */
 static void test_stripped_own_build(void **state)
 {
@@ -447,6 +516,7 @@ int main(void)
 		cmocka_unit_test(test_spread_thin_inside),
 		cmocka_unit_test(test_longest_runs),
 		cmocka_unit_test(test_spread_thin_names_runs),
+		cmocka_unit_test(test_spread_thin_framework),
 		cmocka_unit_test(test_jit_advice),
 		cmocka_unit_test(test_java_rootless_advice),
 		cmocka_unit_test(test_unwalked_python),
