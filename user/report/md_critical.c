@@ -31,6 +31,7 @@
 					 * path's work, named with it */
 #define CP_VERDICT_RUNS		2	/* longest runs of the top program
 					 * the verdict names */
+#define CP_VERDICT_LINES	2	/* busiest lines the verdict names */
 
 /* The row of waits of reason r that holds most of the path (a row of
  * many small targets counts as one: wait_rows_build). */
@@ -270,6 +271,33 @@ static void md_own_code(struct md *m, const struct func_stat *under)
 		  "samples with its callees", name, where, share);
 }
 
+/* "; its busiest lines, of on-CPU samples: etl.py:6 `w.writerow(row)`
+ * 31.4%, etl.py:15 `db.execute(…)` 26.1%": work under no function but
+ * the entry (a script's top-level code) is told by the lines it ran, from
+ * CP_CALLEE_PCT of the samples, at most CP_VERDICT_LINES. */
+static void md_busy_lines(struct md *m)
+{
+	char where[WHERE_SIZE], src[SOURCE_CELL_SIZE], share[SHARE_SIZE];
+	const struct line_stat *l;
+	size_t i, n = 0;
+
+	while (n < CP_VERDICT_LINES && n < m->n_sources &&
+	       m->agg->lines[n].samples * 100 >=
+	       m->agg->samples * CP_CALLEE_PCT)
+		n++;
+	for (i = 0; i < n; i++) {
+		l = &m->agg->lines[i];
+		fmt_where(where, l->file, l->line, NULL);
+		fmt_source(src, m->sources[i]);
+		fmt_share(share, l->samples, m->agg->samples);
+		md_printf(&m->doc, "%s%s%s%s %s", i ? ", " : n > 1 ?
+			  "; its busiest lines, of on-CPU samples: " :
+			  "; its busiest line, of on-CPU samples: ", where,
+			  m->sources[i] && *m->sources[i] ? " " : "",
+			  m->sources[i] && *m->sources[i] ? src : "", share);
+	}
+}
+
 /* "spread thin: no function has 5% of it on its own (the most, `x` in
  * y.c:3, 2.1%); most of it under `compile` (py_compile.py:163), 81.0% of
  * the wall time with its callees"; what it is under unnamed (stripped
@@ -301,8 +329,11 @@ static int md_spread_thin(struct md *m, const struct func_stat *most,
 	md_put(&m->doc, ")");
 	if (aggregate_path_idle(m->agg))
 		return 0;
-	if (!under || under == most ||
-	    (under->name[0] == '[' && md_top_runs(m)))
+	if (!under) {
+		md_busy_lines(m);
+		return 0;
+	}
+	if (under == most || (under->name[0] == '[' && md_top_runs(m)))
 		return 0;
 	md_name(uname, under->name, NAME_MAX_BYTES, false);
 	fmt_where(uwhere, under->file, under->line, under->module);

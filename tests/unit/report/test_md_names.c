@@ -284,6 +284,20 @@ static void test_spread_thin_names_runs(void **state)
 	fx_free(p);
 }
 
+/* The critical path: 100 samples' time, all of python3.11's (pid 7). */
+static void python_path(struct profile *p)
+{
+	struct critical_program *cp;
+
+	cp = p->critical.programs = fx_grow(NULL, 0, sizeof(*cp));
+	memset(cp, 0, sizeof(*cp));
+	cp->name = fx_strdup("python3.11");
+	cp->pids = fx_grow(NULL, 0, sizeof(*cp->pids));
+	cp->pids[cp->n_pids++] = 7;
+	cp->ns = p->critical.ns = p->wall_ns = 100 * p->period_ns;
+	p->critical.n_programs = 1;
+}
+
 /* The stack of one sample of pytest, root first: runpy, the runner,
  * CPython's own C code (stripped), then under[0..n) and an unnamed leaf. */
 static void pytest_stack(struct profile *p, const uint32_t *f, uint32_t n_f,
@@ -309,7 +323,6 @@ static void pytest_stack(struct profile *p, const uint32_t *f, uint32_t n_f,
 static void test_spread_thin_framework(void **state)
 {
 	struct profile *p = fx_new("python3 -m pytest");
-	struct critical_program *cp;
 	uint32_t f[3], test, imp, i;
 	char *md;
 
@@ -334,13 +347,7 @@ static void test_spread_thin_framework(void **state)
 		else			/* imports */
 			pytest_stack(p, f, 1, &imp, 1);
 	}
-	cp = p->critical.programs = fx_grow(NULL, 0, sizeof(*cp));
-	memset(cp, 0, sizeof(*cp));
-	cp->name = fx_strdup("python3.11");
-	cp->pids = fx_grow(NULL, 0, sizeof(*cp->pids));
-	cp->pids[cp->n_pids++] = 7;
-	cp->ns = p->critical.ns = p->wall_ns = 100 * p->period_ns;
-	p->critical.n_programs = 1;
+	python_path(p);
 	md = render_md(p);
 	assert_contains(md, "; most of it under `call_runtest_hook` "
 			"(/usr/lib/python3/dist-packages/_pytest/runner.py:"
@@ -349,6 +356,43 @@ static void test_spread_thin_framework(void **state)
 			"of on-CPU samples with its callees");
 	assert_lacks(md, "most of it under `[python3.11");
 	assert_lacks(md, "is stripped");
+	free(md);
+	fx_free(p);
+}
+
+/* A script whose work is all in its top-level code, in no function: the
+ * verdict names its busiest lines. */
+static void test_spread_thin_lines(void **state)
+{
+	static const int lines[] = { 6, 15, 14 };
+	static const uint32_t counts[] = { 40, 25, 35 };
+	struct profile *p = fx_new("python3 etl.py");
+	uint32_t top[3], rows, leaf, i, k;
+	char name[40];
+	char *md;
+
+	(void)state;
+	for (i = 0; i < 3; i++)
+		top[i] = fx_frame_at(p, "<module>", "etl.py", CLASS_APP,
+				     "/tmp/etl.py", lines[i]);
+	rows = fx_frame_at(p, "rows", "etl.py", CLASS_APP, "/tmp/etl.py", 13);
+	for (i = 0; i < 3; i++)
+		for (k = 0; k < counts[i]; k++) {
+			snprintf(name, sizeof(name), "[python3.11+0x%zx]",
+				 0x1000 + p->n_stacks);
+			leaf = unnamed(p, name, "python3.11", NULL);
+			if (i == 2)
+				FX_STACK(p, 7, 7, 1, top[i], rows, leaf)->cp_ns =
+					p->period_ns;
+			else
+				FX_STACK(p, 7, 7, 1, top[i], leaf)->cp_ns =
+					p->period_ns;
+		}
+	python_path(p);
+	md = render_md(p);
+	assert_contains(md, "; its busiest lines, of on-CPU samples: "
+			"/tmp/etl.py:6 40.0%, /tmp/etl.py:13 35.0%.");
+	assert_lacks(md, "most of it under");
 	free(md);
 	fx_free(p);
 }
@@ -517,6 +561,7 @@ int main(void)
 		cmocka_unit_test(test_longest_runs),
 		cmocka_unit_test(test_spread_thin_names_runs),
 		cmocka_unit_test(test_spread_thin_framework),
+		cmocka_unit_test(test_spread_thin_lines),
 		cmocka_unit_test(test_jit_advice),
 		cmocka_unit_test(test_java_rootless_advice),
 		cmocka_unit_test(test_unwalked_python),
