@@ -214,12 +214,13 @@ static void md_lock_sentence(struct md *m, const struct hint *pointed)
 /* "; its longest runs: `cc1 … bpf.c` 3.3%, `cc1 … io.c` 2.9% (see
  * Longest runs)": which of the top program's many processes took the
  * time (a build's compiles); false when none of them is among the
- * longest runs. */
+ * longest runs.  Runs with nothing to tell them apart (gzip reading a
+ * pipe, 542 times: `gzip` 1.0%, `gzip` 1.0%) are not named. */
 static bool md_top_runs(struct md *m)
 {
 	const struct profile_critical *c = &m->p->critical;
 	char brief[RUNS_BRIEF_MAX], run[CLEAN_SIZE(RUNS_BRIEF_MAX)];
-	char comm[AGG_COMM_LEN];
+	char comm[AGG_COMM_LEN], last[RUNS_BRIEF_MAX] = "";
 	const struct path_run *r;
 	size_t i, k = 0;
 
@@ -230,6 +231,9 @@ static bool md_top_runs(struct md *m)
 		    strncmp(comm, c->programs[0].name, strlen(comm)))
 			continue;
 		runs_brief(r->proc->args, brief, sizeof(brief));
+		if (!strchr(brief, ' ') || !strcmp(brief, last))
+			continue;
+		strcpy(last, brief);
 		md_clean(run, brief, RUNS_BRIEF_MAX, false);
 		md_printf(&m->doc, "%s`%s` %.1f%%", k++ ? ", " :
 			  "; its longest runs: ", run, pct_of(r->ns, c->ns));

@@ -241,6 +241,15 @@ static void test_stripped_names_its_run(void **state)
 			"`git pack-objects … x` 95.0%, `git repack` 3.3% (see "
 			"Longest runs). `git` is stripped");
 	free(md);
+	/* runs nothing tells apart (gzip reading a pipe): none named */
+	for (pid = 0; pid < 3; pid++) {
+		free((char *)p->procs[pid].args);
+		p->procs[pid].args = fx_strdup("git -q");
+	}
+	md = render_md(p);
+	assert_contains(md, "100.0% of the wall time with its callees. `git` "
+			"is stripped");
+	free(md);
 	fx_free(p);
 }
 
