@@ -619,7 +619,7 @@ static int symbolize_raw(struct finish_ctx *fc, const struct raw_frame *rf,
 		fr.system_name = (char *)r.system_name;
 		fr.file = (char *)r.file;
 		fr.line = r.line;
-		fr.cls = frame_source_class(fr.cls, &fr);
+		fr.cls = frame_source_class(fr.cls, &fr, r.go_table);
 	} else if (rf->kind == RAW_ELF || rf->kind == RAW_VDSO) {
 		/* stripped code: one frame per function, at its start */
 		snprintf(name, sizeof(name), "[%s+0x%" PRIx64 "]", module,

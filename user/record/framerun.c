@@ -48,8 +48,10 @@ void frame_runs_free(struct frame_runs *fr)
 }
 
 enum frame_class frame_source_class(enum frame_class cls,
-				    const struct frame *f)
+				    const struct frame *f, bool go_table)
 {
+	if (go_table && cls == CLASS_APP)
+		return classify_go_name(f->name);
 	return classify_source(cls, f->file, f->name, getenv("GOROOT"));
 }
 
@@ -64,6 +66,6 @@ struct frame *frame_inlined(const struct frame *outer,
 	out->start_line = 0;
 	out->inlined = true;
 	/* Go's or Rust's standard library inlined into the app's code */
-	out->cls = frame_source_class(outer->cls, out);
+	out->cls = frame_source_class(outer->cls, out, false);
 	return out;
 }

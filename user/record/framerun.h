@@ -37,9 +37,10 @@ void frame_runs_free(struct frame_runs *fr);
 
 /* cls, which f's mapping has, by the source file f's code was compiled
  * from (classify_source, with $GOROOT): Go's standard library is in the
- * program's own file. */
+ * program's own file; go_table: f was named from Go's function table,
+ * with no file, and its package tells. */
 enum frame_class frame_source_class(enum frame_class cls,
-				    const struct frame *f);
+				    const struct frame *f, bool go_table);
 
 /* The frame of a function inlined at outer's address, into out (its
  * strings borrowed from outer and in); out. */

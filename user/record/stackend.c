@@ -16,6 +16,9 @@ bool stackend_name(const char *name)
 		"_start", "__libc_start_main", "__libc_start_call_main",
 		"start_thread", "clone", "clone3", "__clone", "__clone3",
 		"thread_start",
+		/* Go: a goroutine's, a thread's and the program's first */
+		"runtime.goexit", "runtime.goexit.abi0", "runtime.mstart",
+		"runtime.mstart.abi0", "runtime.rt0_go", "runtime.rt0_go.abi0",
 	};
 	size_t i;
 

@@ -285,6 +285,20 @@ static enum unwind_stop caller_reg(const struct unwind_input *in, Dwarf_Frame *f
 	return UNWIND_DONE;
 }
 
+/* The module of the file mapped at pc then, and pc's offset in it. */
+static const struct module *pc_module(const struct proc_table *t,
+				      const struct proc *p,
+				      const struct unwind_input *in,
+				      uint64_t pc, uint64_t *off)
+{
+	const struct mapping *m = proc_lookup(p, pc, in->time);
+
+	if (!m || m->module < 0 || (size_t)m->module >= t->n_modules)
+		return NULL;
+	*off = pc - m->start + m->pgoff;
+	return &t->modules[m->module];
+}
+
 /* One frame up: r becomes the caller's registers (UNWIND_DONE), or why
  * not; UNWIND_DONE with r unchanged at an outermost frame (return address
  * undefined or zero).  The innermost frame's ip is exact; a return
@@ -294,9 +308,8 @@ static enum unwind_stop cfi_step(struct symbolizer *sym, const struct proc_table
 		     struct frame_regs *r, bool innermost)
 {
 	uint64_t pc = innermost ? r->ip : r->ip - 1, cfa, ra = 0, bp = 0;
-	uint64_t addr = 0;
-	const struct mapping *m = proc_lookup(p, pc, in->time);
-	const struct module *mod;
+	uint64_t addr = 0, off;
+	const struct module *mod = pc_module(t, p, in, pc, &off);
 	Dwarf_Frame *fr;
 	Dwarf_Op *ops;
 	size_t n;
@@ -304,11 +317,8 @@ static enum unwind_stop cfi_step(struct symbolizer *sym, const struct proc_table
 	enum reg_source src = SRC_OTHER;
 	enum unwind_stop why;
 
-	if (!m || m->module < 0 || (size_t)m->module >= t->n_modules)
-		return UNWIND_NO_CFI;
-	mod = &t->modules[m->module];
-	if (symbolize_cfi_frame(sym, mod->path, mod->dev, mod->ino,
-				pc - m->start + m->pgoff, &fr))
+	if (!mod || symbolize_cfi_frame(sym, mod->path, mod->dev, mod->ino,
+					off, &fr))
 		return UNWIND_NO_CFI;
 	why = dwarf_frame_cfa(fr, &ops, &n) ? UNWIND_BAD_RULE :
 		eval_ops(in, ops, n, 0, r, &cfa, &is_value);
@@ -337,6 +347,42 @@ static enum unwind_stop cfi_step(struct symbolizer *sym, const struct proc_table
 out:
 	free(fr);
 	return why;
+}
+
+/*
+ * One frame up in Go code, which has no CFI, by its function table's SP
+ * delta (Go's own unwinder's rule): the return address that far above
+ * sp, and, in a frame of any size, the caller's rbp just below it, where
+ * Go's prologue saves it; Go's assembly uses rbp for data (sha256.block),
+ * so the frame pointer there is no guide.
+ */
+static enum unwind_stop go_step(struct symbolizer *sym,
+				const struct proc_table *t,
+				const struct proc *p,
+				const struct unwind_input *in,
+				struct frame_regs *r, bool innermost)
+{
+	uint64_t pc = innermost ? r->ip : r->ip - 1, ra, bp = 0, off;
+	const struct module *mod = pc_module(t, p, in, pc, &off);
+	uint32_t delta;
+
+	if (!mod || symbolize_go_sp(sym, mod->path, mod->dev, mod->ino, off,
+				    &delta))
+		return UNWIND_NO_CFI;
+	if (!read_used(in, r->sp + delta, &ra) ||
+	    (delta >= 8 && !read_used(in, r->sp + delta - 8, &bp)))
+		return UNWIND_COPY_END;
+	if (!ra)
+		return UNWIND_DONE;
+	r->ip = ra;
+	if (delta >= 8) {
+		r->bp = bp;
+		r->bp_known = true;
+		r->bp_src = SRC_WORD;
+		r->bp_addr = r->sp + delta - 8;
+	}
+	r->sp += delta + 8;
+	return UNWIND_DONE;
 }
 
 /*
@@ -390,6 +436,8 @@ enum unwind_stop unwind_complete(struct symbolizer *sym,
 	for (depth = 0; depth < UNWIND_MAX_CFI_FRAMES && k < max; depth++) {
 		prev_sp = r.sp;
 		why = cfi_step(sym, t, p, in, &r, depth == 0);
+		if (why == UNWIND_NO_CFI)
+			why = go_step(sym, t, p, in, &r, depth == 0);
 		/* code without CFI called this frame: its frame pointer,
 		 * which the frames since kept, may lead on */
 		if (why == UNWIND_NO_CFI && depth)

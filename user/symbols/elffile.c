@@ -19,6 +19,7 @@
 #include "symbols/elf.h"
 #include "symbols/elffile.h"
 #include "symbols/fde.h"
+#include "symbols/gopclntab.h"
 #include "symbols/inline.h"
 #include "symbols/plt.h"
 
@@ -106,6 +107,7 @@ void elffile_clear(struct elf_file *f)
 	free(f->fdes);
 	free(f->plts);
 	free(f->plt_names);
+	symgo_free(f);
 	f->fdes = NULL;
 	f->plts = NULL;
 	f->plt_names = NULL;
@@ -177,11 +179,28 @@ void elffile_count(struct symbolizer *s, struct elf_file *f)
 	}
 }
 
+/* A Go binary's function table, named by .text's address. */
+static void elffile_load_go(Elf *elf, struct elf_file *f)
+{
+	GElf_Shdr sh, text;
+	Elf_Scn *scn;
+	Elf_Data *data;
+
+	if (!symelf_find_section(elf, SHT_NULL, ".text", &text))
+		text.sh_addr = 0;
+	scn = symelf_find_section(elf, SHT_NULL, ".gopclntab", &sh);
+	if (!scn || sh.sh_type != SHT_PROGBITS || sh.sh_size > GO_MAX_SECTION)
+		return;
+	data = elf_getdata(scn, NULL);
+	if (data && data->d_buf && data->d_size <= sh.sh_size)
+		symgo_parse(data->d_buf, data->d_size, text.sh_addr, f);
+}
+
 /*
  * What names code without symbols, read once per file: the FDE ranges of
- * .eh_frame and the PLT stubs.  Those sections alone are read (libelf's
- * pread), not the whole file: a browser is 300 MB, its .eh_frame under
- * 1 MB.  A failure only means no names from them.
+ * .eh_frame, the PLT stubs and Go's function table.  Those sections alone
+ * are read (libelf's pread), not the whole file: a browser is 300 MB,
+ * its .eh_frame under 1 MB.  A failure only means no names from them.
  */
 static void elffile_load_unnamed(struct elf_file *f)
 {
@@ -202,19 +221,29 @@ static void elffile_load_unnamed(struct elf_file *f)
 			     elf_getdata(scn, NULL), sh.sh_addr, &f->fdes,
 			     &f->n_fdes);
 	symplt_parse(h.elf, f);
+	elffile_load_go(h.elf, f);
 out:
 	symelf_handle_close(&h);
 }
 
-/* No sized symbol covers vaddr: a PLT stub, or a function by its FDE. */
+/* No sized symbol covers vaddr: a Go function, a PLT stub, or a
+ * function by its FDE. */
 static int elffile_unnamed(struct elf_file *f, uint64_t vaddr,
 			   const struct elf_sym *unsized,
 			   struct sym_result *out)
 {
 	const struct plt_stub *stub;
+	const struct go_func *go;
 
 	if (!f->unnamed_tried)
 		elffile_load_unnamed(f);
+	go = symgo_find(f, vaddr);
+	if (go) {
+		out->name = f->go_names + go->name;
+		out->offset = vaddr - go->start;
+		out->go_table = true;
+		return 0;
+	}
 	stub = symplt_find(f, vaddr);
 	if (stub) {
 		out->name = f->plt_names + stub->name;
@@ -222,6 +251,13 @@ static int elffile_unnamed(struct elf_file *f, uint64_t vaddr,
 		return 0;
 	}
 	return symfde_symbolize(f, vaddr, unsized, out);
+}
+
+int elffile_go_sp_delta(struct elf_file *f, uint64_t vaddr, uint32_t *delta)
+{
+	if (!f->unnamed_tried)
+		elffile_load_unnamed(f);
+	return symgo_sp_delta(f, vaddr, delta);
 }
 
 int elffile_symbolize(struct elf_file *f, uint64_t file_offset,

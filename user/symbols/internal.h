@@ -8,6 +8,7 @@
 #define WHYSLOW_SYMBOLS_INTERNAL_H
 
 #include <elfutils/libdw.h>
+#include <errno.h>
 #include <gelf.h>
 #include <pthread.h>
 #include <signal.h>
@@ -61,6 +62,13 @@ struct fde_range {
 struct plt_stub {
 	uint64_t start;		/* first member: see table_count_le() */
 	uint32_t name;		/* offset in elf_file.plt_names */
+};
+
+/* A Go function from .gopclntab, up to the next one's start. */
+struct go_func {
+	uint64_t start;		/* first member: see table_count_le() */
+	uint32_t name;		/* offset in elf_file.go_names */
+	uint32_t pcsp;		/* its SP deltas' offset in go_pctab */
 };
 
 struct load_seg {
@@ -152,6 +160,13 @@ struct elf_file {
 	size_t n_plts;
 	char *plt_names;
 	size_t plt_names_len;
+	struct go_func *gofuncs;	/* sorted; from .gopclntab */
+	size_t n_gofuncs;
+	char *go_names;
+	uint8_t *go_pctab;	/* the tables of values by pc (pcsp) */
+	size_t go_pctab_len;
+	uint8_t go_quantum;	/* bytes of a pc step */
+	uint64_t go_text_end;	/* past the last Go function */
 	bool unnamed_tried;
 	bool syms_refused;	/* string table not NUL-terminated */
 	bool dwarf_refused;	/* elfcheck_dwarf() said no */

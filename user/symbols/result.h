@@ -39,6 +39,7 @@ struct sym_result {
 	 * func_start; offset is from there */
 	uint64_t func_start;
 	bool func_known;
+	bool go_table;		/* named from Go's function table: no file */
 	/*
 	 * The functions inlined at addr, outermost first (want_line, with
 	 * DWARF): file and line are then where inlined[0] was called from

@@ -172,6 +172,25 @@ int symbolize_elf_entry(struct symbolizer *s, const char *path, uint64_t dev,
 	}
 	return -ENOENT;
 }
+/* The cached file of path, and file_offset's address in it. */
+static int elf_address(struct symbolizer *s, const char *path, uint64_t dev,
+		       uint64_t ino, uint64_t file_offset, struct elf_file **f,
+		       uint64_t *vaddr)
+{
+	int err;
+
+	if (!s || !path || !*path)
+		return -EINVAL;
+	if (symbolizer_cancelled(s))
+		return -EINTR;
+	err = elf_cache_get(s, path, dev, ino, f);
+	if (err)
+		return err;
+	if ((*f)->err)
+		return (*f)->err;
+	return symelf_offset_to_vaddr(*f, file_offset, vaddr) ? 0 : -ENOENT;
+}
+
 int symbolize_cfi_frame(struct symbolizer *s, const char *path, uint64_t dev,
 			uint64_t ino, uint64_t file_offset, Dwarf_Frame **frame)
 {
@@ -181,17 +200,9 @@ int symbolize_cfi_frame(struct symbolizer *s, const char *path, uint64_t dev,
 	int err;
 
 	*frame = NULL;
-	if (!s || !path || !*path)
-		return -EINVAL;
-	if (symbolizer_cancelled(s))
-		return -EINTR;
-	err = elf_cache_get(s, path, dev, ino, &f);
+	err = elf_address(s, path, dev, ino, file_offset, &f, &vaddr);
 	if (err)
 		return err;
-	if (f->err)
-		return f->err;
-	if (!symelf_offset_to_vaddr(f, file_offset, &vaddr))
-		return -ENOENT;
 	cfi = symdwarf_cfi(f, &s->cfi_fds_left);
 	elffile_count(s, f);
 	if (!cfi || dwarf_cfi_addrframe(cfi, vaddr, frame)) {
@@ -199,6 +210,16 @@ int symbolize_cfi_frame(struct symbolizer *s, const char *path, uint64_t dev,
 		return -ENOENT;
 	}
 	return 0;
+}
+
+int symbolize_go_sp(struct symbolizer *s, const char *path, uint64_t dev,
+		    uint64_t ino, uint64_t file_offset, uint32_t *delta)
+{
+	struct elf_file *f;
+	uint64_t vaddr;
+	int err = elf_address(s, path, dev, ino, file_offset, &f, &vaddr);
+
+	return err ? err : elffile_go_sp_delta(f, vaddr, delta);
 }
 
 /* ---- perf maps --------------------------------------------------------- */

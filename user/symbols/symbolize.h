@@ -71,6 +71,15 @@ int symbolize_elf_entry(struct symbolizer *s, const char *path, uint64_t dev,
  * when the file has none for that address.
  */
 typedef struct Dwarf_Frame_s Dwarf_Frame;
+
+/*
+ * How far above sp the return address is at file_offset of path, Go
+ * code (symgo_sp_delta: its function table's pcsp): for Go functions
+ * without CFI whose rbp is no frame pointer.  -ENOENT when none.
+ */
+int symbolize_go_sp(struct symbolizer *s, const char *path, uint64_t dev,
+		    uint64_t ino, uint64_t file_offset, uint32_t *delta);
+
 int symbolize_cfi_frame(struct symbolizer *s, const char *path, uint64_t dev,
 			uint64_t ino, uint64_t file_offset, Dwarf_Frame **frame);
 

@@ -78,6 +78,13 @@ static void test_names(void **state)
 	assert_true(stackend_name("_start"));
 	assert_true(stackend_name("start_thread"));
 	assert_true(stackend_name("__clone3"));
+	/* Go: a goroutine's first frame, a thread's, the program's; by
+	 * the symbol table (ABI0 suffix) or Go's function table */
+	assert_true(stackend_name("runtime.goexit.abi0"));
+	assert_true(stackend_name("runtime.goexit"));
+	assert_true(stackend_name("runtime.mstart"));
+	assert_true(stackend_name("runtime.rt0_go.abi0"));
+	assert_false(stackend_name("runtime.main"));
 	assert_false(stackend_name("main"));
 	assert_false(stackend_name("[prog+0x1040]"));
 	assert_false(stackend_name(NULL));
