@@ -694,6 +694,7 @@ int build_hints(const struct profile *p, const struct aggregate *agg,
 	hint_pool(&h);
 	hint_sleeps(&h);
 	hint_python_gc(&h);
+	hint_go_gc(&h);
 	hint_imports(&h);
 	hint_syncs(&h);
 	hint_compressor(&h);

@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The hint rule about CPython's cyclic garbage collector: a program that
- * builds many objects and keeps them makes each of its full collections
- * scan all of them, again and again.  See hints.c for what a rule does;
- * the thresholds are in hints_rules.h and the README's Hints table.
+ * The hint rules about garbage collectors: CPython's cyclic one, where a
+ * program that builds many objects and keeps them makes each of its full
+ * collections scan all of them, again and again; Go's, whose marking
+ * runs beside the program and in the goroutines that allocate (assists),
+ * in proportion to how much they allocate.  See hints.c for what a rule
+ * does; the thresholds are in hints_rules.h and the README's Hints table.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -97,6 +100,119 @@ void hint_python_gc(struct hint_list *h)
 	hint_field_real(&hint, "cpu_pct", pct_of(gc->total_ns, on_cpu));
 	hint_field_real(&hint, "time_pct", pct_of(gc->total_ns,
 						  h->p->wall_ns));
+	hint_field_own(&hint, "location", where);
+	hint_push(h, &hint);
+}
+
+/* Go's collector at work, by the runtime's functions that run it: its
+ * background workers, the assists allocating goroutines are made to do,
+ * sweeping, and the write barriers while it marks. */
+static bool go_gc_frame(const char *name)
+{
+	static const char *const names[] = {
+		"runtime.gcBgMarkWorker", "runtime.gcAssistAlloc",
+		"runtime.gcDrain", "runtime.gcDrainN", "runtime.markroot",
+		"runtime.bgsweep", "runtime.sweepone", "runtime.gcStart",
+		"runtime.gcMarkDone", "runtime.gcMarkTermination",
+		"runtime.wbBufFlush", "runtime.gcWriteBarrier",
+	};
+	size_t i, n;
+
+	for (i = 0; name && i < ARRAY_SIZE(names); i++) {
+		n = strlen(names[i]);
+		/* closures and ABI wrappers: gcBgMarkWorker.func2, .abi0;
+		 * the barriers by register: gcWriteBarrierCX */
+		if (!strncmp(name, names[i], n) &&
+		    (!name[n] || name[n] == '.' ||
+		     (i == ARRAY_SIZE(names) - 1 && isupper((unsigned char)name[n]))))
+			return true;
+	}
+	return false;
+}
+
+/* On-CPU time of Go's collector: in all (t->gc_ns), on the critical path
+ * (t->path_ns), in assists (t->assist_ns); each stack counted once. */
+struct go_gc_time {
+	uint64_t gc_ns, path_ns, assist_ns;
+};
+
+static void go_gc_time(const struct profile *p, struct go_gc_time *t)
+{
+	const struct stack_sample *s;
+	const char *name;
+	bool gc, assist;
+	uint32_t k;
+	size_t i;
+
+	*t = (struct go_gc_time){ 0 };
+	for (i = 0; i < p->n_stacks; i++) {
+		s = &p->stacks[i];
+		if (!stack_on_cpu(s))
+			continue;
+		gc = assist = false;
+		for (k = 0; k < s->n_frames; k++) {
+			name = p->frames[s->frames[k]].name;
+			gc |= go_gc_frame(name);
+			assist |= name && !strncmp(name, "runtime.gcAssistAlloc",
+						   21);
+		}
+		t->gc_ns += gc ? s->ns : 0;
+		t->path_ns += gc ? s->cp_ns : 0;
+		t->assist_ns += assist ? s->ns : 0;
+	}
+}
+
+/*
+ * Go's collector ran a fair share of the CPU and held up the run (on the
+ * critical path: its marking beside the program, on a CPU to spare,
+ * costs no wall time): named with its assists, the allocation
+ * (runtime.mallocgc) it follows and where that came from most, and what
+ * cuts it.  Without a path, its share of the wall time.
+ */
+void hint_go_gc(struct hint_list *h)
+{
+	const struct aggregate *agg = h->agg;
+	const struct profile *p = h->p;
+	const struct func_stat *alloc = NULL;
+	struct hint hint = { .rule = "go_gc", .names_cause = true };
+	char cpu[NUM_SIZE], time[TIME_SIZE], assists[NUM_SIZE];
+	char allocs[NUM_SIZE], wall[NUM_SIZE], *where = NULL;
+	uint64_t on_cpu = agg->time.ns[WAIT_NONE];
+	uint64_t whole = p->critical.ns ? p->critical.ns : p->wall_ns;
+	struct go_gc_time t;
+	uint64_t held;
+	size_t i;
+
+	go_gc_time(p, &t);
+	held = p->critical.ns ? t.path_ns : t.gc_ns;
+	if (!hint_at_least_pct(t.gc_ns, on_cpu, GOGC_MIN_PCT) ||
+	    !hint_at_least_pct(held, whole, GOGC_MIN_WALL_PCT))
+		return;
+	for (i = 0; i < agg->n_funcs; i++)
+		if (!strcmp(agg->funcs[i].name, "runtime.mallocgc"))
+			alloc = &agg->funcs[i];
+	if (alloc)
+		where = hint_location(h, gc_trigger(h, alloc - agg->funcs));
+	hint_fmt_pct(cpu, t.gc_ns, on_cpu);
+	hint_fmt_time(time, t.gc_ns);
+	hint_fmt_pct(wall, held, whole);
+	hint_fmt_pct(assists, t.assist_ns, on_cpu);
+	hint_fmt_pct(allocs, alloc ? alloc->total_ns : 0, on_cpu);
+	hint_text(&hint, "Go's garbage collector ran %s of on-CPU time (%s), "
+		  "%s of the wall time%s (%s of the CPU in assists, marking "
+		  "done by the goroutines that allocate), after allocations "
+		  "that took %s of the CPU themselves (runtime.mallocgc)%s%s: "
+		  "allocating less (buffers reused, sync.Pool, slices made at "
+		  "their size) cuts both; GOGC=200 or more, or a GOMEMLIMIT, "
+		  "trades memory for fewer collections.", cpu, time, wall,
+		  p->critical.ns ? " on the critical path" : "", assists,
+		  allocs, where ? ", most from " : "", where ? where : "");
+	hint_field_uint(&hint, "cpu_ns", t.gc_ns);
+	hint_field_real(&hint, "cpu_pct", pct_of(t.gc_ns, on_cpu));
+	hint_field_uint(&hint, "critical_path_ns", t.path_ns);
+	hint_field_uint(&hint, "assist_ns", t.assist_ns);
+	hint_field_uint(&hint, "alloc_ns", alloc ? alloc->total_ns : 0);
+	hint_field_real(&hint, "time_pct", pct_of(held, whole));
 	hint_field_own(&hint, "location", where);
 	hint_push(h, &hint);
 }

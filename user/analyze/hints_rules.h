@@ -95,6 +95,9 @@ struct profile;
 /* python_gc: CPython's cyclic garbage collector */
 #define PYGC_MIN_PCT		15	/* its time, % of on-CPU time */
 #define PYGC_MIN_WALL_PCT	10	/* ... and % of W */
+/* go_gc: Go's garbage collector */
+#define GOGC_MIN_PCT		15	/* its time, % of on-CPU time */
+#define GOGC_MIN_WALL_PCT	10	/* ... and % of W */
 /* sleeps: a program sleeping on a timer again and again */
 #define SLEEPS_MIN_COUNT	20	/* sleeps that held up the run */
 #define SLEEPS_MIN_PCT		10	/* the time they held it up (on the
@@ -216,6 +219,7 @@ void hint_gil(struct hint_list *h);
 void hint_sleeps(struct hint_list *h);
 /* hints_gc.c */
 void hint_python_gc(struct hint_list *h);
+void hint_go_gc(struct hint_list *h);
 /* hints_syncs.c */
 void hint_syncs(struct hint_list *h);
 /* hints_imports.c */

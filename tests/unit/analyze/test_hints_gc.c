@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
-/* The python_gc hint rule (analyze/hints_gc.c), on hand-built profiles. */
+/* The python_gc and go_gc hint rules (analyze/hints_gc.c), on hand-built
+ * profiles. */
 #include "hints_check.h"
 
 /*
@@ -72,11 +73,112 @@ static void test_python_gc_thresholds(void **state)
 	}
 }
 
+/*
+ * A Go program, wall 1 s, 1 s on the CPU: main.build (main.go:15)
+ * allocating, 200 ms of it in runtime.mallocgc, assist_ms of that in a
+ * mark assist; a background mark worker on another thread, worker_ms;
+ * main.count the rest.  The critical path is the main thread's when
+ * path is set.
+ */
+static struct profile *go_gc_profile(uint64_t assist_ms, uint64_t worker_ms,
+				     bool path)
+{
+	struct profile *p = fx_new("./goalloc");
+	uint32_t exit, build, count, malloc_f, assist, drain, scan, start;
+	uint32_t worker;
+	struct stack_sample *s;
+	size_t i;
+
+	fx_proc(p, 1, 0, "goalloc", "/tmp/goalloc");
+	exit = fx_frame(p, "runtime.goexit.abi0", "goalloc", CLASS_RUNTIME);
+	build = fx_frame_at(p, "main.build", "goalloc", CLASS_APP,
+			    "/tmp/main.go", 15);
+	count = fx_frame_at(p, "main.count", "goalloc", CLASS_APP,
+			    "/tmp/main.go", 24);
+	malloc_f = fx_frame(p, "runtime.mallocgc", "goalloc", CLASS_RUNTIME);
+	assist = fx_frame(p, "runtime.gcAssistAlloc", "goalloc",
+			  CLASS_RUNTIME);
+	drain = fx_frame(p, "runtime.gcDrainN", "goalloc", CLASS_RUNTIME);
+	scan = fx_frame(p, "runtime.scanobject", "goalloc", CLASS_RUNTIME);
+	start = fx_frame(p, "runtime.mstart.abi0", "goalloc", CLASS_RUNTIME);
+	worker = fx_frame(p, "runtime.gcBgMarkWorker.func2", "goalloc",
+			  CLASS_RUNTIME);
+	FX_STACK(p, 1, 1, 10, exit, build, malloc_f, assist, drain,
+		 scan)->ns = assist_ms * MS;
+	FX_STACK(p, 1, 1, 10, exit, build, malloc_f)->ns =
+		(200 - assist_ms) * MS;
+	FX_STACK(p, 1, 1, 10, exit, count)->ns = (800 - worker_ms) * MS;
+	FX_STACK(p, 1, 2, 10, start, worker, scan)->ns = worker_ms * MS;
+	for (i = 0; path && i < p->n_stacks; i++) {
+		s = &p->stacks[i];
+		s->cp_ns = s->tid == 1 ? s->ns : 0;
+		p->critical.ns += s->cp_ns;
+	}
+	p->wall_ns = p->critical.ns ? p->critical.ns : SEC;
+	return p;
+}
+
+static void test_go_gc(void **state)
+{
+	struct profile *p = go_gc_profile(100, 150, true);
+	const struct hint *h;
+	struct hinted agg;
+
+	(void)state;
+	h = only_hint(p, &agg);
+	assert_string_equal(h->rule, "go_gc");
+	assert_uint(h, "cpu_ns", 250 * MS);
+	assert_real(h, "cpu_pct", 25);
+	assert_uint(h, "assist_ns", 100 * MS);
+	assert_uint(h, "alloc_ns", 200 * MS);
+	assert_uint(h, "critical_path_ns", 100 * MS);
+	assert_str(h, "location", "main.build (main.go:15)");
+	assert_non_null(strstr(h->text, "Go's garbage collector ran 25% of "
+			       "on-CPU time (250 ms), 12% of the wall time on "
+			       "the critical path (10% of the CPU in assists, "
+			       "marking done by the goroutines that allocate), "
+			       "after allocations that took 20% of the CPU "
+			       "themselves (runtime.mallocgc), most from "
+			       "main.build (main.go:15): "));
+	assert_non_null(strstr(h->text, "GOGC=200"));
+	hinted_free(&agg);
+	fx_free(p);
+}
+
+/* Its marking beside the program, off the critical path, holds nothing
+ * up: none; without a path, by its share of the wall time; under 15% of
+ * the CPU, none. */
+static void test_go_gc_thresholds(void **state)
+{
+	static const struct {
+		uint64_t assist_ms, worker_ms;
+		bool path;
+		size_t hints;
+	} cases[] = {
+		{ 20, 300, true, 0 },	/* 32% of the CPU, 2.9% of the path */
+		{ 20, 300, false, 1 },	/* 32% of the wall */
+		{ 120, 100, true, 1 },	/* 22% of the CPU, 13% of the path */
+		{ 40, 100, true, 0 },	/* 14% of the CPU */
+	};
+	struct profile *p;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		p = go_gc_profile(cases[i].assist_ms, cases[i].worker_ms,
+				  cases[i].path);
+		assert_int_equal(n_hints(p), cases[i].hints);
+		fx_free(p);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_python_gc),
 		cmocka_unit_test(test_python_gc_thresholds),
+		cmocka_unit_test(test_go_gc),
+		cmocka_unit_test(test_go_gc_thresholds),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
