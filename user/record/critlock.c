@@ -27,8 +27,13 @@
 /* ... measured on waits of this many sample periods or more */
 #define CP_LOCK_PARALLEL_PERIODS	10
 
+#define CP_LOCK_LINES	4	/* a holder function's lines weighed */
+
 struct lock_acc {
-	int64_t frame;
+	int64_t frame;		/* its line with the most time (lines[]) */
+	int64_t lines[CP_LOCK_LINES];	/* frames of the function, by line */
+	uint64_t line_ns[CP_LOCK_LINES];
+	size_t n_lines;
 	uint64_t wait_ns;
 	uint64_t holder_samples;
 	uint64_t held_wait_ns[WAIT__COUNT];	/* the holder's own waits
@@ -73,22 +78,22 @@ static bool held_across(const struct profile *p, const struct cp_wait *hw)
 #define CP_LOCK_SCAN	256
 
 /* Where the holder was in a lock wait's window: its innermost
- * application frames, by function, and the time in each. */
+ * application frames (a function's lines apart), and the time in each. */
 struct holder_time {
 	int64_t frame[2 * CP_LOCK_SCAN];
 	uint64_t ns[2 * CP_LOCK_SCAN];
 	size_t n;
 };
 
-static void holder_time_add(const struct profile *p, struct holder_time *h,
-			    int64_t frame, uint64_t ns)
+static void holder_time_add(struct holder_time *h, int64_t frame,
+			    uint64_t ns)
 {
 	size_t k;
 
 	if (frame < 0)
 		return;
 	for (k = 0; k < h->n; k++)
-		if (same_function(p, h->frame[k], frame)) {
+		if (h->frame[k] == frame) {
 			h->ns[k] += ns;
 			return;
 		}
@@ -108,38 +113,80 @@ static void holder_time_of(const struct walker *w, struct holder_time *h,
 
 	for (k = i; k < tl->n_samples && tl->samples[k].tid == tid &&
 		    tl->samples[k].ts < e && k < i + CP_LOCK_SCAN; k++)
-		holder_time_add(w->p, h, holder_frame(w->p,
+		holder_time_add(h, holder_frame(w->p,
 				tl->samples[k].stack), w->p->period_ns ?: 1);
 	i = cp_wait_after(tl, tid, s);
 	for (k = i; waits && k < tl->n_waits && tl->waits[k].tid == tid &&
 		    tl->waits[k].start < e && k < i + CP_LOCK_SCAN; k++)
 		if (held_across(w->p, &tl->waits[k]))
-			holder_time_add(w->p, h, holder_frame(w->p,
+			holder_time_add(h, holder_frame(w->p,
 					tl->waits[k].stack),
 					tl->waits[k].wake - tl->waits[k].start);
 }
 
-/* The holder's frame with the most time in [s, e), else the one of its
- * last sample before e. */
+/* The time in h of frame k's function, all its lines. */
+static uint64_t holder_function_ns(const struct profile *p,
+				   const struct holder_time *h, size_t k)
+{
+	uint64_t ns = 0;
+	size_t j;
+
+	for (j = 0; j < h->n; j++)
+		if (same_function(p, h->frame[j], h->frame[k]))
+			ns += h->ns[j];
+	return ns;
+}
+
+/* The holder's function with the most time in [s, e), at its line with
+ * the most (*ns its time), else the frame of its last sample before e
+ * (*ns 0). */
 static int64_t holder_during(const struct walker *w, uint32_t tid,
-			     uint64_t s, uint64_t e, bool waits)
+			     uint64_t s, uint64_t e, bool waits, uint64_t *ns)
 {
 	const struct cp_timeline *tl = w->tl;
 	struct holder_time h;	/* 8 KiB: only n is set */
 	size_t i, k, best_k = 0;
+	uint64_t fn_ns, best_fn = 0;
 	int64_t best = -1;
 
 	h.n = 0;
 	holder_time_of(w, &h, tid, s, e, waits);
-	for (k = 0; k < h.n; k++)
-		if (best < 0 || h.ns[k] > h.ns[best_k]) {
+	for (k = 0; k < h.n; k++) {
+		fn_ns = holder_function_ns(w->p, &h, k);
+		if (best < 0 || fn_ns > best_fn ||
+		    (fn_ns == best_fn && h.ns[k] > h.ns[best_k])) {
 			best = h.frame[k];
 			best_k = k;
+			best_fn = fn_ns;
 		}
+	}
+	*ns = best < 0 ? 0 : h.ns[best_k];
 	i = cp_sample_at(tl, tid, s);
 	if (best < 0 && i > 0 && tl->samples[i - 1].tid == tid)
 		best = holder_frame(w->p, tl->samples[i - 1].stack);
 	return best;
+}
+
+/* One wait's holder line and its time, for the function's line with the
+ * most time in all its waits: the sleep it held the lock across, not the
+ * unlock the first waiter happened to see. */
+static void lock_line_add(struct lock_acc *a, int64_t frame, uint64_t ns)
+{
+	size_t k, best = 0;
+
+	for (k = 0; k < a->n_lines && a->lines[k] != frame; k++)
+		;
+	if (k == a->n_lines) {
+		if (k == CP_LOCK_LINES)
+			return;
+		a->lines[a->n_lines++] = frame;
+		a->line_ns[k] = 0;
+	}
+	a->line_ns[k] += ns;
+	for (k = 0; k < a->n_lines; k++)
+		if (a->line_ns[k] > a->line_ns[best])
+			best = k;
+	a->frame = a->lines[best];
 }
 
 static struct lock_acc *lock_acc(const struct profile *p,
@@ -323,7 +370,8 @@ int critpath_locks(struct walker *w, const struct cp_window *win)
 		/* the holder held it until the wakeup */
 		uint64_t held = wt->wake < e ? wt->wake : e;
 		uint32_t pid = w->p->stacks[wt->stack].pid;
-		int64_t t = cp_tid_index(w, wt->tid);
+		int64_t t = cp_tid_index(w, wt->tid), frame;
+		uint64_t frame_ns;
 		bool mutex;
 
 		if (!lock_wait(w, wt) || held <= s)
@@ -335,14 +383,16 @@ int critpath_locks(struct walker *w, const struct cp_window *win)
 		if ((!mutex && t >= 0 && idle[t]) ||
 		    parallel_meanwhile(w, wt, pid, s, held))
 			continue;
-		a = lock_acc(w->p, &accs, &n, holder_during(w, wt->waker_tid,
-							    s, held, mutex));
+		frame = holder_during(w, wt->waker_tid, s, held, mutex,
+				      &frame_ns);
+		a = lock_acc(w->p, &accs, &n, frame);
 		if (!a)
 			goto out;
 		a->wait_ns += e - s;
 		lock_add_tid(a, wt->tid);
 		if (a->frame < 0)
 			continue;
+		lock_line_add(a, frame, frame_ns);
 		lock_add_cpu(w, a, pid, s, held, used);
 		if (mutex)
 			lock_add_blocked(w, a, wt->waker_tid, s, held,

@@ -454,6 +454,56 @@ static void test_mutex_held_across_wait(void **state)
 	assert_int_equal(held_case(NULL, &k), 0);
 }
 
+/* Two waiters: the first sees the holder only at its unlock (save_record
+ * line 30, 1 ms), the second through its 50 ms sleep under the lock
+ * (line 28): the lock is the function's, named at the line with the
+ * most time, the sleep, not the line the first waiter happened to see. */
+static void test_lock_line_most_time(void **state)
+{
+	struct profile *p = fx_new("hw");
+	struct tl_builder b = { 0 };
+	uint32_t main_f = fx_frame(p, "main", "hw", CLASS_APP);
+	uint32_t unlock_f = fx_frame_at(p, "save_record", "hw", CLASS_APP,
+					"hw.c", 30);
+	uint32_t sleep_at = fx_frame_at(p, "save_record", "hw", CLASS_APP,
+					"hw.c", 28);
+	uint32_t sleep_f = fx_frame(p, "clock_nanosleep", "libc.so.6",
+				    CLASS_RUNTIME);
+	uint32_t mtx_f = fx_frame(p, "__lll_lock_wait", "libc.so.6",
+				  CLASS_RUNTIME);
+	uint32_t join, run, slept, wait1, wait2, after;
+
+	(void)state;
+	p->period_ns = MS;
+	fx_proc(p, 10, 1, "hw", "/bin/hw");
+	fx_thread(p, 10, 11, "hw");
+	fx_thread(p, 10, 12, "hw");
+	fx_thread(p, 10, 13, "hw");
+	join = stack_index(p, FX_WAIT(p, 10, 10, 1, WAIT_JOIN, 102 * MS, NULL,
+				      main_f));
+	run = stack_index(p, FX_STACK(p, 10, 11, 1, main_f, unlock_f));
+	slept = stack_index(p, FX_WAIT(p, 10, 11, 1, WAIT_SLEEP, 50 * MS, NULL,
+				       main_f, sleep_at, sleep_f));
+	wait1 = stack_index(p, FX_WAIT(p, 10, 12, 1, WAIT_LOCK, 1 * MS, NULL,
+				       main_f, mtx_f));
+	wait2 = stack_index(p, FX_WAIT(p, 10, 13, 1, WAIT_LOCK, 51 * MS, NULL,
+				       main_f, mtx_f));
+	after = stack_index(p, FX_STACK(p, 10, 12, 1, main_f));
+	add_wait(&b, 10, T0, T0 + 102 * MS, T0 + 102 * MS, 13, join);
+	add_run(&b, 11, T0, T0 + 1 * MS, run);
+	add_wait(&b, 11, T0 + 1 * MS, T0 + 51 * MS, T0 + 51 * MS, 0, slept);
+	add_wait(&b, 12, T0, T0 + 1 * MS, T0 + 1 * MS, 11, wait1);
+	add_run(&b, 12, T0 + 1 * MS, T0 + 2 * MS, after);
+	add_wait(&b, 13, T0, T0 + 51 * MS, T0 + 51 * MS, 11, wait2);
+	assert_int_equal(critpath_build(p, &b.tl, &(struct cp_window){
+		.root_tid = 10, .start = T0, .end = T0 + 102 * MS }), 0);
+	assert_int_equal(p->critical.n_locks, 1);
+	assert_int_equal(p->critical.locks[0].holder_frame, sleep_at);
+	assert_int_equal(p->critical.locks[0].waiting_threads, 2);
+	tl_free(&b);
+	fx_free(p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -468,6 +518,7 @@ int main(void)
 		cmocka_unit_test(test_idle_waiter_no_lock),
 		cmocka_unit_test(test_cond_wait_no_lock),
 		cmocka_unit_test(test_mutex_held_across_wait),
+		cmocka_unit_test(test_lock_line_most_time),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
