@@ -31,14 +31,25 @@ static bool python_gc(const struct func_stat *fs)
 	       name_in(fs->name, names, ARRAY_SIZE(names));
 }
 
+/* A frame of the program's own code with a name (not `[prog+0x…]`). */
+static bool frame_named_app(const struct profile *p, uint32_t frame)
+{
+	const struct frame *f = &p->frames[frame];
+
+	return f->cls == CLASS_APP && f->resolved && f->name &&
+	       f->name[0] != '[';
+}
+
 /* The app frame with a source line innermost above func in most of the
- * on-CPU samples with func: where the collections were triggered. */
+ * on-CPU samples with func, where the collections were triggered; in a
+ * stack with none (a stripped Go binary's), its innermost named app
+ * frame. */
 static int64_t gc_trigger(const struct hint_list *h, uint32_t func)
 {
 	const struct profile *p = h->p;
 	uint64_t *by_frame = calloc(p->n_frames ? p->n_frames : 1,
 				    sizeof(*by_frame));
-	int64_t best = -1, app;
+	int64_t best = -1, app, named;
 	uint32_t k;
 	size_t i;
 
@@ -52,9 +63,14 @@ static int64_t gc_trigger(const struct hint_list *h, uint32_t func)
 		k = stack_func_position(h->agg, s, func);
 		if (k == s->n_frames)
 			continue;
-		for (app = -1; app < 0 && k--;)
+		for (app = named = -1; app < 0 && k--;) {
 			if (frame_in_source(p, s->frames[k]))
 				app = s->frames[k];
+			else if (named < 0 && frame_named_app(p, s->frames[k]))
+				named = s->frames[k];
+		}
+		if (app < 0)
+			app = named;
 		if (app < 0)
 			continue;
 		by_frame[app] += s->ns;

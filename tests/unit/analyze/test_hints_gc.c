@@ -142,6 +142,14 @@ static void test_go_gc(void **state)
 			       "main.build (main.go:15): "));
 	assert_non_null(strstr(h->text, "GOGC=200"));
 	hinted_free(&agg);
+	/* stripped (frames[1], main.build, named from Go's table): the
+	 * function, with no line */
+	free(p->frames[1].file);
+	p->frames[1].file = NULL;
+	p->frames[1].line = 0;
+	h = only_hint(p, &agg);
+	assert_str(h, "location", "main.build");
+	hinted_free(&agg);
 	fx_free(p);
 }
 
