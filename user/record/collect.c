@@ -769,7 +769,7 @@ static int build_stacks(struct collector *c, struct finish_ctx *fc,
 		if (k->py_frames && k->py_truncated)
 			out->quality.py_truncated_samples += st->count;
 		else if (st->truncated)
-			stackend_count_stop(&out->quality, k->unwind_stop,
+			unwind_count_stop(&out->quality, k->unwind_stop,
 					  st->count);
 	}
 	return 0;

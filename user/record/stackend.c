@@ -6,7 +6,6 @@
 
 #include "lib/util.h"
 #include "record/stackend.h"
-#include "record/unwind.h"
 
 #define DWARF_RA	16	/* x86-64 return address column */
 
@@ -72,23 +71,4 @@ void stackend_count_quality(struct profile *out, const struct stack_sample *st)
 	out->quality.frames_total += (uint64_t)st->n_frames * st->count;
 	if (st->truncated)
 		out->quality.truncated_samples += st->count;
-}
-
-void stackend_count_stop(struct profile_quality *q, uint32_t why,
-			 uint64_t count)
-{
-	switch (why) {
-	case UNWIND_NO_COPY:
-		q->truncated_no_copy += count;
-		break;
-	case UNWIND_COPY_END:
-		q->truncated_copy_end += count;
-		break;
-	case UNWIND_NO_CFI:
-		q->truncated_no_cfi += count;
-		break;
-	case UNWIND_BAD_RULE:
-		q->truncated_bad_rule += count;
-		break;
-	}
 }

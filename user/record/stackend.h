@@ -30,9 +30,5 @@ bool stackend_code(struct symbolizer *sym, const struct module *m,
 /* Data quality: st's unresolved frames, frames and truncated samples. */
 void stackend_count_quality(struct profile *out, const struct stack_sample *st);
 
-/* Why the CFI walk ended a truncated on-CPU stack (enum unwind_stop),
- * count samples of it. */
-void stackend_count_stop(struct profile_quality *q, uint32_t why,
-			 uint64_t count);
 
 #endif

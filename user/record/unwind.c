@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "record/stackend.h"
 #include "record/unwind.h"
 #include "whyslow.h"
 
@@ -413,6 +414,42 @@ static enum unwind_stop fp_step(const struct unwind_input *in,
 	return UNWIND_DONE;
 }
 
+/* One frame up: by CFI, by Go's function table, else, above the innermost
+ * frame, by the frame pointer the frames since kept (code without CFI
+ * called this frame). */
+static enum unwind_stop frame_up(struct symbolizer *sym,
+				 const struct proc_table *t,
+				 const struct proc *p,
+				 const struct unwind_input *in,
+				 struct frame_regs *r, bool innermost)
+{
+	enum unwind_stop why = cfi_step(sym, t, p, in, r, innermost);
+
+	if (why == UNWIND_NO_CFI)
+		why = go_step(sym, t, p, in, r, innermost);
+	if (why == UNWIND_NO_CFI && !innermost)
+		why = fp_step(in, p, r);
+	return why;
+}
+
+/*
+ * The frame-pointer walk met r's frame at stack[j]: is its tail right
+ * from there on?  When it ends where stacks begin (an entry point, or
+ * code whose CFI ends the stack), or is cut at max.  Code without frame
+ * pointers leaves rbp to its data, and a walk by it that met a frame
+ * can still stop short: a Rust program's main, met so, ended 24% of its
+ * stacks there, its callers lost, while CFI went on to _start.
+ */
+static bool fp_tail_whole(struct symbolizer *sym, const struct proc_table *t,
+			  const struct proc *p, const struct unwind_input *in,
+			  const __u64 *stack, int n, int max)
+{
+	uint64_t off;
+	const struct module *mod = pc_module(t, p, in, stack[n - 1] - 1, &off);
+
+	return n >= max || (mod && stackend_code(sym, mod, off));
+}
+
 enum unwind_stop unwind_complete(struct symbolizer *sym,
 				 const struct proc_table *t, uint32_t pid,
 				 const struct unwind_input *in, __u64 *stack,
@@ -435,21 +472,15 @@ enum unwind_stop unwind_complete(struct symbolizer *sym,
 	out[k++] = in->ip;
 	for (depth = 0; depth < UNWIND_MAX_CFI_FRAMES && k < max; depth++) {
 		prev_sp = r.sp;
-		why = cfi_step(sym, t, p, in, &r, depth == 0);
-		if (why == UNWIND_NO_CFI)
-			why = go_step(sym, t, p, in, &r, depth == 0);
-		/* code without CFI called this frame: its frame pointer,
-		 * which the frames since kept, may lead on */
-		if (why == UNWIND_NO_CFI && depth)
-			why = fp_step(in, p, &r);
+		why = frame_up(sym, t, p, in, &r, depth == 0);
 		if (why != UNWIND_DONE || r.sp == prev_sp)
 			break;
 		/* Where the frame-pointer walk has this frame too, it is
-		 * right from there on. */
+		 * right from there on, if it went on to the stack's start. */
 		for (j = 1; j < *n; j++)
 			if (stack[j] == r.ip)
 				break;
-		if (j < *n) {
+		if (j < *n && fp_tail_whole(sym, t, p, in, stack, *n, max)) {
 			spliced = j;
 			for (; j < *n && k < max; j++)
 				out[k++] = stack[j];
@@ -464,4 +495,23 @@ enum unwind_stop unwind_complete(struct symbolizer *sym,
 	memcpy(stack, out, k * sizeof(*out));
 	*n = k;
 	return why;
+}
+
+void unwind_count_stop(struct profile_quality *q, uint32_t why,
+		       uint64_t count)
+{
+	switch (why) {
+	case UNWIND_NO_COPY:
+		q->truncated_no_copy += count;
+		break;
+	case UNWIND_COPY_END:
+		q->truncated_copy_end += count;
+		break;
+	case UNWIND_NO_CFI:
+		q->truncated_no_cfi += count;
+		break;
+	case UNWIND_BAD_RULE:
+		q->truncated_bad_rule += count;
+		break;
+	}
 }

@@ -16,6 +16,7 @@
 #include <stdint.h>
 #include <linux/types.h>
 #include "proc/procmap.h"
+#include "profile/profile.h"
 #include "symbols/symbolize.h"
 #include "whyslow.h"
 
@@ -74,5 +75,10 @@ enum unwind_stop {
 enum unwind_stop unwind_complete(struct symbolizer *sym, const struct proc_table *t,
 		     uint32_t pid, const struct unwind_input *in, __u64 *stack,
 		     int *n, int max);
+
+/* Why the CFI walk ended a truncated on-CPU stack (enum unwind_stop),
+ * count samples of it in Data quality's counters. */
+void unwind_count_stop(struct profile_quality *q, uint32_t why,
+		       uint64_t count);
 
 #endif

@@ -10,6 +10,7 @@
 #include <gelf.h>
 #include <link.h>
 #include <sys/mman.h>
+#include <sys/auxv.h>
 #include <unistd.h>
 
 #include "proc/procmap.h"
@@ -143,31 +144,42 @@ static void test_unwinds_callers(void **state)
 	symbolizer_free(sym);
 }
 
-/* Frame-pointer frames that the CFI walk meets are kept from there on. */
+/* Frame-pointer frames that the CFI walk meets are kept from there on,
+ * when they go on to where stacks begin (here the program's entry
+ * point); a tail that stops short is not taken, and CFI goes on. */
 static void test_splices_frame_pointer_tail(void **state)
 {
 	struct symbolizer *sym = symbolizer_new(NULL);
+	__u64 stack[WS_MAX_STACK], ret_outer, start = getauxval(AT_ENTRY) + 8;
 	struct proc_table t;
 	struct unwind_input in;
-	__u64 stack[WS_MAX_STACK], ret_outer;
 	int n = 1;
 
 	(void)state;
 	fresh_snapshot(&t, &in);
 	stack[0] = snap.ip;
 	unwind_complete(sym, &t, getpid(), &in, stack, &n, WS_MAX_STACK);
-	assert_true(n >= 3);
+	assert_true(n >= 5);
 	ret_outer = stack[2];
 	/* a frame-pointer walk that skipped middle_caller, with a tail */
 	stack[0] = snap.ip;
 	stack[1] = ret_outer;
-	stack[2] = 0x1234;
+	stack[2] = start;
 	n = 3;
 	assert_int_equal(unwind_complete(sym, &t, getpid(), &in, stack, &n,
 					 WS_MAX_STACK), UNWIND_DONE);
 	assert_int_equal(n, 4);
 	assert_int_equal(stack[2], ret_outer);
-	assert_int_equal(stack[3], 0x1234);
+	assert_int_equal(stack[3], start);
+	/* the same tail cut short: CFI's callers instead */
+	stack[0] = snap.ip;
+	stack[1] = ret_outer;
+	stack[2] = 0x1234;
+	n = 3;
+	unwind_complete(sym, &t, getpid(), &in, stack, &n, WS_MAX_STACK);
+	assert_true(n >= 5);
+	assert_int_equal(stack[2], ret_outer);
+	assert_int_not_equal(stack[3], 0x1234);
 	proc_table_free(&t);
 	symbolizer_free(sym);
 }
