@@ -7,7 +7,6 @@
  * in proportion to how much they allocate.  See hints.c for what a rule
  * does; the thresholds are in hints_rules.h and the README's Hints table.
  */
-#include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,8 +25,7 @@ static bool python_gc(const struct func_stat *fs)
 		"gc_collect_young", "gc_collect_increment", "collect",
 	};
 
-	return fs->module && (!strncmp(fs->module, "libpython", 9) ||
-			      !strncmp(fs->module, "python", 6)) &&
+	return cpython_file_name(fs->module) &&
 	       name_in(fs->name, names, ARRAY_SIZE(names));
 }
 
@@ -121,26 +119,29 @@ void hint_python_gc(struct hint_list *h)
 }
 
 /* Go's collector at work, by the runtime's functions that run it: its
- * background workers, the assists allocating goroutines are made to do,
- * sweeping, and the write barriers while it marks. */
+ * background workers, the assists allocating goroutines are made to do
+ * (GO_ASSIST), sweeping; their closures and ABI wrappers too
+ * (gcBgMarkWorker.func2, .abi0); and the write barriers while it marks,
+ * one per register (gcWriteBarrierCX). */
+#define GO_ASSIST	"runtime.gcAssistAlloc"
+
 static bool go_gc_frame(const char *name)
 {
 	static const char *const names[] = {
-		"runtime.gcBgMarkWorker", "runtime.gcAssistAlloc",
-		"runtime.gcDrain", "runtime.gcDrainN", "runtime.markroot",
-		"runtime.bgsweep", "runtime.sweepone", "runtime.gcStart",
-		"runtime.gcMarkDone", "runtime.gcMarkTermination",
-		"runtime.wbBufFlush", "runtime.gcWriteBarrier",
+		"runtime.gcBgMarkWorker", GO_ASSIST, "runtime.gcDrain",
+		"runtime.gcDrainN", "runtime.markroot", "runtime.bgsweep",
+		"runtime.sweepone", "runtime.gcStart", "runtime.gcMarkDone",
+		"runtime.gcMarkTermination", "runtime.wbBufFlush",
 	};
 	size_t i, n;
 
-	for (i = 0; name && i < ARRAY_SIZE(names); i++) {
+	if (!name)
+		return false;
+	if (!strncmp(name, "runtime.gcWriteBarrier", 22))
+		return true;
+	for (i = 0; i < ARRAY_SIZE(names); i++) {
 		n = strlen(names[i]);
-		/* closures and ABI wrappers: gcBgMarkWorker.func2, .abi0;
-		 * the barriers by register: gcWriteBarrierCX */
-		if (!strncmp(name, names[i], n) &&
-		    (!name[n] || name[n] == '.' ||
-		     (i == ARRAY_SIZE(names) - 1 && isupper((unsigned char)name[n]))))
+		if (!strncmp(name, names[i], n) && (!name[n] || name[n] == '.'))
 			return true;
 	}
 	return false;
@@ -169,8 +170,8 @@ static void go_gc_time(const struct profile *p, struct go_gc_time *t)
 		for (k = 0; k < s->n_frames; k++) {
 			name = p->frames[s->frames[k]].name;
 			gc |= go_gc_frame(name);
-			assist |= name && !strncmp(name, "runtime.gcAssistAlloc",
-						   21);
+			assist |= name && !strncmp(name, GO_ASSIST,
+						   sizeof(GO_ASSIST) - 1);
 		}
 		t->gc_ns += gc ? s->ns : 0;
 		t->path_ns += gc ? s->cp_ns : 0;

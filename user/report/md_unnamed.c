@@ -175,8 +175,7 @@ static char *unwalked_python(const struct profile *p, const struct func_stat *fs
 	const char *from, *to;
 	size_t i;
 
-	if (!fs || !fs->module || (strncmp(fs->module, "libpython", 9) &&
-				   strncmp(fs->module, "python", 6)))
+	if (!fs || !cpython_file_name(fs->module))
 		return NULL;
 	for (i = 0; i < p->n_notes; i++) {
 		from = strstr(p->notes[i], "): CPython ");
@@ -236,8 +235,7 @@ static bool python_named(const struct md *m, const struct unnamed_code *u)
 {
 	size_t i;
 
-	if (!u->module || (strncmp(u->module, "libpython", 9) &&
-			   strncmp(u->module, "python", 6)))
+	if (!cpython_file_name(u->module))
 		return false;
 	for (i = 0; i < m->agg->n_funcs; i++)
 		if (m->agg->funcs[i].file &&

@@ -172,6 +172,7 @@ int symbolize_elf_entry(struct symbolizer *s, const char *path, uint64_t dev,
 	}
 	return -ENOENT;
 }
+
 /* The cached file of path, and file_offset's address in it. */
 static int elf_address(struct symbolizer *s, const char *path, uint64_t dev,
 		       uint64_t ino, uint64_t file_offset, struct elf_file **f,
