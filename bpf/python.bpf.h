@@ -128,8 +128,12 @@ static long py_thread_step(__u64 i, void *arg)
  * The frame at addr in sc->fwin, read unless the window holds it: its
  * offset there, or -1 on a fault.  On a data stack (3.11+) the caller
  * sits just below its callee, so a window that ends at this frame holds
- * the next ones too; near the bottom of a stack chunk the page below may
- * be unmapped, and the window starts at the frame's page instead.
+ * the next ones too.  It starts no lower than the frame's own page: the
+ * page below may be unmapped (a data stack chunk is mmap'd on its own),
+ * and a read that faults costs more than the frames it would have held
+ * (the exception, and the helper clearing the 4 KiB it did not read).
+ * Reading from the page instead cut the BPF time per syscall of a Python
+ * script opening files 36 frames deep from ~840 to ~680 ns.
  */
 static __always_inline long py_frame_window(struct ws_py_scratch *sc,
 					    __u64 addr)
@@ -139,14 +143,9 @@ static __always_inline long py_frame_window(struct ws_py_scratch *sc,
 	if (addr >= sc->fbase && addr + len <= sc->fbase + sc->flen)
 		return addr - sc->fbase;
 	if (addr < sc->fprev && sc->fprev - addr < WS_PY_FWIN / 2) {
-		base = addr + len - WS_PY_FWIN;
-		if (!bpf_probe_read_user(sc->fwin, WS_PY_FWIN,
-					 (const void *)base)) {
-			sc->fbase = base;
-			sc->flen = WS_PY_FWIN;
-			return WS_PY_FWIN - len;
-		}
 		base = addr & ~(__u64)(WS_PY_PAGE - 1);
+		if (addr + len - base > WS_PY_FWIN)
+			base = addr + len - WS_PY_FWIN;
 		size = addr + len - base;
 		barrier_var(size);
 		if (size <= WS_PY_FWIN &&
