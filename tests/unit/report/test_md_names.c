@@ -159,6 +159,46 @@ static void test_spread_thin_inside(void **state)
 	fx_free(p);
 }
 
+/* The function of most own time has 7% of the path, another 60% with its
+ * callees, in runtime code 5% a function: the verdict leads with that one
+ * (Node's hashes() in malloc and V8's builtins, beside fib()). */
+static void test_spread_thin_minor_most(void **state)
+{
+	struct profile *p = fx_new("node fib.js");
+	uint32_t run, fib, hashes, rt;
+	char name[32];
+	char *md;
+	int k;
+
+	(void)state;
+	p->root_pid = 1;
+	fx_proc(p, 1, 0, "node", "/usr/bin/node");
+	run = fx_frame_at(p, "run", "fib.js", CLASS_APP, "fib.js", 1);
+	fib = fx_frame_at(p, "fib", "fib.js", CLASS_APP, "fib.js", 2);
+	hashes = fx_frame_at(p, "hashes", "fib.js", CLASS_APP, "fib.js", 4);
+	FX_STACK(p, 1, 1, 7, run, fib);
+	for (k = 0; k < 12; k++) {
+		snprintf(name, sizeof(name), "builtin_%d", k);
+		rt = fx_frame(p, name, "node", CLASS_RUNTIME);
+		FX_STACK(p, 1, 1, 5, run, hashes, rt);
+	}
+	for (k = 0; k < 11; k++) {
+		snprintf(name, sizeof(name), "other_%d", k);
+		rt = fx_frame(p, name, "node", CLASS_RUNTIME);
+		FX_STACK(p, 1, 1, 3, run, rt);
+	}
+	p->wall_ns = 100 * FX_PERIOD_NS;
+	one_program_path(p, "node");
+	md = render_md(p);
+	assert_contains(md, "; spread thin: no function has 10% of it on its "
+			"own (the most, `fib` in fib.js:2, 7.0%); most of it "
+			"under `hashes` (fib.js:4), 60.0% of the wall time "
+			"with its callees.");
+	assert_lacks(md, "most in `fib`");
+	free(md);
+	fx_free(p);
+}
+
 /* A build's compiler runs: the longest on the path by their command
  * lines, the source each compiled; JSON has them whole. */
 static void test_longest_runs(void **state)
@@ -567,6 +607,7 @@ int main(void)
 		cmocka_unit_test(test_stripped_app_or_library),
 		cmocka_unit_test(test_stripped_names_its_run),
 		cmocka_unit_test(test_spread_thin_inside),
+		cmocka_unit_test(test_spread_thin_minor_most),
 		cmocka_unit_test(test_longest_runs),
 		cmocka_unit_test(test_spread_thin_names_runs),
 		cmocka_unit_test(test_spread_thin_framework),
