@@ -12,23 +12,68 @@ __noinline int fdt_resolve_global(__u64 task, int fd, struct ws_target *t,
 	return 0;
 }
 
-__noinline int fdt_poll_fd_global(__u64 ufds, __u32 n)
+/* Of fds[0..n), the descriptor of the current task ranked highest. */
+static __always_inline int best_fd(const int *fds, __u32 n)
 {
 	struct task_struct *task = (void *)bpf_get_current_task();
 	int i, rank, best = -1, best_rank = -1;
+
+	for (i = 0; i < WS_POLL_FDS && i < n; i++) {
+		rank = fdt_poll_rank(task, fds[i]);
+		if (rank > best_rank) {
+			best_rank = rank;
+			best = fds[i];
+		}
+	}
+	return best;
+}
+
+__noinline int fdt_poll_fd_global(__u64 ufds, __u32 n)
+{
+	int fds[WS_POLL_FDS], i;
 	struct pollfd pfd;
 
 	for (i = 0; i < WS_POLL_FDS && i < n; i++) {
 		if (bpf_probe_read_user(&pfd, sizeof(pfd),
 					(void *)(ufds + i * sizeof(pfd))))
 			break;
-		rank = fdt_poll_rank(task, pfd.fd);
-		if (rank > best_rank) {
-			best_rank = rank;
-			best = pfd.fd;
-		}
+		fds[i] = pfd.fd;
 	}
-	return best;
+	return best_fd(fds, i);
+}
+
+struct select_bits {
+	__u64 word;
+	__u32 nfds;
+	__u32 n;
+	int fds[WS_POLL_FDS];
+};
+
+static long select_bit_step(__u64 i, void *arg)
+{
+	struct select_bits *b = arg;
+
+	if (i >= b->nfds || b->n >= WS_POLL_FDS)
+		return 1;
+	if (b->word >> i & 1)
+		b->fds[b->n++ & (WS_POLL_FDS - 1)] = i;
+	return 0;
+}
+
+__noinline int fdt_select_fd_global(__u64 readfds, __u32 nfds)
+{
+	struct select_bits b = { .nfds = nfds };
+	int last;
+
+	if (!readfds ||
+	    bpf_probe_read_user(&b.word, sizeof(b.word), (void *)readfds))
+		return -1;
+	bpf_loop(64, select_bit_step, &b, 0);
+	last = b.fds[WS_POLL_FDS - 1];
+	/* more descriptors than are ranked: none, as for poll */
+	if (b.n == WS_POLL_FDS && last < 63 && b.word >> (last + 1))
+		return -1;
+	return best_fd(b.fds, b.n);
 }
 
 char LICENSE[] SEC("license") = "GPL";

@@ -396,6 +396,9 @@ static __always_inline void switch_out(void *ctx, bool preempt,
 		st->fd = BPF_CORE_READ(regs, di);
 	else if (nr == WS_NR_poll || nr == WS_NR_ppoll)
 		st->fd = poll_fd(regs);
+	else if (nr == WS_NR_select || nr == WS_NR_pselect6)
+		st->fd = fdt_select_fd_global(BPF_CORE_READ(regs, si),
+					      BPF_CORE_READ(regs, di));
 	st->key.ustack_id = BPF_CORE_READ(prev, flags) & WS_PF_KTHREAD ?
 			    WS_NO_STACK : user_stack_id(ctx);
 	/* one update when no wait is open, as nearly always */

@@ -69,7 +69,8 @@ static const char cli_record_doc[] =
 
 static const struct argp_option cli_record_options[] = {
 	{ "pid", 'p', "PID[,PID...]", 0, "Profile running processes, all their "
-	  "threads, and children they fork later", 0 },
+	  "threads, the processes they started (a server's workers) and "
+	  "those they start later", 0 },
 	{ "all", 'a', NULL, 0, "Profile every process on the machine", 0 },
 	{ "duration", 'd', "SECONDS", 0, "Stop recording after SECONDS", 0 },
 	{ "frequency", 'F', "HZ", 0, "Samples per second per CPU (default 999)", 0 },

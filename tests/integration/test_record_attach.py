@@ -202,6 +202,55 @@ def test_pid_attach_open_wait_target(run, tmp_path):
                "socket" for w in polls), f"{polls}:{res}"
 
 
+@pytest.mark.parametrize("wait", ["select", "epoll"])
+def test_pid_attach_prefork_server(run, tmp_path, wait):
+    """-p of a pre-forking server (postgres's postmaster, gunicorn's
+    master): the workers it forked before the recording are traced too,
+    and its own wait, begun before, in select() or epoll_wait() on its
+    listening socket, is told from /proc (the read set in its memory, the
+    epoll's descriptors in fdinfo): the verdict says it is idle, waiting
+    for connections, and names what its worker ran."""
+    waits = {
+        "select": "    select.select([srv], [], [])\n",
+        "epoll": "    ep = select.epoll()\n"
+                 "    ep.register(srv.fileno(), select.EPOLLIN)\n"
+                 "    ep.poll()\n",
+    }
+    script = tmp_path / "prefork.py"
+    script.write_text(
+        "import os, select, socket, time\n"
+        "srv = socket.socket()\n"
+        "srv.bind(('127.0.0.1', 0))\n"
+        "srv.listen()\n"
+        "def crunch():\n"
+        "    n = 0\n"
+        "    while True:\n"
+        "        n = (n * 31 + 7) % 1000003\n"
+        "if os.fork() == 0:\n"
+        "    crunch()\n"
+        "print('ready', flush=True)\n"
+        "def serve():\n" + waits[wait] + "serve()\n")
+    proc = run.popen(["/usr/bin/python3", str(script)],
+                     stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                     stderr=subprocess.DEVNULL)
+    proc.stdout.readline()
+    time.sleep(0.3)
+    try:
+        doc, res = run.record_json("-p", proc.pid, "-d", 1, timeout=30)
+    finally:
+        subprocess.run(["pkill", "-P", str(proc.pid)], check=False)
+    assert len(procs_by_pid(doc)) >= 2, f"the worker is traced:{res}"
+    assert doc["samples"] >= 500, f"1 s of the worker's work:{res}"
+    assert top_self(doc) == "crunch", res
+    assert doc["verdict"].startswith(
+        "On the critical path, 100.0% of the wall time is idle, waiting "
+        "for new connections ("), res
+    assert "for connections on a listening TCP socket in `serve`" in \
+        doc["verdict"], res
+    assert re.search(r"while it ran \(.*\), most (in|of it under) "
+                     r"`crunch`", doc["verdict"]), res
+
+
 def test_open_wait_at_end_stacks(run, tmp_path):
     """A script that works, then sleeps in nap() past the end of a -d 1
     recording: no event carries the stacks of a wait still open as the

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -267,4 +268,128 @@ int procfs_steal_ns(const char *procfs, uint64_t *ns)
 	if (n < 0)
 		return (int)n;
 	return procfs_stat_steal_ns(buf, sysconf(_SC_CLK_TCK), ns);
+}
+
+uint32_t procfs_pid_ppid(const char *procfs, uint32_t pid)
+{
+	char path[64], buf[512], *close_paren;
+	unsigned int ppid = 0;
+	bool cut;
+
+	snprintf(path, sizeof(path), "%s/%u/stat", procfs, pid);
+	if (procfs_read(path, buf, sizeof(buf), &cut) < 0)
+		return 0;
+	/* comm may hold ')' and spaces: parse after the last ')' */
+	close_paren = strrchr(buf, ')');
+	if (close_paren && sscanf(close_paren + 1, " %*c %u", &ppid) == 1)
+		return ppid;
+	return 0;
+}
+
+struct pid_parent {
+	uint32_t ppid, pid;
+};
+
+static int cmp_parent(const void *a, const void *b)
+{
+	const struct pid_parent *x = a, *y = b;
+
+	return x->ppid < y->ppid ? -1 : x->ppid > y->ppid;
+}
+
+/* Every process in procfs with its parent, at most PROCFS_MAX_PIDS. */
+static int read_parents(const char *procfs, struct pid_parent **out,
+			size_t *n_out)
+{
+	struct pid_parent *all = NULL, *grown;
+	size_t n = 0, cap = 0;
+	struct dirent *de;
+	unsigned long pid;
+	uint32_t ppid;
+	char *end;
+	DIR *d = opendir(procfs);
+
+	if (!d)
+		return -errno;
+	while ((de = readdir(d)) && n < PROCFS_MAX_PIDS) {
+		errno = 0;
+		pid = strtoul(de->d_name, &end, 10);
+		if (*end || end == de->d_name || errno || !pid ||
+		    pid > UINT32_MAX)
+			continue;
+		ppid = procfs_pid_ppid(procfs, pid);
+		if (!ppid)
+			continue;	/* gone, or the kernel's own */
+		if (n == cap) {
+			cap = cap ? 2 * cap : 1024;
+			grown = reallocarray(all, cap, sizeof(*all));
+			if (!grown) {
+				free(all);
+				closedir(d);
+				return -ENOMEM;
+			}
+			all = grown;
+		}
+		all[n++] = (struct pid_parent){ .ppid = ppid, .pid = pid };
+	}
+	closedir(d);
+	*out = all;
+	*n_out = n;
+	return 0;
+}
+
+static bool pid_in(uint32_t pid, const uint32_t *pids, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (pids[i] == pid)
+			return true;
+	return false;
+}
+
+int procfs_descendants(const char *procfs, const uint32_t *roots,
+		       size_t n_roots, size_t max, uint32_t **out,
+		       size_t *n_out)
+{
+	struct pid_parent *all = NULL, key;
+	uint32_t *q;
+	size_t n = 0, nq = n_roots, head, lo, hi, mid;
+	int err = read_parents(procfs, &all, &n);
+
+	*out = NULL;
+	*n_out = 0;
+	if (err)
+		return err;
+	q = calloc(n_roots + (n < max ? n : max) + 1, sizeof(*q));
+	if (!q) {
+		free(all);
+		return -ENOMEM;
+	}
+	memcpy(q, roots, n_roots * sizeof(*q));
+	qsort(all, n, sizeof(*all), cmp_parent);
+	/* Breadth first; a root met again (under another) is not added, and
+	 * max bounds the walk whatever a racing snapshot holds (a pid reused
+	 * as its own ancestor's parent). */
+	for (head = 0; head < nq && nq - n_roots < max; head++) {
+		key.ppid = q[head];
+		lo = 0;
+		hi = n;
+		while (lo < hi) {
+			mid = lo + (hi - lo) / 2;
+			if (cmp_parent(&all[mid], &key) < 0)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		for (; lo < n && all[lo].ppid == key.ppid &&
+		       nq - n_roots < max; lo++)
+			if (!pid_in(all[lo].pid, roots, n_roots))
+				q[nq++] = all[lo].pid;
+	}
+	free(all);
+	memmove(q, q + n_roots, (nq - n_roots) * sizeof(*q));
+	*out = q;
+	*n_out = nq - n_roots;
+	return 0;
 }

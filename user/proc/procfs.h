@@ -129,6 +129,21 @@ bool procfs_parse_inet_line(const char *line, int family,
 int procfs_socket_peer(const char *procfs, unsigned int pid, uint64_t ino,
 		       struct procfs_peer *out);
 
+/* Process pid's parent (/proc/PID/stat); 0 when it is gone or has none. */
+uint32_t procfs_pid_ppid(const char *procfs, uint32_t pid);
+
+/* Processes read from procfs at most, for procfs_descendants(). */
+#define PROCFS_MAX_PIDS		(1u << 22)
+
+/*
+ * The processes under roots as procfs shows them now (their children,
+ * the children's, ...), breadth first, at most max, the roots left out:
+ * a malloc'd array in *out of *n_out.  0 or -errno.
+ */
+int procfs_descendants(const char *procfs, const uint32_t *roots,
+		       size_t n_roots, size_t max, uint32_t **out,
+		       size_t *n_out);
+
 int procfs_lines_open(struct procfs_lines *l, const char *path,
 		      size_t max_total, size_t max_line);
 /* The next whole line in l->line: true, or false at the end or a cap. */

@@ -311,20 +311,6 @@ static void read_small_file(const char *path, char *buf, size_t size)
 	buf[strcspn(buf, "\n")] = '\0';
 }
 
-static uint32_t read_ppid(const char *procfs, uint32_t pid)
-{
-	char path[64], buf[512], *close_paren;
-	unsigned int ppid = 0;
-
-	snprintf(path, sizeof(path), "%s/%u/stat", procfs, pid);
-	read_small_file(path, buf, sizeof(buf));
-	/* comm may hold ')' and spaces: parse after the last ')' */
-	close_paren = strrchr(buf, ')');
-	if (close_paren && sscanf(close_paren + 1, " %*c %u", &ppid) == 1)
-		return ppid;
-	return 0;
-}
-
 /* A maps file cut short (a line too long, over PROCFS_MAPS_MAX) is counted:
  * frames in what it left out go unsymbolized. */
 static int load_maps(struct proc_table *t, struct proc *p, const char *procfs)
@@ -397,7 +383,7 @@ int proc_table_load(struct proc_table *t, uint32_t pid, const char *procfs)
 	p->complete = true;	/* tried once: a vanished process stays as is */
 	snprintf(path, sizeof(path), "%s/%u/comm", procfs, pid);
 	read_small_file(path, p->comm, sizeof(p->comm));
-	p->ppid = read_ppid(procfs, pid);
+	p->ppid = procfs_pid_ppid(procfs, pid);
 	snprintf(path, sizeof(path), "%s/%u/exe", procfs, pid);
 	n = readlink(path, exe, sizeof(exe) - 1);
 	if (n > 0) {

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/select.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -68,29 +69,88 @@ int blocked_snapshot(struct blocked_tasks *b, const char *procfs,
 	return err;
 }
 
-/* What a poll() waits on: of its descriptors (WS_POLL_FDS at most; none
- * for more), read from the thread's memory, the one ranked highest, as
- * the BPF side ranks a poll it sees begin. */
-static void poll_target(const struct blocked_tasks *b, uint32_t pid,
-			const struct procfs_syscall *sc, struct ws_target *t)
+/* Descriptors of a poll, select or epoll ranked for a wait that began
+ * before the recording: more than the BPF side ranks (WS_POLL_FDS), as it
+ * is done once per thread. */
+#define BLOCKED_POLL_FDS	64
+
+/* Of descriptors fds[0..n) of pid, the one ranked highest as the BPF side
+ * ranks a poll's (ws_poll_rank), the first of equals, into t. */
+static void best_fd_target(const struct blocked_tasks *b, uint32_t pid,
+			   const int *fds, size_t n, struct ws_target *t)
 {
-	struct pollfd pfd[WS_POLL_FDS];
-	uint64_t n = sc->args[1];
 	struct ws_target fdt;
 	int rank, best = -1;
 	size_t i;
 
-	if (!n || n > WS_POLL_FDS ||
-	    procfs_task_mem(pid, sc->args[0], pfd, n * sizeof(*pfd)))
-		return;
 	for (i = 0; i < n; i++) {
-		fdproc_target(b->procfs, pid, pfd[i].fd, &fdt);
+		fdproc_target(b->procfs, pid, fds[i], &fdt);
 		rank = ws_poll_rank(fdt.kind);
 		if (rank > best) {
 			best = rank;
 			*t = fdt;
 		}
 	}
+}
+
+/* What a poll() waits on: its descriptors, read from the thread's
+ * memory. */
+static void poll_target(const struct blocked_tasks *b, uint32_t pid,
+			const struct procfs_syscall *sc, struct ws_target *t)
+{
+	struct pollfd pfd[BLOCKED_POLL_FDS];
+	int fds[BLOCKED_POLL_FDS];
+	uint64_t n = sc->args[1];
+	size_t i;
+
+	if (!n || n > BLOCKED_POLL_FDS ||
+	    procfs_task_mem(pid, sc->args[0], pfd, n * sizeof(*pfd)))
+		return;
+	for (i = 0; i < n; i++)
+		fds[i] = pfd[i].fd;
+	best_fd_target(b, pid, fds, n, t);
+}
+
+/* What a select() waits on: the descriptors of its read set (a server's
+ * listening sockets: postgres's postmaster), the first BLOCKED_POLL_FDS. */
+static void select_target(const struct blocked_tasks *b, uint32_t pid,
+			  const struct procfs_syscall *sc, struct ws_target *t)
+{
+	uint64_t set[FD_SETSIZE / 64], nfds = sc->args[0];
+	int fds[BLOCKED_POLL_FDS];
+	size_t n = 0;
+	uint64_t fd;
+
+	if (!nfds || nfds > 64 * ARRAY_SIZE(set) || !sc->args[1] ||
+	    procfs_task_mem(pid, sc->args[1], set, (nfds + 63) / 64 * 8))
+		return;
+	for (fd = 0; fd < nfds && n < BLOCKED_POLL_FDS; fd++)
+		if (set[fd / 64] >> (fd % 64) & 1)
+			fds[n++] = fd;
+	best_fd_target(b, pid, fds, n, t);
+}
+
+/* What an epoll_wait() waits on: the descriptors in the epoll instance,
+ * its "tfd:" lines in /proc/PID/fdinfo/EPFD. */
+static void epoll_target(const struct blocked_tasks *b, uint32_t pid,
+			 uint64_t epfd, struct ws_target *t)
+{
+	struct procfs_lines l;
+	int fds[BLOCKED_POLL_FDS], fd;
+	char path[64];
+	size_t n = 0;
+
+	if (epfd > INT32_MAX)
+		return;
+	snprintf(path, sizeof(path), "%s/%u/fdinfo/%d", b->procfs, pid,
+		 (int)epfd);
+	if (procfs_lines_open(&l, path, PROCFS_SMALL_MAX, PROCFS_SMALL_LINE))
+		return;
+	while (n < BLOCKED_POLL_FDS && procfs_lines_next(&l))
+		if (sscanf(l.line, "tfd: %d", &fd) == 1 && fd >= 0)
+			fds[n++] = fd;
+	procfs_lines_close(&l);
+	best_fd_target(b, pid, fds, n, t);
 }
 
 /* bt's wait as the BPF side keys one: its syscall, and what the
@@ -111,6 +171,11 @@ static void blocked_key(const struct blocked_tasks *b,
 			      &key->target);
 	else if (sc->nr == WS_NR_poll || sc->nr == WS_NR_ppoll)
 		poll_target(b, bt->pid, sc, &key->target);
+	else if (sc->nr == WS_NR_select || sc->nr == WS_NR_pselect6)
+		select_target(b, bt->pid, sc, &key->target);
+	else if (sc->nr == WS_NR_epoll_wait || sc->nr == WS_NR_epoll_pwait ||
+		 sc->nr == WS_NR_epoll_pwait2)
+		epoll_target(b, bt->pid, sc->args[0], &key->target);
 }
 
 /* bt's stacks now, kept for its seeded wait (the code objects to c). */

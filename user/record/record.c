@@ -63,6 +63,9 @@ struct recorder {
 	struct launch child;
 	int child_pidfd;
 	int *pid_fds;			/* pidfds of the -p targets */
+	uint32_t *targets;		/* -p: the targets, then the processes
+					 * under them when it started */
+	size_t n_targets;
 	struct record_events ev;	/* where ring-buffer events go */
 	uint64_t last_sweep_ns;
 	uint64_t start_ns;
@@ -234,6 +237,52 @@ static int trace_pid(struct recorder *r, uint32_t pid)
 	return err;
 }
 
+/*
+ * -p: the processes the targets had started before (a server's workers,
+ * postgres's backends, a shell's job) are traced too, as those they start
+ * from now on are.  Read once the targets are traced and followed into
+ * their forks, so that no process falls between the two.
+ */
+static int trace_descendants(struct recorder *r)
+{
+	const struct record_opts *o = r->o;
+	uint32_t *under;
+	size_t n, i;
+	int err;
+
+	if (!o->n_pids)
+		return 0;
+	err = procfs_descendants("/proc", o->pids, o->n_pids,
+				 WS_MAX_TRACED / 2, &under, &n);
+	if (err) {
+		pr_err("cannot read the processes under PID %u: %s\n",
+		       o->pids[0], strerror(-err));
+		return 1;
+	}
+	r->targets = calloc(o->n_pids + n, sizeof(*r->targets));
+	if (!r->targets) {
+		free(under);
+		return 1;
+	}
+	memcpy(r->targets, o->pids, o->n_pids * sizeof(*r->targets));
+	memcpy(r->targets + o->n_pids, under, n * sizeof(*r->targets));
+	r->n_targets = o->n_pids + n;
+	free(under);
+	for (i = o->n_pids; i < r->n_targets; i++) {
+		err = record_bpf_trace(r->bpf, r->targets[i]);
+		if (err) {
+			pr_warn("%zu of the %zu processes under the targets "
+				"are not traced: %s\n", r->n_targets - i, n,
+				strerror(-err));
+			r->n_targets = i;
+			break;
+		}
+	}
+	pr_debug("-p: %zu processes under the targets traced too\n",
+		 r->n_targets - o->n_pids);
+	return 0;
+}
+
 static int open_bpf(struct recorder *r)
 {
 	const struct record_opts *o = r->o;
@@ -264,7 +313,7 @@ static int open_bpf(struct recorder *r)
 		err = trace_pid(r, o->pids[i]);
 	if (!err && r->child.pid > 0)
 		err = trace_pid(r, r->child.pid);
-	if (err || record_bpf_attach(r->bpf))
+	if (err || record_bpf_attach(r->bpf) || trace_descendants(r))
 		return 1;
 	r->py = py_attach_new(record_bpf_py_procs_fd(r->bpf));
 	if (!r->py)
@@ -351,8 +400,8 @@ static void load_target_maps(struct recorder *r)
 {
 	size_t i;
 
-	for (i = 0; i < r->o->n_pids; i++)
-		proc_table_load(&r->procs, r->o->pids[i], "/proc");
+	for (i = 0; i < r->n_targets; i++)
+		proc_table_load(&r->procs, r->targets[i], "/proc");
 }
 
 /* A pidfd turns readable when its process exits, zombie or not. */
@@ -711,6 +760,7 @@ static void close_recorder(struct recorder *r)
 		if (r->pid_fds[i] >= 0)
 			close(r->pid_fds[i]);
 	free(r->pid_fds);
+	free(r->targets);
 }
 
 int record_run(const struct record_opts *given, struct profile *out,
@@ -765,7 +815,8 @@ int record_run(const struct record_opts *given, struct profile *out,
 	forward_to = r.child.pid;
 	/* before the start: a thread that runs after it is not one */
 	if (o->n_pids && !o->no_offcpu &&
-	    (ret = blocked_snapshot(&r.blocked, "/proc", o->pids, o->n_pids)))
+	    (ret = blocked_snapshot(&r.blocked, "/proc", r.targets,
+				    r.n_targets)))
 		goto out;
 	r.start_ns = monotonic_ns();
 	r.start_realtime_ns = realtime_ns();

@@ -21,7 +21,7 @@
 #include "tmpdir.h"
 
 static char dir[] = "/tmp/ws-procfs-XXXXXX";
-static char path[64];
+static char path[256];
 
 static void write_file(const char *data, size_t len)
 {
@@ -400,6 +400,76 @@ static void test_load_python_opts(void **state)
 	}
 }
 
+/* A fake procfs of processes pid with parent ppid (stat's 4th field). */
+static void fake_proc(const char *root, unsigned int pid, const char *comm,
+		      unsigned int ppid)
+{
+	char d[128], stat[256];
+
+	snprintf(d, sizeof(d), "%s/%u", root, pid);
+	assert_int_equal(mkdir(d, 0755), 0);
+	snprintf(path, sizeof(path), "%s/stat", d);
+	snprintf(stat, sizeof(stat), "%u (%s) S %u 1 1 0 -1\n", pid, comm,
+		 ppid);
+	write_file(stat, strlen(stat));
+}
+
+static void assert_pids(uint32_t *got, size_t n, const uint32_t *want,
+			size_t n_want)
+{
+	assert_int_equal(n, n_want);
+	assert_memory_equal(got, want, n * sizeof(*got));
+	free(got);
+}
+
+/*
+ * The processes under -p's targets: breadth first, a comm that holds
+ * ") S 1 (" not taken for the fields, a root met again under another not
+ * added twice, a loop (a racing snapshot of reused pids) ended, max kept,
+ * anything not a pid ignored, a missing procfs an error.
+ */
+static void test_descendants(void **state)
+{
+	char root[64];
+	uint32_t *got;
+	size_t n;
+
+	(void)state;
+	snprintf(root, sizeof(root), "%s/proc", dir);
+	assert_int_equal(mkdir(root, 0755), 0);
+	fake_proc(root, 10, "master", 1);
+	fake_proc(root, 11, "worker", 10);
+	fake_proc(root, 12, "worker", 10);
+	fake_proc(root, 13, "a) S 1 (b", 11);
+	fake_proc(root, 20, "other", 1);
+	fake_proc(root, 21, "other", 20);
+	fake_proc(root, 30, "loop", 31);
+	fake_proc(root, 31, "loop", 30);
+	snprintf(path, sizeof(path), "%s/self", root);
+	write_file("x", 1);
+
+	assert_int_equal(procfs_descendants(root, (uint32_t[]){ 10 }, 1, 100,
+					    &got, &n), 0);
+	assert_pids(got, n, (uint32_t[]){ 11, 12, 13 }, 3);
+	assert_int_equal(procfs_pid_ppid(root, 13), 11);
+	assert_int_equal(procfs_descendants(root, (uint32_t[]){ 10, 11 }, 2,
+					    100, &got, &n), 0);
+	assert_pids(got, n, (uint32_t[]){ 12, 13 }, 2);
+	assert_int_equal(procfs_descendants(root, (uint32_t[]){ 10 }, 1, 1,
+					    &got, &n), 0);
+	assert_pids(got, n, (uint32_t[]){ 11 }, 1);
+	assert_int_equal(procfs_descendants(root, (uint32_t[]){ 30 }, 1, 100,
+					    &got, &n), 0);
+	assert_pids(got, n, (uint32_t[]){ 31 }, 1);
+	assert_int_equal(procfs_descendants(root, (uint32_t[]){ 21 }, 1, 100,
+					    &got, &n), 0);
+	assert_int_equal(n, 0);
+	free(got);
+	assert_int_equal(procfs_descendants("/nonexistent", (uint32_t[]){ 1 },
+					    1, 100, &got, &n), -ENOENT);
+	assert_null(got);
+}
+
 /* The 8th number of /proc/stat's "cpu" line, ticks to ns; anything else
  * there refused, the machine's own file read. */
 static void test_steal(void **state)
@@ -451,6 +521,7 @@ int main(void)
 		cmocka_unit_test(test_anon_names),
 		cmocka_unit_test(test_anon_code),
 		cmocka_unit_test(test_steal),
+		cmocka_unit_test(test_descendants),
 		cmocka_unit_test(test_cmdline_join),
 	};
 
