@@ -125,16 +125,38 @@ static bool linker(const char *base, size_t len)
 	return classify_linker(name) != LINKER_NONE;
 }
 
+/* The end of the word at w of a command line as procfs_cmdline_join()
+ * makes one: the next space outside single quotes. */
+static const char *word_end(const char *w)
+{
+	bool quoted = false;
+
+	for (; *w && (quoted || *w != ' '); w++) {
+		if (*w == '\'')
+			quoted = !quoted;
+		else if (*w == '\\' && !quoted && w[1])
+			w++;
+	}
+	return w;
+}
+
+/* An option: quoted for a space in its value ('--keep=fetch-pack 1 on
+ * host', git's). */
+static bool is_option(const char *w)
+{
+	return w[0] == '-' || (w[0] == '\'' && w[1] == '-');
+}
+
 /* The value of args' -o (-oFILE, --output=FILE), NULL none; *len its. */
 static const char *output_of(const char *args, size_t *len)
 {
 	const char *w, *end;
 
 	for (w = args; *w; w = *end ? end + 1 : end) {
-		end = strchrnul(w, ' ');
+		end = word_end(w);
 		if (end - w == 2 && !memcmp(w, "-o", 2) && *end) {
 			w = end + 1;
-			*len = strchrnul(w, ' ') - w;
+			*len = word_end(w) - w;
 			return *len ? w : NULL;
 		}
 		if (end - w > 2 && !memcmp(w, "-o", 2) && w[2] != '-') {
@@ -151,7 +173,7 @@ static const char *output_of(const char *args, size_t *len)
 
 void runs_brief(const char *args, char *out, size_t size)
 {
-	const char *w = args, *end, *base;
+	const char *w = args, *end, *last, *base;
 	size_t len, n = 0, operands = 0;
 	bool skipped = false, value = false, ok = true;
 
@@ -160,21 +182,25 @@ void runs_brief(const char *args, char *out, size_t size)
 	out[0] = '\0';
 	if (!args || !*args)
 		return;
-	end = strchrnul(w, ' ');
-	for (base = end; base > w && base[-1] != '/'; base--)
+	end = word_end(w);
+	last = end;
+	for (base = last; base > w && base[-1] != '/'; base--)
 		;
-	ok = put(out, size, &n, base, end - base);
-	if (ok && linker(base, end - base) && (w = output_of(end, &len))) {
+	/* '/opt/my app/bin/run': run */
+	if (*w == '\'' && base > w && end[-1] == '\'' && base < end - 1)
+		last--;
+	ok = put(out, size, &n, base, last - base);
+	if (ok && linker(base, last - base) && (w = output_of(end, &len))) {
 		if (put(out, size, &n, " -o ", 4))
 			put(out, size, &n, w, len);
 		return;
 	}
 	for (w = *end ? end + 1 : end; ok && *w; w = *end ? end + 1 : end) {
-		end = strchrnul(w, ' ');
+		end = word_end(w);
 		len = end - w;
 		if (!len)
 			continue;
-		if (value || w[0] == '-') {
+		if (value || is_option(w)) {
 			value = !value && takes_value(w, len);
 			skipped = true;
 			continue;

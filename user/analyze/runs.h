@@ -31,7 +31,8 @@ size_t runs_on_path(const struct profile *p, const struct aggregate *agg,
 		    struct path_run *out, size_t n_max);
 
 /*
- * A command line (words joined by a space) told briefly in out: the
+ * A command line (words joined by a space, quoted as
+ * procfs_cmdline_join() quotes them) told briefly in out: the
  * program's basename and its operands, the words that are not options
  * or the values of the options that take one (-o, -I, -MF, -target...):
  * "cc1 … user/record/collect.c" for cc1's 40 words; a linker's output

@@ -192,19 +192,59 @@ out:
 	return ret;
 }
 
+/* A word that a shell would not take as one as it stands. */
+static bool needs_quotes(const char *w, size_t len)
+{
+	size_t i;
+
+	if (!len)
+		return true;
+	for (i = 0; i < len; i++)
+		if (w[i] == ' ' || w[i] == '\'' || w[i] == '"' ||
+		    w[i] == '\\')
+			return true;
+	return false;
+}
+
+/* Appends c to out (used *n of size), one byte kept for the NUL. */
+static void put_char(char *out, size_t size, size_t *n, char c)
+{
+	if (*n + 1 < size)
+		out[(*n)++] = c;
+}
+
 void procfs_cmdline_join(const char *cmdline, size_t len, char *out,
 			 size_t size)
 {
-	size_t i, n = 0;
+	size_t i = 0, n = 0, wlen, j;
+	const char *w;
+	bool quote;
 
 	if (!size)
 		return;
 	while (len && !cmdline[len - 1])	/* the last word's NULs */
 		len--;
-	for (i = 0; i < len && n + 1 < size; i++) {
-		unsigned char c = cmdline[i];
+	while (len && i <= len && n + 1 < size) {
+		w = cmdline + i;
+		wlen = strnlen(w, len - i);
+		quote = needs_quotes(w, wlen);
+		if (i)
+			put_char(out, size, &n, ' ');
+		if (quote)
+			put_char(out, size, &n, '\'');
+		for (j = 0; j < wlen; j++) {
+			unsigned char c = w[j];
 
-		out[n++] = !c ? ' ' : c < 0x20 || c > 0x7e ? '?' : c;
+			if (c == '\'') {	/* '\'' */
+				put_char(out, size, &n, '\'');
+				put_char(out, size, &n, '\\');
+				put_char(out, size, &n, '\'');
+			}
+			put_char(out, size, &n, c < 0x20 || c > 0x7e ? '?' : c);
+		}
+		if (quote)
+			put_char(out, size, &n, '\'');
+		i += wlen + 1;
 	}
 	out[n] = '\0';
 }

@@ -60,9 +60,11 @@ int procfs_pid_python_opts(const char *procfs, unsigned int pid);
 
 /*
  * cmdline (NUL-separated words, len bytes, as /proc/PID/cmdline has them)
- * as one line in out: the words joined by a space, a byte outside
- * printable ASCII as '?', cut at size - 1 bytes.  The workload writes it:
- * nothing in it is trusted.
+ * as one line in out: the words joined by a space, as a shell takes them
+ * (a word that is empty or holds a space, a quote or a backslash in
+ * single quotes, a single quote in it as '\''), a byte outside printable
+ * ASCII as '?', cut at size - 1 bytes.  The workload writes it: nothing
+ * in it is trusted.
  */
 void procfs_cmdline_join(const char *cmdline, size_t len, char *out,
 			 size_t size);

@@ -48,6 +48,15 @@ static void test_brief(void **state)
 	brief_is("mold --output=app x.o", RUNS_BRIEF_MAX, "mold -o app");
 	brief_is("ld.lld x.o", RUNS_BRIEF_MAX, "ld.lld x.o");
 	brief_is("ldconfig -o x y", RUNS_BRIEF_MAX, "ldconfig … y");
+	/* a quoted option's value holds spaces: not operands; a quoted
+	 * operand kept whole, quotes and all */
+	brief_is("git index-pack --stdin -v --fix-thin '--keep=fetch-pack "
+		 "29166 on vm' --check-self-contained-and-connected",
+		 RUNS_BRIEF_MAX, "git index-pack");
+	brief_is("sh -c 'make -C a b' 'it'\\''s'", RUNS_BRIEF_MAX,
+		 "sh … 'make -C a b' 'it'\\''s'");
+	brief_is("'/opt/my app/bin/run' x", RUNS_BRIEF_MAX, "run x");
+	brief_is("'my prog' x", RUNS_BRIEF_MAX, "'my prog' x");
 	/* cut to fit, where it fits with "…" */
 	brief_is("tar xf archive-with-a-long-name.tar", 16, "tar xf …");
 	brief_is("averyveryverylongprogramname", 8, "…");

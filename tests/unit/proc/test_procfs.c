@@ -317,7 +317,14 @@ static void test_cmdline_join(void **state)
 	assert_string_equal(out, "");
 	/* a cut buffer, no NUL at its end; a word left empty */
 	procfs_cmdline_join("ls\0\0-l", 6, out, sizeof(out));
-	assert_string_equal(out, "ls  -l");
+	assert_string_equal(out, "ls '' -l");
+	/* words a shell would split or unquote: quoted */
+	procfs_cmdline_join(STRS("sh\0-c\0echo 'a' \\\0\"\0"), wide,
+			    sizeof(wide));
+	assert_string_equal(wide, "sh -c 'echo '\\''a'\\'' \\' '\"'");
+	procfs_cmdline_join(STRS("git\0--keep=pack 1 on vm\0"), wide,
+			    sizeof(wide));
+	assert_string_equal(wide, "git '--keep=pack 1 on vm'");
 	procfs_cmdline_join("ab", 2, out, 1);
 	assert_string_equal(out, "");
 	assert_int_equal(procfs_pid_cmdline("/proc", getpid(), self,
