@@ -633,6 +633,36 @@ static void free_callers(struct callers *c)
 }
 
 /*
+ * fs runs the application's own code for half its on-CPU time or more (a
+ * process pool's workers, forked under the Pool() that made them; a
+ * thread pool, a test runner, sorted()'s key): its time is that code's,
+ * not the library's, and the application's functions tell it.
+ */
+static bool runs_app_code(const struct hint_list *h, const struct func_stat *fs)
+{
+	const struct aggregate *agg = h->agg;
+	uint32_t target = fs - agg->funcs, f;
+	uint64_t ns = 0;
+	size_t i, j;
+
+	for (i = 0; i < h->p->n_stacks; i++) {
+		const struct stack_sample *s = &h->p->stacks[i];
+
+		if (!stack_on_cpu(s))
+			continue;
+		for (j = stack_func_position(agg, s, target) + 1;
+		     j < s->n_frames; j++) {
+			f = agg->frame_func[s->frames[j]];
+			if (f != AGG_NO_FUNC && agg->funcs[f].cls == CLASS_APP) {
+				ns += s->ns;
+				break;
+			}
+		}
+	}
+	return ns * 2 >= fs->total_ns;
+}
+
+/*
  * The library functions with most on-CPU time that application code calls
  * directly: where the application spends its CPU in code it did not
  * write, and the line that calls it.
@@ -660,6 +690,8 @@ static void hot_library_functions(struct hint_list *h)
 	}
 	n = hot_library_candidates(h, cand, library);
 	for (i = 0; i < n && fired < HOT_LIB_MAX && !h->err; i++) {
+		if (runs_app_code(h, &h->agg->funcs[cand[i]]))
+			continue;
 		caller = find_caller(h, cand[i], &c, &samples);
 		if (caller < 0)
 			continue;

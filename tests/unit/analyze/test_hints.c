@@ -527,6 +527,53 @@ static void test_hot_library_through_python_glue(void **state)
 	fx_free(p);
 }
 
+/*
+ * A process pool's workers, forked under the Pool() that main() made, run
+ * the application's digest() under it: Pool's time is that code's, no
+ * hint of its own; the library digest() calls has one.  Pool with half
+ * its time in its own code, the other half the application's, is not
+ * hinted either; with less than half, it is.
+ */
+static void test_hot_library_running_app_code(void **state)
+{
+	struct profile *p = fx_new("python3 mp.py");
+	uint32_t mod, main_, pool, boot, dig, fin;
+	struct hinted agg;
+	const struct hint *h;
+
+	(void)state;
+	p->wall_ns = 1000 * MS;
+	mod = fx_frame_at(p, "<module>", "mp.py", CLASS_APP, "/home/u/mp.py",
+			  16);
+	main_ = fx_frame_at(p, "main", "mp.py", CLASS_APP, "/home/u/mp.py",
+			    10);
+	pool = fx_frame_at(p, "BaseContext.Pool", "multiprocessing/context.py",
+			   CLASS_LIBRARY,
+			   "/usr/lib/python3.11/multiprocessing/context.py",
+			   119);
+	boot = fx_frame_at(p, "worker", "multiprocessing/pool.py",
+			   CLASS_LIBRARY,
+			   "/usr/lib/python3.11/multiprocessing/pool.py", 125);
+	dig = fx_frame_at(p, "digest", "mp.py", CLASS_APP, "/home/u/mp.py", 6);
+	fin = fx_frame(p, "EVP_DigestFinal", "libcrypto.so.3", CLASS_LIBRARY);
+	FX_STACK(p, 2, 2, 60, mod, main_, pool, boot, dig);
+	FX_STACK(p, 2, 2, 30, mod, main_, pool, boot, dig, fin);
+	FX_STACK(p, 1, 1, 10, mod, main_);
+	h = only_hint(p, &agg);
+	assert_str(h, "function", "EVP_DigestFinal");
+	assert_str(h, "location", "digest (mp.py:6)");
+	hinted_free(&agg);
+	/* half in Pool's own code: still the application's half */
+	FX_STACK(p, 1, 1, 90, mod, main_, pool);
+	h = only_hint(p, &agg);
+	assert_str(h, "function", "EVP_DigestFinal");
+	hinted_free(&agg);
+	/* more than half */
+	FX_STACK(p, 1, 1, 1, mod, main_, pool);
+	assert_int_equal(n_hints(p), 2);
+	fx_free(p);
+}
+
 /* json.loads alone: 10% of on-CPU time fires, 99 of 1000 samples not. */
 static void test_hot_library_thresholds(void **state)
 {
@@ -629,6 +676,7 @@ int main(void)
 		cmocka_unit_test(test_small_reads_thresholds),
 		cmocka_unit_test(test_hot_library_function),
 		cmocka_unit_test(test_hot_library_through_python_glue),
+		cmocka_unit_test(test_hot_library_running_app_code),
 		cmocka_unit_test(test_hot_library_thresholds),
 		cmocka_unit_test(test_hot_library_wall_threshold),
 		cmocka_unit_test(test_no_hints),
