@@ -213,8 +213,8 @@ static void put_char(char *out, size_t size, size_t *n, char c)
 		out[(*n)++] = c;
 }
 
-void procfs_cmdline_join(const char *cmdline, size_t len, char *out,
-			 size_t size)
+static void join_words(const char *cmdline, size_t len, char *out,
+		       size_t size, bool keep_utf8)
 {
 	size_t i = 0, n = 0, wlen, j;
 	const char *w;
@@ -240,13 +240,25 @@ void procfs_cmdline_join(const char *cmdline, size_t len, char *out,
 				put_char(out, size, &n, '\\');
 				put_char(out, size, &n, '\'');
 			}
-			put_char(out, size, &n, c < 0x20 || c > 0x7e ? '?' : c);
+			put_char(out, size, &n, c < 0x20 || c == 0x7f ||
+				 (c > 0x7f && !keep_utf8) ? '?' : c);
 		}
 		if (quote)
 			put_char(out, size, &n, '\'');
 		i += wlen + 1;
 	}
 	out[n] = '\0';
+}
+
+void procfs_cmdline_join(const char *cmdline, size_t len, char *out,
+			 size_t size)
+{
+	join_words(cmdline, len, out, size, false);
+}
+
+void procfs_argv_join(const char *words, size_t len, char *out, size_t size)
+{
+	join_words(words, len, out, size, true);
 }
 
 int procfs_pid_cmdline(const char *procfs, unsigned int pid, char *out,

@@ -68,6 +68,9 @@ int procfs_pid_python_opts(const char *procfs, unsigned int pid);
  */
 void procfs_cmdline_join(const char *cmdline, size_t len, char *out,
 			 size_t size);
+/* The same for whyslow's own command line (the words of its argv, each
+ * with its NUL): bytes from 0x80 kept, as UTF-8 is. */
+void procfs_argv_join(const char *words, size_t len, char *out, size_t size);
 /* The same for process pid, read from procfs ("/proc"): 0, or -errno
  * (the process is gone); "" for a kernel thread or a zombie. */
 int procfs_pid_cmdline(const char *procfs, unsigned int pid, char *out,

@@ -541,19 +541,31 @@ static uint64_t own_cpu_ns(const struct rusage *cmd, bool exited)
 	return ns + timeval_ns(&self.ru_utime) + timeval_ns(&self.ru_stime);
 }
 
+/* The command as a shell takes it (procfs_argv_join's quoting), or
+ * -p's targets, or -a. */
 static char *join_command(const struct record_opts *o)
 {
-	size_t len = 64, i;
-	char *s;
+	size_t len = 64, i, n = 0, words = 0;
+	char *s, *raw;
 
-	for (i = 0; o->argv && o->argv[i]; i++)
+	for (i = 0; o->argv && o->argv[i]; i++, words++)
 		len += strlen(o->argv[i]) + 1;
-	s = calloc(1, len + o->n_pids * 12);
+	/* a byte as '\'' at most, two quotes and a space a word */
+	s = calloc(1, 4 * len + 3 * words + o->n_pids * 12);
 	if (!s)
 		return NULL;
 	if (o->argv) {
-		for (i = 0; o->argv[i]; i++)
-			strcat(strcat(s, i ? " " : ""), o->argv[i]);
+		raw = malloc(len);
+		if (!raw) {
+			free(s);
+			return NULL;
+		}
+		for (i = 0; o->argv[i]; i++) {
+			strcpy(raw + n, o->argv[i]);
+			n += strlen(o->argv[i]) + 1;
+		}
+		procfs_argv_join(raw, n, s, 4 * len + 3 * words);
+		free(raw);
 	} else if (o->all) {
 		strcpy(s, PROFILE_COMMAND_ALL);
 	} else {

@@ -325,6 +325,10 @@ static void test_cmdline_join(void **state)
 	procfs_cmdline_join(STRS("git\0--keep=pack 1 on vm\0"), wide,
 			    sizeof(wide));
 	assert_string_equal(wide, "git '--keep=pack 1 on vm'");
+	/* whyslow's own argv: UTF-8 kept, control bytes not */
+	procfs_argv_join(STRS("echo\0caf\xc3\xa9 \x1b\x7f\0"), wide,
+			 sizeof(wide));
+	assert_string_equal(wide, "echo 'caf\xc3\xa9 ?" "?'");
 	procfs_cmdline_join("ab", 2, out, 1);
 	assert_string_equal(out, "");
 	assert_int_equal(procfs_pid_cmdline("/proc", getpid(), self,
