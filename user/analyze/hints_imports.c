@@ -13,11 +13,11 @@
 #include <string.h>
 
 #include "lib/util.h"
+#include "classify/frame.h"
 #include "analyze/aggregate.h"
 #include "analyze/hints.h"
 #include "analyze/hints_rules.h"
 
-#define IMPORTLIB_FILE	"<frozen importlib._bootstrap"
 #define MODULE_NAME_MAX	128	/* bytes of a dotted module name */
 
 /* One stack's import: where it was made, what it loaded, its time. */
@@ -44,8 +44,7 @@ static const struct frame *frame_of(const struct profile *p, uint32_t k)
 
 static bool importlib_frame(const struct frame *f)
 {
-	return f && f->file && !f->path &&
-	       !strncmp(f->file, IMPORTLIB_FILE, strlen(IMPORTLIB_FILE));
+	return f && !f->path && classify_importlib_file(f->file);
 }
 
 /* Python code that imports on behalf of its caller: importlib's own,

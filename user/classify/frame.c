@@ -139,6 +139,13 @@ static bool is_interpreter(const char *name)
 	return false;
 }
 
+bool classify_importlib_file(const char *file)
+{
+	static const char prefix[] = "<frozen importlib._bootstrap";
+
+	return file && !strncmp(file, prefix, sizeof(prefix) - 1);
+}
+
 bool classify_interpreter_module(const char *module)
 {
 	static const char *const libs[] = {

@@ -44,6 +44,10 @@ enum frame_class classify_source(enum frame_class cls, const char *file,
 /* An interpreter's or VM's own native code, by its module's name:
  * "python3.11", "libpython3.12.so.1.0", "node", "libjvm.so". */
 bool classify_interpreter_module(const char *module);
+/* file is CPython's import machinery, frozen importlib ("<frozen
+ * importlib._bootstrap>", "..._bootstrap_external>"): it runs a module's
+ * code or compiles it on behalf of the import that asked. */
+bool classify_importlib_file(const char *file);
 
 /*
  * A Go function by its package, where no source file tells (Go's

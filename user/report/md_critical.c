@@ -54,7 +54,9 @@ static const struct wait_row *path_wait(const struct md *m,
  * thin spread work comes from (compile() under compileall); NULL when
  * that is the kernel's, a program's entry or none.  Not an interpreter's
  * own C code (a CPython helper every call goes through), which no reader
- * changes.  app: of the application's functions only. */
+ * changes, nor its import machinery (the imports hint tells what was
+ * imported; py_compile's compile(), not the source_to_code() it calls).
+ * app: of the application's functions only. */
 static const struct func_stat *path_under(const struct aggregate *agg,
 					  uint64_t work, bool app)
 {
@@ -68,6 +70,7 @@ static const struct func_stat *path_under(const struct aggregate *agg,
 		    (app && fs->cls != CLASS_APP) ||
 		    (fs->cls == CLASS_RUNTIME &&
 		     classify_interpreter_module(fs->module)) ||
+		    classify_importlib_file(fs->file) ||
 		    aggregate_entry_function(fs->name))
 			continue;
 		if (!best || fs->cp_ns < best->cp_ns)

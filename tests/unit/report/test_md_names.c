@@ -199,6 +199,43 @@ static void test_spread_thin_minor_most(void **state)
 	fx_free(p);
 }
 
+/* compileall: the work is under py_compile's compile(), which calls
+ * importlib's source_to_code(): the import machinery is not what the
+ * verdict names. */
+static void test_spread_thin_not_importlib(void **state)
+{
+	struct profile *p = fx_new("python3 -m compileall -q .");
+	uint32_t comp, s2c, rt;
+	char name[32];
+	char *md;
+	int k;
+
+	(void)state;
+	p->root_pid = 1;
+	fx_proc(p, 1, 0, "python3", "/usr/bin/python3.11");
+	comp = fx_frame_at(p, "compile", "py_compile.py", CLASS_RUNTIME,
+			   "/usr/lib/python3.11/py_compile.py", 141);
+	s2c = fx_frame_at(p, "SourceLoader.source_to_code",
+			  "<frozen importlib._bootstrap_external>",
+			  CLASS_RUNTIME,
+			  "<frozen importlib._bootstrap_external>", 1004);
+	p->frames[s2c].path = NULL;
+	for (k = 0; k < 25; k++) {
+		snprintf(name, sizeof(name), "_PyPegen_%d", k);
+		rt = fx_frame(p, name, "libpython3.11.so.1.0", CLASS_RUNTIME);
+		FX_STACK(p, 1, 1, 4, comp, s2c, rt);
+	}
+	p->wall_ns = 100 * FX_PERIOD_NS;
+	one_program_path(p, "python3");
+	md = render_md(p);
+	assert_contains(md, "; most of it under `compile` (/usr/lib/python3.11/"
+			"py_compile.py:141), 100.0% of the wall time with its "
+			"callees");
+	assert_lacks(md, "under `SourceLoader.source_to_code`");
+	free(md);
+	fx_free(p);
+}
+
 /* A build's compiler runs: the longest on the path by their command
  * lines, the source each compiled; JSON has them whole. */
 static void test_longest_runs(void **state)
@@ -608,6 +645,7 @@ int main(void)
 		cmocka_unit_test(test_stripped_names_its_run),
 		cmocka_unit_test(test_spread_thin_inside),
 		cmocka_unit_test(test_spread_thin_minor_most),
+		cmocka_unit_test(test_spread_thin_not_importlib),
 		cmocka_unit_test(test_longest_runs),
 		cmocka_unit_test(test_spread_thin_names_runs),
 		cmocka_unit_test(test_spread_thin_framework),
