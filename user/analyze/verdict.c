@@ -371,11 +371,22 @@ int aggregate_app_caller(const struct profile *p, const struct aggregate *agg,
 	return 0;
 }
 
+/* OpenMP's runtime: it runs the parallel regions a function of the
+ * calling binary outlined (GOMP_parallel -> MorphologyApply._omp_fn.0). */
+static bool openmp_runtime(const char *module)
+{
+	return module && (!strncmp(module, "libgomp.so", 10) ||
+			  !strncmp(module, "libomp.so", 9) ||
+			  !strncmp(module, "libiomp5.so", 11));
+}
+
 /*
  * The innermost named frame above position own of s, in the same binary
  * as the stripped code there: the exported function (zlib's inflate) its
- * unnamed code (the static inflate_fast) runs under; -1 when none, or
- * when another binary's frame comes first (a callback).
+ * unnamed code (the static inflate_fast) runs under, OpenMP's runtime
+ * passed (ImageMagick's MorphologyApply, its parallel loop's code under
+ * GOMP_parallel); -1 when none, or when another binary's frame comes
+ * first (a callback).
  */
 static int64_t named_entry_above(const struct profile *p,
 				 const struct stack_sample *s, int64_t own)
@@ -388,6 +399,8 @@ static int64_t named_entry_above(const struct profile *p,
 		if (s->frames[own] >= p->n_frames)
 			return -1;
 		f = &p->frames[s->frames[own]];
+		if (openmp_runtime(f->module))
+			continue;
 		if (!f->module || strcmp(f->module, code->module))
 			return -1;
 		if (f->resolved)

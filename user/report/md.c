@@ -203,15 +203,32 @@ static const struct func_stat *func_at(const struct md *m, size_t i)
 	return &m->agg->funcs[m->by_wall ? m->agg->by_wall[i] : i];
 }
 
+void md_func_where(const struct md *m, const struct func_stat *fs,
+		   char *where)
+{
+	char entry[CLEAN_SIZE(NAME_MAX_BYTES)];
+	struct func_time e;
+	size_t len;
+
+	fmt_where(where, fs->file, fs->line, fs->module);
+	/* no memory: the cell without it */
+	if (!aggregate_unnamed_function(fs) ||
+	    aggregate_stripped_entry(m->p, m->agg, fs, &e) || !e.func)
+		return;
+	md_name(entry, e.func->name, NAME_MAX_BYTES, false);
+	len = strlen(where);
+	snprintf(where + len, FRAME_WHERE_SIZE - len, ", in `%s`", entry);
+}
+
 static char *func_row(const struct md *m, size_t i)
 {
 	const struct func_stat *fs = func_at(m, i);
-	char name[CLEAN_SIZE(NAME_MAX_BYTES)], where[WHERE_SIZE];
+	char name[CLEAN_SIZE(NAME_MAX_BYTES)], where[FRAME_WHERE_SIZE];
 	char self[SHARE_SIZE], total[SHARE_SIZE];
 	char oncpu[DURATION_SIZE], offcpu[DURATION_SIZE];
 
 	md_name(name, fs->name, NAME_MAX_BYTES, false);
-	fmt_where(where, fs->file, fs->line, fs->module);
+	md_func_where(m, fs, where);
 	fmt_share(self, fs->self, m->agg->samples);
 	fmt_share(total, fs->total, m->agg->samples);
 	fmt_cell_duration(oncpu, fs->total_ns);

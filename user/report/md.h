@@ -113,6 +113,12 @@ size_t md_kernel_parts(struct md *m, const struct kernel_split *ks,
  * its time (aggregate_app_caller); nothing for an application function.
  */
 int md_called_from(struct md *m, const struct func_stat *fs);
+/* A table's "where" cell of fs into where (FRAME_WHERE_SIZE): its file
+ * and line, or module, and for code no symbol names the exported function
+ * of its binary it runs inside (aggregate_stripped_entry): "libz.so.1, in
+ * `inflate`". */
+void md_func_where(const struct md *m, const struct func_stat *fs,
+		   char *where);
 
 /* After the verdict (md_unnamed.c): the stripped binary it names a
  * function of, or JIT code with no names, and what would name them. */

@@ -54,11 +54,11 @@ static char *run_row(const struct md *m, size_t i)
 static char *path_func_row(const struct md *m, size_t i)
 {
 	const struct func_stat *fs = &m->agg->funcs[m->agg->by_cp[i]];
-	char name[CLEAN_SIZE(NAME_MAX_BYTES)], where[WHERE_SIZE];
+	char name[CLEAN_SIZE(NAME_MAX_BYTES)], where[FRAME_WHERE_SIZE];
 	char own[DURATION_SIZE];
 
 	md_name(name, fs->name, NAME_MAX_BYTES, false);
-	fmt_where(where, fs->file, fs->line, fs->module);
+	md_func_where(m, fs, where);
 	fmt_duration(own, fs->own_cp_ns);
 	return str_printf("| `%s` | %s | %s | %.1f%% | %.1f%% |\n", name, where,
 			  own, pct_of(fs->own_cp_ns, m->p->critical.ns),

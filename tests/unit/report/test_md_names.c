@@ -77,8 +77,42 @@ static void test_stripped_inside(void **state)
 	assert_contains(json, "\"inside\": {\"name\": \"inflate\", "
 			"\"module\": \"libz.so.1\", \"class\": \"runtime\", "
 			"\"ns\": 950000000}");
+	/* the tables too */
+	assert_contains(md, "| `[libz.so.1+0xaa60]` | libz.so.1, in "
+			"`inflate` | 950.0 ms | 95.0% | 95.0% |\n");
+	assert_contains(md, "| `[libz.so.1+0xaa60]` | libz.so.1, in "
+			"`inflate` | 95.0%");
 	free(md);
 	free(json);
+	fx_free(p);
+}
+
+/* ImageMagick's blur: its parallel loop's unnamed code runs under OpenMP's
+ * runtime, called by the exported function that outlined it. */
+static void test_stripped_inside_openmp(void **state)
+{
+	struct profile *p = fx_new("convert a.png -blur 0x3 b.jpg");
+	uint32_t m, apply, gomp, loop;
+	char *md;
+
+	(void)state;
+	p->root_pid = 1;
+	fx_proc(p, 1, 0, "convert", "/usr/bin/convert-im6.q16");
+	m = fx_frame_at(p, "main", "convert", CLASS_APP, "convert.c", 7);
+	apply = fx_frame(p, "MorphologyApply", "libMagickCore-6.Q16.so.6",
+			 CLASS_LIBRARY);
+	gomp = fx_frame(p, "GOMP_parallel", "libgomp.so.1", CLASS_RUNTIME);
+	loop = unnamed(p, "[libMagickCore-6.Q16.so.6+0x136a40]",
+		       "libMagickCore-6.Q16.so.6",
+		       "/usr/lib/x86_64-linux-gnu/libMagickCore-6.Q16.so.6");
+	p->frames[loop].cls = CLASS_LIBRARY;
+	FX_STACK(p, 1, 1, 100, m, apply, gomp, loop);
+	p->wall_ns = 100 * FX_PERIOD_NS;
+	one_program_path(p, "convert");
+	md = render_md(p);
+	assert_contains(md, "| `[libMagickCore-6.Q16.so.6+0x136a40]` | "
+			"libMagickCore-6.Q16.so.6, in `MorphologyApply` |");
+	free(md);
 	fx_free(p);
 }
 
@@ -641,6 +675,7 @@ int main(void)
 		cmocka_unit_test(test_stripped_advice),
 		cmocka_unit_test(test_stripped_own_build),
 		cmocka_unit_test(test_stripped_inside),
+		cmocka_unit_test(test_stripped_inside_openmp),
 		cmocka_unit_test(test_stripped_app_or_library),
 		cmocka_unit_test(test_stripped_names_its_run),
 		cmocka_unit_test(test_spread_thin_inside),
