@@ -5,7 +5,8 @@ set -eu
 pkgs="clang llvm libbpf-dev bpftool libelf-dev libdw-dev zlib1g-dev make gcc
 pkg-config libcmocka-dev python3 python3-pytest linux-perf bpftrace jq g++
 libiberty-dev help2man man-db libjansson-dev golang-go
-nodejs npm libclang-rt-dev libxml2-utils chromium openjdk-17-jdk-headless"
+nodejs npm libclang-rt-dev libxml2-utils chromium openjdk-17-jdk-headless
+libblas3"
 missing=""
 for p in $pkgs; do
 	# node and npm from elsewhere (NodeSource's nodejs bundles npm and

@@ -632,6 +632,23 @@ static void free_callers(struct callers *c)
 	free(c->func_stamp);
 }
 
+/* The reference_blas hint said fs's library (a path): libblas.so.3's
+ * dsyrk_ needs no hint of its own. */
+static bool blas_said(const struct hint_list *h, const struct func_stat *fs)
+{
+	const struct hint_field *f;
+	size_t i;
+
+	for (i = 0; fs->module && i < h->n; i++) {
+		f = hint_field(&h->list[i], "library");
+		if (!strcmp(h->list[i].rule, "reference_blas") && f &&
+		    f->type == HINT_STR && f->s &&
+		    !strcmp(path_basename(f->s), fs->module))
+			return true;
+	}
+	return false;
+}
+
 /*
  * fs runs the application's own code for half its on-CPU time or more (a
  * process pool's workers, forked under the Pool() that made them; a
@@ -690,7 +707,8 @@ static void hot_library_functions(struct hint_list *h)
 	}
 	n = hot_library_candidates(h, cand, library);
 	for (i = 0; i < n && fired < HOT_LIB_MAX && !h->err; i++) {
-		if (runs_app_code(h, &h->agg->funcs[cand[i]]))
+		if (runs_app_code(h, &h->agg->funcs[cand[i]]) ||
+		    blas_said(h, &h->agg->funcs[cand[i]]))
 			continue;
 		caller = find_caller(h, cand[i], &c, &samples);
 		if (caller < 0)
@@ -731,6 +749,7 @@ int build_hints(const struct profile *p, const struct aggregate *agg,
 	hint_syncs(&h);
 	hint_compressor(&h);
 	hint_linker(&h);
+	hint_reference_blas(&h);
 	hot_library_functions(&h);
 	if (h.err) {
 		hints_free(h.list, h.n);

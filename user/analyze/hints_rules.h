@@ -113,6 +113,9 @@ struct profile;
 #define POOL_MAIN_WAIT_PCT	50	/* the first thread on a lock or in a
 					 * join, % of its life */
 #define LINK_MIN_PCT		20	/* GNU ld's time on the path, % of W */
+/* reference_blas: Debian's reference BLAS or LAPACK doing the math */
+#define BLAS_MIN_PCT		10	/* on-CPU time through it, % of all */
+#define BLAS_MIN_WALL_PCT	5	/* ... and % of W */
 #define LINK_MIN_NS		(100 * 1000000ull)	/* ... and time */
 #define COMPRESS_MIN_PCT	20	/* its time on the path, % of W */
 #define COMPRESS_MIN_NS		(100 * 1000000ull)	/* ... and time */
@@ -228,6 +231,8 @@ void hint_imports(struct hint_list *h);
 void hint_compressor(struct hint_list *h);
 /* hints_link.c */
 void hint_linker(struct hint_list *h);
+/* hints_blas.c */
+void hint_reference_blas(struct hint_list *h);
 /* hints_pool.c */
 void hint_pool(struct hint_list *h);
 

@@ -574,6 +574,65 @@ static void test_hot_library_running_app_code(void **state)
 	fx_free(p);
 }
 
+/* A BLAS frame of path path, called from mult (app) on 80 of 100
+ * samples, beside 20 of the application's own. */
+static struct profile *blas_profile(const char *path)
+{
+	struct profile *p = fx_new("python3 np.py");
+	uint32_t mod, mult, syrk;
+
+	p->wall_ns = 1000 * MS;
+	mod = fx_frame_at(p, "<module>", "np.py", CLASS_APP, "/home/u/np.py",
+			  10);
+	mult = fx_frame_at(p, "mult", "np.py", CLASS_APP, "/home/u/np.py", 8);
+	syrk = fx_frame(p, "dsyrk_", path_basename(path), CLASS_LIBRARY);
+	p->frames[syrk].path = fx_strdup(path);
+	FX_STACK(p, 1, 1, 80, mod, mult, syrk);
+	FX_STACK(p, 1, 1, 20, mod);
+	return p;
+}
+
+/*
+ * Debian's reference BLAS doing 80% of the work: an optimized one, and no
+ * hot_library_function hint of its own for dsyrk_; OpenBLAS's libblas.so.3
+ * (another directory) no such hint; under 10% of on-CPU time, none.
+ */
+static void test_reference_blas(void **state)
+{
+	struct profile *p;
+	struct hinted agg;
+	const struct hint *h;
+
+	(void)state;
+	p = blas_profile("/usr/lib/x86_64-linux-gnu/blas/libblas.so.3.11.0");
+	h = only_hint(p, &agg);
+	assert_text(h, "reference_blas",
+		    "80% of on-CPU time (800 ms) ran in the reference BLAS, "
+		    "/usr/lib/x86_64-linux-gnu/blas/libblas.so.3.11.0 "
+		    "(Debian's libblas3 or liblapack3, plain loops on one "
+		    "CPU), most in dsyrk_, called from mult (np.py:8): an "
+		    "optimized BLAS does the same math many times faster — "
+		    "install libopenblas0-pthread, which Debian puts in its "
+		    "place through update-alternatives (numpy's 1200×1200 "
+		    "matrix product here: 697 ms, then 30 ms).");
+	assert_str(h, "function", "dsyrk_");
+	assert_str(h, "location", "mult (np.py:8)");
+	assert_real(h, "cpu_pct", 80.0);
+	hinted_free(&agg);
+	p->stacks[0].count = 9;
+	p->stacks[0].ns = 90 * MS;
+	p->stacks[1].count = 91;
+	p->stacks[1].ns = 910 * MS;
+	assert_int_equal(n_hints(p), 0);
+	fx_free(p);
+	p = blas_profile("/usr/lib/x86_64-linux-gnu/openblas-pthread/"
+			 "libblas.so.3");
+	h = only_hint(p, &agg);
+	assert_string_equal(h->rule, "hot_library_function");
+	hinted_free(&agg);
+	fx_free(p);
+}
+
 /* json.loads alone: 10% of on-CPU time fires, 99 of 1000 samples not. */
 static void test_hot_library_thresholds(void **state)
 {
@@ -677,6 +736,7 @@ int main(void)
 		cmocka_unit_test(test_hot_library_function),
 		cmocka_unit_test(test_hot_library_through_python_glue),
 		cmocka_unit_test(test_hot_library_running_app_code),
+		cmocka_unit_test(test_reference_blas),
 		cmocka_unit_test(test_hot_library_thresholds),
 		cmocka_unit_test(test_hot_library_wall_threshold),
 		cmocka_unit_test(test_no_hints),
