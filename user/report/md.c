@@ -644,16 +644,24 @@ char *md_verdict_text(const struct profile *p, const struct aggregate *agg,
 	size_t len = 0;
 	int err;
 
-	m.doc.f = open_memstream(&text, &len);
-	if (!m.doc.f)
-		return NULL;
 	md_plan(&m);
+	m.n_sources = agg->n_lines < MD_VERDICT_LINES ? agg->n_lines :
+							MD_VERDICT_LINES;
+	m.sources = source_lines(agg->lines, m.n_sources);
+	if (!m.sources)
+		return NULL;
+	m.doc.f = open_memstream(&text, &len);
+	if (!m.doc.f) {
+		source_lines_free(m.sources, m.n_sources);
+		return NULL;
+	}
 	err = unnamed_code_find(p, agg, &m.unnamed);
 	if (!err)
 		err = wait_rows_build(agg, &m.wait_rows, &m.n_wait_rows);
 	if (!err)
 		err = md_verdict(&m);
 	free(m.wait_rows);
+	source_lines_free(m.sources, m.n_sources);
 	if (fclose(m.doc.f) || err || len < sizeof(head) - 1) {
 		free(text);
 		return NULL;

@@ -102,6 +102,9 @@ int md_verdict(struct md *m);
 /* The critical path (md_critical.c), when known (agg->cp_known): the
  * verdict's text, and the "Critical path" section. */
 int md_critical_verdict(struct md *m);
+/* Busiest source lines the verdict names, at most: m->sources holds
+ * their text (md_verdict_text loads as many). */
+#define MD_VERDICT_LINES	2
 /* ": system calls `openat` 21.1%, `read` 6.6%; page faults 12.8%": the
  * kernel's parts of at least 5% of whole, as shares of it; how many. */
 size_t md_kernel_parts(struct md *m, const struct kernel_split *ks,

@@ -31,7 +31,6 @@
 					 * path's work, named with it */
 #define CP_VERDICT_RUNS		2	/* longest runs of the top program
 					 * the verdict names */
-#define CP_VERDICT_LINES	2	/* busiest lines the verdict names */
 
 /* The row of waits of reason r that holds most of the path (a row of
  * many small targets counts as one: wait_rows_build). */
@@ -281,14 +280,14 @@ static void md_own_code(struct md *m, const struct func_stat *under)
 /* "; its busiest lines, of on-CPU samples: etl.py:6 `w.writerow(row)`
  * 31.4%, etl.py:15 `db.execute(…)` 26.1%": work under no function but
  * the entry (a script's top-level code) is told by the lines it ran, from
- * CP_CALLEE_PCT of the samples, at most CP_VERDICT_LINES. */
+ * CP_CALLEE_PCT of the samples, at most MD_VERDICT_LINES. */
 static void md_busy_lines(struct md *m)
 {
 	char where[WHERE_SIZE], src[SOURCE_CELL_SIZE], share[SHARE_SIZE];
 	const struct line_stat *l;
 	size_t i, n = 0;
 
-	while (n < CP_VERDICT_LINES && n < m->n_sources &&
+	while (n < MD_VERDICT_LINES && n < m->n_sources &&
 	       m->agg->lines[n].samples * 100 >=
 	       m->agg->samples * CP_CALLEE_PCT)
 		n++;

@@ -514,6 +514,11 @@ static void test_spread_thin_lines(void **state)
 			"/tmp/etl.py:6 40.0%, /tmp/etl.py:13 35.0%.");
 	assert_lacks(md, "most of it under");
 	free(md);
+	/* JSON's verdict is the same (it crashed: no source lines loaded) */
+	md = render(p, FORMAT_JSON, 0, 0);
+	assert_contains(md, "; its busiest lines, of on-CPU samples: "
+			"/tmp/etl.py:6 40.0%, /tmp/etl.py:13 35.0%.");
+	free(md);
 	fx_free(p);
 }
 
