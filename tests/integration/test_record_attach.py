@@ -247,8 +247,9 @@ def test_pid_attach_prefork_server(run, tmp_path, wait):
         "for new connections ("), res
     assert "for connections on a listening TCP socket in `serve`" in \
         doc["verdict"], res
-    assert re.search(r"while it ran \(.*\), most (in|of it under) "
-                     r"`crunch`", doc["verdict"]), res
+    assert re.search(r"while it ran \(.* on the CPU, \d+ threads in 2 "
+                     r"processes\), most (in|of it under) `crunch`",
+                     doc["verdict"]), res
 
 
 def test_open_wait_at_end_stacks(run, tmp_path):

@@ -499,10 +499,14 @@ static int md_idle_work(struct md *m)
 	md_name(name, fs->name, NAME_MAX_BYTES, false);
 	fmt_where(where, fs->file, fs->line, fs->module);
 	fmt_duration(time, agg->time.ns[WAIT_NONE]);
-	md_printf(&m->doc, "; while it ran (%s on the CPU, %zu thread%s), "
-		  "most %s `%s` (%s, %s)", time, agg->n_threads,
-		  agg->n_threads == 1 ? "" : "s", under ? "of it under" : "in",
-		  name, frame_class_name(fs->cls), where);
+	md_printf(&m->doc, "; while it ran (%s on the CPU, %zu thread%s", time,
+		  agg->n_threads, agg->n_threads == 1 ? "" : "s");
+	/* a pre-forking server's workers: processes, not its threads */
+	if (agg->n_procs > 1)
+		md_printf(&m->doc, " in %zu processes", agg->n_procs);
+	md_printf(&m->doc, "), most %s `%s` (%s, %s)",
+		  under ? "of it under" : "in", name,
+		  frame_class_name(fs->cls), where);
 	if (!under && md_called_from(m, fs))
 		return -ENOMEM;
 	fmt_share(share, under ? fs->total : fs->self, agg->samples);
