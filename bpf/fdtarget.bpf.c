@@ -12,17 +12,20 @@ __noinline int fdt_resolve_global(__u64 task, int fd, struct ws_target *t,
 	return 0;
 }
 
-/* Of fds[0..n), the descriptor of the current task ranked highest. */
-static __always_inline int best_fd(const int *fds, __u32 n)
+/* Of f->fd[0..f->n), the descriptor of the current task ranked highest:
+ * global, so that the ranking is verified once for poll and select. */
+__noinline int fdt_best_fd_global(struct ws_poll_fds *f)
 {
 	struct task_struct *task = (void *)bpf_get_current_task();
 	int i, rank, best = -1, best_rank = -1;
 
-	for (i = 0; i < WS_POLL_FDS && i < n; i++) {
-		rank = fdt_poll_rank(task, fds[i]);
+	if (!f)
+		return -1;
+	for (i = 0; i < WS_POLL_FDS && i < f->n; i++) {
+		rank = fdt_poll_rank(task, f->fd[i]);
 		if (rank > best_rank) {
 			best_rank = rank;
-			best = fds[i];
+			best = f->fd[i];
 		}
 	}
 	return best;
@@ -30,33 +33,34 @@ static __always_inline int best_fd(const int *fds, __u32 n)
 
 __noinline int fdt_poll_fd_global(__u64 ufds, __u32 n)
 {
-	int fds[WS_POLL_FDS], i;
+	struct ws_poll_fds f = { };
 	struct pollfd pfd;
+	int i;
 
 	for (i = 0; i < WS_POLL_FDS && i < n; i++) {
 		if (bpf_probe_read_user(&pfd, sizeof(pfd),
 					(void *)(ufds + i * sizeof(pfd))))
 			break;
-		fds[i] = pfd.fd;
+		f.fd[i] = pfd.fd;
+		f.n = i + 1;
 	}
-	return best_fd(fds, i);
+	return fdt_best_fd_global(&f);
 }
 
 struct select_bits {
 	__u64 word;
 	__u32 nfds;
-	__u32 n;
-	int fds[WS_POLL_FDS];
+	struct ws_poll_fds f;
 };
 
 static long select_bit_step(__u64 i, void *arg)
 {
 	struct select_bits *b = arg;
 
-	if (i >= b->nfds || b->n >= WS_POLL_FDS)
+	if (i >= b->nfds || b->f.n >= WS_POLL_FDS)
 		return 1;
 	if (b->word >> i & 1)
-		b->fds[b->n++ & (WS_POLL_FDS - 1)] = i;
+		b->f.fd[b->f.n++ & (WS_POLL_FDS - 1)] = i;
 	return 0;
 }
 
@@ -69,11 +73,11 @@ __noinline int fdt_select_fd_global(__u64 readfds, __u32 nfds)
 	    bpf_probe_read_user(&b.word, sizeof(b.word), (void *)readfds))
 		return -1;
 	bpf_loop(64, select_bit_step, &b, 0);
-	last = b.fds[WS_POLL_FDS - 1];
+	last = b.f.fd[WS_POLL_FDS - 1];
 	/* more descriptors than are ranked: none, as for poll */
-	if (b.n == WS_POLL_FDS && last < 63 && b.word >> (last + 1))
+	if (b.f.n == WS_POLL_FDS && last < 63 && b.word >> (last + 1))
 		return -1;
-	return best_fd(b.fds, b.n);
+	return fdt_best_fd_global(&b.f);
 }
 
 char LICENSE[] SEC("license") = "GPL";

@@ -631,6 +631,12 @@ static __always_inline int fdt_poll_rank(struct task_struct *task, int fd)
  * the current task, the descriptor ranked highest (ws_poll_rank), the
  * first of equals; -1 none.  In fdtarget.bpf.c. */
 int fdt_poll_fd_global(__u64 ufds, __u32 n);
+/* Descriptors to rank, the first n of fd. */
+struct ws_poll_fds {
+	int fd[WS_POLL_FDS];
+	__u32 n;
+};
+int fdt_best_fd_global(struct ws_poll_fds *f);
 /* The same for a select() of nfds descriptors whose read set is at user
  * address readfds: of those under 64 (a server's listening sockets), set
  * in it, as a poll() of them; -1 for more than WS_POLL_FDS. */
