@@ -446,6 +446,58 @@ int aggregate_stripped_entry(const struct profile *p,
 	return 0;
 }
 
+/* Functions with own time on the path looked at for a group, at most,
+ * and groups kept. */
+#define GROUP_SCAN	32
+
+int aggregate_stripped_group(const struct profile *p,
+			     const struct aggregate *agg,
+			     const struct func_stat *fs,
+			     struct func_time *out, uint32_t *members)
+{
+	const struct func_stat *key[GROUP_SCAN];
+	uint64_t sum[GROUP_SCAN];
+	uint32_t count[GROUP_SCAN];
+	size_t n = 0, i, k, best = GROUP_SCAN;
+	struct func_time e;
+	int err;
+
+	memset(out, 0, sizeof(*out));
+	*members = 0;
+	if (!aggregate_unnamed_function(fs))
+		return 0;
+	for (i = 0; i < agg->n_by_cp && i < GROUP_SCAN; i++) {
+		const struct func_stat *g = &agg->funcs[agg->by_cp[i]];
+
+		if (!aggregate_unnamed_function(g))
+			continue;
+		err = aggregate_stripped_entry(p, agg, g, &e);
+		if (err)
+			return err;
+		if (!e.func)
+			continue;
+		for (k = 0; k < n && key[k] != e.func; k++)
+			;
+		if (k == n) {
+			key[n] = e.func;
+			sum[n] = aggregate_verdict_own_ns(agg, e.func);
+			count[n++] = 0;
+		}
+		sum[k] += aggregate_verdict_own_ns(agg, g);
+		count[k]++;
+	}
+	for (k = 0; k < n; k++)
+		if (count[k] >= 2 && (best == GROUP_SCAN || sum[k] > sum[best]))
+			best = k;
+	if (best == GROUP_SCAN ||
+	    sum[best] * 4 <= aggregate_verdict_own_ns(agg, fs) * 5)
+		return 0;
+	out->func = key[best];
+	out->ns = sum[best];
+	*members = count[best];
+	return 0;
+}
+
 /* Distinct system calls a kernel split tells apart; more count in its
  * syscall_ns only (x86-64 has some 360). */
 #define KERNEL_SPLIT_MAX	512

@@ -515,6 +515,35 @@ static int md_idle_work(struct md *m)
 	return 0;
 }
 
+/*
+ * "; most in the code of `MorphologyApply` (library, libMagickCore…: 2
+ * functions with no symbol, and its own), 27.7% of the wall time on
+ * their own": a stripped library's function split in several static ones
+ * outweighs fs (aggregate_stripped_group).  1 when said, 0 not, -ENOMEM.
+ */
+static int md_stripped_group(struct md *m, const struct func_stat *fs)
+{
+	char name[CLEAN_SIZE(NAME_MAX_BYTES)], module[CLEAN_SIZE(NAME_MAX_BYTES)];
+	struct func_time group;
+	uint32_t members;
+	int err = aggregate_stripped_group(m->p, m->agg, fs, &group, &members);
+
+	if (err || !group.func)
+		return err;
+	md_name(name, group.func->name, NAME_MAX_BYTES, false);
+	md_clean(module, group.func->module ? group.func->module : "?",
+		 NAME_MAX_BYTES, false);
+	md_printf(&m->doc, "; most in the code of `%s` (%s, %s: %" PRIu32
+		  " functions with no symbol, and its own)", name,
+		  frame_class_name(group.func->cls), module, members);
+	err = md_called_from(m, group.func);
+	if (err)
+		return err;
+	md_printf(&m->doc, ", %.1f%% of the wall time on their own",
+		  pct_of(group.ns, m->p->critical.ns));
+	return 1;
+}
+
 /* Another wait category of the program's, not the first, that holds a
  * fair share of the path: "; 30.2% is sleeping (in `<module>`,
  * sl.py:7)".  Waits for a CPU are the machine's load: md_cpu_wait. */
@@ -792,7 +821,10 @@ int md_critical_verdict(struct md *m)
 		major = aggregate_verdict_own_ns(m->agg, fs) * 20 >=
 			aggregate_path_work_ns(m->agg, c);
 		minor = major && md_most_is_minor(m, fs);
-		if (major && !minor) {
+		err = major && !minor ? md_stripped_group(m, fs) : 0;
+		if (err < 0)
+			return err;
+		if (major && !minor && !err) {
 			kctx = aggregate_kernel_context(m->p, m->agg, fs,
 							&faults);
 			if (faults)
@@ -817,7 +849,7 @@ int md_critical_verdict(struct md *m)
 			 * its runs (git gc's pack-objects) says more */
 			if (aggregate_unnamed_function(fs))
 				md_top_runs(m);
-		} else {
+		} else if (!err) {
 			err = md_spread_thin(m, fs, name, where,
 					     minor ? CP_MINOR_OWN_PCT : 5);
 			if (err)

@@ -116,6 +116,64 @@ static void test_stripped_inside_openmp(void **state)
 	fx_free(p);
 }
 
+/* convert's blur in two static loops under MorphologyApply, 14% and 13%,
+ * beside zlib's inflate, 19%: the verdict leads with MorphologyApply's
+ * code; with 12% and 11% (not a quarter more than inflate's), inflate. */
+static void test_stripped_group(void **state)
+{
+	static const char core[] = "/usr/lib/x86_64-linux-gnu/"
+				   "libMagickCore-6.Q16.so.6";
+	unsigned int a, b, k;
+	uint32_t m, apply, gomp, loop1, loop2, infl, fast, rest;
+	struct profile *p;
+	char name[32];
+	char *md;
+
+	(void)state;
+	for (a = 14, b = 13; a >= 12; a -= 2, b -= 2) {
+		p = fx_new("convert a.png -blur 0x3 b.jpg");
+		p->root_pid = 1;
+		fx_proc(p, 1, 0, "convert", "/usr/bin/convert-im6.q16");
+		m = fx_frame_at(p, "main", "convert", CLASS_APP, "convert.c", 7);
+		apply = fx_frame(p, "MorphologyApply",
+				 "libMagickCore-6.Q16.so.6", CLASS_LIBRARY);
+		gomp = fx_frame(p, "GOMP_parallel", "libgomp.so.1",
+				CLASS_RUNTIME);
+		loop1 = unnamed(p, "[libMagickCore-6.Q16.so.6+0x136a40]",
+				"libMagickCore-6.Q16.so.6", core);
+		loop2 = unnamed(p, "[libMagickCore-6.Q16.so.6+0x1361b0]",
+				"libMagickCore-6.Q16.so.6", core);
+		infl = fx_frame(p, "inflate", "libz.so.1", CLASS_LIBRARY);
+		fast = unnamed(p, "[libz.so.1+0xaa60]", "libz.so.1",
+			       "/usr/lib/x86_64-linux-gnu/libz.so.1");
+		p->frames[loop1].cls = p->frames[loop2].cls = CLASS_LIBRARY;
+		p->frames[fast].cls = CLASS_LIBRARY;
+		FX_STACK(p, 1, 1, a, m, apply, gomp, loop1);
+		FX_STACK(p, 1, 1, b, m, apply, gomp, loop2);
+		FX_STACK(p, 1, 1, 19, m, infl, fast);
+		for (k = 0; k < 100 - a - b - 19; k += 5) {
+			snprintf(name, sizeof(name), "memfn_%u", k);
+			rest = fx_frame(p, name, "libc.so.6", CLASS_RUNTIME);
+			FX_STACK(p, 1, 1, 100 - a - b - 19 - k < 5 ?
+				 100 - a - b - 19 - k : 5, m, rest);
+		}
+		p->wall_ns = 100 * FX_PERIOD_NS;
+		one_program_path(p, "convert");
+		md = render_md(p);
+		if (a == 14)
+			assert_contains(md, "; most in the code of "
+				"`MorphologyApply` (library, "
+				"libMagickCore-6.Q16.so.6: 2 functions with no "
+				"symbol, and its own), 27.0% of the wall time "
+				"on their own");
+		else
+			assert_contains(md, "; most in `[libz.so.1+0xaa60]` "
+				"(library, libz.so.1), inside `inflate`");
+		free(md);
+		fx_free(p);
+	}
+}
+
 /* Stripped git and zlib: git's own unnamed function names the verdict
  * while it ran longest; when zlib's inflating ran longer, zlib's, with the
  * function it runs inside, git's caller, and git's debug symbols to ask
@@ -681,6 +739,7 @@ int main(void)
 		cmocka_unit_test(test_stripped_own_build),
 		cmocka_unit_test(test_stripped_inside),
 		cmocka_unit_test(test_stripped_inside_openmp),
+		cmocka_unit_test(test_stripped_group),
 		cmocka_unit_test(test_stripped_app_or_library),
 		cmocka_unit_test(test_stripped_names_its_run),
 		cmocka_unit_test(test_spread_thin_inside),
