@@ -261,6 +261,20 @@ def test_pid_attach_prefork_server(run, tmp_path, wait):
                      doc["verdict"]), res
 
 
+def test_pid_attach_own_shell(run):
+    """-p $$ from a shell: the job it runs in the background is traced,
+    whyslow itself, the shell's child too, is not."""
+    script = (f"{BIN / 'spinner'} 60 & SPIN=$!; sleep 0.3; "
+              '"$0" record --format json -p $$ -d 1; r=$?; '
+              "kill $SPIN; exit $r")
+    res = run.whyslow(prefix=("bash", "-c", script), timeout=30)
+    assert res.returncode == 0, res
+    doc = res.json()
+    comms = {p["comm"] for p in doc["processes"]}
+    assert "spinner" in comms and "whyslow" not in comms, f"{comms}:{res}"
+    assert top_self(doc) == "spin_forever", res
+
+
 def test_open_wait_at_end_stacks(run, tmp_path):
     """A script that works, then sleeps in nap() past the end of a -d 1
     recording: no event carries the stacks of a wait still open as the

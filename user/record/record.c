@@ -265,8 +265,12 @@ static int trace_descendants(struct recorder *r)
 		return 1;
 	}
 	memcpy(r->targets, o->pids, o->n_pids * sizeof(*r->targets));
-	memcpy(r->targets + o->n_pids, under, n * sizeof(*r->targets));
-	r->n_targets = o->n_pids + n;
+	r->n_targets = o->n_pids;
+	/* not whyslow itself, under the shell that -p names (-p $$) */
+	for (i = 0; i < n; i++)
+		if (under[i] != (uint32_t)getpid())
+			r->targets[r->n_targets++] = under[i];
+	n = r->n_targets - o->n_pids;
 	free(under);
 	for (i = o->n_pids; i < r->n_targets; i++) {
 		err = record_bpf_trace(r->bpf, r->targets[i]);
