@@ -431,6 +431,13 @@ int aggregate_stripped_entry(const struct profile *p,
 			     const struct func_stat *fs,
 			     struct func_time *out);
 
+/* The same for frame, code with no symbol, over the stacks it is in,
+ * by their time (a hint's location: "[postgres+0x1e84f0] (in
+ * XLogFlush)").  0 or -ENOMEM. */
+int aggregate_frame_entry(const struct profile *p,
+			  const struct aggregate *agg, int64_t frame,
+			  struct func_time *out);
+
 /*
  * When fs, the verdict's function, is code with no symbol: the exported
  * function whose code with no symbol (its aggregate_stripped_entry), two

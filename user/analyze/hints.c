@@ -163,21 +163,39 @@ int64_t hint_syscall_caller(const struct hint_list *h,
 	return best;
 }
 
-/* "read_file (amalg.py:24)", or without the line or file it lacks. */
+/* The exported function that code with no symbol at frame runs inside
+ * (aggregate_frame_entry), NULL none. */
+static const char *stripped_entry(struct hint_list *h, int64_t frame)
+{
+	struct func_time e;
+
+	h->err = aggregate_frame_entry(h->p, h->agg, frame, &e);
+	return e.func && !h->err ? e.func->name : NULL;
+}
+
+/* "read_file (amalg.py:24)", or without the line or file it lacks; code
+ * with no symbol, "[postgres+0x1e84f0] (in XLogFlush)" when it runs
+ * inside an exported function. */
 char *hint_location(struct hint_list *h, int64_t frame)
 {
 	const struct frame *f;
+	const char *entry;
 	char *s = NULL;
 	int n;
 
 	if (frame < 0 || h->err)
 		return NULL;
 	f = &h->p->frames[frame];
+	entry = stripped_entry(h, frame);
+	if (h->err)
+		return NULL;
 	if (f->file && f->line > 0)
 		n = asprintf(&s, "%s (%s:%d)", f->name, path_basename(f->file),
 			     f->line);
 	else if (f->file)
 		n = asprintf(&s, "%s (%s)", f->name, path_basename(f->file));
+	else if (entry)
+		n = asprintf(&s, "%s (in %s)", f->name, entry);
 	else
 		n = asprintf(&s, "%s", f->name);
 	if (n < 0) {

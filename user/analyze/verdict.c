@@ -409,6 +409,30 @@ static int64_t named_entry_above(const struct profile *p,
 	return -1;
 }
 
+/* The named entry above position at of s gets weight, in by_func. */
+static void count_entry(const struct profile *p, const struct aggregate *agg,
+			const struct stack_sample *s, int64_t at,
+			uint64_t weight, uint64_t *by_func)
+{
+	int64_t entry = named_entry_above(p, s, at);
+
+	if (entry >= 0 && agg->frame_func[entry] != AGG_NO_FUNC)
+		by_func[agg->frame_func[entry]] += weight;
+}
+
+/* The entry with at least half of all, the most of such. */
+static void pick_entry(const struct aggregate *agg, const uint64_t *by_func,
+		       uint64_t all, struct func_time *out)
+{
+	uint32_t f;
+
+	for (f = 0; f < agg->n_funcs; f++)
+		if (by_func[f] * 2 >= all && by_func[f] > out->ns) {
+			out->func = &agg->funcs[f];
+			out->ns = by_func[f];
+		}
+}
+
 int aggregate_stripped_entry(const struct profile *p,
 			     const struct aggregate *agg,
 			     const struct func_stat *fs,
@@ -416,8 +440,8 @@ int aggregate_stripped_entry(const struct profile *p,
 {
 	uint64_t *by_func, weight, own_ns = 0;
 	const struct stack_sample *s;
-	uint32_t target, f;
-	int64_t own, entry;
+	uint32_t target;
+	int64_t own;
 	size_t i;
 
 	memset(out, 0, sizeof(*out));
@@ -433,15 +457,39 @@ int aggregate_stripped_entry(const struct profile *p,
 		if (own < 0)
 			continue;
 		own_ns += weight;
-		entry = named_entry_above(p, s, own);
-		if (entry >= 0 && agg->frame_func[entry] != AGG_NO_FUNC)
-			by_func[agg->frame_func[entry]] += weight;
+		count_entry(p, agg, s, own, weight, by_func);
 	}
-	for (f = 0; f < agg->n_funcs; f++)
-		if (by_func[f] * 2 >= own_ns && by_func[f] > out->ns) {
-			out->func = &agg->funcs[f];
-			out->ns = by_func[f];
-		}
+	pick_entry(agg, by_func, own_ns, out);
+	free(by_func);
+	return 0;
+}
+
+int aggregate_frame_entry(const struct profile *p,
+			  const struct aggregate *agg, int64_t frame,
+			  struct func_time *out)
+{
+	uint64_t *by_func, all = 0;
+	const struct stack_sample *s;
+	uint32_t k;
+	size_t i;
+
+	memset(out, 0, sizeof(*out));
+	if (frame < 0 || (size_t)frame >= p->n_frames ||
+	    !unnamed_frame_stripped(&p->frames[frame]))
+		return 0;
+	by_func = aggregate_alloc_array(agg->n_funcs, sizeof(*by_func));
+	if (!by_func)
+		return -ENOMEM;
+	for (i = 0; i < p->n_stacks; i++) {
+		s = &p->stacks[i];
+		for (k = 0; k < s->n_frames && s->frames[k] != frame; k++)
+			;
+		if (k == s->n_frames)
+			continue;
+		all += s->ns;
+		count_entry(p, agg, s, k, s->ns, by_func);
+	}
+	pick_entry(agg, by_func, all, out);
 	free(by_func);
 	return 0;
 }

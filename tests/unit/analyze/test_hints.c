@@ -633,6 +633,30 @@ static void test_reference_blas(void **state)
 	fx_free(p);
 }
 
+/* A stripped program's location is told by the exported function its
+ * code runs inside: "[postgres+0x1e84f0] (in XLogFlush)". */
+static void test_hint_location_stripped(void **state)
+{
+	struct profile *p = fx_new("postgres");
+	uint32_t top, code, df;
+	struct hinted agg;
+	const struct hint *h;
+
+	(void)state;
+	p->wall_ns = 1000 * MS;
+	top = fx_frame(p, "XLogFlush", "postgres", CLASS_APP);
+	code = fx_frame(p, "[postgres+0x1e84f0]", "postgres", CLASS_APP);
+	p->frames[code].resolved = false;
+	p->frames[code].path = fx_strdup("/usr/lib/postgresql/15/bin/postgres");
+	df = fx_frame(p, "deflate", "libz.so.1", CLASS_LIBRARY);
+	FX_STACK(p, 1, 1, 60, top, code, df);
+	FX_STACK(p, 1, 1, 40, top);
+	h = only_hint(p, &agg);
+	assert_str(h, "location", "[postgres+0x1e84f0] (in XLogFlush)");
+	hinted_free(&agg);
+	fx_free(p);
+}
+
 /* json.loads alone: 10% of on-CPU time fires, 99 of 1000 samples not. */
 static void test_hot_library_thresholds(void **state)
 {
@@ -737,6 +761,7 @@ int main(void)
 		cmocka_unit_test(test_hot_library_through_python_glue),
 		cmocka_unit_test(test_hot_library_running_app_code),
 		cmocka_unit_test(test_reference_blas),
+		cmocka_unit_test(test_hint_location_stripped),
 		cmocka_unit_test(test_hot_library_thresholds),
 		cmocka_unit_test(test_hot_library_wall_threshold),
 		cmocka_unit_test(test_no_hints),
