@@ -78,6 +78,7 @@ struct written {
 	uint64_t writes;
 	uint64_t bytes;
 	uint64_t time_ns;
+	uint64_t receives;	/* a socket's */
 	bool socket;
 	bool inherited;		/* not opened by the process: stdout */
 };
@@ -122,10 +123,23 @@ static void small_writes_hint(struct hint_list *h, const struct written *w,
 	hint_push(h, &hint);
 }
 
+/*
+ * A socket's sends that answer its receives, one each or so (a server's
+ * answers to pgbench's one-row queries, a client's commands each waiting
+ * for its reply): request/response exchanges, which buffering does not
+ * merge; the serial_network hint is about a client's.
+ */
+static bool exchanges(const struct written *w)
+{
+	return w->socket &&
+	       (unsigned __int128)w->receives * 100 >=
+	       (unsigned __int128)w->writes * SMALLW_EXCHANGE_PCT;
+}
+
 static void small_writes_check(struct hint_list *h, const struct written *w,
 			       uint64_t all_writes)
 {
-	if (w->writes >= SMALLW_MIN_WRITES &&
+	if (w->writes >= SMALLW_MIN_WRITES && !exchanges(w) &&
 	    w->bytes < (unsigned __int128)w->writes * SMALLW_MAX_MEAN &&
 	    hint_at_least_pct(w->time_ns, h->p->wall_ns, SMALLW_MIN_PCT))
 		small_writes_hint(h, w, all_writes);
@@ -162,7 +176,7 @@ void hint_small_writes(struct hint_list *h)
 		w = (struct written){
 			.name = e->name, .writes = e->sends,
 			.bytes = e->bytes_sent, .time_ns = e->send_ns,
-			.socket = true,
+			.receives = e->receives, .socket = true,
 		};
 		small_writes_check(h, &w, all);
 	}

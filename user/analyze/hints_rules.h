@@ -69,6 +69,8 @@ struct profile;
 #define SMALLW_MIN_WRITES	10000
 #define SMALLW_MAX_MEAN		512	/* bytes a write, on average: below */
 #define SMALLW_MIN_PCT		5	/* their syscalls, % of W */
+#define SMALLW_EXCHANGE_PCT	67	/* a socket's receives, % of its sends,
+					 * from which they are exchanges */
 /* reread_volume: a file read many times its size */
 #define REREAD_MIN_TIMES	10	/* bytes read, times its size */
 #define REREAD_MIN_BYTES	(1u << 20)	/* bytes read, at least */
