@@ -186,16 +186,15 @@ char *hint_location(struct hint_list *h, int64_t frame)
 	if (frame < 0 || h->err)
 		return NULL;
 	f = &h->p->frames[frame];
-	entry = stripped_entry(h, frame);
-	if (h->err)
-		return NULL;
 	if (f->file && f->line > 0)
 		n = asprintf(&s, "%s (%s:%d)", f->name, path_basename(f->file),
 			     f->line);
 	else if (f->file)
 		n = asprintf(&s, "%s (%s)", f->name, path_basename(f->file));
-	else if (entry)
+	else if ((entry = stripped_entry(h, frame)))
 		n = asprintf(&s, "%s (in %s)", f->name, entry);
+	else if (h->err)
+		return NULL;
 	else
 		n = asprintf(&s, "%s", f->name);
 	if (n < 0) {
@@ -542,18 +541,31 @@ static const char *const lib_advice_name[] = {
 	[LIB_CODEC_WORK] = "library_work",
 };
 
+/* Field name, a string, of the hints of rule from the i-th on: the first
+ * such hint's (*i its index), NULL none. */
+static const char *said_from(const struct hint_list *h, const char *rule,
+			     const char *name, size_t *i)
+{
+	const struct hint_field *f;
+
+	for (; *i < h->n; ++*i) {
+		f = hint_field(&h->list[*i], name);
+		if (!strcmp(h->list[*i].rule, rule) && f &&
+		    f->type == HINT_STR && f->s)
+			return f->s;
+	}
+	return NULL;
+}
+
 bool hint_said(const struct hint_list *h, const char *rule,
 	       const char *name, const char *value)
 {
-	const struct hint_field *f;
+	const char *s;
 	size_t i;
 
-	for (i = 0; value && i < h->n; i++) {
-		f = hint_field(&h->list[i], name);
-		if (!strcmp(h->list[i].rule, rule) && f &&
-		    f->type == HINT_STR && f->s && !strcmp(f->s, value))
+	for (i = 0; value && (s = said_from(h, rule, name, &i)); i++)
+		if (!strcmp(s, value))
 			return true;
-	}
 	return false;
 }
 
@@ -654,14 +666,26 @@ static void free_callers(struct callers *c)
  * dsyrk_ needs no hint of its own. */
 static bool blas_said(const struct hint_list *h, const struct func_stat *fs)
 {
-	const struct hint_field *f;
+	const char *s;
 	size_t i;
 
-	for (i = 0; fs->module && i < h->n; i++) {
-		f = hint_field(&h->list[i], "library");
-		if (!strcmp(h->list[i].rule, "reference_blas") && f &&
-		    f->type == HINT_STR && f->s &&
-		    !strcmp(path_basename(f->s), fs->module))
+	for (i = 0; fs->module &&
+		    (s = said_from(h, "reference_blas", "library", &i)); i++)
+		if (!strcmp(path_basename(s), fs->module))
+			return true;
+	return false;
+}
+
+bool hint_app_callee_below(const struct profile *p,
+			   const struct aggregate *agg,
+			   const struct stack_sample *s, uint32_t k)
+{
+	uint32_t func = agg->frame_func[s->frames[k]], f;
+
+	while (++k < s->n_frames) {
+		f = agg->frame_func[s->frames[k]];
+		if (f != func && f != AGG_NO_FUNC &&
+		    p->frames[s->frames[k]].cls == CLASS_APP)
 			return true;
 	}
 	return false;
@@ -676,23 +700,18 @@ static bool blas_said(const struct hint_list *h, const struct func_stat *fs)
 static bool runs_app_code(const struct hint_list *h, const struct func_stat *fs)
 {
 	const struct aggregate *agg = h->agg;
-	uint32_t target = fs - agg->funcs, f;
+	uint32_t target = fs - agg->funcs, k;
 	uint64_t ns = 0;
-	size_t i, j;
+	size_t i;
 
 	for (i = 0; i < h->p->n_stacks; i++) {
 		const struct stack_sample *s = &h->p->stacks[i];
 
 		if (!stack_on_cpu(s))
 			continue;
-		for (j = stack_func_position(agg, s, target) + 1;
-		     j < s->n_frames; j++) {
-			f = agg->frame_func[s->frames[j]];
-			if (f != AGG_NO_FUNC && agg->funcs[f].cls == CLASS_APP) {
-				ns += s->ns;
-				break;
-			}
-		}
+		k = stack_func_position(agg, s, target);
+		if (k < s->n_frames && hint_app_callee_below(h->p, agg, s, k))
+			ns += s->ns;
 	}
 	return ns * 2 >= fs->total_ns;
 }

@@ -36,17 +36,6 @@ struct blas_use {
 	const char *path;
 };
 
-/* The innermost application frame above position k of s, -1 none. */
-static int64_t app_above(const struct profile *p, const struct stack_sample *s,
-			 uint32_t k)
-{
-	while (k-- > 0)
-		if (s->frames[k] < p->n_frames &&
-		    p->frames[s->frames[k]].cls == CLASS_APP)
-			return s->frames[k];
-	return -1;
-}
-
 static int blas_use(const struct hint_list *h, struct blas_use *u)
 {
 	const struct aggregate *agg = h->agg;
@@ -75,7 +64,7 @@ static int blas_use(const struct hint_list *h, struct blas_use *u)
 			continue;
 		u->ns += s->ns;
 		u->path = h->p->frames[s->frames[k]].path;
-		at = app_above(h->p, s, k);
+		at = profile_app_leaf(h->p, s->frames, k);
 		if (at >= 0 && (by_caller[at] += s->ns) >
 		    (u->caller >= 0 ? by_caller[u->caller] : 0))
 			u->caller = at;

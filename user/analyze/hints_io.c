@@ -50,22 +50,6 @@ static uint64_t stack_wall_ns(const struct aggregate *agg,
 	       stack_path_ns(agg, s);
 }
 
-/* Under frame k of s, a frame of another application function. */
-static bool app_callee_below(const struct profile *p,
-			     const struct aggregate *agg,
-			     const struct stack_sample *s, uint32_t k)
-{
-	uint32_t func = agg->frame_func[s->frames[k]], f;
-
-	while (++k < s->n_frames) {
-		f = agg->frame_func[s->frames[k]];
-		if (f != func && f != AGG_NO_FUNC &&
-		    p->frames[s->frames[k]].cls == CLASS_APP)
-			return true;
-	}
-	return false;
-}
-
 /*
  * Wall time of the frame's function but what ran under another
  * application function it called (*calls_app: some did): of a main()
@@ -89,7 +73,7 @@ static uint64_t opener_wall_ns(const struct profile *p,
 		k = stack_func_position(agg, s, func);
 		if (k == s->n_frames || !stack_wall_ns(agg, s))
 			continue;
-		if (app_callee_below(p, agg, s, k))
+		if (hint_app_callee_below(p, agg, s, k))
 			*calls_app = true;
 		else
 			ns += stack_wall_ns(agg, s);

@@ -164,6 +164,10 @@ void hint_fmt_bytes(char *buf, uint64_t bytes);
 /* "read_file (amalg.py:24)": allocated; NULL for no frame (-1), or out of
  * memory (h->err is set). */
 char *hint_location(struct hint_list *h, int64_t frame);
+/* Under frame k of s, a frame of another application function. */
+bool hint_app_callee_below(const struct profile *p,
+			   const struct aggregate *agg,
+			   const struct stack_sample *s, uint32_t k);
 
 /* A field, added to the hint's (at most HINT_MAX_FIELDS). */
 void hint_field_uint(struct hint *hint, const char *name, uint64_t v);

@@ -773,6 +773,52 @@ static bool md_most_is_minor(const struct md *m, const struct func_stat *fs)
 	       work * CP_MINOR_OWN_PCT;
 }
 
+/* "; most in `x` (app, a.c:3) …", a stripped library's code by its entry
+ * (md_stripped_group), or spread thin: what of the path's work fs, the
+ * function of most own time, tells.  0 or -ENOMEM. */
+static int md_path_function(struct md *m, const struct func_stat *fs)
+{
+	const struct profile_critical *c = &m->p->critical;
+	char name[CLEAN_SIZE(NAME_MAX_BYTES)], where[WHERE_SIZE];
+	const char *kctx;
+	bool faults, major;
+	int err;
+
+	md_name(name, fs->name, NAME_MAX_BYTES, false);
+	fmt_where(where, fs->file, fs->line, fs->module);
+	major = aggregate_verdict_own_ns(m->agg, fs) * 20 >=
+		aggregate_path_work_ns(m->agg, c);
+	if (!major || md_most_is_minor(m, fs))
+		return md_spread_thin(m, fs, name, where,
+				      major ? CP_MINOR_OWN_PCT : 5);
+	err = md_stripped_group(m, fs);
+	if (err)
+		return err < 0 ? err : 0;
+	kctx = aggregate_kernel_context(m->p, m->agg, fs, &faults);
+	if (faults)
+		snprintf(where, sizeof(where), "in page faults");
+	else if (kctx)
+		snprintf(where, sizeof(where), "%sin the `%.32s` system call",
+			 device_notify(fs) ? "notifying the device, " : "",
+			 kctx);
+	md_printf(&m->doc, "; most in `%s` (%s, %s)", name,
+		  frame_class_name(fs->cls), where);
+	err = md_called_from(m, fs);
+	if (err)
+		return err;
+	md_printf(&m->doc, ", %.1f%% of the wall time with its callees",
+		  pct_of(fs->cp_ns, c->ns));
+	err = md_callee_clause(m, fs);
+	if (err)
+		return err;
+	md_app_under(m, fs);
+	/* a stripped program's address says little; which of its runs (git
+	 * gc's pack-objects) says more */
+	if (aggregate_unnamed_function(fs))
+		md_top_runs(m);
+	return 0;
+}
+
 int md_critical_verdict(struct md *m)
 {
 	const struct profile_critical *c = &m->p->critical;
@@ -780,10 +826,8 @@ int md_critical_verdict(struct md *m)
 	enum wait_reason order[WAIT__COUNT], r;
 	const struct wait_row *wait;
 	const struct func_stat *fs = aggregate_path_function(m->agg, c);
-	char name[CLEAN_SIZE(NAME_MAX_BYTES)], where[WHERE_SIZE];
 	const struct hint *hint;
-	const char *kctx;
-	bool idle, faults, major, minor;
+	bool idle;
 	int err;
 
 	categories_by_time(t, order);
@@ -816,45 +860,9 @@ int md_critical_verdict(struct md *m)
 		if (err)
 			return err;
 	} else if (fs) {
-		md_name(name, fs->name, NAME_MAX_BYTES, false);
-		fmt_where(where, fs->file, fs->line, fs->module);
-		major = aggregate_verdict_own_ns(m->agg, fs) * 20 >=
-			aggregate_path_work_ns(m->agg, c);
-		minor = major && md_most_is_minor(m, fs);
-		err = major && !minor ? md_stripped_group(m, fs) : 0;
-		if (err < 0)
+		err = md_path_function(m, fs);
+		if (err)
 			return err;
-		if (major && !minor && !err) {
-			kctx = aggregate_kernel_context(m->p, m->agg, fs,
-							&faults);
-			if (faults)
-				snprintf(where, sizeof(where), "in page faults");
-			else if (kctx)
-				snprintf(where, sizeof(where),
-					 "%sin the `%.32s` system call",
-					 device_notify(fs) ? "notifying the "
-					 "device, " : "", kctx);
-			md_printf(&m->doc, "; most in `%s` (%s, %s)", name,
-				  frame_class_name(fs->cls), where);
-			err = md_called_from(m, fs);
-			if (err)
-				return err;
-			md_printf(&m->doc, ", %.1f%% of the wall time with its "
-				  "callees", pct_of(fs->cp_ns, c->ns));
-			err = md_callee_clause(m, fs);
-			if (err)
-				return err;
-			md_app_under(m, fs);
-			/* a stripped program's address says little; which of
-			 * its runs (git gc's pack-objects) says more */
-			if (aggregate_unnamed_function(fs))
-				md_top_runs(m);
-		} else if (!err) {
-			err = md_spread_thin(m, fs, name, where,
-					     minor ? CP_MINOR_OWN_PCT : 5);
-			if (err)
-				return err;
-		}
 	}
 	md_hint_pointer(m, hint);
 	md_put(&m->doc, ".");
