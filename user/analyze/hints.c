@@ -691,13 +691,13 @@ bool hint_app_callee_below(const struct profile *p,
 	return false;
 }
 
-/*
- * fs runs the application's own code for half its on-CPU time or more (a
- * process pool's workers, forked under the Pool() that made them; a
- * thread pool, a test runner, sorted()'s key): its time is that code's,
- * not the library's, and the application's functions tell it.
- */
-static bool runs_app_code(const struct hint_list *h, const struct func_stat *fs)
+/* fs's on-CPU time in the stacks where below(p, agg, s, k) holds of its
+ * frame k. */
+static uint64_t oncpu_where(const struct hint_list *h,
+			    const struct func_stat *fs,
+			    bool (*below)(const struct profile *,
+					  const struct aggregate *,
+					  const struct stack_sample *, uint32_t))
 {
 	const struct aggregate *agg = h->agg;
 	uint32_t target = fs - agg->funcs, k;
@@ -710,10 +710,51 @@ static bool runs_app_code(const struct hint_list *h, const struct func_stat *fs)
 		if (!stack_on_cpu(s))
 			continue;
 		k = stack_func_position(agg, s, target);
-		if (k < s->n_frames && hint_app_callee_below(h->p, agg, s, k))
+		if (k < s->n_frames && below(h->p, agg, s, k))
 			ns += s->ns;
 	}
-	return ns * 2 >= fs->total_ns;
+	return ns;
+}
+
+/* s syncs a file to disk: the kernel's fsync, fdatasync, msync or
+ * sync_file_range under fs (inlined entries leave do_fsync). */
+static bool syncing(const struct profile *p, const struct aggregate *agg,
+		    const struct stack_sample *s, uint32_t k)
+{
+	static const char *const entries[] = {
+		"do_fsync", "vfs_fsync_range", "__x64_sys_fsync",
+		"__x64_sys_fdatasync", "__x64_sys_msync",
+		"__x64_sys_sync_file_range", "ksys_sync_file_range",
+	};
+	const struct frame *f;
+	size_t i;
+
+	(void)agg;
+	while (++k < s->n_frames) {
+		f = &p->frames[s->frames[k]];
+		if (f->cls != CLASS_KERNEL || !f->name)
+			continue;
+		for (i = 0; i < ARRAY_SIZE(entries); i++)
+			if (!strcmp(f->name, entries[i]))
+				return true;
+	}
+	return false;
+}
+
+/*
+ * fs runs the application's own code for half its on-CPU time or more (a
+ * process pool's workers, forked under the Pool() that made them; a
+ * thread pool, a test runner, sorted()'s key): its time is that code's,
+ * not the library's, and the application's functions tell it.  Or it
+ * spends that half syncing files (sqlite3_step in fdatasync at each
+ * commit): the syncs hint tells that, and "fewer or cheaper queries"
+ * would be the wrong advice.
+ */
+static bool work_elsewhere(const struct hint_list *h,
+			   const struct func_stat *fs)
+{
+	return oncpu_where(h, fs, hint_app_callee_below) * 2 >= fs->total_ns ||
+	       oncpu_where(h, fs, syncing) * 2 >= fs->total_ns;
 }
 
 /*
@@ -744,7 +785,7 @@ static void hot_library_functions(struct hint_list *h)
 	}
 	n = hot_library_candidates(h, cand, library);
 	for (i = 0; i < n && fired < HOT_LIB_MAX && !h->err; i++) {
-		if (runs_app_code(h, &h->agg->funcs[cand[i]]) ||
+		if (work_elsewhere(h, &h->agg->funcs[cand[i]]) ||
 		    blas_said(h, &h->agg->funcs[cand[i]]))
 			continue;
 		caller = find_caller(h, cand[i], &c, &samples);

@@ -574,6 +574,40 @@ static void test_hot_library_running_app_code(void **state)
 	fx_free(p);
 }
 
+/*
+ * sqlite3_step committing one row at a time: most of its on-CPU time is
+ * the kernel's, in the fdatasync of each commit.  Not a query to make
+ * cheaper (the syncs hint tells those); with its own code holding more
+ * than half, it is hinted.  (Time in the kernel reading its database is
+ * the query's: test_hot_library_database.)
+ */
+static void test_hot_library_in_kernel(void **state)
+{
+	struct profile *p = fx_new("python3 sq.py");
+	uint32_t mod, step, sys, dev;
+	struct hinted agg;
+	const struct hint *h;
+
+	(void)state;
+	p->wall_ns = 1000 * MS;
+	mod = fx_frame_at(p, "<module>", "sq.py", CLASS_APP, "/home/u/sq.py",
+			  8);
+	step = fx_frame(p, "sqlite3_step", "libsqlite3.so.0", CLASS_LIBRARY);
+	sys = fx_frame(p, "do_fsync", "[kernel]", CLASS_KERNEL);
+	dev = fx_frame(p, "iowrite16", "[kernel]", CLASS_KERNEL);
+	FX_STACK(p, 1, 1, 30, mod, step, sys, dev);
+	FX_STACK(p, 1, 1, 20, mod, step, sys);
+	FX_STACK(p, 1, 1, 40, mod, step);
+	FX_STACK(p, 1, 1, 10, mod);
+	assert_int_equal(n_hints(p), 0);
+	FX_STACK(p, 1, 1, 20, mod, step);
+	h = only_hint(p, &agg);
+	assert_str(h, "function", "sqlite3_step");
+	assert_str(h, "advice", "fewer_queries");
+	hinted_free(&agg);
+	fx_free(p);
+}
+
 /* A BLAS frame of path path, called from mult (app) on 80 of 100
  * samples, beside 20 of the application's own. */
 static struct profile *blas_profile(const char *path)
@@ -760,6 +794,7 @@ int main(void)
 		cmocka_unit_test(test_hot_library_function),
 		cmocka_unit_test(test_hot_library_through_python_glue),
 		cmocka_unit_test(test_hot_library_running_app_code),
+		cmocka_unit_test(test_hot_library_in_kernel),
 		cmocka_unit_test(test_reference_blas),
 		cmocka_unit_test(test_hint_location_stripped),
 		cmocka_unit_test(test_hot_library_thresholds),
