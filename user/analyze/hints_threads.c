@@ -41,11 +41,27 @@ const char *hints_lock_held_wait(const struct critical_lock *k,
 	return "waited";
 }
 
+/* Where the lock's waiters took it, when that is another function than
+ * where its holders ran (a section calling its work); NULL else. */
+static char *lock_taken(struct hint_list *h, const struct critical_lock *k)
+{
+	const struct frame *site, *held = &h->p->frames[k->holder_frame];
+
+	if (k->waiter_frame < 0 || (size_t)k->waiter_frame >= h->p->n_frames)
+		return NULL;
+	site = &h->p->frames[k->waiter_frame];
+	if (!strcmp(site->name, held->name) &&
+	    !strcmp(site->module ?: "", held->module ?: ""))
+		return NULL;
+	return hint_location(h, k->waiter_frame);
+}
+
 static void lock_hint(struct hint_list *h, const struct critical_lock *k)
 {
 	struct hint hint = { .rule = "lock_contention" };
 	const struct frame *fr = &h->p->frames[k->holder_frame];
 	char *where = hint_location(h, k->holder_frame);
+	char *taken = lock_taken(h, k), *lock = NULL;
 	char wait[TIME_SIZE], cpu[TIME_SIZE], held[TIME_SIZE];
 	const char *on, *verb = hints_lock_held_wait(k, &on);
 
@@ -53,23 +69,28 @@ static void lock_hint(struct hint_list *h, const struct critical_lock *k)
 	hint_fmt_time(wait, k->wait_ns);
 	hint_fmt_time(cpu, k->holder_cpu_ns);
 	hint_fmt_time(held, k->holder_wait_ns);
-	if (where && verb)
-		hint_text(&hint, "%" PRIu32 " thread%s waited %s in all for a "
-			  "lock released in %s, which %s %s%s holding it (and "
-			  "ran %s of CPU) while they waited: the threads take "
-			  "turns on the lock and on that wait — do not wait "
-			  "holding a lock: take it only around the shared "
-			  "data.",
+	if (where && asprintf(&lock, "a lock %s%s%sheld in %s",
+			      taken ? "taken in " : "", taken ?: "",
+			      taken ? " and " : "", where) < 0) {
+		h->err = -ENOMEM;
+		lock = NULL;
+	}
+	if (lock && verb)
+		hint_text(&hint, "%" PRIu32 " thread%s waited %s in all for "
+			  "%s, which %s %s%s holding it (and ran %s of CPU) "
+			  "while they waited: the threads take turns on the "
+			  "lock and on that wait — do not wait holding a "
+			  "lock: take it only around the shared data.",
 			  k->waiting_threads,
-			  k->waiting_threads == 1 ? "" : "s", wait, where,
+			  k->waiting_threads == 1 ? "" : "s", wait, lock,
 			  verb, held, on, cpu);
-	else if (where)
-		hint_text(&hint, "%" PRIu32 " thread%s waited %s in all for a "
-			  "lock released in %s, which ran %s of CPU while "
-			  "they waited: the work under the lock is serial — "
-			  "shrink the critical section or split the lock.",
+	else if (lock)
+		hint_text(&hint, "%" PRIu32 " thread%s waited %s in all for "
+			  "%s, which ran %s of CPU while they waited: the work "
+			  "under the lock is serial — shrink the critical "
+			  "section or split the lock.",
 			  k->waiting_threads,
-			  k->waiting_threads == 1 ? "" : "s", wait, where, cpu);
+			  k->waiting_threads == 1 ? "" : "s", wait, lock, cpu);
 	hint_field_uint(&hint, "waiting_threads", k->waiting_threads);
 	hint_field_uint(&hint, "wait_ns", k->wait_ns);
 	hint_field_copy(h, &hint, "holder_function", fr->name);
@@ -86,6 +107,11 @@ static void lock_hint(struct hint_list *h, const struct critical_lock *k)
 	else
 		hint_field_null(&hint, "holder_wait");
 	hint_field_own(&hint, "location", where);
+	if (taken)
+		hint_field_own(&hint, "lock_location", taken);
+	else
+		hint_field_null(&hint, "lock_location");
+	free(lock);
 	hint_push(h, &hint);
 }
 

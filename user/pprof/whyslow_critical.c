@@ -17,7 +17,8 @@ enum { CRL_NAME = 1, CRL_INTERPRETER, CRL_STARTED, CRL_PROCESSES, CRL_NS,
        CRL_WAITED, CRL__COUNT = CRL_WAITED };
 enum { CRK_HOLDER_FRAME = 1 /* +1, 0 none */, CRK_WAITING, CRK_WAIT_NS,
        CRK_HOLDER_CPU_NS, CRK_HOLDER_WAIT_NS, CRK_HOLDER_WAIT_REASON,
-       CRK__COUNT = CRK_HOLDER_WAIT_REASON };
+       CRK_WAITER_FRAME /* +1, 0 none */,
+       CRK__COUNT = CRK_WAITER_FRAME };
 
 static void put_programs(struct writer *w, struct pb_buf *b,
 			 const struct profile_critical *c)
@@ -72,6 +73,7 @@ void pprof_whyslow_critical_put(struct writer *w, struct pb_buf *x,
 		pb_uint(&e, CRK_HOLDER_CPU_NS, k->holder_cpu_ns);
 		pb_uint(&e, CRK_HOLDER_WAIT_NS, k->holder_wait_ns);
 		pb_uint(&e, CRK_HOLDER_WAIT_REASON, k->holder_wait_reason);
+		pb_uint(&e, CRK_WAITER_FRAME, (uint64_t)(k->waiter_frame + 1));
 		pb_msg(&b, CR_LOCK, &e);
 	}
 	pb_msg(x, field, &b);
@@ -173,10 +175,14 @@ static int read_locks(struct reader *rd, const struct span *rows, size_t n,
 		err = pprof_read_small(rd, &rows[i], v, CRK__COUNT, "lock");
 		if (err)
 			return err;
-		if (v[CRK_HOLDER_FRAME - 1] > out->n_frames)
+		if (v[CRK_HOLDER_FRAME - 1] > out->n_frames ||
+		    v[CRK_WAITER_FRAME - 1] > out->n_frames)
 			return pprof_fail(rd, "inconsistent whyslow data: lock "
-					  "holder frame %llu", (unsigned long long)
-					  v[CRK_HOLDER_FRAME - 1]);
+					  "frame %llu or %llu",
+					  (unsigned long long)
+					  v[CRK_HOLDER_FRAME - 1],
+					  (unsigned long long)
+					  v[CRK_WAITER_FRAME - 1]);
 		if (v[CRK_HOLDER_WAIT_REASON - 1] >= WAIT__COUNT)
 			return pprof_fail(rd, "inconsistent whyslow data: lock "
 					  "holder wait reason %llu",
@@ -189,6 +195,7 @@ static int read_locks(struct reader *rd, const struct span *rows, size_t n,
 			.holder_cpu_ns = v[CRK_HOLDER_CPU_NS - 1],
 			.holder_wait_ns = v[CRK_HOLDER_WAIT_NS - 1],
 			.holder_wait_reason = v[CRK_HOLDER_WAIT_REASON - 1],
+			.waiter_frame = (int64_t)v[CRK_WAITER_FRAME - 1] - 1,
 		};
 		c->n_locks = i + 1;
 	}

@@ -370,6 +370,8 @@ struct critical_launcher {
 struct critical_lock {
 	int64_t holder_frame;	/* profile.frames index: where the
 				 * releasing threads ran; -1 unknown */
+	int64_t waiter_frame;	/* ... where the waiters waited (took
+				 * the lock); -1 unknown */
 	uint32_t waiting_threads;
 	uint64_t wait_ns;	/* blocked, all waiting threads */
 	uint64_t holder_cpu_ns;	/* the releasers' sampled CPU in

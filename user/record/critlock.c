@@ -3,7 +3,10 @@
  * Lock contention off the critical path's timeline: a lock wait that
  * another thread of the process ended is charged to where that thread ran
  * while the waiter waited (it held the lock then), so a hint can name the
- * code whose critical section makes the work serial.  On a mutex, where
+ * code whose critical section makes the work serial.  Waits are told
+ * apart by where the waiters took the lock: one lock whose holders ran
+ * in several functions (the section's own code, a callee, the unlock)
+ * is one, with its holders' time in all of them.  On a mutex, where
  * it waited too: a sleep, a request or a disk read made holding it is
  * the commonest critical section that serializes threads.  Not a condition
  * variable's wait (for work, for a result), nor one of a pool's idle
@@ -27,11 +30,13 @@
 /* ... measured on waits of this many sample periods or more */
 #define CP_LOCK_PARALLEL_PERIODS	10
 
-#define CP_LOCK_LINES	4	/* a holder function's lines weighed */
+#define CP_LOCK_LINES	4	/* the holders' lines weighed */
 
 struct lock_acc {
-	int64_t frame;		/* its line with the most time (lines[]) */
-	int64_t lines[CP_LOCK_LINES];	/* frames of the function, by line */
+	int64_t site;		/* where its waiters took it; -1 unknown:
+				 * then one per holder function */
+	int64_t frame;		/* its holders' line with the most time */
+	int64_t lines[CP_LOCK_LINES];	/* the holders' frames, by line */
 	uint64_t line_ns[CP_LOCK_LINES];
 	size_t n_lines;
 	uint64_t wait_ns;
@@ -55,7 +60,14 @@ static bool same_function(const struct profile *p, int64_t a, int64_t b)
 	       !strcmp(x->module ? x->module : "", y->module ? y->module : "");
 }
 
-/* Where a releasing thread ran: the innermost application frame. */
+/* Frames of one function at one line. */
+static bool same_line(const struct profile *p, int64_t a, int64_t b)
+{
+	return same_function(p, a, b) &&
+	       (a < 0 || p->frames[a].line == p->frames[b].line);
+}
+
+/* Where a thread ran or waited: the innermost application frame. */
 static int64_t holder_frame(const struct profile *p, uint32_t stack)
 {
 	const struct stack_sample *st = &p->stacks[stack];
@@ -167,9 +179,9 @@ static int64_t holder_during(const struct walker *w, uint32_t tid,
 	return best;
 }
 
-/* One wait's holder line and its time, for the function's line with the
- * most time in all its waits: the sleep it held the lock across, not the
- * unlock the first waiter happened to see. */
+/* One wait's holder line and its time, for the line with the most time
+ * in all its waits: the sleep it held the lock across, not the unlock the
+ * first waiter happened to see. */
 static void lock_line_add(struct lock_acc *a, int64_t frame, uint64_t ns)
 {
 	size_t k, best = 0;
@@ -191,13 +203,15 @@ static void lock_line_add(struct lock_acc *a, int64_t frame, uint64_t ns)
 
 static struct lock_acc *lock_acc(const struct profile *p,
 				 struct lock_acc **accs, size_t *n,
-				 int64_t frame)
+				 int64_t site, int64_t frame)
 {
 	struct lock_acc *a;
 	size_t i;
 
 	for (i = 0; i < *n; i++)
-		if (same_function(p, (*accs)[i].frame, frame))
+		if (site >= 0 ? same_line(p, (*accs)[i].site, site) :
+				(*accs)[i].site < 0 &&
+				same_function(p, (*accs)[i].frame, frame))
 			return &(*accs)[i];
 	a = reallocarray(*accs, *n + 1, sizeof(**accs));
 	if (!a)
@@ -205,6 +219,7 @@ static struct lock_acc *lock_acc(const struct profile *p,
 	*accs = a;
 	a = &a[(*n)++];
 	memset(a, 0, sizeof(*a));
+	a->site = site;
 	a->frame = frame;
 	return a;
 }
@@ -220,10 +235,23 @@ static void lock_add_tid(struct lock_acc *a, uint32_t tid)
 		a->tids[a->n_tids++] = tid;
 }
 
+/* frame is in the function of one of a's holder lines. */
+static bool holder_of(const struct profile *p, const struct lock_acc *a,
+		      int64_t frame)
+{
+	size_t k;
+
+	for (k = 0; k < a->n_lines; k++)
+		if (same_function(p, a->lines[k], frame))
+			return true;
+	return false;
+}
+
 /*
- * The samples in [s, e) of the threads of pid in the holder's frame, each
- * counted once: while the waiter waited, whoever ran there held the lock
- * (the holder that woke it may have taken over from others meanwhile).
+ * The samples in [s, e) of the threads of pid in the holders' functions,
+ * each counted once: while the waiter waited, whoever ran there held the
+ * lock (the holder that woke it may have taken over from others
+ * meanwhile).
  */
 static void lock_add_cpu(const struct walker *w, struct lock_acc *a,
 			 uint32_t pid, uint64_t s, uint64_t e, uint8_t *used)
@@ -239,8 +267,8 @@ static void lock_add_cpu(const struct walker *w, struct lock_acc *a,
 		for (i = cp_sample_at(tl, tid, s); i < tl->n_samples &&
 		     tl->samples[i].tid == tid && tl->samples[i].ts < e; i++)
 			if (!used[i] &&
-			    same_function(w->p, a->frame, holder_frame(w->p,
-					  tl->samples[i].stack))) {
+			    holder_of(w->p, a, holder_frame(w->p,
+				      tl->samples[i].stack))) {
 				used[i] = 1;
 				a->holder_samples++;
 			}
@@ -248,7 +276,7 @@ static void lock_add_cpu(const struct walker *w, struct lock_acc *a,
 }
 
 /*
- * The holder's own waits in [s, e) in the holder's frame, each counted
+ * The holder's own waits in [s, e) in the holders' functions, each counted
  * once: it held the mutex across them (it held it when the waiter
  * blocked and until it woke it, and took no lock while blocked).
  */
@@ -264,8 +292,7 @@ static void lock_add_blocked(const struct walker *w, struct lock_acc *a,
 		const struct cp_wait *hw = &tl->waits[k];
 
 		if (used[k] || !held_across(w->p, hw) ||
-		    !same_function(w->p, a->frame,
-				   holder_frame(w->p, hw->stack)))
+		    !holder_of(w->p, a, holder_frame(w->p, hw->stack)))
 			continue;
 		used[k] = 1;
 		a->held_wait_ns[w->p->stacks[hw->stack].reason] +=
@@ -333,6 +360,7 @@ static struct critical_lock lock_summary(const struct profile *p,
 {
 	struct critical_lock k = {
 		.holder_frame = a->frame,
+		.waiter_frame = a->site,
 		.waiting_threads = a->n_tids,
 		.wait_ns = a->wait_ns,
 		.holder_cpu_ns = a->holder_samples * p->period_ns,
@@ -385,7 +413,9 @@ int critpath_locks(struct walker *w, const struct cp_window *win)
 			continue;
 		frame = holder_during(w, wt->waker_tid, s, held, mutex,
 				      &frame_ns);
-		a = lock_acc(w->p, &accs, &n, frame);
+		a = lock_acc(w->p, &accs, &n,
+			     frame < 0 ? -1 : holder_frame(w->p, wt->stack),
+			     frame);
 		if (!a)
 			goto out;
 		a->wait_ns += e - s;

@@ -94,17 +94,20 @@ static void test_gil_thresholds(void **state)
 
 /* ---- lock_contention ---- */
 
-/* mutex4: three threads wait wait_ns in all for a lock released in
- * critical_work, which ran 1 s of CPU meanwhile.  Wall 3 s. */
+/* mutex4: three threads wait wait_ns in all for a lock held in
+ * critical_work (taken there), which ran 1 s of CPU meanwhile.  Wall
+ * 3 s. */
 static struct profile *mutex_profile(uint64_t wait_ns, bool holder_known)
 {
 	struct profile *p = fx_new("./mutex4");
-	uint32_t work;
+	uint32_t work, take;
 
 	p->wall_ns = 3 * SEC;
 	fx_proc(p, 100, 1, "mutex4", "/home/u/mutex4");
 	work = fx_frame_at(p, "critical_work", "mutex4", CLASS_APP,
 			   "/home/u/mutex4.c", 12);
+	take = fx_frame_at(p, "critical_work", "mutex4", CLASS_APP,
+			   "/home/u/mutex4.c", 10);
 	FX_STACK(p, 100, 101, 100, work);
 	p->critical.locks = calloc(1, sizeof(*p->critical.locks));
 	assert_non_null(p->critical.locks);
@@ -112,7 +115,7 @@ static struct profile *mutex_profile(uint64_t wait_ns, bool holder_known)
 	p->critical.locks[0] = (struct critical_lock){
 		.holder_frame = holder_known ? (int64_t)work : -1,
 		.waiting_threads = 3, .wait_ns = wait_ns,
-		.holder_cpu_ns = 1 * SEC,
+		.holder_cpu_ns = 1 * SEC, .waiter_frame = take,
 	};
 	return p;
 }
@@ -126,7 +129,7 @@ static void test_lock_contention(void **state)
 	(void)state;
 	h = only_hint(p, &agg);
 	assert_text(h, "lock_contention",
-		    "3 threads waited 4.50 s in all for a lock released in "
+		    "3 threads waited 4.50 s in all for a lock held in "
 		    "critical_work (mutex4.c:12), which ran 1.00 s of CPU "
 		    "while they waited: the work under the lock is serial — "
 		    "shrink the critical section or split the lock.");
@@ -137,6 +140,37 @@ static void test_lock_contention(void **state)
 	assert_uint(h, "holder_line", 12);
 	assert_uint(h, "holder_cpu_ns", 1 * SEC);
 	assert_str(h, "location", "critical_work (mutex4.c:12)");
+	assert_null_field(h, "lock_location");
+	hinted_free(&agg);
+	fx_free(p);
+}
+
+/* The lock taken in worker, its holders busy in a function it calls
+ * under it (the section's work): both named. */
+static void test_lock_taken_elsewhere(void **state)
+{
+	struct profile *p = mutex_profile(4500 * MS, true);
+	struct hinted agg;
+	const struct hint *h;
+
+	(void)state;
+	p->critical.locks[0].waiter_frame =
+		fx_frame_at(p, "worker", "mutex4", CLASS_APP,
+			    "/home/u/mutex4.c", 20);
+	h = only_hint(p, &agg);
+	assert_text(h, "lock_contention",
+		    "3 threads waited 4.50 s in all for a lock taken in "
+		    "worker (mutex4.c:20) and held in critical_work "
+		    "(mutex4.c:12), which ran 1.00 s of CPU while they "
+		    "waited: the work under the lock is serial — shrink the "
+		    "critical section or split the lock.");
+	assert_str(h, "lock_location", "worker (mutex4.c:20)");
+	assert_str(h, "location", "critical_work (mutex4.c:12)");
+	hinted_free(&agg);
+	/* not known where */
+	p->critical.locks[0].waiter_frame = -1;
+	h = only_hint(p, &agg);
+	assert_null_field(h, "lock_location");
 	hinted_free(&agg);
 	fx_free(p);
 }
@@ -200,7 +234,7 @@ static void test_lock_held_across_wait(void **state)
 	assert_string_equal(on, "");
 	h = only_hint(p, &agg);
 	assert_text(h, "lock_contention",
-		    "3 threads waited 4.50 s in all for a lock released in "
+		    "3 threads waited 4.50 s in all for a lock held in "
 		    "critical_work (mutex4.c:12), which slept 700 ms holding "
 		    "it (and ran 10 ms of CPU) while they waited: the threads "
 		    "take turns on the lock and on that wait — do not wait "
@@ -399,6 +433,7 @@ int main(void)
 		cmocka_unit_test(test_gil),
 		cmocka_unit_test(test_gil_thresholds),
 		cmocka_unit_test(test_lock_contention),
+		cmocka_unit_test(test_lock_taken_elsewhere),
 		cmocka_unit_test(test_lock_contention_thresholds),
 		cmocka_unit_test(test_lock_held_across_wait),
 		cmocka_unit_test(test_lock_contention_holder_share),

@@ -79,7 +79,7 @@ static void test_round_trip(void **state)
 	p->critical.locks[0] = (struct critical_lock){
 		.holder_frame = 1, .waiting_threads = 3, .wait_ns = 90 * MS,
 		.holder_cpu_ns = 2 * MS, .holder_wait_ns = 40 * MS,
-		.holder_wait_reason = WAIT_DISK,
+		.holder_wait_reason = WAIT_DISK, .waiter_frame = 0,
 	};
 	p->critical.n_locks = 1;
 	p->critical.launchers = calloc(2, sizeof(*p->critical.launchers));
@@ -130,6 +130,7 @@ static void test_round_trip(void **state)
 	assert_int_equal(q.critical.locks[0].holder_cpu_ns, 2 * MS);
 	assert_int_equal(q.critical.locks[0].holder_wait_ns, 40 * MS);
 	assert_int_equal(q.critical.locks[0].holder_wait_reason, WAIT_DISK);
+	assert_int_equal(q.critical.locks[0].waiter_frame, 0);
 	/* what the writers may not show, field by field */
 	assert_int_equal(q.time_ns, p->time_ns);
 	assert_int_equal(q.n_frames, p->n_frames);

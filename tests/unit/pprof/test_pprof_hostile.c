@@ -166,12 +166,20 @@ static void test_bad_lock_reason(void **state)
 	p->critical.locks[0] = (struct critical_lock){
 		.holder_frame = -1, .waiting_threads = 1, .wait_ns = MS,
 		.holder_wait_ns = MS, .holder_wait_reason = WAIT__COUNT,
+		.waiter_frame = -1,
 	};
 	p->critical.n_locks = 1;
 	gz = encode_profile(p, &len);
 	len = gunzip(gz, len, out, sizeof(out));
 	decode_fails(out, len, "inconsistent whyslow data: lock holder wait "
 		     "reason");
+	free(gz);
+	/* where its waiters took it: a frame past the profile's */
+	p->critical.locks[0].holder_wait_reason = WAIT_NONE;
+	p->critical.locks[0].waiter_frame = (int64_t)p->n_frames;
+	gz = encode_profile(p, &len);
+	len = gunzip(gz, len, out, sizeof(out));
+	decode_fails(out, len, "inconsistent whyslow data: lock frame");
 	free(gz);
 	fx_free(p);
 }

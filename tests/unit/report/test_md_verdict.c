@@ -165,7 +165,7 @@ static void test_verdict_cpu_wait(void **state)
 	free(v);
 }
 
-/* Three threads waited 2.7 s on a lock released in holder (a frame of
+/* Three threads waited 2.7 s on a lock held in holder (a frame of
  * sleep_profile: 2 poller, 1 work), which ran cpu_ms under it and slept
  * sleep_ms holding it: the verdict's last sentence. */
 static char *lock_verdict_in(uint32_t holder, uint64_t cpu_ms,
@@ -181,6 +181,7 @@ static char *lock_verdict_in(uint32_t holder, uint64_t cpu_ms,
 		.wait_ns = 2700 * VMS, .holder_cpu_ns = cpu_ms * VMS,
 		.holder_wait_ns = sleep_ms * VMS,
 		.holder_wait_reason = sleep_ms ? WAIT_SLEEP : WAIT_NONE,
+		.waiter_frame = -1,
 	};
 	p->critical.n_locks = 1;
 	v = verdict_of(p);
@@ -217,7 +218,7 @@ static void test_verdict_lock(void **state)
 	free(v);
 	v = lock_verdict_in(1, 900, 0);
 	assert_contains(v, "see the `lock_contention` hint: 3 threads waited "
-			"2.70 s in all for a lock released in work (sl.py:4)");
+			"2.70 s in all for a lock held in work (sl.py:4)");
 	assert_null(strstr(v, "on a lock held in"));
 	free(v);
 }
