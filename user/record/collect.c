@@ -667,7 +667,7 @@ static struct stack_sample *new_stack(struct finish_ctx *fc,
 	st->syscall = -1;
 	if (k->py_frames)	/* the root is Python's: <module> or a thread */
 		st->truncated = k->py_truncated;
-	else
+	else if (!stackend_thread_root(out, st))
 		st->truncated = k->user_full || (k->user_frames &&
 			!reaches_entry(fc, k, &out->frames[st->frames[0]]));
 	out->n_stacks++;

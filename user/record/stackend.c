@@ -72,3 +72,49 @@ void stackend_count_quality(struct profile *out, const struct stack_sample *st)
 	if (st->truncated)
 		out->quality.truncated_samples += st->count;
 }
+
+static bool named(const struct profile *out, uint32_t frame,
+		  const char *name)
+{
+	const struct frame *f = &out->frames[frame];
+
+	return f->cls != CLASS_KERNEL && f->name && !strcmp(f->name, name);
+}
+
+/* Whether st's user frames end at j, a new thread's clone() returning in
+ * the child, with only addresses of no mapping outside it: what its frame
+ * pointer, the parent's, led to. */
+static bool clone_child(const struct profile *out,
+			const struct stack_sample *st, uint32_t j)
+{
+	uint32_t i;
+
+	if (!named(out, st->frames[j], "clone3") &&
+	    !named(out, st->frames[j], "clone") &&
+	    !named(out, st->frames[j], "__clone") &&
+	    !named(out, st->frames[j], "__clone3"))
+		return false;
+	if (j + 1 < st->n_frames &&
+	    out->frames[st->frames[j + 1]].cls != CLASS_KERNEL)
+		return false;
+	for (i = 0; i < j; i++)
+		if (!named(out, st->frames[i], "[unknown]"))
+			return false;
+	return true;
+}
+
+bool stackend_thread_root(const struct profile *out, struct stack_sample *st)
+{
+	uint32_t j;
+
+	for (j = st->n_frames; j-- > 1;) {
+		if (!named(out, st->frames[j], "start_thread") &&
+		    !clone_child(out, st, j))
+			continue;
+		st->n_frames -= j;
+		memmove(st->frames, st->frames + j,
+			st->n_frames * sizeof(*st->frames));
+		return true;
+	}
+	return false;
+}

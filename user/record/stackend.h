@@ -30,5 +30,15 @@ bool stackend_code(struct symbolizer *sym, const struct module *m,
 /* Data quality: st's unresolved frames, frames and truncated samples. */
 void stackend_count_quality(struct profile *out, const struct stack_sample *st);
 
+/*
+ * A thread's stack begins at start_thread, whether the unwinder stopped
+ * there (a stack end) or went on into the clone3() that called it: one
+ * root for both, or a thread's paths and flame graph split in two.
+ * Nothing outside it is the thread's, nor outside the clone3() a new
+ * thread returns from (its inherited frame pointer, the parent's, leads
+ * to addresses of no mapping).  Cuts st's frames there; whether it did:
+ * then the stack is whole.
+ */
+bool stackend_thread_root(const struct profile *out, struct stack_sample *st);
 
 #endif

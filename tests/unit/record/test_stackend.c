@@ -12,6 +12,7 @@
 #include <gelf.h>
 #include <unistd.h>
 
+#include "profile_fixture.h"
 #include "record/stackend.h"
 
 static char dir[] = "/tmp/whyslow-stackend-XXXXXX";
@@ -109,11 +110,62 @@ static void test_stripped_entry(void **state)
 	symbolizer_free(sym);
 }
 
+/* A thread's stacks: from start_thread, with clone3 outside it or not;
+ * a new thread's return from clone3 over unmapped addresses is whole at
+ * clone3; a parent's clone3, called from pthread_create, stays. */
+static void test_thread_root(void **state)
+{
+	struct profile *p = fx_new("./mutex4");
+	uint32_t clone3, start, worker, lock, unk, main_, create, sys;
+	struct stack_sample *s;
+
+	(void)state;
+	clone3 = fx_frame(p, "clone3", "libc.so.6", CLASS_RUNTIME);
+	start = fx_frame(p, "start_thread", "libc.so.6", CLASS_RUNTIME);
+	worker = fx_frame(p, "worker", "mutex4", CLASS_APP);
+	lock = fx_frame(p, "pthread_mutex_lock", "libc.so.6", CLASS_RUNTIME);
+	unk = fx_frame(p, "[unknown]", "[unknown]", CLASS_RUNTIME);
+	p->frames[unk].resolved = false;
+	main_ = fx_frame(p, "main", "mutex4", CLASS_APP);
+	create = fx_frame(p, "pthread_create", "libc.so.6", CLASS_RUNTIME);
+	sys = fx_frame(p, "do_syscall_64", "[kernel]", CLASS_KERNEL);
+
+	s = FX_STACK(p, 1, 2, 1, clone3, start, worker, lock);
+	assert_true(stackend_thread_root(p, s));
+	assert_int_equal(s->n_frames, 3);
+	assert_int_equal(s->frames[0], start);
+	assert_int_equal(s->frames[2], lock);
+	assert_false(stackend_thread_root(p, s));	/* already there */
+	assert_int_equal(s->n_frames, 3);
+
+	s = FX_STACK(p, 1, 2, 1, unk, unk, unk, clone3, sys);
+	assert_true(stackend_thread_root(p, s));
+	assert_int_equal(s->n_frames, 2);
+	assert_int_equal(s->frames[0], clone3);
+	assert_int_equal(s->frames[1], sys);
+
+	/* the parent's call, and a leaf clone3 under named callers */
+	s = FX_STACK(p, 1, 1, 1, main_, create, clone3, sys);
+	assert_false(stackend_thread_root(p, s));
+	assert_int_equal(s->n_frames, 4);
+	s = FX_STACK(p, 1, 1, 1, unk, main_, clone3);
+	assert_false(stackend_thread_root(p, s));
+	assert_int_equal(s->n_frames, 3);
+	/* clone3 with user frames inside it is a caller, not the child */
+	s = FX_STACK(p, 1, 2, 1, unk, clone3, worker);
+	assert_false(stackend_thread_root(p, s));
+	/* the kernel's frames are not the thread's root */
+	s = FX_STACK(p, 1, 2, 1, sys);
+	assert_false(stackend_thread_root(p, s));
+	fx_free(p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_stripped_entry),
+		cmocka_unit_test(test_thread_root),
 	};
 
 	return cmocka_run_group_tests(tests, build, cleanup);
