@@ -25,6 +25,8 @@ struct site {
 	uint64_t self;
 	uint64_t total;
 	uint64_t offcpu_ns;
+	uint64_t own_ns;	/* its self samples' time, and its waits' as
+				 * the innermost application frame */
 	uint64_t running;	/* samples it is the line running of */
 	size_t stamp;		/* 1 + index of the last stack that counted it */
 };
@@ -262,6 +264,7 @@ static void count_frames(struct work *w, size_t idx)
 			return;
 		where = display_frame(w->p, s->frames, s->n_frames);
 		if (where >= 0) {
+			w->sites[w->frame_site[where]].own_ns += s->ns;
 			func = &w->funcs[w->sites[w->frame_site[where]].func];
 			func->own_offcpu_ns += s->ns;
 			func->own_cp_ns += s->cp_ns;
@@ -272,6 +275,7 @@ static void count_frames(struct work *w, size_t idx)
 		return;
 	/* The loop ended on the leaf. */
 	site->self += s->count;
+	site->own_ns += s->ns;
 	func = &w->funcs[site->func];
 	func->own_cp_ns += s->cp_ns;
 	func->own_cp_cpu_ns += s->cp_ns;
@@ -310,18 +314,21 @@ static bool site_has_line(const struct work *w, const struct site *site)
 
 static int cmp_site_heat(const struct site *a, const struct site *b)
 {
-	int c = CMP(a->self, b->self);
+	int c = CMP(a->own_ns, b->own_ns);
 
+	if (!c)
+		c = CMP(a->self, b->self);
 	if (!c)
 		c = CMP(a->total, b->total);
 	return c ? c : CMP(a->offcpu_ns, b->offcpu_ns);
 }
 
 /*
- * A function's line is where it has the most self samples, else where it
- * is most often on the stack (a call site), else where it waits longest;
- * the first in (file, line) order on ties.  A function's sites are
- * adjacent.
+ * A function's line is where it has the most own time (its self samples,
+ * and its waits where it is the innermost application frame: a script's
+ * request, not its imports' CPU), else where it is most often on the
+ * stack (a call site), else where it waits longest; the first in (file,
+ * line) order on ties.  A function's sites are adjacent.
  */
 static void pick_lines(struct work *w)
 {

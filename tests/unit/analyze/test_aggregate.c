@@ -82,6 +82,37 @@ static void test_function_identity_and_line(void **state)
 	fx_free(p);
 }
 
+/* A script whose imports ran on the CPU at line 1 and whose requests
+ * waited longer at line 4: its line is 4, where its time went; a wait
+ * for a CPU is the machine's, not the line's. */
+static void test_function_line_by_own_time(void **state)
+{
+	struct profile *p = fx_new("python3 dl.py");
+	const struct func_stat *mod;
+	struct aggregate agg;
+	uint32_t imp, req, rd, ssl;
+
+	(void)state;
+	imp = fx_frame_at(p, "<module>", "dl.py", CLASS_APP, "dl.py", 1);
+	req = fx_frame_at(p, "<module>", "dl.py", CLASS_APP, "dl.py", 4);
+	rd = fx_frame_at(p, "<module>", "dl.py", CLASS_APP, "dl.py", 5);
+	ssl = fx_frame(p, "recv", "libc.so.6", CLASS_RUNTIME);
+	FX_STACK(p, 1, 1, 50, imp);
+	FX_STACK(p, 1, 1, 5, rd);
+	FX_WAIT(p, 1, 1, 20, WAIT_NETWORK, 49 * FX_PERIOD_NS, NULL, req, ssl);
+	FX_WAIT(p, 1, 1, 5, WAIT_CPU, 90 * FX_PERIOD_NS, NULL, rd, ssl);
+	aggregate_ok(p, &agg);
+	mod = agg_func(&agg, "<module>", "dl.py");
+	assert_int_equal(mod->line, 1);	/* 50 samples against 49 */
+	aggregate_free(&agg);
+	p->stacks[2].ns = 51 * FX_PERIOD_NS;
+	aggregate_ok(p, &agg);
+	mod = agg_func(&agg, "<module>", "dl.py");
+	assert_int_equal(mod->line, 4);
+	aggregate_free(&agg);
+	fx_free(p);
+}
+
 static void test_paths_merge_across_threads(void **state)
 {
 	struct profile *p = fx_new("mt");
@@ -759,6 +790,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_recursion_counts_once),
 		cmocka_unit_test(test_function_identity_and_line),
+		cmocka_unit_test(test_function_line_by_own_time),
 		cmocka_unit_test(test_function_symbols),
 		cmocka_unit_test(test_paths_merge_across_threads),
 		cmocka_unit_test(test_path_folding),
