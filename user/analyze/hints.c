@@ -786,6 +786,7 @@ static void hot_library_functions(struct hint_list *h)
 	n = hot_library_candidates(h, cand, library);
 	for (i = 0; i < n && fired < HOT_LIB_MAX && !h->err; i++) {
 		if (work_elsewhere(h, &h->agg->funcs[cand[i]]) ||
+		    hint_spawning_function(h, &h->agg->funcs[cand[i]]) ||
 		    blas_said(h, &h->agg->funcs[cand[i]]))
 			continue;
 		caller = find_caller(h, cand[i], &c, &samples);

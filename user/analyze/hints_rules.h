@@ -218,6 +218,11 @@ void hint_many_files(struct hint_list *h);
 void hint_serial_network(struct hint_list *h);
 void hint_shim(struct hint_list *h);
 void hint_spawns(struct hint_list *h);
+/* fs is on the stack where the runs of a program the spawns hint told
+ * were forked: Python's subprocess.run, the C code of posix_spawn; what
+ * it costs is starting them, and that hint's advice is its. */
+bool hint_spawning_function(const struct hint_list *h,
+			    const struct func_stat *fs);
 void hint_small_reads(struct hint_list *h);
 void hint_small_writes(struct hint_list *h);
 void hint_reread_volume(struct hint_list *h);

@@ -611,3 +611,25 @@ out:
 	free(costs);
 	free(pick);
 }
+
+bool hint_spawning_function(const struct hint_list *h,
+			    const struct func_stat *fs)
+{
+	const struct profile *p = h->p;
+	const struct io_site *site;
+	uint32_t target = fs - h->agg->funcs, k;
+	size_t i;
+
+	for (i = 0; i < p->io.n_spawns; i++) {
+		if (p->io.spawns[i].site < 0 ||
+		    (size_t)p->io.spawns[i].site >= p->io.n_sites ||
+		    !hint_said(h, "spawns", "program",
+			       p->io.spawns[i].program))
+			continue;
+		site = &p->io.sites[p->io.spawns[i].site];
+		for (k = 0; k < site->n_frames; k++)
+			if (h->agg->frame_func[site->frames[k]] == target)
+				return true;
+	}
+	return false;
+}

@@ -43,6 +43,48 @@ static void test_spawns(void **state)
 	fx_free(p);
 }
 
+/*
+ * A script runs wc 300 times through subprocess.run, which takes 40% of
+ * its CPU starting them: the spawns hint says it, no "call it less"
+ * hint of its own for run.  json.loads on the same line, not on the
+ * spawning stack, keeps its own.
+ */
+static void test_spawns_function_no_hint(void **state)
+{
+	struct profile *p = fx_new("python3 sp.py");
+	uint32_t mod, run, fork_f, loads;
+	struct hinted agg;
+
+	(void)state;
+	p->wall_ns = 1000 * MS;
+	mod = fx_frame_at(p, "<module>", "sp.py", CLASS_APP, "/home/u/sp.py",
+			  5);
+	run = fx_frame_at(p, "run", "subprocess.py", CLASS_LIBRARY,
+			  "/usr/lib/python3.11/subprocess.py", 548);
+	fork_f = fx_frame(p, "fork_exec", "_posixsubprocess.so",
+			  CLASS_RUNTIME);
+	loads = fx_frame_at(p, "loads", "json/__init__.py", CLASS_LIBRARY,
+			    "/usr/lib/python3.11/json/__init__.py", 346);
+	FX_STACK(p, 1, 1, 400, mod, run, fork_f);
+	FX_STACK(p, 1, 1, 300, mod, loads);
+	FX_STACK(p, 1, 1, 300, mod);
+	fx_io_spawn(p, "/usr/bin/wc", 300, 500 * MS,
+		    FX_IO_SITE(p, 1, mod, run, fork_f));
+	hints_of(p, &agg);
+	assert_int_equal(agg.n_hints, 2);
+	assert_string_equal(agg.hints[0].rule, "spawns");
+	assert_string_equal(agg.hints[1].rule, "hot_library_function");
+	assert_str(&agg.hints[1], "function", "loads");
+	hinted_free(&agg);
+	/* no spawns hint: run's own */
+	p->io.spawns[0].count = 9;
+	hints_of(p, &agg);
+	assert_int_equal(agg.n_hints, 2);
+	assert_str(&agg.hints[0], "function", "run");
+	hinted_free(&agg);
+	fx_free(p);
+}
+
 static void test_spawns_thresholds(void **state)
 {
 	struct profile *p = spawn_profile(10, 40 * MS);
@@ -474,6 +516,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_spawns),
+		cmocka_unit_test(test_spawns_function_no_hint),
 		cmocka_unit_test(test_spawns_thresholds),
 		cmocka_unit_test(test_spawns_nested_once),
 		cmocka_unit_test(test_spawns_share_of_the_path),
