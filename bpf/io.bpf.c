@@ -329,6 +329,10 @@ static __always_inline void fd_account(struct ws_fd_stats *v,
 	if (off)
 		__sync_fetch_and_add(&v->offcpu_ns, off);
 	v->last_end = now;
+	if (v->connecting && start > v->born_ns) {
+		v->connect_wait_ns = start - v->born_ns;
+		v->connecting = 0;
+	}
 	if (!v->client || ret < 0)
 		return;
 	if (!write) {
@@ -449,6 +453,8 @@ static __always_inline int on_sys_exit(long ret, const bool python)
 	if (create) {
 		io_fd_gone(st, key.pid, key.fd, now);
 		v = fd_entry_new(task, &key, client, inbound, start, now);
+		if (v && cls == IO_CONNECT && ret == -EINPROGRESS)
+			v->connecting = 1;
 	}
 	if (name || (op && v)) {
 		struct io_site_args a = {

@@ -431,7 +431,9 @@ struct ws_fd_stats {
 	__u8 client;		/* connect()ed by this process */
 	__u8 inbound;		/* accept()ed */
 	__u8 responded;		/* received since the request's first send */
-	__u8 pad[5];
+	__u8 connecting;	/* connect() returned EINPROGRESS, and the
+				 * connection was not used since */
+	__u8 pad[4];
 	__u64 path_id;		/* a file's whole path: its ws_path_event;
 				 * 0 none (target.path has it, not a file,
 				 * or not sent) */
@@ -441,6 +443,9 @@ struct ws_fd_stats {
 				 * call's on the descriptor */
 	__u64 syncs;		/* fsync, fdatasync, sync_file_range */
 	__u64 sync_ns;		/* their time, enter to exit */
+	__u64 connect_wait_ns;	/* a non-blocking connect(): from its
+				 * return to the first send or receive,
+				 * when the connection was made */
 	struct ws_target target;
 };
 

@@ -18,12 +18,18 @@ pattern, checked against the workloads' own figures:
 - serial_network: a client making its requests one at a time to a server
   on this machine that burns CPU for each: the estimate says it is
   bounded by the server's CPU, and is within 2x of a thread pool's
-  measured speed-up.
+  measured speed-up;
+- slow_connects: four connections opened at once to a server whose accept
+  queue holds one: those whose SYN it dropped wait for its retransmission,
+  a second later (non-blocking connects under asyncio, blocking ones in
+  threads); to a server with room for them, none.
 """
 import os
 import re
+import socket
 import sqlite3
 import subprocess
+import threading
 import time
 
 import pytest
@@ -323,3 +329,101 @@ def test_reread_verdict_and_depths(run, built, tmp):
                    re.sub(r"…\([\d–]+\)…", "…", r)) for r in rows]
     assert rows and len(keys) == len(set(keys)), md
     assert any(re.search(r"expand \(×3[3-6]–3[4-7]\)", r) for r in rows), md
+
+
+class PacedServer:
+    """Listens on 127.0.0.1 with an accept queue of `backlog`, accepting
+    one connection every `gap` s: reads a line, answers, closes."""
+
+    def __init__(self, backlog, gap):
+        self.sock = socket.socket()
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(backlog)
+        self.sock.settimeout(0.1)
+        self.port = self.sock.getsockname()[1]
+        self.gap = gap
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    def _serve(self):
+        while not self.stop.is_set():
+            try:
+                conn, _ = self.sock.accept()
+            except socket.timeout:
+                continue
+            except OSError:
+                return
+            with conn:
+                conn.settimeout(5)
+                try:
+                    conn.recv(100)
+                    conn.sendall(b"ok")
+                except OSError:
+                    pass
+            time.sleep(self.gap)
+
+    def close(self):
+        self.stop.set()
+        self.thread.join(timeout=5)
+        self.sock.close()
+
+
+@pytest.fixture
+def paced_server(request):
+    srv = PacedServer(*request.param)
+    yield srv
+    srv.close()
+
+
+MS = 1000000
+SLOW_NS = 900 * MS
+
+
+@pytest.mark.parametrize("paced_server", [(0, 0.2)], indirect=True)
+@pytest.mark.parametrize("mode", [[], ["--threads"]],
+                         ids=["asyncio", "threads"])
+def test_slow_connects(run, built, paced_server, mode):
+    """Four connections at once, an accept queue of one: one or more wait
+    for a retransmitted SYN, a second; the endpoint counts them, the wall
+    time with one in the making is within the client's own, and the hint
+    names the endpoint and the line that connected."""
+    doc, res = record_json(run, PY, WORKLOADS / "py" / "connect_burst.py",
+                           paced_server.port, 4, *mode)
+    wall_ns, = self_measured(res, "wall_ns")
+    ends = [e for e in doc["io"]["endpoints"]
+            if e["endpoint"] == f"127.0.0.1:{paced_server.port}"]
+    assert len(ends) == 1, f"endpoints {doc['io']['endpoints']}:{res}"
+    e = ends[0]
+    print(f"slow {e['slow_connects']} of {e['connections']}, "
+          f"{e['slow_connect_ns'] / MS:.0f} ms of the client's "
+          f"{wall_ns / MS:.0f} ms; connecting {e['connect_ns'] / MS:.0f} ms")
+    assert e["connections"] == 4, f"{e}:{res}"
+    assert 1 <= e["slow_connects"] <= 3, f"{e}:{res}"
+    assert SLOW_NS <= e["slow_connect_ns"] <= wall_ns, f"{e}:{res}"
+    assert e["connect_ns"] >= e["slow_connects"] * SLOW_NS, f"{e}:{res}"
+    found = hints(doc, "slow_connects")
+    assert len(found) == 1, f"slow_connects hints: {found}:{res}"
+    h = found[0]
+    print(h["text"])
+    assert h["endpoint"] == e["endpoint"], f"{h}:{res}"
+    assert h["slow_connects"] == e["slow_connects"], f"{h}:{res}"
+    line = source_line("py/connect_burst.py",
+                       "socket.create_connection" if mode else
+                       "asyncio.open_connection")
+    assert h["location"].endswith(f"(connect_burst.py:{line})"), \
+        f"{h}:{res}"
+
+
+@pytest.mark.parametrize("paced_server", [(64, 0)], indirect=True)
+def test_no_slow_connects(run, built, paced_server):
+    """The same four connections to a server with room for them: none is
+    slow, no hint."""
+    doc, res = record_json(run, PY, WORKLOADS / "py" / "connect_burst.py",
+                           paced_server.port, 4)
+    e = [e for e in doc["io"]["endpoints"]
+         if e["endpoint"] == f"127.0.0.1:{paced_server.port}"][0]
+    assert e["connections"] == 4 and e["slow_connects"] == 0, f"{e}:{res}"
+    assert e["slow_connect_ns"] == 0, f"{e}:{res}"
+    assert not hints(doc, "slow_connects"), res

@@ -813,6 +813,7 @@ int build_hints(const struct profile *p, const struct aggregate *agg,
 	hint_repeated_opens(&h);
 	hint_many_files(&h);
 	hint_serial_network(&h);
+	hint_slow_connects(&h);
 	hint_shim(&h);
 	hint_spawns(&h);
 	hint_small_reads(&h);

@@ -658,6 +658,53 @@ void hint_serial_network(struct hint_list *h)
 	}
 }
 
+/* ---- slow_connects ----------------------------------------------------- */
+
+static void slow_connects_hint(struct hint_list *h, const struct io_endpoint *e)
+{
+	struct hint hint = { .rule = "slow_connects", .names_cause = true };
+	char *where = hint_location(h, site_display_frame(h->p, e->site));
+	char slow[NUM_SIZE], all[NUM_SIZE], pct[NUM_SIZE], wall[TIME_SIZE];
+
+	hint_fmt_count(slow, e->slow_connects);
+	hint_fmt_count(all, e->connections);
+	hint_fmt_pct(pct, e->slow_connect_ns, h->p->wall_ns);
+	hint_fmt_time(wall, e->slow_connect_ns);
+	hint_text(&hint, "%s of %s connections to %s took a second or more "
+		  "to make (one of them was in the making for %s of wall time, "
+		  "%s)%s%s: the server answered their SYN only when it was "
+		  "sent again, a second later — its accept queue (the listen "
+		  "backlog) was full, or packets were lost; a longer backlog "
+		  "on the server (listen(fd, 128); Python's socketserver: "
+		  "request_queue_size), fewer connections opened at once, or "
+		  "reusing connections would remove that wait.", slow, all,
+		  e->name, pct, wall, where ? ", made from " : "",
+		  where ? where : "");
+	hint_field_copy(h, &hint, "endpoint", e->name);
+	hint_field_uint(&hint, "connections", e->connections);
+	hint_field_uint(&hint, "slow_connects", e->slow_connects);
+	hint_field_uint(&hint, "connect_ns", e->connect_ns);
+	hint_field_uint(&hint, "wall_ns", e->slow_connect_ns);
+	hint_field_real(&hint, "wall_pct",
+			pct_of(e->slow_connect_ns, h->p->wall_ns));
+	hint_field_own(&hint, "location", where);
+	hint_push(h, &hint);
+}
+
+/* Connections that waited for their SYN's retransmission, for a share of
+ * the wall time. */
+void hint_slow_connects(struct hint_list *h)
+{
+	const struct io_summary *io = &h->p->io;
+	size_t i;
+
+	for (i = 0; i < io->n_endpoints; i++)
+		if (io->endpoints[i].slow_connects &&
+		    hint_at_least_pct(io->endpoints[i].slow_connect_ns,
+				      h->p->wall_ns, SLOW_CONNECT_MIN_PCT))
+			slow_connects_hint(h, &io->endpoints[i]);
+}
+
 /* ---- small_reads ------------------------------------------------------- */
 
 static void small_reads_hint(struct hint_list *h, const struct io_file *f)

@@ -30,6 +30,9 @@ struct profile;
 #define SERIAL_MAX_IN_FLIGHT	1
 #define SERIAL_MIN_BUSY_PCT	20	/* time with one in flight, % of wall */
 #define SERIAL_AT_A_TIME	8	/* requests at once, in the estimate */
+/* slow_connects: connections that waited for a SYN's retransmission */
+#define SLOW_CONNECT_MIN_PCT	10	/* wall time with one of them in the
+					 * making, % of wall */
 /* spawns: a program run many times */
 #define SPAWN_MIN_COUNT		10
 #define SPAWN_MIN_PCT		10	/* its time on the critical path
@@ -216,6 +219,7 @@ int hint_find_opener(const struct profile *p, bool repeated_only,
 void hint_repeated_opens(struct hint_list *h);
 void hint_many_files(struct hint_list *h);
 void hint_serial_network(struct hint_list *h);
+void hint_slow_connects(struct hint_list *h);
 void hint_shim(struct hint_list *h);
 void hint_spawns(struct hint_list *h);
 /* fs is on the stack where the runs of a program the spawns hint told

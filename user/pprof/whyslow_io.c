@@ -21,7 +21,8 @@ enum { WI_TRACED = 1, WI_BLOCKED_KNOWN, WI_FILE, WI_ENDPOINT, WI_CONCURRENCY,
 #define IO_ENDPOINT_FIELDS(X)						\
 	X(inbound) X(connections) X(sends) X(receives) X(bytes_sent)	\
 	X(bytes_received) X(connect_ns) X(send_ns) X(recv_ns)		\
-	X(blocked_ns) X(requests) X(request_ns) X(max_in_flight)
+	X(blocked_ns) X(requests) X(request_ns) X(max_in_flight)	\
+	X(slow_connects) X(slow_connect_ns)
 #define IO_CONCURRENCY_FIELDS(X)					\
 	X(pid) X(requests) X(request_ns) X(busy_ns) X(max_in_flight)
 #define IO_SPAWN_FIELDS(X)						\

@@ -240,6 +240,11 @@ struct io_file {
 };
 
 /* One remote endpoint (or, inbound, the peers of a server). */
+/* A connection this long in the making waited for a SYN's retransmission
+ * (Linux's first after 1 s): the server's accept queue was full, or a
+ * packet was lost. */
+#define IO_SLOW_CONNECT_NS	900000000ull
+
 struct io_endpoint {
 	char *name;		/* "127.0.0.1:8080", "[::1]:443", a Unix
 				 * socket's path; inbound: the peer address
@@ -251,7 +256,13 @@ struct io_endpoint {
 	uint64_t receives;
 	uint64_t bytes_sent;
 	uint64_t bytes_received;
-	uint64_t connect_ns;	/* in connect() */
+	uint64_t connect_ns;	/* making connections: in connect(), and for
+				 * a non-blocking one from its return to
+				 * the first send or receive (or close) */
+	uint64_t slow_connects;	/* connections that took IO_SLOW_CONNECT_NS
+				 * or more to make */
+	uint64_t slow_connect_ns;	/* wall time with one of those in
+					 * the making */
 	uint64_t send_ns;	/* in send-family syscalls */
 	uint64_t recv_ns;	/* in receive-family syscalls */
 	uint64_t blocked_ns;	/* of the three, off the CPU */

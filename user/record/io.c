@@ -36,6 +36,9 @@ struct io_trace {
 	struct intern programs;		/* exec'd paths */
 	struct io_request *reqs;
 	size_t n_reqs, cap_reqs;
+	struct io_request *slow;	/* connections slow to make, from
+					 * connect() to made */
+	size_t n_slow, cap_slow;
 	struct spawn_trace spawns;	/* execs, exits, forks */
 	struct cp_birth *births;	/* threads made */
 	size_t n_births, cap_births;
@@ -68,6 +71,7 @@ void io_trace_free(struct io_trace *io)
 	free(io->file);
 	free(io->endpoint);
 	free(io->reqs);
+	free(io->slow);
 	free(io->births);
 	spawn_trace_free(&io->spawns);
 	free(io);
@@ -240,12 +244,35 @@ static int add_fork(struct io_trace *io, const struct ws_io_what *ev,
 	return 0;
 }
 
+/* Slow connections kept, at most: those past it are counted, not in
+ * their endpoint's wall time. */
+#define IO_MAX_SLOW	65536
+
+/* A connection made from start to end: counted, and kept, when slow. */
+static int add_slow_connect(struct io_trace *io, uint32_t pid,
+			    uint32_t endpoint, uint64_t start, uint64_t end)
+{
+	if (end < start || end - start < IO_SLOW_CONNECT_NS)
+		return 0;
+	io->endpoint[endpoint].slow_connects++;
+	if (io->n_slow == IO_MAX_SLOW)
+		return 0;
+	if (intern_items_reserve((void **)&io->slow, &io->cap_slow,
+				 io->n_slow, sizeof(*io->slow)))
+		return -ENOMEM;
+	io->slow[io->n_slow++] = (struct io_request){
+		.pid = pid, .endpoint = endpoint, .start = start, .end = end,
+	};
+	return 0;
+}
+
 int io_trace_site(struct io_trace *io, const struct ws_io_what *ev,
 		  int64_t site)
 {
 	struct io_endpoint *e;
 	struct io_file *f;
 	int64_t i;
+	int err;
 
 	switch (ev->op) {
 	case WS_IO_OPEN:
@@ -279,6 +306,11 @@ int io_trace_site(struct io_trace *io, const struct ws_io_what *ev,
 		if (ev->op == WS_IO_CONNECT) {
 			e->connect_ns += ev->dur_ns;
 			e->blocked_ns += ev->offcpu_ns;
+			err = add_slow_connect(io, ev->pid, i,
+					       ev->time_ns - ev->dur_ns,
+					       ev->time_ns);
+			if (err)
+				return err;
 		}
 		return io_counts_add(&io->counts, IO_COUNT_ENDPOINT, i, site,
 				     ev->pid);
@@ -338,10 +370,27 @@ static void add_file_stats(struct io_file *f, const struct ws_fd_stats *s)
 	f->sync_ns += s->sync_ns;
 }
 
-/* A descriptor's figures: to its file or endpoint row; request_only: a
- * request ended (WS_EV_REQUEST), the descriptor is still open. */
+/* A non-blocking connect()'s wait for its connection: to its first use,
+ * else (never made) to now, the descriptor's close. */
+static int add_connect_wait(struct io_trace *io, uint32_t pid,
+			    uint32_t endpoint, const struct ws_fd_stats *s,
+			    uint64_t now)
+{
+	uint64_t ns = s->connect_wait_ns;
+
+	if (s->connecting && now > s->born_ns)
+		ns = now - s->born_ns;
+	io->endpoint[endpoint].connect_ns += ns;
+	return add_slow_connect(io, pid, endpoint, s->born_ns,
+				s->born_ns + ns);
+}
+
+/* A descriptor's figures at now: to its file or endpoint row;
+ * request_only: a request ended (WS_EV_REQUEST), the descriptor is still
+ * open. */
 static int add_fd_stats(struct io_trace *io, uint32_t pid,
-			const struct ws_fd_stats *s, bool request_only)
+			const struct ws_fd_stats *s, uint64_t now,
+			bool request_only)
 {
 	struct io_endpoint *e;
 	struct io_file *f;
@@ -377,6 +426,12 @@ static int add_fd_stats(struct io_trace *io, uint32_t pid,
 		e->bytes_sent += s->write_bytes;
 		e->send_ns += s->write_ns;
 		e->blocked_ns += s->offcpu_ns;
+		if (s->client) {
+			int err = add_connect_wait(io, pid, i, s, now);
+
+			if (err)
+				return err;
+		}
 	}
 	if (!s->client)
 		return 0;
@@ -385,7 +440,8 @@ static int add_fd_stats(struct io_trace *io, uint32_t pid,
 
 int io_trace_fd(struct io_trace *io, const struct ws_fd_event *ev)
 {
-	return add_fd_stats(io, ev->pid, &ev->stats, ev->type == WS_EV_REQUEST);
+	return add_fd_stats(io, ev->pid, &ev->stats, ev->time_ns,
+			    ev->type == WS_EV_REQUEST);
 }
 
 int io_trace_exec(struct io_trace *io, const struct ws_exec *ev)
@@ -508,7 +564,9 @@ int io_trace_sweep(struct io_trace *io, int map_fd, const struct proc_table *t,
 		    (bpf_map_lookup_elem(map_fd, &keys[i], &s) ||
 		     bpf_map_delete_elem(map_fd, &keys[i])))
 			continue;
-		err = add_fd_stats(io, keys[i].pid, &s, false);
+		/* when it ended is not known: a connection still in the
+		 * making waited no time that is */
+		err = add_fd_stats(io, keys[i].pid, &s, s.last_end, false);
 	}
 out:
 	free(keys);
@@ -585,20 +643,21 @@ static int cmp_edge(const void *a, const void *b)
 }
 
 /*
- * Requests whose (pid or endpoint) matches: how many at once at most, and
- * for how long at least one was in flight.
+ * Of the nr requests (or slow connections), those whose (pid or endpoint)
+ * matches: how many at once at most, and for how long at least one was
+ * in flight.
  */
-static int in_flight(const struct io_trace *io, bool by_pid, uint32_t id,
-		     uint32_t *max, uint64_t *busy)
+static int in_flight(const struct io_request *reqs, size_t nr, bool by_pid,
+		     uint32_t id, uint32_t *max, uint64_t *busy)
 {
-	struct edge *e = malloc((2 * io->n_reqs + 1) * sizeof(*e));
+	struct edge *e = malloc((2 * nr + 1) * sizeof(*e));
 	size_t n = 0, i;
 	int cur = 0;
 
 	if (!e)
 		return -ENOMEM;
-	for (i = 0; i < io->n_reqs; i++) {
-		const struct io_request *r = &io->reqs[i];
+	for (i = 0; i < nr; i++) {
+		const struct io_request *r = &reqs[i];
 
 		if ((by_pid ? r->pid : r->endpoint) != id)
 			continue;
@@ -647,11 +706,18 @@ static int finish_endpoints(struct io_trace *io, struct profile *out)
 		e->requests++;
 		e->request_ns += io->reqs[i].end - io->reqs[i].start;
 	}
-	for (i = 0; i < out->io.n_endpoints; i++)
-		if (out->io.endpoints[i].requests &&
-		    in_flight(io, false, i, &out->io.endpoints[i].max_in_flight,
-			      &busy))
+	for (i = 0; i < out->io.n_endpoints; i++) {
+		struct io_endpoint *e = &out->io.endpoints[i];
+		uint32_t most;
+
+		if (e->requests && in_flight(io->reqs, io->n_reqs, false, i,
+					     &e->max_in_flight, &busy))
 			return -ENOMEM;
+		if (e->slow_connects && in_flight(io->slow, io->n_slow, false,
+						  i, &most,
+						  &e->slow_connect_ns))
+			return -ENOMEM;
+	}
 	return 0;
 }
 
@@ -677,7 +743,8 @@ static int finish_concurrency(struct io_trace *io, struct profile *out)
 	}
 	for (j = 0; j < out->io.n_procs; j++) {
 		c = &out->io.procs[j];
-		if (in_flight(io, true, c->pid, &c->max_in_flight, &c->busy_ns))
+		if (in_flight(io->reqs, io->n_reqs, true, c->pid,
+			      &c->max_in_flight, &c->busy_ns))
 			return -ENOMEM;
 	}
 	return 0;

@@ -482,8 +482,10 @@ static void json_endpoint(const struct json *j, size_t i)
 		e->bytes_received, e->connect_ns, e->send_ns, e->recv_ns);
 	json_blocked(j, e->blocked_ns);
 	fprintf(f, ", \"requests\": %" PRIu64 ", \"request_ns\": %" PRIu64
-		", \"max_in_flight\": %" PRIu32 ", \"connected_from\": ",
-		e->requests, e->request_ns, e->max_in_flight);
+		", \"max_in_flight\": %" PRIu32 ", \"slow_connects\": %" PRIu64
+		", \"slow_connect_ns\": %" PRIu64 ", \"connected_from\": ",
+		e->requests, e->request_ns, e->max_in_flight, e->slow_connects,
+		e->slow_connect_ns);
 	json_site(f, j->p, e->site);
 	fputs("}", f);
 }

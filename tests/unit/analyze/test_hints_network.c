@@ -146,10 +146,74 @@ static void test_serial_network_two_procs(void **state)
 	fx_free(p);
 }
 
+/*
+ * A crawler opens 50 connections to 127.0.0.1:8765, 10 at a time; 15
+ * wait for their SYN's retransmission, one of them in the making for
+ * 4.86 s of a 5.4 s run.
+ */
+static struct profile *burst_profile(uint64_t slow_ns)
+{
+	struct profile *p = fx_new("python3 aio.py");
+	struct io_endpoint *e;
+	uint32_t mod, get;
+
+	p->wall_ns = 5400 * MS;
+	fx_proc(p, 100, 1, "python3", "/usr/bin/python3");
+	mod = fx_frame_at(p, "<module>", "aio.py", CLASS_APP,
+			  "/home/u/aio.py", 12);
+	get = fx_frame_at(p, "get", "aio.py", CLASS_APP, "/home/u/aio.py", 3);
+	e = fx_io_endpoint(p, "127.0.0.1:8765", "tcp",
+			   FX_IO_SITE(p, 100, mod, get));
+	e->connections = 50;
+	e->connect_ns = 15 * SEC;
+	e->slow_connects = 15;
+	e->slow_connect_ns = slow_ns;
+	return p;
+}
+
+static void test_slow_connects(void **state)
+{
+	struct profile *p = burst_profile(4860 * MS);
+	struct hinted agg;
+	const struct hint *h;
+
+	(void)state;
+	h = only_hint(p, &agg);
+	assert_text(h, "slow_connects",
+		    "15 of 50 connections to 127.0.0.1:8765 took a second or "
+		    "more to make (one of them was in the making for 90% of "
+		    "wall time, 4.86 s), made from get (aio.py:3): the server "
+		    "answered their SYN only when it was sent again, a second "
+		    "later — its accept queue (the listen backlog) was full, "
+		    "or packets were lost; a longer backlog on the server "
+		    "(listen(fd, 128); Python's socketserver: "
+		    "request_queue_size), fewer connections opened at once, "
+		    "or reusing connections would remove that wait.");
+	assert_str(h, "endpoint", "127.0.0.1:8765");
+	assert_uint(h, "connections", 50);
+	assert_uint(h, "slow_connects", 15);
+	assert_uint(h, "connect_ns", 15 * SEC);
+	assert_uint(h, "wall_ns", 4860 * MS);
+	assert_real(h, "wall_pct", 90.0);
+	assert_str(h, "location", "get (aio.py:3)");
+	hinted_free(&agg);
+	fx_free(p);
+	/* 10% of wall: said; under it, or none slow, not */
+	p = burst_profile(540 * MS);
+	assert_int_equal(n_hints(p), 1);
+	p->io.endpoints[0].slow_connect_ns--;
+	assert_int_equal(n_hints(p), 0);
+	p->io.endpoints[0].slow_connect_ns = 540 * MS;
+	p->io.endpoints[0].slow_connects = 0;
+	assert_int_equal(n_hints(p), 0);
+	fx_free(p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_serial_network),
+		cmocka_unit_test(test_slow_connects),
 		cmocka_unit_test(test_serial_network_thresholds),
 		cmocka_unit_test(test_serial_network_two_procs),
 	};

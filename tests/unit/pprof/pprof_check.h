@@ -129,6 +129,8 @@ static inline struct profile *rich_profile(void)
 	e->requests = 12;
 	e->request_ns = 620 * MS;
 	e->max_in_flight = 1;
+	e->slow_connects = 2;
+	e->slow_connect_ns = 1100 * MS;
 	fx_io_proc(p, 100, 12, 620 * MS, 600 * MS, 1);
 	fx_io_spawn(p, "/bin/true", 20, 40 * MS, IO_NO_SITE);
 	s = fx_io_spawn(p, "/usr/lib/gcc/cc1", 4, 900 * MS, site);

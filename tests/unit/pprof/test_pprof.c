@@ -149,6 +149,8 @@ static void test_round_trip(void **state)
 	assert_int_equal(q.io.files[0].syncs, 7);
 	assert_int_equal(q.io.files[0].sync_ns, 9 * MS);
 	assert_true(q.io.files[0].directory);
+	assert_int_equal(q.io.endpoints[0].slow_connects, 2);
+	assert_int_equal(q.io.endpoints[0].slow_connect_ns, 1100 * MS);
 	assert_int_equal(q.quality.io_dropped, 2);
 	assert_int_equal(q.quality.untraced_forks, 6);
 	assert_int_equal(q.quality.bpf_missed_runs, 7);

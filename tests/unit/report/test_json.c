@@ -190,6 +190,7 @@ static void test_json_io_and_hints(void **state)
 		"\"send_ns\": 5000000, \"recv_ns\": 3500000000, "
 		"\"blocked_ns\": 3400000000, \"requests\": 42, "
 		"\"request_ns\": 3600000000, \"max_in_flight\": 1, "
+		"\"slow_connects\": 0, \"slow_connect_ns\": 0, "
 		"\"connected_from\": {\"name\": \"check\", \"file\": "
 		"\"/home/u/linkcheck.py\", \"line\": 17}}]"), 0);
 	assert_int_equal(json_check(json,
