@@ -24,12 +24,13 @@ enum spawn_advice {
 	SPAWN_IN_PROCESS,	/* starting them is the cost */
 	SPAWN_PARALLELISM,	/* work, one run at a time */
 	SPAWN_OVERLAP_WAITS,	/* waits, one run at a time (curl, fetching) */
+	SPAWN_SLEEPS,		/* sleep(1) runs: a script polling */
 };
 
 static const char *const spawn_advice_names[] = {
 	[SPAWN_NONE] = "none", [SPAWN_IN_PROCESS] = "in_process",
 	[SPAWN_PARALLELISM] = "parallelism",
-	[SPAWN_OVERLAP_WAITS] = "overlap_waits",
+	[SPAWN_OVERLAP_WAITS] = "overlap_waits", [SPAWN_SLEEPS] = "sleeps",
 };
 
 /* Its runs' wall time counting nested and parallel runs once, or their
@@ -126,6 +127,7 @@ struct spawn_procs_cost {
 	 * the disk, whichever is more; 0 when neither */
 	uint64_t wait_ns;
 	enum wait_reason wait;
+	uint64_t sleep_ns;	/* ... and their sleeps */
 };
 
 static void spawn_procs_cost(const struct hint_list *h,
@@ -145,6 +147,7 @@ static void spawn_procs_cost(const struct hint_list *h,
 		loading += ps->loading_samples;
 		network += ps->time.ns[WAIT_NETWORK];
 		disk += ps->time.ns[WAIT_DISK];
+		out->sleep_ns += ps->time.ns[WAIT_SLEEP];
 	}
 	out->loading_ns = samples ? (uint64_t)((unsigned __int128)s->cpu_ns *
 					       loading / samples) : 0;
@@ -322,6 +325,9 @@ static enum spawn_advice spawn_advice(const struct hint_list *h, size_t i,
 	    spawn_share_pct(h, s) < SPAWN_MIN_PCT ||
 	    spawn_launches_work(h, s, costs))
 		return SPAWN_NONE;
+	/* sleep 0.1 in a loop: the time is the sleeps', not the starts' */
+	if (hint_at_least_pct(costs[i].sleep_ns, s->wall_ns, SPAWN_WAITS_PCT))
+		return SPAWN_SLEEPS;
 	return SPAWN_IN_PROCESS;
 }
 
@@ -460,9 +466,10 @@ static void spawn_text(const struct hint_list *h, struct hint *hint,
 {
 	char count[NUM_SIZE], times[6 * TIME_SIZE + 256], cpu[NUM_SIZE];
 	const char *from = where ? ", spawned from " : "";
-	char start[NUM_SIZE + 80], wait_pct[NUM_SIZE];
+	char start[NUM_SIZE + 80], wait_pct[NUM_SIZE], sleep_pct[NUM_SIZE];
 
 	hint_fmt_pct(wait_pct, cost->wait_ns, s->wall_ns);
+	hint_fmt_pct(sleep_pct, cost->sleep_ns, s->wall_ns);
 	hint_fmt_count(count, s->count);
 	if (!spawn_path_times(h, s, times, sizeof(times)))
 		spawn_times(h, s, times, sizeof(times));
@@ -485,6 +492,13 @@ static void spawn_text(const struct hint_list *h, struct hint *hint,
 			  "overlap it.", s->program, count, times,
 			  cpu, start, from, where ? where : "",
 			  spawner_way(h, s, advice));
+	else if (advice == SPAWN_SLEEPS)
+		hint_text(hint, "%s ran %s times (%s), %s of it sleeping%s%s: "
+			  "the script waits on a timer, not on work — sleep "
+			  "less or poll less often, or wait for the event "
+			  "itself (inotifywait for a file, wait for a process) "
+			  "instead of sleeping.", s->program, count, times,
+			  sleep_pct, from, where ? where : "");
 	else
 		hint_text(hint, "%s ran %s times (%s)%s%s%s: doing the work "
 			  "in-process or in fewer, larger runs%s would remove "

@@ -408,6 +408,44 @@ static void test_spawns_overlap_waits(void **state)
  * stacks rooted at ld.so's _start); another program's do not count,
  * and its own count when run through a link of another name (by comm).
  */
+/*
+ * A script polls for a file with sleep 0.1, 15 times: the runs are
+ * sleeps, and the advice is about waiting, not starting processes; with
+ * under half of their time asleep, the usual advice.
+ */
+static void test_spawns_sleeps(void **state)
+{
+	struct profile *p = fx_new("./poll.sh");
+	uint32_t main_f, pid;
+	struct hinted agg;
+	const struct hint *h;
+	struct io_spawn *s;
+
+	(void)state;
+	p->wall_ns = 1550 * MS;
+	s = spawn_known(p, "/usr/bin/sleep", 15, 1500 * MS, 1500 * MS,
+			30 * MS, 1);
+	main_f = fx_frame(p, "[sleep+0x6420]", "sleep", CLASS_APP);
+	for (pid = 10; pid < 25; pid++) {
+		fx_proc(p, pid, 1, "sleep", "/usr/bin/sleep");
+		FX_WAIT(p, pid, pid, 1, WAIT_SLEEP, 98 * MS, NULL, main_f);
+	}
+	h = only_hint(p, &agg);
+	assert_text(h, "spawns",
+		    "/usr/bin/sleep ran 15 times (100 ms on average, 1.50 s "
+		    "in all = 97% of wall time), 98% of it sleeping: the "
+		    "script waits on a timer, not on work — sleep less or "
+		    "poll less often, or wait for the event itself "
+		    "(inotifywait for a file, wait for a process) instead of "
+		    "sleeping.");
+	assert_str(h, "advice", "sleeps");
+	hinted_free(&agg);
+	s->wall_ns = s->union_ns = 2941 * MS;	/* 1.47 s asleep: < 50% */
+	p->wall_ns = 3000 * MS;
+	assert_advice(p, "/usr/bin/sleep", "in_process");
+	fx_free(p);
+}
+
 static void test_spawns_loading(void **state)
 {
 	struct profile *p = fx_new("cmake");
@@ -523,6 +561,7 @@ int main(void)
 		cmocka_unit_test(test_spawns_from_past_libc),
 		cmocka_unit_test(test_spawns_work),
 		cmocka_unit_test(test_spawns_overlap_waits),
+		cmocka_unit_test(test_spawns_sleeps),
 		cmocka_unit_test(test_spawns_spawner_way),
 		cmocka_unit_test(test_spawns_work_thresholds),
 		cmocka_unit_test(test_spawns_loading),
