@@ -220,6 +220,8 @@ void hint_repeated_opens(struct hint_list *h);
 void hint_many_files(struct hint_list *h);
 void hint_serial_network(struct hint_list *h);
 void hint_slow_connects(struct hint_list *h);
+/* hints_libs.c */
+void hint_hot_library_functions(struct hint_list *h);
 void hint_shim(struct hint_list *h);
 void hint_spawns(struct hint_list *h);
 /* fs is on the stack where the runs of a program the spawns hint told
