@@ -17,6 +17,7 @@
 #include "lib/util.h"
 #include "analyze/hints.h"
 #include "analyze/hints_rules.h"
+#include "analyze/procs.h"
 
 /* Scratch of the search for the app code that calls a function. */
 struct callers {
@@ -183,18 +184,81 @@ static bool codec_call(const struct func_stat *fs)
 	return false;
 }
 
+/* Names of programs told apart when finding the one a function runs in. */
+#define JOB_PROGRAMS	8
+
+/*
+ * The on-CPU time of the program (its processes, by name) fs has most of
+ * its time in, and (*in) fs's time there: clang's, for libclang's entry
+ * in a build where cc1 has most of the CPU.  Of the stacks that reached
+ * their root (those cut short may or may not run under fs: clang's,
+ * 200 frames deep) and not of its start-up in the dynamic loader.
+ */
+static uint64_t program_cpu(const struct hint_list *h,
+			    const struct func_stat *fs, uint64_t *in)
+{
+	const struct aggregate *agg = h->agg;
+	const struct proc_stat *ps = NULL;
+	const char *comm[JOB_PROGRAMS];
+	uint64_t ns[JOB_PROGRAMS], all = 0;
+	uint32_t target = fs - agg->funcs;
+	size_t i, k, n = 0, best = 0;
+	bool under;
+
+	*in = 0;
+	for (i = 0; i < h->p->n_stacks; i++) {
+		const struct stack_sample *s = &h->p->stacks[i];
+
+		if (!stack_on_cpu(s) || s->truncated ||
+		    procs_stack_loading(h->p, s))
+			continue;
+		if (!ps || ps->pid != s->pid)
+			ps = procs_stat(agg, s->pid);
+		if (!ps)
+			continue;
+		under = stack_func_position(agg, s, target) < s->n_frames;
+		for (k = 0; k < n && strcmp(comm[k], ps->comm); k++)
+			;
+		if (k == n && (n == JOB_PROGRAMS || !under))
+			continue;
+		if (k == n) {
+			comm[n] = ps->comm;
+			ns[n++] = 0;
+		}
+		ns[k] += under ? s->ns : 0;
+		if (ns[k] > ns[best])
+			best = k;
+	}
+	for (i = 0; n && i < h->p->n_stacks; i++) {
+		const struct stack_sample *s = &h->p->stacks[i];
+
+		if (!stack_on_cpu(s) || s->truncated ||
+		    procs_stack_loading(h->p, s))
+			continue;
+		if (!ps || ps->pid != s->pid)
+			ps = procs_stat(agg, s->pid);
+		if (ps && !strcmp(ps->comm, comm[best]))
+			all += s->ns;
+	}
+	if (n)
+		*in = ns[best];
+	return all;
+}
+
 /*
  * The program is a driver of the library (xz of liblzma's lzma_code, a
- * hashing or image tool): the function is nearly all of its on-CPU time,
- * nearly all of that from one caller, which therefore holds nearly all
- * of the program's CPU too, its main loop.  Then the time is the
- * library's work on the input, not calls to save.
+ * hashing or image tool, clang of libclang in a build): the function is
+ * nearly all of its on-CPU time but its start-up, nearly all of that from
+ * one caller, which therefore holds nearly all of the program's CPU too,
+ * its main loop.  Then the time is the library's work on the input, not
+ * calls to save.
  */
 static bool library_is_job(const struct hint_list *h,
 			   const struct func_stat *fs, uint64_t samples)
 {
-	return hint_at_least_pct(fs->total_ns, h->agg->time.ns[WAIT_NONE],
-				 HOT_LIB_JOB_PCT) &&
+	uint64_t in, all = program_cpu(h, fs, &in);
+
+	return hint_at_least_pct(in, all, HOT_LIB_JOB_PCT) &&
 	       hint_at_least_pct(samples, fs->total, HOT_LIB_JOB_PCT);
 }
 
