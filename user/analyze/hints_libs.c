@@ -194,11 +194,24 @@ static bool codec_call(const struct func_stat *fs)
  * their root (those cut short may or may not run under fs: clang's,
  * 200 frames deep) and not of its start-up in the dynamic loader.
  */
+/* s's process when s counts in program_cpu(): on the CPU, whole, not
+ * the program starting; *last caches the lookup. */
+static const struct proc_stat *counted(const struct hint_list *h,
+				       const struct stack_sample *s,
+				       const struct proc_stat **last)
+{
+	if (!stack_on_cpu(s) || s->truncated || procs_stack_loading(h->p, s))
+		return NULL;
+	if (!*last || (*last)->pid != s->pid)
+		*last = procs_stat(h->agg, s->pid);
+	return *last;
+}
+
 static uint64_t program_cpu(const struct hint_list *h,
 			    const struct func_stat *fs, uint64_t *in)
 {
 	const struct aggregate *agg = h->agg;
-	const struct proc_stat *ps = NULL;
+	const struct proc_stat *ps, *last = NULL;
 	const char *comm[JOB_PROGRAMS];
 	uint64_t ns[JOB_PROGRAMS], all = 0;
 	uint32_t target = fs - agg->funcs;
@@ -209,12 +222,7 @@ static uint64_t program_cpu(const struct hint_list *h,
 	for (i = 0; i < h->p->n_stacks; i++) {
 		const struct stack_sample *s = &h->p->stacks[i];
 
-		if (!stack_on_cpu(s) || s->truncated ||
-		    procs_stack_loading(h->p, s))
-			continue;
-		if (!ps || ps->pid != s->pid)
-			ps = procs_stat(agg, s->pid);
-		if (!ps)
+		if (!(ps = counted(h, s, &last)))
 			continue;
 		under = stack_func_position(agg, s, target) < s->n_frames;
 		for (k = 0; k < n && strcmp(comm[k], ps->comm); k++)
@@ -230,15 +238,9 @@ static uint64_t program_cpu(const struct hint_list *h,
 			best = k;
 	}
 	for (i = 0; n && i < h->p->n_stacks; i++) {
-		const struct stack_sample *s = &h->p->stacks[i];
-
-		if (!stack_on_cpu(s) || s->truncated ||
-		    procs_stack_loading(h->p, s))
-			continue;
-		if (!ps || ps->pid != s->pid)
-			ps = procs_stat(agg, s->pid);
+		ps = counted(h, &h->p->stacks[i], &last);
 		if (ps && !strcmp(ps->comm, comm[best]))
-			all += s->ns;
+			all += h->p->stacks[i].ns;
 	}
 	if (n)
 		*in = ns[best];
