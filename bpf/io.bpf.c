@@ -16,7 +16,9 @@
  *    forked (WS_EV_IO_SITE, with user and Python stacks and the syscall's
  *    time);
  *  - on a connection the process made, each request/response exchange
- *    (WS_EV_REQUEST), for the requests-in-flight figures;
+ *    (WS_EV_REQUEST), for the requests-in-flight figures, and for a
+ *    non-blocking connect() how long the connection took to be made
+ *    (to its first send or receive: a SYN retransmitted waits 1 s);
  *  - every execve() (WS_EV_EXEC), and the exit of a process that
  *    exec'd (WS_EV_EXIT), each with the process's CPU time so far.
  *
