@@ -23,6 +23,7 @@ struct codec {
 	const char *unpack_parallel;	/* decompressing so; NULL none */
 	const char *lower;	/* a faster level; NULL none worth it */
 	const char *unpack_note;	/* decompressing: no parallel tool */
+	int low;		/* the highest level lower already is */
 };
 
 static const struct codec codecs[] = {
@@ -31,22 +32,22 @@ static const struct codec codecs[] = {
 	  "a lower level (gzip -1)",
 	  "the .gz format decompresses on one CPU whatever the tool: where "
 	  "the format is yours to choose, zstd's decompresses several times "
-	  "faster" },
+	  "faster", 1 },
 	{ { "bzip2", "bunzip2", "bzcat" }, { "bunzip2", "bzcat" }, NULL,
 	  "lbzip2 or pbzip2 (the same .bz2 format, on all CPUs)",
-	  "lbzip2", "lbzip2 -d (any .bz2 file, on all CPUs)", NULL, NULL },
+	  "lbzip2", "lbzip2 -d (any .bz2 file, on all CPUs)", NULL, NULL, 0 },
 	{ { "xz", "unxz", "xzcat", "lzma", "unlzma", "lzcat" },
 	  { "unxz", "xzcat", "unlzma", "lzcat" }, "-T",
 	  "xz -T0 (the same .xz format, in blocks, on all CPUs)", "xz -T0",
 	  "xz -d -T0 (xz 5.4 or later, for a file compressed in blocks: "
-	  "by xz -T0)", "a lower preset (xz -1 to -3)", NULL },
+	  "by xz -T0)", "a lower preset (xz -1 to -3)", NULL, 3 },
 	{ { "zstd", "unzstd", "zstdcat" }, { "unzstd", "zstdcat" }, "-T",
 	  "zstd -T0 (on all CPUs)", "zstd -T0", NULL,
-	  "a lower level (zstd -1, or --fast)", NULL },
+	  "a lower level (zstd -1, or --fast)", NULL, 1 },
 	{ { "lzip" }, { NULL }, NULL,
 	  "plzip (the same .lz format, on all CPUs)", "plzip",
 	  "plzip -d (for a file of several members: by plzip)",
-	  "a lower level (lzip -0 to -3)", NULL },
+	  "a lower level (lzip -0 to -3)", NULL, 3 },
 };
 
 /* name_in() over names[0..n) up to its first NULL. */
@@ -71,7 +72,7 @@ static const struct codec *codec_of(const char *name)
 
 /* A word of args, past the program's own, that is an option asking to
  * decompress (-d, -dc, --decompress, --uncompress) or, threads given,
- * naming a count of threads (-T0, --threads=4). */
+ * naming a count of threads (-T0, -3T0, --threads=4). */
 static bool args_have(const char *args, bool decompress,
 		      const char *threads)
 {
@@ -87,13 +88,56 @@ static bool args_have(const char *args, bool decompress,
 					 !strncmp(w, "--threads", 9))
 				return true;
 		} else if (n > 1 && w[0] == '-') {
-			if (decompress ? memchr(w + 1, 'd', n - 1) != NULL :
-					 threads && !strncmp(w, threads, 2))
+			if (memchr(w + 1, decompress ? 'd' : threads ?
+				   threads[1] : '\0', n - 1))
 				return true;
 		}
 		w = strchr(w, ' ');
 	}
 	return false;
+}
+
+/* The level a word of args asks for: its digits in a cluster of short
+ * options (-1, -9c; not -T0's, the threads option's argument), 1 for
+ * --fast; -1 none. */
+static int word_level(const char *w, size_t n, const char *threads)
+{
+	int level = -1;
+	size_t i;
+
+	if (n >= 6 && !strncmp(w, "--fast", 6))
+		return 1;
+	if (n < 2 || w[0] != '-' || w[1] == '-')
+		return -1;
+	for (i = 1; i < n; i++) {
+		if (threads && w[i] == threads[1])
+			break;
+		if (w[i] < '0' || w[i] > '9')
+			continue;
+		level = 0;
+		while (i < n && w[i] >= '0' && w[i] <= '9' && level < 100)
+			level = level * 10 + (w[i++] - '0');
+		i--;
+	}
+	return level;
+}
+
+/* The level args ask for, the last given; -1 none (the default). */
+static int args_level(const char *args, const char *threads)
+{
+	const char *w = args ? strchr(args, ' ') : NULL;
+	int level = -1, l;
+	size_t n;
+
+	while (w) {
+		w += strspn(w, " ");
+		n = strcspn(w, " ");
+		l = word_level(w, n, threads);
+		if (l >= 0)
+			level = l;
+		w = strchr(w, ' ');
+	}
+	return level;
 }
 
 /* What one program's processes on the path did. */
@@ -103,6 +147,8 @@ struct codec_run {
 	bool one_thread;	/* each process's CPU in one thread */
 	bool decompress;	/* some process decompressed */
 	bool threads_asked;	/* ... or asked for threads */
+	bool above_low;		/* ... or for a level above the codec's low
+				 * ones (the default counts as above) */
 	double spread;		/* CPUs its runs used at once on average,
 				 * when several; else 0 */
 	const char *launcher;	/* "tar" when tar ran it; else NULL */
@@ -152,6 +198,7 @@ static void codec_run(const struct hint_list *h, const struct codec *c,
 	const struct proc_stat *ps;
 	uint64_t busiest;
 	size_t i, k;
+	int level;
 
 	memset(r, 0, sizeof(*r));
 	r->one_thread = true;
@@ -170,6 +217,8 @@ static void codec_run(const struct hint_list *h, const struct codec *c,
 			r->one_thread = false;
 		r->decompress |= args_have(ps->args, true, NULL);
 		r->threads_asked |= args_have(ps->args, false, c->threads);
+		level = args_level(ps->args, c->threads);
+		r->above_low |= level < 0 || level > c->low;
 		if (!r->launcher)
 			r->launcher = tar_of(h->p, ps->pid);
 	}
@@ -183,7 +232,7 @@ static void codec_advice(const struct hint_list *h, const struct codec *c,
 			 const char **advice)
 {
 	const char *parallel = r->decompress ? c->unpack_parallel : c->parallel;
-	const char *lower = r->decompress ? NULL : c->lower;
+	const char *lower = r->decompress || !r->above_low ? NULL : c->lower;
 	const char *tool = c->parallel_tool;
 	size_t n = 0;
 

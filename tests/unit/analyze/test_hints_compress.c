@@ -113,6 +113,56 @@ static void test_compressor_xz_threads_asked(void **state)
 	fx_free(p);
 }
 
+/* A level already low: no lower one to advise; pigz still, or, asked
+ * for threads too, no compressor hint at all.  The threads option's count is no
+ * level (xz -T0 -9 is at 9); a default level is above the low ones. */
+static void test_compressor_level_low(void **state)
+{
+	static const struct {
+		const char *name, *args;
+		const char *advice;	/* NULL: no compressor hint */
+	} cases[] = {
+		{ "gzip", "gzip -1", "parallel" },
+		{ "gzip", "gzip -1c big", "parallel" },
+		{ "gzip", "gzip --fast big", "parallel" },
+		{ "gzip", "gzip -2 big", "parallel" },
+		{ "xz", "xz -T0 -2 big", NULL },
+		{ "xz", "xz -T0 -9 big", "lower_level" },
+		{ "xz", "xz -T0 big", "lower_level" },
+		{ "xz", "xz -3T0 big", NULL },
+		{ "zstd", "zstd -T0 -1 big", NULL },
+		{ "zstd", "zstd -T0 -19 big", "lower_level" },
+	};
+	struct codec_case c = { NULL, NULL, 1000, 1000, false, false, 2, 0 };
+	const struct hint *h;
+	struct hinted agg;
+	struct profile *p;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		c.name = cases[i].name;
+		c.args = cases[i].args;
+		p = codec_profile(&c);
+		if (!cases[i].advice) {
+			hints_of(p, &agg);
+			for (size_t k = 0; k < agg.n_hints; k++)
+				assert_string_not_equal(agg.hints[k].rule,
+							"compressor");
+			hinted_free(&agg);
+		} else {
+			h = only_hint(p, &agg);
+			assert_str(h, "advice", cases[i].advice);
+			if (!strcmp(cases[i].advice, "parallel"))
+				assert_int_equal(!!strstr(h->text, "lower"),
+						 strstr(cases[i].args, "-2") !=
+						 NULL);
+			hinted_free(&agg);
+		}
+		fx_free(p);
+	}
+}
+
 /* xargs -P2 gzip: its six runs already went two at a time, 1.8 CPUs on
  * average (900 ms of CPU while at least one ran, 500 ms): no parallel tool
  * to advise, only the lower level, and not "on one CPU". */
@@ -206,6 +256,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_compressor_tar_gzip),
 		cmocka_unit_test(test_compressor_xz_threads_asked),
+		cmocka_unit_test(test_compressor_level_low),
 		cmocka_unit_test(test_compressor_already_spread),
 		cmocka_unit_test(test_compressor_decompress),
 		cmocka_unit_test(test_compressor_none),
