@@ -81,21 +81,21 @@ static bool named(const struct profile *out, uint32_t frame,
 	return f->cls != CLASS_KERNEL && f->name && !strcmp(f->name, name);
 }
 
-/* Whether st's user frames end at j, a new thread's clone() returning in
- * the child, with only addresses of no mapping outside it: what its frame
- * pointer, the parent's, led to. */
-static bool clone_child(const struct profile *out,
-			const struct stack_sample *st, uint32_t j)
+/* Whether frame j of st begins a stack of its own -- a new thread's
+ * clone() returning in the child, Go's runtime.mcall on a thread's g0
+ * stack -- with only addresses of no mapping outside it: what a frame
+ * pointer of another stack (the parent's, the goroutine's) led to. */
+static bool stack_switch(const struct profile *out,
+			 const struct stack_sample *st, uint32_t j)
 {
+	static const char *const names[] = {
+		"clone3", "clone", "__clone", "__clone3", "runtime.mcall",
+	};
+	const struct frame *f = &out->frames[st->frames[j]];
 	uint32_t i;
 
-	if (!named(out, st->frames[j], "clone3") &&
-	    !named(out, st->frames[j], "clone") &&
-	    !named(out, st->frames[j], "__clone") &&
-	    !named(out, st->frames[j], "__clone3"))
-		return false;
-	if (j + 1 < st->n_frames &&
-	    out->frames[st->frames[j + 1]].cls != CLASS_KERNEL)
+	if (f->cls == CLASS_KERNEL || !name_in(f->name, names,
+					       ARRAY_SIZE(names)))
 		return false;
 	for (i = 0; i < j; i++)
 		if (!named(out, st->frames[i], "[unknown]"))
@@ -109,7 +109,7 @@ bool stackend_thread_root(const struct profile *out, struct stack_sample *st)
 
 	for (j = st->n_frames; j-- > 1;) {
 		if (!named(out, st->frames[j], "start_thread") &&
-		    !clone_child(out, st, j))
+		    !stack_switch(out, st, j))
 			continue;
 		st->n_frames -= j;
 		memmove(st->frames, st->frames + j,

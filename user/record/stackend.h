@@ -35,8 +35,9 @@ void stackend_count_quality(struct profile *out, const struct stack_sample *st);
  * there (a stack end) or went on into the clone3() that called it: one
  * root for both, or a thread's paths and flame graph split in two.
  * Nothing outside it is the thread's, nor outside the clone3() a new
- * thread returns from (its inherited frame pointer, the parent's, leads
- * to addresses of no mapping).  Cuts st's frames there; whether it did:
+ * thread returns from or Go's runtime.mcall (a frame pointer of another
+ * stack, the parent's, the goroutine's, leads to addresses of no
+ * mapping there).  Cuts st's frames there; whether it did:
  * then the stack is whole.
  */
 bool stackend_thread_root(const struct profile *out, struct stack_sample *st);

@@ -112,11 +112,12 @@ static void test_stripped_entry(void **state)
 
 /* A thread's stacks: from start_thread, with clone3 outside it or not;
  * a new thread's return from clone3 over unmapped addresses is whole at
- * clone3; a parent's clone3, called from pthread_create, stays. */
+ * clone3, a Go g0 stack at runtime.mcall; a parent's clone3, called from
+ * pthread_create, stays. */
 static void test_thread_root(void **state)
 {
 	struct profile *p = fx_new("./mutex4");
-	uint32_t clone3, start, worker, lock, unk, main_, create, sys;
+	uint32_t clone3, start, worker, lock, unk, main_, create, sys, mcall;
 	struct stack_sample *s;
 
 	(void)state;
@@ -151,9 +152,15 @@ static void test_thread_root(void **state)
 	s = FX_STACK(p, 1, 1, 1, unk, main_, clone3);
 	assert_false(stackend_thread_root(p, s));
 	assert_int_equal(s->n_frames, 3);
-	/* clone3 with user frames inside it is a caller, not the child */
+	/* the child's clone3 calling its thread's function (start_thread
+	 * not unwound), and Go's g0 stack under runtime.mcall */
 	s = FX_STACK(p, 1, 2, 1, unk, clone3, worker);
-	assert_false(stackend_thread_root(p, s));
+	assert_true(stackend_thread_root(p, s));
+	assert_int_equal(s->frames[0], clone3);
+	mcall = fx_frame(p, "runtime.mcall", "goprog", CLASS_RUNTIME);
+	s = FX_STACK(p, 1, 2, 1, unk, mcall, worker);
+	assert_true(stackend_thread_root(p, s));
+	assert_int_equal(s->n_frames, 2);
 	/* the kernel's frames are not the thread's root */
 	s = FX_STACK(p, 1, 2, 1, sys);
 	assert_false(stackend_thread_root(p, s));
