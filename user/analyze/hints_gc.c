@@ -29,6 +29,49 @@ static bool python_gc(const struct func_stat *fs)
 	       name_in(fs->name, names, ARRAY_SIZE(names));
 }
 
+/*
+ * In a CPython without symbols (Debian's python3.11), the collector is
+ * static code called from an allocation that crossed the threshold, or
+ * from gc.collect(): the position in s of such an entry with two frames
+ * or more of the interpreter's code without a name under it (the
+ * allocator's own is one deep, when not inlined); n_frames when none.
+ */
+static uint32_t stripped_gc_at(const struct profile *p,
+			       const struct stack_sample *s)
+{
+	static const char *const entries[] = {
+		"_PyObject_GC_New", "_PyObject_GC_NewVar", "_PyObject_GC_Link",
+		"PyType_GenericAlloc", "PyGC_Collect", "_PyGC_CollectNoFail",
+	};
+	const struct frame *f, *g;
+	uint32_t k, j;
+
+	for (k = 0; k + 2 < s->n_frames; k++) {
+		f = &p->frames[s->frames[k]];
+		if (!cpython_file_name(f->module) ||
+		    !name_in(f->name, entries, ARRAY_SIZE(entries)))
+			continue;
+		for (j = k + 1; j <= k + 2; j++) {
+			g = &p->frames[s->frames[j]];
+			if (g->resolved || g->cls == CLASS_KERNEL ||
+			    !g->module || strcmp(g->module, f->module))
+				break;
+		}
+		if (j > k + 2)
+			return k;
+	}
+	return s->n_frames;
+}
+
+/* Where the collector is in s: func's position (AGG_NO_FUNC: the
+ * stripped collector's entry); n_frames when it is not there. */
+static uint32_t gc_at(const struct hint_list *h, const struct stack_sample *s,
+		      uint32_t func)
+{
+	return func == AGG_NO_FUNC ? stripped_gc_at(h->p, s) :
+				     stack_func_position(h->agg, s, func);
+}
+
 /* A frame of the program's own code with a name (not `[prog+0x…]`). */
 static bool frame_named_app(const struct profile *p, uint32_t frame)
 {
@@ -38,10 +81,10 @@ static bool frame_named_app(const struct profile *p, uint32_t frame)
 	       f->name[0] != '[';
 }
 
-/* The app frame with a source line innermost above func in most of the
- * on-CPU samples with func, where the collections were triggered; in a
- * stack with none (a stripped Go binary's), its innermost named app
- * frame. */
+/* The app frame with a source line innermost above func (gc_at()) in
+ * most of the on-CPU samples with func, where the collections were
+ * triggered; in a stack with none (a stripped Go binary's), its innermost
+ * named app frame. */
 static int64_t gc_trigger(const struct hint_list *h, uint32_t func)
 {
 	const struct profile *p = h->p;
@@ -58,7 +101,7 @@ static int64_t gc_trigger(const struct hint_list *h, uint32_t func)
 
 		if (!stack_on_cpu(s))
 			continue;
-		k = stack_func_position(h->agg, s, func);
+		k = gc_at(h, s, func);
 		if (k == s->n_frames)
 			continue;
 		for (app = named = -1; app < 0 && k--;) {
@@ -79,6 +122,31 @@ static int64_t gc_trigger(const struct hint_list *h, uint32_t func)
 	return best;
 }
 
+/* The on-CPU time of the stripped collector, and (*name) the name its
+ * code is shown by, under its entry, in the most of it. */
+static uint64_t stripped_gc_ns(const struct hint_list *h, const char **name)
+{
+	const struct profile *p = h->p;
+	uint64_t ns = 0, best = 0;
+	uint32_t k;
+	size_t i;
+
+	*name = NULL;
+	for (i = 0; i < p->n_stacks; i++) {
+		const struct stack_sample *s = &p->stacks[i];
+
+		if (!stack_on_cpu(s) ||
+		    (k = stripped_gc_at(p, s)) == s->n_frames)
+			continue;
+		ns += s->ns;
+		if (s->ns > best) {
+			best = s->ns;
+			*name = p->frames[s->frames[k + 1]].name;
+		}
+	}
+	return ns;
+}
+
 /*
  * CPython's collector ran a fair share of the CPU and of the wall time:
  * named with the line it ran under most, and what cuts it.
@@ -89,31 +157,40 @@ void hint_python_gc(struct hint_list *h)
 	const struct func_stat *gc = NULL;
 	struct hint hint = { .rule = "python_gc", .names_cause = true };
 	char cpu[NUM_SIZE], time[TIME_SIZE], *where;
-	uint64_t on_cpu = agg->time.ns[WAIT_NONE];
+	uint64_t on_cpu = agg->time.ns[WAIT_NONE], ns;
+	uint32_t func = AGG_NO_FUNC;
+	const char *name;
 	size_t i;
 
 	for (i = 0; i < agg->n_funcs; i++)
 		if (python_gc(&agg->funcs[i]) &&
 		    (!gc || agg->funcs[i].total_ns > gc->total_ns))
 			gc = &agg->funcs[i];
-	if (!gc || !hint_at_least_pct(gc->total_ns, on_cpu, PYGC_MIN_PCT) ||
-	    !hint_at_least_pct(gc->total_ns, h->p->wall_ns, PYGC_MIN_WALL_PCT))
+	if (gc) {
+		func = gc - agg->funcs;
+		ns = gc->total_ns;
+		name = gc->name;
+	} else {
+		ns = stripped_gc_ns(h, &name);
+	}
+	if (!ns || !hint_at_least_pct(ns, on_cpu, PYGC_MIN_PCT) ||
+	    !hint_at_least_pct(ns, h->p->wall_ns, PYGC_MIN_WALL_PCT))
 		return;
-	where = hint_location(h, gc_trigger(h, gc - agg->funcs));
-	hint_fmt_pct(cpu, gc->total_ns, on_cpu);
-	hint_fmt_time(time, gc->total_ns);
+	where = hint_location(h, gc_trigger(h, func));
+	hint_fmt_pct(cpu, ns, on_cpu);
+	hint_fmt_time(time, ns);
 	hint_text(&hint, "CPython's garbage collector ran %s of on-CPU time "
-		  "(%s)%s%s: a program that builds many objects and keeps "
+		  "(%s)%s%s%s: a program that builds many objects and keeps "
 		  "them makes each full collection scan them all, again and "
 		  "again — gc.freeze() once what stays is built, gc.disable() "
 		  "around the building (gc.enable() after), or a higher "
 		  "gc.set_threshold() would cut most of it.", cpu, time,
+		  gc ? "" : ", in the interpreter's code without symbols",
 		  where ? ", most of it triggered in " : "", where ? where : "");
-	hint_field_copy(h, &hint, "function", gc->name);
-	hint_field_uint(&hint, "cpu_ns", gc->total_ns);
-	hint_field_real(&hint, "cpu_pct", pct_of(gc->total_ns, on_cpu));
-	hint_field_real(&hint, "time_pct", pct_of(gc->total_ns,
-						  h->p->wall_ns));
+	hint_field_copy(h, &hint, "function", name);
+	hint_field_uint(&hint, "cpu_ns", ns);
+	hint_field_real(&hint, "cpu_pct", pct_of(ns, on_cpu));
+	hint_field_real(&hint, "time_pct", pct_of(ns, h->p->wall_ns));
 	hint_field_own(&hint, "location", where);
 	hint_push(h, &hint);
 }

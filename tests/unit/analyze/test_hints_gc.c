@@ -74,6 +74,57 @@ static void test_python_gc_thresholds(void **state)
 }
 
 /*
+ * Debian's python3.11 has no symbols for its static code: the collector
+ * is two frames or more of it under the allocation that crossed the
+ * threshold (_PyObject_GC_New); one frame under it, the allocator's own,
+ * is not; nor is a library's unnamed code under a name so.
+ */
+static void test_python_gc_stripped(void **state)
+{
+	struct profile *p = fx_new("python3 dc.py");
+	uint32_t mod, build, entry, link, collect, lib, libcode;
+	const struct hint *h;
+	struct hinted agg;
+
+	(void)state;
+	fx_proc(p, 1, 0, "python3", "/usr/bin/python3.11");
+	mod = fx_frame_at(p, "<module>", "dc.py", CLASS_APP, "dc.py", 13);
+	build = fx_frame_at(p, "build", "dc.py", CLASS_APP, "dc.py", 8);
+	entry = fx_frame(p, "_PyObject_GC_New", "python3.11", CLASS_RUNTIME);
+	link = fx_frame(p, "[python3.11+0x230c00]", "python3.11",
+			CLASS_RUNTIME);
+	collect = fx_frame(p, "[python3.11+0x10a500]", "python3.11",
+			   CLASS_RUNTIME);
+	p->frames[link].resolved = p->frames[collect].resolved = false;
+	FX_STACK(p, 1, 1, 30, mod, build, entry, link, collect);
+	FX_STACK(p, 1, 1, 60, mod, build, entry, link);
+	FX_STACK(p, 1, 1, 10, mod);
+	p->wall_ns = SEC;
+	h = only_hint(p, &agg);
+	assert_string_equal(h->rule, "python_gc");
+	assert_str(h, "function", "[python3.11+0x230c00]");
+	assert_uint(h, "cpu_ns", 30 * FX_PERIOD_NS);
+	assert_str(h, "location", "build (dc.py:8)");
+	assert_non_null(strstr(h->text, "CPython's garbage collector ran 30% "
+			       "of on-CPU time (300 ms), in the interpreter's "
+			       "code without symbols, most of it triggered in "
+			       "build (dc.py:8): "));
+	hinted_free(&agg);
+	/* a library's unnamed code under an entry of that name */
+	lib = fx_frame(p, "_PyObject_GC_New", "libmine.so", CLASS_LIBRARY);
+	libcode = fx_frame(p, "[libmine.so+0x100]", "libmine.so",
+			   CLASS_LIBRARY);
+	p->frames[libcode].resolved = false;
+	p->stacks[0].frames[2] = lib;
+	p->stacks[0].frames[3] = p->stacks[0].frames[4] = libcode;
+	hints_of(p, &agg);
+	for (size_t k = 0; k < agg.n_hints; k++)
+		assert_string_not_equal(agg.hints[k].rule, "python_gc");
+	hinted_free(&agg);
+	fx_free(p);
+}
+
+/*
  * A Go program, wall 1 s, 1 s on the CPU: main.build (main.go:15)
  * allocating, 200 ms of it in runtime.mallocgc, assist_ms of that in a
  * mark assist; a background mark worker on another thread, worker_ms;
@@ -185,6 +236,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_python_gc),
 		cmocka_unit_test(test_python_gc_thresholds),
+		cmocka_unit_test(test_python_gc_stripped),
 		cmocka_unit_test(test_go_gc),
 		cmocka_unit_test(test_go_gc_thresholds),
 	};
