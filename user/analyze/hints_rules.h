@@ -48,6 +48,9 @@ struct profile;
 					 * its runs overlapped others' */
 /* ... and none for a launcher of programs that do work */
 #define SPAWN_LAUNCH_PCT	50	/* their wall time, % of its own */
+#define SPAWN_LONG_RUN_NS	100000000	/* a child's runs this long on
+						 * average are no start-up
+						 * cost: the program */
 #define SPAWN_LOADING_PCT	25	/* of its CPU in the dynamic loader as
 					 * it starts: said in the hint */
 #define SPAWN_WAITS_PCT		50	/* network or disk waits, % of its

@@ -173,8 +173,9 @@ static bool spawn_is_work(const struct io_spawn *s, uint64_t loading_ns)
 }
 
 /* Most of its runs' time went waiting for programs it ran that do the
- * work (the gcc driver for cc1): a launcher, not a cost of its own.
- * costs: each spawn's. */
+ * work (the gcc driver for cc1), or that ran long (a pyenv shim's bash
+ * for pip, which itself waits on its builds; bash -c 'sleep 1'): a
+ * launcher, not a cost of its own.  costs: each spawn's. */
 static bool spawn_launches_work(const struct hint_list *h,
 				const struct io_spawn *s,
 				const struct spawn_procs_cost *costs)
@@ -186,7 +187,9 @@ static bool spawn_launches_work(const struct hint_list *h,
 	for (i = 0; i < io->n_spawns; i++)
 		if (io->spawns[i].parent &&
 		    !strcmp(io->spawns[i].parent, s->program) &&
-		    spawn_is_work(&io->spawns[i], costs[i].loading_ns))
+		    (spawn_is_work(&io->spawns[i], costs[i].loading_ns) ||
+		     io->spawns[i].wall_ns / io->spawns[i].count >=
+		     SPAWN_LONG_RUN_NS))
 			work += spawn_cost_ns(h, &io->spawns[i]);
 	return hint_at_least_pct(work, spawn_cost_ns(h, s), SPAWN_LAUNCH_PCT);
 }

@@ -550,6 +550,34 @@ static void test_spawns_launcher(void **state)
 	fx_free(p);
 }
 
+/*
+ * pip through a pyenv shim: bash ran 21 times, one of them waiting 1.74 s
+ * for pip, which waits on its builds half the time (no work of its own
+ * by the CPU rule): a run that long is the program, not a start-up, and
+ * bash a launcher; pip's runs 99 ms on average, bash's cost again.
+ */
+static void test_spawns_launcher_long_child(void **state)
+{
+	struct profile *p = fx_new("pip install .");
+	struct io_spawn *pip;
+	struct hinted agg;
+
+	(void)state;
+	p->wall_ns = 1920 * MS;
+	spawn_known(p, "/usr/bin/bash", 21, 2140 * MS, 1915 * MS, 97 * MS, 1);
+	pip = spawn_known(p, "/home/u/.pyenv/versions/3.11.7/bin/pip", 1,
+			  1744 * MS, 1744 * MS, 841 * MS, 1);
+	pip->parent = fx_strdup("/usr/bin/bash");
+	assert_int_equal(n_hints(p), 0);
+	pip->count = 18;	/* 96.9 ms a run: a hint each */
+	hints_of(p, &agg);
+	assert_int_equal(agg.n_hints, 2);
+	assert_str(&agg.hints[0], "program", "/usr/bin/bash");
+	assert_str(&agg.hints[0], "advice", "in_process");
+	hinted_free(&agg);
+	fx_free(p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -566,6 +594,7 @@ int main(void)
 		cmocka_unit_test(test_spawns_work_thresholds),
 		cmocka_unit_test(test_spawns_loading),
 		cmocka_unit_test(test_spawns_launcher),
+		cmocka_unit_test(test_spawns_launcher_long_child),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
