@@ -591,6 +591,14 @@ const struct io_request *io_trace_requests(struct io_trace *io, size_t *n)
 	return io->reqs;
 }
 
+const struct io_request *io_trace_slow_connects(struct io_trace *io,
+						size_t *n)
+{
+	qsort(io->slow, io->n_slow, sizeof(*io->slow), cmp_request);
+	*n = io->n_slow;
+	return io->slow;
+}
+
 const char *io_trace_peer(const struct io_trace *io, uint32_t endpoint,
 			  bool *unix_socket)
 {

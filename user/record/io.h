@@ -75,6 +75,10 @@ struct io_request {
 /* The requests seen so far (io_trace_sweep first, for those still in
  * flight), sorted by pid then start; *n of them.  The trace's own. */
 const struct io_request *io_trace_requests(struct io_trace *io, size_t *n);
+/* The same of the connections slow to make (IO_SLOW_CONNECT_NS), from
+ * connect() to made, those past the trace's cap left out. */
+const struct io_request *io_trace_slow_connects(struct io_trace *io,
+						size_t *n);
 
 /* An endpoint's peer: "127.0.0.1:8765", or a Unix socket's path (then
  * *unix_socket is set). */

@@ -6,7 +6,9 @@
  * in flight for most of, and that none of its own threads ended, waits
  * for the answer: it is moved to a stack of its own, waiting on the
  * network (a Unix socket's peer: a pipe wait), "epoll_pwait for a
- * response from 127.0.0.1:8765".
+ * response from 127.0.0.1:8765"; one that a connection slow to make was
+ * in the making for most of, "epoll_wait for a connection to
+ * 127.0.0.1:8765 to be made".
  */
 #ifndef WHYSLOW_NETWAIT_H
 #define WHYSLOW_NETWAIT_H

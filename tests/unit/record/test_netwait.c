@@ -164,9 +164,58 @@ static void test_overlap_and_unix_socket(void **state)
 	assert_int_equal(a->ns, 200 * MS);
 }
 
+/* A connection of pid to the peer made from start to made (ms after T0),
+ * non-blocking: connect() returned at start, first used at made; then
+ * its request answered at end.  Told at its close. */
+static void slow_connection(struct fixture *f, uint32_t pid, uint64_t start,
+			    uint64_t made, uint64_t end)
+{
+	struct ws_fd_event ev = { .type = WS_EV_FD, .pid = pid };
+	struct ws_fd_stats *s = &ev.stats;
+
+	s->client = s->responded = 1;
+	s->born_ns = s->req_start = T0 + start * MS;
+	s->connect_wait_ns = (made - start) * MS;
+	s->last_recv_end = T0 + end * MS;
+	s->last_end = s->last_recv_end + 1;
+	s->target.kind = WS_TGT_TCP;
+	s->target.family = AF_INET;
+	s->target.port = 8765;
+	assert_int_equal(inet_pton(AF_INET, "127.0.0.1", s->target.addr), 1);
+	ev.time_ns = s->last_end;
+	assert_int_equal(io_trace_fd(f->io, &ev), 0);
+}
+
+/* A connection whose SYN was sent again (1 s in the making), then its
+ * request: the loop's waits while it was made wait for the connection,
+ * the one after it for the answer. */
+static void test_loop_waits_for_connection(void **state)
+{
+	struct fixture *f = *state;
+	const struct stack_sample *conn, *resp;
+
+	loop_wait(f, 0, 0);
+	loop_wait(f, 500, 0);
+	loop_wait(f, 1010, 0);
+	slow_connection(f, 10, 0, 1000, 1100);
+	assert_int_equal(netwait_split(f->p, &f->tl, f->io), 0);
+	conn = stack_of(f, 0);
+	assert_ptr_equal(stack_of(f, 1), conn);
+	assert_int_equal(conn->reason, WAIT_NETWORK);
+	assert_string_equal(conn->target, "epoll_pwait for a connection to "
+			    "127.0.0.1:8765 to be made");
+	assert_int_equal(conn->ns, 200 * MS);
+	resp = stack_of(f, 2);
+	assert_ptr_not_equal(resp, conn);
+	assert_string_equal(resp->target,
+			    "epoll_pwait for a response from 127.0.0.1:8765");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_loop_waits_for_connection,
+						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_loop_waits_on_network,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(
