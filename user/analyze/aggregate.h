@@ -246,8 +246,10 @@ bool frame_python_code(const struct frame *f);
  * innermost application frame, else the innermost Python frame but
  * importlib's frozen ones (a program of the standard library's: python -m
  * http.server waits in serve_forever, not in libc's poll), else the
- * innermost user frame with a name, else the innermost "[unknown]"; its
- * index in p->frames, -1 when there is none.
+ * innermost user frame with a name past Go's system-call plumbing
+ * (net.(*netFD).connect, not runtime/internal/syscall.Syscall6), else
+ * the innermost with a name, else the innermost "[unknown]"; its index
+ * in p->frames, -1 when there is none.
  */
 int64_t display_frame(const struct profile *p, const uint32_t *frames,
 		      uint32_t n);

@@ -24,10 +24,25 @@ bool frame_python_code(const struct frame *f)
 	       strncmp(f->file, "<frozen ", 8);
 }
 
+/* Go's system-call plumbing, which says nothing of what a goroutine
+ * with no code of the program's (net/http's dialing) was doing. */
+static bool go_plumbing(const char *name)
+{
+	static const char *const prefixes[] = {
+		"runtime.", "runtime/internal/", "syscall.", "internal/",
+	};
+	size_t i;
+
+	for (i = 0; name && i < ARRAY_SIZE(prefixes); i++)
+		if (!strncmp(name, prefixes[i], strlen(prefixes[i])))
+			return true;
+	return false;
+}
+
 int64_t display_frame(const struct profile *p, const uint32_t *frames,
 		      uint32_t n)
 {
-	int64_t user = -1, anon = -1, py = -1;
+	int64_t user = -1, anon = -1, py = -1, past = -1;
 	const struct frame *f;
 	uint32_t i = n;
 
@@ -43,9 +58,13 @@ int64_t display_frame(const struct profile *p, const uint32_t *frames,
 			user = frames[i];
 		else if (frame_anon(f) && anon < 0)
 			anon = frames[i];
+		if (!frame_anon(f) && past < 0 && !go_plumbing(f->name))
+			past = frames[i];
 	}
 	if (py >= 0)
 		return py;
+	if (past >= 0)
+		return past;
 	return user >= 0 ? user : anon;
 }
 

@@ -117,6 +117,35 @@ static void test_display_frame_python(void **state)
 /* Where a program's runs were started: its own site when that is the
  * program's source; through a shell (os.system), the shell's site; else
  * its own site, whatever it is. */
+/* A goroutine net/http started, dialing: no code of the program's, Go's
+ * standard library all runtime; shown by net's connect, not by the
+ * system-call plumbing under it.  The scheduler's stacks, all plumbing,
+ * by their innermost. */
+static void test_display_frame_go(void **state)
+{
+	struct profile *p = fx_new("goc");
+	uint32_t exit_, dial, conn, sys, sys6, st[5];
+
+	(void)state;
+	exit_ = fx_frame(p, "runtime.goexit.abi0", "goc", CLASS_RUNTIME);
+	dial = fx_frame(p, "net/http.(*Transport).dialConnFor", "goc",
+			CLASS_RUNTIME);
+	conn = fx_frame(p, "net.(*netFD).connect", "goc", CLASS_RUNTIME);
+	sys = fx_frame(p, "syscall.connect", "goc", CLASS_RUNTIME);
+	sys6 = fx_frame(p, "runtime/internal/syscall.Syscall6", "goc",
+			CLASS_RUNTIME);
+	st[0] = exit_;
+	st[1] = dial;
+	st[2] = conn;
+	st[3] = sys;
+	st[4] = sys6;
+	assert_int_equal(display_frame(p, st, 5), conn);
+	st[2] = exit_;			/* plumbing only: the innermost */
+	st[1] = exit_;
+	assert_int_equal(display_frame(p, st, 5), sys6);
+	fx_free(p);
+}
+
 static void test_spawn_display_frame(void **state)
 {
 	struct profile *p = fx_new("python3 x.py");
@@ -157,6 +186,7 @@ int main(void)
 		cmocka_unit_test(test_classify_mapping),
 		cmocka_unit_test(test_display_frame),
 		cmocka_unit_test(test_display_frame_python),
+		cmocka_unit_test(test_display_frame_go),
 		cmocka_unit_test(test_spawn_display_frame),
 	};
 
