@@ -159,7 +159,10 @@ static bool database_call(const struct func_stat *fs)
 	return false;
 }
 
-enum lib_advice { LIB_CALL_LESS, LIB_QUERIES, LIB_WORK, LIB_CODEC_WORK };
+enum lib_advice {
+	LIB_CALL_LESS, LIB_QUERIES, LIB_WORK, LIB_CODEC_WORK,
+	LIB_PROGRAM,	/* called from a program's code without symbols */
+};
 
 /* A compression library's, not decompressing: its work has a level to
  * lower. */
@@ -303,15 +306,19 @@ static const struct func_stat *work_under(struct hint_list *h,
 
 /* The advice, and for a library's own work what it is (work_under), or
  * NULL. */
+/* caller: the application frame calling fs; without a name, the code of a
+ * program the reader did not write (jq's, calling libjq's input reader),
+ * whose calls are not theirs to make fewer. */
 static enum lib_advice lib_advice(struct hint_list *h,
-				  const struct func_stat *fs, uint64_t samples,
-				  const struct func_stat **work)
+				  const struct func_stat *fs, int64_t caller,
+				  uint64_t samples, const struct func_stat **work)
 {
 	*work = NULL;
 	if (database_call(fs))
 		return LIB_QUERIES;
 	if (!library_is_job(h, fs, samples))
-		return LIB_CALL_LESS;
+		return h->p->frames[caller].resolved ? LIB_CALL_LESS :
+						       LIB_PROGRAM;
 	*work = work_under(h, fs);
 	return codec_call(*work ? *work : fs) ? LIB_CODEC_WORK : LIB_WORK;
 }
@@ -326,6 +333,9 @@ static const char *const lib_advice_text[] = {
 		     "own work on its input — a faster setting, a faster "
 		     "library or less input would change it; calling it "
 		     "less often only if the same data is processed twice.",
+	[LIB_PROGRAM] = ": that is how the program uses the library on its "
+			"input — less input, other options or another "
+			"program would change it, not code to change here.",
 	[LIB_CODEC_WORK] = ", nearly all the program does: that is the "
 			   "library's own work on its input — a faster "
 			   "setting (a lower compression level), a faster "
@@ -339,6 +349,7 @@ static const char *const lib_advice_name[] = {
 	[LIB_QUERIES] = "fewer_queries",
 	[LIB_WORK] = "library_work",
 	[LIB_CODEC_WORK] = "library_work",
+	[LIB_PROGRAM] = "program_work",
 };
 
 /* Field name, a string, of the hints of rule from the i-th on: the first
@@ -390,7 +401,7 @@ static void hot_library_hint(struct hint_list *h, const struct func_stat *fs,
 	if (compressor_said(h, caller))
 		return;
 	where = hint_location(h, caller);
-	advice = lib_advice(h, fs, samples, &work);
+	advice = lib_advice(h, fs, caller, samples, &work);
 
 	/* named when it is another library's */
 	if (work && (!work->module || !fs->module ||

@@ -687,6 +687,20 @@ static void test_hint_location_stripped(void **state)
 	FX_STACK(p, 1, 1, 40, top);
 	h = only_hint(p, &agg);
 	assert_str(h, "location", "[postgres+0x1e84f0] (in XLogFlush)");
+	/* a program's code without symbols: its use of the library, not a
+	 * call for the reader to make less */
+	assert_str(h, "advice", "program_work");
+	assert_non_null(strstr(h->text, "called directly from "
+			       "[postgres+0x1e84f0] (in XLogFlush): that is "
+			       "how the program uses the library on its "
+			       "input"));
+	hinted_free(&agg);
+	/* with a name, the calls are the code's */
+	p->frames[code].resolved = true;
+	free(p->frames[code].name);
+	p->frames[code].name = fx_strdup("CompressPage");
+	h = only_hint(p, &agg);
+	assert_str(h, "advice", "call_less_or_cache");
 	hinted_free(&agg);
 	fx_free(p);
 }
