@@ -57,22 +57,34 @@ static bool python_glue(const struct frame *f)
 /*
  * The app frame that calls frame k of s, directly or through frames no
  * symbol named (an extension module's glue: _sqlite3 between query and
- * sqlite3_step) or Python's glue; -1 none.
+ * sqlite3_step) or Python's glue; for a native library's function in a
+ * stack with no app frame at all (python -m zipfile), the Python frame
+ * that does (ZipFile.write for zlib's deflate): the standard library is
+ * then the program; -1 none.
  */
 static int64_t app_caller(const struct profile *p,
 			  const struct stack_sample *s, uint32_t k)
 {
+	bool native = !frame_python_code(&p->frames[s->frames[k]]);
 	const struct frame *f;
+	uint32_t j;
 
 	while (k-- > 0) {
 		f = &p->frames[s->frames[k]];
 		if (f->cls == CLASS_APP)
 			return s->frames[k];
-		if ((f->resolved && !python_glue(f)) ||
-		    f->cls == CLASS_KERNEL)
+		if (f->cls == CLASS_KERNEL)
 			return -1;
+		if (f->resolved && !python_glue(f))
+			break;
 	}
-	return -1;
+	if (!native || k == UINT32_MAX ||
+	    !frame_python_code(&p->frames[s->frames[k]]))
+		return -1;
+	for (j = 0; j < k; j++)
+		if (p->frames[s->frames[j]].cls == CLASS_APP)
+			return -1;
+	return s->frames[k];
 }
 
 /* Samples of on-CPU stack idx where app code calls func directly. */

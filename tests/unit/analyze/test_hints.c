@@ -608,6 +608,55 @@ static void test_hot_library_in_kernel(void **state)
 	fx_free(p);
 }
 
+/*
+ * python3 -m zipfile -c: no code of the program's, the standard library
+ * runs zlib's deflate for 90% of the CPU: the Python frame calling it
+ * stands for the application, and the library's own work is said.  Not
+ * for a Python function of the standard library (main, write), nor for
+ * deflate when a script of the program's calls zipfile.
+ */
+static void test_hot_library_standard_library_program(void **state)
+{
+	struct profile *p = fx_new("python3 -m zipfile -c out.zip big.txt");
+	uint32_t mod, zmain, write, glue, df, app;
+	struct hinted agg;
+	const struct hint *h;
+
+	(void)state;
+	p->wall_ns = 1000 * MS;
+	fx_proc(p, 1, 0, "python3", "/usr/bin/python3.11");
+	mod = fx_frame_at(p, "<module>", "zipfile.py", CLASS_RUNTIME,
+			  "/usr/lib/python3.11/zipfile.py", 2569);
+	zmain = fx_frame_at(p, "main", "zipfile.py", CLASS_RUNTIME,
+			    "/usr/lib/python3.11/zipfile.py", 2549);
+	write = fx_frame_at(p, "_ZipWriteFile.write", "zipfile.py",
+			    CLASS_RUNTIME, "/usr/lib/python3.11/zipfile.py",
+			    1167);
+	glue = fx_frame(p, "[zlib.cpython-311-x86_64-linux-gnu.so+0x3000]",
+			"zlib.cpython-311-x86_64-linux-gnu.so", CLASS_RUNTIME);
+	p->frames[glue].resolved = false;
+	df = fx_frame(p, "deflate", "libz.so.1", CLASS_LIBRARY);
+	FX_STACK(p, 1, 1, 90, mod, zmain, write, glue, df);
+	FX_STACK(p, 1, 1, 10, mod, zmain, write);
+	h = only_hint(p, &agg);
+	assert_str(h, "function", "deflate");
+	assert_str(h, "location", "_ZipWriteFile.write (zipfile.py:1167)");
+	assert_str(h, "advice", "library_work");
+	hinted_free(&agg);
+	/* a script of the program's under it: its call of zipfile is the
+	 * one to look at, not a library function's inside */
+	app = fx_frame_at(p, "<module>", "pack.py", CLASS_APP,
+			  "/home/u/pack.py", 3);
+	p->stacks[0].frames[0] = app;
+	p->stacks[1].frames[0] = app;
+	hints_of(p, &agg);
+	for (size_t k = 0; k < agg.n_hints; k++)
+		assert_string_not_equal(hint_field(&agg.hints[k],
+						   "function")->s, "deflate");
+	hinted_free(&agg);
+	fx_free(p);
+}
+
 /* A BLAS frame of path path, called from mult (app) on 80 of 100
  * samples, beside 20 of the application's own. */
 static struct profile *blas_profile(const char *path)
@@ -809,6 +858,7 @@ int main(void)
 		cmocka_unit_test(test_hot_library_through_python_glue),
 		cmocka_unit_test(test_hot_library_running_app_code),
 		cmocka_unit_test(test_hot_library_in_kernel),
+		cmocka_unit_test(test_hot_library_standard_library_program),
 		cmocka_unit_test(test_reference_blas),
 		cmocka_unit_test(test_hint_location_stripped),
 		cmocka_unit_test(test_hot_library_thresholds),
