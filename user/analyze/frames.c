@@ -39,10 +39,26 @@ static bool go_plumbing(const char *name)
 	return false;
 }
 
+/* The innermost frame of frames[0..n) with a name, past Go's plumbing;
+ * -1 none. */
+static int64_t past_plumbing(const struct profile *p, const uint32_t *frames,
+			     uint32_t n)
+{
+	const struct frame *f;
+
+	while (n--) {
+		f = &p->frames[frames[n]];
+		if (f->cls != CLASS_KERNEL && !frame_anon(f) &&
+		    !go_plumbing(f->name))
+			return frames[n];
+	}
+	return -1;
+}
+
 int64_t display_frame(const struct profile *p, const uint32_t *frames,
 		      uint32_t n)
 {
-	int64_t user = -1, anon = -1, py = -1, past = -1;
+	int64_t user = -1, anon = -1, py = -1, past;
 	const struct frame *f;
 	uint32_t i = n;
 
@@ -58,12 +74,11 @@ int64_t display_frame(const struct profile *p, const uint32_t *frames,
 			user = frames[i];
 		else if (frame_anon(f) && anon < 0)
 			anon = frames[i];
-		if (!frame_anon(f) && past < 0 && !go_plumbing(f->name))
-			past = frames[i];
 	}
 	if (py >= 0)
 		return py;
-	if (past >= 0)
+	if (user >= 0 && go_plumbing(p->frames[user].name) &&
+	    (past = past_plumbing(p, frames, n)) >= 0)
 		return past;
 	return user >= 0 ? user : anon;
 }
