@@ -213,7 +213,7 @@ static char *endpoint_row(const struct md *m, size_t i)
 	char name[CLEAN_SIZE(NAME_MAX_BYTES)], raw[sizeof(e->proto) + 1];
 	char proto[CLEAN_SIZE(sizeof(e->proto))], sent[BYTES_SIZE];
 	char received[BYTES_SIZE], time[DURATION_SIZE];
-	char blocked[DURATION_SIZE], from[FRAME_WHERE_SIZE];
+	char blocked[DURATION_SIZE], from[FRAME_WHERE_SIZE], slow[32] = "";
 
 	/* proto may fill its array without a NUL */
 	snprintf(raw, sizeof(raw), "%.*s", (int)sizeof(e->proto), e->proto);
@@ -224,11 +224,14 @@ static char *endpoint_row(const struct md *m, size_t i)
 	fmt_cell_duration(time, endpoint_ns(e));
 	fmt_blocked(m, blocked, e->blocked_ns);
 	fmt_site(m, from, e->site);
-	return str_printf("| %s | %s%s | %" PRIu64 " | %" PRIu64 " | %" PRIu32
+	if (e->slow_connects)
+		snprintf(slow, sizeof(slow), " (%" PRIu64 " slow)",
+			 e->slow_connects);
+	return str_printf("| %s | %s%s | %" PRIu64 "%s | %" PRIu64 " | %" PRIu32
 			  " | %s | %s | %s | %s | %s |\n", name, proto,
-			  e->inbound ? " in" : "", e->connections, e->requests,
-			  e->max_in_flight, sent, received, time, blocked,
-			  from);
+			  e->inbound ? " in" : "", e->connections, slow,
+			  e->requests, e->max_in_flight, sent, received, time,
+			  blocked, from);
 }
 
 /* The i-th process with requests. */
@@ -324,8 +327,10 @@ int md_io(struct md *m, struct shown *shown)
 		"blocked | opened from |\n"
 		"|---|--:|--:|--:|--:|--:|--:|--:|---|\n";
 	static const char endpoints[] =
-		"\nEndpoints, by time in connect, send and receive "
-		"syscalls; in: the peers of accepted connections.\n\n"
+		"\nEndpoints, by time making connections (in connect(), "
+		"and a non-blocking one's until its first use) and in send "
+		"and receive syscalls; in: the peers of accepted connections; "
+		"slow: connections a second or more in the making.\n\n"
 		"| endpoint | proto | conns | requests | max in flight | "
 		"sent | received | time | blocked | connected from |\n"
 		"|---|---|--:|--:|--:|--:|--:|--:|--:|---|\n";

@@ -37,8 +37,10 @@ static void test_md_hints_and_io(void **state)
 		"30.0 ms | 2.0 ms | `read_file` (linkcheck.py:8) |\n",
 		"| /etc/hosts | 1 (2 failed) | 2 | 300 B | 0 | — | 100.0 µs "
 		"| — | — |\n"
-		"\nEndpoints, by time in connect, send and receive syscalls; "
-		"in: the peers of accepted connections.\n\n"
+		"\nEndpoints, by time making connections (in connect(), and "
+		"a non-blocking one's until its first use) and in send and "
+		"receive syscalls; in: the peers of accepted connections; "
+		"slow: connections a second or more in the making.\n\n"
 		"| endpoint | proto | conns | requests | max in flight | sent "
 		"| received | time | blocked | connected from |\n"
 		"|---|---|--:|--:|--:|--:|--:|--:|--:|---|\n"
@@ -102,8 +104,15 @@ static void test_md_hints_and_io(void **state)
 			"|\n");
 	assert_contains(md, "| 3.52 s | – | `check` (linkcheck.py:17) |\n");
 	assert_lacks(md, "p2.html");
+	assert_lacks(md, " slow)");
 	assert_contains(last_line(md), "omitted: 1 hints; ");
 	assert_contains(last_line(md), "; 3 files (48.3% of file time)");
+	free(md);
+
+	/* connections that waited for their SYN's retransmission */
+	p->io.endpoints[0].slow_connects = 3;
+	md = render_md(p);
+	assert_contains(md, "| 127.0.0.1:8080 | tcp | 42 (3 slow) | 42 | 1 |");
 	free(md);
 	fx_free(p);
 }
