@@ -50,7 +50,7 @@ static char *lock_taken(struct hint_list *h, const struct critical_lock *k)
 	if (k->waiter_frame < 0 || (size_t)k->waiter_frame >= h->p->n_frames)
 		return NULL;
 	site = &h->p->frames[k->waiter_frame];
-	if (!strcmp(site->name, held->name) &&
+	if (!strcmp(site->name ?: "", held->name ?: "") &&
 	    !strcmp(site->module ?: "", held->module ?: ""))
 		return NULL;
 	return hint_location(h, k->waiter_frame);
