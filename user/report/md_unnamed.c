@@ -94,9 +94,31 @@ static bool from_distro(const char *path)
 	return false;
 }
 
+/* Debian's CPython keeps its debug symbols in python3.N-dbg (for the
+ * interpreter and libpython3.N both), not in a -dbgsym: its name into
+ * buf for module "python3.11" or "libpython3.11.so.1.0"; false for
+ * another module. */
+static bool cpython_dbg_package(const char *module, char *buf, size_t size)
+{
+	const char *v = module;
+	size_t n;
+
+	if (!cpython_file_name(module))
+		return false;
+	v += strncmp(module, "lib", 3) ? 6 : 9;	/* past "python" */
+	n = strspn(v, "0123456789.");
+	if (n < 3 || v[0] != '3' || v[1] != '.')
+		return false;
+	if (n > 1 && v[n - 1] == '.')		/* "3.11.so": the dot ends it */
+		n--;
+	snprintf(buf, size, "python%.*s-dbg", (int)min_u64(n, 8), v);
+	return true;
+}
+
 static void quality_stripped(FILE *f, const struct unnamed_code *u,
 			     uint64_t samples)
 {
+	char pkg[32];
 	char module[CLEAN_SIZE(NAME_MAX_BYTES)], path[CLEAN_SIZE(NAME_MAX_BYTES)];
 
 	md_clean(module, u->module, NAME_MAX_BYTES, false);
@@ -104,7 +126,12 @@ static void quality_stripped(FILE *f, const struct unnamed_code *u,
 	fprintf(f, "- Stripped code: %.1f%% of samples ran in `%s` (%s) with "
 		"no symbols, shown as `[%s+0x…]`. To get names, ",
 		pct_of(u->samples, samples), module, path, module);
-	if (from_distro(u->path))
+	if (from_distro(u->path) && cpython_dbg_package(u->module, pkg,
+							sizeof(pkg)))
+		fprintf(f, "install its debug symbols: on Debian, %s (apt "
+			"installs the same version of the interpreter with it, "
+			"which they must match)", pkg);
+	else if (from_distro(u->path))
 		fprintf(f, "install its debug symbols: on Debian, PKG-dbgsym "
 			"from the debian-debug archive, where `dpkg -S %s` "
 			"names PKG", path);
@@ -248,6 +275,7 @@ void md_unnamed_verdict(struct md *m)
 {
 	const struct func_stat *fs = aggregate_verdict_function(m->p, m->agg);
 	char module[CLEAN_SIZE(NAME_MAX_BYTES)], text[JIT_GAP_SIZE];
+	char pkg[32], dbg[64];
 	const struct unnamed_code *u = &m->unnamed;
 	char *py = unwalked_python(m->p, fs);
 	int rt = unwalked_runtime(fs);
@@ -267,10 +295,16 @@ void md_unnamed_verdict(struct md *m)
 	if ((names_stripped(fs, u) || called_from_stripped(m, fs, u)) &&
 	    (py || !python_named(m, u))) {
 		md_clean(module, u->module, NAME_MAX_BYTES, false);
+		if (!from_distro(u->path))
+			snprintf(dbg, sizeof(dbg), "a build with symbols");
+		else if (cpython_dbg_package(u->module, pkg, sizeof(pkg)))
+			snprintf(dbg, sizeof(dbg), "its debug symbols "
+				 "(Debian: %s)", pkg);
+		else
+			snprintf(dbg, sizeof(dbg), "its debug symbols "
+				 "(Debian: its package's -dbgsym)");
 		md_printf(&m->doc, " `%s` is stripped: %s would name its "
-			  "code (see Data quality).", module,
-			  from_distro(u->path) ? "its debug symbols (Debian: "
-			  "its package's -dbgsym)" : "a build with symbols");
+			  "code (see Data quality).", module, dbg);
 	}
 	if (anon_worth(u, m->agg->samples))
 		md_printf(&m->doc, " %.1f%% of samples ran in or under JIT "

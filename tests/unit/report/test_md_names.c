@@ -49,6 +49,43 @@ static void test_stripped_advice(void **state)
 	fx_free(p);
 }
 
+/* Debian's python3.11 and libpython3.12: their debug symbols are in
+ * python3.N-dbg, not a -dbgsym package. */
+static void test_stripped_advice_cpython(void **state)
+{
+	static const struct {
+		const char *module, *path, *pkg;
+	} cases[] = {
+		{ "python3.11", "/usr/bin/python3.11", "python3.11-dbg" },
+		{ "libpython3.12.so.1.0",
+		  "/usr/lib/x86_64-linux-gnu/libpython3.12.so.1.0",
+		  "python3.12-dbg" },
+	};
+	char want[256];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct profile *p = fx_new("python3 x.py");
+		uint32_t code;
+		char *md;
+
+		fx_proc(p, 1, 0, "python3", cases[i].path);
+		code = unnamed(p, "[python3.11+0x10a500]", cases[i].module,
+			       cases[i].path);
+		FX_STACK(p, 1, 1, 100, code);
+		md = render_md(p);
+		snprintf(want, sizeof(want), "To get names, install its debug "
+			 "symbols: on Debian, %s (apt installs the same "
+			 "version of the interpreter with it, which they must "
+			 "match); whyslow reads", cases[i].pkg);
+		assert_contains(md, want);
+		assert_lacks(md, "PKG-dbgsym");
+		free(md);
+		fx_free(p);
+	}
+}
+
 /* git in a stripped zlib: its unnamed code is told by the exported
  * function it runs inside, before the caller. */
 static void test_stripped_inside(void **state)
@@ -736,6 +773,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_stripped_advice),
+		cmocka_unit_test(test_stripped_advice_cpython),
 		cmocka_unit_test(test_stripped_own_build),
 		cmocka_unit_test(test_stripped_inside),
 		cmocka_unit_test(test_stripped_inside_openmp),
