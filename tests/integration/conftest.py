@@ -12,6 +12,7 @@ import os
 import re
 import shutil
 import signal
+import socket
 import stat
 import subprocess
 import tempfile
@@ -286,6 +287,49 @@ class Runner:
                 proc.communicate(timeout=10)
             except (subprocess.TimeoutExpired, ValueError):
                 pass
+
+
+class LocalServer:
+    """Listens on 127.0.0.1 with an accept queue of `backlog` and serves
+    one connection at a time: reads the request, answers after `delay` s
+    and closes, then waits `gap` s before it accepts the next."""
+
+    def __init__(self, delay=0.0, backlog=16, gap=0.0):
+        self.delay, self.gap = delay, gap
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(backlog)
+        self.sock.settimeout(0.1)
+        self.port = self.sock.getsockname()[1]
+        self.served = 0
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    def _serve(self):
+        while not self.stop.is_set():
+            try:
+                conn, _ = self.sock.accept()
+            except socket.timeout:
+                continue
+            except OSError:
+                return
+            with conn:
+                conn.settimeout(5)
+                try:
+                    conn.recv(256)
+                    time.sleep(self.delay)
+                    conn.sendall(b"OK\n")
+                    self.served += 1
+                except OSError:
+                    pass
+            time.sleep(self.gap)
+
+    def close(self):
+        self.stop.set()
+        self.thread.join(timeout=5)
+        self.sock.close()
 
 
 @pytest.fixture

@@ -26,15 +26,13 @@ pattern, checked against the workloads' own figures:
 """
 import os
 import re
-import socket
 import sqlite3
 import subprocess
-import threading
 import time
 
 import pytest
 
-from conftest import (DEBIAN_PYTHON, WHYSLOW, WORKLOADS,
+from conftest import (DEBIAN_PYTHON, WHYSLOW, WORKLOADS, LocalServer,
                       assert_no_tracing_frames, workload)
 from test_critical_path import hints, self_measured
 from test_io import md_section, source_line
@@ -331,48 +329,12 @@ def test_reread_verdict_and_depths(run, built, tmp):
     assert any(re.search(r"expand \(×3[3-6]–3[4-7]\)", r) for r in rows), md
 
 
-class PacedServer:
-    """Listens on 127.0.0.1 with an accept queue of `backlog`, accepting
-    one connection every `gap` s: reads a line, answers, closes."""
-
-    def __init__(self, backlog, gap):
-        self.sock = socket.socket()
-        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(backlog)
-        self.sock.settimeout(0.1)
-        self.port = self.sock.getsockname()[1]
-        self.gap = gap
-        self.stop = threading.Event()
-        self.thread = threading.Thread(target=self._serve, daemon=True)
-        self.thread.start()
-
-    def _serve(self):
-        while not self.stop.is_set():
-            try:
-                conn, _ = self.sock.accept()
-            except socket.timeout:
-                continue
-            except OSError:
-                return
-            with conn:
-                conn.settimeout(5)
-                try:
-                    conn.recv(100)
-                    conn.sendall(b"ok")
-                except OSError:
-                    pass
-            time.sleep(self.gap)
-
-    def close(self):
-        self.stop.set()
-        self.thread.join(timeout=5)
-        self.sock.close()
-
-
 @pytest.fixture
 def paced_server(request):
-    srv = PacedServer(*request.param)
+    """A LocalServer with an accept queue of param[0], accepting one
+    connection every param[1] s."""
+    backlog, gap = request.param
+    srv = LocalServer(backlog=backlog, gap=gap)
     yield srv
     srv.close()
 

@@ -12,14 +12,13 @@ Servers and writers the tests start are stopped at teardown; every
 subprocess has a timeout."""
 import os
 import re
-import socket
 import threading
 import time
 import uuid
 
 import pytest
 
-from conftest import (DEBIAN_PYTHON, WHYSLOW, WORKLOADS, Runner,
+from conftest import (DEBIAN_PYTHON, WHYSLOW, WORKLOADS, LocalServer, Runner,
                       traced_summary, workload)
 from test_critical_path import MS, near
 from test_io import source_line
@@ -137,50 +136,9 @@ def check_wall_sections(text, res):
 
 # --- a local TCP server and a slow pipe writer -----------------------------
 
-class SlowServer:
-    """Accepts on 127.0.0.1, reads the request, answers after `delay` s
-    and closes, one connection at a time (the client is serial)."""
-
-    def __init__(self, delay):
-        self.delay = delay
-        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(16)
-        self.sock.settimeout(0.2)
-        self.port = self.sock.getsockname()[1]
-        self.served = 0
-        self.stop = threading.Event()
-        self.thread = threading.Thread(target=self._serve, daemon=True)
-        self.thread.start()
-
-    def _serve(self):
-        while not self.stop.is_set():
-            try:
-                conn, _ = self.sock.accept()
-            except socket.timeout:
-                continue
-            except OSError:
-                return
-            with conn:
-                conn.settimeout(5)
-                try:
-                    conn.recv(256)
-                    time.sleep(self.delay)
-                    conn.sendall(b"OK\n")
-                    self.served += 1
-                except OSError:
-                    pass
-
-    def close(self):
-        self.stop.set()
-        self.thread.join(timeout=5)
-        self.sock.close()
-
-
 @pytest.fixture
 def slow_server():
-    srv = SlowServer(SERVER_DELAY)
+    srv = LocalServer(delay=SERVER_DELAY)
     yield srv
     srv.close()
 
