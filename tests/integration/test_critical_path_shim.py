@@ -8,6 +8,7 @@ directory, a short script's shim gets the `shim` hint, and its own runs
 no `spawns` hint.  The checks every report passes are
 test_critical_path.py's."""
 import os
+import re
 import shutil
 import stat
 from pathlib import Path
@@ -180,3 +181,45 @@ def test_shim_hint(run, tmp_path):
     assert spawns[str(PYTHON)]["prelude_count"] == 0, f"{spawns}:{res}"
     assert not hints(doc, "spawns"), \
         f"a spawns hint about the shim's own runs: {hints(doc, 'spawns')}:{res}"
+
+
+@pytest.mark.skipif(not os.access(PYTHON, os.X_OK) or not shutil.which("bash"),
+                    reason=f"needs bash and {PYTHON}")
+def test_script_runs_shim(run, tmp_path):
+    """A script that runs python3 through the shim 3 times, one after the
+    other: one launcher row for the 3 shims, each run's cost its own (what
+    it measured itself, not what ran before it in the earlier runs), the
+    shim hint, and no spawns hint about what the shims ran choosing."""
+    shims = tmp_path / ".fakeenv" / "shims"
+    shims.mkdir(parents=True)
+    shim = write_shim(shims)
+    script = tmp_path / "three.sh"
+    script.write_text("#!/bin/sh\n" + "".join(
+        f"{shim} -c 'sum(i * i for i in range(2000000))'\n"
+        for _ in range(3)))
+    script.chmod(0o755)
+    doc, res = run.record_json("--", script, timeout=TIMEOUT)
+    check_report(doc, res)
+    spans = re.findall(r"start_us=(\d+) exec_us=(\d+)", res.stderr)
+    assert len(spans) == 3, f"the shim ran {len(spans)} times:{res}"
+    measured = sum(int(e) - int(s) for s, e in spans) * 1000
+    rows = [la for la in doc["launchers"] if la["name"] == "python3"]
+    assert len(rows) == 1, f"one row for the 3 shims: {doc['launchers']}:{res}"
+    row = rows[0]
+    figures = (f"shims measured {measured / MS:.1f} ms, reported "
+               f"{row['ns'] / MS:.1f} ms ({row['pct']}%) in "
+               f"{row['processes']} processes")
+    print(figures)
+    assert row["kind"] == "exec_chain", f"{row}:{res}"
+    assert near(row["ns"], measured, 0.20, 30 * MS), f"{figures}:{res}"
+    assert 3 * (SHIM_PROCESSES - 1) <= row["processes"] <= \
+        3 * (SHIM_PROCESSES + 1), f"{figures}:{res}"
+    found = hints(doc, "shim")
+    assert len(found) == 1, f"expected one shim hint: {found}:{res}"
+    assert found[0]["shim"] == str(shim), f"{found[0]}:{res}"
+    assert found[0]["executable"] == str(PYTHON.resolve()), \
+        f"{found[0]}:{res}"
+    shim_runs = {str(shim), "/usr/bin/uname", "/usr/bin/tr", "/usr/bin/date"}
+    about = [h["text"] for h in hints(doc, "spawns")
+             if any(p in h["text"] for p in shim_runs)]
+    assert not about, f"spawns hints about the shims' own runs: {about}:{res}"

@@ -225,21 +225,23 @@ static char *shim_manager(const char *path)
 }
 
 /*
- * The command's exec chain when it is a shim: a launcher on the path
- * that exec'd its way to the program (not one that waited for it), named
- * as the command was run, and either run from a shims directory or
- * starting a program of its own name (python3 for python3.11).  A script
- * that runs a loop then execs its last command (sh -c 'grep ...; sort')
- * is no shim: what ran before is its work.
+ * A shim on the path: a launcher that exec'd its way to the program (not
+ * one that waited for it), named as the shim was run, and either run from
+ * a shims directory or starting a program of its own name (python3 for
+ * python3.11).  The command itself, first: a script that runs a loop then
+ * execs its last command (sh -c 'grep ...; sort') is no shim, what ran
+ * before is its work.  Else one the command ran (a script running
+ * python3 through pyenv's shim at each line), found by its shims
+ * directory among the programs run.  path: where the shim was run from.
  */
-static const struct critical_launcher *shim_launcher(const struct profile *p)
+static const struct critical_launcher *shim_launcher(const struct profile *p,
+						     char *path, size_t size)
 {
 	const struct profile_critical *c = &p->critical;
-	char path[PATH_MAX];
 	const char *name;
-	size_t i;
+	size_t i, k;
 
-	command_path(p, path, sizeof(path));
+	command_path(p, path, size);
 	name = path_basename(path);
 	for (i = 0; i < c->n_launchers; i++) {
 		const struct critical_launcher *l = &c->launchers[i];
@@ -250,6 +252,38 @@ static const struct critical_launcher *shim_launcher(const struct profile *p)
 		    !strncmp(l->started, l->name, strlen(l->name)))
 			return l;
 	}
+	for (i = 0; i < c->n_launchers; i++) {
+		const struct critical_launcher *l = &c->launchers[i];
+
+		if (l->waited)
+			continue;
+		for (k = 0; k < p->io.n_spawns; k++) {
+			const char *prog = p->io.spawns[k].program;
+
+			if (strstr(prog, "/shims/") &&
+			    !strcmp(path_basename(prog), l->name)) {
+				snprintf(path, size, "%s", prog);
+				return l;
+			}
+		}
+	}
+	return NULL;
+}
+
+/* The executable a shim chose: the command's, or the first process's
+ * that runs the program the shim started. */
+static const char *shim_exe(const struct profile *p,
+			    const struct critical_launcher *l)
+{
+	const char *exe = procs_exe(p, p->root_pid);
+	size_t i;
+
+	if (exe && !strcmp(path_basename(exe), l->started))
+		return exe;
+	for (i = 0; i < p->n_procs; i++)
+		if (p->procs[i].exe &&
+		    !strcmp(path_basename(p->procs[i].exe), l->started))
+			return p->procs[i].exe;
 	return NULL;
 }
 
@@ -275,20 +309,20 @@ static void shim_text(const struct hint_list *h, struct hint *hint,
 		  l->started, exe ? exe : l->started, which);
 }
 
-/* The command is a shim taking a fair share of the path: say so, and
- * how to run what it chose. */
+/* A shim takes a fair share of the path: say so, and how to run what it
+ * chose. */
 void hint_shim(struct hint_list *h)
 {
-	const struct critical_launcher *l = shim_launcher(h->p);
 	struct hint hint = { .rule = "shim", .names_cause = true };
+	const struct critical_launcher *l;
 	char path[PATH_MAX];
 	const char *exe;
 	char *manager;
 
+	l = shim_launcher(h->p, path, sizeof(path));
 	if (!l || !hint_at_least_pct(l->ns, h->p->critical.ns, SHIM_MIN_PCT))
 		return;
-	command_path(h->p, path, sizeof(path));
-	exe = procs_exe(h->p, h->p->root_pid);	/* what the shim chose */
+	exe = shim_exe(h->p, l);
 	manager = shim_manager(path);
 	shim_text(h, &hint, l, path, exe, manager);
 	hint_field_copy(h, &hint, "shim", path);
@@ -304,8 +338,8 @@ void hint_shim(struct hint_list *h)
 
 /* ---- spawns ------------------------------------------------------------ */
 
-/* shim: the command is one (shim_launcher), whose runs before the program
- * it chose started are the shim hint's, not work of the program. */
+/* shim: the command is one, or ran one (shim_launcher), whose runs before
+ * the program it chose started are the shim hint's, not work. */
 static enum spawn_advice spawn_advice(const struct hint_list *h, size_t i,
 				      const struct spawn_procs_cost *costs,
 				      bool shim)
@@ -603,7 +637,8 @@ void hint_spawns(struct hint_list *h)
 	struct spawn_pick *pick = calloc(io->n_spawns + 1, sizeof(*pick));
 	struct spawn_procs_cost *costs = calloc(io->n_spawns + 1,
 						sizeof(*costs));
-	bool shim = shim_launcher(h->p) != NULL;
+	char path[PATH_MAX];
+	bool shim = shim_launcher(h->p, path, sizeof(path)) != NULL;
 	enum spawn_advice advice;
 	size_t i, n = 0;
 

@@ -93,11 +93,16 @@ static bool takes_value(const char *w, size_t len)
 	return false;
 }
 
-/* Appends the len bytes at s to out (used bytes *n), cutting with "…"
- * when they do not fit; false once cut. */
+/* Of a word cut to fit, at least this many bytes are kept, else none. */
+#define RUNS_CUT_MIN		4
+
+/* Appends the len bytes at s to out (used bytes *n), cut where they do
+ * not fit (at a character, not inside one) and ended with "…"; false
+ * once cut. */
 static bool put(char *out, size_t size, size_t *n, const char *s, size_t len)
 {
 	static const char ellipsis[] = "…";
+	size_t room;
 
 	if (*n + len + 1 <= size) {
 		memcpy(out + *n, s, len);
@@ -105,10 +110,17 @@ static bool put(char *out, size_t size, size_t *n, const char *s, size_t len)
 		out[*n] = '\0';
 		return true;
 	}
-	if (*n + sizeof(ellipsis) <= size) {
-		memcpy(out + *n, ellipsis, sizeof(ellipsis));
-		*n += sizeof(ellipsis) - 1;
+	if (*n + sizeof(ellipsis) > size)
+		return false;
+	room = size - *n - sizeof(ellipsis);
+	while (room && ((unsigned char)s[room] & 0xc0) == 0x80)
+		room--;
+	if (room >= RUNS_CUT_MIN) {
+		memcpy(out + *n, s, room);
+		*n += room;
 	}
+	memcpy(out + *n, ellipsis, sizeof(ellipsis));
+	*n += sizeof(ellipsis) - 1;
 	return false;
 }
 

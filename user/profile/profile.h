@@ -317,8 +317,10 @@ struct io_spawn {
 				 * cc1; NULL not known */
 	uint64_t prelude_count;	/* runs over before the profiled command's
 				 * process made its last exec, when it made
-				 * more than one: what a shim ran choosing
-				 * the program (pyenv's scripts) */
+				 * more than one, or before a shim (a
+				 * program in a shims directory) the command
+				 * ran did: what a shim ran choosing the
+				 * program (pyenv's scripts) */
 };
 
 struct io_summary {

@@ -94,23 +94,37 @@ uint64_t cp_running_in(const struct walker *w, uint32_t tid, uint64_t s,
 	return busy_in(w, tid, s, e, false);
 }
 
+/* Who forked pid (its fork seen), else its process's parent; 0. */
+static uint32_t parent_of(const struct walker *w, uint32_t pid)
+{
+	const struct cp_image *img = cp_image_at(w, pid, 0);
+	int64_t i;
+
+	if (img && img->parent)
+		return img->parent;
+	i = cp_tid_index(w, pid);
+	return i >= 0 && w->thread_pid[i] == pid ? w->thread_ppid[i] : 0;
+}
+
+bool cp_descends_from(const struct walker *w, uint32_t pid, uint32_t anc)
+{
+	int depth;
+
+	for (depth = 0; pid && depth < CP_BUSY_MAX_GENERATIONS; depth++) {
+		pid = parent_of(w, pid);
+		if (pid == anc)
+			return true;
+	}
+	return false;
+}
+
 /* Thread t's process is pid's child, or a child of one (script(1)
  * running its command through dash, which forks it). */
 static bool descends_from(const struct walker *w, size_t t, uint32_t pid)
 {
 	uint32_t up = w->thread_ppid[t];
-	int64_t i;
-	int depth;
 
-	for (depth = 0; up && depth < CP_BUSY_MAX_GENERATIONS; depth++) {
-		if (up == pid)
-			return true;
-		i = cp_tid_index(w, up);
-		if (i < 0 || w->thread_pid[i] != up)
-			return false;
-		up = w->thread_ppid[i];
-	}
-	return false;
+	return up && (up == pid || cp_descends_from(w, up, pid));
 }
 
 /* The fair share: CP_BUSY_MIN_PCT. */

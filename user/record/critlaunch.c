@@ -33,21 +33,46 @@ static bool is_launcher(const struct walker *w, const struct cp_image *img)
 	       img->passed_ns * 100 >= on_path * CP_LAUNCHER_PCT;
 }
 
-/* Processes seen (an event, or an exec) before until. */
-static uint32_t processes_before(const struct walker *w, uint64_t until)
+/* An exec chain: its pid (0: the root's, all pids), when it was forked
+ * and when the program it led to started; what ran in it between is the
+ * chain's. */
+struct chain {
+	uint32_t pid;
+	uint64_t from, end;
+};
+
+/* img ran in the chain: in its pid or one the pid started, after the
+ * chain's fork and before its program started. */
+static bool in_chain(const struct walker *w, const struct cp_image *img,
+		     const struct chain *ch)
+{
+	return img->first_ns < ch->end &&
+	       (!ch->pid || (img->first_ns >= ch->from &&
+			     (img->pid == ch->pid ||
+			      cp_descends_from(w, img->pid, ch->pid))));
+}
+
+/* Processes of the chain seen (an event, or an exec) before its end. */
+static uint32_t chain_processes(const struct walker *w,
+				const struct chain *ch)
 {
 	uint32_t n = 0;
 	size_t i;
 
 	for (i = 0; i < w->n_images; i++) {
 		const struct cp_image *o = &w->images[i];
+		uint64_t seen = o->born;
 
 		/* counted at its first image, which is its seq 0 */
 		if (o->seq)
 			continue;
-		if (o->born < until ||
-		    (o + 1 < w->images + w->n_images && o[1].pid == o->pid &&
-		     o[1].start < until))
+		if (o + 1 < w->images + w->n_images && o[1].pid == o->pid &&
+		    o[1].start < seen)
+			seen = o[1].start;
+		if (seen < ch->end && (!ch->pid ||
+		    (seen >= ch->from && (o->pid == ch->pid ||
+					  cp_descends_from(w, o->pid,
+							   ch->pid)))))
 			n++;
 	}
 	return n;
@@ -75,18 +100,56 @@ static int push_launcher(struct profile_critical *c, const char *name,
 	return 0;
 }
 
+static bool same_str(const char *a, const char *b)
+{
+	return a == b || (a && b && !strcmp(a, b));
+}
+
+/* Launchers of one program, run by one interpreter, starting one
+ * program, of one kind, are one row: their processes and time summed.
+ * on_path: per row, for the threshold. */
+static int add_launcher(struct profile_critical *c, uint64_t *on_path,
+			const char *name, const char *interp,
+			const char *started, uint32_t processes, uint64_t own,
+			uint64_t path, bool waited)
+{
+	size_t k;
+
+	for (k = 0; k < c->n_launchers; k++) {
+		struct critical_launcher *l = &c->launchers[k];
+
+		if (!strcmp(l->name, name) && same_str(l->interpreter, interp)
+		    && !strcmp(l->started, started) && l->waited == waited) {
+			l->processes += processes;
+			l->ns += own;
+			on_path[k] += path;
+			return 0;
+		}
+	}
+	on_path[c->n_launchers] = path;
+	return push_launcher(c, name, interp, started, processes, own, waited);
+}
+
 /*
  * A pid that exec'd its way to the program that ran last (a shim: bash,
  * then env, then python): everything on the path before that program
- * started is the launcher's, named after the first program exec'd.
+ * started, in that pid and the processes it started, is the launcher's,
+ * named after the first program exec'd.  A script that runs the shim
+ * eight times has one row for the eight.
  */
-static int add_exec_chain(struct walker *w, const struct cp_image *first)
+static int add_exec_chain(struct walker *w, uint64_t *on_path,
+			  const struct cp_image *first, struct chain *ch)
 {
 	const struct cp_image *last = last_image(w, first), *img;
 	const char *interp = NULL;
 	uint64_t ns = 0, most = 0;
 	size_t i;
 
+	ch->pid = first->pid == w->p->critical.root_tid ? 0 : first->pid;
+	ch->from = first > w->images && first[-1].pid == first->pid &&
+		   first[-1].born < first->start ? first[-1].born :
+						   first->start;
+	ch->end = last->start;
 	for (img = first; img < last; img++) {
 		uint64_t on_path = img->own_ns + img->passed_ns;
 
@@ -96,13 +159,11 @@ static int add_exec_chain(struct walker *w, const struct cp_image *first)
 		}
 	}
 	for (i = 0; i < w->n_images; i++)
-		if (w->images[i].first_ns < last->start)
+		if (in_chain(w, &w->images[i], ch))
 			ns += w->images[i].own_ns;
-	if (ns * 100 < w->p->critical.ns * CP_LAUNCHER_MIN_PCT)
-		return 0;
-	return push_launcher(&w->p->critical, first->name, interp,
-			     cp_image_program(w, last),
-			     processes_before(w, last->start), ns, false);
+	return add_launcher(&w->p->critical, on_path, first->name, interp,
+			    cp_image_program(w, last), chain_processes(w, ch),
+			    ns, ns, false);
 }
 
 static int cmp_launcher(const void *a, const void *b)
@@ -203,42 +264,12 @@ static const char *launcher_started(const struct walker *w,
 	return best;
 }
 
-static bool same_str(const char *a, const char *b)
+/* Rows that hold too little of the path, dropped. */
+static void drop_small(struct profile_critical *c, const uint64_t *on_path)
 {
-	return a == b || (a && b && !strcmp(a, b));
-}
+	size_t i, k = 0;
 
-/* Launchers of one program, run by one interpreter, starting one
- * program are one row: their processes and time summed.  on_path: per
- * row, for the threshold. */
-static int add_launcher(struct profile_critical *c, uint64_t *on_path,
-			const char *name, const char *interp,
-			const char *started, uint64_t own, uint64_t path)
-{
-	size_t k;
-
-	for (k = 0; k < c->n_launchers; k++) {
-		struct critical_launcher *l = &c->launchers[k];
-
-		if (!strcmp(l->name, name) && same_str(l->interpreter, interp)
-		    && !strcmp(l->started, started)) {
-			l->processes++;
-			l->ns += own;
-			on_path[k] += path;
-			return 0;
-		}
-	}
-	on_path[c->n_launchers] = path;
-	return push_launcher(c, name, interp, started, 1, own, true);
-}
-
-/* Rows from start on that hold too little of the path, dropped. */
-static void drop_small(struct profile_critical *c, const uint64_t *on_path,
-		       size_t start)
-{
-	size_t i, k = start;
-
-	for (i = start; i < c->n_launchers; i++) {
+	for (i = 0; i < c->n_launchers; i++) {
 		if (on_path[i] * 100 >= c->ns * CP_LAUNCHER_MIN_PCT) {
 			c->launchers[k++] = c->launchers[i];
 			continue;
@@ -250,37 +281,47 @@ static void drop_small(struct profile_critical *c, const uint64_t *on_path,
 	c->n_launchers = k;
 }
 
+static bool in_a_chain(const struct walker *w, const struct cp_image *img,
+		       const struct chain *chains, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (in_chain(w, img, &chains[i]))
+			return true;
+	return false;
+}
+
 /* Processes that mostly passed their time on the path to others (`sh -c`,
- * make, compiler drivers), which cost their own time, by kind. */
-static int add_waiting_launchers(struct walker *w, const char *work,
-				 uint64_t chains_end)
+ * make, compiler drivers), which cost their own time, by kind; not those
+ * an exec chain counted. */
+static int add_waiting_launchers(struct walker *w, uint64_t *on_path,
+				 const char *work, const struct chain *chains,
+				 size_t n_chains)
 {
 	struct profile_critical *c = &w->p->critical;
-	size_t i, start = c->n_launchers;
-	uint64_t *on_path = calloc(w->n_images + 1, sizeof(*on_path));
+	size_t i;
 	int err = 0;
 
-	if (!on_path)
-		return -ENOMEM;
 	for (i = 0; !err && i < w->n_images; i++) {
 		const struct cp_image *img = &w->images[i];
 		const char *prog = cp_image_program(w, img), *started;
 
-		if (img != last_image(w, img) || img->first_ns < chains_end ||
-		    !passes_on(img) || !strcmp(prog, work))
+		if (img != last_image(w, img) || !passes_on(img) ||
+		    !strcmp(prog, work) ||
+		    in_a_chain(w, img, chains, n_chains))
 			continue;
 		started = launcher_started(w, img);
 		if (!started || !strcmp(started, prog))
 			continue;
 		err = add_launcher(c, on_path, img->name,
 				   strcmp(prog, img->name) ? prog : NULL,
-				   started, img->own_ns,
-				   img->own_ns + img->passed_ns);
+				   started, 1, img->own_ns,
+				   img->own_ns + img->passed_ns, true);
 	}
-	drop_small(c, on_path, start);
-	free(on_path);
 	return err;
 }
+
 /*
  * Launchers: exec chains ending in a program that works, and processes
  * that mostly passed their time on the path to others.
@@ -289,13 +330,18 @@ int critpath_launchers(struct walker *w)
 {
 	struct profile_critical *c = &w->p->critical;
 	const char *work = c->n_programs ? c->programs[0].name : NULL;
-	uint64_t chains_end = 0;	/* what ran before is theirs */
-	size_t i;
+	struct chain *chains;
+	uint64_t *on_path;
+	size_t i, n_chains = 0;
 	int err = 0;
 
 	c->launchers = calloc(w->n_images + 1, sizeof(*c->launchers));
-	if (!c->launchers)
-		return -ENOMEM;
+	on_path = calloc(w->n_images + 1, sizeof(*on_path));
+	chains = calloc(w->n_images + 1, sizeof(*chains));
+	if (!c->launchers || !on_path || !chains) {
+		err = -ENOMEM;
+		goto out;
+	}
 	for (i = 0; work && !err && i < w->n_images; i++) {
 		const struct cp_image *img = &w->images[i];
 		const struct cp_image *last = last_image(w, img);
@@ -303,15 +349,19 @@ int critpath_launchers(struct walker *w)
 		if (img->seq == 1 && last != img && !is_launcher(w, last) &&
 		    (img->pid == c->root_tid ||
 		     !strcmp(cp_image_program(w, last), work))) {
-			err = add_exec_chain(w, img);
-			if (last->start > chains_end)
-				chains_end = last->start;
+			err = add_exec_chain(w, on_path, img,
+					     &chains[n_chains++]);
 		}
 	}
 	if (work && !err)
-		err = add_waiting_launchers(w, work, chains_end);
+		err = add_waiting_launchers(w, on_path, work, chains,
+					    n_chains);
+	drop_small(c, on_path);
 	qsort(c->launchers, c->n_launchers, sizeof(*c->launchers),
 	      cmp_launcher);
+out:
+	free(chains);
+	free(on_path);
 	return err;
 }
 

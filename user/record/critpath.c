@@ -99,9 +99,8 @@ int64_t cp_tid_index(const struct walker *w, uint32_t tid)
 	return t ? t - w->tids : -1;
 }
 
-/* The image pid ran at ts. */
-static struct cp_image *image_at(const struct walker *w, uint32_t pid,
-				 uint64_t ts)
+struct cp_image *cp_image_at(const struct walker *w, uint32_t pid,
+			     uint64_t ts)
 {
 	size_t lo = 0, hi = w->n_images, first;
 
@@ -155,7 +154,7 @@ static void charge(struct walker *w, uint32_t stack, uint64_t ns,
 		   uint64_t ts)
 {
 	struct stack_sample *st = &w->p->stacks[stack];
-	struct cp_image *img = image_at(w, st->pid, ts);
+	struct cp_image *img = cp_image_at(w, st->pid, ts);
 
 	st->cp_ns += ns;
 	if (!img)
@@ -180,7 +179,7 @@ static void charge(struct walker *w, uint32_t stack, uint64_t ns,
 static int64_t unsampled_stack(struct walker *w, uint32_t pid, uint32_t tid,
 			       uint64_t ts, bool unseen)
 {
-	struct cp_image *img = image_at(w, pid, ts);
+	struct cp_image *img = cp_image_at(w, pid, ts);
 	struct profile *p = w->p;
 	size_t i = img ? 2 * (size_t)(img - w->images) + unseen : 0;
 	struct stack_sample *st;
@@ -305,7 +304,7 @@ static bool follow_waker(const struct walker *w, const struct cp_wait *wt,
 	/* a process that ran too briefly to leave an event, known by its
 	 * exec */
 	if (cp_tid_index(w, wt->waker_tid) < 0 &&
-	    !image_at(w, wt->waker_pid, wt->wake))
+	    !cp_image_at(w, wt->waker_pid, wt->wake))
 		return false;
 	switch (w->p->stacks[wt->stack].reason) {
 	case WAIT_LOCK: case WAIT_JOIN: case WAIT_GIL: case WAIT_PIPE:
@@ -372,7 +371,7 @@ static void charge_unwoken(struct walker *w, const struct cp_wait *wt,
 
 bool cp_alive_at(const struct walker *w, uint32_t pid, uint64_t ts)
 {
-	const struct cp_image *img = image_at(w, pid, 0);
+	const struct cp_image *img = cp_image_at(w, pid, 0);
 
 	return img && img->born <= ts;
 }
@@ -425,7 +424,7 @@ static void charge_blocked(struct walker *w, const struct cp_wait *wt,
 		charge_unwoken(w, wt, s, e, depth);
 		return;
 	}
-	img = image_at(w, st->pid, s);
+	img = cp_image_at(w, st->pid, s);
 	if (img && waits_for_result(st))
 		img->passed_ns += e - s;
 	by = last_child_wait(w, wt, s, depth);
@@ -506,7 +505,7 @@ static void charge_thread(struct walker *w, uint32_t tid, uint32_t pid,
 			  uint64_t a, uint64_t b, int depth)
 {
 	const struct cp_timeline *tl = w->tl;
-	const struct cp_image *img = image_at(w, pid, a);
+	const struct cp_image *img = cp_image_at(w, pid, a);
 	const struct cp_birth *made;
 	uint64_t t = a, born;
 	size_t i;
@@ -664,7 +663,9 @@ static int build_images(struct walker *w)
 static void note_born(struct walker *w, uint32_t tid, uint64_t ts)
 {
 	int64_t t = cp_tid_index(w, tid);
-	struct cp_image *img = t < 0 ? NULL : image_at(w, w->thread_pid[t], ts);
+	struct cp_image *img;
+
+	img = t < 0 ? NULL : cp_image_at(w, w->thread_pid[t], ts);
 
 	if (img && !img->seq && img->born > ts)
 		img->born = ts;
@@ -695,7 +696,7 @@ static void name_images(struct walker *w)
 			pi = cp_proc_of(p, img->pid);
 			ppid = pi && pi->ppid ? pi->ppid : img->parent;
 			parent = ppid && ppid != img->pid ?
-				 image_at(w, ppid, img->born) : NULL;
+				 cp_image_at(w, ppid, img->born) : NULL;
 			if (parent && parent->name) {
 				img->name = parent->name;
 				img->parent_image = parent - w->images;

@@ -145,6 +145,10 @@ int64_t cp_busiest_thread(const struct walker *w, uint32_t tid,
 int64_t cp_child_ending_near(const struct walker *w, uint32_t pid,
 			     uint64_t s, uint64_t wake, uint64_t within);
 
+/* pid's process was started by anc, or by a process anc started (a
+ * grandchild...): its parents' chain, bounded, reaches anc. */
+bool cp_descends_from(const struct walker *w, uint32_t pid, uint32_t anc);
+
 /* pid's process had been forked by ts. */
 bool cp_alive_at(const struct walker *w, uint32_t pid, uint64_t ts);
 
@@ -159,6 +163,10 @@ uint64_t cp_running_in(const struct walker *w, uint32_t tid, uint64_t s,
 /* tid spent most of [s, e) blocked: a pool's worker waiting for work. */
 bool cp_thread_idle(const struct walker *w, uint32_t tid, uint64_t s,
 		    uint64_t e);
+
+/* pid's image going at ts (its first, seq 0, for ts 0); NULL none. */
+struct cp_image *cp_image_at(const struct walker *w, uint32_t pid,
+			     uint64_t ts);
 
 /* Index of tid in w->tids, -1 when no event of it was seen. */
 int64_t cp_tid_index(const struct walker *w, uint32_t tid);

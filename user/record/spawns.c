@@ -426,6 +426,48 @@ static uint64_t command_last_exec(const struct spawn_run *runs, size_t n)
 	return i - 1 > first ? runs[i - 1].start : 0;
 }
 
+/*
+ * When pid, a shim (its first exec a program in a shims directory, as
+ * pyenv's ~/.pyenv/shims/python3), exec'd the program it chose: its last
+ * exec; 0 when pid is no shim.
+ */
+static uint64_t shim_exec_at(const struct spawn_run *runs, size_t n,
+			     const struct io_spawn *rows, uint32_t pid)
+{
+	struct spawn_run key = { .pid = pid };
+	size_t i = lower_bound(runs, n, sizeof(key), &key, cmp_run), last;
+
+	if (i == n || runs[i].pid != pid ||
+	    !strstr(rows[runs[i].program].program, "/shims/"))
+		return 0;
+	for (last = i; last + 1 < n && runs[last + 1].pid == pid; last++)
+		;
+	return last > i ? runs[last].start : 0;
+}
+
+/* Run i was over before a shim it ran in (its process, or one up the
+ * tree) exec'd its program: the shim's doing, as a script runs it. */
+static bool in_shim_prelude(const struct spawn_run *runs, size_t n, size_t i,
+			    const struct spawn_trace *st,
+			    const struct proc_table *t,
+			    const struct io_spawn *rows)
+{
+	uint32_t pid = runs[i].pid, up;
+	uint64_t at;
+	int depth;
+
+	for (depth = 0; depth < TREE_MAX_DEPTH; depth++) {
+		at = shim_exec_at(runs, n, rows, pid);
+		if (at && runs[i].end <= at)
+			return true;
+		up = parent_at(st, t, pid, runs[i].start);
+		if (!up || up == pid)
+			break;
+		pid = up;
+	}
+	return false;
+}
+
 int spawn_figures(const struct spawn_run *runs, size_t n,
 		  const struct spawn_trace *st, const struct proc_table *t,
 		  uint64_t end_ns, struct io_spawn *rows, size_t n_rows)
@@ -450,7 +492,9 @@ int spawn_figures(const struct spawn_run *runs, size_t n,
 		row->count++;
 		row->wall_ns += runs[i].end - runs[i].start;
 		row->cpu_ns += runs[i].cpu;
-		row->prelude_count += prelude_end && runs[i].end <= prelude_end;
+		row->prelude_count += (prelude_end &&
+				       runs[i].end <= prelude_end) ||
+				      in_shim_prelude(runs, n, i, st, t, rows);
 		runs_above(runs, n, i, st, t, &s[i].same, &other);
 		if (other >= 0)
 			v[n_v++] = (struct parent_vote){

@@ -146,6 +146,48 @@ static void test_shim_not_a_shim(void **state)
 	fx_free(p);
 }
 
+/*
+ * A script (build.sh) runs python3 through pyenv's shim at each of its
+ * lines: the shim is no longer the command, but one the command ran,
+ * found by its shims directory among the programs run; the interpreter
+ * it chose is a process that runs its started program.
+ */
+static void test_shim_run_by_a_script(void **state)
+{
+	struct profile *p = pyenv_profile("./build.sh");
+	struct io_spawn *shim;
+	struct hinted agg;
+	const struct hint *h;
+
+	(void)state;
+	free(p->procs[0].exe);
+	p->procs[0].exe = fx_strdup("/usr/bin/dash");
+	fx_proc(p, 101, 100, "python3",
+		"/home/u/.pyenv/versions/3.11.7/bin/python3.11");
+	shim = fx_io_spawn(p, "/home/u/.pyenv/shims/python3", 8, 9 * MS,
+			   IO_NO_SITE);
+	shim->max_parallel = 1;
+	shim->prelude_count = 8;
+	hints_of(p, &agg);
+	assert_int_equal(agg.n_hints, 1);
+	h = &agg.hints[0];
+	assert_string_equal(h->rule, "shim");
+	assert_str(h, "shim", "/home/u/.pyenv/shims/python3");
+	assert_str(h, "executable",
+		   "/home/u/.pyenv/versions/3.11.7/bin/python3.11");
+	assert_str(h, "manager", "pyenv");
+	assert_non_null(strstr(h->text, "python3 is a shim "
+			       "(/home/u/.pyenv/shims/python3, run by bash)"));
+	hinted_free(&agg);
+	/* not from a shims directory: no shim named so was run */
+	free(p->io.spawns[1].program);
+	p->io.spawns[1].program = fx_strdup("/home/u/bin/python3");
+	h = only_hint(p, &agg);
+	assert_string_equal(h->rule, "spawns");
+	hinted_free(&agg);
+	fx_free(p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -153,6 +195,7 @@ int main(void)
 		cmocka_unit_test(test_shim_threshold),
 		cmocka_unit_test(test_shim_by_name),
 		cmocka_unit_test(test_shim_not_a_shim),
+		cmocka_unit_test(test_shim_run_by_a_script),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -57,9 +57,21 @@ static void test_brief(void **state)
 		 "sh … 'make -C a b' 'it'\\''s'");
 	brief_is("'/opt/my app/bin/run' x", RUNS_BRIEF_MAX, "run x");
 	brief_is("'my prog' x", RUNS_BRIEF_MAX, "'my prog' x");
-	/* cut to fit, where it fits with "…" */
-	brief_is("tar xf archive-with-a-long-name.tar", 16, "tar xf …");
-	brief_is("averyveryverylongprogramname", 8, "…");
+	/* cut to fit, at a character, with "…" */
+	brief_is("tar xf archive-with-a-long-name.tar", 16, "tar xf archi…");
+	brief_is("averyveryverylongprogramname", 8, "aver…");
+	brief_is("averyveryverylongprogramname", 6, "…");
+	brief_is("x \xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9", 12,
+		 "x \xc3\xa9\xc3\xa9\xc3\xa9…");
+	brief_is("x \xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9", 11,
+		 "x \xc3\xa9\xc3\xa9…");
+	/* python -c's code, the run's only operand, as much as fits */
+	brief_is("python3 -c 'import asyncio, email.mime.multipart, "
+		 "http.server, xml.etree.ElementTree, json, decimal, "
+		 "unittest, argparse, logging.handlers, urllib.request'",
+		 RUNS_BRIEF_MAX, "python3 … 'import asyncio, "
+		 "email.mime.multipart, http.server, xml.etree.ElementTree, "
+		 "json, decimal, unittest, argp…");
 	brief_is("a b", 1, "");
 }
 

@@ -160,6 +160,75 @@ static void test_exec_chain_launcher(void **state)
 	fx_free(p);
 }
 
+/* A script runs the python3 shim twice, one run after the other: each
+ * run's shim (bash, 5 ms, and a subshell, 15 ms) is its own, not what
+ * ran before it in the other run; both are one row, 40 ms. */
+static void test_exec_chains_one_row(void **state)
+{
+	struct profile *p = fx_new("loop.sh");
+	struct tl_builder b = { 0 };
+	uint32_t sh_f = fx_frame(p, "main", "dash", CLASS_APP);
+	uint32_t bash_f = fx_frame_at(p, "_start", "bash", CLASS_APP, NULL, 0);
+	uint32_t py_f = fx_frame_at(p, "crunch", "python3.11", CLASS_APP,
+				    NULL, 0);
+	uint32_t sh_run, sh_wait, shim_run, shim_pipe, sub_run, py_run;
+	const struct critical_launcher *l;
+	uint64_t t = T0 + 2 * MS;
+	uint32_t k;
+
+	(void)state;
+	p->frames[bash_f].path = fx_strdup("/usr/bin/bash");
+	p->frames[py_f].path = fx_strdup("/usr/bin/python3.11");
+	fx_proc(p, 10, 1, "loop.sh", "/usr/bin/dash");
+	sh_run = stack_index(p, FX_STACK(p, 10, 10, 2, sh_f));
+	sh_wait = stack_index(p, FX_WAIT(p, 10, 10, 2, WAIT_CHILD, 200 * MS,
+					 NULL, sh_f));
+	add_exec(&b, 10, T0 - MS, "/tmp/loop.sh");
+	add_run(&b, 10, T0, t, sh_run);
+	for (k = 0; k < 2; k++, t += 100 * MS) {
+		uint32_t shim = 20 + 10 * k, sub = 21 + 10 * k;
+
+		fx_proc(p, shim, 10, "python3", "/usr/bin/python3.11");
+		fx_proc(p, sub, shim, "bash", "/usr/bin/bash");
+		shim_run = stack_index(p, FX_STACK(p, shim, shim, 5, bash_f));
+		shim_pipe = stack_index(p, FX_WAIT(p, shim, shim, 1,
+						   WAIT_PIPE, 15 * MS, NULL,
+						   bash_f));
+		sub_run = stack_index(p, FX_STACK(p, sub, sub, 15, bash_f));
+		py_run = stack_index(p, FX_STACK(p, shim, shim, 80, py_f));
+		add_wait(&b, 10, t, t + 100 * MS, t + 100 * MS, shim, sh_wait);
+		add_child(&b, shim, 10, t - MS / 10, "/shims/python3");
+		add_run(&b, shim, t, t + 5 * MS, shim_run);
+		add_wait(&b, shim, t + 5 * MS, t + 20 * MS, t + 20 * MS, sub,
+			 shim_pipe);
+		add_child(&b, sub, shim, t + 5 * MS, "/usr/bin/bash");
+		add_run(&b, sub, t + 5 * MS + MS / 10, t + 20 * MS, sub_run);
+		add_exec(&b, shim, t + 20 * MS, "/usr/bin/python3");
+		add_run(&b, shim, t + 20 * MS, t + 100 * MS, py_run);
+	}
+	assert_int_equal(critpath_build(p, &b.tl, &(struct cp_window){
+		.root_tid = 10, .start = T0, .end = t }), 0);
+	assert_int_equal(cp_sum(p), 202 * MS);
+	assert_string_equal(p->critical.programs[0].name, "python3.11");
+	assert_int_equal(p->critical.programs[0].ns, 160 * MS);
+	assert_true(p->critical.n_launchers >= 1);
+	l = &p->critical.launchers[0];
+	assert_string_equal(l->name, "python3");
+	assert_string_equal(l->interpreter, "bash");
+	assert_string_equal(l->started, "python3.11");
+	assert_false(l->waited);
+	assert_int_equal(l->processes, 4);
+	assert_in_range(l->ns, 39 * MS, 40 * MS);
+	/* the script only waited: a launcher of its own 2 ms */
+	assert_int_equal(p->critical.n_launchers, 2);
+	l = &p->critical.launchers[1];
+	assert_string_equal(l->name, "loop.sh");
+	assert_true(l->waited);
+	assert_int_equal(l->ns, 2 * MS);
+	tl_free(&b);
+	fx_free(p);
+}
+
 /* python runs `sh -c "sleep; ls"`: sh started sleep, the program its own
  * child ran, not python, the run's top program. */
 static void test_launcher_started_its_child(void **state)
@@ -628,6 +697,7 @@ int main(void)
 		cmocka_unit_test(test_one_thread),
 		cmocka_unit_test(test_child_does_the_work),
 		cmocka_unit_test(test_exec_chain_launcher),
+		cmocka_unit_test(test_exec_chains_one_row),
 		cmocka_unit_test(test_launcher_started_its_child),
 		cmocka_unit_test(test_launchers_of_a_kind_one_row),
 		cmocka_unit_test(test_unsampled_child),

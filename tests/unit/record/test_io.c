@@ -679,6 +679,51 @@ static void test_spawns_prelude(void **state)
 			 0);
 }
 
+/*
+ * A script runs python3 through pyenv's shim twice (pids 2 and 4): each
+ * shim's runs before it exec'd python are its prelude, its script's
+ * os.system() after is not; nor is what a wrapper outside a shims
+ * directory (pid 7) ran before exec'ing gzip.
+ */
+static void test_spawns_prelude_of_shims_run(void **state)
+{
+	struct io_fixture *f = *state;
+	uint32_t k;
+
+	exec_cpu(f, 1, "/bin/sh", 0, 0);
+	for (k = 0; k < 2; k++) {
+		uint32_t shim = 2 + 2 * k, sub = 3 + 2 * k;
+		uint64_t t = k * 40 * MS;
+
+		fork_event(f, 1, shim, t + MS - 1);
+		exec_cpu(f, shim, "/home/u/.pyenv/shims/python3", t + MS, 0);
+		run(f, shim, sub, "/usr/bin/bash", t + 2 * MS, t + 4 * MS);
+		exec_cpu(f, shim, "/home/u/.pyenv/libexec/pyenv", t + 5 * MS,
+			 0);
+		exec_cpu(f, shim, "/usr/bin/python3", t + 10 * MS, 0);
+		exit_cpu(f, shim, t + 39 * MS, 0);
+	}
+	run(f, 4, 6, "/usr/bin/bash", 60 * MS, 62 * MS);	/* os.system */
+	fork_event(f, 1, 7, 81 * MS - 1);
+	exec_cpu(f, 7, "/usr/local/bin/wrapper", 81 * MS, 0);
+	run(f, 7, 8, "/usr/bin/bash", 82 * MS, 84 * MS);
+	exec_cpu(f, 7, "/usr/bin/gzip", 85 * MS, 0);
+	finish(f, 1, 100 * MS);
+
+	assert_int_equal(spawn_row(&f->p, "/usr/bin/bash")->count, 4);
+	assert_int_equal(spawn_row(&f->p, "/usr/bin/bash")->prelude_count, 2);
+	assert_int_equal(spawn_row(&f->p,
+				   "/home/u/.pyenv/shims/python3")->prelude_count,
+			 2);
+	assert_int_equal(spawn_row(&f->p,
+				   "/home/u/.pyenv/libexec/pyenv")->prelude_count,
+			 2);
+	assert_int_equal(spawn_row(&f->p, "/usr/bin/python3")->prelude_count,
+			 0);
+	assert_int_equal(spawn_row(&f->p,
+				   "/usr/local/bin/wrapper")->prelude_count, 0);
+}
+
 /* A command that never exec'd again has no prelude: sh -c's loop. */
 static void test_spawns_no_prelude(void **state)
 {
@@ -822,6 +867,8 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_spawns_prelude, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_spawns_prelude_of_shims_run,
+						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_spawns_no_prelude, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_spawns_parent_and_cpu,
