@@ -98,10 +98,13 @@ static bool loader_file(const struct profile *p, const struct io_file *f)
 
 /* One file opened more than once and read, not by the dynamic loader: a
  * file only written (a journal made and deleted at each commit) or never
- * read (a directory opened to fsync it) has no contents to cache. */
+ * read (a directory opened to fsync it) has no contents to cache, nor has
+ * one that was read back no more than written (sort's temporary files:
+ * written once, merged once). */
 static bool reread_file(const struct profile *p, const struct io_file *f)
 {
-	return io_file_repeated(f) && f->read_bytes && !loader_file(p, f);
+	return io_file_repeated(f) && f->read_bytes &&
+	       f->read_bytes > f->write_bytes && !loader_file(p, f);
 }
 
 static int cmp_frame_function(const void *a, const void *b, void *ctx)

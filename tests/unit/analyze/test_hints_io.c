@@ -205,6 +205,43 @@ static void test_repeated_opens_per_process(void **state)
 	fx_free(p);
 }
 
+/*
+ * sort -S 2M: 100 temporary files, each written (3 MiB) then read back
+ * once to merge, 2 opens and 10 ms each in a run of 1 s: nothing was read
+ * that the program had not just written, no contents to cache; a file
+ * read back more than written is a reread.
+ */
+static void test_repeated_opens_spill_files(void **state)
+{
+	struct profile *p = fx_new("sort -S 2M big.txt");
+	const struct hint *h;
+	struct hinted agg;
+	char path[32];
+	uint32_t m;
+	int32_t site;
+	int i;
+
+	(void)state;
+	p->wall_ns = 1 * SEC;
+	m = fx_frame_at(p, "create_temp", "sort", CLASS_APP, "/s/sort.c", 900);
+	site = FX_IO_SITE(p, 100, m);
+	for (i = 0; i < 100; i++) {
+		struct io_file *f;
+
+		snprintf(path, sizeof(path), "/tmp/sort%06d", i);
+		f = fx_io_file(p, path, 2, 10 * MS, site);
+		f->read_bytes = f->write_bytes = 3 << 20;
+	}
+	assert_int_equal(n_hints(p), 0);
+	p->io.files[0].read_bytes = 2 * p->io.files[0].write_bytes;
+	for (i = 1; i < 100; i++)
+		p->io.files[i].read_bytes = p->io.files[0].read_bytes;
+	h = only_hint(p, &agg);
+	assert_string_equal(h->rule, "repeated_opens");
+	hinted_free(&agg);
+	fx_free(p);
+}
+
 /* ---- hot_library_function: the program's job ---- */
 
 /*
@@ -373,6 +410,7 @@ int main(void)
 		cmocka_unit_test(test_many_files_thresholds),
 		cmocka_unit_test(test_repeated_opens_loader),
 		cmocka_unit_test(test_repeated_opens_per_process),
+		cmocka_unit_test(test_repeated_opens_spill_files),
 		cmocka_unit_test(test_hot_library_job),
 		cmocka_unit_test(test_hot_library_job_thresholds),
 		cmocka_unit_test(test_hot_library_job_of_its_program),
