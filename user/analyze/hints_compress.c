@@ -71,10 +71,8 @@ static const struct codec *codec_of(const char *name)
 }
 
 /* A word of args, past the program's own, that is an option asking to
- * decompress (-d, -dc, --decompress, --uncompress) or, threads given,
- * naming a count of threads (-T0, -3T0, --threads=4). */
-static bool args_have(const char *args, bool decompress,
-		      const char *threads)
+ * decompress (-d, -dc, --decompress, --uncompress). */
+static bool args_decompress(const char *args)
 {
 	const char *w = args ? strchr(args, ' ') : NULL;
 	size_t n;
@@ -83,15 +81,46 @@ static bool args_have(const char *args, bool decompress,
 		w += strspn(w, " ");
 		n = strcspn(w, " ");
 		if (n > 2 && w[0] == '-' && w[1] == '-') {
-			if (decompress ? (!strncmp(w, "--decompress", n) ||
-					  !strncmp(w, "--uncompress", n)) :
-					 !strncmp(w, "--threads", 9))
+			if (!strncmp(w, "--decompress", n) ||
+			    !strncmp(w, "--uncompress", n))
 				return true;
-		} else if (n > 1 && w[0] == '-') {
-			if (memchr(w + 1, decompress ? 'd' : threads ?
-				   threads[1] : '\0', n - 1))
-				return true;
+		} else if (n > 1 && w[0] == '-' && memchr(w + 1, 'd', n - 1)) {
+			return true;
 		}
+		w = strchr(w, ' ');
+	}
+	return false;
+}
+
+/* The count at s is "1", to the end of its word. */
+static bool count_is_one(const char *s)
+{
+	return s[0] == '1' && (s[1] == ' ' || !s[1]);
+}
+
+/*
+ * A word of args, past the program's own, naming a count of threads
+ * other than one with the codec's option (-T0, -3T0, -T 4, --threads=4,
+ * --threads 4): -T1 asks for what ran, one thread.
+ */
+static bool args_threads(const char *args, const char *threads)
+{
+	const char *w = args ? strchr(args, ' ') : NULL, *count, *t;
+	size_t n;
+
+	while (threads && w) {
+		w += strspn(w, " ");
+		n = strcspn(w, " ");
+		count = NULL;
+		if (n > 10 && !strncmp(w, "--threads=", 10))
+			count = w + 10;
+		else if (n == 9 && !strncmp(w, "--threads", 9))
+			count = w + n + strspn(w + n, " ");
+		else if (n > 1 && w[0] == '-' && w[1] != '-' &&
+			 (t = memchr(w + 1, threads[1], n - 1)))
+			count = t + 1 < w + n ? t + 1 : w + n + strspn(w + n, " ");
+		if (count && !count_is_one(count))
+			return true;
 		w = strchr(w, ' ');
 	}
 	return false;
@@ -215,8 +244,8 @@ static void codec_run(const struct hint_list *h, const struct codec *c,
 		if (!hint_at_least_pct(busiest, ps->samples,
 				       COMPRESS_ONE_THREAD_PCT))
 			r->one_thread = false;
-		r->decompress |= args_have(ps->args, true, NULL);
-		r->threads_asked |= args_have(ps->args, false, c->threads);
+		r->decompress |= args_decompress(ps->args);
+		r->threads_asked |= args_threads(ps->args, c->threads);
 		level = args_level(ps->args, c->threads);
 		r->above_low |= level < 0 || level > c->low;
 		if (!r->launcher)

@@ -114,24 +114,34 @@ static void test_compressor_xz_threads_asked(void **state)
 }
 
 /* A level already low: no lower one to advise; pigz still, or, asked
- * for threads too, no compressor hint at all.  The threads option's count is no
+ * for threads too (not -T1), no compressor hint at all.  The threads option's count is no
  * level (xz -T0 -9 is at 9); a default level is above the low ones. */
 static void test_compressor_level_low(void **state)
 {
 	static const struct {
 		const char *name, *args;
 		const char *advice;	/* NULL: no compressor hint */
+		bool lower;		/* parallel: a lower level too */
 	} cases[] = {
-		{ "gzip", "gzip -1", "parallel" },
-		{ "gzip", "gzip -1c big", "parallel" },
-		{ "gzip", "gzip --fast big", "parallel" },
-		{ "gzip", "gzip -2 big", "parallel" },
-		{ "xz", "xz -T0 -2 big", NULL },
-		{ "xz", "xz -T0 -9 big", "lower_level" },
-		{ "xz", "xz -T0 big", "lower_level" },
-		{ "xz", "xz -3T0 big", NULL },
-		{ "zstd", "zstd -T0 -1 big", NULL },
-		{ "zstd", "zstd -T0 -19 big", "lower_level" },
+		{ "gzip", "gzip -1", "parallel", false },
+		{ "gzip", "gzip -1c big", "parallel", false },
+		{ "gzip", "gzip --fast big", "parallel", false },
+		{ "gzip", "gzip -2 big", "parallel", true },
+		{ "xz", "xz -T0 -2 big", NULL, false },
+		{ "xz", "xz -T0 -9 big", "lower_level", false },
+		{ "xz", "xz -T0 big", "lower_level", false },
+		{ "xz", "xz -3T0 big", NULL, false },
+		{ "zstd", "zstd -T0 -1 big", NULL, false },
+		{ "zstd", "zstd -T0 -19 big", "lower_level", false },
+		/* one thread asked for is none: -T0 advised */
+		{ "zstd", "zstd -19 -T1 big", "parallel", true },
+		{ "xz", "xz --threads=1 -2 big", "parallel", false },
+		{ "xz", "xz -T 1 -2 big", "parallel", false },
+		{ "xz", "xz -T 2 -2 big", NULL, false },
+		{ "xz", "xz --threads 4 -2 big", NULL, false },
+		{ "xz", "xz --threads=12 -2 big", NULL, false },
+		{ "xz", "xz -T10 -2 big", NULL, false },
+		{ "xz", "xz -2T1 big", "parallel", false },
 	};
 	struct codec_case c = { NULL, NULL, 1000, 1000, false, false, 2, 0 };
 	const struct hint *h;
@@ -155,8 +165,7 @@ static void test_compressor_level_low(void **state)
 			assert_str(h, "advice", cases[i].advice);
 			if (!strcmp(cases[i].advice, "parallel"))
 				assert_int_equal(!!strstr(h->text, "lower"),
-						 strstr(cases[i].args, "-2") !=
-						 NULL);
+						 cases[i].lower);
 			hinted_free(&agg);
 		}
 		fx_free(p);
