@@ -102,6 +102,16 @@ int md_verdict(struct md *m);
 /* The critical path (md_critical.c), when known (agg->cp_known): the
  * verdict's text, and the "Critical path" section. */
 int md_critical_verdict(struct md *m);
+/* " `python3` is a launcher (bash): 310.0 ms in 41 processes before
+ * python3.11 started (31.0% of wall)." (md_critical_section.c) */
+void md_launcher_say(struct md *m, const struct critical_launcher *l);
+/* The largest launcher, when it held a fair share of the path and more
+ * than the program that does the work (a script running python through
+ * pyenv's shim at each line): the verdict says it first; NULL else. */
+const struct critical_launcher *md_leading_launcher(const struct md *m);
+/* The verdict's sentences on the two largest launchers worth saying, but
+ * the one said first. */
+void md_launchers_sentence(struct md *m, const struct critical_launcher *said);
 /* Busiest source lines the verdict names, at most: m->sources holds
  * their text (md_verdict_text loads as many). */
 #define MD_VERDICT_LINES	2

@@ -106,7 +106,9 @@ static int64_t spawned_at(const struct md *m, const char *name,
 /* "`sed` does the work: 40.7% of the wall time (271 processes), then
  * `date` 34.7% (300)": programs until 80% of the path, at most 3; the
  * first with where the traced program started it, unless hint says. */
-static void md_work_sentence(struct md *m, const struct hint *hint)
+/* after: a sentence ended before it (the leading launcher's). */
+static void md_work_sentence(struct md *m, const struct hint *hint,
+			     bool after)
 {
 	const struct profile_critical *c = &m->p->critical;
 	char prog[CLEAN_SIZE(64)], name[CLEAN_SIZE(NAME_MAX_BYTES)];
@@ -121,8 +123,9 @@ static void md_work_sentence(struct md *m, const struct hint *hint)
 
 		md_clean(prog, cp->name, 64, false);
 		if (!i)
-			md_printf(&m->doc, ". `%s` does the work: %.1f%% of the "
-				  "wall time", prog, pct_of(cp->ns, c->ns));
+			md_printf(&m->doc, "%s `%s` does the work: %.1f%% of "
+				  "the wall time", after ? "" : ".", prog,
+				  pct_of(cp->ns, c->ns));
 		else
 			md_printf(&m->doc, "%s`%s` %.1f%%", i == 1 ?
 				  ", then " : ", ", prog, pct_of(cp->ns, c->ns));
@@ -139,41 +142,6 @@ static void md_work_sentence(struct md *m, const struct hint *hint)
 		sum += cp->ns;
 		if (sum * 10 >= c->ns * 8)
 			break;
-	}
-}
-
-static void md_launchers_sentence(struct md *m)
-{
-	const struct profile_critical *c = &m->p->critical;
-	char name[CLEAN_SIZE(64)], interp[CLEAN_SIZE(64)];
-	char started[CLEAN_SIZE(64)], time[DURATION_SIZE];
-	size_t i;
-
-	for (i = 0; i < c->n_launchers && i < 2; i++) {
-		const struct critical_launcher *l = &c->launchers[i];
-
-		/* a fair finding from 5% on; the section lists them all */
-		if (l->ns * 20 < c->ns)
-			break;
-		md_clean(name, l->name, 64, false);
-		md_clean(started, l->started, 64, false);
-		fmt_duration(time, l->ns);
-		md_printf(&m->doc, " `%s` is a launcher", name);
-		if (l->interpreter) {
-			md_clean(interp, l->interpreter, 64, false);
-			md_printf(&m->doc, " (%s)", interp);
-		}
-		if (l->waited)
-			md_printf(&m->doc, " waiting for `%s`: its own %s in "
-				  "%" PRIu32 " process%s (%.1f%% of wall).",
-				  started, time, l->processes,
-				  l->processes == 1 ? "" : "es",
-				  pct_of(l->ns, c->ns));
-		else
-			md_printf(&m->doc, ": %s in %" PRIu32 " process%s "
-				  "before %s started (%.1f%% of wall).", time,
-				  l->processes, l->processes == 1 ? "" : "es",
-				  started, pct_of(l->ns, c->ns));
 	}
 }
 
@@ -826,6 +794,7 @@ int md_critical_verdict(struct md *m)
 	enum wait_reason order[WAIT__COUNT], r;
 	const struct wait_row *wait;
 	const struct func_stat *fs = aggregate_path_function(m->agg, c);
+	const struct critical_launcher *lead = md_leading_launcher(m);
 	const struct hint *hint;
 	bool idle;
 	int err;
@@ -854,7 +823,11 @@ int md_critical_verdict(struct md *m)
 	md_second_wait(m, r);
 	md_cpu_wait(m, r);
 	hint = pointed_hint(m, fs, r);
-	md_work_sentence(m, hint);
+	if (lead) {
+		md_put(&m->doc, ".");
+		md_launcher_say(m, lead);
+	}
+	md_work_sentence(m, hint, lead != NULL);
 	if (idle) {
 		err = md_idle_work(m);
 		if (err)
@@ -867,6 +840,6 @@ int md_critical_verdict(struct md *m)
 	md_hint_pointer(m, hint);
 	md_put(&m->doc, ".");
 	md_lock_sentence(m, hint);
-	md_launchers_sentence(m);
+	md_launchers_sentence(m, lead);
 	return 0;
 }

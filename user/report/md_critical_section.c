@@ -2,7 +2,8 @@
 /*
  * The critical path's section in the Markdown summary: the programs on it,
  * the launchers, the longest runs and the functions, each with its share
- * of the wall time, which the path partitions.
+ * of the wall time, which the path partitions; and what the verdict says
+ * of the launchers.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -13,6 +14,68 @@
 #include "report/md.h"
 
 #define CP_MAX_PIDS_SHOWN	4
+
+/* ---- the verdict's sentences about launchers ---- */
+
+void md_launcher_say(struct md *m, const struct critical_launcher *l)
+{
+	const struct profile_critical *c = &m->p->critical;
+	char name[CLEAN_SIZE(64)], interp[CLEAN_SIZE(64)];
+	char started[CLEAN_SIZE(64)], time[DURATION_SIZE];
+
+	md_clean(name, l->name, 64, false);
+	md_clean(started, l->started, 64, false);
+	fmt_duration(time, l->ns);
+	md_printf(&m->doc, " `%s` is a launcher", name);
+	if (l->interpreter) {
+		md_clean(interp, l->interpreter, 64, false);
+		md_printf(&m->doc, " (%s)", interp);
+	}
+	if (l->waited)
+		md_printf(&m->doc, " waiting for `%s`: its own %s in "
+			  "%" PRIu32 " process%s (%.1f%% of wall).",
+			  started, time, l->processes,
+			  l->processes == 1 ? "" : "es",
+			  pct_of(l->ns, c->ns));
+	else
+		md_printf(&m->doc, ": %s in %" PRIu32 " process%s "
+			  "before %s started (%.1f%% of wall).", time,
+			  l->processes, l->processes == 1 ? "" : "es",
+			  started, pct_of(l->ns, c->ns));
+}
+
+/* A fair finding from 5% of the path on; the section lists them all. */
+static bool launcher_worth_saying(const struct profile_critical *c,
+				  const struct critical_launcher *l)
+{
+	return l->ns * 20 >= c->ns;
+}
+
+const struct critical_launcher *md_leading_launcher(const struct md *m)
+{
+	const struct profile_critical *c = &m->p->critical;
+
+	if (!c->n_launchers || !c->n_programs ||
+	    !launcher_worth_saying(c, &c->launchers[0]) ||
+	    c->launchers[0].ns <= c->programs[0].ns)
+		return NULL;
+	return &c->launchers[0];
+}
+
+void md_launchers_sentence(struct md *m, const struct critical_launcher *said)
+{
+	const struct profile_critical *c = &m->p->critical;
+	size_t i;
+
+	for (i = 0; i < c->n_launchers && i < 2; i++) {
+		if (!launcher_worth_saying(c, &c->launchers[i]))
+			break;
+		if (&c->launchers[i] != said)
+			md_launcher_say(m, &c->launchers[i]);
+	}
+}
+
+/* ---- the section ---- */
 
 static char *program_row(const struct md *m, size_t i)
 {

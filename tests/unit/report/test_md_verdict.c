@@ -516,6 +516,18 @@ static void test_verdict_hint_clause(void **state)
 	 * ", spawned from" starts */
 	assert_contains(at, "counted once). `python3` is a launcher");
 	free(v);
+	/* a launcher that held more of the path than the program doing the
+	 * work (a script running the shim at each line): said first */
+	p->critical.programs[0].ns = 400 * VMS;
+	l->ns = 410 * VMS;
+	v = verdict_of(p);
+	assert_contains(v, "on-CPU. `python3` is a launcher (bash): 410.0 ms in "
+			"41 processes before python3.11 started (41.0% of "
+			"wall). `python3.11` does the work: 40.0% of the wall "
+			"time");
+	at = strstr(v, "is a launcher");
+	assert_null(strstr(at + 1, "is a launcher"));	/* said once */
+	free(v);
 	fx_free(p);
 }
 
