@@ -813,6 +813,6 @@ def test_verdict_names_spawn_line(run, short_dir):
         doc, res = run.record_json("--", DEBIAN_PYTHON, path,
                                    timeout=TIMEOUT)
         v = doc["verdict"]
-        assert "`sleep` does the work" in v, f"{v}:{res}"
+        assert "`sleep` holds the path" in v, f"{v}:{res}"
         assert re.search(r"spawned from `?fetch_all`? \((\S*/)?waits\.py:4\)",
                          v), f"{v}:{res}"

@@ -105,10 +105,12 @@ static int64_t spawned_at(const struct md *m, const char *name,
 
 /* "`sed` does the work: 40.7% of the wall time (271 processes), then
  * `date` 34.7% (300)": programs until 80% of the path, at most 3; the
- * first with where the traced program started it, unless hint says. */
-/* after: a sentence ended before it (the leading launcher's). */
+ * first with where the traced program started it, unless hint says.
+ * after: a sentence ended before it (the leading launcher's); waits: the
+ * path is mostly a wait, which no program works in ("`sleep` holds the
+ * path"). */
 static void md_work_sentence(struct md *m, const struct hint *hint,
-			     bool after)
+			     bool after, bool waits)
 {
 	const struct profile_critical *c = &m->p->critical;
 	char prog[CLEAN_SIZE(64)], name[CLEAN_SIZE(NAME_MAX_BYTES)];
@@ -123,8 +125,9 @@ static void md_work_sentence(struct md *m, const struct hint *hint,
 
 		md_clean(prog, cp->name, 64, false);
 		if (!i)
-			md_printf(&m->doc, "%s `%s` does the work: %.1f%% of "
-				  "the wall time", after ? "" : ".", prog,
+			md_printf(&m->doc, "%s `%s` %s: %.1f%% of the wall "
+				  "time", after ? "" : ".", prog, waits ?
+				  "holds the path" : "does the work",
 				  pct_of(cp->ns, c->ns));
 		else
 			md_printf(&m->doc, "%s`%s` %.1f%%", i == 1 ?
@@ -827,7 +830,7 @@ int md_critical_verdict(struct md *m)
 		md_put(&m->doc, ".");
 		md_launcher_say(m, lead);
 	}
-	md_work_sentence(m, hint, lead != NULL);
+	md_work_sentence(m, hint, lead != NULL, r != WAIT_NONE);
 	if (idle) {
 		err = md_idle_work(m);
 		if (err)

@@ -346,7 +346,7 @@ static void test_verdict_idle_server(void **state)
 	assert_contains(md, "On the critical path, 90.0% of the wall time is "
 			"idle, waiting for new connections (poll for "
 			"connections on a listening TCP socket in `serve`); "
-			"on-CPU time is 10.0%. `server` does the work: 100.0% of "
+			"on-CPU time is 10.0%. `server` holds the path: 100.0% of "
 			"the wall time; while it ran (100.0 ms on the CPU, 1 "
 			"thread), most of it under `handle` (app, server.c:20), "
 			"100.0% ±0.0~ of on-CPU samples with its callees.");

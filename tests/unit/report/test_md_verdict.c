@@ -447,7 +447,7 @@ static void test_verdict_spawned_from(void **state)
 
 	(void)state;
 	v = spawn_verdict(true);
-	assert_contains(v, "`sleep` does the work: 70.0% of the wall time");
+	assert_contains(v, "`sleep` holds the path: 70.0% of the wall time");
 	at = strstr(v, "spawned from `fetch_all` (wc.py:4)");
 	if (!at)
 		at = strstr(v, "spawned from fetch_all (wc.py:4)");	/* hint */
