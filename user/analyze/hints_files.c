@@ -72,6 +72,97 @@ static char *python_clause(const struct process_info *py)
 	return s;
 }
 
+/* An explicit flush: C++'s std::endl, std::flush, a stream's flush(),
+ * C's fflush. */
+enum flush_kind { FLUSH_NONE, FLUSH_ENDL, FLUSH_CALL };
+
+static enum flush_kind flush_frame(const struct frame *f)
+{
+	static const char *const c_flushes[] = {
+		"fflush", "_IO_fflush", "fflush_unlocked",
+	};
+	const char *n = f->name;
+
+	if (!n || f->cls == CLASS_KERNEL)
+		return FLUSH_NONE;
+	if (!strncmp(n, "std::endl<", 10) || strstr(n, " std::endl<"))
+		return FLUSH_ENDL;
+	if (!strncmp(n, "std::flush<", 11) || strstr(n, " std::flush<") ||
+	    (!strncmp(n, "std::", 5) && strstr(n, "ostream") &&
+	     str_ends_with(n, "::flush()")) ||
+	    name_in(n, c_flushes, ARRAY_SIZE(c_flushes)))
+		return FLUSH_CALL;
+	return FLUSH_NONE;
+}
+
+/* The outermost explicit flush on s's path to a write syscall. */
+static enum flush_kind stack_flush(const struct profile *p,
+				   const struct stack_sample *s)
+{
+	enum flush_kind kind = FLUSH_NONE, k;
+	bool writes = false;
+	uint32_t i;
+
+	for (i = 0; i < s->n_frames; i++) {
+		const struct frame *f = &p->frames[s->frames[i]];
+
+		if (f->cls == CLASS_KERNEL &&
+		    name_in(f->name, write_calls, ARRAY_SIZE(write_calls)))
+			writes = true;
+		k = kind ? FLUSH_NONE : flush_frame(f);
+		if (k)
+			kind = k;
+	}
+	return writes ? kind : FLUSH_NONE;
+}
+
+/* Most on-CPU samples in write syscalls came through explicit flushes:
+ * which (std::endl when most of those did); FLUSH_NONE else. */
+static enum flush_kind writes_flushed(const struct profile *p)
+{
+	uint64_t all = 0, flushed = 0, endl = 0;
+	enum flush_kind k;
+	bool writes;
+	size_t i;
+	uint32_t j;
+
+	for (i = 0; i < p->n_stacks; i++) {
+		const struct stack_sample *s = &p->stacks[i];
+
+		if (!stack_on_cpu(s))
+			continue;
+		for (writes = false, j = 0; j < s->n_frames && !writes; j++)
+			writes = p->frames[s->frames[j]].cls == CLASS_KERNEL &&
+				 name_in(p->frames[s->frames[j]].name,
+					 write_calls, ARRAY_SIZE(write_calls));
+		if (!writes)
+			continue;
+		all += s->count;
+		k = stack_flush(p, s);
+		flushed += k ? s->count : 0;
+		endl += k == FLUSH_ENDL ? s->count : 0;
+	}
+	if (!all || !hint_at_least_pct(flushed, all, SMALLW_FLUSHED_PCT))
+		return FLUSH_NONE;
+	return endl * 2 > flushed ? FLUSH_ENDL : FLUSH_CALL;
+}
+
+static const char *flush_clause(enum flush_kind k)
+{
+	switch (k) {
+	case FLUSH_ENDL:
+		return " Most of them came from std::endl, which flushes the "
+		       "stream at each line: write '\\n' instead, and flush "
+		       "only where output must appear at once.";
+	case FLUSH_CALL:
+		return " Most of them came from explicit flushes (fflush, a "
+		       "stream's flush()): flush only where output must "
+		       "appear at once.";
+	default:
+		return "";
+	}
+}
+
 /* What was written small: a file's row or an endpoint's. */
 struct written {
 	const char *name;	/* path, or endpoint */
@@ -95,6 +186,8 @@ static void small_writes_hint(struct hint_list *h, const struct written *w,
 	char *where = hint_location(h, file_caller(h, w->writes, all_writes,
 						   true));
 	char *py_text = python_clause(py);
+	enum flush_kind flushed = w->socket ? FLUSH_NONE :
+				  writes_flushed(h->p);
 
 	hint_fmt_count(writes, w->writes);
 	hint_fmt_number(mean, mean_bytes);
@@ -104,10 +197,11 @@ static void small_writes_hint(struct hint_list *h, const struct written *w,
 		hint_text(&hint, "%s %s to %s averaging %s byte%s took %s of "
 			  "wall time (%s) in syscalls%s%s: buffering the "
 			  "output, to write a few KB at a time, would remove "
-			  "most of those syscalls.%s", writes,
+			  "most of those syscalls.%s%s", writes,
 			  w->socket ? "sends" : "writes", w->name, mean,
 			  strcmp(mean, "1") ? "s" : "", pct, time,
-			  where ? ", from " : "", where ? where : "", py_text);
+			  where ? ", from " : "", where ? where : "",
+			  flush_clause(flushed), py_text);
 	free(py_text);
 	hint_field_copy(h, &hint, "path", w->name);
 	hint_field_uint(&hint, "writes", w->writes);
@@ -120,6 +214,11 @@ static void small_writes_hint(struct hint_list *h, const struct written *w,
 		hint_field_uint(&hint, "unbuffered_pid", py->pid);
 	else
 		hint_field_null(&hint, "unbuffered_pid");
+	if (flushed)
+		hint_field_copy(h, &hint, "flushed_by", flushed == FLUSH_ENDL ?
+				"std::endl" : "flush");
+	else
+		hint_field_null(&hint, "flushed_by");
 	hint_push(h, &hint);
 }
 

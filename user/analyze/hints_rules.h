@@ -74,6 +74,8 @@ struct profile;
 /* small_writes: many small writes to one file, terminal, pipe, socket */
 #define SMALLW_MIN_WRITES	10000
 #define SMALLW_MAX_MEAN		512	/* bytes a write, on average: below */
+#define SMALLW_FLUSHED_PCT	50	/* of the writes' samples, under an
+					 * explicit flush: the flush said */
 #define SMALLW_MIN_PCT		5	/* their syscalls, % of W */
 #define SMALLW_EXCHANGE_PCT	67	/* a socket's receives, % of its sends,
 					 * from which they are exchanges */

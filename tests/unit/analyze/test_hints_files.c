@@ -77,6 +77,74 @@ static void test_small_writes(void **state)
 	fx_free(p);
 }
 
+/*
+ * copy_upper writes each line with std::endl (its flush on the way to
+ * write() in 60 of 100 samples there): the flush is said; under half
+ * (40), it is not; fflush's are explicit flushes too.
+ */
+static void test_small_writes_flushed(void **state)
+{
+	struct profile *p = fx_new("./endl in out");
+	uint32_t m, cu, endl, fl, ff, wr, ksys;
+	size_t a, b, c, d;
+	struct io_file *f;
+	struct hinted agg;
+	const struct hint *h;
+
+	(void)state;
+	p->wall_ns = 10 * SEC;
+	fx_proc(p, 100, 1, "endl", "/home/u/endl");
+	m = fx_frame_at(p, "main", "endl", CLASS_APP, "/home/u/endl.cpp", 14);
+	cu = fx_frame_at(p, "copy_upper(char const*, char const*)", "endl",
+			 CLASS_APP, "/home/u/endl.cpp", 11);
+	endl = fx_frame(p, "std::basic_ostream<char, std::char_traits<char> "
+			">& std::endl<char, std::char_traits<char> >"
+			"(std::basic_ostream<char, std::char_traits<char> >&)",
+			"libstdc++.so.6", CLASS_RUNTIME);
+	fl = fx_frame(p, "std::ostream::flush()", "libstdc++.so.6",
+		      CLASS_RUNTIME);
+	ff = fx_frame(p, "fflush", "libc.so.6", CLASS_RUNTIME);
+	wr = fx_frame(p, "write", "libc.so.6", CLASS_RUNTIME);
+	ksys = fx_frame(p, "ksys_write", "[kernel]", CLASS_KERNEL);
+	a = p->n_stacks;
+	FX_STACK(p, 100, 100, 60, m, cu, endl, fl, wr, ksys);
+	b = p->n_stacks;
+	FX_STACK(p, 100, 100, 0, m, cu, fl, wr, ksys);
+	c = p->n_stacks;
+	FX_STACK(p, 100, 100, 0, m, cu, ff, wr, ksys);
+	d = p->n_stacks;
+	FX_STACK(p, 100, 100, 40, m, cu, wr, ksys);
+	FX_STACK(p, 100, 100, 30, m, cu);
+	f = fx_io_file(p, "/home/u/out", 1, 2 * SEC, IO_NO_SITE);
+	f->writes = 1000000;
+	f->write_bytes = 8000000;
+	h = only_hint(p, &agg);
+	assert_string_equal(h->rule, "small_writes");
+	assert_non_null(strstr(h->text, "syscalls. Most of them came from "
+			       "std::endl, which flushes the stream at each "
+			       "line: write '\\n' instead, and flush only "
+			       "where output must appear at once."));
+	assert_str(h, "flushed_by", "std::endl");
+	hinted_free(&agg);
+	/* a flush() of the stream's own, and C's fflush */
+	p->stacks[a].count = 0;
+	p->stacks[b].count = p->stacks[c].count = 30;
+	h = only_hint(p, &agg);
+	assert_non_null(strstr(h->text, "Most of them came from explicit "
+			       "flushes (fflush, a stream's flush())"));
+	assert_str(h, "flushed_by", "flush");
+	hinted_free(&agg);
+	/* under half of the writes' samples flushed: not said */
+	p->stacks[a].count = 40;
+	p->stacks[b].count = p->stacks[c].count = 0;
+	p->stacks[d].count = 60;
+	h = only_hint(p, &agg);
+	assert_null(strstr(h->text, "flush"));
+	assert_null_field(h, "flushed_by");
+	hinted_free(&agg);
+	fx_free(p);
+}
+
 static void test_small_writes_thresholds(void **state)
 {
 	/* 10000 writes of 511.9999 bytes on average, 5% of wall */
@@ -284,6 +352,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_small_writes),
+		cmocka_unit_test(test_small_writes_flushed),
 		cmocka_unit_test(test_small_writes_thresholds),
 		cmocka_unit_test(test_small_writes_not_owner),
 		cmocka_unit_test(test_small_writes_socket),
