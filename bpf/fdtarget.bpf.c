@@ -12,6 +12,16 @@ __noinline int fdt_resolve_global(__u64 task, int fd, struct ws_target *t,
 	return 0;
 }
 
+__noinline unsigned int fdt_file_flags_global(__u64 task, int fd)
+{
+	struct fdt_file_info fi;
+	struct file *file;
+
+	if (fdt_file((struct task_struct *)task, fd, &fi, &file))
+		return 0;
+	return BPF_CORE_READ(file, f_flags);
+}
+
 /* Of f->fd[0..f->n), the descriptor of the current task ranked highest:
  * global, so that the ranking is verified once for poll and select. */
 __noinline int fdt_best_fd_global(struct ws_poll_fds *f)

@@ -642,6 +642,10 @@ int fdt_best_fd_global(struct ws_poll_fds *f);
  * in it, as a poll() of them; -1 for more than WS_POLL_FDS. */
 int fdt_select_fd_global(__u64 readfds, __u32 nfds);
 
+/* The flags descriptor fd of task was opened with (O_DSYNC...), as
+ * fcntl(F_GETFL) gives them; 0 when fd is not open. */
+unsigned int fdt_file_flags_global(__u64 task, int fd);
+
 /* fdt_resolve() in a global BPF function, fdtarget.bpf.c's: see there.
  * t NULL: nothing.  Returns 0. */
 int fdt_resolve_global(__u64 task, int fd, struct ws_target *t, int whole);

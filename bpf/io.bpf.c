@@ -304,6 +304,10 @@ static __always_inline struct ws_fd_stats *fd_entry_new(struct task_struct *task
 	v->req_start = client ? start : 0;
 	v->last_end = now;
 	v->born_ns = now;
+	/* opened so, or a dup of one so opened (dd oflag=dsync's stdout) */
+	if (v->target.kind == WS_TGT_FILE)
+		v->dsync = (fdt_file_flags_global(task_addr(task), key->fd) &
+			    WS_O_DSYNC) != 0;
 	if (bpf_map_update_elem(&io_fds, key, v, BPF_ANY)) {
 		count_event(WS_CNT_IO_DROPPED);
 		return NULL;
@@ -370,10 +374,12 @@ static __always_inline int on_sys_exit(long ret, const bool python)
 	enum io_class cls;
 	__u32 op = 0;
 	bool create = false;
+	__s32 nr;
 
 	if (!st || st->nr < 0)
 		return 0;
-	cls = io_class(st->nr);
+	nr = st->nr;
+	cls = io_class(nr);
 	st->nr = -1;
 	off = st->offcpu_ns - st->offcpu_at_enter;
 	if (!st->enter_ns) {
@@ -406,8 +412,8 @@ static __always_inline int on_sys_exit(long ret, const bool python)
 		if (ret < 0) {
 			/* open(name) and creat(name); openat*(dirfd, name) */
 			op = WS_IO_OPEN_FAILED;
-			name = (const char *)(st->nr == WS_NR_open ||
-					      st->nr == WS_NR_creat ?
+			name = (const char *)(nr == WS_NR_open ||
+					      nr == WS_NR_creat ?
 					      st->arg0 : st->arg1);
 			break;
 		}
@@ -435,7 +441,7 @@ static __always_inline int on_sys_exit(long ret, const bool python)
 		return 0;
 	case IO_NEWFD:
 		/* fcntl(fd, F_DUPFD or F_DUPFD_CLOEXEC, ...) */
-		if (ret >= 0 && (st->nr != WS_NR_fcntl ||
+		if (ret >= 0 && (nr != WS_NR_fcntl ||
 				 st->arg1 == WS_F_DUPFD ||
 				 st->arg1 == WS_F_DUPFD_CLOEXEC)) {
 			io_fd_gone(st, key.pid, ret, now);

@@ -103,6 +103,10 @@
 #define WS_F_DUPFD		0
 #define WS_F_DUPFD_CLOEXEC	1030
 
+/* open(2)'s flag for writes that return once their data is on the disk
+ * (x86-64; O_SYNC is it and __O_SYNC), as a file's f_flags keep it */
+#define WS_O_DSYNC		010000
+
 /* Waits until a descriptor's data is on the disk: counted as its syncs
  * (bpf/io.bpf.c), read by the syncs hint. */
 static inline int ws_sync_syscall(long nr)

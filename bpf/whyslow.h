@@ -433,7 +433,9 @@ struct ws_fd_stats {
 	__u8 responded;		/* received since the request's first send */
 	__u8 connecting;	/* connect() returned EINPROGRESS, and the
 				 * connection was not used since */
-	__u8 pad[4];
+	__u8 dsync;		/* opened O_DSYNC or O_SYNC: each write waits
+				 * until its data is on the disk */
+	__u8 pad[3];
 	__u64 path_id;		/* a file's whole path: its ws_path_event;
 				 * 0 none (target.path has it, not a file,
 				 * or not sent) */

@@ -584,3 +584,52 @@ def test_mutex4_markdown(run):
         f"the threads' table should warn that times add up past wall:{res}"
     verdict = md_section(res.stdout, "Verdict")
     assert verdict and re.search(r"\block", verdict), res
+
+
+DSYNC_SCRIPT = """import os, sys
+def emit(fd, n):
+    for i in range(n):
+        os.write(fd, b"record %06d\\n" % i)
+flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC
+if sys.argv[2] != "plain":
+    flags |= os.O_DSYNC
+fd = os.open(sys.argv[1], flags, 0o644)
+if sys.argv[2] == "dup":         # as dd oflag=dsync writes its stdout
+    os.dup2(fd, 1)
+    fd = 1
+emit(fd, 300)
+"""
+
+
+@pytest.mark.parametrize("how", ["direct", "dup", "plain"])
+def test_sync_writes(run, tmp_path, how):
+    """300 small writes to a file opened O_DSYNC (directly, or through a
+    dup on stdout, as dd oflag=dsync writes): each waits for the disk.
+    The file's row counts them as synchronous writes, and the syncs hint
+    says so, from the script's line; opened without O_DSYNC, none."""
+    script = tmp_path / "dsync.py"
+    script.write_text(DSYNC_SCRIPT)
+    path = f"/var/tmp/whyslow-test-dsync-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+    try:
+        doc, res = run.record_json("--", DEBIAN_PYTHON, script, path, how,
+                                   timeout=TIMEOUT)
+    finally:
+        if os.path.exists(path):
+            os.unlink(path)
+    check_schema(doc, res)
+    row = [f for f in doc["io"]["files"] if f["path"] == path]
+    assert row and row[0]["writes"] == 300, f"{row}:{res}"
+    found = [h for h in doc["hints"] if h["rule"] == "syncs"]
+    if how == "plain":
+        assert row[0]["sync_writes"] == 0, f"{row}:{res}"
+        assert not found, f"{found}:{res}"
+        return
+    assert row[0]["sync_writes"] == 300, f"{row}:{res}"
+    assert 0 < row[0]["sync_write_ns"] <= row[0]["time_ns"], f"{row}:{res}"
+    assert len(found) == 1, f"{doc['hints']}:{res}"
+    h = found[0]
+    print(h["text"])
+    assert h["advice"] == "fewer_sync_writes" and h["path"] == path and \
+        h["sync_writes"] == 300, f"{h}:{res}"
+    assert h["location"] == "emit (dsync.py:4)", f"{h}:{res}"
+    assert "opened with O_DSYNC or O_SYNC" in h["text"], f"{h}:{res}"

@@ -17,7 +17,8 @@ enum { WI_TRACED = 1, WI_BLOCKED_KNOWN, WI_FILE, WI_ENDPOINT, WI_CONCURRENCY,
 #define IO_FILE_FIELDS(X)						\
 	X(opens) X(failed_opens) X(reads) X(read_bytes) X(writes)	\
 	X(write_bytes) X(time_ns) X(blocked_ns) X(site_opens) X(size)	\
-	X(syncs) X(sync_ns) X(directory) X(procs)
+	X(syncs) X(sync_ns) X(directory) X(procs) X(sync_writes)	\
+	X(sync_write_ns)
 #define IO_ENDPOINT_FIELDS(X)						\
 	X(inbound) X(connections) X(sends) X(receives) X(bytes_sent)	\
 	X(bytes_received) X(connect_ns) X(send_ns) X(recv_ns)		\

@@ -235,6 +235,9 @@ struct io_file {
 				 * known (gone, not a regular file) */
 	uint64_t syncs;		/* fsync, fdatasync, sync_file_range */
 	uint64_t sync_ns;	/* their time (not in time_ns) */
+	uint64_t sync_writes;	/* of writes, those on a descriptor opened
+				 * O_DSYNC or O_SYNC: each a sync too */
+	uint64_t sync_write_ns;	/* their time (in time_ns) */
 	bool directory;		/* a directory, opened to list it (its
 				 * getdents64 is no read) */
 };

@@ -13,7 +13,7 @@
 #include "lib/util.h"
 #include "record/io.h"
 #include "record/iocounts.h"
-#include "record/iofiles.h"
+#include "record/iorows.h"
 #include "record/spawns.h"
 #include "classify/wait_event.h"
 
@@ -368,6 +368,10 @@ static void add_file_stats(struct io_file *f, const struct ws_fd_stats *s)
 	f->blocked_ns += s->offcpu_ns;
 	f->syncs += s->syncs;
 	f->sync_ns += s->sync_ns;
+	if (s->dsync) {
+		f->sync_writes += s->writes;
+		f->sync_write_ns += s->write_ns;
+	}
 }
 
 /* A non-blocking connect()'s wait for its connection: to its first use,
@@ -789,88 +793,6 @@ out:
 	return err;
 }
 
-static int cmp_file(const void *a, const void *b)
-{
-	const struct io_file *x = a, *y = b;
-
-	if (x->time_ns != y->time_ns)
-		return x->time_ns > y->time_ns ? -1 : 1;
-	return strcmp(x->path, y->path);
-}
-
-static uint64_t endpoint_ns(const struct io_endpoint *e)
-{
-	return e->connect_ns + e->send_ns + e->recv_ns;
-}
-
-static int cmp_endpoint(const void *a, const void *b)
-{
-	const struct io_endpoint *x = a, *y = b;
-	int c;
-
-	if (endpoint_ns(x) != endpoint_ns(y))
-		return endpoint_ns(x) > endpoint_ns(y) ? -1 : 1;
-	if ((c = strcmp(x->proto, y->proto)))
-		return c;
-	if (x->inbound != y->inbound)
-		return x->inbound - y->inbound;
-	return strcmp(x->name, y->name);
-}
-
-static int cmp_concurrency(const void *a, const void *b)
-{
-	const struct io_concurrency *x = a, *y = b;
-
-	if (x->request_ns != y->request_ns)
-		return x->request_ns > y->request_ns ? -1 : 1;
-	return CMP(x->pid, y->pid);
-}
-
-static int cmp_spawn(const void *a, const void *b)
-{
-	const struct io_spawn *x = a, *y = b;
-
-	if (x->union_ns != y->union_ns)
-		return x->union_ns > y->union_ns ? -1 : 1;
-	if (x->wall_ns != y->wall_ns)
-		return x->wall_ns > y->wall_ns ? -1 : 1;
-	return strcmp(x->program, y->program);
-}
-
-/* A path whose descriptor saw nothing (its events lost) leaves an empty
- * row. */
-static void drop_unused_files(struct io_summary *io)
-{
-	size_t i, n = 0;
-
-	for (i = 0; i < io->n_files; i++) {
-		const struct io_file *f = &io->files[i];
-
-		if (f->opens || f->failed_opens || f->reads || f->writes ||
-		    f->time_ns)
-			io->files[n++] = *f;
-		else
-			free(f->path);
-	}
-	io->n_files = n;
-}
-
-/* Programs exec'd only by the command itself leave empty rows. */
-static void drop_unspawned(struct io_summary *io)
-{
-	size_t i, n = 0;
-
-	for (i = 0; i < io->n_spawns; i++) {
-		if (io->spawns[i].count) {
-			io->spawns[n++] = io->spawns[i];
-		} else {
-			free(io->spawns[i].program);
-			free(io->spawns[i].parent);
-		}
-	}
-	io->n_spawns = n;
-}
-
 int io_trace_finish(struct io_trace *io, const struct proc_table *t,
 		    uint32_t root_pid, uint64_t end_ns, struct profile *out)
 {
@@ -886,15 +808,6 @@ int io_trace_finish(struct io_trace *io, const struct proc_table *t,
 	/* Sites are picked while rows are still in intern order. */
 	if ((err = io_counts_finish(&io->counts, &out->io)))
 		return err;
-	drop_unspawned(&out->io);
-	drop_unused_files(&out->io);
-	qsort(out->io.files, out->io.n_files, sizeof(*out->io.files), cmp_file);
-	io_files_inspect(&out->io);
-	qsort(out->io.endpoints, out->io.n_endpoints,
-	      sizeof(*out->io.endpoints), cmp_endpoint);
-	qsort(out->io.procs, out->io.n_procs, sizeof(*out->io.procs),
-	      cmp_concurrency);
-	qsort(out->io.spawns, out->io.n_spawns, sizeof(*out->io.spawns),
-	      cmp_spawn);
+	io_rows_finish(&out->io);
 	return 0;
 }

@@ -444,8 +444,9 @@ static void json_file(const struct json *j, size_t i)
 		fprintf(f, "%" PRIu64, io->procs);
 	else
 		fputs("null", f);
-	fprintf(f, ", \"syncs\": %" PRIu64 ", \"sync_ns\": %" PRIu64,
-		io->syncs, io->sync_ns);
+	fprintf(f, ", \"syncs\": %" PRIu64 ", \"sync_ns\": %" PRIu64
+		", \"sync_writes\": %" PRIu64 ", \"sync_write_ns\": %" PRIu64,
+		io->syncs, io->sync_ns, io->sync_writes, io->sync_write_ns);
 	fputs(", \"opened_from\": ", f);
 	json_site(f, j->p, io->site);
 	fprintf(f, ", \"opened_from_count\": %" PRIu64 ", \"repeated\": ",

@@ -93,11 +93,84 @@ static void test_syncs_thresholds(void **state)
 	}
 }
 
+/*
+ * dd oflag=dsync: n writes to /d/out, opened O_DSYNC, write_ms in all,
+ * their waits in write() under copy (dd.c:20); 50 ms on the CPU in main.
+ * Wall 1 s.
+ */
+static struct profile *dsync_profile(uint64_t n, uint64_t write_ms)
+{
+	struct profile *p = fx_new("dd of=/d/out oflag=dsync");
+	uint32_t m, cp, wr;
+	struct stack_sample *w;
+	struct io_file *f;
+
+	fx_proc(p, 1, 0, "dd", "/usr/bin/dd");
+	m = fx_frame_at(p, "main", "dd", CLASS_APP, "dd.c", 9);
+	cp = fx_frame_at(p, "copy", "dd", CLASS_APP, "dd.c", 20);
+	wr = fx_frame(p, "write", "libc.so.6", CLASS_RUNTIME);
+	FX_STACK(p, 1, 1, 50, m)->ns = 50 * MS;
+	w = FX_WAIT(p, 1, 1, n, WAIT_DISK, write_ms * MS, "write /d/out",
+		    m, cp, wr);
+	w->syscall = WS_NR_write;
+	f = fx_io_file(p, "/d/out", 1, write_ms * MS, IO_NO_SITE);
+	f->writes = f->sync_writes = n;
+	f->write_bytes = n * 4096;
+	f->sync_write_ns = write_ms * MS;
+	p->wall_ns = SEC;
+	return p;
+}
+
+/* Writes to a file opened O_DSYNC wait as syncs do: said with their
+ * advice, when they take longer than the fsync calls, at the same
+ * thresholds. */
+static void test_sync_writes(void **state)
+{
+	struct profile *p = dsync_profile(1500, 400);
+	const struct hint *h;
+	struct hinted agg;
+
+	(void)state;
+	h = only_hint(p, &agg);
+	assert_string_equal(h->rule, "syncs");
+	assert_string_equal(h->text, "1,500 writes to /d/out, opened with "
+			    "O_DSYNC or O_SYNC, took 400 ms, 40% of wall "
+			    "time, from copy (dd.c:20): each waits until its "
+			    "data is on the disk — write in fewer, larger "
+			    "pieces, or open the file without O_DSYNC/O_SYNC "
+			    "and sync once per batch of writes.");
+	assert_uint(h, "sync_writes", 1500);
+	assert_uint(h, "sync_write_ns", 400 * MS);
+	assert_uint(h, "syncs", 0);
+	assert_real(h, "time_pct", 40);
+	assert_str(h, "path", "/d/out");
+	assert_uint(h, "path_syncs", 1500);
+	assert_str(h, "advice", "fewer_sync_writes");
+	hinted_free(&agg);
+	fx_free(p);
+	p = dsync_profile(1500, 99);
+	assert_int_equal(n_hints(p), 0);
+	fx_free(p);
+	p = dsync_profile(9, 400);
+	assert_int_equal(n_hints(p), 0);
+	fx_free(p);
+	/* fsync calls that took longer: theirs is the hint */
+	p = sync_profile(200, 300, false);
+	p->io.files[0].sync_writes = 50;
+	p->io.files[0].sync_write_ns = 200 * MS;
+	h = only_hint(p, &agg);
+	assert_str(h, "advice", "batch_syncs");
+	assert_uint(h, "sync_writes", 50);
+	hinted_free(&agg);
+	fx_free(p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_syncs),
 		cmocka_unit_test(test_syncs_thresholds),
+		cmocka_unit_test(test_sync_writes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

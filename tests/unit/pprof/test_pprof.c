@@ -107,6 +107,8 @@ static void test_round_trip(void **state)
 	p->critical.n_programs = 1;
 	p->io.files[0].syncs = 7;
 	p->io.files[0].sync_ns = 9 * MS;
+	p->io.files[0].sync_writes = 5;
+	p->io.files[0].sync_write_ns = 4 * MS;
 	p->io.files[0].directory = true;
 	data = encode_profile(p, &len);
 	assert_true(len > 18 && data[0] == 0x1f && data[1] == 0x8b);
@@ -148,6 +150,8 @@ static void test_round_trip(void **state)
 	assert_int_equal(q.io.files[0].size, 400);
 	assert_int_equal(q.io.files[0].syncs, 7);
 	assert_int_equal(q.io.files[0].sync_ns, 9 * MS);
+	assert_int_equal(q.io.files[0].sync_writes, 5);
+	assert_int_equal(q.io.files[0].sync_write_ns, 4 * MS);
 	assert_true(q.io.files[0].directory);
 	assert_int_equal(q.io.endpoints[0].slow_connects, 2);
 	assert_int_equal(q.io.endpoints[0].slow_connect_ns, 1100 * MS);

@@ -175,6 +175,7 @@ static void test_json_io_and_hints(void **state)
 		"\"failed_opens\": 0, \"reads\": 10, \"read_bytes\": 40000, "
 		"\"writes\": 0, \"write_bytes\": 0, \"time_ns\": 30000000, "
 		"\"blocked_ns\": 2000000, \"processes\": None, \"syncs\": 0, \"sync_ns\": 0, "
+		"\"sync_writes\": 0, \"sync_write_ns\": 0, "
 		"\"opened_from\": {\"name\": "
 		"\"read_file\", \"file\": \"/home/u/linkcheck.py\", "
 		"\"line\": 8}, \"opened_from_count\": 5, \"repeated\": True, "
