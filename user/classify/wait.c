@@ -290,11 +290,49 @@ static bool python_joins(const struct frame *f)
 	return python_threading(f, joins, ARRAY_SIZE(joins));
 }
 
+/*
+ * A goroutine parked on a sync.Mutex or RWMutex (a lock wait) or in a
+ * WaitGroup's Wait (a join): the thread then runs Go's scheduler, and
+ * what it waits in there looking for other goroutines (a futex for a
+ * note, runqgrab's usleep) is the goroutine's wait; WAIT_NONE when the
+ * stack shows no goroutine parked so.
+ */
+static enum wait_reason go_parked(const struct profile *p,
+				  const struct stack_sample *st)
+{
+	static const char *const mutexes[] = {
+		"sync.runtime_SemacquireMutex", "sync.runtime_SemacquireRWMutex",
+		"sync.runtime_SemacquireRWMutexR",
+	};
+	static const char *const parks[] = {
+		"runtime.gopark", "runtime.goparkunlock",
+	};
+	enum wait_reason r = WAIT_NONE;
+	uint32_t j;
+
+	for (j = 0; j < st->n_frames; j++) {	/* outermost first */
+		const char *name = p->frames[st->frames[j]].name;
+
+		if (p->frames[st->frames[j]].cls == CLASS_KERNEL || !name)
+			continue;
+		if (name_in(name, mutexes, ARRAY_SIZE(mutexes)))
+			r = WAIT_LOCK;
+		else if (!strcmp(name, "sync.runtime_Semacquire"))
+			r = WAIT_JOIN;		/* sync.(*WaitGroup).Wait */
+		else if (r && name_in(name, parks, ARRAY_SIZE(parks)))
+			return r;
+	}
+	return WAIT_NONE;
+}
+
 enum wait_reason wait_join_or(const struct profile *p,
 			      const struct stack_sample *st, enum wait_reason r)
 {
+	enum wait_reason go;
 	uint32_t j;
 
+	if (r != WAIT_CPU && r != WAIT_NONE && (go = go_parked(p, st)))
+		return go;
 	if (r != WAIT_LOCK)
 		return r;
 	for (j = 0; j < st->n_frames; j++) {

@@ -185,6 +185,45 @@ static void test_join(void **state)
 }
 
 /*
+ * A goroutine parked on a sync.Mutex: the thread's sleep in Go's
+ * scheduler looking for other work (runqgrab's usleep) is its lock wait;
+ * in a WaitGroup's Wait, a join; its wait for a CPU stays one, and a
+ * sleep with no goroutine parked (sysmon's) a sleep.
+ */
+static void test_go_parked(void **state)
+{
+	struct frame frames[] = {
+		{ .name = "main.worker", .cls = CLASS_APP },
+		{ .name = "sync.(*Mutex).lockSlow", .cls = CLASS_APP },
+		{ .name = "sync.runtime_SemacquireMutex", .cls = CLASS_RUNTIME },
+		{ .name = "runtime.goparkunlock", .cls = CLASS_RUNTIME },
+		{ .name = "runtime.findRunnable", .cls = CLASS_RUNTIME },
+		{ .name = "runtime.usleep.abi0", .cls = CLASS_RUNTIME },
+		{ .name = "hrtimer_nanosleep", .cls = CLASS_KERNEL },
+		{ .name = "sync.(*WaitGroup).Wait", .cls = CLASS_APP },
+		{ .name = "sync.runtime_Semacquire", .cls = CLASS_RUNTIME },
+		{ .name = "runtime.sysmon", .cls = CLASS_RUNTIME },
+	};
+	uint32_t mu[] = { 0, 1, 2, 3, 4, 5, 6 }, wg[] = { 0, 7, 8, 3, 4, 5, 6 };
+	uint32_t sysmon[] = { 9, 5, 6 }, unparked[] = { 0, 1, 2, 5, 6 };
+	struct profile p = { .frames = frames, .n_frames = 10 };
+	struct stack_sample s = { .frames = mu, .n_frames = 7 };
+
+	(void)state;
+	assert_int_equal(wait_join_or(&p, &s, WAIT_SLEEP), WAIT_LOCK);
+	assert_int_equal(wait_join_or(&p, &s, WAIT_LOCK), WAIT_LOCK);
+	assert_int_equal(wait_join_or(&p, &s, WAIT_CPU), WAIT_CPU);
+	s.frames = wg;
+	assert_int_equal(wait_join_or(&p, &s, WAIT_SLEEP), WAIT_JOIN);
+	s.frames = sysmon;
+	s.n_frames = 3;
+	assert_int_equal(wait_join_or(&p, &s, WAIT_SLEEP), WAIT_SLEEP);
+	s.frames = unparked;	/* no park under it: not a parked goroutine */
+	s.n_frames = 5;
+	assert_int_equal(wait_join_or(&p, &s, WAIT_SLEEP), WAIT_SLEEP);
+}
+
+/*
  * GIL waits, by the interpreter's frames: take_gil by name, or the
  * interpreter calling a condition-variable wait (take_gil inlined away);
  * not the same names in code that is not the interpreter's.
@@ -307,6 +346,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_join),
+		cmocka_unit_test(test_go_parked),
 		cmocka_unit_test(test_mutex),
 		cmocka_unit_test(test_gil),
 		cmocka_unit_test(test_syscall_decides),
