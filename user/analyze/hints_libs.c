@@ -453,8 +453,8 @@ static int cmp_candidate(const void *a, const void *b, void *ctx)
 	return (ia > ib) - (ia < ib);
 }
 
-/* Library functions with at least HOT_LIB_MIN_PCT of on-CPU time and
- * HOT_LIB_MIN_WALL_PCT of wall time. */
+/* Library functions with at least HOT_LIB_MIN_PCT of on-CPU time,
+ * HOT_LIB_MIN_WALL_PCT of wall time and HOT_LIB_MIN_NS. */
 static size_t hot_library_candidates(const struct hint_list *h, uint32_t *out,
 				     bool *library)
 {
@@ -471,7 +471,8 @@ static size_t hot_library_candidates(const struct hint_list *h, uint32_t *out,
 				      agg->time.ns[WAIT_NONE],
 				      HOT_LIB_MIN_PCT) &&
 		    hint_at_least_pct(agg->funcs[i].total_ns, h->p->wall_ns,
-				      HOT_LIB_MIN_WALL_PCT))
+				      HOT_LIB_MIN_WALL_PCT) &&
+		    agg->funcs[i].total_ns >= HOT_LIB_MIN_NS)
 			out[n++] = i;
 	qsort_r(out, n, sizeof(*out), cmp_candidate, agg->funcs);
 	return n;

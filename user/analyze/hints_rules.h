@@ -67,6 +67,9 @@ struct profile;
 #define HOT_LIB_MIN_WALL_PCT	5	/* ... and % of wall time: CPU that
 					 * is a sliver of a waiting program's
 					 * time is not worth a hint */
+#define HOT_LIB_MIN_NS		(20 * 1000000ull)	/* ... and time:
+					 * 20 samples at 999 Hz; fewer tell
+					 * nothing worth changing code for */
 #define HOT_LIB_MAX		2	/* hints of this rule, at most */
 #define HOT_LIB_JOB_PCT		90	/* it is the program's job: this % of
 					 * on-CPU time, and its top caller

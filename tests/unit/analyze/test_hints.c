@@ -800,6 +800,26 @@ static void test_hot_library_wall_threshold(void **state)
 	fx_free(p);
 }
 
+/* The same run 125 times shorter: re._compile's 20 ms fires, the others
+ * (under 10 ms) do not; 126 times shorter, under 20 ms: no hint, too
+ * few samples to change code for. */
+static void test_hot_library_time_floor(void **state)
+{
+	static const uint64_t shorter[] = { 125, 126 };
+	struct profile *p;
+	size_t i, k;
+
+	(void)state;
+	for (k = 0; k < ARRAY_SIZE(shorter); k++) {
+		p = library_profile();
+		for (i = 0; i < p->n_stacks; i++)
+			p->stacks[i].ns /= shorter[k];
+		p->wall_ns /= shorter[k];
+		assert_int_equal(n_hints(p), k == 0);
+		fx_free(p);
+	}
+}
+
 /* ---- none ---- */
 
 static void test_no_hints(void **state)
@@ -867,6 +887,7 @@ int main(void)
 		cmocka_unit_test(test_hint_location_stripped),
 		cmocka_unit_test(test_hot_library_thresholds),
 		cmocka_unit_test(test_hot_library_wall_threshold),
+		cmocka_unit_test(test_hot_library_time_floor),
 		cmocka_unit_test(test_no_hints),
 		cmocka_unit_test(test_hint_order),
 	};
