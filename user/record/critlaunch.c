@@ -166,6 +166,19 @@ static int add_exec_chain(struct walker *w, uint64_t *on_path,
 			    ns, ns, false);
 }
 
+/* The exec chain from first ends in the program that does the work, or
+ * in one named after it, as a shim's does (python3 exec'ing its way to
+ * python3.11), which may cost more than the program's runs. */
+static bool leads_to_work(const struct walker *w, const struct cp_image *first,
+			  const char *work)
+{
+	const char *prog = cp_image_program(w, last_image(w, first));
+
+	return !strcmp(prog, work) ||
+	       (first->name && strlen(prog) > strlen(first->name) &&
+		!strncmp(prog, first->name, strlen(first->name)));
+}
+
 static int cmp_launcher(const void *a, const void *b)
 {
 	const struct critical_launcher *x = a, *y = b;
@@ -347,8 +360,7 @@ int critpath_launchers(struct walker *w)
 		const struct cp_image *last = last_image(w, img);
 
 		if (img->seq == 1 && last != img && !is_launcher(w, last) &&
-		    (img->pid == c->root_tid ||
-		     !strcmp(cp_image_program(w, last), work))) {
+		    (img->pid == c->root_tid || leads_to_work(w, img, work))) {
 			err = add_exec_chain(w, on_path, img,
 					     &chains[n_chains++]);
 		}

@@ -161,31 +161,27 @@ static void test_exec_chain_launcher(void **state)
 }
 
 /* A script runs the python3 shim twice, one run after the other: each
- * run's shim (bash, 5 ms, and a subshell, 15 ms) is its own, not what
- * ran before it in the other run; both are one row, 40 ms. */
-static void test_exec_chains_one_row(void **state)
+ * run's shim (bash, 5 ms, and a subshell, 15 ms) then python, py_ms. */
+static struct profile *shim_runs(struct tl_builder *b, uint64_t py_ms)
 {
 	struct profile *p = fx_new("loop.sh");
-	struct tl_builder b = { 0 };
 	uint32_t sh_f = fx_frame(p, "main", "dash", CLASS_APP);
 	uint32_t bash_f = fx_frame_at(p, "_start", "bash", CLASS_APP, NULL, 0);
 	uint32_t py_f = fx_frame_at(p, "crunch", "python3.11", CLASS_APP,
 				    NULL, 0);
 	uint32_t sh_run, sh_wait, shim_run, shim_pipe, sub_run, py_run;
-	const struct critical_launcher *l;
-	uint64_t t = T0 + 2 * MS;
+	uint64_t t = T0 + 2 * MS, run = 20 * MS + py_ms * MS;
 	uint32_t k;
 
-	(void)state;
 	p->frames[bash_f].path = fx_strdup("/usr/bin/bash");
 	p->frames[py_f].path = fx_strdup("/usr/bin/python3.11");
 	fx_proc(p, 10, 1, "loop.sh", "/usr/bin/dash");
 	sh_run = stack_index(p, FX_STACK(p, 10, 10, 2, sh_f));
-	sh_wait = stack_index(p, FX_WAIT(p, 10, 10, 2, WAIT_CHILD, 200 * MS,
+	sh_wait = stack_index(p, FX_WAIT(p, 10, 10, 2, WAIT_CHILD, 2 * run,
 					 NULL, sh_f));
-	add_exec(&b, 10, T0 - MS, "/tmp/loop.sh");
-	add_run(&b, 10, T0, t, sh_run);
-	for (k = 0; k < 2; k++, t += 100 * MS) {
+	add_exec(b, 10, T0 - MS, "/tmp/loop.sh");
+	add_run(b, 10, T0, t, sh_run);
+	for (k = 0; k < 2; k++, t += run) {
 		uint32_t shim = 20 + 10 * k, sub = 21 + 10 * k;
 
 		fx_proc(p, shim, 10, "python3", "/usr/bin/python3.11");
@@ -195,19 +191,31 @@ static void test_exec_chains_one_row(void **state)
 						   WAIT_PIPE, 15 * MS, NULL,
 						   bash_f));
 		sub_run = stack_index(p, FX_STACK(p, sub, sub, 15, bash_f));
-		py_run = stack_index(p, FX_STACK(p, shim, shim, 80, py_f));
-		add_wait(&b, 10, t, t + 100 * MS, t + 100 * MS, shim, sh_wait);
-		add_child(&b, shim, 10, t - MS / 10, "/shims/python3");
-		add_run(&b, shim, t, t + 5 * MS, shim_run);
-		add_wait(&b, shim, t + 5 * MS, t + 20 * MS, t + 20 * MS, sub,
+		py_run = stack_index(p, FX_STACK(p, shim, shim, py_ms, py_f));
+		add_wait(b, 10, t, t + run, t + run, shim, sh_wait);
+		add_child(b, shim, 10, t - MS / 10, "/shims/python3");
+		add_run(b, shim, t, t + 5 * MS, shim_run);
+		add_wait(b, shim, t + 5 * MS, t + 20 * MS, t + 20 * MS, sub,
 			 shim_pipe);
-		add_child(&b, sub, shim, t + 5 * MS, "/usr/bin/bash");
-		add_run(&b, sub, t + 5 * MS + MS / 10, t + 20 * MS, sub_run);
-		add_exec(&b, shim, t + 20 * MS, "/usr/bin/python3");
-		add_run(&b, shim, t + 20 * MS, t + 100 * MS, py_run);
+		add_child(b, sub, shim, t + 5 * MS, "/usr/bin/bash");
+		add_run(b, sub, t + 5 * MS + MS / 10, t + 20 * MS, sub_run);
+		add_exec(b, shim, t + 20 * MS, "/usr/bin/python3");
+		add_run(b, shim, t + 20 * MS, t + run, py_run);
 	}
-	assert_int_equal(critpath_build(p, &b.tl, &(struct cp_window){
+	assert_int_equal(critpath_build(p, &b->tl, &(struct cp_window){
 		.root_tid = 10, .start = T0, .end = t }), 0);
+	return p;
+}
+
+/* Each run's shim is its own, not what ran before it in the other run;
+ * both are one row, 40 ms. */
+static void test_exec_chains_one_row(void **state)
+{
+	struct tl_builder b = { 0 };
+	struct profile *p = shim_runs(&b, 80);
+	const struct critical_launcher *l;
+
+	(void)state;
 	assert_int_equal(cp_sum(p), 202 * MS);
 	assert_string_equal(p->critical.programs[0].name, "python3.11");
 	assert_int_equal(p->critical.programs[0].ns, 160 * MS);
@@ -225,6 +233,28 @@ static void test_exec_chains_one_row(void **state)
 	assert_string_equal(l->name, "loop.sh");
 	assert_true(l->waited);
 	assert_int_equal(l->ns, 2 * MS);
+	tl_free(&b);
+	fx_free(p);
+}
+
+/* Python's runs shorter than the shims' (3 ms each): bash is the path's
+ * top program, and the shims, exec'ing their way to a program named
+ * after them, are still one launcher row. */
+static void test_exec_chains_outweigh_work(void **state)
+{
+	struct tl_builder b = { 0 };
+	struct profile *p = shim_runs(&b, 3);
+	const struct critical_launcher *l;
+
+	(void)state;
+	assert_string_equal(p->critical.programs[0].name, "bash");
+	assert_true(p->critical.n_launchers >= 1);
+	l = &p->critical.launchers[0];
+	assert_string_equal(l->name, "python3");
+	assert_string_equal(l->started, "python3.11");
+	assert_false(l->waited);
+	assert_int_equal(l->processes, 4);
+	assert_in_range(l->ns, 39 * MS, 40 * MS);
 	tl_free(&b);
 	fx_free(p);
 }
@@ -698,6 +728,7 @@ int main(void)
 		cmocka_unit_test(test_child_does_the_work),
 		cmocka_unit_test(test_exec_chain_launcher),
 		cmocka_unit_test(test_exec_chains_one_row),
+		cmocka_unit_test(test_exec_chains_outweigh_work),
 		cmocka_unit_test(test_launcher_started_its_child),
 		cmocka_unit_test(test_launchers_of_a_kind_one_row),
 		cmocka_unit_test(test_unsampled_child),
