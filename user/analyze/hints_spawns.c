@@ -630,6 +630,18 @@ static int cmp_pick(const void *a, const void *b)
 	return CMP(x->i, y->i);
 }
 
+/* A program from a shims directory ran (a script's python3 through
+ * pyenv's shim): its prelude is the shim's, on the path or not. */
+static bool shims_ran(const struct profile *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->io.n_spawns; i++)
+		if (strstr(p->io.spawns[i].program, "/shims/"))
+			return true;
+	return false;
+}
+
 /* Hinted programs by the share each hint quotes, largest first. */
 void hint_spawns(struct hint_list *h)
 {
@@ -638,7 +650,8 @@ void hint_spawns(struct hint_list *h)
 	struct spawn_procs_cost *costs = calloc(io->n_spawns + 1,
 						sizeof(*costs));
 	char path[PATH_MAX];
-	bool shim = shim_launcher(h->p, path, sizeof(path)) != NULL;
+	bool shim = shim_launcher(h->p, path, sizeof(path)) != NULL ||
+		    shims_ran(h->p);
 	enum spawn_advice advice;
 	size_t i, n = 0;
 

@@ -179,6 +179,13 @@ static void test_shim_run_by_a_script(void **state)
 	assert_non_null(strstr(h->text, "python3 is a shim "
 			       "(/home/u/.pyenv/shims/python3, run by bash)"));
 	hinted_free(&agg);
+	/* the shim off the path (beside a producer that held it): no
+	 * launcher row, and still no spawns hint on its prelude */
+	free(p->critical.launchers[0].name);
+	p->critical.launchers[0].name = fx_strdup("sleep-loop");
+	assert_int_equal(n_hints(p), 0);
+	free(p->critical.launchers[0].name);
+	p->critical.launchers[0].name = fx_strdup("python3");
 	/* not from a shims directory: no shim named so was run */
 	free(p->io.spawns[1].program);
 	p->io.spawns[1].program = fx_strdup("/home/u/bin/python3");
