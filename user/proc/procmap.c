@@ -40,7 +40,48 @@ void proc_table_free(struct proc_table *t)
 		free(t->modules[i].path);
 	free(t->slots);
 	free(t->modules);
+	free(t->changed);
 	memset(t, 0, sizeof(*t));
+}
+
+/* p's image or mappings changed: listed once until the next clear. */
+static void mark_changed(struct proc_table *t, struct proc *p)
+{
+	uint32_t *grown;
+	size_t cap;
+
+	if (p->changed)
+		return;
+	if (t->n_changed == t->cap_changed) {
+		cap = t->cap_changed ? 2 * t->cap_changed : 64;
+		grown = realloc(t->changed, cap * sizeof(*grown));
+		if (!grown) {
+			t->changed_all = true;
+			return;
+		}
+		t->changed = grown;
+		t->cap_changed = cap;
+	}
+	t->changed[t->n_changed++] = p->pid;
+	p->changed = true;
+}
+
+void proc_table_clear_changed(struct proc_table *t)
+{
+	struct proc *p;
+	size_t i;
+
+	if (t->changed_all) {
+		for (i = 0; i < t->n_slots; i++)
+			if (t->slots[i])
+				t->slots[i]->changed = false;
+	} else {
+		for (i = 0; i < t->n_changed; i++)
+			if ((p = proc_table_find(t, t->changed[i])))
+				p->changed = false;
+	}
+	t->n_changed = 0;
+	t->changed_all = false;
 }
 
 static size_t pid_slot(const struct proc_table *t, uint32_t pid)
@@ -180,6 +221,7 @@ int proc_table_fork(struct proc_table *t, uint32_t ppid, uint32_t pid,
 	if (!child)
 		return -ENOMEM;
 	proc_reset(child);
+	mark_changed(t, child);
 	child->ppid = ppid;
 	if (!parent)
 		return 0;
@@ -212,6 +254,7 @@ void proc_table_exec(struct proc_table *t, uint32_t pid, const char *comm,
 	snprintf(p->comm, sizeof(p->comm), "%s", comm);
 	if (p->gen >= MAX_EXECS)
 		return;
+	mark_changed(t, p);
 	times = realloc(p->exec_times, (p->gen + 1) * sizeof(*times));
 	if (!times)
 		return;
@@ -269,6 +312,7 @@ int proc_table_mmap(struct proc_table *t, uint32_t pid, uint64_t start,
 		if (exec && !p->exe && !(p->exe = strdup(path)))
 			return -ENOMEM;
 	}
+	mark_changed(t, p);
 	return add_mapping(p, &m);
 }
 
@@ -380,6 +424,7 @@ int proc_table_load(struct proc_table *t, uint32_t pid, const char *procfs)
 
 	if (!p)
 		return -ENOMEM;
+	mark_changed(t, p);
 	p->complete = true;	/* tried once: a vanished process stays as is */
 	snprintf(path, sizeof(path), "%s/%u/comm", procfs, pid);
 	read_small_file(path, p->comm, sizeof(p->comm));

@@ -49,6 +49,7 @@ struct proc {
 				 * its last exec seen; NULL unknown */
 	struct mapping *maps;
 	size_t n_maps, cap_maps;
+	bool changed;		/* listed in the table's changed[] */
 };
 
 struct proc_table {
@@ -57,12 +58,21 @@ struct proc_table {
 	struct module *modules;
 	size_t n_modules, cap_modules;
 	uint64_t maps_cut;	/* /proc/PID/maps read cut short */
+	/* Processes forked, exec'd, mapped or loaded since the last
+	 * proc_table_clear_changed(): who to look at again, not all. */
+	uint32_t *changed;
+	size_t n_changed, cap_changed;
+	bool changed_all;	/* a change that could not be listed (no
+				 * memory): any process may have changed */
 };
 
 void proc_table_init(struct proc_table *t);
 void proc_table_free(struct proc_table *t);
 
 struct proc *proc_table_find(const struct proc_table *t, uint32_t pid);
+/* Empties the list of changed processes (struct proc_table). */
+void proc_table_clear_changed(struct proc_table *t);
+
 /* Whether a process in the table runs the executable at path. */
 bool proc_table_runs(const struct proc_table *t, const char *path);
 /* The entry for pid, created empty when absent; NULL on ENOMEM. */

@@ -286,11 +286,20 @@ bool py_attach_seen(const struct py_attach *pa)
 	return pa && pa->registered;
 }
 
-void py_attach_scan(struct py_attach *pa, const struct proc_table *t)
+void py_attach_scan(struct py_attach *pa, struct proc_table *t)
 {
+	const struct proc *p;
 	size_t i;
 
-	for (i = 0; i < t->n_slots; i++)
-		if (t->slots[i] && !t->slots[i]->exited)
-			scan_proc(pa, t, t->slots[i]);
+	if (t->changed_all) {
+		for (i = 0; i < t->n_slots; i++)
+			if (t->slots[i] && !t->slots[i]->exited)
+				scan_proc(pa, t, t->slots[i]);
+	} else {
+		for (i = 0; i < t->n_changed; i++)
+			if ((p = proc_table_find(t, t->changed[i])) &&
+			    !p->exited)
+				scan_proc(pa, t, p);
+	}
+	proc_table_clear_changed(t);
 }

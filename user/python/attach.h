@@ -19,8 +19,10 @@ struct py_attach;
 struct py_attach *py_attach_new(int py_procs_fd);
 void py_attach_free(struct py_attach *pa);
 
-/* Looks at mappings added since the last scan. */
-void py_attach_scan(struct py_attach *pa, const struct proc_table *t);
+/* Looks at the processes changed since the last scan (forked, exec'd,
+ * mapped: the table's changed list, which it clears), at the mappings
+ * each added since. */
+void py_attach_scan(struct py_attach *pa, struct proc_table *t);
 
 /* A CPython process has been told to the BPF walker (since the start). */
 bool py_attach_seen(const struct py_attach *pa);
