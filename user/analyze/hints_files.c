@@ -170,9 +170,26 @@ struct written {
 	uint64_t bytes;
 	uint64_t time_ns;
 	uint64_t receives;	/* a socket's */
+	uint64_t opens;		/* a file's */
 	bool socket;
 	bool inherited;		/* not opened by the process: stdout */
 };
+
+/* A file opened about once a write (node's fs.appendFileSync, a logger
+ * that opens its file for each line): " The file was opened again …". */
+static void reopen_clause(char *buf, size_t size, const struct written *w)
+{
+	char opens[NUM_SIZE];
+
+	buf[0] = '\0';
+	if (w->socket || w->opens < 2 ||
+	    (unsigned __int128)w->opens * 2 < w->writes)
+		return;
+	hint_fmt_count(opens, w->opens);
+	snprintf(buf, size, " The file was opened again for each write (%s "
+		 "opens, in that time too): open it once and keep it open.",
+		 opens);
+}
 
 static void small_writes_hint(struct hint_list *h, const struct written *w,
 			      uint64_t all_writes)
@@ -188,7 +205,9 @@ static void small_writes_hint(struct hint_list *h, const struct written *w,
 	char *py_text = python_clause(py);
 	enum flush_kind flushed = w->socket ? FLUSH_NONE :
 				  writes_flushed(h->p);
+	char reopen[160];
 
+	reopen_clause(reopen, sizeof(reopen), w);
 	hint_fmt_count(writes, w->writes);
 	hint_fmt_number(mean, mean_bytes);
 	hint_fmt_pct(pct, w->time_ns, h->p->wall_ns);
@@ -197,10 +216,10 @@ static void small_writes_hint(struct hint_list *h, const struct written *w,
 		hint_text(&hint, "%s %s to %s averaging %s byte%s took %s of "
 			  "wall time (%s) in syscalls%s%s: buffering the "
 			  "output, to write a few KB at a time, would remove "
-			  "most of those syscalls.%s%s", writes,
+			  "most of those syscalls.%s%s%s", writes,
 			  w->socket ? "sends" : "writes", w->name, mean,
 			  strcmp(mean, "1") ? "s" : "", pct, time,
-			  where ? ", from " : "", where ? where : "",
+			  where ? ", from " : "", where ? where : "", reopen,
 			  flush_clause(flushed), py_text);
 	free(py_text);
 	hint_field_copy(h, &hint, "path", w->name);
@@ -210,6 +229,7 @@ static void small_writes_hint(struct hint_list *h, const struct written *w,
 	hint_field_uint(&hint, "time_ns", w->time_ns);
 	hint_field_real(&hint, "time_pct", pct_of(w->time_ns, h->p->wall_ns));
 	hint_field_own(&hint, "location", where);
+	hint_field_uint(&hint, "opens", w->socket ? 0 : w->opens);
 	if (py)
 		hint_field_uint(&hint, "unbuffered_pid", py->pid);
 	else
@@ -265,7 +285,7 @@ void hint_small_writes(struct hint_list *h)
 		w = (struct written){
 			.name = f->path, .writes = f->writes,
 			.bytes = f->write_bytes, .time_ns = f->time_ns,
-			.inherited = !f->opens,
+			.opens = f->opens, .inherited = !f->opens,
 		};
 		small_writes_check(h, &w, all);
 	}

@@ -73,6 +73,20 @@ static void test_small_writes(void **state)
 	h = only_hint(p, &agg);
 	assert_null(strstr(h->text, "PYTHONUNBUFFERED"));
 	assert_null_field(h, "unbuffered_pid");
+	assert_null(strstr(h->text, "opened again"));
+	assert_uint(h, "opens", 1);
+	hinted_free(&agg);
+	/* opened for each write (fs.appendFileSync), or every other one */
+	p->io.files[0].opens = 500000;
+	h = only_hint(p, &agg);
+	assert_non_null(strstr(h->text, "syscalls. The file was opened again "
+			       "for each write (500,000 opens, in that time "
+			       "too): open it once and keep it open."));
+	assert_uint(h, "opens", 500000);
+	hinted_free(&agg);
+	p->io.files[0].opens = 499999;
+	h = only_hint(p, &agg);
+	assert_null(strstr(h->text, "opened again"));
 	hinted_free(&agg);
 	fx_free(p);
 }
