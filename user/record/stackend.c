@@ -103,10 +103,47 @@ static bool stack_switch(const struct profile *out,
 	return true;
 }
 
+/*
+ * A stack taken inside execve(), its user frames all unnamed: they are
+ * the old image's (the launcher's code that called execve), resolved
+ * against the new one's mappings.  Where its kernel frames begin, else
+ * 0.
+ */
+static uint32_t exec_old_frames(const struct profile *out,
+				const struct stack_sample *st)
+{
+	static const char *const execs[] = {
+		"__x64_sys_execve", "__x64_sys_execveat", "do_execveat_common",
+		"do_execveat_common.isra.0", "bprm_execve",
+	};
+	uint32_t j, kernel = 0;
+
+	for (j = 0; j < st->n_frames; j++) {
+		const struct frame *f = &out->frames[st->frames[j]];
+
+		if (f->cls != CLASS_KERNEL) {
+			if (!named(out, st->frames[j], "[unknown]"))
+				return 0;
+			continue;
+		}
+		if (!kernel)
+			kernel = j;
+		if (name_in(f->name, execs, ARRAY_SIZE(execs)))
+			return kernel;
+	}
+	return 0;
+}
+
 bool stackend_thread_root(const struct profile *out, struct stack_sample *st)
 {
-	uint32_t j;
+	uint32_t j = exec_old_frames(out, st);
 
+	if (j) {
+		st->n_frames -= j;
+		memmove(st->frames, st->frames + j,
+			st->n_frames * sizeof(*st->frames));
+		return true;
+	}
 	for (j = st->n_frames; j-- > 1;) {
 		if (!named(out, st->frames[j], "start_thread") &&
 		    !stack_switch(out, st, j))

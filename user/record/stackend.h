@@ -37,7 +37,8 @@ void stackend_count_quality(struct profile *out, const struct stack_sample *st);
  * Nothing outside it is the thread's, nor outside the clone3() a new
  * thread returns from or Go's runtime.mcall (a frame pointer of another
  * stack, the parent's, the goroutine's, leads to addresses of no
- * mapping there).  Cuts st's frames there; whether it did:
+ * mapping there).  Nor are the unnamed user frames of a stack inside
+ * execve(): the old image's.  Cuts st's frames there; whether it did:
  * then the stack is whole.
  */
 bool stackend_thread_root(const struct profile *out, struct stack_sample *st);

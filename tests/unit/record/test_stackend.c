@@ -167,12 +167,43 @@ static void test_thread_root(void **state)
 	fx_free(p);
 }
 
+/* A wait inside execve(), its user frames the old image's, unnamed: cut
+ * to the kernel's; named ones, or no execve, stay. */
+static void test_exec_root(void **state)
+{
+	struct profile *p = fx_new("./mutex4");
+	uint32_t unk, entry, exec, fault, main_;
+	struct stack_sample *s;
+
+	(void)state;
+	unk = fx_frame(p, "[unknown]", "[unknown]", CLASS_RUNTIME);
+	p->frames[unk].resolved = false;
+	main_ = fx_frame(p, "main", "mutex4", CLASS_APP);
+	entry = fx_frame(p, "entry_SYSCALL_64_after_hwframe", "[kernel]",
+			 CLASS_KERNEL);
+	exec = fx_frame(p, "__x64_sys_execve", "[kernel]", CLASS_KERNEL);
+	fault = fx_frame(p, "filemap_fault", "[kernel]", CLASS_KERNEL);
+
+	s = FX_STACK(p, 1, 1, 1, unk, entry, exec, fault);
+	assert_true(stackend_thread_root(p, s));
+	assert_int_equal(s->n_frames, 3);
+	assert_int_equal(s->frames[0], entry);
+	s = FX_STACK(p, 1, 1, 1, main_, entry, exec, fault);
+	assert_false(stackend_thread_root(p, s));
+	assert_int_equal(s->n_frames, 4);
+	s = FX_STACK(p, 1, 1, 1, unk, entry, fault);
+	assert_false(stackend_thread_root(p, s));
+	assert_int_equal(s->n_frames, 3);
+	fx_free(p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_stripped_entry),
 		cmocka_unit_test(test_thread_root),
+		cmocka_unit_test(test_exec_root),
 	};
 
 	return cmocka_run_group_tests(tests, build, cleanup);
