@@ -4,22 +4,12 @@
 
 /* Global, hence __noinline: verified once per program, whatever the
  * state of its callers. */
-__noinline int fdt_resolve_global(__u64 task, int fd, struct ws_target *t,
-				  int whole)
+__noinline unsigned int fdt_resolve_global(__u64 task, int fd,
+					   struct ws_target *t, int whole)
 {
-	if (t)
-		fdt_resolve((struct task_struct *)task, fd, t, whole);
-	return 0;
-}
-
-__noinline unsigned int fdt_file_flags_global(__u64 task, int fd)
-{
-	struct fdt_file_info fi;
-	struct file *file;
-
-	if (fdt_file((struct task_struct *)task, fd, &fi, &file))
+	if (!t)
 		return 0;
-	return BPF_CORE_READ(file, f_flags);
+	return fdt_resolve((struct task_struct *)task, fd, t, whole);
 }
 
 /* Of f->fd[0..f->n), the descriptor of the current task ranked highest:

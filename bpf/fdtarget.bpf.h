@@ -23,7 +23,9 @@
  * resolve_fd_target_whole(), for the I/O tables, walks a file's whole
  * path (up to WS_PATH_COMPS components, WS_FILE_PATH_LEN bytes): one that
  * fits stays in ws_target.path however deep; fdt_send_path() sends any
- * other (longer, cut) as a struct ws_path_event.
+ * other (longer, cut) as a struct ws_path_event.  It also returns the
+ * file's open flags (O_DSYNC: its writes wait for the disk), one read
+ * more.
  *
  * Paths are seen from the root of the mount tree the file's mount belongs
  * to: for a task in a container (its own mount namespace), the
@@ -544,8 +546,11 @@ static __always_inline int fdt_file(struct task_struct *task, int fd,
 	return 0;
 }
 
-static __always_inline void fdt_resolve(struct task_struct *task, int fd,
-					struct ws_target *t, bool whole)
+/* Returns, for a file resolved whole, the flags it was opened with (as
+ * fcntl(F_GETFL) gives them: O_DSYNC...); else 0. */
+static __always_inline unsigned int fdt_resolve(struct task_struct *task,
+						int fd, struct ws_target *t,
+						bool whole)
 {
 	struct fdt_file_info fi;
 	struct inode *inode;
@@ -556,7 +561,7 @@ static __always_inline void fdt_resolve(struct task_struct *task, int fd,
 	__builtin_memset(t, 0, sizeof(*t));
 	t->fd = fd;
 	if (fdt_file(task, fd, &fi, &file))
-		return;
+		return 0;
 	inode = fi.f_inode;	/* not fi.: CO-RE would relocate fi too */
 	mode = BPF_CORE_READ(inode, i_mode);
 	t->ino = BPF_CORE_READ(inode, i_ino);
@@ -564,7 +569,7 @@ static __always_inline void fdt_resolve(struct task_struct *task, int fd,
 	switch (mode & WS_S_IFMT) {
 	case WS_S_IFSOCK:
 		fdt_socket(t, fi.private_data);
-		return;
+		return 0;
 	case WS_S_IFIFO:
 		t->kind = WS_TGT_PIPE;
 		break;
@@ -584,11 +589,11 @@ static __always_inline void fdt_resolve(struct task_struct *task, int fd,
 		t->kind = WS_TGT_FILE;
 		break;
 	default:
-		return;
+		return 0;
 	}
 
 	if (bpf_core_read(&path, sizeof(path), &file->f_path))
-		return;
+		return 0;
 	/* Anon files share one inode, so its number says nothing; they
 	 * differ by the name of their pseudo dentry: "[eventfd]",
 	 * "[eventpoll]", "[timerfd]", "[signalfd]", "[io_uring]"... */
@@ -598,6 +603,8 @@ static __always_inline void fdt_resolve(struct task_struct *task, int fd,
 		t->kind = WS_TGT_ANON;
 		t->ino = 0;
 	}
+	return whole && t->kind == WS_TGT_FILE ? BPF_CORE_READ(file, f_flags) :
+						 0;
 }
 
 /* ws_poll_rank() of descriptor fd of task, its kind told apart only as
@@ -642,18 +649,15 @@ int fdt_best_fd_global(struct ws_poll_fds *f);
  * in it, as a poll() of them; -1 for more than WS_POLL_FDS. */
 int fdt_select_fd_global(__u64 readfds, __u32 nfds);
 
-/* The flags descriptor fd of task was opened with (O_DSYNC...), as
- * fcntl(F_GETFL) gives them; 0 when fd is not open. */
-unsigned int fdt_file_flags_global(__u64 task, int fd);
-
 /* fdt_resolve() in a global BPF function, fdtarget.bpf.c's: see there.
- * t NULL: nothing.  Returns 0. */
-int fdt_resolve_global(__u64 task, int fd, struct ws_target *t, int whole);
+ * t NULL: nothing, 0. */
+unsigned int fdt_resolve_global(__u64 task, int fd, struct ws_target *t,
+				int whole);
 
-static __always_inline void fdt_call(struct task_struct *task, int fd,
-				     struct ws_target *t, int whole)
+static __always_inline unsigned int fdt_call(struct task_struct *task, int fd,
+					     struct ws_target *t, int whole)
 {
-	fdt_resolve_global(task_addr(task), fd, t, whole);
+	return fdt_resolve_global(task_addr(task), fd, t, whole);
 }
 
 static __always_inline void resolve_fd_target(struct task_struct *task, int fd,
@@ -665,20 +669,22 @@ static __always_inline void resolve_fd_target(struct task_struct *task, int fd,
 /*
  * resolve_fd_target(), and for a file (WS_TGT_FILE, WS_TGT_CHAR) its
  * whole path in the per-CPU scratch: take it with fdt_take_path() before
- * another call.
+ * another call.  Returns a regular file's open flags, else 0.
  */
-static __always_inline void resolve_fd_target_whole(struct task_struct *task,
-						    int fd, struct ws_target *t)
+static __always_inline unsigned int
+resolve_fd_target_whole(struct task_struct *task, int fd, struct ws_target *t)
 {
 	struct ws_fdt_scratch *sc;
+	unsigned int flags;
 	__u32 zero = 0;
 
 	sc = bpf_map_lookup_elem(&fdt_scratch, &zero);
 	if (sc)
 		sc->ev.len = 0;
-	fdt_call(task, fd, t, true);
+	flags = fdt_call(task, fd, t, true);
 	if (sc && t->kind != WS_TGT_FILE && t->kind != WS_TGT_CHAR)
 		sc->ev.len = 0;
+	return flags;
 }
 
 /*

@@ -297,17 +297,15 @@ static __always_inline struct ws_fd_stats *fd_entry_new(struct task_struct *task
 	if (!v)
 		return NULL;
 	__builtin_memset(v, 0, sizeof(*v) - sizeof(v->target));
-	resolve_fd_target_whole(task, key->fd, &v->target);
+	/* opened so, or a dup of one so opened (dd oflag=dsync's stdout) */
+	v->dsync = (resolve_fd_target_whole(task, key->fd, &v->target) &
+		    WS_O_DSYNC) != 0;
 	v->path_id = fdt_send_path(key->pid, NULL);
 	v->client = client;
 	v->inbound = inbound;
 	v->req_start = client ? start : 0;
 	v->last_end = now;
 	v->born_ns = now;
-	/* opened so, or a dup of one so opened (dd oflag=dsync's stdout) */
-	if (v->target.kind == WS_TGT_FILE)
-		v->dsync = (fdt_file_flags_global(task_addr(task), key->fd) &
-			    WS_O_DSYNC) != 0;
 	if (bpf_map_update_elem(&io_fds, key, v, BPF_ANY)) {
 		count_event(WS_CNT_IO_DROPPED);
 		return NULL;
