@@ -41,15 +41,21 @@ struct chain {
 	uint64_t from, end;
 };
 
-/* img ran in the chain: in its pid or one the pid started, after the
- * chain's fork and before its program started. */
+/* pid, seen at ts, ran in the chain: in its pid or one the pid started,
+ * after the chain's fork and before its program started. */
+static bool chain_holds(const struct walker *w, const struct chain *ch,
+			uint32_t pid, uint64_t ts)
+{
+	return ts < ch->end &&
+	       (!ch->pid || (ts >= ch->from &&
+			     (pid == ch->pid ||
+			      cp_descends_from(w, pid, ch->pid))));
+}
+
 static bool in_chain(const struct walker *w, const struct cp_image *img,
 		     const struct chain *ch)
 {
-	return img->first_ns < ch->end &&
-	       (!ch->pid || (img->first_ns >= ch->from &&
-			     (img->pid == ch->pid ||
-			      cp_descends_from(w, img->pid, ch->pid))));
+	return chain_holds(w, ch, img->pid, img->first_ns);
 }
 
 /* Processes of the chain seen (an event, or an exec) before its end. */
@@ -69,10 +75,7 @@ static uint32_t chain_processes(const struct walker *w,
 		if (o + 1 < w->images + w->n_images && o[1].pid == o->pid &&
 		    o[1].start < seen)
 			seen = o[1].start;
-		if (seen < ch->end && (!ch->pid ||
-		    (seen >= ch->from && (o->pid == ch->pid ||
-					  cp_descends_from(w, o->pid,
-							   ch->pid)))))
+		if (chain_holds(w, ch, o->pid, seen))
 			n++;
 	}
 	return n;
