@@ -216,7 +216,8 @@ def test_script_runs_shim(run, tmp_path):
         3 * (SHIM_PROCESSES + 1), f"{figures}:{res}"
     found = hints(doc, "shim")
     assert len(found) == 1, f"expected one shim hint: {found}:{res}"
-    assert found[0]["shim"] == str(shim), f"{found[0]}:{res}"
+    assert found[0]["shim"] == str(shim) and found[0]["runs"] == 3, \
+        f"{found[0]}:{res}"
     assert found[0]["executable"] == str(PYTHON.resolve()), \
         f"{found[0]}:{res}"
     shim_runs = {str(shim), "/usr/bin/uname", "/usr/bin/tr", "/usr/bin/date"}

@@ -287,12 +287,24 @@ static const char *shim_exe(const struct profile *p,
 	return NULL;
 }
 
+/* How many times the shim at path ran: its spawns' row (a shim the
+ * command ran), else once (the command). */
+static uint64_t shim_runs(const struct profile *p, const char *path)
+{
+	size_t i;
+
+	for (i = 0; i < p->io.n_spawns; i++)
+		if (!strcmp(p->io.spawns[i].program, path))
+			return p->io.spawns[i].count ? p->io.spawns[i].count : 1;
+	return 1;
+}
+
 static void shim_text(const struct hint_list *h, struct hint *hint,
 		      const struct critical_launcher *l, const char *path,
-		      const char *exe, const char *manager)
+		      const char *exe, const char *manager, uint64_t runs)
 {
 	char time[TIME_SIZE], pct[NUM_SIZE], by[AGG_COMM_LEN + 16] = "";
-	char which[PATH_MAX] = "";
+	char which[PATH_MAX] = "", ran[NUM_SIZE + 24] = "it ran", n[NUM_SIZE];
 
 	hint_fmt_time(time, l->ns);
 	hint_fmt_pct(pct, l->ns, h->p->critical.ns);
@@ -302,9 +314,13 @@ static void shim_text(const struct hint_list *h, struct hint *hint,
 	if (manager)
 		snprintf(which, sizeof(which), " (\"%s which %s\" prints "
 			 "its path)", manager, l->name);
-	hint_text(hint, "%s is a shim (%s%s): it ran %" PRIu32 " process%s "
+	if (runs > 1) {
+		hint_fmt_count(n, runs);
+		snprintf(ran, sizeof(ran), "its %s runs ran", n);
+	}
+	hint_text(hint, "%s is a shim (%s%s): %s %" PRIu32 " process%s "
 		  "for %s, %s of wall time, before %s started; running %s "
-		  "directly%s would skip that.", l->name, path, by,
+		  "directly%s would skip that.", l->name, path, by, ran,
 		  l->processes, l->processes == 1 ? "" : "es", time, pct,
 		  l->started, exe ? exe : l->started, which);
 }
@@ -318,17 +334,20 @@ void hint_shim(struct hint_list *h)
 	char path[PATH_MAX];
 	const char *exe;
 	char *manager;
+	uint64_t runs;
 
 	l = shim_launcher(h->p, path, sizeof(path));
 	if (!l || !hint_at_least_pct(l->ns, h->p->critical.ns, SHIM_MIN_PCT))
 		return;
 	exe = shim_exe(h->p, l);
 	manager = shim_manager(path);
-	shim_text(h, &hint, l, path, exe, manager);
+	runs = shim_runs(h->p, path);
+	shim_text(h, &hint, l, path, exe, manager, runs);
 	hint_field_copy(h, &hint, "shim", path);
 	hint_field_copy(h, &hint, "interpreter", l->interpreter);
 	hint_field_copy(h, &hint, "started", l->started);
 	hint_field_copy(h, &hint, "executable", exe);
+	hint_field_uint(&hint, "runs", runs);
 	hint_field_uint(&hint, "processes", l->processes);
 	hint_field_uint(&hint, "ns", l->ns);
 	hint_field_real(&hint, "wall_pct", pct_of(l->ns, h->p->critical.ns));

@@ -70,6 +70,7 @@ static void test_shim(void **state)
 		   "/home/u/.pyenv/versions/3.11.7/bin/python3.11");
 	assert_str(h, "manager", "pyenv");
 	assert_uint(h, "processes", 41);
+	assert_uint(h, "runs", 1);
 	assert_uint(h, "ns", 79 * MS);
 	assert_real(h, "wall_pct", 100.0 * 79 / 700);
 	hinted_free(&agg);
@@ -177,7 +178,9 @@ static void test_shim_run_by_a_script(void **state)
 		   "/home/u/.pyenv/versions/3.11.7/bin/python3.11");
 	assert_str(h, "manager", "pyenv");
 	assert_non_null(strstr(h->text, "python3 is a shim "
-			       "(/home/u/.pyenv/shims/python3, run by bash)"));
+			       "(/home/u/.pyenv/shims/python3, run by bash): "
+			       "its 8 runs ran 41 processes for 79 ms"));
+	assert_uint(h, "runs", 8);
 	hinted_free(&agg);
 	/* the shim off the path (beside a producer that held it): no
 	 * launcher row, and still no spawns hint on its prelude */
