@@ -106,22 +106,30 @@ static int64_t spawned_at(const struct md *m, const char *name,
 /* "`sed` does the work: 40.7% of the wall time (271 processes), then
  * `date` 34.7% (300)": programs until 80% of the path, at most 3; the
  * first with where the traced program started it, unless hint says.
- * after: a sentence ended before it (the leading launcher's); waits: the
- * path is mostly a wait, which no program works in ("`sleep` holds the
- * path"). */
+ * lead: the launcher said before it, whose started program comes first
+ * (its shim's bash may hold more of the path); waits: the path is mostly
+ * a wait, which no program works in ("`sleep` holds the path"). */
 static void md_work_sentence(struct md *m, const struct hint *hint,
-			     bool after, bool waits)
+			     const struct critical_launcher *lead, bool waits)
 {
 	const struct profile_critical *c = &m->p->critical;
 	char prog[CLEAN_SIZE(64)], name[CLEAN_SIZE(NAME_MAX_BYTES)];
 	char where[WHERE_SIZE];
 	const struct frame *fr;
+	bool after = lead != NULL;
+	size_t i, k, first = 0;
 	uint64_t sum = 0;
 	int64_t at;
-	size_t i;
 
+	for (k = 0; lead && k < c->n_programs; k++)
+		if (!strcmp(c->programs[k].name, lead->started)) {
+			first = k;
+			break;
+		}
 	for (i = 0; i < c->n_programs && i < 3; i++) {
-		const struct critical_program *cp = &c->programs[i];
+		/* first, then the others in their order */
+		const struct critical_program *cp =
+			&c->programs[!i ? first : i <= first ? i - 1 : i];
 
 		md_clean(prog, cp->name, 64, false);
 		if (!i)
@@ -830,7 +838,7 @@ int md_critical_verdict(struct md *m)
 		md_put(&m->doc, ".");
 		md_launcher_say(m, lead);
 	}
-	md_work_sentence(m, hint, lead != NULL, r != WAIT_NONE);
+	md_work_sentence(m, hint, lead, r != WAIT_NONE);
 	if (idle) {
 		err = md_idle_work(m);
 		if (err)

@@ -528,6 +528,21 @@ static void test_verdict_hint_clause(void **state)
 	at = strstr(v, "is a launcher");
 	assert_null(strstr(at + 1, "is a launcher"));	/* said once */
 	free(v);
+	/* the shim's bash above the program it started: that program is
+	 * still the one doing the work, said first */
+	p->critical.programs = realloc(p->critical.programs,
+				       2 * sizeof(*p->critical.programs));
+	assert_non_null(p->critical.programs);
+	p->critical.programs[1] = p->critical.programs[0];
+	memset(&p->critical.programs[0], 0, sizeof(*p->critical.programs));
+	p->critical.programs[0].name = fx_strdup("bash");
+	p->critical.programs[0].ns = 450 * VMS;
+	p->critical.n_programs = 2;
+	l->ns = 500 * VMS;
+	v = verdict_of(p);
+	assert_contains(v, "(50.0% of wall). `python3.11` does the work: 40.0% "
+			"of the wall time, then `bash` 45.0%");
+	free(v);
 	fx_free(p);
 }
 
