@@ -70,16 +70,30 @@ static const struct codec *codec_of(const char *name)
 	return NULL;
 }
 
+/* The word of a command line at s or after its spaces, its length in
+ * *n; NULL past the last (or s NULL). */
+static const char *word_at(const char *s, size_t *n)
+{
+	if (!s)
+		return NULL;
+	s += strspn(s, " ");
+	*n = strcspn(s, " ");
+	return *n ? s : NULL;
+}
+
+/* The words of args past the program's own. */
+#define for_each_arg(w, n, args)					\
+	for (w = word_at(args ? strchr(args, ' ') : NULL, &n); w;	\
+	     w = word_at(w + n, &n))
+
 /* A word of args, past the program's own, that is an option asking to
  * decompress (-d, -dc, --decompress, --uncompress). */
 static bool args_decompress(const char *args)
 {
-	const char *w = args ? strchr(args, ' ') : NULL;
+	const char *w;
 	size_t n;
 
-	while (w) {
-		w += strspn(w, " ");
-		n = strcspn(w, " ");
+	for_each_arg(w, n, args) {
 		if (n > 2 && w[0] == '-' && w[1] == '-') {
 			if (!strncmp(w, "--decompress", n) ||
 			    !strncmp(w, "--uncompress", n))
@@ -87,7 +101,6 @@ static bool args_decompress(const char *args)
 		} else if (n > 1 && w[0] == '-' && memchr(w + 1, 'd', n - 1)) {
 			return true;
 		}
-		w = strchr(w, ' ');
 	}
 	return false;
 }
@@ -105,12 +118,12 @@ static bool count_is_one(const char *s)
  */
 static bool args_threads(const char *args, const char *threads)
 {
-	const char *w = args ? strchr(args, ' ') : NULL, *count, *t;
+	const char *w, *count, *t;
 	size_t n;
 
-	while (threads && w) {
-		w += strspn(w, " ");
-		n = strcspn(w, " ");
+	if (!threads)
+		return false;
+	for_each_arg(w, n, args) {
 		count = NULL;
 		if (n > 10 && !strncmp(w, "--threads=", 10))
 			count = w + 10;
@@ -121,7 +134,6 @@ static bool args_threads(const char *args, const char *threads)
 			count = t + 1 < w + n ? t + 1 : w + n + strspn(w + n, " ");
 		if (count && !count_is_one(count))
 			return true;
-		w = strchr(w, ' ');
 	}
 	return false;
 }
@@ -154,17 +166,14 @@ static int word_level(const char *w, size_t n, const char *threads)
 /* The level args ask for, the last given; -1 none (the default). */
 static int args_level(const char *args, const char *threads)
 {
-	const char *w = args ? strchr(args, ' ') : NULL;
 	int level = -1, l;
+	const char *w;
 	size_t n;
 
-	while (w) {
-		w += strspn(w, " ");
-		n = strcspn(w, " ");
+	for_each_arg(w, n, args) {
 		l = word_level(w, n, threads);
 		if (l >= 0)
 			level = l;
-		w = strchr(w, ' ');
 	}
 	return level;
 }

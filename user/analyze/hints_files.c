@@ -95,25 +95,25 @@ static enum flush_kind flush_frame(const struct frame *f)
 	return FLUSH_NONE;
 }
 
-/* The outermost explicit flush on s's path to a write syscall. */
+/* Whether s is in a write syscall (*writes), and the outermost explicit
+ * flush on its way there. */
 static enum flush_kind stack_flush(const struct profile *p,
-				   const struct stack_sample *s)
+				   const struct stack_sample *s, bool *writes)
 {
-	enum flush_kind kind = FLUSH_NONE, k;
-	bool writes = false;
+	enum flush_kind kind = FLUSH_NONE;
 	uint32_t i;
 
+	*writes = false;
 	for (i = 0; i < s->n_frames; i++) {
 		const struct frame *f = &p->frames[s->frames[i]];
 
 		if (f->cls == CLASS_KERNEL &&
 		    name_in(f->name, write_calls, ARRAY_SIZE(write_calls)))
-			writes = true;
-		k = kind ? FLUSH_NONE : flush_frame(f);
-		if (k)
-			kind = k;
+			*writes = true;
+		if (!kind)
+			kind = flush_frame(f);
 	}
-	return writes ? kind : FLUSH_NONE;
+	return kind;
 }
 
 /* Most on-CPU samples in write syscalls came through explicit flushes:
@@ -124,21 +124,16 @@ static enum flush_kind writes_flushed(const struct profile *p)
 	enum flush_kind k;
 	bool writes;
 	size_t i;
-	uint32_t j;
 
 	for (i = 0; i < p->n_stacks; i++) {
 		const struct stack_sample *s = &p->stacks[i];
 
 		if (!stack_on_cpu(s))
 			continue;
-		for (writes = false, j = 0; j < s->n_frames && !writes; j++)
-			writes = p->frames[s->frames[j]].cls == CLASS_KERNEL &&
-				 name_in(p->frames[s->frames[j]].name,
-					 write_calls, ARRAY_SIZE(write_calls));
+		k = stack_flush(p, s, &writes);
 		if (!writes)
 			continue;
 		all += s->count;
-		k = stack_flush(p, s);
 		flushed += k ? s->count : 0;
 		endl += k == FLUSH_ENDL ? s->count : 0;
 	}

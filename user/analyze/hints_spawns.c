@@ -224,6 +224,23 @@ static char *shim_manager(const char *path)
 	return dir < shims ? strndup(dir, shims - dir) : NULL;
 }
 
+/* The row of a program run from a shims directory named name (any, for
+ * NULL); NULL none. */
+static const struct io_spawn *shim_spawn(const struct profile *p,
+					 const char *name)
+{
+	const struct io_spawn *s;
+	size_t i;
+
+	for (i = 0; i < p->io.n_spawns; i++) {
+		s = &p->io.spawns[i];
+		if (path_in_shims(s->program) &&
+		    (!name || !strcmp(path_basename(s->program), name)))
+			return s;
+	}
+	return NULL;
+}
+
 /*
  * A shim on the path: a launcher that exec'd its way to the program (not
  * one that waited for it), named as the shim was run, and either run from
@@ -232,15 +249,18 @@ static char *shim_manager(const char *path)
  * execs its last command (sh -c 'grep ...; sort') is no shim, what ran
  * before is its work.  Else one the command ran (a script running
  * python3 through pyenv's shim at each line), found by its shims
- * directory among the programs run.  path: where the shim was run from.
+ * directory among the programs run.  path: where the shim was run from;
+ * *run: the row of its runs (the latter), else NULL.
  */
 static const struct critical_launcher *shim_launcher(const struct profile *p,
-						     char *path, size_t size)
+						     char *path, size_t size,
+						     const struct io_spawn **run)
 {
 	const struct profile_critical *c = &p->critical;
 	const char *name;
-	size_t i, k;
+	size_t i;
 
+	*run = NULL;
 	command_path(p, path, size);
 	name = path_basename(path);
 	for (i = 0; i < c->n_launchers; i++) {
@@ -248,23 +268,16 @@ static const struct critical_launcher *shim_launcher(const struct profile *p,
 
 		if (l->waited || strcmp(l->name, name))
 			continue;
-		if (strstr(path, "/shims/") ||
+		if (path_in_shims(path) ||
 		    !strncmp(l->started, l->name, strlen(l->name)))
 			return l;
 	}
 	for (i = 0; i < c->n_launchers; i++) {
 		const struct critical_launcher *l = &c->launchers[i];
 
-		if (l->waited)
-			continue;
-		for (k = 0; k < p->io.n_spawns; k++) {
-			const char *prog = p->io.spawns[k].program;
-
-			if (strstr(prog, "/shims/") &&
-			    !strcmp(path_basename(prog), l->name)) {
-				snprintf(path, size, "%s", prog);
-				return l;
-			}
+		if (!l->waited && (*run = shim_spawn(p, l->name))) {
+			snprintf(path, size, "%s", (*run)->program);
+			return l;
 		}
 	}
 	return NULL;
@@ -285,18 +298,6 @@ static const char *shim_exe(const struct profile *p,
 		    !strcmp(path_basename(p->procs[i].exe), l->started))
 			return p->procs[i].exe;
 	return NULL;
-}
-
-/* How many times the shim at path ran: its spawns' row (a shim the
- * command ran), else once (the command). */
-static uint64_t shim_runs(const struct profile *p, const char *path)
-{
-	size_t i;
-
-	for (i = 0; i < p->io.n_spawns; i++)
-		if (!strcmp(p->io.spawns[i].program, path))
-			return p->io.spawns[i].count ? p->io.spawns[i].count : 1;
-	return 1;
 }
 
 static void shim_text(const struct hint_list *h, struct hint *hint,
@@ -331,17 +332,18 @@ void hint_shim(struct hint_list *h)
 {
 	struct hint hint = { .rule = "shim", .names_cause = true };
 	const struct critical_launcher *l;
+	const struct io_spawn *run;
 	char path[PATH_MAX];
 	const char *exe;
 	char *manager;
 	uint64_t runs;
 
-	l = shim_launcher(h->p, path, sizeof(path));
+	l = shim_launcher(h->p, path, sizeof(path), &run);
 	if (!l || !hint_at_least_pct(l->ns, h->p->critical.ns, SHIM_MIN_PCT))
 		return;
 	exe = shim_exe(h->p, l);
 	manager = shim_manager(path);
-	runs = shim_runs(h->p, path);
+	runs = run && run->count ? run->count : 1;	/* else the command */
 	shim_text(h, &hint, l, path, exe, manager, runs);
 	hint_field_copy(h, &hint, "shim", path);
 	hint_field_copy(h, &hint, "interpreter", l->interpreter);
@@ -649,18 +651,6 @@ static int cmp_pick(const void *a, const void *b)
 	return CMP(x->i, y->i);
 }
 
-/* A program from a shims directory ran (a script's python3 through
- * pyenv's shim): its prelude is the shim's, on the path or not. */
-static bool shims_ran(const struct profile *p)
-{
-	size_t i;
-
-	for (i = 0; i < p->io.n_spawns; i++)
-		if (strstr(p->io.spawns[i].program, "/shims/"))
-			return true;
-	return false;
-}
-
 /* Hinted programs by the share each hint quotes, largest first. */
 void hint_spawns(struct hint_list *h)
 {
@@ -668,9 +658,12 @@ void hint_spawns(struct hint_list *h)
 	struct spawn_pick *pick = calloc(io->n_spawns + 1, sizeof(*pick));
 	struct spawn_procs_cost *costs = calloc(io->n_spawns + 1,
 						sizeof(*costs));
+	const struct io_spawn *run;
 	char path[PATH_MAX];
-	bool shim = shim_launcher(h->p, path, sizeof(path)) != NULL ||
-		    shims_ran(h->p);
+	/* a program from a shims directory ran (a script's python3 through
+	 * pyenv's shim): its prelude is the shim's, on the path or not */
+	bool shim = shim_launcher(h->p, path, sizeof(path), &run) != NULL ||
+		    shim_spawn(h->p, NULL) != NULL;
 	enum spawn_advice advice;
 	size_t i, n = 0;
 

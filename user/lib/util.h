@@ -79,6 +79,14 @@ static inline const char *path_basename(const char *path)
 	return slash ? slash + 1 : path;
 }
 
+/* A program in a version manager's shims directory (pyenv's
+ * ~/.pyenv/shims/python3; rbenv, nodenv, asdf and mise have one): a
+ * shim, which execs the program it chooses. */
+static inline bool path_in_shims(const char *path)
+{
+	return path && strstr(path, "/shims/");
+}
+
 /* A UTF-8 byte that continues a sequence: not where a string may be cut. */
 static inline bool utf8_continuation(unsigned char c)
 {

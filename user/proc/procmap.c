@@ -66,19 +66,21 @@ static void mark_changed(struct proc_table *t, struct proc *p)
 	p->changed = true;
 }
 
-void proc_table_clear_changed(struct proc_table *t)
+void proc_table_each_changed(struct proc_table *t,
+			     void (*fn)(const struct proc *p, void *ctx),
+			     void *ctx)
 {
+	size_t i, n = t->changed_all ? t->n_slots : t->n_changed;
 	struct proc *p;
-	size_t i;
 
-	if (t->changed_all) {
-		for (i = 0; i < t->n_slots; i++)
-			if (t->slots[i])
-				t->slots[i]->changed = false;
-	} else {
-		for (i = 0; i < t->n_changed; i++)
-			if ((p = proc_table_find(t, t->changed[i])))
-				p->changed = false;
+	for (i = 0; i < n; i++) {
+		p = t->changed_all ? t->slots[i] :
+				     proc_table_find(t, t->changed[i]);
+		if (!p)
+			continue;
+		p->changed = false;
+		if (!p->exited)
+			fn(p, ctx);
 	}
 	t->n_changed = 0;
 	t->changed_all = false;

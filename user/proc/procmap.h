@@ -59,7 +59,7 @@ struct proc_table {
 	size_t n_modules, cap_modules;
 	uint64_t maps_cut;	/* /proc/PID/maps read cut short */
 	/* Processes forked, exec'd, mapped or loaded since the last
-	 * proc_table_clear_changed(): who to look at again, not all. */
+	 * proc_table_each_changed(): who to look at again, not all. */
 	uint32_t *changed;
 	size_t n_changed, cap_changed;
 	bool changed_all;	/* a change that could not be listed (no
@@ -70,8 +70,12 @@ void proc_table_init(struct proc_table *t);
 void proc_table_free(struct proc_table *t);
 
 struct proc *proc_table_find(const struct proc_table *t, uint32_t pid);
-/* Empties the list of changed processes (struct proc_table). */
-void proc_table_clear_changed(struct proc_table *t);
+/* fn(p, ctx) on each process not exited that changed since the last call
+ * (struct proc_table: forked, exec'd, mapped, loaded; every one when a
+ * change could not be listed), then empties the list. */
+void proc_table_each_changed(struct proc_table *t,
+			     void (*fn)(const struct proc *p, void *ctx),
+			     void *ctx);
 
 /* Whether a process in the table runs the executable at path. */
 bool proc_table_runs(const struct proc_table *t, const char *path);

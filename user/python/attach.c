@@ -286,20 +286,21 @@ bool py_attach_seen(const struct py_attach *pa)
 	return pa && pa->registered;
 }
 
+struct scan_ctx {
+	struct py_attach *pa;
+	const struct proc_table *t;
+};
+
+static void scan_changed(const struct proc *p, void *ctx)
+{
+	struct scan_ctx *c = ctx;
+
+	scan_proc(c->pa, c->t, p);
+}
+
 void py_attach_scan(struct py_attach *pa, struct proc_table *t)
 {
-	const struct proc *p;
-	size_t i;
+	struct scan_ctx c = { pa, t };
 
-	if (t->changed_all) {
-		for (i = 0; i < t->n_slots; i++)
-			if (t->slots[i] && !t->slots[i]->exited)
-				scan_proc(pa, t, t->slots[i]);
-	} else {
-		for (i = 0; i < t->n_changed; i++)
-			if ((p = proc_table_find(t, t->changed[i])) &&
-			    !p->exited)
-				scan_proc(pa, t, p);
-	}
-	proc_table_clear_changed(t);
+	proc_table_each_changed(t, scan_changed, &c);
 }

@@ -438,7 +438,7 @@ static uint64_t shim_exec_at(const struct spawn_run *runs, size_t n,
 	size_t i = lower_bound(runs, n, sizeof(key), &key, cmp_run), last;
 
 	if (i == n || runs[i].pid != pid ||
-	    !strstr(rows[runs[i].program].program, "/shims/"))
+	    !path_in_shims(rows[runs[i].program].program))
 		return 0;
 	for (last = i; last + 1 < n && runs[last + 1].pid == pid; last++)
 		;

@@ -134,24 +134,27 @@ static uint32_t exec_old_frames(const struct profile *out,
 	return 0;
 }
 
+/* st begins at its frame j. */
+static void cut_before(struct stack_sample *st, uint32_t j)
+{
+	st->n_frames -= j;
+	memmove(st->frames, st->frames + j, st->n_frames * sizeof(*st->frames));
+}
+
 bool stackend_thread_root(const struct profile *out, struct stack_sample *st)
 {
 	uint32_t j = exec_old_frames(out, st);
 
 	if (j) {
-		st->n_frames -= j;
-		memmove(st->frames, st->frames + j,
-			st->n_frames * sizeof(*st->frames));
+		cut_before(st, j);
 		return true;
 	}
 	for (j = st->n_frames; j-- > 1;) {
-		if (!named(out, st->frames[j], "start_thread") &&
-		    !stack_switch(out, st, j))
-			continue;
-		st->n_frames -= j;
-		memmove(st->frames, st->frames + j,
-			st->n_frames * sizeof(*st->frames));
-		return true;
+		if (named(out, st->frames[j], "start_thread") ||
+		    stack_switch(out, st, j)) {
+			cut_before(st, j);
+			return true;
+		}
 	}
 	return false;
 }
