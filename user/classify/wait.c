@@ -325,6 +325,17 @@ static enum wait_reason go_parked(const struct profile *p,
 	return WAIT_NONE;
 }
 
+/* Python's Thread.start (start before 3.11): it waits until the new
+ * thread has run its first bytecode, which needs the GIL; while other
+ * threads hold it (a busy process, a loaded machine), that wait is the
+ * GIL's, not a lock the program took. */
+static bool python_starts(const struct frame *f)
+{
+	static const char *const starts[] = { "Thread.start", "start" };
+
+	return python_threading(f, starts, ARRAY_SIZE(starts));
+}
+
 enum wait_reason wait_join_or(const struct profile *p,
 			      const struct stack_sample *st, enum wait_reason r)
 {
@@ -342,7 +353,8 @@ enum wait_reason wait_join_or(const struct profile *p,
 			continue;
 		if (frame_joins(f->name) || python_joins(f))
 			return WAIT_JOIN;
-		if (wait_gil_call(f, j + 1 < st->n_frames ?
+		if (python_starts(f) ||
+		    wait_gil_call(f, j + 1 < st->n_frames ?
 				  &p->frames[st->frames[j + 1]] : NULL))
 			return WAIT_GIL;
 	}

@@ -65,7 +65,8 @@ bool wait_target_terminal(const char *target);
 #define WAIT_LISTENING		"for connections on a listening"
 
 /* r, or WAIT_JOIN for a lock wait under pthread_join or its kin: that
- * futex waits for a thread to end; WAIT_GIL under wait_gil_call; a wait
+ * futex waits for a thread to end; WAIT_GIL under wait_gil_call or
+ * Python's Thread.start (the new thread's first bytecode); a wait
  * (not for a CPU) under a goroutine parked on a Go mutex, WAIT_LOCK, or
  * in a WaitGroup's Wait, WAIT_JOIN. */
 enum wait_reason wait_join_or(const struct profile *p,

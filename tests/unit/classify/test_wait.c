@@ -246,11 +246,16 @@ static void test_gil(void **state)
 		  "threading.py", .cls = CLASS_RUNTIME },
 		{ .name = "__new_sem_wait_slow64", .module = "libc.so.6",
 		  .cls = CLASS_RUNTIME },
+		{ .name = "Thread.start", .file = "/usr/lib/python3.11/"
+		  "threading.py", .cls = CLASS_RUNTIME },
+		{ .name = "Thread.start", .file = "/home/u/mythreads.py",
+		  .cls = CLASS_APP },
 	};
 	uint32_t named[] = { 0, 1, 2, 3 }, inlined[] = { 0, 4, 2, 3 };
 	uint32_t app[] = { 0, 5, 2, 3 }, lib[] = { 0, 6, 2, 3 };
-	uint32_t join[] = { 7, 4, 8, 3 };
-	struct profile p = { .frames = frames, .n_frames = 9 };
+	uint32_t join[] = { 7, 4, 8, 3 }, start[] = { 9, 4, 8, 3 };
+	uint32_t own_start[] = { 10, 4, 8, 3 };
+	struct profile p = { .frames = frames, .n_frames = 11 };
 	struct stack_sample s = { .n_frames = 4 };
 
 	(void)state;
@@ -265,6 +270,12 @@ static void test_gil(void **state)
 	/* Python's Thread.join waits on a semaphore the thread's end posts */
 	s.frames = join;
 	assert_int_equal(wait_join_or(&p, &s, WAIT_LOCK), WAIT_JOIN);
+	/* its Thread.start waits for the new thread to get the GIL; a
+	 * program's own start() is not threading's */
+	s.frames = start;
+	assert_int_equal(wait_join_or(&p, &s, WAIT_LOCK), WAIT_GIL);
+	s.frames = own_start;
+	assert_int_equal(wait_join_or(&p, &s, WAIT_LOCK), WAIT_LOCK);
 	/* the interpreter's frame the Python frames replaced */
 	assert_true(wait_gil_call(&frames[4], &frames[2]));
 	assert_true(wait_gil_call(&frames[1], NULL));
